@@ -1,0 +1,138 @@
+#include "dw-clock.h"
+
+struct _DwClock
+{
+  GObject parent_instance;
+
+  double  speed;
+  gint64  base_real_usec;  /* monotonic time at the last re-base */
+  gint64  base_sim_usec;   /* simulated wall time at the last re-base */
+};
+
+G_DEFINE_FINAL_TYPE (DwClock, dw_clock, G_TYPE_OBJECT)
+
+static void
+dw_clock_class_init (DwClockClass *klass)
+{
+}
+
+static void
+dw_clock_init (DwClock *self)
+{
+  self->speed = 1.0;
+}
+
+DwClock *
+dw_clock_new_at (gint64 start,
+                 double speed)
+{
+  DwClock *self = g_object_new (DW_TYPE_CLOCK, NULL);
+
+  g_return_val_if_fail (speed > 0, NULL);
+
+  self->speed = speed;
+  self->base_real_usec = g_get_monotonic_time ();
+  self->base_sim_usec = start * G_USEC_PER_SEC;
+  return self;
+}
+
+DwClock *
+dw_clock_new (double speed)
+{
+  DwClock *self = dw_clock_new_at (0, speed);
+
+  /* Keep the sub-second part so that simulated and real time agree at speed 1. */
+  self->base_sim_usec = g_get_real_time ();
+  return self;
+}
+
+double
+dw_clock_get_speed (DwClock *self)
+{
+  g_return_val_if_fail (DW_IS_CLOCK (self), 1.0);
+  return self->speed;
+}
+
+void
+dw_clock_set_speed (DwClock *self,
+                    double   speed)
+{
+  g_return_if_fail (DW_IS_CLOCK (self));
+  g_return_if_fail (speed > 0);
+
+  /* Re-base so that time already passed keeps the old rate. */
+  self->base_sim_usec = dw_clock_now_usec (self);
+  self->base_real_usec = g_get_monotonic_time ();
+  self->speed = speed;
+}
+
+gint64
+dw_clock_now_usec (DwClock *self)
+{
+  gint64 real;
+
+  g_return_val_if_fail (DW_IS_CLOCK (self), 0);
+
+  real = g_get_monotonic_time () - self->base_real_usec;
+  return self->base_sim_usec + (gint64) (real * self->speed);
+}
+
+gint64
+dw_clock_now (DwClock *self)
+{
+  return dw_clock_now_usec (self) / G_USEC_PER_SEC;
+}
+
+guint
+dw_clock_real_ms_until (DwClock *self,
+                        gint64   at)
+{
+  gint64 sim_usec = at * G_USEC_PER_SEC - dw_clock_now_usec (self);
+  double real_ms;
+
+  if (sim_usec <= 0)
+    return 0;
+
+  real_ms = sim_usec / self->speed / 1000.0;
+  /* Round up so an alarm never fires before its moment. */
+  return real_ms >= G_MAXUINT ? G_MAXUINT : (guint) real_ms + 1;
+}
+
+guint
+dw_clock_add_alarm (DwClock       *self,
+                    gint64         at,
+                    GSourceFunc    func,
+                    gpointer       data,
+                    GDestroyNotify notify)
+{
+  return g_timeout_add_full (G_PRIORITY_DEFAULT, dw_clock_real_ms_until (self, at),
+                             func, data, notify);
+}
+
+char *
+dw_time_to_iso8601 (gint64 t)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (t);
+
+  if (dt == NULL)
+    return NULL;
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+gboolean
+dw_time_from_iso8601 (const char *str,
+                      gint64     *t)
+{
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (str == NULL)
+    return FALSE;
+
+  dt = g_date_time_new_from_iso8601 (str, NULL);
+  if (dt == NULL)
+    return FALSE;
+
+  if (t != NULL)
+    *t = g_date_time_to_unix (dt);
+  return TRUE;
+}
