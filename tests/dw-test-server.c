@@ -1,0 +1,456 @@
+#include "config.h"
+
+#include "dw-test-server.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <string.h>
+
+static const char *
+deskwatchd_path (void)
+{
+  const char *path = g_getenv ("DESKWATCHD");
+
+  if (path == NULL)
+    g_error ("DESKWATCHD is not set: run the tests with meson test");
+
+  return path;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+
+  g_rmdir (path);
+}
+
+/* A failed assertion aborts the test without cleaning up: the service must not outlive it (it
+ * would keep meson waiting on its output). */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+void
+dw_test_server_start (DwTestServer       *self,
+                      const char * const *extra_args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  g_assert_null (self->process);
+
+  g_ptr_array_add (argv, (gpointer) deskwatchd_path ());
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, self->db_path);
+  g_ptr_array_add (argv, (gpointer) "--listen");
+  g_ptr_array_add (argv, (gpointer) "127.0.0.1:0");
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  /* stderr is inherited: the service's log lands in the test's log. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
+                                                &error);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  if (line == NULL || !g_str_has_prefix (line, "Listening on "))
+    g_error ("deskwatchd did not start (first line: %s)", line != NULL ? line : "(none)");
+
+  g_free (self->url);
+  self->url = g_strdup (line + strlen ("Listening on "));
+  g_test_message ("deskwatchd %s on %s", self->db_path, self->url);
+}
+
+static void
+wait_for_exit (DwTestServer *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait (self->process, NULL, &error);
+  g_assert_no_error (error);
+}
+
+void
+dw_test_server_stop (DwTestServer *self)
+{
+  if (self->process == NULL)
+    return;
+
+  g_subprocess_send_signal (self->process, SIGTERM);
+  wait_for_exit (self);
+  g_assert_true (g_subprocess_get_if_exited (self->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (self->process), ==, 0);
+  g_clear_object (&self->process);
+}
+
+void
+dw_test_server_kill (DwTestServer *self)
+{
+  if (self->process == NULL)
+    return;
+
+  g_subprocess_force_exit (self->process);
+  wait_for_exit (self);
+  g_clear_object (&self->process);
+}
+
+char *
+dw_test_server_cli (DwTestServer *self,
+                    const char   *stdin_text,
+                    int          *exit_status,
+                    ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) deskwatchd_path ());
+  va_start (args, exit_status);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, self->db_path);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                               &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8 (process, stdin_text != NULL ? stdin_text : "", NULL, &out, NULL,
+                                 &error);
+  g_assert_no_error (error);
+
+  *exit_status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process)
+                                                      : -1;
+  return g_steal_pointer (&out);
+}
+
+void
+dw_test_response_free (DwTestResponse *response)
+{
+  g_free (response->content_type);
+  g_clear_pointer (&response->body, g_bytes_unref);
+  g_clear_pointer (&response->json, json_node_unref);
+  g_free (response);
+}
+
+DwTestResponse *
+dw_test_server_request (DwTestServer *self,
+                        const char   *method,
+                        const char   *path,
+                        const char   *token,
+                        const char   *content_type,
+                        const void   *body,
+                        gssize        body_length)
+{
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  DwTestResponse *response = g_new0 (DwTestResponse, 1);
+  const char *type;
+
+  g_assert_nonnull (self->url);
+  uri = g_strconcat (self->url, path[0] == '/' ? path + 1 : path, NULL);
+  msg = soup_message_new (method, uri);
+  g_assert_nonnull (msg);
+
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    value);
+    }
+
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, body_length < 0 ? strlen (body)
+                                                                   : (gsize) body_length);
+
+      soup_message_set_request_body_from_bytes (msg, content_type, bytes);
+    }
+  else if (content_type != NULL)
+    {
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Content-Type",
+                                    content_type);
+    }
+
+  response->body = soup_session_send_and_read (self->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  response->status = soup_message_get_status (msg);
+
+  type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
+  response->content_type = g_strdup (type);
+
+  if (g_bytes_get_size (response->body) > 0)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      gsize size;
+      const char *data = g_bytes_get_data (response->body, &size);
+
+      if (json_parser_load_from_data (parser, data, (gssize) size, NULL)
+          && json_parser_get_root (parser) != NULL)
+        response->json = json_node_copy (json_parser_get_root (parser));
+    }
+
+  return response;
+}
+
+DwTestResponse *
+dw_test_server_json (DwTestServer *self,
+                     const char   *method,
+                     const char   *path,
+                     const char   *token,
+                     const char   *json)
+{
+  return dw_test_server_request (self, method, path, token,
+                                 json != NULL ? "application/json" : NULL, json, -1);
+}
+
+DwTestResponse *
+dw_test_server_jsonf (DwTestServer *self,
+                      const char   *method,
+                      const char   *token,
+                      const char   *path,
+                      const char   *json_format,
+                      ...)
+{
+  g_autofree char *json = NULL;
+  va_list args;
+
+  va_start (args, json_format);
+  json = g_strdup_vprintf (json_format, args);
+  va_end (args);
+
+  return dw_test_server_json (self, method, path, token, json);
+}
+
+static char *
+body_text (DwTestResponse *response)
+{
+  gsize size = 0;
+  const char *data = response->body != NULL ? g_bytes_get_data (response->body, &size) : NULL;
+
+  return g_strndup (data != NULL ? data : "", size);
+}
+
+void
+dw_test_assert_status_impl (DwTestResponse *response,
+                            guint           expected,
+                            const char     *file,
+                            int             line)
+{
+  if (response->status != expected)
+    {
+      g_autofree char *text = body_text (response);
+      g_autofree char *message = g_strdup_printf ("status %u, expected %u; body: %s",
+                                                  response->status, expected, text);
+
+      g_assertion_message (G_LOG_DOMAIN, file, line, G_STRFUNC, message);
+    }
+}
+
+JsonObject *
+dw_test_response_object (DwTestResponse *response)
+{
+  if (response->json == NULL || !JSON_NODE_HOLDS_OBJECT (response->json))
+    {
+      g_autofree char *text = body_text (response);
+
+      g_error ("expected a JSON object, got: %s", text);
+    }
+
+  return json_node_get_object (response->json);
+}
+
+JsonArray *
+dw_test_response_items (DwTestResponse *response)
+{
+  JsonObject *object = dw_test_response_object (response);
+  JsonNode *items = json_object_get_member (object, "items");
+
+  g_assert_nonnull (items);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (items));
+  return json_node_get_array (items);
+}
+
+void
+dw_test_assert_problem_impl (DwTestResponse *response,
+                             guint           status,
+                             const char     *type_suffix,
+                             const char     *file,
+                             int             line)
+{
+  g_autofree char *text = body_text (response);
+  g_autofree char *message = NULL;
+  JsonObject *problem;
+  const char *type;
+
+  dw_test_assert_status_impl (response, status, file, line);
+
+  if (g_strcmp0 (response->content_type, "application/problem+json") != 0
+      || response->json == NULL || !JSON_NODE_HOLDS_OBJECT (response->json))
+    {
+      message = g_strdup_printf ("not a problem document (%s): %s", response->content_type, text);
+      g_assertion_message (G_LOG_DOMAIN, file, line, G_STRFUNC, message);
+      return;
+    }
+
+  problem = json_node_get_object (response->json);
+  type = json_object_get_string_member_with_default (problem, "type", NULL);
+  if (json_object_get_size (problem) != 4
+      || type == NULL || !g_str_has_prefix (type, "https://deskwatch.org/problems/")
+      || !g_str_has_suffix (type, type_suffix)
+      || json_object_get_string_member_with_default (problem, "title", NULL) == NULL
+      || json_object_get_string_member_with_default (problem, "detail", NULL) == NULL
+      || !json_object_has_member (problem, "status")
+      || json_object_get_int_member (problem, "status") != status)
+    {
+      message = g_strdup_printf ("problem document is not {type …/%s, title, status %u, detail}: %s",
+                                 type_suffix, status, text);
+      g_assertion_message (G_LOG_DOMAIN, file, line, G_STRFUNC, message);
+    }
+}
+
+char *
+dw_test_server_sign_in (DwTestServer *self,
+                        const char   *username,
+                        const char   *password)
+{
+  g_autoptr(DwTestResponse) response = NULL;
+
+  response = dw_test_server_jsonf (self, "POST", NULL, "/api/v1/auth/token",
+                                   "{\"username\": \"%s\", \"password\": \"%s\"}", username,
+                                   password);
+  dw_test_assert_status (response, 201);
+  return g_strdup (json_object_get_string_member (dw_test_response_object (response), "token"));
+}
+
+DwTestServer *
+dw_test_server_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  DwTestServer *self = g_new0 (DwTestServer, 1);
+  int status = -1;
+  guint64 id;
+
+  self->dir = g_dir_make_tmp ("deskwatch-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  self->db_path = g_build_filename (self->dir, "deskwatch.db", NULL);
+  self->session = soup_session_new_with_options ("timeout", 60, NULL);
+
+  out = dw_test_server_cli (self, DW_TEST_ADMIN_PASSWORD "\n", &status, "user", "add", "admin",
+                            "--role", "admin", "--name", "Administrator", "--password-stdin",
+                            NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (g_ascii_string_to_unsigned (g_strstrip (out), 10, 1, G_MAXINT64, &id, NULL));
+  self->admin_id = (gint64) id;
+
+  dw_test_server_start (self, NULL);
+  self->admin_token = dw_test_server_sign_in (self, "admin", DW_TEST_ADMIN_PASSWORD);
+  return self;
+}
+
+static gint64
+create (DwTestServer *self,
+        const char   *path,
+        const char   *json)
+{
+  g_autoptr(DwTestResponse) response = dw_test_server_json (self, "POST", path, self->admin_token,
+                                                            json);
+
+  dw_test_assert_status (response, 201);
+  return json_object_get_int_member (dw_test_response_object (response), "id");
+}
+
+DwTestServer *
+dw_test_server_new_with_desk (void)
+{
+  DwTestServer *self = dw_test_server_new ();
+  g_autofree char *json = NULL;
+
+  self->team_id = create (self, "/api/v1/teams",
+                          "{\"name\": \"Logistics\", \"description\": \"物流\", "
+                          "\"business_types\": [\"logistics\"]}");
+  self->other_team_id = create (self, "/api/v1/teams",
+                                "{\"name\": \"Returns\", \"business_types\": [\"returns\"]}");
+
+  json = g_strdup_printf ("{\"username\": \"lead\", \"display_name\": \"Lead\", \"role\": \"lead\", "
+                          "\"password\": \"" DW_TEST_PASSWORD "\", "
+                          "\"teams\": [{\"id\": %" G_GINT64_FORMAT ", \"is_lead\": true}]}",
+                          self->team_id);
+  self->lead_id = create (self, "/api/v1/users", json);
+  g_free (json);
+
+  json = g_strdup_printf ("{\"username\": \"agent\", \"display_name\": \"李娜\", \"role\": \"agent\", "
+                          "\"password\": \"" DW_TEST_PASSWORD "\", \"capacity\": 2, "
+                          "\"teams\": [{\"id\": %" G_GINT64_FORMAT "}]}", self->team_id);
+  self->agent_id = create (self, "/api/v1/users", json);
+  g_free (json);
+
+  json = g_strdup_printf ("{\"username\": \"agent2\", \"display_name\": \"Agent Two\", "
+                          "\"role\": \"agent\", \"password\": \"" DW_TEST_PASSWORD "\", "
+                          "\"teams\": [{\"id\": %" G_GINT64_FORMAT "}]}", self->other_team_id);
+  self->agent2_id = create (self, "/api/v1/users", json);
+
+  self->lead_token = dw_test_server_sign_in (self, "lead", DW_TEST_PASSWORD);
+  self->agent_token = dw_test_server_sign_in (self, "agent", DW_TEST_PASSWORD);
+  self->agent2_token = dw_test_server_sign_in (self, "agent2", DW_TEST_PASSWORD);
+  return self;
+}
+
+void
+dw_test_server_free (DwTestServer *self)
+{
+  if (self->process != NULL)
+    dw_test_server_stop (self);
+
+  g_clear_object (&self->session);
+  if (self->dir != NULL && g_getenv ("DESKWATCH_TEST_KEEP") == NULL)
+    remove_tree (self->dir);
+
+  g_free (self->dir);
+  g_free (self->db_path);
+  g_free (self->url);
+  g_free (self->admin_token);
+  g_free (self->lead_token);
+  g_free (self->agent_token);
+  g_free (self->agent2_token);
+  g_free (self);
+}

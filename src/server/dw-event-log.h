@@ -36,4 +36,52 @@ void        dw_event_log_discard    (DwEventLog  *self);
 /* The last committed sequence number (0 for an empty log). */
 gint64      dw_event_log_get_seq    (DwEventLog  *self);
 
+/* One committed event, as the stream sends it.  Immutable once published; refcounted so that
+ * every client queue can hold the same frame without copying. */
+typedef struct _DwEvent DwEvent;
+
+struct _DwEvent
+{
+  gint64  seq;
+  gint64  at;
+  char   *type;
+  gint64  team_id;   /* 0 for none */
+  gint64  user_id;   /* 0 for none */
+  char   *data;      /* compact JSON object */
+};
+
+#define DW_TYPE_EVENT (dw_event_get_type ())
+GType       dw_event_get_type       (void) G_GNUC_CONST;
+DwEvent    *dw_event_ref            (DwEvent     *event);
+void        dw_event_unref          (DwEvent     *event);
+/* The stream's text frame {"type":"event","seq":N,"event":T,"at":A,"data":{...}}, made once. */
+GBytes     *dw_event_get_frame      (DwEvent     *event);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwEvent, dw_event_unref)
+
+/* The oldest sequence number still kept (get_seq () + 1 when the log is empty): a client
+ * that has seen every event up to S can resume iff get_first_seq () - 1 <= S <= get_seq (). */
+gint64      dw_event_log_get_first_seq (DwEventLog *self);
+
+/* Up to @limit committed events with seq > @after, oldest first (array of DwEvent, owned).
+ * Never returns events appended in a transaction that has not been published yet. */
+GPtrArray  *dw_event_log_read       (DwEventLog  *self,
+                                     gint64       after,
+                                     guint        limit,
+                                     GError     **error);
+
+/* Retention: keep at most @max_events events and none older than @max_age seconds (of the
+ * log's clock); 0 leaves a bound unchanged.  Defaults 100000 events and 7 days, or the
+ * environment's DESKWATCH_EVENTS_KEEP / DESKWATCH_EVENTS_MAX_AGE (for tests).  Pruning runs
+ * after publishing, when the log has grown 10 % past a bound, outside any transaction. */
+void        dw_event_log_set_retention (DwEventLog *self,
+                                        gint64      max_events,
+                                        gint64      max_age);
+/* Prunes now (outside a transaction). */
+gboolean    dw_event_log_prune      (DwEventLog  *self,
+                                     GError     **error);
+
+/* Signal "published" (DwEvent *event): emitted by dw_event_log_publish() for every committed
+ * event, in seq order.  Handlers must not keep @event without dw_event_ref(). */
+
 G_END_DECLS

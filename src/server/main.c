@@ -1,11 +1,550 @@
 /* deskwatchd: the Deskwatch ticket service. */
+#define G_LOG_DOMAIN "deskwatchd"
+
 #include "config.h"
 
-#include <glib.h>
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "dw-auth.h"
+#include "dw-demo.h"
+#include "dw-service.h"
+#include "dw-store.h"
+
+#define DEFAULT_DB "deskwatch.db"
+
+static char *opt_db;
+static char *opt_listen;
+static char *opt_tls_cert;
+static char *opt_tls_key;
+static gboolean opt_demo;
+static double opt_speed = 1.0;
+static gboolean opt_log_json;
+static char *opt_role;
+static char *opt_name;
+static gboolean opt_password_stdin;
+static int opt_capacity = -1;
+static char *opt_label;
+static int opt_days = 30;
+
+static const GOptionEntry common_entries[] = {
+  { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db,
+    "SQLite database (default: $STATE_DIRECTORY/" DEFAULT_DB " or ./" DEFAULT_DB ")", "FILE" },
+  { "log-json", 0, 0, G_OPTION_ARG_NONE, &opt_log_json, "Log one JSON object per line", NULL },
+  { NULL }
+};
+
+static const GOptionEntry serve_entries[] = {
+  { "listen", 'l', 0, G_OPTION_ARG_STRING, &opt_listen,
+    "Address and port to serve on (port 0: any free one)", "ADDR:PORT" },
+  { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert, "TLS certificate (PEM)", "FILE" },
+  { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, "TLS private key (PEM)", "FILE" },
+  { "demo", 0, 0, G_OPTION_ARG_NONE, &opt_demo,
+    "Seed an empty database with a demo desk and simulate live traffic", NULL },
+  { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &opt_speed,
+    "Run the clock FACTOR times faster than real time (demos, tests)", "FACTOR" },
+  { NULL }
+};
+
+static const GOptionEntry admin_entries[] = {
+  { "role", 0, 0, G_OPTION_ARG_STRING, &opt_role, "user add: agent, lead or admin", "ROLE" },
+  { "name", 0, 0, G_OPTION_ARG_STRING, &opt_name, "user add: display name", "NAME" },
+  { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &opt_password_stdin,
+    "user add/passwd: read the password from the first line of standard input", NULL },
+  { "capacity", 0, 0, G_OPTION_ARG_INT, &opt_capacity,
+    "user add: concurrent tickets (default 5)", "N" },
+  { "label", 0, 0, G_OPTION_ARG_STRING, &opt_label, "token create: what the token is for", "TEXT" },
+  { "days", 0, 0, G_OPTION_ARG_INT, &opt_days,
+    "token create: lifetime in days (0: never expires; default 30)", "N" },
+  { NULL }
+};
+
+static const char summary[] =
+  "Commands:\n"
+  "  deskwatchd --listen ADDR:PORT [--db FILE] [--tls-cert F --tls-key F] [--demo] [--speed N]\n"
+  "  deskwatchd user add USERNAME --role ROLE --name NAME [--password-stdin] [--db FILE]\n"
+  "  deskwatchd user passwd USERNAME [--password-stdin] [--db FILE]\n"
+  "  deskwatchd user list [--db FILE]\n"
+  "  deskwatchd token create USERNAME [--label TEXT] [--days N] [--db FILE]\n"
+  "  deskwatchd token revoke TOKEN-ID [--db FILE]\n"
+  "  deskwatchd token list [USERNAME] [--db FILE]";
+
+/* Logging */
+
+static char *
+json_escape (const char *s,
+             gssize      len)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *copy = len < 0 ? g_strdup (s) : g_strndup (s, len);
+
+  if (!g_utf8_validate (copy, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (copy, -1);
+
+      g_free (copy);
+      copy = valid;
+    }
+
+  json_node_set_string (node, copy);
+  return json_to_string (node, FALSE);
+}
+
+static GLogWriterOutput
+json_writer (GLogLevelFlags   log_level,
+             const GLogField *fields,
+             gsize            n_fields,
+             gpointer         user_data)
+{
+  g_autoptr(GString) line = g_string_new ("{");
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = g_date_time_format_iso8601 (now);
+  g_autofree char *time_json = json_escape (time, -1);
+
+  if (g_log_writer_default_would_drop (log_level, NULL))
+    {
+      for (gsize i = 0; i < n_fields; i++)
+        if (g_str_equal (fields[i].key, "GLIB_DOMAIN") && fields[i].length < 0
+            && !g_log_writer_default_would_drop (log_level, fields[i].value))
+          goto keep;
+      return G_LOG_WRITER_HANDLED;
+    }
+
+keep:
+  g_string_append_printf (line, "\"time\":%s", time_json);
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      g_autofree char *key = NULL;
+      g_autofree char *value = NULL;
+
+      /* Binary fields (length >= 0 without text) are rare; log them as text anyway. */
+      if (fields[i].value == NULL)
+        continue;
+
+      key = json_escape (fields[i].key, -1);
+      value = json_escape (fields[i].value, fields[i].length);
+      g_string_append_printf (line, ",%s:%s", key, value);
+    }
+  g_string_append (line, "}\n");
+
+  fputs (line->str, stderr);
+  fflush (stderr);
+  return G_LOG_WRITER_HANDLED;
+}
+
+/* Passwords */
+
+static char *
+read_password (const char *prompt)
+{
+  g_autofree char *line = NULL;
+  size_t size = 0;
+  ssize_t len;
+  struct termios saved, quiet;
+  gboolean tty = !opt_password_stdin && isatty (STDIN_FILENO);
+
+  if (!opt_password_stdin && !tty)
+    {
+      g_printerr ("deskwatchd: no terminal to ask for the password; use --password-stdin\n");
+      return NULL;
+    }
+
+  if (tty)
+    {
+      g_printerr ("%s", prompt);
+      tcgetattr (STDIN_FILENO, &saved);
+      quiet = saved;
+      quiet.c_lflag &= ~ECHO;
+      tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
+    }
+
+  len = getline (&line, &size, stdin);
+
+  if (tty)
+    {
+      tcsetattr (STDIN_FILENO, TCSANOW, &saved);
+      g_printerr ("\n");
+    }
+
+  if (len < 0)
+    {
+      g_printerr ("deskwatchd: no password given\n");
+      return NULL;
+    }
+
+  while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+    line[--len] = '\0';
+
+  return g_steal_pointer (&line);
+}
+
+/* Commands */
+
+static const char *
+db_path (void)
+{
+  static char *path;
+  const char *state = g_getenv ("STATE_DIRECTORY");
+
+  if (opt_db != NULL)
+    return opt_db;
+
+  if (path == NULL)
+    path = state != NULL ? g_build_filename (state, DEFAULT_DB, NULL) : g_strdup (DEFAULT_DB);
+  return path;
+}
+
+static DwService *
+open_service (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DwClock) clock = dw_clock_new (opt_speed > 0 ? opt_speed : 1.0);
+  DwService *service = dw_service_new (db_path (), clock, &error);
+
+  if (service == NULL)
+    g_printerr ("deskwatchd: %s\n", error->message);
+
+  return service;
+}
+
+static gint64
+user_id_by_name (sqlite3    *db,
+                 const char *username)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db, "SELECT id FROM users WHERE username = ?",
+                                                   NULL);
+
+  if (stmt == NULL)
+    return 0;
+
+  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+
+  g_printerr ("deskwatchd: no user %s\n", username);
+  return 0;
+}
+
+static int
+user_add (const char *username)
+{
+  g_autoptr(DwService) service = NULL;
+  g_autoptr(JsonObject) fields = json_object_new ();
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+
+  if (opt_role == NULL || opt_name == NULL)
+    {
+      g_printerr ("deskwatchd: user add needs --role and --name\n");
+      return 2;
+    }
+
+  if ((password = read_password ("Password: ")) == NULL)
+    return 1;
+
+  if ((service = open_service ()) == NULL)
+    return 1;
+
+  json_object_set_string_member (fields, "username", username);
+  json_object_set_string_member (fields, "display_name", opt_name);
+  json_object_set_string_member (fields, "role", opt_role);
+  json_object_set_string_member (fields, "password", password);
+  if (opt_capacity >= 0)
+    json_object_set_int_member (fields, "capacity", opt_capacity);
+
+  user = dw_desk_create_user (dw_service_get_desk (service), NULL, fields, &error);
+  if (user == NULL)
+    {
+      g_printerr ("deskwatchd: %s\n", error->message);
+      return 1;
+    }
+
+  g_print ("%" G_GINT64_FORMAT "\n", json_object_get_int_member (user, "id"));
+  return 0;
+}
+
+static int
+user_passwd (const char *username)
+{
+  g_autoptr(DwService) service = NULL;
+  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+  gint64 user_id;
+
+  if ((service = open_service ()) == NULL)
+    return 1;
+  if ((user_id = user_id_by_name (dw_service_get_db (service), username)) == 0)
+    return 1;
+  if ((password = read_password ("New password: ")) == NULL)
+    return 1;
+
+  json_object_set_string_member (changes, "password", password);
+  user = dw_desk_update_user (dw_service_get_desk (service), NULL, user_id, changes, &error);
+  if (user == NULL)
+    {
+      g_printerr ("deskwatchd: %s\n", error->message);
+      return 1;
+    }
+
+  return 0;
+}
+
+static int
+user_list (void)
+{
+  g_autoptr(DwService) service = open_service ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (service == NULL)
+    return 1;
+
+  stmt = dw_store_prepare (dw_service_get_db (service),
+                           "SELECT id, username, role, presence, disabled, display_name "
+                           "FROM users ORDER BY id", NULL);
+  g_print ("%-6s %-20s %-6s %-8s %s\n", "ID", "USERNAME", "ROLE", "PRESENCE", "NAME");
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    g_print ("%-6" G_GINT64_FORMAT " %-20s %-6s %-8s %s%s\n", (gint64) sqlite3_column_int64 (stmt, 0),
+             sqlite3_column_text (stmt, 1), sqlite3_column_text (stmt, 2),
+             sqlite3_column_text (stmt, 3), sqlite3_column_text (stmt, 5),
+             sqlite3_column_int (stmt, 4) ? " (disabled)" : "");
+  return 0;
+}
+
+static int
+token_create (const char *username)
+{
+  g_autoptr(DwService) service = open_service ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  gint64 user_id;
+
+  if (service == NULL)
+    return 1;
+  if ((user_id = user_id_by_name (dw_service_get_db (service), username)) == 0)
+    return 1;
+
+  token = dw_auth_create_token (dw_service_get_db (service), dw_service_get_clock (service),
+                                user_id, opt_label != NULL ? opt_label : "command line",
+                                (gint64) MAX (opt_days, 0) * 24 * 3600, NULL, &error);
+  if (token == NULL)
+    {
+      g_printerr ("deskwatchd: %s\n", error->message);
+      return 1;
+    }
+
+  /* The only time the token is shown: only its hash is stored. */
+  g_print ("%s\n", token);
+  return 0;
+}
+
+static int
+token_revoke (const char *id_text)
+{
+  g_autoptr(DwService) service = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 id;
+
+  if (!g_ascii_string_to_unsigned (id_text, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      g_printerr ("deskwatchd: \"%s\" is not a token id (see token list)\n", id_text);
+      return 2;
+    }
+
+  if ((service = open_service ()) == NULL)
+    return 1;
+
+  stmt = dw_store_prepare (dw_service_get_db (service), "SELECT 1 FROM tokens WHERE id = ?", NULL);
+  if (stmt != NULL)
+    sqlite3_bind_int64 (stmt, 1, (gint64) id);
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_printerr ("deskwatchd: no token %" G_GUINT64_FORMAT "\n", id);
+      return 1;
+    }
+
+  if (!dw_auth_revoke_token (dw_service_get_db (service), dw_service_get_clock (service),
+                             (gint64) id, &error))
+    {
+      g_printerr ("deskwatchd: %s\n", error->message);
+      return 1;
+    }
+
+  return 0;
+}
+
+static int
+token_list (const char *username)
+{
+  g_autoptr(DwService) service = open_service ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (service == NULL)
+    return 1;
+
+  stmt = dw_store_prepare (dw_service_get_db (service),
+                           "SELECT k.id, u.username, k.label, k.created_at, k.expires_at, "
+                           "k.revoked_at FROM tokens k JOIN users u ON u.id = k.user_id "
+                           "WHERE ?1 IS NULL OR u.username = ?1 ORDER BY k.id", NULL);
+  if (stmt == NULL)
+    return 1;
+
+  if (username != NULL)
+    sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
+
+  g_print ("%-6s %-20s %-20s %-20s %-20s %s\n", "ID", "USER", "CREATED", "EXPIRES", "REVOKED",
+           "LABEL");
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autofree char *created = dw_time_to_iso8601 (sqlite3_column_int64 (stmt, 3));
+      g_autofree char *expires = sqlite3_column_type (stmt, 4) != SQLITE_NULL
+                                 ? dw_time_to_iso8601 (sqlite3_column_int64 (stmt, 4))
+                                 : g_strdup ("never");
+      g_autofree char *revoked = sqlite3_column_type (stmt, 5) != SQLITE_NULL
+                                 ? dw_time_to_iso8601 (sqlite3_column_int64 (stmt, 5))
+                                 : g_strdup ("-");
+
+      g_print ("%-6" G_GINT64_FORMAT " %-20s %-20s %-20s %-20s %s\n",
+               (gint64) sqlite3_column_int64 (stmt, 0), sqlite3_column_text (stmt, 1), created, expires,
+               revoked, sqlite3_column_text (stmt, 2));
+    }
+
+  return 0;
+}
+
+/* Serving */
+
+static gboolean
+quit_cb (gpointer data)
+{
+  GMainLoop *loop = data;
+
+  g_info ("Shutting down");
+  g_main_loop_quit (loop);
+  /* serve() removes both signal sources itself. */
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+serve (void)
+{
+  g_autoptr(DwService) service = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  guint term_id, int_id;
+
+  if (opt_listen == NULL)
+    {
+      g_printerr ("deskwatchd: --listen ADDR:PORT is needed (see --help)\n");
+      return 2;
+    }
+
+  if (opt_speed <= 0)
+    {
+      g_printerr ("deskwatchd: --speed must be positive\n");
+      return 2;
+    }
+
+  if ((service = open_service ()) == NULL)
+    return 1;
+
+  if (opt_demo)
+    {
+      if (dw_store_is_empty (dw_service_get_db (service))
+          && !dw_demo_populate (service, &error))
+        {
+          g_printerr ("deskwatchd: cannot set up the demo desk: %s\n", error->message);
+          return 1;
+        }
+      dw_demo_start_simulator (service);
+    }
+
+  if (!dw_service_listen (service, opt_listen, opt_tls_cert, opt_tls_key, &error))
+    {
+      g_printerr ("deskwatchd: %s\n", error->message);
+      return 1;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  term_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  int_id = g_unix_signal_add (SIGINT, quit_cb, loop);
+
+  url = dw_service_get_url (service);
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
+                    "DW_URL", url,
+                    "MESSAGE", "Serving %s on %s", db_path (), url);
+  g_print ("Listening on %s\n", url);
+  if (opt_demo)
+    g_print ("Demo lead: %s / %s\n", DW_DEMO_LEAD_USERNAME, DW_DEMO_LEAD_PASSWORD);
+  fflush (stdout);
+
+  g_main_loop_run (loop);
+
+  g_source_remove (term_id);
+  g_source_remove (int_id);
+  dw_service_stop (service);
+  return 0;
+}
 
 int
 main (int   argc,
       char *argv[])
 {
-  return 0;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GOptionGroup) serve_group = NULL;
+  g_autoptr(GOptionGroup) admin_group = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) args = NULL;
+  guint n;
+
+  setlocale (LC_ALL, "");
+
+  context = g_option_context_new ("[COMMAND ARGS…] — the Deskwatch ticket service");
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, common_entries, NULL);
+  serve_group = g_option_group_new ("serve", "Serving:", "Show the options of serving", NULL, NULL);
+  g_option_group_add_entries (serve_group, serve_entries);
+  g_option_context_add_group (context, g_steal_pointer (&serve_group));
+  admin_group = g_option_group_new ("admin", "User and token commands:",
+                                    "Show the options of the user and token commands", NULL, NULL);
+  g_option_group_add_entries (admin_group, admin_entries);
+  g_option_context_add_group (context, g_steal_pointer (&admin_group));
+
+  args = g_strdupv (argv);
+  if (!g_option_context_parse_strv (context, &args, &error))
+    {
+      g_printerr ("deskwatchd: %s\n", error->message);
+      return 2;
+    }
+
+  if (opt_log_json)
+    g_log_set_writer_func (json_writer, NULL, NULL);
+
+  n = g_strv_length (args);
+  if (n == 1)
+    return serve ();
+
+  if (n == 4 && g_str_equal (args[1], "user") && g_str_equal (args[2], "add"))
+    return user_add (args[3]);
+  if (n == 4 && g_str_equal (args[1], "user") && g_str_equal (args[2], "passwd"))
+    return user_passwd (args[3]);
+  if (n == 3 && g_str_equal (args[1], "user") && g_str_equal (args[2], "list"))
+    return user_list ();
+  if (n == 4 && g_str_equal (args[1], "token") && g_str_equal (args[2], "create"))
+    return token_create (args[3]);
+  if (n == 4 && g_str_equal (args[1], "token") && g_str_equal (args[2], "revoke"))
+    return token_revoke (args[3]);
+  if ((n == 3 || n == 4) && g_str_equal (args[1], "token") && g_str_equal (args[2], "list"))
+    return token_list (n == 4 ? args[3] : NULL);
+
+  g_printerr ("deskwatchd: unknown command \"%s\"\n%s\n", args[1], summary);
+  return 2;
 }

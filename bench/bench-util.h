@@ -1,0 +1,58 @@
+/* bench-util.h: what the benchmarks share — figures, a desk to measure, concurrent requests.
+ *
+ * Benchmarks print figures and never fail on timings; they fail only when the service does not
+ * answer as it should (then the figure would be meaningless).
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "dw-test-server.h"
+
+G_BEGIN_DECLS
+
+/* Latencies in microseconds. */
+typedef struct
+{
+  GArray *usec;  /* of gint64 */
+} BenchSamples;
+
+BenchSamples *bench_samples_new       (void);
+void          bench_samples_free      (BenchSamples *samples);
+void          bench_samples_add       (BenchSamples *samples,
+                                       gint64        usec);
+/* The @p-th percentile (0–100) in milliseconds (sorts the samples). */
+double        bench_samples_percentile_ms (BenchSamples *samples,
+                                           double        p);
+/* "p50 1.23 ms  p99 4.56 ms  (n 1000)" */
+void          bench_samples_print     (BenchSamples *samples,
+                                       const char   *label);
+
+/* A server with an empty database and a signed-in admin, or on @db_path's existing database
+ * (then an admin is added first). */
+DwTestServer *bench_server_new        (const char   *db_path);
+
+/* A session for many parallel connections. */
+SoupSession  *bench_session_new       (guint         max_conns);
+
+/* POSTs @n JSON bodies to @path with up to @concurrency requests in flight; @body_func makes
+ * body @i.  Returns the wall time in seconds; latencies go to @samples; every response must be
+ * @expected_status. */
+typedef char *(*BenchBodyFunc) (guint i);
+double        bench_post_concurrently (SoupSession  *session,
+                                       const char   *base_url,
+                                       const char   *path,
+                                       const char   *token,
+                                       guint         n,
+                                       guint         concurrency,
+                                       BenchBodyFunc body_func,
+                                       guint         expected_status,
+                                       BenchSamples *samples);
+
+/* Integer from the environment, or @fallback. */
+guint         bench_env_uint          (const char   *name,
+                                       guint         fallback);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BenchSamples, bench_samples_free)
+
+G_END_DECLS

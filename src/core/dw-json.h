@@ -1,0 +1,237 @@
+/* dw-json.h: strict reading and writing of the JSON of docs/api.md.
+ *
+ * Every reader checks the JSON type of a member and fails with a DW_JSON_ERROR whose message
+ * starts with the member's name, in the words the API's problem documents use, e.g.
+ *   priority: "asap" is not one of low, normal, high, urgent
+ *   created_at: "yesterday" is not an ISO 8601 time
+ *   subject: expected a string, got a number
+ *   subject: missing
+ * so the service can put the message in a 400 problem's `detail` as it is, and the console can
+ * tell a protocol mismatch precisely.  Nested members are prefixed with their path
+ * ("sla[0].due_at: …") by dw_json_prefix_error().
+ *
+ * Conventions of the model (docs/hacking.md): times are gint64 Unix seconds and 0 stands for
+ * JSON null; ids are positive and 0 stands for null; enumerations are their GEnum nicks.
+ *
+ * The second half is the table-driven mapping the model objects (DwTicket, DwUser, …) share:
+ * a DwJsonField per plain member maps it onto a GObject property stored at an offset of the
+ * instance struct, so reading, writing, get_property/set_property and the "notify only what
+ * changed" rule of in-place updates are written once.
+ */
+#pragma once
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define DW_JSON_ERROR (dw_json_error_quark ())
+
+typedef enum
+{
+  DW_JSON_ERROR_MISSING,  /* a required member is absent */
+  DW_JSON_ERROR_TYPE,     /* wrong JSON type (or null where null is not allowed) */
+  DW_JSON_ERROR_VALUE,    /* right type, wrong value: unknown enum nick, bad time, out of range */
+  DW_JSON_ERROR_UNKNOWN,  /* a member that is not allowed (dw_json_check_members) */
+  DW_JSON_ERROR_MISMATCH, /* an in-place update for another object (its id differs) */
+} DwJsonError;
+
+GQuark dw_json_error_quark (void);
+
+typedef enum
+{
+  DW_JSON_OPTIONAL = 0,       /* absent: the output is left untouched */
+  DW_JSON_REQUIRED = 1 << 0,  /* absent: DW_JSON_ERROR_MISSING */
+  DW_JSON_NULLABLE = 1 << 1,  /* null is allowed and reads as NULL / 0 / FALSE */
+  DW_JSON_POSITIVE = 1 << 2,  /* integers must be >= 1 (ids, csat) */
+} DwJsonFlags;
+
+/* "a string", "a number", "null", … for messages. */
+const char *dw_json_node_describe   (JsonNode     *node);
+
+/* Each reader: TRUE and *out set when the member is present and valid; TRUE and *out untouched
+ * when it is absent and not DW_JSON_REQUIRED; FALSE with @error otherwise.  Strings are copies
+ * (g_free, g_strfreev); a previous *out is not freed. */
+gboolean    dw_json_get_string      (JsonObject   *object,
+                                     const char   *member,
+                                     DwJsonFlags   flags,
+                                     char        **out,
+                                     GError      **error);
+/* An integral JSON number (1.5 and 1e3 are refused). */
+gboolean    dw_json_get_int64       (JsonObject   *object,
+                                     const char   *member,
+                                     DwJsonFlags   flags,
+                                     gint64       *out,
+                                     GError      **error);
+gboolean    dw_json_get_int         (JsonObject   *object,
+                                     const char   *member,
+                                     DwJsonFlags   flags,
+                                     int          *out,
+                                     GError      **error);
+/* Any JSON number. */
+gboolean    dw_json_get_double      (JsonObject   *object,
+                                     const char   *member,
+                                     DwJsonFlags   flags,
+                                     double       *out,
+                                     GError      **error);
+gboolean    dw_json_get_boolean     (JsonObject   *object,
+                                     const char   *member,
+                                     DwJsonFlags   flags,
+                                     gboolean     *out,
+                                     GError      **error);
+/* An ISO 8601 string with a zone designator, as Unix seconds; null reads as 0. */
+gboolean    dw_json_get_time        (JsonObject   *object,
+                                     const char   *member,
+                                     DwJsonFlags   flags,
+                                     gint64       *out,
+                                     GError      **error);
+/* The nick of a value of @enum_type (a DW_TYPE_* of dw-enums.h). */
+gboolean    dw_json_get_enum        (JsonObject   *object,
+                                     const char   *member,
+                                     GType         enum_type,
+                                     DwJsonFlags   flags,
+                                     int          *out,
+                                     GError      **error);
+/* An array of strings; null (if allowed) reads as an empty vector, never NULL. */
+gboolean    dw_json_get_strv        (JsonObject   *object,
+                                     const char   *member,
+                                     DwJsonFlags   flags,
+                                     GStrv        *out,
+                                     GError      **error);
+/* An array of nicks of @enum_type, as an array of int. */
+gboolean    dw_json_get_enum_array  (JsonObject   *object,
+                                     const char   *member,
+                                     GType         enum_type,
+                                     DwJsonFlags   flags,
+                                     GArray      **out,
+                                     GError      **error);
+/* Borrowed array / object; null (if allowed) reads as NULL. */
+gboolean    dw_json_get_array       (JsonObject   *object,
+                                     const char   *member,
+                                     DwJsonFlags   flags,
+                                     JsonArray   **out,
+                                     GError      **error);
+gboolean    dw_json_get_object      (JsonObject   *object,
+                                     const char   *member,
+                                     DwJsonFlags   flags,
+                                     JsonObject  **out,
+                                     GError      **error);
+
+/* Fails with DW_JSON_ERROR_UNKNOWN naming the first member of @object not in @allowed
+ * (NULL-terminated).  For request bodies, where a typo must not silently do nothing. */
+gboolean    dw_json_check_members   (JsonObject          *object,
+                                     const char * const  *allowed,
+                                     GError             **error);
+
+/* Prefixes a DW_JSON_ERROR message with a path, e.g. "sla[0]." (printf-style). */
+void        dw_json_prefix_error    (GError      **error,
+                                     const char   *format,
+                                     ...) G_GNUC_PRINTF (2, 3);
+
+/* Writers.  Each sets (replaces) @member; the *_or_null ones write null for NULL / 0. */
+void        dw_json_set_string_or_null (JsonObject         *object,
+                                        const char         *member,
+                                        const char         *value);
+void        dw_json_set_id_or_null     (JsonObject         *object,
+                                        const char         *member,
+                                        gint64              id);
+void        dw_json_set_time_or_null   (JsonObject         *object,
+                                        const char         *member,
+                                        gint64              t);
+void        dw_json_set_enum           (JsonObject         *object,
+                                        const char         *member,
+                                        GType               enum_type,
+                                        int                 value);
+/* NULL writes an empty array. */
+void        dw_json_set_strv           (JsonObject         *object,
+                                        const char         *member,
+                                        const char * const *strv);
+void        dw_json_set_enum_array     (JsonObject         *object,
+                                        const char         *member,
+                                        GType               enum_type,
+                                        GArray             *values);
+
+/* Parses @text as a JSON object (for tests and fixtures). */
+JsonObject *dw_json_object_from_string (const char  *text,
+                                        GError     **error);
+/* Compact JSON of @object. */
+char       *dw_json_object_to_string   (JsonObject  *object);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Table-driven mapping of model objects (used by dw-ticket.c, dw-user.c, …) */
+
+typedef enum
+{
+  DW_JSON_KIND_STRING,   /* char *;      property G_TYPE_STRING */
+  DW_JSON_KIND_INT,      /* int;         property G_TYPE_INT (range from the pspec) */
+  DW_JSON_KIND_INT64,    /* gint64;      property G_TYPE_INT64 (ids: 0 for null) */
+  DW_JSON_KIND_TIME,     /* gint64;      property G_TYPE_INT64, ISO 8601 on the wire */
+  DW_JSON_KIND_ENUM,     /* int;         property of a GEnum type, its nick on the wire */
+  DW_JSON_KIND_BOOLEAN,  /* gboolean;    property G_TYPE_BOOLEAN */
+  DW_JSON_KIND_DOUBLE,   /* double;      property G_TYPE_DOUBLE (range from the pspec) */
+  DW_JSON_KIND_STRV,     /* char **;     property G_TYPE_STRV, never NULL once read */
+} DwJsonKind;
+
+typedef struct
+{
+  const char  *member;   /* JSON member, e.g. "business_type" */
+  guint        prop_id;  /* index into the class's properties[] */
+  DwJsonKind   kind;
+  DwJsonFlags  flags;
+  gsize        offset;   /* G_STRUCT_OFFSET of the storage in the instance struct */
+} DwJsonField;
+
+typedef struct
+{
+  const DwJsonField  *fields;
+  guint               n_fields;
+  GParamSpec        **pspecs;  /* the class's properties[], indexed by prop_id */
+} DwJsonSchema;
+
+/* Values read from a JSON object, checked but not yet stored in an object. */
+typedef struct _DwJsonParsed DwJsonParsed;
+
+/* Reads every field of @schema present in @object.  With @partial FALSE, DW_JSON_REQUIRED fields
+ * must be present; with @partial TRUE (in-place updates from events or PATCH replies) any subset
+ * is fine.  Members not in the schema are ignored (the service may grow fields). */
+DwJsonParsed *dw_json_schema_parse   (const DwJsonSchema *schema,
+                                      JsonObject         *object,
+                                      gboolean            partial,
+                                      GError            **error);
+void          dw_json_parsed_free    (DwJsonParsed       *parsed);
+/* The parsed int64 of @prop_id's field (e.g. the id of an update), or FALSE if absent. */
+gboolean      dw_json_parsed_get_int64 (DwJsonParsed     *parsed,
+                                        guint             prop_id,
+                                        gint64           *out);
+/* Stores the parsed values into @object and notifies exactly the properties whose value
+ * changed.  The caller freezes notifications around it if it changes more. */
+void          dw_json_parsed_apply   (DwJsonParsed       *parsed,
+                                      GObject            *object);
+
+/* The same without notifying, for an object nobody can observe yet (fresh from
+ * g_object_new()): 100k tickets of a snapshot should not pay for notifications. */
+void          dw_json_parsed_store   (DwJsonParsed       *parsed,
+                                      GObject            *object);
+
+/* Writes every field of @schema from @object into @json. */
+void          dw_json_schema_write   (const DwJsonSchema *schema,
+                                      GObject            *object,
+                                      JsonObject         *json);
+
+/* get_property / set_property for schema fields; FALSE if @prop_id is not one.  Setting
+ * notifies only on change. */
+gboolean      dw_json_schema_get_property (const DwJsonSchema *schema,
+                                           GObject            *object,
+                                           guint               prop_id,
+                                           GValue             *value);
+gboolean      dw_json_schema_set_property (const DwJsonSchema *schema,
+                                           GObject            *object,
+                                           guint               prop_id,
+                                           const GValue       *value);
+/* Frees the strings and vectors of @object's schema fields (from finalize). */
+void          dw_json_schema_clear   (const DwJsonSchema *schema,
+                                      GObject            *object);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwJsonParsed, dw_json_parsed_free)
+
+G_END_DECLS

@@ -1,0 +1,874 @@
+#include "dw-ticket.h"
+
+#include "dw-json.h"
+
+struct _DwTicket
+{
+  GObject     parent_instance;
+
+  gint64      id;
+  char       *subject;
+  char       *body;
+  DwChannel   channel;
+  char       *business_type;
+  DwPriority  priority;
+  DwStatus    status;
+  gint64      team_id;
+  gint64      assignee_id;
+  gint64      customer_id;
+  char       *order_number;
+  char      **tags;
+  gint64      created_at;
+  gint64      updated_at;
+  gint64      first_response_at;
+  gint64      solved_at;
+  gint64      version;
+  int         escalation_level;
+  gint64      sla_policy_id;
+  DwSlaState  sla_state;
+  gint64      next_sla_at;
+  GPtrArray  *sla;  /* of DwSlaTargetInfo */
+  int         csat;
+  char       *csat_comment;
+
+  /* Derived, cached so that a change can be told from a non-change. */
+  gint64      next_sla_deadline;
+  gint64      waiting_since;
+  gboolean    is_active;
+};
+
+/* The enum-typed members are stored through int pointers by dw-json.c. */
+G_STATIC_ASSERT (sizeof (DwChannel) == sizeof (int));
+G_STATIC_ASSERT (sizeof (DwPriority) == sizeof (int));
+G_STATIC_ASSERT (sizeof (DwStatus) == sizeof (int));
+G_STATIC_ASSERT (sizeof (DwSlaState) == sizeof (int));
+
+G_DEFINE_FINAL_TYPE (DwTicket, dw_ticket, G_TYPE_OBJECT)
+
+G_DEFINE_BOXED_TYPE (DwSlaTargetInfo, dw_sla_target_info,
+                     dw_sla_target_info_copy, dw_sla_target_info_free)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_SUBJECT,
+  PROP_BODY,
+  PROP_CHANNEL,
+  PROP_BUSINESS_TYPE,
+  PROP_PRIORITY,
+  PROP_STATUS,
+  PROP_TEAM_ID,
+  PROP_ASSIGNEE_ID,
+  PROP_CUSTOMER_ID,
+  PROP_ORDER_NUMBER,
+  PROP_TAGS,
+  PROP_CREATED_AT,
+  PROP_UPDATED_AT,
+  PROP_FIRST_RESPONSE_AT,
+  PROP_SOLVED_AT,
+  PROP_VERSION,
+  PROP_ESCALATION_LEVEL,
+  PROP_SLA_POLICY_ID,
+  PROP_SLA_STATE,
+  PROP_NEXT_SLA_AT,
+  PROP_SLA,
+  PROP_CSAT,
+  PROP_CSAT_COMMENT,
+  PROP_NEXT_SLA_DEADLINE,
+  PROP_WAITING_SINCE,
+  PROP_IS_ACTIVE,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+#define FIELD(member, prop, kind, flags, field) \
+  { member, prop, DW_JSON_KIND_##kind, flags, G_STRUCT_OFFSET (DwTicket, field) }
+
+static const DwJsonField fields[] = {
+  FIELD ("id", PROP_ID, INT64, DW_JSON_REQUIRED | DW_JSON_POSITIVE, id),
+  FIELD ("subject", PROP_SUBJECT, STRING, DW_JSON_REQUIRED, subject),
+  FIELD ("body", PROP_BODY, STRING, 0, body),
+  FIELD ("channel", PROP_CHANNEL, ENUM, DW_JSON_REQUIRED, channel),
+  FIELD ("business_type", PROP_BUSINESS_TYPE, STRING, DW_JSON_NULLABLE, business_type),
+  FIELD ("priority", PROP_PRIORITY, ENUM, DW_JSON_REQUIRED, priority),
+  FIELD ("status", PROP_STATUS, ENUM, DW_JSON_REQUIRED, status),
+  FIELD ("team_id", PROP_TEAM_ID, INT64, DW_JSON_NULLABLE | DW_JSON_POSITIVE, team_id),
+  FIELD ("assignee_id", PROP_ASSIGNEE_ID, INT64, DW_JSON_NULLABLE | DW_JSON_POSITIVE, assignee_id),
+  FIELD ("customer_id", PROP_CUSTOMER_ID, INT64, DW_JSON_NULLABLE | DW_JSON_POSITIVE, customer_id),
+  FIELD ("order_number", PROP_ORDER_NUMBER, STRING, DW_JSON_NULLABLE, order_number),
+  FIELD ("tags", PROP_TAGS, STRV, 0, tags),
+  FIELD ("created_at", PROP_CREATED_AT, TIME, DW_JSON_REQUIRED, created_at),
+  FIELD ("updated_at", PROP_UPDATED_AT, TIME, DW_JSON_REQUIRED, updated_at),
+  FIELD ("first_response_at", PROP_FIRST_RESPONSE_AT, TIME, DW_JSON_NULLABLE, first_response_at),
+  FIELD ("solved_at", PROP_SOLVED_AT, TIME, DW_JSON_NULLABLE, solved_at),
+  FIELD ("version", PROP_VERSION, INT64, DW_JSON_REQUIRED | DW_JSON_POSITIVE, version),
+  FIELD ("escalation_level", PROP_ESCALATION_LEVEL, INT, 0, escalation_level),
+  FIELD ("sla_policy_id", PROP_SLA_POLICY_ID, INT64, DW_JSON_NULLABLE | DW_JSON_POSITIVE, sla_policy_id),
+  FIELD ("sla_state", PROP_SLA_STATE, ENUM, 0, sla_state),
+  FIELD ("next_sla_at", PROP_NEXT_SLA_AT, TIME, DW_JSON_NULLABLE, next_sla_at),
+  FIELD ("csat", PROP_CSAT, INT, DW_JSON_NULLABLE | DW_JSON_POSITIVE, csat),
+  FIELD ("csat_comment", PROP_CSAT_COMMENT, STRING, DW_JSON_NULLABLE, csat_comment),
+};
+
+#undef FIELD
+
+static const DwJsonSchema schema = { fields, G_N_ELEMENTS (fields), properties };
+
+static const char * const empty_strv[] = { NULL };
+
+/* ------------------------------------------------------------------------------------------ */
+/* DwSlaTargetInfo */
+
+DwSlaTargetInfo *
+dw_sla_target_info_new (void)
+{
+  return g_new0 (DwSlaTargetInfo, 1);
+}
+
+DwSlaTargetInfo *
+dw_sla_target_info_copy (const DwSlaTargetInfo *info)
+{
+  DwSlaTargetInfo *copy;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  copy = g_memdup2 (info, sizeof *info);
+  copy->paused_reason = g_strdup (info->paused_reason);
+  return copy;
+}
+
+void
+dw_sla_target_info_free (DwSlaTargetInfo *info)
+{
+  if (info == NULL)
+    return;
+
+  g_free (info->paused_reason);
+  g_free (info);
+}
+
+gboolean
+dw_sla_target_info_equal (const DwSlaTargetInfo *a,
+                          const DwSlaTargetInfo *b)
+{
+  return a->target == b->target &&
+         a->state == b->state &&
+         a->target_minutes == b->target_minutes &&
+         a->elapsed_seconds == b->elapsed_seconds &&
+         a->at_risk_at == b->at_risk_at &&
+         a->due_at == b->due_at &&
+         a->met_at == b->met_at &&
+         g_strcmp0 (a->paused_reason, b->paused_reason) == 0;
+}
+
+gboolean
+dw_sla_target_info_is_running (const DwSlaTargetInfo *info)
+{
+  g_return_val_if_fail (info != NULL, FALSE);
+
+  return (info->state == DW_SLA_STATE_OK ||
+          info->state == DW_SLA_STATE_AT_RISK ||
+          info->state == DW_SLA_STATE_BREACHED) &&
+         info->met_at == 0 && info->due_at != 0;
+}
+
+DwSlaTargetInfo *
+dw_sla_target_info_new_from_json (JsonObject  *object,
+                                  GError     **error)
+{
+  g_autoptr(DwSlaTargetInfo) info = dw_sla_target_info_new ();
+  int target = 0, state = 0;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  if (!dw_json_get_enum (object, "target", DW_TYPE_SLA_TARGET, DW_JSON_REQUIRED, &target, error) ||
+      !dw_json_get_enum (object, "state", DW_TYPE_SLA_STATE, DW_JSON_REQUIRED, &state, error) ||
+      !dw_json_get_int (object, "target_minutes", DW_JSON_REQUIRED | DW_JSON_POSITIVE,
+                        &info->target_minutes, error) ||
+      !dw_json_get_int64 (object, "elapsed_seconds", 0, &info->elapsed_seconds, error) ||
+      !dw_json_get_time (object, "at_risk_at", DW_JSON_NULLABLE, &info->at_risk_at, error) ||
+      !dw_json_get_time (object, "due_at", DW_JSON_NULLABLE, &info->due_at, error) ||
+      !dw_json_get_time (object, "met_at", DW_JSON_NULLABLE, &info->met_at, error) ||
+      !dw_json_get_string (object, "paused_reason", DW_JSON_NULLABLE, &info->paused_reason, error))
+    return NULL;
+
+  if (info->elapsed_seconds < 0)
+    {
+      g_set_error (error, DW_JSON_ERROR, DW_JSON_ERROR_VALUE,
+                   "elapsed_seconds: %" G_GINT64_FORMAT " is negative", info->elapsed_seconds);
+      return NULL;
+    }
+
+  if (info->paused_reason != NULL &&
+      g_strcmp0 (info->paused_reason, "pending") != 0 &&
+      g_strcmp0 (info->paused_reason, "outside-hours") != 0)
+    {
+      g_set_error (error, DW_JSON_ERROR, DW_JSON_ERROR_VALUE,
+                   "paused_reason: \"%s\" is not one of pending, outside-hours",
+                   info->paused_reason);
+      return NULL;
+    }
+
+  info->target = target;
+  info->state = state;
+  return g_steal_pointer (&info);
+}
+
+JsonObject *
+dw_sla_target_info_to_json (const DwSlaTargetInfo *info)
+{
+  JsonObject *object = json_object_new ();
+
+  dw_json_set_enum (object, "target", DW_TYPE_SLA_TARGET, info->target);
+  dw_json_set_enum (object, "state", DW_TYPE_SLA_STATE, info->state);
+  json_object_set_int_member (object, "target_minutes", info->target_minutes);
+  json_object_set_int_member (object, "elapsed_seconds", info->elapsed_seconds);
+  dw_json_set_time_or_null (object, "at_risk_at", info->at_risk_at);
+  dw_json_set_time_or_null (object, "due_at", info->due_at);
+  dw_json_set_time_or_null (object, "met_at", info->met_at);
+  dw_json_set_string_or_null (object, "paused_reason", info->paused_reason);
+  return object;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Helpers */
+
+static GPtrArray *
+sla_array_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) dw_sla_target_info_free);
+}
+
+static gboolean
+sla_array_equal (GPtrArray *a,
+                 GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+
+  for (guint i = 0; i < a->len; i++)
+    {
+      if (!dw_sla_target_info_equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads the "sla" member if present; *out stays NULL when it is absent. */
+static gboolean
+parse_sla (JsonObject  *object,
+           GPtrArray  **out,
+           GError     **error)
+{
+  JsonArray *array = NULL;
+  g_autoptr(GPtrArray) sla = NULL;
+  guint n;
+
+  *out = NULL;
+  if (!dw_json_get_array (object, "sla", DW_JSON_NULLABLE, &array, error))
+    return FALSE;
+  if (!json_object_has_member (object, "sla"))
+    return TRUE;
+
+  sla = sla_array_new ();
+  n = array != NULL ? json_array_get_length (array) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      DwSlaTargetInfo *info;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, DW_JSON_ERROR, DW_JSON_ERROR_TYPE,
+                       "sla[%u]: expected an object, got %s", i, dw_json_node_describe (node));
+          return FALSE;
+        }
+
+      info = dw_sla_target_info_new_from_json (json_node_get_object (node), error);
+      if (info == NULL)
+        {
+          dw_json_prefix_error (error, "sla[%u].", i);
+          return FALSE;
+        }
+      g_ptr_array_add (sla, info);
+    }
+
+  *out = g_steal_pointer (&sla);
+  return TRUE;
+}
+
+/* Takes @sla; TRUE when it differs from the current one. */
+static gboolean
+store_sla (DwTicket  *self,
+           GPtrArray *sla)
+{
+  if (sla == NULL)
+    sla = sla_array_new ();
+
+  if (sla_array_equal (self->sla, sla))
+    {
+      g_ptr_array_unref (sla);
+      return FALSE;
+    }
+
+  g_ptr_array_unref (self->sla);
+  self->sla = sla;
+  return TRUE;
+}
+
+static gint64
+compute_next_sla_deadline (DwTicket *self)
+{
+  gint64 earliest = 0;
+
+  for (guint i = 0; i < self->sla->len; i++)
+    {
+      const DwSlaTargetInfo *info = g_ptr_array_index (self->sla, i);
+
+      if (dw_sla_target_info_is_running (info) && (earliest == 0 || info->due_at < earliest))
+        earliest = info->due_at;
+    }
+  return earliest;
+}
+
+static gint64
+compute_waiting_since (DwTicket *self)
+{
+  /* Pending and on-hold tickets wait on someone else, not on the desk. */
+  switch (self->status)
+    {
+    case DW_STATUS_NEW:
+    case DW_STATUS_OPEN:
+      return self->created_at;
+    case DW_STATUS_PENDING:
+    case DW_STATUS_ON_HOLD:
+    case DW_STATUS_SOLVED:
+    case DW_STATUS_CLOSED:
+    default:
+      return 0;
+    }
+}
+
+static void
+update_derived (DwTicket *self,
+                gboolean  notify)
+{
+  gint64 deadline = compute_next_sla_deadline (self);
+  gint64 waiting = compute_waiting_since (self);
+  gboolean active = dw_status_is_active (self->status);
+
+  if (deadline != self->next_sla_deadline)
+    {
+      self->next_sla_deadline = deadline;
+      if (notify)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_SLA_DEADLINE]);
+    }
+
+  if (waiting != self->waiting_since)
+    {
+      self->waiting_since = waiting;
+      if (notify)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_SINCE]);
+    }
+
+  if (active != self->is_active)
+    {
+      self->is_active = active;
+      if (notify)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_ACTIVE]);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* GObject */
+
+static void
+dw_ticket_finalize (GObject *object)
+{
+  DwTicket *self = (DwTicket *)object;
+
+  dw_json_schema_clear (&schema, object);
+  g_clear_pointer (&self->sla, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (dw_ticket_parent_class)->finalize (object);
+}
+
+static void
+dw_ticket_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  DwTicket *self = DW_TICKET (object);
+
+  if (dw_json_schema_get_property (&schema, object, prop_id, value))
+    return;
+
+  switch (prop_id)
+    {
+    case PROP_SLA:
+      g_value_set_boxed (value, self->sla);
+      break;
+
+    case PROP_NEXT_SLA_DEADLINE:
+      g_value_set_int64 (value, self->next_sla_deadline);
+      break;
+
+    case PROP_WAITING_SINCE:
+      g_value_set_int64 (value, self->waiting_since);
+      break;
+
+    case PROP_IS_ACTIVE:
+      g_value_set_boolean (value, self->is_active);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+dw_ticket_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  DwTicket *self = DW_TICKET (object);
+
+  if (dw_json_schema_set_property (&schema, object, prop_id, value))
+    {
+      update_derived (self, TRUE);
+      return;
+    }
+
+  switch (prop_id)
+    {
+    case PROP_SLA:
+      if (store_sla (self, g_value_dup_boxed (value)))
+        {
+          g_object_notify_by_pspec (object, pspec);
+          update_derived (self, TRUE);
+        }
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static GParamSpec *
+id_pspec (const char *name)
+{
+  return g_param_spec_int64 (name, NULL, NULL, 0, G_MAXINT64, 0,
+                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+}
+
+static GParamSpec *
+string_pspec (const char *name)
+{
+  return g_param_spec_string (name, NULL, NULL, NULL,
+                              G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+}
+
+static GParamSpec *
+enum_pspec (const char *name,
+            GType       type,
+            int         default_value)
+{
+  return g_param_spec_enum (name, NULL, NULL, type, default_value,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+}
+
+static void
+dw_ticket_class_init (DwTicketClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = dw_ticket_finalize;
+  object_class->get_property = dw_ticket_get_property;
+  object_class->set_property = dw_ticket_set_property;
+
+  /* Times are Unix seconds and ids positive, 0 standing for null in both. */
+  properties[PROP_ID] = id_pspec ("id");
+  properties[PROP_SUBJECT] = string_pspec ("subject");
+  properties[PROP_BODY] = string_pspec ("body");
+  properties[PROP_CHANNEL] = enum_pspec ("channel", DW_TYPE_CHANNEL, DW_CHANNEL_WEB);
+  properties[PROP_BUSINESS_TYPE] = string_pspec ("business-type");
+  properties[PROP_PRIORITY] = enum_pspec ("priority", DW_TYPE_PRIORITY, DW_PRIORITY_NORMAL);
+  properties[PROP_STATUS] = enum_pspec ("status", DW_TYPE_STATUS, DW_STATUS_NEW);
+  properties[PROP_TEAM_ID] = id_pspec ("team-id");
+  properties[PROP_ASSIGNEE_ID] = id_pspec ("assignee-id");
+  properties[PROP_CUSTOMER_ID] = id_pspec ("customer-id");
+  properties[PROP_ORDER_NUMBER] = string_pspec ("order-number");
+  properties[PROP_TAGS] = g_param_spec_boxed ("tags", NULL, NULL, G_TYPE_STRV, rw);
+  properties[PROP_CREATED_AT] = id_pspec ("created-at");
+  properties[PROP_UPDATED_AT] = id_pspec ("updated-at");
+  properties[PROP_FIRST_RESPONSE_AT] = id_pspec ("first-response-at");
+  properties[PROP_SOLVED_AT] = id_pspec ("solved-at");
+  properties[PROP_VERSION] = id_pspec ("version");
+  properties[PROP_ESCALATION_LEVEL] = g_param_spec_int ("escalation-level", NULL, NULL,
+                                                        0, G_MAXINT, 0, rw);
+  properties[PROP_SLA_POLICY_ID] = id_pspec ("sla-policy-id");
+  properties[PROP_SLA_STATE] = enum_pspec ("sla-state", DW_TYPE_SLA_STATE, DW_SLA_STATE_NONE);
+  properties[PROP_NEXT_SLA_AT] = id_pspec ("next-sla-at");
+  /* A GPtrArray of DwSlaTargetInfo, replaced as a whole. */
+  properties[PROP_SLA] = g_param_spec_boxed ("sla", NULL, NULL, G_TYPE_PTR_ARRAY, rw);
+  properties[PROP_CSAT] = g_param_spec_int ("csat", NULL, NULL, 0, 5, 0, rw);
+  properties[PROP_CSAT_COMMENT] = string_pspec ("csat-comment");
+  properties[PROP_NEXT_SLA_DEADLINE] = g_param_spec_int64 ("next-sla-deadline", NULL, NULL,
+                                                           0, G_MAXINT64, 0, ro);
+  properties[PROP_WAITING_SINCE] = g_param_spec_int64 ("waiting-since", NULL, NULL,
+                                                       0, G_MAXINT64, 0, ro);
+  properties[PROP_IS_ACTIVE] = g_param_spec_boolean ("is-active", NULL, NULL, TRUE, ro);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+dw_ticket_init (DwTicket *self)
+{
+  self->priority = DW_PRIORITY_NORMAL;
+  self->status = DW_STATUS_NEW;
+  self->tags = g_new0 (char *, 1);
+  self->sla = sla_array_new ();
+  self->is_active = TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Public API */
+
+DwTicket *
+dw_ticket_new_from_json (JsonObject  *object,
+                         GError     **error)
+{
+  g_autoptr(DwTicket) self = NULL;
+  g_autoptr(DwJsonParsed) parsed = NULL;
+  GPtrArray *sla = NULL;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  /* Created first: parsing needs the class's property specs. */
+  self = g_object_new (DW_TYPE_TICKET, NULL);
+
+  parsed = dw_json_schema_parse (&schema, object, FALSE, error);
+  if (parsed == NULL || !parse_sla (object, &sla, error))
+    return NULL;
+
+  dw_json_parsed_store (parsed, G_OBJECT (self));
+  store_sla (self, sla);
+  update_derived (self, FALSE);
+  return g_steal_pointer (&self);
+}
+
+JsonObject *
+dw_ticket_to_json (DwTicket *self)
+{
+  JsonObject *object;
+  JsonArray *sla;
+
+  g_return_val_if_fail (DW_IS_TICKET (self), NULL);
+
+  object = json_object_new ();
+  dw_json_schema_write (&schema, G_OBJECT (self), object);
+
+  sla = json_array_sized_new (self->sla->len);
+  for (guint i = 0; i < self->sla->len; i++)
+    json_array_add_object_element (sla, dw_sla_target_info_to_json (g_ptr_array_index (self->sla, i)));
+  json_object_set_array_member (object, "sla", sla);
+
+  return object;
+}
+
+gboolean
+dw_ticket_update_from_json (DwTicket    *self,
+                            JsonObject  *object,
+                            GError     **error)
+{
+  g_autoptr(DwJsonParsed) parsed = NULL;
+  GPtrArray *sla = NULL;
+  gint64 id;
+
+  g_return_val_if_fail (DW_IS_TICKET (self), FALSE);
+  g_return_val_if_fail (object != NULL, FALSE);
+
+  parsed = dw_json_schema_parse (&schema, object, TRUE, error);
+  if (parsed == NULL)
+    return FALSE;
+
+  if (dw_json_parsed_get_int64 (parsed, PROP_ID, &id) && self->id != 0 && id != self->id)
+    {
+      g_set_error (error, DW_JSON_ERROR, DW_JSON_ERROR_MISMATCH,
+                   "id: %" G_GINT64_FORMAT " is not ticket %" G_GINT64_FORMAT, id, self->id);
+      return FALSE;
+    }
+
+  if (!parse_sla (object, &sla, error))
+    return FALSE;
+
+  /* Handlers see the ticket only once every change is in. */
+  g_object_freeze_notify (G_OBJECT (self));
+  dw_json_parsed_apply (parsed, G_OBJECT (self));
+  if (sla != NULL && store_sla (self, sla))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SLA]);
+  update_derived (self, TRUE);
+  g_object_thaw_notify (G_OBJECT (self));
+
+  return TRUE;
+}
+
+gint64
+dw_ticket_get_id (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->id;
+}
+
+const char *
+dw_ticket_get_subject (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), NULL);
+  return self->subject;
+}
+
+const char *
+dw_ticket_get_body (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), NULL);
+  return self->body != NULL ? self->body : "";
+}
+
+DwChannel
+dw_ticket_get_channel (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->channel;
+}
+
+const char *
+dw_ticket_get_business_type (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), NULL);
+  return self->business_type;
+}
+
+DwPriority
+dw_ticket_get_priority (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->priority;
+}
+
+DwStatus
+dw_ticket_get_status (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->status;
+}
+
+gint64
+dw_ticket_get_team_id (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->team_id;
+}
+
+gint64
+dw_ticket_get_assignee_id (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->assignee_id;
+}
+
+gint64
+dw_ticket_get_customer_id (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->customer_id;
+}
+
+const char *
+dw_ticket_get_order_number (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), NULL);
+  return self->order_number;
+}
+
+const char * const *
+dw_ticket_get_tags (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), empty_strv);
+  return self->tags != NULL ? (const char * const *) self->tags : empty_strv;
+}
+
+gboolean
+dw_ticket_has_tag (DwTicket   *self,
+                   const char *tag)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), FALSE);
+  g_return_val_if_fail (tag != NULL, FALSE);
+  return g_strv_contains (dw_ticket_get_tags (self), tag);
+}
+
+gint64
+dw_ticket_get_created_at (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->created_at;
+}
+
+gint64
+dw_ticket_get_updated_at (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->updated_at;
+}
+
+gint64
+dw_ticket_get_first_response_at (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->first_response_at;
+}
+
+gint64
+dw_ticket_get_solved_at (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->solved_at;
+}
+
+gint64
+dw_ticket_get_version (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->version;
+}
+
+int
+dw_ticket_get_escalation_level (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->escalation_level;
+}
+
+gint64
+dw_ticket_get_sla_policy_id (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->sla_policy_id;
+}
+
+DwSlaState
+dw_ticket_get_sla_state (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->sla_state;
+}
+
+gint64
+dw_ticket_get_next_sla_at (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->next_sla_at;
+}
+
+GPtrArray *
+dw_ticket_get_sla (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), NULL);
+  return self->sla;
+}
+
+const DwSlaTargetInfo *
+dw_ticket_get_sla_target (DwTicket    *self,
+                          DwSlaTarget  target)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), NULL);
+
+  for (guint i = 0; i < self->sla->len; i++)
+    {
+      const DwSlaTargetInfo *info = g_ptr_array_index (self->sla, i);
+
+      if (info->target == target)
+        return info;
+    }
+  return NULL;
+}
+
+int
+dw_ticket_get_csat (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->csat;
+}
+
+const char *
+dw_ticket_get_csat_comment (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), NULL);
+  return self->csat_comment;
+}
+
+gint64
+dw_ticket_get_next_sla_deadline (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->next_sla_deadline;
+}
+
+gint64
+dw_ticket_get_waiting_since (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), 0);
+  return self->waiting_since;
+}
+
+gboolean
+dw_ticket_is_active (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), FALSE);
+  return self->is_active;
+}
+
+void
+dw_ticket_set_assignee_id (DwTicket *self,
+                           gint64    assignee_id)
+{
+  g_return_if_fail (DW_IS_TICKET (self));
+  g_object_set (self, "assignee-id", assignee_id, NULL);
+}
+
+void
+dw_ticket_set_team_id (DwTicket *self,
+                       gint64    team_id)
+{
+  g_return_if_fail (DW_IS_TICKET (self));
+  g_object_set (self, "team-id", team_id, NULL);
+}
+
+void
+dw_ticket_set_priority (DwTicket   *self,
+                        DwPriority  priority)
+{
+  g_return_if_fail (DW_IS_TICKET (self));
+  g_object_set (self, "priority", priority, NULL);
+}
+
+void
+dw_ticket_set_status (DwTicket *self,
+                      DwStatus  status)
+{
+  g_return_if_fail (DW_IS_TICKET (self));
+  g_object_set (self, "status", status, NULL);
+}
+
+void
+dw_ticket_set_escalation_level (DwTicket *self,
+                                int       level)
+{
+  g_return_if_fail (DW_IS_TICKET (self));
+  g_object_set (self, "escalation-level", level, NULL);
+}

@@ -1,0 +1,122 @@
+/* dw-ticket.h: a ticket (docs/api.md "Ticket") as a GObject for the console's lists.
+ *
+ * Every member of the wire object is a property with the member's name in kebab-case
+ * ("business_type" → "business-type"), so a GtkColumnView binds it with <lookup>.  Properties
+ * notify only when their value really changes (G_PARAM_EXPLICIT_NOTIFY), which is what lets
+ * the console apply stream events in place with dw_ticket_update_from_json() and have its
+ * lists report just the rows that moved.
+ *
+ * Conventions: times are gint64 Unix seconds with 0 for null; ids 0 for null (unassigned, no
+ * team, …); csat 0 for null; strings NULL for null.  tags is never NULL once read.
+ */
+#pragma once
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+
+#include "dw-enums.h"
+
+G_BEGIN_DECLS
+
+/* One entry of a ticket's "sla" array (docs/api.md "SLA target"). */
+typedef struct
+{
+  DwSlaTarget  target;
+  DwSlaState   state;
+  int          target_minutes;
+  gint64       elapsed_seconds;  /* business seconds used so far */
+  gint64       at_risk_at;       /* 0: null (paused or met) */
+  gint64       due_at;           /* 0: null (paused or met) */
+  gint64       met_at;           /* 0: null */
+  char        *paused_reason;    /* "pending", "outside-hours" or NULL */
+} DwSlaTargetInfo;
+
+#define DW_TYPE_SLA_TARGET_INFO (dw_sla_target_info_get_type ())
+GType            dw_sla_target_info_get_type  (void) G_GNUC_CONST;
+DwSlaTargetInfo *dw_sla_target_info_new       (void);
+DwSlaTargetInfo *dw_sla_target_info_copy      (const DwSlaTargetInfo *info);
+void             dw_sla_target_info_free      (DwSlaTargetInfo       *info);
+gboolean         dw_sla_target_info_equal     (const DwSlaTargetInfo *a,
+                                               const DwSlaTargetInfo *b);
+/* TRUE while the target's clock runs toward due_at (ok, at-risk or breached, not met). */
+gboolean         dw_sla_target_info_is_running (const DwSlaTargetInfo *info);
+DwSlaTargetInfo *dw_sla_target_info_new_from_json (JsonObject        *object,
+                                                   GError           **error);
+JsonObject      *dw_sla_target_info_to_json   (const DwSlaTargetInfo *info);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwSlaTargetInfo, dw_sla_target_info_free)
+
+#define DW_TYPE_TICKET (dw_ticket_get_type ())
+G_DECLARE_FINAL_TYPE (DwTicket, dw_ticket, DW, TICKET, GObject)
+
+/* Members id, subject, channel, priority, status, created_at, updated_at and version are
+ * required; the others default to null / empty / 0 when absent.  Unknown members are
+ * ignored (a newer service may add some). */
+DwTicket    *dw_ticket_new_from_json        (JsonObject   *object,
+                                             GError      **error);
+JsonObject  *dw_ticket_to_json              (DwTicket     *self);
+
+/* Applies the members present in @object (a whole ticket or any part of it) in place: all are
+ * checked first, nothing changes on error; then only changed properties are set, each notified
+ * once (notifications are frozen until all are set).  An "id" member must match the ticket's.
+ * Returns FALSE with a DW_JSON_ERROR on bad input. */
+gboolean     dw_ticket_update_from_json     (DwTicket     *self,
+                                             JsonObject   *object,
+                                             GError      **error);
+
+gint64       dw_ticket_get_id               (DwTicket     *self);
+const char  *dw_ticket_get_subject          (DwTicket     *self);
+const char  *dw_ticket_get_body             (DwTicket     *self);
+DwChannel    dw_ticket_get_channel          (DwTicket     *self);
+const char  *dw_ticket_get_business_type    (DwTicket     *self);
+DwPriority   dw_ticket_get_priority         (DwTicket     *self);
+DwStatus     dw_ticket_get_status           (DwTicket     *self);
+gint64       dw_ticket_get_team_id          (DwTicket     *self);
+gint64       dw_ticket_get_assignee_id      (DwTicket     *self);
+gint64       dw_ticket_get_customer_id      (DwTicket     *self);
+const char  *dw_ticket_get_order_number     (DwTicket     *self);
+const char * const *dw_ticket_get_tags      (DwTicket     *self);
+gboolean     dw_ticket_has_tag              (DwTicket     *self,
+                                             const char   *tag);
+gint64       dw_ticket_get_created_at       (DwTicket     *self);
+gint64       dw_ticket_get_updated_at       (DwTicket     *self);
+gint64       dw_ticket_get_first_response_at (DwTicket    *self);
+gint64       dw_ticket_get_solved_at        (DwTicket     *self);
+gint64       dw_ticket_get_version          (DwTicket     *self);
+int          dw_ticket_get_escalation_level (DwTicket     *self);
+gint64       dw_ticket_get_sla_policy_id    (DwTicket     *self);
+DwSlaState   dw_ticket_get_sla_state        (DwTicket     *self);
+gint64       dw_ticket_get_next_sla_at      (DwTicket     *self);
+/* Of DwSlaTargetInfo *, never NULL; borrowed. */
+GPtrArray   *dw_ticket_get_sla              (DwTicket     *self);
+/* The entry for @target, or NULL when the policy does not define it. */
+const DwSlaTargetInfo *dw_ticket_get_sla_target (DwTicket *self,
+                                                 DwSlaTarget target);
+int          dw_ticket_get_csat             (DwTicket     *self);
+const char  *dw_ticket_get_csat_comment     (DwTicket     *self);
+
+/* Derived, also read-only properties that notify when their inputs change:
+ *   "next-sla-deadline": the earliest due_at among running targets (breached ones included,
+ *     in the past), 0 when none runs — the console's "next SLA deadline" column;
+ *   "waiting-since": since when the customer has been waiting on the desk — created_at while
+ *     the ticket is active and not pending/on-hold (waiting on the customer or a third party),
+ *     0 otherwise — the console's "waiting time" column is now minus this;
+ *   "is-active": status new, open, pending or on-hold. */
+gint64       dw_ticket_get_next_sla_deadline (DwTicket    *self);
+gint64       dw_ticket_get_waiting_since    (DwTicket     *self);
+gboolean     dw_ticket_is_active            (DwTicket     *self);
+
+/* Setters for the console's optimistic edits (shown at once, rolled back on error); each
+ * notifies only on change.  Everything else can be set with g_object_set(). */
+void         dw_ticket_set_assignee_id      (DwTicket     *self,
+                                             gint64        assignee_id);
+void         dw_ticket_set_team_id          (DwTicket     *self,
+                                             gint64        team_id);
+void         dw_ticket_set_priority         (DwTicket     *self,
+                                             DwPriority    priority);
+void         dw_ticket_set_status           (DwTicket     *self,
+                                             DwStatus      status);
+void         dw_ticket_set_escalation_level (DwTicket     *self,
+                                             int           level);
+
+G_END_DECLS

@@ -1,0 +1,86 @@
+/* dw-api-private.h: what the dw-api-*.c files share: the request context and routes. */
+#pragma once
+
+#include "dw-api.h"
+#include "dw-json.h"
+#include "dw-problem.h"
+#include "dw-store.h"
+
+G_BEGIN_DECLS
+
+struct _DwApi
+{
+  GObject     parent_instance;
+
+  sqlite3    *db;
+  DwClock    *clock;
+  DwDesk     *desk;
+  DwEventLog *events;
+};
+
+typedef struct
+{
+  DwApi             *api;
+  SoupServerMessage *msg;
+  DwPrincipal       *principal;  /* NULL on public routes */
+  GHashTable        *query;      /* decoded query parameters, may be NULL */
+  gint64             ids[2];     /* the :id segments of the path, in order */
+} DwApiRequest;
+
+typedef void (*DwApiHandler) (DwApiRequest *req);
+
+typedef struct
+{
+  const char   *method;
+  const char   *pattern;   /* below /api/v1/, e.g. "tickets/:id/comments" */
+  DwApiHandler  handler;
+  gboolean      is_public; /* no token needed */
+} DwApiRoute;
+
+/* Route tables, each ending with { NULL }. */
+extern const DwApiRoute dw_api_auth_routes[];
+extern const DwApiRoute dw_api_directory_routes[];
+extern const DwApiRoute dw_api_ticket_routes[];
+extern const DwApiRoute dw_api_sla_routes[];
+extern const DwApiRoute dw_api_snapshot_routes[];
+
+/* The request body as a JSON object; on failure replies the problem (400/413/415) and
+ * returns NULL. */
+JsonObject *dw_api_read_object   (DwApiRequest *req);
+
+/* A query parameter or NULL. */
+const char *dw_api_query         (DwApiRequest *req,
+                                  const char   *name);
+
+void        dw_api_reply_object  (DwApiRequest *req,
+                                  guint         status,
+                                  JsonObject   *object);
+/* {"items": [...]} plus "next_cursor" when @with_cursor. */
+void        dw_api_reply_items   (DwApiRequest *req,
+                                  JsonArray    *items,
+                                  gboolean      with_cursor,
+                                  const char   *next_cursor);
+void        dw_api_reply_error   (DwApiRequest *req,
+                                  const GError *error);
+void        dw_api_reply_forbidden (DwApiRequest *req,
+                                    const char   *detail);
+void        dw_api_reply_not_found (DwApiRequest *req,
+                                    const char   *what,
+                                    gint64        id);
+void        dw_api_reply_invalid (DwApiRequest *req,
+                                  const char   *detail_format,
+                                  ...) G_GNUC_PRINTF (2, 3);
+
+/* Paging: ?limit= (1..500, default 50) and ?cursor= (opaque; from a previous next_cursor).
+ * On a bad value reply 400 and return FALSE.  *after_id is 0 for the first page. */
+gboolean    dw_api_read_paging   (DwApiRequest *req,
+                                  guint        *limit,
+                                  gint64       *after_id);
+char       *dw_api_make_cursor   (gint64        last_id);
+
+/* Appends "(col IN (1,2,3))"-style visibility of tickets for @principal to @where (with AND),
+ * on table alias t. */
+void        dw_api_ticket_visibility (DwPrincipal *principal,
+                                      GString     *where);
+
+G_END_DECLS

@@ -1,0 +1,663 @@
+#define G_LOG_DOMAIN "dw-api"
+
+#include "config.h"
+
+#include "dw-api-private.h"
+
+#include <string.h>
+
+#include "dw-auth.h"
+
+#define API_PREFIX "/api/v1"
+
+G_DEFINE_FINAL_TYPE (DwApi, dw_api, G_TYPE_OBJECT)
+
+static const DwApiRoute *route_tables[] = {
+  dw_api_auth_routes,
+  dw_api_directory_routes,
+  dw_api_ticket_routes,
+  dw_api_sla_routes,
+  dw_api_snapshot_routes,
+};
+
+/* Replies */
+
+void
+dw_api_reply_object (DwApiRequest *req,
+                     guint         status,
+                     JsonObject   *object)
+{
+  dw_json_reply_object (req->msg, status, object);
+}
+
+void
+dw_api_reply_items (DwApiRequest *req,
+                    JsonArray    *items,
+                    gboolean      with_cursor,
+                    const char   *next_cursor)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  json_object_set_array_member (object, "items", json_array_ref (items));
+  if (with_cursor)
+    {
+      if (next_cursor != NULL)
+        json_object_set_string_member (object, "next_cursor", next_cursor);
+      else
+        json_object_set_null_member (object, "next_cursor");
+    }
+
+  dw_json_reply_object (req->msg, 200, object);
+}
+
+void
+dw_api_reply_error (DwApiRequest *req,
+                    const GError *error)
+{
+  dw_problem_reply_error (req->msg, error);
+}
+
+void
+dw_api_reply_forbidden (DwApiRequest *req,
+                        const char   *detail)
+{
+  dw_problem_reply (req->msg, 403, "forbidden", "Forbidden", "%s", detail);
+}
+
+void
+dw_api_reply_not_found (DwApiRequest *req,
+                        const char   *what,
+                        gint64        id)
+{
+  dw_problem_reply (req->msg, 404, "not-found", "Not found", "no %s %" G_GINT64_FORMAT, what, id);
+}
+
+void
+dw_api_reply_invalid (DwApiRequest *req,
+                      const char   *detail_format,
+                      ...)
+{
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, detail_format);
+  detail = g_strdup_vprintf (detail_format, args);
+  va_end (args);
+
+  dw_problem_reply (req->msg, 400, "validation", "Invalid request", "%s", detail);
+}
+
+const char *
+dw_api_query (DwApiRequest *req,
+              const char   *name)
+{
+  return req->query != NULL ? g_hash_table_lookup (req->query, name) : NULL;
+}
+
+/* Bodies */
+
+static gboolean
+is_json_content_type (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
+
+  return type != NULL && g_ascii_strcasecmp (type, "application/json") == 0;
+}
+
+/* The deepest nesting of arrays and objects in @data, so that a body of a million '['s is
+ * refused before a recursive parser walks it. */
+static guint
+json_depth (const char *data,
+            gsize       size)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0, deepest = 0;
+
+  for (gsize i = 0; i < size; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        deepest = MAX (deepest, ++depth);
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return deepest;
+}
+
+#define MAX_JSON_DEPTH 32
+
+JsonObject *
+dw_api_read_object (DwApiRequest *req)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+  const char *data;
+  gsize size;
+
+  bytes = soup_message_body_flatten (body);
+  data = g_bytes_get_data (bytes, &size);
+
+  if (size > DW_API_MAX_BODY)
+    {
+      dw_problem_reply (req->msg, 413, "too-large", "Request too large",
+                        "the body is %" G_GSIZE_FORMAT " bytes; at most %d are accepted", size,
+                        DW_API_MAX_BODY);
+      return NULL;
+    }
+
+  if (size == 0)
+    {
+      dw_problem_reply (req->msg, 400, "malformed", "Malformed request",
+                        "this request needs a JSON object as its body");
+      return NULL;
+    }
+
+  if (!is_json_content_type (req->msg))
+    {
+      dw_problem_reply (req->msg, 415, "unsupported-media-type", "Unsupported media type",
+                        "the body must be sent as Content-Type: application/json");
+      return NULL;
+    }
+
+  if (!g_utf8_validate_len (data, size, NULL))
+    {
+      dw_problem_reply (req->msg, 400, "malformed", "Malformed request",
+                        "the body is not valid UTF-8");
+      return NULL;
+    }
+
+  if (json_depth (data, size) > MAX_JSON_DEPTH)
+    {
+      dw_problem_reply (req->msg, 400, "malformed", "Malformed request",
+                        "the body nests deeper than %d levels", MAX_JSON_DEPTH);
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
+    {
+      dw_problem_reply (req->msg, 400, "malformed", "Malformed request",
+                        "the body is not valid JSON: %s", error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      dw_problem_reply (req->msg, 400, "malformed", "Malformed request",
+                        "the body must be a JSON object, not %s",
+                        root != NULL ? dw_json_node_describe (root) : "empty");
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* Paging */
+
+#define CURSOR_PREFIX "id:"
+
+char *
+dw_api_make_cursor (gint64 last_id)
+{
+  g_autofree char *plain = g_strdup_printf (CURSOR_PREFIX "%" G_GINT64_FORMAT, last_id);
+  char *encoded = g_base64_encode ((const guchar *) plain, strlen (plain));
+
+  /* URL-safe, so the cursor can go into a query string as it is. */
+  g_strdelimit (encoded, "+", '-');
+  g_strdelimit (encoded, "/", '_');
+  g_strdelimit (encoded, "=", '\0');
+  return encoded;
+}
+
+static gboolean
+parse_cursor (const char *cursor,
+              gint64     *out)
+{
+  g_autofree char *copy = NULL;
+  g_autofree guchar *decoded = NULL;
+  g_autofree char *text = NULL;
+  gsize len, padded;
+  guint64 value;
+
+  if (strlen (cursor) > 64 || strspn (cursor, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                              "0123456789-_") != strlen (cursor))
+    return FALSE;
+
+  padded = (strlen (cursor) + 3) / 4 * 4;
+  copy = g_malloc0 (padded + 1);
+  memcpy (copy, cursor, strlen (cursor));
+  memset (copy + strlen (cursor), '=', padded - strlen (cursor));
+  g_strdelimit (copy, "-", '+');
+  g_strdelimit (copy, "_", '/');
+
+  decoded = g_base64_decode (copy, &len);
+  text = g_strndup ((const char *) decoded, len);
+  if (!g_str_has_prefix (text, CURSOR_PREFIX)
+      || !g_ascii_string_to_unsigned (text + strlen (CURSOR_PREFIX), 10, 1, G_MAXINT64, &value,
+                                      NULL))
+    return FALSE;
+
+  *out = (gint64) value;
+  return TRUE;
+}
+
+gboolean
+dw_api_read_paging (DwApiRequest *req,
+                    guint        *limit,
+                    gint64       *after_id)
+{
+  const char *limit_text = dw_api_query (req, "limit");
+  const char *cursor = dw_api_query (req, "cursor");
+  guint64 value = 50;
+
+  if (limit_text != NULL
+      && !g_ascii_string_to_unsigned (limit_text, 10, 1, 500, &value, NULL))
+    {
+      dw_api_reply_invalid (req, "limit: must be a number from 1 to 500");
+      return FALSE;
+    }
+
+  *limit = (guint) value;
+  *after_id = 0;
+  if (cursor != NULL && *cursor != '\0' && !parse_cursor (cursor, after_id))
+    {
+      dw_api_reply_invalid (req, "cursor: not a cursor this service gave out");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Visibility */
+
+static void
+append_ids (GString      *s,
+            const GArray *ids)
+{
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
+                            g_array_index (ids, gint64, i));
+}
+
+void
+dw_api_ticket_visibility (DwPrincipal *principal,
+                          GString     *where)
+{
+  if (principal == NULL || principal->role == DW_ROLE_ADMIN)
+    return;
+
+  g_string_append_printf (where, " AND (t.assignee_id = %" G_GINT64_FORMAT, principal->user_id);
+  if (principal->role == DW_ROLE_LEAD && principal->team_ids->len > 0)
+    {
+      g_string_append (where, " OR t.team_id IN (");
+      append_ids (where, principal->team_ids);
+      g_string_append (where, ")");
+    }
+  g_string_append (where, ")");
+}
+
+/* Routing */
+
+static gboolean
+match_route (const char    *pattern,
+             char         **segments,
+             gint64        *ids)
+{
+  g_auto(GStrv) parts = g_strsplit (pattern, "/", -1);
+  guint n_ids = 0;
+  guint i;
+
+  for (i = 0; parts[i] != NULL; i++)
+    {
+      if (segments[i] == NULL)
+        return FALSE;
+
+      if (g_str_equal (parts[i], ":id"))
+        {
+          guint64 value;
+
+          if (!g_ascii_string_to_unsigned (segments[i], 10, 1, G_MAXINT64, &value, NULL)
+              || n_ids >= 2)
+            return FALSE;
+          ids[n_ids++] = (gint64) value;
+        }
+      else if (!g_str_equal (parts[i], segments[i]))
+        {
+          return FALSE;
+        }
+    }
+
+  return segments[i] == NULL;
+}
+
+DwPrincipal *
+dw_api_authenticate (SoupServerMessage  *msg,
+                     gpointer            api,
+                     GError            **error)
+{
+  DwApi *self = DW_API (api);
+
+  return dw_auth_authenticate_message (self->db, self->clock, msg, error);
+}
+
+static void
+reply_unauthorized (SoupServerMessage *msg,
+                    const GError      *error)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", "Bearer realm=\"deskwatch\"");
+  dw_problem_reply (msg, 401, "unauthorized", "Unauthorized", "%s", error->message);
+}
+
+static void
+api_cb (SoupServer        *server,
+        SoupServerMessage *msg,
+        const char        *path,
+        GHashTable        *query,
+        gpointer           user_data)
+{
+  DwApi *self = DW_API (user_data);
+  const char *method = soup_server_message_get_method (msg);
+  const char *rest;
+  g_autofree char *trimmed = NULL;
+  g_auto(GStrv) segments = NULL;
+  g_autoptr(GString) allow = g_string_new (NULL);
+  g_autoptr(DwPrincipal) principal = NULL;
+  const DwApiRoute *found = NULL;
+  DwApiRequest req = { self, msg, NULL, query, { 0, 0 } };
+  gint64 start = g_get_monotonic_time ();
+
+  if (!g_str_has_prefix (path, API_PREFIX))
+    {
+      dw_problem_reply (msg, 404, "not-found", "Not found", "no such endpoint");
+      return;
+    }
+
+  rest = path + strlen (API_PREFIX);
+  while (*rest == '/')
+    rest++;
+  trimmed = g_strdup (rest);
+  if (g_str_has_suffix (trimmed, "/"))
+    trimmed[strlen (trimmed) - 1] = '\0';
+  segments = g_strsplit (trimmed, "/", -1);
+
+  for (guint t = 0; t < G_N_ELEMENTS (route_tables) && found == NULL; t++)
+    for (const DwApiRoute *r = route_tables[t]; r->method != NULL; r++)
+      {
+        gint64 ids[2] = { 0, 0 };
+
+        if (!match_route (r->pattern, segments, ids))
+          continue;
+
+        if (g_str_equal (r->method, method))
+          {
+            found = r;
+            req.ids[0] = ids[0];
+            req.ids[1] = ids[1];
+            break;
+          }
+
+        if (strstr (allow->str, r->method) == NULL)
+          g_string_append_printf (allow, "%s%s", allow->len > 0 ? ", " : "", r->method);
+      }
+
+  if (found == NULL)
+    {
+      if (allow->len > 0)
+        {
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
+                                        allow->str);
+          dw_problem_reply (msg, 405, "method-not-allowed", "Method not allowed",
+                            "%s is not allowed here; use %s", method, allow->str);
+        }
+      else
+        {
+          dw_problem_reply (msg, 404, "not-found", "Not found", "no such endpoint: %s", path);
+        }
+      return;
+    }
+
+  if (!found->is_public)
+    {
+      g_autoptr(GError) error = NULL;
+
+      principal = dw_auth_authenticate_message (self->db, self->clock, msg, &error);
+      if (principal == NULL)
+        {
+          if (error->domain == DW_AUTH_ERROR)
+            reply_unauthorized (msg, error);
+          else
+            dw_problem_reply_error (msg, error);
+          return;
+        }
+      req.principal = principal;
+    }
+
+  found->handler (&req);
+
+  {
+    g_autofree char *status = g_strdup_printf ("%u", soup_server_message_get_status (msg));
+    g_autofree char *usec = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_monotonic_time () - start);
+    g_autofree char *message = g_strdup_printf ("%s %s %s", method, path, status);
+    const GLogField fields[] = {
+      { "GLIB_DOMAIN", G_LOG_DOMAIN, -1 },
+      { "PRIORITY", "7", -1 },
+      { "MESSAGE", message, -1 },
+      { "DW_METHOD", method, -1 },
+      { "DW_PATH", path, -1 },
+      { "DW_STATUS", status, -1 },
+      { "DW_USER", principal != NULL ? principal->username : "-", -1 },
+      { "DW_USEC", usec, -1 },
+    };
+
+    g_log_structured_array (G_LOG_LEVEL_DEBUG, fields, G_N_ELEMENTS (fields));
+  }
+}
+
+/* Bodies over the limit are refused before they are read. */
+static void
+early_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && length > DW_API_MAX_BODY)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+      dw_problem_reply (msg, 413, "too-large", "Request too large",
+                        "the body is %" G_GOFFSET_FORMAT " bytes; at most %d are accepted",
+                        length, DW_API_MAX_BODY);
+    }
+}
+
+/* Health */
+
+static void
+health_cb (DwApiRequest *req)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (req->api->db, "SELECT 1", NULL);
+  gboolean ok = stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW;
+  g_autofree char *now = dw_time_to_iso8601 (dw_clock_now (req->api->clock));
+
+  json_object_set_string_member (object, "status", ok ? "ok" : "failing");
+  json_object_set_string_member (object, "version", PACKAGE_VERSION);
+  json_object_set_int_member (object, "schema_version",
+                              dw_store_get_schema_version (req->api->db));
+  json_object_set_string_member (object, "time", now);
+  json_object_set_double_member (object, "clock_speed", dw_clock_get_speed (req->api->clock));
+  dw_api_reply_object (req, ok ? 200 : 503, object);
+}
+
+/* Sign-in */
+
+static const char * const token_members[] = { "username", "password", "label", NULL };
+
+static void
+create_token_cb (DwApiRequest *req)
+{
+  g_autoptr(JsonObject) body = dw_api_read_object (req);
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *expires = NULL;
+  DwApi *self = req->api;
+  gint64 user_id, token_id = 0;
+
+  if (body == NULL)
+    return;
+
+  if (!dw_json_check_members (body, token_members, &error)
+      || !dw_json_get_string (body, "username", DW_JSON_REQUIRED, &username, &error)
+      || !dw_json_get_string (body, "password", DW_JSON_REQUIRED, &password, &error)
+      || !dw_json_get_string (body, "label", DW_JSON_OPTIONAL, &label, &error))
+    {
+      dw_api_reply_error (req, error);
+      return;
+    }
+
+  user_id = dw_auth_check_password (self->db, username, password, &error);
+  if (user_id == 0)
+    {
+      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
+                        "DW_USER", username,
+                        "MESSAGE", "Failed sign-in for %s", username);
+      dw_api_reply_error (req, error);
+      return;
+    }
+
+  if (label != NULL && g_utf8_strlen (label, -1) > 200)
+    {
+      char *shorter = g_utf8_substring (label, 0, 200);
+
+      g_free (label);
+      label = shorter;
+    }
+
+  token = dw_auth_create_token (self->db, self->clock, user_id, label, DW_AUTH_TOKEN_LIFETIME,
+                                &token_id, &error);
+  user = token != NULL ? dw_store_user_json (self->db, user_id, &error) : NULL;
+  if (user == NULL)
+    {
+      dw_api_reply_error (req, error);
+      return;
+    }
+
+  expires = dw_time_to_iso8601 (dw_clock_now (self->clock) + DW_AUTH_TOKEN_LIFETIME);
+  reply = json_object_new ();
+  json_object_set_string_member (reply, "token", token);
+  json_object_set_int_member (reply, "token_id", token_id);
+  json_object_set_string_member (reply, "expires_at", expires);
+  json_object_set_object_member (reply, "user", g_steal_pointer (&user));
+  dw_api_reply_object (req, 201, reply);
+}
+
+static void
+delete_token_cb (DwApiRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!dw_auth_revoke_token (req->api->db, req->api->clock, req->principal->token_id, &error))
+    {
+      dw_api_reply_error (req, error);
+      return;
+    }
+
+  soup_server_message_set_status (req->msg, 204, NULL);
+}
+
+static void
+me_cb (DwApiRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) user = dw_store_user_json (req->api->db, req->principal->user_id, &error);
+
+  if (user == NULL)
+    dw_api_reply_error (req, error);
+  else
+    dw_api_reply_object (req, 200, user);
+}
+
+const DwApiRoute dw_api_auth_routes[] = {
+  { "GET", "health", health_cb, TRUE },
+  { "POST", "auth/token", create_token_cb, TRUE },
+  { "DELETE", "auth/token", delete_token_cb, FALSE },
+  { "GET", "me", me_cb, FALSE },
+  { NULL }
+};
+
+/* Object */
+
+static void
+dw_api_dispose (GObject *object)
+{
+  DwApi *self = DW_API (object);
+
+  g_clear_object (&self->desk);
+  g_clear_object (&self->events);
+  g_clear_object (&self->clock);
+
+  G_OBJECT_CLASS (dw_api_parent_class)->dispose (object);
+}
+
+static void
+dw_api_class_init (DwApiClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = dw_api_dispose;
+}
+
+static void
+dw_api_init (DwApi *self)
+{
+}
+
+DwApi *
+dw_api_new (sqlite3    *db,
+            DwClock    *clock,
+            DwDesk     *desk,
+            DwEventLog *events)
+{
+  DwApi *self = g_object_new (DW_TYPE_API, NULL);
+
+  self->db = db;
+  self->clock = g_object_ref (clock);
+  self->desk = g_object_ref (desk);
+  self->events = g_object_ref (events);
+  return self;
+}
+
+void
+dw_api_install (DwApi      *self,
+                SoupServer *server)
+{
+  g_return_if_fail (DW_IS_API (self));
+
+  soup_server_add_early_handler (server, API_PREFIX, early_cb, self, NULL);
+  soup_server_add_handler (server, API_PREFIX, api_cb, g_object_ref (self), g_object_unref);
+}

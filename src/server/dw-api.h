@@ -1,0 +1,37 @@
+/* dw-api.h: the HTTP API of docs/api.md on a SoupServer.
+ *
+ * One handler under /api/v1 routes to small per-resource files (dw-api-*.c); every answer is
+ * JSON, every failure a problem document (dw-problem.h).  Reads go straight to SQLite; writes
+ * go through DwDesk, which owns transactions, audit and events.
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <sqlite3.h>
+
+#include "dw-clock.h"
+#include "dw-desk.h"
+#include "dw-event-log.h"
+#include "dw-principal.h"
+
+G_BEGIN_DECLS
+
+/* Request bodies larger than this are refused with 413. */
+#define DW_API_MAX_BODY (1024 * 1024)
+
+#define DW_TYPE_API (dw_api_get_type ())
+G_DECLARE_FINAL_TYPE (DwApi, dw_api, DW, API, GObject)
+
+DwApi       *dw_api_new          (sqlite3            *db,
+                                  DwClock            *clock,
+                                  DwDesk             *desk,
+                                  DwEventLog         *events);
+void         dw_api_install      (DwApi              *self,
+                                  SoupServer         *server);
+
+/* The principal of @msg's token; a DwStreamAuthFunc with @api as its data. */
+DwPrincipal *dw_api_authenticate (SoupServerMessage  *msg,
+                                  gpointer            api,
+                                  GError            **error);
+
+G_END_DECLS

@@ -1,0 +1,84 @@
+/* dw-auth.h: passwords, bearer tokens and the principal of a request.
+ *
+ * Passwords are hashed with libsodium's crypto_pwhash_str (Argon2id, interactive limits).
+ * Tokens are "dwt_" + base64url of 32 bytes from randombytes_buf; only their BLAKE2b hash
+ * (crypto_generichash, hex) is stored, so a copy of the database does not hand out sessions.
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <sqlite3.h>
+
+#include "dw-clock.h"
+#include "dw-principal.h"
+
+G_BEGIN_DECLS
+
+#define DW_AUTH_ERROR (dw_auth_error_quark ())
+
+typedef enum
+{
+  DW_AUTH_ERROR_MISSING,          /* no token in the request */
+  DW_AUTH_ERROR_INVALID,          /* unknown, revoked or expired token; disabled user */
+  DW_AUTH_ERROR_BAD_CREDENTIALS,  /* wrong username or password */
+} DwAuthError;
+
+GQuark dw_auth_error_quark (void);
+
+/* Default lifetime of a token made by signing in. */
+#define DW_AUTH_TOKEN_LIFETIME (30 * 24 * 3600)
+#define DW_AUTH_TOKEN_PREFIX "dwt_"
+
+/* Must be called once before any other function (sodium_init). */
+gboolean     dw_auth_init                 (GError     **error);
+
+char        *dw_auth_hash_password        (const char  *password,
+                                           GError     **error);
+gboolean     dw_auth_verify_password      (const char  *hash,
+                                           const char  *password);
+
+/* Hex BLAKE2b-256 of @token: what the tokens table stores. */
+char        *dw_auth_token_hash           (const char  *token);
+
+/* Checks @username / @password; returns the user's id, or 0 with DW_AUTH_ERROR_BAD_CREDENTIALS
+ * (same error for an unknown user, a wrong password, a disabled user or one without password). */
+gint64       dw_auth_check_password       (sqlite3     *db,
+                                           const char  *username,
+                                           const char  *password,
+                                           GError     **error);
+
+/* Makes a new token for @user_id and stores its hash; @lifetime in seconds, 0 for no expiry.
+ * Returns the token (shown once), and its tokens.id in @out_token_id.  Writes in the caller's
+ * transaction if one is open (sqlite autocommit otherwise). */
+char        *dw_auth_create_token         (sqlite3     *db,
+                                           DwClock     *clock,
+                                           gint64       user_id,
+                                           const char  *label,
+                                           gint64       lifetime,
+                                           gint64      *out_token_id,
+                                           GError     **error);
+
+gboolean     dw_auth_revoke_token         (sqlite3     *db,
+                                           DwClock     *clock,
+                                           gint64       token_id,
+                                           GError     **error);
+
+/* The user's principal with its teams; NULL with DW_AUTH_ERROR_INVALID for an unknown or
+ * disabled user. */
+DwPrincipal *dw_auth_load_principal       (sqlite3     *db,
+                                           gint64       user_id,
+                                           GError     **error);
+
+DwPrincipal *dw_auth_authenticate_token   (sqlite3     *db,
+                                           DwClock     *clock,
+                                           const char  *token,
+                                           GError     **error);
+
+/* Reads "Authorization: Bearer T", or the `access_token` query parameter for WebSocket
+ * clients that cannot set headers. */
+DwPrincipal *dw_auth_authenticate_message (sqlite3            *db,
+                                           DwClock            *clock,
+                                           SoupServerMessage  *msg,
+                                           GError            **error);
+
+G_END_DECLS

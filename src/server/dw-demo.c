@@ -1,0 +1,499 @@
+/* dw-demo.c: seeding the demo desk (calendar, teams, rules, policies, people, customers). */
+#define G_LOG_DOMAIN "dw-demo"
+
+#include "dw-demo.h"
+#include "dw-demo-private.h"
+
+#include "dw-auth.h"
+#include "dw-routing.h"
+#include "dw-store.h"
+
+#define N_CUSTOMERS 2000
+
+typedef struct
+{
+  sqlite3 *db;
+  gint64   now;
+  gint64   calendar_id;
+  gint64   team_ids[DW_DEMO_N_TEAMS];
+  char    *password_hash;
+} Seed;
+
+static void
+seed_clear (Seed *seed)
+{
+  g_clear_pointer (&seed->password_hash, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Seed, seed_clear)
+
+/* Binds the arguments in order; "i" gint64 (0 → NULL), "I" gint64 as is, "s" string (NULL →
+ * NULL), "d" double.  Then steps to the end. */
+static gboolean
+insert (sqlite3     *db,
+        const char  *sql,
+        GError     **error,
+        const char  *types,
+        ...)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db, sql, error);
+  va_list args;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  va_start (args, types);
+  for (int i = 0; types[i] != '\0'; i++)
+    {
+      switch (types[i])
+        {
+        case 'i':
+          dw_store_bind_id_or_null (stmt, i + 1, va_arg (args, gint64));
+          break;
+        case 'I':
+          sqlite3_bind_int64 (stmt, i + 1, va_arg (args, gint64));
+          break;
+        case 's':
+          dw_store_bind_text_or_null (stmt, i + 1, va_arg (args, const char *));
+          break;
+        case 'd':
+          sqlite3_bind_double (stmt, i + 1, va_arg (args, double));
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  va_end (args);
+
+  return dw_store_step_done (stmt, error);
+}
+
+static char *
+member_to_string (JsonObject *object,
+                  const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL ? dw_store_json_to_string (node) : g_strdup ("[]");
+}
+
+static gboolean
+seed_calendar (Seed    *seed,
+               GError **error)
+{
+  g_autoptr(DwCalendar) calendar = dw_calendar_new_china_mainland (TRUE);
+  g_autoptr(JsonObject) json = NULL;
+  g_autofree char *week = NULL;
+  g_autofree char *holidays = NULL;
+  g_autofree char *workdays = NULL;
+
+  dw_calendar_set_name (calendar, "电商客服 (中国大陆)");
+  json = dw_calendar_to_json (calendar);
+  week = member_to_string (json, "week");
+  holidays = member_to_string (json, "holidays");
+  workdays = member_to_string (json, "workdays");
+
+  if (!insert (seed->db,
+               "INSERT INTO calendars (name, timezone, week, holidays, workdays) "
+               "VALUES (?, ?, ?, ?, ?)", error, "sssss",
+               dw_calendar_get_name (calendar), dw_calendar_get_timezone (calendar), week,
+               holidays, workdays))
+    return FALSE;
+
+  seed->calendar_id = sqlite3_last_insert_rowid (seed->db);
+  return TRUE;
+}
+
+static gboolean
+seed_teams (Seed    *seed,
+            GError **error)
+{
+  g_autoptr(DwClassifier) classifier = dw_classifier_new_default ();
+  g_autofree char *default_team = NULL;
+
+  for (guint i = 0; i < DW_DEMO_N_TEAMS; i++)
+    {
+      if (!insert (seed->db,
+                   "INSERT INTO teams (name, description, calendar_id, created_at) "
+                   "VALUES (?, ?, ?, ?)", error, "ssII",
+                   dw_demo_teams[i].name, dw_demo_teams[i].description, seed->calendar_id,
+                   seed->now - 180 * (gint64) DW_DEMO_DAY))
+        return FALSE;
+      seed->team_ids[i] = sqlite3_last_insert_rowid (seed->db);
+    }
+
+  for (guint i = 0; i < DW_DEMO_N_TYPES; i++)
+    if (!insert (seed->db,
+                 "INSERT INTO business_types (key, name, team_id, skill) VALUES (?, ?, ?, ?)",
+                 error, "ssIs", dw_demo_types[i].key, dw_demo_types[i].name,
+                 seed->team_ids[dw_demo_types[i].team], dw_demo_types[i].key))
+      return FALSE;
+
+  /* The classifier's defaults, written out so a lead can see and edit them. */
+  for (guint i = 0; i < dw_classifier_get_n_rules (classifier); i++)
+    {
+      const char *keyword, *type;
+
+      dw_classifier_get_rule (classifier, i, &keyword, &type);
+      if (!insert (seed->db,
+                   "INSERT INTO routing_rules (position, keyword, business_type) VALUES (?, ?, ?)",
+                   error, "Iss", (gint64) (i + 1) * 10, keyword, type))
+        return FALSE;
+    }
+
+  /* Tickets nobody could classify are pre-sales questions more often than not. */
+  default_team = g_strdup_printf ("%" G_GINT64_FORMAT, seed->team_ids[0]);
+  return insert (seed->db, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", error,
+                 "ss", "intake.default_team_id", default_team);
+}
+
+static gboolean
+seed_policies (Seed    *seed,
+               GError **error)
+{
+  static const struct
+  {
+    const char *name;
+    const char *priorities;
+    const char *tags;
+    const char *types;
+    int         first, next, resolution;
+    const char *escalation;
+  } policies[] = {
+    { "VIP 客户", "[]", "[\"vip\"]", "[]", 15, 30, 8 * 60,
+      "{\"raise_priority\":true,\"notify_lead\":true,\"reassign\":false}" },
+    { "紧急", "[\"urgent\"]", "[]", "[]", 15, 30, 4 * 60,
+      "{\"raise_priority\":false,\"notify_lead\":true,\"reassign\":true}" },
+    { "投诉", "[]", "[]", "[\"complaints\"]", 30, 60, 12 * 60,
+      "{\"raise_priority\":true,\"notify_lead\":true,\"reassign\":false}" },
+    { "默认", "[]", "[]", "[]", 60, 120, 24 * 60,
+      "{\"raise_priority\":true,\"notify_lead\":true,\"reassign\":false}" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
+    if (!insert (seed->db,
+                 "INSERT INTO sla_policies (name, position, match_priorities, match_tags, "
+                 "match_channels, match_business_types, first_response_minutes, "
+                 "next_response_minutes, resolution_minutes, at_risk_ratio, escalation) "
+                 "VALUES (?, ?, ?, ?, '[]', ?, ?, ?, ?, 0.75, ?)", error, "sIsssIIIs",
+                 policies[i].name, (gint64) (i + 1) * 10, policies[i].priorities,
+                 policies[i].tags, policies[i].types, (gint64) policies[i].first,
+                 (gint64) policies[i].next, (gint64) policies[i].resolution,
+                 policies[i].escalation))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gint64
+add_user (Seed        *seed,
+          const char  *username,
+          const char  *display_name,
+          const char  *role,
+          int          capacity,
+          const char  *presence,
+          gint64       presence_since,
+          GError     **error)
+{
+  if (!insert (seed->db,
+               "INSERT INTO users (username, display_name, role, password_hash, capacity, "
+               "presence, presence_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error,
+               "ssssIsII", username, display_name, role, seed->password_hash, (gint64) capacity,
+               presence, presence_since, seed->now - 90 * (gint64) DW_DEMO_DAY))
+    return 0;
+
+  return sqlite3_last_insert_rowid (seed->db);
+}
+
+static gboolean
+add_member (Seed     *seed,
+            gint64    team_id,
+            gint64    user_id,
+            gboolean  is_lead,
+            GError  **error)
+{
+  return insert (seed->db, "INSERT INTO team_members (team_id, user_id, is_lead) VALUES (?, ?, ?)",
+                 error, "III", team_id, user_id, (gint64) (is_lead ? 1 : 0));
+}
+
+static gboolean
+add_skill (Seed        *seed,
+           gint64       user_id,
+           const char  *skill,
+           int          level,
+           GError     **error)
+{
+  return insert (seed->db, "INSERT INTO user_skills (user_id, skill, level) VALUES (?, ?, ?)",
+                 error, "IsI", user_id, skill, (gint64) CLAMP (level, 1, 5));
+}
+
+static gboolean
+log_presence (Seed        *seed,
+              gint64       user_id,
+              const char  *presence,
+              gint64       at,
+              GError     **error)
+{
+  return insert (seed->db, "INSERT INTO presence_log (user_id, presence, at) VALUES (?, ?, ?)",
+                 error, "IsI", user_id, presence, at);
+}
+
+/* Agent @index's team: 12 pre-sales, 12 returns, 10 logistics, 6 complaints. */
+static int
+agent_team (guint index)
+{
+  if (index < 12)
+    return 0;
+  if (index < 24)
+    return 1;
+  if (index < 34)
+    return 2;
+  return 3;
+}
+
+/* Which shift agent @index works on local day @day (days since the epoch), or -1 for a rest
+ * day.  Shifts rotate weekly; the two rest days are staggered so every day is staffed. */
+static int
+agent_shift_on (guint  index,
+                gint64 day)
+{
+  gint64 week = (day + 3) / 7;  /* weeks start on Monday */
+  int weekday = (int) ((day + 3) % 7);
+  int rest = (int) (index % 7);
+
+  if (weekday == rest || weekday == (rest + 1) % 7)
+    return -1;
+
+  return (int) ((index + week) % DW_DEMO_N_SHIFTS);
+}
+
+static gboolean
+seed_people (Seed    *seed,
+             GError **error)
+{
+  gint64 lead_id, sales_lead_id, complaints_lead_id, admin_id;
+  gint64 today = (dw_demo_local_midnight (seed->now) + DW_DEMO_UTC_OFFSET) / DW_DEMO_DAY;
+  int now_min = dw_demo_local_minute (seed->now);
+
+  seed->password_hash = dw_auth_hash_password (DW_DEMO_LEAD_PASSWORD, error);
+  if (seed->password_hash == NULL)
+    return FALSE;
+
+  admin_id = add_user (seed, "admin", "系统管理员", "admin", 0, "offline",
+                       seed->now - DW_DEMO_DAY, error);
+  lead_id = add_user (seed, DW_DEMO_LEAD_USERNAME, "陈静", "lead", 0, "online",
+                      seed->now - 3 * 3600, error);
+  sales_lead_id = add_user (seed, "zhou.min", "周敏", "lead", 0, "online",
+                            seed->now - 5 * 3600, error);
+  complaints_lead_id = add_user (seed, "sun.li", "孙丽", "lead", 0, "away",
+                                 seed->now - 20 * 60, error);
+  if (admin_id == 0 || lead_id == 0 || sales_lead_id == 0 || complaints_lead_id == 0)
+    return FALSE;
+
+  /* 陈静 leads both after-sales teams: returns (with quality) and logistics. */
+  if (!add_member (seed, seed->team_ids[1], lead_id, TRUE, error)
+      || !add_member (seed, seed->team_ids[2], lead_id, TRUE, error)
+      || !add_member (seed, seed->team_ids[0], sales_lead_id, TRUE, error)
+      || !add_member (seed, seed->team_ids[3], complaints_lead_id, TRUE, error)
+      || !log_presence (seed, lead_id, "online", seed->now - 3 * 3600, error)
+      || !log_presence (seed, sales_lead_id, "online", seed->now - 5 * 3600, error)
+      || !log_presence (seed, complaints_lead_id, "away", seed->now - 20 * 60, error))
+    return FALSE;
+
+  for (guint i = 0; i < DW_DEMO_N_AGENTS; i++)
+    {
+      const DwDemoPerson *person = &dw_demo_agents[i];
+      int team = agent_team (i);
+      int capacity = team == 0 ? dw_demo_int_range (6, 9) : dw_demo_int_range (4, 7);
+      const char *presence = "offline";
+      gint64 presence_since = seed->now - 8 * 3600;
+      gint64 user_id;
+      int shift_today = agent_shift_on (i, today);
+
+      /* Presence now follows today's shift; a few are on a break. */
+      if (shift_today >= 0)
+        {
+          int start, end;
+
+          dw_demo_shift_hours (shift_today, &start, &end);
+          if (now_min >= start && now_min < end)
+            {
+              presence = dw_demo_uniform () < 0.12 ? "away" : "online";
+              presence_since = dw_demo_local_midnight (seed->now) + start * 60;
+              if (g_str_equal (presence, "away"))
+                presence_since = seed->now - dw_demo_int_range (60, 900);
+            }
+          else if (now_min >= end)
+            {
+              presence_since = dw_demo_local_midnight (seed->now) + end * 60;
+            }
+        }
+
+      user_id = add_user (seed, person->username, person->display_name, "agent", capacity,
+                          presence, presence_since, error);
+      if (user_id == 0
+          || !add_member (seed, seed->team_ids[team], user_id, FALSE, error)
+          || !add_skill (seed, user_id, dw_demo_types[team == 0 ? DW_DEMO_TYPE_PRESALES
+                                                       : team == 1 ? DW_DEMO_TYPE_RETURNS
+                                                       : team == 2 ? DW_DEMO_TYPE_LOGISTICS
+                                                       : DW_DEMO_TYPE_COMPLAINTS].key,
+                         dw_demo_int_range (2, 6), error))
+        return FALSE;
+
+      /* Secondary skills: most after-sales agents handle quality claims; some pre-sales agents
+       * answer simple shipping questions; a few cross-trained agents sit in two teams. */
+      if (team == 1 && i % 3 != 2 && !add_skill (seed, user_id, "quality", dw_demo_int_range (1, 6),
+                                                 error))
+        return FALSE;
+      if (team == 0 && i % 4 == 0 && !add_skill (seed, user_id, "logistics", 2, error))
+        return FALSE;
+      if ((i == 30 || i == 31)
+          && (!add_member (seed, seed->team_ids[1], user_id, FALSE, error)
+              || !add_skill (seed, user_id, "returns", 2, error)))
+        return FALSE;
+      if ((i == 22 || i == 23)
+          && (!add_member (seed, seed->team_ids[3], user_id, FALSE, error)
+              || !add_skill (seed, user_id, "complaints", 3, error)))
+        return FALSE;
+
+      /* Shifts over the past and the next two weeks, with the presence timeline of the past. */
+      for (gint64 day = today - DW_DEMO_HISTORY_DAYS; day <= today + DW_DEMO_HISTORY_DAYS; day++)
+        {
+          int shift = agent_shift_on (i, day);
+          gint64 midnight = day * DW_DEMO_DAY - DW_DEMO_UTC_OFFSET;
+          int start, end;
+          gint64 starts_at, ends_at;
+
+          if (shift < 0)
+            continue;
+
+          dw_demo_shift_hours (shift, &start, &end);
+          starts_at = midnight + start * 60;
+          ends_at = midnight + end * 60;
+          if (!insert (seed->db,
+                       "INSERT INTO shifts (user_id, team_id, starts_at, ends_at) VALUES (?, ?, ?, ?)",
+                       error, "IIII", user_id, seed->team_ids[team], starts_at, ends_at))
+            return FALSE;
+
+          if (starts_at <= seed->now
+              && !log_presence (seed, user_id, "online", starts_at + dw_demo_int_range (-300, 300),
+                                error))
+            return FALSE;
+          if (starts_at <= seed->now && ends_at < seed->now)
+            {
+              gint64 lunch = starts_at + 4 * 3600 + dw_demo_int_range (-1800, 1800);
+
+              if (!log_presence (seed, user_id, "away", lunch, error)
+                  || !log_presence (seed, user_id, "online", lunch + 1800, error)
+                  || !log_presence (seed, user_id, "offline", ends_at + dw_demo_int_range (0, 600),
+                                    error))
+                return FALSE;
+            }
+          else if (starts_at <= seed->now && g_str_equal (presence, "away")
+                   && !log_presence (seed, user_id, "away", presence_since, error))
+            {
+              return FALSE;
+            }
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+seed_customers (Seed    *seed,
+                GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (seed->db,
+    "INSERT INTO customers (name, email, phone, tags, created_at) VALUES (?, ?, ?, ?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < N_CUSTOMERS; i++)
+    {
+      g_autofree char *name = dw_demo_customer_name ();
+      g_autofree char *phone = dw_demo_phone_number ();
+      g_autofree char *email = NULL;
+      double x = dw_demo_uniform ();
+      const char *tags = "[]";
+
+      if (x < 0.05)
+        tags = "[\"vip\",\"老客户\"]";
+      else if (x < 0.07)
+        tags = "[\"vip\"]";
+      else if (x < 0.22)
+        tags = "[\"老客户\"]";
+      else if (x < 0.24)
+        tags = "[\"黑名单风险\"]";
+
+      if (dw_demo_uniform () < 0.25)
+        email = g_strdup_printf ("%s@%s", phone + 3,
+                                 dw_demo_uniform () < 0.6 ? "qq.com" : "163.com");
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+      dw_store_bind_text_or_null (stmt, 2, email);
+      sqlite3_bind_text (stmt, 3, phone, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 4, tags, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 5, seed->now - dw_demo_int_range (15, 720) * (gint64) DW_DEMO_DAY);
+      if (!dw_store_step_done (stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+dw_demo_populate (DwService  *service,
+                  GError    **error)
+{
+  g_auto(Seed) seed = { 0 };
+  g_autoptr(DwCalendar) calendar = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  g_return_val_if_fail (DW_IS_SERVICE (service), FALSE);
+
+  seed.db = dw_service_get_db (service);
+  seed.now = dw_clock_now (dw_service_get_clock (service));
+
+  if (!dw_store_is_empty (seed.db))
+    {
+      g_set_error_literal (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED,
+                           "the demo needs an empty database");
+      return FALSE;
+    }
+
+  if (!dw_store_begin (seed.db, error))
+    return FALSE;
+
+  calendar = dw_calendar_new_china_mainland (TRUE);
+  if (!seed_calendar (&seed, error)
+      || !seed_teams (&seed, error)
+      || !seed_policies (&seed, error)
+      || !seed_people (&seed, error)
+      || !seed_customers (&seed, error)
+      || !dw_demo_backfill (seed.db, calendar, seed.now, error)
+      || !dw_store_commit (seed.db, error))
+    {
+      dw_store_rollback (seed.db);
+      return FALSE;
+    }
+
+  g_debug ("demo desk populated in %.2f s",
+           (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
+  return TRUE;
+}
+
+gint64
+dw_demo_pick_start_time (gint64 now)
+{
+  int minute = dw_demo_local_minute (now);
+  gint64 midnight = dw_demo_local_midnight (now);
+
+  if (minute < DW_DEMO_OPEN_MIN)
+    return midnight + (10 * 60 + 30) * 60;
+  if (minute >= 21 * 60)
+    return midnight + 20 * 3600;
+  return now;
+}

@@ -1,0 +1,961 @@
+#define G_LOG_DOMAIN "dw-desk"
+
+#include "dw-desk-private.h"
+
+#include "dw-auth.h"
+
+static gboolean
+require_admin (DwPrincipal  *actor,
+               const char   *what,
+               GError      **error)
+{
+  if (actor == NULL || actor->role == DW_ROLE_ADMIN)
+    return TRUE;
+
+  g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN, "only an admin may %s", what);
+  return FALSE;
+}
+
+static gboolean
+is_unique_violation (const GError *error)
+{
+  return g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT)
+         && strstr (error->message, "UNIQUE") != NULL;
+}
+
+static gboolean
+check_name (const char  *member,
+            char        *text,
+            glong        max_chars,
+            GError     **error)
+{
+  if (text == NULL)
+    return TRUE;
+
+  if (*g_strstrip (text) == '\0' || g_utf8_strlen (text, -1) > max_chars)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                   "%s: must be 1 to %ld characters", member, max_chars);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_username (const char  *username,
+                GError     **error)
+{
+  if (username == NULL)
+    return TRUE;
+
+  if (*username == '\0' || strlen (username) > 64)
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                           "username: must be 1 to 64 characters");
+      return FALSE;
+    }
+
+  for (const char *p = username; *p != '\0'; p++)
+    {
+      if (!g_ascii_isalnum (*p) && *p != '.' && *p != '_' && *p != '-')
+        {
+          g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                               "username: only letters, digits, '.', '_' and '-'");
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_password (const char  *password,
+                GError     **error)
+{
+  if (password == NULL)
+    return TRUE;
+
+  if (g_utf8_strlen (password, -1) < 8 || strlen (password) > 1024)
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                           "password: must be 8 to 1024 characters");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Presence */
+
+static JsonObject *
+set_presence_locked (DwDesk       *self,
+                     DwPrincipal  *actor,
+                     gint64        user_id,
+                     DwPresence    presence,
+                     GError      **error)
+{
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) log = NULL;
+  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
+  static const char * const fields[] = { "presence", NULL };
+  gint64 now = dw_clock_now (self->clock);
+  gboolean allowed;
+
+  if (dw_presence_to_string (presence) == NULL)
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                           "presence: not one of online, away, offline");
+      return NULL;
+    }
+
+  before = dw_store_user_json (self->db, user_id, NULL);
+  if (before == NULL)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
+                   "no user %" G_GINT64_FORMAT, user_id);
+      return NULL;
+    }
+
+  /* A lead sets the presence of the members of the teams it leads (e.g. someone who left
+   * without signing out); everyone else only its own. */
+  allowed = actor == NULL || actor->role == DW_ROLE_ADMIN || actor->user_id == user_id;
+  if (!allowed && actor->role == DW_ROLE_LEAD)
+    for (guint i = 0; !allowed && i < actor->lead_team_ids->len; i++)
+      allowed = dw_desk_user_in_team (self, user_id,
+                                      g_array_index (actor->lead_team_ids, gint64, i));
+  if (!allowed)
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                           "you may only change your own presence");
+      return NULL;
+    }
+
+  if (g_strcmp0 (json_object_get_string_member (before, "presence"),
+                 dw_presence_to_string (presence)) == 0)
+    return g_steal_pointer (&before);
+
+  stmt = dw_store_prepare (self->db,
+                           "UPDATE users SET presence = ?, presence_since = ? WHERE id = ?", error);
+  log = dw_store_prepare (self->db,
+                          "INSERT INTO presence_log (user_id, presence, at) VALUES (?, ?, ?)",
+                          error);
+  if (stmt == NULL || log == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, dw_presence_to_string (presence), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, now);
+  sqlite3_bind_int64 (stmt, 3, user_id);
+  sqlite3_bind_int64 (log, 1, user_id);
+  sqlite3_bind_text (log, 2, dw_presence_to_string (presence), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (log, 3, now);
+  if (!dw_store_step_done (stmt, error) || !dw_store_step_done (log, error))
+    return NULL;
+
+  after = dw_store_user_json (self->db, user_id, error);
+  if (after == NULL
+      || !dw_desk_audit_diff (self, actor, "user", user_id, before, after, fields, NULL, error))
+    return NULL;
+
+  if (presence == DW_PRESENCE_ONLINE
+      && !dw_desk_dispatch_user_locked (self, user_id, touched, error))
+    return NULL;
+
+  if (!dw_desk_flush_touched (self, touched, 0, error))
+    return NULL;
+
+  return dw_desk_emit_user (self, "user.updated", user_id, error);
+}
+
+JsonObject *
+dw_desk_set_presence (DwDesk       *self,
+                      DwPrincipal  *actor,
+                      gint64        user_id,
+                      DwPresence    presence,
+                      GError      **error)
+{
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+
+  if (!dw_desk_begin (self, error))
+    return NULL;
+
+  return dw_desk_finish (self, set_presence_locked (self, actor, user_id, presence, error), error);
+}
+
+/* Users */
+
+static const char * const user_create_members[] = {
+  "username", "display_name", "role", "password", "capacity", "teams", "skills", NULL
+};
+
+static const char * const user_update_members[] = {
+  "display_name", "role", "password", "capacity", "teams", "skills", "disabled", NULL
+};
+
+static const char * const user_audited[] = {
+  "username", "display_name", "role", "capacity", "teams", "skills", "disabled", NULL
+};
+
+static gboolean
+write_teams (DwDesk     *self,
+             gint64      user_id,
+             JsonArray  *teams,
+             GError    **error)
+{
+  g_autoptr(sqlite3_stmt) clear = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  static const char * const members[] = { "id", "is_lead", NULL };
+
+  clear = dw_store_prepare (self->db, "DELETE FROM team_members WHERE user_id = ?", error);
+  insert = dw_store_prepare (self->db,
+                             "INSERT INTO team_members (team_id, user_id, is_lead) VALUES (?, ?, ?)",
+                             error);
+  if (clear == NULL || insert == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (clear, 1, user_id);
+  if (!dw_store_step_done (clear, error))
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (teams); i++)
+    {
+      JsonNode *node = json_array_get_element (teams, i);
+      JsonObject *team;
+      gint64 team_id = 0;
+      gboolean is_lead = FALSE;
+      int rc;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                       "teams[%u]: expected an object, got %s", i, dw_json_node_describe (node));
+          return FALSE;
+        }
+
+      team = json_node_get_object (node);
+      if (!dw_json_check_members (team, members, error)
+          || !dw_json_get_int64 (team, "id", DW_JSON_REQUIRED | DW_JSON_POSITIVE, &team_id, error)
+          || !dw_json_get_boolean (team, "is_lead", DW_JSON_OPTIONAL, &is_lead, error))
+        {
+          dw_json_prefix_error (error, "teams[%u].", i);
+          return FALSE;
+        }
+
+      if (!dw_desk_row_exists (self, "teams", team_id))
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                       "teams[%u].id: there is no team %" G_GINT64_FORMAT, i, team_id);
+          return FALSE;
+        }
+
+      sqlite3_reset (insert);
+      sqlite3_bind_int64 (insert, 1, team_id);
+      sqlite3_bind_int64 (insert, 2, user_id);
+      sqlite3_bind_int (insert, 3, is_lead ? 1 : 0);
+      rc = sqlite3_step (insert);
+      if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                       "teams[%u].id: team %" G_GINT64_FORMAT " is listed twice", i, team_id);
+          return FALSE;
+        }
+      if (rc != SQLITE_DONE)
+        {
+          dw_store_set_error (error, self->db, rc);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+write_skills (DwDesk     *self,
+              gint64      user_id,
+              JsonArray  *skills,
+              GError    **error)
+{
+  g_autoptr(sqlite3_stmt) clear = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  static const char * const members[] = { "skill", "level", NULL };
+
+  clear = dw_store_prepare (self->db, "DELETE FROM user_skills WHERE user_id = ?", error);
+  insert = dw_store_prepare (self->db,
+                             "INSERT INTO user_skills (user_id, skill, level) VALUES (?, ?, ?)",
+                             error);
+  if (clear == NULL || insert == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (clear, 1, user_id);
+  if (!dw_store_step_done (clear, error))
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (skills); i++)
+    {
+      JsonNode *node = json_array_get_element (skills, i);
+      JsonObject *skill;
+      g_autofree char *name = NULL;
+      gint64 level = 0;
+      int rc;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                       "skills[%u]: expected an object, got %s", i, dw_json_node_describe (node));
+          return FALSE;
+        }
+
+      skill = json_node_get_object (node);
+      if (!dw_json_check_members (skill, members, error)
+          || !dw_json_get_string (skill, "skill", DW_JSON_REQUIRED, &name, error)
+          || !dw_json_get_int64 (skill, "level", DW_JSON_REQUIRED, &level, error))
+        {
+          dw_json_prefix_error (error, "skills[%u].", i);
+          return FALSE;
+        }
+
+      if (!check_name ("skill", name, 64, error))
+        {
+          g_prefix_error (error, "skills[%u].", i);
+          return FALSE;
+        }
+
+      if (level < 1 || level > 5)
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                       "skills[%u].level: must be between 1 and 5", i);
+          return FALSE;
+        }
+
+      sqlite3_reset (insert);
+      sqlite3_bind_int64 (insert, 1, user_id);
+      sqlite3_bind_text (insert, 2, name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (insert, 3, level);
+      rc = sqlite3_step (insert);
+      if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                       "skills[%u].skill: \"%s\" is listed twice", i, name);
+          return FALSE;
+        }
+      if (rc != SQLITE_DONE)
+        {
+          dw_store_set_error (error, self->db, rc);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_capacity (gint64   capacity,
+                GError **error)
+{
+  if (capacity < 0 || capacity > 1000)
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                           "capacity: must be between 0 and 1000");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static JsonObject *
+create_user_locked (DwDesk       *self,
+                    DwPrincipal  *actor,
+                    JsonObject   *fields,
+                    GError      **error)
+{
+  g_autofree char *username = NULL;
+  g_autofree char *display_name = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *hash = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonObject) user = NULL;
+  JsonArray *teams = NULL;
+  JsonArray *skills = NULL;
+  int role = DW_ROLE_AGENT;
+  gint64 capacity = 5;
+  gint64 user_id;
+  gint64 now = dw_clock_now (self->clock);
+
+  if (!require_admin (actor, "create users", error))
+    return NULL;
+
+  if (!dw_json_check_members (fields, user_create_members, error)
+      || !dw_json_get_string (fields, "username", DW_JSON_REQUIRED, &username, error)
+      || !dw_json_get_string (fields, "display_name", DW_JSON_REQUIRED, &display_name, error)
+      || !dw_json_get_enum (fields, "role", DW_TYPE_ROLE, DW_JSON_REQUIRED, &role, error)
+      || !dw_json_get_string (fields, "password", DW_JSON_NULLABLE, &password, error)
+      || !dw_json_get_int64 (fields, "capacity", DW_JSON_OPTIONAL, &capacity, error)
+      || !dw_json_get_array (fields, "teams", DW_JSON_NULLABLE, &teams, error)
+      || !dw_json_get_array (fields, "skills", DW_JSON_NULLABLE, &skills, error)
+      || !check_username (username, error)
+      || !check_name ("display_name", display_name, 200, error)
+      || !check_password (password, error)
+      || !check_capacity (capacity, error))
+    return NULL;
+
+  if (password != NULL && (hash = dw_auth_hash_password (password, error)) == NULL)
+    return NULL;
+
+  stmt = dw_store_prepare (self->db,
+                           "INSERT INTO users (username, display_name, role, password_hash, "
+                           "capacity, presence, presence_since, created_at) "
+                           "VALUES (?, ?, ?, ?, ?, 'offline', ?, ?)", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, display_name, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, dw_role_to_string (role), -1, SQLITE_STATIC);
+  dw_store_bind_text_or_null (stmt, 4, hash);
+  sqlite3_bind_int64 (stmt, 5, capacity);
+  sqlite3_bind_int64 (stmt, 6, now);
+  sqlite3_bind_int64 (stmt, 7, now);
+  if (!dw_store_step_done (stmt, &local_error))
+    {
+      if (is_unique_violation (local_error))
+        g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT,
+                     "username: \"%s\" is taken", username);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  user_id = sqlite3_last_insert_rowid (self->db);
+  if ((teams != NULL && !write_teams (self, user_id, teams, error))
+      || (skills != NULL && !write_skills (self, user_id, skills, error)))
+    return NULL;
+
+  if (!dw_desk_audit (self, actor, "user", user_id, "created", NULL, NULL, NULL, NULL, error))
+    return NULL;
+
+  user = dw_desk_emit_user (self, "user.created", user_id, error);
+  return g_steal_pointer (&user);
+}
+
+JsonObject *
+dw_desk_create_user (DwDesk       *self,
+                     DwPrincipal  *actor,
+                     JsonObject   *fields,
+                     GError      **error)
+{
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+
+  if (!dw_desk_begin (self, error))
+    return NULL;
+
+  return dw_desk_finish (self, create_user_locked (self, actor, fields, error), error);
+}
+
+static JsonObject *
+update_user_locked (DwDesk       *self,
+                    DwPrincipal  *actor,
+                    gint64        user_id,
+                    JsonObject   *changes,
+                    GError      **error)
+{
+  g_autofree char *display_name = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *hash = NULL;
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
+  JsonArray *teams = NULL;
+  JsonArray *skills = NULL;
+  int role;
+  gint64 capacity;
+  gboolean disabled;
+  int old_role = DW_ROLE_AGENT;
+
+  if (!require_admin (actor, "change users", error))
+    return NULL;
+
+  before = dw_store_user_json (self->db, user_id, NULL);
+  if (before == NULL)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
+                   "no user %" G_GINT64_FORMAT, user_id);
+      return NULL;
+    }
+
+  dw_enum_from_string (DW_TYPE_ROLE, json_object_get_string_member (before, "role"), &old_role);
+  role = old_role;
+  capacity = json_object_get_int_member (before, "capacity");
+  disabled = json_object_get_boolean_member (before, "disabled");
+
+  if (!dw_json_check_members (changes, user_update_members, error)
+      || !dw_json_get_string (changes, "display_name", DW_JSON_OPTIONAL, &display_name, error)
+      || !dw_json_get_enum (changes, "role", DW_TYPE_ROLE, DW_JSON_OPTIONAL, &role, error)
+      || !dw_json_get_string (changes, "password", DW_JSON_NULLABLE, &password, error)
+      || !dw_json_get_int64 (changes, "capacity", DW_JSON_OPTIONAL, &capacity, error)
+      || !dw_json_get_array (changes, "teams", DW_JSON_OPTIONAL, &teams, error)
+      || !dw_json_get_array (changes, "skills", DW_JSON_OPTIONAL, &skills, error)
+      || !dw_json_get_boolean (changes, "disabled", DW_JSON_OPTIONAL, &disabled, error)
+      || !check_name ("display_name", display_name, 200, error)
+      || !check_password (password, error)
+      || !check_capacity (capacity, error))
+    return NULL;
+
+  if (actor != NULL && actor->user_id == user_id && (disabled || role != DW_ROLE_ADMIN))
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                           "an admin cannot disable or demote itself");
+      return NULL;
+    }
+
+  if (password != NULL && (hash = dw_auth_hash_password (password, error)) == NULL)
+    return NULL;
+
+  stmt = dw_store_prepare (self->db,
+                           "UPDATE users SET display_name = coalesce (?, display_name), role = ?, "
+                           "capacity = ?, disabled = ?, "
+                           "password_hash = CASE WHEN ? THEN ? ELSE password_hash END "
+                           "WHERE id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+
+  dw_store_bind_text_or_null (stmt, 1, display_name);
+  sqlite3_bind_text (stmt, 2, dw_role_to_string (role), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, capacity);
+  sqlite3_bind_int (stmt, 4, disabled ? 1 : 0);
+  sqlite3_bind_int (stmt, 5, json_object_has_member (changes, "password") ? 1 : 0);
+  dw_store_bind_text_or_null (stmt, 6, hash);
+  sqlite3_bind_int64 (stmt, 7, user_id);
+  if (!dw_store_step_done (stmt, error))
+    return NULL;
+
+  if ((teams != NULL && !write_teams (self, user_id, teams, error))
+      || (skills != NULL && !write_skills (self, user_id, skills, error)))
+    return NULL;
+
+  after = dw_store_user_json (self->db, user_id, error);
+  if (after == NULL
+      || !dw_desk_audit_diff (self, actor, "user", user_id, before, after, user_audited, NULL,
+                              error))
+    return NULL;
+
+  /* Never the hash, only that it changed. */
+  if (json_object_has_member (changes, "password")
+      && !dw_desk_audit (self, actor, "user", user_id, "updated", "password", NULL, NULL,
+                         password != NULL ? "password set" : "password removed", error))
+    return NULL;
+
+  /* More capacity or new teams may hand out waiting tickets. */
+  if (!disabled && !dw_desk_dispatch_user_locked (self, user_id, touched, error))
+    return NULL;
+
+  if (!dw_desk_flush_touched (self, touched, 0, error))
+    return NULL;
+
+  return dw_desk_emit_user (self, "user.updated", user_id, error);
+}
+
+JsonObject *
+dw_desk_update_user (DwDesk       *self,
+                     DwPrincipal  *actor,
+                     gint64        user_id,
+                     JsonObject   *changes,
+                     GError      **error)
+{
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+
+  if (!dw_desk_begin (self, error))
+    return NULL;
+
+  return dw_desk_finish (self, update_user_locked (self, actor, user_id, changes, error), error);
+}
+
+/* Teams */
+
+static const char * const team_members_allowed[] = {
+  "name", "description", "calendar_id", "business_types", NULL
+};
+
+static const char * const team_audited[] = {
+  "name", "description", "calendar_id", "business_types", NULL
+};
+
+/* Moves the listed business types to @team_id, creating unknown ones.  An element is a key
+ * string, or {"key", "name", "skill"} to also name it and say which skill it needs. */
+static gboolean
+write_business_types (DwDesk     *self,
+                      gint64      team_id,
+                      JsonArray  *types,
+                      GError    **error)
+{
+  g_autoptr(sqlite3_stmt) upsert = NULL;
+  static const char * const members[] = { "key", "name", "skill", NULL };
+
+  upsert = dw_store_prepare (self->db,
+                             "INSERT INTO business_types (key, name, team_id, skill) "
+                             "VALUES (?1, coalesce (?2, ?1), ?3, ?4) "
+                             "ON CONFLICT (key) DO UPDATE SET team_id = ?3, "
+                             "name = coalesce (?2, name), "
+                             "skill = CASE WHEN ?5 THEN ?4 ELSE skill END", error);
+  if (upsert == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (types); i++)
+    {
+      JsonNode *node = json_array_get_element (types, i);
+      g_autofree char *key = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *skill = NULL;
+      gboolean has_skill = FALSE;
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        {
+          key = g_strdup (json_node_get_string (node));
+        }
+      else if (JSON_NODE_HOLDS_OBJECT (node))
+        {
+          JsonObject *o = json_node_get_object (node);
+
+          if (!dw_json_check_members (o, members, error)
+              || !dw_json_get_string (o, "key", DW_JSON_REQUIRED, &key, error)
+              || !dw_json_get_string (o, "name", DW_JSON_OPTIONAL, &name, error)
+              || !dw_json_get_string (o, "skill", DW_JSON_NULLABLE, &skill, error))
+            {
+              dw_json_prefix_error (error, "business_types[%u].", i);
+              return FALSE;
+            }
+          has_skill = json_object_has_member (o, "skill");
+        }
+      else
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                       "business_types[%u]: expected a string or an object, got %s", i,
+                       dw_json_node_describe (node));
+          return FALSE;
+        }
+
+      if (!check_name ("key", key, 64, error) || !check_name ("name", name, 200, error)
+          || !check_name ("skill", skill, 64, error))
+        {
+          g_prefix_error (error, "business_types[%u].", i);
+          return FALSE;
+        }
+
+      sqlite3_reset (upsert);
+      sqlite3_bind_text (upsert, 1, key, -1, SQLITE_TRANSIENT);
+      dw_store_bind_text_or_null (upsert, 2, name);
+      sqlite3_bind_int64 (upsert, 3, team_id);
+      dw_store_bind_text_or_null (upsert, 4, skill);
+      sqlite3_bind_int (upsert, 5, has_skill ? 1 : 0);
+      if (!dw_store_step_done (upsert, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gint64
+first_calendar (DwDesk *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
+                                                   "SELECT min (id) FROM calendars", NULL);
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+
+  return 0;
+}
+
+static JsonObject *
+write_team_locked (DwDesk       *self,
+                   DwPrincipal  *actor,
+                   gint64        team_id,  /* 0: create */
+                   JsonObject   *fields,
+                   GError      **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *description = NULL;
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonArray *types = NULL;
+  gint64 calendar_id = 0;
+  gboolean creating = team_id == 0;
+
+  if (!require_admin (actor, creating ? "create teams" : "change teams", error))
+    return NULL;
+
+  if (!creating)
+    {
+      before = dw_store_team_json (self->db, team_id, NULL);
+      if (before == NULL)
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
+                       "no team %" G_GINT64_FORMAT, team_id);
+          return NULL;
+        }
+    }
+
+  if (!dw_json_check_members (fields, team_members_allowed, error)
+      || !dw_json_get_string (fields, "name", creating ? DW_JSON_REQUIRED : DW_JSON_OPTIONAL,
+                              &name, error)
+      || !dw_json_get_string (fields, "description", DW_JSON_OPTIONAL, &description, error)
+      || !dw_json_get_int64 (fields, "calendar_id", DW_JSON_POSITIVE, &calendar_id, error)
+      || !dw_json_get_array (fields, "business_types", DW_JSON_OPTIONAL, &types, error)
+      || !check_name ("name", name, 200, error))
+    return NULL;
+
+  if (description != NULL && g_utf8_strlen (description, -1) > 2000)
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                           "description: longer than 2000 characters");
+      return NULL;
+    }
+
+  if (creating && calendar_id == 0)
+    calendar_id = first_calendar (self);
+
+  if (calendar_id > 0 && !dw_desk_row_exists (self, "calendars", calendar_id))
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                   "calendar_id: there is no calendar %" G_GINT64_FORMAT, calendar_id);
+      return NULL;
+    }
+
+  if (creating)
+    stmt = dw_store_prepare (self->db,
+                             "INSERT INTO teams (name, description, calendar_id, created_at) "
+                             "VALUES (?1, coalesce (?2, ''), ?3, ?5)", error);
+  else
+    stmt = dw_store_prepare (self->db,
+                             "UPDATE teams SET name = coalesce (?1, name), "
+                             "description = coalesce (?2, description), "
+                             "calendar_id = coalesce (?3, calendar_id) WHERE id = ?4", error);
+  if (stmt == NULL)
+    return NULL;
+
+  dw_store_bind_text_or_null (stmt, 1, name);
+  dw_store_bind_text_or_null (stmt, 2, description);
+  dw_store_bind_id_or_null (stmt, 3, calendar_id);
+  sqlite3_bind_int64 (stmt, 4, team_id);
+  sqlite3_bind_int64 (stmt, 5, dw_clock_now (self->clock));
+  if (!dw_store_step_done (stmt, &local_error))
+    {
+      if (is_unique_violation (local_error))
+        g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT, "name: \"%s\" is taken", name);
+      else if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT))
+        g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                             "calendar_id: there is no calendar to use; create one first");
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  if (creating)
+    team_id = sqlite3_last_insert_rowid (self->db);
+
+  if (types != NULL && !write_business_types (self, team_id, types, error))
+    return NULL;
+
+  after = dw_store_team_json (self->db, team_id, error);
+  if (after == NULL)
+    return NULL;
+
+  if (creating)
+    {
+      if (!dw_desk_audit (self, actor, "team", team_id, "created", NULL, NULL, NULL, NULL, error))
+        return NULL;
+    }
+  else if (!dw_desk_audit_diff (self, actor, "team", team_id, before, after, team_audited, NULL,
+                                error))
+    {
+      return NULL;
+    }
+
+  if (!dw_desk_emit (self, creating ? "team.created" : "team.updated", team_id, 0, after, error))
+    return NULL;
+
+  return g_steal_pointer (&after);
+}
+
+JsonObject *
+dw_desk_create_team (DwDesk       *self,
+                     DwPrincipal  *actor,
+                     JsonObject   *fields,
+                     GError      **error)
+{
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+
+  if (!dw_desk_begin (self, error))
+    return NULL;
+
+  return dw_desk_finish (self, write_team_locked (self, actor, 0, fields, error), error);
+}
+
+JsonObject *
+dw_desk_update_team (DwDesk       *self,
+                     DwPrincipal  *actor,
+                     gint64        team_id,
+                     JsonObject   *changes,
+                     GError      **error)
+{
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+
+  if (team_id <= 0)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
+                   "no team %" G_GINT64_FORMAT, team_id);
+      return NULL;
+    }
+
+  if (!dw_desk_begin (self, error))
+    return NULL;
+
+  return dw_desk_finish (self, write_team_locked (self, actor, team_id, changes, error), error);
+}
+
+/* Customers */
+
+static const char * const customer_members[] = { "name", "email", "phone", "tags", NULL };
+static const char * const customer_audited[] = { "name", "email", "phone", "tags", NULL };
+
+static JsonObject *
+write_customer_locked (DwDesk       *self,
+                       DwPrincipal  *actor,
+                       gint64        customer_id,  /* 0: create */
+                       JsonObject   *fields,
+                       GError      **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *phone = NULL;
+  g_auto(GStrv) tags = NULL;
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonArray) tag_array = json_array_new ();
+  g_autoptr(JsonNode) tag_node = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *tags_json = NULL;
+  gboolean creating = customer_id == 0;
+
+  if (!creating)
+    {
+      before = dw_store_customer_json (self->db, customer_id, NULL);
+      if (before == NULL)
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
+                       "no customer %" G_GINT64_FORMAT, customer_id);
+          return NULL;
+        }
+    }
+
+  if (!dw_json_check_members (fields, customer_members, error)
+      || !dw_json_get_string (fields, "name", creating ? DW_JSON_REQUIRED : DW_JSON_OPTIONAL,
+                              &name, error)
+      || !dw_json_get_string (fields, "email", DW_JSON_NULLABLE, &email, error)
+      || !dw_json_get_string (fields, "phone", DW_JSON_NULLABLE, &phone, error)
+      || !dw_json_get_strv (fields, "tags", DW_JSON_NULLABLE, &tags, error)
+      || !check_name ("name", name, 200, error)
+      || (email != NULL && !check_name ("email", email, 320, error))
+      || (phone != NULL && !check_name ("phone", phone, 64, error)))
+    return NULL;
+
+  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
+    {
+      if (!check_name ("tags", tags[i], 64, error))
+        return NULL;
+      json_array_add_string_element (tag_array, tags[i]);
+    }
+  json_node_set_array (tag_node, tag_array);
+  tags_json = dw_store_json_to_string (tag_node);
+
+  if (creating)
+    stmt = dw_store_prepare (self->db,
+                             "INSERT INTO customers (name, email, phone, tags, created_at) "
+                             "VALUES (?1, ?2, ?3, ?4, ?8)", error);
+  else
+    stmt = dw_store_prepare (self->db,
+                             "UPDATE customers SET name = coalesce (?1, name), "
+                             "email = CASE WHEN ?5 THEN ?2 ELSE email END, "
+                             "phone = CASE WHEN ?6 THEN ?3 ELSE phone END, "
+                             "tags = CASE WHEN ?7 THEN ?4 ELSE tags END WHERE id = ?9", error);
+  if (stmt == NULL)
+    return NULL;
+
+  dw_store_bind_text_or_null (stmt, 1, name);
+  dw_store_bind_text_or_null (stmt, 2, email);
+  dw_store_bind_text_or_null (stmt, 3, phone);
+  sqlite3_bind_text (stmt, 4, tags_json, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 5, json_object_has_member (fields, "email"));
+  sqlite3_bind_int (stmt, 6, json_object_has_member (fields, "phone"));
+  sqlite3_bind_int (stmt, 7, json_object_has_member (fields, "tags"));
+  sqlite3_bind_int64 (stmt, 8, dw_clock_now (self->clock));
+  sqlite3_bind_int64 (stmt, 9, customer_id);
+  if (!dw_store_step_done (stmt, error))
+    return NULL;
+
+  if (creating)
+    customer_id = sqlite3_last_insert_rowid (self->db);
+
+  after = dw_store_customer_json (self->db, customer_id, error);
+  if (after == NULL)
+    return NULL;
+
+  if (creating)
+    {
+      if (!dw_desk_audit (self, actor, "customer", customer_id, "created", NULL, NULL, NULL, NULL,
+                          error))
+        return NULL;
+    }
+  else if (!dw_desk_audit_diff (self, actor, "customer", customer_id, before, after,
+                                customer_audited, NULL, error))
+    {
+      return NULL;
+    }
+
+  if (!dw_desk_emit (self, creating ? "customer.created" : "customer.updated", 0, 0, after, error))
+    return NULL;
+
+  return g_steal_pointer (&after);
+}
+
+JsonObject *
+dw_desk_create_customer (DwDesk       *self,
+                         DwPrincipal  *actor,
+                         JsonObject   *fields,
+                         GError      **error)
+{
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+
+  if (!dw_desk_begin (self, error))
+    return NULL;
+
+  return dw_desk_finish (self, write_customer_locked (self, actor, 0, fields, error), error);
+}
+
+JsonObject *
+dw_desk_update_customer (DwDesk       *self,
+                         DwPrincipal  *actor,
+                         gint64        customer_id,
+                         JsonObject   *changes,
+                         GError      **error)
+{
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+
+  if (customer_id <= 0)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
+                   "no customer %" G_GINT64_FORMAT, customer_id);
+      return NULL;
+    }
+
+  if (!dw_desk_begin (self, error))
+    return NULL;
+
+  return dw_desk_finish (self, write_customer_locked (self, actor, customer_id, changes, error),
+                         error);
+}

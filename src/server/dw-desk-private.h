@@ -1,0 +1,132 @@
+/* dw-desk-private.h: what the files of DwDesk share (dw-desk*.c). */
+#pragma once
+
+#include "dw-desk.h"
+#include "dw-json.h"
+#include "dw-store.h"
+
+G_BEGIN_DECLS
+
+/* Internal: an update that would change nothing (rolled back, answered with the resource). */
+#define DW_DESK_ERROR_UNCHANGED 1000
+
+struct _DwDesk
+{
+  GObject      parent_instance;
+
+  sqlite3     *db;
+  DwClock     *clock;
+  DwEventLog  *events;
+  DwSlaEngine *sla;
+  gulong       reassign_handler;
+};
+
+/* Tickets changed in the current transaction, with where they were before it (for the
+ * stream's scoping: the agent a ticket was taken from must hear that it went). */
+typedef struct
+{
+  gint64 ticket_id;
+  gint64 old_team_id;
+  gint64 old_assignee_id;
+} DwTouched;
+
+/* Transaction frame: begin, then finish with the result (or NULL and the error set) —
+ * commits and publishes, or rolls back and discards the appended events. */
+gboolean    dw_desk_begin                (DwDesk       *self,
+                                          GError      **error);
+JsonObject *dw_desk_finish               (DwDesk       *self,
+                                          JsonObject   *result,
+                                          GError      **error);
+
+/* The integer member @member of @object, 0 when absent or null. */
+gint64      dw_desk_member_id            (JsonObject   *object,
+                                          const char   *member);
+gint64      dw_desk_actor_id             (DwPrincipal  *actor);
+const char *dw_desk_actor_name           (DwPrincipal  *actor);
+
+gboolean    dw_desk_audit                (DwDesk       *self,
+                                          DwPrincipal  *actor,
+                                          const char   *entity,
+                                          gint64        entity_id,
+                                          const char   *action,
+                                          const char   *field,
+                                          JsonNode     *before,
+                                          JsonNode     *after,
+                                          const char   *reason,
+                                          GError      **error);
+/* One audit row per member of @fields whose value differs between @before and @after.
+ * @action_for: optional member → action map ("assignee_id" → "assigned"); "updated" else. */
+gboolean    dw_desk_audit_diff           (DwDesk             *self,
+                                          DwPrincipal        *actor,
+                                          const char         *entity,
+                                          gint64              entity_id,
+                                          JsonObject         *before,
+                                          JsonObject         *after,
+                                          const char * const *fields,
+                                          const char         *reason,
+                                          GError            **error);
+
+gboolean    dw_desk_emit                 (DwDesk       *self,
+                                          const char   *type,
+                                          gint64        team_id,
+                                          gint64        user_id,
+                                          JsonObject   *data,
+                                          GError      **error);
+/* user.created / user.updated with the user's JSON, scoped to the user and its first team. */
+JsonObject *dw_desk_emit_user            (DwDesk       *self,
+                                          const char   *type,
+                                          gint64        user_id,
+                                          GError      **error);
+
+/* TRUE when a row with @id exists in @table (a fixed table name). */
+gboolean    dw_desk_row_exists           (DwDesk       *self,
+                                          const char   *table,
+                                          gint64        id);
+gboolean    dw_desk_user_in_team         (DwDesk       *self,
+                                          gint64        user_id,
+                                          gint64        team_id);
+
+void        dw_desk_touch                (GArray       *touched,
+                                          gint64        ticket_id,
+                                          gint64        old_team_id,
+                                          gint64        old_assignee_id);
+/* Refreshes the SLA of every touched ticket and appends its event (ticket.created for
+ * @created_id, ticket.updated for the others). */
+gboolean    dw_desk_flush_touched        (DwDesk       *self,
+                                          GArray       *touched,
+                                          gint64        created_id,
+                                          GError      **error);
+
+/* Routing, inside the caller's transaction.  Assigns waiting tickets of @team_id to free
+ * agents in queue order; @fresh_id is a ticket created in this transaction (its version stays
+ * 1).  Touched tickets are added to @touched. */
+gboolean    dw_desk_dispatch_locked      (DwDesk       *self,
+                                          gint64        team_id,
+                                          gint64        fresh_id,
+                                          GArray       *touched,
+                                          GError      **error);
+/* The same for every team @user_id belongs to (its capacity changed). */
+gboolean    dw_desk_dispatch_user_locked (DwDesk       *self,
+                                          gint64        user_id,
+                                          GArray       *touched,
+                                          GError      **error);
+/* Routes one ticket now (not minding the queue), never to @exclude_user_id; returns the chosen
+ * agent or 0, with the reason in @reason_out. */
+gint64      dw_desk_pick_agent_locked    (DwDesk       *self,
+                                          gint64        team_id,
+                                          const char   *business_type,
+                                          gint64        exclude_user_id,
+                                          char        **reason_out,
+                                          GError      **error);
+/* Sets the assignee of an unassigned ticket, audited as done by @actor (NULL: routing). */
+gboolean    dw_desk_assign_locked        (DwDesk       *self,
+                                          DwPrincipal  *actor,
+                                          gint64        ticket_id,
+                                          gint64        user_id,
+                                          gboolean      bump_version,
+                                          const char   *reason,
+                                          GError      **error);
+
+void        dw_desk_tickets_init         (DwDesk       *self);
+
+G_END_DECLS

@@ -1,0 +1,1151 @@
+#define G_LOG_DOMAIN "dw-desk"
+
+#include "dw-desk-private.h"
+
+#include "dw-routing.h"
+
+/* Members of a ticket that are audited field by field when they change. */
+static const char * const ticket_audited[] = {
+  "subject", "business_type", "priority", "status", "team_id", "assignee_id", "customer_id",
+  "order_number", "tags", "first_response_at", "csat", "csat_comment", NULL
+};
+
+/* The mutable columns of a ticket, as read and written by an update. */
+typedef struct
+{
+  char   *subject;
+  char   *business_type;
+  int     priority;
+  int     status;
+  gint64  team_id;
+  gint64  assignee_id;
+  gint64  customer_id;
+  char   *order_number;
+  char   *tags;  /* JSON */
+  gint64  first_response_at;
+  gint64  solved_at;
+  int     csat;
+  char   *csat_comment;
+  gint64  version;
+} TicketRow;
+
+static void
+ticket_row_clear (TicketRow *row)
+{
+  g_clear_pointer (&row->subject, g_free);
+  g_clear_pointer (&row->business_type, g_free);
+  g_clear_pointer (&row->order_number, g_free);
+  g_clear_pointer (&row->tags, g_free);
+  g_clear_pointer (&row->csat_comment, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TicketRow, ticket_row_clear)
+
+static char *
+column_strdup (sqlite3_stmt *stmt,
+               int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+static gboolean
+ticket_row_load (DwDesk     *self,
+                 gint64      ticket_id,
+                 TicketRow  *row,
+                 GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = dw_store_prepare (self->db,
+    "SELECT subject, business_type, priority, status, coalesce (team_id, 0), "
+    "coalesce (assignee_id, 0), coalesce (customer_id, 0), order_number, tags, "
+    "coalesce (first_response_at, 0), coalesce (solved_at, 0), coalesce (csat, 0), "
+    "csat_comment, version FROM tickets WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
+                     "no ticket %" G_GINT64_FORMAT, ticket_id);
+      else
+        dw_store_set_error (error, self->db, rc);
+      return FALSE;
+    }
+
+  row->subject = column_strdup (stmt, 0);
+  row->business_type = column_strdup (stmt, 1);
+  row->priority = DW_PRIORITY_NORMAL;
+  dw_enum_from_string (DW_TYPE_PRIORITY, (const char *) sqlite3_column_text (stmt, 2),
+                       &row->priority);
+  row->status = DW_STATUS_NEW;
+  dw_enum_from_string (DW_TYPE_STATUS, (const char *) sqlite3_column_text (stmt, 3), &row->status);
+  row->team_id = sqlite3_column_int64 (stmt, 4);
+  row->assignee_id = sqlite3_column_int64 (stmt, 5);
+  row->customer_id = sqlite3_column_int64 (stmt, 6);
+  row->order_number = column_strdup (stmt, 7);
+  row->tags = column_strdup (stmt, 8);
+  row->first_response_at = sqlite3_column_int64 (stmt, 9);
+  row->solved_at = sqlite3_column_int64 (stmt, 10);
+  row->csat = sqlite3_column_int (stmt, 11);
+  row->csat_comment = column_strdup (stmt, 12);
+  row->version = sqlite3_column_int64 (stmt, 13);
+  return TRUE;
+}
+
+static void
+bind_int_or_null (sqlite3_stmt *stmt,
+                  int           index,
+                  gint64        value)
+{
+  if (value > 0)
+    sqlite3_bind_int64 (stmt, index, value);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+/* Writes @row over ticket @ticket_id, one version up; the WHERE on the version makes a lost
+ * update impossible even if two writers got past the check. */
+static gboolean
+ticket_row_store (DwDesk     *self,
+                  gint64      ticket_id,
+                  TicketRow  *row,
+                  GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = dw_store_prepare (self->db,
+    "UPDATE tickets SET subject = ?, business_type = ?, priority = ?, status = ?, team_id = ?, "
+    "assignee_id = ?, customer_id = ?, order_number = ?, tags = ?, first_response_at = ?, "
+    "solved_at = ?, csat = ?, csat_comment = ?, updated_at = ?, version = version + 1 "
+    "WHERE id = ? AND version = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, row->subject, -1, SQLITE_TRANSIENT);
+  dw_store_bind_text_or_null (stmt, 2, row->business_type);
+  sqlite3_bind_text (stmt, 3, dw_priority_to_string (row->priority), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, dw_status_to_string (row->status), -1, SQLITE_STATIC);
+  bind_int_or_null (stmt, 5, row->team_id);
+  bind_int_or_null (stmt, 6, row->assignee_id);
+  bind_int_or_null (stmt, 7, row->customer_id);
+  dw_store_bind_text_or_null (stmt, 8, row->order_number);
+  sqlite3_bind_text (stmt, 9, row->tags != NULL ? row->tags : "[]", -1, SQLITE_TRANSIENT);
+  bind_int_or_null (stmt, 10, row->first_response_at);
+  bind_int_or_null (stmt, 11, row->solved_at);
+  bind_int_or_null (stmt, 12, row->csat);
+  dw_store_bind_text_or_null (stmt, 13, row->csat_comment);
+  sqlite3_bind_int64 (stmt, 14, dw_clock_now (self->clock));
+  sqlite3_bind_int64 (stmt, 15, ticket_id);
+  sqlite3_bind_int64 (stmt, 16, row->version);
+
+  if (!dw_store_step_done (stmt, error))
+    return FALSE;
+
+  if (sqlite3_changes (self->db) != 1)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT,
+                   "ticket %" G_GINT64_FORMAT " changed meanwhile", ticket_id);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+set_str (char       **field,
+         const char  *value)
+{
+  char *copy = g_strdup (value);
+
+  g_free (*field);
+  *field = copy;
+}
+
+/* Validation helpers */
+
+static char *
+strv_to_json (GStrv strv)
+{
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+
+  for (guint i = 0; strv != NULL && strv[i] != NULL; i++)
+    json_array_add_string_element (array, strv[i]);
+
+  json_node_set_array (node, array);
+  return dw_store_json_to_string (node);
+}
+
+static gboolean
+check_tags (GStrv    tags,
+            GError **error)
+{
+  for (guint i = 0; tags != NULL && tags[i] != NULL; i++)
+    {
+      if (*g_strstrip (tags[i]) == '\0' || g_utf8_strlen (tags[i], -1) > 64)
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                       "tags[%u]: a tag is 1 to 64 characters", i);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_text (const char  *member,
+            char        *text,
+            glong        max_chars,
+            gboolean     may_be_empty,
+            GError     **error)
+{
+  if (text == NULL)
+    return TRUE;
+
+  if (!may_be_empty && *g_strstrip (text) == '\0')
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION, "%s: must not be empty", member);
+      return FALSE;
+    }
+
+  if (g_utf8_strlen (text, -1) > max_chars)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                   "%s: longer than %ld characters", member, max_chars);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_exists (DwDesk      *self,
+              const char  *member,
+              const char  *table,
+              const char  *what,
+              gint64       id,
+              GError     **error)
+{
+  if (id <= 0 || dw_desk_row_exists (self, table, id))
+    return TRUE;
+
+  g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+               "%s: there is no %s %" G_GINT64_FORMAT, member, what, id);
+  return FALSE;
+}
+
+static gboolean
+check_assignable (DwDesk      *self,
+                  gint64       user_id,
+                  GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (user_id <= 0)
+    return TRUE;
+
+  stmt = dw_store_prepare (self->db, "SELECT disabled FROM users WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                   "assignee_id: there is no user %" G_GINT64_FORMAT, user_id);
+      return FALSE;
+    }
+
+  if (sqlite3_column_int (stmt, 0) != 0)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                   "assignee_id: user %" G_GINT64_FORMAT " is disabled", user_id);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* May @actor make @user_id the assignee of a ticket of @team_id? */
+static gboolean
+check_may_assign (DwDesk       *self,
+                  DwPrincipal  *actor,
+                  gint64        team_id,
+                  gint64        user_id,
+                  GError      **error)
+{
+  if (actor == NULL || actor->role == DW_ROLE_ADMIN || user_id <= 0)
+    return TRUE;
+
+  if (actor->role == DW_ROLE_AGENT)
+    {
+      if (user_id == actor->user_id)
+        return TRUE;
+
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                           "an agent cannot assign tickets to others");
+      return FALSE;
+    }
+
+  if (user_id == actor->user_id || (team_id > 0 && dw_desk_user_in_team (self, user_id, team_id)))
+    return TRUE;
+
+  g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+               "user %" G_GINT64_FORMAT " is not a member of the ticket's team", user_id);
+  return FALSE;
+}
+
+static DwClassifier *
+load_classifier (DwDesk *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DwClassifier) classifier = NULL;
+
+  stmt = dw_store_prepare (self->db,
+                           "SELECT keyword, business_type FROM routing_rules ORDER BY position, id",
+                           NULL);
+  if (stmt == NULL)
+    return dw_classifier_new_default ();
+
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      if (classifier == NULL)
+        classifier = dw_classifier_new ();
+      dw_classifier_add_rule (classifier, (const char *) sqlite3_column_text (stmt, 0),
+                              (const char *) sqlite3_column_text (stmt, 1));
+    }
+
+  /* No configured rules: the built-in Chinese and English ones. */
+  if (classifier == NULL)
+    return dw_classifier_new_default ();
+
+  return g_steal_pointer (&classifier);
+}
+
+static gboolean
+business_type_known (DwDesk     *self,
+                     const char *key)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DwClassifier) classifier = NULL;
+
+  stmt = dw_store_prepare (self->db, "SELECT 1 FROM business_types WHERE key = ?", NULL);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return TRUE;
+
+  classifier = load_classifier (self);
+  for (guint i = 0; i < dw_classifier_get_n_rules (classifier); i++)
+    {
+      const char *keyword, *type;
+
+      if (dw_classifier_get_rule (classifier, i, &keyword, &type) && g_strcmp0 (type, key) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+check_business_type (DwDesk      *self,
+                     const char  *key,
+                     GError     **error)
+{
+  if (key == NULL || business_type_known (self, key))
+    return TRUE;
+
+  g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+               "business_type: \"%s\" is not a known business type", key);
+  return FALSE;
+}
+
+/* The team of @business_type, or 0; its name in @out_name. */
+static gint64
+team_for_business_type (DwDesk      *self,
+                        const char  *business_type,
+                        char       **out_name)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (business_type == NULL)
+    return 0;
+
+  stmt = dw_store_prepare (self->db,
+                           "SELECT b.team_id, t.name FROM business_types b "
+                           "JOIN teams t ON t.id = b.team_id WHERE b.key = ?", NULL);
+  if (stmt == NULL)
+    return 0;
+
+  sqlite3_bind_text (stmt, 1, business_type, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+
+  *out_name = column_strdup (stmt, 1);
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+static gint64
+default_team (DwDesk *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 id = 0;
+
+  stmt = dw_store_prepare (self->db,
+                           "SELECT CAST (value AS INTEGER) FROM settings "
+                           "WHERE key = 'intake.default_team_id'", NULL);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+
+  return dw_desk_row_exists (self, "teams", id) ? id : 0;
+}
+
+static JsonNode *
+string_node (const char *value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, value);
+  return node;
+}
+
+static JsonNode *
+int_node (gint64 value)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_int (node, value);
+  return node;
+}
+
+/* Creating */
+
+static const char * const create_members[] = {
+  "subject", "body", "channel", "business_type", "priority", "team_id", "assignee_id",
+  "customer_id", "order_number", "tags", NULL
+};
+
+static JsonObject *
+create_ticket_locked (DwDesk       *self,
+                      DwPrincipal  *actor,
+                      JsonObject   *fields,
+                      GError      **error)
+{
+  g_autofree char *subject = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *business_type = NULL;
+  g_autofree char *order_number = NULL;
+  g_autofree char *tags_json = NULL;
+  g_autofree char *team_reason = NULL;
+  g_autofree char *team_name = NULL;
+  g_autofree char *intake_reason = NULL;
+  g_auto(GStrv) tags = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
+  int channel = DW_CHANNEL_WEB;
+  int priority = DW_PRIORITY_NORMAL;
+  gint64 team_id = 0, assignee_id = 0, customer_id = 0, ticket_id;
+  gint64 now = dw_clock_now (self->clock);
+  gboolean explicit_team;
+
+  if (!dw_json_check_members (fields, create_members, error)
+      || !dw_json_get_string (fields, "subject", DW_JSON_REQUIRED, &subject, error)
+      || !dw_json_get_string (fields, "body", DW_JSON_OPTIONAL, &body, error)
+      || !dw_json_get_enum (fields, "channel", DW_TYPE_CHANNEL, DW_JSON_REQUIRED, &channel, error)
+      || !dw_json_get_string (fields, "business_type", DW_JSON_NULLABLE, &business_type, error)
+      || !dw_json_get_enum (fields, "priority", DW_TYPE_PRIORITY, DW_JSON_OPTIONAL, &priority,
+                            error)
+      || !dw_json_get_int64 (fields, "team_id", DW_JSON_NULLABLE | DW_JSON_POSITIVE, &team_id,
+                             error)
+      || !dw_json_get_int64 (fields, "assignee_id", DW_JSON_NULLABLE | DW_JSON_POSITIVE,
+                             &assignee_id, error)
+      || !dw_json_get_int64 (fields, "customer_id", DW_JSON_NULLABLE | DW_JSON_POSITIVE,
+                             &customer_id, error)
+      || !dw_json_get_string (fields, "order_number", DW_JSON_NULLABLE, &order_number, error)
+      || !dw_json_get_strv (fields, "tags", DW_JSON_NULLABLE, &tags, error))
+    return NULL;
+
+  if (!check_text ("subject", subject, 500, FALSE, error)
+      || !check_text ("body", body, 100000, TRUE, error)
+      || !check_text ("order_number", order_number, 100, TRUE, error)
+      || !check_tags (tags, error)
+      || !check_business_type (self, business_type, error)
+      || !check_exists (self, "team_id", "teams", "team", team_id, error)
+      || !check_exists (self, "customer_id", "customers", "customer", customer_id, error)
+      || !check_assignable (self, assignee_id, error))
+    return NULL;
+
+  if (business_type == NULL)
+    {
+      g_autoptr(DwClassifier) classifier = load_classifier (self);
+      const char *keyword = NULL;
+      const char *type = dw_classifier_classify_full (classifier, subject, body, &keyword);
+
+      if (type != NULL)
+        {
+          business_type = g_strdup (type);
+          intake_reason = g_strdup_printf ("classified as %s: keyword \"%s\"", type, keyword);
+        }
+      else
+        {
+          intake_reason = g_strdup ("no keyword rule matched");
+        }
+    }
+
+  explicit_team = team_id > 0;
+  if (explicit_team)
+    {
+      team_reason = g_strdup_printf ("team chosen by %s", dw_desk_actor_name (actor));
+    }
+  else if ((team_id = team_for_business_type (self, business_type, &team_name)) > 0)
+    {
+      team_reason = g_strdup_printf ("routing: business type %s belongs to team %s",
+                                     business_type, team_name);
+    }
+  else if ((team_id = default_team (self)) > 0)
+    {
+      team_reason = g_strdup ("routing: no team for the business type; the intake default team");
+    }
+
+  if (!check_may_assign (self, actor, team_id, assignee_id, error))
+    return NULL;
+
+  tags_json = strv_to_json (tags);
+  stmt = dw_store_prepare (self->db,
+    "INSERT INTO tickets (subject, body, channel, business_type, priority, status, team_id, "
+    "customer_id, order_number, tags, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, subject, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, body != NULL ? body : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, dw_channel_to_string (channel), -1, SQLITE_STATIC);
+  dw_store_bind_text_or_null (stmt, 4, business_type);
+  sqlite3_bind_text (stmt, 5, dw_priority_to_string (priority), -1, SQLITE_STATIC);
+  bind_int_or_null (stmt, 6, team_id);
+  bind_int_or_null (stmt, 7, customer_id);
+  dw_store_bind_text_or_null (stmt, 8, order_number);
+  sqlite3_bind_text (stmt, 9, tags_json, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 10, now);
+  sqlite3_bind_int64 (stmt, 11, now);
+  if (!dw_store_step_done (stmt, error))
+    return NULL;
+
+  ticket_id = sqlite3_last_insert_rowid (self->db);
+  dw_desk_touch (touched, ticket_id, 0, 0);
+
+  {
+    g_autofree char *reason = g_strdup_printf ("intake via %s", dw_channel_to_string (channel));
+
+    if (!dw_desk_audit (self, actor, "ticket", ticket_id, "created", NULL, NULL, NULL, reason,
+                        error))
+      return NULL;
+  }
+
+  if (intake_reason != NULL)
+    {
+      g_autoptr(JsonNode) after = business_type != NULL ? string_node (business_type)
+                                                        : json_node_new (JSON_NODE_NULL);
+
+      if (!dw_desk_audit (self, NULL, "ticket", ticket_id, "classified", "business_type", NULL,
+                          after, intake_reason, error))
+        return NULL;
+    }
+
+  if (team_id > 0)
+    {
+      g_autoptr(JsonNode) after = int_node (team_id);
+
+      if (!dw_desk_audit (self, explicit_team ? actor : NULL, "ticket", ticket_id, "routed",
+                          "team_id", NULL, after, team_reason, error))
+        return NULL;
+    }
+  else if (!dw_desk_audit (self, NULL, "ticket", ticket_id, "routed", "team_id", NULL, NULL,
+                           "routing: no team for this ticket; left for triage", error))
+    {
+      return NULL;
+    }
+
+  if (assignee_id > 0)
+    {
+      g_autofree char *reason = g_strdup_printf ("assigned by %s on intake",
+                                                 dw_desk_actor_name (actor));
+
+      if (!dw_desk_assign_locked (self, actor, ticket_id, assignee_id, FALSE, reason, error))
+        return NULL;
+    }
+  else if (team_id > 0)
+    {
+      g_autoptr(sqlite3_stmt) check = NULL;
+
+      if (!dw_desk_dispatch_locked (self, team_id, ticket_id, touched, error))
+        return NULL;
+
+      check = dw_store_prepare (self->db, "SELECT assignee_id FROM tickets WHERE id = ?", error);
+      if (check == NULL)
+        return NULL;
+      sqlite3_bind_int64 (check, 1, ticket_id);
+      if (sqlite3_step (check) == SQLITE_ROW && sqlite3_column_type (check, 0) == SQLITE_NULL)
+        {
+          g_autofree char *reason = NULL;
+          g_autofree char *why = NULL;
+
+          if (dw_desk_pick_agent_locked (self, team_id, business_type, 0, &reason, error) < 0)
+            return NULL;
+
+          why = g_strdup_printf ("routing: %s; waiting in the team queue",
+                                 reason != NULL ? reason : "nobody free");
+          if (!dw_desk_audit (self, NULL, "ticket", ticket_id, "queued", "assignee_id", NULL, NULL,
+                              why, error))
+            return NULL;
+        }
+    }
+
+  if (!dw_desk_flush_touched (self, touched, ticket_id, error))
+    return NULL;
+
+  return dw_store_ticket_json (self->db, ticket_id, error);
+}
+
+JsonObject *
+dw_desk_create_ticket (DwDesk       *self,
+                       DwPrincipal  *actor,
+                       JsonObject   *fields,
+                       GError      **error)
+{
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+  g_return_val_if_fail (fields != NULL, NULL);
+
+  if (!dw_desk_begin (self, error))
+    return NULL;
+
+  return dw_desk_finish (self, create_ticket_locked (self, actor, fields, error), error);
+}
+
+/* Updating */
+
+static const char * const update_members[] = {
+  "version", "subject", "business_type", "priority", "status", "team_id", "assignee_id",
+  "customer_id", "order_number", "tags", "csat", "csat_comment", "reason", NULL
+};
+
+static gboolean
+ticket_visible (DwPrincipal *actor,
+                JsonObject  *ticket)
+{
+  return actor == NULL
+         || dw_principal_can_see (actor, dw_desk_member_id (ticket, "team_id"),
+                                  dw_desk_member_id (ticket, "assignee_id"));
+}
+
+static JsonObject *
+update_ticket_locked (DwDesk       *self,
+                      DwPrincipal  *actor,
+                      gint64        ticket_id,
+                      JsonObject   *changes,
+                      GError      **error)
+{
+  g_auto(TicketRow) row = { 0 };
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
+  g_autofree char *reason = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *business_type = NULL;
+  g_autofree char *order_number = NULL;
+  g_autofree char *csat_comment = NULL;
+  g_auto(GStrv) tags = NULL;
+  gint64 version = 0, team_id = 0, assignee_id = 0, customer_id = 0, csat = 0;
+  int priority, status;
+  gint64 old_team_id, old_assignee_id;
+  int old_status;
+  gboolean was_active, is_active;
+
+  before = dw_store_ticket_json (self->db, ticket_id, NULL);
+  if (before == NULL || !ticket_visible (actor, before))
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
+                   "no ticket %" G_GINT64_FORMAT, ticket_id);
+      return NULL;
+    }
+
+  if (!ticket_row_load (self, ticket_id, &row, error))
+    return NULL;
+
+  priority = row.priority;
+  status = old_status = row.status;
+  old_team_id = row.team_id;
+  old_assignee_id = row.assignee_id;
+
+  if (!dw_json_check_members (changes, update_members, error)
+      || !dw_json_get_int64 (changes, "version", DW_JSON_POSITIVE, &version, error)
+      || !dw_json_get_string (changes, "subject", DW_JSON_OPTIONAL, &subject, error)
+      || !dw_json_get_string (changes, "business_type", DW_JSON_NULLABLE, &business_type, error)
+      || !dw_json_get_enum (changes, "priority", DW_TYPE_PRIORITY, DW_JSON_OPTIONAL, &priority,
+                            error)
+      || !dw_json_get_enum (changes, "status", DW_TYPE_STATUS, DW_JSON_OPTIONAL, &status, error)
+      || !dw_json_get_int64 (changes, "team_id", DW_JSON_POSITIVE, &team_id, error)
+      || !dw_json_get_int64 (changes, "assignee_id", DW_JSON_NULLABLE | DW_JSON_POSITIVE,
+                             &assignee_id, error)
+      || !dw_json_get_int64 (changes, "customer_id", DW_JSON_NULLABLE | DW_JSON_POSITIVE,
+                             &customer_id, error)
+      || !dw_json_get_string (changes, "order_number", DW_JSON_NULLABLE, &order_number, error)
+      || !dw_json_get_strv (changes, "tags", DW_JSON_NULLABLE, &tags, error)
+      || !dw_json_get_int64 (changes, "csat", DW_JSON_NULLABLE | DW_JSON_POSITIVE, &csat, error)
+      || !dw_json_get_string (changes, "csat_comment", DW_JSON_NULLABLE, &csat_comment, error)
+      || !dw_json_get_string (changes, "reason", DW_JSON_OPTIONAL, &reason, error))
+    return NULL;
+
+  if (!check_text ("subject", subject, 500, FALSE, error)
+      || !check_text ("order_number", order_number, 100, TRUE, error)
+      || !check_text ("csat_comment", csat_comment, 2000, TRUE, error)
+      || !check_text ("reason", reason, 500, TRUE, error)
+      || !check_tags (tags, error)
+      || !check_business_type (self, business_type, error)
+      || !check_exists (self, "team_id", "teams", "team", team_id, error)
+      || !check_exists (self, "customer_id", "customers", "customer", customer_id, error)
+      || !check_assignable (self, assignee_id, error))
+    return NULL;
+
+  if (csat > 5)
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                           "csat: must be between 1 and 5");
+      return NULL;
+    }
+
+  if (json_object_has_member (changes, "version") && version != row.version)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT,
+                   "version %" G_GINT64_FORMAT " is stale: ticket %" G_GINT64_FORMAT
+                   " is at version %" G_GINT64_FORMAT, version, ticket_id, row.version);
+      return NULL;
+    }
+
+  /* Apply */
+  if (subject != NULL)
+    set_str (&row.subject, subject);
+  if (json_object_has_member (changes, "business_type"))
+    set_str (&row.business_type, business_type);
+  row.priority = priority;
+  row.status = status;
+  if (team_id > 0)
+    row.team_id = team_id;
+  if (json_object_has_member (changes, "assignee_id"))
+    row.assignee_id = assignee_id;
+  if (json_object_has_member (changes, "customer_id"))
+    row.customer_id = customer_id;
+  if (json_object_has_member (changes, "order_number"))
+    set_str (&row.order_number, order_number);
+  if (json_object_has_member (changes, "tags"))
+    {
+      g_free (row.tags);
+      row.tags = strv_to_json (tags);
+    }
+  if (json_object_has_member (changes, "csat"))
+    row.csat = (int) csat;
+  if (json_object_has_member (changes, "csat_comment"))
+    set_str (&row.csat_comment, csat_comment);
+
+  /* Roles */
+  if (actor != NULL && actor->role == DW_ROLE_AGENT
+      && (row.team_id != old_team_id || row.assignee_id != old_assignee_id))
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                           "an agent cannot move or reassign tickets; ask a team lead");
+      return NULL;
+    }
+
+  if (row.assignee_id != old_assignee_id
+      && !check_may_assign (self, actor, row.team_id, row.assignee_id, error))
+    return NULL;
+
+  /* Moved to a team its assignee is not in: back to that team's queue. */
+  if (row.team_id != old_team_id && !json_object_has_member (changes, "assignee_id")
+      && row.assignee_id > 0 && !dw_desk_user_in_team (self, row.assignee_id, row.team_id))
+    row.assignee_id = 0;
+
+  was_active = dw_status_is_active (old_status);
+  is_active = dw_status_is_active (row.status);
+  if (row.status == DW_STATUS_SOLVED && old_status != DW_STATUS_SOLVED)
+    row.solved_at = dw_clock_now (self->clock);
+  else if (is_active)
+    row.solved_at = 0;
+  else if (row.status == DW_STATUS_CLOSED && row.solved_at == 0)
+    row.solved_at = dw_clock_now (self->clock);
+
+  if (!ticket_row_store (self, ticket_id, &row, error))
+    return NULL;
+
+  after = dw_store_ticket_json (self->db, ticket_id, error);
+  if (after == NULL)
+    return NULL;
+
+  /* Nothing changed: keep the version and write nothing. */
+  {
+    gboolean same = TRUE;
+
+    for (guint i = 0; same && ticket_audited[i] != NULL; i++)
+      same = json_node_equal (json_object_get_member (before, ticket_audited[i]),
+                              json_object_get_member (after, ticket_audited[i]));
+
+    if (same)
+      {
+        g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_UNCHANGED, "unchanged");
+        return NULL;
+      }
+  }
+
+  if (row.assignee_id > 0 && row.assignee_id != old_assignee_id)
+    {
+      g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
+        "UPDATE users SET last_assigned_at = ? WHERE id = ?", error);
+
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, dw_clock_now (self->clock));
+      sqlite3_bind_int64 (stmt, 2, row.assignee_id);
+      if (!dw_store_step_done (stmt, error))
+        return NULL;
+    }
+
+  if (!dw_desk_audit_diff (self, actor, "ticket", ticket_id, before, after, ticket_audited,
+                           reason != NULL ? reason
+                           : (row.team_id != old_team_id && row.assignee_id == 0 && old_assignee_id > 0
+                              ? "moved to a team its assignee is not in" : NULL),
+                           error))
+    return NULL;
+
+  dw_desk_touch (touched, ticket_id, old_team_id, old_assignee_id);
+
+  /* Capacity freed: the old assignee's teams may hand out a waiting ticket. */
+  if (old_assignee_id > 0 && was_active
+      && (row.assignee_id != old_assignee_id || !is_active)
+      && !dw_desk_dispatch_user_locked (self, old_assignee_id, touched, error))
+    return NULL;
+
+  /* Now waiting unassigned: its team may have someone free. */
+  if (row.assignee_id == 0 && is_active
+      && (row.team_id != old_team_id || old_assignee_id != 0 || !was_active)
+      && !dw_desk_dispatch_locked (self, row.team_id, 0, touched, error))
+    return NULL;
+
+  if (!dw_desk_flush_touched (self, touched, 0, error))
+    return NULL;
+
+  return dw_store_ticket_json (self->db, ticket_id, error);
+}
+
+JsonObject *
+dw_desk_update_ticket (DwDesk       *self,
+                       DwPrincipal  *actor,
+                       gint64        ticket_id,
+                       JsonObject   *changes,
+                       GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  JsonObject *result;
+
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+  g_return_val_if_fail (changes != NULL, NULL);
+
+  if (!dw_desk_begin (self, error))
+    return NULL;
+
+  result = update_ticket_locked (self, actor, ticket_id, changes, &local_error);
+  if (result != NULL)
+    return dw_desk_finish (self, result, error);
+
+  dw_desk_finish (self, NULL, NULL);
+  if (g_error_matches (local_error, DW_DESK_ERROR, DW_DESK_ERROR_UNCHANGED))
+    return dw_store_ticket_json (self->db, ticket_id, error);
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+/* Comments */
+
+static const char * const comment_members[] = {
+  "body", "public", "author_kind", "author_id", NULL
+};
+
+static JsonObject *
+add_comment_locked (DwDesk       *self,
+                    DwPrincipal  *actor,
+                    gint64        ticket_id,
+                    JsonObject   *fields,
+                    GError      **error)
+{
+  g_auto(TicketRow) row = { 0 };
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonObject) comment = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
+  g_autofree char *body = NULL;
+  g_autofree char *reason = NULL;
+  gboolean is_public = TRUE;
+  int author_kind = actor != NULL ? DW_AUTHOR_AGENT : DW_AUTHOR_SYSTEM;
+  gint64 author_id = 0, comment_id;
+  gint64 now = dw_clock_now (self->clock);
+
+  before = dw_store_ticket_json (self->db, ticket_id, NULL);
+  if (before == NULL || !ticket_visible (actor, before))
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
+                   "no ticket %" G_GINT64_FORMAT, ticket_id);
+      return NULL;
+    }
+
+  if (!ticket_row_load (self, ticket_id, &row, error))
+    return NULL;
+
+  if (!dw_json_check_members (fields, comment_members, error)
+      || !dw_json_get_string (fields, "body", DW_JSON_REQUIRED, &body, error)
+      || !dw_json_get_boolean (fields, "public", DW_JSON_OPTIONAL, &is_public, error)
+      || !dw_json_get_enum (fields, "author_kind", DW_TYPE_AUTHOR_KIND, DW_JSON_OPTIONAL,
+                            &author_kind, error)
+      || !dw_json_get_int64 (fields, "author_id", DW_JSON_NULLABLE | DW_JSON_POSITIVE,
+                             &author_id, error)
+      || !check_text ("body", body, 100000, FALSE, error))
+    return NULL;
+
+  switch (author_kind)
+    {
+    case DW_AUTHOR_AGENT:
+      if (actor != NULL && author_id > 0 && author_id != actor->user_id)
+        {
+          g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                               "author_id: you can only write as yourself");
+          return NULL;
+        }
+      if (actor != NULL)
+        author_id = actor->user_id;
+      if (author_id > 0 && !check_exists (self, "author_id", "users", "user", author_id, error))
+        return NULL;
+      break;
+
+    case DW_AUTHOR_CUSTOMER:
+      if (author_id == 0)
+        author_id = row.customer_id;
+      if (!check_exists (self, "author_id", "customers", "customer", author_id, error))
+        return NULL;
+      if (!is_public)
+        {
+          g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                               "public: a customer's message is always public");
+          return NULL;
+        }
+      break;
+
+    case DW_AUTHOR_SYSTEM:
+    default:
+      author_id = 0;
+      break;
+    }
+
+  stmt = dw_store_prepare (self->db,
+                           "INSERT INTO comments (ticket_id, author_kind, author_id, public, body, "
+                           "created_at) VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  sqlite3_bind_text (stmt, 2, dw_author_kind_to_string (author_kind), -1, SQLITE_STATIC);
+  bind_int_or_null (stmt, 3, author_id);
+  sqlite3_bind_int (stmt, 4, is_public ? 1 : 0);
+  sqlite3_bind_text (stmt, 5, body, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 6, now);
+  if (!dw_store_step_done (stmt, error))
+    return NULL;
+
+  comment_id = sqlite3_last_insert_rowid (self->db);
+
+  /* What a message means for the ticket. */
+  if (author_kind == DW_AUTHOR_AGENT && is_public)
+    {
+      if (row.first_response_at == 0)
+        row.first_response_at = now;
+      if (row.status == DW_STATUS_NEW)
+        row.status = DW_STATUS_OPEN;
+      reason = g_strdup ("agent replied");
+    }
+  else if (author_kind == DW_AUTHOR_CUSTOMER
+           && (row.status == DW_STATUS_PENDING || row.status == DW_STATUS_SOLVED))
+    {
+      row.status = DW_STATUS_OPEN;
+      row.solved_at = 0;
+      reason = g_strdup ("customer replied");
+    }
+
+  if (!ticket_row_store (self, ticket_id, &row, error))
+    return NULL;
+
+  after = dw_store_ticket_json (self->db, ticket_id, error);
+  if (after == NULL)
+    return NULL;
+
+  {
+    g_autoptr(JsonNode) id_node = int_node (comment_id);
+
+    if (!dw_desk_audit (self, actor, "ticket", ticket_id, "commented", NULL, NULL, id_node,
+                        is_public ? "public reply" : "internal note", error)
+        || !dw_desk_audit_diff (self, actor, "ticket", ticket_id, before, after, ticket_audited,
+                                reason, error))
+      return NULL;
+  }
+
+  comment = dw_store_comment_json (self->db, comment_id, error);
+  if (comment == NULL
+      || !dw_desk_emit (self, "comment.created", row.team_id, row.assignee_id, comment, error))
+    return NULL;
+
+  dw_desk_touch (touched, ticket_id, row.team_id, row.assignee_id);
+  if (!dw_desk_flush_touched (self, touched, 0, error))
+    return NULL;
+
+  return g_steal_pointer (&comment);
+}
+
+JsonObject *
+dw_desk_add_comment (DwDesk       *self,
+                     DwPrincipal  *actor,
+                     gint64        ticket_id,
+                     JsonObject   *fields,
+                     GError      **error)
+{
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+  g_return_val_if_fail (fields != NULL, NULL);
+
+  if (!dw_desk_begin (self, error))
+    return NULL;
+
+  return dw_desk_finish (self, add_comment_locked (self, actor, ticket_id, fields, error), error);
+}
+
+/* SLA escalation: reassign */
+
+static JsonObject *
+reassign_locked (DwDesk  *self,
+                 gint64   ticket_id,
+                 GError **error)
+{
+  g_auto(TicketRow) row = { 0 };
+  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
+  g_autofree char *reason = NULL;
+  g_autofree char *why = NULL;
+  gint64 user_id, old_assignee_id;
+
+  if (!ticket_row_load (self, ticket_id, &row, error))
+    return NULL;
+
+  old_assignee_id = row.assignee_id;
+  if (!dw_status_is_active (row.status) || row.team_id <= 0)
+    return json_object_new ();
+
+  user_id = dw_desk_pick_agent_locked (self, row.team_id, row.business_type, row.assignee_id,
+                                       &reason, error);
+  if (user_id < 0)
+    return NULL;
+
+  if (user_id == 0)
+    {
+      why = g_strdup_printf ("sla: reassignment requested, but %s; the assignee keeps it",
+                             reason != NULL ? reason : "nobody else is free");
+      if (!dw_desk_audit (self, NULL, "ticket", ticket_id, "escalated", "assignee_id", NULL, NULL,
+                          why, error))
+        return NULL;
+      return json_object_new ();
+    }
+
+  {
+    g_autoptr(JsonObject) before = dw_store_ticket_json (self->db, ticket_id, error);
+    g_autoptr(JsonObject) after = NULL;
+    static const char * const fields[] = { "assignee_id", NULL };
+
+    if (before == NULL)
+      return NULL;
+
+    row.assignee_id = user_id;
+    if (!ticket_row_store (self, ticket_id, &row, error))
+      return NULL;
+
+    after = dw_store_ticket_json (self->db, ticket_id, error);
+    why = g_strdup_printf ("sla: breached, reassigned; routing: %s", reason);
+    if (after == NULL
+        || !dw_desk_audit_diff (self, NULL, "ticket", ticket_id, before, after, fields, why, error))
+      return NULL;
+  }
+
+  dw_desk_touch (touched, ticket_id, row.team_id, old_assignee_id);
+  if (!dw_desk_flush_touched (self, touched, 0, error))
+    return NULL;
+
+  return json_object_new ();
+}
+
+static gboolean
+reassign_idle_cb (gpointer data)
+{
+  gpointer *pair = data;
+  DwDesk *self = pair[0];
+  gint64 ticket_id = *(gint64 *) pair[1];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) result = NULL;
+
+  if (!dw_desk_begin (self, &error))
+    {
+      g_warning ("Cannot reassign ticket %" G_GINT64_FORMAT ": %s", ticket_id, error->message);
+      return G_SOURCE_REMOVE;
+    }
+
+  result = dw_desk_finish (self, reassign_locked (self, ticket_id, &error), &error);
+  if (result == NULL)
+    g_warning ("Cannot reassign ticket %" G_GINT64_FORMAT ": %s", ticket_id, error->message);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+reassign_pair_free (gpointer data)
+{
+  gpointer *pair = data;
+
+  g_object_unref (pair[0]);
+  g_free (pair[1]);
+  g_free (pair);
+}
+
+static void
+sla_reassign_requested_cb (DwSlaEngine *engine,
+                           gint64       ticket_id,
+                           DwDesk      *self)
+{
+  gpointer *pair = g_new0 (gpointer, 2);
+
+  pair[0] = g_object_ref (self);
+  pair[1] = g_memdup2 (&ticket_id, sizeof ticket_id);
+
+  /* Our own transaction, never nested in whatever the engine is finishing. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, reassign_idle_cb, pair, reassign_pair_free);
+}
+
+void
+dw_desk_tickets_init (DwDesk *self)
+{
+  if (g_signal_lookup ("reassign-requested", G_OBJECT_TYPE (self->sla)) != 0)
+    self->reassign_handler = g_signal_connect (self->sla, "reassign-requested",
+                                               G_CALLBACK (sla_reassign_requested_cb), self);
+  else
+    g_warning ("The SLA engine has no reassign-requested signal; reassign escalations are off");
+}

@@ -1,0 +1,727 @@
+#define G_LOG_DOMAIN "dw-desk"
+
+#include "dw-desk-private.h"
+
+#include "dw-routing.h"
+
+G_DEFINE_QUARK (dw-desk-error-quark, dw_desk_error)
+
+G_DEFINE_FINAL_TYPE (DwDesk, dw_desk, G_TYPE_OBJECT)
+
+/* Transactions */
+
+gboolean
+dw_desk_begin (DwDesk  *self,
+               GError **error)
+{
+  return dw_store_begin (self->db, error);
+}
+
+JsonObject *
+dw_desk_finish (DwDesk      *self,
+                JsonObject  *result,
+                GError     **error)
+{
+  if (result != NULL && dw_store_commit (self->db, error))
+    {
+      dw_event_log_publish (self->events);
+      dw_sla_engine_reschedule (self->sla);
+      return result;
+    }
+
+  g_clear_pointer (&result, json_object_unref);
+  dw_store_rollback (self->db);
+  dw_event_log_discard (self->events);
+  return NULL;
+}
+
+gint64
+dw_desk_actor_id (DwPrincipal *actor)
+{
+  return actor != NULL ? actor->user_id : 0;
+}
+
+const char *
+dw_desk_actor_name (DwPrincipal *actor)
+{
+  return actor != NULL ? actor->username : "system";
+}
+
+/* Audit */
+
+gboolean
+dw_desk_audit (DwDesk       *self,
+               DwPrincipal  *actor,
+               const char   *entity,
+               gint64        entity_id,
+               const char   *action,
+               const char   *field,
+               JsonNode     *before,
+               JsonNode     *after,
+               const char   *reason,
+               GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *before_text = NULL;
+  g_autofree char *after_text = NULL;
+
+  stmt = dw_store_prepare (self->db,
+                           "INSERT INTO audit (at, actor_id, entity, entity_id, action, field, "
+                           "before, after, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  if (before != NULL)
+    before_text = dw_store_json_to_string (before);
+  if (after != NULL)
+    after_text = dw_store_json_to_string (after);
+
+  sqlite3_bind_int64 (stmt, 1, dw_clock_now (self->clock));
+  dw_store_bind_id_or_null (stmt, 2, dw_desk_actor_id (actor));
+  sqlite3_bind_text (stmt, 3, entity, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, entity_id);
+  sqlite3_bind_text (stmt, 5, action, -1, SQLITE_STATIC);
+  dw_store_bind_text_or_null (stmt, 6, field);
+  dw_store_bind_text_or_null (stmt, 7, before_text);
+  dw_store_bind_text_or_null (stmt, 8, after_text);
+  dw_store_bind_text_or_null (stmt, 9, reason);
+  return dw_store_step_done (stmt, error);
+}
+
+static const char *
+action_for_field (const char *field)
+{
+  if (g_str_equal (field, "assignee_id"))
+    return "assigned";
+  if (g_str_equal (field, "team_id"))
+    return "moved";
+  return "updated";
+}
+
+gboolean
+dw_desk_audit_diff (DwDesk             *self,
+                    DwPrincipal        *actor,
+                    const char         *entity,
+                    gint64              entity_id,
+                    JsonObject         *before,
+                    JsonObject         *after,
+                    const char * const *fields,
+                    const char         *reason,
+                    GError            **error)
+{
+  for (guint i = 0; fields[i] != NULL; i++)
+    {
+      JsonNode *b = json_object_get_member (before, fields[i]);
+      JsonNode *a = json_object_get_member (after, fields[i]);
+
+      if (b != NULL && a != NULL && json_node_equal (b, a))
+        continue;
+
+      if (!dw_desk_audit (self, actor, entity, entity_id, action_for_field (fields[i]), fields[i],
+                          b, a, reason, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Events */
+
+gboolean
+dw_desk_emit (DwDesk      *self,
+              const char  *type,
+              gint64       team_id,
+              gint64       user_id,
+              JsonObject  *data,
+              GError     **error)
+{
+  return dw_event_log_append (self->events, type, team_id, user_id, data, error) > 0;
+}
+
+JsonObject *
+dw_desk_emit_user (DwDesk      *self,
+                   const char  *type,
+                   gint64       user_id,
+                   GError     **error)
+{
+  g_autoptr(JsonObject) user = dw_store_user_json (self->db, user_id, error);
+  JsonArray *teams;
+  gint64 team_id = 0;
+
+  if (user == NULL)
+    return NULL;
+
+  teams = json_object_get_array_member (user, "teams");
+  if (json_array_get_length (teams) > 0)
+    team_id = json_object_get_int_member (json_array_get_object_element (teams, 0), "id");
+
+  if (!dw_desk_emit (self, type, team_id, user_id, user, error))
+    return NULL;
+
+  return g_steal_pointer (&user);
+}
+
+/* Lookups */
+
+gboolean
+dw_desk_row_exists (DwDesk     *self,
+                    const char *table,
+                    gint64      id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM %s WHERE id = ?", table);
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db, sql, NULL);
+
+  if (stmt == NULL || id <= 0)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+gboolean
+dw_desk_user_in_team (DwDesk *self,
+                      gint64  user_id,
+                      gint64  team_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
+    "SELECT 1 FROM team_members WHERE user_id = ? AND team_id = ?", NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, team_id);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+/* Touched tickets */
+
+void
+dw_desk_touch (GArray *touched,
+               gint64  ticket_id,
+               gint64  old_team_id,
+               gint64  old_assignee_id)
+{
+  DwTouched t = { ticket_id, old_team_id, old_assignee_id };
+
+  for (guint i = 0; i < touched->len; i++)
+    if (g_array_index (touched, DwTouched, i).ticket_id == ticket_id)
+      return;
+
+  g_array_append_val (touched, t);
+}
+
+gint64
+dw_desk_member_id (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return 0;
+  return json_node_get_int (node);
+}
+
+gboolean
+dw_desk_flush_touched (DwDesk  *self,
+                       GArray  *touched,
+                       gint64   created_id,
+                       GError **error)
+{
+  for (guint i = 0; i < touched->len; i++)
+    {
+      DwTouched *t = &g_array_index (touched, DwTouched, i);
+      g_autoptr(JsonObject) ticket = NULL;
+      gint64 team_id, assignee_id;
+
+      if (!dw_sla_engine_refresh (self->sla, t->ticket_id, error))
+        return FALSE;
+
+      ticket = dw_store_ticket_json (self->db, t->ticket_id, error);
+      if (ticket == NULL)
+        return FALSE;
+
+      team_id = dw_desk_member_id (ticket, "team_id");
+      assignee_id = dw_desk_member_id (ticket, "assignee_id");
+
+      if (t->ticket_id == created_id)
+        {
+          if (!dw_desk_emit (self, "ticket.created", team_id, assignee_id, ticket, error))
+            return FALSE;
+          continue;
+        }
+
+      if (!dw_desk_emit (self, "ticket.updated", team_id, assignee_id, ticket, error))
+        return FALSE;
+
+      /* Whoever could see the ticket before but maybe not now learns that it left. */
+      if ((t->old_team_id != team_id || t->old_assignee_id != assignee_id)
+          && !dw_desk_emit (self, "ticket.updated", t->old_team_id, t->old_assignee_id, ticket,
+                            error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Routing */
+
+typedef struct
+{
+  DwAgentCandidate candidate;
+  GHashTable      *skills;  /* skill → level */
+} Agent;
+
+static void
+agent_clear (gpointer data)
+{
+  Agent *agent = data;
+
+  g_clear_pointer (&agent->skills, g_hash_table_unref);
+}
+
+/* The members of @team_id with their load, skills and last assignment. */
+static GArray *
+load_agents (DwDesk  *self,
+             gint64   team_id,
+             GError **error)
+{
+  g_autoptr(GArray) agents = g_array_new (FALSE, TRUE, sizeof (Agent));
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) skills = NULL;
+  int rc;
+
+  g_array_set_clear_func (agents, agent_clear);
+
+  stmt = dw_store_prepare (self->db,
+    "SELECT u.id, u.presence, u.capacity, coalesce (u.last_assigned_at, 0), "
+    "  (SELECT count(*) FROM tickets t WHERE t.assignee_id = u.id "
+    "   AND t.status IN ('new', 'open', 'pending', 'on-hold')) "
+    "FROM users u JOIN team_members m ON m.user_id = u.id "
+    "WHERE m.team_id = ? AND u.disabled = 0 ORDER BY u.id", error);
+  skills = dw_store_prepare (self->db, "SELECT skill, level FROM user_skills WHERE user_id = ?",
+                             error);
+  if (stmt == NULL || skills == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Agent agent = { { 0 }, NULL };
+      int presence = DW_PRESENCE_OFFLINE;
+
+      dw_enum_from_string (DW_TYPE_PRESENCE, (const char *) sqlite3_column_text (stmt, 1),
+                           &presence);
+      agent.candidate.user_id = sqlite3_column_int64 (stmt, 0);
+      agent.candidate.presence = presence;
+      agent.candidate.capacity = sqlite3_column_int (stmt, 2);
+      agent.candidate.last_assigned_at = sqlite3_column_int64 (stmt, 3);
+      agent.candidate.open_tickets = sqlite3_column_int (stmt, 4);
+      agent.skills = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+      sqlite3_reset (skills);
+      sqlite3_bind_int64 (skills, 1, agent.candidate.user_id);
+      while (sqlite3_step (skills) == SQLITE_ROW)
+        g_hash_table_insert (agent.skills, g_strdup ((const char *) sqlite3_column_text (skills, 0)),
+                             GINT_TO_POINTER (sqlite3_column_int (skills, 1)));
+
+      g_array_append_val (agents, agent);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, self->db, rc);
+      return NULL;
+    }
+
+  return g_steal_pointer (&agents);
+}
+
+/* The skill business type @business_type needs, or NULL. */
+static char *
+business_type_skill (DwDesk     *self,
+                     const char *business_type)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (business_type == NULL)
+    return NULL;
+
+  stmt = dw_store_prepare (self->db, "SELECT skill FROM business_types WHERE key = ?", NULL);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, business_type, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+
+  return NULL;
+}
+
+static gint64
+pick_from (GArray      *agents,
+           const char  *skill,
+           gint64       exclude_user_id,
+           char       **reason_out)
+{
+  g_autofree DwAgentCandidate *candidates = g_new0 (DwAgentCandidate, MAX (agents->len, 1));
+  gsize n = 0;
+
+  for (guint i = 0; i < agents->len; i++)
+    {
+      Agent *agent = &g_array_index (agents, Agent, i);
+
+      if (agent->candidate.user_id == exclude_user_id)
+        continue;
+
+      candidates[n] = agent->candidate;
+      candidates[n].skill_level = skill != NULL
+                                  ? GPOINTER_TO_INT (g_hash_table_lookup (agent->skills, skill))
+                                  : 0;
+      n++;
+    }
+
+  return dw_routing_pick_agent_full (candidates, n, skill, skill != NULL, reason_out);
+}
+
+static Agent *
+find_agent (GArray *agents,
+            gint64  user_id)
+{
+  for (guint i = 0; i < agents->len; i++)
+    if (g_array_index (agents, Agent, i).candidate.user_id == user_id)
+      return &g_array_index (agents, Agent, i);
+
+  return NULL;
+}
+
+gint64
+dw_desk_pick_agent_locked (DwDesk      *self,
+                           gint64       team_id,
+                           const char  *business_type,
+                           gint64       exclude_user_id,
+                           char       **reason_out,
+                           GError     **error)
+{
+  g_autoptr(GArray) agents = NULL;
+  g_autofree char *skill = NULL;
+
+  agents = load_agents (self, team_id, error);
+  if (agents == NULL)
+    return -1;
+
+  skill = business_type_skill (self, business_type);
+  return pick_from (agents, skill, exclude_user_id, reason_out);
+}
+
+gboolean
+dw_desk_assign_locked (DwDesk      *self,
+                       DwPrincipal *actor,
+                       gint64       ticket_id,
+                       gint64       user_id,
+                       gboolean     bump_version,
+                       const char  *reason,
+                       GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(sqlite3_stmt) user = NULL;
+  g_autoptr(JsonNode) before = json_node_new (JSON_NODE_NULL);
+  g_autoptr(JsonNode) after = json_node_new (JSON_NODE_VALUE);
+  gint64 now = dw_clock_now (self->clock);
+
+  stmt = dw_store_prepare (self->db,
+                           "UPDATE tickets SET assignee_id = ?, updated_at = ?, "
+                           "version = version + ? WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, now);
+  sqlite3_bind_int (stmt, 3, bump_version ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 4, ticket_id);
+  if (!dw_store_step_done (stmt, error))
+    return FALSE;
+
+  user = dw_store_prepare (self->db, "UPDATE users SET last_assigned_at = ? WHERE id = ?", error);
+  if (user == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (user, 1, now);
+  sqlite3_bind_int64 (user, 2, user_id);
+  if (!dw_store_step_done (user, error))
+    return FALSE;
+
+  json_node_set_int (after, user_id);
+  return dw_desk_audit (self, actor, "ticket", ticket_id, "assigned", "assignee_id", before, after,
+                        reason, error);
+}
+
+gboolean
+dw_desk_dispatch_locked (DwDesk  *self,
+                         gint64   team_id,
+                         gint64   fresh_id,
+                         GArray  *touched,
+                         GError **error)
+{
+  g_autoptr(GArray) agents = NULL;
+  g_autoptr(GArray) queue = g_array_new (FALSE, TRUE, sizeof (DwQueuedTicket));
+  g_autoptr(GHashTable) skills = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean anyone_free = FALSE;
+  int rc;
+
+  if (team_id <= 0)
+    return TRUE;
+
+  agents = load_agents (self, team_id, error);
+  if (agents == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < agents->len; i++)
+    {
+      DwAgentCandidate *c = &g_array_index (agents, Agent, i).candidate;
+
+      if (c->presence == DW_PRESENCE_ONLINE && c->capacity > c->open_tickets)
+        anyone_free = TRUE;
+    }
+
+  /* The common case on a busy desk: nobody free, nothing to do. */
+  if (!anyone_free)
+    return TRUE;
+
+  stmt = dw_store_prepare (self->db,
+    "SELECT t.id, t.priority, t.created_at, t.business_type, coalesce (c.tags, '[]') "
+    "FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id "
+    "WHERE t.team_id = ? AND t.assignee_id IS NULL AND t.status IN ('new', 'open')", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DwQueuedTicket q = { 0 };
+      int priority = DW_PRIORITY_NORMAL;
+      g_autoptr(JsonNode) tags = dw_store_column_json (stmt, 4);
+      g_autoptr(GPtrArray) strv = g_ptr_array_new ();
+
+      dw_enum_from_string (DW_TYPE_PRIORITY, (const char *) sqlite3_column_text (stmt, 1),
+                           &priority);
+      if (JSON_NODE_HOLDS_ARRAY (tags))
+        {
+          JsonArray *array = json_node_get_array (tags);
+
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            {
+              JsonNode *e = json_array_get_element (array, i);
+
+              if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
+                g_ptr_array_add (strv, (gpointer) json_node_get_string (e));
+            }
+        }
+      g_ptr_array_add (strv, NULL);
+
+      q.ticket_id = sqlite3_column_int64 (stmt, 0);
+      q.priority = priority;
+      q.created_at = sqlite3_column_int64 (stmt, 2);
+      q.vip = dw_routing_tags_are_vip ((const char * const *) strv->pdata);
+      g_array_append_val (queue, q);
+
+      if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
+        {
+          const char *type = (const char *) sqlite3_column_text (stmt, 3);
+
+          if (!g_hash_table_contains (skills, type))
+            g_hash_table_insert (skills, g_strdup (type), business_type_skill (self, type));
+        }
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, self->db, rc);
+      return FALSE;
+    }
+
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  dw_routing_sort_queue ((DwQueuedTicket *) (gpointer) queue->data, queue->len);
+
+  for (guint i = 0; i < queue->len; i++)
+    {
+      DwQueuedTicket *q = &g_array_index (queue, DwQueuedTicket, i);
+      g_autoptr(sqlite3_stmt) type_stmt = NULL;
+      g_autofree char *business_type = NULL;
+      g_autofree char *reason = NULL;
+      g_autofree char *why = NULL;
+      const char *skill = NULL;
+      gint64 user_id;
+      Agent *agent;
+
+      type_stmt = dw_store_prepare (self->db, "SELECT business_type FROM tickets WHERE id = ?",
+                                    error);
+      if (type_stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (type_stmt, 1, q->ticket_id);
+      if (sqlite3_step (type_stmt) == SQLITE_ROW && sqlite3_column_type (type_stmt, 0) != SQLITE_NULL)
+        business_type = g_strdup ((const char *) sqlite3_column_text (type_stmt, 0));
+      if (business_type != NULL)
+        skill = g_hash_table_lookup (skills, business_type);
+
+      user_id = pick_from (agents, skill, 0, &reason);
+      if (user_id <= 0)
+        continue;
+
+      dw_desk_touch (touched, q->ticket_id, team_id, 0);
+      why = g_strdup_printf ("routing: %s", reason);
+      if (!dw_desk_assign_locked (self, NULL, q->ticket_id, user_id, q->ticket_id != fresh_id, why,
+                                  error))
+        return FALSE;
+
+      agent = find_agent (agents, user_id);
+      if (agent != NULL)
+        {
+          agent->candidate.open_tickets++;
+          agent->candidate.last_assigned_at = dw_clock_now (self->clock);
+        }
+    }
+
+  return TRUE;
+}
+
+gboolean
+dw_desk_dispatch_user_locked (DwDesk  *self,
+                              gint64   user_id,
+                              GArray  *touched,
+                              GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) teams = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  stmt = dw_store_prepare (self->db, "SELECT team_id FROM team_members WHERE user_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 team_id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (teams, team_id);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, self->db, rc);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < teams->len; i++)
+    if (!dw_desk_dispatch_locked (self, g_array_index (teams, gint64, i), 0, touched, error))
+      return FALSE;
+
+  return TRUE;
+}
+
+int
+dw_desk_dispatch (DwDesk  *self,
+                  gint64   team_id,
+                  GError **error)
+{
+  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
+  g_autoptr(JsonObject) result = NULL;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (DW_IS_DESK (self), -1);
+
+  if (!dw_desk_begin (self, error))
+    return -1;
+
+  if (team_id > 0)
+    {
+      ok = dw_desk_dispatch_locked (self, team_id, 0, touched, error);
+    }
+  else
+    {
+      g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db, "SELECT id FROM teams", error);
+      g_autoptr(GArray) teams = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      ok = stmt != NULL;
+      while (ok && sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+
+          g_array_append_val (teams, id);
+        }
+
+      for (guint i = 0; ok && i < teams->len; i++)
+        ok = dw_desk_dispatch_locked (self, g_array_index (teams, gint64, i), 0, touched, error);
+    }
+
+  ok = ok && dw_desk_flush_touched (self, touched, 0, error);
+  result = dw_desk_finish (self, ok ? json_object_new () : NULL, error);
+  return result != NULL ? (int) touched->len : -1;
+}
+
+/* Object */
+
+static void
+dw_desk_dispose (GObject *object)
+{
+  DwDesk *self = DW_DESK (object);
+
+  if (self->sla != NULL)
+    g_clear_signal_handler (&self->reassign_handler, self->sla);
+  g_clear_object (&self->sla);
+  g_clear_object (&self->events);
+  g_clear_object (&self->clock);
+
+  G_OBJECT_CLASS (dw_desk_parent_class)->dispose (object);
+}
+
+static void
+dw_desk_class_init (DwDeskClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = dw_desk_dispose;
+}
+
+static void
+dw_desk_init (DwDesk *self)
+{
+}
+
+DwDesk *
+dw_desk_new (sqlite3     *db,
+             DwClock     *clock,
+             DwEventLog  *events,
+             DwSlaEngine *sla)
+{
+  DwDesk *self;
+
+  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (DW_IS_CLOCK (clock), NULL);
+  g_return_val_if_fail (DW_IS_EVENT_LOG (events), NULL);
+  g_return_val_if_fail (DW_IS_SLA_ENGINE (sla), NULL);
+
+  self = g_object_new (DW_TYPE_DESK, NULL);
+  self->db = db;
+  self->clock = g_object_ref (clock);
+  self->events = g_object_ref (events);
+  self->sla = g_object_ref (sla);
+  dw_desk_tickets_init (self);
+  return self;
+}
+
+sqlite3 *
+dw_desk_get_db (DwDesk *self)
+{
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+  return self->db;
+}
+
+DwClock *
+dw_desk_get_clock (DwDesk *self)
+{
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+  return self->clock;
+}

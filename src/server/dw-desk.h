@@ -1,0 +1,135 @@
+/* dw-desk.h: the business operations of the desk.
+ *
+ * Each operation is one transaction: it checks what @actor may do, writes the change, an audit
+ * row per changed field (routing decisions carry their reason), appends the stream events,
+ * refreshes the ticket's SLA, commits, and only then publishes the events.  On any error
+ * nothing is written.
+ *
+ * @actor is the user acting (its role is enforced), or NULL for the system itself (intake,
+ * the simulator, the command line): no role checks, audit rows without actor.
+ *
+ * Inputs are JSON objects with the members of the API's request bodies (docs/api.md), so the
+ * API, the demo and the tests validate the same way; unknown members are rejected.  Every
+ * operation returns the resource as it now is (transfer full), or NULL with an error in
+ * DW_DESK_ERROR (or DW_STORE_ERROR for database failures).
+ *
+ * Routing: a new ticket without business_type is classified by keyword rules; its team comes
+ * from business_types; it goes to the online member with the needed skill and the most free
+ * capacity, or waits unassigned in the team's queue.  Whenever capacity frees up (a ticket
+ * solved or closed or moved away, an agent coming online, capacity raised) waiting tickets of
+ * the team are assigned, highest priority first, then oldest.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "dw-clock.h"
+#include "dw-enums.h"
+#include "dw-event-log.h"
+#include "dw-principal.h"
+#include "dw-sla-engine.h"
+
+G_BEGIN_DECLS
+
+#define DW_DESK_ERROR (dw_desk_error_quark ())
+
+typedef enum
+{
+  DW_DESK_ERROR_VALIDATION,  /* 400: a member is missing, unknown, of the wrong type or value */
+  DW_DESK_ERROR_FORBIDDEN,   /* 403: the actor's role or teams do not allow it */
+  DW_DESK_ERROR_NOT_FOUND,   /* 404: no such resource, or not visible to the actor */
+  DW_DESK_ERROR_CONFLICT,    /* 409: stale version, or a unique name taken */
+} DwDeskError;
+
+GQuark dw_desk_error_quark (void);
+
+#define DW_TYPE_DESK (dw_desk_get_type ())
+G_DECLARE_FINAL_TYPE (DwDesk, dw_desk, DW, DESK, GObject)
+
+DwDesk     *dw_desk_new                (sqlite3      *db,
+                                        DwClock      *clock,
+                                        DwEventLog   *events,
+                                        DwSlaEngine  *sla);
+
+sqlite3    *dw_desk_get_db             (DwDesk       *self);
+DwClock    *dw_desk_get_clock          (DwDesk       *self);
+
+/* Tickets.
+ * create: {subject*, channel*, body, business_type, priority, team_id, assignee_id,
+ *          customer_id, order_number, tags}  (* required)
+ * update: {version, subject, business_type, priority, status, team_id, assignee_id (null to
+ *          unassign), customer_id, order_number, tags, csat, csat_comment, reason}
+ *          The API requires version; when given it must equal the ticket's, else CONFLICT. */
+JsonObject *dw_desk_create_ticket      (DwDesk       *self,
+                                        DwPrincipal  *actor,
+                                        JsonObject   *fields,
+                                        GError      **error);
+JsonObject *dw_desk_update_ticket      (DwDesk       *self,
+                                        DwPrincipal  *actor,
+                                        gint64        ticket_id,
+                                        JsonObject   *changes,
+                                        GError      **error);
+
+/* {body*, public (default true), author_kind ("agent" default, "customer" for intake
+ *  channels), author_id (customer id; defaults to the ticket's customer)}
+ * An agent's first public reply sets first_response_at (and new → open); a customer message
+ * reopens a pending ticket. */
+JsonObject *dw_desk_add_comment        (DwDesk       *self,
+                                        DwPrincipal  *actor,
+                                        gint64        ticket_id,
+                                        JsonObject   *fields,
+                                        GError      **error);
+
+/* Presence, logged in presence_log; going online assigns waiting tickets. */
+JsonObject *dw_desk_set_presence       (DwDesk       *self,
+                                        DwPrincipal  *actor,
+                                        gint64        user_id,
+                                        DwPresence    presence,
+                                        GError      **error);
+
+/* Users (admin).
+ * create: {username*, display_name*, role*, password, capacity, teams: [{id, is_lead}],
+ *          skills: [{skill, level}]}
+ * update: {display_name, role, password, capacity, teams, skills, disabled} */
+JsonObject *dw_desk_create_user        (DwDesk       *self,
+                                        DwPrincipal  *actor,
+                                        JsonObject   *fields,
+                                        GError      **error);
+JsonObject *dw_desk_update_user        (DwDesk       *self,
+                                        DwPrincipal  *actor,
+                                        gint64        user_id,
+                                        JsonObject   *changes,
+                                        GError      **error);
+
+/* Teams (admin). {name*, description, calendar_id (default: the first calendar),
+ * business_types: [key, ...] (existing keys moved to this team)} */
+JsonObject *dw_desk_create_team        (DwDesk       *self,
+                                        DwPrincipal  *actor,
+                                        JsonObject   *fields,
+                                        GError      **error);
+JsonObject *dw_desk_update_team        (DwDesk       *self,
+                                        DwPrincipal  *actor,
+                                        gint64        team_id,
+                                        JsonObject   *changes,
+                                        GError      **error);
+
+/* Customers (any role may create/update, so agents can record a caller). {name*, email,
+ * phone, tags} */
+JsonObject *dw_desk_create_customer    (DwDesk       *self,
+                                        DwPrincipal  *actor,
+                                        JsonObject   *fields,
+                                        GError      **error);
+JsonObject *dw_desk_update_customer    (DwDesk       *self,
+                                        DwPrincipal  *actor,
+                                        gint64        customer_id,
+                                        JsonObject   *changes,
+                                        GError      **error);
+
+/* Assigns waiting tickets of @team_id (0: every team) to free agents, in its own transaction.
+ * Returns the number assigned, -1 on error. */
+int         dw_desk_dispatch           (DwDesk       *self,
+                                        gint64        team_id,
+                                        GError      **error);
+
+G_END_DECLS

@@ -1,0 +1,470 @@
+#define G_LOG_DOMAIN "dw-event-log"
+
+#include "dw-event-log.h"
+
+#include <string.h>
+
+#include "dw-store.h"
+
+#define DEFAULT_MAX_EVENTS 100000
+#define DEFAULT_MAX_AGE (7 * 24 * 3600)
+
+typedef struct
+{
+  DwEvent         event;  /* first, so a DwEvent * is also a pointer to the whole */
+  gatomicrefcount ref_count;
+  GBytes         *frame;
+} EventPrivate;
+
+struct _DwEventLog
+{
+  GObject       parent_instance;
+
+  sqlite3      *db;
+  DwClock      *clock;
+  sqlite3_stmt *insert;
+
+  /* Appended in the open transaction, published after COMMIT. */
+  GPtrArray    *pending;
+
+  gint64        last_seq;   /* last published */
+  gint64        first_seq;  /* oldest kept; last_seq + 1 when empty */
+  gint64        first_at;   /* its time, 0 when empty */
+
+  gint64        max_events;
+  gint64        max_age;
+};
+
+G_DEFINE_FINAL_TYPE (DwEventLog, dw_event_log, G_TYPE_OBJECT)
+G_DEFINE_BOXED_TYPE (DwEvent, dw_event, dw_event_ref, dw_event_unref)
+
+enum {
+  PUBLISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Events */
+
+static DwEvent *
+dw_event_new (gint64      seq,
+              gint64      at,
+              const char *type,
+              gint64      team_id,
+              gint64      user_id,
+              char       *data)
+{
+  EventPrivate *priv = g_new0 (EventPrivate, 1);
+  DwEvent *event = &priv->event;
+
+  g_atomic_ref_count_init (&priv->ref_count);
+  event->seq = seq;
+  event->at = at;
+  event->type = g_strdup (type);
+  event->team_id = team_id;
+  event->user_id = user_id;
+  event->data = data;
+  return event;
+}
+
+DwEvent *
+dw_event_ref (DwEvent *event)
+{
+  g_return_val_if_fail (event != NULL, NULL);
+  g_atomic_ref_count_inc (&((EventPrivate *) event)->ref_count);
+  return event;
+}
+
+void
+dw_event_unref (DwEvent *event)
+{
+  EventPrivate *priv = (EventPrivate *) event;
+
+  g_return_if_fail (event != NULL);
+
+  if (!g_atomic_ref_count_dec (&priv->ref_count))
+    return;
+
+  g_free (event->type);
+  g_free (event->data);
+  g_clear_pointer (&priv->frame, g_bytes_unref);
+  g_free (priv);
+}
+
+GBytes *
+dw_event_get_frame (DwEvent *event)
+{
+  EventPrivate *priv = (EventPrivate *) event;
+
+  g_return_val_if_fail (event != NULL, NULL);
+
+  if (priv->frame == NULL)
+    {
+      g_autofree char *at = dw_time_to_iso8601 (event->at);
+      GString *s = g_string_sized_new (strlen (event->data) + 128);
+
+      /* The type is one of our fixed identifiers (checked on append), so it needs no escaping,
+       * and the payload is already compact JSON: no generator round trip per event. */
+      g_string_append_printf (s, "{\"type\":\"event\",\"seq\":%" G_GINT64_FORMAT
+                              ",\"event\":\"%s\",\"at\":\"%s\",\"data\":",
+                              event->seq, event->type, at != NULL ? at : "");
+      g_string_append (s, event->data);
+      g_string_append_c (s, '}');
+      priv->frame = g_string_free_to_bytes (s);
+    }
+
+  return priv->frame;
+}
+
+static gboolean
+type_is_valid (const char *type)
+{
+  if (type == NULL || *type == '\0')
+    return FALSE;
+
+  for (const char *p = type; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-' && *p != '_')
+      return FALSE;
+
+  return TRUE;
+}
+
+/* Helpers */
+
+static gint64
+env_int64 (const char *name,
+           gint64      fallback)
+{
+  const char *value = g_getenv (name);
+  gint64 n;
+
+  if (value == NULL || !g_ascii_string_to_signed (value, 10, 1, G_MAXINT64, &n, NULL))
+    return fallback;
+  return n;
+}
+
+/* Reads the first kept seq, and the last one too when @with_last (at start-up: later the last
+ * is what has been published, which an open transaction may be ahead of). */
+static gboolean
+load_bounds (DwEventLog  *self,
+             gboolean     with_last,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  /* sqlite_sequence remembers the last seq even when every row has been pruned. */
+  stmt = dw_store_prepare (self->db,
+                           "SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'events'), "
+                           "       (SELECT MIN (seq) FROM events)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      dw_store_set_error (error, self->db, rc);
+      return FALSE;
+    }
+
+  if (with_last)
+    self->last_seq = sqlite3_column_int64 (stmt, 0);
+  if (sqlite3_column_type (stmt, 1) == SQLITE_NULL)
+    {
+      self->first_seq = self->last_seq + 1;
+      self->first_at = 0;
+      return TRUE;
+    }
+
+  self->first_seq = sqlite3_column_int64 (stmt, 1);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = dw_store_prepare (self->db, "SELECT at FROM events WHERE seq = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->first_seq);
+  self->first_at = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  return TRUE;
+}
+
+static gboolean
+needs_pruning (DwEventLog *self)
+{
+  gint64 kept = self->last_seq - self->first_seq + 1;
+  gint64 now;
+
+  /* Slack of a tenth so that pruning is one DELETE per many events, not one per event. */
+  if (kept > self->max_events + MAX (self->max_events / 10, 1))
+    return TRUE;
+
+  if (self->first_at == 0)
+    return FALSE;
+
+  now = dw_clock_now (self->clock);
+  return now - self->first_at > self->max_age + MAX (self->max_age / 10, 1);
+}
+
+/* Overrides */
+
+static void
+dw_event_log_finalize (GObject *object)
+{
+  DwEventLog *self = DW_EVENT_LOG (object);
+
+  g_clear_pointer (&self->insert, sqlite3_finalize);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_object (&self->clock);
+
+  G_OBJECT_CLASS (dw_event_log_parent_class)->finalize (object);
+}
+
+static void
+dw_event_log_class_init (DwEventLogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = dw_event_log_finalize;
+
+  signals[PUBLISHED] = g_signal_new ("published",
+                                     G_TYPE_FROM_CLASS (klass),
+                                     G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL,
+                                     G_TYPE_NONE, 1,
+                                     DW_TYPE_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+dw_event_log_init (DwEventLog *self)
+{
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) dw_event_unref);
+  self->max_events = env_int64 ("DESKWATCH_EVENTS_KEEP", DEFAULT_MAX_EVENTS);
+  self->max_age = env_int64 ("DESKWATCH_EVENTS_MAX_AGE", DEFAULT_MAX_AGE);
+}
+
+/* Public API */
+
+DwEventLog *
+dw_event_log_new (sqlite3 *db,
+                  DwClock *clock)
+{
+  DwEventLog *self;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (DW_IS_CLOCK (clock), NULL);
+
+  self = g_object_new (DW_TYPE_EVENT_LOG, NULL);
+  self->db = db;
+  self->clock = g_object_ref (clock);
+
+  if (!load_bounds (self, TRUE, &error))
+    g_warning ("Cannot read the event log: %s", error->message);
+  else if (needs_pruning (self) && sqlite3_get_autocommit (db)
+           && !dw_event_log_prune (self, &error))
+    g_warning ("Cannot prune the event log: %s", error->message);
+
+  return self;
+}
+
+gint64
+dw_event_log_append (DwEventLog  *self,
+                     const char  *type,
+                     gint64       team_id,
+                     gint64       user_id,
+                     JsonObject  *data,
+                     GError     **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  char *text;
+  gint64 at, seq;
+  int rc;
+
+  g_return_val_if_fail (DW_IS_EVENT_LOG (self), -1);
+  g_return_val_if_fail (type_is_valid (type), -1);
+  g_return_val_if_fail (data != NULL, -1);
+
+  if (self->insert == NULL)
+    {
+      self->insert = dw_store_prepare (self->db,
+                                       "INSERT INTO events (at, type, team_id, user_id, data) "
+                                       "VALUES (?, ?, ?, ?, ?)", error);
+      if (self->insert == NULL)
+        return -1;
+    }
+
+  node = json_node_init_object (json_node_alloc (), data);
+  text = json_to_string (node, FALSE);
+  at = dw_clock_now (self->clock);
+
+  sqlite3_reset (self->insert);
+  sqlite3_bind_int64 (self->insert, 1, at);
+  sqlite3_bind_text (self->insert, 2, type, -1, SQLITE_STATIC);
+  dw_store_bind_id_or_null (self->insert, 3, team_id);
+  dw_store_bind_id_or_null (self->insert, 4, user_id);
+  sqlite3_bind_text (self->insert, 5, text, -1, SQLITE_STATIC);
+  rc = sqlite3_step (self->insert);
+  sqlite3_reset (self->insert);
+  sqlite3_clear_bindings (self->insert);
+
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, self->db, rc);
+      g_free (text);
+      return -1;
+    }
+
+  seq = sqlite3_last_insert_rowid (self->db);
+  g_ptr_array_add (self->pending,
+                   dw_event_new (seq, at, type, MAX (team_id, 0), MAX (user_id, 0), text));
+  return seq;
+}
+
+void
+dw_event_log_publish (DwEventLog *self)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (DW_IS_EVENT_LOG (self));
+
+  if (self->pending->len == 0)
+    return;
+
+  /* Handlers may append and publish themselves (the SLA engine re-arming, a desk reacting):
+   * work on our own batch. */
+  events = g_steal_pointer (&self->pending);
+  self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) dw_event_unref);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      DwEvent *event = g_ptr_array_index (events, i);
+
+      if (event->seq <= self->last_seq)
+        {
+          g_warning ("Event %" G_GINT64_FORMAT " published out of order", event->seq);
+          continue;
+        }
+
+      /* Advance first: a subscriber reading the log while handling this event sees it too,
+       * and skips the live copy by its seq. */
+      self->last_seq = event->seq;
+      if (self->first_at == 0)
+        {
+          self->first_seq = MIN (self->first_seq, event->seq);
+          self->first_at = event->at;
+        }
+
+      g_signal_emit (self, signals[PUBLISHED], 0, event);
+    }
+
+  if (needs_pruning (self) && sqlite3_get_autocommit (self->db)
+      && !dw_event_log_prune (self, &error))
+    g_warning ("Cannot prune the event log: %s", error->message);
+}
+
+void
+dw_event_log_discard (DwEventLog *self)
+{
+  g_return_if_fail (DW_IS_EVENT_LOG (self));
+
+  /* Rolled back: the rows are gone and their seqs will be handed out again. */
+  g_ptr_array_set_size (self->pending, 0);
+}
+
+gint64
+dw_event_log_get_seq (DwEventLog *self)
+{
+  g_return_val_if_fail (DW_IS_EVENT_LOG (self), 0);
+  return self->last_seq;
+}
+
+gint64
+dw_event_log_get_first_seq (DwEventLog *self)
+{
+  g_return_val_if_fail (DW_IS_EVENT_LOG (self), 1);
+  return self->first_seq;
+}
+
+GPtrArray *
+dw_event_log_read (DwEventLog  *self,
+                   gint64       after,
+                   guint        limit,
+                   GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  int rc;
+
+  g_return_val_if_fail (DW_IS_EVENT_LOG (self), NULL);
+
+  stmt = dw_store_prepare (self->db,
+                           "SELECT seq, at, type, team_id, user_id, data FROM events "
+                           "WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?", error);
+  if (stmt == NULL)
+    return NULL;
+
+  /* Bounded by the last published seq, so rows of an open transaction on our own connection
+   * (visible to it) never go out before they are committed. */
+  sqlite3_bind_int64 (stmt, 1, after);
+  sqlite3_bind_int64 (stmt, 2, self->last_seq);
+  sqlite3_bind_int64 (stmt, 3, limit);
+
+  events = g_ptr_array_new_with_free_func ((GDestroyNotify) dw_event_unref);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (events,
+                       dw_event_new (sqlite3_column_int64 (stmt, 0),
+                                     sqlite3_column_int64 (stmt, 1),
+                                     (const char *) sqlite3_column_text (stmt, 2),
+                                     sqlite3_column_int64 (stmt, 3),
+                                     sqlite3_column_int64 (stmt, 4),
+                                     g_strdup ((const char *) sqlite3_column_text (stmt, 5))));
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, self->db, rc);
+      return NULL;
+    }
+
+  return g_steal_pointer (&events);
+}
+
+void
+dw_event_log_set_retention (DwEventLog *self,
+                            gint64      max_events,
+                            gint64      max_age)
+{
+  g_return_if_fail (DW_IS_EVENT_LOG (self));
+
+  if (max_events > 0)
+    self->max_events = max_events;
+  if (max_age > 0)
+    self->max_age = max_age;
+}
+
+gboolean
+dw_event_log_prune (DwEventLog  *self,
+                    GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (DW_IS_EVENT_LOG (self), FALSE);
+
+  /* Only published rows: a pending one belongs to a transaction not ours to touch. */
+  stmt = dw_store_prepare (self->db,
+                           "DELETE FROM events WHERE seq <= ?1 AND (seq <= ?1 - ?2 OR at < ?3)",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, self->last_seq);
+  sqlite3_bind_int64 (stmt, 2, self->max_events);
+  sqlite3_bind_int64 (stmt, 3, dw_clock_now (self->clock) - self->max_age);
+  if (!dw_store_step_done (stmt, error))
+    return FALSE;
+
+  g_debug ("Pruned %d events", sqlite3_changes (self->db));
+  return load_bounds (self, FALSE, error);
+}

@@ -1,0 +1,128 @@
+#define G_LOG_DOMAIN "dw-api"
+
+#include "dw-problem.h"
+
+#include <string.h>
+
+#include "dw-auth.h"
+#include "dw-desk.h"
+#include "dw-json.h"
+#include "dw-store.h"
+
+static void
+reply_bytes (SoupServerMessage *msg,
+             guint              status,
+             const char        *content_type,
+             char              *body)  /* taken */
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, body, strlen (body));
+}
+
+void
+dw_problem_reply (SoupServerMessage *msg,
+                  guint              status,
+                  const char        *type_suffix,
+                  const char        *title,
+                  const char        *detail_format,
+                  ...)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *type = g_strconcat (DW_PROBLEM_TYPE_BASE, type_suffix, NULL);
+  va_list args;
+
+  va_start (args, detail_format);
+  detail = g_strdup_vprintf (detail_format, args);
+  va_end (args);
+
+  /* A detail quoting the request must not make the reply itself invalid UTF-8. */
+  if (!g_utf8_validate (detail, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (detail, -1);
+
+      g_free (detail);
+      detail = valid;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, type);
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, title);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_int_value (builder, status);
+  json_builder_set_member_name (builder, "detail");
+  json_builder_add_string_value (builder, detail);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  reply_bytes (msg, status, "application/problem+json", json_to_string (root, FALSE));
+}
+
+void
+dw_problem_reply_error (SoupServerMessage *msg,
+                        const GError      *error)
+{
+  if (error->domain == DW_DESK_ERROR)
+    {
+      switch ((DwDeskError) error->code)
+        {
+        case DW_DESK_ERROR_VALIDATION:
+          dw_problem_reply (msg, 400, "validation", "Invalid request", "%s", error->message);
+          return;
+        case DW_DESK_ERROR_FORBIDDEN:
+          dw_problem_reply (msg, 403, "forbidden", "Forbidden", "%s", error->message);
+          return;
+        case DW_DESK_ERROR_NOT_FOUND:
+          dw_problem_reply (msg, 404, "not-found", "Not found", "%s", error->message);
+          return;
+        case DW_DESK_ERROR_CONFLICT:
+          dw_problem_reply (msg, 409, "conflict", "Conflict", "%s", error->message);
+          return;
+        default:
+          break;
+        }
+    }
+  else if (error->domain == DW_JSON_ERROR)
+    {
+      dw_problem_reply (msg, 400, "validation", "Invalid request", "%s", error->message);
+      return;
+    }
+  else if (error->domain == DW_AUTH_ERROR)
+    {
+      dw_problem_reply (msg, 401, "unauthorized", "Unauthorized", "%s", error->message);
+      return;
+    }
+  else if (error->domain == DW_STORE_ERROR && error->code == DW_STORE_ERROR_NOT_FOUND)
+    {
+      dw_problem_reply (msg, 404, "not-found", "Not found", "%s", error->message);
+      return;
+    }
+
+  g_warning ("Internal error answering %s %s: %s",
+             soup_server_message_get_method (msg),
+             g_uri_get_path (soup_server_message_get_uri (msg)), error->message);
+  dw_problem_reply (msg, 500, "internal", "Internal error",
+                    "the service could not complete the request; see its log");
+}
+
+void
+dw_json_reply (SoupServerMessage *msg,
+               guint              status,
+               JsonNode          *node)
+{
+  reply_bytes (msg, status, "application/json", json_to_string (node, FALSE));
+}
+
+void
+dw_json_reply_object (SoupServerMessage *msg,
+                      guint              status,
+                      JsonObject        *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  dw_json_reply (msg, status, node);
+}

@@ -1,0 +1,39 @@
+/* dw-problem.h: JSON replies and RFC 9457 problem documents (docs/api.md "Errors").
+ *
+ * Every error the API answers goes through here, so each one has the same four members
+ * (type, title, status, detail) and Content-Type application/problem+json.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+#define DW_PROBLEM_TYPE_BASE "https://deskwatch.org/problems/"
+
+/* @type_suffix: e.g. "validation" (appended to DW_PROBLEM_TYPE_BASE); @title: short and fixed
+ * per type; @detail_format: what exactly was wrong, for a person to read. */
+void dw_problem_reply       (SoupServerMessage *msg,
+                             guint              status,
+                             const char        *type_suffix,
+                             const char        *title,
+                             const char        *detail_format,
+                             ...) G_GNUC_PRINTF (5, 6);
+
+/* Maps @error (DW_DESK_ERROR, DW_AUTH_ERROR, DW_STORE_ERROR, anything else) onto the right
+ * status and problem type; unexpected errors become a 500 "internal" problem and are logged. */
+void dw_problem_reply_error (SoupServerMessage *msg,
+                             const GError      *error);
+
+/* Replies @status with @node serialised as application/json; @node is not taken. */
+void dw_json_reply          (SoupServerMessage *msg,
+                             guint              status,
+                             JsonNode          *node);
+
+/* Same with an object (not taken). */
+void dw_json_reply_object   (SoupServerMessage *msg,
+                             guint              status,
+                             JsonObject        *object);
+
+G_END_DECLS

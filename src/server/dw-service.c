@@ -1,0 +1,262 @@
+#define G_LOG_DOMAIN "deskwatchd"
+
+#include "config.h"
+
+#include "dw-service.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "dw-api.h"
+#include "dw-auth.h"
+#include "dw-store.h"
+
+#include "dw-stream.h"
+
+struct _DwService
+{
+  GObject      parent_instance;
+
+  sqlite3     *db;
+  DwClock     *clock;
+  DwEventLog  *events;
+  DwSlaEngine *sla;
+  DwDesk      *desk;
+  DwApi       *api;
+  SoupServer  *server;
+};
+
+G_DEFINE_FINAL_TYPE (DwService, dw_service, G_TYPE_OBJECT)
+
+static void
+dw_service_dispose (GObject *object)
+{
+  DwService *self = DW_SERVICE (object);
+
+  dw_service_stop (self);
+  g_clear_object (&self->api);
+  g_clear_object (&self->desk);
+  g_clear_object (&self->sla);
+  g_clear_object (&self->events);
+  g_clear_object (&self->clock);
+
+  G_OBJECT_CLASS (dw_service_parent_class)->dispose (object);
+}
+
+static void
+dw_service_finalize (GObject *object)
+{
+  DwService *self = DW_SERVICE (object);
+
+  g_clear_pointer (&self->db, dw_store_close);
+
+  G_OBJECT_CLASS (dw_service_parent_class)->finalize (object);
+}
+
+static void
+dw_service_class_init (DwServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = dw_service_dispose;
+  object_class->finalize = dw_service_finalize;
+}
+
+static void
+dw_service_init (DwService *self)
+{
+}
+
+DwService *
+dw_service_new (const char  *db_path,
+                DwClock     *clock,
+                GError     **error)
+{
+  g_autoptr(DwService) self = NULL;
+
+  g_return_val_if_fail (db_path != NULL, NULL);
+
+  if (!dw_auth_init (error))
+    return NULL;
+
+  self = g_object_new (DW_TYPE_SERVICE, NULL);
+  self->db = dw_store_open (db_path, error);
+  if (self->db == NULL)
+    return NULL;
+
+  self->clock = clock != NULL ? g_object_ref (clock) : dw_clock_new (1.0);
+  self->events = dw_event_log_new (self->db, self->clock);
+  self->sla = dw_sla_engine_new (self->db, self->clock, self->events);
+  self->desk = dw_desk_new (self->db, self->clock, self->events, self->sla);
+  self->api = dw_api_new (self->db, self->clock, self->desk, self->events);
+  return g_steal_pointer (&self);
+}
+
+/* "host:port", "[v6]:port" or ":port" (every address). */
+static gboolean
+parse_addr_port (const char  *addr_port,
+                 char       **host,
+                 guint16     *port,
+                 GError     **error)
+{
+  const char *colon = strrchr (addr_port, ':');
+  guint64 value;
+
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &value, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "--listen %s: expected ADDRESS:PORT, e.g. 127.0.0.1:8080", addr_port);
+      return FALSE;
+    }
+
+  *port = (guint16) value;
+  if (addr_port[0] == '[' && colon > addr_port && colon[-1] == ']')
+    *host = g_strndup (addr_port + 1, colon - addr_port - 2);
+  else
+    *host = g_strndup (addr_port, colon - addr_port);
+
+  return TRUE;
+}
+
+gboolean
+dw_service_listen (DwService   *self,
+                   const char  *addr_port,
+                   const char  *tls_cert,
+                   const char  *tls_key,
+                   GError     **error)
+{
+  g_autofree char *host = NULL;
+  SoupServerListenOptions options = 0;
+  guint16 port;
+
+  g_return_val_if_fail (DW_IS_SERVICE (self), FALSE);
+  g_return_val_if_fail (self->server == NULL, FALSE);
+
+  if (!parse_addr_port (addr_port, &host, &port, error))
+    return FALSE;
+
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "TLS needs both --tls-cert and --tls-key");
+      return FALSE;
+    }
+
+  self->server = soup_server_new ("server-header", "deskwatchd/" PACKAGE_VERSION " ", NULL);
+
+  if (tls_cert != NULL)
+    {
+      g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_files (tls_cert, tls_key,
+                                                                                 error);
+
+      if (certificate == NULL)
+        {
+          g_clear_object (&self->server);
+          return FALSE;
+        }
+
+      soup_server_set_tls_certificate (self->server, certificate);
+      options |= SOUP_SERVER_LISTEN_HTTPS;
+    }
+
+  dw_api_install (self->api, self->server);
+  dw_stream_install (self->server, self->events, self->clock, dw_api_authenticate, self->api);
+
+  if (*host == '\0')
+    {
+      if (!soup_server_listen_all (self->server, port, options, error))
+        {
+          g_clear_object (&self->server);
+          return FALSE;
+        }
+    }
+  else
+    {
+      g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (host);
+      g_autoptr(GSocketAddress) address = NULL;
+
+      if (inet == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "--listen %s: \"%s\" is not an IP address", addr_port, host);
+          g_clear_object (&self->server);
+          return FALSE;
+        }
+
+      address = g_inet_socket_address_new (inet, port);
+      if (!soup_server_listen (self->server, address, options, error))
+        {
+          g_clear_object (&self->server);
+          return FALSE;
+        }
+    }
+
+  dw_sla_engine_start (self->sla);
+  return TRUE;
+}
+
+void
+dw_service_stop (DwService *self)
+{
+  g_return_if_fail (DW_IS_SERVICE (self));
+
+  if (self->server == NULL)
+    return;
+
+  dw_sla_engine_stop (self->sla);
+  soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+}
+
+char *
+dw_service_get_url (DwService *self)
+{
+  GSList *uris;
+  char *url = NULL;
+
+  g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
+
+  if (self->server == NULL)
+    return NULL;
+
+  uris = soup_server_get_uris (self->server);
+  if (uris != NULL)
+    url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return url;
+}
+
+sqlite3 *
+dw_service_get_db (DwService *self)
+{
+  g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
+  return self->db;
+}
+
+DwDesk *
+dw_service_get_desk (DwService *self)
+{
+  g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
+  return self->desk;
+}
+
+DwClock *
+dw_service_get_clock (DwService *self)
+{
+  g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
+  return self->clock;
+}
+
+DwEventLog *
+dw_service_get_event_log (DwService *self)
+{
+  g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
+  return self->events;
+}
+
+DwSlaEngine *
+dw_service_get_sla_engine (DwService *self)
+{
+  g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
+  return self->sla;
+}

@@ -1,0 +1,42 @@
+/* dw-service.h: deskwatchd assembled — store, clock, event log, SLA engine, desk, HTTP API
+ * and stream.  main.c, the demo and the benchmarks use it.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <sqlite3.h>
+
+#include "dw-clock.h"
+#include "dw-desk.h"
+#include "dw-event-log.h"
+#include "dw-sla-engine.h"
+
+G_BEGIN_DECLS
+
+#define DW_TYPE_SERVICE (dw_service_get_type ())
+G_DECLARE_FINAL_TYPE (DwService, dw_service, DW, SERVICE, GObject)
+
+/* Opens (creating and migrating) the database at @db_path; @clock is not taken (a new
+ * real-time clock when NULL). */
+DwService   *dw_service_new           (const char  *db_path,
+                                       DwClock     *clock,
+                                       GError     **error);
+
+/* Starts serving on @addr_port ("127.0.0.1:8080", "[::1]:0", ":8080" for every address;
+ * port 0 picks a free one), with TLS when @tls_cert and @tls_key (PEM files) are given. */
+gboolean     dw_service_listen        (DwService   *self,
+                                       const char  *addr_port,
+                                       const char  *tls_cert,
+                                       const char  *tls_key,
+                                       GError     **error);
+void         dw_service_stop          (DwService   *self);
+
+/* The URL clients use, e.g. "http://127.0.0.1:41234/"; NULL before listening. */
+char        *dw_service_get_url       (DwService   *self);
+sqlite3     *dw_service_get_db        (DwService   *self);
+DwDesk      *dw_service_get_desk      (DwService   *self);
+DwClock     *dw_service_get_clock     (DwService   *self);
+DwEventLog  *dw_service_get_event_log (DwService   *self);
+DwSlaEngine *dw_service_get_sla_engine (DwService  *self);
+
+G_END_DECLS

@@ -1,0 +1,738 @@
+#define G_LOG_DOMAIN "dw-store"
+
+#include "dw-store.h"
+
+#include <gio/gio.h>
+#include <stdlib.h>
+
+#include "dw-clock.h"
+#include "dw-server-resources.h"
+
+#define MIGRATIONS_PATH "/org/deskwatch/Deskwatchd/migrations"
+
+G_DEFINE_QUARK (dw-store-error-quark, dw_store_error)
+
+void
+dw_store_set_error (GError  **error,
+                    sqlite3  *db,
+                    int       rc)
+{
+  int primary = rc & 0xff;
+  DwStoreError code = DW_STORE_ERROR_FAILED;
+
+  if (primary == SQLITE_CONSTRAINT)
+    code = DW_STORE_ERROR_CONSTRAINT;
+
+  g_set_error (error, DW_STORE_ERROR, code, "database: %s (%d)",
+               db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc), rc);
+}
+
+gboolean
+dw_store_exec (sqlite3     *db,
+               const char  *sql,
+               GError     **error)
+{
+  char *errmsg = NULL;
+  int rc = sqlite3_exec (db, sql, NULL, NULL, &errmsg);
+
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, DW_STORE_ERROR,
+                   (rc & 0xff) == SQLITE_CONSTRAINT ? DW_STORE_ERROR_CONSTRAINT
+                                                    : DW_STORE_ERROR_FAILED,
+                   "database: %s (%d)", errmsg != NULL ? errmsg : sqlite3_errstr (rc), rc);
+      sqlite3_free (errmsg);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+sqlite3_stmt *
+dw_store_prepare (sqlite3     *db,
+                  const char  *sql,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      dw_store_set_error (error, db, rc);
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+
+  return stmt;
+}
+
+gboolean
+dw_store_step_done (sqlite3_stmt  *stmt,
+                    GError       **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    ;
+
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, sqlite3_db_handle (stmt), rc);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+dw_store_begin (sqlite3  *db,
+                GError  **error)
+{
+  return dw_store_exec (db, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+dw_store_begin_read (sqlite3  *db,
+                     GError  **error)
+{
+  return dw_store_exec (db, "BEGIN", error);
+}
+
+gboolean
+dw_store_commit (sqlite3  *db,
+                 GError  **error)
+{
+  if (!dw_store_exec (db, "COMMIT", error))
+    {
+      /* A failed COMMIT (e.g. disk full) may leave the transaction open. */
+      dw_store_rollback (db);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+dw_store_rollback (sqlite3 *db)
+{
+  if (!sqlite3_get_autocommit (db))
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Migrations */
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+int
+dw_store_get_schema_version (sqlite3 *db)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db, "PRAGMA user_version", NULL);
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    return sqlite3_column_int (stmt, 0);
+
+  return -1;
+}
+
+static gboolean
+apply_migrations (sqlite3  *db,
+                  GError  **error)
+{
+  GResource *resource = dw_server_get_resource ();
+  g_auto(GStrv) names = NULL;
+  int current = dw_store_get_schema_version (db);
+  int latest = 0;
+
+  names = g_resource_enumerate_children (resource, MIGRATIONS_PATH "/",
+                                         G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (names == NULL)
+    return FALSE;
+
+  qsort (names, g_strv_length (names), sizeof (char *), compare_names);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *pragma = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *sql = NULL;
+      gsize size;
+      const char *data;
+      int number = atoi (names[i]);
+
+      if (number <= 0 || !g_str_has_suffix (names[i], ".sql"))
+        continue;
+
+      latest = MAX (latest, number);
+      if (number <= current)
+        continue;
+
+      path = g_strconcat (MIGRATIONS_PATH "/", names[i], NULL);
+      bytes = g_resource_lookup_data (resource, path, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+      if (bytes == NULL)
+        return FALSE;
+
+      data = g_bytes_get_data (bytes, &size);
+      sql = g_strndup (data, size);
+      pragma = g_strdup_printf ("PRAGMA user_version = %d", number);
+
+      if (!dw_store_begin (db, error))
+        return FALSE;
+
+      if (!dw_store_exec (db, sql, error) || !dw_store_exec (db, pragma, error)
+          || !dw_store_commit (db, error))
+        {
+          dw_store_rollback (db);
+          g_prefix_error (error, "migration %s: ", names[i]);
+          if (error != NULL && *error != NULL)
+            (*error)->code = DW_STORE_ERROR_MIGRATION;
+          return FALSE;
+        }
+
+      g_info ("Applied migration %s", names[i]);
+      current = number;
+    }
+
+  if (current > latest)
+    {
+      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_MIGRATION,
+                   "the database has schema version %d, newer than this deskwatchd (%d)",
+                   current, latest);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+sqlite3 *
+dw_store_open (const char  *path,
+               GError     **error)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  rc = sqlite3_open_v2 (path, &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED, "cannot open %s: %s",
+                   path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  sqlite3_extended_result_codes (db, 1);
+  sqlite3_busy_timeout (db, 5000);
+
+  /* synchronous=FULL in WAL mode syncs the WAL on every COMMIT: an acknowledged write is on
+   * disk.  (NORMAL would only lose the last transactions on power loss, which we promise not
+   * to.) */
+  if (!dw_store_exec (db, "PRAGMA journal_mode = WAL", error)
+      || !dw_store_exec (db, "PRAGMA synchronous = FULL", error)
+      || !dw_store_exec (db, "PRAGMA foreign_keys = ON", error)
+      || !apply_migrations (db, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  return db;
+}
+
+void
+dw_store_close (sqlite3 *db)
+{
+  if (db != NULL)
+    sqlite3_close_v2 (db);
+}
+
+gboolean
+dw_store_is_empty (sqlite3 *db)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db, "SELECT 1 FROM users LIMIT 1", NULL);
+
+  return stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW;
+}
+
+/* Binding and columns */
+
+void
+dw_store_bind_id_or_null (sqlite3_stmt *stmt,
+                          int           index,
+                          gint64        id)
+{
+  if (id > 0)
+    sqlite3_bind_int64 (stmt, index, id);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+void
+dw_store_bind_text_or_null (sqlite3_stmt *stmt,
+                            int           index,
+                            const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+JsonNode *
+dw_store_column_json (sqlite3_stmt *stmt,
+                      int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+  g_autoptr(JsonParser) parser = NULL;
+
+  if (text == NULL)
+    return json_node_new (JSON_NODE_NULL);
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
+    {
+      g_warning ("Invalid JSON in column %s: %s", sqlite3_column_name (stmt, column), text);
+      return json_node_new (JSON_NODE_NULL);
+    }
+
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+char *
+dw_store_json_to_string (JsonNode *node)
+{
+  if (node == NULL)
+    return g_strdup ("null");
+  return json_to_string (node, FALSE);
+}
+
+static void
+set_time (JsonObject   *object,
+          const char   *member,
+          sqlite3_stmt *stmt,
+          int           column)
+{
+  g_autofree char *iso = NULL;
+
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    {
+      json_object_set_null_member (object, member);
+      return;
+    }
+
+  iso = dw_time_to_iso8601 (sqlite3_column_int64 (stmt, column));
+  json_object_set_string_member (object, member, iso);
+}
+
+static void
+set_text (JsonObject   *object,
+          const char   *member,
+          sqlite3_stmt *stmt,
+          int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  if (text == NULL)
+    json_object_set_null_member (object, member);
+  else
+    json_object_set_string_member (object, member, text);
+}
+
+static void
+set_int (JsonObject   *object,
+         const char   *member,
+         sqlite3_stmt *stmt,
+         int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    json_object_set_null_member (object, member);
+  else
+    json_object_set_int_member (object, member, sqlite3_column_int64 (stmt, column));
+}
+
+static void
+set_json (JsonObject   *object,
+          const char   *member,
+          sqlite3_stmt *stmt,
+          int           column)
+{
+  json_object_set_member (object, member, dw_store_column_json (stmt, column));
+}
+
+/* Row → JSON */
+
+JsonObject *
+dw_store_ticket_json_from_row (sqlite3_stmt *stmt)
+{
+  JsonObject *o = json_object_new ();
+
+  set_int (o, "id", stmt, 0);
+  set_text (o, "subject", stmt, 1);
+  set_text (o, "body", stmt, 2);
+  set_text (o, "channel", stmt, 3);
+  set_text (o, "business_type", stmt, 4);
+  set_text (o, "priority", stmt, 5);
+  set_text (o, "status", stmt, 6);
+  set_int (o, "team_id", stmt, 7);
+  set_int (o, "assignee_id", stmt, 8);
+  set_int (o, "customer_id", stmt, 9);
+  set_text (o, "order_number", stmt, 10);
+  set_json (o, "tags", stmt, 11);
+  set_time (o, "created_at", stmt, 12);
+  set_time (o, "updated_at", stmt, 13);
+  set_time (o, "first_response_at", stmt, 14);
+  set_time (o, "solved_at", stmt, 15);
+  set_int (o, "version", stmt, 16);
+  set_int (o, "escalation_level", stmt, 17);
+  set_int (o, "sla_policy_id", stmt, 18);
+  set_text (o, "sla_state", stmt, 19);
+  set_time (o, "next_sla_at", stmt, 20);
+  set_json (o, "sla", stmt, 21);
+  set_int (o, "csat", stmt, 22);
+  set_text (o, "csat_comment", stmt, 23);
+  return o;
+}
+
+static JsonArray *
+user_teams (sqlite3 *db,
+            gint64   user_id)
+{
+  JsonArray *teams = json_array_new ();
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
+    "SELECT team_id, is_lead FROM team_members WHERE user_id = ? ORDER BY team_id", NULL);
+
+  if (stmt == NULL)
+    return teams;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *t = json_object_new ();
+
+      json_object_set_int_member (t, "id", sqlite3_column_int64 (stmt, 0));
+      json_object_set_boolean_member (t, "is_lead", sqlite3_column_int (stmt, 1) != 0);
+      json_array_add_object_element (teams, t);
+    }
+
+  return teams;
+}
+
+static JsonArray *
+user_skills (sqlite3 *db,
+             gint64   user_id)
+{
+  JsonArray *skills = json_array_new ();
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
+    "SELECT skill, level FROM user_skills WHERE user_id = ? ORDER BY skill", NULL);
+
+  if (stmt == NULL)
+    return skills;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *s = json_object_new ();
+
+      json_object_set_string_member (s, "skill", (const char *) sqlite3_column_text (stmt, 0));
+      json_object_set_int_member (s, "level", sqlite3_column_int (stmt, 1));
+      json_array_add_object_element (skills, s);
+    }
+
+  return skills;
+}
+
+static gint64
+user_open_tickets (sqlite3 *db,
+                   gint64   user_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
+    "SELECT count(*) FROM tickets WHERE assignee_id = ? "
+    "AND status IN ('new', 'open', 'pending', 'on-hold')", NULL);
+
+  if (stmt == NULL)
+    return 0;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+
+  return 0;
+}
+
+JsonObject *
+dw_store_user_json_from_row (sqlite3      *db,
+                             sqlite3_stmt *stmt)
+{
+  JsonObject *o = json_object_new ();
+  gint64 id = sqlite3_column_int64 (stmt, 0);
+
+  set_int (o, "id", stmt, 0);
+  set_text (o, "username", stmt, 1);
+  set_text (o, "display_name", stmt, 2);
+  set_text (o, "role", stmt, 3);
+  set_int (o, "capacity", stmt, 4);
+  set_text (o, "presence", stmt, 5);
+  set_time (o, "presence_since", stmt, 6);
+  json_object_set_array_member (o, "teams", user_teams (db, id));
+  json_object_set_array_member (o, "skills", user_skills (db, id));
+  json_object_set_int_member (o, "open_tickets", user_open_tickets (db, id));
+  json_object_set_boolean_member (o, "disabled", sqlite3_column_int (stmt, 7) != 0);
+  return o;
+}
+
+JsonObject *
+dw_store_team_json_from_row (sqlite3      *db,
+                             sqlite3_stmt *stmt)
+{
+  JsonObject *o = json_object_new ();
+  JsonArray *types = json_array_new ();
+  g_autoptr(sqlite3_stmt) bt = NULL;
+
+  set_int (o, "id", stmt, 0);
+  set_text (o, "name", stmt, 1);
+  set_text (o, "description", stmt, 2);
+  set_int (o, "calendar_id", stmt, 3);
+
+  bt = dw_store_prepare (db, "SELECT key FROM business_types WHERE team_id = ? ORDER BY key",
+                         NULL);
+  if (bt != NULL)
+    {
+      sqlite3_bind_int64 (bt, 1, sqlite3_column_int64 (stmt, 0));
+      while (sqlite3_step (bt) == SQLITE_ROW)
+        json_array_add_string_element (types, (const char *) sqlite3_column_text (bt, 0));
+    }
+
+  json_object_set_array_member (o, "business_types", types);
+  return o;
+}
+
+JsonObject *
+dw_store_customer_json_from_row (sqlite3_stmt *stmt)
+{
+  JsonObject *o = json_object_new ();
+
+  set_int (o, "id", stmt, 0);
+  set_text (o, "name", stmt, 1);
+  set_text (o, "email", stmt, 2);
+  set_text (o, "phone", stmt, 3);
+  set_json (o, "tags", stmt, 4);
+  set_time (o, "created_at", stmt, 5);
+  return o;
+}
+
+JsonObject *
+dw_store_comment_json_from_row (sqlite3_stmt *stmt)
+{
+  JsonObject *o = json_object_new ();
+
+  set_int (o, "id", stmt, 0);
+  set_int (o, "ticket_id", stmt, 1);
+  set_text (o, "author_kind", stmt, 2);
+  set_int (o, "author_id", stmt, 3);
+  json_object_set_boolean_member (o, "public", sqlite3_column_int (stmt, 4) != 0);
+  set_text (o, "body", stmt, 5);
+  set_time (o, "created_at", stmt, 6);
+  return o;
+}
+
+JsonObject *
+dw_store_audit_json_from_row (sqlite3_stmt *stmt)
+{
+  JsonObject *o = json_object_new ();
+
+  set_int (o, "id", stmt, 0);
+  set_time (o, "at", stmt, 1);
+  set_int (o, "actor_id", stmt, 2);
+  set_text (o, "entity", stmt, 3);
+  set_int (o, "entity_id", stmt, 4);
+  set_text (o, "action", stmt, 5);
+  set_text (o, "field", stmt, 6);
+  set_json (o, "before", stmt, 7);
+  set_json (o, "after", stmt, 8);
+  set_text (o, "reason", stmt, 9);
+  return o;
+}
+
+JsonObject *
+dw_store_calendar_json_from_row (sqlite3_stmt *stmt)
+{
+  JsonObject *o = json_object_new ();
+
+  set_int (o, "id", stmt, 0);
+  set_text (o, "name", stmt, 1);
+  set_text (o, "timezone", stmt, 2);
+  set_json (o, "week", stmt, 3);
+  set_json (o, "holidays", stmt, 4);
+  set_json (o, "workdays", stmt, 5);
+  return o;
+}
+
+JsonObject *
+dw_store_sla_policy_json_from_row (sqlite3_stmt *stmt)
+{
+  JsonObject *o = json_object_new ();
+
+  set_int (o, "id", stmt, 0);
+  set_text (o, "name", stmt, 1);
+  set_int (o, "position", stmt, 2);
+  set_json (o, "match_priorities", stmt, 3);
+  set_json (o, "match_tags", stmt, 4);
+  set_json (o, "match_channels", stmt, 5);
+  set_json (o, "match_business_types", stmt, 6);
+  set_int (o, "first_response_minutes", stmt, 7);
+  set_int (o, "next_response_minutes", stmt, 8);
+  set_int (o, "resolution_minutes", stmt, 9);
+  json_object_set_double_member (o, "at_risk_ratio", sqlite3_column_double (stmt, 10));
+  set_json (o, "escalation", stmt, 11);
+  return o;
+}
+
+/* By id */
+
+typedef JsonObject *(*RowFunc) (sqlite3 *db, sqlite3_stmt *stmt);
+
+static JsonObject *
+object_by_id (sqlite3     *db,
+              const char  *sql,
+              gint64       id,
+              const char  *what,
+              RowFunc      func,
+              GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return func (db, stmt);
+
+  if (rc == SQLITE_DONE)
+    g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND, "no %s with id %" G_GINT64_FORMAT,
+                 what, id);
+  else
+    dw_store_set_error (error, db, rc);
+
+  return NULL;
+}
+
+static JsonObject *
+ticket_row (sqlite3 *db, sqlite3_stmt *stmt)
+{
+  return dw_store_ticket_json_from_row (stmt);
+}
+
+static JsonObject *
+customer_row (sqlite3 *db, sqlite3_stmt *stmt)
+{
+  return dw_store_customer_json_from_row (stmt);
+}
+
+static JsonObject *
+comment_row (sqlite3 *db, sqlite3_stmt *stmt)
+{
+  return dw_store_comment_json_from_row (stmt);
+}
+
+static JsonObject *
+audit_row (sqlite3 *db, sqlite3_stmt *stmt)
+{
+  return dw_store_audit_json_from_row (stmt);
+}
+
+static JsonObject *
+calendar_row (sqlite3 *db, sqlite3_stmt *stmt)
+{
+  return dw_store_calendar_json_from_row (stmt);
+}
+
+static JsonObject *
+sla_policy_row (sqlite3 *db, sqlite3_stmt *stmt)
+{
+  return dw_store_sla_policy_json_from_row (stmt);
+}
+
+JsonObject *
+dw_store_ticket_json (sqlite3  *db,
+                      gint64    ticket_id,
+                      GError  **error)
+{
+  return object_by_id (db, "SELECT " DW_STORE_TICKET_COLUMNS " FROM tickets t WHERE t.id = ?",
+                       ticket_id, "ticket", ticket_row, error);
+}
+
+JsonObject *
+dw_store_user_json (sqlite3  *db,
+                    gint64    user_id,
+                    GError  **error)
+{
+  return object_by_id (db, "SELECT " DW_STORE_USER_COLUMNS " FROM users u WHERE u.id = ?",
+                       user_id, "user", dw_store_user_json_from_row, error);
+}
+
+JsonObject *
+dw_store_team_json (sqlite3  *db,
+                    gint64    team_id,
+                    GError  **error)
+{
+  return object_by_id (db, "SELECT " DW_STORE_TEAM_COLUMNS " FROM teams m WHERE m.id = ?",
+                       team_id, "team", dw_store_team_json_from_row, error);
+}
+
+JsonObject *
+dw_store_customer_json (sqlite3  *db,
+                        gint64    customer_id,
+                        GError  **error)
+{
+  return object_by_id (db, "SELECT " DW_STORE_CUSTOMER_COLUMNS " FROM customers c WHERE c.id = ?",
+                       customer_id, "customer", customer_row, error);
+}
+
+JsonObject *
+dw_store_comment_json (sqlite3  *db,
+                       gint64    comment_id,
+                       GError  **error)
+{
+  return object_by_id (db, "SELECT " DW_STORE_COMMENT_COLUMNS " FROM comments c WHERE c.id = ?",
+                       comment_id, "comment", comment_row, error);
+}
+
+JsonObject *
+dw_store_audit_json (sqlite3  *db,
+                     gint64    audit_id,
+                     GError  **error)
+{
+  return object_by_id (db, "SELECT " DW_STORE_AUDIT_COLUMNS " FROM audit a WHERE a.id = ?",
+                       audit_id, "audit event", audit_row, error);
+}
+
+JsonObject *
+dw_store_calendar_json (sqlite3  *db,
+                        gint64    calendar_id,
+                        GError  **error)
+{
+  return object_by_id (db, "SELECT " DW_STORE_CALENDAR_COLUMNS " FROM calendars k WHERE k.id = ?",
+                       calendar_id, "calendar", calendar_row, error);
+}
+
+JsonObject *
+dw_store_sla_policy_json (sqlite3  *db,
+                          gint64    policy_id,
+                          GError  **error)
+{
+  return object_by_id (db,
+                       "SELECT " DW_STORE_SLA_POLICY_COLUMNS " FROM sla_policies p WHERE p.id = ?",
+                       policy_id, "SLA policy", sla_policy_row, error);
+}

@@ -1,0 +1,153 @@
+/* dw-store.h: the SQLite database of deskwatchd and the JSON of its rows.
+ *
+ * One connection, used from the main thread only.  WAL with synchronous=FULL: COMMIT returns
+ * once the transaction is on disk, and the API answers a write only after COMMIT, so an
+ * acknowledged write survives kill -9 and power loss.  Schema migrations are the GResource
+ * files /org/deskwatch/Deskwatchd/migrations/NNN-*.sql, applied in order, each in its own
+ * transaction, and recorded in PRAGMA user_version.
+ *
+ * The *_json functions produce the objects of docs/api.md exactly.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+#define DW_STORE_ERROR (dw_store_error_quark ())
+
+typedef enum
+{
+  DW_STORE_ERROR_FAILED,      /* any SQLite error; the message carries sqlite3_errmsg */
+  DW_STORE_ERROR_NOT_FOUND,   /* no row with that id */
+  DW_STORE_ERROR_CONSTRAINT,  /* UNIQUE / CHECK / FOREIGN KEY violated */
+  DW_STORE_ERROR_MIGRATION,   /* a migration failed or the database is newer than we are */
+} DwStoreError;
+
+GQuark      dw_store_error_quark      (void);
+
+/* Opens (creating if needed) and migrates the database at @path. */
+sqlite3    *dw_store_open             (const char    *path,
+                                       GError       **error);
+void        dw_store_close            (sqlite3       *db);
+/* PRAGMA user_version: the number of the last applied migration. */
+int         dw_store_get_schema_version (sqlite3     *db);
+/* TRUE when no user exists yet (a fresh desk, e.g. for --demo). */
+gboolean    dw_store_is_empty         (sqlite3       *db);
+
+/* Sets @error from SQLite's last error on @db (@rc is the failing result code). */
+void        dw_store_set_error        (GError       **error,
+                                       sqlite3       *db,
+                                       int            rc);
+
+gboolean    dw_store_exec             (sqlite3       *db,
+                                       const char    *sql,
+                                       GError       **error);
+/* A new prepared statement (free with sqlite3_finalize, or hold it in g_autoptr(sqlite3_stmt)).
+ * Not cached: operations nest (a dispatch loop building ticket JSON), and a shared statement
+ * reset under a running loop would silently cut it short. */
+sqlite3_stmt *dw_store_prepare        (sqlite3       *db,
+                                       const char    *sql,
+                                       GError       **error);
+/* Steps @stmt to the end; FALSE with @error unless it finished with SQLITE_DONE. */
+gboolean    dw_store_step_done        (sqlite3_stmt  *stmt,
+                                       GError       **error);
+
+/* BEGIN IMMEDIATE (take the write lock now, so no writer fails half way with SQLITE_BUSY). */
+gboolean    dw_store_begin            (sqlite3       *db,
+                                       GError       **error);
+/* BEGIN (deferred): a consistent snapshot for several reads. */
+gboolean    dw_store_begin_read       (sqlite3       *db,
+                                       GError       **error);
+gboolean    dw_store_commit           (sqlite3       *db,
+                                       GError       **error);
+/* Rolls back if a transaction is open; safe to call at any time. */
+void        dw_store_rollback         (sqlite3       *db);
+
+/* Small conveniences around sqlite3_column_* / sqlite3_bind_*. */
+void        dw_store_bind_id_or_null  (sqlite3_stmt  *stmt,
+                                       int            index,
+                                       gint64         id);
+void        dw_store_bind_text_or_null (sqlite3_stmt *stmt,
+                                        int           index,
+                                        const char   *text);
+/* Parses a JSON column (NULL → JSON null). */
+JsonNode   *dw_store_column_json      (sqlite3_stmt  *stmt,
+                                       int            column);
+/* Serialises @node compactly for a JSON column. */
+char       *dw_store_json_to_string   (JsonNode      *node);
+
+/* Rows as the objects of docs/api.md; NULL with DW_STORE_ERROR_NOT_FOUND for an unknown id. */
+JsonObject *dw_store_ticket_json      (sqlite3       *db,
+                                       gint64         ticket_id,
+                                       GError       **error);
+JsonObject *dw_store_user_json        (sqlite3       *db,
+                                       gint64         user_id,
+                                       GError       **error);
+JsonObject *dw_store_team_json        (sqlite3       *db,
+                                       gint64         team_id,
+                                       GError       **error);
+JsonObject *dw_store_customer_json    (sqlite3       *db,
+                                       gint64         customer_id,
+                                       GError       **error);
+JsonObject *dw_store_comment_json     (sqlite3       *db,
+                                       gint64         comment_id,
+                                       GError       **error);
+JsonObject *dw_store_audit_json       (sqlite3       *db,
+                                       gint64         audit_id,
+                                       GError       **error);
+JsonObject *dw_store_calendar_json    (sqlite3       *db,
+                                       gint64         calendar_id,
+                                       GError       **error);
+JsonObject *dw_store_sla_policy_json  (sqlite3       *db,
+                                       gint64         policy_id,
+                                       GError       **error);
+
+/* For list queries: "SELECT " DW_STORE_TICKET_COLUMNS " FROM tickets t WHERE ..." and then
+ * dw_store_ticket_json_from_row on each row.  Same for the other objects. */
+#define DW_STORE_TICKET_COLUMNS \
+  "t.id, t.subject, t.body, t.channel, t.business_type, t.priority, t.status, t.team_id, " \
+  "t.assignee_id, t.customer_id, t.order_number, t.tags, t.created_at, t.updated_at, " \
+  "t.first_response_at, t.solved_at, t.version, t.escalation_level, t.sla_policy_id, " \
+  "t.sla_state, t.next_sla_at, t.sla, t.csat, t.csat_comment"
+JsonObject *dw_store_ticket_json_from_row   (sqlite3_stmt *stmt);
+
+#define DW_STORE_USER_COLUMNS \
+  "u.id, u.username, u.display_name, u.role, u.capacity, u.presence, u.presence_since, " \
+  "u.disabled"
+/* Also reads the user's teams, skills and open_tickets from @db. */
+JsonObject *dw_store_user_json_from_row     (sqlite3      *db,
+                                             sqlite3_stmt *stmt);
+
+#define DW_STORE_TEAM_COLUMNS "m.id, m.name, m.description, m.calendar_id"
+JsonObject *dw_store_team_json_from_row     (sqlite3      *db,
+                                             sqlite3_stmt *stmt);
+
+#define DW_STORE_CUSTOMER_COLUMNS "c.id, c.name, c.email, c.phone, c.tags, c.created_at"
+JsonObject *dw_store_customer_json_from_row (sqlite3_stmt *stmt);
+
+#define DW_STORE_COMMENT_COLUMNS \
+  "c.id, c.ticket_id, c.author_kind, c.author_id, c.public, c.body, c.created_at"
+JsonObject *dw_store_comment_json_from_row  (sqlite3_stmt *stmt);
+
+#define DW_STORE_AUDIT_COLUMNS \
+  "a.id, a.at, a.actor_id, a.entity, a.entity_id, a.action, a.field, a.before, a.after, a.reason"
+JsonObject *dw_store_audit_json_from_row    (sqlite3_stmt *stmt);
+
+#define DW_STORE_CALENDAR_COLUMNS "k.id, k.name, k.timezone, k.week, k.holidays, k.workdays"
+JsonObject *dw_store_calendar_json_from_row (sqlite3_stmt *stmt);
+
+#define DW_STORE_SLA_POLICY_COLUMNS \
+  "p.id, p.name, p.position, p.match_priorities, p.match_tags, p.match_channels, " \
+  "p.match_business_types, p.first_response_minutes, p.next_response_minutes, " \
+  "p.resolution_minutes, p.at_risk_ratio, p.escalation"
+JsonObject *dw_store_sla_policy_json_from_row (sqlite3_stmt *stmt);
+
+/* Guarded so that another header may declare the same cleanup. */
+#ifndef DW_HAVE_SQLITE3_STMT_AUTOPTR
+#define DW_HAVE_SQLITE3_STMT_AUTOPTR 1
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+#endif
+
+G_END_DECLS

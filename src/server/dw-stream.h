@@ -1,0 +1,32 @@
+/* dw-stream.h: GET /api/v1/stream, the event stream as a WebSocket (docs/api.md "Stream").
+ *
+ * A client connects with ?since=SEQ and receives, as JSON text frames, every event after SEQ
+ * that its principal may see, then the live ones, with neither gap nor duplicate; or a resync
+ * message when SEQ is no longer (or not yet) in the log.  Each client has a bounded queue: one
+ * that does not read is told to resync and closed, never slowing the others or the service.
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "dw-clock.h"
+#include "dw-event-log.h"
+#include "dw-principal.h"
+
+G_BEGIN_DECLS
+
+/* Authenticates the upgrade request; NULL with @error (DW_AUTH_ERROR) to refuse it with 401. */
+typedef DwPrincipal *(*DwStreamAuthFunc) (SoupServerMessage  *msg,
+                                          gpointer            data,
+                                          GError            **error);
+
+#define DW_STREAM_PATH "/api/v1/stream"
+
+/* Serves DW_STREAM_PATH on @server for as long as @server lives.  @auth_data must outlive it. */
+void dw_stream_install (SoupServer       *server,
+                        DwEventLog       *log,
+                        DwClock          *clock,
+                        DwStreamAuthFunc  auth,
+                        gpointer          auth_data);
+
+G_END_DECLS

@@ -1,0 +1,126 @@
+/* dw-test-server.h: the real deskwatchd for tests.
+ *
+ * Spawns $DESKWATCHD on 127.0.0.1:0 with a fresh SQLite file in a temporary directory, reads the
+ * "Listening on URL" line it prints, and talks to it over real HTTP.  The server is another
+ * process, so the blocking soup_session_send_and_read() used here cannot deadlock against it.
+ *
+ * Users are made the way an operator makes them: `deskwatchd user add` for the first admin
+ * (password on stdin), then the API itself for the rest.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+#define DW_TEST_ADMIN_PASSWORD "admin-password"
+#define DW_TEST_PASSWORD "test-password"
+
+typedef struct
+{
+  char        *dir;          /* temporary directory (removed by _free) */
+  char        *db_path;      /* dir/deskwatch.db */
+  char        *url;          /* "http://127.0.0.1:PORT/" */
+  GSubprocess *process;      /* NULL while stopped */
+  SoupSession *session;
+
+  /* Filled in by dw_test_server_new_with_desk(). */
+  gint64       admin_id;
+  char        *admin_token;
+  gint64       team_id;        /* "Logistics": business type logistics (needs no skill) */
+  gint64       other_team_id;  /* "Returns": business type returns */
+  gint64       lead_id;        /* leads team_id */
+  char        *lead_token;
+  gint64       agent_id;       /* member of team_id */
+  char        *agent_token;
+  gint64       agent2_id;      /* member of other_team_id */
+  char        *agent2_token;
+} DwTestServer;
+
+/* A running service on an empty database with one admin (admin_id, admin_token). */
+DwTestServer *dw_test_server_new           (void);
+/* The same plus two teams, a lead, and an agent in each team (all offline). */
+DwTestServer *dw_test_server_new_with_desk (void);
+void          dw_test_server_free          (DwTestServer  *self);
+
+/* (Re)starts deskwatchd on the same database; @extra_args (NULL-terminated, may be NULL) are
+ * appended to its command line.  Asserts that it comes up. */
+void          dw_test_server_start         (DwTestServer       *self,
+                                            const char * const *extra_args);
+/* SIGTERM and wait; asserts a clean exit. */
+void          dw_test_server_stop          (DwTestServer  *self);
+/* SIGKILL and wait: a crash or a power cut as far as the database can tell. */
+void          dw_test_server_kill          (DwTestServer  *self);
+
+/* Runs `deskwatchd ARGS… --db FILE` (NULL-terminated varargs) with @stdin_text on its standard
+ * input; returns its standard output and sets *exit_status. */
+char         *dw_test_server_cli           (DwTestServer  *self,
+                                            const char    *stdin_text,
+                                            int           *exit_status,
+                                            ...) G_GNUC_NULL_TERMINATED;
+
+/* POST /api/v1/auth/token; asserts 201 and returns the token. */
+char         *dw_test_server_sign_in       (DwTestServer  *self,
+                                            const char    *username,
+                                            const char    *password);
+
+typedef struct
+{
+  guint     status;
+  char     *content_type;  /* without parameters */
+  GBytes   *body;
+  JsonNode *json;          /* NULL when the body is not JSON */
+} DwTestResponse;
+
+void            dw_test_response_free      (DwTestResponse *response);
+
+/* One request.  @token may be NULL (no Authorization); @content_type NULL means none. */
+DwTestResponse *dw_test_server_request     (DwTestServer   *self,
+                                            const char     *method,
+                                            const char     *path,
+                                            const char     *token,
+                                            const char     *content_type,
+                                            const void     *body,
+                                            gssize          body_length);
+/* The same with a JSON body (NULL for none) sent as application/json. */
+DwTestResponse *dw_test_server_json        (DwTestServer   *self,
+                                            const char     *method,
+                                            const char     *path,
+                                            const char     *token,
+                                            const char     *json);
+/* printf-style path and JSON body. */
+DwTestResponse *dw_test_server_jsonf       (DwTestServer   *self,
+                                            const char     *method,
+                                            const char     *token,
+                                            const char     *path,
+                                            const char     *json_format,
+                                            ...) G_GNUC_PRINTF (5, 6);
+
+/* The body as an object / the "items" array of a list (assert that it is one). */
+JsonObject     *dw_test_response_object    (DwTestResponse *response);
+JsonArray      *dw_test_response_items     (DwTestResponse *response);
+
+/* Asserts the status, printing the body when it differs. */
+#define dw_test_assert_status(response, expected) \
+  dw_test_assert_status_impl ((response), (expected), __FILE__, __LINE__)
+void            dw_test_assert_status_impl (DwTestResponse *response,
+                                            guint           expected,
+                                            const char     *file,
+                                            int             line);
+
+/* Asserts @status and an application/problem+json body with exactly type (ending in
+ * @type_suffix), title (a string), status (= @status) and detail (a string). */
+#define dw_test_assert_problem(response, status, type_suffix) \
+  dw_test_assert_problem_impl ((response), (status), (type_suffix), __FILE__, __LINE__)
+void            dw_test_assert_problem_impl (DwTestResponse *response,
+                                             guint           status,
+                                             const char     *type_suffix,
+                                             const char     *file,
+                                             int             line);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestServer, dw_test_server_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestResponse, dw_test_response_free)
+
+G_END_DECLS

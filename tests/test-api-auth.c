@@ -1,0 +1,263 @@
+/* API tests: health, sign-in, tokens (API and command line), /me. */
+#include "config.h"
+
+#include "dw-test-server.h"
+
+static DwTestServer *server;
+
+static void
+test_health (void)
+{
+  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", "/api/v1/health", NULL, NULL);
+  JsonObject *o;
+
+  dw_test_assert_status (r, 200);
+  o = dw_test_response_object (r);
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "ok");
+  g_assert_cmpint (json_object_get_int_member (o, "schema_version"), >=, 2);
+}
+
+static void
+test_sign_in (void)
+{
+  g_autoptr(DwTestResponse) r = NULL;
+  g_autoptr(DwTestResponse) me = NULL;
+  JsonObject *o, *user;
+  const char *token;
+
+  r = dw_test_server_json (server, "POST", "/api/v1/auth/token", NULL,
+                           "{\"username\": \"lead\", \"password\": \"" DW_TEST_PASSWORD "\", "
+                           "\"label\": \"test\"}");
+  dw_test_assert_status (r, 201);
+  o = dw_test_response_object (r);
+  token = json_object_get_string_member (o, "token");
+  g_assert_true (g_str_has_prefix (token, "dwt_"));
+  /* 32 random bytes, base64url without padding. */
+  g_assert_cmpuint (strlen (token), ==, 4 + 43);
+  g_assert_nonnull (json_object_get_string_member (o, "expires_at"));
+  user = json_object_get_object_member (o, "user");
+  g_assert_cmpint (json_object_get_int_member (user, "id"), ==, server->lead_id);
+  g_assert_cmpstr (json_object_get_string_member (user, "role"), ==, "lead");
+  g_assert_false (json_object_has_member (user, "password_hash"));
+
+  me = dw_test_server_json (server, "GET", "/api/v1/me", token, NULL);
+  dw_test_assert_status (me, 200);
+  g_assert_cmpstr (json_object_get_string_member (dw_test_response_object (me), "username"), ==,
+                   "lead");
+}
+
+static void
+test_wrong_password (void)
+{
+  g_autoptr(DwTestResponse) wrong = NULL;
+  g_autoptr(DwTestResponse) unknown = NULL;
+  g_autoptr(DwTestResponse) missing = NULL;
+
+  wrong = dw_test_server_json (server, "POST", "/api/v1/auth/token", NULL,
+                               "{\"username\": \"lead\", \"password\": \"nope-nope\"}");
+  dw_test_assert_problem (wrong, 401, "unauthorized");
+
+  unknown = dw_test_server_json (server, "POST", "/api/v1/auth/token", NULL,
+                                 "{\"username\": \"nobody\", \"password\": \"nope-nope\"}");
+  dw_test_assert_problem (unknown, 401, "unauthorized");
+  /* The same words, so that usernames cannot be probed. */
+  g_assert_cmpstr (json_object_get_string_member (dw_test_response_object (wrong), "detail"), ==,
+                   json_object_get_string_member (dw_test_response_object (unknown), "detail"));
+
+  missing = dw_test_server_json (server, "POST", "/api/v1/auth/token", NULL,
+                                 "{\"username\": \"lead\"}");
+  dw_test_assert_problem (missing, 400, "validation");
+}
+
+static void
+test_missing_and_bad_token (void)
+{
+  const char *paths[] = { "/api/v1/me", "/api/v1/tickets", "/api/v1/teams", "/api/v1/users",
+                          "/api/v1/customers", "/api/v1/sla/policies", "/api/v1/calendars",
+                          "/api/v1/tickets/1", "/api/v1/tickets/1/audit" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(DwTestResponse) none = dw_test_server_json (server, "GET", paths[i], NULL, NULL);
+      g_autoptr(DwTestResponse) bad = dw_test_server_json (server, "GET", paths[i],
+                                                           "dwt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                                                           NULL);
+      g_autoptr(DwTestResponse) junk = dw_test_server_json (server, "GET", paths[i], "junk", NULL);
+
+      dw_test_assert_problem (none, 401, "unauthorized");
+      dw_test_assert_problem (bad, 401, "unauthorized");
+      dw_test_assert_problem (junk, 401, "unauthorized");
+    }
+}
+
+static void
+test_query_token (void)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/me?access_token=%s", server->agent_token);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", path, NULL, NULL);
+
+  dw_test_assert_status (r, 200);
+  g_assert_cmpint (json_object_get_int_member (dw_test_response_object (r), "id"), ==,
+                   server->agent_id);
+}
+
+static void
+test_revoke (void)
+{
+  g_autofree char *token = dw_test_server_sign_in (server, "agent", DW_TEST_PASSWORD);
+  g_autoptr(DwTestResponse) before = dw_test_server_json (server, "GET", "/api/v1/me", token, NULL);
+  g_autoptr(DwTestResponse) revoke = NULL;
+  g_autoptr(DwTestResponse) after = NULL;
+  g_autoptr(DwTestResponse) other = NULL;
+
+  dw_test_assert_status (before, 200);
+  revoke = dw_test_server_json (server, "DELETE", "/api/v1/auth/token", token, NULL);
+  dw_test_assert_status (revoke, 204);
+  after = dw_test_server_json (server, "GET", "/api/v1/me", token, NULL);
+  dw_test_assert_problem (after, 401, "unauthorized");
+
+  /* Only that token: the agent's other session lives on. */
+  other = dw_test_server_json (server, "GET", "/api/v1/me", server->agent_token, NULL);
+  dw_test_assert_status (other, 200);
+}
+
+static void
+test_cli_tokens (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *revoked = NULL;
+  g_autoptr(DwTestResponse) ok = NULL;
+  g_autoptr(DwTestResponse) gone = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *id = NULL;
+  int status = -1;
+
+  out = dw_test_server_cli (server, NULL, &status, "token", "create", "agent", "--label", "cli-test",
+                            NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_strstrip (out);
+  g_assert_true (g_str_has_prefix (out, "dwt_"));
+
+  ok = dw_test_server_json (server, "GET", "/api/v1/me", out, NULL);
+  dw_test_assert_status (ok, 200);
+
+  list = dw_test_server_cli (server, NULL, &status, "token", "list", "agent", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_null (strstr (list, out));  /* never shown again */
+  lines = g_strsplit (list, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], "cli-test") != NULL)
+      {
+        lines[i][strcspn (lines[i], " ")] = '\0';
+        id = lines[i];
+      }
+  g_assert_nonnull (id);
+
+  revoked = dw_test_server_cli (server, NULL, &status, "token", "revoke", id, NULL);
+  g_assert_cmpint (status, ==, 0);
+  gone = dw_test_server_json (server, "GET", "/api/v1/me", out, NULL);
+  dw_test_assert_problem (gone, 401, "unauthorized");
+}
+
+static void
+test_cli_users (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *dup = NULL;
+  g_autofree char *passwd = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(DwTestResponse) old_password = NULL;
+  int status = -1;
+
+  out = dw_test_server_cli (server, "first-password\n", &status, "user", "add", "cli.user",
+                            "--role", "agent", "--name", "CLI User", "--password-stdin", NULL);
+  g_assert_cmpint (status, ==, 0);
+
+  dup = dw_test_server_cli (server, "first-password\n", &status, "user", "add", "cli.user",
+                            "--role", "agent", "--name", "Again", "--password-stdin", NULL);
+  g_assert_cmpint (status, !=, 0);
+
+  g_free (dw_test_server_cli (server, "x\n", &status, "user", "add", "bad.role", "--role", "boss",
+                              "--name", "X", "--password-stdin", NULL));
+  g_assert_cmpint (status, !=, 0);
+
+  passwd = dw_test_server_cli (server, "second-password\n", &status, "user", "passwd", "cli.user",
+                               "--password-stdin", NULL);
+  g_assert_cmpint (status, ==, 0);
+
+  old_password = dw_test_server_json (server, "POST", "/api/v1/auth/token", NULL,
+                                      "{\"username\": \"cli.user\", \"password\": \"first-password\"}");
+  dw_test_assert_problem (old_password, 401, "unauthorized");
+  token = dw_test_server_sign_in (server, "cli.user", "second-password");
+  g_assert_nonnull (token);
+
+  list = dw_test_server_cli (server, NULL, &status, "user", "list", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (list, "cli.user"));
+  g_assert_null (strstr (list, "bad.role"));
+}
+
+static void
+test_help (void)
+{
+  g_autofree char *out = NULL;
+  int status = -1;
+
+  out = dw_test_server_cli (server, NULL, &status, "--help", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "--listen"));
+  g_assert_nonnull (strstr (out, "token create"));
+}
+
+static void
+test_disabled_user (void)
+{
+  g_autofree char *token = dw_test_server_sign_in (server, "agent2", DW_TEST_PASSWORD);
+  g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, server->agent2_id);
+  g_autoptr(DwTestResponse) disable = NULL;
+  g_autoptr(DwTestResponse) me = NULL;
+  g_autoptr(DwTestResponse) sign_in = NULL;
+  g_autoptr(DwTestResponse) enable = NULL;
+
+  disable = dw_test_server_json (server, "PATCH", path, server->admin_token,
+                                 "{\"disabled\": true}");
+  dw_test_assert_status (disable, 200);
+
+  me = dw_test_server_json (server, "GET", "/api/v1/me", token, NULL);
+  dw_test_assert_problem (me, 401, "unauthorized");
+  sign_in = dw_test_server_json (server, "POST", "/api/v1/auth/token", NULL,
+                                 "{\"username\": \"agent2\", \"password\": \"" DW_TEST_PASSWORD "\"}");
+  dw_test_assert_problem (sign_in, 401, "unauthorized");
+
+  enable = dw_test_server_json (server, "PATCH", path, server->admin_token,
+                                "{\"disabled\": false}");
+  dw_test_assert_status (enable, 200);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server = dw_test_server_new_with_desk ();
+
+  g_test_add_func ("/api/auth/health", test_health);
+  g_test_add_func ("/api/auth/sign-in", test_sign_in);
+  g_test_add_func ("/api/auth/wrong-password", test_wrong_password);
+  g_test_add_func ("/api/auth/missing-and-bad-token", test_missing_and_bad_token);
+  g_test_add_func ("/api/auth/query-token", test_query_token);
+  g_test_add_func ("/api/auth/revoke", test_revoke);
+  g_test_add_func ("/api/auth/cli-tokens", test_cli_tokens);
+  g_test_add_func ("/api/auth/cli-users", test_cli_users);
+  g_test_add_func ("/api/auth/help", test_help);
+  g_test_add_func ("/api/auth/disabled-user", test_disabled_user);
+
+  ret = g_test_run ();
+  dw_test_server_free (server);
+  return ret;
+}

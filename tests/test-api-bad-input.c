@@ -1,0 +1,313 @@
+/* API tests: bad input gets the right 4xx problem document and writes nothing.
+ *
+ * "Nothing written" is checked on the database file itself (read-only, beside the running
+ * service): row counts of every table a write touches, and the sum of ticket versions. */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include "dw-test-server.h"
+
+static DwTestServer *server;
+static gint64 ticket_id;
+
+static char *
+fingerprint (void)
+{
+  static const char *tables[] = { "tickets", "comments", "audit", "events", "users", "teams",
+                                  "team_members", "user_skills", "customers", "presence_log",
+                                  "business_types", "tokens" };
+  g_autoptr(GString) s = g_string_new (NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (server->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", tables[i]);
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      g_string_append_printf (s, "%s=%d ", tables[i], sqlite3_column_int (stmt, 0));
+      sqlite3_finalize (stmt);
+    }
+
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT total (version), group_concat (presence) "
+                                             "FROM tickets, (SELECT group_concat (presence) "
+                                             "AS presence FROM users)", -1, &stmt, NULL),
+                     ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_string_append_printf (s, "versions=%g presence=%s", sqlite3_column_double (stmt, 0),
+                            sqlite3_column_text (stmt, 1));
+    sqlite3_finalize (stmt);
+  }
+
+  sqlite3_close (db);
+  return g_strdup (s->str);
+}
+
+typedef struct
+{
+  const char *name;
+  const char *method;
+  const char *path;      /* "%T" is replaced by the ticket's id */
+  int         who;       /* 0 admin, 1 lead, 2 agent, 3 none */
+  const char *content_type;
+  const char *body;
+  guint       status;
+  const char *type;
+} Case;
+
+static const Case cases[] = {
+  /* Not JSON, not an object, not UTF-8 */
+  { "not-json", "POST", "/api/v1/tickets", 0, "application/json", "{subject: x", 400, "malformed" },
+  { "truncated", "POST", "/api/v1/tickets", 0, "application/json", "{\"subject\": \"x\"", 400, "malformed" },
+  { "array", "POST", "/api/v1/tickets", 0, "application/json", "[1, 2]", 400, "malformed" },
+  { "string", "POST", "/api/v1/tickets", 0, "application/json", "\"hello\"", 400, "malformed" },
+  { "null", "POST", "/api/v1/tickets", 0, "application/json", "null", 400, "malformed" },
+  { "empty", "POST", "/api/v1/tickets", 0, "application/json", "", 400, "malformed" },
+  { "bad-utf8", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"\xff\xfe broken\", \"channel\": \"web\"}", 400, "malformed" },
+  { "overlong-utf8", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"\xc0\xaf\", \"channel\": \"web\"}", 400, "malformed" },
+  { "deep", "POST", "/api/v1/tickets", 0, "application/json", NULL /* built */, 400, "malformed" },
+  /* Content types */
+  { "text-plain", "POST", "/api/v1/tickets", 0, "text/plain",
+    "{\"subject\": \"x\", \"channel\": \"web\"}", 415, "unsupported-media-type" },
+  { "form", "POST", "/api/v1/tickets", 0, "application/x-www-form-urlencoded", "subject=x",
+    415, "unsupported-media-type" },
+  /* Validation */
+  { "missing-subject", "POST", "/api/v1/tickets", 0, "application/json", "{\"channel\": \"web\"}",
+    400, "validation" },
+  { "empty-subject", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"  \", \"channel\": \"web\"}", 400, "validation" },
+  { "subject-number", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": 5, \"channel\": \"web\"}", 400, "validation" },
+  { "unknown-channel", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"x\", \"channel\": \"fax\"}", 400, "validation" },
+  { "unknown-priority", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"x\", \"channel\": \"web\", \"priority\": \"asap\"}", 400, "validation" },
+  { "unknown-field", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"x\", \"channel\": \"web\", \"colour\": \"red\"}", 400, "validation" },
+  { "status-on-create", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"x\", \"channel\": \"web\", \"status\": \"solved\"}", 400, "validation" },
+  { "team-string", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"x\", \"channel\": \"web\", \"team_id\": \"1\"}", 400, "validation" },
+  { "team-unknown", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"x\", \"channel\": \"web\", \"team_id\": 999}", 400, "validation" },
+  { "team-negative", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"x\", \"channel\": \"web\", \"team_id\": -1}", 400, "validation" },
+  { "team-float", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"x\", \"channel\": \"web\", \"team_id\": 1.5}", 400, "validation" },
+  { "assignee-unknown", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"x\", \"channel\": \"web\", \"assignee_id\": 999}", 400, "validation" },
+  { "customer-unknown", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"x\", \"channel\": \"web\", \"customer_id\": 999}", 400, "validation" },
+  { "tags-string", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"x\", \"channel\": \"web\", \"tags\": \"vip\"}", 400, "validation" },
+  { "tags-numbers", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"x\", \"channel\": \"web\", \"tags\": [1]}", 400, "validation" },
+  { "business-type-unknown", "POST", "/api/v1/tickets", 0, "application/json",
+    "{\"subject\": \"x\", \"channel\": \"web\", \"business_type\": \"astrology\"}", 400,
+    "validation" },
+  { "patch-version-string", "PATCH", "/api/v1/tickets/%T", 0, "application/json",
+    "{\"version\": \"1\", \"priority\": \"low\"}", 400, "validation" },
+  { "patch-no-version", "PATCH", "/api/v1/tickets/%T", 0, "application/json",
+    "{\"priority\": \"low\"}", 400, "validation" },
+  { "patch-status", "PATCH", "/api/v1/tickets/%T", 0, "application/json",
+    "{\"version\": 1, \"status\": \"done\"}", 400, "validation" },
+  { "patch-assignee", "PATCH", "/api/v1/tickets/%T", 0, "application/json",
+    "{\"version\": 1, \"assignee_id\": 999}", 400, "validation" },
+  { "patch-csat", "PATCH", "/api/v1/tickets/%T", 0, "application/json",
+    "{\"version\": 1, \"csat\": 9}", 400, "validation" },
+  { "patch-team-null", "PATCH", "/api/v1/tickets/%T", 0, "application/json",
+    "{\"version\": 1, \"team_id\": null}", 400, "validation" },
+  { "patch-unknown", "PATCH", "/api/v1/tickets/%T", 0, "application/json",
+    "{\"version\": 1, \"id\": 5}", 400, "validation" },
+  /* A valid change in a request that also has an invalid one: nothing is half-written. */
+  { "patch-half-valid", "PATCH", "/api/v1/tickets/%T", 0, "application/json",
+    "{\"version\": 1, \"priority\": \"low\", \"tags\": [\"\"]}", 400, "validation" },
+  { "patch-stale", "PATCH", "/api/v1/tickets/%T", 0, "application/json",
+    "{\"version\": 7, \"priority\": \"low\"}", 409, "conflict" },
+  { "comment-empty", "POST", "/api/v1/tickets/%T/comments", 0, "application/json",
+    "{\"body\": \"\"}", 400, "validation" },
+  { "comment-public-string", "POST", "/api/v1/tickets/%T/comments", 0, "application/json",
+    "{\"body\": \"x\", \"public\": \"yes\"}", 400, "validation" },
+  { "comment-author-kind", "POST", "/api/v1/tickets/%T/comments", 0, "application/json",
+    "{\"body\": \"x\", \"author_kind\": \"robot\"}", 400, "validation" },
+  { "user-bad-name", "POST", "/api/v1/users", 0, "application/json",
+    "{\"username\": \"a b\", \"display_name\": \"A\", \"role\": \"agent\"}", 400, "validation" },
+  { "user-bad-role", "POST", "/api/v1/users", 0, "application/json",
+    "{\"username\": \"ab\", \"display_name\": \"A\", \"role\": \"boss\"}", 400, "validation" },
+  { "user-short-password", "POST", "/api/v1/users", 0, "application/json",
+    "{\"username\": \"ab\", \"display_name\": \"A\", \"role\": \"agent\", \"password\": \"x\"}",
+    400, "validation" },
+  { "user-bad-team", "POST", "/api/v1/users", 0, "application/json",
+    "{\"username\": \"ab\", \"display_name\": \"A\", \"role\": \"agent\", "
+    "\"teams\": [{\"id\": 999}]}", 400, "validation" },
+  { "user-bad-skill", "POST", "/api/v1/users", 0, "application/json",
+    "{\"username\": \"ab\", \"display_name\": \"A\", \"role\": \"agent\", "
+    "\"skills\": [{\"skill\": \"returns\", \"level\": 9}]}", 400, "validation" },
+  { "user-taken", "POST", "/api/v1/users", 0, "application/json",
+    "{\"username\": \"agent\", \"display_name\": \"A\", \"role\": \"agent\"}", 409, "conflict" },
+  { "user-capacity", "PATCH", "/api/v1/users/2", 0, "application/json", "{\"capacity\": -1}",
+    400, "validation" },
+  { "team-taken", "POST", "/api/v1/teams", 0, "application/json", "{\"name\": \"Returns\"}",
+    409, "conflict" },
+  { "team-calendar", "POST", "/api/v1/teams", 0, "application/json",
+    "{\"name\": \"New\", \"calendar_id\": 999}", 400, "validation" },
+  { "presence-unknown", "PUT", "/api/v1/users/3/presence", 2, "application/json",
+    "{\"presence\": \"busy\"}", 400, "validation" },
+  { "customer-no-name", "POST", "/api/v1/customers", 2, "application/json",
+    "{\"email\": \"x@example.com\"}", 400, "validation" },
+  { "customer-tags", "POST", "/api/v1/customers", 2, "application/json",
+    "{\"name\": \"X\", \"tags\": {\"vip\": true}}", 400, "validation" },
+  { "sign-in-types", "POST", "/api/v1/auth/token", 3, "application/json",
+    "{\"username\": 1, \"password\": 2}", 400, "validation" },
+  /* Roles */
+  { "agent-creates-user", "POST", "/api/v1/users", 2, "application/json",
+    "{\"username\": \"zz\", \"display_name\": \"Z\", \"role\": \"admin\"}", 403, "forbidden" },
+  { "lead-creates-user", "POST", "/api/v1/users", 1, "application/json",
+    "{\"username\": \"zz\", \"display_name\": \"Z\", \"role\": \"agent\"}", 403, "forbidden" },
+  { "agent-changes-user", "PATCH", "/api/v1/users/3", 2, "application/json",
+    "{\"capacity\": 100}", 403, "forbidden" },
+  { "lead-creates-team", "POST", "/api/v1/teams", 1, "application/json", "{\"name\": \"Mine\"}",
+    403, "forbidden" },
+  { "agent-changes-team", "PATCH", "/api/v1/teams/1", 2, "application/json",
+    "{\"name\": \"Mine\"}", 403, "forbidden" },
+  { "agent-presence-of-lead", "PUT", "/api/v1/users/2/presence", 2, "application/json",
+    "{\"presence\": \"online\"}", 403, "forbidden" },
+  { "lead-presence-of-other-team", "PUT", "/api/v1/users/4/presence", 1, "application/json",
+    "{\"presence\": \"online\"}", 403, "forbidden" },
+  { "agent-patches-queued", "PATCH", "/api/v1/tickets/%T", 2, "application/json",
+    "{\"version\": 1, \"priority\": \"low\"}", 404, "not-found" },
+  /* Tokens */
+  { "no-token", "POST", "/api/v1/tickets", 3, "application/json",
+    "{\"subject\": \"x\", \"channel\": \"web\"}", 401, "unauthorized" },
+  /* Methods */
+  { "put-tickets", "PUT", "/api/v1/tickets", 0, "application/json", "{}", 405,
+    "method-not-allowed" },
+  { "delete-user", "DELETE", "/api/v1/users/2", 0, NULL, NULL, 405, "method-not-allowed" },
+};
+
+static const char *
+token_for (int who)
+{
+  switch (who)
+    {
+    case 0: return server->admin_token;
+    case 1: return server->lead_token;
+    case 2: return server->agent_token;
+    default: return NULL;
+    }
+}
+
+static void
+run_case (gconstpointer data)
+{
+  const Case *c = data;
+  g_autofree char *before = fingerprint ();
+  g_autofree char *after = NULL;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, ticket_id);
+  g_auto(GStrv) parts = g_strsplit (c->path, "%T", -1);
+  g_autofree char *path = g_strjoinv (id, parts);
+  g_autofree char *deep = NULL;
+  g_autoptr(DwTestResponse) r = NULL;
+  const char *body = c->body;
+
+  if (g_str_equal (c->name, "deep"))
+    {
+      GString *s = g_string_new ("{\"subject\": ");
+
+      for (int i = 0; i < 200000; i++)
+        g_string_append_c (s, '[');
+      deep = g_string_free (s, FALSE);
+      body = deep;
+    }
+
+  r = dw_test_server_request (server, c->method, path, token_for (c->who), c->content_type, body,
+                              -1);
+  dw_test_assert_problem (r, c->status, c->type);
+
+  after = fingerprint ();
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_too_large (void)
+{
+  g_autofree char *before = fingerprint ();
+  g_autofree char *after = NULL;
+  g_autoptr(GString) body = g_string_new ("{\"subject\": \"x\", \"channel\": \"web\", \"body\": \"");
+  g_autoptr(DwTestResponse) r = NULL;
+  g_autoptr(DwTestResponse) still_fine = NULL;
+
+  while (body->len <= 1024 * 1024)
+    g_string_append (body, "0123456789abcdef");
+  g_string_append (body, "\"}");
+
+  r = dw_test_server_request (server, "POST", "/api/v1/tickets", server->admin_token,
+                              "application/json", body->str, body->len);
+  dw_test_assert_problem (r, 413, "too-large");
+  after = fingerprint ();
+  g_assert_cmpstr (before, ==, after);
+
+  /* And the service is still there. */
+  still_fine = dw_test_server_json (server, "GET", "/api/v1/health", NULL, NULL);
+  dw_test_assert_status (still_fine, 200);
+}
+
+static void
+test_just_under_limit (void)
+{
+  g_autoptr(GString) body = g_string_new ("{\"subject\": \"x\", \"channel\": \"web\", \"body\": \"");
+  g_autoptr(DwTestResponse) r = NULL;
+
+  while (body->len < 64 * 1024)
+    g_string_append (body, "0123456789abcdef");
+  g_string_append (body, "\"}");
+
+  /* A long body is fine up to the limit (here 64 KiB of text). */
+  r = dw_test_server_request (server, "POST", "/api/v1/tickets", server->admin_token,
+                              "application/json; charset=utf-8", body->str, body->len);
+  dw_test_assert_status (r, 201);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(DwTestResponse) t = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server = dw_test_server_new_with_desk ();
+  /* Users are admin 1, lead 2, agent 3, agent2 4 (the cases name them by id). */
+  g_assert_cmpint (server->lead_id, ==, 2);
+  g_assert_cmpint (server->agent_id, ==, 3);
+  g_assert_cmpint (server->agent2_id, ==, 4);
+
+  t = dw_test_server_json (server, "POST", "/api/v1/tickets", server->admin_token,
+                           "{\"subject\": \"物流\", \"channel\": \"web\"}");
+  dw_test_assert_status (t, 201);
+  ticket_id = json_object_get_int_member (dw_test_response_object (t), "id");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/api/bad-input/%s", cases[i].name);
+
+      g_test_add_data_func (name, &cases[i], run_case);
+    }
+  g_test_add_func ("/api/bad-input/too-large", test_too_large);
+  g_test_add_func ("/api/bad-input/just-under-limit", test_just_under_limit);
+
+  ret = g_test_run ();
+  dw_test_server_free (server);
+  return ret;
+}

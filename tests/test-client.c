@@ -1,0 +1,616 @@
+/* Tests of DwClient: against the real deskwatchd (sign-in, wrong password, conflict, sign-out)
+ * and against local stand-ins for what a real service cannot be made to do (refuse the
+ * connection, present an untrusted certificate, answer garbage). */
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+#include "dw-client.h"
+#include "dw-test-server.h"
+
+/* A self-signed certificate for 127.0.0.1 (valid until 2126) and its key: no CA trusts it. */
+static const char test_cert_pem[] =
+  "-----BEGIN CERTIFICATE-----\n"
+  "MIIDNjCCAh6gAwIBAgIUIHKOv1KAodbVlIpEDB2dxAqaGyowDQYJKoZIhvcNAQEL\n"
+  "BQAwITEfMB0GA1UEAwwWZGVza3dhdGNoLXRlc3QuaW52YWxpZDAgFw0yNjExMjIx\n"
+  "MDU5MzFaGA8yMTI2MTAyOTEwNTkzMVowITEfMB0GA1UEAwwWZGVza3dhdGNoLXRl\n"
+  "c3QuaW52YWxpZDCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBAJLpga/n\n"
+  "m0WOazPzjShsC8+FOvQfLi1tmPoQDYz52ZLZesToV88dWDHtl+sZZRVrQpJKL80h\n"
+  "pzt6zmqugGmulGHnaLXSHwwtQMtEXiRq34ScSf7yWJMBj5JxUAl38KeJkaCfNCg4\n"
+  "jQlMedpSTNWDNbvV8iMaiT8IJwnHGDLtQz2/mzZIbIuD3QRy7yUji50PDGHalGWr\n"
+  "3tgvZ9pVIW4YWc9cD082I6secw2CTurwzzzeXOZIE8TlEhtgfpE82pdJUiCHr3Vx\n"
+  "OE+hALxPz4GnPl0k9CUsqBnQWFRNEZaix53nfaOi5qiUG0YyOAYo3bhX6AE8x235\n"
+  "CBBXXsQVSty1MqUCAwEAAaNkMGIwHQYDVR0OBBYEFOOGSuMAb/QtGoJHicA+rda5\n"
+  "HAf+MB8GA1UdIwQYMBaAFOOGSuMAb/QtGoJHicA+rda5HAf+MA8GA1UdEwEB/wQF\n"
+  "MAMBAf8wDwYDVR0RBAgwBocEfwAAATANBgkqhkiG9w0BAQsFAAOCAQEABE6z/a1m\n"
+  "UXRQUbK5fXWH6zGl0dEwLwLofm+YjivbMppx6xw7aVLwu5hK9/gZunV8UdDJu13s\n"
+  "YJoue52Afib9S9CmHPrHp7Ce/P8+iCqi/4Y5Mi56yhKcy3nuqXOcZP22Y1TXK4nI\n"
+  "onq+vxj3ZwS733POxvM4VIip93jNLTl5eVr4tC0GQVE4PRzi/EnhnWro8lPztnnn\n"
+  "Jk3e/WJ1cMzryeD5yhaoSlhGOer1MiEDuSQncPC9oAqo4c/P8vU2Mqicn7PyL1KU\n"
+  "24dQm6QCEBm5+o1SE0FLre5Q5t4jexmslx8Z/XVKJgWDmq2n38RUoCd3VZQBfYbK\n"
+  "fiG1nbKNUTpNEQ==\n"
+  "-----END CERTIFICATE-----\n"
+  "-----BEGIN PRIVATE KEY-----\n"
+  "MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQCS6YGv55tFjmsz\n"
+  "840obAvPhTr0Hy4tbZj6EA2M+dmS2XrE6FfPHVgx7ZfrGWUVa0KSSi/NIac7es5q\n"
+  "roBprpRh52i10h8MLUDLRF4kat+EnEn+8liTAY+ScVAJd/CniZGgnzQoOI0JTHna\n"
+  "UkzVgzW71fIjGok/CCcJxxgy7UM9v5s2SGyLg90Ecu8lI4udDwxh2pRlq97YL2fa\n"
+  "VSFuGFnPXA9PNiOrHnMNgk7q8M883lzmSBPE5RIbYH6RPNqXSVIgh691cThPoQC8\n"
+  "T8+Bpz5dJPQlLKgZ0FhUTRGWosed532jouaolBtGMjgGKN24V+gBPMdt+QgQV17E\n"
+  "FUrctTKlAgMBAAECggEAAKVqxtuJrQtkkNCuKwKYpbPED91QPm5oORdXe+qAaLsw\n"
+  "pUuRUU2jfOq625ObxHWZkBun7KrMecA/RqxYT76vE+Qo633OWaccTRiSom3e6E4o\n"
+  "rCikN5dO6pm5fKUsp4v9GjwBBnlDM4qE0a9Be8HtO1OEUl+0QVT3mP0pb9Xn0Q50\n"
+  "Oy7lN4OUgMIDxGUT+j34L8NbT/BcpyvFSaVBIpPEjYgUXw0NVAvrOZ83Z74arekz\n"
+  "B0gfK3lZwm4/ALydfej2obKey/Yqnz/k0il5e+KJx07WDZIdiaXDKuQ7rFWfZMKP\n"
+  "tW1JjH4RCPa71Q+ETdWN0EazzcNECoXU1bg+e0qNKQKBgQDHIUiqlsoF8lR09Y/x\n"
+  "eF9syA9CtuB7tKdzfaLTYL/AXKkqVYG4WdsY9HfudYPBigwkb2e9fY/Vn0DG/k7N\n"
+  "Ad+5ctQhEf4n892QY99zijoZYpxoGlbgdQHsGTMyYL6Fq8HHrFxlkuJ/8bvlaUCh\n"
+  "V07insyWYdIhyG5L92TKZqM4OQKBgQC83n1LB1WwlODz8DavZVf8M9ghPWedSAL+\n"
+  "3zZioNwluhMelk26DOFq75Ktwufnt9BGsOomPDacX7L7TuJN8yYP/L3/G1KSw6i7\n"
+  "kFmVJySeHxD/IuMBXCiCTBBEZV2BVBoxbLuJDSd64v0NvpFSDFiZL1t4y0HwdcMC\n"
+  "xKBWPoiVzQKBgAC9A9r2EiuxeVSxsGXxz1DE8SGLMgvjYJeSCK+F9VAOR+ZLSN7Z\n"
+  "HnHaPjOZJfLqwx7DdvwB4i2lmITkXoBuGFlErrqsqWeWhOTLKgHwqkR71B6isl3E\n"
+  "sUwhz8nJCAvQ1jgaUIFj6QkWaV7xY/b1LuqyMgoAtNnBN396nFoPxV0pAoGASUBZ\n"
+  "g+ICYAw9+x5tdzVtHInXB31TVHL7hnJ4G2ScPZ2fkLtmxgP84YatcusnGn32L5Sq\n"
+  "G846uAd92W5M40KsvoKeBfVI31c3eBeSRwD5eMI/y1RyirJ9m5t4q65Mx74gso6j\n"
+  "ZZJOf6DN2KjSn+nd6vutFHpwxpxF2Cr+rLRwMPkCgYBCJY8qu7qhh6XFK6jKAEOs\n"
+  "s+RACeR+pCK67xxVE0x0dDuaN1OrW6iCGFGlD1VZkKFN9u3RnBtsY1Jh4AXYF1gI\n"
+  "thiI9+YcESYxX+DYlL24vV0qUNHsy/iK29chzMRjvmpj0rGZ8nvKUHfwdXqouVih\n"
+  "3qgQLDdU7lhRd9NSfBhEoQ==\n"
+  "-----END PRIVATE KEY-----\n";
+
+/* Runs the main loop until an async call completes and hands back its result. */
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+#define RUN(call_async, ...) \
+  ({ GAsyncResult *_r = NULL; call_async (__VA_ARGS__, store_result_cb, &_r); wait_for (&_r); })
+
+/* A port nothing listens on: bind one, then let it go. */
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  guint16 port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  return port;
+}
+
+static void
+test_unreachable (void)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", closed_port ());
+  g_autoptr(DwClient) client = dw_client_new (url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(JsonObject) user = NULL;
+
+  result = RUN (dw_client_sign_in_async, client, "lead", "secret", NULL);
+  user = dw_client_sign_in_finish (client, result, &token, &error);
+  g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNREACHABLE);
+  g_assert_null (user);
+  g_assert_null (token);
+  g_assert_false (dw_client_has_token (client));
+}
+
+static void
+test_invalid_url (void)
+{
+  g_autoptr(DwClient) client = dw_client_new ("desk.example.com");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) me = NULL;
+
+  result = RUN (dw_client_get_me_async, client, NULL);
+  me = dw_client_get_me_finish (client, result, &error);
+  g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_INVALID_INPUT);
+  g_assert_null (me);
+}
+
+static void
+test_cancelled (void)
+{
+  g_autoptr(DwClient) client = dw_client_new ("http://127.0.0.1:9/");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) me = NULL;
+
+  g_cancellable_cancel (cancellable);
+  result = RUN (dw_client_get_me_async, client, cancellable);
+  me = dw_client_get_me_finish (client, result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* A stand-in service for answers the real one never gives. */
+static void
+stub_handler (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  guint *hits = user_data;
+
+  (*hits)++;
+
+  if (g_str_equal (path, "/api/v1/me"))
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        "{\"id\": 1, ", 9);
+    }
+  else if (g_str_equal (path, "/api/v1/tickets/7"))
+    {
+      static const char problem[] =
+        "{\"type\": \"https://deskwatch.org/problems/conflict\", \"title\": \"Conflict\","
+        " \"status\": 409, \"detail\": \"ticket 7 is at version 5, not 4\"}";
+
+      soup_server_message_set_status (msg, 409, NULL);
+      soup_server_message_set_response (msg, "application/problem+json", SOUP_MEMORY_STATIC,
+                                        problem, sizeof problem - 1);
+    }
+  else if (g_str_equal (path, "/api/v1/snapshot"))
+    {
+      soup_server_message_set_status (msg, 503, NULL);
+    }
+  else
+    {
+      soup_server_message_set_status (msg, 404, NULL);
+    }
+}
+
+static SoupServer *
+stub_server_new (GTlsCertificate  *certificate,
+                 guint            *hits,
+                 char            **url)
+{
+  g_autoptr(GError) error = NULL;
+  SoupServer *server;
+  GSList *uris;
+
+  server = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_add_handler (server, NULL, stub_handler, hits, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY |
+                            (certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0), &error);
+  g_assert_no_error (error);
+
+  uris = soup_server_get_uris (server);
+  g_assert_nonnull (uris);
+  *url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return server;
+}
+
+static void
+test_tls_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(DwClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) result2 = NULL;
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  g_autofree char *url = NULL;
+  guint hits = 0;
+
+  certificate = g_tls_certificate_new_from_pem (test_cert_pem, -1, &error);
+  g_assert_no_error (error);
+  server = stub_server_new (certificate, &hits, &url);
+  g_assert_true (g_str_has_prefix (url, "https://"));
+
+  client = dw_client_new (url);
+  result = RUN (dw_client_sign_in_async, client, "lead", "secret", NULL);
+  user = dw_client_sign_in_finish (client, result, NULL, &error);
+  g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_TLS);
+  g_assert_null (user);
+  g_assert_true (dw_client_get_tls_errors (client) & G_TLS_CERTIFICATE_UNKNOWN_CA);
+  /* The password never reached the server. */
+  g_assert_cmpuint (hits, ==, 0);
+  g_clear_error (&error);
+
+  /* Nor does the event stream accept it. */
+  dw_client_set_token (client, "not-a-real-token");
+  result2 = RUN (dw_client_connect_stream_async, client, 0, NULL);
+  connection = dw_client_connect_stream_finish (client, result2, &error);
+  g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_TLS);
+  g_assert_null (connection);
+  g_assert_cmpuint (hits, ==, 0);
+}
+
+static void
+test_bad_answers (void)
+{
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(DwClient) client = NULL;
+  g_autofree char *url = NULL;
+  guint hits = 0;
+
+  server = stub_server_new (NULL, &hits, &url);
+  client = dw_client_new (url);
+  dw_client_set_token (client, "t0ken");
+
+  /* Truncated JSON. */
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_get_me_async, client, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) me = dw_client_get_me_finish (client, result, &error);
+
+    g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_PROTOCOL);
+    g_assert_null (me);
+  }
+
+  /* A problem document's detail becomes the message. */
+  {
+    g_autoptr(JsonObject) changes = json_object_new ();
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) ticket = NULL;
+
+    json_object_set_int_member (changes, "assignee_id", 3);
+    result = RUN (dw_client_patch_ticket_async, client, 7, 4, changes, NULL);
+    ticket = dw_client_patch_ticket_finish (client, result, &error);
+    g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_CONFLICT);
+    g_assert_nonnull (strstr (error->message, "ticket 7 is at version 5, not 4"));
+    /* The caller's object was not touched. */
+    g_assert_false (json_object_has_member (changes, "version"));
+  }
+
+  /* 5xx without a body. */
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_get_snapshot_async, client, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) snapshot = dw_client_get_snapshot_finish (client, result, &error);
+
+    g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_SERVER);
+  }
+
+  /* 404 */
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_get_ticket_async, client, 99, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) ticket = dw_client_get_ticket_finish (client, result, &error);
+
+    g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_NOT_FOUND);
+  }
+
+  g_assert_cmpuint (hits, ==, 4);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Against the real deskwatchd */
+
+static DwClient *
+signed_in_client (DwTestServer *server,
+                  const char   *username,
+                  const char   *password)
+{
+  DwClient *client = dw_client_new (server->url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) user = NULL;
+
+  result = RUN (dw_client_sign_in_async, client, username, password, NULL);
+  user = dw_client_sign_in_finish (client, result, NULL, &error);
+  g_assert_no_error (error);
+  return client;
+}
+
+static gint64
+create_ticket (DwTestServer *server,
+               const char   *subject)
+{
+  g_autoptr(DwTestResponse) response = NULL;
+
+  response = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/tickets",
+                                   "{\"subject\": \"%s\", \"channel\": \"web\", \"team_id\": %" G_GINT64_FORMAT "}",
+                                   subject, server->team_id);
+  dw_test_assert_status (response, 201);
+  return json_object_get_int_member (dw_test_response_object (response), "id");
+}
+
+static void
+test_service_sign_in (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  g_autoptr(DwClient) client = dw_client_new (server->url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) me_result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(JsonObject) me = NULL;
+
+  result = RUN (dw_client_sign_in_async, client, "lead", DW_TEST_PASSWORD, NULL);
+  user = dw_client_sign_in_finish (client, result, &token, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (user);
+  g_assert_cmpstr (json_object_get_string_member (user, "username"), ==, "lead");
+  g_assert_cmpint (json_object_get_int_member (user, "id"), ==, server->lead_id);
+  g_assert_nonnull (token);
+  g_assert_cmpuint (strlen (token), >=, 20);
+  g_assert_cmpstr (dw_client_get_token (client), ==, token);
+
+  /* The token works. */
+  me_result = RUN (dw_client_get_me_async, client, NULL);
+  me = dw_client_get_me_finish (client, me_result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (me, "id"), ==, server->lead_id);
+}
+
+static void
+test_service_wrong_password (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  g_autoptr(DwClient) client = dw_client_new (server->url);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  g_autoptr(JsonObject) user = NULL;
+
+  result = RUN (dw_client_sign_in_async, client, "lead", "not-the-password", NULL);
+  user = dw_client_sign_in_finish (client, result, &token, &error);
+  g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNAUTHORIZED);
+  g_assert_null (user);
+  g_assert_null (token);
+  g_assert_false (dw_client_has_token (client));
+  /* The service's words, not a bare status. */
+  g_assert_cmpuint (strlen (error->message), >, strlen ("(HTTP 401)"));
+}
+
+static void
+test_service_conflict (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  g_autoptr(DwClient) client = signed_in_client (server, "lead", DW_TEST_PASSWORD);
+  gint64 id = create_ticket (server, "Parcel stuck for three days");
+  g_autoptr(JsonObject) ticket = NULL;
+  g_autoptr(JsonObject) patched = NULL;
+  g_autoptr(JsonObject) changes = json_object_new ();
+  gint64 version;
+
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_get_ticket_async, client, id, NULL);
+    g_autoptr(GError) error = NULL;
+
+    ticket = dw_client_get_ticket_finish (client, result, &error);
+    g_assert_no_error (error);
+    version = json_object_get_int_member (ticket, "version");
+  }
+
+  json_object_set_string_member (changes, "priority", "urgent");
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_patch_ticket_async, client, id, version, changes, NULL);
+    g_autoptr(GError) error = NULL;
+
+    patched = dw_client_patch_ticket_finish (client, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (json_object_get_string_member (patched, "priority"), ==, "urgent");
+    g_assert_cmpint (json_object_get_int_member (patched, "version"), >, version);
+  }
+
+  /* Someone else's change got in first: the old version is refused. */
+  json_object_set_string_member (changes, "priority", "low");
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_patch_ticket_async, client, id, version, changes, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) refused = NULL;
+
+    refused = dw_client_patch_ticket_finish (client, result, &error);
+    g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_CONFLICT);
+    g_assert_null (refused);
+  }
+
+  /* Unknown ticket. */
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_get_ticket_async, client, id + 1000, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) none = dw_client_get_ticket_finish (client, result, &error);
+
+    g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_NOT_FOUND);
+  }
+
+  /* A bad value is the caller's mistake, in the service's words. */
+  json_object_set_string_member (changes, "priority", "asap");
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_patch_ticket_async, client, id,
+                                          json_object_get_int_member (patched, "version"), changes, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) refused = dw_client_patch_ticket_finish (client, result, &error);
+
+    g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_INVALID_INPUT);
+    g_assert_nonnull (strstr (error->message, "asap"));
+  }
+}
+
+static void
+test_service_calls (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  g_autoptr(DwClient) client = signed_in_client (server, "lead", DW_TEST_PASSWORD);
+  gint64 id = create_ticket (server, "Wrong size delivered");
+  DwTicketFilter filter = DW_TICKET_FILTER_INIT;
+
+  create_ticket (server, "Another one");
+
+  /* Paged list with filters. */
+  filter.team_id = server->team_id;
+  filter.unassigned = TRUE;
+  filter.limit = 1;
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_list_tickets_async, client, &filter, NULL, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *cursor = NULL;
+    g_autoptr(JsonArray) page = dw_client_list_tickets_finish (client, result, &cursor, &error);
+    g_autoptr(GAsyncResult) result2 = NULL;
+    g_autoptr(JsonArray) page2 = NULL;
+    g_autofree char *cursor2 = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (page), ==, 1);
+    g_assert_nonnull (cursor);
+
+    result2 = RUN (dw_client_list_tickets_async, client, &filter, cursor, NULL);
+    page2 = dw_client_list_tickets_finish (client, result2, &cursor2, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (page2), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (page, 0), "id"), !=,
+                     json_object_get_int_member (json_array_get_object_element (page2, 0), "id"));
+  }
+
+  filter.status = DW_STATUS_CLOSED;
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_list_tickets_async, client, &filter, NULL, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonArray) page = dw_client_list_tickets_finish (client, result, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (page), ==, 0);
+  }
+
+  /* An internal note, then the comments and the audit trail. */
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_add_comment_async, client, id,
+                                          "Customer called twice", FALSE, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) comment = dw_client_add_comment_finish (client, result, &error);
+
+    g_assert_no_error (error);
+    g_assert_false (json_object_get_boolean_member (comment, "public"));
+  }
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_get_comments_async, client, id, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonArray) comments = dw_client_get_comments_finish (client, result, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (comments), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (comments, 0), "body"),
+                     ==, "Customer called twice");
+  }
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_get_audit_async, client, id, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonArray) audit = dw_client_get_audit_finish (client, result, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (audit), >=, 1);
+  }
+
+  /* Presence. */
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_set_presence_async, client, server->lead_id,
+                                          DW_PRESENCE_AWAY, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) user = dw_client_set_presence_finish (client, result, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (json_object_get_string_member (user, "presence"), ==, "away");
+  }
+
+  /* The generic call. */
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_request_async, client, "GET", "/api/v1/teams",
+                                          NULL, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) node = dw_client_request_finish (client, result, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  }
+}
+
+static void
+test_service_sign_out (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  g_autoptr(DwClient) client = signed_in_client (server, "lead", DW_TEST_PASSWORD);
+  g_autofree char *token = g_strdup (dw_client_get_token (client));
+
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_sign_out_async, client, NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (dw_client_sign_out_finish (client, result, &error));
+    g_assert_no_error (error);
+    g_assert_false (dw_client_has_token (client));
+  }
+
+  /* The old token (say, still in a keyring) is revoked: 401, "sign in again". */
+  dw_client_set_token (client, token);
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_get_me_async, client, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) me = dw_client_get_me_finish (client, result, &error);
+
+    g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNAUTHORIZED);
+  }
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_connect_stream_async, client, 0, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SoupWebsocketConnection) connection = dw_client_connect_stream_finish (client, result, &error);
+
+    g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNAUTHORIZED);
+  }
+}
+
+/* The service went away between two calls. */
+static void
+test_service_stopped (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  g_autoptr(DwClient) client = signed_in_client (server, "lead", DW_TEST_PASSWORD);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) me = NULL;
+
+  dw_test_server_stop (server);
+  result = RUN (dw_client_get_me_async, client, NULL);
+  me = dw_client_get_me_finish (client, result, &error);
+  g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNREACHABLE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/client/unreachable", test_unreachable);
+  g_test_add_func ("/client/invalid-url", test_invalid_url);
+  g_test_add_func ("/client/cancelled", test_cancelled);
+  g_test_add_func ("/client/tls-refused", test_tls_refused);
+  g_test_add_func ("/client/bad-answers", test_bad_answers);
+  g_test_add_func ("/client/service/sign-in", test_service_sign_in);
+  g_test_add_func ("/client/service/wrong-password", test_service_wrong_password);
+  g_test_add_func ("/client/service/conflict", test_service_conflict);
+  g_test_add_func ("/client/service/calls", test_service_calls);
+  g_test_add_func ("/client/service/sign-out", test_service_sign_out);
+  g_test_add_func ("/client/service/stopped", test_service_stopped);
+
+  return g_test_run ();
+}

@@ -1,0 +1,292 @@
+/* test-demo.c: `deskwatchd --demo` builds a lively desk and keeps it moving.
+ *
+ * Starts the real deskwatchd with --demo --speed 60 on a fresh database, signs in with the
+ * credentials it prints and looks at the desk through the API.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "dw-clock.h"
+#include "dw-test-server.h"
+
+typedef struct
+{
+  DwTestServer *server;
+  char         *lead_username;
+  char         *lead_password;
+  char         *lead_token;
+  char         *admin_token;
+} Fixture;
+
+static const char *
+deskwatchd_path (void)
+{
+  const char *path = g_getenv ("DESKWATCHD");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+/* Spawns deskwatchd --demo and reads its first lines: the URL and the lead's sign-in, in
+ * whichever order they come. */
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  DwTestServer *server = g_new0 (DwTestServer, 1);
+  const char *argv[] = {
+    deskwatchd_path (), "--db", NULL, "--listen", "127.0.0.1:0", "--demo", "--speed", "60", NULL
+  };
+
+  server->dir = g_dir_make_tmp ("deskwatch-demo-XXXXXX", &error);
+  g_assert_no_error (error);
+  server->db_path = g_build_filename (server->dir, "deskwatch.db", NULL);
+  server->session = soup_session_new_with_options ("timeout", 60, NULL);
+  argv[2] = server->db_path;
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
+  server->process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  fixture->server = server;
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  for (int i = 0; i < 10 && (server->url == NULL || fixture->lead_username == NULL); i++)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      if (line == NULL)
+        break;
+      g_test_message ("deskwatchd: %s", line);
+
+      if (g_str_has_prefix (line, "Listening on "))
+        {
+          server->url = g_strdup (line + strlen ("Listening on "));
+        }
+      else if (g_str_has_prefix (line, "Demo lead: "))
+        {
+          g_auto(GStrv) parts = g_strsplit (line + strlen ("Demo lead: "), " / ", 2);
+
+          g_assert_cmpuint (g_strv_length (parts), ==, 2);
+          fixture->lead_username = g_strdup (g_strstrip (parts[0]));
+          fixture->lead_password = g_strdup (g_strstrip (parts[1]));
+        }
+    }
+
+  if (server->url == NULL)
+    g_error ("deskwatchd --demo printed no \"Listening on URL\" line");
+  if (fixture->lead_username == NULL)
+    g_error ("deskwatchd --demo printed no \"Demo lead: USERNAME / PASSWORD\" line");
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&fixture->server, dw_test_server_free);
+  g_free (fixture->lead_username);
+  g_free (fixture->lead_password);
+  g_free (fixture->lead_token);
+  g_free (fixture->admin_token);
+}
+
+static JsonArray *
+get_items (Fixture    *fixture,
+           const char *token,
+           const char *path)
+{
+  g_autoptr(DwTestResponse) response = dw_test_server_request (fixture->server, "GET", path, token,
+                                                               NULL, NULL, 0);
+
+  dw_test_assert_status (response, 200);
+  return json_array_ref (dw_test_response_items (response));
+}
+
+static guint
+count_items (Fixture    *fixture,
+             const char *token,
+             const char *path)
+{
+  g_autoptr(JsonArray) items = get_items (fixture, token, path);
+
+  return json_array_get_length (items);
+}
+
+static gint64
+newest_ticket_id (Fixture *fixture)
+{
+  g_autoptr(JsonArray) items = get_items (fixture, fixture->admin_token, "/api/v1/tickets?limit=1");
+
+  g_assert_cmpuint (json_array_get_length (items), ==, 1);
+  return json_object_get_int_member (json_array_get_object_element (items, 0), "id");
+}
+
+static gint64
+ticket_created_at (Fixture *fixture,
+                   gint64   id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+  g_autoptr(DwTestResponse) response = dw_test_server_request (fixture->server, "GET", path,
+                                                               fixture->admin_token, NULL, NULL, 0);
+  gint64 t = 0;
+
+  dw_test_assert_status (response, 200);
+  g_assert_true (dw_time_from_iso8601 (json_object_get_string_member (dw_test_response_object (response),
+                                                                      "created_at"), &t));
+  return t;
+}
+
+static void
+test_demo_desk (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(DwTestResponse) me = NULL;
+  g_autoptr(JsonArray) teams = NULL;
+  g_autoptr(JsonArray) users = NULL;
+  g_autoptr(GHashTable) team_names = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *my_teams;
+  guint agents = 0, leads = 0, lead_of = 0, breached, at_risk, waiting;
+  gint64 oldest, newest;
+
+  /* The printed sign-in works, and it is a lead of at least two teams. */
+  g_assert_cmpstr (fixture->lead_username, ==, "lead");
+  fixture->lead_token = dw_test_server_sign_in (fixture->server, fixture->lead_username,
+                                                fixture->lead_password);
+  me = dw_test_server_request (fixture->server, "GET", "/api/v1/me", fixture->lead_token, NULL,
+                               NULL, 0);
+  dw_test_assert_status (me, 200);
+  g_assert_cmpstr (json_object_get_string_member (dw_test_response_object (me), "role"), ==, "lead");
+  my_teams = json_object_get_array_member (dw_test_response_object (me), "teams");
+  for (guint i = 0; i < json_array_get_length (my_teams); i++)
+    if (json_object_get_boolean_member (json_array_get_object_element (my_teams, i), "is_lead"))
+      lead_of++;
+  g_assert_cmpuint (lead_of, >=, 2);
+
+  /* The demo's admin signs in with the same demo password. */
+  fixture->admin_token = dw_test_server_sign_in (fixture->server, "admin", fixture->lead_password);
+
+  /* Teams of an e-commerce help desk. */
+  teams = get_items (fixture, fixture->admin_token, "/api/v1/teams");
+  g_assert_cmpuint (json_array_get_length (teams), >=, 4);
+  for (guint i = 0; i < json_array_get_length (teams); i++)
+    g_hash_table_add (team_names, (gpointer) json_object_get_string_member (
+                        json_array_get_object_element (teams, i), "name"));
+  g_assert_true (g_hash_table_contains (team_names, "售前咨询"));
+  g_assert_true (g_hash_table_contains (team_names, "售后退换"));
+  g_assert_true (g_hash_table_contains (team_names, "物流"));
+  g_assert_true (g_hash_table_contains (team_names, "投诉"));
+
+  /* About forty agents with skills, some online. */
+  users = get_items (fixture, fixture->admin_token, "/api/v1/users?limit=500");
+  for (guint i = 0; i < json_array_get_length (users); i++)
+    {
+      JsonObject *user = json_array_get_object_element (users, i);
+      const char *role = json_object_get_string_member (user, "role");
+
+      if (g_str_equal (role, "agent"))
+        {
+          agents++;
+          g_assert_cmpuint (json_array_get_length (json_object_get_array_member (user, "skills")),
+                            >=, 1);
+          g_assert_cmpuint (json_array_get_length (json_object_get_array_member (user, "teams")),
+                            >=, 1);
+        }
+      else if (g_str_equal (role, "lead"))
+        {
+          leads++;
+        }
+    }
+  g_assert_cmpuint (agents, >=, 35);
+  g_assert_cmpuint (agents, <=, 50);
+  g_assert_cmpuint (leads, >=, 1);
+
+  /* Two weeks of history: ticket #1 is about fourteen days older than the newest. */
+  newest = newest_ticket_id (fixture);
+  g_assert_cmpint (newest, >=, 1000);
+  oldest = ticket_created_at (fixture, 1);
+  g_assert_cmpint (ticket_created_at (fixture, newest) - oldest, >=, 13 * 24 * 3600);
+  g_assert_cmpint (ticket_created_at (fixture, newest) - oldest, <=, 15 * 24 * 3600);
+  g_assert_cmpuint (count_items (fixture, fixture->admin_token,
+                                 "/api/v1/tickets?status=closed&limit=100"), ==, 100);
+
+  /* The lead's queues are alive: waiting tickets, some at risk, some breached. */
+  breached = count_items (fixture, fixture->lead_token,
+                          "/api/v1/tickets?status=new,open,pending&sla_state=breached&limit=500");
+  at_risk = count_items (fixture, fixture->lead_token,
+                         "/api/v1/tickets?status=new,open,pending&sla_state=at-risk&limit=500");
+  waiting = count_items (fixture, fixture->lead_token,
+                         "/api/v1/tickets?status=new,open&unassigned=true&limit=500");
+  g_test_message ("lead's active tickets: %u breached, %u at risk, %u unassigned",
+                  breached, at_risk, waiting);
+  g_assert_cmpuint (breached, >=, 1);
+  g_assert_cmpuint (at_risk, >=, 1);
+  g_assert_cmpuint (waiting, >=, 1);
+}
+
+static void
+test_demo_live (Fixture       *fixture,
+                gconstpointer  data)
+{
+  gint64 first, now_id;
+  gint64 started = g_get_monotonic_time ();
+  int local_hour;
+
+  fixture->admin_token = dw_test_server_sign_in (fixture->server, "admin", fixture->lead_password);
+  first = newest_ticket_id (fixture);
+
+  /* At --speed 60 a real second is a simulated minute: during desk hours customers write in
+   * every few simulated minutes. */
+  do
+    {
+      g_usleep (G_USEC_PER_SEC / 2);
+      now_id = newest_ticket_id (fixture);
+    }
+  while (now_id == first && g_get_monotonic_time () - started < 60 * G_USEC_PER_SEC);
+
+  g_test_message ("first new ticket after %.1f s",
+                  (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
+
+  if (now_id == first)
+    {
+      /* Between midnight and 08:00 in Beijing an hour may pass without a customer. */
+      local_hour = (int) (((ticket_created_at (fixture, first) + 8 * 3600) % 86400) / 3600);
+      if (local_hour < 8)
+        {
+          g_test_skip ("night on the demo desk: no arrival within a simulated hour");
+          return;
+        }
+    }
+
+  g_assert_cmpint (now_id, >, first);
+
+  {
+    /* The new ticket went through intake for real: routed to a team, with an SLA. */
+    g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, now_id);
+    g_autoptr(DwTestResponse) response = dw_test_server_request (fixture->server, "GET", path,
+                                                                 fixture->admin_token, NULL, NULL, 0);
+    JsonObject *ticket;
+
+    dw_test_assert_status (response, 200);
+    ticket = dw_test_response_object (response);
+    g_assert_false (json_node_is_null (json_object_get_member (ticket, "team_id")));
+    g_assert_false (json_node_is_null (json_object_get_member (ticket, "business_type")));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (ticket, "sla")), >=, 1);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/demo/desk", Fixture, NULL, fixture_set_up, test_demo_desk, fixture_tear_down);
+  g_test_add ("/demo/live", Fixture, NULL, fixture_set_up, test_demo_live, fixture_tear_down);
+
+  return g_test_run ();
+}
