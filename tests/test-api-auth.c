@@ -236,6 +236,27 @@ test_disabled_user (void)
   dw_test_assert_status (enable, 200);
 }
 
+static void
+test_expiry (void)
+{
+  g_autoptr(DwTestServer) s = dw_test_server_new ();
+  const char *fast[] = { "--speed", "2000000", NULL };
+  g_autofree char *token = NULL;
+  g_autoptr(DwTestResponse) fresh = NULL;
+  g_autoptr(DwTestResponse) expired = NULL;
+
+  /* Thirty simulated days pass in about 1.3 s of real time. */
+  dw_test_server_stop (s);
+  dw_test_server_start (s, fast);
+  token = dw_test_server_sign_in (s, "admin", DW_TEST_ADMIN_PASSWORD);
+  fresh = dw_test_server_json (s, "GET", "/api/v1/me", token, NULL);
+  dw_test_assert_status (fresh, 200);
+
+  g_usleep (2 * G_USEC_PER_SEC);
+  expired = dw_test_server_json (s, "GET", "/api/v1/me", token, NULL);
+  dw_test_assert_problem (expired, 401, "unauthorized");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -256,6 +277,7 @@ main (int   argc,
   g_test_add_func ("/api/auth/cli-users", test_cli_users);
   g_test_add_func ("/api/auth/help", test_help);
   g_test_add_func ("/api/auth/disabled-user", test_disabled_user);
+  g_test_add_func ("/api/auth/expiry", test_expiry);
 
   ret = g_test_run ();
   dw_test_server_free (server);

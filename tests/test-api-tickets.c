@@ -2,6 +2,8 @@
  * the role rules on each. */
 #include "config.h"
 
+#include <sqlite3.h>
+
 #include "dw-test-server.h"
 
 static JsonObject *
@@ -706,6 +708,49 @@ test_snapshot (void)
                                                          0)), ==, id_of (t1));
 }
 
+/* The last user.updated event of @user_id in the stream's table: its open_tickets, or -1. */
+static gint64
+last_load_event (DwTestServer *s,
+                 gint64        user_id)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 load = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (s->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT json_extract (data, '$.open_tickets') "
+                                           "FROM events WHERE type = 'user.updated' "
+                                           "AND user_id = ? ORDER BY seq DESC LIMIT 1",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    load = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return load;
+}
+
+static void
+test_load_events (void)
+{
+  g_autoptr(DwTestServer) s = dw_test_server_new_with_desk ();
+  g_autoptr(JsonObject) t1 = NULL;
+  g_autoptr(JsonObject) t2 = NULL;
+  g_autoptr(DwTestResponse) solve = NULL;
+
+  set_presence (s, s->agent_token, s->agent_id, "online");
+  g_assert_cmpint (last_load_event (s, s->agent_id), ==, 0);
+
+  t1 = create_ticket (s, s->admin_token, "{\"subject\": \"快递\", \"channel\": \"web\"}");
+  g_assert_cmpint (last_load_event (s, s->agent_id), ==, 1);
+  t2 = create_ticket (s, s->admin_token, "{\"subject\": \"快递\", \"channel\": \"web\"}");
+  g_assert_cmpint (last_load_event (s, s->agent_id), ==, 2);
+
+  solve = patch_ticket (s, s->agent_token, id_of (t1), "{\"version\": 1, \"status\": \"solved\"}");
+  dw_test_assert_status (solve, 200);
+  g_assert_cmpint (last_load_event (s, s->agent_id), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -722,6 +767,7 @@ main (int   argc,
   g_test_add_func ("/api/tickets/list-filters", test_list_filters);
   g_test_add_func ("/api/tickets/not-found-and-method", test_not_found_and_method);
   g_test_add_func ("/api/tickets/snapshot", test_snapshot);
+  g_test_add_func ("/api/tickets/load-events", test_load_events);
 
   return g_test_run ();
 }

@@ -8,338 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "dw-test-server.h"
-
-/* A safety net against a hung test, not a measurement. */
-#define WAIT_LIMIT_SECONDS 120
-
-/* Helpers */
-
-typedef struct
-{
-  SoupWebsocketConnection *conn;
-  GPtrArray               *messages;  /* of JsonObject, in arrival order */
-  gboolean                 closed;
-  gushort                  close_code;
-} Stream;
-
-static void
-stream_free (Stream *stream)
-{
-  if (stream->conn != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (stream->conn, stream);
-      if (soup_websocket_connection_get_state (stream->conn) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (stream->conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-    }
-  g_clear_object (&stream->conn);
-  g_ptr_array_unref (stream->messages);
-  g_free (stream);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Stream, stream_free)
-
-static gboolean
-wait_limit_cb (gpointer data)
-{
-  g_error ("Waited more than %d seconds for %s", WAIT_LIMIT_SECONDS, (const char *) data);
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-spin_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  guint limit = g_timeout_add_seconds (WAIT_LIMIT_SECONDS, wait_limit_cb, (gpointer) what);
-
-  while (!condition (data))
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (limit);
-}
-
-static void
-message_cb (SoupWebsocketConnection *conn,
-            int                      type,
-            GBytes                  *message,
-            Stream                  *stream)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  gsize size;
-  const char *data = g_bytes_get_data (message, &size);
-
-  g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
-  json_parser_load_from_data (parser, data, (gssize) size, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  g_ptr_array_add (stream->messages, json_object_ref (json_node_get_object (json_parser_get_root (parser))));
-}
-
-static void
-closed_cb (SoupWebsocketConnection *conn,
-           Stream                  *stream)
-{
-  stream->closed = TRUE;
-  stream->close_code = soup_websocket_connection_get_close_code (conn);
-}
-
-typedef struct
-{
-  gboolean                 done;
-  SoupWebsocketConnection *conn;
-  GError                  *error;
-} ConnectResult;
-
-static void
-connected_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  ConnectResult *r = data;
-
-  r->conn = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &r->error);
-  r->done = TRUE;
-}
-
-static gboolean
-connect_done (gpointer data)
-{
-  return ((ConnectResult *) data)->done;
-}
-
-static char *
-stream_uri (DwTestServer *server,
-            gint64        since)
-{
-  if (since < 0)
-    return g_strdup_printf ("%sapi/v1/stream", server->url);
-  return g_strdup_printf ("%sapi/v1/stream?since=%" G_GINT64_FORMAT, server->url, since);
-}
-
-/* Connects with @token (Bearer) from @since (-1: none); asserts it upgrades. */
-static Stream *
-stream_open (DwTestServer *server,
-             const char   *token,
-             gint64        since)
-{
-  static SoupSession *session;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autofree char *uri = stream_uri (server, since);
-  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
-  ConnectResult r = { 0 };
-  Stream *stream;
-
-  if (session == NULL)
-    session = soup_session_new ();
-
-  msg = soup_message_new ("GET", uri);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        connected_cb, &r);
-  spin_until (connect_done, &r, "the stream to connect");
-  g_assert_no_error (r.error);
-
-  stream = g_new0 (Stream, 1);
-  stream->conn = r.conn;
-  stream->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_signal_connect (stream->conn, "message", G_CALLBACK (message_cb), stream);
-  g_signal_connect (stream->conn, "closed", G_CALLBACK (closed_cb), stream);
-  return stream;
-}
-
-static const char *
-message_type (JsonObject *message)
-{
-  return json_object_get_string_member (message, "type");
-}
-
-/* Waiting for: a message of type @type (and event name @event, and data.id/ticket_id @id when
- * given) after index @from. */
-typedef struct
-{
-  Stream     *stream;
-  const char *type;
-  const char *event;
-  gint64      id;
-  guint       from;
-  int         found;
-} Wanted;
-
-static gboolean
-message_matches (JsonObject *message,
-                 Wanted     *w)
-{
-  JsonObject *data;
-
-  if (g_strcmp0 (message_type (message), w->type) != 0)
-    return FALSE;
-  if (w->event == NULL)
-    return TRUE;
-  if (g_strcmp0 (json_object_get_string_member (message, "event"), w->event) != 0)
-    return FALSE;
-  if (w->id <= 0)
-    return TRUE;
-
-  data = json_object_get_object_member (message, "data");
-  return json_object_get_int_member_with_default (data, "id", 0) == w->id
-         || json_object_get_int_member_with_default (data, "ticket_id", 0) == w->id;
-}
-
-static gboolean
-wanted_arrived (gpointer data)
-{
-  Wanted *w = data;
-
-  for (guint i = w->from; i < w->stream->messages->len; i++)
-    if (message_matches (g_ptr_array_index (w->stream->messages, i), w))
-      {
-        w->found = (int) i;
-        return TRUE;
-      }
-
-  g_assert_false (w->stream->closed);
-  return FALSE;
-}
-
-/* Index of the first such message at or after @from, waiting for it. */
-static guint
-stream_wait (Stream     *stream,
-             guint       from,
-             const char *type,
-             const char *event,
-             gint64      id)
-{
-  Wanted w = { stream, type, event, id, from, -1 };
-  g_autofree char *what = g_strdup_printf ("a %s %s", type, event != NULL ? event : "");
-
-  spin_until (wanted_arrived, &w, what);
-  return (guint) w.found;
-}
-
-static gboolean
-stream_closed (gpointer data)
-{
-  return ((Stream *) data)->closed;
-}
-
-static gint64
-message_seq (JsonObject *message)
-{
-  return json_object_get_int_member (message, "seq");
-}
-
-/* Asserts that the events among messages [from, to) have strictly increasing seqs, each the
- * previous + 1 when @contiguous; returns the last seq (or @after when none). */
-static gint64
-check_events (Stream   *stream,
-              guint     from,
-              guint     to,
-              gint64    after,
-              gboolean  contiguous)
-{
-  for (guint i = from; i < to; i++)
-    {
-      JsonObject *message = g_ptr_array_index (stream->messages, i);
-      gint64 seq = message_seq (message);
-
-      if (g_strcmp0 (message_type (message), "event") != 0)
-        continue;
-
-      if (contiguous)
-        g_assert_cmpint (seq, ==, after + 1);
-      else
-        g_assert_cmpint (seq, >, after);
-      after = seq;
-    }
-
-  return after;
-}
-
-static guint
-count_events (Stream     *stream,
-              guint       from,
-              const char *event,
-              gint64      id)
-{
-  Wanted w = { stream, "event", event, id, 0, -1 };
-  guint n = 0;
-
-  for (guint i = from; i < stream->messages->len; i++)
-    n += message_matches (g_ptr_array_index (stream->messages, i), &w);
-
-  return n;
-}
-
-typedef struct
-{
-  gboolean  done;
-  GBytes   *body;
-  GError   *error;
-} SendResult;
-
-static void
-sent_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  SendResult *r = data;
-
-  r->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &r->error);
-  r->done = TRUE;
-}
-
-static gboolean
-send_done (gpointer data)
-{
-  return ((SendResult *) data)->done;
-}
-
-/* An API request that keeps the main loop (and so the test's stream clients) running while
- * it waits: a client that stopped reading would be a slow client itself. */
-static JsonObject *
-api_request (DwTestServer *server,
-             const char   *method,
-             const char   *path,
-             const char   *json,
-             guint         expected_status)
-{
-  static SoupSession *session;
-  g_autofree char *uri = g_strconcat (server->url, path + 1, NULL);
-  g_autofree char *auth = g_strdup_printf ("Bearer %s", server->admin_token);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GBytes) body = NULL;
-  SendResult r = { 0 };
-
-  if (session == NULL)
-    session = soup_session_new ();
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  if (json != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (json, strlen (json));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &r);
-  spin_until (send_done, &r, path);
-  g_assert_no_error (r.error);
-  body = r.body;
-
-  if (soup_message_get_status (msg) != expected_status)
-    g_error ("%s %s: %u %.*s", method, path, soup_message_get_status (msg),
-             (int) g_bytes_get_size (body), (const char *) g_bytes_get_data (body, NULL));
-
-  json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                              (gssize) g_bytes_get_size (body), &r.error);
-  g_assert_no_error (r.error);
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
+#include "dw-test-stream.h"
 
 static gint64
 create_ticket (DwTestServer *server,
@@ -358,7 +27,7 @@ create_ticket (DwTestServer *server,
     json = g_strdup_printf ("{\"subject\": \"%s\", \"channel\": \"web\", "
                             "\"business_type\": \"%s\"}", subject, business_type);
 
-  ticket = api_request (server, "POST", "/api/v1/tickets", json, 201);
+  ticket = dw_test_api_request (server, "POST", "/api/v1/tickets", json, 201);
   return json_object_get_int_member (ticket, "id");
 }
 
@@ -384,19 +53,19 @@ static void
 test_resume (void)
 {
   g_autoptr(DwTestServer) server = (unset_env (), dw_test_server_new_with_desk ());
-  g_autoptr(Stream) stream = stream_open (server, server->admin_token, 0);
-  g_autoptr(Stream) again = NULL;
+  g_autoptr(DwTestStream) stream = dw_test_stream_open (server, server->admin_token, 0);
+  g_autoptr(DwTestStream) again = NULL;
   gint64 first[3], missed[3], live;
   JsonObject *heartbeat;
   gint64 last;
   guint hb, n;
 
   /* Everything since the beginning (the desk's set-up), then a heartbeat vouching for it. */
-  hb = stream_wait (stream, 0, "heartbeat", NULL, 0);
+  hb = dw_test_stream_wait (stream, 0, "heartbeat", NULL, 0);
   heartbeat = g_ptr_array_index (stream->messages, hb);
   g_assert_cmpint (hb, >, 0);
-  last = check_events (stream, 0, hb, 0, TRUE);
-  g_assert_cmpint (message_seq (heartbeat), ==, last);
+  last = dw_test_check_events (stream, 0, hb, 0, TRUE);
+  g_assert_cmpint (dw_test_message_seq (heartbeat), ==, last);
   g_assert_true (json_object_has_member (heartbeat, "at"));
   g_assert_cmpint (json_object_get_int_member (heartbeat, "interval"), ==, 1);
 
@@ -405,11 +74,11 @@ test_resume (void)
     first[i] = create_ticket (server, "live", 0, "logistics");
   n = stream->messages->len;
   for (guint i = 0; i < G_N_ELEMENTS (first); i++)
-    stream_wait (stream, hb, "event", "ticket.created", first[i]);
+    dw_test_stream_wait (stream, hb, "event", "ticket.created", first[i]);
 
   /* Read up to the last of them, then go away. */
-  n = stream_wait (stream, hb, "event", "ticket.created", first[2]);
-  last = check_events (stream, hb, n + 1, last, TRUE);
+  n = dw_test_stream_wait (stream, hb, "event", "ticket.created", first[2]);
+  last = dw_test_check_events (stream, hb, n + 1, last, TRUE);
   {
     JsonObject *message = g_ptr_array_index (stream->messages, n);
     JsonObject *data = json_object_get_object_member (message, "data");
@@ -417,7 +86,7 @@ test_resume (void)
     g_assert_true (json_object_has_member (message, "at"));
     g_assert_cmpstr (json_object_get_string_member (data, "subject"), ==, "live");
   }
-  g_clear_pointer (&stream, stream_free);
+  g_clear_pointer (&stream, dw_test_stream_free);
 
   /* Missed while away. */
   for (guint i = 0; i < G_N_ELEMENTS (missed); i++)
@@ -425,36 +94,36 @@ test_resume (void)
   {
     g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, first[0]);
 
-    json_object_unref (api_request (server, "PATCH", path,
+    json_object_unref (dw_test_api_request (server, "PATCH", path,
                                     "{\"version\": 1, \"priority\": \"high\"}", 200));
   }
 
   /* Back from where we were: exactly the missed ones, once each, in order. */
-  again = stream_open (server, server->admin_token, last);
-  hb = stream_wait (again, 0, "heartbeat", NULL, 0);
+  again = dw_test_stream_open (server, server->admin_token, last);
+  hb = dw_test_stream_wait (again, 0, "heartbeat", NULL, 0);
   g_assert_cmpint (hb, >, 0);
-  g_assert_cmpint (message_seq (g_ptr_array_index (again->messages, 0)), ==, last + 1);
-  last = check_events (again, 0, hb, last, TRUE);
+  g_assert_cmpint (dw_test_message_seq (g_ptr_array_index (again->messages, 0)), ==, last + 1);
+  last = dw_test_check_events (again, 0, hb, last, TRUE);
   for (guint i = 0; i < G_N_ELEMENTS (missed); i++)
-    g_assert_cmpuint (count_events (again, 0, "ticket.created", missed[i]), ==, 1);
+    g_assert_cmpuint (dw_test_count_events (again, 0, "ticket.created", missed[i]), ==, 1);
   for (guint i = 0; i < G_N_ELEMENTS (first); i++)
-    g_assert_cmpuint (count_events (again, 0, "ticket.created", first[i]), ==, 0);
-  g_assert_cmpuint (count_events (again, 0, "ticket.updated", first[0]), >=, 1);
+    g_assert_cmpuint (dw_test_count_events (again, 0, "ticket.created", first[i]), ==, 0);
+  g_assert_cmpuint (dw_test_count_events (again, 0, "ticket.updated", first[0]), >=, 1);
 
   /* And live again, following on. */
   live = create_ticket (server, "after", 0, "logistics");
-  n = stream_wait (again, hb, "event", "ticket.created", live);
-  check_events (again, hb, n + 1, last, TRUE);
-  g_assert_cmpuint (count_events (again, 0, "ticket.created", live), ==, 1);
+  n = dw_test_stream_wait (again, hb, "event", "ticket.created", live);
+  dw_test_check_events (again, hb, n + 1, last, TRUE);
+  g_assert_cmpuint (dw_test_count_events (again, 0, "ticket.created", live), ==, 1);
 }
 
 static void
 test_resync (void)
 {
   g_autoptr(DwTestServer) server = NULL;
-  g_autoptr(Stream) current = NULL;
-  g_autoptr(Stream) old = NULL;
-  g_autoptr(Stream) future = NULL;
+  g_autoptr(DwTestStream) current = NULL;
+  g_autoptr(DwTestStream) old = NULL;
+  g_autoptr(DwTestStream) future = NULL;
   JsonObject *message;
   gint64 seq;
   guint hb;
@@ -466,33 +135,33 @@ test_resync (void)
     create_ticket (server, "filler", 0, "logistics");
 
   /* The current seq is still fine. */
-  current = stream_open (server, server->admin_token, -1);
-  hb = stream_wait (current, 0, "heartbeat", NULL, 0);
+  current = dw_test_stream_open (server, server->admin_token, -1);
+  hb = dw_test_stream_wait (current, 0, "heartbeat", NULL, 0);
   g_assert_cmpuint (hb, ==, 0);
-  seq = message_seq (g_ptr_array_index (current->messages, 0));
+  seq = dw_test_message_seq (g_ptr_array_index (current->messages, 0));
   g_assert_cmpint (seq, >, 10);
 
   /* seq 1 was pruned long ago. */
-  old = stream_open (server, server->admin_token, 1);
-  spin_until (stream_closed, old, "the stream to close");
+  old = dw_test_stream_open (server, server->admin_token, 1);
+  dw_test_spin_until (dw_test_stream_closed, old, "the stream to close");
   g_assert_cmpuint (old->messages->len, ==, 1);
   message = g_ptr_array_index (old->messages, 0);
-  g_assert_cmpstr (message_type (message), ==, "resync");
-  g_assert_cmpint (message_seq (message), ==, seq);
+  g_assert_cmpstr (dw_test_message_type (message), ==, "resync");
+  g_assert_cmpint (dw_test_message_seq (message), ==, seq);
   g_assert_cmpint (old->close_code, ==, 4000);
 
   /* A seq from the future (another database, say) cannot be resumed either. */
-  future = stream_open (server, server->admin_token, seq + 100);
-  spin_until (stream_closed, future, "the stream to close");
+  future = dw_test_stream_open (server, server->admin_token, seq + 100);
+  dw_test_spin_until (dw_test_stream_closed, future, "the stream to close");
   g_assert_cmpuint (future->messages->len, ==, 1);
-  g_assert_cmpstr (message_type (g_ptr_array_index (future->messages, 0)), ==, "resync");
+  g_assert_cmpstr (dw_test_message_type (g_ptr_array_index (future->messages, 0)), ==, "resync");
 
   /* What is kept can still be resumed. */
-  g_clear_pointer (&old, stream_free);
-  old = stream_open (server, server->admin_token, seq - 2);
-  hb = stream_wait (old, 0, "heartbeat", NULL, 0);
+  g_clear_pointer (&old, dw_test_stream_free);
+  old = dw_test_stream_open (server, server->admin_token, seq - 2);
+  hb = dw_test_stream_wait (old, 0, "heartbeat", NULL, 0);
   g_assert_cmpuint (hb, ==, 2);
-  check_events (old, 0, hb, seq - 2, TRUE);
+  dw_test_check_events (old, 0, hb, seq - 2, TRUE);
 }
 
 static void
@@ -503,7 +172,7 @@ test_unauthenticated (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (tokens); i++)
     {
-      g_autofree char *uri = stream_uri (server, 0);
+      g_autofree char *uri = dw_test_stream_uri (server, 0);
       g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
       g_autoptr(GBytes) body = NULL;
       g_autoptr(GError) error = NULL;
@@ -557,11 +226,11 @@ test_unauthenticated (void)
                                             server->url, server->admin_token);
     g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
     g_autoptr(SoupSession) session = soup_session_new ();
-    ConnectResult r = { 0 };
+    DwTestConnect r = { 0 };
 
     soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                          connected_cb, &r);
-    spin_until (connect_done, &r, "the stream to connect");
+                                          dw_test_connected_cb, &r);
+    dw_test_spin_until (dw_test_connect_done, &r, "the stream to connect");
     g_assert_no_error (r.error);
     soup_websocket_connection_close (r.conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
     g_object_unref (r.conn);
@@ -572,10 +241,10 @@ static void
 test_scoping (void)
 {
   g_autoptr(DwTestServer) server = (unset_env (), dw_test_server_new_with_desk ());
-  g_autoptr(Stream) admin = stream_open (server, server->admin_token, -1);
-  g_autoptr(Stream) lead = stream_open (server, server->lead_token, -1);
-  g_autoptr(Stream) agent = stream_open (server, server->agent_token, -1);
-  g_autoptr(Stream) agent2 = stream_open (server, server->agent2_token, -1);
+  g_autoptr(DwTestStream) admin = dw_test_stream_open (server, server->admin_token, -1);
+  g_autoptr(DwTestStream) lead = dw_test_stream_open (server, server->lead_token, -1);
+  g_autoptr(DwTestStream) agent = dw_test_stream_open (server, server->agent_token, -1);
+  g_autoptr(DwTestStream) agent2 = dw_test_stream_open (server, server->agent2_token, -1);
   gint64 of_agent2, of_team, of_agent, last;
 
   /* In this order, so that seeing the last one proves the earlier ones were skipped. */
@@ -583,36 +252,36 @@ test_scoping (void)
   of_team = create_ticket (server, "unassigned", 0, "logistics");
   of_agent = create_ticket (server, "for agent", server->agent_id, "logistics");
 
-  last = stream_wait (admin, 0, "event", "ticket.created", of_agent);
-  g_assert_cmpuint (count_events (admin, 0, "ticket.created", of_agent2), ==, 1);
-  g_assert_cmpuint (count_events (admin, 0, "ticket.created", of_team), ==, 1);
-  check_events (admin, 0, (guint) last + 1,
-                message_seq (g_ptr_array_index (admin->messages, 0)) - 1, TRUE);
+  last = dw_test_stream_wait (admin, 0, "event", "ticket.created", of_agent);
+  g_assert_cmpuint (dw_test_count_events (admin, 0, "ticket.created", of_agent2), ==, 1);
+  g_assert_cmpuint (dw_test_count_events (admin, 0, "ticket.created", of_team), ==, 1);
+  dw_test_check_events (admin, 0, (guint) last + 1,
+                dw_test_message_seq (g_ptr_array_index (admin->messages, 0)) - 1, TRUE);
 
-  stream_wait (agent, 0, "event", "ticket.created", of_agent);
-  g_assert_cmpuint (count_events (agent, 0, "ticket.created", of_agent2), ==, 0);
-  g_assert_cmpuint (count_events (agent, 0, "ticket.created", of_team), ==, 0);
-  check_events (agent, 0, agent->messages->len, 0, FALSE);
+  dw_test_stream_wait (agent, 0, "event", "ticket.created", of_agent);
+  g_assert_cmpuint (dw_test_count_events (agent, 0, "ticket.created", of_agent2), ==, 0);
+  g_assert_cmpuint (dw_test_count_events (agent, 0, "ticket.created", of_team), ==, 0);
+  dw_test_check_events (agent, 0, agent->messages->len, 0, FALSE);
 
-  stream_wait (lead, 0, "event", "ticket.created", of_agent);
-  g_assert_cmpuint (count_events (lead, 0, "ticket.created", of_team), ==, 1);
-  g_assert_cmpuint (count_events (lead, 0, "ticket.created", of_agent2), ==, 0);
+  dw_test_stream_wait (lead, 0, "event", "ticket.created", of_agent);
+  g_assert_cmpuint (dw_test_count_events (lead, 0, "ticket.created", of_team), ==, 1);
+  g_assert_cmpuint (dw_test_count_events (lead, 0, "ticket.created", of_agent2), ==, 0);
 
-  stream_wait (agent2, 0, "event", "ticket.created", of_agent2);
+  dw_test_stream_wait (agent2, 0, "event", "ticket.created", of_agent2);
   /* agent2 sees nothing of the later ones; a heartbeat after them proves it is past them. */
   {
-    gint64 target = message_seq (g_ptr_array_index (admin->messages, last));
+    gint64 target = dw_test_message_seq (g_ptr_array_index (admin->messages, last));
     guint hb = 0, from = 0;
 
     for (;;)
       {
-        hb = stream_wait (agent2, from, "heartbeat", NULL, 0);
-        if (message_seq (g_ptr_array_index (agent2->messages, hb)) >= target)
+        hb = dw_test_stream_wait (agent2, from, "heartbeat", NULL, 0);
+        if (dw_test_message_seq (g_ptr_array_index (agent2->messages, hb)) >= target)
           break;
         from = hb + 1;
       }
-    g_assert_cmpuint (count_events (agent2, 0, "ticket.created", of_agent), ==, 0);
-    g_assert_cmpuint (count_events (agent2, 0, "ticket.created", of_team), ==, 0);
+    g_assert_cmpuint (dw_test_count_events (agent2, 0, "ticket.created", of_agent), ==, 0);
+    g_assert_cmpuint (dw_test_count_events (agent2, 0, "ticket.created", of_team), ==, 0);
   }
 }
 
@@ -636,7 +305,7 @@ raw_connect (DwTestServer *server)
   address = g_inet_socket_address_new_from_string ("127.0.0.1", (guint) g_uri_get_port (uri));
   g_socket_connect (socket, address, NULL, &error);
   g_assert_no_error (error);
-  g_socket_set_timeout (socket, WAIT_LIMIT_SECONDS);
+  g_socket_set_timeout (socket, DW_TEST_WAIT_LIMIT);
 
   request = g_strdup_printf ("GET /api/v1/stream?access_token=%s HTTP/1.1\r\n"
                              "Host: 127.0.0.1:%d\r\n"
@@ -737,7 +406,7 @@ static void
 test_slow_client (void)
 {
   g_autoptr(DwTestServer) server = NULL;
-  g_autoptr(Stream) fast = NULL;
+  g_autoptr(DwTestStream) fast = NULL;
   g_autoptr(GSocket) slow = NULL;
   g_autoptr(GPtrArray) got = NULL;
   g_autoptr(GArray) created = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -753,7 +422,7 @@ test_slow_client (void)
   server = dw_test_server_new_with_desk ();
 
   slow = raw_connect (server);
-  fast = stream_open (server, server->admin_token, -1);
+  fast = dw_test_stream_open (server, server->admin_token, -1);
 
   /* Far more than the slow client's socket buffers, libsoup's share and its queue hold. */
   for (guint i = 0; i < 300; i++)
@@ -765,12 +434,12 @@ test_slow_client (void)
     }
 
   /* The fast client got every one of them, in order, while the slow one read nothing. */
-  stream_wait (fast, 0, "event", "ticket.created", g_array_index (created, gint64, 299));
+  dw_test_stream_wait (fast, 0, "event", "ticket.created", g_array_index (created, gint64, 299));
   for (guint i = 0; i < created->len; i++)
-    g_assert_cmpuint (count_events (fast, 0, "ticket.created",
+    g_assert_cmpuint (dw_test_count_events (fast, 0, "ticket.created",
                                     g_array_index (created, gint64, i)), ==, 1);
-  check_events (fast, 0, fast->messages->len,
-                message_seq (g_ptr_array_index (fast->messages, 0)) - 1, TRUE);
+  dw_test_check_events (fast, 0, fast->messages->len,
+                dw_test_message_seq (g_ptr_array_index (fast->messages, 0)) - 1, TRUE);
 
   /* The slow one: a prefix of the events, then resync, then the close. */
   got = raw_read_all (slow, &close_code);
@@ -780,15 +449,15 @@ test_slow_client (void)
     {
       JsonObject *message = g_ptr_array_index (got, i);
 
-      g_assert_cmpstr (message_type (message), ==, "event");
+      g_assert_cmpstr (dw_test_message_type (message), ==, "event");
       if (seq > 0)
-        g_assert_cmpint (message_seq (message), ==, seq + 1);
-      seq = message_seq (message);
+        g_assert_cmpint (dw_test_message_seq (message), ==, seq + 1);
+      seq = dw_test_message_seq (message);
       n_events++;
     }
 
   last = g_ptr_array_index (got, got->len - 1);
-  g_assert_cmpstr (message_type (last), ==, "resync");
+  g_assert_cmpstr (dw_test_message_type (last), ==, "resync");
   g_assert_cmpuint (n_events, <, 300);
   g_test_message ("The slow client got %u events before it was told to resync", n_events);
 

@@ -429,7 +429,10 @@ dw_sla_watch_tick (DwSlaWatch *self,
   if (first == G_MAXUINT)
     return;
 
-  before = g_ptr_array_copy (self->items, NULL, NULL);
+  /* Borrowed pointers: a g_ptr_array_copy() would also take the unref free func. */
+  before = g_ptr_array_sized_new (self->items->len);
+  for (guint i = 0; i < self->items->len; i++)
+    g_ptr_array_add (before, g_ptr_array_index (self->items, i));
   g_ptr_array_sort (self->items, compare_items_indirect);
 
   first = G_MAXUINT;

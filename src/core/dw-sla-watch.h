@@ -5,7 +5,9 @@
  * items-changed of the tickets list costs only the tickets it names, and a ticket updated in
  * place (its "sla", "status" or "team-id" notify) re-evaluates just that ticket.  Each
  * ticket contributes one row per target whose state at "now" is at-risk or breached (not only
- * its nearest deadline); solved/closed tickets and met targets contribute none.
+ * its nearest deadline); solved/closed tickets and met targets contribute none.  A target
+ * that is pending on the customer stays (countdown stopped, mode "pending") only once it has
+ * breached: before that the service reports it paused, and a paused target is not at risk.
  *
  * Time: nothing here runs a timer.  The console calls dw_sla_watch_tick() from its one
  * 1-second tick; the tick recomputes the countdown of the rows (there are only as many rows

@@ -168,13 +168,14 @@ team_id_of (gpointer item)
   return dw_team_get_id (item);
 }
 
-/* Which tickets belong in the lead's lists once an event changed them: the service's scoping
- * rules (docs/api.md "Roles"), and closed tickets leave the queues. */
+/* Which tickets belong in the lists once an event changed them: what a snapshot would hold
+ * (docs/api.md "Snapshot"), i.e. active tickets (new, open, pending, on-hold) in the caller's
+ * scope (docs/api.md "Roles").  Solved and closed tickets leave the queues. */
 static gboolean
 ticket_visible (DwSync   *self,
                 DwTicket *ticket)
 {
-  if (dw_ticket_get_status (ticket) == DW_STATUS_CLOSED)
+  if (!dw_status_is_active (dw_ticket_get_status (ticket)))
     return FALSE;
   if (self->me == NULL)
     return TRUE;
@@ -717,6 +718,10 @@ stream_connected_cb (GObject      *source,
   set_time (self, &self->next_retry, 0, PROP_NEXT_RETRY);
   set_state (self, DW_SYNC_STATE_CONNECTED);
   g_object_thaw_notify (G_OBJECT (self));
+
+  /* Closed before we listened (a resync answer is sent and closed at once). */
+  if (soup_websocket_connection_get_state (connection) == SOUP_WEBSOCKET_STATE_CLOSED)
+    closed_cb (connection, self);
 }
 
 static void

@@ -920,6 +920,8 @@ split_outside_hours (GArray     *segments,
           gint64 next = pieces < MAX_SEGMENT_PIECES ? dw_calendar_next_transition (calendar, t)
                                                     : DW_CALENDAR_FOREVER;
 
+          if (next <= t)
+            next = DW_CALENDAR_FOREVER;  /* never loop on a calendar that does not move */
           piece.from = t;
           piece.to = MIN (next, end);
           if (!open)

@@ -143,8 +143,8 @@ dw_auth_create_token (sqlite3     *db,
   hash = dw_auth_token_hash (token);
 
   stmt = dw_store_prepare (db,
-                           "INSERT INTO tokens (user_id, token_hash, label, created_at, expires_at) "
-                           "VALUES (?, ?, ?, ?, ?)", error);
+                           "INSERT INTO tokens (user_id, token_hash, label, created_at, "
+                           "expires_at) VALUES (?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return NULL;
 

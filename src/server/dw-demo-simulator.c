@@ -195,16 +195,27 @@ pick_customer (Simulator *self,
       report (self, "creating a customer", error);
     }
 
-  stmt = dw_store_prepare (self->db,
-                           "SELECT id, tags FROM customers WHERE id >= "
-                           "(SELECT abs (random ()) % (max (id) + 1) FROM customers) "
-                           "ORDER BY id LIMIT 1", NULL);
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      const char *tags = (const char *) sqlite3_column_text (stmt, 1);
+  /* Customers are never deleted, so any id up to the largest is one (and GRand keeps a seeded
+   * run repeatable). */
+  stmt = dw_store_prepare (self->db, "SELECT max (id) FROM customers", NULL);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) > 0)
+    id = 1 + (gint64) (dw_demo_uniform () * (double) sqlite3_column_int64 (stmt, 0));
+  g_clear_pointer (&stmt, sqlite3_finalize);
 
-      id = sqlite3_column_int64 (stmt, 0);
-      *vip = tags != NULL && strstr (tags, "\"vip\"") != NULL;
+  stmt = dw_store_prepare (self->db, "SELECT tags FROM customers WHERE id = ?", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          const char *tags = (const char *) sqlite3_column_text (stmt, 0);
+
+          *vip = tags != NULL && strstr (tags, "\"vip\"") != NULL;
+        }
+      else
+        {
+          id = 0;
+        }
     }
 
   return id;

@@ -210,8 +210,8 @@ write_teams (DwDesk     *self,
 
   clear = dw_store_prepare (self->db, "DELETE FROM team_members WHERE user_id = ?", error);
   insert = dw_store_prepare (self->db,
-                             "INSERT INTO team_members (team_id, user_id, is_lead) VALUES (?, ?, ?)",
-                             error);
+                             "INSERT INTO team_members (team_id, user_id, is_lead) "
+                             "VALUES (?, ?, ?)", error);
   if (clear == NULL || insert == NULL)
     return FALSE;
 

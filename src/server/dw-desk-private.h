@@ -25,9 +25,10 @@ struct _DwDesk
  * stream's scoping: the agent a ticket was taken from must hear that it went). */
 typedef struct
 {
-  gint64 ticket_id;
-  gint64 old_team_id;
-  gint64 old_assignee_id;
+  gint64   ticket_id;
+  gint64   old_team_id;
+  gint64   old_assignee_id;
+  gboolean old_active;      /* counted in its assignee's load before */
 } DwTouched;
 
 /* Transaction frame: begin, then finish with the result (or NULL and the error set) —
@@ -89,9 +90,11 @@ gboolean    dw_desk_user_in_team         (DwDesk       *self,
 void        dw_desk_touch                (GArray       *touched,
                                           gint64        ticket_id,
                                           gint64        old_team_id,
-                                          gint64        old_assignee_id);
+                                          gint64        old_assignee_id,
+                                          gboolean      old_active);
 /* Refreshes the SLA of every touched ticket and appends its event (ticket.created for
- * @created_id, ticket.updated for the others). */
+ * @created_id, ticket.updated for the others); then user.updated for every agent whose load
+ * (open_tickets) changed, so that a console following the stream keeps loads right. */
 gboolean    dw_desk_flush_touched        (DwDesk       *self,
                                           GArray       *touched,
                                           gint64        created_id,

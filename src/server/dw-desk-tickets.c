@@ -541,7 +541,7 @@ create_ticket_locked (DwDesk       *self,
     return NULL;
 
   ticket_id = sqlite3_last_insert_rowid (self->db);
-  dw_desk_touch (touched, ticket_id, 0, 0);
+  dw_desk_touch (touched, ticket_id, 0, 0, FALSE);
 
   {
     g_autofree char *reason = g_strdup_printf ("intake via %s", dw_channel_to_string (channel));
@@ -818,14 +818,14 @@ update_ticket_locked (DwDesk       *self,
         return NULL;
     }
 
+  if (reason == NULL && row.team_id != old_team_id && row.assignee_id == 0 && old_assignee_id > 0)
+    reason = g_strdup ("moved to a team its assignee is not in");
+
   if (!dw_desk_audit_diff (self, actor, "ticket", ticket_id, before, after, ticket_audited,
-                           reason != NULL ? reason
-                           : (row.team_id != old_team_id && row.assignee_id == 0 && old_assignee_id > 0
-                              ? "moved to a team its assignee is not in" : NULL),
-                           error))
+                           reason, error))
     return NULL;
 
-  dw_desk_touch (touched, ticket_id, old_team_id, old_assignee_id);
+  dw_desk_touch (touched, ticket_id, old_team_id, old_assignee_id, was_active);
 
   /* Capacity freed: the old assignee's teams may hand out a waiting ticket. */
   if (old_assignee_id > 0 && was_active
@@ -898,6 +898,7 @@ add_comment_locked (DwDesk       *self,
   int author_kind = actor != NULL ? DW_AUTHOR_AGENT : DW_AUTHOR_SYSTEM;
   gint64 author_id = 0, comment_id;
   gint64 now = dw_clock_now (self->clock);
+  int old_status;
 
   before = dw_store_ticket_json (self->db, ticket_id, NULL);
   if (before == NULL || !ticket_visible (actor, before))
@@ -909,6 +910,8 @@ add_comment_locked (DwDesk       *self,
 
   if (!ticket_row_load (self, ticket_id, &row, error))
     return NULL;
+
+  old_status = row.status;
 
   if (!dw_json_check_members (fields, comment_members, error)
       || !dw_json_get_string (fields, "body", DW_JSON_REQUIRED, &body, error)
@@ -1010,7 +1013,8 @@ add_comment_locked (DwDesk       *self,
       || !dw_desk_emit (self, "comment.created", row.team_id, row.assignee_id, comment, error))
     return NULL;
 
-  dw_desk_touch (touched, ticket_id, row.team_id, row.assignee_id);
+  dw_desk_touch (touched, ticket_id, row.team_id, row.assignee_id,
+                 dw_status_is_active (old_status));
   if (!dw_desk_flush_touched (self, touched, 0, error))
     return NULL;
 
@@ -1087,7 +1091,7 @@ reassign_locked (DwDesk  *self,
       return NULL;
   }
 
-  dw_desk_touch (touched, ticket_id, row.team_id, old_assignee_id);
+  dw_desk_touch (touched, ticket_id, row.team_id, old_assignee_id, TRUE);
   if (!dw_desk_flush_touched (self, touched, 0, error))
     return NULL;
 

@@ -197,12 +197,13 @@ dw_desk_user_in_team (DwDesk *self,
 /* Touched tickets */
 
 void
-dw_desk_touch (GArray *touched,
-               gint64  ticket_id,
-               gint64  old_team_id,
-               gint64  old_assignee_id)
+dw_desk_touch (GArray   *touched,
+               gint64    ticket_id,
+               gint64    old_team_id,
+               gint64    old_assignee_id,
+               gboolean  old_active)
 {
-  DwTouched t = { ticket_id, old_team_id, old_assignee_id };
+  DwTouched t = { ticket_id, old_team_id, old_assignee_id, old_active };
 
   for (guint i = 0; i < touched->len; i++)
     if (g_array_index (touched, DwTouched, i).ticket_id == ticket_id)
@@ -222,17 +223,35 @@ dw_desk_member_id (JsonObject *object,
   return json_node_get_int (node);
 }
 
+static void
+add_user (GArray *users,
+          gint64  user_id)
+{
+  if (user_id <= 0)
+    return;
+
+  for (guint i = 0; i < users->len; i++)
+    if (g_array_index (users, gint64, i) == user_id)
+      return;
+
+  g_array_append_val (users, user_id);
+}
+
 gboolean
 dw_desk_flush_touched (DwDesk  *self,
                        GArray  *touched,
                        gint64   created_id,
                        GError **error)
 {
+  g_autoptr(GArray) loaded = g_array_new (FALSE, FALSE, sizeof (gint64));
+
   for (guint i = 0; i < touched->len; i++)
     {
       DwTouched *t = &g_array_index (touched, DwTouched, i);
       g_autoptr(JsonObject) ticket = NULL;
       gint64 team_id, assignee_id;
+      int status = DW_STATUS_NEW;
+      gboolean active;
 
       if (!dw_sla_engine_refresh (self->sla, t->ticket_id, error))
         return FALSE;
@@ -243,6 +262,17 @@ dw_desk_flush_touched (DwDesk  *self,
 
       team_id = dw_desk_member_id (ticket, "team_id");
       assignee_id = dw_desk_member_id (ticket, "assignee_id");
+      dw_enum_from_string (DW_TYPE_STATUS, json_object_get_string_member (ticket, "status"),
+                           &status);
+      active = dw_status_is_active (status);
+
+      if (assignee_id != t->old_assignee_id || active != t->old_active)
+        {
+          if (t->old_active)
+            add_user (loaded, t->old_assignee_id);
+          if (active)
+            add_user (loaded, assignee_id);
+        }
 
       if (t->ticket_id == created_id)
         {
@@ -258,6 +288,15 @@ dw_desk_flush_touched (DwDesk  *self,
       if ((t->old_team_id != team_id || t->old_assignee_id != assignee_id)
           && !dw_desk_emit (self, "ticket.updated", t->old_team_id, t->old_assignee_id, ticket,
                             error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < loaded->len; i++)
+    {
+      g_autoptr(JsonObject) user = dw_desk_emit_user (self, "user.updated",
+                                                      g_array_index (loaded, gint64, i), error);
+
+      if (user == NULL)
         return FALSE;
     }
 
@@ -322,7 +361,8 @@ load_agents (DwDesk  *self,
       sqlite3_reset (skills);
       sqlite3_bind_int64 (skills, 1, agent.candidate.user_id);
       while (sqlite3_step (skills) == SQLITE_ROW)
-        g_hash_table_insert (agent.skills, g_strdup ((const char *) sqlite3_column_text (skills, 0)),
+        g_hash_table_insert (agent.skills,
+                             g_strdup ((const char *) sqlite3_column_text (skills, 0)),
                              GINT_TO_POINTER (sqlite3_column_int (skills, 1)));
 
       g_array_append_val (agents, agent);
@@ -560,7 +600,8 @@ dw_desk_dispatch_locked (DwDesk  *self,
       if (type_stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (type_stmt, 1, q->ticket_id);
-      if (sqlite3_step (type_stmt) == SQLITE_ROW && sqlite3_column_type (type_stmt, 0) != SQLITE_NULL)
+      if (sqlite3_step (type_stmt) == SQLITE_ROW
+          && sqlite3_column_type (type_stmt, 0) != SQLITE_NULL)
         business_type = g_strdup ((const char *) sqlite3_column_text (type_stmt, 0));
       if (business_type != NULL)
         skill = g_hash_table_lookup (skills, business_type);
@@ -569,7 +610,7 @@ dw_desk_dispatch_locked (DwDesk  *self,
       if (user_id <= 0)
         continue;
 
-      dw_desk_touch (touched, q->ticket_id, team_id, 0);
+      dw_desk_touch (touched, q->ticket_id, team_id, 0, TRUE);
       why = g_strdup_printf ("routing: %s", reason);
       if (!dw_desk_assign_locked (self, NULL, q->ticket_id, user_id, q->ticket_id != fresh_id, why,
                                   error))

@@ -205,7 +205,7 @@ static gboolean
 client_can_see (Client  *client,
                 DwEvent *event)
 {
-  return TRUE;
+  return dw_principal_can_see (client->principal, event->team_id, event->user_id);
 }
 
 /* One step of replay from SQLite; FALSE when the client must resync instead. */
@@ -581,7 +581,7 @@ stream_websocket_cb (SoupServer              *server,
   if (client->cursor < first - 1 || client->cursor > last)
     client_resync (client);
   else
-    client->catching_up = FALSE, client->cursor = last;
+    client->catching_up = client->cursor < last;
 
   client_pump (client);
 }

@@ -310,7 +310,8 @@ user_list (void)
                            "FROM users ORDER BY id", NULL);
   g_print ("%-6s %-20s %-6s %-8s %s\n", "ID", "USERNAME", "ROLE", "PRESENCE", "NAME");
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    g_print ("%-6" G_GINT64_FORMAT " %-20s %-6s %-8s %s%s\n", (gint64) sqlite3_column_int64 (stmt, 0),
+    g_print ("%-6" G_GINT64_FORMAT " %-20s %-6s %-8s %s%s\n",
+             (gint64) sqlite3_column_int64 (stmt, 0),
              sqlite3_column_text (stmt, 1), sqlite3_column_text (stmt, 2),
              sqlite3_column_text (stmt, 3), sqlite3_column_text (stmt, 5),
              sqlite3_column_int (stmt, 4) ? " (disabled)" : "");
@@ -412,8 +413,8 @@ token_list (const char *username)
                                  : g_strdup ("-");
 
       g_print ("%-6" G_GINT64_FORMAT " %-20s %-20s %-20s %-20s %s\n",
-               (gint64) sqlite3_column_int64 (stmt, 0), sqlite3_column_text (stmt, 1), created, expires,
-               revoked, sqlite3_column_text (stmt, 2));
+               (gint64) sqlite3_column_int64 (stmt, 0), sqlite3_column_text (stmt, 1), created,
+               expires, revoked, sqlite3_column_text (stmt, 2));
     }
 
   return 0;

@@ -1,0 +1,366 @@
+/* test-sla-engine.c: the SLA engine of the real deskwatchd on a sped-up clock.
+ *
+ * A 24/7 calendar in UTC makes business time equal wall time, and `--speed 600` makes ten
+ * simulated minutes pass in one real second, so targets of tens of minutes cross at-risk and
+ * breach while the test watches the stream.
+ */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include "dw-test-stream.h"
+
+#define SPEED "600"
+
+static void
+exec_sql (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+/* The desk of dw_test_server_new_with_desk(), every team on an always-open calendar, and one
+ * policy for everything: first response 20 min, resolution 60 min, at risk at half. */
+static DwTestServer *
+sla_server_new (const char *escalation)
+{
+  DwTestServer *server = dw_test_server_new_with_desk ();
+  const char * const args[] = { "--speed", SPEED, NULL };
+  g_autofree char *policy = NULL;
+  sqlite3 *db = NULL;
+
+  /* Written while the service is down, as an operator's migration would be: the tests do not
+   * depend on the policy and calendar endpoints. */
+  dw_test_server_stop (server);
+  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
+  exec_sql (db, "INSERT INTO calendars (name, timezone, week) VALUES ('Always', 'UTC', "
+                "'[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]]]')");
+  exec_sql (db, "UPDATE teams SET calendar_id = (SELECT id FROM calendars WHERE name = 'Always')");
+  policy = g_strdup_printf ("INSERT INTO sla_policies (name, position, first_response_minutes, "
+                            "  resolution_minutes, at_risk_ratio, escalation) "
+                            "VALUES ('Fast', 1, 20, 60, 0.5, '%s')", escalation);
+  exec_sql (db, policy);
+  sqlite3_close (db);
+
+  dw_test_server_start (server, args);
+  return server;
+}
+
+static JsonObject *
+get_ticket (DwTestServer *server,
+            gint64        id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+
+  return dw_test_api_request (server, "GET", path, NULL, 200);
+}
+
+static JsonObject *
+sla_target (JsonObject *ticket,
+            const char *target)
+{
+  JsonArray *sla = json_object_get_array_member (ticket, "sla");
+
+  for (guint i = 0; i < json_array_get_length (sla); i++)
+    {
+      JsonObject *object = json_array_get_object_element (sla, i);
+
+      if (g_strcmp0 (json_object_get_string_member (object, "target"), target) == 0)
+        return object;
+    }
+
+  g_error ("No %s target", target);
+  return NULL;
+}
+
+/* Index of the sla.changed event of ticket @id, target @target, to state @after. */
+static guint
+wait_sla (DwTestStream *stream,
+          gint64        id,
+          const char   *target,
+          const char   *after)
+{
+  guint from = 0;
+
+  for (;;)
+    {
+      guint i = dw_test_stream_wait (stream, from, "event", "sla.changed", id);
+      JsonObject *data = json_object_get_object_member (g_ptr_array_index (stream->messages, i),
+                                                        "data");
+
+      if (g_str_equal (json_object_get_string_member (data, "target"), target)
+          && g_str_equal (json_object_get_string_member (data, "after"), after))
+        return i;
+
+      from = i + 1;
+    }
+}
+
+static guint
+count_sla (DwTestStream *stream,
+           gint64        id,
+           const char   *after)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < stream->messages->len; i++)
+    {
+      JsonObject *message = g_ptr_array_index (stream->messages, i);
+      JsonObject *data;
+
+      if (g_strcmp0 (dw_test_message_type (message), "event") != 0
+          || g_strcmp0 (json_object_get_string_member (message, "event"), "sla.changed") != 0)
+        continue;
+
+      data = json_object_get_object_member (message, "data");
+      if (json_object_get_int_member (data, "ticket_id") == id
+          && g_str_equal (json_object_get_string_member (data, "after"), after))
+        n++;
+    }
+
+  return n;
+}
+
+static JsonObject *
+message_data (DwTestStream *stream,
+              guint         index)
+{
+  return json_object_get_object_member (g_ptr_array_index (stream->messages, index), "data");
+}
+
+/* The audit rows of @id with action "sla" and field @target, as their "after" states. */
+static GStrv
+audit_sla_states (DwTestServer *server,
+                  gint64        id,
+                  const char   *target)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/audit", id);
+  g_autoptr(JsonObject) page = dw_test_api_request (server, "GET", path, NULL, 200);
+  JsonArray *items = json_object_get_array_member (page, "items");
+  g_autoptr(GStrvBuilder) states = g_strv_builder_new ();
+  gint64 last_id = 0;
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *row = json_array_get_object_element (items, i);
+
+      /* Oldest first. */
+      g_assert_cmpint (json_object_get_int_member (row, "id"), >, last_id);
+      last_id = json_object_get_int_member (row, "id");
+
+      if (g_strcmp0 (json_object_get_string_member (row, "action"), "sla") == 0
+          && g_strcmp0 (json_object_get_string_member (row, "field"), target) == 0)
+        {
+          g_assert_true (json_object_get_null_member (row, "actor_id"));
+          g_assert_nonnull (json_object_get_string_member (row, "reason"));
+          g_strv_builder_add (states, json_object_get_string_member (row, "after"));
+        }
+    }
+
+  return g_strv_builder_end (states);
+}
+
+static gboolean
+audit_has (DwTestServer *server,
+           gint64        id,
+           const char   *action,
+           const char   *field,
+           const char   *before,
+           const char   *after)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/audit", id);
+  g_autoptr(JsonObject) page = dw_test_api_request (server, "GET", path, NULL, 200);
+  JsonArray *items = json_object_get_array_member (page, "items");
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *row = json_array_get_object_element (items, i);
+      JsonNode *b = json_object_get_member (row, "before");
+      JsonNode *a = json_object_get_member (row, "after");
+
+      if (g_strcmp0 (json_object_get_string_member (row, "action"), action) == 0
+          && g_strcmp0 (json_object_get_string_member (row, "field"), field) == 0
+          && JSON_NODE_HOLDS_VALUE (b) && g_strcmp0 (json_node_get_string (b), before) == 0
+          && JSON_NODE_HOLDS_VALUE (a) && g_strcmp0 (json_node_get_string (a), after) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gint64
+create_ticket (DwTestServer *server,
+               const char   *subject)
+{
+  g_autofree char *json = g_strdup_printf ("{\"subject\": \"%s\", \"channel\": \"web\", "
+                                           "\"business_type\": \"logistics\"}", subject);
+  g_autoptr(JsonObject) ticket = dw_test_api_request (server, "POST", "/api/v1/tickets", json,
+                                                      201);
+
+  return json_object_get_int_member (ticket, "id");
+}
+
+static void
+test_breach (void)
+{
+  g_autoptr(DwTestServer) server =
+    sla_server_new ("{\"raise_priority\":true,\"notify_lead\":true,\"reassign\":false}");
+  g_autoptr(DwTestStream) stream = dw_test_stream_open (server, server->admin_token, -1);
+  g_autoptr(DwTestStream) lead = dw_test_stream_open (server, server->lead_token, -1);
+  g_autoptr(JsonObject) created = NULL;
+  g_autoptr(JsonObject) ticket = NULL;
+  g_autoptr(JsonObject) paused = NULL;
+  g_auto(GStrv) states = NULL;
+  JsonObject *data;
+  JsonArray *leads;
+  guint started, at_risk, breached, escalated, updated, i;
+  gint64 id, waiting;
+
+  id = create_ticket (server, "快递三天没动");
+  created = get_ticket (server, id);
+  g_assert_cmpstr (json_object_get_string_member (created, "sla_state"), ==, "ok");
+  g_assert_false (json_object_get_null_member (created, "sla_policy_id"));
+  g_assert_false (json_object_get_null_member (created, "next_sla_at"));
+  g_assert_cmpstr (json_object_get_string_member (sla_target (created, "first-response"), "state"),
+                   ==, "ok");
+  g_assert_cmpint (json_object_get_int_member (sla_target (created, "first-response"),
+                                               "target_minutes"), ==, 20);
+
+  /* Pending on the customer: its clocks stand still. */
+  waiting = create_ticket (server, "waiting on the customer");
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, waiting);
+
+    json_object_unref (dw_test_api_request (server, "PATCH", path,
+                                            "{\"version\": 1, \"status\": \"pending\"}", 200));
+  }
+
+  started = wait_sla (stream, id, "first-response", "ok");
+  at_risk = wait_sla (stream, id, "first-response", "at-risk");
+  breached = wait_sla (stream, id, "first-response", "breached");
+  escalated = dw_test_stream_wait (stream, breached, "event", "sla.escalated", id);
+  g_assert_cmpuint (started, <, at_risk);
+  g_assert_cmpuint (at_risk, <, breached);
+  g_assert_cmpuint (breached, <, escalated);
+
+  data = message_data (stream, at_risk);
+  g_assert_cmpstr (json_object_get_string_member (data, "before"), ==, "ok");
+  g_assert_cmpstr (json_object_get_string_member (data, "sla_state"), ==, "at-risk");
+  data = message_data (stream, breached);
+  g_assert_cmpstr (json_object_get_string_member (data, "before"), ==, "at-risk");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (data, "sla_target"),
+                                                  "state"), ==, "breached");
+
+  /* Escalation: the lead is named, and the priority went up one step. */
+  data = message_data (stream, escalated);
+  g_assert_cmpstr (json_object_get_string_member (data, "target"), ==, "first-response");
+  g_assert_cmpstr (json_object_get_string_member (data, "priority"), ==, "high");
+  leads = json_object_get_array_member (data, "lead_ids");
+  g_assert_cmpuint (json_array_get_length (leads), ==, 1);
+  g_assert_cmpint (json_array_get_int_element (leads, 0), ==, server->lead_id);
+  g_assert_false (json_object_get_boolean_member (data, "reassign"));
+
+  updated = dw_test_stream_wait (stream, escalated, "event", "ticket.updated", id);
+  data = message_data (stream, updated);
+  g_assert_cmpstr (json_object_get_string_member (data, "priority"), ==, "high");
+  g_assert_cmpint (json_object_get_int_member (data, "escalation_level"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (data, "sla_state"), ==, "breached");
+
+  /* The lead of the team hears it too. */
+  dw_test_stream_wait (lead, 0, "event", "sla.escalated", id);
+
+  /* The resolution target breaches later and escalates again, to urgent. */
+  breached = wait_sla (stream, id, "resolution", "breached");
+  escalated = dw_test_stream_wait (stream, breached, "event", "sla.escalated", id);
+  g_assert_cmpstr (json_object_get_string_member (message_data (stream, escalated), "priority"),
+                   ==, "urgent");
+
+  ticket = get_ticket (server, id);
+  g_assert_cmpstr (json_object_get_string_member (ticket, "priority"), ==, "urgent");
+  g_assert_cmpint (json_object_get_int_member (ticket, "escalation_level"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (ticket, "sla_state"), ==, "breached");
+  /* Nothing is left to change by itself. */
+  g_assert_true (json_object_get_null_member (ticket, "next_sla_at"));
+
+  /* Each transition happened exactly once, and the audit trail tells the same story. */
+  g_assert_cmpuint (count_sla (stream, id, "at-risk"), ==, 2);
+  g_assert_cmpuint (count_sla (stream, id, "breached"), ==, 2);
+  g_assert_cmpuint (dw_test_count_events (stream, 0, "sla.escalated", id), ==, 2);
+  states = audit_sla_states (server, id, "first-response");
+  g_assert_cmpuint (g_strv_length (states), ==, 3);
+  g_assert_cmpstr (states[0], ==, "ok");
+  g_assert_cmpstr (states[1], ==, "at-risk");
+  g_assert_cmpstr (states[2], ==, "breached");
+  g_assert_true (audit_has (server, id, "escalated", "priority", "normal", "high"));
+  g_assert_true (audit_has (server, id, "escalated", "priority", "high", "urgent"));
+
+  /* Meanwhile, an hour of simulated time later, the pending ticket has not moved on. */
+  paused = get_ticket (server, waiting);
+  g_assert_cmpstr (json_object_get_string_member (paused, "sla_state"), ==, "paused");
+  g_assert_true (json_object_get_null_member (paused, "next_sla_at"));
+  data = sla_target (paused, "first-response");
+  g_assert_cmpstr (json_object_get_string_member (data, "state"), ==, "paused");
+  g_assert_cmpstr (json_object_get_string_member (data, "paused_reason"), ==, "pending");
+  g_assert_cmpint (json_object_get_int_member (data, "elapsed_seconds"), <, 20 * 60 / 2);
+  g_assert_cmpuint (count_sla (stream, waiting, "at-risk"), ==, 0);
+  g_assert_cmpuint (count_sla (stream, waiting, "breached"), ==, 0);
+  g_assert_cmpuint (count_sla (stream, waiting, "paused"), ==, 2);
+  g_clear_pointer (&states, g_strfreev);
+  states = audit_sla_states (server, waiting, "resolution");
+  g_assert_cmpuint (g_strv_length (states), ==, 2);
+  g_assert_cmpstr (states[0], ==, "ok");
+  g_assert_cmpstr (states[1], ==, "paused");
+
+  /* The events arrived in seq order with no gap. */
+  i = 0;
+  dw_test_check_events (stream, 0, stream->messages->len,
+                        dw_test_message_seq (g_ptr_array_index (stream->messages, i)) - 1, TRUE);
+}
+
+static void
+test_reply_meets (void)
+{
+  g_autoptr(DwTestServer) server =
+    sla_server_new ("{\"raise_priority\":false,\"notify_lead\":false,\"reassign\":false}");
+  g_autoptr(DwTestStream) stream = dw_test_stream_open (server, server->admin_token, -1);
+  g_autoptr(JsonObject) ticket = NULL;
+  g_autofree char *path = NULL;
+  gint64 id;
+  guint met;
+
+  id = create_ticket (server, "answered in time");
+  path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/comments", id);
+  json_object_unref (dw_test_api_request (server, "POST", path,
+                                          "{\"body\": \"已为您催促快递\", \"public\": true}", 201));
+
+  met = wait_sla (stream, id, "first-response", "met");
+  g_assert_cmpstr (json_object_get_string_member (message_data (stream, met), "before"), ==, "ok");
+
+  /* Resolution still runs and breaches, without escalation (the policy has none). */
+  wait_sla (stream, id, "resolution", "breached");
+  g_assert_cmpuint (dw_test_count_events (stream, 0, "sla.escalated", id), ==, 0);
+  g_assert_cmpuint (count_sla (stream, id, "at-risk"), ==, 1);
+
+  ticket = get_ticket (server, id);
+  g_assert_cmpstr (json_object_get_string_member (ticket, "priority"), ==, "normal");
+  g_assert_cmpint (json_object_get_int_member (ticket, "escalation_level"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (sla_target (ticket, "first-response"), "state"),
+                   ==, "met");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_setenv ("DESKWATCH_HEARTBEAT_MS", "500", TRUE);
+
+  g_test_add_func ("/sla-engine/breach", test_breach);
+  g_test_add_func ("/sla-engine/reply-meets", test_reply_meets);
+
+  return g_test_run ();
+}
