@@ -1100,12 +1100,6 @@ dw_sync_class_init (DwSyncClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
-
-  /* The model's JSON readers use their class's param specs, which exist only once the class
-   * is initialised; the snapshot's tickets are read in a worker thread before any exists. */
-  g_type_class_unref (g_type_class_ref (DW_TYPE_TICKET));
-  g_type_class_unref (g_type_class_ref (DW_TYPE_USER));
-  g_type_class_unref (g_type_class_ref (DW_TYPE_TEAM));
 }
 
 static void

@@ -365,6 +365,48 @@ reply_unauthorized (SoupServerMessage *msg,
   dw_problem_reply (msg, 401, "unauthorized", "Unauthorized", "%s", error->message);
 }
 
+typedef struct
+{
+  char   *method;
+  char   *path;
+  char   *user;
+  gint64  start;
+} AccessLog;
+
+static void
+access_log_free (gpointer  data,
+                 GClosure *closure)
+{
+  AccessLog *access = data;
+
+  g_free (access->method);
+  g_free (access->path);
+  g_free (access->user);
+  g_free (access);
+}
+
+static void
+access_log_cb (SoupServerMessage *msg,
+               AccessLog         *access)
+{
+  g_autofree char *status = g_strdup_printf ("%u", soup_server_message_get_status (msg));
+  g_autofree char *usec = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                           g_get_monotonic_time () - access->start);
+  g_autofree char *message = g_strdup_printf ("%s %s %s", access->method, access->path, status);
+  const GLogField fields[] = {
+    { "GLIB_DOMAIN", G_LOG_DOMAIN, -1 },
+    { "PRIORITY", "7", -1 },
+    { "MESSAGE", message, -1 },
+    { "DW_METHOD", access->method, -1 },
+    { "DW_PATH", access->path, -1 },
+    { "DW_STATUS", status, -1 },
+    { "DW_USER", access->user, -1 },
+    { "DW_USEC", usec, -1 },
+  };
+
+  g_log_structured_array (G_LOG_LEVEL_DEBUG, fields, G_N_ELEMENTS (fields));
+}
+
 static void
 api_cb (SoupServer        *server,
         SoupServerMessage *msg,
@@ -382,6 +424,7 @@ api_cb (SoupServer        *server,
   const DwApiRoute *found = NULL;
   DwApiRequest req = { self, msg, NULL, query, { 0, 0 } };
   gint64 start = g_get_monotonic_time ();
+  AccessLog *access;
 
   if (!g_str_has_prefix (path, API_PREFIX))
     {
@@ -449,25 +492,16 @@ api_cb (SoupServer        *server,
       req.principal = principal;
     }
 
+  access = g_new0 (AccessLog, 1);
+  access->method = g_strdup (method);
+  access->path = g_strdup (path);
+  access->user = g_strdup (principal != NULL ? principal->username : "-");
+  access->start = start;
+  /* Logged when the reply is sent, so that replies finished later (sign-in) show their status. */
+  g_signal_connect_data (msg, "finished", G_CALLBACK (access_log_cb), access,
+                         access_log_free, 0);
+
   found->handler (&req);
-
-  {
-    g_autofree char *status = g_strdup_printf ("%u", soup_server_message_get_status (msg));
-    g_autofree char *usec = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_monotonic_time () - start);
-    g_autofree char *message = g_strdup_printf ("%s %s %s", method, path, status);
-    const GLogField fields[] = {
-      { "GLIB_DOMAIN", G_LOG_DOMAIN, -1 },
-      { "PRIORITY", "7", -1 },
-      { "MESSAGE", message, -1 },
-      { "DW_METHOD", method, -1 },
-      { "DW_PATH", path, -1 },
-      { "DW_STATUS", status, -1 },
-      { "DW_USER", principal != NULL ? principal->username : "-", -1 },
-      { "DW_USEC", usec, -1 },
-    };
-
-    g_log_structured_array (G_LOG_LEVEL_DEBUG, fields, G_N_ELEMENTS (fields));
-  }
 }
 
 /* Bodies over the limit are refused before they are read. */
@@ -515,57 +549,42 @@ health_cb (DwApiRequest *req)
 
 static const char * const token_members[] = { "username", "password", "label", NULL };
 
-static void
-create_token_cb (DwApiRequest *req)
+typedef struct
 {
-  g_autoptr(JsonObject) body = dw_api_read_object (req);
+  DwApi             *api;
+  SoupServerMessage *msg;
+  char              *username;
+  char              *label;
+} SignIn;
+
+static void
+sign_in_free (SignIn *sign_in)
+{
+  g_object_unref (sign_in->api);
+  g_object_unref (sign_in->msg);
+  g_free (sign_in->username);
+  g_free (sign_in->label);
+  g_free (sign_in);
+}
+
+static void
+sign_in_reply (SignIn  *sign_in,
+               gint64   user_id,
+               GError **error)
+{
   g_autoptr(JsonObject) reply = NULL;
   g_autoptr(JsonObject) user = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *username = NULL;
-  g_autofree char *password = NULL;
-  g_autofree char *label = NULL;
   g_autofree char *token = NULL;
   g_autofree char *expires = NULL;
-  DwApi *self = req->api;
-  gint64 user_id, token_id = 0;
+  DwApi *self = sign_in->api;
+  gint64 token_id = 0;
 
-  if (body == NULL)
-    return;
-
-  if (!dw_json_check_members (body, token_members, &error)
-      || !dw_json_get_string (body, "username", DW_JSON_REQUIRED, &username, &error)
-      || !dw_json_get_string (body, "password", DW_JSON_REQUIRED, &password, &error)
-      || !dw_json_get_string (body, "label", DW_JSON_OPTIONAL, &label, &error))
-    {
-      dw_api_reply_error (req, error);
-      return;
-    }
-
-  user_id = dw_auth_check_password (self->db, username, password, &error);
-  if (user_id == 0)
-    {
-      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
-                        "DW_USER", username,
-                        "MESSAGE", "Failed sign-in for %s", username);
-      dw_api_reply_error (req, error);
-      return;
-    }
-
-  if (label != NULL && g_utf8_strlen (label, -1) > 200)
-    {
-      char *shorter = g_utf8_substring (label, 0, 200);
-
-      g_free (label);
-      label = shorter;
-    }
-
-  token = dw_auth_create_token (self->db, self->clock, user_id, label, DW_AUTH_TOKEN_LIFETIME,
-                                &token_id, &error);
-  user = token != NULL ? dw_store_user_json (self->db, user_id, &error) : NULL;
+  token = dw_auth_create_token (self->db, self->clock, user_id, sign_in->label,
+                                DW_AUTH_TOKEN_LIFETIME, &token_id, error);
+  user = token != NULL ? dw_store_user_json (self->db, user_id, error) : NULL;
   if (user == NULL)
     {
-      dw_api_reply_error (req, error);
+      dw_problem_reply_error (sign_in->msg, *error);
       return;
     }
 
@@ -575,7 +594,72 @@ create_token_cb (DwApiRequest *req)
   json_object_set_int_member (reply, "token_id", token_id);
   json_object_set_string_member (reply, "expires_at", expires);
   json_object_set_object_member (reply, "user", g_steal_pointer (&user));
-  dw_api_reply_object (req, 201, reply);
+  dw_json_reply_object (sign_in->msg, 201, reply);
+}
+
+static void
+password_checked_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  SignIn *sign_in = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 user_id;
+
+  user_id = dw_auth_check_password_finish (result, &error);
+  if (user_id == 0)
+    {
+      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
+                        "DW_USER", sign_in->username,
+                        "MESSAGE", "Failed sign-in for %s", sign_in->username);
+      dw_problem_reply_error (sign_in->msg, error);
+    }
+  else
+    {
+      sign_in_reply (sign_in, user_id, &error);
+    }
+
+  soup_server_message_unpause (sign_in->msg);
+  sign_in_free (sign_in);
+}
+
+static void
+create_token_cb (DwApiRequest *req)
+{
+  g_autoptr(JsonObject) body = dw_api_read_object (req);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+  SignIn *sign_in;
+
+  if (body == NULL)
+    return;
+
+  sign_in = g_new0 (SignIn, 1);
+  sign_in->api = g_object_ref (req->api);
+  sign_in->msg = g_object_ref (req->msg);
+
+  if (!dw_json_check_members (body, token_members, &error)
+      || !dw_json_get_string (body, "username", DW_JSON_REQUIRED, &sign_in->username, &error)
+      || !dw_json_get_string (body, "password", DW_JSON_REQUIRED, &password, &error)
+      || !dw_json_get_string (body, "label", DW_JSON_OPTIONAL, &sign_in->label, &error))
+    {
+      dw_api_reply_error (req, error);
+      sign_in_free (sign_in);
+      return;
+    }
+
+  if (sign_in->label != NULL && g_utf8_strlen (sign_in->label, -1) > 200)
+    {
+      char *shorter = g_utf8_substring (sign_in->label, 0, 200);
+
+      g_free (sign_in->label);
+      sign_in->label = shorter;
+    }
+
+  /* The reply is sent once the password hash was verified off the main loop. */
+  soup_server_message_pause (req->msg);
+  dw_auth_check_password_async (req->api->db, sign_in->username, password, NULL,
+                                password_checked_cb, sign_in);
 }
 
 static void

@@ -77,45 +77,102 @@ dummy_hash (void)
   return hash;
 }
 
-gint64
-dw_auth_check_password (sqlite3     *db,
-                        const char  *username,
-                        const char  *password,
-                        GError     **error)
+typedef struct
 {
+  char    *hash;      /* NULL: unknown user, or one that cannot sign in */
+  char    *password;
+  gint64   user_id;
+  gboolean disabled;
+} PasswordCheck;
+
+static void
+password_check_free (PasswordCheck *check)
+{
+  g_free (check->hash);
+  if (check->password != NULL)
+    sodium_memzero (check->password, strlen (check->password));
+  g_free (check->password);
+  g_free (check);
+}
+
+static void
+check_password_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  PasswordCheck *check = task_data;
+
+  /* Argon2id takes a noticeable fraction of a second by design; here it cannot stall the
+   * service's main loop, the event stream with it. */
+  if (check->hash != NULL && dw_auth_verify_password (check->hash, check->password)
+      && !check->disabled)
+    {
+      g_task_return_int (task, check->user_id);
+      return;
+    }
+
+  if (check->hash == NULL)
+    dw_auth_verify_password (dummy_hash (), check->password);
+
+  g_task_return_new_error (task, DW_AUTH_ERROR, DW_AUTH_ERROR_BAD_CREDENTIALS,
+                           "wrong username or password");
+}
+
+void
+dw_auth_check_password_async (sqlite3             *db,
+                              const char          *username,
+                              const char          *password,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  GError *error = NULL;
+  PasswordCheck *check;
   int rc;
+
+  g_task_set_source_tag (task, dw_auth_check_password_async);
 
   stmt = dw_store_prepare (db,
                            "SELECT id, password_hash, disabled FROM users WHERE username = ?",
-                           error);
+                           &error);
   if (stmt == NULL)
-    return 0;
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  check = g_new0 (PasswordCheck, 1);
+  check->password = g_strdup (password);
+  g_task_set_task_data (task, check, (GDestroyNotify) password_check_free);
 
   sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      const char *hash = (const char *) sqlite3_column_text (stmt, 1);
-      gboolean disabled = sqlite3_column_int (stmt, 2) != 0;
-
-      if (hash != NULL && dw_auth_verify_password (hash, password) && !disabled)
-        return id;
+      check->user_id = sqlite3_column_int64 (stmt, 0);
+      check->hash = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      check->disabled = sqlite3_column_int (stmt, 2) != 0;
     }
-  else if (rc == SQLITE_DONE)
+  else if (rc != SQLITE_DONE)
     {
-      dw_auth_verify_password (dummy_hash (), password);
-    }
-  else
-    {
-      dw_store_set_error (error, db, rc);
-      return 0;
+      dw_store_set_error (&error, db, rc);
+      g_task_return_error (task, error);
+      return;
     }
 
-  g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_BAD_CREDENTIALS,
-                       "wrong username or password");
-  return 0;
+  g_task_run_in_thread (task, check_password_thread);
+}
+
+gint64
+dw_auth_check_password_finish (GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), 0);
+
+  return g_task_propagate_int (G_TASK (result), error);
 }
 
 char *

@@ -40,12 +40,18 @@ gboolean     dw_auth_verify_password      (const char  *hash,
 /* Hex BLAKE2b-256 of @token: what the tokens table stores. */
 char        *dw_auth_token_hash           (const char  *token);
 
-/* Checks @username / @password; returns the user's id, or 0 with DW_AUTH_ERROR_BAD_CREDENTIALS
- * (same error for an unknown user, a wrong password, a disabled user or one without password). */
-gint64       dw_auth_check_password       (sqlite3     *db,
-                                           const char  *username,
-                                           const char  *password,
-                                           GError     **error);
+/* Checks @username / @password: the user is looked up at once, the (deliberately slow) hash
+ * is verified in a worker thread.  _finish returns the user's id, or 0 with
+ * DW_AUTH_ERROR_BAD_CREDENTIALS (same error for an unknown user, a wrong password, a disabled
+ * user or one without password). */
+void         dw_auth_check_password_async (sqlite3             *db,
+                                           const char          *username,
+                                           const char          *password,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gint64       dw_auth_check_password_finish (GAsyncResult       *result,
+                                            GError            **error);
 
 /* Makes a new token for @user_id and stores its hash; @lifetime in seconds, 0 for no expiry.
  * Returns the token (shown once), and its tokens.id in @out_token_id.  Writes in the caller's

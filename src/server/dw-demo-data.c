@@ -207,7 +207,15 @@ GRand *
 dw_demo_rand (void)
 {
   if (demo_rand == NULL)
-    demo_rand = g_rand_new ();
+    {
+      const char *seed = g_getenv ("DESKWATCH_DEMO_SEED");
+      guint64 value;
+
+      if (seed != NULL && g_ascii_string_to_unsigned (seed, 10, 0, G_MAXUINT32, &value, NULL))
+        demo_rand = g_rand_new_with_seed ((guint32) value);
+      else
+        demo_rand = g_rand_new ();
+    }
   return demo_rand;
 }
 

@@ -17,6 +17,7 @@
 #include "dw-store.h"
 
 #define SURGE_SECONDS (3 * 3600)       /* logistics pile-up in the last hours */
+#define SURGE_BOOST 1.3                 /* arrivals during the pile-up */
 #define SLOW_RETURNS_SECONDS (90 * 60)
 
 typedef struct
@@ -74,6 +75,8 @@ typedef struct
   GPtrArray        *rules;      /* of DwSlaRule* */
   GHashTable       *team_of_type;  /* key → team id */
   DwClassifier     *classifier;
+  gint64            surge_from;    /* the last SURGE_SECONDS of desk hours began here */
+  gint64            slow_from;     /* the last SLOW_RETURNS_SECONDS of desk hours */
   sqlite3_stmt     *insert_ticket;
   sqlite3_stmt     *insert_comment;
   sqlite3_stmt     *insert_audit;
@@ -637,7 +640,7 @@ backfill_ticket (History  *history,
   gboolean ok;
 
   /* What the customer wants.  In the last hours a courier's delay floods logistics. */
-  surge = created_at > now - SURGE_SECONDS;
+  surge = created_at > history->surge_from;
   intended = surge && dw_demo_uniform () < 0.5 ? DW_DEMO_TYPE_LOGISTICS : dw_demo_pick_type ();
   template = dw_demo_pick_template (intended);
   if (strstr (template->body, "{order}") != NULL || dw_demo_uniform () < 0.3)
@@ -651,7 +654,7 @@ backfill_ticket (History  *history,
   story.type = type_from_key (key);
   team_id = *(gint64 *) g_hash_table_lookup (history->team_of_type, key);
   surge = surge && story.type == DW_DEMO_TYPE_LOGISTICS;
-  slow = created_at > now - SLOW_RETURNS_SECONDS
+  slow = created_at > history->slow_from
          && (story.type == DW_DEMO_TYPE_RETURNS || story.type == DW_DEMO_TYPE_QUALITY);
 
   customer = &g_array_index (history->customers, Customer,
@@ -695,7 +698,7 @@ backfill_ticket (History  *history,
     double median = first_response_median (story.type) * (customer->vip ? 0.5 : 1.0);
 
     if (surge)
-      median *= 8;
+      median *= 5;
     else if (slow)
       median *= 4;
     first_at = dw_calendar_add_business_seconds (history->calendar, created_at,
@@ -751,17 +754,17 @@ backfill_ticket (History  *history,
           story_comment (&story, t, "agent", a, TRUE, dw_demo_pick_ask_reply ());
           story_set_status (&story, t, a, DW_STATUS_PENDING, NULL);
 
-          if (dw_demo_uniform () < 0.1)
+          if (dw_demo_uniform () < 0.08)
             {
-              /* The customer never answers: closed after a day of waiting. */
-              gint64 give_up = t + DW_DEMO_DAY;
+              /* The customer never answers: the case is closed after two hours of waiting. */
+              gint64 give_up = t + GIVE_UP_SECONDS;
 
               if (give_up <= now)
                 {
                   story_comment (&story, give_up, "agent", a, TRUE,
                                  "您好，因长时间未收到您的回复，本工单先做结案处理，如有问题请随时联系我们。");
                   story_set_status (&story, give_up, a, DW_STATUS_SOLVED,
-                                    "no answer from the customer for a day");
+                                    "no answer from the customer for two hours");
                   solved = TRUE;
                 }
               break;
@@ -809,6 +812,11 @@ backfill_ticket (History  *history,
 
       if (current != NULL && current->online_now && current->load < current->capacity)
         {
+          current->load++;
+        }
+      else if (current != NULL && story.status == DW_STATUS_PENDING)
+        {
+          /* Waiting on the customer: stays with its agent, off shift or not. */
           current->load++;
         }
       else
@@ -891,6 +899,22 @@ backfill_ticket (History  *history,
   return ok;
 }
 
+/* The instant from which @seconds of desk hours lead up to @now (at night: into the evening
+ * before), so the pile-up is there whenever the demo starts. */
+static gint64
+business_seconds_before (DwCalendar *calendar,
+                         gint64      now,
+                         gint64      seconds)
+{
+  gint64 t = now;
+
+  while (t > now - 3 * DW_DEMO_DAY
+         && dw_calendar_business_seconds_between (calendar, t, now) < seconds)
+    t -= 300;
+
+  return t;
+}
+
 gboolean
 dw_demo_backfill (sqlite3     *db,
                   DwCalendar  *calendar,
@@ -937,17 +961,20 @@ dw_demo_backfill (sqlite3     *db,
       goto out;
     }
 
+  history.surge_from = business_seconds_before (calendar, now, SURGE_SECONDS);
+  history.slow_from = business_seconds_before (calendar, now, SLOW_RETURNS_SECONDS);
+
   /* Poisson arrivals on the daily curve, by thinning; extra arrivals during the surge. */
   for (;;)
     {
       double rate;
 
-      t += (gint64) (dw_demo_exponential (3600.0 / (max_rate * 1.5)) + 1);
+      t += (gint64) (dw_demo_exponential (3600.0 / (max_rate * SURGE_BOOST)) + 1);
       if (t >= now)
         break;
 
-      rate = dw_demo_arrival_rate (t) * (t > now - SURGE_SECONDS ? 1.5 : 1.0);
-      if (dw_demo_uniform () * max_rate * 1.5 > rate)
+      rate = dw_demo_arrival_rate (t) * (t > history.surge_from ? SURGE_BOOST : 1.0);
+      if (dw_demo_uniform () * max_rate * SURGE_BOOST > rate)
         continue;
 
       if (!backfill_ticket (&history, t, error))

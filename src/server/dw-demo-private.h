@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 #define DW_DEMO_UTC_OFFSET (8 * 3600)
 #define DW_DEMO_DAY (24 * 3600)
 #define DW_DEMO_HISTORY_DAYS 14
+/* A question the customer never answers is closed after this long (pending tickets count
+ * towards an agent's load, so they must not linger). */
+#define GIVE_UP_SECONDS (2 * 3600)
 
 /* Desk hours of the 电商客服 calendar (dw_calendar_new_china_mainland (TRUE)). */
 #define DW_DEMO_OPEN_MIN (9 * 60)

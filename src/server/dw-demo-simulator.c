@@ -491,10 +491,10 @@ agent_turn (Simulator *self,
       agent_comment (self, ticket_id, agent, dw_demo_pick_ask_reply (), TRUE);
       set_status (self, ticket_id, agent, DW_STATUS_PENDING, NULL);
 
-      if (dw_demo_uniform () < 0.1)
+      if (dw_demo_uniform () < 0.08)
         {
           plan->stage = STAGE_GIVE_UP;
-          plan->next_at = now + DW_DEMO_DAY;
+          plan->next_at = now + GIVE_UP_SECONDS;
         }
       else
         {
@@ -665,7 +665,7 @@ take_turns (Simulator *self,
                            "您好，因长时间未收到您的回复，本工单先做结案处理，如有问题请随时联系我们。",
                            TRUE);
             set_status (self, row->id, agent, DW_STATUS_SOLVED,
-                        "no answer from the customer for a day");
+                        "no answer from the customer for two hours");
             plan_drop (self, row->id);
           }
           break;
@@ -791,6 +791,24 @@ load_agents (Simulator *self)
     }
 }
 
+/* The service is going away (its database with it): stop and forget everything. */
+static void
+service_finalized_cb (gpointer  data,
+                      GObject  *where_the_object_was)
+{
+  Simulator *self = data;
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->arrival_id, g_source_remove);
+  g_clear_pointer (&self->classifier, dw_classifier_unref);
+  g_clear_pointer (&self->plans, g_hash_table_unref);
+  g_clear_pointer (&self->principals, g_hash_table_unref);
+  g_clear_pointer (&self->agents, g_array_unref);
+  if (simulator == self)
+    simulator = NULL;
+  g_free (self);
+}
+
 void
 dw_demo_start_simulator (DwService *service)
 {
@@ -800,7 +818,9 @@ dw_demo_start_simulator (DwService *service)
   g_return_if_fail (simulator == NULL);
 
   self = simulator = g_new0 (Simulator, 1);
-  self->service = g_object_ref (service);
+  /* Not a reference: the simulator lives as long as the service, not the other way round. */
+  self->service = service;
+  g_object_weak_ref (G_OBJECT (service), service_finalized_cb, self);
   self->desk = dw_service_get_desk (service);
   self->clock = dw_service_get_clock (service);
   self->db = dw_service_get_db (service);

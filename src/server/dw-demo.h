@@ -32,7 +32,8 @@ gboolean dw_demo_populate                (DwService  *service,
 void     dw_demo_start_simulator         (DwService  *service);
 
 /* Seeds the simulation's randomness (GRand) so a run can be repeated; call before
- * dw_demo_populate().  Without it the seed comes from the clock. */
+ * dw_demo_populate().  Without it the seed is $DESKWATCH_DEMO_SEED if set, else random.
+ * (Repeatable as far as the clock allows: what happens also depends on when alarms fire.) */
 void     dw_demo_set_seed                (guint32     seed);
 
 /* A lively moment to start the demo's clock at (dw_clock_new_at): @now itself while the desk is
