@@ -4,6 +4,8 @@
 
 #include "dw-service.h"
 
+#include <sys/socket.h>
+
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -118,6 +120,28 @@ parse_addr_port (const char  *addr_port,
   return TRUE;
 }
 
+/* soup_server_listen() leaves GLib's default accept backlog of 10, so a burst of clients
+ * connecting at once waits for SYN retries; a socket of our own gets the system's maximum. */
+static gboolean
+listen_on_address (SoupServer               *server,
+                   GSocketAddress           *address,
+                   SoupServerListenOptions   options,
+                   GError                  **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+
+  socket = g_socket_new (g_socket_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+
+  g_socket_set_listen_backlog (socket, SOMAXCONN);
+  if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
+    return FALSE;
+
+  return soup_server_listen_socket (server, socket, options, error);
+}
+
 gboolean
 dw_service_listen (DwService   *self,
                    const char  *addr_port,
@@ -184,7 +208,7 @@ dw_service_listen (DwService   *self,
         }
 
       address = g_inet_socket_address_new (inet, port);
-      if (!soup_server_listen (self->server, address, options, error))
+      if (!listen_on_address (self->server, address, options, error))
         {
           g_clear_object (&self->server);
           return FALSE;
