@@ -202,7 +202,12 @@ static DwService *
 open_service (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(DwClock) clock = dw_clock_new (opt_speed > 0 ? opt_speed : 1.0);
+  double speed = opt_speed > 0 ? opt_speed : 1.0;
+  /* A demo started at night would open on a closed, empty desk: its clock starts at a lively
+   * hour of the same day instead. */
+  g_autoptr(DwClock) clock = opt_demo
+    ? dw_clock_new_at (dw_demo_pick_start_time (g_get_real_time () / G_USEC_PER_SEC), speed)
+    : dw_clock_new (speed);
   DwService *service = dw_service_new (db_path (), clock, &error);
 
   if (service == NULL)
