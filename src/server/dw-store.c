@@ -48,14 +48,114 @@ dw_store_exec (sqlite3     *db,
   return TRUE;
 }
 
+/* Prepared statements are kept for reuse: every request runs the same few dozen statements, and
+ * parsing them anew each time cost more than the commit's fsync.  A statement handed back by
+ * dw_store_release() (the sqlite3_stmt autoptr cleanup) is reset and parked under its SQL text
+ * until the next dw_store_prepare() of that text on the same database. */
+#define STMT_CACHE_MAX_SQL 512   /* distinct texts kept per database */
+#define STMT_CACHE_MAX_FREE 8    /* parked statements per text */
+
+static GMutex stmt_cache_lock;
+static GHashTable *stmt_caches;  /* sqlite3 * → GHashTable (SQL text → GPtrArray of stmts) */
+
+static void
+free_parked (gpointer data)
+{
+  GPtrArray *parked = data;
+
+  for (guint i = 0; i < parked->len; i++)
+    sqlite3_finalize (g_ptr_array_index (parked, i));
+  g_ptr_array_unref (parked);
+}
+
+static void
+stmt_cache_register (sqlite3 *db)
+{
+  g_mutex_lock (&stmt_cache_lock);
+  if (stmt_caches == NULL)
+    stmt_caches = g_hash_table_new_full (NULL, NULL, NULL,
+                                         (GDestroyNotify) g_hash_table_unref);
+  g_hash_table_insert (stmt_caches, db,
+                       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_parked));
+  g_mutex_unlock (&stmt_cache_lock);
+}
+
+static void
+stmt_cache_unregister (sqlite3 *db)
+{
+  g_mutex_lock (&stmt_cache_lock);
+  if (stmt_caches != NULL)
+    g_hash_table_remove (stmt_caches, db);
+  g_mutex_unlock (&stmt_cache_lock);
+}
+
+static sqlite3_stmt *
+stmt_cache_take (sqlite3    *db,
+                 const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  GHashTable *cache;
+  GPtrArray *parked;
+
+  g_mutex_lock (&stmt_cache_lock);
+  cache = stmt_caches != NULL ? g_hash_table_lookup (stmt_caches, db) : NULL;
+  parked = cache != NULL ? g_hash_table_lookup (cache, sql) : NULL;
+  if (parked != NULL && parked->len > 0)
+    stmt = g_ptr_array_steal_index_fast (parked, parked->len - 1);
+  g_mutex_unlock (&stmt_cache_lock);
+
+  return stmt;
+}
+
+void
+dw_store_release (sqlite3_stmt *stmt)
+{
+  sqlite3 *db;
+  GHashTable *cache;
+  GPtrArray *parked;
+  const char *sql;
+
+  if (stmt == NULL)
+    return;
+
+  db = sqlite3_db_handle (stmt);
+  sql = sqlite3_sql (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+
+  g_mutex_lock (&stmt_cache_lock);
+  cache = stmt_caches != NULL ? g_hash_table_lookup (stmt_caches, db) : NULL;
+  if (cache != NULL && sql != NULL)
+    {
+      parked = g_hash_table_lookup (cache, sql);
+      if (parked == NULL && g_hash_table_size (cache) < STMT_CACHE_MAX_SQL)
+        {
+          parked = g_ptr_array_new ();
+          g_hash_table_insert (cache, g_strdup (sql), parked);
+        }
+      if (parked != NULL && parked->len < STMT_CACHE_MAX_FREE)
+        {
+          g_ptr_array_add (parked, stmt);
+          stmt = NULL;
+        }
+    }
+  g_mutex_unlock (&stmt_cache_lock);
+
+  sqlite3_finalize (stmt);
+}
+
 sqlite3_stmt *
 dw_store_prepare (sqlite3     *db,
                   const char  *sql,
                   GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  sqlite3_stmt *stmt = stmt_cache_take (db, sql);
+  int rc;
 
+  if (stmt != NULL)
+    return stmt;
+
+  rc = sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
       dw_store_set_error (error, db, rc);
@@ -245,14 +345,18 @@ dw_store_open (const char  *path,
       return NULL;
     }
 
+  stmt_cache_register (db);
   return db;
 }
 
 void
 dw_store_close (sqlite3 *db)
 {
-  if (db != NULL)
-    sqlite3_close_v2 (db);
+  if (db == NULL)
+    return;
+
+  stmt_cache_unregister (db);
+  sqlite3_close_v2 (db);
 }
 
 gboolean

@@ -47,6 +47,9 @@ gboolean    dw_store_exec             (sqlite3       *db,
 /* A new prepared statement (free with sqlite3_finalize, or hold it in g_autoptr(sqlite3_stmt)).
  * Not cached: operations nest (a dispatch loop building ticket JSON), and a shared statement
  * reset under a running loop would silently cut it short. */
+/* Hands a statement back for reuse by dw_store_prepare() (or finalizes it); the sqlite3_stmt
+ * autoptr cleanup. */
+void          dw_store_release        (sqlite3_stmt  *stmt);
 sqlite3_stmt *dw_store_prepare        (sqlite3       *db,
                                        const char    *sql,
                                        GError       **error);
@@ -147,7 +150,7 @@ JsonObject *dw_store_sla_policy_json_from_row (sqlite3_stmt *stmt);
 /* Guarded so that another header may declare the same cleanup. */
 #ifndef DW_HAVE_SQLITE3_STMT_AUTOPTR
 #define DW_HAVE_SQLITE3_STMT_AUTOPTR 1
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, dw_store_release)
 #endif
 
 G_END_DECLS
