@@ -112,7 +112,7 @@ list_shows (DwQueuesPage *page,
 static DwAgentPicker *
 find_picker (void)
 {
-  g_autoptr(GListModel) toplevels = gtk_window_get_toplevels ();
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {

@@ -14,6 +14,7 @@
 #include "dw-team-stats.h"
 #include "dw-ticket-detail.h"
 #include "dw-ticket-list.h"
+#include "dw-widget-util.h"
 
 typedef enum
 {
@@ -716,7 +717,7 @@ dw_queues_page_dispose (GObject *object)
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->cards_idle, g_source_remove);
   dw_queues_page_set_sync (self, NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_QUEUES_PAGE);
+  dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_QUEUES_PAGE);
   g_clear_pointer (&self->cards, g_ptr_array_unref);
   g_clear_object (&self->clock);
 

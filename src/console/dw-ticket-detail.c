@@ -14,6 +14,7 @@
 #include "dw-comment.h"
 #include "dw-queue-format.h"
 #include "dw-ticket-detail.h"
+#include "dw-widget-util.h"
 
 enum {
   FIELD_STATUS,
@@ -426,7 +427,7 @@ dw_ticket_detail_dispose (GObject *object)
   dw_ticket_detail_set_ticket (self, NULL);
   dw_ticket_detail_set_sync (self, NULL);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
-  gtk_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_TICKET_DETAIL);
+  dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_TICKET_DETAIL);
   g_clear_object (&self->clock);
   g_clear_pointer (&self->sla_rows, g_ptr_array_unref);
 

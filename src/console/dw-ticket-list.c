@@ -14,6 +14,7 @@
 
 #include "dw-queue-format.h"
 #include "dw-ticket-list.h"
+#include "dw-widget-util.h"
 
 typedef struct _Column Column;
 
@@ -967,7 +968,7 @@ dw_ticket_list_dispose (GObject *object)
   g_clear_handle_id (&self->tick_id, g_source_remove);
   dw_ticket_list_set_sync (self, NULL);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_TICKET_LIST);
+  dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_TICKET_LIST);
 
   g_clear_pointer (&self->bound_cells, g_hash_table_unref);
   g_clear_object (&self->selection);

@@ -1,0 +1,13 @@
+/* dw-widget-util.h: small helpers shared by the console's widgets. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* gtk_widget_dispose_template() for a widget whose parent type is GtkWidget: GTK 4.8 clears only
+ * the template children bound to a struct member, so the unnamed ones are unparented here too. */
+void dw_widget_dispose_template (GtkWidget *widget,
+                                 GType      widget_type);
+
+G_END_DECLS
