@@ -205,6 +205,16 @@ dw_test_message_seq (JsonObject *message)
   return json_object_get_int_member (message, "seq");
 }
 
+gint64
+dw_test_stream_position_before (DwTestStream *stream,
+                                guint         i)
+{
+  JsonObject *message = g_ptr_array_index (stream->messages, i);
+  gint64 seq = dw_test_message_seq (message);
+
+  return g_strcmp0 (dw_test_message_type (message), "event") == 0 ? seq - 1 : seq;
+}
+
 /* Asserts that the events among messages [from, to) have strictly increasing seqs, each the
  * previous + 1 when @contiguous; returns the last seq (or @after when none). */
 gint64

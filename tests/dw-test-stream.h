@@ -53,6 +53,10 @@ gboolean      dw_test_stream_closed  (gpointer         stream);
 
 const char   *dw_test_message_type   (JsonObject      *message);
 gint64        dw_test_message_seq    (JsonObject      *message);
+/* The stream position just before message @i: its seq - 1 for an event, its seq for a
+ * heartbeat (which carries the position the client has reached). */
+gint64        dw_test_stream_position_before (DwTestStream *stream,
+                                              guint         i);
 
 /* Index of the first message at or after @from of @type ("event", "heartbeat", ...), with
  * event name @event (NULL: any) and data.id or data.ticket_id @id (0: any), waiting for it.

@@ -318,7 +318,7 @@ test_breach (void)
   /* The events arrived in seq order with no gap. */
   i = 0;
   dw_test_check_events (stream, 0, stream->messages->len,
-                        dw_test_message_seq (g_ptr_array_index (stream->messages, i)) - 1, TRUE);
+                        dw_test_stream_position_before (stream, i), TRUE);
 }
 
 static void

@@ -170,9 +170,14 @@ gint64
 dw_auth_check_password_finish (GAsyncResult  *result,
                                GError       **error)
 {
+  gssize user_id;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), 0);
 
-  return g_task_propagate_int (G_TASK (result), error);
+  user_id = g_task_propagate_int (G_TASK (result), error);
+
+  /* g_task_propagate_int() gives -1 on error; the id 0 means "no user" here. */
+  return user_id > 0 ? user_id : 0;
 }
 
 char *
