@@ -307,6 +307,11 @@ client_pump (Client *client)
     {
       g_autoptr(GBytes) frame = NULL;
 
+      /* The peer may have started closing (or a send just failed): nothing more can go out,
+       * and conn_closed_cb detaches the client once the close completes. */
+      if (soup_websocket_connection_get_state (client->conn) != SOUP_WEBSOCKET_STATE_OPEN)
+        break;
+
       if (client->resyncing)
         {
           /* Only into an empty libsoup queue: its close frame jumps ahead of any frame not
