@@ -57,6 +57,15 @@ action_failed_cb (DwQueuesPage *page,
   f->failed_message = g_strdup (message);
 }
 
+/* Connected; fails the test at once with the reason when the sync gives up. */
+static gboolean
+sync_connected (DwSync *sync)
+{
+  if (dw_sync_get_state (sync) == DW_SYNC_STATE_OFFLINE && dw_sync_get_error (sync) != NULL)
+    g_error ("Sync failed: %s", dw_sync_get_error (sync)->message);
+  return dw_sync_get_state (sync) == DW_SYNC_STATE_CONNECTED;
+}
+
 static void
 sign_in_cb (GObject      *source,
             GAsyncResult *result,
@@ -146,7 +155,7 @@ fixture_set_up (Fixture       *f,
 
   f->sync = dw_sync_new (f->client, NULL);
   dw_sync_start (f->sync);
-  WAIT_UNTIL (dw_sync_get_state (f->sync) == DW_SYNC_STATE_CONNECTED);
+  WAIT_UNTIL (sync_connected (f->sync));
 
   f->page = DW_QUEUES_PAGE (dw_queues_page_new ());
   dw_queues_page_set_sync (f->page, f->sync);
@@ -214,6 +223,8 @@ test_reassign (Fixture       *f,
   g_assert_nonnull (ticket);
   g_assert_cmpint (dw_ticket_get_id (ticket), ==, id);
   g_assert_true (dw_ticket_list_get_selected_ticket (list) == ticket);
+  /* The detail fetched the audit timeline (at least "created"). */
+  WAIT_UNTIL (dw_ticket_detail_get_n_events (detail) > 0);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "ticket.reassign", NULL));
   picker = find_picker ();

@@ -315,11 +315,13 @@ team_card_new (DwQueuesPage *self,
       GtkWidget *value = gtk_label_new ("0");
       GtkWidget *caption = gtk_label_new (_(figure_captions[i]));
 
-      gtk_widget_add_css_class (value, "title-3");
+      gtk_widget_add_css_class (value, "title-4");
       gtk_widget_add_css_class (value, "numeric");
       gtk_widget_add_css_class (caption, "caption");
       gtk_widget_add_css_class (caption, "dim-label");
+      /* Keep the overview narrow: the ticket table needs the room. */
       gtk_label_set_ellipsize (GTK_LABEL (caption), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (caption), 10);
       gtk_box_append (GTK_BOX (inner), value);
       gtk_box_append (GTK_BOX (inner), caption);
       gtk_button_set_child (GTK_BUTTON (button), inner);

@@ -381,19 +381,19 @@ deadline_sorter (DwTicketList *self)
 }
 
 static const Column columns[] = {
-  { "number", N_("Number"), 90, FALSE, FALSE, { NULL, }, number_text, NULL, number_sorter },
-  { "subject", N_("Subject"), -1, TRUE, FALSE, { "subject", }, subject_text, NULL, subject_sorter },
-  { "business-type", N_("Type"), 100, FALSE, FALSE, { "business-type", },
+  { "number", N_("Number"), 80, FALSE, FALSE, { NULL, }, number_text, NULL, number_sorter },
+  { "subject", N_("Subject"), 240, TRUE, FALSE, { "subject", }, subject_text, NULL, subject_sorter },
+  { "business-type", N_("Type"), 90, FALSE, FALSE, { "business-type", },
     business_type_text, NULL, business_type_sorter },
-  { "channel", N_("Channel"), 90, FALSE, FALSE, { "channel", }, channel_text, NULL, channel_sorter },
-  { "priority", N_("Priority"), 90, FALSE, FALSE, { "priority", },
+  { "channel", N_("Channel"), 80, FALSE, FALSE, { "channel", }, channel_text, NULL, channel_sorter },
+  { "priority", N_("Priority"), 80, FALSE, FALSE, { "priority", },
     priority_text, priority_style, priority_sorter },
-  { "status", N_("Status"), 90, FALSE, FALSE, { "status", }, status_text, NULL, status_sorter },
-  { "assignee", N_("Assignee"), 130, FALSE, FALSE, { "assignee-id", },
+  { "status", N_("Status"), 80, FALSE, FALSE, { "status", }, status_text, NULL, status_sorter },
+  { "assignee", N_("Assignee"), 110, FALSE, FALSE, { "assignee-id", },
     assignee_text, assignee_style, assignee_sorter },
-  { "waiting", N_("Waiting"), 110, FALSE, TRUE, { "waiting-since", },
+  { "waiting", N_("Waiting"), 100, FALSE, TRUE, { "waiting-since", },
     waiting_text, NULL, waiting_sorter },
-  { "deadline", N_("Next SLA deadline"), 150, FALSE, TRUE, { "next-sla-deadline", "sla-state" },
+  { "deadline", N_("Next SLA deadline"), 140, FALSE, TRUE, { "next-sla-deadline", "sla-state" },
     deadline_text, deadline_style, deadline_sorter },
 };
 
