@@ -11,10 +11,13 @@ chmod 700 "$tmp/run"
 
 export HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" XDG_CONFIG_HOME="$tmp/config"
 export XDG_RUNTIME_DIR="$tmp/run"
-export GSK_RENDERER=cairo GDK_BACKEND=x11 NO_AT_BRIDGE=1
+export GSK_RENDERER=cairo GDK_BACKEND=x11 NO_AT_BRIDGE=1 GTK_A11Y=none
 
-exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- sh -c '
+exec xvfb-run -a -s "-screen 0 1280x800x24" \
+  dbus-run-session --config-file="$(dirname "$0")/dbus-session.conf" -- sh -c '
   # Unlock first: a locked keyring makes libsecret wait for a prompt that never comes.
-  printf "test" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
-  eval "$(gnome-keyring-daemon --start --components=secrets 2>/dev/null)" || true
+  # G_DEBUG=fatal-warnings is for our programs: the keyring warns about things of its own
+  # (replacing an item, for one) and must not die of it.
+  printf "test" | env -u G_DEBUG gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
+  eval "$(env -u G_DEBUG gnome-keyring-daemon --start --components=secrets 2>/dev/null)" || true
   exec "$@"' sh "$@"

@@ -9,58 +9,9 @@
 #include <libsoup/soup.h>
 
 #include "dw-client.h"
+#include "dw-test-cert.h"
 #include "dw-test-server.h"
 
-/* A self-signed certificate for 127.0.0.1 (valid until 2126) and its key: no CA trusts it. */
-static const char test_cert_pem[] =
-  "-----BEGIN CERTIFICATE-----\n"
-  "MIIDNjCCAh6gAwIBAgIUIHKOv1KAodbVlIpEDB2dxAqaGyowDQYJKoZIhvcNAQEL\n"
-  "BQAwITEfMB0GA1UEAwwWZGVza3dhdGNoLXRlc3QuaW52YWxpZDAgFw0yNjExMjIx\n"
-  "MDU5MzFaGA8yMTI2MTAyOTEwNTkzMVowITEfMB0GA1UEAwwWZGVza3dhdGNoLXRl\n"
-  "c3QuaW52YWxpZDCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEBAJLpga/n\n"
-  "m0WOazPzjShsC8+FOvQfLi1tmPoQDYz52ZLZesToV88dWDHtl+sZZRVrQpJKL80h\n"
-  "pzt6zmqugGmulGHnaLXSHwwtQMtEXiRq34ScSf7yWJMBj5JxUAl38KeJkaCfNCg4\n"
-  "jQlMedpSTNWDNbvV8iMaiT8IJwnHGDLtQz2/mzZIbIuD3QRy7yUji50PDGHalGWr\n"
-  "3tgvZ9pVIW4YWc9cD082I6secw2CTurwzzzeXOZIE8TlEhtgfpE82pdJUiCHr3Vx\n"
-  "OE+hALxPz4GnPl0k9CUsqBnQWFRNEZaix53nfaOi5qiUG0YyOAYo3bhX6AE8x235\n"
-  "CBBXXsQVSty1MqUCAwEAAaNkMGIwHQYDVR0OBBYEFOOGSuMAb/QtGoJHicA+rda5\n"
-  "HAf+MB8GA1UdIwQYMBaAFOOGSuMAb/QtGoJHicA+rda5HAf+MA8GA1UdEwEB/wQF\n"
-  "MAMBAf8wDwYDVR0RBAgwBocEfwAAATANBgkqhkiG9w0BAQsFAAOCAQEABE6z/a1m\n"
-  "UXRQUbK5fXWH6zGl0dEwLwLofm+YjivbMppx6xw7aVLwu5hK9/gZunV8UdDJu13s\n"
-  "YJoue52Afib9S9CmHPrHp7Ce/P8+iCqi/4Y5Mi56yhKcy3nuqXOcZP22Y1TXK4nI\n"
-  "onq+vxj3ZwS733POxvM4VIip93jNLTl5eVr4tC0GQVE4PRzi/EnhnWro8lPztnnn\n"
-  "Jk3e/WJ1cMzryeD5yhaoSlhGOer1MiEDuSQncPC9oAqo4c/P8vU2Mqicn7PyL1KU\n"
-  "24dQm6QCEBm5+o1SE0FLre5Q5t4jexmslx8Z/XVKJgWDmq2n38RUoCd3VZQBfYbK\n"
-  "fiG1nbKNUTpNEQ==\n"
-  "-----END CERTIFICATE-----\n"
-  "-----BEGIN PRIVATE KEY-----\n"
-  "MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQCS6YGv55tFjmsz\n"
-  "840obAvPhTr0Hy4tbZj6EA2M+dmS2XrE6FfPHVgx7ZfrGWUVa0KSSi/NIac7es5q\n"
-  "roBprpRh52i10h8MLUDLRF4kat+EnEn+8liTAY+ScVAJd/CniZGgnzQoOI0JTHna\n"
-  "UkzVgzW71fIjGok/CCcJxxgy7UM9v5s2SGyLg90Ecu8lI4udDwxh2pRlq97YL2fa\n"
-  "VSFuGFnPXA9PNiOrHnMNgk7q8M883lzmSBPE5RIbYH6RPNqXSVIgh691cThPoQC8\n"
-  "T8+Bpz5dJPQlLKgZ0FhUTRGWosed532jouaolBtGMjgGKN24V+gBPMdt+QgQV17E\n"
-  "FUrctTKlAgMBAAECggEAAKVqxtuJrQtkkNCuKwKYpbPED91QPm5oORdXe+qAaLsw\n"
-  "pUuRUU2jfOq625ObxHWZkBun7KrMecA/RqxYT76vE+Qo633OWaccTRiSom3e6E4o\n"
-  "rCikN5dO6pm5fKUsp4v9GjwBBnlDM4qE0a9Be8HtO1OEUl+0QVT3mP0pb9Xn0Q50\n"
-  "Oy7lN4OUgMIDxGUT+j34L8NbT/BcpyvFSaVBIpPEjYgUXw0NVAvrOZ83Z74arekz\n"
-  "B0gfK3lZwm4/ALydfej2obKey/Yqnz/k0il5e+KJx07WDZIdiaXDKuQ7rFWfZMKP\n"
-  "tW1JjH4RCPa71Q+ETdWN0EazzcNECoXU1bg+e0qNKQKBgQDHIUiqlsoF8lR09Y/x\n"
-  "eF9syA9CtuB7tKdzfaLTYL/AXKkqVYG4WdsY9HfudYPBigwkb2e9fY/Vn0DG/k7N\n"
-  "Ad+5ctQhEf4n892QY99zijoZYpxoGlbgdQHsGTMyYL6Fq8HHrFxlkuJ/8bvlaUCh\n"
-  "V07insyWYdIhyG5L92TKZqM4OQKBgQC83n1LB1WwlODz8DavZVf8M9ghPWedSAL+\n"
-  "3zZioNwluhMelk26DOFq75Ktwufnt9BGsOomPDacX7L7TuJN8yYP/L3/G1KSw6i7\n"
-  "kFmVJySeHxD/IuMBXCiCTBBEZV2BVBoxbLuJDSd64v0NvpFSDFiZL1t4y0HwdcMC\n"
-  "xKBWPoiVzQKBgAC9A9r2EiuxeVSxsGXxz1DE8SGLMgvjYJeSCK+F9VAOR+ZLSN7Z\n"
-  "HnHaPjOZJfLqwx7DdvwB4i2lmITkXoBuGFlErrqsqWeWhOTLKgHwqkR71B6isl3E\n"
-  "sUwhz8nJCAvQ1jgaUIFj6QkWaV7xY/b1LuqyMgoAtNnBN396nFoPxV0pAoGASUBZ\n"
-  "g+ICYAw9+x5tdzVtHInXB31TVHL7hnJ4G2ScPZ2fkLtmxgP84YatcusnGn32L5Sq\n"
-  "G846uAd92W5M40KsvoKeBfVI31c3eBeSRwD5eMI/y1RyirJ9m5t4q65Mx74gso6j\n"
-  "ZZJOf6DN2KjSn+nd6vutFHpwxpxF2Cr+rLRwMPkCgYBCJY8qu7qhh6XFK6jKAEOs\n"
-  "s+RACeR+pCK67xxVE0x0dDuaN1OrW6iCGFGlD1VZkKFN9u3RnBtsY1Jh4AXYF1gI\n"
-  "thiI9+YcESYxX+DYlL24vV0qUNHsy/iK29chzMRjvmpj0rGZ8nvKUHfwdXqouVih\n"
-  "3qgQLDdU7lhRd9NSfBhEoQ==\n"
-  "-----END PRIVATE KEY-----\n";
 
 /* Runs the main loop until an async call completes and hands back its result. */
 static void
@@ -218,7 +169,7 @@ test_tls_refused (void)
   g_autofree char *url = NULL;
   guint hits = 0;
 
-  certificate = g_tls_certificate_new_from_pem (test_cert_pem, -1, &error);
+  certificate = g_tls_certificate_new_from_pem (dw_test_cert_pem, -1, &error);
   g_assert_no_error (error);
   server = stub_server_new (certificate, &hits, &url);
   g_assert_true (g_str_has_prefix (url, "https://"));

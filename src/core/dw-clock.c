@@ -66,6 +66,19 @@ dw_clock_set_speed (DwClock *self,
   self->speed = speed;
 }
 
+void
+dw_clock_set_now (DwClock *self,
+                  gint64   now_usec,
+                  double   speed)
+{
+  g_return_if_fail (DW_IS_CLOCK (self));
+  g_return_if_fail (speed > 0);
+
+  self->base_sim_usec = now_usec;
+  self->base_real_usec = g_get_monotonic_time ();
+  self->speed = speed;
+}
+
 gint64
 dw_clock_now_usec (DwClock *self)
 {

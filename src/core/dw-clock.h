@@ -21,6 +21,11 @@ double   dw_clock_get_speed    (DwClock  *self);
 void     dw_clock_set_speed    (DwClock  *self,
                                 double    speed);
 gint64   dw_clock_now          (DwClock  *self);
+/* Re-bases the clock so that now reads @now_usec (simulated microseconds) and runs at @speed:
+ * how the console follows the service's clock. */
+void     dw_clock_set_now      (DwClock  *self,
+                                gint64    now_usec,
+                                double    speed);
 /* Simulated now with microsecond resolution, for ordering and latency figures. */
 gint64   dw_clock_now_usec     (DwClock  *self);
 /* Real milliseconds until simulated time @at; 0 if it has passed. */

@@ -1,0 +1,367 @@
+/* dw-window.c
+ *
+ * The window only shows: signing in, sessions and accounts belong to DwApplication.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dw-application.h"
+#include "dw-connection-banner.h"
+#include "dw-queues-page.h"
+#include "dw-window.h"
+
+struct _DwWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  DwWelcomePage        *welcome_page;
+  AdwStatusPage        *signing_in_page;
+  AdwViewSwitcherTitle *switcher_title;
+  DwConnectionBanner   *banner;
+  AdwViewStack         *view_stack;
+  DwQueuesPage         *queues_page;
+  GMenu                *accounts_section;
+  GMenu                *welcome_accounts_section;
+
+  DwSession            *session;
+};
+
+G_DEFINE_FINAL_TYPE (DwWindow, dw_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static DwApplication *
+get_application (DwWindow *self)
+{
+  return DW_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+}
+
+static void
+fill_accounts_section (GMenu      *section,
+                       GListModel *accounts)
+{
+  guint n = g_list_model_get_n_items (accounts);
+
+  g_menu_remove_all (section);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(DwAccount) account = g_list_model_get_item (accounts, i);
+      g_autoptr(GMenuItem) item = NULL;
+
+      item = g_menu_item_new (dw_account_get_label (account), NULL);
+      g_menu_item_set_action_and_target (item, "app.switch-account", "s",
+                                         dw_account_get_id (account));
+      g_menu_append_item (section, item);
+    }
+}
+
+static void
+accounts_changed_cb (DwWindow   *self,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     GListModel *accounts)
+{
+  fill_accounts_section (self->accounts_section, accounts);
+  fill_accounts_section (self->welcome_accounts_section, accounts);
+}
+
+static void
+welcome_signed_in_cb (DwWindow      *self,
+                      DwClient      *client,
+                      DwAccount     *account,
+                      DwWelcomePage *page)
+{
+  dw_application_start_session (get_application (self), client, account);
+}
+
+static void
+banner_sign_in_cb (DwWindow           *self,
+                   DwConnectionBanner *banner)
+{
+  DwAccount *account = self->session != NULL ? dw_session_get_account (self->session) : NULL;
+
+  dw_window_ask_sign_in_again (self, account,
+                               _("The server signed you out. Enter your password to sign in again."));
+}
+
+static void
+update_title (DwWindow *self)
+{
+  g_autofree char *label = NULL;
+
+  if (self->session != NULL)
+    label = dw_session_dup_label (self->session);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, label);
+}
+
+/* Leaves the welcome page without a focused entry on it: GTK 4.8 warns when a focused text
+ * is hidden by a stack switch. */
+static void
+show_page (DwWindow   *self,
+           const char *name)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), name) == 0)
+    return;
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
+  gtk_stack_set_visible_child_name (self->main_stack, name);
+}
+
+static void
+show_ticket_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  dw_window_show_ticket (DW_WINDOW (widget), g_variant_get_int64 (param));
+}
+
+static void
+show_section_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  dw_window_show_section (DW_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static gboolean
+dw_window_close_request (GtkWindow *window)
+{
+  DwWindow *self = DW_WINDOW (window);
+  GSettings *settings = dw_application_get_settings (get_application (self));
+
+  if (!gtk_window_is_maximized (window))
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (settings, "window-width", width);
+      g_settings_set_int (settings, "window-height", height);
+    }
+  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+
+  return GTK_WINDOW_CLASS (dw_window_parent_class)->close_request (window);
+}
+
+/* After construction: "application" is not a construct property. */
+static void
+setup_for_application (DwWindow *self)
+{
+  DwApplication *app = get_application (self);
+  GSettings *settings;
+  GListModel *accounts;
+
+  settings = dw_application_get_settings (app);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+  dw_welcome_page_set_account_manager (self->welcome_page,
+                                       dw_application_get_account_manager (app));
+  dw_welcome_page_set_demo_launcher (self->welcome_page, dw_application_get_demo_launcher (app));
+
+  accounts = dw_account_manager_get_accounts (dw_application_get_account_manager (app));
+  g_signal_connect_object (accounts, "items-changed", G_CALLBACK (accounts_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  accounts_changed_cb (self, 0, 0, 0, accounts);
+}
+
+static void
+dw_window_dispose (GObject *object)
+{
+  DwWindow *self = DW_WINDOW (object);
+
+  g_clear_object (&self->session);
+  gtk_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (dw_window_parent_class)->dispose (object);
+}
+
+static void
+dw_window_class_init (DwWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = dw_window_dispose;
+  window_class->close_request = dw_window_close_request;
+
+  g_type_ensure (DW_TYPE_CONNECTION_BANNER);
+  g_type_ensure (DW_TYPE_QUEUES_PAGE);
+  g_type_ensure (DW_TYPE_WELCOME_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/deskwatch/Deskwatch/dw-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, signing_in_page);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, queues_page);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, accounts_section);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, welcome_accounts_section);
+  gtk_widget_class_bind_template_callback (widget_class, welcome_signed_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, banner_sign_in_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.show-ticket", "x", show_ticket_action);
+  gtk_widget_class_install_action (widget_class, "win.show-section", "s", show_section_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
+                                       "win.show-section", "s", "queues");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK,
+                                       "win.show-section", "s", "sla");
+}
+
+static void
+dw_window_init (DwWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+DwWindow *
+dw_window_new (DwApplication *application)
+{
+  DwWindow *self = g_object_new (DW_TYPE_WINDOW, "application", application, NULL);
+
+  setup_for_application (self);
+  return self;
+}
+
+DwWelcomePage *
+dw_window_get_welcome_page (DwWindow *self)
+{
+  g_return_val_if_fail (DW_IS_WINDOW (self), NULL);
+  return self->welcome_page;
+}
+
+GtkWidget *
+dw_window_get_queues_page (DwWindow *self)
+{
+  g_return_val_if_fail (DW_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->queues_page);
+}
+
+GtkWidget *
+dw_window_get_banner (DwWindow *self)
+{
+  g_return_val_if_fail (DW_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->banner);
+}
+
+DwSession *
+dw_window_get_session (DwWindow *self)
+{
+  g_return_val_if_fail (DW_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+void
+dw_window_set_session (DwWindow  *self,
+                       DwSession *session)
+{
+  DwSync *sync = NULL;
+
+  g_return_if_fail (DW_IS_WINDOW (self));
+  g_return_if_fail (session == NULL || DW_IS_SESSION (session));
+
+  if (session == self->session && session != NULL)
+    {
+      show_page (self, "desk");
+      return;
+    }
+
+  g_set_object (&self->session, session);
+
+  if (session != NULL)
+    {
+      sync = dw_session_get_sync (session);
+      dw_queues_page_set_clock (self->queues_page, dw_session_get_clock (session));
+    }
+  dw_queues_page_set_sync (self->queues_page, sync);
+  dw_connection_banner_set_sync (self->banner, sync);
+  update_title (self);
+
+  if (session != NULL)
+    {
+      /* The label may need the user's name, which the first snapshot brings. */
+      g_signal_connect_object (sync, "resynced", G_CALLBACK (update_title), self,
+                               G_CONNECT_SWAPPED);
+      show_page (self, "desk");
+    }
+  else
+    {
+      dw_window_show_welcome (self);
+    }
+}
+
+void
+dw_window_show_signing_in (DwWindow   *self,
+                           const char *label)
+{
+  g_return_if_fail (DW_IS_WINDOW (self));
+
+  adw_status_page_set_description (self->signing_in_page, label);
+  show_page (self, "signing-in");
+}
+
+void
+dw_window_show_welcome (DwWindow *self)
+{
+  g_return_if_fail (DW_IS_WINDOW (self));
+
+  dw_welcome_page_reset (self->welcome_page);
+  show_page (self, "welcome");
+}
+
+void
+dw_window_ask_sign_in_again (DwWindow   *self,
+                             DwAccount  *account,
+                             const char *message)
+{
+  g_return_if_fail (DW_IS_WINDOW (self));
+
+  dw_welcome_page_ask_sign_in_again (self->welcome_page, account, message);
+  show_page (self, "welcome");
+}
+
+const char *
+dw_window_get_mode (DwWindow *self)
+{
+  g_return_val_if_fail (DW_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+void
+dw_window_show_section (DwWindow   *self,
+                        const char *name)
+{
+  g_return_if_fail (DW_IS_WINDOW (self));
+
+  if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+void
+dw_window_show_ticket (DwWindow *self,
+                       gint64    ticket_id)
+{
+  g_return_if_fail (DW_IS_WINDOW (self));
+
+  if (self->session == NULL)
+    return;
+  adw_view_stack_set_visible_child_name (self->view_stack, "queues");
+  dw_queues_page_show_ticket (self->queues_page, ticket_id);
+}
+
+void
+dw_window_add_toast (DwWindow   *self,
+                     const char *title)
+{
+  g_return_if_fail (DW_IS_WINDOW (self));
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}

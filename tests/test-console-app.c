@@ -1,0 +1,685 @@
+/* UI tests of the whole console: the real DwApplication and its window under Xvfb, a real
+ * deskwatchd, and a real gnome-keyring on a private session bus (tests/run-ui-test.sh).
+ *
+ * The cases run in order and share one service and one keyring, as a team lead's days do:
+ * first sign-in, a restart, the service restarting under the console, a revoked token, signing
+ * out, the errors a sign-in can meet, and at last a keyring that has gone away.
+ */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <adwaita.h>
+#include <libsecret/secret.h>
+
+#include "dw-application.h"
+#include "dw-connection-banner.h"
+#include "dw-queues-page.h"
+#include "dw-secret-store.h"
+#include "dw-test-cert.h"
+#include "dw-test-server.h"
+#include "dw-ticket-list.h"
+#include "dw-window.h"
+
+static DwTestServer *server;
+static DwApplication *app;
+
+/* Waiting (a guard against hangs, not a timing assertion) */
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+#define WAIT_UNTIL(cond) \
+  G_STMT_START { \
+    gint64 _deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; \
+    guint _wake = g_timeout_add (20, wake_cb, NULL); \
+    while (!(cond)) \
+      { \
+        if (g_get_monotonic_time () > _deadline) \
+          g_error ("Gave up waiting for %s", #cond); \
+        g_main_context_iteration (NULL, TRUE); \
+      } \
+    g_source_remove (_wake); \
+  } G_STMT_END
+
+static void
+spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+  guint wake = g_timeout_add (10, wake_cb, NULL);
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+}
+
+/* One run of the console, as `deskwatch` runs it (g_application_run), with @body run once the
+ * window is up; @body ends by closing the window and quitting. */
+static void
+activated_cb (GApplication *application,
+              gpointer      body)
+{
+  static gboolean running;
+
+  /* Only the first activation runs the body (a notification may activate it again). */
+  if (running)
+    return;
+  running = TRUE;
+  ((void (*) (void)) body) ();
+  running = FALSE;
+}
+
+static void
+launch (void (*body) (void))
+{
+  g_assert_null (app);
+  app = dw_application_new ();
+  /* Several consoles in turn in one process: each must be primary. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activated_cb), body);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 0, NULL), ==, 0);
+  g_clear_object (&app);
+}
+
+static void
+quit (void)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+static DwWindow *
+window (void)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  g_assert_nonnull (windows);
+  return DW_WINDOW (windows->data);
+}
+
+static gboolean
+in_mode (const char *mode)
+{
+  return g_strcmp0 (dw_window_get_mode (window ()), mode) == 0;
+}
+
+static DwSync *
+sync_ (void)
+{
+  DwSession *session = dw_application_get_session (app);
+
+  return session != NULL ? dw_session_get_sync (session) : NULL;
+}
+
+static gboolean
+live (void)
+{
+  DwSync *sync = sync_ ();
+
+  return sync != NULL && in_mode ("desk") && dw_sync_get_state (sync) == DW_SYNC_STATE_CONNECTED;
+}
+
+static void
+wait_live (void)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+
+  while (!live ())
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          DwSync *sync = sync_ ();
+
+          g_error ("Not live: window shows %s (message: %s), sync %d (%s)",
+                   dw_window_get_mode (window ()),
+                   dw_welcome_page_get_message (dw_window_get_welcome_page (window ())),
+                   sync != NULL ? (int) dw_sync_get_state (sync) : -1,
+                   sync != NULL && dw_sync_get_error (sync) != NULL
+                     ? dw_sync_get_error (sync)->message : "no error");
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake);
+}
+
+static gboolean
+welcome_settled (void)
+{
+  DwWelcomePage *page = dw_window_get_welcome_page (window ());
+
+  return in_mode ("welcome") && !dw_welcome_page_get_busy (page)
+         && dw_welcome_page_get_message (page) != NULL;
+}
+
+static gboolean
+list_shows (gint64 ticket_id)
+{
+  DwQueuesPage *page = DW_QUEUES_PAGE (dw_window_get_queues_page (window ()));
+  GListModel *model = dw_ticket_list_get_model (DW_TICKET_LIST (dw_queues_page_get_ticket_list (page)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(DwTicket) ticket = g_list_model_get_item (model, i);
+
+      if (dw_ticket_get_id (ticket) == ticket_id)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gint64
+create_ticket (const char *subject)
+{
+  g_autoptr(DwTestResponse) response = NULL;
+
+  response = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/tickets",
+                                   "{\"subject\": \"%s\", \"channel\": \"web\", "
+                                   "\"business_type\": \"logistics\", \"team_id\": %" G_GINT64_FORMAT "}",
+                                   subject, server->team_id);
+  dw_test_assert_status (response, 201);
+  return json_object_get_int_member (dw_test_response_object (response), "id");
+}
+
+static gint64
+ticket_assignee (gint64 id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+  g_autoptr(DwTestResponse) response = dw_test_server_json (server, "GET", path,
+                                                            server->admin_token, NULL);
+  JsonObject *ticket;
+
+  dw_test_assert_status (response, 200);
+  ticket = dw_test_response_object (response);
+  if (json_object_get_null_member (ticket, "assignee_id"))
+    return 0;
+  return json_object_get_int_member (ticket, "assignee_id");
+}
+
+static guint
+count_service_tickets (void)
+{
+  g_autoptr(DwTestResponse) response = NULL;
+
+  response = dw_test_server_json (server, "GET", "/api/v1/tickets?limit=500",
+                                  server->admin_token, NULL);
+  dw_test_assert_status (response, 200);
+  return json_array_get_length (dw_test_response_items (response));
+}
+
+static char *
+keyring_token (const char *url,
+               const char *username)
+{
+  g_autoptr(GError) error = NULL;
+  /* The console keys the secret by the service's base URL as DwClient spells it. */
+  g_autoptr(DwClient) client = dw_client_new (url);
+  char *token;
+
+  url = dw_client_get_base_url (client);
+
+  token = secret_password_lookup_sync (dw_secret_store_get_schema (), NULL, &error,
+                                       "server", url, "username", username, NULL);
+  g_assert_no_error (error);
+  return token;
+}
+
+static guint
+me_status (const char *token)
+{
+  g_autoptr(DwTestResponse) response = dw_test_server_json (server, "GET", "/api/v1/me", token,
+                                                            NULL);
+  return response->status;
+}
+
+/* Whether @needle is in any file under @dir. */
+static gboolean
+found_in_files (const char *dir,
+                const char *needle)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length;
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          if (found_in_files (path, needle))
+            return TRUE;
+          continue;
+        }
+      if (g_file_get_contents (path, &contents, &length, NULL)
+          && memmem (contents, length, needle, strlen (needle)) != NULL)
+        {
+          g_test_message ("found in %s", path);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+found_in_settings (GSettings  *settings,
+                   const char *needle)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_autoptr(GVariant) value = g_settings_get_value (settings, keys[i]);
+      g_autofree char *text = g_variant_print (value, FALSE);
+
+      if (strstr (text, needle) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+sign_in_with_password (const char *url,
+                       const char *username,
+                       const char *password)
+{
+  DwWelcomePage *page = dw_window_get_welcome_page (window ());
+
+  g_assert_true (in_mode ("welcome"));
+  dw_welcome_page_set_fields (page, url, username, password);
+  dw_welcome_page_sign_in (page);
+}
+
+static void
+test_first_run (void)
+{
+  /* No saved desk: the welcome page, and nothing is tried behind the lead's back. */
+  g_assert_true (in_mode ("welcome"));
+  spin (200);
+  g_assert_true (in_mode ("welcome"));
+  g_assert_null (dw_application_get_session (app));
+}
+
+static void
+test_sign_in (void)
+{
+  gint64 before = create_ticket ("Parcel stuck in Hangzhou");
+  g_autofree char *token = NULL;
+  GSettings *settings = dw_application_get_settings (app);
+  g_autoptr(GVariant) accounts = NULL;
+  gint64 during;
+
+  sign_in_with_password (server->url, "lead", DW_TEST_PASSWORD);
+  wait_live ();
+  WAIT_UNTIL (list_shows (before));
+
+  /* The token is in the keyring, and works. */
+  token = keyring_token (server->url, "lead");
+  g_assert_nonnull (token);
+  g_assert_true (g_str_has_prefix (token, "dwt_"));
+  g_assert_cmpuint (me_status (token), ==, 200);
+
+  /* The desk is saved and active, without the token. */
+  accounts = g_settings_get_value (settings, "accounts");
+  g_assert_cmpuint (g_variant_n_children (accounts), ==, 1);
+  g_assert_nonnull (dw_session_get_account (dw_application_get_session (app)));
+  g_assert_false (found_in_settings (settings, token));
+  g_assert_true (found_in_settings (settings, "127.0.0.1"));
+
+  /* Nor anywhere in the files of the user (the keyring's own file is encrypted). */
+  g_assert_false (found_in_files (g_get_home_dir (), token));
+  g_assert_false (found_in_files (g_get_user_data_dir (), token));
+  g_assert_false (found_in_files (g_get_user_config_dir (), token));
+  g_assert_false (found_in_files (g_get_user_cache_dir (), token));
+
+  /* An event made on the service shows up in the list. */
+  during = create_ticket ("退货地址填错了");
+  WAIT_UNTIL (list_shows (during));
+}
+
+static void
+test_reassign_reaches_service (void)
+{
+  DwQueuesPage *page = DW_QUEUES_PAGE (dw_window_get_queues_page (window ()));
+  gint64 id = create_ticket ("Reassign me");
+
+  WAIT_UNTIL (list_shows (id));
+  g_assert_cmpint (ticket_assignee (id), !=, server->agent_id);
+  dw_queues_page_show_ticket (page, id);
+  dw_queues_page_reassign (page, server->agent_id);
+  WAIT_UNTIL (ticket_assignee (id) == server->agent_id);
+}
+
+static void
+test_restart_signs_in_silently (void)
+{
+  g_autofree char *token = keyring_token (server->url, "lead");
+
+  /* Straight to the desk: no password asked. */
+  g_assert_false (in_mode ("welcome"));
+  wait_live ();
+  g_assert_cmpstr (dw_client_get_token (dw_session_get_client (dw_application_get_session (app))),
+                   ==, token);
+}
+
+static guint16
+url_port (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  g_assert_nonnull (uri);
+  return (guint16) g_uri_get_port (uri);
+}
+
+static void
+test_service_restart (void)
+{
+  DwConnectionBanner *banner = DW_CONNECTION_BANNER (dw_window_get_banner (window ()));
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", url_port (server->url));
+  const char *args[] = { "--listen", listen, NULL };
+  DwSync *sync = sync_ ();
+  gint64 after;
+
+  dw_sync_set_backoff (sync, 100, 500);
+  g_assert_false (dw_connection_banner_get_revealed (banner));
+
+  dw_test_server_kill (server);
+  /* Not shown as live while the service is gone. */
+  WAIT_UNTIL (dw_sync_get_state (sync) != DW_SYNC_STATE_CONNECTED);
+  WAIT_UNTIL (dw_connection_banner_get_revealed (banner));
+  g_assert_nonnull (dw_connection_banner_get_message (banner));
+  g_assert_nonnull (strstr (dw_connection_banner_get_message (banner), "Reconnecting"));
+
+  dw_test_server_start (server, args);
+  wait_live ();
+  WAIT_UNTIL (!dw_connection_banner_get_revealed (banner));
+
+  after = create_ticket ("Made after the restart");
+  WAIT_UNTIL (list_shows (after));
+  /* Every ticket once: none missed, none applied twice. */
+  WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (dw_sync_get_tickets (sync)))
+              == count_service_tickets ());
+}
+
+static void
+test_revoked_token (void)
+{
+  g_autofree char *old_token = keyring_token (server->url, "lead");
+  g_autofree char *new_token = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+
+  WAIT_UNTIL (welcome_settled ());
+  error = g_error_new_literal (DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNAUTHORIZED, "");
+  expected = dw_welcome_page_describe_error (error, server->url, TRUE, 0);
+  g_assert_cmpstr (dw_welcome_page_get_message (dw_window_get_welcome_page (window ())), ==,
+                   expected);
+
+  /* Signing in again replaces the secret. */
+  sign_in_with_password (server->url, "lead", DW_TEST_PASSWORD);
+  wait_live ();
+  new_token = keyring_token (server->url, "lead");
+  g_assert_nonnull (new_token);
+  g_assert_cmpstr (new_token, !=, old_token);
+  g_assert_cmpuint (me_status (new_token), ==, 200);
+  g_assert_cmpuint (me_status (old_token), ==, 401);
+}
+
+static gsize
+count_saved_desks (void)
+{
+  g_autoptr(GVariant) accounts = g_settings_get_value (dw_application_get_settings (app),
+                                                       "accounts");
+  return g_variant_n_children (accounts);
+}
+
+static void
+test_sign_out (void)
+{
+  g_autofree char *token = keyring_token (server->url, "lead");
+
+  g_assert_nonnull (token);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "sign-out", NULL);
+  WAIT_UNTIL (in_mode ("welcome"));
+  g_assert_null (dw_application_get_session (app));
+  /* The secret is deleted, the desk forgotten and the token revoked. */
+  WAIT_UNTIL (me_status (token) == 401);
+  WAIT_UNTIL (keyring_token (server->url, "lead") == NULL);
+  WAIT_UNTIL (count_saved_desks () == 0);
+}
+
+static void
+assert_sign_in_fails (const char *url,
+                      const char *password,
+                      GQuark      domain,
+                      int         code,
+                      GTlsCertificateFlags tls)
+{
+  g_autoptr(GError) error = g_error_new_literal (domain, code, "");
+  g_autoptr(DwClient) client = dw_client_new (url);
+  g_autofree char *expected = dw_welcome_page_describe_error (error, dw_client_get_base_url (client),
+                                                              FALSE, tls);
+  DwWelcomePage *page = dw_window_get_welcome_page (window ());
+
+  sign_in_with_password (url, "lead", password);
+  WAIT_UNTIL (welcome_settled ());
+  g_assert_cmpstr (dw_welcome_page_get_message (page), ==, expected);
+  g_assert_null (dw_application_get_session (app));
+}
+
+static void
+test_wrong_password (void)
+{
+  assert_sign_in_fails (server->url, "not-the-password", DW_CLIENT_ERROR,
+                        DW_CLIENT_ERROR_UNAUTHORIZED, 0);
+}
+
+static void
+test_unreachable (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autofree char *url = NULL;
+
+  /* A port that was free a moment ago and that nobody listens on. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  address = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new_from_string ("127.0.0.1", 0));
+  g_assert_true (g_socket_bind (socket, G_SOCKET_ADDRESS (address), FALSE, NULL));
+  bound = g_socket_get_local_address (socket, NULL);
+  url = g_strdup_printf ("http://127.0.0.1:%u/",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_socket_close (socket, NULL);
+
+  assert_sign_in_fails (url, DW_TEST_PASSWORD, DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNREACHABLE, 0);
+}
+
+static void
+test_untrusted_certificate (void)
+{
+  g_autofree char *pem = g_build_filename (server->dir, "tls.pem", NULL);
+  g_autoptr(GError) error = NULL;
+  DwTestServer *tls_server = dw_test_server_new ();
+  const char *args[] = { "--tls-cert", pem, "--tls-key", pem, NULL };
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GSocketConnectable) identity = g_network_address_new ("127.0.0.1", 0);
+  GTlsCertificateFlags flags;
+
+  g_file_set_contents (pem, dw_test_cert_pem, -1, &error);
+  g_assert_no_error (error);
+  dw_test_server_stop (tls_server);
+  dw_test_server_start (tls_server, args);
+  g_assert_true (g_str_has_prefix (tls_server->url, "https://"));
+
+  /* What the system's trust store makes of it, to know which words to expect. */
+  certificate = g_tls_certificate_new_from_pem (dw_test_cert_pem, -1, &error);
+  g_assert_no_error (error);
+  database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+  flags = g_tls_database_verify_chain (database, certificate,
+                                       G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
+                                       identity, NULL,
+                                       G_TLS_DATABASE_VERIFY_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, !=, 0);
+
+  assert_sign_in_fails (tls_server->url, DW_TEST_PASSWORD, DW_CLIENT_ERROR, DW_CLIENT_ERROR_TLS,
+                        flags);
+  dw_test_server_free (tls_server);
+}
+
+/* Stops the keyring the way a crashed or missing one looks to the console: the name is gone
+ * from the bus (the test bus starts nothing on demand, so it stays gone). */
+static void
+stop_keyring (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 pid;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "GetConnectionUnixProcessID",
+                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                       &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &pid);
+  g_assert_cmpuint (pid, >, 1);
+  g_assert_cmpint (kill ((pid_t) pid, SIGTERM), ==, 0);
+
+  for (;;)
+    {
+      g_autoptr(GVariant) has_owner = NULL;
+      gboolean owned;
+
+      has_owner = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus",
+                                               "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                               "NameHasOwner",
+                                               g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                               G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE,
+                                               -1, NULL, &error);
+      g_assert_no_error (error);
+      g_variant_get (has_owner, "(b)", &owned);
+      if (!owned)
+        break;
+      spin (50);
+    }
+}
+
+static void
+test_no_keyring (void)
+{
+  DwWelcomePage *page = dw_window_get_welcome_page (window ());
+  g_autoptr(GVariant) accounts = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+
+  stop_keyring ();
+
+  sign_in_with_password (server->url, "lead", DW_TEST_PASSWORD);
+  WAIT_UNTIL (welcome_settled ());
+  error = g_error_new_literal (DW_SECRET_ERROR, DW_SECRET_ERROR_NO_SERVICE, "");
+  expected = dw_welcome_page_describe_error (error, server->url, FALSE, 0);
+  g_assert_cmpstr (dw_welcome_page_get_message (page), ==, expected);
+  g_assert_true (dw_welcome_page_get_can_continue (page));
+  g_assert_null (dw_application_get_session (app));
+
+  /* Going on without saving works, and saves no desk. */
+  dw_welcome_page_continue_without_saving (page);
+  wait_live ();
+  g_assert_null (dw_session_get_account (dw_application_get_session (app)));
+  accounts = g_settings_get_value (dw_application_get_settings (app), "accounts");
+  g_assert_cmpuint (g_variant_n_children (accounts), ==, 0);
+}
+
+static void
+first_launch (void)
+{
+  test_first_run ();
+  test_sign_in ();
+  test_reassign_reaches_service ();
+  test_service_restart ();
+  quit ();
+}
+
+static void
+test_first_launch (void)
+{
+  launch (first_launch);
+}
+
+static char *first_token;
+
+static void
+second_launch (void)
+{
+  test_restart_signs_in_silently ();
+  quit ();
+}
+
+static void
+test_second_launch (void)
+{
+  first_token = keyring_token (server->url, "lead");
+  launch (second_launch);
+}
+
+static void
+third_launch (void)
+{
+  test_revoked_token ();
+  test_sign_out ();
+  test_wrong_password ();
+  test_unreachable ();
+  test_untrusted_certificate ();
+  test_no_keyring ();
+  quit ();
+}
+
+static void
+test_third_launch (void)
+{
+  g_autoptr(DwTestResponse) response = NULL;
+
+  /* Revoked while the console was not running. */
+  response = dw_test_server_json (server, "DELETE", "/api/v1/auth/token", first_token, NULL);
+  dw_test_assert_status (response, 204);
+  launch (third_launch);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  adw_init ();
+  /* With no window manager the window never has the X focus; a blinking cursor then makes
+   * GTK warn that its text "did not receive a focus-out event". */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  server = dw_test_server_new_with_desk ();
+
+  g_test_add_func ("/console/app/first-launch", test_first_launch);
+  g_test_add_func ("/console/app/second-launch", test_second_launch);
+  g_test_add_func ("/console/app/third-launch", test_third_launch);
+
+  status = g_test_run ();
+
+  dw_test_server_free (server);
+  return status;
+}
