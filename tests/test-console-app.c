@@ -437,6 +437,42 @@ test_revoked_token (void)
   g_assert_cmpuint (me_status (old_token), ==, 401);
 }
 
+static gsize count_saved_desks (void);
+
+static const char *
+signed_in_as (void)
+{
+  DwSession *session = dw_application_get_session (app);
+
+  if (session == NULL || dw_session_get_account (session) == NULL)
+    return NULL;
+  return dw_account_get_username (dw_session_get_account (session));
+}
+
+static void
+test_switch_desks (void)
+{
+  g_autofree char *lead_id = NULL;
+
+  g_assert_cmpstr (signed_in_as (), ==, "lead");
+  lead_id = g_strdup (dw_account_get_id (dw_session_get_account (dw_application_get_session (app))));
+
+  /* A second desk: the first stays saved. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "add-account", NULL);
+  WAIT_UNTIL (in_mode ("welcome"));
+  sign_in_with_password (server->url, "admin", DW_TEST_ADMIN_PASSWORD);
+  wait_live ();
+  g_assert_cmpstr (signed_in_as (), ==, "admin");
+  g_assert_cmpuint (count_saved_desks (), ==, 2);
+
+  /* Back to the first, silently, from its saved token. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "switch-account",
+                                  g_variant_new_string (lead_id));
+  WAIT_UNTIL (g_strcmp0 (signed_in_as (), "lead") == 0);
+  wait_live ();
+  g_assert_cmpuint (count_saved_desks (), ==, 2);
+}
+
 static gsize
 count_saved_desks (void)
 {
@@ -457,7 +493,9 @@ test_sign_out (void)
   /* The secret is deleted, the desk forgotten and the token revoked. */
   WAIT_UNTIL (me_status (token) == 401);
   WAIT_UNTIL (keyring_token (server->url, "lead") == NULL);
-  WAIT_UNTIL (count_saved_desks () == 0);
+  /* Only the desk signed out of is forgotten. */
+  WAIT_UNTIL (count_saved_desks () == 1);
+  g_assert_nonnull (keyring_token (server->url, "admin"));
 }
 
 static void
@@ -602,7 +640,7 @@ test_no_keyring (void)
   wait_live ();
   g_assert_null (dw_session_get_account (dw_application_get_session (app)));
   accounts = g_settings_get_value (dw_application_get_settings (app), "accounts");
-  g_assert_cmpuint (g_variant_n_children (accounts), ==, 0);
+  g_assert_cmpuint (g_variant_n_children (accounts), ==, 1);
 }
 
 static void
@@ -641,6 +679,7 @@ static void
 third_launch (void)
 {
   test_revoked_token ();
+  test_switch_desks ();
   test_sign_out ();
   test_wrong_password ();
   test_unreachable ();
