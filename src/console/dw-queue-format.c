@@ -87,6 +87,26 @@ dw_presence_label (DwPresence presence)
     }
 }
 
+const char *
+dw_format_business_type (const char *business_type)
+{
+  /* The core classifier's types; a desk's own types are shown as they are. */
+  static const struct { const char *nick; const char *label; } types[] = {
+    { "presales", NC_("business type", "Pre-sales") },
+    { "returns", NC_("business type", "Returns") },
+    { "quality", NC_("business type", "Quality") },
+    { "logistics", NC_("business type", "Logistics") },
+    { "complaints", NC_("business type", "Complaint") },
+  };
+
+  if (business_type == NULL)
+    return "";
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    if (g_str_equal (business_type, types[i].nick))
+      return g_dpgettext2 (NULL, "business type", types[i].label);
+  return business_type;
+}
+
 char *
 dw_format_duration (gint64 seconds)
 {

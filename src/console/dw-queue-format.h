@@ -21,6 +21,8 @@ const char *dw_presence_label   (DwPresence  presence);
 /* "45 s", "12 min", "3 h 05 min", "2 d 4 h"; never negative. */
 char       *dw_format_duration  (gint64      seconds);
 /* How long since @since ("12 min"), "" when @since is 0. */
+/* A business type in words, e.g. "logistics" → "Logistics" (transfer none). */
+const char *dw_format_business_type (const char *business_type);
 char       *dw_format_waiting   (gint64      since,
                                  gint64      now);
 /* "in 12 min" / "12 min overdue" for a deadline @at, "" when @at is 0. */

@@ -304,7 +304,9 @@ team_card_new (DwQueuesPage *self,
   gtk_widget_set_margin_top (header, 10);
   gtk_box_append (GTK_BOX (box), header);
 
-  gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
+  /* Not homogeneous: a long "oldest waiting" would make every column as wide, and the
+   * overview would crowd the ticket table out of a 1100-pixel window. */
+  gtk_grid_set_column_homogeneous (GTK_GRID (grid), FALSE);
   gtk_widget_set_margin_start (grid, 6);
   gtk_widget_set_margin_end (grid, 6);
   gtk_widget_set_margin_bottom (grid, 6);
@@ -326,6 +328,7 @@ team_card_new (DwQueuesPage *self,
       gtk_box_append (GTK_BOX (inner), caption);
       gtk_button_set_child (GTK_BUTTON (button), inner);
       gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_hexpand (button, TRUE);
       gtk_widget_set_tooltip_text (button, _(figure_tooltips[i]));
       g_object_set_data (G_OBJECT (button), "dw-figure", GUINT_TO_POINTER (i));
       g_signal_connect (button, "clicked", G_CALLBACK (figure_clicked_cb), card);

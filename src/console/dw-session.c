@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "dw-session.h"
 
 struct _DwSession
@@ -164,6 +166,8 @@ dw_session_dup_label (DwSession *self)
 
   if (self->account != NULL)
     return g_strdup (dw_account_get_label (self->account));
+  if (self->is_demo)
+    return g_strdup (_("Demo desk"));
 
   me = dw_sync_get_me (self->sync);
   return dw_account_make_label (dw_client_get_base_url (self->client),

@@ -204,7 +204,7 @@ refresh_fields (DwTicketDetail *self)
   assignee = dw_ticket_get_assignee_id (t) != 0 ? user_name (self, dw_ticket_get_assignee_id (t))
                                                 : g_strdup (_("Unassigned"));
   set_field (self, FIELD_ASSIGNEE, assignee);
-  set_field (self, FIELD_BUSINESS_TYPE, dw_ticket_get_business_type (t));
+  set_field (self, FIELD_BUSINESS_TYPE, dw_format_business_type (dw_ticket_get_business_type (t)));
   set_field (self, FIELD_CHANNEL, dw_channel_label (dw_ticket_get_channel (t)));
   set_field (self, FIELD_ORDER, dw_ticket_get_order_number (t));
   if (dw_ticket_get_customer_id (t) != 0)

@@ -156,7 +156,7 @@ static char *
 business_type_text (DwTicketList *self,
                     DwTicket     *ticket)
 {
-  return g_strdup (dw_ticket_get_business_type (ticket));
+  return g_strdup (dw_format_business_type (dw_ticket_get_business_type (ticket)));
 }
 
 static char *
