@@ -7,7 +7,10 @@
 
 #include <string.h>
 
+#include <signal.h>
+
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "dw-application.h"
 #include "dw-window.h"
@@ -26,6 +29,7 @@ struct _DwApplication
   gboolean          held;          /* running on with no window (run-in-background) */
   gboolean          first_activate_done;
   gboolean          quitting;
+  guint             signal_sources[3];
 };
 
 G_DEFINE_FINAL_TYPE (DwApplication, dw_application, ADW_TYPE_APPLICATION)
@@ -353,6 +357,15 @@ quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (self));
 }
 
+/* SIGTERM from a session ending or `kill`: quit as from the menu, so that the demo service
+ * stops and the sync closes cleanly. */
+static gboolean
+quit_on_signal_cb (gpointer user_data)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (user_data), "quit", NULL);
+  return G_SOURCE_CONTINUE;
+}
+
 static const GActionEntry app_actions[] = {
   { "switch-account", switch_account_action, "s" },
   { "add-account", add_account_action },
@@ -422,6 +435,9 @@ dw_application_startup (GApplication *app)
   g_signal_connect_object (self->settings, "changed::color-scheme",
                            G_CALLBACK (color_scheme_changed_cb), self, G_CONNECT_SWAPPED);
   color_scheme_changed_cb (self);
+  self->signal_sources[0] = g_unix_signal_add (SIGTERM, quit_on_signal_cb, self);
+  self->signal_sources[1] = g_unix_signal_add (SIGINT, quit_on_signal_cb, self);
+  self->signal_sources[2] = g_unix_signal_add (SIGHUP, quit_on_signal_cb, self);
   g_signal_connect (self, "window-removed", G_CALLBACK (window_removed_cb), NULL);
   update_actions (self);
 }
@@ -474,6 +490,8 @@ dw_application_shutdown (GApplication *app)
 {
   DwApplication *self = DW_APPLICATION (app);
 
+  for (guint i = 0; i < G_N_ELEMENTS (self->signal_sources); i++)
+    g_clear_handle_id (&self->signal_sources[i], g_source_remove);
   g_cancellable_cancel (self->cancellable);
   if (self->session != NULL)
     dw_session_stop (self->session);

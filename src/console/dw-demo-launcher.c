@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -167,6 +168,13 @@ dw_demo_launcher_find_service (void)
   return g_find_program_in_path ("deskwatchd");
 }
 
+/* The demo is the console's: a console that is killed must not leave it running. */
+static void
+stop_with_console (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 void
 dw_demo_launcher_start_async (DwDemoLauncher      *self,
                               GCancellable        *cancellable,
@@ -175,6 +183,7 @@ dw_demo_launcher_start_async (DwDemoLauncher      *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *service = NULL;
   g_autofree char *db = NULL;
 
@@ -213,9 +222,11 @@ dw_demo_launcher_start_async (DwDemoLauncher      *self,
     }
   db = g_build_filename (self->dir, "demo.db", NULL);
 
-  self->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                    service, "--demo", "--db", db, "--listen", "127.0.0.1:0",
-                                    NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, stop_with_console, NULL, NULL);
+  self->process = g_subprocess_launcher_spawn (launcher, &error,
+                                               service, "--demo", "--db", db,
+                                               "--listen", "127.0.0.1:0", NULL);
   if (self->process == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
