@@ -9,6 +9,7 @@
 #include "dw-application.h"
 #include "dw-connection-banner.h"
 #include "dw-queues-page.h"
+#include "dw-sla-board.h"
 #include "dw-window.h"
 
 struct _DwWindow
@@ -23,6 +24,7 @@ struct _DwWindow
   DwConnectionBanner   *banner;
   AdwViewStack         *view_stack;
   DwQueuesPage         *queues_page;
+  DwSlaBoard           *sla_board;
   GMenu                *accounts_section;
   GMenu                *welcome_accounts_section;
 
@@ -191,6 +193,7 @@ dw_window_class_init (DwWindowClass *klass)
 
   g_type_ensure (DW_TYPE_CONNECTION_BANNER);
   g_type_ensure (DW_TYPE_QUEUES_PAGE);
+  g_type_ensure (DW_TYPE_SLA_BOARD);
   g_type_ensure (DW_TYPE_WELCOME_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -203,6 +206,7 @@ dw_window_class_init (DwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, queues_page);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, sla_board);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, accounts_section);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, welcome_accounts_section);
   gtk_widget_class_bind_template_callback (widget_class, welcome_signed_in_cb);
@@ -247,6 +251,13 @@ dw_window_get_queues_page (DwWindow *self)
 }
 
 GtkWidget *
+dw_window_get_sla_board (DwWindow *self)
+{
+  g_return_val_if_fail (DW_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->sla_board);
+}
+
+GtkWidget *
 dw_window_get_banner (DwWindow *self)
 {
   g_return_val_if_fail (DW_IS_WINDOW (self), NULL);
@@ -281,8 +292,10 @@ dw_window_set_session (DwWindow  *self,
     {
       sync = dw_session_get_sync (session);
       dw_queues_page_set_clock (self->queues_page, dw_session_get_clock (session));
+      dw_sla_board_set_clock (self->sla_board, dw_session_get_clock (session));
     }
   dw_queues_page_set_sync (self->queues_page, sync);
+  dw_sla_board_set_sync (self->sla_board, sync);
   dw_connection_banner_set_sync (self->banner, sync);
   update_title (self);
 

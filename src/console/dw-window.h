@@ -20,6 +20,7 @@ typedef struct _DwApplication DwApplication;
 DwWindow      *dw_window_new                 (DwApplication *application);
 DwWelcomePage *dw_window_get_welcome_page    (DwWindow      *self);
 GtkWidget     *dw_window_get_queues_page     (DwWindow      *self);
+GtkWidget     *dw_window_get_sla_board       (DwWindow      *self);
 GtkWidget     *dw_window_get_banner          (DwWindow      *self);
 /* Shows the desk of @session (NULL: the welcome page). */
 void           dw_window_set_session         (DwWindow      *self,

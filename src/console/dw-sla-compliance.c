@@ -1,0 +1,495 @@
+/* dw-sla-compliance.c
+ *
+ * The figures are built in code: how many teams and policies there are is only known once
+ * they have loaded.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "dw-clock.h"
+#include "dw-queue-format.h"
+#include "dw-sla-compliance.h"
+#include "dw-widget-util.h"
+
+struct _DwSlaCompliance
+{
+  GtkWidget     parent_instance;
+
+  GtkDropDown  *grouping;
+  GtkLabel     *status_label;
+  GtkBox       *groups_box;
+
+  DwClient     *client;
+  GCancellable *cancellable;
+  JsonObject   *figures;
+  GHashTable   *cell_texts;   /* "GROUP/TARGET/PERIOD" → text */
+  guint         refresh_id;
+  guint         n_loads;
+  gboolean      dirty;        /* changed while not shown */
+};
+
+G_DEFINE_FINAL_TYPE (DwSlaCompliance, dw_sla_compliance, GTK_TYPE_WIDGET)
+
+static const char * const targets[] = { "first-response", "next-response", "resolution" };
+static const char * const periods[] = { "today", "7d", "30d" };
+
+static const char *
+period_label (guint i)
+{
+  switch (i)
+    {
+    case 0: return _("Today");
+    case 1: return _("Last 7 Days");
+    default: return _("Last 30 Days");
+    }
+}
+
+/* Drill-down */
+
+typedef struct
+{
+  DwSlaCompliance *self;
+  GtkPopover      *popover;
+  GtkListBox      *list;
+} DrillDown;
+
+static void
+ticket_row_activated_cb (GtkListBox    *list,
+                         GtkListBoxRow *row,
+                         gpointer       user_data)
+{
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "dw-ticket-id"));
+  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_POPOVER);
+
+  gtk_widget_activate_action (GTK_WIDGET (list), "win.show-ticket", "x", id);
+  if (popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
+static void
+drill_down_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GtkListBox *list = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *items;
+  GtkWidget *child;
+
+  node = dw_client_request_finish (DW_CLIENT (source), result, &error);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+
+  if (node == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_list_box_append (list, gtk_label_new (_("The tickets could not be loaded.")));
+      g_object_unref (list);
+      return;
+    }
+
+  items = json_object_get_array_member (json_node_get_object (node), "items");
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      JsonObject *ticket = json_object_get_object_member (item, "ticket");
+      gint64 id = json_object_get_int_member (item, "ticket_id");
+      const char *outcome = json_object_get_string_member_with_default (item, "outcome", "");
+      g_autofree char *text = NULL;
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *label;
+
+      text = g_strdup_printf ("#%" G_GINT64_FORMAT " %s — %s", id,
+                              ticket != NULL ? json_object_get_string_member_with_default (ticket, "subject", "") : "",
+                              g_str_equal (outcome, "breached") ? _("breached") : _("met"));
+      label = gtk_label_new (text);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
+      gtk_widget_set_margin_start (label, 6);
+      gtk_widget_set_margin_end (label, 6);
+      gtk_widget_set_margin_top (label, 4);
+      gtk_widget_set_margin_bottom (label, 4);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      g_object_set_data (G_OBJECT (row), "dw-ticket-id", GSIZE_TO_POINTER ((gsize) id));
+      gtk_list_box_append (list, row);
+    }
+  if (items == NULL || json_array_get_length (items) == 0)
+    gtk_list_box_append (list, gtk_label_new (_("No tickets.")));
+  g_object_unref (list);
+}
+
+static void
+cell_clicked_cb (GtkButton       *button,
+                 DwSlaCompliance *self)
+{
+  const char *query = g_object_get_data (G_OBJECT (button), "dw-query");
+  GtkWidget *popover, *scrolled, *list;
+  g_autofree char *path = NULL;
+
+  if (self->client == NULL || query == NULL)
+    return;
+
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_list_box_set_activate_on_single_click (GTK_LIST_BOX (list), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Tickets behind this figure"), -1);
+  g_signal_connect (list, "row-activated", G_CALLBACK (ticket_row_activated_cb), NULL);
+  gtk_list_box_append (GTK_LIST_BOX (list), gtk_label_new (_("Loading…")));
+
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
+
+  popover = gtk_popover_new ();
+  gtk_popover_set_child (GTK_POPOVER (popover), scrolled);
+  gtk_widget_set_parent (popover, GTK_WIDGET (button));
+  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
+
+  path = g_strdup_printf ("/api/v1/sla/compliance/tickets?%s&limit=100", query);
+  dw_client_request_async (self->client, "GET", path, NULL, self->cancellable, drill_down_cb,
+                           g_object_ref (list));
+  gtk_popover_popup (GTK_POPOVER (popover));
+}
+
+/* Figures */
+
+static GtkWidget *
+make_cell (DwSlaCompliance *self,
+           gint64           group_id,
+           const char      *group_param,
+           guint            target,
+           guint            period,
+           JsonObject      *figure)
+{
+  gint64 due = json_object_get_int_member_with_default (figure, "due", 0);
+  gint64 breached = json_object_get_int_member_with_default (figure, "breached", 0);
+  JsonNode *share = json_object_get_member (figure, "share_met");
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *value, *caption;
+  g_autofree char *value_text = NULL;
+  g_autofree char *caption_text = NULL;
+  g_autofree char *query = NULL;
+  g_autofree char *accessible = NULL;
+
+  if (share == NULL || json_node_is_null (share))
+    value_text = g_strdup ("—");
+  else
+    /* Translators: a share of targets met, e.g. "92 %". */
+    value_text = g_strdup_printf (_("%.0f %%"), json_node_get_double (share) * 100.0);
+
+  if (due == 0)
+    caption_text = g_strdup (_("none due"));
+  else if (breached == 0)
+    caption_text = g_strdup_printf (g_dngettext (NULL, "all %d met", "all %d met", (gulong) due),
+                                    (int) due);
+  else
+    /* Translators: "2 of 14 breached" */
+    caption_text = g_strdup_printf (g_dngettext (NULL, "%d of %d breached", "%d of %d breached",
+                                                 (gulong) due), (int) breached, (int) due);
+
+  value = gtk_label_new (value_text);
+  gtk_widget_add_css_class (value, "title-4");
+  gtk_widget_add_css_class (value, "numeric");
+  if (breached > 0)
+    gtk_widget_add_css_class (value, "error");
+  caption = gtk_label_new (caption_text);
+  gtk_widget_add_css_class (caption, "caption");
+  gtk_widget_add_css_class (caption, "dim-label");
+  gtk_box_append (GTK_BOX (box), value);
+  gtk_box_append (GTK_BOX (box), caption);
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_hexpand (button, TRUE);
+
+  accessible = g_strdup_printf ("%s, %s: %s, %s", dw_sla_target_label ((DwSlaTarget) target),
+                                period_label (period), value_text, caption_text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  accessible, -1);
+  gtk_widget_set_tooltip_text (button, due > 0 ? _("Show the tickets behind this figure") : NULL);
+  gtk_widget_set_sensitive (button, due > 0);
+
+  query = g_strdup_printf ("%s%speriod=%s&target=%s%s", group_param != NULL ? group_param : "",
+                           group_param != NULL ? "&" : "", periods[period], targets[target],
+                           breached > 0 ? "&outcome=breached" : "");
+  g_object_set_data_full (G_OBJECT (button), "dw-query", g_steal_pointer (&query), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (cell_clicked_cb), self);
+
+  g_hash_table_replace (self->cell_texts,
+                        g_strdup_printf ("%" G_GINT64_FORMAT "/%s/%s", group_id, targets[target],
+                                         periods[period]),
+                        g_strdup_printf ("%s %s", value_text, caption_text));
+  return button;
+}
+
+static void
+add_group (DwSlaCompliance *self,
+           gint64           group_id,
+           const char      *group_param,
+           const char      *title,
+           JsonObject      *figures)
+{
+  GtkWidget *heading = gtk_label_new (title);
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_box_append (GTK_BOX (box), heading);
+
+  gtk_widget_add_css_class (grid, "card");
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 2);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 6);
+  for (guint p = 0; p < G_N_ELEMENTS (periods); p++)
+    {
+      GtkWidget *label = gtk_label_new (period_label (p));
+
+      gtk_widget_add_css_class (label, "caption-heading");
+      gtk_widget_set_margin_top (label, 8);
+      gtk_grid_attach (GTK_GRID (grid), label, p + 1, 0, 1, 1);
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (targets); t++)
+    {
+      GtkWidget *label = gtk_label_new (dw_sla_target_label ((DwSlaTarget) t));
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_set_margin_start (label, 12);
+      gtk_grid_attach (GTK_GRID (grid), label, 0, t + 1, 1, 1);
+      for (guint p = 0; p < G_N_ELEMENTS (periods); p++)
+        {
+          JsonObject *period = figures != NULL && json_object_has_member (figures, periods[p])
+            ? json_object_get_object_member (figures, periods[p]) : NULL;
+          JsonObject *figure = period != NULL && json_object_has_member (period, targets[t])
+            ? json_object_get_object_member (period, targets[t]) : NULL;
+          g_autoptr(JsonObject) empty = json_object_new ();
+
+          gtk_grid_attach (GTK_GRID (grid),
+                           make_cell (self, group_id, group_param, t, p,
+                                      figure != NULL ? figure : empty),
+                           p + 1, t + 1, 1, 1);
+        }
+    }
+  gtk_box_append (GTK_BOX (box), grid);
+  gtk_box_append (self->groups_box, box);
+}
+
+static void
+rebuild (DwSlaCompliance *self)
+{
+  GtkWidget *child;
+  gboolean by_policy = gtk_drop_down_get_selected (self->grouping) == 1;
+  JsonArray *groups;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups_box))) != NULL)
+    gtk_box_remove (self->groups_box, child);
+  g_hash_table_remove_all (self->cell_texts);
+
+  if (self->figures == NULL)
+    return;
+
+  add_group (self, 0, NULL, _("All Your Teams"),
+             json_object_get_object_member (self->figures, "total"));
+
+  groups = json_object_get_array_member (self->figures, by_policy ? "policies" : "teams");
+  for (guint i = 0; groups != NULL && i < json_array_get_length (groups); i++)
+    {
+      JsonObject *group = json_array_get_object_element (groups, i);
+      gint64 id = json_object_get_int_member (group, by_policy ? "policy_id" : "team_id");
+      const char *name = json_object_get_string_member_with_default (group, by_policy ? "policy_name" : "team_name", "");
+      g_autofree char *param = g_strdup_printf ("%s=%" G_GINT64_FORMAT,
+                                                by_policy ? "policy" : "team", id);
+      g_autofree char *title = by_policy
+        /* Translators: an SLA policy's name as a heading, e.g. "Policy VIP". */
+        ? g_strdup_printf (_("Policy %s"), name) : g_strdup (name);
+
+      add_group (self, id, param, title, json_object_get_object_member (group, "figures"));
+    }
+}
+
+static void
+grouping_changed_cb (DwSlaCompliance *self)
+{
+  rebuild (self);
+}
+
+static void
+figures_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(DwSlaCompliance) self = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *time = NULL;
+  g_autofree char *status = NULL;
+  gint64 generated = 0;
+
+  node = dw_client_request_finish (DW_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      gtk_label_set_label (self->status_label, _("The figures could not be loaded; the last ones are shown."));
+      return;
+    }
+
+  g_clear_pointer (&self->figures, json_object_unref);
+  self->figures = json_object_ref (json_node_get_object (node));
+  self->n_loads++;
+  dw_time_from_iso8601 (json_object_get_string_member_with_default (self->figures, "generated_at", ""),
+                        &generated);
+  time = dw_format_time (generated);
+  /* Translators: %s is a time, e.g. "14:05". */
+  status = g_strdup_printf (_("Share of targets met, as of %s"), time);
+  gtk_label_set_label (self->status_label, status);
+  rebuild (self);
+}
+
+void
+dw_sla_compliance_refresh (DwSlaCompliance *self)
+{
+  g_return_if_fail (DW_IS_SLA_COMPLIANCE (self));
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  self->dirty = FALSE;
+  if (self->client == NULL)
+    return;
+  dw_client_request_async (self->client, "GET", "/api/v1/sla/compliance", NULL, self->cancellable,
+                           figures_cb, g_object_ref (self));
+}
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  DwSlaCompliance *self = user_data;
+
+  self->refresh_id = 0;
+  dw_sla_compliance_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+dw_sla_compliance_queue_refresh (DwSlaCompliance *self)
+{
+  g_return_if_fail (DW_IS_SLA_COMPLIANCE (self));
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->dirty = TRUE;
+      return;
+    }
+  if (self->refresh_id == 0)
+    self->refresh_id = g_timeout_add_seconds (3, refresh_cb, self);
+}
+
+static void
+dw_sla_compliance_map (GtkWidget *widget)
+{
+  DwSlaCompliance *self = DW_SLA_COMPLIANCE (widget);
+
+  GTK_WIDGET_CLASS (dw_sla_compliance_parent_class)->map (widget);
+  if (self->dirty || self->figures == NULL)
+    dw_sla_compliance_refresh (self);
+}
+
+static void
+dw_sla_compliance_dispose (GObject *object)
+{
+  DwSlaCompliance *self = DW_SLA_COMPLIANCE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_object (&self->client);
+  g_clear_pointer (&self->figures, json_object_unref);
+  g_clear_pointer (&self->cell_texts, g_hash_table_unref);
+  dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_SLA_COMPLIANCE);
+
+  G_OBJECT_CLASS (dw_sla_compliance_parent_class)->dispose (object);
+}
+
+static void
+dw_sla_compliance_class_init (DwSlaComplianceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = dw_sla_compliance_dispose;
+  widget_class->map = dw_sla_compliance_map;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/deskwatch/Deskwatch/dw-sla-compliance.ui");
+  gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, grouping);
+  gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, status_label);
+  gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, groups_box);
+  gtk_widget_class_bind_template_callback (widget_class, grouping_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, dw_sla_compliance_refresh);
+}
+
+static void
+dw_sla_compliance_init (DwSlaCompliance *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->cell_texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+dw_sla_compliance_set_client (DwSlaCompliance *self,
+                              DwClient        *client)
+{
+  g_return_if_fail (DW_IS_SLA_COMPLIANCE (self));
+
+  if (!g_set_object (&self->client, client))
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_pointer (&self->figures, json_object_unref);
+  rebuild (self);
+  gtk_label_set_label (self->status_label, "");
+  if (client != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    dw_sla_compliance_refresh (self);
+}
+
+void
+dw_sla_compliance_set_by_policy (DwSlaCompliance *self,
+                                 gboolean         by_policy)
+{
+  g_return_if_fail (DW_IS_SLA_COMPLIANCE (self));
+  gtk_drop_down_set_selected (self->grouping, by_policy ? 1 : 0);
+}
+
+JsonObject *
+dw_sla_compliance_get_figures (DwSlaCompliance *self)
+{
+  g_return_val_if_fail (DW_IS_SLA_COMPLIANCE (self), NULL);
+  return self->figures;
+}
+
+guint
+dw_sla_compliance_get_n_loads (DwSlaCompliance *self)
+{
+  g_return_val_if_fail (DW_IS_SLA_COMPLIANCE (self), 0);
+  return self->n_loads;
+}
+
+const char *
+dw_sla_compliance_get_cell_text (DwSlaCompliance *self,
+                                 gint64           group_id,
+                                 const char      *target,
+                                 const char      *period)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (DW_IS_SLA_COMPLIANCE (self), NULL);
+  key = g_strdup_printf ("%" G_GINT64_FORMAT "/%s/%s", group_id, target, period);
+  return g_hash_table_lookup (self->cell_texts, key);
+}
