@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
+#include "dw-alerts.h"
 #include "dw-application.h"
 #include "dw-window.h"
 
@@ -22,6 +23,7 @@ struct _DwApplication
   GSettings        *settings;
   DwAccountManager *account_manager;
   DwDemoLauncher   *demo_launcher;
+  DwAlerts         *alerts;
   DwSession        *session;
   GCancellable     *cancellable;   /* of the silent sign-in and sign-out in flight */
 
@@ -92,6 +94,8 @@ set_session (DwApplication *self,
     if (DW_IS_WINDOW (l->data))
       dw_window_set_session (DW_WINDOW (l->data), session);
 
+  if (self->alerts != NULL)
+    dw_alerts_set_sync (self->alerts, session != NULL ? dw_session_get_sync (session) : NULL);
   if (session != NULL)
     dw_session_start (session);
   else
@@ -431,6 +435,7 @@ dw_application_startup (GApplication *app)
   self->settings = g_settings_new (APP_ID);
   self->account_manager = dw_account_manager_new (self->settings);
   self->demo_launcher = dw_demo_launcher_new ();
+  self->alerts = dw_alerts_new (G_APPLICATION (self), self->settings);
 
   g_signal_connect_object (self->settings, "changed::color-scheme",
                            G_CALLBACK (color_scheme_changed_cb), self, G_CONNECT_SWAPPED);
@@ -493,6 +498,8 @@ dw_application_shutdown (GApplication *app)
   for (guint i = 0; i < G_N_ELEMENTS (self->signal_sources); i++)
     g_clear_handle_id (&self->signal_sources[i], g_source_remove);
   g_cancellable_cancel (self->cancellable);
+  if (self->alerts != NULL)
+    dw_alerts_set_sync (self->alerts, NULL);
   if (self->session != NULL)
     dw_session_stop (self->session);
   g_clear_object (&self->session);
@@ -508,6 +515,7 @@ dw_application_dispose (GObject *object)
   DwApplication *self = DW_APPLICATION (object);
 
   g_clear_object (&self->session);
+  g_clear_object (&self->alerts);
   g_clear_object (&self->demo_launcher);
   g_clear_object (&self->account_manager);
   g_clear_object (&self->settings);

@@ -1,0 +1,399 @@
+/* UI-side test of the desktop alerts: DwAlerts on a registered GApplication, live on a real
+ * deskwatchd whose clock runs 60 times faster, with this test as the desktop's notification
+ * server (org.freedesktop.Notifications on the private session bus of tests/run-ui-test.sh,
+ * which has no other notification service): what the console sends is seen on the bus.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+#include <sqlite3.h>
+
+#include "dw-alerts.h"
+#include "dw-session.h"
+#include "dw-test-server.h"
+
+static DwTestServer *server;
+static DwSession *session;
+static GApplication *app;
+static GSettings *settings;
+static DwAlerts *alerts;
+static GPtrArray *notes;          /* of Note, in order */
+static guint32 next_note_id = 1;
+static GDBusConnection *bus;
+static gint64 shown_ticket;       /* what app.show-ticket was activated with */
+
+typedef struct
+{
+  guint32  id;
+  char    *summary;
+  char    *body;
+  char   **actions;
+} Note;
+
+static void
+note_free (Note *note)
+{
+  g_free (note->summary);
+  g_free (note->body);
+  g_strfreev (note->actions);
+  g_free (note);
+}
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* A guard against hangs, not a timing assertion. */
+#define WAIT_UNTIL(cond) \
+  G_STMT_START { \
+    gint64 _deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC; \
+    guint _wake = g_timeout_add (20, wake_cb, NULL); \
+    while (!(cond)) \
+      { \
+        if (g_get_monotonic_time () > _deadline) \
+          g_error ("Gave up waiting for %s", #cond); \
+        g_main_context_iteration (NULL, TRUE); \
+      } \
+    g_source_remove (_wake); \
+  } G_STMT_END
+
+static void
+spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+  guint wake = g_timeout_add (10, wake_cb, NULL);
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
+}
+
+/* The notification server */
+
+static const char introspection_xml[] =
+  "<node>"
+  "  <interface name='org.freedesktop.Notifications'>"
+  "    <method name='Notify'>"
+  "      <arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "      <arg type='s' direction='in'/><arg type='as' direction='in'/>"
+  "      <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "      <arg type='u' direction='out'/>"
+  "    </method>"
+  "    <method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "    <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "    <method name='GetServerInformation'>"
+  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "    </method>"
+  "    <signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
+  "    <signal name='NotificationClosed'><arg type='u'/><arg type='u'/></signal>"
+  "  </interface>"
+  "</node>";
+
+static void
+method_call_cb (GDBusConnection       *connection,
+                const char            *sender,
+                const char            *path,
+                const char            *interface,
+                const char            *method,
+                GVariant              *parameters,
+                GDBusMethodInvocation *invocation,
+                gpointer               user_data)
+{
+  if (g_str_equal (method, "Notify"))
+    {
+      Note *note = g_new0 (Note, 1);
+      g_autoptr(GVariant) hints = NULL;
+      const char *app_name, *icon;
+      guint32 replaces;
+      gint32 timeout;
+
+      g_variant_get (parameters, "(&su&sss^as@a{sv}i)", &app_name, &replaces, &icon,
+                     &note->summary, &note->body, &note->actions, &hints, &timeout);
+      note->id = replaces != 0 ? replaces : next_note_id++;
+      g_ptr_array_add (notes, note);
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", note->id));
+    }
+  else if (g_str_equal (method, "GetCapabilities"))
+    {
+      const char *caps[] = { "body", "actions", NULL };
+
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
+    }
+  else if (g_str_equal (method, "GetServerInformation"))
+    {
+      g_dbus_method_invocation_return_value (invocation,
+                                             g_variant_new ("(ssss)", "test", "deskwatch", "1", "1.2"));
+    }
+  else
+    {
+      g_dbus_method_invocation_return_value (invocation, NULL);
+    }
+}
+
+static const GDBusInterfaceVTable vtable = { method_call_cb, NULL, NULL };
+
+static void
+own_notifications (void)
+{
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (introspection_xml, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  guint32 result;
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0],
+                                     &vtable, NULL, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "RequestName",
+                                       g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
+                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                       &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &result);
+  g_assert_cmpuint (result, ==, 1);  /* primary owner: no other server on this bus */
+}
+
+/* The desk */
+
+static void
+exec_sql (const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+static gint64
+create_ticket (gint64 team_id)
+{
+  g_autoptr(DwTestResponse) r = NULL;
+
+  r = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/tickets",
+                            "{\"subject\": \"包裹被退回了\", \"channel\": \"web\", "
+                            "\"priority\": \"urgent\", \"team_id\": %" G_GINT64_FORMAT "}",
+                            team_id);
+  dw_test_assert_status (r, 201);
+  return json_object_get_int_member (dw_test_response_object (r), "id");
+}
+
+/* Solved: its targets change no more, so they cannot get into the next test's batch. */
+static void
+solve (gint64 id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+  g_autoptr(DwTestResponse) got = dw_test_server_json (server, "GET", path, server->admin_token, NULL);
+  g_autoptr(DwTestResponse) r = NULL;
+
+  dw_test_assert_status (got, 200);
+  r = dw_test_server_jsonf (server, "PATCH", server->admin_token, path,
+                            "{\"version\": %" G_GINT64_FORMAT ", \"status\": \"solved\"}",
+                            json_object_get_int_member (dw_test_response_object (got), "version"));
+  dw_test_assert_status (r, 200);
+}
+
+static gboolean
+breached_in_console (gint64 id)
+{
+  DwTicket *ticket = dw_sync_lookup_ticket (dw_session_get_sync (session), id);
+
+  return ticket != NULL && dw_ticket_get_sla_state (ticket) == DW_SLA_STATE_BREACHED;
+}
+
+static Note *
+last_note (void)
+{
+  return notes->len > 0 ? g_ptr_array_index (notes, notes->len - 1) : NULL;
+}
+
+static void
+show_ticket_cb (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  shown_ticket = g_variant_get_int64 (param);
+}
+
+static void
+set_up (void)
+{
+  const char * const speed[] = { "--speed", "60", NULL };
+  static const GActionEntry actions[] = {
+    { "show-ticket", show_ticket_cb, "x" },
+    { "show-sla", NULL },
+  };
+  g_autoptr(DwClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  notes = g_ptr_array_new_with_free_func ((GDestroyNotify) note_free);
+  own_notifications ();
+
+  server = dw_test_server_new_with_desk ();
+  dw_test_server_stop (server);
+  exec_sql ("UPDATE calendars SET timezone = 'UTC', week = '[[[0,1440]],[[0,1440]],"
+            "[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]]]'");
+  exec_sql ("INSERT INTO sla_policies (name, position, match_priorities, "
+            "first_response_minutes, next_response_minutes, resolution_minutes, "
+            "at_risk_ratio) VALUES ('VIP', 0, '[\"urgent\"]', 4, 4, 20, 0.5)");
+  dw_test_server_start (server, speed);
+
+  app = g_application_new ("org.deskwatch.Deskwatch.AlertsTest", G_APPLICATION_NON_UNIQUE);
+  g_action_map_add_action_entries (G_ACTION_MAP (app), actions, G_N_ELEMENTS (actions), NULL);
+  g_application_register (app, NULL, &error);
+  g_assert_no_error (error);
+
+  settings = g_settings_new (APP_ID);
+  alerts = dw_alerts_new (app, settings);
+  /* A short batch window: the sped-up desk changes fast. */
+  dw_sla_alerts_set_window (dw_alerts_get_sla_alerts (alerts), 1);
+
+  /* The lead of team_id, signed in like the console. */
+  client = dw_client_new (server->url);
+  dw_client_set_token (client, server->lead_token);
+  session = dw_session_new (client, NULL, FALSE);
+  dw_session_start (session);
+  WAIT_UNTIL (dw_sync_get_state (dw_session_get_sync (session)) == DW_SYNC_STATE_CONNECTED);
+  dw_alerts_set_sync (alerts, dw_session_get_sync (session));
+}
+
+/* Tests */
+
+static void
+test_at_risk_then_breached (void)
+{
+  gint64 id = create_ticket (server->team_id);
+  g_autofree char *at_risk = g_strdup_printf ("SLA at risk: #%" G_GINT64_FORMAT, id);
+  g_autofree char *breached = g_strdup_printf ("SLA breached: #%" G_GINT64_FORMAT, id);
+  guint seen = notes->len;
+  gboolean saw_at_risk = FALSE;
+  Note *note;
+
+  /* At risk at 2 business minutes (2 s here), breached at 4. */
+  WAIT_UNTIL (last_note () != NULL && g_strcmp0 (last_note ()->summary, breached) == 0);
+  for (guint i = seen; i < notes->len; i++)
+    {
+      note = g_ptr_array_index (notes, i);
+      g_test_message ("notification: %s — %s", note->summary, note->body);
+      if (g_str_equal (note->summary, at_risk))
+        saw_at_risk = TRUE;
+    }
+  g_assert_true (saw_at_risk);
+  note = last_note ();
+  g_assert (note != NULL);
+  g_assert_nonnull (strstr (note->body, "包裹被退回了"));
+  g_assert_nonnull (strstr (note->body, "First response"));
+  /* Clicking it opens the ticket. */
+  g_assert_true (g_strv_contains ((const char * const *) note->actions, "default"));
+  g_dbus_connection_emit_signal (bus, NULL, "/org/freedesktop/Notifications",
+                                 "org.freedesktop.Notifications", "ActionInvoked",
+                                 g_variant_new ("(us)", note->id, "default"), NULL);
+  WAIT_UNTIL (shown_ticket == id);
+  solve (id);
+}
+
+static void
+test_many_make_one (void)
+{
+  gint64 ids[4];
+  guint seen;
+  Note *note;
+
+  /* Let anything still in flight from the last test go by. */
+  spin (3000);
+  seen = notes->len;
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    ids[i] = create_ticket (server->team_id);
+
+  /* They turn at risk together: one notification saying how many. */
+  WAIT_UNTIL (notes->len > seen);
+  note = g_ptr_array_index (notes, seen);
+  g_test_message ("notification: %s — %s", note->summary, note->body);
+  g_assert_cmpstr (note->summary, ==, "4 tickets need attention");
+  g_assert_nonnull (strstr (note->body, "4 at risk"));
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    solve (ids[i]);
+}
+
+static void
+test_quiet_hours (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  int minute = g_date_time_get_hour (now) * 60 + g_date_time_get_minute (now);
+  guint seen;
+  gint64 id;
+
+  spin (6000);
+  seen = notes->len;
+  g_settings_set_int (settings, "quiet-hours-start", (minute + 1440 - 5) % 1440);
+  g_settings_set_int (settings, "quiet-hours-end", (minute + 60) % 1440);
+
+  id = create_ticket (server->team_id);
+  WAIT_UNTIL (breached_in_console (id));
+  spin (2500);
+  g_assert_cmpuint (notes->len, ==, seen);
+  g_assert_cmpuint (dw_sla_alerts_get_suppressed (dw_alerts_get_sla_alerts (alerts)), >, 0);
+  solve (id);
+
+  g_settings_set_int (settings, "quiet-hours-start", -1);
+  g_settings_set_int (settings, "quiet-hours-end", -1);
+}
+
+static void
+test_unwatched_team (void)
+{
+  const gint64 other[] = { server->other_team_id };
+  guint seen;
+  gint64 id;
+
+  spin (6000);
+  seen = notes->len;
+  g_settings_set_value (settings, "alert-teams",
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_INT64, other, 1, sizeof (gint64)));
+
+  id = create_ticket (server->team_id);
+  WAIT_UNTIL (breached_in_console (id));
+  spin (2500);
+  g_assert_cmpuint (notes->len, ==, seen);
+  solve (id);
+
+  g_settings_reset (settings, "alert-teams");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  set_up ();
+
+  g_test_add_func ("/console/alerts/at-risk-then-breached", test_at_risk_then_breached);
+  g_test_add_func ("/console/alerts/many-make-one", test_many_make_one);
+  g_test_add_func ("/console/alerts/quiet-hours", test_quiet_hours);
+  g_test_add_func ("/console/alerts/unwatched-team", test_unwatched_team);
+
+  status = g_test_run ();
+
+  dw_alerts_set_sync (alerts, NULL);
+  g_clear_object (&alerts);
+  dw_session_stop (session);
+  g_clear_object (&session);
+  g_clear_object (&settings);
+  g_clear_object (&app);
+  dw_test_server_free (server);
+  g_ptr_array_unref (notes);
+  return status;
+}
