@@ -12,6 +12,7 @@
 
 #include "dw-alerts.h"
 #include "dw-session.h"
+#include "dw-test-notifications.h"
 #include "dw-test-server.h"
 
 static DwTestServer *server;
@@ -19,27 +20,8 @@ static DwSession *session;
 static GApplication *app;
 static GSettings *settings;
 static DwAlerts *alerts;
-static GPtrArray *notes;          /* of Note, in order */
-static guint32 next_note_id = 1;
-static GDBusConnection *bus;
+static GPtrArray *notes;          /* of DwTestNote, in order */
 static gint64 shown_ticket;       /* what app.show-ticket was activated with */
-
-typedef struct
-{
-  guint32  id;
-  char    *summary;
-  char    *body;
-  char   **actions;
-} Note;
-
-static void
-note_free (Note *note)
-{
-  g_free (note->summary);
-  g_free (note->body);
-  g_strfreev (note->actions);
-  g_free (note);
-}
 
 static gboolean
 wake_cb (gpointer data)
@@ -70,95 +52,6 @@ spin (guint ms)
   while (g_get_monotonic_time () < until)
     g_main_context_iteration (NULL, TRUE);
   g_source_remove (wake);
-}
-
-/* The notification server */
-
-static const char introspection_xml[] =
-  "<node>"
-  "  <interface name='org.freedesktop.Notifications'>"
-  "    <method name='Notify'>"
-  "      <arg type='s' direction='in'/><arg type='u' direction='in'/>"
-  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
-  "      <arg type='s' direction='in'/><arg type='as' direction='in'/>"
-  "      <arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
-  "      <arg type='u' direction='out'/>"
-  "    </method>"
-  "    <method name='CloseNotification'><arg type='u' direction='in'/></method>"
-  "    <method name='GetCapabilities'><arg type='as' direction='out'/></method>"
-  "    <method name='GetServerInformation'>"
-  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
-  "      <arg type='s' direction='out'/><arg type='s' direction='out'/>"
-  "    </method>"
-  "    <signal name='ActionInvoked'><arg type='u'/><arg type='s'/></signal>"
-  "    <signal name='NotificationClosed'><arg type='u'/><arg type='u'/></signal>"
-  "  </interface>"
-  "</node>";
-
-static void
-method_call_cb (GDBusConnection       *connection,
-                const char            *sender,
-                const char            *path,
-                const char            *interface,
-                const char            *method,
-                GVariant              *parameters,
-                GDBusMethodInvocation *invocation,
-                gpointer               user_data)
-{
-  if (g_str_equal (method, "Notify"))
-    {
-      Note *note = g_new0 (Note, 1);
-      g_autoptr(GVariant) hints = NULL;
-      const char *app_name, *icon;
-      guint32 replaces;
-      gint32 timeout;
-
-      g_variant_get (parameters, "(&su&sss^as@a{sv}i)", &app_name, &replaces, &icon,
-                     &note->summary, &note->body, &note->actions, &hints, &timeout);
-      note->id = replaces != 0 ? replaces : next_note_id++;
-      g_ptr_array_add (notes, note);
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", note->id));
-    }
-  else if (g_str_equal (method, "GetCapabilities"))
-    {
-      const char *caps[] = { "body", "actions", NULL };
-
-      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
-    }
-  else if (g_str_equal (method, "GetServerInformation"))
-    {
-      g_dbus_method_invocation_return_value (invocation,
-                                             g_variant_new ("(ssss)", "test", "deskwatch", "1", "1.2"));
-    }
-  else
-    {
-      g_dbus_method_invocation_return_value (invocation, NULL);
-    }
-}
-
-static const GDBusInterfaceVTable vtable = { method_call_cb, NULL, NULL };
-
-static void
-own_notifications (void)
-{
-  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (introspection_xml, NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  guint32 result;
-
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0],
-                                     &vtable, NULL, NULL, &error);
-  g_assert_no_error (error);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "RequestName",
-                                       g_variant_new ("(su)", "org.freedesktop.Notifications", 4),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       &error);
-  g_assert_no_error (error);
-  g_variant_get (reply, "(u)", &result);
-  g_assert_cmpuint (result, ==, 1);  /* primary owner: no other server on this bus */
 }
 
 /* The desk */
@@ -212,7 +105,7 @@ breached_in_console (gint64 id)
   return ticket != NULL && dw_ticket_get_sla_state (ticket) == DW_SLA_STATE_BREACHED;
 }
 
-static Note *
+static DwTestNote *
 last_note (void)
 {
   return notes->len > 0 ? g_ptr_array_index (notes, notes->len - 1) : NULL;
@@ -237,8 +130,8 @@ set_up (void)
   g_autoptr(DwClient) client = NULL;
   g_autoptr(GError) error = NULL;
 
-  notes = g_ptr_array_new_with_free_func ((GDestroyNotify) note_free);
-  own_notifications ();
+  dw_test_notifications_own ();
+  notes = dw_test_notifications_get ();
 
   server = dw_test_server_new_with_desk ();
   dw_test_server_stop (server);
@@ -278,7 +171,7 @@ test_at_risk_then_breached (void)
   g_autofree char *breached = g_strdup_printf ("SLA breached: #%" G_GINT64_FORMAT, id);
   guint seen = notes->len;
   gboolean saw_at_risk = FALSE;
-  Note *note;
+  DwTestNote *note;
 
   /* At risk at 2 business minutes (2 s here), breached at 4. */
   WAIT_UNTIL (last_note () != NULL && g_strcmp0 (last_note ()->summary, breached) == 0);
@@ -296,9 +189,7 @@ test_at_risk_then_breached (void)
   g_assert_nonnull (strstr (note->body, "First response"));
   /* Clicking it opens the ticket. */
   g_assert_true (g_strv_contains ((const char * const *) note->actions, "default"));
-  g_dbus_connection_emit_signal (bus, NULL, "/org/freedesktop/Notifications",
-                                 "org.freedesktop.Notifications", "ActionInvoked",
-                                 g_variant_new ("(us)", note->id, "default"), NULL);
+  dw_test_notifications_invoke (note->id, "default");
   WAIT_UNTIL (shown_ticket == id);
   solve (id);
 }
@@ -308,7 +199,7 @@ test_many_make_one (void)
 {
   gint64 ids[4];
   guint seen;
-  Note *note;
+  DwTestNote *note;
 
   /* Let anything still in flight from the last test go by. */
   spin (3000);
@@ -394,6 +285,5 @@ main (int   argc,
   g_clear_object (&settings);
   g_clear_object (&app);
   dw_test_server_free (server);
-  g_ptr_array_unref (notes);
   return status;
 }

@@ -16,9 +16,11 @@
 
 #include "dw-application.h"
 #include "dw-connection-banner.h"
+#include "dw-preferences-window.h"
 #include "dw-queues-page.h"
 #include "dw-secret-store.h"
 #include "dw-test-cert.h"
+#include "dw-test-notifications.h"
 #include "dw-test-server.h"
 #include "dw-ticket-list.h"
 #include "dw-window.h"
@@ -662,9 +664,58 @@ test_first_launch (void)
 static char *first_token;
 
 static void
+test_background (void)
+{
+  GSettings *settings = dw_application_get_settings (app);
+  DwSession *session = dw_application_get_session (app);
+
+  g_settings_set_boolean (settings, "run-in-background", TRUE);
+  gtk_window_close (GTK_WINDOW (window ()));
+  WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (app)) == NULL);
+
+  /* Still following the desk with no window, and it says so. */
+  WAIT_UNTIL (dw_test_notifications_get ()->len > 0);
+  g_assert_nonnull (strstr (((DwTestNote *) g_ptr_array_index (dw_test_notifications_get (), 0))->summary,
+                            "in the background"));
+  g_assert_true (dw_application_get_in_background (app));
+  g_assert_true (dw_application_get_session (app) == session);
+  spin (300);
+  g_assert_cmpint (dw_sync_get_state (dw_session_get_sync (session)), ==, DW_SYNC_STATE_CONNECTED);
+
+  /* Opening it again shows the same desk at once, live. */
+  g_application_activate (G_APPLICATION (app));
+  g_assert_nonnull (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_assert_false (dw_application_get_in_background (app));
+  g_assert_true (in_mode ("desk"));
+  wait_live ();
+  g_settings_reset (settings, "run-in-background");
+}
+
+static void
+test_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *preferences = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (DW_IS_PREFERENCES_WINDOW (toplevel))
+        preferences = toplevel;
+    }
+  g_assert_nonnull (preferences);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (preferences)));
+  gtk_window_destroy (preferences);
+}
+
+static void
 second_launch (void)
 {
   test_restart_signs_in_silently ();
+  test_background ();
+  test_preferences ();
   quit ();
 }
 
@@ -711,6 +762,8 @@ main (int   argc,
    * GTK warn that its text "did not receive a focus-out event". */
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
 
+  /* The desktop's notification server: the console says when it goes on in the background. */
+  dw_test_notifications_own ();
   server = dw_test_server_new_with_desk ();
 
   g_test_add_func ("/console/app/first-launch", test_first_launch);

@@ -14,6 +14,7 @@
 
 #include "dw-alerts.h"
 #include "dw-application.h"
+#include "dw-preferences-window.h"
 #include "dw-window.h"
 
 struct _DwApplication
@@ -342,9 +343,12 @@ preferences_action (GSimpleAction *action,
                     gpointer       user_data)
 {
   DwApplication *self = user_data;
+  GtkWidget *preferences;
 
-  /* Filled in by the preferences window once it lands. */
-  (void) self;
+  preferences = dw_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                           self->settings,
+                                           self->session != NULL ? dw_session_get_sync (self->session) : NULL);
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 static void
