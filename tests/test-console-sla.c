@@ -18,6 +18,7 @@
 #include "dw-sla-board.h"
 #include "dw-sla-compliance.h"
 #include "dw-sla-row.h"
+#include "dw-sla-timeline.h"
 #include "dw-test-server.h"
 
 #define SPEED "60"
@@ -370,6 +371,51 @@ test_countdown_stops_while_pending (void)
               && dw_sla_watch_item_get_remaining (item) < frozen);
 }
 
+static gboolean
+lines_contain (char      **lines,
+               const char *needle)
+{
+  for (guint i = 0; lines != NULL && lines[i] != NULL; i++)
+    if (strstr (lines[i], needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+timeline_has (DwSlaTimeline *timeline,
+              const char    *needle)
+{
+  g_auto(GStrv) lines = dw_sla_timeline_dup_lines (timeline);
+
+  return lines_contain (lines, needle);
+}
+
+static void
+test_timeline (void)
+{
+  DwSlaTimeline *timeline = DW_SLA_TIMELINE (dw_sla_timeline_new ());
+  DwClient *client = dw_session_get_client (session);
+  g_auto(GStrv) lines = NULL;
+
+  g_object_ref_sink (timeline);
+
+  /* The Returns ticket: running, at risk, then paused over the closed hours. */
+  dw_sla_timeline_load (timeline, client, ticket_gap);
+  WAIT_UNTIL (timeline_has (timeline, "First response: "));
+  lines = dw_sla_timeline_dup_lines (timeline);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_test_message ("%s", lines[i]);
+  g_assert_true (lines_contain (lines, "First response: Running"));
+  g_assert_true (lines_contain (lines, "First response: At risk"));
+  g_assert_true (lines_contain (lines, "First response: Paused (outside business hours)"));
+
+  /* The one that waited on the customer after breaching. */
+  dw_sla_timeline_load (timeline, client, ticket_pending);
+  WAIT_UNTIL (timeline_has (timeline, "First response: Breached"));
+  g_assert_true (timeline_has (timeline, "First response: At risk"));
+  g_object_unref (timeline);
+}
+
 /* Met and breached outcomes of @team's tickets for @target, from their audit trails. */
 static void
 count_outcomes (gint64      team,
@@ -460,6 +506,7 @@ main (int   argc,
   g_test_add_func ("/console/sla/cross-at-risk-and-breach", test_tickets_cross_at_risk_and_breach);
   g_test_add_func ("/console/sla/stops-outside-hours", test_countdown_stops_outside_hours);
   g_test_add_func ("/console/sla/stops-while-pending", test_countdown_stops_while_pending);
+  g_test_add_func ("/console/sla/timeline", test_timeline);
   g_test_add_func ("/console/sla/compliance", test_compliance_matches_audit);
 
   status = g_test_run ();

@@ -13,6 +13,7 @@
 #include "dw-audit-event.h"
 #include "dw-comment.h"
 #include "dw-queue-format.h"
+#include "dw-sla-timeline.h"
 #include "dw-ticket-detail.h"
 #include "dw-widget-util.h"
 
@@ -50,6 +51,7 @@ struct _DwTicketDetail
   GtkLabel             *body_label;
   GtkListBox           *comments_box;
   GtkListBox           *audit_box;
+  DwSlaTimeline        *sla_timeline;
 
   AdwActionRow         *field_rows[N_FIELDS];
   GPtrArray            *sla_rows;      /* AdwActionRow * in sla_group */
@@ -442,6 +444,8 @@ dw_ticket_detail_class_init (DwTicketDetailClass *klass)
 
   object_class->dispose = dw_ticket_detail_dispose;
 
+  g_type_ensure (DW_TYPE_SLA_TIMELINE);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/deskwatch/Deskwatch/dw-ticket-detail.ui");
   gtk_widget_class_bind_template_child (widget_class, DwTicketDetail, stack);
@@ -452,6 +456,7 @@ dw_ticket_detail_class_init (DwTicketDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwTicketDetail, body_label);
   gtk_widget_class_bind_template_child (widget_class, DwTicketDetail, comments_box);
   gtk_widget_class_bind_template_child (widget_class, DwTicketDetail, audit_box);
+  gtk_widget_class_bind_template_child (widget_class, DwTicketDetail, sla_timeline);
 
   gtk_widget_class_set_css_name (widget_class, "dw-ticket-detail");
 }
@@ -572,6 +577,14 @@ dw_ticket_detail_reload (DwTicketDetail *self)
                                 comments_fetched_cb, g_object_ref (self));
   dw_client_get_audit_async (client, dw_ticket_get_id (self->ticket), self->cancellable,
                              audit_fetched_cb, g_object_ref (self));
+  dw_sla_timeline_load (self->sla_timeline, client, dw_ticket_get_id (self->ticket));
+}
+
+GtkWidget *
+dw_ticket_detail_get_sla_timeline (DwTicketDetail *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET_DETAIL (self), NULL);
+  return GTK_WIDGET (self->sla_timeline);
 }
 
 guint

@@ -31,6 +31,8 @@ DwTicket  *dw_ticket_detail_get_ticket (DwTicketDetail *self);
 /* Fetches comments and the timeline again. */
 void       dw_ticket_detail_reload     (DwTicketDetail *self);
 /* For tests: how many comments / audit events are shown. */
+/* The SLA clock section (a DwSlaTimeline). */
+GtkWidget *dw_ticket_detail_get_sla_timeline (DwTicketDetail *self);
 guint      dw_ticket_detail_get_n_comments (DwTicketDetail *self);
 guint      dw_ticket_detail_get_n_events   (DwTicketDetail *self);
 
