@@ -325,6 +325,53 @@ test_update_and_conflict (void)
 }
 
 static void
+test_escalate (void)
+{
+  g_autoptr(DwTestServer) s = dw_test_server_new_with_desk ();
+  g_autoptr(JsonObject) t = NULL;
+  g_autoptr(JsonObject) escalated = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(DwTestResponse) by_agent = NULL;
+  g_autoptr(DwTestResponse) jump = NULL;
+  g_autoptr(DwTestResponse) ok = NULL;
+  g_autoptr(DwTestResponse) stale = NULL;
+  g_autoptr(DwTestResponse) down = NULL;
+  g_autoptr(DwTestResponse) assign = NULL;
+  g_autofree char *json = NULL;
+
+  t = create_ticket (s, s->admin_token, "{\"subject\": \"物流\", \"channel\": \"web\"}");
+  g_assert_cmpint (json_object_get_int_member (t, "team_id"), ==, s->team_id);
+  g_assert_cmpint (json_object_get_int_member (t, "escalation_level"), ==, 0);
+
+  /* Its agent may see it but not escalate it. */
+  json = g_strdup_printf ("{\"version\": 1, \"assignee_id\": %" G_GINT64_FORMAT "}", s->agent_id);
+  assign = patch_ticket (s, s->lead_token, id_of (t), json);
+  dw_test_assert_status (assign, 200);
+  by_agent = patch_ticket (s, s->agent_token, id_of (t), "{\"version\": 2, \"escalation_level\": 1}");
+  dw_test_assert_problem (by_agent, 403, "forbidden");
+
+  /* One step at a time. */
+  jump = patch_ticket (s, s->lead_token, id_of (t), "{\"version\": 2, \"escalation_level\": 2}");
+  dw_test_assert_problem (jump, 400, "validation");
+
+  ok = patch_ticket (s, s->lead_token, id_of (t),
+                     "{\"version\": 2, \"escalation_level\": 1, \"reason\": \"Customer called twice\"}");
+  escalated = take_object (ok, 200);
+  g_assert_cmpint (json_object_get_int_member (escalated, "escalation_level"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (escalated, "version"), ==, 3);
+  g_assert_true (audit_has (s, id_of (t), "updated", "Customer called twice"));
+
+  /* Optimistic concurrency as for any field, and never down. */
+  stale = patch_ticket (s, s->lead_token, id_of (t), "{\"version\": 2, \"escalation_level\": 2}");
+  dw_test_assert_problem (stale, 409, "conflict");
+  down = patch_ticket (s, s->lead_token, id_of (t), "{\"version\": 3, \"escalation_level\": 0}");
+  dw_test_assert_problem (down, 400, "validation");
+  after = get_ticket (s, s->admin_token, id_of (t));
+  g_assert_cmpint (json_object_get_int_member (after, "escalation_level"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (after, "version"), ==, 3);
+}
+
+static void
 test_move_team (void)
 {
   g_autoptr(DwTestServer) s = dw_test_server_new_with_desk ();
@@ -758,6 +805,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/api/tickets/routing", test_routing);
+  g_test_add_func ("/api/tickets/escalate", test_escalate);
   g_test_add_func ("/api/tickets/skill-routing", test_skill_routing);
   g_test_add_func ("/api/tickets/explicit-fields", test_explicit_fields);
   g_test_add_func ("/api/tickets/update-and-conflict", test_update_and_conflict);

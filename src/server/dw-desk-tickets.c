@@ -7,7 +7,7 @@
 /* Members of a ticket that are audited field by field when they change. */
 static const char * const ticket_audited[] = {
   "subject", "business_type", "priority", "status", "team_id", "assignee_id", "customer_id",
-  "order_number", "tags", "first_response_at", "csat", "csat_comment", NULL
+  "order_number", "tags", "first_response_at", "csat", "csat_comment", "escalation_level", NULL
 };
 
 /* The mutable columns of a ticket, as read and written by an update. */
@@ -635,8 +635,11 @@ dw_desk_create_ticket (DwDesk       *self,
 
 static const char * const update_members[] = {
   "version", "subject", "business_type", "priority", "status", "team_id", "assignee_id",
-  "customer_id", "order_number", "tags", "csat", "csat_comment", "reason", NULL
+  "customer_id", "order_number", "tags", "csat", "csat_comment", "escalation_level", "reason", NULL
 };
+
+/* How far a lead may escalate by hand (the SLA engine's own escalations are not capped). */
+#define MAX_ESCALATION_LEVEL 3
 
 static gboolean
 ticket_visible (DwPrincipal *actor,
@@ -665,6 +668,7 @@ update_ticket_locked (DwDesk       *self,
   g_autofree char *csat_comment = NULL;
   g_auto(GStrv) tags = NULL;
   gint64 version = 0, team_id = 0, assignee_id = 0, customer_id = 0, csat = 0;
+  gint64 escalation_level = -1, old_escalation_level;
   int priority, status;
   gint64 old_team_id, old_assignee_id;
   int old_status;
@@ -702,6 +706,8 @@ update_ticket_locked (DwDesk       *self,
       || !dw_json_get_strv (changes, "tags", DW_JSON_NULLABLE, &tags, error)
       || !dw_json_get_int64 (changes, "csat", DW_JSON_NULLABLE | DW_JSON_POSITIVE, &csat, error)
       || !dw_json_get_string (changes, "csat_comment", DW_JSON_NULLABLE, &csat_comment, error)
+      || !dw_json_get_int64 (changes, "escalation_level", DW_JSON_OPTIONAL, &escalation_level,
+                             error)
       || !dw_json_get_string (changes, "reason", DW_JSON_OPTIONAL, &reason, error))
     return NULL;
 
@@ -720,6 +726,32 @@ update_ticket_locked (DwDesk       *self,
     {
       g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
                            "csat: must be between 1 and 5");
+      return NULL;
+    }
+
+  old_escalation_level = json_object_get_int_member_with_default (before, "escalation_level", 0);
+  if (escalation_level >= 0 && escalation_level != old_escalation_level)
+    {
+      /* A lead escalates one step at a time: the level says how often it was escalated. */
+      if (escalation_level != old_escalation_level + 1 || escalation_level > MAX_ESCALATION_LEVEL)
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                       "escalation_level: can only go up one step at a time, to at most %d "
+                       "(it is %" G_GINT64_FORMAT ")", MAX_ESCALATION_LEVEL, old_escalation_level);
+          return NULL;
+        }
+      if (actor != NULL && actor->role != DW_ROLE_ADMIN
+          && !(actor->role == DW_ROLE_LEAD && dw_principal_leads_team (actor, row.team_id)))
+        {
+          g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                               "only a lead of the ticket's team can escalate it");
+          return NULL;
+        }
+    }
+  else if (escalation_level >= 0 && escalation_level < old_escalation_level)
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                           "escalation_level: cannot go down");
       return NULL;
     }
 
@@ -785,6 +817,19 @@ update_ticket_locked (DwDesk       *self,
 
   if (!ticket_row_store (self, ticket_id, &row, error))
     return NULL;
+
+  if (escalation_level > old_escalation_level)
+    {
+      g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
+        "UPDATE tickets SET escalation_level = ? WHERE id = ?", error);
+
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, escalation_level);
+      sqlite3_bind_int64 (stmt, 2, ticket_id);
+      if (!dw_store_step_done (stmt, error))
+        return NULL;
+    }
 
   after = dw_store_ticket_json (self->db, ticket_id, error);
   if (after == NULL)
