@@ -105,11 +105,12 @@ alert_cb (DwAlerts    *self,
       g_autofree char *subject = ticket_subject (self, entry->ticket_id);
       DwTeam *team = self->sync != NULL ? dw_sync_lookup_team (self->sync, entry->team_id) : NULL;
       g_autofree char *id = g_strdup_printf ("sla-ticket-%" G_GINT64_FORMAT, entry->ticket_id);
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, entry->ticket_id);
 
       title = breached
-        /* Translators: a desktop notification's title; %ld is a ticket number. */
-        ? g_strdup_printf (_("SLA breached: #%" G_GINT64_FORMAT), entry->ticket_id)
-        : g_strdup_printf (_("SLA at risk: #%" G_GINT64_FORMAT), entry->ticket_id);
+        /* Translators: a desktop notification's title; %s is a ticket number. */
+        ? g_strdup_printf (_("SLA breached: #%s"), number)
+        : g_strdup_printf (_("SLA at risk: #%s"), number);
       /* Translators: "First response · 物流: 包裹被退回了" — target, team, subject. */
       body = g_strdup_printf (_("%s · %s: %s"), dw_sla_target_label (entry->target),
                               team != NULL ? dw_team_get_name (team) : "", subject);
