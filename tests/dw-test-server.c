@@ -45,8 +45,8 @@ remove_tree (const char *path)
 
 /* A failed assertion aborts the test without cleaning up: the service must not outlive it (it
  * would keep meson waiting on its output). */
-static void
-die_with_parent (gpointer data)
+void
+dw_test_die_with_parent (gpointer data)
 {
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
@@ -75,7 +75,7 @@ dw_test_server_start (DwTestServer       *self,
   /* stderr is inherited: the service's log lands in the test's log. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, dw_test_die_with_parent, NULL, NULL);
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
                                                 &error);
   g_assert_no_error (error);

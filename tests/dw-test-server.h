@@ -123,4 +123,8 @@ void            dw_test_assert_problem_impl (DwTestResponse *response,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestServer, dw_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestResponse, dw_test_response_free)
 
+/* A GSubprocessLauncher child setup: the child dies with the test, even when a failed
+ * assertion aborts it before its tear-down. */
+void          dw_test_die_with_parent      (gpointer       data);
+
 G_END_DECLS

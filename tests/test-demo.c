@@ -50,6 +50,7 @@ fixture_set_up (Fixture       *fixture,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
+  g_subprocess_launcher_set_child_setup (launcher, dw_test_die_with_parent, NULL, NULL);
   server->process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   fixture->server = server;
@@ -141,6 +142,58 @@ ticket_created_at (Fixture *fixture,
   return t;
 }
 
+/* The back-filled weeks carry the SLA audit rows the engine writes live, so compliance has
+ * figures from the first second and an old ticket's SLA clock tells its story. */
+static void
+check_sla_history (Fixture *fixture)
+{
+  g_autoptr(DwTestResponse) compliance = NULL;
+  g_autoptr(DwTestResponse) timeline = NULL;
+  JsonObject *week, *first, *resolution;
+  JsonArray *targets;
+  gint64 met, breached;
+  gboolean seen_first_response = FALSE;
+
+  compliance = dw_test_server_request (fixture->server, "GET", "/api/v1/sla/compliance?period=7d",
+                                       fixture->lead_token, NULL, NULL, 0);
+  dw_test_assert_status (compliance, 200);
+  week = json_object_get_object_member (
+    json_object_get_object_member (dw_test_response_object (compliance), "total"), "7d");
+  first = json_object_get_object_member (week, "first-response");
+  resolution = json_object_get_object_member (week, "resolution");
+  met = json_object_get_int_member (first, "met");
+  breached = json_object_get_int_member (first, "breached");
+  g_test_message ("lead's first responses over 7 days: %" G_GINT64_FORMAT " met, %"
+                  G_GINT64_FORMAT " breached", met, breached);
+  g_assert_cmpint (met, >=, 100);
+  g_assert_cmpint (breached, >=, 1);
+  g_assert_cmpint (met, >, breached);
+  g_assert_cmpint (json_object_get_int_member (resolution, "met"), >=, 100);
+
+  /* Ticket #1 is two weeks old and settled: its first response ran and then was settled. */
+  timeline = dw_test_server_request (fixture->server, "GET", "/api/v1/tickets/1/sla-timeline",
+                                     fixture->admin_token, NULL, NULL, 0);
+  dw_test_assert_status (timeline, 200);
+  targets = json_object_get_array_member (dw_test_response_object (timeline), "targets");
+  for (guint i = 0; i < json_array_get_length (targets); i++)
+    {
+      JsonObject *target = json_array_get_object_element (targets, i);
+      JsonArray *segments = json_object_get_array_member (target, "segments");
+      JsonObject *last;
+
+      if (!g_str_equal (json_object_get_string_member (target, "target"), "first-response"))
+        continue;
+      seen_first_response = TRUE;
+      g_assert_cmpuint (json_array_get_length (segments), >=, 2);
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (segments, 0),
+                                                      "state"), ==, "running");
+      last = json_array_get_object_element (segments, json_array_get_length (segments) - 1);
+      g_assert_true (g_str_equal (json_object_get_string_member (last, "state"), "met")
+                     || g_str_equal (json_object_get_string_member (last, "state"), "breached"));
+    }
+  g_assert_true (seen_first_response);
+}
+
 static void
 test_demo_desk (Fixture       *fixture,
                 gconstpointer  data)
@@ -226,6 +279,8 @@ test_demo_desk (Fixture       *fixture,
   g_assert_cmpuint (breached, >=, 1);
   g_assert_cmpuint (at_risk, >=, 1);
   g_assert_cmpuint (waiting, >=, 1);
+
+  check_sla_history (fixture);
 }
 
 static void

@@ -311,6 +311,18 @@ show_sla_action (GSimpleAction *action,
 }
 
 static void
+show_section_action (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  DwApplication *self = user_data;
+  DwWindow *window = get_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  dw_window_show_section (window, g_variant_get_string (param, NULL));
+}
+
+static void
 about_action (GSimpleAction *action,
               GVariant      *param,
               gpointer       user_data)
@@ -380,6 +392,7 @@ static const GActionEntry app_actions[] = {
   { "sign-out", sign_out_action },
   { "show-ticket", show_ticket_action, "x" },
   { "show-sla", show_sla_action },
+  { "show-section", show_section_action, "s" },
   { "about", about_action },
   { "preferences", preferences_action },
   { "quit", quit_action },

@@ -198,8 +198,11 @@ make_cell (DwSlaCompliance *self,
   value = gtk_label_new (value_text);
   gtk_widget_add_css_class (value, "title-4");
   gtk_widget_add_css_class (value, "numeric");
-  if (breached > 0)
+  /* Red where a team is clearly failing its customers, amber for the odd breach. */
+  if (breached > 0 && breached * 10 > due)
     gtk_widget_add_css_class (value, "error");
+  else if (breached > 0)
+    gtk_widget_add_css_class (value, "warning");
   caption = gtk_label_new (caption_text);
   gtk_widget_add_css_class (caption, "caption");
   gtk_widget_add_css_class (caption, "dim-label");

@@ -355,7 +355,13 @@ dw_window_show_section (DwWindow   *self,
 {
   g_return_if_fail (DW_IS_WINDOW (self));
 
-  if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
+  /* The compliance figures are a page of the SLA section, but worth a way in of their own. */
+  if (g_strcmp0 (name, "compliance") == 0)
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "sla");
+      dw_sla_board_show_compliance (self->sla_board, TRUE);
+    }
+  else if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 

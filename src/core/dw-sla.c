@@ -800,6 +800,43 @@ dw_sla_compute (DwCalendar      *calendar,
     }
 }
 
+/* The audit trail's words (reasons are for people reading the trail, so not translated). */
+char *
+dw_sla_describe_change (const DwSlaTargetStatus *status,
+                        DwSlaState               before)
+{
+  const char *target = dw_sla_target_to_string (status->target);
+  gint64 used_min = status->elapsed_seconds / 60;
+  gint64 target_min = status->target_seconds / 60;
+
+  switch (status->state)
+    {
+    case DW_SLA_STATE_NONE:
+      return g_strdup_printf ("sla: %s no longer applies", target);
+    case DW_SLA_STATE_MET:
+      return g_strdup_printf ("sla: %s met after %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                              " business minutes", target, used_min, target_min);
+    case DW_SLA_STATE_PAUSED:
+      return g_strdup_printf ("sla: %s paused while the ticket is pending on the customer "
+                              "(%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " minutes used)",
+                              target, used_min, target_min);
+    case DW_SLA_STATE_OK:
+      return before == DW_SLA_STATE_NONE
+             ? g_strdup_printf ("sla: %s clock started, %" G_GINT64_FORMAT " business minutes",
+                                target, target_min)
+             : g_strdup_printf ("sla: %s running again (%" G_GINT64_FORMAT " of %"
+                                G_GINT64_FORMAT " minutes used)", target, used_min, target_min);
+    case DW_SLA_STATE_AT_RISK:
+      return g_strdup_printf ("sla: %s at risk, %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                              " business minutes used", target, used_min, target_min);
+    case DW_SLA_STATE_BREACHED:
+      return g_strdup_printf ("sla: %s breached, target %" G_GINT64_FORMAT " business minutes",
+                              target, target_min);
+    default:
+      return g_strdup_printf ("sla: %s changed", target);
+    }
+}
+
 /* SLA target JSON */
 
 const char *

@@ -160,6 +160,11 @@ void        dw_sla_compute                (DwCalendar      *calendar,
 
 const char *dw_sla_pause_reason_to_string (DwSlaPauseReason reason);  /* NULL for NONE */
 
+/* The reason of the "sla" audit row written when @status's target turned from @before to
+ * @status->state, e.g. "sla: resolution at risk, 180 of 240 business minutes used". */
+char       *dw_sla_describe_change        (const DwSlaTargetStatus *status,
+                                           DwSlaState               before);
+
 /* The docs/api.md "SLA target" object. */
 JsonObject *dw_sla_target_status_to_json  (const DwSlaTargetStatus *status);
 /* The inverse, for clients reading a ticket's "sla" (breached_at and defined are not on the

@@ -404,7 +404,7 @@ story_audit (Story       *story,
   g_array_append_val (story->audits, audit);
   if (g_strcmp0 (action, "created") != 0 && g_strcmp0 (action, "commented") != 0
       && g_strcmp0 (action, "classified") != 0 && g_strcmp0 (action, "routed") != 0
-      && g_strcmp0 (action, "queued") != 0)
+      && g_strcmp0 (action, "queued") != 0 && g_strcmp0 (action, "sla") != 0)
     story->version++;
   story->updated_at = MAX (story->updated_at, at);
 }
@@ -418,6 +418,59 @@ story_mark (Story         *story,
   DwSlaMark mark = { at, kind, status };
 
   g_array_append_val (story->marks, mark);
+}
+
+/* The "sla" audit rows the engine would have written had it watched the story live, so that
+ * compliance and each ticket's SLA clock have two weeks behind them: the clocks run again at
+ * every mark and every at-risk or due moment, and each change of a target's state is a row. */
+static void
+story_sla_audits (Story           *story,
+                  DwCalendar      *calendar,
+                  const DwSlaRule *rule,
+                  gint64           now)
+{
+  const DwSlaMark *marks = (const DwSlaMark *) (gpointer) story->marks->data;
+  guint n_marks = story->marks->len;
+  DwSlaState states[DW_SLA_N_TARGETS];
+  gint64 t;
+
+  if (rule == NULL || n_marks == 0)
+    return;
+
+  for (guint i = 0; i < DW_SLA_N_TARGETS; i++)
+    states[i] = DW_SLA_STATE_NONE;
+
+  t = marks[0].at;
+  for (;;)
+    {
+      DwSlaResult result;
+      gint64 next = 0;
+
+      dw_sla_compute (calendar, rule, marks, n_marks, t, &result);
+      for (guint i = 0; i < DW_SLA_N_TARGETS; i++)
+        {
+          const DwSlaTargetStatus *status = &result.targets[i];
+          DwSlaState state = status->defined ? status->state : DW_SLA_STATE_NONE;
+          g_autofree char *reason = NULL;
+
+          if (state == states[i])
+            continue;
+          reason = dw_sla_describe_change (status, states[i]);
+          story_audit (story, t, 0, "sla", dw_sla_target_to_string (i),
+                       json_string_literal (dw_sla_state_to_string (states[i])),
+                       json_string_literal (dw_sla_state_to_string (state)), reason);
+          states[i] = state;
+        }
+
+      if (t >= now)
+        break;
+      for (guint i = 0; i < n_marks; i++)
+        if (marks[i].at > t && (next == 0 || marks[i].at < next))
+          next = marks[i].at;
+      if (result.next_transition > t && (next == 0 || result.next_transition < next))
+        next = result.next_transition;
+      t = next == 0 ? now : MIN (next, now);
+    }
 }
 
 static void
@@ -864,6 +917,7 @@ backfill_ticket (History  *history,
                              (const char * const *) customer->tags, channel, key);
   dw_sla_compute (history->calendar, rule, (DwSlaMark *) (gpointer) story.marks->data,
                   story.marks->len, now, &sla);
+  story_sla_audits (&story, history->calendar, rule, now);
 
   /* A breach still open was escalated by the engine when it happened. */
   for (guint i = 0; i < DW_SLA_N_TARGETS; i++)
