@@ -49,6 +49,15 @@ double        bench_post_concurrently (SoupSession  *session,
                                        guint         expected_status,
                                        BenchSamples *samples);
 
+/* Fills a new database at @path by direct SQLite (the service's own schema, made by
+ * dw_store_open) with 4 teams, 40 agents, 2000 customers and @n tickets created over the 90
+ * days before @now, older ones with lower ids; @all_active makes every ticket new, open or
+ * pending (all of them in a console's snapshot), otherwise most are closed as on a real desk. */
+void          bench_populate_desk     (const char   *path,
+                                       guint         n,
+                                       gint64        now,
+                                       gboolean      all_active);
+
 /* Integer from the environment, or @fallback. */
 guint         bench_env_uint          (const char   *name,
                                        guint         fallback);

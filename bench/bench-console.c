@@ -1,0 +1,442 @@
+/* bench-console.c: the console's figures, on real windows under Xvfb (tests/run-ui-test.sh).
+ *
+ * 1. Start to first frame with demo data: the console runs as `deskwatch --demo` does
+ *    (DwApplication, which starts the real deskwatchd --demo), from main() to the first frame
+ *    painted with the demo's tickets in the Queues list.
+ * 2. Syncing 100 000 tickets: a desk of 100k active tickets (all of them in the snapshot) filled
+ *    by direct SQLite and served by the real deskwatchd; the time for DwSync to load and apply
+ *    the snapshot and follow the stream, then to the first frame of the Queues section showing
+ *    them, with the resident memory (RSS) the process grew by at each step.
+ * 3. Event-to-screen latency: while another thread creates tickets through the API at a steady
+ *    200/s, the time from sending each POST to the first frame painted after the ticket reached
+ *    the console's list (p50/p99); the service's own work is included.
+ *
+ * It prints figures and fails only when something does not arrive at all.
+ * BENCH_CONSOLE_TICKETS (100000), BENCH_CONSOLE_EVENTS (2000), BENCH_CONSOLE_RATE (200 per second).
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "bench-util.h"
+#include "dw-application.h"
+#include "dw-queues-page.h"
+#include "dw-session.h"
+#include "dw-sync.h"
+#include "dw-ticket-list.h"
+#include "dw-window.h"
+
+#define SUBJECT_PREFIX "bench-"
+
+static gint64 process_started;
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterates the main context until @done, or fails after @seconds (a guard against hangs). */
+static void
+wait_until (gboolean    (*done) (gpointer),
+            gpointer      data,
+            guint         seconds,
+            const char   *what)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  guint wake = g_timeout_add (20, wake_cb, NULL);
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake);
+}
+
+/* Resident memory of this process, in MiB. */
+static double
+rss_mib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL)
+      || (line = strstr (status, "VmRSS:")) == NULL)
+    return 0;
+  return g_ascii_strtod (line + strlen ("VmRSS:"), NULL) / 1024.0;
+}
+
+/* 1. Start to first frame with demo data */
+
+typedef struct
+{
+  GtkApplication *app;
+  DwWindow       *window;
+  gint64          first_frame;
+  gint64          signed_in;
+} DemoRun;
+
+static guint
+window_tickets_shown (DwWindow *window)
+{
+  GtkWidget *page = dw_window_get_queues_page (window);
+
+  if (dw_window_get_session (window) == NULL
+      || g_strcmp0 (dw_window_get_mode (window), "desk") != 0)
+    return 0;
+  return dw_ticket_list_get_n_shown (DW_TICKET_LIST (
+    dw_queues_page_get_ticket_list (DW_QUEUES_PAGE (page))));
+}
+
+static void
+demo_after_paint_cb (GdkFrameClock *clock,
+                     DemoRun       *run)
+{
+  if (run->signed_in == 0 && dw_window_get_session (run->window) != NULL)
+    run->signed_in = g_get_monotonic_time ();
+  if (run->first_frame == 0 && window_tickets_shown (run->window) > 0)
+    {
+      run->first_frame = g_get_monotonic_time ();
+      g_action_group_activate_action (G_ACTION_GROUP (run->app), "quit", NULL);
+    }
+}
+
+static gboolean
+give_up_demo_cb (gpointer data)
+{
+  g_error ("The demo's tickets did not show within two minutes");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+demo_activated_cb (GApplication *application,
+                   DemoRun      *run)
+{
+  if (run->window != NULL)
+    return;
+  run->window = DW_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (application)));
+  g_assert_nonnull (run->window);
+  gtk_widget_realize (GTK_WIDGET (run->window));
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (run->window)), "after-paint",
+                    G_CALLBACK (demo_after_paint_cb), run);
+}
+
+static void
+bench_demo_first_frame (void)
+{
+  DemoRun run = { 0 };
+  char *argv[] = { (char *) "deskwatch", (char *) "--demo", NULL };
+  guint give_up;
+
+  run.app = GTK_APPLICATION (dw_application_new ());
+  g_application_set_flags (G_APPLICATION (run.app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (run.app, "activate", G_CALLBACK (demo_activated_cb), &run);
+  give_up = g_timeout_add_seconds (120, give_up_demo_cb, NULL);
+  g_assert_cmpint (g_application_run (G_APPLICATION (run.app), 2, argv), ==, 0);
+  g_source_remove (give_up);
+  g_clear_object (&run.app);
+
+  g_print ("# Start to first frame with demo data (deskwatch --demo: starts deskwatchd --demo, "
+           "signs in, syncs)\n");
+  g_print ("%-52s %8.0f ms\n", "main() → signed in to the demo (frame)",
+           (run.signed_in - process_started) / 1000.0);
+  g_print ("%-52s %8.0f ms\n", "main() → first frame showing the demo's tickets",
+           (run.first_frame - process_started) / 1000.0);
+}
+
+/* 2. Syncing 100k tickets, and 3. event-to-screen latency */
+
+typedef struct
+{
+  /* The sender thread's own. */
+  GMainContext *context;
+  SoupSession  *session;
+  char         *url;
+  char         *auth;
+  guint         n_events;
+  guint         rate;
+  gint64        started;
+  guint         sent;
+  guint         answered;  /* atomic: read by the console's thread */
+
+  /* Shared: written by the sender before each request, read by the console. */
+  GMutex        lock;
+  gint64       *sent_at;
+} Sender;
+
+typedef struct
+{
+  Sender       *sender;
+  DwSync       *sync;
+  GtkWidget    *window;
+  DwTicketList *list;
+  gint64        first_frame;
+  guint         expected_shown;
+
+  /* Event latency: tickets in the list but not yet on a painted frame. */
+  GArray       *arrived;    /* of guint: ticket numbers k */
+  gint64       *model_at;   /* by k */
+  guint         n_seen;
+  BenchSamples *to_model;
+  BenchSamples *to_screen;
+} Desk;
+
+static void
+posted_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Sender *sender = data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+
+  g_assert_no_error (error);
+  if (soup_message_get_status (msg) != 201)
+    g_error ("POST /api/v1/tickets answered %u", soup_message_get_status (msg));
+  g_atomic_int_inc (&sender->answered);
+}
+
+static void
+send_one (Sender *sender,
+          guint   k)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", sender->url);
+  g_autofree char *text = g_strdup_printf ("{\"subject\":\"" SUBJECT_PREFIX "%u 快递三天没更新\","
+                                           "\"channel\":\"app\",\"business_type\":\"logistics\"}",
+                                           k);
+  g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                sender->auth);
+  g_mutex_lock (&sender->lock);
+  sender->sent_at[k] = g_get_monotonic_time ();
+  g_mutex_unlock (&sender->lock);
+  soup_session_send_and_read_async (sender->session, msg, G_PRIORITY_DEFAULT, NULL, posted_cb,
+                                    sender);
+}
+
+/* Keeps to the rate by the clock, not by the timer (which drifts): sends what is due. */
+static gboolean
+send_cb (gpointer data)
+{
+  Sender *sender = data;
+  gint64 due = (g_get_monotonic_time () - sender->started) * sender->rate / G_USEC_PER_SEC + 1;
+
+  while (sender->sent < sender->n_events && sender->sent < due)
+    send_one (sender, sender->sent++);
+  return sender->sent < sender->n_events ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gpointer
+sender_thread (gpointer data)
+{
+  Sender *sender = data;
+  g_autoptr(GSource) timer = NULL;
+
+  g_main_context_push_thread_default (sender->context);
+  sender->session = soup_session_new_with_options ("max-conns-per-host", 8, "timeout", 60, NULL);
+  sender->started = g_get_monotonic_time ();
+  timer = g_timeout_source_new (2);
+  g_source_set_callback (timer, send_cb, sender, NULL);
+  g_source_attach (timer, sender->context);
+  while ((guint) g_atomic_int_get (&sender->answered) < sender->n_events)
+    g_main_context_iteration (sender->context, TRUE);
+  g_source_destroy (timer);
+  g_clear_object (&sender->session);
+  g_main_context_pop_thread_default (sender->context);
+  return NULL;
+}
+
+static gboolean
+sync_connected (gpointer data)
+{
+  DwSync *sync = data;
+
+  if (dw_sync_get_state (sync) == DW_SYNC_STATE_OFFLINE && dw_sync_get_error (sync) != NULL)
+    g_error ("Sync failed: %s", dw_sync_get_error (sync)->message);
+  return dw_sync_get_state (sync) == DW_SYNC_STATE_CONNECTED;
+}
+
+static gboolean
+first_frame_painted (gpointer data)
+{
+  return ((Desk *) data)->first_frame != 0;
+}
+
+static gboolean
+all_events_seen (gpointer data)
+{
+  Desk *desk = data;
+
+  return desk->n_seen == desk->sender->n_events && desk->arrived->len == 0;
+}
+
+/* A ticket of the sender reached the console's list models (the store, and through it the
+ * filter and sort of the list, which are connected before us). */
+static void
+tickets_changed_cb (GListModel *store,
+                    guint       position,
+                    guint       removed,
+                    guint       added,
+                    Desk       *desk)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(DwTicket) ticket = g_list_model_get_item (store, i);
+      const char *subject = dw_ticket_get_subject (ticket);
+      guint k;
+
+      if (!g_str_has_prefix (subject, SUBJECT_PREFIX))
+        continue;
+      k = (guint) g_ascii_strtoull (subject + strlen (SUBJECT_PREFIX), NULL, 10);
+      g_assert_cmpuint (k, <, desk->sender->n_events);
+      if (desk->model_at[k] != 0)
+        continue;
+      desk->model_at[k] = now;
+      g_array_append_val (desk->arrived, k);
+      desk->n_seen++;
+    }
+}
+
+static void
+desk_after_paint_cb (GdkFrameClock *clock,
+                     Desk          *desk)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (desk->first_frame == 0 && dw_ticket_list_get_n_shown (desk->list) >= desk->expected_shown)
+    desk->first_frame = now;
+  if (desk->arrived->len == 0)
+    return;
+
+  g_mutex_lock (&desk->sender->lock);
+  for (guint i = 0; i < desk->arrived->len; i++)
+    {
+      guint k = g_array_index (desk->arrived, guint, i);
+
+      bench_samples_add (desk->to_model, desk->model_at[k] - desk->sender->sent_at[k]);
+      bench_samples_add (desk->to_screen, now - desk->sender->sent_at[k]);
+    }
+  g_mutex_unlock (&desk->sender->lock);
+  g_array_set_size (desk->arrived, 0);
+}
+
+static void
+bench_desk (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DwTestServer) server = NULL;
+  g_autoptr(DwClient) client = NULL;
+  g_autoptr(GThread) thread = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  guint n = bench_env_uint ("BENCH_CONSOLE_TICKETS", 100000);
+  Sender sender = { 0 };
+  Desk desk = { 0 };
+  GtkWidget *page;
+  gint64 started, synced;
+  double rss_before, rss_synced, rss_shown;
+
+  dir = g_dir_make_tmp ("deskwatch-bench-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "deskwatch.db", NULL);
+  g_print ("# Syncing %u active tickets (all in the snapshot)\n", n);
+  bench_populate_desk (path, n, g_get_real_time () / G_USEC_PER_SEC, TRUE);
+  server = bench_server_new (path);
+
+  client = dw_client_new (server->url);
+  dw_client_set_token (client, server->admin_token);
+  desk.sync = dw_sync_new (client, NULL);
+  desk.expected_shown = n;
+
+  rss_before = rss_mib ();
+  started = g_get_monotonic_time ();
+  dw_sync_start (desk.sync);
+  wait_until (sync_connected, desk.sync, 300, "the sync to connect");
+  synced = g_get_monotonic_time ();
+  rss_synced = rss_mib ();
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (dw_sync_get_tickets (desk.sync))), ==, n);
+
+  /* The Queues section as the window shows it, in a window of the default size. */
+  page = dw_queues_page_new ();
+  dw_queues_page_set_sync (DW_QUEUES_PAGE (page), desk.sync);
+  desk.list = DW_TICKET_LIST (dw_queues_page_get_ticket_list (DW_QUEUES_PAGE (page)));
+  desk.window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (desk.window), 1200, 760);
+  gtk_window_set_child (GTK_WINDOW (desk.window), page);
+  desk.arrived = g_array_new (FALSE, FALSE, sizeof (guint));
+  gtk_widget_realize (desk.window);
+  g_signal_connect (gtk_widget_get_frame_clock (desk.window), "after-paint",
+                    G_CALLBACK (desk_after_paint_cb), &desk);
+  gtk_window_present (GTK_WINDOW (desk.window));
+  wait_until (first_frame_painted, &desk, 300, "the first frame with the tickets");
+  rss_shown = rss_mib ();
+
+  g_print ("%-52s %8.0f ms   RSS +%.0f MiB\n", "snapshot loaded and applied (DwSync, connected)",
+           (synced - started) / 1000.0, rss_synced - rss_before);
+  g_print ("%-52s %8.0f ms   RSS +%.0f MiB (%.0f MiB in all)\n",
+           "→ first frame of the Queues section showing them", (desk.first_frame - started) / 1000.0,
+           rss_shown - rss_before, rss_shown);
+
+  /* 3. Events at a steady rate from another thread, while the list holds the whole desk. */
+  sender.n_events = bench_env_uint ("BENCH_CONSOLE_EVENTS", 2000);
+  sender.rate = bench_env_uint ("BENCH_CONSOLE_RATE", 200);
+  sender.url = g_strdup_printf ("%sapi/v1/tickets", server->url);
+  sender.auth = g_strdup_printf ("Bearer %s", server->admin_token);
+  sender.sent_at = g_new0 (gint64, sender.n_events);
+  sender.context = g_main_context_new ();
+  g_mutex_init (&sender.lock);
+  desk.sender = &sender;
+  desk.model_at = g_new0 (gint64, sender.n_events);
+  desk.to_model = bench_samples_new ();
+  desk.to_screen = bench_samples_new ();
+  g_signal_connect (dw_sync_get_tickets (desk.sync), "items-changed",
+                    G_CALLBACK (tickets_changed_cb), &desk);
+
+  g_print ("# Event to screen: %u tickets created through the API at %u/s, with %u in the list\n",
+           sender.n_events, sender.rate, n);
+  started = g_get_monotonic_time ();
+  thread = g_thread_new ("sender", sender_thread, &sender);
+  wait_until (all_events_seen, &desk, sender.n_events / sender.rate + 120, "every event");
+  g_thread_join (g_steal_pointer (&thread));
+  g_print ("%-52s %8.1f /s\n", "achieved rate of creation",
+           sender.n_events / ((g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC));
+  bench_samples_print (desk.to_model, "POST sent → ticket in the console's list model");
+  bench_samples_print (desk.to_screen, "POST sent → first frame painted after it");
+  g_print ("%-52s %8.0f MiB\n", "RSS at the end", rss_mib ());
+
+  gtk_window_destroy (GTK_WINDOW (desk.window));
+  dw_sync_stop (desk.sync);
+  g_clear_object (&desk.sync);
+  g_array_unref (desk.arrived);
+  g_free (desk.model_at);
+  bench_samples_free (desk.to_model);
+  bench_samples_free (desk.to_screen);
+  g_free (sender.sent_at);
+  g_free (sender.url);
+  g_free (sender.auth);
+  g_mutex_clear (&sender.lock);
+  g_main_context_unref (sender.context);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  process_started = g_get_monotonic_time ();
+  setlocale (LC_ALL, "");
+
+  bench_demo_first_frame ();
+  bench_desk ();
+  return 0;
+}
