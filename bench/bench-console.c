@@ -415,6 +415,27 @@ bench_desk (void)
   bench_samples_print (desk.to_screen, "POST sent → first frame painted after it");
   g_print ("%-52s %8.0f MiB\n", "RSS at the end", rss_mib ());
 
+  /* Where the sync's time goes: the service answering and the transfer, then parsing. */
+  {
+    g_autofree char *url = g_strdup_printf ("%sapi/v1/snapshot", server->url);
+    g_autofree char *auth = g_strdup_printf ("Bearer %s", server->admin_token);
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    gint64 t0, t1;
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    t0 = g_get_monotonic_time ();
+    bytes = soup_session_send_and_read (server->session, msg, NULL, &error);
+    g_assert_no_error (error);
+    t1 = g_get_monotonic_time ();
+    g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                               g_bytes_get_size (bytes), &error));
+    g_print ("%-52s %8.0f ms   %.1f MB\n", "GET /api/v1/snapshot alone (service + transfer)",
+             (t1 - t0) / 1000.0, g_bytes_get_size (bytes) / 1e6);
+    g_print ("%-52s %8.0f ms\n", "parsing it (json-glib)", (g_get_monotonic_time () - t1) / 1000.0);
+  }
+
   gtk_window_destroy (GTK_WINDOW (desk.window));
   dw_sync_stop (desk.sync);
   g_clear_object (&desk.sync);

@@ -135,6 +135,15 @@ set_status (gint64      id,
   dw_test_assert_status (r, 200);
 }
 
+static gboolean
+priority_is (gint64      id,
+             const char *priority)
+{
+  g_autoptr(JsonObject) ticket = get_ticket (id);
+
+  return g_strcmp0 (json_object_get_string_member (ticket, "priority"), priority) == 0;
+}
+
 /* The watch's row of (@ticket_id, @target), or NULL. */
 static DwSlaWatchItem *
 find_item (gint64      ticket_id,
@@ -363,6 +372,15 @@ test_countdown_stops_while_pending (void)
 
   WAIT_UNTIL ((row = find_row (GTK_WIDGET (board), item)) != NULL);
   g_assert_nonnull (strstr (dw_sla_row_get_mode_text (row), "waiting for the customer"));
+
+  /* The row's menu acts on the ticket the row shows, through the service. */
+  {
+    g_autoptr(JsonObject) before = get_ticket (ticket_pending);
+
+    g_assert_cmpstr (json_object_get_string_member (before, "priority"), ==, "urgent");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.lower-priority", NULL));
+    WAIT_UNTIL (priority_is (ticket_pending, "high"));
+  }
 
   /* Back to open: it counts again. */
   set_status (ticket_pending, "open");

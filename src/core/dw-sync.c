@@ -1,6 +1,10 @@
 /* dw-sync.c: snapshot + event stream → live list models, in place. */
 #include "config.h"
 
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
+
 #include "dw-sync.h"
 
 #define DEFAULT_HEARTBEAT_MS   (15 * 1000)
@@ -781,6 +785,18 @@ build_snapshot_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* A large snapshot's JSON text and tree (hundreds of MB at 100k tickets) are gone once it is
+ * applied; without this glibc keeps their pages, and a console that is open all day would
+ * carry them all day. */
+static gboolean
+trim_heap_cb (gpointer data)
+{
+#ifdef HAVE_MALLOC_TRIM
+  malloc_trim (0);
+#endif
+  return G_SOURCE_REMOVE;
+}
+
 static void
 snapshot_built_cb (GObject      *source,
                    GAsyncResult *result,
@@ -798,6 +814,7 @@ snapshot_built_cb (GObject      *source,
 
   apply_snapshot (self, g_task_get_task_data (G_TASK (result)));
   open_stream (self);
+  g_idle_add_full (G_PRIORITY_LOW, trim_heap_cb, NULL, NULL);
 }
 
 static void

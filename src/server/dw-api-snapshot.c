@@ -51,6 +51,36 @@ add_rows (DwApiRequest  *req,
   return TRUE;
 }
 
+/* Rows of one column of JSON text, joined with commas into @out. */
+static gboolean
+add_ticket_rows (DwApiRequest  *req,
+                 GString       *out,
+                 const char    *sql,
+                 GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (req->api->db, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (out->len > 0)
+        g_string_append_c (out, ',');
+      g_string_append_len (out, (const char *) sqlite3_column_text (stmt, 0),
+                           sqlite3_column_bytes (stmt, 0));
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, req->api->db, rc);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 append_ids (GString      *s,
             const GArray *ids)
@@ -79,10 +109,14 @@ snapshot_cb (DwApiRequest *req)
   g_autoptr(JsonObject) me = NULL;
   g_autoptr(GString) users = g_string_new ("SELECT " DW_STORE_USER_COLUMNS " FROM users u "
                                            "WHERE u.disabled = 0");
-  g_autoptr(GString) tickets = g_string_new ("SELECT " DW_STORE_TICKET_COLUMNS " FROM tickets t "
+  g_autoptr(GString) tickets = g_string_new ("SELECT " DW_STORE_TICKET_JSON " FROM tickets t "
                                              "WHERE t.status IN ('new', 'open', 'pending', "
                                              "'on-hold')");
+  g_autoptr(GString) ticket_text = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) head_node = NULL;
+  g_autofree char *head = NULL;
+  gsize head_len;
   gboolean ok;
 
   if (p->role != DW_ROLE_ADMIN)
@@ -120,7 +154,7 @@ snapshot_cb (DwApiRequest *req)
        && add_rows (req, snapshot, "teams",
                     "SELECT " DW_STORE_TEAM_COLUMNS " FROM teams m ORDER BY m.id", 0, &error)
        && add_rows (req, snapshot, "users", users->str, 1, &error)
-       && add_rows (req, snapshot, "tickets", tickets->str, 2, &error)
+       && add_ticket_rows (req, ticket_text, tickets->str, &error)
        && add_rows (req, snapshot, "sla_policies",
                     "SELECT " DW_STORE_SLA_POLICY_COLUMNS " FROM sla_policies p "
                     "ORDER BY p.position, p.id", 3, &error);
@@ -134,7 +168,17 @@ snapshot_cb (DwApiRequest *req)
       return;
     }
 
-  dw_api_reply_object (req, 200, snapshot);
+  /* The tickets, already JSON text, go in last: "{…," "\"tickets\": [" … "]}". */
+  head_node = json_node_init_object (json_node_alloc (), snapshot);
+  head = json_to_string (head_node, FALSE);
+  head_len = strlen (head);
+  g_assert (head_len >= 2 && head[head_len - 1] == '}');
+  head[head_len - 1] = '\0';
+  g_string_prepend (ticket_text, "\"tickets\":[");
+  g_string_prepend (ticket_text, head_len > 2 ? "," : "");
+  g_string_prepend (ticket_text, head);
+  g_string_append (ticket_text, "]}");
+  dw_json_reply_text (req->msg, 200, g_string_free (g_steal_pointer (&ticket_text), FALSE));
 }
 
 const DwApiRoute dw_api_snapshot_routes[] = {

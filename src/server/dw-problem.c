@@ -117,6 +117,14 @@ dw_json_reply (SoupServerMessage *msg,
 }
 
 void
+dw_json_reply_text (SoupServerMessage *msg,
+                    guint              status,
+                    char              *text)
+{
+  reply_bytes (msg, status, "application/json", text);
+}
+
+void
 dw_json_reply_object (SoupServerMessage *msg,
                       guint              status,
                       JsonObject        *object)

@@ -36,4 +36,9 @@ void dw_json_reply_object   (SoupServerMessage *msg,
                              guint              status,
                              JsonObject        *object);
 
+/* Replies @status with @text, JSON already (taken). */
+void dw_json_reply_text     (SoupServerMessage *msg,
+                             guint              status,
+                             char              *text);
+
 G_END_DECLS
