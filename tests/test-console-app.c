@@ -3,7 +3,7 @@
  *
  * The cases run in order and share one service and one keyring, as a team lead's days do:
  * first sign-in, a restart, the service restarting under the console, a revoked token, signing
- * out, the errors a sign-in can meet, and at last a keyring that has gone away.
+ * out, the errors a sign-in can meet, and at last a keyring that is locked, then gone away.
  */
 #define _GNU_SOURCE
 #include "config.h"
@@ -619,6 +619,41 @@ stop_keyring (void)
     }
 }
 
+/* Locks the keyring's login collection, as a screen lock or `Lock` in Passwords and Keys
+ * does.  Unlocking it needs a prompt, and the test bus has no prompter to show one. */
+static void
+lock_keyring (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *login[] = { "/org/freedesktop/secrets/collection/login", NULL };
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                       "org.freedesktop.Secret.Service", "Lock",
+                                       g_variant_new ("(^ao)", login), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_locked_keyring (void)
+{
+  DwWelcomePage *page = dw_window_get_welcome_page (window ());
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+
+  lock_keyring ();
+
+  sign_in_with_password (server->url, "lead", DW_TEST_PASSWORD);
+  WAIT_UNTIL (welcome_settled ());
+  error = g_error_new_literal (DW_SECRET_ERROR, DW_SECRET_ERROR_LOCKED, "");
+  expected = dw_welcome_page_describe_error (error, server->url, FALSE, 0);
+  g_assert_cmpstr (dw_welcome_page_get_message (page), ==, expected);
+  g_assert_true (dw_welcome_page_get_can_continue (page));
+  g_assert_null (dw_application_get_session (app));
+}
+
 static void
 test_no_keyring (void)
 {
@@ -735,6 +770,7 @@ third_launch (void)
   test_wrong_password ();
   test_unreachable ();
   test_untrusted_certificate ();
+  test_locked_keyring ();
   test_no_keyring ();
   quit ();
 }
