@@ -149,6 +149,12 @@ test_cli_tokens (void)
   for (guint i = 0; lines[i] != NULL; i++)
     if (strstr (lines[i], "cli-test") != NULL)
       {
+        g_auto(GStrv) fields = g_regex_split_simple ("\\s+", lines[i], 0, 0);
+
+        /* ID USER CREATED EXPIRES LAST-USED REVOKED LABEL: used just now, not revoked. */
+        g_assert_cmpuint (g_strv_length (fields), ==, 7);
+        g_assert_true (g_str_has_prefix (fields[4], "20"));
+        g_assert_cmpstr (fields[5], ==, "-");
         lines[i][strcspn (lines[i], " ")] = '\0';
         id = lines[i];
       }

@@ -304,6 +304,8 @@ dw_auth_load_principal (sqlite3  *db,
   return g_steal_pointer (&principal);
 }
 
+#define LAST_USED_RESOLUTION 60  /* seconds */
+
 DwPrincipal *
 dw_auth_authenticate_token (sqlite3     *db,
                             DwClock     *clock,
@@ -316,6 +318,7 @@ dw_auth_authenticate_token (sqlite3     *db,
   gint64 token_id;
   gint64 user_id;
   gint64 now = dw_clock_now (clock);
+  gboolean stale;
   int rc;
 
   if (token == NULL || !g_str_has_prefix (token, DW_AUTH_TOKEN_PREFIX))
@@ -326,7 +329,7 @@ dw_auth_authenticate_token (sqlite3     *db,
 
   hash = dw_auth_token_hash (token);
   stmt = dw_store_prepare (db,
-                           "SELECT id, user_id, expires_at, revoked_at FROM tokens "
+                           "SELECT id, user_id, expires_at, revoked_at, last_used_at FROM tokens "
                            "WHERE token_hash = ?", error);
   if (stmt == NULL)
     return NULL;
@@ -356,7 +359,28 @@ dw_auth_authenticate_token (sqlite3     *db,
 
   token_id = sqlite3_column_int64 (stmt, 0);
   user_id = sqlite3_column_int64 (stmt, 1);
+  stale = sqlite3_column_type (stmt, 4) == SQLITE_NULL
+          || now - sqlite3_column_int64 (stmt, 4) >= LAST_USED_RESOLUTION;
   g_clear_pointer (&stmt, sqlite3_finalize);
+
+  /* So that an operator can tell a token in use from a forgotten one (`token list`).  At most
+   * one write a minute per token: every request authenticates. */
+  if (stale)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      stmt = dw_store_prepare (db, "UPDATE tokens SET last_used_at = ? WHERE id = ?",
+                               &local_error);
+      if (stmt != NULL)
+        {
+          sqlite3_bind_int64 (stmt, 1, now);
+          sqlite3_bind_int64 (stmt, 2, token_id);
+          dw_store_step_done (stmt, &local_error);
+        }
+      if (local_error != NULL)
+        g_debug ("Cannot note the use of token %" G_GINT64_FORMAT ": %s", token_id,
+                 local_error->message);
+    }
 
   principal = dw_auth_load_principal (db, user_id, error);
   if (principal != NULL)

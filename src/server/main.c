@@ -397,7 +397,7 @@ token_list (const char *username)
 
   stmt = dw_store_prepare (dw_service_get_db (service),
                            "SELECT k.id, u.username, k.label, k.created_at, k.expires_at, "
-                           "k.revoked_at FROM tokens k JOIN users u ON u.id = k.user_id "
+                           "k.revoked_at, k.last_used_at FROM tokens k JOIN users u ON u.id = k.user_id "
                            "WHERE ?1 IS NULL OR u.username = ?1 ORDER BY k.id", NULL);
   if (stmt == NULL)
     return 1;
@@ -405,8 +405,8 @@ token_list (const char *username)
   if (username != NULL)
     sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
 
-  g_print ("%-6s %-20s %-20s %-20s %-20s %s\n", "ID", "USER", "CREATED", "EXPIRES", "REVOKED",
-           "LABEL");
+  g_print ("%-6s %-20s %-20s %-20s %-20s %-20s %s\n", "ID", "USER", "CREATED", "EXPIRES",
+           "LAST USED", "REVOKED", "LABEL");
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       g_autofree char *created = dw_time_to_iso8601 (sqlite3_column_int64 (stmt, 3));
@@ -416,10 +416,13 @@ token_list (const char *username)
       g_autofree char *revoked = sqlite3_column_type (stmt, 5) != SQLITE_NULL
                                  ? dw_time_to_iso8601 (sqlite3_column_int64 (stmt, 5))
                                  : g_strdup ("-");
+      g_autofree char *used = sqlite3_column_type (stmt, 6) != SQLITE_NULL
+                              ? dw_time_to_iso8601 (sqlite3_column_int64 (stmt, 6))
+                              : g_strdup ("never");
 
-      g_print ("%-6" G_GINT64_FORMAT " %-20s %-20s %-20s %-20s %s\n",
+      g_print ("%-6" G_GINT64_FORMAT " %-20s %-20s %-20s %-20s %-20s %s\n",
                (gint64) sqlite3_column_int64 (stmt, 0), sqlite3_column_text (stmt, 1), created,
-               expires, revoked, sqlite3_column_text (stmt, 2));
+               expires, used, revoked, sqlite3_column_text (stmt, 2));
     }
 
   return 0;
