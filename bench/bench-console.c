@@ -255,6 +255,123 @@ sender_thread (gpointer data)
   return NULL;
 }
 
+/* Smoothness with the whole desk in the list: a page of scrolling per frame, then a re-sort. */
+
+typedef struct
+{
+  GtkAdjustment *adjustment;
+  guint          frames;
+  guint          wanted;
+  gint64         last;
+  BenchSamples  *intervals;
+  GtkSortListModel *sort_model;
+  GtkWidget     *view;
+  gint64         sort_started;
+  gint64         sorted_frame;
+  BenchSamples  *sort_intervals;
+} Scroll;
+
+static void
+scroll_after_paint_cb (GdkFrameClock *clock,
+                       Scroll        *scroll)
+{
+  gint64 now = g_get_monotonic_time ();
+  double value = gtk_adjustment_get_value (scroll->adjustment);
+  double page = gtk_adjustment_get_page_size (scroll->adjustment);
+  double upper = gtk_adjustment_get_upper (scroll->adjustment);
+
+  if (scroll->sort_started != 0)
+    {
+      if (scroll->sorted_frame != 0)
+        return;
+      bench_samples_add (scroll->sort_intervals, now - scroll->last);
+      scroll->last = now;
+      if (gtk_sort_list_model_get_pending (scroll->sort_model) == 0)
+        scroll->sorted_frame = now;
+      else
+        gtk_widget_queue_draw (scroll->view);  /* a frame as often as the sorting lets us */
+      return;
+    }
+  if (scroll->frames >= scroll->wanted)
+    return;
+  if (scroll->last != 0)
+    bench_samples_add (scroll->intervals, now - scroll->last);
+  scroll->last = now;
+  scroll->frames++;
+  /* A page down every frame, back to the top at the end: each frame binds new rows. */
+  gtk_adjustment_set_value (scroll->adjustment, value + page < upper - page ? value + page : 0);
+}
+
+static gboolean
+scrolled_enough (gpointer data)
+{
+  Scroll *scroll = data;
+
+  return scroll->frames >= scroll->wanted;
+}
+
+static gboolean
+sorted_and_painted (gpointer data)
+{
+  return ((Scroll *) data)->sorted_frame != 0;
+}
+
+static GtkScrolledWindow *
+find_scroller (GtkWidget *widget)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget) && GTK_IS_COLUMN_VIEW (gtk_scrolled_window_get_child (
+                                                               GTK_SCROLLED_WINDOW (widget))))
+    return GTK_SCROLLED_WINDOW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkScrolledWindow *found = find_scroller (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+bench_scroll_and_sort (GtkWidget    *window,
+                       DwTicketList *list,
+                       guint         n)
+{
+  GtkScrolledWindow *scroller = find_scroller (GTK_WIDGET (list));
+  Scroll scroll = { 0 };
+  gulong handler;
+
+  g_assert_nonnull (scroller);
+  scroll.adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  scroll.wanted = 600;
+  scroll.intervals = bench_samples_new ();
+  handler = g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                              G_CALLBACK (scroll_after_paint_cb), &scroll);
+  gtk_widget_queue_draw (window);
+  wait_until (scrolled_enough, &scroll, 300, "600 frames of scrolling");
+  g_print ("# Scrolling the list of %u tickets a page per frame, %u frames\n", n, scroll.wanted);
+  bench_samples_print (scroll.intervals, "frame to frame");
+
+  /* Sorting all of them by subject, to the frame that shows the new order, and how long the
+   * window went without a frame meanwhile. */
+  scroll.sort_model = GTK_SORT_LIST_MODEL (dw_ticket_list_get_model (list));
+  scroll.view = gtk_scrolled_window_get_child (scroller);
+  scroll.sort_intervals = bench_samples_new ();
+  scroll.sort_started = scroll.last = g_get_monotonic_time ();
+  dw_ticket_list_sort_by (list, "subject", GTK_SORT_ASCENDING);
+  gtk_widget_queue_draw (window);
+  wait_until (sorted_and_painted, &scroll, 300, "the sorted frame");
+  g_print ("%-52s %8.0f ms\n", "re-sort by subject → sorted frame painted",
+           (scroll.sorted_frame - scroll.sort_started) / 1000.0);
+  bench_samples_print (scroll.sort_intervals, "frame to frame while sorting");
+  dw_ticket_list_sort_by (list, "number", GTK_SORT_DESCENDING);
+  bench_samples_free (scroll.sort_intervals);
+
+  g_signal_handler_disconnect (gtk_widget_get_frame_clock (window), handler);
+  bench_samples_free (scroll.intervals);
+}
+
 static gboolean
 sync_connected (gpointer data)
 {
@@ -387,6 +504,8 @@ bench_desk (void)
   g_print ("%-52s %8.0f ms   RSS +%.0f MiB (%.0f MiB in all)\n",
            "→ first frame of the Queues section showing them", (desk.first_frame - started) / 1000.0,
            rss_shown - rss_before, rss_shown);
+
+  bench_scroll_and_sort (desk.window, desk.list, n);
 
   /* 3. Events at a steady rate from another thread, while the list holds the whole desk. */
   sender.n_events = bench_env_uint ("BENCH_CONSOLE_EVENTS", 2000);
