@@ -14,6 +14,8 @@
 #include "dw-session.h"
 #include "dw-test-notifications.h"
 #include "dw-test-server.h"
+#define DW_TEST_WAIT_SECONDS 120
+#include "dw-test-wait.h"
 
 static DwTestServer *server;
 static DwSession *session;
@@ -22,37 +24,6 @@ static GSettings *settings;
 static DwAlerts *alerts;
 static GPtrArray *notes;          /* of DwTestNote, in order */
 static gint64 shown_ticket;       /* what app.show-ticket was activated with */
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* A guard against hangs, not a timing assertion. */
-#define WAIT_UNTIL(cond) \
-  G_STMT_START { \
-    gint64 _deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC; \
-    guint _wake = g_timeout_add (20, wake_cb, NULL); \
-    while (!(cond)) \
-      { \
-        if (g_get_monotonic_time () > _deadline) \
-          g_error ("Gave up waiting for %s", #cond); \
-        g_main_context_iteration (NULL, TRUE); \
-      } \
-    g_source_remove (_wake); \
-  } G_STMT_END
-
-static void
-spin (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-  guint wake = g_timeout_add (10, wake_cb, NULL);
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-}
 
 /* The desk */
 
@@ -202,7 +173,7 @@ test_many_make_one (void)
   DwTestNote *note;
 
   /* Let anything still in flight from the last test go by. */
-  spin (3000);
+  dw_test_spin (3000);
   seen = notes->len;
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     ids[i] = create_ticket (server->team_id);
@@ -225,14 +196,14 @@ test_quiet_hours (void)
   guint seen;
   gint64 id;
 
-  spin (6000);
+  dw_test_spin (6000);
   seen = notes->len;
   g_settings_set_int (settings, "quiet-hours-start", (minute + 1440 - 5) % 1440);
   g_settings_set_int (settings, "quiet-hours-end", (minute + 60) % 1440);
 
   id = create_ticket (server->team_id);
   WAIT_UNTIL (breached_in_console (id));
-  spin (2500);
+  dw_test_spin (2500);
   g_assert_cmpuint (notes->len, ==, seen);
   g_assert_cmpuint (dw_sla_alerts_get_suppressed (dw_alerts_get_sla_alerts (alerts)), >, 0);
   solve (id);
@@ -248,14 +219,14 @@ test_unwatched_team (void)
   guint seen;
   gint64 id;
 
-  spin (6000);
+  dw_test_spin (6000);
   seen = notes->len;
   g_settings_set_value (settings, "alert-teams",
                         g_variant_new_fixed_array (G_VARIANT_TYPE_INT64, other, 1, sizeof (gint64)));
 
   id = create_ticket (server->team_id);
   WAIT_UNTIL (breached_in_console (id));
-  spin (2500);
+  dw_test_spin (2500);
   g_assert_cmpuint (notes->len, ==, seen);
   solve (id);
 

@@ -22,43 +22,13 @@
 #include "dw-test-cert.h"
 #include "dw-test-notifications.h"
 #include "dw-test-server.h"
+#define DW_TEST_WAIT_SECONDS 60
+#include "dw-test-wait.h"
 #include "dw-ticket-list.h"
 #include "dw-window.h"
 
 static DwTestServer *server;
 static DwApplication *app;
-
-/* Waiting (a guard against hangs, not a timing assertion) */
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_UNTIL(cond) \
-  G_STMT_START { \
-    gint64 _deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; \
-    guint _wake = g_timeout_add (20, wake_cb, NULL); \
-    while (!(cond)) \
-      { \
-        if (g_get_monotonic_time () > _deadline) \
-          g_error ("Gave up waiting for %s", #cond); \
-        g_main_context_iteration (NULL, TRUE); \
-      } \
-    g_source_remove (_wake); \
-  } G_STMT_END
-
-static void
-spin (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-  guint wake = g_timeout_add (10, wake_cb, NULL);
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-}
 
 /* One run of the console, as `deskwatch` runs it (g_application_run), with @body run once the
  * window is up; @body ends by closing the window and quitting. */
@@ -129,7 +99,7 @@ static void
 wait_live (void)
 {
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (20, wake_cb, NULL);
+  guint wake = g_timeout_add (20, dw_test_wake_cb, NULL);
 
   while (!live ())
     {
@@ -309,7 +279,7 @@ test_first_run (void)
 {
   /* No saved desk: the welcome page, and nothing is tried behind the lead's back. */
   g_assert_true (in_mode ("welcome"));
-  spin (200);
+  dw_test_spin (200);
   g_assert_true (in_mode ("welcome"));
   g_assert_null (dw_application_get_session (app));
 }
@@ -615,7 +585,7 @@ stop_keyring (void)
       g_variant_get (has_owner, "(b)", &owned);
       if (!owned)
         break;
-      spin (50);
+      dw_test_spin (50);
     }
 }
 
@@ -714,7 +684,7 @@ test_background (void)
                             "in the background"));
   g_assert_true (dw_application_get_in_background (app));
   g_assert_true (dw_application_get_session (app) == session);
-  spin (300);
+  dw_test_spin (300);
   g_assert_cmpint (dw_sync_get_state (dw_session_get_sync (session)), ==, DW_SYNC_STATE_CONNECTED);
 
   /* Opening it again shows the same desk at once, live. */

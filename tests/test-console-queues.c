@@ -11,29 +11,9 @@
 #include "dw-agent-picker.h"
 #include "dw-queues-page.h"
 #include "dw-test-server.h"
+#include "dw-test-wait.h"
 #include "dw-ticket-detail.h"
 #include "dw-ticket-list.h"
-
-/* Waiting (a guard against hangs, not a timing assertion) */
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_UNTIL(cond) \
-  G_STMT_START { \
-    gint64 _deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC; \
-    guint _wake = g_timeout_add (20, wake_cb, NULL); \
-    while (!(cond)) \
-      { \
-        if (g_get_monotonic_time () > _deadline) \
-          g_error ("Gave up waiting for %s", #cond); \
-        g_main_context_iteration (NULL, TRUE); \
-      } \
-    g_source_remove (_wake); \
-  } G_STMT_END
 
 typedef struct
 {

@@ -20,6 +20,8 @@
 #include "dw-sla-row.h"
 #include "dw-sla-timeline.h"
 #include "dw-test-server.h"
+#define DW_TEST_WAIT_SECONDS 120
+#include "dw-test-wait.h"
 
 #define SPEED "60"
 
@@ -30,37 +32,6 @@ static DwSlaBoard *board;
 static gint64 vip_policy_id, fast_policy_id;
 static gint64 ticket_vip, ticket_fast, ticket_gap, ticket_pending;
 static gint64 gap_start;  /* when the Returns calendar closes */
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* A guard against hangs, not a timing assertion. */
-#define WAIT_UNTIL(cond) \
-  G_STMT_START { \
-    gint64 _deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC; \
-    guint _wake = g_timeout_add (20, wake_cb, NULL); \
-    while (!(cond)) \
-      { \
-        if (g_get_monotonic_time () > _deadline) \
-          g_error ("Gave up waiting for %s", #cond); \
-        g_main_context_iteration (NULL, TRUE); \
-      } \
-    g_source_remove (_wake); \
-  } G_STMT_END
-
-static void
-spin (guint ms)
-{
-  gint64 until = g_get_monotonic_time () + ms * 1000;
-  guint wake = g_timeout_add (10, wake_cb, NULL);
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-}
 
 static void
 exec_sql (const char *sql)
@@ -339,7 +310,7 @@ test_countdown_stops_outside_hours (void)
   frozen = dw_sla_watch_item_get_remaining (item);
   g_assert_cmpint (frozen, >=, 10 * 60 - (gap_start - created_at) - 1);
   g_assert_cmpint (frozen, <=, 10 * 60 - (gap_start - created_at) + 1);
-  spin (3000);
+  dw_test_spin (3000);
   item = find_item (ticket_gap, DW_SLA_TARGET_FIRST_RESPONSE);
   g_assert_nonnull (item);
   g_assert_cmpint (dw_sla_watch_item_get_mode (item), ==, DW_SLA_COUNTDOWN_STOPPED_OUTSIDE_HOURS);
@@ -364,7 +335,7 @@ test_countdown_stops_while_pending (void)
   WAIT_UNTIL ((item = find_item (ticket_pending, DW_SLA_TARGET_FIRST_RESPONSE)) != NULL
               && dw_sla_watch_item_get_mode (item) == DW_SLA_COUNTDOWN_STOPPED_PENDING);
   frozen = dw_sla_watch_item_get_remaining (item);
-  spin (3000);
+  dw_test_spin (3000);
   item = find_item (ticket_pending, DW_SLA_TARGET_FIRST_RESPONSE);
   g_assert_nonnull (item);
   g_assert_cmpint (dw_sla_watch_item_get_mode (item), ==, DW_SLA_COUNTDOWN_STOPPED_PENDING);
@@ -490,7 +461,7 @@ test_compliance_matches_audit (void)
   set_status (ticket_fast, "solved");
   set_status (ticket_pending, "solved");
   set_status (ticket_gap, "solved");
-  spin (500);
+  dw_test_spin (500);
 
   dw_sla_board_show_compliance (board, TRUE);
   loads = dw_sla_compliance_get_n_loads (compliance);

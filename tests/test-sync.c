@@ -12,38 +12,7 @@
 
 #include "dw-sync.h"
 #include "dw-test-server.h"
-
-/* Waiting (a guard against hangs, not a timing assertion) */
-
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-#define WAIT_UNTIL(cond) \
-  G_STMT_START { \
-    gint64 _deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC; \
-    guint _wake = g_timeout_add (20, wake_cb, NULL); \
-    while (!(cond)) \
-      { \
-        if (g_get_monotonic_time () > _deadline) \
-          g_error ("Gave up waiting for %s", #cond); \
-        g_main_context_iteration (NULL, TRUE); \
-      } \
-    g_source_remove (_wake); \
-  } G_STMT_END
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-  guint wake = g_timeout_add (10, wake_cb, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (wake);
-}
+#include "dw-test-wait.h"
 
 /* items-changed recorder */
 
@@ -571,7 +540,7 @@ test_stub_liveness (void)
   /* Heartbeats keep it alive… */
   for (guint i = 0; i < 5; i++)
     {
-      spin (500);
+      dw_test_spin (500);
       stub_send (stub, "{\"type\": \"heartbeat\", \"seq\": 0, \"at\": \"2026-11-22T09:00:00Z\"}");
     }
   g_assert_cmpuint (stub->stream_hits, ==, 1);
@@ -595,7 +564,7 @@ test_stub_unauthorized (void)
   WAIT_UNTIL (dw_sync_get_state (sync) == DW_SYNC_STATE_OFFLINE);
   g_assert_error ((GError *) dw_sync_get_error (sync), DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNAUTHORIZED);
   g_assert_cmpint (dw_sync_get_next_retry (sync), ==, 0);
-  spin (300);
+  dw_test_spin (300);
   g_assert_cmpuint (stub->snapshot_hits, ==, 1);
 
   /* Signed in again. */
@@ -837,7 +806,7 @@ restart_test (gboolean kill)
   WAIT_UNTIL (dw_sync_lookup_ticket (sync, during2) != NULL &&
               dw_ticket_get_priority (kept) == DW_PRIORITY_HIGH);
   /* Let anything that would be a duplicate arrive. */
-  spin (300);
+  dw_test_spin (300);
 
   g_assert_nonnull (dw_sync_lookup_ticket (sync, during1));
   g_assert_true (dw_sync_lookup_ticket (sync, before) == kept);
