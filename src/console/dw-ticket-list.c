@@ -5,7 +5,7 @@
  * so a ticket changing in place repaints its visible cells and nothing else.  Times ("waiting
  * 12 min") are refreshed by one timer that walks only the bound cells.  Filter changes tell
  * the GtkFilterListModel how they changed (stricter, looser) so it re-checks as little as it
- * can, incrementally, without blocking input; sorting is incremental too.
+ * can, incrementally, without blocking input; a new sort order is applied incrementally too.
  */
 #include "config.h"
 
@@ -1093,6 +1093,23 @@ dw_ticket_list_class_init (DwTicketListClass *klass)
   gtk_widget_class_set_css_name (widget_class, "dw-ticket-list");
 }
 
+/* Sorting 100k tickets anew (by subject, say) takes seconds (bench/bench-console.c): that is
+ * done in steps between frames.  But an incremental sort model sorts everything again for each
+ * ticket that arrives, so once sorted it goes back to placing new tickets one by one. */
+static void
+sorter_changed_cb (DwTicketList *self)
+{
+  if (self->sort_model != NULL)
+    gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
+}
+
+static void
+sort_pending_cb (DwTicketList *self)
+{
+  if (gtk_sort_list_model_get_pending (self->sort_model) == 0)
+    gtk_sort_list_model_set_incremental (self->sort_model, FALSE);
+}
+
 static void
 dw_ticket_list_init (DwTicketList *self)
 {
@@ -1122,11 +1139,13 @@ dw_ticket_list_init (DwTicketList *self)
                             G_CALLBACK (filter_model_changed_cb), self);
 
   add_columns (self);
+  /* Before the sort model connects to the same signal, so that it sorts incrementally. */
+  g_signal_connect_swapped (gtk_column_view_get_sorter (self->column_view), "changed",
+                            G_CALLBACK (sorter_changed_cb), self);
   self->sort_model = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filter_model)),
                                               g_object_ref (gtk_column_view_get_sorter (self->column_view)));
-  /* Sorting 100k tickets by subject takes seconds (bench/bench-console.c): in steps between
-   * frames, not in one go that freezes the window. */
-  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
+  g_signal_connect_swapped (self->sort_model, "notify::pending",
+                            G_CALLBACK (sort_pending_cb), self);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
