@@ -186,6 +186,32 @@ test_tickets_live (Fixture       *f,
   WAIT_UNTIL (dw_ticket_list_get_n_shown (list) == 3);
 }
 
+/* The detail names the customer (customers are not in the snapshot: it asks the service). */
+static void
+test_customer (Fixture       *f,
+               gconstpointer  data)
+{
+  DwTicketDetail *detail = DW_TICKET_DETAIL (dw_queues_page_get_ticket_detail (f->page));
+  g_autoptr(DwTestResponse) customer = NULL;
+  g_autoptr(DwTestResponse) ticket = NULL;
+  gint64 id;
+
+  customer = dw_test_server_json (f->server, "POST", "/api/v1/customers", f->server->admin_token,
+                                  "{\"name\": \"王先生\", \"tags\": [\"vip\", \"大促\"]}");
+  dw_test_assert_status (customer, 201);
+  ticket = dw_test_server_jsonf (f->server, "POST", f->server->admin_token, "/api/v1/tickets",
+                                 "{\"subject\": \"快递三天没动\", \"channel\": \"wechat\", "
+                                 "\"customer_id\": %" G_GINT64_FORMAT "}",
+                                 json_object_get_int_member (dw_test_response_object (customer),
+                                                             "id"));
+  dw_test_assert_status (ticket, 201);
+  id = json_object_get_int_member (dw_test_response_object (ticket), "id");
+
+  WAIT_UNTIL (list_shows (f->page, id));
+  dw_queues_page_show_ticket (f->page, id);
+  WAIT_UNTIL (g_strcmp0 (dw_ticket_detail_get_customer_text (detail), "王先生 · vip, 大促") == 0);
+}
+
 /* Ctrl+R's action opens the agent picker; picking reaches the service. */
 static void
 test_reassign (Fixture       *f,
@@ -310,6 +336,8 @@ main (int   argc,
 
   g_test_add ("/console/queues/tickets-live", Fixture, NULL,
               fixture_set_up, test_tickets_live, fixture_tear_down);
+  g_test_add ("/console/queues/customer", Fixture, NULL,
+              fixture_set_up, test_customer, fixture_tear_down);
   g_test_add ("/console/queues/reassign", Fixture, NULL,
               fixture_set_up, test_reassign, fixture_tear_down);
   g_test_add ("/console/queues/conflict", Fixture, NULL,

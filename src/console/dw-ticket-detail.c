@@ -64,6 +64,8 @@ struct _DwTicketDetail
   guint                 refresh_id;
   gint64                shown_version;
   GCancellable         *cancellable;
+  gint64                customer_id;    /* whom customer_text describes */
+  char                 *customer_text;  /* "王先生 · vip" */
   guint                 n_comments;
   guint                 n_events;
 };
@@ -209,7 +211,11 @@ refresh_fields (DwTicketDetail *self)
   set_field (self, FIELD_BUSINESS_TYPE, dw_format_business_type (dw_ticket_get_business_type (t)));
   set_field (self, FIELD_CHANNEL, dw_channel_label (dw_ticket_get_channel (t)));
   set_field (self, FIELD_ORDER, dw_ticket_get_order_number (t));
-  if (dw_ticket_get_customer_id (t) != 0)
+  /* The name comes with its own request (customers are not in the snapshot); the number until
+   * then. */
+  if (dw_ticket_get_customer_id (t) != 0 && dw_ticket_get_customer_id (t) == self->customer_id)
+    customer = g_strdup (self->customer_text);
+  else if (dw_ticket_get_customer_id (t) != 0)
     customer = g_strdup_printf ("#%" G_GINT64_FORMAT, dw_ticket_get_customer_id (t));
   set_field (self, FIELD_CUSTOMER, customer);
   tags = g_strjoinv (", ", (char **) dw_ticket_get_tags (t));
@@ -432,6 +438,7 @@ dw_ticket_detail_dispose (GObject *object)
   dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_TICKET_DETAIL);
   g_clear_object (&self->clock);
   g_clear_pointer (&self->sla_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->customer_text, g_free);
 
   G_OBJECT_CLASS (dw_ticket_detail_parent_class)->dispose (object);
 }
@@ -479,6 +486,37 @@ dw_ticket_detail_init (DwTicketDetail *self)
       adw_preferences_group_add (self->fields_group, row);
       self->field_rows[i] = ADW_ACTION_ROW (row);
     }
+}
+
+static void
+customer_fetched_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(DwTicketDetail) self = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = NULL;
+  JsonObject *customer;
+  JsonArray *tags;
+
+  node = dw_client_request_finish (DW_CLIENT (source), result, &error);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;  /* cancelled, or not allowed to see it: the number stays */
+
+  customer = json_node_get_object (node);
+  text = g_string_new (json_object_get_string_member_with_default (customer, "name", ""));
+  tags = json_object_has_member (customer, "tags")
+         && JSON_NODE_HOLDS_ARRAY (json_object_get_member (customer, "tags"))
+         ? json_object_get_array_member (customer, "tags") : NULL;
+  for (guint i = 0; tags != NULL && i < json_array_get_length (tags); i++)
+    g_string_append_printf (text, i == 0 ? " · %s" : ", %s",
+                            json_array_get_string_element (tags, i));
+
+  self->customer_id = json_object_get_int_member_with_default (customer, "id", 0);
+  g_free (self->customer_text);
+  self->customer_text = g_string_free (g_steal_pointer (&text), FALSE);
+  refresh_fields (self);
 }
 
 /* Public API */
@@ -577,6 +615,15 @@ dw_ticket_detail_reload (DwTicketDetail *self)
                                 comments_fetched_cb, g_object_ref (self));
   dw_client_get_audit_async (client, dw_ticket_get_id (self->ticket), self->cancellable,
                              audit_fetched_cb, g_object_ref (self));
+  if (dw_ticket_get_customer_id (self->ticket) != 0
+      && dw_ticket_get_customer_id (self->ticket) != self->customer_id)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/customers/%" G_GINT64_FORMAT,
+                                               dw_ticket_get_customer_id (self->ticket));
+
+      dw_client_request_async (client, "GET", path, NULL, self->cancellable, customer_fetched_cb,
+                               g_object_ref (self));
+    }
   dw_sla_timeline_load (self->sla_timeline, client, dw_ticket_get_id (self->ticket));
 }
 
@@ -585,6 +632,14 @@ dw_ticket_detail_get_sla_timeline (DwTicketDetail *self)
 {
   g_return_val_if_fail (DW_IS_TICKET_DETAIL (self), NULL);
   return GTK_WIDGET (self->sla_timeline);
+}
+
+const char *
+dw_ticket_detail_get_customer_text (DwTicketDetail *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET_DETAIL (self), NULL);
+
+  return adw_action_row_get_subtitle (self->field_rows[FIELD_CUSTOMER]);
 }
 
 guint

@@ -33,6 +33,8 @@ void       dw_ticket_detail_reload     (DwTicketDetail *self);
 /* For tests: how many comments / audit events are shown. */
 /* The SLA clock section (a DwSlaTimeline). */
 GtkWidget *dw_ticket_detail_get_sla_timeline (DwTicketDetail *self);
+/* The customer as the detail shows it: "王先生 · vip", or "#31" until the name has come. */
+const char *dw_ticket_detail_get_customer_text (DwTicketDetail *self);
 guint      dw_ticket_detail_get_n_comments (DwTicketDetail *self);
 guint      dw_ticket_detail_get_n_events   (DwTicketDetail *self);
 
