@@ -36,7 +36,6 @@ add_rows (DwApiRequest  *req,
         {
         case 0: o = dw_store_team_json_from_row (req->api->db, stmt); break;
         case 1: o = dw_store_user_json_from_row (req->api->db, stmt); break;
-        case 2: o = dw_store_ticket_json_from_row (stmt); break;
         default: o = dw_store_sla_policy_json_from_row (stmt); break;
         }
       json_array_add_object_element (items, o);
@@ -51,14 +50,15 @@ add_rows (DwApiRequest  *req,
   return TRUE;
 }
 
-/* Rows of one column of JSON text, joined with commas into @out. */
+/* Appends the rows of one column of JSON text to @out, joined with commas. */
 static gboolean
-add_ticket_rows (DwApiRequest  *req,
-                 GString       *out,
-                 const char    *sql,
-                 GError       **error)
+add_json_rows (DwApiRequest  *req,
+               GString       *out,
+               const char    *sql,
+               GError       **error)
 {
   g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (req->api->db, sql, error);
+  gboolean first = TRUE;
   int rc;
 
   if (stmt == NULL)
@@ -66,8 +66,9 @@ add_ticket_rows (DwApiRequest  *req,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      if (out->len > 0)
+      if (!first)
         g_string_append_c (out, ',');
+      first = FALSE;
       g_string_append_len (out, (const char *) sqlite3_column_text (stmt, 0),
                            sqlite3_column_bytes (stmt, 0));
     }
@@ -112,11 +113,10 @@ snapshot_cb (DwApiRequest *req)
   g_autoptr(GString) tickets = g_string_new ("SELECT " DW_STORE_TICKET_JSON " FROM tickets t "
                                              "WHERE t.status IN ('new', 'open', 'pending', "
                                              "'on-hold')");
-  g_autoptr(GString) ticket_text = g_string_new (NULL);
+  g_autoptr(GString) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) head_node = NULL;
-  g_autofree char *head = NULL;
-  gsize head_len;
+  g_autoptr(JsonNode) head = NULL;
+  g_autofree char *head_text = NULL;
   gboolean ok;
 
   if (p->role != DW_ROLE_ADMIN)
@@ -154,10 +154,23 @@ snapshot_cb (DwApiRequest *req)
        && add_rows (req, snapshot, "teams",
                     "SELECT " DW_STORE_TEAM_COLUMNS " FROM teams m ORDER BY m.id", 0, &error)
        && add_rows (req, snapshot, "users", users->str, 1, &error)
-       && add_ticket_rows (req, ticket_text, tickets->str, &error)
        && add_rows (req, snapshot, "sla_policies",
                     "SELECT " DW_STORE_SLA_POLICY_COLUMNS " FROM sla_policies p "
-                    "ORDER BY p.position, p.id", 3, &error);
+                    "ORDER BY p.position, p.id", 2, &error);
+
+  /* The tickets, already JSON text from SQLite, go in last: the rest "{…" then
+   * ",\"tickets\":[…]}". */
+  if (ok)
+    {
+      head = json_node_init_object (json_node_alloc (), snapshot);
+      head_text = json_to_string (head, FALSE);
+      body = g_string_new (head_text);
+      g_assert (body->len > 2 && body->str[body->len - 1] == '}');
+      g_string_truncate (body, body->len - 1);
+      g_string_append (body, ",\"tickets\":[");
+      ok = add_json_rows (req, body, tickets->str, &error);
+      g_string_append (body, "]}");
+    }
 
   /* Read-only: ending it can only fail if the database is gone. */
   dw_store_rollback (req->api->db);
@@ -168,17 +181,7 @@ snapshot_cb (DwApiRequest *req)
       return;
     }
 
-  /* The tickets, already JSON text, go in last: "{…," "\"tickets\": [" … "]}". */
-  head_node = json_node_init_object (json_node_alloc (), snapshot);
-  head = json_to_string (head_node, FALSE);
-  head_len = strlen (head);
-  g_assert (head_len >= 2 && head[head_len - 1] == '}');
-  head[head_len - 1] = '\0';
-  g_string_prepend (ticket_text, "\"tickets\":[");
-  g_string_prepend (ticket_text, head_len > 2 ? "," : "");
-  g_string_prepend (ticket_text, head);
-  g_string_append (ticket_text, "]}");
-  dw_json_reply_text (req->msg, 200, g_string_free (g_steal_pointer (&ticket_text), FALSE));
+  dw_json_reply_text (req->msg, 200, g_string_free (g_steal_pointer (&body), FALSE));
 }
 
 const DwApiRoute dw_api_snapshot_routes[] = {
