@@ -2,6 +2,8 @@
 
 #include "dw-test-server.h"
 
+#include "dw-clock.h"
+
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -453,4 +455,37 @@ dw_test_server_free (DwTestServer *self)
   g_free (self->agent_token);
   g_free (self->agent2_token);
   g_free (self);
+}
+
+gint64
+dw_test_server_now (DwTestServer *self)
+{
+  g_autoptr(DwTestResponse) r = dw_test_server_json (self, "GET", "/api/v1/health", NULL, NULL);
+  gint64 now;
+
+  dw_test_assert_status (r, 200);
+  g_assert_true (dw_time_from_iso8601 (json_object_get_string_member (dw_test_response_object (r),
+                                                                      "time"), &now));
+  return now;
+}
+
+char *
+dw_test_week_with_daily_gap (gint64  now,
+                             int     start_in,
+                             int     length,
+                             gint64 *gap_start)
+{
+  int minute = (int) ((now % 86400) / 60);
+  int c0 = (minute + start_in) % 1440;
+  int c1 = (minute + start_in + length) % 1440;
+  g_autofree char *day = NULL;
+
+  *gap_start = now - (now % 60) + (gint64) start_in * 60;
+  if (c0 == 0)
+    day = g_strdup_printf ("[[%d,1440]]", c1);
+  else if (c0 < c1)
+    day = g_strdup_printf ("[[0,%d],[%d,1440]]", c0, c1);
+  else  /* the gap spans midnight */
+    day = g_strdup_printf ("[[%d,%d]]", c1, c0);
+  return g_strdup_printf ("[%s,%s,%s,%s,%s,%s,%s]", day, day, day, day, day, day, day);
 }

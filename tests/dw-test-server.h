@@ -123,6 +123,17 @@ void            dw_test_assert_problem_impl (DwTestResponse *response,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestServer, dw_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestResponse, dw_test_response_free)
 
+/* The service's "now" (GET /api/v1/health): simulated time when it runs with --speed. */
+gint64        dw_test_server_now           (DwTestServer  *self);
+
+/* A calendars.week value (UTC, seven days alike) open all day but for @length minutes from
+ * @start_in minutes after @now, every day; *@gap_start is when it first closes (on a whole
+ * minute).  Free with g_free(). */
+char         *dw_test_week_with_daily_gap  (gint64         now,
+                                            int            start_in,
+                                            int            length,
+                                            gint64        *gap_start);
+
 /* A GSubprocessLauncher child setup: the child dies with the test, even when a failed
  * assertion aborts it before its tear-down. */
 void          dw_test_die_with_parent      (gpointer       data);

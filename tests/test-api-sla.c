@@ -157,26 +157,12 @@ open_db (void)
   return db;
 }
 
-static gint64
-server_now (void)
-{
-  g_autoptr(DwTestResponse) r = get (NULL, "/api/v1/health");
-  gint64 now;
-
-  dw_test_assert_status (r, 200);
-  g_assert_true (dw_time_from_iso8601 (json_object_get_string_member (dw_test_response_object (r),
-                                                                      "time"), &now));
-  return now;
-}
-
 /* The desk: two policies, the calendars, then the tickets, run until they have breached. */
 static void
 set_up_desk (void)
 {
   const char * const speed[] = { "--speed", SPEED, NULL };
   sqlite3 *db;
-  gint64 now;
-  int minute, c0, c1;
   g_autofree char *week = NULL;
   g_autofree char *sql = NULL;
 
@@ -199,22 +185,11 @@ set_up_desk (void)
 
   /* The Returns calendar closes 40 simulated minutes from now, for 30 minutes, every day.
    * Written while the service runs (it reads calendars on every SLA refresh). */
-  now = server_now ();
-  minute = (int) ((now % 86400) / 60);
-  c0 = (minute + 40) % 1440;
-  c1 = (minute + 70) % 1440;
-  gap_start = now - (now % 60) + 40 * 60;
-  if (c0 == 0)
-    week = g_strdup_printf ("[[%d,1440]]", c1);
-  else if (c0 < c1)
-    week = g_strdup_printf ("[[0,%d],[%d,1440]]", c0, c1);
-  else
-    week = g_strdup_printf ("[[%d,%d]]", c1, c0);
+  week = dw_test_week_with_daily_gap (dw_test_server_now (server), 40, 30, &gap_start);
   sql = g_strdup_printf ("INSERT INTO calendars (name, timezone, week) VALUES ('Gap', 'UTC', "
-                         "'[%s,%s,%s,%s,%s,%s,%s]'); "
+                         "'%s'); "
                          "UPDATE teams SET calendar_id = last_insert_rowid () "
-                         "WHERE id = %" G_GINT64_FORMAT,
-                         week, week, week, week, week, week, week, server->other_team_id);
+                         "WHERE id = %" G_GINT64_FORMAT, week, server->other_team_id);
   db = open_db ();
   exec_sql (db, sql);
   sqlite3_close (db);
@@ -471,7 +446,7 @@ test_compliance_roles (void)
 static void
 test_drill_down (void)
 {
-  gint64 now = server_now ();
+  gint64 now = dw_test_server_now (server);
   g_autoptr(GHashTable) counts = count_from_audit (server->admin_token, utc_days_start (now, 1),
                                                    now, 0);
   g_autoptr(DwTestResponse) breached = NULL;

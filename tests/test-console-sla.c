@@ -54,18 +54,6 @@ exec_sql (const char *sql)
 }
 
 static gint64
-server_now (void)
-{
-  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", "/api/v1/health", NULL, NULL);
-  gint64 now;
-
-  dw_test_assert_status (r, 200);
-  g_assert_true (dw_time_from_iso8601 (json_object_get_string_member (dw_test_response_object (r),
-                                                                      "time"), &now));
-  return now;
-}
-
-static gint64
 create_ticket (gint64      team_id,
                gint64      assignee_id,
                const char *priority,
@@ -165,8 +153,6 @@ static void
 set_up_desk (void)
 {
   const char * const speed[] = { "--speed", SPEED, NULL };
-  gint64 now;
-  int minute, c0, c1;
   g_autofree char *week = NULL;
   g_autofree char *sql = NULL;
 
@@ -184,22 +170,11 @@ set_up_desk (void)
 
   /* The Returns calendar closes 7 business minutes from now, for 30 minutes: after its
    * "Fast" ticket has turned at risk (5 minutes), before it breaches (10). */
-  now = server_now ();
-  minute = (int) ((now % 86400) / 60);
-  c0 = (minute + 7) % 1440;
-  c1 = (minute + 37) % 1440;
-  gap_start = now - (now % 60) + 7 * 60;
-  if (c0 == 0)
-    week = g_strdup_printf ("[[%d,1440]]", c1);
-  else if (c0 < c1)
-    week = g_strdup_printf ("[[0,%d],[%d,1440]]", c0, c1);
-  else
-    week = g_strdup_printf ("[[%d,%d]]", c1, c0);
+  week = dw_test_week_with_daily_gap (dw_test_server_now (server), 7, 30, &gap_start);
   sql = g_strdup_printf ("INSERT INTO calendars (name, timezone, week) VALUES ('Gap', 'UTC', "
-                         "'[%s,%s,%s,%s,%s,%s,%s]'); "
+                         "'%s'); "
                          "UPDATE teams SET calendar_id = last_insert_rowid () "
-                         "WHERE id = %" G_GINT64_FORMAT,
-                         week, week, week, week, week, week, week, server->other_team_id);
+                         "WHERE id = %" G_GINT64_FORMAT, week, server->other_team_id);
   exec_sql (sql);
 }
 
