@@ -27,6 +27,7 @@
 #include "dw-queues-page.h"
 #include "dw-session.h"
 #include "dw-sync.h"
+#include "dw-test-wait.h"
 #include "dw-ticket-list.h"
 #include "dw-window.h"
 
@@ -34,13 +35,8 @@
 
 static gint64 process_started;
 
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Iterates the main context until @done, or fails after @seconds (a guard against hangs). */
+/* Iterates the main context until @done, or fails after @seconds (a guard against hangs; a
+ * function rather than WAIT_UNTIL because the wait for the events grows with their number). */
 static void
 wait_until (gboolean    (*done) (gpointer),
             gpointer      data,
@@ -48,7 +44,7 @@ wait_until (gboolean    (*done) (gpointer),
             const char   *what)
 {
   gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  guint wake = g_timeout_add (20, wake_cb, NULL);
+  guint wake = g_timeout_add (20, dw_test_wake_cb, NULL);
 
   while (!done (data))
     {
