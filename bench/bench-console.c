@@ -29,6 +29,7 @@
 #include "dw-sync.h"
 #include "dw-test-wait.h"
 #include "dw-ticket-list.h"
+#include "dw-widget-util.h"
 #include "dw-window.h"
 
 #define SUBJECT_PREFIX "bench-"
@@ -318,32 +319,18 @@ sort_done (gpointer data)
   return gtk_sort_list_model_get_pending (data) == 0;
 }
 
-static GtkScrolledWindow *
-find_scroller (GtkWidget *widget)
-{
-  if (GTK_IS_SCROLLED_WINDOW (widget) && GTK_IS_COLUMN_VIEW (gtk_scrolled_window_get_child (
-                                                               GTK_SCROLLED_WINDOW (widget))))
-    return GTK_SCROLLED_WINDOW (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkScrolledWindow *found = find_scroller (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 bench_scroll_and_sort (GtkWidget    *window,
                        DwTicketList *list,
                        guint         n)
 {
-  GtkScrolledWindow *scroller = find_scroller (GTK_WIDGET (list));
+  GtkWidget *view = dw_widget_find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW);
+  GtkScrolledWindow *scroller;
   Scroll scroll = { 0 };
   gulong handler;
 
+  g_assert_nonnull (view);
+  scroller = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW));
   g_assert_nonnull (scroller);
   scroll.adjustment = gtk_scrolled_window_get_vadjustment (scroller);
   scroll.wanted = 600;
@@ -358,7 +345,7 @@ bench_scroll_and_sort (GtkWidget    *window,
   /* Sorting all of them by subject, to the frame that shows the new order, and how long the
    * window went without a frame meanwhile. */
   scroll.sort_model = GTK_SORT_LIST_MODEL (dw_ticket_list_get_model (list));
-  scroll.view = gtk_scrolled_window_get_child (scroller);
+  scroll.view = view;
   scroll.sort_intervals = bench_samples_new ();
   scroll.sort_started = scroll.last = g_get_monotonic_time ();
   dw_ticket_list_sort_by (list, "subject", GTK_SORT_ASCENDING);

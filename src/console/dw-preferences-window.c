@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "dw-preferences-window.h"
+#include "dw-widget-util.h"
 
 struct _DwPreferencesWindow
 {
@@ -202,22 +203,6 @@ dw_preferences_window_class_init (DwPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, style_changed_cb);
 }
 
-static GtkWidget *
-find_switch (GtkWidget *widget)
-{
-  if (GTK_IS_SWITCH (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_switch (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 dw_preferences_window_init (DwPreferencesWindow *self)
 {
@@ -229,7 +214,7 @@ dw_preferences_window_init (DwPreferencesWindow *self)
 
   /* libadwaita 1.2 gives the expander row's own switch no name; a screen reader would say
    * only "switch" (tests/check-a11y.py). */
-  enable = find_switch (GTK_WIDGET (self->quiet_row));
+  enable = dw_widget_find_descendant (GTK_WIDGET (self->quiet_row), GTK_TYPE_SWITCH);
   if (enable != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (enable), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                     _("Quiet Hours"), -1);

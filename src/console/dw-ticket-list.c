@@ -1247,17 +1247,6 @@ dw_ticket_list_get_selected_ticket (DwTicketList *self)
   return gtk_single_selection_get_selected_item (self->selection);
 }
 
-static GtkWidget *
-find_list_view (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_VIEW (child))
-      return child;
-  return NULL;
-}
-
 gboolean
 dw_ticket_list_select_ticket (DwTicketList *self,
                               gint64        ticket_id)
@@ -1275,7 +1264,8 @@ dw_ticket_list_select_ticket (DwTicketList *self,
 
       if (dw_ticket_get_id (ticket) == ticket_id)
         {
-          GtkWidget *list_view = find_list_view (GTK_WIDGET (self->column_view));
+          GtkWidget *list_view = dw_widget_find_descendant (GTK_WIDGET (self->column_view),
+                                                                GTK_TYPE_LIST_VIEW);
 
           gtk_single_selection_set_selected (self->selection, i);
           /* GTK 4.8 has no gtk_column_view_scroll_to(); the inner list view's action does it. */

@@ -10,4 +10,9 @@ G_BEGIN_DECLS
 void dw_widget_dispose_template (GtkWidget *widget,
                                  GType      widget_type);
 
+/* The first descendant of @widget (depth first, @widget excluded) that is a @type, or NULL:
+ * for the parts GTK 4.8 and libadwaita 1.2 build inside a widget and give no way to reach. */
+GtkWidget *dw_widget_find_descendant (GtkWidget *widget,
+                                      GType      type);
+
 G_END_DECLS
