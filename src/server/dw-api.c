@@ -18,6 +18,7 @@ static const DwApiRoute *route_tables[] = {
   dw_api_ticket_routes,
   dw_api_sla_routes,
   dw_api_snapshot_routes,
+  dw_api_staffing_routes,
 };
 
 /* Replies */
