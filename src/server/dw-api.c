@@ -19,6 +19,7 @@ static const DwApiRoute *route_tables[] = {
   dw_api_sla_routes,
   dw_api_snapshot_routes,
   dw_api_staffing_routes,
+  dw_api_roster_routes,
 };
 
 /* Replies */
