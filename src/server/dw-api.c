@@ -353,7 +353,7 @@ dw_api_authenticate (SoupServerMessage  *msg,
 {
   DwApi *self = DW_API (api);
 
-  return dw_auth_authenticate_message (self->db, self->clock, msg, error);
+  return dw_auth_authenticate_message (self->db, self->clock, msg, TRUE, error);
 }
 
 static void
@@ -480,7 +480,7 @@ api_cb (SoupServer        *server,
     {
       g_autoptr(GError) error = NULL;
 
-      principal = dw_auth_authenticate_message (self->db, self->clock, msg, &error);
+      principal = dw_auth_authenticate_message (self->db, self->clock, msg, FALSE, &error);
       if (principal == NULL)
         {
           if (error->domain == DW_AUTH_ERROR)

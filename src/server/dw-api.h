@@ -29,7 +29,8 @@ DwApi       *dw_api_new          (sqlite3            *db,
 void         dw_api_install      (DwApi              *self,
                                   SoupServer         *server);
 
-/* The principal of @msg's token; a DwStreamAuthFunc with @api as its data. */
+/* The principal of @msg's token; a DwStreamAuthFunc with @api as its data (the only place
+ * where the token may also come as ?access_token=). */
 DwPrincipal *dw_api_authenticate (SoupServerMessage  *msg,
                                   gpointer            api,
                                   GError            **error);

@@ -393,12 +393,32 @@ DwPrincipal *
 dw_auth_authenticate_message (sqlite3            *db,
                               DwClock            *clock,
                               SoupServerMessage  *msg,
+                              gboolean            allow_query_token,
                               GError            **error)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *query = g_uri_get_query (uri);
   g_autofree char *from_query = NULL;
   const char *token = NULL;
+
+  if (query != NULL)
+    {
+      g_autoptr(GHashTable) params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
+
+      if (params != NULL)
+        from_query = g_strdup (g_hash_table_lookup (params, "access_token"));
+    }
+
+  /* Refused rather than ignored, so that a client leaking its token into URLs finds out. */
+  if (from_query != NULL && !allow_query_token)
+    {
+      g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID,
+                           "access_token in the URL is accepted only by the stream's WebSocket "
+                           "handshake; send an Authorization: Bearer header");
+      return NULL;
+    }
 
   if (authorization != NULL)
     {
@@ -415,18 +435,6 @@ dw_auth_authenticate_message (sqlite3            *db,
     }
   else
     {
-      GUri *uri = soup_server_message_get_uri (msg);
-      const char *query = g_uri_get_query (uri);
-
-      if (query != NULL)
-        {
-          g_autoptr(GHashTable) params = g_uri_parse_params (query, -1, "&",
-                                                             G_URI_PARAMS_NONE, NULL);
-
-          if (params != NULL)
-            from_query = g_strdup (g_hash_table_lookup (params, "access_token"));
-        }
-
       token = from_query;
     }
 

@@ -80,11 +80,14 @@ DwPrincipal *dw_auth_authenticate_token   (sqlite3     *db,
                                            const char  *token,
                                            GError     **error);
 
-/* Reads "Authorization: Bearer T", or the `access_token` query parameter for WebSocket
- * clients that cannot set headers. */
+/* Reads "Authorization: Bearer T".  Only with @allow_query_token (the stream's WebSocket
+ * handshake, where browsers cannot set headers) may the token come as the `access_token` query
+ * parameter instead; elsewhere a token in the URL is refused (DW_AUTH_ERROR_INVALID), since
+ * URLs end up in proxy logs and browser history. */
 DwPrincipal *dw_auth_authenticate_message (sqlite3            *db,
                                            DwClock            *clock,
                                            SoupServerMessage  *msg,
+                                           gboolean            allow_query_token,
                                            GError            **error);
 
 G_END_DECLS
