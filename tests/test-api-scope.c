@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <sqlite3.h>
+#include <string.h>
 
 #include "dw-test-stream.h"
 
@@ -429,6 +430,262 @@ test_customers (void)
   g_assert_cmpint (n_reads (s, cb, s->admin_id), >=, 1);
 }
 
+/* Streams: revocation, disabling and membership changes reach open streams at once */
+
+typedef struct
+{
+  gboolean  done;
+  guint     status;
+  GError   *error;
+} Sent;
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  Sent *r = data;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
+                                                              &r->error);
+
+  r->done = TRUE;
+}
+
+static gboolean
+sent_done (gpointer data)
+{
+  return ((Sent *) data)->done;
+}
+
+/* A request as @token that keeps the main loop (the test's streams) running; asserts @status. */
+static void
+call (DwTestServer *s,
+      const char   *method,
+      const char   *path,
+      const char   *token,
+      const char   *json,
+      guint         status)
+{
+  static SoupSession *session;
+  g_autofree char *uri = g_strconcat (s->url, path + 1, NULL);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  Sent r = { 0 };
+
+  if (session == NULL)
+    session = soup_session_new ();
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  if (json != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (json, strlen (json));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &r);
+  dw_test_spin_until (sent_done, &r, path);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, status);
+}
+
+/* Signs @username in; the token, and its id in @token_id. */
+static char *
+sign_in (DwTestServer *s,
+         const char   *username,
+         gint64       *token_id)
+{
+  g_autofree char *json = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\"}",
+                                           username, DW_TEST_PASSWORD);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (s, "POST", "/api/v1/auth/token", NULL, json);
+  JsonObject *o;
+
+  dw_test_assert_status (r, 201);
+  o = dw_test_response_object (r);
+  *token_id = json_object_get_int_member (o, "token_id");
+  return g_strdup (json_object_get_string_member (o, "token"));
+}
+
+typedef struct
+{
+  DwTestStream *stream;
+  const char   *event;
+  gint64        id;
+} Watch;
+
+/* Done when the stream closed, or (on a service that failed to close it) when the event came. */
+static gboolean
+closed_or_event (gpointer data)
+{
+  Watch *w = data;
+
+  return w->stream->closed || dw_test_count_events (w->stream, 0, w->event, w->id) > 0;
+}
+
+/* The agent's stream, live, with a ticket of its own; returns the ticket's id. */
+static gint64
+agent_ticket_on_stream (DwTestServer *s,
+                        DwTestStream *stream)
+{
+  g_autoptr(JsonObject) t = NULL;
+
+  set_presence (s, s->agent_token, s->agent_id, "online");
+  t = dw_test_api_request (s, "POST", "/api/v1/tickets",
+                           "{\"subject\": \"快递\", \"channel\": \"web\"}", 201);
+  g_assert_cmpint (int_or_zero (t, "assignee_id"), ==, s->agent_id);
+  dw_test_stream_wait (stream, 0, "event", "ticket.created", id_of (t));
+  return id_of (t);
+}
+
+/* After @stream lost its authority: an internal note on its user's ticket must not reach it,
+ * and it is closed with 4001. */
+static void
+assert_cut_off (DwTestServer *s,
+                DwTestStream *stream,
+                gint64        ticket_id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/comments",
+                                           ticket_id);
+  g_autoptr(JsonObject) note = NULL;
+  Watch w = { stream, "comment.created", 0 };
+
+  note = dw_test_api_request (s, "POST", path, "{\"body\": \"internal: VIP, refund quietly\", "
+                                               "\"public\": false}", 201);
+  w.id = ticket_id;
+  dw_test_spin_until (closed_or_event, &w, "the stream to close");
+  g_assert_cmpuint (dw_test_count_events (stream, 0, "comment.created", 0), ==, 0);
+  g_assert_true (stream->closed);
+  g_assert_cmpuint (stream->close_code, ==, 4001);
+}
+
+static void
+test_stream_sign_out (void)
+{
+  g_autoptr(DwTestServer) s = dw_test_server_new_with_desk ();
+  g_autoptr(DwTestStream) stream = NULL;
+  g_autofree char *token = NULL;
+  gint64 token_id, ticket_id;
+
+  token = sign_in (s, "agent", &token_id);
+  stream = dw_test_stream_open (s, token, -1);
+  ticket_id = agent_ticket_on_stream (s, stream);
+
+  call (s, "DELETE", "/api/v1/auth/token", token, NULL, 204);
+  assert_cut_off (s, stream, ticket_id);
+}
+
+/* `deskwatchd token revoke` is another process on the same SQLite file. */
+static void
+test_stream_cli_revoke (void)
+{
+  g_autoptr(DwTestServer) s = dw_test_server_new_with_desk ();
+  g_autoptr(DwTestStream) stream = NULL;
+  g_autoptr(DwTestStream) other = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *out = NULL;
+  gint64 token_id, ticket_id;
+  int status;
+
+  token = sign_in (s, "agent", &token_id);
+  stream = dw_test_stream_open (s, token, -1);
+  other = dw_test_stream_open (s, s->agent_token, -1);  /* another sign-in of the same agent */
+  ticket_id = agent_ticket_on_stream (s, stream);
+
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, token_id);
+  out = dw_test_server_cli (s, NULL, &status, "token", "revoke", id, NULL);
+  g_assert_cmpint (status, ==, 0);
+  assert_cut_off (s, stream, ticket_id);
+
+  /* Only that token: the agent's other session goes on. */
+  dw_test_stream_wait (other, 0, "event", "comment.created", ticket_id);
+  g_assert_false (other->closed);
+
+  /* And without any event to publish, the service's own look at the database finds it. */
+  {
+    g_autofree char *token2 = NULL;
+    g_autofree char *id2 = NULL;
+    g_autofree char *out2 = NULL;
+    g_autoptr(DwTestStream) quiet = NULL;
+    gint64 token2_id;
+
+    token2 = sign_in (s, "agent", &token2_id);
+    quiet = dw_test_stream_open (s, token2, -1);
+    id2 = g_strdup_printf ("%" G_GINT64_FORMAT, token2_id);
+    out2 = dw_test_server_cli (s, NULL, &status, "token", "revoke", id2, NULL);
+    g_assert_cmpint (status, ==, 0);
+    dw_test_spin_until (dw_test_stream_closed, quiet, "the quiet stream to close");
+    g_assert_cmpuint (quiet->close_code, ==, 4001);
+  }
+}
+
+static void
+test_stream_disabled (void)
+{
+  g_autoptr(DwTestServer) s = dw_test_server_new_with_desk ();
+  g_autoptr(DwTestStream) stream = NULL;
+  g_autoptr(JsonObject) user = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, s->agent_id);
+  gint64 ticket_id;
+
+  stream = dw_test_stream_open (s, s->agent_token, -1);
+  ticket_id = agent_ticket_on_stream (s, stream);
+
+  user = dw_test_api_request (s, "PATCH", path, "{\"disabled\": true}", 200);
+  assert_cut_off (s, stream, ticket_id);
+}
+
+/* A lead taken out of its team stops hearing of the team at once: told to resync (4000), it
+ * reloads under its new scope. */
+static void
+test_stream_team_removed (void)
+{
+  g_autoptr(DwTestServer) s = dw_test_server_new_with_desk ();
+  g_autoptr(DwTestStream) stream = NULL;
+  g_autoptr(DwTestStream) again = NULL;
+  g_autoptr(JsonObject) user = NULL;
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autofree char *user_path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, s->lead_id);
+  g_autofree char *presence_path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
+                                                    s->lead_id);
+  Watch w = { NULL, "user.updated", 0 };
+  guint resync;
+  gint64 seq;
+
+  stream = dw_test_stream_open (s, s->lead_token, -1);
+  before = dw_test_api_request (s, "POST", "/api/v1/tickets",
+                                "{\"subject\": \"快递\", \"channel\": \"web\"}", 201);
+  dw_test_stream_wait (stream, 0, "event", "ticket.created", id_of (before));
+
+  user = dw_test_api_request (s, "PATCH", user_path, "{\"teams\": []}", 200);
+
+  /* A new ticket of the team, then a change the lead does see (its own presence): were the
+   * stream still scoped to the team, the ticket would come first. */
+  after = dw_test_api_request (s, "POST", "/api/v1/tickets",
+                               "{\"subject\": \"物流\", \"channel\": \"web\"}", 201);
+  g_clear_pointer (&user, json_object_unref);
+  user = dw_test_api_request (s, "PUT", presence_path, "{\"presence\": \"away\"}", 200);
+  w.stream = stream;
+  w.id = s->lead_id;
+  dw_test_spin_until (closed_or_event, &w, "the lead's stream to close");
+  g_assert_cmpuint (dw_test_count_events (stream, 0, "ticket.created", id_of (after)), ==, 0);
+  g_assert_true (stream->closed);
+  g_assert_cmpuint (stream->close_code, ==, 4000);
+
+  resync = stream->messages->len - 1;
+  g_assert_cmpstr (dw_test_message_type (g_ptr_array_index (stream->messages, resync)), ==,
+                   "resync");
+  seq = dw_test_message_seq (g_ptr_array_index (stream->messages, resync));
+
+  /* Reconnected (after reloading): its own changes, never the team's tickets. */
+  again = dw_test_stream_open (s, s->lead_token, seq);
+  g_clear_pointer (&user, json_object_unref);
+  user = dw_test_api_request (s, "PUT", presence_path, "{\"presence\": \"online\"}", 200);
+  dw_test_stream_wait (again, 0, "event", "user.updated", s->lead_id);
+  g_assert_cmpuint (dw_test_count_events (again, 0, "ticket.created", 0), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -438,6 +695,10 @@ main (int   argc,
   g_test_add_func ("/api/scope/lead-move-and-assign", test_lead_move_and_assign);
   g_test_add_func ("/api/scope/comment-author", test_comment_author);
   g_test_add_func ("/api/scope/customers", test_customers);
+  g_test_add_func ("/api/scope/stream-sign-out", test_stream_sign_out);
+  g_test_add_func ("/api/scope/stream-cli-revoke", test_stream_cli_revoke);
+  g_test_add_func ("/api/scope/stream-disabled", test_stream_disabled);
+  g_test_add_func ("/api/scope/stream-team-removed", test_stream_team_removed);
 
   return g_test_run ();
 }

@@ -34,5 +34,9 @@ void         dw_api_install      (DwApi              *self,
 DwPrincipal *dw_api_authenticate (SoupServerMessage  *msg,
                                   gpointer            api,
                                   GError            **error);
+/* @principal's token and user as they are now; a DwStreamRecheckFunc with @api as its data. */
+DwPrincipal *dw_api_recheck      (DwPrincipal        *principal,
+                                  gpointer            api,
+                                  GError            **error);
 
 G_END_DECLS

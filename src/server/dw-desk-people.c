@@ -548,6 +548,20 @@ update_user_locked (DwDesk       *self,
                          password != NULL ? "password set" : "password removed", error))
     return NULL;
 
+  /* What the user may see changed: its open streams check again once this commits (before
+   * this transaction's events go out). */
+  {
+    static const char * const scope_members[] = { "role", "teams", "disabled", NULL };
+
+    for (guint i = 0; scope_members[i] != NULL; i++)
+      if (!json_node_equal (json_object_get_member (before, scope_members[i]),
+                            json_object_get_member (after, scope_members[i])))
+        {
+          dw_event_log_append_access_change (self->events, user_id);
+          break;
+        }
+  }
+
   /* More capacity or new teams may hand out waiting tickets. */
   if (!disabled && !dw_desk_dispatch_user_locked (self, user_id, touched, error))
     return NULL;
