@@ -143,6 +143,17 @@ test_lead_move_and_assign (void)
                                  s->other_team_id, s->agent2_id);
   dw_test_assert_problem (intake, 403, "forbidden");
 
+  /* Nor does an agent take a ticket of a team it is not in. */
+  {
+    g_autoptr(DwTestResponse) take = NULL;
+
+    take = dw_test_server_jsonf (s, "POST", s->agent_token, "/api/v1/tickets",
+                                 "{\"subject\": \"x\", \"channel\": \"web\", \"team_id\": %"
+                                 G_GINT64_FORMAT ", \"assignee_id\": %" G_GINT64_FORMAT "}",
+                                 s->other_team_id, s->agent_id);
+    dw_test_assert_problem (take, 403, "forbidden");
+  }
+
   /* A ticket of the other team that the admin assigned to the lead: the lead works on it as
    * its assignee, but does not pull it into its own team. */
   theirs = create_ticket (s, s->admin_token, "{\"subject\": \"退款\", \"channel\": \"web\"}");

@@ -305,12 +305,23 @@ check_may_assign (DwDesk       *self,
 
   if (actor->role == DW_ROLE_AGENT)
     {
-      if (user_id == actor->user_id)
-        return TRUE;
+      if (user_id != actor->user_id)
+        {
+          g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                               "an agent cannot assign tickets to others");
+          return FALSE;
+        }
 
-      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
-                           "an agent cannot assign tickets to others");
-      return FALSE;
+      /* Itself, but not into a team it is not in. */
+      if (team_id > 0 && !dw_principal_in_team (actor, team_id))
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                       "team %" G_GINT64_FORMAT " is not one of your teams: you cannot take "
+                       "its tickets", team_id);
+          return FALSE;
+        }
+
+      return TRUE;
     }
 
   /* A lead: a ticket without a team only to itself; otherwise within a team of its own, to a
