@@ -426,6 +426,54 @@ published_cb (DwEventLog *log,
     client_offer (g_ptr_array_index (clients, i), event);
 }
 
+/* Checks @client's principal as it is now: one that lost its authority is closed, one whose
+ * scope changed takes the new principal and resyncs. */
+static void
+client_recheck (Client *client)
+{
+  Hub *hub = client->hub;
+  g_autoptr(DwPrincipal) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean same;
+
+  if (client->dead)
+    return;
+
+  fresh = hub->recheck (client->principal, hub->auth_data, &error);
+  if (fresh == NULL)
+    {
+      if (g_error_matches (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID)
+          || g_error_matches (error, DW_AUTH_ERROR, DW_AUTH_ERROR_MISSING))
+        {
+          client_unauthorized (client, error->message);
+        }
+      else
+        {
+          /* Fail closed; the client reconnects and is authenticated afresh. */
+          g_debug ("Cannot check stream client %s: %s", client->principal->username,
+                   error != NULL ? error->message : "unknown error");
+          client->catching_up = FALSE;
+          client_clear_queue (client);
+          client_close (client, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, "cannot check the token");
+          client->dead = TRUE;
+        }
+      return;
+    }
+
+  same = dw_principal_same_scope (client->principal, fresh);
+  g_clear_pointer (&client->principal, dw_principal_unref);
+  client->principal = g_steal_pointer (&fresh);
+
+  /* Its scope changed: what it holds was read under the old one, so it reloads (and from now
+   * on only events of the new scope are queued for it). */
+  if (!same)
+    {
+      g_debug ("Stream client %s changed scope", client->principal->username);
+      client_resync (client);
+      client_pump (client);
+    }
+}
+
 /* A token revoked, a user disabled, a role or team changed (here or by another process):
  * the affected clients check their principal again before anything more goes out. */
 static void
@@ -444,45 +492,9 @@ access_changed_cb (DwEventLog *log,
   for (guint i = 0; i < clients->len; i++)
     {
       Client *client = g_ptr_array_index (clients, i);
-      g_autoptr(DwPrincipal) fresh = NULL;
-      g_autoptr(GError) error = NULL;
-      gboolean same;
 
-      if (client->dead || (user_id > 0 && client->principal->user_id != user_id))
-        continue;
-
-      fresh = hub->recheck (client->principal, hub->auth_data, &error);
-      if (fresh == NULL)
-        {
-          if (g_error_matches (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID)
-              || g_error_matches (error, DW_AUTH_ERROR, DW_AUTH_ERROR_MISSING))
-            {
-              client_unauthorized (client, error->message);
-            }
-          else
-            {
-              /* Fail closed; the client reconnects and is authenticated afresh. */
-              g_debug ("Cannot check stream client %s: %s", client->principal->username,
-                       error != NULL ? error->message : "unknown error");
-              client_clear_queue (client);
-              client_close (client, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, "cannot check the token");
-              client->dead = TRUE;
-            }
-          continue;
-        }
-
-      same = dw_principal_same_scope (client->principal, fresh);
-      g_clear_pointer (&client->principal, dw_principal_unref);
-      client->principal = g_steal_pointer (&fresh);
-
-      /* Its scope changed: what it holds was read under the old one, so it reloads (and from
-       * now on only events of the new scope are queued for it). */
-      if (!same)
-        {
-          g_debug ("Stream client %s changed scope", client->principal->username);
-          client_resync (client);
-          client_pump (client);
-        }
+      if (user_id == 0 || client->principal->user_id == user_id)
+        client_recheck (client);
     }
 }
 
@@ -678,6 +690,10 @@ stream_websocket_cb (SoupServer              *server,
     client_resync (client);
   else
     client->catching_up = client->cursor < last;
+
+  /* The token was checked before the 101 was written; a sign-out or revocation handled
+   * meanwhile did not see this client yet. */
+  client_recheck (client);
 
   client_pump (client);
 }
