@@ -48,6 +48,14 @@ dw_forecast_pick_days (DwCalendar *calendar,
   utc = g_date_time_new_from_unix_utc (target_midnight + 12 * 3600);
   target = g_date_time_to_timezone (utc, tz);
   holiday = is_holiday (calendar, target);
+  if (not_before > 0)
+    {
+      g_autoptr(GDateTime) first_utc = g_date_time_new_from_unix_utc (not_before);
+      g_autoptr(GDateTime) first = g_date_time_to_timezone (first_utc, tz);
+
+      /* the day the history starts counts, from its midnight */
+      not_before = local_midnight (tz, first);
+    }
   step = holiday ? 1 : 7;
   limit = holiday ? HOLIDAY_LOOKBACK_DAYS : 7 * max_days * 2;
 

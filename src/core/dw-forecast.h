@@ -24,8 +24,8 @@ typedef struct
 
 /* Up to @max_days past days to forecast the day starting at @target_midnight (local) from, most
  * recent first: same weekday over the last @max_days weeks when that day is not a holiday, else
- * holidays within the last 400 days.  Days before @not_before (the desk's first history) are not
- * picked.  An array of DwForecastDay, maybe empty. */
+ * holidays within the last 400 days.  Days before the one holding @not_before (the desk's first
+ * history) are not picked.  An array of DwForecastDay, maybe empty. */
 GArray  *dw_forecast_pick_days  (DwCalendar *calendar,
                                  gint64      target_midnight,
                                  guint       max_days,
