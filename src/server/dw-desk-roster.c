@@ -16,7 +16,7 @@
 #include <libical/ical.h>
 
 #define DAY 86400
-#define MAX_SHIFT_SECONDS (16 * 3600)
+#define MAX_SHIFT_SECONDS 57600   /* 16 hours */
 #define MAX_ABSENCE_SECONDS (366 * DAY)
 #define MAX_LIST_SECONDS (62 * DAY)
 #define COVERAGE_STEP 1800
@@ -311,7 +311,8 @@ load_neighbours (DwDesk     *self,
   gint64 to = from + 11 * DAY;
   g_autoptr(sqlite3_stmt) shifts = dw_store_prepare (self->db,
     "SELECT id, user_id, starts_at, ends_at, break_seconds FROM shifts "
-    "WHERE user_id = ? AND ends_at > ? AND starts_at < ?", error);
+    "WHERE user_id = ?1 AND ends_at > ?2 AND starts_at < ?3 AND starts_at > ?2 - "
+    G_STRINGIFY (MAX_SHIFT_SECONDS), error);
   g_autoptr(sqlite3_stmt) absences = dw_store_prepare (self->db,
     "SELECT id, user_id, starts_at, ends_at FROM absences "
     "WHERE user_id = ? AND ends_at > ? AND starts_at < ?", error);
@@ -1070,6 +1071,8 @@ select_shifts (DwDesk       *self,
 {
   g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
     "SELECT " SHIFT_COLUMNS " FROM shifts WHERE ends_at > ?1 AND starts_at < ?2 "
+    /* a bound the indexes on starts_at can use: no shift is longer */
+    "AND starts_at > ?1 - " G_STRINGIFY (MAX_SHIFT_SECONDS) " "
     "AND (?3 = 0 OR team_id = ?3) AND (?4 = 0 OR user_id = ?4) "
     "ORDER BY user_id, starts_at", error);
   g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (ShiftRow));

@@ -59,3 +59,6 @@ CREATE TABLE roster_weeks (
   published_by   INTEGER REFERENCES users (id),
   PRIMARY KEY (team_id, week_start)
 );
+
+-- The staffing forecast counts a team's arrivals per day of its history.
+CREATE INDEX tickets_team_created ON tickets (team_id, created_at);
