@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "dw-json.h"
 #include "dw-store.h"
 
 #define DEFAULT_MAX_EVENTS 100000
@@ -294,7 +295,7 @@ dw_event_log_append (DwEventLog  *self,
     }
 
   node = json_node_init_object (json_node_alloc (), data);
-  text = json_to_string (node, FALSE);
+  text = dw_json_to_string (node, NULL);
   at = dw_clock_now (self->clock);
 
   sqlite3_reset (self->insert);

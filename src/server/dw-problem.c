@@ -58,7 +58,7 @@ dw_problem_reply (SoupServerMessage *msg,
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
 
-  reply_bytes (msg, status, "application/problem+json", json_to_string (root, FALSE));
+  reply_bytes (msg, status, "application/problem+json", dw_json_to_string (root, NULL));
 }
 
 void
@@ -113,7 +113,7 @@ dw_json_reply (SoupServerMessage *msg,
                guint              status,
                JsonNode          *node)
 {
-  reply_bytes (msg, status, "application/json", json_to_string (node, FALSE));
+  reply_bytes (msg, status, "application/json", dw_json_to_string (node, NULL));
 }
 
 void
