@@ -374,6 +374,61 @@ test_output_escaped (void)
   }
 }
 
+/* Rows a service from before the check stored (a lone surrogate as the bytes ED A0 80, a raw
+ * U+001F in stored JSON) go out as valid JSON: U+FFFD, escaped.  Written into the database
+ * while the service is stopped; dw-test-server.c checks each body. */
+static void
+test_old_rows_repaired (void)
+{
+  g_autoptr(DwTestResponse) created = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *path = NULL;
+  sqlite3 *db = NULL;
+  gint64 id;
+
+  created = dw_test_server_json (server, "POST", "/api/v1/tickets", server->admin_token,
+                                 "{\"subject\": \"to be damaged\", \"channel\": \"web\"}");
+  dw_test_assert_status (created, 201);
+  id = json_object_get_int_member (dw_test_response_object (created), "id");
+  path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+
+  dw_test_server_stop (server);
+  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
+  sql = g_strdup_printf ("UPDATE tickets SET subject = 'a' || CAST (X'EDA080' AS TEXT), "
+                         "tags = '[\"t' || char (31) || '\"]' WHERE id = %" G_GINT64_FORMAT, id);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  dw_test_server_start (server, NULL);
+
+  {
+    g_autoptr(DwTestResponse) one = dw_test_server_json (server, "GET", path,
+                                                         server->admin_token, NULL);
+    g_autoptr(DwTestResponse) list = dw_test_server_json (server, "GET", "/api/v1/tickets",
+                                                          server->admin_token, NULL);
+    g_autoptr(DwTestResponse) snapshot = dw_test_server_json (server, "GET", "/api/v1/snapshot",
+                                                              server->admin_token, NULL);
+    JsonObject *ticket;
+
+    dw_test_assert_status (one, 200);
+    dw_test_assert_status (list, 200);
+    dw_test_assert_status (snapshot, 200);
+    ticket = dw_test_response_object (one);
+    g_assert_cmpstr (json_object_get_string_member (ticket, "subject"), ==,
+                     "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  }
+
+  /* A change of it makes an event, whose frame is valid too (dw-test-stream.c checks). */
+  {
+    g_autoptr(DwTestStream) stream = dw_test_stream_open (server, server->admin_token, -1);
+    g_autoptr(DwTestResponse) patched = NULL;
+
+    patched = dw_test_server_json (server, "PATCH", path, server->admin_token,
+                                   "{\"version\": 1, \"priority\": \"high\"}");
+    dw_test_assert_status (patched, 200);
+    dw_test_stream_wait (stream, 0, "event", "ticket.updated", id);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -403,6 +458,8 @@ main (int   argc,
   g_test_add_func ("/api/bad-input/too-large", test_too_large);
   g_test_add_func ("/api/bad-input/just-under-limit", test_just_under_limit);
   g_test_add_func ("/api/bad-input/output-escaped", test_output_escaped);
+  /* Last: it restarts the service. */
+  g_test_add_func ("/api/bad-input/old-rows-repaired", test_old_rows_repaired);
 
   ret = g_test_run ();
   dw_test_server_free (server);

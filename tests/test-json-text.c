@@ -222,6 +222,28 @@ test_to_string (void)
                    "a\x1f" "b\x01" "c\td\x1f");
 }
 
+/* Rows from before the check go out repaired: U+FFFD for what is not UTF-8, escapes for raw
+ * control characters in strings; valid text is left alone (NULL). */
+static void
+test_make_valid (void)
+{
+  static const char good[] = "{\"a\":\"😀 \\u001f\",\"b\":[1,2]}";
+  static const char bad[] = "{\"s\":\"a\xed\xa0\x80" "b\x1f\",\"t\":\"\\\"\x01\"}";
+  g_autofree char *fixed = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+
+  g_assert_null (dw_json_make_valid (good, strlen (good), &length));
+
+  fixed = dw_json_make_valid (bad, strlen (bad), &length);
+  g_assert_nonnull (fixed);
+  g_assert_cmpuint (length, ==, strlen (fixed));
+  g_assert_cmpstr (fixed, ==, "{\"s\":\"a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b\\u001f\","
+                              "\"t\":\"\\\"\\u0001\"}");
+  g_assert_true (dw_json_check_text (fixed, length, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -239,6 +261,7 @@ main (int   argc,
   g_test_add_func ("/json-text/tolerant/event", test_tolerant_event);
   g_test_add_func ("/json-text/tolerant/whole", test_tolerant_whole);
   g_test_add_func ("/json-text/to-string", test_to_string);
+  g_test_add_func ("/json-text/make-valid", test_make_valid);
 
   return g_test_run ();
 }

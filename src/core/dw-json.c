@@ -1393,6 +1393,64 @@ dw_json_to_string (JsonNode *node,
   return g_string_free (g_steal_pointer (&escaped), FALSE);
 }
 
+char *
+dw_json_make_valid (const char *text,
+                    gsize       size,
+                    gsize      *length)
+{
+  const guchar *d = (const guchar *) text;
+  g_autoptr(GString) out = NULL;
+  gboolean in_string = FALSE;
+  gboolean has_control = FALSE;
+  gsize copied = 0;
+
+  /* Compact JSON has no control characters at all, not even between tokens. */
+  for (gsize i = 0; i < size; i++)
+    has_control |= d[i] < 0x20;
+  if (!has_control && g_utf8_validate_len (text, size, NULL))
+    return NULL;
+
+  out = g_string_sized_new (size + 16);
+  for (gsize i = 0; i < size;)
+    {
+      guchar c = d[i];
+
+      if (c >= 0x80)
+        {
+          gunichar u = g_utf8_get_char_validated (text + i, (gssize) (size - i));
+
+          if (u != (gunichar) -1 && u != (gunichar) -2)
+            {
+              i += g_utf8_skip[c];
+              continue;
+            }
+          g_string_append_len (out, text + copied, (gssize) (i - copied));
+          g_string_append (out, "\xef\xbf\xbd");
+          copied = ++i;
+        }
+      else if (in_string && c == '\\')
+        i += 2;
+      else if (c == '"')
+        {
+          in_string = !in_string;
+          i++;
+        }
+      else if (in_string && c < 0x20)
+        {
+          g_string_append_len (out, text + copied, (gssize) (i - copied));
+          g_string_append_printf (out, "\\u%04x", (guint) c);
+          copied = ++i;
+        }
+      else
+        i++;
+    }
+  g_string_append_len (out, text + copied, (gssize) (size - copied));
+
+  if (length != NULL)
+    *length = out->len;
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Schemas */
 

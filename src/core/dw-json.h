@@ -180,6 +180,15 @@ JsonNode   *dw_json_parse_tolerant     (const char  *data,
 char       *dw_json_to_string          (JsonNode    *node,
                                         gsize       *length);
 
+/* For JSON text about to go out that may hold rows written before the check at the door:
+ * NULL when @text is valid (the common case, checked quickly), otherwise a repaired copy
+ * (length in *@length) with every byte sequence that is not UTF-8 replaced by U+FFFD and every
+ * raw control character in a string escaped.  libsoup refuses to send a WebSocket text frame
+ * that is not UTF-8, and a console's parser a whole document. */
+char       *dw_json_make_valid         (const char  *text,
+                                        gsize        size,
+                                        gsize       *length);
+
 /* Parses @text as a JSON object (for tests and fixtures). */
 JsonObject *dw_json_object_from_string (const char  *text,
                                         GError     **error);

@@ -30,6 +30,7 @@ typedef struct
   gpointer    *ptrs;
   guint        n_entries;
   guint        n_invalid;
+  GString     *invalid;   /* why, one line per ticket left out (the first few) */
 } SnapshotBuild;
 
 struct _DwSync
@@ -112,6 +113,8 @@ snapshot_build_free (SnapshotBuild *build)
   for (guint i = 0; i < build->n_entries; i++)
     g_clear_object (&build->entries[i].ticket);
   g_clear_pointer (&build->snapshot, json_object_unref);
+  if (build->invalid != NULL)
+    g_string_free (build->invalid, TRUE);
   g_free (build->entries);
   g_free (build->ids);
   g_free (build->ptrs);
@@ -552,7 +555,8 @@ apply_snapshot (DwSync        *self,
   dw_object_store_reconcile (self->tickets, build->ids, build->ptrs, build->n_entries, TRUE,
                              ticket_entry_create, ticket_entry_update, self);
 
-  skipped (self, build->n_invalid, "%u of the tickets of the snapshot", build->n_invalid);
+  skipped (self, build->n_invalid, "%u of the tickets of the snapshot%s", build->n_invalid,
+           build->invalid->str);
   if (heartbeat > 0)
     self->heartbeat_ms = (guint) MIN (heartbeat, 3600) * 1000;
 
@@ -809,11 +813,15 @@ build_snapshot_thread (GTask        *task,
     {
       JsonNode *element = json_array_get_element (array, i);
       TicketEntry *entry = &build->entries[build->n_entries];
+      g_autoptr(GError) error = NULL;
       DwTicket *ticket;
 
+      /* null: a ticket the client could not read (dw_json_parse_tolerant), logged there. */
       if (!JSON_NODE_HOLDS_OBJECT (element) ||
-          (ticket = dw_ticket_new_from_json (json_node_get_object (element), NULL)) == NULL)
+          (ticket = dw_ticket_new_from_json (json_node_get_object (element), &error)) == NULL)
         {
+          if (error != NULL && build->n_invalid < 10)
+            g_string_append_printf (build->invalid, "; tickets[%u]: %s", i, error->message);
           build->n_invalid++;
           continue;
         }
@@ -884,6 +892,7 @@ snapshot_loaded_cb (GObject      *source,
 
   build = g_new0 (SnapshotBuild, 1);
   build->snapshot = snapshot;
+  build->invalid = g_string_new (NULL);
 
   /* Making 100k ticket objects takes a while: off the main thread.  They are only handed over
    * (and get signal handlers) back on it. */
