@@ -111,6 +111,11 @@ static const Case cases[] = {
     "{\"version\": 18446744073709551617, \"priority\": \"low\"}", 400, "validation" },
   { "capacity-huge", "PATCH", "/api/v1/users/2", 0, "application/json",
     "{\"capacity\": 1e400}", 400, "validation" },
+  { "role-twice", "POST", "/api/v1/users", 0, "application/json",
+    "{\"username\": \"zz\", \"display_name\": \"Z\", \"role\": \"agent\", "
+    "\"r\\u006fle\": \"admin\"}", 400, "validation" },
+  { "status-twice", "PATCH", "/api/v1/tickets/%T", 0, "application/json",
+    "{\"version\": 1, \"status\": \"open\", \"status\": \"solved\"}", 400, "validation" },
   /* Content types */
   { "text-plain", "POST", "/api/v1/tickets", 0, "text/plain",
     "{\"subject\": \"x\", \"channel\": \"web\"}", 415, "unsupported-media-type" },

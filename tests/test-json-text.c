@@ -45,6 +45,14 @@ static const BadCase bad_cases[] = {
   { "nested-path", "{\"teams\": [{\"id\": 1}, {\"id\": 99999999999999999999}]}",
     DW_JSON_ERROR_VALUE, "teams[1].id: 99999999999999999999 is out of range" },
   { "array-root", "[\"ok\", \"\\u0000\"]", DW_JSON_ERROR_VALUE, "[1]: contains \\u0000" },
+  { "member-twice", "{\"role\": \"agent\", \"role\": \"admin\"}", DW_JSON_ERROR_VALUE,
+    "role: given twice" },
+  { "member-twice-escaped", "{\"role\": \"agent\", \"r\\u006fle\": \"admin\"}",
+    DW_JSON_ERROR_VALUE, "r\\u006fle: given twice" },
+  { "member-twice-pair", "{\"\\ud83d\\ude00\": 1, \"😀\": 2}", DW_JSON_ERROR_VALUE,
+    "😀: given twice" },
+  { "member-twice-nested", "{\"teams\": [{\"id\": 1, \"is_lead\": true, \"id\": 2}]}",
+    DW_JSON_ERROR_VALUE, "teams[0].id: given twice" },
 };
 
 static void
@@ -74,6 +82,8 @@ test_good (void)
     "{\"nested\": {\"deeper\": [[\"\\\\u0000 is only text here\", \"\\\"\"]]}}",
     "[]",
     "{}",
+    "{\"a\": {\"id\": 1}, \"b\": {\"id\": 2}, \"c\": [{\"id\": 3}, {\"id\": 4}], \"id\": 5}",
+    "{\"a\\\"\": 1, \"a\": 2, \"a\\n\": 3, \"\\/\": 4, \"/x\": 5}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)

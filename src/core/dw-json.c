@@ -875,6 +875,7 @@ typedef struct
   gsize    key_start;    /* in an object: the current member's name, raw */
   gsize    key_len;
   guint    index;        /* in an array: the current element */
+  GHashTable *names;     /* in an object, when strict: the member names so far, decoded */
 } ScanLevel;
 
 typedef struct
@@ -966,6 +967,14 @@ scan_report (Scan       *scan,
 
   if (scan->strict || problem.item < 0)
     scan->stop = TRUE;
+}
+
+static void
+scan_level_clear (gpointer data)
+{
+  ScanLevel *level = data;
+
+  g_clear_pointer (&level->names, g_hash_table_unref);
 }
 
 static int
@@ -1115,6 +1124,74 @@ scan_number (Scan  *scan,
   return end;
 }
 
+/* The member name @raw (without quotes, checked by scan_string) as JSON-GLib will read it, so
+ * that "role" and "r\u006fle" are one name. */
+static char *
+decode_name (const guchar *raw,
+             gsize         len)
+{
+  GString *name = g_string_sized_new (len);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      const char *simple = "\"\"\\\\//b\bf\fn\nr\rt\t";
+      const char *found;
+      int cp;
+
+      if (raw[i] != '\\' || i + 1 >= len)
+        {
+          g_string_append_c (name, (char) raw[i]);
+          continue;
+        }
+
+      i++;
+      if (raw[i] != 'u')
+        {
+          found = strchr (simple, raw[i]);
+          g_string_append_c (name, found != NULL && raw[i] != '\0' ? found[1] : (char) raw[i]);
+          continue;
+        }
+
+      cp = hex4 (raw, len, i + 1);
+      if (cp < 0)
+        continue;
+      i += 4;
+      if (cp >= 0xD800 && cp <= 0xDBFF && i + 2 < len && raw[i + 1] == '\\' &&
+          raw[i + 2] == 'u')
+        {
+          int low = hex4 (raw, len, i + 3);
+
+          if (low >= 0xDC00 && low <= 0xDFFF)
+            {
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+              i += 6;
+            }
+        }
+      g_string_append_unichar (name, (gunichar) cp);
+    }
+
+  return g_string_free (name, FALSE);
+}
+
+/* A member twice in one object: JSON-GLib keeps one of them without a word, so the other
+ * would be dropped silently (and another parser might keep the other one). */
+static void
+scan_check_name (Scan      *scan,
+                 ScanLevel *level)
+{
+  char *name;
+
+  if (!scan->strict)
+    return;
+
+  if (level->names == NULL)
+    level->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  name = decode_name (scan->data + level->key_start, level->key_len);
+  if (!g_hash_table_add (level->names, name))
+    scan_report (scan, FALSE, DW_JSON_ERROR_VALUE,
+                 "given twice; a member may appear only once in an object");
+}
+
 static void
 scan_value_starts (Scan     *scan,
                    gsize     at,
@@ -1158,6 +1235,8 @@ scan_text (Scan *scan)
 
               top->key_start = i + 1;
               top->key_len = end - i - 1;
+              if (!scan->stop)
+                scan_check_name (scan, top);
               i = end + 1;
             }
           else
@@ -1170,7 +1249,7 @@ scan_text (Scan *scan)
         case '{':
         case '[':
           {
-            ScanLevel level = { (char) c, FALSE, 0, 0, 0 };
+            ScanLevel level = { (char) c, FALSE, 0, 0, 0, NULL };
 
             scan_value_starts (scan, i, c == '[');
             g_array_append_val (scan->levels, level);
@@ -1181,7 +1260,7 @@ scan_text (Scan *scan)
         case '}':
         case ']':
           if (scan->levels->len > 0)
-            g_array_set_size (scan->levels, scan->levels->len - 1);
+            g_array_remove_index (scan->levels, scan->levels->len - 1);
           i++;
           break;
 
@@ -1228,6 +1307,7 @@ scan_init (Scan       *scan,
   scan->size = size;
   scan->strict = strict;
   scan->levels = g_array_new (FALSE, FALSE, sizeof (ScanLevel));
+  g_array_set_clear_func (scan->levels, scan_level_clear);
   scan->item = -1;
   scan->item_is_array = FALSE;
   scan->problems = g_array_new (FALSE, FALSE, sizeof (ScanProblem));

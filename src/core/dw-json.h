@@ -158,7 +158,8 @@ void        dw_json_set_enum_array     (JsonObject         *object,
  *   U+001F) inside a string;
  * - DW_JSON_ERROR_VALUE: the escape \u0000 (it would cut the string short), a surrogate escape
  *   that is not half of a pair (it would become bytes that are not UTF-8), an integer outside
- *   the 64-bit range or a number too large for a double (they would wrap or become infinite).
+ *   the 64-bit range or a number too large for a double (they would wrap or become infinite),
+ *   a member given twice in one object (one of them would be dropped).
  * Member names count as much as values.  The message starts with the path of the member, e.g.
  * "tickets[3].subject: contains \u0000, which cannot be stored".  Syntax errors are left to the
  * parser. */
