@@ -3,6 +3,7 @@
 #include "dw-test-server.h"
 
 #include "dw-clock.h"
+#include "dw-json.h"
 
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -227,7 +228,15 @@ dw_test_server_request (DwTestServer *self,
 
       if (json_parser_load_from_data (parser, data, (gssize) size, NULL)
           && json_parser_get_root (parser) != NULL)
-        response->json = json_node_copy (json_parser_get_root (parser));
+        {
+          g_autoptr(GError) invalid = NULL;
+
+          /* JSON-GLib reads more than JSON (raw control characters, bytes that are not
+           * UTF-8); whatever the service sends must be JSON every parser accepts. */
+          if (!dw_json_check_text (data, size, &invalid))
+            g_error ("The service sent JSON that is not valid: %s", invalid->message);
+          response->json = json_node_copy (json_parser_get_root (parser));
+        }
     }
 
   return response;

@@ -13,6 +13,7 @@
 
 #include <adwaita.h>
 #include <libsecret/secret.h>
+#include <sqlite3.h>
 
 #include "dw-application.h"
 #include "dw-connection-banner.h"
@@ -685,6 +686,69 @@ test_no_keyring (void)
   g_assert_cmpuint (g_variant_n_children (accounts), ==, 1);
 }
 
+/* A label under @widget whose text contains @text. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* An event the console cannot read (a string with \u0000, as a database written by another
+ * program may hold), stored while the service was down and replayed when it is back: the
+ * console leaves it out, says so, and stays live. */
+static void
+test_unreadable_event (void)
+{
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", url_port (server->url));
+  const char *args[] = { "--listen", listen, NULL };
+  g_autofree char *path = NULL;
+  g_autofree char *insert = NULL;
+  g_autoptr(DwTestResponse) r = NULL;
+  g_autoptr(GString) data = NULL;
+  DwSync *sync = sync_ ();
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint skipped = dw_sync_get_skipped_items (sync);
+  gint64 id = create_ticket ("Its event will not be readable");
+  gint64 after;
+
+  WAIT_UNTIL (list_shows (id));
+  path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+  r = dw_test_server_json (server, "GET", path, server->admin_token, NULL);
+  json_object_set_string_member (dw_test_response_object (r), "subject", "@@");
+  data = g_string_new (json_to_string (r->json, FALSE));
+  g_string_replace (data, "\"@@\"", "\"cut\\u0000here\"", 1);
+
+  dw_test_server_stop (server);
+  insert = g_strdup_printf ("INSERT INTO events (at, type, team_id, data) VALUES "
+                            "(strftime ('%%s'), 'ticket.updated', %" G_GINT64_FORMAT ", ?1)",
+                            server->team_id);
+  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, insert, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, data->str, (int) data->len, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  dw_test_server_start (server, args);
+
+  WAIT_UNTIL (dw_sync_get_skipped_items (sync) == skipped + 1);
+  WAIT_UNTIL (shows_text (GTK_WIDGET (window ()), "cannot be read here"));
+
+  wait_live ();
+  after = create_ticket ("Made after the unreadable event");
+  WAIT_UNTIL (list_shows (after));
+  g_assert_true (list_shows (id));
+}
+
 static void
 first_launch (void)
 {
@@ -692,6 +756,7 @@ first_launch (void)
   test_sign_in ();
   test_reassign_reaches_service ();
   test_service_restart ();
+  test_unreadable_event ();
   quit ();
 }
 

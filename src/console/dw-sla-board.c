@@ -177,8 +177,12 @@ calendars_cb (GObject      *source,
     {
       JsonObject *object = json_array_get_object_element (items, i);
       g_autoptr(GError) parse_error = NULL;
-      DwCalendar *calendar = dw_calendar_new_from_json (object, &parse_error);
+      DwCalendar *calendar;
 
+      /* null: an item the client could not read and left out (dw_json_parse_tolerant). */
+      if (object == NULL)
+        continue;
+      calendar = dw_calendar_new_from_json (object, &parse_error);
       if (calendar == NULL)
         {
           g_debug ("Calendar: %s", parse_error->message);
@@ -210,6 +214,9 @@ policies_cb (GObject      *source,
     {
       JsonObject *object = json_array_get_object_element (items, i);
 
+      /* null: an item the client could not read and left out (dw_json_parse_tolerant). */
+      if (object == NULL)
+        continue;
       g_hash_table_replace (self->policies, id_key (json_object_get_int_member (object, "id")),
                             g_strdup (json_object_get_string_member_with_default (object, "name", "")));
     }

@@ -29,6 +29,7 @@ struct _DwWindow
   GMenu                *welcome_accounts_section;
 
   DwSession            *session;
+  AdwToast             *skipped_toast;  /* weak: while it is shown */
 };
 
 G_DEFINE_FINAL_TYPE (DwWindow, dw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -176,6 +177,10 @@ dw_window_dispose (GObject *object)
   DwWindow *self = DW_WINDOW (object);
 
   g_clear_object (&self->session);
+  if (self->skipped_toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->skipped_toast),
+                                  (gpointer *) &self->skipped_toast);
+  self->skipped_toast = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_WINDOW);
 
   G_OBJECT_CLASS (dw_window_parent_class)->dispose (object);
@@ -271,6 +276,35 @@ dw_window_get_session (DwWindow *self)
   return self->session;
 }
 
+/* What the service sent but this console cannot read is left out by the sync (each logged):
+ * say so, so that a lead does not take a shorter list for the whole desk.  One toast, its
+ * count kept up to date, rather than one per item. */
+static void
+skipped_items_changed_cb (DwWindow   *self,
+                          GParamSpec *pspec,
+                          DwSync     *sync)
+{
+  guint n = dw_sync_get_skipped_items (sync);
+  g_autofree char *title = NULL;
+
+  if (n == 0)
+    return;
+
+  title = g_strdup_printf (ngettext ("The service sent %u item that cannot be read here; it is not shown",
+                                     "The service sent %u items that cannot be read here; they are not shown",
+                                     n), n);
+  if (self->skipped_toast != NULL)
+    {
+      adw_toast_set_title (self->skipped_toast, title);
+      return;
+    }
+
+  self->skipped_toast = adw_toast_new (title);
+  adw_toast_set_timeout (self->skipped_toast, 0);
+  g_object_add_weak_pointer (G_OBJECT (self->skipped_toast), (gpointer *) &self->skipped_toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, self->skipped_toast);
+}
+
 void
 dw_window_set_session (DwWindow  *self,
                        DwSession *session)
@@ -304,6 +338,9 @@ dw_window_set_session (DwWindow  *self,
       /* The label may need the user's name, which the first snapshot brings. */
       g_signal_connect_object (sync, "resynced", G_CALLBACK (update_title), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (sync, "notify::skipped-items",
+                               G_CALLBACK (skipped_items_changed_cb), self, G_CONNECT_SWAPPED);
+      skipped_items_changed_cb (self, NULL, sync);
       show_page (self, "desk");
     }
   else

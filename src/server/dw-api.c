@@ -190,6 +190,19 @@ dw_api_read_object (DwApiRequest *req)
       return NULL;
     }
 
+  /* What JSON-GLib would read without complaint but store as something else (a lone
+   * surrogate as bytes that are not UTF-8, "admin\u0000" as "admin", 2^63 wrapped) is refused
+   * here, once for every member of every body. */
+  if (!dw_json_check_text (data, size, &error))
+    {
+      if (g_error_matches (error, DW_JSON_ERROR, DW_JSON_ERROR_MALFORMED))
+        dw_problem_reply (req->msg, 400, "malformed", "Malformed request",
+                          "the body is not valid JSON: %s", error->message);
+      else
+        dw_problem_reply (req->msg, 400, "validation", "Invalid request", "%s", error->message);
+      return NULL;
+    }
+
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
     {

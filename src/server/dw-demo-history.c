@@ -14,6 +14,7 @@
 
 #include "dw-routing.h"
 #include "dw-sla.h"
+#include "dw-json.h"
 #include "dw-store.h"
 
 #define SURGE_SECONDS (3 * 3600)       /* logistics pile-up in the last hours */
@@ -141,7 +142,7 @@ json_string_literal (const char *s)
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
 
   json_node_set_string (node, s);
-  return json_to_string (node, FALSE);
+  return dw_json_to_string (node, NULL);
 }
 
 static char *
@@ -587,7 +588,7 @@ write_story (History     *history,
   sqlite3_stmt *stmt = history->insert_ticket;
   g_autoptr(JsonArray) sla_array = dw_sla_result_to_json (sla);
   g_autoptr(JsonNode) sla_node = json_node_init_array (json_node_alloc (), sla_array);
-  g_autofree char *sla_text = json_to_string (sla_node, FALSE);
+  g_autofree char *sla_text = dw_json_to_string (sla_node, NULL);
   g_autofree gint64 *comment_ids = g_new0 (gint64, MAX (story->comments->len, 1));
   gint64 ticket_id;
 

@@ -712,7 +712,8 @@ update_ticket_locked (DwDesk       *self,
   g_autofree char *csat_comment = NULL;
   g_auto(GStrv) tags = NULL;
   gint64 version = 0, team_id = 0, assignee_id = 0, customer_id = 0, csat = 0;
-  gint64 escalation_level = -1, old_escalation_level;
+  gint64 escalation_level = 0, old_escalation_level;
+  gboolean has_escalation_level;
   int priority, status;
   gint64 old_team_id, old_assignee_id;
   int old_status;
@@ -773,8 +774,18 @@ update_ticket_locked (DwDesk       *self,
       return NULL;
     }
 
+  /* Present or not is the member itself, not a value set aside for "absent": -1 and -2^63
+   * are values someone sent, and are refused like any other level that is not the next. */
+  has_escalation_level = json_object_has_member (changes, "escalation_level");
   old_escalation_level = json_object_get_int_member_with_default (before, "escalation_level", 0);
-  if (escalation_level >= 0 && escalation_level != old_escalation_level)
+  if (has_escalation_level && escalation_level < 0)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                   "escalation_level: %" G_GINT64_FORMAT " is not a level (0 to %d)",
+                   escalation_level, MAX_ESCALATION_LEVEL);
+      return NULL;
+    }
+  if (has_escalation_level && escalation_level != old_escalation_level)
     {
       /* A lead escalates one step at a time: the level says how often it was escalated. */
       if (escalation_level != old_escalation_level + 1 || escalation_level > MAX_ESCALATION_LEVEL)
@@ -792,7 +803,7 @@ update_ticket_locked (DwDesk       *self,
           return NULL;
         }
     }
-  else if (escalation_level >= 0 && escalation_level < old_escalation_level)
+  else if (has_escalation_level && escalation_level < old_escalation_level)
     {
       g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
                            "escalation_level: cannot go down");

@@ -15,8 +15,16 @@ reply_bytes (SoupServerMessage *msg,
              const char        *content_type,
              char              *body)  /* taken */
 {
+  gsize length = strlen (body);
+  /* Rows stored before the check at the door may hold bytes that are not UTF-8 (a lone
+   * surrogate) or a raw U+001F: what goes out is valid JSON all the same. */
+  char *valid = dw_json_make_valid (body, length, &length);
+
+  if (valid != NULL)
+    g_free (g_steal_pointer (&body));
   soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, body, strlen (body));
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE,
+                                    valid != NULL ? valid : body, length);
 }
 
 void
@@ -58,7 +66,7 @@ dw_problem_reply (SoupServerMessage *msg,
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
 
-  reply_bytes (msg, status, "application/problem+json", json_to_string (root, FALSE));
+  reply_bytes (msg, status, "application/problem+json", dw_json_to_string (root, NULL));
 }
 
 void
@@ -116,7 +124,7 @@ dw_json_reply (SoupServerMessage *msg,
                guint              status,
                JsonNode          *node)
 {
-  reply_bytes (msg, status, "application/json", json_to_string (node, FALSE));
+  reply_bytes (msg, status, "application/json", dw_json_to_string (node, NULL));
 }
 
 void

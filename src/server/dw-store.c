@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "dw-clock.h"
+#include "dw-json.h"
 #include "dw-server-resources.h"
 
 #define MIGRATIONS_PATH "/org/deskwatch/Deskwatchd/migrations"
@@ -416,7 +417,7 @@ dw_store_json_to_string (JsonNode *node)
 {
   if (node == NULL)
     return g_strdup ("null");
-  return json_to_string (node, FALSE);
+  return dw_json_to_string (node, NULL);
 }
 
 static void

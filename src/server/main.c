@@ -13,6 +13,7 @@
 #include "dw-auth.h"
 #include "dw-demo.h"
 #include "dw-service.h"
+#include "dw-json.h"
 #include "dw-store.h"
 
 #define DEFAULT_DB "deskwatch.db"
@@ -91,7 +92,7 @@ json_escape (const char *s,
     }
 
   json_node_set_string (node, copy);
-  return json_to_string (node, FALSE);
+  return dw_json_to_string (node, NULL);
 }
 
 static GLogWriterOutput
