@@ -1,4 +1,4 @@
--- Deskwatch schema, version 4 (roster): shift templates, shifts with breaks, absences (请假),
+-- Deskwatch schema, version 5 (roster): shift templates, shifts with breaks, absences (请假),
 -- and each team week's state (draft or published), with the team's roster limits and staffing
 -- targets.
 
