@@ -430,7 +430,7 @@ int_node (gint64 value)
 
 static const char * const create_members[] = {
   "subject", "body", "channel", "business_type", "priority", "team_id", "assignee_id",
-  "customer_id", "order_number", "tags", NULL
+  "customer_id", "order_number", "tags", "override_capacity", NULL
 };
 
 static JsonObject *
@@ -455,6 +455,7 @@ create_ticket_locked (DwDesk       *self,
   gint64 team_id = 0, assignee_id = 0, customer_id = 0, ticket_id;
   gint64 now = dw_clock_now (self->clock);
   gboolean explicit_team;
+  gboolean override_capacity = FALSE;
 
   if (!dw_json_check_members (fields, create_members, error)
       || !dw_json_get_string (fields, "subject", DW_JSON_REQUIRED, &subject, error)
@@ -470,7 +471,9 @@ create_ticket_locked (DwDesk       *self,
       || !dw_json_get_int64 (fields, "customer_id", DW_JSON_NULLABLE | DW_JSON_POSITIVE,
                              &customer_id, error)
       || !dw_json_get_string (fields, "order_number", DW_JSON_NULLABLE, &order_number, error)
-      || !dw_json_get_strv (fields, "tags", DW_JSON_NULLABLE, &tags, error))
+      || !dw_json_get_strv (fields, "tags", DW_JSON_NULLABLE, &tags, error)
+      || !dw_json_get_boolean (fields, "override_capacity", DW_JSON_OPTIONAL, &override_capacity,
+                               error))
     return NULL;
 
   if (!check_text ("subject", subject, 500, FALSE, error)
@@ -580,7 +583,9 @@ create_ticket_locked (DwDesk       *self,
       g_autofree char *reason = g_strdup_printf ("assigned by %s on intake",
                                                  dw_desk_actor_name (actor));
 
-      if (!dw_desk_assign_locked (self, actor, ticket_id, assignee_id, FALSE, reason, error))
+      if (!dw_desk_assign_locked (self, actor, ticket_id, assignee_id, FALSE, reason, error)
+          || !dw_desk_check_capacity_locked (self, actor, ticket_id, assignee_id,
+                                             override_capacity, error))
         return NULL;
     }
   else if (team_id > 0)
@@ -635,7 +640,8 @@ dw_desk_create_ticket (DwDesk       *self,
 
 static const char * const update_members[] = {
   "version", "subject", "business_type", "priority", "status", "team_id", "assignee_id",
-  "customer_id", "order_number", "tags", "csat", "csat_comment", "escalation_level", "reason", NULL
+  "customer_id", "order_number", "tags", "csat", "csat_comment", "escalation_level", "reason",
+  "override_capacity", NULL
 };
 
 /* How far a lead may escalate by hand (the SLA engine's own escalations are not capped). */
@@ -673,6 +679,7 @@ update_ticket_locked (DwDesk       *self,
   gint64 old_team_id, old_assignee_id;
   int old_status;
   gboolean was_active, is_active;
+  gboolean override_capacity = FALSE;
 
   before = dw_store_ticket_json (self->db, ticket_id, NULL);
   if (before == NULL || !ticket_visible (actor, before))
@@ -708,7 +715,9 @@ update_ticket_locked (DwDesk       *self,
       || !dw_json_get_string (changes, "csat_comment", DW_JSON_NULLABLE, &csat_comment, error)
       || !dw_json_get_int64 (changes, "escalation_level", DW_JSON_OPTIONAL, &escalation_level,
                              error)
-      || !dw_json_get_string (changes, "reason", DW_JSON_OPTIONAL, &reason, error))
+      || !dw_json_get_string (changes, "reason", DW_JSON_OPTIONAL, &reason, error)
+      || !dw_json_get_boolean (changes, "override_capacity", DW_JSON_OPTIONAL, &override_capacity,
+                               error))
     return NULL;
 
   if (!check_text ("subject", subject, 500, FALSE, error)
@@ -816,6 +825,13 @@ update_ticket_locked (DwDesk       *self,
     row.solved_at = dw_clock_now (self->clock);
 
   if (!ticket_row_store (self, ticket_id, &row, error))
+    return NULL;
+
+  /* A new assignee: routing never goes over capacity, and neither does a reassignment by hand
+   * unless a lead says so. */
+  if (row.assignee_id > 0 && is_active && row.assignee_id != old_assignee_id
+      && !dw_desk_check_capacity_locked (self, actor, ticket_id, row.assignee_id,
+                                         override_capacity, error))
     return NULL;
 
   if (escalation_level > old_escalation_level)
