@@ -3,6 +3,7 @@
  * after the team's grace. */
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "dw-test-server.h"
@@ -329,6 +330,150 @@ test_offline_after_grace (void)
   g_assert_cmpint (int_or_zero (t, "assignee_id"), ==, 0);
 }
 
+/* Breach: the ticket-level definition */
+
+static void
+exec_sql (DwTestServer *s,
+          const char   *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (s->db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+static const char *
+breach_of (DwTestServer *s,
+           gint64        id)
+{
+  g_autoptr(JsonObject) t = get_ticket (s, id);
+  static char breach[16];
+
+  g_strlcpy (breach, json_object_get_string_member (t, "breach"), sizeof breach);
+  return breach;
+}
+
+static gboolean
+listed (DwTestServer *s,
+        const char   *query,
+        gint64        id)
+{
+  g_autofree char *path = g_strconcat ("/api/v1/tickets?", query, NULL);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (s, "GET", path, s->admin_token, NULL);
+  JsonArray *items;
+
+  dw_test_assert_status (r, 200);
+  items = dw_test_response_items (r);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    if (id_of (json_array_get_object_element (items, i)) == id)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+wait_for_breach (DwTestServer *s,
+                 gint64        id,
+                 const char   *breach)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!g_str_equal (breach_of (s, id), breach))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("ticket %" G_GINT64_FORMAT " never had breach %s", id, breach);
+      g_usleep (50 * 1000);
+    }
+}
+
+static void
+comment (DwTestServer *s,
+         gint64        id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/comments", id);
+  g_autoptr(DwTestResponse) r = NULL;
+
+  r = dw_test_server_json (s, "POST", path, s->agent_token,
+                           "{\"body\": \"您好\", \"public\": true}");
+  dw_test_assert_status (r, 201);
+}
+
+static void
+set_status (DwTestServer *s,
+            gint64        id,
+            const char   *status)
+{
+  g_autoptr(JsonObject) t = get_ticket (s, id);
+  g_autoptr(DwTestResponse) r = NULL;
+
+  r = requestf (s, "PATCH", s->admin_token, "/api/v1/tickets/", id,
+                "{\"version\": %" G_GINT64_FORMAT ", \"status\": \"%s\"}",
+                json_object_get_int_member (t, "version"), status);
+  dw_test_assert_status (r, 200);
+}
+
+static void
+test_breach (void)
+{
+  g_autoptr(DwTestServer) s = dw_test_server_new_with_desk ();
+  const char * const fast[] = { "--speed", "120", NULL };
+  g_autoptr(JsonObject) late = NULL;
+  g_autoptr(JsonObject) waits = NULL;
+
+  /* Open all day; two minutes to the first reply. */
+  dw_test_server_stop (s);
+  exec_sql (s, "UPDATE calendars SET timezone = 'UTC', week = '[[[0,1440]],[[0,1440]],"
+               "[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]]]'; "
+               "INSERT INTO sla_policies (name, position, first_response_minutes, "
+               "next_response_minutes, resolution_minutes, at_risk_ratio) "
+               "VALUES ('Fast', 0, 2, 600, 600, 0.5)");
+  dw_test_server_start (s, NULL);
+  set_presence (s, s->agent_token, s->agent_id, "online");
+
+  late = create_ticket (s, s->admin_token, "{\"subject\": \"快递一\", \"channel\": \"web\"}");
+  waits = create_ticket (s, s->admin_token, "{\"subject\": \"快递二\", \"channel\": \"web\"}");
+  g_assert_cmpstr (json_object_get_string_member (late, "breach"), ==, "none");
+  g_assert_true (listed (s, "breach=none", id_of (late)));
+
+  /* Now 120 simulated seconds a second: the two minutes pass in one. */
+  dw_test_server_stop (s);
+  dw_test_server_start (s, fast);
+
+  /* The first reply is late: the breach runs until the reply is sent... */
+  wait_for_breach (s, id_of (late), "running");
+  wait_for_breach (s, id_of (waits), "running");
+  g_assert_true (listed (s, "breach=running", id_of (late)));
+  g_assert_false (listed (s, "breach=settled", id_of (late)));
+
+  /* ...then it is settled: still breached as a target, no longer owed. */
+  comment (s, id_of (late));
+  g_assert_cmpstr (breach_of (s, id_of (late)), ==, "settled");
+  g_assert_true (listed (s, "breach=settled", id_of (late)));
+  g_assert_false (listed (s, "breach=running", id_of (late)));
+  {
+    g_autoptr(JsonObject) t = get_ticket (s, id_of (late));
+
+    g_assert_cmpstr (json_object_get_string_member (t, "sla_state"), ==, "breached");
+  }
+
+  /* Waiting on the customer does not settle a late first reply: it is still owed. */
+  set_status (s, id_of (waits), "pending");
+  g_assert_cmpstr (breach_of (s, id_of (waits)), ==, "running");
+  /* Solving settles it. */
+  set_status (s, id_of (waits), "solved");
+  g_assert_cmpstr (breach_of (s, id_of (waits)), ==, "settled");
+
+  /* An unknown value is a validation problem. */
+  {
+    g_autoptr(DwTestResponse) r = dw_test_server_json (s, "GET", "/api/v1/tickets?breach=late",
+                                                       s->admin_token, NULL);
+    dw_test_assert_problem (r, 400, "validation");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -338,6 +483,7 @@ main (int   argc,
   g_test_add_func ("/api/desk/capacity", test_capacity);
   g_test_add_func ("/api/desk/offline-at-once", test_offline_at_once);
   g_test_add_func ("/api/desk/offline-after-grace", test_offline_after_grace);
+  g_test_add_func ("/api/desk/breach", test_breach);
 
   return g_test_run ();
 }
