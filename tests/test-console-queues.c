@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "dw-agent-picker.h"
 #include "dw-queues-page.h"
@@ -327,6 +328,84 @@ test_escalate (Fixture       *f,
   }
 }
 
+static void
+set_presence (Fixture    *f,
+              gint64      user_id,
+              const char *presence)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence", user_id);
+  g_autoptr(DwTestResponse) response = NULL;
+
+  response = dw_test_server_jsonf (f->server, "PUT", f->server->admin_token, path,
+                                   "{\"presence\": \"%s\"}", presence);
+  dw_test_assert_status (response, 200);
+}
+
+/* How many cells of the ticket table say @text (the table shows every row of a small desk). */
+static guint
+count_cells (GtkWidget  *widget,
+             const char *text)
+{
+  guint n = 0;
+
+  if (GTK_IS_INSCRIPTION (widget) && gtk_widget_get_mapped (widget)
+      && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0)
+    n++;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_cells (child, text);
+  return n;
+}
+
+static gboolean
+card_says (Fixture    *f,
+           gint64      team_id,
+           const char *part)
+{
+  g_autofree char *text = dw_queues_page_dup_figures (f->page, team_id);
+
+  return text != NULL && strstr (text, part) != NULL;
+}
+
+/* The team card labels what it counts, shows only the lead's teams, and counts the tickets
+ * waiting on an agent who went offline, which the rows mark. */
+static void
+test_offline_assignee (Fixture       *f,
+                       gconstpointer  data)
+{
+  DwTicketList *list = DW_TICKET_LIST (dw_queues_page_get_ticket_list (f->page));
+  g_autofree char *figures = NULL;
+
+  WAIT_UNTIL (dw_ticket_list_get_n_shown (list) == 2);
+
+  /* The lead leads Logistics only: no card for Returns, nor an "All teams" one for one team. */
+  figures = dw_queues_page_dup_figures (f->page, f->server->team_id);
+  g_assert_nonnull (figures);
+  g_assert_nonnull (strstr (figures, "Active: 2"));
+  g_assert_nonnull (strstr (figures, "Oldest unassigned: "));
+  g_assert_nonnull (strstr (figures, "Agent offline: 0"));
+  g_assert_null (dw_queues_page_dup_figures (f->page, f->server->other_team_id));
+  g_assert_null (dw_queues_page_dup_figures (f->page, 0));
+
+  /* The agent comes online and is handed both tickets. */
+  set_presence (f, f->server->agent_id, "online");
+  WAIT_UNTIL (card_says (f, f->server->team_id, "Unassigned: 0"));
+  WAIT_UNTIL (count_cells (GTK_WIDGET (list), "李娜") == 2);
+  g_assert_true (card_says (f, f->server->team_id, "Oldest unassigned: —"));
+  g_assert_true (card_says (f, f->server->team_id, "Load 2 of 2"));
+
+  /* Offline (within the team's grace, so they stay): counted on the card, marked on the rows. */
+  set_presence (f, f->server->agent_id, "offline");
+  WAIT_UNTIL (card_says (f, f->server->team_id, "Agent offline: 2"));
+  WAIT_UNTIL (count_cells (GTK_WIDGET (list), "⚠ 李娜 (offline)") == 2);
+  g_assert_cmpuint (count_cells (GTK_WIDGET (list), "李娜"), ==, 0);
+
+  /* Back online: no mark, nothing counted. */
+  set_presence (f, f->server->agent_id, "online");
+  WAIT_UNTIL (card_says (f, f->server->team_id, "Agent offline: 0"));
+  WAIT_UNTIL (count_cells (GTK_WIDGET (list), "李娜") == 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -344,6 +423,8 @@ main (int   argc,
               fixture_set_up, test_conflict_rolls_back, fixture_tear_down);
   g_test_add ("/console/queues/escalate", Fixture, NULL,
               fixture_set_up, test_escalate, fixture_tear_down);
+  g_test_add ("/console/queues/offline-assignee", Fixture, NULL,
+              fixture_set_up, test_offline_assignee, fixture_tear_down);
 
   return g_test_run ();
 }

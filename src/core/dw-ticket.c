@@ -857,6 +857,31 @@ dw_ticket_get_breach (DwTicket *self)
   return dw_sla_breach_of_targets (self->status, self->sla);
 }
 
+DwSlaState
+dw_ticket_get_live_sla_state (DwTicket *self)
+{
+  DwSlaState worst = DW_SLA_STATE_NONE;
+  gboolean active;
+
+  g_return_val_if_fail (DW_IS_TICKET (self), DW_SLA_STATE_NONE);
+
+  if (self->sla->len == 0)
+    return self->sla_state;
+
+  active = dw_status_is_active (self->status);
+  for (guint i = 0; i < self->sla->len; i++)
+    {
+      const DwSlaTargetInfo *info = g_ptr_array_index (self->sla, i);
+      DwSlaState state = info->state;
+
+      if (state == DW_SLA_STATE_BREACHED && (info->met_at != 0 || !active))
+        state = DW_SLA_STATE_MET;
+      worst = MAX (worst, state);
+    }
+
+  return worst;
+}
+
 gboolean
 dw_ticket_is_active (DwTicket *self)
 {

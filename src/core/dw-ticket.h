@@ -111,6 +111,10 @@ gint64       dw_ticket_get_waiting_since    (DwTicket     *self);
 gboolean     dw_ticket_is_active            (DwTicket     *self);
 /* dw_sla_breach_of_targets() of the ticket's status and "sla". */
 DwBreach     dw_ticket_get_breach           (DwTicket     *self);
+/* The worst state of the targets still in play: like "sla_state", except that a breached
+ * target already settled (the late reply sent; breach "settled") counts as met, so a ticket is
+ * "breached" here exactly when its breach is running.  Without targets, "sla_state". */
+DwSlaState   dw_ticket_get_live_sla_state   (DwTicket     *self);
 
 /* Setters for the console's optimistic edits (shown at once, rolled back on error); each
  * notifies only on change.  Everything else can be set with g_object_set(). */
