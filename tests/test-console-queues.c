@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dw-agent-picker.h"
+#include "dw-preferences-window.h"
 #include "dw-queues-page.h"
 #include "dw-test-server.h"
 #include "dw-test-wait.h"
@@ -378,14 +379,11 @@ test_offline_assignee (Fixture       *f,
 
   WAIT_UNTIL (dw_ticket_list_get_n_shown (list) == 2);
 
-  /* The lead leads Logistics only: no card for Returns, nor an "All teams" one for one team. */
   figures = dw_queues_page_dup_figures (f->page, f->server->team_id);
   g_assert_nonnull (figures);
   g_assert_nonnull (strstr (figures, "Active: 2"));
   g_assert_nonnull (strstr (figures, "Oldest unassigned: "));
   g_assert_nonnull (strstr (figures, "Agent offline: 0"));
-  g_assert_null (dw_queues_page_dup_figures (f->page, f->server->other_team_id));
-  g_assert_null (dw_queues_page_dup_figures (f->page, 0));
 
   /* The agent comes online and is handed both tickets. */
   set_presence (f, f->server->agent_id, "online");
@@ -406,6 +404,43 @@ test_offline_assignee (Fixture       *f,
   WAIT_UNTIL (count_cells (GTK_WIDGET (list), "李娜") == 2);
 }
 
+static gboolean
+has_row_titled (GtkWidget  *widget,
+                const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_row_titled (child, title))
+      return TRUE;
+  return FALSE;
+}
+
+/* The lead leads Logistics only: Returns is left out of the cards and of the preferences' team
+ * list, rather than shown with zeros; with one team there is no "All teams" card. */
+static void
+test_own_teams (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.deskwatch.Deskwatch");
+  g_autofree char *figures = NULL;
+  GtkWidget *preferences;
+
+  WAIT_UNTIL (dw_ticket_list_get_n_shown (DW_TICKET_LIST (dw_queues_page_get_ticket_list (f->page))) == 2);
+  figures = dw_queues_page_dup_figures (f->page, f->server->team_id);
+  g_assert_nonnull (figures);
+  g_assert_null (dw_queues_page_dup_figures (f->page, f->server->other_team_id));
+  g_assert_null (dw_queues_page_dup_figures (f->page, 0));
+
+  preferences = dw_preferences_window_new (f->window, settings, f->sync);
+  gtk_window_present (GTK_WINDOW (preferences));
+  g_assert_true (has_row_titled (preferences, "Logistics"));
+  g_assert_false (has_row_titled (preferences, "Returns"));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -423,6 +458,8 @@ main (int   argc,
               fixture_set_up, test_conflict_rolls_back, fixture_tear_down);
   g_test_add ("/console/queues/escalate", Fixture, NULL,
               fixture_set_up, test_escalate, fixture_tear_down);
+  g_test_add ("/console/queues/own-teams", Fixture, NULL,
+              fixture_set_up, test_own_teams, fixture_tear_down);
   g_test_add ("/console/queues/offline-assignee", Fixture, NULL,
               fixture_set_up, test_offline_assignee, fixture_tear_down);
 
