@@ -348,8 +348,12 @@ team_card_new (DwQueuesPage *self,
       gtk_widget_add_css_class (value, "numeric");
       gtk_widget_add_css_class (caption, "caption");
       gtk_widget_add_css_class (caption, "dim-label");
-      /* Keep the overview narrow: the ticket table needs the room. */
+      /* Keep the overview narrow: the ticket table needs the room.  Two lines, so that a
+       * caption saying exactly what it counts ("Oldest unassigned") is not cut. */
       gtk_label_set_ellipsize (GTK_LABEL (caption), PANGO_ELLIPSIZE_END);
+      gtk_label_set_wrap (GTK_LABEL (caption), TRUE);
+      gtk_label_set_lines (GTK_LABEL (caption), 2);
+      gtk_label_set_justify (GTK_LABEL (caption), GTK_JUSTIFY_CENTER);
       gtk_label_set_max_width_chars (GTK_LABEL (caption), 10);
       gtk_box_append (GTK_BOX (inner), value);
       gtk_box_append (GTK_BOX (inner), caption);
