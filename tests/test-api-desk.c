@@ -249,6 +249,26 @@ test_offline_at_once (void)
   g_assert_cmpint (json_object_get_int_member (t, "version"), ==, 2);
   g_assert_true (audit_has (s, id_of (a), "handed-back", "grace of 0 minutes"));
   g_assert_cmpint (open_tickets (s, s->agent_id), ==, 0);
+
+  /* Given by hand to the agent who is offline: its grace is long over, back it goes. */
+  r = requestf (s, "PATCH", s->lead_token, "/api/v1/tickets/", id_of (a),
+                "{\"version\": 2, \"assignee_id\": %" G_GINT64_FORMAT "}", s->agent_id);
+  dw_test_assert_status (r, 200);
+  g_clear_pointer (&r, dw_test_response_free);
+  {
+    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+    for (;;)
+      {
+        g_clear_pointer (&t, json_object_unref);
+        t = get_ticket (s, id_of (a));
+        if (int_or_zero (t, "assignee_id") == 0 || g_get_monotonic_time () > deadline)
+          break;
+        g_usleep (50 * 1000);
+      }
+  }
+  g_assert_cmpint (int_or_zero (t, "assignee_id"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (t, "version"), ==, 4);
 }
 
 static void

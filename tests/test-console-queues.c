@@ -404,6 +404,55 @@ test_offline_assignee (Fixture       *f,
   WAIT_UNTIL (count_cells (GTK_WIDGET (list), "李娜") == 2);
 }
 
+/* Reassigning to an agent at capacity is refused with words for the lead, who can then
+ * assign it anyway: the service takes the explicit override and audits it. */
+static void
+test_over_capacity (Fixture       *f,
+                    gconstpointer  data)
+{
+  DwTicketDetail *detail = DW_TICKET_DETAIL (dw_queues_page_get_ticket_detail (f->page));
+  g_autofree char *expected = NULL;
+  g_autofree char *audit_path = NULL;
+  g_autoptr(DwTestResponse) audit = NULL;
+  DwTicket *ticket;
+  JsonArray *items;
+  gboolean overridden = FALSE;
+  gint64 id;
+
+  /* The agent (capacity 2) takes the two waiting tickets; a third waits. */
+  set_presence (f, f->server->agent_id, "online");
+  WAIT_UNTIL (card_says (f, f->server->team_id, "Load 2 of 2"));
+  id = create_ticket (f, "One too many");
+  WAIT_UNTIL (list_shows (f->page, id));
+  dw_queues_page_show_ticket (f->page, id);
+  ticket = dw_ticket_detail_get_ticket (detail);
+
+  dw_queues_page_reassign (f->page, f->server->agent_id);
+  WAIT_UNTIL (f->failed_message != NULL);
+  expected = g_strdup_printf ("Ticket #%" G_GINT64_FORMAT " was not reassigned: the agent is at "
+                              "capacity", id);
+  g_assert_cmpstr (f->failed_message, ==, expected);
+  g_assert_cmpint (dw_ticket_get_assignee_id (ticket), ==, 0);  /* rolled back */
+  g_clear_pointer (&f->failed_message, g_free);
+
+  /* "Assign Anyway" on the toast. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "queues.assign-over-capacity",
+                                             "(xx)", id, f->server->agent_id));
+  WAIT_UNTIL (dw_ticket_get_version (ticket) > 1 || f->failed_message != NULL);
+  g_assert_null (f->failed_message);
+  g_assert_cmpint (dw_ticket_get_assignee_id (ticket), ==, f->server->agent_id);
+  WAIT_UNTIL (card_says (f, f->server->team_id, "Load 3 of 2"));
+
+  audit_path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/audit", id);
+  audit = dw_test_server_json (f->server, "GET", audit_path, f->server->admin_token, NULL);
+  dw_test_assert_status (audit, 200);
+  items = dw_test_response_items (audit);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    overridden |= g_strcmp0 (json_object_get_string_member (json_array_get_object_element (items, i),
+                                                            "action"), "capacity-override") == 0;
+  g_assert_true (overridden);
+}
+
 static gboolean
 has_row_titled (GtkWidget  *widget,
                 const char *title)
@@ -458,6 +507,8 @@ main (int   argc,
               fixture_set_up, test_conflict_rolls_back, fixture_tear_down);
   g_test_add ("/console/queues/escalate", Fixture, NULL,
               fixture_set_up, test_escalate, fixture_tear_down);
+  g_test_add ("/console/queues/over-capacity", Fixture, NULL,
+              fixture_set_up, test_over_capacity, fixture_tear_down);
   g_test_add ("/console/queues/own-teams", Fixture, NULL,
               fixture_set_up, test_own_teams, fixture_tear_down);
   g_test_add ("/console/queues/offline-assignee", Fixture, NULL,

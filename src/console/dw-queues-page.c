@@ -80,6 +80,8 @@ struct _DwQueuesPage
   GPtrArray       *cards;        /* TeamCard * */
   guint            cards_idle;
   guint            tick_id;
+  gint64           reassign_ticket_id;  /* the last reassignment asked for, to offer the */
+  gint64           reassign_user_id;    /* capacity override if the service refuses it */
 };
 
 G_DEFINE_FINAL_TYPE (DwQueuesPage, dw_queues_page, GTK_TYPE_WIDGET)
@@ -130,7 +132,21 @@ action_done_cb (DwTicket     *ticket,
   if (error == NULL)
     return;
 
-  toast (self, message);
+  /* Over capacity is a refusal a lead may overrule, explicitly (and audited by the service). */
+  if (g_error_matches (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_OVER_CAPACITY)
+      && dw_ticket_get_id (ticket) == self->reassign_ticket_id && self->reassign_user_id > 0)
+    {
+      AdwToast *t = adw_toast_new (message);
+
+      adw_toast_set_timeout (t, 10);
+      adw_toast_set_button_label (t, _("_Assign Anyway"));
+      adw_toast_set_action_name (t, "queues.assign-over-capacity");
+      adw_toast_set_action_target_value (t, g_variant_new ("(xx)", self->reassign_ticket_id,
+                                                           self->reassign_user_id));
+      adw_toast_overlay_add_toast (self->toast_overlay, t);
+    }
+  else
+    toast (self, message);
   g_signal_emit (self, signals[ACTION_FAILED], 0, dw_ticket_get_id (ticket), message);
 }
 
@@ -717,6 +733,26 @@ note_action (GtkWidget  *widget,
 }
 
 static void
+assign_over_capacity_action (GtkWidget  *widget,
+                             const char *name,
+                             GVariant   *param)
+{
+  DwQueuesPage *self = DW_QUEUES_PAGE (widget);
+  g_autoptr(JsonObject) changes = NULL;
+  gint64 ticket_id, user_id;
+  DwTicket *ticket;
+
+  g_variant_get (param, "(xx)", &ticket_id, &user_id);
+  if (self->sync == NULL || (ticket = dw_sync_lookup_ticket (self->sync, ticket_id)) == NULL)
+    return;
+
+  changes = dw_queue_actions_reassign (user_id);
+  json_object_set_boolean_member (changes, "override_capacity", TRUE);
+  json_object_set_string_member (changes, "reason", "assigned over capacity by the team lead");
+  dw_queue_actions_patch (self->sync, ticket, changes, action_done_cb, g_object_ref (self));
+}
+
+static void
 search_action (GtkWidget  *widget,
                const char *name,
                GVariant   *param)
@@ -859,6 +895,8 @@ dw_queues_page_class_init (DwQueuesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "ticket.escalate", NULL, escalate_action);
   gtk_widget_class_install_action (widget_class, "ticket.note", NULL, note_action);
   gtk_widget_class_install_action (widget_class, "queues.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "queues.assign-over-capacity", "(xx)",
+                                   assign_over_capacity_action);
   gtk_widget_class_install_action (widget_class, "queues.back", NULL, back_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
@@ -1017,6 +1055,8 @@ dw_queues_page_reassign (DwQueuesPage *self,
   if (ticket == NULL || dw_ticket_get_assignee_id (ticket) == user_id)
     return;
 
+  self->reassign_ticket_id = dw_ticket_get_id (ticket);
+  self->reassign_user_id = user_id;
   changes = dw_queue_actions_reassign (user_id);
   patch_current (self, changes);
 }

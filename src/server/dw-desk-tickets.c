@@ -433,6 +433,17 @@ static const char * const create_members[] = {
   "customer_id", "order_number", "tags", "override_capacity", NULL
 };
 
+/* A ticket given to (or reopened for) an agent who is already offline starts waiting on the
+ * agent's grace, which may even be over: the hand-back alarm is set again after each change. */
+static JsonObject *
+rearm_after (DwDesk     *self,
+             JsonObject *result)
+{
+  if (result != NULL)
+    dw_desk_hand_back_rearm (self);
+  return result;
+}
+
 static JsonObject *
 create_ticket_locked (DwDesk       *self,
                       DwPrincipal  *actor,
@@ -633,7 +644,8 @@ dw_desk_create_ticket (DwDesk       *self,
   if (!dw_desk_begin (self, error))
     return NULL;
 
-  return dw_desk_finish (self, create_ticket_locked (self, actor, fields, error), error);
+  return rearm_after (self, dw_desk_finish (self, create_ticket_locked (self, actor, fields, error),
+                                            error));
 }
 
 /* Updating */
@@ -924,7 +936,7 @@ dw_desk_update_ticket (DwDesk       *self,
 
   result = update_ticket_locked (self, actor, ticket_id, changes, &local_error);
   if (result != NULL)
-    return dw_desk_finish (self, result, error);
+    return rearm_after (self, dw_desk_finish (self, result, error));
 
   dw_desk_finish (self, NULL, NULL);
   if (g_error_matches (local_error, DW_DESK_ERROR, DW_DESK_ERROR_UNCHANGED))
@@ -1095,7 +1107,8 @@ dw_desk_add_comment (DwDesk       *self,
   if (!dw_desk_begin (self, error))
     return NULL;
 
-  return dw_desk_finish (self, add_comment_locked (self, actor, ticket_id, fields, error), error);
+  return rearm_after (self, dw_desk_finish (self, add_comment_locked (self, actor, ticket_id, fields,
+                                                                     error), error));
 }
 
 /* SLA escalation: reassign */
