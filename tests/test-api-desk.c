@@ -210,6 +210,29 @@ test_capacity (void)
   r = requestf (s, "PATCH", s->lead_token, "/api/v1/tickets/", id_of (waiting),
                 "{\"version\": 2, \"override_capacity\": \"yes\"}");
   dw_test_assert_problem (r, 400, "validation");
+  g_clear_pointer (&r, dw_test_response_free);
+
+  /* A solved ticket the customer writes about again is new load: its agent is still full (b
+   * and the overridden one), so it goes back to the queue instead. */
+  r = requestf (s, "PATCH", s->agent_token, "/api/v1/tickets/", id_of (a),
+                "{\"version\": 1, \"status\": \"solved\"}");
+  dw_test_assert_status (r, 200);
+  g_clear_pointer (&r, dw_test_response_free);
+  g_assert_cmpint (open_tickets (s, s->agent_id), ==, 2);
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/comments",
+                                             id_of (a));
+
+    r = dw_test_server_json (s, "POST", path, s->admin_token,
+                             "{\"body\": \"还是没收到\", \"author_kind\": \"customer\"}");
+    dw_test_assert_status (r, 201);
+  }
+  g_clear_pointer (&t, json_object_unref);
+  t = get_ticket (s, id_of (a));
+  g_assert_cmpstr (json_object_get_string_member (t, "status"), ==, "open");
+  g_assert_cmpint (int_or_zero (t, "assignee_id"), ==, 0);
+  g_assert_true (audit_has (s, id_of (a), "assigned", "back to the team queue"));
+  g_assert_cmpint (open_tickets (s, s->agent_id), ==, 2);
 }
 
 /* Stranded tickets */

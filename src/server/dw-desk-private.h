@@ -131,6 +131,13 @@ gboolean    dw_desk_assign_locked        (DwDesk       *self,
                                           gboolean      bump_version,
                                           const char   *reason,
                                           GError      **error);
+/* The active tickets @user_id holds besides @ticket_id, and its capacity. */
+gboolean    dw_desk_load_locked          (DwDesk       *self,
+                                          gint64        user_id,
+                                          gint64        ticket_id,
+                                          gint64       *load,
+                                          gint64       *capacity,
+                                          GError      **error);
 /* Refuses (DW_DESK_ERROR_OVER_CAPACITY) to give @user_id one more active ticket when it already
  * holds its capacity, unless @override; an override is allowed to leads and admins only and is
  * audited on @ticket_id (action "capacity-override").  Call after the ticket row is stored. */

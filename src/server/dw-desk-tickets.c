@@ -969,7 +969,7 @@ add_comment_locked (DwDesk       *self,
   g_autofree char *reason = NULL;
   gboolean is_public = TRUE;
   int author_kind = actor != NULL ? DW_AUTHOR_AGENT : DW_AUTHOR_SYSTEM;
-  gint64 author_id = 0, comment_id;
+  gint64 author_id = 0, comment_id, old_assignee_id;
   gint64 now = dw_clock_now (self->clock);
   int old_status;
 
@@ -985,6 +985,7 @@ add_comment_locked (DwDesk       *self,
     return NULL;
 
   old_status = row.status;
+  old_assignee_id = row.assignee_id;
 
   if (!dw_json_check_members (fields, comment_members, error)
       || !dw_json_get_string (fields, "body", DW_JSON_REQUIRED, &body, error)
@@ -1059,9 +1060,24 @@ add_comment_locked (DwDesk       *self,
   else if (author_kind == DW_AUTHOR_CUSTOMER
            && (row.status == DW_STATUS_PENDING || row.status == DW_STATUS_SOLVED))
     {
+      gint64 load = 0, capacity = G_MAXINT64;
+
+      /* A solved ticket coming back is new load: an agent already full does not get it. */
+      if (row.status == DW_STATUS_SOLVED && row.assignee_id > 0
+          && !dw_desk_load_locked (self, row.assignee_id, ticket_id, &load, &capacity, error))
+        return NULL;
+
       row.status = DW_STATUS_OPEN;
       row.solved_at = 0;
-      reason = g_strdup ("customer replied");
+      if (load >= capacity)
+        {
+          row.assignee_id = 0;
+          reason = g_strdup_printf ("customer replied; its agent already holds %" G_GINT64_FORMAT
+                                    " of %" G_GINT64_FORMAT " tickets: back to the team queue",
+                                    load, capacity);
+        }
+      else
+        reason = g_strdup ("customer replied");
     }
 
   if (!ticket_row_store (self, ticket_id, &row, error))
@@ -1086,8 +1102,12 @@ add_comment_locked (DwDesk       *self,
       || !dw_desk_emit (self, "comment.created", row.team_id, row.assignee_id, comment, error))
     return NULL;
 
-  dw_desk_touch (touched, ticket_id, row.team_id, row.assignee_id,
+  dw_desk_touch (touched, ticket_id, row.team_id, old_assignee_id,
                  dw_status_is_active (old_status));
+  /* Back in the queue: someone else in the team may have room. */
+  if (row.assignee_id == 0 && old_assignee_id > 0
+      && !dw_desk_dispatch_locked (self, row.team_id, 0, touched, error))
+    return NULL;
   if (!dw_desk_flush_touched (self, touched, 0, error))
     return NULL;
 

@@ -497,20 +497,17 @@ dw_desk_assign_locked (DwDesk      *self,
 }
 
 gboolean
-dw_desk_check_capacity_locked (DwDesk      *self,
-                               DwPrincipal *actor,
-                               gint64       ticket_id,
-                               gint64       user_id,
-                               gboolean     override,
-                               GError     **error)
+dw_desk_load_locked (DwDesk  *self,
+                     gint64   user_id,
+                     gint64   ticket_id,
+                     gint64  *load,
+                     gint64  *capacity,
+                     GError **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonNode) after = NULL;
-  g_autofree char *reason = NULL;
-  gint64 capacity, load;
 
-  if (user_id <= 0)
-    return TRUE;
+  *load = 0;
+  *capacity = G_MAXINT64;
 
   /* The load without this ticket: re-saving a ticket its assignee already holds is no new load. */
   stmt = dw_store_prepare (self->db,
@@ -522,11 +519,31 @@ dw_desk_check_capacity_locked (DwDesk      *self,
 
   sqlite3_bind_int64 (stmt, 1, ticket_id);
   sqlite3_bind_int64 (stmt, 2, user_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *capacity = sqlite3_column_int64 (stmt, 0);
+      *load = sqlite3_column_int64 (stmt, 1);
+    }
+  return TRUE;
+}
+
+gboolean
+dw_desk_check_capacity_locked (DwDesk      *self,
+                               DwPrincipal *actor,
+                               gint64       ticket_id,
+                               gint64       user_id,
+                               gboolean     override,
+                               GError     **error)
+{
+  g_autoptr(JsonNode) after = NULL;
+  g_autofree char *reason = NULL;
+  gint64 capacity, load;
+
+  if (user_id <= 0)
     return TRUE;
 
-  capacity = sqlite3_column_int64 (stmt, 0);
-  load = sqlite3_column_int64 (stmt, 1);
+  if (!dw_desk_load_locked (self, user_id, ticket_id, &load, &capacity, error))
+    return FALSE;
   if (load < capacity)
     return TRUE;
 
