@@ -245,11 +245,11 @@ test_offline_at_once (void)
   g_autoptr(JsonObject) t = NULL;
   g_autoptr(DwTestResponse) r = NULL;
 
-  /* A fresh team has a grace; bad values are refused. */
-  r = requestf (s, "GET", s->admin_token, "/api/v1/teams/", s->team_id, "%s", "");
-  dw_test_assert_status (r, 200);
+  /* A new team has a grace of ten minutes; bad values are refused. */
+  r = requestf (s, "POST", s->admin_token, "/api/v1/teams", 0, "%s", "{\"name\": \"Presales\"}");
+  dw_test_assert_status (r, 201);
   g_assert_cmpint (json_object_get_int_member (dw_test_response_object (r),
-                                   "offline_grace_minutes"), ==, 10);
+                                               "offline_grace_minutes"), ==, 10);
   g_clear_pointer (&r, dw_test_response_free);
   r = requestf (s, "PATCH", s->admin_token, "/api/v1/teams/", s->team_id,
                 "{\"offline_grace_minutes\": -1}");

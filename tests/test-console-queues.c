@@ -475,9 +475,10 @@ test_own_teams (Fixture       *f,
 {
   g_autoptr(GSettings) settings = g_settings_new ("org.deskwatch.Deskwatch");
   g_autofree char *figures = NULL;
+  DwTicketList *list = DW_TICKET_LIST (dw_queues_page_get_ticket_list (f->page));
   GtkWidget *preferences;
 
-  WAIT_UNTIL (dw_ticket_list_get_n_shown (DW_TICKET_LIST (dw_queues_page_get_ticket_list (f->page))) == 2);
+  WAIT_UNTIL (dw_ticket_list_get_n_shown (list) == 2);
   figures = dw_queues_page_dup_figures (f->page, f->server->team_id);
   g_assert_nonnull (figures);
   g_assert_null (dw_queues_page_dup_figures (f->page, f->server->other_team_id));

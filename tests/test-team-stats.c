@@ -387,11 +387,16 @@ test_stats_definitions (void)
   add_ticket (tickets, make_sla_ticket (4, 11, "solved", "breached", "[" SETTLED_FIRST "]"));
   add_ticket (tickets, make_sla_ticket (5, 0, "new", "ok", "[" OK_RESOLUTION "]"));
 
-  g_assert_cmpint (dw_ticket_get_breach (dw_object_store_lookup (tickets, 1)), ==, DW_BREACH_SETTLED);
-  g_assert_cmpint (dw_ticket_get_breach (dw_object_store_lookup (tickets, 2)), ==, DW_BREACH_RUNNING);
-  g_assert_cmpint (dw_ticket_get_breach (dw_object_store_lookup (tickets, 3)), ==, DW_BREACH_RUNNING);
-  g_assert_cmpint (dw_ticket_get_breach (dw_object_store_lookup (tickets, 4)), ==, DW_BREACH_SETTLED);
-  g_assert_cmpint (dw_ticket_get_breach (dw_object_store_lookup (tickets, 5)), ==, DW_BREACH_NONE);
+  g_assert_cmpint (dw_ticket_get_breach (dw_object_store_lookup (tickets, 1)), ==,
+                   DW_BREACH_SETTLED);
+  g_assert_cmpint (dw_ticket_get_breach (dw_object_store_lookup (tickets, 2)), ==,
+                   DW_BREACH_RUNNING);
+  g_assert_cmpint (dw_ticket_get_breach (dw_object_store_lookup (tickets, 3)), ==,
+                   DW_BREACH_RUNNING);
+  g_assert_cmpint (dw_ticket_get_breach (dw_object_store_lookup (tickets, 4)), ==,
+                   DW_BREACH_SETTLED);
+  g_assert_cmpint (dw_ticket_get_breach (dw_object_store_lookup (tickets, 5)), ==,
+                   DW_BREACH_NONE);
   g_assert_cmpint (dw_ticket_get_live_sla_state (dw_object_store_lookup (tickets, 1)), ==,
                    DW_SLA_STATE_AT_RISK);
   g_assert_cmpstr (dw_breach_to_string (DW_BREACH_RUNNING), ==, "running");

@@ -213,7 +213,8 @@ assignee_text (DwTicketList *self,
   /* Waiting on an agent who went offline: the service hands it back after the team's grace
    * (docs/api.md "Stranded tickets"); the team card counts these. */
   user = dw_sync_lookup_user (self->sync, id);
-  if (dw_user_get_presence (user) == DW_PRESENCE_OFFLINE && dw_ticket_get_waiting_since (ticket) != 0)
+  if (dw_user_get_presence (user) == DW_PRESENCE_OFFLINE
+      && dw_ticket_get_waiting_since (ticket) != 0)
     /* Translators: the assignee of a ticket whose assignee is offline; %s is the name */
     return g_strdup_printf (_("⚠ %s (offline)"), name);
   return g_strdup (name);
