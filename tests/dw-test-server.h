@@ -41,7 +41,8 @@ typedef struct
 
 /* A running service on an empty database with one admin (admin_id, admin_token). */
 DwTestServer *dw_test_server_new           (void);
-/* The same plus two teams, a lead, and an agent in each team (all offline). */
+/* The same plus two teams, a lead, and an agent in each team (all offline; the teams give an
+ * offline agent a day before its tickets go back to the queue). */
 DwTestServer *dw_test_server_new_with_desk (void);
 void          dw_test_server_free          (DwTestServer  *self);
 

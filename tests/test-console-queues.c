@@ -7,8 +7,10 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "dw-agent-picker.h"
+#include "dw-preferences-window.h"
 #include "dw-queues-page.h"
 #include "dw-test-server.h"
 #include "dw-test-wait.h"
@@ -327,6 +329,168 @@ test_escalate (Fixture       *f,
   }
 }
 
+static void
+set_presence (Fixture    *f,
+              gint64      user_id,
+              const char *presence)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence", user_id);
+  g_autoptr(DwTestResponse) response = NULL;
+
+  response = dw_test_server_jsonf (f->server, "PUT", f->server->admin_token, path,
+                                   "{\"presence\": \"%s\"}", presence);
+  dw_test_assert_status (response, 200);
+}
+
+/* How many cells of the ticket table say @text (the table shows every row of a small desk). */
+static guint
+count_cells (GtkWidget  *widget,
+             const char *text)
+{
+  guint n = 0;
+
+  if (GTK_IS_INSCRIPTION (widget) && gtk_widget_get_mapped (widget)
+      && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0)
+    n++;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_cells (child, text);
+  return n;
+}
+
+static gboolean
+card_says (Fixture    *f,
+           gint64      team_id,
+           const char *part)
+{
+  g_autofree char *text = dw_queues_page_dup_figures (f->page, team_id);
+
+  return text != NULL && strstr (text, part) != NULL;
+}
+
+/* The team card labels what it counts, shows only the lead's teams, and counts the tickets
+ * waiting on an agent who went offline, which the rows mark. */
+static void
+test_offline_assignee (Fixture       *f,
+                       gconstpointer  data)
+{
+  DwTicketList *list = DW_TICKET_LIST (dw_queues_page_get_ticket_list (f->page));
+  g_autofree char *figures = NULL;
+
+  WAIT_UNTIL (dw_ticket_list_get_n_shown (list) == 2);
+
+  figures = dw_queues_page_dup_figures (f->page, f->server->team_id);
+  g_assert_nonnull (figures);
+  g_assert_nonnull (strstr (figures, "Active: 2"));
+  g_assert_nonnull (strstr (figures, "Oldest unassigned: "));
+  g_assert_nonnull (strstr (figures, "Agent offline: 0"));
+
+  /* The agent comes online and is handed both tickets. */
+  set_presence (f, f->server->agent_id, "online");
+  WAIT_UNTIL (card_says (f, f->server->team_id, "Unassigned: 0"));
+  WAIT_UNTIL (count_cells (GTK_WIDGET (list), "李娜") == 2);
+  g_assert_true (card_says (f, f->server->team_id, "Oldest unassigned: —"));
+  g_assert_true (card_says (f, f->server->team_id, "Load 2 of 2"));
+
+  /* Offline (within the team's grace, so they stay): counted on the card, marked on the rows. */
+  set_presence (f, f->server->agent_id, "offline");
+  WAIT_UNTIL (card_says (f, f->server->team_id, "Agent offline: 2"));
+  WAIT_UNTIL (count_cells (GTK_WIDGET (list), "⚠ 李娜 (offline)") == 2);
+  g_assert_cmpuint (count_cells (GTK_WIDGET (list), "李娜"), ==, 0);
+
+  /* Back online: no mark, nothing counted. */
+  set_presence (f, f->server->agent_id, "online");
+  WAIT_UNTIL (card_says (f, f->server->team_id, "Agent offline: 0"));
+  WAIT_UNTIL (count_cells (GTK_WIDGET (list), "李娜") == 2);
+}
+
+/* Reassigning to an agent at capacity is refused with words for the lead, who can then
+ * assign it anyway: the service takes the explicit override and audits it. */
+static void
+test_over_capacity (Fixture       *f,
+                    gconstpointer  data)
+{
+  DwTicketDetail *detail = DW_TICKET_DETAIL (dw_queues_page_get_ticket_detail (f->page));
+  g_autofree char *expected = NULL;
+  g_autofree char *audit_path = NULL;
+  g_autoptr(DwTestResponse) audit = NULL;
+  DwTicket *ticket;
+  JsonArray *items;
+  gboolean overridden = FALSE;
+  gint64 id;
+
+  /* The agent (capacity 2) takes the two waiting tickets; a third waits. */
+  set_presence (f, f->server->agent_id, "online");
+  WAIT_UNTIL (card_says (f, f->server->team_id, "Load 2 of 2"));
+  id = create_ticket (f, "One too many");
+  WAIT_UNTIL (list_shows (f->page, id));
+  dw_queues_page_show_ticket (f->page, id);
+  ticket = dw_ticket_detail_get_ticket (detail);
+
+  dw_queues_page_reassign (f->page, f->server->agent_id);
+  WAIT_UNTIL (f->failed_message != NULL);
+  expected = g_strdup_printf ("Ticket #%" G_GINT64_FORMAT " was not reassigned: the agent is at "
+                              "capacity", id);
+  g_assert_cmpstr (f->failed_message, ==, expected);
+  g_assert_cmpint (dw_ticket_get_assignee_id (ticket), ==, 0);  /* rolled back */
+  g_clear_pointer (&f->failed_message, g_free);
+
+  /* "Assign Anyway" on the toast. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "queues.assign-over-capacity",
+                                             "(xx)", id, f->server->agent_id));
+  WAIT_UNTIL (dw_ticket_get_version (ticket) > 1 || f->failed_message != NULL);
+  g_assert_null (f->failed_message);
+  g_assert_cmpint (dw_ticket_get_assignee_id (ticket), ==, f->server->agent_id);
+  WAIT_UNTIL (card_says (f, f->server->team_id, "Load 3 of 2"));
+
+  audit_path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/audit", id);
+  audit = dw_test_server_json (f->server, "GET", audit_path, f->server->admin_token, NULL);
+  dw_test_assert_status (audit, 200);
+  items = dw_test_response_items (audit);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    overridden |= g_strcmp0 (json_object_get_string_member (json_array_get_object_element (items, i),
+                                                            "action"), "capacity-override") == 0;
+  g_assert_true (overridden);
+}
+
+static gboolean
+has_row_titled (GtkWidget  *widget,
+                const char *title)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_row_titled (child, title))
+      return TRUE;
+  return FALSE;
+}
+
+/* The lead leads Logistics only: Returns is left out of the cards and of the preferences' team
+ * list, rather than shown with zeros; with one team there is no "All teams" card. */
+static void
+test_own_teams (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.deskwatch.Deskwatch");
+  g_autofree char *figures = NULL;
+  DwTicketList *list = DW_TICKET_LIST (dw_queues_page_get_ticket_list (f->page));
+  GtkWidget *preferences;
+
+  WAIT_UNTIL (dw_ticket_list_get_n_shown (list) == 2);
+  figures = dw_queues_page_dup_figures (f->page, f->server->team_id);
+  g_assert_nonnull (figures);
+  g_assert_null (dw_queues_page_dup_figures (f->page, f->server->other_team_id));
+  g_assert_null (dw_queues_page_dup_figures (f->page, 0));
+
+  preferences = dw_preferences_window_new (f->window, settings, f->sync);
+  gtk_window_present (GTK_WINDOW (preferences));
+  g_assert_true (has_row_titled (preferences, "Logistics"));
+  g_assert_false (has_row_titled (preferences, "Returns"));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -344,6 +508,12 @@ main (int   argc,
               fixture_set_up, test_conflict_rolls_back, fixture_tear_down);
   g_test_add ("/console/queues/escalate", Fixture, NULL,
               fixture_set_up, test_escalate, fixture_tear_down);
+  g_test_add ("/console/queues/over-capacity", Fixture, NULL,
+              fixture_set_up, test_over_capacity, fixture_tear_down);
+  g_test_add ("/console/queues/own-teams", Fixture, NULL,
+              fixture_set_up, test_own_teams, fixture_tear_down);
+  g_test_add ("/console/queues/offline-assignee", Fixture, NULL,
+              fixture_set_up, test_offline_assignee, fixture_tear_down);
 
   return g_test_run ();
 }

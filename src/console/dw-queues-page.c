@@ -24,21 +24,28 @@ typedef enum
   FIGURE_AT_RISK,
   FIGURE_BREACHED,
   FIGURE_AGENTS,
+  FIGURE_OFFLINE,
   N_FIGURES
 } Figure;
 
+/* Each figure is defined once, in docs/api.md "Figures", and counted by DwTeamStats; the
+ * caption names it and the tooltip says what it counts. */
 static const char *figure_captions[N_FIGURES] = {
-  N_("Open"), N_("Unassigned"), N_("Oldest waiting"), N_("At risk"), N_("Breached"),
-  N_("Agents online"),
+  N_("Active"), N_("Unassigned"), N_("Oldest unassigned"), N_("At risk"), N_("Breached"),
+  N_("Agents online"), N_("Agent offline"),
 };
 
 static const char *figure_tooltips[N_FIGURES] = {
-  N_("Show the team's open tickets"),
-  N_("Show the team's unassigned tickets"),
-  N_("Show the team's waiting tickets, longest waiting first"),
-  N_("Show the team's tickets at risk of breaching their SLA"),
-  N_("Show the team's tickets that breached their SLA"),
-  N_("Show the team's tickets assigned to agents"),
+  N_("Active tickets: new, open, pending or on hold. Click to show them"),
+  N_("Active tickets without an assignee. Click to show them"),
+  N_("How long the longest-waiting unassigned ticket (new or open) has waited. Click to show "
+     "unassigned tickets, longest waiting first"),
+  N_("Active tickets with an SLA target at risk and none breached. Click to show them"),
+  N_("Tickets with a breach running: a target breached and its reply or resolution still owed. "
+     "Late replies already sent are not counted. Click to show them"),
+  N_("Agents of the team online, of all its agents. Click to show the assigned tickets"),
+  N_("New or open tickets whose assignee is offline: they go back to the queue after the "
+     "team's grace period. Click to show the assigned tickets waiting on the desk"),
 };
 
 typedef struct
@@ -50,6 +57,7 @@ typedef struct
   GtkLabel     *load;
   GtkButton    *buttons[N_FIGURES];
   GtkLabel     *values[N_FIGURES];
+  char         *accessible[N_FIGURES];  /* what each button says to a screen reader */
 } TeamCard;
 
 struct _DwQueuesPage
@@ -72,6 +80,8 @@ struct _DwQueuesPage
   GPtrArray       *cards;        /* TeamCard * */
   guint            cards_idle;
   guint            tick_id;
+  gint64           reassign_ticket_id;  /* the last reassignment asked for, to offer the */
+  gint64           reassign_user_id;    /* capacity override if the service refuses it */
 };
 
 G_DEFINE_FINAL_TYPE (DwQueuesPage, dw_queues_page, GTK_TYPE_WIDGET)
@@ -122,7 +132,21 @@ action_done_cb (DwTicket     *ticket,
   if (error == NULL)
     return;
 
-  toast (self, message);
+  /* Over capacity is a refusal a lead may overrule, explicitly (and audited by the service). */
+  if (g_error_matches (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_OVER_CAPACITY)
+      && dw_ticket_get_id (ticket) == self->reassign_ticket_id && self->reassign_user_id > 0)
+    {
+      AdwToast *t = adw_toast_new (message);
+
+      adw_toast_set_timeout (t, 10);
+      adw_toast_set_button_label (t, _("_Assign Anyway"));
+      adw_toast_set_action_name (t, "queues.assign-over-capacity");
+      adw_toast_set_action_target_value (t, g_variant_new ("(xx)", self->reassign_ticket_id,
+                                                           self->reassign_user_id));
+      adw_toast_overlay_add_toast (self->toast_overlay, t);
+    }
+  else
+    toast (self, message);
   g_signal_emit (self, signals[ACTION_FAILED], 0, dw_ticket_get_id (ticket), message);
 }
 
@@ -157,6 +181,7 @@ update_card (DwQueuesPage *self,
   counts[FIGURE_UNASSIGNED] = f.unassigned;
   counts[FIGURE_AT_RISK] = f.at_risk;
   counts[FIGURE_BREACHED] = f.breached;
+  counts[FIGURE_OFFLINE] = f.assignee_offline;
 
   for (Figure i = 0; i < N_FIGURES; i++)
     {
@@ -166,8 +191,8 @@ update_card (DwQueuesPage *self,
       switch (i)
         {
         case FIGURE_OLDEST:
-          text = f.oldest_waiting_since != 0 ? dw_format_waiting (f.oldest_waiting_since, now)
-                                             : g_strdup ("—");
+          text = f.oldest_unassigned_since != 0
+                 ? dw_format_waiting (f.oldest_unassigned_since, now) : g_strdup ("—");
           break;
         case FIGURE_AGENTS:
           text = g_strdup_printf ("%u/%u", f.agents_online, f.agents_total);
@@ -182,6 +207,8 @@ update_card (DwQueuesPage *self,
       accessible = g_strdup_printf (_("%s: %s"), _(figure_captions[i]), text);
       gtk_accessible_update_property (GTK_ACCESSIBLE (card->buttons[i]),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+      g_free (card->accessible[i]);
+      card->accessible[i] = g_steal_pointer (&accessible);
 
       if (i == FIGURE_BREACHED)
         {
@@ -189,6 +216,13 @@ update_card (DwQueuesPage *self,
             gtk_widget_add_css_class (GTK_WIDGET (card->values[i]), "error");
           else
             gtk_widget_remove_css_class (GTK_WIDGET (card->values[i]), "error");
+        }
+      else if (i == FIGURE_OFFLINE)
+        {
+          if (f.assignee_offline > 0)
+            gtk_widget_add_css_class (GTK_WIDGET (card->values[i]), "warning");
+          else
+            gtk_widget_remove_css_class (GTK_WIDGET (card->values[i]), "warning");
         }
       else if (i == FIGURE_AT_RISK)
         {
@@ -244,7 +278,15 @@ figure_clicked_cb (GtkButton *button,
       /* Waiting on the desk: not pending or on hold (see DwTicket "waiting-since"). */
       dw_ticket_criteria_set_statuses (criteria, DW_STATUS_MASK (DW_STATUS_NEW) |
                                                  DW_STATUS_MASK (DW_STATUS_OPEN));
+      dw_ticket_criteria_set_assignee (criteria, DW_ASSIGNEE_MATCH_UNASSIGNED, 0);
       dw_ticket_list_sort_by (self->ticket_list, "waiting", GTK_SORT_DESCENDING);
+      break;
+    case FIGURE_OFFLINE:
+      /* The rows whose assignee is offline are marked in the assignee column. */
+      dw_ticket_criteria_set_statuses (criteria, DW_STATUS_MASK (DW_STATUS_NEW) |
+                                                 DW_STATUS_MASK (DW_STATUS_OPEN));
+      dw_ticket_criteria_set_assignee (criteria, DW_ASSIGNEE_MATCH_ASSIGNED, 0);
+      dw_ticket_list_sort_by (self->ticket_list, "assignee", GTK_SORT_ASCENDING);
       break;
     case FIGURE_AT_RISK:
       dw_ticket_criteria_set_sla_states (criteria, 1u << DW_SLA_STATE_AT_RISK);
@@ -295,7 +337,8 @@ team_card_new (DwQueuesPage *self,
   label = gtk_label_new (NULL);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "caption");
-  gtk_widget_set_tooltip_text (label, _("Open tickets of the online agents against their capacity"));
+  gtk_widget_set_tooltip_text (label, _("Active tickets held by the team's online agents, against "
+                                        "the sum of their capacities"));
   card->load = GTK_LABEL (label);
   gtk_box_append (GTK_BOX (header), label);
 
@@ -321,8 +364,12 @@ team_card_new (DwQueuesPage *self,
       gtk_widget_add_css_class (value, "numeric");
       gtk_widget_add_css_class (caption, "caption");
       gtk_widget_add_css_class (caption, "dim-label");
-      /* Keep the overview narrow: the ticket table needs the room. */
+      /* Keep the overview narrow: the ticket table needs the room.  Two lines, so that a
+       * caption saying exactly what it counts ("Oldest unassigned") is not cut. */
       gtk_label_set_ellipsize (GTK_LABEL (caption), PANGO_ELLIPSIZE_END);
+      gtk_label_set_wrap (GTK_LABEL (caption), TRUE);
+      gtk_label_set_lines (GTK_LABEL (caption), 2);
+      gtk_label_set_justify (GTK_LABEL (caption), GTK_JUSTIFY_CENTER);
       gtk_label_set_max_width_chars (GTK_LABEL (caption), 10);
       gtk_box_append (GTK_BOX (inner), value);
       gtk_box_append (GTK_BOX (inner), caption);
@@ -345,6 +392,8 @@ team_card_new (DwQueuesPage *self,
 static void
 team_card_free (TeamCard *card)
 {
+  for (guint i = 0; i < N_FIGURES; i++)
+    g_free (card->accessible[i]);
   g_free (card);
 }
 
@@ -362,15 +411,24 @@ rebuild_cards (DwQueuesPage *self)
   if (self->sync == NULL)
     return;
 
+  /* Only the teams whose queue the lead sees: another team's would show zeros. */
   teams = G_LIST_MODEL (dw_sync_get_teams (self->sync));
-  n = g_list_model_get_n_items (teams);
-  if (n != 1)
-    g_ptr_array_add (self->cards, team_card_new (self, 0, _("All teams")));
-  for (guint i = 0; i < n; i++)
+  n = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (teams); i++)
     {
       g_autoptr(DwTeam) team = g_list_model_get_item (teams, i);
 
-      g_ptr_array_add (self->cards, team_card_new (self, dw_team_get_id (team), dw_team_get_name (team)));
+      n += dw_sync_sees_team (self->sync, dw_team_get_id (team));
+    }
+  if (n != 1)
+    g_ptr_array_add (self->cards, team_card_new (self, 0, _("All teams")));
+  for (guint i = 0; i < g_list_model_get_n_items (teams); i++)
+    {
+      g_autoptr(DwTeam) team = g_list_model_get_item (teams, i);
+
+      if (dw_sync_sees_team (self->sync, dw_team_get_id (team)))
+        g_ptr_array_add (self->cards, team_card_new (self, dw_team_get_id (team),
+                                                     dw_team_get_name (team)));
     }
 
   for (guint i = 0; i < self->cards->len; i++)
@@ -675,6 +733,26 @@ note_action (GtkWidget  *widget,
 }
 
 static void
+assign_over_capacity_action (GtkWidget  *widget,
+                             const char *name,
+                             GVariant   *param)
+{
+  DwQueuesPage *self = DW_QUEUES_PAGE (widget);
+  g_autoptr(JsonObject) changes = NULL;
+  gint64 ticket_id, user_id;
+  DwTicket *ticket;
+
+  g_variant_get (param, "(xx)", &ticket_id, &user_id);
+  if (self->sync == NULL || (ticket = dw_sync_lookup_ticket (self->sync, ticket_id)) == NULL)
+    return;
+
+  changes = dw_queue_actions_reassign (user_id);
+  json_object_set_boolean_member (changes, "override_capacity", TRUE);
+  json_object_set_string_member (changes, "reason", "assigned over capacity by the team lead");
+  dw_queue_actions_patch (self->sync, ticket, changes, action_done_cb, g_object_ref (self));
+}
+
+static void
 search_action (GtkWidget  *widget,
                const char *name,
                GVariant   *param)
@@ -817,6 +895,8 @@ dw_queues_page_class_init (DwQueuesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "ticket.escalate", NULL, escalate_action);
   gtk_widget_class_install_action (widget_class, "ticket.note", NULL, note_action);
   gtk_widget_class_install_action (widget_class, "queues.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "queues.assign-over-capacity", "(xx)",
+                                   assign_over_capacity_action);
   gtk_widget_class_install_action (widget_class, "queues.back", NULL, back_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
@@ -869,7 +949,10 @@ dw_queues_page_set_sync (DwQueuesPage *self,
     return;
 
   if (self->sync != NULL)
-    g_clear_signal_handler (&self->teams_handler, dw_sync_get_teams (self->sync));
+    {
+      g_clear_signal_handler (&self->teams_handler, dw_sync_get_teams (self->sync));
+      g_signal_handlers_disconnect_by_func (self->sync, rebuild_cards, self);
+    }
   if (self->stats != NULL)
     g_clear_signal_handler (&self->stats_handler, self->stats);
   g_clear_object (&self->stats);
@@ -891,6 +974,9 @@ dw_queues_page_set_sync (DwQueuesPage *self,
                                               G_CALLBACK (stats_changed_cb), self);
       self->teams_handler = g_signal_connect (dw_sync_get_teams (sync), "items-changed",
                                               G_CALLBACK (teams_changed_cb), self);
+      /* The snapshot says who the lead is after it listed the teams. */
+      g_signal_connect_object (sync, "notify::me", G_CALLBACK (rebuild_cards), self,
+                               G_CONNECT_SWAPPED);
     }
 
   if (self->cards != NULL)
@@ -969,6 +1055,35 @@ dw_queues_page_reassign (DwQueuesPage *self,
   if (ticket == NULL || dw_ticket_get_assignee_id (ticket) == user_id)
     return;
 
+  self->reassign_ticket_id = dw_ticket_get_id (ticket);
+  self->reassign_user_id = user_id;
   changes = dw_queue_actions_reassign (user_id);
   patch_current (self, changes);
+}
+
+char *
+dw_queues_page_dup_figures (DwQueuesPage *self,
+                            gint64        team_id)
+{
+  g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), NULL);
+
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      TeamCard *card = g_ptr_array_index (self->cards, i);
+
+      if (card->team_id == team_id)
+        {
+          g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+          g_auto(GStrv) parts = NULL;
+
+          update_card (self, card);
+          for (guint f = 0; f < N_FIGURES; f++)
+            g_strv_builder_add (builder, card->accessible[f]);
+          g_strv_builder_add (builder, gtk_label_get_text (card->load));
+          parts = g_strv_builder_end (builder);
+          return g_strjoinv ("; ", parts);
+        }
+    }
+
+  return NULL;
 }

@@ -49,4 +49,9 @@ void       dw_queues_page_show_ticket  (DwQueuesPage *self,
 void       dw_queues_page_reassign     (DwQueuesPage *self,
                                         gint64        user_id);
 
+/* What the card of @team_id (0: all teams) says, as its figures' accessible names joined by
+ * "; " (e.g. "Active: 3; …; Agent offline: 1"), or NULL when there is no such card. */
+char      *dw_queues_page_dup_figures  (DwQueuesPage *self,
+                                        gint64        team_id);
+
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "dw-clock.h"
 #include "dw-queue-format.h"
 #include "dw-sla-compliance.h"
+#include "dw-sla.h"
 #include "dw-widget-util.h"
 
 struct _DwSlaCompliance
@@ -190,8 +191,13 @@ make_cell (DwSlaCompliance *self,
   if (share == NULL || json_node_is_null (share))
     value_text = g_strdup ("—");
   else
-    /* Translators: a share of targets met, e.g. "92 %". */
-    value_text = g_strdup_printf (_("%.0f %%"), json_node_get_double (share) * 100.0);
+    {
+      int decimals;
+      double shown = dw_sla_share_percent_shown (due - breached, due, &decimals);
+
+      /* Translators: a share of targets met, e.g. "92 %" or "99.9 %"; keep "%.*f" */
+      value_text = g_strdup_printf (_("%.*f %%"), decimals, shown);
+    }
 
   if (due == 0)
     caption_text = g_strdup (_("none due"));

@@ -198,6 +198,8 @@ assignee_text (DwTicketList *self,
   gint64 id = dw_ticket_get_assignee_id (ticket);
   const char *name = assignee_name (self, id);
 
+  DwUser *user;
+
   if (id == 0)
     return g_strdup (_("Unassigned"));
   if (name == NULL)
@@ -207,6 +209,14 @@ assignee_text (DwTicketList *self,
       /* Translators: an assignee the console does not know by name; %s is the user id */
       return g_strdup_printf (_("User %s"), number);
     }
+
+  /* Waiting on an agent who went offline: the service hands it back after the team's grace
+   * (docs/api.md "Stranded tickets"); the team card counts these. */
+  user = dw_sync_lookup_user (self->sync, id);
+  if (dw_user_get_presence (user) == DW_PRESENCE_OFFLINE
+      && dw_ticket_get_waiting_since (ticket) != 0)
+    /* Translators: the assignee of a ticket whose assignee is offline; %s is the name */
+    return g_strdup_printf (_("⚠ %s (offline)"), name);
   return g_strdup (name);
 }
 
@@ -951,9 +961,9 @@ users_changed_cb (GListModel   *model,
                     g_strcmp0 (gtk_string_object_get_string (shown), dw_user_get_display_name (user)) != 0;
           g_clear_object (&shown);
         }
-      if (!renamed)
-        return;
-      rebuild_assignees (self);
+      /* A presence change still re-marks the (few) bound assignee cells. */
+      if (renamed)
+        rebuild_assignees (self);
     }
   refresh_assignee_cells (self);
 }

@@ -48,7 +48,8 @@ G_DEFINE_ENUM_TYPE (DwClientError, dw_client_error,
   G_DEFINE_ENUM_VALUE (DW_CLIENT_ERROR_INVALID_INPUT, "invalid-input"),
   G_DEFINE_ENUM_VALUE (DW_CLIENT_ERROR_TLS, "tls"),
   G_DEFINE_ENUM_VALUE (DW_CLIENT_ERROR_SERVER, "server"),
-  G_DEFINE_ENUM_VALUE (DW_CLIENT_ERROR_PROTOCOL, "protocol"))
+  G_DEFINE_ENUM_VALUE (DW_CLIENT_ERROR_PROTOCOL, "protocol"),
+  G_DEFINE_ENUM_VALUE (DW_CLIENT_ERROR_OVER_CAPACITY, "over-capacity"))
 
 enum {
   PROP_0,
@@ -163,8 +164,10 @@ problem_error (guint   status,
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   const char *message = NULL;
+  const char *type = NULL;
   gsize size = 0;
   const char *data = body != NULL ? g_bytes_get_data (body, &size) : NULL;
+  DwClientError code = error_code_for_status (status);
 
   if (data != NULL && size > 0 && json_parser_load_from_data (parser, data, size, NULL))
     {
@@ -177,6 +180,11 @@ problem_error (guint   status,
           message = json_object_get_string_member_with_default (problem, "detail", NULL);
           if (message == NULL || *message == '\0')
             message = json_object_get_string_member_with_default (problem, "title", NULL);
+          type = json_object_get_string_member_with_default (problem, "type", NULL);
+          /* Not a stale version: the lead can still assign it, saying so. */
+          if (status == SOUP_STATUS_CONFLICT && type != NULL
+              && g_str_has_suffix (type, "/over-capacity"))
+            code = DW_CLIENT_ERROR_OVER_CAPACITY;
         }
     }
 
@@ -185,8 +193,7 @@ problem_error (guint   status,
   if (message == NULL)
     message = "Unexpected answer";
 
-  return g_error_new (DW_CLIENT_ERROR, error_code_for_status (status),
-                      "%s (HTTP %u)", message, status);
+  return g_error_new (DW_CLIENT_ERROR, code, "%s (HTTP %u)", message, status);
 }
 
 /* Sending */

@@ -36,6 +36,7 @@ typedef enum
   DW_CLIENT_ERROR_TLS,           /* the certificate was refused, see dw_client_get_tls_errors() */
   DW_CLIENT_ERROR_SERVER,        /* 5xx */
   DW_CLIENT_ERROR_PROTOCOL,      /* not the Deskwatch API: bad JSON, unexpected status or shape */
+  DW_CLIENT_ERROR_OVER_CAPACITY, /* 409 over-capacity: the assignee holds its capacity */
 } DwClientError;
 
 #define DW_TYPE_CLIENT_ERROR (dw_client_error_get_type ())

@@ -1329,6 +1329,17 @@ dw_sync_get_error (DwSync *self)
   return self->error;
 }
 
+gboolean
+dw_sync_sees_team (DwSync *self,
+                   gint64  team_id)
+{
+  g_return_val_if_fail (DW_IS_SYNC (self), FALSE);
+
+  if (self->me == NULL || dw_user_get_role (self->me) == DW_ROLE_ADMIN)
+    return TRUE;
+  return dw_user_is_in_team (self->me, team_id);
+}
+
 DwUser *
 dw_sync_get_me (DwSync *self)
 {

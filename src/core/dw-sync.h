@@ -86,6 +86,12 @@ const GError  *dw_sync_get_error             (DwSync        *self);
 guint          dw_sync_get_skipped_items     (DwSync        *self);
 /* The signed-in user as the snapshot described it, or NULL before the first snapshot. */
 DwUser        *dw_sync_get_me                (DwSync        *self);
+/* Whether the signed-in user sees the queue of @team_id (docs/api.md "Roles"): an admin every
+ * team, a lead or an agent the teams it belongs to (leading or not).  Every list of teams a
+ * figure is shown for (queues, compliance, preferences) leaves the others out rather than show
+ * them with zeros.  TRUE before the first snapshot. */
+gboolean       dw_sync_sees_team             (DwSync        *self,
+                                              gint64         team_id);
 
 /* The lists, in id order (transfer none; they live as long as the DwSync). */
 DwObjectStore *dw_sync_get_tickets           (DwSync        *self);

@@ -17,7 +17,7 @@ typedef struct
   gboolean    high_open;
 } Setting;
 
-/* The team's columns, with the ranges migration 004 checks. */
+/* The team's columns, with the ranges migration 005 checks. */
 static const Setting settings[] = {
   { "min_rest_minutes", FALSE, 0, 2880, FALSE, FALSE },
   { "max_day_minutes", FALSE, 60, 1440, FALSE, FALSE },

@@ -89,6 +89,9 @@ dw_problem_reply_error (SoupServerMessage *msg,
         case DW_DESK_ERROR_CONFLICT:
           dw_problem_reply (msg, 409, "conflict", "Conflict", "%s", error->message);
           return;
+        case DW_DESK_ERROR_OVER_CAPACITY:
+          dw_problem_reply (msg, 409, "over-capacity", "Over capacity", "%s", error->message);
+          return;
         case DW_DESK_ERROR_ROSTER_RULE:
           dw_problem_reply (msg, 409, "roster-rule", "Roster rule broken", "%s", error->message);
           return;
