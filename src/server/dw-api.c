@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dw-auth.h"
+#include "dw-limits.h"
 
 #define API_PREFIX "/api/v1"
 
@@ -504,26 +505,66 @@ api_cb (SoupServer        *server,
   found->handler (&req);
 }
 
-/* Bodies over the limit are refused before they are read. */
-static void
-early_cb (SoupServer        *server,
-          SoupServerMessage *msg,
-          const char        *path,
-          GHashTable        *query,
-          gpointer           user_data)
+static const DwApiRoute *
+find_public_route (const char *method,
+                   const char *path,
+                   gboolean   *found_any)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  goffset length = soup_message_headers_get_content_length (headers);
+  g_autofree char *trimmed = NULL;
+  g_auto(GStrv) segments = NULL;
+  const char *rest = path + strlen (API_PREFIX);
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && length > DW_API_MAX_BODY)
+  while (*rest == '/')
+    rest++;
+  trimmed = g_strdup (rest);
+  if (g_str_has_suffix (trimmed, "/"))
+    trimmed[strlen (trimmed) - 1] = '\0';
+  segments = g_strsplit (trimmed, "/", -1);
+
+  *found_any = FALSE;
+  for (guint t = 0; t < G_N_ELEMENTS (route_tables); t++)
+    for (const DwApiRoute *r = route_tables[t]; r->method != NULL; r++)
+      {
+        gint64 ids[2] = { 0, 0 };
+
+        if (!g_str_equal (r->method, method) || !match_route (r->pattern, segments, ids))
+          continue;
+
+        *found_any = TRUE;
+        if (r->is_public)
+          return r;
+      }
+
+  return NULL;
+}
+
+gboolean
+dw_api_check_headers (SoupServerMessage *msg,
+                      gpointer           api)
+{
+  DwApi *self = DW_API (api);
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *path = uri != NULL ? g_uri_get_path (uri) : NULL;
+  g_autoptr(DwPrincipal) principal = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean found_any;
+
+  if (path == NULL || !g_str_has_prefix (path, API_PREFIX)
+      || find_public_route (soup_server_message_get_method (msg), path, &found_any) != NULL
+      || !found_any)
+    return TRUE;
+
+  /* Who may send a body is known from the headers: nobody else's body is read. */
+  principal = dw_auth_authenticate_message (self->db, self->clock, msg, &error);
+  if (principal == NULL && error->domain == DW_AUTH_ERROR)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Connection", "close");
-      dw_problem_reply (msg, 413, "too-large", "Request too large",
-                        "the body is %" G_GOFFSET_FORMAT " bytes; at most %d are accepted",
-                        length, DW_API_MAX_BODY);
+      dw_limits_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized", "Unauthorized",
+                        "WWW-Authenticate", "Bearer realm=\"deskwatch\"", "%s", error->message);
+      return FALSE;
     }
+
+  /* Other errors (the database) are answered by the handler as usual. */
+  return TRUE;
 }
 
 /* Health */
@@ -742,6 +783,5 @@ dw_api_install (DwApi      *self,
 {
   g_return_if_fail (DW_IS_API (self));
 
-  soup_server_add_early_handler (server, API_PREFIX, early_cb, self, NULL);
   soup_server_add_handler (server, API_PREFIX, api_cb, g_object_ref (self), g_object_unref);
 }
