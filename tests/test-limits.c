@@ -494,6 +494,180 @@ test_chunked_too_large (void)
   assert_problem (response, 413, "too-large");
 }
 
+/* Sign-in */
+
+static char *
+sign_in_request (const char *username,
+                 const char *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\"}",
+                                           username, password);
+
+  return g_strdup_printf ("POST /api/v1/auth/token HTTP/1.1\r\nHost: test\r\n"
+                          "Content-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT
+                          "\r\n\r\n%s", strlen (body), body);
+}
+
+/* POST /api/v1/auth/token from @from (NULL: 127.0.0.1); returns the status. */
+static guint
+sign_in_from (DwTestServer *server,
+              const char   *from,
+              const char   *username,
+              const char   *password,
+              guint        *retry_after)
+{
+  g_autoptr(GSocket) socket = raw_connect_from (server, from);
+  g_autoptr(RawResponse) response = NULL;
+  g_autofree char *request = sign_in_request (username, password);
+  const char *retry;
+
+  g_assert_true (raw_send_text (socket, request));
+  response = raw_read_response (socket);
+  g_assert_nonnull (response);
+  if (response->status == 429)
+    {
+      assert_problem (response, 429, "too-many-requests");
+      retry = soup_message_headers_get_one (response->headers, "Retry-After");
+      g_assert_nonnull (retry);
+      if (retry_after != NULL)
+        *retry_after = (guint) g_ascii_strtoull (retry, NULL, 10);
+    }
+  return response->status;
+}
+
+static DwTestServer *
+server_with_env (const char *name,
+                 const char *value)
+{
+  DwTestServer *server = dw_test_server_new_with_desk ();
+
+  /* deskwatchd inherits the environment. */
+  g_setenv (name, value, TRUE);
+  restart (server, NULL);
+  g_unsetenv (name);
+  return server;
+}
+
+/* Wrong passwords for one account from one address: a few, then 429 with Retry-After — also
+ * for the right password, from there.  Another address is not affected, and once the wait is
+ * over the right password works again.  Good sign-ins never count. */
+static void
+test_sign_in_per_account (void)
+{
+  g_autoptr(DwTestServer) server = server_with_env ("DESKWATCH_SIGNIN_PER_ACCOUNT_ADDRESS",
+                                                    "3/1");
+  guint retry = 0;
+
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (sign_in_from (server, NULL, "agent", "wrong-password", NULL), ==, 401);
+
+  g_assert_cmpuint (sign_in_from (server, NULL, "agent", "wrong-password", &retry), ==, 429);
+  g_assert_cmpuint (retry, >=, 1);
+  g_assert_cmpuint (retry, <=, 1);
+  g_assert_cmpuint (sign_in_from (server, NULL, "agent", DW_TEST_PASSWORD, NULL), ==, 429);
+
+  /* The real user elsewhere signs in. */
+  g_assert_cmpuint (sign_in_from (server, "127.0.0.2", "agent", DW_TEST_PASSWORD, NULL), ==, 201);
+
+  /* Slowed down, not locked out. */
+  g_usleep ((gulong) retry * G_USEC_PER_SEC);
+  g_assert_cmpuint (sign_in_from (server, NULL, "agent", DW_TEST_PASSWORD, NULL), ==, 201);
+
+  /* Many good sign-ins in a row are never throttled. */
+  for (guint i = 0; i < 10; i++)
+    g_assert_cmpuint (sign_in_from (server, NULL, "agent", DW_TEST_PASSWORD, NULL), ==, 201);
+}
+
+/* Wrong passwords from one address over many accounts, existing or not: 429 for that address
+ * the same way whether the user exists or not, and not for another address. */
+static void
+test_sign_in_per_address (void)
+{
+  g_autoptr(DwTestServer) server = server_with_env ("DESKWATCH_SIGNIN_PER_ADDRESS", "4/60");
+  const char * const names[] = { "agent", "nobody", "lead", "ghost" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_cmpuint (sign_in_from (server, "127.0.0.3", names[i], "wrong-password", NULL), ==,
+                      401);
+
+  g_assert_cmpuint (sign_in_from (server, "127.0.0.3", "agent2", "wrong-password", NULL), ==, 429);
+  g_assert_cmpuint (sign_in_from (server, "127.0.0.3", "somebody", "wrong-password", NULL), ==,
+                    429);
+  g_assert_cmpuint (sign_in_from (server, "127.0.0.4", "agent2", "wrong-password", NULL), ==, 401);
+}
+
+/* Guesses at one account from many addresses slow down that account for new addresses, but
+ * its user still signs in from an address it signed in from before. */
+static void
+test_sign_in_known_address (void)
+{
+  g_autoptr(DwTestServer) server = server_with_env ("DESKWATCH_SIGNIN_PER_ACCOUNT", "4/60");
+
+  /* The user signs in from 127.0.0.1 (the desk's own sign-ins happened before the restart). */
+  g_assert_cmpuint (sign_in_from (server, NULL, "lead", DW_TEST_PASSWORD, NULL), ==, 201);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *from = g_strdup_printf ("127.0.0.%u", 10 + i);
+
+      g_assert_cmpuint (sign_in_from (server, from, "lead", "wrong-password", NULL), ==, 401);
+    }
+
+  g_assert_cmpuint (sign_in_from (server, "127.0.0.20", "lead", "wrong-password", NULL), ==, 429);
+  g_assert_cmpuint (sign_in_from (server, "127.0.0.21", "lead", DW_TEST_PASSWORD, NULL), ==, 429);
+  g_assert_cmpuint (sign_in_from (server, NULL, "lead", DW_TEST_PASSWORD, NULL), ==, 201);
+}
+
+static guint64
+peak_memory_kib (DwTestServer *server)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status",
+                                           g_subprocess_get_identifier (server->process));
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+  line = strstr (status, "VmHWM:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10);
+}
+
+/* Forty guesses at once, from forty addresses (so that no rate limit applies): the password
+ * checks (Argon2id, 64 MiB each) run two at a time, so the service's memory stays far below
+ * forty times 64 MiB — before, ten ran at once and it grew past 600 MiB. */
+static void
+test_sign_in_parallel (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new ();
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  const char * const args[] = { "--password-checks", "2", NULL };
+  guint64 peak;
+
+  restart (server, args);
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *from = g_strdup_printf ("127.0.1.%u", 1 + i);
+      g_autofree char *name = g_strdup_printf ("guess%u", i);
+      g_autofree char *request = sign_in_request (name, "wrong-password");
+      GSocket *socket = raw_connect_from (server, from);
+
+      g_assert_true (raw_send_text (socket, request));
+      g_ptr_array_add (sockets, socket);
+    }
+
+  for (guint i = 0; i < sockets->len; i++)
+    {
+      g_autoptr(RawResponse) response = raw_read_response (sockets->pdata[i]);
+
+      assert_problem (response, 401, "unauthorized");
+    }
+
+  peak = peak_memory_kib (server);
+  g_test_message ("peak memory %" G_GUINT64_FORMAT " KiB", peak);
+  g_assert_cmpuint (peak, <, 300 * 1024);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -520,6 +694,11 @@ main (int   argc,
   g_test_add_func ("/limits/body/without-token", test_body_without_token);
   g_test_add_func ("/limits/body/chunked-without-token", test_chunked_without_token);
   g_test_add_func ("/limits/body/chunked-too-large", test_chunked_too_large);
+
+  g_test_add_func ("/limits/sign-in/per-account", test_sign_in_per_account);
+  g_test_add_func ("/limits/sign-in/per-address", test_sign_in_per_address);
+  g_test_add_func ("/limits/sign-in/known-address", test_sign_in_known_address);
+  g_test_add_func ("/limits/sign-in/parallel", test_sign_in_parallel);
 
   return g_test_run ();
 }

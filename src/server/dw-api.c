@@ -596,6 +596,7 @@ typedef struct
   SoupServerMessage *msg;
   char              *username;
   char              *label;
+  char              *address;
 } SignIn;
 
 static void
@@ -605,6 +606,7 @@ sign_in_free (SignIn *sign_in)
   g_object_unref (sign_in->msg);
   g_free (sign_in->username);
   g_free (sign_in->label);
+  g_free (sign_in->address);
   g_free (sign_in);
 }
 
@@ -648,7 +650,15 @@ password_checked_cb (GObject      *source,
   gint64 user_id;
 
   user_id = dw_auth_check_password_finish (result, &error);
-  if (user_id == 0)
+  if (g_error_matches (error, DW_AUTH_ERROR, DW_AUTH_ERROR_BUSY))
+    {
+      dw_sign_in_limit_refund (sign_in->api->sign_in_limit, sign_in->username, sign_in->address);
+      soup_message_headers_replace (soup_server_message_get_response_headers (sign_in->msg),
+                                    "Retry-After", "1");
+      dw_problem_reply (sign_in->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", "Service busy",
+                        "%s", error->message);
+    }
+  else if (user_id == 0)
     {
       g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
                         "DW_USER", sign_in->username,
@@ -657,6 +667,8 @@ password_checked_cb (GObject      *source,
     }
   else
     {
+      dw_sign_in_limit_succeeded (sign_in->api->sign_in_limit, sign_in->username,
+                                  sign_in->address);
       sign_in_reply (sign_in, user_id, &error);
     }
 
@@ -671,6 +683,7 @@ create_token_cb (DwApiRequest *req)
   g_autoptr(GError) error = NULL;
   g_autofree char *password = NULL;
   SignIn *sign_in;
+  guint wait;
 
   if (body == NULL)
     return;
@@ -695,6 +708,28 @@ create_token_cb (DwApiRequest *req)
 
       g_free (sign_in->label);
       sign_in->label = shorter;
+    }
+
+  /* Throttled before the (costly) check, the same way whether or not the user exists. */
+  sign_in->address = g_strdup (soup_server_message_get_remote_host (req->msg));
+  if (sign_in->address == NULL)
+    sign_in->address = g_strdup ("-");
+  wait = dw_sign_in_limit_attempt (req->api->sign_in_limit, sign_in->username, sign_in->address);
+  if (wait > 0)
+    {
+      g_autofree char *retry = g_strdup_printf ("%u", wait);
+
+      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
+                        "DW_USER", sign_in->username,
+                        "MESSAGE", "Sign-in for %s from %s throttled for %u s", sign_in->username,
+                        sign_in->address, wait);
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                    "Retry-After", retry);
+      dw_problem_reply (req->msg, 429, "too-many-requests", "Too many requests",
+                        "too many failed sign-ins for this account or from this address; "
+                        "try again in %u s", wait);
+      sign_in_free (sign_in);
+      return;
     }
 
   /* The reply is sent once the password hash was verified off the main loop. */
@@ -747,6 +782,7 @@ dw_api_dispose (GObject *object)
   g_clear_object (&self->desk);
   g_clear_object (&self->events);
   g_clear_object (&self->clock);
+  g_clear_object (&self->sign_in_limit);
 
   G_OBJECT_CLASS (dw_api_parent_class)->dispose (object);
 }
@@ -774,6 +810,7 @@ dw_api_new (sqlite3    *db,
   self->clock = g_object_ref (clock);
   self->desk = g_object_ref (desk);
   self->events = g_object_ref (events);
+  self->sign_in_limit = dw_sign_in_limit_new ();
   return self;
 }
 

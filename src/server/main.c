@@ -34,6 +34,7 @@ static int opt_max_connections;
 static int opt_header_timeout;
 static int opt_body_timeout;
 static int opt_idle_timeout;
+static int opt_password_checks;
 
 static const GOptionEntry common_entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db,
@@ -64,6 +65,9 @@ static const GOptionEntry serve_entries[] = {
   { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &opt_idle_timeout,
     "Close a kept-alive connection idle for longer (default "
     G_STRINGIFY (DW_LIMITS_DEFAULT_IDLE_TIMEOUT) ")", "SECONDS" },
+  { "password-checks", 0, 0, G_OPTION_ARG_INT, &opt_password_checks,
+    "Check at most N sign-in passwords at once, 64 MiB each (default "
+    G_STRINGIFY (DW_AUTH_DEFAULT_PASSWORD_CHECKS) ")", "N" },
   { NULL }
 };
 
@@ -84,6 +88,7 @@ static const char summary[] =
   "Commands:\n"
   "  deskwatchd --listen ADDR:PORT [--db FILE] [--tls-cert F --tls-key F] [--demo] [--speed N]\n"
   "             [--max-connections N] [--header-timeout S] [--body-timeout S] [--idle-timeout S]\n"
+  "             [--password-checks N]\n"
   "  deskwatchd user add USERNAME --role ROLE --name NAME [--password-stdin] [--db FILE]\n"
   "  deskwatchd user passwd USERNAME [--password-stdin] [--db FILE]\n"
   "  deskwatchd user list [--db FILE]\n"
@@ -482,7 +487,7 @@ serve (void)
     }
 
   if (opt_max_connections < 0 || opt_header_timeout < 0 || opt_body_timeout < 0
-      || opt_idle_timeout < 0)
+      || opt_idle_timeout < 0 || opt_password_checks < 0)
     {
       g_printerr ("deskwatchd: connection limits and timeouts cannot be negative\n");
       return 2;
@@ -490,6 +495,7 @@ serve (void)
 
   /* Every client is a descriptor: take all the system allows before counting them. */
   dw_limits_raise_fd_limit ();
+  dw_auth_set_max_password_checks ((guint) opt_password_checks);
 
   if ((service = open_service ()) == NULL)
     return 1;
