@@ -302,9 +302,11 @@ connection_close (Connection *connection,
   connection_stop_waiting (connection);
   g_debug ("Closing a connection: %s", why);
 
-  /* May free @connection, with the socket. */
+  /* May free @connection, with the socket.  Over TLS the client's goodbye is data libsoup may
+   * already have read, leaving the connection in a state libsoup 3.2 cannot hand over without
+   * crashing: the socket is just closed (and libsoup's leftovers stay). */
   g_object_ref (socket);
-  if (msg != NULL)
+  if (msg != NULL && (connection->limits->options & SOUP_SERVER_LISTEN_HTTPS) == 0)
     stream = soup_server_message_steal_connection (msg);
   if (stream != NULL)
     g_io_stream_close (stream, NULL, NULL);
@@ -365,6 +367,9 @@ idle_timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void watch_for_eof (Connection *connection,
+                           int         priority);
+
 /* Runs before libsoup's own source on the socket (a higher priority), so it sees the client's
  * end of the stream before libsoup does. */
 static gboolean
@@ -386,6 +391,15 @@ eof_cb (GSocket      *socket,
   if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
     return G_SOURCE_CONTINUE;
 
+  if (n > 0 && (connection->limits->options & SOUP_SERVER_LISTEN_HTTPS) != 0
+      && g_source_get_priority (connection->eof_source) != G_PRIORITY_LOW)
+    {
+      /* A request, or the client's TLS goodbye: libsoup reads it first, and this looks again
+       * after (an end of stream then means the client has gone). */
+      watch_for_eof (connection, G_PRIORITY_LOW);
+      return G_SOURCE_REMOVE;
+    }
+
   if (n > 0)
     {
       /* The next request: libsoup reads it. */
@@ -396,6 +410,24 @@ eof_cb (GSocket      *socket,
 
   connection_close (connection, "closed by the client");
   return G_SOURCE_REMOVE;
+}
+
+static void
+watch_for_eof (Connection *connection,
+               int         priority)
+{
+  if (connection->eof_source != NULL)
+    {
+      g_source_destroy (connection->eof_source);
+      g_source_unref (connection->eof_source);
+    }
+
+  connection->eof_source = g_socket_create_source (connection->socket,
+                                                   G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_priority (connection->eof_source, priority);
+  g_source_set_callback (connection->eof_source, (GSourceFunc) G_CALLBACK (eof_cb), connection,
+                         NULL);
+  g_source_attach (connection->eof_source, NULL);
 }
 
 static gboolean
@@ -528,12 +560,7 @@ finished_cb (SoupServerMessage *msg,
   connection->last_msg = g_object_ref (msg);
   connection->idle_id = g_timeout_add_seconds (request->limits->idle_timeout, idle_timeout_cb,
                                                connection);
-  connection->eof_source = g_socket_create_source (connection->socket,
-                                                   G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  g_source_set_priority (connection->eof_source, G_PRIORITY_HIGH);
-  g_source_set_callback (connection->eof_source, (GSourceFunc) G_CALLBACK (eof_cb), connection,
-                         NULL);
-  g_source_attach (connection->eof_source, NULL);
+  watch_for_eof (connection, G_PRIORITY_HIGH);
 }
 
 static void
