@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "dw-test-cert.h"
 #include "dw-test-server.h"
 
 #define GUARD_SECONDS 10
@@ -494,6 +495,90 @@ test_chunked_too_large (void)
   assert_problem (response, 413, "too-large");
 }
 
+/* TLS */
+
+static gboolean
+accept_any_cb (GTlsConnection       *connection,
+               GTlsCertificate      *certificate,
+               GTlsCertificateFlags  errors,
+               gpointer              data)
+{
+  return TRUE;
+}
+
+static GIOStream *
+tls_connect (DwTestServer *server)
+{
+  g_autoptr(GSocket) socket = raw_connect (server);
+  g_autoptr(GSocketConnection) base = g_socket_connection_factory_create_connection (socket);
+  g_autoptr(GError) error = NULL;
+  GIOStream *tls = g_tls_client_connection_new (G_IO_STREAM (base), NULL, &error);
+
+  g_assert_no_error (error);
+  g_signal_connect (tls, "accept-certificate", G_CALLBACK (accept_any_cb), NULL);
+  g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error);
+  g_assert_no_error (error);
+  return tls;
+}
+
+/* Sends GET /health and reads until the whole answer is in. */
+static void
+tls_health (GIOStream *stream)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (stream), health_request,
+                             strlen (health_request), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  while (strstr (text->str, "clock_speed") == NULL)
+    {
+      char chunk[4096];
+      gssize n = g_input_stream_read (g_io_stream_get_input_stream (stream), chunk,
+                                      sizeof chunk - 1, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (n, >, 0);
+      g_string_append_len (text, chunk, n);
+    }
+  g_assert_true (g_str_has_prefix (text->str, "HTTP/1.1 200"));
+}
+
+/* Over TLS too, connections are closed once idle or left by their client — and the service
+ * goes on serving. */
+static void
+test_tls_connections (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new ();
+  g_autofree char *pem = g_build_filename (server->dir, "tls.pem", NULL);
+  const char * const args[] = { "--tls-cert", pem, "--tls-key", pem, "--idle-timeout", "1", NULL };
+  g_autoptr(GIOStream) left = NULL;
+  g_autoptr(GIOStream) idle = NULL;
+  g_autoptr(GIOStream) later = NULL;
+  g_autoptr(GError) error = NULL;
+  char byte;
+
+  g_file_set_contents (pem, dw_test_cert_pem, -1, &error);
+  g_assert_no_error (error);
+  restart (server, args);
+  g_assert_true (g_str_has_prefix (server->url, "https:"));
+
+  /* One client says goodbye and leaves, another stays without a word. */
+  left = tls_connect (server);
+  tls_health (left);
+  g_io_stream_close (left, NULL, NULL);
+
+  idle = tls_connect (server);
+  tls_health (idle);
+  if (g_input_stream_read (g_io_stream_get_input_stream (idle), &byte, 1, NULL, &error) > 0)
+    g_error ("unexpected data on an idle connection");
+  g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
+
+  later = tls_connect (server);
+  tls_health (later);
+}
+
 /* Sign-in */
 
 static char *
@@ -695,6 +780,7 @@ main (int   argc,
   g_test_add_func ("/limits/body/chunked-without-token", test_chunked_without_token);
   g_test_add_func ("/limits/body/chunked-too-large", test_chunked_too_large);
 
+  g_test_add_func ("/limits/tls/connections", test_tls_connections);
   g_test_add_func ("/limits/sign-in/per-account", test_sign_in_per_account);
   g_test_add_func ("/limits/sign-in/per-address", test_sign_in_per_address);
   g_test_add_func ("/limits/sign-in/known-address", test_sign_in_known_address);

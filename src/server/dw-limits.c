@@ -203,6 +203,32 @@ stream_is_tls (GIOStream *stream)
   return base != NULL && G_IS_TLS_CONNECTION (base);
 }
 
+/* In the access log like every answer (the API writes its entry when libsoup finishes a
+ * message, which a refused one never is). */
+static void
+log_refusal (SoupServerMessage *msg,
+             guint              status,
+             const char        *detail)
+{
+  const char *method = soup_server_message_get_method (msg);
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *path = uri != NULL ? g_uri_get_path (uri) : "-";
+  g_autofree char *status_text = g_strdup_printf ("%u", status);
+  g_autofree char *message = g_strdup_printf ("%s %s %u (refused: %s)",
+                                              method != NULL ? method : "-", path, status,
+                                              detail);
+  const GLogField fields[] = {
+    { "GLIB_DOMAIN", "dw-api", -1 },
+    { "PRIORITY", "7", -1 },
+    { "MESSAGE", message, -1 },
+    { "DW_METHOD", method != NULL ? method : "-", -1 },
+    { "DW_PATH", path, -1 },
+    { "DW_STATUS", status_text, -1 },
+  };
+
+  g_log_structured_array (G_LOG_LEVEL_DEBUG, fields, G_N_ELEMENTS (fields));
+}
+
 gboolean
 dw_limits_is_refused (SoupServerMessage *msg)
 {
@@ -240,9 +266,7 @@ dw_limits_refuse (SoupServerMessage *msg,
   detail = g_strdup_vprintf (detail_format, args);
   va_end (args);
 
-  g_debug ("Refusing %s %s with %u: %s", soup_server_message_get_method (msg),
-           soup_server_message_get_uri (msg) != NULL
-           ? g_uri_get_path (soup_server_message_get_uri (msg)) : "-", status, detail);
+  log_refusal (msg, status, detail);
 
   body = dw_problem_to_string (status, type_suffix, title, detail);
   response = format_response (status, header, value, body);
@@ -297,21 +321,19 @@ connection_close (Connection *connection,
 {
   g_autoptr(SoupServerMessage) msg = g_steal_pointer (&connection->last_msg);
   g_autoptr(GIOStream) stream = NULL;
-  GSocket *socket = connection->socket;
 
   connection_stop_waiting (connection);
   g_debug ("Closing a connection: %s", why);
 
-  /* May free @connection, with the socket.  Over TLS the client's goodbye is data libsoup may
-   * already have read, leaving the connection in a state libsoup 3.2 cannot hand over without
-   * crashing: the socket is just closed (and libsoup's leftovers stay). */
-  g_object_ref (socket);
+  /* Over TLS the client's goodbye is data that libsoup may have read already, which leaves the
+   * connection in a state libsoup 3.2 crashes on when it is taken: the socket is just closed
+   * (and what libsoup keeps of the connection stays). */
   if (msg != NULL && (connection->limits->options & SOUP_SERVER_LISTEN_HTTPS) == 0)
     stream = soup_server_message_steal_connection (msg);
   if (stream != NULL)
     g_io_stream_close (stream, NULL, NULL);
-  g_socket_close (socket, NULL);
-  g_object_unref (socket);
+  /* The next sweep counts it out. */
+  g_socket_close (connection->socket, NULL);
 }
 
 static void
@@ -356,7 +378,6 @@ request_free (Request *request)
   g_free (request);
 }
 
-/* Closing both ways makes libsoup see the end of the connection and clean up after itself. */
 static gboolean
 idle_timeout_cb (gpointer data)
 {
@@ -436,7 +457,8 @@ header_timeout_cb (gpointer data)
   Request *request = data;
 
   request->timeout_id = 0;
-  /* No request to answer yet (nor, with TLS, perhaps a session to answer in). */
+  /* No request to answer yet (nor, with TLS, perhaps a session to answer in).  Closing both
+   * ways makes libsoup see the end of the stream, with a request under way, and close. */
   if (request->socket != NULL)
     {
       g_debug ("Closing a connection: no request headers in time");
