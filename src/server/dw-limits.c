@@ -85,6 +85,7 @@ typedef struct
   GBytes       *response;
   GCancellable *cancellable;
   guint         linger_id;
+  GSource      *drain_source;
   gboolean      tls;
 } Refusal;
 
@@ -122,6 +123,11 @@ static void
 refusal_finish (Refusal *refusal)
 {
   g_clear_handle_id (&refusal->linger_id, g_source_remove);
+  if (refusal->drain_source != NULL)
+    {
+      g_source_destroy (refusal->drain_source);
+      g_clear_pointer (&refusal->drain_source, g_source_unref);
+    }
   /* The socket first: closing TLS would otherwise try to say goodbye to a peer that may not
    * listen. */
   if (refusal->socket != NULL)
@@ -141,27 +147,35 @@ refusal_linger_cb (gpointer data)
   Refusal *refusal = data;
 
   refusal->linger_id = 0;
-  g_cancellable_cancel (refusal->cancellable);
+  if (refusal->drain_source != NULL)
+    refusal_finish (refusal);
+  else
+    g_cancellable_cancel (refusal->cancellable);  /* still writing: its callback finishes */
   return G_SOURCE_REMOVE;
 }
 
-static void
-refusal_drained_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      data)
+/* Reads and drops what the client still sends, straight from the socket (whatever it is, TLS
+ * included, it is not needed): until it closes, or the linger ends. */
+static gboolean
+refusal_drain_cb (GSocket      *socket,
+                  GIOCondition  condition,
+                  gpointer      data)
 {
   Refusal *refusal = data;
-  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result,
-                                                              NULL);
+  char buffer[16384];
 
-  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+  for (;;)
     {
-      refusal_finish (refusal);
-      return;
-    }
+      gssize n = recv (g_socket_get_fd (socket), buffer, sizeof buffer, MSG_DONTWAIT);
 
-  g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 16384, G_PRIORITY_LOW,
-                                   refusal->cancellable, refusal_drained_cb, refusal);
+      if (n > 0)
+        continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return G_SOURCE_CONTINUE;
+
+      refusal_finish (refusal);
+      return G_SOURCE_REMOVE;
+    }
 }
 
 static void
@@ -171,20 +185,23 @@ refusal_written_cb (GObject      *source,
 {
   Refusal *refusal = data;
 
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL)
+      || refusal->socket == NULL)
     {
       refusal_finish (refusal);
       return;
     }
 
-  /* The answer is out: say so, then read (and drop) what the client still sends until it
-   * closes or the linger ends. */
-  if (refusal->socket != NULL && !refusal->tls)
+  /* The answer is out: say so, then drain until the client closes or the linger ends. */
+  if (!refusal->tls)
     g_socket_shutdown (refusal->socket, FALSE, TRUE, NULL);
 
-  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (refusal->stream), 16384,
-                                   G_PRIORITY_LOW, refusal->cancellable, refusal_drained_cb,
-                                   refusal);
+  refusal->drain_source = g_socket_create_source (refusal->socket, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                                  NULL);
+  g_source_set_priority (refusal->drain_source, G_PRIORITY_LOW);
+  g_source_set_callback (refusal->drain_source, (GSourceFunc) G_CALLBACK (refusal_drain_cb),
+                         refusal, NULL);
+  g_source_attach (refusal->drain_source, NULL);
 }
 
 static gboolean
