@@ -922,12 +922,21 @@ dw_limits_install (DwLimits                *self,
   g_return_if_fail (self->server == NULL);
 
   /* The default cap leaves the process descriptors for everything but connections. */
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    limit.rlim_cur = RLIM_INFINITY;
   if (self->max_connections == 0)
     {
       self->max_connections = DW_LIMITS_DEFAULT_MAX_CONNECTIONS;
-      if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+      if (limit.rlim_cur != RLIM_INFINITY)
         self->max_connections = (guint) CLAMP ((gint64) limit.rlim_cur - DW_LIMITS_FD_RESERVE,
                                                1, (gint64) self->max_connections);
+    }
+  else if (limit.rlim_cur != RLIM_INFINITY
+           && (gint64) self->max_connections > (gint64) limit.rlim_cur - DW_LIMITS_FD_RESERVE)
+    {
+      g_message ("%u connections may not fit in the limit of %" G_GUINT64_FORMAT
+                 " open files; past it, clients are answered 503", self->max_connections,
+                 (guint64) limit.rlim_cur);
     }
 
   self->server = g_object_ref (server);
