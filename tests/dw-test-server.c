@@ -8,6 +8,8 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <string.h>
 
 static const char *
@@ -55,6 +57,39 @@ dw_test_die_with_parent (gpointer data)
 }
 
 void
+dw_test_server_set_nofile (DwTestServer *self,
+                           guint64       soft,
+                           guint64       hard)
+{
+  self->nofile_soft = soft;
+  self->nofile_hard = hard;
+}
+
+guint16
+dw_test_server_get_port (DwTestServer *self)
+{
+  g_autoptr(GUri) uri = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL);
+
+  g_assert_nonnull (uri);
+  return (guint16) g_uri_get_port (uri);
+}
+
+static void
+server_child_setup (gpointer data)
+{
+  DwTestServer *self = data;
+
+  dw_test_die_with_parent (NULL);
+  if (self->nofile_soft > 0)
+    {
+      struct rlimit limit = { self->nofile_soft, self->nofile_hard };
+
+      if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+        _exit (125);
+    }
+}
+
+void
 dw_test_server_start (DwTestServer       *self,
                       const char * const *extra_args)
 {
@@ -78,7 +113,7 @@ dw_test_server_start (DwTestServer       *self,
   /* stderr is inherited: the service's log lands in the test's log. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
-  g_subprocess_launcher_set_child_setup (launcher, dw_test_die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, server_child_setup, self, NULL);
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
                                                 &error);
   g_assert_no_error (error);

@@ -37,6 +37,10 @@ typedef struct
   char        *agent_token;
   gint64       agent2_id;      /* member of other_team_id */
   char        *agent2_token;
+
+  /* RLIMIT_NOFILE the service starts with (0: inherited); see dw_test_server_set_nofile(). */
+  guint64      nofile_soft;
+  guint64      nofile_hard;
 } DwTestServer;
 
 /* A running service on an empty database with one admin (admin_id, admin_token). */
@@ -50,6 +54,12 @@ void          dw_test_server_free          (DwTestServer  *self);
  * appended to its command line.  Asserts that it comes up. */
 void          dw_test_server_start         (DwTestServer       *self,
                                             const char * const *extra_args);
+/* The limit of open files the service is started with from now on (soft, hard). */
+void          dw_test_server_set_nofile    (DwTestServer       *self,
+                                            guint64             soft,
+                                            guint64             hard);
+/* The port the service listens on. */
+guint16       dw_test_server_get_port      (DwTestServer       *self);
 /* SIGTERM and wait; asserts a clean exit. */
 void          dw_test_server_stop          (DwTestServer  *self);
 /* SIGKILL and wait: a crash or a power cut as far as the database can tell. */

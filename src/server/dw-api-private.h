@@ -4,6 +4,7 @@
 #include "dw-api.h"
 #include "dw-json.h"
 #include "dw-problem.h"
+#include "dw-sign-in-limit.h"
 #include "dw-store.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,7 @@ struct _DwApi
   DwClock    *clock;
   DwDesk     *desk;
   DwEventLog *events;
+  DwSignInLimit *sign_in_limit;
 };
 
 typedef struct

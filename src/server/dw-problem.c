@@ -27,32 +27,20 @@ reply_bytes (SoupServerMessage *msg,
                                     valid != NULL ? valid : body, length);
 }
 
-void
-dw_problem_reply (SoupServerMessage *msg,
-                  guint              status,
-                  const char        *type_suffix,
-                  const char        *title,
-                  const char        *detail_format,
-                  ...)
+char *
+dw_problem_to_string (guint       status,
+                      const char *type_suffix,
+                      const char *title,
+                      const char *detail)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *detail = NULL;
   g_autofree char *type = g_strconcat (DW_PROBLEM_TYPE_BASE, type_suffix, NULL);
-  va_list args;
-
-  va_start (args, detail_format);
-  detail = g_strdup_vprintf (detail_format, args);
-  va_end (args);
+  g_autofree char *valid = NULL;
 
   /* A detail quoting the request must not make the reply itself invalid UTF-8. */
   if (!g_utf8_validate (detail, -1, NULL))
-    {
-      char *valid = g_utf8_make_valid (detail, -1);
-
-      g_free (detail);
-      detail = valid;
-    }
+    detail = valid = g_utf8_make_valid (detail, -1);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "type");
@@ -66,7 +54,26 @@ dw_problem_reply (SoupServerMessage *msg,
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
 
-  reply_bytes (msg, status, "application/problem+json", dw_json_to_string (root, NULL));
+  return dw_json_to_string (root, NULL);
+}
+
+void
+dw_problem_reply (SoupServerMessage *msg,
+                  guint              status,
+                  const char        *type_suffix,
+                  const char        *title,
+                  const char        *detail_format,
+                  ...)
+{
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, detail_format);
+  detail = g_strdup_vprintf (detail_format, args);
+  va_end (args);
+
+  reply_bytes (msg, status, "application/problem+json",
+               dw_problem_to_string (status, type_suffix, title, detail));
 }
 
 void

@@ -11,6 +11,7 @@
 
 #include "dw-api.h"
 #include "dw-auth.h"
+#include "dw-limits.h"
 #include "dw-store.h"
 
 #include "dw-stream.h"
@@ -25,6 +26,7 @@ struct _DwService
   DwSlaEngine *sla;
   DwDesk      *desk;
   DwApi       *api;
+  DwLimits    *limits;
   SoupServer  *server;
   guint        access_poll_id;
 };
@@ -43,6 +45,7 @@ dw_service_dispose (GObject *object)
 
   dw_service_stop (self);
   g_clear_object (&self->api);
+  g_clear_object (&self->limits);
   g_clear_object (&self->desk);
   g_clear_object (&self->sla);
   g_clear_object (&self->events);
@@ -97,6 +100,9 @@ dw_service_new (const char  *db_path,
   self->sla = dw_sla_engine_new (self->db, self->clock, self->events);
   self->desk = dw_desk_new (self->db, self->clock, self->events, self->sla);
   self->api = dw_api_new (self->db, self->clock, self->desk, self->events);
+  self->limits = dw_limits_new ();
+  dw_limits_set_max_body (self->limits, DW_API_MAX_BODY);
+  dw_limits_set_header_check (self->limits, dw_api_check_headers, self->api);
   return g_steal_pointer (&self);
 }
 
@@ -242,6 +248,7 @@ dw_service_listen (DwService   *self,
         }
     }
 
+  dw_limits_install (self->limits, self->server, options);
   dw_sla_engine_start (self->sla);
 
   /* The first look sets the mark; later ones notice other processes' commits. */
@@ -262,6 +269,7 @@ dw_service_stop (DwService *self)
 
   dw_sla_engine_stop (self->sla);
   g_clear_handle_id (&self->access_poll_id, g_source_remove);
+  dw_limits_uninstall (self->limits);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
 }
@@ -310,6 +318,13 @@ dw_service_get_event_log (DwService *self)
 {
   g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
   return self->events;
+}
+
+DwLimits *
+dw_service_get_limits (DwService *self)
+{
+  g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
+  return self->limits;
 }
 
 DwSlaEngine *
