@@ -580,7 +580,7 @@ dw_api_check_headers (SoupServerMessage *msg,
     return TRUE;
 
   /* Who may send a body is known from the headers: nobody else's body is read. */
-  principal = dw_auth_authenticate_message (self->db, self->clock, msg, &error);
+  principal = dw_auth_authenticate_message (self->db, self->clock, msg, FALSE, &error);
   if (principal == NULL && error->domain == DW_AUTH_ERROR)
     {
       dw_limits_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized", "Unauthorized",
