@@ -204,6 +204,7 @@ dw_test_response_free (DwTestResponse *response)
   g_free (response->content_type);
   g_clear_pointer (&response->body, g_bytes_unref);
   g_clear_pointer (&response->json, json_node_unref);
+  g_clear_pointer (&response->headers, soup_message_headers_unref);
   g_free (response);
 }
 
@@ -251,6 +252,7 @@ dw_test_server_request (DwTestServer *self,
   response->body = soup_session_send_and_read (self->session, msg, NULL, &error);
   g_assert_no_error (error);
   response->status = soup_message_get_status (msg);
+  response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
 
   type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
   response->content_type = g_strdup (type);

@@ -83,6 +83,7 @@ typedef struct
   char     *content_type;  /* without parameters */
   GBytes   *body;
   JsonNode *json;          /* NULL when the body is not JSON */
+  SoupMessageHeaders *headers;
 } DwTestResponse;
 
 void            dw_test_response_free      (DwTestResponse *response);

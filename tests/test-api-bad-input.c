@@ -163,8 +163,11 @@ static const Case cases[] = {
     "{\"version\": 1, \"status\": \"done\"}", 400, "validation" },
   { "patch-assignee", "PATCH", "/api/v1/tickets/%T", 0, "application/json",
     "{\"version\": 1, \"assignee_id\": 999}", 400, "validation" },
+  /* a rating is the customer's, through the survey: no one at the desk sets one (issue 12) */
   { "patch-csat", "PATCH", "/api/v1/tickets/%T", 0, "application/json",
-    "{\"version\": 1, \"csat\": 9}", 400, "validation" },
+    "{\"version\": 1, \"csat\": 9}", 403, "forbidden" },
+  { "patch-csat-5", "PATCH", "/api/v1/tickets/%T", 0, "application/json",
+    "{\"version\": 1, \"csat\": 5}", 403, "forbidden" },
   { "patch-team-null", "PATCH", "/api/v1/tickets/%T", 0, "application/json",
     "{\"version\": 1, \"team_id\": null}", 400, "validation" },
   { "patch-unknown", "PATCH", "/api/v1/tickets/%T", 0, "application/json",

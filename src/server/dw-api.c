@@ -21,6 +21,7 @@ static const DwApiRoute *route_tables[] = {
   dw_api_snapshot_routes,
   dw_api_staffing_routes,
   dw_api_roster_routes,
+  dw_api_survey_routes,
 };
 
 /* Replies */
@@ -333,7 +334,8 @@ dw_api_ticket_visibility (DwPrincipal *principal,
 static gboolean
 match_route (const char    *pattern,
              char         **segments,
-             gint64        *ids)
+             gint64        *ids,
+             const char   **key)
 {
   g_auto(GStrv) parts = g_strsplit (pattern, "/", -1);
   guint n_ids = 0;
@@ -352,6 +354,16 @@ match_route (const char    *pattern,
               || n_ids >= 2)
             return FALSE;
           ids[n_ids++] = (gint64) value;
+        }
+      else if (g_str_equal (parts[i], ":key"))
+        {
+          /* an opaque key (a survey's token): letters, digits, '-' and '_' */
+          gsize length = strspn (segments[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789-_");
+
+          if (length == 0 || length > 128 || segments[i][length] != '\0')
+            return FALSE;
+          *key = segments[i];
         }
       else if (!g_str_equal (parts[i], segments[i]))
         {
@@ -470,8 +482,9 @@ api_cb (SoupServer        *server,
     for (const DwApiRoute *r = route_tables[t]; r->method != NULL; r++)
       {
         gint64 ids[2] = { 0, 0 };
+        const char *key = NULL;
 
-        if (!match_route (r->pattern, segments, ids))
+        if (!match_route (r->pattern, segments, ids, &key))
           continue;
 
         if (g_str_equal (r->method, method))
@@ -479,6 +492,7 @@ api_cb (SoupServer        *server,
             found = r;
             req.ids[0] = ids[0];
             req.ids[1] = ids[1];
+            req.key = key;
             break;
           }
 
@@ -551,8 +565,9 @@ find_public_route (const char *method,
     for (const DwApiRoute *r = route_tables[t]; r->method != NULL; r++)
       {
         gint64 ids[2] = { 0, 0 };
+        const char *key = NULL;
 
-        if (!g_str_equal (r->method, method) || !match_route (r->pattern, segments, ids))
+        if (!g_str_equal (r->method, method) || !match_route (r->pattern, segments, ids, &key))
           continue;
 
         *found_any = TRUE;

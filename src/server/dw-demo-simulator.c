@@ -12,6 +12,7 @@
 #include "dw-demo-private.h"
 
 #include "dw-auth.h"
+#include "dw-desk-surveys.h"
 #include "dw-routing.h"
 #include "dw-store.h"
 
@@ -497,15 +498,25 @@ csat_turn (Simulator *self,
            gint64     ticket_id,
            Plan      *plan)
 {
-  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonObject) answer = json_object_new ();
+  g_autoptr(JsonObject) survey = NULL;
+  g_autoptr(JsonObject) answered = NULL;
+  g_autoptr(GError) error = NULL;
   int csat = dw_demo_pick_csat (plan->type);
   const char *comment = dw_demo_pick_csat_comment (csat);
 
-  json_object_set_int_member (changes, "csat", csat);
+  /* The customer follows the link the intake sent, like any customer. */
+  json_object_set_int_member (answer, "rating", csat);
   if (comment != NULL)
-    json_object_set_string_member (changes, "csat_comment", comment);
-  json_object_set_string_member (changes, "reason", "customer rated the service");
-  update_ticket (self, ticket_id, NULL, changes);
+    json_object_set_string_member (answer, "comment", comment);
+  survey = dw_desk_get_survey (self->desk, NULL, ticket_id, &error);
+  if (survey != NULL)
+    answered = dw_desk_answer_survey (self->desk, json_object_get_string_member (survey, "token"),
+                                      answer, &error);
+  /* reopened and solved again meanwhile, or expired: that customer does not answer */
+  if (answered == NULL && !g_error_matches (error, DW_DESK_ERROR, DW_DESK_ERROR_GONE)
+      && !g_error_matches (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT))
+    report (self, "answering a survey", error);
   plan_drop (self, ticket_id);
 }
 

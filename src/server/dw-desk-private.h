@@ -156,6 +156,12 @@ gboolean    dw_desk_hand_back_locked     (DwDesk       *self,
                                           GError      **error);
 void        dw_desk_hand_back_rearm      (DwDesk       *self);
 
+/* Issues a survey for a ticket just solved (dw-desk-surveys.c); older unanswered ones of the
+ * ticket expire. */
+gboolean    dw_desk_issue_survey_locked  (DwDesk       *self,
+                                          gint64        ticket_id,
+                                          GError      **error);
+
 void        dw_desk_tickets_init         (DwDesk       *self);
 
 G_END_DECLS

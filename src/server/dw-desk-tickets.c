@@ -777,6 +777,16 @@ update_ticket_locked (DwDesk       *self,
                                error))
     return NULL;
 
+  /* A rating someone at the desk could set would not be the customer's: it comes from the
+   * survey only (dw-desk-surveys.c). */
+  if (json_object_has_member (changes, "csat") || json_object_has_member (changes, "csat_comment"))
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                           "csat: ratings come from the customer's survey "
+                           "(POST /api/v1/surveys/{token}), not from the desk");
+      return NULL;
+    }
+
   if (!check_text ("subject", subject, 500, FALSE, error)
       || !check_text ("order_number", order_number, 100, TRUE, error)
       || !check_text ("csat_comment", csat_comment, 2000, TRUE, error)
@@ -903,6 +913,11 @@ update_ticket_locked (DwDesk       *self,
     row.solved_at = dw_clock_now (self->clock);
 
   if (!ticket_row_store (self, ticket_id, &row, error))
+    return NULL;
+
+  /* Solved: the customer gets a survey to rate it. */
+  if (row.status == DW_STATUS_SOLVED && old_status != DW_STATUS_SOLVED
+      && !dw_desk_issue_survey_locked (self, ticket_id, error))
     return NULL;
 
   /* A new assignee: routing never goes over capacity, and neither does a reassignment by hand

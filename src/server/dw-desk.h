@@ -42,6 +42,7 @@ typedef enum
   DW_DESK_ERROR_CONFLICT,    /* 409: stale version, or a unique name taken */
   DW_DESK_ERROR_OVER_CAPACITY, /* 409: the assignee is at capacity and no override was given */
   DW_DESK_ERROR_ROSTER_RULE, /* 409: a shift breaks a hard roster rule (overlap, absence) */
+  DW_DESK_ERROR_GONE,        /* 410: a survey whose time to answer is over */
 } DwDeskError;
 
 GQuark dw_desk_error_quark (void);

@@ -102,6 +102,9 @@ dw_problem_reply_error (SoupServerMessage *msg,
         case DW_DESK_ERROR_ROSTER_RULE:
           dw_problem_reply (msg, 409, "roster-rule", "Roster rule broken", "%s", error->message);
           return;
+        case DW_DESK_ERROR_GONE:
+          dw_problem_reply (msg, 410, "gone", "Gone", "%s", error->message);
+          return;
         default:
           break;
         }
