@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <signal.h>
+
 #include <adwaita.h>
 
 #include "dw-agent-picker.h"
@@ -327,12 +329,85 @@ test_escalate (Fixture       *f,
   }
 }
 
+/* The service stops answering (SIGSTOP: its sockets stay open, nothing comes back).  A lead's
+ * change shows at once, the page says it is not confirmed, and it fails within the client's
+ * deadline (not libsoup's minute) with words, rolled back; the figures are then shown as not
+ * live, and live again once the service is back. */
+static void
+test_service_stopped (Fixture       *f,
+                      gconstpointer  data)
+{
+  DwTicketDetail *detail = DW_TICKET_DETAIL (dw_queues_page_get_ticket_detail (f->page));
+  gint64 id = create_ticket (f, "Stuck");
+  g_autofree char *number = NULL;
+  DwTicket *ticket;
+  DwPriority before;
+
+  WAIT_UNTIL (list_shows (f->page, id));
+  dw_queues_page_show_ticket (f->page, id);
+  ticket = dw_ticket_detail_get_ticket (detail);
+  before = dw_ticket_get_priority (ticket);
+  g_assert_false (dw_queues_page_get_figures_stale (f->page));
+  g_assert_null (dw_queues_page_get_pending_message (f->page));
+
+  g_subprocess_send_signal (f->server->process, SIGSTOP);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "ticket.priority", "s", "urgent"));
+  g_assert_cmpint (dw_ticket_get_priority (ticket), ==, DW_PRIORITY_URGENT);  /* shown at once */
+  number = g_strdup_printf ("#%" G_GINT64_FORMAT, id);
+  WAIT_UNTIL (dw_queues_page_get_pending_message (f->page) != NULL || f->failed_message != NULL);
+  g_assert_nonnull (dw_queues_page_get_pending_message (f->page));
+  g_assert_nonnull (strstr (dw_queues_page_get_pending_message (f->page), number));
+  g_assert_null (f->failed_message);
+
+  WAIT_UNTIL (f->failed_message != NULL);
+  g_assert_cmpint (f->failed_ticket, ==, id);
+  g_assert_nonnull (strstr (f->failed_message, "did not answer"));
+  g_assert_null (strstr (f->failed_message, "Socket I/O"));
+  g_assert_cmpint (dw_ticket_get_priority (ticket), ==, before);
+  g_assert_null (dw_queues_page_get_pending_message (f->page));
+
+  /* No heartbeat for two intervals: the sync gives the stream up, and the figures say so. */
+  WAIT_UNTIL (dw_sync_get_state (f->sync) != DW_SYNC_STATE_CONNECTED);
+  g_assert_true (dw_queues_page_get_figures_stale (f->page));
+
+  /* A change made now says at once that it waits for the service. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "ticket.priority", "s", "urgent"));
+  g_assert_nonnull (dw_queues_page_get_pending_message (f->page));
+  g_assert_nonnull (strstr (dw_queues_page_get_pending_message (f->page), "Not connected"));
+
+  g_subprocess_send_signal (f->server->process, SIGCONT);
+  WAIT_UNTIL (sync_connected (f->sync));
+  g_assert_false (dw_queues_page_get_figures_stale (f->page));
+  WAIT_UNTIL (dw_queues_page_get_pending_message (f->page) == NULL);
+}
+
+/* A desk whose service is down from the start has no figures to show, not zeros. */
+static void
+test_never_loaded (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(DwSync) sync = dw_sync_new (f->client, NULL);
+
+  g_assert_false (dw_queues_page_get_figures_stale (f->page));
+  dw_test_server_stop (f->server);
+  dw_sync_start (sync);
+  dw_queues_page_set_sync (f->page, sync);
+  WAIT_UNTIL (dw_sync_get_state (sync) == DW_SYNC_STATE_RECONNECTING
+              || dw_sync_get_state (sync) == DW_SYNC_STATE_OFFLINE);
+  g_assert_true (dw_queues_page_get_figures_stale (f->page));
+  dw_queues_page_set_sync (f->page, f->sync);
+  dw_sync_stop (sync);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* A stopped service is noticed after two heartbeats: make them short. */
+  g_setenv ("DESKWATCH_HEARTBEAT_MS", "1000", TRUE);
 
   g_test_add ("/console/queues/tickets-live", Fixture, NULL,
               fixture_set_up, test_tickets_live, fixture_tear_down);
@@ -344,6 +419,10 @@ main (int   argc,
               fixture_set_up, test_conflict_rolls_back, fixture_tear_down);
   g_test_add ("/console/queues/escalate", Fixture, NULL,
               fixture_set_up, test_escalate, fixture_tear_down);
+  g_test_add ("/console/queues/service-stopped", Fixture, NULL,
+              fixture_set_up, test_service_stopped, fixture_tear_down);
+  g_test_add ("/console/queues/never-loaded", Fixture, NULL,
+              fixture_set_up, test_never_loaded, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -72,7 +72,19 @@ struct _DwQueuesPage
   GPtrArray       *cards;        /* TeamCard * */
   guint            cards_idle;
   guint            tick_id;
+  gulong           state_handler;
+  guint            n_pending;     /* changes sent and not answered yet */
+  AdwToast        *pending_toast; /* says so; not owned */
+  char            *pending_message;
 };
+
+/* One change on its way to the service. */
+typedef struct
+{
+  DwQueuesPage *page;
+  gint64        ticket_id;
+  guint         delay_id;
+} Pending;
 
 G_DEFINE_FINAL_TYPE (DwQueuesPage, dw_queues_page, GTK_TYPE_WIDGET)
 
@@ -127,14 +139,111 @@ action_done_cb (DwTicket     *ticket,
 }
 
 static void
+pending_toast_dismissed_cb (AdwToast     *t,
+                            DwQueuesPage *self)
+{
+  if (self->pending_toast == t)
+    self->pending_toast = NULL;
+}
+
+static void
+show_pending (DwQueuesPage *self,
+              gint64        ticket_id)
+{
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, ticket_id);
+
+  g_free (self->pending_message);
+  if (self->sync != NULL && dw_sync_get_state (self->sync) == DW_SYNC_STATE_CONNECTED)
+    /* Translators: %s is a ticket number */
+    self->pending_message = g_strdup_printf (_("Saving the change to ticket #%s…"), number);
+  else
+    /* Translators: %s is a ticket number */
+    self->pending_message = g_strdup_printf (_("Not connected: the change to ticket #%s is waiting for the service…"),
+                                             number);
+  if (self->pending_toast != NULL)
+    adw_toast_dismiss (self->pending_toast);
+  /* Stays until the service has answered, one way or the other. */
+  self->pending_toast = adw_toast_new (self->pending_message);
+  adw_toast_set_timeout (self->pending_toast, 0);
+  g_signal_connect_object (self->pending_toast, "dismissed",
+                           G_CALLBACK (pending_toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, self->pending_toast);
+}
+
+static gboolean
+pending_delay_cb (gpointer data)
+{
+  Pending *pending = data;
+
+  pending->delay_id = 0;
+  show_pending (pending->page, pending->ticket_id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+patch_done_cb (DwTicket     *ticket,
+               const GError *error,
+               const char   *message,
+               gpointer      user_data)
+{
+  Pending *pending = user_data;
+  DwQueuesPage *self = pending->page;
+
+  g_clear_handle_id (&pending->delay_id, g_source_remove);
+  if (self->n_pending > 0 && --self->n_pending == 0)
+    {
+      g_clear_pointer (&self->pending_message, g_free);
+      if (self->pending_toast != NULL)
+        adw_toast_dismiss (self->pending_toast);
+    }
+  action_done_cb (ticket, error, message, g_steal_pointer (&pending->page));
+  g_free (pending);
+}
+
+static void
 patch_current (DwQueuesPage *self,
                JsonObject   *changes)
 {
   DwTicket *ticket = current_ticket (self);
+  Pending *pending;
 
   if (ticket == NULL || self->sync == NULL)
     return;
-  dw_queue_actions_patch (self->sync, ticket, changes, action_done_cb, g_object_ref (self));
+
+  /* The change shows at once; so does the fact that it is not confirmed yet when the service
+   * is not connected.  While connected, a second's grace keeps a quick answer from flashing a
+   * toast at every change. */
+  pending = g_new0 (Pending, 1);
+  pending->page = g_object_ref (self);
+  pending->ticket_id = dw_ticket_get_id (ticket);
+  self->n_pending++;
+  if (dw_sync_get_state (self->sync) == DW_SYNC_STATE_CONNECTED)
+    pending->delay_id = g_timeout_add (1000, pending_delay_cb, pending);
+  else
+    show_pending (self, pending->ticket_id);
+  dw_queue_actions_patch (self->sync, ticket, changes, patch_done_cb, pending);
+}
+
+/* Figures and the list keep what the service last said while it is not connected: still
+ * readable, but dimmed and not taken for live; before the first snapshot there is nothing to
+ * show, and the overview does not pretend it is all zeros. */
+static void
+sync_state_changed_cb (DwQueuesPage *self)
+{
+  gboolean live = self->sync != NULL && dw_sync_get_state (self->sync) == DW_SYNC_STATE_CONNECTED;
+  gboolean loaded = self->sync != NULL && dw_sync_get_data_as_of (self->sync) != 0;
+
+  if (live)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->teams_box), "dw-stale");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->ticket_list), "dw-stale");
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->teams_box), "dw-stale");
+      gtk_widget_add_css_class (GTK_WIDGET (self->ticket_list), "dw-stale");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->teams_box), self->sync == NULL || loaded);
 }
 
 static void
@@ -725,6 +834,7 @@ dw_queues_page_dispose (GObject *object)
   dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_QUEUES_PAGE);
   g_clear_pointer (&self->cards, g_ptr_array_unref);
   g_clear_object (&self->clock);
+  g_clear_pointer (&self->pending_message, g_free);
 
   G_OBJECT_CLASS (dw_queues_page_parent_class)->dispose (object);
 }
@@ -869,7 +979,10 @@ dw_queues_page_set_sync (DwQueuesPage *self,
     return;
 
   if (self->sync != NULL)
-    g_clear_signal_handler (&self->teams_handler, dw_sync_get_teams (self->sync));
+    {
+      g_clear_signal_handler (&self->teams_handler, dw_sync_get_teams (self->sync));
+      g_clear_signal_handler (&self->state_handler, self->sync);
+    }
   if (self->stats != NULL)
     g_clear_signal_handler (&self->stats_handler, self->stats);
   g_clear_object (&self->stats);
@@ -891,7 +1004,11 @@ dw_queues_page_set_sync (DwQueuesPage *self,
                                               G_CALLBACK (stats_changed_cb), self);
       self->teams_handler = g_signal_connect (dw_sync_get_teams (sync), "items-changed",
                                               G_CALLBACK (teams_changed_cb), self);
+      self->state_handler = g_signal_connect_swapped (sync, "notify::state",
+                                                      G_CALLBACK (sync_state_changed_cb), self);
     }
+  if (self->teams_box != NULL)
+    sync_state_changed_cb (self);
 
   if (self->cards != NULL)
     {
@@ -931,6 +1048,23 @@ dw_queues_page_get_ticket_list (DwQueuesPage *self)
   g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), NULL);
 
   return GTK_WIDGET (self->ticket_list);
+}
+
+const char *
+dw_queues_page_get_pending_message (DwQueuesPage *self)
+{
+  g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), NULL);
+
+  return self->pending_message;
+}
+
+gboolean
+dw_queues_page_get_figures_stale (DwQueuesPage *self)
+{
+  g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), FALSE);
+
+  return !gtk_widget_get_visible (GTK_WIDGET (self->teams_box))
+         || gtk_widget_has_css_class (GTK_WIDGET (self->teams_box), "dw-stale");
 }
 
 GtkWidget *

@@ -41,6 +41,10 @@ void       dw_queues_page_set_clock    (DwQueuesPage *self,
 /* The parts, for the window and tests (transfer none). */
 GtkWidget *dw_queues_page_get_ticket_list   (DwQueuesPage *self);
 GtkWidget *dw_queues_page_get_ticket_detail (DwQueuesPage *self);
+/* For tests: what the page says about changes not confirmed yet (NULL: none unconfirmed, or
+ * not said yet), and whether the overview's figures are shown as not live. */
+const char *dw_queues_page_get_pending_message (DwQueuesPage *self);
+gboolean   dw_queues_page_get_figures_stale (DwQueuesPage *self);
 
 /* Shows @ticket_id in the detail (and selects it in the list when shown there). */
 void       dw_queues_page_show_ticket  (DwQueuesPage *self,

@@ -52,6 +52,7 @@ struct _DwTicketDetail
   GtkListBox           *comments_box;
   GtkListBox           *audit_box;
   DwSlaTimeline        *sla_timeline;
+  GtkMenuButton        *priority_button;
 
   AdwActionRow         *field_rows[N_FIELDS];
   GPtrArray            *sla_rows;      /* AdwActionRow * in sla_group */
@@ -464,6 +465,7 @@ dw_ticket_detail_class_init (DwTicketDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwTicketDetail, comments_box);
   gtk_widget_class_bind_template_child (widget_class, DwTicketDetail, audit_box);
   gtk_widget_class_bind_template_child (widget_class, DwTicketDetail, sla_timeline);
+  gtk_widget_class_bind_template_child (widget_class, DwTicketDetail, priority_button);
 
   gtk_widget_class_set_css_name (widget_class, "dw-ticket-detail");
 }
@@ -472,6 +474,7 @@ static void
 dw_ticket_detail_init (DwTicketDetail *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  dw_menu_button_quiet_tooltip (self->priority_button);
 
   self->clock = dw_clock_new (1.0);
   self->sla_rows = g_ptr_array_new ();
