@@ -15,6 +15,7 @@
 #include "dw-queue-format.h"
 #include "dw-sla-timeline.h"
 #include "dw-ticket-detail.h"
+#include "dw-timeline-format.h"
 #include "dw-widget-util.h"
 
 enum {
@@ -109,35 +110,6 @@ set_field (DwTicketDetail *self,
   adw_action_row_set_subtitle (self->field_rows[field], value != NULL && *value != '\0' ? value : "—");
 }
 
-static char *
-sla_target_text (DwTicketDetail        *self,
-                 const DwSlaTargetInfo *info)
-{
-  g_autofree char *elapsed = dw_format_duration (info->elapsed_seconds);
-  g_autofree char *budget = dw_format_duration ((gint64) info->target_minutes * 60);
-  g_autofree char *when = NULL;
-  const char *state = dw_sla_state_label (info->state);
-
-  if (info->met_at != 0)
-    {
-      g_autofree char *at = dw_format_time (info->met_at);
-
-      /* Translators: SLA target line: state, "met at" time, business time used of the budget */
-      return g_strdup_printf (_("%s · met %s · %s of %s"), state, at, elapsed, budget);
-    }
-  if (info->due_at != 0)
-    when = dw_format_deadline (info->due_at, now (self));
-  else if (info->paused_reason != NULL && g_str_equal (info->paused_reason, "pending"))
-    when = g_strdup (_("paused while waiting on the customer"));
-  else if (info->paused_reason != NULL)
-    when = g_strdup (_("paused outside business hours"));
-  else
-    when = g_strdup ("");
-
-  /* Translators: SLA target line: state, deadline ("in 12 min"), business time used of the budget */
-  return g_strdup_printf (_("%s · %s · %s of %s"), state, when, elapsed, budget);
-}
-
 static void
 refresh_sla (DwTicketDetail *self)
 {
@@ -161,7 +133,7 @@ refresh_sla (DwTicketDetail *self)
     {
       const DwSlaTargetInfo *info = g_ptr_array_index (sla, i);
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *text = sla_target_text (self, info);
+      g_autofree char *text = dw_timeline_format_sla_target (info, now (self));
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), dw_sla_target_label (info->target));
@@ -270,6 +242,24 @@ comment_row (DwTicketDetail *self,
   return row;
 }
 
+static const char *
+timeline_name (const char *kind,
+               gint64      id,
+               gpointer    user_data)
+{
+  DwTicketDetail *self = user_data;
+  DwUser *user;
+  DwTeam *team;
+
+  if (self->sync == NULL)
+    return NULL;
+  if (g_str_equal (kind, "user") && (user = dw_sync_lookup_user (self->sync, id)) != NULL)
+    return dw_user_get_display_name (user);
+  if (g_str_equal (kind, "team") && (team = dw_sync_lookup_team (self->sync, id)) != NULL)
+    return dw_team_get_name (team);
+  return NULL;
+}
+
 static GtkWidget *
 audit_row (DwTicketDetail *self,
            DwAuditEvent   *event)
@@ -279,18 +269,16 @@ audit_row (DwTicketDetail *self,
   g_autofree char *actor = dw_audit_event_get_actor_id (event) != 0
                              ? user_name (self, dw_audit_event_get_actor_id (event))
                              : g_strdup (_("System"));
-  g_autofree char *title = NULL;
+  g_autofree char *title = dw_timeline_format_title (event, timeline_name, self);
+  g_autofree char *reason = dw_timeline_format_reason (dw_audit_event_get_reason (event));
   g_autofree char *subtitle = NULL;
-  const char *field = dw_audit_event_get_field (event);
-  const char *reason = dw_audit_event_get_reason (event);
 
-  if (field != NULL)
-    title = g_strdup_printf ("%s: %s → %s", dw_audit_event_get_action (event), field,
-                             dw_audit_event_get_after_text (event));
+  if (reason != NULL)
+    /* Translators: under a timeline entry: when, who, why */
+    subtitle = g_strdup_printf (_("%s · %s · %s"), at, actor, reason);
   else
-    title = g_strdup (dw_audit_event_get_action (event));
-  subtitle = reason != NULL ? g_strdup_printf ("%s · %s · %s", at, actor, reason)
-                            : g_strdup_printf ("%s · %s", at, actor);
+    /* Translators: under a timeline entry: when, who */
+    subtitle = g_strdup_printf (_("%s · %s"), at, actor);
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -374,10 +362,10 @@ audit_fetched_cb (GObject      *source,
     }
 
   show_placeholder (self->audit_box, _("Nothing happened yet"));
-  /* Newest first: what just happened matters most. */
-  for (guint i = json_array_get_length (array); i > 0; i--)
+  /* Oldest first, as the SLA clock above it runs: one order for the ticket's story. */
+  for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonNode *node = json_array_get_element (array, i - 1);
+      JsonNode *node = json_array_get_element (array, i);
       g_autoptr(DwAuditEvent) event = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
