@@ -16,6 +16,7 @@
 #include "dw-test-wait.h"
 #include "dw-ticket-detail.h"
 #include "dw-ticket-list.h"
+#include "dw-widget-util.h"
 
 typedef struct
 {
@@ -400,6 +401,99 @@ test_never_loaded (Fixture       *f,
   dw_sync_stop (sync);
 }
 
+static gboolean
+header_in_view (DwTicketList *list,
+                const char   *column_id,
+                GtkWidget    *window)
+{
+  GtkWidget *header = dw_ticket_list_get_column_header (list, column_id);
+  graphene_rect_t bounds;
+
+  if (header == NULL || !gtk_widget_compute_bounds (header, window, &bounds))
+    return FALSE;
+  g_test_message ("%s header at x %g..%g of %d", column_id, bounds.origin.x,
+                  bounds.origin.x + bounds.size.width, gtk_widget_get_width (window));
+  return bounds.size.width > 0
+         && bounds.origin.x + bounds.size.width <= gtk_widget_get_width (window);
+}
+
+static GtkColumnViewColumn *
+view_column (DwTicketList *list,
+             const char   *title)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (dw_widget_find_descendant (GTK_WIDGET (list),
+                                                                    GTK_TYPE_COLUMN_VIEW));
+  GListModel *columns = gtk_column_view_get_columns (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return column;
+    }
+  g_assert_not_reached ();
+}
+
+/* On a laptop's 1366 pixels the deadline and the assignee are in view, the empty detail pane
+ * folds away, and the columns can be chosen and resized, remembered in GSettings. */
+static void
+test_table_at_1366 (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  DwTicketList *list = DW_TICKET_LIST (dw_queues_page_get_ticket_list (f->page));
+  GtkWidget *window = GTK_WIDGET (f->window);
+  g_auto(GStrv) hidden = NULL;
+  g_autoptr(GVariant) widths = NULL;
+  GtkWidget *other;
+  int width = 0;
+  gint64 id;
+
+  dw_queues_page_set_settings (f->page, settings);
+  /* Wider than the test's X screen: a size request makes the window grow past it. */
+  gtk_widget_set_size_request (window, 1366, 768);
+  id = create_ticket (f, "Narrow screen");
+  WAIT_UNTIL (list_shows (f->page, id));
+  WAIT_UNTIL (gtk_widget_get_width (window) == 1366);
+  dw_test_spin (300);
+
+  g_assert_false (dw_queues_page_get_detail_shown (f->page));
+  g_assert_true (header_in_view (list, "deadline", window));
+  g_assert_true (header_in_view (list, "assignee", window));
+
+  /* With a ticket open, still. */
+  dw_queues_page_show_ticket (f->page, id);
+  g_assert_true (dw_queues_page_get_detail_shown (f->page));
+  dw_test_spin (300);
+  g_assert_true (header_in_view (list, "deadline", window));
+  g_assert_true (header_in_view (list, "assignee", window));
+
+  /* Choosing the columns… */
+  g_assert_nonnull (dw_ticket_list_get_column_header (list, "channel"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "columns.channel", NULL));
+  g_assert_null (dw_ticket_list_get_column_header (list, "channel"));
+  hidden = g_settings_get_strv (settings, "ticket-hidden-columns");
+  g_assert_true (g_strv_contains ((const char * const *) hidden, "channel"));
+
+  /* …and resizing them is remembered, for the next table too. */
+  gtk_column_view_column_set_fixed_width (view_column (list, "Status"), 123);
+  widths = g_settings_get_value (settings, "ticket-column-widths");
+  g_assert_true (g_variant_lookup (widths, "status", "i", &width));
+  g_assert_cmpint (width, ==, 123);
+
+  other = g_object_ref_sink (dw_ticket_list_new ());
+  dw_ticket_list_set_settings (DW_TICKET_LIST (other), settings);
+  g_assert_cmpint (gtk_column_view_column_get_fixed_width (view_column (DW_TICKET_LIST (other), "Status")),
+                   ==, 123);
+  g_assert_false (gtk_column_view_column_get_visible (view_column (DW_TICKET_LIST (other), "Channel")));
+  g_object_unref (other);
+
+  dw_queues_page_set_settings (f->page, NULL);
+  g_settings_reset (settings, "ticket-hidden-columns");
+  g_settings_reset (settings, "ticket-column-widths");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -421,6 +515,8 @@ main (int   argc,
               fixture_set_up, test_escalate, fixture_tear_down);
   g_test_add ("/console/queues/service-stopped", Fixture, NULL,
               fixture_set_up, test_service_stopped, fixture_tear_down);
+  g_test_add ("/console/queues/table-at-1366", Fixture, NULL,
+              fixture_set_up, test_table_at_1366, fixture_tear_down);
   g_test_add ("/console/queues/never-loaded", Fixture, NULL,
               fixture_set_up, test_never_loaded, fixture_tear_down);
 

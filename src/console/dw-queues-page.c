@@ -61,6 +61,8 @@ struct _DwQueuesPage
   GtkBox          *teams_box;
   GtkWidget       *list_header;
   GtkWidget       *detail_header;
+  GtkWidget       *detail_pane;
+  GtkWidget       *detail_separator;
   DwTicketList    *ticket_list;
   DwTicketDetail  *ticket_detail;
 
@@ -547,6 +549,16 @@ leaflet_folded_cb (DwQueuesPage *self,
   gtk_widget_set_visible (self->detail_header, folded);
 }
 
+/* With no ticket to show, the detail pane folds away and gives the table its width. */
+static void
+update_detail_pane (DwQueuesPage *self)
+{
+  gboolean shown = current_ticket (self) != NULL;
+
+  gtk_widget_set_visible (self->detail_pane, shown);
+  gtk_widget_set_visible (self->detail_separator, shown);
+}
+
 static void
 ticket_activated_cb (DwQueuesPage *self,
                      DwTicket     *ticket,
@@ -554,6 +566,7 @@ ticket_activated_cb (DwQueuesPage *self,
 {
   dw_ticket_detail_set_ticket (self->ticket_detail, ticket);
   update_actions (self);
+  update_detail_pane (self);
   if (adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_set_visible_child_name (self->leaflet, "detail");
 }
@@ -570,6 +583,7 @@ selected_ticket_cb (DwQueuesPage *self,
     return;
   dw_ticket_detail_set_ticket (self->ticket_detail, ticket);
   update_actions (self);
+  update_detail_pane (self);
 }
 
 static void
@@ -911,6 +925,8 @@ dw_queues_page_class_init (DwQueuesPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/deskwatch/Deskwatch/dw-queues-page.ui");
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, detail_pane);
+  gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, detail_separator);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, teams_box);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, list_header);
@@ -956,6 +972,7 @@ dw_queues_page_init (DwQueuesPage *self)
   self->clock = dw_clock_new (1.0);
   self->cards = g_ptr_array_new_with_free_func ((GDestroyNotify) team_card_free);
   update_actions (self);
+  update_detail_pane (self);
   leaflet_folded_cb (self, NULL, self->leaflet);
   restart_tick (self);
 }
@@ -1014,6 +1031,7 @@ dw_queues_page_set_sync (DwQueuesPage *self,
     {
       rebuild_cards (self);
       update_actions (self);
+      update_detail_pane (self);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
@@ -1048,6 +1066,23 @@ dw_queues_page_get_ticket_list (DwQueuesPage *self)
   g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), NULL);
 
   return GTK_WIDGET (self->ticket_list);
+}
+
+void
+dw_queues_page_set_settings (DwQueuesPage *self,
+                             GSettings    *settings)
+{
+  g_return_if_fail (DW_IS_QUEUES_PAGE (self));
+
+  dw_ticket_list_set_settings (self->ticket_list, settings);
+}
+
+gboolean
+dw_queues_page_get_detail_shown (DwQueuesPage *self)
+{
+  g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), FALSE);
+
+  return gtk_widget_get_visible (self->detail_pane);
 }
 
 const char *

@@ -77,6 +77,11 @@ struct _DwTicketList
   GHashTable         *bound_cells;   /* Cell * set */
   guint               tick_id;
   gboolean            updating_dropdowns;
+
+  GtkMenuButton      *columns_button;
+  GSimpleActionGroup *column_actions; /* "columns.ID": whether the column shows */
+  GSettings          *settings;       /* hidden columns and widths, remembered */
+  gboolean            applying_settings;
 };
 
 G_DEFINE_FINAL_TYPE (DwTicketList, dw_ticket_list, GTK_TYPE_WIDGET)
@@ -397,6 +402,147 @@ static const Column columns[] = {
     deadline_text, deadline_style, deadline_sorter },
 };
 
+/* The order on screen: what a lead decides by first, so that the deadline and the assignee
+ * are in view on a laptop's 1366 pixels next to the overview. */
+static const char *column_order[] = {
+  "number", "subject", "deadline", "assignee", "priority", "status", "waiting", "business-type",
+  "channel",
+};
+
+/* @id is one of column_order's, each a column's. */
+static const Column *
+find_column (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (g_str_equal (columns[i].id, id))
+      return &columns[i];
+  g_critical ("No ticket column %s", id);
+  return &columns[0];
+}
+
+static GtkColumnViewColumn *
+find_view_column (DwTicketList *self,
+                  const char   *id)
+{
+  GListModel *view_columns = gtk_column_view_get_columns (self->column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (view_columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (view_columns, i);
+      const Column *c = g_object_get_data (G_OBJECT (column), "dw-column");
+
+      if (c != NULL && g_str_equal (c->id, id))
+        return column;  /* the list keeps it */
+    }
+  return NULL;
+}
+
+/* Remembers which columns are hidden and the widths the lead gave them. */
+static void
+save_columns (DwTicketList *self)
+{
+  g_autoptr(GStrvBuilder) hidden = g_strv_builder_new ();
+  g_auto(GStrv) hidden_ids = NULL;
+  GVariantBuilder widths;
+
+  if (self->settings == NULL || self->applying_settings)
+    return;
+
+  g_variant_builder_init (&widths, G_VARIANT_TYPE ("a{si}"));
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      GtkColumnViewColumn *column = find_view_column (self, columns[i].id);
+
+      if (column == NULL)
+        continue;
+      if (!gtk_column_view_column_get_visible (column))
+        g_strv_builder_add (hidden, columns[i].id);
+      if (gtk_column_view_column_get_fixed_width (column) != columns[i].fixed_width)
+        g_variant_builder_add (&widths, "{si}", columns[i].id,
+                               gtk_column_view_column_get_fixed_width (column));
+    }
+  hidden_ids = g_strv_builder_end (hidden);
+  g_settings_set_strv (self->settings, "ticket-hidden-columns", (const char * const *) hidden_ids);
+  g_settings_set_value (self->settings, "ticket-column-widths", g_variant_builder_end (&widths));
+}
+
+static void
+apply_settings (DwTicketList *self)
+{
+  g_auto(GStrv) hidden = NULL;
+  g_autoptr(GVariant) widths = NULL;
+
+  if (self->settings == NULL)
+    return;
+
+  hidden = g_settings_get_strv (self->settings, "ticket-hidden-columns");
+  widths = g_settings_get_value (self->settings, "ticket-column-widths");
+  self->applying_settings = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      GtkColumnViewColumn *column = find_view_column (self, columns[i].id);
+      gboolean visible = !g_strv_contains ((const char * const *) hidden, columns[i].id);
+      int width;
+
+      if (column == NULL)
+        continue;
+      if (!g_variant_lookup (widths, columns[i].id, "i", &width) || width < 24)
+        width = columns[i].fixed_width;
+      gtk_column_view_column_set_fixed_width (column, width);
+      gtk_column_view_column_set_visible (column, visible);
+      g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->column_actions),
+                                                                                columns[i].id)),
+                                 g_variant_new_boolean (visible));
+    }
+  self->applying_settings = FALSE;
+}
+
+static void
+column_width_changed_cb (DwTicketList *self)
+{
+  save_columns (self);
+}
+
+static void
+column_action_changed_cb (GSimpleAction *action,
+                          GVariant      *state,
+                          gpointer       user_data)
+{
+  DwTicketList *self = user_data;
+  GtkColumnViewColumn *column = find_view_column (self, g_action_get_name (G_ACTION (action)));
+
+  /* The subject says which ticket a row is: it always shows. */
+  if (column == NULL || g_str_equal (g_action_get_name (G_ACTION (action)), "subject"))
+    return;
+  g_simple_action_set_state (action, state);
+  gtk_column_view_column_set_visible (column, g_variant_get_boolean (state));
+  save_columns (self);
+}
+
+/* A menu to choose the columns, from the button beside the search and from any header. */
+static GMenuModel *
+make_columns_menu (DwTicketList *self)
+{
+  GMenu *menu = g_menu_new ();
+
+  self->column_actions = g_simple_action_group_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (column_order); i++)
+    {
+      const Column *column = find_column (column_order[i]);
+      g_autoptr(GSimpleAction) action = NULL;
+      g_autofree char *detailed = g_strconcat ("columns.", column->id, NULL);
+
+      action = g_simple_action_new_stateful (column->id, NULL, g_variant_new_boolean (TRUE));
+      g_signal_connect (action, "change-state", G_CALLBACK (column_action_changed_cb), self);
+      g_simple_action_set_enabled (action, !g_str_equal (column->id, "subject"));
+      g_action_map_add_action (G_ACTION_MAP (self->column_actions), G_ACTION (action));
+      g_menu_append (menu, _(column->title), detailed);
+    }
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "columns",
+                                  G_ACTION_GROUP (self->column_actions));
+  return G_MENU_MODEL (menu);
+}
+
 /* Cells */
 
 static void
@@ -543,9 +689,14 @@ refresh_assignee_cells (DwTicketList *self)
 static void
 add_columns (DwTicketList *self)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+  g_autoptr(GMenuModel) menu = make_columns_menu (self);
+
+  gtk_menu_button_set_menu_model (self->columns_button, menu);
+  dw_menu_button_quiet_tooltip (self->columns_button);
+
+  for (guint i = 0; i < G_N_ELEMENTS (column_order); i++)
     {
-      const Column *column = &columns[i];
+      const Column *column = find_column (column_order[i]);
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
       g_autoptr(GtkColumnViewColumn) view_column = NULL;
       g_autoptr(GtkSorter) sorter = column->sorter (self);
@@ -561,6 +712,10 @@ add_columns (DwTicketList *self)
       if (column->fixed_width > 0)
         gtk_column_view_column_set_fixed_width (view_column, column->fixed_width);
       gtk_column_view_column_set_sorter (view_column, sorter);
+      gtk_column_view_column_set_header_menu (view_column, menu);
+      g_object_set_data (G_OBJECT (view_column), "dw-column", (gpointer) column);
+      g_signal_connect_object (view_column, "notify::fixed-width",
+                               G_CALLBACK (column_width_changed_cb), self, G_CONNECT_SWAPPED);
       gtk_column_view_append_column (self->column_view, view_column);
 
       /* Leads look at what breaches next first. */
@@ -981,6 +1136,8 @@ dw_ticket_list_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->criteria, self);
   g_clear_object (&self->criteria);
   g_clear_object (&self->clock);
+  g_clear_object (&self->column_actions);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (dw_ticket_list_parent_class)->dispose (object);
 }
@@ -1084,6 +1241,7 @@ dw_ticket_list_class_init (DwTicketListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwTicketList, stack);
   gtk_widget_class_bind_template_child (widget_class, DwTicketList, scroller);
   gtk_widget_class_bind_template_child (widget_class, DwTicketList, column_view);
+  gtk_widget_class_bind_template_child (widget_class, DwTicketList, columns_button);
   gtk_widget_class_bind_template_child (widget_class, DwTicketList, count_label);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activated_cb);
@@ -1298,20 +1456,66 @@ dw_ticket_list_sort_by (DwTicketList *self,
                         const char   *column_id,
                         GtkSortType   order)
 {
-  GListModel *view_columns;
+  GtkColumnViewColumn *column;
 
   g_return_if_fail (DW_IS_TICKET_LIST (self));
 
-  view_columns = gtk_column_view_get_columns (self->column_view);
-  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    if (g_str_equal (columns[i].id, column_id))
-      {
-        g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (view_columns, i);
+  column = find_view_column (self, column_id);
+  if (column == NULL)
+    {
+      g_warning ("No ticket column %s", column_id);
+      return;
+    }
+  gtk_column_view_sort_by_column (self->column_view, column, order);
+}
 
-        gtk_column_view_sort_by_column (self->column_view, column, order);
-        return;
-      }
-  g_warning ("No ticket column %s", column_id);
+void
+dw_ticket_list_set_settings (DwTicketList *self,
+                             GSettings    *settings)
+{
+  g_return_if_fail (DW_IS_TICKET_LIST (self));
+  g_return_if_fail (settings == NULL || G_IS_SETTINGS (settings));
+
+  if (!g_set_object (&self->settings, settings))
+    return;
+  apply_settings (self);
+}
+
+GtkWidget *
+dw_ticket_list_get_column_header (DwTicketList *self,
+                                  const char   *column_id)
+{
+  GtkColumnViewColumn *column;
+  GtkWidget *header = NULL;
+  const char *title;
+
+  g_return_val_if_fail (DW_IS_TICKET_LIST (self), NULL);
+
+  column = find_view_column (self, column_id);
+  if (column == NULL || !gtk_column_view_column_get_visible (column))
+    return NULL;
+  title = gtk_column_view_column_get_title (column);
+
+  /* GTK 4.8 gives no way from a column to its header: find the label with its title among
+   * the column view's header. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL && header == NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_strcmp0 (gtk_widget_get_css_name (child), "header") != 0)
+        continue;
+      for (GtkWidget *button = gtk_widget_get_first_child (child); button != NULL;
+           button = gtk_widget_get_next_sibling (button))
+        {
+          GtkWidget *label = dw_widget_find_descendant (button, GTK_TYPE_LABEL);
+
+          if (label != NULL && g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), title) == 0)
+            {
+              header = button;
+              break;
+            }
+        }
+    }
+  return header;
 }
 
 void

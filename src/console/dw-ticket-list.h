@@ -49,6 +49,13 @@ void              dw_ticket_list_sort_by             (DwTicketList *self,
                                                       const char   *column_id,
                                                       GtkSortType   order);
 
+/* Where the hidden columns and the columns' widths are kept ("ticket-hidden-columns",
+ * "ticket-column-widths"); NULL: not kept. */
+void              dw_ticket_list_set_settings        (DwTicketList *self,
+                                                      GSettings    *settings);
+/* For tests: the header of a shown column, or NULL. */
+GtkWidget        *dw_ticket_list_get_column_header   (DwTicketList *self,
+                                                      const char   *column_id);
 void              dw_ticket_list_focus_search        (DwTicketList *self);
 void              dw_ticket_list_focus_table         (DwTicketList *self);
 

@@ -191,6 +191,7 @@ setup_for_application (DwWindow *self)
   if (g_settings_get_boolean (settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  dw_queues_page_set_settings (self->queues_page, settings);
   dw_welcome_page_set_account_manager (self->welcome_page,
                                        dw_application_get_account_manager (app));
   dw_welcome_page_set_demo_launcher (self->welcome_page, dw_application_get_demo_launcher (app));
