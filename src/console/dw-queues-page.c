@@ -63,6 +63,8 @@ struct _DwQueuesPage
   GtkWidget       *detail_header;
   GtkWidget       *detail_pane;
   GtkWidget       *detail_separator;
+  gboolean         reveal_detail;  /* the pane just appeared: show it if the leaflet folds */
+  guint            reveal_idle;
   DwTicketList    *ticket_list;
   DwTicketDetail  *ticket_detail;
 
@@ -547,14 +549,39 @@ leaflet_folded_cb (DwQueuesPage *self,
 
   gtk_widget_set_visible (self->list_header, folded);
   gtk_widget_set_visible (self->detail_header, folded);
+  dw_ticket_list_set_open_on_click (self->ticket_list, folded);
+  if (folded && self->reveal_detail)
+    {
+      self->reveal_detail = FALSE;
+      adw_leaflet_set_visible_child_name (leaflet, "detail");
+    }
 }
 
-/* With no ticket to show, the detail pane folds away and gives the table its width. */
+static gboolean
+reveal_idle_cb (gpointer data)
+{
+  DwQueuesPage *self = data;
+
+  self->reveal_idle = 0;
+  self->reveal_detail = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+/* With no ticket to show, the detail pane folds away and gives the table its width.  When
+ * the first ticket brings it back on a narrow window, the leaflet folds for it: the click
+ * that picked the ticket must then show it, not leave the lead on the list. */
 static void
 update_detail_pane (DwQueuesPage *self)
 {
   gboolean shown = current_ticket (self) != NULL;
 
+  if (shown && !gtk_widget_get_visible (self->detail_pane))
+    {
+      self->reveal_detail = TRUE;
+      /* After the layout that may fold the leaflet, the moment is gone. */
+      g_clear_handle_id (&self->reveal_idle, g_source_remove);
+      self->reveal_idle = g_idle_add_full (G_PRIORITY_LOW, reveal_idle_cb, self, NULL);
+    }
   gtk_widget_set_visible (self->detail_pane, shown);
   gtk_widget_set_visible (self->detail_separator, shown);
 }
@@ -697,21 +724,27 @@ move_team_action (GtkWidget  *widget,
   GListModel *teams;
   GtkWidget *dialog;
   GtkWidget *dropdown;
+  DwUser *me;
 
   if (ticket == NULL || self->sync == NULL)
     return;
 
+  /* The teams the lead leads first: that is where a lead moves a ticket to, and the first
+   * is the default. */
   teams = G_LIST_MODEL (dw_sync_get_teams (self->sync));
-  for (guint i = 0; i < g_list_model_get_n_items (teams); i++)
-    {
-      g_autoptr(DwTeam) team = g_list_model_get_item (teams, i);
-      gint64 id = dw_team_get_id (team);
+  me = dw_sync_get_me (self->sync);
+  for (int led = 1; led >= 0; led--)
+    for (guint i = 0; i < g_list_model_get_n_items (teams); i++)
+      {
+        g_autoptr(DwTeam) team = g_list_model_get_item (teams, i);
+        gint64 id = dw_team_get_id (team);
 
-      if (id == dw_ticket_get_team_id (ticket))
-        continue;
-      g_array_append_val (ids, id);
-      gtk_string_list_append (names, dw_team_get_name (team));
-    }
+        if (id == dw_ticket_get_team_id (ticket)
+            || (me != NULL && dw_user_is_lead_of (me, id)) != led)
+          continue;
+        g_array_append_val (ids, id);
+        gtk_string_list_append (names, dw_team_get_name (team));
+      }
 
   number = g_strdup_printf ("%" G_GINT64_FORMAT, dw_ticket_get_id (ticket));
   /* Translators: %s is a ticket number */
@@ -844,6 +877,7 @@ dw_queues_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->cards_idle, g_source_remove);
+  g_clear_handle_id (&self->reveal_idle, g_source_remove);
   dw_queues_page_set_sync (self, NULL);
   dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_QUEUES_PAGE);
   g_clear_pointer (&self->cards, g_ptr_array_unref);
@@ -1075,6 +1109,16 @@ dw_queues_page_set_settings (DwQueuesPage *self,
   g_return_if_fail (DW_IS_QUEUES_PAGE (self));
 
   dw_ticket_list_set_settings (self->ticket_list, settings);
+}
+
+const char *
+dw_queues_page_get_visible_pane (DwQueuesPage *self)
+{
+  g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), NULL);
+
+  if (!adw_leaflet_get_folded (self->leaflet))
+    return "all";
+  return adw_leaflet_get_visible_child_name (self->leaflet);
 }
 
 gboolean

@@ -44,6 +44,8 @@ GtkWidget *dw_queues_page_get_ticket_detail (DwQueuesPage *self);
 /* For tests: what the page says about changes not confirmed yet (NULL: none unconfirmed, or
  * not said yet), and whether the overview's figures are shown as not live. */
 const char *dw_queues_page_get_pending_message (DwQueuesPage *self);
+/* "all" on a wide page, else the pane shown: "overview", "list" or "detail". */
+const char *dw_queues_page_get_visible_pane (DwQueuesPage *self);
 /* Whether the detail pane is there (it folds away while no ticket is shown). */
 gboolean   dw_queues_page_get_detail_shown (DwQueuesPage *self);
 /* Where the ticket table keeps its columns' choice and widths (NULL: nowhere). */

@@ -26,6 +26,7 @@ struct _DwSlaRow
   DwSlaBoard     *board;   /* not owned: the board outlives its rows */
   DwSlaWatchItem *item;
   DwTicket       *ticket;
+  gboolean        can_raise;
 };
 
 G_DEFINE_FINAL_TYPE (DwSlaRow, dw_sla_row, GTK_TYPE_WIDGET)
@@ -121,8 +122,8 @@ update (DwSlaRow *self)
   gtk_label_set_label (self->meta_label, meta->str);
 
   /* Nothing above Urgent or below Low: the menu offers only a step that exists. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.raise-priority",
-                                 dw_ticket_get_priority (self->ticket) < DW_PRIORITY_URGENT);
+  self->can_raise = dw_ticket_get_priority (self->ticket) < DW_PRIORITY_URGENT;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.raise-priority", self->can_raise);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.lower-priority",
                                  dw_ticket_get_priority (self->ticket) > DW_PRIORITY_LOW);
 
@@ -279,6 +280,13 @@ dw_sla_row_get_countdown_text (DwSlaRow *self)
 {
   g_return_val_if_fail (DW_IS_SLA_ROW (self), NULL);
   return gtk_label_get_label (self->countdown_label);
+}
+
+gboolean
+dw_sla_row_get_offers_raise_priority (DwSlaRow *self)
+{
+  g_return_val_if_fail (DW_IS_SLA_ROW (self), FALSE);
+  return self->can_raise;
 }
 
 const char *

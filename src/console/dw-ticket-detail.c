@@ -54,6 +54,7 @@ struct _DwTicketDetail
   GtkListBox           *audit_box;
   DwSlaTimeline        *sla_timeline;
   GtkMenuButton        *priority_button;
+  GSimpleActionGroup   *actions;       /* "detail.priority": its state marks the current one */
 
   AdwActionRow         *field_rows[N_FIELDS];
   GPtrArray            *sla_rows;      /* AdwActionRow * in sla_group */
@@ -175,6 +176,9 @@ refresh_fields (DwTicketDetail *self)
 
   set_field (self, FIELD_STATUS, dw_status_label (dw_ticket_get_status (t)));
   set_field (self, FIELD_PRIORITY, dw_priority_label (dw_ticket_get_priority (t)));
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions),
+                                                                          "priority")),
+                             g_variant_new_string (dw_priority_to_string (dw_ticket_get_priority (t))));
   if (self->sync != NULL && dw_ticket_get_team_id (t) != 0)
     team = dw_sync_lookup_team (self->sync, dw_ticket_get_team_id (t));
   set_field (self, FIELD_TEAM, team != NULL ? dw_team_get_name (team) : _("No team"));
@@ -414,6 +418,17 @@ sync_event_cb (DwSync         *sync,
     dw_ticket_detail_reload (self);
 }
 
+/* The Priority menu's items are radio items of this action; picking one is the page's
+ * ticket.priority, which shows the change at once and sends it. */
+static void
+priority_activated_cb (GSimpleAction  *action,
+                       GVariant       *param,
+                       DwTicketDetail *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "ticket.priority", "s",
+                              g_variant_get_string (param, NULL));
+}
+
 /* Overrides */
 
 static void
@@ -428,6 +443,7 @@ dw_ticket_detail_dispose (GObject *object)
   g_clear_object (&self->clock);
   g_clear_pointer (&self->sla_rows, g_ptr_array_unref);
   g_clear_pointer (&self->customer_text, g_free);
+  g_clear_object (&self->actions);
 
   G_OBJECT_CLASS (dw_ticket_detail_parent_class)->dispose (object);
 }
@@ -463,6 +479,16 @@ dw_ticket_detail_init (DwTicketDetail *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   dw_menu_button_quiet_tooltip (self->priority_button);
+
+  {
+    g_autoptr(GSimpleAction) priority = g_simple_action_new_stateful ("priority", G_VARIANT_TYPE_STRING,
+                                                                      g_variant_new_string (""));
+
+    g_signal_connect (priority, "activate", G_CALLBACK (priority_activated_cb), self);
+    self->actions = g_simple_action_group_new ();
+    g_action_map_add_action (G_ACTION_MAP (self->actions), G_ACTION (priority));
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "detail", G_ACTION_GROUP (self->actions));
+  }
 
   self->clock = dw_clock_new (1.0);
   self->sla_rows = g_ptr_array_new ();
@@ -616,6 +642,13 @@ dw_ticket_detail_reload (DwTicketDetail *self)
                                g_object_ref (self));
     }
   dw_sla_timeline_load (self->sla_timeline, client, dw_ticket_get_id (self->ticket));
+}
+
+GActionGroup *
+dw_ticket_detail_get_actions (DwTicketDetail *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET_DETAIL (self), NULL);
+  return G_ACTION_GROUP (self->actions);
 }
 
 GtkWidget *

@@ -82,6 +82,13 @@ struct _DwTicketList
   GSimpleActionGroup *column_actions; /* "columns.ID": whether the column shows */
   GSettings          *settings;       /* hidden columns and widths, remembered */
   gboolean            applying_settings;
+
+  DwTicket           *kept;           /* the selected ticket, kept through re-sorting */
+  gboolean            model_changing; /* inside the sort model's items-changed */
+
+  GtkGesture         *click;
+  gboolean            open_on_click;
+  guint               click_idle;
 };
 
 G_DEFINE_FINAL_TYPE (DwTicketList, dw_ticket_list, GTK_TYPE_WIDGET)
@@ -1062,7 +1069,84 @@ selection_changed_cb (DwTicketList       *self,
                       GParamSpec         *pspec,
                       GtkSingleSelection *selection)
 {
+  DwTicket *ticket = gtk_single_selection_get_selected_item (selection);
+
+  /* A change to the selected ticket (reassigning it, say) takes it out of the incremental
+   * filter and the sort for a moment, and GtkSingleSelection drops a selection whose item is
+   * removed: remember it, to select it again where it comes back.  The lead unselecting is
+   * another matter. */
+  if (ticket != NULL)
+    g_set_object (&self->kept, ticket);
+  else if (!self->model_changing)
+    g_clear_object (&self->kept);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_TICKET]);
+}
+
+static gboolean
+click_idle_cb (gpointer data)
+{
+  DwTicketList *self = data;
+  DwTicket *ticket = gtk_single_selection_get_selected_item (self->selection);
+
+  self->click_idle = 0;
+  if (ticket != NULL)
+    g_signal_emit (self, signals[TICKET_ACTIVATED], 0, ticket);
+  return G_SOURCE_REMOVE;
+}
+
+/* One click on a row opens the ticket when only one pane shows at a time: selecting a row
+ * there shows nothing.  Seen before the row selects itself, so the opening waits for idle. */
+static void
+click_released_cb (GtkGestureClick *gesture,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   DwTicketList    *self)
+{
+  GtkWidget *view = GTK_WIDGET (self->column_view);
+  GtkWidget *picked;
+  gboolean on_row = FALSE;
+
+  if (!self->open_on_click || n_press != 1)
+    return;
+  picked = gtk_widget_pick (view, x, y, GTK_PICK_DEFAULT);
+  for (GtkWidget *w = picked; w != NULL && w != view; w = gtk_widget_get_parent (w))
+    {
+      if (g_strcmp0 (gtk_widget_get_css_name (w), "header") == 0)
+        return;
+      if (g_strcmp0 (gtk_widget_get_css_name (w), "row") == 0)
+        on_row = TRUE;
+    }
+  if (on_row && self->click_idle == 0)
+    self->click_idle = g_idle_add (click_idle_cb, self);
+}
+
+static void
+sort_model_changing_cb (DwTicketList *self)
+{
+  self->model_changing = TRUE;
+}
+
+static void
+sort_model_changed_cb (DwTicketList *self,
+                       guint         position,
+                       guint         removed,
+                       guint         added,
+                       GListModel   *model)
+{
+  self->model_changing = FALSE;
+  if (self->kept == NULL || gtk_single_selection_get_selected_item (self->selection) == self->kept)
+    return;
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(DwTicket) ticket = g_list_model_get_item (model, i);
+
+      if (ticket == self->kept)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return;
+        }
+    }
 }
 
 static void
@@ -1121,7 +1205,10 @@ dw_ticket_list_dispose (GObject *object)
   DwTicketList *self = DW_TICKET_LIST (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->click_idle, g_source_remove);
   dw_ticket_list_set_sync (self, NULL);
+  if (self->sort_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->sort_model, self);
 
   dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_TICKET_LIST);
 
@@ -1138,6 +1225,7 @@ dw_ticket_list_dispose (GObject *object)
   g_clear_object (&self->clock);
   g_clear_object (&self->column_actions);
   g_clear_object (&self->settings);
+  g_clear_object (&self->kept);
 
   G_OBJECT_CLASS (dw_ticket_list_parent_class)->dispose (object);
 }
@@ -1304,12 +1392,22 @@ dw_ticket_list_init (DwTicketList *self)
                                               g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   g_signal_connect_swapped (self->sort_model, "notify::pending",
                             G_CALLBACK (sort_pending_cb), self);
+  /* Around the selection's own handler: see selection_changed_cb(). */
+  g_signal_connect_swapped (self->sort_model, "items-changed",
+                            G_CALLBACK (sort_model_changing_cb), self);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
+  g_signal_connect_swapped (self->sort_model, "items-changed",
+                            G_CALLBACK (sort_model_changed_cb), self);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_swapped (self->selection, "notify::selected-item",
                             G_CALLBACK (selection_changed_cb), self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+
+  self->click = gtk_gesture_click_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (self->click), GTK_PHASE_CAPTURE);
+  g_signal_connect (self->click, "released", G_CALLBACK (click_released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (self->click));
 
   setup_dropdowns (self);
   for (guint i = 0; i < G_N_ELEMENTS (dropdowns); i++)
@@ -1467,6 +1565,23 @@ dw_ticket_list_sort_by (DwTicketList *self,
       return;
     }
   gtk_column_view_sort_by_column (self->column_view, column, order);
+}
+
+void
+dw_ticket_list_set_open_on_click (DwTicketList *self,
+                                  gboolean      open_on_click)
+{
+  g_return_if_fail (DW_IS_TICKET_LIST (self));
+
+  self->open_on_click = open_on_click;
+}
+
+GtkGesture *
+dw_ticket_list_get_click_gesture (DwTicketList *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET_LIST (self), NULL);
+
+  return self->click;
 }
 
 void

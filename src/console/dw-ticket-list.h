@@ -53,6 +53,12 @@ void              dw_ticket_list_sort_by             (DwTicketList *self,
  * "ticket-column-widths"); NULL: not kept. */
 void              dw_ticket_list_set_settings        (DwTicketList *self,
                                                       GSettings    *settings);
+/* Whether one click on a row opens its ticket ("ticket-activated"), for a narrow window where
+ * the list and the detail take turns; otherwise Enter or a double click opens. */
+void              dw_ticket_list_set_open_on_click   (DwTicketList *self,
+                                                      gboolean      open_on_click);
+/* For tests: the click gesture on the table. */
+GtkGesture       *dw_ticket_list_get_click_gesture   (DwTicketList *self);
 /* For tests: the header of a shown column, or NULL. */
 GtkWidget        *dw_ticket_list_get_column_header   (DwTicketList *self,
                                                       const char   *column_id);
