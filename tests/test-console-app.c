@@ -622,6 +622,34 @@ test_hanging_service (void)
   g_assert_null (dw_application_get_session (app));
   g_assert_true (in_mode ("welcome"));
 
+  /* The silent sign-in to a saved desk there can be cancelled too. */
+  {
+    DwAccountManager *manager = dw_application_get_account_manager (app);
+    DwAccount *account;
+
+    account = g_object_ref (dw_account_manager_add (manager, url, "lead", NULL));
+    /* Keyed as the account manager looks it up. */
+    secret_password_store_sync (dw_secret_store_get_schema (), SECRET_COLLECTION_DEFAULT,
+                                "Deskwatch test", "dwt_never_checked", NULL, &error,
+                                "server", dw_account_get_server_url (account), "username", "lead",
+                                NULL);
+    g_assert_no_error (error);
+    dw_application_restore (app, account);
+    g_assert_true (in_mode ("signing-in"));
+    dw_test_spin (300);
+    g_assert_true (in_mode ("signing-in"));
+    g_action_group_activate_action (G_ACTION_GROUP (app), "cancel-sign-in", NULL);
+    g_assert_true (in_mode ("welcome"));
+    g_assert_false (dw_welcome_page_get_busy (page));
+    g_assert_null (dw_application_get_session (app));
+    secret_password_clear_sync (dw_secret_store_get_schema (), NULL, &error,
+                                "server", dw_account_get_server_url (account), "username", "lead",
+                                NULL);
+    g_assert_no_error (error);
+    dw_account_manager_remove (manager, account);
+    g_object_unref (account);
+  }
+
   /* Left alone, it gives up with the words for an unreachable server. */
   assert_sign_in_fails (url, DW_TEST_PASSWORD, DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNREACHABLE, 0);
   g_socket_close (socket, NULL);
