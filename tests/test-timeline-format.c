@@ -86,6 +86,8 @@ test_titles (void)
   assert_title ("created", NULL, "null", "Ticket created");
   assert_title ("updated", "csat", "4", "The customer rated the service 4 of 5");
   assert_title ("updated", "subject", "\"Parcel\"", "Subject changed");
+  assert_title ("updated", "first_response_at", "\"2026-03-02T08:05:00Z\"",
+                "First reply to the customer sent");
 }
 
 static void

@@ -216,7 +216,6 @@ field_words (const char *field)
     { "customer_id", N_("Customer") },
     { "channel", N_("Channel") },
     { "csat_comment", N_("Customer’s comment") },
-    { "first_response_at", N_("First response") },
     { "password", N_("Password") },
   };
 
@@ -373,6 +372,9 @@ dw_timeline_format_title (DwAuditEvent       *event,
   if (g_strcmp0 (field, "business_type") == 0 && after_string != NULL)
     /* Translators: %s is a business type, e.g. "Logistics" */
     return g_strdup_printf (_("Business type set to %s"), dw_format_business_type (after_string));
+
+  if (g_strcmp0 (field, "first_response_at") == 0)
+    return g_strdup (_("First reply to the customer sent"));
 
   if (g_strcmp0 (field, "csat") == 0 && after_id != 0)
     {
