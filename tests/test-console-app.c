@@ -19,6 +19,7 @@
 #include "dw-preferences-window.h"
 #include "dw-queues-page.h"
 #include "dw-secret-store.h"
+#include "dw-sla-board.h"
 #include "dw-test-cert.h"
 #include "dw-test-notifications.h"
 #include "dw-test-server.h"
@@ -373,10 +374,15 @@ test_service_restart (void)
   WAIT_UNTIL (dw_connection_banner_get_revealed (banner));
   g_assert_nonnull (dw_connection_banner_get_message (banner));
   g_assert_nonnull (strstr (dw_connection_banner_get_message (banner), "Reconnecting"));
+  /* The figures of both sections say they are not live. */
+  g_assert_true (dw_queues_page_get_figures_stale (DW_QUEUES_PAGE (dw_window_get_queues_page (window ()))));
+  g_assert_true (dw_sla_board_get_stale (DW_SLA_BOARD (dw_window_get_sla_board (window ()))));
 
   dw_test_server_start (server, args);
   wait_live ();
   WAIT_UNTIL (!dw_connection_banner_get_revealed (banner));
+  g_assert_false (dw_queues_page_get_figures_stale (DW_QUEUES_PAGE (dw_window_get_queues_page (window ()))));
+  g_assert_false (dw_sla_board_get_stale (DW_SLA_BOARD (dw_window_get_sla_board (window ()))));
 
   after = create_ticket ("Made after the restart");
   WAIT_UNTIL (list_shows (after));
