@@ -229,9 +229,20 @@ field_words (const char *field)
 static char *
 reason_words (const char *reason)
 {
+  /* Compiled once: a ticket's timeline has dozens of rows to word. */
+  static GRegex *regexes[G_N_ELEMENTS (reasons)];
+  static gsize compiled = 0;
+
+  if (g_once_init_enter (&compiled))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+        regexes[i] = g_regex_new (reasons[i].pattern, G_REGEX_OPTIMIZE, 0, NULL);
+      g_once_init_leave (&compiled, 1);
+    }
+
   for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
     {
-      g_autoptr(GRegex) regex = g_regex_new (reasons[i].pattern, G_REGEX_OPTIMIZE, 0, NULL);
+      GRegex *regex = regexes[i];
       g_autoptr(GMatchInfo) match = NULL;
       char *values[4] = { NULL, };
       guint n = 0;
