@@ -905,6 +905,54 @@ third_launch (void)
   quit ();
 }
 
+static GString *printed;
+
+static void
+print_cb (const char *text)
+{
+  g_string_append (printed, text);
+}
+
+/* `deskwatch --demo` tells where its service is and how to sign in, as `deskwatchd --demo`
+ * does; the Desks menu marks the demo desk. */
+static void
+demo_launch (void)
+{
+  g_autofree char *active = NULL;
+  DwSession *session;
+  g_autofree char *expected = NULL;
+
+  wait_live ();
+  session = dw_application_get_session (app);
+  g_assert_true (dw_session_get_is_demo (session));
+  expected = g_strdup_printf ("Listening on %s\nDemo lead: %s / %s\n",
+                              dw_client_get_base_url (dw_session_get_client (session)),
+                              DW_DEMO_USERNAME, DW_DEMO_PASSWORD);
+  /* (Debug messages of the test harness go through the same print handler.) */
+  g_assert_nonnull (strstr (printed->str, expected));
+  active = active_desk ();
+  g_assert_cmpstr (active, ==, DW_DEMO_ACCOUNT_ID);
+  quit ();
+}
+
+static void
+test_demo_launch (void)
+{
+  char *argv[] = { (char *) "deskwatch", (char *) "--demo", NULL };
+  GPrintFunc old;
+
+  printed = g_string_new (NULL);
+  old = g_set_print_handler (print_cb);
+  g_assert_null (app);
+  app = dw_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activated_cb), demo_launch);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 2, argv), ==, 0);
+  g_clear_object (&app);
+  g_set_print_handler (old);
+  g_string_free (printed, TRUE);
+}
+
 static void
 test_third_launch (void)
 {
@@ -935,6 +983,7 @@ main (int   argc,
   g_test_add_func ("/console/app/first-launch", test_first_launch);
   g_test_add_func ("/console/app/second-launch", test_second_launch);
   g_test_add_func ("/console/app/third-launch", test_third_launch);
+  g_test_add_func ("/console/app/demo-launch", test_demo_launch);
 
   status = g_test_run ();
 

@@ -614,6 +614,20 @@ test_choices (Fixture       *f,
                    "Night shift");
   gtk_window_destroy (dialog);
 
+  /* Its tooltip steps aside while its menu is open. */
+  {
+    GtkMenuButton *button = GTK_MENU_BUTTON (dw_widget_find_descendant (GTK_WIDGET (detail),
+                                                                        GTK_TYPE_MENU_BUTTON));
+
+    g_assert_true (gtk_widget_get_has_tooltip (GTK_WIDGET (button)));
+    gtk_menu_button_popup (button);
+    WAIT_UNTIL (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (button))));
+    g_assert_false (gtk_widget_get_has_tooltip (GTK_WIDGET (button)));
+    gtk_menu_button_popdown (button);
+    WAIT_UNTIL (!gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (button))));
+    g_assert_true (gtk_widget_get_has_tooltip (GTK_WIDGET (button)));
+  }
+
   state = g_action_group_get_action_state (dw_ticket_detail_get_actions (detail), "priority");
   g_assert_cmpstr (g_variant_get_string (state, NULL), ==,
                    dw_priority_to_string (dw_ticket_get_priority (dw_ticket_detail_get_ticket (detail))));
