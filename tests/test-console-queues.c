@@ -400,6 +400,9 @@ test_never_loaded (Fixture       *f,
   WAIT_UNTIL (dw_sync_get_state (sync) == DW_SYNC_STATE_RECONNECTING
               || dw_sync_get_state (sync) == DW_SYNC_STATE_OFFLINE);
   g_assert_true (dw_queues_page_get_figures_stale (f->page));
+  /* Nor an empty table that would mean "no ticket matches". */
+  g_assert_cmpstr (dw_ticket_list_get_placeholder (DW_TICKET_LIST (dw_queues_page_get_ticket_list (f->page))),
+                   ==, "Not Loaded Yet");
   dw_queues_page_set_sync (f->page, f->sync);
   dw_sync_stop (sync);
 }

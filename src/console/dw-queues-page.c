@@ -63,6 +63,7 @@ struct _DwQueuesPage
   GtkWidget       *detail_header;
   GtkWidget       *detail_pane;
   GtkWidget       *detail_separator;
+  GtkWidget       *not_loaded_label;
   gboolean         reveal_detail;  /* the pane just appeared: show it if the leaflet folds */
   guint            reveal_idle;
   DwTicketList    *ticket_list;
@@ -248,6 +249,7 @@ sync_state_changed_cb (DwQueuesPage *self)
       gtk_widget_add_css_class (GTK_WIDGET (self->ticket_list), "dw-stale");
     }
   gtk_widget_set_visible (GTK_WIDGET (self->teams_box), self->sync == NULL || loaded);
+  gtk_widget_set_visible (self->not_loaded_label, self->sync != NULL && !loaded);
 }
 
 static void
@@ -961,6 +963,7 @@ dw_queues_page_class_init (DwQueuesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, detail_pane);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, detail_separator);
+  gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, not_loaded_label);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, teams_box);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, list_header);

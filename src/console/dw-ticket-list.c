@@ -57,11 +57,13 @@ struct _DwTicketList
   GtkScrolledWindow  *scroller;
   GtkColumnView      *column_view;
   GtkLabel           *count_label;
+  AdwStatusPage      *empty_page;
 
   DwSync             *sync;
   DwClock            *clock;
   gulong              teams_handler;
   gulong              users_handler;
+  gulong              loaded_handler;
 
   DwTicketCriteria   *criteria;
   GtkCustomFilter    *filter;
@@ -751,6 +753,21 @@ update_count (DwTicketList *self)
   gtk_stack_set_visible_child_name (self->stack,
                                     shown == 0 && pending == 0 && self->sync != NULL
                                       ? "empty" : "list");
+
+  /* A desk whose service has not answered yet has no tickets to filter: not "none match". */
+  if (self->sync != NULL && dw_sync_get_data_as_of (self->sync) == 0)
+    {
+      adw_status_page_set_icon_name (self->empty_page, "network-offline-symbolic");
+      adw_status_page_set_title (self->empty_page, _("Not Loaded Yet"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("The desk’s tickets show here once its service answers."));
+    }
+  else
+    {
+      adw_status_page_set_icon_name (self->empty_page, "edit-find-symbolic");
+      adw_status_page_set_title (self->empty_page, _("No Tickets"));
+      adw_status_page_set_description (self->empty_page, _("No ticket matches these filters."));
+    }
 }
 
 /* Dropdowns ↔ criteria */
@@ -1330,6 +1347,7 @@ dw_ticket_list_class_init (DwTicketListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwTicketList, scroller);
   gtk_widget_class_bind_template_child (widget_class, DwTicketList, column_view);
   gtk_widget_class_bind_template_child (widget_class, DwTicketList, columns_button);
+  gtk_widget_class_bind_template_child (widget_class, DwTicketList, empty_page);
   gtk_widget_class_bind_template_child (widget_class, DwTicketList, count_label);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activated_cb);
@@ -1439,6 +1457,7 @@ dw_ticket_list_set_sync (DwTicketList *self,
     {
       g_clear_signal_handler (&self->teams_handler, dw_sync_get_teams (self->sync));
       g_clear_signal_handler (&self->users_handler, dw_sync_get_users (self->sync));
+      g_clear_signal_handler (&self->loaded_handler, self->sync);
     }
   g_set_object (&self->sync, sync);
 
@@ -1455,6 +1474,8 @@ dw_ticket_list_set_sync (DwTicketList *self,
                                               G_CALLBACK (teams_changed_cb), self);
       self->users_handler = g_signal_connect (dw_sync_get_users (sync), "items-changed",
                                               G_CALLBACK (users_changed_cb), self);
+      self->loaded_handler = g_signal_connect_swapped (sync, "notify::data-as-of",
+                                                       G_CALLBACK (update_count), self);
     }
 
   if (self->team_names != NULL)
@@ -1574,6 +1595,16 @@ dw_ticket_list_set_open_on_click (DwTicketList *self,
   g_return_if_fail (DW_IS_TICKET_LIST (self));
 
   self->open_on_click = open_on_click;
+}
+
+const char *
+dw_ticket_list_get_placeholder (DwTicketList *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET_LIST (self), NULL);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "empty") != 0)
+    return NULL;
+  return adw_status_page_get_title (self->empty_page);
 }
 
 GtkGesture *

@@ -57,6 +57,8 @@ void              dw_ticket_list_set_settings        (DwTicketList *self,
  * the list and the detail take turns; otherwise Enter or a double click opens. */
 void              dw_ticket_list_set_open_on_click   (DwTicketList *self,
                                                       gboolean      open_on_click);
+/* For tests: the title of what shows instead of an empty table, or NULL. */
+const char       *dw_ticket_list_get_placeholder     (DwTicketList *self);
 /* For tests: the click gesture on the table. */
 GtkGesture       *dw_ticket_list_get_click_gesture   (DwTicketList *self);
 /* For tests: the header of a shown column, or NULL. */
