@@ -241,12 +241,12 @@ sync_state_changed_cb (DwQueuesPage *self)
   if (live)
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->teams_box), "dw-stale");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->ticket_list), "dw-stale");
+      dw_ticket_list_set_stale (self->ticket_list, FALSE);
     }
   else
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->teams_box), "dw-stale");
-      gtk_widget_add_css_class (GTK_WIDGET (self->ticket_list), "dw-stale");
+      dw_ticket_list_set_stale (self->ticket_list, TRUE);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->teams_box), self->sync == NULL || loaded);
   gtk_widget_set_visible (self->not_loaded_label, self->sync != NULL && !loaded);

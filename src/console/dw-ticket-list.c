@@ -1597,6 +1597,19 @@ dw_ticket_list_set_open_on_click (DwTicketList *self,
   self->open_on_click = open_on_click;
 }
 
+void
+dw_ticket_list_set_stale (DwTicketList *self,
+                          gboolean      stale)
+{
+  g_return_if_fail (DW_IS_TICKET_LIST (self));
+
+  /* The table only: the search and the filters still work on what is there. */
+  if (stale)
+    gtk_widget_add_css_class (GTK_WIDGET (self->stack), "dw-stale");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->stack), "dw-stale");
+}
+
 const char *
 dw_ticket_list_get_placeholder (DwTicketList *self)
 {

@@ -57,6 +57,9 @@ void              dw_ticket_list_set_settings        (DwTicketList *self,
  * the list and the detail take turns; otherwise Enter or a double click opens. */
 void              dw_ticket_list_set_open_on_click   (DwTicketList *self,
                                                       gboolean      open_on_click);
+/* Shows the table as not live (dimmed): the service is not connected. */
+void              dw_ticket_list_set_stale           (DwTicketList *self,
+                                                      gboolean      stale);
 /* For tests: the title of what shows instead of an empty table, or NULL. */
 const char       *dw_ticket_list_get_placeholder     (DwTicketList *self);
 /* For tests: the click gesture on the table. */
