@@ -220,6 +220,21 @@ test_tickets_cross_at_risk_and_breach (void)
   WAIT_UNTIL (shows (ticket_vip, DW_SLA_TARGET_FIRST_RESPONSE, DW_SLA_STATE_BREACHED));
   WAIT_UNTIL (shows (ticket_fast, DW_SLA_TARGET_FIRST_RESPONSE, DW_SLA_STATE_AT_RISK));
 
+  /* An Urgent ticket's row does not offer to raise its priority; a Normal one's does. */
+  {
+    DwSlaWatchItem *vip_item = NULL;
+    DwSlaWatchItem *fast_item = NULL;
+    DwSlaRow *vip_row = NULL;
+    DwSlaRow *fast_row = NULL;
+
+    WAIT_UNTIL ((vip_item = find_item (ticket_vip, DW_SLA_TARGET_FIRST_RESPONSE)) != NULL
+                && (fast_item = find_item (ticket_fast, DW_SLA_TARGET_FIRST_RESPONSE)) != NULL
+                && (vip_row = find_row (GTK_WIDGET (board), vip_item)) != NULL
+                && (fast_row = find_row (GTK_WIDGET (board), fast_item)) != NULL);
+    g_assert_false (dw_sla_row_get_offers_raise_priority (vip_row));
+    g_assert_true (dw_sla_row_get_offers_raise_priority (fast_row));
+  }
+
   /* Sorted by business time left, most overdue first. */
   dw_sla_board_tick (board);
   previous = G_MININT64;

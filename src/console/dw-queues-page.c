@@ -69,6 +69,11 @@ struct _DwQueuesPage
   GtkBox          *teams_box;
   GtkWidget       *list_header;
   GtkWidget       *detail_header;
+  GtkWidget       *detail_pane;
+  GtkWidget       *detail_separator;
+  GtkWidget       *not_loaded_label;
+  gboolean         reveal_detail;  /* the pane just appeared: show it if the leaflet folds */
+  guint            reveal_idle;
   DwTicketList    *ticket_list;
   DwTicketDetail  *ticket_detail;
 
@@ -82,7 +87,19 @@ struct _DwQueuesPage
   guint            tick_id;
   gint64           reassign_ticket_id;  /* the last reassignment asked for, to offer the */
   gint64           reassign_user_id;    /* capacity override if the service refuses it */
+  gulong           state_handler;
+  guint            n_pending;     /* changes sent and not answered yet */
+  AdwToast        *pending_toast; /* says so; not owned */
+  char            *pending_message;
 };
+
+/* One change on its way to the service. */
+typedef struct
+{
+  DwQueuesPage *page;
+  gint64        ticket_id;
+  guint         delay_id;
+} Pending;
 
 G_DEFINE_FINAL_TYPE (DwQueuesPage, dw_queues_page, GTK_TYPE_WIDGET)
 
@@ -151,14 +168,112 @@ action_done_cb (DwTicket     *ticket,
 }
 
 static void
+pending_toast_dismissed_cb (AdwToast     *t,
+                            DwQueuesPage *self)
+{
+  if (self->pending_toast == t)
+    self->pending_toast = NULL;
+}
+
+static void
+show_pending (DwQueuesPage *self,
+              gint64        ticket_id)
+{
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, ticket_id);
+
+  g_free (self->pending_message);
+  if (self->sync != NULL && dw_sync_get_state (self->sync) == DW_SYNC_STATE_CONNECTED)
+    /* Translators: %s is a ticket number */
+    self->pending_message = g_strdup_printf (_("Saving the change to ticket #%s…"), number);
+  else
+    /* Translators: %s is a ticket number */
+    self->pending_message = g_strdup_printf (_("Not connected: the change to ticket #%s is waiting for the service…"),
+                                             number);
+  if (self->pending_toast != NULL)
+    adw_toast_dismiss (self->pending_toast);
+  /* Stays until the service has answered, one way or the other. */
+  self->pending_toast = adw_toast_new (self->pending_message);
+  adw_toast_set_timeout (self->pending_toast, 0);
+  g_signal_connect_object (self->pending_toast, "dismissed",
+                           G_CALLBACK (pending_toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, self->pending_toast);
+}
+
+static gboolean
+pending_delay_cb (gpointer data)
+{
+  Pending *pending = data;
+
+  pending->delay_id = 0;
+  show_pending (pending->page, pending->ticket_id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+patch_done_cb (DwTicket     *ticket,
+               const GError *error,
+               const char   *message,
+               gpointer      user_data)
+{
+  Pending *pending = user_data;
+  DwQueuesPage *self = pending->page;
+
+  g_clear_handle_id (&pending->delay_id, g_source_remove);
+  if (self->n_pending > 0 && --self->n_pending == 0)
+    {
+      g_clear_pointer (&self->pending_message, g_free);
+      if (self->pending_toast != NULL)
+        adw_toast_dismiss (self->pending_toast);
+    }
+  action_done_cb (ticket, error, message, g_steal_pointer (&pending->page));
+  g_free (pending);
+}
+
+static void
 patch_current (DwQueuesPage *self,
                JsonObject   *changes)
 {
   DwTicket *ticket = current_ticket (self);
+  Pending *pending;
 
   if (ticket == NULL || self->sync == NULL)
     return;
-  dw_queue_actions_patch (self->sync, ticket, changes, action_done_cb, g_object_ref (self));
+
+  /* The change shows at once; so does the fact that it is not confirmed yet when the service
+   * is not connected.  While connected, a second's grace keeps a quick answer from flashing a
+   * toast at every change. */
+  pending = g_new0 (Pending, 1);
+  pending->page = g_object_ref (self);
+  pending->ticket_id = dw_ticket_get_id (ticket);
+  self->n_pending++;
+  if (dw_sync_get_state (self->sync) == DW_SYNC_STATE_CONNECTED)
+    pending->delay_id = g_timeout_add (1000, pending_delay_cb, pending);
+  else
+    show_pending (self, pending->ticket_id);
+  dw_queue_actions_patch (self->sync, ticket, changes, patch_done_cb, pending);
+}
+
+/* Figures and the list keep what the service last said while it is not connected: still
+ * readable, but dimmed and not taken for live; before the first snapshot there is nothing to
+ * show, and the overview does not pretend it is all zeros. */
+static void
+sync_state_changed_cb (DwQueuesPage *self)
+{
+  gboolean live = self->sync != NULL && dw_sync_get_state (self->sync) == DW_SYNC_STATE_CONNECTED;
+  gboolean loaded = self->sync != NULL && dw_sync_get_data_as_of (self->sync) != 0;
+
+  if (live)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->teams_box), "dw-stale");
+      dw_ticket_list_set_stale (self->ticket_list, FALSE);
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->teams_box), "dw-stale");
+      dw_ticket_list_set_stale (self->ticket_list, TRUE);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->teams_box), self->sync == NULL || loaded);
+  gtk_widget_set_visible (self->not_loaded_label, self->sync != NULL && !loaded);
 }
 
 static void
@@ -494,6 +609,41 @@ leaflet_folded_cb (DwQueuesPage *self,
 
   gtk_widget_set_visible (self->list_header, folded);
   gtk_widget_set_visible (self->detail_header, folded);
+  dw_ticket_list_set_open_on_click (self->ticket_list, folded);
+  if (folded && self->reveal_detail)
+    {
+      self->reveal_detail = FALSE;
+      adw_leaflet_set_visible_child_name (leaflet, "detail");
+    }
+}
+
+static gboolean
+reveal_idle_cb (gpointer data)
+{
+  DwQueuesPage *self = data;
+
+  self->reveal_idle = 0;
+  self->reveal_detail = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+/* With no ticket to show, the detail pane folds away and gives the table its width.  When
+ * the first ticket brings it back on a narrow window, the leaflet folds for it: the click
+ * that picked the ticket must then show it, not leave the lead on the list. */
+static void
+update_detail_pane (DwQueuesPage *self)
+{
+  gboolean shown = current_ticket (self) != NULL;
+
+  if (shown && !gtk_widget_get_visible (self->detail_pane))
+    {
+      self->reveal_detail = TRUE;
+      /* After the layout that may fold the leaflet, the moment is gone. */
+      g_clear_handle_id (&self->reveal_idle, g_source_remove);
+      self->reveal_idle = g_idle_add_full (G_PRIORITY_LOW, reveal_idle_cb, self, NULL);
+    }
+  gtk_widget_set_visible (self->detail_pane, shown);
+  gtk_widget_set_visible (self->detail_separator, shown);
 }
 
 static void
@@ -503,6 +653,7 @@ ticket_activated_cb (DwQueuesPage *self,
 {
   dw_ticket_detail_set_ticket (self->ticket_detail, ticket);
   update_actions (self);
+  update_detail_pane (self);
   if (adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_set_visible_child_name (self->leaflet, "detail");
 }
@@ -519,6 +670,7 @@ selected_ticket_cb (DwQueuesPage *self,
     return;
   dw_ticket_detail_set_ticket (self->ticket_detail, ticket);
   update_actions (self);
+  update_detail_pane (self);
 }
 
 static void
@@ -632,21 +784,27 @@ move_team_action (GtkWidget  *widget,
   GListModel *teams;
   GtkWidget *dialog;
   GtkWidget *dropdown;
+  DwUser *me;
 
   if (ticket == NULL || self->sync == NULL)
     return;
 
+  /* The teams the lead leads first: that is where a lead moves a ticket to, and the first
+   * is the default. */
   teams = G_LIST_MODEL (dw_sync_get_teams (self->sync));
-  for (guint i = 0; i < g_list_model_get_n_items (teams); i++)
-    {
-      g_autoptr(DwTeam) team = g_list_model_get_item (teams, i);
-      gint64 id = dw_team_get_id (team);
+  me = dw_sync_get_me (self->sync);
+  for (int led = 1; led >= 0; led--)
+    for (guint i = 0; i < g_list_model_get_n_items (teams); i++)
+      {
+        g_autoptr(DwTeam) team = g_list_model_get_item (teams, i);
+        gint64 id = dw_team_get_id (team);
 
-      if (id == dw_ticket_get_team_id (ticket))
-        continue;
-      g_array_append_val (ids, id);
-      gtk_string_list_append (names, dw_team_get_name (team));
-    }
+        if (id == dw_ticket_get_team_id (ticket)
+            || (me != NULL && dw_user_is_lead_of (me, id)) != led)
+          continue;
+        g_array_append_val (ids, id);
+        gtk_string_list_append (names, dw_team_get_name (team));
+      }
 
   number = g_strdup_printf ("%" G_GINT64_FORMAT, dw_ticket_get_id (ticket));
   /* Translators: %s is a ticket number */
@@ -799,10 +957,12 @@ dw_queues_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->cards_idle, g_source_remove);
+  g_clear_handle_id (&self->reveal_idle, g_source_remove);
   dw_queues_page_set_sync (self, NULL);
   dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_QUEUES_PAGE);
   g_clear_pointer (&self->cards, g_ptr_array_unref);
   g_clear_object (&self->clock);
+  g_clear_pointer (&self->pending_message, g_free);
 
   G_OBJECT_CLASS (dw_queues_page_parent_class)->dispose (object);
 }
@@ -879,6 +1039,9 @@ dw_queues_page_class_init (DwQueuesPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/deskwatch/Deskwatch/dw-queues-page.ui");
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, detail_pane);
+  gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, detail_separator);
+  gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, not_loaded_label);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, teams_box);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, list_header);
@@ -926,6 +1089,7 @@ dw_queues_page_init (DwQueuesPage *self)
   self->clock = dw_clock_new (1.0);
   self->cards = g_ptr_array_new_with_free_func ((GDestroyNotify) team_card_free);
   update_actions (self);
+  update_detail_pane (self);
   leaflet_folded_cb (self, NULL, self->leaflet);
   restart_tick (self);
 }
@@ -952,6 +1116,7 @@ dw_queues_page_set_sync (DwQueuesPage *self,
     {
       g_clear_signal_handler (&self->teams_handler, dw_sync_get_teams (self->sync));
       g_signal_handlers_disconnect_by_func (self->sync, rebuild_cards, self);
+      g_clear_signal_handler (&self->state_handler, self->sync);
     }
   if (self->stats != NULL)
     g_clear_signal_handler (&self->stats_handler, self->stats);
@@ -977,12 +1142,17 @@ dw_queues_page_set_sync (DwQueuesPage *self,
       /* The snapshot says who the lead is after it listed the teams. */
       g_signal_connect_object (sync, "notify::me", G_CALLBACK (rebuild_cards), self,
                                G_CONNECT_SWAPPED);
+      self->state_handler = g_signal_connect_swapped (sync, "notify::state",
+                                                      G_CALLBACK (sync_state_changed_cb), self);
     }
+  if (self->teams_box != NULL)
+    sync_state_changed_cb (self);
 
   if (self->cards != NULL)
     {
       rebuild_cards (self);
       update_actions (self);
+      update_detail_pane (self);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
@@ -1017,6 +1187,50 @@ dw_queues_page_get_ticket_list (DwQueuesPage *self)
   g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), NULL);
 
   return GTK_WIDGET (self->ticket_list);
+}
+
+void
+dw_queues_page_set_settings (DwQueuesPage *self,
+                             GSettings    *settings)
+{
+  g_return_if_fail (DW_IS_QUEUES_PAGE (self));
+
+  dw_ticket_list_set_settings (self->ticket_list, settings);
+}
+
+const char *
+dw_queues_page_get_visible_pane (DwQueuesPage *self)
+{
+  g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), NULL);
+
+  if (!adw_leaflet_get_folded (self->leaflet))
+    return "all";
+  return adw_leaflet_get_visible_child_name (self->leaflet);
+}
+
+gboolean
+dw_queues_page_get_detail_shown (DwQueuesPage *self)
+{
+  g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), FALSE);
+
+  return gtk_widget_get_visible (self->detail_pane);
+}
+
+const char *
+dw_queues_page_get_pending_message (DwQueuesPage *self)
+{
+  g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), NULL);
+
+  return self->pending_message;
+}
+
+gboolean
+dw_queues_page_get_figures_stale (DwQueuesPage *self)
+{
+  g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), FALSE);
+
+  return !gtk_widget_get_visible (GTK_WIDGET (self->teams_box))
+         || gtk_widget_has_css_class (GTK_WIDGET (self->teams_box), "dw-stale");
 }
 
 GtkWidget *

@@ -532,6 +532,30 @@ dw_sla_board_get_sync (DwSlaBoard *self)
   return self->sync;
 }
 
+/* The countdowns and the summary keep what the service last said while it is not
+ * connected: dimmed, not taken for live (the connection strip says since when). */
+static void
+sync_state_changed_cb (DwSlaBoard *self)
+{
+  if (self->sync == NULL || dw_sync_get_state (self->sync) == DW_SYNC_STATE_CONNECTED)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->live_stack), "dw-stale");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->summary_label), "dw-stale");
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->live_stack), "dw-stale");
+      gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "dw-stale");
+    }
+}
+
+gboolean
+dw_sla_board_get_stale (DwSlaBoard *self)
+{
+  g_return_val_if_fail (DW_IS_SLA_BOARD (self), FALSE);
+  return gtk_widget_has_css_class (GTK_WIDGET (self->live_stack), "dw-stale");
+}
+
 void
 dw_sla_board_set_sync (DwSlaBoard *self,
                        DwSync     *sync)
@@ -559,6 +583,10 @@ dw_sla_board_set_sync (DwSlaBoard *self,
 
   g_set_object (&self->sync, sync);
   dw_sla_compliance_set_client (self->compliance, sync != NULL ? dw_sync_get_client (sync) : NULL);
+  if (sync != NULL)
+    g_signal_connect_object (sync, "notify::state", G_CALLBACK (sync_state_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+  sync_state_changed_cb (self);
 
   if (sync != NULL)
     {

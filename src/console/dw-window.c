@@ -10,6 +10,7 @@
 #include "dw-connection-banner.h"
 #include "dw-queues-page.h"
 #include "dw-sla-board.h"
+#include "dw-widget-util.h"
 #include "dw-window.h"
 
 struct _DwWindow
@@ -21,7 +22,9 @@ struct _DwWindow
   DwWelcomePage        *welcome_page;
   AdwStatusPage        *signing_in_page;
   AdwViewSwitcherTitle *switcher_title;
+  GtkLabel             *desk_label;
   DwConnectionBanner   *banner;
+  GtkMenuButton        *menu_button;
   AdwViewStack         *view_stack;
   DwQueuesPage         *queues_page;
   DwSlaBoard           *sla_board;
@@ -40,11 +43,14 @@ get_application (DwWindow *self)
   return DW_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 }
 
+/* app.switch-account has the active desk's id as its state, so each desk is a radio item and
+ * the one signed in to is marked; the demo desk is there too, saved or not. */
 static void
 fill_accounts_section (GMenu      *section,
                        GListModel *accounts)
 {
   guint n = g_list_model_get_n_items (accounts);
+  g_autoptr(GMenuItem) demo = NULL;
 
   g_menu_remove_all (section);
   for (guint i = 0; i < n; i++)
@@ -57,6 +63,9 @@ fill_accounts_section (GMenu      *section,
                                          dw_account_get_id (account));
       g_menu_append_item (section, item);
     }
+  demo = g_menu_item_new (_("Demo desk"), NULL);
+  g_menu_item_set_action_and_target (demo, "app.switch-account", "s", DW_DEMO_ACCOUNT_ID);
+  g_menu_append_item (section, demo);
 }
 
 static void
@@ -93,10 +102,24 @@ static void
 update_title (DwWindow *self)
 {
   g_autofree char *label = NULL;
+  g_autofree char *who = NULL;
+  DwUser *me = NULL;
 
   if (self->session != NULL)
-    label = dw_session_dup_label (self->session);
-  adw_view_switcher_title_set_subtitle (self->switcher_title, label);
+    {
+      label = dw_session_dup_label (self->session);
+      me = dw_sync_get_me (dw_session_get_sync (self->session));
+    }
+  /* The view switcher takes the title's place on a wide window, so the desk and the user
+   * signed in to it are said at the start of the header bar too. */
+  if (label != NULL && me != NULL)
+    /* Translators: in the header bar: the desk, then the name of the user signed in to it */
+    who = g_strdup_printf (_("%s · %s"), label, dw_user_get_display_name (me));
+  else
+    who = g_strdup (label != NULL ? label : "");
+  adw_view_switcher_title_set_subtitle (self->switcher_title, who);
+  gtk_label_set_label (self->desk_label, who);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->desk_label), who);
 }
 
 /* Leaves the welcome page without a focused entry on it: GTK 4.8 warns when a focused text
@@ -109,6 +132,14 @@ show_page (DwWindow   *self,
     return;
   gtk_window_set_focus (GTK_WINDOW (self), NULL);
   gtk_stack_set_visible_child_name (self->main_stack, name);
+}
+
+static void
+welcome_back_cb (DwWindow      *self,
+                 DwWelcomePage *page)
+{
+  if (self->session != NULL)
+    show_page (self, "desk");
 }
 
 static void
@@ -161,6 +192,7 @@ setup_for_application (DwWindow *self)
   if (g_settings_get_boolean (settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  dw_queues_page_set_settings (self->queues_page, settings);
   dw_welcome_page_set_account_manager (self->welcome_page,
                                        dw_application_get_account_manager (app));
   dw_welcome_page_set_demo_launcher (self->welcome_page, dw_application_get_demo_launcher (app));
@@ -208,7 +240,9 @@ dw_window_class_init (DwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, signing_in_page);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, desk_label);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, queues_page);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, sla_board);
@@ -216,6 +250,7 @@ dw_window_class_init (DwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwWindow, welcome_accounts_section);
   gtk_widget_class_bind_template_callback (widget_class, welcome_signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, banner_sign_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, welcome_back_cb);
 
   gtk_widget_class_install_action (widget_class, "win.show-ticket", "x", show_ticket_action);
   gtk_widget_class_install_action (widget_class, "win.show-section", "s", show_section_action);
@@ -230,6 +265,7 @@ static void
 dw_window_init (DwWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  dw_menu_button_quiet_tooltip (self->menu_button);
 }
 
 DwWindow *
@@ -365,7 +401,29 @@ dw_window_show_welcome (DwWindow *self)
   g_return_if_fail (DW_IS_WINDOW (self));
 
   dw_welcome_page_reset (self->welcome_page);
+  dw_welcome_page_set_can_go_back (self->welcome_page, self->session != NULL);
   show_page (self, "welcome");
+}
+
+GMenuModel *
+dw_window_get_desks_menu (DwWindow *self)
+{
+  g_return_val_if_fail (DW_IS_WINDOW (self), NULL);
+  return G_MENU_MODEL (self->accounts_section);
+}
+
+GMenuModel *
+dw_window_get_primary_menu (DwWindow *self)
+{
+  g_return_val_if_fail (DW_IS_WINDOW (self), NULL);
+  return gtk_menu_button_get_menu_model (self->menu_button);
+}
+
+const char *
+dw_window_get_desk_text (DwWindow *self)
+{
+  g_return_val_if_fail (DW_IS_WINDOW (self), NULL);
+  return gtk_label_get_label (self->desk_label);
 }
 
 void
@@ -376,6 +434,7 @@ dw_window_ask_sign_in_again (DwWindow   *self,
   g_return_if_fail (DW_IS_WINDOW (self));
 
   dw_welcome_page_ask_sign_in_again (self->welcome_page, account, message);
+  dw_welcome_page_set_can_go_back (self->welcome_page, self->session != NULL);
   show_page (self, "welcome");
 }
 

@@ -18,11 +18,22 @@ typedef gboolean (*ResponseHook) (DwClient  *self,
                                   JsonNode  *node,
                                   GError   **error);
 
+/* How long a request other than the snapshot may take before it fails as unreachable: a
+ * service that accepts and then never answers (stopped, wedged, a dead link) should not leave
+ * a lead's change or a sign-in hanging for libsoup's minute of I/O timeout. */
+#define REQUEST_TIMEOUT_S 10
+
 typedef struct
 {
   SoupMessage  *msg;
   GBytes       *body;
   ResponseHook  hook;
+  GCancellable *cancellable;     /* ours: the caller's, or the deadline, cancels it */
+  GCancellable *caller_cancellable;
+  gulong        caller_handler;
+  GSource      *deadline;
+  guint         timeout_s;
+  gboolean      timed_out;
 } Request;
 
 struct _DwClient
@@ -33,6 +44,7 @@ struct _DwClient
   char                 *base_url;    /* without trailing slash */
   char                 *token;
   GTlsCertificateFlags  tls_errors;
+  guint                 request_timeout_s;
 };
 
 G_DEFINE_FINAL_TYPE (DwClient, dw_client, G_TYPE_OBJECT)
@@ -62,6 +74,15 @@ static GParamSpec *properties[N_PROPS];
 static void
 request_free (Request *request)
 {
+  if (request->deadline != NULL)
+    {
+      g_source_destroy (request->deadline);
+      g_clear_pointer (&request->deadline, g_source_unref);
+    }
+  if (request->caller_cancellable != NULL)
+    g_cancellable_disconnect (request->caller_cancellable, request->caller_handler);
+  g_clear_object (&request->caller_cancellable);
+  g_clear_object (&request->cancellable);
   g_clear_object (&request->msg);
   g_clear_pointer (&request->body, g_bytes_unref);
   g_free (request);
@@ -257,6 +278,18 @@ request_sent_cb (GObject      *source,
   guint status;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (body == NULL && request->timed_out
+      && !g_cancellable_is_cancelled (request->caller_cancellable))
+    {
+      GUri *uri = soup_message_get_uri (request->msg);
+
+      g_task_return_new_error (task, DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNREACHABLE,
+                               "%s did not answer within %u seconds",
+                               uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri)
+                                                                            : "The service",
+                               request->timeout_s);
+      return;
+    }
   if (body == NULL)
     {
       g_task_return_error (task, translate_transport_error (self, request->msg, error));
@@ -291,6 +324,24 @@ request_sent_cb (GObject      *source,
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
+}
+
+static void
+caller_cancelled_cb (GCancellable *caller,
+                     GCancellable *ours)
+{
+  g_cancellable_cancel (ours);
+}
+
+static gboolean
+deadline_cb (gpointer data)
+{
+  Request *request = data;
+
+  request->timed_out = TRUE;
+  g_clear_pointer (&request->deadline, g_source_unref);
+  g_cancellable_cancel (request->cancellable);
+  return G_SOURCE_REMOVE;
 }
 
 static SoupMessage *
@@ -361,10 +412,28 @@ client_send (DwClient     *self,
   request = g_new0 (Request, 1);
   request->msg = msg;
   request->hook = hook;
+  request->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
+  if (g_task_get_cancellable (task) != NULL)
+    {
+      request->caller_cancellable = g_object_ref (g_task_get_cancellable (task));
+      request->caller_handler = g_cancellable_connect (request->caller_cancellable,
+                                                       G_CALLBACK (caller_cancelled_cb),
+                                                       request->cancellable, NULL);
+    }
+
+  /* The snapshot of a big desk may rightly take long to come; the sync watches it. */
+  if (self->request_timeout_s > 0 && !g_str_equal (path, "/api/v1/snapshot"))
+    {
+      request->timeout_s = self->request_timeout_s;
+      request->deadline = g_timeout_source_new_seconds (request->timeout_s);
+      g_source_set_callback (request->deadline, deadline_cb, request, NULL);
+      g_source_attach (request->deadline, g_main_context_get_thread_default ());
+    }
+
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task),
+                                    request->cancellable,
                                     request_sent_cb, g_object_ref (task));
 }
 
@@ -563,6 +632,7 @@ dw_client_class_init (DwClientClass *klass)
 static void
 dw_client_init (DwClient *self)
 {
+  self->request_timeout_s = REQUEST_TIMEOUT_S;
   /* No accept-certificate handler: an invalid certificate always fails the request. */
   self->session = soup_session_new_with_options ("user-agent", "Deskwatch/" PACKAGE_VERSION " ",
                                                  "timeout", 60,
@@ -637,6 +707,14 @@ dw_client_set_tls_database (DwClient     *self,
       return;
     }
   soup_session_set_tls_database (self->session, database);
+}
+
+void
+dw_client_set_request_timeout (DwClient *self,
+                               guint     seconds)
+{
+  g_return_if_fail (DW_IS_CLIENT (self));
+  self->request_timeout_s = seconds;
 }
 
 SoupSession *

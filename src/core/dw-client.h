@@ -81,6 +81,12 @@ GTlsCertificateFlags dw_client_get_tls_errors      (DwClient            *self);
 void                 dw_client_set_tls_database    (DwClient            *self,
                                                     GTlsDatabase        *database);
 
+/* Every request but the snapshot fails with DW_CLIENT_ERROR_UNREACHABLE ("… did not answer
+ * within N seconds") when the service has not answered in @seconds (default 10; 0: only
+ * libsoup's own I/O timeout). */
+void                 dw_client_set_request_timeout (DwClient            *self,
+                                                    guint                seconds);
+
 /* The session, for the stream's WebSocket (DwSync). */
 SoupSession         *dw_client_get_session         (DwClient            *self);
 
