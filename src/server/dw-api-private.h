@@ -49,6 +49,7 @@ extern const DwApiRoute dw_api_snapshot_routes[];
 extern const DwApiRoute dw_api_staffing_routes[];
 extern const DwApiRoute dw_api_roster_routes[];
 extern const DwApiRoute dw_api_survey_routes[];
+extern const DwApiRoute dw_api_agent_routes[];
 
 /* The request body as a JSON object; on failure replies the problem (400/413/415) and
  * returns NULL. */

@@ -22,6 +22,7 @@ static const DwApiRoute *route_tables[] = {
   dw_api_staffing_routes,
   dw_api_roster_routes,
   dw_api_survey_routes,
+  dw_api_agent_routes,
 };
 
 /* Replies */
