@@ -333,6 +333,107 @@ test_scope_and_input (void)
     }
 }
 
+/* Each agent now, and the lead's actions on its work. */
+static void
+test_status_and_actions (void)
+{
+  g_autofree char *status = g_strdup_printf ("/api/v1/agents/status?team_id=%" G_GINT64_FORMAT,
+                                             server->team_id);
+  g_autofree char *capacity = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/capacity",
+                                               server->agent_id);
+  g_autofree char *release = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/release",
+                                              server->agent_id);
+  g_autofree char *note = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/note",
+                                           server->agent_id);
+  g_autofree char *other_release = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/release",
+                                                    server->agent2_id);
+  g_autofree char *third_body = g_strdup_printf ("{\"username\": \"agent3\", \"display_name\": "
+                                                 "\"王芳\", \"role\": \"agent\", \"password\": \""
+                                                 DW_TEST_PASSWORD "\", \"capacity\": 5, "
+                                                 "\"teams\": [{\"id\": %" G_GINT64_FORMAT "}]}",
+                                                 server->team_id);
+  g_autofree char *to_third = NULL;
+  g_autofree char *comments = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(DwTestResponse) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL, r6 = NULL,
+                            r7 = NULL, r8 = NULL, r9 = NULL, r10 = NULL, r11 = NULL, r12 = NULL;
+  JsonArray *items;
+  JsonObject *me = NULL, *result;
+  gint64 a, b, third;
+
+  a = new_ticket ("包裹破损");
+  b = new_ticket ("少发了一件");
+
+  request ("GET", status, server->lead_token, NULL, 200, &r1);
+  items = dw_test_response_items (r1);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    if (json_object_get_int_member (json_array_get_object_element (items, i), "user_id")
+        == server->agent_id)
+      me = json_array_get_object_element (items, i);
+  g_assert_nonnull (me);
+  g_assert_cmpstr (json_object_get_string_member (me, "presence"), ==, "online");
+  g_assert_cmpint (json_object_get_int_member (me, "load"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (me, "capacity"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (me, "oldest_waiting_ticket_id"), ==, a);
+  g_assert_cmpint (json_object_get_int_member (me, "at_risk"), ==, 0);
+
+  /* capacity: the lead's, audited as the lead's */
+  r2 = dw_test_server_json (server, "PUT", capacity, server->agent_token, "{\"capacity\": 9}");
+  dw_test_assert_problem (r2, 403, "forbidden");
+  result = request ("PUT", capacity, server->lead_token, "{\"capacity\": 4}", 200, &r3);
+  g_assert_cmpint (json_object_get_int_member (result, "capacity"), ==, 4);
+
+  /* a note on each ticket at risk (ticket a, at risk as the stopped service's database says) */
+  dw_test_server_stop (server);
+  {
+    sqlite3 *db = NULL;
+
+    sql = g_strdup_printf ("UPDATE tickets SET sla_state = 'at-risk' WHERE id = %" G_GINT64_FORMAT, a);
+    g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  dw_test_server_start (server, NULL);
+  result = request ("POST", note, server->lead_token, "{\"body\": \"先处理这单，客户在催\"}",
+                    200, &r4);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (result, "noted")), ==, 1);
+  g_assert_cmpint (json_array_get_int_element (json_object_get_array_member (result, "noted"), 0),
+                   ==, a);
+  comments = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/comments", a);
+  request ("GET", comments, server->agent_token, NULL, 200, &r5);
+  items = dw_test_response_items (r5);
+  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (items,
+                                                    json_array_get_length (items) - 1), "public"));
+
+  /* release to another agent of the team, in turn */
+  third = json_object_get_int_member (request ("POST", "/api/v1/users", server->admin_token,
+                                               third_body, 201, &r6), "id");
+  to_third = g_strdup_printf ("{\"to\": [%" G_GINT64_FORMAT "]}", third);
+  result = request ("POST", release, server->lead_token, to_third, 200, &r7);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (result, "moved")), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (result, "failed")), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (
+                     json_object_get_array_member (result, "moved"), 0), "assignee_id"), ==, third);
+  (void) b;
+
+  /* bad input and scope */
+  r8 = dw_test_server_json (server, "POST", release, server->lead_token, "{\"to\": \"nowhere\"}");
+  dw_test_assert_problem (r8, 400, "validation");
+  {
+    g_autofree char *to_self = g_strdup_printf ("{\"to\": [%" G_GINT64_FORMAT "]}", server->agent_id);
+
+    r9 = dw_test_server_json (server, "POST", release, server->lead_token, to_self);
+    dw_test_assert_problem (r9, 400, "validation");
+  }
+  r10 = dw_test_server_json (server, "POST", release, server->agent2_token, "{\"to\": \"queue\"}");
+  dw_test_assert_problem (r10, 403, "forbidden");
+  r11 = dw_test_server_json (server, "POST", other_release, server->lead_token,
+                             "{\"to\": \"queue\"}");
+  dw_test_assert_problem (r11, 403, "forbidden");
+  r12 = dw_test_server_json (server, "POST", note, server->lead_token, "{}");
+  dw_test_assert_problem (r12, 400, "validation");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -345,6 +446,7 @@ main (int   argc,
 
   g_test_add_func ("/api/agents/figures", test_figures);
   g_test_add_func ("/api/agents/scope-and-input", test_scope_and_input);
+  g_test_add_func ("/api/agents/status-and-actions", test_status_and_actions);
 
   ret = g_test_run ();
   dw_test_server_free (server);

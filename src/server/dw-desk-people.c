@@ -610,7 +610,23 @@ update_user_locked (DwDesk       *self,
   gboolean disabled;
   int old_role = DW_ROLE_AGENT;
 
-  if (!require_admin (actor, "change users", error))
+  /* A lead sets the capacity of the agents of its teams, and nothing else of theirs. */
+  if (actor != NULL && actor->role == DW_ROLE_LEAD && json_object_get_size (changes) == 1
+      && json_object_has_member (changes, "capacity"))
+    {
+      gboolean leads = FALSE;
+
+      for (guint i = 0; i < actor->lead_team_ids->len && !leads; i++)
+        leads = dw_desk_user_in_team (self, user_id,
+                                      g_array_index (actor->lead_team_ids, gint64, i));
+      if (!leads)
+        {
+          g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                               "only a lead of one of the agent's teams may set its capacity");
+          return NULL;
+        }
+    }
+  else if (!require_admin (actor, "change users", error))
     return NULL;
 
   before = dw_store_user_json (self->db, user_id, NULL);
