@@ -297,6 +297,50 @@ test_figures (void)
                                                       &again)), ==, incremental);
   }
 
+  /* every count opens the tickets behind it, paged, and never one the caller may not see */
+  {
+    g_autofree char *solved = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/tickets?team_id=%"
+                                               G_GINT64_FORMAT "&figure=solved", server->agent_id,
+                                               server->team_id);
+    g_autofree char *reopened = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT
+                                                 "/tickets?team_id=%" G_GINT64_FORMAT
+                                                 "&figure=reopened", server->agent_id,
+                                                 server->team_id);
+    g_autofree char *page = g_strdup_printf ("%s&limit=1", solved);
+    g_autofree char *next = NULL;
+    g_autofree char *move = NULL;
+    g_autofree char *ticket_path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, t1);
+    g_autoptr(DwTestResponse) d1 = NULL, d2 = NULL, d3 = NULL, d4 = NULL, d5 = NULL, d6 = NULL,
+                              d7 = NULL, d8 = NULL;
+    JsonObject *t;
+
+    request ("GET", solved, server->lead_token, NULL, 200, &d1);
+    g_assert_cmpuint (json_array_get_length (dw_test_response_items (d1)), ==, 2);
+    request ("GET", reopened, server->agent_token, NULL, 200, &d2);
+    g_assert_cmpuint (json_array_get_length (dw_test_response_items (d2)), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (
+                       dw_test_response_items (d2), 0), "id"), ==, t2);
+    d3 = dw_test_server_json (server, "GET", solved, server->agent2_token, NULL);
+    dw_test_assert_problem (d3, 403, "forbidden");
+
+    request ("GET", page, server->lead_token, NULL, 200, &d4);
+    g_assert_cmpuint (json_array_get_length (dw_test_response_items (d4)), ==, 1);
+    next = g_strdup_printf ("%s&cursor=%s", page,
+                            json_object_get_string_member (dw_test_response_object (d4),
+                                                           "next_cursor"));
+    request ("GET", next, server->lead_token, NULL, 200, &d5);
+    g_assert_cmpuint (json_array_get_length (dw_test_response_items (d5)), ==, 1);
+
+    /* handed over to the other team: its facts stay the agent's, the ticket is not the lead's */
+    t = request ("GET", ticket_path, server->lead_token, NULL, 200, &d6);
+    move = g_strdup_printf ("{\"version\": %" G_GINT64_FORMAT ", \"team_id\": %" G_GINT64_FORMAT
+                            ", \"assignee_id\": null}", json_object_get_int_member (t, "version"),
+                            server->other_team_id);
+    request ("PATCH", ticket_path, server->lead_token, move, 200, &d7);
+    request ("GET", solved, server->lead_token, NULL, 200, &d8);
+    g_assert_cmpuint (json_array_get_length (dw_test_response_items (d8)), ==, 1);
+  }
+
   g_array_unref (c.frt);
   g_array_unref (c.resolution);
 }

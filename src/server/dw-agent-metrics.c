@@ -358,6 +358,57 @@ dw_agent_facts_rebuild (sqlite3  *db,
 
 /* The figures */
 
+/* Whole local days of the team's calendar ending today. */
+static void
+period_window (DwCalendar *calendar,
+               const char *period,
+               gint64      now,
+               gint64     *from,
+               gint64     *to)
+{
+  GTimeZone *tz = dw_calendar_get_time_zone (calendar);
+  gint64 today = dw_roster_day_start (tz, now);
+  int days = 1;
+
+  if (period != NULL && g_str_equal (period, "7d"))
+    days = 7;
+  else if (period != NULL && g_str_equal (period, "30d"))
+    days = 30;
+  *from = dw_roster_day_start (tz, today - (days - 1) * 86400 + 12 * 3600);
+  *to = dw_roster_day_start (tz, today + 36 * 3600);
+}
+
+gboolean
+dw_agent_metrics_window (sqlite3     *db,
+                         gint64       team_id,
+                         const char  *period,
+                         gint64       now,
+                         gint64      *from,
+                         gint64      *to,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) team = dw_store_prepare (db, "SELECT calendar_id FROM teams WHERE id = ?",
+                                                   error);
+  g_autoptr(JsonObject) calendar_json = NULL;
+  g_autoptr(DwCalendar) calendar = NULL;
+
+  if (team == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (team, 1, team_id);
+  if (sqlite3_step (team) != SQLITE_ROW)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND, "no team %" G_GINT64_FORMAT,
+                   team_id);
+      return FALSE;
+    }
+  calendar_json = dw_store_calendar_json (db, sqlite3_column_int64 (team, 0), error);
+  if (calendar_json == NULL || (calendar = dw_calendar_new_from_json (calendar_json, error)) == NULL)
+    return FALSE;
+  if (*from == 0 && *to == 0)
+    period_window (calendar, period, now, from, to);
+  return dw_agent_facts_catch_up (db, error);
+}
+
 typedef struct
 {
   gint64  user_id;
@@ -742,7 +793,6 @@ dw_agent_metrics (sqlite3      *db,
   g_autoptr(JsonArray) items = json_array_new ();
   gboolean lead;
   gint64 only = 0;
-  int days = 1;
 
   g_array_set_clear_func (agents, figures_clear);
 
@@ -775,19 +825,8 @@ dw_agent_metrics (sqlite3      *db,
   if (calendar_json == NULL || (calendar = dw_calendar_new_from_json (calendar_json, error)) == NULL)
     return NULL;
 
-  /* whole local days of the team's calendar ending today, or the range given */
   if (from == 0 && to == 0)
-    {
-      GTimeZone *tz = dw_calendar_get_time_zone (calendar);
-      gint64 today = dw_roster_day_start (tz, now);
-
-      if (period != NULL && g_str_equal (period, "7d"))
-        days = 7;
-      else if (period != NULL && g_str_equal (period, "30d"))
-        days = 30;
-      from = dw_roster_day_start (tz, today - (days - 1) * 86400 + 12 * 3600);
-      to = dw_roster_day_start (tz, today + 36 * 3600);
-    }
+    period_window (calendar, period, now, &from, &to);
 
   if (!dw_agent_facts_catch_up (db, error))
     return NULL;

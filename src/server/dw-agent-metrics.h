@@ -38,4 +38,14 @@ JsonObject *dw_agent_metrics        (sqlite3      *db,
                                      gint64        now,
                                      GError      **error);
 
+/* The window of @period (or *@from, *@to when given) in @team_id's calendar, with the facts
+ * brought up to date: for the drill-down behind a figure. */
+gboolean    dw_agent_metrics_window (sqlite3      *db,
+                                     gint64        team_id,
+                                     const char   *period,
+                                     gint64        now,
+                                     gint64       *from,
+                                     gint64       *to,
+                                     GError      **error);
+
 G_END_DECLS
