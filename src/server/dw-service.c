@@ -4,6 +4,8 @@
 
 #include "dw-service.h"
 
+#include "dw-agent-metrics.h"
+
 #include <sys/socket.h>
 
 #include <libsoup/soup.h>
@@ -29,6 +31,7 @@ struct _DwService
   DwLimits    *limits;
   SoupServer  *server;
   guint        access_poll_id;
+  guint        facts_id;
 };
 
 /* How often the service looks for tokens revoked and users changed by another process on the
@@ -174,6 +177,21 @@ listen_on_address (SoupServer               *server,
   return soup_server_listen_socket (server, socket, options, error);
 }
 
+/* The agent facts read the audit trail added since they last did: after an upgrade or a long
+ * downtime that is the whole trail (4 s for a million rows).  Read it once the service is
+ * idle, so the first lead to open the figures does not wait for it. */
+static gboolean
+facts_idle_cb (gpointer data)
+{
+  DwService *self = data;
+  g_autoptr(GError) error = NULL;
+
+  self->facts_id = 0;
+  if (!dw_agent_facts_catch_up (self->db, &error))
+    g_message ("Agent figures not brought up to date yet: %s", error->message);
+  return G_SOURCE_REMOVE;
+}
+
 gboolean
 dw_service_listen (DwService   *self,
                    const char  *addr_port,
@@ -256,6 +274,7 @@ dw_service_listen (DwService   *self,
   self->access_poll_id = g_timeout_add (access_poll_ms (), access_poll_cb, self);
   g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->access_poll_id),
                             "[deskwatchd] access poll");
+  self->facts_id = g_idle_add_full (G_PRIORITY_LOW, facts_idle_cb, self, NULL);
   return TRUE;
 }
 
@@ -269,6 +288,7 @@ dw_service_stop (DwService *self)
 
   dw_sla_engine_stop (self->sla);
   g_clear_handle_id (&self->access_poll_id, g_source_remove);
+  g_clear_handle_id (&self->facts_id, g_source_remove);
   dw_limits_uninstall (self->limits);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
