@@ -594,6 +594,37 @@ test_fixed_history (void)
   g_assert_cmpint (json_object_get_int_member (res, "median_business_seconds"), ==, 7200);
   g_assert_cmpint (json_object_get_int_member (res, "p90_business_seconds"), ==, 10800);
   g_assert_cmpint (json_object_get_int_member (res, "p90_seconds"), ==, tue10 - fri17);
+
+  /* day by day in China time: everything happened on Tuesday the 24th */
+  {
+    g_autofree char *daily_path = g_strdup_printf ("%s&series=daily", path);
+    g_autoptr(DwTestResponse) d = dw_test_server_json (desk, "GET", daily_path, desk->lead_token, NULL);
+    g_autoptr(DwTestResponse) bad = NULL;
+    JsonArray *daily;
+    gint64 solved = 0;
+    JsonObject *tuesday = NULL;
+
+    dw_test_assert_status (d, 200);
+    daily = json_object_get_array_member (json_array_get_object_element (
+                json_object_get_array_member (dw_test_response_object (d), "agents"), 0), "daily");
+    for (guint i = 0; i < json_array_get_length (daily); i++)
+      {
+        JsonObject *point = json_array_get_object_element (daily, i);
+
+        solved += json_object_get_int_member (point, "solved");
+        if (g_str_equal (json_object_get_string_member (point, "date"), "2026-11-24"))
+          tuesday = point;
+      }
+    g_assert_cmpint (solved, ==, 3);
+    g_assert_nonnull (tuesday);
+    g_assert_cmpint (json_object_get_int_member (tuesday, "solved"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (tuesday, "reopened"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (tuesday, "first_response_median_seconds"), ==, 600);
+
+    bad = dw_test_server_json (desk, "GET", "/api/v1/agents/metrics?team_id=1&series=hourly",
+                               desk->lead_token, NULL);
+    dw_test_assert_problem (bad, 400, "validation");
+  }
 }
 
 int

@@ -549,6 +549,22 @@ figures_json (Figures *f)
   return object;
 }
 
+static Figures
+figures_new (gint64      user_id,
+             const char *name)
+{
+  Figures f = {
+    .user_id = user_id,
+    .name = g_strdup (name),
+    .frt = g_array_new (FALSE, FALSE, sizeof (gint64)),
+    .frt_business = g_array_new (FALSE, FALSE, sizeof (gint64)),
+    .resolution = g_array_new (FALSE, FALSE, sizeof (gint64)),
+    .resolution_business = g_array_new (FALSE, FALSE, sizeof (gint64)),
+  };
+
+  return f;
+}
+
 static Figures *
 figures_for (GArray *agents,
              gint64  user_id)
@@ -774,6 +790,72 @@ team_medians (JsonArray *agents)
   return medians;
 }
 
+/* Day by day (local days of the team calendar): a trend line per agent of the main figures. */
+static gboolean
+add_daily (sqlite3     *db,
+           GTimeZone   *tz,
+           gint64       team_id,
+           gint64       from,
+           gint64       to,
+           GArray      *agents,
+           JsonArray   *items,
+           GError     **error)
+{
+  g_autoptr(GPtrArray) series = g_ptr_array_new ();
+
+  for (guint i = 0; i < agents->len; i++)
+    g_ptr_array_add (series, json_array_new ());
+
+  for (gint64 day = from; day < to; day = dw_roster_day_start (tz, day + 36 * 3600))
+    {
+      gint64 next = MIN (dw_roster_day_start (tz, day + 36 * 3600), to);
+      g_autoptr(GArray) one = g_array_new (FALSE, TRUE, sizeof (Figures));
+      g_autofree char *date = dw_roster_format_date (tz, day);
+
+      g_array_set_clear_func (one, figures_clear);
+      for (guint i = 0; i < agents->len; i++)
+        {
+          Figures f = figures_new (g_array_index (agents, Figures, i).user_id, NULL);
+
+          g_array_append_val (one, f);
+        }
+      if (!count_facts (db, team_id, day, next, one, error)
+          || !count_csat (db, team_id, day, next, one, error))
+        return FALSE;
+
+      for (guint i = 0; i < one->len; i++)
+        {
+          Figures *f = &g_array_index (one, Figures, i);
+          JsonObject *point = json_object_new ();
+          gint64 met = 0, breached = 0;
+
+          json_object_set_string_member (point, "date", date);
+          json_object_set_int_member (point, "assigned", f->assigned);
+          json_object_set_int_member (point, "solved", f->solved);
+          json_object_set_int_member (point, "reopened", f->reopened);
+          set_percentile (point, "first_response_median_seconds", f->frt, 0.5);
+          set_percentile (point, "resolution_median_seconds", f->resolution, 0.5);
+          for (guint t = 0; t < G_N_ELEMENTS (sla_targets); t++)
+            {
+              met += f->sla_met[t];
+              breached += f->sla_breached[t];
+            }
+          set_share (point, "sla_share", met, met + breached);
+          if (f->csat_responses > 0)
+            json_object_set_double_member (point, "csat_average",
+                                           round (100.0 * f->csat_sum / f->csat_responses) / 100);
+          else
+            json_object_set_null_member (point, "csat_average");
+          json_array_add_object_element (g_ptr_array_index (series, i), point);
+        }
+    }
+
+  for (guint i = 0; i < agents->len; i++)
+    json_object_set_array_member (json_array_get_object_element (items, i), "daily",
+                                  g_ptr_array_index (series, i));
+  return TRUE;
+}
+
 JsonObject *
 dw_agent_metrics (sqlite3      *db,
                   DwPrincipal  *actor,
@@ -782,6 +864,7 @@ dw_agent_metrics (sqlite3      *db,
                   gint64        from,
                   gint64        to,
                   gint64        now,
+                  gboolean      daily,
                   GError      **error)
 {
   g_autoptr(sqlite3_stmt) team = NULL;
@@ -841,14 +924,8 @@ dw_agent_metrics (sqlite3      *db,
   sqlite3_bind_int64 (members, 2, only);
   while (sqlite3_step (members) == SQLITE_ROW)
     {
-      Figures f = {
-        .user_id = sqlite3_column_int64 (members, 0),
-        .name = g_strdup ((const char *) sqlite3_column_text (members, 1)),
-        .frt = g_array_new (FALSE, FALSE, sizeof (gint64)),
-        .frt_business = g_array_new (FALSE, FALSE, sizeof (gint64)),
-        .resolution = g_array_new (FALSE, FALSE, sizeof (gint64)),
-        .resolution_business = g_array_new (FALSE, FALSE, sizeof (gint64)),
-      };
+      Figures f = figures_new (sqlite3_column_int64 (members, 0),
+                               (const char *) sqlite3_column_text (members, 1));
 
       g_array_append_val (agents, f);
     }
@@ -864,6 +941,9 @@ dw_agent_metrics (sqlite3      *db,
         return NULL;
       json_array_add_object_element (items, figures_json (f));
     }
+  if (daily && !add_daily (db, dw_calendar_get_time_zone (calendar), team_id, from, to, agents,
+                           items, error))
+    return NULL;
 
   {
     g_autofree char *from_text = dw_time_to_iso8601 (from);
