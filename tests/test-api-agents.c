@@ -566,6 +566,16 @@ test_fixed_history (void)
       g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
       sqlite3_finalize (stmt);
     }
+  /* online Tuesday 09:00–15:00 China time */
+  {
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO presence_log (user_id, presence, at) VALUES "
+                                            "(%1$" G_GINT64_FORMAT ", 'online', %2$" G_GINT64_FORMAT
+                                            "), (%1$" G_GINT64_FORMAT ", 'offline', %3$"
+                                            G_GINT64_FORMAT ")", desk->agent_id, tue0930 - 1800,
+                                            tue0930 - 1800 + 6 * 3600);
+
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  }
   g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   dw_test_server_start (desk, NULL);
@@ -594,6 +604,12 @@ test_fixed_history (void)
   g_assert_cmpint (json_object_get_int_member (res, "median_business_seconds"), ==, 7200);
   g_assert_cmpint (json_object_get_int_member (res, "p90_business_seconds"), ==, 10800);
   g_assert_cmpint (json_object_get_int_member (res, "p90_seconds"), ==, tue10 - fri17);
+
+  /* six hours online; a ticket active and its for three of them (09–10, 11–12, 13–14), at a
+   * capacity of two */
+  g_assert_cmpint (json_object_get_int_member (me, "online_seconds"), ==, 6 * 3600);
+  g_assert_cmpfloat (json_object_get_double_member (me, "occupancy"), ==, 0.5);
+  g_assert_cmpfloat (json_object_get_double_member (me, "utilization"), ==, 0.25);
 
   /* day by day in China time: everything happened on Tuesday the 24th */
   {
