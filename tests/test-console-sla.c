@@ -454,6 +454,126 @@ test_compliance_matches_audit (void)
   g_assert_nonnull (strstr (text, expected));
 }
 
+/* The first mapped popover under @widget (popovers are children of the widget they belong to). */
+static GtkPopover *
+find_open_popover (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkPopover *found;
+
+      if (GTK_IS_POPOVER (child) && gtk_widget_get_mapped (child))
+        return GTK_POPOVER (child);
+      if ((found = find_open_popover (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A figure's button that leads to tickets: the first sensitive one asking for breaches. */
+static GtkWidget *
+find_figure_button (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *query = g_object_get_data (G_OBJECT (child), "dw-query");
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && gtk_widget_is_sensitive (child) && query != NULL
+          && strstr (query, "outcome=breached") != NULL)
+        return child;
+      if ((found = find_figure_button (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The labels of ticket rows ("#12 …") under @widget. */
+static void
+collect_ticket_labels (GtkWidget *widget,
+                       GPtrArray *labels)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (child)), "#"))
+        g_ptr_array_add (labels, child);
+      collect_ticket_labels (child, labels);
+    }
+}
+
+static guint
+count_ticket_rows (GtkWidget *widget)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_ticket_labels (widget, labels);
+  return labels->len;
+}
+
+/* Issue 9: a figure's drill-down left open over a refresh was finalized with the button it
+ * hung from ("Finalizing GtkButton … still has children"), and the console crashed. */
+static void
+test_compliance_drill_down (void)
+{
+  GtkWidget *compliance = dw_sla_board_get_compliance (board);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GtkWidget *button;
+  GtkPopover *popover;
+  GtkWidget *row;
+  guint loads;
+
+  dw_sla_board_show_compliance (board, TRUE);
+  WAIT_UNTIL (dw_sla_compliance_get_n_loads (DW_SLA_COMPLIANCE (compliance)) > 0);
+  button = find_figure_button (compliance);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  WAIT_UNTIL ((popover = find_open_popover (compliance)) != NULL);
+  WAIT_UNTIL (count_ticket_rows (GTK_WIDGET (popover)) > 0);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (popover));
+
+  /* Readable: every ticket's line shows in full, not cut down to "…". */
+  collect_ticket_labels (GTK_WIDGET (popover), labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkLabel *label = labels->pdata[i];
+
+      g_test_message ("drill-down row: %s (%d px)", gtk_label_get_label (label),
+                      gtk_widget_get_width (GTK_WIDGET (label)));
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (label)));
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (label)), >=, 100);
+    }
+
+  /* The figures reload under the open popover, twice: it stays, and so does the console. */
+  for (int i = 0; i < 2; i++)
+    {
+      loads = dw_sla_compliance_get_n_loads (DW_SLA_COMPLIANCE (compliance));
+      dw_sla_compliance_refresh (DW_SLA_COMPLIANCE (compliance));
+      WAIT_UNTIL (dw_sla_compliance_get_n_loads (DW_SLA_COMPLIANCE (compliance)) > loads);
+      dw_test_spin (200);
+    }
+  g_assert_true (find_open_popover (compliance) == popover);
+  g_assert_cmpuint (count_ticket_rows (GTK_WIDGET (popover)), ==, labels->len);
+
+  /* A ticket picked in it closes it (the window would show the ticket). */
+  row = gtk_widget_get_ancestor (labels->pdata[0], GTK_TYPE_LIST_BOX_ROW);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
+  WAIT_UNTIL (find_open_popover (compliance) == NULL);
+  dw_test_spin (200);
+
+  /* And opens again on the rebuilt figures. */
+  button = find_figure_button (compliance);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  WAIT_UNTIL ((popover = find_open_popover (compliance)) != NULL);
+  WAIT_UNTIL (count_ticket_rows (GTK_WIDGET (popover)) > 0);
+  gtk_popover_popdown (popover);
+  dw_test_spin (200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -472,6 +592,7 @@ main (int   argc,
   g_test_add_func ("/console/sla/stops-while-pending", test_countdown_stops_while_pending);
   g_test_add_func ("/console/sla/timeline", test_timeline);
   g_test_add_func ("/console/sla/compliance", test_compliance_matches_audit);
+  g_test_add_func ("/console/sla/compliance-drill-down", test_compliance_drill_down);
 
   status = g_test_run ();
 

@@ -10,6 +10,7 @@
 #include "dw-clock.h"
 #include "dw-queue-format.h"
 #include "dw-sla-compliance.h"
+#include "dw-sla-drill-down.h"
 #include "dw-widget-util.h"
 
 struct _DwSlaCompliance
@@ -24,6 +25,7 @@ struct _DwSlaCompliance
   GCancellable *cancellable;
   JsonObject   *figures;
   GHashTable   *cell_texts;   /* "GROUP/TARGET/PERIOD" → text */
+  DwSlaDrillDown *drill_down; /* parented to self, for the widget's life */
   guint         refresh_id;
   guint         n_loads;
   gboolean      dirty;        /* changed while not shown */
@@ -47,115 +49,28 @@ period_label (guint i)
 
 /* Drill-down */
 
-typedef struct
-{
-  DwSlaCompliance *self;
-  GtkPopover      *popover;
-  GtkListBox      *list;
-} DrillDown;
-
-static void
-ticket_row_activated_cb (GtkListBox    *list,
-                         GtkListBoxRow *row,
-                         gpointer       user_data)
-{
-  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "dw-ticket-id"));
-  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_POPOVER);
-
-  gtk_widget_activate_action (GTK_WIDGET (list), "win.show-ticket", "x", id);
-  if (popover != NULL)
-    gtk_popover_popdown (GTK_POPOVER (popover));
-}
-
-static void
-drill_down_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GtkListBox *list = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonArray *items;
-  GtkWidget *child;
-
-  node = dw_client_request_finish (DW_CLIENT (source), result, &error);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
-
-  if (node == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_list_box_append (list, gtk_label_new (_("The tickets could not be loaded.")));
-      g_object_unref (list);
-      return;
-    }
-
-  items = json_object_get_array_member (json_node_get_object (node), "items");
-  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
-    {
-      JsonObject *item = json_array_get_object_element (items, i);
-      JsonObject *ticket = json_object_get_object_member (item, "ticket");
-      gint64 id = json_object_get_int_member (item, "ticket_id");
-      const char *outcome = json_object_get_string_member_with_default (item, "outcome", "");
-      g_autofree char *text = NULL;
-      GtkWidget *row = gtk_list_box_row_new ();
-      GtkWidget *label;
-
-      text = g_strdup_printf ("#%" G_GINT64_FORMAT " %s — %s", id,
-                              ticket != NULL ? json_object_get_string_member_with_default (ticket, "subject", "") : "",
-                              g_str_equal (outcome, "breached") ? _("breached") : _("met"));
-      label = gtk_label_new (text);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
-      gtk_widget_set_margin_start (label, 6);
-      gtk_widget_set_margin_end (label, 6);
-      gtk_widget_set_margin_top (label, 4);
-      gtk_widget_set_margin_bottom (label, 4);
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
-      g_object_set_data (G_OBJECT (row), "dw-ticket-id", GSIZE_TO_POINTER ((gsize) id));
-      gtk_list_box_append (list, row);
-    }
-  if (items == NULL || json_array_get_length (items) == 0)
-    gtk_list_box_append (list, gtk_label_new (_("No tickets.")));
-  g_object_unref (list);
-}
-
 static void
 cell_clicked_cb (GtkButton       *button,
                  DwSlaCompliance *self)
 {
   const char *query = g_object_get_data (G_OBJECT (button), "dw-query");
-  GtkWidget *popover, *scrolled, *list;
-  g_autofree char *path = NULL;
+  const char *title = g_object_get_data (G_OBJECT (button), "dw-title");
+  graphene_rect_t bounds;
+  GdkRectangle rect;
 
-  if (self->client == NULL || query == NULL)
+  if (self->client == NULL || query == NULL
+      || !gtk_widget_compute_bounds (GTK_WIDGET (button), GTK_WIDGET (self), &bounds))
     return;
 
-  list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_list_box_set_activate_on_single_click (GTK_LIST_BOX (list), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Tickets behind this figure"), -1);
-  g_signal_connect (list, "row-activated", G_CALLBACK (ticket_row_activated_cb), NULL);
-  gtk_list_box_append (GTK_LIST_BOX (list), gtk_label_new (_("Loading…")));
-
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
-
-  popover = gtk_popover_new ();
-  gtk_popover_set_child (GTK_POPOVER (popover), scrolled);
-  gtk_widget_set_parent (popover, GTK_WIDGET (button));
-  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
-
-  path = g_strdup_printf ("/api/v1/sla/compliance/tickets?%s&limit=100", query);
-  dw_client_request_async (self->client, "GET", path, NULL, self->cancellable, drill_down_cb,
-                           g_object_ref (list));
-  gtk_popover_popup (GTK_POPOVER (popover));
+  /* The popover is ours and points at where the figure is: the button itself goes with the
+   * next refresh, and the popover would go with it, open or not. */
+  rect.x = (int) floorf (bounds.origin.x);
+  rect.y = (int) floorf (bounds.origin.y);
+  rect.width = (int) ceilf (bounds.size.width);
+  rect.height = (int) ceilf (bounds.size.height);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->drill_down), &rect);
+  dw_sla_drill_down_load (self->drill_down, self->client, query, title);
+  gtk_popover_popup (GTK_POPOVER (self->drill_down));
 }
 
 /* Figures */
@@ -164,6 +79,7 @@ static GtkWidget *
 make_cell (DwSlaCompliance *self,
            gint64           group_id,
            const char      *group_param,
+           const char      *group_title,
            guint            target,
            guint            period,
            JsonObject      *figure)
@@ -178,6 +94,7 @@ make_cell (DwSlaCompliance *self,
   g_autofree char *caption_text = NULL;
   g_autofree char *query = NULL;
   g_autofree char *accessible = NULL;
+  g_autofree char *title = NULL;
 
   if (share == NULL || json_node_is_null (share))
     value_text = g_strdup ("—");
@@ -223,6 +140,11 @@ make_cell (DwSlaCompliance *self,
                            group_param != NULL ? "&" : "", periods[period], targets[target],
                            breached > 0 ? "&outcome=breached" : "");
   g_object_set_data_full (G_OBJECT (button), "dw-query", g_steal_pointer (&query), g_free);
+  /* The drill-down's heading: which figure it is, e.g. "物流 · Resolution · Today · Breached". */
+  title = g_strdup_printf ("%s · %s · %s%s%s", group_title,
+                           dw_sla_target_label ((DwSlaTarget) target), period_label (period), breached > 0 ? " · " : "",
+                           breached > 0 ? dw_sla_state_label (DW_SLA_STATE_BREACHED) : "");
+  g_object_set_data_full (G_OBJECT (button), "dw-title", g_steal_pointer (&title), g_free);
   g_signal_connect (button, "clicked", G_CALLBACK (cell_clicked_cb), self);
 
   g_hash_table_replace (self->cell_texts,
@@ -274,7 +196,7 @@ add_group (DwSlaCompliance *self,
           g_autoptr(JsonObject) empty = json_object_new ();
 
           gtk_grid_attach (GTK_GRID (grid),
-                           make_cell (self, group_id, group_param, t, p,
+                           make_cell (self, group_id, group_param, title, t, p,
                                       figure != NULL ? figure : empty),
                            p + 1, t + 1, 1, 1);
         }
@@ -413,6 +335,9 @@ dw_sla_compliance_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_pointer (&self->figures, json_object_unref);
   g_clear_pointer (&self->cell_texts, g_hash_table_unref);
+  if (self->drill_down != NULL)
+    gtk_popover_popdown (GTK_POPOVER (self->drill_down));
+  g_clear_pointer ((GtkWidget **) &self->drill_down, gtk_widget_unparent);
   dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_SLA_COMPLIANCE);
 
   G_OBJECT_CLASS (dw_sla_compliance_parent_class)->dispose (object);
@@ -442,6 +367,8 @@ dw_sla_compliance_init (DwSlaCompliance *self)
   self->cancellable = g_cancellable_new ();
   self->cell_texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->drill_down = DW_SLA_DRILL_DOWN (dw_sla_drill_down_new ());
+  gtk_widget_set_parent (GTK_WIDGET (self->drill_down), GTK_WIDGET (self));
 }
 
 void
@@ -456,6 +383,8 @@ dw_sla_compliance_set_client (DwSlaCompliance *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   g_clear_pointer (&self->figures, json_object_unref);
+  /* Another desk: the tickets shown belong to the last one. */
+  gtk_popover_popdown (GTK_POPOVER (self->drill_down));
   rebuild (self);
   gtk_label_set_label (self->status_label, "");
   if (client != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -468,6 +397,13 @@ dw_sla_compliance_set_by_policy (DwSlaCompliance *self,
 {
   g_return_if_fail (DW_IS_SLA_COMPLIANCE (self));
   gtk_drop_down_set_selected (self->grouping, by_policy ? 1 : 0);
+}
+
+GtkWidget *
+dw_sla_compliance_get_drill_down (DwSlaCompliance *self)
+{
+  g_return_val_if_fail (DW_IS_SLA_COMPLIANCE (self), NULL);
+  return GTK_WIDGET (self->drill_down);
 }
 
 JsonObject *
