@@ -20,6 +20,7 @@
 #include "dw-sla-row.h"
 #include "dw-sla-timeline.h"
 #include "dw-test-server.h"
+#include "dw-widget-util.h"
 #define DW_TEST_WAIT_SECONDS 120
 #include "dw-test-wait.h"
 
@@ -148,6 +149,8 @@ find_row (GtkWidget      *widget,
     }
   return NULL;
 }
+
+static GtkPopover *find_open_popover (GtkWidget *widget);
 
 static void
 set_up_desk (void)
@@ -333,6 +336,32 @@ test_countdown_stops_while_pending (void)
   WAIT_UNTIL ((item = find_item (ticket_pending, DW_SLA_TARGET_FIRST_RESPONSE)) != NULL
               && dw_sla_watch_item_get_mode (item) == DW_SLA_COUNTDOWN_RUNNING
               && dw_sla_watch_item_get_remaining (item) < frozen);
+}
+
+/* A row's menu is for the ticket the row showed when it opened: when the list rebinds the row to
+ * another target, the menu closes rather than act on that one. */
+static void
+test_row_menu_closes_on_rebind (void)
+{
+  GListModel *watch = G_LIST_MODEL (dw_sla_board_get_watch (board));
+  g_autoptr(DwSlaWatchItem) first = NULL;
+  g_autoptr(DwSlaWatchItem) second = NULL;
+  GtkWidget *menu_button;
+  DwSlaRow *row;
+
+  WAIT_UNTIL (g_list_model_get_n_items (watch) >= 2);
+  first = g_list_model_get_item (watch, 0);
+  second = g_list_model_get_item (watch, 1);
+  WAIT_UNTIL ((row = find_row (GTK_WIDGET (board), first)) != NULL);
+  menu_button = dw_widget_find_descendant (GTK_WIDGET (row), GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (menu_button);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
+  WAIT_UNTIL (find_open_popover (GTK_WIDGET (row)) != NULL);
+
+  dw_sla_row_set_item (row, second);
+  g_assert_null (find_open_popover (GTK_WIDGET (row)));
+  dw_sla_row_set_item (row, first);
+  dw_test_spin (100);
 }
 
 static gboolean
@@ -590,6 +619,7 @@ main (int   argc,
   g_test_add_func ("/console/sla/cross-at-risk-and-breach", test_tickets_cross_at_risk_and_breach);
   g_test_add_func ("/console/sla/stops-outside-hours", test_countdown_stops_outside_hours);
   g_test_add_func ("/console/sla/stops-while-pending", test_countdown_stops_while_pending);
+  g_test_add_func ("/console/sla/row-menu-closes-on-rebind", test_row_menu_closes_on_rebind);
   g_test_add_func ("/console/sla/timeline", test_timeline);
   g_test_add_func ("/console/sla/compliance", test_compliance_matches_audit);
   g_test_add_func ("/console/sla/compliance-drill-down", test_compliance_drill_down);
