@@ -19,6 +19,7 @@ struct _DwSlaCompliance
 
   GtkDropDown  *grouping;
   GtkLabel     *status_label;
+  GtkWidget    *scroller;
   GtkBox       *groups_box;
 
   DwClient     *client;
@@ -55,17 +56,25 @@ cell_clicked_cb (GtkButton       *button,
 {
   const char *query = g_object_get_data (G_OBJECT (button), "dw-query");
   const char *title = g_object_get_data (G_OBJECT (button), "dw-title");
+  float view_height = gtk_widget_get_height (self->scroller);
   graphene_rect_t bounds;
+  graphene_point_t top, origin;
   GdkRectangle rect;
 
   if (self->client == NULL || query == NULL
-      || !gtk_widget_compute_bounds (GTK_WIDGET (button), GTK_WIDGET (self), &bounds))
+      || !gtk_widget_compute_bounds (GTK_WIDGET (button), self->scroller, &bounds))
     return;
 
   /* The popover is ours and points at where the figure is: the button itself goes with the
-   * next refresh, and the popover would go with it, open or not. */
-  rect.x = (int) floorf (bounds.origin.x);
-  rect.y = (int) floorf (bounds.origin.y);
+   * next refresh, and the popover would go with it, open or not.  Only at the part of it in
+   * view: a popover pointing below the screen finds no monitor to open on (Gdk-CRITICAL). */
+  top.x = bounds.origin.x;
+  top.y = CLAMP (bounds.origin.y, 0.f, MAX (view_height - 1.f, 0.f));
+  bounds.size.height = MAX (MIN (bounds.origin.y + bounds.size.height, view_height) - top.y, 1.f);
+  if (!gtk_widget_compute_point (self->scroller, GTK_WIDGET (self), &top, &origin))
+    return;
+  rect.x = (int) floorf (origin.x);
+  rect.y = (int) floorf (origin.y);
   rect.width = (int) ceilf (bounds.size.width);
   rect.height = (int) ceilf (bounds.size.height);
   gtk_popover_set_pointing_to (GTK_POPOVER (self->drill_down), &rect);
@@ -356,6 +365,7 @@ dw_sla_compliance_class_init (DwSlaComplianceClass *klass)
                                                "/org/deskwatch/Deskwatch/dw-sla-compliance.ui");
   gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, grouping);
   gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, status_label);
+  gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, scroller);
   gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, groups_box);
   gtk_widget_class_bind_template_callback (widget_class, grouping_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, dw_sla_compliance_refresh);
