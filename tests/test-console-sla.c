@@ -556,6 +556,7 @@ test_compliance_drill_down (void)
 
   dw_sla_board_show_compliance (board, TRUE);
   WAIT_UNTIL (dw_sla_compliance_get_n_loads (DW_SLA_COMPLIANCE (compliance)) > 0);
+  gtk_test_widget_wait_for_draw (compliance);
   button = find_figure_button (compliance);
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");

@@ -17,6 +17,7 @@ struct _DwSlaCompliance
 {
   GtkWidget     parent_instance;
 
+  GtkWidget    *toolbar;
   GtkDropDown  *grouping;
   GtkLabel     *status_label;
   GtkWidget    *scroller;
@@ -27,6 +28,8 @@ struct _DwSlaCompliance
   JsonObject   *figures;
   GHashTable   *cell_texts;   /* "GROUP/TARGET/PERIOD" → text */
   DwSlaDrillDown *drill_down; /* parented to self, for the widget's life */
+  char         *drill_query;  /* the figure it is open for */
+  GdkRectangle  drill_rect;   /* where that figure was last seen, in our coordinates */
   guint         refresh_id;
   guint         n_loads;
   gboolean      dirty;        /* changed while not shown */
@@ -48,7 +51,66 @@ period_label (guint i)
     }
 }
 
-/* Drill-down */
+/* Drill-down
+ *
+ * The popover is ours, not the figure's button's: the buttons go with every refresh, and a
+ * popover parented to one would go with it, open or not.  It points at where its figure is now
+ * (the rebuilt button for the same figure), and only at the part of it in view: a popover
+ * pointing off the screen, as one near the bottom does when the connection banner pushes the
+ * page down, finds no monitor to open on (Gdk-CRITICAL). */
+
+static GtkWidget *
+find_figure (GtkWidget  *widget,
+             const char *query)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child)
+          && g_strcmp0 (g_object_get_data (G_OBJECT (child), "dw-query"), query) == 0)
+        return child;
+      if ((found = find_figure (child, query)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+update_pointing (DwSlaCompliance *self)
+{
+  GtkWidget *figure = find_figure (GTK_WIDGET (self->groups_box), self->drill_query);
+  float view_height = gtk_widget_get_height (self->scroller);
+  graphene_rect_t bounds;
+  graphene_point_t top, origin;
+  GdkRectangle rect;
+
+  if (figure != NULL
+      && gtk_widget_compute_bounds (figure, self->scroller, &bounds))
+    {
+      top.x = bounds.origin.x;
+      top.y = CLAMP (bounds.origin.y, 0.f, MAX (view_height - 1.f, 0.f));
+      bounds.size.height = MAX (MIN (bounds.origin.y + bounds.size.height, view_height) - top.y,
+                                1.f);
+      if (gtk_widget_compute_point (self->scroller, GTK_WIDGET (self), &top, &origin))
+        {
+          self->drill_rect.x = (int) floorf (origin.x);
+          self->drill_rect.y = (int) floorf (origin.y);
+          self->drill_rect.width = (int) ceilf (bounds.size.width);
+          self->drill_rect.height = (int) ceilf (bounds.size.height);
+        }
+    }
+
+  /* Gone (grouped the other way), or not laid out yet (just rebuilt): where it was, inside
+   * what we now cover. */
+  rect = self->drill_rect;
+  rect.x = CLAMP (rect.x, 0, MAX (gtk_widget_get_width (GTK_WIDGET (self)) - 1, 0));
+  rect.width = MAX (1, MIN (rect.width, gtk_widget_get_width (GTK_WIDGET (self)) - rect.x));
+  rect.y = CLAMP (rect.y, 0, MAX (gtk_widget_get_height (GTK_WIDGET (self)) - 1, 0));
+  rect.height = MAX (1, MIN (rect.height, gtk_widget_get_height (GTK_WIDGET (self)) - rect.y));
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->drill_down), &rect);
+}
 
 static void
 cell_clicked_cb (GtkButton       *button,
@@ -56,28 +118,13 @@ cell_clicked_cb (GtkButton       *button,
 {
   const char *query = g_object_get_data (G_OBJECT (button), "dw-query");
   const char *title = g_object_get_data (G_OBJECT (button), "dw-title");
-  float view_height = gtk_widget_get_height (self->scroller);
-  graphene_rect_t bounds;
-  graphene_point_t top, origin;
-  GdkRectangle rect;
 
-  if (self->client == NULL || query == NULL
-      || !gtk_widget_compute_bounds (GTK_WIDGET (button), self->scroller, &bounds))
+  if (self->client == NULL || query == NULL)
     return;
 
-  /* The popover is ours and points at where the figure is: the button itself goes with the
-   * next refresh, and the popover would go with it, open or not.  Only at the part of it in
-   * view: a popover pointing below the screen finds no monitor to open on (Gdk-CRITICAL). */
-  top.x = bounds.origin.x;
-  top.y = CLAMP (bounds.origin.y, 0.f, MAX (view_height - 1.f, 0.f));
-  bounds.size.height = MAX (MIN (bounds.origin.y + bounds.size.height, view_height) - top.y, 1.f);
-  if (!gtk_widget_compute_point (self->scroller, GTK_WIDGET (self), &top, &origin))
-    return;
-  rect.x = (int) floorf (origin.x);
-  rect.y = (int) floorf (origin.y);
-  rect.width = (int) ceilf (bounds.size.width);
-  rect.height = (int) ceilf (bounds.size.height);
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->drill_down), &rect);
+  g_free (self->drill_query);
+  self->drill_query = g_strdup (query);
+  update_pointing (self);
   dw_sla_drill_down_load (self->drill_down, self->client, query, title);
   gtk_popover_popup (GTK_POPOVER (self->drill_down));
 }
@@ -323,6 +370,71 @@ dw_sla_compliance_queue_refresh (DwSlaCompliance *self)
     self->refresh_id = g_timeout_add_seconds (3, refresh_cb, self);
 }
 
+/* A vertical box of the toolbar and the figures, laid out here rather than by a GtkBoxLayout so
+ * that the drill-down is pointed anew at its figure after every allocation, before it is
+ * presented. */
+static void
+dw_sla_compliance_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  DwSlaCompliance *self = DW_SLA_COMPLIANCE (widget);
+  GtkWidget *children[] = { self->toolbar, self->scroller };
+
+  *minimum = *natural = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    {
+      int child_min = 0, child_nat = 0;
+
+      if (!gtk_widget_should_layout (children[i]))
+        continue;
+      gtk_widget_measure (children[i], orientation,
+                          orientation == GTK_ORIENTATION_VERTICAL ? for_size : -1,
+                          &child_min, &child_nat, NULL, NULL);
+      if (orientation == GTK_ORIENTATION_VERTICAL)
+        {
+          *minimum += child_min;
+          *natural += child_nat;
+        }
+      else
+        {
+          *minimum = MAX (*minimum, child_min);
+          *natural = MAX (*natural, child_nat);
+        }
+    }
+}
+
+static void
+dw_sla_compliance_size_allocate (GtkWidget *widget,
+                                 int        width,
+                                 int        height,
+                                 int        baseline)
+{
+  DwSlaCompliance *self = DW_SLA_COMPLIANCE (widget);
+  int toolbar_height = 0;
+
+  if (gtk_widget_should_layout (self->toolbar))
+    {
+      gtk_widget_measure (self->toolbar, GTK_ORIENTATION_VERTICAL, width, NULL, &toolbar_height,
+                          NULL, NULL);
+      toolbar_height = MIN (toolbar_height, height);
+      gtk_widget_allocate (self->toolbar, width, toolbar_height, -1, NULL);
+    }
+  if (gtk_widget_should_layout (self->scroller))
+    gtk_widget_allocate (self->scroller, width, height - toolbar_height, -1,
+                         gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (0, toolbar_height)));
+
+  if (self->drill_down != NULL && gtk_widget_get_visible (GTK_WIDGET (self->drill_down)))
+    {
+      update_pointing (self);
+      gtk_popover_present (GTK_POPOVER (self->drill_down));
+    }
+}
+
 static void
 dw_sla_compliance_map (GtkWidget *widget)
 {
@@ -347,6 +459,7 @@ dw_sla_compliance_dispose (GObject *object)
   if (self->drill_down != NULL)
     gtk_popover_popdown (GTK_POPOVER (self->drill_down));
   g_clear_pointer ((GtkWidget **) &self->drill_down, gtk_widget_unparent);
+  g_clear_pointer (&self->drill_query, g_free);
   dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_SLA_COMPLIANCE);
 
   G_OBJECT_CLASS (dw_sla_compliance_parent_class)->dispose (object);
@@ -360,9 +473,12 @@ dw_sla_compliance_class_init (DwSlaComplianceClass *klass)
 
   object_class->dispose = dw_sla_compliance_dispose;
   widget_class->map = dw_sla_compliance_map;
+  widget_class->measure = dw_sla_compliance_measure;
+  widget_class->size_allocate = dw_sla_compliance_size_allocate;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/deskwatch/Deskwatch/dw-sla-compliance.ui");
+  gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, toolbar);
   gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, grouping);
   gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, status_label);
   gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, scroller);
