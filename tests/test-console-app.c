@@ -754,6 +754,16 @@ test_preferences (void)
   dw_test_spin (100);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spins->pdata[0])), ==, "22:00");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spins->pdata[1])), ==, "08:00");
+  /* And in full: GTK sizes a spin button for the digits of its range, "23". */
+  for (guint i = 0; i < spins->len; i++)
+    {
+      GtkWidget *text = dw_widget_find_descendant (spins->pdata[i], GTK_TYPE_TEXT);
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (text, "22:00");
+      int width;
+
+      pango_layout_get_pixel_size (layout, &width, NULL);
+      g_assert_cmpint (gtk_widget_get_width (text), >=, width);
+    }
 
   /* An hour typed in is taken, with or without its minutes. */
   gtk_editable_set_text (GTK_EDITABLE (spins->pdata[0]), "21:00");
