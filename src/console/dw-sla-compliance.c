@@ -30,6 +30,7 @@ struct _DwSlaCompliance
   DwSlaDrillDown *drill_down; /* parented to self, for the widget's life */
   char         *drill_query;  /* the figure it is open for */
   GdkRectangle  drill_rect;   /* where that figure was last seen, in our coordinates */
+  guint         repoint_id;
   guint         refresh_id;
   guint         n_loads;
   gboolean      dirty;        /* changed while not shown */
@@ -78,7 +79,8 @@ find_figure (GtkWidget  *widget,
 }
 
 static void
-update_pointing (DwSlaCompliance *self)
+compute_pointing (DwSlaCompliance *self,
+                  GdkRectangle    *out)
 {
   GtkWidget *figure = find_figure (GTK_WIDGET (self->groups_box), self->drill_query);
   float view_height = gtk_widget_get_height (self->scroller);
@@ -109,7 +111,21 @@ update_pointing (DwSlaCompliance *self)
   rect.width = MAX (1, MIN (rect.width, gtk_widget_get_width (GTK_WIDGET (self)) - rect.x));
   rect.y = CLAMP (rect.y, 0, MAX (gtk_widget_get_height (GTK_WIDGET (self)) - 1, 0));
   rect.height = MAX (1, MIN (rect.height, gtk_widget_get_height (GTK_WIDGET (self)) - rect.y));
+  *out = rect;
+}
+
+static gboolean
+repoint_cb (gpointer user_data)
+{
+  DwSlaCompliance *self = user_data;
+  GdkRectangle rect;
+
+  self->repoint_id = 0;
+  compute_pointing (self, &rect);
   gtk_popover_set_pointing_to (GTK_POPOVER (self->drill_down), &rect);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->drill_down)))
+    gtk_popover_present (GTK_POPOVER (self->drill_down));
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -124,7 +140,8 @@ cell_clicked_cb (GtkButton       *button,
 
   g_free (self->drill_query);
   self->drill_query = g_strdup (query);
-  update_pointing (self);
+  g_clear_handle_id (&self->repoint_id, g_source_remove);
+  repoint_cb (self);
   dw_sla_drill_down_load (self->drill_down, self->client, query, title);
   gtk_popover_popup (GTK_POPOVER (self->drill_down));
 }
@@ -428,10 +445,20 @@ dw_sla_compliance_size_allocate (GtkWidget *widget,
     gtk_widget_allocate (self->scroller, width, height - toolbar_height, -1,
                          gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (0, toolbar_height)));
 
+  /* Where the figure is now.  Moved: pointed at anew from an idle, not from here, as setting
+   * it queues a resize that would leave this very allocation stale ("Trying to snapshot
+   * DwSlaCompliance without a current allocation"); until then the popover is not presented
+   * where its figure was, which may be off the screen by now. */
   if (self->drill_down != NULL && gtk_widget_get_visible (GTK_WIDGET (self->drill_down)))
     {
-      update_pointing (self);
-      gtk_popover_present (GTK_POPOVER (self->drill_down));
+      GdkRectangle now, current;
+
+      compute_pointing (self, &now);
+      if (gtk_popover_get_pointing_to (GTK_POPOVER (self->drill_down), &current)
+          && gdk_rectangle_equal (&now, &current))
+        gtk_popover_present (GTK_POPOVER (self->drill_down));
+      else if (self->repoint_id == 0)
+        self->repoint_id = g_idle_add (repoint_cb, self);
     }
 }
 
@@ -453,6 +480,7 @@ dw_sla_compliance_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->repoint_id, g_source_remove);
   g_clear_object (&self->client);
   g_clear_pointer (&self->figures, json_object_unref);
   g_clear_pointer (&self->cell_texts, g_hash_table_unref);
