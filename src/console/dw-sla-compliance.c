@@ -119,10 +119,13 @@ repoint_cb (gpointer user_data)
 {
   DwSlaCompliance *self = user_data;
   GdkRectangle rect;
+  GdkRectangle current;
 
   self->repoint_id = 0;
   compute_pointing (self, &rect);
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->drill_down), &rect);
+  if (!gtk_popover_get_pointing_to (GTK_POPOVER (self->drill_down), &current)
+      || !gdk_rectangle_equal (&rect, &current))
+    gtk_popover_set_pointing_to (GTK_POPOVER (self->drill_down), &rect);
   if (gtk_widget_get_visible (GTK_WIDGET (self->drill_down)))
     gtk_popover_present (GTK_POPOVER (self->drill_down));
   return G_SOURCE_REMOVE;
@@ -445,21 +448,14 @@ dw_sla_compliance_size_allocate (GtkWidget *widget,
     gtk_widget_allocate (self->scroller, width, height - toolbar_height, -1,
                          gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (0, toolbar_height)));
 
-  /* Where the figure is now.  Moved: pointed at anew from an idle, not from here, as setting
-   * it queues a resize that would leave this very allocation stale ("Trying to snapshot
-   * DwSlaCompliance without a current allocation"); until then the popover is not presented
-   * where its figure was, which may be off the screen by now. */
-  if (self->drill_down != NULL && gtk_widget_get_visible (GTK_WIDGET (self->drill_down)))
-    {
-      GdkRectangle now, current;
-
-      compute_pointing (self, &now);
-      if (gtk_popover_get_pointing_to (GTK_POPOVER (self->drill_down), &current)
-          && gdk_rectangle_equal (&now, &current))
-        gtk_popover_present (GTK_POPOVER (self->drill_down));
-      else if (self->repoint_id == 0)
-        self->repoint_id = g_idle_add (repoint_cb, self);
-    }
+  /* Pointed at where its figure is now, and presented there, from an idle rather than from
+   * here: presenting a popover whose size or place changed queues an allocation of its parent,
+   * which, from inside this one, leaves it stale ("Trying to snapshot DwSlaCompliance without a
+   * current allocation").  Until then it is not presented where its figure was, which may be
+   * off the screen by now. */
+  if (self->drill_down != NULL && gtk_widget_get_visible (GTK_WIDGET (self->drill_down))
+      && self->repoint_id == 0)
+    self->repoint_id = g_idle_add (repoint_cb, self);
 }
 
 static void
