@@ -170,7 +170,9 @@ ticket_list (void)
 static DwSlaCompliance *
 compliance (void)
 {
-  return DW_SLA_COMPLIANCE (dw_sla_board_get_compliance (DW_SLA_BOARD (dw_window_get_sla_board (main_window ()))));
+  DwSlaBoard *board = DW_SLA_BOARD (dw_window_get_sla_board (main_window ()));
+
+  return DW_SLA_COMPLIANCE (dw_sla_board_get_compliance (board));
 }
 
 static gboolean
@@ -323,6 +325,16 @@ find_figure (const char *query)
 
 static gboolean in_view (GtkWidget *widget);
 
+/* The ticket the queues' detail shows, 0 for none. */
+static gint64
+shown_ticket (void)
+{
+  GtkWidget *detail = dw_queues_page_get_ticket_detail (queues_page ());
+  DwTicket *ticket = dw_ticket_detail_get_ticket (DW_TICKET_DETAIL (detail));
+
+  return ticket != NULL ? dw_ticket_get_id (ticket) : 0;
+}
+
 /* The focused case */
 
 static void
@@ -337,6 +349,7 @@ drill_down_body (void)
   gint64 breached, due, expected, picked;
   guint n, loads;
   const char *query;
+  DwConnectionBanner *banner;
 
   sign_in ();
   dw_window_show_section (main_window (), "compliance");
@@ -344,7 +357,8 @@ drill_down_body (void)
 
   /* All the lead's teams over 30 days: hundreds of first responses behind one figure. */
   figures = dw_sla_compliance_get_figures (compliance ());
-  figure = json_object_get_object_member (json_object_get_object_member (json_object_get_object_member (figures, "total"), "30d"),
+  figure = json_object_get_object_member (figures, "total");
+  figure = json_object_get_object_member (json_object_get_object_member (figure, "30d"),
                                           "first-response");
   breached = json_object_get_int_member (figure, "breached");
   due = json_object_get_int_member (figure, "due");
@@ -366,7 +380,9 @@ drill_down_body (void)
 
   /* The next page comes on scrolling to the end... */
   n = dw_sla_drill_down_get_n_tickets (drill_down);
-  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (dw_widget_find_descendant (GTK_WIDGET (drill_down), GTK_TYPE_SCROLLED_WINDOW)));
+  adjustment = gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (dw_widget_find_descendant (GTK_WIDGET (drill_down),
+                                                    GTK_TYPE_SCROLLED_WINDOW)));
   WAIT_UNTIL (gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment));
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
   WAIT_UNTIL (dw_sla_drill_down_get_n_tickets (drill_down) > n
@@ -421,8 +437,7 @@ drill_down_body (void)
   picked = dw_sla_drill_down_get_ticket_id (drill_down, 3);
   gtk_widget_activate (g_ptr_array_index (rows, 3));
   WAIT_UNTIL (open_drill_down () == NULL);
-  WAIT_UNTIL (dw_ticket_detail_get_ticket (DW_TICKET_DETAIL (dw_queues_page_get_ticket_detail (queues_page ()))) != NULL
-              && dw_ticket_get_id (dw_ticket_detail_get_ticket (DW_TICKET_DETAIL (dw_queues_page_get_ticket_detail (queues_page ())))) == picked);
+  WAIT_UNTIL (shown_ticket () == picked);
 
   /* A figure just below the view, open (pointing at the bottom of the view), when the service
    * goes away: the connection banner pushes the page down under the popover, which would then
@@ -456,7 +471,8 @@ drill_down_body (void)
   }
   dw_sync_set_backoff (dw_session_get_sync (dw_application_get_session (app)), 100, 500);
   dw_test_server_kill (server);
-  WAIT_UNTIL (dw_connection_banner_get_revealed (DW_CONNECTION_BANNER (dw_window_get_banner (main_window ()))));
+  banner = DW_CONNECTION_BANNER (dw_window_get_banner (main_window ()));
+  WAIT_UNTIL (dw_connection_banner_get_revealed (banner));
   dw_test_spin (500);
   start_demo ();
   WAIT_UNTIL (live ());
@@ -607,7 +623,8 @@ run_action (Act act,
         row = pick (candidates);
         if (row != NULL)
           {
-            what = g_strdup_printf ("row %d in %s", gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)),
+            what = g_strdup_printf ("row %d in %s",
+                                    gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)),
                                     G_OBJECT_TYPE_NAME (gtk_widget_get_root (row)));
             say (what);
             gtk_widget_activate (row);
@@ -713,8 +730,8 @@ run_action (Act act,
 
         if (n > 0)
           {
-            g_autoptr(DwTicket) ticket = g_list_model_get_item (model,
-                                                                (guint) g_rand_int_range (rand_, 0, (gint32) MIN (n, 200)));
+            guint position = (guint) g_rand_int_range (rand_, 0, (gint32) MIN (n, 200));
+            g_autoptr(DwTicket) ticket = g_list_model_get_item (model, position);
 
             what = g_strdup_printf ("#%" G_GINT64_FORMAT, dw_ticket_get_id (ticket));
             say (what);
@@ -807,7 +824,8 @@ random_body (void)
       if (g_get_monotonic_time () >= next_restart)
         {
           run_action (ACT_RESTART, step++);
-          next_restart = g_get_monotonic_time () + g_rand_int_range (rand_, 15, 30) * G_USEC_PER_SEC;
+          next_restart = g_get_monotonic_time ()
+                         + g_rand_int_range (rand_, 15, 30) * G_USEC_PER_SEC;
         }
       else
         {

@@ -216,9 +216,10 @@ make_cell (DwSlaCompliance *self,
                            group_param != NULL ? "&" : "", periods[period], targets[target],
                            breached > 0 ? "&outcome=breached" : "");
   g_object_set_data_full (G_OBJECT (button), "dw-query", g_steal_pointer (&query), g_free);
-  /* The drill-down's heading: which figure it is, e.g. "物流 · Resolution · Today · Breached". */
+  /* The drill-down's heading, which figure it is: "物流 · Resolution · Today · Breached". */
   title = g_strdup_printf ("%s · %s · %s%s%s", group_title,
-                           dw_sla_target_label ((DwSlaTarget) target), period_label (period), breached > 0 ? " · " : "",
+                           dw_sla_target_label ((DwSlaTarget) target), period_label (period),
+                           breached > 0 ? " · " : "",
                            breached > 0 ? dw_sla_state_label (DW_SLA_STATE_BREACHED) : "");
   g_object_set_data_full (G_OBJECT (button), "dw-title", g_steal_pointer (&title), g_free);
   g_signal_connect (button, "clicked", G_CALLBACK (cell_clicked_cb), self);

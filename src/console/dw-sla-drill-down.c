@@ -37,8 +37,6 @@ struct _DwSlaDrillDown
 
 G_DEFINE_FINAL_TYPE (DwSlaDrillDown, dw_sla_drill_down, GTK_TYPE_POPOVER)
 
-static void load_page (DwSlaDrillDown *self);
-
 static void
 update_more_row (DwSlaDrillDown *self)
 {
