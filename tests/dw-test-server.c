@@ -56,6 +56,20 @@ dw_test_die_with_parent (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
+GSubprocessLauncher *
+dw_test_server_launcher_new (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+  const char *g_debug = g_getenv ("DW_TEST_DESKWATCHD_G_DEBUG");
+
+  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
+  /* A console test runs with fatal-criticals; the service under it still dies of a warning. */
+  if (g_debug != NULL)
+    g_subprocess_launcher_setenv (launcher, "G_DEBUG", g_debug, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, dw_test_die_with_parent, NULL, NULL);
+  return launcher;
+}
+
 void
 dw_test_server_set_nofile (DwTestServer *self,
                            guint64       soft,
@@ -111,8 +125,8 @@ dw_test_server_start (DwTestServer       *self,
   g_ptr_array_add (argv, NULL);
 
   /* stderr is inherited: the service's log lands in the test's log. */
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
+  launcher = dw_test_server_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* dies with the test (as the launcher's own setup would) and takes its open-file limit */
   g_subprocess_launcher_set_child_setup (launcher, server_child_setup, self, NULL);
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
                                                 &error);
@@ -169,6 +183,7 @@ dw_test_server_cli (DwTestServer *self,
                     ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
@@ -184,9 +199,9 @@ dw_test_server_cli (DwTestServer *self,
   g_ptr_array_add (argv, self->db_path);
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                               &error);
+  launcher = dw_test_server_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                          | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   g_subprocess_communicate_utf8 (process, stdin_text != NULL ? stdin_text : "", NULL, &out, NULL,

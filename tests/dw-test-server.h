@@ -149,5 +149,8 @@ char         *dw_test_week_with_daily_gap  (gint64         now,
 /* A GSubprocessLauncher child setup: the child dies with the test, even when a failed
  * assertion aborts it before its tear-down. */
 void          dw_test_die_with_parent      (gpointer       data);
+/* A launcher for deskwatchd: dies with the test, and runs with $DW_TEST_DESKWATCHD_G_DEBUG as
+ * its G_DEBUG (fatal-warnings, even under a console test's fatal-criticals). */
+GSubprocessLauncher *dw_test_server_launcher_new (GSubprocessFlags flags);
 
 G_END_DECLS

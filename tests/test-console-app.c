@@ -27,6 +27,7 @@
 #define DW_TEST_WAIT_SECONDS 60
 #include "dw-test-wait.h"
 #include "dw-ticket-list.h"
+#include "dw-widget-util.h"
 #include "dw-window.h"
 
 static DwTestServer *server;
@@ -955,23 +956,95 @@ test_background (void)
   g_settings_reset (settings, "run-in-background");
 }
 
+/* Every descendant of @widget that is a @type, depth first. */
 static void
-test_preferences (void)
+collect_descendants (GtkWidget *widget,
+                     GType      type,
+                     GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        g_ptr_array_add (found, child);
+      collect_descendants (child, type, found);
+    }
+}
+
+static GtkWindow *
+find_preferences (void)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
-  GtkWindow *preferences = NULL;
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
 
       if (DW_IS_PREFERENCES_WINDOW (toplevel))
-        preferences = toplevel;
+        return toplevel;
     }
+  return NULL;
+}
+
+static void
+test_preferences (void)
+{
+  GSettings *settings = dw_application_get_settings (app);
+  g_autoptr(GPtrArray) spins = g_ptr_array_new ();
+  GtkWindow *preferences;
+  GtkWidget *quiet;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  preferences = find_preferences ();
   g_assert_nonnull (preferences);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (preferences)));
-  gtk_window_destroy (preferences);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (preferences));
+
+  /* Quiet hours switched on: the default hours are saved and shown as hours. */
+  g_assert_cmpint (g_settings_get_int (settings, "quiet-hours-start"), ==, -1);
+  quiet = dw_widget_find_descendant (GTK_WIDGET (preferences), ADW_TYPE_EXPANDER_ROW);
+  g_assert_nonnull (quiet);
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (quiet), TRUE);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (quiet), TRUE);
+  g_assert_cmpint (g_settings_get_int (settings, "quiet-hours-start"), ==, 22 * 60);
+  g_assert_cmpint (g_settings_get_int (settings, "quiet-hours-end"), ==, 8 * 60);
+  collect_descendants (quiet, GTK_TYPE_SPIN_BUTTON, spins);
+  g_assert_cmpuint (spins->len, ==, 2);
+  dw_test_spin (100);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spins->pdata[0])), ==, "22:00");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spins->pdata[1])), ==, "08:00");
+  /* And in full: GTK sizes a spin button for the digits of its range, "23". */
+  for (guint i = 0; i < spins->len; i++)
+    {
+      GtkWidget *text = dw_widget_find_descendant (spins->pdata[i], GTK_TYPE_TEXT);
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (text, "22:00");
+      int width;
+
+      pango_layout_get_pixel_size (layout, &width, NULL);
+      g_assert_cmpint (gtk_widget_get_width (text), >=, width);
+    }
+
+  /* An hour typed in is taken, with or without its minutes. */
+  gtk_editable_set_text (GTK_EDITABLE (spins->pdata[0]), "21:00");
+  gtk_spin_button_update (GTK_SPIN_BUTTON (spins->pdata[0]));
+  g_assert_cmpint (g_settings_get_int (settings, "quiet-hours-start"), ==, 21 * 60);
+  gtk_editable_set_text (GTK_EDITABLE (spins->pdata[1]), "7");
+  gtk_spin_button_update (GTK_SPIN_BUTTON (spins->pdata[1]));
+  g_assert_cmpint (g_settings_get_int (settings, "quiet-hours-end"), ==, 7 * 60);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (spins->pdata[1])), ==, "07:00");
+
+  /* Closed as a lead closes it, in the middle of typing an hour: that hour is kept, and
+   * nothing is logged (criticals are fatal here). */
+  gtk_widget_grab_focus (GTK_WIDGET (spins->pdata[1]));
+  gtk_editable_set_text (GTK_EDITABLE (spins->pdata[1]), "6");
+  dw_test_spin (100);
+  gtk_window_close (preferences);
+  WAIT_UNTIL (find_preferences () == NULL);
+  dw_test_spin (100);
+  g_assert_cmpint (g_settings_get_int (settings, "quiet-hours-start"), ==, 21 * 60);
+  g_assert_cmpint (g_settings_get_int (settings, "quiet-hours-end"), ==, 6 * 60);
+  g_settings_reset (settings, "quiet-hours-start");
+  g_settings_reset (settings, "quiet-hours-end");
 }
 
 static void

@@ -20,6 +20,7 @@
 #include "dw-sla-row.h"
 #include "dw-sla-timeline.h"
 #include "dw-test-server.h"
+#include "dw-widget-util.h"
 #define DW_TEST_WAIT_SECONDS 120
 #include "dw-test-wait.h"
 
@@ -149,6 +150,8 @@ find_row (GtkWidget      *widget,
     }
   return NULL;
 }
+
+static GtkPopover *find_open_popover (GtkWidget *widget);
 
 static void
 set_up_desk (void)
@@ -351,6 +354,32 @@ test_countdown_stops_while_pending (void)
               && dw_sla_watch_item_get_remaining (item) < frozen);
 }
 
+/* A row's menu is for the ticket the row showed when it opened: when the list rebinds the row to
+ * another target, the menu closes rather than act on that one. */
+static void
+test_row_menu_closes_on_rebind (void)
+{
+  GListModel *watch = G_LIST_MODEL (dw_sla_board_get_watch (board));
+  g_autoptr(DwSlaWatchItem) first = NULL;
+  g_autoptr(DwSlaWatchItem) second = NULL;
+  GtkWidget *menu_button;
+  DwSlaRow *row;
+
+  WAIT_UNTIL (g_list_model_get_n_items (watch) >= 2);
+  first = g_list_model_get_item (watch, 0);
+  second = g_list_model_get_item (watch, 1);
+  WAIT_UNTIL ((row = find_row (GTK_WIDGET (board), first)) != NULL);
+  menu_button = dw_widget_find_descendant (GTK_WIDGET (row), GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (menu_button);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
+  WAIT_UNTIL (find_open_popover (GTK_WIDGET (row)) != NULL);
+
+  dw_sla_row_set_item (row, second);
+  g_assert_null (find_open_popover (GTK_WIDGET (row)));
+  dw_sla_row_set_item (row, first);
+  dw_test_spin (100);
+}
+
 static gboolean
 lines_contain (char      **lines,
                const char *needle)
@@ -470,6 +499,127 @@ test_compliance_matches_audit (void)
   g_assert_nonnull (strstr (text, expected));
 }
 
+/* The first mapped popover under @widget (popovers are children of the widget they belong to). */
+static GtkPopover *
+find_open_popover (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkPopover *found;
+
+      if (GTK_IS_POPOVER (child) && gtk_widget_get_mapped (child))
+        return GTK_POPOVER (child);
+      if ((found = find_open_popover (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A figure's button that leads to tickets: the first sensitive one asking for breaches. */
+static GtkWidget *
+find_figure_button (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *query = g_object_get_data (G_OBJECT (child), "dw-query");
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && gtk_widget_is_sensitive (child) && query != NULL
+          && strstr (query, "outcome=breached") != NULL)
+        return child;
+      if ((found = find_figure_button (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The labels of ticket rows ("#12 …") under @widget. */
+static void
+collect_ticket_labels (GtkWidget *widget,
+                       GPtrArray *labels)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LABEL (child) && g_str_has_prefix (gtk_label_get_label (GTK_LABEL (child)), "#"))
+        g_ptr_array_add (labels, child);
+      collect_ticket_labels (child, labels);
+    }
+}
+
+static guint
+count_ticket_rows (GtkWidget *widget)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+
+  collect_ticket_labels (widget, labels);
+  return labels->len;
+}
+
+/* Issue 9: a figure's drill-down left open over a refresh was finalized with the button it
+ * hung from ("Finalizing GtkButton … still has children"), and the console crashed. */
+static void
+test_compliance_drill_down (void)
+{
+  GtkWidget *compliance = dw_sla_board_get_compliance (board);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  GtkWidget *button;
+  GtkPopover *popover;
+  GtkWidget *row;
+  guint loads;
+
+  dw_sla_board_show_compliance (board, TRUE);
+  WAIT_UNTIL (dw_sla_compliance_get_n_loads (DW_SLA_COMPLIANCE (compliance)) > 0);
+  gtk_test_widget_wait_for_draw (compliance);
+  button = find_figure_button (compliance);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  WAIT_UNTIL ((popover = find_open_popover (compliance)) != NULL);
+  WAIT_UNTIL (count_ticket_rows (GTK_WIDGET (popover)) > 0);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (popover));
+
+  /* Readable: every ticket's line shows in full, not cut down to "…". */
+  collect_ticket_labels (GTK_WIDGET (popover), labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkLabel *label = labels->pdata[i];
+
+      g_test_message ("drill-down row: %s (%d px)", gtk_label_get_label (label),
+                      gtk_widget_get_width (GTK_WIDGET (label)));
+      g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (label)));
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (label)), >=, 100);
+    }
+
+  /* The figures reload under the open popover, twice: it stays, and so does the console. */
+  for (int i = 0; i < 2; i++)
+    {
+      loads = dw_sla_compliance_get_n_loads (DW_SLA_COMPLIANCE (compliance));
+      dw_sla_compliance_refresh (DW_SLA_COMPLIANCE (compliance));
+      WAIT_UNTIL (dw_sla_compliance_get_n_loads (DW_SLA_COMPLIANCE (compliance)) > loads);
+      dw_test_spin (200);
+    }
+  g_assert_true (find_open_popover (compliance) == popover);
+  g_assert_cmpuint (count_ticket_rows (GTK_WIDGET (popover)), ==, labels->len);
+
+  /* A ticket picked in it closes it (the window would show the ticket). */
+  row = gtk_widget_get_ancestor (labels->pdata[0], GTK_TYPE_LIST_BOX_ROW);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (gtk_widget_get_parent (row), "row-activated", row);
+  WAIT_UNTIL (find_open_popover (compliance) == NULL);
+  dw_test_spin (200);
+
+  /* And opens again on the rebuilt figures. */
+  button = find_figure_button (compliance);
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  WAIT_UNTIL ((popover = find_open_popover (compliance)) != NULL);
+  WAIT_UNTIL (count_ticket_rows (GTK_WIDGET (popover)) > 0);
+  gtk_popover_popdown (popover);
+  dw_test_spin (200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -486,8 +636,10 @@ main (int   argc,
   g_test_add_func ("/console/sla/cross-at-risk-and-breach", test_tickets_cross_at_risk_and_breach);
   g_test_add_func ("/console/sla/stops-outside-hours", test_countdown_stops_outside_hours);
   g_test_add_func ("/console/sla/stops-while-pending", test_countdown_stops_while_pending);
+  g_test_add_func ("/console/sla/row-menu-closes-on-rebind", test_row_menu_closes_on_rebind);
   g_test_add_func ("/console/sla/timeline", test_timeline);
   g_test_add_func ("/console/sla/compliance", test_compliance_matches_audit);
+  g_test_add_func ("/console/sla/compliance-drill-down", test_compliance_drill_down);
 
   status = g_test_run ();
 

@@ -49,9 +49,7 @@ fixture_set_up (Fixture       *fixture,
   server->session = soup_session_new_with_options ("timeout", 60, NULL);
   argv[2] = server->db_path;
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
-  g_subprocess_launcher_set_child_setup (launcher, dw_test_die_with_parent, NULL, NULL);
+  launcher = dw_test_server_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   server->process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   fixture->server = server;

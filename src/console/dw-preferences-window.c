@@ -1,6 +1,8 @@
 /* dw-preferences-window.c
  *
- * Rows write their key as they change; `loading` keeps the first fill from writing back.
+ * Rows write their key as they change; `loading` keeps the first fill from writing back, and
+ * the last word: a spin button being typed in takes its text when it loses the focus, which it
+ * does while the window is disposed, when the rows it would read are gone.
  */
 #include "config.h"
 
@@ -24,10 +26,28 @@ struct _DwPreferencesWindow
 
   GSettings            *settings;
   GPtrArray            *team_checks;   /* GtkCheckButton, "dw-team-id" data */
-  gboolean              loading;
+  gboolean              loading;       /* filling the rows, or disposing of them */
 };
 
 G_DEFINE_FINAL_TYPE (DwPreferencesWindow, dw_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+/* The spin buttons show "22:00" (hour_output_cb), so they cannot be "numeric": GTK would refuse
+ * the colon and show nothing at all.  Typed text is read back here: "7", "07:00", "7:30". */
+static int
+hour_input_cb (GtkSpinButton *spin,
+               double        *new_value,
+               gpointer       user_data)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  g_auto(GStrv) parts = g_strsplit (text, ":", 2);
+  guint64 hour;
+
+  if (parts[0] == NULL
+      || !g_ascii_string_to_unsigned (g_strstrip (parts[0]), 10, 0, 23, &hour, NULL))
+    return GTK_INPUT_ERROR;
+  *new_value = (double) hour;
+  return TRUE;
+}
 
 static gboolean
 hour_output_cb (GtkSpinButton *spin,
@@ -174,14 +194,27 @@ load (DwPreferencesWindow *self)
   self->loading = FALSE;
 }
 
+/* An hour typed in and not yet taken (no Enter, no focus change) is taken as the window
+ * closes, while the rows are all still there. */
+static gboolean
+dw_preferences_window_close_request (GtkWindow *window)
+{
+  DwPreferencesWindow *self = DW_PREFERENCES_WINDOW (window);
+
+  gtk_spin_button_update (self->quiet_start);
+  gtk_spin_button_update (self->quiet_end);
+  return GTK_WINDOW_CLASS (dw_preferences_window_parent_class)->close_request (window);
+}
+
 static void
 dw_preferences_window_dispose (GObject *object)
 {
   DwPreferencesWindow *self = DW_PREFERENCES_WINDOW (object);
 
-  g_clear_object (&self->settings);
-  g_clear_pointer (&self->team_checks, g_ptr_array_unref);
+  self->loading = TRUE;
   gtk_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_PREFERENCES_WINDOW);
+  g_clear_pointer (&self->team_checks, g_ptr_array_unref);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (dw_preferences_window_parent_class)->dispose (object);
 }
@@ -191,8 +224,10 @@ dw_preferences_window_class_init (DwPreferencesWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = dw_preferences_window_dispose;
+  window_class->close_request = dw_preferences_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/deskwatch/Deskwatch/dw-preferences-window.ui");
@@ -204,6 +239,7 @@ dw_preferences_window_class_init (DwPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwPreferencesWindow, quiet_end);
   gtk_widget_class_bind_template_child (widget_class, DwPreferencesWindow, background_switch);
   gtk_widget_class_bind_template_child (widget_class, DwPreferencesWindow, style_row);
+  gtk_widget_class_bind_template_callback (widget_class, hour_input_cb);
   gtk_widget_class_bind_template_callback (widget_class, hour_output_cb);
   gtk_widget_class_bind_template_callback (widget_class, transitions_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, quiet_changed_cb);

@@ -91,6 +91,7 @@ struct _DwQueuesPage
   guint            n_pending;     /* changes sent and not answered yet */
   AdwToast        *pending_toast; /* says so; not owned */
   char            *pending_message;
+  GCancellable    *fetch_cancellable;  /* a ticket shown that the sync does not hold */
 };
 
 /* One change on its way to the service. */
@@ -958,6 +959,8 @@ dw_queues_page_dispose (GObject *object)
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->cards_idle, g_source_remove);
   g_clear_handle_id (&self->reveal_idle, g_source_remove);
+  g_cancellable_cancel (self->fetch_cancellable);
+  g_clear_object (&self->fetch_cancellable);
   dw_queues_page_set_sync (self, NULL);
   dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_QUEUES_PAGE);
   g_clear_pointer (&self->cards, g_ptr_array_unref);
@@ -1112,6 +1115,7 @@ dw_queues_page_set_sync (DwQueuesPage *self,
   if (self->sync == sync)
     return;
 
+  g_cancellable_cancel (self->fetch_cancellable);
   if (self->sync != NULL)
     {
       g_clear_signal_handler (&self->teams_handler, dw_sync_get_teams (self->sync));
@@ -1241,19 +1245,56 @@ dw_queues_page_get_ticket_detail (DwQueuesPage *self)
   return GTK_WIDGET (self->ticket_detail);
 }
 
+static void
+fetched_ticket_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(DwQueuesPage) self = user_data;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DwTicket) ticket = NULL;
+
+  node = dw_client_request_finish (DW_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    ticket = dw_ticket_new_from_json (json_node_get_object (node), &error);
+  if (ticket == NULL)
+    {
+      toast (self, _("The ticket could not be loaded."));
+      return;
+    }
+  ticket_activated_cb (self, ticket, self->ticket_list);
+}
+
 void
 dw_queues_page_show_ticket (DwQueuesPage *self,
                             gint64        ticket_id)
 {
   DwTicket *ticket;
+  g_autofree char *path = NULL;
 
   g_return_if_fail (DW_IS_QUEUES_PAGE (self));
 
-  if (self->sync == NULL || (ticket = dw_sync_lookup_ticket (self->sync, ticket_id)) == NULL)
+  if (self->sync == NULL)
     return;
 
-  dw_ticket_list_select_ticket (self->ticket_list, ticket_id);
-  ticket_activated_cb (self, ticket, self->ticket_list);
+  g_cancellable_cancel (self->fetch_cancellable);
+  g_clear_object (&self->fetch_cancellable);
+  if ((ticket = dw_sync_lookup_ticket (self->sync, ticket_id)) != NULL)
+    {
+      dw_ticket_list_select_ticket (self->ticket_list, ticket_id);
+      ticket_activated_cb (self, ticket, self->ticket_list);
+      return;
+    }
+
+  /* Not in the queues: solved or closed, as most tickets behind a compliance figure are.  The
+   * detail shows it as the service has it now. */
+  self->fetch_cancellable = g_cancellable_new ();
+  path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, ticket_id);
+  dw_client_request_async (dw_sync_get_client (self->sync), "GET", path, NULL,
+                           self->fetch_cancellable, fetched_ticket_cb, g_object_ref (self));
 }
 
 void

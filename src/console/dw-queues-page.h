@@ -53,7 +53,8 @@ void       dw_queues_page_set_settings (DwQueuesPage *self,
                                         GSettings    *settings);
 gboolean   dw_queues_page_get_figures_stale (DwQueuesPage *self);
 
-/* Shows @ticket_id in the detail (and selects it in the list when shown there). */
+/* Shows @ticket_id in the detail (and selects it in the list when shown there); a ticket the
+ * queues do not hold (solved, closed) is fetched from the service. */
 void       dw_queues_page_show_ticket  (DwQueuesPage *self,
                                         gint64        ticket_id);
 /* Reassigns the shown ticket as the picker would; for tests and the picker itself. */

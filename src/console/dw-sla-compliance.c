@@ -11,20 +11,27 @@
 #include "dw-queue-format.h"
 #include "dw-sla-compliance.h"
 #include "dw-sla.h"
+#include "dw-sla-drill-down.h"
 #include "dw-widget-util.h"
 
 struct _DwSlaCompliance
 {
   GtkWidget     parent_instance;
 
+  GtkWidget    *toolbar;
   GtkDropDown  *grouping;
   GtkLabel     *status_label;
+  GtkWidget    *scroller;
   GtkBox       *groups_box;
 
   DwClient     *client;
   GCancellable *cancellable;
   JsonObject   *figures;
   GHashTable   *cell_texts;   /* "GROUP/TARGET/PERIOD" → text */
+  DwSlaDrillDown *drill_down; /* parented to self, for the widget's life */
+  char         *drill_query;  /* the figure it is open for */
+  GdkRectangle  drill_rect;   /* where that figure was last seen, in our coordinates */
+  guint         repoint_id;
   guint         refresh_id;
   guint         n_loads;
   gboolean      dirty;        /* changed while not shown */
@@ -46,88 +53,83 @@ period_label (guint i)
     }
 }
 
-/* Drill-down */
+/* Drill-down
+ *
+ * The popover is ours, not the figure's button's: the buttons go with every refresh, and a
+ * popover parented to one would go with it, open or not.  It points at where its figure is now
+ * (the rebuilt button for the same figure), and only at the part of it in view: a popover
+ * pointing off the screen, as one near the bottom does when the connection banner pushes the
+ * page down, finds no monitor to open on (Gdk-CRITICAL). */
 
-typedef struct
+static GtkWidget *
+find_figure (GtkWidget  *widget,
+             const char *query)
 {
-  DwSlaCompliance *self;
-  GtkPopover      *popover;
-  GtkListBox      *list;
-} DrillDown;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
 
-static void
-ticket_row_activated_cb (GtkListBox    *list,
-                         GtkListBoxRow *row,
-                         gpointer       user_data)
-{
-  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (row), "dw-ticket-id"));
-  GtkWidget *popover = gtk_widget_get_ancestor (GTK_WIDGET (list), GTK_TYPE_POPOVER);
-
-  gtk_widget_activate_action (GTK_WIDGET (list), "win.show-ticket", "x", id);
-  if (popover != NULL)
-    gtk_popover_popdown (GTK_POPOVER (popover));
+      if (GTK_IS_BUTTON (child)
+          && g_strcmp0 (g_object_get_data (G_OBJECT (child), "dw-query"), query) == 0)
+        return child;
+      if ((found = find_figure (child, query)) != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static void
-drill_down_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+compute_pointing (DwSlaCompliance *self,
+                  GdkRectangle    *out)
 {
-  GtkListBox *list = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonArray *items;
-  GtkWidget *child;
+  GtkWidget *figure = find_figure (GTK_WIDGET (self->groups_box), self->drill_query);
+  float view_height = gtk_widget_get_height (self->scroller);
+  graphene_rect_t bounds;
+  graphene_point_t top, origin;
+  GdkRectangle rect;
 
-  node = dw_client_request_finish (DW_CLIENT (source), result, &error);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
-    gtk_list_box_remove (list, child);
-
-  if (node == NULL)
+  if (figure != NULL
+      && gtk_widget_compute_bounds (figure, self->scroller, &bounds))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_list_box_append (list, gtk_label_new (_("The tickets could not be loaded.")));
-      g_object_unref (list);
-      return;
+      top.x = bounds.origin.x;
+      top.y = CLAMP (bounds.origin.y, 0.f, MAX (view_height - 1.f, 0.f));
+      bounds.size.height = MAX (MIN (bounds.origin.y + bounds.size.height, view_height) - top.y,
+                                1.f);
+      if (gtk_widget_compute_point (self->scroller, GTK_WIDGET (self), &top, &origin))
+        {
+          self->drill_rect.x = (int) floorf (origin.x);
+          self->drill_rect.y = (int) floorf (origin.y);
+          self->drill_rect.width = (int) ceilf (bounds.size.width);
+          self->drill_rect.height = (int) ceilf (bounds.size.height);
+        }
     }
 
-  items = json_object_get_array_member (json_node_get_object (node), "items");
-  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
-    {
-      JsonObject *item = json_array_get_object_element (items, i);
-      JsonObject *ticket;
-      gint64 id;
-      const char *outcome;
-      g_autofree char *text = NULL;
-      GtkWidget *row;
-      GtkWidget *label;
+  /* Gone (grouped the other way), or not laid out yet (just rebuilt): where it was, inside
+   * what we now cover. */
+  rect = self->drill_rect;
+  rect.x = CLAMP (rect.x, 0, MAX (gtk_widget_get_width (GTK_WIDGET (self)) - 1, 0));
+  rect.width = MAX (1, MIN (rect.width, gtk_widget_get_width (GTK_WIDGET (self)) - rect.x));
+  rect.y = CLAMP (rect.y, 0, MAX (gtk_widget_get_height (GTK_WIDGET (self)) - 1, 0));
+  rect.height = MAX (1, MIN (rect.height, gtk_widget_get_height (GTK_WIDGET (self)) - rect.y));
+  *out = rect;
+}
 
-      /* null: an item the client could not read and left out (dw_json_parse_tolerant). */
-      if (item == NULL)
-        continue;
-      ticket = json_object_get_object_member (item, "ticket");
-      id = json_object_get_int_member (item, "ticket_id");
-      outcome = json_object_get_string_member_with_default (item, "outcome", "");
-      row = gtk_list_box_row_new ();
+static gboolean
+repoint_cb (gpointer user_data)
+{
+  DwSlaCompliance *self = user_data;
+  GdkRectangle rect;
+  GdkRectangle current;
 
-      text = g_strdup_printf ("#%" G_GINT64_FORMAT " %s — %s", id,
-                              ticket != NULL ? json_object_get_string_member_with_default (ticket, "subject", "") : "",
-                              g_str_equal (outcome, "breached") ? _("breached") : _("met"));
-      label = gtk_label_new (text);
-      gtk_label_set_xalign (GTK_LABEL (label), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
-      gtk_widget_set_margin_start (label, 6);
-      gtk_widget_set_margin_end (label, 6);
-      gtk_widget_set_margin_top (label, 4);
-      gtk_widget_set_margin_bottom (label, 4);
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
-      g_object_set_data (G_OBJECT (row), "dw-ticket-id", GSIZE_TO_POINTER ((gsize) id));
-      gtk_list_box_append (list, row);
-    }
-  if (items == NULL || json_array_get_length (items) == 0)
-    gtk_list_box_append (list, gtk_label_new (_("No tickets.")));
-  g_object_unref (list);
+  self->repoint_id = 0;
+  compute_pointing (self, &rect);
+  if (!gtk_popover_get_pointing_to (GTK_POPOVER (self->drill_down), &current)
+      || !gdk_rectangle_equal (&rect, &current))
+    gtk_popover_set_pointing_to (GTK_POPOVER (self->drill_down), &rect);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->drill_down)))
+    gtk_popover_present (GTK_POPOVER (self->drill_down));
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -135,36 +137,17 @@ cell_clicked_cb (GtkButton       *button,
                  DwSlaCompliance *self)
 {
   const char *query = g_object_get_data (G_OBJECT (button), "dw-query");
-  GtkWidget *popover, *scrolled, *list;
-  g_autofree char *path = NULL;
+  const char *title = g_object_get_data (G_OBJECT (button), "dw-title");
 
   if (self->client == NULL || query == NULL)
     return;
 
-  list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_list_box_set_activate_on_single_click (GTK_LIST_BOX (list), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Tickets behind this figure"), -1);
-  g_signal_connect (list, "row-activated", G_CALLBACK (ticket_row_activated_cb), NULL);
-  gtk_list_box_append (GTK_LIST_BOX (list), gtk_label_new (_("Loading…")));
-
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 360);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), list);
-
-  popover = gtk_popover_new ();
-  gtk_popover_set_child (GTK_POPOVER (popover), scrolled);
-  gtk_widget_set_parent (popover, GTK_WIDGET (button));
-  g_signal_connect (popover, "closed", G_CALLBACK (gtk_widget_unparent), NULL);
-
-  path = g_strdup_printf ("/api/v1/sla/compliance/tickets?%s&limit=100", query);
-  dw_client_request_async (self->client, "GET", path, NULL, self->cancellable, drill_down_cb,
-                           g_object_ref (list));
-  gtk_popover_popup (GTK_POPOVER (popover));
+  g_free (self->drill_query);
+  self->drill_query = g_strdup (query);
+  g_clear_handle_id (&self->repoint_id, g_source_remove);
+  repoint_cb (self);
+  dw_sla_drill_down_load (self->drill_down, self->client, query, title);
+  gtk_popover_popup (GTK_POPOVER (self->drill_down));
 }
 
 /* Figures */
@@ -173,6 +156,7 @@ static GtkWidget *
 make_cell (DwSlaCompliance *self,
            gint64           group_id,
            const char      *group_param,
+           const char      *group_title,
            guint            target,
            guint            period,
            JsonObject      *figure)
@@ -187,6 +171,7 @@ make_cell (DwSlaCompliance *self,
   g_autofree char *caption_text = NULL;
   g_autofree char *query = NULL;
   g_autofree char *accessible = NULL;
+  g_autofree char *title = NULL;
 
   if (share == NULL || json_node_is_null (share))
     value_text = g_strdup ("—");
@@ -237,6 +222,12 @@ make_cell (DwSlaCompliance *self,
                            group_param != NULL ? "&" : "", periods[period], targets[target],
                            breached > 0 ? "&outcome=breached" : "");
   g_object_set_data_full (G_OBJECT (button), "dw-query", g_steal_pointer (&query), g_free);
+  /* The drill-down's heading, which figure it is: "物流 · Resolution · Today · Breached". */
+  title = g_strdup_printf ("%s · %s · %s%s%s", group_title,
+                           dw_sla_target_label ((DwSlaTarget) target), period_label (period),
+                           breached > 0 ? " · " : "",
+                           breached > 0 ? dw_sla_state_label (DW_SLA_STATE_BREACHED) : "");
+  g_object_set_data_full (G_OBJECT (button), "dw-title", g_steal_pointer (&title), g_free);
   g_signal_connect (button, "clicked", G_CALLBACK (cell_clicked_cb), self);
 
   g_hash_table_replace (self->cell_texts,
@@ -288,7 +279,7 @@ add_group (DwSlaCompliance *self,
           g_autoptr(JsonObject) empty = json_object_new ();
 
           gtk_grid_attach (GTK_GRID (grid),
-                           make_cell (self, group_id, group_param, t, p,
+                           make_cell (self, group_id, group_param, title, t, p,
                                       figure != NULL ? figure : empty),
                            p + 1, t + 1, 1, 1);
         }
@@ -413,6 +404,74 @@ dw_sla_compliance_queue_refresh (DwSlaCompliance *self)
     self->refresh_id = g_timeout_add_seconds (3, refresh_cb, self);
 }
 
+/* A vertical box of the toolbar and the figures, laid out here rather than by a GtkBoxLayout so
+ * that the drill-down is pointed anew at its figure after every allocation, before it is
+ * presented. */
+static void
+dw_sla_compliance_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  DwSlaCompliance *self = DW_SLA_COMPLIANCE (widget);
+  GtkWidget *children[] = { self->toolbar, self->scroller };
+
+  *minimum = *natural = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (children); i++)
+    {
+      int child_min = 0, child_nat = 0;
+
+      if (!gtk_widget_should_layout (children[i]))
+        continue;
+      gtk_widget_measure (children[i], orientation,
+                          orientation == GTK_ORIENTATION_VERTICAL ? for_size : -1,
+                          &child_min, &child_nat, NULL, NULL);
+      if (orientation == GTK_ORIENTATION_VERTICAL)
+        {
+          *minimum += child_min;
+          *natural += child_nat;
+        }
+      else
+        {
+          *minimum = MAX (*minimum, child_min);
+          *natural = MAX (*natural, child_nat);
+        }
+    }
+}
+
+static void
+dw_sla_compliance_size_allocate (GtkWidget *widget,
+                                 int        width,
+                                 int        height,
+                                 int        baseline)
+{
+  DwSlaCompliance *self = DW_SLA_COMPLIANCE (widget);
+  int toolbar_height = 0;
+
+  if (gtk_widget_should_layout (self->toolbar))
+    {
+      gtk_widget_measure (self->toolbar, GTK_ORIENTATION_VERTICAL, width, NULL, &toolbar_height,
+                          NULL, NULL);
+      toolbar_height = MIN (toolbar_height, height);
+      gtk_widget_allocate (self->toolbar, width, toolbar_height, -1, NULL);
+    }
+  if (gtk_widget_should_layout (self->scroller))
+    gtk_widget_allocate (self->scroller, width, height - toolbar_height, -1,
+                         gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (0, toolbar_height)));
+
+  /* Pointed at where its figure is now, and presented there, from an idle rather than from
+   * here: presenting a popover whose size or place changed queues an allocation of its parent,
+   * which, from inside this one, leaves it stale ("Trying to snapshot DwSlaCompliance without a
+   * current allocation").  Until then it is not presented where its figure was, which may be
+   * off the screen by now. */
+  if (self->drill_down != NULL && gtk_widget_get_visible (GTK_WIDGET (self->drill_down))
+      && self->repoint_id == 0)
+    self->repoint_id = g_idle_add (repoint_cb, self);
+}
+
 static void
 dw_sla_compliance_map (GtkWidget *widget)
 {
@@ -431,9 +490,14 @@ dw_sla_compliance_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->repoint_id, g_source_remove);
   g_clear_object (&self->client);
   g_clear_pointer (&self->figures, json_object_unref);
   g_clear_pointer (&self->cell_texts, g_hash_table_unref);
+  if (self->drill_down != NULL)
+    gtk_popover_popdown (GTK_POPOVER (self->drill_down));
+  g_clear_pointer ((GtkWidget **) &self->drill_down, gtk_widget_unparent);
+  g_clear_pointer (&self->drill_query, g_free);
   dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_SLA_COMPLIANCE);
 
   G_OBJECT_CLASS (dw_sla_compliance_parent_class)->dispose (object);
@@ -447,11 +511,15 @@ dw_sla_compliance_class_init (DwSlaComplianceClass *klass)
 
   object_class->dispose = dw_sla_compliance_dispose;
   widget_class->map = dw_sla_compliance_map;
+  widget_class->measure = dw_sla_compliance_measure;
+  widget_class->size_allocate = dw_sla_compliance_size_allocate;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/deskwatch/Deskwatch/dw-sla-compliance.ui");
+  gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, toolbar);
   gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, grouping);
   gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, status_label);
+  gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, scroller);
   gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, groups_box);
   gtk_widget_class_bind_template_callback (widget_class, grouping_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, dw_sla_compliance_refresh);
@@ -463,6 +531,8 @@ dw_sla_compliance_init (DwSlaCompliance *self)
   self->cancellable = g_cancellable_new ();
   self->cell_texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->drill_down = DW_SLA_DRILL_DOWN (dw_sla_drill_down_new ());
+  gtk_widget_set_parent (GTK_WIDGET (self->drill_down), GTK_WIDGET (self));
 }
 
 void
@@ -477,6 +547,8 @@ dw_sla_compliance_set_client (DwSlaCompliance *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   g_clear_pointer (&self->figures, json_object_unref);
+  /* Another desk: the tickets shown belong to the last one. */
+  gtk_popover_popdown (GTK_POPOVER (self->drill_down));
   rebuild (self);
   gtk_label_set_label (self->status_label, "");
   if (client != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -489,6 +561,13 @@ dw_sla_compliance_set_by_policy (DwSlaCompliance *self,
 {
   g_return_if_fail (DW_IS_SLA_COMPLIANCE (self));
   gtk_drop_down_set_selected (self->grouping, by_policy ? 1 : 0);
+}
+
+GtkWidget *
+dw_sla_compliance_get_drill_down (DwSlaCompliance *self)
+{
+  g_return_val_if_fail (DW_IS_SLA_COMPLIANCE (self), NULL);
+  return GTK_WIDGET (self->drill_down);
 }
 
 JsonObject *

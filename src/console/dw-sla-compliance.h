@@ -24,6 +24,8 @@ void        dw_sla_compliance_refresh       (DwSlaCompliance *self);
 /* FALSE: per team (the default); TRUE: per policy. */
 void        dw_sla_compliance_set_by_policy (DwSlaCompliance *self,
                                              gboolean         by_policy);
+/* The popover listing the tickets behind the figure last clicked (a DwSlaDrillDown). */
+GtkWidget  *dw_sla_compliance_get_drill_down (DwSlaCompliance *self);
 /* For tests: the figures last loaded (NULL before), and how many loads finished. */
 JsonObject *dw_sla_compliance_get_figures   (DwSlaCompliance *self);
 guint       dw_sla_compliance_get_n_loads   (DwSlaCompliance *self);

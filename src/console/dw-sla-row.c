@@ -251,6 +251,10 @@ dw_sla_row_set_item (DwSlaRow       *self,
   if (self->item == item)
     return;
 
+  /* The list moved under an open menu: it was opened for the ticket the row showed, and its
+   * entries would now act on another one. */
+  gtk_menu_button_popdown (self->menu_button);
+
   if (self->item != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->item, self);
