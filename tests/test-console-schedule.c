@@ -1,0 +1,363 @@
+/* UI test of the Schedule section: a real window holding DwSchedulePage, signed in as the
+ * lead of the Logistics team, live on a real deskwatchd, under Xvfb.
+ *
+ * The desk's calendar is the default one (Asia/Shanghai, Monday to Friday 09–18).  Shifts are
+ * made through the API as a second console would, and through the view's own actions; every
+ * check compares what the window shows with what the service answers.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "dw-roster-week.h"
+#include "dw-session.h"
+#include "dw-test-server.h"
+#include "schedule/dw-roster-view.h"
+#include "schedule/dw-schedule-page.h"
+#include "schedule/dw-staffing-chart.h"
+#include "schedule/dw-staffing-day.h"
+#define DW_TEST_WAIT_SECONDS 120
+#include "dw-test-wait.h"
+
+static DwTestServer *server;
+static DwSession *session;
+static GtkWindow *window;
+static DwSchedulePage *page;
+static DwRosterView *roster;
+static GTimeZone *shanghai;
+static char *week;           /* this week's Monday in Shanghai */
+static gint64 template_id;
+
+static char *
+local_iso (int day,
+           int minutes)
+{
+  return dw_time_to_iso8601 (dw_roster_week_time (shanghai, week, day, minutes));
+}
+
+/* POST /shifts as the admin (another console); returns the shift. */
+static JsonObject *
+post_shift (int day,
+            int start,
+            int end)
+{
+  g_autofree char *from = local_iso (day, start);
+  g_autofree char *to = local_iso (day, end);
+  g_autoptr(DwTestResponse) r = NULL;
+
+  r = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/shifts",
+                            "{\"team_id\": %" G_GINT64_FORMAT ", \"user_id\": %" G_GINT64_FORMAT
+                            ", \"starts_at\": \"%s\", \"ends_at\": \"%s\"}",
+                            server->team_id, server->agent_id, from, to);
+  dw_test_assert_status (r, 201);
+  return json_object_ref (dw_test_response_object (r));
+}
+
+static JsonObject *
+get_roster (void)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/roster?week=%s",
+                                           server->team_id, week);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", path, server->admin_token,
+                                                     NULL);
+
+  dw_test_assert_status (r, 200);
+  return json_object_ref (dw_test_response_object (r));
+}
+
+static guint
+n_shifts (void)
+{
+  g_autoptr(JsonObject) week_json = get_roster ();
+
+  return json_array_get_length (json_object_get_array_member (week_json, "shifts"));
+}
+
+static gboolean
+has_shift_widget (gint64 id)
+{
+  return dw_roster_view_get_shift_widget (roster, id) != NULL;
+}
+
+static char *
+widget_text (GtkWidget *widget)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (GTK_IS_LABEL (widget))
+    g_string_append (text, gtk_label_get_label (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      g_autofree char *inner = widget_text (child);
+
+      g_string_append (text, inner);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gboolean
+service_state_is (const char *state)
+{
+  g_autoptr(JsonObject) week_json = get_roster ();
+
+  return g_strcmp0 (json_object_get_string_member (week_json, "state"), state) == 0;
+}
+
+static void
+set_up_desk (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(DwTestResponse) t = NULL;
+
+  server = dw_test_server_new_with_desk ();
+  shanghai = g_time_zone_new_identifier ("Asia/Shanghai");
+  week = dw_roster_week_of (shanghai, dw_test_server_now (server), 0);
+
+  path = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/shift-templates", server->team_id);
+  t = dw_test_server_json (server, "POST", path, server->lead_token,
+                           "{\"name\": \"早班\", \"start\": \"08:00\", \"end\": \"16:00\", "
+                           "\"breaks\": [{\"start\": \"12:00\", \"minutes\": 60}]}");
+  dw_test_assert_status (t, 201);
+  template_id = json_object_get_int_member (dw_test_response_object (t), "id");
+
+  /* Monday and Wednesday, before the window opens. */
+  json_object_unref (post_shift (0, 9 * 60, 17 * 60));
+  json_object_unref (post_shift (2, 9 * 60, 17 * 60));
+}
+
+static void
+open_page (void)
+{
+  g_autoptr(DwClient) client = dw_client_new (server->url);
+
+  dw_client_set_token (client, server->lead_token);
+  session = dw_session_new (client, NULL, FALSE);
+  dw_session_start (session);
+  WAIT_UNTIL (dw_sync_get_state (dw_session_get_sync (session)) == DW_SYNC_STATE_CONNECTED);
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1200, 760);
+  page = DW_SCHEDULE_PAGE (dw_schedule_page_new ());
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  dw_schedule_page_set_context (page, dw_session_get_sync (session),
+                                dw_session_get_clock (session));
+  gtk_window_present (window);
+  roster = DW_ROSTER_VIEW (dw_schedule_page_get_roster (page));
+  WAIT_UNTIL (dw_roster_view_get_n_loads (roster) > 0);
+}
+
+static void
+test_week_shows_shifts (void)
+{
+  g_autoptr(JsonObject) week_json = get_roster ();
+  JsonArray *shifts = json_object_get_array_member (week_json, "shifts");
+
+  g_assert_cmpint (dw_schedule_page_get_team (page), ==, server->team_id);
+  g_assert_cmpstr (dw_roster_view_get_week (roster), ==, week);
+  g_assert_cmpuint (json_array_get_length (shifts), ==, 2);
+  for (guint i = 0; i < json_array_get_length (shifts); i++)
+    {
+      JsonObject *shift = json_array_get_object_element (shifts, i);
+      GtkWidget *block = dw_roster_view_get_shift_widget (roster,
+                                                          json_object_get_int_member (shift, "id"));
+      g_autofree char *text = NULL;
+
+      g_assert_nonnull (block);
+      text = widget_text (block);
+      g_assert_cmpstr (text, ==, "09:00–17:00");
+      g_assert_true (gtk_widget_has_css_class (block, "draft"));
+    }
+  g_assert_cmpstr (dw_roster_view_get_state (roster), ==, "draft");
+}
+
+static void
+test_shift_from_another_console (void)
+{
+  g_autoptr(JsonObject) shift = post_shift (4, 10 * 60, 18 * 60);
+  gint64 id = json_object_get_int_member (shift, "id");
+  g_autofree char *text = NULL;
+
+  WAIT_UNTIL (has_shift_widget (id));
+  text = widget_text (dw_roster_view_get_shift_widget (roster, id));
+  g_assert_cmpstr (text, ==, "10:00–18:00");
+}
+
+static void
+test_rule_break_warns (void)
+{
+  /* Thursday 14:00–22:00 then Friday 10:00: twelve hours apart is fine; this ends at 02:00
+   * Friday, eight hours before the Friday shift — less than the 11-hour rest. */
+  g_autoptr(JsonObject) shift = post_shift (3, 18 * 60, 26 * 60);
+  gint64 id = json_object_get_int_member (shift, "id");
+  GtkWidget *block;
+  const char *tooltip;
+  GListModel *warnings;
+  gboolean listed = FALSE;
+
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (shift, "warnings")), >, 0);
+  WAIT_UNTIL (has_shift_widget (id) &&
+              gtk_widget_has_css_class (dw_roster_view_get_shift_widget (roster, id), "warning"));
+  block = dw_roster_view_get_shift_widget (roster, id);
+  tooltip = gtk_widget_get_tooltip_text (block);
+  g_test_message ("tooltip: %s", tooltip);
+  g_assert_nonnull (strstr (tooltip, "of rest next to another shift (at least 11 h)"));
+
+  warnings = dw_roster_view_get_warnings (roster);
+  for (guint i = 0; i < g_list_model_get_n_items (warnings); i++)
+    {
+      g_autoptr(GtkStringObject) line = g_list_model_get_item (warnings, i);
+
+      if (strstr (gtk_string_object_get_string (line), "of rest next to another shift") != NULL)
+        listed = TRUE;
+    }
+  g_assert_true (listed);
+}
+
+static void
+test_add_and_undo (void)
+{
+  guint before = n_shifts ();
+
+  /* Saturday from the template, through the view. */
+  dw_roster_view_add_shift (roster, server->agent_id, 5, template_id, 0, 0);
+  WAIT_UNTIL (n_shifts () == before + 1);
+  WAIT_UNTIL (dw_roster_view_get_n_pending (roster) == 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roster), "roster.undo", NULL));
+  WAIT_UNTIL (n_shifts () == before);
+}
+
+static void
+test_publish (void)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roster), "roster.publish", NULL));
+  WAIT_UNTIL (service_state_is ("published"));
+  WAIT_UNTIL (g_strcmp0 (dw_roster_view_get_state (roster), "published") == 0);
+}
+
+static gboolean
+endpoint_exists (const char *path)
+{
+  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", path, server->lead_token, NULL);
+
+  return r->status != 404;
+}
+
+static void
+test_export (void)
+{
+  g_autofree char *csv_path = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT
+                                               "/roster.csv?week=%s", server->team_id, week);
+  g_autofree char *dir = g_dir_make_tmp ("schedule-export-XXXXXX", NULL);
+  g_autoptr(GFile) csv = g_file_new_build_filename (dir, "week.csv", NULL);
+  g_autoptr(GFile) ics = g_file_new_build_filename (dir, "week.ics", NULL);
+  g_autofree char *csv_text = NULL;
+  g_autofree char *ics_text = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n_rows = 0, n_events = 0;
+  guint exports = dw_roster_view_get_n_exports (roster);
+
+  if (!endpoint_exists (csv_path))
+    {
+      g_test_skip ("the service has no roster.csv yet");
+      return;
+    }
+
+  dw_roster_view_export (roster, "csv", csv);
+  WAIT_UNTIL (dw_roster_view_get_n_exports (roster) == exports + 1);
+  dw_roster_view_export (roster, "ics", ics);
+  WAIT_UNTIL (dw_roster_view_get_n_exports (roster) == exports + 2);
+
+  g_assert_true (g_file_load_contents (csv, NULL, &csv_text, NULL, NULL, NULL));
+  lines = g_strsplit (csv_text, "\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    if (*g_strstrip (lines[i]) != '\0')
+      n_rows++;
+  g_assert_cmpuint (n_rows, ==, n_shifts ());
+
+  g_assert_true (g_file_load_contents (ics, NULL, &ics_text, NULL, NULL, NULL));
+  g_assert_true (g_str_has_prefix (ics_text, "BEGIN:VCALENDAR"));
+  for (const char *p = ics_text; (p = strstr (p, "BEGIN:VEVENT")) != NULL; p++)
+    n_events++;
+  g_assert_cmpuint (n_events, ==, n_shifts ());
+
+  g_file_delete (csv, NULL, NULL);
+  g_file_delete (ics, NULL, NULL);
+  g_rmdir (dir);
+}
+
+static void
+test_today_chart (void)
+{
+  DwStaffingDay *today = DW_STAFFING_DAY (dw_schedule_page_get_today (page));
+  DwStaffingChart *chart = dw_staffing_day_get_chart (today);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (dw_test_server_now (server));
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, shanghai);
+  g_autofree char *date = g_date_time_format (local, "%Y-%m-%d");
+  g_autofree char *path = NULL;
+  g_autoptr(DwTestResponse) r = NULL;
+  JsonArray *intervals;
+
+  dw_schedule_page_show_view (page, "today");
+  path = g_strdup_printf ("/api/v1/staffing/day?team_id=%" G_GINT64_FORMAT "&date=%s",
+                          server->team_id, date);
+  if (!endpoint_exists (path))
+    {
+      WAIT_UNTIL (dw_staffing_day_get_unavailable (today));
+      g_test_skip ("the service has no staffing/day yet");
+      return;
+    }
+  WAIT_UNTIL (dw_staffing_day_get_n_loads (today) > 0);
+  r = dw_test_server_json (server, "GET", path, server->lead_token, NULL);
+  dw_test_assert_status (r, 200);
+  intervals = json_object_get_array_member (dw_test_response_object (r), "intervals");
+  g_assert_cmpuint (dw_staffing_chart_get_n_intervals (chart), ==, json_array_get_length (intervals));
+  for (guint i = 0; i < json_array_get_length (intervals); i++)
+    {
+      JsonObject *v = json_array_get_object_element (intervals, i);
+      JsonNode *online = json_object_get_member (v, "online");
+      int required, scheduled, shown_online;
+
+      g_assert_true (dw_staffing_chart_get_interval (chart, i, NULL, &required, &scheduled,
+                                                     &shown_online));
+      g_assert_cmpint (required, ==, json_object_get_int_member (v, "required"));
+      g_assert_cmpint (scheduled, ==, json_object_get_int_member (v, "scheduled"));
+      g_assert_cmpint (shown_online, ==, JSON_NODE_HOLDS_NULL (online) ? -1
+                                                                       : json_node_get_int (online));
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  set_up_desk ();
+  open_page ();
+
+  g_test_add_func ("/console/schedule/week-shows-shifts", test_week_shows_shifts);
+  g_test_add_func ("/console/schedule/shift-from-another-console", test_shift_from_another_console);
+  g_test_add_func ("/console/schedule/rule-break-warns", test_rule_break_warns);
+  g_test_add_func ("/console/schedule/add-and-undo", test_add_and_undo);
+  g_test_add_func ("/console/schedule/publish", test_publish);
+  g_test_add_func ("/console/schedule/export", test_export);
+  g_test_add_func ("/console/schedule/today-chart", test_today_chart);
+
+  status = g_test_run ();
+
+  gtk_window_destroy (window);
+  dw_session_stop (session);
+  g_clear_object (&session);
+  g_clear_pointer (&shanghai, g_time_zone_unref);
+  g_clear_pointer (&week, g_free);
+  dw_test_server_free (server);
+  return status;
+}
