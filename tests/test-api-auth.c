@@ -90,15 +90,25 @@ test_missing_and_bad_token (void)
     }
 }
 
+/* A token in a URL ends up in proxy logs and browser history: REST takes it only from the
+ * Authorization header (the stream's handshake is the one exception, tests/test-stream.c). */
 static void
 test_query_token (void)
 {
-  g_autofree char *path = g_strdup_printf ("/api/v1/me?access_token=%s", server->agent_token);
-  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", path, NULL, NULL);
+  const char *paths[] = { "/api/v1/me", "/api/v1/tickets", "/api/v1/customers",
+                          "/api/v1/snapshot" };
 
-  dw_test_assert_status (r, 200);
-  g_assert_cmpint (json_object_get_int_member (dw_test_response_object (r), "id"), ==,
-                   server->agent_id);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s?access_token=%s", paths[i],
+                                               server->agent_token);
+      g_autoptr(DwTestResponse) alone = dw_test_server_json (server, "GET", path, NULL, NULL);
+      g_autoptr(DwTestResponse) with_header = dw_test_server_json (server, "GET", path,
+                                                                   server->agent_token, NULL);
+
+      dw_test_assert_problem (alone, 401, "unauthorized");
+      dw_test_assert_problem (with_header, 401, "unauthorized");
+    }
 }
 
 static void

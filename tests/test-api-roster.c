@@ -3,6 +3,7 @@
  * the stream. */
 #include "config.h"
 
+#include <libical/ical.h>
 #include <sqlite3.h>
 
 #include "dw-test-server.h"
@@ -471,6 +472,98 @@ test_week_and_publish (void)
   g_assert_cmpstr (json_object_get_string_member (ok (again, 200), "state"), ==, "published");
 }
 
+/* The published week as iCalendar, parsed by libical and by Python's icalendar; a draft week
+ * exports nothing; the CSV has a header and a row per shift. */
+static void
+test_exports (void)
+{
+  g_autofree char *team_ics = g_strdup_printf ("/api/v1/shifts.ics?team_id=%" G_GINT64_FORMAT
+                                               "&from=2026-12-07T00:00:00Z"
+                                               "&to=2026-12-28T00:00:00Z", server->team_id);
+  g_autofree char *agent_ics = g_strdup_printf ("/api/v1/shifts.ics?user_id=%" G_GINT64_FORMAT
+                                                "&from=2026-12-07T00:00:00Z"
+                                                "&to=2026-12-28T00:00:00Z", server->agent_id);
+  g_autofree char *draft_week = g_strdup_printf ("{\"team_id\": %" G_GINT64_FORMAT ", \"user_id\": %"
+                                                 G_GINT64_FORMAT ", \"template_id\": %"
+                                                 G_GINT64_FORMAT ", \"date\": \"2026-12-22\"}",
+                                                 server->team_id, server->agent_id, template_id);
+  g_autofree char *csv = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/roster.csv?week=" WEEK,
+                                          server->team_id);
+  g_autoptr(DwTestResponse) draft = NULL;
+  g_autoptr(DwTestResponse) ics = NULL;
+  g_autoptr(DwTestResponse) own = NULL;
+  g_autoptr(DwTestResponse) other = NULL;
+  g_autoptr(DwTestResponse) table = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *ics_path = NULL;
+  g_autofree char *python_out = NULL;
+  g_auto(GStrv) lines = NULL;
+  icalcomponent *calendar, *event;
+  int status = -1;
+
+  draft = dw_test_server_json (server, "POST", "/api/v1/shifts", server->lead_token, draft_week);
+  dw_test_assert_status (draft, 201);
+
+  ics = dw_test_server_request (server, "GET", team_ics, server->lead_token, NULL, NULL, 0);
+  dw_test_assert_status (ics, 200);
+  g_assert_true (g_str_has_prefix (ics->content_type, "text/calendar"));
+  text = g_strndup (g_bytes_get_data (ics->body, NULL), g_bytes_get_size (ics->body));
+
+  calendar = icalparser_parse_string (text);
+  g_assert_nonnull (calendar);
+  g_assert_cmpint (icalcomponent_isa (calendar), ==, ICAL_VCALENDAR_COMPONENT);
+  /* the published Monday only: the draft week's shift is not out yet */
+  g_assert_cmpint (icalcomponent_count_components (calendar, ICAL_VEVENT_COMPONENT), ==, 1);
+  event = icalcomponent_get_first_component (calendar, ICAL_VEVENT_COMPONENT);
+  g_assert_cmpint (icaltime_as_timet (icalcomponent_get_dtstart (event)), ==, 1797206400);
+  g_assert_cmpint (icaltime_as_timet (icalcomponent_get_dtend (event)), ==, 1797235200);
+  g_assert_nonnull (strstr (icalcomponent_get_summary (event), "早班"));
+  g_assert_nonnull (strstr (icalcomponent_get_summary (event), "李娜"));
+  icalcomponent_free (calendar);
+
+  ics_path = g_build_filename (server->dir, "shifts.ics", NULL);
+  g_assert_true (g_file_set_contents (ics_path, text, -1, NULL));
+  {
+    const char *argv[] = {
+      "/usr/bin/python3", "-c",
+      "import sys, icalendar\n"
+      "cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())\n"
+      "print(sum(1 for c in cal.walk('VEVENT')))",
+      ics_path, NULL
+    };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                 &python_out, NULL, &status, NULL));
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmpstr (g_strstrip (python_out), ==, "1");
+  }
+
+  own = dw_test_server_request (server, "GET", agent_ics, server->agent_token, NULL, NULL, 0);
+  dw_test_assert_status (own, 200);
+  other = dw_test_server_request (server, "GET", agent_ics, server->agent2_token, NULL, NULL, 0);
+  dw_test_assert_status (other, 200);
+  {
+    g_autofree char *theirs = g_strndup (g_bytes_get_data (other->body, NULL),
+                                         g_bytes_get_size (other->body));
+
+    g_assert_null (strstr (theirs, "BEGIN:VEVENT"));
+  }
+
+  table = dw_test_server_request (server, "GET", csv, server->lead_token, NULL, NULL, 0);
+  dw_test_assert_status (table, 200);
+  g_assert_true (g_str_has_prefix (table->content_type, "text/csv"));
+  {
+    g_autofree char *body = g_strndup (g_bytes_get_data (table->body, NULL),
+                                       g_bytes_get_size (table->body));
+
+    lines = g_strsplit (body, "\r\n", -1);
+  }
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);   /* header, one shift, the empty tail */
+  g_assert_true (g_str_has_prefix (lines[0], "agent,user_id,start,end,worked_minutes"));
+  g_assert_true (g_str_has_prefix (lines[1], "李娜,"));
+  g_assert_nonnull (strstr (lines[1], ",2026-12-14 08:00,2026-12-14 16:00,420,60,早班,no,published,"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -488,6 +581,7 @@ main (int   argc,
   g_test_add_func ("/api/roster/scope", test_scope);
   g_test_add_func ("/api/roster/bad-input", test_bad_input);
   g_test_add_func ("/api/roster/week-and-publish", test_week_and_publish);
+  g_test_add_func ("/api/roster/exports", test_exports);
 
   ret = g_test_run ();
   dw_test_server_free (server);

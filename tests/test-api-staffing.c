@@ -1,6 +1,10 @@
 /* API tests: staffing — the Erlang C calculator. */
 #include "config.h"
 
+#include <math.h>
+#include <sqlite3.h>
+
+#include "dw-erlang.h"
 #include "dw-test-server.h"
 
 static DwTestServer *server;
@@ -89,6 +93,259 @@ test_erlang_c_needs_sign_in (void)
   dw_test_assert_problem (r, 401, "unauthorized");
 }
 
+/* The staffing day against numbers worked out here from what the test put in the desk. */
+
+static GTimeZone *shanghai;
+
+static gint64
+local_midnight (gint64 t)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, shanghai);
+  g_autoptr(GDateTime) midnight = g_date_time_new (shanghai, g_date_time_get_year (local),
+                                                   g_date_time_get_month (local),
+                                                   g_date_time_get_day_of_month (local), 0, 0, 0);
+
+  return g_date_time_to_unix (midnight);
+}
+
+static char *
+local_date (gint64 t)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, shanghai);
+
+  return g_date_time_format (local, "%Y-%m-%d");
+}
+
+static char *
+iso (gint64 t)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t);
+
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static void
+exec_sql (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+/* History written straight into the stopped service's database (the API only creates tickets
+ * now): the same weekday 1, 2 and 3 weeks ago, 4, 8 and 12 web tickets at 10:00 and 2 WeChat
+ * chats at 10:30 each time; and a calendar open around the clock, so no interval's demand waits
+ * for an opening. */
+static void
+write_history (gint64 today)
+{
+  sqlite3 *db = NULL;
+  const int web[] = { 4, 8, 12 };
+
+  dw_test_server_stop (server);
+  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
+  exec_sql (db, "BEGIN");
+  exec_sql (db, "UPDATE calendars SET week = '[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
+                "[[0,1440]],[[0,1440]],[[0,1440]]]'");
+  for (int week = 1; week <= 3; week++)
+    {
+      gint64 day = today - week * 7 * 86400;
+
+      for (int n = 0; n < web[week - 1] + 2; n++)
+        {
+          gboolean chat = n >= web[week - 1];
+          gint64 at = day + (chat ? 10 * 3600 + 1800 : 10 * 3600) + 60 * n;
+          g_autofree char *sql = g_strdup_printf ("INSERT INTO tickets (subject, channel, team_id, "
+                                                  "status, created_at, updated_at) VALUES ('h', "
+                                                  "'%s', %" G_GINT64_FORMAT ", 'closed', %"
+                                                  G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")",
+                                                  chat ? "wechat" : "web", server->team_id, at, at);
+
+          exec_sql (db, sql);
+        }
+    }
+  exec_sql (db, "COMMIT");
+  sqlite3_close (db);
+  dw_test_server_start (server, NULL);
+}
+
+static JsonObject *
+interval_at (JsonObject *day,
+             guint       i)
+{
+  return json_array_get_object_element (json_object_get_array_member (day, "intervals"), i);
+}
+
+static void
+test_day (void)
+{
+  gint64 now = dw_test_server_now (server);
+  gint64 today = local_midnight (now);
+  guint current = (now - today) / 1800;
+  g_autofree char *date = local_date (now);
+  g_autofree char *path = g_strdup_printf ("/api/v1/staffing/day?team_id=%" G_GINT64_FORMAT
+                                           "&date=%s", server->team_id, date);
+  g_autofree char *shift_start = iso (now - 2 * 3600);
+  g_autofree char *shift_end = iso (now + 2 * 3600);
+  g_autofree char *shift = NULL;
+  g_autofree char *publish = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/roster/publish",
+                                              server->team_id);
+  g_autofree char *presence = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
+                                               server->agent_id);
+  g_autofree char *week_body = NULL;
+  g_autoptr(DwTestResponse) before = NULL;
+  g_autoptr(DwTestResponse) created = NULL;
+  g_autoptr(DwTestResponse) draft = NULL;
+  g_autoptr(DwTestResponse) published = NULL;
+  g_autoptr(DwTestResponse) online = NULL;
+  g_autoptr(DwTestResponse) after = NULL;
+  g_autoptr(DwTestResponse) what_if = NULL;
+  g_autoptr(DwTestResponse) by_agent = NULL;
+  g_autoptr(DwTestResponse) bad_date = NULL;
+  g_autoptr(DwTestResponse) ticket = NULL;
+  JsonObject *day, *i20, *i21;
+  double weights = 1 + 0.7 + 0.49;
+  double web = (4 + 8 * 0.7 + 12 * 0.49) / weights;
+  DwStaffing chat;
+  guint web_agents, chat_required;
+
+  write_history (today);
+
+  before = dw_test_server_json (server, "GET", path, server->lead_token, NULL);
+  day = dw_test_response_object (before);
+  dw_test_assert_status (before, 200);
+  g_assert_cmpint (json_object_get_int_member (day, "interval_minutes"), ==, 30);
+  g_assert_cmpint (json_object_get_int_member (day, "aht_seconds"), ==, 600);  /* nothing solved */
+  g_assert_cmpint (json_object_get_int_member (day, "forecast_days"), ==, 3);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (day, "intervals")), ==, 48);
+
+  /* 10:00: the weighted mean of 4, 8 and 12 web tickets, worked at 85 % occupancy with 30 %
+   * shrinkage: ceil (ceil (f × 600 ÷ 1800 ÷ 0.85) ÷ 0.7) people */
+  i20 = interval_at (day, 20);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (i20, "forecast"),
+                                  round (web * 100) / 100, 1e-9);
+  web_agents = (guint) ceil (web * 600 / 1800 / 0.85);
+  g_assert_cmpint (json_object_get_int_member (i20, "required"), ==,
+                   (gint64) ceil (web_agents / 0.7));
+  /* 10:30: two chats each time, Erlang C at 80 % in 20 s, occupancy at most 85 % */
+  i21 = interval_at (day, 21);
+  g_assert_cmpfloat (json_object_get_double_member (i21, "forecast"), ==, 2);
+  g_assert_true (dw_erlang_required (2, 1800, 600, 0.8, 20, 0, 0.85, &chat, NULL));
+  chat_required = (guint) ceil (chat.agents / 0.7);
+  g_assert_cmpint (json_object_get_int_member (i21, "required"), ==, chat_required);
+  /* nothing was forecast for 03:00 */
+  g_assert_cmpint (json_object_get_int_member (interval_at (day, 6), "required"), ==, 0);
+
+  /* intervals not begun have no actual nor online */
+  if (current + 1 < 48)
+    g_assert_true (json_object_get_null_member (interval_at (day, current + 1), "actual"));
+  g_assert_cmpint (json_object_get_int_member (interval_at (day, current), "scheduled"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (interval_at (day, current), "online"), ==, 0);
+
+  /* a ticket arriving now is counted as actual in the current interval */
+  ticket = dw_test_server_json (server, "POST", "/api/v1/tickets", server->admin_token,
+                                "{\"subject\": \"到哪了\", \"channel\": \"web\", "
+                                "\"business_type\": \"logistics\"}");
+  dw_test_assert_status (ticket, 201);
+
+  /* a shift around now counts once its week is published; a draft does not disturb the day */
+  shift = g_strdup_printf ("{\"team_id\": %" G_GINT64_FORMAT ", \"user_id\": %" G_GINT64_FORMAT
+                           ", \"starts_at\": \"%s\", \"ends_at\": \"%s\"}", server->team_id,
+                           server->agent_id, shift_start, shift_end);
+  created = dw_test_server_json (server, "POST", "/api/v1/shifts", server->lead_token, shift);
+  dw_test_assert_status (created, 201);
+  draft = dw_test_server_json (server, "GET", path, server->lead_token, NULL);
+  dw_test_assert_status (draft, 200);
+  g_assert_cmpint (json_object_get_int_member (interval_at (dw_test_response_object (draft),
+                                                            current), "scheduled"), ==, 0);
+
+  week_body = g_strdup_printf ("{\"week\": \"%s\"}",
+                               json_object_get_string_member (dw_test_response_object (created),
+                                                              "week"));
+  published = dw_test_server_json (server, "POST", publish, server->lead_token, week_body);
+  dw_test_assert_status (published, 200);
+  online = dw_test_server_json (server, "PUT", presence, server->agent_token,
+                                "{\"presence\": \"online\"}");
+  dw_test_assert_status (online, 200);
+
+  after = dw_test_server_json (server, "GET", path, server->lead_token, NULL);
+  dw_test_assert_status (after, 200);
+  day = interval_at (dw_test_response_object (after), current);
+  g_assert_cmpint (json_object_get_int_member (day, "scheduled"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (day, "online"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (day, "actual"), >=, 1);
+  g_assert_cmpint (json_object_get_int_member (day, "gap"), ==,
+                   1 - json_object_get_int_member (day, "required"));
+
+  /* what-if: 50 % more arrivals need at least as many people, never fewer */
+  {
+    g_autofree char *more = g_strdup_printf ("%s&forecast_factor=1.5&aht=900", path);
+
+    what_if = dw_test_server_json (server, "GET", more, server->lead_token, NULL);
+    dw_test_assert_status (what_if, 200);
+    g_assert_cmpint (json_object_get_int_member (interval_at (dw_test_response_object (what_if),
+                                                              20), "required"), >,
+                     json_object_get_int_member (i20, "required"));
+    g_assert_cmpint (json_object_get_int_member (dw_test_response_object (what_if),
+                                                 "aht_seconds"), ==, 900);
+  }
+
+  by_agent = dw_test_server_json (server, "GET", path, server->agent_token, NULL);
+  dw_test_assert_problem (by_agent, 403, "forbidden");
+  {
+    g_autofree char *bad = g_strdup_printf ("/api/v1/staffing/day?team_id=%" G_GINT64_FORMAT
+                                            "&date=2026-13-01", server->team_id);
+
+    bad_date = dw_test_server_json (server, "GET", bad, server->lead_token, NULL);
+    dw_test_assert_problem (bad_date, 400, "validation");
+  }
+}
+
+/* The agent's shift began two hours ago and it came online only now: a late start of two hours
+ * (less the seconds the test took), judged up to now. */
+static void
+test_adherence (void)
+{
+  gint64 now = dw_test_server_now (server);
+  g_autofree char *date = local_date (now);
+  g_autofree char *path = g_strdup_printf ("/api/v1/staffing/adherence?team_id=%" G_GINT64_FORMAT
+                                           "&date=%s", server->team_id, date);
+  g_autoptr(DwTestResponse) lead = NULL;
+  g_autoptr(DwTestResponse) agent = NULL;
+  g_autoptr(DwTestResponse) other = NULL;
+  JsonArray *agents;
+  JsonObject *row, *late;
+
+  lead = dw_test_server_json (server, "GET", path, server->lead_token, NULL);
+  dw_test_assert_status (lead, 200);
+  agents = json_object_get_array_member (dw_test_response_object (lead), "agents");
+  g_assert_cmpuint (json_array_get_length (agents), ==, 1);
+  row = json_array_get_object_element (agents, 0);
+  g_assert_cmpint (json_object_get_int_member (row, "user_id"), ==, server->agent_id);
+  g_assert_true (json_object_get_boolean_member (row, "on_shift"));
+  g_assert_false (json_object_get_boolean_member (row, "off_schedule"));
+  g_assert_cmpstr (json_object_get_string_member (row, "presence"), ==, "online");
+  if (now - local_midnight (now) >= 2 * 3600)
+    {
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (row, "exceptions")),
+                        ==, 1);
+      late = json_array_get_object_element (json_object_get_array_member (row, "exceptions"), 0);
+      g_assert_cmpstr (json_object_get_string_member (late, "kind"), ==, "late-start");
+      g_assert_cmpint (json_object_get_int_member (late, "minutes"), >=, 115);
+      g_assert_cmpfloat (json_object_get_double_member (row, "adherence"), <, 0.1);
+    }
+
+  /* an agent reads its own line; another team's agent nothing */
+  agent = dw_test_server_json (server, "GET", path, server->agent_token, NULL);
+  dw_test_assert_status (agent, 200);
+  other = dw_test_server_json (server, "GET", path, server->agent2_token, NULL);
+  dw_test_assert_problem (other, 403, "forbidden");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -96,6 +353,7 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
+  shanghai = g_time_zone_new_identifier ("Asia/Shanghai");
 
   server = dw_test_server_new_with_desk ();
 
@@ -103,6 +361,8 @@ main (int   argc,
   g_test_add_func ("/api/staffing/erlang-c/options", test_erlang_c_options);
   g_test_add_func ("/api/staffing/erlang-c/bad-input", test_erlang_c_bad_input);
   g_test_add_func ("/api/staffing/erlang-c/needs-sign-in", test_erlang_c_needs_sign_in);
+  g_test_add_func ("/api/staffing/day", test_day);
+  g_test_add_func ("/api/staffing/adherence", test_adherence);
 
   ret = g_test_run ();
   dw_test_server_free (server);

@@ -245,7 +245,7 @@ test_explicit_fields (void)
   JsonArray *tags;
   gint64 customer_id;
 
-  customer = dw_test_server_json (s, "POST", "/api/v1/customers", s->agent_token,
+  customer = dw_test_server_json (s, "POST", "/api/v1/customers", s->lead_token,
                                   "{\"name\": \"王先生\", \"phone\": \"13800000000\", "
                                   "\"tags\": [\"vip\"]}");
   dw_test_assert_status (customer, 201);

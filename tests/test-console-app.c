@@ -445,6 +445,41 @@ test_switch_desks (void)
   g_assert_cmpuint (count_saved_desks (), ==, 2);
 }
 
+/* The token is revoked while the console follows the desk (signed out elsewhere with it): the
+ * service closes the stream (4001), and the console asks for a sign-in instead of reconnecting
+ * for ever. */
+static void
+test_revoked_while_running (void)
+{
+  DwConnectionBanner *banner = DW_CONNECTION_BANNER (dw_window_get_banner (window ()));
+  g_autofree char *token = keyring_token (server->url, "lead");
+  g_autoptr(DwTestResponse) response = NULL;
+  DwSync *sync = sync_ ();
+
+  g_assert_cmpstr (signed_in_as (), ==, "lead");
+  wait_live ();
+  response = dw_test_server_json (server, "DELETE", "/api/v1/auth/token", token, NULL);
+  dw_test_assert_status (response, 204);
+
+  WAIT_UNTIL (dw_sync_get_state (sync) == DW_SYNC_STATE_OFFLINE);
+  g_assert_error ((GError *) dw_sync_get_error (sync), DW_CLIENT_ERROR,
+                  DW_CLIENT_ERROR_UNAUTHORIZED);
+  WAIT_UNTIL (dw_connection_banner_get_revealed (banner));
+  g_assert_cmpstr (dw_connection_banner_get_message (banner), ==,
+                   "Signed out by the server: sign in again");
+  g_assert_cmpstr (dw_connection_banner_get_button_label (banner), ==, "Sign In");
+  g_assert_cmpint (dw_sync_get_next_retry (sync), ==, 0);
+  dw_test_spin (300);
+  g_assert_cmpint (dw_sync_get_state (sync), ==, DW_SYNC_STATE_OFFLINE);
+
+  /* Its button leads to signing in again, and the desk is live once more. */
+  g_signal_emit_by_name (banner, "sign-in-requested");
+  WAIT_UNTIL (in_mode ("welcome"));
+  sign_in_with_password (server->url, "lead", DW_TEST_PASSWORD);
+  wait_live ();
+  g_assert_cmpstr (signed_in_as (), ==, "lead");
+}
+
 static gsize
 count_saved_desks (void)
 {
@@ -736,6 +771,7 @@ third_launch (void)
 {
   test_revoked_token ();
   test_switch_desks ();
+  test_revoked_while_running ();
   test_sign_out ();
   test_wrong_password ();
   test_unreachable ();

@@ -334,6 +334,108 @@ test_demo_live (Fixture       *fixture,
   }
 }
 
+/* The demo's roster: this week published, the week after next a draft, absences, logistics short
+ * in the afternoon, an agent who logged in late. */
+static void
+test_demo_roster (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GTimeZone) shanghai = g_time_zone_new_identifier ("Asia/Shanghai");
+  gint64 now = dw_test_server_now (fixture->server);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, shanghai);
+  g_autoptr(GDateTime) monday = g_date_time_add_days (local, 1 - g_date_time_get_day_of_week (local));
+  g_autoptr(GDateTime) draft_monday = g_date_time_add_weeks (monday, 2);
+  g_autofree char *today = g_date_time_format (local, "%Y-%m-%d");
+  g_autofree char *week = g_date_time_format (monday, "%Y-%m-%d");
+  g_autofree char *draft_week = g_date_time_format (draft_monday, "%Y-%m-%d");
+  g_autoptr(JsonArray) teams = NULL;
+  g_autofree char *absences_path = NULL;
+  g_autofree char *from = dw_time_to_iso8601 (now - 86400);
+  g_autofree char *to = dw_time_to_iso8601 (now + 14 * 86400);
+  gint64 logistics = 0;
+  guint short_afternoon = 0, late = 0;
+
+  fixture->lead_token = dw_test_server_sign_in (fixture->server, fixture->lead_username,
+                                                fixture->lead_password);
+  fixture->admin_token = dw_test_server_sign_in (fixture->server, "admin", fixture->lead_password);
+  teams = get_items (fixture, fixture->lead_token, "/api/v1/teams");
+  for (guint i = 0; i < json_array_get_length (teams); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (teams, i), "name"),
+                     "物流"))
+      logistics = json_object_get_int_member (json_array_get_object_element (teams, i), "id");
+  g_assert_cmpint (logistics, >, 0);
+
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/shift-templates",
+                                             logistics);
+
+    g_assert_cmpuint (count_items (fixture, fixture->lead_token, path), ==, 3);
+  }
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/roster?week=%s",
+                                             logistics, week);
+    g_autofree char *draft = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/roster?week=%s",
+                                              logistics, draft_week);
+    g_autoptr(DwTestResponse) r = dw_test_server_json (fixture->server, "GET", path,
+                                                       fixture->lead_token, NULL);
+    g_autoptr(DwTestResponse) d = dw_test_server_json (fixture->server, "GET", draft,
+                                                       fixture->lead_token, NULL);
+
+    dw_test_assert_status (r, 200);
+    g_assert_cmpstr (json_object_get_string_member (dw_test_response_object (r), "state"), ==,
+                     "published");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (dw_test_response_object (r),
+                                                                           "shifts")), >=, 30);
+    dw_test_assert_status (d, 200);
+    g_assert_cmpstr (json_object_get_string_member (dw_test_response_object (d), "state"), ==,
+                     "draft");
+  }
+
+  absences_path = g_strdup_printf ("/api/v1/absences?from=%s&to=%s", from, to);
+  g_assert_cmpuint (count_items (fixture, fixture->admin_token, absences_path), ==, 3);
+
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/staffing/day?team_id=%" G_GINT64_FORMAT
+                                             "&date=%s", logistics, today);
+    g_autoptr(DwTestResponse) r = dw_test_server_json (fixture->server, "GET", path,
+                                                       fixture->lead_token, NULL);
+    JsonArray *intervals;
+
+    dw_test_assert_status (r, 200);
+    intervals = json_object_get_array_member (dw_test_response_object (r), "intervals");
+    g_assert_cmpuint (json_array_get_length (intervals), ==, 48);
+    /* 12:00 to 22:00 local */
+    for (guint i = 24; i < 44; i++)
+      short_afternoon += json_object_get_int_member (json_array_get_object_element (intervals, i),
+                                                     "gap") < 0;
+    g_assert_cmpuint (short_afternoon, >, 0);
+  }
+
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/staffing/adherence?team_id=%" G_GINT64_FORMAT
+                                             "&date=%s", logistics, today);
+    g_autoptr(DwTestResponse) r = dw_test_server_json (fixture->server, "GET", path,
+                                                       fixture->lead_token, NULL);
+    JsonArray *agents;
+
+    dw_test_assert_status (r, 200);
+    agents = json_object_get_array_member (dw_test_response_object (r), "agents");
+    for (guint a = 0; a < json_array_get_length (agents); a++)
+      {
+        JsonArray *exceptions = json_object_get_array_member (json_array_get_object_element (agents, a),
+                                                              "exceptions");
+
+        for (guint e = 0; e < json_array_get_length (exceptions); e++)
+          late += g_str_equal (json_object_get_string_member (json_array_get_object_element (exceptions, e),
+                                                              "kind"), "late-start")
+                  && json_object_get_int_member (json_array_get_object_element (exceptions, e),
+                                                 "minutes") == 45;
+      }
+    g_assert_cmpuint (late, ==, 1);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -342,6 +444,7 @@ main (int   argc,
 
   g_test_add ("/demo/desk", Fixture, NULL, fixture_set_up, test_demo_desk, fixture_tear_down);
   g_test_add ("/demo/live", Fixture, NULL, fixture_set_up, test_demo_live, fixture_tear_down);
+  g_test_add ("/demo/roster", Fixture, NULL, fixture_set_up, test_demo_roster, fixture_tear_down);
 
   return g_test_run ();
 }

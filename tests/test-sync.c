@@ -889,6 +889,71 @@ test_service_resync (void)
   g_signal_handlers_disconnect_by_data (tickets, &changes);
 }
 
+/* The service ends the session (the token revoked by `deskwatchd token revoke`, another
+ * process): the sync stops and says so — asking for a sign-in, not reconnecting for ever. */
+static void
+test_service_revoked (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  g_autoptr(DwClient) client = dw_client_new (server->url);
+  g_autoptr(DwSync) sync = NULL;
+  g_autoptr(DwTestResponse) signed_in = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *out = NULL;
+  int status;
+
+  signed_in = dw_test_server_json (server, "POST", "/api/v1/auth/token", NULL,
+                                   "{\"username\": \"lead\", \"password\": \"" DW_TEST_PASSWORD
+                                   "\"}");
+  dw_test_assert_status (signed_in, 201);
+  dw_client_set_token (client, json_object_get_string_member (
+                                 dw_test_response_object (signed_in), "token"));
+  sync = dw_sync_new (client, NULL);
+  dw_sync_set_backoff (sync, 50, 500);
+  dw_sync_start (sync);
+  WAIT_UNTIL (dw_sync_get_state (sync) == DW_SYNC_STATE_CONNECTED);
+
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (
+                          dw_test_response_object (signed_in), "token_id"));
+  out = dw_test_server_cli (server, NULL, &status, "token", "revoke", id, NULL);
+  g_assert_cmpint (status, ==, 0);
+
+  WAIT_UNTIL (dw_sync_get_state (sync) == DW_SYNC_STATE_OFFLINE);
+  g_assert_error ((GError *) dw_sync_get_error (sync), DW_CLIENT_ERROR,
+                  DW_CLIENT_ERROR_UNAUTHORIZED);
+  g_assert_cmpint (dw_sync_get_next_retry (sync), ==, 0);
+  dw_test_spin (300);
+  g_assert_cmpint (dw_sync_get_state (sync), ==, DW_SYNC_STATE_OFFLINE);
+  dw_sync_stop (sync);
+}
+
+/* The lead is taken out of its team: the service has it resync, and the console drops the
+ * team's tickets it may no longer see. */
+static void
+test_service_scope_changed (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  g_autoptr(DwSync) sync = NULL;
+  g_autoptr(DwTestResponse) removed = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, server->lead_id);
+  guint resynced = 0;
+  gint64 a = service_create_ticket (server, "A");
+
+  sync = service_sync_new (server);
+  dw_sync_start (sync);
+  WAIT_UNTIL (dw_sync_get_state (sync) == DW_SYNC_STATE_CONNECTED);
+  g_assert_nonnull (dw_sync_lookup_ticket (sync, a));
+  g_signal_connect (sync, "resynced", G_CALLBACK (count_cb), &resynced);
+
+  removed = dw_test_server_json (server, "PATCH", path, server->admin_token, "{\"teams\": []}");
+  dw_test_assert_status (removed, 200);
+
+  WAIT_UNTIL (resynced == 1 && dw_sync_get_state (sync) == DW_SYNC_STATE_CONNECTED);
+  g_assert_null (dw_sync_lookup_ticket (sync, a));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (dw_sync_get_tickets (sync))), ==, 0);
+  dw_sync_stop (sync);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -905,6 +970,8 @@ main (int   argc,
   g_test_add_func ("/sync/service/restart", test_service_restart);
   g_test_add_func ("/sync/service/crash", test_service_crash);
   g_test_add_func ("/sync/service/resync", test_service_resync);
+  g_test_add_func ("/sync/service/revoked", test_service_revoked);
+  g_test_add_func ("/sync/service/scope-changed", test_service_scope_changed);
 
   return g_test_run ();
 }

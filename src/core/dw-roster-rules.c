@@ -3,6 +3,9 @@
 
 #include "dw-roster-rules.h"
 
+#include <stdio.h>
+#include <string.h>
+
 static const char * const rule_names[] = {
   [DW_ROSTER_RULE_OVERLAP] = "overlap",
   [DW_ROSTER_RULE_ABSENCE] = "absence",
@@ -82,6 +85,37 @@ dw_roster_week_start (GTimeZone *time_zone,
                                                       1 - g_date_time_get_day_of_week (local));
 
   return dw_roster_day_start (time_zone, g_date_time_to_unix (monday));
+}
+
+gboolean
+dw_roster_parse_date (GTimeZone  *time_zone,
+                      const char *text,
+                      gint64     *midnight)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  int y, m, d;
+  char tail;
+
+  if (text == NULL || strlen (text) != 10
+      || sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3
+      || !g_date_valid_dmy (d, m, y))
+    return FALSE;
+
+  dt = g_date_time_new (time_zone, y, m, d, 0, 0, 0);
+  if (dt == NULL)
+    return FALSE;
+  *midnight = g_date_time_to_unix (dt);
+  return TRUE;
+}
+
+char *
+dw_roster_format_date (GTimeZone *time_zone,
+                       gint64     at)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (at);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, time_zone);
+
+  return g_date_time_format (local, "%Y-%m-%d");
 }
 
 static gint64

@@ -84,6 +84,14 @@ gint64      dw_roster_day_start        (GTimeZone            *time_zone,
 gint64      dw_roster_week_start       (GTimeZone            *time_zone,
                                         gint64                at);
 
+/* "YYYY-MM-DD" as the local midnight of that date in @time_zone; FALSE for anything else. */
+gboolean    dw_roster_parse_date       (GTimeZone            *time_zone,
+                                        const char           *text,
+                                        gint64               *midnight);
+/* The local date of @at as "YYYY-MM-DD". */
+char       *dw_roster_format_date      (GTimeZone            *time_zone,
+                                        gint64                at);
+
 /* A business type the team handles and the skill it needs (NULL or "": anyone will do). */
 typedef struct
 {

@@ -10,8 +10,10 @@
 #define DEFAULT_HEARTBEAT_MS   (15 * 1000)
 #define DEFAULT_BACKOFF_MS     1000
 #define DEFAULT_MAX_BACKOFF_MS (60 * 1000)
-/* The stream's close code for "your seq is gone, reload the snapshot" (docs/api.md "Stream"). */
+/* The stream's close codes (docs/api.md "Stream"): "your seq is gone, reload the snapshot", and
+ * "the token was revoked or expired, or the user disabled: sign in again". */
 #define CLOSE_CODE_RESYNC 4000
+#define CLOSE_CODE_UNAUTHORIZED 4001
 
 /* A ticket of a snapshot, built off the main thread. */
 typedef struct
@@ -677,10 +679,13 @@ closed_cb (SoupWebsocketConnection *connection,
   if (code == CLOSE_CODE_RESYNC)
     self->need_snapshot = TRUE;
 
-  if (code == SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION && reason != NULL &&
-      g_str_has_prefix (reason, "unauthorized"))
+  /* Retrying with the same token cannot help: the lead is asked to sign in. */
+  if (code == CLOSE_CODE_UNAUTHORIZED
+      || (code == SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION && reason != NULL &&
+          g_str_has_prefix (reason, "unauthorized")))
     error = g_error_new (DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNAUTHORIZED,
-                         "The service ended the session: %s", reason);
+                         "The service ended the session: %s",
+                         reason != NULL && *reason != '\0' ? reason : "unauthorized");
   else
     error = g_error_new (DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNREACHABLE,
                          "The connection to the service was lost (%u%s%s)", code,

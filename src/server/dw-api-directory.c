@@ -278,6 +278,7 @@ list_customers_cb (DwApiRequest *req)
                                          " FROM customers c WHERE c.id > ?1");
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(JsonArray) items = json_array_new ();
+  g_autoptr(GArray) read_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GError) error = NULL;
   g_autofree char *pattern = NULL;
   g_autofree char *next = NULL;
@@ -288,6 +289,8 @@ list_customers_cb (DwApiRequest *req)
 
   if (!dw_api_read_paging (req, &limit, &after_id))
     return;
+
+  dw_desk_customer_visibility (req->principal, sql);
 
   if (q != NULL && *q != '\0')
     {
@@ -312,6 +315,7 @@ list_customers_cb (DwApiRequest *req)
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && n < limit)
     {
       last_id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (read_ids, last_id);
       json_array_add_object_element (items, dw_store_customer_json_from_row (stmt));
       n++;
     }
@@ -319,6 +323,15 @@ list_customers_cb (DwApiRequest *req)
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
       dw_store_set_error (&error, req->api->db, rc);
+      dw_api_reply_error (req, error);
+      return;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  /* Personal data handed out: who saw which customers is in the audit trail. */
+  if (!dw_desk_note_customer_reads (req->api->desk, req->principal, read_ids,
+                                    pattern != NULL ? "listed (search)" : "listed", &error))
+    {
       dw_api_reply_error (req, error);
       return;
     }
@@ -334,7 +347,8 @@ get_customer_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  reply_result (req, 200, dw_store_customer_json (req->api->db, req->ids[0], &error), &error);
+  reply_result (req, 200, dw_desk_read_customer (req->api->desk, req->principal, req->ids[0],
+                                                 &error), &error);
 }
 
 static void

@@ -6,6 +6,8 @@
 
 #include "dw-desk-roster.h"
 
+#include <string.h>
+
 static void
 reply_object (DwApiRequest *req,
               guint         status,
@@ -243,7 +245,64 @@ publish_week_cb (DwApiRequest *req)
                                                        req->ids[0], week, &error), &error);
 }
 
+/* Exports */
+
+static void
+reply_text (DwApiRequest *req,
+            char         *text,       /* taken */
+            const char   *content_type,
+            const char   *filename,
+            GError      **error)
+{
+  g_autofree char *disposition = NULL;
+
+  if (text == NULL)
+    {
+      dw_api_reply_error (req, *error);
+      return;
+    }
+  disposition = g_strdup_printf ("attachment; filename=\"%s\"", filename);
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                "Content-Disposition", disposition);
+  soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (req->msg, content_type, SOUP_MEMORY_TAKE, text,
+                                    strlen (text));
+}
+
+static void
+shifts_ics_cb (DwApiRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 team_id, user_id, from, to;
+
+  if (!read_window (req, &team_id, &user_id, &from, &to))
+    return;
+  reply_text (req, dw_desk_shifts_ics (req->api->desk, req->principal, team_id, user_id, from, to,
+                                       &error),
+              "text/calendar; charset=utf-8", "shifts.ics", &error);
+}
+
+static void
+roster_csv_cb (DwApiRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  const char *week = dw_api_query (req, "week");
+  g_autofree char *filename = NULL;
+
+  if (week == NULL)
+    {
+      dw_api_reply_invalid (req, "week: required, the Monday as YYYY-MM-DD");
+      return;
+    }
+  filename = g_strdup_printf ("roster-%" G_GINT64_FORMAT "-%.10s.csv", req->ids[0], week);
+  g_strcanon (filename, "abcdefghijklmnopqrstuvwxyz0123456789-.", '_');
+  reply_text (req, dw_desk_roster_csv (req->api->desk, req->principal, req->ids[0], week, &error),
+              "text/csv; charset=utf-8; header=present", filename, &error);
+}
+
 const DwApiRoute dw_api_roster_routes[] = {
+  { "GET", "shifts.ics", shifts_ics_cb, FALSE },
+  { "GET", "teams/:id/roster.csv", roster_csv_cb, FALSE },
   { "GET", "teams/:id/shift-templates", list_templates_cb, FALSE },
   { "POST", "teams/:id/shift-templates", create_template_cb, FALSE },
   { "DELETE", "shift-templates/:id", delete_template_cb, FALSE },

@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "dw-erlang.h"
+#include "dw-staffing.h"
 
 /* A number from the query, @fallback when absent; on a malformed one replies 400 and
  * returns FALSE.  The range is dw-erlang's to check, so its words name the argument. */
@@ -83,7 +84,84 @@ handle_erlang_c (DwApiRequest *req)
   dw_api_reply_object (req, SOUP_STATUS_OK, object);
 }
 
+static gboolean
+query_team (DwApiRequest *req,
+            gint64       *team_id)
+{
+  const char *text = dw_api_query (req, "team_id");
+  guint64 id;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      dw_api_reply_invalid (req, "team_id: required, an id");
+      return FALSE;
+    }
+  *team_id = (gint64) id;
+  return TRUE;
+}
+
+static void
+reply (DwApiRequest *req,
+       JsonObject   *object,  /* taken */
+       GError      **error)
+{
+  if (object == NULL)
+    {
+      dw_api_reply_error (req, *error);
+      return;
+    }
+  dw_api_reply_object (req, SOUP_STATUS_OK, object);
+  json_object_unref (object);
+}
+
+/* The team's day by interval; the what-if overrides are optional. */
+static void
+handle_day (DwApiRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  DwStaffingOverrides overrides = { -1, -1, -1, -1 };
+  gint64 team_id;
+
+  if (!query_team (req, &team_id)
+      || !query_number (req, "forecast_factor", FALSE, -1, &overrides.forecast_factor)
+      || !query_number (req, "aht", FALSE, -1, &overrides.aht)
+      || !query_number (req, "target_sl", FALSE, -1, &overrides.target_sl)
+      || !query_number (req, "target_time", FALSE, -1, &overrides.target_time))
+    return;
+
+  if ((dw_api_query (req, "forecast_factor") != NULL
+       && (overrides.forecast_factor <= 0 || overrides.forecast_factor > 10))
+      || (dw_api_query (req, "aht") != NULL && (overrides.aht <= 0 || overrides.aht > 86400))
+      || (dw_api_query (req, "target_sl") != NULL
+          && (overrides.target_sl <= 0 || overrides.target_sl >= 1))
+      || (dw_api_query (req, "target_time") != NULL
+          && (overrides.target_time < 0 || overrides.target_time > 86400)))
+    {
+      dw_api_reply_invalid (req, "forecast_factor (0, 10], aht (0, 86400], target_sl (0, 1) and "
+                                 "target_time [0, 86400] when given");
+      return;
+    }
+
+  reply (req, dw_staffing_day (req->api->db, req->principal, team_id, dw_api_query (req, "date"),
+                               dw_clock_now (req->api->clock), &overrides, &error), &error);
+}
+
+static void
+handle_adherence (DwApiRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 team_id;
+
+  if (!query_team (req, &team_id))
+    return;
+  reply (req, dw_staffing_adherence (req->api->db, req->principal, team_id,
+                                     dw_api_query (req, "date"), dw_clock_now (req->api->clock),
+                                     &error), &error);
+}
+
 const DwApiRoute dw_api_staffing_routes[] = {
   { "GET", "staffing/erlang-c", handle_erlang_c, FALSE },
+  { "GET", "staffing/day", handle_day, FALSE },
+  { "GET", "staffing/adherence", handle_adherence, FALSE },
   { NULL },
 };

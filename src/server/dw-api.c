@@ -355,7 +355,17 @@ dw_api_authenticate (SoupServerMessage  *msg,
 {
   DwApi *self = DW_API (api);
 
-  return dw_auth_authenticate_message (self->db, self->clock, msg, error);
+  return dw_auth_authenticate_message (self->db, self->clock, msg, TRUE, error);
+}
+
+DwPrincipal *
+dw_api_recheck (DwPrincipal  *principal,
+                gpointer      api,
+                GError      **error)
+{
+  DwApi *self = DW_API (api);
+
+  return dw_auth_recheck_token (self->db, self->clock, principal->token_id, error);
 }
 
 static void
@@ -482,7 +492,7 @@ api_cb (SoupServer        *server,
     {
       g_autoptr(GError) error = NULL;
 
-      principal = dw_auth_authenticate_message (self->db, self->clock, msg, &error);
+      principal = dw_auth_authenticate_message (self->db, self->clock, msg, FALSE, &error);
       if (principal == NULL)
         {
           if (error->domain == DW_AUTH_ERROR)
@@ -674,6 +684,9 @@ delete_token_cb (DwApiRequest *req)
       dw_api_reply_error (req, error);
       return;
     }
+
+  /* Streams opened with this token close now, before the sign-out is answered. */
+  dw_event_log_access_changed (req->api->events, req->principal->user_id);
 
   soup_server_message_set_status (req->msg, 204, NULL);
 }

@@ -29,8 +29,13 @@ DwApi       *dw_api_new          (sqlite3            *db,
 void         dw_api_install      (DwApi              *self,
                                   SoupServer         *server);
 
-/* The principal of @msg's token; a DwStreamAuthFunc with @api as its data. */
+/* The principal of @msg's token; a DwStreamAuthFunc with @api as its data (the only place
+ * where the token may also come as ?access_token=). */
 DwPrincipal *dw_api_authenticate (SoupServerMessage  *msg,
+                                  gpointer            api,
+                                  GError            **error);
+/* @principal's token and user as they are now; a DwStreamRecheckFunc with @api as its data. */
+DwPrincipal *dw_api_recheck      (DwPrincipal        *principal,
                                   gpointer            api,
                                   GError            **error);
 

@@ -317,6 +317,7 @@ dw_auth_authenticate_token (sqlite3     *db,
   DwPrincipal *principal;
   gint64 token_id;
   gint64 user_id;
+  gint64 expires_at;
   gint64 now = dw_clock_now (clock);
   gboolean stale;
   int rc;
@@ -359,6 +360,7 @@ dw_auth_authenticate_token (sqlite3     *db,
 
   token_id = sqlite3_column_int64 (stmt, 0);
   user_id = sqlite3_column_int64 (stmt, 1);
+  expires_at = sqlite3_column_type (stmt, 2) != SQLITE_NULL ? sqlite3_column_int64 (stmt, 2) : 0;
   stale = sqlite3_column_type (stmt, 4) == SQLITE_NULL
           || now - sqlite3_column_int64 (stmt, 4) >= LAST_USED_RESOLUTION;
   g_clear_pointer (&stmt, sqlite3_finalize);
@@ -384,7 +386,61 @@ dw_auth_authenticate_token (sqlite3     *db,
 
   principal = dw_auth_load_principal (db, user_id, error);
   if (principal != NULL)
-    principal->token_id = token_id;
+    {
+      principal->token_id = token_id;
+      principal->expires_at = expires_at;
+    }
+
+  return principal;
+}
+
+DwPrincipal *
+dw_auth_recheck_token (sqlite3  *db,
+                       DwClock  *clock,
+                       gint64    token_id,
+                       GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  DwPrincipal *principal;
+  gint64 user_id, expires_at;
+  int rc;
+
+  stmt = dw_store_prepare (db, "SELECT user_id, expires_at, revoked_at FROM tokens WHERE id = ?",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, token_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "unknown token");
+      else
+        dw_store_set_error (error, db, rc);
+      return NULL;
+    }
+
+  if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
+    {
+      g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "the token was revoked");
+      return NULL;
+    }
+
+  user_id = sqlite3_column_int64 (stmt, 0);
+  expires_at = sqlite3_column_type (stmt, 1) != SQLITE_NULL ? sqlite3_column_int64 (stmt, 1) : 0;
+  if (expires_at > 0 && expires_at <= dw_clock_now (clock))
+    {
+      g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "the token has expired");
+      return NULL;
+    }
+
+  principal = dw_auth_load_principal (db, user_id, error);
+  if (principal != NULL)
+    {
+      principal->token_id = token_id;
+      principal->expires_at = expires_at;
+    }
 
   return principal;
 }
@@ -393,12 +449,32 @@ DwPrincipal *
 dw_auth_authenticate_message (sqlite3            *db,
                               DwClock            *clock,
                               SoupServerMessage  *msg,
+                              gboolean            allow_query_token,
                               GError            **error)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *query = g_uri_get_query (uri);
   g_autofree char *from_query = NULL;
   const char *token = NULL;
+
+  if (query != NULL)
+    {
+      g_autoptr(GHashTable) params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
+
+      if (params != NULL)
+        from_query = g_strdup (g_hash_table_lookup (params, "access_token"));
+    }
+
+  /* Refused rather than ignored, so that a client leaking its token into URLs finds out. */
+  if (from_query != NULL && !allow_query_token)
+    {
+      g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID,
+                           "access_token in the URL is accepted only by the stream's WebSocket "
+                           "handshake; send an Authorization: Bearer header");
+      return NULL;
+    }
 
   if (authorization != NULL)
     {
@@ -415,18 +491,6 @@ dw_auth_authenticate_message (sqlite3            *db,
     }
   else
     {
-      GUri *uri = soup_server_message_get_uri (msg);
-      const char *query = g_uri_get_query (uri);
-
-      if (query != NULL)
-        {
-          g_autoptr(GHashTable) params = g_uri_parse_params (query, -1, "&",
-                                                             G_URI_PARAMS_NONE, NULL);
-
-          if (params != NULL)
-            from_query = g_strdup (g_hash_table_lookup (params, "access_token"));
-        }
-
       token = from_query;
     }
 

@@ -80,11 +80,22 @@ DwPrincipal *dw_auth_authenticate_token   (sqlite3     *db,
                                            const char  *token,
                                            GError     **error);
 
-/* Reads "Authorization: Bearer T", or the `access_token` query parameter for WebSocket
- * clients that cannot set headers. */
+/* The principal of token @token_id as it is now, for a connection authenticated earlier (an
+ * open stream): NULL with DW_AUTH_ERROR_INVALID when the token was revoked or has expired, or
+ * its user is disabled or gone.  Does not count as a use of the token. */
+DwPrincipal *dw_auth_recheck_token        (sqlite3     *db,
+                                           DwClock     *clock,
+                                           gint64       token_id,
+                                           GError     **error);
+
+/* Reads "Authorization: Bearer T".  Only with @allow_query_token (the stream's WebSocket
+ * handshake, where browsers cannot set headers) may the token come as the `access_token` query
+ * parameter instead; elsewhere a token in the URL is refused (DW_AUTH_ERROR_INVALID), since
+ * URLs end up in proxy logs and browser history. */
 DwPrincipal *dw_auth_authenticate_message (sqlite3            *db,
                                            DwClock            *clock,
                                            SoupServerMessage  *msg,
+                                           gboolean            allow_query_token,
                                            GError            **error);
 
 G_END_DECLS

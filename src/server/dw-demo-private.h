@@ -96,6 +96,14 @@ gint64      dw_demo_local_midnight    (gint64 t);
 double      dw_demo_arrival_rate      (gint64 t);
 double      dw_demo_max_arrival_rate  (void);
 
+/* The roster on top of the seeded shifts (dw-demo-roster.c): templates and breaks, published
+ * weeks and a draft one, absences, a short afternoon in logistics, an agent who logs in late. */
+gboolean    dw_demo_seed_roster       (sqlite3       *db,
+                                       const gint64  *team_ids,
+                                       guint          n_teams,
+                                       gint64         now,
+                                       GError       **error);
+
 /* The minutes of local day start/end of @shift. */
 void        dw_demo_shift_hours       (DwDemoShift shift,
                                        int        *start_min,

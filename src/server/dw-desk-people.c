@@ -548,6 +548,20 @@ update_user_locked (DwDesk       *self,
                          password != NULL ? "password set" : "password removed", error))
     return NULL;
 
+  /* What the user may see changed: its open streams check again once this commits (before
+   * this transaction's events go out). */
+  {
+    static const char * const scope_members[] = { "role", "teams", "disabled", NULL };
+
+    for (guint i = 0; scope_members[i] != NULL; i++)
+      if (!json_node_equal (json_object_get_member (before, scope_members[i]),
+                            json_object_get_member (after, scope_members[i])))
+        {
+          dw_event_log_append_access_change (self->events, user_id);
+          break;
+        }
+  }
+
   /* More capacity or new teams may hand out waiting tickets. */
   if (!disabled && !dw_desk_dispatch_user_locked (self, user_id, touched, error))
     return NULL;
@@ -820,6 +834,111 @@ dw_desk_update_team (DwDesk       *self,
 
 /* Customers */
 
+void
+dw_desk_customer_visibility (DwPrincipal *actor,
+                             GString     *where)
+{
+  if (actor == NULL || actor->role == DW_ROLE_ADMIN)
+    return;
+
+  /* The ticket rule of docs/api.md "Tickets" (its own; a lead also its teams'), plus the
+   * customers it recorded itself, so that a lead can open a ticket for the caller it just
+   * recorded. */
+  g_string_append_printf (where,
+                          " AND (c.id IN (SELECT t.customer_id FROM tickets t"
+                          " WHERE t.customer_id IS NOT NULL AND (t.assignee_id = %" G_GINT64_FORMAT,
+                          actor->user_id);
+  if (actor->role == DW_ROLE_LEAD && actor->team_ids->len > 0)
+    {
+      g_string_append (where, " OR t.team_id IN (");
+      for (guint i = 0; i < actor->team_ids->len; i++)
+        g_string_append_printf (where, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
+                                g_array_index (actor->team_ids, gint64, i));
+      g_string_append (where, ")");
+    }
+  g_string_append_printf (where,
+                          ")) OR c.id IN (SELECT a.entity_id FROM audit a WHERE a.entity = "
+                          "'customer' AND a.action = 'created' AND a.actor_id = %" G_GINT64_FORMAT
+                          "))", actor->user_id);
+}
+
+gboolean
+dw_desk_customer_visible (DwDesk      *self,
+                          DwPrincipal *actor,
+                          gint64       customer_id)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT 1 FROM customers c WHERE c.id = ?");
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (DW_IS_DESK (self), FALSE);
+
+  dw_desk_customer_visibility (actor, sql);
+  stmt = dw_store_prepare (self->db, sql->str, NULL);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+gboolean
+dw_desk_note_customer_reads (DwDesk       *self,
+                             DwPrincipal  *actor,
+                             const GArray *customer_ids,
+                             const char   *reason,
+                             GError      **error)
+{
+  g_return_val_if_fail (DW_IS_DESK (self), FALSE);
+
+  if (customer_ids->len == 0)
+    return TRUE;
+
+  if (!dw_store_begin (self->db, error))
+    return FALSE;
+
+  for (guint i = 0; i < customer_ids->len; i++)
+    if (!dw_desk_audit (self, actor, "customer", g_array_index (customer_ids, gint64, i), "read",
+                        NULL, NULL, NULL, reason, error))
+      {
+        dw_store_rollback (self->db);
+        return FALSE;
+      }
+
+  if (!dw_store_commit (self->db, error))
+    {
+      dw_store_rollback (self->db);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+JsonObject *
+dw_desk_read_customer (DwDesk       *self,
+                       DwPrincipal  *actor,
+                       gint64        customer_id,
+                       GError      **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(JsonObject) customer = NULL;
+
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+
+  if (!dw_desk_customer_visible (self, actor, customer_id))
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
+                   "no customer %" G_GINT64_FORMAT, customer_id);
+      return NULL;
+    }
+
+  customer = dw_store_customer_json (self->db, customer_id, error);
+  g_array_append_val (ids, customer_id);
+  if (customer == NULL || !dw_desk_note_customer_reads (self, actor, ids, "viewed", error))
+    return NULL;
+
+  return g_steal_pointer (&customer);
+}
+
 static const char * const customer_members[] = { "name", "email", "phone", "tags", NULL };
 static const char * const customer_audited[] = { "name", "email", "phone", "tags", NULL };
 
@@ -842,9 +961,18 @@ write_customer_locked (DwDesk       *self,
   g_autofree char *tags_json = NULL;
   gboolean creating = customer_id == 0;
 
+  /* Agents read the customers of their tickets; recording and editing them is for leads. */
+  if (actor != NULL && actor->role == DW_ROLE_AGENT)
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                           "only a lead or an admin records and edits customers");
+      return NULL;
+    }
+
   if (!creating)
     {
-      before = dw_store_customer_json (self->db, customer_id, NULL);
+      before = dw_desk_customer_visible (self, actor, customer_id)
+               ? dw_store_customer_json (self->db, customer_id, NULL) : NULL;
       if (before == NULL)
         {
           g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,

@@ -93,4 +93,27 @@ JsonObject *dw_desk_publish_roster_week   (DwDesk       *self,
                                            const char   *week,
                                            GError      **error);
 
+/* Exports: the published shifts of a team or an agent as iCalendar (a VEVENT each, UID
+ * shift-ID@deskwatch, times in UTC), and a team's week as CSV (RFC 4180, local times, a header
+ * row, the week's state on each row). */
+char       *dw_desk_shifts_ics            (DwDesk       *self,
+                                           DwPrincipal  *actor,
+                                           gint64        team_id,
+                                           gint64        user_id,
+                                           gint64        from,
+                                           gint64        to,
+                                           GError      **error);
+char       *dw_desk_roster_csv            (DwDesk       *self,
+                                           DwPrincipal  *actor,
+                                           gint64        team_id,
+                                           const char   *week,
+                                           GError      **error);
+
+/* "draft" or "published": the state of @team_id's week starting at @week_start (local Monday
+ * midnight); *published_at is 0 when not published. */
+const char *dw_roster_week_state          (sqlite3      *db,
+                                           gint64        team_id,
+                                           gint64        week_start,
+                                           gint64       *published_at);
+
 G_END_DECLS

@@ -240,6 +240,24 @@ check_exists (DwDesk      *self,
   return FALSE;
 }
 
+/* A ticket's customer must be one the actor sees: linking a customer would otherwise hand
+ * out its personal data (dw_desk_customer_visibility). */
+static gboolean
+check_customer (DwDesk       *self,
+                DwPrincipal  *actor,
+                gint64        customer_id,
+                GError      **error)
+{
+  if (customer_id <= 0
+      || (dw_desk_row_exists (self, "customers", customer_id)
+          && dw_desk_customer_visible (self, actor, customer_id)))
+    return TRUE;
+
+  g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+               "customer_id: there is no customer %" G_GINT64_FORMAT, customer_id);
+  return FALSE;
+}
+
 static gboolean
 check_assignable (DwDesk      *self,
                   gint64       user_id,
@@ -272,7 +290,9 @@ check_assignable (DwDesk      *self,
   return TRUE;
 }
 
-/* May @actor make @user_id the assignee of a ticket of @team_id? */
+/* May @actor make @user_id the assignee of a ticket of @team_id?  Asked of the state the
+ * change produces (@team_id is the ticket's team after it), so that moving a ticket and
+ * assigning it in one request is no way around assigning it outside the actor's teams. */
 static gboolean
 check_may_assign (DwDesk       *self,
                   DwPrincipal  *actor,
@@ -285,15 +305,39 @@ check_may_assign (DwDesk       *self,
 
   if (actor->role == DW_ROLE_AGENT)
     {
-      if (user_id == actor->user_id)
-        return TRUE;
+      if (user_id != actor->user_id)
+        {
+          g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                               "an agent cannot assign tickets to others");
+          return FALSE;
+        }
 
-      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
-                           "an agent cannot assign tickets to others");
+      /* Itself, but not into a team it is not in. */
+      if (team_id > 0 && !dw_principal_in_team (actor, team_id))
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                       "team %" G_GINT64_FORMAT " is not one of your teams: you cannot take "
+                       "its tickets", team_id);
+          return FALSE;
+        }
+
+      return TRUE;
+    }
+
+  /* A lead: a ticket without a team only to itself; otherwise within a team of its own, to a
+   * member of that team. */
+  if (team_id <= 0 && user_id == actor->user_id)
+    return TRUE;
+
+  if (team_id > 0 && !dw_principal_in_team (actor, team_id))
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                   "team %" G_GINT64_FORMAT " is not one of your teams: you cannot assign its "
+                   "tickets", team_id);
       return FALSE;
     }
 
-  if (user_id == actor->user_id || (team_id > 0 && dw_desk_user_in_team (self, user_id, team_id)))
+  if (team_id > 0 && dw_desk_user_in_team (self, user_id, team_id))
     return TRUE;
 
   g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
@@ -479,7 +523,7 @@ create_ticket_locked (DwDesk       *self,
       || !check_tags (tags, error)
       || !check_business_type (self, business_type, error)
       || !check_exists (self, "team_id", "teams", "team", team_id, error)
-      || !check_exists (self, "customer_id", "customers", "customer", customer_id, error)
+      || !check_customer (self, actor, customer_id, error)
       || !check_assignable (self, assignee_id, error))
     return NULL;
 
@@ -718,7 +762,7 @@ update_ticket_locked (DwDesk       *self,
       || !check_tags (tags, error)
       || !check_business_type (self, business_type, error)
       || !check_exists (self, "team_id", "teams", "team", team_id, error)
-      || !check_exists (self, "customer_id", "customers", "customer", customer_id, error)
+      || !check_customer (self, actor, customer_id, error)
       || !check_assignable (self, assignee_id, error))
     return NULL;
 
@@ -794,6 +838,17 @@ update_ticket_locked (DwDesk       *self,
     {
       g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
                            "an agent cannot move or reassign tickets; ask a team lead");
+      return NULL;
+    }
+
+  /* Every step is the lead's to take: it hands over only tickets of its own teams (to any
+   * team's queue), and whoever it assigns is checked against the team the ticket ends up in. */
+  if (actor != NULL && actor->role == DW_ROLE_LEAD && row.team_id != old_team_id
+      && old_team_id > 0 && !dw_principal_in_team (actor, old_team_id))
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                   "team %" G_GINT64_FORMAT " is not one of your teams: you cannot move its "
+                   "tickets", old_team_id);
       return NULL;
     }
 
@@ -924,6 +979,23 @@ static const char * const comment_members[] = {
   "body", "public", "author_kind", "author_id", NULL
 };
 
+/* Only the intake path speaks as a customer (or as the system): the service itself (@actor
+ * NULL: the demo, the command line) and an admin's token, which intake integrations use.  An
+ * agent or lead writes as itself. */
+static gboolean
+may_speak_for_others (DwPrincipal  *actor,
+                      const char   *kind,
+                      GError      **error)
+{
+  if (actor == NULL || actor->role == DW_ROLE_ADMIN)
+    return TRUE;
+
+  g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+               "author_kind: only intake (an admin's token) writes as %s; you write as yourself",
+               kind);
+  return FALSE;
+}
+
 static JsonObject *
 add_comment_locked (DwDesk       *self,
                     DwPrincipal  *actor,
@@ -984,10 +1056,20 @@ add_comment_locked (DwDesk       *self,
       break;
 
     case DW_AUTHOR_CUSTOMER:
+      if (!may_speak_for_others (actor, "customer", error))
+        return NULL;
       if (author_id == 0)
         author_id = row.customer_id;
       if (!check_exists (self, "author_id", "customers", "customer", author_id, error))
         return NULL;
+      /* A customer writes on its own tickets only. */
+      if (author_id != row.customer_id)
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                       "author_id: customer %" G_GINT64_FORMAT " is not the customer of ticket %"
+                       G_GINT64_FORMAT, author_id, ticket_id);
+          return NULL;
+        }
       if (!is_public)
         {
           g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
@@ -998,6 +1080,8 @@ add_comment_locked (DwDesk       *self,
 
     case DW_AUTHOR_SYSTEM:
     default:
+      if (!may_speak_for_others (actor, "system", error))
+        return NULL;
       author_id = 0;
       break;
     }

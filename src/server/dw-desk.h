@@ -115,8 +115,32 @@ JsonObject *dw_desk_update_team        (DwDesk       *self,
                                         JsonObject   *changes,
                                         GError      **error);
 
-/* Customers (any role may create/update, so agents can record a caller). {name*, email,
- * phone, tags} */
+/* Customers and their personal data are scoped: @actor sees a customer when it may see one
+ * of the customer's tickets, or recorded the customer itself (admins: all).  Only leads and
+ * admins create and update them (agents: FORBIDDEN); an update of a customer the actor does
+ * not see is NOT_FOUND, and so is a ticket's customer_id it does not see (VALIDATION).  Every
+ * read through the API is an audit row (entity customer, action read). {name*, email, phone,
+ * tags} */
+
+/* Appends " AND (...)" restricting customers (alias c) to those @actor sees; nothing for an
+ * admin or the system. */
+void        dw_desk_customer_visibility (DwPrincipal  *actor,
+                                         GString      *where);
+gboolean    dw_desk_customer_visible   (DwDesk       *self,
+                                        DwPrincipal  *actor,
+                                        gint64        customer_id);
+/* The customer if @actor sees it (NOT_FOUND otherwise), its reading audited. */
+JsonObject *dw_desk_read_customer      (DwDesk       *self,
+                                        DwPrincipal  *actor,
+                                        gint64        customer_id,
+                                        GError      **error);
+/* One audit row (action read, @reason) per customer of @customer_ids (gint64), in its own
+ * transaction. */
+gboolean    dw_desk_note_customer_reads (DwDesk       *self,
+                                         DwPrincipal  *actor,
+                                         const GArray *customer_ids,
+                                         const char   *reason,
+                                         GError      **error);
 JsonObject *dw_desk_create_customer    (DwDesk       *self,
                                         DwPrincipal  *actor,
                                         JsonObject   *fields,

@@ -33,6 +33,13 @@ struct _DwEventLog
 
   gint64        max_events;
   gint64        max_age;
+
+  /* PRAGMA data_version when last looked at: it moves when another connection (another
+   * process, such as `deskwatchd token revoke`) commits. */
+  gint64        data_version;
+
+  /* Users whose access changed in the open transaction (0: anyone), announced by publish. */
+  GArray       *pending_access;
 };
 
 G_DEFINE_FINAL_TYPE (DwEventLog, dw_event_log, G_TYPE_OBJECT)
@@ -40,6 +47,7 @@ G_DEFINE_BOXED_TYPE (DwEvent, dw_event, dw_event_ref, dw_event_unref)
 
 enum {
   PUBLISHED,
+  ACCESS_CHANGED,
   N_SIGNALS
 };
 
@@ -214,6 +222,7 @@ dw_event_log_finalize (GObject *object)
 
   g_clear_pointer (&self->insert, sqlite3_finalize);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_clear_pointer (&self->pending_access, g_array_unref);
   g_clear_object (&self->clock);
 
   G_OBJECT_CLASS (dw_event_log_parent_class)->finalize (object);
@@ -232,12 +241,19 @@ dw_event_log_class_init (DwEventLogClass *klass)
                                      0, NULL, NULL, NULL,
                                      G_TYPE_NONE, 1,
                                      DW_TYPE_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  signals[ACCESS_CHANGED] = g_signal_new ("access-changed",
+                                          G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
 dw_event_log_init (DwEventLog *self)
 {
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) dw_event_unref);
+  self->pending_access = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->max_events = env_int64 ("DESKWATCH_EVENTS_KEEP", DEFAULT_MAX_EVENTS);
   self->max_age = env_int64 ("DESKWATCH_EVENTS_MAX_AGE", DEFAULT_MAX_AGE);
 }
@@ -328,8 +344,23 @@ dw_event_log_publish (DwEventLog *self)
 
   g_return_if_fail (DW_IS_EVENT_LOG (self));
 
+  /* Access changes first (a user disabled, a lead moved out of a team): a stream must not
+   * receive the events of the same transaction under its old scope. */
+  if (self->pending_access->len > 0)
+    {
+      g_autoptr(GArray) users = g_steal_pointer (&self->pending_access);
+
+      self->pending_access = g_array_new (FALSE, FALSE, sizeof (gint64));
+      for (guint i = 0; i < users->len; i++)
+        dw_event_log_access_changed (self, g_array_index (users, gint64, i));
+    }
+
   if (self->pending->len == 0)
     return;
+
+  /* A token revoked or a user disabled by another process reaches the streams before any
+   * event committed after it does. */
+  dw_event_log_poll_access (self);
 
   /* Handlers may append and publish themselves (the SLA engine re-arming, a desk reacting):
    * work on our own batch. */
@@ -370,6 +401,7 @@ dw_event_log_discard (DwEventLog *self)
 
   /* Rolled back: the rows are gone and their seqs will be handed out again. */
   g_ptr_array_set_size (self->pending, 0);
+  g_array_set_size (self->pending_access, 0);
 }
 
 gint64
@@ -467,4 +499,51 @@ dw_event_log_prune (DwEventLog  *self,
 
   g_debug ("Pruned %d events", sqlite3_changes (self->db));
   return load_bounds (self, FALSE, error);
+}
+
+void
+dw_event_log_access_changed (DwEventLog *self,
+                             gint64      user_id)
+{
+  g_return_if_fail (DW_IS_EVENT_LOG (self));
+
+  g_signal_emit (self, signals[ACCESS_CHANGED], 0, MAX (user_id, 0));
+}
+
+void
+dw_event_log_append_access_change (DwEventLog *self,
+                                   gint64      user_id)
+{
+  g_return_if_fail (DW_IS_EVENT_LOG (self));
+
+  user_id = MAX (user_id, 0);
+  g_array_append_val (self->pending_access, user_id);
+}
+
+gboolean
+dw_event_log_poll_access (DwEventLog *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 version;
+
+  g_return_val_if_fail (DW_IS_EVENT_LOG (self), FALSE);
+
+  stmt = dw_store_prepare (self->db, "PRAGMA data_version", NULL);
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+
+  version = sqlite3_column_int64 (stmt, 0);
+  if (version == self->data_version)
+    return FALSE;
+
+  /* The first look only sets the mark. */
+  if (self->data_version == 0)
+    {
+      self->data_version = version;
+      return FALSE;
+    }
+
+  self->data_version = version;
+  dw_event_log_access_changed (self, 0);
+  return TRUE;
 }

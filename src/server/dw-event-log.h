@@ -84,4 +84,20 @@ gboolean    dw_event_log_prune      (DwEventLog  *self,
 /* Signal "published" (DwEvent *event): emitted by dw_event_log_publish() for every committed
  * event, in seq order.  Handlers must not keep @event without dw_event_ref(). */
 
+/* Signal "access-changed" (gint64 user_id): what a principal may do may have changed — a token
+ * revoked, a user disabled, its role or teams changed — for @user_id, or for anyone (0).  Open
+ * streams check their principal again (dw-stream.c).  Emitted by the writers of such changes
+ * after their COMMIT, and by dw_event_log_poll_access(). */
+void        dw_event_log_access_changed (DwEventLog *self,
+                                         gint64      user_id);
+/* The same from inside the caller's open transaction: emitted by dw_event_log_publish() after
+ * COMMIT, before the transaction's events; forgotten by dw_event_log_discard(). */
+void        dw_event_log_append_access_change (DwEventLog *self,
+                                               gint64      user_id);
+/* Emits "access-changed" for anyone when another connection — another process on the same
+ * file, such as `deskwatchd token revoke` — committed since the last look (PRAGMA
+ * data_version).  Called by a timer of the service and before every publish.  TRUE when it
+ * emitted. */
+gboolean    dw_event_log_poll_access    (DwEventLog *self);
+
 G_END_DECLS

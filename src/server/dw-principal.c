@@ -86,3 +86,28 @@ dw_principal_can_see (const DwPrincipal *self,
 
   return FALSE;
 }
+
+static gboolean
+same_ids (const GArray *a,
+          const GArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+
+  for (guint i = 0; i < a->len; i++)
+    if (!id_array_contains (b, g_array_index (a, gint64, i)))
+      return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+dw_principal_same_scope (const DwPrincipal *a,
+                         const DwPrincipal *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  return a->user_id == b->user_id && a->role == b->role
+         && same_ids (a->team_ids, b->team_ids)
+         && same_ids (a->lead_team_ids, b->lead_team_ids);
+}

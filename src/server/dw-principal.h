@@ -22,6 +22,7 @@ struct _DwPrincipal
   GArray *team_ids;       /* gint64, teams it belongs to (including the ones it leads) */
   GArray *lead_team_ids;  /* gint64, teams it leads */
   gint64  token_id;       /* tokens.id the request was authenticated with, 0 for none */
+  gint64  expires_at;     /* when that token expires, 0 for never */
 };
 
 /* A principal without teams; the caller fills team_ids / lead_team_ids. */
@@ -42,6 +43,10 @@ gboolean     dw_principal_leads_team (const DwPrincipal *self,
 gboolean     dw_principal_can_see    (const DwPrincipal *self,
                                       gint64             team_id,
                                       gint64             user_id);
+
+/* Same user, role, teams and teams led (what decides what it may see). */
+gboolean     dw_principal_same_scope (const DwPrincipal *a,
+                                      const DwPrincipal *b);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwPrincipal, dw_principal_unref)
 

@@ -26,7 +26,13 @@ struct _DwService
   DwDesk      *desk;
   DwApi       *api;
   SoupServer  *server;
+  guint        access_poll_id;
 };
+
+/* How often the service looks for tokens revoked and users changed by another process on the
+ * same database (`deskwatchd token revoke`): the longest such a change takes to reach open
+ * streams, unless an event is published sooner (docs/api.md "Stream"). */
+#define DEFAULT_ACCESS_POLL_MS 1000
 
 G_DEFINE_FINAL_TYPE (DwService, dw_service, G_TYPE_OBJECT)
 
@@ -92,6 +98,26 @@ dw_service_new (const char  *db_path,
   self->desk = dw_desk_new (self->db, self->clock, self->events, self->sla);
   self->api = dw_api_new (self->db, self->clock, self->desk, self->events);
   return g_steal_pointer (&self);
+}
+
+static guint
+access_poll_ms (void)
+{
+  const char *value = g_getenv ("DESKWATCH_ACCESS_POLL_MS");
+  guint64 n;
+
+  if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 1, 60000, &n, NULL))
+    return DEFAULT_ACCESS_POLL_MS;
+  return (guint) n;
+}
+
+static gboolean
+access_poll_cb (gpointer data)
+{
+  DwService *self = data;
+
+  dw_event_log_poll_access (self->events);
+  return G_SOURCE_CONTINUE;
 }
 
 /* "host:port", "[v6]:port" or ":port" (every address). */
@@ -184,7 +210,8 @@ dw_service_listen (DwService   *self,
     }
 
   dw_api_install (self->api, self->server);
-  dw_stream_install (self->server, self->events, self->clock, dw_api_authenticate, self->api);
+  dw_stream_install (self->server, self->events, self->clock, dw_api_authenticate,
+                     dw_api_recheck, self->api);
 
   if (*host == '\0')
     {
@@ -216,6 +243,12 @@ dw_service_listen (DwService   *self,
     }
 
   dw_sla_engine_start (self->sla);
+
+  /* The first look sets the mark; later ones notice other processes' commits. */
+  dw_event_log_poll_access (self->events);
+  self->access_poll_id = g_timeout_add (access_poll_ms (), access_poll_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->access_poll_id),
+                            "[deskwatchd] access poll");
   return TRUE;
 }
 
@@ -228,6 +261,7 @@ dw_service_stop (DwService *self)
     return;
 
   dw_sla_engine_stop (self->sla);
+  g_clear_handle_id (&self->access_poll_id, g_source_remove);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dw-auth.h"
 #include "dw-problem.h"
 
 /* Defaults; the environment can lower them for tests (docs/api.md "Stream", "Limits"). */
@@ -23,7 +24,7 @@
 #define CATCH_UP_BATCH 256
 /* How long a client that was told to resync may take to read that before it is cut off. */
 #define RESYNC_DEADLINE_SECONDS 30
-#define CLOSE_CODE_RESYNC 4000
+#define CLOSE_CODE_RESYNC DW_STREAM_CLOSE_RESYNC
 
 typedef struct _Hub Hub;
 
@@ -53,10 +54,12 @@ struct _Hub
   DwEventLog       *log;
   DwClock          *clock;
   DwStreamAuthFunc  auth;
+  DwStreamRecheckFunc recheck;
   gpointer          auth_data;
 
   GPtrArray        *clients;   /* of Client, each holding a reference */
   gulong            published_id;
+  gulong            access_changed_id;
   guint             heartbeat_id;
   guint             heartbeat_ms;
 
@@ -199,6 +202,27 @@ client_resync (Client *client)
   frame = control_frame ("resync", dw_event_log_get_seq (client->hub->log), 0, 0);
   client_enqueue (client, frame);
   client->deadline_id = g_timeout_add_seconds (RESYNC_DEADLINE_SECONDS, deadline_cb, client);
+}
+
+/* The client's token or user no longer authorises anything: nothing more goes out, not even
+ * what is queued (libsoup's close frame also jumps ahead of frames it has not started). */
+static void
+client_unauthorized (Client     *client,
+                     const char *why)
+{
+  g_autofree char *reason = NULL;
+
+  if (client->dead)
+    return;
+
+  g_debug ("Stream client %s loses its authority: %s", client->principal->username, why);
+  /* A close reason is at most 123 bytes; ours are short ASCII (dw-auth.c). */
+  reason = g_strdup_printf ("unauthorized: %.100s", why);
+  client->catching_up = FALSE;
+  client_clear_queue (client);
+  g_clear_handle_id (&client->deadline_id, g_source_remove);
+  client_close (client, DW_STREAM_CLOSE_UNAUTHORIZED, reason);
+  client->dead = TRUE;
 }
 
 static gboolean
@@ -402,6 +426,78 @@ published_cb (DwEventLog *log,
     client_offer (g_ptr_array_index (clients, i), event);
 }
 
+/* Checks @client's principal as it is now: one that lost its authority is closed, one whose
+ * scope changed takes the new principal and resyncs. */
+static void
+client_recheck (Client *client)
+{
+  Hub *hub = client->hub;
+  g_autoptr(DwPrincipal) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean same;
+
+  if (client->dead)
+    return;
+
+  fresh = hub->recheck (client->principal, hub->auth_data, &error);
+  if (fresh == NULL)
+    {
+      if (g_error_matches (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID)
+          || g_error_matches (error, DW_AUTH_ERROR, DW_AUTH_ERROR_MISSING))
+        {
+          client_unauthorized (client, error->message);
+        }
+      else
+        {
+          /* Fail closed; the client reconnects and is authenticated afresh. */
+          g_debug ("Cannot check stream client %s: %s", client->principal->username,
+                   error != NULL ? error->message : "unknown error");
+          client->catching_up = FALSE;
+          client_clear_queue (client);
+          client_close (client, SOUP_WEBSOCKET_CLOSE_SERVER_ERROR, "cannot check the token");
+          client->dead = TRUE;
+        }
+      return;
+    }
+
+  same = dw_principal_same_scope (client->principal, fresh);
+  g_clear_pointer (&client->principal, dw_principal_unref);
+  client->principal = g_steal_pointer (&fresh);
+
+  /* Its scope changed: what it holds was read under the old one, so it reloads (and from now
+   * on only events of the new scope are queued for it). */
+  if (!same)
+    {
+      g_debug ("Stream client %s changed scope", client->principal->username);
+      client_resync (client);
+      client_pump (client);
+    }
+}
+
+/* A token revoked, a user disabled, a role or team changed (here or by another process):
+ * the affected clients check their principal again before anything more goes out. */
+static void
+access_changed_cb (DwEventLog *log,
+                   gint64      user_id,
+                   Hub        *hub)
+{
+  g_autoptr(GPtrArray) clients = NULL;
+
+  if (hub->clients->len == 0)
+    return;
+
+  clients = g_ptr_array_copy (hub->clients, (GCopyFunc) (void (*) (void)) client_ref, NULL);
+  g_ptr_array_set_free_func (clients, (GDestroyNotify) client_unref);
+
+  for (guint i = 0; i < clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (clients, i);
+
+      if (user_id == 0 || client->principal->user_id == user_id)
+        client_recheck (client);
+    }
+}
+
 static gboolean
 heartbeat_cb (gpointer data)
 {
@@ -419,6 +515,12 @@ heartbeat_cb (gpointer data)
 
       if (client->dead || client->resyncing)
         continue;
+
+      if (client->principal->expires_at > 0 && client->principal->expires_at <= now)
+        {
+          client_unauthorized (client, "the token has expired");
+          continue;
+        }
 
       /* The cursor, not the log's seq: everything up to it has been queued before this, so
        * a client may resume from a heartbeat's seq. */
@@ -456,6 +558,7 @@ hub_free (Hub *hub)
     }
 
   g_clear_signal_handler (&hub->published_id, hub->log);
+  g_clear_signal_handler (&hub->access_changed_id, hub->log);
   g_clear_handle_id (&hub->heartbeat_id, g_source_remove);
   g_ptr_array_unref (hub->clients);
   g_clear_object (&hub->log);
@@ -588,17 +691,22 @@ stream_websocket_cb (SoupServer              *server,
   else
     client->catching_up = client->cursor < last;
 
+  /* The token was checked before the 101 was written; a sign-out or revocation handled
+   * meanwhile did not see this client yet. */
+  client_recheck (client);
+
   client_pump (client);
 }
 
 /* Public API */
 
 void
-dw_stream_install (SoupServer       *server,
-                   DwEventLog       *log,
-                   DwClock          *clock,
-                   DwStreamAuthFunc  auth,
-                   gpointer          auth_data)
+dw_stream_install (SoupServer          *server,
+                   DwEventLog          *log,
+                   DwClock             *clock,
+                   DwStreamAuthFunc     auth,
+                   DwStreamRecheckFunc  recheck,
+                   gpointer             auth_data)
 {
   Hub *hub;
 
@@ -606,11 +714,13 @@ dw_stream_install (SoupServer       *server,
   g_return_if_fail (DW_IS_EVENT_LOG (log));
   g_return_if_fail (DW_IS_CLOCK (clock));
   g_return_if_fail (auth != NULL);
+  g_return_if_fail (recheck != NULL);
 
   hub = g_new0 (Hub, 1);
   hub->log = g_object_ref (log);
   hub->clock = g_object_ref (clock);
   hub->auth = auth;
+  hub->recheck = recheck;
   hub->auth_data = auth_data;
   hub->clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_unref);
   hub->queue_max = env_uint ("DESKWATCH_STREAM_QUEUE_MAX", DEFAULT_QUEUE_MAX);
@@ -618,6 +728,8 @@ dw_stream_install (SoupServer       *server,
   hub->sndbuf = (int) MIN (env_uint ("DESKWATCH_STREAM_SNDBUF", DEFAULT_SNDBUF), G_MAXINT);
 
   hub->published_id = g_signal_connect (log, "published", G_CALLBACK (published_cb), hub);
+  hub->access_changed_id = g_signal_connect (log, "access-changed",
+                                             G_CALLBACK (access_changed_cb), hub);
   hub->heartbeat_ms = env_uint ("DESKWATCH_HEARTBEAT_MS", DEFAULT_HEARTBEAT_MS);
   hub->heartbeat_id = g_timeout_add (hub->heartbeat_ms, heartbeat_cb, hub);
 

@@ -20,13 +20,28 @@ typedef DwPrincipal *(*DwStreamAuthFunc) (SoupServerMessage  *msg,
                                           gpointer            data,
                                           GError            **error);
 
+/* The principal of an open stream as it is now (its token still valid, its user enabled, its
+ * role and teams re-read); NULL with @error — DW_AUTH_ERROR when the token no longer
+ * authorises anything. */
+typedef DwPrincipal *(*DwStreamRecheckFunc) (DwPrincipal  *principal,
+                                             gpointer      data,
+                                             GError      **error);
+
 #define DW_STREAM_PATH "/api/v1/stream"
 
-/* Serves DW_STREAM_PATH on @server for as long as @server lives.  @auth_data must outlive it. */
-void dw_stream_install (SoupServer       *server,
-                        DwEventLog       *log,
-                        DwClock          *clock,
-                        DwStreamAuthFunc  auth,
-                        gpointer          auth_data);
+/* Close codes (docs/api.md "Stream"). */
+#define DW_STREAM_CLOSE_RESYNC 4000        /* reload the snapshot, then reconnect */
+#define DW_STREAM_CLOSE_UNAUTHORIZED 4001  /* token revoked or expired, user disabled: sign in */
+
+/* Serves DW_STREAM_PATH on @server for as long as @server lives.  @auth_data must outlive it.
+ * Whenever @log emits "access-changed", the affected streams are checked with @recheck: one
+ * that lost its authority is closed with DW_STREAM_CLOSE_UNAUTHORIZED, one whose role or teams
+ * changed is told to resync (its scope changed, so must its snapshot). */
+void dw_stream_install (SoupServer          *server,
+                        DwEventLog          *log,
+                        DwClock             *clock,
+                        DwStreamAuthFunc     auth,
+                        DwStreamRecheckFunc  recheck,
+                        gpointer             auth_data);
 
 G_END_DECLS

@@ -1,5 +1,6 @@
 -- Deskwatch schema, version 4 (roster): shift templates, shifts with breaks, absences (请假),
--- and each team week's state (draft or published), with the team's roster limits.
+-- and each team week's state (draft or published), with the team's roster limits and staffing
+-- targets.
 
 ALTER TABLE teams ADD COLUMN min_rest_minutes INTEGER NOT NULL DEFAULT 660
   CHECK (min_rest_minutes BETWEEN 0 AND 2880);
@@ -7,6 +8,19 @@ ALTER TABLE teams ADD COLUMN max_day_minutes INTEGER NOT NULL DEFAULT 600
   CHECK (max_day_minutes BETWEEN 60 AND 1440);
 ALTER TABLE teams ADD COLUMN max_week_minutes INTEGER NOT NULL DEFAULT 2640
   CHECK (max_week_minutes BETWEEN 60 AND 10080);
+
+-- Staffing targets: live channels (wechat, weibo, phone) by Erlang C, ticket channels (web, app,
+-- email) by workload at an occupancy; shrinkage is paid time away from the queue.
+ALTER TABLE teams ADD COLUMN target_service_level REAL NOT NULL DEFAULT 0.8
+  CHECK (target_service_level > 0 AND target_service_level < 1);
+ALTER TABLE teams ADD COLUMN target_answer_seconds INTEGER NOT NULL DEFAULT 20
+  CHECK (target_answer_seconds BETWEEN 0 AND 86400);
+ALTER TABLE teams ADD COLUMN max_occupancy REAL NOT NULL DEFAULT 0.85
+  CHECK (max_occupancy > 0 AND max_occupancy <= 1);
+ALTER TABLE teams ADD COLUMN ticket_occupancy REAL NOT NULL DEFAULT 0.85
+  CHECK (ticket_occupancy > 0 AND ticket_occupancy <= 1);
+ALTER TABLE teams ADD COLUMN shrinkage REAL NOT NULL DEFAULT 0.3
+  CHECK (shrinkage >= 0 AND shrinkage < 1);
 
 CREATE TABLE shift_templates (
   id             INTEGER PRIMARY KEY,

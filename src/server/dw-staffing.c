@@ -1,0 +1,668 @@
+/* dw-staffing.c: the staffing day (forecast, required, scheduled, online) and adherence. */
+#define G_LOG_DOMAIN "dw-staffing"
+
+#include "config.h"
+
+#include "dw-staffing.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "dw-adherence.h"
+#include "dw-calendar.h"
+#include "dw-clock.h"
+#include "dw-desk.h"
+#include "dw-desk-roster.h"
+#include "dw-erlang.h"
+#include "dw-forecast.h"
+#include "dw-roster-rules.h"
+#include "dw-store.h"
+
+#define N_INTERVALS 48
+#define FORECAST_DAYS 6
+#define AHT_WINDOW (28 * 86400)
+#define AHT_REPLY_CAP (20 * 60)
+#define AHT_DEFAULT 600
+#define ADHERENCE_GRACE (5 * 60)
+#define OFF_SHIFT_GRACE (15 * 60)
+
+/* Live channels wait on a line (Erlang C); the others are worked from a backlog. */
+static const char * const live_channels[] = { "wechat", "weibo", "phone", NULL };
+
+typedef struct
+{
+  gint64      id;
+  DwCalendar *calendar;
+  GTimeZone  *tz;
+  double      target_sl;
+  double      target_time;
+  double      max_occupancy;
+  double      ticket_occupancy;
+  double      shrinkage;
+} Team;
+
+static void
+team_clear (Team *team)
+{
+  g_clear_object (&team->calendar);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Team, team_clear)
+
+static gboolean
+load_team (sqlite3  *db,
+           gint64    team_id,
+           Team     *team,
+           GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
+    "SELECT calendar_id, target_service_level, target_answer_seconds, max_occupancy, "
+    "ticket_occupancy, shrinkage FROM teams WHERE id = ?", error);
+  g_autoptr(JsonObject) calendar = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND, "no team %" G_GINT64_FORMAT,
+                   team_id);
+      return FALSE;
+    }
+
+  team->id = team_id;
+  team->target_sl = sqlite3_column_double (stmt, 1);
+  team->target_time = sqlite3_column_int64 (stmt, 2);
+  team->max_occupancy = sqlite3_column_double (stmt, 3);
+  team->ticket_occupancy = sqlite3_column_double (stmt, 4);
+  team->shrinkage = sqlite3_column_double (stmt, 5);
+
+  calendar = dw_store_calendar_json (db, sqlite3_column_int64 (stmt, 0), error);
+  if (calendar == NULL || (team->calendar = dw_calendar_new_from_json (calendar, error)) == NULL)
+    return FALSE;
+  team->tz = dw_calendar_get_time_zone (team->calendar);
+  return TRUE;
+}
+
+static gboolean
+leads (DwPrincipal *actor,
+       gint64       team_id)
+{
+  return actor == NULL || actor->role == DW_ROLE_ADMIN
+         || (actor->role == DW_ROLE_LEAD && dw_principal_leads_team (actor, team_id));
+}
+
+static gboolean
+read_day (Team        *team,
+          const char  *date,
+          gint64      *midnight,
+          GError     **error)
+{
+  if (!dw_roster_parse_date (team->tz, date, midnight))
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                   "date: expected a date YYYY-MM-DD, got \"%s\"", date != NULL ? date : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+set_time (JsonObject *object,
+          const char *member,
+          gint64      t)
+{
+  g_autofree char *text = dw_time_to_iso8601 (t);
+
+  json_object_set_string_member (object, member, text);
+}
+
+/* Handle time */
+
+double
+dw_staffing_handle_time (sqlite3  *db,
+                         gint64    team_id,
+                         gint64    now,
+                         GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
+    "SELECT t.id, t.created_at, c.author_kind, c.public, c.created_at FROM tickets t "
+    "JOIN comments c ON c.ticket_id = t.id "
+    "WHERE t.team_id = ? AND t.solved_at >= ? AND t.solved_at < ? "
+    "ORDER BY t.id, c.created_at, c.id", error);
+  gint64 ticket = 0, previous = 0, total = 0;
+  guint tickets = 0;
+  gboolean counted = FALSE;
+
+  if (stmt == NULL)
+    return -1;
+
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  sqlite3_bind_int64 (stmt, 2, now - AHT_WINDOW);
+  sqlite3_bind_int64 (stmt, 3, now);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      const char *kind = (const char *) sqlite3_column_text (stmt, 2);
+      gboolean public = sqlite3_column_int (stmt, 3);
+      gint64 at = sqlite3_column_int64 (stmt, 4);
+
+      if (id != ticket)
+        {
+          ticket = id;
+          previous = sqlite3_column_int64 (stmt, 1);
+          counted = FALSE;
+        }
+      if (g_str_equal (kind, "agent") && public)
+        {
+          total += CLAMP (at - previous, 0, AHT_REPLY_CAP);
+          if (!counted)
+            tickets++;
+          counted = TRUE;
+        }
+      if (public)
+        previous = at;
+    }
+
+  return tickets > 0 ? (double) total / tickets : AHT_DEFAULT;
+}
+
+/* Arrivals */
+
+/* Tickets created in [from, from + N_INTERVALS · interval), per interval, live and ticket
+ * channels apart. */
+static gboolean
+count_arrivals (sqlite3  *db,
+                gint64    team_id,
+                gint64    from,
+                double   *live,
+                double   *other,
+                GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
+    "SELECT created_at, channel FROM tickets WHERE team_id = ? AND created_at >= ? "
+    "AND created_at < ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  memset (live, 0, N_INTERVALS * sizeof (double));
+  memset (other, 0, N_INTERVALS * sizeof (double));
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  sqlite3_bind_int64 (stmt, 2, from);
+  sqlite3_bind_int64 (stmt, 3, from + N_INTERVALS * DW_STAFFING_INTERVAL);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      guint i = (sqlite3_column_int64 (stmt, 0) - from) / DW_STAFFING_INTERVAL;
+      const char *channel = (const char *) sqlite3_column_text (stmt, 1);
+
+      if (g_strv_contains (live_channels, channel))
+        live[i]++;
+      else
+        other[i]++;
+    }
+  return TRUE;
+}
+
+static gint64
+first_ticket_at (sqlite3 *db,
+                 gint64   team_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
+    "SELECT coalesce (min (created_at), 0) FROM tickets WHERE team_id = ?", NULL);
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+}
+
+/* Roster and presence */
+
+typedef struct
+{
+  gint64  user_id;
+  gint64  starts_at;
+  gint64  ends_at;
+  GArray *breaks;   /* gint64 pairs */
+} Shift;
+
+static void
+shift_clear (gpointer data)
+{
+  g_clear_pointer (&((Shift *) data)->breaks, g_array_unref);
+}
+
+/* Published shifts of the team overlapping [from, to), less what absences take away. */
+static GArray *
+published_shifts (sqlite3  *db,
+                  Team     *team,
+                  gint64    user_id,   /* 0: all */
+                  gint64    from,
+                  gint64    to,
+                  GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
+    "SELECT s.user_id, s.starts_at, s.ends_at, s.breaks FROM shifts s "
+    "WHERE s.team_id = ?1 AND s.ends_at > ?2 AND s.starts_at < ?3 AND (?4 = 0 OR s.user_id = ?4) "
+    "AND NOT EXISTS (SELECT 1 FROM absences a WHERE a.user_id = s.user_id "
+    "AND a.starts_at < s.ends_at AND a.ends_at > s.starts_at) "
+    "ORDER BY s.user_id, s.starts_at", error);
+  g_autoptr(GArray) shifts = g_array_new (FALSE, TRUE, sizeof (Shift));
+
+  g_array_set_clear_func (shifts, shift_clear);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, team->id);
+  sqlite3_bind_int64 (stmt, 2, from);
+  sqlite3_bind_int64 (stmt, 3, to);
+  sqlite3_bind_int64 (stmt, 4, user_id);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      Shift shift = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                      sqlite3_column_int64 (stmt, 2), g_array_new (FALSE, FALSE, sizeof (gint64)) };
+      g_autoptr(JsonNode) breaks = json_from_string ((const char *) sqlite3_column_text (stmt, 3),
+                                                     NULL);
+      gint64 published_at;
+      const char *state = dw_roster_week_state (db, team->id,
+                                                dw_roster_week_start (team->tz, shift.starts_at),
+                                                &published_at);
+
+      if (!g_str_equal (state, "published"))
+        {
+          shift_clear (&shift);
+          continue;
+        }
+      for (guint b = 0; breaks != NULL && b < json_array_get_length (json_node_get_array (breaks)); b++)
+        {
+          JsonArray *pair = json_array_get_array_element (json_node_get_array (breaks), b);
+          gint64 s = json_array_get_int_element (pair, 0), e = json_array_get_int_element (pair, 1);
+
+          g_array_append_val (shift.breaks, s);
+          g_array_append_val (shift.breaks, e);
+        }
+      g_array_append_val (shifts, shift);
+    }
+  return g_steal_pointer (&shifts);
+}
+
+static gboolean
+working_at (const Shift *shift,
+            gint64       t)
+{
+  if (t < shift->starts_at || t >= shift->ends_at)
+    return FALSE;
+  for (guint b = 0; b + 1 < shift->breaks->len; b += 2)
+    if (g_array_index (shift->breaks, gint64, b) <= t && t < g_array_index (shift->breaks, gint64, b + 1))
+      return FALSE;
+  return TRUE;
+}
+
+typedef struct
+{
+  gint64     user_id;
+  char      *name;
+  DwPresence initial;  /* before the window */
+  GArray    *marks;    /* of DwPresenceMark within the window */
+  DwPresence now;
+} Agent;
+
+static void
+agent_clear (gpointer data)
+{
+  Agent *agent = data;
+
+  g_clear_pointer (&agent->name, g_free);
+  g_clear_pointer (&agent->marks, g_array_unref);
+}
+
+static DwPresence
+parse_presence (const char *text)
+{
+  int value = DW_PRESENCE_OFFLINE;
+
+  dw_enum_from_string (DW_TYPE_PRESENCE, text, &value);
+  return value;
+}
+
+/* The team's agents (or one) with their presence timeline over [from, to). */
+static GArray *
+team_agents (sqlite3  *db,
+             gint64    team_id,
+             gint64    user_id,
+             gint64    from,
+             gint64    to,
+             GError  **error)
+{
+  g_autoptr(sqlite3_stmt) users = dw_store_prepare (db,
+    "SELECT u.id, u.display_name, u.presence FROM team_members m JOIN users u ON u.id = m.user_id "
+    "WHERE m.team_id = ?1 AND u.role = 'agent' AND u.disabled = 0 AND (?2 = 0 OR u.id = ?2) "
+    "ORDER BY u.display_name, u.id", error);
+  g_autoptr(sqlite3_stmt) before = dw_store_prepare (db,
+    "SELECT presence FROM presence_log WHERE user_id = ? AND at < ? ORDER BY at DESC, id DESC "
+    "LIMIT 1", error);
+  g_autoptr(sqlite3_stmt) marks = dw_store_prepare (db,
+    "SELECT at, presence FROM presence_log WHERE user_id = ? AND at >= ? AND at < ? "
+    "ORDER BY at, id", error);
+  g_autoptr(GArray) agents = g_array_new (FALSE, TRUE, sizeof (Agent));
+
+  g_array_set_clear_func (agents, agent_clear);
+  if (users == NULL || before == NULL || marks == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (users, 1, team_id);
+  sqlite3_bind_int64 (users, 2, user_id);
+  while (sqlite3_step (users) == SQLITE_ROW)
+    {
+      Agent agent = {
+        .user_id = sqlite3_column_int64 (users, 0),
+        .name = g_strdup ((const char *) sqlite3_column_text (users, 1)),
+        .initial = DW_PRESENCE_OFFLINE,
+        .marks = g_array_new (FALSE, FALSE, sizeof (DwPresenceMark)),
+        .now = parse_presence ((const char *) sqlite3_column_text (users, 2)),
+      };
+
+      sqlite3_reset (before);
+      sqlite3_bind_int64 (before, 1, agent.user_id);
+      sqlite3_bind_int64 (before, 2, from);
+      if (sqlite3_step (before) == SQLITE_ROW)
+        agent.initial = parse_presence ((const char *) sqlite3_column_text (before, 0));
+
+      sqlite3_reset (marks);
+      sqlite3_bind_int64 (marks, 1, agent.user_id);
+      sqlite3_bind_int64 (marks, 2, from);
+      sqlite3_bind_int64 (marks, 3, to);
+      while (sqlite3_step (marks) == SQLITE_ROW)
+        {
+          DwPresenceMark mark = { sqlite3_column_int64 (marks, 0),
+                                  parse_presence ((const char *) sqlite3_column_text (marks, 1)) };
+
+          g_array_append_val (agent.marks, mark);
+        }
+      g_array_append_val (agents, agent);
+    }
+  return g_steal_pointer (&agents);
+}
+
+static DwPresence
+presence_at (const Agent *agent,
+             gint64       t)
+{
+  DwPresence p = agent->initial;
+
+  for (guint i = 0; i < agent->marks->len; i++)
+    {
+      const DwPresenceMark *mark = &g_array_index (agent->marks, DwPresenceMark, i);
+
+      if (mark->at > t)
+        break;
+      p = mark->presence;
+    }
+  return p;
+}
+
+/* The staffing day */
+
+static guint
+required_agents (Team   *team,
+                 double  live,
+                 double  other,
+                 double  aht,
+                 double  target_sl,
+                 double  target_time)
+{
+  DwStaffing l = { 0 }, t = { 0 };
+  double agents;
+
+  if (live > 0 && !dw_erlang_required (live, DW_STAFFING_INTERVAL, aht, target_sl, target_time,
+                                       0, team->max_occupancy, &l, NULL))
+    return 0;
+  if (other > 0 && !dw_workload_required (other, DW_STAFFING_INTERVAL, aht,
+                                          team->ticket_occupancy, 0, &t, NULL))
+    return 0;
+
+  agents = (double) l.agents + t.agents;
+  return (guint) ceil (agents / (1.0 - team->shrinkage) - 1e-9);
+}
+
+JsonObject *
+dw_staffing_day (sqlite3                   *db,
+                 DwPrincipal               *actor,
+                 gint64                     team_id,
+                 const char                *date,
+                 gint64                     now,
+                 const DwStaffingOverrides *overrides,
+                 GError                   **error)
+{
+  g_auto(Team) team = { 0 };
+  g_autoptr(GArray) days = NULL;
+  g_autoptr(GArray) shifts = NULL;
+  g_autoptr(GArray) agents = NULL;
+  g_autoptr(JsonObject) result = json_object_new ();
+  g_autoptr(JsonObject) targets = json_object_new ();
+  g_autoptr(JsonArray) intervals = json_array_new ();
+  g_autofree double *history = NULL;
+  g_autofree double *history_other = NULL;
+  double forecast_live[N_INTERVALS], forecast_other[N_INTERVALS];
+  double actual_live[N_INTERVALS], actual_other[N_INTERVALS];
+  double backlog = 0, aht, target_sl, target_time, factor;
+  gint64 midnight, day_end;
+  g_autofree char *date_text = NULL;
+
+  if (!load_team (db, team_id, &team, error) || !read_day (&team, date, &midnight, error))
+    return NULL;
+  if (!leads (actor, team_id))
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                   "only a lead of team %" G_GINT64_FORMAT " or an admin may read its staffing",
+                   team_id);
+      return NULL;
+    }
+  day_end = midnight + N_INTERVALS * DW_STAFFING_INTERVAL;
+
+  aht = overrides != NULL && overrides->aht > 0 ? overrides->aht
+                                                 : dw_staffing_handle_time (db, team_id, now, error);
+  if (aht < 0)
+    return NULL;
+  target_sl = overrides != NULL && overrides->target_sl > 0 ? overrides->target_sl : team.target_sl;
+  target_time = overrides != NULL && overrides->target_time >= 0 ? overrides->target_time
+                                                                 : team.target_time;
+  factor = overrides != NULL && overrides->forecast_factor > 0 ? overrides->forecast_factor : 1.0;
+
+  /* forecast from the days like this one, never from the day itself or later */
+  days = dw_forecast_pick_days (team.calendar, midnight, FORECAST_DAYS,
+                                first_ticket_at (db, team_id));
+  history = g_new0 (double, MAX (days->len, 1) * N_INTERVALS);
+  history_other = g_new0 (double, MAX (days->len, 1) * N_INTERVALS);
+  for (guint d = 0; d < days->len; d++)
+    if (!count_arrivals (db, team_id, g_array_index (days, DwForecastDay, d).midnight,
+                         history + d * N_INTERVALS, history_other + d * N_INTERVALS, error))
+      return NULL;
+  dw_forecast_combine ((DwForecastDay *) days->data, days->len, history, N_INTERVALS,
+                       forecast_live);
+  dw_forecast_combine ((DwForecastDay *) days->data, days->len, history_other, N_INTERVALS,
+                       forecast_other);
+  if (!count_arrivals (db, team_id, midnight, actual_live, actual_other, error))
+    return NULL;
+
+  shifts = published_shifts (db, &team, 0, midnight, day_end, error);
+  agents = team_agents (db, team_id, 0, midnight, day_end, error);
+  if (shifts == NULL || agents == NULL)
+    return NULL;
+
+  for (guint i = 0; i < N_INTERVALS; i++)
+    {
+      gint64 start = midnight + i * DW_STAFFING_INTERVAL;
+      gint64 end = start + DW_STAFFING_INTERVAL;
+      gint64 middle = start + DW_STAFFING_INTERVAL / 2;
+      gboolean open = dw_calendar_business_seconds_between (team.calendar, start, end) > 0;
+      double live = forecast_live[i] * factor;
+      double other = forecast_other[i] * factor;
+      guint required = 0, scheduled = 0;
+      JsonObject *interval = json_object_new ();
+
+      /* Tickets that arrive while the team is closed wait for it to open; a customer on a live
+       * channel does not wait that long. */
+      if (!open)
+        backlog += other;
+      else
+        {
+          required = required_agents (&team, live, other + backlog, aht, target_sl, target_time);
+          backlog = 0;
+        }
+
+      for (guint s = 0; s < shifts->len; s++)
+        scheduled += working_at (&g_array_index (shifts, Shift, s), middle);
+
+      set_time (interval, "start", start);
+      set_time (interval, "end", end);
+      json_object_set_boolean_member (interval, "open", open);
+      json_object_set_double_member (interval, "forecast", round ((live + other) * 100) / 100);
+      json_object_set_int_member (interval, "required", required);
+      json_object_set_int_member (interval, "scheduled", scheduled);
+      json_object_set_int_member (interval, "gap", (gint64) scheduled - (gint64) required);
+      if (start <= now)
+        {
+          /* the interval under way counts who is online now */
+          gint64 at = end > now ? now : middle;
+          guint online = 0;
+
+          for (guint a = 0; a < agents->len; a++)
+            online += presence_at (&g_array_index (agents, Agent, a), at) == DW_PRESENCE_ONLINE;
+          json_object_set_int_member (interval, "actual", (gint64) (actual_live[i] + actual_other[i]));
+          json_object_set_int_member (interval, "online", online);
+        }
+      else
+        {
+          json_object_set_null_member (interval, "actual");
+          json_object_set_null_member (interval, "online");
+        }
+      json_array_add_object_element (intervals, interval);
+    }
+
+  json_object_set_double_member (targets, "service_level", target_sl);
+  json_object_set_int_member (targets, "answer_seconds", (gint64) target_time);
+  json_object_set_double_member (targets, "max_occupancy", team.max_occupancy);
+  json_object_set_double_member (targets, "ticket_occupancy", team.ticket_occupancy);
+  json_object_set_double_member (targets, "shrinkage", team.shrinkage);
+
+  date_text = dw_roster_format_date (team.tz, midnight);
+  json_object_set_int_member (result, "team_id", team_id);
+  json_object_set_string_member (result, "date", date_text);
+  json_object_set_string_member (result, "timezone", dw_calendar_get_timezone (team.calendar));
+  json_object_set_int_member (result, "interval_minutes", DW_STAFFING_INTERVAL / 60);
+  set_time (result, "now", now);
+  json_object_set_int_member (result, "aht_seconds", (gint64) round (aht));
+  json_object_set_double_member (result, "forecast_factor", factor);
+  json_object_set_int_member (result, "forecast_days", days->len);
+  json_object_set_object_member (result, "targets", g_steal_pointer (&targets));
+  json_object_set_array_member (result, "intervals", g_steal_pointer (&intervals));
+  return g_steal_pointer (&result);
+}
+
+/* Adherence */
+
+JsonObject *
+dw_staffing_adherence (sqlite3      *db,
+                       DwPrincipal  *actor,
+                       gint64        team_id,
+                       const char   *date,
+                       gint64        now,
+                       GError      **error)
+{
+  g_auto(Team) team = { 0 };
+  g_autoptr(GArray) agents = NULL;
+  g_autoptr(JsonObject) result = json_object_new ();
+  g_autoptr(JsonArray) items = json_array_new ();
+  g_autofree char *date_text = NULL;
+  gint64 midnight, day_end, until, only = 0;
+
+  if (!load_team (db, team_id, &team, error) || !read_day (&team, date, &midnight, error))
+    return NULL;
+  if (!leads (actor, team_id))
+    {
+      if (!dw_principal_in_team (actor, team_id))
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                       "only the team's lead, an admin or its agents (each for itself) may "
+                       "read adherence");
+          return NULL;
+        }
+      only = actor->user_id;
+    }
+
+  day_end = midnight + N_INTERVALS * DW_STAFFING_INTERVAL;
+  until = CLAMP (now, midnight, day_end);
+  agents = team_agents (db, team_id, only, midnight, day_end, error);
+  if (agents == NULL)
+    return NULL;
+
+  for (guint a = 0; a < agents->len; a++)
+    {
+      Agent *agent = &g_array_index (agents, Agent, a);
+      g_autoptr(GArray) shifts = published_shifts (db, &team, agent->user_id, midnight, day_end,
+                                                   error);
+      g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (DwAdherenceShift));
+      JsonObject *item = json_object_new ();
+      JsonArray *exceptions = json_array_new ();
+      DwAdherence adherence;
+      gboolean on_shift = FALSE;
+
+      if (shifts == NULL)
+        {
+          json_object_unref (item);
+          json_array_unref (exceptions);
+          return NULL;
+        }
+      for (guint s = 0; s < shifts->len; s++)
+        {
+          Shift *shift = &g_array_index (shifts, Shift, s);
+          DwAdherenceShift span = { shift->starts_at, shift->ends_at,
+                                    (const gint64 *) shift->breaks->data, shift->breaks->len / 2 };
+
+          g_array_append_val (spans, span);
+          on_shift = on_shift || working_at (shift, now);
+        }
+
+      dw_adherence_compute ((DwAdherenceShift *) spans->data, spans->len, agent->initial,
+                            (DwPresenceMark *) agent->marks->data, agent->marks->len, midnight,
+                            until, ADHERENCE_GRACE, OFF_SHIFT_GRACE, &adherence);
+
+      for (guint e = 0; e < adherence.exceptions->len; e++)
+        {
+          DwAdherenceException *x = &g_array_index (adherence.exceptions, DwAdherenceException, e);
+          JsonObject *exception = json_object_new ();
+
+          json_object_set_string_member (exception, "kind", dw_adherence_kind_to_string (x->kind));
+          set_time (exception, "from", x->from);
+          set_time (exception, "to", x->to);
+          json_object_set_int_member (exception, "minutes", (x->to - x->from) / 60);
+          json_array_add_object_element (exceptions, exception);
+        }
+
+      json_object_set_int_member (item, "user_id", agent->user_id);
+      json_object_set_string_member (item, "display_name", agent->name);
+      json_object_set_int_member (item, "scheduled_minutes", adherence.scheduled / 60);
+      json_object_set_int_member (item, "adherent_minutes", adherence.adherent / 60);
+      if (adherence.scheduled > 0)
+        json_object_set_double_member (item, "adherence",
+                                       round (1000.0 * adherence.adherent / adherence.scheduled) / 1000);
+      else
+        json_object_set_null_member (item, "adherence");
+      json_object_set_string_member (item, "presence", dw_presence_to_string (agent->now));
+      json_object_set_boolean_member (item, "on_shift", on_shift);
+      json_object_set_boolean_member (item, "off_schedule",
+                                      now >= midnight && now < day_end
+                                      && on_shift != (agent->now == DW_PRESENCE_ONLINE));
+      json_object_set_array_member (item, "exceptions", exceptions);
+      json_array_add_object_element (items, item);
+      dw_adherence_clear (&adherence);
+    }
+
+  date_text = dw_roster_format_date (team.tz, midnight);
+  json_object_set_int_member (result, "team_id", team_id);
+  json_object_set_string_member (result, "date", date_text);
+  set_time (result, "now", now);
+  json_object_set_array_member (result, "agents", g_steal_pointer (&items));
+  return g_steal_pointer (&result);
+}

@@ -1,0 +1,55 @@
+/* dw-staffing.h: a team's staffing day and its agents' adherence, read from the desk.
+ *
+ * The staffing day splits the team calendar's local day into 30-minute intervals and gives, for
+ * each: the arrivals forecast (src/core/dw-forecast.c) and, once the interval has begun, the
+ * actual ones; the agents required (Erlang C for live channels, the workload model for ticket
+ * channels, src/core/dw-erlang.c); the agents scheduled on the published roster (on shift, not on
+ * a break, not absent, at the interval's middle); the agents online then (presence); and the gap.
+ * docs/api.md "Staffing" defines each figure.
+ *
+ * Reads only; no transaction of its own beyond SQLite's statement snapshot.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "dw-principal.h"
+
+G_BEGIN_DECLS
+
+#define DW_STAFFING_INTERVAL 1800
+
+/* What-if overrides; a member < 0 (or factor <= 0) keeps the team's setting. */
+typedef struct
+{
+  double forecast_factor;
+  double aht;
+  double target_sl;
+  double target_time;
+} DwStaffingOverrides;
+
+JsonObject *dw_staffing_day         (sqlite3                   *db,
+                                     DwPrincipal               *actor,
+                                     gint64                     team_id,
+                                     const char                *date,
+                                     gint64                     now,
+                                     const DwStaffingOverrides *overrides,
+                                     GError                   **error);
+
+JsonObject *dw_staffing_adherence   (sqlite3                   *db,
+                                     DwPrincipal               *actor,
+                                     gint64                     team_id,
+                                     const char                *date,
+                                     gint64                     now,
+                                     GError                   **error);
+
+/* The average handle time of @team_id's tickets solved in the 28 days before @now, seconds
+ * (600 when there are none): per ticket, each public agent reply counts the time since the
+ * ticket's previous message (or its creation), at most 20 minutes. */
+double      dw_staffing_handle_time (sqlite3                   *db,
+                                     gint64                     team_id,
+                                     gint64                     now,
+                                     GError                   **error);
+
+G_END_DECLS
