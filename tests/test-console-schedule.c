@@ -15,6 +15,7 @@
 #include "dw-roster-week.h"
 #include "dw-session.h"
 #include "dw-test-server.h"
+#include "schedule/dw-adherence-view.h"
 #include "schedule/dw-roster-view.h"
 #include "schedule/dw-schedule-page.h"
 #include "schedule/dw-staffing-chart.h"
@@ -30,6 +31,7 @@ static DwRosterView *roster;
 static GTimeZone *shanghai;
 static char *week;           /* this week's Monday in Shanghai */
 static gint64 template_id;
+static gint64 today_agent_id;   /* a second agent of the team, on shift now */
 
 static char *
 local_iso (int day,
@@ -124,6 +126,31 @@ set_up_desk (void)
   dw_test_assert_status (t, 201);
   template_id = json_object_get_int_member (dw_test_response_object (t), "id");
 
+  /* A second agent on shift from (at most four hours before) now for eight hours: the
+   * today chart's "scheduled" and "online" then have something to count. */
+  {
+    g_autoptr(DwTestResponse) u = NULL;
+    g_autoptr(DwTestResponse) shift = NULL;
+    gint64 now = dw_test_server_now (server);
+    int today = dw_roster_week_day_of (shanghai, week, now);
+    gint64 midnight = dw_roster_week_time (shanghai, week, today, 0);
+    gint64 start = MAX (midnight, (now - 4 * 3600) / 1800 * 1800);
+    g_autofree char *from = dw_time_to_iso8601 (start);
+    g_autofree char *to = dw_time_to_iso8601 (start + 8 * 3600);
+
+    u = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/users",
+                              "{\"username\": \"today\", \"display_name\": \"Today Agent\", "
+                              "\"role\": \"agent\", \"teams\": [{\"id\": %" G_GINT64_FORMAT "}]}",
+                              server->team_id);
+    dw_test_assert_status (u, 201);
+    today_agent_id = json_object_get_int_member (dw_test_response_object (u), "id");
+    shift = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/shifts",
+                                  "{\"team_id\": %" G_GINT64_FORMAT ", \"user_id\": %"
+                                  G_GINT64_FORMAT ", \"starts_at\": \"%s\", \"ends_at\": \"%s\"}",
+                                  server->team_id, today_agent_id, from, to);
+    dw_test_assert_status (shift, 201);
+  }
+
   /* Monday and Wednesday, before the window opens. */
   json_object_unref (post_shift (0, 9 * 60, 17 * 60));
   json_object_unref (post_shift (2, 9 * 60, 17 * 60));
@@ -158,17 +185,26 @@ test_week_shows_shifts (void)
 
   g_assert_cmpint (dw_schedule_page_get_team (page), ==, server->team_id);
   g_assert_cmpstr (dw_roster_view_get_week (roster), ==, week);
-  g_assert_cmpuint (json_array_get_length (shifts), ==, 2);
+  g_assert_cmpuint (json_array_get_length (shifts), ==, 3);
   for (guint i = 0; i < json_array_get_length (shifts); i++)
     {
       JsonObject *shift = json_array_get_object_element (shifts, i);
       GtkWidget *block = dw_roster_view_get_shift_widget (roster,
                                                           json_object_get_int_member (shift, "id"));
       g_autofree char *text = NULL;
+      gint64 starts_at = 0, ends_at = 0;
+      g_autofree char *span = NULL;
 
       g_assert_nonnull (block);
       text = widget_text (block);
-      g_assert_cmpstr (text, ==, "09:00–17:00");
+      g_assert_true (dw_time_from_iso8601 (json_object_get_string_member (shift, "starts_at"),
+                                           &starts_at));
+      g_assert_true (dw_time_from_iso8601 (json_object_get_string_member (shift, "ends_at"),
+                                           &ends_at));
+      span = dw_roster_format_span (shanghai, starts_at, ends_at);
+      g_assert_cmpstr (text, ==, span);
+      if (json_object_get_int_member (shift, "user_id") == server->agent_id)
+        g_assert_cmpstr (text, ==, "09:00–17:00");
       g_assert_true (gtk_widget_has_css_class (block, "draft"));
     }
   g_assert_cmpstr (dw_roster_view_get_state (roster), ==, "draft");
@@ -289,6 +325,55 @@ test_export (void)
   g_rmdir (dir);
 }
 
+static JsonArray *
+get_intervals (const char *path)
+{
+  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", path, server->lead_token, NULL);
+
+  dw_test_assert_status (r, 200);
+  return json_array_ref (json_object_get_array_member (dw_test_response_object (r), "intervals"));
+}
+
+/* The chart shows exactly the service's numbers. */
+static gboolean
+chart_matches (DwStaffingChart *chart,
+               JsonArray       *intervals)
+{
+  if (dw_staffing_chart_get_n_intervals (chart) != json_array_get_length (intervals))
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (intervals); i++)
+    {
+      JsonObject *v = json_array_get_object_element (intervals, i);
+      JsonNode *online = json_object_get_member (v, "online");
+      int required, scheduled, shown_online;
+
+      g_assert_true (dw_staffing_chart_get_interval (chart, i, NULL, &required, &scheduled,
+                                                     &shown_online));
+      if (required != json_object_get_int_member (v, "required")
+          || scheduled != json_object_get_int_member (v, "scheduled")
+          || shown_online != (JSON_NODE_HOLDS_NULL (online) ? -1 : json_node_get_int (online)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static int
+max_of (JsonArray  *intervals,
+        const char *member)
+{
+  int max = 0;
+
+  for (guint i = 0; i < json_array_get_length (intervals); i++)
+    {
+      JsonNode *node = json_object_get_member (json_array_get_object_element (intervals, i),
+                                               member);
+
+      if (!JSON_NODE_HOLDS_NULL (node))
+        max = MAX (max, json_node_get_int (node));
+    }
+  return max;
+}
+
 static void
 test_today_chart (void)
 {
@@ -298,8 +383,6 @@ test_today_chart (void)
   g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, shanghai);
   g_autofree char *date = g_date_time_format (local, "%Y-%m-%d");
   g_autofree char *path = NULL;
-  g_autoptr(DwTestResponse) r = NULL;
-  JsonArray *intervals;
 
   dw_schedule_page_show_view (page, "today");
   path = g_strdup_printf ("/api/v1/staffing/day?team_id=%" G_GINT64_FORMAT "&date=%s",
@@ -311,23 +394,75 @@ test_today_chart (void)
       return;
     }
   WAIT_UNTIL (dw_staffing_day_get_n_loads (today) > 0);
+  {
+    g_autoptr(JsonArray) intervals = get_intervals (path);
+
+    g_assert_true (chart_matches (chart, intervals));
+    /* The published shift of the second agent counts; nobody is online yet. */
+    g_assert_cmpint (max_of (intervals, "scheduled"), >=, 1);
+    g_assert_cmpint (max_of (intervals, "online"), ==, 0);
+  }
+
+  /* The agent comes online (its own console, say): the chart follows from the stream. */
+  {
+    g_autofree char *presence = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
+                                                 today_agent_id);
+    g_autoptr(DwTestResponse) p = dw_test_server_json (server, "PUT", presence, server->lead_token,
+                                                       "{\"presence\": \"online\"}");
+    g_autoptr(JsonArray) intervals = NULL;
+
+    dw_test_assert_status (p, 200);
+    intervals = get_intervals (path);
+    g_assert_cmpint (max_of (intervals, "online"), ==, 1);
+    WAIT_UNTIL (chart_matches (chart, intervals));
+  }
+
+  /* What-if: a higher forecast asks the service with the override. */
+  dw_staffing_day_set_what_if (today, 0.9, 300, 20);
+  g_assert_nonnull (strstr (dw_staffing_day_get_query (today), "forecast_factor=1.20"));
+  g_assert_nonnull (strstr (dw_staffing_day_get_query (today), "aht=300"));
+  g_assert_nonnull (strstr (dw_staffing_day_get_query (today), "target_sl=0.90"));
+  {
+    g_autofree char *what_if = g_strdup_printf ("%s&forecast_factor=1.20&aht=300&target_sl=0.90",
+                                                path);
+    g_autoptr(JsonArray) intervals = get_intervals (what_if);
+    guint loads = dw_staffing_day_get_n_loads (today);
+
+    WAIT_UNTIL (dw_staffing_day_get_n_loads (today) > loads);
+    g_assert_true (chart_matches (chart, intervals));
+  }
+}
+
+static void
+test_adherence (void)
+{
+  DwAdherenceView *adherence = DW_ADHERENCE_VIEW (dw_schedule_page_get_adherence (page));
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (dw_test_server_now (server));
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, shanghai);
+  g_autofree char *date = g_date_time_format (local, "%Y-%m-%d");
+  g_autofree char *path = g_strdup_printf ("/api/v1/staffing/adherence?team_id=%" G_GINT64_FORMAT
+                                           "&date=%s", server->team_id, date);
+  g_autofree char *presence = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
+                                               today_agent_id);
+  g_autoptr(DwTestResponse) away = NULL;
+  g_autoptr(DwTestResponse) r = NULL;
+  JsonArray *agents;
+  guint off = 0;
+
+  dw_schedule_page_show_view (page, "adherence");
+  /* On shift and away: off schedule, now. */
+  away = dw_test_server_json (server, "PUT", presence, server->lead_token,
+                              "{\"presence\": \"away\"}");
+  dw_test_assert_status (away, 200);
   r = dw_test_server_json (server, "GET", path, server->lead_token, NULL);
   dw_test_assert_status (r, 200);
-  intervals = json_object_get_array_member (dw_test_response_object (r), "intervals");
-  g_assert_cmpuint (dw_staffing_chart_get_n_intervals (chart), ==, json_array_get_length (intervals));
-  for (guint i = 0; i < json_array_get_length (intervals); i++)
-    {
-      JsonObject *v = json_array_get_object_element (intervals, i);
-      JsonNode *online = json_object_get_member (v, "online");
-      int required, scheduled, shown_online;
-
-      g_assert_true (dw_staffing_chart_get_interval (chart, i, NULL, &required, &scheduled,
-                                                     &shown_online));
-      g_assert_cmpint (required, ==, json_object_get_int_member (v, "required"));
-      g_assert_cmpint (scheduled, ==, json_object_get_int_member (v, "scheduled"));
-      g_assert_cmpint (shown_online, ==, JSON_NODE_HOLDS_NULL (online) ? -1
-                                                                       : json_node_get_int (online));
-    }
+  agents = json_object_get_array_member (dw_test_response_object (r), "agents");
+  for (guint i = 0; i < json_array_get_length (agents); i++)
+    if (json_object_get_boolean_member (json_array_get_object_element (agents, i), "off_schedule"))
+      off++;
+  g_assert_cmpuint (off, >=, 1);
+  WAIT_UNTIL (dw_adherence_view_get_n_loads (adherence) > 0
+              && dw_adherence_view_get_n_off (adherence) == off);
 }
 
 int
@@ -350,6 +485,7 @@ main (int   argc,
   g_test_add_func ("/console/schedule/publish", test_publish);
   g_test_add_func ("/console/schedule/export", test_export);
   g_test_add_func ("/console/schedule/today-chart", test_today_chart);
+  g_test_add_func ("/console/schedule/adherence", test_adherence);
 
   status = g_test_run ();
 

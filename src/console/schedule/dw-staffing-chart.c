@@ -165,7 +165,8 @@ dw_staffing_chart_snapshot (GtkWidget   *widget,
       max = MAX (max, MAX (v->required, MAX (v->scheduled, v->online)));
       max_arrivals = MAX (max_arrivals, MAX (v->forecast, v->actual));
     }
-  max = ceil (max * 1.1);
+  /* Whole agents per grid line: four lines of a round step. */
+  max = 4 * ceil (max * 1.1 / 4);
   max_arrivals = ceil (max_arrivals * 1.1);
 
   top = GRAPHENE_RECT_INIT (LEFT, TOP, width - LEFT - 8,
@@ -219,6 +220,14 @@ dw_staffing_chart_snapshot (GtkWidget   *widget,
   gtk_snapshot_append_color (snapshot, &grid,
                              &GRAPHENE_RECT_INIT (LEFT, bottom.origin.y + bottom.size.height,
                                                   bottom.size.width, 1));
+  {
+    g_autofree char *label = g_strdup_printf ("%.0f", max_arrivals);
+
+    gtk_snapshot_append_color (snapshot, &grid,
+                               &GRAPHENE_RECT_INIT (LEFT, bottom.origin.y, bottom.size.width, 1));
+    draw_text (widget, snapshot, label, LEFT - 6, bottom.origin.y, 1.0, &text);
+    draw_text (widget, snapshot, "0", LEFT - 6, bottom.origin.y + bottom.size.height, 1.0, &text);
+  }
 
   draw_line (snapshot, self->intervals, FALSE, &top, max, &accent, 2.5);
   draw_line (snapshot, self->intervals, TRUE, &top, max, &success, 2.0);

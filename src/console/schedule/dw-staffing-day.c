@@ -128,7 +128,7 @@ fill_table (DwStaffingDay *self,
       g_autofree char *required = g_strdup_printf ("%d", nullable_int (v, "required"));
       g_autofree char *scheduled = g_strdup_printf ("%d", nullable_int (v, "scheduled"));
       g_autofree char *online_text = online >= 0 ? g_strdup_printf ("%d", online) : g_strdup ("–");
-      g_autofree char *gap_text = g_strdup_printf ("%+d", gap);
+      g_autofree char *gap_text = gap != 0 ? g_strdup_printf ("%+d", gap) : g_strdup ("0");
       int minute;
 
       dw_time_from_iso8601 (json_object_get_string_member (v, "start"), &start);
