@@ -174,8 +174,7 @@ day_name (DwRosterView *self,
   {
     g_autoptr(GDateTime) local = g_date_time_to_timezone (dt, self->time_zone);
 
-    /* Translators: a day of the roster, e.g. "Mon 14 Dec"; strftime format. */
-    return g_date_time_format (local, _("%a %-d %b"));
+    return dw_schedule_format_day (local);
   }
 }
 
@@ -1208,7 +1207,8 @@ static GtkDropDown *
 drop_down (GListModel *model,
            guint       selected)
 {
-  GtkDropDown *drop_down = GTK_DROP_DOWN (gtk_drop_down_new (model, NULL));
+  /* gtk_drop_down_new takes the model: the callers keep their own reference. */
+  GtkDropDown *drop_down = GTK_DROP_DOWN (gtk_drop_down_new (g_object_ref (model), NULL));
 
   gtk_drop_down_set_selected (drop_down, selected);
   return drop_down;

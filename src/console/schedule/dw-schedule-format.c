@@ -8,6 +8,27 @@
 #include "dw-schedule-format.h"
 
 char *
+dw_schedule_format_day (GDateTime *local)
+{
+  const char *weekdays[] = {
+    NC_("weekday", "Mon"), NC_("weekday", "Tue"), NC_("weekday", "Wed"), NC_("weekday", "Thu"),
+    NC_("weekday", "Fri"), NC_("weekday", "Sat"), NC_("weekday", "Sun"),
+  };
+  const char *months[] = {
+    NC_("month", "Jan"), NC_("month", "Feb"), NC_("month", "Mar"), NC_("month", "Apr"),
+    NC_("month", "May"), NC_("month", "Jun"), NC_("month", "Jul"), NC_("month", "Aug"),
+    NC_("month", "Sep"), NC_("month", "Oct"), NC_("month", "Nov"), NC_("month", "Dec"),
+  };
+
+  /* Translators: a day of the roster: weekday, day of the month, month, e.g. "Mon 14 Dec". */
+  return g_strdup_printf (_("%1$s %2$d %3$s"),
+                          g_dpgettext2 (NULL, "weekday",
+                                        weekdays[g_date_time_get_day_of_week (local) - 1]),
+                          g_date_time_get_day_of_month (local),
+                          g_dpgettext2 (NULL, "month", months[g_date_time_get_month (local) - 1]));
+}
+
+char *
 dw_schedule_format_minutes (gint64 minutes)
 {
   if (minutes % 60 == 0)

@@ -14,6 +14,9 @@ char       *dw_schedule_describe_warning   (JsonObject *warning,
 const char *dw_schedule_day_kind_name      (const char *kind);
 /* "Leave", "Sick", "Training". */
 const char *dw_schedule_absence_kind_name  (const char *kind);
+/* A roster day, "Mon 14 Dec" (weekday and month names from our translations, not the C
+ * library's time locale, so the console's language decides). */
+char       *dw_schedule_format_day         (GDateTime  *local);
 /* "7 h 30 min", "8 h", "45 min". */
 char       *dw_schedule_format_minutes     (gint64      minutes);
 
