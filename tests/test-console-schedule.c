@@ -17,6 +17,7 @@
 #include "dw-test-server.h"
 #include "schedule/dw-adherence-view.h"
 #include "schedule/dw-roster-view.h"
+#include "schedule/dw-schedule-format.h"
 #include "schedule/dw-schedule-page.h"
 #include "schedule/dw-staffing-chart.h"
 #include "schedule/dw-staffing-day.h"
@@ -366,7 +367,9 @@ test_edit_move_delete (void)
   gtk_drop_down_set_selected (drop_downs->pdata[1], 1);
   gtk_editable_set_text (entries->pdata[0], "10:00");
   gtk_editable_set_text (entries->pdata[1], "18:00");
+  /* What the Save button does: respond, then close. */
   adw_message_dialog_response (dialog, "save");
+  gtk_window_close (GTK_WINDOW (dialog));
   WAIT_UNTIL (shift_is (monday, 1, 10 * 60));
   WAIT_UNTIL (dw_roster_view_get_n_pending (roster) == 0);
 
@@ -584,6 +587,157 @@ test_adherence (void)
               && dw_adherence_view_get_n_off (adherence) == off);
 }
 
+static guint
+count_class (GtkWidget  *widget,
+             const char *css_class)
+{
+  guint n = gtk_widget_has_css_class (widget, css_class) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_class (child, css_class);
+  return n;
+}
+
+static guint
+n_shifts_of_week (const char *monday)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/roster?week=%s",
+                                           server->team_id, monday);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", path, server->admin_token,
+                                                     NULL);
+
+  dw_test_assert_status (r, 200);
+  return json_array_get_length (json_object_get_array_member (dw_test_response_object (r),
+                                                              "shifts"));
+}
+
+/* Next week, empty; copying this week onto it makes the same shifts (as a draft), and one undo
+ * takes them all away again. */
+static void
+test_copy_last_week (void)
+{
+  g_autofree char *next = dw_roster_week_add (week, 1);
+  guint loads;
+
+  dw_schedule_page_show_view (page, "week");
+  loads = dw_roster_view_get_n_loads (roster);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roster), "roster.next-week", NULL));
+  WAIT_UNTIL (dw_roster_view_get_n_loads (roster) > loads);
+  g_assert_cmpstr (dw_roster_view_get_week (roster), ==, next);
+  g_assert_cmpuint (n_shifts_of_week (next), ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roster), "roster.copy-last-week", NULL));
+  WAIT_UNTIL (n_shifts_of_week (next) == n_shifts_of_week (week));
+  WAIT_UNTIL (dw_roster_view_get_n_pending (roster) == 0);
+  WAIT_UNTIL (count_class (GTK_WIDGET (roster), "dw-shift") == n_shifts_of_week (next));
+  g_assert_cmpstr (dw_roster_view_get_state (roster), ==, "draft");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roster), "roster.undo", NULL));
+  WAIT_UNTIL (n_shifts_of_week (next) == 0);
+
+  loads = dw_roster_view_get_n_loads (roster);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roster), "roster.this-week", NULL));
+  WAIT_UNTIL (dw_roster_view_get_n_loads (roster) > loads);
+  g_assert_cmpstr (dw_roster_view_get_week (roster), ==, week);
+}
+
+static gboolean
+has_absence (const char *path,
+             const char *from,
+             const char *to)
+{
+  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", path, server->admin_token, NULL);
+  JsonArray *items;
+
+  dw_test_assert_status (r, 200);
+  items = dw_test_response_items (r);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *a = json_array_get_object_element (items, i);
+
+      if (json_object_get_int_member (a, "user_id") == server->agent_id
+          && g_str_equal (json_object_get_string_member (a, "kind"), "training")
+          && g_str_equal (json_object_get_string_member (a, "note"), "产品培训")
+          && g_str_equal (json_object_get_string_member (a, "starts_at"), from)
+          && g_str_equal (json_object_get_string_member (a, "ends_at"), to))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* An absence marked through its dialog (Wednesday to Thursday for the agent) reaches the
+ * service and shows on those two days; undo removes it. */
+static void
+test_mark_absence (void)
+{
+  g_autoptr(GPtrArray) drop_downs = g_ptr_array_new ();
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  g_autofree char *from = local_iso (2, 0);
+  g_autofree char *to = local_iso (4, 0);
+  g_autofree char *path = g_strdup_printf ("/api/v1/absences?from=%s&to=%s&team_id=%"
+                                           G_GINT64_FORMAT, from, to, server->team_id);
+  AdwMessageDialog *dialog;
+  guint before = count_class (GTK_WIDGET (roster), "dw-absence");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roster), "roster.mark-absence", NULL));
+  WAIT_UNTIL (find_dialog () != NULL);
+  dialog = find_dialog ();
+  collect (adw_message_dialog_get_extra_child (dialog), GTK_TYPE_DROP_DOWN, drop_downs);
+  collect (adw_message_dialog_get_extra_child (dialog), GTK_TYPE_ENTRY, entries);
+  g_assert_cmpuint (drop_downs->len, ==, 4);   /* agent, kind, from, to */
+  for (guint i = 0; i < g_list_model_get_n_items (gtk_drop_down_get_model (drop_downs->pdata[0])); i++)
+    {
+      g_autoptr(GtkStringObject) name = g_list_model_get_item (gtk_drop_down_get_model (drop_downs->pdata[0]), i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (name), "李娜") == 0)
+        gtk_drop_down_set_selected (drop_downs->pdata[0], i);
+    }
+  gtk_drop_down_set_selected (drop_downs->pdata[1], 2);  /* training */
+  gtk_drop_down_set_selected (drop_downs->pdata[2], 2);
+  gtk_drop_down_set_selected (drop_downs->pdata[3], 3);
+  gtk_editable_set_text (entries->pdata[0], "产品培训");
+  /* What the Save button does: respond, then close. */
+  adw_message_dialog_response (dialog, "save");
+  gtk_window_close (GTK_WINDOW (dialog));
+
+  WAIT_UNTIL (has_absence (path, from, to));
+  WAIT_UNTIL (count_class (GTK_WIDGET (roster), "dw-absence") == before + 2);
+  WAIT_UNTIL (dw_roster_view_get_n_pending (roster) == 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roster), "roster.undo", NULL));
+  WAIT_UNTIL (count_class (GTK_WIDGET (roster), "dw-absence") == before);
+}
+
+/* The rules in words. */
+static void
+test_warning_words (void)
+{
+  struct { const char *json; const char *words; } cases[] = {
+    { "{\"rule\": \"rest\", \"rest_minutes\": 480, \"limit_minutes\": 660}",
+      "Only 8 h of rest next to another shift (at least 11 h)" },
+    { "{\"rule\": \"day-hours\", \"worked_minutes\": 630, \"limit_minutes\": 600}",
+      "10 h 30 min of work that day (at most 10 h)" },
+    { "{\"rule\": \"week-hours\", \"worked_minutes\": 2700, \"limit_minutes\": 2640}",
+      "45 h of work that week (at most 44 h)" },
+    { "{\"rule\": \"coverage\", \"from\": \"2026-12-14T01:00:00Z\", "
+      "\"to\": \"2026-12-14T01:30:00Z\", \"business_type\": \"returns\"}",
+      "09:00–09:30: no one on shift for returns" },
+    { "{\"rule\": \"overlap\"}", "Overlaps another shift of the same agent" },
+    { "{\"rule\": \"absence\"}", "The agent is absent then: move or delete this shift" },
+    { "{\"rule\": \"tomorrow\"}", "tomorrow" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (cases[i].json, NULL);
+      g_autofree char *words = dw_schedule_describe_warning (json_node_get_object (node), shanghai);
+
+      g_assert_cmpstr (words, ==, cases[i].words);
+    }
+  g_assert_cmpstr (dw_schedule_day_kind_name ("adjusted-workday"), ==, "Adjusted workday (调休)");
+  g_assert_null (dw_schedule_day_kind_name ("workday"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -606,6 +760,9 @@ main (int   argc,
   g_test_add_func ("/console/schedule/export", test_export);
   g_test_add_func ("/console/schedule/today-chart", test_today_chart);
   g_test_add_func ("/console/schedule/adherence", test_adherence);
+  g_test_add_func ("/console/schedule/copy-last-week", test_copy_last_week);
+  g_test_add_func ("/console/schedule/mark-absence", test_mark_absence);
+  g_test_add_func ("/console/schedule/warning-words", test_warning_words);
 
   status = g_test_run ();
 

@@ -200,8 +200,7 @@ static void
 write_free (Write *write)
 {
   g_clear_object (&write->self);
-  if (write->undo != NULL && (write->batch == NULL || write->undo != write->batch->undo))
-    undo_free (write->undo);
+  g_clear_pointer (&write->undo, undo_free);
   g_free (write);
 }
 
@@ -261,20 +260,23 @@ write_cb (GObject      *source,
         toast (self, error->message);
       g_debug ("roster write failed: %s", error->message);
     }
-  else if (write->undo != NULL)
+  else
     {
-      if (write->add_id && node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+      /* A batch's writes share its undo; a lone write owns its own. */
+      Undo *undo = write->batch != NULL ? write->batch->undo : write->undo;
+
+      if (undo != NULL && write->add_id && node != NULL && JSON_NODE_HOLDS_OBJECT (node))
         {
           gint64 id = json_object_get_int_member (json_node_get_object (node), "id");
 
-          g_array_append_val (write->undo->ids, id);
+          g_array_append_val (undo->ids, id);
         }
-      if (write->batch == NULL)
+      if (write->batch == NULL && write->undo != NULL)
         push_undo (self, g_steal_pointer (&write->undo));
     }
 
   if (write->batch != NULL && --write->batch->pending == 0)
-    batch_finish (self, write->batch);
+    batch_finish (self, g_steal_pointer (&write->batch));
   write_free (write);
 }
 
@@ -298,7 +300,7 @@ send_write (DwRosterView *self,
     }
   write = g_new0 (Write, 1);
   write->self = g_object_ref (self);
-  write->undo = batch != NULL ? batch->undo : undo;
+  write->undo = undo;
   write->add_id = add_id;
   write->batch = batch;
   if (batch != NULL)
