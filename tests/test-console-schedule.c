@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "dw-roster-week.h"
 #include "dw-session.h"
@@ -111,12 +112,32 @@ service_state_is (const char *state)
 }
 
 static void
+exec_sql (const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+static void
 set_up_desk (void)
 {
   g_autofree char *path = NULL;
   g_autoptr(DwTestResponse) t = NULL;
 
   server = dw_test_server_new_with_desk ();
+  /* National Day 2026 as the State Council set it: 1–7 October off, Sunday 20 September and
+   * Saturday 10 October worked (调休) with Monday's hours. */
+  dw_test_server_stop (server);
+  exec_sql ("UPDATE calendars SET holidays = '[\"2026-10-01\",\"2026-10-02\",\"2026-10-03\","
+            "\"2026-10-04\",\"2026-10-05\",\"2026-10-06\",\"2026-10-07\"]', "
+            "workdays = '[{\"date\":\"2026-09-20\",\"as\":1},{\"date\":\"2026-10-10\",\"as\":1}]'");
+  dw_test_server_start (server, NULL);
   shanghai = g_time_zone_new_identifier ("Asia/Shanghai");
   week = dw_roster_week_of (shanghai, dw_test_server_now (server), 0);
 
@@ -708,6 +729,49 @@ test_mark_absence (void)
   WAIT_UNTIL (count_class (GTK_WIDGET (roster), "dw-absence") == before);
 }
 
+/* National Day 2026 in the team's calendar: the weeks around it have holidays, 调休 days and
+ * weekends, and the headers mark each as the service names it. */
+static void
+test_day_kinds (void)
+{
+  const char *weeks[] = { "2026-09-14", "2026-09-28", "2026-10-05" };
+  const guint expected[][3] = { { 0, 1, 1 }, { 4, 0, 0 }, { 3, 1, 1 } };
+
+  for (guint w = 0; w < G_N_ELEMENTS (weeks); w++)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/roster?week=%s",
+                                               server->team_id, weeks[w]);
+      g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", path, server->lead_token,
+                                                         NULL);
+      JsonArray *days;
+      guint holidays = 0, adjusted = 0, weekends = 0;
+      guint loads = dw_roster_view_get_n_loads (roster);
+
+      dw_test_assert_status (r, 200);
+      days = json_object_get_array_member (dw_test_response_object (r), "days");
+      for (guint i = 0; i < json_array_get_length (days); i++)
+        {
+          const char *kind = json_object_get_string_member (json_array_get_object_element (days, i),
+                                                            "kind");
+
+          holidays += g_str_equal (kind, "holiday");
+          adjusted += g_str_equal (kind, "adjusted-workday");
+          weekends += g_str_equal (kind, "weekend");
+        }
+      g_test_message ("%s: %u holidays, %u adjusted workdays, %u weekend days", weeks[w], holidays,
+                      adjusted, weekends);
+      dw_roster_view_set_week (roster, weeks[w]);
+      WAIT_UNTIL (dw_roster_view_get_n_loads (roster) > loads);
+      g_assert_cmpuint (count_class (GTK_WIDGET (roster), "holiday"), ==, holidays);
+      g_assert_cmpuint (count_class (GTK_WIDGET (roster), "adjusted-workday"), ==, adjusted);
+      g_assert_cmpuint (count_class (GTK_WIDGET (roster), "weekend"), ==, weekends);
+      g_assert_cmpuint (holidays, ==, expected[w][0]);
+      g_assert_cmpuint (adjusted, ==, expected[w][1]);
+      g_assert_cmpuint (weekends, ==, expected[w][2]);
+    }
+  dw_roster_view_set_week (roster, week);
+}
+
 /* The rules in words. */
 static void
 test_warning_words (void)
@@ -762,6 +826,7 @@ main (int   argc,
   g_test_add_func ("/console/schedule/adherence", test_adherence);
   g_test_add_func ("/console/schedule/copy-last-week", test_copy_last_week);
   g_test_add_func ("/console/schedule/mark-absence", test_mark_absence);
+  g_test_add_func ("/console/schedule/day-kinds", test_day_kinds);
   g_test_add_func ("/console/schedule/warning-words", test_warning_words);
 
   status = g_test_run ();
