@@ -772,6 +772,41 @@ test_day_kinds (void)
   dw_roster_view_set_week (roster, week);
 }
 
+/* The lead now leads both teams (the stream resyncs on a change of teams): the picker offers
+ * both, and picking Returns shows its roster with its agent. */
+static void
+test_team_picker (void)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, server->lead_id);
+  g_autoptr(DwTestResponse) r = NULL;
+  guint loads;
+
+  g_assert_cmpuint (dw_schedule_page_get_n_teams (page), ==, 1);
+  r = dw_test_server_jsonf (server, "PATCH", server->admin_token, path,
+                            "{\"teams\": [{\"id\": %" G_GINT64_FORMAT ", \"is_lead\": true}, "
+                            "{\"id\": %" G_GINT64_FORMAT ", \"is_lead\": true}]}",
+                            server->team_id, server->other_team_id);
+  dw_test_assert_status (r, 200);
+  WAIT_UNTIL (dw_schedule_page_get_n_teams (page) == 2);
+  g_assert_cmpint (dw_schedule_page_get_team (page), ==, server->team_id);
+
+  loads = dw_roster_view_get_n_loads (roster);
+  dw_schedule_page_set_team (page, server->other_team_id);
+  g_assert_cmpint (dw_roster_view_get_team (roster), ==, server->other_team_id);
+  WAIT_UNTIL (dw_roster_view_get_n_loads (roster) > loads);
+  g_assert_cmpuint (count_class (GTK_WIDGET (roster), "dw-shift"), ==, 0);
+  {
+    g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+    gboolean found = FALSE;
+
+    collect (GTK_WIDGET (roster), GTK_TYPE_LABEL, labels);
+    for (guint i = 0; i < labels->len; i++)
+      if (g_strcmp0 (gtk_label_get_label (labels->pdata[i]), "Agent Two") == 0)
+        found = TRUE;
+    g_assert_true (found);
+  }
+}
+
 /* The rules in words. */
 static void
 test_warning_words (void)
@@ -828,6 +863,7 @@ main (int   argc,
   g_test_add_func ("/console/schedule/mark-absence", test_mark_absence);
   g_test_add_func ("/console/schedule/day-kinds", test_day_kinds);
   g_test_add_func ("/console/schedule/warning-words", test_warning_words);
+  g_test_add_func ("/console/schedule/team-picker", test_team_picker);
 
   status = g_test_run ();
 

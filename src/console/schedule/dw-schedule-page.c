@@ -234,6 +234,13 @@ dw_schedule_page_set_team (DwSchedulePage *self,
       gtk_drop_down_set_selected (self->team_drop_down, i);
 }
 
+guint
+dw_schedule_page_get_n_teams (DwSchedulePage *self)
+{
+  g_return_val_if_fail (DW_IS_SCHEDULE_PAGE (self), 0);
+  return self->team_ids->len;
+}
+
 void
 dw_schedule_page_show_view (DwSchedulePage *self,
                             const char     *name)

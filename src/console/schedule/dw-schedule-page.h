@@ -20,6 +20,8 @@ void       dw_schedule_page_set_context    (DwSchedulePage *self,
 gint64     dw_schedule_page_get_team       (DwSchedulePage *self);
 void       dw_schedule_page_set_team       (DwSchedulePage *self,
                                             gint64          team_id);
+/* How many teams the picker offers (shown from two on). */
+guint      dw_schedule_page_get_n_teams    (DwSchedulePage *self);
 /* "week", "today" or "adherence". */
 void       dw_schedule_page_show_view      (DwSchedulePage *self,
                                             const char     *name);
