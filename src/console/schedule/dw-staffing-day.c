@@ -35,6 +35,7 @@ struct _DwStaffingDay
   gint64           team_id;
   gint64           calendar_id;
   char            *query;
+  char            *date;       /* the day shown, local */
 
   double           what_if_sl;
   int              what_if_aht;
@@ -269,12 +270,20 @@ calendar_loaded_cb (GObject      *source,
   load (self);
 }
 
+/* Today in the team calendar's zone, "YYYY-MM-DD". */
+static char *
+today (DwStaffingDay *self)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (now (self));
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, self->time_zone);
+
+  return g_date_time_format (local, "%Y-%m-%d");
+}
+
 static void
 load (DwStaffingDay *self)
 {
   g_autoptr(GString) query = NULL;
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
   g_autofree char *date = NULL;
 
   g_clear_handle_id (&self->reload_id, g_source_remove);
@@ -297,9 +306,9 @@ load (DwStaffingDay *self)
       return;
     }
 
-  utc = g_date_time_new_from_unix_utc (now (self));
-  local = g_date_time_to_timezone (utc, self->time_zone);
-  date = g_date_time_format (local, "%Y-%m-%d");
+  date = today (self);
+  g_free (self->date);
+  self->date = g_strdup (date);
   query = g_string_new (NULL);
   g_string_append_printf (query, "/api/v1/staffing/day?team_id=%" G_GINT64_FORMAT "&date=%s",
                           self->team_id, date);
@@ -358,6 +367,14 @@ tick_cb (gpointer data)
   DwStaffingDay *self = data;
 
   dw_staffing_chart_set_now (self->chart, now (self));
+  /* Past midnight the chart is of a new day. */
+  if (self->time_zone != NULL && self->date != NULL)
+    {
+      g_autofree char *date = today (self);
+
+      if (g_strcmp0 (date, self->date) != 0)
+        schedule_reload (self);
+    }
   return G_SOURCE_CONTINUE;
 }
 
@@ -421,6 +438,7 @@ dw_staffing_day_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->time_zone, g_time_zone_unref);
   g_clear_pointer (&self->query, g_free);
+  g_clear_pointer (&self->date, g_free);
 
   G_OBJECT_CLASS (dw_staffing_day_parent_class)->finalize (object);
 }
