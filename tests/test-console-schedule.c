@@ -687,6 +687,55 @@ has_absence (const char *path,
   return FALSE;
 }
 
+/* A draft shift next week, made in the roster while the Today view is up, leaves today's
+ * numbers as they were: the today view asks again (same team) and gets the same answer. */
+static void
+test_draft_leaves_today (void)
+{
+  DwStaffingDay *today = DW_STAFFING_DAY (dw_schedule_page_get_today (page));
+  DwStaffingChart *chart = dw_staffing_day_get_chart (today);
+  g_autofree char *next = dw_roster_week_add (week, 1);
+  g_autoptr(GArray) before = g_array_new (FALSE, FALSE, sizeof (int));
+  int day = dw_roster_week_day_of (shanghai, week, dw_test_server_now (server));
+  guint loads, n = dw_staffing_chart_get_n_intervals (chart);
+
+  g_assert_cmpuint (n, >, 0);
+  dw_staffing_day_set_what_if (today, 0, 0, 0);
+  WAIT_UNTIL (dw_staffing_day_get_n_loads (today) > 0 && dw_staffing_day_get_query (today) != NULL
+              && strstr (dw_staffing_day_get_query (today), "forecast_factor") == NULL);
+  loads = dw_staffing_day_get_n_loads (today);
+  WAIT_UNTIL (dw_staffing_day_get_n_loads (today) > loads);
+  for (guint i = 0; i < n; i++)
+    {
+      int required, scheduled, online;
+
+      g_assert_true (dw_staffing_chart_get_interval (chart, i, NULL, &required, &scheduled,
+                                                     &online));
+      g_array_append_val (before, scheduled);
+    }
+
+  dw_roster_view_set_week (roster, next);
+  WAIT_UNTIL (g_strcmp0 (dw_roster_view_get_week (roster), next) == 0
+              && dw_roster_view_get_state (roster) != NULL);
+  loads = dw_staffing_day_get_n_loads (today);
+  /* The same weekday next week, all day long. */
+  dw_roster_view_add_shift (roster, today_agent_id, day, 0, 0, 15 * 60);
+  WAIT_UNTIL (n_shifts_of_week (next) == 1);
+  WAIT_UNTIL (dw_staffing_day_get_n_loads (today) > loads);
+  for (guint i = 0; i < n; i++)
+    {
+      int scheduled;
+
+      g_assert_true (dw_staffing_chart_get_interval (chart, i, NULL, NULL, &scheduled, NULL));
+      g_assert_cmpint (scheduled, ==, g_array_index (before, int, i));
+    }
+
+  WAIT_UNTIL (dw_roster_view_get_n_pending (roster) == 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roster), "roster.undo", NULL));
+  WAIT_UNTIL (n_shifts_of_week (next) == 0);
+  dw_roster_view_set_week (roster, week);
+}
+
 /* An absence marked through its dialog (Wednesday to Thursday for the agent) reaches the
  * service and shows on those two days; undo removes it. */
 static void
@@ -860,6 +909,7 @@ main (int   argc,
   g_test_add_func ("/console/schedule/today-chart", test_today_chart);
   g_test_add_func ("/console/schedule/adherence", test_adherence);
   g_test_add_func ("/console/schedule/copy-last-week", test_copy_last_week);
+  g_test_add_func ("/console/schedule/draft-leaves-today", test_draft_leaves_today);
   g_test_add_func ("/console/schedule/mark-absence", test_mark_absence);
   g_test_add_func ("/console/schedule/day-kinds", test_day_kinds);
   g_test_add_func ("/console/schedule/warning-words", test_warning_words);
