@@ -37,11 +37,16 @@ typedef struct
   char        *agent_token;
   gint64       agent2_id;      /* member of other_team_id */
   char        *agent2_token;
+
+  /* RLIMIT_NOFILE the service starts with (0: inherited); see dw_test_server_set_nofile(). */
+  guint64      nofile_soft;
+  guint64      nofile_hard;
 } DwTestServer;
 
 /* A running service on an empty database with one admin (admin_id, admin_token). */
 DwTestServer *dw_test_server_new           (void);
-/* The same plus two teams, a lead, and an agent in each team (all offline). */
+/* The same plus two teams, a lead, and an agent in each team (all offline; the teams give an
+ * offline agent a day before its tickets go back to the queue). */
 DwTestServer *dw_test_server_new_with_desk (void);
 void          dw_test_server_free          (DwTestServer  *self);
 
@@ -49,6 +54,12 @@ void          dw_test_server_free          (DwTestServer  *self);
  * appended to its command line.  Asserts that it comes up. */
 void          dw_test_server_start         (DwTestServer       *self,
                                             const char * const *extra_args);
+/* The limit of open files the service is started with from now on (soft, hard). */
+void          dw_test_server_set_nofile    (DwTestServer       *self,
+                                            guint64             soft,
+                                            guint64             hard);
+/* The port the service listens on. */
+guint16       dw_test_server_get_port      (DwTestServer       *self);
 /* SIGTERM and wait; asserts a clean exit. */
 void          dw_test_server_stop          (DwTestServer  *self);
 /* SIGKILL and wait: a crash or a power cut as far as the database can tell. */
@@ -72,6 +83,7 @@ typedef struct
   char     *content_type;  /* without parameters */
   GBytes   *body;
   JsonNode *json;          /* NULL when the body is not JSON */
+  SoupMessageHeaders *headers;
 } DwTestResponse;
 
 void            dw_test_response_free      (DwTestResponse *response);

@@ -5,6 +5,8 @@
 
 #include "dw-test-stream.h"
 
+#include "dw-json.h"
+
 /* Helpers */
 
 void
@@ -54,6 +56,9 @@ message_cb (SoupWebsocketConnection *conn,
 
   g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
   json_parser_load_from_data (parser, data, (gssize) size, &error);
+  g_assert_no_error (error);
+  /* Valid for every parser, not only for JSON-GLib (see dw-test-server.c). */
+  dw_json_check_text (data, size, &error);
   g_assert_no_error (error);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
   g_ptr_array_add (stream->messages, json_object_ref (json_node_get_object (json_parser_get_root (parser))));

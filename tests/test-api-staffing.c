@@ -346,6 +346,69 @@ test_adherence (void)
   dw_test_assert_problem (other, 403, "forbidden");
 }
 
+/* A team's targets and roster limits: read by its people, set by its lead, used at once. */
+static void
+test_settings (void)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/staffing-settings",
+                                           server->team_id);
+  g_autofree char *other = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/staffing-settings",
+                                            server->other_team_id);
+  g_autofree char *date = NULL;
+  g_autofree char *day_path = NULL;
+  g_autoptr(DwTestResponse) defaults = NULL;
+  g_autoptr(DwTestResponse) changed = NULL;
+  g_autoptr(DwTestResponse) by_agent = NULL;
+  g_autoptr(DwTestResponse) elsewhere = NULL;
+  g_autoptr(DwTestResponse) too_much = NULL;
+  g_autoptr(DwTestResponse) unknown = NULL;
+  g_autoptr(DwTestResponse) wrong_type = NULL;
+  g_autoptr(DwTestResponse) day = NULL;
+  JsonObject *o;
+
+  defaults = dw_test_server_json (server, "GET", path, server->agent_token, NULL);
+  dw_test_assert_status (defaults, 200);
+  o = dw_test_response_object (defaults);
+  g_assert_cmpint (json_object_get_int_member (o, "min_rest_minutes"), ==, 660);
+  g_assert_cmpint (json_object_get_int_member (o, "max_week_minutes"), ==, 2640);
+  g_assert_cmpfloat (json_object_get_double_member (o, "target_service_level"), ==, 0.8);
+  g_assert_cmpfloat (json_object_get_double_member (o, "shrinkage"), ==, 0.3);
+
+  changed = dw_test_server_json (server, "PATCH", path, server->lead_token,
+                                 "{\"target_service_level\": 0.9, \"target_answer_seconds\": 30, "
+                                 "\"min_rest_minutes\": 600}");
+  dw_test_assert_status (changed, 200);
+  o = dw_test_response_object (changed);
+  g_assert_cmpfloat (json_object_get_double_member (o, "target_service_level"), ==, 0.9);
+  g_assert_cmpint (json_object_get_int_member (o, "min_rest_minutes"), ==, 600);
+
+  by_agent = dw_test_server_json (server, "PATCH", path, server->agent_token,
+                                  "{\"shrinkage\": 0.1}");
+  dw_test_assert_problem (by_agent, 403, "forbidden");
+  elsewhere = dw_test_server_json (server, "PATCH", other, server->lead_token,
+                                   "{\"shrinkage\": 0.1}");
+  dw_test_assert_problem (elsewhere, 403, "forbidden");
+  too_much = dw_test_server_json (server, "PATCH", path, server->lead_token,
+                                  "{\"shrinkage\": 1}");
+  dw_test_assert_problem (too_much, 400, "validation");
+  unknown = dw_test_server_json (server, "PATCH", path, server->lead_token,
+                                 "{\"colour\": \"red\"}");
+  dw_test_assert_problem (unknown, 400, "validation");
+  wrong_type = dw_test_server_json (server, "PATCH", path, server->lead_token,
+                                    "{\"min_rest_minutes\": \"600\"}");
+  dw_test_assert_problem (wrong_type, 400, "validation");
+
+  /* the staffing day works to the new target */
+  date = local_date (dw_test_server_now (server));
+  day_path = g_strdup_printf ("/api/v1/staffing/day?team_id=%" G_GINT64_FORMAT "&date=%s",
+                              server->team_id, date);
+  day = dw_test_server_json (server, "GET", day_path, server->lead_token, NULL);
+  dw_test_assert_status (day, 200);
+  o = json_object_get_object_member (dw_test_response_object (day), "targets");
+  g_assert_cmpfloat (json_object_get_double_member (o, "service_level"), ==, 0.9);
+  g_assert_cmpint (json_object_get_int_member (o, "answer_seconds"), ==, 30);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -363,6 +426,7 @@ main (int   argc,
   g_test_add_func ("/api/staffing/erlang-c/needs-sign-in", test_erlang_c_needs_sign_in);
   g_test_add_func ("/api/staffing/day", test_day);
   g_test_add_func ("/api/staffing/adherence", test_adherence);
+  g_test_add_func ("/api/staffing/settings", test_settings);
 
   ret = g_test_run ();
   dw_test_server_free (server);

@@ -13,12 +13,14 @@
 
 #include <adwaita.h>
 #include <libsecret/secret.h>
+#include <sqlite3.h>
 
 #include "dw-application.h"
 #include "dw-connection-banner.h"
 #include "dw-preferences-window.h"
 #include "dw-queues-page.h"
 #include "dw-secret-store.h"
+#include "dw-sla-board.h"
 #include "dw-test-cert.h"
 #include "dw-test-notifications.h"
 #include "dw-test-server.h"
@@ -373,10 +375,15 @@ test_service_restart (void)
   WAIT_UNTIL (dw_connection_banner_get_revealed (banner));
   g_assert_nonnull (dw_connection_banner_get_message (banner));
   g_assert_nonnull (strstr (dw_connection_banner_get_message (banner), "Reconnecting"));
+  /* The figures of both sections say they are not live. */
+  g_assert_true (dw_queues_page_get_figures_stale (DW_QUEUES_PAGE (dw_window_get_queues_page (window ()))));
+  g_assert_true (dw_sla_board_get_stale (DW_SLA_BOARD (dw_window_get_sla_board (window ()))));
 
   dw_test_server_start (server, args);
   wait_live ();
   WAIT_UNTIL (!dw_connection_banner_get_revealed (banner));
+  g_assert_false (dw_queues_page_get_figures_stale (DW_QUEUES_PAGE (dw_window_get_queues_page (window ()))));
+  g_assert_false (dw_sla_board_get_stale (DW_SLA_BOARD (dw_window_get_sla_board (window ()))));
 
   after = create_ticket ("Made after the restart");
   WAIT_UNTIL (list_shows (after));
@@ -421,13 +428,82 @@ signed_in_as (void)
   return dw_account_get_username (dw_session_get_account (session));
 }
 
+/* Whether @menu (or a section or submenu of it) has an item for @action, with @target when
+ * not NULL. */
+static gboolean
+menu_has_item (GMenuModel *menu,
+               const char *action,
+               const char *target)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *item_action = NULL;
+      g_autoptr(GVariant) item_target = NULL;
+      g_autoptr(GMenuLinkIter) links = g_menu_model_iterate_item_links (menu, i);
+      GMenuModel *link;
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &item_action)
+          && g_str_equal (item_action, action))
+        {
+          item_target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET,
+                                                               G_VARIANT_TYPE_STRING);
+          if (target == NULL
+              || (item_target != NULL && g_str_equal (g_variant_get_string (item_target, NULL), target)))
+            return TRUE;
+        }
+      while (g_menu_link_iter_get_next (links, NULL, &link))
+        {
+          gboolean found = menu_has_item (link, action, target);
+
+          g_object_unref (link);
+          if (found)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static char *
+active_desk (void)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (app),
+                                                               "switch-account");
+
+  return g_variant_dup_string (state, NULL);
+}
+
 static void
 test_switch_desks (void)
 {
   g_autofree char *lead_id = NULL;
+  g_autofree char *admin_id = NULL;
+  g_autofree char *marked = NULL;
+  DwSession *lead_session;
 
   g_assert_cmpstr (signed_in_as (), ==, "lead");
-  lead_id = g_strdup (dw_account_get_id (dw_session_get_account (dw_application_get_session (app))));
+  lead_session = dw_application_get_session (app);
+  lead_id = g_strdup (dw_account_get_id (dw_session_get_account (lead_session)));
+
+  /* The Desks menu lists the saved desk and the demo, and marks the one signed in to; the
+   * header bar names the desk and the user; the main menu can quit. */
+  g_assert_true (menu_has_item (dw_window_get_desks_menu (window ()), "app.switch-account", lead_id));
+  g_assert_true (menu_has_item (dw_window_get_desks_menu (window ()), "app.switch-account",
+                                DW_DEMO_ACCOUNT_ID));
+  marked = active_desk ();
+  g_assert_cmpstr (marked, ==, lead_id);
+  g_assert_nonnull (strstr (dw_window_get_desk_text (window ()), "lead on 127.0.0.1"));
+  g_assert_nonnull (strstr (dw_window_get_desk_text (window ()),
+                            dw_user_get_display_name (dw_sync_get_me (sync_ ()))));
+  g_assert_true (menu_has_item (dw_window_get_primary_menu (window ()), "app.quit", NULL));
+
+  /* Add Desk… leaves the desk running behind the page, and Back returns to it. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "add-account", NULL);
+  WAIT_UNTIL (in_mode ("welcome"));
+  g_assert_true (dw_application_get_session (app) == lead_session);
+  g_assert_true (dw_welcome_page_get_can_go_back (dw_window_get_welcome_page (window ())));
+  g_signal_emit_by_name (dw_window_get_welcome_page (window ()), "back");
+  g_assert_true (in_mode ("desk"));
+  wait_live ();
 
   /* A second desk: the first stays saved. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "add-account", NULL);
@@ -436,6 +512,9 @@ test_switch_desks (void)
   wait_live ();
   g_assert_cmpstr (signed_in_as (), ==, "admin");
   g_assert_cmpuint (count_saved_desks (), ==, 2);
+  admin_id = active_desk ();
+  g_assert_cmpstr (admin_id, ==, dw_account_get_id (dw_session_get_account (dw_application_get_session (app))));
+  g_assert_true (menu_has_item (dw_window_get_desks_menu (window ()), "app.switch-account", admin_id));
 
   /* Back to the first, silently, from its saved token. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "switch-account",
@@ -549,6 +628,73 @@ test_unreachable (void)
   g_socket_close (socket, NULL);
 
   assert_sign_in_fails (url, DW_TEST_PASSWORD, DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNREACHABLE, 0);
+}
+
+/* A service that accepts the connection and never answers: the sign-in can be cancelled at
+ * once, and without Cancel it fails within the client's deadline, in words. */
+static void
+test_hanging_service (void)
+{
+  DwWelcomePage *page = dw_window_get_welcome_page (window ());
+  GtkWidget *button = dw_welcome_page_get_sign_in_button (page);
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  /* Listening, so the kernel completes every connection, but nobody ever reads. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  address = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new_from_string ("127.0.0.1", 0));
+  g_assert_true (g_socket_bind (socket, G_SOCKET_ADDRESS (address), FALSE, NULL));
+  g_assert_true (g_socket_listen (socket, &error));
+  bound = g_socket_get_local_address (socket, NULL);
+  url = g_strdup_printf ("http://127.0.0.1:%u/",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  sign_in_with_password (url, "lead", DW_TEST_PASSWORD);
+  g_assert_true (dw_welcome_page_get_busy (page));
+  dw_test_spin (300);
+  g_assert_true (dw_welcome_page_get_busy (page));
+  /* The button says Cancel and works. */
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_false (dw_welcome_page_get_busy (page));
+  g_assert_null (dw_welcome_page_get_message (page));
+  g_assert_null (dw_application_get_session (app));
+  g_assert_true (in_mode ("welcome"));
+
+  /* The silent sign-in to a saved desk there can be cancelled too. */
+  {
+    DwAccountManager *manager = dw_application_get_account_manager (app);
+    DwAccount *account;
+
+    account = g_object_ref (dw_account_manager_add (manager, url, "lead", NULL));
+    /* Keyed as the account manager looks it up. */
+    secret_password_store_sync (dw_secret_store_get_schema (), SECRET_COLLECTION_DEFAULT,
+                                "Deskwatch test", "dwt_never_checked", NULL, &error,
+                                "server", dw_account_get_server_url (account), "username", "lead",
+                                NULL);
+    g_assert_no_error (error);
+    dw_application_restore (app, account);
+    g_assert_true (in_mode ("signing-in"));
+    dw_test_spin (300);
+    g_assert_true (in_mode ("signing-in"));
+    g_action_group_activate_action (G_ACTION_GROUP (app), "cancel-sign-in", NULL);
+    g_assert_true (in_mode ("welcome"));
+    g_assert_false (dw_welcome_page_get_busy (page));
+    g_assert_null (dw_application_get_session (app));
+    secret_password_clear_sync (dw_secret_store_get_schema (), NULL, &error,
+                                "server", dw_account_get_server_url (account), "username", "lead",
+                                NULL);
+    g_assert_no_error (error);
+    dw_account_manager_remove (manager, account);
+    g_object_unref (account);
+  }
+
+  /* Left alone, it gives up with the words for an unreachable server. */
+  assert_sign_in_fails (url, DW_TEST_PASSWORD, DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNREACHABLE, 0);
+  g_socket_close (socket, NULL);
 }
 
 static void
@@ -677,12 +823,89 @@ test_no_keyring (void)
   g_assert_true (dw_welcome_page_get_can_continue (page));
   g_assert_null (dw_application_get_session (app));
 
+  /* The message and "Continue Without Saving" leave "Explore the Demo" on screen. */
+  {
+    GtkWidget *demo = dw_welcome_page_get_demo_button (page);
+    graphene_rect_t bounds;
+
+    WAIT_UNTIL (gtk_widget_get_mapped (demo) && gtk_widget_get_height (demo) > 0);
+    dw_test_spin (200);
+    g_assert_true (gtk_widget_compute_bounds (demo, GTK_WIDGET (window ()), &bounds));
+    g_test_message ("demo button at y %g..%g of a window %d high", bounds.origin.y,
+                    bounds.origin.y + bounds.size.height, gtk_widget_get_height (GTK_WIDGET (window ())));
+    g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=,
+                       gtk_widget_get_height (GTK_WIDGET (window ())));
+  }
+
   /* Going on without saving works, and saves no desk. */
   dw_welcome_page_continue_without_saving (page);
   wait_live ();
   g_assert_null (dw_session_get_account (dw_application_get_session (app)));
   accounts = g_settings_get_value (dw_application_get_settings (app), "accounts");
   g_assert_cmpuint (g_variant_n_children (accounts), ==, 1);
+}
+
+/* A label under @widget whose text contains @text. */
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* An event the console cannot read (a string with \u0000, as a database written by another
+ * program may hold), stored while the service was down and replayed when it is back: the
+ * console leaves it out, says so, and stays live. */
+static void
+test_unreadable_event (void)
+{
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", url_port (server->url));
+  const char *args[] = { "--listen", listen, NULL };
+  g_autofree char *path = NULL;
+  g_autofree char *insert = NULL;
+  g_autoptr(DwTestResponse) r = NULL;
+  g_autoptr(GString) data = NULL;
+  DwSync *sync = sync_ ();
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint skipped = dw_sync_get_skipped_items (sync);
+  gint64 id = create_ticket ("Its event will not be readable");
+  gint64 after;
+
+  WAIT_UNTIL (list_shows (id));
+  path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+  r = dw_test_server_json (server, "GET", path, server->admin_token, NULL);
+  json_object_set_string_member (dw_test_response_object (r), "subject", "@@");
+  data = g_string_new (json_to_string (r->json, FALSE));
+  g_string_replace (data, "\"@@\"", "\"cut\\u0000here\"", 1);
+
+  dw_test_server_stop (server);
+  insert = g_strdup_printf ("INSERT INTO events (at, type, team_id, data) VALUES "
+                            "(strftime ('%%s'), 'ticket.updated', %" G_GINT64_FORMAT ", ?1)",
+                            server->team_id);
+  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, insert, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, data->str, (int) data->len, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  dw_test_server_start (server, args);
+
+  WAIT_UNTIL (dw_sync_get_skipped_items (sync) == skipped + 1);
+  WAIT_UNTIL (shows_text (GTK_WIDGET (window ()), "cannot be read here"));
+
+  wait_live ();
+  after = create_ticket ("Made after the unreadable event");
+  WAIT_UNTIL (list_shows (after));
+  g_assert_true (list_shows (id));
 }
 
 static void
@@ -692,6 +915,7 @@ first_launch (void)
   test_sign_in ();
   test_reassign_reaches_service ();
   test_service_restart ();
+  test_unreadable_event ();
   quit ();
 }
 
@@ -775,10 +999,59 @@ third_launch (void)
   test_sign_out ();
   test_wrong_password ();
   test_unreachable ();
+  test_hanging_service ();
   test_untrusted_certificate ();
   test_locked_keyring ();
   test_no_keyring ();
   quit ();
+}
+
+static GString *printed;
+
+static void
+print_cb (const char *text)
+{
+  g_string_append (printed, text);
+}
+
+/* `deskwatch --demo` tells where its service is and how to sign in, as `deskwatchd --demo`
+ * does; the Desks menu marks the demo desk. */
+static void
+demo_launch (void)
+{
+  g_autofree char *active = NULL;
+  DwSession *session;
+  g_autofree char *expected = NULL;
+
+  wait_live ();
+  session = dw_application_get_session (app);
+  g_assert_true (dw_session_get_is_demo (session));
+  expected = g_strdup_printf ("Listening on %s\nDemo lead: %s / %s\n",
+                              dw_client_get_base_url (dw_session_get_client (session)),
+                              DW_DEMO_USERNAME, DW_DEMO_PASSWORD);
+  /* (Debug messages of the test harness go through the same print handler.) */
+  g_assert_nonnull (strstr (printed->str, expected));
+  active = active_desk ();
+  g_assert_cmpstr (active, ==, DW_DEMO_ACCOUNT_ID);
+  quit ();
+}
+
+static void
+test_demo_launch (void)
+{
+  char *argv[] = { (char *) "deskwatch", (char *) "--demo", NULL };
+  GPrintFunc old;
+
+  printed = g_string_new (NULL);
+  old = g_set_print_handler (print_cb);
+  g_assert_null (app);
+  app = dw_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activated_cb), demo_launch);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 2, argv), ==, 0);
+  g_clear_object (&app);
+  g_set_print_handler (old);
+  g_string_free (printed, TRUE);
 }
 
 static void
@@ -811,6 +1084,7 @@ main (int   argc,
   g_test_add_func ("/console/app/first-launch", test_first_launch);
   g_test_add_func ("/console/app/second-launch", test_second_launch);
   g_test_add_func ("/console/app/third-launch", test_third_launch);
+  g_test_add_func ("/console/app/demo-launch", test_demo_launch);
 
   status = g_test_run ();
 

@@ -53,6 +53,7 @@ exec_sql (const char *sql)
   sqlite3_close (db);
 }
 
+/* The desk of these tests gives one agent more tickets than its capacity: the admin says so. */
 static gint64
 create_ticket (gint64      team_id,
                gint64      assignee_id,
@@ -64,7 +65,7 @@ create_ticket (gint64      team_id,
   r = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/tickets",
                             "{\"subject\": \"%s\", \"channel\": \"web\", \"priority\": \"%s\", "
                             "\"team_id\": %" G_GINT64_FORMAT ", \"assignee_id\": %" G_GINT64_FORMAT
-                            ", \"tags\": [\"vip\"]}",
+                            ", \"tags\": [\"vip\"], \"override_capacity\": true}",
                             subject, priority, team_id, assignee_id);
   dw_test_assert_status (r, 201);
   return json_object_get_int_member (dw_test_response_object (r), "id");
@@ -218,6 +219,21 @@ test_tickets_cross_at_risk_and_breach (void)
   WAIT_UNTIL (shows (ticket_vip, DW_SLA_TARGET_FIRST_RESPONSE, DW_SLA_STATE_AT_RISK));
   WAIT_UNTIL (shows (ticket_vip, DW_SLA_TARGET_FIRST_RESPONSE, DW_SLA_STATE_BREACHED));
   WAIT_UNTIL (shows (ticket_fast, DW_SLA_TARGET_FIRST_RESPONSE, DW_SLA_STATE_AT_RISK));
+
+  /* An Urgent ticket's row does not offer to raise its priority; a Normal one's does. */
+  {
+    DwSlaWatchItem *vip_item = NULL;
+    DwSlaWatchItem *fast_item = NULL;
+    DwSlaRow *vip_row = NULL;
+    DwSlaRow *fast_row = NULL;
+
+    WAIT_UNTIL ((vip_item = find_item (ticket_vip, DW_SLA_TARGET_FIRST_RESPONSE)) != NULL
+                && (fast_item = find_item (ticket_fast, DW_SLA_TARGET_FIRST_RESPONSE)) != NULL
+                && (vip_row = find_row (GTK_WIDGET (board), vip_item)) != NULL
+                && (fast_row = find_row (GTK_WIDGET (board), fast_item)) != NULL);
+    g_assert_false (dw_sla_row_get_offers_raise_priority (vip_row));
+    g_assert_true (dw_sla_row_get_offers_raise_priority (fast_row));
+  }
 
   /* Sorted by business time left, most overdue first. */
   dw_sla_board_tick (board);

@@ -6,6 +6,8 @@
 #include "dw-json.h"
 #include "dw-object-store.h"
 #include "dw-sla-watch.h"
+#include "dw-team-stats.h"
+#include "dw-user.h"
 
 static gint64
 at (int day,
@@ -85,6 +87,12 @@ make_ticket (gint64      id,
 
   g_assert_no_error (error);
   return ticket;
+}
+
+static gint64
+user_id_of (gpointer item)
+{
+  return dw_user_get_id (item);
 }
 
 static gint64
@@ -213,6 +221,19 @@ test_watch (void)
   g_assert_cmpint (remaining_at (model, 4), ==, 1200);
   g_assert_cmpuint (dw_sla_watch_count_state (watch, DW_SLA_STATE_BREACHED), ==, 2);
   g_assert_cmpuint (dw_sla_watch_count_state (watch, DW_SLA_STATE_AT_RISK), ==, 3);
+  /* As tickets (docs/api.md "Figures"): 2 and 5 have a breach running; 2 is not also at risk. */
+  g_assert_cmpuint (dw_sla_watch_count_tickets (watch, DW_SLA_STATE_BREACHED), ==, 2);
+  g_assert_cmpuint (dw_sla_watch_count_tickets (watch, DW_SLA_STATE_AT_RISK), ==, 2);
+  {
+    g_autoptr(DwObjectStore) users = dw_object_store_new (DW_TYPE_USER, user_id_of);
+    g_autoptr(DwTeamStats) stats = dw_team_stats_new (G_LIST_MODEL (store), G_LIST_MODEL (users));
+    DwTeamFigures figures;
+
+    /* The team cards count the same tickets from the tickets' own live state. */
+    dw_team_stats_get_total (stats, &figures);
+    g_assert_cmpuint (figures.breached, ==, 2);
+    g_assert_cmpuint (figures.at_risk, ==, 2);
+  }
   {
     g_autoptr(DwSlaWatchItem) pending = g_list_model_get_item (model, 1);
 

@@ -721,6 +721,28 @@ test_matching (void)
   g_assert_cmpint (m->id, ==, 7);
 }
 
+/* A share never reads 100 % while a target breached, nor 0 % while one was met. */
+static void
+test_share_shown (void)
+{
+  int decimals;
+
+  g_assert_cmpfloat (dw_sla_share_percent_shown (1032, 1033, &decimals), ==, 99.9);
+  g_assert_cmpint (decimals, ==, 1);
+  g_assert_cmpfloat (dw_sla_share_percent_shown (99999, 100000, &decimals), ==, 99.9);
+  g_assert_cmpint (decimals, ==, 1);
+  g_assert_cmpfloat (dw_sla_share_percent_shown (1033, 1033, &decimals), ==, 100);
+  g_assert_cmpint (decimals, ==, 0);
+  g_assert_cmpfloat (dw_sla_share_percent_shown (11, 12, &decimals), ==, 92);
+  g_assert_cmpint (decimals, ==, 0);
+  g_assert_cmpfloat (dw_sla_share_percent_shown (199, 200, &decimals), ==, 99.5);
+  g_assert_cmpint (decimals, ==, 1);
+  g_assert_cmpfloat (dw_sla_share_percent_shown (1, 1033, &decimals), ==, 0.1);
+  g_assert_cmpint (decimals, ==, 1);
+  g_assert_cmpfloat (dw_sla_share_percent_shown (0, 5, &decimals), ==, 0);
+  g_assert_cmpint (decimals, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -744,6 +766,7 @@ main (int   argc,
   g_test_add_func ("/sla/json/rule-partial", test_rule_json_partial);
   g_test_add_func ("/sla/json/rule-errors", test_rule_json_errors);
   g_test_add_func ("/sla/matching", test_matching);
+  g_test_add_func ("/sla/share-shown", test_share_shown);
 
   return g_test_run ();
 }

@@ -7,6 +7,9 @@
  */
 #include "config.h"
 
+#include <sqlite3.h>
+#include <string.h>
+
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 
@@ -954,6 +957,159 @@ test_service_scope_changed (void)
   dw_sync_stop (sync);
 }
 
+/* Runs @sql on the stopped service's database file, binding @blob (if not NULL) as text to
+ * ?1: what a service from before the check at the door left in it, byte for byte. */
+static void
+write_database (DwTestServer *server,
+                const char   *sql,
+                const char   *text,
+                gssize        length)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_null (server->process);
+  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (text != NULL)
+    g_assert_cmpint (sqlite3_bind_text (stmt, 1, text, (int) length, SQLITE_TRANSIENT), ==,
+                     SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+}
+
+/* A lone surrogate as a service from before the check stored it: the bytes ED A0 80. */
+#define NOT_UTF8 "a\xed\xa0\x80"
+
+/* The ticket @id as the service sends it, with its subject replaced by @subject (raw text,
+ * put in after serialising) and its priority by @priority: an event's data. */
+static char *
+ticket_event_data (DwTestServer *server,
+                   gint64        id,
+                   const char   *subject,
+                   const char   *priority)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", path, server->admin_token,
+                                                     NULL);
+  g_autoptr(GString) text = NULL;
+
+  dw_test_assert_status (r, 200);
+  json_object_set_string_member (dw_test_response_object (r), "subject", "@@");
+  json_object_set_string_member (dw_test_response_object (r), "priority", priority);
+  text = g_string_new (json_to_string (r->json, FALSE));
+  g_string_replace (text, "\"@@\"", subject, 1);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* A desk holding odd but valid text (emoji, RTL, combining marks, 64 KiB of subject and of
+ * body) and items the console cannot read, put in its database while the service was stopped
+ * (rows of a service from before the check at the door, or of a newer one): the sync
+ * connects, shows the rest exactly, counts and logs what it left out, and stays live through
+ * stream events it cannot read either. */
+static void
+test_service_unreadable_item (void)
+{
+  static const char odd[] = "😀 עברית ومرحبا e\xcc\x81 Z\xcd\x91\xcd\x92 👨‍👩‍👧";
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  g_autoptr(DwSync) sync = NULL;
+  g_autofree char *long_body = g_strnfill (64 * 1024, 'b');
+  g_autofree char *long_subject = g_strnfill (64 * 1024, 's');
+  g_autofree char *nul_event = NULL;
+  g_autofree char *bytes_event = NULL;
+  g_autofree char *sql = NULL;
+  gint64 odd_id, long_id, nul_id, fax_id, bytes_id, later_id;
+  DwTicket *ticket;
+  DwTicket *repaired;
+
+  {
+    g_autoptr(DwTestResponse) r = NULL;
+
+    r = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/tickets",
+                              "{\"subject\": \"%s\", \"body\": \"%s\", \"channel\": \"web\", "
+                              "\"team_id\": %" G_GINT64_FORMAT "}", odd, long_body,
+                              server->team_id);
+    dw_test_assert_status (r, 201);
+    odd_id = json_object_get_int_member (dw_test_response_object (r), "id");
+  }
+  long_id = service_create_ticket (server, "To be long");
+  nul_id = service_create_ticket (server, "To get a tag with NUL");
+  fax_id = service_create_ticket (server, "To come by fax");
+  bytes_id = service_create_ticket (server, "To be not UTF-8");
+  nul_event = ticket_event_data (server, odd_id, "\"x\\u0000y\"", "urgent");
+  bytes_event = ticket_event_data (server, bytes_id, "\"" NOT_UTF8 "\"", "urgent");
+
+  dw_test_server_stop (server);
+  /* 64 KiB of subject: more than the API takes, but the console shows what it is sent. */
+  memcpy (long_subject, odd, strlen (odd));
+  sql = g_strdup_printf ("UPDATE tickets SET subject = ?1 WHERE id = %" G_GINT64_FORMAT, long_id);
+  write_database (server, sql, long_subject, -1);
+  g_free (sql);
+  /* JSON the console's parser would read as a cut string: the ticket is left out. */
+  sql = g_strdup_printf ("UPDATE tickets SET tags = ?1 WHERE id = %" G_GINT64_FORMAT, nul_id);
+  write_database (server, sql, "[\"ok\",\"\\u0000x\"]", -1);
+  g_free (sql);
+  /* A channel this console does not know (a newer service's): left out. */
+  sql = g_strdup_printf ("UPDATE tickets SET channel = 'fax' WHERE id = %" G_GINT64_FORMAT,
+                         fax_id);
+  write_database (server, sql, NULL, 0);
+  g_free (sql);
+  /* Bytes that are not UTF-8: the service sends U+FFFD instead, and the ticket is shown. */
+  sql = g_strdup_printf ("UPDATE tickets SET subject = ?1 WHERE id = %" G_GINT64_FORMAT, bytes_id);
+  write_database (server, sql, NOT_UTF8, -1);
+  dw_test_server_start (server, NULL);
+
+  sync = service_sync_new (server);
+  dw_sync_start (sync);
+  WAIT_UNTIL (dw_sync_get_state (sync) == DW_SYNC_STATE_CONNECTED);
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (dw_sync_get_tickets (sync))), ==, 3);
+  g_assert_null (dw_sync_lookup_ticket (sync, nul_id));
+  g_assert_null (dw_sync_lookup_ticket (sync, fax_id));
+  g_assert_cmpuint (dw_sync_get_skipped_items (sync), ==, 2);
+  ticket = dw_sync_lookup_ticket (sync, odd_id);
+  g_assert_nonnull (ticket);
+  g_assert_cmpstr (dw_ticket_get_subject (ticket), ==, odd);
+  g_assert_cmpstr (dw_ticket_get_body (ticket), ==, long_body);
+  g_assert_cmpstr (dw_ticket_get_subject (dw_sync_lookup_ticket (sync, long_id)), ==,
+                   long_subject);
+  repaired = dw_sync_lookup_ticket (sync, bytes_id);
+  g_assert_nonnull (repaired);
+  g_assert_cmpstr (dw_ticket_get_subject (repaired), ==, "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+  g_assert_nonnull (dw_sync_lookup_team (sync, server->team_id));
+  g_assert_nonnull (dw_sync_get_me (sync));
+
+  /* Two events as an old service stored them, replayed after a restart as stored events are:
+   * one the console cannot read (skipped, its seq passed), one the service repairs. */
+  {
+    g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", url_port (server->url));
+    const char *args[] = { "--listen", listen, NULL };
+    g_autofree char *insert = g_strdup_printf ("INSERT INTO events (at, type, team_id, data) "
+                                               "VALUES (strftime ('%%s'), 'ticket.updated', %"
+                                               G_GINT64_FORMAT ", ?1)", server->team_id);
+
+    dw_test_server_stop (server);
+    write_database (server, insert, nul_event, -1);
+    write_database (server, insert, bytes_event, -1);
+    dw_test_server_start (server, args);
+  }
+  WAIT_UNTIL (dw_ticket_get_priority (repaired) == DW_PRIORITY_URGENT);
+  g_assert_cmpuint (dw_sync_get_skipped_items (sync), ==, 3);
+  g_assert_cmpint (dw_ticket_get_priority (ticket), ==, DW_PRIORITY_NORMAL);
+  g_assert_cmpstr (dw_ticket_get_subject (ticket), ==, odd);
+
+  /* Still live: what happens next arrives. */
+  later_id = service_create_ticket (server, "After the bad event");
+  service_patch_ticket (server, odd_id, "\"priority\": \"high\"");
+  WAIT_UNTIL (dw_sync_lookup_ticket (sync, later_id) != NULL &&
+              dw_ticket_get_priority (ticket) == DW_PRIORITY_HIGH);
+  g_assert_cmpint (dw_sync_get_state (sync), ==, DW_SYNC_STATE_CONNECTED);
+  g_assert_cmpuint (dw_sync_get_skipped_items (sync), ==, 3);
+
+  dw_sync_stop (sync);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -972,6 +1128,7 @@ main (int   argc,
   g_test_add_func ("/sync/service/resync", test_service_resync);
   g_test_add_func ("/sync/service/revoked", test_service_revoked);
   g_test_add_func ("/sync/service/scope-changed", test_service_scope_changed);
+  g_test_add_func ("/sync/service/unreadable-item", test_service_unreadable_item);
 
   return g_test_run ();
 }

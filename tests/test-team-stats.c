@@ -310,6 +310,163 @@ test_stats_updates (void)
   g_assert_cmpint (f.oldest_waiting_since, ==, 0);
 }
 
+/* The figures follow docs/api.md "Figures": a breach counts while it runs, a settled one does
+ * not; "oldest unassigned" looks at unassigned tickets only; tickets waiting on an offline
+ * agent are counted. */
+
+static guint count_matches (DwTicketCriteria *criteria,
+                            DwObjectStore    *tickets);
+
+/* A ticket of team 1 with an "sla" array: @targets is the JSON of its entries. */
+static DwTicket *
+make_sla_ticket (gint64      id,
+                 gint64      assignee,
+                 const char *status,
+                 const char *sla_state,
+                 const char *targets)
+{
+  g_autofree char *json = NULL;
+  g_autofree char *assignee_s = assignee ? g_strdup_printf ("%" G_GINT64_FORMAT, assignee)
+                                         : g_strdup ("null");
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+  DwTicket *ticket;
+
+  json = g_strdup_printf ("{\"id\": %" G_GINT64_FORMAT ", \"subject\": \"T\", \"channel\": \"web\","
+                          " \"priority\": \"normal\", \"status\": \"%s\", \"team_id\": 1,"
+                          " \"assignee_id\": %s, \"sla_state\": \"%s\", \"sla\": %s,"
+                          " \"created_at\": \"1970-01-01T00:16:40Z\","
+                          " \"updated_at\": \"1970-01-01T00:16:40Z\", \"version\": 1}",
+                          id, status, assignee_s, sla_state, targets);
+  object = parse_object (json);
+  ticket = dw_ticket_new_from_json (object, &error);
+  g_assert_no_error (error);
+  return ticket;
+}
+
+#define SETTLED_FIRST \
+  "{\"target\": \"first-response\", \"state\": \"breached\", \"target_minutes\": 30," \
+  " \"elapsed_seconds\": 2400, \"at_risk_at\": null, \"due_at\": null," \
+  " \"met_at\": \"1970-01-01T00:40:00Z\", \"paused_reason\": null}"
+#define RUNNING_FIRST \
+  "{\"target\": \"first-response\", \"state\": \"breached\", \"target_minutes\": 30," \
+  " \"elapsed_seconds\": 2400, \"at_risk_at\": \"1970-01-01T00:30:00Z\"," \
+  " \"due_at\": \"1970-01-01T00:40:00Z\", \"met_at\": null, \"paused_reason\": null}"
+#define AT_RISK_RESOLUTION \
+  "{\"target\": \"resolution\", \"state\": \"at-risk\", \"target_minutes\": 480," \
+  " \"elapsed_seconds\": 25000, \"at_risk_at\": \"1970-01-01T06:00:00Z\"," \
+  " \"due_at\": \"1970-01-01T08:00:00Z\", \"met_at\": null, \"paused_reason\": null}"
+#define OK_RESOLUTION \
+  "{\"target\": \"resolution\", \"state\": \"ok\", \"target_minutes\": 480," \
+  " \"elapsed_seconds\": 100, \"at_risk_at\": \"1970-01-01T06:00:00Z\"," \
+  " \"due_at\": \"1970-01-01T08:00:00Z\", \"met_at\": null, \"paused_reason\": null}"
+
+static void
+test_stats_definitions (void)
+{
+  g_autoptr(DwObjectStore) tickets = dw_object_store_new (DW_TYPE_TICKET, ticket_id);
+  g_autoptr(DwObjectStore) users = dw_object_store_new (DW_TYPE_USER, user_id);
+  g_autoptr(DwTeamStats) stats = NULL;
+  g_autoptr(DwTicketCriteria) criteria = dw_ticket_criteria_new ();
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (gint64));
+  DwTicket *ticket;
+  DwUser *user;
+  DwTeamFigures f;
+
+  /* 1: late first reply already sent, resolution at risk — settled, at risk.
+   * 2: late first reply still owed — running.
+   * 3: the same, waiting on the customer — still running (the reply is owed).
+   * 4: late first reply settled, then solved — settled, not active.
+   * 5: no breach at all. */
+  add_ticket (tickets, make_sla_ticket (1, 11, "open", "breached",
+                                        "[" SETTLED_FIRST ", " AT_RISK_RESOLUTION "]"));
+  add_ticket (tickets, make_sla_ticket (2, 11, "open", "breached",
+                                        "[" RUNNING_FIRST ", " OK_RESOLUTION "]"));
+  add_ticket (tickets, make_sla_ticket (3, 0, "pending", "breached",
+                                        "[" RUNNING_FIRST ", " OK_RESOLUTION "]"));
+  add_ticket (tickets, make_sla_ticket (4, 11, "solved", "breached", "[" SETTLED_FIRST "]"));
+  add_ticket (tickets, make_sla_ticket (5, 0, "new", "ok", "[" OK_RESOLUTION "]"));
+
+  g_assert_cmpint (dw_ticket_get_breach (dw_object_store_lookup (tickets, 1)), ==,
+                   DW_BREACH_SETTLED);
+  g_assert_cmpint (dw_ticket_get_breach (dw_object_store_lookup (tickets, 2)), ==,
+                   DW_BREACH_RUNNING);
+  g_assert_cmpint (dw_ticket_get_breach (dw_object_store_lookup (tickets, 3)), ==,
+                   DW_BREACH_RUNNING);
+  g_assert_cmpint (dw_ticket_get_breach (dw_object_store_lookup (tickets, 4)), ==,
+                   DW_BREACH_SETTLED);
+  g_assert_cmpint (dw_ticket_get_breach (dw_object_store_lookup (tickets, 5)), ==,
+                   DW_BREACH_NONE);
+  g_assert_cmpint (dw_ticket_get_live_sla_state (dw_object_store_lookup (tickets, 1)), ==,
+                   DW_SLA_STATE_AT_RISK);
+  g_assert_cmpstr (dw_breach_to_string (DW_BREACH_RUNNING), ==, "running");
+
+  user = make_user (11, "agent", "online", 5, 3, "[{\"id\": 1, \"is_lead\": false}]");
+  dw_object_store_add (users, user);
+  g_object_unref (user);
+
+  stats = dw_team_stats_new (G_LIST_MODEL (tickets), G_LIST_MODEL (users));
+  g_signal_connect (stats, "changed", G_CALLBACK (count_changed_cb), seen);
+  dw_team_stats_get (stats, 1, &f);
+  g_assert_cmpuint (f.open, ==, 4);             /* 1, 2, 3, 5 */
+  g_assert_cmpuint (f.breached, ==, 2);         /* 2, 3: breach running; not 1 (settled) */
+  g_assert_cmpuint (f.at_risk, ==, 1);          /* 1: its live state */
+  g_assert_cmpuint (f.unassigned, ==, 2);       /* 3, 5 */
+  g_assert_cmpint (f.oldest_waiting_since, ==, 1000);     /* 1, 2 and 5 wait on the desk */
+  g_assert_cmpint (f.oldest_unassigned_since, ==, 1000);  /* 5 (3 is pending) */
+  g_assert_cmpuint (f.assignee_offline, ==, 0);
+
+  /* The ticket list's "Breached" filter counts the same tickets. */
+  dw_ticket_criteria_set_statuses (criteria, DW_STATUS_MASK_ACTIVE);
+  dw_ticket_criteria_set_sla_states (criteria, 1u << DW_SLA_STATE_BREACHED);
+  g_assert_cmpuint (count_matches (criteria, tickets), ==, f.breached);
+  dw_ticket_criteria_set_sla_states (criteria, 1u << DW_SLA_STATE_AT_RISK);
+  g_assert_cmpuint (count_matches (criteria, tickets), ==, f.at_risk);
+
+  /* An assigned ticket older than the unassigned ones does not make "oldest unassigned". */
+  add_ticket (tickets, make_ticket (6, 1, 11, "open", "ok", 400));
+  add_ticket (tickets, make_ticket (7, 1, 0, "new", "ok", 700));
+  dw_team_stats_get (stats, 1, &f);
+  g_assert_cmpint (f.oldest_waiting_since, ==, 400);
+  g_assert_cmpint (f.oldest_unassigned_since, ==, 700);
+  g_assert_true (dw_object_store_remove (tickets, 7));
+  dw_team_stats_get (stats, 1, &f);
+  g_assert_cmpint (f.oldest_unassigned_since, ==, 1000);
+
+  /* The agent goes offline: its new/open tickets (1, 2, 6) wait on an offline agent; the
+   * solved one does not count. */
+  g_array_set_size (seen, 0);
+  user = dw_object_store_lookup (users, 11);
+  dw_user_set_presence (user, DW_PRESENCE_OFFLINE);
+  dw_object_store_item_updated (users, user);
+  g_assert_true (seen_team (seen, 1));
+  dw_team_stats_get (stats, 1, &f);
+  g_assert_cmpuint (f.assignee_offline, ==, 3);
+  dw_team_stats_get_total (stats, &f);
+  g_assert_cmpuint (f.assignee_offline, ==, 3);
+
+  /* One is handed back to the queue; one goes pending (it waits on the customer now). */
+  ticket = dw_object_store_lookup (tickets, 6);
+  dw_ticket_set_assignee_id (ticket, 0);
+  dw_object_store_item_updated (tickets, ticket);
+  ticket = dw_object_store_lookup (tickets, 2);
+  {
+    g_autoptr(JsonObject) change = parse_object ("{\"status\": \"pending\"}");
+
+    g_assert_true (dw_ticket_update_from_json (ticket, change, NULL));
+  }
+  dw_object_store_item_updated (tickets, ticket);
+  dw_team_stats_get (stats, 1, &f);
+  g_assert_cmpuint (f.assignee_offline, ==, 1);
+  g_assert_cmpint (f.oldest_unassigned_since, ==, 400);
+
+  /* Back online: nothing waits on an offline agent. */
+  dw_user_set_presence (user, DW_PRESENCE_ONLINE);
+  dw_object_store_item_updated (users, user);
+  dw_team_stats_get (stats, 1, &f);
+  g_assert_cmpuint (f.assignee_offline, ==, 0);
+}
+
 /* Criteria */
 
 static void
@@ -479,6 +636,7 @@ main (int   argc,
 
   g_test_add_func ("/team-stats/initial", test_stats_initial);
   g_test_add_func ("/team-stats/updates", test_stats_updates);
+  g_test_add_func ("/team-stats/definitions", test_stats_definitions);
   g_test_add_func ("/ticket-criteria/match", test_criteria_match);
   g_test_add_func ("/ticket-criteria/changes", test_criteria_changes);
 

@@ -58,7 +58,9 @@ agent_filter (gpointer item,
   return strstr (name, self->needle) != NULL || strstr (username, self->needle) != NULL;
 }
 
-/* The ticket's team first, then who is online, then who has the most room. */
+/* Who can take the ticket now comes first: online with room.  Then the ticket's team, who is
+ * online, who has the most room; a lead without capacity of its own and offline agents come
+ * last, where they were first before for being in the team. */
 static int
 agent_compare (gconstpointer a,
                gconstpointer b,
@@ -67,11 +69,19 @@ agent_compare (gconstpointer a,
   DwAgentPicker *self = user_data;
   DwUser *ua = (DwUser *) a;
   DwUser *ub = (DwUser *) b;
-  int team_a = self->team_id != 0 && dw_user_is_in_team (ua, self->team_id);
-  int team_b = self->team_id != 0 && dw_user_is_in_team (ub, self->team_id);
   int online_a = dw_user_get_presence (ua) == DW_PRESENCE_ONLINE;
   int online_b = dw_user_get_presence (ub) == DW_PRESENCE_ONLINE;
+  int ready_a = online_a && dw_user_get_free_capacity (ua) > 0;
+  int ready_b = online_b && dw_user_get_free_capacity (ub) > 0;
+  int team_a = self->team_id != 0 && dw_user_is_in_team (ua, self->team_id);
+  int team_b = self->team_id != 0 && dw_user_is_in_team (ub, self->team_id);
+  int takes_a = dw_user_get_capacity (ua) > 0;
+  int takes_b = dw_user_get_capacity (ub) > 0;
 
+  if (ready_a != ready_b)
+    return ready_b - ready_a;
+  if (takes_a != takes_b)
+    return takes_b - takes_a;
   if (team_a != team_b)
     return team_b - team_a;
   if (online_a != online_b)

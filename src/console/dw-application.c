@@ -29,6 +29,7 @@ struct _DwApplication
   GCancellable     *cancellable;   /* of the silent sign-in and sign-out in flight */
 
   gboolean          start_demo;    /* --demo */
+  gboolean          demo_printed;  /* --demo told where its service is */
   gboolean          held;          /* running on with no window (run-in-background) */
   gboolean          first_activate_done;
   gboolean          quitting;
@@ -79,8 +80,17 @@ static void
 update_actions (DwApplication *self)
 {
   GAction *sign_out = g_action_map_lookup_action (G_ACTION_MAP (self), "sign-out");
+  GAction *switch_account = g_action_map_lookup_action (G_ACTION_MAP (self), "switch-account");
+  const char *active = "";
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (sign_out), self->session != NULL);
+
+  /* The state marks the desk signed in to in the Desks menu. */
+  if (self->session != NULL && dw_session_get_is_demo (self->session))
+    active = DW_DEMO_ACCOUNT_ID;
+  else if (self->session != NULL && dw_session_get_account (self->session) != NULL)
+    active = dw_account_get_id (dw_session_get_account (self->session));
+  g_simple_action_set_state (G_SIMPLE_ACTION (switch_account), g_variant_new_string (active));
 }
 
 static void
@@ -137,6 +147,15 @@ dw_application_start_session (DwApplication *self,
 
   session = dw_session_new (client, account, is_demo_client (self, client));
   set_session (self, session);
+
+  /* As `deskwatchd --demo` does: someone who started the demo from a terminal can point a
+   * browser, curl or a second console at the same service. */
+  if (dw_session_get_is_demo (session) && self->start_demo && !self->demo_printed)
+    {
+      self->demo_printed = TRUE;
+      g_print ("Listening on %s\n", dw_client_get_base_url (client));
+      g_print ("Demo lead: %s / %s\n", DW_DEMO_USERNAME, DW_DEMO_PASSWORD);
+    }
 
   /* Leaving the demo for a real desk: the demo service has no one left to serve. */
   if (!dw_session_get_is_demo (session))
@@ -220,6 +239,19 @@ switch_account_action (GSimpleAction *action,
   DwApplication *self = user_data;
   DwAccount *account;
 
+  if (g_strcmp0 (g_variant_get_string (param, NULL), DW_DEMO_ACCOUNT_ID) == 0)
+    {
+      DwWindow *window = get_window (self);
+
+      gtk_window_present (GTK_WINDOW (window));
+      if (self->session != NULL && dw_session_get_is_demo (self->session))
+        return;
+      /* The current desk keeps running until the demo has signed in. */
+      dw_window_show_welcome (window);
+      dw_welcome_page_explore_demo (dw_window_get_welcome_page (window));
+      return;
+    }
+
   account = dw_account_manager_lookup (self->account_manager,
                                        g_variant_get_string (param, NULL));
   if (account == NULL)
@@ -239,11 +271,29 @@ add_account_action (GSimpleAction *action,
 {
   DwApplication *self = user_data;
 
-  /* The current desk stays saved; its entry in Desks brings it back. */
-  set_session (self, NULL);
+  /* The current desk keeps running behind the page (its Back button returns to it) until
+   * the new one has signed in. */
   for (GList *l = list_windows (self); l != NULL; l = l->next)
     if (DW_IS_WINDOW (l->data))
       dw_window_show_welcome (DW_WINDOW (l->data));
+}
+
+static void
+cancel_sign_in_action (GSimpleAction *action,
+                       GVariant      *param,
+                       gpointer       user_data)
+{
+  DwApplication *self = user_data;
+  DwAccount *active = dw_account_manager_get_active (self->account_manager);
+
+  /* A service that accepts and never answers must not hold the window: back to the sign-in
+   * page, the desk filled in, the other desks in the menu. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  for (GList *l = list_windows (self); l != NULL; l = l->next)
+    if (DW_IS_WINDOW (l->data) && g_strcmp0 (dw_window_get_mode (l->data), "signing-in") == 0)
+      dw_window_ask_sign_in_again (DW_WINDOW (l->data), active, NULL);
 }
 
 static void
@@ -338,9 +388,7 @@ about_action (GSimpleAction *action,
                         "application-name", _("Deskwatch"),
                         "developer-name", _("The Deskwatch developers"),
                         "version", PACKAGE_VERSION,
-                        "comments", _("Watch your help desk’s queues, service levels and shifts, live."),
-                        "website", "https://deskwatch.example.org",
-                        "issue-url", "https://deskwatch.example.org/issues",
+                        "comments", _("Watch your help desk’s queues and service levels, live."),
                         "license-type", GTK_LICENSE_GPL_3_0,
                         "developers", developers,
                         /* Translators: put your names here, one per line. */
@@ -387,8 +435,9 @@ quit_on_signal_cb (gpointer user_data)
 }
 
 static const GActionEntry app_actions[] = {
-  { "switch-account", switch_account_action, "s" },
+  { "switch-account", switch_account_action, "s", "''" },
   { "add-account", add_account_action },
+  { "cancel-sign-in", cancel_sign_in_action },
   { "sign-out", sign_out_action },
   { "show-ticket", show_ticket_action, "x" },
   { "show-sla", show_sla_action },
@@ -427,7 +476,7 @@ window_removed_cb (GtkApplication *app,
       g_application_hold (G_APPLICATION (self));
 
       note = g_notification_new (_("Deskwatch is watching in the background"));
-      g_notification_set_body (note, _("SLA alerts keep coming while the window is closed. Open Deskwatch to see the desk, or quit it from its menu."));
+      g_notification_set_body (note, _("SLA alerts keep coming while the window is closed. Open Deskwatch to see the desk, or choose Quit in its main menu (Ctrl+Q)."));
       g_application_send_notification (G_APPLICATION (self), "background", note);
     }
 }

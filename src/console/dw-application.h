@@ -15,6 +15,10 @@
 
 G_BEGIN_DECLS
 
+/* The target of app.switch-account for the demo desk (no saved account has a bare word as
+ * its id: theirs are "URL USERNAME"). */
+#define DW_DEMO_ACCOUNT_ID "demo"
+
 #define DW_TYPE_APPLICATION (dw_application_get_type ())
 G_DECLARE_FINAL_TYPE (DwApplication, dw_application, DW, APPLICATION, AdwApplication)
 

@@ -124,11 +124,18 @@ add_teams (DwPreferencesWindow *self,
   for (guint i = 0; i < g_list_model_get_n_items (teams); i++)
     {
       g_autoptr(DwTeam) team = g_list_model_get_item (teams, i);
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *check = gtk_check_button_new ();
-      gint64 *id = g_new (gint64, 1);
+      GtkWidget *row;
+      GtkWidget *check;
+      gint64 *id;
       gboolean active = FALSE;
 
+      /* Alerts come only from the teams the lead sees (docs/api.md "Figures"). */
+      if (!dw_sync_sees_team (sync, dw_team_get_id (team)))
+        continue;
+
+      row = adw_action_row_new ();
+      check = gtk_check_button_new ();
+      id = g_new (gint64, 1);
       *id = dw_team_get_id (team);
       for (gsize j = 0; j < n_chosen; j++)
         active = active || chosen_ids[j] == *id;

@@ -50,6 +50,13 @@ failure_message (DwTicket     *ticket,
   if (g_error_matches (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_CONFLICT))
     /* Translators: %s is a ticket number */
     return g_strdup_printf (_("Someone else changed ticket #%s; your change was undone"), number);
+  if (g_error_matches (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_OVER_CAPACITY))
+    /* Translators: %s is a ticket number */
+    return g_strdup_printf (_("Ticket #%s was not reassigned: the agent is at capacity"), number);
+  if (g_error_matches (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNREACHABLE))
+    /* Translators: %s is a ticket number */
+    return g_strdup_printf (_("The service did not answer, so ticket #%s was not changed; your change was undone"),
+                            number);
   /* Translators: first %s is a ticket number, second the reason */
   return g_strdup_printf (_("Could not change ticket #%s: %s"), number, error->message);
 }

@@ -24,21 +24,28 @@ typedef enum
   FIGURE_AT_RISK,
   FIGURE_BREACHED,
   FIGURE_AGENTS,
+  FIGURE_OFFLINE,
   N_FIGURES
 } Figure;
 
+/* Each figure is defined once, in docs/api.md "Figures", and counted by DwTeamStats; the
+ * caption names it and the tooltip says what it counts. */
 static const char *figure_captions[N_FIGURES] = {
-  N_("Open"), N_("Unassigned"), N_("Oldest waiting"), N_("At risk"), N_("Breached"),
-  N_("Agents online"),
+  N_("Active"), N_("Unassigned"), N_("Oldest unassigned"), N_("At risk"), N_("Breached"),
+  N_("Agents online"), N_("Agent offline"),
 };
 
 static const char *figure_tooltips[N_FIGURES] = {
-  N_("Show the team's open tickets"),
-  N_("Show the team's unassigned tickets"),
-  N_("Show the team's waiting tickets, longest waiting first"),
-  N_("Show the team's tickets at risk of breaching their SLA"),
-  N_("Show the team's tickets that breached their SLA"),
-  N_("Show the team's tickets assigned to agents"),
+  N_("Active tickets: new, open, pending or on hold. Click to show them"),
+  N_("Active tickets without an assignee. Click to show them"),
+  N_("How long the longest-waiting unassigned ticket (new or open) has waited. Click to show "
+     "unassigned tickets, longest waiting first"),
+  N_("Active tickets with an SLA target at risk and none breached. Click to show them"),
+  N_("Tickets with a breach running: a target breached and its reply or resolution still owed. "
+     "Late replies already sent are not counted. Click to show them"),
+  N_("Agents of the team online, of all its agents. Click to show the assigned tickets"),
+  N_("New or open tickets whose assignee is offline: they go back to the queue after the "
+     "team's grace period. Click to show the assigned tickets waiting on the desk"),
 };
 
 typedef struct
@@ -50,6 +57,7 @@ typedef struct
   GtkLabel     *load;
   GtkButton    *buttons[N_FIGURES];
   GtkLabel     *values[N_FIGURES];
+  char         *accessible[N_FIGURES];  /* what each button says to a screen reader */
 } TeamCard;
 
 struct _DwQueuesPage
@@ -61,6 +69,11 @@ struct _DwQueuesPage
   GtkBox          *teams_box;
   GtkWidget       *list_header;
   GtkWidget       *detail_header;
+  GtkWidget       *detail_pane;
+  GtkWidget       *detail_separator;
+  GtkWidget       *not_loaded_label;
+  gboolean         reveal_detail;  /* the pane just appeared: show it if the leaflet folds */
+  guint            reveal_idle;
   DwTicketList    *ticket_list;
   DwTicketDetail  *ticket_detail;
 
@@ -72,7 +85,21 @@ struct _DwQueuesPage
   GPtrArray       *cards;        /* TeamCard * */
   guint            cards_idle;
   guint            tick_id;
+  gint64           reassign_ticket_id;  /* the last reassignment asked for, to offer the */
+  gint64           reassign_user_id;    /* capacity override if the service refuses it */
+  gulong           state_handler;
+  guint            n_pending;     /* changes sent and not answered yet */
+  AdwToast        *pending_toast; /* says so; not owned */
+  char            *pending_message;
 };
+
+/* One change on its way to the service. */
+typedef struct
+{
+  DwQueuesPage *page;
+  gint64        ticket_id;
+  guint         delay_id;
+} Pending;
 
 G_DEFINE_FINAL_TYPE (DwQueuesPage, dw_queues_page, GTK_TYPE_WIDGET)
 
@@ -122,8 +149,84 @@ action_done_cb (DwTicket     *ticket,
   if (error == NULL)
     return;
 
-  toast (self, message);
+  /* Over capacity is a refusal a lead may overrule, explicitly (and audited by the service). */
+  if (g_error_matches (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_OVER_CAPACITY)
+      && dw_ticket_get_id (ticket) == self->reassign_ticket_id && self->reassign_user_id > 0)
+    {
+      AdwToast *t = adw_toast_new (message);
+
+      adw_toast_set_timeout (t, 10);
+      adw_toast_set_button_label (t, _("_Assign Anyway"));
+      adw_toast_set_action_name (t, "queues.assign-over-capacity");
+      adw_toast_set_action_target_value (t, g_variant_new ("(xx)", self->reassign_ticket_id,
+                                                           self->reassign_user_id));
+      adw_toast_overlay_add_toast (self->toast_overlay, t);
+    }
+  else
+    toast (self, message);
   g_signal_emit (self, signals[ACTION_FAILED], 0, dw_ticket_get_id (ticket), message);
+}
+
+static void
+pending_toast_dismissed_cb (AdwToast     *t,
+                            DwQueuesPage *self)
+{
+  if (self->pending_toast == t)
+    self->pending_toast = NULL;
+}
+
+static void
+show_pending (DwQueuesPage *self,
+              gint64        ticket_id)
+{
+  g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, ticket_id);
+
+  g_free (self->pending_message);
+  if (self->sync != NULL && dw_sync_get_state (self->sync) == DW_SYNC_STATE_CONNECTED)
+    /* Translators: %s is a ticket number */
+    self->pending_message = g_strdup_printf (_("Saving the change to ticket #%s…"), number);
+  else
+    /* Translators: %s is a ticket number */
+    self->pending_message = g_strdup_printf (_("Not connected: the change to ticket #%s is waiting for the service…"),
+                                             number);
+  if (self->pending_toast != NULL)
+    adw_toast_dismiss (self->pending_toast);
+  /* Stays until the service has answered, one way or the other. */
+  self->pending_toast = adw_toast_new (self->pending_message);
+  adw_toast_set_timeout (self->pending_toast, 0);
+  g_signal_connect_object (self->pending_toast, "dismissed",
+                           G_CALLBACK (pending_toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, self->pending_toast);
+}
+
+static gboolean
+pending_delay_cb (gpointer data)
+{
+  Pending *pending = data;
+
+  pending->delay_id = 0;
+  show_pending (pending->page, pending->ticket_id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+patch_done_cb (DwTicket     *ticket,
+               const GError *error,
+               const char   *message,
+               gpointer      user_data)
+{
+  Pending *pending = user_data;
+  DwQueuesPage *self = pending->page;
+
+  g_clear_handle_id (&pending->delay_id, g_source_remove);
+  if (self->n_pending > 0 && --self->n_pending == 0)
+    {
+      g_clear_pointer (&self->pending_message, g_free);
+      if (self->pending_toast != NULL)
+        adw_toast_dismiss (self->pending_toast);
+    }
+  action_done_cb (ticket, error, message, g_steal_pointer (&pending->page));
+  g_free (pending);
 }
 
 static void
@@ -131,10 +234,46 @@ patch_current (DwQueuesPage *self,
                JsonObject   *changes)
 {
   DwTicket *ticket = current_ticket (self);
+  Pending *pending;
 
   if (ticket == NULL || self->sync == NULL)
     return;
-  dw_queue_actions_patch (self->sync, ticket, changes, action_done_cb, g_object_ref (self));
+
+  /* The change shows at once; so does the fact that it is not confirmed yet when the service
+   * is not connected.  While connected, a second's grace keeps a quick answer from flashing a
+   * toast at every change. */
+  pending = g_new0 (Pending, 1);
+  pending->page = g_object_ref (self);
+  pending->ticket_id = dw_ticket_get_id (ticket);
+  self->n_pending++;
+  if (dw_sync_get_state (self->sync) == DW_SYNC_STATE_CONNECTED)
+    pending->delay_id = g_timeout_add (1000, pending_delay_cb, pending);
+  else
+    show_pending (self, pending->ticket_id);
+  dw_queue_actions_patch (self->sync, ticket, changes, patch_done_cb, pending);
+}
+
+/* Figures and the list keep what the service last said while it is not connected: still
+ * readable, but dimmed and not taken for live; before the first snapshot there is nothing to
+ * show, and the overview does not pretend it is all zeros. */
+static void
+sync_state_changed_cb (DwQueuesPage *self)
+{
+  gboolean live = self->sync != NULL && dw_sync_get_state (self->sync) == DW_SYNC_STATE_CONNECTED;
+  gboolean loaded = self->sync != NULL && dw_sync_get_data_as_of (self->sync) != 0;
+
+  if (live)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->teams_box), "dw-stale");
+      dw_ticket_list_set_stale (self->ticket_list, FALSE);
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->teams_box), "dw-stale");
+      dw_ticket_list_set_stale (self->ticket_list, TRUE);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->teams_box), self->sync == NULL || loaded);
+  gtk_widget_set_visible (self->not_loaded_label, self->sync != NULL && !loaded);
 }
 
 static void
@@ -157,6 +296,7 @@ update_card (DwQueuesPage *self,
   counts[FIGURE_UNASSIGNED] = f.unassigned;
   counts[FIGURE_AT_RISK] = f.at_risk;
   counts[FIGURE_BREACHED] = f.breached;
+  counts[FIGURE_OFFLINE] = f.assignee_offline;
 
   for (Figure i = 0; i < N_FIGURES; i++)
     {
@@ -166,8 +306,8 @@ update_card (DwQueuesPage *self,
       switch (i)
         {
         case FIGURE_OLDEST:
-          text = f.oldest_waiting_since != 0 ? dw_format_waiting (f.oldest_waiting_since, now)
-                                             : g_strdup ("—");
+          text = f.oldest_unassigned_since != 0
+                 ? dw_format_waiting (f.oldest_unassigned_since, now) : g_strdup ("—");
           break;
         case FIGURE_AGENTS:
           text = g_strdup_printf ("%u/%u", f.agents_online, f.agents_total);
@@ -182,6 +322,8 @@ update_card (DwQueuesPage *self,
       accessible = g_strdup_printf (_("%s: %s"), _(figure_captions[i]), text);
       gtk_accessible_update_property (GTK_ACCESSIBLE (card->buttons[i]),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+      g_free (card->accessible[i]);
+      card->accessible[i] = g_steal_pointer (&accessible);
 
       if (i == FIGURE_BREACHED)
         {
@@ -189,6 +331,13 @@ update_card (DwQueuesPage *self,
             gtk_widget_add_css_class (GTK_WIDGET (card->values[i]), "error");
           else
             gtk_widget_remove_css_class (GTK_WIDGET (card->values[i]), "error");
+        }
+      else if (i == FIGURE_OFFLINE)
+        {
+          if (f.assignee_offline > 0)
+            gtk_widget_add_css_class (GTK_WIDGET (card->values[i]), "warning");
+          else
+            gtk_widget_remove_css_class (GTK_WIDGET (card->values[i]), "warning");
         }
       else if (i == FIGURE_AT_RISK)
         {
@@ -244,7 +393,15 @@ figure_clicked_cb (GtkButton *button,
       /* Waiting on the desk: not pending or on hold (see DwTicket "waiting-since"). */
       dw_ticket_criteria_set_statuses (criteria, DW_STATUS_MASK (DW_STATUS_NEW) |
                                                  DW_STATUS_MASK (DW_STATUS_OPEN));
+      dw_ticket_criteria_set_assignee (criteria, DW_ASSIGNEE_MATCH_UNASSIGNED, 0);
       dw_ticket_list_sort_by (self->ticket_list, "waiting", GTK_SORT_DESCENDING);
+      break;
+    case FIGURE_OFFLINE:
+      /* The rows whose assignee is offline are marked in the assignee column. */
+      dw_ticket_criteria_set_statuses (criteria, DW_STATUS_MASK (DW_STATUS_NEW) |
+                                                 DW_STATUS_MASK (DW_STATUS_OPEN));
+      dw_ticket_criteria_set_assignee (criteria, DW_ASSIGNEE_MATCH_ASSIGNED, 0);
+      dw_ticket_list_sort_by (self->ticket_list, "assignee", GTK_SORT_ASCENDING);
       break;
     case FIGURE_AT_RISK:
       dw_ticket_criteria_set_sla_states (criteria, 1u << DW_SLA_STATE_AT_RISK);
@@ -295,7 +452,8 @@ team_card_new (DwQueuesPage *self,
   label = gtk_label_new (NULL);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "caption");
-  gtk_widget_set_tooltip_text (label, _("Open tickets of the online agents against their capacity"));
+  gtk_widget_set_tooltip_text (label, _("Active tickets held by the team's online agents, against "
+                                        "the sum of their capacities"));
   card->load = GTK_LABEL (label);
   gtk_box_append (GTK_BOX (header), label);
 
@@ -321,8 +479,12 @@ team_card_new (DwQueuesPage *self,
       gtk_widget_add_css_class (value, "numeric");
       gtk_widget_add_css_class (caption, "caption");
       gtk_widget_add_css_class (caption, "dim-label");
-      /* Keep the overview narrow: the ticket table needs the room. */
+      /* Keep the overview narrow: the ticket table needs the room.  Two lines, so that a
+       * caption saying exactly what it counts ("Oldest unassigned") is not cut. */
       gtk_label_set_ellipsize (GTK_LABEL (caption), PANGO_ELLIPSIZE_END);
+      gtk_label_set_wrap (GTK_LABEL (caption), TRUE);
+      gtk_label_set_lines (GTK_LABEL (caption), 2);
+      gtk_label_set_justify (GTK_LABEL (caption), GTK_JUSTIFY_CENTER);
       gtk_label_set_max_width_chars (GTK_LABEL (caption), 10);
       gtk_box_append (GTK_BOX (inner), value);
       gtk_box_append (GTK_BOX (inner), caption);
@@ -345,6 +507,8 @@ team_card_new (DwQueuesPage *self,
 static void
 team_card_free (TeamCard *card)
 {
+  for (guint i = 0; i < N_FIGURES; i++)
+    g_free (card->accessible[i]);
   g_free (card);
 }
 
@@ -362,15 +526,24 @@ rebuild_cards (DwQueuesPage *self)
   if (self->sync == NULL)
     return;
 
+  /* Only the teams whose queue the lead sees: another team's would show zeros. */
   teams = G_LIST_MODEL (dw_sync_get_teams (self->sync));
-  n = g_list_model_get_n_items (teams);
-  if (n != 1)
-    g_ptr_array_add (self->cards, team_card_new (self, 0, _("All teams")));
-  for (guint i = 0; i < n; i++)
+  n = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (teams); i++)
     {
       g_autoptr(DwTeam) team = g_list_model_get_item (teams, i);
 
-      g_ptr_array_add (self->cards, team_card_new (self, dw_team_get_id (team), dw_team_get_name (team)));
+      n += dw_sync_sees_team (self->sync, dw_team_get_id (team));
+    }
+  if (n != 1)
+    g_ptr_array_add (self->cards, team_card_new (self, 0, _("All teams")));
+  for (guint i = 0; i < g_list_model_get_n_items (teams); i++)
+    {
+      g_autoptr(DwTeam) team = g_list_model_get_item (teams, i);
+
+      if (dw_sync_sees_team (self->sync, dw_team_get_id (team)))
+        g_ptr_array_add (self->cards, team_card_new (self, dw_team_get_id (team),
+                                                     dw_team_get_name (team)));
     }
 
   for (guint i = 0; i < self->cards->len; i++)
@@ -436,6 +609,41 @@ leaflet_folded_cb (DwQueuesPage *self,
 
   gtk_widget_set_visible (self->list_header, folded);
   gtk_widget_set_visible (self->detail_header, folded);
+  dw_ticket_list_set_open_on_click (self->ticket_list, folded);
+  if (folded && self->reveal_detail)
+    {
+      self->reveal_detail = FALSE;
+      adw_leaflet_set_visible_child_name (leaflet, "detail");
+    }
+}
+
+static gboolean
+reveal_idle_cb (gpointer data)
+{
+  DwQueuesPage *self = data;
+
+  self->reveal_idle = 0;
+  self->reveal_detail = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+/* With no ticket to show, the detail pane folds away and gives the table its width.  When
+ * the first ticket brings it back on a narrow window, the leaflet folds for it: the click
+ * that picked the ticket must then show it, not leave the lead on the list. */
+static void
+update_detail_pane (DwQueuesPage *self)
+{
+  gboolean shown = current_ticket (self) != NULL;
+
+  if (shown && !gtk_widget_get_visible (self->detail_pane))
+    {
+      self->reveal_detail = TRUE;
+      /* After the layout that may fold the leaflet, the moment is gone. */
+      g_clear_handle_id (&self->reveal_idle, g_source_remove);
+      self->reveal_idle = g_idle_add_full (G_PRIORITY_LOW, reveal_idle_cb, self, NULL);
+    }
+  gtk_widget_set_visible (self->detail_pane, shown);
+  gtk_widget_set_visible (self->detail_separator, shown);
 }
 
 static void
@@ -445,6 +653,7 @@ ticket_activated_cb (DwQueuesPage *self,
 {
   dw_ticket_detail_set_ticket (self->ticket_detail, ticket);
   update_actions (self);
+  update_detail_pane (self);
   if (adw_leaflet_get_folded (self->leaflet))
     adw_leaflet_set_visible_child_name (self->leaflet, "detail");
 }
@@ -461,6 +670,7 @@ selected_ticket_cb (DwQueuesPage *self,
     return;
   dw_ticket_detail_set_ticket (self->ticket_detail, ticket);
   update_actions (self);
+  update_detail_pane (self);
 }
 
 static void
@@ -574,21 +784,27 @@ move_team_action (GtkWidget  *widget,
   GListModel *teams;
   GtkWidget *dialog;
   GtkWidget *dropdown;
+  DwUser *me;
 
   if (ticket == NULL || self->sync == NULL)
     return;
 
+  /* The teams the lead leads first: that is where a lead moves a ticket to, and the first
+   * is the default. */
   teams = G_LIST_MODEL (dw_sync_get_teams (self->sync));
-  for (guint i = 0; i < g_list_model_get_n_items (teams); i++)
-    {
-      g_autoptr(DwTeam) team = g_list_model_get_item (teams, i);
-      gint64 id = dw_team_get_id (team);
+  me = dw_sync_get_me (self->sync);
+  for (int led = 1; led >= 0; led--)
+    for (guint i = 0; i < g_list_model_get_n_items (teams); i++)
+      {
+        g_autoptr(DwTeam) team = g_list_model_get_item (teams, i);
+        gint64 id = dw_team_get_id (team);
 
-      if (id == dw_ticket_get_team_id (ticket))
-        continue;
-      g_array_append_val (ids, id);
-      gtk_string_list_append (names, dw_team_get_name (team));
-    }
+        if (id == dw_ticket_get_team_id (ticket)
+            || (me != NULL && dw_user_is_lead_of (me, id)) != led)
+          continue;
+        g_array_append_val (ids, id);
+        gtk_string_list_append (names, dw_team_get_name (team));
+      }
 
   number = g_strdup_printf ("%" G_GINT64_FORMAT, dw_ticket_get_id (ticket));
   /* Translators: %s is a ticket number */
@@ -675,6 +891,26 @@ note_action (GtkWidget  *widget,
 }
 
 static void
+assign_over_capacity_action (GtkWidget  *widget,
+                             const char *name,
+                             GVariant   *param)
+{
+  DwQueuesPage *self = DW_QUEUES_PAGE (widget);
+  g_autoptr(JsonObject) changes = NULL;
+  gint64 ticket_id, user_id;
+  DwTicket *ticket;
+
+  g_variant_get (param, "(xx)", &ticket_id, &user_id);
+  if (self->sync == NULL || (ticket = dw_sync_lookup_ticket (self->sync, ticket_id)) == NULL)
+    return;
+
+  changes = dw_queue_actions_reassign (user_id);
+  json_object_set_boolean_member (changes, "override_capacity", TRUE);
+  json_object_set_string_member (changes, "reason", "assigned over capacity by the team lead");
+  dw_queue_actions_patch (self->sync, ticket, changes, action_done_cb, g_object_ref (self));
+}
+
+static void
 search_action (GtkWidget  *widget,
                const char *name,
                GVariant   *param)
@@ -721,10 +957,12 @@ dw_queues_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->cards_idle, g_source_remove);
+  g_clear_handle_id (&self->reveal_idle, g_source_remove);
   dw_queues_page_set_sync (self, NULL);
   dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_QUEUES_PAGE);
   g_clear_pointer (&self->cards, g_ptr_array_unref);
   g_clear_object (&self->clock);
+  g_clear_pointer (&self->pending_message, g_free);
 
   G_OBJECT_CLASS (dw_queues_page_parent_class)->dispose (object);
 }
@@ -801,6 +1039,9 @@ dw_queues_page_class_init (DwQueuesPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/deskwatch/Deskwatch/dw-queues-page.ui");
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, detail_pane);
+  gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, detail_separator);
+  gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, not_loaded_label);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, teams_box);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, list_header);
@@ -817,6 +1058,8 @@ dw_queues_page_class_init (DwQueuesPageClass *klass)
   gtk_widget_class_install_action (widget_class, "ticket.escalate", NULL, escalate_action);
   gtk_widget_class_install_action (widget_class, "ticket.note", NULL, note_action);
   gtk_widget_class_install_action (widget_class, "queues.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "queues.assign-over-capacity", "(xx)",
+                                   assign_over_capacity_action);
   gtk_widget_class_install_action (widget_class, "queues.back", NULL, back_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
@@ -846,6 +1089,7 @@ dw_queues_page_init (DwQueuesPage *self)
   self->clock = dw_clock_new (1.0);
   self->cards = g_ptr_array_new_with_free_func ((GDestroyNotify) team_card_free);
   update_actions (self);
+  update_detail_pane (self);
   leaflet_folded_cb (self, NULL, self->leaflet);
   restart_tick (self);
 }
@@ -869,7 +1113,11 @@ dw_queues_page_set_sync (DwQueuesPage *self,
     return;
 
   if (self->sync != NULL)
-    g_clear_signal_handler (&self->teams_handler, dw_sync_get_teams (self->sync));
+    {
+      g_clear_signal_handler (&self->teams_handler, dw_sync_get_teams (self->sync));
+      g_signal_handlers_disconnect_by_func (self->sync, rebuild_cards, self);
+      g_clear_signal_handler (&self->state_handler, self->sync);
+    }
   if (self->stats != NULL)
     g_clear_signal_handler (&self->stats_handler, self->stats);
   g_clear_object (&self->stats);
@@ -891,12 +1139,20 @@ dw_queues_page_set_sync (DwQueuesPage *self,
                                               G_CALLBACK (stats_changed_cb), self);
       self->teams_handler = g_signal_connect (dw_sync_get_teams (sync), "items-changed",
                                               G_CALLBACK (teams_changed_cb), self);
+      /* The snapshot says who the lead is after it listed the teams. */
+      g_signal_connect_object (sync, "notify::me", G_CALLBACK (rebuild_cards), self,
+                               G_CONNECT_SWAPPED);
+      self->state_handler = g_signal_connect_swapped (sync, "notify::state",
+                                                      G_CALLBACK (sync_state_changed_cb), self);
     }
+  if (self->teams_box != NULL)
+    sync_state_changed_cb (self);
 
   if (self->cards != NULL)
     {
       rebuild_cards (self);
       update_actions (self);
+      update_detail_pane (self);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
@@ -931,6 +1187,50 @@ dw_queues_page_get_ticket_list (DwQueuesPage *self)
   g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), NULL);
 
   return GTK_WIDGET (self->ticket_list);
+}
+
+void
+dw_queues_page_set_settings (DwQueuesPage *self,
+                             GSettings    *settings)
+{
+  g_return_if_fail (DW_IS_QUEUES_PAGE (self));
+
+  dw_ticket_list_set_settings (self->ticket_list, settings);
+}
+
+const char *
+dw_queues_page_get_visible_pane (DwQueuesPage *self)
+{
+  g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), NULL);
+
+  if (!adw_leaflet_get_folded (self->leaflet))
+    return "all";
+  return adw_leaflet_get_visible_child_name (self->leaflet);
+}
+
+gboolean
+dw_queues_page_get_detail_shown (DwQueuesPage *self)
+{
+  g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), FALSE);
+
+  return gtk_widget_get_visible (self->detail_pane);
+}
+
+const char *
+dw_queues_page_get_pending_message (DwQueuesPage *self)
+{
+  g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), NULL);
+
+  return self->pending_message;
+}
+
+gboolean
+dw_queues_page_get_figures_stale (DwQueuesPage *self)
+{
+  g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), FALSE);
+
+  return !gtk_widget_get_visible (GTK_WIDGET (self->teams_box))
+         || gtk_widget_has_css_class (GTK_WIDGET (self->teams_box), "dw-stale");
 }
 
 GtkWidget *
@@ -969,6 +1269,35 @@ dw_queues_page_reassign (DwQueuesPage *self,
   if (ticket == NULL || dw_ticket_get_assignee_id (ticket) == user_id)
     return;
 
+  self->reassign_ticket_id = dw_ticket_get_id (ticket);
+  self->reassign_user_id = user_id;
   changes = dw_queue_actions_reassign (user_id);
   patch_current (self, changes);
+}
+
+char *
+dw_queues_page_dup_figures (DwQueuesPage *self,
+                            gint64        team_id)
+{
+  g_return_val_if_fail (DW_IS_QUEUES_PAGE (self), NULL);
+
+  for (guint i = 0; i < self->cards->len; i++)
+    {
+      TeamCard *card = g_ptr_array_index (self->cards, i);
+
+      if (card->team_id == team_id)
+        {
+          g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+          g_auto(GStrv) parts = NULL;
+
+          update_card (self, card);
+          for (guint f = 0; f < N_FIGURES; f++)
+            g_strv_builder_add (builder, card->accessible[f]);
+          g_strv_builder_add (builder, gtk_label_get_text (card->load));
+          parts = g_strv_builder_end (builder);
+          return g_strjoinv ("; ", parts);
+        }
+    }
+
+  return NULL;
 }

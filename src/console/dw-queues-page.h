@@ -41,6 +41,17 @@ void       dw_queues_page_set_clock    (DwQueuesPage *self,
 /* The parts, for the window and tests (transfer none). */
 GtkWidget *dw_queues_page_get_ticket_list   (DwQueuesPage *self);
 GtkWidget *dw_queues_page_get_ticket_detail (DwQueuesPage *self);
+/* For tests: what the page says about changes not confirmed yet (NULL: none unconfirmed, or
+ * not said yet), and whether the overview's figures are shown as not live. */
+const char *dw_queues_page_get_pending_message (DwQueuesPage *self);
+/* "all" on a wide page, else the pane shown: "overview", "list" or "detail". */
+const char *dw_queues_page_get_visible_pane (DwQueuesPage *self);
+/* Whether the detail pane is there (it folds away while no ticket is shown). */
+gboolean   dw_queues_page_get_detail_shown (DwQueuesPage *self);
+/* Where the ticket table keeps its columns' choice and widths (NULL: nowhere). */
+void       dw_queues_page_set_settings (DwQueuesPage *self,
+                                        GSettings    *settings);
+gboolean   dw_queues_page_get_figures_stale (DwQueuesPage *self);
 
 /* Shows @ticket_id in the detail (and selects it in the list when shown there). */
 void       dw_queues_page_show_ticket  (DwQueuesPage *self,
@@ -48,5 +59,10 @@ void       dw_queues_page_show_ticket  (DwQueuesPage *self,
 /* Reassigns the shown ticket as the picker would; for tests and the picker itself. */
 void       dw_queues_page_reassign     (DwQueuesPage *self,
                                         gint64        user_id);
+
+/* What the card of @team_id (0: all teams) says, as its figures' accessible names joined by
+ * "; " (e.g. "Active: 3; …; Agent offline: 1"), or NULL when there is no such card. */
+char      *dw_queues_page_dup_figures  (DwQueuesPage *self,
+                                        gint64        team_id);
 
 G_END_DECLS

@@ -42,4 +42,7 @@ GtkWidget   *dw_sla_board_get_compliance    (DwSlaBoard *self);
 void         dw_sla_board_show_compliance   (DwSlaBoard *self,
                                              gboolean    compliance);
 
+/* Whether the board shows its figures as not live (the service is not connected). */
+gboolean    dw_sla_board_get_stale (DwSlaBoard *self);
+
 G_END_DECLS

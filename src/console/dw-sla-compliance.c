@@ -10,6 +10,7 @@
 #include "dw-clock.h"
 #include "dw-queue-format.h"
 #include "dw-sla-compliance.h"
+#include "dw-sla.h"
 #include "dw-widget-util.h"
 
 struct _DwSlaCompliance
@@ -94,12 +95,20 @@ drill_down_cb (GObject      *source,
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
       JsonObject *item = json_array_get_object_element (items, i);
-      JsonObject *ticket = json_object_get_object_member (item, "ticket");
-      gint64 id = json_object_get_int_member (item, "ticket_id");
-      const char *outcome = json_object_get_string_member_with_default (item, "outcome", "");
+      JsonObject *ticket;
+      gint64 id;
+      const char *outcome;
       g_autofree char *text = NULL;
-      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *row;
       GtkWidget *label;
+
+      /* null: an item the client could not read and left out (dw_json_parse_tolerant). */
+      if (item == NULL)
+        continue;
+      ticket = json_object_get_object_member (item, "ticket");
+      id = json_object_get_int_member (item, "ticket_id");
+      outcome = json_object_get_string_member_with_default (item, "outcome", "");
+      row = gtk_list_box_row_new ();
 
       text = g_strdup_printf ("#%" G_GINT64_FORMAT " %s — %s", id,
                               ticket != NULL ? json_object_get_string_member_with_default (ticket, "subject", "") : "",
@@ -182,8 +191,13 @@ make_cell (DwSlaCompliance *self,
   if (share == NULL || json_node_is_null (share))
     value_text = g_strdup ("—");
   else
-    /* Translators: a share of targets met, e.g. "92 %". */
-    value_text = g_strdup_printf (_("%.0f %%"), json_node_get_double (share) * 100.0);
+    {
+      int decimals;
+      double shown = dw_sla_share_percent_shown (due - breached, due, &decimals);
+
+      /* Translators: a share of targets met, e.g. "92 %" or "99.9 %"; keep "%.*f" */
+      value_text = g_strdup_printf (_("%.*f %%"), decimals, shown);
+    }
 
   if (due == 0)
     caption_text = g_strdup (_("none due"));
@@ -304,11 +318,18 @@ rebuild (DwSlaCompliance *self)
   for (guint i = 0; groups != NULL && i < json_array_get_length (groups); i++)
     {
       JsonObject *group = json_array_get_object_element (groups, i);
-      gint64 id = json_object_get_int_member (group, by_policy ? "policy_id" : "team_id");
-      const char *name = json_object_get_string_member_with_default (group, by_policy ? "policy_name" : "team_name", "");
-      g_autofree char *param = g_strdup_printf ("%s=%" G_GINT64_FORMAT,
-                                                by_policy ? "policy" : "team", id);
-      g_autofree char *title = by_policy
+      gint64 id;
+      const char *name;
+      g_autofree char *param = NULL;
+      g_autofree char *title = NULL;
+
+      /* null: an item the client could not read and left out (dw_json_parse_tolerant). */
+      if (group == NULL)
+        continue;
+      id = json_object_get_int_member (group, by_policy ? "policy_id" : "team_id");
+      name = json_object_get_string_member_with_default (group, by_policy ? "policy_name" : "team_name", "");
+      param = g_strdup_printf ("%s=%" G_GINT64_FORMAT, by_policy ? "policy" : "team", id);
+      title = by_policy
         /* Translators: an SLA policy's name as a heading, e.g. "Policy VIP". */
         ? g_strdup_printf (_("Policy %s"), name) : g_strdup (name);
 

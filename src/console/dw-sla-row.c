@@ -26,6 +26,7 @@ struct _DwSlaRow
   DwSlaBoard     *board;   /* not owned: the board outlives its rows */
   DwSlaWatchItem *item;
   DwTicket       *ticket;
+  gboolean        can_raise;
 };
 
 G_DEFINE_FINAL_TYPE (DwSlaRow, dw_sla_row, GTK_TYPE_WIDGET)
@@ -120,6 +121,12 @@ update (DwSlaRow *self)
   g_string_append_printf (meta, " · %s", dw_priority_label (dw_ticket_get_priority (self->ticket)));
   gtk_label_set_label (self->meta_label, meta->str);
 
+  /* Nothing above Urgent or below Low: the menu offers only a step that exists. */
+  self->can_raise = dw_ticket_get_priority (self->ticket) < DW_PRIORITY_URGENT;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.raise-priority", self->can_raise);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.lower-priority",
+                                 dw_ticket_get_priority (self->ticket) > DW_PRIORITY_LOW);
+
   detail = g_string_new (NULL);
   policy = dw_sla_board_get_policy_name (self->board, dw_ticket_get_sla_policy_id (self->ticket));
   if (policy != NULL)
@@ -146,12 +153,17 @@ static GMenuModel *
 make_menu (void)
 {
   GMenu *menu = g_menu_new ();
+  g_autoptr(GMenuItem) raise = g_menu_item_new (_("Raise _Priority"), "row.raise-priority");
+  g_autoptr(GMenuItem) lower = g_menu_item_new (_("_Lower Priority"), "row.lower-priority");
 
   g_menu_append (menu, _("_Open Ticket"), "row.open");
   g_menu_append (menu, _("_Reassign…"), "row.reassign");
   g_menu_append (menu, _("_Escalate"), "row.escalate");
-  g_menu_append (menu, _("Raise _Priority"), "row.raise-priority");
-  g_menu_append (menu, _("_Lower Priority"), "row.lower-priority");
+  /* An Urgent ticket has no priority above it: the item goes rather than greying out. */
+  g_menu_item_set_attribute (raise, "hidden-when", "s", "action-disabled");
+  g_menu_item_set_attribute (lower, "hidden-when", "s", "action-disabled");
+  g_menu_append_item (menu, raise);
+  g_menu_append_item (menu, lower);
   return G_MENU_MODEL (menu);
 }
 
@@ -218,6 +230,7 @@ dw_sla_row_init (DwSlaRow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_menu_button_set_menu_model (self->menu_button, menu);
+  dw_menu_button_quiet_tooltip (self->menu_button);
 }
 
 GtkWidget *
@@ -267,6 +280,13 @@ dw_sla_row_get_countdown_text (DwSlaRow *self)
 {
   g_return_val_if_fail (DW_IS_SLA_ROW (self), NULL);
   return gtk_label_get_label (self->countdown_label);
+}
+
+gboolean
+dw_sla_row_get_offers_raise_priority (DwSlaRow *self)
+{
+  g_return_val_if_fail (DW_IS_SLA_ROW (self), FALSE);
+  return self->can_raise;
 }
 
 const char *

@@ -22,5 +22,7 @@ DwSlaWatchItem *dw_sla_row_get_item   (DwSlaRow       *self);
 /* What the row says, for tests. */
 const char     *dw_sla_row_get_countdown_text (DwSlaRow *self);
 const char     *dw_sla_row_get_mode_text      (DwSlaRow *self);
+/* Whether the row's menu offers Raise Priority (not on an Urgent ticket). */
+gboolean        dw_sla_row_get_offers_raise_priority (DwSlaRow *self);
 
 G_END_DECLS

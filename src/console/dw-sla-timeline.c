@@ -143,7 +143,11 @@ timeline_cb (GObject      *source,
 
   targets = json_object_get_array_member (json_node_get_object (node), "targets");
   for (guint i = 0; targets != NULL && i < json_array_get_length (targets); i++)
-    add_target (self, json_array_get_object_element (targets, i));
+    {
+      /* null: a target the client could not read and left out (dw_json_parse_tolerant). */
+      if (json_array_get_object_element (targets, i) != NULL)
+        add_target (self, json_array_get_object_element (targets, i));
+    }
   if (targets == NULL || json_array_get_length (targets) == 0)
     add_label (self, _("No SLA policy applies to this ticket."), "dim-label");
 }

@@ -15,6 +15,7 @@
 #include "dw-queue-format.h"
 #include "dw-sla-timeline.h"
 #include "dw-ticket-detail.h"
+#include "dw-timeline-format.h"
 #include "dw-widget-util.h"
 
 enum {
@@ -52,6 +53,8 @@ struct _DwTicketDetail
   GtkListBox           *comments_box;
   GtkListBox           *audit_box;
   DwSlaTimeline        *sla_timeline;
+  GtkMenuButton        *priority_button;
+  GSimpleActionGroup   *actions;       /* "detail.priority": its state marks the current one */
 
   AdwActionRow         *field_rows[N_FIELDS];
   GPtrArray            *sla_rows;      /* AdwActionRow * in sla_group */
@@ -108,35 +111,6 @@ set_field (DwTicketDetail *self,
   adw_action_row_set_subtitle (self->field_rows[field], value != NULL && *value != '\0' ? value : "—");
 }
 
-static char *
-sla_target_text (DwTicketDetail        *self,
-                 const DwSlaTargetInfo *info)
-{
-  g_autofree char *elapsed = dw_format_duration (info->elapsed_seconds);
-  g_autofree char *budget = dw_format_duration ((gint64) info->target_minutes * 60);
-  g_autofree char *when = NULL;
-  const char *state = dw_sla_state_label (info->state);
-
-  if (info->met_at != 0)
-    {
-      g_autofree char *at = dw_format_time (info->met_at);
-
-      /* Translators: SLA target line: state, "met at" time, business time used of the budget */
-      return g_strdup_printf (_("%s · met %s · %s of %s"), state, at, elapsed, budget);
-    }
-  if (info->due_at != 0)
-    when = dw_format_deadline (info->due_at, now (self));
-  else if (info->paused_reason != NULL && g_str_equal (info->paused_reason, "pending"))
-    when = g_strdup (_("paused while waiting on the customer"));
-  else if (info->paused_reason != NULL)
-    when = g_strdup (_("paused outside business hours"));
-  else
-    when = g_strdup ("");
-
-  /* Translators: SLA target line: state, deadline ("in 12 min"), business time used of the budget */
-  return g_strdup_printf (_("%s · %s · %s of %s"), state, when, elapsed, budget);
-}
-
 static void
 refresh_sla (DwTicketDetail *self)
 {
@@ -160,7 +134,7 @@ refresh_sla (DwTicketDetail *self)
     {
       const DwSlaTargetInfo *info = g_ptr_array_index (sla, i);
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *text = sla_target_text (self, info);
+      g_autofree char *text = dw_timeline_format_sla_target (info, now (self));
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), dw_sla_target_label (info->target));
@@ -202,6 +176,9 @@ refresh_fields (DwTicketDetail *self)
 
   set_field (self, FIELD_STATUS, dw_status_label (dw_ticket_get_status (t)));
   set_field (self, FIELD_PRIORITY, dw_priority_label (dw_ticket_get_priority (t)));
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions),
+                                                                          "priority")),
+                             g_variant_new_string (dw_priority_to_string (dw_ticket_get_priority (t))));
   if (self->sync != NULL && dw_ticket_get_team_id (t) != 0)
     team = dw_sync_lookup_team (self->sync, dw_ticket_get_team_id (t));
   set_field (self, FIELD_TEAM, team != NULL ? dw_team_get_name (team) : _("No team"));
@@ -269,6 +246,24 @@ comment_row (DwTicketDetail *self,
   return row;
 }
 
+static const char *
+timeline_name (const char *kind,
+               gint64      id,
+               gpointer    user_data)
+{
+  DwTicketDetail *self = user_data;
+  DwUser *user;
+  DwTeam *team;
+
+  if (self->sync == NULL)
+    return NULL;
+  if (g_str_equal (kind, "user") && (user = dw_sync_lookup_user (self->sync, id)) != NULL)
+    return dw_user_get_display_name (user);
+  if (g_str_equal (kind, "team") && (team = dw_sync_lookup_team (self->sync, id)) != NULL)
+    return dw_team_get_name (team);
+  return NULL;
+}
+
 static GtkWidget *
 audit_row (DwTicketDetail *self,
            DwAuditEvent   *event)
@@ -278,18 +273,16 @@ audit_row (DwTicketDetail *self,
   g_autofree char *actor = dw_audit_event_get_actor_id (event) != 0
                              ? user_name (self, dw_audit_event_get_actor_id (event))
                              : g_strdup (_("System"));
-  g_autofree char *title = NULL;
+  g_autofree char *title = dw_timeline_format_title (event, timeline_name, self);
+  g_autofree char *reason = dw_timeline_format_reason (dw_audit_event_get_reason (event));
   g_autofree char *subtitle = NULL;
-  const char *field = dw_audit_event_get_field (event);
-  const char *reason = dw_audit_event_get_reason (event);
 
-  if (field != NULL)
-    title = g_strdup_printf ("%s: %s → %s", dw_audit_event_get_action (event), field,
-                             dw_audit_event_get_after_text (event));
+  if (reason != NULL)
+    /* Translators: under a timeline entry: when, who, why */
+    subtitle = g_strdup_printf (_("%s · %s · %s"), at, actor, reason);
   else
-    title = g_strdup (dw_audit_event_get_action (event));
-  subtitle = reason != NULL ? g_strdup_printf ("%s · %s · %s", at, actor, reason)
-                            : g_strdup_printf ("%s · %s", at, actor);
+    /* Translators: under a timeline entry: when, who */
+    subtitle = g_strdup_printf (_("%s · %s"), at, actor);
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -373,10 +366,10 @@ audit_fetched_cb (GObject      *source,
     }
 
   show_placeholder (self->audit_box, _("Nothing happened yet"));
-  /* Newest first: what just happened matters most. */
-  for (guint i = json_array_get_length (array); i > 0; i--)
+  /* Oldest first, as the SLA clock above it runs: one order for the ticket's story. */
+  for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonNode *node = json_array_get_element (array, i - 1);
+      JsonNode *node = json_array_get_element (array, i);
       g_autoptr(DwAuditEvent) event = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
@@ -425,6 +418,17 @@ sync_event_cb (DwSync         *sync,
     dw_ticket_detail_reload (self);
 }
 
+/* The Priority menu's items are radio items of this action; picking one is the page's
+ * ticket.priority, which shows the change at once and sends it. */
+static void
+priority_activated_cb (GSimpleAction  *action,
+                       GVariant       *param,
+                       DwTicketDetail *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "ticket.priority", "s",
+                              g_variant_get_string (param, NULL));
+}
+
 /* Overrides */
 
 static void
@@ -439,6 +443,7 @@ dw_ticket_detail_dispose (GObject *object)
   g_clear_object (&self->clock);
   g_clear_pointer (&self->sla_rows, g_ptr_array_unref);
   g_clear_pointer (&self->customer_text, g_free);
+  g_clear_object (&self->actions);
 
   G_OBJECT_CLASS (dw_ticket_detail_parent_class)->dispose (object);
 }
@@ -464,6 +469,7 @@ dw_ticket_detail_class_init (DwTicketDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwTicketDetail, comments_box);
   gtk_widget_class_bind_template_child (widget_class, DwTicketDetail, audit_box);
   gtk_widget_class_bind_template_child (widget_class, DwTicketDetail, sla_timeline);
+  gtk_widget_class_bind_template_child (widget_class, DwTicketDetail, priority_button);
 
   gtk_widget_class_set_css_name (widget_class, "dw-ticket-detail");
 }
@@ -472,6 +478,17 @@ static void
 dw_ticket_detail_init (DwTicketDetail *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  dw_menu_button_quiet_tooltip (self->priority_button);
+
+  {
+    g_autoptr(GSimpleAction) priority = g_simple_action_new_stateful ("priority", G_VARIANT_TYPE_STRING,
+                                                                      g_variant_new_string (""));
+
+    g_signal_connect (priority, "activate", G_CALLBACK (priority_activated_cb), self);
+    self->actions = g_simple_action_group_new ();
+    g_action_map_add_action (G_ACTION_MAP (self->actions), G_ACTION (priority));
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "detail", G_ACTION_GROUP (self->actions));
+  }
 
   self->clock = dw_clock_new (1.0);
   self->sla_rows = g_ptr_array_new ();
@@ -625,6 +642,13 @@ dw_ticket_detail_reload (DwTicketDetail *self)
                                g_object_ref (self));
     }
   dw_sla_timeline_load (self->sla_timeline, client, dw_ticket_get_id (self->ticket));
+}
+
+GActionGroup *
+dw_ticket_detail_get_actions (DwTicketDetail *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET_DETAIL (self), NULL);
+  return G_ACTION_GROUP (self->actions);
 }
 
 GtkWidget *

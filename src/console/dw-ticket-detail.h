@@ -38,4 +38,7 @@ const char *dw_ticket_detail_get_customer_text (DwTicketDetail *self);
 guint      dw_ticket_detail_get_n_comments (DwTicketDetail *self);
 guint      dw_ticket_detail_get_n_events   (DwTicketDetail *self);
 
+/* For tests: the detail's own actions ("priority", whose state is the ticket's priority). */
+GActionGroup *dw_ticket_detail_get_actions (DwTicketDetail *self);
+
 G_END_DECLS

@@ -57,11 +57,13 @@ struct _DwTicketList
   GtkScrolledWindow  *scroller;
   GtkColumnView      *column_view;
   GtkLabel           *count_label;
+  AdwStatusPage      *empty_page;
 
   DwSync             *sync;
   DwClock            *clock;
   gulong              teams_handler;
   gulong              users_handler;
+  gulong              loaded_handler;
 
   DwTicketCriteria   *criteria;
   GtkCustomFilter    *filter;
@@ -77,6 +79,18 @@ struct _DwTicketList
   GHashTable         *bound_cells;   /* Cell * set */
   guint               tick_id;
   gboolean            updating_dropdowns;
+
+  GtkMenuButton      *columns_button;
+  GSimpleActionGroup *column_actions; /* "columns.ID": whether the column shows */
+  GSettings          *settings;       /* hidden columns and widths, remembered */
+  gboolean            applying_settings;
+
+  DwTicket           *kept;           /* the selected ticket, kept through re-sorting */
+  gboolean            model_changing; /* inside the sort model's items-changed */
+
+  GtkGesture         *click;
+  gboolean            open_on_click;
+  guint               click_idle;
 };
 
 G_DEFINE_FINAL_TYPE (DwTicketList, dw_ticket_list, GTK_TYPE_WIDGET)
@@ -198,6 +212,8 @@ assignee_text (DwTicketList *self,
   gint64 id = dw_ticket_get_assignee_id (ticket);
   const char *name = assignee_name (self, id);
 
+  DwUser *user;
+
   if (id == 0)
     return g_strdup (_("Unassigned"));
   if (name == NULL)
@@ -207,6 +223,14 @@ assignee_text (DwTicketList *self,
       /* Translators: an assignee the console does not know by name; %s is the user id */
       return g_strdup_printf (_("User %s"), number);
     }
+
+  /* Waiting on an agent who went offline: the service hands it back after the team's grace
+   * (docs/api.md "Stranded tickets"); the team card counts these. */
+  user = dw_sync_lookup_user (self->sync, id);
+  if (dw_user_get_presence (user) == DW_PRESENCE_OFFLINE
+      && dw_ticket_get_waiting_since (ticket) != 0)
+    /* Translators: the assignee of a ticket whose assignee is offline; %s is the name */
+    return g_strdup_printf (_("⚠ %s (offline)"), name);
   return g_strdup (name);
 }
 
@@ -397,6 +421,147 @@ static const Column columns[] = {
     deadline_text, deadline_style, deadline_sorter },
 };
 
+/* The order on screen: what a lead decides by first, so that the deadline and the assignee
+ * are in view on a laptop's 1366 pixels next to the overview. */
+static const char *column_order[] = {
+  "number", "subject", "deadline", "assignee", "priority", "status", "waiting", "business-type",
+  "channel",
+};
+
+/* @id is one of column_order's, each a column's. */
+static const Column *
+find_column (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (g_str_equal (columns[i].id, id))
+      return &columns[i];
+  g_critical ("No ticket column %s", id);
+  return &columns[0];
+}
+
+static GtkColumnViewColumn *
+find_view_column (DwTicketList *self,
+                  const char   *id)
+{
+  GListModel *view_columns = gtk_column_view_get_columns (self->column_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (view_columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (view_columns, i);
+      const Column *c = g_object_get_data (G_OBJECT (column), "dw-column");
+
+      if (c != NULL && g_str_equal (c->id, id))
+        return column;  /* the list keeps it */
+    }
+  return NULL;
+}
+
+/* Remembers which columns are hidden and the widths the lead gave them. */
+static void
+save_columns (DwTicketList *self)
+{
+  g_autoptr(GStrvBuilder) hidden = g_strv_builder_new ();
+  g_auto(GStrv) hidden_ids = NULL;
+  GVariantBuilder widths;
+
+  if (self->settings == NULL || self->applying_settings)
+    return;
+
+  g_variant_builder_init (&widths, G_VARIANT_TYPE ("a{si}"));
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      GtkColumnViewColumn *column = find_view_column (self, columns[i].id);
+
+      if (column == NULL)
+        continue;
+      if (!gtk_column_view_column_get_visible (column))
+        g_strv_builder_add (hidden, columns[i].id);
+      if (gtk_column_view_column_get_fixed_width (column) != columns[i].fixed_width)
+        g_variant_builder_add (&widths, "{si}", columns[i].id,
+                               gtk_column_view_column_get_fixed_width (column));
+    }
+  hidden_ids = g_strv_builder_end (hidden);
+  g_settings_set_strv (self->settings, "ticket-hidden-columns", (const char * const *) hidden_ids);
+  g_settings_set_value (self->settings, "ticket-column-widths", g_variant_builder_end (&widths));
+}
+
+static void
+apply_settings (DwTicketList *self)
+{
+  g_auto(GStrv) hidden = NULL;
+  g_autoptr(GVariant) widths = NULL;
+
+  if (self->settings == NULL)
+    return;
+
+  hidden = g_settings_get_strv (self->settings, "ticket-hidden-columns");
+  widths = g_settings_get_value (self->settings, "ticket-column-widths");
+  self->applying_settings = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      GtkColumnViewColumn *column = find_view_column (self, columns[i].id);
+      gboolean visible = !g_strv_contains ((const char * const *) hidden, columns[i].id);
+      int width;
+
+      if (column == NULL)
+        continue;
+      if (!g_variant_lookup (widths, columns[i].id, "i", &width) || width < 24)
+        width = columns[i].fixed_width;
+      gtk_column_view_column_set_fixed_width (column, width);
+      gtk_column_view_column_set_visible (column, visible);
+      g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->column_actions),
+                                                                                columns[i].id)),
+                                 g_variant_new_boolean (visible));
+    }
+  self->applying_settings = FALSE;
+}
+
+static void
+column_width_changed_cb (DwTicketList *self)
+{
+  save_columns (self);
+}
+
+static void
+column_action_changed_cb (GSimpleAction *action,
+                          GVariant      *state,
+                          gpointer       user_data)
+{
+  DwTicketList *self = user_data;
+  GtkColumnViewColumn *column = find_view_column (self, g_action_get_name (G_ACTION (action)));
+
+  /* The subject says which ticket a row is: it always shows. */
+  if (column == NULL || g_str_equal (g_action_get_name (G_ACTION (action)), "subject"))
+    return;
+  g_simple_action_set_state (action, state);
+  gtk_column_view_column_set_visible (column, g_variant_get_boolean (state));
+  save_columns (self);
+}
+
+/* A menu to choose the columns, from the button beside the search and from any header. */
+static GMenuModel *
+make_columns_menu (DwTicketList *self)
+{
+  GMenu *menu = g_menu_new ();
+
+  self->column_actions = g_simple_action_group_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (column_order); i++)
+    {
+      const Column *column = find_column (column_order[i]);
+      g_autoptr(GSimpleAction) action = NULL;
+      g_autofree char *detailed = g_strconcat ("columns.", column->id, NULL);
+
+      action = g_simple_action_new_stateful (column->id, NULL, g_variant_new_boolean (TRUE));
+      g_signal_connect (action, "change-state", G_CALLBACK (column_action_changed_cb), self);
+      g_simple_action_set_enabled (action, !g_str_equal (column->id, "subject"));
+      g_action_map_add_action (G_ACTION_MAP (self->column_actions), G_ACTION (action));
+      g_menu_append (menu, _(column->title), detailed);
+    }
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "columns",
+                                  G_ACTION_GROUP (self->column_actions));
+  return G_MENU_MODEL (menu);
+}
+
 /* Cells */
 
 static void
@@ -543,9 +708,14 @@ refresh_assignee_cells (DwTicketList *self)
 static void
 add_columns (DwTicketList *self)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+  g_autoptr(GMenuModel) menu = make_columns_menu (self);
+
+  gtk_menu_button_set_menu_model (self->columns_button, menu);
+  dw_menu_button_quiet_tooltip (self->columns_button);
+
+  for (guint i = 0; i < G_N_ELEMENTS (column_order); i++)
     {
-      const Column *column = &columns[i];
+      const Column *column = find_column (column_order[i]);
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
       g_autoptr(GtkColumnViewColumn) view_column = NULL;
       g_autoptr(GtkSorter) sorter = column->sorter (self);
@@ -561,6 +731,10 @@ add_columns (DwTicketList *self)
       if (column->fixed_width > 0)
         gtk_column_view_column_set_fixed_width (view_column, column->fixed_width);
       gtk_column_view_column_set_sorter (view_column, sorter);
+      gtk_column_view_column_set_header_menu (view_column, menu);
+      g_object_set_data (G_OBJECT (view_column), "dw-column", (gpointer) column);
+      g_signal_connect_object (view_column, "notify::fixed-width",
+                               G_CALLBACK (column_width_changed_cb), self, G_CONNECT_SWAPPED);
       gtk_column_view_append_column (self->column_view, view_column);
 
       /* Leads look at what breaches next first. */
@@ -589,6 +763,21 @@ update_count (DwTicketList *self)
   gtk_stack_set_visible_child_name (self->stack,
                                     shown == 0 && pending == 0 && self->sync != NULL
                                       ? "empty" : "list");
+
+  /* A desk whose service has not answered yet has no tickets to filter: not "none match". */
+  if (self->sync != NULL && dw_sync_get_data_as_of (self->sync) == 0)
+    {
+      adw_status_page_set_icon_name (self->empty_page, "network-offline-symbolic");
+      adw_status_page_set_title (self->empty_page, _("Not Loaded Yet"));
+      adw_status_page_set_description (self->empty_page,
+                                       _("The desk’s tickets show here once its service answers."));
+    }
+  else
+    {
+      adw_status_page_set_icon_name (self->empty_page, "edit-find-symbolic");
+      adw_status_page_set_title (self->empty_page, _("No Tickets"));
+      adw_status_page_set_description (self->empty_page, _("No ticket matches these filters."));
+    }
 }
 
 /* Dropdowns ↔ criteria */
@@ -907,7 +1096,84 @@ selection_changed_cb (DwTicketList       *self,
                       GParamSpec         *pspec,
                       GtkSingleSelection *selection)
 {
+  DwTicket *ticket = gtk_single_selection_get_selected_item (selection);
+
+  /* A change to the selected ticket (reassigning it, say) takes it out of the incremental
+   * filter and the sort for a moment, and GtkSingleSelection drops a selection whose item is
+   * removed: remember it, to select it again where it comes back.  The lead unselecting is
+   * another matter. */
+  if (ticket != NULL)
+    g_set_object (&self->kept, ticket);
+  else if (!self->model_changing)
+    g_clear_object (&self->kept);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_TICKET]);
+}
+
+static gboolean
+click_idle_cb (gpointer data)
+{
+  DwTicketList *self = data;
+  DwTicket *ticket = gtk_single_selection_get_selected_item (self->selection);
+
+  self->click_idle = 0;
+  if (ticket != NULL)
+    g_signal_emit (self, signals[TICKET_ACTIVATED], 0, ticket);
+  return G_SOURCE_REMOVE;
+}
+
+/* One click on a row opens the ticket when only one pane shows at a time: selecting a row
+ * there shows nothing.  Seen before the row selects itself, so the opening waits for idle. */
+static void
+click_released_cb (GtkGestureClick *gesture,
+                   int              n_press,
+                   double           x,
+                   double           y,
+                   DwTicketList    *self)
+{
+  GtkWidget *view = GTK_WIDGET (self->column_view);
+  GtkWidget *picked;
+  gboolean on_row = FALSE;
+
+  if (!self->open_on_click || n_press != 1)
+    return;
+  picked = gtk_widget_pick (view, x, y, GTK_PICK_DEFAULT);
+  for (GtkWidget *w = picked; w != NULL && w != view; w = gtk_widget_get_parent (w))
+    {
+      if (g_strcmp0 (gtk_widget_get_css_name (w), "header") == 0)
+        return;
+      if (g_strcmp0 (gtk_widget_get_css_name (w), "row") == 0)
+        on_row = TRUE;
+    }
+  if (on_row && self->click_idle == 0)
+    self->click_idle = g_idle_add (click_idle_cb, self);
+}
+
+static void
+sort_model_changing_cb (DwTicketList *self)
+{
+  self->model_changing = TRUE;
+}
+
+static void
+sort_model_changed_cb (DwTicketList *self,
+                       guint         position,
+                       guint         removed,
+                       guint         added,
+                       GListModel   *model)
+{
+  self->model_changing = FALSE;
+  if (self->kept == NULL || gtk_single_selection_get_selected_item (self->selection) == self->kept)
+    return;
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(DwTicket) ticket = g_list_model_get_item (model, i);
+
+      if (ticket == self->kept)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return;
+        }
+    }
 }
 
 static void
@@ -951,9 +1217,9 @@ users_changed_cb (GListModel   *model,
                     g_strcmp0 (gtk_string_object_get_string (shown), dw_user_get_display_name (user)) != 0;
           g_clear_object (&shown);
         }
-      if (!renamed)
-        return;
-      rebuild_assignees (self);
+      /* A presence change still re-marks the (few) bound assignee cells. */
+      if (renamed)
+        rebuild_assignees (self);
     }
   refresh_assignee_cells (self);
 }
@@ -966,7 +1232,10 @@ dw_ticket_list_dispose (GObject *object)
   DwTicketList *self = DW_TICKET_LIST (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_clear_handle_id (&self->click_idle, g_source_remove);
   dw_ticket_list_set_sync (self, NULL);
+  if (self->sort_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->sort_model, self);
 
   dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_TICKET_LIST);
 
@@ -981,6 +1250,9 @@ dw_ticket_list_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->criteria, self);
   g_clear_object (&self->criteria);
   g_clear_object (&self->clock);
+  g_clear_object (&self->column_actions);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->kept);
 
   G_OBJECT_CLASS (dw_ticket_list_parent_class)->dispose (object);
 }
@@ -1084,6 +1356,8 @@ dw_ticket_list_class_init (DwTicketListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwTicketList, stack);
   gtk_widget_class_bind_template_child (widget_class, DwTicketList, scroller);
   gtk_widget_class_bind_template_child (widget_class, DwTicketList, column_view);
+  gtk_widget_class_bind_template_child (widget_class, DwTicketList, columns_button);
+  gtk_widget_class_bind_template_child (widget_class, DwTicketList, empty_page);
   gtk_widget_class_bind_template_child (widget_class, DwTicketList, count_label);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_activated_cb);
@@ -1146,12 +1420,22 @@ dw_ticket_list_init (DwTicketList *self)
                                               g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   g_signal_connect_swapped (self->sort_model, "notify::pending",
                             G_CALLBACK (sort_pending_cb), self);
+  /* Around the selection's own handler: see selection_changed_cb(). */
+  g_signal_connect_swapped (self->sort_model, "items-changed",
+                            G_CALLBACK (sort_model_changing_cb), self);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
+  g_signal_connect_swapped (self->sort_model, "items-changed",
+                            G_CALLBACK (sort_model_changed_cb), self);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_swapped (self->selection, "notify::selected-item",
                             G_CALLBACK (selection_changed_cb), self);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+
+  self->click = gtk_gesture_click_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (self->click), GTK_PHASE_CAPTURE);
+  g_signal_connect (self->click, "released", G_CALLBACK (click_released_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (self->click));
 
   setup_dropdowns (self);
   for (guint i = 0; i < G_N_ELEMENTS (dropdowns); i++)
@@ -1183,6 +1467,7 @@ dw_ticket_list_set_sync (DwTicketList *self,
     {
       g_clear_signal_handler (&self->teams_handler, dw_sync_get_teams (self->sync));
       g_clear_signal_handler (&self->users_handler, dw_sync_get_users (self->sync));
+      g_clear_signal_handler (&self->loaded_handler, self->sync);
     }
   g_set_object (&self->sync, sync);
 
@@ -1199,6 +1484,8 @@ dw_ticket_list_set_sync (DwTicketList *self,
                                               G_CALLBACK (teams_changed_cb), self);
       self->users_handler = g_signal_connect (dw_sync_get_users (sync), "items-changed",
                                               G_CALLBACK (users_changed_cb), self);
+      self->loaded_handler = g_signal_connect_swapped (sync, "notify::data-as-of",
+                                                       G_CALLBACK (update_count), self);
     }
 
   if (self->team_names != NULL)
@@ -1298,20 +1585,106 @@ dw_ticket_list_sort_by (DwTicketList *self,
                         const char   *column_id,
                         GtkSortType   order)
 {
-  GListModel *view_columns;
+  GtkColumnViewColumn *column;
 
   g_return_if_fail (DW_IS_TICKET_LIST (self));
 
-  view_columns = gtk_column_view_get_columns (self->column_view);
-  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    if (g_str_equal (columns[i].id, column_id))
-      {
-        g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (view_columns, i);
+  column = find_view_column (self, column_id);
+  if (column == NULL)
+    {
+      g_warning ("No ticket column %s", column_id);
+      return;
+    }
+  gtk_column_view_sort_by_column (self->column_view, column, order);
+}
 
-        gtk_column_view_sort_by_column (self->column_view, column, order);
-        return;
-      }
-  g_warning ("No ticket column %s", column_id);
+void
+dw_ticket_list_set_open_on_click (DwTicketList *self,
+                                  gboolean      open_on_click)
+{
+  g_return_if_fail (DW_IS_TICKET_LIST (self));
+
+  self->open_on_click = open_on_click;
+}
+
+void
+dw_ticket_list_set_stale (DwTicketList *self,
+                          gboolean      stale)
+{
+  g_return_if_fail (DW_IS_TICKET_LIST (self));
+
+  /* The table only: the search and the filters still work on what is there. */
+  if (stale)
+    gtk_widget_add_css_class (GTK_WIDGET (self->stack), "dw-stale");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->stack), "dw-stale");
+}
+
+const char *
+dw_ticket_list_get_placeholder (DwTicketList *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET_LIST (self), NULL);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "empty") != 0)
+    return NULL;
+  return adw_status_page_get_title (self->empty_page);
+}
+
+GtkGesture *
+dw_ticket_list_get_click_gesture (DwTicketList *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET_LIST (self), NULL);
+
+  return self->click;
+}
+
+void
+dw_ticket_list_set_settings (DwTicketList *self,
+                             GSettings    *settings)
+{
+  g_return_if_fail (DW_IS_TICKET_LIST (self));
+  g_return_if_fail (settings == NULL || G_IS_SETTINGS (settings));
+
+  if (!g_set_object (&self->settings, settings))
+    return;
+  apply_settings (self);
+}
+
+GtkWidget *
+dw_ticket_list_get_column_header (DwTicketList *self,
+                                  const char   *column_id)
+{
+  GtkColumnViewColumn *column;
+  GtkWidget *header = NULL;
+  const char *title;
+
+  g_return_val_if_fail (DW_IS_TICKET_LIST (self), NULL);
+
+  column = find_view_column (self, column_id);
+  if (column == NULL || !gtk_column_view_column_get_visible (column))
+    return NULL;
+  title = gtk_column_view_column_get_title (column);
+
+  /* GTK 4.8 gives no way from a column to its header: find the label with its title among
+   * the column view's header. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+       child != NULL && header == NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_strcmp0 (gtk_widget_get_css_name (child), "header") != 0)
+        continue;
+      for (GtkWidget *button = gtk_widget_get_first_child (child); button != NULL;
+           button = gtk_widget_get_next_sibling (button))
+        {
+          GtkWidget *label = dw_widget_find_descendant (button, GTK_TYPE_LABEL);
+
+          if (label != NULL && g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), title) == 0)
+            {
+              header = button;
+              break;
+            }
+        }
+    }
+  return header;
 }
 
 void

@@ -49,6 +49,24 @@ void              dw_ticket_list_sort_by             (DwTicketList *self,
                                                       const char   *column_id,
                                                       GtkSortType   order);
 
+/* Where the hidden columns and the columns' widths are kept ("ticket-hidden-columns",
+ * "ticket-column-widths"); NULL: not kept. */
+void              dw_ticket_list_set_settings        (DwTicketList *self,
+                                                      GSettings    *settings);
+/* Whether one click on a row opens its ticket ("ticket-activated"), for a narrow window where
+ * the list and the detail take turns; otherwise Enter or a double click opens. */
+void              dw_ticket_list_set_open_on_click   (DwTicketList *self,
+                                                      gboolean      open_on_click);
+/* Shows the table as not live (dimmed): the service is not connected. */
+void              dw_ticket_list_set_stale           (DwTicketList *self,
+                                                      gboolean      stale);
+/* For tests: the title of what shows instead of an empty table, or NULL. */
+const char       *dw_ticket_list_get_placeholder     (DwTicketList *self);
+/* For tests: the click gesture on the table. */
+GtkGesture       *dw_ticket_list_get_click_gesture   (DwTicketList *self);
+/* For tests: the header of a shown column, or NULL. */
+GtkWidget        *dw_ticket_list_get_column_header   (DwTicketList *self,
+                                                      const char   *column_id);
 void              dw_ticket_list_focus_search        (DwTicketList *self);
 void              dw_ticket_list_focus_table         (DwTicketList *self);
 

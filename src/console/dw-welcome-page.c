@@ -19,6 +19,8 @@ struct _DwWelcomePage
   GtkLabel         *message_label;
   GtkButton        *continue_button;
   GtkButton        *sign_in_button;
+  GtkLabel         *sign_in_label;
+  GtkButton        *back_button;
   GtkSpinner       *sign_in_spinner;
   GtkButton        *demo_button;
   GtkSpinner       *demo_spinner;
@@ -44,6 +46,7 @@ enum {
 
 enum {
   SIGNED_IN,
+  BACK,
   N_SIGNALS
 };
 
@@ -57,6 +60,10 @@ show_message (DwWelcomePage *self,
 {
   gtk_label_set_label (self->message_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+  /* The big icon gives its room to the message, so that "Explore the Demo" stays on screen
+   * under a message and "Continue Without Saving" at 800 pixels high. */
+  adw_status_page_set_icon_name (self->status_page,
+                                 message != NULL ? NULL : "org.deskwatch.Deskwatch");
   gtk_widget_set_visible (GTK_WIDGET (self->continue_button), can_continue);
   if (!can_continue)
     g_clear_object (&self->pending_client);
@@ -67,13 +74,28 @@ set_busy (DwWelcomePage *self,
           GtkSpinner    *spinner,
           gboolean       busy)
 {
+  gboolean signing_in = busy && spinner == self->sign_in_spinner;
+
   self->busy = busy;
   gtk_widget_set_visible (GTK_WIDGET (spinner), busy);
   gtk_spinner_set_spinning (spinner, busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->server_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->username_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), !busy);
+  /* While signing in, the same button cancels: a server that accepts and never answers must
+   * not hold the page until the request times out. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), !busy || signing_in);
+  gtk_label_set_label (self->sign_in_label, signing_in ? _("Cancel") : _("Sign In"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->sign_in_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  signing_in ? _("Cancel") : _("Sign In"), -1);
+  if (signing_in)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->sign_in_button), "suggested-action");
+      gtk_widget_grab_focus (GTK_WIDGET (self->sign_in_button));
+    }
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->sign_in_button), "suggested-action");
   gtk_widget_set_sensitive (GTK_WIDGET (self->demo_button), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->continue_button), !busy);
 }
@@ -348,7 +370,17 @@ row_changed_cb (DwWelcomePage *self)
 static void
 sign_in_clicked_cb (DwWelcomePage *self)
 {
-  dw_welcome_page_sign_in (self);
+  if (self->busy && gtk_widget_get_visible (GTK_WIDGET (self->sign_in_spinner)))
+    dw_welcome_page_cancel (self);
+  else
+    dw_welcome_page_sign_in (self);
+}
+
+static void
+back_clicked_cb (DwWelcomePage *self)
+{
+  dw_welcome_page_cancel (self);
+  g_signal_emit (self, signals[BACK], 0);
 }
 
 static void
@@ -457,6 +489,9 @@ dw_welcome_page_class_init (DwWelcomePageClass *klass)
   signals[SIGNED_IN] =
     g_signal_new ("signed-in", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, DW_TYPE_CLIENT, DW_TYPE_ACCOUNT);
+  signals[BACK] =
+    g_signal_new ("back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/deskwatch/Deskwatch/dw-welcome-page.ui");
@@ -468,12 +503,15 @@ dw_welcome_page_class_init (DwWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwWelcomePage, message_label);
   gtk_widget_class_bind_template_child (widget_class, DwWelcomePage, continue_button);
   gtk_widget_class_bind_template_child (widget_class, DwWelcomePage, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, DwWelcomePage, sign_in_label);
+  gtk_widget_class_bind_template_child (widget_class, DwWelcomePage, back_button);
   gtk_widget_class_bind_template_child (widget_class, DwWelcomePage, sign_in_spinner);
   gtk_widget_class_bind_template_child (widget_class, DwWelcomePage, demo_button);
   gtk_widget_class_bind_template_child (widget_class, DwWelcomePage, demo_spinner);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, sign_in_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, demo_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, continue_clicked_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -484,6 +522,7 @@ dw_welcome_page_init (DwWelcomePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  dw_menu_button_quiet_tooltip (self->menu_button);
 }
 
 GtkWidget *
@@ -614,6 +653,50 @@ dw_welcome_page_sign_in (DwWelcomePage *self)
   client = dw_client_new (url);
   dw_client_sign_in_async (client, username, password, self->cancellable, sign_in_cb,
                            g_object_ref (self));
+}
+
+void
+dw_welcome_page_cancel (DwWelcomePage *self)
+{
+  g_return_if_fail (DW_IS_WELCOME_PAGE (self));
+
+  reset_cancellable (self);
+  g_clear_object (&self->signing_client);
+  set_busy (self, self->sign_in_spinner, FALSE);
+  set_busy (self, self->demo_spinner, FALSE);
+}
+
+void
+dw_welcome_page_set_can_go_back (DwWelcomePage *self,
+                                 gboolean       can_go_back)
+{
+  g_return_if_fail (DW_IS_WELCOME_PAGE (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), can_go_back);
+}
+
+gboolean
+dw_welcome_page_get_can_go_back (DwWelcomePage *self)
+{
+  g_return_val_if_fail (DW_IS_WELCOME_PAGE (self), FALSE);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->back_button));
+}
+
+GtkWidget *
+dw_welcome_page_get_demo_button (DwWelcomePage *self)
+{
+  g_return_val_if_fail (DW_IS_WELCOME_PAGE (self), NULL);
+
+  return GTK_WIDGET (self->demo_button);
+}
+
+GtkWidget *
+dw_welcome_page_get_sign_in_button (DwWelcomePage *self)
+{
+  g_return_val_if_fail (DW_IS_WELCOME_PAGE (self), NULL);
+
+  return GTK_WIDGET (self->sign_in_button);
 }
 
 void

@@ -9,6 +9,8 @@
  *   "signed-in": void (*) (DwWelcomePage *, DwClient *client, DwAccount *account, gpointer)
  *     @client holds the token; @account is the saved account, or NULL when nothing was saved
  *     (the demo, or continuing without the keyring).
+ *   "back": void (*) (DwWelcomePage *, gpointer)
+ *     the Back button: the desk behind the page should show again.
  */
 #pragma once
 
@@ -47,6 +49,16 @@ void        dw_welcome_page_reset                (DwWelcomePage    *self);
 void        dw_welcome_page_sign_in              (DwWelcomePage    *self);
 void        dw_welcome_page_explore_demo         (DwWelcomePage    *self);
 void        dw_welcome_page_continue_without_saving (DwWelcomePage *self);
+/* Stops a sign-in or demo start in flight; the rows stay as typed. */
+void        dw_welcome_page_cancel               (DwWelcomePage    *self);
+/* A Back button for when a desk is still open behind the page ("Add Desk…"): it emits
+ * "back". */
+void        dw_welcome_page_set_can_go_back      (DwWelcomePage    *self,
+                                                  gboolean          can_go_back);
+gboolean    dw_welcome_page_get_can_go_back      (DwWelcomePage    *self);
+/* For tests. */
+GtkWidget  *dw_welcome_page_get_demo_button      (DwWelcomePage    *self);
+GtkWidget  *dw_welcome_page_get_sign_in_button   (DwWelcomePage    *self);
 
 /* For tests: the message shown (NULL for none), whether it works, whether "Continue Without
  * Saving" is offered. */

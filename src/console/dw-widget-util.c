@@ -28,3 +28,37 @@ dw_widget_find_descendant (GtkWidget *widget,
     }
   return NULL;
 }
+
+static void
+menu_popover_visible_cb (GtkWidget  *popover,
+                         GParamSpec *pspec,
+                         GtkWidget  *button)
+{
+  gtk_widget_set_has_tooltip (button, !gtk_widget_get_visible (popover));
+  /* Makes GTK look again, which takes down a tooltip already shown. */
+  gtk_widget_trigger_tooltip_query (button);
+}
+
+static void
+menu_button_popover_changed_cb (GtkMenuButton *button)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (button);
+
+  /* GTK 4.8's GtkMenuButton has no "active": its popover's visibility says it. */
+  if (popover != NULL && g_object_get_data (G_OBJECT (popover), "dw-quiet-tooltip") == NULL)
+    {
+      g_object_set_data (G_OBJECT (popover), "dw-quiet-tooltip", GINT_TO_POINTER (1));
+      g_signal_connect_object (popover, "notify::visible", G_CALLBACK (menu_popover_visible_cb),
+                               button, 0);
+    }
+}
+
+void
+dw_menu_button_quiet_tooltip (GtkMenuButton *button)
+{
+  g_return_if_fail (GTK_IS_MENU_BUTTON (button));
+
+  g_signal_connect (button, "notify::popover", G_CALLBACK (menu_button_popover_changed_cb), NULL);
+  g_signal_connect (button, "notify::menu-model", G_CALLBACK (menu_button_popover_changed_cb), NULL);
+  menu_button_popover_changed_cb (button);
+}

@@ -15,4 +15,8 @@ void dw_widget_dispose_template (GtkWidget *widget,
 GtkWidget *dw_widget_find_descendant (GtkWidget *widget,
                                       GType      type);
 
+/* Hides @button's tooltip while its menu is open: GTK 4.8 leaves the tooltip on top of the
+ * popover the click opened, covering its first items. */
+void dw_menu_button_quiet_tooltip (GtkMenuButton *button);
+
 G_END_DECLS

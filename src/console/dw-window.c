@@ -11,6 +11,7 @@
 #include "dw-connection-banner.h"
 #include "dw-queues-page.h"
 #include "dw-sla-board.h"
+#include "dw-widget-util.h"
 #include "dw-window.h"
 #include "schedule/dw-schedule-page.h"
 
@@ -23,7 +24,9 @@ struct _DwWindow
   DwWelcomePage        *welcome_page;
   AdwStatusPage        *signing_in_page;
   AdwViewSwitcherTitle *switcher_title;
+  GtkLabel             *desk_label;
   DwConnectionBanner   *banner;
+  GtkMenuButton        *menu_button;
   AdwViewStack         *view_stack;
   DwQueuesPage         *queues_page;
   DwSlaBoard           *sla_board;
@@ -32,6 +35,7 @@ struct _DwWindow
   GMenu                *welcome_accounts_section;
 
   DwSession            *session;
+  AdwToast             *skipped_toast;  /* weak: while it is shown */
 };
 
 G_DEFINE_FINAL_TYPE (DwWindow, dw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -42,11 +46,14 @@ get_application (DwWindow *self)
   return DW_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
 }
 
+/* app.switch-account has the active desk's id as its state, so each desk is a radio item and
+ * the one signed in to is marked; the demo desk is there too, saved or not. */
 static void
 fill_accounts_section (GMenu      *section,
                        GListModel *accounts)
 {
   guint n = g_list_model_get_n_items (accounts);
+  g_autoptr(GMenuItem) demo = NULL;
 
   g_menu_remove_all (section);
   for (guint i = 0; i < n; i++)
@@ -59,6 +66,9 @@ fill_accounts_section (GMenu      *section,
                                          dw_account_get_id (account));
       g_menu_append_item (section, item);
     }
+  demo = g_menu_item_new (_("Demo desk"), NULL);
+  g_menu_item_set_action_and_target (demo, "app.switch-account", "s", DW_DEMO_ACCOUNT_ID);
+  g_menu_append_item (section, demo);
 }
 
 static void
@@ -95,10 +105,24 @@ static void
 update_title (DwWindow *self)
 {
   g_autofree char *label = NULL;
+  g_autofree char *who = NULL;
+  DwUser *me = NULL;
 
   if (self->session != NULL)
-    label = dw_session_dup_label (self->session);
-  adw_view_switcher_title_set_subtitle (self->switcher_title, label);
+    {
+      label = dw_session_dup_label (self->session);
+      me = dw_sync_get_me (dw_session_get_sync (self->session));
+    }
+  /* The view switcher takes the title's place on a wide window, so the desk and the user
+   * signed in to it are said at the start of the header bar too. */
+  if (label != NULL && me != NULL)
+    /* Translators: in the header bar: the desk, then the name of the user signed in to it */
+    who = g_strdup_printf (_("%s · %s"), label, dw_user_get_display_name (me));
+  else
+    who = g_strdup (label != NULL ? label : "");
+  adw_view_switcher_title_set_subtitle (self->switcher_title, who);
+  gtk_label_set_label (self->desk_label, who);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->desk_label), who);
 }
 
 /* Leaves the welcome page without a focused entry on it: GTK 4.8 warns when a focused text
@@ -111,6 +135,14 @@ show_page (DwWindow   *self,
     return;
   gtk_window_set_focus (GTK_WINDOW (self), NULL);
   gtk_stack_set_visible_child_name (self->main_stack, name);
+}
+
+static void
+welcome_back_cb (DwWindow      *self,
+                 DwWelcomePage *page)
+{
+  if (self->session != NULL)
+    show_page (self, "desk");
 }
 
 static void
@@ -163,6 +195,7 @@ setup_for_application (DwWindow *self)
   if (g_settings_get_boolean (settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  dw_queues_page_set_settings (self->queues_page, settings);
   dw_welcome_page_set_account_manager (self->welcome_page,
                                        dw_application_get_account_manager (app));
   dw_welcome_page_set_demo_launcher (self->welcome_page, dw_application_get_demo_launcher (app));
@@ -179,6 +212,10 @@ dw_window_dispose (GObject *object)
   DwWindow *self = DW_WINDOW (object);
 
   g_clear_object (&self->session);
+  if (self->skipped_toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->skipped_toast),
+                                  (gpointer *) &self->skipped_toast);
+  self->skipped_toast = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_WINDOW);
 
   G_OBJECT_CLASS (dw_window_parent_class)->dispose (object);
@@ -207,7 +244,9 @@ dw_window_class_init (DwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, signing_in_page);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, desk_label);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, banner);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, queues_page);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, sla_board);
@@ -216,6 +255,7 @@ dw_window_class_init (DwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwWindow, welcome_accounts_section);
   gtk_widget_class_bind_template_callback (widget_class, welcome_signed_in_cb);
   gtk_widget_class_bind_template_callback (widget_class, banner_sign_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, welcome_back_cb);
 
   gtk_widget_class_install_action (widget_class, "win.show-ticket", "x", show_ticket_action);
   gtk_widget_class_install_action (widget_class, "win.show-section", "s", show_section_action);
@@ -232,6 +272,7 @@ static void
 dw_window_init (DwWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  dw_menu_button_quiet_tooltip (self->menu_button);
 }
 
 DwWindow *
@@ -278,6 +319,35 @@ dw_window_get_session (DwWindow *self)
   return self->session;
 }
 
+/* What the service sent but this console cannot read is left out by the sync (each logged):
+ * say so, so that a lead does not take a shorter list for the whole desk.  One toast, its
+ * count kept up to date, rather than one per item. */
+static void
+skipped_items_changed_cb (DwWindow   *self,
+                          GParamSpec *pspec,
+                          DwSync     *sync)
+{
+  guint n = dw_sync_get_skipped_items (sync);
+  g_autofree char *title = NULL;
+
+  if (n == 0)
+    return;
+
+  title = g_strdup_printf (ngettext ("The service sent %u item that cannot be read here; it is not shown",
+                                     "The service sent %u items that cannot be read here; they are not shown",
+                                     n), n);
+  if (self->skipped_toast != NULL)
+    {
+      adw_toast_set_title (self->skipped_toast, title);
+      return;
+    }
+
+  self->skipped_toast = adw_toast_new (title);
+  adw_toast_set_timeout (self->skipped_toast, 0);
+  g_object_add_weak_pointer (G_OBJECT (self->skipped_toast), (gpointer *) &self->skipped_toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, self->skipped_toast);
+}
+
 void
 dw_window_set_session (DwWindow  *self,
                        DwSession *session)
@@ -313,6 +383,9 @@ dw_window_set_session (DwWindow  *self,
       /* The label may need the user's name, which the first snapshot brings. */
       g_signal_connect_object (sync, "resynced", G_CALLBACK (update_title), self,
                                G_CONNECT_SWAPPED);
+      g_signal_connect_object (sync, "notify::skipped-items",
+                               G_CALLBACK (skipped_items_changed_cb), self, G_CONNECT_SWAPPED);
+      skipped_items_changed_cb (self, NULL, sync);
       show_page (self, "desk");
     }
   else
@@ -337,7 +410,29 @@ dw_window_show_welcome (DwWindow *self)
   g_return_if_fail (DW_IS_WINDOW (self));
 
   dw_welcome_page_reset (self->welcome_page);
+  dw_welcome_page_set_can_go_back (self->welcome_page, self->session != NULL);
   show_page (self, "welcome");
+}
+
+GMenuModel *
+dw_window_get_desks_menu (DwWindow *self)
+{
+  g_return_val_if_fail (DW_IS_WINDOW (self), NULL);
+  return G_MENU_MODEL (self->accounts_section);
+}
+
+GMenuModel *
+dw_window_get_primary_menu (DwWindow *self)
+{
+  g_return_val_if_fail (DW_IS_WINDOW (self), NULL);
+  return gtk_menu_button_get_menu_model (self->menu_button);
+}
+
+const char *
+dw_window_get_desk_text (DwWindow *self)
+{
+  g_return_val_if_fail (DW_IS_WINDOW (self), NULL);
+  return gtk_label_get_label (self->desk_label);
 }
 
 void
@@ -348,6 +443,7 @@ dw_window_ask_sign_in_again (DwWindow   *self,
   g_return_if_fail (DW_IS_WINDOW (self));
 
   dw_welcome_page_ask_sign_in_again (self->welcome_page, account, message);
+  dw_welcome_page_set_can_go_back (self->welcome_page, self->session != NULL);
   show_page (self, "welcome");
 }
 

@@ -30,7 +30,13 @@ DwSession     *dw_window_get_session         (DwWindow      *self);
 void           dw_window_show_signing_in     (DwWindow      *self,
                                               const char    *label);
 /* The welcome page, emptied for a new desk. */
+/* The welcome page, empty; with a Back button while a desk is open behind it (Add Desk…). */
 void           dw_window_show_welcome        (DwWindow      *self);
+/* For tests: the Desks submenu's desk section, the main menu, and the header bar's
+ * "desk · user". */
+GMenuModel    *dw_window_get_desks_menu      (DwWindow      *self);
+GMenuModel    *dw_window_get_primary_menu    (DwWindow      *self);
+const char    *dw_window_get_desk_text       (DwWindow      *self);
 /* The welcome page filled for @account, saying @message (a refused token, a locked keyring…). */
 void           dw_window_ask_sign_in_again   (DwWindow      *self,
                                               DwAccount     *account,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dw-client.h"
+#include "dw-json.h"
 
 /* Bodies larger than this are parsed in a worker thread, so a 100k-ticket snapshot does not
  * freeze the window. */
@@ -17,11 +18,22 @@ typedef gboolean (*ResponseHook) (DwClient  *self,
                                   JsonNode  *node,
                                   GError   **error);
 
+/* How long a request other than the snapshot may take before it fails as unreachable: a
+ * service that accepts and then never answers (stopped, wedged, a dead link) should not leave
+ * a lead's change or a sign-in hanging for libsoup's minute of I/O timeout. */
+#define REQUEST_TIMEOUT_S 10
+
 typedef struct
 {
   SoupMessage  *msg;
   GBytes       *body;
   ResponseHook  hook;
+  GCancellable *cancellable;     /* ours: the caller's, or the deadline, cancels it */
+  GCancellable *caller_cancellable;
+  gulong        caller_handler;
+  GSource      *deadline;
+  guint         timeout_s;
+  gboolean      timed_out;
 } Request;
 
 struct _DwClient
@@ -32,6 +44,7 @@ struct _DwClient
   char                 *base_url;    /* without trailing slash */
   char                 *token;
   GTlsCertificateFlags  tls_errors;
+  guint                 request_timeout_s;
 };
 
 G_DEFINE_FINAL_TYPE (DwClient, dw_client, G_TYPE_OBJECT)
@@ -47,7 +60,8 @@ G_DEFINE_ENUM_TYPE (DwClientError, dw_client_error,
   G_DEFINE_ENUM_VALUE (DW_CLIENT_ERROR_INVALID_INPUT, "invalid-input"),
   G_DEFINE_ENUM_VALUE (DW_CLIENT_ERROR_TLS, "tls"),
   G_DEFINE_ENUM_VALUE (DW_CLIENT_ERROR_SERVER, "server"),
-  G_DEFINE_ENUM_VALUE (DW_CLIENT_ERROR_PROTOCOL, "protocol"))
+  G_DEFINE_ENUM_VALUE (DW_CLIENT_ERROR_PROTOCOL, "protocol"),
+  G_DEFINE_ENUM_VALUE (DW_CLIENT_ERROR_OVER_CAPACITY, "over-capacity"))
 
 enum {
   PROP_0,
@@ -60,6 +74,15 @@ static GParamSpec *properties[N_PROPS];
 static void
 request_free (Request *request)
 {
+  if (request->deadline != NULL)
+    {
+      g_source_destroy (request->deadline);
+      g_clear_pointer (&request->deadline, g_source_unref);
+    }
+  if (request->caller_cancellable != NULL)
+    g_cancellable_disconnect (request->caller_cancellable, request->caller_handler);
+  g_clear_object (&request->caller_cancellable);
+  g_clear_object (&request->cancellable);
   g_clear_object (&request->msg);
   g_clear_pointer (&request->body, g_bytes_unref);
   g_free (request);
@@ -162,8 +185,10 @@ problem_error (guint   status,
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   const char *message = NULL;
+  const char *type = NULL;
   gsize size = 0;
   const char *data = body != NULL ? g_bytes_get_data (body, &size) : NULL;
+  DwClientError code = error_code_for_status (status);
 
   if (data != NULL && size > 0 && json_parser_load_from_data (parser, data, size, NULL))
     {
@@ -176,6 +201,11 @@ problem_error (guint   status,
           message = json_object_get_string_member_with_default (problem, "detail", NULL);
           if (message == NULL || *message == '\0')
             message = json_object_get_string_member_with_default (problem, "title", NULL);
+          type = json_object_get_string_member_with_default (problem, "type", NULL);
+          /* Not a stale version: the lead can still assign it, saying so. */
+          if (status == SOUP_STATUS_CONFLICT && type != NULL
+              && g_str_has_suffix (type, "/over-capacity"))
+            code = DW_CLIENT_ERROR_OVER_CAPACITY;
         }
     }
 
@@ -184,35 +214,38 @@ problem_error (guint   status,
   if (message == NULL)
     message = "Unexpected answer";
 
-  return g_error_new (DW_CLIENT_ERROR, error_code_for_status (status),
-                      "%s (HTTP %u)", message, status);
+  return g_error_new (DW_CLIENT_ERROR, code, "%s (HTTP %u)", message, status);
 }
 
 /* Sending */
 
+/* An item the console cannot read (text that is not UTF-8, from a service older than the
+ * check at its door or a damaged database) becomes null and is reported, instead of costing
+ * the whole answer: one hostile ticket must not stop a desk from syncing.  The sync counts the
+ * nulls it skips. */
 static JsonNode *
 parse_body (GBytes  *body,
             GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) local_error = NULL;
   gsize size = 0;
   const char *data = g_bytes_get_data (body, &size);
+  JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, data, size, &local_error))
+  root = dw_json_parse_tolerant (data, size, problems, &local_error);
+  if (root == NULL)
     {
       g_set_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_PROTOCOL,
                    "The service sent malformed JSON: %s", local_error->message);
       return NULL;
     }
-  if (json_parser_get_root (parser) == NULL)
-    {
-      g_set_error_literal (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_PROTOCOL,
-                           "The service sent an empty JSON document");
-      return NULL;
-    }
 
-  return json_parser_steal_root (parser);
+  for (guint i = 0; i < problems->len; i++)
+    g_message ("Skipped an item the service sent that cannot be read: %s",
+               (const char *) problems->pdata[i]);
+
+  return root;
 }
 
 static void
@@ -245,6 +278,18 @@ request_sent_cb (GObject      *source,
   guint status;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (body == NULL && request->timed_out
+      && !g_cancellable_is_cancelled (request->caller_cancellable))
+    {
+      GUri *uri = soup_message_get_uri (request->msg);
+
+      g_task_return_new_error (task, DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNREACHABLE,
+                               "%s did not answer within %u seconds",
+                               uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri)
+                                                                            : "The service",
+                               request->timeout_s);
+      return;
+    }
   if (body == NULL)
     {
       g_task_return_error (task, translate_transport_error (self, request->msg, error));
@@ -279,6 +324,24 @@ request_sent_cb (GObject      *source,
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
+}
+
+static void
+caller_cancelled_cb (GCancellable *caller,
+                     GCancellable *ours)
+{
+  g_cancellable_cancel (ours);
+}
+
+static gboolean
+deadline_cb (gpointer data)
+{
+  Request *request = data;
+
+  request->timed_out = TRUE;
+  g_clear_pointer (&request->deadline, g_source_unref);
+  g_cancellable_cancel (request->cancellable);
+  return G_SOURCE_REMOVE;
 }
 
 static SoupMessage *
@@ -334,13 +397,12 @@ client_send (DwClient     *self,
 
   if (body != NULL)
     {
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
       g_autoptr(GBytes) bytes = NULL;
       gsize length = 0;
       char *text;
 
-      json_generator_set_root (generator, body);
-      text = json_generator_to_data (generator, &length);
+      /* Escaped throughout: the service refuses raw control characters (a pasted U+001F). */
+      text = dw_json_to_string (body, &length);
       bytes = g_bytes_new_take (text, length);
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
@@ -350,10 +412,28 @@ client_send (DwClient     *self,
   request = g_new0 (Request, 1);
   request->msg = msg;
   request->hook = hook;
+  request->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
 
+  if (g_task_get_cancellable (task) != NULL)
+    {
+      request->caller_cancellable = g_object_ref (g_task_get_cancellable (task));
+      request->caller_handler = g_cancellable_connect (request->caller_cancellable,
+                                                       G_CALLBACK (caller_cancelled_cb),
+                                                       request->cancellable, NULL);
+    }
+
+  /* The snapshot of a big desk may rightly take long to come; the sync watches it. */
+  if (self->request_timeout_s > 0 && !g_str_equal (path, "/api/v1/snapshot"))
+    {
+      request->timeout_s = self->request_timeout_s;
+      request->deadline = g_timeout_source_new_seconds (request->timeout_s);
+      g_source_set_callback (request->deadline, deadline_cb, request, NULL);
+      g_source_attach (request->deadline, g_main_context_get_thread_default ());
+    }
+
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task),
+                                    request->cancellable,
                                     request_sent_cb, g_object_ref (task));
 }
 
@@ -552,6 +632,7 @@ dw_client_class_init (DwClientClass *klass)
 static void
 dw_client_init (DwClient *self)
 {
+  self->request_timeout_s = REQUEST_TIMEOUT_S;
   /* No accept-certificate handler: an invalid certificate always fails the request. */
   self->session = soup_session_new_with_options ("user-agent", "Deskwatch/" PACKAGE_VERSION " ",
                                                  "timeout", 60,
@@ -626,6 +707,14 @@ dw_client_set_tls_database (DwClient     *self,
       return;
     }
   soup_session_set_tls_database (self->session, database);
+}
+
+void
+dw_client_set_request_timeout (DwClient *self,
+                               guint     seconds)
+{
+  g_return_if_fail (DW_IS_CLIENT (self));
+  self->request_timeout_s = seconds;
 }
 
 SoupSession *

@@ -36,6 +36,7 @@ typedef enum
   DW_CLIENT_ERROR_TLS,           /* the certificate was refused, see dw_client_get_tls_errors() */
   DW_CLIENT_ERROR_SERVER,        /* 5xx */
   DW_CLIENT_ERROR_PROTOCOL,      /* not the Deskwatch API: bad JSON, unexpected status or shape */
+  DW_CLIENT_ERROR_OVER_CAPACITY, /* 409 over-capacity: the assignee holds its capacity */
 } DwClientError;
 
 #define DW_TYPE_CLIENT_ERROR (dw_client_error_get_type ())
@@ -79,6 +80,12 @@ GTlsCertificateFlags dw_client_get_tls_errors      (DwClient            *self);
  * trust); NULL restores the system's trust store.  Never disables verification. */
 void                 dw_client_set_tls_database    (DwClient            *self,
                                                     GTlsDatabase        *database);
+
+/* Every request but the snapshot fails with DW_CLIENT_ERROR_UNREACHABLE ("… did not answer
+ * within N seconds") when the service has not answered in @seconds (default 10; 0: only
+ * libsoup's own I/O timeout). */
+void                 dw_client_set_request_timeout (DwClient            *self,
+                                                    guint                seconds);
 
 /* The session, for the stream's WebSocket (DwSync). */
 SoupSession         *dw_client_get_session         (DwClient            *self);

@@ -64,6 +64,19 @@ typedef enum
   DW_SLA_STATE_BREACHED,
 } DwSlaState;
 
+/* A ticket's breach, the one definition every figure counts (docs/api.md "Breach"):
+ * running — a target breached and not settled yet (the late reply or resolution is still owed;
+ *           the ticket is active, pending included);
+ * settled — breached earlier, every breached target settled since (the late reply was sent, or
+ *           the ticket was solved late);
+ * none    — no target breached. */
+typedef enum
+{
+  DW_BREACH_NONE,
+  DW_BREACH_RUNNING,
+  DW_BREACH_SETTLED,
+} DwBreach;
+
 typedef enum
 {
   DW_SLA_TARGET_FIRST_RESPONSE,
@@ -87,6 +100,7 @@ typedef enum
 #define DW_TYPE_STATUS (dw_status_get_type ())
 #define DW_TYPE_SLA_STATE (dw_sla_state_get_type ())
 #define DW_TYPE_SLA_TARGET (dw_sla_target_get_type ())
+#define DW_TYPE_BREACH (dw_breach_get_type ())
 #define DW_TYPE_AUTHOR_KIND (dw_author_kind_get_type ())
 
 GType dw_role_get_type (void) G_GNUC_CONST;
@@ -96,6 +110,7 @@ GType dw_priority_get_type (void) G_GNUC_CONST;
 GType dw_status_get_type (void) G_GNUC_CONST;
 GType dw_sla_state_get_type (void) G_GNUC_CONST;
 GType dw_sla_target_get_type (void) G_GNUC_CONST;
+GType dw_breach_get_type (void) G_GNUC_CONST;
 GType dw_author_kind_get_type (void) G_GNUC_CONST;
 
 /* The wire string of @value (its nick), or NULL when @value is out of range. */
@@ -115,6 +130,7 @@ gboolean    dw_enum_from_string (GType       enum_type,
 #define dw_status_to_string(v) dw_enum_to_string (DW_TYPE_STATUS, (v))
 #define dw_sla_state_to_string(v) dw_enum_to_string (DW_TYPE_SLA_STATE, (v))
 #define dw_sla_target_to_string(v) dw_enum_to_string (DW_TYPE_SLA_TARGET, (v))
+#define dw_breach_to_string(v) dw_enum_to_string (DW_TYPE_BREACH, (v))
 #define dw_author_kind_to_string(v) dw_enum_to_string (DW_TYPE_AUTHOR_KIND, (v))
 
 /* TRUE for statuses in which a ticket still needs work (new, open, pending, on-hold). */

@@ -2,6 +2,7 @@
 
 #include "dw-clock.h"
 
+#include <math.h>
 #include <string.h>
 
 typedef struct
@@ -862,6 +863,672 @@ dw_json_object_to_string (JsonObject *object)
   g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
 
   return json_to_string (node, FALSE);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Text and numbers that cannot be kept exactly */
+
+typedef struct
+{
+  char     type;         /* '{' or '[' */
+  gboolean after_colon;  /* in an object: the member's value comes next */
+  gsize    key_start;    /* in an object: the current member's name, raw */
+  gsize    key_len;
+  guint    index;        /* in an array: the current element */
+  GHashTable *names;     /* in an object, when strict: the member names so far, decoded */
+} ScanLevel;
+
+typedef struct
+{
+  gssize  item;     /* where the item starts, -1 when the problem is outside any */
+  GError *error;
+} ScanProblem;
+
+typedef struct
+{
+  const guchar *data;
+  gsize         size;
+  gboolean      strict;     /* stop at the first problem */
+  GArray       *levels;     /* of ScanLevel */
+  gssize        item;       /* start of the current item, -1 outside any */
+  gboolean      item_is_array;
+  GArray       *problems;   /* of ScanProblem */
+  gboolean      stop;
+} Scan;
+
+static void
+scan_problem_clear (gpointer data)
+{
+  ScanProblem *problem = data;
+
+  g_clear_error (&problem->error);
+}
+
+/* "tickets[3].subject", from the levels; @in_key when the problem is in a member's name. */
+static char *
+scan_path (Scan     *scan,
+           gboolean  in_key)
+{
+  g_autoptr(GString) path = g_string_new (NULL);
+
+  for (guint i = 0; i < scan->levels->len; i++)
+    {
+      ScanLevel *level = &g_array_index (scan->levels, ScanLevel, i);
+      gboolean last = i + 1 == scan->levels->len;
+
+      if (level->type == '[')
+        g_string_append_printf (path, "[%u]", level->index);
+      else if (last && in_key)
+        g_string_append (path, path->len > 0 ? ".(a member name)" : "(a member name)");
+      else if (level->key_len > 0)
+        {
+          g_autofree char *raw = g_strndup ((const char *) scan->data + level->key_start,
+                                            MIN (level->key_len, 64));
+          g_autofree char *key = g_utf8_make_valid (raw, -1);
+
+          if (path->len > 0)
+            g_string_append_c (path, '.');
+          g_string_append (path, key);
+        }
+    }
+
+  if (path->len == 0)
+    g_string_append (path, "(the document)");
+  return g_string_free (g_steal_pointer (&path), FALSE);
+}
+
+static void
+scan_report (Scan       *scan,
+             gboolean    in_key,
+             DwJsonError code,
+             const char *format,
+             ...) G_GNUC_PRINTF (4, 5);
+
+static void
+scan_report (Scan       *scan,
+             gboolean    in_key,
+             DwJsonError code,
+             const char *format,
+             ...)
+{
+  g_autofree char *path = scan_path (scan, in_key);
+  g_autofree char *what = NULL;
+  ScanProblem problem;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* A member name of the root belongs to no item: its object cannot be read without it. */
+  problem.item = in_key && scan->levels->len == 1 ? -1 : scan->item;
+  problem.error = g_error_new (DW_JSON_ERROR, code, "%s: %s", path, what);
+  g_array_append_val (scan->problems, problem);
+
+  if (scan->strict || problem.item < 0)
+    scan->stop = TRUE;
+}
+
+static void
+scan_level_clear (gpointer data)
+{
+  ScanLevel *level = data;
+
+  g_clear_pointer (&level->names, g_hash_table_unref);
+}
+
+static int
+hex4 (const guchar *data,
+      gsize         size,
+      gsize         at)
+{
+  int value = 0;
+
+  if (at + 4 > size)
+    return -1;
+  for (gsize i = at; i < at + 4; i++)
+    {
+      int digit = g_ascii_xdigit_value (data[i]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+  return value;
+}
+
+/* Checks the string starting at the quote at @start; returns the offset of its closing quote
+ * (or @size).  One problem per string is enough. */
+static gsize
+scan_string (Scan     *scan,
+             gsize     start,
+             gboolean  is_key)
+{
+  const guchar *d = scan->data;
+  gsize size = scan->size;
+  gsize i = start + 1;
+  gboolean reported = FALSE;
+
+  while (i < size && d[i] != '"')
+    {
+      guchar c = d[i];
+
+      if (c == '\\' && i + 1 < size && d[i + 1] == 'u')
+        {
+          int cp = hex4 (d, size, i + 2);
+
+          if (cp >= 0xD800 && cp <= 0xDBFF && i + 12 <= size && d[i + 6] == '\\' &&
+              d[i + 7] == 'u' && hex4 (d, size, i + 8) >= 0xDC00 && hex4 (d, size, i + 8) <= 0xDFFF)
+            {
+              i += 12;
+              continue;
+            }
+
+          if (cp == 0 && !reported)
+            scan_report (scan, is_key, DW_JSON_ERROR_VALUE,
+                         "contains \\u0000, which cannot be stored");
+          else if (cp >= 0xD800 && cp <= 0xDFFF && !reported)
+            scan_report (scan, is_key, DW_JSON_ERROR_VALUE,
+                         "\\u%04X is half of a surrogate pair without its other half, not a "
+                         "character", (guint) cp);
+          reported |= cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF);
+          i += cp >= 0 ? 6 : 2;
+        }
+      else if (c == '\\')
+        i += 2;
+      else if (c < 0x20)
+        {
+          if (!reported)
+            scan_report (scan, is_key, DW_JSON_ERROR_MALFORMED,
+                         "a raw control character (U+%04X) in a string; JSON needs it escaped "
+                         "as \\u%04x", (guint) c, (guint) c);
+          reported = TRUE;
+          i++;
+        }
+      else if (c < 0x80)
+        i++;
+      else
+        {
+          gunichar u = g_utf8_get_char_validated ((const char *) d + i, (gssize) (size - i));
+
+          if (u == (gunichar) -1 || u == (gunichar) -2)
+            {
+              if (!reported)
+                scan_report (scan, is_key, DW_JSON_ERROR_MALFORMED, "not valid UTF-8");
+              reported = TRUE;
+              i++;
+            }
+          else
+            i += g_utf8_skip[c];
+        }
+
+      if (scan->stop)
+        return size;
+    }
+
+  return MIN (i, size);
+}
+
+/* Checks the number starting at @start; returns the offset after it. */
+static gsize
+scan_number (Scan  *scan,
+             gsize  start)
+{
+  const guchar *d = scan->data;
+  gsize end = start;
+  gboolean integral = TRUE;
+  gboolean digits = TRUE;
+  g_autofree char *long_text = NULL;
+  char short_text[64];
+  char *text;
+
+  while (end < scan->size && (g_ascii_isdigit (d[end]) || strchr ("+-.eE", d[end]) != NULL) &&
+         d[end] != '\0')
+    {
+      if (strchr (".eE", d[end]) != NULL)
+        integral = FALSE;
+      else if (!g_ascii_isdigit (d[end]) && !(end == start && d[end] == '-'))
+        digits = FALSE;
+      end++;
+    }
+
+  /* Without an allocation for the numbers of 100k tickets. */
+  if (end - start < sizeof short_text)
+    {
+      memcpy (short_text, d + start, end - start);
+      short_text[end - start] = '\0';
+      text = short_text;
+    }
+  else
+    text = long_text = g_strndup ((const char *) d + start, end - start);
+
+  if (integral)
+    {
+      /* Only a well-formed integer is judged here; the parser refuses the rest. */
+      if (digits && g_ascii_isdigit (text[text[0] == '-' ? 1 : 0]) &&
+          !g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, NULL, NULL))
+        scan_report (scan, FALSE, DW_JSON_ERROR_VALUE,
+                     "%.40s%s is out of range (integers are 64-bit, -9223372036854775808 to "
+                     "9223372036854775807)", text, strlen (text) > 40 ? "…" : "");
+    }
+  else
+    {
+      char *stop = NULL;
+      double value = g_ascii_strtod (text, &stop);
+
+      if (stop != text && !isfinite (value))
+        scan_report (scan, FALSE, DW_JSON_ERROR_VALUE, "%.40s%s is out of range (too large a number)",
+                     text, strlen (text) > 40 ? "…" : "");
+    }
+
+  return end;
+}
+
+/* The member name @raw (without quotes, checked by scan_string) as JSON-GLib will read it, so
+ * that "role" and "r\u006fle" are one name. */
+static char *
+decode_name (const guchar *raw,
+             gsize         len)
+{
+  GString *name = g_string_sized_new (len);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      const char *simple = "\"\"\\\\//b\bf\fn\nr\rt\t";
+      const char *found;
+      int cp;
+
+      if (raw[i] != '\\' || i + 1 >= len)
+        {
+          g_string_append_c (name, (char) raw[i]);
+          continue;
+        }
+
+      i++;
+      if (raw[i] != 'u')
+        {
+          found = strchr (simple, raw[i]);
+          g_string_append_c (name, found != NULL && raw[i] != '\0' ? found[1] : (char) raw[i]);
+          continue;
+        }
+
+      cp = hex4 (raw, len, i + 1);
+      if (cp < 0)
+        continue;
+      i += 4;
+      if (cp >= 0xD800 && cp <= 0xDBFF && i + 2 < len && raw[i + 1] == '\\' &&
+          raw[i + 2] == 'u')
+        {
+          int low = hex4 (raw, len, i + 3);
+
+          if (low >= 0xDC00 && low <= 0xDFFF)
+            {
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+              i += 6;
+            }
+        }
+      g_string_append_unichar (name, (gunichar) cp);
+    }
+
+  return g_string_free (name, FALSE);
+}
+
+/* A member twice in one object: JSON-GLib keeps one of them without a word, so the other
+ * would be dropped silently (and another parser might keep the other one). */
+static void
+scan_check_name (Scan      *scan,
+                 ScanLevel *level)
+{
+  char *name;
+
+  if (!scan->strict)
+    return;
+
+  if (level->names == NULL)
+    level->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  name = decode_name (scan->data + level->key_start, level->key_len);
+  if (!g_hash_table_add (level->names, name))
+    scan_report (scan, FALSE, DW_JSON_ERROR_VALUE,
+                 "given twice; a member may appear only once in an object");
+}
+
+static void
+scan_value_starts (Scan     *scan,
+                   gsize     at,
+                   gboolean  is_array)
+{
+  if (scan->levels->len == 1)
+    {
+      /* A member of the root: the item itself, or the array whose elements are the items. */
+      scan->item_is_array = is_array;
+      scan->item = is_array ? -1 : (gssize) at;
+    }
+  else if (scan->levels->len == 2 && scan->item_is_array)
+    scan->item = (gssize) at;
+}
+
+static void
+scan_text (Scan *scan)
+{
+  const guchar *d = scan->data;
+  gsize i = 0;
+
+  while (i < scan->size && !scan->stop)
+    {
+      guchar c = d[i];
+      ScanLevel *top = scan->levels->len > 0
+                       ? &g_array_index (scan->levels, ScanLevel, scan->levels->len - 1) : NULL;
+
+      switch (c)
+        {
+        case ' ':
+        case '\t':
+        case '\n':
+        case '\r':
+          i++;
+          break;
+
+        case '"':
+          if (top != NULL && top->type == '{' && !top->after_colon)
+            {
+              gsize end = scan_string (scan, i, TRUE);
+
+              top->key_start = i + 1;
+              top->key_len = end - i - 1;
+              if (!scan->stop)
+                scan_check_name (scan, top);
+              i = end + 1;
+            }
+          else
+            {
+              scan_value_starts (scan, i, FALSE);
+              i = scan_string (scan, i, FALSE) + 1;
+            }
+          break;
+
+        case '{':
+        case '[':
+          {
+            ScanLevel level = { (char) c, FALSE, 0, 0, 0, NULL };
+
+            scan_value_starts (scan, i, c == '[');
+            g_array_append_val (scan->levels, level);
+            i++;
+          }
+          break;
+
+        case '}':
+        case ']':
+          if (scan->levels->len > 0)
+            g_array_remove_index (scan->levels, scan->levels->len - 1);
+          i++;
+          break;
+
+        case ':':
+          if (top != NULL)
+            top->after_colon = TRUE;
+          i++;
+          break;
+
+        case ',':
+          if (top != NULL && top->type == '{')
+            {
+              top->after_colon = FALSE;
+              top->key_len = 0;
+            }
+          else if (top != NULL)
+            top->index++;
+          i++;
+          break;
+
+        case '-':
+        case '0' ... '9':
+          scan_value_starts (scan, i, FALSE);
+          i = scan_number (scan, i);
+          break;
+
+        default:
+          /* true, false, null, or a syntax error for the parser to name. */
+          if (g_ascii_isalpha (c))
+            scan_value_starts (scan, i, FALSE);
+          i++;
+          break;
+        }
+    }
+}
+
+static void
+scan_init (Scan       *scan,
+           const char *data,
+           gsize       size,
+           gboolean    strict)
+{
+  scan->data = (const guchar *) data;
+  scan->size = size;
+  scan->strict = strict;
+  scan->levels = g_array_new (FALSE, FALSE, sizeof (ScanLevel));
+  g_array_set_clear_func (scan->levels, scan_level_clear);
+  scan->item = -1;
+  scan->item_is_array = FALSE;
+  scan->problems = g_array_new (FALSE, FALSE, sizeof (ScanProblem));
+  g_array_set_clear_func (scan->problems, scan_problem_clear);
+  scan->stop = FALSE;
+}
+
+static void
+scan_clear (Scan *scan)
+{
+  g_clear_pointer (&scan->levels, g_array_unref);
+  g_clear_pointer (&scan->problems, g_array_unref);
+}
+
+gboolean
+dw_json_check_text (const char  *data,
+                    gsize        size,
+                    GError     **error)
+{
+  Scan scan;
+  gboolean ok;
+
+  g_return_val_if_fail (data != NULL || size == 0, FALSE);
+
+  scan_init (&scan, data, size, TRUE);
+  scan_text (&scan);
+  ok = scan.problems->len == 0;
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&g_array_index (scan.problems, ScanProblem, 0).error));
+  scan_clear (&scan);
+  return ok;
+}
+
+/* The offset just after the value that starts at @start. */
+static gsize
+skip_value (const guchar *d,
+            gsize         size,
+            gsize         start)
+{
+  gsize i = start;
+  guint depth = 0;
+
+  do
+    {
+      if (d[i] == '"')
+        {
+          for (i++; i < size && d[i] != '"'; i++)
+            if (d[i] == '\\')
+              i++;
+          i++;
+        }
+      else if (d[i] == '{' || d[i] == '[')
+        depth++, i++;
+      else if (d[i] == '}' || d[i] == ']')
+        depth--, i++;
+      else if (depth == 0)
+        {
+          /* A number or literal: up to the next delimiter. */
+          while (i < size && strchr (",]} \t\r\n", d[i]) == NULL)
+            i++;
+        }
+      else
+        i++;
+    }
+  while (i < size && depth > 0);
+
+  return MIN (i, size);
+}
+
+JsonNode *
+dw_json_parse_tolerant (const char  *data,
+                        gsize        size,
+                        GPtrArray   *problems,
+                        GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GString) repaired = NULL;
+  Scan scan;
+  gssize last_item = -1;
+  gsize copied = 0;
+
+  scan_init (&scan, data, size, FALSE);
+  scan_text (&scan);
+
+  for (guint i = 0; i < scan.problems->len; i++)
+    {
+      ScanProblem *problem = &g_array_index (scan.problems, ScanProblem, i);
+
+      if (problem->item < 0)
+        {
+          g_propagate_error (error, g_steal_pointer (&problem->error));
+          scan_clear (&scan);
+          return NULL;
+        }
+      /* Problems come in document order, so one item's are next to each other. */
+      if (problem->item == last_item)
+        continue;
+      last_item = problem->item;
+
+      if (repaired == NULL)
+        repaired = g_string_sized_new (size);
+      g_string_append_len (repaired, data + copied, problem->item - (gssize) copied);
+      g_string_append (repaired, "null");
+      copied = skip_value (scan.data, size, (gsize) problem->item);
+
+      if (problems != NULL)
+        g_ptr_array_add (problems, g_strdup (problem->error->message));
+    }
+  if (repaired != NULL)
+    g_string_append_len (repaired, data + copied, (gssize) (size - copied));
+  scan_clear (&scan);
+
+  if (!json_parser_load_from_data (parser, repaired != NULL ? repaired->str : data,
+                                   repaired != NULL ? (gssize) repaired->len : (gssize) size,
+                                   error))
+    return NULL;
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (error, DW_JSON_ERROR, DW_JSON_ERROR_MALFORMED, "an empty document");
+      return NULL;
+    }
+
+  return json_parser_steal_root (parser);
+}
+
+/* JSON-GLib writes control characters in strings escaped, but for U+001F (1.6 compares with
+ * < 0x1f); outside strings its compact output has none, so every one left is in a string. */
+char *
+dw_json_to_string (JsonNode *node,
+                   gsize    *length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(GString) escaped = NULL;
+  g_autofree char *text = NULL;
+  gsize len = 0;
+
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, &len);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if ((guchar) text[i] >= 0x20)
+        continue;
+      if (escaped == NULL)
+        {
+          escaped = g_string_sized_new (len + 16);
+          g_string_append_len (escaped, text, (gssize) i);
+        }
+      g_string_append_printf (escaped, "\\u%04x", (guint) (guchar) text[i]);
+      for (i++; i < len && (guchar) text[i] >= 0x20; i++)
+        g_string_append_c (escaped, text[i]);
+      i--;
+    }
+
+  if (escaped == NULL)
+    {
+      if (length != NULL)
+        *length = len;
+      return g_steal_pointer (&text);
+    }
+  if (length != NULL)
+    *length = escaped->len;
+  return g_string_free (g_steal_pointer (&escaped), FALSE);
+}
+
+char *
+dw_json_make_valid (const char *text,
+                    gsize       size,
+                    gsize      *length)
+{
+  const guchar *d = (const guchar *) text;
+  g_autoptr(GString) out = NULL;
+  gboolean in_string = FALSE;
+  gboolean has_control = FALSE;
+  gsize copied = 0;
+
+  /* Compact JSON has no control characters at all, not even between tokens. */
+  for (gsize i = 0; i < size; i++)
+    has_control |= d[i] < 0x20;
+  if (!has_control && g_utf8_validate_len (text, size, NULL))
+    return NULL;
+
+  out = g_string_sized_new (size + 16);
+  for (gsize i = 0; i < size;)
+    {
+      guchar c = d[i];
+
+      if (c >= 0x80)
+        {
+          gunichar u = g_utf8_get_char_validated (text + i, (gssize) (size - i));
+
+          if (u != (gunichar) -1 && u != (gunichar) -2)
+            {
+              i += g_utf8_skip[c];
+              continue;
+            }
+          g_string_append_len (out, text + copied, (gssize) (i - copied));
+          g_string_append (out, "\xef\xbf\xbd");
+          copied = ++i;
+        }
+      else if (in_string && c == '\\')
+        i += 2;
+      else if (c == '"')
+        {
+          in_string = !in_string;
+          i++;
+        }
+      else if (in_string && c < 0x20)
+        {
+          g_string_append_len (out, text + copied, (gssize) (i - copied));
+          g_string_append_printf (out, "\\u%04x", (guint) c);
+          copied = ++i;
+        }
+      else
+        i++;
+    }
+  g_string_append_len (out, text + copied, (gssize) (size - copied));
+
+  if (length != NULL)
+    *length = out->len;
+  return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -34,6 +34,7 @@ typedef enum
   DW_JSON_ERROR_VALUE,    /* right type, wrong value: unknown enum nick, bad time, out of range */
   DW_JSON_ERROR_UNKNOWN,  /* a member that is not allowed (dw_json_check_members) */
   DW_JSON_ERROR_MISMATCH, /* an in-place update for another object (its id differs) */
+  DW_JSON_ERROR_MALFORMED, /* not JSON text: invalid UTF-8, a raw control character in a string */
 } DwJsonError;
 
 GQuark dw_json_error_quark (void);
@@ -150,6 +151,44 @@ void        dw_json_set_enum_array     (JsonObject         *object,
                                         const char         *member,
                                         GType               enum_type,
                                         GArray             *values);
+
+/* Checks JSON text for what JSON-GLib reads without complaint but cannot keep exactly, so it
+ * is refused instead of being stored as something else (docs/api.md "Text and numbers"):
+ * - DW_JSON_ERROR_MALFORMED: bytes that are not UTF-8, a raw control character (U+0000 to
+ *   U+001F) inside a string;
+ * - DW_JSON_ERROR_VALUE: the escape \u0000 (it would cut the string short), a surrogate escape
+ *   that is not half of a pair (it would become bytes that are not UTF-8), an integer outside
+ *   the 64-bit range or a number too large for a double (they would wrap or become infinite),
+ *   a member given twice in one object (one of them would be dropped).
+ * Member names count as much as values.  The message starts with the path of the member, e.g.
+ * "tickets[3].subject: contains \u0000, which cannot be stored".  Syntax errors are left to the
+ * parser. */
+gboolean    dw_json_check_text         (const char  *data,
+                                        gsize        size,
+                                        GError     **error);
+/* Parses @data as a JSON document whose *items* may be unreadable one by one: an item is a
+ * member of the root object, or an element of an array that is such a member (a snapshot's
+ * tickets, a list's items, an event's data).  An item that dw_json_check_text() would refuse
+ * is replaced by null and described in @problems (if not NULL; one string per item, with its
+ * path), so one bad ticket does not cost the rest.  Fails only when the document itself is
+ * unreadable: not JSON, or a problem outside any item. */
+JsonNode   *dw_json_parse_tolerant     (const char  *data,
+                                        gsize        size,
+                                        GPtrArray   *problems,
+                                        GError     **error);
+/* Compact JSON of @node that any JSON parser accepts: every control character in a string is
+ * escaped (JSON-GLib 1.6 writes U+001F as it is).  @length may be NULL. */
+char       *dw_json_to_string          (JsonNode    *node,
+                                        gsize       *length);
+
+/* For JSON text about to go out that may hold rows written before the check at the door:
+ * NULL when @text is valid (the common case, checked quickly), otherwise a repaired copy
+ * (length in *@length) with every byte sequence that is not UTF-8 replaced by U+FFFD and every
+ * raw control character in a string escaped.  libsoup refuses to send a WebSocket text frame
+ * that is not UTF-8, and a console's parser a whole document. */
+char       *dw_json_make_valid         (const char  *text,
+                                        gsize        size,
+                                        gsize       *length);
 
 /* Parses @text as a JSON object (for tests and fixtures). */
 JsonObject *dw_json_object_from_string (const char  *text,

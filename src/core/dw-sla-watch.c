@@ -467,3 +467,31 @@ dw_sla_watch_count_state (DwSlaWatch *self,
 
   return n;
 }
+
+guint
+dw_sla_watch_count_tickets (DwSlaWatch *self,
+                            DwSlaState  state)
+{
+  g_autoptr(GHashTable) worst = g_hash_table_new (g_direct_hash, g_direct_equal);
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_return_val_if_fail (DW_IS_SLA_WATCH (self), 0);
+
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      DwSlaWatchItem *item = g_ptr_array_index (self->items, i);
+      DwTicket *ticket = dw_sla_watch_item_get_ticket (item);
+      DwSlaState s = dw_sla_watch_item_get_state (item);
+
+      if ((int) s > GPOINTER_TO_INT (g_hash_table_lookup (worst, ticket)))
+        g_hash_table_insert (worst, ticket, GINT_TO_POINTER (s));
+    }
+
+  g_hash_table_iter_init (&iter, worst);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    n += GPOINTER_TO_INT (value) == (int) state;
+
+  return n;
+}

@@ -54,5 +54,10 @@ gint64      dw_sla_watch_get_now       (DwSlaWatch *self);
 /* How many rows are breached / at risk (for a badge). */
 guint       dw_sla_watch_count_state   (DwSlaWatch *self,
                                         DwSlaState  state);
+/* How many tickets are breached / at risk, each counted once by its worst row: the figures of
+ * docs/api.md "Figures" (a breach running; at risk with no breach running), the same as the
+ * team cards count from the tickets' live SLA state. */
+guint       dw_sla_watch_count_tickets (DwSlaWatch *self,
+                                        DwSlaState  state);
 
 G_END_DECLS

@@ -1004,3 +1004,31 @@ dw_sla_result_to_json (const DwSlaResult *result)
       json_array_add_object_element (array, dw_sla_target_status_to_json (&result->targets[t]));
   return array;
 }
+
+double
+dw_sla_share_percent_shown (gint64  met,
+                            gint64  due,
+                            int    *decimals)
+{
+  double percent;
+
+  g_return_val_if_fail (decimals != NULL, 0);
+
+  *decimals = 0;
+  if (due <= 0)
+    return 0;
+
+  percent = 100.0 * (double) met / (double) due;
+  /* "100 %" beside "1 of 1033 breached" told a lead that nothing went wrong. */
+  if (met < due && round (percent) >= 100.0)
+    {
+      *decimals = 1;
+      return MIN (floor (percent * 10.0) / 10.0, 99.9);
+    }
+  if (met > 0 && round (percent) <= 0.0)
+    {
+      *decimals = 1;
+      return MAX (ceil (percent * 10.0) / 10.0, 0.1);
+    }
+  return round (percent);
+}

@@ -175,4 +175,11 @@ gboolean    dw_sla_target_status_from_json (JsonObject        *object,
 /* The ticket's "sla" array: one object per defined target, in DwSlaTarget order. */
 JsonArray  *dw_sla_result_to_json         (const DwSlaResult *result);
 
+/* The share of @due outcomes met, in percent, as a screen shows it: whole percents, except
+ * that it never reads 100 while one of them breached (1032 of 1033 met is 99.9, one decimal,
+ * rounded down), nor 0 while one was met.  *@decimals (0 or 1) says how to print it. */
+double   dw_sla_share_percent_shown (gint64  met,
+                                     gint64  due,
+                                     int    *decimals);
+
 G_END_DECLS

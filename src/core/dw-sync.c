@@ -7,6 +7,8 @@
 
 #include "dw-sync.h"
 
+#include "dw-json.h"
+
 #define DEFAULT_HEARTBEAT_MS   (15 * 1000)
 #define DEFAULT_BACKOFF_MS     1000
 #define DEFAULT_MAX_BACKOFF_MS (60 * 1000)
@@ -30,6 +32,7 @@ typedef struct
   gpointer    *ptrs;
   guint        n_entries;
   guint        n_invalid;
+  GString     *invalid;   /* why, one line per ticket left out (the first few) */
 } SnapshotBuild;
 
 struct _DwSync
@@ -54,6 +57,7 @@ struct _DwSync
   gint64                   reconnecting_since;
   gint64                   next_retry;
   GError                  *error;
+  guint                    skipped_items;
 
   gboolean                 need_snapshot;
   gboolean                 heard_since_connect;
@@ -86,6 +90,7 @@ enum {
   PROP_NEXT_RETRY,
   PROP_ERROR,
   PROP_ME,
+  PROP_SKIPPED_ITEMS,
   N_PROPS
 };
 
@@ -110,6 +115,8 @@ snapshot_build_free (SnapshotBuild *build)
   for (guint i = 0; i < build->n_entries; i++)
     g_clear_object (&build->entries[i].ticket);
   g_clear_pointer (&build->snapshot, json_object_unref);
+  if (build->invalid != NULL)
+    g_string_free (build->invalid, TRUE);
   g_free (build->entries);
   g_free (build->ids);
   g_free (build->ptrs);
@@ -154,6 +161,36 @@ set_error (DwSync       *self,
   if (error != NULL)
     self->error = g_error_copy (error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
+}
+
+/* What the service sent and the console cannot read is left out and reported, never fatal:
+ * one hostile ticket must not stop every console of the desk from syncing.  A message, not a
+ * warning: it is the service's data, not the console's fault. */
+static void
+skipped (DwSync     *self,
+         guint       count,
+         const char *format,
+         ...) G_GNUC_PRINTF (3, 4);
+
+static void
+skipped (DwSync     *self,
+         guint       count,
+         const char *format,
+         ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  if (count == 0)
+    return;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_message ("Left out what the service sent but the console cannot read: %s", what);
+  self->skipped_items += count;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SKIPPED_ITEMS]);
 }
 
 static gint64
@@ -232,7 +269,7 @@ upsert_ticket (DwSync     *self,
 
       if (!dw_ticket_update_from_json (ticket, object, &error))
         {
-          g_warning ("Ignoring an update of ticket %" G_GINT64_FORMAT ": %s", id, error->message);
+          skipped (self, 1, "an update of ticket %" G_GINT64_FORMAT ": %s", id, error->message);
           return;
         }
 
@@ -247,7 +284,7 @@ upsert_ticket (DwSync     *self,
 
       if (fresh == NULL)
         {
-          g_warning ("Ignoring ticket %" G_GINT64_FORMAT ": %s", id, error->message);
+          skipped (self, 1, "ticket %" G_GINT64_FORMAT ": %s", id, error->message);
           return;
         }
       if (ticket_visible (self, fresh))
@@ -273,7 +310,7 @@ upsert_user (DwSync     *self,
   if (user != NULL)
     {
       if (!dw_user_update_from_json (user, object, &error))
-        g_warning ("Ignoring an update of user %" G_GINT64_FORMAT ": %s", id, error->message);
+        skipped (self, 1, "an update of user %" G_GINT64_FORMAT ": %s", id, error->message);
       else
         dw_object_store_item_updated (self->users, user);
     }
@@ -282,7 +319,7 @@ upsert_user (DwSync     *self,
       g_autoptr(DwUser) fresh = dw_user_new_from_json (object, &error);
 
       if (fresh == NULL)
-        g_warning ("Ignoring user %" G_GINT64_FORMAT ": %s", id, error->message);
+        skipped (self, 1, "user %" G_GINT64_FORMAT ": %s", id, error->message);
       else
         dw_object_store_add (self->users, fresh);
     }
@@ -303,7 +340,7 @@ upsert_team (DwSync     *self,
   if (team != NULL)
     {
       if (!dw_team_update_from_json (team, object, &error))
-        g_warning ("Ignoring an update of team %" G_GINT64_FORMAT ": %s", id, error->message);
+        skipped (self, 1, "an update of team %" G_GINT64_FORMAT ": %s", id, error->message);
       else
         dw_object_store_item_updated (self->teams, team);
     }
@@ -312,7 +349,7 @@ upsert_team (DwSync     *self,
       g_autoptr(DwTeam) fresh = dw_team_new_from_json (object, &error);
 
       if (fresh == NULL)
-        g_warning ("Ignoring team %" G_GINT64_FORMAT ": %s", id, error->message);
+        skipped (self, 1, "team %" G_GINT64_FORMAT ": %s", id, error->message);
       else
         dw_object_store_add (self->teams, fresh);
     }
@@ -364,8 +401,8 @@ ticket_entry_update (gpointer item,
   g_autoptr(GError) error = NULL;
 
   if (!dw_ticket_update_from_json (item, entry->json, &error))
-    g_warning ("Ignoring ticket %" G_GINT64_FORMAT " of the snapshot: %s",
-               dw_ticket_get_id (item), error->message);
+    skipped (user_data, 1, "ticket %" G_GINT64_FORMAT " of the snapshot: %s",
+             dw_ticket_get_id (item), error->message);
 }
 
 static gpointer
@@ -376,7 +413,7 @@ user_create (gpointer data,
   DwUser *user = dw_user_new_from_json (data, &error);
 
   if (user == NULL)
-    g_warning ("Ignoring a user of the snapshot: %s", error->message);
+    skipped (user_data, 1, "a user of the snapshot: %s", error->message);
   return user;
 }
 
@@ -388,7 +425,7 @@ user_update (gpointer item,
   g_autoptr(GError) error = NULL;
 
   if (!dw_user_update_from_json (item, data, &error))
-    g_warning ("Ignoring a user of the snapshot: %s", error->message);
+    skipped (user_data, 1, "a user of the snapshot: %s", error->message);
 }
 
 static gpointer
@@ -399,7 +436,7 @@ team_create (gpointer data,
   DwTeam *team = dw_team_new_from_json (data, &error);
 
   if (team == NULL)
-    g_warning ("Ignoring a team of the snapshot: %s", error->message);
+    skipped (user_data, 1, "a team of the snapshot: %s", error->message);
   return team;
 }
 
@@ -411,11 +448,12 @@ team_update (gpointer item,
   g_autoptr(GError) error = NULL;
 
   if (!dw_team_update_from_json (item, data, &error))
-    g_warning ("Ignoring a team of the snapshot: %s", error->message);
+    skipped (user_data, 1, "a team of the snapshot: %s", error->message);
 }
 
 static void
-reconcile_objects (DwObjectStore           *store,
+reconcile_objects (DwSync                  *self,
+                   DwObjectStore           *store,
                    JsonObject              *snapshot,
                    const char              *member,
                    DwObjectStoreCreateFunc  create_func,
@@ -426,6 +464,7 @@ reconcile_objects (DwObjectStore           *store,
   g_autofree gint64 *ids = NULL;
   g_autofree gpointer *data = NULL;
   guint n = 0;
+  guint n_unreadable = 0;
   guint len;
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
@@ -441,17 +480,20 @@ reconcile_objects (DwObjectStore           *store,
       JsonNode *element = json_array_get_element (array, i);
       gint64 id;
 
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      id = json_id (json_node_get_object (element));
-      if (id <= 0)
-        continue;
+      /* null: an item the client could not read (dw_json_parse_tolerant). */
+      if (!JSON_NODE_HOLDS_OBJECT (element) ||
+          (id = json_id (json_node_get_object (element))) <= 0)
+        {
+          n_unreadable++;
+          continue;
+        }
       ids[n] = id;
       data[n] = json_node_get_object (element);
       n++;
     }
 
-  dw_object_store_reconcile (store, ids, data, n, TRUE, create_func, update_func, NULL);
+  skipped (self, n_unreadable, "%u of the %s of the snapshot", n_unreadable, member);
+  dw_object_store_reconcile (store, ids, data, n, TRUE, create_func, update_func, self);
 }
 
 static void
@@ -481,7 +523,7 @@ set_me (DwSync     *self,
       user = dw_user_new_from_json (object, &error);
       if (user == NULL)
         {
-          g_warning ("Ignoring the signed-in user of the snapshot: %s", error->message);
+          skipped (self, 1, "the signed-in user of the snapshot: %s", error->message);
           return;
         }
     }
@@ -505,16 +547,18 @@ apply_snapshot (DwSync        *self,
   gint64 seq = json_object_get_int_member_with_default (snapshot, "seq", 0);
   gint64 heartbeat = json_object_get_int_member_with_default (snapshot, "heartbeat_interval", 0);
 
-  reconcile_objects (self->users, snapshot, "users", user_create, user_update);
-  reconcile_objects (self->teams, snapshot, "teams", team_create, team_update);
+  reconcile_objects (self, self->users, snapshot, "users", user_create, user_update);
+  reconcile_objects (self, self->teams, snapshot, "teams", team_create, team_update);
   if (me != NULL && JSON_NODE_HOLDS_OBJECT (me))
     set_me (self, json_node_get_object (me));
+  else if (me != NULL)
+    skipped (self, 1, "the signed-in user of the snapshot");
 
   dw_object_store_reconcile (self->tickets, build->ids, build->ptrs, build->n_entries, TRUE,
-                             ticket_entry_create, ticket_entry_update, NULL);
+                             ticket_entry_create, ticket_entry_update, self);
 
-  if (build->n_invalid > 0)
-    g_warning ("Ignored %u malformed tickets of the snapshot", build->n_invalid);
+  skipped (self, build->n_invalid, "%u of the tickets of the snapshot%s", build->n_invalid,
+           build->invalid->str);
   if (heartbeat > 0)
     self->heartbeat_ms = (guint) MIN (heartbeat, 3600) * 1000;
 
@@ -605,6 +649,9 @@ handle_frame (DwSync     *self,
 
       if (event != NULL && data != NULL && JSON_NODE_HOLDS_OBJECT (data))
         apply_event (self, event, json_node_get_object (data));
+      else
+        skipped (self, 1, "event %" G_GINT64_FORMAT " (%s)", seq, event != NULL ? event : "?");
+      /* Past it all the same: waiting for a readable copy of it would wait forever. */
       set_time (self, &self->last_seq, seq, PROP_LAST_SEQ);
 
       if (event != NULL && data != NULL && JSON_NODE_HOLDS_OBJECT (data))
@@ -643,9 +690,10 @@ message_cb (SoupWebsocketConnection *connection,
             gpointer                 user_data)
 {
   DwSync *self = user_data;
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autoptr(DwSync) hold = g_object_ref (self);
+  g_autoptr(JsonNode) root = NULL;
   const char *data;
   gsize size;
 
@@ -654,16 +702,18 @@ message_cb (SoupWebsocketConnection *connection,
 
   heard_from_service (self);
 
+  /* An event whose data cannot be read arrives with data null, its seq intact. */
   data = g_bytes_get_data (message, &size);
-  if (!json_parser_load_from_data (parser, data, size, &error) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  root = dw_json_parse_tolerant (data, size, problems, &error);
+  for (guint i = 0; i < problems->len; i++)
+    g_message ("Unreadable part of a stream message: %s", (const char *) problems->pdata[i]);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_warning ("Ignoring a malformed stream message: %s",
-                 error != NULL ? error->message : "not an object");
+      skipped (self, 1, "a stream message: %s", error != NULL ? error->message : "not an object");
       return;
     }
 
-  handle_frame (self, json_node_get_object (json_parser_get_root (parser)));
+  handle_frame (self, json_node_get_object (root));
 }
 
 static void
@@ -768,11 +818,15 @@ build_snapshot_thread (GTask        *task,
     {
       JsonNode *element = json_array_get_element (array, i);
       TicketEntry *entry = &build->entries[build->n_entries];
+      g_autoptr(GError) error = NULL;
       DwTicket *ticket;
 
+      /* null: a ticket the client could not read (dw_json_parse_tolerant), logged there. */
       if (!JSON_NODE_HOLDS_OBJECT (element) ||
-          (ticket = dw_ticket_new_from_json (json_node_get_object (element), NULL)) == NULL)
+          (ticket = dw_ticket_new_from_json (json_node_get_object (element), &error)) == NULL)
         {
+          if (error != NULL && build->n_invalid < 10)
+            g_string_append_printf (build->invalid, "; tickets[%u]: %s", i, error->message);
           build->n_invalid++;
           continue;
         }
@@ -843,6 +897,7 @@ snapshot_loaded_cb (GObject      *source,
 
   build = g_new0 (SnapshotBuild, 1);
   build->snapshot = snapshot;
+  build->invalid = g_string_new (NULL);
 
   /* Making 100k ticket objects takes a while: off the main thread.  They are only handed over
    * (and get signal handlers) back on it. */
@@ -1026,6 +1081,10 @@ dw_sync_get_property (GObject    *object,
       g_value_set_object (value, self->me);
       break;
 
+    case PROP_SKIPPED_ITEMS:
+      g_value_set_uint (value, self->skipped_items);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1105,6 +1164,11 @@ dw_sync_class_init (DwSyncClass *klass)
                          DW_TYPE_USER,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
 
+  properties[PROP_SKIPPED_ITEMS] =
+    g_param_spec_uint ("skipped-items", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[EVENT] =
@@ -1153,6 +1217,13 @@ dw_sync_new (DwClient *client,
   self = g_object_new (DW_TYPE_SYNC, "client", client, NULL);
   self->clock = clock != NULL ? g_object_ref (clock) : dw_clock_new (1.0);
   return self;
+}
+
+guint
+dw_sync_get_skipped_items (DwSync *self)
+{
+  g_return_val_if_fail (DW_IS_SYNC (self), 0);
+  return self->skipped_items;
 }
 
 DwClient *
@@ -1256,6 +1327,17 @@ dw_sync_get_error (DwSync *self)
 {
   g_return_val_if_fail (DW_IS_SYNC (self), NULL);
   return self->error;
+}
+
+gboolean
+dw_sync_sees_team (DwSync *self,
+                   gint64  team_id)
+{
+  g_return_val_if_fail (DW_IS_SYNC (self), FALSE);
+
+  if (self->me == NULL || dw_user_get_role (self->me) == DW_ROLE_ADMIN)
+    return TRUE;
+  return dw_user_is_in_team (self->me, team_id);
 }
 
 DwUser *

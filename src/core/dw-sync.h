@@ -80,8 +80,18 @@ gint64         dw_sync_get_reconnecting_since (DwSync       *self);
 gint64         dw_sync_get_next_retry        (DwSync        *self);
 /* Why the last attempt failed (DW_CLIENT_ERROR), or NULL. */
 const GError  *dw_sync_get_error             (DwSync        *self);
+/* How many items the service sent that the console could not read and left out (tickets,
+ * users and teams of snapshots; events), since the sync was made.  Each is also logged with
+ * g_message() saying which and why; the rest of the desk stays live. */
+guint          dw_sync_get_skipped_items     (DwSync        *self);
 /* The signed-in user as the snapshot described it, or NULL before the first snapshot. */
 DwUser        *dw_sync_get_me                (DwSync        *self);
+/* Whether the signed-in user sees the queue of @team_id (docs/api.md "Roles"): an admin every
+ * team, a lead or an agent the teams it belongs to (leading or not).  Every list of teams a
+ * figure is shown for (queues, compliance, preferences) leaves the others out rather than show
+ * them with zeros.  TRUE before the first snapshot. */
+gboolean       dw_sync_sees_team             (DwSync        *self,
+                                              gint64         team_id);
 
 /* The lists, in id order (transfer none; they live as long as the DwSync). */
 DwObjectStore *dw_sync_get_tickets           (DwSync        *self);

@@ -18,10 +18,12 @@
 typedef struct
 {
   gint64  team_id;
+  gint64  assignee_id;
   gint64  waiting_since;
   guint8  active;
   guint8  unassigned;
-  guint8  sla_state;
+  guint8  sla_state;       /* the live state (dw_ticket_get_live_sla_state) */
+  guint8  offline;         /* waiting on an offline assignee, as last added to the sums */
 } Record;
 
 typedef struct
@@ -30,7 +32,9 @@ typedef struct
   guint   unassigned;
   guint   at_risk;
   guint   breached;
+  guint   offline;
   gint64  oldest_waiting_since;
+  gint64  oldest_unassigned_since;
   gboolean oldest_stale;
 } TicketSums;
 
@@ -55,6 +59,7 @@ struct _DwTeamStats
   GHashTable  *ticket_sums;    /* gint64 * team id → TicketSums * */
   GHashTable  *agent_sums;     /* gint64 * team id → AgentSums * */
   AgentSums    agent_total;
+  GHashTable  *offline_users;  /* gint64 * user id, of the users whose presence is offline */
 };
 
 G_DEFINE_FINAL_TYPE (DwTeamStats, dw_team_stats, G_TYPE_OBJECT)
@@ -88,15 +93,28 @@ ticket_sums_for (DwTeamStats *self,
   return sums;
 }
 
+/* Waiting on the desk (new or open) with an assignee who is offline: what the service hands
+ * back to the queue after the team's grace. */
+static gboolean
+record_offline (DwTeamStats  *self,
+                const Record *record)
+{
+  return record->waiting_since != 0 && record->assignee_id != 0
+         && g_hash_table_contains (self->offline_users, &record->assignee_id);
+}
+
 static void
-record_from_ticket (Record   *record,
-                    DwTicket *ticket)
+record_from_ticket (DwTeamStats *self,
+                    Record      *record,
+                    DwTicket    *ticket)
 {
   record->team_id = dw_ticket_get_team_id (ticket);
+  record->assignee_id = dw_ticket_get_assignee_id (ticket);
   record->active = dw_ticket_is_active (ticket);
-  record->unassigned = record->active && dw_ticket_get_assignee_id (ticket) == 0;
-  record->sla_state = dw_ticket_get_sla_state (ticket);
+  record->unassigned = record->active && record->assignee_id == 0;
+  record->sla_state = dw_ticket_get_live_sla_state (ticket);
   record->waiting_since = dw_ticket_get_waiting_since (ticket);
+  record->offline = record_offline (self, record);
 }
 
 /* Remembers the team's figures before a change, the first time it is touched. */
@@ -130,6 +148,7 @@ record_apply (DwTeamStats  *self,
       sums->unassigned += sign * record->unassigned;
       sums->at_risk += sign * (record->sla_state == DW_SLA_STATE_AT_RISK);
       sums->breached += sign * (record->sla_state == DW_SLA_STATE_BREACHED);
+      sums->offline += sign * record->offline;
     }
 
   if (record->waiting_since == 0)
@@ -139,8 +158,13 @@ record_apply (DwTeamStats  *self,
       if (!sums->oldest_stale &&
           (sums->oldest_waiting_since == 0 || record->waiting_since < sums->oldest_waiting_since))
         sums->oldest_waiting_since = record->waiting_since;
+      if (!sums->oldest_stale && record->unassigned &&
+          (sums->oldest_unassigned_since == 0
+           || record->waiting_since < sums->oldest_unassigned_since))
+        sums->oldest_unassigned_since = record->waiting_since;
     }
-  else if (record->waiting_since <= sums->oldest_waiting_since)
+  else if (record->waiting_since <= sums->oldest_waiting_since
+           || (record->unassigned && record->waiting_since <= sums->oldest_unassigned_since))
     {
       sums->oldest_stale = TRUE;
     }
@@ -163,6 +187,7 @@ refresh_oldest (DwTeamStats *self,
       if (sums->oldest_stale)
         {
           sums->oldest_waiting_since = 0;
+          sums->oldest_unassigned_since = 0;
           any = TRUE;
         }
     }
@@ -177,9 +202,14 @@ refresh_oldest (DwTeamStats *self,
       if (record->waiting_since == 0 || record->team_id == 0)
         continue;
       sums = g_hash_table_lookup (self->ticket_sums, &record->team_id);
-      if (sums->oldest_stale &&
-          (sums->oldest_waiting_since == 0 || record->waiting_since < sums->oldest_waiting_since))
+      if (!sums->oldest_stale)
+        continue;
+      if (sums->oldest_waiting_since == 0 || record->waiting_since < sums->oldest_waiting_since)
         sums->oldest_waiting_since = record->waiting_since;
+      if (record->unassigned &&
+          (sums->oldest_unassigned_since == 0
+           || record->waiting_since < sums->oldest_unassigned_since))
+        sums->oldest_unassigned_since = record->waiting_since;
     }
 
   g_hash_table_iter_init (&iter, self->ticket_sums);
@@ -202,9 +232,67 @@ emit_changed_teams (DwTeamStats *self,
 
       if (old->open != now->open || old->unassigned != now->unassigned ||
           old->at_risk != now->at_risk || old->breached != now->breached ||
-          old->oldest_waiting_since != now->oldest_waiting_since)
+          old->offline != now->offline ||
+          old->oldest_waiting_since != now->oldest_waiting_since ||
+          old->oldest_unassigned_since != now->oldest_unassigned_since)
         g_signal_emit (self, signals[CHANGED], 0, *(gint64 *) key);
     }
+}
+
+static gboolean
+same_set (GHashTable *a,
+          GHashTable *b)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  if (g_hash_table_size (a) != g_hash_table_size (b))
+    return FALSE;
+  g_hash_table_iter_init (&iter, a);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (b, key))
+      return FALSE;
+  return TRUE;
+}
+
+/* Presence changes are rare next to ticket changes: when the set of offline users changes, the
+ * records are walked once to move their "offline" flags. */
+static void
+update_offline (DwTeamStats *self,
+                GHashTable  *offline,
+                gboolean     emit)
+{
+  g_autoptr(GHashTable) before = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+
+  if (same_set (offline, self->offline_users))
+    {
+      g_hash_table_unref (offline);
+      return;
+    }
+
+  g_clear_pointer (&self->offline_users, g_hash_table_unref);
+  self->offline_users = offline;
+
+  for (guint i = 0; i < self->records->len; i++)
+    {
+      Record *record = &g_array_index (self->records, Record, i);
+      guint8 now = record_offline (self, record);
+      TicketSums *sums;
+
+      if (now == record->offline || record->team_id == 0)
+        {
+          record->offline = now;
+          continue;
+        }
+
+      sums = touch (self, before, record->team_id);
+      if (record->active)
+        sums->offline += now ? 1 : -1;
+      record->offline = now;
+    }
+
+  if (emit)
+    emit_changed_teams (self, before);
 }
 
 static void
@@ -215,6 +303,7 @@ recount_agents (DwTeamStats *self,
   g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (gint64));
   GHashTableIter iter;
   gpointer key, value;
+  g_autoptr(GHashTable) offline = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   guint n = g_list_model_get_n_items (self->users);
   AgentSums total = { 0, };
 
@@ -223,6 +312,9 @@ recount_agents (DwTeamStats *self,
       g_autoptr(DwUser) user = g_list_model_get_item (self->users, i);
       GArray *teams;
       gboolean online;
+
+      if (dw_user_get_presence (user) == DW_PRESENCE_OFFLINE)
+        g_hash_table_add (offline, id_dup (dw_user_get_id (user)));
 
       if (dw_user_get_role (user) != DW_ROLE_AGENT)
         continue;
@@ -283,6 +375,8 @@ recount_agents (DwTeamStats *self,
 
   for (guint i = 0; i < changed->len; i++)
     g_signal_emit (self, signals[CHANGED], 0, g_array_index (changed, gint64, i));
+
+  update_offline (self, g_steal_pointer (&offline), emit);
 }
 
 /* Callbacks */
@@ -310,7 +404,7 @@ tickets_items_changed_cb (GListModel  *model,
         {
           g_autoptr(DwTicket) ticket = g_list_model_get_item (model, position + i);
 
-          record_from_ticket (&fresh[i], ticket);
+          record_from_ticket (self, &fresh[i], ticket);
           record_apply (self, before, &fresh[i], +1);
         }
       g_array_insert_vals (self->records, position, fresh, added);
@@ -353,6 +447,7 @@ dw_team_stats_finalize (GObject *object)
   g_clear_pointer (&self->records, g_array_unref);
   g_clear_pointer (&self->ticket_sums, g_hash_table_unref);
   g_clear_pointer (&self->agent_sums, g_hash_table_unref);
+  g_clear_pointer (&self->offline_users, g_hash_table_unref);
 
   G_OBJECT_CLASS (dw_team_stats_parent_class)->finalize (object);
 }
@@ -379,6 +474,7 @@ dw_team_stats_init (DwTeamStats *self)
   self->records = g_array_new (FALSE, TRUE, sizeof (Record));
   self->ticket_sums = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->agent_sums = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->offline_users = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 /* Public API */
@@ -408,6 +504,8 @@ dw_team_stats_new (GListModel *tickets,
   self->users_handler = g_signal_connect (users, "items-changed",
                                           G_CALLBACK (users_items_changed_cb), self);
 
+  /* Agents first: the tickets' "offline" flags need the presence of their assignees. */
+  recount_agents (self, FALSE);
   n = g_list_model_get_n_items (tickets);
   if (n > 0)
     {
@@ -415,7 +513,6 @@ dw_team_stats_new (GListModel *tickets,
       tickets_items_changed_cb (tickets, 0, 0, n, self);
       g_signal_handler_unblock (tickets, self->tickets_handler);
     }
-  recount_agents (self, FALSE);
 
   return self;
 }
@@ -441,7 +538,9 @@ dw_team_stats_get (DwTeamStats   *self,
       out->unassigned = tickets->unassigned;
       out->at_risk = tickets->at_risk;
       out->breached = tickets->breached;
+      out->assignee_offline = tickets->offline;
       out->oldest_waiting_since = tickets->oldest_waiting_since;
+      out->oldest_unassigned_since = tickets->oldest_unassigned_since;
     }
 
   agents = g_hash_table_lookup (self->agent_sums, &team_id);
@@ -475,9 +574,14 @@ dw_team_stats_get_total (DwTeamStats   *self,
       out->unassigned += sums->unassigned;
       out->at_risk += sums->at_risk;
       out->breached += sums->breached;
+      out->assignee_offline += sums->offline;
       if (sums->oldest_waiting_since != 0 &&
           (out->oldest_waiting_since == 0 || sums->oldest_waiting_since < out->oldest_waiting_since))
         out->oldest_waiting_since = sums->oldest_waiting_since;
+      if (sums->oldest_unassigned_since != 0 &&
+          (out->oldest_unassigned_since == 0
+           || sums->oldest_unassigned_since < out->oldest_unassigned_since))
+        out->oldest_unassigned_since = sums->oldest_unassigned_since;
     }
 
   out->agents_online = self->agent_total.online;

@@ -1,8 +1,10 @@
 /* dw-team-stats.h: per-team queue figures computed from the live ticket and user lists.
  *
- * For each team: its open (active) tickets, how many of them are unassigned, since when the
- * longest-waiting one waits, how many are at risk or breached, and its agents: how many are
+ * For each team: its active tickets, how many of them are unassigned, since when the
+ * longest-waiting one waits (and the longest-waiting unassigned one), how many are at risk or
+ * have a breach running, how many wait on an agent who is offline, and its agents: how many are
  * online of how many, and the load (open tickets) against the capacity of those online.
+ * Each figure is defined once, in docs/api.md "Figures", the same as the API's.
  *
  * The figures follow the lists incrementally.  A ticket's contribution is remembered per
  * position, so an items-changed of the tickets list costs only the items it names; in-place
@@ -23,11 +25,13 @@ G_BEGIN_DECLS
 typedef struct
 {
   gint64 team_id;
-  guint  open;                 /* active tickets: new, open, pending, on-hold */
+  guint  open;                 /* "Active": tickets new, open, pending or on-hold */
   guint  unassigned;           /* active tickets without an assignee */
   gint64 oldest_waiting_since; /* smallest non-zero "waiting-since" of its tickets; 0: none */
-  guint  at_risk;              /* active tickets whose SLA state is at-risk */
-  guint  breached;             /* active tickets whose SLA state is breached */
+  gint64 oldest_unassigned_since; /* the same over its unassigned tickets only */
+  guint  at_risk;              /* active tickets whose live SLA state is at-risk */
+  guint  breached;             /* active tickets with a breach running (live state breached) */
+  guint  assignee_offline;     /* new/open tickets whose assignee is offline (to be handed back) */
   guint  agents_online;
   guint  agents_total;
   guint  capacity_online;      /* sum of the capacity of the online agents */

@@ -280,7 +280,8 @@ dw_ticket_criteria_match (DwTicketCriteria *self,
     return FALSE;
   if (self->channels != 0 && !(self->channels & (1u << dw_ticket_get_channel (ticket))))
     return FALSE;
-  if (self->sla_states != 0 && !(self->sla_states & (1u << dw_ticket_get_sla_state (ticket))))
+  /* The live state: "breached" means a breach still running (docs/api.md "Figures"). */
+  if (self->sla_states != 0 && !(self->sla_states & (1u << dw_ticket_get_live_sla_state (ticket))))
     return FALSE;
 
   assignee = dw_ticket_get_assignee_id (ticket);

@@ -162,6 +162,29 @@ dw_sla_target_info_equal (const DwSlaTargetInfo *a,
          g_strcmp0 (a->paused_reason, b->paused_reason) == 0;
 }
 
+DwBreach
+dw_sla_breach_of_targets (DwStatus   status,
+                          GPtrArray *targets)
+{
+  DwBreach breach = DW_BREACH_NONE;
+
+  g_return_val_if_fail (targets != NULL, DW_BREACH_NONE);
+
+  for (guint i = 0; i < targets->len; i++)
+    {
+      const DwSlaTargetInfo *info = g_ptr_array_index (targets, i);
+
+      if (info->state != DW_SLA_STATE_BREACHED)
+        continue;
+      /* Solving or closing settles every target, whatever met_at says. */
+      if (info->met_at == 0 && dw_status_is_active (status))
+        return DW_BREACH_RUNNING;
+      breach = DW_BREACH_SETTLED;
+    }
+
+  return breach;
+}
+
 gboolean
 dw_sla_target_info_is_running (const DwSlaTargetInfo *info)
 {
@@ -824,6 +847,39 @@ dw_ticket_get_waiting_since (DwTicket *self)
 {
   g_return_val_if_fail (DW_IS_TICKET (self), 0);
   return self->waiting_since;
+}
+
+DwBreach
+dw_ticket_get_breach (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), DW_BREACH_NONE);
+
+  return dw_sla_breach_of_targets (self->status, self->sla);
+}
+
+DwSlaState
+dw_ticket_get_live_sla_state (DwTicket *self)
+{
+  DwSlaState worst = DW_SLA_STATE_NONE;
+  gboolean active;
+
+  g_return_val_if_fail (DW_IS_TICKET (self), DW_SLA_STATE_NONE);
+
+  if (self->sla->len == 0)
+    return self->sla_state;
+
+  active = dw_status_is_active (self->status);
+  for (guint i = 0; i < self->sla->len; i++)
+    {
+      const DwSlaTargetInfo *info = g_ptr_array_index (self->sla, i);
+      DwSlaState state = info->state;
+
+      if (state == DW_SLA_STATE_BREACHED && (info->met_at != 0 || !active))
+        state = DW_SLA_STATE_MET;
+      worst = MAX (worst, state);
+    }
+
+  return worst;
 }
 
 gboolean

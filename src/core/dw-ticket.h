@@ -38,6 +38,10 @@ DwSlaTargetInfo *dw_sla_target_info_copy      (const DwSlaTargetInfo *info);
 void             dw_sla_target_info_free      (DwSlaTargetInfo       *info);
 gboolean         dw_sla_target_info_equal     (const DwSlaTargetInfo *a,
                                                const DwSlaTargetInfo *b);
+/* The ticket-level breach (DwBreach) of a ticket in @status with these @targets (of
+ * DwSlaTargetInfo *): the service's "breach" member, computed the same way. */
+DwBreach         dw_sla_breach_of_targets     (DwStatus               status,
+                                               GPtrArray             *targets);
 /* TRUE while the target's clock runs toward due_at (ok, at-risk or breached, not met). */
 gboolean         dw_sla_target_info_is_running (const DwSlaTargetInfo *info);
 DwSlaTargetInfo *dw_sla_target_info_new_from_json (JsonObject        *object,
@@ -105,6 +109,12 @@ const char  *dw_ticket_get_csat_comment     (DwTicket     *self);
 gint64       dw_ticket_get_next_sla_deadline (DwTicket    *self);
 gint64       dw_ticket_get_waiting_since    (DwTicket     *self);
 gboolean     dw_ticket_is_active            (DwTicket     *self);
+/* dw_sla_breach_of_targets() of the ticket's status and "sla". */
+DwBreach     dw_ticket_get_breach           (DwTicket     *self);
+/* The worst state of the targets still in play: like "sla_state", except that a breached
+ * target already settled (the late reply sent; breach "settled") counts as met, so a ticket is
+ * "breached" here exactly when its breach is running.  Without targets, "sla_state". */
+DwSlaState   dw_ticket_get_live_sla_state   (DwTicket     *self);
 
 /* Setters for the console's optimistic edits (shown at once, rolled back on error); each
  * notifies only on change.  Everything else can be set with g_object_set(). */

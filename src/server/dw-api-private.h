@@ -4,6 +4,7 @@
 #include "dw-api.h"
 #include "dw-json.h"
 #include "dw-problem.h"
+#include "dw-sign-in-limit.h"
 #include "dw-store.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,7 @@ struct _DwApi
   DwClock    *clock;
   DwDesk     *desk;
   DwEventLog *events;
+  DwSignInLimit *sign_in_limit;
 };
 
 typedef struct
@@ -25,6 +27,7 @@ typedef struct
   DwPrincipal       *principal;  /* NULL on public routes */
   GHashTable        *query;      /* decoded query parameters, may be NULL */
   gint64             ids[2];     /* the :id segments of the path, in order */
+  const char        *key;        /* the :key segment, if the route has one */
 } DwApiRequest;
 
 typedef void (*DwApiHandler) (DwApiRequest *req);
@@ -32,7 +35,7 @@ typedef void (*DwApiHandler) (DwApiRequest *req);
 typedef struct
 {
   const char   *method;
-  const char   *pattern;   /* below /api/v1/, e.g. "tickets/:id/comments" */
+  const char   *pattern;   /* below /api/v1/, e.g. "tickets/:id/comments" or "surveys/:key" */
   DwApiHandler  handler;
   gboolean      is_public; /* no token needed */
 } DwApiRoute;
@@ -45,6 +48,8 @@ extern const DwApiRoute dw_api_sla_routes[];
 extern const DwApiRoute dw_api_snapshot_routes[];
 extern const DwApiRoute dw_api_staffing_routes[];
 extern const DwApiRoute dw_api_roster_routes[];
+extern const DwApiRoute dw_api_survey_routes[];
+extern const DwApiRoute dw_api_agent_routes[];
 
 /* The request body as a JSON object; on failure replies the problem (400/413/415) and
  * returns NULL. */

@@ -245,6 +245,29 @@ publish_week_cb (DwApiRequest *req)
                                                        req->ids[0], week, &error), &error);
 }
 
+/* Settings */
+
+static void
+get_settings_cb (DwApiRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+
+  reply_object (req, 200, dw_desk_get_staffing_settings (req->api->desk, req->principal,
+                                                         req->ids[0], &error), &error);
+}
+
+static void
+update_settings_cb (DwApiRequest *req)
+{
+  g_autoptr(JsonObject) body = dw_api_read_object (req);
+  g_autoptr(GError) error = NULL;
+
+  if (body == NULL)
+    return;
+  reply_object (req, 200, dw_desk_update_staffing_settings (req->api->desk, req->principal,
+                                                            req->ids[0], body, &error), &error);
+}
+
 /* Exports */
 
 static void
@@ -301,6 +324,8 @@ roster_csv_cb (DwApiRequest *req)
 }
 
 const DwApiRoute dw_api_roster_routes[] = {
+  { "GET", "teams/:id/staffing-settings", get_settings_cb, FALSE },
+  { "PATCH", "teams/:id/staffing-settings", update_settings_cb, FALSE },
   { "GET", "shifts.ics", shifts_ics_cb, FALSE },
   { "GET", "teams/:id/roster.csv", roster_csv_cb, FALSE },
   { "GET", "teams/:id/shift-templates", list_templates_cb, FALSE },

@@ -163,7 +163,7 @@ snapshot_cb (DwApiRequest *req)
   if (ok)
     {
       head = json_node_init_object (json_node_alloc (), snapshot);
-      head_text = json_to_string (head, FALSE);
+      head_text = dw_json_to_string (head, NULL);
       body = g_string_new (head_text);
       g_assert (body->len > 2 && body->str[body->len - 1] == '}');
       g_string_truncate (body, body->len - 1);

@@ -182,7 +182,8 @@ list_tickets_cb (DwApiRequest *req)
   if (!append_enum_list (req, where, "status", "t.status", DW_TYPE_STATUS)
       || !append_enum_list (req, where, "priority", "t.priority", DW_TYPE_PRIORITY)
       || !append_enum_list (req, where, "channel", "t.channel", DW_TYPE_CHANNEL)
-      || !append_enum_list (req, where, "sla_state", "t.sla_state", DW_TYPE_SLA_STATE))
+      || !append_enum_list (req, where, "sla_state", "t.sla_state", DW_TYPE_SLA_STATE)
+      || !append_enum_list (req, where, "breach", DW_STORE_TICKET_BREACH, DW_TYPE_BREACH))
     return;
 
   if (business_type != NULL)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dw-auth.h"
+#include "dw-limits.h"
 
 #define API_PREFIX "/api/v1"
 
@@ -20,6 +21,8 @@ static const DwApiRoute *route_tables[] = {
   dw_api_snapshot_routes,
   dw_api_staffing_routes,
   dw_api_roster_routes,
+  dw_api_survey_routes,
+  dw_api_agent_routes,
 };
 
 /* Replies */
@@ -190,6 +193,19 @@ dw_api_read_object (DwApiRequest *req)
       return NULL;
     }
 
+  /* What JSON-GLib would read without complaint but store as something else (a lone
+   * surrogate as bytes that are not UTF-8, "admin\u0000" as "admin", 2^63 wrapped) is refused
+   * here, once for every member of every body. */
+  if (!dw_json_check_text (data, size, &error))
+    {
+      if (g_error_matches (error, DW_JSON_ERROR, DW_JSON_ERROR_MALFORMED))
+        dw_problem_reply (req->msg, 400, "malformed", "Malformed request",
+                          "the body is not valid JSON: %s", error->message);
+      else
+        dw_problem_reply (req->msg, 400, "validation", "Invalid request", "%s", error->message);
+      return NULL;
+    }
+
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
     {
@@ -319,7 +335,8 @@ dw_api_ticket_visibility (DwPrincipal *principal,
 static gboolean
 match_route (const char    *pattern,
              char         **segments,
-             gint64        *ids)
+             gint64        *ids,
+             const char   **key)
 {
   g_auto(GStrv) parts = g_strsplit (pattern, "/", -1);
   guint n_ids = 0;
@@ -338,6 +355,16 @@ match_route (const char    *pattern,
               || n_ids >= 2)
             return FALSE;
           ids[n_ids++] = (gint64) value;
+        }
+      else if (g_str_equal (parts[i], ":key"))
+        {
+          /* an opaque key (a survey's token): letters, digits, '-' and '_' */
+          gsize length = strspn (segments[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789-_");
+
+          if (length == 0 || length > 128 || segments[i][length] != '\0')
+            return FALSE;
+          *key = segments[i];
         }
       else if (!g_str_equal (parts[i], segments[i]))
         {
@@ -456,8 +483,9 @@ api_cb (SoupServer        *server,
     for (const DwApiRoute *r = route_tables[t]; r->method != NULL; r++)
       {
         gint64 ids[2] = { 0, 0 };
+        const char *key = NULL;
 
-        if (!match_route (r->pattern, segments, ids))
+        if (!match_route (r->pattern, segments, ids, &key))
           continue;
 
         if (g_str_equal (r->method, method))
@@ -465,6 +493,7 @@ api_cb (SoupServer        *server,
             found = r;
             req.ids[0] = ids[0];
             req.ids[1] = ids[1];
+            req.key = key;
             break;
           }
 
@@ -516,26 +545,67 @@ api_cb (SoupServer        *server,
   found->handler (&req);
 }
 
-/* Bodies over the limit are refused before they are read. */
-static void
-early_cb (SoupServer        *server,
-          SoupServerMessage *msg,
-          const char        *path,
-          GHashTable        *query,
-          gpointer           user_data)
+static const DwApiRoute *
+find_public_route (const char *method,
+                   const char *path,
+                   gboolean   *found_any)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  goffset length = soup_message_headers_get_content_length (headers);
+  g_autofree char *trimmed = NULL;
+  g_auto(GStrv) segments = NULL;
+  const char *rest = path + strlen (API_PREFIX);
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && length > DW_API_MAX_BODY)
+  while (*rest == '/')
+    rest++;
+  trimmed = g_strdup (rest);
+  if (g_str_has_suffix (trimmed, "/"))
+    trimmed[strlen (trimmed) - 1] = '\0';
+  segments = g_strsplit (trimmed, "/", -1);
+
+  *found_any = FALSE;
+  for (guint t = 0; t < G_N_ELEMENTS (route_tables); t++)
+    for (const DwApiRoute *r = route_tables[t]; r->method != NULL; r++)
+      {
+        gint64 ids[2] = { 0, 0 };
+        const char *key = NULL;
+
+        if (!g_str_equal (r->method, method) || !match_route (r->pattern, segments, ids, &key))
+          continue;
+
+        *found_any = TRUE;
+        if (r->is_public)
+          return r;
+      }
+
+  return NULL;
+}
+
+gboolean
+dw_api_check_headers (SoupServerMessage *msg,
+                      gpointer           api)
+{
+  DwApi *self = DW_API (api);
+  GUri *uri = soup_server_message_get_uri (msg);
+  const char *path = uri != NULL ? g_uri_get_path (uri) : NULL;
+  g_autoptr(DwPrincipal) principal = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean found_any;
+
+  if (path == NULL || !g_str_has_prefix (path, API_PREFIX)
+      || find_public_route (soup_server_message_get_method (msg), path, &found_any) != NULL
+      || !found_any)
+    return TRUE;
+
+  /* Who may send a body is known from the headers: nobody else's body is read. */
+  principal = dw_auth_authenticate_message (self->db, self->clock, msg, FALSE, &error);
+  if (principal == NULL && error->domain == DW_AUTH_ERROR)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Connection", "close");
-      dw_problem_reply (msg, 413, "too-large", "Request too large",
-                        "the body is %" G_GOFFSET_FORMAT " bytes; at most %d are accepted",
-                        length, DW_API_MAX_BODY);
+      dw_limits_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized", "Unauthorized",
+                        "WWW-Authenticate", "Bearer realm=\"deskwatch\"", "%s", error->message);
+      return FALSE;
     }
+
+  /* Other errors (the database) are answered by the handler as usual. */
+  return TRUE;
 }
 
 /* Health */
@@ -567,6 +637,7 @@ typedef struct
   SoupServerMessage *msg;
   char              *username;
   char              *label;
+  char              *address;
 } SignIn;
 
 static void
@@ -576,6 +647,7 @@ sign_in_free (SignIn *sign_in)
   g_object_unref (sign_in->msg);
   g_free (sign_in->username);
   g_free (sign_in->label);
+  g_free (sign_in->address);
   g_free (sign_in);
 }
 
@@ -619,7 +691,15 @@ password_checked_cb (GObject      *source,
   gint64 user_id;
 
   user_id = dw_auth_check_password_finish (result, &error);
-  if (user_id == 0)
+  if (g_error_matches (error, DW_AUTH_ERROR, DW_AUTH_ERROR_BUSY))
+    {
+      dw_sign_in_limit_refund (sign_in->api->sign_in_limit, sign_in->username, sign_in->address);
+      soup_message_headers_replace (soup_server_message_get_response_headers (sign_in->msg),
+                                    "Retry-After", "1");
+      dw_problem_reply (sign_in->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", "Service busy",
+                        "%s", error->message);
+    }
+  else if (user_id == 0)
     {
       g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
                         "DW_USER", sign_in->username,
@@ -628,6 +708,8 @@ password_checked_cb (GObject      *source,
     }
   else
     {
+      dw_sign_in_limit_succeeded (sign_in->api->sign_in_limit, sign_in->username,
+                                  sign_in->address);
       sign_in_reply (sign_in, user_id, &error);
     }
 
@@ -642,6 +724,7 @@ create_token_cb (DwApiRequest *req)
   g_autoptr(GError) error = NULL;
   g_autofree char *password = NULL;
   SignIn *sign_in;
+  guint wait;
 
   if (body == NULL)
     return;
@@ -666,6 +749,28 @@ create_token_cb (DwApiRequest *req)
 
       g_free (sign_in->label);
       sign_in->label = shorter;
+    }
+
+  /* Throttled before the (costly) check, the same way whether or not the user exists. */
+  sign_in->address = g_strdup (soup_server_message_get_remote_host (req->msg));
+  if (sign_in->address == NULL)
+    sign_in->address = g_strdup ("-");
+  wait = dw_sign_in_limit_attempt (req->api->sign_in_limit, sign_in->username, sign_in->address);
+  if (wait > 0)
+    {
+      g_autofree char *retry = g_strdup_printf ("%u", wait);
+
+      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
+                        "DW_USER", sign_in->username,
+                        "MESSAGE", "Sign-in for %s from %s throttled for %u s", sign_in->username,
+                        sign_in->address, wait);
+      soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                    "Retry-After", retry);
+      dw_problem_reply (req->msg, 429, "too-many-requests", "Too many requests",
+                        "too many failed sign-ins for this account or from this address; "
+                        "try again in %u s", wait);
+      sign_in_free (sign_in);
+      return;
     }
 
   /* The reply is sent once the password hash was verified off the main loop. */
@@ -721,6 +826,7 @@ dw_api_dispose (GObject *object)
   g_clear_object (&self->desk);
   g_clear_object (&self->events);
   g_clear_object (&self->clock);
+  g_clear_object (&self->sign_in_limit);
 
   G_OBJECT_CLASS (dw_api_parent_class)->dispose (object);
 }
@@ -748,6 +854,7 @@ dw_api_new (sqlite3    *db,
   self->clock = g_object_ref (clock);
   self->desk = g_object_ref (desk);
   self->events = g_object_ref (events);
+  self->sign_in_limit = dw_sign_in_limit_new ();
   return self;
 }
 
@@ -757,6 +864,5 @@ dw_api_install (DwApi      *self,
 {
   g_return_if_fail (DW_IS_API (self));
 
-  soup_server_add_early_handler (server, API_PREFIX, early_cb, self, NULL);
   soup_server_add_handler (server, API_PREFIX, api_cb, g_object_ref (self), g_object_unref);
 }

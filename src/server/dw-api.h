@@ -39,4 +39,9 @@ DwPrincipal *dw_api_recheck      (DwPrincipal        *principal,
                                   gpointer            api,
                                   GError            **error);
 
+/* A DwLimitsHeaderCheck with @api as its data: refuses a request with a body for a route that
+ * needs a token, without a valid one, before its body is read. */
+gboolean     dw_api_check_headers (SoupServerMessage  *msg,
+                                   gpointer            api);
+
 G_END_DECLS

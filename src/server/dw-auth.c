@@ -119,6 +119,52 @@ check_password_thread (GTask        *task,
                            "wrong username or password");
 }
 
+/* Argon2id takes 64 MiB and most of a core for a fraction of a second each time: checks run at
+ * most this many at once (the others wait their turn, and past a queue of MAX_WAITING_CHECKS
+ * are refused as busy), so that a crowd of sign-ins cannot take the memory or the processors. */
+static guint max_checks = DW_AUTH_DEFAULT_PASSWORD_CHECKS;
+static guint running_checks;
+static GQueue waiting_checks = G_QUEUE_INIT;
+#define MAX_WAITING_CHECKS 64
+
+static void start_check (GTask *task);
+
+static void
+check_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
+  gssize user_id = g_task_propagate_int (G_TASK (result), &error);
+
+  running_checks--;
+  while (running_checks < max_checks && !g_queue_is_empty (&waiting_checks))
+    start_check (g_queue_pop_head (&waiting_checks));
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, user_id);
+}
+
+/* @task: the caller's, taken; its data is the check. */
+static void
+start_check (GTask *task)
+{
+  g_autoptr(GTask) worker = g_task_new (NULL, NULL, check_done_cb, task);
+
+  running_checks++;
+  g_task_set_task_data (worker, g_task_get_task_data (task), NULL);
+  g_task_run_in_thread (worker, check_password_thread);
+}
+
+void
+dw_auth_set_max_password_checks (guint n)
+{
+  max_checks = n > 0 ? n : DW_AUTH_DEFAULT_PASSWORD_CHECKS;
+}
+
 void
 dw_auth_check_password_async (sqlite3             *db,
                               const char          *username,
@@ -163,7 +209,19 @@ dw_auth_check_password_async (sqlite3             *db,
       return;
     }
 
-  g_task_run_in_thread (task, check_password_thread);
+  if (running_checks < max_checks)
+    {
+      start_check (g_steal_pointer (&task));
+    }
+  else if (g_queue_get_length (&waiting_checks) < MAX_WAITING_CHECKS)
+    {
+      g_queue_push_tail (&waiting_checks, g_steal_pointer (&task));
+    }
+  else
+    {
+      g_task_return_new_error (task, DW_AUTH_ERROR, DW_AUTH_ERROR_BUSY,
+                               "too many sign-ins at once; try again in a moment");
+    }
 }
 
 gint64

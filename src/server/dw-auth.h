@@ -21,6 +21,7 @@ typedef enum
   DW_AUTH_ERROR_MISSING,          /* no token in the request */
   DW_AUTH_ERROR_INVALID,          /* unknown, revoked or expired token; disabled user */
   DW_AUTH_ERROR_BAD_CREDENTIALS,  /* wrong username or password */
+  DW_AUTH_ERROR_BUSY,             /* too many password checks waiting already */
 } DwAuthError;
 
 GQuark dw_auth_error_quark (void);
@@ -39,6 +40,10 @@ gboolean     dw_auth_verify_password      (const char  *hash,
 
 /* Hex BLAKE2b-256 of @token: what the tokens table stores. */
 char        *dw_auth_token_hash           (const char  *token);
+
+/* Password checks (Argon2id, 64 MiB each) that may run at once; 0 for the default. */
+#define DW_AUTH_DEFAULT_PASSWORD_CHECKS 2
+void         dw_auth_set_max_password_checks (guint n);
 
 /* Checks @username / @password: the user is looked up at once, the (deliberately slow) hash
  * is verified in a worker thread.  _finish returns the user's id, or 0 with

@@ -190,15 +190,16 @@ static const char * const nicknames[] = {
   "拼多多用户8831", "夏天的风", "Lucy", "阿杰", "糖糖", "大橙子", "猫咪不吃鱼",
 };
 
-/* Arrivals by local hour (relative weight): a morning peak at 10–11, lunch dip, and the
- * evening peak at 20–22 typical of Chinese e-commerce. */
+/* Arrivals by local hour (relative weight): the morning peak at 10–11, a calmer afternoon the
+ * shifts can work down, and a smaller evening rise after dinner; the late shift (to 22:00) is
+ * the last, so the hours after it stay quiet. */
 static const double hour_weights[24] = {
-  2.0, 1.0, 0.5, 0.3, 0.3, 0.5, 1.0, 2.0, 4.0, 7.0, 10.0, 9.5,
-  6.0, 6.0, 7.0, 7.0, 6.5, 6.0, 6.0, 8.0, 10.0, 10.0, 6.0, 4.0,
+  1.0, 0.6, 0.3, 0.2, 0.2, 0.4, 0.8, 2.0, 5.0, 8.0, 10.0, 9.5,
+  6.5, 5.5, 5.0, 4.5, 4.5, 4.5, 4.5, 5.5, 6.0, 5.0, 2.5, 1.5,
 };
 
-/* Tickets per hour for weight 1 (about 480 a weekday). */
-#define RATE_SCALE 3.5
+/* Tickets per hour for weight 1 (about 410 a weekday). */
+#define RATE_SCALE 4.2
 #define WEEKEND_FACTOR 1.2
 
 static GRand *demo_rand;

@@ -12,6 +12,7 @@
 #include "dw-demo-private.h"
 
 #include "dw-auth.h"
+#include "dw-desk-surveys.h"
 #include "dw-routing.h"
 #include "dw-store.h"
 
@@ -313,44 +314,6 @@ current_presence (Simulator *self,
   return presence;
 }
 
-/* At the end of a shift, tickets still waiting for an answer go back to the queue so the next
- * shift picks them up; tickets waiting on the customer stay with their agent. */
-static void
-hand_over (Simulator *self,
-           gint64     user_id)
-{
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-    "SELECT id FROM tickets WHERE assignee_id = ? AND status IN ('new', 'open')", NULL);
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  if (stmt == NULL)
-    return;
-
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  for (guint i = 0; i < ids->len; i++)
-    {
-      g_autoptr(JsonObject) changes = json_object_new ();
-      g_autoptr(JsonObject) ticket = NULL;
-      g_autoptr(GError) error = NULL;
-      gint64 id = g_array_index (ids, gint64, i);
-
-      json_object_set_null_member (changes, "assignee_id");
-      json_object_set_string_member (changes, "reason", "shift ended: handed back to the team queue");
-      ticket = dw_desk_update_ticket (self->desk, NULL, id, changes, &error);
-      if (ticket == NULL)
-        report (self, "handing over", error);
-      plan_drop (self, id);
-    }
-}
-
 static void
 set_presence (Simulator  *self,
               gint64      user_id,
@@ -397,8 +360,9 @@ follow_shifts (Simulator *self,
       if (wanted == presence)
         continue;
 
-      if (wanted == DW_PRESENCE_OFFLINE)
-        hand_over (self, agent->user_id);
+      /* At the end of a shift the service hands the agent's waiting tickets back to the queue
+       * after the team's grace (handing them over here, before the agent was offline, routed
+       * them straight back to the same agent). */
       set_presence (self, agent->user_id, wanted);
     }
 }
@@ -534,15 +498,25 @@ csat_turn (Simulator *self,
            gint64     ticket_id,
            Plan      *plan)
 {
-  g_autoptr(JsonObject) changes = json_object_new ();
+  g_autoptr(JsonObject) answer = json_object_new ();
+  g_autoptr(JsonObject) survey = NULL;
+  g_autoptr(JsonObject) answered = NULL;
+  g_autoptr(GError) error = NULL;
   int csat = dw_demo_pick_csat (plan->type);
   const char *comment = dw_demo_pick_csat_comment (csat);
 
-  json_object_set_int_member (changes, "csat", csat);
+  /* The customer follows the link the intake sent, like any customer. */
+  json_object_set_int_member (answer, "rating", csat);
   if (comment != NULL)
-    json_object_set_string_member (changes, "csat_comment", comment);
-  json_object_set_string_member (changes, "reason", "customer rated the service");
-  update_ticket (self, ticket_id, NULL, changes);
+    json_object_set_string_member (answer, "comment", comment);
+  survey = dw_desk_get_survey (self->desk, NULL, ticket_id, &error);
+  if (survey != NULL)
+    answered = dw_desk_answer_survey (self->desk, json_object_get_string_member (survey, "token"),
+                                      answer, &error);
+  /* reopened and solved again meanwhile, or expired: that customer does not answer */
+  if (answered == NULL && !g_error_matches (error, DW_DESK_ERROR, DW_DESK_ERROR_GONE)
+      && !g_error_matches (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT))
+    report (self, "answering a survey", error);
   plan_drop (self, ticket_id);
 }
 

@@ -444,6 +444,20 @@ seed_customers (Seed    *seed,
   return TRUE;
 }
 
+/* Every ticket the history solved had its survey; the customers who rated it answered it. */
+static gboolean
+seed_surveys (Seed    *seed,
+              GError **error)
+{
+  return dw_store_exec (seed->db,
+    "INSERT INTO surveys (ticket_id, issued_at, expires_at, answered_at, rating, comment) "
+    "SELECT t.id, t.solved_at, t.solved_at + 604800, "
+    "  CASE WHEN t.csat IS NOT NULL THEN coalesce ((SELECT max (a.at) FROM audit a "
+    "    WHERE a.entity = 'ticket' AND a.entity_id = t.id AND a.field = 'csat'), t.solved_at) END, "
+    "  t.csat, t.csat_comment "
+    "FROM tickets t WHERE t.solved_at IS NOT NULL", error);
+}
+
 gboolean
 dw_demo_populate (DwService  *service,
                   GError    **error)
@@ -475,6 +489,7 @@ dw_demo_populate (DwService  *service,
       || !dw_demo_seed_roster (seed.db, seed.team_ids, DW_DEMO_N_TEAMS, seed.now, error)
       || !seed_customers (&seed, error)
       || !dw_demo_backfill (seed.db, calendar, seed.now, error)
+      || !seed_surveys (&seed, error)
       || !dw_store_commit (seed.db, error))
     {
       dw_store_rollback (seed.db);

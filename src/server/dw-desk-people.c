@@ -163,6 +163,10 @@ set_presence_locked (DwDesk       *self,
       && !dw_desk_dispatch_user_locked (self, user_id, touched, error))
     return NULL;
 
+  /* A team without grace takes the tickets back at once. */
+  if (presence == DW_PRESENCE_OFFLINE && !dw_desk_hand_back_locked (self, touched, error))
+    return NULL;
+
   if (!dw_desk_flush_touched (self, touched, 0, error))
     return NULL;
 
@@ -176,12 +180,143 @@ dw_desk_set_presence (DwDesk       *self,
                       DwPresence    presence,
                       GError      **error)
 {
+  g_autoptr(JsonObject) result = NULL;
+
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
   if (!dw_desk_begin (self, error))
     return NULL;
 
-  return dw_desk_finish (self, set_presence_locked (self, actor, user_id, presence, error), error);
+  result = dw_desk_finish (self, set_presence_locked (self, actor, user_id, presence, error),
+                           error);
+  if (result != NULL)
+    dw_desk_hand_back_rearm (self);
+  return g_steal_pointer (&result);
+}
+
+/* Stranded tickets */
+
+/* The tickets of offline agents whose team's grace is over at @now (or, with @next_out, the
+ * earliest moment one will be). */
+#define STRANDED_SQL \
+  "FROM tickets t JOIN users u ON u.id = t.assignee_id JOIN teams m ON m.id = t.team_id " \
+  "WHERE u.presence = 'offline' AND t.status IN ('new', 'open') "
+
+gboolean
+dw_desk_hand_back_locked (DwDesk  *self,
+                          GArray  *touched,
+                          GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) teams = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 now = dw_clock_now (self->clock);
+  int rc;
+
+  stmt = dw_store_prepare (self->db,
+    "SELECT t.id, t.team_id, t.assignee_id, u.presence_since, m.offline_grace_minutes "
+    STRANDED_SQL "AND u.presence_since + 60 * m.offline_grace_minutes <= ? ORDER BY t.id", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, now);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(sqlite3_stmt) update = NULL;
+      g_autoptr(JsonNode) before = json_node_new (JSON_NODE_VALUE);
+      g_autoptr(JsonNode) after = json_node_new (JSON_NODE_NULL);
+      g_autofree char *since = dw_time_to_iso8601 (sqlite3_column_int64 (stmt, 3));
+      g_autofree char *reason = NULL;
+      gint64 ticket_id = sqlite3_column_int64 (stmt, 0);
+      gint64 team_id = sqlite3_column_int64 (stmt, 1);
+      gint64 assignee_id = sqlite3_column_int64 (stmt, 2);
+      guint i;
+
+      update = dw_store_prepare (self->db,
+                                 "UPDATE tickets SET assignee_id = NULL, updated_at = ?, "
+                                 "version = version + 1 WHERE id = ?", error);
+      if (update == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (update, 1, now);
+      sqlite3_bind_int64 (update, 2, ticket_id);
+      if (!dw_store_step_done (update, error))
+        return FALSE;
+
+      json_node_set_int (before, assignee_id);
+      reason = g_strdup_printf ("assignee offline since %s, past the team's grace of %d minutes: "
+                                "back to the team queue", since, sqlite3_column_int (stmt, 4));
+      if (!dw_desk_audit (self, NULL, "ticket", ticket_id, "handed-back", "assignee_id", before,
+                          after, reason, error))
+        return FALSE;
+
+      dw_desk_touch (touched, ticket_id, team_id, assignee_id, TRUE);
+      for (i = 0; i < teams->len && g_array_index (teams, gint64, i) != team_id; i++)
+        ;
+      if (i == teams->len)
+        g_array_append_val (teams, team_id);
+    }
+
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, self->db, rc);
+      return FALSE;
+    }
+
+  /* Handed to the online agents with room, or left waiting in the queue. */
+  for (guint i = 0; i < teams->len; i++)
+    if (!dw_desk_dispatch_locked (self, g_array_index (teams, gint64, i), 0, touched, error))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+hand_back_alarm_cb (gpointer data)
+{
+  DwDesk *self = data;
+  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  self->hand_back_alarm = 0;
+  self->hand_back_at = 0;
+
+  if (!dw_desk_begin (self, &error))
+    {
+      g_warning ("Cannot hand back stranded tickets: %s", error->message);
+      return G_SOURCE_REMOVE;
+    }
+
+  ok = dw_desk_hand_back_locked (self, touched, &error)
+       && dw_desk_flush_touched (self, touched, 0, &error);
+  result = dw_desk_finish (self, ok ? json_object_new () : NULL, &error);
+  if (result == NULL)
+    g_warning ("Cannot hand back stranded tickets: %s", error->message);
+
+  dw_desk_hand_back_rearm (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+dw_desk_hand_back_rearm (DwDesk *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 at = 0;
+
+  stmt = dw_store_prepare (self->db,
+                           "SELECT min (u.presence_since + 60 * m.offline_grace_minutes) "
+                           STRANDED_SQL, NULL);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW
+      && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+    at = sqlite3_column_int64 (stmt, 0);
+
+  if (at == self->hand_back_at && (at == 0 || self->hand_back_alarm != 0))
+    return;
+
+  g_clear_handle_id (&self->hand_back_alarm, g_source_remove);
+  self->hand_back_at = at;
+  if (at != 0)
+    self->hand_back_alarm = dw_clock_add_alarm (self->clock, at, hand_back_alarm_cb, self, NULL);
 }
 
 /* Users */
@@ -475,7 +610,23 @@ update_user_locked (DwDesk       *self,
   gboolean disabled;
   int old_role = DW_ROLE_AGENT;
 
-  if (!require_admin (actor, "change users", error))
+  /* A lead sets the capacity of the agents of its teams, and nothing else of theirs. */
+  if (actor != NULL && actor->role == DW_ROLE_LEAD && json_object_get_size (changes) == 1
+      && json_object_has_member (changes, "capacity"))
+    {
+      gboolean leads = FALSE;
+
+      for (guint i = 0; i < actor->lead_team_ids->len && !leads; i++)
+        leads = dw_desk_user_in_team (self, user_id,
+                                      g_array_index (actor->lead_team_ids, gint64, i));
+      if (!leads)
+        {
+          g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                               "only a lead of one of the agent's teams may set its capacity");
+          return NULL;
+        }
+    }
+  else if (!require_admin (actor, "change users", error))
     return NULL;
 
   before = dw_store_user_json (self->db, user_id, NULL);
@@ -590,12 +741,15 @@ dw_desk_update_user (DwDesk       *self,
 /* Teams */
 
 static const char * const team_members_allowed[] = {
-  "name", "description", "calendar_id", "business_types", NULL
+  "name", "description", "calendar_id", "business_types", "offline_grace_minutes", NULL
 };
 
 static const char * const team_audited[] = {
-  "name", "description", "calendar_id", "business_types", NULL
+  "name", "description", "calendar_id", "business_types", "offline_grace_minutes", NULL
 };
+
+/* A day at most: longer, and the tickets of a shift that ended would wait for the next one. */
+#define MAX_OFFLINE_GRACE_MINUTES 1440
 
 /* Moves the listed business types to @team_id, creating unknown ones.  An element is a key
  * string, or {"key", "name", "skill"} to also name it and say which skill it needs. */
@@ -698,6 +852,7 @@ write_team_locked (DwDesk       *self,
   g_autoptr(GError) local_error = NULL;
   JsonArray *types = NULL;
   gint64 calendar_id = 0;
+  gint64 grace = -1;
   gboolean creating = team_id == 0;
 
   if (!require_admin (actor, creating ? "create teams" : "change teams", error))
@@ -720,8 +875,17 @@ write_team_locked (DwDesk       *self,
       || !dw_json_get_string (fields, "description", DW_JSON_OPTIONAL, &description, error)
       || !dw_json_get_int64 (fields, "calendar_id", DW_JSON_POSITIVE, &calendar_id, error)
       || !dw_json_get_array (fields, "business_types", DW_JSON_OPTIONAL, &types, error)
+      || !dw_json_get_int64 (fields, "offline_grace_minutes", DW_JSON_OPTIONAL, &grace, error)
       || !check_name ("name", name, 200, error))
     return NULL;
+
+  if (json_object_has_member (fields, "offline_grace_minutes")
+      && (grace < 0 || grace > MAX_OFFLINE_GRACE_MINUTES))
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                   "offline_grace_minutes: must be between 0 and %d", MAX_OFFLINE_GRACE_MINUTES);
+      return NULL;
+    }
 
   if (description != NULL && g_utf8_strlen (description, -1) > 2000)
     {
@@ -775,6 +939,19 @@ write_team_locked (DwDesk       *self,
   if (types != NULL && !write_business_types (self, team_id, types, error))
     return NULL;
 
+  if (json_object_has_member (fields, "offline_grace_minutes"))
+    {
+      g_autoptr(sqlite3_stmt) set = dw_store_prepare (self->db,
+        "UPDATE teams SET offline_grace_minutes = ? WHERE id = ?", error);
+
+      if (set == NULL)
+        return NULL;
+      sqlite3_bind_int64 (set, 1, grace);
+      sqlite3_bind_int64 (set, 2, team_id);
+      if (!dw_store_step_done (set, error))
+        return NULL;
+    }
+
   after = dw_store_team_json (self->db, team_id, error);
   if (after == NULL)
     return NULL;
@@ -817,6 +994,8 @@ dw_desk_update_team (DwDesk       *self,
                      JsonObject   *changes,
                      GError      **error)
 {
+  g_autoptr(JsonObject) result = NULL;
+
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
   if (team_id <= 0)
@@ -829,7 +1008,11 @@ dw_desk_update_team (DwDesk       *self,
   if (!dw_desk_begin (self, error))
     return NULL;
 
-  return dw_desk_finish (self, write_team_locked (self, actor, team_id, changes, error), error);
+  /* A new grace moves the moment stranded tickets go back. */
+  result = dw_desk_finish (self, write_team_locked (self, actor, team_id, changes, error), error);
+  if (result != NULL)
+    dw_desk_hand_back_rearm (self);
+  return g_steal_pointer (&result);
 }
 
 /* Customers */

@@ -19,6 +19,8 @@ struct _DwDesk
   DwEventLog  *events;
   DwSlaEngine *sla;
   gulong       reassign_handler;
+  guint        hand_back_alarm;  /* the next moment an offline agent's tickets go back */
+  gint64       hand_back_at;
 };
 
 /* Tickets changed in the current transaction, with where they were before it (for the
@@ -128,6 +130,36 @@ gboolean    dw_desk_assign_locked        (DwDesk       *self,
                                           gint64        user_id,
                                           gboolean      bump_version,
                                           const char   *reason,
+                                          GError      **error);
+/* The active tickets @user_id holds besides @ticket_id, and its capacity. */
+gboolean    dw_desk_load_locked          (DwDesk       *self,
+                                          gint64        user_id,
+                                          gint64        ticket_id,
+                                          gint64       *load,
+                                          gint64       *capacity,
+                                          GError      **error);
+/* Refuses (DW_DESK_ERROR_OVER_CAPACITY) to give @user_id one more active ticket when it already
+ * holds its capacity, unless @override; an override is allowed to leads and admins only and is
+ * audited on @ticket_id (action "capacity-override").  Call after the ticket row is stored. */
+gboolean    dw_desk_check_capacity_locked (DwDesk      *self,
+                                           DwPrincipal *actor,
+                                           gint64       ticket_id,
+                                           gint64       user_id,
+                                           gboolean     override,
+                                           GError     **error);
+
+/* Stranded tickets: the new and open tickets of agents offline for longer than their team's
+ * offline_grace_minutes go back to the team queue (and on to online agents), audited; _rearm
+ * (outside a transaction) sets the one alarm for the next such moment. */
+gboolean    dw_desk_hand_back_locked     (DwDesk       *self,
+                                          GArray       *touched,
+                                          GError      **error);
+void        dw_desk_hand_back_rearm      (DwDesk       *self);
+
+/* Issues a survey for a ticket just solved (dw-desk-surveys.c); older unanswered ones of the
+ * ticket expire. */
+gboolean    dw_desk_issue_survey_locked  (DwDesk       *self,
+                                          gint64        ticket_id,
                                           GError      **error);
 
 void        dw_desk_tickets_init         (DwDesk       *self);

@@ -93,6 +93,19 @@ JsonObject *dw_desk_publish_roster_week   (DwDesk       *self,
                                            const char   *week,
                                            GError      **error);
 
+/* A team's roster limits and staffing targets: min_rest_minutes, max_day_minutes,
+ * max_week_minutes, target_service_level, target_answer_seconds, max_occupancy,
+ * ticket_occupancy, shrinkage.  Read by the team's members, changed by its leads and admins. */
+JsonObject *dw_desk_get_staffing_settings (DwDesk       *self,
+                                           DwPrincipal  *actor,
+                                           gint64        team_id,
+                                           GError      **error);
+JsonObject *dw_desk_update_staffing_settings (DwDesk     *self,
+                                           DwPrincipal  *actor,
+                                           gint64        team_id,
+                                           JsonObject   *changes,
+                                           GError      **error);
+
 /* Exports: the published shifts of a team or an agent as iCalendar (a VEVENT each, UID
  * shift-ID@deskwatch, times in UTC), and a team's week as CSV (RFC 4180, local times, a header
  * row, the week's state on each row). */

@@ -474,8 +474,19 @@ int_node (gint64 value)
 
 static const char * const create_members[] = {
   "subject", "body", "channel", "business_type", "priority", "team_id", "assignee_id",
-  "customer_id", "order_number", "tags", NULL
+  "customer_id", "order_number", "tags", "override_capacity", NULL
 };
+
+/* A ticket given to (or reopened for) an agent who is already offline starts waiting on the
+ * agent's grace, which may even be over: the hand-back alarm is set again after each change. */
+static JsonObject *
+rearm_after (DwDesk     *self,
+             JsonObject *result)
+{
+  if (result != NULL)
+    dw_desk_hand_back_rearm (self);
+  return result;
+}
 
 static JsonObject *
 create_ticket_locked (DwDesk       *self,
@@ -499,6 +510,7 @@ create_ticket_locked (DwDesk       *self,
   gint64 team_id = 0, assignee_id = 0, customer_id = 0, ticket_id;
   gint64 now = dw_clock_now (self->clock);
   gboolean explicit_team;
+  gboolean override_capacity = FALSE;
 
   if (!dw_json_check_members (fields, create_members, error)
       || !dw_json_get_string (fields, "subject", DW_JSON_REQUIRED, &subject, error)
@@ -514,7 +526,9 @@ create_ticket_locked (DwDesk       *self,
       || !dw_json_get_int64 (fields, "customer_id", DW_JSON_NULLABLE | DW_JSON_POSITIVE,
                              &customer_id, error)
       || !dw_json_get_string (fields, "order_number", DW_JSON_NULLABLE, &order_number, error)
-      || !dw_json_get_strv (fields, "tags", DW_JSON_NULLABLE, &tags, error))
+      || !dw_json_get_strv (fields, "tags", DW_JSON_NULLABLE, &tags, error)
+      || !dw_json_get_boolean (fields, "override_capacity", DW_JSON_OPTIONAL, &override_capacity,
+                               error))
     return NULL;
 
   if (!check_text ("subject", subject, 500, FALSE, error)
@@ -624,7 +638,9 @@ create_ticket_locked (DwDesk       *self,
       g_autofree char *reason = g_strdup_printf ("assigned by %s on intake",
                                                  dw_desk_actor_name (actor));
 
-      if (!dw_desk_assign_locked (self, actor, ticket_id, assignee_id, FALSE, reason, error))
+      if (!dw_desk_assign_locked (self, actor, ticket_id, assignee_id, FALSE, reason, error)
+          || !dw_desk_check_capacity_locked (self, actor, ticket_id, assignee_id,
+                                             override_capacity, error))
         return NULL;
     }
   else if (team_id > 0)
@@ -672,14 +688,16 @@ dw_desk_create_ticket (DwDesk       *self,
   if (!dw_desk_begin (self, error))
     return NULL;
 
-  return dw_desk_finish (self, create_ticket_locked (self, actor, fields, error), error);
+  return rearm_after (self, dw_desk_finish (self, create_ticket_locked (self, actor, fields, error),
+                                            error));
 }
 
 /* Updating */
 
 static const char * const update_members[] = {
   "version", "subject", "business_type", "priority", "status", "team_id", "assignee_id",
-  "customer_id", "order_number", "tags", "csat", "csat_comment", "escalation_level", "reason", NULL
+  "customer_id", "order_number", "tags", "csat", "csat_comment", "escalation_level", "reason",
+  "override_capacity", NULL
 };
 
 /* How far a lead may escalate by hand (the SLA engine's own escalations are not capped). */
@@ -712,11 +730,13 @@ update_ticket_locked (DwDesk       *self,
   g_autofree char *csat_comment = NULL;
   g_auto(GStrv) tags = NULL;
   gint64 version = 0, team_id = 0, assignee_id = 0, customer_id = 0, csat = 0;
-  gint64 escalation_level = -1, old_escalation_level;
+  gint64 escalation_level = 0, old_escalation_level;
+  gboolean has_escalation_level;
   int priority, status;
   gint64 old_team_id, old_assignee_id;
   int old_status;
   gboolean was_active, is_active;
+  gboolean override_capacity = FALSE;
 
   before = dw_store_ticket_json (self->db, ticket_id, NULL);
   if (before == NULL || !ticket_visible (actor, before))
@@ -752,8 +772,20 @@ update_ticket_locked (DwDesk       *self,
       || !dw_json_get_string (changes, "csat_comment", DW_JSON_NULLABLE, &csat_comment, error)
       || !dw_json_get_int64 (changes, "escalation_level", DW_JSON_OPTIONAL, &escalation_level,
                              error)
-      || !dw_json_get_string (changes, "reason", DW_JSON_OPTIONAL, &reason, error))
+      || !dw_json_get_string (changes, "reason", DW_JSON_OPTIONAL, &reason, error)
+      || !dw_json_get_boolean (changes, "override_capacity", DW_JSON_OPTIONAL, &override_capacity,
+                               error))
     return NULL;
+
+  /* A rating someone at the desk could set would not be the customer's: it comes from the
+   * survey only (dw-desk-surveys.c). */
+  if (json_object_has_member (changes, "csat") || json_object_has_member (changes, "csat_comment"))
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                           "csat: ratings come from the customer's survey "
+                           "(POST /api/v1/surveys/{token}), not from the desk");
+      return NULL;
+    }
 
   if (!check_text ("subject", subject, 500, FALSE, error)
       || !check_text ("order_number", order_number, 100, TRUE, error)
@@ -773,8 +805,18 @@ update_ticket_locked (DwDesk       *self,
       return NULL;
     }
 
+  /* Present or not is the member itself, not a value set aside for "absent": -1 and -2^63
+   * are values someone sent, and are refused like any other level that is not the next. */
+  has_escalation_level = json_object_has_member (changes, "escalation_level");
   old_escalation_level = json_object_get_int_member_with_default (before, "escalation_level", 0);
-  if (escalation_level >= 0 && escalation_level != old_escalation_level)
+  if (has_escalation_level && escalation_level < 0)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                   "escalation_level: %" G_GINT64_FORMAT " is not a level (0 to %d)",
+                   escalation_level, MAX_ESCALATION_LEVEL);
+      return NULL;
+    }
+  if (has_escalation_level && escalation_level != old_escalation_level)
     {
       /* A lead escalates one step at a time: the level says how often it was escalated. */
       if (escalation_level != old_escalation_level + 1 || escalation_level > MAX_ESCALATION_LEVEL)
@@ -792,7 +834,7 @@ update_ticket_locked (DwDesk       *self,
           return NULL;
         }
     }
-  else if (escalation_level >= 0 && escalation_level < old_escalation_level)
+  else if (has_escalation_level && escalation_level < old_escalation_level)
     {
       g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
                            "escalation_level: cannot go down");
@@ -871,6 +913,18 @@ update_ticket_locked (DwDesk       *self,
     row.solved_at = dw_clock_now (self->clock);
 
   if (!ticket_row_store (self, ticket_id, &row, error))
+    return NULL;
+
+  /* Solved: the customer gets a survey to rate it. */
+  if (row.status == DW_STATUS_SOLVED && old_status != DW_STATUS_SOLVED
+      && !dw_desk_issue_survey_locked (self, ticket_id, error))
+    return NULL;
+
+  /* A new assignee: routing never goes over capacity, and neither does a reassignment by hand
+   * unless a lead says so. */
+  if (row.assignee_id > 0 && is_active && row.assignee_id != old_assignee_id
+      && !dw_desk_check_capacity_locked (self, actor, ticket_id, row.assignee_id,
+                                         override_capacity, error))
     return NULL;
 
   if (escalation_level > old_escalation_level)
@@ -963,7 +1017,7 @@ dw_desk_update_ticket (DwDesk       *self,
 
   result = update_ticket_locked (self, actor, ticket_id, changes, &local_error);
   if (result != NULL)
-    return dw_desk_finish (self, result, error);
+    return rearm_after (self, dw_desk_finish (self, result, error));
 
   dw_desk_finish (self, NULL, NULL);
   if (g_error_matches (local_error, DW_DESK_ERROR, DW_DESK_ERROR_UNCHANGED))
@@ -1013,7 +1067,7 @@ add_comment_locked (DwDesk       *self,
   g_autofree char *reason = NULL;
   gboolean is_public = TRUE;
   int author_kind = actor != NULL ? DW_AUTHOR_AGENT : DW_AUTHOR_SYSTEM;
-  gint64 author_id = 0, comment_id;
+  gint64 author_id = 0, comment_id, old_assignee_id;
   gint64 now = dw_clock_now (self->clock);
   int old_status;
 
@@ -1029,6 +1083,7 @@ add_comment_locked (DwDesk       *self,
     return NULL;
 
   old_status = row.status;
+  old_assignee_id = row.assignee_id;
 
   if (!dw_json_check_members (fields, comment_members, error)
       || !dw_json_get_string (fields, "body", DW_JSON_REQUIRED, &body, error)
@@ -1115,9 +1170,24 @@ add_comment_locked (DwDesk       *self,
   else if (author_kind == DW_AUTHOR_CUSTOMER
            && (row.status == DW_STATUS_PENDING || row.status == DW_STATUS_SOLVED))
     {
+      gint64 load = 0, capacity = G_MAXINT64;
+
+      /* A solved ticket coming back is new load: an agent already full does not get it. */
+      if (row.status == DW_STATUS_SOLVED && row.assignee_id > 0
+          && !dw_desk_load_locked (self, row.assignee_id, ticket_id, &load, &capacity, error))
+        return NULL;
+
       row.status = DW_STATUS_OPEN;
       row.solved_at = 0;
-      reason = g_strdup ("customer replied");
+      if (load >= capacity)
+        {
+          row.assignee_id = 0;
+          reason = g_strdup_printf ("customer replied; its agent already holds %" G_GINT64_FORMAT
+                                    " of %" G_GINT64_FORMAT " tickets: back to the team queue",
+                                    load, capacity);
+        }
+      else
+        reason = g_strdup ("customer replied");
     }
 
   if (!ticket_row_store (self, ticket_id, &row, error))
@@ -1142,8 +1212,12 @@ add_comment_locked (DwDesk       *self,
       || !dw_desk_emit (self, "comment.created", row.team_id, row.assignee_id, comment, error))
     return NULL;
 
-  dw_desk_touch (touched, ticket_id, row.team_id, row.assignee_id,
+  dw_desk_touch (touched, ticket_id, row.team_id, old_assignee_id,
                  dw_status_is_active (old_status));
+  /* Back in the queue: someone else in the team may have room. */
+  if (row.assignee_id == 0 && old_assignee_id > 0
+      && !dw_desk_dispatch_locked (self, row.team_id, 0, touched, error))
+    return NULL;
   if (!dw_desk_flush_touched (self, touched, 0, error))
     return NULL;
 
@@ -1163,7 +1237,8 @@ dw_desk_add_comment (DwDesk       *self,
   if (!dw_desk_begin (self, error))
     return NULL;
 
-  return dw_desk_finish (self, add_comment_locked (self, actor, ticket_id, fields, error), error);
+  return rearm_after (self, dw_desk_finish (self, add_comment_locked (self, actor, ticket_id, fields,
+                                                                     error), error));
 }
 
 /* SLA escalation: reassign */

@@ -497,6 +497,82 @@ dw_desk_assign_locked (DwDesk      *self,
 }
 
 gboolean
+dw_desk_load_locked (DwDesk  *self,
+                     gint64   user_id,
+                     gint64   ticket_id,
+                     gint64  *load,
+                     gint64  *capacity,
+                     GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  *load = 0;
+  *capacity = G_MAXINT64;
+
+  /* The load without this ticket: re-saving a ticket its assignee already holds is no new load. */
+  stmt = dw_store_prepare (self->db,
+    "SELECT u.capacity, (SELECT count(*) FROM tickets t WHERE t.assignee_id = u.id AND t.id != ? "
+    "  AND t.status IN ('new', 'open', 'pending', 'on-hold')) "
+    "FROM users u WHERE u.id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *capacity = sqlite3_column_int64 (stmt, 0);
+      *load = sqlite3_column_int64 (stmt, 1);
+    }
+  return TRUE;
+}
+
+gboolean
+dw_desk_check_capacity_locked (DwDesk      *self,
+                               DwPrincipal *actor,
+                               gint64       ticket_id,
+                               gint64       user_id,
+                               gboolean     override,
+                               GError     **error)
+{
+  g_autoptr(JsonNode) after = NULL;
+  g_autofree char *reason = NULL;
+  gint64 capacity, load;
+
+  if (user_id <= 0)
+    return TRUE;
+
+  if (!dw_desk_load_locked (self, user_id, ticket_id, &load, &capacity, error))
+    return FALSE;
+  if (load < capacity)
+    return TRUE;
+
+  if (!override)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_OVER_CAPACITY,
+                   "assignee_id: user %" G_GINT64_FORMAT " is at capacity (%" G_GINT64_FORMAT
+                   " of %" G_GINT64_FORMAT " tickets); send \"override_capacity\": true to "
+                   "assign it anyway", user_id, load, capacity);
+      return FALSE;
+    }
+
+  if (actor != NULL && actor->role == DW_ROLE_AGENT)
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                           "override_capacity: only a lead or an admin may assign over capacity");
+      return FALSE;
+    }
+
+  after = json_node_new (JSON_NODE_VALUE);
+  json_node_set_int (after, user_id);
+  reason = g_strdup_printf ("assigned over capacity by %s: the agent already held %" G_GINT64_FORMAT
+                            " of %" G_GINT64_FORMAT " tickets", dw_desk_actor_name (actor), load,
+                            capacity);
+  return dw_desk_audit (self, actor, "ticket", ticket_id, "capacity-override", "assignee_id", NULL,
+                        after, reason, error);
+}
+
+gboolean
 dw_desk_dispatch_locked (DwDesk  *self,
                          gint64   team_id,
                          gint64   fresh_id,
@@ -709,6 +785,7 @@ dw_desk_dispose (GObject *object)
 {
   DwDesk *self = DW_DESK (object);
 
+  g_clear_handle_id (&self->hand_back_alarm, g_source_remove);
   if (self->sla != NULL)
     g_clear_signal_handler (&self->reassign_handler, self->sla);
   g_clear_object (&self->sla);
@@ -750,6 +827,8 @@ dw_desk_new (sqlite3     *db,
   self->events = g_object_ref (events);
   self->sla = g_object_ref (sla);
   dw_desk_tickets_init (self);
+  /* Agents who went offline before a restart still have their grace counted. */
+  dw_desk_hand_back_rearm (self);
   return self;
 }
 

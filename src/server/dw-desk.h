@@ -40,7 +40,9 @@ typedef enum
   DW_DESK_ERROR_FORBIDDEN,   /* 403: the actor's role or teams do not allow it */
   DW_DESK_ERROR_NOT_FOUND,   /* 404: no such resource, or not visible to the actor */
   DW_DESK_ERROR_CONFLICT,    /* 409: stale version, or a unique name taken */
+  DW_DESK_ERROR_OVER_CAPACITY, /* 409: the assignee is at capacity and no override was given */
   DW_DESK_ERROR_ROSTER_RULE, /* 409: a shift breaks a hard roster rule (overlap, absence) */
+  DW_DESK_ERROR_GONE,        /* 410: a survey whose time to answer is over */
 } DwDeskError;
 
 GQuark dw_desk_error_quark (void);

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "dw-json.h"
 #include "dw-store.h"
 
 #define DEFAULT_MAX_EVENTS 100000
@@ -119,7 +120,20 @@ dw_event_get_frame (DwEvent *event)
                               event->seq, event->type, at != NULL ? at : "");
       g_string_append (s, event->data);
       g_string_append_c (s, '}');
-      priv->frame = g_string_free_to_bytes (s);
+      /* An event stored before the check at the door may not be UTF-8, and libsoup does not
+       * send such a text frame at all (the client would wait for it forever). */
+      {
+        gsize length = 0;
+        char *valid = dw_json_make_valid (s->str, s->len, &length);
+
+        if (valid != NULL)
+          {
+            g_string_free (s, TRUE);
+            priv->frame = g_bytes_new_take (valid, length);
+          }
+        else
+          priv->frame = g_string_free_to_bytes (s);
+      }
     }
 
   return priv->frame;
@@ -310,7 +324,7 @@ dw_event_log_append (DwEventLog  *self,
     }
 
   node = json_node_init_object (json_node_alloc (), data);
-  text = json_to_string (node, FALSE);
+  text = dw_json_to_string (node, NULL);
   at = dw_clock_now (self->clock);
 
   sqlite3_reset (self->insert);

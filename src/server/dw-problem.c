@@ -15,36 +15,32 @@ reply_bytes (SoupServerMessage *msg,
              const char        *content_type,
              char              *body)  /* taken */
 {
+  gsize length = strlen (body);
+  /* Rows stored before the check at the door may hold bytes that are not UTF-8 (a lone
+   * surrogate) or a raw U+001F: what goes out is valid JSON all the same. */
+  char *valid = dw_json_make_valid (body, length, &length);
+
+  if (valid != NULL)
+    g_free (g_steal_pointer (&body));
   soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE, body, strlen (body));
+  soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE,
+                                    valid != NULL ? valid : body, length);
 }
 
-void
-dw_problem_reply (SoupServerMessage *msg,
-                  guint              status,
-                  const char        *type_suffix,
-                  const char        *title,
-                  const char        *detail_format,
-                  ...)
+char *
+dw_problem_to_string (guint       status,
+                      const char *type_suffix,
+                      const char *title,
+                      const char *detail)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *detail = NULL;
   g_autofree char *type = g_strconcat (DW_PROBLEM_TYPE_BASE, type_suffix, NULL);
-  va_list args;
-
-  va_start (args, detail_format);
-  detail = g_strdup_vprintf (detail_format, args);
-  va_end (args);
+  g_autofree char *valid = NULL;
 
   /* A detail quoting the request must not make the reply itself invalid UTF-8. */
   if (!g_utf8_validate (detail, -1, NULL))
-    {
-      char *valid = g_utf8_make_valid (detail, -1);
-
-      g_free (detail);
-      detail = valid;
-    }
+    detail = valid = g_utf8_make_valid (detail, -1);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "type");
@@ -58,7 +54,26 @@ dw_problem_reply (SoupServerMessage *msg,
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
 
-  reply_bytes (msg, status, "application/problem+json", json_to_string (root, FALSE));
+  return dw_json_to_string (root, NULL);
+}
+
+void
+dw_problem_reply (SoupServerMessage *msg,
+                  guint              status,
+                  const char        *type_suffix,
+                  const char        *title,
+                  const char        *detail_format,
+                  ...)
+{
+  g_autofree char *detail = NULL;
+  va_list args;
+
+  va_start (args, detail_format);
+  detail = g_strdup_vprintf (detail_format, args);
+  va_end (args);
+
+  reply_bytes (msg, status, "application/problem+json",
+               dw_problem_to_string (status, type_suffix, title, detail));
 }
 
 void
@@ -81,8 +96,14 @@ dw_problem_reply_error (SoupServerMessage *msg,
         case DW_DESK_ERROR_CONFLICT:
           dw_problem_reply (msg, 409, "conflict", "Conflict", "%s", error->message);
           return;
+        case DW_DESK_ERROR_OVER_CAPACITY:
+          dw_problem_reply (msg, 409, "over-capacity", "Over capacity", "%s", error->message);
+          return;
         case DW_DESK_ERROR_ROSTER_RULE:
           dw_problem_reply (msg, 409, "roster-rule", "Roster rule broken", "%s", error->message);
+          return;
+        case DW_DESK_ERROR_GONE:
+          dw_problem_reply (msg, 410, "gone", "Gone", "%s", error->message);
           return;
         default:
           break;
@@ -116,7 +137,7 @@ dw_json_reply (SoupServerMessage *msg,
                guint              status,
                JsonNode          *node)
 {
-  reply_bytes (msg, status, "application/json", json_to_string (node, FALSE));
+  reply_bytes (msg, status, "application/json", dw_json_to_string (node, NULL));
 }
 
 void

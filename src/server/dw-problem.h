@@ -21,6 +21,12 @@ void dw_problem_reply       (SoupServerMessage *msg,
                              const char        *detail_format,
                              ...) G_GNUC_PRINTF (5, 6);
 
+/* The problem document itself, as JSON text (for replies written without SoupServer). */
+char *dw_problem_to_string  (guint              status,
+                             const char        *type_suffix,
+                             const char        *title,
+                             const char        *detail);
+
 /* Maps @error (DW_DESK_ERROR, DW_AUTH_ERROR, DW_STORE_ERROR, anything else) onto the right
  * status and problem type; unexpected errors become a 500 "internal" problem and are logged. */
 void dw_problem_reply_error (SoupServerMessage *msg,

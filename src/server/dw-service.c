@@ -4,6 +4,8 @@
 
 #include "dw-service.h"
 
+#include "dw-agent-metrics.h"
+
 #include <sys/socket.h>
 
 #include <libsoup/soup.h>
@@ -11,6 +13,7 @@
 
 #include "dw-api.h"
 #include "dw-auth.h"
+#include "dw-limits.h"
 #include "dw-store.h"
 
 #include "dw-stream.h"
@@ -25,8 +28,10 @@ struct _DwService
   DwSlaEngine *sla;
   DwDesk      *desk;
   DwApi       *api;
+  DwLimits    *limits;
   SoupServer  *server;
   guint        access_poll_id;
+  guint        facts_id;
 };
 
 /* How often the service looks for tokens revoked and users changed by another process on the
@@ -43,6 +48,7 @@ dw_service_dispose (GObject *object)
 
   dw_service_stop (self);
   g_clear_object (&self->api);
+  g_clear_object (&self->limits);
   g_clear_object (&self->desk);
   g_clear_object (&self->sla);
   g_clear_object (&self->events);
@@ -97,6 +103,9 @@ dw_service_new (const char  *db_path,
   self->sla = dw_sla_engine_new (self->db, self->clock, self->events);
   self->desk = dw_desk_new (self->db, self->clock, self->events, self->sla);
   self->api = dw_api_new (self->db, self->clock, self->desk, self->events);
+  self->limits = dw_limits_new ();
+  dw_limits_set_max_body (self->limits, DW_API_MAX_BODY);
+  dw_limits_set_header_check (self->limits, dw_api_check_headers, self->api);
   return g_steal_pointer (&self);
 }
 
@@ -166,6 +175,21 @@ listen_on_address (SoupServer               *server,
     return FALSE;
 
   return soup_server_listen_socket (server, socket, options, error);
+}
+
+/* The agent facts read the audit trail added since they last did: after an upgrade or a long
+ * downtime that is the whole trail (4 s for a million rows).  Read it once the service is
+ * idle, so the first lead to open the figures does not wait for it. */
+static gboolean
+facts_idle_cb (gpointer data)
+{
+  DwService *self = data;
+  g_autoptr(GError) error = NULL;
+
+  self->facts_id = 0;
+  if (!dw_agent_facts_catch_up (self->db, &error))
+    g_message ("Agent figures not brought up to date yet: %s", error->message);
+  return G_SOURCE_REMOVE;
 }
 
 gboolean
@@ -242,6 +266,7 @@ dw_service_listen (DwService   *self,
         }
     }
 
+  dw_limits_install (self->limits, self->server, options);
   dw_sla_engine_start (self->sla);
 
   /* The first look sets the mark; later ones notice other processes' commits. */
@@ -249,6 +274,7 @@ dw_service_listen (DwService   *self,
   self->access_poll_id = g_timeout_add (access_poll_ms (), access_poll_cb, self);
   g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->access_poll_id),
                             "[deskwatchd] access poll");
+  self->facts_id = g_idle_add_full (G_PRIORITY_LOW, facts_idle_cb, self, NULL);
   return TRUE;
 }
 
@@ -262,6 +288,8 @@ dw_service_stop (DwService *self)
 
   dw_sla_engine_stop (self->sla);
   g_clear_handle_id (&self->access_poll_id, g_source_remove);
+  g_clear_handle_id (&self->facts_id, g_source_remove);
+  dw_limits_uninstall (self->limits);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
 }
@@ -310,6 +338,13 @@ dw_service_get_event_log (DwService *self)
 {
   g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
   return self->events;
+}
+
+DwLimits *
+dw_service_get_limits (DwService *self)
+{
+  g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
+  return self->limits;
 }
 
 DwSlaEngine *

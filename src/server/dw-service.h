@@ -9,6 +9,7 @@
 #include "dw-clock.h"
 #include "dw-desk.h"
 #include "dw-event-log.h"
+#include "dw-limits.h"
 #include "dw-sla-engine.h"
 
 G_BEGIN_DECLS
@@ -38,5 +39,7 @@ DwDesk      *dw_service_get_desk      (DwService   *self);
 DwClock     *dw_service_get_clock     (DwService   *self);
 DwEventLog  *dw_service_get_event_log (DwService   *self);
 DwSlaEngine *dw_service_get_sla_engine (DwService  *self);
+/* Connection cap, timeouts and body size: set before dw_service_listen(). */
+DwLimits    *dw_service_get_limits    (DwService   *self);
 
 G_END_DECLS

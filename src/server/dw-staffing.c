@@ -119,6 +119,45 @@ set_time (JsonObject *object,
 
 /* Handle time */
 
+/* The handle time is read over four weeks of tickets and their messages (0.4 s for a team of
+ * 500 with 3,000 tickets a day): a figure that moves by the day is kept for a minute. */
+#define AHT_CACHE_USEC (60 * G_USEC_PER_SEC)
+#define AHT_CACHE_SIZE 32
+
+typedef struct
+{
+  sqlite3 *db;
+  gint64   team_id;
+  gint64   computed;   /* monotonic */
+  double   seconds;
+} CachedHandleTime;
+
+static CachedHandleTime aht_cache[AHT_CACHE_SIZE];
+
+static double
+handle_time_cached (sqlite3  *db,
+                    gint64    team_id,
+                    gint64    now,
+                    GError  **error)
+{
+  CachedHandleTime *slot = &aht_cache[team_id % AHT_CACHE_SIZE];
+  gint64 clock = g_get_monotonic_time ();
+
+  if (slot->db == db && slot->team_id == team_id && clock - slot->computed < AHT_CACHE_USEC)
+    return slot->seconds;
+
+  slot->seconds = dw_staffing_handle_time (db, team_id, now, error);
+  if (slot->seconds < 0)
+    {
+      slot->db = NULL;
+      return -1;
+    }
+  slot->db = db;
+  slot->team_id = team_id;
+  slot->computed = clock;
+  return slot->seconds;
+}
+
 double
 dw_staffing_handle_time (sqlite3  *db,
                          gint64    team_id,
@@ -244,6 +283,7 @@ published_shifts (sqlite3  *db,
   g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
     "SELECT s.user_id, s.starts_at, s.ends_at, s.breaks FROM shifts s "
     "WHERE s.team_id = ?1 AND s.ends_at > ?2 AND s.starts_at < ?3 AND (?4 = 0 OR s.user_id = ?4) "
+    "AND s.starts_at > ?2 - 57600 "   /* no shift is longer than 16 hours: a bound for the index */
     "AND NOT EXISTS (SELECT 1 FROM absences a WHERE a.user_id = s.user_id "
     "AND a.starts_at < s.ends_at AND a.ends_at > s.starts_at) "
     "ORDER BY s.user_id, s.starts_at", error);
@@ -461,7 +501,7 @@ dw_staffing_day (sqlite3                   *db,
   day_end = midnight + N_INTERVALS * DW_STAFFING_INTERVAL;
 
   aht = overrides != NULL && overrides->aht > 0 ? overrides->aht
-                                                 : dw_staffing_handle_time (db, team_id, now, error);
+                                                 : handle_time_cached (db, team_id, now, error);
   if (aht < 0)
     return NULL;
   target_sl = overrides != NULL && overrides->target_sl > 0 ? overrides->target_sl : team.target_sl;

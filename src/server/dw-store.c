@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "dw-clock.h"
+#include "dw-json.h"
 #include "dw-server-resources.h"
 
 #define MIGRATIONS_PATH "/org/deskwatch/Deskwatchd/migrations"
@@ -416,7 +417,7 @@ dw_store_json_to_string (JsonNode *node)
 {
   if (node == NULL)
     return g_strdup ("null");
-  return json_to_string (node, FALSE);
+  return dw_json_to_string (node, NULL);
 }
 
 static void
@@ -503,6 +504,7 @@ dw_store_ticket_json_from_row (sqlite3_stmt *stmt)
   set_json (o, "sla", stmt, 21);
   set_int (o, "csat", stmt, 22);
   set_text (o, "csat_comment", stmt, 23);
+  set_text (o, "breach", stmt, 24);
   return o;
 }
 
@@ -605,6 +607,7 @@ dw_store_team_json_from_row (sqlite3      *db,
   set_text (o, "name", stmt, 1);
   set_text (o, "description", stmt, 2);
   set_int (o, "calendar_id", stmt, 3);
+  set_int (o, "offline_grace_minutes", stmt, 4);
 
   bt = dw_store_prepare (db, "SELECT key FROM business_types WHERE team_id = ? ORDER BY key",
                          NULL);

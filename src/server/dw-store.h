@@ -109,21 +109,34 @@ JsonObject *dw_store_sla_policy_json  (sqlite3       *db,
 
 /* For list queries: "SELECT " DW_STORE_TICKET_COLUMNS " FROM tickets t WHERE ..." and then
  * dw_store_ticket_json_from_row on each row.  Same for the other objects. */
+/* The ticket-level breach of docs/api.md ("breach": none, running, settled) from the ticket's
+ * status and "sla" targets; the console computes the same with dw_sla_breach_of_targets().  The
+ * worst state is looked at first so that the JSON of the targets is read only for the few
+ * tickets with a breached target. */
+#define DW_STORE_TICKET_BREACH \
+  "(CASE WHEN t.sla_state IS NOT 'breached' THEN 'none' " \
+  "WHEN t.status IN ('new', 'open', 'pending', 'on-hold') AND EXISTS (SELECT 1 FROM " \
+  "json_each (t.sla) WHERE json_extract (value, '$.state') = 'breached' " \
+  "AND json_extract (value, '$.met_at') IS NULL) THEN 'running' " \
+  "WHEN EXISTS (SELECT 1 FROM json_each (t.sla) WHERE json_extract (value, '$.state') = " \
+  "'breached') THEN 'settled' ELSE 'none' END)"
 #define DW_STORE_TICKET_COLUMNS \
   "t.id, t.subject, t.body, t.channel, t.business_type, t.priority, t.status, t.team_id, " \
   "t.assignee_id, t.customer_id, t.order_number, t.tags, t.created_at, t.updated_at, " \
   "t.first_response_at, t.solved_at, t.version, t.escalation_level, t.sla_policy_id, " \
-  "t.sla_state, t.next_sla_at, t.sla, t.csat, t.csat_comment"
+  "t.sla_state, t.next_sla_at, t.sla, t.csat, t.csat_comment, " DW_STORE_TICKET_BREACH
 JsonObject *dw_store_ticket_json_from_row   (sqlite3_stmt *stmt);
 /* The same object as text, made by SQLite itself ("SELECT " DW_STORE_TICKET_JSON " FROM
  * tickets t ..."): for the snapshot, where building a JsonNode tree of every ticket and
  * serialising it again cost seconds at 100k tickets.  Keep the two in step (test-api-tickets
- * compares them member by member). */
+ * compares them member by member).  Tags stored by JSON-GLib 1.6 before dw_json_to_string may
+ * hold a raw U+001F, which SQLite's json() refuses (and with it the whole snapshot): escaped
+ * on the way out. */
 #define DW_STORE_TICKET_JSON \
   "json_object ('id', t.id, 'subject', t.subject, 'body', t.body, 'channel', t.channel, " \
   "'business_type', t.business_type, 'priority', t.priority, 'status', t.status, " \
   "'team_id', t.team_id, 'assignee_id', t.assignee_id, 'customer_id', t.customer_id, " \
-  "'order_number', t.order_number, 'tags', json (t.tags), " \
+  "'order_number', t.order_number, 'tags', json (replace (t.tags, char (31), '\\u001f')), " \
   "'created_at', strftime ('%Y-%m-%dT%H:%M:%SZ', t.created_at, 'unixepoch'), " \
   "'updated_at', strftime ('%Y-%m-%dT%H:%M:%SZ', t.updated_at, 'unixepoch'), " \
   "'first_response_at', strftime ('%Y-%m-%dT%H:%M:%SZ', t.first_response_at, 'unixepoch'), " \
@@ -131,7 +144,8 @@ JsonObject *dw_store_ticket_json_from_row   (sqlite3_stmt *stmt);
   "'version', t.version, 'escalation_level', t.escalation_level, " \
   "'sla_policy_id', t.sla_policy_id, 'sla_state', t.sla_state, " \
   "'next_sla_at', strftime ('%Y-%m-%dT%H:%M:%SZ', t.next_sla_at, 'unixepoch'), " \
-  "'sla', json (t.sla), 'csat', t.csat, 'csat_comment', t.csat_comment)"
+  "'sla', json (t.sla), 'csat', t.csat, 'csat_comment', t.csat_comment, " \
+  "'breach', " DW_STORE_TICKET_BREACH ")"
 
 #define DW_STORE_USER_COLUMNS \
   "u.id, u.username, u.display_name, u.role, u.capacity, u.presence, u.presence_since, " \
@@ -140,7 +154,7 @@ JsonObject *dw_store_ticket_json_from_row   (sqlite3_stmt *stmt);
 JsonObject *dw_store_user_json_from_row     (sqlite3      *db,
                                              sqlite3_stmt *stmt);
 
-#define DW_STORE_TEAM_COLUMNS "m.id, m.name, m.description, m.calendar_id"
+#define DW_STORE_TEAM_COLUMNS "m.id, m.name, m.description, m.calendar_id, m.offline_grace_minutes"
 JsonObject *dw_store_team_json_from_row     (sqlite3      *db,
                                              sqlite3_stmt *stmt);
 

@@ -13,6 +13,7 @@
 #include "dw-auth.h"
 #include "dw-demo.h"
 #include "dw-service.h"
+#include "dw-json.h"
 #include "dw-store.h"
 
 #define DEFAULT_DB "deskwatch.db"
@@ -30,6 +31,11 @@ static gboolean opt_password_stdin;
 static int opt_capacity = -1;
 static char *opt_label;
 static int opt_days = 30;
+static int opt_max_connections;
+static int opt_header_timeout;
+static int opt_body_timeout;
+static int opt_idle_timeout;
+static int opt_password_checks;
 
 static const GOptionEntry common_entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db,
@@ -47,6 +53,22 @@ static const GOptionEntry serve_entries[] = {
     "Seed an empty database with a demo desk and simulate live traffic", NULL },
   { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &opt_speed,
     "Run the clock FACTOR times faster than real time (demos, tests)", "FACTOR" },
+  { "max-connections", 0, 0, G_OPTION_ARG_INT, &opt_max_connections,
+    "Serve at most N connections at once; more are answered 503 (default "
+    G_STRINGIFY (DW_LIMITS_DEFAULT_MAX_CONNECTIONS) ", fewer if the limit of open files is lower)",
+    "N" },
+  { "header-timeout", 0, 0, G_OPTION_ARG_INT, &opt_header_timeout,
+    "Close a connection whose request headers take longer (default "
+    G_STRINGIFY (DW_LIMITS_DEFAULT_HEADER_TIMEOUT) ")", "SECONDS" },
+  { "body-timeout", 0, 0, G_OPTION_ARG_INT, &opt_body_timeout,
+    "Answer 408 to a request whose body takes longer (default "
+    G_STRINGIFY (DW_LIMITS_DEFAULT_BODY_TIMEOUT) ")", "SECONDS" },
+  { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &opt_idle_timeout,
+    "Close a kept-alive connection idle for longer (default "
+    G_STRINGIFY (DW_LIMITS_DEFAULT_IDLE_TIMEOUT) ")", "SECONDS" },
+  { "password-checks", 0, 0, G_OPTION_ARG_INT, &opt_password_checks,
+    "Check at most N sign-in passwords at once, 64 MiB each (default "
+    G_STRINGIFY (DW_AUTH_DEFAULT_PASSWORD_CHECKS) ")", "N" },
   { NULL }
 };
 
@@ -66,6 +88,8 @@ static const GOptionEntry admin_entries[] = {
 static const char summary[] =
   "Commands:\n"
   "  deskwatchd --listen ADDR:PORT [--db FILE] [--tls-cert F --tls-key F] [--demo] [--speed N]\n"
+  "             [--max-connections N] [--header-timeout S] [--body-timeout S] [--idle-timeout S]\n"
+  "             [--password-checks N]\n"
   "  deskwatchd user add USERNAME --role ROLE --name NAME [--password-stdin] [--db FILE]\n"
   "  deskwatchd user passwd USERNAME [--password-stdin] [--db FILE]\n"
   "  deskwatchd user list [--db FILE]\n"
@@ -91,7 +115,7 @@ json_escape (const char *s,
     }
 
   json_node_set_string (node, copy);
-  return json_to_string (node, FALSE);
+  return dw_json_to_string (node, NULL);
 }
 
 static GLogWriterOutput
@@ -448,6 +472,7 @@ serve (void)
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
+  DwLimits *limits;
   guint term_id, int_id;
 
   if (opt_listen == NULL)
@@ -462,6 +487,17 @@ serve (void)
       return 2;
     }
 
+  if (opt_max_connections < 0 || opt_header_timeout < 0 || opt_body_timeout < 0
+      || opt_idle_timeout < 0 || opt_password_checks < 0)
+    {
+      g_printerr ("deskwatchd: connection limits and timeouts cannot be negative\n");
+      return 2;
+    }
+
+  /* Every client is a descriptor: take all the system allows before counting them. */
+  dw_limits_raise_fd_limit ();
+  dw_auth_set_max_password_checks ((guint) opt_password_checks);
+
   if ((service = open_service ()) == NULL)
     return 1;
 
@@ -475,6 +511,11 @@ serve (void)
         }
       dw_demo_start_simulator (service);
     }
+
+  limits = dw_service_get_limits (service);
+  dw_limits_set_max_connections (limits, (guint) opt_max_connections);
+  dw_limits_set_timeouts (limits, (guint) opt_header_timeout, (guint) opt_body_timeout,
+                          (guint) opt_idle_timeout);
 
   if (!dw_service_listen (service, opt_listen, opt_tls_cert, opt_tls_key, &error))
     {

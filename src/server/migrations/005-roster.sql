@@ -1,4 +1,4 @@
--- Deskwatch schema, version 4 (roster): shift templates, shifts with breaks, absences (请假),
+-- Deskwatch schema, version 5 (roster): shift templates, shifts with breaks, absences (请假),
 -- and each team week's state (draft or published), with the team's roster limits and staffing
 -- targets.
 
@@ -59,3 +59,6 @@ CREATE TABLE roster_weeks (
   published_by   INTEGER REFERENCES users (id),
   PRIMARY KEY (team_id, week_start)
 );
+
+-- The staffing forecast counts a team's arrivals per day of its history.
+CREATE INDEX tickets_team_created ON tickets (team_id, created_at);

@@ -1,0 +1,882 @@
+/* dw-agent-metrics.c: agent facts read incrementally from the audit trail, and the figures of a
+ * period counted from them. */
+#define G_LOG_DOMAIN "dw-agents"
+
+#include "config.h"
+
+#include "dw-agent-metrics.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dw-calendar.h"
+#include "dw-clock.h"
+#include "dw-desk.h"
+#include "dw-roster-rules.h"
+#include "dw-store.h"
+
+#define WATERMARK_KEY "agent_facts_audit_id"
+
+/* Reading the trail */
+
+typedef struct
+{
+  gint64   created_at;
+  gint64   team_id;
+  gint64   assignee_id;
+  gint64   solver_id;
+  gboolean dirty;
+} TicketState;
+
+typedef struct
+{
+  sqlite3      *db;
+  GHashTable   *tickets;    /* ticket id → TicketState */
+  GHashTable   *calendars;  /* team id → DwCalendar */
+  sqlite3_stmt *insert;
+  sqlite3_stmt *replies;
+} Reader;
+
+static void
+reader_clear (Reader *reader)
+{
+  g_clear_pointer (&reader->tickets, g_hash_table_unref);
+  g_clear_pointer (&reader->calendars, g_hash_table_unref);
+  g_clear_pointer (&reader->insert, dw_store_release);
+  g_clear_pointer (&reader->replies, dw_store_release);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reader, reader_clear)
+
+/* An audit value as stored: JSON text, a number or a string. */
+static gint64
+value_id (const char *json)
+{
+  return json != NULL && g_ascii_isdigit (*json) ? g_ascii_strtoll (json, NULL, 10) : 0;
+}
+
+static gboolean
+value_is (const char *json,
+          const char *string)
+{
+  gsize n = strlen (string);
+
+  return json != NULL && json[0] == '"' && strncmp (json + 1, string, n) == 0
+         && json[n + 1] == '"' && json[n + 2] == '\0';
+}
+
+static TicketState *
+ticket_state (Reader *reader,
+              gint64  ticket_id)
+{
+  TicketState *state = g_hash_table_lookup (reader->tickets, &ticket_id);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (state != NULL)
+    return state;
+
+  state = g_new0 (TicketState, 1);
+  stmt = dw_store_prepare (reader->db, "SELECT created_at, coalesce (team_id, 0), "
+                                       "coalesce (assignee_id, 0), coalesce (solver_id, 0) "
+                                       "FROM agent_fact_tickets WHERE ticket_id = ?", NULL);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, ticket_id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          state->created_at = sqlite3_column_int64 (stmt, 0);
+          state->team_id = sqlite3_column_int64 (stmt, 1);
+          state->assignee_id = sqlite3_column_int64 (stmt, 2);
+          state->solver_id = sqlite3_column_int64 (stmt, 3);
+        }
+    }
+  g_hash_table_insert (reader->tickets, g_memdup2 (&ticket_id, sizeof ticket_id), state);
+  return state;
+}
+
+static DwCalendar *
+team_calendar (Reader *reader,
+               gint64  team_id)
+{
+  DwCalendar *calendar = g_hash_table_lookup (reader->calendars, &team_id);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonObject) object = NULL;
+
+  if (calendar != NULL || team_id <= 0)
+    return calendar;
+
+  stmt = dw_store_prepare (reader->db, "SELECT calendar_id FROM teams WHERE id = ?", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW
+      || (object = dw_store_calendar_json (reader->db, sqlite3_column_int64 (stmt, 0), NULL)) == NULL
+      || (calendar = dw_calendar_new_from_json (object, NULL)) == NULL)
+    return NULL;
+  g_hash_table_insert (reader->calendars, g_memdup2 (&team_id, sizeof team_id), calendar);
+  return calendar;
+}
+
+static gboolean
+add_fact (Reader       *reader,
+          gint64        audit_id,
+          gint64        at,
+          gint64        user_id,
+          TicketState  *state,
+          gint64        ticket_id,
+          const char   *kind,
+          const char   *target,
+          gboolean      timed,
+          gint64        replies,
+          GError      **error)
+{
+  sqlite3_stmt *stmt = reader->insert;
+
+  if (user_id <= 0)
+    return TRUE;
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  sqlite3_bind_int64 (stmt, 1, audit_id);
+  sqlite3_bind_int64 (stmt, 2, at);
+  sqlite3_bind_int64 (stmt, 3, user_id);
+  dw_store_bind_id_or_null (stmt, 4, state->team_id);
+  sqlite3_bind_int64 (stmt, 5, ticket_id);
+  sqlite3_bind_text (stmt, 6, kind, -1, SQLITE_STATIC);
+  dw_store_bind_text_or_null (stmt, 7, target);
+  if (timed && state->created_at > 0)
+    {
+      DwCalendar *calendar = team_calendar (reader, state->team_id);
+      gint64 calendar_seconds = MAX (0, at - state->created_at);
+
+      sqlite3_bind_int64 (stmt, 8, calendar_seconds);
+      sqlite3_bind_int64 (stmt, 9, calendar != NULL
+                          ? dw_calendar_business_seconds_between (calendar, state->created_at, at)
+                          : calendar_seconds);
+    }
+  if (replies >= 0)
+    sqlite3_bind_int64 (stmt, 10, replies);
+  return dw_store_step_done (stmt, error);
+}
+
+static gint64
+count_replies (Reader *reader,
+               gint64  ticket_id,
+               gint64  user_id,
+               gint64  until)
+{
+  sqlite3_reset (reader->replies);
+  sqlite3_bind_int64 (reader->replies, 1, ticket_id);
+  sqlite3_bind_int64 (reader->replies, 2, user_id);
+  sqlite3_bind_int64 (reader->replies, 3, until);
+  return sqlite3_step (reader->replies) == SQLITE_ROW ? sqlite3_column_int64 (reader->replies, 0) : 0;
+}
+
+/* One audit row of a ticket: what it changes of the ticket's state, and the fact it makes. */
+static gboolean
+read_row (Reader       *reader,
+          sqlite3_stmt *row,
+          GError      **error)
+{
+  gint64 audit_id = sqlite3_column_int64 (row, 0);
+  gint64 at = sqlite3_column_int64 (row, 1);
+  gint64 actor = sqlite3_column_int64 (row, 2);
+  gint64 ticket_id = sqlite3_column_int64 (row, 3);
+  const char *action = (const char *) sqlite3_column_text (row, 4);
+  const char *field = (const char *) sqlite3_column_text (row, 5);
+  const char *before = (const char *) sqlite3_column_text (row, 6);
+  const char *after = (const char *) sqlite3_column_text (row, 7);
+  TicketState *state = ticket_state (reader, ticket_id);
+
+  state->dirty = TRUE;
+
+  if (g_str_equal (action, "created"))
+    {
+      state->created_at = at;
+      return TRUE;
+    }
+
+  if (g_str_equal (field, "team_id"))
+    {
+      state->team_id = value_id (after);
+      return TRUE;
+    }
+
+  if (g_str_equal (field, "assignee_id"))
+    {
+      state->assignee_id = value_id (after);
+      /* routed, assigned by hand, or handed on: the ticket is now the agent's */
+      return add_fact (reader, audit_id, at, state->assignee_id, state, ticket_id, "assigned",
+                       NULL, FALSE, -1, error);
+    }
+
+  if (g_str_equal (action, "updated") && g_str_equal (field, "first_response_at")
+      && after != NULL && !g_str_equal (after, "null"))
+    return add_fact (reader, audit_id, at, actor > 0 ? actor : state->assignee_id, state,
+                     ticket_id, "first-response", NULL, TRUE, -1, error);
+
+  if (g_str_equal (action, "updated") && g_str_equal (field, "status"))
+    {
+      if (value_is (after, "solved"))
+        {
+          /* the ticket's agent solved it, whoever pressed the button */
+          gint64 solver = state->assignee_id > 0 ? state->assignee_id : actor;
+
+          state->solver_id = solver;
+          return add_fact (reader, audit_id, at, solver, state, ticket_id, "solved", NULL, TRUE,
+                           count_replies (reader, ticket_id, solver, at), error);
+        }
+      if (value_is (before, "solved") && !value_is (after, "closed"))
+        return add_fact (reader, audit_id, at, state->solver_id, state, ticket_id, "reopened",
+                         NULL, FALSE, -1, error);
+      return TRUE;
+    }
+
+  if (g_str_equal (action, "sla") && (value_is (after, "met") || value_is (after, "breached")))
+    return add_fact (reader, audit_id, at, state->assignee_id, state, ticket_id,
+                     value_is (after, "met") ? "sla-met" : "sla-breached", field, FALSE, -1,
+                     error);
+
+  return TRUE;
+}
+
+static gboolean
+flush_states (Reader  *reader,
+              GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (reader->db,
+    "INSERT INTO agent_fact_tickets (ticket_id, created_at, team_id, assignee_id, solver_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (ticket_id) DO UPDATE SET created_at = ?2, "
+    "team_id = ?3, assignee_id = ?4, solver_id = ?5", error);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, reader->tickets);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      TicketState *state = value;
+
+      if (!state->dirty)
+        continue;
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, *(gint64 *) key);
+      sqlite3_bind_int64 (stmt, 2, state->created_at);
+      dw_store_bind_id_or_null (stmt, 3, state->team_id);
+      dw_store_bind_id_or_null (stmt, 4, state->assignee_id);
+      dw_store_bind_id_or_null (stmt, 5, state->solver_id);
+      if (!dw_store_step_done (stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+catch_up_locked (sqlite3  *db,
+                 GError  **error)
+{
+  g_auto(Reader) reader = { 0 };
+  g_autoptr(sqlite3_stmt) mark = dw_store_prepare (db,
+    "SELECT CAST (value AS INTEGER) FROM settings WHERE key = '" WATERMARK_KEY "'", error);
+  g_autoptr(sqlite3_stmt) rows = NULL;
+  g_autoptr(sqlite3_stmt) store = NULL;
+  gint64 after = 0, last = 0;
+
+  if (mark == NULL)
+    return FALSE;
+  if (sqlite3_step (mark) == SQLITE_ROW)
+    after = sqlite3_column_int64 (mark, 0);
+
+  reader.db = db;
+  reader.tickets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  reader.calendars = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  reader.insert = dw_store_prepare (db,
+    "INSERT INTO agent_facts (audit_id, at, user_id, team_id, ticket_id, kind, target, "
+    "calendar_seconds, business_seconds, replies) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  reader.replies = dw_store_prepare (db,
+    "SELECT count (*) FROM comments WHERE ticket_id = ? AND author_kind = 'agent' "
+    "AND author_id = ? AND public = 1 AND created_at <= ?", error);
+  rows = dw_store_prepare (db,
+    "SELECT id, at, coalesce (actor_id, 0), entity_id, action, coalesce (field, ''), before, "
+    "after FROM audit WHERE id > ? AND entity = 'ticket' ORDER BY id", error);
+  if (reader.insert == NULL || reader.replies == NULL || rows == NULL)
+    return FALSE;
+
+  last = after;
+  sqlite3_bind_int64 (rows, 1, after);
+  while (sqlite3_step (rows) == SQLITE_ROW)
+    {
+      last = sqlite3_column_int64 (rows, 0);
+      if (!read_row (&reader, rows, error))
+        return FALSE;
+    }
+
+  if (last == after)
+    return TRUE;
+
+  store = dw_store_prepare (db,
+    "INSERT INTO settings (key, value) VALUES ('" WATERMARK_KEY "', ?1) "
+    "ON CONFLICT (key) DO UPDATE SET value = ?1", error);
+  if (store == NULL || !flush_states (&reader, error))
+    return FALSE;
+  sqlite3_bind_int64 (store, 1, last);
+  return dw_store_step_done (store, error);
+}
+
+gboolean
+dw_agent_facts_catch_up (sqlite3  *db,
+                         GError  **error)
+{
+  if (!dw_store_begin (db, error))
+    return FALSE;
+  if (!catch_up_locked (db, error) || !dw_store_commit (db, error))
+    {
+      dw_store_rollback (db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+dw_agent_facts_rebuild (sqlite3  *db,
+                        GError  **error)
+{
+  if (!dw_store_begin (db, error))
+    return FALSE;
+  if (!dw_store_exec (db, "DELETE FROM agent_facts; DELETE FROM agent_fact_tickets; "
+                          "DELETE FROM settings WHERE key = '" WATERMARK_KEY "'", error)
+      || !catch_up_locked (db, error) || !dw_store_commit (db, error))
+    {
+      dw_store_rollback (db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The figures */
+
+/* Whole local days of the team's calendar ending today. */
+static void
+period_window (DwCalendar *calendar,
+               const char *period,
+               gint64      now,
+               gint64     *from,
+               gint64     *to)
+{
+  GTimeZone *tz = dw_calendar_get_time_zone (calendar);
+  gint64 today = dw_roster_day_start (tz, now);
+  int days = 1;
+
+  if (period != NULL && g_str_equal (period, "7d"))
+    days = 7;
+  else if (period != NULL && g_str_equal (period, "30d"))
+    days = 30;
+  *from = dw_roster_day_start (tz, today - (days - 1) * 86400 + 12 * 3600);
+  *to = dw_roster_day_start (tz, today + 36 * 3600);
+}
+
+gboolean
+dw_agent_metrics_window (sqlite3     *db,
+                         gint64       team_id,
+                         const char  *period,
+                         gint64       now,
+                         gint64      *from,
+                         gint64      *to,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) team = dw_store_prepare (db, "SELECT calendar_id FROM teams WHERE id = ?",
+                                                   error);
+  g_autoptr(JsonObject) calendar_json = NULL;
+  g_autoptr(DwCalendar) calendar = NULL;
+
+  if (team == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (team, 1, team_id);
+  if (sqlite3_step (team) != SQLITE_ROW)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND, "no team %" G_GINT64_FORMAT,
+                   team_id);
+      return FALSE;
+    }
+  calendar_json = dw_store_calendar_json (db, sqlite3_column_int64 (team, 0), error);
+  if (calendar_json == NULL || (calendar = dw_calendar_new_from_json (calendar_json, error)) == NULL)
+    return FALSE;
+  if (*from == 0 && *to == 0)
+    period_window (calendar, period, now, from, to);
+  return dw_agent_facts_catch_up (db, error);
+}
+
+typedef struct
+{
+  gint64  user_id;
+  char   *name;
+  gint64  assigned, solved, reopened, one_touch, replies;
+  gint64  sla_met[3], sla_breached[3];
+  GArray *frt, *frt_business, *resolution, *resolution_business;  /* gint64 seconds */
+  gint64  csat_sum, csat_responses, csat_high, surveys_issued, surveys_answered;
+  gint64  online_seconds;
+} Figures;
+
+static const char * const sla_targets[] = { "first-response", "next-response", "resolution" };
+
+static void
+figures_clear (gpointer data)
+{
+  Figures *f = data;
+
+  g_free (f->name);
+  g_clear_pointer (&f->frt, g_array_unref);
+  g_clear_pointer (&f->frt_business, g_array_unref);
+  g_clear_pointer (&f->resolution, g_array_unref);
+  g_clear_pointer (&f->resolution_business, g_array_unref);
+}
+
+static gint
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Nearest rank: the smallest value with at least @p of the values at or below it. */
+static gboolean
+percentile (GArray *values,
+            double  p,
+            gint64 *out)
+{
+  gsize rank;
+
+  if (values->len == 0)
+    return FALSE;
+  g_array_sort (values, compare_int64);
+  rank = (gsize) ceil (p * values->len);
+  *out = g_array_index (values, gint64, MAX (rank, 1) - 1);
+  return TRUE;
+}
+
+static void
+set_share (JsonObject *object,
+           const char *member,
+           gint64      part,
+           gint64      whole)
+{
+  if (whole > 0)
+    json_object_set_double_member (object, member, round (1000.0 * part / whole) / 1000);
+  else
+    json_object_set_null_member (object, member);
+}
+
+static void
+set_percentile (JsonObject *object,
+                const char *member,
+                GArray     *values,
+                double      p)
+{
+  gint64 value;
+
+  if (percentile (values, p, &value))
+    json_object_set_int_member (object, member, value);
+  else
+    json_object_set_null_member (object, member);
+}
+
+static JsonObject *
+times_json (GArray *calendar,
+            GArray *business)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_int_member (object, "count", calendar->len);
+  set_percentile (object, "median_seconds", calendar, 0.5);
+  set_percentile (object, "p90_seconds", calendar, 0.9);
+  set_percentile (object, "median_business_seconds", business, 0.5);
+  set_percentile (object, "p90_business_seconds", business, 0.9);
+  return object;
+}
+
+static JsonObject *
+figures_json (Figures *f)
+{
+  JsonObject *object = json_object_new ();
+  JsonObject *sla = json_object_new ();
+  JsonObject *csat = json_object_new ();
+
+  json_object_set_int_member (object, "user_id", f->user_id);
+  json_object_set_string_member (object, "display_name", f->name);
+  json_object_set_int_member (object, "assigned", f->assigned);
+  json_object_set_int_member (object, "solved", f->solved);
+  json_object_set_int_member (object, "reopened", f->reopened);
+  set_share (object, "reopen_rate", f->reopened, f->solved);
+  json_object_set_object_member (object, "first_response", times_json (f->frt, f->frt_business));
+  json_object_set_object_member (object, "resolution",
+                                 times_json (f->resolution, f->resolution_business));
+  if (f->solved > 0)
+    json_object_set_double_member (object, "replies_per_solved",
+                                   round (100.0 * f->replies / f->solved) / 100);
+  else
+    json_object_set_null_member (object, "replies_per_solved");
+  json_object_set_int_member (object, "one_touch", f->one_touch);
+  set_share (object, "one_touch_share", f->one_touch, f->solved);
+
+  for (guint t = 0; t < G_N_ELEMENTS (sla_targets); t++)
+    {
+      JsonObject *target = json_object_new ();
+
+      json_object_set_int_member (target, "met", f->sla_met[t]);
+      json_object_set_int_member (target, "breached", f->sla_breached[t]);
+      set_share (target, "share", f->sla_met[t], f->sla_met[t] + f->sla_breached[t]);
+      json_object_set_object_member (sla, sla_targets[t], target);
+    }
+  json_object_set_object_member (object, "sla", sla);
+
+  json_object_set_int_member (csat, "responses", f->csat_responses);
+  if (f->csat_responses > 0)
+    json_object_set_double_member (csat, "average",
+                                   round (100.0 * f->csat_sum / f->csat_responses) / 100);
+  else
+    json_object_set_null_member (csat, "average");
+  set_share (csat, "share_4_5", f->csat_high, f->csat_responses);
+  json_object_set_int_member (csat, "issued", f->surveys_issued);
+  set_share (csat, "response_rate", f->surveys_answered, f->surveys_issued);
+  json_object_set_object_member (object, "csat", csat);
+
+  json_object_set_int_member (object, "online_seconds", f->online_seconds);
+  return object;
+}
+
+static Figures *
+figures_for (GArray *agents,
+             gint64  user_id)
+{
+  for (guint i = 0; i < agents->len; i++)
+    if (g_array_index (agents, Figures, i).user_id == user_id)
+      return &g_array_index (agents, Figures, i);
+  return NULL;
+}
+
+static gboolean
+count_facts (sqlite3  *db,
+             gint64    team_id,
+             gint64    from,
+             gint64    to,
+             GArray   *agents,
+             GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
+    "SELECT user_id, kind, coalesce (target, ''), calendar_seconds, business_seconds, "
+    "coalesce (replies, 0) FROM agent_facts WHERE team_id = ? AND at >= ? AND at < ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  sqlite3_bind_int64 (stmt, 2, from);
+  sqlite3_bind_int64 (stmt, 3, to);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      Figures *f = figures_for (agents, sqlite3_column_int64 (stmt, 0));
+      const char *kind = (const char *) sqlite3_column_text (stmt, 1);
+      const char *target = (const char *) sqlite3_column_text (stmt, 2);
+      gint64 calendar = sqlite3_column_int64 (stmt, 3);
+      gint64 business = sqlite3_column_int64 (stmt, 4);
+      gint64 replies = sqlite3_column_int64 (stmt, 5);
+
+      if (f == NULL)
+        continue;
+      if (g_str_equal (kind, "assigned"))
+        f->assigned++;
+      else if (g_str_equal (kind, "first-response"))
+        {
+          g_array_append_val (f->frt, calendar);
+          g_array_append_val (f->frt_business, business);
+        }
+      else if (g_str_equal (kind, "solved"))
+        {
+          f->solved++;
+          f->replies += replies;
+          f->one_touch += replies == 1;
+          g_array_append_val (f->resolution, calendar);
+          g_array_append_val (f->resolution_business, business);
+        }
+      else if (g_str_equal (kind, "reopened"))
+        f->reopened++;
+      else
+        for (guint t = 0; t < G_N_ELEMENTS (sla_targets); t++)
+          if (g_str_equal (target, sla_targets[t]))
+            {
+              if (g_str_equal (kind, "sla-met"))
+                f->sla_met[t]++;
+              else
+                f->sla_breached[t]++;
+            }
+    }
+  return TRUE;
+}
+
+/* CSAT of the tickets each agent solved: answers given in the period (not voided), and the
+ * surveys issued in the period with how many of them were answered. */
+static gboolean
+count_csat (sqlite3  *db,
+            gint64    team_id,
+            gint64    from,
+            gint64    to,
+            GArray   *agents,
+            GError  **error)
+{
+  g_autoptr(sqlite3_stmt) answers = dw_store_prepare (db,
+    "SELECT t.solver_id, s.rating FROM surveys s JOIN agent_fact_tickets t "
+    "ON t.ticket_id = s.ticket_id WHERE t.team_id = ? AND s.answered_at >= ? "
+    "AND s.answered_at < ? AND s.voided_at IS NULL AND s.rating IS NOT NULL", error);
+  g_autoptr(sqlite3_stmt) issued = dw_store_prepare (db,
+    "SELECT t.solver_id, s.answered_at IS NOT NULL FROM surveys s JOIN agent_fact_tickets t "
+    "ON t.ticket_id = s.ticket_id WHERE t.team_id = ? AND s.issued_at >= ? AND s.issued_at < ?",
+    error);
+
+  if (answers == NULL || issued == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (answers, 1, team_id);
+  sqlite3_bind_int64 (answers, 2, from);
+  sqlite3_bind_int64 (answers, 3, to);
+  while (sqlite3_step (answers) == SQLITE_ROW)
+    {
+      Figures *f = figures_for (agents, sqlite3_column_int64 (answers, 0));
+      int rating = sqlite3_column_int (answers, 1);
+
+      if (f == NULL)
+        continue;
+      f->csat_sum += rating;
+      f->csat_responses++;
+      f->csat_high += rating >= 4;
+    }
+
+  sqlite3_bind_int64 (issued, 1, team_id);
+  sqlite3_bind_int64 (issued, 2, from);
+  sqlite3_bind_int64 (issued, 3, to);
+  while (sqlite3_step (issued) == SQLITE_ROW)
+    {
+      Figures *f = figures_for (agents, sqlite3_column_int64 (issued, 0));
+
+      if (f == NULL)
+        continue;
+      f->surveys_issued++;
+      f->surveys_answered += sqlite3_column_int (issued, 1);
+    }
+  return TRUE;
+}
+
+/* Seconds online in [from, min (to, now)) from the presence log. */
+static gboolean
+count_online (sqlite3  *db,
+              gint64    from,
+              gint64    to,
+              Figures  *f,
+              GError  **error)
+{
+  g_autoptr(sqlite3_stmt) before = dw_store_prepare (db,
+    "SELECT presence FROM presence_log WHERE user_id = ? AND at < ? ORDER BY at DESC, id DESC "
+    "LIMIT 1", error);
+  g_autoptr(sqlite3_stmt) marks = dw_store_prepare (db,
+    "SELECT at, presence FROM presence_log WHERE user_id = ? AND at >= ? AND at < ? "
+    "ORDER BY at, id", error);
+  gboolean online = FALSE;
+  gint64 since = from;
+
+  if (before == NULL || marks == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (before, 1, f->user_id);
+  sqlite3_bind_int64 (before, 2, from);
+  if (sqlite3_step (before) == SQLITE_ROW)
+    online = g_str_equal ((const char *) sqlite3_column_text (before, 0), "online");
+
+  sqlite3_bind_int64 (marks, 1, f->user_id);
+  sqlite3_bind_int64 (marks, 2, from);
+  sqlite3_bind_int64 (marks, 3, to);
+  while (sqlite3_step (marks) == SQLITE_ROW)
+    {
+      gint64 at = sqlite3_column_int64 (marks, 0);
+      gboolean now_online = g_str_equal ((const char *) sqlite3_column_text (marks, 1), "online");
+
+      if (online)
+        f->online_seconds += at - since;
+      online = now_online;
+      since = at;
+    }
+  if (online)
+    f->online_seconds += to - since;
+  return TRUE;
+}
+
+static void
+add_median (JsonObject *medians,
+            const char *member,
+            GArray     *values)
+{
+  set_percentile (medians, member, values, 0.5);
+}
+
+/* The team's median of each figure, over its agents that have one. */
+static JsonObject *
+team_medians (JsonArray *agents)
+{
+  static const char * const paths[] = {
+    "assigned", "solved", "reopened", "reopen_rate", "replies_per_solved", "one_touch",
+    "one_touch_share", "online_seconds", "first_response.median_seconds",
+    "first_response.p90_seconds", "first_response.median_business_seconds",
+    "first_response.p90_business_seconds", "resolution.median_seconds",
+    "resolution.p90_seconds", "resolution.median_business_seconds",
+    "resolution.p90_business_seconds", "sla.first-response.share", "sla.next-response.share",
+    "sla.resolution.share", "csat.average", "csat.share_4_5", "csat.response_rate", NULL
+  };
+  JsonObject *medians = json_object_new ();
+
+  for (guint p = 0; paths[p] != NULL; p++)
+    {
+      g_auto(GStrv) parts = g_strsplit (paths[p], ".", -1);
+      g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (gint64));
+      gboolean shares = FALSE;
+
+      for (guint a = 0; a < json_array_get_length (agents); a++)
+        {
+          JsonObject *o = json_array_get_object_element (agents, a);
+          JsonNode *node;
+          gint64 scaled;
+
+          for (guint i = 0; parts[i + 1] != NULL && o != NULL; i++)
+            o = json_object_get_object_member (o, parts[i]);
+          node = o != NULL ? json_object_get_member (o, parts[g_strv_length (parts) - 1]) : NULL;
+          if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+            continue;
+          /* shares and averages kept to the thousandth through the integer median */
+          shares = json_node_get_value_type (node) == G_TYPE_DOUBLE;
+          scaled = shares ? (gint64) llround (json_node_get_double (node) * 1000)
+                          : json_node_get_int (node);
+          g_array_append_val (values, scaled);
+        }
+
+      if (!shares)
+        add_median (medians, paths[p], values);
+      else
+        {
+          gint64 median;
+
+          if (percentile (values, 0.5, &median))
+            json_object_set_double_member (medians, paths[p], median / 1000.0);
+          else
+            json_object_set_null_member (medians, paths[p]);
+        }
+    }
+  return medians;
+}
+
+JsonObject *
+dw_agent_metrics (sqlite3      *db,
+                  DwPrincipal  *actor,
+                  gint64        team_id,
+                  const char   *period,
+                  gint64        from,
+                  gint64        to,
+                  gint64        now,
+                  GError      **error)
+{
+  g_autoptr(sqlite3_stmt) team = NULL;
+  g_autoptr(sqlite3_stmt) members = NULL;
+  g_autoptr(JsonObject) calendar_json = NULL;
+  g_autoptr(DwCalendar) calendar = NULL;
+  g_autoptr(GArray) agents = g_array_new (FALSE, TRUE, sizeof (Figures));
+  g_autoptr(JsonObject) result = json_object_new ();
+  g_autoptr(JsonArray) items = json_array_new ();
+  gboolean lead;
+  gint64 only = 0;
+
+  g_array_set_clear_func (agents, figures_clear);
+
+  team = dw_store_prepare (db, "SELECT calendar_id FROM teams WHERE id = ?", error);
+  if (team == NULL)
+    return NULL;
+  sqlite3_bind_int64 (team, 1, team_id);
+  if (sqlite3_step (team) != SQLITE_ROW)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND, "no team %" G_GINT64_FORMAT,
+                   team_id);
+      return NULL;
+    }
+
+  lead = actor == NULL || actor->role == DW_ROLE_ADMIN
+         || (actor->role == DW_ROLE_LEAD && dw_principal_leads_team (actor, team_id));
+  if (!lead)
+    {
+      if (!dw_principal_in_team (actor, team_id))
+        {
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                       "only the team's lead, an admin or its agents (each its own) may read "
+                       "its figures");
+          return NULL;
+        }
+      only = actor->user_id;
+    }
+
+  calendar_json = dw_store_calendar_json (db, sqlite3_column_int64 (team, 0), error);
+  if (calendar_json == NULL || (calendar = dw_calendar_new_from_json (calendar_json, error)) == NULL)
+    return NULL;
+
+  if (from == 0 && to == 0)
+    period_window (calendar, period, now, &from, &to);
+
+  if (!dw_agent_facts_catch_up (db, error))
+    return NULL;
+
+  members = dw_store_prepare (db,
+    "SELECT u.id, u.display_name FROM team_members m JOIN users u ON u.id = m.user_id "
+    "WHERE m.team_id = ?1 AND u.role = 'agent' AND (?2 = 0 OR u.id = ?2) "
+    "ORDER BY u.display_name, u.id", error);
+  if (members == NULL)
+    return NULL;
+  sqlite3_bind_int64 (members, 1, team_id);
+  sqlite3_bind_int64 (members, 2, only);
+  while (sqlite3_step (members) == SQLITE_ROW)
+    {
+      Figures f = {
+        .user_id = sqlite3_column_int64 (members, 0),
+        .name = g_strdup ((const char *) sqlite3_column_text (members, 1)),
+        .frt = g_array_new (FALSE, FALSE, sizeof (gint64)),
+        .frt_business = g_array_new (FALSE, FALSE, sizeof (gint64)),
+        .resolution = g_array_new (FALSE, FALSE, sizeof (gint64)),
+        .resolution_business = g_array_new (FALSE, FALSE, sizeof (gint64)),
+      };
+
+      g_array_append_val (agents, f);
+    }
+
+  if (!count_facts (db, team_id, from, to, agents, error)
+      || !count_csat (db, team_id, from, to, agents, error))
+    return NULL;
+  for (guint i = 0; i < agents->len; i++)
+    {
+      Figures *f = &g_array_index (agents, Figures, i);
+
+      if (!count_online (db, from, MIN (to, now), f, error))
+        return NULL;
+      json_array_add_object_element (items, figures_json (f));
+    }
+
+  {
+    g_autofree char *from_text = dw_time_to_iso8601 (from);
+    g_autofree char *to_text = dw_time_to_iso8601 (to);
+
+    json_object_set_int_member (result, "team_id", team_id);
+    json_object_set_string_member (result, "timezone", dw_calendar_get_timezone (calendar));
+    json_object_set_string_member (result, "from", from_text);
+    json_object_set_string_member (result, "to", to_text);
+  }
+  /* an agent sees its own figures, not the team's */
+  if (lead)
+    json_object_set_object_member (result, "team_median", team_medians (items));
+  json_object_set_array_member (result, "agents", g_steal_pointer (&items));
+  return g_steal_pointer (&result);
+}

@@ -1,0 +1,343 @@
+/* API tests: CSAT surveys — a rating comes from the customer's one-time link, never from the
+ * desk; single use, expiry, the rate limit, voiding, the stream and the migration of ratings
+ * from before surveys. */
+#include "config.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include "dw-test-server.h"
+#include "dw-test-stream.h"
+
+static DwTestServer *server;
+
+static gint64
+solved_ticket (const char *subject)
+{
+  g_autofree char *body = g_strdup_printf ("{\"subject\": \"%s\", \"channel\": \"web\", "
+                                           "\"business_type\": \"logistics\", \"assignee_id\": %"
+                                           G_GINT64_FORMAT "}", subject, server->agent_id);
+  g_autoptr(DwTestResponse) created = dw_test_server_json (server, "POST", "/api/v1/tickets",
+                                                           server->admin_token, body);
+  g_autoptr(DwTestResponse) solved = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *patch = NULL;
+  JsonObject *ticket;
+  gint64 id;
+
+  dw_test_assert_status (created, 201);
+  ticket = dw_test_response_object (created);
+  id = json_object_get_int_member (ticket, "id");
+  path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+  patch = g_strdup_printf ("{\"version\": %" G_GINT64_FORMAT ", \"status\": \"solved\"}",
+                           json_object_get_int_member (ticket, "version"));
+  solved = dw_test_server_json (server, "PATCH", path, server->lead_token, patch);
+  dw_test_assert_status (solved, 200);
+  return id;
+}
+
+static char *
+survey_token (gint64 ticket_id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/survey", ticket_id);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", path, server->admin_token, NULL);
+
+  dw_test_assert_status (r, 200);
+  return g_strdup (json_object_get_string_member (dw_test_response_object (r), "token"));
+}
+
+static DwTestResponse *
+answer (const char *token,
+        const char *body)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/surveys/%s", token);
+
+  return dw_test_server_json (server, "POST", path, NULL, body);
+}
+
+static JsonObject *
+get_ticket (gint64           id,
+            DwTestResponse **response)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+
+  *response = dw_test_server_json (server, "GET", path, server->lead_token, NULL);
+  dw_test_assert_status (*response, 200);
+  return dw_test_response_object (*response);
+}
+
+static guint
+count_rows (const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint n;
+
+  g_assert_cmpint (sqlite3_open_v2 (server->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+static void
+exec_sql (const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+/* Nobody at the desk sets a rating: not the agent, not the lead, not an admin. */
+static void
+test_desk_cannot_rate (void)
+{
+  gint64 id = solved_ticket ("不能自评");
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+  g_autofree char *survey = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/survey", id);
+  const char *tokens[] = { server->agent_token, server->lead_token, server->admin_token };
+
+  for (guint i = 0; i < G_N_ELEMENTS (tokens); i++)
+    {
+      g_autoptr(DwTestResponse) rate = dw_test_server_json (server, "PATCH", path, tokens[i],
+                                                            "{\"version\": 2, \"csat\": 5}");
+      g_autoptr(DwTestResponse) comment = dw_test_server_json (server, "PATCH", path, tokens[i],
+                                                               "{\"version\": 2, "
+                                                               "\"csat_comment\": \"好评\"}");
+
+      dw_test_assert_problem (rate, 403, "forbidden");
+      dw_test_assert_problem (comment, 403, "forbidden");
+    }
+
+  /* only the intake (an admin) reads the link it sends */
+  {
+    g_autoptr(DwTestResponse) by_agent = dw_test_server_json (server, "GET", survey,
+                                                              server->agent_token, NULL);
+    g_autoptr(DwTestResponse) by_lead = dw_test_server_json (server, "GET", survey,
+                                                             server->lead_token, NULL);
+
+    dw_test_assert_problem (by_agent, 403, "forbidden");
+    dw_test_assert_problem (by_lead, 403, "forbidden");
+  }
+}
+
+static void
+test_answer_once (void)
+{
+  g_autoptr(DwTestStream) lead = dw_test_stream_open (server, server->lead_token, -1);
+  g_autoptr(DwTestStream) admin = dw_test_stream_open (server, server->admin_token, -1);
+  g_autoptr(DwTestStream) agent = dw_test_stream_open (server, server->agent_token, -1);
+  gint64 id = solved_ticket ("问一下物流");
+  g_autofree char *token = survey_token (id);
+  g_autofree char *forged = NULL;
+  g_autoptr(DwTestResponse) before = NULL;
+  g_autoptr(DwTestResponse) first = NULL;
+  g_autoptr(DwTestResponse) again = NULL;
+  g_autoptr(DwTestResponse) fake = NULL;
+  g_autoptr(DwTestResponse) after = NULL;
+  gint64 version;
+  JsonObject *ticket;
+  guint at;
+
+  g_assert_true (g_str_has_prefix (token, "dws_"));
+  at = dw_test_stream_wait (admin, 0, "event", "survey.issued", 0);
+  g_assert_cmpuint (dw_test_count_events (agent, 0, "survey.issued", 0), ==, 0);
+  (void) at;
+
+  ticket = get_ticket (id, &before);
+  g_assert_true (json_object_get_null_member (ticket, "csat"));
+  version = json_object_get_int_member (ticket, "version");
+
+  first = answer (token, "{\"rating\": 5, \"comment\": \"很快就解决了 👍\"}");
+  dw_test_assert_status (first, 200);
+  g_assert_cmpint (json_object_get_int_member (dw_test_response_object (first), "rating"), ==, 5);
+  g_assert_false (json_object_has_member (dw_test_response_object (first), "token"));
+
+  ticket = get_ticket (id, &after);
+  g_assert_cmpint (json_object_get_int_member (ticket, "csat"), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (ticket, "csat_comment"), ==, "很快就解决了 👍");
+  g_assert_cmpint (json_object_get_int_member (ticket, "version"), ==, version + 1);
+  dw_test_stream_wait (lead, 0, "event", "ticket.updated", id);
+  g_assert_cmpuint (count_rows ("SELECT count (*) FROM audit WHERE entity = 'ticket' AND "
+                                "action = 'rated' AND actor_id IS NULL"), ==, 1);
+
+  /* single use */
+  again = answer (token, "{\"rating\": 1}");
+  dw_test_assert_problem (again, 409, "conflict");
+
+  /* a token of the right shape whose MAC is not the desk's names nothing */
+  forged = g_strdup (token);
+  forged[strlen (forged) - 1] = forged[strlen (forged) - 1] == '0' ? '1' : '0';
+  fake = answer (forged, "{\"rating\": 5}");
+  dw_test_assert_problem (fake, 404, "not-found");
+}
+
+static void
+test_bad_answers (void)
+{
+  gint64 id = solved_ticket ("坏输入");
+  g_autofree char *token = survey_token (id);
+  const char *bodies[] = {
+    "{\"rating\": 0}",
+    "{\"rating\": 6}",
+    "{\"rating\": \"5\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr(DwTestResponse) r = answer (token, bodies[i]);
+
+      dw_test_assert_problem (r, 400, "validation");
+    }
+
+  /* the survey is still open after bad answers */
+  {
+    g_autoptr(DwTestResponse) good = answer (token, "{\"rating\": 3}");
+
+    dw_test_assert_status (good, 200);
+  }
+}
+
+/* A ticket reopened by its customer and solved again gets a new survey; the old link is over.
+ * Past its seven days a link is over too (the database says so, as a week would). */
+static void
+test_expiry (void)
+{
+  gint64 id = solved_ticket ("又坏了");
+  g_autofree char *old = survey_token (id);
+  g_autofree char *comments = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/comments", id);
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+  g_autofree char *fresh = NULL;
+  g_autofree char *patch = NULL;
+  g_autoptr(DwTestResponse) reopened = NULL;
+  g_autoptr(DwTestResponse) current = NULL;
+  g_autoptr(DwTestResponse) solved = NULL;
+  g_autoptr(DwTestResponse) stale = NULL;
+  g_autoptr(DwTestResponse) late = NULL;
+
+  reopened = dw_test_server_json (server, "POST", comments, server->admin_token,
+                                  "{\"body\": \"还是没收到\", \"public\": true, "
+                                  "\"author_kind\": \"customer\"}");
+  dw_test_assert_status (reopened, 201);
+  patch = g_strdup_printf ("{\"version\": %" G_GINT64_FORMAT ", \"status\": \"solved\"}",
+                           json_object_get_int_member (get_ticket (id, &current), "version"));
+  solved = dw_test_server_json (server, "PATCH", path, server->lead_token, patch);
+  dw_test_assert_status (solved, 200);
+  fresh = survey_token (id);
+  g_assert_cmpstr (fresh, !=, old);
+
+  stale = answer (old, "{\"rating\": 1}");
+  dw_test_assert_problem (stale, 410, "gone");
+
+  dw_test_server_stop (server);
+  /* a week and a second ago (SET reads the old issued_at) */
+  exec_sql ("UPDATE surveys SET issued_at = issued_at - 604801, expires_at = issued_at - 1 "
+            "WHERE answered_at IS NULL");
+  dw_test_server_start (server, NULL);
+  late = answer (fresh, "{\"rating\": 2}");
+  dw_test_assert_problem (late, 410, "gone");
+}
+
+static void
+test_void (void)
+{
+  gint64 id = solved_ticket ("刷评");
+  g_autofree char *token = survey_token (id);
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/survey/void", id);
+  g_autoptr(DwTestResponse) answered = answer (token, "{\"rating\": 1, \"comment\": \"spam\"}");
+  g_autoptr(DwTestResponse) by_lead = NULL;
+  g_autoptr(DwTestResponse) no_reason = NULL;
+  g_autoptr(DwTestResponse) voided = NULL;
+  g_autoptr(DwTestResponse) twice = NULL;
+  g_autoptr(DwTestResponse) ticket = NULL;
+
+  dw_test_assert_status (answered, 200);
+  by_lead = dw_test_server_json (server, "POST", path, server->lead_token,
+                                 "{\"reason\": \"customer confused\"}");
+  dw_test_assert_problem (by_lead, 403, "forbidden");
+  no_reason = dw_test_server_json (server, "POST", path, server->admin_token, "{\"reason\": \" \"}");
+  dw_test_assert_problem (no_reason, 400, "validation");
+
+  voided = dw_test_server_json (server, "POST", path, server->admin_token,
+                                "{\"reason\": \"a competitor's spam, confirmed by the platform\"}");
+  dw_test_assert_status (voided, 200);
+  g_assert_nonnull (json_object_get_string_member (dw_test_response_object (voided), "voided_at"));
+  g_assert_true (json_object_get_null_member (get_ticket (id, &ticket), "csat"));
+  g_assert_cmpuint (count_rows ("SELECT count (*) FROM audit WHERE action = 'rating-voided' AND "
+                                "reason = 'a competitor''s spam, confirmed by the platform'"), ==, 1);
+
+  twice = dw_test_server_json (server, "POST", path, server->admin_token, "{\"reason\": \"again\"}");
+  dw_test_assert_problem (twice, 409, "conflict");
+}
+
+/* Ratings stored before surveys (schema 5) become answered surveys when the service upgrades. */
+static void
+test_migration (void)
+{
+  gint64 id = solved_ticket ("旧评分");
+  g_autofree char *sql = g_strdup_printf ("DROP TABLE surveys; PRAGMA user_version = 5; "
+                                          "UPDATE tickets SET csat = 4, csat_comment = '还行' "
+                                          "WHERE id = %" G_GINT64_FORMAT, id);
+  g_autofree char *check = g_strdup_printf ("SELECT count (*) FROM surveys WHERE ticket_id = %"
+                                            G_GINT64_FORMAT " AND rating = 4 AND comment = '还行' "
+                                            "AND answered_at IS NOT NULL", id);
+
+  dw_test_server_stop (server);
+  exec_sql (sql);
+  dw_test_server_start (server, NULL);
+  g_assert_cmpuint (count_rows (check), ==, 1);
+}
+
+/* Ten answers in a row from one address, then one every six seconds: the eleventh waits. */
+static void
+test_rate_limit (void)
+{
+  g_autoptr(DwTestServer) fresh = dw_test_server_new ();
+  guint limited = 0;
+
+  for (guint i = 0; i < 11; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/surveys/dws_%016x%032x", i + 1, 0);
+      g_autoptr(DwTestResponse) r = dw_test_server_json (fresh, "POST", path, NULL,
+                                                         "{\"rating\": 5}");
+
+      if (r->status == 429)
+        {
+          limited++;
+          dw_test_assert_problem (r, 429, "too-many-requests");
+          g_assert_nonnull (soup_message_headers_get_one (r->headers, "Retry-After"));
+        }
+      else
+        dw_test_assert_problem (r, 404, "not-found");
+    }
+  g_assert_cmpuint (limited, ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server = dw_test_server_new_with_desk ();
+
+  g_test_add_func ("/api/surveys/desk-cannot-rate", test_desk_cannot_rate);
+  g_test_add_func ("/api/surveys/answer-once", test_answer_once);
+  g_test_add_func ("/api/surveys/bad-answers", test_bad_answers);
+  g_test_add_func ("/api/surveys/expiry", test_expiry);
+  g_test_add_func ("/api/surveys/void", test_void);
+  g_test_add_func ("/api/surveys/migration", test_migration);
+  g_test_add_func ("/api/surveys/rate-limit", test_rate_limit);
+
+  ret = g_test_run ();
+  dw_test_server_free (server);
+  return ret;
+}
