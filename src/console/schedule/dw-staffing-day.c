@@ -27,6 +27,7 @@ struct _DwStaffingDay
   GtkSpinButton   *sl_spin;
   GtkSpinButton   *aht_spin;
   GtkSpinButton   *forecast_spin;
+  GtkFlowBox      *legend;
 
   DwSync          *sync;
   DwClock         *clock;
@@ -467,6 +468,7 @@ dw_staffing_day_class_init (DwStaffingDayClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwStaffingDay, sl_spin);
   gtk_widget_class_bind_template_child (widget_class, DwStaffingDay, aht_spin);
   gtk_widget_class_bind_template_child (widget_class, DwStaffingDay, forecast_spin);
+  gtk_widget_class_bind_template_child (widget_class, DwStaffingDay, legend);
   gtk_widget_class_bind_template_callback (widget_class, what_if_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, reset_clicked_cb);
 }
@@ -477,6 +479,10 @@ dw_staffing_day_init (DwStaffingDay *self)
   self->filling_controls = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
   self->filling_controls = FALSE;
+  /* The legend only wraps; its entries are not stops for the keyboard. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->legend)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
 }
 
 GtkWidget *
