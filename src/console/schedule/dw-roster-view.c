@@ -987,6 +987,7 @@ roster_loaded_cb (GObject      *source,
       show_status (self, _("Could Not Load the Roster"), error->message);
       return;
     }
+  g_return_if_fail (self->time_zone != NULL);
   g_clear_pointer (&self->roster, json_object_unref);
   self->roster = json_object_ref (json_node_get_object (node));
   show_roster (self);
@@ -1047,6 +1048,10 @@ load (DwRosterView *self)
   g_autofree char *path = NULL;
 
   g_clear_handle_id (&self->reload_id, g_source_remove);
+  /* Whatever was asked before is stale now, even when nothing is asked instead. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
   if (client (self) == NULL || self->team_id == 0)
     {
       show_status (self, _("No Team to Roster"),
@@ -1054,9 +1059,6 @@ load (DwRosterView *self)
       return;
     }
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
 
   if (self->time_zone == NULL)
     {

@@ -288,14 +288,15 @@ load (DwStaffingDay *self)
   g_autofree char *date = NULL;
 
   g_clear_handle_id (&self->reload_id, g_source_remove);
+  /* Whatever was asked before is stale now, even when nothing is asked instead. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
   if (client (self) == NULL || self->team_id == 0)
     {
       show_status (self, _("No Team"), _("Staffing is shown for the teams you lead."));
       return;
     }
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
 
   if (self->time_zone == NULL)
     {
