@@ -478,6 +478,171 @@ test_status_and_actions (void)
   dw_test_assert_problem (r12, 400, "validation");
 }
 
+/* A fixed history written into the stopped service's database, the figures worked out by hand:
+ * a ticket from Friday 17:00 answered on Tuesday 09:30 after a weekend and a holiday Monday
+ * (one hour and a half of business time), one-touch; another answered at once, solved, reopened
+ * by its customer and solved again.  The desk's calendar: Monday to Friday 09:00–18:00,
+ * Asia/Shanghai, with Monday 23 November 2026 a holiday. */
+static void
+test_fixed_history (void)
+{
+  g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
+  g_autofree char *path = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT
+                                           "&from=2026-11-20T00:00:00Z&to=2026-11-25T00:00:00Z",
+                                           desk->team_id);
+  g_autofree char *agent = g_strdup_printf ("%" G_GINT64_FORMAT, desk->agent_id);
+  g_autoptr(DwTestResponse) r = NULL;
+  /* times in UTC: 17:00 China time is 09:00Z */
+  const gint64 fri17 = 1795165200, tue0930 = 1795483800, tue10 = 1795485600;
+  const gint64 tue11 = 1795489200, tue1110 = 1795489800, tue1120 = 1795490400,
+               tue12 = 1795492800, tue13 = 1795496400, tue14 = 1795500000;
+  const struct { gint64 at; gint64 actor; int ticket; const char *action, *field, *before, *after; } rows[] = {
+    { fri17, 0, 1, "created", NULL, NULL, NULL },
+    { fri17, 0, 1, "routed", "team_id", NULL, "@TEAM" },
+    { fri17, 0, 1, "assigned", "assignee_id", "null", "@AGENT" },
+    { tue0930, 1, 1, "updated", "first_response_at", "null", "\"2026-11-24T01:30:00Z\"" },
+    { tue10, 1, 1, "updated", "status", "\"open\"", "\"solved\"" },
+    { tue11, 0, 2, "created", NULL, NULL, NULL },
+    { tue11, 0, 2, "routed", "team_id", NULL, "@TEAM" },
+    { tue11, 0, 2, "assigned", "assignee_id", "null", "@AGENT" },
+    { tue1110, 1, 2, "updated", "first_response_at", "null", "\"2026-11-24T03:10:00Z\"" },
+    { tue12, 1, 2, "updated", "status", "\"open\"", "\"solved\"" },
+    { tue13, 0, 2, "updated", "status", "\"solved\"", "\"open\"" },
+    { tue14, 1, 2, "updated", "status", "\"open\"", "\"solved\"" },
+  };
+  const struct { int ticket; gint64 at; } replies[] = {
+    { 1, tue0930 }, { 2, tue1110 }, { 2, tue1120 },
+  };
+  gint64 ids[3] = { 0 };
+  JsonObject *me, *frt, *res;
+  sqlite3 *db = NULL;
+
+  dw_test_server_stop (desk);
+  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN; UPDATE calendars SET holidays = '[\"2026-11-23\"]'",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  for (int t = 1; t <= 2; t++)
+    {
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO tickets (subject, channel, status, team_id, "
+                                              "assignee_id, created_at, updated_at) VALUES "
+                                              "('t', 'web', 'solved', %" G_GINT64_FORMAT ", %"
+                                              G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %"
+                                              G_GINT64_FORMAT ")", desk->team_id, desk->agent_id,
+                                              t == 1 ? fri17 : tue11, tue14);
+
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      ids[t] = sqlite3_last_insert_rowid (db);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (replies); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO comments (ticket_id, author_kind, author_id, "
+                                              "public, body, created_at) VALUES (%" G_GINT64_FORMAT
+                                              ", 'agent', %" G_GINT64_FORMAT ", 1, '好的', %"
+                                              G_GINT64_FORMAT ")", ids[replies[i].ticket],
+                                              desk->agent_id, replies[i].at);
+
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+      g_autofree char *team = g_strdup_printf ("%" G_GINT64_FORMAT, desk->team_id);
+      const char *after = rows[i].after == NULL ? NULL
+                          : g_str_equal (rows[i].after, "@TEAM") ? team
+                          : g_str_equal (rows[i].after, "@AGENT") ? agent : rows[i].after;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO audit (at, actor_id, entity, entity_id, "
+                                               "action, field, before, after) VALUES "
+                                               "(?, ?, 'ticket', ?, ?, ?, ?, ?)", -1, &stmt, NULL),
+                       ==, SQLITE_OK);
+      sqlite3_bind_int64 (stmt, 1, rows[i].at);
+      if (rows[i].actor)
+        sqlite3_bind_int64 (stmt, 2, desk->agent_id);
+      sqlite3_bind_int64 (stmt, 3, ids[rows[i].ticket]);
+      sqlite3_bind_text (stmt, 4, rows[i].action, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, rows[i].field, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, rows[i].before, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 7, after, -1, SQLITE_TRANSIENT);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+      sqlite3_finalize (stmt);
+    }
+  /* online Tuesday 09:00–15:00 China time */
+  {
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO presence_log (user_id, presence, at) VALUES "
+                                            "(%1$" G_GINT64_FORMAT ", 'online', %2$" G_GINT64_FORMAT
+                                            "), (%1$" G_GINT64_FORMAT ", 'offline', %3$"
+                                            G_GINT64_FORMAT ")", desk->agent_id, tue0930 - 1800,
+                                            tue0930 - 1800 + 6 * 3600);
+
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  }
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  dw_test_server_start (desk, NULL);
+
+  r = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);
+  dw_test_assert_status (r, 200);
+  me = json_array_get_object_element (json_object_get_array_member (dw_test_response_object (r),
+                                                                    "agents"), 0);
+  g_assert_cmpint (json_object_get_int_member (me, "assigned"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (me, "solved"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (me, "reopened"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (me, "one_touch"), ==, 1);
+  g_assert_cmpfloat (json_object_get_double_member (me, "replies_per_solved"), ==, 1.67);
+
+  /* first responses: 600 s, and Friday 17:00 → Tuesday 09:30, which is an hour of Friday and
+   * half an hour of Tuesday in business time (the weekend and the holiday Monday closed) */
+  frt = json_object_get_object_member (me, "first_response");
+  g_assert_cmpint (json_object_get_int_member (frt, "median_seconds"), ==, 600);
+  g_assert_cmpint (json_object_get_int_member (frt, "p90_seconds"), ==, tue0930 - fri17);
+  g_assert_cmpint (json_object_get_int_member (frt, "median_business_seconds"), ==, 600);
+  g_assert_cmpint (json_object_get_int_member (frt, "p90_business_seconds"), ==, 5400);
+
+  /* resolutions: 7200 business seconds (ticket 1), 3600 and 10800 (ticket 2, twice) */
+  res = json_object_get_object_member (me, "resolution");
+  g_assert_cmpint (json_object_get_int_member (res, "count"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (res, "median_business_seconds"), ==, 7200);
+  g_assert_cmpint (json_object_get_int_member (res, "p90_business_seconds"), ==, 10800);
+  g_assert_cmpint (json_object_get_int_member (res, "p90_seconds"), ==, tue10 - fri17);
+
+  /* six hours online; a ticket active and its for three of them (09–10, 11–12, 13–14), at a
+   * capacity of two */
+  g_assert_cmpint (json_object_get_int_member (me, "online_seconds"), ==, 6 * 3600);
+  g_assert_cmpfloat (json_object_get_double_member (me, "occupancy"), ==, 0.5);
+  g_assert_cmpfloat (json_object_get_double_member (me, "utilization"), ==, 0.25);
+
+  /* day by day in China time: everything happened on Tuesday the 24th */
+  {
+    g_autofree char *daily_path = g_strdup_printf ("%s&series=daily", path);
+    g_autoptr(DwTestResponse) d = dw_test_server_json (desk, "GET", daily_path, desk->lead_token, NULL);
+    g_autoptr(DwTestResponse) bad = NULL;
+    JsonArray *daily;
+    gint64 solved = 0;
+    JsonObject *tuesday = NULL;
+
+    dw_test_assert_status (d, 200);
+    daily = json_object_get_array_member (json_array_get_object_element (
+                json_object_get_array_member (dw_test_response_object (d), "agents"), 0), "daily");
+    for (guint i = 0; i < json_array_get_length (daily); i++)
+      {
+        JsonObject *point = json_array_get_object_element (daily, i);
+
+        solved += json_object_get_int_member (point, "solved");
+        if (g_str_equal (json_object_get_string_member (point, "date"), "2026-11-24"))
+          tuesday = point;
+      }
+    g_assert_cmpint (solved, ==, 3);
+    g_assert_nonnull (tuesday);
+    g_assert_cmpint (json_object_get_int_member (tuesday, "solved"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (tuesday, "reopened"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (tuesday, "first_response_median_seconds"), ==, 600);
+
+    bad = dw_test_server_json (desk, "GET", "/api/v1/agents/metrics?team_id=1&series=hourly",
+                               desk->lead_token, NULL);
+    dw_test_assert_problem (bad, 400, "validation");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -491,6 +656,7 @@ main (int   argc,
   g_test_add_func ("/api/agents/figures", test_figures);
   g_test_add_func ("/api/agents/scope-and-input", test_scope_and_input);
   g_test_add_func ("/api/agents/status-and-actions", test_status_and_actions);
+  g_test_add_func ("/api/agents/fixed-history", test_fixed_history);
 
   ret = g_test_run ();
   dw_test_server_free (server);

@@ -26,6 +26,7 @@ typedef struct
   gint64   team_id;
   gint64   assignee_id;
   gint64   solver_id;
+  gboolean active;
   gboolean dirty;
 } TicketState;
 
@@ -77,8 +78,9 @@ ticket_state (Reader *reader,
     return state;
 
   state = g_new0 (TicketState, 1);
+  state->active = TRUE;
   stmt = dw_store_prepare (reader->db, "SELECT created_at, coalesce (team_id, 0), "
-                                       "coalesce (assignee_id, 0), coalesce (solver_id, 0) "
+                                       "coalesce (assignee_id, 0), coalesce (solver_id, 0), active "
                                        "FROM agent_fact_tickets WHERE ticket_id = ?", NULL);
   if (stmt != NULL)
     {
@@ -89,6 +91,7 @@ ticket_state (Reader *reader,
           state->team_id = sqlite3_column_int64 (stmt, 1);
           state->assignee_id = sqlite3_column_int64 (stmt, 2);
           state->solver_id = sqlite3_column_int64 (stmt, 3);
+          state->active = sqlite3_column_int (stmt, 4);
         }
     }
   g_hash_table_insert (reader->tickets, g_memdup2 (&ticket_id, sizeof ticket_id), state);
@@ -160,6 +163,42 @@ add_fact (Reader       *reader,
   return dw_store_step_done (stmt, error);
 }
 
+/* The agent's load moves by @delta: an active ticket became or stopped being its. */
+static gboolean
+add_load (Reader      *reader,
+          gint64       audit_id,
+          gint64       at,
+          gint64       user_id,
+          TicketState *state,
+          gint64       ticket_id,
+          int          delta,
+          GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (user_id <= 0)
+    return TRUE;
+  stmt = dw_store_prepare (reader->db,
+    "INSERT INTO agent_facts (audit_id, at, user_id, team_id, ticket_id, kind, delta) "
+    "VALUES (?, ?, ?, ?, ?, 'load', ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, audit_id);
+  sqlite3_bind_int64 (stmt, 2, at);
+  sqlite3_bind_int64 (stmt, 3, user_id);
+  dw_store_bind_id_or_null (stmt, 4, state->team_id);
+  sqlite3_bind_int64 (stmt, 5, ticket_id);
+  sqlite3_bind_int (stmt, 6, delta);
+  return dw_store_step_done (stmt, error);
+}
+
+static gboolean
+is_active_value (const char *json)
+{
+  return value_is (json, "new") || value_is (json, "open") || value_is (json, "pending")
+         || value_is (json, "on-hold");
+}
+
 static gint64
 count_replies (Reader *reader,
                gint64  ticket_id,
@@ -194,6 +233,7 @@ read_row (Reader       *reader,
   if (g_str_equal (action, "created"))
     {
       state->created_at = at;
+      state->active = TRUE;
       return TRUE;
     }
 
@@ -205,7 +245,13 @@ read_row (Reader       *reader,
 
   if (g_str_equal (field, "assignee_id"))
     {
+      gint64 before_id = state->assignee_id;
+
       state->assignee_id = value_id (after);
+      if (state->active && before_id != state->assignee_id
+          && (!add_load (reader, audit_id, at, before_id, state, ticket_id, -1, error)
+              || !add_load (reader, audit_id, at, state->assignee_id, state, ticket_id, +1, error)))
+        return FALSE;
       /* routed, assigned by hand, or handed on: the ticket is now the agent's */
       return add_fact (reader, audit_id, at, state->assignee_id, state, ticket_id, "assigned",
                        NULL, FALSE, -1, error);
@@ -218,6 +264,14 @@ read_row (Reader       *reader,
 
   if (g_str_equal (action, "updated") && g_str_equal (field, "status"))
     {
+      gboolean active = is_active_value (after);
+
+      if (active != state->active
+          && !add_load (reader, audit_id, at, state->assignee_id, state, ticket_id,
+                        active ? +1 : -1, error))
+        return FALSE;
+      state->active = active;
+
       if (value_is (after, "solved"))
         {
           /* the ticket's agent solved it, whoever pressed the button */
@@ -246,9 +300,9 @@ flush_states (Reader  *reader,
               GError **error)
 {
   g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (reader->db,
-    "INSERT INTO agent_fact_tickets (ticket_id, created_at, team_id, assignee_id, solver_id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (ticket_id) DO UPDATE SET created_at = ?2, "
-    "team_id = ?3, assignee_id = ?4, solver_id = ?5", error);
+    "INSERT INTO agent_fact_tickets (ticket_id, created_at, team_id, assignee_id, solver_id, "
+    "active) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (ticket_id) DO UPDATE SET "
+    "created_at = ?2, team_id = ?3, assignee_id = ?4, solver_id = ?5, active = ?6", error);
   GHashTableIter iter;
   gpointer key, value;
 
@@ -268,6 +322,7 @@ flush_states (Reader  *reader,
       dw_store_bind_id_or_null (stmt, 3, state->team_id);
       dw_store_bind_id_or_null (stmt, 4, state->assignee_id);
       dw_store_bind_id_or_null (stmt, 5, state->solver_id);
+      sqlite3_bind_int (stmt, 6, state->active);
       if (!dw_store_step_done (stmt, error))
         return FALSE;
     }
@@ -417,7 +472,7 @@ typedef struct
   gint64  sla_met[3], sla_breached[3];
   GArray *frt, *frt_business, *resolution, *resolution_business;  /* gint64 seconds */
   gint64  csat_sum, csat_responses, csat_high, surveys_issued, surveys_answered;
-  gint64  online_seconds;
+  gint64  online_seconds, occupied_seconds, load_seconds, capacity;
 } Figures;
 
 static const char * const sla_targets[] = { "first-response", "next-response", "resolution" };
@@ -546,7 +601,25 @@ figures_json (Figures *f)
   json_object_set_object_member (object, "csat", csat);
 
   json_object_set_int_member (object, "online_seconds", f->online_seconds);
+  set_share (object, "occupancy", f->occupied_seconds, f->online_seconds);
+  set_share (object, "utilization", f->load_seconds, f->capacity * f->online_seconds);
   return object;
+}
+
+static Figures
+figures_new (gint64      user_id,
+             const char *name)
+{
+  Figures f = {
+    .user_id = user_id,
+    .name = g_strdup (name),
+    .frt = g_array_new (FALSE, FALSE, sizeof (gint64)),
+    .frt_business = g_array_new (FALSE, FALSE, sizeof (gint64)),
+    .resolution = g_array_new (FALSE, FALSE, sizeof (gint64)),
+    .resolution_business = g_array_new (FALSE, FALSE, sizeof (gint64)),
+  };
+
+  return f;
 }
 
 static Figures *
@@ -669,46 +742,107 @@ count_csat (sqlite3  *db,
   return TRUE;
 }
 
-/* Seconds online in [from, min (to, now)) from the presence log. */
+typedef struct
+{
+  gint64 at;
+  int    kind;   /* 0: presence (value 1 online, 0 not), 1: load delta */
+  int    value;
+} Mark;
+
+static gint
+compare_marks (gconstpointer a,
+               gconstpointer b)
+{
+  const Mark *x = a, *y = b;
+
+  return (x->at > y->at) - (x->at < y->at);
+}
+
+/* Over [from, until): seconds online, and of those the seconds with at least one active ticket
+ * (occupancy) and the load carried (utilization, against the agent's capacity now). */
 static gboolean
-count_online (sqlite3  *db,
-              gint64    from,
-              gint64    to,
-              Figures  *f,
-              GError  **error)
+count_time (sqlite3  *db,
+            gint64    from,
+            gint64    until,
+            Figures  *f,
+            GError  **error)
 {
   g_autoptr(sqlite3_stmt) before = dw_store_prepare (db,
     "SELECT presence FROM presence_log WHERE user_id = ? AND at < ? ORDER BY at DESC, id DESC "
     "LIMIT 1", error);
-  g_autoptr(sqlite3_stmt) marks = dw_store_prepare (db,
-    "SELECT at, presence FROM presence_log WHERE user_id = ? AND at >= ? AND at < ? "
+  g_autoptr(sqlite3_stmt) presence = dw_store_prepare (db,
+    "SELECT at, presence = 'online' FROM presence_log WHERE user_id = ? AND at >= ? AND at < ? "
     "ORDER BY at, id", error);
+  g_autoptr(sqlite3_stmt) load_before = dw_store_prepare (db,
+    "SELECT coalesce (sum (delta), 0) FROM agent_facts WHERE user_id = ? AND kind = 'load' "
+    "AND at < ?", error);
+  g_autoptr(sqlite3_stmt) loads = dw_store_prepare (db,
+    "SELECT at, delta FROM agent_facts WHERE user_id = ? AND kind = 'load' AND at >= ? "
+    "AND at < ? ORDER BY at, id", error);
+  g_autoptr(sqlite3_stmt) capacity = dw_store_prepare (db,
+    "SELECT capacity FROM users WHERE id = ?", error);
+  g_autoptr(GArray) marks = g_array_new (FALSE, FALSE, sizeof (Mark));
   gboolean online = FALSE;
-  gint64 since = from;
+  gint64 load = 0, since = from;
 
-  if (before == NULL || marks == NULL)
+  if (before == NULL || presence == NULL || load_before == NULL || loads == NULL
+      || capacity == NULL)
     return FALSE;
+  if (until <= from)
+    return TRUE;
 
   sqlite3_bind_int64 (before, 1, f->user_id);
   sqlite3_bind_int64 (before, 2, from);
   if (sqlite3_step (before) == SQLITE_ROW)
     online = g_str_equal ((const char *) sqlite3_column_text (before, 0), "online");
+  sqlite3_bind_int64 (load_before, 1, f->user_id);
+  sqlite3_bind_int64 (load_before, 2, from);
+  if (sqlite3_step (load_before) == SQLITE_ROW)
+    load = sqlite3_column_int64 (load_before, 0);
+  sqlite3_bind_int64 (capacity, 1, f->user_id);
+  if (sqlite3_step (capacity) == SQLITE_ROW)
+    f->capacity = sqlite3_column_int64 (capacity, 0);
 
-  sqlite3_bind_int64 (marks, 1, f->user_id);
-  sqlite3_bind_int64 (marks, 2, from);
-  sqlite3_bind_int64 (marks, 3, to);
-  while (sqlite3_step (marks) == SQLITE_ROW)
+  sqlite3_bind_int64 (presence, 1, f->user_id);
+  sqlite3_bind_int64 (presence, 2, from);
+  sqlite3_bind_int64 (presence, 3, until);
+  while (sqlite3_step (presence) == SQLITE_ROW)
     {
-      gint64 at = sqlite3_column_int64 (marks, 0);
-      gboolean now_online = g_str_equal ((const char *) sqlite3_column_text (marks, 1), "online");
+      Mark m = { sqlite3_column_int64 (presence, 0), 0, sqlite3_column_int (presence, 1) };
 
-      if (online)
-        f->online_seconds += at - since;
-      online = now_online;
-      since = at;
+      g_array_append_val (marks, m);
     }
-  if (online)
-    f->online_seconds += to - since;
+  sqlite3_bind_int64 (loads, 1, f->user_id);
+  sqlite3_bind_int64 (loads, 2, from);
+  sqlite3_bind_int64 (loads, 3, until);
+  while (sqlite3_step (loads) == SQLITE_ROW)
+    {
+      Mark m = { sqlite3_column_int64 (loads, 0), 1, sqlite3_column_int (loads, 1) };
+
+      g_array_append_val (marks, m);
+    }
+  /* stable: presence before load at the same second, as they were read */
+  g_array_sort (marks, compare_marks);
+
+  for (guint i = 0; i <= marks->len; i++)
+    {
+      gint64 at = i < marks->len ? g_array_index (marks, Mark, i).at : until;
+
+      if (online && at > since)
+        {
+          f->online_seconds += at - since;
+          if (load > 0)
+            f->occupied_seconds += at - since;
+          f->load_seconds += MAX (load, 0) * (at - since);
+        }
+      since = MAX (since, at);
+      if (i == marks->len)
+        break;
+      if (g_array_index (marks, Mark, i).kind == 0)
+        online = g_array_index (marks, Mark, i).value;
+      else
+        load += g_array_index (marks, Mark, i).value;
+    }
   return TRUE;
 }
 
@@ -726,7 +860,8 @@ team_medians (JsonArray *agents)
 {
   static const char * const paths[] = {
     "assigned", "solved", "reopened", "reopen_rate", "replies_per_solved", "one_touch",
-    "one_touch_share", "online_seconds", "first_response.median_seconds",
+    "one_touch_share", "online_seconds", "occupancy", "utilization",
+    "first_response.median_seconds",
     "first_response.p90_seconds", "first_response.median_business_seconds",
     "first_response.p90_business_seconds", "resolution.median_seconds",
     "resolution.p90_seconds", "resolution.median_business_seconds",
@@ -774,6 +909,72 @@ team_medians (JsonArray *agents)
   return medians;
 }
 
+/* Day by day (local days of the team calendar): a trend line per agent of the main figures. */
+static gboolean
+add_daily (sqlite3     *db,
+           GTimeZone   *tz,
+           gint64       team_id,
+           gint64       from,
+           gint64       to,
+           GArray      *agents,
+           JsonArray   *items,
+           GError     **error)
+{
+  g_autoptr(GPtrArray) series = g_ptr_array_new ();
+
+  for (guint i = 0; i < agents->len; i++)
+    g_ptr_array_add (series, json_array_new ());
+
+  for (gint64 day = from; day < to; day = dw_roster_day_start (tz, day + 36 * 3600))
+    {
+      gint64 next = MIN (dw_roster_day_start (tz, day + 36 * 3600), to);
+      g_autoptr(GArray) one = g_array_new (FALSE, TRUE, sizeof (Figures));
+      g_autofree char *date = dw_roster_format_date (tz, day);
+
+      g_array_set_clear_func (one, figures_clear);
+      for (guint i = 0; i < agents->len; i++)
+        {
+          Figures f = figures_new (g_array_index (agents, Figures, i).user_id, NULL);
+
+          g_array_append_val (one, f);
+        }
+      if (!count_facts (db, team_id, day, next, one, error)
+          || !count_csat (db, team_id, day, next, one, error))
+        return FALSE;
+
+      for (guint i = 0; i < one->len; i++)
+        {
+          Figures *f = &g_array_index (one, Figures, i);
+          JsonObject *point = json_object_new ();
+          gint64 met = 0, breached = 0;
+
+          json_object_set_string_member (point, "date", date);
+          json_object_set_int_member (point, "assigned", f->assigned);
+          json_object_set_int_member (point, "solved", f->solved);
+          json_object_set_int_member (point, "reopened", f->reopened);
+          set_percentile (point, "first_response_median_seconds", f->frt, 0.5);
+          set_percentile (point, "resolution_median_seconds", f->resolution, 0.5);
+          for (guint t = 0; t < G_N_ELEMENTS (sla_targets); t++)
+            {
+              met += f->sla_met[t];
+              breached += f->sla_breached[t];
+            }
+          set_share (point, "sla_share", met, met + breached);
+          if (f->csat_responses > 0)
+            json_object_set_double_member (point, "csat_average",
+                                           round (100.0 * f->csat_sum / f->csat_responses) / 100);
+          else
+            json_object_set_null_member (point, "csat_average");
+          json_array_add_object_element (g_ptr_array_index (series, i), point);
+        }
+    }
+
+  for (guint i = 0; i < agents->len; i++)
+    json_object_set_array_member (json_array_get_object_element (items, i), "daily",
+                                  g_ptr_array_index (series, i));
+  return TRUE;
+}
+
 JsonObject *
 dw_agent_metrics (sqlite3      *db,
                   DwPrincipal  *actor,
@@ -782,6 +983,7 @@ dw_agent_metrics (sqlite3      *db,
                   gint64        from,
                   gint64        to,
                   gint64        now,
+                  gboolean      daily,
                   GError      **error)
 {
   g_autoptr(sqlite3_stmt) team = NULL;
@@ -841,14 +1043,8 @@ dw_agent_metrics (sqlite3      *db,
   sqlite3_bind_int64 (members, 2, only);
   while (sqlite3_step (members) == SQLITE_ROW)
     {
-      Figures f = {
-        .user_id = sqlite3_column_int64 (members, 0),
-        .name = g_strdup ((const char *) sqlite3_column_text (members, 1)),
-        .frt = g_array_new (FALSE, FALSE, sizeof (gint64)),
-        .frt_business = g_array_new (FALSE, FALSE, sizeof (gint64)),
-        .resolution = g_array_new (FALSE, FALSE, sizeof (gint64)),
-        .resolution_business = g_array_new (FALSE, FALSE, sizeof (gint64)),
-      };
+      Figures f = figures_new (sqlite3_column_int64 (members, 0),
+                               (const char *) sqlite3_column_text (members, 1));
 
       g_array_append_val (agents, f);
     }
@@ -860,10 +1056,13 @@ dw_agent_metrics (sqlite3      *db,
     {
       Figures *f = &g_array_index (agents, Figures, i);
 
-      if (!count_online (db, from, MIN (to, now), f, error))
+      if (!count_time (db, from, MIN (to, now), f, error))
         return NULL;
       json_array_add_object_element (items, figures_json (f));
     }
+  if (daily && !add_daily (db, dw_calendar_get_time_zone (calendar), team_id, from, to, agents,
+                           items, error))
+    return NULL;
 
   {
     g_autofree char *from_text = dw_time_to_iso8601 (from);

@@ -28,7 +28,7 @@ gboolean    dw_agent_facts_rebuild  (sqlite3      *db,
 
 /* The figures of @team_id's agents over [@from, @to) (0 and 0: the team calendar's today), with
  * the team's median of each; a lead of the team or an admin sees every agent, an agent of the
- * team only itself. */
+ * team only itself.  @daily adds each agent's "daily" series of the main figures. */
 JsonObject *dw_agent_metrics        (sqlite3      *db,
                                      DwPrincipal  *actor,
                                      gint64        team_id,
@@ -36,6 +36,7 @@ JsonObject *dw_agent_metrics        (sqlite3      *db,
                                      gint64        from,
                                      gint64        to,
                                      gint64        now,
+                                     gboolean      daily,
                                      GError      **error);
 
 /* The window of @period (or *@from, *@to when given) in @team_id's calendar, with the facts

@@ -62,13 +62,20 @@ metrics_cb (DwApiRequest *req)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) result = NULL;
   const char *period;
+  const char *series;
   gint64 team_id, from, to;
 
   if (!read_team (req, &team_id) || !read_window (req, &period, &from, &to))
     return;
 
+  series = dw_api_query (req, "series");
+  if (series != NULL && !g_str_equal (series, "daily"))
+    {
+      dw_api_reply_invalid (req, "series: \"%s\" is not daily", series);
+      return;
+    }
   result = dw_agent_metrics (req->api->db, req->principal, team_id, period, from, to,
-                             dw_clock_now (req->api->clock), &error);
+                             dw_clock_now (req->api->clock), series != NULL, &error);
   if (result == NULL)
     {
       dw_api_reply_error (req, error);

@@ -10,12 +10,14 @@ CREATE TABLE agent_facts (
   team_id          INTEGER,            -- the ticket's team then
   ticket_id        INTEGER NOT NULL REFERENCES tickets (id),
   kind             TEXT NOT NULL CHECK (kind IN ('assigned', 'first-response', 'solved',
-                                                 'reopened', 'sla-met', 'sla-breached')),
+                                                 'reopened', 'sla-met', 'sla-breached', 'load')),
   target           TEXT,               -- sla-*: first-response, next-response or resolution
   calendar_seconds INTEGER,            -- first-response, solved: since the ticket was created
   business_seconds INTEGER,            -- the same in the team calendar's open hours
-  replies          INTEGER             -- solved: the agent's public replies on the ticket
+  replies          INTEGER,            -- solved: the agent's public replies on the ticket
+  delta            INTEGER             -- load: +1 or -1, an active ticket became or stopped being the agent's
 );
+CREATE INDEX agent_facts_user_at ON agent_facts (user_id, kind, at);
 CREATE INDEX agent_facts_team_at ON agent_facts (team_id, at);
 CREATE INDEX agent_facts_ticket ON agent_facts (ticket_id, kind, at);
 
@@ -25,5 +27,6 @@ CREATE TABLE agent_fact_tickets (
   created_at       INTEGER NOT NULL,
   team_id          INTEGER,
   assignee_id      INTEGER,
-  solver_id        INTEGER
+  solver_id        INTEGER,
+  active           INTEGER NOT NULL DEFAULT 1   -- new, open, pending or on hold
 );
