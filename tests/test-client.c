@@ -545,6 +545,47 @@ test_service_stopped (void)
   g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNREACHABLE);
 }
 
+/* Bodies that are not JSON (the roster's CSV), and a problem document on the same path. */
+static void
+test_service_bytes (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  g_autoptr(DwClient) client = signed_in_client (server, "lead", DW_TEST_PASSWORD);
+  g_autofree char *csv = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT
+                                          "/roster.csv?week=2026-12-14", server->team_id);
+  g_autofree char *bad = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT
+                                          "/roster.csv?week=someday", server->team_id);
+
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_get_bytes_async, client, csv, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) bytes = dw_client_get_bytes_finish (client, result, &error);
+    g_autofree char *text = NULL;
+
+    g_assert_no_error (error);
+    text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    g_assert_true (g_str_has_prefix (text, "agent,user_id,start,end"));
+  }
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_get_bytes_async, client, bad, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) bytes = dw_client_get_bytes_finish (client, result, &error);
+
+    g_assert_error (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_INVALID_INPUT);
+    g_assert_null (bytes);
+  }
+  {
+    g_autoptr(GAsyncResult) result = RUN (dw_client_get_bytes_async, client,
+                                          "/api/v1/teams/99999/roster.csv?week=2026-12-14", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) bytes = dw_client_get_bytes_finish (client, result, &error);
+
+    g_assert_nonnull (error);
+    g_assert_true (error->domain == DW_CLIENT_ERROR);
+    g_assert_null (bytes);
+  }
+}
+
 /* What a lead pastes (every control character, U+001F that JSON-GLib 1.6 would write raw,
  * emoji, right-to-left text) reaches the service, which refuses raw control characters, and
  * comes back exactly. */
@@ -602,6 +643,7 @@ main (int   argc,
   g_test_add_func ("/client/service/wrong-password", test_service_wrong_password);
   g_test_add_func ("/client/service/conflict", test_service_conflict);
   g_test_add_func ("/client/service/calls", test_service_calls);
+  g_test_add_func ("/client/service/bytes", test_service_bytes);
   g_test_add_func ("/client/service/control-characters", test_service_control_characters);
   g_test_add_func ("/client/service/sign-out", test_service_sign_out);
   g_test_add_func ("/client/service/stopped", test_service_stopped);

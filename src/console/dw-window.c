@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "dw-application.h"
 #include "dw-connection-banner.h"
@@ -12,6 +13,7 @@
 #include "dw-sla-board.h"
 #include "dw-widget-util.h"
 #include "dw-window.h"
+#include "schedule/dw-schedule-page.h"
 
 struct _DwWindow
 {
@@ -28,6 +30,7 @@ struct _DwWindow
   AdwViewStack         *view_stack;
   DwQueuesPage         *queues_page;
   DwSlaBoard           *sla_board;
+  DwSchedulePage       *schedule_page;
   GMenu                *accounts_section;
   GMenu                *welcome_accounts_section;
 
@@ -231,6 +234,7 @@ dw_window_class_init (DwWindowClass *klass)
   g_type_ensure (DW_TYPE_CONNECTION_BANNER);
   g_type_ensure (DW_TYPE_QUEUES_PAGE);
   g_type_ensure (DW_TYPE_SLA_BOARD);
+  g_type_ensure (DW_TYPE_SCHEDULE_PAGE);
   g_type_ensure (DW_TYPE_WELCOME_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -246,6 +250,7 @@ dw_window_class_init (DwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, queues_page);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, sla_board);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, schedule_page);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, accounts_section);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, welcome_accounts_section);
   gtk_widget_class_bind_template_callback (widget_class, welcome_signed_in_cb);
@@ -259,6 +264,8 @@ dw_window_class_init (DwWindowClass *klass)
                                        "win.show-section", "s", "queues");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK,
                                        "win.show-section", "s", "sla");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK,
+                                       "win.show-section", "s", "schedule");
 }
 
 static void
@@ -366,6 +373,8 @@ dw_window_set_session (DwWindow  *self,
     }
   dw_queues_page_set_sync (self->queues_page, sync);
   dw_sla_board_set_sync (self->sla_board, sync);
+  dw_schedule_page_set_context (self->schedule_page, sync,
+                                session != NULL ? dw_session_get_clock (session) : NULL);
   dw_connection_banner_set_sync (self->banner, sync);
   update_title (self);
 
@@ -456,6 +465,12 @@ dw_window_show_section (DwWindow   *self,
     {
       adw_view_stack_set_visible_child_name (self->view_stack, "sla");
       dw_sla_board_show_compliance (self->sla_board, TRUE);
+    }
+  /* The Schedule section's own views ("schedule-today"), for screenshots and links. */
+  else if (g_str_has_prefix (name, "schedule-"))
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "schedule");
+      dw_schedule_page_show_view (self->schedule_page, name + strlen ("schedule-"));
     }
   else if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, name);

@@ -1181,6 +1181,74 @@ dw_client_request_finish (DwClient      *self,
 }
 
 static void
+bytes_sent_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  DwClient *self = g_task_get_source_object (task);
+  SoupMessage *msg = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  guint status;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, translate_transport_error (self, msg, error));
+      return;
+    }
+  status = soup_message_get_status (msg);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_task_return_error (task, problem_error (status, body));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify) g_bytes_unref);
+}
+
+void
+dw_client_get_bytes_async (DwClient            *self,
+                           const char          *path,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  SoupMessage *msg;
+
+  g_return_if_fail (DW_IS_CLIENT (self));
+  g_return_if_fail (path != NULL && path[0] == '/');
+
+  task = client_task (self, dw_client_get_bytes_async, cancellable, callback, user_data);
+  msg = client_new_message (self, "GET", path, &error);
+  if (msg == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Exports are text/calendar or text/csv; a failure is still a problem document. */
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", "*/*");
+  self->tls_errors = 0;
+  g_task_set_task_data (task, msg, g_object_unref);
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
+                                    bytes_sent_cb, g_object_ref (task));
+}
+
+GBytes *
+dw_client_get_bytes_finish (DwClient      *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == dw_client_get_bytes_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
 stream_connected_cb (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)

@@ -228,6 +228,17 @@ JsonNode            *dw_client_request_finish      (DwClient            *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
 
+/* GET @path for a body that is not JSON (a .ics or .csv export): _finish returns the body
+ * as sent (transfer full).  Failures map to DW_CLIENT_ERROR like any other call. */
+void                 dw_client_get_bytes_async     (DwClient            *self,
+                                                    const char          *path,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+GBytes              *dw_client_get_bytes_finish    (DwClient            *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
 /* Opens the event stream GET /api/v1/stream?since=@since as a WebSocket, authorised with the
  * client's token.  Failures map to DW_CLIENT_ERROR like any other call. */
 void                 dw_client_connect_stream_async  (DwClient            *self,
