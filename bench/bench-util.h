@@ -58,6 +58,16 @@ void          bench_populate_desk     (const char   *path,
                                        gint64        now,
                                        gboolean      all_active);
 
+/* Fills a new database at @path by direct SQLite with one team of @agents agents (Asia/Shanghai,
+ * open 09:00–22:00 every day), @per_day tickets a day over the @days before @today (the local
+ * midnight) with two public messages each, a published roster of three shift patterns with a
+ * half-hour break for those weeks and the next, and the presence timeline of every shift. */
+void          bench_populate_staffing (const char   *path,
+                                       guint         agents,
+                                       guint         days,
+                                       guint         per_day,
+                                       gint64        today);
+
 /* Integer from the environment, or @fallback. */
 guint         bench_env_uint          (const char   *name,
                                        guint         fallback);
