@@ -292,6 +292,9 @@ test_demo_desk (Fixture       *fixture,
                             >=, 1);
           g_assert_cmpuint (json_array_get_length (json_object_get_array_member (user, "teams")),
                             >=, 1);
+          /* a desk that routes within capacity: nobody holds more than it */
+          g_assert_cmpint (json_object_get_int_member (user, "open_tickets"), <=,
+                           json_object_get_int_member (user, "capacity"));
         }
       else if (g_str_equal (role, "lead"))
         {

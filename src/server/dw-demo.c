@@ -444,6 +444,57 @@ seed_customers (Seed    *seed,
   return TRUE;
 }
 
+/* The generated history hands tickets out without looking at loads; a desk that routes within
+ * capacity never leaves an agent holding more than it: the newest beyond it (waiting ones
+ * before those waiting on the customer) go back to the team's queue, as routing would have kept
+ * them there, audited so the trail says so. */
+static gboolean
+seed_within_capacity (Seed    *seed,
+                      GError **error)
+{
+  g_autoptr(sqlite3_stmt) agents = dw_store_prepare (seed->db,
+    "SELECT id, capacity FROM users WHERE role = 'agent'", error);
+  g_autoptr(sqlite3_stmt) held = dw_store_prepare (seed->db,
+    "SELECT id FROM tickets WHERE assignee_id = ? AND status IN ('new', 'open', 'pending', "
+    "'on-hold') ORDER BY status IN ('pending', 'on-hold'), created_at, id", error);
+  g_autoptr(GArray) over = g_array_new (FALSE, FALSE, sizeof (gint64) * 2);
+
+  if (agents == NULL || held == NULL)
+    return FALSE;
+
+  while (sqlite3_step (agents) == SQLITE_ROW)
+    {
+      gint64 agent = sqlite3_column_int64 (agents, 0);
+      gint64 capacity = sqlite3_column_int64 (agents, 1);
+      gint64 n = 0;
+
+      sqlite3_reset (held);
+      sqlite3_bind_int64 (held, 1, agent);
+      while (sqlite3_step (held) == SQLITE_ROW)
+        if (++n > capacity)
+          {
+            gint64 pair[2] = { sqlite3_column_int64 (held, 0), agent };
+
+            g_array_append_vals (over, pair, 1);
+          }
+    }
+
+  for (guint i = 0; i < over->len; i++)
+    {
+      gint64 ticket = ((gint64 *) over->data)[2 * i];
+      g_autofree char *agent = g_strdup_printf ("%" G_GINT64_FORMAT, ((gint64 *) over->data)[2 * i + 1]);
+
+      if (!insert (seed->db, "UPDATE tickets SET assignee_id = NULL, version = version + 1 "
+                             "WHERE id = ?", error, "I", ticket)
+          || !insert (seed->db, "INSERT INTO audit (at, entity, entity_id, action, field, before, "
+                                "after, reason) VALUES (?, 'ticket', ?, 'queued', 'assignee_id', "
+                                "?, 'null', 'back to the team queue: its agent already held its "
+                                "capacity')", error, "IIs", seed->now, ticket, agent))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Every ticket the history solved had its survey; the customers who rated it answered it. */
 static gboolean
 seed_surveys (Seed    *seed,
@@ -489,6 +540,7 @@ dw_demo_populate (DwService  *service,
       || !dw_demo_seed_roster (seed.db, seed.team_ids, DW_DEMO_N_TEAMS, seed.now, error)
       || !seed_customers (&seed, error)
       || !dw_demo_backfill (seed.db, calendar, seed.now, error)
+      || !seed_within_capacity (&seed, error)
       || !seed_surveys (&seed, error)
       || !dw_store_commit (seed.db, error))
     {
