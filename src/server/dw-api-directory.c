@@ -39,22 +39,6 @@ reply_rows (DwApiRequest *req,
   dw_api_reply_items (req, items, FALSE, NULL);
 }
 
-static void
-reply_result (DwApiRequest *req,
-              guint         status,
-              JsonObject   *object,  /* taken */
-              GError      **error)   /* a pointer: read after the call that set it */
-{
-  if (object == NULL)
-    {
-      dw_api_reply_error (req, *error);
-      return;
-    }
-
-  dw_api_reply_object (req, status, object);
-  json_object_unref (object);
-}
-
 static gboolean
 require_admin (DwApiRequest *req,
                const char   *what)
@@ -88,7 +72,7 @@ get_team_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  reply_result (req, 200, dw_store_team_json (req->api->db, req->ids[0], &error), &error);
+  dw_api_reply_result (req, 200, dw_store_team_json (req->api->db, req->ids[0], &error), &error);
 }
 
 static void
@@ -100,8 +84,8 @@ create_team_cb (DwApiRequest *req)
   if (!require_admin (req, "create teams") || (body = dw_api_read_object (req)) == NULL)
     return;
 
-  reply_result (req, 201, dw_desk_create_team (req->api->desk, req->principal, body, &error),
-                &error);
+  dw_api_reply_result (req, 201,
+                       dw_desk_create_team (req->api->desk, req->principal, body, &error), &error);
 }
 
 static void
@@ -113,8 +97,9 @@ update_team_cb (DwApiRequest *req)
   if (!require_admin (req, "change teams") || (body = dw_api_read_object (req)) == NULL)
     return;
 
-  reply_result (req, 200, dw_desk_update_team (req->api->desk, req->principal, req->ids[0], body,
-                                               &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_update_team (req->api->desk, req->principal, req->ids[0], body,
+                                            &error), &error);
 }
 
 /* Users: admins see everyone, leads their teams' members, agents themselves. */
@@ -199,7 +184,7 @@ get_user_cb (DwApiRequest *req)
       return;
     }
 
-  reply_result (req, 200, dw_store_user_json (req->api->db, req->ids[0], &error), &error);
+  dw_api_reply_result (req, 200, dw_store_user_json (req->api->db, req->ids[0], &error), &error);
 }
 
 static void
@@ -211,8 +196,8 @@ create_user_cb (DwApiRequest *req)
   if (!require_admin (req, "create users") || (body = dw_api_read_object (req)) == NULL)
     return;
 
-  reply_result (req, 201, dw_desk_create_user (req->api->desk, req->principal, body, &error),
-                &error);
+  dw_api_reply_result (req, 201,
+                       dw_desk_create_user (req->api->desk, req->principal, body, &error), &error);
 }
 
 static void
@@ -224,8 +209,9 @@ update_user_cb (DwApiRequest *req)
   if (!require_admin (req, "change users") || (body = dw_api_read_object (req)) == NULL)
     return;
 
-  reply_result (req, 200, dw_desk_update_user (req->api->desk, req->principal, req->ids[0], body,
-                                               &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_update_user (req->api->desk, req->principal, req->ids[0], body,
+                                            &error), &error);
 }
 
 static const char * const presence_members[] = { "presence", NULL };
@@ -249,8 +235,9 @@ set_presence_cb (DwApiRequest *req)
       return;
     }
 
-  reply_result (req, 200, dw_desk_set_presence (req->api->desk, req->principal, req->ids[0],
-                                                presence, &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_set_presence (req->api->desk, req->principal, req->ids[0], presence,
+                                             &error), &error);
 }
 
 /* Customers: every role reads and records them (an agent on the phone needs the caller). */
@@ -347,8 +334,9 @@ get_customer_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  reply_result (req, 200, dw_desk_read_customer (req->api->desk, req->principal, req->ids[0],
-                                                 &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_read_customer (req->api->desk, req->principal, req->ids[0], &error),
+                       &error);
 }
 
 static void
@@ -360,8 +348,9 @@ create_customer_cb (DwApiRequest *req)
   if (body == NULL)
     return;
 
-  reply_result (req, 201, dw_desk_create_customer (req->api->desk, req->principal, body, &error),
-                &error);
+  dw_api_reply_result (req, 201,
+                       dw_desk_create_customer (req->api->desk, req->principal, body, &error),
+                       &error);
 }
 
 static void
@@ -373,8 +362,9 @@ update_customer_cb (DwApiRequest *req)
   if (body == NULL)
     return;
 
-  reply_result (req, 200, dw_desk_update_customer (req->api->desk, req->principal, req->ids[0],
-                                                   body, &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_update_customer (req->api->desk, req->principal, req->ids[0], body,
+                                                &error), &error);
 }
 
 /* SLA policies and calendars: read-only, for everyone. */
@@ -397,7 +387,8 @@ get_policy_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  reply_result (req, 200, dw_store_sla_policy_json (req->api->db, req->ids[0], &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_store_sla_policy_json (req->api->db, req->ids[0], &error), &error);
 }
 
 static JsonObject *
@@ -418,7 +409,8 @@ get_calendar_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  reply_result (req, 200, dw_store_calendar_json (req->api->db, req->ids[0], &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_store_calendar_json (req->api->db, req->ids[0], &error), &error);
 }
 
 const DwApiRoute dw_api_directory_routes[] = {

@@ -69,6 +69,12 @@ void        dw_api_reply_items   (DwApiRequest *req,
                                   const char   *next_cursor);
 void        dw_api_reply_error   (DwApiRequest *req,
                                   const GError *error);
+/* What a desk or store call answered: @object (taken) with @status, or, when it is NULL, the
+ * problem of *@error.  A pointer, so that it is read after the call that set it. */
+void        dw_api_reply_result  (DwApiRequest *req,
+                                  guint         status,
+                                  JsonObject   *object,
+                                  GError      **error);
 void        dw_api_reply_forbidden (DwApiRequest *req,
                                     const char   *detail);
 void        dw_api_reply_not_found (DwApiRequest *req,

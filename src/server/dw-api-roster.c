@@ -9,21 +9,6 @@
 #include <string.h>
 
 static void
-reply_object (DwApiRequest *req,
-              guint         status,
-              JsonObject   *object,  /* taken */
-              GError      **error)   /* a pointer: read after the call that set it */
-{
-  if (object == NULL)
-    {
-      dw_api_reply_error (req, *error);
-      return;
-    }
-  dw_api_reply_object (req, status, object);
-  json_object_unref (object);
-}
-
-static void
 reply_array (DwApiRequest *req,
              JsonArray    *items,   /* taken */
              GError      **error)
@@ -104,8 +89,9 @@ create_template_cb (DwApiRequest *req)
 
   if (body == NULL)
     return;
-  reply_object (req, 201, dw_desk_create_shift_template (req->api->desk, req->principal,
-                                                         req->ids[0], body, &error), &error);
+  dw_api_reply_result (req, 201,
+                       dw_desk_create_shift_template (req->api->desk, req->principal, req->ids[0],
+                                                      body, &error), &error);
 }
 
 static void
@@ -113,8 +99,9 @@ delete_template_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  reply_object (req, 200, dw_desk_delete_shift_template (req->api->desk, req->principal,
-                                                         req->ids[0], &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_delete_shift_template (req->api->desk, req->principal, req->ids[0],
+                                                      &error), &error);
 }
 
 /* Shifts */
@@ -136,8 +123,9 @@ get_shift_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  reply_object (req, 200, dw_desk_get_shift (req->api->desk, req->principal, req->ids[0],
-                                             &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_get_shift (req->api->desk, req->principal, req->ids[0], &error),
+                       &error);
 }
 
 static void
@@ -148,8 +136,8 @@ create_shift_cb (DwApiRequest *req)
 
   if (body == NULL)
     return;
-  reply_object (req, 201, dw_desk_create_shift (req->api->desk, req->principal, body, &error),
-                &error);
+  dw_api_reply_result (req, 201,
+                       dw_desk_create_shift (req->api->desk, req->principal, body, &error), &error);
 }
 
 static void
@@ -160,8 +148,9 @@ update_shift_cb (DwApiRequest *req)
 
   if (body == NULL)
     return;
-  reply_object (req, 200, dw_desk_update_shift (req->api->desk, req->principal, req->ids[0], body,
-                                                &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_update_shift (req->api->desk, req->principal, req->ids[0], body,
+                                             &error), &error);
 }
 
 static void
@@ -169,8 +158,9 @@ delete_shift_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  reply_object (req, 200, dw_desk_delete_shift (req->api->desk, req->principal, req->ids[0],
-                                                &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_delete_shift (req->api->desk, req->principal, req->ids[0], &error),
+                       &error);
 }
 
 /* Absences */
@@ -195,8 +185,9 @@ create_absence_cb (DwApiRequest *req)
 
   if (body == NULL)
     return;
-  reply_object (req, 201, dw_desk_create_absence (req->api->desk, req->principal, body, &error),
-                &error);
+  dw_api_reply_result (req, 201,
+                       dw_desk_create_absence (req->api->desk, req->principal, body, &error),
+                       &error);
 }
 
 static void
@@ -204,8 +195,9 @@ delete_absence_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  reply_object (req, 200, dw_desk_delete_absence (req->api->desk, req->principal, req->ids[0],
-                                                  &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_delete_absence (req->api->desk, req->principal, req->ids[0], &error),
+                       &error);
 }
 
 /* Weeks */
@@ -221,8 +213,9 @@ get_week_cb (DwApiRequest *req)
       dw_api_reply_invalid (req, "week: required, the Monday as YYYY-MM-DD");
       return;
     }
-  reply_object (req, 200, dw_desk_get_roster_week (req->api->desk, req->principal, req->ids[0],
-                                                   week, &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_get_roster_week (req->api->desk, req->principal, req->ids[0], week,
+                                                &error), &error);
 }
 
 static void
@@ -241,8 +234,9 @@ publish_week_cb (DwApiRequest *req)
       dw_api_reply_error (req, error);
       return;
     }
-  reply_object (req, 200, dw_desk_publish_roster_week (req->api->desk, req->principal,
-                                                       req->ids[0], week, &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_publish_roster_week (req->api->desk, req->principal, req->ids[0],
+                                                    week, &error), &error);
 }
 
 /* Settings */
@@ -252,8 +246,9 @@ get_settings_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  reply_object (req, 200, dw_desk_get_staffing_settings (req->api->desk, req->principal,
-                                                         req->ids[0], &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_get_staffing_settings (req->api->desk, req->principal, req->ids[0],
+                                                      &error), &error);
 }
 
 static void
@@ -264,8 +259,9 @@ update_settings_cb (DwApiRequest *req)
 
   if (body == NULL)
     return;
-  reply_object (req, 200, dw_desk_update_staffing_settings (req->api->desk, req->principal,
-                                                            req->ids[0], body, &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_update_staffing_settings (req->api->desk, req->principal,
+                                                         req->ids[0], body, &error), &error);
 }
 
 /* Exports */

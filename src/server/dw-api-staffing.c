@@ -100,20 +100,6 @@ query_team (DwApiRequest *req,
   return TRUE;
 }
 
-static void
-reply (DwApiRequest *req,
-       JsonObject   *object,  /* taken */
-       GError      **error)
-{
-  if (object == NULL)
-    {
-      dw_api_reply_error (req, *error);
-      return;
-    }
-  dw_api_reply_object (req, SOUP_STATUS_OK, object);
-  json_object_unref (object);
-}
-
 /* The team's day by interval; the what-if overrides are optional. */
 static void
 handle_day (DwApiRequest *req)
@@ -142,8 +128,10 @@ handle_day (DwApiRequest *req)
       return;
     }
 
-  reply (req, dw_staffing_day (req->api->db, req->principal, team_id, dw_api_query (req, "date"),
-                               dw_clock_now (req->api->clock), &overrides, &error), &error);
+  dw_api_reply_result (req, SOUP_STATUS_OK,
+                       dw_staffing_day (req->api->db, req->principal, team_id,
+                                        dw_api_query (req, "date"), dw_clock_now (req->api->clock),
+                                        &overrides, &error), &error);
 }
 
 static void
@@ -154,9 +142,10 @@ handle_adherence (DwApiRequest *req)
 
   if (!query_team (req, &team_id))
     return;
-  reply (req, dw_staffing_adherence (req->api->db, req->principal, team_id,
-                                     dw_api_query (req, "date"), dw_clock_now (req->api->clock),
-                                     &error), &error);
+  dw_api_reply_result (req, SOUP_STATUS_OK,
+                       dw_staffing_adherence (req->api->db, req->principal, team_id,
+                                              dw_api_query (req, "date"),
+                                              dw_clock_now (req->api->clock), &error), &error);
 }
 
 const DwApiRoute dw_api_staffing_routes[] = {

@@ -17,21 +17,6 @@
 static DwThrottle *survey_throttle;
 
 static void
-reply (DwApiRequest *req,
-       guint         status,
-       JsonObject   *object,  /* taken */
-       GError      **error)   /* read after the call that set it */
-{
-  if (object == NULL)
-    {
-      dw_api_reply_error (req, *error);
-      return;
-    }
-  dw_api_reply_object (req, status, object);
-  json_object_unref (object);
-}
-
-static void
 answer_cb (DwApiRequest *req)
 {
   g_autoptr(JsonObject) body = NULL;
@@ -62,7 +47,8 @@ answer_cb (DwApiRequest *req)
   body = dw_api_read_object (req);
   if (body == NULL)
     return;
-  reply (req, 200, dw_desk_answer_survey (req->api->desk, req->key, body, &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_answer_survey (req->api->desk, req->key, body, &error), &error);
 }
 
 static void
@@ -70,8 +56,9 @@ get_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  reply (req, 200, dw_desk_get_survey (req->api->desk, req->principal, req->ids[0], &error),
-         &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_get_survey (req->api->desk, req->principal, req->ids[0], &error),
+                       &error);
 }
 
 static void
@@ -82,8 +69,9 @@ void_cb (DwApiRequest *req)
 
   if (body == NULL)
     return;
-  reply (req, 200, dw_desk_void_survey (req->api->desk, req->principal, req->ids[0], body,
-                                        &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_void_survey (req->api->desk, req->principal, req->ids[0], body,
+                                            &error), &error);
 }
 
 const DwApiRoute dw_api_survey_routes[] = {

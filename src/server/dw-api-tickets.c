@@ -314,22 +314,6 @@ get_ticket_cb (DwApiRequest *req)
 }
 
 static void
-reply_result (DwApiRequest *req,
-              guint         status,
-              JsonObject   *object,  /* taken */
-              GError      **error)   /* a pointer: read after the call that set it */
-{
-  if (object == NULL)
-    {
-      dw_api_reply_error (req, *error);
-      return;
-    }
-
-  dw_api_reply_object (req, status, object);
-  json_object_unref (object);
-}
-
-static void
 create_ticket_cb (DwApiRequest *req)
 {
   g_autoptr(JsonObject) body = dw_api_read_object (req);
@@ -338,8 +322,9 @@ create_ticket_cb (DwApiRequest *req)
   if (body == NULL)
     return;
 
-  reply_result (req, 201, dw_desk_create_ticket (req->api->desk, req->principal, body, &error),
-                &error);
+  dw_api_reply_result (req, 201,
+                       dw_desk_create_ticket (req->api->desk, req->principal, body, &error),
+                       &error);
 }
 
 static void
@@ -358,8 +343,9 @@ update_ticket_cb (DwApiRequest *req)
       return;
     }
 
-  reply_result (req, 200, dw_desk_update_ticket (req->api->desk, req->principal, req->ids[0],
-                                                 body, &error), &error);
+  dw_api_reply_result (req, 200,
+                       dw_desk_update_ticket (req->api->desk, req->principal, req->ids[0], body,
+                                              &error), &error);
 }
 
 static void
@@ -398,8 +384,9 @@ create_comment_cb (DwApiRequest *req)
   if (ticket == NULL || (body = dw_api_read_object (req)) == NULL)
     return;
 
-  reply_result (req, 201, dw_desk_add_comment (req->api->desk, req->principal, req->ids[0], body,
-                                               &error), &error);
+  dw_api_reply_result (req, 201,
+                       dw_desk_add_comment (req->api->desk, req->principal, req->ids[0], body,
+                                            &error), &error);
 }
 
 static void

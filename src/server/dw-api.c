@@ -63,6 +63,22 @@ dw_api_reply_error (DwApiRequest *req,
 }
 
 void
+dw_api_reply_result (DwApiRequest *req,
+                     guint         status,
+                     JsonObject   *object,
+                     GError      **error)
+{
+  if (object == NULL)
+    {
+      dw_api_reply_error (req, *error);
+      return;
+    }
+
+  dw_api_reply_object (req, status, object);
+  json_object_unref (object);
+}
+
+void
 dw_api_reply_forbidden (DwApiRequest *req,
                         const char   *detail)
 {
