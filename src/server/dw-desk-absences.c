@@ -19,8 +19,8 @@ absence_json (sqlite3_stmt *stmt)
   json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
   json_object_set_int_member (object, "user_id", sqlite3_column_int64 (stmt, 1));
   json_object_set_string_member (object, "kind", (const char *) sqlite3_column_text (stmt, 2));
-  dw_desk_roster_set_time (object, "starts_at", sqlite3_column_int64 (stmt, 3));
-  dw_desk_roster_set_time (object, "ends_at", sqlite3_column_int64 (stmt, 4));
+  dw_json_set_time_or_null (object, "starts_at", sqlite3_column_int64 (stmt, 3));
+  dw_json_set_time_or_null (object, "ends_at", sqlite3_column_int64 (stmt, 4));
   json_object_set_string_member (object, "note", (const char *) sqlite3_column_text (stmt, 5));
   return object;
 }

@@ -42,10 +42,6 @@ void        dw_shift_row_clear            (gpointer        row);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DwRosterTeam, dw_roster_team_clear)
 
-void        dw_desk_roster_set_time       (JsonObject     *object,
-                                           const char     *member,
-                                           gint64          t);
-
 /* A lead of the team or an admin (or the system): FALSE with a 403 error otherwise. */
 gboolean    dw_desk_roster_can_edit       (DwPrincipal    *actor,
                                            gint64          team_id,

@@ -209,10 +209,7 @@ roster_week_json (DwDesk        *self,
   json_object_set_int_member (week, "team_id", team->team_id);
   json_object_set_string_member (week, "week", week_text);
   json_object_set_string_member (week, "state", state);
-  if (published_at > 0)
-    dw_desk_roster_set_time (week, "published_at", published_at);
-  else
-    json_object_set_null_member (week, "published_at");
+  dw_json_set_time_or_null (week, "published_at", published_at);
   json_object_set_int_member (week, "min_rest_minutes", team->limits.min_rest / 60);
   json_object_set_int_member (week, "max_day_minutes", team->limits.max_day / 60);
   json_object_set_int_member (week, "max_week_minutes", team->limits.max_week / 60);
@@ -304,13 +301,13 @@ publish_locked (DwDesk       *self,
     return NULL;
 
   json_object_set_string_member (result, "state", "published");
-  dw_desk_roster_set_time (result, "published_at", now);
+  dw_json_set_time_or_null (result, "published_at", now);
 
   week_node = json_node_new (JSON_NODE_VALUE);
   json_node_set_string (week_node, week);
   json_object_set_int_member (event, "team_id", team_id);
   json_object_set_string_member (event, "week", week);
-  dw_desk_roster_set_time (event, "published_at", now);
+  dw_json_set_time_or_null (event, "published_at", now);
   json_object_set_int_member (event, "shifts",
     json_array_get_length (json_object_get_array_member (result, "shifts")));
   json_object_set_member (event, "holiday_shift_ids",

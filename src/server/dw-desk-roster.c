@@ -23,16 +23,6 @@ dw_shift_row_clear (gpointer data)
   g_clear_pointer (&((DwShiftRow *) data)->breaks, g_free);
 }
 
-void
-dw_desk_roster_set_time (JsonObject *object,
-                         const char *member,
-                         gint64      t)
-{
-  g_autofree char *text = dw_time_to_iso8601 (t);
-
-  json_object_set_string_member (object, member, text);
-}
-
 /* Who */
 
 gboolean
@@ -352,8 +342,8 @@ dw_desk_roster_violation_json (const DwRosterViolation *v,
     default:
       g_assert_not_reached ();
     }
-  dw_desk_roster_set_time (object, "from", v->from);
-  dw_desk_roster_set_time (object, "to", v->to);
+  dw_json_set_time_or_null (object, "from", v->from);
+  dw_json_set_time_or_null (object, "to", v->to);
   return object;
 }
 
@@ -400,8 +390,8 @@ dw_desk_roster_shift_json (DwDesk            *self,
           JsonArray *pair = json_array_get_array_element (pairs, i);
           JsonObject *b = json_object_new ();
 
-          dw_desk_roster_set_time (b, "starts_at", json_array_get_int_element (pair, 0));
-          dw_desk_roster_set_time (b, "ends_at", json_array_get_int_element (pair, 1));
+          dw_json_set_time_or_null (b, "starts_at", json_array_get_int_element (pair, 0));
+          dw_json_set_time_or_null (b, "ends_at", json_array_get_int_element (pair, 1));
           json_array_add_object_element (breaks, b);
         }
     }
@@ -417,8 +407,8 @@ dw_desk_roster_shift_json (DwDesk            *self,
   json_object_set_int_member (object, "id", row->id);
   json_object_set_int_member (object, "team_id", row->team_id);
   json_object_set_int_member (object, "user_id", row->user_id);
-  dw_desk_roster_set_time (object, "starts_at", row->starts_at);
-  dw_desk_roster_set_time (object, "ends_at", row->ends_at);
+  dw_json_set_time_or_null (object, "starts_at", row->starts_at);
+  dw_json_set_time_or_null (object, "ends_at", row->ends_at);
   json_object_set_array_member (object, "breaks", g_steal_pointer (&breaks));
   json_object_set_int_member (object, "worked_minutes",
                               (row->ends_at - row->starts_at - row->break_seconds) / 60);

@@ -229,9 +229,10 @@ template_on (DwRosterTeam   *team,
         /* a break before the start hour belongs to the next day (a night shift's) */
         if (m < template->start_minute)
           m += 1440;
-        dw_desk_roster_set_time (out, "starts_at", at_minute (team, midnight, m));
-        dw_desk_roster_set_time (out, "ends_at",
-                  at_minute (team, midnight, m + json_object_get_int_member (b, "minutes")));
+        dw_json_set_time_or_null (out, "starts_at", at_minute (team, midnight, m));
+        dw_json_set_time_or_null (out, "ends_at",
+                                  at_minute (team, midnight,
+                                             m + json_object_get_int_member (b, "minutes")));
         json_array_add_object_element (breaks, out);
       }
   return breaks;
@@ -244,8 +245,8 @@ shift_audit_view (const DwShiftRow *row)
   JsonObject *object = json_object_new ();
 
   json_object_set_int_member (object, "user_id", row->user_id);
-  dw_desk_roster_set_time (object, "starts_at", row->starts_at);
-  dw_desk_roster_set_time (object, "ends_at", row->ends_at);
+  dw_json_set_time_or_null (object, "starts_at", row->starts_at);
+  dw_json_set_time_or_null (object, "ends_at", row->ends_at);
   json_object_set_string_member (object, "breaks", row->breaks);
   return object;
 }
@@ -531,8 +532,8 @@ delete_shift_locked (DwDesk       *self,
   json_object_set_int_member (result, "id", row.id);
   json_object_set_int_member (result, "team_id", row.team_id);
   json_object_set_int_member (result, "user_id", row.user_id);
-  dw_desk_roster_set_time (result, "starts_at", row.starts_at);
-  dw_desk_roster_set_time (result, "ends_at", row.ends_at);
+  dw_json_set_time_or_null (result, "starts_at", row.starts_at);
+  dw_json_set_time_or_null (result, "ends_at", row.ends_at);
 
   {
     g_autoptr(JsonObject) view = shift_audit_view (&row);

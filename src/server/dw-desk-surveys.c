@@ -186,19 +186,6 @@ survey_from (sqlite3_stmt *stmt,
   return TRUE;
 }
 
-static void
-set_time_or_null (JsonObject *object,
-                  const char *member,
-                  gint64      t)
-{
-  g_autofree char *text = t > 0 ? dw_time_to_iso8601 (t) : NULL;
-
-  if (text != NULL)
-    json_object_set_string_member (object, member, text);
-  else
-    json_object_set_null_member (object, member);
-}
-
 static JsonObject *
 survey_json (const Survey *survey,
              const char   *token)
@@ -209,22 +196,16 @@ survey_json (const Survey *survey,
   json_object_set_int_member (object, "ticket_id", survey->ticket_id);
   if (token != NULL)
     json_object_set_string_member (object, "token", token);
-  set_time_or_null (object, "issued_at", survey->issued_at);
-  set_time_or_null (object, "expires_at", survey->expires_at);
-  set_time_or_null (object, "answered_at", survey->answered_at);
+  dw_json_set_time_or_null (object, "issued_at", survey->issued_at);
+  dw_json_set_time_or_null (object, "expires_at", survey->expires_at);
+  dw_json_set_time_or_null (object, "answered_at", survey->answered_at);
   if (survey->rating > 0)
     json_object_set_int_member (object, "rating", survey->rating);
   else
     json_object_set_null_member (object, "rating");
-  if (survey->comment != NULL)
-    json_object_set_string_member (object, "comment", survey->comment);
-  else
-    json_object_set_null_member (object, "comment");
-  set_time_or_null (object, "voided_at", survey->voided_at);
-  if (survey->void_reason != NULL)
-    json_object_set_string_member (object, "void_reason", survey->void_reason);
-  else
-    json_object_set_null_member (object, "void_reason");
+  dw_json_set_string_or_null (object, "comment", survey->comment);
+  dw_json_set_time_or_null (object, "voided_at", survey->voided_at);
+  dw_json_set_string_or_null (object, "void_reason", survey->void_reason);
   return object;
 }
 

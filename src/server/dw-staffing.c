@@ -15,6 +15,7 @@
 #include "dw-desk-roster.h"
 #include "dw-erlang.h"
 #include "dw-forecast.h"
+#include "dw-json.h"
 #include "dw-roster-rules.h"
 #include "dw-store.h"
 
@@ -105,16 +106,6 @@ read_day (Team        *team,
       return FALSE;
     }
   return TRUE;
-}
-
-static void
-set_time (JsonObject *object,
-          const char *member,
-          gint64      t)
-{
-  g_autofree char *text = dw_time_to_iso8601 (t);
-
-  json_object_set_string_member (object, member, text);
 }
 
 /* Handle time */
@@ -554,8 +545,8 @@ dw_staffing_day (sqlite3                   *db,
       for (guint s = 0; s < shifts->len; s++)
         scheduled += working_at (&g_array_index (shifts, Shift, s), middle);
 
-      set_time (interval, "start", start);
-      set_time (interval, "end", end);
+      dw_json_set_time_or_null (interval, "start", start);
+      dw_json_set_time_or_null (interval, "end", end);
       json_object_set_boolean_member (interval, "open", open);
       json_object_set_double_member (interval, "forecast", round ((live + other) * 100) / 100);
       json_object_set_int_member (interval, "required", required);
@@ -591,7 +582,7 @@ dw_staffing_day (sqlite3                   *db,
   json_object_set_string_member (result, "date", date_text);
   json_object_set_string_member (result, "timezone", dw_calendar_get_timezone (team.calendar));
   json_object_set_int_member (result, "interval_minutes", DW_STAFFING_INTERVAL / 60);
-  set_time (result, "now", now);
+  dw_json_set_time_or_null (result, "now", now);
   json_object_set_int_member (result, "aht_seconds", (gint64) round (aht));
   json_object_set_double_member (result, "forecast_factor", factor);
   json_object_set_int_member (result, "forecast_days", days->len);
@@ -674,8 +665,8 @@ dw_staffing_adherence (sqlite3      *db,
           JsonObject *exception = json_object_new ();
 
           json_object_set_string_member (exception, "kind", dw_adherence_kind_to_string (x->kind));
-          set_time (exception, "from", x->from);
-          set_time (exception, "to", x->to);
+          dw_json_set_time_or_null (exception, "from", x->from);
+          dw_json_set_time_or_null (exception, "to", x->to);
           json_object_set_int_member (exception, "minutes", (x->to - x->from) / 60);
           json_array_add_object_element (exceptions, exception);
         }
@@ -702,7 +693,7 @@ dw_staffing_adherence (sqlite3      *db,
   date_text = dw_roster_format_date (team.tz, midnight);
   json_object_set_int_member (result, "team_id", team_id);
   json_object_set_string_member (result, "date", date_text);
-  set_time (result, "now", now);
+  dw_json_set_time_or_null (result, "now", now);
   json_object_set_array_member (result, "agents", g_steal_pointer (&items));
   return g_steal_pointer (&result);
 }
