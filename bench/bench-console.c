@@ -24,11 +24,11 @@
 
 #include "bench-util.h"
 #include "dw-application.h"
-#include "dw-queues-page.h"
+#include "queues/dw-queues-page.h"
 #include "dw-session.h"
 #include "dw-sync.h"
 #include "dw-test-wait.h"
-#include "dw-ticket-list.h"
+#include "queues/dw-ticket-list.h"
 #include "dw-widget-util.h"
 #include "dw-window.h"
 

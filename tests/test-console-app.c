@@ -18,15 +18,15 @@
 #include "dw-application.h"
 #include "dw-connection-banner.h"
 #include "dw-preferences-window.h"
-#include "dw-queues-page.h"
+#include "queues/dw-queues-page.h"
 #include "dw-secret-store.h"
-#include "dw-sla-board.h"
+#include "sla/dw-sla-board.h"
 #include "dw-test-cert.h"
 #include "dw-test-notifications.h"
 #include "dw-test-server.h"
 #define DW_TEST_WAIT_SECONDS 60
 #include "dw-test-wait.h"
-#include "dw-ticket-list.h"
+#include "queues/dw-ticket-list.h"
 #include "dw-widget-util.h"
 #include "dw-window.h"
 

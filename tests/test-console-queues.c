@@ -13,11 +13,11 @@
 
 #include "dw-agent-picker.h"
 #include "dw-preferences-window.h"
-#include "dw-queues-page.h"
+#include "queues/dw-queues-page.h"
 #include "dw-test-server.h"
 #include "dw-test-wait.h"
 #include "dw-ticket-detail.h"
-#include "dw-ticket-list.h"
+#include "queues/dw-ticket-list.h"
 #include "dw-widget-util.h"
 
 typedef struct

@@ -22,16 +22,16 @@
 
 #include "dw-application.h"
 #include "dw-connection-banner.h"
-#include "dw-queues-page.h"
-#include "dw-sla-board.h"
-#include "dw-sla-compliance.h"
-#include "dw-sla-drill-down.h"
+#include "queues/dw-queues-page.h"
+#include "sla/dw-sla-board.h"
+#include "sla/dw-sla-compliance.h"
+#include "sla/dw-sla-drill-down.h"
 #include "dw-test-notifications.h"
 #include "dw-test-server.h"
 #define DW_TEST_WAIT_SECONDS 90
 #include "dw-test-wait.h"
 #include "dw-ticket-detail.h"
-#include "dw-ticket-list.h"
+#include "queues/dw-ticket-list.h"
 #include "dw-widget-util.h"
 #include "dw-window.h"
 

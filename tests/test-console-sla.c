@@ -15,9 +15,9 @@
 #include <sqlite3.h>
 
 #include "dw-session.h"
-#include "dw-sla-board.h"
-#include "dw-sla-compliance.h"
-#include "dw-sla-row.h"
+#include "sla/dw-sla-board.h"
+#include "sla/dw-sla-compliance.h"
+#include "sla/dw-sla-row.h"
 #include "dw-sla-timeline.h"
 #include "dw-test-server.h"
 #include "dw-widget-util.h"

@@ -9,8 +9,8 @@
 
 #include "dw-application.h"
 #include "dw-connection-banner.h"
-#include "dw-queues-page.h"
-#include "dw-sla-board.h"
+#include "queues/dw-queues-page.h"
+#include "sla/dw-sla-board.h"
 #include "dw-widget-util.h"
 #include "dw-window.h"
 #include "schedule/dw-schedule-page.h"

@@ -484,7 +484,7 @@ dw_sla_board_class_init (DwSlaBoardClass *klass)
   g_type_ensure (DW_TYPE_SLA_COMPLIANCE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/deskwatch/Deskwatch/dw-sla-board.ui");
+                                               "/org/deskwatch/Deskwatch/sla/dw-sla-board.ui");
   gtk_widget_class_bind_template_child (widget_class, DwSlaBoard, summary_label);
   gtk_widget_class_bind_template_child (widget_class, DwSlaBoard, view_stack);
   gtk_widget_class_bind_template_child (widget_class, DwSlaBoard, live_stack);

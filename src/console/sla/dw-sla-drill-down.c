@@ -264,7 +264,7 @@ dw_sla_drill_down_class_init (DwSlaDrillDownClass *klass)
   object_class->finalize = dw_sla_drill_down_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/deskwatch/Deskwatch/dw-sla-drill-down.ui");
+                                               "/org/deskwatch/Deskwatch/sla/dw-sla-drill-down.ui");
   gtk_widget_class_bind_template_child (widget_class, DwSlaDrillDown, title_label);
   gtk_widget_class_bind_template_child (widget_class, DwSlaDrillDown, scroller);
   gtk_widget_class_bind_template_child (widget_class, DwSlaDrillDown, list);

@@ -1040,7 +1040,7 @@ dw_queues_page_class_init (DwQueuesPageClass *klass)
   g_type_ensure (DW_TYPE_TICKET_DETAIL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/deskwatch/Deskwatch/dw-queues-page.ui");
+                                               "/org/deskwatch/Deskwatch/queues/dw-queues-page.ui");
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, detail_pane);
   gtk_widget_class_bind_template_child (widget_class, DwQueuesPage, detail_separator);

@@ -208,7 +208,7 @@ dw_sla_row_class_init (DwSlaRowClass *klass)
   object_class->dispose = dw_sla_row_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/deskwatch/Deskwatch/dw-sla-row.ui");
+                                               "/org/deskwatch/Deskwatch/sla/dw-sla-row.ui");
   gtk_widget_class_bind_template_child (widget_class, DwSlaRow, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, DwSlaRow, mode_label);
   gtk_widget_class_bind_template_child (widget_class, DwSlaRow, title_label);

@@ -515,7 +515,7 @@ dw_sla_compliance_class_init (DwSlaComplianceClass *klass)
   widget_class->size_allocate = dw_sla_compliance_size_allocate;
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/deskwatch/Deskwatch/dw-sla-compliance.ui");
+                                               "/org/deskwatch/Deskwatch/sla/dw-sla-compliance.ui");
   gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, toolbar);
   gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, grouping);
   gtk_widget_class_bind_template_child (widget_class, DwSlaCompliance, status_label);

@@ -1343,7 +1343,7 @@ dw_ticket_list_class_init (DwTicketListClass *klass)
                                             G_TYPE_NONE, 1, DW_TYPE_TICKET);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/org/deskwatch/Deskwatch/dw-ticket-list.ui");
+                                               "/org/deskwatch/Deskwatch/queues/dw-ticket-list.ui");
   gtk_widget_class_bind_template_child (widget_class, DwTicketList, search_entry);
   gtk_widget_class_bind_template_child (widget_class, DwTicketList, filters_button);
   gtk_widget_class_bind_template_child (widget_class, DwTicketList, filters_box);
