@@ -146,8 +146,7 @@ main (int   argc,
   guint rows;
   sqlite3 *db;
 
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
+  bench_init (TRUE);
 
   dir = g_dir_make_tmp ("deskwatch-bench-XXXXXX", &error);
   g_assert_no_error (error);

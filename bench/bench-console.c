@@ -565,7 +565,7 @@ main (int   argc,
       char *argv[])
 {
   process_started = g_get_monotonic_time ();
-  setlocale (LC_ALL, "");
+  bench_init (FALSE);
 
   bench_demo_first_frame ();
   bench_desk ();

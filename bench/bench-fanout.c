@@ -210,8 +210,7 @@ main (int   argc,
   guint give_up;
   gint64 started;
 
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
+  bench_init (TRUE);
 
   fanout.n_clients = bench_env_uint ("BENCH_FANOUT_CLIENTS", 100);
   fanout.n_events = bench_env_uint ("BENCH_FANOUT_EVENTS", 200);

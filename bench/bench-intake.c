@@ -92,8 +92,7 @@ main (int   argc,
                                                                       : "1,8,32", ",", -1);
   double raw, best = 0;
 
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
+  bench_init (TRUE);
 
   g_print ("# Intake: tickets per second, %u tickets per run\n", n);
 

@@ -90,8 +90,9 @@ main (int   argc,
   DwRosterView *roster;
   DwStaffingDay *day;
 
-  setlocale (LC_ALL, "");
   gtk_test_init (&argc, &argv, NULL);
+  /* after gtk_test_init, which turns debug output on */
+  bench_init (FALSE);
   adw_init ();
 
   dir = g_dir_make_tmp ("deskwatch-bench-XXXXXX", &error);

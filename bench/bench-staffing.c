@@ -71,8 +71,7 @@ main (int   argc,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 today = dw_roster_day_start (tz, now);
 
-  setlocale (LC_ALL, "");
-  g_test_init (&argc, &argv, NULL);
+  bench_init (TRUE);
 
   dir = g_dir_make_tmp ("deskwatch-bench-XXXXXX", &error);
   g_assert_no_error (error);

@@ -1,7 +1,14 @@
 /* bench-util.c: what the benchmarks share. */
 #include "config.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <locale.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
 
 #include "bench-util.h"
 
@@ -63,6 +70,96 @@ bench_samples_print (BenchSamples *samples,
   g_print ("%-48s p50 %8.2f ms   p99 %8.2f ms   max %8.2f ms   (n %u)\n", label,
            bench_samples_percentile_ms (samples, 50), bench_samples_percentile_ms (samples, 99),
            bench_samples_percentile_ms (samples, 100), samples->usec->len);
+}
+
+void
+bench_init (gboolean fatal_warnings)
+{
+  setlocale (LC_ALL, "");
+  if (fatal_warnings)
+    g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);
+  g_log_set_debug_enabled (FALSE);
+  /* Also for what this process starts (deskwatchd drops it too, tests/dw-test-server.c). */
+  g_unsetenv ("G_MESSAGES_DEBUG");
+}
+
+void
+bench_figure (const char *name,
+              double      value,
+              const char *unit,
+              const char *goal_op,
+              double      goal)
+{
+  const char *path = g_getenv ("BENCH_RESULTS");
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+  FILE *file;
+
+  if (path == NULL || *path == '\0')
+    return;
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "value");
+  json_builder_add_double_value (builder, value);
+  json_builder_set_member_name (builder, "unit");
+  json_builder_add_string_value (builder, unit);
+  if (goal_op != NULL)
+    {
+      json_builder_set_member_name (builder, "goal_op");
+      json_builder_add_string_value (builder, goal_op);
+      json_builder_set_member_name (builder, "goal");
+      json_builder_add_double_value (builder, goal);
+      json_builder_set_member_name (builder, "met");
+      json_builder_add_boolean_value (builder, g_str_equal (goal_op, "<=") ? value <= goal
+                                                                           : value >= goal);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  generator = json_generator_new ();
+  json_generator_set_root (generator, root);
+  line = json_generator_to_data (generator, NULL);
+
+  /* Appended whole in one write: the benchmarks run one after another, but a helper process
+   * may write too. */
+  file = fopen (path, "a");
+  if (file == NULL)
+    g_error ("Cannot write figures to %s: %s", path, g_strerror (errno));
+  fprintf (file, "%s\n", line);
+  fclose (file);
+}
+
+double
+bench_self_cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec
+         + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+double
+bench_process_cpu_seconds (GSubprocess *process)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", g_subprocess_get_identifier (process));
+  g_autofree char *stat = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL)
+      || (after_name = strrchr (stat, ')')) == NULL)
+    return 0;
+  /* After "pid (comm)": state is field 3, utime 14 and stime 15 (in clock ticks). */
+  fields = g_strsplit (after_name + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return 0;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL))
+         / sysconf (_SC_CLK_TCK);
 }
 
 guint
@@ -190,6 +287,10 @@ post_send (PostOne *one)
   g_clear_object (&one->msg);
   one->msg = soup_message_new ("POST", url);
   soup_message_set_request_body_from_bytes (one->msg, "application/json", one->body);
+  /* libsoup opens a new connection for every request not marked idempotent: the client would
+   * then cost more than the service.  A POST is not idempotent, but nothing is resent here that
+   * the service did not refuse, so keep-alive connections are what a real client would use. */
+  soup_message_set_flags (one->msg, SOUP_MESSAGE_IDEMPOTENT);
   auth = g_strdup_printf ("Bearer %s", run->token);
   soup_message_headers_replace (soup_message_get_request_headers (one->msg), "Authorization", auth);
   if (one->attempts++ == 0)

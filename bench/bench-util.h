@@ -68,6 +68,24 @@ void          bench_populate_staffing (const char   *path,
                                        guint         per_day,
                                        gint64        today);
 
+/* What every benchmark does first: the locale, warnings and criticals fatal if @fatal_warnings
+ * (a figure taken after one means nothing; the console benchmarks leave GTK its warnings), and no debug output.  Not g_test_init(): it turns GLib's debug
+ * messages on, which printed 98,907 lines in one bench/run and cost the clients CPU time. */
+void          bench_init              (gboolean      fatal_warnings);
+
+/* One figure for the machine-readable results: appended as a JSON line to the file named by
+ * $BENCH_RESULTS (bench/run gathers them), with its goal when it has one.  @goal_op is "<=",
+ * ">=" or NULL (no goal).  Prints nothing: the benchmark prints its own lines. */
+void          bench_figure            (const char   *name,
+                                       double        value,
+                                       const char   *unit,
+                                       const char   *goal_op,
+                                       double        goal);
+
+/* CPU time (user + system) in seconds this process has used so far / another process has. */
+double        bench_self_cpu_seconds  (void);
+double        bench_process_cpu_seconds (GSubprocess *process);
+
 /* Integer from the environment, or @fallback. */
 guint         bench_env_uint          (const char   *name,
                                        guint         fallback);
