@@ -174,31 +174,6 @@ typedef struct
   BenchSamples *latency;
 } Fanout;
 
-static void
-send_all (int         fd,
-          const void *data,
-          gsize       size)
-{
-  const char *p = data;
-
-  while (size > 0)
-    {
-      ssize_t n = send (fd, p, size, MSG_NOSIGNAL);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0 && errno == EAGAIN)
-        {
-          g_usleep (1000);
-          continue;
-        }
-      if (n < 0)
-        g_error ("send: %s", g_strerror (errno));
-      p += n;
-      size -= (gsize) n;
-    }
-}
-
 /* A client's frame to the service: masked (RFC 6455 §5.3), here only pongs and the close. */
 static void
 send_frame (Client       *client,
@@ -215,7 +190,7 @@ send_frame (Client       *client,
   memcpy (frame + 2, mask, 4);
   for (gsize i = 0; i < size; i++)
     frame[6 + i] = payload[i] ^ mask[i % 4];
-  send_all (client->fd, frame, 6 + size);
+  bench_send_all (client->fd, frame, 6 + size);
 }
 
 static void
@@ -321,23 +296,13 @@ static int
 client_connect (guint16     port,
                 const char *path_and_query)
 {
-  struct sockaddr_in address = { 0 };
   g_autofree char *request = NULL;
-  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
+  int fd = bench_connect_local (port);
 
-  g_assert_cmpint (fd, >=, 0);
-  address.sin_family = AF_INET;
-  address.sin_port = htons (port);
-  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  if (connect (fd, (struct sockaddr *) &address, sizeof address) != 0)
-    g_error ("connect: %s", g_strerror (errno));
-  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nUpgrade: websocket\r\n"
                              "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                              "Sec-WebSocket-Version: 13\r\n\r\n", path_and_query, port);
-  send_all (fd, request, strlen (request));
-  fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) | O_NONBLOCK);
+  bench_send_all (fd, request, strlen (request));
   return fd;
 }
 

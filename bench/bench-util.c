@@ -5,8 +5,14 @@
 #include <stdio.h>
 #include <locale.h>
 #include <string.h>
-#include <sys/resource.h>
+#include <fcntl.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 
 #include <json-glib/json-glib.h>
 
@@ -340,6 +346,177 @@ bench_post_concurrently (SoupSession   *session,
   if (run.retries > 0)
     g_print ("  (%u request%s sent again after a connection error)\n", run.retries,
              run.retries > 1 ? "s" : "");
+  return (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
+}
+
+void
+bench_send_all (int         fd,
+                const void *data,
+                gsize       size)
+{
+  const char *p = data;
+
+  while (size > 0)
+    {
+      ssize_t n = send (fd, p, size, MSG_NOSIGNAL);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EAGAIN)
+        {
+          g_usleep (1000);
+          continue;
+        }
+      if (n < 0)
+        g_error ("send: %s", g_strerror (errno));
+      p += n;
+      size -= (gsize) n;
+    }
+}
+
+int
+bench_connect_local (guint16 port)
+{
+  struct sockaddr_in address = { 0 };
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+
+  g_assert_cmpint (fd, >=, 0);
+  address.sin_family = AF_INET;
+  address.sin_port = htons (port);
+  address.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  if (connect (fd, (struct sockaddr *) &address, sizeof address) != 0)
+    g_error ("connect: %s", g_strerror (errno));
+  setsockopt (fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) | O_NONBLOCK);
+  return fd;
+}
+
+typedef struct
+{
+  int         fd;
+  GByteArray *in;
+  gint64      started;
+} KeepAlive;
+
+static void
+keepalive_send (KeepAlive     *conn,
+                const char    *head,
+                guint          i,
+                BenchBodyFunc  body_func)
+{
+  g_autofree char *body = body_func (i);
+  g_autofree char *request = g_strdup_printf ("%sContent-Length: %zu\r\n\r\n%s", head,
+                                              strlen (body), body);
+
+  conn->started = g_get_monotonic_time ();
+  bench_send_all (conn->fd, request, strlen (request));
+}
+
+/* The length of the whole answer at the start of @in, or 0 while it is not all there. */
+static gsize
+keepalive_answer_length (GByteArray *in,
+                         guint      *status)
+{
+  const char *text = (const char *) in->data;
+  const char *end = g_strstr_len (text, in->len, "\r\n\r\n");
+  g_autofree char *head = NULL;
+  const char *length;
+  gsize header, body;
+
+  if (end == NULL)
+    return 0;
+  header = (gsize) (end + 4 - text);
+  head = g_ascii_strdown (text, (gssize) header);
+  if (strstr (head, "transfer-encoding: chunked") != NULL)
+    g_error ("The service answered in chunks; this client reads Content-Length only");
+  length = strstr (head, "content-length:");
+  body = length != NULL ? g_ascii_strtoull (length + strlen ("content-length:"), NULL, 10) : 0;
+  if (in->len < header + body)
+    return 0;
+  *status = (guint) g_ascii_strtoull (text + strlen ("HTTP/1.1 "), NULL, 10);
+  return header + body;
+}
+
+double
+bench_post_keepalive (const char    *base_url,
+                      const char    *path,
+                      const char    *token,
+                      guint          n,
+                      guint          concurrency,
+                      BenchBodyFunc  body_func,
+                      guint          expected_status,
+                      BenchSamples  *samples)
+{
+  g_autoptr(GUri) uri = g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL);
+  guint16 port;
+  g_autofree char *head = NULL;
+  g_autofree KeepAlive *conns = NULL;
+  static guint8 buffer[64 * 1024];
+  int epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
+  guint sent = 0, done = 0;
+  gint64 started;
+
+  g_assert_nonnull (uri);
+  port = (guint16) g_uri_get_port (uri);
+  head = g_strdup_printf ("POST %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nAuthorization: Bearer %s\r\n"
+                          "Content-Type: application/json\r\n", path, port, token);
+  concurrency = MIN (MAX (concurrency, 1), MAX (n, 1));
+  conns = g_new0 (KeepAlive, concurrency);
+  for (guint c = 0; c < concurrency; c++)
+    {
+      struct epoll_event event = { .events = EPOLLIN, .data.u32 = c };
+
+      conns[c].fd = bench_connect_local (port);
+      conns[c].in = g_byte_array_new ();
+      g_assert_cmpint (epoll_ctl (epoll_fd, EPOLL_CTL_ADD, conns[c].fd, &event), ==, 0);
+    }
+
+  started = g_get_monotonic_time ();
+  for (guint c = 0; c < concurrency && sent < n; c++)
+    keepalive_send (&conns[c], head, sent++, body_func);
+
+  while (done < n)
+    {
+      struct epoll_event events[64];
+      int ready = epoll_wait (epoll_fd, events, G_N_ELEMENTS (events), 60 * 1000);
+
+      if (ready < 0 && errno == EINTR)
+        continue;
+      if (ready <= 0)
+        g_error ("No answer from the service in a minute (%u of %u answered)", done, n);
+      for (int e = 0; e < ready; e++)
+        {
+          KeepAlive *conn = &conns[events[e].data.u32];
+          ssize_t got = recv (conn->fd, buffer, sizeof buffer, 0);
+          gsize length;
+          guint status = 0;
+
+          if (got < 0 && (errno == EAGAIN || errno == EINTR))
+            continue;
+          if (got <= 0)
+            g_error ("The service closed a keep-alive connection with a request in flight");
+          g_byte_array_append (conn->in, buffer, (guint) got);
+          while ((length = keepalive_answer_length (conn->in, &status)) > 0)
+            {
+              if (status != expected_status)
+                g_error ("POST %s answered %u: %.*s", path, status, (int) conn->in->len,
+                         (const char *) conn->in->data);
+              bench_samples_add (samples, g_get_monotonic_time () - conn->started);
+              g_byte_array_remove_range (conn->in, 0, (guint) length);
+              done++;
+              if (sent < n)
+                keepalive_send (conn, head, sent++, body_func);
+            }
+        }
+    }
+
+  for (guint c = 0; c < concurrency; c++)
+    {
+      close (conns[c].fd);
+      g_byte_array_unref (conns[c].in);
+    }
+  close (epoll_fd);
   return (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
 }
 

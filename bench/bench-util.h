@@ -49,6 +49,25 @@ double        bench_post_concurrently (SoupSession  *session,
                                        guint         expected_status,
                                        BenchSamples *samples);
 
+/* The same on plain keep-alive HTTP/1.1 sockets (@concurrency of them, read with epoll): a
+ * client that costs the CPUs it shares with the service as little as can be (libsoup spends
+ * ~0.3 ms of CPU on a request, half of what the service spends on a create). */
+double        bench_post_keepalive    (const char   *base_url,
+                                       const char   *path,
+                                       const char   *token,
+                                       guint         n,
+                                       guint         concurrency,
+                                       BenchBodyFunc body_func,
+                                       guint         expected_status,
+                                       BenchSamples *samples);
+
+/* Writes all of @size bytes to the socket @fd (blocking or not). */
+void          bench_send_all          (int           fd,
+                                       const void   *data,
+                                       gsize         size);
+/* A TCP connection to 127.0.0.1:@port, without Nagle's delay, non-blocking. */
+int           bench_connect_local     (guint16       port);
+
 /* Fills a new database at @path by direct SQLite (the service's own schema, made by
  * dw_store_open) with 4 teams, 40 agents, 2000 customers and @n tickets created over the 90
  * days before @now, older ones with lower ids; @all_active makes every ticket new, open or
@@ -57,6 +76,25 @@ void          bench_populate_desk     (const char   *path,
                                        guint         n,
                                        gint64        now,
                                        gboolean      all_active);
+
+/* The same on plain keep-alive HTTP/1.1 sockets (@concurrency of them, read with epoll): a
+ * client that costs the CPUs it shares with the service as little as can be (libsoup spends
+ * ~0.3 ms of CPU on a request, half of what the service spends on a create). */
+double        bench_post_keepalive    (const char   *base_url,
+                                       const char   *path,
+                                       const char   *token,
+                                       guint         n,
+                                       guint         concurrency,
+                                       BenchBodyFunc body_func,
+                                       guint         expected_status,
+                                       BenchSamples *samples);
+
+/* Writes all of @size bytes to the socket @fd (blocking or not). */
+void          bench_send_all          (int           fd,
+                                       const void   *data,
+                                       gsize         size);
+/* A TCP connection to 127.0.0.1:@port, without Nagle's delay, non-blocking. */
+int           bench_connect_local     (guint16       port);
 
 /* Fills a new database at @path by direct SQLite with one team of @agents agents (Asia/Shanghai,
  * open 09:00–22:00 every day), @per_day tickets a day over the @days before @today (the local
