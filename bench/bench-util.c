@@ -84,6 +84,9 @@ bench_init (gboolean fatal_warnings)
   setlocale (LC_ALL, "");
   if (fatal_warnings)
     g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);
+  /* What g_test_init() (and gtk_test_init()) change: its handler prints every debug message
+   * logged through g_log() (GIO's, libsoup's), whatever G_MESSAGES_DEBUG says. */
+  g_log_set_default_handler (g_log_default_handler, NULL);
   g_log_set_debug_enabled (FALSE);
   /* Also for what this process starts (deskwatchd drops it too, tests/dw-test-server.c). */
   g_unsetenv ("G_MESSAGES_DEBUG");

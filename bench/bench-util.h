@@ -107,8 +107,10 @@ void          bench_populate_staffing (const char   *path,
                                        gint64        today);
 
 /* What every benchmark does first: the locale, warnings and criticals fatal if @fatal_warnings
- * (a figure taken after one means nothing; the console benchmarks leave GTK its warnings), and no debug output.  Not g_test_init(): it turns GLib's debug
- * messages on, which printed 98,907 lines in one bench/run and cost the clients CPU time. */
+ * (a figure taken after one means nothing; the console benchmarks leave GTK its warnings), and
+ * no debug output.  Not g_test_init(): its log handler prints every debug message logged
+ * through g_log() (98,907 lines in one bench/run, and CPU time the clients spent on them);
+ * after gtk_test_init() this undoes that. */
 void          bench_init              (gboolean      fatal_warnings);
 
 /* One figure for the machine-readable results: appended as a JSON line to the file named by
