@@ -1,0 +1,394 @@
+/* UI test of the Agents section's Now view: a real DwAgentsPage signed in as the lead of the
+ * Logistics team, live on a real deskwatchd, under Xvfb.  Every check compares what the view
+ * holds with what the service answers; changes are made through the API as another console
+ * would, and through the view's own actions. */
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "dw-session.h"
+#include "dw-test-server.h"
+#include "dw-widget-util.h"
+#include "agents/dw-agents-now.h"
+#include "agents/dw-agents-page.h"
+#define DW_TEST_WAIT_SECONDS 120
+#include "dw-test-wait.h"
+
+/* "A presence change shows within a second": the bound of that wait, not a timing assertion
+ * beyond it. */
+#define LIVE_BOUND_MS 1000
+
+static DwTestServer *server;
+static DwSession *session;
+static GtkWindow *window;
+static DwAgentsPage *page;
+static DwAgentsNow *now_view;
+static gint64 agent3_id;
+static char *agent3_token;
+
+static JsonObject *
+api (const char *method,
+     const char *path,
+     const char *token,
+     const char *body,
+     guint       status,
+     DwTestResponse **keep)
+{
+  *keep = dw_test_server_json (server, method, path, token, body);
+  dw_test_assert_status (*keep, status);
+  return (*keep)->json != NULL && JSON_NODE_HOLDS_OBJECT ((*keep)->json)
+         ? dw_test_response_object (*keep) : NULL;
+}
+
+static JsonArray *
+get_status (void)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/agents/status?team_id=%" G_GINT64_FORMAT,
+                                           server->team_id);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", path, server->lead_token, NULL);
+
+  dw_test_assert_status (r, 200);
+  return json_array_ref (dw_test_response_items (r));
+}
+
+static JsonObject *
+get_user (gint64 id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, id);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", path, server->admin_token, NULL);
+
+  dw_test_assert_status (r, 200);
+  return json_object_ref (dw_test_response_object (r));
+}
+
+static void
+set_presence (gint64      id,
+              const char *token,
+              const char *presence)
+{
+  g_autoptr(DwTestResponse) r = NULL;
+  g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence", id);
+  g_autofree char *body = g_strdup_printf ("{\"presence\": \"%s\"}", presence);
+
+  api ("PUT", path, token, body, 200, &r);
+}
+
+static gint64
+new_ticket (const char *subject)
+{
+  g_autoptr(DwTestResponse) r = NULL;
+  g_autofree char *body = g_strdup_printf ("{\"subject\": \"%s\", \"channel\": \"wechat\", "
+                                           "\"business_type\": \"logistics\"}", subject);
+
+  return json_object_get_int_member (api ("POST", "/api/v1/tickets", server->admin_token, body,
+                                          201, &r), "id");
+}
+
+static DwAgentStatus *
+shown_agent (gint64 id)
+{
+  GListModel *agents = dw_agents_now_get_agents (now_view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (agents); i++)
+    {
+      g_autoptr(DwAgentStatus) agent = g_list_model_get_item (agents, i);
+
+      if (dw_agent_status_get_user_id (agent) == id)
+        return agent;
+    }
+  return NULL;
+}
+
+static gboolean
+shown_presence_is (gint64     id,
+                   DwPresence presence)
+{
+  DwAgentStatus *agent = shown_agent (id);
+
+  return agent != NULL && dw_agent_status_get_presence (agent) == presence;
+}
+
+static int
+shown_load (gint64 id)
+{
+  DwAgentStatus *agent = shown_agent (id);
+
+  return agent != NULL ? dw_agent_status_get_load (agent) : -1;
+}
+
+static int
+service_int (gint64      id,
+             const char *member)
+{
+  g_autoptr(JsonObject) user = get_user (id);
+
+  return json_object_get_int_member (user, member);
+}
+
+static gboolean
+service_presence_is (gint64      id,
+                     const char *presence)
+{
+  g_autoptr(JsonObject) user = get_user (id);
+
+  return g_strcmp0 (json_object_get_string_member (user, "presence"), presence) == 0;
+}
+
+static AdwMessageDialog *
+find_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (w))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+/* As a click on the response's button: the response, then the dialog closes. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  WAIT_UNTIL (find_dialog () == NULL);
+}
+
+static gboolean
+toast_has (const char *text)
+{
+  const char *last = dw_agents_now_get_last_toast (now_view);
+
+  return last != NULL && strstr (last, text) != NULL;
+}
+
+static void
+activate (const char *action,
+          gint64      id)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (now_view), action, "x", id));
+}
+
+static void
+set_up_desk (void)
+{
+  g_autoptr(DwTestResponse) u = NULL;
+  g_autofree char *body = NULL;
+
+  server = dw_test_server_new_with_desk ();
+  body = g_strdup_printf ("{\"username\": \"agent3\", \"display_name\": \"王芳\", \"role\": \"agent\", "
+                          "\"password\": \"" DW_TEST_PASSWORD "\", \"capacity\": 3, "
+                          "\"teams\": [{\"id\": %" G_GINT64_FORMAT "}]}", server->team_id);
+  agent3_id = json_object_get_int_member (api ("POST", "/api/v1/users", server->admin_token, body,
+                                               201, &u), "id");
+  agent3_token = dw_test_server_sign_in (server, "agent3", DW_TEST_PASSWORD);
+
+  /* The team's first agent online with two tickets routed to it. */
+  set_presence (server->agent_id, server->agent_token, "online");
+  new_ticket ("包裹破损");
+  new_ticket ("少发了一件");
+}
+
+static void
+open_page (void)
+{
+  g_autoptr(DwClient) client = dw_client_new (server->url);
+
+  dw_client_set_token (client, server->lead_token);
+  session = dw_session_new (client, NULL, FALSE);
+  dw_session_start (session);
+  WAIT_UNTIL (dw_sync_get_state (dw_session_get_sync (session)) == DW_SYNC_STATE_CONNECTED);
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1200, 700);
+  page = DW_AGENTS_PAGE (dw_agents_page_new ());
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  dw_agents_page_set_context (page, dw_session_get_sync (session), dw_session_get_clock (session));
+  gtk_window_present (window);
+  now_view = DW_AGENTS_NOW (dw_agents_page_get_now (page));
+  WAIT_UNTIL (dw_agents_now_get_n_loads (now_view) > 0);
+}
+
+static void
+test_list_equals_service (void)
+{
+  g_autoptr(JsonArray) items = get_status ();
+  GListModel *shown = dw_agents_now_get_model (now_view);
+
+  g_assert_cmpint (dw_agents_page_get_team (page), ==, server->team_id);
+  g_assert_cmpuint (json_array_get_length (items), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, json_array_get_length (items));
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+      DwAgentStatus *agent = shown_agent (json_object_get_int_member (item, "user_id"));
+      JsonNode *waiting = json_object_get_member (item, "oldest_waiting_ticket_id");
+
+      g_assert_nonnull (agent);
+      g_assert_cmpstr (dw_agent_status_get_display_name (agent), ==,
+                       json_object_get_string_member (item, "display_name"));
+      g_assert_cmpstr (dw_presence_to_string (dw_agent_status_get_presence (agent)), ==,
+                       json_object_get_string_member (item, "presence"));
+      g_assert_cmpint (dw_agent_status_get_load (agent), ==, json_object_get_int_member (item, "load"));
+      g_assert_cmpint (dw_agent_status_get_capacity (agent), ==,
+                       json_object_get_int_member (item, "capacity"));
+      g_assert_cmpint (dw_agent_status_get_oldest_waiting_ticket_id (agent), ==,
+                       JSON_NODE_HOLDS_NULL (waiting) ? 0 : json_node_get_int (waiting));
+      g_assert_cmpint (dw_agent_status_get_at_risk (agent), ==,
+                       json_object_get_int_member (item, "at_risk"));
+      g_assert_cmpint (dw_agent_status_get_breached (agent), ==,
+                       json_object_get_int_member (item, "breached"));
+    }
+  g_assert_cmpint (shown_load (server->agent_id), ==, 2);
+  g_assert_false (dw_agents_now_get_narrow (now_view));
+  g_assert_false (dw_agents_now_get_stale (now_view));
+}
+
+/* Another console sets an agent online: the row follows within a second. */
+static void
+test_presence_live (void)
+{
+  gint64 deadline;
+
+  g_assert_true (shown_presence_is (agent3_id, DW_PRESENCE_OFFLINE));
+  set_presence (agent3_id, agent3_token, "online");
+  deadline = g_get_monotonic_time () + LIVE_BOUND_MS * 1000;
+  while (!shown_presence_is (agent3_id, DW_PRESENCE_ONLINE))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the presence change did not show within %d ms", LIVE_BOUND_MS);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static void
+test_filter_and_sort (void)
+{
+  GListModel *shown = dw_agents_now_get_model (now_view);
+  g_autoptr(DwAgentStatus) first = NULL;
+
+  dw_agents_now_set_search (now_view, "王");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 1);
+  dw_agents_now_set_search (now_view, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 2);
+
+  dw_agents_now_set_presence_filter (now_view, DW_PRESENCE_AWAY);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+  dw_agents_now_set_presence_filter (now_view, -1);
+
+  /* Busiest first: the agent with two tickets. */
+  dw_agents_now_sort_by (now_view, DW_AGENT_SORT_LOAD, GTK_SORT_DESCENDING);
+  first = g_list_model_get_item (shown, 0);
+  g_assert_cmpint (dw_agent_status_get_user_id (first), ==, server->agent_id);
+  dw_agents_now_sort_by (now_view, DW_AGENT_SORT_NAME, GTK_SORT_ASCENDING);
+}
+
+static void
+test_change_capacity (void)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *spin;
+
+  activate ("agents.change-capacity", agent3_id);
+  WAIT_UNTIL (find_dialog () != NULL);
+  dialog = find_dialog ();
+  spin = dw_widget_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_SPIN_BUTTON);
+  g_assert_nonnull (spin);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 3);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 7);
+  respond (dialog, "change");
+  WAIT_UNTIL (service_int (agent3_id, "capacity") == 7);
+  WAIT_UNTIL (toast_has ("7"));
+  WAIT_UNTIL (shown_agent (agent3_id) != NULL
+              && dw_agent_status_get_capacity (shown_agent (agent3_id)) == 7);
+}
+
+static void
+test_release_to_queue (void)
+{
+  AdwMessageDialog *dialog;
+
+  /* agent3 is online with room: take it away again, so that the released tickets wait in
+   * the queue rather than being routed on at once. */
+  set_presence (agent3_id, agent3_token, "offline");
+  WAIT_UNTIL (shown_presence_is (agent3_id, DW_PRESENCE_OFFLINE));
+  g_assert_cmpint (service_int (server->agent_id, "open_tickets"), ==, 2);
+
+  activate ("agents.release", server->agent_id);
+  WAIT_UNTIL (find_dialog () != NULL);
+  dialog = find_dialog ();
+  respond (dialog, "queue");
+  WAIT_UNTIL (toast_has ("moved"));
+  g_test_message ("toast: %s", dw_agents_now_get_last_toast (now_view));
+  g_assert_true (toast_has ("2 tickets moved"));
+  WAIT_UNTIL (service_int (server->agent_id, "open_tickets") == 0);
+  WAIT_UNTIL (shown_load (server->agent_id) == 0);
+  /* Released to the queue, the agent was set away first (docs/api.md). */
+  g_assert_true (service_presence_is (server->agent_id, "away"));
+}
+
+static void
+test_message_without_trouble (void)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+
+  activate ("agents.message", server->agent_id);
+  WAIT_UNTIL (find_dialog () != NULL);
+  dialog = find_dialog ();
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "send"));
+  entry = dw_widget_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_ENTRY);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "先处理这单");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "send"));
+  respond (dialog, "send");
+  WAIT_UNTIL (toast_has ("nothing was noted"));
+}
+
+static void
+test_narrow (void)
+{
+  gtk_window_set_default_size (window, 400, 700);
+  WAIT_UNTIL (dw_agents_now_get_narrow (now_view));
+  g_assert_cmpuint (g_list_model_get_n_items (dw_agents_now_get_model (now_view)), ==, 2);
+  gtk_window_set_default_size (window, 1200, 700);
+  WAIT_UNTIL (!dw_agents_now_get_narrow (now_view));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  set_up_desk ();
+  open_page ();
+
+  g_test_add_func ("/console/agents/list-equals-service", test_list_equals_service);
+  g_test_add_func ("/console/agents/presence-live", test_presence_live);
+  g_test_add_func ("/console/agents/filter-and-sort", test_filter_and_sort);
+  g_test_add_func ("/console/agents/change-capacity", test_change_capacity);
+  g_test_add_func ("/console/agents/release-to-queue", test_release_to_queue);
+  g_test_add_func ("/console/agents/message-without-trouble", test_message_without_trouble);
+  g_test_add_func ("/console/agents/narrow", test_narrow);
+
+  status = g_test_run ();
+
+  gtk_window_destroy (window);
+  dw_session_stop (session);
+  g_clear_object (&session);
+  g_clear_pointer (&agent3_token, g_free);
+  dw_test_server_free (server);
+  return status;
+}
