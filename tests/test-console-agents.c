@@ -352,12 +352,43 @@ test_message_without_trouble (void)
   WAIT_UNTIL (toast_has ("nothing was noted"));
 }
 
+/* With DW_TEST_SHOT_DIR set, the screen as it is now goes to DIR/NAME.png, to be looked at. */
+static void
+shot (const char *name)
+{
+  const char *dir = g_getenv ("DW_TEST_SHOT_DIR");
+  g_autofree char *file = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+  dw_test_spin (800);
+  file = g_strdup_printf ("%s/%s.png", dir, name);
+  command = g_strdup_printf ("import -window root -crop %dx%d+0+0 +repage %s",
+                             gtk_widget_get_width (GTK_WIDGET (window)),
+                             gtk_widget_get_height (GTK_WIDGET (window)), file);
+  if (!g_spawn_command_line_sync (command, NULL, NULL, NULL, &error))
+    g_test_message ("no screenshot: %s", error->message);
+}
+
 static void
 test_narrow (void)
 {
+  GtkWidget *menu_button;
+
   gtk_window_set_default_size (window, 400, 700);
   WAIT_UNTIL (dw_agents_now_get_narrow (now_view));
   g_assert_cmpuint (g_list_model_get_n_items (dw_agents_now_get_model (now_view)), ==, 2);
+  shot ("agents-narrow");
+  /* Each row keeps its menu of a lead's actions, labelled for a screen reader. */
+  menu_button = dw_widget_find_descendant (GTK_WIDGET (now_view), GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (menu_button);
+  g_assert_true (gtk_widget_get_visible (menu_button));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (menu_button), "Actions for "));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
+  shot ("agents-narrow-menu");
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (menu_button));
   gtk_window_set_default_size (window, 1200, 700);
   WAIT_UNTIL (!dw_agents_now_get_narrow (now_view));
 }

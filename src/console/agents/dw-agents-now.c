@@ -372,7 +372,6 @@ cell_setup_cb (GtkSignalListItemFactory *factory,
         gtk_widget_add_css_class (button, "flat");
         gtk_widget_add_css_class (button, "dw-ticket-link");
         gtk_button_set_child (GTK_BUTTON (button), new_label ("numeric"));
-        gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.show-ticket");
         gtk_box_append (GTK_BOX (box), button);
         label = new_label ("dim-label");
         gtk_label_set_label (GTK_LABEL (label), _("Nothing waiting"));
@@ -470,8 +469,10 @@ cell_update (DwAgentsNow *self,
         /* Translators: the tooltip of the oldest waiting ticket, e.g. "Open ticket #41, waiting for 2 h 05 min" */
         tooltip = g_strdup_printf (_("Open ticket #%s, waiting for %s"), number, age);
         gtk_label_set_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), text);
+        /* The target first: the name alone would be looked up without its parameter. */
         gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
                                                 g_variant_new_int64 (ticket_id));
+        gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.show-ticket");
         gtk_widget_set_tooltip_text (button, tooltip);
         gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                         GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
