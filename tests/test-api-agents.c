@@ -9,6 +9,7 @@
 
 #include "dw-clock.h"
 #include "dw-test-server.h"
+#include "dw-test-stream.h"
 
 static DwTestServer *server;
 
@@ -478,6 +479,308 @@ test_status_and_actions (void)
   dw_test_assert_problem (r12, 400, "validation");
 }
 
+
+/* The last audit row of @field on user @user_id in the stopped service's database: its actor. */
+static gint64
+user_audit_actor (DwTestServer *desk,
+                  gint64        user_id,
+                  const char   *field)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT coalesce (actor_id, 0) FROM audit WHERE entity = "
+                                          "'user' AND entity_id = %" G_GINT64_FORMAT " AND field = "
+                                          "'%s' ORDER BY id DESC LIMIT 1", user_id, field);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 actor;
+
+  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  actor = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return actor;
+}
+
+static gint64
+desk_ticket (DwTestServer *desk,
+             const char   *subject)
+{
+  g_autoptr(DwTestResponse) r = dw_test_server_jsonf (desk, "POST", desk->admin_token,
+                                                      "/api/v1/tickets",
+                                                      "{\"subject\": \"%s\", \"channel\": \"web\", "
+                                                      "\"business_type\": \"logistics\"}", subject);
+
+  dw_test_assert_status (r, 201);
+  return json_object_get_int_member (dw_test_response_object (r), "id");
+}
+
+static gint64
+desk_assignee (DwTestServer *desk,
+               gint64        ticket_id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, ticket_id);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (desk, "GET", path, desk->admin_token, NULL);
+
+  dw_test_assert_status (r, 200);
+  return json_object_get_int_member_with_default (dw_test_response_object (r), "assignee_id", 0);
+}
+
+/* A lead sets an agent away and online: the desk's own presence change, audited as the lead's,
+ * on the stream, and routing minds it. */
+static void
+test_lead_sets_presence (void)
+{
+  g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
+  g_autofree char *path = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/presence",
+                                           desk->agent_id);
+  g_autofree char *own = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
+                                          desk->agent_id);
+  g_autofree char *other = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/presence",
+                                            desk->agent2_id);
+  g_autofree char *user_path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, desk->agent_id);
+  g_autoptr(DwTestStream) stream = NULL;
+  g_autoptr(DwTestResponse) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL, r6 = NULL,
+                            r7 = NULL, r8 = NULL, r9 = NULL, r10 = NULL, r11 = NULL;
+  g_autofree char *user_text = NULL, *answer_text = NULL;
+  JsonObject *user;
+  guint at;
+  gint64 waiting;
+
+  r1 = dw_test_server_json (desk, "PUT", own, desk->agent_token, "{\"presence\": \"online\"}");
+  dw_test_assert_status (r1, 200);
+  stream = dw_test_stream_open (desk, desk->lead_token, -1);
+
+  /* not the agent itself, nor another team's agent, nor another team's lead */
+  r2 = dw_test_server_json (desk, "PUT", path, desk->agent_token, "{\"presence\": \"away\"}");
+  dw_test_assert_problem (r2, 403, "forbidden");
+  r3 = dw_test_server_json (desk, "PUT", path, desk->agent2_token, "{\"presence\": \"away\"}");
+  dw_test_assert_problem (r3, 403, "forbidden");
+  r4 = dw_test_server_json (desk, "PUT", other, desk->lead_token, "{\"presence\": \"away\"}");
+  dw_test_assert_problem (r4, 403, "forbidden");
+  r5 = dw_test_server_json (desk, "PUT", path, desk->lead_token, "{\"presence\": \"busy\"}");
+  dw_test_assert_problem (r5, 400, "validation");
+  r6 = dw_test_server_json (desk, "PUT", path, desk->lead_token, "{\"presence\": \"away\", \"x\": 1}");
+  dw_test_assert_problem (r6, 400, "validation");
+  r7 = dw_test_server_json (desk, "PUT", "/api/v1/agents/9999/presence", desk->admin_token,
+                            "{\"presence\": \"away\"}");
+  dw_test_assert_problem (r7, 404, "not-found");
+
+  r8 = dw_test_server_json (desk, "PUT", path, desk->lead_token, "{\"presence\": \"away\"}");
+  dw_test_assert_status (r8, 200);
+  user = dw_test_response_object (r8);
+  g_assert_cmpstr (json_object_get_string_member (user, "presence"), ==, "away");
+  /* the same shape as GET /users/{id} */
+  r9 = dw_test_server_json (desk, "GET", user_path, desk->admin_token, NULL);
+  dw_test_assert_status (r9, 200);
+  user_text = json_to_string (r9->json, FALSE);
+  answer_text = json_to_string (r8->json, FALSE);
+  g_assert_cmpstr (answer_text, ==, user_text);
+  at = dw_test_stream_wait (stream, 0, "event", "user.updated", desk->agent_id);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                     g_ptr_array_index (stream->messages, at), "data"), "presence"), ==, "away");
+
+  /* away: routing passes it by; online again: the waiting ticket is its */
+  waiting = desk_ticket (desk, "还没发货");
+  g_assert_cmpint (desk_assignee (desk, waiting), ==, 0);
+  r10 = dw_test_server_json (desk, "PUT", path, desk->lead_token, "{\"presence\": \"online\"}");
+  dw_test_assert_status (r10, 200);
+  g_assert_cmpint (desk_assignee (desk, waiting), ==, desk->agent_id);
+  at = dw_test_stream_wait (stream, at + 1, "event", "user.updated", desk->agent_id);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                     g_ptr_array_index (stream->messages, at), "data"), "presence"), ==, "online");
+  dw_test_stream_wait (stream, 0, "event", "ticket.updated", waiting);
+
+  /* offline too, and an admin may */
+  r11 = dw_test_server_json (desk, "PUT", path, desk->admin_token, "{\"presence\": \"offline\"}");
+  dw_test_assert_status (r11, 200);
+  g_assert_cmpstr (json_object_get_string_member (dw_test_response_object (r11), "presence"), ==,
+                   "offline");
+
+  dw_test_server_stop (desk);
+  g_assert_cmpint (user_audit_actor (desk, desk->agent_id, "presence"), ==, desk->admin_id);
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM audit WHERE entity = 'user' AND "
+                                            "entity_id = %" G_GINT64_FORMAT " AND field = 'presence' "
+                                            "AND actor_id = %" G_GINT64_FORMAT, desk->agent_id,
+                                            desk->lead_id);
+
+    g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 2);   /* away, online */
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+}
+
+static JsonArray *
+team_ids (JsonObject *user)
+{
+  return json_object_get_array_member (user, "teams");
+}
+
+/* A lead of both teams moves an agent: its new and open tickets of the team it left go back to
+ * that team's queue (and on to its agents), pending ones stay; its own stream resyncs. */
+static void
+test_move_agent (void)
+{
+  g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
+  g_autofree char *move = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/move", desk->agent_id);
+  g_autofree char *own = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
+                                          desk->agent_id);
+  g_autofree char *body = g_strdup_printf ("{\"from_team_id\": %" G_GINT64_FORMAT ", \"to_team_id\": %"
+                                           G_GINT64_FORMAT "}", desk->team_id, desk->other_team_id);
+  g_autofree char *lead_both = g_strdup_printf ("{\"teams\": [{\"id\": %" G_GINT64_FORMAT ", "
+                                                "\"is_lead\": true}, {\"id\": %" G_GINT64_FORMAT
+                                                ", \"is_lead\": true}]}", desk->team_id,
+                                                desk->other_team_id);
+  g_autofree char *lead_path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, desk->lead_id);
+  g_autofree char *ticket_path = NULL;
+  g_autofree char *pend = NULL;
+  g_autoptr(DwTestStream) lead_stream = NULL;
+  g_autoptr(DwTestStream) agent_stream = NULL;
+  g_autoptr(DwTestResponse) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL, r6 = NULL,
+                            r7 = NULL, r8 = NULL, r9 = NULL, r10 = NULL, r11 = NULL, r12 = NULL,
+                            r13 = NULL, r14 = NULL, r15 = NULL, r16 = NULL;
+  g_autofree char *third_token = NULL, *third_path = NULL, *third_presence = NULL;
+  g_autofree char *third_move = NULL, *lead_move = NULL;
+  JsonObject *result, *user;
+  JsonArray *released;
+  gint64 open_id, pending_id, third;
+
+  /* the agent online with two tickets, one of them waiting on its customer */
+  r1 = dw_test_server_json (desk, "PUT", own, desk->agent_token, "{\"presence\": \"online\"}");
+  dw_test_assert_status (r1, 200);
+  open_id = desk_ticket (desk, "快递丢了");
+  pending_id = desk_ticket (desk, "发票抬头");
+  g_assert_cmpint (desk_assignee (desk, open_id), ==, desk->agent_id);
+  g_assert_cmpint (desk_assignee (desk, pending_id), ==, desk->agent_id);
+  ticket_path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, pending_id);
+  r2 = dw_test_server_json (desk, "GET", ticket_path, desk->agent_token, NULL);
+  dw_test_assert_status (r2, 200);
+  pend = g_strdup_printf ("{\"version\": %" G_GINT64_FORMAT ", \"status\": \"pending\"}",
+                          json_object_get_int_member (dw_test_response_object (r2), "version"));
+  r3 = dw_test_server_json (desk, "PATCH", ticket_path, desk->agent_token, pend);
+  dw_test_assert_status (r3, 200);
+
+  /* another agent of the team, online, to take what the moved one leaves */
+  r4 = dw_test_server_jsonf (desk, "POST", desk->admin_token, "/api/v1/users",
+                             "{\"username\": \"agent3\", \"display_name\": \"王芳\", \"role\": "
+                             "\"agent\", \"password\": \"" DW_TEST_PASSWORD "\", \"teams\": "
+                             "[{\"id\": %" G_GINT64_FORMAT "}]}", desk->team_id);
+  dw_test_assert_status (r4, 201);
+  third = json_object_get_int_member (dw_test_response_object (r4), "id");
+  third_token = dw_test_server_sign_in (desk, "agent3", DW_TEST_PASSWORD);
+  third_path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, third);
+  third_presence = g_strdup_printf ("%s/presence", third_path);
+  r5 = dw_test_server_json (desk, "PUT", third_presence, third_token, "{\"presence\": \"online\"}");
+  dw_test_assert_status (r5, 200);
+
+  /* a lead of one of the two teams may not; nor an agent */
+  r6 = dw_test_server_json (desk, "POST", move, desk->lead_token, body);
+  dw_test_assert_problem (r6, 403, "forbidden");
+  r7 = dw_test_server_json (desk, "POST", move, desk->agent_token, body);
+  dw_test_assert_problem (r7, 403, "forbidden");
+  g_assert_cmpint (desk_assignee (desk, open_id), ==, desk->agent_id);
+
+  r8 = dw_test_server_json (desk, "PATCH", lead_path, desk->admin_token, lead_both);
+  dw_test_assert_status (r8, 200);
+
+  /* bad input */
+  {
+    const char *bad[] = {
+      "{}", "{\"from_team_id\": 1}", "{\"from_team_id\": \"1\", \"to_team_id\": 2}",
+      "{\"from_team_id\": 1, \"to_team_id\": 1}", "{\"from_team_id\": 1, \"to_team_id\": 2, "
+      "\"x\": 1}", "{\"from_team_id\": 1, \"to_team_id\": 999}",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(DwTestResponse) r = dw_test_server_json (desk, "POST", move, desk->lead_token,
+                                                           bad[i]);
+
+        g_test_message ("%s", bad[i]);
+        dw_test_assert_problem (r, 400, "validation");
+      }
+  }
+  r16 = dw_test_server_json (desk, "POST", move, desk->lead_token, "[1, 2]");
+  dw_test_assert_problem (r16, 400, "malformed");
+  r9 = dw_test_server_json (desk, "POST", "/api/v1/agents/9999/move", desk->admin_token, body);
+  dw_test_assert_problem (r9, 404, "not-found");
+
+  lead_stream = dw_test_stream_open (desk, desk->lead_token, -1);
+  agent_stream = dw_test_stream_open (desk, desk->agent_token, -1);
+
+  r10 = dw_test_server_json (desk, "POST", move, desk->lead_token, body);
+  dw_test_assert_status (r10, 200);
+  result = dw_test_response_object (r10);
+  user = json_object_get_object_member (result, "user");
+  g_assert_cmpint (json_object_get_int_member (user, "id"), ==, desk->agent_id);
+  g_assert_cmpuint (json_array_get_length (team_ids (user)), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (team_ids (user), 0),
+                                               "id"), ==, desk->other_team_id);
+  released = json_object_get_array_member (result, "released");
+  g_assert_cmpuint (json_array_get_length (released), ==, 1);
+  g_assert_cmpint (json_array_get_int_element (released, 0), ==, open_id);
+
+  /* routing gave the open ticket to the team's other agent; the pending one stayed */
+  g_assert_cmpint (desk_assignee (desk, open_id), ==, third);
+  g_assert_cmpint (desk_assignee (desk, pending_id), ==, desk->agent_id);
+
+  /* the lead hears of it; the moved agent's stream reloads under its new scope */
+  dw_test_stream_wait (lead_stream, 0, "event", "user.updated", desk->agent_id);
+  dw_test_stream_wait (lead_stream, 0, "event", "ticket.updated", open_id);
+  dw_test_spin_until (dw_test_stream_closed, agent_stream, "the moved agent's stream closes");
+  g_assert_cmpint (agent_stream->close_code, ==, 4000);
+
+  /* once only: no longer in the team it left */
+  r11 = dw_test_server_json (desk, "POST", move, desk->lead_token, body);
+  dw_test_assert_problem (r11, 409, "conflict");
+  /* already in the team it would join */
+  r12 = dw_test_server_jsonf (desk, "PATCH", desk->admin_token, third_path,
+                              "{\"teams\": [{\"id\": %" G_GINT64_FORMAT "}, {\"id\": %"
+                              G_GINT64_FORMAT "}]}", desk->team_id, desk->other_team_id);
+  dw_test_assert_status (r12, 200);
+  third_move = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/move", third);
+  r13 = dw_test_server_json (desk, "POST", third_move, desk->lead_token, body);
+  dw_test_assert_problem (r13, 409, "conflict");
+  /* a lead is an admin's to move */
+  lead_move = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/move", desk->lead_id);
+  r14 = dw_test_server_json (desk, "POST", lead_move, desk->admin_token, body);
+  dw_test_assert_problem (r14, 403, "forbidden");
+  /* an admin moves it back */
+  r15 = dw_test_server_jsonf (desk, "POST", desk->admin_token, move, "{\"from_team_id\": %" G_GINT64_FORMAT ", \"to_team_id\": %"
+                              G_GINT64_FORMAT "}", desk->other_team_id, desk->team_id);
+  dw_test_assert_status (r15, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      dw_test_response_object (r15), "released")), ==, 0);
+
+  dw_test_server_stop (desk);
+  g_assert_cmpint (user_audit_actor (desk, desk->agent_id, "teams"), ==, desk->admin_id);
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    g_autofree char *sql = g_strdup_printf ("SELECT (SELECT count (*) FROM audit WHERE entity = 'user' "
+                                            "AND entity_id = %1$" G_GINT64_FORMAT " AND field = "
+                                            "'teams' AND actor_id = %2$" G_GINT64_FORMAT "), "
+                                            "(SELECT actor_id FROM audit WHERE entity = 'ticket' AND "
+                                            "entity_id = %3$" G_GINT64_FORMAT " AND field = "
+                                            "'assignee_id' AND coalesce (after, 'null') = 'null')", desk->agent_id,
+                                            desk->lead_id, open_id);
+
+    g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 1);
+    g_assert_cmpint (sqlite3_column_int64 (stmt, 1), ==, desk->lead_id);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+}
+
 /* A fixed history written into the stopped service's database, the figures worked out by hand:
  * a ticket from Friday 17:00 answered on Tuesday 09:30 after a weekend and a holiday Monday
  * (one hour and a half of business time), one-touch; another answered at once, solved, reopened
@@ -657,6 +960,8 @@ main (int   argc,
   g_test_add_func ("/api/agents/scope-and-input", test_scope_and_input);
   g_test_add_func ("/api/agents/status-and-actions", test_status_and_actions);
   g_test_add_func ("/api/agents/fixed-history", test_fixed_history);
+  g_test_add_func ("/api/agents/lead-sets-presence", test_lead_sets_presence);
+  g_test_add_func ("/api/agents/move", test_move_agent);
 
   ret = g_test_run ();
   dw_test_server_free (server);
