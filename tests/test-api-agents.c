@@ -781,6 +781,114 @@ test_move_agent (void)
   }
 }
 
+
+static gint64
+presence_since (DwTestResponse *r)
+{
+  gint64 t = 0;
+
+  dw_test_assert_status (r, 200);
+  g_assert_true (dw_time_from_iso8601 (json_object_get_string_member (dw_test_response_object (r),
+                                                                      "presence_since"), &t));
+  return t;
+}
+
+/* Adherence: the share of the agent's published, scheduled time (less breaks) spent online,
+ * against a sum made here from the shift the test rosters and the presence it sets. */
+static void
+test_adherence (void)
+{
+  g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
+  g_autofree char *own = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
+                                          desk->agent_id);
+  g_autofree char *publish = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/roster/publish",
+                                              desk->team_id);
+  g_autoptr(DwTestResponse) created = NULL, published = NULL, draft = NULL, r1 = NULL, r2 = NULL,
+                            r3 = NULL, got = NULL, other = NULL;
+  g_autofree char *start = NULL, *end = NULL, *break_start = NULL, *break_end = NULL;
+  g_autofree char *shift = NULL, *week = NULL, *from_text = NULL, *to_text = NULL, *path = NULL;
+  g_autofree char *other_path = NULL;
+  gint64 t0 = dw_test_server_now (desk), t1, t2, t3, tq, scheduled, adherent;
+  double expected;
+  JsonObject *result, *me;
+  JsonArray *daily;
+
+  /* a shift from a minute ago for an hour, with a break of 20 s before the agent comes online */
+  start = dw_time_to_iso8601 (t0 - 60);
+  end = dw_time_to_iso8601 (t0 + 3600);
+  break_start = dw_time_to_iso8601 (t0 - 40);
+  break_end = dw_time_to_iso8601 (t0 - 20);
+  shift = g_strdup_printf ("{\"team_id\": %" G_GINT64_FORMAT ", \"user_id\": %" G_GINT64_FORMAT
+                           ", \"starts_at\": \"%s\", \"ends_at\": \"%s\", \"breaks\": [{\"starts_at\": "
+                           "\"%s\", \"ends_at\": \"%s\"}]}", desk->team_id, desk->agent_id, start,
+                           end, break_start, break_end);
+  created = dw_test_server_json (desk, "POST", "/api/v1/shifts", desk->lead_token, shift);
+  dw_test_assert_status (created, 201);
+
+  /* online, away a moment, online again */
+  r1 = dw_test_server_json (desk, "PUT", own, desk->agent_token, "{\"presence\": \"online\"}");
+  t1 = presence_since (r1);
+  g_usleep (1100 * 1000);
+  r2 = dw_test_server_json (desk, "PUT", own, desk->agent_token, "{\"presence\": \"away\"}");
+  t2 = presence_since (r2);
+  g_usleep (1100 * 1000);
+  r3 = dw_test_server_json (desk, "PUT", own, desk->agent_token, "{\"presence\": \"online\"}");
+  t3 = presence_since (r3);
+  g_usleep (1100 * 1000);
+  tq = dw_test_server_now (desk);
+  g_assert_cmpint (t2, >, t1);
+  g_assert_cmpint (t3, >, t2);
+  g_assert_cmpint (tq, >, t3);
+
+  /* a window ending now (tq), so the figures hold still while the test reads them */
+  from_text = dw_time_to_iso8601 (t0 - 120);
+  to_text = dw_time_to_iso8601 (tq);
+  path = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT "&from=%s&to=%s"
+                          "&series=daily", desk->team_id, from_text, to_text);
+
+  /* a draft roster schedules no one */
+  draft = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);
+  dw_test_assert_status (draft, 200);
+  g_assert_true (json_object_get_null_member (only_agent (dw_test_response_object (draft)),
+                                              "adherence"));
+
+  week = g_strdup_printf ("{\"week\": \"%s\"}",
+                          json_object_get_string_member (dw_test_response_object (created), "week"));
+  published = dw_test_server_json (desk, "POST", publish, desk->lead_token, week);
+  dw_test_assert_status (published, 200);
+
+  scheduled = (tq - (t0 - 60)) - 20;
+  adherent = (t2 - t1) + (tq - t3);
+  expected = round (1000.0 * adherent / scheduled) / 1000;
+  g_assert_cmpfloat (expected, >, 0);
+
+  got = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);
+  dw_test_assert_status (got, 200);
+  result = dw_test_response_object (got);
+  me = only_agent (result);
+  g_assert_cmpfloat (json_object_get_double_member (me, "adherence"), ==, expected);
+  /* the team's only agent: the median is its own */
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (result,
+                                                                                   "team_median"),
+                                                    "adherence"), ==, expected);
+  /* day by day: one day unless the window crossed a local midnight */
+  daily = json_object_get_array_member (me, "daily");
+  if (json_array_get_length (daily) == 1)
+    g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (daily, 0),
+                                                      "adherence"), ==, expected);
+  else
+    for (guint i = 0; i < json_array_get_length (daily); i++)
+      g_assert_true (json_object_has_member (json_array_get_object_element (daily, i), "adherence"));
+
+  /* no roster, no adherence */
+  other_path = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT,
+                                desk->other_team_id);
+  other = dw_test_server_json (desk, "GET", other_path, desk->admin_token, NULL);
+  dw_test_assert_status (other, 200);
+  g_assert_true (json_object_get_null_member (only_agent (dw_test_response_object (other)),
+                                              "adherence"));
+}
+
 /* A fixed history written into the stopped service's database, the figures worked out by hand:
  * a ticket from Friday 17:00 answered on Tuesday 09:30 after a weekend and a holiday Monday
  * (one hour and a half of business time), one-touch; another answered at once, solved, reopened
@@ -962,6 +1070,7 @@ main (int   argc,
   g_test_add_func ("/api/agents/fixed-history", test_fixed_history);
   g_test_add_func ("/api/agents/lead-sets-presence", test_lead_sets_presence);
   g_test_add_func ("/api/agents/move", test_move_agent);
+  g_test_add_func ("/api/agents/adherence", test_adherence);
 
   ret = g_test_run ();
   dw_test_server_free (server);

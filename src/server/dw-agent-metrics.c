@@ -14,6 +14,7 @@
 #include "dw-clock.h"
 #include "dw-desk.h"
 #include "dw-roster-rules.h"
+#include "dw-staffing.h"
 #include "dw-store.h"
 
 #define WATERMARK_KEY "agent_facts_audit_id"
@@ -473,6 +474,7 @@ typedef struct
   GArray *frt, *frt_business, *resolution, *resolution_business;  /* gint64 seconds */
   gint64  csat_sum, csat_responses, csat_high, surveys_issued, surveys_answered;
   gint64  online_seconds, occupied_seconds, load_seconds, capacity;
+  gint64  scheduled_seconds, adherent_seconds;
 } Figures;
 
 static const char * const sla_targets[] = { "first-response", "next-response", "resolution" };
@@ -603,6 +605,7 @@ figures_json (Figures *f)
   json_object_set_int_member (object, "online_seconds", f->online_seconds);
   set_share (object, "occupancy", f->occupied_seconds, f->online_seconds);
   set_share (object, "utilization", f->load_seconds, f->capacity * f->online_seconds);
+  set_share (object, "adherence", f->adherent_seconds, f->scheduled_seconds);
   return object;
 }
 
@@ -860,7 +863,7 @@ team_medians (JsonArray *agents)
 {
   static const char * const paths[] = {
     "assigned", "solved", "reopened", "reopen_rate", "replies_per_solved", "one_touch",
-    "one_touch_share", "online_seconds", "occupancy", "utilization",
+    "one_touch_share", "online_seconds", "occupancy", "utilization", "adherence",
     "first_response.median_seconds",
     "first_response.p90_seconds", "first_response.median_business_seconds",
     "first_response.p90_business_seconds", "resolution.median_seconds",
@@ -916,16 +919,34 @@ add_daily (sqlite3     *db,
            gint64       team_id,
            gint64       from,
            gint64       to,
+           gint64       now,
            GArray      *agents,
            JsonArray   *items,
            GError     **error)
 {
   g_autoptr(GPtrArray) series = g_ptr_array_new ();
+  g_autoptr(GArray) bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree gint64 *scheduled = NULL;
+  g_autofree gint64 *adherent = NULL;
+  guint n_days, d = 0;
 
   for (guint i = 0; i < agents->len; i++)
     g_ptr_array_add (series, json_array_new ());
 
+  /* adherence day by day: each agent's roster and presence read once for the whole window */
   for (gint64 day = from; day < to; day = dw_roster_day_start (tz, day + 36 * 3600))
+    g_array_append_val (bounds, day);
+  g_array_append_val (bounds, to);
+  n_days = bounds->len - 1;
+  scheduled = g_new0 (gint64, MAX (n_days, 1) * MAX (agents->len, 1));
+  adherent = g_new0 (gint64, MAX (n_days, 1) * MAX (agents->len, 1));
+  for (guint i = 0; i < agents->len && n_days > 0; i++)
+    if (!dw_staffing_adherence_seconds (db, team_id, g_array_index (agents, Figures, i).user_id,
+                                        (const gint64 *) bounds->data, n_days, now,
+                                        scheduled + i * n_days, adherent + i * n_days, error))
+      return FALSE;
+
+  for (gint64 day = from; day < to; day = dw_roster_day_start (tz, day + 36 * 3600), d++)
     {
       gint64 next = MIN (dw_roster_day_start (tz, day + 36 * 3600), to);
       g_autoptr(GArray) one = g_array_new (FALSE, TRUE, sizeof (Figures));
@@ -965,6 +986,7 @@ add_daily (sqlite3     *db,
                                            round (100.0 * f->csat_sum / f->csat_responses) / 100);
           else
             json_object_set_null_member (point, "csat_average");
+          set_share (point, "adherence", adherent[i * n_days + d], scheduled[i * n_days + d]);
           json_array_add_object_element (g_ptr_array_index (series, i), point);
         }
     }
@@ -1056,12 +1078,16 @@ dw_agent_metrics (sqlite3      *db,
     {
       Figures *f = &g_array_index (agents, Figures, i);
 
-      if (!count_time (db, from, MIN (to, now), f, error))
+      gint64 bounds[2] = { from, to };
+
+      if (!count_time (db, from, MIN (to, now), f, error)
+          || !dw_staffing_adherence_seconds (db, team_id, f->user_id, bounds, 1, now,
+                                             &f->scheduled_seconds, &f->adherent_seconds, error))
         return NULL;
       json_array_add_object_element (items, figures_json (f));
     }
-  if (daily && !add_daily (db, dw_calendar_get_time_zone (calendar), team_id, from, to, agents,
-                           items, error))
+  if (daily && !add_daily (db, dw_calendar_get_time_zone (calendar), team_id, from, to, now,
+                           agents, items, error))
     return NULL;
 
   {
