@@ -190,21 +190,6 @@ only_agent (JsonObject *metrics)
   return json_array_get_object_element (agents, 0);
 }
 
-static char *
-figures_without_online (JsonObject *metrics)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), metrics);
-  g_autofree char *text = json_to_string (node, FALSE);
-  /* a deep copy: json_node_copy shares the object */
-  g_autoptr(JsonNode) dup = json_from_string (text, NULL);
-  JsonArray *agents = json_object_get_array_member (json_node_get_object (dup), "agents");
-
-  for (guint i = 0; i < json_array_get_length (agents); i++)
-    json_object_remove_member (json_array_get_object_element (agents, i), "online_seconds");
-  json_object_remove_member (json_node_get_object (dup), "team_median");
-  return json_to_string (dup, FALSE);
-}
-
 static void
 test_figures (void)
 {
@@ -279,23 +264,37 @@ test_figures (void)
   /* an agent reads its own figures, not the team's median */
   g_assert_false (json_object_has_member (dw_test_response_object (got), "team_median"));
 
-  /* the facts read as the trail grew equal the whole trail read again */
+  /* the facts read as the trail grew equal the whole trail read again: every figure, online
+   * time, occupancy and utilization included, over a window that ended already (from today's
+   * start to a moment past) so that time going on between the two reads changes nothing */
   {
     g_autoptr(DwTestResponse) lead = NULL;
+    g_autofree char *to_text = NULL;
+    g_autofree char *fixed = NULL;
     sqlite3 *db = NULL;
 
-    incremental = figures_without_online (request ("GET", path, server->lead_token, NULL, 200,
-                                                   &lead));
+    g_usleep (1100 * 1000);
+    to_text = dw_time_to_iso8601 (dw_test_server_now (server));
+    fixed = g_strdup_printf ("%s&from=%s&to=%s&series=daily", path,
+                             json_object_get_string_member (dw_test_response_object (got), "from"),
+                             to_text);
+    request ("GET", fixed, server->lead_token, NULL, 200, &lead);
     g_assert_true (json_object_has_member (dw_test_response_object (lead), "team_median"));
+    incremental = json_to_string (lead->json, FALSE);
     dw_test_server_stop (server);
     g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
     g_assert_cmpint (sqlite3_exec (db, "DELETE FROM agent_facts; DELETE FROM agent_fact_tickets; "
+                                       "DELETE FROM agent_capacity; "
                                        "DELETE FROM settings WHERE key = 'agent_facts_audit_id'",
                                    NULL, NULL, NULL), ==, SQLITE_OK);
     sqlite3_close (db);
     dw_test_server_start (server, NULL);
-    g_assert_cmpstr (figures_without_online (request ("GET", path, server->lead_token, NULL, 200,
-                                                      &again)), ==, incremental);
+    request ("GET", fixed, server->lead_token, NULL, 200, &again);
+    {
+      g_autofree char *rebuilt = json_to_string (again->json, FALSE);
+
+      g_assert_cmpstr (rebuilt, ==, incremental);
+    }
   }
 
   /* every count opens the tickets behind it, paged, and never one the caller may not see */
@@ -889,6 +888,210 @@ test_adherence (void)
                                               "adherence"));
 }
 
+
+/* Online time, occupancy and utilization of @user_id over [@from, @to), counted here from the
+ * audit trail alone (the stopped service's database): its presence and capacity rows, and the
+ * assignee and status rows of every ticket.  The capacity before its first change is that
+ * change's before, or (never changed) @capacity_now. */
+typedef struct
+{
+  gint64 online, occupied, load, capacity;
+} TimeCount;
+
+static void
+count_time_from_trail (DwTestServer *desk,
+                       gint64        user_id,
+                       gint64        from,
+                       gint64        to,
+                       gint64        capacity_now,
+                       TimeCount    *out)
+{
+  g_autoptr(GHashTable) assignee = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GHashTable) active = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean online = FALSE;
+  gint64 capacity = capacity_now, since = from, load = 0;
+
+  memset (out, 0, sizeof *out);
+  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+  /* the capacity it started with */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT CAST (before AS INTEGER) FROM audit WHERE "
+                                           "entity = 'user' AND entity_id = ? AND field = "
+                                           "'capacity' ORDER BY id LIMIT 1", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    capacity = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT at, entity, entity_id, action, coalesce (field, ''), "
+                                           "after FROM audit WHERE (entity = 'user' AND entity_id = ?1 "
+                                           "AND field IN ('presence', 'capacity')) OR (entity = "
+                                           "'ticket' AND (action = 'created' OR field IN "
+                                           "('assignee_id', 'status'))) ORDER BY id", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  for (;;)
+    {
+      gboolean row = sqlite3_step (stmt) == SQLITE_ROW;
+      gint64 at = row ? MIN (sqlite3_column_int64 (stmt, 0), to) : to;
+      const char *entity, *action, *field, *after;
+      gint64 id;
+
+      if (online && at > since)
+        {
+          out->online += at - since;
+          out->occupied += load > 0 ? at - since : 0;
+          out->load += load * (at - since);
+          out->capacity += capacity * (at - since);
+        }
+      since = MAX (since, at);
+      if (!row)
+        break;
+
+      entity = (const char *) sqlite3_column_text (stmt, 1);
+      id = sqlite3_column_int64 (stmt, 2);
+      action = (const char *) sqlite3_column_text (stmt, 3);
+      field = (const char *) sqlite3_column_text (stmt, 4);
+      after = (const char *) sqlite3_column_text (stmt, 5);
+      if (g_str_equal (entity, "user") && g_str_equal (field, "presence"))
+        online = g_strcmp0 (after, "\"online\"") == 0;
+      else if (g_str_equal (entity, "user"))
+        capacity = g_ascii_strtoll (after, NULL, 10);
+      else
+        {
+          gint64 *who = g_hash_table_lookup (assignee, &id);
+          gboolean was = who != NULL && *who == user_id
+                         && GPOINTER_TO_INT (g_hash_table_lookup (active, &id));
+          gboolean is;
+
+          if (g_str_equal (action, "created"))
+            g_hash_table_insert (active, g_memdup2 (&id, sizeof id), GINT_TO_POINTER (TRUE));
+          else if (g_str_equal (field, "assignee_id"))
+            {
+              gint64 value = after != NULL && g_ascii_isdigit (*after) ? g_ascii_strtoll (after, NULL, 10) : 0;
+
+              g_hash_table_insert (assignee, g_memdup2 (&id, sizeof id),
+                                   g_memdup2 (&value, sizeof value));
+            }
+          else
+            g_hash_table_insert (active, g_memdup2 (&id, sizeof id),
+                                 GINT_TO_POINTER (g_strcmp0 (after, "\"new\"") == 0
+                                                  || g_strcmp0 (after, "\"open\"") == 0
+                                                  || g_strcmp0 (after, "\"pending\"") == 0
+                                                  || g_strcmp0 (after, "\"on-hold\"") == 0));
+          who = g_hash_table_lookup (assignee, &id);
+          is = who != NULL && *who == user_id && GPOINTER_TO_INT (g_hash_table_lookup (active, &id));
+          load += (is ? 1 : 0) - (was ? 1 : 0);
+        }
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* Utilization weighs the load at each moment against the capacity the agent had then: a lead
+ * raises and then lowers the capacity while the agent works two tickets. */
+static void
+test_utilization_over_capacity_changes (void)
+{
+  g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
+  g_autofree char *own = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
+                                          desk->agent_id);
+  g_autofree char *capacity = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/capacity",
+                                               desk->agent_id);
+  g_autoptr(DwTestResponse) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL, got = NULL,
+                            again = NULL;
+  g_autofree char *from_text = NULL, *to_text = NULL, *path = NULL, *solve_path = NULL;
+  g_autofree char *incremental = NULL, *rebuilt = NULL;
+  gint64 t0 = dw_test_server_now (desk), tq, a, b;
+  TimeCount c;
+  JsonObject *me;
+
+  r1 = dw_test_server_json (desk, "PUT", own, desk->agent_token, "{\"presence\": \"online\"}");
+  dw_test_assert_status (r1, 200);
+  a = desk_ticket (desk, "改地址");
+  g_assert_cmpint (desk_assignee (desk, a), ==, desk->agent_id);
+  g_usleep (1100 * 1000);
+  r2 = dw_test_server_json (desk, "PUT", capacity, desk->lead_token, "{\"capacity\": 4}");
+  dw_test_assert_status (r2, 200);
+  b = desk_ticket (desk, "换货");
+  g_assert_cmpint (desk_assignee (desk, b), ==, desk->agent_id);
+  g_usleep (1100 * 1000);
+  solve_path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, a);
+  r3 = dw_test_server_json (desk, "GET", solve_path, desk->agent_token, NULL);
+  dw_test_assert_status (r3, 200);
+  r4 = dw_test_server_jsonf (desk, "PATCH", desk->agent_token, solve_path,
+                             "{\"version\": %" G_GINT64_FORMAT ", \"status\": \"solved\"}",
+                             json_object_get_int_member (dw_test_response_object (r3), "version"));
+  dw_test_assert_status (r4, 200);
+  g_usleep (1100 * 1000);
+  r5 = dw_test_server_json (desk, "PUT", capacity, desk->lead_token, "{\"capacity\": 1}");
+  dw_test_assert_status (r5, 200);
+  g_usleep (1100 * 1000);
+  tq = dw_test_server_now (desk);
+
+  /* a window that ended already: the figures hold still */
+  from_text = dw_time_to_iso8601 (t0 - 60);
+  to_text = dw_time_to_iso8601 (tq);
+  path = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT "&from=%s&to=%s"
+                          "&series=daily", desk->team_id, from_text, to_text);
+  got = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);
+  dw_test_assert_status (got, 200);
+  incremental = json_to_string (got->json, FALSE);
+  me = only_agent (dw_test_response_object (got));
+
+  dw_test_server_stop (desk);
+  count_time_from_trail (desk, desk->agent_id, t0 - 60, tq, 1, &c);
+  g_assert_cmpint (c.online, >=, 4);
+  g_assert_cmpint (json_object_get_int_member (me, "online_seconds"), ==, c.online);
+  g_assert_cmpfloat (json_object_get_double_member (me, "occupancy"), ==,
+                     round (1000.0 * c.occupied / c.online) / 1000);
+  g_assert_cmpfloat (json_object_get_double_member (me, "utilization"), ==,
+                     round (1000.0 * c.load / c.capacity) / 1000);
+  /* and not what the capacity it has now (1) would make of it */
+  g_assert_cmpfloat (round (1000.0 * c.load / c.capacity) / 1000, !=,
+                     round (1000.0 * c.load / c.online) / 1000);
+
+  /* the whole trail read again gives the same figures, capacity changes and all */
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "DELETE FROM agent_facts; DELETE FROM agent_fact_tickets; "
+                                       "DELETE FROM agent_capacity; DELETE FROM settings WHERE key "
+                                       "= 'agent_facts_audit_id'", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  dw_test_server_start (desk, NULL);
+  again = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);
+  dw_test_assert_status (again, 200);
+  rebuilt = json_to_string (again->json, FALSE);
+  g_assert_cmpstr (rebuilt, ==, incremental);
+
+  /* a desk of schema 7, whose reader went past these capacity changes before there was a table
+   * for them: migration 008 takes them from the trail */
+  dw_test_server_stop (desk);
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "DROP TABLE agent_capacity; PRAGMA user_version = 7",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  dw_test_server_start (desk, NULL);
+  {
+    g_autoptr(DwTestResponse) migrated = dw_test_server_json (desk, "GET", path, desk->lead_token,
+                                                              NULL);
+    g_autofree char *text = NULL;
+
+    dw_test_assert_status (migrated, 200);
+    text = json_to_string (migrated->json, FALSE);
+    g_assert_cmpstr (text, ==, incremental);
+  }
+}
+
 /* A fixed history written into the stopped service's database, the figures worked out by hand:
  * a ticket from Friday 17:00 answered on Tuesday 09:30 after a weekend and a holiday Monday
  * (one hour and a half of business time), one-touch; another answered at once, solved, reopened
@@ -1071,6 +1274,7 @@ main (int   argc,
   g_test_add_func ("/api/agents/lead-sets-presence", test_lead_sets_presence);
   g_test_add_func ("/api/agents/move", test_move_agent);
   g_test_add_func ("/api/agents/adherence", test_adherence);
+  g_test_add_func ("/api/agents/utilization", test_utilization_over_capacity_changes);
 
   ret = g_test_run ();
   dw_test_server_free (server);
