@@ -283,7 +283,7 @@ test_migration (void)
   gint64 id = solved_ticket ("旧评分");
   /* back to schema 5: without the surveys and what later migrations added */
   g_autofree char *sql = g_strdup_printf ("DROP TABLE surveys; DROP TABLE agent_facts; "
-                                          "DROP TABLE agent_fact_tickets; "
+                                          "DROP TABLE agent_fact_tickets; DROP TABLE agent_capacity; "
                                           "DELETE FROM settings WHERE key = 'agent_facts_audit_id'; "
                                           "PRAGMA user_version = 5; "
                                           "UPDATE tickets SET csat = 4, csat_comment = '还行' "
