@@ -1092,6 +1092,391 @@ test_utilization_over_capacity_changes (void)
   }
 }
 
+
+/* SLA per target and business time, on a desk whose clock runs 600 times fast (a real second is
+ * ten minutes) and whose calendar closes for half an hour shortly after the tickets are made:
+ * targets are met and breached for real, and a ticket's first response and resolution span the
+ * closed half hour.  Each figure against a count made here from GET /tickets/{id}/audit, with
+ * business time worked out here as calendar time less the closed half hour. */
+
+static void
+wait_until_state (DwTestServer *desk,
+                  gint64        id,
+                  const char   *target,
+                  const char   *state)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(DwTestResponse) r = dw_test_server_json (desk, "GET", path, desk->admin_token, NULL);
+      JsonArray *sla;
+
+      dw_test_assert_status (r, 200);
+      sla = json_object_get_array_member (dw_test_response_object (r), "sla");
+      for (guint i = 0; i < json_array_get_length (sla); i++)
+        {
+          JsonObject *entry = json_array_get_object_element (sla, i);
+
+          if (g_str_equal (json_object_get_string_member (entry, "target"), target)
+              && g_str_equal (json_object_get_string_member (entry, "state"), state))
+            return;
+        }
+      if (g_get_monotonic_time () > deadline)
+        g_error ("ticket %" G_GINT64_FORMAT ": %s never became %s", id, target, state);
+      g_usleep (50 * 1000);
+    }
+}
+
+static void
+desk_comment (DwTestServer *desk,
+              gint64        id,
+              const char   *token,
+              gboolean      customer)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/comments", id);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (desk, "POST", path, token,
+                                                     customer ? "{\"body\": \"还没到\", \"public\": "
+                                                                "true, \"author_kind\": \"customer\"}"
+                                                              : "{\"body\": \"在查\", \"public\": true}");
+
+  dw_test_assert_status (r, 201);
+}
+
+static void
+desk_status (DwTestServer *desk,
+             gint64        id,
+             const char   *status)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+  g_autoptr(DwTestResponse) got = dw_test_server_json (desk, "GET", path, desk->admin_token, NULL);
+  g_autoptr(DwTestResponse) r = NULL;
+
+  dw_test_assert_status (got, 200);
+  r = dw_test_server_jsonf (desk, "PATCH", desk->agent_token, path,
+                            "{\"version\": %" G_GINT64_FORMAT ", \"status\": \"%s\"}",
+                            json_object_get_int_member (dw_test_response_object (got), "version"),
+                            status);
+  dw_test_assert_status (r, 200);
+}
+
+static gint64
+fast_ticket (DwTestServer *desk)
+{
+  g_autoptr(DwTestResponse) r = dw_test_server_jsonf (desk, "POST", desk->admin_token,
+                                                      "/api/v1/tickets",
+                                                      "{\"subject\": \"SLA\", \"channel\": \"web\", "
+                                                      "\"team_id\": %" G_GINT64_FORMAT ", "
+                                                      "\"assignee_id\": %" G_GINT64_FORMAT "}",
+                                                      desk->team_id, desk->agent_id);
+
+  dw_test_assert_status (r, 201);
+  g_assert_cmpint (json_object_get_int_member (dw_test_response_object (r), "sla_policy_id"), >, 0);
+  return json_object_get_int_member (dw_test_response_object (r), "id");
+}
+
+static gint64
+closed_between (gint64 a,
+                gint64 b,
+                gint64 gap_start,
+                gint64 gap_end)
+{
+  return MAX (0, MIN (b, gap_end) - MAX (a, gap_start));
+}
+
+static const char * const sla_targets[] = { "first-response", "next-response", "resolution" };
+
+typedef struct
+{
+  GArray *frt, *frt_business, *res, *res_business;
+  guint   met[3], breached[3];
+  GPtrArray *met_ids[3], *breached_ids[3];
+} SlaCount;
+
+static void
+count_sla_trail (DwTestServer *desk,
+                 gint64        id,
+                 gint64        gap_start,
+                 gint64        gap_end,
+                 SlaCount     *c)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/audit?limit=500", id);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (desk, "GET", path, desk->admin_token, NULL);
+  JsonArray *rows;
+  gint64 created = 0;
+
+  dw_test_assert_status (r, 200);
+  rows = dw_test_response_items (r);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      const char *action = json_object_get_string_member (row, "action");
+      const char *field = json_object_get_string_member_with_default (row, "field", "");
+      JsonNode *after = json_object_get_member (row, "after");
+      const char *value = after != NULL && JSON_NODE_HOLDS_VALUE (after)
+                          && json_node_get_value_type (after) == G_TYPE_STRING
+                          ? json_node_get_string (after) : "";
+      gint64 at = at_of (row);
+
+      if (g_str_equal (action, "created"))
+        created = at;
+      else if (g_strcmp0 (field, "first_response_at") == 0 && !JSON_NODE_HOLDS_NULL (after))
+        {
+          gint64 cal = at - created, biz = cal - closed_between (created, at, gap_start, gap_end);
+
+          g_array_append_val (c->frt, cal);
+          g_array_append_val (c->frt_business, biz);
+        }
+      else if (g_strcmp0 (field, "status") == 0 && g_str_equal (value, "solved"))
+        {
+          gint64 cal = at - created, biz = cal - closed_between (created, at, gap_start, gap_end);
+
+          g_array_append_val (c->res, cal);
+          g_array_append_val (c->res_business, biz);
+        }
+      else if (g_str_equal (action, "sla"))
+        for (guint t = 0; t < G_N_ELEMENTS (sla_targets); t++)
+          if (g_strcmp0 (field, sla_targets[t]) == 0)
+            {
+              gint64 *copy = g_memdup2 (&id, sizeof id);
+
+              if (g_str_equal (value, "met"))
+                {
+                  c->met[t]++;
+                  g_ptr_array_add (c->met_ids[t], copy);
+                }
+              else if (g_str_equal (value, "breached"))
+                {
+                  c->breached[t]++;
+                  g_ptr_array_add (c->breached_ids[t], copy);
+                }
+              else
+                g_free (copy);
+            }
+    }
+}
+
+/* The ids of the drill-down @figure (and @target) of the agent, sorted, as a string. */
+static char *
+drill_ids (DwTestServer *desk,
+           const char   *token,
+           const char   *window,
+           const char   *figure,
+           const char   *target)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/tickets?team_id=%"
+                                           G_GINT64_FORMAT "&%s&figure=%s%s%s", desk->agent_id,
+                                           desk->team_id, window, figure,
+                                           target != NULL ? "&target=" : "",
+                                           target != NULL ? target : "");
+  g_autoptr(DwTestResponse) r = dw_test_server_json (desk, "GET", path, token, NULL);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GString) text = g_string_new (NULL);
+  JsonArray *items;
+
+  dw_test_assert_status (r, 200);
+  items = dw_test_response_items (r);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      gint64 id = json_object_get_int_member (json_array_get_object_element (items, i), "id");
+
+      g_array_append_val (ids, id);
+    }
+  g_array_sort (ids, compare);
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (text, "%" G_GINT64_FORMAT " ", g_array_index (ids, gint64, i));
+  return g_strdup (text->str);
+}
+
+static char *
+ids_text (GPtrArray *list)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      gint64 id = *(gint64 *) g_ptr_array_index (list, i);
+      gboolean seen = FALSE;
+
+      for (guint k = 0; k < ids->len; k++)
+        seen = seen || g_array_index (ids, gint64, k) == id;
+      if (!seen)
+        g_array_append_val (ids, id);
+    }
+  g_array_sort (ids, compare);
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (text, "%" G_GINT64_FORMAT " ", g_array_index (ids, gint64, i));
+  return g_strdup (text->str);
+}
+
+static void
+test_sla_and_business_time (void)
+{
+  g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
+  const char * const speed[] = { "--speed", "600", NULL };
+  g_autofree char *week = NULL, *sql = NULL, *window = NULL, *path = NULL, *from_text = NULL;
+  g_autofree char *to_text = NULL, *lead2_token = NULL;
+  g_autoptr(DwTestResponse) got = NULL, lead2 = NULL;
+  gint64 t0, gap_start, gap_end, t1, t2, t3, ids[3];
+  SlaCount c = { 0 };
+  JsonObject *me, *sla, *frt, *res;
+  sqlite3 *db = NULL;
+
+  dw_test_server_stop (desk);
+  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO sla_policies (name, position, "
+                                     "first_response_minutes, next_response_minutes, "
+                                     "resolution_minutes, at_risk_ratio) VALUES ('Fast', 0, 10, "
+                                     "10, 60, 0.5)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  dw_test_server_start (desk, speed);
+
+  /* the team's calendar closes 20 minutes from now for half an hour, every day (UTC) */
+  t0 = dw_test_server_now (desk);
+  week = dw_test_week_with_daily_gap (t0, 20, 30, &gap_start);
+  gap_end = gap_start + 30 * 60;
+  sql = g_strdup_printf ("INSERT INTO calendars (name, timezone, week) VALUES ('Gap', 'UTC', '%s'); "
+                         "UPDATE teams SET calendar_id = last_insert_rowid () WHERE id = %"
+                         G_GINT64_FORMAT, week, desk->team_id);
+  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  /* t1: answered and solved at once (met, met) */
+  t1 = fast_ticket (desk);
+  desk_comment (desk, t1, desk->agent_token, FALSE);
+  desk_status (desk, t1, "solved");
+  /* t2: first response breached; the customer writes again and is answered in time */
+  t2 = fast_ticket (desk);
+  /* t3: waits over the closed half hour for its answer */
+  t3 = fast_ticket (desk);
+  wait_until_state (desk, t2, "first-response", "breached");
+  desk_comment (desk, t2, desk->agent_token, FALSE);
+  desk_comment (desk, t2, desk->admin_token, TRUE);
+  desk_comment (desk, t2, desk->agent_token, FALSE);
+  while (dw_test_server_now (desk) < gap_end + 60)
+    g_usleep (100 * 1000);
+  desk_comment (desk, t3, desk->agent_token, FALSE);
+  desk_status (desk, t3, "solved");
+  desk_status (desk, t2, "solved");
+  /* solved: nothing changes any more, the figures cannot race the SLA engine */
+
+  ids[0] = t1, ids[1] = t2, ids[2] = t3;
+  c.frt = g_array_new (FALSE, FALSE, sizeof (gint64));
+  c.frt_business = g_array_new (FALSE, FALSE, sizeof (gint64));
+  c.res = g_array_new (FALSE, FALSE, sizeof (gint64));
+  c.res_business = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint t = 0; t < 3; t++)
+    {
+      c.met_ids[t] = g_ptr_array_new_with_free_func (g_free);
+      c.breached_ids[t] = g_ptr_array_new_with_free_func (g_free);
+    }
+  for (guint i = 0; i < 3; i++)
+    count_sla_trail (desk, ids[i], gap_start, gap_end, &c);
+  /* not a test that passes on zeros */
+  g_assert_cmpuint (c.met[0], >=, 1);
+  g_assert_cmpuint (c.breached[0], >=, 1);
+  g_assert_cmpuint (c.met[1] + c.breached[1], >=, 1);
+  g_assert_cmpuint (c.met[2] + c.breached[2], >=, 2);
+  g_assert_cmpint (nearest_rank (c.frt, 0.9) - nearest_rank (c.frt_business, 0.9), ==, 30 * 60);
+
+  from_text = dw_time_to_iso8601 (t0 - 3600);
+  to_text = dw_time_to_iso8601 (dw_test_server_now (desk) + 3600);
+  window = g_strdup_printf ("from=%s&to=%s", from_text, to_text);
+  path = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT "&%s", desk->team_id,
+                          window);
+  got = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);
+  dw_test_assert_status (got, 200);
+  me = only_agent (dw_test_response_object (got));
+
+  sla = json_object_get_object_member (me, "sla");
+  for (guint t = 0; t < G_N_ELEMENTS (sla_targets); t++)
+    {
+      JsonObject *target = json_object_get_object_member (sla, sla_targets[t]);
+      g_autofree char *met_ids = ids_text (c.met_ids[t]);
+      g_autofree char *breached_ids = ids_text (c.breached_ids[t]);
+      g_autofree char *drill_met = drill_ids (desk, desk->lead_token, window, "sla-met", sla_targets[t]);
+      g_autofree char *drill_breached = drill_ids (desk, desk->agent_token, window, "sla-breached",
+                                                   sla_targets[t]);
+
+      g_test_message ("%s: met %u, breached %u", sla_targets[t], c.met[t], c.breached[t]);
+      g_assert_cmpint (json_object_get_int_member (target, "met"), ==, c.met[t]);
+      g_assert_cmpint (json_object_get_int_member (target, "breached"), ==, c.breached[t]);
+      if (c.met[t] + c.breached[t] > 0)
+        g_assert_cmpfloat (json_object_get_double_member (target, "share"), ==,
+                           round (1000.0 * c.met[t] / (c.met[t] + c.breached[t])) / 1000);
+      else
+        g_assert_true (json_object_get_null_member (target, "share"));
+      /* behind each count, exactly the tickets whose trail has it */
+      g_assert_cmpstr (drill_met, ==, met_ids);
+      g_assert_cmpstr (drill_breached, ==, breached_ids);
+    }
+
+  frt = json_object_get_object_member (me, "first_response");
+  g_assert_cmpint (json_object_get_int_member (frt, "count"), ==, c.frt->len);
+  g_assert_cmpint (json_object_get_int_member (frt, "median_seconds"), ==, nearest_rank (c.frt, 0.5));
+  g_assert_cmpint (json_object_get_int_member (frt, "p90_seconds"), ==, nearest_rank (c.frt, 0.9));
+  g_assert_cmpint (json_object_get_int_member (frt, "median_business_seconds"), ==,
+                   nearest_rank (c.frt_business, 0.5));
+  g_assert_cmpint (json_object_get_int_member (frt, "p90_business_seconds"), ==,
+                   nearest_rank (c.frt_business, 0.9));
+  res = json_object_get_object_member (me, "resolution");
+  g_assert_cmpint (json_object_get_int_member (res, "count"), ==, c.res->len);
+  g_assert_cmpint (json_object_get_int_member (res, "median_seconds"), ==, nearest_rank (c.res, 0.5));
+  g_assert_cmpint (json_object_get_int_member (res, "p90_seconds"), ==, nearest_rank (c.res, 0.9));
+  g_assert_cmpint (json_object_get_int_member (res, "median_business_seconds"), ==,
+                   nearest_rank (c.res_business, 0.5));
+  g_assert_cmpint (json_object_get_int_member (res, "p90_business_seconds"), ==,
+                   nearest_rank (c.res_business, 0.9));
+  g_assert_cmpfloat (json_object_get_double_member (me, "one_touch_share"), ==,
+                     round (1000.0 * json_object_get_int_member (me, "one_touch")
+                            / json_object_get_int_member (me, "solved")) / 1000);
+
+  /* drill-down scope: the agent itself and its lead, not another team's agent nor its lead */
+  {
+    g_autofree char *first = drill_ids (desk, desk->agent_token, window, "first-response", NULL);
+    g_autofree char *assigned = drill_ids (desk, desk->admin_token, window, "assigned", NULL);
+    g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %"
+                                                 G_GINT64_FORMAT " ", t1, t2, t3);
+    g_autofree char *drill = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/tickets?team_id=%"
+                                              G_GINT64_FORMAT "&%s&figure=solved", desk->agent_id,
+                                              desk->team_id, window);
+    g_autoptr(DwTestResponse) by_agent2 = dw_test_server_json (desk, "GET", drill,
+                                                               desk->agent2_token, NULL);
+    g_autoptr(DwTestResponse) by_lead2 = NULL;
+    g_autoptr(DwTestResponse) lead2_metrics = NULL;
+
+    g_assert_cmpstr (first, ==, expected);
+    g_assert_cmpstr (assigned, ==, expected);
+    dw_test_assert_problem (by_agent2, 403, "forbidden");
+
+    lead2 = dw_test_server_jsonf (desk, "POST", desk->admin_token, "/api/v1/users",
+                                  "{\"username\": \"lead2\", \"display_name\": \"赵强\", \"role\": "
+                                  "\"lead\", \"password\": \"" DW_TEST_PASSWORD "\", \"teams\": "
+                                  "[{\"id\": %" G_GINT64_FORMAT ", \"is_lead\": true}]}",
+                                  desk->other_team_id);
+    dw_test_assert_status (lead2, 201);
+    lead2_token = dw_test_server_sign_in (desk, "lead2", DW_TEST_PASSWORD);
+    by_lead2 = dw_test_server_json (desk, "GET", drill, lead2_token, NULL);
+    dw_test_assert_problem (by_lead2, 403, "forbidden");
+    lead2_metrics = dw_test_server_json (desk, "GET", path, lead2_token, NULL);
+    dw_test_assert_problem (lead2_metrics, 403, "forbidden");
+  }
+
+  g_array_unref (c.frt);
+  g_array_unref (c.frt_business);
+  g_array_unref (c.res);
+  g_array_unref (c.res_business);
+  for (guint t = 0; t < 3; t++)
+    {
+      g_ptr_array_unref (c.met_ids[t]);
+      g_ptr_array_unref (c.breached_ids[t]);
+    }
+}
+
 /* A fixed history written into the stopped service's database, the figures worked out by hand:
  * a ticket from Friday 17:00 answered on Tuesday 09:30 after a weekend and a holiday Monday
  * (one hour and a half of business time), one-touch; another answered at once, solved, reopened
@@ -1275,6 +1660,7 @@ main (int   argc,
   g_test_add_func ("/api/agents/move", test_move_agent);
   g_test_add_func ("/api/agents/adherence", test_adherence);
   g_test_add_func ("/api/agents/utilization", test_utilization_over_capacity_changes);
+  g_test_add_func ("/api/agents/sla-and-business-time", test_sla_and_business_time);
 
   ret = g_test_run ();
   dw_test_server_free (server);
