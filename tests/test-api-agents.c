@@ -757,6 +757,36 @@ test_move_agent (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
                       dw_test_response_object (r15), "released")), ==, 0);
 
+  /* role scope with two agents in the team: each agent its own line, the lead and an admin
+   * every agent with the team's medians */
+  {
+    g_autofree char *metrics = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT,
+                                                desk->team_id);
+    g_autoptr(DwTestResponse) own_line = dw_test_server_json (desk, "GET", metrics,
+                                                              desk->agent_token, NULL);
+    g_autoptr(DwTestResponse) third_line = dw_test_server_json (desk, "GET", metrics, third_token,
+                                                                NULL);
+    g_autoptr(DwTestResponse) by_lead = dw_test_server_json (desk, "GET", metrics,
+                                                             desk->lead_token, NULL);
+    g_autoptr(DwTestResponse) by_admin = dw_test_server_json (desk, "GET", metrics,
+                                                              desk->admin_token, NULL);
+
+    dw_test_assert_status (own_line, 200);
+    dw_test_assert_status (third_line, 200);
+    dw_test_assert_status (by_lead, 200);
+    dw_test_assert_status (by_admin, 200);
+    g_assert_cmpint (json_object_get_int_member (only_agent (dw_test_response_object (own_line)),
+                                                 "user_id"), ==, desk->agent_id);
+    g_assert_cmpint (json_object_get_int_member (only_agent (dw_test_response_object (third_line)),
+                                                 "user_id"), ==, third);
+    g_assert_false (json_object_has_member (dw_test_response_object (own_line), "team_median"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        dw_test_response_object (by_lead), "agents")), ==, 2);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        dw_test_response_object (by_admin), "agents")), ==, 2);
+    g_assert_true (json_object_has_member (dw_test_response_object (by_admin), "team_median"));
+  }
+
   dw_test_server_stop (desk);
   g_assert_cmpint (user_audit_actor (desk, desk->agent_id, "teams"), ==, desk->admin_id);
   {
@@ -1642,6 +1672,96 @@ test_fixed_history (void)
   }
 }
 
+
+/* Overlapping tickets, worked out by hand on a fixed history: online Tuesday 09:00–15:00 China
+ * time; ticket 1 the agent's and active 10:00–12:00, ticket 2 11:00–13:00; the lead raises its
+ * capacity from 2 to 4 at 12:00.  Occupancy counts the hour both were open once: 10:00–13:00 of
+ * six hours, 0.5.  Utilization: load 1, 2, 1 over those hours (4 ticket-hours) against a capacity
+ * of 2 for three hours and 4 for three (18 capacity-hours): 0.222 (not 0.167, as the capacity it
+ * has now would make it, nor 0.333, as the one it had first). */
+static void
+test_fixed_overlap (void)
+{
+  g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
+  g_autofree char *path = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT
+                                           "&from=2026-11-23T16:00:00Z&to=2026-11-24T16:00:00Z",
+                                           desk->team_id);
+  g_autofree char *agent = g_strdup_printf ("%" G_GINT64_FORMAT, desk->agent_id);
+  g_autofree char *team = g_strdup_printf ("%" G_GINT64_FORMAT, desk->team_id);
+  g_autoptr(DwTestResponse) r = NULL;
+  const gint64 h = 3600, tue09 = 1795482000;
+  const struct { gint64 at; int ticket; const char *action, *field, *before, *after; } rows[] = {
+    { tue09 + 1 * h, 1, "created", NULL, NULL, NULL },
+    { tue09 + 1 * h, 1, "routed", "team_id", NULL, "@TEAM" },
+    { tue09 + 1 * h, 1, "assigned", "assignee_id", "null", "@AGENT" },
+    { tue09 + 2 * h, 2, "created", NULL, NULL, NULL },
+    { tue09 + 2 * h, 2, "routed", "team_id", NULL, "@TEAM" },
+    { tue09 + 2 * h, 2, "assigned", "assignee_id", "null", "@AGENT" },
+    { tue09 + 3 * h, 1, "updated", "status", "\"open\"", "\"solved\"" },
+    { tue09 + 3 * h, 0, "updated", "capacity", "2", "4" },
+    { tue09 + 4 * h, 2, "updated", "status", "\"open\"", "\"solved\"" },
+  };
+  gint64 ids[3] = { 0 };
+  JsonObject *me;
+  sqlite3 *db = NULL;
+
+  dw_test_server_stop (desk);
+  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  for (int t = 1; t <= 2; t++)
+    {
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO tickets (subject, channel, status, team_id, "
+                                              "assignee_id, created_at, updated_at) VALUES "
+                                              "('t', 'web', 'solved', %" G_GINT64_FORMAT ", %"
+                                              G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %"
+                                              G_GINT64_FORMAT ")", desk->team_id, desk->agent_id,
+                                              tue09 + t * h, tue09 + (t + 2) * h);
+
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      ids[t] = sqlite3_last_insert_rowid (db);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+      const char *after = g_strcmp0 (rows[i].after, "@AGENT") == 0 ? agent
+                          : g_strcmp0 (rows[i].after, "@TEAM") == 0 ? team : rows[i].after;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO audit (at, entity, entity_id, action, "
+                                               "field, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                           -1, &stmt, NULL), ==, SQLITE_OK);
+      sqlite3_bind_int64 (stmt, 1, rows[i].at);
+      sqlite3_bind_text (stmt, 2, rows[i].ticket > 0 ? "ticket" : "user", -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, rows[i].ticket > 0 ? ids[rows[i].ticket] : desk->agent_id);
+      sqlite3_bind_text (stmt, 4, rows[i].action, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, rows[i].field, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, rows[i].before, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 7, after, -1, SQLITE_TRANSIENT);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+      sqlite3_finalize (stmt);
+    }
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE users SET capacity = 4 WHERE id = %1$" G_GINT64_FORMAT
+                                            "; INSERT INTO presence_log (user_id, presence, at) VALUES "
+                                            "(%1$" G_GINT64_FORMAT ", 'online', %2$" G_GINT64_FORMAT
+                                            "), (%1$" G_GINT64_FORMAT ", 'offline', %3$"
+                                            G_GINT64_FORMAT ")", desk->agent_id, tue09, tue09 + 6 * h);
+
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  }
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  dw_test_server_start (desk, NULL);
+
+  r = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);
+  dw_test_assert_status (r, 200);
+  me = only_agent (dw_test_response_object (r));
+  g_assert_cmpint (json_object_get_int_member (me, "online_seconds"), ==, 6 * h);
+  g_assert_cmpfloat (json_object_get_double_member (me, "occupancy"), ==, 0.5);
+  g_assert_cmpfloat (json_object_get_double_member (me, "utilization"), ==, 0.222);
+  g_assert_cmpint (json_object_get_int_member (me, "solved"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (me, "assigned"), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1656,6 +1776,7 @@ main (int   argc,
   g_test_add_func ("/api/agents/scope-and-input", test_scope_and_input);
   g_test_add_func ("/api/agents/status-and-actions", test_status_and_actions);
   g_test_add_func ("/api/agents/fixed-history", test_fixed_history);
+  g_test_add_func ("/api/agents/fixed-overlap", test_fixed_overlap);
   g_test_add_func ("/api/agents/lead-sets-presence", test_lead_sets_presence);
   g_test_add_func ("/api/agents/move", test_move_agent);
   g_test_add_func ("/api/agents/adherence", test_adherence);
