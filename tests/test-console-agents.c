@@ -190,6 +190,17 @@ set_up_desk (void)
                                                201, &u), "id");
   agent3_token = dw_test_server_sign_in (server, "agent3", DW_TEST_PASSWORD);
 
+  /* The lead leads Returns too, so that it has a team to move an agent to. */
+  {
+    g_autoptr(DwTestResponse) l = NULL;
+    g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, server->lead_id);
+    g_autofree char *teams = g_strdup_printf ("{\"teams\": [{\"id\": %" G_GINT64_FORMAT ", \"is_lead\": true}, "
+                                              "{\"id\": %" G_GINT64_FORMAT ", \"is_lead\": true}]}",
+                                              server->team_id, server->other_team_id);
+
+    api ("PATCH", path, server->admin_token, teams, 200, &l);
+  }
+
   /* The team's first agent online with two tickets routed to it. */
   set_presence (server->agent_id, server->agent_token, "online");
   new_ticket ("包裹破损");
@@ -267,6 +278,77 @@ test_presence_live (void)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (2000);
     }
+}
+
+static void
+collect_menu_buttons (GtkWidget *widget,
+                      GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_MENU_BUTTON (child))
+        g_ptr_array_add (found, child);
+      else
+        collect_menu_buttons (child, found);
+    }
+}
+
+/* Activates @action as the item of that name in the menu of @user_id's row would: the row's
+ * menu button is found by its label, the item by its action, with the item's own target. */
+static void
+activate_from_row (gint64      user_id,
+                   const char *action)
+{
+  g_autoptr(JsonObject) user = get_user (user_id);
+  g_autofree char *label = g_strdup_printf ("Actions for %s",
+                                            json_object_get_string_member (user, "display_name"));
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  GtkWidget *button = NULL;
+  GMenuModel *menu;
+
+  collect_menu_buttons (GTK_WIDGET (now_view), buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (gtk_widget_is_drawable (buttons->pdata[i])
+        && g_strcmp0 (gtk_widget_get_tooltip_text (buttons->pdata[i]), label) == 0)
+      button = buttons->pdata[i];
+  g_assert_nonnull (button);
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  for (int s = 0; s < g_menu_model_get_n_items (menu); s++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, s, G_MENU_LINK_SECTION);
+
+      for (int i = 0; section != NULL && i < g_menu_model_get_n_items (section); i++)
+        {
+          g_autoptr(GVariant) name = g_menu_model_get_item_attribute_value (section, i, "action",
+                                                                            G_VARIANT_TYPE_STRING);
+          g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (section, i, "target",
+                                                                              NULL);
+
+          if (g_strcmp0 (g_variant_get_string (name, NULL), action) != 0)
+            continue;
+          g_assert_cmpint (g_variant_get_int64 (target), ==, user_id);
+          g_assert_true (gtk_widget_activate_action_variant (button, action, target));
+          return;
+        }
+    }
+  g_error ("%s is not in the menu of %s's row", action, label);
+}
+
+/* The lead sets an agent away, then online again, from the agent's row. */
+static void
+test_presence_from_row (void)
+{
+  g_assert_true (service_presence_is (server->agent_id, "online"));
+  activate_from_row (server->agent_id, "agents.set-away");
+  WAIT_UNTIL (service_presence_is (server->agent_id, "away"));
+  WAIT_UNTIL (shown_presence_is (server->agent_id, DW_PRESENCE_AWAY));
+  WAIT_UNTIL (toast_has ("is away now"));
+
+  /* Now away, the row offers the way back. */
+  activate_from_row (server->agent_id, "agents.set-online");
+  WAIT_UNTIL (service_presence_is (server->agent_id, "online"));
+  WAIT_UNTIL (shown_presence_is (server->agent_id, DW_PRESENCE_ONLINE));
 }
 
 static void
@@ -393,6 +475,33 @@ test_narrow (void)
   WAIT_UNTIL (!dw_agents_now_get_narrow (now_view));
 }
 
+/* The lead leads both teams: agent3 goes from Logistics to Returns and leaves the list. */
+static void
+test_move_to_team (void)
+{
+  AdwMessageDialog *dialog;
+  GtkDropDown *drop_down;
+  g_autoptr(JsonObject) user = NULL;
+  JsonArray *teams;
+
+  g_assert_nonnull (shown_agent (agent3_id));
+  activate_from_row (agent3_id, "agents.move");
+  WAIT_UNTIL (find_dialog () != NULL);
+  dialog = find_dialog ();
+  drop_down = GTK_DROP_DOWN (dw_widget_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_DROP_DOWN));
+  g_assert_nonnull (drop_down);
+  /* The lead's other team only. */
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (drop_down)), ==, 1);
+  respond (dialog, "move");
+  WAIT_UNTIL (shown_agent (agent3_id) == NULL);
+  WAIT_UNTIL (toast_has ("moved to Returns"));
+  user = get_user (agent3_id);
+  teams = json_object_get_array_member (user, "teams");
+  g_assert_cmpuint (json_array_get_length (teams), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (teams, 0), "id"),
+                   ==, server->other_team_id);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -408,11 +517,13 @@ main (int   argc,
 
   g_test_add_func ("/console/agents/list-equals-service", test_list_equals_service);
   g_test_add_func ("/console/agents/presence-live", test_presence_live);
+  g_test_add_func ("/console/agents/presence-from-row", test_presence_from_row);
   g_test_add_func ("/console/agents/filter-and-sort", test_filter_and_sort);
   g_test_add_func ("/console/agents/change-capacity", test_change_capacity);
   g_test_add_func ("/console/agents/release-to-queue", test_release_to_queue);
   g_test_add_func ("/console/agents/message-without-trouble", test_message_without_trouble);
   g_test_add_func ("/console/agents/narrow", test_narrow);
+  g_test_add_func ("/console/agents/move-to-team", test_move_to_team);
 
   status = g_test_run ();
 
