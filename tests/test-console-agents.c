@@ -502,6 +502,71 @@ test_move_to_team (void)
                    ==, server->other_team_id);
 }
 
+/* Signed in as an agent, the view holds that agent alone and offers no lead's action. */
+static void
+test_agent_sees_itself (void)
+{
+  g_autoptr(DwClient) client = dw_client_new (server->url);
+  g_autoptr(DwSession) agent_session = NULL;
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  GtkWindow *agent_window;
+  DwAgentsPage *agent_page;
+  DwAgentsNow *agent_now;
+  g_autoptr(DwAgentStatus) only = NULL;
+
+  dw_client_set_token (client, server->agent_token);
+  agent_session = dw_session_new (client, NULL, FALSE);
+  dw_session_start (agent_session);
+  WAIT_UNTIL (dw_sync_get_state (dw_session_get_sync (agent_session)) == DW_SYNC_STATE_CONNECTED);
+
+  agent_window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (agent_window, 1000, 500);
+  agent_page = DW_AGENTS_PAGE (dw_agents_page_new ());
+  gtk_window_set_child (agent_window, GTK_WIDGET (agent_page));
+  dw_agents_page_set_context (agent_page, dw_session_get_sync (agent_session),
+                              dw_session_get_clock (agent_session));
+  gtk_window_present (agent_window);
+  agent_now = DW_AGENTS_NOW (dw_agents_page_get_now (agent_page));
+  WAIT_UNTIL (dw_agents_now_get_n_loads (agent_now) > 0);
+
+  g_assert_cmpint (dw_agents_page_get_team (agent_page), ==, server->team_id);
+  g_assert_cmpuint (g_list_model_get_n_items (dw_agents_now_get_model (agent_now)), ==, 1);
+  only = g_list_model_get_item (dw_agents_now_get_model (agent_now), 0);
+  g_assert_cmpint (dw_agent_status_get_user_id (only), ==, server->agent_id);
+  dw_test_spin (200);
+  collect_menu_buttons (GTK_WIDGET (agent_now), buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    g_assert_false (gtk_widget_get_visible (buttons->pdata[i]));
+
+  gtk_window_destroy (agent_window);
+  dw_session_stop (agent_session);
+}
+
+/* While the service is gone the figures stay, marked as not live; back, they are live again
+ * and a change made meanwhile shows. */
+static void
+test_service_restart (void)
+{
+  DwSync *sync = dw_session_get_sync (session);
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", dw_test_server_get_port (server));
+  const char *args[] = { "--listen", listen, NULL };
+  guint n_shown = g_list_model_get_n_items (dw_agents_now_get_model (now_view));
+
+  dw_sync_set_backoff (sync, 100, 500);
+  g_assert_false (dw_agents_now_get_stale (now_view));
+  dw_test_server_kill (server);
+  WAIT_UNTIL (dw_sync_get_state (sync) != DW_SYNC_STATE_CONNECTED);
+  WAIT_UNTIL (dw_agents_now_get_stale (now_view));
+  g_assert_cmpuint (g_list_model_get_n_items (dw_agents_now_get_model (now_view)), ==, n_shown);
+  shot ("agents-stale");
+
+  dw_test_server_start (server, args);
+  set_presence (server->agent_id, server->agent_token, "offline");
+  WAIT_UNTIL (dw_sync_get_state (sync) == DW_SYNC_STATE_CONNECTED);
+  WAIT_UNTIL (!dw_agents_now_get_stale (now_view));
+  WAIT_UNTIL (shown_presence_is (server->agent_id, DW_PRESENCE_OFFLINE));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -524,6 +589,8 @@ main (int   argc,
   g_test_add_func ("/console/agents/message-without-trouble", test_message_without_trouble);
   g_test_add_func ("/console/agents/narrow", test_narrow);
   g_test_add_func ("/console/agents/move-to-team", test_move_to_team);
+  g_test_add_func ("/console/agents/agent-sees-itself", test_agent_sees_itself);
+  g_test_add_func ("/console/agents/service-restart", test_service_restart);
 
   status = g_test_run ();
 
