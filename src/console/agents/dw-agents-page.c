@@ -255,6 +255,13 @@ dw_agents_page_show_view (DwAgentsPage *self,
   gtk_stack_set_visible_child_name (self->stack, name);
 }
 
+const char *
+dw_agents_page_get_view (DwAgentsPage *self)
+{
+  g_return_val_if_fail (DW_IS_AGENTS_PAGE (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
 GtkWidget *
 dw_agents_page_get_now (DwAgentsPage *self)
 {

@@ -26,6 +26,8 @@ guint      dw_agents_page_get_n_teams  (DwAgentsPage *self);
 /* "now" or "performance". */
 void       dw_agents_page_show_view    (DwAgentsPage *self,
                                         const char   *name);
+/* The view shown: "now" or "performance". */
+const char *dw_agents_page_get_view    (DwAgentsPage *self);
 GtkWidget *dw_agents_page_get_now      (DwAgentsPage *self);
 
 G_END_DECLS
