@@ -475,6 +475,42 @@ test_narrow (void)
   WAIT_UNTIL (!dw_agents_now_get_narrow (now_view));
 }
 
+/* Shift+F10 or the Menu key on a row opens the same menu as its button, for that agent. */
+static void
+test_context_menu (void)
+{
+  g_autoptr(JsonObject) user = get_user (server->agent_id);
+  g_autofree char *label = g_strdup_printf ("Actions for %s",
+                                            json_object_get_string_member (user, "display_name"));
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  GtkWidget *button = NULL;
+  GtkWidget *popover = NULL;
+  GMenuModel *menu;
+  g_autoptr(GMenuModel) section = NULL;
+  g_autoptr(GVariant) target = NULL;
+
+  collect_menu_buttons (GTK_WIDGET (now_view), buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (gtk_widget_is_drawable (buttons->pdata[i])
+        && g_strcmp0 (gtk_widget_get_tooltip_text (buttons->pdata[i]), label) == 0)
+      button = buttons->pdata[i];
+  g_assert_nonnull (button);
+  gtk_widget_grab_focus (button);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (now_view), "agents.context-menu", NULL));
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (now_view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_POPOVER_MENU (child))
+      popover = child;
+  g_assert_nonnull (popover);
+  WAIT_UNTIL (gtk_widget_get_mapped (popover));
+  shot ("agents-context-menu");
+  menu = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover));
+  section = g_menu_model_get_item_link (menu, 1, G_MENU_LINK_SECTION);
+  target = g_menu_model_get_item_attribute_value (section, 0, "target", NULL);
+  g_assert_cmpint (g_variant_get_int64 (target), ==, server->agent_id);
+  gtk_popover_popdown (GTK_POPOVER (popover));
+}
+
 /* The lead leads both teams: agent3 goes from Logistics to Returns and leaves the list. */
 static void
 test_move_to_team (void)
@@ -584,6 +620,7 @@ main (int   argc,
   g_test_add_func ("/console/agents/presence-live", test_presence_live);
   g_test_add_func ("/console/agents/presence-from-row", test_presence_from_row);
   g_test_add_func ("/console/agents/filter-and-sort", test_filter_and_sort);
+  g_test_add_func ("/console/agents/context-menu", test_context_menu);
   g_test_add_func ("/console/agents/change-capacity", test_change_capacity);
   g_test_add_func ("/console/agents/release-to-queue", test_release_to_queue);
   g_test_add_func ("/console/agents/message-without-trouble", test_message_without_trouble);

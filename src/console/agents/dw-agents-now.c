@@ -68,12 +68,15 @@ struct _DwAgentsNow
   guint                n_loads;
   gboolean             narrow;
   gboolean             has_figures;    /* of team_id */
+  gboolean             loading;        /* a GET is on its way */
+  gboolean             dirty;          /* and something changed since it was asked */
   char                *last_toast;
 };
 
 G_DEFINE_FINAL_TYPE (DwAgentsNow, dw_agents_now, GTK_TYPE_WIDGET)
 
-static void load (DwAgentsNow *self);
+static void load            (DwAgentsNow *self);
+static void schedule_reload (DwAgentsNow *self);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers */
@@ -681,6 +684,12 @@ status_loaded_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = DW_AGENTS_NOW (data);
+  self->loading = FALSE;
+  if (self->dirty)
+    {
+      self->dirty = FALSE;
+      schedule_reload (self);
+    }
   object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
   if (error == NULL && (object == NULL
                         || !dw_agent_status_store_apply (self->agents,
@@ -721,6 +730,7 @@ load (DwAgentsNow *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  self->loading = FALSE;
   update_actions (self);
   if (client (self) == NULL || self->team_id == 0)
     {
@@ -730,6 +740,8 @@ load (DwAgentsNow *self)
       return;
     }
   path = g_strdup_printf ("/api/v1/agents/status?team_id=%" G_GINT64_FORMAT, self->team_id);
+  self->loading = TRUE;
+  self->dirty = FALSE;
   dw_client_request_async (client (self), "GET", path, NULL, self->cancellable,
                            status_loaded_cb, self);
 }
@@ -740,7 +752,12 @@ reload_cb (gpointer data)
   DwAgentsNow *self = data;
 
   self->reload_id = 0;
-  load (self);
+  /* Cancelling the answer on its way at each burst of events could starve the view on a busy
+   * desk: the change is asked for once that answer is in. */
+  if (self->loading)
+    self->dirty = TRUE;
+  else
+    load (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -1407,7 +1424,8 @@ dw_agents_now_size_allocate (GtkWidget *widget,
   gboolean narrow = width < NARROW_WIDTH;
 
   gtk_widget_allocate (GTK_WIDGET (self->toast_overlay), width, height, baseline, NULL);
-  if (self->context_menu != NULL)
+  /* Only an open menu has a surface to move. */
+  if (self->context_menu != NULL && gtk_widget_get_visible (self->context_menu))
     gtk_popover_present (GTK_POPOVER (self->context_menu));
   /* Switching the stack inside an allocation would queue another one from within it. */
   if (narrow != self->narrow)
