@@ -511,6 +511,27 @@ test_context_menu (void)
   gtk_popover_popdown (GTK_POPOVER (popover));
 }
 
+/* A refusal of the service is said in a toast with the problem's own detail. */
+static void
+test_refusal_toast (void)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/presence",
+                                           server->admin_id);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "PUT", path, server->lead_token,
+                                                     "{\"presence\": \"away\"}");
+  const char *detail;
+
+  g_assert_cmpuint (r->status, >=, 400);
+  g_assert_cmpuint (r->status, <, 500);
+  detail = json_object_get_string_member (dw_test_response_object (r), "detail");
+  g_assert_nonnull (detail);
+  activate ("agents.set-away", server->admin_id);
+  WAIT_UNTIL (toast_has ("Could not set"));
+  g_test_message ("toast: %s", dw_agents_now_get_last_toast (now_view));
+  g_assert_true (toast_has (detail));
+  g_assert_false (service_presence_is (server->admin_id, "away"));
+}
+
 /* The lead leads both teams: agent3 goes from Logistics to Returns and leaves the list. */
 static void
 test_move_to_team (void)
@@ -624,6 +645,7 @@ main (int   argc,
   g_test_add_func ("/console/agents/change-capacity", test_change_capacity);
   g_test_add_func ("/console/agents/release-to-queue", test_release_to_queue);
   g_test_add_func ("/console/agents/message-without-trouble", test_message_without_trouble);
+  g_test_add_func ("/console/agents/refusal-toast", test_refusal_toast);
   g_test_add_func ("/console/agents/narrow", test_narrow);
   g_test_add_func ("/console/agents/move-to-team", test_move_to_team);
   g_test_add_func ("/console/agents/agent-sees-itself", test_agent_sees_itself);

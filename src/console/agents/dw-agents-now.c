@@ -114,8 +114,14 @@ agent_name (DwAgentsNow *self,
             gint64       user_id)
 {
   DwAgentStatus *agent = find_agent (self, user_id);
+  DwUser *user;
 
-  return agent != NULL ? dw_agent_status_get_display_name (agent) : "";
+  if (agent != NULL)
+    return dw_agent_status_get_display_name (agent);
+  /* Gone from the list meanwhile (moved, another team picked): the desk still knows it. */
+  user = self->sync != NULL ? dw_sync_lookup_user (self->sync, user_id) : NULL;
+  /* Translators: instead of an agent's name the console does not know, e.g. "Could not set this agent away" */
+  return user != NULL ? dw_user_get_display_name (user) : _("this agent");
 }
 
 static void
