@@ -458,6 +458,7 @@ static void
 test_narrow (void)
 {
   GtkWidget *menu_button;
+  GtkPopover *popover;
 
   gtk_window_set_default_size (window, 400, 700);
   WAIT_UNTIL (dw_agents_now_get_narrow (now_view));
@@ -469,7 +470,13 @@ test_narrow (void)
   g_assert_true (gtk_widget_get_visible (menu_button));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (menu_button), "Actions for "));
   gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button));
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (popover)));
   shot ("agents-narrow-menu");
+  /* The clock's tick (every 5 s) brings the times up to date, and leaves an open menu open. */
+  dw_test_spin (5500);
+  g_assert_true (gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button)) == popover);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
   gtk_menu_button_popdown (GTK_MENU_BUTTON (menu_button));
   gtk_window_set_default_size (window, 1200, 700);
   WAIT_UNTIL (!dw_agents_now_get_narrow (now_view));

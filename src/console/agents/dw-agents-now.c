@@ -270,16 +270,26 @@ bind_menu_button (DwAgentsNow   *self,
                   GtkWidget     *button,
                   DwAgentStatus *agent)
 {
-  g_autoptr(GMenuModel) menu = agent_menu (agent);
-  /* Translators: the tooltip of the menu button on an agent's row */
-  g_autofree char *label = g_strdup_printf (_("Actions for %s"),
-                                            dw_agent_status_get_display_name (agent));
+  g_autoptr(GMenuModel) menu = NULL;
+  g_autofree char *label = NULL;
+  /* What the menu depends on: rebuilt only when that changes, so that the clock's tick does
+   * not close a menu the lead has open. */
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT " %d %s",
+                                          dw_agent_status_get_user_id (agent),
+                                          dw_agent_status_get_presence (agent),
+                                          dw_agent_status_get_display_name (agent));
 
+  gtk_widget_set_visible (button, can_lead (self));
+  if (g_strcmp0 (g_object_get_data (G_OBJECT (button), "dw-menu-key"), key) == 0)
+    return;
+  menu = agent_menu (agent);
+  /* Translators: the tooltip of the menu button on an agent's row */
+  label = g_strdup_printf (_("Actions for %s"), dw_agent_status_get_display_name (agent));
+  g_object_set_data_full (G_OBJECT (button), "dw-menu-key", g_steal_pointer (&key), g_free);
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), menu);
   gtk_widget_set_tooltip_text (button, label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  gtk_widget_set_visible (button, can_lead (self));
 }
 
 static GtkWidget *
