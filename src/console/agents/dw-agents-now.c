@@ -272,6 +272,7 @@ bind_menu_button (DwAgentsNow   *self,
 {
   g_autoptr(GMenuModel) menu = NULL;
   g_autofree char *label = NULL;
+  GtkPopover *open;
   /* What the menu depends on: rebuilt only when that changes, so that the clock's tick does
    * not close a menu the lead has open. */
   g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT " %d %s",
@@ -281,6 +282,11 @@ bind_menu_button (DwAgentsNow   *self,
 
   gtk_widget_set_visible (button, can_lead (self));
   if (g_strcmp0 (g_object_get_data (G_OBJECT (button), "dw-menu-key"), key) == 0)
+    return;
+  /* Nor is an open menu swapped for another (GTK 4.8 then asks a surface that is gone for the
+   * pointer): the next tick after it closes brings it up to date. */
+  open = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+  if (open != NULL && gtk_widget_get_visible (GTK_WIDGET (open)))
     return;
   menu = agent_menu (agent);
   /* Translators: the tooltip of the menu button on an agent's row */
