@@ -169,6 +169,26 @@ toast_has (const char *text)
   return last != NULL && strstr (last, text) != NULL;
 }
 
+/* With DW_TEST_SHOT_DIR set, the screen as it is now goes to DIR/NAME.png, to be looked at. */
+static void
+shot (const char *name)
+{
+  const char *dir = g_getenv ("DW_TEST_SHOT_DIR");
+  g_autofree char *file = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+  dw_test_spin (800);
+  file = g_strdup_printf ("%s/%s.png", dir, name);
+  command = g_strdup_printf ("import -window root -crop %dx%d+0+0 +repage %s",
+                             gtk_widget_get_width (GTK_WIDGET (window)),
+                             gtk_widget_get_height (GTK_WIDGET (window)), file);
+  if (!g_spawn_command_line_sync (command, NULL, NULL, NULL, &error))
+    g_test_message ("no screenshot: %s", error->message);
+}
+
 static void
 activate (const char *action,
           gint64      id)
@@ -386,6 +406,7 @@ test_change_capacity (void)
   g_assert_nonnull (spin);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 3);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 7);
+  shot ("agents-capacity-dialog");
   respond (dialog, "change");
   WAIT_UNTIL (service_int (agent3_id, "capacity") == 7);
   WAIT_UNTIL (toast_has ("7"));
@@ -407,6 +428,7 @@ test_release_to_queue (void)
   activate ("agents.release", server->agent_id);
   WAIT_UNTIL (find_dialog () != NULL);
   dialog = find_dialog ();
+  shot ("agents-release-dialog");
   respond (dialog, "queue");
   WAIT_UNTIL (toast_has ("moved"));
   g_test_message ("toast: %s", dw_agents_now_get_last_toast (now_view));
@@ -430,28 +452,9 @@ test_message_without_trouble (void)
   entry = dw_widget_find_descendant (GTK_WIDGET (dialog), GTK_TYPE_ENTRY);
   gtk_editable_set_text (GTK_EDITABLE (entry), "先处理这单");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "send"));
+  shot ("agents-message-dialog");
   respond (dialog, "send");
   WAIT_UNTIL (toast_has ("nothing was noted"));
-}
-
-/* With DW_TEST_SHOT_DIR set, the screen as it is now goes to DIR/NAME.png, to be looked at. */
-static void
-shot (const char *name)
-{
-  const char *dir = g_getenv ("DW_TEST_SHOT_DIR");
-  g_autofree char *file = NULL;
-  g_autofree char *command = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (dir == NULL)
-    return;
-  dw_test_spin (800);
-  file = g_strdup_printf ("%s/%s.png", dir, name);
-  command = g_strdup_printf ("import -window root -crop %dx%d+0+0 +repage %s",
-                             gtk_widget_get_width (GTK_WIDGET (window)),
-                             gtk_widget_get_height (GTK_WIDGET (window)), file);
-  if (!g_spawn_command_line_sync (command, NULL, NULL, NULL, &error))
-    g_test_message ("no screenshot: %s", error->message);
 }
 
 static void
@@ -556,6 +559,7 @@ test_move_to_team (void)
   g_assert_nonnull (drop_down);
   /* The lead's other team only. */
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (drop_down)), ==, 1);
+  shot ("agents-move-dialog");
   respond (dialog, "move");
   WAIT_UNTIL (shown_agent (agent3_id) == NULL);
   WAIT_UNTIL (toast_has ("moved to Returns"));
