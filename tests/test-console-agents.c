@@ -462,9 +462,15 @@ test_narrow (void)
 {
   GtkWidget *menu_button;
   GtkPopover *popover;
+  int min_width;
 
   gtk_window_set_default_size (window, 400, 700);
   WAIT_UNTIL (dw_agents_now_get_narrow (now_view));
+  /* The section itself asks for no more than that (the team picker shows two teams). */
+  gtk_widget_measure (GTK_WIDGET (page), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+  g_test_message ("the Agents section needs %d px", min_width);
+  g_assert_cmpint (min_width, <=, 400);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (page)), <=, 400);
   g_assert_cmpuint (g_list_model_get_n_items (dw_agents_now_get_model (now_view)), ==, 2);
   shot ("agents-narrow");
   /* Each row keeps its menu of a lead's actions, labelled for a screen reader. */
