@@ -3,7 +3,8 @@
 
 Run by tests/run-a11y-test.sh inside the session that runs `deskwatch --demo`.  Walks the whole
 window (every page of its stacks is in the tree, shown or not), then the SLA section with its
-rows, a compliance figure's drill-down, then the Preferences window.  Prints TAP.
+rows, a compliance figure's drill-down, the Agents section's Now rows, then the Preferences
+window.  Prints TAP.
 """
 import re
 import subprocess
@@ -161,8 +162,10 @@ def main():
     activate('show-section', "<'compliance'>")
     results.append(check(3, 'compliance'))
     results.append(open_figure(4))
+    activate('show-section', "<'agents-now'>")
+    results.append(check(5, 'Agents section, Now, with its rows'))
     activate('preferences')
-    results.append(check(5, 'main window and Preferences'))
+    results.append(check(6, 'main window and Preferences'))
     print('1..%d' % len(results))
     return 0 if all(results) else 1
 

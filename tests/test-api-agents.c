@@ -9,6 +9,7 @@
 
 #include "dw-clock.h"
 #include "dw-test-server.h"
+#include "dw-test-stream.h"
 
 static DwTestServer *server;
 
@@ -189,21 +190,6 @@ only_agent (JsonObject *metrics)
   return json_array_get_object_element (agents, 0);
 }
 
-static char *
-figures_without_online (JsonObject *metrics)
-{
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), metrics);
-  g_autofree char *text = json_to_string (node, FALSE);
-  /* a deep copy: json_node_copy shares the object */
-  g_autoptr(JsonNode) dup = json_from_string (text, NULL);
-  JsonArray *agents = json_object_get_array_member (json_node_get_object (dup), "agents");
-
-  for (guint i = 0; i < json_array_get_length (agents); i++)
-    json_object_remove_member (json_array_get_object_element (agents, i), "online_seconds");
-  json_object_remove_member (json_node_get_object (dup), "team_median");
-  return json_to_string (dup, FALSE);
-}
-
 static void
 test_figures (void)
 {
@@ -278,23 +264,37 @@ test_figures (void)
   /* an agent reads its own figures, not the team's median */
   g_assert_false (json_object_has_member (dw_test_response_object (got), "team_median"));
 
-  /* the facts read as the trail grew equal the whole trail read again */
+  /* the facts read as the trail grew equal the whole trail read again: every figure, online
+   * time, occupancy and utilization included, over a window that ended already (from today's
+   * start to a moment past) so that time going on between the two reads changes nothing */
   {
     g_autoptr(DwTestResponse) lead = NULL;
+    g_autofree char *to_text = NULL;
+    g_autofree char *fixed = NULL;
     sqlite3 *db = NULL;
 
-    incremental = figures_without_online (request ("GET", path, server->lead_token, NULL, 200,
-                                                   &lead));
+    g_usleep (1100 * 1000);
+    to_text = dw_time_to_iso8601 (dw_test_server_now (server));
+    fixed = g_strdup_printf ("%s&from=%s&to=%s&series=daily", path,
+                             json_object_get_string_member (dw_test_response_object (got), "from"),
+                             to_text);
+    request ("GET", fixed, server->lead_token, NULL, 200, &lead);
     g_assert_true (json_object_has_member (dw_test_response_object (lead), "team_median"));
+    incremental = json_to_string (lead->json, FALSE);
     dw_test_server_stop (server);
     g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
     g_assert_cmpint (sqlite3_exec (db, "DELETE FROM agent_facts; DELETE FROM agent_fact_tickets; "
+                                       "DELETE FROM agent_capacity; "
                                        "DELETE FROM settings WHERE key = 'agent_facts_audit_id'",
                                    NULL, NULL, NULL), ==, SQLITE_OK);
     sqlite3_close (db);
     dw_test_server_start (server, NULL);
-    g_assert_cmpstr (figures_without_online (request ("GET", path, server->lead_token, NULL, 200,
-                                                      &again)), ==, incremental);
+    request ("GET", fixed, server->lead_token, NULL, 200, &again);
+    {
+      g_autofree char *rebuilt = json_to_string (again->json, FALSE);
+
+      g_assert_cmpstr (rebuilt, ==, incremental);
+    }
   }
 
   /* every count opens the tickets behind it, paged, and never one the caller may not see */
@@ -478,6 +478,1035 @@ test_status_and_actions (void)
   dw_test_assert_problem (r12, 400, "validation");
 }
 
+
+/* The last audit row of @field on user @user_id in the stopped service's database: its actor. */
+static gint64
+user_audit_actor (DwTestServer *desk,
+                  gint64        user_id,
+                  const char   *field)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT coalesce (actor_id, 0) FROM audit WHERE entity = "
+                                          "'user' AND entity_id = %" G_GINT64_FORMAT " AND field = "
+                                          "'%s' ORDER BY id DESC LIMIT 1", user_id, field);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 actor;
+
+  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  actor = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return actor;
+}
+
+static gint64
+desk_ticket (DwTestServer *desk,
+             const char   *subject)
+{
+  g_autoptr(DwTestResponse) r = dw_test_server_jsonf (desk, "POST", desk->admin_token,
+                                                      "/api/v1/tickets",
+                                                      "{\"subject\": \"%s\", \"channel\": \"web\", "
+                                                      "\"business_type\": \"logistics\"}", subject);
+
+  dw_test_assert_status (r, 201);
+  return json_object_get_int_member (dw_test_response_object (r), "id");
+}
+
+static gint64
+desk_assignee (DwTestServer *desk,
+               gint64        ticket_id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, ticket_id);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (desk, "GET", path, desk->admin_token, NULL);
+
+  dw_test_assert_status (r, 200);
+  return json_object_get_int_member_with_default (dw_test_response_object (r), "assignee_id", 0);
+}
+
+/* A lead sets an agent away and online: the desk's own presence change, audited as the lead's,
+ * on the stream, and routing minds it. */
+static void
+test_lead_sets_presence (void)
+{
+  g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
+  g_autofree char *path = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/presence",
+                                           desk->agent_id);
+  g_autofree char *own = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
+                                          desk->agent_id);
+  g_autofree char *other = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/presence",
+                                            desk->agent2_id);
+  g_autofree char *user_path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, desk->agent_id);
+  g_autoptr(DwTestStream) stream = NULL;
+  g_autoptr(DwTestResponse) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL, r6 = NULL,
+                            r7 = NULL, r8 = NULL, r9 = NULL, r10 = NULL, r11 = NULL;
+  g_autofree char *user_text = NULL, *answer_text = NULL;
+  JsonObject *user;
+  guint at;
+  gint64 waiting;
+
+  r1 = dw_test_server_json (desk, "PUT", own, desk->agent_token, "{\"presence\": \"online\"}");
+  dw_test_assert_status (r1, 200);
+  stream = dw_test_stream_open (desk, desk->lead_token, -1);
+
+  /* not the agent itself, nor another team's agent, nor another team's lead */
+  r2 = dw_test_server_json (desk, "PUT", path, desk->agent_token, "{\"presence\": \"away\"}");
+  dw_test_assert_problem (r2, 403, "forbidden");
+  r3 = dw_test_server_json (desk, "PUT", path, desk->agent2_token, "{\"presence\": \"away\"}");
+  dw_test_assert_problem (r3, 403, "forbidden");
+  r4 = dw_test_server_json (desk, "PUT", other, desk->lead_token, "{\"presence\": \"away\"}");
+  dw_test_assert_problem (r4, 403, "forbidden");
+  r5 = dw_test_server_json (desk, "PUT", path, desk->lead_token, "{\"presence\": \"busy\"}");
+  dw_test_assert_problem (r5, 400, "validation");
+  r6 = dw_test_server_json (desk, "PUT", path, desk->lead_token, "{\"presence\": \"away\", \"x\": 1}");
+  dw_test_assert_problem (r6, 400, "validation");
+  r7 = dw_test_server_json (desk, "PUT", "/api/v1/agents/9999/presence", desk->admin_token,
+                            "{\"presence\": \"away\"}");
+  dw_test_assert_problem (r7, 404, "not-found");
+
+  r8 = dw_test_server_json (desk, "PUT", path, desk->lead_token, "{\"presence\": \"away\"}");
+  dw_test_assert_status (r8, 200);
+  user = dw_test_response_object (r8);
+  g_assert_cmpstr (json_object_get_string_member (user, "presence"), ==, "away");
+  /* the same shape as GET /users/{id} */
+  r9 = dw_test_server_json (desk, "GET", user_path, desk->admin_token, NULL);
+  dw_test_assert_status (r9, 200);
+  user_text = json_to_string (r9->json, FALSE);
+  answer_text = json_to_string (r8->json, FALSE);
+  g_assert_cmpstr (answer_text, ==, user_text);
+  at = dw_test_stream_wait (stream, 0, "event", "user.updated", desk->agent_id);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                     g_ptr_array_index (stream->messages, at), "data"), "presence"), ==, "away");
+
+  /* away: routing passes it by; online again: the waiting ticket is its */
+  waiting = desk_ticket (desk, "还没发货");
+  g_assert_cmpint (desk_assignee (desk, waiting), ==, 0);
+  r10 = dw_test_server_json (desk, "PUT", path, desk->lead_token, "{\"presence\": \"online\"}");
+  dw_test_assert_status (r10, 200);
+  g_assert_cmpint (desk_assignee (desk, waiting), ==, desk->agent_id);
+  at = dw_test_stream_wait (stream, at + 1, "event", "user.updated", desk->agent_id);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (
+                     g_ptr_array_index (stream->messages, at), "data"), "presence"), ==, "online");
+  dw_test_stream_wait (stream, 0, "event", "ticket.updated", waiting);
+
+  /* offline too, and an admin may */
+  r11 = dw_test_server_json (desk, "PUT", path, desk->admin_token, "{\"presence\": \"offline\"}");
+  dw_test_assert_status (r11, 200);
+  g_assert_cmpstr (json_object_get_string_member (dw_test_response_object (r11), "presence"), ==,
+                   "offline");
+
+  dw_test_server_stop (desk);
+  g_assert_cmpint (user_audit_actor (desk, desk->agent_id, "presence"), ==, desk->admin_id);
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM audit WHERE entity = 'user' AND "
+                                            "entity_id = %" G_GINT64_FORMAT " AND field = 'presence' "
+                                            "AND actor_id = %" G_GINT64_FORMAT, desk->agent_id,
+                                            desk->lead_id);
+
+    g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 2);   /* away, online */
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+}
+
+static JsonArray *
+team_ids (JsonObject *user)
+{
+  return json_object_get_array_member (user, "teams");
+}
+
+/* A lead of both teams moves an agent: its new and open tickets of the team it left go back to
+ * that team's queue (and on to its agents), pending ones stay; its own stream resyncs. */
+static void
+test_move_agent (void)
+{
+  g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
+  g_autofree char *move = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/move", desk->agent_id);
+  g_autofree char *own = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
+                                          desk->agent_id);
+  g_autofree char *body = g_strdup_printf ("{\"from_team_id\": %" G_GINT64_FORMAT ", \"to_team_id\": %"
+                                           G_GINT64_FORMAT "}", desk->team_id, desk->other_team_id);
+  g_autofree char *lead_both = g_strdup_printf ("{\"teams\": [{\"id\": %" G_GINT64_FORMAT ", "
+                                                "\"is_lead\": true}, {\"id\": %" G_GINT64_FORMAT
+                                                ", \"is_lead\": true}]}", desk->team_id,
+                                                desk->other_team_id);
+  g_autofree char *lead_path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, desk->lead_id);
+  g_autofree char *ticket_path = NULL;
+  g_autofree char *pend = NULL;
+  g_autoptr(DwTestStream) lead_stream = NULL;
+  g_autoptr(DwTestStream) agent_stream = NULL;
+  g_autoptr(DwTestResponse) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL, r6 = NULL,
+                            r7 = NULL, r8 = NULL, r9 = NULL, r10 = NULL, r11 = NULL, r12 = NULL,
+                            r13 = NULL, r14 = NULL, r15 = NULL, r16 = NULL;
+  g_autofree char *third_token = NULL, *third_path = NULL, *third_presence = NULL;
+  g_autofree char *third_move = NULL, *lead_move = NULL;
+  JsonObject *result, *user;
+  JsonArray *released;
+  gint64 open_id, pending_id, third;
+
+  /* the agent online with two tickets, one of them waiting on its customer */
+  r1 = dw_test_server_json (desk, "PUT", own, desk->agent_token, "{\"presence\": \"online\"}");
+  dw_test_assert_status (r1, 200);
+  open_id = desk_ticket (desk, "快递丢了");
+  pending_id = desk_ticket (desk, "发票抬头");
+  g_assert_cmpint (desk_assignee (desk, open_id), ==, desk->agent_id);
+  g_assert_cmpint (desk_assignee (desk, pending_id), ==, desk->agent_id);
+  ticket_path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, pending_id);
+  r2 = dw_test_server_json (desk, "GET", ticket_path, desk->agent_token, NULL);
+  dw_test_assert_status (r2, 200);
+  pend = g_strdup_printf ("{\"version\": %" G_GINT64_FORMAT ", \"status\": \"pending\"}",
+                          json_object_get_int_member (dw_test_response_object (r2), "version"));
+  r3 = dw_test_server_json (desk, "PATCH", ticket_path, desk->agent_token, pend);
+  dw_test_assert_status (r3, 200);
+
+  /* another agent of the team, online, to take what the moved one leaves */
+  r4 = dw_test_server_jsonf (desk, "POST", desk->admin_token, "/api/v1/users",
+                             "{\"username\": \"agent3\", \"display_name\": \"王芳\", \"role\": "
+                             "\"agent\", \"password\": \"" DW_TEST_PASSWORD "\", \"teams\": "
+                             "[{\"id\": %" G_GINT64_FORMAT "}]}", desk->team_id);
+  dw_test_assert_status (r4, 201);
+  third = json_object_get_int_member (dw_test_response_object (r4), "id");
+  third_token = dw_test_server_sign_in (desk, "agent3", DW_TEST_PASSWORD);
+  third_path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, third);
+  third_presence = g_strdup_printf ("%s/presence", third_path);
+  r5 = dw_test_server_json (desk, "PUT", third_presence, third_token, "{\"presence\": \"online\"}");
+  dw_test_assert_status (r5, 200);
+
+  /* a lead of one of the two teams may not; nor an agent */
+  r6 = dw_test_server_json (desk, "POST", move, desk->lead_token, body);
+  dw_test_assert_problem (r6, 403, "forbidden");
+  r7 = dw_test_server_json (desk, "POST", move, desk->agent_token, body);
+  dw_test_assert_problem (r7, 403, "forbidden");
+  g_assert_cmpint (desk_assignee (desk, open_id), ==, desk->agent_id);
+
+  r8 = dw_test_server_json (desk, "PATCH", lead_path, desk->admin_token, lead_both);
+  dw_test_assert_status (r8, 200);
+
+  /* bad input */
+  {
+    const char *bad[] = {
+      "{}", "{\"from_team_id\": 1}", "{\"from_team_id\": \"1\", \"to_team_id\": 2}",
+      "{\"from_team_id\": 1, \"to_team_id\": 1}", "{\"from_team_id\": 1, \"to_team_id\": 2, "
+      "\"x\": 1}", "{\"from_team_id\": 1, \"to_team_id\": 999}",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(DwTestResponse) r = dw_test_server_json (desk, "POST", move, desk->lead_token,
+                                                           bad[i]);
+
+        g_test_message ("%s", bad[i]);
+        dw_test_assert_problem (r, 400, "validation");
+      }
+  }
+  r16 = dw_test_server_json (desk, "POST", move, desk->lead_token, "[1, 2]");
+  dw_test_assert_problem (r16, 400, "malformed");
+  r9 = dw_test_server_json (desk, "POST", "/api/v1/agents/9999/move", desk->admin_token, body);
+  dw_test_assert_problem (r9, 404, "not-found");
+
+  lead_stream = dw_test_stream_open (desk, desk->lead_token, -1);
+  agent_stream = dw_test_stream_open (desk, desk->agent_token, -1);
+
+  r10 = dw_test_server_json (desk, "POST", move, desk->lead_token, body);
+  dw_test_assert_status (r10, 200);
+  result = dw_test_response_object (r10);
+  user = json_object_get_object_member (result, "user");
+  g_assert_cmpint (json_object_get_int_member (user, "id"), ==, desk->agent_id);
+  g_assert_cmpuint (json_array_get_length (team_ids (user)), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (team_ids (user), 0),
+                                               "id"), ==, desk->other_team_id);
+  released = json_object_get_array_member (result, "released");
+  g_assert_cmpuint (json_array_get_length (released), ==, 1);
+  g_assert_cmpint (json_array_get_int_element (released, 0), ==, open_id);
+
+  /* routing gave the open ticket to the team's other agent; the pending one stayed */
+  g_assert_cmpint (desk_assignee (desk, open_id), ==, third);
+  g_assert_cmpint (desk_assignee (desk, pending_id), ==, desk->agent_id);
+
+  /* the lead hears of it; the moved agent's stream reloads under its new scope */
+  dw_test_stream_wait (lead_stream, 0, "event", "user.updated", desk->agent_id);
+  dw_test_stream_wait (lead_stream, 0, "event", "ticket.updated", open_id);
+  dw_test_spin_until (dw_test_stream_closed, agent_stream, "the moved agent's stream closes");
+  g_assert_cmpint (agent_stream->close_code, ==, 4000);
+
+  /* once only: no longer in the team it left */
+  r11 = dw_test_server_json (desk, "POST", move, desk->lead_token, body);
+  dw_test_assert_problem (r11, 409, "conflict");
+  /* already in the team it would join */
+  r12 = dw_test_server_jsonf (desk, "PATCH", desk->admin_token, third_path,
+                              "{\"teams\": [{\"id\": %" G_GINT64_FORMAT "}, {\"id\": %"
+                              G_GINT64_FORMAT "}]}", desk->team_id, desk->other_team_id);
+  dw_test_assert_status (r12, 200);
+  third_move = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/move", third);
+  r13 = dw_test_server_json (desk, "POST", third_move, desk->lead_token, body);
+  dw_test_assert_problem (r13, 409, "conflict");
+  /* a lead is an admin's to move */
+  lead_move = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/move", desk->lead_id);
+  r14 = dw_test_server_json (desk, "POST", lead_move, desk->admin_token, body);
+  dw_test_assert_problem (r14, 403, "forbidden");
+  /* an admin moves it back */
+  r15 = dw_test_server_jsonf (desk, "POST", desk->admin_token, move, "{\"from_team_id\": %" G_GINT64_FORMAT ", \"to_team_id\": %"
+                              G_GINT64_FORMAT "}", desk->other_team_id, desk->team_id);
+  dw_test_assert_status (r15, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                      dw_test_response_object (r15), "released")), ==, 0);
+
+  /* role scope with two agents in the team: each agent its own line, the lead and an admin
+   * every agent with the team's medians */
+  {
+    g_autofree char *metrics = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT,
+                                                desk->team_id);
+    g_autoptr(DwTestResponse) own_line = dw_test_server_json (desk, "GET", metrics,
+                                                              desk->agent_token, NULL);
+    g_autoptr(DwTestResponse) third_line = dw_test_server_json (desk, "GET", metrics, third_token,
+                                                                NULL);
+    g_autoptr(DwTestResponse) by_lead = dw_test_server_json (desk, "GET", metrics,
+                                                             desk->lead_token, NULL);
+    g_autoptr(DwTestResponse) by_admin = dw_test_server_json (desk, "GET", metrics,
+                                                              desk->admin_token, NULL);
+
+    dw_test_assert_status (own_line, 200);
+    dw_test_assert_status (third_line, 200);
+    dw_test_assert_status (by_lead, 200);
+    dw_test_assert_status (by_admin, 200);
+    g_assert_cmpint (json_object_get_int_member (only_agent (dw_test_response_object (own_line)),
+                                                 "user_id"), ==, desk->agent_id);
+    g_assert_cmpint (json_object_get_int_member (only_agent (dw_test_response_object (third_line)),
+                                                 "user_id"), ==, third);
+    g_assert_false (json_object_has_member (dw_test_response_object (own_line), "team_median"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        dw_test_response_object (by_lead), "agents")), ==, 2);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        dw_test_response_object (by_admin), "agents")), ==, 2);
+    g_assert_true (json_object_has_member (dw_test_response_object (by_admin), "team_median"));
+  }
+
+  dw_test_server_stop (desk);
+  g_assert_cmpint (user_audit_actor (desk, desk->agent_id, "teams"), ==, desk->admin_id);
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    g_autofree char *sql = g_strdup_printf ("SELECT (SELECT count (*) FROM audit WHERE entity = 'user' "
+                                            "AND entity_id = %1$" G_GINT64_FORMAT " AND field = "
+                                            "'teams' AND actor_id = %2$" G_GINT64_FORMAT "), "
+                                            "(SELECT actor_id FROM audit WHERE entity = 'ticket' AND "
+                                            "entity_id = %3$" G_GINT64_FORMAT " AND field = "
+                                            "'assignee_id' AND coalesce (after, 'null') = 'null')", desk->agent_id,
+                                            desk->lead_id, open_id);
+
+    g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 1);
+    g_assert_cmpint (sqlite3_column_int64 (stmt, 1), ==, desk->lead_id);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+}
+
+
+static gint64
+presence_since (DwTestResponse *r)
+{
+  gint64 t = 0;
+
+  dw_test_assert_status (r, 200);
+  g_assert_true (dw_time_from_iso8601 (json_object_get_string_member (dw_test_response_object (r),
+                                                                      "presence_since"), &t));
+  return t;
+}
+
+/* Adherence: the share of the agent's published, scheduled time (less breaks) spent online,
+ * against a sum made here from the shift the test rosters and the presence it sets. */
+static void
+test_adherence (void)
+{
+  g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
+  g_autofree char *own = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
+                                          desk->agent_id);
+  g_autofree char *publish = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/roster/publish",
+                                              desk->team_id);
+  g_autoptr(DwTestResponse) created = NULL, published = NULL, draft = NULL, r1 = NULL, r2 = NULL,
+                            r3 = NULL, got = NULL, other = NULL;
+  g_autofree char *start = NULL, *end = NULL, *break_start = NULL, *break_end = NULL;
+  g_autofree char *shift = NULL, *week = NULL, *from_text = NULL, *to_text = NULL, *path = NULL;
+  g_autofree char *other_path = NULL;
+  gint64 t0 = dw_test_server_now (desk), t1, t2, t3, tq, scheduled, adherent;
+  double expected;
+  JsonObject *result, *me;
+  JsonArray *daily;
+
+  /* a shift from a minute ago for an hour, with a break of 20 s before the agent comes online */
+  start = dw_time_to_iso8601 (t0 - 60);
+  end = dw_time_to_iso8601 (t0 + 3600);
+  break_start = dw_time_to_iso8601 (t0 - 40);
+  break_end = dw_time_to_iso8601 (t0 - 20);
+  shift = g_strdup_printf ("{\"team_id\": %" G_GINT64_FORMAT ", \"user_id\": %" G_GINT64_FORMAT
+                           ", \"starts_at\": \"%s\", \"ends_at\": \"%s\", \"breaks\": [{\"starts_at\": "
+                           "\"%s\", \"ends_at\": \"%s\"}]}", desk->team_id, desk->agent_id, start,
+                           end, break_start, break_end);
+  created = dw_test_server_json (desk, "POST", "/api/v1/shifts", desk->lead_token, shift);
+  dw_test_assert_status (created, 201);
+
+  /* online, away a moment, online again */
+  r1 = dw_test_server_json (desk, "PUT", own, desk->agent_token, "{\"presence\": \"online\"}");
+  t1 = presence_since (r1);
+  g_usleep (1100 * 1000);
+  r2 = dw_test_server_json (desk, "PUT", own, desk->agent_token, "{\"presence\": \"away\"}");
+  t2 = presence_since (r2);
+  g_usleep (1100 * 1000);
+  r3 = dw_test_server_json (desk, "PUT", own, desk->agent_token, "{\"presence\": \"online\"}");
+  t3 = presence_since (r3);
+  g_usleep (1100 * 1000);
+  tq = dw_test_server_now (desk);
+  g_assert_cmpint (t2, >, t1);
+  g_assert_cmpint (t3, >, t2);
+  g_assert_cmpint (tq, >, t3);
+
+  /* a window ending now (tq), so the figures hold still while the test reads them */
+  from_text = dw_time_to_iso8601 (t0 - 120);
+  to_text = dw_time_to_iso8601 (tq);
+  path = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT "&from=%s&to=%s"
+                          "&series=daily", desk->team_id, from_text, to_text);
+
+  /* a draft roster schedules no one */
+  draft = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);
+  dw_test_assert_status (draft, 200);
+  g_assert_true (json_object_get_null_member (only_agent (dw_test_response_object (draft)),
+                                              "adherence"));
+
+  week = g_strdup_printf ("{\"week\": \"%s\"}",
+                          json_object_get_string_member (dw_test_response_object (created), "week"));
+  published = dw_test_server_json (desk, "POST", publish, desk->lead_token, week);
+  dw_test_assert_status (published, 200);
+
+  scheduled = (tq - (t0 - 60)) - 20;
+  adherent = (t2 - t1) + (tq - t3);
+  expected = round (1000.0 * adherent / scheduled) / 1000;
+  g_assert_cmpfloat (expected, >, 0);
+
+  got = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);
+  dw_test_assert_status (got, 200);
+  result = dw_test_response_object (got);
+  me = only_agent (result);
+  g_assert_cmpfloat (json_object_get_double_member (me, "adherence"), ==, expected);
+  /* the team's only agent: the median is its own */
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (result,
+                                                                                   "team_median"),
+                                                    "adherence"), ==, expected);
+  /* day by day: one day unless the window crossed a local midnight */
+  daily = json_object_get_array_member (me, "daily");
+  if (json_array_get_length (daily) == 1)
+    g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (daily, 0),
+                                                      "adherence"), ==, expected);
+  else
+    for (guint i = 0; i < json_array_get_length (daily); i++)
+      g_assert_true (json_object_has_member (json_array_get_object_element (daily, i), "adherence"));
+
+  /* no roster, no adherence */
+  other_path = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT,
+                                desk->other_team_id);
+  other = dw_test_server_json (desk, "GET", other_path, desk->admin_token, NULL);
+  dw_test_assert_status (other, 200);
+  g_assert_true (json_object_get_null_member (only_agent (dw_test_response_object (other)),
+                                              "adherence"));
+}
+
+
+/* Online time, occupancy and utilization of @user_id over [@from, @to), counted here from the
+ * audit trail alone (the stopped service's database): its presence and capacity rows, and the
+ * assignee and status rows of every ticket.  The capacity before its first change is that
+ * change's before, or (never changed) @capacity_now. */
+typedef struct
+{
+  gint64 online, occupied, load, capacity;
+} TimeCount;
+
+static void
+count_time_from_trail (DwTestServer *desk,
+                       gint64        user_id,
+                       gint64        from,
+                       gint64        to,
+                       gint64        capacity_now,
+                       TimeCount    *out)
+{
+  g_autoptr(GHashTable) assignee = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GHashTable) active = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gboolean online = FALSE;
+  gint64 capacity = capacity_now, since = from, load = 0;
+
+  memset (out, 0, sizeof *out);
+  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+  /* the capacity it started with */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT CAST (before AS INTEGER) FROM audit WHERE "
+                                           "entity = 'user' AND entity_id = ? AND field = "
+                                           "'capacity' ORDER BY id LIMIT 1", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    capacity = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT at, entity, entity_id, action, coalesce (field, ''), "
+                                           "after FROM audit WHERE (entity = 'user' AND entity_id = ?1 "
+                                           "AND field IN ('presence', 'capacity')) OR (entity = "
+                                           "'ticket' AND (action = 'created' OR field IN "
+                                           "('assignee_id', 'status'))) ORDER BY id", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  for (;;)
+    {
+      gboolean row = sqlite3_step (stmt) == SQLITE_ROW;
+      gint64 at = row ? MIN (sqlite3_column_int64 (stmt, 0), to) : to;
+      const char *entity, *action, *field, *after;
+      gint64 id;
+
+      if (online && at > since)
+        {
+          out->online += at - since;
+          out->occupied += load > 0 ? at - since : 0;
+          out->load += load * (at - since);
+          out->capacity += capacity * (at - since);
+        }
+      since = MAX (since, at);
+      if (!row)
+        break;
+
+      entity = (const char *) sqlite3_column_text (stmt, 1);
+      id = sqlite3_column_int64 (stmt, 2);
+      action = (const char *) sqlite3_column_text (stmt, 3);
+      field = (const char *) sqlite3_column_text (stmt, 4);
+      after = (const char *) sqlite3_column_text (stmt, 5);
+      if (g_str_equal (entity, "user") && g_str_equal (field, "presence"))
+        online = g_strcmp0 (after, "\"online\"") == 0;
+      else if (g_str_equal (entity, "user"))
+        capacity = g_ascii_strtoll (after, NULL, 10);
+      else
+        {
+          gint64 *who = g_hash_table_lookup (assignee, &id);
+          gboolean was = who != NULL && *who == user_id
+                         && GPOINTER_TO_INT (g_hash_table_lookup (active, &id));
+          gboolean is;
+
+          if (g_str_equal (action, "created"))
+            g_hash_table_insert (active, g_memdup2 (&id, sizeof id), GINT_TO_POINTER (TRUE));
+          else if (g_str_equal (field, "assignee_id"))
+            {
+              gint64 value = after != NULL && g_ascii_isdigit (*after) ? g_ascii_strtoll (after, NULL, 10) : 0;
+
+              g_hash_table_insert (assignee, g_memdup2 (&id, sizeof id),
+                                   g_memdup2 (&value, sizeof value));
+            }
+          else
+            g_hash_table_insert (active, g_memdup2 (&id, sizeof id),
+                                 GINT_TO_POINTER (g_strcmp0 (after, "\"new\"") == 0
+                                                  || g_strcmp0 (after, "\"open\"") == 0
+                                                  || g_strcmp0 (after, "\"pending\"") == 0
+                                                  || g_strcmp0 (after, "\"on-hold\"") == 0));
+          who = g_hash_table_lookup (assignee, &id);
+          is = who != NULL && *who == user_id && GPOINTER_TO_INT (g_hash_table_lookup (active, &id));
+          load += (is ? 1 : 0) - (was ? 1 : 0);
+        }
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* Utilization weighs the load at each moment against the capacity the agent had then: a lead
+ * raises and then lowers the capacity while the agent works two tickets. */
+static void
+test_utilization_over_capacity_changes (void)
+{
+  g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
+  g_autofree char *own = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
+                                          desk->agent_id);
+  g_autofree char *capacity = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/capacity",
+                                               desk->agent_id);
+  g_autoptr(DwTestResponse) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL, got = NULL,
+                            again = NULL;
+  g_autofree char *from_text = NULL, *to_text = NULL, *path = NULL, *solve_path = NULL;
+  g_autofree char *incremental = NULL, *rebuilt = NULL;
+  gint64 t0 = dw_test_server_now (desk), tq, a, b;
+  TimeCount c;
+  JsonObject *me;
+
+  r1 = dw_test_server_json (desk, "PUT", own, desk->agent_token, "{\"presence\": \"online\"}");
+  dw_test_assert_status (r1, 200);
+  a = desk_ticket (desk, "改地址");
+  g_assert_cmpint (desk_assignee (desk, a), ==, desk->agent_id);
+  g_usleep (1100 * 1000);
+  r2 = dw_test_server_json (desk, "PUT", capacity, desk->lead_token, "{\"capacity\": 4}");
+  dw_test_assert_status (r2, 200);
+  b = desk_ticket (desk, "换货");
+  g_assert_cmpint (desk_assignee (desk, b), ==, desk->agent_id);
+  g_usleep (1100 * 1000);
+  solve_path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, a);
+  r3 = dw_test_server_json (desk, "GET", solve_path, desk->agent_token, NULL);
+  dw_test_assert_status (r3, 200);
+  r4 = dw_test_server_jsonf (desk, "PATCH", desk->agent_token, solve_path,
+                             "{\"version\": %" G_GINT64_FORMAT ", \"status\": \"solved\"}",
+                             json_object_get_int_member (dw_test_response_object (r3), "version"));
+  dw_test_assert_status (r4, 200);
+  g_usleep (1100 * 1000);
+  r5 = dw_test_server_json (desk, "PUT", capacity, desk->lead_token, "{\"capacity\": 1}");
+  dw_test_assert_status (r5, 200);
+  g_usleep (1100 * 1000);
+  tq = dw_test_server_now (desk);
+
+  /* a window that ended already: the figures hold still */
+  from_text = dw_time_to_iso8601 (t0 - 60);
+  to_text = dw_time_to_iso8601 (tq);
+  path = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT "&from=%s&to=%s"
+                          "&series=daily", desk->team_id, from_text, to_text);
+  got = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);
+  dw_test_assert_status (got, 200);
+  incremental = json_to_string (got->json, FALSE);
+  me = only_agent (dw_test_response_object (got));
+
+  dw_test_server_stop (desk);
+  count_time_from_trail (desk, desk->agent_id, t0 - 60, tq, 1, &c);
+  g_assert_cmpint (c.online, >=, 4);
+  g_assert_cmpint (json_object_get_int_member (me, "online_seconds"), ==, c.online);
+  g_assert_cmpfloat (json_object_get_double_member (me, "occupancy"), ==,
+                     round (1000.0 * c.occupied / c.online) / 1000);
+  g_assert_cmpfloat (json_object_get_double_member (me, "utilization"), ==,
+                     round (1000.0 * c.load / c.capacity) / 1000);
+  /* and not what the capacity it has now (1) would make of it */
+  g_assert_cmpfloat (round (1000.0 * c.load / c.capacity) / 1000, !=,
+                     round (1000.0 * c.load / c.online) / 1000);
+
+  /* the whole trail read again gives the same figures, capacity changes and all */
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "DELETE FROM agent_facts; DELETE FROM agent_fact_tickets; "
+                                       "DELETE FROM agent_capacity; DELETE FROM settings WHERE key "
+                                       "= 'agent_facts_audit_id'", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  dw_test_server_start (desk, NULL);
+  again = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);
+  dw_test_assert_status (again, 200);
+  rebuilt = json_to_string (again->json, FALSE);
+  g_assert_cmpstr (rebuilt, ==, incremental);
+
+  /* a desk of schema 7, whose reader went past these capacity changes before there was a table
+   * for them: migration 008 takes them from the trail */
+  dw_test_server_stop (desk);
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "DROP TABLE agent_capacity; PRAGMA user_version = 7",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  dw_test_server_start (desk, NULL);
+  {
+    g_autoptr(DwTestResponse) migrated = dw_test_server_json (desk, "GET", path, desk->lead_token,
+                                                              NULL);
+    g_autofree char *text = NULL;
+
+    dw_test_assert_status (migrated, 200);
+    text = json_to_string (migrated->json, FALSE);
+    g_assert_cmpstr (text, ==, incremental);
+  }
+}
+
+
+/* SLA per target and business time, on a desk whose clock runs 600 times fast (a real second is
+ * ten minutes) and whose calendar closes for half an hour shortly after the tickets are made:
+ * targets are met and breached for real, and a ticket's first response and resolution span the
+ * closed half hour.  Each figure against a count made here from GET /tickets/{id}/audit, with
+ * business time worked out here as calendar time less the closed half hour. */
+
+static void
+wait_until_state (DwTestServer *desk,
+                  gint64        id,
+                  const char   *target,
+                  const char   *state)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+  gint64 deadline = g_get_monotonic_time () + 90 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(DwTestResponse) r = dw_test_server_json (desk, "GET", path, desk->admin_token, NULL);
+      JsonArray *sla;
+
+      dw_test_assert_status (r, 200);
+      sla = json_object_get_array_member (dw_test_response_object (r), "sla");
+      for (guint i = 0; i < json_array_get_length (sla); i++)
+        {
+          JsonObject *entry = json_array_get_object_element (sla, i);
+
+          if (g_str_equal (json_object_get_string_member (entry, "target"), target)
+              && g_str_equal (json_object_get_string_member (entry, "state"), state))
+            return;
+        }
+      if (g_get_monotonic_time () > deadline)
+        g_error ("ticket %" G_GINT64_FORMAT ": %s never became %s", id, target, state);
+      g_usleep (50 * 1000);
+    }
+}
+
+static void
+desk_comment (DwTestServer *desk,
+              gint64        id,
+              const char   *token,
+              gboolean      customer)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/comments", id);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (desk, "POST", path, token,
+                                                     customer ? "{\"body\": \"还没到\", \"public\": "
+                                                                "true, \"author_kind\": \"customer\"}"
+                                                              : "{\"body\": \"在查\", \"public\": true}");
+
+  dw_test_assert_status (r, 201);
+}
+
+static void
+desk_status (DwTestServer *desk,
+             gint64        id,
+             const char   *status)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, id);
+  g_autoptr(DwTestResponse) got = dw_test_server_json (desk, "GET", path, desk->admin_token, NULL);
+  g_autoptr(DwTestResponse) r = NULL;
+
+  dw_test_assert_status (got, 200);
+  r = dw_test_server_jsonf (desk, "PATCH", desk->agent_token, path,
+                            "{\"version\": %" G_GINT64_FORMAT ", \"status\": \"%s\"}",
+                            json_object_get_int_member (dw_test_response_object (got), "version"),
+                            status);
+  dw_test_assert_status (r, 200);
+}
+
+static gint64
+fast_ticket (DwTestServer *desk)
+{
+  g_autoptr(DwTestResponse) r = dw_test_server_jsonf (desk, "POST", desk->admin_token,
+                                                      "/api/v1/tickets",
+                                                      "{\"subject\": \"SLA\", \"channel\": \"web\", "
+                                                      "\"team_id\": %" G_GINT64_FORMAT ", "
+                                                      "\"assignee_id\": %" G_GINT64_FORMAT "}",
+                                                      desk->team_id, desk->agent_id);
+
+  dw_test_assert_status (r, 201);
+  g_assert_cmpint (json_object_get_int_member (dw_test_response_object (r), "sla_policy_id"), >, 0);
+  return json_object_get_int_member (dw_test_response_object (r), "id");
+}
+
+static gint64
+closed_between (gint64 a,
+                gint64 b,
+                gint64 gap_start,
+                gint64 gap_end)
+{
+  return MAX (0, MIN (b, gap_end) - MAX (a, gap_start));
+}
+
+static const char * const sla_targets[] = { "first-response", "next-response", "resolution" };
+
+typedef struct
+{
+  GArray *frt, *frt_business, *res, *res_business;
+  guint   met[3], breached[3];
+  GPtrArray *met_ids[3], *breached_ids[3];
+} SlaCount;
+
+static void
+count_sla_trail (DwTestServer *desk,
+                 gint64        id,
+                 gint64        gap_start,
+                 gint64        gap_end,
+                 SlaCount     *c)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/audit?limit=500", id);
+  g_autoptr(DwTestResponse) r = dw_test_server_json (desk, "GET", path, desk->admin_token, NULL);
+  JsonArray *rows;
+  gint64 created = 0;
+
+  dw_test_assert_status (r, 200);
+  rows = dw_test_response_items (r);
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      const char *action = json_object_get_string_member (row, "action");
+      const char *field = json_object_get_string_member_with_default (row, "field", "");
+      JsonNode *after = json_object_get_member (row, "after");
+      const char *value = after != NULL && JSON_NODE_HOLDS_VALUE (after)
+                          && json_node_get_value_type (after) == G_TYPE_STRING
+                          ? json_node_get_string (after) : "";
+      gint64 at = at_of (row);
+
+      if (g_str_equal (action, "created"))
+        created = at;
+      else if (g_strcmp0 (field, "first_response_at") == 0 && !JSON_NODE_HOLDS_NULL (after))
+        {
+          gint64 cal = at - created, biz = cal - closed_between (created, at, gap_start, gap_end);
+
+          g_array_append_val (c->frt, cal);
+          g_array_append_val (c->frt_business, biz);
+        }
+      else if (g_strcmp0 (field, "status") == 0 && g_str_equal (value, "solved"))
+        {
+          gint64 cal = at - created, biz = cal - closed_between (created, at, gap_start, gap_end);
+
+          g_array_append_val (c->res, cal);
+          g_array_append_val (c->res_business, biz);
+        }
+      else if (g_str_equal (action, "sla"))
+        for (guint t = 0; t < G_N_ELEMENTS (sla_targets); t++)
+          if (g_strcmp0 (field, sla_targets[t]) == 0)
+            {
+              gint64 *copy = g_memdup2 (&id, sizeof id);
+
+              if (g_str_equal (value, "met"))
+                {
+                  c->met[t]++;
+                  g_ptr_array_add (c->met_ids[t], copy);
+                }
+              else if (g_str_equal (value, "breached"))
+                {
+                  c->breached[t]++;
+                  g_ptr_array_add (c->breached_ids[t], copy);
+                }
+              else
+                g_free (copy);
+            }
+    }
+}
+
+/* The ids of the drill-down @figure (and @target) of the agent, sorted, as a string. */
+static char *
+drill_ids (DwTestServer *desk,
+           const char   *token,
+           const char   *window,
+           const char   *figure,
+           const char   *target)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/tickets?team_id=%"
+                                           G_GINT64_FORMAT "&%s&figure=%s%s%s", desk->agent_id,
+                                           desk->team_id, window, figure,
+                                           target != NULL ? "&target=" : "",
+                                           target != NULL ? target : "");
+  g_autoptr(DwTestResponse) r = dw_test_server_json (desk, "GET", path, token, NULL);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GString) text = g_string_new (NULL);
+  JsonArray *items;
+
+  dw_test_assert_status (r, 200);
+  items = dw_test_response_items (r);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      gint64 id = json_object_get_int_member (json_array_get_object_element (items, i), "id");
+
+      g_array_append_val (ids, id);
+    }
+  g_array_sort (ids, compare);
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (text, "%" G_GINT64_FORMAT " ", g_array_index (ids, gint64, i));
+  return g_strdup (text->str);
+}
+
+static char *
+ids_text (GPtrArray *list)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      gint64 id = *(gint64 *) g_ptr_array_index (list, i);
+      gboolean seen = FALSE;
+
+      for (guint k = 0; k < ids->len; k++)
+        seen = seen || g_array_index (ids, gint64, k) == id;
+      if (!seen)
+        g_array_append_val (ids, id);
+    }
+  g_array_sort (ids, compare);
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (text, "%" G_GINT64_FORMAT " ", g_array_index (ids, gint64, i));
+  return g_strdup (text->str);
+}
+
+static void
+test_sla_and_business_time (void)
+{
+  g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
+  const char * const speed[] = { "--speed", "600", NULL };
+  g_autofree char *week = NULL, *sql = NULL, *window = NULL, *path = NULL, *from_text = NULL;
+  g_autofree char *to_text = NULL, *lead2_token = NULL;
+  g_autoptr(DwTestResponse) got = NULL, lead2 = NULL;
+  gint64 t0, gap_start, gap_end, t1, t2, t3, ids[3];
+  SlaCount c = { 0 };
+  JsonObject *me, *sla, *frt, *res;
+  sqlite3 *db = NULL;
+
+  dw_test_server_stop (desk);
+  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO sla_policies (name, position, "
+                                     "first_response_minutes, next_response_minutes, "
+                                     "resolution_minutes, at_risk_ratio) VALUES ('Fast', 0, 10, "
+                                     "10, 60, 0.5)", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  dw_test_server_start (desk, speed);
+
+  /* the team's calendar closes 20 minutes from now for half an hour, every day (UTC) */
+  t0 = dw_test_server_now (desk);
+  week = dw_test_week_with_daily_gap (t0, 20, 30, &gap_start);
+  gap_end = gap_start + 30 * 60;
+  sql = g_strdup_printf ("INSERT INTO calendars (name, timezone, week) VALUES ('Gap', 'UTC', '%s'); "
+                         "UPDATE teams SET calendar_id = last_insert_rowid () WHERE id = %"
+                         G_GINT64_FORMAT, week, desk->team_id);
+  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  /* t1: answered and solved at once (met, met) */
+  t1 = fast_ticket (desk);
+  desk_comment (desk, t1, desk->agent_token, FALSE);
+  desk_status (desk, t1, "solved");
+  /* t2: first response breached; the customer writes again and is answered in time */
+  t2 = fast_ticket (desk);
+  /* t3: waits over the closed half hour for its answer */
+  t3 = fast_ticket (desk);
+  wait_until_state (desk, t2, "first-response", "breached");
+  desk_comment (desk, t2, desk->agent_token, FALSE);
+  desk_comment (desk, t2, desk->admin_token, TRUE);
+  desk_comment (desk, t2, desk->agent_token, FALSE);
+  while (dw_test_server_now (desk) < gap_end + 60)
+    g_usleep (100 * 1000);
+  desk_comment (desk, t3, desk->agent_token, FALSE);
+  desk_status (desk, t3, "solved");
+  desk_status (desk, t2, "solved");
+  /* solved: nothing changes any more, the figures cannot race the SLA engine */
+
+  ids[0] = t1, ids[1] = t2, ids[2] = t3;
+  c.frt = g_array_new (FALSE, FALSE, sizeof (gint64));
+  c.frt_business = g_array_new (FALSE, FALSE, sizeof (gint64));
+  c.res = g_array_new (FALSE, FALSE, sizeof (gint64));
+  c.res_business = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint t = 0; t < 3; t++)
+    {
+      c.met_ids[t] = g_ptr_array_new_with_free_func (g_free);
+      c.breached_ids[t] = g_ptr_array_new_with_free_func (g_free);
+    }
+  for (guint i = 0; i < 3; i++)
+    count_sla_trail (desk, ids[i], gap_start, gap_end, &c);
+  /* not a test that passes on zeros */
+  g_assert_cmpuint (c.met[0], >=, 1);
+  g_assert_cmpuint (c.breached[0], >=, 1);
+  g_assert_cmpuint (c.met[1] + c.breached[1], >=, 1);
+  g_assert_cmpuint (c.met[2] + c.breached[2], >=, 2);
+  g_assert_cmpint (nearest_rank (c.frt, 0.9) - nearest_rank (c.frt_business, 0.9), ==, 30 * 60);
+
+  from_text = dw_time_to_iso8601 (t0 - 3600);
+  to_text = dw_time_to_iso8601 (dw_test_server_now (desk) + 3600);
+  window = g_strdup_printf ("from=%s&to=%s", from_text, to_text);
+  path = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT "&%s", desk->team_id,
+                          window);
+  got = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);
+  dw_test_assert_status (got, 200);
+  me = only_agent (dw_test_response_object (got));
+
+  sla = json_object_get_object_member (me, "sla");
+  for (guint t = 0; t < G_N_ELEMENTS (sla_targets); t++)
+    {
+      JsonObject *target = json_object_get_object_member (sla, sla_targets[t]);
+      g_autofree char *met_ids = ids_text (c.met_ids[t]);
+      g_autofree char *breached_ids = ids_text (c.breached_ids[t]);
+      g_autofree char *drill_met = drill_ids (desk, desk->lead_token, window, "sla-met", sla_targets[t]);
+      g_autofree char *drill_breached = drill_ids (desk, desk->agent_token, window, "sla-breached",
+                                                   sla_targets[t]);
+
+      g_test_message ("%s: met %u, breached %u", sla_targets[t], c.met[t], c.breached[t]);
+      g_assert_cmpint (json_object_get_int_member (target, "met"), ==, c.met[t]);
+      g_assert_cmpint (json_object_get_int_member (target, "breached"), ==, c.breached[t]);
+      if (c.met[t] + c.breached[t] > 0)
+        g_assert_cmpfloat (json_object_get_double_member (target, "share"), ==,
+                           round (1000.0 * c.met[t] / (c.met[t] + c.breached[t])) / 1000);
+      else
+        g_assert_true (json_object_get_null_member (target, "share"));
+      /* behind each count, exactly the tickets whose trail has it */
+      g_assert_cmpstr (drill_met, ==, met_ids);
+      g_assert_cmpstr (drill_breached, ==, breached_ids);
+    }
+
+  frt = json_object_get_object_member (me, "first_response");
+  g_assert_cmpint (json_object_get_int_member (frt, "count"), ==, c.frt->len);
+  g_assert_cmpint (json_object_get_int_member (frt, "median_seconds"), ==, nearest_rank (c.frt, 0.5));
+  g_assert_cmpint (json_object_get_int_member (frt, "p90_seconds"), ==, nearest_rank (c.frt, 0.9));
+  g_assert_cmpint (json_object_get_int_member (frt, "median_business_seconds"), ==,
+                   nearest_rank (c.frt_business, 0.5));
+  g_assert_cmpint (json_object_get_int_member (frt, "p90_business_seconds"), ==,
+                   nearest_rank (c.frt_business, 0.9));
+  res = json_object_get_object_member (me, "resolution");
+  g_assert_cmpint (json_object_get_int_member (res, "count"), ==, c.res->len);
+  g_assert_cmpint (json_object_get_int_member (res, "median_seconds"), ==, nearest_rank (c.res, 0.5));
+  g_assert_cmpint (json_object_get_int_member (res, "p90_seconds"), ==, nearest_rank (c.res, 0.9));
+  g_assert_cmpint (json_object_get_int_member (res, "median_business_seconds"), ==,
+                   nearest_rank (c.res_business, 0.5));
+  g_assert_cmpint (json_object_get_int_member (res, "p90_business_seconds"), ==,
+                   nearest_rank (c.res_business, 0.9));
+  g_assert_cmpfloat (json_object_get_double_member (me, "one_touch_share"), ==,
+                     round (1000.0 * json_object_get_int_member (me, "one_touch")
+                            / json_object_get_int_member (me, "solved")) / 1000);
+
+  /* drill-down scope: the agent itself and its lead, not another team's agent nor its lead */
+  {
+    g_autofree char *first = drill_ids (desk, desk->agent_token, window, "first-response", NULL);
+    g_autofree char *assigned = drill_ids (desk, desk->admin_token, window, "assigned", NULL);
+    g_autofree char *expected = g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %"
+                                                 G_GINT64_FORMAT " ", t1, t2, t3);
+    g_autofree char *drill = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/tickets?team_id=%"
+                                              G_GINT64_FORMAT "&%s&figure=solved", desk->agent_id,
+                                              desk->team_id, window);
+    g_autoptr(DwTestResponse) by_agent2 = dw_test_server_json (desk, "GET", drill,
+                                                               desk->agent2_token, NULL);
+    g_autoptr(DwTestResponse) by_lead2 = NULL;
+    g_autoptr(DwTestResponse) lead2_metrics = NULL;
+
+    g_assert_cmpstr (first, ==, expected);
+    g_assert_cmpstr (assigned, ==, expected);
+    dw_test_assert_problem (by_agent2, 403, "forbidden");
+
+    lead2 = dw_test_server_jsonf (desk, "POST", desk->admin_token, "/api/v1/users",
+                                  "{\"username\": \"lead2\", \"display_name\": \"赵强\", \"role\": "
+                                  "\"lead\", \"password\": \"" DW_TEST_PASSWORD "\", \"teams\": "
+                                  "[{\"id\": %" G_GINT64_FORMAT ", \"is_lead\": true}]}",
+                                  desk->other_team_id);
+    dw_test_assert_status (lead2, 201);
+    lead2_token = dw_test_server_sign_in (desk, "lead2", DW_TEST_PASSWORD);
+    by_lead2 = dw_test_server_json (desk, "GET", drill, lead2_token, NULL);
+    dw_test_assert_problem (by_lead2, 403, "forbidden");
+    lead2_metrics = dw_test_server_json (desk, "GET", path, lead2_token, NULL);
+    dw_test_assert_problem (lead2_metrics, 403, "forbidden");
+  }
+
+  g_array_unref (c.frt);
+  g_array_unref (c.frt_business);
+  g_array_unref (c.res);
+  g_array_unref (c.res_business);
+  for (guint t = 0; t < 3; t++)
+    {
+      g_ptr_array_unref (c.met_ids[t]);
+      g_ptr_array_unref (c.breached_ids[t]);
+    }
+}
+
 /* A fixed history written into the stopped service's database, the figures worked out by hand:
  * a ticket from Friday 17:00 answered on Tuesday 09:30 after a weekend and a holiday Monday
  * (one hour and a half of business time), one-touch; another answered at once, solved, reopened
@@ -643,6 +1672,96 @@ test_fixed_history (void)
   }
 }
 
+
+/* Overlapping tickets, worked out by hand on a fixed history: online Tuesday 09:00–15:00 China
+ * time; ticket 1 the agent's and active 10:00–12:00, ticket 2 11:00–13:00; the lead raises its
+ * capacity from 2 to 4 at 12:00.  Occupancy counts the hour both were open once: 10:00–13:00 of
+ * six hours, 0.5.  Utilization: load 1, 2, 1 over those hours (4 ticket-hours) against a capacity
+ * of 2 for three hours and 4 for three (18 capacity-hours): 0.222 (not 0.167, as the capacity it
+ * has now would make it, nor 0.333, as the one it had first). */
+static void
+test_fixed_overlap (void)
+{
+  g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
+  g_autofree char *path = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT
+                                           "&from=2026-11-23T16:00:00Z&to=2026-11-24T16:00:00Z",
+                                           desk->team_id);
+  g_autofree char *agent = g_strdup_printf ("%" G_GINT64_FORMAT, desk->agent_id);
+  g_autofree char *team = g_strdup_printf ("%" G_GINT64_FORMAT, desk->team_id);
+  g_autoptr(DwTestResponse) r = NULL;
+  const gint64 h = 3600, tue09 = 1795482000;
+  const struct { gint64 at; int ticket; const char *action, *field, *before, *after; } rows[] = {
+    { tue09 + 1 * h, 1, "created", NULL, NULL, NULL },
+    { tue09 + 1 * h, 1, "routed", "team_id", NULL, "@TEAM" },
+    { tue09 + 1 * h, 1, "assigned", "assignee_id", "null", "@AGENT" },
+    { tue09 + 2 * h, 2, "created", NULL, NULL, NULL },
+    { tue09 + 2 * h, 2, "routed", "team_id", NULL, "@TEAM" },
+    { tue09 + 2 * h, 2, "assigned", "assignee_id", "null", "@AGENT" },
+    { tue09 + 3 * h, 1, "updated", "status", "\"open\"", "\"solved\"" },
+    { tue09 + 3 * h, 0, "updated", "capacity", "2", "4" },
+    { tue09 + 4 * h, 2, "updated", "status", "\"open\"", "\"solved\"" },
+  };
+  gint64 ids[3] = { 0 };
+  JsonObject *me;
+  sqlite3 *db = NULL;
+
+  dw_test_server_stop (desk);
+  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
+  for (int t = 1; t <= 2; t++)
+    {
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO tickets (subject, channel, status, team_id, "
+                                              "assignee_id, created_at, updated_at) VALUES "
+                                              "('t', 'web', 'solved', %" G_GINT64_FORMAT ", %"
+                                              G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %"
+                                              G_GINT64_FORMAT ")", desk->team_id, desk->agent_id,
+                                              tue09 + t * h, tue09 + (t + 2) * h);
+
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      ids[t] = sqlite3_last_insert_rowid (db);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+      const char *after = g_strcmp0 (rows[i].after, "@AGENT") == 0 ? agent
+                          : g_strcmp0 (rows[i].after, "@TEAM") == 0 ? team : rows[i].after;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO audit (at, entity, entity_id, action, "
+                                               "field, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                           -1, &stmt, NULL), ==, SQLITE_OK);
+      sqlite3_bind_int64 (stmt, 1, rows[i].at);
+      sqlite3_bind_text (stmt, 2, rows[i].ticket > 0 ? "ticket" : "user", -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, rows[i].ticket > 0 ? ids[rows[i].ticket] : desk->agent_id);
+      sqlite3_bind_text (stmt, 4, rows[i].action, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, rows[i].field, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, rows[i].before, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 7, after, -1, SQLITE_TRANSIENT);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+      sqlite3_finalize (stmt);
+    }
+  {
+    g_autofree char *sql = g_strdup_printf ("UPDATE users SET capacity = 4 WHERE id = %1$" G_GINT64_FORMAT
+                                            "; INSERT INTO presence_log (user_id, presence, at) VALUES "
+                                            "(%1$" G_GINT64_FORMAT ", 'online', %2$" G_GINT64_FORMAT
+                                            "), (%1$" G_GINT64_FORMAT ", 'offline', %3$"
+                                            G_GINT64_FORMAT ")", desk->agent_id, tue09, tue09 + 6 * h);
+
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  }
+  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  dw_test_server_start (desk, NULL);
+
+  r = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);
+  dw_test_assert_status (r, 200);
+  me = only_agent (dw_test_response_object (r));
+  g_assert_cmpint (json_object_get_int_member (me, "online_seconds"), ==, 6 * h);
+  g_assert_cmpfloat (json_object_get_double_member (me, "occupancy"), ==, 0.5);
+  g_assert_cmpfloat (json_object_get_double_member (me, "utilization"), ==, 0.222);
+  g_assert_cmpint (json_object_get_int_member (me, "solved"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (me, "assigned"), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -657,6 +1776,12 @@ main (int   argc,
   g_test_add_func ("/api/agents/scope-and-input", test_scope_and_input);
   g_test_add_func ("/api/agents/status-and-actions", test_status_and_actions);
   g_test_add_func ("/api/agents/fixed-history", test_fixed_history);
+  g_test_add_func ("/api/agents/fixed-overlap", test_fixed_overlap);
+  g_test_add_func ("/api/agents/lead-sets-presence", test_lead_sets_presence);
+  g_test_add_func ("/api/agents/move", test_move_agent);
+  g_test_add_func ("/api/agents/adherence", test_adherence);
+  g_test_add_func ("/api/agents/utilization", test_utilization_over_capacity_changes);
+  g_test_add_func ("/api/agents/sla-and-business-time", test_sla_and_business_time);
 
   ret = g_test_run ();
   dw_test_server_free (server);

@@ -283,7 +283,7 @@ test_migration (void)
   gint64 id = solved_ticket ("旧评分");
   /* back to schema 5: without the surveys and what later migrations added */
   g_autofree char *sql = g_strdup_printf ("DROP TABLE surveys; DROP TABLE agent_facts; "
-                                          "DROP TABLE agent_fact_tickets; "
+                                          "DROP TABLE agent_fact_tickets; DROP TABLE agent_capacity; "
                                           "DELETE FROM settings WHERE key = 'agent_facts_audit_id'; "
                                           "PRAGMA user_version = 5; "
                                           "UPDATE tickets SET csat = 4, csat_comment = '还行' "
@@ -296,6 +296,72 @@ test_migration (void)
   exec_sql (sql);
   dw_test_server_start (server, NULL);
   g_assert_cmpuint (count_rows (check), ==, 1);
+}
+
+
+/* Every kind of bad answer is a problem, and none of them uses the survey up (on a desk of its
+ * own, so that these answers do not count against the other tests' address). */
+static void
+test_bad_answer_shapes (void)
+{
+  g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
+  g_autoptr(DwTestResponse) created = NULL, solved = NULL, survey = NULL, good = NULL, again = NULL;
+  g_autofree char *path = NULL, *survey_path = NULL, *answer_path = NULL, *long_comment = NULL;
+  g_autoptr(GString) comment = g_string_new (NULL);
+  JsonObject *ticket;
+  const struct { const char *body; guint status; const char *type; } bad[] = {
+    { "{}", 400, "validation" },                                   /* no rating */
+    { "{\"rating\": 4.5}", 400, "validation" },                    /* not a whole number */
+    { "{\"rating\": null}", 400, "validation" },
+    { "{\"rating\": 5, \"agent_id\": 3}", 400, "validation" },     /* unknown member */
+    { "{\"rating\": 5, \"comment\": 5}", 400, "validation" },
+    { "[5]", 400, "malformed" },                                   /* not an object */
+    { "rating=5", 400, "malformed" },                              /* not JSON */
+  };
+
+  created = dw_test_server_jsonf (desk, "POST", desk->admin_token, "/api/v1/tickets",
+                                  "{\"subject\": \"形状\", \"channel\": \"web\", \"business_type\": "
+                                  "\"logistics\", \"assignee_id\": %" G_GINT64_FORMAT "}",
+                                  desk->agent_id);
+  dw_test_assert_status (created, 201);
+  ticket = dw_test_response_object (created);
+  path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, json_object_get_int_member (ticket, "id"));
+  solved = dw_test_server_jsonf (desk, "PATCH", desk->lead_token, path,
+                                 "{\"version\": %" G_GINT64_FORMAT ", \"status\": \"solved\"}",
+                                 json_object_get_int_member (ticket, "version"));
+  dw_test_assert_status (solved, 200);
+  survey_path = g_strdup_printf ("%s/survey", path);
+  survey = dw_test_server_json (desk, "GET", survey_path, desk->admin_token, NULL);
+  dw_test_assert_status (survey, 200);
+  answer_path = g_strdup_printf ("/api/v1/surveys/%s",
+                                 json_object_get_string_member (dw_test_response_object (survey),
+                                                                "token"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(DwTestResponse) r = dw_test_server_json (desk, "POST", answer_path, NULL,
+                                                         bad[i].body);
+
+      g_test_message ("%s", bad[i].body);
+      dw_test_assert_problem (r, bad[i].status, bad[i].type);
+    }
+
+  /* a comment one character too long (2001 Chinese characters, not bytes) */
+  for (guint i = 0; i < 2001; i++)
+    g_string_append (comment, "好");
+  long_comment = g_strdup_printf ("{\"rating\": 5, \"comment\": \"%s\"}", comment->str);
+  {
+    g_autoptr(DwTestResponse) r = dw_test_server_json (desk, "POST", answer_path, NULL,
+                                                       long_comment);
+
+    dw_test_assert_problem (r, 400, "validation");
+  }
+
+  /* still open: the customer's real answer goes through, once */
+  good = dw_test_server_json (desk, "POST", answer_path, NULL, "{\"rating\": 4, \"comment\": null}");
+  dw_test_assert_status (good, 200);
+  again = dw_test_server_json (desk, "POST", answer_path, NULL, "{\"rating\": 5}");
+  dw_test_assert_problem (again, 409, "conflict");
 }
 
 /* Ten answers in a row from one address, then one every six seconds: the eleventh waits. */
@@ -340,6 +406,7 @@ main (int   argc,
   g_test_add_func ("/api/surveys/void", test_void);
   g_test_add_func ("/api/surveys/migration", test_migration);
   g_test_add_func ("/api/surveys/rate-limit", test_rate_limit);
+  g_test_add_func ("/api/surveys/bad-answer-shapes", test_bad_answer_shapes);
 
   ret = g_test_run ();
   dw_test_server_free (server);

@@ -29,6 +29,7 @@
 #include "queues/dw-ticket-list.h"
 #include "dw-widget-util.h"
 #include "dw-window.h"
+#include "agents/dw-agents-page.h"
 
 static DwTestServer *server;
 static DwApplication *app;
@@ -1047,12 +1048,34 @@ test_preferences (void)
   g_settings_reset (settings, "quiet-hours-end");
 }
 
+/* The Agents section (Alt+4) and its two views are reached by name, as the other sections. */
+static void
+test_agents_section (void)
+{
+  GtkWidget *win = GTK_WIDGET (window ());
+  AdwViewStack *stack = ADW_VIEW_STACK (dw_widget_find_descendant (win, ADW_TYPE_VIEW_STACK));
+  DwAgentsPage *page;
+
+  g_assert_nonnull (stack);
+  g_assert_true (gtk_widget_activate_action (win, "win.show-section", "s", "agents-performance"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "agents");
+  page = DW_AGENTS_PAGE (adw_view_stack_get_visible_child (stack));
+  g_assert_cmpstr (dw_agents_page_get_view (page), ==, "performance");
+  g_assert_true (gtk_widget_activate_action (win, "win.show-section", "s", "agents-now"));
+  g_assert_cmpstr (dw_agents_page_get_view (page), ==, "now");
+  g_assert_true (gtk_widget_activate_action (win, "win.show-section", "s", "queues"));
+  g_assert_true (gtk_widget_activate_action (win, "win.show-section", "s", "agents"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "agents");
+  g_assert_true (gtk_widget_activate_action (win, "win.show-section", "s", "queues"));
+}
+
 static void
 second_launch (void)
 {
   test_restart_signs_in_silently ();
   test_background ();
   test_preferences ();
+  test_agents_section ();
   quit ();
 }
 

@@ -14,6 +14,7 @@
 #include "dw-widget-util.h"
 #include "dw-window.h"
 #include "schedule/dw-schedule-page.h"
+#include "agents/dw-agents-page.h"
 
 struct _DwWindow
 {
@@ -31,6 +32,7 @@ struct _DwWindow
   DwQueuesPage         *queues_page;
   DwSlaBoard           *sla_board;
   DwSchedulePage       *schedule_page;
+  DwAgentsPage         *agents_page;
   GMenu                *accounts_section;
   GMenu                *welcome_accounts_section;
 
@@ -235,6 +237,7 @@ dw_window_class_init (DwWindowClass *klass)
   g_type_ensure (DW_TYPE_QUEUES_PAGE);
   g_type_ensure (DW_TYPE_SLA_BOARD);
   g_type_ensure (DW_TYPE_SCHEDULE_PAGE);
+  g_type_ensure (DW_TYPE_AGENTS_PAGE);
   g_type_ensure (DW_TYPE_WELCOME_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -251,6 +254,7 @@ dw_window_class_init (DwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwWindow, queues_page);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, sla_board);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, schedule_page);
+  gtk_widget_class_bind_template_child (widget_class, DwWindow, agents_page);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, accounts_section);
   gtk_widget_class_bind_template_child (widget_class, DwWindow, welcome_accounts_section);
   gtk_widget_class_bind_template_callback (widget_class, welcome_signed_in_cb);
@@ -266,6 +270,8 @@ dw_window_class_init (DwWindowClass *klass)
                                        "win.show-section", "s", "sla");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK,
                                        "win.show-section", "s", "schedule");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK,
+                                       "win.show-section", "s", "agents");
 }
 
 static void
@@ -375,6 +381,8 @@ dw_window_set_session (DwWindow  *self,
   dw_sla_board_set_sync (self->sla_board, sync);
   dw_schedule_page_set_context (self->schedule_page, sync,
                                 session != NULL ? dw_session_get_clock (session) : NULL);
+  dw_agents_page_set_context (self->agents_page, sync,
+                              session != NULL ? dw_session_get_clock (session) : NULL);
   dw_connection_banner_set_sync (self->banner, sync);
   update_title (self);
 
@@ -471,6 +479,12 @@ dw_window_show_section (DwWindow   *self,
     {
       adw_view_stack_set_visible_child_name (self->view_stack, "schedule");
       dw_schedule_page_show_view (self->schedule_page, name + strlen ("schedule-"));
+    }
+  /* The Agents section's views ("agents-now", "agents-performance"). */
+  else if (g_str_has_prefix (name, "agents-"))
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "agents");
+      dw_agents_page_show_view (self->agents_page, name + strlen ("agents-"));
     }
   else if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
     adw_view_stack_set_visible_child_name (self->view_stack, name);

@@ -14,6 +14,7 @@
 #include "dw-clock.h"
 #include "dw-desk.h"
 #include "dw-roster-rules.h"
+#include "dw-staffing.h"
 #include "dw-store.h"
 
 #define WATERMARK_KEY "agent_facts_audit_id"
@@ -37,6 +38,7 @@ typedef struct
   GHashTable   *calendars;  /* team id → DwCalendar */
   sqlite3_stmt *insert;
   sqlite3_stmt *replies;
+  sqlite3_stmt *capacity;
 } Reader;
 
 static void
@@ -46,6 +48,7 @@ reader_clear (Reader *reader)
   g_clear_pointer (&reader->calendars, g_hash_table_unref);
   g_clear_pointer (&reader->insert, dw_store_release);
   g_clear_pointer (&reader->replies, dw_store_release);
+  g_clear_pointer (&reader->capacity, dw_store_release);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reader, reader_clear)
@@ -212,6 +215,25 @@ count_replies (Reader *reader,
   return sqlite3_step (reader->replies) == SQLITE_ROW ? sqlite3_column_int64 (reader->replies, 0) : 0;
 }
 
+/* A change of a user's capacity (migration 008).  OR REPLACE: a reader that starts again from
+ * an older watermark meets the same rows again. */
+static gboolean
+read_capacity_row (Reader       *reader,
+                   sqlite3_stmt *row,
+                   GError      **error)
+{
+  const char *before = (const char *) sqlite3_column_text (row, 6);
+  const char *after = (const char *) sqlite3_column_text (row, 7);
+
+  sqlite3_reset (reader->capacity);
+  sqlite3_bind_int64 (reader->capacity, 1, sqlite3_column_int64 (row, 0));
+  sqlite3_bind_int64 (reader->capacity, 2, sqlite3_column_int64 (row, 3));
+  sqlite3_bind_int64 (reader->capacity, 3, sqlite3_column_int64 (row, 1));
+  sqlite3_bind_int64 (reader->capacity, 4, value_id (before));
+  sqlite3_bind_int64 (reader->capacity, 5, value_id (after));
+  return dw_store_step_done (reader->capacity, error);
+}
+
 /* One audit row of a ticket: what it changes of the ticket's state, and the fact it makes. */
 static gboolean
 read_row (Reader       *reader,
@@ -354,10 +376,14 @@ catch_up_locked (sqlite3  *db,
   reader.replies = dw_store_prepare (db,
     "SELECT count (*) FROM comments WHERE ticket_id = ? AND author_kind = 'agent' "
     "AND author_id = ? AND public = 1 AND created_at <= ?", error);
+  reader.capacity = dw_store_prepare (db,
+    "INSERT OR REPLACE INTO agent_capacity (audit_id, user_id, at, before, after) "
+    "VALUES (?, ?, ?, ?, ?)", error);
   rows = dw_store_prepare (db,
     "SELECT id, at, coalesce (actor_id, 0), entity_id, action, coalesce (field, ''), before, "
-    "after FROM audit WHERE id > ? AND entity = 'ticket' ORDER BY id", error);
-  if (reader.insert == NULL || reader.replies == NULL || rows == NULL)
+    "after, entity = 'user' FROM audit WHERE id > ? AND (entity = 'ticket' OR "
+    "(entity = 'user' AND field = 'capacity')) ORDER BY id", error);
+  if (reader.insert == NULL || reader.replies == NULL || reader.capacity == NULL || rows == NULL)
     return FALSE;
 
   last = after;
@@ -365,7 +391,8 @@ catch_up_locked (sqlite3  *db,
   while (sqlite3_step (rows) == SQLITE_ROW)
     {
       last = sqlite3_column_int64 (rows, 0);
-      if (!read_row (&reader, rows, error))
+      if (sqlite3_column_int (rows, 8) ? !read_capacity_row (&reader, rows, error)
+                                        : !read_row (&reader, rows, error))
         return FALSE;
     }
 
@@ -402,7 +429,7 @@ dw_agent_facts_rebuild (sqlite3  *db,
   if (!dw_store_begin (db, error))
     return FALSE;
   if (!dw_store_exec (db, "DELETE FROM agent_facts; DELETE FROM agent_fact_tickets; "
-                          "DELETE FROM settings WHERE key = '" WATERMARK_KEY "'", error)
+                          "DELETE FROM agent_capacity; DELETE FROM settings WHERE key = '" WATERMARK_KEY "'", error)
       || !catch_up_locked (db, error) || !dw_store_commit (db, error))
     {
       dw_store_rollback (db);
@@ -472,7 +499,8 @@ typedef struct
   gint64  sla_met[3], sla_breached[3];
   GArray *frt, *frt_business, *resolution, *resolution_business;  /* gint64 seconds */
   gint64  csat_sum, csat_responses, csat_high, surveys_issued, surveys_answered;
-  gint64  online_seconds, occupied_seconds, load_seconds, capacity;
+  gint64  online_seconds, occupied_seconds, load_seconds, capacity_seconds;
+  gint64  scheduled_seconds, adherent_seconds;
 } Figures;
 
 static const char * const sla_targets[] = { "first-response", "next-response", "resolution" };
@@ -602,7 +630,8 @@ figures_json (Figures *f)
 
   json_object_set_int_member (object, "online_seconds", f->online_seconds);
   set_share (object, "occupancy", f->occupied_seconds, f->online_seconds);
-  set_share (object, "utilization", f->load_seconds, f->capacity * f->online_seconds);
+  set_share (object, "utilization", f->load_seconds, f->capacity_seconds);
+  set_share (object, "adherence", f->adherent_seconds, f->scheduled_seconds);
   return object;
 }
 
@@ -745,7 +774,7 @@ count_csat (sqlite3  *db,
 typedef struct
 {
   gint64 at;
-  int    kind;   /* 0: presence (value 1 online, 0 not), 1: load delta */
+  int    kind;   /* 0: presence (value 1 online, 0 not), 1: load delta, 2: capacity now */
   int    value;
 } Mark;
 
@@ -759,7 +788,8 @@ compare_marks (gconstpointer a,
 }
 
 /* Over [from, until): seconds online, and of those the seconds with at least one active ticket
- * (occupancy) and the load carried (utilization, against the agent's capacity now). */
+ * (occupancy), the load carried and the capacity offered (utilization: the load at each moment
+ * against the capacity the agent had then). */
 static gboolean
 count_time (sqlite3  *db,
             gint64    from,
@@ -779,14 +809,23 @@ count_time (sqlite3  *db,
   g_autoptr(sqlite3_stmt) loads = dw_store_prepare (db,
     "SELECT at, delta FROM agent_facts WHERE user_id = ? AND kind = 'load' AND at >= ? "
     "AND at < ? ORDER BY at, id", error);
+  /* the capacity at @from: the last change before it says, else the first change after it
+   * says what it was before, else it never changed */
   g_autoptr(sqlite3_stmt) capacity = dw_store_prepare (db,
-    "SELECT capacity FROM users WHERE id = ?", error);
+    "SELECT coalesce ((SELECT after FROM agent_capacity WHERE user_id = ?1 AND at < ?2 "
+    "                  ORDER BY at DESC, audit_id DESC LIMIT 1), "
+    "                 (SELECT before FROM agent_capacity WHERE user_id = ?1 AND at >= ?2 "
+    "                  ORDER BY at, audit_id LIMIT 1), "
+    "                 (SELECT capacity FROM users WHERE id = ?1), 0)", error);
+  g_autoptr(sqlite3_stmt) capacities = dw_store_prepare (db,
+    "SELECT at, after FROM agent_capacity WHERE user_id = ? AND at >= ? AND at < ? "
+    "ORDER BY at, audit_id", error);
   g_autoptr(GArray) marks = g_array_new (FALSE, FALSE, sizeof (Mark));
   gboolean online = FALSE;
-  gint64 load = 0, since = from;
+  gint64 load = 0, since = from, capacity_now = 0;
 
   if (before == NULL || presence == NULL || load_before == NULL || loads == NULL
-      || capacity == NULL)
+      || capacity == NULL || capacities == NULL)
     return FALSE;
   if (until <= from)
     return TRUE;
@@ -800,8 +839,9 @@ count_time (sqlite3  *db,
   if (sqlite3_step (load_before) == SQLITE_ROW)
     load = sqlite3_column_int64 (load_before, 0);
   sqlite3_bind_int64 (capacity, 1, f->user_id);
+  sqlite3_bind_int64 (capacity, 2, from);
   if (sqlite3_step (capacity) == SQLITE_ROW)
-    f->capacity = sqlite3_column_int64 (capacity, 0);
+    capacity_now = sqlite3_column_int64 (capacity, 0);
 
   sqlite3_bind_int64 (presence, 1, f->user_id);
   sqlite3_bind_int64 (presence, 2, from);
@@ -821,7 +861,16 @@ count_time (sqlite3  *db,
 
       g_array_append_val (marks, m);
     }
-  /* stable: presence before load at the same second, as they were read */
+  sqlite3_bind_int64 (capacities, 1, f->user_id);
+  sqlite3_bind_int64 (capacities, 2, from);
+  sqlite3_bind_int64 (capacities, 3, until);
+  while (sqlite3_step (capacities) == SQLITE_ROW)
+    {
+      Mark m = { sqlite3_column_int64 (capacities, 0), 2, sqlite3_column_int (capacities, 1) };
+
+      g_array_append_val (marks, m);
+    }
+  /* stable: presence before load before capacity at the same second, as they were read */
   g_array_sort (marks, compare_marks);
 
   for (guint i = 0; i <= marks->len; i++)
@@ -834,14 +883,17 @@ count_time (sqlite3  *db,
           if (load > 0)
             f->occupied_seconds += at - since;
           f->load_seconds += MAX (load, 0) * (at - since);
+          f->capacity_seconds += MAX (capacity_now, 0) * (at - since);
         }
       since = MAX (since, at);
       if (i == marks->len)
         break;
       if (g_array_index (marks, Mark, i).kind == 0)
         online = g_array_index (marks, Mark, i).value;
-      else
+      else if (g_array_index (marks, Mark, i).kind == 1)
         load += g_array_index (marks, Mark, i).value;
+      else
+        capacity_now = g_array_index (marks, Mark, i).value;
     }
   return TRUE;
 }
@@ -860,7 +912,7 @@ team_medians (JsonArray *agents)
 {
   static const char * const paths[] = {
     "assigned", "solved", "reopened", "reopen_rate", "replies_per_solved", "one_touch",
-    "one_touch_share", "online_seconds", "occupancy", "utilization",
+    "one_touch_share", "online_seconds", "occupancy", "utilization", "adherence",
     "first_response.median_seconds",
     "first_response.p90_seconds", "first_response.median_business_seconds",
     "first_response.p90_business_seconds", "resolution.median_seconds",
@@ -916,16 +968,34 @@ add_daily (sqlite3     *db,
            gint64       team_id,
            gint64       from,
            gint64       to,
+           gint64       now,
            GArray      *agents,
            JsonArray   *items,
            GError     **error)
 {
   g_autoptr(GPtrArray) series = g_ptr_array_new ();
+  g_autoptr(GArray) bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree gint64 *scheduled = NULL;
+  g_autofree gint64 *adherent = NULL;
+  guint n_days, d = 0;
 
   for (guint i = 0; i < agents->len; i++)
     g_ptr_array_add (series, json_array_new ());
 
+  /* adherence day by day: each agent's roster and presence read once for the whole window */
   for (gint64 day = from; day < to; day = dw_roster_day_start (tz, day + 36 * 3600))
+    g_array_append_val (bounds, day);
+  g_array_append_val (bounds, to);
+  n_days = bounds->len - 1;
+  scheduled = g_new0 (gint64, MAX (n_days, 1) * MAX (agents->len, 1));
+  adherent = g_new0 (gint64, MAX (n_days, 1) * MAX (agents->len, 1));
+  for (guint i = 0; i < agents->len && n_days > 0; i++)
+    if (!dw_staffing_adherence_seconds (db, team_id, g_array_index (agents, Figures, i).user_id,
+                                        (const gint64 *) bounds->data, n_days, now,
+                                        scheduled + i * n_days, adherent + i * n_days, error))
+      return FALSE;
+
+  for (gint64 day = from; day < to; day = dw_roster_day_start (tz, day + 36 * 3600), d++)
     {
       gint64 next = MIN (dw_roster_day_start (tz, day + 36 * 3600), to);
       g_autoptr(GArray) one = g_array_new (FALSE, TRUE, sizeof (Figures));
@@ -965,6 +1035,7 @@ add_daily (sqlite3     *db,
                                            round (100.0 * f->csat_sum / f->csat_responses) / 100);
           else
             json_object_set_null_member (point, "csat_average");
+          set_share (point, "adherence", adherent[i * n_days + d], scheduled[i * n_days + d]);
           json_array_add_object_element (g_ptr_array_index (series, i), point);
         }
     }
@@ -1056,12 +1127,16 @@ dw_agent_metrics (sqlite3      *db,
     {
       Figures *f = &g_array_index (agents, Figures, i);
 
-      if (!count_time (db, from, MIN (to, now), f, error))
+      gint64 bounds[2] = { from, to };
+
+      if (!count_time (db, from, MIN (to, now), f, error)
+          || !dw_staffing_adherence_seconds (db, team_id, f->user_id, bounds, 1, now,
+                                             &f->scheduled_seconds, &f->adherent_seconds, error))
         return NULL;
       json_array_add_object_element (items, figures_json (f));
     }
-  if (daily && !add_daily (db, dw_calendar_get_time_zone (calendar), team_id, from, to, agents,
-                           items, error))
+  if (daily && !add_daily (db, dw_calendar_get_time_zone (calendar), team_id, from, to, now,
+                           agents, items, error))
     return NULL;
 
   {

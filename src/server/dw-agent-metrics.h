@@ -4,9 +4,11 @@
  * reads the audit rows added since it last looked and writes one agent fact for each thing an
  * agent did (a ticket assigned to it, its first response, a ticket it solved, one of those
  * reopened, an SLA target met or breached while the ticket was its), with the times it took in
- * calendar and in business seconds.  The figures of a period are counted from those facts, so a
- * request reads the facts of its period and never the whole trail; dw_agent_facts_rebuild()
- * reads it all again from the start, which a test uses to show the two agree.
+ * calendar and in business seconds; and each change of an agent's capacity (migration 008), so
+ * that utilization weighs the load against the capacity of the moment.  The figures of a period
+ * are counted from those facts, so a request reads the facts of its period and never the whole
+ * trail; dw_agent_facts_rebuild() reads it all again from the start, which a test uses to show
+ * the two agree.
  *
  * docs/api.md "Agents" defines each figure.
  */

@@ -234,6 +234,18 @@ note_cb (DwApiRequest *req)
   act (req, dw_desk_note_at_risk);
 }
 
+static void
+presence_cb (DwApiRequest *req)
+{
+  act (req, dw_desk_set_agent_presence);
+}
+
+static void
+move_cb (DwApiRequest *req)
+{
+  act (req, dw_desk_move_agent);
+}
+
 const DwApiRoute dw_api_agent_routes[] = {
   { "GET", "agents/metrics", metrics_cb, FALSE },
   { "GET", "agents/status", status_cb, FALSE },
@@ -241,5 +253,7 @@ const DwApiRoute dw_api_agent_routes[] = {
   { "PUT", "agents/:id/capacity", capacity_cb, FALSE },
   { "POST", "agents/:id/release", release_cb, FALSE },
   { "POST", "agents/:id/note", note_cb, FALSE },
+  { "PUT", "agents/:id/presence", presence_cb, FALSE },
+  { "POST", "agents/:id/move", move_cb, FALSE },
   { NULL },
 };

@@ -321,3 +321,206 @@ dw_desk_note_at_risk (DwDesk       *self,
   json_object_set_array_member (result, "noted", g_steal_pointer (&noted));
   return g_steal_pointer (&result);
 }
+
+JsonObject *
+dw_desk_set_agent_presence (DwDesk       *self,
+                            DwPrincipal  *actor,
+                            gint64        user_id,
+                            JsonObject   *fields,
+                            GError      **error)
+{
+  static const char * const members[] = { "presence", NULL };
+  int presence = DW_PRESENCE_OFFLINE;
+
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+
+  /* Stricter than PUT /users/{id}/presence: this is a lead's action, so not the agent's own. */
+  if (!leads_agent (self, actor, user_id, error)
+      || !dw_json_check_members (fields, members, error)
+      || !dw_json_get_enum (fields, "presence", DW_TYPE_PRESENCE, DW_JSON_REQUIRED, &presence,
+                            error))
+    return NULL;
+
+  /* the desk's own change: logged, audited as the lead's, routed, sent as user.updated */
+  return dw_desk_set_presence (self, actor, user_id, presence, error);
+}
+
+static JsonObject *
+move_agent_locked (DwDesk       *self,
+                   DwPrincipal  *actor,
+                   gint64        user_id,
+                   gint64        from_team_id,
+                   gint64        to_team_id,
+                   GError      **error)
+{
+  static const char * const audited[] = { "teams", NULL };
+  g_autoptr(JsonObject) before = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autoptr(JsonObject) result = json_object_new ();
+  g_autoptr(JsonArray) released = json_array_new ();
+  g_autoptr(GArray) tickets = NULL;
+  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
+  g_autoptr(sqlite3_stmt) leave = NULL;
+  g_autoptr(sqlite3_stmt) join = NULL;
+  g_autofree char *where = NULL;
+  g_autofree char *reason = NULL;
+  gint64 first_team_id = 0;
+  JsonArray *teams;
+
+  before = dw_store_user_json (self->db, user_id, NULL);
+  if (before == NULL)
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND, "no user %" G_GINT64_FORMAT,
+                   user_id);
+      return NULL;
+    }
+  if (!dw_desk_row_exists (self, "teams", from_team_id)
+      || !dw_desk_row_exists (self, "teams", to_team_id))
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                   "%s: there is no team %" G_GINT64_FORMAT,
+                   dw_desk_row_exists (self, "teams", from_team_id) ? "to_team_id" : "from_team_id",
+                   dw_desk_row_exists (self, "teams", from_team_id) ? to_team_id : from_team_id);
+      return NULL;
+    }
+  /* Taking an agent out of a team and putting it into another is both teams' business. */
+  if (actor != NULL && actor->role != DW_ROLE_ADMIN
+      && !(actor->role == DW_ROLE_LEAD && dw_principal_leads_team (actor, from_team_id)
+           && dw_principal_leads_team (actor, to_team_id)))
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                           "only a lead of both teams or an admin may move an agent");
+      return NULL;
+    }
+  /* A lead's or an admin's teams are an admin's to change (PATCH /users/{id}). */
+  if (g_strcmp0 (json_object_get_string_member (before, "role"), "agent") != 0)
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN,
+                           "only agents are moved this way; an admin changes a lead's teams");
+      return NULL;
+    }
+  if (!dw_desk_user_in_team (self, user_id, from_team_id))
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT,
+                   "user %" G_GINT64_FORMAT " is not a member of team %" G_GINT64_FORMAT,
+                   user_id, from_team_id);
+      return NULL;
+    }
+  if (dw_desk_user_in_team (self, user_id, to_team_id))
+    {
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT,
+                   "user %" G_GINT64_FORMAT " is a member of team %" G_GINT64_FORMAT " already",
+                   user_id, to_team_id);
+      return NULL;
+    }
+
+  leave = dw_store_prepare (self->db,
+                            "DELETE FROM team_members WHERE user_id = ? AND team_id = ?", error);
+  join = dw_store_prepare (self->db,
+                           "INSERT INTO team_members (team_id, user_id, is_lead) VALUES (?, ?, 0)",
+                           error);
+  if (leave == NULL || join == NULL)
+    return NULL;
+  sqlite3_bind_int64 (leave, 1, user_id);
+  sqlite3_bind_int64 (leave, 2, from_team_id);
+  sqlite3_bind_int64 (join, 1, to_team_id);
+  sqlite3_bind_int64 (join, 2, user_id);
+  if (!dw_store_step_done (leave, error) || !dw_store_step_done (join, error))
+    return NULL;
+
+  after = dw_store_user_json (self->db, user_id, error);
+  if (after == NULL
+      || !dw_desk_audit_diff (self, actor, "user", user_id, before, after, audited,
+                              "moved to another team by a lead", error))
+    return NULL;
+
+  /* Its teams changed: its open streams check their scope again (resync), as for a PATCH. */
+  dw_event_log_append_access_change (self->events, user_id);
+
+  /* The work it was doing for the team it left goes back to that team's queue, where routing
+   * hands it to the team's agents (no longer this one).  Pending and on-hold tickets stay: the
+   * agent holds the conversation the customer is to answer. */
+  where = g_strdup_printf ("t.team_id = %" G_GINT64_FORMAT " AND t.status IN ('new', 'open')",
+                           from_team_id);
+  tickets = agent_tickets (self, user_id, where, error);
+  if (tickets == NULL)
+    return NULL;
+  reason = g_strdup_printf ("released to the queue: the agent moved to team %" G_GINT64_FORMAT,
+                            to_team_id);
+  for (guint i = 0; i < tickets->len; i++)
+    {
+      gint64 ticket_id = ((gint64 *) tickets->data)[2 * i];
+      g_autoptr(JsonObject) changes = json_object_new ();
+      g_autoptr(JsonObject) ticket = NULL;
+
+      json_object_set_int_member (changes, "version", ((gint64 *) tickets->data)[2 * i + 1]);
+      json_object_set_null_member (changes, "assignee_id");
+      json_object_set_string_member (changes, "reason", reason);
+      ticket = dw_desk_update_ticket_locked (self, actor, ticket_id, changes, error);
+      if (ticket == NULL)
+        return NULL;
+      json_array_add_int_element (released, ticket_id);
+    }
+
+  /* Its new team may have tickets waiting for someone with room. */
+  if (!json_object_get_boolean_member (after, "disabled")
+      && !dw_desk_dispatch_user_locked (self, user_id, touched, error))
+    return NULL;
+  if (!dw_desk_flush_touched (self, touched, 0, error))
+    return NULL;
+
+  g_clear_pointer (&after, json_object_unref);
+  after = dw_desk_emit_user (self, "user.updated", user_id, error);
+  if (after == NULL)
+    return NULL;
+
+  /* user.updated goes to the user's first team; the leads of the team it left and of the one
+   * it joined learn of the move too. */
+  teams = json_object_get_array_member (after, "teams");
+  if (json_array_get_length (teams) > 0)
+    first_team_id = json_object_get_int_member (json_array_get_object_element (teams, 0), "id");
+  if ((from_team_id != first_team_id
+       && !dw_desk_emit (self, "user.updated", from_team_id, 0, after, error))
+      || (to_team_id != first_team_id
+          && !dw_desk_emit (self, "user.updated", to_team_id, 0, after, error)))
+    return NULL;
+
+  json_object_set_object_member (result, "user", g_steal_pointer (&after));
+  json_object_set_array_member (result, "released", g_steal_pointer (&released));
+  return g_steal_pointer (&result);
+}
+
+JsonObject *
+dw_desk_move_agent (DwDesk       *self,
+                    DwPrincipal  *actor,
+                    gint64        user_id,
+                    JsonObject   *fields,
+                    GError      **error)
+{
+  static const char * const members[] = { "from_team_id", "to_team_id", NULL };
+  gint64 from_team_id = 0, to_team_id = 0;
+  JsonObject *result;
+
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+
+  if (!dw_json_check_members (fields, members, error)
+      || !dw_json_get_int64 (fields, "from_team_id", DW_JSON_REQUIRED | DW_JSON_POSITIVE,
+                             &from_team_id, error)
+      || !dw_json_get_int64 (fields, "to_team_id", DW_JSON_REQUIRED | DW_JSON_POSITIVE,
+                             &to_team_id, error))
+    return NULL;
+  if (from_team_id == to_team_id)
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                           "to_team_id: must differ from from_team_id");
+      return NULL;
+    }
+
+  if (!dw_desk_begin (self, error))
+    return NULL;
+  result = dw_desk_finish (self, move_agent_locked (self, actor, user_id, from_team_id,
+                                                    to_team_id, error), error);
+  if (result != NULL)
+    dw_desk_hand_back_rearm (self);
+  return result;
+}

@@ -10,7 +10,11 @@
  *   - release: the agent's new and open tickets go back to their team's queue (routed to others
  *     with room), or are shared out among named agents in turn, within their capacity unless
  *     the lead overrides it;
- *   - note: an internal note on each of the agent's tickets at risk or breached.
+ *   - note: an internal note on each of the agent's tickets at risk or breached;
+ *   - presence: set the agent away, online or offline, as its own change would (going online
+ *     hands it waiting tickets; away, routing passes it by);
+ *   - move: the agent leaves one team for another (a lead of both); its new and open tickets of
+ *     the team it leaves go back to that team's queue, in the same transaction.
  */
 #pragma once
 
@@ -39,6 +43,20 @@ JsonObject *dw_desk_release_tickets  (DwDesk       *self,
 
 /* {body*}: {"noted": [ticket ids]} */
 JsonObject *dw_desk_note_at_risk     (DwDesk       *self,
+                                      DwPrincipal  *actor,
+                                      gint64        user_id,
+                                      JsonObject   *fields,
+                                      GError      **error);
+
+/* {presence*}: the user */
+JsonObject *dw_desk_set_agent_presence (DwDesk       *self,
+                                        DwPrincipal  *actor,
+                                        gint64        user_id,
+                                        JsonObject   *fields,
+                                        GError      **error);
+
+/* {from_team_id*, to_team_id*}: {"user", "released": [ticket ids]} */
+JsonObject *dw_desk_move_agent       (DwDesk       *self,
                                       DwPrincipal  *actor,
                                       gint64        user_id,
                                       JsonObject   *fields,

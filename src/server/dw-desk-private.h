@@ -162,6 +162,15 @@ gboolean    dw_desk_issue_survey_locked  (DwDesk       *self,
                                           gint64        ticket_id,
                                           GError      **error);
 
+/* dw_desk_update_ticket inside the caller's transaction (for an operation made of several
+ * ticket changes that must hold or fail together); a change that changes nothing is
+ * DW_DESK_ERROR_UNCHANGED. */
+JsonObject *dw_desk_update_ticket_locked (DwDesk       *self,
+                                          DwPrincipal  *actor,
+                                          gint64        ticket_id,
+                                          JsonObject   *changes,
+                                          GError      **error);
+
 void        dw_desk_tickets_init         (DwDesk       *self);
 
 G_END_DECLS

@@ -1000,6 +1000,16 @@ update_ticket_locked (DwDesk       *self,
 }
 
 JsonObject *
+dw_desk_update_ticket_locked (DwDesk       *self,
+                              DwPrincipal  *actor,
+                              gint64        ticket_id,
+                              JsonObject   *changes,
+                              GError      **error)
+{
+  return update_ticket_locked (self, actor, ticket_id, changes, error);
+}
+
+JsonObject *
 dw_desk_update_ticket (DwDesk       *self,
                        DwPrincipal  *actor,
                        gint64        ticket_id,

@@ -697,3 +697,61 @@ dw_staffing_adherence (sqlite3      *db,
   json_object_set_array_member (result, "agents", g_steal_pointer (&items));
   return g_steal_pointer (&result);
 }
+
+gboolean
+dw_staffing_adherence_seconds (sqlite3      *db,
+                               gint64        team_id,
+                               gint64        user_id,
+                               const gint64 *bounds,
+                               guint         n_windows,
+                               gint64        until,
+                               gint64       *scheduled,
+                               gint64       *adherent,
+                               GError      **error)
+{
+  g_auto(Team) team = { 0 };
+  g_autoptr(GArray) agents = NULL;
+  g_autoptr(GArray) shifts = NULL;
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (DwAdherenceShift));
+  DwPresence initial = DW_PRESENCE_OFFLINE;
+  const DwPresenceMark *marks = NULL;
+  guint n_marks = 0;
+
+  g_return_val_if_fail (n_windows > 0, FALSE);
+
+  if (!load_team (db, team_id, &team, error))
+    return FALSE;
+  shifts = published_shifts (db, &team, user_id, bounds[0], bounds[n_windows], error);
+  agents = team_agents (db, team_id, user_id, bounds[0], bounds[n_windows], error);
+  if (shifts == NULL || agents == NULL)
+    return FALSE;
+  if (agents->len > 0)
+    {
+      Agent *agent = &g_array_index (agents, Agent, 0);
+
+      initial = agent->initial;
+      marks = (const DwPresenceMark *) agent->marks->data;
+      n_marks = agent->marks->len;
+    }
+  for (guint s = 0; s < shifts->len; s++)
+    {
+      Shift *shift = &g_array_index (shifts, Shift, s);
+      DwAdherenceShift span = { shift->starts_at, shift->ends_at,
+                                (const gint64 *) shift->breaks->data, shift->breaks->len / 2 };
+
+      g_array_append_val (spans, span);
+    }
+
+  for (guint w = 0; w < n_windows; w++)
+    {
+      DwAdherence adherence;
+
+      dw_adherence_compute ((DwAdherenceShift *) spans->data, spans->len, initial, marks, n_marks,
+                            bounds[w], MIN (bounds[w + 1], until), ADHERENCE_GRACE,
+                            OFF_SHIFT_GRACE, &adherence);
+      scheduled[w] = adherence.scheduled;
+      adherent[w] = adherence.adherent;
+      dw_adherence_clear (&adherence);
+    }
+  return TRUE;
+}

@@ -44,6 +44,21 @@ JsonObject *dw_staffing_adherence   (sqlite3                   *db,
                                      gint64                     now,
                                      GError                   **error);
 
+/* Adherence of @user_id to @team_id's published roster in each window [@bounds[i],
+ * @bounds[i + 1]) of @n_windows, judged up to @until (time after it is not judged): its
+ * scheduled seconds (shifts less breaks and absences) and the adherent ones of those, spent
+ * online.  One read of its shifts and presence for all the windows (dw-adherence.c does the
+ * sums, as for GET /staffing/adherence). */
+gboolean    dw_staffing_adherence_seconds (sqlite3      *db,
+                                           gint64        team_id,
+                                           gint64        user_id,
+                                           const gint64 *bounds,
+                                           guint         n_windows,
+                                           gint64        until,
+                                           gint64       *scheduled,
+                                           gint64       *adherent,
+                                           GError      **error);
+
 /* The average handle time of @team_id's tickets solved in the 28 days before @now, seconds
  * (600 when there are none): per ticket, each public agent reply counts the time since the
  * ticket's previous message (or its creation), at most 20 minutes. */
