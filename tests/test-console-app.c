@@ -1022,6 +1022,9 @@ test_preferences (void)
       int width;
 
       pango_layout_get_pixel_size (layout, &width, NULL);
+      /* The expander reveals its rows with an animation: wait for the first allocation, which
+       * a busy machine makes take longer than the 100 ms above. */
+      WAIT_UNTIL (gtk_widget_get_mapped (text) && gtk_widget_get_width (text) > 0);
       g_assert_cmpint (gtk_widget_get_width (text), >=, width);
     }
 
