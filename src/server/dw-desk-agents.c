@@ -364,9 +364,6 @@ move_agent_locked (DwDesk       *self,
   g_autoptr(sqlite3_stmt) join = NULL;
   g_autofree char *where = NULL;
   g_autofree char *reason = NULL;
-  gint64 first_team_id = 0;
-  JsonArray *teams;
-
   before = dw_store_user_json (self->db, user_id, NULL);
   if (before == NULL)
     {
@@ -474,15 +471,9 @@ move_agent_locked (DwDesk       *self,
   if (after == NULL)
     return NULL;
 
-  /* user.updated goes to the user's first team; the leads of the team it left and of the one
-   * it joined learn of the move too. */
-  teams = json_object_get_array_member (after, "teams");
-  if (json_array_get_length (teams) > 0)
-    first_team_id = json_object_get_int_member (json_array_get_object_element (teams, 0), "id");
-  if ((from_team_id != first_team_id
-       && !dw_desk_emit (self, "user.updated", from_team_id, 0, after, error))
-      || (to_team_id != first_team_id
-          && !dw_desk_emit (self, "user.updated", to_team_id, 0, after, error)))
+  /* user.updated went to each of the user's teams; the leads of the team it left learn of
+   * the move too. */
+  if (!dw_desk_emit (self, "user.updated", from_team_id, 0, after, error))
     return NULL;
 
   json_object_set_object_member (result, "user", g_steal_pointer (&after));
