@@ -364,6 +364,7 @@ move_agent_locked (DwDesk       *self,
   g_autoptr(sqlite3_stmt) join = NULL;
   g_autofree char *where = NULL;
   g_autofree char *reason = NULL;
+  g_autofree char *move_reason = NULL;
   before = dw_store_user_json (self->db, user_id, NULL);
   if (before == NULL)
     {
@@ -425,10 +426,12 @@ move_agent_locked (DwDesk       *self,
   if (!dw_store_step_done (leave, error) || !dw_store_step_done (join, error))
     return NULL;
 
+  move_reason = g_strdup_printf ("moved from team %" G_GINT64_FORMAT " to team %" G_GINT64_FORMAT,
+                                 from_team_id, to_team_id);
   after = dw_store_user_json (self->db, user_id, error);
   if (after == NULL
-      || !dw_desk_audit_diff (self, actor, "user", user_id, before, after, audited,
-                              "moved to another team by a lead", error))
+      || !dw_desk_audit_diff (self, actor, "user", user_id, before, after, audited, move_reason,
+                              error))
     return NULL;
 
   /* Its teams changed: its open streams check their scope again (resync), as for a PATCH. */
