@@ -559,7 +559,8 @@ test_lead_sets_presence (void)
   dw_test_assert_problem (r4, 403, "forbidden");
   r5 = dw_test_server_json (desk, "PUT", path, desk->lead_token, "{\"presence\": \"busy\"}");
   dw_test_assert_problem (r5, 400, "validation");
-  r6 = dw_test_server_json (desk, "PUT", path, desk->lead_token, "{\"presence\": \"away\", \"x\": 1}");
+  r6 = dw_test_server_json (desk, "PUT", path, desk->lead_token,
+                            "{\"presence\": \"away\", \"x\": 1}");
   dw_test_assert_problem (r6, 400, "validation");
   r7 = dw_test_server_json (desk, "PUT", "/api/v1/agents/9999/presence", desk->admin_token,
                             "{\"presence\": \"away\"}");
@@ -627,7 +628,8 @@ static void
 test_move_agent (void)
 {
   g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
-  g_autofree char *move = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/move", desk->agent_id);
+  g_autofree char *move = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/move",
+                                           desk->agent_id);
   g_autofree char *own = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
                                           desk->agent_id);
   g_autofree char *body = g_strdup_printf ("{\"from_team_id\": %" G_GINT64_FORMAT ", \"to_team_id\": %"
@@ -751,7 +753,8 @@ test_move_agent (void)
   r14 = dw_test_server_json (desk, "POST", lead_move, desk->admin_token, body);
   dw_test_assert_problem (r14, 403, "forbidden");
   /* an admin moves it back */
-  r15 = dw_test_server_jsonf (desk, "POST", desk->admin_token, move, "{\"from_team_id\": %" G_GINT64_FORMAT ", \"to_team_id\": %"
+  r15 = dw_test_server_jsonf (desk, "POST", desk->admin_token, move,
+                              "{\"from_team_id\": %" G_GINT64_FORMAT ", \"to_team_id\": %"
                               G_GINT64_FORMAT "}", desk->other_team_id, desk->team_id);
   dw_test_assert_status (r15, 200);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
