@@ -559,7 +559,8 @@ test_lead_sets_presence (void)
   dw_test_assert_problem (r4, 403, "forbidden");
   r5 = dw_test_server_json (desk, "PUT", path, desk->lead_token, "{\"presence\": \"busy\"}");
   dw_test_assert_problem (r5, 400, "validation");
-  r6 = dw_test_server_json (desk, "PUT", path, desk->lead_token, "{\"presence\": \"away\", \"x\": 1}");
+  r6 = dw_test_server_json (desk, "PUT", path, desk->lead_token,
+                            "{\"presence\": \"away\", \"x\": 1}");
   dw_test_assert_problem (r6, 400, "validation");
   r7 = dw_test_server_json (desk, "PUT", "/api/v1/agents/9999/presence", desk->admin_token,
                             "{\"presence\": \"away\"}");
@@ -627,7 +628,8 @@ static void
 test_move_agent (void)
 {
   g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
-  g_autofree char *move = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/move", desk->agent_id);
+  g_autofree char *move = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/move",
+                                           desk->agent_id);
   g_autofree char *own = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
                                           desk->agent_id);
   g_autofree char *body = g_strdup_printf ("{\"from_team_id\": %" G_GINT64_FORMAT ", \"to_team_id\": %"
@@ -751,7 +753,8 @@ test_move_agent (void)
   r14 = dw_test_server_json (desk, "POST", lead_move, desk->admin_token, body);
   dw_test_assert_problem (r14, 403, "forbidden");
   /* an admin moves it back */
-  r15 = dw_test_server_jsonf (desk, "POST", desk->admin_token, move, "{\"from_team_id\": %" G_GINT64_FORMAT ", \"to_team_id\": %"
+  r15 = dw_test_server_jsonf (desk, "POST", desk->admin_token, move,
+                              "{\"from_team_id\": %" G_GINT64_FORMAT ", \"to_team_id\": %"
                               G_GINT64_FORMAT "}", desk->other_team_id, desk->team_id);
   dw_test_assert_status (r15, 200);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
@@ -1507,6 +1510,126 @@ test_sla_and_business_time (void)
     }
 }
 
+
+/* Live status: presence, capacity and load changes of an agent in two teams reach the streams of
+ * the leads of both teams as user.updated. */
+typedef struct
+{
+  DwTestStream *stream;
+  guint         from;
+  gint64        user_id;
+  const char   *member;
+  const char   *text;   /* the member's value as JSON text */
+  guint         found;
+} UserEvent;
+
+static gboolean
+user_event_arrived (gpointer data)
+{
+  UserEvent *w = data;
+
+  for (guint i = w->from; i < w->stream->messages->len; i++)
+    {
+      JsonObject *m = g_ptr_array_index (w->stream->messages, i);
+      JsonObject *user;
+      g_autoptr(JsonGenerator) gen = NULL;
+      g_autofree char *text = NULL;
+
+      if (g_strcmp0 (dw_test_message_type (m), "event") != 0
+          || g_strcmp0 (json_object_get_string_member (m, "event"), "user.updated") != 0)
+        continue;
+      user = json_object_get_object_member (m, "data");
+      if (json_object_get_int_member (user, "id") != w->user_id
+          || !json_object_has_member (user, w->member))
+        continue;
+      gen = json_generator_new ();
+      json_generator_set_root (gen, json_object_get_member (user, w->member));
+      text = json_generator_to_data (gen, NULL);
+      if (g_str_equal (text, w->text))
+        {
+          w->found = i;
+          return TRUE;
+        }
+    }
+  g_assert_false (w->stream->closed);
+  return FALSE;
+}
+
+static guint
+wait_user_event (DwTestStream *stream,
+                 guint         from,
+                 gint64        user_id,
+                 const char   *member,
+                 const char   *text)
+{
+  UserEvent w = { stream, from, user_id, member, text, 0 };
+  g_autofree char *what = g_strdup_printf ("user.updated with %s %s", member, text);
+
+  dw_test_spin_until (user_event_arrived, &w, what);
+  return w.found;
+}
+
+static void
+test_live_status_events (void)
+{
+  g_autoptr(DwTestServer) desk = dw_test_server_new_with_desk ();
+  g_autofree char *user_path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, desk->agent_id);
+  g_autofree char *own = g_strdup_printf ("%s/presence", user_path);
+  g_autofree char *capacity = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/capacity",
+                                               desk->agent_id);
+  g_autofree char *lead2_token = NULL, *ticket_path = NULL;
+  g_autoptr(DwTestStream) lead = NULL;
+  g_autoptr(DwTestStream) lead2 = NULL;
+  g_autoptr(DwTestResponse) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL, r5 = NULL, r6 = NULL;
+  DwTestStream *streams[2];
+  guint at[2] = { 0, 0 };
+  gint64 ticket;
+
+  /* the agent in both teams; a lead of the second */
+  r1 = dw_test_server_jsonf (desk, "PATCH", desk->admin_token, user_path,
+                             "{\"teams\": [{\"id\": %" G_GINT64_FORMAT "}, {\"id\": %" G_GINT64_FORMAT
+                             "}]}", desk->team_id, desk->other_team_id);
+  dw_test_assert_status (r1, 200);
+  r2 = dw_test_server_jsonf (desk, "POST", desk->admin_token, "/api/v1/users",
+                             "{\"username\": \"lead2\", \"display_name\": \"赵强\", \"role\": "
+                             "\"lead\", \"password\": \"" DW_TEST_PASSWORD "\", \"teams\": "
+                             "[{\"id\": %" G_GINT64_FORMAT ", \"is_lead\": true}]}",
+                             desk->other_team_id);
+  dw_test_assert_status (r2, 201);
+  lead2_token = dw_test_server_sign_in (desk, "lead2", DW_TEST_PASSWORD);
+  lead = dw_test_stream_open (desk, desk->lead_token, -1);
+  lead2 = dw_test_stream_open (desk, lead2_token, -1);
+  streams[0] = lead;
+  streams[1] = lead2;
+
+  /* presence */
+  r3 = dw_test_server_json (desk, "PUT", own, desk->agent_token, "{\"presence\": \"online\"}");
+  dw_test_assert_status (r3, 200);
+  for (guint i = 0; i < 2; i++)
+    at[i] = wait_user_event (streams[i], at[i], desk->agent_id, "presence", "\"online\"");
+
+  /* capacity */
+  r4 = dw_test_server_json (desk, "PUT", capacity, desk->lead_token, "{\"capacity\": 3}");
+  dw_test_assert_status (r4, 200);
+  for (guint i = 0; i < 2; i++)
+    at[i] = wait_user_event (streams[i], at[i], desk->agent_id, "capacity", "3");
+
+  /* load: a ticket routed to it, then solved */
+  ticket = desk_ticket (desk, "到了吗");
+  g_assert_cmpint (desk_assignee (desk, ticket), ==, desk->agent_id);
+  for (guint i = 0; i < 2; i++)
+    at[i] = wait_user_event (streams[i], at[i], desk->agent_id, "open_tickets", "1");
+  ticket_path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, ticket);
+  r5 = dw_test_server_json (desk, "GET", ticket_path, desk->agent_token, NULL);
+  dw_test_assert_status (r5, 200);
+  r6 = dw_test_server_jsonf (desk, "PATCH", desk->agent_token, ticket_path,
+                             "{\"version\": %" G_GINT64_FORMAT ", \"status\": \"solved\"}",
+                             json_object_get_int_member (dw_test_response_object (r5), "version"));
+  dw_test_assert_status (r6, 200);
+  for (guint i = 0; i < 2; i++)
+    wait_user_event (streams[i], at[i], desk->agent_id, "open_tickets", "0");
+}
+
 /* A fixed history written into the stopped service's database, the figures worked out by hand:
  * a ticket from Friday 17:00 answered on Tuesday 09:30 after a weekend and a holiday Monday
  * (one hour and a half of business time), one-touch; another answered at once, solved, reopened
@@ -1782,6 +1905,7 @@ main (int   argc,
   g_test_add_func ("/api/agents/adherence", test_adherence);
   g_test_add_func ("/api/agents/utilization", test_utilization_over_capacity_changes);
   g_test_add_func ("/api/agents/sla-and-business-time", test_sla_and_business_time);
+  g_test_add_func ("/api/agents/live-status-events", test_live_status_events);
 
   ret = g_test_run ();
   dw_test_server_free (server);

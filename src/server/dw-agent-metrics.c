@@ -429,7 +429,8 @@ dw_agent_facts_rebuild (sqlite3  *db,
   if (!dw_store_begin (db, error))
     return FALSE;
   if (!dw_store_exec (db, "DELETE FROM agent_facts; DELETE FROM agent_fact_tickets; "
-                          "DELETE FROM agent_capacity; DELETE FROM settings WHERE key = '" WATERMARK_KEY "'", error)
+                          "DELETE FROM agent_capacity; "
+                          "DELETE FROM settings WHERE key = '" WATERMARK_KEY "'", error)
       || !catch_up_locked (db, error) || !dw_store_commit (db, error))
     {
       dw_store_rollback (db);
@@ -989,11 +990,17 @@ add_daily (sqlite3     *db,
   n_days = bounds->len - 1;
   scheduled = g_new0 (gint64, MAX (n_days, 1) * MAX (agents->len, 1));
   adherent = g_new0 (gint64, MAX (n_days, 1) * MAX (agents->len, 1));
-  for (guint i = 0; i < agents->len && n_days > 0; i++)
-    if (!dw_staffing_adherence_seconds (db, team_id, g_array_index (agents, Figures, i).user_id,
-                                        (const gint64 *) bounds->data, n_days, now,
-                                        scheduled + i * n_days, adherent + i * n_days, error))
-      return FALSE;
+  if (n_days > 0)
+    {
+      g_autofree gint64 *ids = g_new0 (gint64, MAX (agents->len, 1));
+
+      for (guint i = 0; i < agents->len; i++)
+        ids[i] = g_array_index (agents, Figures, i).user_id;
+      if (!dw_staffing_adherence_seconds (db, team_id, ids, agents->len,
+                                          (const gint64 *) bounds->data, n_days, now, scheduled,
+                                          adherent, error))
+        return FALSE;
+    }
 
   for (gint64 day = from; day < to; day = dw_roster_day_start (tz, day + 36 * 3600), d++)
     {
@@ -1123,15 +1130,29 @@ dw_agent_metrics (sqlite3      *db,
   if (!count_facts (db, team_id, from, to, agents, error)
       || !count_csat (db, team_id, from, to, agents, error))
     return NULL;
+  /* adherence: the team's roster and presence read once for all its agents */
+  {
+    gint64 bounds[2] = { from, to };
+    g_autofree gint64 *ids = g_new0 (gint64, MAX (agents->len, 1));
+    g_autofree gint64 *scheduled = g_new0 (gint64, MAX (agents->len, 1));
+    g_autofree gint64 *adherent = g_new0 (gint64, MAX (agents->len, 1));
+
+    for (guint i = 0; i < agents->len; i++)
+      ids[i] = g_array_index (agents, Figures, i).user_id;
+    if (!dw_staffing_adherence_seconds (db, team_id, ids, agents->len, bounds, 1, now, scheduled,
+                                        adherent, error))
+      return NULL;
+    for (guint i = 0; i < agents->len; i++)
+      {
+        g_array_index (agents, Figures, i).scheduled_seconds = scheduled[i];
+        g_array_index (agents, Figures, i).adherent_seconds = adherent[i];
+      }
+  }
   for (guint i = 0; i < agents->len; i++)
     {
       Figures *f = &g_array_index (agents, Figures, i);
 
-      gint64 bounds[2] = { from, to };
-
-      if (!count_time (db, from, MIN (to, now), f, error)
-          || !dw_staffing_adherence_seconds (db, team_id, f->user_id, bounds, 1, now,
-                                             &f->scheduled_seconds, &f->adherent_seconds, error))
+      if (!count_time (db, from, MIN (to, now), f, error))
         return NULL;
       json_array_add_object_element (items, figures_json (f));
     }

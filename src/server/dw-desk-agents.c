@@ -364,9 +364,7 @@ move_agent_locked (DwDesk       *self,
   g_autoptr(sqlite3_stmt) join = NULL;
   g_autofree char *where = NULL;
   g_autofree char *reason = NULL;
-  gint64 first_team_id = 0;
-  JsonArray *teams;
-
+  g_autofree char *move_reason = NULL;
   before = dw_store_user_json (self->db, user_id, NULL);
   if (before == NULL)
     {
@@ -428,10 +426,12 @@ move_agent_locked (DwDesk       *self,
   if (!dw_store_step_done (leave, error) || !dw_store_step_done (join, error))
     return NULL;
 
+  move_reason = g_strdup_printf ("moved from team %" G_GINT64_FORMAT " to team %" G_GINT64_FORMAT,
+                                 from_team_id, to_team_id);
   after = dw_store_user_json (self->db, user_id, error);
   if (after == NULL
-      || !dw_desk_audit_diff (self, actor, "user", user_id, before, after, audited,
-                              "moved to another team by a lead", error))
+      || !dw_desk_audit_diff (self, actor, "user", user_id, before, after, audited, move_reason,
+                              error))
     return NULL;
 
   /* Its teams changed: its open streams check their scope again (resync), as for a PATCH. */
@@ -474,15 +474,9 @@ move_agent_locked (DwDesk       *self,
   if (after == NULL)
     return NULL;
 
-  /* user.updated goes to the user's first team; the leads of the team it left and of the one
-   * it joined learn of the move too. */
-  teams = json_object_get_array_member (after, "teams");
-  if (json_array_get_length (teams) > 0)
-    first_team_id = json_object_get_int_member (json_array_get_object_element (teams, 0), "id");
-  if ((from_team_id != first_team_id
-       && !dw_desk_emit (self, "user.updated", from_team_id, 0, after, error))
-      || (to_team_id != first_team_id
-          && !dw_desk_emit (self, "user.updated", to_team_id, 0, after, error)))
+  /* user.updated went to each of the user's teams; the leads of the team it left learn of
+   * the move too. */
+  if (!dw_desk_emit (self, "user.updated", from_team_id, 0, after, error))
     return NULL;
 
   json_object_set_object_member (result, "user", g_steal_pointer (&after));

@@ -75,7 +75,8 @@ gboolean    dw_desk_emit                 (DwDesk       *self,
                                           gint64        user_id,
                                           JsonObject   *data,
                                           GError      **error);
-/* user.created / user.updated with the user's JSON, scoped to the user and its first team. */
+/* user.created / user.updated with the user's JSON, scoped to the user and its first team, and
+ * once more to each of its other teams (without the user). */
 JsonObject *dw_desk_emit_user            (DwDesk       *self,
                                           const char   *type,
                                           gint64        user_id,

@@ -158,6 +158,15 @@ dw_desk_emit_user (DwDesk      *self,
   if (!dw_desk_emit (self, type, team_id, user_id, user, error))
     return NULL;
 
+  /* A lead of any of its teams follows the user live (presence, load, capacity): once more for
+   * each other team, without the user, who has it already.  A lead of two of them hears it
+   * twice; applying a user twice is harmless, missing it is not. */
+  for (guint i = 1; i < json_array_get_length (teams); i++)
+    if (!dw_desk_emit (self, type,
+                       json_object_get_int_member (json_array_get_object_element (teams, i), "id"),
+                       0, user, error))
+      return NULL;
+
   return g_steal_pointer (&user);
 }
 

@@ -279,6 +279,8 @@ published_shifts (sqlite3  *db,
     "AND a.starts_at < s.ends_at AND a.ends_at > s.starts_at) "
     "ORDER BY s.user_id, s.starts_at", error);
   g_autoptr(GArray) shifts = g_array_new (FALSE, TRUE, sizeof (Shift));
+  /* week start → published: many shifts share a week, over many days many agents' do */
+  g_autoptr(GHashTable) weeks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   g_array_set_clear_func (shifts, shift_clear);
   if (stmt == NULL)
@@ -294,12 +296,19 @@ published_shifts (sqlite3  *db,
                       sqlite3_column_int64 (stmt, 2), g_array_new (FALSE, FALSE, sizeof (gint64)) };
       g_autoptr(JsonNode) breaks = json_from_string ((const char *) sqlite3_column_text (stmt, 3),
                                                      NULL);
-      gint64 published_at;
-      const char *state = dw_roster_week_state (db, team->id,
-                                                dw_roster_week_start (team->tz, shift.starts_at),
-                                                &published_at);
+      gint64 week = dw_roster_week_start (team->tz, shift.starts_at);
+      gpointer known;
 
-      if (!g_str_equal (state, "published"))
+      if (!g_hash_table_lookup_extended (weeks, &week, NULL, &known))
+        {
+          gint64 published_at;
+
+          known = GINT_TO_POINTER (g_str_equal (dw_roster_week_state (db, team->id, week,
+                                                                      &published_at),
+                                                "published"));
+          g_hash_table_insert (weeks, g_memdup2 (&week, sizeof week), known);
+        }
+      if (!GPOINTER_TO_INT (known))
         {
           shift_clear (&shift);
           continue;
@@ -701,7 +710,8 @@ dw_staffing_adherence (sqlite3      *db,
 gboolean
 dw_staffing_adherence_seconds (sqlite3      *db,
                                gint64        team_id,
-                               gint64        user_id,
+                               const gint64 *user_ids,
+                               guint         n_users,
                                const gint64 *bounds,
                                guint         n_windows,
                                gint64        until,
@@ -713,45 +723,66 @@ dw_staffing_adherence_seconds (sqlite3      *db,
   g_autoptr(GArray) agents = NULL;
   g_autoptr(GArray) shifts = NULL;
   g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (DwAdherenceShift));
-  DwPresence initial = DW_PRESENCE_OFFLINE;
-  const DwPresenceMark *marks = NULL;
-  guint n_marks = 0;
 
   g_return_val_if_fail (n_windows > 0, FALSE);
 
+  memset (scheduled, 0, sizeof (gint64) * n_users * n_windows);
+  memset (adherent, 0, sizeof (gint64) * n_users * n_windows);
+  if (n_users == 0)
+    return TRUE;
   if (!load_team (db, team_id, &team, error))
     return FALSE;
-  shifts = published_shifts (db, &team, user_id, bounds[0], bounds[n_windows], error);
-  agents = team_agents (db, team_id, user_id, bounds[0], bounds[n_windows], error);
-  if (shifts == NULL || agents == NULL)
+  /* the whole team's roster at once; no roster, no presence to read */
+  shifts = published_shifts (db, &team, 0, bounds[0], bounds[n_windows], error);
+  if (shifts == NULL)
     return FALSE;
-  if (agents->len > 0)
+  if (shifts->len == 0)
+    return TRUE;
+  agents = team_agents (db, team_id, 0, bounds[0], bounds[n_windows], error);
+  if (agents == NULL)
+    return FALSE;
+
+  for (guint u = 0; u < n_users; u++)
     {
-      Agent *agent = &g_array_index (agents, Agent, 0);
+      DwPresence initial = DW_PRESENCE_OFFLINE;
+      const DwPresenceMark *marks = NULL;
+      guint n_marks = 0;
 
-      initial = agent->initial;
-      marks = (const DwPresenceMark *) agent->marks->data;
-      n_marks = agent->marks->len;
-    }
-  for (guint s = 0; s < shifts->len; s++)
-    {
-      Shift *shift = &g_array_index (shifts, Shift, s);
-      DwAdherenceShift span = { shift->starts_at, shift->ends_at,
-                                (const gint64 *) shift->breaks->data, shift->breaks->len / 2 };
+      g_array_set_size (spans, 0);
+      for (guint s = 0; s < shifts->len; s++)
+        {
+          Shift *shift = &g_array_index (shifts, Shift, s);
+          DwAdherenceShift span = { shift->starts_at, shift->ends_at,
+                                    (const gint64 *) shift->breaks->data, shift->breaks->len / 2 };
 
-      g_array_append_val (spans, span);
-    }
+          if (shift->user_id == user_ids[u])
+            g_array_append_val (spans, span);
+        }
+      if (spans->len == 0)
+        continue;
+      for (guint a = 0; a < agents->len; a++)
+        {
+          Agent *agent = &g_array_index (agents, Agent, a);
 
-  for (guint w = 0; w < n_windows; w++)
-    {
-      DwAdherence adherence;
+          if (agent->user_id == user_ids[u])
+            {
+              initial = agent->initial;
+              marks = (const DwPresenceMark *) agent->marks->data;
+              n_marks = agent->marks->len;
+            }
+        }
 
-      dw_adherence_compute ((DwAdherenceShift *) spans->data, spans->len, initial, marks, n_marks,
-                            bounds[w], MIN (bounds[w + 1], until), ADHERENCE_GRACE,
-                            OFF_SHIFT_GRACE, &adherence);
-      scheduled[w] = adherence.scheduled;
-      adherent[w] = adherence.adherent;
-      dw_adherence_clear (&adherence);
+      for (guint w = 0; w < n_windows; w++)
+        {
+          DwAdherence adherence;
+
+          dw_adherence_compute ((DwAdherenceShift *) spans->data, spans->len, initial, marks,
+                                n_marks, bounds[w], MIN (bounds[w + 1], until), ADHERENCE_GRACE,
+                                OFF_SHIFT_GRACE, &adherence);
+          scheduled[u * n_windows + w] = adherence.scheduled;
+          adherent[u * n_windows + w] = adherence.adherent;
+          dw_adherence_clear (&adherence);
+        }
     }
   return TRUE;
 }

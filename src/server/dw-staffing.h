@@ -44,14 +44,16 @@ JsonObject *dw_staffing_adherence   (sqlite3                   *db,
                                      gint64                     now,
                                      GError                   **error);
 
-/* Adherence of @user_id to @team_id's published roster in each window [@bounds[i],
+/* Adherence of each of @user_ids to @team_id's published roster in each window [@bounds[i],
  * @bounds[i + 1]) of @n_windows, judged up to @until (time after it is not judged): its
- * scheduled seconds (shifts less breaks and absences) and the adherent ones of those, spent
- * online.  One read of its shifts and presence for all the windows (dw-adherence.c does the
- * sums, as for GET /staffing/adherence). */
+ * scheduled seconds (shifts less breaks, shifts an absence covers not counted) and the adherent
+ * ones of those, spent online, in @scheduled and @adherent (@n_users × @n_windows, user by user).
+ * One read of the team's roster and presence for all of them (dw-adherence.c does the sums, as
+ * for GET /staffing/adherence). */
 gboolean    dw_staffing_adherence_seconds (sqlite3      *db,
                                            gint64        team_id,
-                                           gint64        user_id,
+                                           const gint64 *user_ids,
+                                           guint         n_users,
                                            const gint64 *bounds,
                                            guint         n_windows,
                                            gint64        until,
