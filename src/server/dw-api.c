@@ -640,6 +640,24 @@ health_cb (DwApiRequest *req)
                               dw_store_get_schema_version (req->api->db));
   json_object_set_string_member (object, "time", now);
   json_object_set_double_member (object, "clock_speed", dw_clock_get_speed (req->api->clock));
+
+  /* What the writes cost, for benchmarks and tests: a statement prepared again per request, or
+   * one commit per write where writes arriving together could share one. */
+  {
+    JsonObject *stats = json_object_new ();
+    DwStoreStats store;
+    DwDeskStats desk;
+
+    dw_store_get_stats (&store);
+    dw_desk_get_stats (req->api->desk, &desk);
+    json_object_set_int_member (stats, "statements_prepared", store.statements_prepared);
+    json_object_set_int_member (stats, "commits", store.commits);
+    json_object_set_int_member (stats, "writes_grouped", desk.writes_grouped);
+    json_object_set_int_member (stats, "group_commits", desk.group_commits);
+    json_object_set_int_member (stats, "classifier_builds", desk.classifier_builds);
+    json_object_set_object_member (object, "stats", stats);
+  }
+
   dw_api_reply_object (req, ok ? 200 : 503, object);
 }
 

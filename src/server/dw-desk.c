@@ -243,6 +243,16 @@ dw_desk_flush_touched (DwDesk  *self,
                        gint64   created_id,
                        GError **error)
 {
+  return dw_desk_flush_touched_full (self, touched, created_id, NULL, error);
+}
+
+gboolean
+dw_desk_flush_touched_full (DwDesk      *self,
+                            GArray      *touched,
+                            gint64       created_id,
+                            JsonObject **created,
+                            GError     **error)
+{
   g_autoptr(GArray) loaded = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   for (guint i = 0; i < touched->len; i++)
@@ -278,6 +288,11 @@ dw_desk_flush_touched (DwDesk  *self,
         {
           if (!dw_desk_emit (self, "ticket.created", team_id, assignee_id, ticket, error))
             return FALSE;
+          if (created != NULL)
+            {
+              g_clear_pointer (created, json_object_unref);
+              *created = g_steal_pointer (&ticket);
+            }
           continue;
         }
 
@@ -657,7 +672,7 @@ dw_desk_dispatch_locked (DwDesk  *self,
       return FALSE;
     }
 
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, dw_store_release);
   dw_routing_sort_queue ((DwQueuedTicket *) (gpointer) queue->data, queue->len);
 
   for (guint i = 0; i < queue->len; i++)
@@ -791,6 +806,8 @@ dw_desk_dispose (GObject *object)
   g_clear_object (&self->sla);
   g_clear_object (&self->events);
   g_clear_object (&self->clock);
+  g_clear_pointer (&self->classifier, dw_classifier_unref);
+  g_clear_pointer (&self->classifier_key, g_free);
 
   G_OBJECT_CLASS (dw_desk_parent_class)->dispose (object);
 }
@@ -830,6 +847,18 @@ dw_desk_new (sqlite3     *db,
   /* Agents who went offline before a restart still have their grace counted. */
   dw_desk_hand_back_rearm (self);
   return self;
+}
+
+void
+dw_desk_get_stats (DwDesk      *self,
+                   DwDeskStats *stats)
+{
+  g_return_if_fail (DW_IS_DESK (self));
+  g_return_if_fail (stats != NULL);
+
+  stats->classifier_builds = self->classifier_builds;
+  stats->writes_grouped = 0;
+  stats->group_commits = 0;
 }
 
 sqlite3 *

@@ -55,6 +55,17 @@ DwDesk     *dw_desk_new                (sqlite3      *db,
                                         DwEventLog   *events,
                                         DwSlaEngine  *sla);
 
+typedef struct
+{
+  guint classifier_builds;  /* routing classifiers built (the rules changed, or first use) */
+  guint writes_grouped;     /* writes that were part of a group transaction */
+  guint group_commits;      /* group transactions committed */
+} DwDeskStats;
+
+/* Counters since the desk was made (GET /api/v1/health). */
+void        dw_desk_get_stats          (DwDesk       *self,
+                                        DwDeskStats  *stats);
+
 sqlite3    *dw_desk_get_db             (DwDesk       *self);
 DwClock    *dw_desk_get_clock          (DwDesk       *self);
 

@@ -200,7 +200,7 @@ load_bounds (DwEventLog  *self,
     }
 
   self->first_seq = sqlite3_column_int64 (stmt, 1);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, dw_store_release);
 
   stmt = dw_store_prepare (self->db, "SELECT at FROM events WHERE seq = ?", error);
   if (stmt == NULL)
