@@ -23,6 +23,18 @@ struct _DwDesk
   guint        hand_back_alarm;  /* the next moment an offline agent's tickets go back */
   gint64       hand_back_at;
 
+  /* Group commit (dw-desk.c "Transactions"). */
+  guint        grouping;         /* > 0 while an API write that may join a group runs */
+  gboolean     in_write;         /* that write's SAVEPOINT is open inside the group */
+  gboolean     group_open;       /* BEGIN done, writes collected, COMMIT to come */
+  guint        group_writes;     /* writes released into the open group */
+  gint64       group_started;    /* monotonic time of its BEGIN */
+  GArray      *group_waiters;    /* GroupWaiter: whoever answers once the group commits */
+  guint        group_flush_id;
+  gboolean     group_flush_soon; /* the flush is due now, not when the loop is idle */
+  guint        writes_grouped;
+  guint        group_commits;
+
   /* The routing rules' classifier, kept while the rules read the same (load_classifier). */
   DwClassifier *classifier;
   char         *classifier_key;

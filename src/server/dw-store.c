@@ -201,10 +201,58 @@ exec_cached (sqlite3     *db,
   return stmt != NULL && dw_store_step_done (stmt, error);
 }
 
+typedef struct
+{
+  DwStoreBeginHook hook;
+  gpointer         data;
+} BeginHook;
+
+static GHashTable *begin_hooks;  /* sqlite3 * → BeginHook */
+
+void
+dw_store_set_begin_hook (sqlite3          *db,
+                         DwStoreBeginHook  hook,
+                         gpointer          data)
+{
+  g_mutex_lock (&stmt_cache_lock);
+  if (begin_hooks == NULL)
+    begin_hooks = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  if (hook == NULL)
+    {
+      g_hash_table_remove (begin_hooks, db);
+    }
+  else
+    {
+      BeginHook *h = g_new0 (BeginHook, 1);
+
+      h->hook = hook;
+      h->data = data;
+      g_hash_table_insert (begin_hooks, db, h);
+    }
+  g_mutex_unlock (&stmt_cache_lock);
+}
+
+static void
+run_begin_hook (sqlite3 *db)
+{
+  BeginHook h = { NULL, NULL };
+  BeginHook *found;
+
+  g_mutex_lock (&stmt_cache_lock);
+  found = begin_hooks != NULL ? g_hash_table_lookup (begin_hooks, db) : NULL;
+  if (found != NULL)
+    h = *found;
+  g_mutex_unlock (&stmt_cache_lock);
+
+  if (h.hook != NULL)
+    h.hook (db, h.data);
+}
+
 gboolean
 dw_store_begin (sqlite3  *db,
                 GError  **error)
 {
+  run_begin_hook (db);
   return exec_cached (db, "BEGIN IMMEDIATE", error);
 }
 
@@ -212,6 +260,7 @@ gboolean
 dw_store_begin_read (sqlite3  *db,
                      GError  **error)
 {
+  run_begin_hook (db);
   return exec_cached (db, "BEGIN", error);
 }
 
@@ -409,6 +458,7 @@ dw_store_close (sqlite3 *db)
     return;
 
   stmt_cache_unregister (db);
+  dw_store_set_begin_hook (db, NULL, NULL);
   sqlite3_close_v2 (db);
 }
 

@@ -58,6 +58,15 @@ sqlite3_stmt *dw_store_prepare        (sqlite3       *db,
 gboolean    dw_store_step_done        (sqlite3_stmt  *stmt,
                                        GError       **error);
 
+/* Called by dw_store_begin() and dw_store_begin_read() before they begin: the owner of a
+ * group transaction left open on @db (DwDesk's group commit) commits it there, so that another
+ * writer or a reader of a consistent snapshot starts on committed data. */
+typedef void (*DwStoreBeginHook) (sqlite3  *db,
+                                  gpointer  data);
+void        dw_store_set_begin_hook   (sqlite3          *db,
+                                       DwStoreBeginHook  hook,
+                                       gpointer          data);
+
 /* BEGIN IMMEDIATE (take the write lock now, so no writer fails half way with SQLITE_BUSY). */
 gboolean    dw_store_begin            (sqlite3       *db,
                                        GError       **error);
