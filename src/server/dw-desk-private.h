@@ -28,10 +28,10 @@ struct _DwDesk
   gboolean     in_write;         /* that write's SAVEPOINT is open inside the group */
   gboolean     group_open;       /* BEGIN done, writes collected, COMMIT to come */
   guint        group_writes;     /* writes released into the open group */
-  gint64       group_started;    /* monotonic time of its BEGIN */
   GArray      *group_waiters;    /* GroupWaiter: whoever answers once the group commits */
-  guint        group_flush_id;
-  gboolean     group_flush_soon; /* the flush is due now, not when the loop is idle */
+  guint        group_flush_id;   /* idle: commit once the loop has nothing else to do */
+  guint        group_deadline_id; /* timeout: commit at the latest this soon */
+  gboolean     group_flush_soon; /* the idle is of the default priority: the group is full */
   guint        writes_grouped;
   guint        group_commits;
 

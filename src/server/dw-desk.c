@@ -20,9 +20,10 @@ G_DEFINE_FINAL_TYPE (DwDesk, dw_desk, G_TYPE_OBJECT)
  * that is not a grouped write). */
 
 /* A group's COMMIT is due once this many writes wait, or its BEGIN is this old, even if the
- * main loop is still busy with requests. */
+ * main loop is still busy (with requests, or with stream clients' output, which would
+ * otherwise keep an idle source from ever running). */
 #define GROUP_MAX_WRITES 64
-#define GROUP_MAX_AGE_USEC 2000
+#define GROUP_MAX_AGE_MSEC 2
 
 typedef struct
 {
@@ -50,6 +51,7 @@ group_end (DwDesk  *self,
   guint grouping = self->grouping;
 
   g_clear_handle_id (&self->group_flush_id, g_source_remove);
+  g_clear_handle_id (&self->group_deadline_id, g_source_remove);
   waiters = g_steal_pointer (&self->group_waiters);
   self->group_waiters = g_array_new (FALSE, FALSE, sizeof (GroupWaiter));
   g_array_set_clear_func (self->group_waiters, group_waiter_clear);
@@ -116,23 +118,53 @@ group_flush_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+group_deadline_cb (gpointer data)
+{
+  DwDesk *self = data;
+
+  self->group_deadline_id = 0;
+  dw_desk_group_flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+group_add_idle (DwDesk *self,
+                int     priority)
+{
+  g_clear_handle_id (&self->group_flush_id, g_source_remove);
+  self->group_flush_id = g_idle_add_full (priority, group_flush_cb, self, NULL);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->group_flush_id),
+                            "[deskwatch] group commit");
+}
+
+/* When the group opens: an idle source commits it once the requests that arrived together have
+ * all joined, and a deadline of the default priority (taking its turn with the requests and
+ * everybody's I/O) commits it at the latest GROUP_MAX_AGE_MSEC later.  A full group is due in
+ * the next round of the loop. */
 static void
 group_schedule (DwDesk *self)
 {
-  gboolean soon = self->group_writes >= GROUP_MAX_WRITES
-                  || g_get_monotonic_time () - self->group_started >= GROUP_MAX_AGE_USEC;
+  if (self->group_flush_id == 0)
+    {
+      group_add_idle (self, G_PRIORITY_DEFAULT_IDLE);
+      self->group_flush_soon = FALSE;
+    }
 
-  if (self->group_flush_id != 0 && (self->group_flush_soon || !soon))
-    return;
+  if (self->group_deadline_id == 0)
+    {
+      self->group_deadline_id = g_timeout_add_full (G_PRIORITY_DEFAULT, GROUP_MAX_AGE_MSEC,
+                                                    group_deadline_cb, self, NULL);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL,
+                                                                  self->group_deadline_id),
+                                "[deskwatch] group commit deadline");
+    }
 
-  /* Idle: once the requests that arrived together have all joined.  Due: as one more source of
-   * the default priority, taking its turn with the requests. */
-  g_clear_handle_id (&self->group_flush_id, g_source_remove);
-  self->group_flush_soon = soon;
-  self->group_flush_id = g_idle_add_full (soon ? G_PRIORITY_DEFAULT : G_PRIORITY_DEFAULT_IDLE,
-                                          group_flush_cb, self, NULL);
-  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->group_flush_id),
-                            "[deskwatch] group commit");
+  if (self->group_writes >= GROUP_MAX_WRITES && !self->group_flush_soon)
+    {
+      group_add_idle (self, G_PRIORITY_DEFAULT);
+      self->group_flush_soon = TRUE;
+    }
 }
 
 /* An error may have rolled the whole transaction back by itself (SQLITE_FULL, SQLITE_IOERR):
@@ -205,7 +237,6 @@ dw_desk_begin (DwDesk  *self,
       if (!dw_store_begin (self->db, error))
         return FALSE;
       self->group_open = TRUE;
-      self->group_started = g_get_monotonic_time ();
       group_schedule (self);
     }
 
@@ -1034,6 +1065,7 @@ dw_desk_dispose (GObject *object)
   if (self->db != NULL)
     dw_store_set_begin_hook (self->db, NULL, NULL);
   g_clear_handle_id (&self->group_flush_id, g_source_remove);
+  g_clear_handle_id (&self->group_deadline_id, g_source_remove);
   g_clear_pointer (&self->group_waiters, g_array_unref);
   g_clear_handle_id (&self->hand_back_alarm, g_source_remove);
   if (self->sla != NULL)
