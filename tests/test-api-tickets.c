@@ -835,6 +835,146 @@ test_load_events (void)
   g_assert_cmpint (last_load_event (s, s->agent_id), ==, 1);
 }
 
+/* Per-request costs: what GET /health counts */
+
+static gint64
+health_stat (DwTestServer *s,
+             const char   *name)
+{
+  g_autoptr(DwTestResponse) r = dw_test_server_json (s, "GET", "/api/v1/health", NULL, NULL);
+  JsonObject *stats;
+
+  dw_test_assert_status (r, 200);
+  stats = json_object_get_object_member (dw_test_response_object (r), "stats");
+  g_assert_nonnull (stats);
+  return json_object_get_int_member (stats, name);
+}
+
+static const char *
+business_type_of (JsonObject *ticket)
+{
+  return json_object_get_string_member_with_default (ticket, "business_type", NULL);
+}
+
+static void
+exec_sql (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+/* After the first requests every statement comes from the cache, not from the parser again
+ * (the token lookup used to be finalised after each request); the routing classifier is built
+ * once and again only when the rules change, by anyone. */
+static void
+test_request_costs (void)
+{
+  g_autoptr(DwTestServer) s = dw_test_server_new_with_desk ();
+  sqlite3 *db = NULL;
+  gint64 prepared, builds;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(JsonObject) t = create_ticket (s, s->admin_token,
+                                               "{\"subject\": \"快递\", \"channel\": \"web\"}");
+      g_autoptr(JsonObject) u = get_ticket (s, s->lead_token, id_of (t));
+    }
+
+  prepared = health_stat (s, "statements_prepared");
+  builds = health_stat (s, "classifier_builds");
+  g_assert_cmpint (builds, >=, 1);
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(JsonObject) t = create_ticket (s, s->admin_token,
+                                               "{\"subject\": \"快递\", \"channel\": \"web\"}");
+      g_autoptr(JsonObject) u = get_ticket (s, s->lead_token, id_of (t));
+
+      g_assert_cmpstr (business_type_of (t), ==, "logistics");
+    }
+
+  /* Not one statement per request (a timer of the service may prepare one of its own). */
+  g_assert_cmpint (health_stat (s, "statements_prepared") - prepared, <, 10);
+  g_assert_cmpint (health_stat (s, "classifier_builds"), ==, builds);
+
+  /* Rules written by another process on the same file are used by the next ticket. */
+  g_assert_cmpint (sqlite3_open (s->db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  exec_sql (db, "INSERT INTO routing_rules (position, keyword, business_type) "
+                "VALUES (0, 'zebra', 'returns')");
+  {
+    g_autoptr(JsonObject) zebra = create_ticket (s, s->admin_token,
+                                                 "{\"subject\": \"A zebra\", \"channel\": \"web\"}");
+    g_autoptr(JsonObject) parcel = create_ticket (s, s->admin_token,
+                                                  "{\"subject\": \"快递\", \"channel\": \"web\"}");
+
+    g_assert_cmpstr (business_type_of (zebra), ==, "returns");
+    g_assert_cmpint (int_or_zero (zebra, "team_id"), ==, s->other_team_id);
+    /* Configured rules replace the built-in ones. */
+    g_assert_null (business_type_of (parcel));
+  }
+  g_assert_cmpint (health_stat (s, "classifier_builds"), ==, builds + 1);
+
+  /* An edit that keeps the number of rules. */
+  exec_sql (db, "UPDATE routing_rules SET keyword = 'giraffe'");
+  {
+    g_autoptr(JsonObject) zebra = create_ticket (s, s->admin_token,
+                                                 "{\"subject\": \"A zebra\", \"channel\": \"web\"}");
+    g_autoptr(JsonObject) giraffe = create_ticket (s, s->admin_token,
+                                                   "{\"subject\": \"A giraffe\", \"channel\": \"web\"}");
+
+    g_assert_null (business_type_of (zebra));
+    g_assert_cmpstr (business_type_of (giraffe), ==, "returns");
+  }
+
+  /* The same rule under another type (the key covers the type too). */
+  exec_sql (db, "UPDATE routing_rules SET business_type = 'logistics'");
+  {
+    g_autoptr(JsonObject) giraffe = create_ticket (s, s->admin_token,
+                                                   "{\"subject\": \"A giraffe\", \"channel\": \"web\"}");
+
+    g_assert_cmpstr (business_type_of (giraffe), ==, "logistics");
+  }
+
+  /* No rules left: the built-in ones again. */
+  exec_sql (db, "DELETE FROM routing_rules");
+  {
+    g_autoptr(JsonObject) giraffe = create_ticket (s, s->admin_token,
+                                                   "{\"subject\": \"A giraffe\", \"channel\": \"web\"}");
+    g_autoptr(JsonObject) parcel = create_ticket (s, s->admin_token,
+                                                  "{\"subject\": \"快递\", \"channel\": \"web\"}");
+
+    g_assert_null (business_type_of (giraffe));
+    g_assert_cmpstr (business_type_of (parcel), ==, "logistics");
+    /* An explicit business type known only from a rule is refused once the rule is gone. */
+  }
+  g_assert_cmpint (health_stat (s, "classifier_builds"), ==, builds + 4);
+  sqlite3_close (db);
+}
+
+/* The reply of a create is the ticket as GET shows it and as its event carried it. */
+static void
+test_create_reply_is_the_ticket (void)
+{
+  g_autoptr(DwTestServer) s = dw_test_server_new_with_desk ();
+  g_autoptr(JsonObject) created = NULL;
+  g_autoptr(JsonObject) fetched = NULL;
+  g_autoptr(JsonNode) a = NULL;
+  g_autoptr(JsonNode) b = NULL;
+
+  set_presence (s, s->agent_token, s->agent_id, "online");
+  created = create_ticket (s, s->admin_token,
+                           "{\"subject\": \"快递\", \"channel\": \"web\", \"tags\": [\"x\"]}");
+  fetched = get_ticket (s, s->admin_token, id_of (created));
+  g_assert_cmpint (int_or_zero (created, "assignee_id"), ==, s->agent_id);
+  a = json_node_init_object (json_node_alloc (), created);
+  b = json_node_init_object (json_node_alloc (), fetched);
+  g_assert_true (json_node_equal (a, b));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -853,6 +993,8 @@ main (int   argc,
   g_test_add_func ("/api/tickets/not-found-and-method", test_not_found_and_method);
   g_test_add_func ("/api/tickets/snapshot", test_snapshot);
   g_test_add_func ("/api/tickets/load-events", test_load_events);
+  g_test_add_func ("/api/tickets/request-costs", test_request_costs);
+  g_test_add_func ("/api/tickets/create-reply-is-the-ticket", test_create_reply_is_the_ticket);
 
   return g_test_run ();
 }

@@ -313,7 +313,7 @@ list_customers_cb (DwApiRequest *req)
       dw_api_reply_error (req, error);
       return;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, dw_store_release);
 
   /* Personal data handed out: who saw which customers is in the audit trail. */
   if (!dw_desk_note_customer_reads (req->api->desk, req->principal, read_ids,

@@ -38,6 +38,10 @@ typedef struct
   const char   *pattern;   /* below /api/v1/, e.g. "tickets/:id/comments" or "surveys/:key" */
   DwApiHandler  handler;
   gboolean      is_public; /* no token needed */
+  /* A write that may share its transaction and WAL sync with writes arriving at the same time
+   * (DwDesk's group commit): answered once that commit is done.  Every other request commits
+   * an open group before it runs, so that it reads only what is durable. */
+  gboolean      grouped;
 } DwApiRoute;
 
 /* Route tables, each ending with { NULL }. */

@@ -418,11 +418,11 @@ list_audit_cb (DwApiRequest *req)
 
 const DwApiRoute dw_api_ticket_routes[] = {
   { "GET", "tickets", list_tickets_cb, FALSE },
-  { "POST", "tickets", create_ticket_cb, FALSE },
+  { "POST", "tickets", create_ticket_cb, FALSE, TRUE },
   { "GET", "tickets/:id", get_ticket_cb, FALSE },
-  { "PATCH", "tickets/:id", update_ticket_cb, FALSE },
+  { "PATCH", "tickets/:id", update_ticket_cb, FALSE, TRUE },
   { "GET", "tickets/:id/comments", list_comments_cb, FALSE },
-  { "POST", "tickets/:id/comments", create_comment_cb, FALSE },
+  { "POST", "tickets/:id/comments", create_comment_cb, FALSE, TRUE },
   { "GET", "tickets/:id/audit", list_audit_cb, FALSE },
   { NULL }
 };

@@ -462,6 +462,55 @@ access_log_cb (SoupServerMessage *msg,
   g_log_structured_array (G_LOG_LEVEL_DEBUG, fields, G_N_ELEMENTS (fields));
 }
 
+/* A grouped write's answer, held back until its group commits. */
+typedef struct
+{
+  SoupServerMessage *msg;
+  gulong             finished_id;
+  gboolean           finished;
+} HeldReply;
+
+static void
+held_reply_finished_cb (SoupServerMessage *msg,
+                        HeldReply         *held)
+{
+  held->finished = TRUE;
+}
+
+static void
+held_reply_free (gpointer data)
+{
+  HeldReply *held = data;
+
+  g_clear_signal_handler (&held->finished_id, held->msg);
+  g_object_unref (held->msg);
+  g_free (held);
+}
+
+static void
+group_done_cb (gboolean      committed,
+               const GError *error,
+               gpointer      data)
+{
+  HeldReply *held = data;
+
+  /* The client went away meanwhile: nothing to answer. */
+  if (held->finished)
+    return;
+
+  /* Nothing of the group is on disk, whatever the write itself answered. */
+  if (!committed)
+    {
+      soup_message_headers_remove (soup_server_message_get_response_headers (held->msg),
+                                   "Location");
+      dw_problem_reply (held->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable",
+                        "Service unavailable", "the change could not be stored: %s",
+                        error != NULL ? error->message : "commit failed");
+    }
+
+  soup_server_message_unpause (held->msg);
+}
+
 static void
 api_cb (SoupServer        *server,
         SoupServerMessage *msg,
@@ -558,7 +607,30 @@ api_cb (SoupServer        *server,
   g_signal_connect_data (msg, "finished", G_CALLBACK (access_log_cb), access,
                          access_log_free, 0);
 
+  if (!found->grouped)
+    {
+      /* Reads and other writes see only what is committed. */
+      dw_desk_group_flush (self->desk);
+      found->handler (&req);
+      return;
+    }
+
+  dw_desk_group_enter (self->desk);
   found->handler (&req);
+  dw_desk_group_leave (self->desk);
+
+  /* The write (or a refusal that may rest on the group's other writes) is answered when its
+   * group has committed. */
+  if (dw_desk_group_is_open (self->desk))
+    {
+      HeldReply *held = g_new0 (HeldReply, 1);
+
+      held->msg = g_object_ref (msg);
+      held->finished_id = g_signal_connect (msg, "finished",
+                                            G_CALLBACK (held_reply_finished_cb), held);
+      soup_server_message_pause (msg);
+      dw_desk_group_wait (self->desk, group_done_cb, held, held_reply_free);
+    }
 }
 
 static const DwApiRoute *
@@ -640,6 +712,24 @@ health_cb (DwApiRequest *req)
                               dw_store_get_schema_version (req->api->db));
   json_object_set_string_member (object, "time", now);
   json_object_set_double_member (object, "clock_speed", dw_clock_get_speed (req->api->clock));
+
+  /* What the writes cost, for benchmarks and tests: a statement prepared again per request, or
+   * one commit per write where writes arriving together could share one. */
+  {
+    JsonObject *stats = json_object_new ();
+    DwStoreStats store;
+    DwDeskStats desk;
+
+    dw_store_get_stats (&store);
+    dw_desk_get_stats (req->api->desk, &desk);
+    json_object_set_int_member (stats, "statements_prepared", store.statements_prepared);
+    json_object_set_int_member (stats, "commits", store.commits);
+    json_object_set_int_member (stats, "writes_grouped", desk.writes_grouped);
+    json_object_set_int_member (stats, "group_commits", desk.group_commits);
+    json_object_set_int_member (stats, "classifier_builds", desk.classifier_builds);
+    json_object_set_object_member (object, "stats", stats);
+  }
+
   dw_api_reply_object (req, ok ? 200 : 503, object);
 }
 
@@ -678,6 +768,9 @@ sign_in_reply (SignIn  *sign_in,
   g_autofree char *expires = NULL;
   DwApi *self = sign_in->api;
   gint64 token_id = 0;
+
+  /* Answered at once: the token must not sit in an open group. */
+  dw_desk_group_flush (self->desk);
 
   token = dw_auth_create_token (self->db, self->clock, user_id, sign_in->label,
                                 DW_AUTH_TOKEN_LIFETIME, &token_id, error);

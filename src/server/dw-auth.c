@@ -421,7 +421,7 @@ dw_auth_authenticate_token (sqlite3     *db,
   expires_at = sqlite3_column_type (stmt, 2) != SQLITE_NULL ? sqlite3_column_int64 (stmt, 2) : 0;
   stale = sqlite3_column_type (stmt, 4) == SQLITE_NULL
           || now - sqlite3_column_int64 (stmt, 4) >= LAST_USED_RESOLUTION;
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, dw_store_release);
 
   /* So that an operator can tell a token in use from a forgotten one (`token list`).  At most
    * one write a minute per token: every request authenticates. */

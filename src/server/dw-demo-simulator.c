@@ -201,7 +201,7 @@ pick_customer (Simulator *self,
   stmt = dw_store_prepare (self->db, "SELECT max (id) FROM customers", NULL);
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) > 0)
     id = 1 + (gint64) (dw_demo_uniform () * (double) sqlite3_column_int64 (stmt, 0));
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, dw_store_release);
 
   stmt = dw_store_prepare (self->db, "SELECT tags FROM customers WHERE id = ?", NULL);
   if (stmt != NULL)
@@ -694,7 +694,7 @@ close_old (Simulator *self,
 
       g_array_append_val (ids, id);
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, dw_store_release);
 
   for (guint i = 0; i < ids->len; i++)
     {

@@ -3,6 +3,7 @@
 
 #include "dw-desk.h"
 #include "dw-json.h"
+#include "dw-routing.h"
 #include "dw-store.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,23 @@ struct _DwDesk
   gulong       reassign_handler;
   guint        hand_back_alarm;  /* the next moment an offline agent's tickets go back */
   gint64       hand_back_at;
+
+  /* Group commit (dw-desk.c "Transactions"). */
+  guint        grouping;         /* > 0 while an API write that may join a group runs */
+  gboolean     in_write;         /* that write's SAVEPOINT is open inside the group */
+  gboolean     group_open;       /* BEGIN done, writes collected, COMMIT to come */
+  guint        group_writes;     /* writes released into the open group */
+  GArray      *group_waiters;    /* GroupWaiter: whoever answers once the group commits */
+  guint        group_flush_id;   /* idle: commit once the loop has nothing else to do */
+  guint        group_deadline_id; /* timeout: commit at the latest this soon */
+  gboolean     group_flush_soon; /* the idle is of the default priority: the group is full */
+  guint        writes_grouped;
+  guint        group_commits;
+
+  /* The routing rules' classifier, kept while the rules read the same (load_classifier). */
+  DwClassifier *classifier;
+  char         *classifier_key;
+  guint         classifier_builds;
 };
 
 /* Tickets changed in the current transaction, with where they were before it (for the
@@ -101,6 +119,13 @@ void        dw_desk_touch                (GArray       *touched,
 gboolean    dw_desk_flush_touched        (DwDesk       *self,
                                           GArray       *touched,
                                           gint64        created_id,
+                                          GError      **error);
+/* The same, handing back the JSON of @created_id as its event carries it (the object the
+ * reply sends too: built once). */
+gboolean    dw_desk_flush_touched_full   (DwDesk       *self,
+                                          GArray       *touched,
+                                          gint64        created_id,
+                                          JsonObject  **created,
                                           GError      **error);
 
 /* Routing, inside the caller's transaction.  Assigns waiting tickets of @team_id to free

@@ -8,13 +8,247 @@ G_DEFINE_QUARK (dw-desk-error-quark, dw_desk_error)
 
 G_DEFINE_FINAL_TYPE (DwDesk, dw_desk, G_TYPE_OBJECT)
 
-/* Transactions */
+/* Transactions
+ *
+ * Alone, a write is one transaction: BEGIN IMMEDIATE, the change, COMMIT (one WAL sync), then
+ * its events are published.  Inside a group (dw-desk.h) it is a SAVEPOINT of the group's
+ * transaction, released when it succeeds (its events stay pending) or rolled back alone when
+ * it fails; the group's COMMIT later makes all of them durable with one sync, and only then are
+ * they answered and their events published.  The single connection and the single thread make
+ * this safe: nothing else can write between a group's writes, and anything that would read or
+ * write outside it flushes it first (the store's begin hook, and the API before any request
+ * that is not a grouped write). */
+
+/* A group's COMMIT is due once this many writes wait, or its BEGIN is this old, even if the
+ * main loop is still busy (with requests, or with stream clients' output, which would
+ * otherwise keep an idle source from ever running). */
+#define GROUP_MAX_WRITES 64
+#define GROUP_MAX_AGE_MSEC 2
+
+typedef struct
+{
+  DwDeskGroupDone done;
+  gpointer        data;
+  GDestroyNotify  destroy;
+} GroupWaiter;
+
+static void
+group_waiter_clear (gpointer data)
+{
+  GroupWaiter *waiter = data;
+
+  if (waiter->destroy != NULL)
+    waiter->destroy (waiter->data);
+}
+
+/* Ends the open group: committed, or (@error set) rolled back as a whole. */
+static void
+group_end (DwDesk  *self,
+           GError  *error)
+{
+  g_autoptr(GArray) waiters = NULL;
+  guint writes = self->group_writes;
+  guint grouping = self->grouping;
+
+  g_clear_handle_id (&self->group_flush_id, g_source_remove);
+  g_clear_handle_id (&self->group_deadline_id, g_source_remove);
+  waiters = g_steal_pointer (&self->group_waiters);
+  self->group_waiters = g_array_new (FALSE, FALSE, sizeof (GroupWaiter));
+  g_array_set_clear_func (self->group_waiters, group_waiter_clear);
+  self->group_open = FALSE;
+  self->group_writes = 0;
+
+  /* What the events set off (the SLA engine reassigning, say) is a write of its own. */
+  self->grouping = 0;
+
+  if (error == NULL)
+    {
+      self->group_commits++;
+      self->writes_grouped += writes;
+      /* The answers first: their I/O is queued before the events' fan-out. */
+      for (guint i = 0; i < waiters->len; i++)
+        {
+          GroupWaiter *waiter = &g_array_index (waiters, GroupWaiter, i);
+
+          waiter->done (TRUE, NULL, waiter->data);
+        }
+      dw_event_log_publish (self->events);
+      dw_sla_engine_reschedule (self->sla);
+    }
+  else
+    {
+      g_message ("A group of %u writes was not committed: %s", writes, error->message);
+      dw_store_rollback (self->db);
+      dw_event_log_discard (self->events);
+      for (guint i = 0; i < waiters->len; i++)
+        {
+          GroupWaiter *waiter = &g_array_index (waiters, GroupWaiter, i);
+
+          waiter->done (FALSE, error, waiter->data);
+        }
+    }
+
+  self->grouping = grouping;
+}
+
+void
+dw_desk_group_flush (DwDesk *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (DW_IS_DESK (self));
+
+  /* Never in the middle of a write (a nested BEGIN then fails as it always did). */
+  if (!self->group_open || self->in_write)
+    return;
+
+  if (!dw_store_commit (self->db, &error) && error == NULL)
+    g_set_error_literal (&error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED, "COMMIT failed");
+
+  group_end (self, error);
+}
+
+static gboolean
+group_flush_cb (gpointer data)
+{
+  DwDesk *self = data;
+
+  self->group_flush_id = 0;
+  dw_desk_group_flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+group_deadline_cb (gpointer data)
+{
+  DwDesk *self = data;
+
+  self->group_deadline_id = 0;
+  dw_desk_group_flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+group_add_idle (DwDesk *self,
+                int     priority)
+{
+  g_clear_handle_id (&self->group_flush_id, g_source_remove);
+  self->group_flush_id = g_idle_add_full (priority, group_flush_cb, self, NULL);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->group_flush_id),
+                            "[deskwatch] group commit");
+}
+
+/* When the group opens: an idle source commits it once the requests that arrived together have
+ * all joined, and a deadline of the default priority (taking its turn with the requests and
+ * everybody's I/O) commits it at the latest GROUP_MAX_AGE_MSEC later.  A full group is due in
+ * the next round of the loop. */
+static void
+group_schedule (DwDesk *self)
+{
+  if (self->group_flush_id == 0)
+    {
+      group_add_idle (self, G_PRIORITY_DEFAULT_IDLE);
+      self->group_flush_soon = FALSE;
+    }
+
+  if (self->group_deadline_id == 0)
+    {
+      self->group_deadline_id = g_timeout_add_full (G_PRIORITY_DEFAULT, GROUP_MAX_AGE_MSEC,
+                                                    group_deadline_cb, self, NULL);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL,
+                                                                  self->group_deadline_id),
+                                "[deskwatch] group commit deadline");
+    }
+
+  if (self->group_writes >= GROUP_MAX_WRITES && !self->group_flush_soon)
+    {
+      group_add_idle (self, G_PRIORITY_DEFAULT);
+      self->group_flush_soon = TRUE;
+    }
+}
+
+/* An error may have rolled the whole transaction back by itself (SQLITE_FULL, SQLITE_IOERR):
+ * then the group is lost, and none of its writes may be acknowledged. */
+static void
+group_check_lost (DwDesk *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!self->group_open || !sqlite3_get_autocommit (self->db))
+    return;
+
+  g_set_error_literal (&error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED,
+                       "the database rolled the transaction back");
+  group_end (self, error);
+}
+
+static void
+store_begin_hook (sqlite3  *db,
+                  gpointer  data)
+{
+  dw_desk_group_flush (DW_DESK (data));
+}
+
+void
+dw_desk_group_enter (DwDesk *self)
+{
+  g_return_if_fail (DW_IS_DESK (self));
+  self->grouping++;
+}
+
+void
+dw_desk_group_leave (DwDesk *self)
+{
+  g_return_if_fail (DW_IS_DESK (self));
+  g_return_if_fail (self->grouping > 0);
+  self->grouping--;
+}
+
+gboolean
+dw_desk_group_is_open (DwDesk *self)
+{
+  g_return_val_if_fail (DW_IS_DESK (self), FALSE);
+  return self->group_open;
+}
+
+void
+dw_desk_group_wait (DwDesk          *self,
+                    DwDeskGroupDone  done,
+                    gpointer         data,
+                    GDestroyNotify   destroy)
+{
+  GroupWaiter waiter = { done, data, destroy };
+
+  g_return_if_fail (DW_IS_DESK (self));
+  g_return_if_fail (self->group_open);
+
+  g_array_append_val (self->group_waiters, waiter);
+}
 
 gboolean
 dw_desk_begin (DwDesk  *self,
                GError **error)
 {
-  return dw_store_begin (self->db, error);
+  if (self->grouping == 0 || self->in_write)
+    return dw_store_begin (self->db, error);
+
+  if (!self->group_open)
+    {
+      if (!dw_store_begin (self->db, error))
+        return FALSE;
+      self->group_open = TRUE;
+      group_schedule (self);
+    }
+
+  if (!dw_store_savepoint (self->db, error))
+    {
+      group_check_lost (self);
+      return FALSE;
+    }
+
+  dw_event_log_mark (self->events);
+  self->in_write = TRUE;
+  return TRUE;
 }
 
 JsonObject *
@@ -22,6 +256,23 @@ dw_desk_finish (DwDesk      *self,
                 JsonObject  *result,
                 GError     **error)
 {
+  if (self->in_write)
+    {
+      self->in_write = FALSE;
+      if (result != NULL && dw_store_release_savepoint (self->db, error))
+        {
+          self->group_writes++;
+          group_schedule (self);
+          return result;
+        }
+
+      g_clear_pointer (&result, json_object_unref);
+      dw_store_rollback_savepoint (self->db);
+      dw_event_log_discard_to_mark (self->events);
+      group_check_lost (self);
+      return NULL;
+    }
+
   if (result != NULL && dw_store_commit (self->db, error))
     {
       dw_event_log_publish (self->events);
@@ -252,6 +503,16 @@ dw_desk_flush_touched (DwDesk  *self,
                        gint64   created_id,
                        GError **error)
 {
+  return dw_desk_flush_touched_full (self, touched, created_id, NULL, error);
+}
+
+gboolean
+dw_desk_flush_touched_full (DwDesk      *self,
+                            GArray      *touched,
+                            gint64       created_id,
+                            JsonObject **created,
+                            GError     **error)
+{
   g_autoptr(GArray) loaded = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   for (guint i = 0; i < touched->len; i++)
@@ -287,6 +548,11 @@ dw_desk_flush_touched (DwDesk  *self,
         {
           if (!dw_desk_emit (self, "ticket.created", team_id, assignee_id, ticket, error))
             return FALSE;
+          if (created != NULL)
+            {
+              g_clear_pointer (created, json_object_unref);
+              *created = g_steal_pointer (&ticket);
+            }
           continue;
         }
 
@@ -666,7 +932,7 @@ dw_desk_dispatch_locked (DwDesk  *self,
       return FALSE;
     }
 
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, dw_store_release);
   dw_routing_sort_queue ((DwQueuedTicket *) (gpointer) queue->data, queue->len);
 
   for (guint i = 0; i < queue->len; i++)
@@ -794,12 +1060,30 @@ dw_desk_dispose (GObject *object)
 {
   DwDesk *self = DW_DESK (object);
 
+  /* The service is going away: what the group holds is made durable, but nobody is answered
+   * any more (the server goes first). */
+  if (self->group_open)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!dw_store_commit (self->db, &error))
+        g_message ("A group of %u writes was not committed: %s", self->group_writes,
+                   error != NULL ? error->message : "COMMIT failed");
+      self->group_open = FALSE;
+    }
+  if (self->db != NULL)
+    dw_store_set_begin_hook (self->db, NULL, NULL);
+  g_clear_handle_id (&self->group_flush_id, g_source_remove);
+  g_clear_handle_id (&self->group_deadline_id, g_source_remove);
+  g_clear_pointer (&self->group_waiters, g_array_unref);
   g_clear_handle_id (&self->hand_back_alarm, g_source_remove);
   if (self->sla != NULL)
     g_clear_signal_handler (&self->reassign_handler, self->sla);
   g_clear_object (&self->sla);
   g_clear_object (&self->events);
   g_clear_object (&self->clock);
+  g_clear_pointer (&self->classifier, dw_classifier_unref);
+  g_clear_pointer (&self->classifier_key, g_free);
 
   G_OBJECT_CLASS (dw_desk_parent_class)->dispose (object);
 }
@@ -815,6 +1099,8 @@ dw_desk_class_init (DwDeskClass *klass)
 static void
 dw_desk_init (DwDesk *self)
 {
+  self->group_waiters = g_array_new (FALSE, FALSE, sizeof (GroupWaiter));
+  g_array_set_clear_func (self->group_waiters, group_waiter_clear);
 }
 
 DwDesk *
@@ -835,10 +1121,23 @@ dw_desk_new (sqlite3     *db,
   self->clock = g_object_ref (clock);
   self->events = g_object_ref (events);
   self->sla = g_object_ref (sla);
+  dw_store_set_begin_hook (db, store_begin_hook, self);
   dw_desk_tickets_init (self);
   /* Agents who went offline before a restart still have their grace counted. */
   dw_desk_hand_back_rearm (self);
   return self;
+}
+
+void
+dw_desk_get_stats (DwDesk      *self,
+                   DwDeskStats *stats)
+{
+  g_return_if_fail (DW_IS_DESK (self));
+  g_return_if_fail (stats != NULL);
+
+  stats->classifier_builds = self->classifier_builds;
+  stats->writes_grouped = self->writes_grouped;
+  stats->group_commits = self->group_commits;
 }
 
 sqlite3 *

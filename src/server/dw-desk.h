@@ -55,6 +55,39 @@ DwDesk     *dw_desk_new                (sqlite3      *db,
                                         DwEventLog   *events,
                                         DwSlaEngine  *sla);
 
+/* Group commit.  Writes that arrive together share one transaction and one WAL sync: while
+ * the API runs a write between group_enter and group_leave, dw_desk's transactions become
+ * SAVEPOINTs of a group transaction that stays open until the main loop has nothing else to do
+ * (or the group is large or 2 ms old), so that a failing write rolls back alone.  The caller
+ * must not acknowledge such a write before the group commits: when group_is_open after the
+ * write, it registers a waiter, told whether the commit succeeded (then the events are
+ * published).  Anything else that begins a transaction, or asks for a flush (every read of the
+ * API), commits the open group first, so that nobody reads what is not yet durable. */
+typedef void (*DwDeskGroupDone) (gboolean      committed,
+                                 const GError *error,
+                                 gpointer      data);
+
+void        dw_desk_group_enter        (DwDesk          *self);
+void        dw_desk_group_leave        (DwDesk          *self);
+gboolean    dw_desk_group_is_open      (DwDesk          *self);
+void        dw_desk_group_wait         (DwDesk          *self,
+                                        DwDeskGroupDone  done,
+                                        gpointer         data,
+                                        GDestroyNotify   destroy);
+/* Commits the open group now (a no-op when none is open). */
+void        dw_desk_group_flush        (DwDesk          *self);
+
+typedef struct
+{
+  guint classifier_builds;  /* routing classifiers built (the rules changed, or first use) */
+  guint writes_grouped;     /* writes that were part of a group transaction */
+  guint group_commits;      /* group transactions committed */
+} DwDeskStats;
+
+/* Counters since the desk was made (GET /api/v1/health). */
+void        dw_desk_get_stats          (DwDesk       *self,
+                                        DwDeskStats  *stats);
+
 sqlite3    *dw_desk_get_db             (DwDesk       *self);
 DwClock    *dw_desk_get_clock          (DwDesk       *self);
 

@@ -41,6 +41,10 @@ struct _DwEventLog
 
   /* Users whose access changed in the open transaction (0: anyone), announced by publish. */
   GArray       *pending_access;
+
+  /* Lengths of pending and pending_access when the current write of a group began. */
+  guint         mark_events;
+  guint         mark_access;
 };
 
 G_DEFINE_FINAL_TYPE (DwEventLog, dw_event_log, G_TYPE_OBJECT)
@@ -200,7 +204,7 @@ load_bounds (DwEventLog  *self,
     }
 
   self->first_seq = sqlite3_column_int64 (stmt, 1);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, dw_store_release);
 
   stmt = dw_store_prepare (self->db, "SELECT at FROM events WHERE seq = ?", error);
   if (stmt == NULL)
@@ -416,6 +420,27 @@ dw_event_log_discard (DwEventLog *self)
   /* Rolled back: the rows are gone and their seqs will be handed out again. */
   g_ptr_array_set_size (self->pending, 0);
   g_array_set_size (self->pending_access, 0);
+}
+
+void
+dw_event_log_mark (DwEventLog *self)
+{
+  g_return_if_fail (DW_IS_EVENT_LOG (self));
+
+  self->mark_events = self->pending->len;
+  self->mark_access = self->pending_access->len;
+}
+
+void
+dw_event_log_discard_to_mark (DwEventLog *self)
+{
+  g_return_if_fail (DW_IS_EVENT_LOG (self));
+
+  /* Rolled back to the savepoint: its rows and seqs are gone, the group's earlier ones stay. */
+  if (self->pending->len > self->mark_events)
+    g_ptr_array_set_size (self->pending, self->mark_events);
+  if (self->pending_access->len > self->mark_access)
+    g_array_set_size (self->pending_access, self->mark_access);
 }
 
 gint64

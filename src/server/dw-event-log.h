@@ -32,6 +32,10 @@ gint64      dw_event_log_append     (DwEventLog  *self,
 
 void        dw_event_log_publish    (DwEventLog  *self);
 void        dw_event_log_discard    (DwEventLog  *self);
+/* For one write inside a larger transaction (a SAVEPOINT of a group commit): mark where its
+ * events start, and forget only those when the write is rolled back to its savepoint. */
+void        dw_event_log_mark       (DwEventLog  *self);
+void        dw_event_log_discard_to_mark (DwEventLog *self);
 
 /* The last committed sequence number (0 for an empty log). */
 gint64      dw_event_log_get_seq    (DwEventLog  *self);

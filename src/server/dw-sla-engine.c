@@ -217,7 +217,7 @@ load_rules (DwSlaEngine  *self,
   if (self->rules != NULL && g_strcmp0 (key, self->rules_key) == 0)
     return self->rules;
 
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, dw_store_release);
   stmt = dw_store_prepare (self->db,
                            "SELECT " DW_STORE_SLA_POLICY_COLUMNS
                            " FROM sla_policies p ORDER BY p.position, p.id", error);
@@ -773,7 +773,7 @@ refresh_due (DwSlaEngine  *self,
       dw_store_set_error (error, self->db, rc);
       return FALSE;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, dw_store_release);
 
   for (guint i = 0; i < due->len; i++)
     if (!refresh_locked (self, g_array_index (due, gint64, i), TRUE, error))

@@ -57,6 +57,9 @@ dw_store_exec (sqlite3     *db,
 #define STMT_CACHE_MAX_FREE 8    /* parked statements per text */
 
 static GMutex stmt_cache_lock;
+/* Process-wide counters for GET /api/v1/health (dw_store_get_stats). */
+static gint n_prepared;
+static gint n_commits;
 static GHashTable *stmt_caches;  /* sqlite3 * → GHashTable (SQL text → GPtrArray of stmts) */
 
 static void
@@ -156,6 +159,7 @@ dw_store_prepare (sqlite3     *db,
   if (stmt != NULL)
     return stmt;
 
+  g_atomic_int_inc (&n_prepared);
   rc = sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
@@ -185,39 +189,136 @@ dw_store_step_done (sqlite3_stmt  *stmt,
   return TRUE;
 }
 
+/* Transaction control through the statement cache: sqlite3_exec() would parse "BEGIN" and
+ * "COMMIT" again for every write. */
+static gboolean
+exec_cached (sqlite3     *db,
+             const char  *sql,
+             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db, sql, error);
+
+  return stmt != NULL && dw_store_step_done (stmt, error);
+}
+
+typedef struct
+{
+  DwStoreBeginHook hook;
+  gpointer         data;
+} BeginHook;
+
+static GHashTable *begin_hooks;  /* sqlite3 * → BeginHook */
+
+void
+dw_store_set_begin_hook (sqlite3          *db,
+                         DwStoreBeginHook  hook,
+                         gpointer          data)
+{
+  g_mutex_lock (&stmt_cache_lock);
+  if (begin_hooks == NULL)
+    begin_hooks = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  if (hook == NULL)
+    {
+      g_hash_table_remove (begin_hooks, db);
+    }
+  else
+    {
+      BeginHook *h = g_new0 (BeginHook, 1);
+
+      h->hook = hook;
+      h->data = data;
+      g_hash_table_insert (begin_hooks, db, h);
+    }
+  g_mutex_unlock (&stmt_cache_lock);
+}
+
+static void
+run_begin_hook (sqlite3 *db)
+{
+  BeginHook h = { NULL, NULL };
+  BeginHook *found;
+
+  g_mutex_lock (&stmt_cache_lock);
+  found = begin_hooks != NULL ? g_hash_table_lookup (begin_hooks, db) : NULL;
+  if (found != NULL)
+    h = *found;
+  g_mutex_unlock (&stmt_cache_lock);
+
+  if (h.hook != NULL)
+    h.hook (db, h.data);
+}
+
 gboolean
 dw_store_begin (sqlite3  *db,
                 GError  **error)
 {
-  return dw_store_exec (db, "BEGIN IMMEDIATE", error);
+  run_begin_hook (db);
+  return exec_cached (db, "BEGIN IMMEDIATE", error);
 }
 
 gboolean
 dw_store_begin_read (sqlite3  *db,
                      GError  **error)
 {
-  return dw_store_exec (db, "BEGIN", error);
+  run_begin_hook (db);
+  return exec_cached (db, "BEGIN", error);
 }
 
 gboolean
 dw_store_commit (sqlite3  *db,
                  GError  **error)
 {
-  if (!dw_store_exec (db, "COMMIT", error))
+  if (!exec_cached (db, "COMMIT", error))
     {
       /* A failed COMMIT (e.g. disk full) may leave the transaction open. */
       dw_store_rollback (db);
       return FALSE;
     }
 
+  g_atomic_int_inc (&n_commits);
   return TRUE;
+}
+
+gboolean
+dw_store_savepoint (sqlite3  *db,
+                    GError  **error)
+{
+  return exec_cached (db, "SAVEPOINT dw_write", error);
+}
+
+gboolean
+dw_store_release_savepoint (sqlite3  *db,
+                            GError  **error)
+{
+  return exec_cached (db, "RELEASE dw_write", error);
+}
+
+void
+dw_store_rollback_savepoint (sqlite3 *db)
+{
+  /* Some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) roll the whole transaction back by
+   * themselves; then there is no savepoint left to go back to. */
+  if (sqlite3_get_autocommit (db))
+    return;
+
+  exec_cached (db, "ROLLBACK TO dw_write", NULL);
+  exec_cached (db, "RELEASE dw_write", NULL);
+}
+
+void
+dw_store_get_stats (DwStoreStats *stats)
+{
+  g_return_if_fail (stats != NULL);
+
+  stats->statements_prepared = (guint) g_atomic_int_get (&n_prepared);
+  stats->commits = (guint) g_atomic_int_get (&n_commits);
 }
 
 void
 dw_store_rollback (sqlite3 *db)
 {
   if (!sqlite3_get_autocommit (db))
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+    exec_cached (db, "ROLLBACK", NULL);
 }
 
 /* Migrations */
@@ -357,6 +458,7 @@ dw_store_close (sqlite3 *db)
     return;
 
   stmt_cache_unregister (db);
+  dw_store_set_begin_hook (db, NULL, NULL);
   sqlite3_close_v2 (db);
 }
 

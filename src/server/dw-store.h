@@ -44,9 +44,10 @@ void        dw_store_set_error        (GError       **error,
 gboolean    dw_store_exec             (sqlite3       *db,
                                        const char    *sql,
                                        GError       **error);
-/* A new prepared statement (free with sqlite3_finalize, or hold it in g_autoptr(sqlite3_stmt)).
- * Not cached: operations nest (a dispatch loop building ticket JSON), and a shared statement
- * reset under a running loop would silently cut it short. */
+/* A prepared statement for @sql: a parked one from the cache when there is one, else a new
+ * one.  Hand it back with dw_store_release() (or hold it in g_autoptr(sqlite3_stmt)), never
+ * sqlite3_finalize(), which would make the next request parse it again.  Each caller gets its
+ * own statement, so operations may nest (a dispatch loop building ticket JSON). */
 /* Hands a statement back for reuse by dw_store_prepare() (or finalizes it); the sqlite3_stmt
  * autoptr cleanup. */
 void          dw_store_release        (sqlite3_stmt  *stmt);
@@ -56,6 +57,15 @@ sqlite3_stmt *dw_store_prepare        (sqlite3       *db,
 /* Steps @stmt to the end; FALSE with @error unless it finished with SQLITE_DONE. */
 gboolean    dw_store_step_done        (sqlite3_stmt  *stmt,
                                        GError       **error);
+
+/* Called by dw_store_begin() and dw_store_begin_read() before they begin: the owner of a
+ * group transaction left open on @db (DwDesk's group commit) commits it there, so that another
+ * writer or a reader of a consistent snapshot starts on committed data. */
+typedef void (*DwStoreBeginHook) (sqlite3  *db,
+                                  gpointer  data);
+void        dw_store_set_begin_hook   (sqlite3          *db,
+                                       DwStoreBeginHook  hook,
+                                       gpointer          data);
 
 /* BEGIN IMMEDIATE (take the write lock now, so no writer fails half way with SQLITE_BUSY). */
 gboolean    dw_store_begin            (sqlite3       *db,
@@ -67,6 +77,23 @@ gboolean    dw_store_commit           (sqlite3       *db,
                                        GError       **error);
 /* Rolls back if a transaction is open; safe to call at any time. */
 void        dw_store_rollback         (sqlite3       *db);
+
+/* One write inside a group transaction (see DwDesk): SAVEPOINT, then RELEASE when it
+ * succeeded or rollback_savepoint when it failed, which undoes that write alone. */
+gboolean    dw_store_savepoint        (sqlite3       *db,
+                                       GError       **error);
+gboolean    dw_store_release_savepoint (sqlite3      *db,
+                                        GError      **error);
+void        dw_store_rollback_savepoint (sqlite3     *db);
+
+typedef struct
+{
+  guint statements_prepared;  /* sqlite3_prepare calls (the statement cache missed) */
+  guint commits;              /* successful COMMITs, each one WAL sync */
+} DwStoreStats;
+
+/* Counters of this process since it started. */
+void        dw_store_get_stats        (DwStoreStats  *stats);
 
 /* Small conveniences around sqlite3_column_* / sqlite3_bind_*. */
 void        dw_store_bind_id_or_null  (sqlite3_stmt  *stmt,

@@ -58,6 +58,10 @@ struct _Hub
   gpointer          auth_data;
 
   GPtrArray        *clients;   /* of Client, each holding a reference */
+  /* Events published but not yet offered to the clients (DwEvent, in seq order): the fan-out
+   * runs from the main loop after the writer's reply is on its way, not inside its commit. */
+  GQueue            fan_out;
+  guint             fan_out_id;
   gulong            published_id;
   gulong            access_changed_id;
   guint             heartbeat_id;
@@ -408,22 +412,60 @@ client_offer (Client  *client,
 
 /* The hub */
 
+/* Offers every event waiting in the hub to every client, in seq order.  Each client's cursor
+ * decides what it takes, so an event that a client connecting meanwhile has already read from
+ * the log (or that came before its start) is skipped as it always was. */
 static void
-published_cb (DwEventLog *log,
-              DwEvent    *event,
-              Hub        *hub)
+hub_fan_out (Hub *hub)
 {
   g_autoptr(GPtrArray) clients = NULL;
+  DwEvent *event;
 
-  if (hub->clients->len == 0)
+  g_clear_handle_id (&hub->fan_out_id, g_source_remove);
+  if (g_queue_is_empty (&hub->fan_out))
     return;
 
   /* A client may go away while we feed the others. */
   clients = g_ptr_array_copy (hub->clients, (GCopyFunc) (void (*) (void)) client_ref, NULL);
   g_ptr_array_set_free_func (clients, (GDestroyNotify) client_unref);
 
-  for (guint i = 0; i < clients->len; i++)
-    client_offer (g_ptr_array_index (clients, i), event);
+  while ((event = g_queue_pop_head (&hub->fan_out)) != NULL)
+    {
+      for (guint i = 0; i < clients->len; i++)
+        client_offer (g_ptr_array_index (clients, i), event);
+      dw_event_unref (event);
+    }
+}
+
+static gboolean
+fan_out_cb (gpointer data)
+{
+  Hub *hub = data;
+
+  hub->fan_out_id = 0;
+  hub_fan_out (hub);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+published_cb (DwEventLog *log,
+              DwEvent    *event,
+              Hub        *hub)
+{
+  if (hub->clients->len == 0)
+    return;
+
+  /* Per-client work (scope checks, queueing, writing to sockets) waits for the main loop: the
+   * write that published this is answered first.  An idle of the default priority, attached
+   * after libsoup's own sources for the reply, runs after them and cannot be starved by
+   * requests (sources of one priority take turns). */
+  g_queue_push_tail (&hub->fan_out, dw_event_ref (event));
+  if (hub->fan_out_id == 0)
+    {
+      hub->fan_out_id = g_idle_add_full (G_PRIORITY_DEFAULT, fan_out_cb, hub, NULL);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, hub->fan_out_id),
+                                "[deskwatch] stream fan-out");
+    }
 }
 
 /* Checks @client's principal as it is now: one that lost its authority is closed, one whose
@@ -485,6 +527,10 @@ access_changed_cb (DwEventLog *log,
 
   if (hub->clients->len == 0)
     return;
+
+  /* Events published before this change go out under the authority they were published
+   * under, as when the fan-out was immediate. */
+  hub_fan_out (hub);
 
   clients = g_ptr_array_copy (hub->clients, (GCopyFunc) (void (*) (void)) client_ref, NULL);
   g_ptr_array_set_free_func (clients, (GDestroyNotify) client_unref);
@@ -559,6 +605,8 @@ hub_free (Hub *hub)
 
   g_clear_signal_handler (&hub->published_id, hub->log);
   g_clear_signal_handler (&hub->access_changed_id, hub->log);
+  g_clear_handle_id (&hub->fan_out_id, g_source_remove);
+  g_queue_clear_full (&hub->fan_out, (GDestroyNotify) dw_event_unref);
   g_clear_handle_id (&hub->heartbeat_id, g_source_remove);
   g_ptr_array_unref (hub->clients);
   g_clear_object (&hub->log);
