@@ -102,6 +102,14 @@ test_parse (void)
   g_assert_cmpfloat (dw_agent_metrics_get_value (li, DW_AGENT_FIGURE_SLA_SHARE), ==, 0.897);
   g_assert_cmpint (dw_agent_metrics_get_sla_met (li), ==, 78);
   g_assert_cmpint (dw_agent_metrics_get_sla_breached (li), ==, 9);
+  /* the counts that open their tickets */
+  g_assert_cmpint (dw_agent_metrics_get_drill_count (li, "assigned"), ==, 41);
+  g_assert_cmpint (dw_agent_metrics_get_drill_count (li, "solved"), ==, 37);
+  g_assert_cmpint (dw_agent_metrics_get_drill_count (li, "reopened"), ==, 2);
+  g_assert_cmpint (dw_agent_metrics_get_drill_count (li, "first-response"), ==, 40);
+  g_assert_cmpint (dw_agent_metrics_get_drill_count (li, "sla-met"), ==, 78);
+  g_assert_cmpint (dw_agent_metrics_get_drill_count (li, "sla-breached"), ==, 9);
+  g_assert_cmpint (dw_agent_metrics_get_drill_count (li, "csat"), ==, -1);
   g_assert_cmpfloat (dw_agent_metrics_get_value (li, DW_AGENT_FIGURE_CSAT), ==, 4.42);
   g_assert_cmpint (dw_agent_metrics_get_csat_responses (li), ==, 19);
   g_assert_cmpfloat (dw_agent_metrics_get_value (li, DW_AGENT_FIGURE_ONLINE), ==, 25200);

@@ -155,6 +155,7 @@ struct _DwAgentMetrics
   gint64   sla_met;
   gint64   sla_breached;
   gint64   reopened;
+  gint64   first_responses;
   GStrv    dates;
   GArray  *daily[DW_AGENT_N_FIGURES];  /* of double; NULL for a figure without a series */
 };
@@ -331,6 +332,18 @@ agent_from_json (JsonObject  *object,
       || !dw_json_get_object (object, "sla", DW_JSON_NULLABLE, &sla, error)
       || !dw_json_get_array (object, "daily", DW_JSON_NULLABLE, &days, error))
     return NULL;
+  if (json_object_has_member (object, "first_response"))
+    {
+      JsonObject *first = NULL;
+
+      if (!dw_json_get_object (object, "first_response", DW_JSON_NULLABLE, &first, error))
+        return NULL;
+      if (first != NULL && !read_count (first, "count", &self->first_responses, error))
+        {
+          dw_json_prefix_error (error, "first_response.");
+          return NULL;
+        }
+    }
   if (json_object_has_member (object, "csat"))
     {
       JsonObject *csat = NULL;
@@ -446,6 +459,30 @@ dw_agent_metrics_get_reopened (DwAgentMetrics *self)
 {
   g_return_val_if_fail (DW_IS_AGENT_METRICS (self), 0);
   return self->reopened;
+}
+
+gint64
+dw_agent_metrics_get_drill_count (DwAgentMetrics *self,
+                                  const char     *drill)
+{
+  g_return_val_if_fail (DW_IS_AGENT_METRICS (self), -1);
+  g_return_val_if_fail (drill != NULL, -1);
+
+  if (g_str_equal (drill, "assigned"))
+    return isnan (self->values[DW_AGENT_FIGURE_ASSIGNED]) ? 0
+           : (gint64) self->values[DW_AGENT_FIGURE_ASSIGNED];
+  if (g_str_equal (drill, "solved"))
+    return isnan (self->values[DW_AGENT_FIGURE_SOLVED]) ? 0
+           : (gint64) self->values[DW_AGENT_FIGURE_SOLVED];
+  if (g_str_equal (drill, "first-response"))
+    return self->first_responses;
+  if (g_str_equal (drill, "reopened"))
+    return self->reopened;
+  if (g_str_equal (drill, "sla-met"))
+    return self->sla_met;
+  if (g_str_equal (drill, "sla-breached"))
+    return self->sla_breached;
+  return -1;
 }
 
 guint

@@ -109,6 +109,10 @@ gint64       dw_agent_metrics_get_csat_responses (DwAgentMetrics *self);
 gint64       dw_agent_metrics_get_sla_met        (DwAgentMetrics *self);
 gint64       dw_agent_metrics_get_sla_breached   (DwAgentMetrics *self);
 gint64       dw_agent_metrics_get_reopened       (DwAgentMetrics *self);
+/* The count behind @drill, a figure= of GET /agents/{id}/tickets ("assigned",
+ * "first-response", "solved", "reopened", "sla-met", "sla-breached"); -1 for another. */
+gint64       dw_agent_metrics_get_drill_count    (DwAgentMetrics *self,
+                                                  const char     *drill);
 /* The daily series: n points, dates "YYYY-MM-DD" and values (NAN where null). */
 guint        dw_agent_metrics_get_n_days         (DwAgentMetrics *self);
 const char  *dw_agent_metrics_get_date           (DwAgentMetrics *self,
