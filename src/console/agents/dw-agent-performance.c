@@ -199,9 +199,13 @@ value_text (DwAgentMetrics *agent,
   g_autofree char *shown = dw_agent_format_value (figure, value);
 
   if (figure == DW_AGENT_FIGURE_CSAT && !isnan (value))
-    /* Translators: a CSAT average and how many answers it is made of, e.g. "4.42 (19)" */
-    return g_strdup_printf (_("%s (%" G_GINT64_FORMAT ")"), shown,
-                            dw_agent_metrics_get_csat_responses (agent));
+    {
+      g_autofree char *responses = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                    dw_agent_metrics_get_csat_responses (agent));
+
+      /* Translators: a CSAT average and how many answers it is made of, e.g. "4.42 (19)" */
+      return g_strdup_printf (_("%s (%s)"), shown, responses);
+    }
   return g_steal_pointer (&shown);
 }
 

@@ -170,7 +170,11 @@ dw_trend_chart_snapshot (GtkWidget   *widget,
       return;
     }
 
-  cr = gtk_snapshot_append_cairo (snapshot, &plot);
+  /* A little past the plot: a dot on its top edge is drawn whole. */
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (plot.origin.x - 4,
+                                                                 plot.origin.y - 4,
+                                                                 plot.size.width + 8,
+                                                                 plot.size.height + 8));
   gdk_cairo_set_source_rgba (cr, &accent);
   cairo_set_line_width (cr, 2);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
