@@ -423,6 +423,23 @@ test_table_equals_api (void)
   shot ("table");
 }
 
+/* Sorting by a column orders the rows by its value, agents without one last. */
+static void
+test_sort (void)
+{
+  dw_agent_performance_sort_by (view, DW_AGENT_FIGURE_SOLVED, GTK_SORT_DESCENDING);
+  g_assert_cmpint (dw_agent_performance_get_user_at (view, 0), ==, server->agent_id);
+  g_assert_cmpint (dw_agent_performance_get_user_at (view, 1), ==, second_id);
+  dw_agent_performance_sort_by (view, DW_AGENT_FIGURE_SOLVED, GTK_SORT_ASCENDING);
+  g_assert_cmpint (dw_agent_performance_get_user_at (view, 0), ==, second_id);
+  /* reopen rate: 王芳 0 %, 李娜 33.3 % */
+  dw_agent_performance_sort_by (view, DW_AGENT_FIGURE_REOPEN_RATE, GTK_SORT_ASCENDING);
+  g_assert_cmpint (dw_agent_performance_get_user_at (view, 0), ==, second_id);
+  dw_agent_performance_sort_by (view, DW_AGENT_FIGURE_CSAT, GTK_SORT_DESCENDING);
+  g_assert_cmpint (dw_agent_performance_get_user_at (view, 0), ==, server->agent_id);
+  g_assert_cmpint (dw_agent_performance_get_user_at (view, 2), ==, 0);
+}
+
 static void
 test_period_change (void)
 {
@@ -684,6 +701,7 @@ main (int   argc,
   open_view ();
 
   g_test_add_func ("/console/agent-performance/table-equals-api", test_table_equals_api);
+  g_test_add_func ("/console/agent-performance/sort", test_sort);
   g_test_add_func ("/console/agent-performance/period-change", test_period_change);
   g_test_add_func ("/console/agent-performance/live", test_live);
   g_test_add_func ("/console/agent-performance/export-csv", test_export_csv);

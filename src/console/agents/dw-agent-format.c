@@ -16,7 +16,7 @@ dw_agent_figure_title (DwAgentFigure figure)
     case DW_AGENT_FIGURE_SOLVED: return _("Solved");
     case DW_AGENT_FIGURE_REOPEN_RATE: return _("Reopen Rate");
     case DW_AGENT_FIGURE_FIRST_RESPONSE: return _("First Response");
-    case DW_AGENT_FIGURE_RESOLUTION: return _("Resolution");
+    case DW_AGENT_FIGURE_RESOLUTION: return _("Resolution Time");
     case DW_AGENT_FIGURE_REPLIES_PER_SOLVED: return _("Replies/Solved");
     case DW_AGENT_FIGURE_ONE_TOUCH_SHARE: return _("One-Touch");
     case DW_AGENT_FIGURE_SLA_SHARE: return _("SLA Met");

@@ -19,6 +19,7 @@
 #include "dw-agent-detail.h"
 #include "dw-agent-format.h"
 #include "dw-agent-performance.h"
+#include "dw-queue-format.h"
 #include "dw-sparkline.h"
 #include "dw-widget-util.h"
 
@@ -55,6 +56,7 @@ struct _DwAgentPerformance
   DwAgentFigures    *figures;
   GHashTable        *cell_texts;    /* "USER/FIGURE" → value shown */
   GHashTable        *cell_words;    /* "USER/FIGURE" → against the median, in words */
+  gint64             loaded_at;     /* the clock's now when the figures came */
   GCancellable      *cancellable;   /* the load in flight */
   guint              refresh_id;
   guint              layout_id;
@@ -476,6 +478,16 @@ set_status (DwAgentPerformance *self)
   else
     /* Translators: %s is the period; each figure is compared with the team's median */
     text = g_strdup_printf (_("%s. Each figure against the team median."), title);
+  if (self->figures != NULL && self->loaded_at != 0)
+    {
+      g_autofree char *when = dw_format_time (self->loaded_at);
+      char *with_time;
+
+      /* Translators: the status line, then when the figures were loaded, e.g. "… As of 14:05." */
+      with_time = g_strdup_printf (_("%s As of %s."), text, when);
+      g_free (text);
+      text = with_time;
+    }
   gtk_label_set_label (self->status_label, text);
 }
 
@@ -576,6 +588,7 @@ figures_cb (GObject      *source,
       return;
     }
   self->n_loads++;
+  self->loaded_at = self->clock != NULL ? dw_clock_now (self->clock) : g_get_real_time () / G_USEC_PER_SEC;
   apply_figures (self, figures);
 }
 
@@ -1209,6 +1222,27 @@ dw_agent_performance_get_cell_comparison (DwAgentPerformance *self,
   g_return_val_if_fail (DW_IS_AGENT_PERFORMANCE (self), NULL);
   key = cell_key (user_id, figure);
   return g_hash_table_lookup (self->cell_words, key);
+}
+
+void
+dw_agent_performance_sort_by (DwAgentPerformance *self,
+                              DwAgentFigure       figure,
+                              GtkSortType         direction)
+{
+  g_return_if_fail (DW_IS_AGENT_PERFORMANCE (self));
+  g_return_if_fail (figure < DW_AGENT_N_FIGURES);
+  gtk_column_view_sort_by_column (self->column_view, self->columns[figure], direction);
+}
+
+gint64
+dw_agent_performance_get_user_at (DwAgentPerformance *self,
+                                  guint               position)
+{
+  g_autoptr(DwAgentMetrics) agent = NULL;
+
+  g_return_val_if_fail (DW_IS_AGENT_PERFORMANCE (self), 0);
+  agent = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
+  return agent != NULL ? dw_agent_metrics_get_user_id (agent) : 0;
 }
 
 gboolean

@@ -69,5 +69,12 @@ const char     *dw_agent_performance_get_cell_comparison (DwAgentPerformance *se
                                                           gint64              user_id,
                                                           DwAgentFigure       figure);
 gboolean        dw_agent_performance_get_narrow   (DwAgentPerformance *self);
+/* Sorts the table (and the narrow list) by @figure, as clicking its column's header does. */
+void            dw_agent_performance_sort_by      (DwAgentPerformance *self,
+                                                   DwAgentFigure       figure,
+                                                   GtkSortType         direction);
+/* The agent in row @position as sorted (0 when out of range). */
+gint64          dw_agent_performance_get_user_at  (DwAgentPerformance *self,
+                                                   guint               position);
 
 G_END_DECLS
