@@ -495,6 +495,42 @@ export_done_cb (GObject      *source,
   *done = TRUE;
 }
 
+static GtkWidget *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) w = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (w) && gtk_widget_get_visible (w))
+        return w;
+    }
+  return NULL;
+}
+
+/* The button's action opens a save dialog named for the team and period; cancelling it writes
+ * nothing. */
+static void
+test_export_chooser (void)
+{
+  GtkWidget *chooser;
+  g_autofree char *name = NULL;
+  g_autofree char *expected = g_strdup_printf ("agents-team%" G_GINT64_FORMAT "-today.csv",
+                                               server->team_id);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (view), "agents.export-csv", NULL));
+  WAIT_UNTIL (find_file_chooser () != NULL);
+  chooser = find_file_chooser ();
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==,
+                   GTK_FILE_CHOOSER_ACTION_SAVE);
+  name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
+  g_assert_cmpstr (name, ==, expected);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+  WAIT_UNTIL (find_file_chooser () == NULL);
+}
+
 /* One CSV record of RFC 4180 (no line breaks inside its fields), read field by field: a quoted
  * field ends at a quote not doubled. */
 static GStrv
@@ -705,6 +741,7 @@ main (int   argc,
   g_test_add_func ("/console/agent-performance/period-change", test_period_change);
   g_test_add_func ("/console/agent-performance/live", test_live);
   g_test_add_func ("/console/agent-performance/export-csv", test_export_csv);
+  g_test_add_func ("/console/agent-performance/export-chooser", test_export_chooser);
   g_test_add_func ("/console/agent-performance/drill-down", test_drill_down);
   g_test_add_func ("/console/agent-performance/narrow", test_narrow);
 
