@@ -24,6 +24,7 @@
 #include "agents/dw-agent-performance.h"
 #include "agents/dw-trend-chart.h"
 #include "dw-session.h"
+#include "dw-widget-util.h"
 #include "dw-test-server.h"
 #define DW_TEST_WAIT_SECONDS 120
 #include "dw-test-wait.h"
@@ -657,6 +658,14 @@ drill_matches (gint64      user_id,
 }
 
 static void
+show_ticket_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  *(gint64 *) user_data = g_variant_get_int64 (parameter);
+}
+
+static void
 test_drill_down (void)
 {
   DwAgentDetail *detail = DW_AGENT_DETAIL (dw_agent_performance_get_detail (view));
@@ -684,6 +693,23 @@ test_drill_down (void)
   dw_agent_detail_open_figure (detail, "solved");
   WAIT_UNTIL (!dw_agent_detail_get_loading (detail));
   shot ("detail");
+
+  /* activating a ticket shows it the way the SLA drill-down does: win.show-ticket */
+  {
+    g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+    g_autoptr(GSimpleAction) show = g_simple_action_new ("show-ticket", G_VARIANT_TYPE_INT64);
+    GtkListBox *list = GTK_LIST_BOX (dw_widget_find_descendant (GTK_WIDGET (detail),
+                                                                GTK_TYPE_LIST_BOX));
+    gint64 shown = 0;
+
+    g_signal_connect (show, "activate", G_CALLBACK (show_ticket_cb), &shown);
+    g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (show));
+    gtk_widget_insert_action_group (GTK_WIDGET (window), "win", G_ACTION_GROUP (group));
+    g_assert_true (gtk_widget_activate (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 1))));
+    g_assert_cmpint (shown, ==, dw_agent_detail_get_ticket_id (detail, 1));
+    g_assert_cmpint (shown, !=, 0);
+    gtk_widget_insert_action_group (GTK_WIDGET (window), "win", NULL);
+  }
 
   /* Escape's action goes back to the table */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (detail), "detail.back", NULL));

@@ -160,12 +160,6 @@ typedef struct
   GtkWidget *sparkline;   /* NULL for a figure without one */
 } Cell;
 
-static void
-cell_free (gpointer data)
-{
-  g_free (data);
-}
-
 static GtkWidget *
 make_cell (DwAgentFigure figure,
            gboolean      compact)
@@ -189,7 +183,7 @@ make_cell (DwAgentFigure figure,
       cell->sparkline = dw_sparkline_new ();
       gtk_box_append (GTK_BOX (box), cell->sparkline);
     }
-  g_object_set_data_full (G_OBJECT (box), "dw-cell", cell, cell_free);
+  g_object_set_data_full (G_OBJECT (box), "dw-cell", cell, g_free);
   return box;
 }
 
