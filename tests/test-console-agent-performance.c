@@ -424,6 +424,21 @@ test_table_equals_api (void)
   shot ("table");
 }
 
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        g_ptr_array_add (found, child);
+      else
+        collect (child, type, found);
+    }
+}
+
 /* Sorting by a column orders the rows by its value, agents without one last. */
 static void
 test_sort (void)
@@ -465,6 +480,51 @@ test_period_change (void)
     WAIT_UNTIL (dw_agent_performance_get_n_loads (view) > loads);
     g_assert_true (table_equals_api (query, TRUE));
   }
+  /* the same through the picker: Custom Range, two days typed, Enter */
+  {
+    g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+    g_autoptr(GTimeZone) shanghai = g_time_zone_new_identifier ("Asia/Shanghai");
+    g_autoptr(GDateTime) now = g_date_time_new_now (shanghai);
+    g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
+    g_autoptr(GDateTime) first = g_date_time_new (shanghai, g_date_time_get_year (yesterday),
+                                                  g_date_time_get_month (yesterday),
+                                                  g_date_time_get_day_of_month (yesterday), 0, 0, 0);
+    g_autoptr(GDateTime) end = g_date_time_add_days (first, 2);
+    g_autofree char *from_day = g_date_time_format (yesterday, "%Y-%m-%d");
+    g_autofree char *to_day = g_date_time_format (now, "%Y-%m-%d");
+    g_autofree char *from_text = dw_time_to_iso8601 (g_date_time_to_unix (first));
+    g_autofree char *to_text = dw_time_to_iso8601 (g_date_time_to_unix (end));
+    g_autofree char *query = g_strdup_printf ("from=%s&to=%s", from_text, to_text);
+    GtkDropDown *picker = GTK_DROP_DOWN (dw_widget_find_descendant (GTK_WIDGET (view),
+                                                                    GTK_TYPE_DROP_DOWN));
+
+    dw_agent_performance_set_period (view, "today");
+    WAIT_UNTIL (table_equals_api ("period=today", FALSE));
+    gtk_drop_down_set_selected (picker, 3);
+    collect (GTK_WIDGET (view), GTK_TYPE_ENTRY, entries);
+    g_assert_cmpuint (entries->len, ==, 2);
+    g_assert_true (gtk_widget_get_mapped (entries->pdata[0]));
+    /* a day that is no day says so and loads nothing */
+    loads = dw_agent_performance_get_n_loads (view);
+    gtk_editable_set_text (entries->pdata[0], "2026-13-01");
+    gtk_editable_set_text (entries->pdata[1], to_day);
+    g_signal_emit_by_name (entries->pdata[1], "activate");
+    dw_test_spin (200);
+    g_assert_cmpuint (dw_agent_performance_get_n_loads (view), ==, loads);
+    if (english ())
+      {
+        g_autofree char *text = widget_text (GTK_WIDGET (view));
+
+        g_assert_nonnull (strstr (text, "Give the first and last day as YYYY-MM-DD."));
+      }
+    gtk_editable_set_text (entries->pdata[0], from_day);
+    g_signal_emit_by_name (entries->pdata[1], "activate");
+    WAIT_UNTIL (dw_agent_performance_get_n_loads (view) > loads);
+    g_assert_cmpint (dw_agent_figures_get_from (dw_agent_performance_get_figures (view)), ==,
+                     g_date_time_to_unix (first));
+    g_assert_true (table_equals_api (query, TRUE));
+  }
+
   dw_agent_performance_set_period (view, "today");
   WAIT_UNTIL (table_equals_api ("period=today", FALSE));
 }
