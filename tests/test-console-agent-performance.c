@@ -734,6 +734,10 @@ test_drill_down (void)
   g_assert_true (dw_agent_performance_show_agent (view, server->agent_id));
   g_assert_true (dw_agent_performance_get_detail_shown (view));
   g_assert_cmpint (dw_agent_detail_get_user_id (detail), ==, server->agent_id);
+  /* the keyboard is in the detail, where Escape goes back */
+  WAIT_UNTIL (gtk_root_get_focus (GTK_ROOT (window)) != NULL
+              && gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                         GTK_WIDGET (detail)));
 
   g_assert_true (drill_matches (server->agent_id, "solved"));
   g_assert_cmpuint (dw_agent_detail_get_n_tickets (detail), ==, 2);

@@ -23,6 +23,7 @@ struct _DwAgentDetail
 {
   GtkWidget       parent_instance;
 
+  GtkWidget      *back_button;
   GtkLabel       *name_label;
   GtkLabel       *period_label;
   GtkFlowBox     *counts_box;
@@ -343,6 +344,13 @@ back_cb (GtkWidget  *widget,
   g_signal_emit (widget, signals[BACK], 0);
 }
 
+/* Focus given to the detail goes to its back button, inside it, where Escape is heard. */
+static gboolean
+dw_agent_detail_grab_focus (GtkWidget *widget)
+{
+  return gtk_widget_grab_focus (DW_AGENT_DETAIL (widget)->back_button);
+}
+
 static void
 dw_agent_detail_dispose (GObject *object)
 {
@@ -378,6 +386,7 @@ dw_agent_detail_class_init (DwAgentDetailClass *klass)
 
   object_class->dispose = dw_agent_detail_dispose;
   object_class->finalize = dw_agent_detail_finalize;
+  widget_class->grab_focus = dw_agent_detail_grab_focus;
 
   signals[BACK] = g_signal_new ("back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                 NULL, NULL, G_TYPE_NONE, 0);
@@ -385,6 +394,7 @@ dw_agent_detail_class_init (DwAgentDetailClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/deskwatch/Deskwatch/agents/dw-agent-detail.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, DwAgentDetail, back_button);
   gtk_widget_class_bind_template_child (widget_class, DwAgentDetail, name_label);
   gtk_widget_class_bind_template_child (widget_class, DwAgentDetail, period_label);
   gtk_widget_class_bind_template_child (widget_class, DwAgentDetail, counts_box);
