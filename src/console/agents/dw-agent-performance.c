@@ -382,7 +382,9 @@ bind_narrow_cb (GtkSignalListItemFactory *factory,
                agent, narrow_figures[i], TRUE);
 }
 
-/* Sorting: a figure's value, agents without one last whichever the direction, then the name. */
+/* Sorting: a figure's value, then the name.  Agents without a value come after the others when
+ * sorted up and before them when sorted down: the column view turns the order round, and GTK
+ * 4.8 does not tell a sorter which way it is asked. */
 
 static int
 compare_names (DwAgentMetrics *a,
