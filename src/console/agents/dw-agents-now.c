@@ -70,6 +70,7 @@ struct _DwAgentsNow
   gboolean             has_figures;    /* of team_id */
   gboolean             loading;        /* a GET is on its way */
   gboolean             dirty;          /* and something changed since it was asked */
+  gboolean             missed;         /* something changed while the view was not shown */
   char                *last_toast;
 };
 
@@ -786,6 +787,13 @@ reload_cb (gpointer data)
 static void
 schedule_reload (DwAgentsNow *self)
 {
+  /* A console left on another section all day must not ask for every agent's status at each
+   * event of a busy desk: what it missed is asked for once, when the view is shown again. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->missed = TRUE;
+      return;
+    }
   if (self->reload_id == 0)
     self->reload_id = g_timeout_add (RELOAD_DELAY_MS, reload_cb, self);
 }
@@ -1493,6 +1501,19 @@ dw_agents_now_finalize (GObject *object)
 }
 
 static void
+dw_agents_now_map (GtkWidget *widget)
+{
+  DwAgentsNow *self = DW_AGENTS_NOW (widget);
+
+  GTK_WIDGET_CLASS (dw_agents_now_parent_class)->map (widget);
+  if (self->missed)
+    {
+      self->missed = FALSE;
+      schedule_reload (self);
+    }
+}
+
+static void
 dw_agents_now_class_init (DwAgentsNowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1500,6 +1521,7 @@ dw_agents_now_class_init (DwAgentsNowClass *klass)
 
   object_class->dispose = dw_agents_now_dispose;
   object_class->finalize = dw_agents_now_finalize;
+  widget_class->map = dw_agents_now_map;
   widget_class->measure = dw_agents_now_measure;
   widget_class->size_allocate = dw_agents_now_size_allocate;
 

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "dw-widget-util.h"
+#include "dw-agent-performance.h"
 #include "dw-agents-now.h"
 #include "dw-agents-page.h"
 
@@ -18,7 +19,7 @@ struct _DwAgentsPage
   GtkDropDown   *team_drop_down;
   GtkStack      *stack;
   DwAgentsNow   *now;
-  GtkBox        *performance_slot;
+  DwAgentPerformance *performance;
 
   DwSync        *sync;
   DwClock       *clock;
@@ -38,6 +39,7 @@ apply_team (DwAgentsPage *self)
                  ? dw_sync_lookup_team (self->sync, self->team_id) : NULL;
 
   dw_agents_now_set_team (self->now, team != NULL ? self->team_id : 0);
+  dw_agent_performance_set_team (self->performance, team != NULL ? self->team_id : 0);
 }
 
 /* A lead sees the agents of the teams it leads, an admin of every team; an agent only itself,
@@ -162,6 +164,7 @@ dw_agents_page_class_init (DwAgentsPageClass *klass)
   object_class->dispose = dw_agents_page_dispose;
   object_class->finalize = dw_agents_page_finalize;
 
+  g_type_ensure (DW_TYPE_AGENT_PERFORMANCE);
   g_type_ensure (DW_TYPE_AGENTS_NOW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -170,7 +173,7 @@ dw_agents_page_class_init (DwAgentsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwAgentsPage, team_drop_down);
   gtk_widget_class_bind_template_child (widget_class, DwAgentsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, DwAgentsPage, now);
-  gtk_widget_class_bind_template_child (widget_class, DwAgentsPage, performance_slot);
+  gtk_widget_class_bind_template_child (widget_class, DwAgentsPage, performance);
   gtk_widget_class_bind_template_callback (widget_class, team_selected_cb);
 }
 
@@ -219,6 +222,7 @@ dw_agents_page_set_context (DwAgentsPage *self,
   if (self->now == NULL)
     return;  /* disposed */
   dw_agents_now_set_context (self->now, sync, clock);
+  dw_agent_performance_set_context (self->performance, sync, clock);
   fill_teams (self);
 }
 
