@@ -1,4 +1,5 @@
 #include "dw-ticket.h"
+#include "dw-ticket-private.h"
 
 #include "dw-json.h"
 
@@ -927,4 +928,63 @@ dw_ticket_set_escalation_level (DwTicket *self,
 {
   g_return_if_fail (DW_IS_TICKET (self));
   g_object_set (self, "escalation-level", level, NULL);
+}
+
+DwTicket *
+dw_ticket_new_from_fields (const DwTicketFields *values)
+{
+  DwTicket *self;
+
+  g_return_val_if_fail (values != NULL, NULL);
+  g_return_val_if_fail (values->subject != NULL, NULL);
+
+  self = g_object_new (DW_TYPE_TICKET, NULL);
+  self->id = values->id;
+  self->subject = g_strdup (values->subject);
+  self->body = g_strdup (values->body);
+  self->channel = values->channel;
+  self->business_type = g_strdup (values->business_type);
+  self->priority = values->priority;
+  self->status = values->status;
+  self->team_id = values->team_id;
+  self->assignee_id = values->assignee_id;
+  self->customer_id = values->customer_id;
+  self->order_number = g_strdup (values->order_number);
+  g_strfreev (self->tags);
+  self->tags = g_new (char *, values->n_tags + 1);
+  for (guint i = 0; i < values->n_tags; i++)
+    self->tags[i] = g_strdup (values->tags[i]);
+  self->tags[values->n_tags] = NULL;
+  self->created_at = values->created_at;
+  self->updated_at = values->updated_at;
+  self->first_response_at = values->first_response_at;
+  self->solved_at = values->solved_at;
+  self->version = values->version;
+  self->escalation_level = values->escalation_level;
+  self->sla_policy_id = values->sla_policy_id;
+  self->sla_state = values->sla_state;
+  self->next_sla_at = values->next_sla_at;
+  if (values->sla != NULL)
+    store_sla (self, values->sla);
+  self->csat = values->csat;
+  self->csat_comment = g_strdup (values->csat_comment);
+
+  update_derived (self, FALSE);
+  return self;
+}
+
+gboolean
+dw_ticket_update_from_ticket (DwTicket  *self,
+                              DwTicket  *other,
+                              GError   **error)
+{
+  g_autoptr(JsonObject) object = NULL;
+
+  g_return_val_if_fail (DW_IS_TICKET (self), FALSE);
+  g_return_val_if_fail (DW_IS_TICKET (other), FALSE);
+
+  /* Through the wire form, so that exactly the members dw_ticket_update_from_json() compares
+   * are compared; only a resync pays for it, and only for the tickets it already had. */
+  object = dw_ticket_to_json (other);
+  return dw_ticket_update_from_json (self, object, error);
 }
