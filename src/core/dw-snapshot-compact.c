@@ -359,7 +359,7 @@ dw_snapshot_compact_read (GBytes        *bytes,
       f.csat_comment = (r->nulls & DW_COMPACT_NULL_CSAT_COMMENT) ? NULL : csat_comments[i];
 
       if (r->nulls & DW_COMPACT_UNREADABLE)
-        why = "text the service could not send (a NUL inside)";
+        why = "a member the service could not send in this form";
       else if (!ok)
         why = "a string index out of range";
       else if (r->id <= 0 || r->version <= 0 || r->team_id < 0 || r->assignee_id < 0 ||

@@ -311,7 +311,7 @@ scan_string (Scan        *s,
   return TRUE;
 }
 
-typedef enum { SLA_NULL, SLA_STRING, SLA_INT } SlaValueKind;
+typedef enum { SLA_NULL, SLA_STRING, SLA_INT, SLA_OTHER } SlaValueKind;
 
 typedef struct
 {
@@ -404,6 +404,8 @@ set_sla_member (Interner           *in,
     return TRUE;  /* a member this form does not carry */
 #undef KEY_IS
 
+  if (v->kind == SLA_OTHER)
+    return FALSE;
   if (v->kind == SLA_NULL)
     return number == NULL;
 
@@ -518,7 +520,7 @@ parse_sla (Interner   *in,
               v.number = json_node_get_int (node);
             }
           else
-            return FALSE;
+            v.kind = SLA_OTHER;  /* a double, a boolean, an array, an object */
 
           if (!set_sla_member (in, &e, key, strlen (key), &v))
             return FALSE;
