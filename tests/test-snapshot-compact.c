@@ -327,9 +327,80 @@ test_negotiation (void)
       type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
       g_assert_cmpstr (type, ==, i == G_N_ELEMENTS (accepts) - 1
                                  ? DW_SNAPSHOT_COMPACT_CONTENT_TYPE : "application/json");
-      g_assert_cmpstr (soup_message_headers_get_list (soup_message_get_response_headers (msg),
-                                                      "Vary"), ==, "Accept");
+      g_assert_true (soup_header_contains (soup_message_headers_get_list (
+                       soup_message_get_response_headers (msg), "Vary"), "Accept"));
     }
+}
+
+static GBytes *
+get_snapshot (DwTestServer  *server,
+              const char    *accept,
+              gboolean       gzip,
+              char         **encoding)
+{
+  g_autofree char *url = g_strdup_printf ("%sapi/v1/snapshot", server->url);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", server->admin_token);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GError) error = NULL;
+  GBytes *body;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept", accept);
+  /* The session's decoder asks for gzip (and decodes it); without it nobody asks. */
+  if (!gzip)
+    soup_message_disable_feature (msg, SOUP_TYPE_CONTENT_DECODER);
+  body = soup_session_send_and_read (server->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  *encoding = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                      "Content-Encoding"));
+  return body;
+}
+
+/* A big compact snapshot is gzipped for a client that asks, and only then; the JSON one never
+ * is (it stays as it was for other clients). */
+static void
+test_gzip (void)
+{
+  gint64 ids[6];
+  g_autoptr(DwTestServer) server = odd_desk_new (ids);
+  g_autoptr(GBytes) asked = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) json = NULL;
+  g_autoptr(DwSnapshotData) from_asked = NULL;
+  g_autoptr(DwSnapshotData) from_plain = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *asked_encoding = NULL;
+  g_autofree char *plain_encoding = NULL;
+  g_autofree char *json_encoding = NULL;
+  g_autofree char *sql = NULL;
+
+  /* 600 more tickets like the second: well over the size that is worth compressing. */
+  dw_test_server_stop (server);
+  sql = g_strdup_printf ("CREATE TEMP TABLE copy AS SELECT * FROM tickets WHERE id = %"
+                         G_GINT64_FORMAT "; UPDATE copy SET id = NULL; "
+                         "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                         "WHERE i < 600) INSERT INTO tickets SELECT copy.* FROM copy, n",
+                         ids[1]);
+  write_database (server, sql);
+  dw_test_server_start (server, NULL);
+
+  asked = get_snapshot (server, DW_SNAPSHOT_COMPACT_CONTENT_TYPE, TRUE, &asked_encoding);
+  plain = get_snapshot (server, DW_SNAPSHOT_COMPACT_CONTENT_TYPE, FALSE, &plain_encoding);
+  json = get_snapshot (server, "application/json", TRUE, &json_encoding);
+  g_assert_cmpstr (asked_encoding, ==, "gzip");
+  g_assert_null (plain_encoding);
+  g_assert_null (json_encoding);
+  g_assert_cmpuint (g_bytes_get_size (plain), >=, 64 * 1024);
+
+  /* Decoded by the session, it is the very same body. */
+  g_assert_true (g_bytes_equal (asked, plain));
+  from_asked = dw_snapshot_compact_read (asked, NULL, &error);
+  g_assert_no_error (error);
+  from_plain = dw_snapshot_compact_read (plain, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (from_asked->tickets->len, ==, G_N_ELEMENTS (ids) + 600);
+  g_assert_cmpuint (from_plain->tickets->len, ==, G_N_ELEMENTS (ids) + 600);
 }
 
 /* Cut or damaged bytes: an error or fewer tickets, never a crash or a read out of bounds
@@ -375,6 +446,7 @@ main (int   argc,
   g_test_add_func ("/snapshot-compact/equal-to-get", test_equal_to_get);
   g_test_add_func ("/snapshot-compact/scope", test_scope);
   g_test_add_func ("/snapshot-compact/negotiation", test_negotiation);
+  g_test_add_func ("/snapshot-compact/gzip", test_gzip);
   g_test_add_func ("/snapshot-compact/damaged", test_damaged);
 
   return g_test_run ();

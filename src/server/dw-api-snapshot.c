@@ -716,24 +716,52 @@ compact_to_bytes (Compact *c,
   return g_variant_get_data_as_bytes (root);
 }
 
+/* Compact snapshots at least this big are sent gzipped to a client that asks (Accept-Encoding):
+ * at 100k tickets 42 MB become 4.3 MB for 0.23 s of CPU here (level 1) and 0.12 s there, which
+ * pays on a real network and not on loopback, where the console does not ask. */
+#define GZIP_MIN_SIZE (64 * 1024)
+
+static gboolean
+header_lists (DwApiRequest *req,
+              const char   *header,
+              const char   *value)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *list = soup_message_headers_get_list (headers, header);
+  GSList *items;
+  gboolean found = FALSE;
+
+  if (list == NULL)
+    return FALSE;
+
+  /* Only when named: "*" + "/" + "*" or "*" do not count. */
+  items = soup_header_parse_quality_list (list, NULL);
+  for (GSList *l = items; l != NULL; l = l->next)
+    if (g_ascii_strcasecmp (l->data, value) == 0)
+      found = TRUE;
+  soup_header_free_list (items);
+  return found;
+}
+
+static GBytes *
+gzip_bytes (GBytes *bytes)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 1);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (compressor));
+  gsize size = g_bytes_get_size (bytes);
+
+  /* In memory, so these cannot fail. */
+  if (!g_output_stream_write_all (out, g_bytes_get_data (bytes, NULL), size, NULL, NULL, NULL) ||
+      !g_output_stream_close (out, NULL, NULL))
+    return NULL;
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
 static gboolean
 wants_compact (DwApiRequest *req)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
-  const char *accept = soup_message_headers_get_list (headers, "Accept");
-  GSList *types;
-  gboolean compact = FALSE;
-
-  if (accept == NULL)
-    return FALSE;
-
-  /* Only when asked for by name: "*" + "/" + "*" still means JSON. */
-  types = soup_header_parse_quality_list (accept, NULL);
-  for (GSList *l = types; l != NULL; l = l->next)
-    if (g_ascii_strcasecmp (l->data, DW_SNAPSHOT_COMPACT_CONTENT_TYPE) == 0)
-      compact = TRUE;
-  soup_header_free_list (types);
-  return compact;
+  return header_lists (req, "Accept", DW_SNAPSHOT_COMPACT_CONTENT_TYPE);
 }
 
 static void
@@ -842,8 +870,20 @@ snapshot_cb (DwApiRequest *req)
       SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
 
       soup_server_message_set_status (req->msg, 200, NULL);
-      soup_message_headers_append (headers, "Vary", "Accept");
+      soup_message_headers_append (headers, "Vary", "Accept, Accept-Encoding");
       soup_message_headers_set_content_type (headers, DW_SNAPSHOT_COMPACT_CONTENT_TYPE, NULL);
+      if (g_bytes_get_size (compact_bytes) >= GZIP_MIN_SIZE &&
+          header_lists (req, "Accept-Encoding", "gzip"))
+        {
+          GBytes *gzipped = gzip_bytes (compact_bytes);
+
+          if (gzipped != NULL)
+            {
+              g_bytes_unref (compact_bytes);
+              compact_bytes = gzipped;
+              soup_message_headers_append (headers, "Content-Encoding", "gzip");
+            }
+        }
       soup_message_body_append_bytes (soup_server_message_get_response_body (req->msg),
                                       compact_bytes);
       return;
