@@ -104,7 +104,10 @@ fetch_compact (DwTestServer  *server,
 static JsonNode *
 ticket_node (DwTicket *ticket)
 {
-  return json_node_init_object (json_node_alloc (), dw_ticket_to_json (ticket));
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, dw_ticket_to_json (ticket));
+  return node;
 }
 
 /* Each ticket of @data is the ticket GET /api/v1/tickets/{id} returns, member by member. */
