@@ -116,8 +116,8 @@ heartbeat_seconds (void)
  * sent once: index 0 is "" and stands for null. */
 typedef struct
 {
-  GHashTable *index;    /* owned text → GUINT_TO_POINTER (index) */
-  GPtrArray  *strings;  /* borrowed from index's keys */
+  GHashTable *index;    /* text as read (and as repaired) → GUINT_TO_POINTER (index) */
+  GPtrArray  *strings;  /* the table, valid UTF-8 */
 } Interner;
 
 typedef struct
