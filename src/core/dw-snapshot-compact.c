@@ -31,6 +31,10 @@ typedef struct
 
 enum { CACHE_CHANNEL, CACHE_PRIORITY, CACHE_STATUS, CACHE_SLA_STATE, CACHE_SLA_TARGET };
 
+/* Enum values come first in the table (the service interns them as it meets them, and every
+ * ticket has some); a table of many tags or business types is not cached past this. */
+#define CACHE_SIZE 1024
+
 void
 dw_snapshot_data_free (DwSnapshotData *data)
 {
@@ -91,6 +95,9 @@ table_enum (Table   *table,
 
   if (index == 0 || index >= table->n_strings)
     return FALSE;
+
+  if (index >= CACHE_SIZE)
+    return dw_enum_from_string (type, table->strings[index], value);
 
   if (values[index] == -2)
     {
@@ -306,8 +313,8 @@ dw_snapshot_compact_read (GBytes        *bytes,
 
   for (guint c = 0; c < G_N_ELEMENTS (table.cache); c++)
     {
-      table.cache[c] = g_new (int, MAX (table.n_strings, 1));
-      for (gsize s = 0; s < table.n_strings; s++)
+      table.cache[c] = g_new (int, CACHE_SIZE);
+      for (gsize s = 0; s < CACHE_SIZE; s++)
         table.cache[c][s] = -2;
     }
 
