@@ -10,6 +10,7 @@
 #include "dw-sla-policy.h"
 #include "dw-team.h"
 #include "dw-ticket.h"
+#include "dw-ticket-private.h"
 #include "dw-user.h"
 
 /* The examples of docs/api.md, with concrete times in place of "…". */
@@ -804,6 +805,82 @@ test_ticket_update_notifies_changes (void)
   notify_log_clear (&log);
 }
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* A resync reconciles the fresh ticket objects of a snapshot into the ones held
+ * (dw_ticket_update_from_ticket): the same result and the same notifications as applying the
+ * fresh ticket's JSON, and none when nothing changed. */
+static void
+test_ticket_update_from_ticket (void)
+{
+  g_autoptr(JsonObject) object = parse (ticket_json);
+  g_autoptr(JsonObject) changed = parse (ticket_json);
+  g_autoptr(DwTicket) held = dw_ticket_new_from_json (object, NULL);
+  g_autoptr(DwTicket) by_json = dw_ticket_new_from_json (object, NULL);
+  g_autoptr(DwTicket) same = dw_ticket_new_from_json (object, NULL);
+  g_autoptr(DwTicket) fresh = NULL;
+  g_autoptr(DwTicket) other = NULL;
+  g_autoptr(JsonNode) sla = NULL;
+  g_autoptr(JsonNode) a = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) b = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(GError) error = NULL;
+  JsonArray *tags = json_array_new ();
+  NotifyLog log, json_log;
+
+  notify_log_watch (&log, held);
+  g_assert_true (dw_ticket_update_from_ticket (held, same, &error));
+  g_assert_no_error (error);
+  notify_log_assert (&log, (const char * const[]) { NULL });
+
+  json_object_set_string_member (changed, "status", "pending");
+  json_object_set_int_member (changed, "version", 5);
+  json_object_set_null_member (changed, "order_number");
+  json_object_set_string_member (changed, "subject", "换货 😀");
+  json_array_add_string_element (tags, "vip");
+  json_array_add_string_element (tags, "新");
+  json_object_set_array_member (changed, "tags", tags);
+  sla = json_from_string ("[{\"target\": \"resolution\", \"state\": \"paused\", "
+                          "\"target_minutes\": 480, \"elapsed_seconds\": 1600, "
+                          "\"at_risk_at\": null, \"due_at\": null, \"met_at\": null, "
+                          "\"paused_reason\": \"pending\"}]", &error);
+  g_assert_no_error (error);
+  json_object_set_member (changed, "sla", g_steal_pointer (&sla));
+  fresh = dw_ticket_new_from_json (changed, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (dw_ticket_update_from_ticket (held, fresh, &error));
+  notify_log_watch (&json_log, by_json);
+  g_assert_true (dw_ticket_update_from_json (by_json, changed, &error));
+  g_assert_no_error (error);
+
+  json_node_take_object (a, dw_ticket_to_json (held));
+  json_node_take_object (b, dw_ticket_to_json (fresh));
+  g_assert_true (json_node_equal (a, b));
+  g_assert_cmpuint (log.names->len, >=, 7);
+  g_assert_cmpuint (log.names->len, ==, json_log.names->len);
+  g_ptr_array_sort (log.names, compare_names);
+  g_ptr_array_sort (json_log.names, compare_names);
+  for (guint i = 0; i < log.names->len; i++)
+    g_assert_cmpstr (log.names->pdata[i], ==, json_log.names->pdata[i]);
+
+  /* Another ticket is refused, and changes nothing. */
+  json_object_set_int_member (changed, "id", 99);
+  other = dw_ticket_new_from_json (changed, NULL);
+  g_ptr_array_set_size (log.names, 0);
+  g_assert_false (dw_ticket_update_from_ticket (held, other, &error));
+  g_assert_error (error, DW_JSON_ERROR, DW_JSON_ERROR_MISMATCH);
+  g_assert_cmpuint (log.names->len, ==, 0);
+  g_assert_cmpint (dw_ticket_get_id (held), ==, dw_ticket_get_id (fresh));
+
+  notify_log_clear (&log);
+  notify_log_clear (&json_log);
+}
+
 static void
 test_ticket_update_sla (void)
 {
@@ -1076,6 +1153,7 @@ main (int   argc,
   g_test_add_func ("/model-json/bad/unknown-members", test_check_members);
   g_test_add_func ("/model-json/update/ticket", test_ticket_update_notifies_changes);
   g_test_add_func ("/model-json/update/ticket-sla", test_ticket_update_sla);
+  g_test_add_func ("/model-json/update/ticket-from-ticket", test_ticket_update_from_ticket);
   g_test_add_func ("/model-json/update/ticket-atomic", test_ticket_update_atomic);
   g_test_add_func ("/model-json/update/ticket-setters", test_ticket_setters_notify);
   g_test_add_func ("/model-json/update/user", test_user_update_notifies_changes);

@@ -133,6 +133,19 @@ JsonObject          *dw_client_get_snapshot_finish (DwClient            *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
 
+/* The same, asking for the compact form (docs/api.md "Compact snapshot") and accepting JSON:
+ * _finish returns the body as it came (transfer full) and its media type in @content_type
+ * (e.g. DW_SNAPSHOT_COMPACT_CONTENT_TYPE or "application/json"); dw_snapshot_compact_read() or
+ * dw_snapshot_json_read() reads it, off the main thread for a big desk. */
+void                 dw_client_get_snapshot_bytes_async  (DwClient            *self,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+GBytes              *dw_client_get_snapshot_bytes_finish (DwClient            *self,
+                                                          GAsyncResult        *result,
+                                                          char               **content_type,
+                                                          GError             **error);
+
 /* GET /api/v1/tickets: one page.  @filter may be NULL; @cursor is NULL for the first page.
  * _finish returns the page's tickets (transfer full) and the next cursor (NULL at the end). */
 void                 dw_client_list_tickets_async  (DwClient             *self,

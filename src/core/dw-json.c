@@ -345,6 +345,15 @@ parse_time_fast (const char *str,
   return TRUE;
 }
 
+gboolean
+dw_json_parse_time (const char *str,
+                    gint64     *out)
+{
+  g_return_val_if_fail (str != NULL, FALSE);
+
+  return parse_time_fast (str, out) || dw_time_from_iso8601 (str, out);
+}
+
 static gboolean
 parse_time (const char   *member,
             const char   *str,

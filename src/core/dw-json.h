@@ -181,6 +181,11 @@ JsonNode   *dw_json_parse_tolerant     (const char  *data,
 char       *dw_json_to_string          (JsonNode    *node,
                                         gsize       *length);
 
+/* A time as members of the wire hold it (ISO 8601 with a zone), as the dw_json_get_time()
+ * reads it: FALSE on anything else. */
+gboolean    dw_json_parse_time         (const char  *str,
+                                        gint64      *out);
+
 /* For JSON text about to go out that may hold rows written before the check at the door:
  * NULL when @text is valid (the common case, checked quickly), otherwise a repaired copy
  * (length in *@length) with every byte sequence that is not UTF-8 replaced by U+FFFD and every

@@ -1,7 +1,8 @@
 /* dw-sync.h: keeps one account's view of the desk live.
  *
- * A DwSync loads GET /api/v1/snapshot into three list models (tickets, users, teams) of model
- * objects (DwTicket, DwUser, DwTeam), then follows the event stream (WebSocket
+ * A DwSync loads GET /api/v1/snapshot (in its compact form, docs/api.md "Compact snapshot", read
+ * on a worker thread; JSON from a service without it) into three list models (tickets, users,
+ * teams) of model objects (DwTicket, DwUser, DwTeam), then follows the event stream (WebSocket
  * /api/v1/stream?since=SEQ) and applies each event in place: an existing object is updated
  * with dw_*_update_from_json (it notifies just the properties that changed), a new one is
  * inserted and a gone one removed with one items-changed each.  The lists are never rebuilt,
