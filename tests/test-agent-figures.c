@@ -298,6 +298,43 @@ test_csv (void)
   g_assert_true (g_utf8_validate (translated, -1, NULL));
 }
 
+/* An agent off for the whole period (not online, nothing taken or solved) is compared with
+ * nobody and left out of the medians the console takes itself (SLA share over every kind);
+ * one that was online with nothing solved is compared. */
+static void
+test_not_working (void)
+{
+  static const char *json =
+    "{\"team_id\": 3, \"timezone\": \"Asia/Shanghai\", \"from\": null, \"to\": null,"
+    " \"agents\": ["
+    "  {\"user_id\": 1, \"display_name\": \"A\", \"assigned\": 4, \"solved\": 4,"
+    "   \"sla\": {\"resolution\": {\"met\": 9, \"breached\": 1, \"share\": 0.9}},"
+    "   \"online_seconds\": 3600},"
+    "  {\"user_id\": 2, \"display_name\": \"B\", \"assigned\": 0, \"solved\": 0,"
+    "   \"sla\": {\"resolution\": {\"met\": 0, \"breached\": 1, \"share\": 0}},"
+    "   \"online_seconds\": 0},"
+    "  {\"user_id\": 3, \"display_name\": \"C\", \"assigned\": 0, \"solved\": 0,"
+    "   \"sla\": {\"resolution\": {\"met\": 0, \"breached\": 0, \"share\": null}},"
+    "   \"online_seconds\": 600}],"
+    " \"team_median\": {\"assigned\": 2, \"solved\": 2, \"online_seconds\": 2100}}";
+  g_autoptr(DwAgentFigures) figures = parse (json);
+  GListModel *agents = dw_agent_figures_get_agents (figures);
+  g_autoptr(DwAgentMetrics) a = g_list_model_get_item (agents, 0);
+  g_autoptr(DwAgentMetrics) b = g_list_model_get_item (agents, 1);
+  g_autoptr(DwAgentMetrics) c = g_list_model_get_item (agents, 2);
+
+  g_assert_true (dw_agent_metrics_worked (a));
+  g_assert_false (dw_agent_metrics_worked (b));
+  g_assert_true (dw_agent_metrics_worked (c));
+  for (guint f = 0; f < DW_AGENT_N_FIGURES; f++)
+    g_assert_cmpint (dw_agent_figures_compare (figures, b, f), ==, DW_FIGURE_COMPARISON_NONE);
+  g_assert_cmpint (dw_agent_figures_compare (figures, c, DW_AGENT_FIGURE_SOLVED), ==,
+                   DW_FIGURE_COMPARISON_WORSE);
+  /* B's breached target would make the median 0 (nearest rank of 0 and 0.9). */
+  g_assert_cmpfloat_with_epsilon (dw_agent_figures_get_median (figures, DW_AGENT_FIGURE_SLA_SHARE),
+                                  0.9, 1e-9);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -310,6 +347,7 @@ main (int   argc,
   g_test_add_func ("/agent-figures/agent-sees-itself", test_agent_sees_itself);
   g_test_add_func ("/agent-figures/bad-input", test_bad_input);
   g_test_add_func ("/agent-figures/csv", test_csv);
+  g_test_add_func ("/agent-figures/not-working", test_not_working);
 
   return g_test_run ();
 }

@@ -788,6 +788,64 @@ test_move_agent (void)
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
                         dw_test_response_object (by_admin), "agents")), ==, 2);
     g_assert_true (json_object_has_member (dw_test_response_object (by_admin), "team_median"));
+
+    /* the medians are over the agents that worked in the period: two more agents, never online
+     * and given nothing, are left out (with them, the nearest rank of 0, 0, m, n would be 0) */
+    {
+      g_autoptr(DwTestResponse) fourth = NULL, with_fourth = NULL;
+      JsonArray *lines;
+      JsonObject *medians;
+      JsonObject *worker = NULL;
+      guint idle = 0;
+
+      for (guint i = 4; i <= 5; i++)
+        {
+          g_clear_pointer (&fourth, dw_test_response_free);
+          fourth = dw_test_server_jsonf (desk, "POST", desk->admin_token, "/api/v1/users",
+                                         "{\"username\": \"agent%u\", \"display_name\": "
+                                         "\"赵敏%u\", \"role\": \"agent\", \"password\": \""
+                                         DW_TEST_PASSWORD "\", \"teams\": [{\"id\": %"
+                                         G_GINT64_FORMAT "}]}", i, i, desk->team_id);
+          dw_test_assert_status (fourth, 201);
+        }
+      with_fourth = dw_test_server_json (desk, "GET", metrics, desk->admin_token, NULL);
+      dw_test_assert_status (with_fourth, 200);
+      lines = json_object_get_array_member (dw_test_response_object (with_fourth), "agents");
+      medians = json_object_get_object_member (dw_test_response_object (with_fourth),
+                                               "team_median");
+      g_assert_cmpuint (json_array_get_length (lines), ==, 4);
+
+      for (guint i = 0; i < json_array_get_length (lines); i++)
+        {
+          JsonObject *line = json_array_get_object_element (lines, i);
+
+          if (json_object_get_int_member (line, "online_seconds") == 0
+              && json_object_get_int_member (line, "assigned") == 0
+              && json_object_get_int_member (line, "solved") == 0)
+            idle++;
+          else
+            worker = line;
+        }
+      g_assert_cmpuint (idle, ==, 2);
+      g_assert_nonnull (worker);
+      /* two that worked: nearest rank of two values is the lower one */
+      {
+        gint64 lowest_assigned = G_MAXINT64;
+
+        for (guint i = 0; i < json_array_get_length (lines); i++)
+          {
+            JsonObject *line = json_array_get_object_element (lines, i);
+
+            if (json_object_get_int_member (line, "online_seconds") == 0
+                && json_object_get_int_member (line, "assigned") == 0
+                && json_object_get_int_member (line, "solved") == 0)
+              continue;
+            lowest_assigned = MIN (lowest_assigned, json_object_get_int_member (line, "assigned"));
+          }
+        g_assert_cmpint (lowest_assigned, >, 0);
+        g_assert_cmpint (json_object_get_int_member (medians, "assigned"), ==, lowest_assigned);
+      }
+    }
   }
 
   dw_test_server_stop (desk);

@@ -565,7 +565,17 @@ compare_doubles (gconstpointer a,
   return (x > y) - (x < y);
 }
 
-/* By nearest rank over the agents that have the figure, as the service takes its medians. */
+/* As the service has it: online, or took or solved a ticket in the period. */
+static gboolean
+agent_worked (DwAgentMetrics *agent)
+{
+  return agent->values[DW_AGENT_FIGURE_ONLINE] > 0
+         || agent->values[DW_AGENT_FIGURE_ASSIGNED] > 0
+         || agent->values[DW_AGENT_FIGURE_SOLVED] > 0;
+}
+
+/* By nearest rank over the agents that worked in the period and have the figure, as the
+ * service takes its medians. */
 static double
 median_of_agents (DwAgentFigures *self,
                   DwAgentFigure   figure)
@@ -579,7 +589,7 @@ median_of_agents (DwAgentFigures *self,
       g_autoptr(DwAgentMetrics) agent = g_list_model_get_item (G_LIST_MODEL (self->agents), i);
       double value = agent->values[figure];
 
-      if (!isnan (value))
+      if (!isnan (value) && agent_worked (agent))
         g_array_append_val (values, value);
     }
   if (values->len == 0)
@@ -756,7 +766,17 @@ dw_agent_figures_compare (DwAgentFigures *self,
   g_return_val_if_fail (DW_IS_AGENT_METRICS (agent), DW_FIGURE_COMPARISON_NONE);
   g_return_val_if_fail (figure < DW_AGENT_N_FIGURES, DW_FIGURE_COMPARISON_NONE);
 
+  /* An agent off for the whole period is not better or worse than anyone at anything. */
+  if (!agent_worked (agent))
+    return DW_FIGURE_COMPARISON_NONE;
   return dw_agent_figure_compare (figure, agent->values[figure], self->medians[figure]);
+}
+
+gboolean
+dw_agent_metrics_worked (DwAgentMetrics *agent)
+{
+  g_return_val_if_fail (DW_IS_AGENT_METRICS (agent), FALSE);
+  return agent_worked (agent);
 }
 
 GStrv

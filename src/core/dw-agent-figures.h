@@ -97,6 +97,9 @@ G_DECLARE_FINAL_TYPE (DwAgentMetrics, dw_agent_metrics, DW, AGENT_METRICS, GObje
 
 gint64       dw_agent_metrics_get_user_id       (DwAgentMetrics *self);
 const char  *dw_agent_metrics_get_display_name  (DwAgentMetrics *self);
+/* Online, or took or solved a ticket in the period: an agent who did not is left out of the
+ * team's medians and compared with nobody. */
+gboolean     dw_agent_metrics_worked            (DwAgentMetrics *self);
 /* The figure's value, NAN when the service has none (null, or not sent). */
 double       dw_agent_metrics_get_value         (DwAgentMetrics *self,
                                                  DwAgentFigure   figure);

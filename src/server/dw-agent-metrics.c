@@ -907,7 +907,18 @@ add_median (JsonObject *medians,
   set_percentile (medians, member, values, 0.5);
 }
 
-/* The team's median of each figure, over its agents that have one. */
+/* An agent worked in the period when it was online or took or solved a ticket.  One who did
+ * not (off all week, on leave) has counts of 0 that are no performance: they would drag the
+ * team's median of every count down. */
+static gboolean
+agent_worked (JsonObject *agent)
+{
+  return json_object_get_int_member_with_default (agent, "online_seconds", 0) > 0
+         || json_object_get_int_member_with_default (agent, "assigned", 0) > 0
+         || json_object_get_int_member_with_default (agent, "solved", 0) > 0;
+}
+
+/* The team's median of each figure, over its agents that worked in the period and have one. */
 static JsonObject *
 team_medians (JsonArray *agents)
 {
@@ -935,6 +946,8 @@ team_medians (JsonArray *agents)
           JsonNode *node;
           gint64 scaled;
 
+          if (!agent_worked (o))
+            continue;
           for (guint i = 0; parts[i + 1] != NULL && o != NULL; i++)
             o = json_object_get_object_member (o, parts[i]);
           node = o != NULL ? json_object_get_member (o, parts[g_strv_length (parts) - 1]) : NULL;

@@ -325,7 +325,22 @@ bind_name_cb (GtkSignalListItemFactory *factory,
   DwAgentMetrics *agent = gtk_list_item_get_item (item);
   GtkWidget *label = gtk_list_item_get_child (item);
 
-  gtk_label_set_label (GTK_LABEL (label), dw_agent_metrics_get_display_name (agent));
+  /* An agent off for the whole period is in no median and compared with nobody: say why its
+   * counts carry no "worse". */
+  if (dw_agent_metrics_worked (agent))
+    {
+      gtk_label_set_label (GTK_LABEL (label), dw_agent_metrics_get_display_name (agent));
+      gtk_widget_remove_css_class (label, "dim-label");
+    }
+  else
+    {
+      g_autofree char *markup = g_markup_printf_escaped ("%s\n<small>%s</small>",
+                                                         dw_agent_metrics_get_display_name (agent),
+                                                         _("Not working in this period"));
+
+      gtk_label_set_markup (GTK_LABEL (label), markup);
+      gtk_widget_add_css_class (label, "dim-label");
+    }
   gtk_widget_set_tooltip_text (label, _("Show this agent’s figures day by day and their tickets"));
 }
 
