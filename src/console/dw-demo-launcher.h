@@ -25,7 +25,11 @@ DwDemoLauncher *dw_demo_launcher_new          (void);
 /* Where deskwatchd is, or NULL when it cannot be found. */
 char           *dw_demo_launcher_find_service (void);
 
-/* Starts the service (or hands back the URL of the one already running). */
+/* Starts the service now, with nothing waiting for it yet, so that it seeds the demo's desk
+ * while the console builds its window (`deskwatch --demo`); a later start waits for this one
+ * (or says why it failed).  Nothing when a service runs already. */
+void            dw_demo_launcher_start_early  (DwDemoLauncher      *self);
+/* Starts the service (or hands back the URL of the one already running or starting early). */
 void            dw_demo_launcher_start_async  (DwDemoLauncher      *self,
                                                GCancellable        *cancellable,
                                                GAsyncReadyCallback  callback,
