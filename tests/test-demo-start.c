@@ -119,8 +119,8 @@ test_facts_in_slices (void)
   g_assert_true (dw_service_listen (service, "127.0.0.1:0", NULL, NULL, &error));
   g_assert_no_error (error);
 
-  /* The first slice leaves most of the trail to later turns of the main loop, where requests
-   * that arrived meanwhile are served first. */
+  /* The first slice (a few seconds after the service listens) leaves most of the trail to later
+   * turns of the main loop, where requests that arrived meanwhile are served first. */
   WAIT_UNTIL (watermark (db) > 0);
   first_slice = watermark (db);
   g_test_message ("first slice: up to audit row %" G_GINT64_FORMAT, first_slice);
