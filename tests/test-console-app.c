@@ -1099,6 +1099,10 @@ demo_launch (void)
   wait_live ();
   session = dw_application_get_session (app);
   g_assert_true (dw_session_get_is_demo (session));
+  /* It opened the demo with the token the service printed, checking no password. */
+  g_assert_nonnull (dw_demo_launcher_get_token (dw_application_get_demo_launcher (app)));
+  g_assert_cmpstr (dw_client_get_token (dw_session_get_client (session)), ==,
+                   dw_demo_launcher_get_token (dw_application_get_demo_launcher (app)));
   expected = g_strdup_printf ("Listening on %s\nDemo lead: %s / %s\n",
                               dw_client_get_base_url (dw_session_get_client (session)),
                               DW_DEMO_USERNAME, DW_DEMO_PASSWORD);

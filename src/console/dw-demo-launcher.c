@@ -5,6 +5,7 @@
 #include <sys/prctl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "dw-demo-launcher.h"
 
@@ -17,6 +18,7 @@ struct _DwDemoLauncher
   GCancellable     *cancellable;  /* the reading of the service's output */
   char             *dir;
   char             *url;
+  char             *token;        /* the lead's, printed by the service before its URL */
   GTask            *pending;      /* a start waiting for the URL */
   GError           *early_error;  /* a service started early failed before anyone waited */
 };
@@ -24,6 +26,7 @@ struct _DwDemoLauncher
 G_DEFINE_FINAL_TYPE (DwDemoLauncher, dw_demo_launcher, G_TYPE_OBJECT)
 
 #define LISTENING_PREFIX "Listening on "
+#define TOKEN_PREFIX "Demo token: "
 
 static void read_line (DwDemoLauncher *self);
 
@@ -93,6 +96,14 @@ line_read_cb (GObject      *source,
             g_propagate_error (&self->early_error, stopped);
         }
       return;
+    }
+
+  if (g_str_has_prefix (line, TOKEN_PREFIX))
+    {
+      if (self->url == NULL && self->token == NULL)
+        self->token = g_strstrip (g_strdup (line + strlen (TOKEN_PREFIX)));
+      /* A secret: leave no copy behind. */
+      memset (line, 0, strlen (line));
     }
 
   if (self->url == NULL && g_str_has_prefix (line, LISTENING_PREFIX))
@@ -215,7 +226,7 @@ spawn_service (DwDemoLauncher  *self,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, stop_with_console, NULL, NULL);
   self->process = g_subprocess_launcher_spawn (launcher, &local_error,
-                                               service, "--demo", "--db", db,
+                                               service, "--demo", "--demo-token", "--db", db,
                                                "--listen", "127.0.0.1:0", NULL);
   if (self->process == NULL)
     {
@@ -293,6 +304,13 @@ dw_demo_launcher_start_finish (DwDemoLauncher  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+const char *
+dw_demo_launcher_get_token (DwDemoLauncher *self)
+{
+  g_return_val_if_fail (DW_IS_DEMO_LAUNCHER (self), NULL);
+  return self->url != NULL ? self->token : NULL;
+}
+
 gboolean
 dw_demo_launcher_is_running (DwDemoLauncher *self)
 {
@@ -326,6 +344,9 @@ dw_demo_launcher_stop (DwDemoLauncher *self)
   g_clear_object (&self->output);
   g_clear_object (&self->process);
   g_clear_pointer (&self->url, g_free);
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_clear_pointer (&self->token, g_free);
 
   if (self->pending != NULL)
     fail_pending (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
