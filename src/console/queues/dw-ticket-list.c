@@ -1183,8 +1183,8 @@ filter_model_changed_cb (DwTicketList *self)
   update_count (self);
 }
 
-/* Up to this many tickets the filter runs at once (a few milliseconds at most); a bigger desk
- * is filtered in steps from then on.  The steps run from an idle at default-idle priority,
+/* Up to this many tickets the filter runs at once (it reads a few properties of each); a
+ * bigger desk is filtered in steps from then on.  The steps run from an idle at default-idle priority,
  * which the frames and the other sections' work kept waiting: filtered in steps, a desk of 74
  * tickets showed none for up to half a second after its snapshot was in (the console's start
  * to its first frame).  Once in steps it stays so: GTK 4.8 corrupts the model when incremental
