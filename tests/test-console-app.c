@@ -1125,6 +1125,10 @@ demo_launch (void)
   wait_live ();
   session = dw_application_get_session (app);
   g_assert_true (dw_session_get_is_demo (session));
+  /* It opened the demo with the token the service printed, checking no password. */
+  g_assert_nonnull (dw_demo_launcher_get_token (dw_application_get_demo_launcher (app)));
+  g_assert_cmpstr (dw_client_get_token (dw_session_get_client (session)), ==,
+                   dw_demo_launcher_get_token (dw_application_get_demo_launcher (app)));
   expected = g_strdup_printf ("Listening on %s\nDemo lead: %s / %s\n",
                               dw_client_get_base_url (dw_session_get_client (session)),
                               DW_DEMO_USERNAME, DW_DEMO_PASSWORD);
@@ -1135,10 +1139,20 @@ demo_launch (void)
   quit ();
 }
 
+/* Before the application's own activate builds the window. */
+static void
+demo_activating_cb (GApplication *application,
+                    gboolean     *service_running)
+{
+  *service_running = dw_demo_launcher_is_running (
+    dw_application_get_demo_launcher (DW_APPLICATION (application)));
+}
+
 static void
 test_demo_launch (void)
 {
   char *argv[] = { (char *) "deskwatch", (char *) "--demo", NULL };
+  gboolean service_running = FALSE;
   GPrintFunc old;
 
   printed = g_string_new (NULL);
@@ -1146,11 +1160,44 @@ test_demo_launch (void)
   g_assert_null (app);
   app = dw_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (app, "activate", G_CALLBACK (demo_activating_cb), &service_running);
   g_signal_connect_after (app, "activate", G_CALLBACK (activated_cb), demo_launch);
   g_assert_cmpint (g_application_run (G_APPLICATION (app), 2, argv), ==, 0);
   g_clear_object (&app);
   g_set_print_handler (old);
   g_string_free (printed, TRUE);
+  /* The demo's service was seeding its desk while GTK started and the window was built. */
+  g_assert_true (service_running);
+}
+
+static void
+demo_fails_early (void)
+{
+  DwWelcomePage *page = dw_window_get_welcome_page (window ());
+
+  WAIT_UNTIL (dw_welcome_page_get_message (page) != NULL);
+  g_assert_nonnull (strstr (dw_welcome_page_get_message (page), "stopped before it was ready"));
+  g_assert_false (dw_welcome_page_get_busy (page));
+  g_assert_null (dw_application_get_session (app));
+  quit ();
+}
+
+/* A demo service started early that ends before it listens: the welcome page says so, once the
+ * window is there to say it. */
+static void
+test_demo_fails_early (void)
+{
+  char *argv[] = { (char *) "deskwatch", (char *) "--demo", NULL };
+  g_autofree char *service = g_strdup (g_getenv ("DESKWATCHD"));
+
+  g_setenv ("DESKWATCHD", "/bin/true", TRUE);
+  g_assert_null (app);
+  app = dw_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (activated_cb), demo_fails_early);
+  g_assert_cmpint (g_application_run (G_APPLICATION (app), 2, argv), ==, 0);
+  g_clear_object (&app);
+  g_setenv ("DESKWATCHD", service, TRUE);
 }
 
 static void
@@ -1184,6 +1231,7 @@ main (int   argc,
   g_test_add_func ("/console/app/second-launch", test_second_launch);
   g_test_add_func ("/console/app/third-launch", test_third_launch);
   g_test_add_func ("/console/app/demo-launch", test_demo_launch);
+  g_test_add_func ("/console/app/demo-fails-early", test_demo_fails_early);
 
   status = g_test_run ();
 

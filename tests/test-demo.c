@@ -18,6 +18,8 @@ typedef struct
   char         *lead_password;
   char         *lead_token;
   char         *admin_token;
+  char         *printed_token;  /* --demo-token: the "Demo token:" line */
+  gboolean      token_before_url;
 } Fixture;
 
 static const char *
@@ -40,8 +42,12 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   DwTestServer *server = g_new0 (DwTestServer, 1);
   const char *argv[] = {
-    deskwatchd_path (), "--db", NULL, "--listen", "127.0.0.1:0", "--demo", "--speed", "60", NULL
+    deskwatchd_path (), "--db", NULL, "--listen", "127.0.0.1:0", "--demo", "--speed", "60",
+    NULL, NULL
   };
+
+  /* data: extra argument (--demo-token) */
+  argv[8] = data;
 
   server->dir = g_dir_make_tmp ("deskwatch-demo-XXXXXX", &error);
   g_assert_no_error (error);
@@ -62,9 +68,15 @@ fixture_set_up (Fixture       *fixture,
       g_assert_no_error (error);
       if (line == NULL)
         break;
-      g_test_message ("deskwatchd: %s", line);
+      if (!g_str_has_prefix (line, "Demo token: "))
+        g_test_message ("deskwatchd: %s", line);
 
-      if (g_str_has_prefix (line, "Listening on "))
+      if (g_str_has_prefix (line, "Demo token: "))
+        {
+          fixture->printed_token = g_strdup (line + strlen ("Demo token: "));
+          fixture->token_before_url = server->url == NULL;
+        }
+      else if (g_str_has_prefix (line, "Listening on "))
         {
           server->url = g_strdup (line + strlen ("Listening on "));
         }
@@ -93,6 +105,7 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->lead_password);
   g_free (fixture->lead_token);
   g_free (fixture->admin_token);
+  g_free (fixture->printed_token);
 }
 
 static JsonArray *
@@ -484,6 +497,32 @@ test_demo_roster (Fixture       *fixture,
   }
 }
 
+/* --demo-token: the console that started the demo opens it with the lead's token the service
+ * prints before its address, instead of signing in with the password. */
+static void
+test_demo_token (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(DwTestResponse) me = NULL;
+
+  g_assert_nonnull (fixture->printed_token);
+  g_assert_true (fixture->token_before_url);
+  me = dw_test_server_request (fixture->server, "GET", "/api/v1/me", fixture->printed_token, NULL,
+                               NULL, 0);
+  dw_test_assert_status (me, 200);
+  g_assert_cmpstr (json_object_get_string_member (dw_test_response_object (me), "username"), ==,
+                   fixture->lead_username);
+  g_assert_cmpstr (json_object_get_string_member (dw_test_response_object (me), "role"), ==, "lead");
+}
+
+/* Without it, no token is printed. */
+static void
+test_demo_no_token (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_assert_null (fixture->printed_token);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -493,6 +532,10 @@ main (int   argc,
   g_test_add ("/demo/desk", Fixture, NULL, fixture_set_up, test_demo_desk, fixture_tear_down);
   g_test_add ("/demo/live", Fixture, NULL, fixture_set_up, test_demo_live, fixture_tear_down);
   g_test_add ("/demo/roster", Fixture, NULL, fixture_set_up, test_demo_roster, fixture_tear_down);
+  g_test_add ("/demo/token", Fixture, "--demo-token", fixture_set_up, test_demo_token,
+              fixture_tear_down);
+  g_test_add ("/demo/no-token", Fixture, NULL, fixture_set_up, test_demo_no_token,
+              fixture_tear_down);
 
   return g_test_run ();
 }

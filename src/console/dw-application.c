@@ -489,6 +489,12 @@ dw_application_startup (GApplication *app)
   static const char *prefs_accels[] = { "<Control>comma", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
 
+  /* `deskwatch --demo`: the service seeds the demo's desk (most of a second) while GTK starts
+   * and the window is built, rather than after; activate's start waits for this one. */
+  self->demo_launcher = dw_demo_launcher_new ();
+  if (self->start_demo)
+    dw_demo_launcher_start_early (self->demo_launcher);
+
   G_APPLICATION_CLASS (dw_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
@@ -500,7 +506,6 @@ dw_application_startup (GApplication *app)
 
   self->settings = g_settings_new (APP_ID);
   self->account_manager = dw_account_manager_new (self->settings);
-  self->demo_launcher = dw_demo_launcher_new ();
   self->alerts = dw_alerts_new (G_APPLICATION (self), self->settings);
 
   g_signal_connect_object (self->settings, "changed::color-scheme",

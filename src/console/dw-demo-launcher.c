@@ -5,6 +5,7 @@
 #include <sys/prctl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "dw-demo-launcher.h"
 
@@ -17,12 +18,15 @@ struct _DwDemoLauncher
   GCancellable     *cancellable;  /* the reading of the service's output */
   char             *dir;
   char             *url;
+  char             *token;        /* the lead's, printed by the service before its URL */
   GTask            *pending;      /* a start waiting for the URL */
+  GError           *early_error;  /* a service started early failed before anyone waited */
 };
 
 G_DEFINE_FINAL_TYPE (DwDemoLauncher, dw_demo_launcher, G_TYPE_OBJECT)
 
 #define LISTENING_PREFIX "Listening on "
+#define TOKEN_PREFIX "Demo token: "
 
 static void read_line (DwDemoLauncher *self);
 
@@ -80,10 +84,26 @@ line_read_cb (GObject      *source,
   if (line == NULL)
     {
       /* End of output before the URL: the service did not come up. */
-      if (self->pending != NULL)
-        fail_pending (self, g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                                         _("The demo service stopped before it was ready.")));
+      if (self->url == NULL)
+        {
+          GError *stopped = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                         _("The demo service stopped before it was ready."));
+
+          /* Started early, nobody waits yet: the start that comes is told. */
+          if (self->pending != NULL)
+            fail_pending (self, stopped);
+          else
+            g_propagate_error (&self->early_error, stopped);
+        }
       return;
+    }
+
+  if (g_str_has_prefix (line, TOKEN_PREFIX))
+    {
+      if (self->url == NULL && self->token == NULL)
+        self->token = g_strstrip (g_strdup (line + strlen (TOKEN_PREFIX)));
+      /* A secret: leave no copy behind. */
+      memset (line, 0, strlen (line));
     }
 
   if (self->url == NULL && g_str_has_prefix (line, LISTENING_PREFIX))
@@ -175,6 +195,64 @@ stop_with_console (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
+/* Starts deskwatchd --demo in a new private directory and begins reading its output. */
+static gboolean
+spawn_service (DwDemoLauncher  *self,
+               GError         **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *service = NULL;
+  g_autofree char *db = NULL;
+
+  service = dw_demo_launcher_find_service ();
+  if (service == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("The demo service (deskwatchd) is not installed."));
+      return FALSE;
+    }
+
+  dw_demo_launcher_stop (self);
+  self->dir = g_dir_make_tmp ("deskwatch-demo-XXXXXX", &local_error);
+  if (self->dir == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not make room for the demo: %s"), local_error->message);
+      return FALSE;
+    }
+  db = g_build_filename (self->dir, "demo.db", NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, stop_with_console, NULL, NULL);
+  self->process = g_subprocess_launcher_spawn (launcher, &local_error,
+                                               service, "--demo", "--demo-token", "--db", db,
+                                               "--listen", "127.0.0.1:0", NULL);
+  if (self->process == NULL)
+    {
+      /* Stopping clears an early error: say why only after it. */
+      dw_demo_launcher_stop (self);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("Could not start the demo service: %s"), local_error->message);
+      return FALSE;
+    }
+
+  self->cancellable = g_cancellable_new ();
+  self->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  read_line (self);
+  return TRUE;
+}
+
+void
+dw_demo_launcher_start_early (DwDemoLauncher *self)
+{
+  g_return_if_fail (DW_IS_DEMO_LAUNCHER (self));
+
+  if (self->process != NULL || self->early_error != NULL)
+    return;
+  spawn_service (self, &self->early_error);
+}
+
 void
 dw_demo_launcher_start_async (DwDemoLauncher      *self,
                               GCancellable        *cancellable,
@@ -183,9 +261,6 @@ dw_demo_launcher_start_async (DwDemoLauncher      *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autofree char *service = NULL;
-  g_autofree char *db = NULL;
 
   g_return_if_fail (DW_IS_DEMO_LAUNCHER (self));
 
@@ -203,42 +278,21 @@ dw_demo_launcher_start_async (DwDemoLauncher      *self,
                                _("The demo service is already starting."));
       return;
     }
-
-  service = dw_demo_launcher_find_service ();
-  if (service == NULL)
+  /* Started early and failed: say why once; the next start tries again. */
+  if (self->early_error != NULL)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               _("The demo service (deskwatchd) is not installed."));
-      return;
-    }
-
-  dw_demo_launcher_stop (self);
-  self->dir = g_dir_make_tmp ("deskwatch-demo-XXXXXX", &error);
-  if (self->dir == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               _("Could not make room for the demo: %s"), error->message);
-      return;
-    }
-  db = g_build_filename (self->dir, "demo.db", NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, stop_with_console, NULL, NULL);
-  self->process = g_subprocess_launcher_spawn (launcher, &error,
-                                               service, "--demo", "--db", db,
-                                               "--listen", "127.0.0.1:0", NULL);
-  if (self->process == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               _("Could not start the demo service: %s"), error->message);
+      g_task_return_error (task, g_steal_pointer (&self->early_error));
       dw_demo_launcher_stop (self);
       return;
     }
 
-  self->cancellable = g_cancellable_new ();
-  self->output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  /* Started early and still seeding its desk: wait for it. */
+  if (self->process == NULL && !spawn_service (self, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   self->pending = g_steal_pointer (&task);
-  read_line (self);
 }
 
 char *
@@ -248,6 +302,13 @@ dw_demo_launcher_start_finish (DwDemoLauncher  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+const char *
+dw_demo_launcher_get_token (DwDemoLauncher *self)
+{
+  g_return_val_if_fail (DW_IS_DEMO_LAUNCHER (self), NULL);
+  return self->url != NULL ? self->token : NULL;
 }
 
 gboolean
@@ -283,10 +344,14 @@ dw_demo_launcher_stop (DwDemoLauncher *self)
   g_clear_object (&self->output);
   g_clear_object (&self->process);
   g_clear_pointer (&self->url, g_free);
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_clear_pointer (&self->token, g_free);
 
   if (self->pending != NULL)
     fail_pending (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                      "The demo service was stopped"));
+  g_clear_error (&self->early_error);
 
   if (self->dir != NULL)
     remove_dir (self->dir);

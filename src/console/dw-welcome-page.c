@@ -322,6 +322,7 @@ demo_started_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
   g_autoptr(DwClient) client = NULL;
+  const char *token;
 
   url = dw_demo_launcher_start_finish (DW_DEMO_LAUNCHER (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -338,6 +339,16 @@ demo_started_cb (GObject      *source,
     }
 
   client = dw_client_new (url);
+  token = dw_demo_launcher_get_token (DW_DEMO_LAUNCHER (source));
+  if (token != NULL)
+    {
+      /* The service made the lead's token already: no password to check. */
+      dw_client_set_token (client, token);
+      set_busy (self, self->demo_spinner, FALSE);
+      show_message (self, NULL, FALSE);
+      g_signal_emit (self, signals[SIGNED_IN], 0, client, NULL);
+      return;
+    }
   dw_client_sign_in_async (client, DW_DEMO_USERNAME, DW_DEMO_PASSWORD, self->cancellable,
                            demo_signed_in_cb, g_object_ref (self));
 }

@@ -24,6 +24,14 @@ G_BEGIN_DECLS
 /* Brings the facts up to the last audit row, in its own transaction. */
 gboolean    dw_agent_facts_catch_up (sqlite3      *db,
                                      GError      **error);
+/* The same for about @budget_ms (0: until done), in its own transaction; *@done (may be NULL)
+ * says whether the facts are now up to date.  Calls one after another read the trail exactly as
+ * one call does: the service reads a long trail this way from idle (dw-service.c), so requests
+ * are answered between two slices. */
+gboolean    dw_agent_facts_catch_up_for (sqlite3   *db,
+                                         guint      budget_ms,
+                                         gboolean  *done,
+                                         GError   **error);
 /* Forgets every fact and reads the whole trail again. */
 gboolean    dw_agent_facts_rebuild  (sqlite3      *db,
                                      GError      **error);

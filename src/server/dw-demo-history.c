@@ -142,11 +142,23 @@ customer_clear (gpointer data)
   g_strfreev (((Customer *) data)->tags);
 }
 
+/* @s as a JSON string, exactly as json-glib writes it.  Nearly all are SLA states, statuses and
+ * times, printable ASCII that json-glib copies between the quotes as they are: written directly,
+ * without a node and a generator for each of the desk's 100k audit values (a tenth of the seed). */
 static char *
 json_string_literal (const char *s)
 {
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(JsonNode) node = NULL;
 
+  for (const guchar *p = (const guchar *) s; ; p++)
+    {
+      if (*p == '\0')
+        return g_strconcat ("\"", s, "\"", NULL);
+      if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\')
+        break;
+    }
+
+  node = json_node_new (JSON_NODE_VALUE);
   json_node_set_string (node, s);
   return dw_json_to_string (node, NULL);
 }

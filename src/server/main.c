@@ -23,6 +23,7 @@ static char *opt_listen;
 static char *opt_tls_cert;
 static char *opt_tls_key;
 static gboolean opt_demo;
+static gboolean opt_demo_token;
 static double opt_speed = 1.0;
 static gboolean opt_log_json;
 static char *opt_role;
@@ -51,6 +52,9 @@ static const GOptionEntry serve_entries[] = {
   { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, "TLS private key (PEM)", "FILE" },
   { "demo", 0, 0, G_OPTION_ARG_NONE, &opt_demo,
     "Seed an empty database with a demo desk and simulate live traffic", NULL },
+  { "demo-token", 0, 0, G_OPTION_ARG_NONE, &opt_demo_token,
+    "With --demo: also print a token of the demo's lead (\"Demo token: TOKEN\") before the address",
+    NULL },
   { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &opt_speed,
     "Run the clock FACTOR times faster than real time (demos, tests)", "FACTOR" },
   { "max-connections", 0, 0, G_OPTION_ARG_INT, &opt_max_connections,
@@ -87,9 +91,9 @@ static const GOptionEntry admin_entries[] = {
 
 static const char summary[] =
   "Commands:\n"
-  "  deskwatchd --listen ADDR:PORT [--db FILE] [--tls-cert F --tls-key F] [--demo] [--speed N]\n"
-  "             [--max-connections N] [--header-timeout S] [--body-timeout S] [--idle-timeout S]\n"
-  "             [--password-checks N]\n"
+  "  deskwatchd --listen ADDR:PORT [--db FILE] [--tls-cert F --tls-key F] [--demo [--demo-token]]\n"
+  "             [--speed N] [--max-connections N] [--header-timeout S] [--body-timeout S]\n"
+  "             [--idle-timeout S] [--password-checks N]\n"
   "  deskwatchd user add USERNAME --role ROLE --name NAME [--password-stdin] [--db FILE]\n"
   "  deskwatchd user passwd USERNAME [--password-stdin] [--db FILE]\n"
   "  deskwatchd user list [--db FILE]\n"
@@ -526,6 +530,28 @@ serve (void)
   loop = g_main_loop_new (NULL, FALSE);
   term_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
   int_id = g_unix_signal_add (SIGINT, quit_cb, loop);
+
+  /* The console that started the demo (dw-demo-launcher.c) reads the token from the pipe and
+   * opens the desk with it: signing in with the password costs an Argon2id check (80 ms of
+   * processor, 64 MiB) while it waits.  The password is printed anyway: the token opens
+   * nothing more. */
+  if (opt_demo && opt_demo_token)
+    {
+      g_autofree char *token = NULL;
+      gint64 lead_id = user_id_by_name (dw_service_get_db (service), DW_DEMO_LEAD_USERNAME);
+
+      token = lead_id != 0
+              ? dw_auth_create_token (dw_service_get_db (service), dw_service_get_clock (service),
+                                      lead_id, "demo console", 0, NULL, &error)
+              : NULL;
+      if (token == NULL)
+        {
+          g_printerr ("deskwatchd: cannot make the demo's token: %s\n",
+                      error != NULL ? error->message : "no demo lead");
+          return 1;
+        }
+      g_print ("Demo token: %s\n", token);
+    }
 
   url = dw_service_get_url (service);
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
