@@ -7,6 +7,9 @@
  * reasons), and the SLA of every ticket is computed with the core SLA clock from the same marks.
  * A courier delay in the last hours piles up the logistics queue, and a slower returns team
  * leaves some tickets at risk, so the console has something to show from the first second.
+ * The history keeps the rules the live desk enforces: tickets are routed only to agents online
+ * then (per the presence log) and never beyond an agent's capacity, and an agent acts on a
+ * ticket only while online.
  */
 #define G_LOG_DOMAIN "dw-demo"
 
@@ -27,7 +30,7 @@
 #define LONG_CASE_SHARE 0.05
 #define LONG_CASE_COMPLAINTS_SHARE 0.15
 
-/* A stretch of time [from, to); to is G_MAXINT64 when it lasts past "now". */
+/* A stretch of time; to is G_MAXINT64 when it lasts past "now". */
 typedef struct
 {
   gint64 from;
@@ -1064,10 +1067,7 @@ backfill_ticket (History  *history,
   cursor.due = plan.first_at;
   agent = route (history, &plan, &cursor, team_id, key, created_at, NULL, &assigned_at,
                  &released_at);
-  if (agent == NULL)
-    story_audit (&story, created_at, 0, "queued", "assignee_id", NULL, NULL,
-                 "routing: no online agent with free capacity; waiting in the team queue");
-  else if (assigned_at > created_at)
+  if (agent == NULL || assigned_at > created_at)
     story_audit (&story, created_at, 0, "queued", "assignee_id", NULL, NULL,
                  "routing: no online agent with free capacity; waiting in the team queue");
   while (agent != NULL)
