@@ -251,6 +251,159 @@ check_arrival_curve (Fixture *fixture)
   g_assert_cmpfloat (afternoon, >, 5 * night);
 }
 
+typedef struct
+{
+  gint64   assignee_id;
+  gboolean active;
+} HeldTicket;
+
+static gboolean
+is_active_status (const char *json)
+{
+  return g_strcmp0 (json, "\"new\"") == 0 || g_strcmp0 (json, "\"open\"") == 0
+         || g_strcmp0 (json, "\"pending\"") == 0 || g_strcmp0 (json, "\"on-hold\"") == 0;
+}
+
+static gint64
+count_offline (sqlite3    *db,
+               const char *what,
+               const char *sql,
+               gint64      seeded_at)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 offline, total;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, seeded_at);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  offline = sqlite3_column_int64 (stmt, 0);
+  total = sqlite3_column_int64 (stmt, 1);
+  sqlite3_finalize (stmt);
+  g_test_message ("history: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " %s by an agent not "
+                  "online then", offline, total, what);
+  g_assert_cmpint (total, >=, 1000);
+  return offline;
+}
+
+/* The presence an agent logged last at or before a moment: online is what routing needs. */
+#define PRESENCE_AT(user, at) \
+  "coalesce ((SELECT p.presence FROM presence_log p WHERE p.user_id = " user " AND p.at <= " at \
+  " ORDER BY p.at DESC, p.id DESC LIMIT 1), 'offline') != 'online'"
+
+/* The back-filled weeks obey the rules the live desk enforces: no agent ever held more active
+ * tickets than its capacity (its load replayed from the audit trail in time order), and tickets
+ * were assigned to, answered and solved by agents online at the time per the presence log. */
+static void
+check_history_within_capacity (Fixture *fixture)
+{
+  g_autoptr(GHashTable) capacity = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) load = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) tickets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = NULL;
+  gint64 seeded_at = 0, rows = 0;
+  double worst = 0;
+
+  g_assert_cmpint (sqlite3_open_v2 (fixture->server->db_path, &db, SQLITE_OPEN_READONLY, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+
+  /* The demo's people were created 90 days before the moment it was seeded (dw-demo.c); what
+   * the simulator does after that is live routing, not history. */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT min (created_at) + 90 * 86400 FROM users",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  seeded_at = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT id, capacity FROM users WHERE role = 'agent'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_insert (capacity, g_memdup2 (&(gint64) { sqlite3_column_int64 (stmt, 0) },
+                                              sizeof (gint64)),
+                         GINT_TO_POINTER (sqlite3_column_int (stmt, 1)));
+  sqlite3_finalize (stmt);
+  g_assert_cmpuint (g_hash_table_size (capacity), >=, 35);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+    "SELECT entity_id, at, action, coalesce (field, ''), after FROM audit "
+    "WHERE entity = 'ticket' AND at <= ? ORDER BY at, id", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_int64 (stmt, 1, seeded_at);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 ticket_id = sqlite3_column_int64 (stmt, 0);
+      const char *action = (const char *) sqlite3_column_text (stmt, 2);
+      const char *field = (const char *) sqlite3_column_text (stmt, 3);
+      const char *after = (const char *) sqlite3_column_text (stmt, 4);
+      HeldTicket *held = g_hash_table_lookup (tickets, &ticket_id);
+      gint64 moved[2] = { 0, 0 };   /* the agents whose load moved: -1, +1 */
+
+      rows++;
+      if (held == NULL)
+        {
+          held = g_new0 (HeldTicket, 1);
+          held->active = TRUE;
+          g_hash_table_insert (tickets, g_memdup2 (&ticket_id, sizeof ticket_id), held);
+        }
+
+      if (g_str_equal (field, "assignee_id"))
+        {
+          gint64 assignee = after != NULL && g_ascii_isdigit (*after)
+                            ? g_ascii_strtoll (after, NULL, 10) : 0;
+
+          if (held->active && assignee != held->assignee_id)
+            {
+              moved[0] = held->assignee_id;
+              moved[1] = assignee;
+            }
+          held->assignee_id = assignee;
+        }
+      else if (g_str_equal (action, "updated") && g_str_equal (field, "status")
+               && is_active_status (after) != held->active)
+        {
+          held->active = !held->active;
+          moved[held->active ? 1 : 0] = held->assignee_id;
+        }
+
+      for (guint i = 0; i < 2; i++)
+        {
+          int n, cap;
+
+          if (moved[i] <= 0)
+            continue;
+          n = GPOINTER_TO_INT (g_hash_table_lookup (load, &moved[i])) + (i == 0 ? -1 : 1);
+          g_hash_table_insert (load, g_memdup2 (&moved[i], sizeof (gint64)), GINT_TO_POINTER (n));
+          cap = GPOINTER_TO_INT (g_hash_table_lookup (capacity, &moved[i]));
+          if (cap > 0)
+            worst = MAX (worst, (double) n / cap);
+          if (n > cap)
+            g_error ("agent %" G_GINT64_FORMAT " held %d active tickets, its capacity is %d, "
+                     "at %" G_GINT64_FORMAT " (ticket %" G_GINT64_FORMAT ")",
+                     moved[i], n, cap, (gint64) sqlite3_column_int64 (stmt, 1), ticket_id);
+        }
+    }
+  sqlite3_finalize (stmt);
+  g_test_message ("history: %" G_GINT64_FORMAT " audit rows replayed; most load / capacity %.2f",
+                  rows, worst);
+  g_assert_cmpint (rows, >=, 10000);
+  g_assert_cmpfloat (worst, >, 0);
+
+  g_assert_cmpint (count_offline (db, "assignments",
+    "SELECT count (*) FILTER (WHERE " PRESENCE_AT ("CAST (a.after AS INTEGER)", "a.at") "), "
+    "count (*) FROM audit a WHERE a.entity = 'ticket' AND a.field = 'assignee_id' "
+    "AND a.after GLOB '[0-9]*' AND a.at <= ?1", seeded_at), ==, 0);
+  g_assert_cmpint (count_offline (db, "public replies",
+    "SELECT count (*) FILTER (WHERE " PRESENCE_AT ("c.author_id", "c.created_at") "), count (*) "
+    "FROM comments c WHERE c.author_kind = 'agent' AND c.public = 1 AND c.created_at <= ?1",
+    seeded_at), ==, 0);
+  g_assert_cmpint (count_offline (db, "solves",
+    "SELECT count (*) FILTER (WHERE " PRESENCE_AT ("a.actor_id", "a.at") "), count (*) "
+    "FROM audit a WHERE a.entity = 'ticket' AND a.field = 'status' AND a.after = '\"solved\"' "
+    "AND a.actor_id IS NOT NULL AND a.at <= ?1", seeded_at), ==, 0);
+
+  sqlite3_close (db);
+}
+
 static void
 test_demo_desk (Fixture       *fixture,
                 gconstpointer  data)
@@ -342,6 +495,13 @@ test_demo_desk (Fixture       *fixture,
 
   check_sla_history (fixture);
   check_arrival_curve (fixture);
+}
+
+static void
+test_demo_history (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  check_history_within_capacity (fixture);
 }
 
 static void
@@ -530,6 +690,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/demo/desk", Fixture, NULL, fixture_set_up, test_demo_desk, fixture_tear_down);
+  g_test_add ("/demo/history", Fixture, NULL, fixture_set_up, test_demo_history,
+              fixture_tear_down);
   g_test_add ("/demo/live", Fixture, NULL, fixture_set_up, test_demo_live, fixture_tear_down);
   g_test_add ("/demo/roster", Fixture, NULL, fixture_set_up, test_demo_roster, fixture_tear_down);
   g_test_add ("/demo/token", Fixture, "--demo-token", fixture_set_up, test_demo_token,

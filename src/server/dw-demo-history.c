@@ -7,6 +7,9 @@
  * reasons), and the SLA of every ticket is computed with the core SLA clock from the same marks.
  * A courier delay in the last hours piles up the logistics queue, and a slower returns team
  * leaves some tickets at risk, so the console has something to show from the first second.
+ * The history keeps the rules the live desk enforces: tickets are routed only to agents online
+ * then (per the presence log) and never beyond an agent's capacity, and an agent acts on a
+ * ticket only while online.
  */
 #define G_LOG_DOMAIN "dw-demo"
 
@@ -27,20 +30,21 @@
 #define LONG_CASE_SHARE 0.05
 #define LONG_CASE_COMPLAINTS_SHARE 0.15
 
+/* A stretch of time; to is G_MAXINT64 when it lasts past "now". */
 typedef struct
 {
-  gint64 starts_at;
-  gint64 ends_at;
-} Shift;
+  gint64 from;
+  gint64 to;
+} Span;
 
 typedef struct
 {
   gint64      user_id;
   int         capacity;
   gboolean    online_now;       /* online or away at "now" */
-  int         load;             /* active tickets assigned so far */
   GHashTable *skills;           /* skill → level */
-  GArray     *shifts;           /* of Shift */
+  GArray     *online;           /* of Span, from the presence log, in order */
+  GArray     *holds;            /* of Span: when each generated active ticket was its */
   GArray     *teams;            /* of gint64 */
 } Agent;
 
@@ -115,7 +119,8 @@ agent_free (gpointer data)
   Agent *agent = data;
 
   g_hash_table_unref (agent->skills);
-  g_array_unref (agent->shifts);
+  g_array_unref (agent->online);
+  g_array_unref (agent->holds);
   g_array_unref (agent->teams);
   g_free (agent);
 }
@@ -179,7 +184,7 @@ load_agents (History  *history,
 {
   g_autoptr(sqlite3_stmt) users = NULL;
   g_autoptr(sqlite3_stmt) skills = NULL;
-  g_autoptr(sqlite3_stmt) shifts = NULL;
+  g_autoptr(sqlite3_stmt) log = NULL;
   g_autoptr(sqlite3_stmt) teams = NULL;
 
   users = dw_store_prepare (history->db,
@@ -187,12 +192,14 @@ load_agents (History  *history,
                             "ORDER BY id", error);
   skills = dw_store_prepare (history->db, "SELECT skill, level FROM user_skills WHERE user_id = ?",
                              error);
-  shifts = dw_store_prepare (history->db,
-                             "SELECT starts_at, ends_at FROM shifts WHERE user_id = ? "
-                             "ORDER BY starts_at", error);
+  /* The presence the demo logged (shifts, lunch breaks, sick days): the history has an agent
+   * act only while online, as the live desk routes only to online agents. */
+  log = dw_store_prepare (history->db,
+                          "SELECT presence, at FROM presence_log WHERE user_id = ? "
+                          "ORDER BY at, id", error);
   teams = dw_store_prepare (history->db, "SELECT team_id FROM team_members WHERE user_id = ?",
                             error);
-  if (users == NULL || skills == NULL || shifts == NULL || teams == NULL)
+  if (users == NULL || skills == NULL || log == NULL || teams == NULL)
     return FALSE;
 
   while (sqlite3_step (users) == SQLITE_ROW)
@@ -204,7 +211,8 @@ load_agents (History  *history,
       agent->capacity = sqlite3_column_int (users, 1);
       agent->online_now = g_strcmp0 (presence, "offline") != 0;
       agent->skills = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      agent->shifts = g_array_new (FALSE, FALSE, sizeof (Shift));
+      agent->online = g_array_new (FALSE, FALSE, sizeof (Span));
+      agent->holds = g_array_new (FALSE, FALSE, sizeof (Span));
       agent->teams = g_array_new (FALSE, FALSE, sizeof (gint64));
 
       sqlite3_reset (skills);
@@ -214,13 +222,20 @@ load_agents (History  *history,
                              g_strdup ((const char *) sqlite3_column_text (skills, 0)),
                              GINT_TO_POINTER (sqlite3_column_int (skills, 1)));
 
-      sqlite3_reset (shifts);
-      sqlite3_bind_int64 (shifts, 1, agent->user_id);
-      while (sqlite3_step (shifts) == SQLITE_ROW)
+      sqlite3_reset (log);
+      sqlite3_bind_int64 (log, 1, agent->user_id);
+      while (sqlite3_step (log) == SQLITE_ROW)
         {
-          Shift shift = { sqlite3_column_int64 (shifts, 0), sqlite3_column_int64 (shifts, 1) };
+          gboolean online = g_strcmp0 ((const char *) sqlite3_column_text (log, 0),
+                                       "online") == 0;
+          gint64 at = sqlite3_column_int64 (log, 1);
+          Span *last = agent->online->len > 0
+                       ? &g_array_index (agent->online, Span, agent->online->len - 1) : NULL;
 
-          g_array_append_val (agent->shifts, shift);
+          if (online && (last == NULL || last->to != G_MAXINT64))
+            g_array_append_val (agent->online, ((Span) { at, G_MAXINT64 }));
+          else if (!online && last != NULL && last->to == G_MAXINT64)
+            last->to = at;
         }
 
       sqlite3_reset (teams);
@@ -318,32 +333,105 @@ agent_in_team (Agent  *agent,
   return FALSE;
 }
 
-static gboolean
-agent_on_shift (Agent  *agent,
-                gint64  t)
-{
-  for (guint i = 0; i < agent->shifts->len; i++)
-    {
-      Shift *s = &g_array_index (agent->shifts, Shift, i);
-
-      if (s->starts_at <= t && t < s->ends_at)
-        return TRUE;
-    }
-  return FALSE;
-}
-
+/* The earliest moment from @t on at which @agent is online; G_MAXINT64 if not before "now"
+ * is over (the presence log ends there). */
 static gint64
-agent_shift_start (Agent  *agent,
+agent_next_online (Agent  *agent,
                    gint64  t)
 {
-  for (guint i = 0; i < agent->shifts->len; i++)
+  for (guint i = 0; i < agent->online->len; i++)
     {
-      Shift *s = &g_array_index (agent->shifts, Shift, i);
+      Span *s = &g_array_index (agent->online, Span, i);
 
-      if (s->starts_at <= t && t < s->ends_at)
-        return s->starts_at;
+      if (t < s->to)
+        return MAX (t, s->from);
     }
-  return t;
+  return G_MAXINT64;
+}
+
+static gboolean
+agent_online_at (Agent  *agent,
+                 gint64  t)
+{
+  return agent_next_online (agent, t) == t;
+}
+
+/* When @agent last went offline at or before @t (0 if never). */
+static gint64
+agent_offline_since (Agent  *agent,
+                     gint64  t)
+{
+  gint64 since = 0;
+
+  for (guint i = 0; i < agent->online->len; i++)
+    {
+      Span *s = &g_array_index (agent->online, Span, i);
+
+      if (s->to <= t)
+        since = s->to;
+    }
+  return since;
+}
+
+/* The most tickets @agent holds at any moment of [@from, @to].  Spans count as closed here: a
+ * ticket taken in the second another is let go of is counted with it, since the audit trail
+ * does not say which came first within a second.  The load only rises where a hold begins, so
+ * it is enough to look at @from and at the beginnings inside. */
+static int
+agent_max_load (Agent  *agent,
+                gint64  from,
+                gint64  to)
+{
+  g_autoptr(GArray) inside = g_array_new (FALSE, FALSE, sizeof (Span));
+  int most = 0;
+
+  for (guint i = 0; i < agent->holds->len; i++)
+    {
+      Span *h = &g_array_index (agent->holds, Span, i);
+
+      if (h->to >= from && h->from <= to)
+        g_array_append_val (inside, *h);
+    }
+
+  for (guint i = 0; i < inside->len; i++)
+    {
+      gint64 t = MAX (from, g_array_index (inside, Span, i).from);
+      int n = 0;
+
+      for (guint j = 0; j < inside->len; j++)
+        {
+          Span *h = &g_array_index (inside, Span, j);
+
+          n += h->from <= t && t <= h->to;
+        }
+      most = MAX (most, n);
+    }
+  return most;
+}
+
+/* The next moment after @t at which @agent may take one more ticket: a hold ends or the agent
+ * comes online; G_MAXINT64 if none. */
+static gint64
+agent_next_change (Agent  *agent,
+                   gint64  t)
+{
+  gint64 next = G_MAXINT64;
+
+  for (guint i = 0; i < agent->holds->len; i++)
+    {
+      Span *h = &g_array_index (agent->holds, Span, i);
+
+      if (h->to >= t && h->to < G_MAXINT64 && h->to + 1 < next)
+        next = h->to + 1;
+    }
+  for (guint i = 0; i < agent->online->len; i++)
+    {
+      Span *s = &g_array_index (agent->online, Span, i);
+
+      if (s->from > t && s->from < next)
+        next = s->from;
+    }
+  return next;
 }
 
 static Agent *
@@ -358,52 +446,6 @@ find_agent (History *history,
         return agent;
     }
   return NULL;
-}
-
-/* A member of @team_id with @skill: on shift at @t (any when @t is 0), and — when @need_free —
- * online now with free capacity.  Random among the fitting ones; NULL if none fits. */
-static Agent *
-pick_agent (History    *history,
-            gint64      team_id,
-            const char *skill,
-            gint64      t,
-            gboolean    need_free)
-{
-  g_autoptr(GPtrArray) fitting = g_ptr_array_new ();
-
-  for (guint i = 0; i < history->agents->len; i++)
-    {
-      Agent *agent = g_ptr_array_index (history->agents, i);
-
-      if (!agent_in_team (agent, team_id) || !g_hash_table_contains (agent->skills, skill))
-        continue;
-      if (t != 0 && !agent_on_shift (agent, t))
-        continue;
-      if (need_free && (!agent->online_now || agent->load >= agent->capacity))
-        continue;
-      g_ptr_array_add (fitting, agent);
-    }
-
-  if (fitting->len == 0)
-    return NULL;
-
-  /* The least loaded, as routing would; random among equals keeps history varied. */
-  if (need_free)
-    {
-      Agent *best = NULL;
-
-      for (guint i = 0; i < fitting->len; i++)
-        {
-          Agent *a = g_ptr_array_index (fitting, i);
-
-          if (best == NULL || a->capacity - a->load > best->capacity - best->load
-              || (a->capacity - a->load == best->capacity - best->load && dw_demo_uniform () < 0.5))
-            best = a;
-        }
-      return best;
-    }
-
-  return g_ptr_array_index (fitting, dw_demo_int_range (0, fitting->len));
 }
 
 /* Story building */
@@ -683,6 +725,253 @@ write_story (History     *history,
   return TRUE;
 }
 
+/* The shape of a ticket's life, drawn once before its agent is chosen, so that every agent
+ * routing considers would live the same story, only at the times it is online. */
+#define MAX_ROUNDS 2
+
+typedef struct
+{
+  History   *history;
+  DwDemoType type;
+  gint64     created_at;
+  gint64     first_at;                          /* when the first reply is due */
+  gboolean   note;
+  int        rounds;                            /* questions before the solving reply */
+  gboolean   give_up[MAX_ROUNDS];               /* the customer never answers that one */
+  gint64     answer_after[MAX_ROUNDS];          /* seconds until the customer answers */
+  gint64     follow_up_after[MAX_ROUNDS];       /* business seconds until the agent follows up */
+  gboolean   long_case;
+  gint64     solve_after;                       /* seconds; business seconds for a long case */
+  gint64     customer_id;
+} Plan;
+
+static void
+plan_draw (Plan *plan)
+{
+  plan->note = dw_demo_uniform () < 0.12;
+  plan->rounds = (int) dw_demo_pick_weighted ((const double[]) { 0.5, 0.35, 0.15 }, 3);
+  for (int r = 0; r < MAX_ROUNDS; r++)
+    {
+      plan->give_up[r] = dw_demo_uniform () < 0.08;
+      plan->answer_after[r] = (gint64) (dw_demo_lognormal (25, 1.0) * 60);
+      plan->follow_up_after[r] = (gint64) (dw_demo_uniform () < LATE_FOLLOW_UP_SHARE
+                                           ? dw_demo_lognormal (150, 0.4) * 60
+                                           : dw_demo_lognormal (6, 0.8) * 60);
+    }
+  plan->long_case = dw_demo_uniform () < (plan->type == DW_DEMO_TYPE_COMPLAINTS
+                                          ? LONG_CASE_COMPLAINTS_SHARE : LONG_CASE_SHARE);
+  plan->solve_after = plan->long_case ? (gint64) (dw_demo_lognormal (14, 0.5) * 3600)
+                                      : (gint64) dw_demo_lognormal (120, 0.6);
+}
+
+/* Where a ticket's life has got to: the agent's next step and when it is due. */
+typedef enum
+{
+  STEP_FIRST_REPLY,
+  STEP_REPLY,
+  STEP_SOLVE,
+  STEP_GIVE_UP,
+} Step;
+
+typedef struct
+{
+  Step   step;
+  int    round;
+  gint64 due;
+} Cursor;
+
+/* How long a step waits for its agent (back from lunch, say) before the ticket goes to another
+ * agent: the live desk hands an absent agent's tickets back to the queue after a grace. */
+#define HAND_OVER_AFTER (45 * 60)
+
+/* Lives @plan from @cursor with @agent, who has it from @from and is online then: each step when
+ * it is due, or when the agent is back if that is soon.  Writes what happens before now into
+ * @story when not NULL.  Returns when the ticket stops being @agent's: solved, G_MAXINT64 if it
+ * still is at now, or — when @handed_over is set — the moment a step found the agent gone and
+ * the ticket goes back to the queue, @cursor then saying what is left. */
+static gint64
+plan_live (const Plan *plan,
+           Cursor     *cursor,
+           Agent      *agent,
+           gint64      from,
+           Story      *story,
+           gboolean   *handed_over)
+{
+  History *history = plan->history;
+  gint64 now = history->now;
+  gint64 a = agent->user_id;
+
+  *handed_over = FALSE;
+  for (;;)
+    {
+      gint64 due = MAX (cursor->due, from);
+      gint64 t = agent_next_online (agent, due);
+      gint64 reply_at;
+      int r = cursor->round;
+
+      if (due > now)
+        return G_MAXINT64;
+      if (t - due > HAND_OVER_AFTER)
+        {
+          cursor->due = due;
+          *handed_over = TRUE;
+          return due;
+        }
+      if (t > now)
+        return G_MAXINT64;
+
+      switch (cursor->step)
+        {
+        case STEP_SOLVE:
+          if (story != NULL)
+            {
+              story_comment (story, t, "agent", a, TRUE, dw_demo_pick_solve_reply ());
+              story_set_status (story, t, a, DW_STATUS_SOLVED, NULL);
+            }
+          return t;
+
+        case STEP_GIVE_UP:
+          /* The customer never answered: the case is closed after two hours of waiting. */
+          if (story != NULL)
+            {
+              story_comment (story, t, "agent", a, TRUE,
+                             "您好，因长时间未收到您的回复，本工单先做结案处理，如有问题请随时联系我们。");
+              story_set_status (story, t, a, DW_STATUS_SOLVED,
+                                "no answer from the customer for two hours");
+            }
+          return t;
+
+        case STEP_FIRST_REPLY:
+        case STEP_REPLY:
+        default:
+          if (cursor->step == STEP_FIRST_REPLY && plan->note && story != NULL)
+            story_comment (story, t, "agent", a, FALSE, dw_demo_pick_note ());
+
+          if (r == plan->rounds)
+            {
+              if (story != NULL)
+                story_comment (story, t, "agent", a, TRUE, dw_demo_pick_agent_reply (plan->type));
+              cursor->step = STEP_SOLVE;
+              cursor->due = plan->long_case
+                            ? dw_calendar_add_business_seconds (history->calendar, t,
+                                                                plan->solve_after)
+                            : t + plan->solve_after;
+              break;
+            }
+
+          if (story != NULL)
+            {
+              story_comment (story, t, "agent", a, TRUE, dw_demo_pick_ask_reply ());
+              story_set_status (story, t, a, DW_STATUS_PENDING, NULL);
+            }
+          if (plan->give_up[r])
+            {
+              cursor->step = STEP_GIVE_UP;
+              cursor->due = t + GIVE_UP_SECONDS;
+              break;
+            }
+
+          /* Waiting on the customer, the ticket stays with its agent. */
+          reply_at = t + plan->answer_after[r];
+          if (reply_at > now)
+            return G_MAXINT64;
+          if (story != NULL)
+            story_comment (story, reply_at, "customer", plan->customer_id, TRUE,
+                           dw_demo_pick_customer_reply ());
+          cursor->step = STEP_REPLY;
+          cursor->round = r + 1;
+          cursor->due = dw_calendar_add_business_seconds (history->calendar, reply_at,
+                                                          plan->follow_up_after[r]);
+          break;
+        }
+    }
+}
+
+/* Routing over the history: from @from on, the earliest moment some member of @team_id with
+ * @skill (but @except) is online and would never hold more than its capacity while the ticket
+ * is its; among those, one who can see it through without handing it on, then the least
+ * loaded (random among equals).  NULL when nobody has room before now: the ticket waits in the
+ * queue.  With no @plan (a hand-over at now) the ticket stays with whoever takes it. */
+static Agent *
+route (History      *history,
+       const Plan   *plan,
+       const Cursor *cursor,
+       gint64        team_id,
+       const char   *skill,
+       gint64        from,
+       Agent        *except,
+       gint64       *assigned_at,
+       gint64       *released_at)
+{
+  g_autoptr(GPtrArray) members = g_ptr_array_new ();
+  gint64 t = from;
+
+  for (guint i = 0; i < history->agents->len; i++)
+    {
+      Agent *agent = g_ptr_array_index (history->agents, i);
+
+      if (agent != except && agent_in_team (agent, team_id)
+          && g_hash_table_contains (agent->skills, skill))
+        g_ptr_array_add (members, agent);
+    }
+
+  while (t <= history->now)
+    {
+      Agent *best = NULL;
+      gint64 best_release = 0, next = G_MAXINT64;
+      gboolean best_hands_over = FALSE;
+      int best_load = 0;
+
+      for (guint i = 0; i < members->len; i++)
+        {
+          Agent *agent = g_ptr_array_index (members, i);
+          gint64 release = G_MAXINT64;
+          gboolean hands_over = FALSE;
+          int load;
+
+          next = MIN (next, agent_next_change (agent, t));
+          if (!agent_online_at (agent, t))
+            continue;
+          if (plan != NULL)
+            {
+              Cursor c = *cursor;
+
+              release = plan_live (plan, &c, agent, t, NULL, &hands_over);
+            }
+          if (agent_max_load (agent, t, release) >= agent->capacity)
+            continue;
+          load = agent_max_load (agent, t, t);
+          if (best == NULL || (best_hands_over && !hands_over)
+              || (best_hands_over == hands_over
+                  && (load < best_load || (load == best_load && dw_demo_uniform () < 0.5))))
+            {
+              best = agent;
+              best_release = release;
+              best_hands_over = hands_over;
+              best_load = load;
+            }
+        }
+
+      if (best != NULL)
+        {
+          *assigned_at = t;
+          *released_at = best_release;
+          return best;
+        }
+      t = next;
+    }
+
+  return NULL;
+}
+
+static void
+agent_hold (Agent  *agent,
+            gint64  from,
+            gint64  to)
+{
+  g_array_append_val (agent->holds, ((Span) { from, to }));
+}
+
 /* Draws the life of one ticket created at @created_at and writes what happened before now. */
 static gboolean
 backfill_ticket (History  *history,
@@ -701,13 +990,14 @@ backfill_ticket (History  *history,
   Customer *customer;
   DwChannel channel;
   gint64 team_id, now = history->now;
-  gint64 first_at, t, breached_at = 0;
+  gint64 assigned_at = 0, released_at = 0, breached_at = 0;
   gint64 escalation_level = 0;
   gboolean surge, slow, solved = FALSE;
   const DwSlaRule *rule;
   DwSlaResult sla;
   DwDemoType intended;
-  int rounds;
+  Plan plan = { 0 };
+  Cursor cursor = { 0 };
   Agent *agent;
   gboolean ok;
 
@@ -773,92 +1063,51 @@ backfill_ticket (History  *history,
       median *= 5;
     else if (slow)
       median *= 4;
-    first_at = dw_calendar_add_business_seconds (history->calendar, created_at,
-                                                 (gint64) (dw_demo_lognormal (median, 0.9) * 60) + 20);
+    plan.first_at = dw_calendar_add_business_seconds (history->calendar, created_at,
+                                                      (gint64) (dw_demo_lognormal (median, 0.9) * 60) + 20);
   }
+  plan.history = history;
+  plan.type = story.type;
+  plan.created_at = created_at;
+  plan.customer_id = customer->id;
+  plan_draw (&plan);
 
-  /* Who handles it: someone on shift when it was answered; a ticket still waiting goes to
-   * whoever is online now with room, or stays in the queue. */
-  agent = NULL;
-  if (first_at <= now)
-    agent = pick_agent (history, team_id, key, first_at, FALSE);
-  if (agent == NULL && first_at <= now)
-    agent = pick_agent (history, team_id, key, 0, FALSE);
-
-  rounds = (int) dw_demo_pick_weighted ((const double[]) { 0.5, 0.35, 0.15 }, 3);
-
-  /* The whole life, in order; events after now are not written. */
-  t = first_at;
-  if (agent != NULL)
+  /* Who handles it: routing as the live desk does it — an online agent with room, or the queue
+   * until one has room.  An agent who goes home before the next step hands the ticket back to
+   * the queue, and routing gives it to another. */
+  cursor.step = STEP_FIRST_REPLY;
+  cursor.due = plan.first_at;
+  agent = route (history, &plan, &cursor, team_id, key, created_at, NULL, &assigned_at,
+                 &released_at);
+  if (agent == NULL || assigned_at > created_at)
+    story_audit (&story, created_at, 0, "queued", "assignee_id", NULL, NULL,
+                 "routing: no online agent with free capacity; waiting in the team queue");
+  while (agent != NULL)
     {
-      gint64 a = agent->user_id;
-      gint64 assigned_at = agent_on_shift (agent, created_at) ? created_at
-                           : CLAMP (agent_shift_start (agent, first_at), created_at, first_at);
+      gboolean handed_over;
+      gint64 until;
+      Agent *next;
 
-      if (assigned_at > created_at)
-        story_audit (&story, created_at, 0, "queued", "assignee_id", NULL, NULL,
-                     "routing: no online agent with free capacity; waiting in the team queue");
-      story_audit (&story, assigned_at, 0, "assigned", "assignee_id", g_strdup ("null"),
-                   g_strdup_printf ("%" G_GINT64_FORMAT, a),
+      story_audit (&story, assigned_at, 0, "assigned", "assignee_id",
+                   story.assignee_id != 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, story.assignee_id)
+                                          : g_strdup ("null"),
+                   g_strdup_printf ("%" G_GINT64_FORMAT, agent->user_id),
                    "routing: online agent with the needed skill and the most free capacity");
-      story.assignee_id = a;
+      story.assignee_id = agent->user_id;
+      until = plan_live (&plan, &cursor, agent, assigned_at, &story, &handed_over);
+      agent_hold (agent, assigned_at, until);
+      if (!handed_over)
+        break;
 
-      if (dw_demo_uniform () < 0.12 && t <= now)
-        story_comment (&story, t, "agent", a, FALSE, dw_demo_pick_note ());
-
-      for (int r = 0; r <= rounds && t <= now && !solved; r++)
-        {
-          gint64 reply_at;
-
-          if (r == rounds)
-            {
-              gint64 solve_at = t + (gint64) dw_demo_lognormal (120, 0.6);
-
-              if (dw_demo_uniform () < (story.type == DW_DEMO_TYPE_COMPLAINTS
-                                        ? LONG_CASE_COMPLAINTS_SHARE : LONG_CASE_SHARE))
-                solve_at = dw_calendar_add_business_seconds (history->calendar, t,
-                                                             (gint64) (dw_demo_lognormal (14, 0.5)
-                                                                       * 3600));
-
-              story_comment (&story, t, "agent", a, TRUE, dw_demo_pick_agent_reply (story.type));
-              if (solve_at > now)
-                break;
-              story_comment (&story, solve_at, "agent", a, TRUE, dw_demo_pick_solve_reply ());
-              story_set_status (&story, solve_at, a, DW_STATUS_SOLVED, NULL);
-              solved = TRUE;
-              break;
-            }
-
-          story_comment (&story, t, "agent", a, TRUE, dw_demo_pick_ask_reply ());
-          story_set_status (&story, t, a, DW_STATUS_PENDING, NULL);
-
-          if (dw_demo_uniform () < 0.08)
-            {
-              /* The customer never answers: the case is closed after two hours of waiting. */
-              gint64 give_up = t + GIVE_UP_SECONDS;
-
-              if (give_up <= now)
-                {
-                  story_comment (&story, give_up, "agent", a, TRUE,
-                                 "您好，因长时间未收到您的回复，本工单先做结案处理，如有问题请随时联系我们。");
-                  story_set_status (&story, give_up, a, DW_STATUS_SOLVED,
-                                    "no answer from the customer for two hours");
-                  solved = TRUE;
-                }
-              break;
-            }
-
-          reply_at = t + (gint64) (dw_demo_lognormal (25, 1.0) * 60);
-          if (reply_at > now)
-            break;
-          story_comment (&story, reply_at, "customer", customer->id, TRUE,
-                         dw_demo_pick_customer_reply ());
-          t = dw_calendar_add_business_seconds (history->calendar, reply_at,
-                                                (gint64) (dw_demo_uniform () < LATE_FOLLOW_UP_SHARE
-                                                          ? dw_demo_lognormal (150, 0.4) * 60
-                                                          : dw_demo_lognormal (6, 0.8) * 60));
-        }
+      story_audit (&story, until, 0, "assigned", "assignee_id",
+                   g_strdup_printf ("%" G_GINT64_FORMAT, story.assignee_id), g_strdup ("null"),
+                   "handed back to the team queue at the end of a shift");
+      story.assignee_id = 0;
+      next = route (history, &plan, &cursor, team_id, key, until, agent, &assigned_at,
+                    &released_at);
+      agent = next;
     }
+  solved = story.status == DW_STATUS_SOLVED;
 
   if (solved)
     {
@@ -885,56 +1134,37 @@ backfill_ticket (History  *history,
                           "closed automatically three days after solved");
     }
 
-  /* Still active now: the assignee must be here now, or the ticket waits in the queue. */
+  /* Still active now and waiting for an agent who has gone home: handed over to an online
+   * agent with room when there is one, else back to the team queue.  Waiting on the customer,
+   * it stays with its agent. */
   if (dw_status_is_active (story.status))
     {
       Agent *current = story.assignee_id != 0 ? find_agent (history, story.assignee_id) : NULL;
 
-      if (current != NULL && current->online_now && current->load < current->capacity)
+      if (current != NULL && !current->online_now && story.status != DW_STATUS_PENDING)
         {
-          current->load++;
-        }
-      else if (current != NULL && story.status == DW_STATUS_PENDING)
-        {
-          /* Waiting on the customer: stays with its agent, off shift or not. */
-          current->load++;
-        }
-      else
-        {
-          Agent *next = pick_agent (history, team_id, key, 0, TRUE);
-          gint64 at = MAX (story.updated_at, now - dw_demo_int_range (60, 1800));
+          Span *hold = &g_array_index (current->holds, Span, current->holds->len - 1);
+          gint64 gone = MAX (story.updated_at, agent_offline_since (current, now));
+          gint64 at = gone, until = G_MAXINT64;
+          Agent *next = route (history, NULL, NULL, team_id, key, gone, current, &at, &until);
 
-          if (next != NULL && story.assignee_id == 0)
-            {
-              at = MAX (created_at, agent_shift_start (next, now));
-              if (at > created_at)
-                story_audit (&story, created_at, 0, "queued", "assignee_id", NULL, NULL,
-                             "routing: no online agent with free capacity; waiting in the team queue");
-            }
-
+          /* It stays the leaving agent's until someone takes it. */
+          hold->to = next != NULL ? at : gone;
           if (next != NULL)
             {
-              next->load++;
-              story_audit (&story, at, 0, "assigned", "assignee_id",
-                           story.assignee_id != 0 ? g_strdup_printf ("%" G_GINT64_FORMAT,
-                                                                     story.assignee_id)
-                                                  : g_strdup ("null"),
-                           g_strdup_printf ("%" G_GINT64_FORMAT, next->user_id),
-                           story.assignee_id != 0 ? "handed over at the end of a shift"
-                           : "routing: online agent with the needed skill and the most free capacity");
-              story.assignee_id = next->user_id;
-            }
-          else if (story.assignee_id != 0)
-            {
+              agent_hold (next, at, until);
               story_audit (&story, at, 0, "assigned", "assignee_id",
                            g_strdup_printf ("%" G_GINT64_FORMAT, story.assignee_id),
-                           g_strdup ("null"), "handed back to the team queue at the end of a shift");
-              story.assignee_id = 0;
+                           g_strdup_printf ("%" G_GINT64_FORMAT, next->user_id),
+                           "handed over at the end of a shift");
+              story.assignee_id = next->user_id;
             }
           else
             {
-              story_audit (&story, created_at, 0, "queued", "assignee_id", NULL, NULL,
-                           "routing: no online agent with free capacity; waiting in the team queue");
+              story_audit (&story, gone, 0, "assigned", "assignee_id",
+                           g_strdup_printf ("%" G_GINT64_FORMAT, story.assignee_id),
+                           g_strdup ("null"), "handed back to the team queue at the end of a shift");
+              story.assignee_id = 0;
             }
         }
     }
