@@ -313,7 +313,7 @@ setup_name_cb (GtkSignalListItemFactory *factory,
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_width_chars (GTK_LABEL (label), 8);
+  gtk_label_set_width_chars (GTK_LABEL (label), 10);
   gtk_list_item_set_child (item, label);
 }
 
@@ -336,7 +336,7 @@ bind_name_cb (GtkSignalListItemFactory *factory,
     {
       g_autofree char *markup = g_markup_printf_escaped ("%s\n<small>%s</small>",
                                                          dw_agent_metrics_get_display_name (agent),
-                                                         _("Not working in this period"));
+                                                         _("Not working"));
 
       gtk_label_set_markup (GTK_LABEL (label), markup);
       gtk_widget_add_css_class (label, "dim-label");
