@@ -254,9 +254,6 @@ agent_menu (DwAgentStatus *agent)
 /* ------------------------------------------------------------------------------------------ */
 /* Cells */
 
-static void menu_button_popup_cb (GtkMenuButton *button,
-                                  gpointer       data);
-
 static GtkWidget *
 new_menu_button (void)
 {
@@ -266,8 +263,6 @@ new_menu_button (void)
   gtk_widget_add_css_class (button, "flat");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   dw_menu_button_quiet_tooltip (GTK_MENU_BUTTON (button));
-  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (button), menu_button_popup_cb, NULL,
-                                         NULL);
   return button;
 }
 
@@ -276,35 +271,32 @@ bind_menu_button (DwAgentsNow   *self,
                   GtkWidget     *button,
                   DwAgentStatus *agent)
 {
+  g_autoptr(GMenuModel) menu = NULL;
   g_autofree char *label = NULL;
+  GtkPopover *open;
+  /* What the menu depends on: rebuilt only when that changes, so that the clock's tick does
+   * not close a menu the lead has open. */
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT " %d %s",
+                                          dw_agent_status_get_user_id (agent),
+                                          dw_agent_status_get_presence (agent),
+                                          dw_agent_status_get_display_name (agent));
 
   gtk_widget_set_visible (button, can_lead (self));
-  /* The menu itself is made when it opens (menu_button_popup_cb): GTK 4.8 keeps up to 200 rows
-   * bound in the table and as many in the narrow list, and a popover menu for each of them was
-   * most of the time a 200-agent team took to show (bench/README.md, agents-console). */
-  if (g_object_get_data (G_OBJECT (button), "dw-agent") != agent)
-    g_object_set_data_full (G_OBJECT (button), "dw-agent", g_object_ref (agent), g_object_unref);
+  if (g_strcmp0 (g_object_get_data (G_OBJECT (button), "dw-menu-key"), key) == 0)
+    return;
+  /* Nor is an open menu swapped for another (GTK 4.8 then asks a surface that is gone for the
+   * pointer): the next tick after it closes brings it up to date. */
+  open = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+  if (open != NULL && gtk_widget_get_visible (GTK_WIDGET (open)))
+    return;
+  menu = agent_menu (agent);
   /* Translators: the tooltip of the menu button on an agent's row */
   label = g_strdup_printf (_("Actions for %s"), dw_agent_status_get_display_name (agent));
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (button), label) == 0)
-    return;
+  g_object_set_data_full (G_OBJECT (button), "dw-menu-key", g_steal_pointer (&key), g_free);
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), menu);
   gtk_widget_set_tooltip_text (button, label);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-}
-
-/* Called each time the button opens: the menu for what the agent is now. */
-static void
-menu_button_popup_cb (GtkMenuButton *button,
-                      gpointer       data)
-{
-  DwAgentStatus *agent = g_object_get_data (G_OBJECT (button), "dw-agent");
-  g_autoptr(GMenuModel) menu = NULL;
-
-  if (agent == NULL)
-    return;
-  menu = agent_menu (agent);
-  gtk_menu_button_set_menu_model (button, menu);
 }
 
 static GtkWidget *
