@@ -293,8 +293,8 @@ main (int   argc,
   path = g_build_filename (dir, "deskwatch.db", NULL);
   started = g_get_monotonic_time ();
   rows = bench_populate_agents (path, agents, 0, tickets, g_get_real_time () / G_USEC_PER_SEC);
-  g_print ("# Agents section: %u agents, %u tickets over 30 days, %u audit rows, filled in %.1f s\n",
-           agents, tickets, rows, (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
+  g_print ("# Agents section: %u agents, %u tickets over 30 days, %u audit rows, "
+           "filled in %.1f s\n", agents, tickets, rows, (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
   server = bench_server_new (path);
 
   /* Before the console asks (its requests give up after 10 s): the first request of the
@@ -303,7 +303,8 @@ main (int   argc,
             "GET agents/metrics 30d daily series, first", METRICS_PATH);
   time_api (server, "agents_console.api.metrics_daily", "GET agents/metrics 30d daily series",
             METRICS_PATH);
-  time_api (server, "agents_console.api.status", "GET agents/status", "/api/v1/agents/status?team_id=1");
+  time_api (server, "agents_console.api.status", "GET agents/status",
+            "/api/v1/agents/status?team_id=1");
 
   client = dw_client_new (server->url);
   dw_client_set_token (client, server->admin_token);

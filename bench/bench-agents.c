@@ -17,8 +17,10 @@
 #include "dw-clock.h"
 #include "dw-store.h"
 
+/* Prints the latencies and records their median as @name (bench_figure). */
 static void
 time_get (DwTestServer *server,
+          const char   *name,
           const char   *label,
           const char   *path,
           guint         requests)
@@ -35,6 +37,7 @@ time_get (DwTestServer *server,
       dw_test_assert_status (response, 200);
     }
   bench_samples_print (samples, label);
+  bench_figure (name, bench_samples_percentile_ms (samples, 50), "ms", NULL, 0);
 }
 
 int
@@ -64,16 +67,20 @@ main (int   argc,
            tickets, rows, (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
 
   server = bench_server_new (path);
-  time_get (server, "agents/metrics 30d, first request (reads the whole trail once)",
+  time_get (server, "agents.metrics_30d_first",
+            "agents/metrics 30d, first request (reads the whole trail once)",
             "/api/v1/agents/metrics?team_id=1&period=30d", 1);
-  time_get (server, "agents/metrics 30d, nothing new", "/api/v1/agents/metrics?team_id=1&period=30d",
-            requests);
-  time_get (server, "agents/metrics today", "/api/v1/agents/metrics?team_id=1", requests);
+  time_get (server, "agents.metrics_30d", "agents/metrics 30d, nothing new",
+            "/api/v1/agents/metrics?team_id=1&period=30d", requests);
+  time_get (server, "agents.metrics_today", "agents/metrics today",
+            "/api/v1/agents/metrics?team_id=1", requests);
 
   /* 1,000 more tickets' rows, written while the service runs (as another writer would) */
   bench_populate_agents (path, agents, tickets, 1000, now);
-  time_get (server, "agents/metrics 30d, after 8,000 new audit rows",
+  time_get (server, "agents.metrics_30d_after_new_rows",
+            "agents/metrics 30d, after 8,000 new audit rows",
             "/api/v1/agents/metrics?team_id=1&period=30d", 1);
-  time_get (server, "agents/status (200 agents)", "/api/v1/agents/status?team_id=1", requests);
+  time_get (server, "agents.status", "agents/status (200 agents)",
+            "/api/v1/agents/status?team_id=1", requests);
   return 0;
 }
