@@ -294,7 +294,8 @@ main (int   argc,
   started = g_get_monotonic_time ();
   rows = bench_populate_agents (path, agents, 0, tickets, g_get_real_time () / G_USEC_PER_SEC);
   g_print ("# Agents section: %u agents, %u tickets over 30 days, %u audit rows, "
-           "filled in %.1f s\n", agents, tickets, rows, (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
+           "filled in %.1f s\n", agents, tickets, rows,
+           (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
   server = bench_server_new (path);
 
   /* Before the console asks (its requests give up after 10 s): the first request of the
