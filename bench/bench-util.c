@@ -18,6 +18,7 @@
 
 #include "bench-util.h"
 
+#include "dw-clock.h"
 #include "dw-roster-rules.h"
 #include "dw-enums.h"
 #include "dw-store.h"
@@ -817,3 +818,133 @@ bench_populate_staffing (const char *path,
            tickets, days, (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
 }
 
+/* The agents desk (bench-agents, bench-agents-console) */
+
+#define AGENTS_DAY 86400
+
+static void
+agent_audit (sqlite3_stmt *stmt,
+       gint64        at,
+       gint64        actor,
+       gint64        ticket,
+       const char   *action,
+       const char   *field,
+       const char   *before,
+       const char   *after)
+{
+  g_autoptr(GError) error = NULL;
+
+  sqlite3_reset (stmt);
+  sqlite3_bind_int64 (stmt, 1, at);
+  if (actor > 0)
+    sqlite3_bind_int64 (stmt, 2, actor);
+  else
+    sqlite3_bind_null (stmt, 2);
+  sqlite3_bind_int64 (stmt, 3, ticket);
+  sqlite3_bind_text (stmt, 4, action, -1, SQLITE_STATIC);
+  dw_store_bind_text_or_null (stmt, 5, field);
+  dw_store_bind_text_or_null (stmt, 6, before);
+  dw_store_bind_text_or_null (stmt, 7, after);
+  g_assert_true (dw_store_step_done (stmt, &error));
+}
+
+static guint
+populate_agent_tickets (sqlite3 *db,
+          guint    agents,
+          guint    first,
+          guint    n,
+          gint64   now)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5 + first);
+  g_autoptr(sqlite3_stmt) ticket = dw_store_prepare (db,
+    "INSERT INTO tickets (subject, channel, business_type, status, team_id, assignee_id, "
+    "created_at, updated_at, first_response_at, solved_at) "
+    "VALUES ('到哪了', 'wechat', 'logistics', 'solved', 1, ?, ?, ?, ?, ?)", &error);
+  g_autoptr(sqlite3_stmt) comment = dw_store_prepare (db,
+    "INSERT INTO comments (ticket_id, author_kind, author_id, public, body, created_at) "
+    "VALUES (?, 'agent', ?, 1, '…', ?)", &error);
+  g_autoptr(sqlite3_stmt) row = dw_store_prepare (db,
+    "INSERT INTO audit (at, actor_id, entity, entity_id, action, field, before, after) "
+    "VALUES (?, ?, 'ticket', ?, ?, ?, ?, ?)", &error);
+  guint rows = 0;
+
+  g_assert_no_error (error);
+  for (guint i = first; i < first + n; i++)
+    {
+      gint64 created = now - 30 * AGENTS_DAY + (gint64) i * (30 * AGENTS_DAY) / (first + n + 1);
+      gint64 agent = 101 + g_rand_int_range (rand, 0, agents);
+      gint64 reply = created + g_rand_int_range (rand, 30, 3600);
+      gint64 solved = reply + g_rand_int_range (rand, 60, 7200);
+      g_autofree char *agent_text = g_strdup_printf ("%" G_GINT64_FORMAT, agent);
+      g_autofree char *reply_text = dw_time_to_iso8601 (reply);
+      g_autofree char *reply_json = g_strdup_printf ("\"%s\"", reply_text);
+      gint64 id;
+
+      sqlite3_reset (ticket);
+      sqlite3_bind_int64 (ticket, 1, agent);
+      sqlite3_bind_int64 (ticket, 2, created);
+      sqlite3_bind_int64 (ticket, 3, solved);
+      sqlite3_bind_int64 (ticket, 4, reply);
+      sqlite3_bind_int64 (ticket, 5, solved);
+      g_assert_true (dw_store_step_done (ticket, &error));
+      id = sqlite3_last_insert_rowid (db);
+
+      for (int c = 0; c < 2; c++)
+        {
+          sqlite3_reset (comment);
+          sqlite3_bind_int64 (comment, 1, id);
+          sqlite3_bind_int64 (comment, 2, agent);
+          sqlite3_bind_int64 (comment, 3, c == 0 ? reply : solved - 30);
+          g_assert_true (dw_store_step_done (comment, &error));
+        }
+
+      agent_audit (row, created, 0, id, "created", NULL, NULL, NULL);
+      agent_audit (row, created, 0, id, "routed", "team_id", NULL, "1");
+      agent_audit (row, created, 0, id, "assigned", "assignee_id", "null", agent_text);
+      agent_audit (row, reply, agent, id, "updated", "first_response_at", "null", reply_json);
+      agent_audit (row, reply, agent, id, "updated", "status", "\"new\"", "\"open\"");
+      agent_audit (row, reply, 0, id, "sla", "first-response", "\"ok\"",
+             g_rand_int_range (rand, 0, 10) == 0 ? "\"breached\"" : "\"met\"");
+      agent_audit (row, solved, agent, id, "updated", "status", "\"open\"", "\"solved\"");
+      agent_audit (row, solved, 0, id, "sla", "resolution", "\"ok\"", "\"met\"");
+      rows += 8;
+    }
+  return rows;
+}
+
+guint
+bench_populate_agents (const char *path,
+                       guint       agents,
+                       guint       first,
+                       guint       n,
+                       gint64      now)
+{
+  g_autoptr(GError) error = NULL;
+  guint rows;
+  sqlite3 *db;
+
+  db = dw_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (dw_store_begin (db, &error));
+  if (first == 0)
+    {
+      g_assert_true (dw_store_exec (db, "INSERT INTO teams (id, name, calendar_id, created_at) "
+                                        "VALUES (1, '物流', (SELECT min (id) FROM calendars), 0)",
+                                    &error));
+      for (guint u = 1; u <= agents; u++)
+        {
+          g_autofree char *sql = g_strdup_printf (
+            "INSERT INTO users (id, username, display_name, role, capacity, presence, "
+            "presence_since, created_at) VALUES (%u, 'agent%u', '坐席%u', 'agent', 6, 'online', "
+            "0, 0);"
+            "INSERT INTO team_members (team_id, user_id) VALUES (1, %u)", u + 100, u, u, u + 100);
+
+          g_assert_true (dw_store_exec (db, sql, &error));
+        }
+    }
+  rows = populate_agent_tickets (db, agents, first, n, now);
+  g_assert_true (dw_store_commit (db, &error));
+  dw_store_close (db);
+  return rows;
+}

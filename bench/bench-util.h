@@ -106,6 +106,17 @@ void          bench_populate_staffing (const char   *path,
                                        guint         per_day,
                                        gint64        today);
 
+/* Fills the database at @path by direct SQLite with what the service itself writes for @n
+ * tickets' lives in one team of @agents agents (users 101…), created over the 30 days before
+ * @now: created, routed, assigned, first response, open, SLA outcomes, solved (eight audit rows
+ * a ticket) and two public replies.  @first 0 makes the team and its agents first (a new
+ * database); later calls add tickets @first… to it.  Returns the audit rows written. */
+guint         bench_populate_agents   (const char   *path,
+                                       guint         agents,
+                                       guint         first,
+                                       guint         n,
+                                       gint64        now);
+
 /* What every benchmark does first: the locale, warnings and criticals fatal if @fatal_warnings
  * (a figure taken after one means nothing; the console benchmarks leave GTK its warnings), and
  * no debug output.  Not g_test_init(): its log handler prints every debug message logged

@@ -112,6 +112,35 @@ test_update_in_place (void)
 }
 
 static void
+count_changes_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *changes)
+{
+  (*changes)++;
+}
+
+/* A team's agents arrive in one change of the store, not one per agent: each change makes the
+ * views above it place and bind rows again (200 times for a 200-agent team). */
+static void
+test_store_apply_at_once (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (DW_TYPE_AGENT_STATUS);
+  g_autoptr(JsonNode) all = parse ("[" LI_NA ", " WANG ", " ZHAO "]");
+  guint changes = 0;
+
+  g_signal_connect (store, "items-changed", G_CALLBACK (count_changes_cb), &changes);
+  g_assert_true (dw_agent_status_store_apply (store, all, NULL, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 3);
+  g_assert_cmpuint (changes, ==, 1);
+
+  /* Nothing new: the same objects, no change of the store. */
+  g_assert_true (dw_agent_status_store_apply (store, all, NULL, NULL));
+  g_assert_cmpuint (changes, ==, 1);
+}
+
+static void
 test_store_apply (void)
 {
   g_autoptr(GListStore) store = g_list_store_new (DW_TYPE_AGENT_STATUS);
@@ -202,6 +231,7 @@ main (int   argc,
   g_test_add_func ("/agent-status/parse", test_parse);
   g_test_add_func ("/agent-status/update-in-place", test_update_in_place);
   g_test_add_func ("/agent-status/store-apply", test_store_apply);
+  g_test_add_func ("/agent-status/store-apply-at-once", test_store_apply_at_once);
   g_test_add_func ("/agent-status/sort", test_sort);
   g_test_add_func ("/agent-status/filter", test_filter);
 

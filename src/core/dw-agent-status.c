@@ -260,6 +260,7 @@ dw_agent_status_store_apply (GListStore  *store,
 {
   g_autoptr(GHashTable) wanted = NULL;   /* user id → its JSON object */
   g_autoptr(GHashTable) held = NULL;     /* user ids in the store */
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   JsonArray *array;
   guint skipped = 0;
   guint n;
@@ -327,8 +328,13 @@ dw_agent_status_store_apply (GListStore  *store,
           skipped++;
           continue;
         }
-      g_list_store_append (store, agent);
+      g_ptr_array_add (added, g_steal_pointer (&agent));
     }
+  /* In one change: each append made every view above (a sort model, a column view, a list)
+   * place the row and bind it again, 200 times for a 200-agent team. */
+  if (added->len > 0)
+    g_list_store_splice (store, g_list_model_get_n_items (G_LIST_MODEL (store)), 0,
+                         added->pdata, added->len);
 
   if (n_skipped != NULL)
     *n_skipped = skipped;
