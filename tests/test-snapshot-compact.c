@@ -249,13 +249,14 @@ test_equal_to_get (void)
   for (guint i = 0; i < from_compact->tickets->len; i++)
     {
       DwTicket *ticket = g_ptr_array_index (from_compact->tickets, i);
-      GPtrArray *sla = dw_ticket_get_sla (ticket);
+      guint n_sla;
+      const DwSlaTargetInfo *sla = dw_ticket_get_sla (ticket, &n_sla);
 
       g_assert_cmpint (dw_ticket_get_id (ticket), ==, ids[i]);
-      with_sla += sla->len > 0;
+      with_sla += n_sla > 0;
       with_tags += g_strv_length ((char **) dw_ticket_get_tags (ticket)) > 0;
-      for (guint k = 0; k < sla->len; k++)
-        with_pause += ((DwSlaTargetInfo *) sla->pdata[k])->paused_reason != NULL;
+      for (guint k = 0; k < n_sla; k++)
+        with_pause += sla[k].paused_reason != NULL;
     }
   g_assert_cmpuint (with_sla, ==, G_N_ELEMENTS (ids));
   g_assert_cmpuint (with_pause, >, 0);

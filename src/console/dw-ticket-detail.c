@@ -114,13 +114,14 @@ set_field (DwTicketDetail *self,
 static void
 refresh_sla (DwTicketDetail *self)
 {
-  GPtrArray *sla = dw_ticket_get_sla (self->ticket);
+  guint n_sla;
+  const DwSlaTargetInfo *sla = dw_ticket_get_sla (self->ticket, &n_sla);
 
   for (guint i = 0; i < self->sla_rows->len; i++)
     adw_preferences_group_remove (self->sla_group, g_ptr_array_index (self->sla_rows, i));
   g_ptr_array_set_size (self->sla_rows, 0);
 
-  if (sla->len == 0)
+  if (n_sla == 0)
     {
       GtkWidget *row = adw_action_row_new ();
 
@@ -130,9 +131,9 @@ refresh_sla (DwTicketDetail *self)
       return;
     }
 
-  for (guint i = 0; i < sla->len; i++)
+  for (guint i = 0; i < n_sla; i++)
     {
-      const DwSlaTargetInfo *info = g_ptr_array_index (sla, i);
+      const DwSlaTargetInfo *info = &sla[i];
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *text = dw_timeline_format_sla_target (info, now (self));
 

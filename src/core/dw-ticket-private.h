@@ -31,7 +31,8 @@ typedef struct
   gint64              sla_policy_id;
   DwSlaState          sla_state;
   gint64              next_sla_at;
-  GPtrArray          *sla;            /* of DwSlaTargetInfo *, taken */
+  const DwSlaTargetInfo *sla;         /* n_sla of them, copied (paused_reason interned) */
+  guint               n_sla;
   int                 csat;
   const char         *csat_comment;
 } DwTicketFields;
