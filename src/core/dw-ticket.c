@@ -7,39 +7,41 @@ struct _DwTicket
 {
   GObject     parent_instance;
 
+  /* Ordered so that the int-sized members pair up: no padding before each 8-byte one (a
+   * console holds 100k tickets). */
   gint64      id;
   char       *subject;
   char       *body;
-  DwChannel   channel;
-  char       *business_type;
-  DwPriority  priority;
-  DwStatus    status;
+  char       *business_type;  /* interned */
   gint64      team_id;
   gint64      assignee_id;
   gint64      customer_id;
   char       *order_number;
-  char      **tags;
+  char      **tags;           /* interned strings, see dw_json_strv_intern() */
   gint64      created_at;
   gint64      updated_at;
   gint64      first_response_at;
   gint64      solved_at;
   gint64      version;
-  int         escalation_level;
   gint64      sla_policy_id;
-  DwSlaState  sla_state;
   gint64      next_sla_at;
   /* Inline, one allocation (NULL when empty): a ticket has up to four targets, and one
    * allocation per target cost 100k tickets ~25 MiB of the console's memory.  paused_reason
    * points to interned strings ("pending", "outside-hours"). */
   DwSlaTargetInfo *sla;
-  guint       n_sla;
-  int         csat;
   char       *csat_comment;
+  DwChannel   channel;
+  DwPriority  priority;
+  DwStatus    status;
+  int         escalation_level;
+  DwSlaState  sla_state;
+  int         csat;
+  guint       n_sla;
 
   /* Derived, cached so that a change can be told from a non-change. */
+  gboolean    is_active;
   gint64      next_sla_deadline;
   gint64      waiting_since;
-  gboolean    is_active;
 };
 
 /* The enum-typed members are stored through int pointers by dw-json.c. */
