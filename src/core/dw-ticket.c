@@ -703,6 +703,13 @@ dw_ticket_get_body (DwTicket *self)
   return self->body != NULL ? self->body : "";
 }
 
+gboolean
+dw_ticket_get_body_loaded (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), FALSE);
+  return self->body != NULL;
+}
+
 DwChannel
 dw_ticket_get_channel (DwTicket *self)
 {
@@ -1040,6 +1047,10 @@ dw_ticket_update_from_ticket (DwTicket  *self,
       switch (field->kind)
         {
         case DW_JSON_KIND_STRING:
+          /* A body not loaded (a compact snapshot's) is unknown, not empty: one the ticket
+           * pane fetched stays. */
+          if (field->prop_id == PROP_BODY && *(char **) theirs == NULL)
+            break;
           if ((changed = g_strcmp0 (*(char **) mine, *(char **) theirs) != 0))
             {
               if (field->flags & DW_JSON_INTERNED)

@@ -74,7 +74,11 @@ gboolean     dw_ticket_update_from_json     (DwTicket     *self,
 
 gint64       dw_ticket_get_id               (DwTicket     *self);
 const char  *dw_ticket_get_subject          (DwTicket     *self);
+/* "" when the body is not loaded (see dw_ticket_get_body_loaded()). */
 const char  *dw_ticket_get_body             (DwTicket     *self);
+/* FALSE while the ticket has no body: tickets read from a compact snapshot leave bodies out
+ * (the ticket pane fetches the one it shows with GET /tickets/{id} and sets "body"). */
+gboolean     dw_ticket_get_body_loaded      (DwTicket     *self);
 DwChannel    dw_ticket_get_channel          (DwTicket     *self);
 const char  *dw_ticket_get_business_type    (DwTicket     *self);
 DwPriority   dw_ticket_get_priority         (DwTicket     *self);
