@@ -6,7 +6,8 @@
 
 G_BEGIN_DECLS
 
-/* A ticket's members as a reader found them; strings borrowed (copied by the constructor). */
+/* A ticket's members as a reader found them; strings borrowed (copied by the constructor,
+ * business_type and tags interned). */
 typedef struct
 {
   gint64              id;
