@@ -611,6 +611,51 @@ test_never_loaded (Fixture       *f,
   dw_sync_stop (sync);
 }
 
+/* A compact snapshot's tickets come without their bodies (docs/api.md "Compact snapshot"): the
+ * pane says it is loading the message, fetches GET /tickets/{id}, and shows that body. */
+static void
+test_body_fetched (Fixture       *f,
+                   gconstpointer  data)
+{
+  DwTicketDetail *detail = DW_TICKET_DETAIL (dw_queues_page_get_ticket_detail (f->page));
+  g_autoptr(DwSync) sync = dw_sync_new (f->client, NULL);
+  g_autoptr(DwTestResponse) created = NULL;
+  g_autoptr(JsonObject) got = NULL;
+  DwTicket *ticket;
+  gint64 id;
+
+  created = dw_test_server_jsonf (f->server, "POST", f->server->admin_token, "/api/v1/tickets",
+                                  "{\"subject\": \"Body later\", \"channel\": \"wechat\", "
+                                  "\"body\": \"订单PDD20261121-000042 的快递三天没有更新，请帮忙查一下。\", "
+                                  "\"team_id\": %" G_GINT64_FORMAT "}", f->server->team_id);
+  dw_test_assert_status (created, 201);
+  id = json_object_get_int_member (dw_test_response_object (created), "id");
+  got = get_ticket (f, id);
+  g_assert_cmpstr (json_object_get_string_member (got, "body"), ==,
+                   "订单PDD20261121-000042 的快递三天没有更新，请帮忙查一下。");
+
+  /* A sync started now has the ticket from its snapshot, not from an event. */
+  dw_sync_start (sync);
+  WAIT_UNTIL (sync_connected (sync));
+  ticket = dw_sync_lookup_ticket (sync, id);
+  g_assert_nonnull (ticket);
+  g_assert_false (dw_ticket_get_body_loaded (ticket));
+
+  dw_queues_page_set_sync (f->page, sync);
+  WAIT_UNTIL (list_shows (f->page, id));
+  dw_queues_page_show_ticket (f->page, id);
+  g_assert_true (dw_ticket_detail_get_ticket (detail) == ticket);
+  g_assert_cmpstr (dw_ticket_detail_get_body_text (detail), ==, "Loading the message…");
+  WAIT_UNTIL (g_strcmp0 (dw_ticket_detail_get_body_text (detail),
+                         json_object_get_string_member (got, "body")) == 0);
+  /* Kept: shown again without another fetch. */
+  g_assert_true (dw_ticket_get_body_loaded (ticket));
+  g_assert_cmpstr (dw_ticket_get_body (ticket), ==, json_object_get_string_member (got, "body"));
+
+  dw_queues_page_set_sync (f->page, f->sync);
+  dw_sync_stop (sync);
+}
+
 static gboolean
 header_in_view (DwTicketList *list,
                 const char   *column_id,
@@ -943,6 +988,8 @@ main (int   argc,
               fixture_set_up, test_choices, fixture_tear_down);
   g_test_add ("/console/queues/narrow-click", Fixture, NULL,
               fixture_set_up, test_narrow_click, fixture_tear_down);
+  g_test_add ("/console/queues/body-fetched", Fixture, NULL,
+              fixture_set_up, test_body_fetched, fixture_tear_down);
   g_test_add ("/console/queues/never-loaded", Fixture, NULL,
               fixture_set_up, test_never_loaded, fixture_tear_down);
 

@@ -110,7 +110,8 @@ test_ticket_round_trip (void)
   g_autoptr(DwTicket) ticket = dw_ticket_new_from_json (object, &error);
   g_autoptr(JsonObject) back = NULL;
   const DwSlaTargetInfo *first;
-  GPtrArray *sla;
+  const DwSlaTargetInfo *sla;
+  guint n_sla;
   DwPriority priority;
   g_auto(GStrv) tags = NULL;
 
@@ -141,10 +142,10 @@ test_ticket_round_trip (void)
   g_assert_cmpint (dw_ticket_get_csat (ticket), ==, 0);
   g_assert_null (dw_ticket_get_csat_comment (ticket));
 
-  sla = dw_ticket_get_sla (ticket);
-  g_assert_cmpuint (sla->len, ==, 2);
+  sla = dw_ticket_get_sla (ticket, &n_sla);
+  g_assert_cmpuint (n_sla, ==, 2);
   first = dw_ticket_get_sla_target (ticket, DW_SLA_TARGET_FIRST_RESPONSE);
-  g_assert_true (first == g_ptr_array_index (sla, 0));
+  g_assert_true (first == &sla[0]);
   g_assert_cmpint (first->state, ==, DW_SLA_STATE_AT_RISK);
   g_assert_cmpint (first->target_minutes, ==, 30);
   g_assert_cmpint (first->elapsed_seconds, ==, 1412);
@@ -178,6 +179,7 @@ test_ticket_minimal (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(DwTicket) ticket = dw_ticket_new_from_json (object, &error);
   g_autoptr(JsonObject) back = NULL;
+  guint n_sla;
 
   g_assert_no_error (error);
   /* A zone other than Z is understood; absent optional members are null or empty. */
@@ -187,7 +189,8 @@ test_ticket_minimal (void)
   g_assert_cmpint (dw_ticket_get_assignee_id (ticket), ==, 0);
   g_assert_nonnull (dw_ticket_get_tags (ticket));
   g_assert_null (dw_ticket_get_tags (ticket)[0]);
-  g_assert_cmpuint (dw_ticket_get_sla (ticket)->len, ==, 0);
+  g_assert_null (dw_ticket_get_sla (ticket, &n_sla));
+  g_assert_cmpuint (n_sla, ==, 0);
   g_assert_cmpint (dw_ticket_get_next_sla_deadline (ticket), ==, 0);
 
   back = dw_ticket_to_json (ticket);
@@ -936,6 +939,104 @@ test_ticket_update_sla (void)
   notify_log_clear (&log);
 }
 
+/* A console holds 100k tickets: business types and tags are interned (one copy for the desk),
+ * SLA targets are inline in the ticket with paused_reason interned; the "sla" property still
+ * gives (and takes) a GPtrArray of copies, and every way of changing the ticket keeps that. */
+static void
+test_ticket_interned_and_inline (void)
+{
+  g_autoptr(JsonObject) object = parse (ticket_json);
+  g_autoptr(DwTicket) a = dw_ticket_new_from_json (object, NULL);
+  g_autoptr(DwTicket) b = dw_ticket_new_from_json (object, NULL);
+  g_autoptr(DwTicket) c = NULL;
+  g_autoptr(DwTicket) d = NULL;
+  g_autoptr(JsonObject) minimal = parse (
+    "{\"id\": 2, \"subject\": \"s\", \"channel\": \"web\", \"priority\": \"normal\","
+    " \"status\": \"new\", \"created_at\": \"2026-11-22T01:00:00Z\","
+    " \"updated_at\": \"2026-11-22T01:00:00Z\", \"version\": 1}");
+  g_autoptr(GPtrArray) copy = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GPtrArray) paused = g_ptr_array_new_with_free_func ((GDestroyNotify) dw_sla_target_info_free);
+  g_auto(GStrv) tags = NULL;
+  const DwSlaTargetInfo *sla;
+  DwSlaTargetInfo *info;
+  guint n_sla;
+  NotifyLog log;
+
+  /* Interned: the same pointer in both tickets, and g_intern_string()'s. */
+  g_assert_true (dw_ticket_get_business_type (a) == dw_ticket_get_business_type (b));
+  g_assert_true (dw_ticket_get_business_type (a) == g_intern_static_string ("logistics"));
+  g_assert_true (dw_ticket_get_tags (a)[0] == g_intern_static_string ("vip"));
+  g_assert_true (dw_ticket_get_tags (a)[0] == dw_ticket_get_tags (b)[0]);
+
+  /* Inline: one array, not shared between tickets. */
+  sla = dw_ticket_get_sla (a, &n_sla);
+  g_assert_cmpuint (n_sla, ==, 2);
+  g_assert_true (sla != dw_ticket_get_sla (b, &n_sla));
+  g_assert_true (dw_ticket_get_sla_target (a, DW_SLA_TARGET_RESOLUTION) == &sla[1]);
+
+  /* The property: a copy, equal, each read a new one. */
+  g_object_get (a, "sla", &copy, NULL);
+  g_object_get (a, "sla", &again, NULL);
+  g_assert_cmpuint (copy->len, ==, 2);
+  g_assert_true (copy != again);
+  for (guint i = 0; i < copy->len; i++)
+    {
+      g_assert_true (g_ptr_array_index (copy, i) != &sla[i]);
+      g_assert_true (dw_sla_target_info_equal (g_ptr_array_index (copy, i), &sla[i]));
+    }
+
+  /* Setting it copies what it is given (the caller's strings stay the caller's), interns
+   * paused_reason, notifies once, and not at all when nothing changes. */
+  info = dw_sla_target_info_new ();
+  info->target = DW_SLA_TARGET_RESOLUTION;
+  info->state = DW_SLA_STATE_PAUSED;
+  info->target_minutes = 480;
+  info->elapsed_seconds = 1600;
+  info->paused_reason = g_strdup ("pending");
+  g_ptr_array_add (paused, info);
+  notify_log_watch (&log, a);
+  g_object_set (a, "sla", paused, NULL);
+  notify_log_assert (&log, (const char * const[]) { "sla", "next-sla-deadline", NULL });
+  g_object_set (a, "sla", paused, NULL);
+  notify_log_assert (&log, (const char * const[]) { NULL });
+  sla = dw_ticket_get_sla (a, &n_sla);
+  g_assert_cmpuint (n_sla, ==, 1);
+  g_assert_true (dw_sla_target_info_equal (&sla[0], info));
+  g_assert_true (sla[0].paused_reason == g_intern_static_string ("pending"));
+  g_assert_true (sla[0].paused_reason != info->paused_reason);
+  g_object_set (a, "sla", NULL, NULL);
+  notify_log_assert (&log, (const char * const[]) { "sla", NULL });
+  g_assert_null (dw_ticket_get_sla (a, &n_sla));
+  g_assert_cmpuint (n_sla, ==, 0);
+
+  /* Tags and business type through a property and from another ticket stay interned. */
+  g_object_set (a, "tags", (const char * const[]) { "新", "vip", NULL },
+                "business-type", "returns", NULL);
+  notify_log_assert (&log, (const char * const[]) { "tags", "business-type", NULL });
+  g_assert_true (dw_ticket_get_tags (a)[0] == g_intern_string ("新"));
+  g_assert_true (dw_ticket_get_business_type (a) == g_intern_static_string ("returns"));
+  g_object_get (a, "tags", &tags, NULL);
+  g_assert_cmpstrv (tags, ((const char * const[]) { "新", "vip", NULL }));
+  g_assert_true (tags[0] != dw_ticket_get_tags (a)[0]);
+  g_assert_true (dw_ticket_update_from_ticket (b, a, NULL));
+  g_assert_true (dw_ticket_get_tags (b)[0] == g_intern_string ("新"));
+  g_assert_true (dw_ticket_get_business_type (b) == g_intern_static_string ("returns"));
+  g_assert_null (dw_ticket_get_sla (b, &n_sla));
+
+  /* Tickets without tags share one empty array; clearing tags or the type is fine. */
+  c = dw_ticket_new_from_json (minimal, NULL);
+  json_object_set_int_member (minimal, "id", 3);
+  d = dw_ticket_new_from_json (minimal, NULL);
+  g_assert_nonnull (dw_ticket_get_tags (c));
+  g_assert_null (dw_ticket_get_tags (c)[0]);
+  g_assert_true (dw_ticket_get_tags (c) == dw_ticket_get_tags (d));
+  g_object_set (a, "tags", NULL, "business-type", NULL, NULL);
+  g_assert_true (dw_ticket_get_tags (a) == dw_ticket_get_tags (c));
+  g_assert_null (dw_ticket_get_business_type (a));
+  notify_log_clear (&log);
+}
+
 static void
 test_ticket_update_atomic (void)
 {
@@ -1155,6 +1256,7 @@ main (int   argc,
   g_test_add_func ("/model-json/update/ticket-sla", test_ticket_update_sla);
   g_test_add_func ("/model-json/update/ticket-from-ticket", test_ticket_update_from_ticket);
   g_test_add_func ("/model-json/update/ticket-atomic", test_ticket_update_atomic);
+  g_test_add_func ("/model-json/memory/interned-and-inline", test_ticket_interned_and_inline);
   g_test_add_func ("/model-json/update/ticket-setters", test_ticket_setters_notify);
   g_test_add_func ("/model-json/update/user", test_user_update_notifies_changes);
   g_test_add_func ("/model-json/update/team", test_team_update_notifies_changes);

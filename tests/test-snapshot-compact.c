@@ -110,11 +110,15 @@ ticket_node (DwTicket *ticket)
   return node;
 }
 
-/* Each ticket of @data is the ticket GET /api/v1/tickets/{id} returns, member by member. */
+/* Each ticket of @data is the ticket GET /api/v1/tickets/{id} returns, member by member.
+ * Except, with @without_body, the body: the console does not keep a compact snapshot's bodies
+ * (docs/api.md "Compact snapshot"); its ticket pane fetches the body separately with that same
+ * GET (test-console-queues /console/queues/body-fetched checks that it shows it). */
 static void
 assert_tickets_match_get (DwTestServer   *server,
                           DwSnapshotData *data,
-                          const char     *form)
+                          const char     *form,
+                          gboolean        without_body)
 {
   for (guint i = 0; i < data->tickets->len; i++)
     {
@@ -131,8 +135,15 @@ assert_tickets_match_get (DwTestServer   *server,
       dw_test_assert_status (single, 200);
       from_get = dw_ticket_new_from_json (dw_test_response_object (single), &error);
       g_assert_no_error (error);
+      g_assert_true (dw_ticket_get_body_loaded (from_get));
+      g_assert_true (dw_ticket_get_body_loaded (ticket) == !without_body);
       a = ticket_node (ticket);
       b = ticket_node (from_get);
+      if (without_body)
+        {
+          json_object_remove_member (json_node_get_object (a), "body");
+          json_object_remove_member (json_node_get_object (b), "body");
+        }
       if (!json_node_equal (a, b))
         g_error ("Ticket %" G_GINT64_FORMAT " of the %s snapshot differs:\n%s\nGET:\n%s",
                  dw_ticket_get_id (ticket), form, json_to_string (a, TRUE),
@@ -242,20 +253,21 @@ test_equal_to_get (void)
   g_assert_true (json_node_equal (rest_compact, rest_json));
   g_assert_cmpint (json_object_get_int_member (from_compact->rest, "seq"), >, 0);
 
-  assert_tickets_match_get (server, from_compact, "compact");
-  assert_tickets_match_get (server, from_json, "JSON");
+  assert_tickets_match_get (server, from_compact, "compact", TRUE);
+  assert_tickets_match_get (server, from_json, "JSON", FALSE);
 
   /* The desk did hold what the comparison is about. */
   for (guint i = 0; i < from_compact->tickets->len; i++)
     {
       DwTicket *ticket = g_ptr_array_index (from_compact->tickets, i);
-      GPtrArray *sla = dw_ticket_get_sla (ticket);
+      guint n_sla;
+      const DwSlaTargetInfo *sla = dw_ticket_get_sla (ticket, &n_sla);
 
       g_assert_cmpint (dw_ticket_get_id (ticket), ==, ids[i]);
-      with_sla += sla->len > 0;
+      with_sla += n_sla > 0;
       with_tags += g_strv_length ((char **) dw_ticket_get_tags (ticket)) > 0;
-      for (guint k = 0; k < sla->len; k++)
-        with_pause += ((DwSlaTargetInfo *) sla->pdata[k])->paused_reason != NULL;
+      for (guint k = 0; k < n_sla; k++)
+        with_pause += sla[k].paused_reason != NULL;
     }
   g_assert_cmpuint (with_sla, ==, G_N_ELEMENTS (ids));
   g_assert_cmpuint (with_pause, >, 0);
@@ -295,6 +307,9 @@ test_scope (void)
       g_autoptr(JsonNode) a = ticket_node (g_ptr_array_index (from_compact->tickets, i));
       g_autoptr(JsonNode) b = ticket_node (g_ptr_array_index (from_json->tickets, i));
 
+      /* The body is fetched separately (assert_tickets_match_get()). */
+      json_object_remove_member (json_node_get_object (a), "body");
+      json_object_remove_member (json_node_get_object (b), "body");
       g_assert_true (json_node_equal (a, b));
       g_assert_cmpint (dw_ticket_get_assignee_id (g_ptr_array_index (from_compact->tickets, i)),
                        ==, server->agent_id);

@@ -69,6 +69,7 @@ struct _DwTicketDetail
   GCancellable         *cancellable;
   gint64                customer_id;    /* whom customer_text describes */
   char                 *customer_text;  /* "王先生 · vip" */
+  char                 *body_error;     /* why the body could not be fetched, or NULL */
   guint                 n_comments;
   guint                 n_events;
 };
@@ -114,13 +115,14 @@ set_field (DwTicketDetail *self,
 static void
 refresh_sla (DwTicketDetail *self)
 {
-  GPtrArray *sla = dw_ticket_get_sla (self->ticket);
+  guint n_sla;
+  const DwSlaTargetInfo *sla = dw_ticket_get_sla (self->ticket, &n_sla);
 
   for (guint i = 0; i < self->sla_rows->len; i++)
     adw_preferences_group_remove (self->sla_group, g_ptr_array_index (self->sla_rows, i));
   g_ptr_array_set_size (self->sla_rows, 0);
 
-  if (sla->len == 0)
+  if (n_sla == 0)
     {
       GtkWidget *row = adw_action_row_new ();
 
@@ -130,9 +132,9 @@ refresh_sla (DwTicketDetail *self)
       return;
     }
 
-  for (guint i = 0; i < sla->len; i++)
+  for (guint i = 0; i < n_sla; i++)
     {
-      const DwSlaTargetInfo *info = g_ptr_array_index (sla, i);
+      const DwSlaTargetInfo *info = &sla[i];
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *text = dw_timeline_format_sla_target (info, now (self));
 
@@ -146,6 +148,29 @@ refresh_sla (DwTicketDetail *self)
       adw_preferences_group_add (self->sla_group, row);
       g_ptr_array_add (self->sla_rows, row);
     }
+}
+
+/* A ticket from a compact snapshot has no body until body_fetched_cb() sets it. */
+static void
+refresh_body (DwTicketDetail *self)
+{
+  if (dw_ticket_get_body_loaded (self->ticket))
+    {
+      gtk_label_set_text (self->body_label, dw_ticket_get_body (self->ticket));
+      gtk_widget_remove_css_class (GTK_WIDGET (self->body_label), "dim-label");
+      return;
+    }
+
+  if (self->body_error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The message could not be loaded: %s"),
+                                               self->body_error);
+
+      gtk_label_set_text (self->body_label, text);
+    }
+  else
+    gtk_label_set_text (self->body_label, _("Loading the message…"));
+  gtk_widget_add_css_class (GTK_WIDGET (self->body_label), "dim-label");
 }
 
 static void
@@ -172,7 +197,7 @@ refresh_fields (DwTicketDetail *self)
                              dw_status_label (dw_ticket_get_status (t)),
                              dw_sla_state_label (dw_ticket_get_sla_state (t)));
   gtk_label_set_text (self->summary_label, summary);
-  gtk_label_set_text (self->body_label, dw_ticket_get_body (t) != NULL ? dw_ticket_get_body (t) : "");
+  refresh_body (self);
 
   set_field (self, FIELD_STATUS, dw_status_label (dw_ticket_get_status (t)));
   set_field (self, FIELD_PRIORITY, dw_priority_label (dw_ticket_get_priority (t)));
@@ -443,6 +468,7 @@ dw_ticket_detail_dispose (GObject *object)
   g_clear_object (&self->clock);
   g_clear_pointer (&self->sla_rows, g_ptr_array_unref);
   g_clear_pointer (&self->customer_text, g_free);
+  g_clear_pointer (&self->body_error, g_free);
   g_clear_object (&self->actions);
 
   G_OBJECT_CLASS (dw_ticket_detail_parent_class)->dispose (object);
@@ -534,6 +560,36 @@ customer_fetched_cb (GObject      *source,
   g_free (self->customer_text);
   self->customer_text = g_string_free (g_steal_pointer (&text), FALSE);
   refresh_fields (self);
+}
+
+static void
+body_fetched_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(DwTicketDetail) self = user_data;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *body;
+
+  object = dw_client_get_ticket_finish (DW_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->ticket == NULL)
+    return;
+
+  if (object != NULL &&
+      json_object_has_member (object, "body") &&
+      JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "body")) &&
+      json_object_get_int_member_with_default (object, "id", 0) == dw_ticket_get_id (self->ticket))
+    {
+      body = json_object_get_string_member (object, "body");
+      /* Kept in the model: shown again without a fetch; the notification refreshes. */
+      g_object_set (self->ticket, "body", body != NULL ? body : "", NULL);
+      return;
+    }
+
+  g_free (self->body_error);
+  self->body_error = g_strdup (error != NULL ? error->message : _("The service sent no message"));
+  refresh_body (self);
 }
 
 /* Public API */
@@ -628,6 +684,13 @@ dw_ticket_detail_reload (DwTicketDetail *self)
   self->shown_version = dw_ticket_get_version (self->ticket);
 
   client = dw_sync_get_client (self->sync);
+  if (!dw_ticket_get_body_loaded (self->ticket))
+    {
+      g_clear_pointer (&self->body_error, g_free);
+      refresh_body (self);
+      dw_client_get_ticket_async (client, dw_ticket_get_id (self->ticket), self->cancellable,
+                                  body_fetched_cb, g_object_ref (self));
+    }
   dw_client_get_comments_async (client, dw_ticket_get_id (self->ticket), self->cancellable,
                                 comments_fetched_cb, g_object_ref (self));
   dw_client_get_audit_async (client, dw_ticket_get_id (self->ticket), self->cancellable,
@@ -672,6 +735,14 @@ dw_ticket_detail_get_n_comments (DwTicketDetail *self)
   g_return_val_if_fail (DW_IS_TICKET_DETAIL (self), 0);
 
   return self->n_comments;
+}
+
+const char *
+dw_ticket_detail_get_body_text (DwTicketDetail *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET_DETAIL (self), NULL);
+
+  return gtk_label_get_text (self->body_label);
 }
 
 guint

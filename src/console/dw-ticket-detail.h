@@ -37,6 +37,8 @@ GtkWidget *dw_ticket_detail_get_sla_timeline (DwTicketDetail *self);
 const char *dw_ticket_detail_get_customer_text (DwTicketDetail *self);
 guint      dw_ticket_detail_get_n_comments (DwTicketDetail *self);
 guint      dw_ticket_detail_get_n_events   (DwTicketDetail *self);
+/* What the Message group shows: the body, or a loading or error text while it has none. */
+const char *dw_ticket_detail_get_body_text (DwTicketDetail *self);
 
 /* For tests: the detail's own actions ("priority", whose state is the ticket's priority). */
 GActionGroup *dw_ticket_detail_get_actions (DwTicketDetail *self);

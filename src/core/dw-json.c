@@ -1574,6 +1574,35 @@ strv_equal (const char * const *a,
   return a[i] == NULL && b[i] == NULL;
 }
 
+/* Shared by every object whose interned STRV field is empty: most tickets have no tags. */
+static const char * const interned_empty_strv[] = { NULL };
+
+char **
+dw_json_strv_intern (const char * const *strv,
+                     gssize              n)
+{
+  const char **copy;
+
+  if (n < 0)
+    n = strv != NULL ? g_strv_length ((char **) strv) : 0;
+  if (n == 0)
+    return (char **) interned_empty_strv;
+
+  copy = g_new (const char *, n + 1);
+  for (gssize i = 0; i < n; i++)
+    copy[i] = g_intern_string (strv[i]);
+  copy[n] = NULL;
+  return (char **) copy;
+}
+
+void
+dw_json_strv_intern_free (char **strv)
+{
+  /* The strings are interned: only the array is ours. */
+  if (strv != (char **) interned_empty_strv)
+    g_free (strv);
+}
+
 static void
 parsed_item_clear (gpointer data)
 {
@@ -1771,6 +1800,12 @@ store_item (GObject           *object,
 
         if (g_strcmp0 (*s, item->u.s) == 0)
           return FALSE;
+        if (field->flags & DW_JSON_INTERNED)
+          {
+            /* The item keeps (and frees) its copy. */
+            *s = (char *) g_intern_string (item->u.s);
+            return TRUE;
+          }
         g_free (*s);
         *s = g_steal_pointer (&item->u.s);
         return TRUE;
@@ -1824,6 +1859,13 @@ store_item (GObject           *object,
 
         if (*v != NULL && strv_equal ((const char * const *) *v, (const char * const *) item->u.v))
           return FALSE;
+        if (field->flags & DW_JSON_INTERNED)
+          {
+            dw_json_strv_intern_free (*v);
+            *v = dw_json_strv_intern (item->u.v != NULL ? (const char * const *) item->u.v
+                                                        : interned_empty_strv, -1);
+            return TRUE;
+          }
         g_strfreev (*v);
         *v = g_steal_pointer (&item->u.v);
         if (*v == NULL)
@@ -2030,8 +2072,12 @@ dw_json_schema_clear (const DwJsonSchema *schema,
       const DwJsonField *field = &schema->fields[i];
       gpointer ptr = FIELD_PTR (object, field);
 
-      if (field->kind == DW_JSON_KIND_STRING)
+      if (field->kind == DW_JSON_KIND_STRING && (field->flags & DW_JSON_INTERNED))
+        *(char **) ptr = NULL;
+      else if (field->kind == DW_JSON_KIND_STRING)
         g_clear_pointer ((char **) ptr, g_free);
+      else if (field->kind == DW_JSON_KIND_STRV && (field->flags & DW_JSON_INTERNED))
+        g_clear_pointer ((char ***) ptr, dw_json_strv_intern_free);
       else if (field->kind == DW_JSON_KIND_STRV)
         g_clear_pointer ((char ***) ptr, g_strfreev);
     }

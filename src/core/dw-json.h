@@ -45,6 +45,11 @@ typedef enum
   DW_JSON_REQUIRED = 1 << 0,  /* absent: DW_JSON_ERROR_MISSING */
   DW_JSON_NULLABLE = 1 << 1,  /* null is allowed and reads as NULL / 0 / FALSE */
   DW_JSON_POSITIVE = 1 << 2,  /* integers must be >= 1 (ids, csat) */
+  /* For DW_JSON_KIND_STRING and _STRV fields of a schema: the stored strings are
+   * g_intern_string()s, shared by every object and never freed (a STRV field's array is one
+   * allocation of interned pointers, see dw_json_strv_intern()).  For the few values a desk
+   * repeats across 100k objects (business types, tags): one copy instead of one per object. */
+  DW_JSON_INTERNED = 1 << 3,
 } DwJsonFlags;
 
 /* "a string", "a number", "null", … for messages. */
@@ -231,6 +236,12 @@ typedef struct
   guint               n_fields;
   GParamSpec        **pspecs;  /* the class's properties[], indexed by prop_id */
 } DwJsonSchema;
+
+/* An array of the first @n strings of @strv (all of them with @n -1), each interned, in one
+ * allocation; an empty one is a shared static array.  Free with dw_json_strv_intern_free(). */
+char      **dw_json_strv_intern        (const char * const *strv,
+                                        gssize              n);
+void        dw_json_strv_intern_free   (char              **strv);
 
 /* Values read from a JSON object, checked but not yet stored in an object. */
 typedef struct _DwJsonParsed DwJsonParsed;

@@ -6,7 +6,8 @@
 
 G_BEGIN_DECLS
 
-/* A ticket's members as a reader found them; strings borrowed (copied by the constructor). */
+/* A ticket's members as a reader found them; strings borrowed (copied by the constructor,
+ * business_type and tags interned). */
 typedef struct
 {
   gint64              id;
@@ -31,7 +32,8 @@ typedef struct
   gint64              sla_policy_id;
   DwSlaState          sla_state;
   gint64              next_sla_at;
-  GPtrArray          *sla;            /* of DwSlaTargetInfo *, taken */
+  const DwSlaTargetInfo *sla;         /* n_sla of them, copied (paused_reason interned) */
+  guint               n_sla;
   int                 csat;
   const char         *csat_comment;
 } DwTicketFields;

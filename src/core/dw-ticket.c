@@ -7,35 +7,41 @@ struct _DwTicket
 {
   GObject     parent_instance;
 
+  /* Ordered so that the int-sized members pair up: no padding before each 8-byte one (a
+   * console holds 100k tickets). */
   gint64      id;
   char       *subject;
   char       *body;
-  DwChannel   channel;
-  char       *business_type;
-  DwPriority  priority;
-  DwStatus    status;
+  char       *business_type;  /* interned */
   gint64      team_id;
   gint64      assignee_id;
   gint64      customer_id;
   char       *order_number;
-  char      **tags;
+  char      **tags;           /* interned strings, see dw_json_strv_intern() */
   gint64      created_at;
   gint64      updated_at;
   gint64      first_response_at;
   gint64      solved_at;
   gint64      version;
-  int         escalation_level;
   gint64      sla_policy_id;
-  DwSlaState  sla_state;
   gint64      next_sla_at;
-  GPtrArray  *sla;  /* of DwSlaTargetInfo */
-  int         csat;
+  /* Inline, one allocation (NULL when empty): a ticket has up to four targets, and one
+   * allocation per target cost 100k tickets ~25 MiB of the console's memory.  paused_reason
+   * points to interned strings ("pending", "outside-hours"). */
+  DwSlaTargetInfo *sla;
   char       *csat_comment;
+  DwChannel   channel;
+  DwPriority  priority;
+  DwStatus    status;
+  int         escalation_level;
+  DwSlaState  sla_state;
+  int         csat;
+  guint       n_sla;
 
   /* Derived, cached so that a change can be told from a non-change. */
+  gboolean    is_active;
   gint64      next_sla_deadline;
   gint64      waiting_since;
-  gboolean    is_active;
 };
 
 /* The enum-typed members are stored through int pointers by dw-json.c. */
@@ -91,14 +97,15 @@ static const DwJsonField fields[] = {
   FIELD ("subject", PROP_SUBJECT, STRING, DW_JSON_REQUIRED, subject),
   FIELD ("body", PROP_BODY, STRING, 0, body),
   FIELD ("channel", PROP_CHANNEL, ENUM, DW_JSON_REQUIRED, channel),
-  FIELD ("business_type", PROP_BUSINESS_TYPE, STRING, DW_JSON_NULLABLE, business_type),
+  /* The few business types and tags of a desk repeat across its tickets: interned. */
+  FIELD ("business_type", PROP_BUSINESS_TYPE, STRING, DW_JSON_NULLABLE | DW_JSON_INTERNED, business_type),
   FIELD ("priority", PROP_PRIORITY, ENUM, DW_JSON_REQUIRED, priority),
   FIELD ("status", PROP_STATUS, ENUM, DW_JSON_REQUIRED, status),
   FIELD ("team_id", PROP_TEAM_ID, INT64, DW_JSON_NULLABLE | DW_JSON_POSITIVE, team_id),
   FIELD ("assignee_id", PROP_ASSIGNEE_ID, INT64, DW_JSON_NULLABLE | DW_JSON_POSITIVE, assignee_id),
   FIELD ("customer_id", PROP_CUSTOMER_ID, INT64, DW_JSON_NULLABLE | DW_JSON_POSITIVE, customer_id),
   FIELD ("order_number", PROP_ORDER_NUMBER, STRING, DW_JSON_NULLABLE, order_number),
-  FIELD ("tags", PROP_TAGS, STRV, 0, tags),
+  FIELD ("tags", PROP_TAGS, STRV, DW_JSON_INTERNED, tags),
   FIELD ("created_at", PROP_CREATED_AT, TIME, DW_JSON_REQUIRED, created_at),
   FIELD ("updated_at", PROP_UPDATED_AT, TIME, DW_JSON_REQUIRED, updated_at),
   FIELD ("first_response_at", PROP_FIRST_RESPONSE_AT, TIME, DW_JSON_NULLABLE, first_response_at),
@@ -164,16 +171,17 @@ dw_sla_target_info_equal (const DwSlaTargetInfo *a,
 }
 
 DwBreach
-dw_sla_breach_of_targets (DwStatus   status,
-                          GPtrArray *targets)
+dw_sla_breach_of_targets (DwStatus               status,
+                          const DwSlaTargetInfo *targets,
+                          guint                  n_targets)
 {
   DwBreach breach = DW_BREACH_NONE;
 
-  g_return_val_if_fail (targets != NULL, DW_BREACH_NONE);
+  g_return_val_if_fail (targets != NULL || n_targets == 0, DW_BREACH_NONE);
 
-  for (guint i = 0; i < targets->len; i++)
+  for (guint i = 0; i < n_targets; i++)
     {
-      const DwSlaTargetInfo *info = g_ptr_array_index (targets, i);
+      const DwSlaTargetInfo *info = &targets[i];
 
       if (info->state != DW_SLA_STATE_BREACHED)
         continue;
@@ -265,18 +273,54 @@ sla_array_new (void)
 }
 
 static gboolean
-sla_array_equal (GPtrArray *a,
-                 GPtrArray *b)
+sla_equal (const DwSlaTargetInfo *a,
+           guint                  n_a,
+           const DwSlaTargetInfo *b,
+           guint                  n_b)
 {
-  if (a->len != b->len)
+  if (n_a != n_b)
     return FALSE;
 
-  for (guint i = 0; i < a->len; i++)
+  for (guint i = 0; i < n_a; i++)
     {
-      if (!dw_sla_target_info_equal (g_ptr_array_index (a, i), g_ptr_array_index (b, i)))
+      if (!dw_sla_target_info_equal (&a[i], &b[i]))
         return FALSE;
     }
   return TRUE;
+}
+
+/* Copies @targets (strings borrowed) into the ticket's inline array; TRUE when it changed. */
+static gboolean
+set_sla (DwTicket              *self,
+         const DwSlaTargetInfo *targets,
+         guint                  n_targets)
+{
+  DwSlaTargetInfo *copy = NULL;
+
+  if (sla_equal (self->sla, self->n_sla, targets, n_targets))
+    return FALSE;
+
+  if (n_targets > 0)
+    {
+      copy = g_memdup2 (targets, n_targets * sizeof *targets);
+      for (guint i = 0; i < n_targets; i++)
+        copy[i].paused_reason = (char *) g_intern_string (targets[i].paused_reason);
+    }
+  g_free (self->sla);
+  self->sla = copy;
+  self->n_sla = n_targets;
+  return TRUE;
+}
+
+/* The ticket's targets as a new GPtrArray of copies (the "sla" property). */
+static GPtrArray *
+sla_to_ptr_array (DwTicket *self)
+{
+  GPtrArray *sla = g_ptr_array_new_full (self->n_sla, (GDestroyNotify) dw_sla_target_info_free);
+
+  for (guint i = 0; i < self->n_sla; i++)
+    g_ptr_array_add (sla, dw_sla_target_info_copy (&self->sla[i]));
+  return sla;
 }
 
 /* Reads the "sla" member if present; *out stays NULL when it is absent. */
@@ -322,23 +366,19 @@ parse_sla (JsonObject  *object,
   return TRUE;
 }
 
-/* Takes @sla; TRUE when it differs from the current one. */
+/* @sla (of DwSlaTargetInfo *, NULL for none) is borrowed; TRUE when it differs from the
+ * current targets. */
 static gboolean
 store_sla (DwTicket  *self,
            GPtrArray *sla)
 {
-  if (sla == NULL)
-    sla = sla_array_new ();
+  g_autofree DwSlaTargetInfo *flat = NULL;
+  guint n = sla != NULL ? sla->len : 0;
 
-  if (sla_array_equal (self->sla, sla))
-    {
-      g_ptr_array_unref (sla);
-      return FALSE;
-    }
-
-  g_ptr_array_unref (self->sla);
-  self->sla = sla;
-  return TRUE;
+  flat = g_new (DwSlaTargetInfo, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    flat[i] = *(const DwSlaTargetInfo *) g_ptr_array_index (sla, i);
+  return set_sla (self, flat, n);
 }
 
 static gint64
@@ -346,9 +386,9 @@ compute_next_sla_deadline (DwTicket *self)
 {
   gint64 earliest = 0;
 
-  for (guint i = 0; i < self->sla->len; i++)
+  for (guint i = 0; i < self->n_sla; i++)
     {
-      const DwSlaTargetInfo *info = g_ptr_array_index (self->sla, i);
+      const DwSlaTargetInfo *info = &self->sla[i];
 
       if (dw_sla_target_info_is_running (info) && (earliest == 0 || info->due_at < earliest))
         earliest = info->due_at;
@@ -413,7 +453,7 @@ dw_ticket_finalize (GObject *object)
   DwTicket *self = (DwTicket *)object;
 
   dw_json_schema_clear (&schema, object);
-  g_clear_pointer (&self->sla, g_ptr_array_unref);
+  g_clear_pointer (&self->sla, g_free);
 
   G_OBJECT_CLASS (dw_ticket_parent_class)->finalize (object);
 }
@@ -432,7 +472,7 @@ dw_ticket_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_SLA:
-      g_value_set_boxed (value, self->sla);
+      g_value_take_boxed (value, sla_to_ptr_array (self));
       break;
 
     case PROP_NEXT_SLA_DEADLINE:
@@ -469,7 +509,7 @@ dw_ticket_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SLA:
-      if (store_sla (self, g_value_dup_boxed (value)))
+      if (store_sla (self, g_value_get_boxed (value)))
         {
           g_object_notify_by_pspec (object, pspec);
           update_derived (self, TRUE);
@@ -538,7 +578,7 @@ dw_ticket_class_init (DwTicketClass *klass)
   properties[PROP_SLA_POLICY_ID] = id_pspec ("sla-policy-id");
   properties[PROP_SLA_STATE] = enum_pspec ("sla-state", DW_TYPE_SLA_STATE, DW_SLA_STATE_NONE);
   properties[PROP_NEXT_SLA_AT] = id_pspec ("next-sla-at");
-  /* A GPtrArray of DwSlaTargetInfo, replaced as a whole. */
+  /* A GPtrArray of DwSlaTargetInfo, replaced as a whole; reading it gives a new copy. */
   properties[PROP_SLA] = g_param_spec_boxed ("sla", NULL, NULL, G_TYPE_PTR_ARRAY, rw);
   properties[PROP_CSAT] = g_param_spec_int ("csat", NULL, NULL, 0, 5, 0, rw);
   properties[PROP_CSAT_COMMENT] = string_pspec ("csat-comment");
@@ -556,8 +596,7 @@ dw_ticket_init (DwTicket *self)
 {
   self->priority = DW_PRIORITY_NORMAL;
   self->status = DW_STATUS_NEW;
-  self->tags = g_new0 (char *, 1);
-  self->sla = sla_array_new ();
+  self->tags = dw_json_strv_intern (NULL, 0);
   self->is_active = TRUE;
 }
 
@@ -570,7 +609,7 @@ dw_ticket_new_from_json (JsonObject  *object,
 {
   g_autoptr(DwTicket) self = NULL;
   g_autoptr(DwJsonParsed) parsed = NULL;
-  GPtrArray *sla = NULL;
+  g_autoptr(GPtrArray) sla = NULL;
 
   g_return_val_if_fail (object != NULL, NULL);
 
@@ -598,9 +637,9 @@ dw_ticket_to_json (DwTicket *self)
   object = json_object_new ();
   dw_json_schema_write (&schema, G_OBJECT (self), object);
 
-  sla = json_array_sized_new (self->sla->len);
-  for (guint i = 0; i < self->sla->len; i++)
-    json_array_add_object_element (sla, dw_sla_target_info_to_json (g_ptr_array_index (self->sla, i)));
+  sla = json_array_sized_new (self->n_sla);
+  for (guint i = 0; i < self->n_sla; i++)
+    json_array_add_object_element (sla, dw_sla_target_info_to_json (&self->sla[i]));
   json_object_set_array_member (object, "sla", sla);
 
   return object;
@@ -612,7 +651,7 @@ dw_ticket_update_from_json (DwTicket    *self,
                             GError     **error)
 {
   g_autoptr(DwJsonParsed) parsed = NULL;
-  GPtrArray *sla = NULL;
+  g_autoptr(GPtrArray) sla = NULL;
   gint64 id;
 
   g_return_val_if_fail (DW_IS_TICKET (self), FALSE);
@@ -662,6 +701,13 @@ dw_ticket_get_body (DwTicket *self)
 {
   g_return_val_if_fail (DW_IS_TICKET (self), NULL);
   return self->body != NULL ? self->body : "";
+}
+
+gboolean
+dw_ticket_get_body_loaded (DwTicket *self)
+{
+  g_return_val_if_fail (DW_IS_TICKET (self), FALSE);
+  return self->body != NULL;
 }
 
 DwChannel
@@ -799,10 +845,14 @@ dw_ticket_get_next_sla_at (DwTicket *self)
   return self->next_sla_at;
 }
 
-GPtrArray *
-dw_ticket_get_sla (DwTicket *self)
+const DwSlaTargetInfo *
+dw_ticket_get_sla (DwTicket *self,
+                   guint    *n_targets)
 {
   g_return_val_if_fail (DW_IS_TICKET (self), NULL);
+  g_return_val_if_fail (n_targets != NULL, NULL);
+
+  *n_targets = self->n_sla;
   return self->sla;
 }
 
@@ -812,9 +862,9 @@ dw_ticket_get_sla_target (DwTicket    *self,
 {
   g_return_val_if_fail (DW_IS_TICKET (self), NULL);
 
-  for (guint i = 0; i < self->sla->len; i++)
+  for (guint i = 0; i < self->n_sla; i++)
     {
-      const DwSlaTargetInfo *info = g_ptr_array_index (self->sla, i);
+      const DwSlaTargetInfo *info = &self->sla[i];
 
       if (info->target == target)
         return info;
@@ -855,7 +905,7 @@ dw_ticket_get_breach (DwTicket *self)
 {
   g_return_val_if_fail (DW_IS_TICKET (self), DW_BREACH_NONE);
 
-  return dw_sla_breach_of_targets (self->status, self->sla);
+  return dw_sla_breach_of_targets (self->status, self->sla, self->n_sla);
 }
 
 DwSlaState
@@ -866,13 +916,13 @@ dw_ticket_get_live_sla_state (DwTicket *self)
 
   g_return_val_if_fail (DW_IS_TICKET (self), DW_SLA_STATE_NONE);
 
-  if (self->sla->len == 0)
+  if (self->n_sla == 0)
     return self->sla_state;
 
   active = dw_status_is_active (self->status);
-  for (guint i = 0; i < self->sla->len; i++)
+  for (guint i = 0; i < self->n_sla; i++)
     {
-      const DwSlaTargetInfo *info = g_ptr_array_index (self->sla, i);
+      const DwSlaTargetInfo *info = &self->sla[i];
       DwSlaState state = info->state;
 
       if (state == DW_SLA_STATE_BREACHED && (info->met_at != 0 || !active))
@@ -943,18 +993,15 @@ dw_ticket_new_from_fields (const DwTicketFields *values)
   self->subject = g_strdup (values->subject);
   self->body = g_strdup (values->body);
   self->channel = values->channel;
-  self->business_type = g_strdup (values->business_type);
+  self->business_type = (char *) g_intern_string (values->business_type);
   self->priority = values->priority;
   self->status = values->status;
   self->team_id = values->team_id;
   self->assignee_id = values->assignee_id;
   self->customer_id = values->customer_id;
   self->order_number = g_strdup (values->order_number);
-  g_strfreev (self->tags);
-  self->tags = g_new (char *, values->n_tags + 1);
-  for (guint i = 0; i < values->n_tags; i++)
-    self->tags[i] = g_strdup (values->tags[i]);
-  self->tags[values->n_tags] = NULL;
+  dw_json_strv_intern_free (self->tags);
+  self->tags = dw_json_strv_intern (values->tags, values->n_tags);
   self->created_at = values->created_at;
   self->updated_at = values->updated_at;
   self->first_response_at = values->first_response_at;
@@ -964,8 +1011,7 @@ dw_ticket_new_from_fields (const DwTicketFields *values)
   self->sla_policy_id = values->sla_policy_id;
   self->sla_state = values->sla_state;
   self->next_sla_at = values->next_sla_at;
-  if (values->sla != NULL)
-    store_sla (self, values->sla);
+  set_sla (self, values->sla, values->n_sla);
   self->csat = values->csat;
   self->csat_comment = g_strdup (values->csat_comment);
 
@@ -1001,8 +1047,17 @@ dw_ticket_update_from_ticket (DwTicket  *self,
       switch (field->kind)
         {
         case DW_JSON_KIND_STRING:
+          /* A body not loaded (a compact snapshot's) is unknown, not empty: one the ticket
+           * pane fetched stays. */
+          if (field->prop_id == PROP_BODY && *(char **) theirs == NULL)
+            break;
           if ((changed = g_strcmp0 (*(char **) mine, *(char **) theirs) != 0))
             {
+              if (field->flags & DW_JSON_INTERNED)
+                {
+                  *(char **) mine = *(char **) theirs;
+                  break;
+                }
               g_free (*(char **) mine);
               *(char **) mine = g_strdup (*(char **) theirs);
             }
@@ -1017,6 +1072,12 @@ dw_ticket_update_from_ticket (DwTicket  *self,
                                           their_strv != NULL ? (const char * const *) their_strv
                                                              : empty_strv)))
               {
+                if (field->flags & DW_JSON_INTERNED)
+                  {
+                    dw_json_strv_intern_free (*strv);
+                    *strv = dw_json_strv_intern ((const char * const *) their_strv, -1);
+                    break;
+                  }
                 g_strfreev (*strv);
                 *strv = their_strv != NULL ? g_strdupv (their_strv) : g_new0 (char *, 1);
               }
@@ -1045,16 +1106,8 @@ dw_ticket_update_from_ticket (DwTicket  *self,
         g_object_notify_by_pspec (G_OBJECT (self), properties[field->prop_id]);
     }
 
-  if (!sla_array_equal (self->sla, other->sla))
-    {
-      GPtrArray *sla = g_ptr_array_new_full (other->sla->len,
-                                             (GDestroyNotify) dw_sla_target_info_free);
-
-      for (guint i = 0; i < other->sla->len; i++)
-        g_ptr_array_add (sla, dw_sla_target_info_copy (g_ptr_array_index (other->sla, i)));
-      store_sla (self, sla);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SLA]);
-    }
+  if (set_sla (self, other->sla, other->n_sla))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SLA]);
 
   update_derived (self, TRUE);
   g_object_thaw_notify (G_OBJECT (self));

@@ -8,6 +8,9 @@
  *
  * Conventions: times are gint64 Unix seconds with 0 for null; ids 0 for null (unassigned, no
  * team, …); csat 0 for null; strings NULL for null.  tags is never NULL once read.
+ *
+ * Memory (a console holds 100k of these): business_type and the tags are interned strings,
+ * shared by every ticket (a desk has a few dozen); SLA targets are inline.
  */
 #pragma once
 
@@ -38,10 +41,11 @@ DwSlaTargetInfo *dw_sla_target_info_copy      (const DwSlaTargetInfo *info);
 void             dw_sla_target_info_free      (DwSlaTargetInfo       *info);
 gboolean         dw_sla_target_info_equal     (const DwSlaTargetInfo *a,
                                                const DwSlaTargetInfo *b);
-/* The ticket-level breach (DwBreach) of a ticket in @status with these @targets (of
- * DwSlaTargetInfo *): the service's "breach" member, computed the same way. */
+/* The ticket-level breach (DwBreach) of a ticket in @status with these @n_targets @targets:
+ * the service's "breach" member, computed the same way. */
 DwBreach         dw_sla_breach_of_targets     (DwStatus               status,
-                                               GPtrArray             *targets);
+                                               const DwSlaTargetInfo *targets,
+                                               guint                  n_targets);
 /* TRUE while the target's clock runs toward due_at (ok, at-risk or breached, not met). */
 gboolean         dw_sla_target_info_is_running (const DwSlaTargetInfo *info);
 DwSlaTargetInfo *dw_sla_target_info_new_from_json (JsonObject        *object,
@@ -70,7 +74,11 @@ gboolean     dw_ticket_update_from_json     (DwTicket     *self,
 
 gint64       dw_ticket_get_id               (DwTicket     *self);
 const char  *dw_ticket_get_subject          (DwTicket     *self);
+/* "" when the body is not loaded (see dw_ticket_get_body_loaded()). */
 const char  *dw_ticket_get_body             (DwTicket     *self);
+/* FALSE while the ticket has no body: tickets read from a compact snapshot leave bodies out
+ * (the ticket pane fetches the one it shows with GET /tickets/{id} and sets "body"). */
+gboolean     dw_ticket_get_body_loaded      (DwTicket     *self);
 DwChannel    dw_ticket_get_channel          (DwTicket     *self);
 const char  *dw_ticket_get_business_type    (DwTicket     *self);
 DwPriority   dw_ticket_get_priority         (DwTicket     *self);
@@ -91,8 +99,11 @@ int          dw_ticket_get_escalation_level (DwTicket     *self);
 gint64       dw_ticket_get_sla_policy_id    (DwTicket     *self);
 DwSlaState   dw_ticket_get_sla_state        (DwTicket     *self);
 gint64       dw_ticket_get_next_sla_at      (DwTicket     *self);
-/* Of DwSlaTargetInfo *, never NULL; borrowed. */
-GPtrArray   *dw_ticket_get_sla              (DwTicket     *self);
+/* The ticket's targets, an array of *@n_targets (NULL when there are none), borrowed: valid
+ * until the ticket's "sla" changes.  They are stored inline (one allocation per ticket, their
+ * paused_reason interned); the "sla" property gives a GPtrArray copy. */
+const DwSlaTargetInfo *dw_ticket_get_sla    (DwTicket     *self,
+                                             guint        *n_targets);
 /* The entry for @target, or NULL when the policy does not define it. */
 const DwSlaTargetInfo *dw_ticket_get_sla_target (DwTicket *self,
                                                  DwSlaTarget target);
