@@ -29,7 +29,9 @@
 #include "queues/dw-ticket-list.h"
 #include "dw-widget-util.h"
 #include "dw-window.h"
+#include "agents/dw-agents-now.h"
 #include "agents/dw-agents-page.h"
+#include "schedule/dw-schedule-page.h"
 
 static DwTestServer *server;
 static DwApplication *app;
@@ -1051,6 +1053,39 @@ test_preferences (void)
   g_settings_reset (settings, "quiet-hours-end");
 }
 
+/* A saved desk opens on the Queues section: the Schedule and Agents sections, not shown, ask the
+ * service nothing and build nothing until they are first shown, and the SLA board's list makes
+ * no rows (at start-up their requests, rows and views came before the Queues list's first
+ * frame). */
+static void
+test_hidden_sections_wait (void)
+{
+  GtkWidget *win = GTK_WIDGET (window ());
+  DwSchedulePage *schedule = DW_SCHEDULE_PAGE (dw_widget_find_descendant (win,
+                                                                          DW_TYPE_SCHEDULE_PAGE));
+  DwAgentsPage *agents = DW_AGENTS_PAGE (dw_widget_find_descendant (win, DW_TYPE_AGENTS_PAGE));
+  DwAgentsNow *now = DW_AGENTS_NOW (dw_agents_page_get_now (agents));
+  GtkWidget *board = dw_window_get_sla_board (window ());
+  GtkListView *sla_list = GTK_LIST_VIEW (dw_widget_find_descendant (board, GTK_TYPE_LIST_VIEW));
+
+  g_assert_nonnull (sla_list);
+  wait_live ();
+  dw_test_spin (300);
+  g_assert_null (gtk_list_view_get_model (sla_list));
+  g_assert_cmpuint (dw_schedule_page_get_n_teams (schedule), ==, 0);
+  g_assert_cmpint (dw_agents_page_get_team (agents), ==, 0);
+  g_assert_cmpuint (dw_agents_now_get_n_loads (now), ==, 0);
+
+  g_assert_true (gtk_widget_activate_action (win, "win.show-section", "s", "schedule"));
+  WAIT_UNTIL (dw_schedule_page_get_team (schedule) == server->team_id);
+  g_assert_true (gtk_widget_activate_action (win, "win.show-section", "s", "agents-now"));
+  WAIT_UNTIL (dw_agents_now_get_n_loads (now) > 0);
+  g_assert_cmpint (dw_agents_page_get_team (agents), ==, server->team_id);
+  g_assert_true (gtk_widget_activate_action (win, "win.show-section", "s", "sla"));
+  WAIT_UNTIL (gtk_list_view_get_model (sla_list) != NULL);
+  g_assert_true (gtk_widget_activate_action (win, "win.show-section", "s", "queues"));
+}
+
 /* The Agents section (Alt+4) and its two views are reached by name, as the other sections. */
 static void
 test_agents_section (void)
@@ -1086,6 +1121,7 @@ static void
 second_launch (void)
 {
   test_restart_signs_in_silently ();
+  test_hidden_sections_wait ();
   test_background ();
   test_preferences ();
   test_agents_section ();

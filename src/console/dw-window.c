@@ -38,6 +38,10 @@ struct _DwWindow
 
   DwSession            *session;
   AdwToast             *skipped_toast;  /* weak: while it is shown */
+
+  /* The desk is given to these sections when they are next shown (see sections_set_session). */
+  gboolean              schedule_stale;
+  gboolean              agents_stale;
 };
 
 G_DEFINE_FINAL_TYPE (DwWindow, dw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -208,6 +212,51 @@ setup_for_application (DwWindow *self)
   accounts_changed_cb (self, 0, 0, 0, accounts);
 }
 
+/* The Schedule and Agents sections ask the service for their figures as soon as they have a
+ * desk (roster, staffing day, adherence, every agent's status) and build their views from the
+ * answers.  Given the desk at sign-in, those requests and views came between the snapshot and
+ * the Queues list's first frame even when neither section was shown: they get the desk when
+ * they are first shown.  Without a desk they are emptied at once, so nothing of the desk before
+ * stays in them. */
+static void
+sections_set_session (DwWindow *self)
+{
+  DwSync *sync = self->session != NULL ? dw_session_get_sync (self->session) : NULL;
+  DwClock *clock = self->session != NULL ? dw_session_get_clock (self->session) : NULL;
+
+  self->schedule_stale = sync != NULL && !gtk_widget_get_mapped (GTK_WIDGET (self->schedule_page));
+  if (!self->schedule_stale)
+    dw_schedule_page_set_context (self->schedule_page, sync, clock);
+  else
+    dw_schedule_page_set_context (self->schedule_page, NULL, NULL);
+
+  self->agents_stale = sync != NULL && !gtk_widget_get_mapped (GTK_WIDGET (self->agents_page));
+  if (!self->agents_stale)
+    dw_agents_page_set_context (self->agents_page, sync, clock);
+  else
+    dw_agents_page_set_context (self->agents_page, NULL, NULL);
+}
+
+static void
+schedule_page_map_cb (DwWindow *self)
+{
+  if (!self->schedule_stale)
+    return;
+  self->schedule_stale = FALSE;
+  dw_schedule_page_set_context (self->schedule_page, dw_session_get_sync (self->session),
+                                dw_session_get_clock (self->session));
+}
+
+static void
+agents_page_map_cb (DwWindow *self)
+{
+  if (!self->agents_stale)
+    return;
+  self->agents_stale = FALSE;
+  dw_agents_page_set_context (self->agents_page, dw_session_get_sync (self->session),
+                              dw_session_get_clock (self->session));
+}
+
 static void
 dw_window_dispose (GObject *object)
 {
@@ -279,6 +328,10 @@ dw_window_init (DwWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   dw_menu_button_quiet_tooltip (self->menu_button);
+  g_signal_connect_object (self->schedule_page, "map", G_CALLBACK (schedule_page_map_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->agents_page, "map", G_CALLBACK (agents_page_map_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 DwWindow *
@@ -379,10 +432,7 @@ dw_window_set_session (DwWindow  *self,
     }
   dw_queues_page_set_sync (self->queues_page, sync);
   dw_sla_board_set_sync (self->sla_board, sync);
-  dw_schedule_page_set_context (self->schedule_page, sync,
-                                session != NULL ? dw_session_get_clock (session) : NULL);
-  dw_agents_page_set_context (self->agents_page, sync,
-                              session != NULL ? dw_session_get_clock (session) : NULL);
+  sections_set_session (self);
   dw_connection_banner_set_sync (self->banner, sync);
   update_title (self);
 

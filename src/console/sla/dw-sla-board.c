@@ -28,6 +28,7 @@ struct _DwSlaBoard
   DwSync       *sync;
   DwClock      *clock;
   DwSlaWatch   *watch;
+  gboolean      model_pending;  /* the list view is given the watch when the board is shown */
   GHashTable   *calendars;   /* calendar id → DwCalendar */
   GHashTable   *policies;    /* policy id → name */
   GCancellable *cancellable;
@@ -393,6 +394,31 @@ priority_action (GtkWidget  *widget,
   patch (self, ticket, changes);
 }
 
+/* A list view given a model makes rows for its first items at once (up to 200 before its first
+ * allocation), shown or not: each DwSlaRow is a template with a menu button, and made while the
+ * board was hidden behind the Queues section they were a quarter of a saved desk's start to the
+ * first frame with tickets.  The board's summary and its empty page follow the watch itself. */
+static void
+give_list_model (DwSlaBoard *self)
+{
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  if (!self->model_pending || self->watch == NULL)
+    return;
+  self->model_pending = FALSE;
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->watch)));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+}
+
+static void
+dw_sla_board_map (GtkWidget *widget)
+{
+  DwSlaBoard *self = DW_SLA_BOARD (widget);
+
+  GTK_WIDGET_CLASS (dw_sla_board_parent_class)->map (widget);
+  give_list_model (self);
+}
+
 /* GObject */
 
 static void
@@ -472,6 +498,7 @@ dw_sla_board_class_init (DwSlaBoardClass *klass)
   object_class->finalize = dw_sla_board_finalize;
   object_class->get_property = dw_sla_board_get_property;
   object_class->set_property = dw_sla_board_set_property;
+  widget_class->map = dw_sla_board_map;
 
   properties[PROP_SYNC] =
     g_param_spec_object ("sync", NULL, NULL, DW_TYPE_SYNC,
@@ -576,6 +603,7 @@ dw_sla_board_set_sync (DwSlaBoard *self,
   self->cancellable = g_cancellable_new ();
   g_clear_handle_id (&self->tick_id, g_source_remove);
   gtk_list_view_set_model (self->list_view, NULL);
+  self->model_pending = FALSE;
   g_clear_object (&self->watch);
   g_hash_table_remove_all (self->calendars);
   g_hash_table_remove_all (self->policies);
@@ -590,12 +618,11 @@ dw_sla_board_set_sync (DwSlaBoard *self,
 
   if (sync != NULL)
     {
-      g_autoptr(GtkNoSelection) selection = NULL;
-
       self->watch = dw_sla_watch_new (G_LIST_MODEL (dw_sync_get_tickets (sync)),
                                       dw_sla_board_get_now (self));
-      selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->watch)));
-      gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+      self->model_pending = TRUE;
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        give_list_model (self);
 
       g_signal_connect_object (sync, "resynced", G_CALLBACK (resynced_cb), self,
                                G_CONNECT_SWAPPED);
