@@ -1842,6 +1842,32 @@ test_fixed_history (void)
           tuesday = point;
       }
     g_assert_cmpint (solved, ==, 3);
+
+    /* the days of the window add up to the window's figures: each fact in exactly one
+     * day, the assignments on two of them (Friday and Tuesday) */
+    {
+      JsonObject *figures = json_array_get_object_element (
+        json_object_get_array_member (dw_test_response_object (d), "agents"), 0);
+      static const char * const counts[] = { "assigned", "solved", "reopened" };
+      guint days_assigned = 0;
+
+      /* 2026-11-20T00:00Z to 11-25T00:00Z is 08:00 on the 20th to 08:00 on the 25th there */
+      g_assert_cmpuint (json_array_get_length (daily), ==, 6);
+      for (guint k = 0; k < G_N_ELEMENTS (counts); k++)
+        {
+          gint64 sum = 0;
+
+          for (guint i = 0; i < json_array_get_length (daily); i++)
+            sum += json_object_get_int_member (json_array_get_object_element (daily, i),
+                                               counts[k]);
+          g_assert_cmpint (sum, ==, json_object_get_int_member (figures, counts[k]));
+        }
+      for (guint i = 0; i < json_array_get_length (daily); i++)
+        days_assigned += json_object_get_int_member (json_array_get_object_element (daily, i),
+                                                     "assigned") > 0;
+      g_assert_cmpint (json_object_get_int_member (figures, "assigned"), ==, 2);
+      g_assert_cmpuint (days_assigned, ==, 2);
+    }
     g_assert_nonnull (tuesday);
     g_assert_cmpint (json_object_get_int_member (tuesday, "solved"), ==, 3);
     g_assert_cmpint (json_object_get_int_member (tuesday, "reopened"), ==, 1);

@@ -684,14 +684,100 @@ figures_new (gint64      user_id,
   return f;
 }
 
-static Figures *
-figures_for (GArray *agents,
-             gint64  user_id)
+/* Where the rows of one pass over the window go: the agents' figures of the whole window and,
+ * for the daily series, of each local day (the day's bounds computed once, not per row). */
+typedef struct
 {
+  GArray       *agents;  /* Figures of the window */
+  GHashTable   *index;   /* &user_id → its position in @agents plus one */
+  const gint64 *bounds;  /* n_days + 1 starts of the days, the last the window's end; or NULL */
+  guint         n_days;
+  GArray       *days;    /* Figures of agent i on day d at d * agents->len + i; or NULL */
+} Counts;
+
+/* The index is built once the agents are all in (it points into @agents).  A user listed twice
+ * counts in its first place, as the linear scan it replaces did. */
+static GHashTable *
+agents_index_new (GArray *agents)
+{
+  GHashTable *index = g_hash_table_new (g_int64_hash, g_int64_equal);
+
   for (guint i = 0; i < agents->len; i++)
-    if (g_array_index (agents, Figures, i).user_id == user_id)
-      return &g_array_index (agents, Figures, i);
-  return NULL;
+    {
+      gint64 *user_id = &g_array_index (agents, Figures, i).user_id;
+
+      if (!g_hash_table_contains (index, user_id))
+        g_hash_table_insert (index, user_id, GUINT_TO_POINTER (i + 1));
+    }
+  return index;
+}
+
+/* The agent's figures of the window, and of the day of @at in *@day (NULL without a series). */
+static Figures *
+figures_for (Counts  *counts,
+             gint64   user_id,
+             gint64   at,
+             Figures **day)
+{
+  guint i = GPOINTER_TO_UINT (g_hash_table_lookup (counts->index, &user_id));
+  guint lo = 0, hi = counts->n_days;
+
+  *day = NULL;
+  if (i == 0)
+    return NULL;
+  i--;
+  if (counts->days != NULL && counts->n_days > 0 && at >= counts->bounds[0]
+      && at < counts->bounds[counts->n_days])
+    {
+      /* the last day that starts at or before @at */
+      while (hi - lo > 1)
+        {
+          guint mid = lo + (hi - lo) / 2;
+
+          if (counts->bounds[mid] <= at)
+            lo = mid;
+          else
+            hi = mid;
+        }
+      *day = &g_array_index (counts->days, Figures, lo * counts->agents->len + i);
+    }
+  return &g_array_index (counts->agents, Figures, i);
+}
+
+static void
+add_fact_row (Figures    *f,
+              const char *kind,
+              const char *target,
+              gint64      calendar,
+              gint64      business,
+              gint64      replies)
+{
+  if (g_str_equal (kind, "assigned"))
+    f->assigned++;
+  else if (g_str_equal (kind, "first-response"))
+    {
+      g_array_append_val (f->frt, calendar);
+      g_array_append_val (f->frt_business, business);
+    }
+  else if (g_str_equal (kind, "solved"))
+    {
+      f->solved++;
+      f->replies += replies;
+      f->one_touch += replies == 1;
+      g_array_append_val (f->resolution, calendar);
+      g_array_append_val (f->resolution_business, business);
+    }
+  else if (g_str_equal (kind, "reopened"))
+    f->reopened++;
+  else
+    for (guint t = 0; t < G_N_ELEMENTS (sla_targets); t++)
+      if (g_str_equal (target, sla_targets[t]))
+        {
+          if (g_str_equal (kind, "sla-met"))
+            f->sla_met[t]++;
+          else
+            f->sla_breached[t]++;
+        }
 }
 
 static gboolean
@@ -699,12 +785,12 @@ count_facts (sqlite3  *db,
              gint64    team_id,
              gint64    from,
              gint64    to,
-             GArray   *agents,
+             Counts   *counts,
              GError  **error)
 {
   g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
     "SELECT user_id, kind, coalesce (target, ''), calendar_seconds, business_seconds, "
-    "coalesce (replies, 0) FROM agent_facts WHERE team_id = ? AND at >= ? AND at < ?", error);
+    "coalesce (replies, 0), at FROM agent_facts WHERE team_id = ? AND at >= ? AND at < ?", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -713,7 +799,9 @@ count_facts (sqlite3  *db,
   sqlite3_bind_int64 (stmt, 3, to);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      Figures *f = figures_for (agents, sqlite3_column_int64 (stmt, 0));
+      Figures *day;
+      Figures *f = figures_for (counts, sqlite3_column_int64 (stmt, 0),
+                                sqlite3_column_int64 (stmt, 6), &day);
       const char *kind = (const char *) sqlite3_column_text (stmt, 1);
       const char *target = (const char *) sqlite3_column_text (stmt, 2);
       gint64 calendar = sqlite3_column_int64 (stmt, 3);
@@ -722,34 +810,28 @@ count_facts (sqlite3  *db,
 
       if (f == NULL)
         continue;
-      if (g_str_equal (kind, "assigned"))
-        f->assigned++;
-      else if (g_str_equal (kind, "first-response"))
-        {
-          g_array_append_val (f->frt, calendar);
-          g_array_append_val (f->frt_business, business);
-        }
-      else if (g_str_equal (kind, "solved"))
-        {
-          f->solved++;
-          f->replies += replies;
-          f->one_touch += replies == 1;
-          g_array_append_val (f->resolution, calendar);
-          g_array_append_val (f->resolution_business, business);
-        }
-      else if (g_str_equal (kind, "reopened"))
-        f->reopened++;
-      else
-        for (guint t = 0; t < G_N_ELEMENTS (sla_targets); t++)
-          if (g_str_equal (target, sla_targets[t]))
-            {
-              if (g_str_equal (kind, "sla-met"))
-                f->sla_met[t]++;
-              else
-                f->sla_breached[t]++;
-            }
+      add_fact_row (f, kind, target, calendar, business, replies);
+      if (day != NULL)
+        add_fact_row (day, kind, target, calendar, business, replies);
     }
   return TRUE;
+}
+
+static void
+add_answer (Figures *f,
+            int      rating)
+{
+  f->csat_sum += rating;
+  f->csat_responses++;
+  f->csat_high += rating >= 4;
+}
+
+static void
+add_issued (Figures  *f,
+            gboolean  answered)
+{
+  f->surveys_issued++;
+  f->surveys_answered += answered;
 }
 
 /* CSAT of the tickets each agent solved: answers given in the period (not voided), and the
@@ -759,15 +841,15 @@ count_csat (sqlite3  *db,
             gint64    team_id,
             gint64    from,
             gint64    to,
-            GArray   *agents,
+            Counts   *counts,
             GError  **error)
 {
   g_autoptr(sqlite3_stmt) answers = dw_store_prepare (db,
-    "SELECT t.solver_id, s.rating FROM surveys s JOIN agent_fact_tickets t "
+    "SELECT t.solver_id, s.rating, s.answered_at FROM surveys s JOIN agent_fact_tickets t "
     "ON t.ticket_id = s.ticket_id WHERE t.team_id = ? AND s.answered_at >= ? "
     "AND s.answered_at < ? AND s.voided_at IS NULL AND s.rating IS NOT NULL", error);
   g_autoptr(sqlite3_stmt) issued = dw_store_prepare (db,
-    "SELECT t.solver_id, s.answered_at IS NOT NULL FROM surveys s JOIN agent_fact_tickets t "
+    "SELECT t.solver_id, s.answered_at IS NOT NULL, s.issued_at FROM surveys s JOIN agent_fact_tickets t "
     "ON t.ticket_id = s.ticket_id WHERE t.team_id = ? AND s.issued_at >= ? AND s.issued_at < ?",
     error);
 
@@ -779,14 +861,16 @@ count_csat (sqlite3  *db,
   sqlite3_bind_int64 (answers, 3, to);
   while (sqlite3_step (answers) == SQLITE_ROW)
     {
-      Figures *f = figures_for (agents, sqlite3_column_int64 (answers, 0));
+      Figures *day;
+      Figures *f = figures_for (counts, sqlite3_column_int64 (answers, 0),
+                                sqlite3_column_int64 (answers, 2), &day);
       int rating = sqlite3_column_int (answers, 1);
 
       if (f == NULL)
         continue;
-      f->csat_sum += rating;
-      f->csat_responses++;
-      f->csat_high += rating >= 4;
+      add_answer (f, rating);
+      if (day != NULL)
+        add_answer (day, rating);
     }
 
   sqlite3_bind_int64 (issued, 1, team_id);
@@ -794,12 +878,16 @@ count_csat (sqlite3  *db,
   sqlite3_bind_int64 (issued, 3, to);
   while (sqlite3_step (issued) == SQLITE_ROW)
     {
-      Figures *f = figures_for (agents, sqlite3_column_int64 (issued, 0));
+      Figures *day;
+      Figures *f = figures_for (counts, sqlite3_column_int64 (issued, 0),
+                                sqlite3_column_int64 (issued, 2), &day);
+      gboolean answered = sqlite3_column_int (issued, 1);
 
       if (f == NULL)
         continue;
-      f->surveys_issued++;
-      f->surveys_answered += sqlite3_column_int (issued, 1);
+      add_issued (f, answered);
+      if (day != NULL)
+        add_issued (day, answered);
     }
   return TRUE;
 }
@@ -1007,32 +1095,42 @@ team_medians (JsonArray *agents)
   return medians;
 }
 
-/* Day by day (local days of the team calendar): a trend line per agent of the main figures. */
+/* The starts of the local days of [@from, @to) (the first at @from), then @to. */
+static GArray *
+day_bounds_new (GTimeZone *tz,
+                gint64     from,
+                gint64     to)
+{
+  GArray *bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (gint64 day = from; day < to; day = dw_roster_day_start (tz, day + 36 * 3600))
+    g_array_append_val (bounds, day);
+  g_array_append_val (bounds, to);
+  return bounds;
+}
+
+/* Day by day (local days of the team calendar): a trend line per agent of the main figures,
+ * from @days, counted in the same pass over the window's facts as the window's figures. */
 static gboolean
 add_daily (sqlite3     *db,
            GTimeZone   *tz,
            gint64       team_id,
-           gint64       from,
-           gint64       to,
+           GArray      *bounds,
+           GArray      *days,
            gint64       now,
            GArray      *agents,
            JsonArray   *items,
            GError     **error)
 {
   g_autoptr(GPtrArray) series = g_ptr_array_new ();
-  g_autoptr(GArray) bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree gint64 *scheduled = NULL;
   g_autofree gint64 *adherent = NULL;
-  guint n_days, d = 0;
+  guint n_days = bounds->len - 1;
 
   for (guint i = 0; i < agents->len; i++)
     g_ptr_array_add (series, json_array_new ());
 
   /* adherence day by day: each agent's roster and presence read once for the whole window */
-  for (gint64 day = from; day < to; day = dw_roster_day_start (tz, day + 36 * 3600))
-    g_array_append_val (bounds, day);
-  g_array_append_val (bounds, to);
-  n_days = bounds->len - 1;
   scheduled = g_new0 (gint64, MAX (n_days, 1) * MAX (agents->len, 1));
   adherent = g_new0 (gint64, MAX (n_days, 1) * MAX (agents->len, 1));
   if (n_days > 0)
@@ -1047,26 +1145,13 @@ add_daily (sqlite3     *db,
         return FALSE;
     }
 
-  for (gint64 day = from; day < to; day = dw_roster_day_start (tz, day + 36 * 3600), d++)
+  for (guint d = 0; d < n_days; d++)
     {
-      gint64 next = MIN (dw_roster_day_start (tz, day + 36 * 3600), to);
-      g_autoptr(GArray) one = g_array_new (FALSE, TRUE, sizeof (Figures));
-      g_autofree char *date = dw_roster_format_date (tz, day);
+      g_autofree char *date = dw_roster_format_date (tz, g_array_index (bounds, gint64, d));
 
-      g_array_set_clear_func (one, figures_clear);
       for (guint i = 0; i < agents->len; i++)
         {
-          Figures f = figures_new (g_array_index (agents, Figures, i).user_id, NULL);
-
-          g_array_append_val (one, f);
-        }
-      if (!count_facts (db, team_id, day, next, one, error)
-          || !count_csat (db, team_id, day, next, one, error))
-        return FALSE;
-
-      for (guint i = 0; i < one->len; i++)
-        {
-          Figures *f = &g_array_index (one, Figures, i);
+          Figures *f = &g_array_index (days, Figures, d * agents->len + i);
           JsonObject *point = json_object_new ();
           gint64 met = 0, breached = 0;
 
@@ -1116,6 +1201,10 @@ dw_agent_metrics (sqlite3      *db,
   g_autoptr(GArray) agents = g_array_new (FALSE, TRUE, sizeof (Figures));
   g_autoptr(JsonObject) result = json_object_new ();
   g_autoptr(JsonArray) items = json_array_new ();
+  g_autoptr(GHashTable) index = NULL;
+  g_autoptr(GArray) bounds = NULL;
+  g_autoptr(GArray) days = NULL;
+  Counts counts = { NULL, };
   gboolean lead;
   gint64 only = 0;
 
@@ -1172,19 +1261,39 @@ dw_agent_metrics (sqlite3      *db,
       g_array_append_val (agents, f);
     }
 
-  if (!count_facts (db, team_id, from, to, agents, error)
-      || !count_csat (db, team_id, from, to, agents, error))
+  index = agents_index_new (agents);
+  counts.agents = agents;
+  counts.index = index;
+  if (daily)
+    {
+      bounds = day_bounds_new (dw_calendar_get_time_zone (calendar), from, to);
+      days = g_array_new (FALSE, TRUE, sizeof (Figures));
+      g_array_set_clear_func (days, figures_clear);
+      for (guint d = 0; d + 1 < bounds->len; d++)
+        for (guint i = 0; i < agents->len; i++)
+          {
+            Figures f = figures_new (g_array_index (agents, Figures, i).user_id, NULL);
+
+            g_array_append_val (days, f);
+          }
+      counts.bounds = (const gint64 *) bounds->data;
+      counts.n_days = bounds->len - 1;
+      counts.days = days;
+    }
+  /* one pass over the window's facts and surveys, for the window and each of its days */
+  if (!count_facts (db, team_id, from, to, &counts, error)
+      || !count_csat (db, team_id, from, to, &counts, error))
     return NULL;
   /* adherence: the team's roster and presence read once for all its agents */
   {
-    gint64 bounds[2] = { from, to };
+    gint64 window[2] = { from, to };
     g_autofree gint64 *ids = g_new0 (gint64, MAX (agents->len, 1));
     g_autofree gint64 *scheduled = g_new0 (gint64, MAX (agents->len, 1));
     g_autofree gint64 *adherent = g_new0 (gint64, MAX (agents->len, 1));
 
     for (guint i = 0; i < agents->len; i++)
       ids[i] = g_array_index (agents, Figures, i).user_id;
-    if (!dw_staffing_adherence_seconds (db, team_id, ids, agents->len, bounds, 1, now, scheduled,
+    if (!dw_staffing_adherence_seconds (db, team_id, ids, agents->len, window, 1, now, scheduled,
                                         adherent, error))
       return NULL;
     for (guint i = 0; i < agents->len; i++)
@@ -1201,7 +1310,7 @@ dw_agent_metrics (sqlite3      *db,
         return NULL;
       json_array_add_object_element (items, figures_json (f));
     }
-  if (daily && !add_daily (db, dw_calendar_get_time_zone (calendar), team_id, from, to, now,
+  if (daily && !add_daily (db, dw_calendar_get_time_zone (calendar), team_id, bounds, days, now,
                            agents, items, error))
     return NULL;
 
