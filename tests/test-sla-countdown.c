@@ -1,6 +1,7 @@
 /* Unit tests of dw-sla-countdown: business time left, stops, and the display helpers. */
 #include "config.h"
 
+#include "dw-sla.h"
 #include "dw-sla-countdown.h"
 
 /* Monday 2026-11-23 in UTC. */
@@ -30,8 +31,9 @@ running (DwSlaState state,
          gint64     at_risk_at,
          gint64     due_at)
 {
-  DwSlaTargetInfo info = { DW_SLA_TARGET_FIRST_RESPONSE, state, target_minutes, 0, at_risk_at,
-                           due_at, 0, NULL };
+  DwSlaTargetInfo info = { .target = DW_SLA_TARGET_FIRST_RESPONSE, .state = state,
+                           .target_minutes = target_minutes, .at_risk_at = at_risk_at,
+                           .due_at = due_at };
 
   return info;
 }
@@ -113,10 +115,12 @@ static void
 test_pending (void)
 {
   g_autoptr(DwCalendar) calendar = office ();
-  DwSlaTargetInfo paused = { DW_SLA_TARGET_RESOLUTION, DW_SLA_STATE_PAUSED, 30, 600, 0, 0, 0,
-                             (char *) "pending" };
-  DwSlaTargetInfo breached = { DW_SLA_TARGET_RESOLUTION, DW_SLA_STATE_BREACHED, 30, 2400, 0, 0,
-                               0, (char *) "pending" };
+  DwSlaTargetInfo paused = { .target = DW_SLA_TARGET_RESOLUTION, .state = DW_SLA_STATE_PAUSED,
+                             .target_minutes = 30, .elapsed_seconds = 600,
+                             .paused_reason = DW_SLA_PAUSE_PENDING };
+  DwSlaTargetInfo breached = { .target = DW_SLA_TARGET_RESOLUTION,
+                               .state = DW_SLA_STATE_BREACHED, .target_minutes = 30,
+                               .elapsed_seconds = 2400, .paused_reason = DW_SLA_PAUSE_PENDING };
   DwSlaCountdown c;
 
   dw_sla_countdown_compute (&paused, DW_STATUS_PENDING, calendar, at (23, 11, 0), &c);
@@ -139,11 +143,14 @@ static void
 test_done (void)
 {
   g_autoptr(DwCalendar) calendar = office ();
-  DwSlaTargetInfo met = { DW_SLA_TARGET_FIRST_RESPONSE, DW_SLA_STATE_MET, 30, 900, 0, 0,
-                          at (23, 10, 0), NULL };
-  DwSlaTargetInfo late = { DW_SLA_TARGET_FIRST_RESPONSE, DW_SLA_STATE_BREACHED, 30, 2100, 0, 0,
-                           at (23, 10, 0), NULL };
-  DwSlaTargetInfo none = { DW_SLA_TARGET_NEXT_RESPONSE, DW_SLA_STATE_NONE, 30, 0, 0, 0, 0, NULL };
+  DwSlaTargetInfo met = { .target = DW_SLA_TARGET_FIRST_RESPONSE, .state = DW_SLA_STATE_MET,
+                          .target_minutes = 30, .elapsed_seconds = 900,
+                          .met_at = at (23, 10, 0) };
+  DwSlaTargetInfo late = { .target = DW_SLA_TARGET_FIRST_RESPONSE,
+                           .state = DW_SLA_STATE_BREACHED, .target_minutes = 30,
+                           .elapsed_seconds = 2100, .met_at = at (23, 10, 0) };
+  DwSlaTargetInfo none = { .target = DW_SLA_TARGET_NEXT_RESPONSE, .state = DW_SLA_STATE_NONE,
+                           .target_minutes = 30 };
   DwSlaCountdown c;
 
   dw_sla_countdown_compute (&met, DW_STATUS_OPEN, calendar, at (23, 12, 0), &c);

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "dw-client.h"
+#include "dw-sla.h"
 #include "dw-snapshot-compact.h"
 #include "dw-test-server.h"
 #include "dw-test-wait.h"
@@ -267,7 +268,7 @@ test_equal_to_get (void)
       with_sla += n_sla > 0;
       with_tags += g_strv_length ((char **) dw_ticket_get_tags (ticket)) > 0;
       for (guint k = 0; k < n_sla; k++)
-        with_pause += sla[k].paused_reason != NULL;
+        with_pause += sla[k].paused_reason != DW_SLA_PAUSE_NONE;
     }
   g_assert_cmpuint (with_sla, ==, G_N_ELEMENTS (ids));
   g_assert_cmpuint (with_pause, >, 0);

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "dw-audit-event.h"
+#include "dw-sla.h"
 #include "dw-timeline-format.h"
 
 static const char *
@@ -116,8 +117,9 @@ target (DwSlaState state,
         gint64     at_risk_at,
         gint64     due_at)
 {
-  DwSlaTargetInfo info = { DW_SLA_TARGET_FIRST_RESPONSE, state, 30, elapsed, at_risk_at, due_at,
-                           0, NULL };
+  DwSlaTargetInfo info = { .target = DW_SLA_TARGET_FIRST_RESPONSE, .state = state,
+                           .target_minutes = 30, .elapsed_seconds = elapsed,
+                           .at_risk_at = at_risk_at, .due_at = due_at };
   return info;
 }
 
@@ -150,7 +152,7 @@ test_sla_lines (void)
   assert_sla (&info, now, "Overdue by 1 h 59 min · 2 h 29 min of 30 min");
 
   info = target (DW_SLA_STATE_PAUSED, 12 * 60, 0, 0);
-  info.paused_reason = (char *) "pending";
+  info.paused_reason = DW_SLA_PAUSE_PENDING;
   assert_sla (&info, now, "Paused while waiting on the customer · 12 min of 30 min");
 }
 

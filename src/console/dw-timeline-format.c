@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "dw-queue-format.h"
+#include "dw-sla.h"
 #include "dw-timeline-format.h"
 
 /* What a captured piece of a reason is, so that it is put in words too. */
@@ -431,7 +432,7 @@ dw_timeline_format_sla_target (const DwSlaTargetInfo *info,
 
   if (info->due_at == 0)
     {
-      if (g_strcmp0 (info->paused_reason, "pending") == 0)
+      if (info->paused_reason == DW_SLA_PAUSE_PENDING)
         /* Translators: %s is the business time used, e.g. "12 min of 30 min" */
         return g_strdup_printf (_("Paused while waiting on the customer · %s"), used);
       /* Translators: %s is the business time used, e.g. "12 min of 30 min" */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dw-sla-countdown.h"
+#include "dw-sla.h"
 
 /* Business seconds from @from to @to, negative when @to is earlier. */
 static gint64
@@ -52,7 +53,7 @@ dw_sla_countdown_compute (const DwSlaTargetInfo *info,
     }
 
   pending = status == DW_STATUS_PENDING || info->state == DW_SLA_STATE_PAUSED
-            || g_strcmp0 (info->paused_reason, "pending") == 0;
+            || info->paused_reason == DW_SLA_PAUSE_PENDING;
 
   if (info->due_at != 0)
     {

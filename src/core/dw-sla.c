@@ -854,6 +854,18 @@ dw_sla_pause_reason_to_string (DwSlaPauseReason reason)
     }
 }
 
+int
+dw_sla_pause_reason_from_string (const char *string)
+{
+  if (string == NULL)
+    return DW_SLA_PAUSE_NONE;
+  if (g_str_equal (string, "pending"))
+    return DW_SLA_PAUSE_PENDING;
+  if (g_str_equal (string, "outside-hours"))
+    return DW_SLA_PAUSE_OUTSIDE_HOURS;
+  return -1;
+}
+
 static void
 set_time_member (JsonObject *object,
                  const char *member,

@@ -159,6 +159,8 @@ void        dw_sla_compute                (DwCalendar      *calendar,
                                            DwSlaResult     *result);
 
 const char *dw_sla_pause_reason_to_string (DwSlaPauseReason reason);  /* NULL for NONE */
+/* The reason named @string (NULL: NONE), or -1 when it is none of "pending", "outside-hours". */
+int         dw_sla_pause_reason_from_string (const char *string);
 
 /* The reason of the "sla" audit row written when @status's target turned from @before to
  * @status->state, e.g. "sla: resolution at risk, 180 of 240 business minutes used". */

@@ -8,6 +8,7 @@
 #include "dw-client.h"
 #include "dw-enums.h"
 #include "dw-json.h"
+#include "dw-sla.h"
 #include "dw-ticket-private.h"
 
 /* Both sides read the records in place: the structs must be exactly what GVariant lays out for
@@ -111,8 +112,7 @@ table_enum (Table   *table,
   return TRUE;
 }
 
-/* The ticket's SLA entries into @sla (of DwSlaTargetInfo, emptied first; paused_reason
- * borrowed from the table: the ticket interns it), checked as
+/* The ticket's SLA entries into @sla (of DwSlaTargetInfo, emptied first), checked as
  * dw_sla_target_info_new_from_json() checks them.  FALSE with *@why on bad input. */
 static gboolean
 read_sla (Table                    *table,
@@ -127,7 +127,7 @@ read_sla (Table                    *table,
       const DwCompactSlaTarget *e = &entries[i];
       DwSlaTargetInfo *info;
       gboolean ok = TRUE;
-      int target, state;
+      int target, state, reason;
 
       if (!table_enum (table, CACHE_SLA_TARGET, DW_TYPE_SLA_TARGET, e->target, &target) ||
           !table_enum (table, CACHE_SLA_STATE, DW_TYPE_SLA_STATE, e->state, &state))
@@ -151,14 +151,13 @@ read_sla (Table                    *table,
       info->at_risk_at = e->at_risk_at;
       info->due_at = e->due_at;
       info->met_at = e->met_at;
-      info->paused_reason = (char *) table_string (table, e->paused_reason, &ok);
-      if (!ok || (info->paused_reason != NULL &&
-                  g_strcmp0 (info->paused_reason, "pending") != 0 &&
-                  g_strcmp0 (info->paused_reason, "outside-hours") != 0))
+      reason = dw_sla_pause_reason_from_string (table_string (table, e->paused_reason, &ok));
+      if (!ok || reason < 0)
         {
           *why = "sla: paused_reason is not one of pending, outside-hours";
           return FALSE;
         }
+      info->paused_reason = reason;
     }
 
   return TRUE;

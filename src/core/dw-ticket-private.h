@@ -32,7 +32,7 @@ typedef struct
   gint64              sla_policy_id;
   DwSlaState          sla_state;
   gint64              next_sla_at;
-  const DwSlaTargetInfo *sla;         /* n_sla of them, copied (paused_reason interned) */
+  const DwSlaTargetInfo *sla;         /* n_sla of them, copied */
   guint               n_sla;
   int                 csat;
   const char         *csat_comment;

@@ -21,17 +21,20 @@
 
 G_BEGIN_DECLS
 
-/* One entry of a ticket's "sla" array (docs/api.md "SLA target"). */
+/* One entry of a ticket's "sla" array (docs/api.md "SLA target").  Compact (40 bytes, not 56:
+ * a console holds three or four per ticket for 100k tickets): the times stay gint64, the enums
+ * are single bytes, and paused_reason is a DwSlaPauseReason code (dw-sla.h) rather than a
+ * string pointer; dw_sla_target_info_get_paused_reason() gives the wire string. */
 typedef struct
 {
-  DwSlaTarget  target;
-  DwSlaState   state;
-  int          target_minutes;
   gint64       elapsed_seconds;  /* business seconds used so far */
   gint64       at_risk_at;       /* 0: null (paused or met) */
   gint64       due_at;           /* 0: null (paused or met) */
   gint64       met_at;           /* 0: null */
-  char        *paused_reason;    /* "pending", "outside-hours" or NULL */
+  gint32       target_minutes;
+  guint8       target;           /* DwSlaTarget */
+  guint8       state;            /* DwSlaState */
+  guint8       paused_reason;    /* DwSlaPauseReason: none, pending or outside-hours */
 } DwSlaTargetInfo;
 
 #define DW_TYPE_SLA_TARGET_INFO (dw_sla_target_info_get_type ())
@@ -51,6 +54,8 @@ gboolean         dw_sla_target_info_is_running (const DwSlaTargetInfo *info);
 DwSlaTargetInfo *dw_sla_target_info_new_from_json (JsonObject        *object,
                                                    GError           **error);
 JsonObject      *dw_sla_target_info_to_json   (const DwSlaTargetInfo *info);
+/* "pending", "outside-hours" or NULL (the wire's paused_reason). */
+const char      *dw_sla_target_info_get_paused_reason (const DwSlaTargetInfo *info);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwSlaTargetInfo, dw_sla_target_info_free)
 
@@ -101,7 +106,7 @@ DwSlaState   dw_ticket_get_sla_state        (DwTicket     *self);
 gint64       dw_ticket_get_next_sla_at      (DwTicket     *self);
 /* The ticket's targets, an array of *@n_targets (NULL when there are none), borrowed: valid
  * until the ticket's "sla" changes.  They are stored inline (one allocation per ticket, their
- * paused_reason interned); the "sla" property gives a GPtrArray copy. */
+ * compact, see DwSlaTargetInfo); the "sla" property gives a GPtrArray copy. */
 const DwSlaTargetInfo *dw_ticket_get_sla    (DwTicket     *self,
                                              guint        *n_targets);
 /* The entry for @target, or NULL when the policy does not define it. */
