@@ -73,7 +73,8 @@ struct _DwQueuesPage
   GtkWidget       *detail_separator;
   GtkWidget       *not_loaded_label;
   gboolean         reveal_detail;  /* the pane just appeared: show it if the leaflet folds */
-  guint            reveal_idle;
+  guint            reveal_tick;    /* ends the moment after the next frame's layout */
+  guint            reveal_frames;
   DwTicketList    *ticket_list;
   DwTicketDetail  *ticket_detail;
 
@@ -618,12 +619,19 @@ leaflet_folded_cb (DwQueuesPage *self,
     }
 }
 
+/* Frames are laid out after their tick callbacks: at the second tick, the layout that may
+ * fold the leaflet for the new pane has happened.  (An idle could run before that layout on
+ * an idle loop, and the pick then left the lead on the list: one run in six.) */
 static gboolean
-reveal_idle_cb (gpointer data)
+reveal_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       data)
 {
-  DwQueuesPage *self = data;
+  DwQueuesPage *self = DW_QUEUES_PAGE (widget);
 
-  self->reveal_idle = 0;
+  if (++self->reveal_frames < 2)
+    return G_SOURCE_CONTINUE;
+  self->reveal_tick = 0;
   self->reveal_detail = FALSE;
   return G_SOURCE_REMOVE;
 }
@@ -640,8 +648,11 @@ update_detail_pane (DwQueuesPage *self)
     {
       self->reveal_detail = TRUE;
       /* After the layout that may fold the leaflet, the moment is gone. */
-      g_clear_handle_id (&self->reveal_idle, g_source_remove);
-      self->reveal_idle = g_idle_add_full (G_PRIORITY_LOW, reveal_idle_cb, self, NULL);
+      if (self->reveal_tick != 0)
+        gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->reveal_tick);
+      self->reveal_frames = 0;
+      self->reveal_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), reveal_tick_cb, NULL,
+                                                        NULL);
     }
   gtk_widget_set_visible (self->detail_pane, shown);
   gtk_widget_set_visible (self->detail_separator, shown);
@@ -958,7 +969,11 @@ dw_queues_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->cards_idle, g_source_remove);
-  g_clear_handle_id (&self->reveal_idle, g_source_remove);
+  if (self->reveal_tick != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->reveal_tick);
+      self->reveal_tick = 0;
+    }
   g_cancellable_cancel (self->fetch_cancellable);
   g_clear_object (&self->fetch_cancellable);
   dw_queues_page_set_sync (self, NULL);
