@@ -62,3 +62,42 @@ dw_menu_button_quiet_tooltip (GtkMenuButton *button)
   g_signal_connect (button, "notify::menu-model", G_CALLBACK (menu_button_popover_changed_cb), NULL);
   menu_button_popover_changed_cb (button);
 }
+
+gint64
+dw_team_picker_fill (GtkDropDown   *drop_down,
+                     GtkStringList *names,
+                     GArray        *ids,
+                     DwSync        *sync,
+                     DwTeamOffered  offered,
+                     gint64         current)
+{
+  DwUser *me = sync != NULL ? dw_sync_get_me (sync) : NULL;
+  GListModel *teams = sync != NULL ? G_LIST_MODEL (dw_sync_get_teams (sync)) : NULL;
+  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
+  guint selected = GTK_INVALID_LIST_POSITION;
+
+  g_array_set_size (ids, 0);
+  for (guint i = 0; me != NULL && teams != NULL && i < g_list_model_get_n_items (teams); i++)
+    {
+      g_autoptr(DwTeam) team = g_list_model_get_item (teams, i);
+      gint64 id = dw_team_get_id (team);
+
+      if (!offered (me, id))
+        continue;
+      if (id == current)
+        selected = ids->len;
+      g_array_append_val (ids, id);
+      g_ptr_array_add (shown, (gpointer) dw_team_get_name (team));
+    }
+  g_ptr_array_add (shown, NULL);
+
+  gtk_string_list_splice (names, 0, g_list_model_get_n_items (G_LIST_MODEL (names)),
+                          (const char * const *) shown->pdata);
+  if (selected == GTK_INVALID_LIST_POSITION && ids->len > 0)
+    selected = 0;
+  gtk_drop_down_set_selected (drop_down, selected);
+
+  /* One team needs no picker. */
+  gtk_widget_set_visible (GTK_WIDGET (drop_down), ids->len > 1);
+  return selected != GTK_INVALID_LIST_POSITION ? g_array_index (ids, gint64, selected) : 0;
+}

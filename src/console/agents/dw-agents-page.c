@@ -63,39 +63,10 @@ offers_team (DwUser *me,
 static void
 fill_teams (DwAgentsPage *self)
 {
-  DwUser *me = self->sync != NULL ? dw_sync_get_me (self->sync) : NULL;
-  GListModel *teams = self->sync != NULL ? G_LIST_MODEL (dw_sync_get_teams (self->sync)) : NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  guint selected = GTK_INVALID_LIST_POSITION;
-
-  g_array_set_size (self->team_ids, 0);
-  for (guint i = 0; me != NULL && teams != NULL && i < g_list_model_get_n_items (teams); i++)
-    {
-      g_autoptr(DwTeam) team = g_list_model_get_item (teams, i);
-      gint64 id = dw_team_get_id (team);
-
-      if (!offers_team (me, id))
-        continue;
-      if (id == self->team_id)
-        selected = self->team_ids->len;
-      g_array_append_val (self->team_ids, id);
-      g_ptr_array_add (names, (gpointer) dw_team_get_name (team));
-    }
-  g_ptr_array_add (names, NULL);
-
   g_signal_handlers_block_by_func (self->team_drop_down, team_selected_cb, self);
-  gtk_string_list_splice (self->team_names, 0,
-                          g_list_model_get_n_items (G_LIST_MODEL (self->team_names)),
-                          (const char * const *) names->pdata);
-  if (selected == GTK_INVALID_LIST_POSITION && self->team_ids->len > 0)
-    selected = 0;
-  gtk_drop_down_set_selected (self->team_drop_down, selected);
+  self->team_id = dw_team_picker_fill (self->team_drop_down, self->team_names, self->team_ids,
+                                       self->sync, offers_team, self->team_id);
   g_signal_handlers_unblock_by_func (self->team_drop_down, team_selected_cb, self);
-
-  /* One team needs no picker. */
-  gtk_widget_set_visible (GTK_WIDGET (self->team_drop_down), self->team_ids->len > 1);
-  self->team_id = selected != GTK_INVALID_LIST_POSITION
-                  ? g_array_index (self->team_ids, gint64, selected) : 0;
   apply_team (self);
 }
 
