@@ -15,7 +15,9 @@
 
 #include "dw-roster-week.h"
 #include "dw-session.h"
+#include "dw-team-picker.h"
 #include "dw-test-server.h"
+#include "dw-widget-util.h"
 #include "schedule/dw-adherence-view.h"
 #include "schedule/dw-roster-view.h"
 #include "schedule/dw-schedule-format.h"
@@ -820,9 +822,13 @@ test_team_picker (void)
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, server->lead_id);
   g_autoptr(DwTestResponse) r = NULL;
+  GtkWidget *picker = dw_widget_find_descendant (GTK_WIDGET (page), DW_TYPE_TEAM_PICKER);
+  GtkDropDown *drop_down;
   guint loads;
 
+  /* One team is no choice: no picker. */
   g_assert_cmpuint (dw_schedule_page_get_n_teams (page), ==, 1);
+  g_assert_false (gtk_widget_get_visible (picker));
   r = dw_test_server_jsonf (server, "PATCH", server->admin_token, path,
                             "{\"teams\": [{\"id\": %" G_GINT64_FORMAT ", \"is_lead\": true}, "
                             "{\"id\": %" G_GINT64_FORMAT ", \"is_lead\": true}]}",
@@ -830,10 +836,14 @@ test_team_picker (void)
   dw_test_assert_status (r, 200);
   WAIT_UNTIL (dw_schedule_page_get_n_teams (page) == 2);
   g_assert_cmpint (dw_schedule_page_get_team (page), ==, server->team_id);
+  g_assert_true (gtk_widget_get_visible (picker));
+  drop_down = GTK_DROP_DOWN (dw_widget_find_descendant (picker, GTK_TYPE_DROP_DOWN));
+  g_assert_cmpuint (gtk_drop_down_get_selected (drop_down), ==, 0);
 
   loads = dw_roster_view_get_n_loads (roster);
   dw_schedule_page_set_team (page, server->other_team_id);
   g_assert_cmpint (dw_roster_view_get_team (roster), ==, server->other_team_id);
+  g_assert_cmpuint (gtk_drop_down_get_selected (drop_down), ==, 1);
   WAIT_UNTIL (dw_roster_view_get_n_loads (roster) > loads);
   g_assert_cmpuint (count_class (GTK_WIDGET (roster), "dw-shift"), ==, 0);
   {

@@ -63,41 +63,23 @@ dw_menu_button_quiet_tooltip (GtkMenuButton *button)
   menu_button_popover_changed_cb (button);
 }
 
-gint64
-dw_team_picker_fill (GtkDropDown   *drop_down,
-                     GtkStringList *names,
-                     GArray        *ids,
-                     DwSync        *sync,
-                     DwTeamOffered  offered,
-                     gint64         current)
+void
+dw_widget_load_style (const char *resource)
 {
-  DwUser *me = sync != NULL ? dw_sync_get_me (sync) : NULL;
-  GListModel *teams = sync != NULL ? G_LIST_MODEL (dw_sync_get_teams (sync)) : NULL;
-  g_autoptr(GPtrArray) shown = g_ptr_array_new ();
-  guint selected = GTK_INVALID_LIST_POSITION;
+  static GHashTable *loaded;
+  g_autoptr(GtkCssProvider) provider = NULL;
+  GdkDisplay *display = gdk_display_get_default ();
 
-  g_array_set_size (ids, 0);
-  for (guint i = 0; me != NULL && teams != NULL && i < g_list_model_get_n_items (teams); i++)
-    {
-      g_autoptr(DwTeam) team = g_list_model_get_item (teams, i);
-      gint64 id = dw_team_get_id (team);
+  if (display == NULL)
+    return;
+  if (loaded == NULL)
+    loaded = g_hash_table_new (g_str_hash, g_str_equal);
+  if (g_hash_table_contains (loaded, resource))
+    return;
+  g_hash_table_add (loaded, g_strdup (resource));
 
-      if (!offered (me, id))
-        continue;
-      if (id == current)
-        selected = ids->len;
-      g_array_append_val (ids, id);
-      g_ptr_array_add (shown, (gpointer) dw_team_get_name (team));
-    }
-  g_ptr_array_add (shown, NULL);
-
-  gtk_string_list_splice (names, 0, g_list_model_get_n_items (G_LIST_MODEL (names)),
-                          (const char * const *) shown->pdata);
-  if (selected == GTK_INVALID_LIST_POSITION && ids->len > 0)
-    selected = 0;
-  gtk_drop_down_set_selected (drop_down, selected);
-
-  /* One team needs no picker. */
-  gtk_widget_set_visible (GTK_WIDGET (drop_down), ids->len > 1);
-  return selected != GTK_INVALID_LIST_POSITION ? g_array_index (ids, gint64, selected) : 0;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, resource);
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }

@@ -3,8 +3,6 @@
 
 #include <gtk/gtk.h>
 
-#include "dw-sync.h"
-
 G_BEGIN_DECLS
 
 /* gtk_widget_dispose_template() for a widget whose parent type is GtkWidget: GTK 4.8 clears only
@@ -21,19 +19,8 @@ GtkWidget *dw_widget_find_descendant (GtkWidget *widget,
  * popover the click opened, covering its first items. */
 void dw_menu_button_quiet_tooltip (GtkMenuButton *button);
 
-/* Whether a section offers @team_id to @me in its team picker. */
-typedef gboolean (*DwTeamOffered) (DwUser *me,
-                                   gint64  team_id);
-
-/* Fills a section's team picker — @names, shown by @drop_down, and @ids, parallel to it — with
- * the teams of @sync that @offered says yes to, keeping @current selected when it is still
- * offered, the first team otherwise; shown only from two teams on.  Returns the team now
- * selected, 0 for none.  Block the picker's notify::selected handler around the call. */
-gint64 dw_team_picker_fill (GtkDropDown   *drop_down,
-                            GtkStringList *names,
-                            GArray        *ids,
-                            DwSync        *sync,
-                            DwTeamOffered  offered,
-                            gint64         current);
+/* Loads the style sheet at @resource for the default display, once, above the theme like the
+ * application's own: for a section's style, loaded when its first page is made. */
+void dw_widget_load_style (const char *resource);
 
 G_END_DECLS

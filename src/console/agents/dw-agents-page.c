@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "dw-team-picker.h"
 #include "dw-widget-util.h"
 #include "dw-agent-performance.h"
 #include "dw-agents-now.h"
@@ -16,30 +17,25 @@ struct _DwAgentsPage
 {
   GtkWidget      parent_instance;
 
-  GtkDropDown   *team_drop_down;
+  DwTeamPicker  *team_picker;
   GtkStack      *stack;
   DwAgentsNow   *now;
   DwAgentPerformance *performance;
 
   DwSync        *sync;
-  DwClock       *clock;
-  GtkStringList *team_names;
-  GArray        *team_ids;       /* of gint64, parallel to team_names */
-  gint64         team_id;
 };
 
 G_DEFINE_FINAL_TYPE (DwAgentsPage, dw_agents_page, GTK_TYPE_WIDGET)
 
-static void team_selected_cb (DwAgentsPage *self);
-
 static void
 apply_team (DwAgentsPage *self)
 {
-  DwTeam *team = self->sync != NULL && self->team_id != 0
-                 ? dw_sync_lookup_team (self->sync, self->team_id) : NULL;
+  gint64 team_id = dw_team_picker_get_team_id (self->team_picker);
+  DwTeam *team = self->sync != NULL && team_id != 0
+                 ? dw_sync_lookup_team (self->sync, team_id) : NULL;
 
-  dw_agents_now_set_team (self->now, team != NULL ? self->team_id : 0);
-  dw_agent_performance_set_team (self->performance, team != NULL ? self->team_id : 0);
+  dw_agents_now_set_team (self->now, team != NULL ? team_id : 0);
+  dw_agent_performance_set_team (self->performance, team != NULL ? team_id : 0);
 }
 
 /* A lead sees the agents of the teams it leads, an admin of every team; an agent only itself,
@@ -61,50 +57,6 @@ offers_team (DwUser *me,
 }
 
 static void
-fill_teams (DwAgentsPage *self)
-{
-  g_signal_handlers_block_by_func (self->team_drop_down, team_selected_cb, self);
-  self->team_id = dw_team_picker_fill (self->team_drop_down, self->team_names, self->team_ids,
-                                       self->sync, offers_team, self->team_id);
-  g_signal_handlers_unblock_by_func (self->team_drop_down, team_selected_cb, self);
-  apply_team (self);
-}
-
-static void
-team_selected_cb (DwAgentsPage *self)
-{
-  guint selected = gtk_drop_down_get_selected (self->team_drop_down);
-
-  if (selected == GTK_INVALID_LIST_POSITION || selected >= self->team_ids->len)
-    return;
-  self->team_id = g_array_index (self->team_ids, gint64, selected);
-  apply_team (self);
-}
-
-static void
-teams_changed_cb (DwAgentsPage *self)
-{
-  fill_teams (self);
-}
-
-/* The section's style once per display, above the theme like the application's own. */
-static void
-load_style (void)
-{
-  static gboolean loaded;
-  g_autoptr(GtkCssProvider) provider = NULL;
-  GdkDisplay *display = gdk_display_get_default ();
-
-  if (loaded || display == NULL)
-    return;
-  loaded = TRUE;
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, "/org/deskwatch/Deskwatch/agents/agents.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-}
-
-static void
 dw_agents_page_dispose (GObject *object)
 {
   DwAgentsPage *self = DW_AGENTS_PAGE (object);
@@ -116,24 +68,12 @@ dw_agents_page_dispose (GObject *object)
 }
 
 static void
-dw_agents_page_finalize (GObject *object)
-{
-  DwAgentsPage *self = DW_AGENTS_PAGE (object);
-
-  g_clear_object (&self->team_names);
-  g_clear_pointer (&self->team_ids, g_array_unref);
-
-  G_OBJECT_CLASS (dw_agents_page_parent_class)->finalize (object);
-}
-
-static void
 dw_agents_page_class_init (DwAgentsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = dw_agents_page_dispose;
-  object_class->finalize = dw_agents_page_finalize;
 
   g_type_ensure (DW_TYPE_AGENT_PERFORMANCE);
   g_type_ensure (DW_TYPE_AGENTS_NOW);
@@ -141,23 +81,19 @@ dw_agents_page_class_init (DwAgentsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/deskwatch/Deskwatch/agents/dw-agents-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_bind_template_child (widget_class, DwAgentsPage, team_drop_down);
+  gtk_widget_class_bind_template_child (widget_class, DwAgentsPage, team_picker);
   gtk_widget_class_bind_template_child (widget_class, DwAgentsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, DwAgentsPage, now);
   gtk_widget_class_bind_template_child (widget_class, DwAgentsPage, performance);
-  gtk_widget_class_bind_template_callback (widget_class, team_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, apply_team);
 }
 
 static void
 dw_agents_page_init (DwAgentsPage *self)
 {
-  load_style ();
+  dw_widget_load_style ("/org/deskwatch/Deskwatch/agents/agents.css");
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  self->team_names = gtk_string_list_new (NULL);
-  self->team_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gtk_drop_down_set_model (self->team_drop_down, G_LIST_MODEL (self->team_names));
-  gtk_widget_set_visible (GTK_WIDGET (self->team_drop_down), FALSE);
+  dw_team_picker_set_offered (self->team_picker, offers_team);
 }
 
 GtkWidget *
@@ -173,35 +109,19 @@ dw_agents_page_set_context (DwAgentsPage *self,
 {
   g_return_if_fail (DW_IS_AGENTS_PAGE (self));
 
-  g_set_object (&self->clock, clock);
-  if (self->sync != sync)
-    {
-      if (self->sync != NULL)
-        {
-          g_signal_handlers_disconnect_by_data (self->sync, self);
-          g_signal_handlers_disconnect_by_data (dw_sync_get_teams (self->sync), self);
-        }
-      g_set_object (&self->sync, sync);
-      if (sync != NULL)
-        {
-          g_signal_connect_object (sync, "resynced", G_CALLBACK (teams_changed_cb), self,
-                                   G_CONNECT_SWAPPED);
-          g_signal_connect_object (dw_sync_get_teams (sync), "items-changed",
-                                   G_CALLBACK (teams_changed_cb), self, G_CONNECT_SWAPPED);
-        }
-    }
+  g_set_object (&self->sync, sync);
   if (self->now == NULL)
     return;  /* disposed */
   dw_agents_now_set_context (self->now, sync, clock);
   dw_agent_performance_set_context (self->performance, sync, clock);
-  fill_teams (self);
+  dw_team_picker_set_sync (self->team_picker, sync);
 }
 
 gint64
 dw_agents_page_get_team (DwAgentsPage *self)
 {
   g_return_val_if_fail (DW_IS_AGENTS_PAGE (self), 0);
-  return self->team_id;
+  return dw_team_picker_get_team_id (self->team_picker);
 }
 
 void
@@ -210,16 +130,14 @@ dw_agents_page_set_team (DwAgentsPage *self,
 {
   g_return_if_fail (DW_IS_AGENTS_PAGE (self));
 
-  for (guint i = 0; i < self->team_ids->len; i++)
-    if (g_array_index (self->team_ids, gint64, i) == team_id)
-      gtk_drop_down_set_selected (self->team_drop_down, i);
+  dw_team_picker_set_team_id (self->team_picker, team_id);
 }
 
 guint
 dw_agents_page_get_n_teams (DwAgentsPage *self)
 {
   g_return_val_if_fail (DW_IS_AGENTS_PAGE (self), 0);
-  return self->team_ids->len;
+  return dw_team_picker_get_n_teams (self->team_picker);
 }
 
 void
