@@ -696,6 +696,7 @@ drill_matches (gint64      user_id,
                const char *figure)
 {
   DwAgentDetail *detail = DW_AGENT_DETAIL (dw_agent_performance_get_detail (view));
+  DwTicketPages *tickets = dw_agent_detail_get_tickets (detail);
   g_autofree char *path = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/tickets?team_id=%"
                                            G_GINT64_FORMAT "&figure=%s&period=today", user_id,
                                            server->team_id, figure);
@@ -703,15 +704,15 @@ drill_matches (gint64      user_id,
   JsonArray *items;
 
   dw_agent_detail_open_figure (detail, figure);
-  WAIT_UNTIL (!dw_agent_detail_get_loading (detail));
+  WAIT_UNTIL (!dw_ticket_pages_get_loading (tickets));
   r = dw_test_server_json (server, "GET", path, server->lead_token, NULL);
   dw_test_assert_status (r, 200);
   items = dw_test_response_items (r);
   g_test_message ("%s: %u tickets", figure, json_array_get_length (items));
-  if (dw_agent_detail_get_n_tickets (detail) != json_array_get_length (items))
+  if (dw_ticket_pages_get_n_tickets (tickets) != json_array_get_length (items))
     return FALSE;
   for (guint i = 0; i < json_array_get_length (items); i++)
-    if (dw_agent_detail_get_ticket_id (detail, i)
+    if (dw_ticket_pages_get_ticket_id (tickets, i)
         != json_object_get_int_member (json_array_get_object_element (items, i), "id"))
       return FALSE;
   return TRUE;
@@ -729,6 +730,7 @@ static void
 test_drill_down (void)
 {
   DwAgentDetail *detail = DW_AGENT_DETAIL (dw_agent_performance_get_detail (view));
+  DwTicketPages *tickets = dw_agent_detail_get_tickets (detail);
   const char *description;
 
   g_assert_true (dw_agent_performance_show_agent (view, server->agent_id));
@@ -740,12 +742,12 @@ test_drill_down (void)
                                          GTK_WIDGET (detail)));
 
   g_assert_true (drill_matches (server->agent_id, "solved"));
-  g_assert_cmpuint (dw_agent_detail_get_n_tickets (detail), ==, 2);
+  g_assert_cmpuint (dw_ticket_pages_get_n_tickets (tickets), ==, 2);
   g_assert_true (drill_matches (server->agent_id, "reopened"));
-  g_assert_cmpuint (dw_agent_detail_get_n_tickets (detail), ==, 1);
+  g_assert_cmpuint (dw_ticket_pages_get_n_tickets (tickets), ==, 1);
   g_assert_true (drill_matches (server->agent_id, "assigned"));
   g_assert_true (drill_matches (server->agent_id, "first-response"));
-  g_assert_false (dw_agent_detail_get_has_more (detail));
+  g_assert_false (dw_ticket_pages_get_has_more (tickets));
 
   /* the trend charts say their numbers in words */
   description = dw_trend_chart_get_description (
@@ -755,7 +757,7 @@ test_drill_down (void)
     g_assert_true (g_str_has_prefix (description, "Solved, per day: "));
   g_assert_true (g_str_has_suffix (description, " 3"));
   dw_agent_detail_open_figure (detail, "solved");
-  WAIT_UNTIL (!dw_agent_detail_get_loading (detail));
+  WAIT_UNTIL (!dw_ticket_pages_get_loading (tickets));
   shot ("detail");
 
   /* activating a ticket shows it the way the SLA drill-down does: win.show-ticket */
@@ -770,7 +772,7 @@ test_drill_down (void)
     g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (show));
     gtk_widget_insert_action_group (GTK_WIDGET (window), "win", G_ACTION_GROUP (group));
     g_assert_true (gtk_widget_activate (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 1))));
-    g_assert_cmpint (shown, ==, dw_agent_detail_get_ticket_id (detail, 1));
+    g_assert_cmpint (shown, ==, dw_ticket_pages_get_ticket_id (tickets, 1));
     g_assert_cmpint (shown, !=, 0);
     gtk_widget_insert_action_group (GTK_WIDGET (window), "win", NULL);
   }

@@ -343,6 +343,7 @@ drill_down_body (void)
   JsonObject *figures, *figure;
   GtkWidget *button;
   DwSlaDrillDown *drill_down;
+  DwTicketPages *tickets;
   GtkAdjustment *adjustment;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
@@ -372,25 +373,26 @@ drill_down_body (void)
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   WAIT_UNTIL ((drill_down = open_drill_down ()) != NULL);
-  WAIT_UNTIL (dw_sla_drill_down_get_n_tickets (drill_down) > 0
-              && !dw_sla_drill_down_get_loading (drill_down));
+  tickets = dw_sla_drill_down_get_tickets (drill_down);
+  WAIT_UNTIL (dw_ticket_pages_get_n_tickets (tickets) > 0
+              && !dw_ticket_pages_get_loading (tickets));
   /* Not all at once: a page, and more to come. */
-  g_assert_cmpuint (dw_sla_drill_down_get_n_tickets (drill_down), <, expected);
-  g_assert_true (dw_sla_drill_down_get_has_more (drill_down));
+  g_assert_cmpuint (dw_ticket_pages_get_n_tickets (tickets), <, expected);
+  g_assert_true (dw_ticket_pages_get_has_more (tickets));
 
   /* The next page comes on scrolling to the end... */
-  n = dw_sla_drill_down_get_n_tickets (drill_down);
+  n = dw_ticket_pages_get_n_tickets (tickets);
   adjustment = gtk_scrolled_window_get_vadjustment (
     GTK_SCROLLED_WINDOW (dw_widget_find_descendant (GTK_WIDGET (drill_down),
                                                     GTK_TYPE_SCROLLED_WINDOW)));
   WAIT_UNTIL (gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment));
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
-  WAIT_UNTIL (dw_sla_drill_down_get_n_tickets (drill_down) > n
-              && !dw_sla_drill_down_get_loading (drill_down));
+  WAIT_UNTIL (dw_ticket_pages_get_n_tickets (tickets) > n
+              && !dw_ticket_pages_get_loading (tickets));
 
   /* ...the rest from "Show More", while the figures reload twice under the open popover and
    * are grouped by policy and back: it stays open, on the same tickets. */
-  for (int i = 0; dw_sla_drill_down_get_has_more (drill_down); i++)
+  for (int i = 0; dw_ticket_pages_get_has_more (tickets); i++)
     {
       g_autoptr(GPtrArray) list_rows = g_ptr_array_new ();
       GtkWidget *more;
@@ -411,22 +413,22 @@ drill_down_body (void)
       collect (GTK_WIDGET (drill_down), GTK_TYPE_LIST_BOX_ROW, TRUE, list_rows);
       more = g_ptr_array_index (list_rows, list_rows->len - 1);
       g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (more)));
-      n = dw_sla_drill_down_get_n_tickets (drill_down);
+      n = dw_ticket_pages_get_n_tickets (tickets);
       gtk_widget_activate (more);
-      WAIT_UNTIL (dw_sla_drill_down_get_n_tickets (drill_down) > n
-                  && !dw_sla_drill_down_get_loading (drill_down));
+      WAIT_UNTIL (dw_ticket_pages_get_n_tickets (tickets) > n
+                  && !dw_ticket_pages_get_loading (tickets));
     }
 
   /* Every ticket behind the figure, once: the figure may have grown since it was drawn
    * (the demo runs on), never shrunk. */
-  n = dw_sla_drill_down_get_n_tickets (drill_down);
+  n = dw_ticket_pages_get_n_tickets (tickets);
   g_test_message ("drill-down: %u tickets in pages", n);
   g_assert_cmpuint (n, >=, expected);
   for (guint i = 0; i < n; i++)
     {
       gint64 *id = g_new (gint64, 1);
 
-      *id = dw_sla_drill_down_get_ticket_id (drill_down, i);
+      *id = dw_ticket_pages_get_ticket_id (tickets, i);
       g_assert_cmpint (*id, >, 0);
       g_assert_false (g_hash_table_contains (seen, id));
       g_hash_table_add (seen, id);
@@ -434,7 +436,7 @@ drill_down_body (void)
 
   /* A ticket picked in it: the popover closes, the ticket shows in the queues. */
   collect (GTK_WIDGET (drill_down), GTK_TYPE_LIST_BOX_ROW, TRUE, rows);
-  picked = dw_sla_drill_down_get_ticket_id (drill_down, 3);
+  picked = dw_ticket_pages_get_ticket_id (tickets, 3);
   gtk_widget_activate (g_ptr_array_index (rows, 3));
   WAIT_UNTIL (open_drill_down () == NULL);
   WAIT_UNTIL (shown_ticket () == picked);

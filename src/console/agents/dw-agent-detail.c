@@ -1,8 +1,7 @@
 /* dw-agent-detail.c
  *
- * The ticket list ends with one status row ("Loading…", "Show More", an error to retry, "No
- * tickets."); ticket rows are inserted before it as pages arrive.  Each figure opened has its
- * own cancellable, so a page that comes back for a figure no longer shown is dropped.
+ * The counts and charts are rebuilt from the agent's figures each time they change; the
+ * tickets behind a count are listed only when it is opened.
  */
 #include "config.h"
 
@@ -13,11 +12,9 @@
 #include "dw-enums.h"
 #include "dw-json.h"
 #include "dw-queue-format.h"
+#include "dw-ticket-pages.h"
 #include "dw-trend-chart.h"
 #include "dw-widget-util.h"
-
-/* The API's default page: enough to fill the view, small enough to come back at once. */
-#define PAGE_SIZE 50
 
 struct _DwAgentDetail
 {
@@ -29,9 +26,7 @@ struct _DwAgentDetail
   GtkFlowBox     *counts_box;
   GtkWidget      *drill_box;
   GtkLabel       *drill_title;
-  GtkListBox     *list;
-  GtkListBoxRow  *more_row;
-  GtkLabel       *more_label;
+  DwTicketPages  *tickets;
   GtkFlowBox     *charts_box;
 
   DwClient       *client;
@@ -39,13 +34,6 @@ struct _DwAgentDetail
   gint64          team_id;
   char           *window_query;
   GtkWidget      *charts[DW_AGENT_N_FIGURES];
-
-  GCancellable   *cancellable;
-  char           *figure;     /* the one listed, NULL before */
-  char           *cursor;     /* the next page's; NULL at the end */
-  GArray         *ticket_ids; /* gint64, one per ticket row, in order */
-  gboolean        loading;
-  gboolean        failed;
 };
 
 G_DEFINE_FINAL_TYPE (DwAgentDetail, dw_agent_detail, GTK_TYPE_WIDGET)
@@ -86,34 +74,9 @@ drill_label (const char *drill)
 
 /* Tickets */
 
-static void
-update_more_row (DwAgentDetail *self)
-{
-  const char *text = NULL;
-  gboolean activatable = FALSE;
-
-  if (self->loading)
-    text = _("Loading…");
-  else if (self->failed)
-    {
-      text = _("The tickets could not be loaded. Try again");
-      activatable = TRUE;
-    }
-  else if (self->cursor != NULL)
-    {
-      text = _("Show More");
-      activatable = TRUE;
-    }
-  else if (self->ticket_ids->len == 0)
-    text = _("No tickets.");
-
-  gtk_widget_set_visible (GTK_WIDGET (self->more_row), text != NULL);
-  gtk_label_set_label (self->more_label, text != NULL ? text : "");
-  gtk_list_box_row_set_activatable (self->more_row, activatable);
-}
-
 static GtkWidget *
-make_ticket_row (JsonObject *ticket)
+make_ticket_row (JsonObject *ticket,
+                 gint64     *ticket_id)
 {
   gint64 id = 0, updated = 0;
   int status = -1;
@@ -130,6 +93,7 @@ make_ticket_row (JsonObject *ticket)
   dw_json_get_string (ticket, "subject", DW_JSON_NULLABLE, &subject, NULL);
   dw_json_get_enum (ticket, "status", DW_TYPE_STATUS, DW_JSON_OPTIONAL, &status, NULL);
   dw_json_get_time (ticket, "updated_at", DW_JSON_NULLABLE, &updated, NULL);
+  *ticket_id = id;
 
   title_text = g_strdup_printf ("#%" G_GINT64_FORMAT " %s", id, subject != NULL ? subject : "");
   when = dw_format_time (updated);
@@ -156,116 +120,12 @@ make_ticket_row (JsonObject *ticket)
   return row;
 }
 
+/* No figure open: its list emptied, nothing more asked for. */
 static void
-page_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+close_figure (DwAgentDetail *self)
 {
-  g_autoptr(DwAgentDetail) self = user_data;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonArray *items = NULL;
-  g_autofree char *cursor = NULL;
-  JsonObject *page;
-
-  node = dw_client_request_finish (DW_CLIENT (source), result, &error);
-  /* Cancelled: another figure, another agent, or the view is gone; nothing of ours to touch. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->loading = FALSE;
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node)
-      || !dw_json_get_array (page = json_node_get_object (node), "items", DW_JSON_REQUIRED,
-                             &items, NULL)
-      || !dw_json_get_string (page, "next_cursor", DW_JSON_NULLABLE, &cursor, NULL))
-    {
-      if (error != NULL)
-        g_message ("Agent tickets: %s", error->message);
-      self->failed = TRUE;
-      update_more_row (self);
-      return;
-    }
-
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonNode *element = json_array_get_element (items, i);
-      gint64 id = 0;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      dw_json_get_int64 (json_node_get_object (element), "id", DW_JSON_OPTIONAL, &id, NULL);
-      gtk_list_box_insert (self->list, make_ticket_row (json_node_get_object (element)),
-                           (int) self->ticket_ids->len);
-      g_array_append_val (self->ticket_ids, id);
-    }
-
-  g_free (self->cursor);
-  self->cursor = g_steal_pointer (&cursor);
-  update_more_row (self);
-}
-
-static void
-load_page (DwAgentDetail *self)
-{
-  g_autoptr(GString) path = NULL;
-
-  if (self->client == NULL || self->agent == NULL || self->figure == NULL || self->loading)
-    return;
-
-  path = g_string_new (NULL);
-  g_string_printf (path, "/api/v1/agents/%" G_GINT64_FORMAT "/tickets?team_id=%" G_GINT64_FORMAT
-                   "&figure=%s&%s&limit=%d", dw_agent_metrics_get_user_id (self->agent),
-                   self->team_id, self->figure, self->window_query, PAGE_SIZE);
-  if (self->cursor != NULL)
-    {
-      g_autofree char *escaped = g_uri_escape_string (self->cursor, NULL, FALSE);
-
-      g_string_append_printf (path, "&cursor=%s", escaped);
-    }
-
-  self->loading = TRUE;
-  self->failed = FALSE;
-  update_more_row (self);
-  dw_client_request_async (self->client, "GET", path->str, NULL, self->cancellable, page_cb,
-                           g_object_ref (self));
-}
-
-static void
-clear_tickets (DwAgentDetail *self)
-{
-  GtkWidget *child;
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_clear_pointer (&self->cursor, g_free);
-  g_clear_pointer (&self->figure, g_free);
-  self->loading = FALSE;
-  self->failed = FALSE;
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL
-         && child != GTK_WIDGET (self->more_row))
-    gtk_list_box_remove (self->list, child);
-  g_array_set_size (self->ticket_ids, 0);
+  dw_ticket_pages_clear (self->tickets);
   gtk_widget_set_visible (self->drill_box, FALSE);
-}
-
-static void
-row_activated_cb (DwAgentDetail *self,
-                  GtkListBoxRow *row,
-                  GtkListBox    *list)
-{
-  int index = gtk_list_box_row_get_index (row);
-
-  if (row == self->more_row)
-    {
-      /* After an error the same page again; otherwise the next one. */
-      load_page (self);
-      return;
-    }
-  if (index < 0 || (guint) index >= self->ticket_ids->len)
-    return;
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.show-ticket", "x",
-                              g_array_index (self->ticket_ids, gint64, index));
 }
 
 static void
@@ -274,7 +134,7 @@ edge_reached_cb (DwAgentDetail     *self,
                  GtkScrolledWindow *scroller)
 {
   if (position == GTK_POS_BOTTOM)
-    dw_agent_detail_load_more (self);
+    dw_ticket_pages_load_more (self->tickets);
 }
 
 /* Figures */
@@ -356,8 +216,6 @@ dw_agent_detail_dispose (GObject *object)
 {
   DwAgentDetail *self = DW_AGENT_DETAIL (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
   g_clear_object (&self->agent);
   dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_AGENT_DETAIL);
@@ -371,9 +229,6 @@ dw_agent_detail_finalize (GObject *object)
   DwAgentDetail *self = DW_AGENT_DETAIL (object);
 
   g_free (self->window_query);
-  g_free (self->figure);
-  g_free (self->cursor);
-  g_array_unref (self->ticket_ids);
 
   G_OBJECT_CLASS (dw_agent_detail_parent_class)->finalize (object);
 }
@@ -388,6 +243,8 @@ dw_agent_detail_class_init (DwAgentDetailClass *klass)
   object_class->finalize = dw_agent_detail_finalize;
   widget_class->grab_focus = dw_agent_detail_grab_focus;
 
+  g_type_ensure (DW_TYPE_TICKET_PAGES);
+
   signals[BACK] = g_signal_new ("back", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                 NULL, NULL, G_TYPE_NONE, 0);
 
@@ -400,11 +257,8 @@ dw_agent_detail_class_init (DwAgentDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, DwAgentDetail, counts_box);
   gtk_widget_class_bind_template_child (widget_class, DwAgentDetail, drill_box);
   gtk_widget_class_bind_template_child (widget_class, DwAgentDetail, drill_title);
-  gtk_widget_class_bind_template_child (widget_class, DwAgentDetail, list);
-  gtk_widget_class_bind_template_child (widget_class, DwAgentDetail, more_row);
-  gtk_widget_class_bind_template_child (widget_class, DwAgentDetail, more_label);
+  gtk_widget_class_bind_template_child (widget_class, DwAgentDetail, tickets);
   gtk_widget_class_bind_template_child (widget_class, DwAgentDetail, charts_box);
-  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, edge_reached_cb);
 
   gtk_widget_class_install_action (widget_class, "detail.back", NULL, back_cb);
@@ -414,9 +268,8 @@ dw_agent_detail_class_init (DwAgentDetailClass *klass)
 static void
 dw_agent_detail_init (DwAgentDetail *self)
 {
-  self->cancellable = g_cancellable_new ();
-  self->ticket_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   gtk_widget_init_template (GTK_WIDGET (self));
+  dw_ticket_pages_set_row_func (self->tickets, make_ticket_row);
 
   for (guint i = 0; i < G_N_ELEMENTS (charted); i++)
     {
@@ -434,7 +287,6 @@ dw_agent_detail_init (DwAgentDetail *self)
       gtk_widget_set_focusable (gtk_widget_get_parent (box), FALSE);
       self->charts[charted[i]] = chart;
     }
-  update_more_row (self);
 }
 
 GtkWidget *
@@ -456,7 +308,7 @@ dw_agent_detail_show_agent (DwAgentDetail  *self,
   g_return_if_fail (DW_IS_AGENT_METRICS (agent));
   g_return_if_fail (window_query != NULL);
 
-  clear_tickets (self);
+  close_figure (self);
   g_set_object (&self->client, client);
   g_set_object (&self->agent, agent);
   self->team_id = team_id;
@@ -493,57 +345,33 @@ dw_agent_detail_open_figure (DwAgentDetail *self,
                              const char    *figure)
 {
   g_autofree char *title = NULL;
+  g_autofree char *path = NULL;
 
   g_return_if_fail (DW_IS_AGENT_DETAIL (self));
   g_return_if_fail (figure != NULL);
 
-  clear_tickets (self);
-  self->figure = g_strdup (figure);
   /* Translators: the heading of a ticket list, e.g. "李娜 · Solved" */
   title = g_strdup_printf (_("%s · %s"), self->agent != NULL
                            ? dw_agent_metrics_get_display_name (self->agent) : "",
                            drill_label (figure));
   gtk_label_set_label (self->drill_title, title);
   gtk_widget_set_visible (self->drill_box, TRUE);
-  load_page (self);
+  if (self->client == NULL || self->agent == NULL)
+    {
+      dw_ticket_pages_clear (self->tickets);
+      return;
+    }
+  path = g_strdup_printf ("/api/v1/agents/%" G_GINT64_FORMAT "/tickets?team_id=%" G_GINT64_FORMAT
+                          "&figure=%s&%s", dw_agent_metrics_get_user_id (self->agent),
+                          self->team_id, figure, self->window_query);
+  dw_ticket_pages_load (self->tickets, self->client, path);
 }
 
-void
-dw_agent_detail_load_more (DwAgentDetail *self)
+DwTicketPages *
+dw_agent_detail_get_tickets (DwAgentDetail *self)
 {
-  g_return_if_fail (DW_IS_AGENT_DETAIL (self));
-
-  if (self->cursor != NULL && !self->failed)
-    load_page (self);
-}
-
-guint
-dw_agent_detail_get_n_tickets (DwAgentDetail *self)
-{
-  g_return_val_if_fail (DW_IS_AGENT_DETAIL (self), 0);
-  return self->ticket_ids->len;
-}
-
-gboolean
-dw_agent_detail_get_has_more (DwAgentDetail *self)
-{
-  g_return_val_if_fail (DW_IS_AGENT_DETAIL (self), FALSE);
-  return self->cursor != NULL;
-}
-
-gboolean
-dw_agent_detail_get_loading (DwAgentDetail *self)
-{
-  g_return_val_if_fail (DW_IS_AGENT_DETAIL (self), FALSE);
-  return self->loading;
-}
-
-gint64
-dw_agent_detail_get_ticket_id (DwAgentDetail *self,
-                               guint          i)
-{
-  g_return_val_if_fail (DW_IS_AGENT_DETAIL (self), 0);
-  return i < self->ticket_ids->len ? g_array_index (self->ticket_ids, gint64, i) : 0;
+  g_return_val_if_fail (DW_IS_AGENT_DETAIL (self), NULL);
+  return self->tickets;
 }
 
 GtkWidget *

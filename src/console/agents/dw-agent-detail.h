@@ -10,6 +10,7 @@
 
 #include "dw-agent-figures.h"
 #include "dw-client.h"
+#include "dw-ticket-pages.h"
 
 G_BEGIN_DECLS
 
@@ -32,14 +33,8 @@ gint64     dw_agent_detail_get_user_id    (DwAgentDetail  *self);
 /* Lists the tickets behind @figure ("solved", "sla-breached", …) from the first page. */
 void       dw_agent_detail_open_figure    (DwAgentDetail  *self,
                                            const char     *figure);
-void       dw_agent_detail_load_more      (DwAgentDetail  *self);
-/* For tests: ticket rows shown, whether the service has more, whether a page is loading,
- * the ticket id of row @i (0 when out of range). */
-guint      dw_agent_detail_get_n_tickets  (DwAgentDetail  *self);
-gboolean   dw_agent_detail_get_has_more   (DwAgentDetail  *self);
-gboolean   dw_agent_detail_get_loading    (DwAgentDetail  *self);
-gint64     dw_agent_detail_get_ticket_id  (DwAgentDetail  *self,
-                                           guint           i);
+/* The list of the tickets behind the figure open. */
+DwTicketPages *dw_agent_detail_get_tickets (DwAgentDetail *self);
 /* The trend chart of @figure, NULL when there is none. */
 GtkWidget *dw_agent_detail_get_chart      (DwAgentDetail  *self,
                                            DwAgentFigure   figure);

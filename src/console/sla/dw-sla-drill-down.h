@@ -12,6 +12,7 @@
 #include <gtk/gtk.h>
 
 #include "dw-client.h"
+#include "dw-ticket-pages.h"
 
 G_BEGIN_DECLS
 
@@ -26,14 +27,7 @@ void       dw_sla_drill_down_load          (DwSlaDrillDown *self,
                                             DwClient       *client,
                                             const char     *query,
                                             const char     *title);
-/* Loads the next page, if there is one and none is loading. */
-void       dw_sla_drill_down_load_more     (DwSlaDrillDown *self);
-/* For tests: ticket rows shown, whether the service has more, whether a page is loading. */
-guint      dw_sla_drill_down_get_n_tickets (DwSlaDrillDown *self);
-gboolean   dw_sla_drill_down_get_has_more  (DwSlaDrillDown *self);
-gboolean   dw_sla_drill_down_get_loading   (DwSlaDrillDown *self);
-/* The ticket id of row @i (0 when out of range). */
-gint64     dw_sla_drill_down_get_ticket_id (DwSlaDrillDown *self,
-                                            guint           i);
+/* The list of tickets, page by page. */
+DwTicketPages *dw_sla_drill_down_get_tickets (DwSlaDrillDown *self);
 
 G_END_DECLS
