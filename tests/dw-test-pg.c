@@ -177,7 +177,7 @@ dw_test_pg_start (void)
   run (self, initdb);
 
   options = g_strdup_printf ("-c listen_addresses='' -c unix_socket_directories='%s' "
-                             "-c fsync=on -c max_connections=50", self->dir);
+                             "-c fsync=on -c max_connections=50 -c track_commit_timestamp=on", self->dir);
   pg_ctl = command_new (self, "pg_ctl");
   g_ptr_array_add (pg_ctl, g_strdup ("start"));
   g_ptr_array_add (pg_ctl, g_strdup ("--wait"));
