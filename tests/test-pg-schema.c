@@ -533,6 +533,42 @@ test_command (void)
   g_assert_nonnull (strstr (err, "deskwatchd schema"));
 }
 
+/* sqlite:FILE is the file, as --db FILE always was; `schema` works there too. */
+static void
+test_command_sqlite (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("dw-pg-schema-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "desk.db", NULL);
+  g_autofree char *uri = g_strconcat ("sqlite:", path, NULL);
+  g_autofree char *expected = g_strdup_printf ("Schema version %d (SQLite %s)\n",
+                                               dw_pg_migrations_get_latest (), path);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *schema[] = { "schema", "--db", uri, NULL };
+  const char *list[] = { "user", "list", "--db", uri, NULL };
+  const char *empty[] = { "schema", "--db", "sqlite:", NULL };
+  sqlite3 *db;
+
+  g_assert_no_error (error);
+  run_deskwatchd (schema, 0, &out, &err);
+  g_assert_cmpstr (out, ==, expected);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  run_deskwatchd (list, 0, &out, &err);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  run_deskwatchd (empty, 2, &out, &err);
+  g_assert_nonnull (strstr (err, "--db names no database"));
+
+  db = dw_store_open (path, &error);
+  g_assert_no_error (error);
+  remove_sqlite (db, dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -547,6 +583,7 @@ main (int   argc,
   g_test_add_func ("/pg/connection/errors", test_errors);
   g_test_add_func ("/pg/connection/pool", test_pool);
   g_test_add_func ("/pg/command/schema", test_command);
+  g_test_add_func ("/pg/command/schema-sqlite", test_command_sqlite);
 
   return g_test_run ();
 }
