@@ -565,6 +565,47 @@ test_command (void)
   g_assert_nonnull (strstr (err, "deskwatchd schema"));
 }
 
+/* Three `deskwatchd schema` processes started together on an empty database, as three
+ * instances starting at once: all succeed, the migrations are applied once in all. */
+static void
+test_command_concurrently (void)
+{
+  g_autofree char *conninfo = dw_test_pg_new_database (dw_test_pg_get_shared ());
+  GSubprocess *processes[3];
+  guint total = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      processes[i] = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                       g_getenv ("DESKWATCHD"), "schema", "--db", conninfo, NULL);
+      g_assert_no_error (error);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (processes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *expected = g_strdup_printf ("Schema version %d (PostgreSQL %s), ",
+                                                   dw_pg_migrations_get_latest (), conninfo);
+      const char *applied;
+
+      g_subprocess_communicate_utf8 (processes[i], NULL, NULL, &out, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_exited (processes[i]));
+      g_assert_cmpint (g_subprocess_get_exit_status (processes[i]), ==, 0);
+      /* After any info lines, should G_MESSAGES_DEBUG be set. */
+      applied = strstr (out, expected);
+      g_assert_nonnull (applied);
+      applied += strlen (expected);
+      total += (guint) atoi (applied);
+      g_object_unref (processes[i]);
+    }
+
+  g_assert_cmpuint (total, ==, (guint) dw_pg_migrations_get_latest ());
+}
+
 /* sqlite:FILE is the file, as --db FILE always was; `schema` works there too. */
 static void
 test_command_sqlite (void)
@@ -615,6 +656,7 @@ main (int   argc,
   g_test_add_func ("/pg/connection/errors", test_errors);
   g_test_add_func ("/pg/connection/pool", test_pool);
   g_test_add_func ("/pg/command/schema", test_command);
+  g_test_add_func ("/pg/command/schema-concurrently", test_command_concurrently);
   g_test_add_func ("/pg/command/schema-sqlite", test_command_sqlite);
 
   return g_test_run ();
