@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "dw-auth.h"
+#include "dw-db-uri.h"
 #include "dw-demo.h"
+#include "dw-pg-migrations.h"
 #include "dw-service.h"
 #include "dw-json.h"
 #include "dw-store.h"
@@ -40,7 +42,9 @@ static int opt_password_checks;
 
 static const GOptionEntry common_entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db,
-    "SQLite database (default: $STATE_DIRECTORY/" DEFAULT_DB " or ./" DEFAULT_DB ")", "FILE" },
+    "SQLite database FILE or sqlite:FILE (default: $STATE_DIRECTORY/" DEFAULT_DB " or ./"
+    DEFAULT_DB "), or a PostgreSQL connection string (postgresql://USER@HOST/DBNAME or "
+    "host=… dbname=…; the password from PGPASSFILE or PGPASSWORD, not here)", "DB" },
   { "log-json", 0, 0, G_OPTION_ARG_NONE, &opt_log_json, "Log one JSON object per line", NULL },
   { NULL }
 };
@@ -99,7 +103,11 @@ static const char summary[] =
   "  deskwatchd user list [--db FILE]\n"
   "  deskwatchd token create USERNAME [--label TEXT] [--days N] [--db FILE]\n"
   "  deskwatchd token revoke TOKEN-ID [--db FILE]\n"
-  "  deskwatchd token list [USERNAME] [--db FILE]";
+  "  deskwatchd token list [USERNAME] [--db FILE]\n"
+  "  deskwatchd schema [--db DB]     apply the schema's migrations, print its version\n"
+  "\n"
+  "--db postgresql://… (or postgres://…, or a libpq key=value string) is PostgreSQL, which for\n"
+  "now only `deskwatchd schema` uses; the password comes from PGPASSFILE or PGPASSWORD.";
 
 /* Logging */
 
@@ -212,14 +220,18 @@ read_password (const char *prompt)
 
 /* Commands */
 
+/* What --db names (dw_db_uri_parse), set by main() before any command runs. */
+static DwDbKind db_kind = DW_DB_SQLITE;
+static char *db_target;
+
 static const char *
 db_path (void)
 {
   static char *path;
   const char *state = g_getenv ("STATE_DIRECTORY");
 
-  if (opt_db != NULL)
-    return opt_db;
+  if (db_target != NULL)
+    return db_target;
 
   if (path == NULL)
     path = state != NULL ? g_build_filename (state, DEFAULT_DB, NULL) : g_strdup (DEFAULT_DB);
@@ -456,6 +468,49 @@ token_list (const char *username)
   return 0;
 }
 
+/* Applies the migrations a database lacks and prints its schema version: for PostgreSQL, the one
+ * command that works today (docs/design.md "PostgreSQL backend"); any number of instances may
+ * run it at once, the migration lock lets one apply. */
+static int
+schema_show (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (db_kind == DW_DB_SQLITE)
+    {
+      sqlite3 *db = dw_store_open (db_path (), &error);
+
+      if (db == NULL)
+        {
+          g_printerr ("deskwatchd: %s\n", error->message);
+          return 1;
+        }
+      g_print ("Schema version %d (SQLite %s)\n", dw_store_get_schema_version (db), db_path ());
+      dw_store_close (db);
+      return 0;
+    }
+  else
+    {
+      /* The string as given may hold a password: only the redacted one is printed. */
+      g_autofree char *shown = dw_db_uri_redact (db_target);
+      g_autoptr(PGconn) conn = NULL;
+      guint n_applied = 0;
+      int version;
+
+      g_info ("Connecting to PostgreSQL %s", shown);
+      if ((conn = dw_pg_connect (db_target, &error)) == NULL
+          || !dw_pg_migrate (conn, &n_applied, &error)
+          || (version = dw_pg_get_schema_version (conn, &error)) < 0)
+        {
+          g_printerr ("deskwatchd: PostgreSQL %s: %s\n", shown, error->message);
+          return 1;
+        }
+      g_print ("Schema version %d (PostgreSQL %s), %u migration%s applied now\n", version, shown,
+               n_applied, n_applied == 1 ? "" : "s");
+      return 0;
+    }
+}
+
 /* Serving */
 
 static gboolean
@@ -604,7 +659,26 @@ main (int   argc,
   if (opt_log_json)
     g_log_set_writer_func (json_writer, NULL, NULL);
 
+  if (opt_db != NULL && !dw_db_uri_parse (opt_db, &db_kind, &db_target, &error))
+    {
+      g_printerr ("deskwatchd: %s\n", error->message);
+      return 2;
+    }
+
   n = g_strv_length (args);
+  if (n == 2 && g_str_equal (args[1], "schema"))
+    return schema_show ();
+
+  /* Until the store layer has a PostgreSQL implementation (issue 14), say so rather than serve
+   * or change a SQLite file named like the connection string. */
+  if (db_kind == DW_DB_POSTGRESQL)
+    {
+      g_printerr ("deskwatchd: the PostgreSQL backend does not serve yet: with a PostgreSQL --db, "
+                  "only `deskwatchd schema --db …` works (it applies the migrations and prints "
+                  "the schema version); serve from a SQLite --db FILE for now\n");
+      return 2;
+    }
+
   if (n == 1)
     return serve ();
 

@@ -1,0 +1,248 @@
+/* dw-pg-connection.c: deskwatchd's connections to PostgreSQL (libpq). */
+#define G_LOG_DOMAIN "deskwatchd"
+
+#include "config.h"
+
+#include "dw-pg-connection.h"
+
+#include <string.h>
+
+G_DEFINE_QUARK (dw-pg-error-quark, dw_pg_error)
+
+struct _DwPgPool
+{
+  char      *conninfo;
+  guint      size;
+  guint      n_taken;
+  GPtrArray *idle;   /* PGconn, each ready for a new transaction */
+};
+
+/* The SQLSTATE goes after the message; this finds it again. */
+#define SQLSTATE_MARK " (SQLSTATE "
+
+static DwPgError
+code_of_sqlstate (const char *sqlstate)
+{
+  if (sqlstate == NULL)
+    return DW_PG_ERROR_UNAVAILABLE;
+  if (g_str_has_prefix (sqlstate, "08") || g_str_has_prefix (sqlstate, "57P")
+      || g_str_equal (sqlstate, "53300"))
+    return DW_PG_ERROR_UNAVAILABLE;
+  if (g_str_has_prefix (sqlstate, "23"))
+    return DW_PG_ERROR_CONSTRAINT;
+  if (g_str_equal (sqlstate, "40001") || g_str_equal (sqlstate, "40P01"))
+    return DW_PG_ERROR_CONFLICT;
+  return DW_PG_ERROR_FAILED;
+}
+
+void
+dw_pg_set_error (GError         **error,
+                 PGconn          *conn,
+                 const PGresult  *result)
+{
+  const char *sqlstate = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+  const char *primary = result != NULL ? PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY)
+                                       : NULL;
+  g_autofree char *message = NULL;
+
+  if (primary == NULL)
+    primary = result != NULL && *PQresultErrorMessage (result) != '\0'
+              ? PQresultErrorMessage (result)
+              : PQerrorMessage (conn);
+  message = g_strstrip (g_strdup (primary != NULL && *primary != '\0' ? primary
+                                                                      : "unknown error"));
+
+  /* No SQLSTATE: libpq's own error (cannot connect, connection lost), class 08 in effect. */
+  g_set_error (error, DW_PG_ERROR, code_of_sqlstate (sqlstate), "%s" SQLSTATE_MARK "%s)",
+               message, sqlstate != NULL ? sqlstate : "08006");
+}
+
+const char *
+dw_pg_error_get_sqlstate (const GError *error)
+{
+  const char *mark;
+  g_autofree char *code = NULL;
+
+  if (error == NULL || error->domain != DW_PG_ERROR
+      || (mark = g_strrstr (error->message, SQLSTATE_MARK)) == NULL)
+    return NULL;
+
+  code = g_strndup (mark + strlen (SQLSTATE_MARK), 5);
+  return g_intern_string (code);
+}
+
+static void
+notice_cb (void       *data,
+           const char *message)
+{
+  /* "NOTICE: relation … already exists, skipping" and the like: not the operator's business. */
+  g_debug ("PostgreSQL: %s", message);
+}
+
+PGconn *
+dw_pg_connect (const char  *conninfo,
+               GError     **error)
+{
+  /* Text is UTF-8 whatever the server's or the environment's default (times are Unix seconds
+   * in BIGINTs: the server's time zone does not matter). */
+  const char *keywords[] = { "dbname", "fallback_application_name", "client_encoding", NULL };
+  const char *values[] = { conninfo, "deskwatchd", "UTF8", NULL };
+  PGconn *conn;
+
+  g_return_val_if_fail (conninfo != NULL, NULL);
+
+  /* expand_dbname: @conninfo may be a URI or key=value string; keywords after dbname override
+   * what it says (client_encoding), fallback_application_name only fills a gap. */
+  conn = PQconnectdbParams (keywords, values, 1);
+  if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
+    {
+      g_set_error (error, DW_PG_ERROR, DW_PG_ERROR_UNAVAILABLE, "cannot connect: %s" SQLSTATE_MARK
+                   "08001)", conn != NULL ? g_strstrip (PQerrorMessage (conn)) : "out of memory");
+      PQfinish (conn);
+      return NULL;
+    }
+
+  PQsetNoticeProcessor (conn, notice_cb, NULL);
+  return conn;
+}
+
+gboolean
+dw_pg_exec (PGconn      *conn,
+            const char  *sql,
+            GError     **error)
+{
+  PGresult *result;
+  gboolean ok = TRUE;
+
+  /* PQexec returns only the last statement's result and stops at the first failure: send the
+   * text and read every result, so a failure in the middle is the one reported. */
+  if (!PQsendQuery (conn, sql))
+    {
+      dw_pg_set_error (error, conn, NULL);
+      return FALSE;
+    }
+
+  while ((result = PQgetResult (conn)) != NULL)
+    {
+      ExecStatusType status = PQresultStatus (result);
+
+      if (ok && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK
+          && status != PGRES_EMPTY_QUERY)
+        {
+          dw_pg_set_error (error, conn, result);
+          ok = FALSE;
+        }
+      PQclear (result);
+    }
+
+  if (ok && PQstatus (conn) != CONNECTION_OK)
+    {
+      dw_pg_set_error (error, conn, NULL);
+      ok = FALSE;
+    }
+
+  return ok;
+}
+
+PGresult *
+dw_pg_query (PGconn              *conn,
+             const char          *sql,
+             int                  n_params,
+             const char * const  *params,
+             GError             **error)
+{
+  PGresult *result = PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 0);
+  ExecStatusType status = PQresultStatus (result);
+
+  if (result == NULL || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK))
+    {
+      dw_pg_set_error (error, conn, result);
+      PQclear (result);
+      return NULL;
+    }
+
+  return result;
+}
+
+/* Pool */
+
+DwPgPool *
+dw_pg_pool_new (const char *conninfo,
+                guint       size)
+{
+  DwPgPool *self = g_new0 (DwPgPool, 1);
+
+  self->conninfo = g_strdup (conninfo);
+  self->size = size > 0 ? size : DW_PG_POOL_DEFAULT_SIZE;
+  self->idle = g_ptr_array_new_with_free_func ((GDestroyNotify) PQfinish);
+  return self;
+}
+
+void
+dw_pg_pool_free (DwPgPool *self)
+{
+  if (self == NULL)
+    return;
+
+  /* A connection still taken belongs to its taker, who PQfinishes it via release. */
+  g_ptr_array_unref (self->idle);
+  g_free (self->conninfo);
+  g_free (self);
+}
+
+guint
+dw_pg_pool_get_size (DwPgPool *self)
+{
+  return self->size;
+}
+
+guint
+dw_pg_pool_get_n_open (DwPgPool *self)
+{
+  return self->idle->len + self->n_taken;
+}
+
+PGconn *
+dw_pg_pool_acquire (DwPgPool  *self,
+                    GError   **error)
+{
+  PGconn *conn;
+
+  while (self->idle->len > 0)
+    {
+      conn = g_ptr_array_steal_index (self->idle, self->idle->len - 1);
+      /* A connection that died while idle (server restart) is dropped, and another opened. */
+      if (PQstatus (conn) == CONNECTION_OK)
+        {
+          self->n_taken++;
+          return conn;
+        }
+      PQfinish (conn);
+    }
+
+  if (self->n_taken >= self->size)
+    {
+      g_set_error (error, DW_PG_ERROR, DW_PG_ERROR_UNAVAILABLE,
+                   "all %u connections of the pool are in use" SQLSTATE_MARK "53300)", self->size);
+      return NULL;
+    }
+
+  if ((conn = dw_pg_connect (self->conninfo, error)) == NULL)
+    return NULL;
+
+  self->n_taken++;
+  return conn;
+}
+
+void
+dw_pg_pool_release (DwPgPool *self,
+                    PGconn   *conn)
+{
+  g_return_if_fail (self->n_taken > 0);
+
+  self->n_taken--;
+  if (PQstatus (conn) == CONNECTION_OK && PQtransactionStatus (conn) == PQTRANS_IDLE)
+    g_ptr_array_add (self->idle, conn);
+  else
+    PQfinish (conn);
+}
