@@ -404,35 +404,6 @@ check_history_within_capacity (Fixture *fixture)
   sqlite3_close (db);
 }
 
-/* The past days of the demo are written after the service starts listening (docs/api.md,
- * "Health"): the checks of the history wait until it says they are all there. */
-static void
-wait_for_history (Fixture *fixture)
-{
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-
-  for (;;)
-    {
-      g_autoptr(DwTestResponse) health = dw_test_server_request (fixture->server, "GET",
-                                                                 "/api/v1/health", NULL, NULL,
-                                                                 NULL, 0);
-      JsonObject *demo;
-      const char *state;
-
-      dw_test_assert_status (health, 200);
-      demo = json_object_get_object_member (dw_test_response_object (health), "demo");
-      g_assert_nonnull (demo);
-      state = json_object_get_string_member (demo, "history");
-      g_assert_cmpstr (state, !=, "failed");
-      if (g_str_equal (state, "ready"))
-        return;
-      g_assert_cmpstr (state, ==, "seeding");
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up waiting for the demo's history");
-      g_usleep (50 * 1000);
-    }
-}
-
 static void
 test_demo_desk (Fixture       *fixture,
                 gconstpointer  data)
@@ -501,7 +472,7 @@ test_demo_desk (Fixture       *fixture,
   g_assert_cmpuint (leads, >=, 1);
 
   /* Two weeks of history: ticket #1 is about fourteen days older than the newest. */
-  wait_for_history (fixture);
+  dw_test_server_wait_demo_history (fixture->server);
   newest = newest_ticket_id (fixture);
   g_assert_cmpint (newest, >=, 1000);
   oldest = ticket_created_at (fixture, 1);
@@ -531,7 +502,7 @@ static void
 test_demo_history (Fixture       *fixture,
                    gconstpointer  data)
 {
-  wait_for_history (fixture);
+  dw_test_server_wait_demo_history (fixture->server);
   check_history_within_capacity (fixture);
 }
 
