@@ -423,7 +423,10 @@ agent_max_load (Agent  *agent,
                 gint64  from,
                 gint64  to)
 {
-  g_autoptr(GArray) inside = g_array_new (FALSE, FALSE, sizeof (Span));
+  /* On the stack: routing asks this for every candidate at every step (a GArray each time was
+   * a tenth of the seed in malloc).  There are few holds (forget_holds). */
+  Span *inside = g_newa (Span, agent->holds->len + 1);
+  guint n_inside = 0;
   int most = 0;
 
   for (guint i = 0; i < agent->holds->len; i++)
@@ -431,20 +434,16 @@ agent_max_load (Agent  *agent,
       Span *h = &g_array_index (agent->holds, Span, i);
 
       if (h->to >= from && h->from <= to)
-        g_array_append_val (inside, *h);
+        inside[n_inside++] = *h;
     }
 
-  for (guint i = 0; i < inside->len; i++)
+  for (guint i = 0; i < n_inside; i++)
     {
-      gint64 t = MAX (from, g_array_index (inside, Span, i).from);
+      gint64 t = MAX (from, inside[i].from);
       int n = 0;
 
-      for (guint j = 0; j < inside->len; j++)
-        {
-          Span *h = &g_array_index (inside, Span, j);
-
-          n += h->from <= t && t <= h->to;
-        }
+      for (guint j = 0; j < n_inside; j++)
+        n += inside[j].from <= t && t <= inside[j].to;
       most = MAX (most, n);
     }
   return most;
@@ -1132,6 +1131,31 @@ route (History      *history,
   return NULL;
 }
 
+/* Forgets the holds that ended before @t.  Tickets are drawn in the order they come in, and
+ * everything about a ticket happens from its arrival on, so no later question about loads
+ * (agent_max_load, agent_next_change: both only look at holds that end at or after the moment
+ * asked about) can see them: without them the answers are the same, but they no longer grow
+ * with the two weeks (they were most of the drawing's time). */
+static void
+forget_holds (History *history,
+              gint64   t)
+{
+  for (guint i = 0; i < history->agents->len; i++)
+    {
+      Agent *agent = g_ptr_array_index (history->agents, i);
+      guint kept = 0;
+
+      for (guint j = 0; j < agent->holds->len; j++)
+        {
+          Span *h = &g_array_index (agent->holds, Span, j);
+
+          if (h->to >= t)
+            g_array_index (agent->holds, Span, kept++) = *h;
+        }
+      g_array_set_size (agent->holds, kept);
+    }
+}
+
 static void
 agent_hold (Agent  *agent,
             gint64  from,
@@ -1459,6 +1483,7 @@ dw_demo_backfill (sqlite3         *db,
           if (dw_demo_uniform () * max_rate * SURGE_BOOST > rate)
             continue;
 
+          forget_holds (&history, t);
           backfill_ticket (&history, t);
         }
     }
