@@ -618,6 +618,8 @@ test_demo_roster (Fixture       *fixture,
   absences_path = g_strdup_printf ("/api/v1/absences?from=%s&to=%s", from, to);
   g_assert_cmpuint (count_items (fixture, fixture->admin_token, absences_path), ==, 3);
 
+  /* The staffing forecast counts the arrivals of the past weeks: the demo's history. */
+  dw_test_server_wait_demo_history (fixture->server);
   {
     g_autofree char *path = g_strdup_printf ("/api/v1/staffing/day?team_id=%" G_GINT64_FORMAT
                                              "&date=%s", logistics, today);
