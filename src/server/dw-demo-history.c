@@ -771,11 +771,28 @@ next_id (sqlite3     *db,
   return sqlite3_column_int64 (stmt, 0) + 1;
 }
 
+/* Audit rows are written AUDIT_BATCH to an INSERT: they are 85 % of the rows, and one
+ * statement a row opened the table and both its indexes and sought each from the root, row
+ * after row. */
+#define AUDIT_BATCH 32
+#define AUDIT_COLUMNS 9
+
+typedef struct
+{
+  gint64      id;
+  gint64      ticket_id;
+  const Audit *audit;
+  char        after[24];        /* a comment's id, for "commented" rows */
+} BatchRow;
+
 typedef struct
 {
   sqlite3_stmt *ticket;
   sqlite3_stmt *comment;
   sqlite3_stmt *audit;
+  sqlite3_stmt *audits;         /* AUDIT_BATCH rows */
+  BatchRow      batch[AUDIT_BATCH];
+  guint         n_batch;
 } Writer;
 
 static void
@@ -784,6 +801,7 @@ writer_clear (Writer *w)
   g_clear_pointer (&w->ticket, dw_store_release);
   g_clear_pointer (&w->comment, dw_store_release);
   g_clear_pointer (&w->audit, dw_store_release);
+  g_clear_pointer (&w->audits, dw_store_release);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Writer, writer_clear)
@@ -806,10 +824,67 @@ writer_init (Writer   *w,
     "VALUES (?, ?, ?, ?, ?, ?, ?)", error);
   if (w->comment == NULL)
     return FALSE;
-  w->audit = dw_store_prepare (db,
-    "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, before, after, reason) "
-    "VALUES (?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)", error);
-  return w->audit != NULL;
+#define AUDIT_INSERT \
+  "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, before, after, reason) " \
+  "VALUES "
+#define AUDIT_VALUES "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)"
+
+  w->audit = dw_store_prepare (db, AUDIT_INSERT AUDIT_VALUES, error);
+  if (w->audit == NULL)
+    return FALSE;
+  {
+    g_autoptr(GString) sql = g_string_new (AUDIT_INSERT AUDIT_VALUES);
+
+    for (guint i = 1; i < AUDIT_BATCH; i++)
+      g_string_append (sql, ", " AUDIT_VALUES);
+    w->audits = dw_store_prepare (db, sql->str, error);
+  }
+  return w->audits != NULL;
+}
+
+static void
+bind_audit (sqlite3_stmt   *stmt,
+            int             first,
+            const BatchRow *row)
+{
+  const Audit *a = row->audit;
+
+  sqlite3_bind_int64 (stmt, first, row->id);
+  sqlite3_bind_int64 (stmt, first + 1, a->at);
+  dw_store_bind_id_or_null (stmt, first + 2, a->actor_id);
+  sqlite3_bind_int64 (stmt, first + 3, row->ticket_id);
+  sqlite3_bind_text (stmt, first + 4, a->action, -1, SQLITE_STATIC);
+  dw_store_bind_text_or_null (stmt, first + 5, a->field);
+  dw_store_bind_text_or_null (stmt, first + 6, a->before);
+  dw_store_bind_text_or_null (stmt, first + 7, a->comment_index >= 0 ? row->after : a->after);
+  dw_store_bind_text_or_null (stmt, first + 8, a->reason);
+}
+
+/* Writes the audit rows waiting in the batch: all in one statement when it is full. */
+static gboolean
+writer_flush (Writer  *w,
+              GError **error)
+{
+  if (w->n_batch == AUDIT_BATCH)
+    {
+      sqlite3_reset (w->audits);
+      for (guint i = 0; i < AUDIT_BATCH; i++)
+        bind_audit (w->audits, 1 + (int) i * AUDIT_COLUMNS, &w->batch[i]);
+      if (!dw_store_step_done (w->audits, error))
+        return FALSE;
+    }
+  else
+    {
+      for (guint i = 0; i < w->n_batch; i++)
+        {
+          sqlite3_reset (w->audit);
+          bind_audit (w->audit, 1, &w->batch[i]);
+          if (!dw_store_step_done (w->audit, error))
+            return FALSE;
+        }
+    }
+  w->n_batch = 0;
+  return TRUE;
 }
 
 static gboolean
@@ -867,25 +942,16 @@ write_pending (Writer   *w,
 
   for (guint i = 0; i < p->audits->len; i++)
     {
-      Audit *a = &g_array_index (p->audits, Audit, i);
-      char after[24];
+      const Audit *a = &g_array_index (p->audits, Audit, i);
+      BatchRow *row = &w->batch[w->n_batch++];
 
+      row->id = p->first_audit_id + i;
+      row->ticket_id = p->ticket_id;
+      row->audit = a;
       if (a->comment_index >= 0)
-        g_snprintf (after, sizeof after, "%" G_GINT64_FORMAT,
+        g_snprintf (row->after, sizeof row->after, "%" G_GINT64_FORMAT,
                     p->first_comment_id + a->comment_index);
-
-      stmt = w->audit;
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, p->first_audit_id + i);
-      sqlite3_bind_int64 (stmt, 2, a->at);
-      dw_store_bind_id_or_null (stmt, 3, a->actor_id);
-      sqlite3_bind_int64 (stmt, 4, p->ticket_id);
-      sqlite3_bind_text (stmt, 5, a->action, -1, SQLITE_STATIC);
-      dw_store_bind_text_or_null (stmt, 6, a->field);
-      dw_store_bind_text_or_null (stmt, 7, a->before);
-      dw_store_bind_text_or_null (stmt, 8, a->comment_index >= 0 ? after : a->after);
-      dw_store_bind_text_or_null (stmt, 9, a->reason);
-      if (!dw_store_step_done (stmt, error))
+      if (w->n_batch == AUDIT_BATCH && !writer_flush (w, error))
         return FALSE;
     }
 
@@ -1502,7 +1568,8 @@ dw_demo_backfill (sqlite3         *db,
   for (guint i = 0; i < history.active->len; i++)
     if (!write_pending (&writer, g_ptr_array_index (history.active, i), error))
       goto out;
-  if (!dw_demo_seed_surveys (db, first_active, G_MAXINT64, error))
+  if (!writer_flush (&writer, error)
+      || !dw_demo_seed_surveys (db, first_active, G_MAXINT64, error))
     goto out;
 
   *backlog = g_new0 (DwDemoBacklog, 1);
@@ -1545,6 +1612,8 @@ dw_demo_backlog_write (DwDemoBacklog  *backlog,
       if (deadline > 0 && backlog->next % 16 == 0 && g_get_monotonic_time () >= deadline)
         break;
     }
+  if (!writer_flush (&writer, error))
+    return FALSE;
 
   if (backlog->next > first)
     {
