@@ -10,6 +10,8 @@
  * The history keeps the rules the live desk enforces: tickets are routed only to agents online
  * then (per the presence log) and never beyond an agent's capacity, and an agent acts on a
  * ticket only while online.
+ * The tickets still active at "now" are written at once; the past ones (solved or closed) are
+ * kept and written later, in slices, after the service listens (dw-demo.c).
  */
 #define G_LOG_DOMAIN "dw-demo"
 
@@ -423,8 +425,8 @@ agent_max_load (Agent  *agent,
                 gint64  from,
                 gint64  to)
 {
-  /* On the stack: routing asks this for every candidate at every step (a GArray each time was
-   * a tenth of the seed in malloc).  There are few holds (forget_holds). */
+  /* On the stack, not a GArray each time: routing asks this for every candidate at every step.
+   * There are few holds (forget_holds). */
   Span *inside = g_newa (Span, agent->holds->len + 1);
   guint n_inside = 0;
   int most = 0;

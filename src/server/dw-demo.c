@@ -494,15 +494,15 @@ seed_within_capacity (Seed    *seed,
 
 /* The history of the past days — solved and closed tickets, their comments, audit rows and
  * surveys, which only the SLA compliance and the Agents figures read — is written after the
- * service listens, from idle in slices of HISTORY_SLICE_MS, each its own transaction: 0.3 s of
- * the start (55 % of the seed were audit rows) that the console's first sign-in and snapshot no
- * longer wait for.  The slices run at G_PRIORITY_LOW, so requests that came meanwhile are served
- * first.  The agent facts wait for the whole trail (dw_service_hold_agent_facts): they read it
+ * service listens, from idle in slices of HISTORY_SLICE_MS, each its own transaction: writing
+ * them was most of the seed (55 % of it audit rows), which the console's first sign-in and
+ * snapshot no longer wait for.  The slices run at G_PRIORITY_LOW, so requests that came
+ * meanwhile are served first.  The agent facts wait for the whole trail (dw_service_hold_agent_facts): they read it
  * by audit id, and the past rows are written below the active ones. */
 #define HISTORY_SLICE_MS 15
 /* The first slice waits this long, like the agent facts (dw-service.c): the console that started
  * the demo signs in, loads its snapshot and paints its first frame meanwhile, and on a busy
- * machine the slices (0.4 s of processor in all) would compete with it for the processor. */
+ * machine the slices (0.5 s of processor in all) would compete with it for the processor. */
 #define HISTORY_DELAY_MS 2000
 #define HISTORY_KEY "demo_history"
 #define HISTORY_QDATA "dw-demo-history"
@@ -621,7 +621,10 @@ failed:
   if (relaxed)
     dw_store_exec (db, "PRAGMA synchronous = FULL", NULL);
   if (sqlite3_get_autocommit (db))
-    set_history_state (db, "failed", NULL);
+    {
+      dw_store_exec (db, "PRAGMA cache_size = -2000", NULL);
+      set_history_state (db, "failed", NULL);
+    }
   g_message ("The demo's history could not be written: %s", error->message);
   writer->idle_id = 0;
   dw_service_hold_agent_facts (service, FALSE);
