@@ -553,3 +553,30 @@ dw_test_week_with_daily_gap (gint64  now,
     day = g_strdup_printf ("[[%d,%d]]", c1, c0);
   return g_strdup_printf ("[%s,%s,%s,%s,%s,%s,%s]", day, day, day, day, day, day, day);
 }
+
+void
+dw_test_server_wait_demo_history (DwTestServer *self)
+{
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr(DwTestResponse) health = dw_test_server_request (self, "GET", "/api/v1/health",
+                                                                 NULL, NULL, NULL, 0);
+      JsonObject *demo;
+      const char *state;
+
+      dw_test_assert_status (health, 200);
+      demo = json_object_get_object_member (dw_test_response_object (health), "demo");
+      g_assert_nonnull (demo);
+      state = json_object_get_string_member (demo, "history");
+      g_assert_cmpstr (state, !=, "failed");
+      if (g_str_equal (state, "ready"))
+        return;
+      g_assert_cmpstr (state, ==, "seeding");
+      /* Only a guard against a hang, not a timing assertion. */
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up waiting for the demo's history");
+      g_usleep (50 * 1000);
+    }
+}

@@ -132,6 +132,10 @@ void            dw_test_assert_problem_impl (DwTestResponse *response,
                                              const char     *file,
                                              int             line);
 
+/* Waits until a demo service says (GET /api/v1/health, "demo") that its past days are all
+ * written: they follow after it starts listening (docs/api.md "Health"). */
+void          dw_test_server_wait_demo_history (DwTestServer *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestServer, dw_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestResponse, dw_test_response_free)
 

@@ -4,11 +4,13 @@
  * desk: the agent facts of its two weeks of audit trail are read from idle in slices, so the
  * requests of the console that just started the demo (sign-in, snapshot) are answered between
  * two slices rather than after the whole trail; read in slices, the facts are exactly those one
- * reading makes.
+ * reading makes.  The desk's past days are written after the service listens: it answers the
+ * console's sign-in and snapshot, with the active tickets, before they are all there.
  */
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 
 #include "dw-agent-metrics.h"
 #include "dw-demo.h"
@@ -41,6 +43,28 @@ static gint64
 last_ticket_audit (sqlite3 *db)
 {
   return query_int (db, "SELECT coalesce (max (id), 0) FROM audit WHERE entity = 'ticket'");
+}
+
+static char *
+query_text (sqlite3    *db,
+            const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db, sql, &error);
+
+  g_assert_no_error (error);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+static gboolean
+history_is (sqlite3    *db,
+            const char *state)
+{
+  g_autofree char *value = query_text (db, "SELECT value FROM settings WHERE key = 'demo_history'");
+
+  return g_strcmp0 (value, state) == 0;
 }
 
 /* Every fact and every ticket state, in a stable order, as text. */
@@ -112,12 +136,16 @@ test_facts_in_slices (void)
   g_assert_true (dw_demo_populate (service, &error));
   g_assert_no_error (error);
   g_assert_cmpint (watermark (db), ==, 0);
-  trail = last_ticket_audit (db);
-  g_test_message ("the demo's audit trail: %" G_GINT64_FORMAT " rows", trail);
-  g_assert_cmpint (trail, >, 10000);
 
   g_assert_true (dw_service_listen (service, "127.0.0.1:0", NULL, NULL, &error));
   g_assert_no_error (error);
+
+  /* The past days are written from idle after the service listens; the facts wait for them. */
+  WAIT_UNTIL (history_is (db, "ready"));
+  g_assert_cmpint (watermark (db), ==, 0);
+  trail = last_ticket_audit (db);
+  g_test_message ("the demo's audit trail: %" G_GINT64_FORMAT " rows", trail);
+  g_assert_cmpint (trail, >, 10000);
 
   /* The first slice (a few seconds after the service listens) leaves most of the trail to later
    * turns of the main loop, where requests that arrived meanwhile are served first. */
@@ -145,6 +173,156 @@ test_facts_in_slices (void)
   remove_dir (dir);
 }
 
+typedef struct
+{
+  guint   status;
+  GBytes *body;
+} Reply;
+
+static void
+reply_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  Reply *reply = data;
+  g_autoptr(GError) error = NULL;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+
+  reply->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+  reply->status = soup_message_get_status (msg);
+}
+
+/* A request to the service running in this process: the main context serves it meanwhile. */
+static JsonObject *
+request (SoupSession *session,
+         const char  *method,
+         const char  *api,
+         const char  *path,
+         const char  *token,
+         const char  *json)
+{
+  g_autofree char *url = g_strconcat (api, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  Reply reply = { 0 };
+  gsize size;
+  const char *data;
+
+  if (token != NULL)
+    {
+      g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    bearer);
+    }
+  if (json != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    }
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, reply_cb, &reply);
+  WAIT_UNTIL (reply.body != NULL);
+
+  data = g_bytes_get_data (reply.body, &size);
+  if (reply.status < 200 || reply.status >= 300)
+    g_error ("%s %s: %u %.*s", method, url, reply.status, (int) size, data);
+  g_assert_true (json_parser_load_from_data (parser, data, (gssize) size, &error));
+  g_assert_no_error (error);
+  g_bytes_unref (reply.body);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static const char *
+health_history (JsonObject *health)
+{
+  JsonObject *demo = json_object_get_object_member (health, "demo");
+
+  return demo != NULL ? json_object_get_string_member (demo, "history") : NULL;
+}
+
+/* The console's start does not wait for the past days: sign-in and the snapshot with every
+ * active ticket are answered while the history is still being written (held back here, so
+ * that it surely is), and it is written completely afterwards. */
+static void
+test_answers_before_history (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("deskwatch-demo-start-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *api = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(JsonObject) health = NULL;
+  g_autoptr(JsonObject) token = NULL;
+  g_autoptr(JsonObject) snapshot = NULL;
+  g_autoptr(JsonObject) ready = NULL;
+  DwService *service;
+  sqlite3 *db;
+  gint64 active, tickets;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "demo.db", NULL);
+  dw_demo_set_seed (13);
+  service = dw_service_new (path, NULL, &error);
+  g_assert_no_error (error);
+  db = dw_service_get_db (service);
+  g_assert_true (dw_demo_populate (service, &error));
+  g_assert_no_error (error);
+  dw_demo_hold_history (service, TRUE);
+  g_assert_true (dw_service_listen (service, "127.0.0.1:0", NULL, NULL, &error));
+  g_assert_no_error (error);
+  url = dw_service_get_url (service);
+  api = g_strconcat (url, "api/v1/", NULL);
+
+  /* Only the live desk so far: the active tickets, none of the past. */
+  active = query_int (db, "SELECT count (*) FROM tickets "
+                          "WHERE status IN ('new', 'open', 'pending', 'on-hold')");
+  g_assert_cmpint (active, >=, 1);
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM tickets"), ==, active);
+
+  health = request (session, "GET", api, "health", NULL, NULL);
+  g_assert_cmpstr (health_history (health), ==, "seeding");
+
+  token = request (session, "POST", api, "auth/token", NULL,
+                   "{\"username\": \"" DW_DEMO_LEAD_USERNAME "\", \"password\": \""
+                   DW_DEMO_LEAD_PASSWORD "\", \"label\": \"demo-start test\"}");
+  snapshot = request (session, "GET", api, "snapshot",
+                      json_object_get_string_member (token, "token"), NULL);
+  g_test_message ("snapshot before the history: %u tickets of %" G_GINT64_FORMAT " active",
+                  json_array_get_length (json_object_get_array_member (snapshot, "tickets")),
+                  active);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (snapshot, "tickets")),
+                    >=, 1);
+  g_assert_true (history_is (db, "seeding"));
+
+  /* Let go, the history is written to the end, below the active tickets' ids. */
+  dw_demo_hold_history (service, FALSE);
+  WAIT_UNTIL (history_is (db, "ready"));
+  ready = request (session, "GET", api, "health", NULL, NULL);
+  g_assert_cmpstr (health_history (ready), ==, "ready");
+  tickets = query_int (db, "SELECT count (*) FROM tickets");
+  g_test_message ("after the history: %" G_GINT64_FORMAT " tickets", tickets);
+  g_assert_cmpint (tickets, >=, 1000);
+  /* Ids 1…N, none lost or taken twice (no simulator here: every ticket is the seed's). */
+  g_assert_cmpint (query_int (db, "SELECT min (id) FROM tickets"), ==, 1);
+  g_assert_cmpint (query_int (db, "SELECT max (id) FROM tickets"), ==, tickets);
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM tickets "
+                                  "WHERE status IN ('new', 'open', 'pending', 'on-hold')"), >=, active);
+  /* Every ticket solved in the history has its survey. */
+  g_assert_cmpint (query_int (db, "SELECT count (*) FROM tickets t WHERE t.solved_at IS NOT NULL "
+                                  "AND NOT EXISTS (SELECT 1 FROM surveys s WHERE s.ticket_id = t.id)"),
+                   ==, 0);
+  /* The audit trail's rows of the past tickets are all there. */
+  g_assert_cmpint (last_ticket_audit (db), >, 10000);
+
+  dw_service_stop (service);
+  g_object_unref (service);
+  remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -152,6 +330,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/demo-start/facts-in-slices", test_facts_in_slices);
+  g_test_add_func ("/demo-start/answers-before-history", test_answers_before_history);
 
   return g_test_run ();
 }

@@ -472,6 +472,7 @@ test_demo_desk (Fixture       *fixture,
   g_assert_cmpuint (leads, >=, 1);
 
   /* Two weeks of history: ticket #1 is about fourteen days older than the newest. */
+  dw_test_server_wait_demo_history (fixture->server);
   newest = newest_ticket_id (fixture);
   g_assert_cmpint (newest, >=, 1000);
   oldest = ticket_created_at (fixture, 1);
@@ -501,6 +502,7 @@ static void
 test_demo_history (Fixture       *fixture,
                    gconstpointer  data)
 {
+  dw_test_server_wait_demo_history (fixture->server);
   check_history_within_capacity (fixture);
 }
 
@@ -616,6 +618,8 @@ test_demo_roster (Fixture       *fixture,
   absences_path = g_strdup_printf ("/api/v1/absences?from=%s&to=%s", from, to);
   g_assert_cmpuint (count_items (fixture, fixture->admin_token, absences_path), ==, 3);
 
+  /* The staffing forecast counts the arrivals of the past weeks: the demo's history. */
+  dw_test_server_wait_demo_history (fixture->server);
   {
     g_autofree char *path = g_strdup_printf ("/api/v1/staffing/day?team_id=%" G_GINT64_FORMAT
                                              "&date=%s", logistics, today);

@@ -10,6 +10,8 @@
  * The history keeps the rules the live desk enforces: tickets are routed only to agents online
  * then (per the presence log) and never beyond an agent's capacity, and an agent acts on a
  * ticket only while online.
+ * The tickets still active at "now" are written at once; the past ones (solved or closed) are
+ * kept and written later, in slices, after the service listens (dw-demo.c).
  */
 #define G_LOG_DOMAIN "dw-demo"
 
@@ -88,10 +90,51 @@ typedef struct
   DwClassifier     *classifier;
   gint64            surge_from;    /* the last SURGE_SECONDS of desk hours began here */
   gint64            slow_from;     /* the last SLOW_RETURNS_SECONDS of desk hours */
-  sqlite3_stmt     *insert_ticket;
-  sqlite3_stmt     *insert_comment;
-  sqlite3_stmt     *insert_audit;
+  GPtrArray        *past;          /* of Pending*: solved or closed at "now" */
+  GPtrArray        *active;        /* of Pending*: still active at "now" */
 } History;
+
+/* The rows of one ticket, drawn and waiting to be written: the active ones before the service
+ * listens, the past ones (only the SLA compliance and Agents figures read them) after.  Ids are
+ * given up front, so the past ones fill in below the active ones and the live desk's own rows
+ * (rowid max + 1) never take one of theirs. */
+typedef struct
+{
+  gint64      ticket_id;
+  gint64      first_comment_id;
+  gint64      first_audit_id;
+  char       *subject;
+  char       *body;
+  DwChannel   channel;
+  DwDemoType  type;
+  int         priority;
+  int         status;
+  gint64      team_id;
+  gint64      assignee_id;
+  gint64      customer_id;
+  char       *order_number;
+  char       *tags;
+  gint64      created_at;
+  gint64      updated_at;
+  gint64      first_response_at;
+  gint64      solved_at;
+  gint64      version;
+  gint64      escalation_level;
+  gint64      policy_id;
+  DwSlaState  sla_state;
+  char       *sla_text;
+  gint64      next_sla_at;
+  gint64      csat;
+  char       *csat_comment;
+  GArray     *comments;         /* of Comment */
+  GArray     *audits;           /* of Audit, in time order */
+} Pending;
+
+struct _DwDemoBacklog
+{
+  GPtrArray *past;              /* of Pending* */
+  guint      next;              /* the first not written yet */
+};
 
 /* The story of one ticket as it unfolds. */
 typedef struct
@@ -382,7 +425,10 @@ agent_max_load (Agent  *agent,
                 gint64  from,
                 gint64  to)
 {
-  g_autoptr(GArray) inside = g_array_new (FALSE, FALSE, sizeof (Span));
+  /* On the stack, not a GArray each time: routing asks this for every candidate at every step.
+   * There are few holds (forget_holds). */
+  Span *inside = g_newa (Span, agent->holds->len + 1);
+  guint n_inside = 0;
   int most = 0;
 
   for (guint i = 0; i < agent->holds->len; i++)
@@ -390,20 +436,16 @@ agent_max_load (Agent  *agent,
       Span *h = &g_array_index (agent->holds, Span, i);
 
       if (h->to >= from && h->from <= to)
-        g_array_append_val (inside, *h);
+        inside[n_inside++] = *h;
     }
 
-  for (guint i = 0; i < inside->len; i++)
+  for (guint i = 0; i < n_inside; i++)
     {
-      gint64 t = MAX (from, g_array_index (inside, Span, i).from);
+      gint64 t = MAX (from, inside[i].from);
       int n = 0;
 
-      for (guint j = 0; j < inside->len; j++)
-        {
-          Span *h = &g_array_index (inside, Span, j);
-
-          n += h->from <= t && t <= h->to;
-        }
+      for (guint j = 0; j < n_inside; j++)
+        n += inside[j].from <= t && t <= inside[j].to;
       most = MAX (most, n);
     }
   return most;
@@ -630,95 +672,288 @@ type_from_key (const char *key)
   return DW_DEMO_TYPE_PRESALES;
 }
 
-static gboolean
-write_story (History     *history,
-             Story       *story,
-             const char  *subject,
-             const char  *body,
-             DwChannel    channel,
-             gint64       team_id,
-             Customer    *customer,
-             const char  *order_number,
-             const char  *tags,
-             gint64       escalation_level,
-             const DwSlaRule *rule,
-             DwSlaResult *sla,
-             GError     **error)
+static void
+pending_free (gpointer data)
 {
-  sqlite3_stmt *stmt = history->insert_ticket;
+  Pending *p = data;
+
+  g_free (p->subject);
+  g_free (p->body);
+  g_free (p->order_number);
+  g_free (p->tags);
+  g_free (p->sla_text);
+  g_free (p->csat_comment);
+  g_array_unref (p->comments);
+  g_array_unref (p->audits);
+  g_free (p);
+}
+
+/* Keeps the rows of @story for writing: with the active tickets or with the past. */
+static void
+keep_story (History     *history,
+            Story       *story,
+            const char  *subject,
+            const char  *body,
+            DwChannel    channel,
+            gint64       team_id,
+            Customer    *customer,
+            const char  *order_number,
+            const char  *tags,
+            gint64       escalation_level,
+            const DwSlaRule *rule,
+            DwSlaResult *sla)
+{
   g_autoptr(JsonArray) sla_array = dw_sla_result_to_json (sla);
   g_autoptr(JsonNode) sla_node = json_node_init_array (json_node_alloc (), sla_array);
-  g_autofree char *sla_text = dw_json_to_string (sla_node, NULL);
-  g_autofree gint64 *comment_ids = g_new0 (gint64, MAX (story->comments->len, 1));
-  gint64 ticket_id;
+  Pending *p = g_new0 (Pending, 1);
+
+  p->subject = g_strdup (subject);
+  p->body = g_strdup (body);
+  p->channel = channel;
+  p->type = story->type;
+  p->priority = story->priority;
+  p->status = story->status;
+  p->team_id = team_id;
+  p->assignee_id = story->assignee_id;
+  p->customer_id = customer->id;
+  p->order_number = g_strdup (order_number);
+  p->tags = g_strdup (tags);
+  p->created_at = story->created_at;
+  p->updated_at = story->updated_at;
+  p->first_response_at = story->first_response_at;
+  p->solved_at = story->solved_at;
+  p->version = story->version;
+  p->escalation_level = escalation_level;
+  p->policy_id = rule != NULL ? rule->id : 0;
+  p->sla_state = sla->worst;
+  p->sla_text = dw_json_to_string (sla_node, NULL);
+  p->next_sla_at = sla->next_transition;
+  p->csat = story->csat;
+  p->csat_comment = g_strdup (story->csat_comment);
+  g_array_sort (story->audits, compare_audits);
+  p->comments = g_array_ref (story->comments);
+  p->audits = g_array_ref (story->audits);
+
+  g_ptr_array_add (dw_status_is_active (story->status) ? history->active : history->past, p);
+}
+
+/* The ids of @pending's rows, from *@ticket_id, *@comment_id and *@audit_id on (moved past). */
+static void
+number_pending (GPtrArray *pending,
+                gint64    *ticket_id,
+                gint64    *comment_id,
+                gint64    *audit_id)
+{
+  for (guint i = 0; i < pending->len; i++)
+    {
+      Pending *p = g_ptr_array_index (pending, i);
+
+      p->ticket_id = (*ticket_id)++;
+      p->first_comment_id = *comment_id;
+      p->first_audit_id = *audit_id;
+      *comment_id += p->comments->len;
+      *audit_id += p->audits->len;
+    }
+}
+
+static gint64
+next_id (sqlite3     *db,
+         const char  *sql,
+         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db, sql, error);
+
+  if (stmt == NULL)
+    return 0;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED, "%s", sqlite3_errmsg (db));
+      return 0;
+    }
+  return sqlite3_column_int64 (stmt, 0) + 1;
+}
+
+/* Audit rows are written AUDIT_BATCH to an INSERT: they are 85 % of the rows, and one
+ * statement a row opened the table and both its indexes and sought each from the root, row
+ * after row. */
+#define AUDIT_BATCH 32
+#define AUDIT_COLUMNS 9
+
+typedef struct
+{
+  gint64      id;
+  gint64      ticket_id;
+  const Audit *audit;
+  char        after[24];        /* a comment's id, for "commented" rows */
+} BatchRow;
+
+typedef struct
+{
+  sqlite3_stmt *ticket;
+  sqlite3_stmt *comment;
+  sqlite3_stmt *audit;
+  sqlite3_stmt *audits;         /* AUDIT_BATCH rows */
+  BatchRow      batch[AUDIT_BATCH];
+  guint         n_batch;
+} Writer;
+
+static void
+writer_clear (Writer *w)
+{
+  g_clear_pointer (&w->ticket, dw_store_release);
+  g_clear_pointer (&w->comment, dw_store_release);
+  g_clear_pointer (&w->audit, dw_store_release);
+  g_clear_pointer (&w->audits, dw_store_release);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Writer, writer_clear)
+
+static gboolean
+writer_init (Writer   *w,
+             sqlite3  *db,
+             GError  **error)
+{
+  w->ticket = dw_store_prepare (db,
+    "INSERT INTO tickets (id, subject, body, channel, business_type, priority, status, team_id, "
+    "assignee_id, customer_id, order_number, tags, created_at, updated_at, first_response_at, "
+    "solved_at, version, escalation_level, sla_policy_id, sla_state, sla, next_sla_at, csat, "
+    "csat_comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    error);
+  if (w->ticket == NULL)
+    return FALSE;
+  w->comment = dw_store_prepare (db,
+    "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+  if (w->comment == NULL)
+    return FALSE;
+#define AUDIT_INSERT \
+  "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, before, after, reason) " \
+  "VALUES "
+#define AUDIT_VALUES "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)"
+
+  w->audit = dw_store_prepare (db, AUDIT_INSERT AUDIT_VALUES, error);
+  if (w->audit == NULL)
+    return FALSE;
+  {
+    g_autoptr(GString) sql = g_string_new (AUDIT_INSERT AUDIT_VALUES);
+
+    for (guint i = 1; i < AUDIT_BATCH; i++)
+      g_string_append (sql, ", " AUDIT_VALUES);
+    w->audits = dw_store_prepare (db, sql->str, error);
+  }
+  return w->audits != NULL;
+}
+
+static void
+bind_audit (sqlite3_stmt   *stmt,
+            int             first,
+            const BatchRow *row)
+{
+  const Audit *a = row->audit;
+
+  sqlite3_bind_int64 (stmt, first, row->id);
+  sqlite3_bind_int64 (stmt, first + 1, a->at);
+  dw_store_bind_id_or_null (stmt, first + 2, a->actor_id);
+  sqlite3_bind_int64 (stmt, first + 3, row->ticket_id);
+  sqlite3_bind_text (stmt, first + 4, a->action, -1, SQLITE_STATIC);
+  dw_store_bind_text_or_null (stmt, first + 5, a->field);
+  dw_store_bind_text_or_null (stmt, first + 6, a->before);
+  dw_store_bind_text_or_null (stmt, first + 7, a->comment_index >= 0 ? row->after : a->after);
+  dw_store_bind_text_or_null (stmt, first + 8, a->reason);
+}
+
+/* Writes the audit rows waiting in the batch: all in one statement when it is full. */
+static gboolean
+writer_flush (Writer  *w,
+              GError **error)
+{
+  if (w->n_batch == AUDIT_BATCH)
+    {
+      sqlite3_reset (w->audits);
+      for (guint i = 0; i < AUDIT_BATCH; i++)
+        bind_audit (w->audits, 1 + (int) i * AUDIT_COLUMNS, &w->batch[i]);
+      if (!dw_store_step_done (w->audits, error))
+        return FALSE;
+    }
+  else
+    {
+      for (guint i = 0; i < w->n_batch; i++)
+        {
+          sqlite3_reset (w->audit);
+          bind_audit (w->audit, 1, &w->batch[i]);
+          if (!dw_store_step_done (w->audit, error))
+            return FALSE;
+        }
+    }
+  w->n_batch = 0;
+  return TRUE;
+}
+
+static gboolean
+write_pending (Writer   *w,
+               Pending  *p,
+               GError  **error)
+{
+  sqlite3_stmt *stmt = w->ticket;
 
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
-  sqlite3_bind_text (stmt, 1, subject, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, body, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, dw_channel_to_string (channel), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, dw_demo_types[story->type].key, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, dw_priority_to_string (story->priority), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, dw_status_to_string (story->status), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 7, team_id);
-  dw_store_bind_id_or_null (stmt, 8, story->assignee_id);
-  sqlite3_bind_int64 (stmt, 9, customer->id);
-  dw_store_bind_text_or_null (stmt, 10, order_number);
-  sqlite3_bind_text (stmt, 11, tags, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 12, story->created_at);
-  sqlite3_bind_int64 (stmt, 13, story->updated_at);
-  dw_store_bind_id_or_null (stmt, 14, story->first_response_at);
-  dw_store_bind_id_or_null (stmt, 15, story->solved_at);
-  sqlite3_bind_int64 (stmt, 16, story->version);
-  sqlite3_bind_int64 (stmt, 17, escalation_level);
-  dw_store_bind_id_or_null (stmt, 18, rule != NULL ? rule->id : 0);
-  sqlite3_bind_text (stmt, 19, dw_sla_state_to_string (sla->worst), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 20, sla_text, -1, SQLITE_TRANSIENT);
-  dw_store_bind_id_or_null (stmt, 21, sla->next_transition);
-  dw_store_bind_id_or_null (stmt, 22, story->csat);
-  dw_store_bind_text_or_null (stmt, 23, story->csat_comment);
+  sqlite3_bind_int64 (stmt, 1, p->ticket_id);
+  sqlite3_bind_text (stmt, 2, p->subject, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, p->body, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, dw_channel_to_string (p->channel), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, dw_demo_types[p->type].key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, dw_priority_to_string (p->priority), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, dw_status_to_string (p->status), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 8, p->team_id);
+  dw_store_bind_id_or_null (stmt, 9, p->assignee_id);
+  sqlite3_bind_int64 (stmt, 10, p->customer_id);
+  dw_store_bind_text_or_null (stmt, 11, p->order_number);
+  sqlite3_bind_text (stmt, 12, p->tags, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 13, p->created_at);
+  sqlite3_bind_int64 (stmt, 14, p->updated_at);
+  dw_store_bind_id_or_null (stmt, 15, p->first_response_at);
+  dw_store_bind_id_or_null (stmt, 16, p->solved_at);
+  sqlite3_bind_int64 (stmt, 17, p->version);
+  sqlite3_bind_int64 (stmt, 18, p->escalation_level);
+  dw_store_bind_id_or_null (stmt, 19, p->policy_id);
+  sqlite3_bind_text (stmt, 20, dw_sla_state_to_string (p->sla_state), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 21, p->sla_text, -1, SQLITE_STATIC);
+  dw_store_bind_id_or_null (stmt, 22, p->next_sla_at);
+  dw_store_bind_id_or_null (stmt, 23, p->csat);
+  dw_store_bind_text_or_null (stmt, 24, p->csat_comment);
   if (!dw_store_step_done (stmt, error))
     return FALSE;
 
-  ticket_id = sqlite3_last_insert_rowid (history->db);
-
-  for (guint i = 0; i < story->comments->len; i++)
+  for (guint i = 0; i < p->comments->len; i++)
     {
-      Comment *c = &g_array_index (story->comments, Comment, i);
+      Comment *c = &g_array_index (p->comments, Comment, i);
 
-      stmt = history->insert_comment;
+      stmt = w->comment;
       sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, ticket_id);
-      sqlite3_bind_text (stmt, 2, c->author_kind, -1, SQLITE_STATIC);
-      dw_store_bind_id_or_null (stmt, 3, c->author_id);
-      sqlite3_bind_int (stmt, 4, c->is_public ? 1 : 0);
-      sqlite3_bind_text (stmt, 5, c->body, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 6, c->at);
+      sqlite3_bind_int64 (stmt, 1, p->first_comment_id + i);
+      sqlite3_bind_int64 (stmt, 2, p->ticket_id);
+      sqlite3_bind_text (stmt, 3, c->author_kind, -1, SQLITE_STATIC);
+      dw_store_bind_id_or_null (stmt, 4, c->author_id);
+      sqlite3_bind_int (stmt, 5, c->is_public ? 1 : 0);
+      sqlite3_bind_text (stmt, 6, c->body, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 7, c->at);
       if (!dw_store_step_done (stmt, error))
         return FALSE;
-      comment_ids[i] = sqlite3_last_insert_rowid (history->db);
     }
 
-  g_array_sort (story->audits, compare_audits);
-  for (guint i = 0; i < story->audits->len; i++)
+  for (guint i = 0; i < p->audits->len; i++)
     {
-      Audit *a = &g_array_index (story->audits, Audit, i);
-      g_autofree char *after = NULL;
+      const Audit *a = &g_array_index (p->audits, Audit, i);
+      BatchRow *row = &w->batch[w->n_batch++];
 
+      row->id = p->first_audit_id + i;
+      row->ticket_id = p->ticket_id;
+      row->audit = a;
       if (a->comment_index >= 0)
-        after = g_strdup_printf ("%" G_GINT64_FORMAT, comment_ids[a->comment_index]);
-
-      stmt = history->insert_audit;
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, a->at);
-      dw_store_bind_id_or_null (stmt, 2, a->actor_id);
-      sqlite3_bind_int64 (stmt, 3, ticket_id);
-      sqlite3_bind_text (stmt, 4, a->action, -1, SQLITE_STATIC);
-      dw_store_bind_text_or_null (stmt, 5, a->field);
-      dw_store_bind_text_or_null (stmt, 6, a->before);
-      dw_store_bind_text_or_null (stmt, 7, after != NULL ? after : a->after);
-      dw_store_bind_text_or_null (stmt, 8, a->reason);
-      if (!dw_store_step_done (stmt, error))
+        g_snprintf (row->after, sizeof row->after, "%" G_GINT64_FORMAT,
+                    p->first_comment_id + a->comment_index);
+      if (w->n_batch == AUDIT_BATCH && !writer_flush (w, error))
         return FALSE;
     }
 
@@ -964,6 +1199,31 @@ route (History      *history,
   return NULL;
 }
 
+/* Forgets the holds that ended before @t.  Tickets are drawn in the order they come in, and
+ * everything about a ticket happens from its arrival on, so no later question about loads
+ * (agent_max_load, agent_next_change: both only look at holds that end at or after the moment
+ * asked about) can see them: without them the answers are the same, but they no longer grow
+ * with the two weeks (they were most of the drawing's time). */
+static void
+forget_holds (History *history,
+              gint64   t)
+{
+  for (guint i = 0; i < history->agents->len; i++)
+    {
+      Agent *agent = g_ptr_array_index (history->agents, i);
+      guint kept = 0;
+
+      for (guint j = 0; j < agent->holds->len; j++)
+        {
+          Span *h = &g_array_index (agent->holds, Span, j);
+
+          if (h->to >= t)
+            g_array_index (agent->holds, Span, kept++) = *h;
+        }
+      g_array_set_size (agent->holds, kept);
+    }
+}
+
 static void
 agent_hold (Agent  *agent,
             gint64  from,
@@ -972,11 +1232,10 @@ agent_hold (Agent  *agent,
   g_array_append_val (agent->holds, ((Span) { from, to }));
 }
 
-/* Draws the life of one ticket created at @created_at and writes what happened before now. */
-static gboolean
+/* Draws the life of one ticket created at @created_at and keeps what happened before now. */
+static void
 backfill_ticket (History  *history,
-                 gint64    created_at,
-                 GError  **error)
+                 gint64    created_at)
 {
   Story story = { history, 0 };
   g_autofree char *order_number = NULL;
@@ -999,7 +1258,6 @@ backfill_ticket (History  *history,
   Plan plan = { 0 };
   Cursor cursor = { 0 };
   Agent *agent;
-  gboolean ok;
 
   /* What the customer wants.  In the last hours a courier's delay floods logistics. */
   surge = created_at > history->surge_from;
@@ -1200,14 +1458,13 @@ backfill_ticket (History  *history,
         }
     }
 
-  ok = write_story (history, &story, subject, body, channel, team_id, customer, order_number, tags,
-                    escalation_level, rule, &sla, error);
+  keep_story (history, &story, subject, body, channel, team_id, customer, order_number, tags,
+              escalation_level, rule, &sla);
 
   g_array_unref (story.comments);
   g_array_unref (story.audits);
   g_array_unref (story.marks);
   g_free (story.csat_comment);
-  return ok;
 }
 
 /* The instant from which @seconds of desk hours lead up to @now (at night: into the evening
@@ -1226,16 +1483,42 @@ business_seconds_before (DwCalendar *calendar,
   return t;
 }
 
+/* The surveys of the tickets with ids in [@from, @to] that were solved: every ticket the history
+ * solved had its survey, and the customers who rated it answered it. */
 gboolean
-dw_demo_backfill (sqlite3     *db,
-                  DwCalendar  *calendar,
-                  gint64       now,
-                  GError     **error)
+dw_demo_seed_surveys (sqlite3  *db,
+                      gint64    from,
+                      gint64    to,
+                      GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
+    "INSERT INTO surveys (ticket_id, issued_at, expires_at, answered_at, rating, comment) "
+    "SELECT t.id, t.solved_at, t.solved_at + 604800, "
+    "  CASE WHEN t.csat IS NOT NULL THEN coalesce ((SELECT max (a.at) FROM audit a "
+    "    WHERE a.entity = 'ticket' AND a.entity_id = t.id AND a.field = 'csat'), t.solved_at) END, "
+    "  t.csat, t.csat_comment "
+    "FROM tickets t WHERE t.id BETWEEN ? AND ? AND t.solved_at IS NOT NULL", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  return dw_store_step_done (stmt, error);
+}
+
+gboolean
+dw_demo_backfill (sqlite3         *db,
+                  DwCalendar      *calendar,
+                  gint64           now,
+                  DwDemoBacklog  **backlog,
+                  GError         **error)
 {
   History history = { db, calendar, now };
+  g_auto(Writer) writer = { 0 };
   gboolean ok = FALSE;
   double max_rate = dw_demo_max_arrival_rate ();
   gint64 t = now - DW_DEMO_HISTORY_DAYS * (gint64) DW_DEMO_DAY;
+  gint64 ticket_id, comment_id, audit_id, first_active;
 
   history.agents = g_ptr_array_new_with_free_func (agent_free);
   history.customers = g_array_new (FALSE, TRUE, sizeof (Customer));
@@ -1243,65 +1526,113 @@ dw_demo_backfill (sqlite3     *db,
   history.rules = g_ptr_array_new_with_free_func ((GDestroyNotify) dw_sla_rule_free);
   history.team_of_type = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   history.classifier = dw_classifier_new_default ();
-  history.insert_ticket = dw_store_prepare (db,
-    "INSERT INTO tickets (subject, body, channel, business_type, priority, status, team_id, "
-    "assignee_id, customer_id, order_number, tags, created_at, updated_at, first_response_at, "
-    "solved_at, version, escalation_level, sla_policy_id, sla_state, sla, next_sla_at, csat, "
-    "csat_comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    error);
-  if (history.insert_ticket == NULL)
-    goto out;
-  history.insert_comment = dw_store_prepare (db,
-    "INSERT INTO comments (ticket_id, author_kind, author_id, public, body, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?)", error);
-  if (history.insert_comment == NULL)
-    goto out;
-  history.insert_audit = dw_store_prepare (db,
-    "INSERT INTO audit (at, actor_id, entity, entity_id, action, field, before, after, reason) "
-    "VALUES (?, ?, 'ticket', ?, ?, ?, ?, ?, ?)", error);
-  if (history.insert_audit == NULL)
-    goto out;
+  history.past = g_ptr_array_new_with_free_func (pending_free);
+  history.active = g_ptr_array_new_with_free_func (pending_free);
 
   if (!load_agents (&history, error) || !load_customers (&history, error)
       || !load_rules_and_types (&history, error))
     goto out;
 
-  if (history.customers->len == 0 || history.agents->len == 0)
+  if (history.customers->len > 0 && history.agents->len > 0)
     {
-      ok = TRUE;
+      history.surge_from = business_seconds_before (calendar, now, SURGE_SECONDS);
+      history.slow_from = business_seconds_before (calendar, now, SLOW_RETURNS_SECONDS);
+
+      /* Poisson arrivals on the daily curve, by thinning; extra arrivals during the surge. */
+      for (;;)
+        {
+          double rate;
+
+          t += (gint64) (dw_demo_exponential (3600.0 / (max_rate * SURGE_BOOST)) + 1);
+          if (t >= now)
+            break;
+
+          rate = dw_demo_arrival_rate (t) * (t > history.surge_from ? SURGE_BOOST : 1.0);
+          if (dw_demo_uniform () * max_rate * SURGE_BOOST > rate)
+            continue;
+
+          forget_holds (&history, t);
+          backfill_ticket (&history, t);
+        }
+    }
+
+  /* The past first, each part in the order of creation; only the active part is written now. */
+  if ((ticket_id = next_id (db, "SELECT coalesce (max (id), 0) FROM tickets", error)) == 0
+      || (comment_id = next_id (db, "SELECT coalesce (max (id), 0) FROM comments", error)) == 0
+      || (audit_id = next_id (db, "SELECT coalesce (max (id), 0) FROM audit", error)) == 0)
+    goto out;
+  number_pending (history.past, &ticket_id, &comment_id, &audit_id);
+  first_active = ticket_id;
+  number_pending (history.active, &ticket_id, &comment_id, &audit_id);
+
+  if (!writer_init (&writer, db, error))
+    goto out;
+  for (guint i = 0; i < history.active->len; i++)
+    if (!write_pending (&writer, g_ptr_array_index (history.active, i), error))
       goto out;
-    }
+  if (!writer_flush (&writer, error)
+      || !dw_demo_seed_surveys (db, first_active, G_MAXINT64, error))
+    goto out;
 
-  history.surge_from = business_seconds_before (calendar, now, SURGE_SECONDS);
-  history.slow_from = business_seconds_before (calendar, now, SLOW_RETURNS_SECONDS);
-
-  /* Poisson arrivals on the daily curve, by thinning; extra arrivals during the surge. */
-  for (;;)
-    {
-      double rate;
-
-      t += (gint64) (dw_demo_exponential (3600.0 / (max_rate * SURGE_BOOST)) + 1);
-      if (t >= now)
-        break;
-
-      rate = dw_demo_arrival_rate (t) * (t > history.surge_from ? SURGE_BOOST : 1.0);
-      if (dw_demo_uniform () * max_rate * SURGE_BOOST > rate)
-        continue;
-
-      if (!backfill_ticket (&history, t, error))
-        goto out;
-    }
-
+  *backlog = g_new0 (DwDemoBacklog, 1);
+  (*backlog)->past = g_steal_pointer (&history.past);
+  g_debug ("demo history: %u active tickets written, %u past ones to write",
+           history.active->len, (*backlog)->past->len);
   ok = TRUE;
 
 out:
-  g_clear_pointer (&history.insert_ticket, sqlite3_finalize);
-  g_clear_pointer (&history.insert_comment, sqlite3_finalize);
-  g_clear_pointer (&history.insert_audit, sqlite3_finalize);
+  g_clear_pointer (&history.past, g_ptr_array_unref);
+  g_ptr_array_unref (history.active);
   g_ptr_array_unref (history.agents);
   g_array_unref (history.customers);
   g_ptr_array_unref (history.rules);
   g_hash_table_unref (history.team_of_type);
   dw_classifier_unref (history.classifier);
   return ok;
+}
+
+gboolean
+dw_demo_backlog_write (DwDemoBacklog  *backlog,
+                       sqlite3        *db,
+                       gint64          deadline,
+                       gboolean       *done,
+                       GError        **error)
+{
+  g_auto(Writer) writer = { 0 };
+  guint first = backlog->next;
+  Pending *p;
+
+  *done = FALSE;
+  if (!writer_init (&writer, db, error))
+    return FALSE;
+
+  while (backlog->next < backlog->past->len)
+    {
+      if (!write_pending (&writer, g_ptr_array_index (backlog->past, backlog->next), error))
+        return FALSE;
+      backlog->next++;
+      if (deadline > 0 && backlog->next % 16 == 0 && g_get_monotonic_time () >= deadline)
+        break;
+    }
+  if (!writer_flush (&writer, error))
+    return FALSE;
+
+  if (backlog->next > first)
+    {
+      gint64 from = ((Pending *) g_ptr_array_index (backlog->past, first))->ticket_id;
+
+      p = g_ptr_array_index (backlog->past, backlog->next - 1);
+      if (!dw_demo_seed_surveys (db, from, p->ticket_id, error))
+        return FALSE;
+    }
+
+  *done = backlog->next == backlog->past->len;
+  return TRUE;
+}
+
+void
+dw_demo_backlog_free (DwDemoBacklog *backlog)
+{
+  g_ptr_array_unref (backlog->past);
+  g_free (backlog);
 }

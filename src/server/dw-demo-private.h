@@ -128,10 +128,30 @@ DwPriority  dw_demo_pick_priority     (DwDemoType  type,
 char       *dw_demo_customer_name     (void);
 char       *dw_demo_phone_number      (void);
 
-/* History (dw-demo-history.c): two weeks of tickets ending at @now, in the caller's transaction. */
-gboolean    dw_demo_backfill          (sqlite3     *db,
-                                       DwCalendar  *calendar,
-                                       gint64       now,
-                                       GError     **error);
+/* History (dw-demo-history.c): two weeks of tickets ending at @now, drawn at once.  The tickets
+ * still active at @now are written in the caller's transaction, with their surveys; the past ones
+ * (solved or closed) are left in *@backlog, their ids below the active ones, for
+ * dw_demo_backlog_write() to write later. */
+typedef struct _DwDemoBacklog DwDemoBacklog;
+
+gboolean    dw_demo_backfill          (sqlite3         *db,
+                                       DwCalendar      *calendar,
+                                       gint64           now,
+                                       DwDemoBacklog  **backlog,
+                                       GError         **error);
+/* Writes the next past tickets of @backlog, their comments, audit rows and surveys, in the
+ * caller's transaction, until @deadline (monotonic microseconds; 0: to the end).  *@done is set
+ * once all are written. */
+gboolean    dw_demo_backlog_write     (DwDemoBacklog  *backlog,
+                                       sqlite3        *db,
+                                       gint64          deadline,
+                                       gboolean       *done,
+                                       GError        **error);
+void        dw_demo_backlog_free      (DwDemoBacklog  *backlog);
+/* The surveys of the solved tickets with ids in [@from, @to]. */
+gboolean    dw_demo_seed_surveys      (sqlite3        *db,
+                                       gint64          from,
+                                       gint64          to,
+                                       GError        **error);
 
 G_END_DECLS

@@ -23,10 +23,19 @@ G_BEGIN_DECLS
 #define DW_DEMO_LEAD_USERNAME "lead"
 #define DW_DEMO_LEAD_PASSWORD "deskwatch-demo"
 
-/* Seeds the desk and two weeks of history (see above) in one transaction.  The database must be
- * empty (dw_store_is_empty()); on error nothing is written. */
+/* Seeds the desk (see above) in one transaction: everything the console's first frame shows —
+ * teams, people, the roster, the tickets active now.  The database must be empty
+ * (dw_store_is_empty()); on error nothing is written.  The two weeks of past tickets (solved and
+ * closed, with their trail and surveys) follow from idle once the main loop runs, in slices;
+ * the setting "demo_history" says "seeding" until they are all there, then "ready" (GET
+ * /api/v1/health shows it). */
 gboolean dw_demo_populate                (DwService  *service,
                                           GError    **error);
+
+/* Holds the writing of the history (see dw_demo_populate()) back, or lets it go on: for tests of
+ * what the service answers meanwhile. */
+void     dw_demo_hold_history            (DwService  *service,
+                                          gboolean    hold);
 
 /* Starts the live traffic on the service's clock; it runs until the main loop ends. */
 void     dw_demo_start_simulator         (DwService  *service);

@@ -32,6 +32,8 @@ struct _DwService
   SoupServer  *server;
   guint        access_poll_id;
   guint        facts_id;
+  gboolean     facts_held;      /* dw_service_hold_agent_facts() */
+  gboolean     facts_due;       /* their time came while held */
 };
 
 /* How often the service looks for tokens revoked and users changed by another process on the
@@ -196,6 +198,12 @@ facts_idle_cb (gpointer data)
   g_autoptr(GError) error = NULL;
   gboolean done = FALSE;
 
+  if (self->facts_held)
+    {
+      self->facts_id = 0;
+      self->facts_due = TRUE;
+      return G_SOURCE_REMOVE;
+    }
   if (!dw_agent_facts_catch_up_for (self->db, FACTS_SLICE_MS, &done, &error))
     {
       g_message ("Agent figures not brought up to date yet: %s", error->message);
@@ -209,15 +217,40 @@ facts_idle_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+facts_start (DwService *self)
+{
+  self->facts_id = g_idle_add_full (G_PRIORITY_LOW, facts_idle_cb, self, NULL);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->facts_id),
+                            "[deskwatchd] agent facts");
+}
+
 static gboolean
 facts_start_cb (gpointer data)
 {
   DwService *self = data;
 
-  self->facts_id = g_idle_add_full (G_PRIORITY_LOW, facts_idle_cb, self, NULL);
-  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->facts_id),
-                            "[deskwatchd] agent facts");
+  self->facts_id = 0;
+  if (self->facts_held)
+    self->facts_due = TRUE;
+  else
+    facts_start (self);
   return G_SOURCE_REMOVE;
+}
+
+void
+dw_service_hold_agent_facts (DwService *self,
+                             gboolean   hold)
+{
+  g_return_if_fail (DW_IS_SERVICE (self));
+
+  self->facts_held = hold;
+  if (!hold && self->facts_due && self->server != NULL)
+    {
+      self->facts_due = FALSE;
+      if (self->facts_id == 0)
+        facts_start (self);
+    }
 }
 
 gboolean

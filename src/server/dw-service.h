@@ -39,6 +39,10 @@ DwDesk      *dw_service_get_desk      (DwService   *self);
 DwClock     *dw_service_get_clock     (DwService   *self);
 DwEventLog  *dw_service_get_event_log (DwService   *self);
 DwSlaEngine *dw_service_get_sla_engine (DwService  *self);
+/* Holds the reading of the agent facts from idle back (while the demo writes its history below
+ * the audit ids they have read: they read it all again afterwards), and lets it go on. */
+void         dw_service_hold_agent_facts (DwService *self,
+                                          gboolean   hold);
 /* Connection cap, timeouts and body size: set before dw_service_listen(). */
 DwLimits    *dw_service_get_limits    (DwService   *self);
 
