@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "dw-desk"
 
 #include "dw-desk-private.h"
+#include "store/sqlite/dw-sqlite-store.h"
 
 #include "dw-routing.h"
 
@@ -1084,6 +1085,7 @@ dw_desk_dispose (GObject *object)
   g_clear_object (&self->clock);
   g_clear_pointer (&self->classifier, dw_classifier_unref);
   g_clear_pointer (&self->classifier_key, g_free);
+  g_clear_pointer (&self->store, dw_store_free);
 
   G_OBJECT_CLASS (dw_desk_parent_class)->dispose (object);
 }
@@ -1118,6 +1120,7 @@ dw_desk_new (sqlite3     *db,
 
   self = g_object_new (DW_TYPE_DESK, NULL);
   self->db = db;
+  self->store = dw_sqlite_store_new (db);
   self->clock = g_object_ref (clock);
   self->events = g_object_ref (events);
   self->sla = g_object_ref (sla);
