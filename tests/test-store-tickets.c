@@ -1,5 +1,7 @@
 /* test-store-tickets.c: the named operations of the store layer on tickets, without HTTP.
  *
+ * The event log's and the audit trail's operations too (the create path writes both).
+ *
  * Written against the op tables (store/dw-store-*.h), not against SQLite: each backend gives
  * a fixture (open a fresh desk, seed a team, a user, a customer and a routing rule, begin and
  * roll back) and every test runs once per backend, under /store/<backend>/.  Only SQLite is
@@ -12,6 +14,7 @@
 #include "dw-enums.h"
 #include "dw-store.h"
 #include "store/dw-store-directory.h"
+#include "store/dw-store-events.h"
 #include "store/dw-store-routing.h"
 #include "store/dw-store-tickets.h"
 #include "store/sqlite/dw-sqlite-store.h"
@@ -486,6 +489,101 @@ test_directory (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+static void
+collect_event_cb (const DwStoreEventRow *row,
+                  gpointer               user_data)
+{
+  GString *out = user_data;
+
+  g_string_append_printf (out, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s %" G_GINT64_FORMAT
+                          " %" G_GINT64_FORMAT " %s;", row->seq, row->at, row->type,
+                          row->team_id, row->user_id, row->data);
+}
+
+static void
+test_events (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) read = g_string_new (NULL);
+  gint64 last = -1, first = -1, first_at = -1, seq[4];
+
+  g_assert_true (dw_store_events_bounds (fixture->store, &last, &first, &first_at, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (last, ==, 0);
+  g_assert_cmpint (first, ==, 0);
+  g_assert_cmpint (first_at, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (seq); i++)
+    {
+      seq[i] = dw_store_event_insert (fixture->store, 100 + i, "ticket.created",
+                                      i % 2 ? fixture->seed.team_id : 0,
+                                      i % 2 ? 0 : fixture->seed.user_id, "{\"id\":1}", &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (seq[i], >, i > 0 ? seq[i - 1] : 0);
+    }
+
+  /* Between two seqs, at most a limit. */
+  g_assert_true (dw_store_events_read (fixture->store, seq[0], seq[3], 2, collect_event_cb, read,
+                                       &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (read->str, ==, "2 101 ticket.created 7 0 {\"id\":1};"
+                                  "3 102 ticket.created 0 11 {\"id\":1};");
+
+  /* Keep the last two, then everything before 200: the last seq stays known. */
+  g_assert_true (dw_store_events_prune (fixture->store, seq[3], 2, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (dw_store_events_bounds (fixture->store, &last, &first, &first_at, &error));
+  g_assert_cmpint (last, ==, seq[3]);
+  g_assert_cmpint (first, ==, seq[2]);
+  g_assert_cmpint (first_at, ==, 102);
+
+  g_assert_true (dw_store_events_prune (fixture->store, seq[3], 100, 200, &error));
+  g_assert_true (dw_store_events_bounds (fixture->store, &last, &first, &first_at, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (last, ==, seq[3]);
+  g_assert_cmpint (first, ==, 0);
+}
+
+static void
+test_audit (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 ticket_id = insert_ticket (fixture, "audited");
+  DwStoreAuditNew audit = {
+    .at = 1700000000,
+    .actor_id = fixture->seed.user_id,
+    .entity = "ticket",
+    .entity_id = ticket_id,
+    .action = "updated",
+    .field = "priority",
+    .before = "\"normal\"",
+    .after = "\"high\"",
+    .reason = "customer asked",
+  };
+  DwStoreAuditNew system = { .at = 1700000001, .entity = "ticket", .entity_id = ticket_id,
+                             .action = "created" };
+
+  g_assert_true (dw_store_audit_insert (fixture->store, &audit, &error));
+  g_assert_no_error (error);
+  g_assert_true (dw_store_audit_insert (fixture->store, &system, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_transaction_state (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (dw_store_in_transaction (fixture->store));
+  g_assert_true (fixture->backend->begin (fixture->conn, &error));
+  g_assert_true (dw_store_in_transaction (fixture->store));
+  fixture->backend->rollback (fixture->conn);
+  g_assert_false (dw_store_in_transaction (fixture->store));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -504,6 +602,9 @@ main (int   argc,
     { "tickets/in-callers-transaction", test_in_callers_transaction },
     { "routing", test_routing },
     { "directory", test_directory },
+    { "events", test_events },
+    { "audit", test_audit },
+    { "transaction-state", test_transaction_state },
   };
   int status;
 

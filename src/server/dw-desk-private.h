@@ -6,6 +6,7 @@
 #include "dw-routing.h"
 #include "dw-store.h"
 #include "store/dw-store-directory.h"
+#include "store/dw-store-events.h"
 #include "store/dw-store-routing.h"
 #include "store/dw-store-tickets.h"
 

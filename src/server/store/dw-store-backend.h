@@ -18,6 +18,7 @@ typedef struct _DwStore             DwStore;
 typedef struct _DwStoreTicketOps    DwStoreTicketOps;
 typedef struct _DwStoreRoutingOps   DwStoreRoutingOps;
 typedef struct _DwStoreDirectoryOps DwStoreDirectoryOps;
+typedef struct _DwStoreEventOps     DwStoreEventOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -26,6 +27,10 @@ typedef struct
   const DwStoreTicketOps    *tickets;    /* dw-store-tickets.h */
   const DwStoreRoutingOps   *routing;    /* dw-store-routing.h */
   const DwStoreDirectoryOps *directory;  /* dw-store-directory.h */
+  const DwStoreEventOps     *events;     /* dw-store-events.h */
+
+  /* TRUE while a transaction is open on the connection. */
+  gboolean (*in_transaction) (DwStore *store);
 } DwStoreBackend;
 
 struct _DwStore
@@ -33,6 +38,12 @@ struct _DwStore
   const DwStoreBackend *backend;
   gpointer              conn;     /* the backend's connection (a sqlite3 *), not owned */
 };
+
+static inline gboolean
+dw_store_in_transaction (DwStore *store)
+{
+  return store->backend->in_transaction (store);
+}
 
 static inline void
 dw_store_free (DwStore *store)

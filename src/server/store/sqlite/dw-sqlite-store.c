@@ -3,14 +3,23 @@
 #include "store/sqlite/dw-sqlite-store.h"
 
 #include "store/dw-store-directory.h"
+#include "store/dw-store-events.h"
 #include "store/dw-store-routing.h"
 #include "store/dw-store-tickets.h"
+
+static gboolean
+in_transaction (DwStore *store)
+{
+  return !sqlite3_get_autocommit (dw_sqlite_store_db (store));
+}
 
 static const DwStoreBackend sqlite_backend = {
   .name = "sqlite",
   .tickets = &dw_sqlite_ticket_ops,
   .routing = &dw_sqlite_routing_ops,
   .directory = &dw_sqlite_directory_ops,
+  .events = &dw_sqlite_event_ops,
+  .in_transaction = in_transaction,
 };
 
 DwStore *

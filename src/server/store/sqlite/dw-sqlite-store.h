@@ -16,6 +16,7 @@ DwStore *dw_sqlite_store_new (sqlite3 *db);
 extern const DwStoreTicketOps    dw_sqlite_ticket_ops;
 extern const DwStoreRoutingOps   dw_sqlite_routing_ops;
 extern const DwStoreDirectoryOps dw_sqlite_directory_ops;
+extern const DwStoreEventOps     dw_sqlite_event_ops;
 
 static inline sqlite3 *
 dw_sqlite_store_db (DwStore *store)
