@@ -5,6 +5,10 @@
 #include "dw-json.h"
 #include "dw-routing.h"
 #include "dw-store.h"
+#include "store/dw-store-directory.h"
+#include "store/dw-store-events.h"
+#include "store/dw-store-routing.h"
+#include "store/dw-store-tickets.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +20,7 @@ struct _DwDesk
   GObject      parent_instance;
 
   sqlite3     *db;
+  DwStore     *store;            /* the named operations on db (docs/design.md "The store layer") */
   DwClock     *clock;
   DwEventLog  *events;
   DwSlaEngine *sla;

@@ -10,150 +10,46 @@ static const char * const ticket_audited[] = {
   "order_number", "tags", "first_response_at", "csat", "csat_comment", "escalation_level", NULL
 };
 
-/* The mutable columns of a ticket, as read and written by an update. */
-typedef struct
-{
-  char   *subject;
-  char   *business_type;
-  int     priority;
-  int     status;
-  gint64  team_id;
-  gint64  assignee_id;
-  gint64  customer_id;
-  char   *order_number;
-  char   *tags;  /* JSON */
-  gint64  first_response_at;
-  gint64  solved_at;
-  int     csat;
-  char   *csat_comment;
-  gint64  version;
-} TicketRow;
-
-static void
-ticket_row_clear (TicketRow *row)
-{
-  g_clear_pointer (&row->subject, g_free);
-  g_clear_pointer (&row->business_type, g_free);
-  g_clear_pointer (&row->order_number, g_free);
-  g_clear_pointer (&row->tags, g_free);
-  g_clear_pointer (&row->csat_comment, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TicketRow, ticket_row_clear)
-
-static char *
-column_strdup (sqlite3_stmt *stmt,
-               int           column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
-}
-
+/* The ticket as an update reads it; DW_DESK_ERROR_NOT_FOUND for an unknown id. */
 static gboolean
-ticket_row_load (DwDesk     *self,
-                 gint64      ticket_id,
-                 TicketRow  *row,
-                 GError    **error)
+ticket_row_load (DwDesk            *self,
+                 gint64             ticket_id,
+                 DwStoreTicketRow  *row,
+                 GError           **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
+  g_autoptr(GError) local_error = NULL;
 
-  stmt = dw_store_prepare (self->db,
-    "SELECT subject, business_type, priority, status, coalesce (team_id, 0), "
-    "coalesce (assignee_id, 0), coalesce (customer_id, 0), order_number, tags, "
-    "coalesce (first_response_at, 0), coalesce (solved_at, 0), coalesce (csat, 0), "
-    "csat_comment, version FROM tickets WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
+  if (dw_store_ticket_load (self->store, ticket_id, row, &local_error))
+    return TRUE;
 
-  sqlite3_bind_int64 (stmt, 1, ticket_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
-                     "no ticket %" G_GINT64_FORMAT, ticket_id);
-      else
-        dw_store_set_error (error, self->db, rc);
-      return FALSE;
-    }
-
-  row->subject = column_strdup (stmt, 0);
-  row->business_type = column_strdup (stmt, 1);
-  row->priority = DW_PRIORITY_NORMAL;
-  dw_enum_from_string (DW_TYPE_PRIORITY, (const char *) sqlite3_column_text (stmt, 2),
-                       &row->priority);
-  row->status = DW_STATUS_NEW;
-  dw_enum_from_string (DW_TYPE_STATUS, (const char *) sqlite3_column_text (stmt, 3), &row->status);
-  row->team_id = sqlite3_column_int64 (stmt, 4);
-  row->assignee_id = sqlite3_column_int64 (stmt, 5);
-  row->customer_id = sqlite3_column_int64 (stmt, 6);
-  row->order_number = column_strdup (stmt, 7);
-  row->tags = column_strdup (stmt, 8);
-  row->first_response_at = sqlite3_column_int64 (stmt, 9);
-  row->solved_at = sqlite3_column_int64 (stmt, 10);
-  row->csat = sqlite3_column_int (stmt, 11);
-  row->csat_comment = column_strdup (stmt, 12);
-  row->version = sqlite3_column_int64 (stmt, 13);
-  return TRUE;
-}
-
-static void
-bind_int_or_null (sqlite3_stmt *stmt,
-                  int           index,
-                  gint64        value)
-{
-  if (value > 0)
-    sqlite3_bind_int64 (stmt, index, value);
+  if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND))
+    g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
+                 "no ticket %" G_GINT64_FORMAT, ticket_id);
   else
-    sqlite3_bind_null (stmt, index);
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
-/* Writes @row over ticket @ticket_id, one version up; the WHERE on the version makes a lost
- * update impossible even if two writers got past the check. */
+/* Writes @row over ticket @ticket_id, one version up; a version that moved meanwhile is
+ * DW_DESK_ERROR_CONFLICT. */
 static gboolean
-ticket_row_store (DwDesk     *self,
-                  gint64      ticket_id,
-                  TicketRow  *row,
-                  GError    **error)
+ticket_row_store (DwDesk            *self,
+                  gint64             ticket_id,
+                  DwStoreTicketRow  *row,
+                  GError           **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
 
-  stmt = dw_store_prepare (self->db,
-    "UPDATE tickets SET subject = ?, business_type = ?, priority = ?, status = ?, team_id = ?, "
-    "assignee_id = ?, customer_id = ?, order_number = ?, tags = ?, first_response_at = ?, "
-    "solved_at = ?, csat = ?, csat_comment = ?, updated_at = ?, version = version + 1 "
-    "WHERE id = ? AND version = ?", error);
-  if (stmt == NULL)
-    return FALSE;
+  if (dw_store_ticket_update (self->store, ticket_id, row, dw_clock_now (self->clock),
+                              &local_error))
+    return TRUE;
 
-  sqlite3_bind_text (stmt, 1, row->subject, -1, SQLITE_TRANSIENT);
-  dw_store_bind_text_or_null (stmt, 2, row->business_type);
-  sqlite3_bind_text (stmt, 3, dw_priority_to_string (row->priority), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, dw_status_to_string (row->status), -1, SQLITE_STATIC);
-  bind_int_or_null (stmt, 5, row->team_id);
-  bind_int_or_null (stmt, 6, row->assignee_id);
-  bind_int_or_null (stmt, 7, row->customer_id);
-  dw_store_bind_text_or_null (stmt, 8, row->order_number);
-  sqlite3_bind_text (stmt, 9, row->tags != NULL ? row->tags : "[]", -1, SQLITE_TRANSIENT);
-  bind_int_or_null (stmt, 10, row->first_response_at);
-  bind_int_or_null (stmt, 11, row->solved_at);
-  bind_int_or_null (stmt, 12, row->csat);
-  dw_store_bind_text_or_null (stmt, 13, row->csat_comment);
-  sqlite3_bind_int64 (stmt, 14, dw_clock_now (self->clock));
-  sqlite3_bind_int64 (stmt, 15, ticket_id);
-  sqlite3_bind_int64 (stmt, 16, row->version);
-
-  if (!dw_store_step_done (stmt, error))
-    return FALSE;
-
-  if (sqlite3_changes (self->db) != 1)
-    {
-      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT,
-                   "ticket %" G_GINT64_FORMAT " changed meanwhile", ticket_id);
-      return FALSE;
-    }
-
-  return TRUE;
+  if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT))
+    g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT,
+                 "ticket %" G_GINT64_FORMAT " changed meanwhile", ticket_id);
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
 }
 
 static void
@@ -225,14 +121,14 @@ check_text (const char  *member,
 }
 
 static gboolean
-check_exists (DwDesk      *self,
-              const char  *member,
-              const char  *table,
-              const char  *what,
-              gint64       id,
-              GError     **error)
+check_exists (DwDesk         *self,
+              const char     *member,
+              DwStoreEntity   entity,
+              const char     *what,
+              gint64          id,
+              GError        **error)
 {
-  if (id <= 0 || dw_desk_row_exists (self, table, id))
+  if (id <= 0 || dw_store_entity_exists (self->store, entity, id))
     return TRUE;
 
   g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
@@ -249,7 +145,7 @@ check_customer (DwDesk       *self,
                 GError      **error)
 {
   if (customer_id <= 0
-      || (dw_desk_row_exists (self, "customers", customer_id)
+      || (dw_store_entity_exists (self->store, DW_STORE_ENTITY_CUSTOMER, customer_id)
           && dw_desk_customer_visible (self, actor, customer_id)))
     return TRUE;
 
@@ -263,24 +159,23 @@ check_assignable (DwDesk      *self,
                   gint64       user_id,
                   GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean disabled = FALSE;
 
   if (user_id <= 0)
     return TRUE;
 
-  stmt = dw_store_prepare (self->db, "SELECT disabled FROM users WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (!dw_store_user_get_disabled (self->store, user_id, &disabled, &local_error))
     {
-      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
-                   "assignee_id: there is no user %" G_GINT64_FORMAT, user_id);
+      if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND))
+        g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                     "assignee_id: there is no user %" G_GINT64_FORMAT, user_id);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
-  if (sqlite3_column_int (stmt, 0) != 0)
+  if (disabled)
     {
       g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
                    "assignee_id: user %" G_GINT64_FORMAT " is disabled", user_id);
@@ -354,27 +249,21 @@ check_may_assign (DwDesk       *self,
 static DwClassifier *
 load_classifier (DwDesk *self)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GString) key = g_string_new (NULL);
-  g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) rules = NULL;
   DwClassifier *classifier;
 
-  stmt = dw_store_prepare (self->db,
-                           "SELECT keyword, business_type FROM routing_rules ORDER BY position, id",
-                           NULL);
-  if (stmt == NULL)
+  rules = dw_store_routing_rules_list (self->store, NULL);
+  if (rules == NULL)
     return dw_classifier_new_default ();
 
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; i < rules->len; i++)
     {
-      const char *keyword = (const char *) sqlite3_column_text (stmt, 0);
-      const char *type = (const char *) sqlite3_column_text (stmt, 1);
+      const DwStoreRoutingRule *rule = &g_array_index (rules, DwStoreRoutingRule, i);
 
       /* Lengths first, so that no pair of rule lists can make the same key. */
-      g_string_append_printf (key, "%zu:%s%zu:%s", strlen (keyword), keyword, strlen (type),
-                              type);
-      g_ptr_array_add (rules, g_strdup (keyword));
-      g_ptr_array_add (rules, g_strdup (type));
+      g_string_append_printf (key, "%zu:%s%zu:%s", strlen (rule->keyword), rule->keyword,
+                              strlen (rule->business_type), rule->business_type);
     }
 
   if (self->classifier != NULL && g_strcmp0 (self->classifier_key, key->str) == 0)
@@ -388,9 +277,12 @@ load_classifier (DwDesk *self)
   else
     {
       classifier = dw_classifier_new ();
-      for (guint i = 0; i + 1 < rules->len; i += 2)
-        dw_classifier_add_rule (classifier, g_ptr_array_index (rules, i),
-                                g_ptr_array_index (rules, i + 1));
+      for (guint i = 0; i < rules->len; i++)
+        {
+          const DwStoreRoutingRule *rule = &g_array_index (rules, DwStoreRoutingRule, i);
+
+          dw_classifier_add_rule (classifier, rule->keyword, rule->business_type);
+        }
     }
 
   g_clear_pointer (&self->classifier, dw_classifier_unref);
@@ -405,15 +297,9 @@ static gboolean
 business_type_known (DwDesk     *self,
                      const char *key)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(DwClassifier) classifier = NULL;
 
-  stmt = dw_store_prepare (self->db, "SELECT 1 FROM business_types WHERE key = ?", NULL);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (dw_store_business_type_exists (self->store, key, NULL))
     return TRUE;
 
   classifier = load_classifier (self);
@@ -447,38 +333,22 @@ team_for_business_type (DwDesk      *self,
                         const char  *business_type,
                         char       **out_name)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 team_id = 0;
 
-  if (business_type == NULL)
+  if (business_type == NULL
+      || !dw_store_business_type_team (self->store, business_type, &team_id, out_name, NULL))
     return 0;
 
-  stmt = dw_store_prepare (self->db,
-                           "SELECT b.team_id, t.name FROM business_types b "
-                           "JOIN teams t ON t.id = b.team_id WHERE b.key = ?", NULL);
-  if (stmt == NULL)
-    return 0;
-
-  sqlite3_bind_text (stmt, 1, business_type, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return 0;
-
-  *out_name = column_strdup (stmt, 1);
-  return sqlite3_column_int64 (stmt, 0);
+  return team_id;
 }
 
 static gint64
 default_team (DwDesk *self)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 id = 0;
 
-  stmt = dw_store_prepare (self->db,
-                           "SELECT CAST (value AS INTEGER) FROM settings "
-                           "WHERE key = 'intake.default_team_id'", NULL);
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    id = sqlite3_column_int64 (stmt, 0);
-
-  return dw_desk_row_exists (self, "teams", id) ? id : 0;
+  dw_store_intake_default_team (self->store, &id, NULL);
+  return dw_store_entity_exists (self->store, DW_STORE_ENTITY_TEAM, id) ? id : 0;
 }
 
 static JsonNode *
@@ -532,7 +402,6 @@ create_ticket_locked (DwDesk       *self,
   g_autofree char *team_name = NULL;
   g_autofree char *intake_reason = NULL;
   g_auto(GStrv) tags = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
   g_autoptr(JsonObject) created = NULL;
   int channel = DW_CHANNEL_WEB;
@@ -566,7 +435,7 @@ create_ticket_locked (DwDesk       *self,
       || !check_text ("order_number", order_number, 100, TRUE, error)
       || !check_tags (tags, error)
       || !check_business_type (self, business_type, error)
-      || !check_exists (self, "team_id", "teams", "team", team_id, error)
+      || !check_exists (self, "team_id", DW_STORE_ENTITY_TEAM, "team", team_id, error)
       || !check_customer (self, actor, customer_id, error)
       || !check_assignable (self, assignee_id, error))
     return NULL;
@@ -607,28 +476,25 @@ create_ticket_locked (DwDesk       *self,
     return NULL;
 
   tags_json = strv_to_json (tags);
-  stmt = dw_store_prepare (self->db,
-    "INSERT INTO tickets (subject, body, channel, business_type, priority, status, team_id, "
-    "customer_id, order_number, tags, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return NULL;
+  {
+    DwStoreTicketNew ticket = {
+      .subject = subject,
+      .body = body,
+      .channel = channel,
+      .business_type = business_type,
+      .priority = priority,
+      .team_id = team_id,
+      .customer_id = customer_id,
+      .order_number = order_number,
+      .tags = tags_json,
+      .created_at = now,
+    };
 
-  sqlite3_bind_text (stmt, 1, subject, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, body != NULL ? body : "", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, dw_channel_to_string (channel), -1, SQLITE_STATIC);
-  dw_store_bind_text_or_null (stmt, 4, business_type);
-  sqlite3_bind_text (stmt, 5, dw_priority_to_string (priority), -1, SQLITE_STATIC);
-  bind_int_or_null (stmt, 6, team_id);
-  bind_int_or_null (stmt, 7, customer_id);
-  dw_store_bind_text_or_null (stmt, 8, order_number);
-  sqlite3_bind_text (stmt, 9, tags_json, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 10, now);
-  sqlite3_bind_int64 (stmt, 11, now);
-  if (!dw_store_step_done (stmt, error))
-    return NULL;
+    ticket_id = dw_store_ticket_insert (self->store, &ticket, error);
+    if (ticket_id == 0)
+      return NULL;
+  }
 
-  ticket_id = sqlite3_last_insert_rowid (self->db);
   dw_desk_touch (touched, ticket_id, 0, 0, FALSE);
 
   {
@@ -675,16 +541,13 @@ create_ticket_locked (DwDesk       *self,
     }
   else if (team_id > 0)
     {
-      g_autoptr(sqlite3_stmt) check = NULL;
+      gint64 now_assignee = 0;
 
-      if (!dw_desk_dispatch_locked (self, team_id, ticket_id, touched, error))
+      if (!dw_desk_dispatch_locked (self, team_id, ticket_id, touched, error)
+          || !dw_store_ticket_get_assignee (self->store, ticket_id, &now_assignee, error))
         return NULL;
 
-      check = dw_store_prepare (self->db, "SELECT assignee_id FROM tickets WHERE id = ?", error);
-      if (check == NULL)
-        return NULL;
-      sqlite3_bind_int64 (check, 1, ticket_id);
-      if (sqlite3_step (check) == SQLITE_ROW && sqlite3_column_type (check, 0) == SQLITE_NULL)
+      if (now_assignee == 0)
         {
           g_autofree char *reason = NULL;
           g_autofree char *why = NULL;
@@ -705,7 +568,7 @@ create_ticket_locked (DwDesk       *self,
     return NULL;
 
   if (created == NULL)
-    return dw_store_ticket_json (self->db, ticket_id, error);
+    return dw_store_ticket_load_json (self->store, ticket_id, error);
   return g_steal_pointer (&created);
 }
 
@@ -752,7 +615,7 @@ update_ticket_locked (DwDesk       *self,
                       JsonObject   *changes,
                       GError      **error)
 {
-  g_auto(TicketRow) row = { 0 };
+  g_auto(DwStoreTicketRow) row = { 0 };
   g_autoptr(JsonObject) before = NULL;
   g_autoptr(JsonObject) after = NULL;
   g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
@@ -771,7 +634,7 @@ update_ticket_locked (DwDesk       *self,
   gboolean was_active, is_active;
   gboolean override_capacity = FALSE;
 
-  before = dw_store_ticket_json (self->db, ticket_id, NULL);
+  before = dw_store_ticket_load_json (self->store, ticket_id, NULL);
   if (before == NULL || !ticket_visible (actor, before))
     {
       g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
@@ -826,7 +689,7 @@ update_ticket_locked (DwDesk       *self,
       || !check_text ("reason", reason, 500, TRUE, error)
       || !check_tags (tags, error)
       || !check_business_type (self, business_type, error)
-      || !check_exists (self, "team_id", "teams", "team", team_id, error)
+      || !check_exists (self, "team_id", DW_STORE_ENTITY_TEAM, "team", team_id, error)
       || !check_customer (self, actor, customer_id, error)
       || !check_assignable (self, assignee_id, error))
     return NULL;
@@ -962,18 +825,12 @@ update_ticket_locked (DwDesk       *self,
 
   if (escalation_level > old_escalation_level)
     {
-      g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-        "UPDATE tickets SET escalation_level = ? WHERE id = ?", error);
-
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_int64 (stmt, 1, escalation_level);
-      sqlite3_bind_int64 (stmt, 2, ticket_id);
-      if (!dw_store_step_done (stmt, error))
+      if (!dw_store_ticket_set_escalation_level (self->store, ticket_id, escalation_level,
+                                                 error))
         return NULL;
     }
 
-  after = dw_store_ticket_json (self->db, ticket_id, error);
+  after = dw_store_ticket_load_json (self->store, ticket_id, error);
   if (after == NULL)
     return NULL;
 
@@ -994,14 +851,8 @@ update_ticket_locked (DwDesk       *self,
 
   if (row.assignee_id > 0 && row.assignee_id != old_assignee_id)
     {
-      g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-        "UPDATE users SET last_assigned_at = ? WHERE id = ?", error);
-
-      if (stmt == NULL)
-        return NULL;
-      sqlite3_bind_int64 (stmt, 1, dw_clock_now (self->clock));
-      sqlite3_bind_int64 (stmt, 2, row.assignee_id);
-      if (!dw_store_step_done (stmt, error))
+      if (!dw_store_user_set_last_assigned (self->store, row.assignee_id,
+                                            dw_clock_now (self->clock), error))
         return NULL;
     }
 
@@ -1029,7 +880,7 @@ update_ticket_locked (DwDesk       *self,
   if (!dw_desk_flush_touched (self, touched, 0, error))
     return NULL;
 
-  return dw_store_ticket_json (self->db, ticket_id, error);
+  return dw_store_ticket_load_json (self->store, ticket_id, error);
 }
 
 JsonObject *
@@ -1064,7 +915,7 @@ dw_desk_update_ticket (DwDesk       *self,
 
   dw_desk_finish (self, NULL, NULL);
   if (g_error_matches (local_error, DW_DESK_ERROR, DW_DESK_ERROR_UNCHANGED))
-    return dw_store_ticket_json (self->db, ticket_id, error);
+    return dw_store_ticket_load_json (self->store, ticket_id, error);
 
   g_propagate_error (error, g_steal_pointer (&local_error));
   return NULL;
@@ -1100,11 +951,10 @@ add_comment_locked (DwDesk       *self,
                     JsonObject   *fields,
                     GError      **error)
 {
-  g_auto(TicketRow) row = { 0 };
+  g_auto(DwStoreTicketRow) row = { 0 };
   g_autoptr(JsonObject) before = NULL;
   g_autoptr(JsonObject) after = NULL;
   g_autoptr(JsonObject) comment = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
   g_autofree char *body = NULL;
   g_autofree char *reason = NULL;
@@ -1114,7 +964,7 @@ add_comment_locked (DwDesk       *self,
   gint64 now = dw_clock_now (self->clock);
   int old_status;
 
-  before = dw_store_ticket_json (self->db, ticket_id, NULL);
+  before = dw_store_ticket_load_json (self->store, ticket_id, NULL);
   if (before == NULL || !ticket_visible (actor, before))
     {
       g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
@@ -1149,7 +999,7 @@ add_comment_locked (DwDesk       *self,
         }
       if (actor != NULL)
         author_id = actor->user_id;
-      if (author_id > 0 && !check_exists (self, "author_id", "users", "user", author_id, error))
+      if (author_id > 0 && !check_exists (self, "author_id", DW_STORE_ENTITY_USER, "user", author_id, error))
         return NULL;
       break;
 
@@ -1158,7 +1008,7 @@ add_comment_locked (DwDesk       *self,
         return NULL;
       if (author_id == 0)
         author_id = row.customer_id;
-      if (!check_exists (self, "author_id", "customers", "customer", author_id, error))
+      if (!check_exists (self, "author_id", DW_STORE_ENTITY_CUSTOMER, "customer", author_id, error))
         return NULL;
       /* A customer writes on its own tickets only. */
       if (author_id != row.customer_id)
@@ -1184,22 +1034,20 @@ add_comment_locked (DwDesk       *self,
       break;
     }
 
-  stmt = dw_store_prepare (self->db,
-                           "INSERT INTO comments (ticket_id, author_kind, author_id, public, body, "
-                           "created_at) VALUES (?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return NULL;
+  {
+    DwStoreCommentNew comment_row = {
+      .ticket_id = ticket_id,
+      .author_kind = author_kind,
+      .author_id = author_id,
+      .is_public = is_public,
+      .body = body,
+      .created_at = now,
+    };
 
-  sqlite3_bind_int64 (stmt, 1, ticket_id);
-  sqlite3_bind_text (stmt, 2, dw_author_kind_to_string (author_kind), -1, SQLITE_STATIC);
-  bind_int_or_null (stmt, 3, author_id);
-  sqlite3_bind_int (stmt, 4, is_public ? 1 : 0);
-  sqlite3_bind_text (stmt, 5, body, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 6, now);
-  if (!dw_store_step_done (stmt, error))
-    return NULL;
-
-  comment_id = sqlite3_last_insert_rowid (self->db);
+    comment_id = dw_store_comment_insert (self->store, &comment_row, error);
+    if (comment_id == 0)
+      return NULL;
+  }
 
   /* What a message means for the ticket. */
   if (author_kind == DW_AUTHOR_AGENT && is_public)
@@ -1236,7 +1084,7 @@ add_comment_locked (DwDesk       *self,
   if (!ticket_row_store (self, ticket_id, &row, error))
     return NULL;
 
-  after = dw_store_ticket_json (self->db, ticket_id, error);
+  after = dw_store_ticket_load_json (self->store, ticket_id, error);
   if (after == NULL)
     return NULL;
 
@@ -1250,7 +1098,7 @@ add_comment_locked (DwDesk       *self,
       return NULL;
   }
 
-  comment = dw_store_comment_json (self->db, comment_id, error);
+  comment = dw_store_comment_load_json (self->store, comment_id, error);
   if (comment == NULL
       || !dw_desk_emit (self, "comment.created", row.team_id, row.assignee_id, comment, error))
     return NULL;
@@ -1291,7 +1139,7 @@ reassign_locked (DwDesk  *self,
                  gint64   ticket_id,
                  GError **error)
 {
-  g_auto(TicketRow) row = { 0 };
+  g_auto(DwStoreTicketRow) row = { 0 };
   g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
   g_autofree char *reason = NULL;
   g_autofree char *why = NULL;
@@ -1320,7 +1168,7 @@ reassign_locked (DwDesk  *self,
     }
 
   {
-    g_autoptr(JsonObject) before = dw_store_ticket_json (self->db, ticket_id, error);
+    g_autoptr(JsonObject) before = dw_store_ticket_load_json (self->store, ticket_id, error);
     g_autoptr(JsonObject) after = NULL;
     static const char * const fields[] = { "assignee_id", NULL };
 
@@ -1331,7 +1179,7 @@ reassign_locked (DwDesk  *self,
     if (!ticket_row_store (self, ticket_id, &row, error))
       return NULL;
 
-    after = dw_store_ticket_json (self->db, ticket_id, error);
+    after = dw_store_ticket_load_json (self->store, ticket_id, error);
     why = g_strdup_printf ("sla: breached, reassigned; routing: %s", reason);
     if (after == NULL
         || !dw_desk_audit_diff (self, NULL, "ticket", ticket_id, before, after, fields, why, error))

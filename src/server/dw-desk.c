@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "dw-desk"
 
 #include "dw-desk-private.h"
+#include "store/sqlite/dw-sqlite-store.h"
 
 #include "dw-routing.h"
 
@@ -312,31 +313,27 @@ dw_desk_audit (DwDesk       *self,
                const char   *reason,
                GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *before_text = NULL;
   g_autofree char *after_text = NULL;
-
-  stmt = dw_store_prepare (self->db,
-                           "INSERT INTO audit (at, actor_id, entity, entity_id, action, field, "
-                           "before, after, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
+  DwStoreAuditNew audit;
 
   if (before != NULL)
     before_text = dw_store_json_to_string (before);
   if (after != NULL)
     after_text = dw_store_json_to_string (after);
 
-  sqlite3_bind_int64 (stmt, 1, dw_clock_now (self->clock));
-  dw_store_bind_id_or_null (stmt, 2, dw_desk_actor_id (actor));
-  sqlite3_bind_text (stmt, 3, entity, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 4, entity_id);
-  sqlite3_bind_text (stmt, 5, action, -1, SQLITE_STATIC);
-  dw_store_bind_text_or_null (stmt, 6, field);
-  dw_store_bind_text_or_null (stmt, 7, before_text);
-  dw_store_bind_text_or_null (stmt, 8, after_text);
-  dw_store_bind_text_or_null (stmt, 9, reason);
-  return dw_store_step_done (stmt, error);
+  audit = (DwStoreAuditNew) {
+    .at = dw_clock_now (self->clock),
+    .actor_id = dw_desk_actor_id (actor),
+    .entity = entity,
+    .entity_id = entity_id,
+    .action = action,
+    .field = field,
+    .before = before_text,
+    .after = after_text,
+    .reason = reason,
+  };
+  return dw_store_audit_insert (self->store, &audit, error);
 }
 
 static const char *
@@ -1084,6 +1081,7 @@ dw_desk_dispose (GObject *object)
   g_clear_object (&self->clock);
   g_clear_pointer (&self->classifier, dw_classifier_unref);
   g_clear_pointer (&self->classifier_key, g_free);
+  g_clear_pointer (&self->store, dw_store_free);
 
   G_OBJECT_CLASS (dw_desk_parent_class)->dispose (object);
 }
@@ -1118,6 +1116,7 @@ dw_desk_new (sqlite3     *db,
 
   self = g_object_new (DW_TYPE_DESK, NULL);
   self->db = db;
+  self->store = dw_sqlite_store_new (db);
   self->clock = g_object_ref (clock);
   self->events = g_object_ref (events);
   self->sla = g_object_ref (sla);

@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "dw-json.h"
-#include "dw-store.h"
+#include "store/dw-store-events.h"
+#include "store/sqlite/dw-sqlite-store.h"
 
 #define DEFAULT_MAX_EVENTS 100000
 #define DEFAULT_MAX_AGE (7 * 24 * 3600)
@@ -21,9 +22,8 @@ struct _DwEventLog
 {
   GObject       parent_instance;
 
-  sqlite3      *db;
+  DwStore      *store;  /* the named operations on the log (store/dw-store-events.h) */
   DwClock      *clock;
-  sqlite3_stmt *insert;
 
   /* Appended in the open transaction, published after COMMIT. */
   GPtrArray    *pending;
@@ -143,6 +143,18 @@ dw_event_get_frame (DwEvent *event)
   return priv->frame;
 }
 
+/* Callbacks */
+
+static void
+add_event_cb (const DwStoreEventRow *row,
+              gpointer               user_data)
+{
+  GPtrArray *events = user_data;
+
+  g_ptr_array_add (events, dw_event_new (row->seq, row->at, row->type, row->team_id,
+                                         row->user_id, g_strdup (row->data)));
+}
+
 static gboolean
 type_is_valid (const char *type)
 {
@@ -177,40 +189,22 @@ load_bounds (DwEventLog  *self,
              gboolean     with_last,
              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
+  gint64 last_seq, first_seq, first_at;
 
-  /* sqlite_sequence remembers the last seq even when every row has been pruned. */
-  stmt = dw_store_prepare (self->db,
-                           "SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'events'), "
-                           "       (SELECT MIN (seq) FROM events)", error);
-  if (stmt == NULL)
+  if (!dw_store_events_bounds (self->store, &last_seq, &first_seq, &first_at, error))
     return FALSE;
 
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      dw_store_set_error (error, self->db, rc);
-      return FALSE;
-    }
-
   if (with_last)
-    self->last_seq = sqlite3_column_int64 (stmt, 0);
-  if (sqlite3_column_type (stmt, 1) == SQLITE_NULL)
+    self->last_seq = last_seq;
+  if (first_seq == 0)
     {
       self->first_seq = self->last_seq + 1;
       self->first_at = 0;
       return TRUE;
     }
 
-  self->first_seq = sqlite3_column_int64 (stmt, 1);
-  g_clear_pointer (&stmt, dw_store_release);
-
-  stmt = dw_store_prepare (self->db, "SELECT at FROM events WHERE seq = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, self->first_seq);
-  self->first_at = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  self->first_seq = first_seq;
+  self->first_at = first_at;
   return TRUE;
 }
 
@@ -238,7 +232,7 @@ dw_event_log_finalize (GObject *object)
 {
   DwEventLog *self = DW_EVENT_LOG (object);
 
-  g_clear_pointer (&self->insert, sqlite3_finalize);
+  g_clear_pointer (&self->store, dw_store_free);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->pending_access, g_array_unref);
   g_clear_object (&self->clock);
@@ -289,12 +283,12 @@ dw_event_log_new (sqlite3 *db,
   g_return_val_if_fail (DW_IS_CLOCK (clock), NULL);
 
   self = g_object_new (DW_TYPE_EVENT_LOG, NULL);
-  self->db = db;
+  self->store = dw_sqlite_store_new (db);
   self->clock = g_object_ref (clock);
 
   if (!load_bounds (self, TRUE, &error))
     g_warning ("Cannot read the event log: %s", error->message);
-  else if (needs_pruning (self) && sqlite3_get_autocommit (db)
+  else if (needs_pruning (self) && !dw_store_in_transaction (self->store)
            && !dw_event_log_prune (self, &error))
     g_warning ("Cannot prune the event log: %s", error->message);
 
@@ -312,43 +306,22 @@ dw_event_log_append (DwEventLog  *self,
   g_autoptr(JsonNode) node = NULL;
   char *text;
   gint64 at, seq;
-  int rc;
 
   g_return_val_if_fail (DW_IS_EVENT_LOG (self), -1);
   g_return_val_if_fail (type_is_valid (type), -1);
   g_return_val_if_fail (data != NULL, -1);
 
-  if (self->insert == NULL)
-    {
-      self->insert = dw_store_prepare (self->db,
-                                       "INSERT INTO events (at, type, team_id, user_id, data) "
-                                       "VALUES (?, ?, ?, ?, ?)", error);
-      if (self->insert == NULL)
-        return -1;
-    }
-
   node = json_node_init_object (json_node_alloc (), data);
   text = dw_json_to_string (node, NULL);
   at = dw_clock_now (self->clock);
 
-  sqlite3_reset (self->insert);
-  sqlite3_bind_int64 (self->insert, 1, at);
-  sqlite3_bind_text (self->insert, 2, type, -1, SQLITE_STATIC);
-  dw_store_bind_id_or_null (self->insert, 3, team_id);
-  dw_store_bind_id_or_null (self->insert, 4, user_id);
-  sqlite3_bind_text (self->insert, 5, text, -1, SQLITE_STATIC);
-  rc = sqlite3_step (self->insert);
-  sqlite3_reset (self->insert);
-  sqlite3_clear_bindings (self->insert);
-
-  if (rc != SQLITE_DONE)
+  seq = dw_store_event_insert (self->store, at, type, team_id, user_id, text, error);
+  if (seq == 0)
     {
-      dw_store_set_error (error, self->db, rc);
       g_free (text);
       return -1;
     }
 
-  seq = sqlite3_last_insert_rowid (self->db);
   g_ptr_array_add (self->pending,
                    dw_event_new (seq, at, type, MAX (team_id, 0), MAX (user_id, 0), text));
   return seq;
@@ -407,7 +380,7 @@ dw_event_log_publish (DwEventLog *self)
       g_signal_emit (self, signals[PUBLISHED], 0, event);
     }
 
-  if (needs_pruning (self) && sqlite3_get_autocommit (self->db)
+  if (needs_pruning (self) && !dw_store_in_transaction (self->store)
       && !dw_event_log_prune (self, &error))
     g_warning ("Cannot prune the event log: %s", error->message);
 }
@@ -463,41 +436,16 @@ dw_event_log_read (DwEventLog  *self,
                    guint        limit,
                    GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) events = NULL;
-  int rc;
 
   g_return_val_if_fail (DW_IS_EVENT_LOG (self), NULL);
 
-  stmt = dw_store_prepare (self->db,
-                           "SELECT seq, at, type, team_id, user_id, data FROM events "
-                           "WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?", error);
-  if (stmt == NULL)
-    return NULL;
-
   /* Bounded by the last published seq, so rows of an open transaction on our own connection
    * (visible to it) never go out before they are committed. */
-  sqlite3_bind_int64 (stmt, 1, after);
-  sqlite3_bind_int64 (stmt, 2, self->last_seq);
-  sqlite3_bind_int64 (stmt, 3, limit);
-
   events = g_ptr_array_new_with_free_func ((GDestroyNotify) dw_event_unref);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      g_ptr_array_add (events,
-                       dw_event_new (sqlite3_column_int64 (stmt, 0),
-                                     sqlite3_column_int64 (stmt, 1),
-                                     (const char *) sqlite3_column_text (stmt, 2),
-                                     sqlite3_column_int64 (stmt, 3),
-                                     sqlite3_column_int64 (stmt, 4),
-                                     g_strdup ((const char *) sqlite3_column_text (stmt, 5))));
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, self->db, rc);
-      return NULL;
-    }
+  if (!dw_store_events_read (self->store, after, self->last_seq, limit, add_event_cb, events,
+                             error))
+    return NULL;
 
   return g_steal_pointer (&events);
 }
@@ -519,24 +467,13 @@ gboolean
 dw_event_log_prune (DwEventLog  *self,
                     GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
   g_return_val_if_fail (DW_IS_EVENT_LOG (self), FALSE);
 
   /* Only published rows: a pending one belongs to a transaction not ours to touch. */
-  stmt = dw_store_prepare (self->db,
-                           "DELETE FROM events WHERE seq <= ?1 AND (seq <= ?1 - ?2 OR at < ?3)",
-                           error);
-  if (stmt == NULL)
+  if (!dw_store_events_prune (self->store, self->last_seq, self->max_events,
+                              dw_clock_now (self->clock) - self->max_age, error))
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, self->last_seq);
-  sqlite3_bind_int64 (stmt, 2, self->max_events);
-  sqlite3_bind_int64 (stmt, 3, dw_clock_now (self->clock) - self->max_age);
-  if (!dw_store_step_done (stmt, error))
-    return FALSE;
-
-  g_debug ("Pruned %d events", sqlite3_changes (self->db));
   return load_bounds (self, FALSE, error);
 }
 
@@ -562,16 +499,13 @@ dw_event_log_append_access_change (DwEventLog *self,
 gboolean
 dw_event_log_poll_access (DwEventLog *self)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 version;
 
   g_return_val_if_fail (DW_IS_EVENT_LOG (self), FALSE);
 
-  stmt = dw_store_prepare (self->db, "PRAGMA data_version", NULL);
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+  if (!dw_store_data_version (self->store, &version))
     return FALSE;
 
-  version = sqlite3_column_int64 (stmt, 0);
   if (version == self->data_version)
     return FALSE;
 

@@ -23,6 +23,7 @@ typedef enum
   DW_STORE_ERROR_NOT_FOUND,   /* no row with that id */
   DW_STORE_ERROR_CONSTRAINT,  /* UNIQUE / CHECK / FOREIGN KEY violated */
   DW_STORE_ERROR_MIGRATION,   /* a migration failed or the database is newer than we are */
+  DW_STORE_ERROR_CONFLICT,    /* an update expected a version the row is no longer at */
 } DwStoreError;
 
 GQuark      dw_store_error_quark      (void);

@@ -1,0 +1,56 @@
+/* dw-store-backend.h: a store is a connection and the backend that speaks to it.
+ *
+ * The desk decides and the store stores (docs/design.md "The store layer").  Every query of a
+ * domain is a named operation of store/dw-store-<domain>.h, a static inline call through the
+ * domain's op table in the backend, so that the desk's logic does not know which database it
+ * talks to: store/sqlite/ implements the tables for SQLite, store/pg/ will for PostgreSQL.
+ *
+ * Operations run inside the caller's transaction (dw_store_begin and the desk's group commit):
+ * none begins, commits or rolls back.  Errors are DW_STORE_ERROR (dw-store.h).
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _DwStore             DwStore;
+typedef struct _DwStoreTicketOps    DwStoreTicketOps;
+typedef struct _DwStoreRoutingOps   DwStoreRoutingOps;
+typedef struct _DwStoreDirectoryOps DwStoreDirectoryOps;
+typedef struct _DwStoreEventOps     DwStoreEventOps;
+
+/* One per backend, static: an op table per domain. */
+typedef struct
+{
+  const char                *name;       /* "sqlite" */
+  const DwStoreTicketOps    *tickets;    /* dw-store-tickets.h */
+  const DwStoreRoutingOps   *routing;    /* dw-store-routing.h */
+  const DwStoreDirectoryOps *directory;  /* dw-store-directory.h */
+  const DwStoreEventOps     *events;     /* dw-store-events.h */
+
+  /* TRUE while a transaction is open on the connection. */
+  gboolean (*in_transaction) (DwStore *store);
+} DwStoreBackend;
+
+struct _DwStore
+{
+  const DwStoreBackend *backend;
+  gpointer              conn;     /* the backend's connection (a sqlite3 *), not owned */
+};
+
+static inline gboolean
+dw_store_in_transaction (DwStore *store)
+{
+  return store->backend->in_transaction (store);
+}
+
+static inline void
+dw_store_free (DwStore *store)
+{
+  g_free (store);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwStore, dw_store_free)
+
+G_END_DECLS

@@ -1,0 +1,36 @@
+#define G_LOG_DOMAIN "dw-store"
+
+#include "store/sqlite/dw-sqlite-store.h"
+
+#include "store/dw-store-directory.h"
+#include "store/dw-store-events.h"
+#include "store/dw-store-routing.h"
+#include "store/dw-store-tickets.h"
+
+static gboolean
+in_transaction (DwStore *store)
+{
+  return !sqlite3_get_autocommit (dw_sqlite_store_db (store));
+}
+
+static const DwStoreBackend sqlite_backend = {
+  .name = "sqlite",
+  .tickets = &dw_sqlite_ticket_ops,
+  .routing = &dw_sqlite_routing_ops,
+  .directory = &dw_sqlite_directory_ops,
+  .events = &dw_sqlite_event_ops,
+  .in_transaction = in_transaction,
+};
+
+DwStore *
+dw_sqlite_store_new (sqlite3 *db)
+{
+  DwStore *store;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  store = g_new0 (DwStore, 1);
+  store->backend = &sqlite_backend;
+  store->conn = db;
+  return store;
+}

@@ -1,0 +1,27 @@
+/* dw-sqlite-store.h: the SQLite backend of the store layer (docs/design.md "The store layer").
+ * Its operations prepare through dw-store.c's statement cache and run inside the caller's
+ * transaction. */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "store/dw-store-backend.h"
+
+G_BEGIN_DECLS
+
+/* A store on @db, which stays the caller's (free the store before closing it). */
+DwStore *dw_sqlite_store_new (sqlite3 *db);
+
+/* The backend's op tables (dw-sqlite-<domain>.c). */
+extern const DwStoreTicketOps    dw_sqlite_ticket_ops;
+extern const DwStoreRoutingOps   dw_sqlite_routing_ops;
+extern const DwStoreDirectoryOps dw_sqlite_directory_ops;
+extern const DwStoreEventOps     dw_sqlite_event_ops;
+
+static inline sqlite3 *
+dw_sqlite_store_db (DwStore *store)
+{
+  return store->conn;
+}
+
+G_END_DECLS

@@ -1,0 +1,639 @@
+/* test-store-tickets.c: the named operations of the store layer on tickets, without HTTP.
+ *
+ * The event log's and the audit trail's operations too (the create path writes both).
+ *
+ * Written against the op tables (store/dw-store-*.h), not against SQLite: each backend gives
+ * a fixture (open a fresh desk, seed a team, a user, a customer and a routing rule, begin and
+ * roll back) and every test runs once per backend, under /store/<backend>/.  Only SQLite is
+ * here today; the PostgreSQL backend adds its row to `backends` (issue 14).
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "dw-enums.h"
+#include "dw-store.h"
+#include "store/dw-store-directory.h"
+#include "store/dw-store-events.h"
+#include "store/dw-store-routing.h"
+#include "store/dw-store-tickets.h"
+#include "store/sqlite/dw-sqlite-store.h"
+
+/* What the seed of every backend holds. */
+typedef struct
+{
+  gint64 team_id;
+  gint64 user_id;
+  gint64 disabled_user_id;
+  gint64 customer_id;
+} Seed;
+
+typedef struct
+{
+  const char *name;
+  /* A fresh, migrated, seeded desk; @seed gets its ids. */
+  gpointer  (*open)     (Seed *seed);
+  DwStore  *(*store)    (gpointer conn);
+  gboolean  (*begin)    (gpointer conn, GError **error);
+  void      (*rollback) (gpointer conn);
+  void      (*close)    (gpointer conn);
+} Backend;
+
+typedef struct
+{
+  const Backend *backend;
+  gpointer       conn;
+  DwStore       *store;
+  Seed           seed;
+} Fixture;
+
+/* SQLite */
+
+static char *sqlite_dir;
+
+static gpointer
+sqlite_open (Seed *seed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (sqlite_dir, "store.db", NULL);
+  sqlite3 *db;
+
+  g_unlink (path);
+  db = dw_store_open (path, &error);
+  g_assert_no_error (error);
+
+  dw_store_exec (db,
+                 "INSERT INTO teams (id, name, calendar_id, created_at) "
+                 "VALUES (7, 'Returns', (SELECT min (id) FROM calendars), 0);"
+                 "INSERT INTO users (id, username, display_name, role, presence_since, created_at) "
+                 "VALUES (11, 'li', 'Li', 'agent', 0, 0);"
+                 "INSERT INTO users (id, username, display_name, role, presence_since, disabled, "
+                 "created_at) VALUES (12, 'wang', 'Wang', 'agent', 0, 1, 0);"
+                 "INSERT INTO customers (id, name, created_at) VALUES (21, 'Zhao', 0);"
+                 "INSERT INTO business_types (key, name, team_id) VALUES ('returns', 'Returns', 7);"
+                 "INSERT INTO business_types (key, name, team_id) VALUES ('orphan', 'Orphan', 7);"
+                 "INSERT INTO routing_rules (position, keyword, business_type) "
+                 "VALUES (2, 'refund', 'returns');"
+                 "INSERT INTO routing_rules (position, keyword, business_type) "
+                 "VALUES (1, '退货', 'returns');"
+                 "INSERT INTO settings (key, value) VALUES ('intake.default_team_id', '7');",
+                 &error);
+  g_assert_no_error (error);
+
+  *seed = (Seed) { 7, 11, 12, 21 };
+  return db;
+}
+
+static DwStore *
+sqlite_store (gpointer conn)
+{
+  return dw_sqlite_store_new (conn);
+}
+
+static gboolean
+sqlite_begin (gpointer   conn,
+              GError   **error)
+{
+  return dw_store_begin (conn, error);
+}
+
+static void
+sqlite_rollback (gpointer conn)
+{
+  dw_store_rollback (conn);
+}
+
+static void
+sqlite_close (gpointer conn)
+{
+  dw_store_close (conn);
+}
+
+static const Backend backends[] = {
+  { "sqlite", sqlite_open, sqlite_store, sqlite_begin, sqlite_rollback, sqlite_close },
+};
+
+/* Fixture */
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->backend = data;
+  fixture->conn = fixture->backend->open (&fixture->seed);
+  fixture->store = fixture->backend->store (fixture->conn);
+  g_assert_nonnull (fixture->store);
+  g_assert_cmpstr (fixture->store->backend->name, ==, fixture->backend->name);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&fixture->store, dw_store_free);
+  fixture->backend->close (fixture->conn);
+}
+
+static gint64
+insert_ticket (Fixture    *fixture,
+               const char *subject)
+{
+  g_autoptr(GError) error = NULL;
+  DwStoreTicketNew ticket = {
+    .subject = subject,
+    .body = "Der Karton war nass.",
+    .channel = DW_CHANNEL_EMAIL,
+    .business_type = "returns",
+    .priority = DW_PRIORITY_HIGH,
+    .team_id = fixture->seed.team_id,
+    .customer_id = fixture->seed.customer_id,
+    .order_number = "SO-1001",
+    .tags = "[\"vip\"]",
+    .created_at = 1700000000,
+  };
+  gint64 id = dw_store_ticket_insert (fixture->store, &ticket, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+/* Tests */
+
+static void
+test_insert_load (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(DwStoreTicketRow) row = { 0 };
+  g_autoptr(JsonObject) json = NULL;
+  gint64 id, assignee = -1;
+
+  id = insert_ticket (fixture, "退货：箱子湿了");
+  g_assert_true (dw_store_ticket_load (fixture->store, id, &row, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (row.subject, ==, "退货：箱子湿了");
+  g_assert_cmpstr (row.business_type, ==, "returns");
+  g_assert_cmpint (row.priority, ==, DW_PRIORITY_HIGH);
+  g_assert_cmpint (row.status, ==, DW_STATUS_NEW);
+  g_assert_cmpint (row.team_id, ==, fixture->seed.team_id);
+  g_assert_cmpint (row.assignee_id, ==, 0);
+  g_assert_cmpint (row.customer_id, ==, fixture->seed.customer_id);
+  g_assert_cmpstr (row.order_number, ==, "SO-1001");
+  g_assert_cmpstr (row.tags, ==, "[\"vip\"]");
+  g_assert_cmpint (row.first_response_at, ==, 0);
+  g_assert_cmpint (row.solved_at, ==, 0);
+  g_assert_cmpint (row.csat, ==, 0);
+  g_assert_null (row.csat_comment);
+  g_assert_cmpint (row.version, ==, 1);
+
+  g_assert_true (dw_store_ticket_get_assignee (fixture->store, id, &assignee, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (assignee, ==, 0);
+
+  /* The object of docs/api.md, from the same row. */
+  json = dw_store_ticket_load_json (fixture->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json, "id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (json, "channel"), ==, "email");
+  g_assert_cmpstr (json_object_get_string_member (json, "body"), ==, "Der Karton war nass.");
+  g_assert_cmpstr (json_object_get_string_member (json, "created_at"), ==,
+                   "2023-11-14T22:13:20Z");
+  g_assert_cmpstr (json_object_get_string_member (json, "updated_at"), ==,
+                   "2023-11-14T22:13:20Z");
+
+  /* A ticket with nothing optional: NULLs come back as 0 / NULL, tags as []. */
+  {
+    g_auto(DwStoreTicketRow) bare = { 0 };
+    DwStoreTicketNew ticket = { .subject = "bare", .channel = DW_CHANNEL_WEB,
+                                .priority = DW_PRIORITY_NORMAL, .created_at = 1 };
+    gint64 bare_id = dw_store_ticket_insert (fixture->store, &ticket, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (dw_store_ticket_load (fixture->store, bare_id, &bare, &error));
+    g_assert_null (bare.business_type);
+    g_assert_null (bare.order_number);
+    g_assert_cmpint (bare.team_id, ==, 0);
+    g_assert_cmpint (bare.customer_id, ==, 0);
+    g_assert_cmpstr (bare.tags, ==, "[]");
+  }
+}
+
+static void
+test_update (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(DwStoreTicketRow) row = { 0 };
+  g_auto(DwStoreTicketRow) again = { 0 };
+  g_autoptr(JsonObject) json = NULL;
+  gint64 id = insert_ticket (fixture, "refund please");
+
+  g_assert_true (dw_store_ticket_load (fixture->store, id, &row, &error));
+  g_free (row.subject);
+  row.subject = g_strdup ("refund, please");
+  row.status = DW_STATUS_SOLVED;
+  row.assignee_id = fixture->seed.user_id;
+  row.first_response_at = 1700000100;
+  row.solved_at = 1700000200;
+  row.csat = 4;
+  row.csat_comment = g_strdup ("快");
+  g_clear_pointer (&row.order_number, g_free);
+  g_assert_true (dw_store_ticket_update (fixture->store, id, &row, 1700000300, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (dw_store_ticket_load (fixture->store, id, &again, &error));
+  g_assert_cmpstr (again.subject, ==, "refund, please");
+  g_assert_cmpint (again.status, ==, DW_STATUS_SOLVED);
+  g_assert_cmpint (again.assignee_id, ==, fixture->seed.user_id);
+  g_assert_cmpint (again.first_response_at, ==, 1700000100);
+  g_assert_cmpint (again.solved_at, ==, 1700000200);
+  g_assert_cmpint (again.csat, ==, 4);
+  g_assert_cmpstr (again.csat_comment, ==, "快");
+  g_assert_null (again.order_number);
+  g_assert_cmpint (again.version, ==, 2);
+
+  g_assert_true (dw_store_ticket_set_escalation_level (fixture->store, id, 2, &error));
+  g_assert_no_error (error);
+  json = dw_store_ticket_load_json (fixture->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json, "escalation_level"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json, "version"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json, "updated_at"), ==,
+                   "2023-11-14T22:18:20Z");
+}
+
+/* The optimistic lock: an update of a version the row has left writes nothing. */
+static void
+test_update_conflict (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(DwStoreTicketRow) row = { 0 };
+  g_auto(DwStoreTicketRow) again = { 0 };
+  gint64 id = insert_ticket (fixture, "twice");
+
+  g_assert_true (dw_store_ticket_load (fixture->store, id, &row, &error));
+  g_assert_true (dw_store_ticket_update (fixture->store, id, &row, 2, &error));
+  g_assert_no_error (error);
+
+  /* row.version is still 1. */
+  row.priority = DW_PRIORITY_URGENT;
+  g_assert_false (dw_store_ticket_update (fixture->store, id, &row, 3, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  g_assert_true (dw_store_ticket_load (fixture->store, id, &again, &error));
+  g_assert_cmpint (again.version, ==, 2);
+  g_assert_cmpint (again.priority, ==, DW_PRIORITY_HIGH);
+
+  /* A ticket that is not there cannot be at any version either. */
+  g_assert_false (dw_store_ticket_update (fixture->store, id + 1000, &again, 3, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT);
+}
+
+static void
+test_not_found (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(DwStoreTicketRow) row = { 0 };
+  JsonObject *json;
+  gint64 assignee = 0;
+  gboolean disabled = FALSE;
+
+  g_assert_false (dw_store_ticket_load (fixture->store, 4242, &row, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
+  g_assert_null (row.subject);
+  g_clear_error (&error);
+
+  json = dw_store_ticket_load_json (fixture->store, 4242, &error);
+  g_assert_null (json);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_false (dw_store_ticket_get_assignee (fixture->store, 4242, &assignee, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  json = dw_store_comment_load_json (fixture->store, 4242, &error);
+  g_assert_null (json);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_false (dw_store_user_get_disabled (fixture->store, 4242, &disabled, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
+}
+
+/* A row another one must exist for, or a value out of range: DW_STORE_ERROR_CONSTRAINT, and
+ * nothing written. */
+static void
+test_constraint (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(DwStoreTicketRow) row = { 0 };
+  DwStoreTicketNew no_team = { .subject = "lost", .channel = DW_CHANNEL_WEB,
+                               .priority = DW_PRIORITY_NORMAL, .team_id = 999,
+                               .created_at = 1 };
+  DwStoreTicketNew no_customer = { .subject = "lost", .channel = DW_CHANNEL_WEB,
+                                   .priority = DW_PRIORITY_NORMAL, .customer_id = 999,
+                                   .created_at = 1 };
+  DwStoreCommentNew no_ticket = { .ticket_id = 999, .author_kind = DW_AUTHOR_SYSTEM,
+                                  .is_public = TRUE, .body = "hello", .created_at = 1 };
+  gint64 id;
+
+  g_assert_cmpint (dw_store_ticket_insert (fixture->store, &no_team, &error), ==, 0);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  g_assert_cmpint (dw_store_ticket_insert (fixture->store, &no_customer, &error), ==, 0);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  g_assert_cmpint (dw_store_comment_insert (fixture->store, &no_ticket, &error), ==, 0);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  /* A rating is 1 to 5, and an assignee a user. */
+  id = insert_ticket (fixture, "rated");
+  g_assert_true (dw_store_ticket_load (fixture->store, id, &row, &error));
+  row.csat = 9;
+  g_assert_false (dw_store_ticket_update (fixture->store, id, &row, 2, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  row.csat = 0;
+  row.assignee_id = 999;
+  g_assert_false (dw_store_ticket_update (fixture->store, id, &row, 2, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  dw_store_ticket_row_clear (&row);
+  g_assert_true (dw_store_ticket_load (fixture->store, id, &row, &error));
+  g_assert_cmpint (row.version, ==, 1);
+  g_assert_cmpint (row.csat, ==, 0);
+  g_assert_cmpint (row.assignee_id, ==, 0);
+}
+
+static void
+test_comment (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) json = NULL;
+  gint64 ticket_id = insert_ticket (fixture, "with a note");
+  DwStoreCommentNew comment = {
+    .ticket_id = ticket_id,
+    .author_kind = DW_AUTHOR_AGENT,
+    .author_id = fixture->seed.user_id,
+    .is_public = FALSE,
+    .body = "内部备注",
+    .created_at = 1700000050,
+  };
+  gint64 id = dw_store_comment_insert (fixture->store, &comment, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+
+  json = dw_store_comment_load_json (fixture->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json, "ticket_id"), ==, ticket_id);
+  g_assert_cmpstr (json_object_get_string_member (json, "author_kind"), ==, "agent");
+  g_assert_cmpint (json_object_get_int_member (json, "author_id"), ==, fixture->seed.user_id);
+  g_assert_false (json_object_get_boolean_member (json, "public"));
+  g_assert_cmpstr (json_object_get_string_member (json, "body"), ==, "内部备注");
+}
+
+/* The operations run in the caller's transaction: none commits on its own. */
+static void
+test_in_callers_transaction (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(DwStoreTicketRow) row = { 0 };
+  gint64 id;
+
+  g_assert_true (fixture->backend->begin (fixture->conn, &error));
+  g_assert_no_error (error);
+  id = insert_ticket (fixture, "never committed");
+  fixture->backend->rollback (fixture->conn);
+
+  g_assert_false (dw_store_ticket_load (fixture->store, id, &row, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_routing (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rules = NULL;
+  g_autofree char *team_name = NULL;
+  gint64 team_id = -1;
+
+  rules = dw_store_routing_rules_list (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rules->len, ==, 2);
+  /* By position, not by insertion. */
+  g_assert_cmpstr (g_array_index (rules, DwStoreRoutingRule, 0).keyword, ==, "退货");
+  g_assert_cmpstr (g_array_index (rules, DwStoreRoutingRule, 1).keyword, ==, "refund");
+  g_assert_cmpstr (g_array_index (rules, DwStoreRoutingRule, 1).business_type, ==, "returns");
+
+  g_assert_true (dw_store_business_type_exists (fixture->store, "returns", &error));
+  g_assert_false (dw_store_business_type_exists (fixture->store, "presales", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (dw_store_business_type_team (fixture->store, "returns", &team_id, &team_name,
+                                              &error));
+  g_assert_cmpint (team_id, ==, fixture->seed.team_id);
+  g_assert_cmpstr (team_name, ==, "Returns");
+  g_assert_true (dw_store_business_type_team (fixture->store, "presales", &team_id, &team_name,
+                                              &error));
+  g_assert_cmpint (team_id, ==, 0);
+  g_assert_no_error (error);
+
+  g_assert_true (dw_store_intake_default_team (fixture->store, &team_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (team_id, ==, fixture->seed.team_id);
+}
+
+static void
+test_directory (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean disabled = TRUE;
+
+  g_assert_true (dw_store_entity_exists (fixture->store, DW_STORE_ENTITY_TEAM,
+                                         fixture->seed.team_id));
+  g_assert_true (dw_store_entity_exists (fixture->store, DW_STORE_ENTITY_USER,
+                                         fixture->seed.user_id));
+  g_assert_true (dw_store_entity_exists (fixture->store, DW_STORE_ENTITY_CUSTOMER,
+                                         fixture->seed.customer_id));
+  g_assert_false (dw_store_entity_exists (fixture->store, DW_STORE_ENTITY_TEAM, 999));
+  g_assert_false (dw_store_entity_exists (fixture->store, DW_STORE_ENTITY_USER,
+                                          fixture->seed.customer_id + 1000));
+  g_assert_false (dw_store_entity_exists (fixture->store, DW_STORE_ENTITY_CUSTOMER, 0));
+
+  g_assert_true (dw_store_user_get_disabled (fixture->store, fixture->seed.user_id, &disabled,
+                                             &error));
+  g_assert_false (disabled);
+  g_assert_true (dw_store_user_get_disabled (fixture->store, fixture->seed.disabled_user_id,
+                                             &disabled, &error));
+  g_assert_true (disabled);
+
+  g_assert_true (dw_store_user_set_last_assigned (fixture->store, fixture->seed.user_id,
+                                                  1700000000, &error));
+  g_assert_no_error (error);
+}
+
+static void
+collect_event_cb (const DwStoreEventRow *row,
+                  gpointer               user_data)
+{
+  GString *out = user_data;
+
+  g_string_append_printf (out, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s %" G_GINT64_FORMAT
+                          " %" G_GINT64_FORMAT " %s;", row->seq, row->at, row->type,
+                          row->team_id, row->user_id, row->data);
+}
+
+static void
+test_events (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) read = g_string_new (NULL);
+  gint64 last = -1, first = -1, first_at = -1, seq[4];
+
+  g_assert_true (dw_store_events_bounds (fixture->store, &last, &first, &first_at, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (last, ==, 0);
+  g_assert_cmpint (first, ==, 0);
+  g_assert_cmpint (first_at, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (seq); i++)
+    {
+      seq[i] = dw_store_event_insert (fixture->store, 100 + i, "ticket.created",
+                                      i % 2 ? fixture->seed.team_id : 0,
+                                      i % 2 ? 0 : fixture->seed.user_id, "{\"id\":1}", &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (seq[i], >, i > 0 ? seq[i - 1] : 0);
+    }
+
+  /* Between two seqs, at most a limit. */
+  g_assert_true (dw_store_events_read (fixture->store, seq[0], seq[3], 2, collect_event_cb, read,
+                                       &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (read->str, ==, "2 101 ticket.created 7 0 {\"id\":1};"
+                                  "3 102 ticket.created 0 11 {\"id\":1};");
+
+  /* Keep the last two, then everything before 200: the last seq stays known. */
+  g_assert_true (dw_store_events_prune (fixture->store, seq[3], 2, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (dw_store_events_bounds (fixture->store, &last, &first, &first_at, &error));
+  g_assert_cmpint (last, ==, seq[3]);
+  g_assert_cmpint (first, ==, seq[2]);
+  g_assert_cmpint (first_at, ==, 102);
+
+  g_assert_true (dw_store_events_prune (fixture->store, seq[3], 100, 200, &error));
+  g_assert_true (dw_store_events_bounds (fixture->store, &last, &first, &first_at, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (last, ==, seq[3]);
+  g_assert_cmpint (first, ==, 0);
+}
+
+static void
+test_audit (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 ticket_id = insert_ticket (fixture, "audited");
+  DwStoreAuditNew audit = {
+    .at = 1700000000,
+    .actor_id = fixture->seed.user_id,
+    .entity = "ticket",
+    .entity_id = ticket_id,
+    .action = "updated",
+    .field = "priority",
+    .before = "\"normal\"",
+    .after = "\"high\"",
+    .reason = "customer asked",
+  };
+  DwStoreAuditNew system = { .at = 1700000001, .entity = "ticket", .entity_id = ticket_id,
+                             .action = "created" };
+
+  g_assert_true (dw_store_audit_insert (fixture->store, &audit, &error));
+  g_assert_no_error (error);
+  g_assert_true (dw_store_audit_insert (fixture->store, &system, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_transaction_state (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (dw_store_in_transaction (fixture->store));
+  g_assert_true (fixture->backend->begin (fixture->conn, &error));
+  g_assert_true (dw_store_in_transaction (fixture->store));
+  fixture->backend->rollback (fixture->conn);
+  g_assert_false (dw_store_in_transaction (fixture->store));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const struct
+  {
+    const char *name;
+    void      (*func) (Fixture *, gconstpointer);
+  } tests[] = {
+    { "tickets/insert-load", test_insert_load },
+    { "tickets/update", test_update },
+    { "tickets/update-conflict", test_update_conflict },
+    { "tickets/not-found", test_not_found },
+    { "tickets/constraint", test_constraint },
+    { "tickets/comment", test_comment },
+    { "tickets/in-callers-transaction", test_in_callers_transaction },
+    { "routing", test_routing },
+    { "directory", test_directory },
+    { "events", test_events },
+    { "audit", test_audit },
+    { "transaction-state", test_transaction_state },
+  };
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  sqlite_dir = g_dir_make_tmp ("deskwatch-store-XXXXXX", NULL);
+  g_assert_nonnull (sqlite_dir);
+
+  for (guint b = 0; b < G_N_ELEMENTS (backends); b++)
+    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
+      {
+        g_autofree char *path = g_strdup_printf ("/store/%s/%s", backends[b].name,
+                                                 tests[t].name);
+
+        g_test_add_vtable (path, sizeof (Fixture), &backends[b], (GTestFixtureFunc) fixture_set_up,
+                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
+      }
+
+  status = g_test_run ();
+
+  {
+    g_autofree char *path = g_build_filename (sqlite_dir, "store.db", NULL);
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_unlink (path);
+    g_unlink (wal);
+    g_unlink (shm);
+    g_rmdir (sqlite_dir);
+  }
+  return status;
+}
