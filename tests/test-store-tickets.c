@@ -2,10 +2,9 @@
  *
  * The event log's and the audit trail's operations too (the create path writes both).
  *
- * Written against the op tables (store/dw-store-*.h), not against SQLite: each backend gives
- * a fixture (open a fresh desk, seed a team, a user, a customer and a routing rule, begin and
- * roll back) and every test runs once per backend, under /store/<backend>/.  Only SQLite is
- * here today; the PostgreSQL backend adds its row to `backends` (issue 14).
+ * Written against the op tables (store/dw-store-*.h), not against SQLite: every test runs
+ * once per backend (tests/dw-test-store.h: a fresh desk, seeded with a team, users, a customer
+ * and routing rules), under /store/<backend>/.
  */
 #include "config.h"
 
@@ -17,7 +16,8 @@
 #include "store/dw-store-events.h"
 #include "store/dw-store-routing.h"
 #include "store/dw-store-tickets.h"
-#include "store/sqlite/dw-sqlite-store.h"
+#include "store/pg/dw-pg-store.h"
+#include "dw-test-store.h"
 
 /* What the seed of every backend holds. */
 typedef struct
@@ -30,88 +30,33 @@ typedef struct
 
 typedef struct
 {
-  const char *name;
-  /* A fresh, migrated, seeded desk; @seed gets its ids. */
-  gpointer  (*open)     (Seed *seed);
-  DwStore  *(*store)    (gpointer conn);
-  gboolean  (*begin)    (gpointer conn, GError **error);
-  void      (*rollback) (gpointer conn);
-  void      (*close)    (gpointer conn);
-} Backend;
-
-typedef struct
-{
-  const Backend *backend;
-  gpointer       conn;
-  DwStore       *store;
-  Seed           seed;
+  DwTestStore *desk;
+  DwStore     *store;
+  Seed         seed;
 } Fixture;
 
-/* SQLite */
-
-static char *sqlite_dir;
-
-static gpointer
-sqlite_open (Seed *seed)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (sqlite_dir, "store.db", NULL);
-  sqlite3 *db;
-
-  g_unlink (path);
-  db = dw_store_open (path, &error);
-  g_assert_no_error (error);
-
-  dw_store_exec (db,
-                 "INSERT INTO teams (id, name, calendar_id, created_at) "
-                 "VALUES (7, 'Returns', (SELECT min (id) FROM calendars), 0);"
-                 "INSERT INTO users (id, username, display_name, role, presence_since, created_at) "
-                 "VALUES (11, 'li', 'Li', 'agent', 0, 0);"
-                 "INSERT INTO users (id, username, display_name, role, presence_since, disabled, "
-                 "created_at) VALUES (12, 'wang', 'Wang', 'agent', 0, 1, 0);"
-                 "INSERT INTO customers (id, name, created_at) VALUES (21, 'Zhao', 0);"
-                 "INSERT INTO business_types (key, name, team_id) VALUES ('returns', 'Returns', 7);"
-                 "INSERT INTO business_types (key, name, team_id) VALUES ('orphan', 'Orphan', 7);"
-                 "INSERT INTO routing_rules (position, keyword, business_type) "
-                 "VALUES (2, 'refund', 'returns');"
-                 "INSERT INTO routing_rules (position, keyword, business_type) "
-                 "VALUES (1, '退货', 'returns');"
-                 "INSERT INTO settings (key, value) VALUES ('intake.default_team_id', '7');",
-                 &error);
-  g_assert_no_error (error);
-
-  *seed = (Seed) { 7, 11, 12, 21 };
-  return db;
-}
-
-static DwStore *
-sqlite_store (gpointer conn)
-{
-  return dw_sqlite_store_new (conn);
-}
+/* Plain INSERTs with their ids, read alike by both backends. */
+static const char seed_sql[] =
+  "INSERT INTO teams (id, name, calendar_id, created_at) "
+  "VALUES (7, 'Returns', (SELECT min (id) FROM calendars), 0);"
+  "INSERT INTO users (id, username, display_name, role, presence_since, created_at) "
+  "VALUES (11, 'li', 'Li', 'agent', 0, 0);"
+  "INSERT INTO users (id, username, display_name, role, presence_since, disabled, "
+  "created_at) VALUES (12, 'wang', 'Wang', 'agent', 0, 1, 0);"
+  "INSERT INTO customers (id, name, created_at) VALUES (21, 'Zhao', 0);"
+  "INSERT INTO business_types (key, name, team_id) VALUES ('returns', 'Returns', 7);"
+  "INSERT INTO business_types (key, name, team_id) VALUES ('orphan', 'Orphan', 7);"
+  "INSERT INTO routing_rules (position, keyword, business_type) "
+  "VALUES (2, 'refund', 'returns');"
+  "INSERT INTO routing_rules (position, keyword, business_type) "
+  "VALUES (1, '退货', 'returns');"
+  "INSERT INTO settings (key, value) VALUES ('intake.default_team_id', '7');";
 
 static gboolean
-sqlite_begin (gpointer   conn,
-              GError   **error)
+backend_ported (const char *backend)
 {
-  return dw_store_begin (conn, error);
+  return !g_str_equal (backend, "postgresql") || dw_pg_store_is_complete ();
 }
-
-static void
-sqlite_rollback (gpointer conn)
-{
-  dw_store_rollback (conn);
-}
-
-static void
-sqlite_close (gpointer conn)
-{
-  dw_store_close (conn);
-}
-
-static const Backend backends[] = {
-  { "sqlite", sqlite_open, sqlite_store, sqlite_begin, sqlite_rollback, sqlite_close },
-};
 
 /* Fixture */
 
@@ -119,19 +64,19 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  fixture->backend = data;
-  fixture->conn = fixture->backend->open (&fixture->seed);
-  fixture->store = fixture->backend->store (fixture->conn);
-  g_assert_nonnull (fixture->store);
-  g_assert_cmpstr (fixture->store->backend->name, ==, fixture->backend->name);
+  fixture->desk = dw_test_store_open (data);
+  dw_test_store_exec (fixture->desk, seed_sql);
+  dw_test_store_seeded (fixture->desk);
+  fixture->seed = (Seed) { 7, 11, 12, 21 };
+  fixture->store = fixture->desk->store;
+  g_assert_cmpstr (fixture->store->backend->name, ==, data);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_clear_pointer (&fixture->store, dw_store_free);
-  fixture->backend->close (fixture->conn);
+  g_clear_pointer (&fixture->desk, dw_test_store_close);
 }
 
 static gint64
@@ -415,10 +360,10 @@ test_in_callers_transaction (Fixture       *fixture,
   g_auto(DwStoreTicketRow) row = { 0 };
   gint64 id;
 
-  g_assert_true (fixture->backend->begin (fixture->conn, &error));
+  g_assert_true (dw_test_store_begin (fixture->desk, &error));
   g_assert_no_error (error);
   id = insert_ticket (fixture, "never committed");
-  fixture->backend->rollback (fixture->conn);
+  dw_test_store_rollback (fixture->desk);
 
   g_assert_false (dw_store_ticket_load (fixture->store, id, &row, &error));
   g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
@@ -578,10 +523,28 @@ test_transaction_state (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   g_assert_false (dw_store_in_transaction (fixture->store));
-  g_assert_true (fixture->backend->begin (fixture->conn, &error));
+  g_assert_true (dw_test_store_begin (fixture->desk, &error));
   g_assert_true (dw_store_in_transaction (fixture->store));
-  fixture->backend->rollback (fixture->conn);
+  dw_test_store_rollback (fixture->desk);
   g_assert_false (dw_store_in_transaction (fixture->store));
+}
+
+/* The seed wrote ids: a row inserted without one comes after them (PostgreSQL's identities were
+ * set past the seed), and the schema is the same on every backend. */
+static void
+test_seed (gconstpointer data)
+{
+  g_autoptr(DwTestStore) desk = dw_test_store_open (data);
+
+  dw_test_store_exec (desk, seed_sql);
+  dw_test_store_seeded (desk);
+  g_assert_cmpint (dw_test_store_int (desk, "SELECT count (*) FROM users"), ==, 2);
+  dw_test_store_exec (desk, "INSERT INTO users (username, display_name, role, presence_since, "
+                            "created_at) VALUES ('zhou', 'Zhou', 'agent', 0, 0)");
+  g_assert_cmpint (dw_test_store_int (desk, "SELECT id FROM users WHERE username = 'zhou'"), ==, 13);
+  dw_test_store_exec (desk, "INSERT INTO teams (name, calendar_id, created_at) "
+                            "VALUES ('Logistics', (SELECT min (id) FROM calendars), 0)");
+  g_assert_cmpint (dw_test_store_int (desk, "SELECT max (id) FROM teams"), ==, 8);
 }
 
 int
@@ -610,30 +573,24 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  sqlite_dir = g_dir_make_tmp ("deskwatch-store-XXXXXX", NULL);
-  g_assert_nonnull (sqlite_dir);
+  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
+    {
+      g_autofree char *seed_path = g_strdup_printf ("/store/%s/seed", *backend);
 
-  for (guint b = 0; b < G_N_ELEMENTS (backends); b++)
-    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
-      {
-        g_autofree char *path = g_strdup_printf ("/store/%s/%s", backends[b].name,
-                                                 tests[t].name);
+      g_test_add_data_func (seed_path, *backend, test_seed);
+      /* Each backend's cases once its operations exist: PostgreSQL's are being written. */
+      if (!backend_ported (*backend))
+        continue;
+      for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
+        {
+          g_autofree char *path = g_strdup_printf ("/store/%s/%s", *backend, tests[t].name);
 
-        g_test_add_vtable (path, sizeof (Fixture), &backends[b], (GTestFixtureFunc) fixture_set_up,
-                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
-      }
+          g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
+                             (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
+        }
+    }
 
   status = g_test_run ();
 
-  {
-    g_autofree char *path = g_build_filename (sqlite_dir, "store.db", NULL);
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
-    g_unlink (path);
-    g_unlink (wal);
-    g_unlink (shm);
-    g_rmdir (sqlite_dir);
-  }
   return status;
 }

@@ -1,0 +1,173 @@
+/* dw-test-store.c */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include "dw-store.h"
+#include "dw-test-pg.h"
+#include "dw-test-store.h"
+#include "store/pg/dw-pg-connection.h"
+#include "store/pg/dw-pg-migrations.h"
+#include "store/pg/dw-pg-store.h"
+#include "store/sqlite/dw-sqlite-store.h"
+
+const char * const *
+dw_test_store_backends (void)
+{
+  static const char * const backends[] = { "sqlite", "postgresql", NULL };
+
+  return backends;
+}
+
+static gboolean
+is_pg (DwTestStore *self)
+{
+  return g_str_equal (self->backend, "postgresql");
+}
+
+DwTestStore *
+dw_test_store_open (const char *backend)
+{
+  g_autoptr(GError) error = NULL;
+  DwTestStore *self = g_new0 (DwTestStore, 1);
+
+  if (g_str_equal (backend, "sqlite"))
+    {
+      g_autofree char *path = NULL;
+
+      self->backend = "sqlite";
+      self->dir = g_dir_make_tmp ("dw-store-XXXXXX", &error);
+      g_assert_no_error (error);
+      path = g_build_filename (self->dir, "desk.db", NULL);
+      self->conn = dw_store_open (path, &error);
+      g_assert_no_error (error);
+      self->store = dw_sqlite_store_new (self->conn);
+    }
+  else if (g_str_equal (backend, "postgresql"))
+    {
+      DwTestPg *cluster = dw_test_pg_get_shared ();
+      g_autofree char *conninfo = dw_test_pg_new_database (cluster);
+
+      self->backend = "postgresql";
+      self->conn = dw_pg_connect (conninfo, &error);
+      g_assert_no_error (error);
+      dw_pg_migrate (self->conn, NULL, &error);
+      g_assert_no_error (error);
+      self->store = dw_pg_store_new (self->conn);
+    }
+  else
+    {
+      g_assert_not_reached ();
+    }
+  return self;
+}
+
+void
+dw_test_store_close (DwTestStore *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->store, dw_store_free);
+  if (is_pg (self))
+    {
+      PQfinish (self->conn);
+    }
+  else
+    {
+      g_autofree char *path = g_build_filename (self->dir, "desk.db", NULL);
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+      dw_store_close (self->conn);
+      g_unlink (path);
+      g_unlink (wal);
+      g_unlink (shm);
+      g_rmdir (self->dir);
+      g_free (self->dir);
+    }
+  g_free (self);
+}
+
+void
+dw_test_store_exec (DwTestStore *self,
+                    const char  *sql)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (is_pg (self))
+    dw_pg_exec (self->conn, sql, &error);
+  else
+    dw_store_exec (self->conn, sql, &error);
+  g_assert_no_error (error);
+}
+
+void
+dw_test_store_seeded (DwTestStore *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (is_pg (self))
+    dw_pg_store_reset_identities (self->conn, &error);
+  g_assert_no_error (error);
+}
+
+gint64
+dw_test_store_int (DwTestStore *self,
+                   const char  *sql)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (is_pg (self))
+    {
+      g_autoptr(PGresult) result = dw_pg_query (self->conn, sql, 0, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (PQntuples (result), ==, 1);
+      return g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+    }
+  else
+    {
+      sqlite3_stmt *stmt = dw_store_prepare (self->conn, sql, &error);
+      gint64 value;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      value = sqlite3_column_int64 (stmt, 0);
+      dw_store_release (stmt);
+      return value;
+    }
+}
+
+gboolean
+dw_test_store_begin (DwTestStore *self,
+                     GError     **error)
+{
+  if (is_pg (self))
+    return dw_pg_exec (self->conn, "BEGIN", error);
+  return dw_store_begin (self->conn, error);
+}
+
+gboolean
+dw_test_store_commit (DwTestStore *self,
+                      GError     **error)
+{
+  if (is_pg (self))
+    return dw_pg_exec (self->conn, "COMMIT", error);
+  return dw_store_commit (self->conn, error);
+}
+
+void
+dw_test_store_rollback (DwTestStore *self)
+{
+  if (is_pg (self))
+    {
+      if (PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+        dw_pg_exec (self->conn, "ROLLBACK", NULL);
+    }
+  else
+    {
+      dw_store_rollback (self->conn);
+    }
+}

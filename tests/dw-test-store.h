@@ -1,0 +1,47 @@
+/* dw-test-store.h: a fresh, migrated desk behind the store layer, on each backend, for the
+ * tests of the named operations (test-store-*.c) without HTTP.
+ *
+ * SQLite: a temporary file opened with dw_store_open.  PostgreSQL: a database of its own on
+ * the test program's shared throwaway cluster (tests/dw-test-pg.h), migrated with
+ * dw_pg_migrate.  A test registers its cases once per backend (dw_test_store_backends) and
+ * seeds with SQL both dialects read (plain INSERTs with their ids), then
+ * dw_test_store_seeded() so that PostgreSQL's identities continue past those ids.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "store/dw-store-backend.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char *backend;   /* "sqlite" or "postgresql" */
+  gpointer    conn;      /* sqlite3 * or PGconn * */
+  DwStore    *store;
+  char       *dir;       /* SQLite: the temporary directory */
+} DwTestStore;
+
+/* The backends every store test runs on, NULL-terminated. */
+const char * const *dw_test_store_backends (void);
+
+DwTestStore *dw_test_store_open    (const char  *backend);
+void         dw_test_store_close   (DwTestStore *self);
+/* Runs @sql (one or more statements, no parameters); asserts it succeeds. */
+void         dw_test_store_exec    (DwTestStore *self,
+                                    const char  *sql);
+/* After a seed that wrote ids: new rows get ids past them. */
+void         dw_test_store_seeded  (DwTestStore *self);
+/* One number from @sql ("SELECT count (*) …"); asserts one row. */
+gint64       dw_test_store_int     (DwTestStore *self,
+                                    const char  *sql);
+gboolean     dw_test_store_begin   (DwTestStore *self,
+                                    GError     **error);
+gboolean     dw_test_store_commit  (DwTestStore *self,
+                                    GError     **error);
+void         dw_test_store_rollback (DwTestStore *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestStore, dw_test_store_close)
+
+G_END_DECLS
