@@ -1247,6 +1247,44 @@ test_saved_desk_service_down (void)
 }
 
 static void
+no_token_at_start (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+
+  watch_frames ();
+  WAIT_UNTIL (welcome_settled ());
+  error = g_error_new_literal (DW_SECRET_ERROR, DW_SECRET_ERROR_NOT_FOUND, "");
+  expected = dw_welcome_page_describe_error (error, server->url, TRUE, 0);
+  g_assert_cmpstr (dw_welcome_page_get_message (dw_window_get_welcome_page (window ())), ==,
+                   expected);
+  g_assert_null (dw_application_get_session (app));
+  g_assert_false (frames.desk_painted);
+  unwatch_frames ();
+  quit ();
+}
+
+/* A saved desk whose sign-in is not in the keyring (forgotten, or saved on another machine):
+ * the sign-in page at start, asking for the password, and no desk before it. */
+static void
+test_saved_desk_no_token (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(DwAccountManager) manager = dw_account_manager_new (settings);
+  g_autoptr(DwAccount) previous = g_object_ref (dw_account_manager_get_active (manager));
+  g_autoptr(DwAccount) account = NULL;
+
+  account = g_object_ref (dw_account_manager_add (manager, server->url, "agent", NULL));
+  dw_account_manager_set_active (manager, account);
+
+  launch (no_token_at_start);
+
+  dw_account_manager_remove (manager, account);
+  dw_account_manager_set_active (manager, dw_account_manager_lookup (manager,
+                                                                     dw_account_get_id (previous)));
+}
+
+static void
 closed_at_once (void)
 {
   /* The sign-in begun at start-up cannot end: the service never answers. */
@@ -1460,6 +1498,7 @@ main (int   argc,
   g_test_add_func ("/console/app/saved-desk-start", test_saved_desk_start);
   g_test_add_func ("/console/app/saved-desk-service-down", test_saved_desk_service_down);
   g_test_add_func ("/console/app/saved-desk-closed-at-once", test_saved_desk_closed_at_once);
+  g_test_add_func ("/console/app/saved-desk-no-token", test_saved_desk_no_token);
   g_test_add_func ("/console/app/third-launch", test_third_launch);
   g_test_add_func ("/console/app/demo-launch", test_demo_launch);
   g_test_add_func ("/console/app/demo-fails-early", test_demo_fails_early);
