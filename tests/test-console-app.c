@@ -1135,6 +1135,226 @@ test_second_launch (void)
   launch (second_launch);
 }
 
+/* What the window showed in each frame it painted, from its first. */
+typedef struct
+{
+  gulong   handler;
+  gboolean welcome_painted;
+  gboolean desk_painted;
+  guint    first_desk_tickets;
+} Frames;
+
+static Frames frames;
+
+static guint
+tickets_shown (void)
+{
+  DwQueuesPage *page = DW_QUEUES_PAGE (dw_window_get_queues_page (window ()));
+
+  return dw_ticket_list_get_n_shown (DW_TICKET_LIST (dw_queues_page_get_ticket_list (page)));
+}
+
+static void
+frame_painted_cb (GdkFrameClock *clock,
+                  gpointer       data)
+{
+  if (in_mode ("welcome"))
+    frames.welcome_painted = TRUE;
+  if (in_mode ("desk") && !frames.desk_painted)
+    {
+      frames.desk_painted = TRUE;
+      frames.first_desk_tickets = tickets_shown ();
+    }
+}
+
+/* Called from the body of a launch, which runs inside activate: before the first frame. */
+static void
+watch_frames (void)
+{
+  GtkWidget *win = GTK_WIDGET (window ());
+
+  memset (&frames, 0, sizeof frames);
+  gtk_widget_realize (win);
+  frames.handler = g_signal_connect (gtk_widget_get_frame_clock (win), "after-paint",
+                                     G_CALLBACK (frame_painted_cb), NULL);
+}
+
+static void
+unwatch_frames (void)
+{
+  g_clear_signal_handler (&frames.handler, gtk_widget_get_frame_clock (GTK_WIDGET (window ())));
+}
+
+/* A saved desk opens with its tickets: never the sign-in page, not even for a frame, and no
+ * empty list before the tickets (the sign-in and the snapshot were fetched while GTK started,
+ * and the snapshot is in the lists before the desk is shown). */
+static void
+saved_desk_start (void)
+{
+  watch_frames ();
+  WAIT_UNTIL (frames.desk_painted);
+  g_assert_false (frames.welcome_painted);
+  g_assert_cmpuint (frames.first_desk_tickets, >, 0);
+  wait_live ();
+  g_assert_false (frames.welcome_painted);
+  g_assert_cmpuint (tickets_shown (), ==, count_service_tickets ());
+  unwatch_frames ();
+  quit ();
+}
+
+static void
+test_saved_desk_start (void)
+{
+  launch (saved_desk_start);
+}
+
+static char *restart_args[3];
+
+/* The service is down when the console starts: the saved desk opens and says it is
+ * reconnecting (the sign-in page is for a refused token, not for a service that is away). */
+static void
+service_down_at_start (void)
+{
+  DwConnectionBanner *banner = DW_CONNECTION_BANNER (dw_window_get_banner (window ()));
+
+  watch_frames ();
+  WAIT_UNTIL (in_mode ("desk") && sync_ () != NULL
+              && dw_sync_get_state (sync_ ()) == DW_SYNC_STATE_RECONNECTING);
+  g_assert_true (dw_connection_banner_get_revealed (banner));
+  g_assert_nonnull (strstr (dw_connection_banner_get_message (banner), "Reconnecting"));
+  g_assert_nonnull (strstr (dw_connection_banner_get_message (banner), "no data yet"));
+  dw_sync_set_backoff (sync_ (), 100, 500);
+
+  dw_test_server_start (server, (const char **) restart_args);
+  wait_live ();
+  WAIT_UNTIL (!dw_connection_banner_get_revealed (banner));
+  WAIT_UNTIL (tickets_shown () == count_service_tickets ());
+  g_assert_false (frames.welcome_painted);
+  unwatch_frames ();
+  quit ();
+}
+
+static void
+test_saved_desk_service_down (void)
+{
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", url_port (server->url));
+
+  restart_args[0] = (char *) "--listen";
+  restart_args[1] = listen;
+  restart_args[2] = NULL;
+  dw_test_server_kill (server);
+  launch (service_down_at_start);
+}
+
+static void
+no_token_at_start (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+
+  watch_frames ();
+  WAIT_UNTIL (welcome_settled ());
+  error = g_error_new_literal (DW_SECRET_ERROR, DW_SECRET_ERROR_NOT_FOUND, "");
+  expected = dw_welcome_page_describe_error (error, server->url, TRUE, 0);
+  g_assert_cmpstr (dw_welcome_page_get_message (dw_window_get_welcome_page (window ())), ==,
+                   expected);
+  g_assert_null (dw_application_get_session (app));
+  g_assert_false (frames.desk_painted);
+  unwatch_frames ();
+  quit ();
+}
+
+/* A saved desk whose sign-in is not in the keyring (forgotten, or saved on another machine):
+ * the sign-in page at start, asking for the password, and no desk before it. */
+static void
+test_saved_desk_no_token (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(DwAccountManager) manager = dw_account_manager_new (settings);
+  g_autoptr(DwAccount) previous = g_object_ref (dw_account_manager_get_active (manager));
+  g_autoptr(DwAccount) account = NULL;
+
+  account = g_object_ref (dw_account_manager_add (manager, server->url, "agent", NULL));
+  dw_account_manager_set_active (manager, account);
+
+  launch (no_token_at_start);
+
+  dw_account_manager_remove (manager, account);
+  dw_account_manager_set_active (manager, dw_account_manager_lookup (manager,
+                                                                     dw_account_get_id (previous)));
+}
+
+static void
+closed_at_once (void)
+{
+  /* The sign-in begun at start-up cannot end: the service never answers. */
+  g_assert_true (in_mode ("signing-in"));
+  gtk_window_close (GTK_WINDOW (window ()));
+}
+
+/* The window is closed while the saved desk's sign-in from start-up is on its way: the console
+ * quits, its requests are cancelled (the service sees the connection closed) and what is left
+ * of them ends without a critical (UI tests run with G_DEBUG=fatal-criticals). */
+static void
+test_saved_desk_closed_at_once (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(DwAccountManager) manager = dw_account_manager_new (settings);
+  g_autoptr(DwAccount) previous = NULL;
+  g_autoptr(DwAccount) account = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocket) connection = NULL;
+  g_autoptr(GInetSocketAddress) address = NULL;
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  char buffer[4096];
+  gssize n;
+
+  /* Listening, so the kernel completes every connection, but nobody answers. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  address = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new_from_string ("127.0.0.1", 0));
+  g_assert_true (g_socket_bind (socket, G_SOCKET_ADDRESS (address), FALSE, NULL));
+  g_assert_true (g_socket_listen (socket, &error));
+  bound = g_socket_get_local_address (socket, NULL);
+  url = g_strdup_printf ("http://127.0.0.1:%u/",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  previous = g_object_ref (dw_account_manager_get_active (manager));
+  account = g_object_ref (dw_account_manager_add (manager, url, "lead", NULL));
+  dw_account_manager_set_active (manager, account);
+  secret_password_store_sync (dw_secret_store_get_schema (), SECRET_COLLECTION_DEFAULT,
+                              "Deskwatch test", "dwt_never_checked", NULL, &error,
+                              "server", dw_account_get_server_url (account), "username", "lead",
+                              NULL);
+  g_assert_no_error (error);
+
+  launch (closed_at_once);
+
+  /* A request reached the service and was given up: its connection ends (read to its end,
+   * within the socket's timeout rather than the client's own ten seconds). */
+  g_socket_set_timeout (socket, 5);
+  connection = g_socket_accept (socket, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (connection, 5);
+  do
+    n = g_socket_receive (connection, buffer, sizeof buffer, NULL, &error);
+  while (n > 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 0);
+  /* The prefetch's end reaches the main context with nobody waiting for it. */
+  dw_test_spin (300);
+
+  secret_password_clear_sync (dw_secret_store_get_schema (), NULL, &error,
+                              "server", dw_account_get_server_url (account), "username", "lead",
+                              NULL);
+  g_assert_no_error (error);
+  dw_account_manager_remove (manager, account);
+  dw_account_manager_set_active (manager, dw_account_manager_lookup (manager,
+                                                                     dw_account_get_id (previous)));
+  g_socket_close (socket, NULL);
+}
+
 static void
 third_launch (void)
 {
@@ -1275,6 +1495,10 @@ main (int   argc,
 
   g_test_add_func ("/console/app/first-launch", test_first_launch);
   g_test_add_func ("/console/app/second-launch", test_second_launch);
+  g_test_add_func ("/console/app/saved-desk-start", test_saved_desk_start);
+  g_test_add_func ("/console/app/saved-desk-service-down", test_saved_desk_service_down);
+  g_test_add_func ("/console/app/saved-desk-closed-at-once", test_saved_desk_closed_at_once);
+  g_test_add_func ("/console/app/saved-desk-no-token", test_saved_desk_no_token);
   g_test_add_func ("/console/app/third-launch", test_third_launch);
   g_test_add_func ("/console/app/demo-launch", test_demo_launch);
   g_test_add_func ("/console/app/demo-fails-early", test_demo_fails_early);

@@ -209,6 +209,83 @@ test_first_snapshot_at_once (Fixture       *f,
   g_object_unref (page);
 }
 
+typedef struct
+{
+  GListModel *rows;
+  guint       first_painted;  /* rows in the table's model at its first frame with some */
+} FirstRows;
+
+static void
+first_rows_painted_cb (GdkFrameClock *clock,
+                       FirstRows     *first)
+{
+  if (first->first_painted == 0)
+    first->first_painted = g_list_model_get_n_items (first->rows);
+}
+
+/* A desk's tickets before the table's first frame: GTK 4.8's list makes rows for up to 200
+ * items whatever its height, so the table gets the first 64 of them for that frame and the
+ * rest in the frames after it.  A ticket beyond those can be selected at once. */
+static void
+test_first_rows (Fixture       *f,
+                 gconstpointer  data)
+{
+  DwTicketList *list = DW_TICKET_LIST (dw_queues_page_get_ticket_list (f->page));
+  DwQueuesPage *page = DW_QUEUES_PAGE (dw_queues_page_new ());
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  DwTicketList *fresh = DW_TICKET_LIST (dw_queues_page_get_ticket_list (page));
+  GtkColumnView *view = GTK_COLUMN_VIEW (dw_widget_find_descendant (GTK_WIDGET (fresh),
+                                                                    GTK_TYPE_COLUMN_VIEW));
+  FirstRows first = { G_LIST_MODEL (gtk_column_view_get_model (view)), 0 };
+  GListModel *sorted = dw_ticket_list_get_model (fresh);
+  g_autoptr(DwTicket) last = NULL;
+  gulong handler;
+
+  for (guint i = 0; i < 148; i++)
+    create_ticket (f, "One of many");
+  WAIT_UNTIL (dw_ticket_list_get_n_shown (list) == 150);
+
+  /* A window built on a desk already loaded, as a saved desk's at start. */
+  dw_queues_page_set_sync (page, f->sync);
+  g_assert_cmpuint (dw_ticket_list_get_n_shown (fresh), ==, 150);
+  gtk_window_set_default_size (window, 1280, 800);
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  gtk_widget_realize (GTK_WIDGET (window));
+  handler = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                              G_CALLBACK (first_rows_painted_cb), &first);
+  gtk_window_present (window);
+
+  /* Straight away, before the rows for it exist. */
+  last = g_list_model_get_item (sorted, 149);
+  g_assert_true (dw_ticket_list_select_ticket (fresh, dw_ticket_get_id (last)));
+  g_assert_true (dw_ticket_list_get_selected_ticket (fresh) == last);
+
+  WAIT_UNTIL (g_list_model_get_n_items (first.rows) == 150);
+  g_assert_true (dw_ticket_list_get_selected_ticket (fresh) == last);
+  g_signal_handler_disconnect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), handler);
+  gtk_window_destroy (window);
+
+  /* Without a selection far down, the first frame has the first rows only, the rest follow. */
+  page = DW_QUEUES_PAGE (dw_queues_page_new ());
+  window = GTK_WINDOW (gtk_window_new ());
+  fresh = DW_TICKET_LIST (dw_queues_page_get_ticket_list (page));
+  view = GTK_COLUMN_VIEW (dw_widget_find_descendant (GTK_WIDGET (fresh), GTK_TYPE_COLUMN_VIEW));
+  first.rows = G_LIST_MODEL (gtk_column_view_get_model (view));
+  first.first_painted = 0;
+  dw_queues_page_set_sync (page, f->sync);
+  gtk_window_set_default_size (window, 1280, 800);
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  gtk_widget_realize (GTK_WIDGET (window));
+  handler = g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), "after-paint",
+                              G_CALLBACK (first_rows_painted_cb), &first);
+  gtk_window_present (window);
+  WAIT_UNTIL (first.first_painted > 0);
+  g_assert_cmpuint (first.first_painted, ==, 64);
+  WAIT_UNTIL (g_list_model_get_n_items (first.rows) == 150);
+  g_signal_handler_disconnect (gtk_widget_get_frame_clock (GTK_WIDGET (window)), handler);
+  gtk_window_destroy (window);
+}
+
 /* The service's tickets appear, and one created on the service afterwards shows up. */
 static void
 test_tickets_live (Fixture       *f,
@@ -962,6 +1039,8 @@ main (int   argc,
   /* A stopped service is noticed after two heartbeats: make them short. */
   g_setenv ("DESKWATCH_HEARTBEAT_MS", "1000", TRUE);
 
+  g_test_add ("/console/queues/first-rows", Fixture, NULL,
+              fixture_set_up, test_first_rows, fixture_tear_down);
   g_test_add ("/console/queues/first-snapshot-at-once", Fixture, NULL,
               fixture_set_up, test_first_snapshot_at_once, fixture_tear_down);
   g_test_add ("/console/queues/tickets-live", Fixture, NULL,

@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 
+#include "dw-snapshot-compact.h"
 #include "dw-sync.h"
 #include "dw-test-server.h"
 #include "dw-test-wait.h"
@@ -661,6 +662,58 @@ record_seq_cb (DwSync     *sync,
 }
 
 static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+/* A snapshot fetched and read before the sync existed (the console does so while GTK starts):
+ * the lists hold it as soon as the sync starts with it, before the main loop runs, and the
+ * stream goes on from its seq, so a ticket made in between is not missed. */
+static void
+test_service_prefetched (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  g_autoptr(DwClient) client = dw_client_new (server->url);
+  g_autoptr(DwSync) sync = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *content_type = NULL;
+  DwSyncSnapshot *snapshot;
+  gint64 before, between, after;
+
+  before = service_create_ticket (server, "Made before the snapshot");
+  dw_client_set_token (client, server->lead_token);
+  dw_client_get_snapshot_bytes_async (client, NULL, store_result_cb, &result);
+  WAIT_UNTIL (result != NULL);
+  bytes = dw_client_get_snapshot_bytes_finish (client, result, &content_type, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (content_type, ==, DW_SNAPSHOT_COMPACT_CONTENT_TYPE);
+  snapshot = dw_sync_snapshot_read (bytes, content_type, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (snapshot);
+
+  between = service_create_ticket (server, "Made after the snapshot, before the sync");
+
+  sync = service_sync_new (server);
+  dw_sync_start_with_snapshot (sync, snapshot);
+  /* Applied before it returned. */
+  g_assert_nonnull (dw_sync_lookup_ticket (sync, before));
+  g_assert_null (dw_sync_lookup_ticket (sync, between));
+  g_assert_cmpint (dw_sync_get_last_seq (sync), >, 0);
+  g_assert_cmpint (dw_sync_get_state (sync), ==, DW_SYNC_STATE_CONNECTING);
+
+  WAIT_UNTIL (dw_sync_get_state (sync) == DW_SYNC_STATE_CONNECTED);
+  WAIT_UNTIL (dw_sync_lookup_ticket (sync, between) != NULL);
+  after = service_create_ticket (server, "Made while live");
+  WAIT_UNTIL (dw_sync_lookup_ticket (sync, after) != NULL);
+  g_assert_nonnull (dw_sync_lookup_ticket (sync, before));
+}
+
+static void
 test_service_live (void)
 {
   g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
@@ -1133,6 +1186,7 @@ main (int   argc,
   g_test_add_func ("/sync/stub/unauthorized", test_stub_unauthorized);
   g_test_add_func ("/sync/stub/backoff", test_stub_backoff);
   g_test_add_func ("/sync/service/live", test_service_live);
+  g_test_add_func ("/sync/service/prefetched", test_service_prefetched);
   g_test_add_func ("/sync/service/restart", test_service_restart);
   g_test_add_func ("/sync/service/crash", test_service_crash);
   g_test_add_func ("/sync/service/resync", test_service_resync);

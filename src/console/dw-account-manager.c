@@ -3,6 +3,7 @@
 
 #include "dw-account-manager.h"
 #include "dw-secret-store.h"
+#include "dw-start-trace.h"
 
 struct _DwAccountManager
 {
@@ -402,6 +403,7 @@ restore_me_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   me = dw_client_get_me_finish (DW_CLIENT (source), result, &error);
+  dw_start_trace ("GET /me answered");
   if (me == NULL
       && !g_error_matches (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_UNREACHABLE)
       && !g_error_matches (error, DW_CLIENT_ERROR, DW_CLIENT_ERROR_SERVER))
@@ -424,6 +426,7 @@ restore_lookup_cb (GObject      *source,
   char *token;
 
   token = dw_secret_store_lookup_finish (result, &error);
+  dw_start_trace ("keyring answered");
   if (error != NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -463,6 +466,7 @@ dw_account_manager_restore_async (DwAccountManager    *self,
   op->account = g_object_ref (account);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
 
+  dw_start_trace ("keyring lookup sent");
   dw_secret_store_lookup_async (dw_account_get_server_url (account),
                                 dw_account_get_username (account),
                                 cancellable, restore_lookup_cb, task);

@@ -14,7 +14,9 @@
 
 #include "dw-alerts.h"
 #include "dw-application.h"
+#include "dw-desk-prefetch.h"
 #include "dw-preferences-window.h"
+#include "dw-start-trace.h"
 #include "dw-window.h"
 
 struct _DwApplication
@@ -27,6 +29,7 @@ struct _DwApplication
   DwAlerts         *alerts;
   DwSession        *session;
   GCancellable     *cancellable;   /* of the silent sign-in and sign-out in flight */
+  DwDeskPrefetch   *prefetch;      /* the saved desk's sign-in, begun at startup, until used */
 
   gboolean          start_demo;    /* --demo */
   gboolean          demo_printed;  /* --demo told where its service is */
@@ -97,6 +100,8 @@ static void
 set_session (DwApplication *self,
              DwSession     *session)
 {
+  /* Whatever desk comes now, a sign-in still on its way from start-up is not wanted. */
+  g_clear_object (&self->prefetch);
   if (self->session != NULL)
     dw_session_stop (self->session);
   g_set_object (&self->session, session);
@@ -135,17 +140,12 @@ is_demo_client (DwApplication *self,
   return demo_len == len && strncmp (demo_url, url, len) == 0;
 }
 
-void
-dw_application_start_session (DwApplication *self,
-                              DwClient      *client,
-                              DwAccount     *account)
+static void
+start_session (DwApplication *self,
+               DwSession     *session)
 {
-  g_autoptr(DwSession) session = NULL;
+  DwClient *client = dw_session_get_client (session);
 
-  g_return_if_fail (DW_IS_APPLICATION (self));
-  g_return_if_fail (DW_IS_CLIENT (client));
-
-  session = dw_session_new (client, account, is_demo_client (self, client));
   set_session (self, session);
 
   /* As `deskwatchd --demo` does: someone who started the demo from a terminal can point a
@@ -160,6 +160,86 @@ dw_application_start_session (DwApplication *self,
   /* Leaving the demo for a real desk: the demo service has no one left to serve. */
   if (!dw_session_get_is_demo (session))
     dw_demo_launcher_stop (self->demo_launcher);
+}
+
+void
+dw_application_start_session (DwApplication *self,
+                              DwClient      *client,
+                              DwAccount     *account)
+{
+  g_autoptr(DwSession) session = NULL;
+
+  g_return_if_fail (DW_IS_APPLICATION (self));
+  g_return_if_fail (DW_IS_CLIENT (client));
+
+  session = dw_session_new (client, account, is_demo_client (self, client));
+  start_session (self, session);
+}
+
+/* The saved desk's sign-in from start-up is done (or failed, or was cancelled): the desk with
+ * its snapshot already fetched, or the sign-in page saying why, as a restore would. */
+static void
+finish_prefetch (DwApplication *self)
+{
+  g_autoptr(DwDeskPrefetch) prefetch = g_steal_pointer (&self->prefetch);
+  DwAccount *account = dw_desk_prefetch_get_account (prefetch);
+  g_autoptr(DwClient) client = NULL;
+  g_autoptr(DwSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  dw_start_trace ("prefetch picked up");
+  client = dw_desk_prefetch_make_client (prefetch, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (client == NULL)
+    {
+      g_debug ("Silent sign-in to %s failed: %s", dw_account_get_id (account), error->message);
+      message = dw_welcome_page_describe_error (error, dw_account_get_server_url (account),
+                                                TRUE, 0);
+      dw_window_ask_sign_in_again (get_window (self), account, message);
+      return;
+    }
+
+  session = dw_session_new (client, account, is_demo_client (self, client));
+  dw_session_set_prefetched (session, dw_desk_prefetch_get_health (prefetch),
+                             dw_desk_prefetch_steal_snapshot (prefetch));
+  start_session (self, session);
+}
+
+static void
+prefetch_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GWeakRef *app_ref = user_data;
+  g_autoptr(DwApplication) self = g_weak_ref_get (app_ref);
+
+  g_weak_ref_clear (app_ref);
+  g_free (app_ref);
+
+  /* Already picked up in activate, or given up for another desk. */
+  if (self == NULL || self->prefetch != DW_DESK_PREFETCH (source))
+    return;
+  finish_prefetch (self);
+}
+
+/* The application may be gone when the thread ends (the window closed at once): only a weak
+ * reference waits for it. */
+static void
+start_prefetch (DwApplication *self)
+{
+  DwAccount *active = dw_account_manager_get_active (self->account_manager);
+  GWeakRef *app_ref;
+
+  if (active == NULL)
+    return;
+
+  app_ref = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (app_ref, self);
+  self->prefetch = dw_desk_prefetch_new (active);
+  dw_desk_prefetch_run_async (self->prefetch, self->cancellable, prefetch_done_cb, app_ref);
 }
 
 typedef struct
@@ -190,6 +270,7 @@ restore_cb (GObject      *source,
   g_autofree char *message = NULL;
 
   client = dw_account_manager_restore_finish (DW_ACCOUNT_MANAGER (source), result, &error);
+  dw_start_trace ("silent sign-in done");
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -288,6 +369,7 @@ cancel_sign_in_action (GSimpleAction *action,
 
   /* A service that accepts and never answers must not hold the window: back to the sign-in
    * page, the desk filled in, the other desks in the menu. */
+  g_clear_object (&self->prefetch);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -495,7 +577,17 @@ dw_application_startup (GApplication *app)
   if (self->start_demo)
     dw_demo_launcher_start_early (self->demo_launcher);
 
+  /* A saved desk, likewise: the keyring, the token's check, the clock and the snapshot are
+   * fetched in a thread of their own while GTK starts and the window is built (together about
+   * as long), instead of one after the other once the window is up (docs/design.md). */
+  self->settings = g_settings_new (APP_ID);
+  self->account_manager = dw_account_manager_new (self->settings);
+  if (!self->start_demo)
+    start_prefetch (self);
+
+  dw_start_trace ("startup");
   G_APPLICATION_CLASS (dw_application_parent_class)->startup (app);
+  dw_start_trace ("GTK initialised");
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -504,8 +596,6 @@ dw_application_startup (GApplication *app)
                                          prefs_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
 
-  self->settings = g_settings_new (APP_ID);
-  self->account_manager = dw_account_manager_new (self->settings);
   self->alerts = dw_alerts_new (G_APPLICATION (self), self->settings);
 
   g_signal_connect_object (self->settings, "changed::color-scheme",
@@ -516,6 +606,7 @@ dw_application_startup (GApplication *app)
   self->signal_sources[2] = g_unix_signal_add (SIGHUP, quit_on_signal_cb, self);
   g_signal_connect (self, "window-removed", G_CALLBACK (window_removed_cb), NULL);
   update_actions (self);
+  dw_start_trace ("startup done");
 }
 
 static void
@@ -527,8 +618,17 @@ dw_application_activate (GApplication *app)
 
   self->first_activate_done = TRUE;
   release_background_hold (self);
+  dw_start_trace ("activate");
+
+  /* Signed in already: the window is built with the desk and its first frame shows it, without
+   * a "signing in" frame before. */
+  if (first && self->prefetch != NULL && dw_desk_prefetch_is_done (self->prefetch))
+    finish_prefetch (self);
+
   window = get_window (self);
+  dw_start_trace ("window built");
   gtk_window_present (GTK_WINDOW (window));
+  dw_start_trace ("window presented");
 
   if (!first || self->session != NULL)
     return;
@@ -537,12 +637,11 @@ dw_application_activate (GApplication *app)
     {
       dw_welcome_page_explore_demo (dw_window_get_welcome_page (window));
     }
-  else
+  else if (self->prefetch != NULL)
     {
-      DwAccount *active = dw_account_manager_get_active (self->account_manager);
-
-      if (active != NULL)
-        dw_application_restore (self, active);
+      /* The saved desk's sign-in begun at startup is still on its way. */
+      dw_window_show_signing_in (window, dw_account_get_label (
+        dw_desk_prefetch_get_account (self->prefetch)));
     }
 }
 
@@ -568,6 +667,7 @@ dw_application_shutdown (GApplication *app)
 
   for (guint i = 0; i < G_N_ELEMENTS (self->signal_sources); i++)
     g_clear_handle_id (&self->signal_sources[i], g_source_remove);
+  g_clear_object (&self->prefetch);
   g_cancellable_cancel (self->cancellable);
   if (self->alerts != NULL)
     dw_alerts_set_sync (self->alerts, NULL);
@@ -585,6 +685,7 @@ dw_application_dispose (GObject *object)
 {
   DwApplication *self = DW_APPLICATION (object);
 
+  g_clear_object (&self->prefetch);
   g_clear_object (&self->session);
   g_clear_object (&self->alerts);
   g_clear_object (&self->demo_launcher);
@@ -619,6 +720,7 @@ dw_application_init (DwApplication *self)
 DwApplication *
 dw_application_new (void)
 {
+  dw_start_trace ("application created");
   return g_object_new (DW_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_DEFAULT_FLAGS,

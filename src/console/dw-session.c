@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "dw-session.h"
+#include "dw-start-trace.h"
 
 struct _DwSession
 {
@@ -15,9 +16,26 @@ struct _DwSession
   GCancellable *cancellable;
   gboolean      is_demo;
   gboolean      started;
+
+  /* Fetched while GTK started (DwDeskPrefetch): used by the first start only. */
+  JsonObject     *prefetched_health;
+  DwSyncSnapshot *prefetched_snapshot;
 };
 
 G_DEFINE_FINAL_TYPE (DwSession, dw_session, G_TYPE_OBJECT)
+
+static void
+set_clock_from_health (DwSession  *self,
+                       JsonObject *health)
+{
+  const char *time = json_object_get_string_member_with_default (health, "time", NULL);
+  double speed = json_object_get_double_member_with_default (health, "clock_speed", 1.0);
+  gint64 now;
+
+  /* The service sends whole seconds: half a second is the best guess of the rest. */
+  if (time != NULL && speed > 0 && dw_time_from_iso8601 (time, &now))
+    dw_clock_set_now (self->clock, now * G_USEC_PER_SEC + G_USEC_PER_SEC / 2, speed);
+}
 
 static void
 health_cb (GObject      *source,
@@ -29,20 +47,12 @@ health_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   node = dw_client_request_finish (DW_CLIENT (source), result, &error);
+  dw_start_trace ("GET /health answered");
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObject *health = json_node_get_object (node);
-      const char *time = json_object_get_string_member_with_default (health, "time", NULL);
-      double speed = json_object_get_double_member_with_default (health, "clock_speed", 1.0);
-      gint64 now;
-
-      /* The service sends whole seconds: half a second is the best guess of the rest. */
-      if (time != NULL && speed > 0 && dw_time_from_iso8601 (time, &now))
-        dw_clock_set_now (self->clock, now * G_USEC_PER_SEC + G_USEC_PER_SEC / 2, speed);
-    }
+    set_clock_from_health (self, json_node_get_object (node));
 
   /* A service that cannot be reached now is the sync's business: it shows that it is
    * reconnecting, and the clock is read again once it is back. */
@@ -68,10 +78,18 @@ sync_state_changed_cb (DwSession  *self,
 }
 
 static void
+clear_prefetched (DwSession *self)
+{
+  g_clear_pointer (&self->prefetched_health, json_object_unref);
+  g_clear_pointer (&self->prefetched_snapshot, dw_sync_snapshot_free);
+}
+
+static void
 dw_session_dispose (GObject *object)
 {
   DwSession *self = DW_SESSION (object);
 
+  clear_prefetched (self);
   g_cancellable_cancel (self->cancellable);
   if (self->sync != NULL)
     {
@@ -182,7 +200,43 @@ dw_session_start (DwSession *self)
   if (self->started)
     return;
   self->started = TRUE;
+
+  /* The service's clock is set before the snapshot is applied: the tickets' SLA alarms are
+   * set on it. */
+  if (self->prefetched_health != NULL && self->prefetched_snapshot != NULL)
+    {
+      set_clock_from_health (self, self->prefetched_health);
+      dw_sync_start_with_snapshot (self->sync, g_steal_pointer (&self->prefetched_snapshot));
+      clear_prefetched (self);
+      return;
+    }
+  clear_prefetched (self);
   read_service_clock (self);
+}
+
+/**
+ * dw_session_set_prefetched:
+ * @health: (nullable): the answer of GET /api/v1/health
+ * @snapshot: (nullable) (transfer full): GET /api/v1/snapshot, read
+ *
+ * What was fetched for this desk before the session existed: its first dw_session_start()
+ * sets the clock from @health and applies @snapshot at once instead of asking again.  Both or
+ * neither are used.
+ */
+void
+dw_session_set_prefetched (DwSession      *self,
+                           JsonObject     *health,
+                           DwSyncSnapshot *snapshot)
+{
+  g_autoptr(DwSyncSnapshot) owned = snapshot;
+
+  g_return_if_fail (DW_IS_SESSION (self));
+
+  clear_prefetched (self);
+  if (health == NULL || snapshot == NULL)
+    return;
+  self->prefetched_health = json_object_ref (health);
+  self->prefetched_snapshot = g_steal_pointer (&owned);
 }
 
 void

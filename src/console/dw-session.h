@@ -33,6 +33,11 @@ gboolean   dw_session_get_is_demo  (DwSession *self);
 char      *dw_session_dup_label    (DwSession *self);
 /* Reads the service's clock, then starts the sync. */
 void       dw_session_start        (DwSession *self);
+/* The clock and the snapshot (taken), already fetched (both or neither): the first start
+ * sets the one and applies the other before it returns. */
+void       dw_session_set_prefetched (DwSession      *self,
+                                      JsonObject     *health,
+                                      DwSyncSnapshot *snapshot);
 /* Stops the sync; the lists keep their last contents. */
 void       dw_session_stop         (DwSession *self);
 

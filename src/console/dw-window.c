@@ -9,7 +9,9 @@
 
 #include "dw-application.h"
 #include "dw-connection-banner.h"
+#include "dw-start-trace.h"
 #include "queues/dw-queues-page.h"
+#include "queues/dw-ticket-list.h"
 #include "sla/dw-sla-board.h"
 #include "dw-widget-util.h"
 #include "dw-window.h"
@@ -42,6 +44,8 @@ struct _DwWindow
   /* The desk is given to these sections when they are next shown (see sections_set_session). */
   gboolean              schedule_stale;
   gboolean              agents_stale;
+
+  gboolean              traced_first_frame;  /* DW_TRACE_START */
 };
 
 G_DEFINE_FINAL_TYPE (DwWindow, dw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -257,6 +261,37 @@ agents_page_map_cb (DwWindow *self)
                               dw_session_get_clock (self->session));
 }
 
+/* DW_TRACE_START: the first frame, and the first with tickets in the Queues list. */
+static void
+trace_after_paint_cb (GdkFrameClock *clock,
+                      DwWindow      *self)
+{
+  GtkWidget *list = dw_queues_page_get_ticket_list (self->queues_page);
+
+  if (!self->traced_first_frame)
+    {
+      g_autofree char *phase = g_strdup_printf ("first frame painted (%s)",
+                                                gtk_stack_get_visible_child_name (self->main_stack));
+
+      self->traced_first_frame = TRUE;
+      dw_start_trace (phase);
+    }
+  if (self->session != NULL
+      && g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "desk") == 0
+      && dw_ticket_list_get_n_shown (DW_TICKET_LIST (list)) > 0)
+    {
+      dw_start_trace ("first frame painted with tickets");
+      g_signal_handlers_disconnect_by_func (clock, trace_after_paint_cb, self);
+    }
+}
+
+static void
+trace_realized_cb (DwWindow *self)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                           G_CALLBACK (trace_after_paint_cb), self, 0);
+}
+
 static void
 dw_window_dispose (GObject *object)
 {
@@ -332,6 +367,8 @@ dw_window_init (DwWindow *self)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->agents_page, "map", G_CALLBACK (agents_page_map_cb), self,
                            G_CONNECT_SWAPPED);
+  if (dw_start_trace_enabled ())
+    g_signal_connect (self, "realize", G_CALLBACK (trace_realized_cb), NULL);
 }
 
 DwWindow *

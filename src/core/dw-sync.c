@@ -9,6 +9,7 @@
 
 #include "dw-json.h"
 #include "dw-snapshot-compact.h"
+#include "dw-start-trace.h"
 #include "dw-ticket-private.h"
 
 #define DEFAULT_HEARTBEAT_MS   (15 * 1000)
@@ -20,13 +21,13 @@
 #define CLOSE_CODE_UNAUTHORIZED 4001
 
 /* A snapshot as it came (bytes and media type), then as read off the main thread. */
-typedef struct
+struct _DwSyncSnapshot
 {
   GBytes         *bytes;
   char           *content_type;
   DwSnapshotData *data;
   gint64         *ids;
-} SnapshotBuild;
+};
 
 struct _DwSync
 {
@@ -102,9 +103,11 @@ static void attempt_failed (DwSync *self,
 
 /* Helpers */
 
-static void
-snapshot_build_free (SnapshotBuild *build)
+void
+dw_sync_snapshot_free (DwSyncSnapshot *build)
 {
+  if (build == NULL)
+    return;
   g_clear_pointer (&build->bytes, g_bytes_unref);
   g_clear_pointer (&build->content_type, g_free);
   g_clear_pointer (&build->data, dw_snapshot_data_free);
@@ -526,7 +529,7 @@ set_me (DwSync     *self,
 
 static void
 apply_snapshot (DwSync        *self,
-                SnapshotBuild *build)
+                DwSyncSnapshot *build)
 {
   JsonObject *snapshot = build->data->rest;
   GPtrArray *tickets = build->data->tickets;
@@ -777,36 +780,44 @@ open_stream (DwSync *self)
                                   stream_connected_cb, g_object_ref (self));
 }
 
+/* Reads build->bytes (and lets go of them); in any thread. */
+static gboolean
+read_snapshot (DwSyncSnapshot  *build,
+               GCancellable    *cancellable,
+               GError         **error)
+{
+  g_autoptr(GBytes) bytes = g_steal_pointer (&build->bytes);
+
+  /* The compact form is read in place, without a tree: at 100k tickets the JSON one costs a
+   * ~1 GB json-glib tree for 108 MB of text. */
+  if (g_strcmp0 (build->content_type, DW_SNAPSHOT_COMPACT_CONTENT_TYPE) == 0)
+    build->data = dw_snapshot_compact_read (bytes, cancellable, error);
+  else
+    build->data = dw_snapshot_json_read (bytes, cancellable, error);
+  /* The body is not needed any more: gone before the objects reach the main thread. */
+  g_clear_pointer (&bytes, g_bytes_unref);
+
+  if (build->data == NULL)
+    return FALSE;
+
+  build->ids = g_new (gint64, MAX (build->data->tickets->len, 1));
+  for (guint i = 0; i < build->data->tickets->len; i++)
+    build->ids[i] = dw_ticket_get_id (g_ptr_array_index (build->data->tickets, i));
+  return TRUE;
+}
+
 static void
 build_snapshot_thread (GTask        *task,
                        gpointer      source_object,
                        gpointer      task_data,
                        GCancellable *cancellable)
 {
-  SnapshotBuild *build = task_data;
-  g_autoptr(GBytes) bytes = g_steal_pointer (&build->bytes);
   GError *error = NULL;
 
-  /* The compact form is read in place, without a tree: at 100k tickets the JSON one costs a
-   * ~1 GB json-glib tree for 108 MB of text. */
-  if (g_strcmp0 (build->content_type, DW_SNAPSHOT_COMPACT_CONTENT_TYPE) == 0)
-    build->data = dw_snapshot_compact_read (bytes, cancellable, &error);
+  if (!read_snapshot (task_data, cancellable, &error))
+    g_task_return_error (task, error);
   else
-    build->data = dw_snapshot_json_read (bytes, cancellable, &error);
-  /* The body is not needed any more: gone before the objects reach the main thread. */
-  g_clear_pointer (&bytes, g_bytes_unref);
-
-  if (build->data == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  build->ids = g_new (gint64, MAX (build->data->tickets->len, 1));
-  for (guint i = 0; i < build->data->tickets->len; i++)
-    build->ids[i] = dw_ticket_get_id (g_ptr_array_index (build->data->tickets, i));
-
-  g_task_return_boolean (task, TRUE);
+    g_task_return_boolean (task, TRUE);
 }
 
 /* A large snapshot's JSON text and tree (hundreds of MB at 100k tickets) are gone once it is
@@ -836,9 +847,32 @@ snapshot_built_cb (GObject      *source,
       return;
     }
 
+  dw_start_trace ("snapshot read (worker thread)");
   apply_snapshot (self, g_task_get_task_data (G_TASK (result)));
+  dw_start_trace ("snapshot applied");
   open_stream (self);
   g_idle_add_full (G_PRIORITY_LOW, trim_heap_cb, NULL, NULL);
+}
+
+/* Takes @bytes. */
+static void
+build_snapshot (DwSync     *self,
+                GBytes     *bytes,
+                const char *content_type)
+{
+  g_autoptr(GTask) task = NULL;
+  DwSyncSnapshot *build;
+
+  build = g_new0 (DwSyncSnapshot, 1);
+  build->bytes = bytes;
+  build->content_type = g_strdup (content_type);
+
+  /* Reading 100k tickets takes a while: off the main thread.  The objects are only handed
+   * over (and get signal handlers) back on it. */
+  task = g_task_new (self, self->cancellable, snapshot_built_cb, NULL);
+  g_task_set_source_tag (task, build_snapshot);
+  g_task_set_task_data (task, build, (GDestroyNotify) dw_sync_snapshot_free);
+  g_task_run_in_thread (task, build_snapshot_thread);
 }
 
 static void
@@ -848,12 +882,11 @@ snapshot_loaded_cb (GObject      *source,
 {
   g_autoptr(DwSync) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
   g_autofree char *content_type = NULL;
   GBytes *bytes;
-  SnapshotBuild *build;
 
   bytes = dw_client_get_snapshot_bytes_finish (DW_CLIENT (source), result, &content_type, &error);
+  dw_start_trace ("snapshot received");
   if (bytes == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -861,16 +894,7 @@ snapshot_loaded_cb (GObject      *source,
       return;
     }
 
-  build = g_new0 (SnapshotBuild, 1);
-  build->bytes = bytes;
-  build->content_type = g_steal_pointer (&content_type);
-
-  /* Reading 100k tickets takes a while: off the main thread.  The objects are only handed
-   * over (and get signal handlers) back on it. */
-  task = g_task_new (self, self->cancellable, snapshot_built_cb, NULL);
-  g_task_set_source_tag (task, snapshot_loaded_cb);
-  g_task_set_task_data (task, build, (GDestroyNotify) snapshot_build_free);
-  g_task_run_in_thread (task, build_snapshot_thread);
+  build_snapshot (self, bytes, content_type);
 }
 
 static void
@@ -883,6 +907,8 @@ begin_attempt (DwSync *self)
   g_clear_handle_id (&self->retry_source, g_source_remove);
   set_time (self, &self->next_retry, 0, PROP_NEXT_RETRY);
 
+  if (self->need_snapshot)
+    dw_start_trace ("snapshot requested");
   if (self->need_snapshot)
     dw_client_get_snapshot_bytes_async (self->client, self->cancellable, snapshot_loaded_cb,
                                         g_object_ref (self));
@@ -1212,6 +1238,69 @@ dw_sync_start (DwSync *self)
   set_state (self, self->state == DW_SYNC_STATE_OFFLINE && self->reconnecting_since != 0
                    ? DW_SYNC_STATE_RECONNECTING : DW_SYNC_STATE_CONNECTING);
   begin_attempt (self);
+}
+
+/**
+ * dw_sync_snapshot_read:
+ * @bytes: a snapshot's body, as dw_client_get_snapshot_bytes_finish() gave it
+ * @content_type: its media type
+ *
+ * Reads a snapshot into objects, in any thread, for dw_sync_start_with_snapshot().
+ *
+ * Returns: (transfer full): the snapshot, or NULL with @error set
+ */
+DwSyncSnapshot *
+dw_sync_snapshot_read (GBytes        *bytes,
+                       const char    *content_type,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autoptr(DwSyncSnapshot) build = g_new0 (DwSyncSnapshot, 1);
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  build->bytes = g_bytes_ref (bytes);
+  build->content_type = g_strdup (content_type);
+  if (!read_snapshot (build, cancellable, error))
+    return NULL;
+  return g_steal_pointer (&build);
+}
+
+/**
+ * dw_sync_start_with_snapshot:
+ * @snapshot: (transfer full): read by dw_sync_snapshot_read()
+ *
+ * Starts as dw_sync_start() does, with a snapshot already fetched and read (the console does
+ * that while GTK starts): it is applied before this returns, so the lists hold the desk at
+ * once, then the stream is opened from its seq.  Everything after that, reconnecting included,
+ * is as after dw_sync_start().
+ */
+void
+dw_sync_start_with_snapshot (DwSync         *self,
+                             DwSyncSnapshot *snapshot)
+{
+  g_autoptr(DwSyncSnapshot) build = snapshot;
+
+  g_return_if_fail (DW_IS_SYNC (self));
+  g_return_if_fail (snapshot != NULL && snapshot->data != NULL);
+
+  if (self->state != DW_SYNC_STATE_DISCONNECTED && self->state != DW_SYNC_STATE_OFFLINE)
+    return;
+
+  self->attempt = 0;
+  set_error (self, NULL);
+  set_state (self, DW_SYNC_STATE_CONNECTING);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  set_time (self, &self->next_retry, 0, PROP_NEXT_RETRY);
+
+  apply_snapshot (self, build);
+  dw_start_trace ("snapshot applied");
+  open_stream (self);
+  g_idle_add_full (G_PRIORITY_LOW, trim_heap_cb, NULL, NULL);
 }
 
 void

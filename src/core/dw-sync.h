@@ -63,6 +63,16 @@ DwClient      *dw_sync_get_client            (DwSync        *self);
 /* Starts loading and following; from DISCONNECTED or OFFLINE (e.g. after a new sign-in). */
 void           dw_sync_start                 (DwSync        *self);
 /* Closes the stream and cancels everything; the lists keep their (now stale) contents. */
+/* A snapshot fetched and read elsewhere (in another thread, before the sync existed). */
+typedef struct _DwSyncSnapshot DwSyncSnapshot;
+DwSyncSnapshot *dw_sync_snapshot_read        (GBytes        *bytes,
+                                              const char    *content_type,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
+void           dw_sync_snapshot_free         (DwSyncSnapshot *snapshot);
+void           dw_sync_start_with_snapshot   (DwSync        *self,
+                                              DwSyncSnapshot *snapshot);
+
 void           dw_sync_stop                  (DwSync        *self);
 /* While RECONNECTING or OFFLINE: retries at once instead of waiting for next-retry. */
 void           dw_sync_retry_now             (DwSync        *self);
@@ -117,5 +127,7 @@ void           dw_sync_apply_ticket          (DwSync        *self,
 void           dw_sync_set_backoff           (DwSync        *self,
                                               guint          initial_ms,
                                               guint          max_ms);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwSyncSnapshot, dw_sync_snapshot_free)
 
 G_END_DECLS

@@ -70,6 +70,9 @@ struct _DwTicketList
   GtkCustomFilter    *filter;
   GtkFilterListModel *filter_model;
   GtkSortListModel   *sort_model;
+  GtkSliceListModel  *first_rows;     /* the sorted tickets, as many as fit a first frame */
+  guint               rows_tick;
+  gboolean            first_rows_ticked;
   GtkSingleSelection *selection;
 
   GtkStringList      *team_names;
@@ -1155,6 +1158,71 @@ sort_model_changing_cb (DwTicketList *self)
   self->model_changing = TRUE;
 }
 
+/* GTK 4.8's list view makes rows for up to 200 items around its anchor, whatever its height:
+ * given a desk's tickets before its first frame, the table made, styled and measured 200 rows
+ * of cells before it could show the 20-odd that fit (more than half of a saved desk's start to
+ * its first frame, bench/bench-console.c).  So it is given the first FIRST_ROWS of the sorted
+ * tickets, enough to fill a tall screen, and the rest FIRST_ROWS more each frame after the
+ * first one that showed them; then all of them, for good.  (The tick runs only while there are
+ * more tickets than rows: a tick callback keeps the frame clock running.) */
+#define FIRST_ROWS 64
+
+static void
+show_all_rows (DwTicketList *self)
+{
+  if (self->rows_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->rows_tick);
+  self->rows_tick = 0;
+  gtk_slice_list_model_set_size (self->first_rows, G_MAXUINT);
+}
+
+static gboolean
+grow_rows_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       data)
+{
+  DwTicketList *self = DW_TICKET_LIST (widget);
+  guint size = gtk_slice_list_model_get_size (self->first_rows);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sort_model));
+
+  /* This frame paints the first rows. */
+  if (!self->first_rows_ticked)
+    {
+      self->first_rows_ticked = TRUE;
+      return G_SOURCE_CONTINUE;
+    }
+  if (size + FIRST_ROWS < n)
+    {
+      gtk_slice_list_model_set_size (self->first_rows, size + FIRST_ROWS);
+      return G_SOURCE_CONTINUE;
+    }
+  self->rows_tick = 0;
+  gtk_slice_list_model_set_size (self->first_rows, G_MAXUINT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+more_tickets_than_rows_cb (DwTicketList *self)
+{
+  guint size = gtk_slice_list_model_get_size (self->first_rows);
+
+  if (size == G_MAXUINT || self->rows_tick != 0
+      || g_list_model_get_n_items (G_LIST_MODEL (self->sort_model)) <= size)
+    return;
+  self->first_rows_ticked = FALSE;
+  self->rows_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), grow_rows_cb, NULL, NULL);
+}
+
+/* Selecting a ticket the table does not have a row for yet. */
+static void
+select_position (DwTicketList *self,
+                 guint         position)
+{
+  if (position >= gtk_slice_list_model_get_size (self->first_rows))
+    show_all_rows (self);
+  gtk_single_selection_set_selected (self->selection, position);
+}
+
 static void
 sort_model_changed_cb (DwTicketList *self,
                        guint         position,
@@ -1171,7 +1239,7 @@ sort_model_changed_cb (DwTicketList *self,
 
       if (ticket == self->kept)
         {
-          gtk_single_selection_set_selected (self->selection, i);
+          select_position (self, i);
           return;
         }
     }
@@ -1255,6 +1323,9 @@ dw_ticket_list_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->click_idle, g_source_remove);
+  if (self->rows_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->rows_tick);
+  self->rows_tick = 0;
   dw_ticket_list_set_sync (self, NULL);
   if (self->sort_model != NULL)
     g_signal_handlers_disconnect_by_data (self->sort_model, self);
@@ -1263,6 +1334,7 @@ dw_ticket_list_dispose (GObject *object)
 
   g_clear_pointer (&self->bound_cells, g_hash_table_unref);
   g_clear_object (&self->selection);
+  g_clear_object (&self->first_rows);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->filter_model);
   g_clear_object (&self->filter);
@@ -1445,9 +1517,14 @@ dw_ticket_list_init (DwTicketList *self)
   /* Around the selection's own handler: see selection_changed_cb(). */
   g_signal_connect_swapped (self->sort_model, "items-changed",
                             G_CALLBACK (sort_model_changing_cb), self);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sort_model)));
+  /* Between the two handlers above and below, as the selection was. */
+  self->first_rows = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
+                                               0, FIRST_ROWS);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->first_rows)));
   g_signal_connect_swapped (self->sort_model, "items-changed",
                             G_CALLBACK (sort_model_changed_cb), self);
+  g_signal_connect_swapped (self->sort_model, "items-changed",
+                            G_CALLBACK (more_tickets_than_rows_cb), self);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_swapped (self->selection, "notify::selected-item",
@@ -1585,7 +1662,7 @@ dw_ticket_list_select_ticket (DwTicketList *self,
           GtkWidget *list_view = dw_widget_find_descendant (GTK_WIDGET (self->column_view),
                                                                 GTK_TYPE_LIST_VIEW);
 
-          gtk_single_selection_set_selected (self->selection, i);
+          select_position (self, i);
           /* GTK 4.8 has no gtk_column_view_scroll_to(); the inner list view's action does it. */
           if (list_view != NULL)
             gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", i);
