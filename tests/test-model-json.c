@@ -534,7 +534,12 @@ static const BadCase bad_cases[] = {
   { KIND_TICKET, "escalation_level", "99999999999", DW_JSON_ERROR_VALUE,
     "escalation_level: 99999999999 is out of range" },
   { KIND_USER, "capacity", "-1", DW_JSON_ERROR_VALUE, "capacity: -1 is out of range (0..2147483647)" },
-  /* A console keeps a ticket's times in 32 bits (issue 13's memory). */
+  /* A console keeps a ticket's times and the ids of other things in 32 bits (issue 13's
+   * memory). */
+  { KIND_TICKET, "team_id", "4294967296", DW_JSON_ERROR_VALUE,
+    "team_id: 4294967296 is out of range (0..4294967295)" },
+  { KIND_TICKET, "customer_id", "9007199254740993", DW_JSON_ERROR_VALUE,
+    "customer_id: 9007199254740993 is out of range (0..4294967295)" },
   { KIND_TICKET, "created_at", "\"2106-02-07T06:28:16Z\"", DW_JSON_ERROR_VALUE,
     "created_at: 4294967296 is out of range (1970 to 2106)" },
   { KIND_TICKET, "solved_at", "\"1969-12-31T23:59:59Z\"", DW_JSON_ERROR_VALUE,
@@ -954,9 +959,10 @@ test_ticket_update_sla (void)
 
 /* Issue 13: what a console holds per ticket for 100k of them.  An SLA target is 24 bytes (it
  * was 56: enums and paused_reason in single bytes, 40; then its times in 32 bits), and the
- * instance at most 168 bytes (it was 216: the derived properties are computed, not cached,
- * 200; then its times in 32 bits and its enums in bytes), so that three targets take an
- * 80-byte allocation (was 176) and the instance a 176-byte one (was 224). */
+ * instance at most 152 bytes (it was 216: the derived properties are computed, not cached,
+ * 200; then its times and the ids of other things in 32 bits, its enums in bytes), so that
+ * three targets take an 80-byte allocation (was 176) and the instance a 160-byte one (was
+ * 224). */
 static void
 test_ticket_compact (void)
 {
@@ -972,7 +978,7 @@ test_ticket_compact (void)
 
   g_assert_cmpuint (sizeof (DwSlaTargetInfo), ==, 24);
   g_type_query (DW_TYPE_TICKET, &query);
-  g_assert_cmpuint (query.instance_size, <=, 168);
+  g_assert_cmpuint (query.instance_size, <=, 152);
 
   /* paused_reason, now a code, still reads and writes the wire's strings. */
   info = dw_sla_target_info_new_from_json (object, &error);
@@ -990,11 +996,14 @@ test_ticket_compact (void)
   copy->paused_reason = DW_SLA_PAUSE_PENDING;
   g_assert_false (dw_sla_target_info_equal (copy, info));
 
-  /* The last second 32 bits hold reads, is given as a gint64 and written back unchanged. */
+  /* The last second and the largest id that 32 bits hold read back as gint64s, and are
+   * written back unchanged. */
   {
     const char *last = "2106-02-07T06:28:15Z";
     g_autofree char *text = g_strdup_printf (
       "{\"id\": 3, \"subject\": \"s\", \"channel\": \"email\", \"priority\": \"urgent\","
+      " \"team_id\": 4294967295, \"assignee_id\": 4294967295, \"customer_id\": 4294967295,"
+      " \"sla_policy_id\": 4294967295,"
       " \"status\": \"closed\", \"created_at\": \"%s\", \"updated_at\": \"%s\","
       " \"solved_at\": \"%s\", \"first_response_at\": \"%s\", \"next_sla_at\": \"%s\","
       " \"sla_state\": \"breached\", \"version\": 1, \"sla\": [{\"target\": \"resolution\","
@@ -1012,6 +1021,10 @@ test_ticket_compact (void)
     g_assert_cmpint (dw_ticket_get_solved_at (ticket), ==, G_MAXUINT32);
     g_object_get (ticket, "created-at", &created_at, NULL);
     g_assert_cmpint (created_at, ==, G_MAXUINT32);
+    g_assert_cmpint (dw_ticket_get_team_id (ticket), ==, G_MAXUINT32);
+    g_assert_cmpint (dw_ticket_get_assignee_id (ticket), ==, G_MAXUINT32);
+    g_assert_cmpint (dw_ticket_get_customer_id (ticket), ==, G_MAXUINT32);
+    g_assert_cmpint (dw_ticket_get_sla_policy_id (ticket), ==, G_MAXUINT32);
     g_assert_cmpint (dw_ticket_get_channel (ticket), ==, DW_CHANNEL_EMAIL);
     g_assert_cmpint (dw_ticket_get_priority (ticket), ==, DW_PRIORITY_URGENT);
     g_assert_cmpint (dw_ticket_get_status (ticket), ==, DW_STATUS_CLOSED);
@@ -1023,6 +1036,7 @@ test_ticket_compact (void)
     written = dw_ticket_to_json (ticket);
     g_assert_cmpstr (json_object_get_string_member (written, "created_at"), ==, last);
     g_assert_cmpstr (json_object_get_string_member (written, "next_sla_at"), ==, last);
+    g_assert_cmpint (json_object_get_int_member (written, "customer_id"), ==, G_MAXUINT32);
     g_assert_cmpint (json_object_get_int_member (
                        json_array_get_object_element (
                          json_object_get_array_member (written, "sla"), 0),

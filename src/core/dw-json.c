@@ -1644,6 +1644,16 @@ check_range (const DwJsonField  *field,
           return FALSE;
         }
     }
+  else if (field->kind == DW_JSON_KIND_ID32)
+    {
+      if (item->u.l < 0 || item->u.l > G_MAXUINT32)
+        {
+          g_set_error (error, DW_JSON_ERROR, DW_JSON_ERROR_VALUE,
+                       "%s: %" G_GINT64_FORMAT " is out of range (0..4294967295)",
+                       field->member, item->u.l);
+          return FALSE;
+        }
+    }
   else if (field->kind == DW_JSON_KIND_TIME32)
     {
       if (item->u.l < 0 || item->u.l > G_MAXUINT32)
@@ -1689,6 +1699,7 @@ parse_field (const DwJsonSchema  *schema,
       ok = read_int (node, field->member, flags, &item->u.i, error);
       break;
     case DW_JSON_KIND_INT64:
+    case DW_JSON_KIND_ID32:
       ok = read_int64 (node, field->member, flags, &item->u.l, error);
       break;
     case DW_JSON_KIND_TIME:
@@ -1788,7 +1799,7 @@ dw_json_parsed_get_int64 (DwJsonParsed *parsed,
 
       if (item->field->prop_id == prop_id &&
           (item->field->kind == DW_JSON_KIND_INT64 || item->field->kind == DW_JSON_KIND_TIME ||
-           item->field->kind == DW_JSON_KIND_TIME32))
+           item->field->kind == DW_JSON_KIND_TIME32 || item->field->kind == DW_JSON_KIND_ID32))
         {
           *out = item->u.l;
           return TRUE;
@@ -1847,6 +1858,7 @@ store_item (GObject           *object,
       }
 
     case DW_JSON_KIND_TIME32:
+    case DW_JSON_KIND_ID32:
       {
         guint32 *t = ptr;
         /* Only set_property can bring a value out of range (a parse has checked it). */
@@ -1986,6 +1998,13 @@ dw_json_schema_write (const DwJsonSchema *schema,
             }
           break;
 
+        case DW_JSON_KIND_ID32:
+          if (nullable && *(guint32 *) ptr == 0)
+            json_object_set_null_member (json, field->member);
+          else
+            json_object_set_int_member (json, field->member, *(guint32 *) ptr);
+          break;
+
         case DW_JSON_KIND_TIME32:
           if (nullable)
             dw_json_set_time_or_null (json, field->member, *(guint32 *) ptr);
@@ -2051,6 +2070,7 @@ dw_json_schema_get_property (const DwJsonSchema *schema,
       g_value_set_int64 (value, *(gint64 *) ptr);
       break;
     case DW_JSON_KIND_TIME32:
+    case DW_JSON_KIND_ID32:
       g_value_set_int64 (value, *(guint32 *) ptr);
       break;
     case DW_JSON_KIND_ENUM:
@@ -2097,6 +2117,7 @@ dw_json_schema_set_property (const DwJsonSchema *schema,
     case DW_JSON_KIND_INT64:
     case DW_JSON_KIND_TIME:
     case DW_JSON_KIND_TIME32:
+    case DW_JSON_KIND_ID32:
       item.u.l = g_value_get_int64 (value);
       break;
     case DW_JSON_KIND_ENUM:

@@ -112,12 +112,18 @@ table_enum (Table   *table,
   return TRUE;
 }
 
-/* A ticket keeps its times in 32 bits (DwTicket, DW_JSON_KIND_TIME32), as the JSON reader
- * checks them. */
+/* A ticket keeps its times and the ids of other things in 32 bits (DwTicket,
+ * DW_JSON_KIND_TIME32 and _ID32), as the JSON reader checks them. */
 static gboolean
 time32_ok (gint64 t)
 {
   return t >= 0 && t <= G_MAXUINT32;
+}
+
+static gboolean
+id32_ok (gint64 id)
+{
+  return id >= 0 && id <= G_MAXUINT32;
 }
 
 /* The ticket's SLA entries into @sla (of DwSlaTargetInfo, emptied first), checked as
@@ -387,8 +393,9 @@ dw_snapshot_compact_read (GBytes        *bytes,
         why = "a member the service could not send in this form";
       else if (!ok)
         why = "a string index out of range";
-      else if (r->id <= 0 || r->version <= 0 || r->team_id < 0 || r->assignee_id < 0 ||
-               r->customer_id < 0 || r->sla_policy_id < 0 || r->escalation_level < 0 ||
+      else if (r->id <= 0 || r->version <= 0 || !id32_ok (r->team_id) ||
+               !id32_ok (r->assignee_id) || !id32_ok (r->customer_id) ||
+               !id32_ok (r->sla_policy_id) || r->escalation_level < 0 ||
                r->csat < 0 || r->csat > 5)
         why = "an id, version, level or csat out of range";
       else if (!time32_ok (r->created_at) || !time32_ok (r->updated_at) ||

@@ -40,7 +40,8 @@ typedef struct
 
 /* Without the GValue round trips of dw_ticket_new_from_json(): a compact snapshot's 100k
  * tickets are built this way.  The caller has checked the values (ids, enums, SLA entries, and
- * times from 1970 to 2106: DwTicket keeps them in 32 bits). */
+ * times from 1970 to 2106 and team, assignee, customer and policy ids up to 4294967295:
+ * DwTicket keeps those in 32 bits). */
 DwTicket *dw_ticket_new_from_fields      (const DwTicketFields *values);
 
 /* Makes @self what @other is (ids must match), notifying only what changed, as

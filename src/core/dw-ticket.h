@@ -10,9 +10,10 @@
  * team, …); csat 0 for null; strings NULL for null.  tags is never NULL once read.
  *
  * Memory (a console holds 100k of these): business_type and the tags are interned strings,
- * shared by every ticket (a desk has a few dozen); SLA targets are inline; times are kept in
- * 32 bits, so a reader rejects a ticket whose times are not between 1970 and 2106 ("out of
- * range"), and enums in a byte each.
+ * shared by every ticket (a desk has a few dozen); SLA targets are inline; times and the ids
+ * of teams, users, customers and policies are kept in 32 bits, so a reader rejects a ticket
+ * whose times are not between 1970 and 2106 or whose such ids are over 4294967295 ("out of
+ * range"); enums take a byte each.
  */
 #pragma once
 
