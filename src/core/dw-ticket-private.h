@@ -50,4 +50,20 @@ gboolean  dw_ticket_update_from_ticket   (DwTicket             *self,
                                           DwTicket             *other,
                                           GError              **error);
 
+/* Told of every batch of property notifications of any ticket, whether or not the ticket has
+ * "notify" handlers (GObjectClass.dispatch_properties_changed, before the "notify" signal).  One
+ * observer for a list of 100k tickets instead of a "notify" handler on each: a GClosure, a
+ * handler record and GObject's per-instance handler list cost ~200 bytes a ticket.  Add and
+ * remove them on the main thread, where tickets notify (a snapshot's worker thread builds its
+ * tickets without notifications). */
+typedef void (*DwTicketObserver) (DwTicket     *ticket,
+                                  guint         n_pspecs,
+                                  GParamSpec  **pspecs,
+                                  gpointer      user_data);
+
+void      dw_ticket_add_observer         (DwTicketObserver      observer,
+                                          gpointer              user_data);
+void      dw_ticket_remove_observer      (DwTicketObserver      observer,
+                                          gpointer              user_data);
+
 G_END_DECLS

@@ -141,6 +141,14 @@ static const DwJsonSchema schema = { fields, G_N_ELEMENTS (fields), properties }
 
 static const char * const empty_strv[] = { NULL };
 
+typedef struct
+{
+  DwTicketObserver observer;
+  gpointer         user_data;
+} Observer;
+
+static GArray *observers;  /* Observer, see dw_ticket_add_observer() */
+
 /* ------------------------------------------------------------------------------------------ */
 /* DwSlaTargetInfo */
 
@@ -513,6 +521,27 @@ dw_ticket_finalize (GObject *object)
 }
 
 static void
+dw_ticket_dispatch_properties_changed (GObject     *object,
+                                       guint        n_pspecs,
+                                       GParamSpec **pspecs)
+{
+  /* By index, not over a copy: an observer may remove itself or another while told (a watch
+   * disposed), and one removed must not be told. */
+  for (guint i = 0; observers != NULL && i < observers->len;)
+    {
+      Observer o = g_array_index (observers, Observer, i);
+
+      o.observer (DW_TICKET (object), n_pspecs, pspecs, o.user_data);
+      /* One that removed itself left its place to the next. */
+      if (i < observers->len && g_array_index (observers, Observer, i).observer == o.observer
+          && g_array_index (observers, Observer, i).user_data == o.user_data)
+        i++;
+    }
+
+  G_OBJECT_CLASS (dw_ticket_parent_class)->dispatch_properties_changed (object, n_pspecs, pspecs);
+}
+
+static void
 dw_ticket_get_property (GObject    *object,
                         guint       prop_id,
                         GValue     *value,
@@ -609,6 +638,7 @@ dw_ticket_class_init (DwTicketClass *klass)
   object_class->finalize = dw_ticket_finalize;
   object_class->get_property = dw_ticket_get_property;
   object_class->set_property = dw_ticket_set_property;
+  object_class->dispatch_properties_changed = dw_ticket_dispatch_properties_changed;
 
   /* Times are Unix seconds and ids positive, 0 standing for null in both. */
   properties[PROP_ID] = id_pspec ("id");
@@ -1071,6 +1101,36 @@ dw_ticket_new_from_fields (const DwTicketFields *values)
   self->csat_comment = g_strdup (values->csat_comment);
 
   return self;
+}
+
+void
+dw_ticket_add_observer (DwTicketObserver observer,
+                        gpointer         user_data)
+{
+  Observer o = { observer, user_data };
+
+  g_return_if_fail (observer != NULL);
+
+  if (observers == NULL)
+    observers = g_array_new (FALSE, FALSE, sizeof (Observer));
+  g_array_append_val (observers, o);
+}
+
+void
+dw_ticket_remove_observer (DwTicketObserver observer,
+                           gpointer         user_data)
+{
+  for (guint i = 0; observers != NULL && i < observers->len; i++)
+    {
+      Observer *o = &g_array_index (observers, Observer, i);
+
+      if (o->observer == observer && o->user_data == user_data)
+        {
+          g_array_remove_index (observers, i);
+          return;
+        }
+    }
+  g_return_if_reached ();
 }
 
 gboolean
