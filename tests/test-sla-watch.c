@@ -344,6 +344,56 @@ test_finalize (void)
   dw_ticket_set_status (ticket, DW_STATUS_SOLVED);
 }
 
+/* Issue 13: the watch follows 100k tickets without a "notify" handler on each (a GClosure and a
+ * handler record: ~200 bytes a ticket), and still sees a ticket changed in place, in a list that
+ * holds it twice too. */
+static void
+test_no_handler_per_ticket (void)
+{
+  g_autoptr(DwObjectStore) store = dw_object_store_new (DW_TYPE_TICKET, ticket_id_of);
+  g_autoptr(GListStore) twice = g_list_store_new (DW_TYPE_TICKET);
+  g_autofree char *ok = target_json ("resolution", "ok", 480, 60, at (23, 14, 0), at (23, 17, 0),
+                                     0, NULL);
+  g_autofree char *late = target_json ("resolution", "breached", 30, 2400, 0, at (23, 9, 0), 0,
+                                       NULL);
+  g_autofree char *sla = g_strdup_printf ("{\"sla\": [%s]}", late);
+  g_autoptr(JsonObject) update = dw_json_object_from_string (sla, NULL);
+  g_autoptr(DwSlaWatch) watch = NULL;
+  g_autoptr(DwSlaWatch) watch_twice = NULL;
+  guint notify = g_signal_lookup ("notify", G_TYPE_OBJECT);
+  DwTicket *ticket;
+
+  add (store, make_ticket (1, 1, "open", ok));
+  add (store, make_ticket (2, 1, "open", ok));
+  ticket = dw_object_store_lookup (store, 1);
+  g_list_store_append (twice, ticket);
+  g_list_store_append (twice, ticket);
+
+  watch = dw_sla_watch_new (G_LIST_MODEL (store), at (23, 10, 0));
+  watch_twice = dw_sla_watch_new (G_LIST_MODEL (twice), at (23, 10, 0));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (watch)), ==, 0);
+  for (guint id = 1; id <= 2; id++)
+    g_assert_false (g_signal_has_handler_pending (dw_object_store_lookup (store, id), notify, 0,
+                                                  TRUE));
+
+  /* Breached in place: a row in each watch, two where the ticket is listed twice. */
+  g_assert_true (dw_ticket_update_from_json (ticket, update, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (watch)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (watch_twice)), ==, 2);
+
+  /* Its first listing gone, the second still follows it. */
+  g_list_store_remove (twice, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (watch_twice)), ==, 1);
+  dw_ticket_set_status (ticket, DW_STATUS_SOLVED);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (watch)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (watch_twice)), ==, 0);
+
+  /* Another ticket, the other watch gone: still followed. */
+  g_assert_finalize_object (g_steal_pointer (&watch_twice));
+  g_assert_true (dw_ticket_update_from_json (dw_object_store_lookup (store, 2), update, NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (watch)), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -351,6 +401,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/sla-watch/watch", test_watch);
   g_test_add_func ("/sla-watch/finalize", test_finalize);
+  g_test_add_func ("/sla-watch/no-handler-per-ticket", test_no_handler_per_ticket);
 
   return g_test_run ();
 }

@@ -1644,6 +1644,26 @@ check_range (const DwJsonField  *field,
           return FALSE;
         }
     }
+  else if (field->kind == DW_JSON_KIND_ID32)
+    {
+      if (item->u.l < 0 || item->u.l > G_MAXUINT32)
+        {
+          g_set_error (error, DW_JSON_ERROR, DW_JSON_ERROR_VALUE,
+                       "%s: %" G_GINT64_FORMAT " is out of range (0..4294967295)",
+                       field->member, item->u.l);
+          return FALSE;
+        }
+    }
+  else if (field->kind == DW_JSON_KIND_TIME32)
+    {
+      if (item->u.l < 0 || item->u.l > G_MAXUINT32)
+        {
+          g_set_error (error, DW_JSON_ERROR, DW_JSON_ERROR_VALUE,
+                       "%s: %" G_GINT64_FORMAT " is out of range (1970 to 2106)",
+                       field->member, item->u.l);
+          return FALSE;
+        }
+    }
   else if (field->kind == DW_JSON_KIND_DOUBLE && G_IS_PARAM_SPEC_DOUBLE (pspec))
     {
       GParamSpecDouble *p = G_PARAM_SPEC_DOUBLE (pspec);
@@ -1679,12 +1699,15 @@ parse_field (const DwJsonSchema  *schema,
       ok = read_int (node, field->member, flags, &item->u.i, error);
       break;
     case DW_JSON_KIND_INT64:
+    case DW_JSON_KIND_ID32:
       ok = read_int64 (node, field->member, flags, &item->u.l, error);
       break;
     case DW_JSON_KIND_TIME:
+    case DW_JSON_KIND_TIME32:
       ok = read_time (node, field->member, flags, &item->u.l, error);
       break;
     case DW_JSON_KIND_ENUM:
+    case DW_JSON_KIND_ENUM8:
       ok = read_enum (node, field->member, pspec->value_type, flags, &item->u.i, error);
       break;
     case DW_JSON_KIND_BOOLEAN:
@@ -1775,7 +1798,8 @@ dw_json_parsed_get_int64 (DwJsonParsed *parsed,
       ParsedItem *item = &g_array_index (parsed->items, ParsedItem, i);
 
       if (item->field->prop_id == prop_id &&
-          (item->field->kind == DW_JSON_KIND_INT64 || item->field->kind == DW_JSON_KIND_TIME))
+          (item->field->kind == DW_JSON_KIND_INT64 || item->field->kind == DW_JSON_KIND_TIME ||
+           item->field->kind == DW_JSON_KIND_TIME32 || item->field->kind == DW_JSON_KIND_ID32))
         {
           *out = item->u.l;
           return TRUE;
@@ -1830,6 +1854,29 @@ store_item (GObject           *object,
         if (*l == item->u.l)
           return FALSE;
         *l = item->u.l;
+        return TRUE;
+      }
+
+    case DW_JSON_KIND_TIME32:
+    case DW_JSON_KIND_ID32:
+      {
+        guint32 *t = ptr;
+        /* Only set_property can bring a value out of range (a parse has checked it). */
+        guint32 value = CLAMP (item->u.l, 0, G_MAXUINT32);
+
+        if (*t == value)
+          return FALSE;
+        *t = value;
+        return TRUE;
+      }
+
+    case DW_JSON_KIND_ENUM8:
+      {
+        guint8 *e = ptr;
+
+        if (*e == item->u.i)
+          return FALSE;
+        *e = item->u.i;
         return TRUE;
       }
 
@@ -1951,9 +1998,32 @@ dw_json_schema_write (const DwJsonSchema *schema,
             }
           break;
 
+        case DW_JSON_KIND_ID32:
+          if (nullable && *(guint32 *) ptr == 0)
+            json_object_set_null_member (json, field->member);
+          else
+            json_object_set_int_member (json, field->member, *(guint32 *) ptr);
+          break;
+
+        case DW_JSON_KIND_TIME32:
+          if (nullable)
+            dw_json_set_time_or_null (json, field->member, *(guint32 *) ptr);
+          else
+            {
+              g_autofree char *str = dw_time_to_iso8601 (*(guint32 *) ptr);
+
+              json_object_set_string_member (json, field->member, str);
+            }
+          break;
+
         case DW_JSON_KIND_ENUM:
           dw_json_set_enum (json, field->member, schema->pspecs[field->prop_id]->value_type,
                             *(int *) ptr);
+          break;
+
+        case DW_JSON_KIND_ENUM8:
+          dw_json_set_enum (json, field->member, schema->pspecs[field->prop_id]->value_type,
+                            *(guint8 *) ptr);
           break;
 
         case DW_JSON_KIND_BOOLEAN:
@@ -1999,8 +2069,15 @@ dw_json_schema_get_property (const DwJsonSchema *schema,
     case DW_JSON_KIND_TIME:
       g_value_set_int64 (value, *(gint64 *) ptr);
       break;
+    case DW_JSON_KIND_TIME32:
+    case DW_JSON_KIND_ID32:
+      g_value_set_int64 (value, *(guint32 *) ptr);
+      break;
     case DW_JSON_KIND_ENUM:
       g_value_set_enum (value, *(int *) ptr);
+      break;
+    case DW_JSON_KIND_ENUM8:
+      g_value_set_enum (value, *(guint8 *) ptr);
       break;
     case DW_JSON_KIND_BOOLEAN:
       g_value_set_boolean (value, *(gboolean *) ptr);
@@ -2039,9 +2116,12 @@ dw_json_schema_set_property (const DwJsonSchema *schema,
       break;
     case DW_JSON_KIND_INT64:
     case DW_JSON_KIND_TIME:
+    case DW_JSON_KIND_TIME32:
+    case DW_JSON_KIND_ID32:
       item.u.l = g_value_get_int64 (value);
       break;
     case DW_JSON_KIND_ENUM:
+    case DW_JSON_KIND_ENUM8:
       item.u.i = g_value_get_enum (value);
       break;
     case DW_JSON_KIND_BOOLEAN:

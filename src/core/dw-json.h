@@ -219,6 +219,10 @@ typedef enum
   DW_JSON_KIND_BOOLEAN,  /* gboolean;    property G_TYPE_BOOLEAN */
   DW_JSON_KIND_DOUBLE,   /* double;      property G_TYPE_DOUBLE (range from the pspec) */
   DW_JSON_KIND_STRV,     /* char **;     property G_TYPE_STRV, never NULL once read */
+  /* Narrow storage for the members a console holds 100k of (DwTicket): */
+  DW_JSON_KIND_TIME32,   /* guint32;     as _TIME, a time from 1970 to 2106 (others are out of range) */
+  DW_JSON_KIND_ENUM8,    /* guint8;      as _ENUM, for an enum whose values are 0 to 255 */
+  DW_JSON_KIND_ID32,     /* guint32;     as _INT64 (ids of teams, users, …), up to 4294967295 */
 } DwJsonKind;
 
 typedef struct

@@ -112,6 +112,20 @@ table_enum (Table   *table,
   return TRUE;
 }
 
+/* A ticket keeps its times and the ids of other things in 32 bits (DwTicket,
+ * DW_JSON_KIND_TIME32 and _ID32), as the JSON reader checks them. */
+static gboolean
+time32_ok (gint64 t)
+{
+  return t >= 0 && t <= G_MAXUINT32;
+}
+
+static gboolean
+id32_ok (gint64 id)
+{
+  return id >= 0 && id <= G_MAXUINT32;
+}
+
 /* The ticket's SLA entries into @sla (of DwSlaTargetInfo, emptied first), checked as
  * dw_sla_target_info_new_from_json() checks them.  FALSE with *@why on bad input. */
 static gboolean
@@ -147,10 +161,12 @@ read_sla (Table                    *table,
       info->target = target;
       info->state = state;
       info->target_minutes = e->target_minutes;
-      info->elapsed_seconds = e->elapsed_seconds;
-      info->at_risk_at = e->at_risk_at;
-      info->due_at = e->due_at;
-      info->met_at = e->met_at;
+      if (!dw_sla_target_info_set_times (info, e->elapsed_seconds, e->at_risk_at, e->due_at,
+                                         e->met_at))
+        {
+          *why = "sla: a time or elapsed_seconds out of range (1970 to 2106)";
+          return FALSE;
+        }
       reason = dw_sla_pause_reason_from_string (table_string (table, e->paused_reason, &ok));
       if (!ok || reason < 0)
         {
@@ -377,10 +393,15 @@ dw_snapshot_compact_read (GBytes        *bytes,
         why = "a member the service could not send in this form";
       else if (!ok)
         why = "a string index out of range";
-      else if (r->id <= 0 || r->version <= 0 || r->team_id < 0 || r->assignee_id < 0 ||
-               r->customer_id < 0 || r->sla_policy_id < 0 || r->escalation_level < 0 ||
+      else if (r->id <= 0 || r->version <= 0 || !id32_ok (r->team_id) ||
+               !id32_ok (r->assignee_id) || !id32_ok (r->customer_id) ||
+               !id32_ok (r->sla_policy_id) || r->escalation_level < 0 ||
                r->csat < 0 || r->csat > 5)
         why = "an id, version, level or csat out of range";
+      else if (!time32_ok (r->created_at) || !time32_ok (r->updated_at) ||
+               !time32_ok (r->first_response_at) || !time32_ok (r->solved_at) ||
+               !time32_ok (r->next_sla_at))
+        why = "a time out of range (1970 to 2106)";
       else if (!table_enum (&table, CACHE_CHANNEL, DW_TYPE_CHANNEL, r->channel, &channel) ||
                !table_enum (&table, CACHE_PRIORITY, DW_TYPE_PRIORITY, r->priority, &priority) ||
                !table_enum (&table, CACHE_STATUS, DW_TYPE_STATUS, r->status, &status) ||

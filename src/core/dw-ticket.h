@@ -10,7 +10,10 @@
  * team, …); csat 0 for null; strings NULL for null.  tags is never NULL once read.
  *
  * Memory (a console holds 100k of these): business_type and the tags are interned strings,
- * shared by every ticket (a desk has a few dozen); SLA targets are inline.
+ * shared by every ticket (a desk has a few dozen); SLA targets are inline; times and the ids
+ * of teams, users, customers and policies are kept in 32 bits, so a reader rejects a ticket
+ * whose times are not between 1970 and 2106 or whose such ids are over 4294967295 ("out of
+ * range"); enums take a byte each.
  */
 #pragma once
 
@@ -21,21 +24,28 @@
 
 G_BEGIN_DECLS
 
-/* One entry of a ticket's "sla" array (docs/api.md "SLA target").  Compact (40 bytes, not 56:
- * a console holds three or four per ticket for 100k tickets): the times stay gint64, the enums
- * are single bytes, and paused_reason is a DwSlaPauseReason code (dw-sla.h) rather than a
- * string pointer; dw_sla_target_info_get_paused_reason() gives the wire string. */
+/* One entry of a ticket's "sla" array (docs/api.md "SLA target").  Compact (24 bytes, not 56:
+ * a console holds three or four per ticket for 100k tickets): the times are unsigned 32-bit
+ * Unix seconds (1970 to 2106; a reader rejects a time or an elapsed_seconds outside that, see
+ * DW_SLA_TARGET_INFO_MAX_TIME), the enums are single bytes, and paused_reason is a
+ * DwSlaPauseReason code (dw-sla.h) rather than a string pointer;
+ * dw_sla_target_info_get_paused_reason() gives the wire string.  Each time member reads as a
+ * gint64 in any expression with a gint64 (as `now - info->due_at`); subtract two of them only
+ * after a cast to gint64. */
 typedef struct
 {
-  gint64       elapsed_seconds;  /* business seconds used so far */
-  gint64       at_risk_at;       /* 0: null (paused or met) */
-  gint64       due_at;           /* 0: null (paused or met) */
-  gint64       met_at;           /* 0: null */
+  guint32      elapsed_seconds;  /* business seconds used so far */
+  guint32      at_risk_at;       /* 0: null (paused or met) */
+  guint32      due_at;           /* 0: null (paused or met) */
+  guint32      met_at;           /* 0: null */
   gint32       target_minutes;
   guint8       target;           /* DwSlaTarget */
   guint8       state;            /* DwSlaState */
   guint8       paused_reason;    /* DwSlaPauseReason: none, pending or outside-hours */
 } DwSlaTargetInfo;
+
+/* The largest time (2106-02-07T06:28:15Z) and elapsed_seconds a DwSlaTargetInfo holds. */
+#define DW_SLA_TARGET_INFO_MAX_TIME ((gint64) G_MAXUINT32)
 
 #define DW_TYPE_SLA_TARGET_INFO (dw_sla_target_info_get_type ())
 GType            dw_sla_target_info_get_type  (void) G_GNUC_CONST;
@@ -53,6 +63,13 @@ DwBreach         dw_sla_breach_of_targets     (DwStatus               status,
 gboolean         dw_sla_target_info_is_running (const DwSlaTargetInfo *info);
 DwSlaTargetInfo *dw_sla_target_info_new_from_json (JsonObject        *object,
                                                    GError           **error);
+/* Sets the four times (0 for null) if each is within 0 .. DW_SLA_TARGET_INFO_MAX_TIME;
+ * FALSE, and @info unchanged, otherwise. */
+gboolean         dw_sla_target_info_set_times (DwSlaTargetInfo       *info,
+                                               gint64                 elapsed_seconds,
+                                               gint64                 at_risk_at,
+                                               gint64                 due_at,
+                                               gint64                 met_at);
 JsonObject      *dw_sla_target_info_to_json   (const DwSlaTargetInfo *info);
 /* "pending", "outside-hours" or NULL (the wire's paused_reason). */
 const char      *dw_sla_target_info_get_paused_reason (const DwSlaTargetInfo *info);
