@@ -18,6 +18,7 @@ extern const DwStoreTicketOps    dw_pg_ticket_ops;
 extern const DwStoreRoutingOps   dw_pg_routing_ops;
 extern const DwStoreDirectoryOps dw_pg_directory_ops;
 extern const DwStoreEventOps     dw_pg_event_ops;
+extern const struct _DwStoreDispatchOps dw_pg_dispatch_ops;
 
 typedef struct
 {

@@ -27,6 +27,7 @@ static const DwStoreBackend pg_backend = {
   .directory = &dw_pg_directory_ops,
   .events = &dw_pg_event_ops,
   .in_transaction = in_transaction,
+  .dispatch = &dw_pg_dispatch_ops,
 };
 
 DwStore *
