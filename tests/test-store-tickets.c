@@ -16,6 +16,7 @@
 #include "store/dw-store-events.h"
 #include "store/dw-store-routing.h"
 #include "store/dw-store-tickets.h"
+#include "store/pg/dw-pg-events.h"
 #include "dw-test-store.h"
 
 /* What the seed of every backend holds. */
@@ -483,6 +484,37 @@ test_events (Fixture       *fixture,
   g_assert_cmpint (first, ==, 0);
 }
 
+/* On PostgreSQL an event gets its seq from event_counter and is notified to the listeners
+ * (dw_pg_events_append, the one way this backend writes events). */
+static void
+test_events_pg_sequence (void)
+{
+  g_autoptr(DwTestStore) desk = dw_test_store_open ("postgresql");
+  g_autoptr(GError) error = NULL;
+  gint64 first, second;
+
+  g_assert_true (dw_pg_events_listen (desk->conn, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (dw_test_store_begin (desk, &error));
+  first = dw_store_event_insert (desk->store, 100, "ticket.created", 0, 0, "{}", &error);
+  g_assert_no_error (error);
+  dw_test_store_rollback (desk);
+
+  /* A rollback gives its seq back, and says nothing. */
+  g_assert_cmpint (dw_pg_events_take_notified (desk->conn, &error), ==, 0);
+  g_assert_true (dw_test_store_begin (desk, &error));
+  second = dw_store_event_insert (desk->store, 101, "ticket.created", 0, 0, "{}", &error);
+  g_assert_no_error (error);
+  g_assert_true (dw_test_store_commit (desk, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (second, ==, first);
+  g_assert_cmpint (dw_test_store_int (desk, "SELECT last_seq FROM event_counter"), ==, second);
+  g_assert_cmpint (dw_pg_events_take_notified (desk->conn, &error), ==, second);
+  g_assert_no_error (error);
+}
+
 static void
 test_audit (Fixture       *fixture,
             gconstpointer  data)
@@ -670,6 +702,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/store/json-alike", test_json_alike);
+  g_test_add_func ("/store/postgresql/events-sequence", test_events_pg_sequence);
 
   status = g_test_run ();
 

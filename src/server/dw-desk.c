@@ -593,7 +593,7 @@ agent_clear (gpointer data)
   g_clear_pointer (&agent->skills, g_hash_table_unref);
 }
 
-/* A customer's tags as stored (JSON text), NULL when not JSON (said, as a column's used to be). */
+/* A customer's tags (JSON text); NULL, with a warning as before, when the text is not JSON. */
 static JsonNode *
 parse_tags (const char *text)
 {
