@@ -1,6 +1,8 @@
 #define G_LOG_DOMAIN "dw-desk"
 
 #include "dw-desk-private.h"
+#include "store/dw-store-directory.h"
+#include "store/dw-store-dispatch.h"
 #include "store/sqlite/dw-sqlite-store.h"
 
 #include "dw-routing.h"
@@ -175,7 +177,7 @@ group_check_lost (DwDesk *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!self->group_open || !sqlite3_get_autocommit (self->db))
+  if (!self->group_open || dw_store_in_transaction (self->store))
     return;
 
   g_set_error_literal (&error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED,
@@ -392,7 +394,7 @@ dw_desk_emit_user (DwDesk      *self,
                    gint64       user_id,
                    GError     **error)
 {
-  g_autoptr(JsonObject) user = dw_store_user_json (self->db, user_id, error);
+  g_autoptr(JsonObject) user = dw_store_user_load_json (self->store, user_id, error);
   JsonArray *teams;
   gint64 team_id = 0;
 
@@ -425,14 +427,22 @@ dw_desk_row_exists (DwDesk     *self,
                     const char *table,
                     gint64      id)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT 1 FROM %s WHERE id = ?", table);
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db, sql, NULL);
+  static const struct
+  {
+    const char    *table;
+    DwStoreEntity  entity;
+  } entities[] = {
+    { "teams", DW_STORE_ENTITY_TEAM },
+    { "users", DW_STORE_ENTITY_USER },
+    { "customers", DW_STORE_ENTITY_CUSTOMER },
+    { "calendars", DW_STORE_ENTITY_CALENDAR },
+  };
 
-  if (stmt == NULL || id <= 0)
-    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (entities); i++)
+    if (g_str_equal (table, entities[i].table))
+      return dw_store_entity_exists (self->store, entities[i].entity, id);
 
-  sqlite3_bind_int64 (stmt, 1, id);
-  return sqlite3_step (stmt) == SQLITE_ROW;
+  g_return_val_if_reached (FALSE);
 }
 
 gboolean
@@ -440,15 +450,7 @@ dw_desk_user_in_team (DwDesk *self,
                       gint64  user_id,
                       gint64  team_id)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-    "SELECT 1 FROM team_members WHERE user_id = ? AND team_id = ?", NULL);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, team_id);
-  return sqlite3_step (stmt) == SQLITE_ROW;
+  return dw_store_user_in_team (self->store, user_id, team_id);
 }
 
 /* Touched tickets */
@@ -523,7 +525,7 @@ dw_desk_flush_touched_full (DwDesk      *self,
       if (!dw_sla_engine_refresh (self->sla, t->ticket_id, error))
         return FALSE;
 
-      ticket = dw_store_ticket_json (self->db, t->ticket_id, error);
+      ticket = dw_store_ticket_load_json (self->store, t->ticket_id, error);
       if (ticket == NULL)
         return FALSE;
 
@@ -591,59 +593,48 @@ agent_clear (gpointer data)
   g_clear_pointer (&agent->skills, g_hash_table_unref);
 }
 
+/* A customer's tags (JSON text); NULL, with a warning as before, when the text is not JSON. */
+static JsonNode *
+parse_tags (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+  if (text == NULL)
+    return NULL;
+  if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
+    {
+      g_warning ("Invalid JSON in a customer's tags: %s", text);
+      return NULL;
+    }
+  return json_node_copy (json_parser_get_root (parser));
+}
+
 /* The members of @team_id with their load, skills and last assignment. */
 static GArray *
 load_agents (DwDesk  *self,
              gint64   team_id,
              GError **error)
 {
-  g_autoptr(GArray) agents = g_array_new (FALSE, TRUE, sizeof (Agent));
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(sqlite3_stmt) skills = NULL;
-  int rc;
+  g_autoptr(GArray) rows = dw_store_dispatch_agents (self->store, team_id, error);
+  g_autoptr(GArray) agents = NULL;
 
-  g_array_set_clear_func (agents, agent_clear);
-
-  stmt = dw_store_prepare (self->db,
-    "SELECT u.id, u.presence, u.capacity, coalesce (u.last_assigned_at, 0), "
-    "  (SELECT count(*) FROM tickets t WHERE t.assignee_id = u.id "
-    "   AND t.status IN ('new', 'open', 'pending', 'on-hold')) "
-    "FROM users u JOIN team_members m ON m.user_id = u.id "
-    "WHERE m.team_id = ? AND u.disabled = 0 ORDER BY u.id", error);
-  skills = dw_store_prepare (self->db, "SELECT skill, level FROM user_skills WHERE user_id = ?",
-                             error);
-  if (stmt == NULL || skills == NULL)
+  if (rows == NULL)
     return NULL;
 
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  agents = g_array_sized_new (FALSE, TRUE, sizeof (Agent), rows->len);
+  g_array_set_clear_func (agents, agent_clear);
+  for (guint i = 0; i < rows->len; i++)
     {
+      DwStoreAgentRow *row = &g_array_index (rows, DwStoreAgentRow, i);
       Agent agent = { { 0 }, NULL };
-      int presence = DW_PRESENCE_OFFLINE;
 
-      dw_enum_from_string (DW_TYPE_PRESENCE, (const char *) sqlite3_column_text (stmt, 1),
-                           &presence);
-      agent.candidate.user_id = sqlite3_column_int64 (stmt, 0);
-      agent.candidate.presence = presence;
-      agent.candidate.capacity = sqlite3_column_int (stmt, 2);
-      agent.candidate.last_assigned_at = sqlite3_column_int64 (stmt, 3);
-      agent.candidate.open_tickets = sqlite3_column_int (stmt, 4);
-      agent.skills = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-      sqlite3_reset (skills);
-      sqlite3_bind_int64 (skills, 1, agent.candidate.user_id);
-      while (sqlite3_step (skills) == SQLITE_ROW)
-        g_hash_table_insert (agent.skills,
-                             g_strdup ((const char *) sqlite3_column_text (skills, 0)),
-                             GINT_TO_POINTER (sqlite3_column_int (skills, 1)));
-
+      agent.candidate.user_id = row->user_id;
+      agent.candidate.presence = row->presence;
+      agent.candidate.capacity = row->capacity;
+      agent.candidate.last_assigned_at = row->last_assigned_at;
+      agent.candidate.open_tickets = row->open_tickets;
+      agent.skills = g_steal_pointer (&row->skills);
       g_array_append_val (agents, agent);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, self->db, rc);
-      return NULL;
     }
 
   return g_steal_pointer (&agents);
@@ -654,20 +645,13 @@ static char *
 business_type_skill (DwDesk     *self,
                      const char *business_type)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  char *skill = NULL;
 
   if (business_type == NULL)
     return NULL;
 
-  stmt = dw_store_prepare (self->db, "SELECT skill FROM business_types WHERE key = ?", NULL);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_text (stmt, 1, business_type, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-
-  return NULL;
+  dw_store_business_type_skill (self->store, business_type, &skill, NULL);
+  return skill;
 }
 
 static gint64
@@ -735,32 +719,12 @@ dw_desk_assign_locked (DwDesk      *self,
                        const char  *reason,
                        GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(sqlite3_stmt) user = NULL;
   g_autoptr(JsonNode) before = json_node_new (JSON_NODE_NULL);
   g_autoptr(JsonNode) after = json_node_new (JSON_NODE_VALUE);
   gint64 now = dw_clock_now (self->clock);
 
-  stmt = dw_store_prepare (self->db,
-                           "UPDATE tickets SET assignee_id = ?, updated_at = ?, "
-                           "version = version + ? WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, now);
-  sqlite3_bind_int (stmt, 3, bump_version ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 4, ticket_id);
-  if (!dw_store_step_done (stmt, error))
-    return FALSE;
-
-  user = dw_store_prepare (self->db, "UPDATE users SET last_assigned_at = ? WHERE id = ?", error);
-  if (user == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (user, 1, now);
-  sqlite3_bind_int64 (user, 2, user_id);
-  if (!dw_store_step_done (user, error))
+  if (!dw_store_ticket_assign (self->store, ticket_id, user_id, now, bump_version, error)
+      || !dw_store_user_set_last_assigned (self->store, user_id, now, error))
     return FALSE;
 
   json_node_set_int (after, user_id);
@@ -776,27 +740,8 @@ dw_desk_load_locked (DwDesk  *self,
                      gint64  *capacity,
                      GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  *load = 0;
-  *capacity = G_MAXINT64;
-
   /* The load without this ticket: re-saving a ticket its assignee already holds is no new load. */
-  stmt = dw_store_prepare (self->db,
-    "SELECT u.capacity, (SELECT count(*) FROM tickets t WHERE t.assignee_id = u.id AND t.id != ? "
-    "  AND t.status IN ('new', 'open', 'pending', 'on-hold')) "
-    "FROM users u WHERE u.id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, ticket_id);
-  sqlite3_bind_int64 (stmt, 2, user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      *capacity = sqlite3_column_int64 (stmt, 0);
-      *load = sqlite3_column_int64 (stmt, 1);
-    }
-  return TRUE;
+  return dw_store_user_load (self->store, user_id, ticket_id, load, capacity, error);
 }
 
 gboolean
@@ -854,9 +799,8 @@ dw_desk_dispatch_locked (DwDesk  *self,
   g_autoptr(GArray) agents = NULL;
   g_autoptr(GArray) queue = g_array_new (FALSE, TRUE, sizeof (DwQueuedTicket));
   g_autoptr(GHashTable) skills = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) rows = NULL;
   gboolean anyone_free = FALSE;
-  int rc;
 
   if (team_id <= 0)
     return TRUE;
@@ -877,24 +821,18 @@ dw_desk_dispatch_locked (DwDesk  *self,
   if (!anyone_free)
     return TRUE;
 
-  stmt = dw_store_prepare (self->db,
-    "SELECT t.id, t.priority, t.created_at, t.business_type, coalesce (c.tags, '[]') "
-    "FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id "
-    "WHERE t.team_id = ? AND t.assignee_id IS NULL AND t.status IN ('new', 'open')", error);
-  if (stmt == NULL)
+  rows = dw_store_dispatch_queue (self->store, team_id, error);
+  if (rows == NULL)
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint r = 0; r < rows->len; r++)
     {
+      DwStoreQueuedRow *row = &g_array_index (rows, DwStoreQueuedRow, r);
       DwQueuedTicket q = { 0 };
-      int priority = DW_PRIORITY_NORMAL;
-      g_autoptr(JsonNode) tags = dw_store_column_json (stmt, 4);
+      g_autoptr(JsonNode) tags = parse_tags (row->customer_tags);
       g_autoptr(GPtrArray) strv = g_ptr_array_new ();
 
-      dw_enum_from_string (DW_TYPE_PRIORITY, (const char *) sqlite3_column_text (stmt, 1),
-                           &priority);
-      if (JSON_NODE_HOLDS_ARRAY (tags))
+      if (tags != NULL && JSON_NODE_HOLDS_ARRAY (tags))
         {
           JsonArray *array = json_node_get_array (tags);
 
@@ -908,34 +846,23 @@ dw_desk_dispatch_locked (DwDesk  *self,
         }
       g_ptr_array_add (strv, NULL);
 
-      q.ticket_id = sqlite3_column_int64 (stmt, 0);
-      q.priority = priority;
-      q.created_at = sqlite3_column_int64 (stmt, 2);
+      q.ticket_id = row->ticket_id;
+      q.priority = row->priority;
+      q.created_at = row->created_at;
       q.vip = dw_routing_tags_are_vip ((const char * const *) strv->pdata);
       g_array_append_val (queue, q);
 
-      if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
-        {
-          const char *type = (const char *) sqlite3_column_text (stmt, 3);
-
-          if (!g_hash_table_contains (skills, type))
-            g_hash_table_insert (skills, g_strdup (type), business_type_skill (self, type));
-        }
+      if (row->business_type != NULL && !g_hash_table_contains (skills, row->business_type))
+        g_hash_table_insert (skills, g_strdup (row->business_type),
+                             business_type_skill (self, row->business_type));
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, self->db, rc);
-      return FALSE;
-    }
-
-  g_clear_pointer (&stmt, dw_store_release);
+  g_clear_pointer (&rows, g_array_unref);
   dw_routing_sort_queue ((DwQueuedTicket *) (gpointer) queue->data, queue->len);
 
   for (guint i = 0; i < queue->len; i++)
     {
       DwQueuedTicket *q = &g_array_index (queue, DwQueuedTicket, i);
-      g_autoptr(sqlite3_stmt) type_stmt = NULL;
       g_autofree char *business_type = NULL;
       g_autofree char *reason = NULL;
       g_autofree char *why = NULL;
@@ -943,14 +870,8 @@ dw_desk_dispatch_locked (DwDesk  *self,
       gint64 user_id;
       Agent *agent;
 
-      type_stmt = dw_store_prepare (self->db, "SELECT business_type FROM tickets WHERE id = ?",
-                                    error);
-      if (type_stmt == NULL)
+      if (!dw_store_ticket_get_business_type (self->store, q->ticket_id, &business_type, error))
         return FALSE;
-      sqlite3_bind_int64 (type_stmt, 1, q->ticket_id);
-      if (sqlite3_step (type_stmt) == SQLITE_ROW
-          && sqlite3_column_type (type_stmt, 0) != SQLITE_NULL)
-        business_type = g_strdup ((const char *) sqlite3_column_text (type_stmt, 0));
       if (business_type != NULL)
         skill = g_hash_table_lookup (skills, business_type);
 
@@ -981,27 +902,10 @@ dw_desk_dispatch_user_locked (DwDesk  *self,
                               GArray  *touched,
                               GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GArray) teams = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
+  g_autoptr(GArray) teams = dw_store_user_team_ids (self->store, user_id, error);
 
-  stmt = dw_store_prepare (self->db, "SELECT team_id FROM team_members WHERE user_id = ?", error);
-  if (stmt == NULL)
+  if (teams == NULL)
     return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 team_id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (teams, team_id);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, self->db, rc);
-      return FALSE;
-    }
 
   for (guint i = 0; i < teams->len; i++)
     if (!dw_desk_dispatch_locked (self, g_array_index (teams, gint64, i), 0, touched, error))
@@ -1030,17 +934,9 @@ dw_desk_dispatch (DwDesk  *self,
     }
   else
     {
-      g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db, "SELECT id FROM teams", error);
-      g_autoptr(GArray) teams = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_autoptr(GArray) teams = dw_store_team_ids (self->store, error);
 
-      ok = stmt != NULL;
-      while (ok && sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          gint64 id = sqlite3_column_int64 (stmt, 0);
-
-          g_array_append_val (teams, id);
-        }
-
+      ok = teams != NULL;
       for (guint i = 0; ok && i < teams->len; i++)
         ok = dw_desk_dispatch_locked (self, g_array_index (teams, gint64, i), 0, touched, error);
     }

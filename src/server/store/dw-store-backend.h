@@ -31,6 +31,7 @@ typedef struct
 
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);
+  const struct _DwStoreDispatchOps *dispatch;  /* dw-store-dispatch.h */
 } DwStoreBackend;
 
 struct _DwStore

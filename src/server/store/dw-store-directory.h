@@ -11,6 +11,7 @@ typedef enum
   DW_STORE_ENTITY_TEAM,
   DW_STORE_ENTITY_USER,
   DW_STORE_ENTITY_CUSTOMER,
+  DW_STORE_ENTITY_CALENDAR,
 } DwStoreEntity;
 
 struct _DwStoreDirectoryOps
@@ -28,7 +29,7 @@ struct _DwStoreDirectoryOps
                                       GError        **error);
 };
 
-/* TRUE when a team / user / customer with @id exists (FALSE for id ≤ 0, or on an error). */
+/* TRUE when a team / user / customer / calendar with @id exists (FALSE for id ≤ 0, or on an error). */
 static inline gboolean
 dw_store_entity_exists (DwStore       *store,
                         DwStoreEntity  entity,

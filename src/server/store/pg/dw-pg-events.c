@@ -5,6 +5,9 @@
 
 #include "dw-pg-events.h"
 
+#include "store/dw-store-events.h"
+#include "store/pg/dw-pg-ops.h"
+
 #include <stdlib.h>
 
 gint64
@@ -90,3 +93,165 @@ dw_pg_events_take_notified (PGconn  *conn,
 
   return highest;
 }
+
+/* The operations of store/dw-store-events.h. */
+
+/* One event through dw_pg_events_append: its seq from the locked counter row and its NOTIFY at
+ * commit, as every event of this backend gets them (no second way to write one). */
+static gint64
+event_insert (DwStore     *store,
+              gint64       at,
+              const char  *type,
+              gint64       team_id,
+              gint64       user_id,
+              const char  *data,
+              GError     **error)
+{
+  DwPgEvent event = { at, type, team_id, user_id, data };
+  GError *local_error = NULL;
+  gint64 seq;
+
+  seq = dw_pg_events_append (dw_pg_store_conn (store), &event, 1, &local_error);
+  if (seq < 0)
+    {
+      dw_pg_store_propagate_error (error, local_error);
+      return 0;
+    }
+  return seq;
+}
+
+static gboolean
+events_read (DwStore           *store,
+             gint64             after,
+             gint64             up_to,
+             guint              limit,
+             DwStoreEventFunc   func,
+             gpointer           user_data,
+             GError           **error)
+{
+  DwPgInt after_text, up_to_text, limit_text;
+  const char *params[] = {
+    dw_pg_int (&after_text, after),
+    dw_pg_int (&up_to_text, up_to),
+    dw_pg_int (&limit_text, limit),
+  };
+  g_autoptr(PGresult) result = NULL;
+
+  result = dw_pg_store_query (store, "SELECT seq, at, type, team_id, user_id, data FROM events "
+                              "WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+                              G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return FALSE;
+
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      DwStoreEventRow row = {
+        dw_pg_get_int (result, i, 0),
+        dw_pg_get_int (result, i, 1),
+        dw_pg_get_text (result, i, 2),
+        dw_pg_get_int (result, i, 3),
+        dw_pg_get_int (result, i, 4),
+        dw_pg_get_text (result, i, 5),
+      };
+
+      func (&row, user_data);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+events_bounds (DwStore  *store,
+               gint64   *last_seq,
+               gint64   *first_seq,
+               gint64   *first_at,
+               GError  **error)
+{
+  g_autoptr(PGresult) result = NULL;
+
+  /* event_counter remembers the last seq even when every row has been pruned (SQLite's
+   * sqlite_sequence); the oldest kept row and its time in the same query. */
+  result = dw_pg_store_query (store,
+                              "SELECT c.last_seq, e.seq, e.at FROM event_counter c LEFT JOIN "
+                              "(SELECT seq, at FROM events ORDER BY seq LIMIT 1) e ON TRUE",
+                              0, NULL, error);
+  if (result == NULL)
+    return FALSE;
+
+  *last_seq = dw_pg_get_int (result, 0, 0);
+  *first_seq = dw_pg_get_int (result, 0, 1);
+  *first_at = dw_pg_get_int (result, 0, 2);
+  return TRUE;
+}
+
+static gboolean
+events_prune (DwStore  *store,
+              gint64    up_to,
+              gint64    keep,
+              gint64    older_than,
+              GError  **error)
+{
+  DwPgInt up_to_text, keep_text, older_text;
+  const char *params[] = {
+    dw_pg_int (&up_to_text, up_to),
+    dw_pg_int (&keep_text, keep),
+    dw_pg_int (&older_text, older_than),
+  };
+  g_autoptr(PGresult) result = NULL;
+
+  result = dw_pg_store_query (store,
+                              "DELETE FROM events WHERE seq <= $1 "
+                              "AND (seq <= $1::bigint - $2::bigint OR at < $3)",
+                              G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return FALSE;
+
+  g_debug ("Pruned %s events", PQcmdTuples (result));
+  return TRUE;
+}
+
+/* SQLite's PRAGMA data_version has no PostgreSQL counterpart that ignores the connection's own
+ * commits: unknown (FALSE), and dw_event_log_poll_access() never fires on this backend.  A
+ * revoke by another process reaches a PostgreSQL instance another way once the token commands
+ * take PostgreSQL (docs/design.md "PostgreSQL backend"). */
+static gboolean
+data_version (DwStore *store,
+              gint64  *version)
+{
+  return FALSE;
+}
+
+static gboolean
+audit_insert (DwStore                *store,
+              const DwStoreAuditNew  *audit,
+              GError                **error)
+{
+  DwPgInt at, actor, entity_id;
+  const char *params[] = {
+    dw_pg_int (&at, audit->at),
+    dw_pg_id_or_null (&actor, audit->actor_id),
+    audit->entity,
+    dw_pg_int (&entity_id, audit->entity_id),
+    audit->action,
+    audit->field,
+    audit->before,
+    audit->after,
+    audit->reason,
+  };
+  g_autoptr(PGresult) result = NULL;
+
+  result = dw_pg_store_query (store,
+                              "INSERT INTO audit (at, actor_id, entity, entity_id, action, field, "
+                              "before, after, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                              G_N_ELEMENTS (params), params, error);
+  return result != NULL;
+}
+
+const DwStoreEventOps dw_pg_event_ops = {
+  .insert = event_insert,
+  .read = events_read,
+  .bounds = events_bounds,
+  .prune = events_prune,
+  .data_version = data_version,
+  .audit_insert = audit_insert,
+};

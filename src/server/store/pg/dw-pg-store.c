@@ -12,6 +12,7 @@
 #include "dw-store.h"
 #include "store/pg/dw-pg-connection.h"
 #include "store/pg/dw-pg-store.h"
+#include "store/pg/dw-pg-ops.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -21,7 +22,12 @@ in_transaction (DwStore *store)
 
 static const DwStoreBackend pg_backend = {
   .name = "postgresql",
+  .tickets = &dw_pg_ticket_ops,
+  .routing = &dw_pg_routing_ops,
+  .directory = &dw_pg_directory_ops,
+  .events = &dw_pg_event_ops,
   .in_transaction = in_transaction,
+  .dispatch = &dw_pg_dispatch_ops,
 };
 
 DwStore *
@@ -35,13 +41,6 @@ dw_pg_store_new (PGconn *conn)
   store->backend = &pg_backend;
   store->conn = conn;
   return store;
-}
-
-gboolean
-dw_pg_store_is_complete (void)
-{
-  return pg_backend.tickets != NULL && pg_backend.routing != NULL
-         && pg_backend.directory != NULL && pg_backend.events != NULL;
 }
 
 gboolean

@@ -4,8 +4,7 @@
  * Its operations run their statements on the store's connection with text parameters
  * (dw_pg_query) inside the caller's transaction, and map SQLSTATEs to DW_STORE_ERROR: class 23
  * to _CONSTRAINT, no row to _NOT_FOUND, an update whose expected version moved to _CONFLICT.
- * A domain not ported yet has a NULL op table here; the serving path refuses PostgreSQL until
- * every domain has one.
+ * Each domain's op table is in store/pg/dw-pg-<domain>.c.
  */
 #pragma once
 
@@ -17,9 +16,6 @@ G_BEGIN_DECLS
 
 /* A store on @conn, which stays the caller's (free the store before finishing it). */
 DwStore  *dw_pg_store_new               (PGconn   *conn);
-
-/* Whether every domain has its PostgreSQL operations (the API can be served). */
-gboolean  dw_pg_store_is_complete       (void);
 
 /* Sets every identity column's sequence past the largest id in its table: after rows were
  * written with their ids (a moved desk, a test's seed), the next insert must not collide. */

@@ -15,6 +15,7 @@ exists (DwStore       *store,
     [DW_STORE_ENTITY_TEAM] = "SELECT 1 FROM teams WHERE id = ?",
     [DW_STORE_ENTITY_USER] = "SELECT 1 FROM users WHERE id = ?",
     [DW_STORE_ENTITY_CUSTOMER] = "SELECT 1 FROM customers WHERE id = ?",
+    [DW_STORE_ENTITY_CALENDAR] = "SELECT 1 FROM calendars WHERE id = ?",
   };
   g_autoptr(sqlite3_stmt) stmt = NULL;
 

@@ -1,0 +1,101 @@
+/* dw-pg-ops.h: what the PostgreSQL operations of every domain share (private to store/pg/).
+ *
+ * Parameters go as text: an integer is printed into a DwPgInt the caller keeps on its stack
+ * for the length of the query.  Results are read back as text, SQL NULL as 0 or NULL.
+ */
+#pragma once
+
+#include <libpq-fe.h>
+
+#include "dw-store.h"
+#include "store/pg/dw-pg-connection.h"
+#include "store/pg/dw-pg-store.h"
+
+G_BEGIN_DECLS
+
+/* The op tables of the backend (dw-pg-store.c names them). */
+extern const DwStoreTicketOps    dw_pg_ticket_ops;
+extern const DwStoreRoutingOps   dw_pg_routing_ops;
+extern const DwStoreDirectoryOps dw_pg_directory_ops;
+extern const DwStoreEventOps     dw_pg_event_ops;
+extern const struct _DwStoreDispatchOps dw_pg_dispatch_ops;
+
+typedef struct
+{
+  char text[24];
+} DwPgInt;
+
+static inline const char *
+dw_pg_int (DwPgInt *buf,
+           gint64   value)
+{
+  g_snprintf (buf->text, sizeof buf->text, "%" G_GINT64_FORMAT, value);
+  return buf->text;
+}
+
+/* NULL (SQL NULL) for an id or time ≤ 0, as the SQLite side's bind_id_or_null. */
+static inline const char *
+dw_pg_id_or_null (DwPgInt *buf,
+                  gint64   value)
+{
+  return value > 0 ? dw_pg_int (buf, value) : NULL;
+}
+
+/* dw_pg_query with its error in DW_STORE_ERROR (dw_pg_store_propagate_error). */
+static inline PGresult *
+dw_pg_store_query (DwStore             *store,
+                   const char          *sql,
+                   int                  n_params,
+                   const char * const  *params,
+                   GError             **error)
+{
+  GError *local_error = NULL;
+  PGresult *result = dw_pg_query (dw_pg_store_conn (store), sql, n_params, params, &local_error);
+
+  if (result == NULL)
+    dw_pg_store_propagate_error (error, local_error);
+  return result;
+}
+
+/* Column @column of row @row as an integer, 0 for NULL. */
+static inline gint64
+dw_pg_get_int (const PGresult *result,
+               int             row,
+               int             column)
+{
+  if (PQgetisnull (result, row, column))
+    return 0;
+  return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
+}
+
+/* Column @column of row @row as a new string, NULL for NULL. */
+static inline char *
+dw_pg_get_strdup (const PGresult *result,
+                  int             row,
+                  int             column)
+{
+  if (PQgetisnull (result, row, column))
+    return NULL;
+  return g_strdup (PQgetvalue (result, row, column));
+}
+
+/* Borrowed, NULL for NULL. */
+static inline const char *
+dw_pg_get_text (const PGresult *result,
+                int             row,
+                int             column)
+{
+  if (PQgetisnull (result, row, column))
+    return NULL;
+  return PQgetvalue (result, row, column);
+}
+
+/* Whether a DELETE/UPDATE changed exactly @n rows. */
+static inline gboolean
+dw_pg_changed (const PGresult *result,
+               gint64          n)
+{
+  return g_ascii_strtoll (PQcmdTuples ((PGresult *) result), NULL, 10) == n;
+}
+
+G_END_DECLS

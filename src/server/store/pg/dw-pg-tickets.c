@@ -1,0 +1,389 @@
+/* dw-pg-tickets.c: the operations of store/dw-store-tickets.h on PostgreSQL.
+ *
+ * Same SQL as dw-sqlite-tickets.c where the dialects agree; the JSON objects are built here
+ * member for member as dw_store_ticket_json_from_row() / dw_store_comment_json_from_row() build
+ * them from a SQLite row (test-store-tickets compares the two backends' objects).
+ */
+#define G_LOG_DOMAIN "dw-store"
+
+#include "config.h"
+
+#include "dw-clock.h"
+#include "dw-enums.h"
+#include "store/dw-store-tickets.h"
+#include "store/pg/dw-pg-ops.h"
+
+/* DW_STORE_TICKET_BREACH in PostgreSQL's words: json_each → jsonb_array_elements, and
+ * json_extract (…) IS NULL (a member missing or null) → ->> IS NULL.  The targets are read
+ * only when the worst state is breached, as on SQLite. */
+#define DW_PG_TICKET_BREACH \
+  "(CASE WHEN t.sla_state IS DISTINCT FROM 'breached' THEN 'none' " \
+  "WHEN t.status IN ('new', 'open', 'pending', 'on-hold') AND EXISTS (SELECT 1 FROM " \
+  "jsonb_array_elements (t.sla::jsonb) e WHERE e->>'state' = 'breached' " \
+  "AND e->>'met_at' IS NULL) THEN 'running' " \
+  "WHEN EXISTS (SELECT 1 FROM jsonb_array_elements (t.sla::jsonb) e " \
+  "WHERE e->>'state' = 'breached') THEN 'settled' ELSE 'none' END)"
+
+/* The columns of DW_STORE_TICKET_COLUMNS, in its order. */
+#define DW_PG_TICKET_COLUMNS \
+  "t.id, t.subject, t.body, t.channel, t.business_type, t.priority, t.status, t.team_id, " \
+  "t.assignee_id, t.customer_id, t.order_number, t.tags, t.created_at, t.updated_at, " \
+  "t.first_response_at, t.solved_at, t.version, t.escalation_level, t.sla_policy_id, " \
+  "t.sla_state, t.next_sla_at, t.sla, t.csat, t.csat_comment, " DW_PG_TICKET_BREACH
+
+#define DW_PG_COMMENT_COLUMNS \
+  "c.id, c.ticket_id, c.author_kind, c.author_id, c.public, c.body, c.created_at"
+
+/* Row → JSON, as dw-store.c's set_int / set_text / set_time / set_json. */
+
+static void
+set_int (JsonObject     *object,
+         const char     *member,
+         const PGresult *result,
+         int             column)
+{
+  if (PQgetisnull (result, 0, column))
+    json_object_set_null_member (object, member);
+  else
+    json_object_set_int_member (object, member, dw_pg_get_int (result, 0, column));
+}
+
+static void
+set_text (JsonObject     *object,
+          const char     *member,
+          const PGresult *result,
+          int             column)
+{
+  const char *text = dw_pg_get_text (result, 0, column);
+
+  if (text == NULL)
+    json_object_set_null_member (object, member);
+  else
+    json_object_set_string_member (object, member, text);
+}
+
+static void
+set_time (JsonObject     *object,
+          const char     *member,
+          const PGresult *result,
+          int             column)
+{
+  g_autofree char *iso = NULL;
+
+  if (PQgetisnull (result, 0, column))
+    {
+      json_object_set_null_member (object, member);
+      return;
+    }
+
+  iso = dw_time_to_iso8601 (dw_pg_get_int (result, 0, column));
+  json_object_set_string_member (object, member, iso);
+}
+
+static void
+set_json (JsonObject     *object,
+          const char     *member,
+          const PGresult *result,
+          int             column)
+{
+  const char *text = dw_pg_get_text (result, 0, column);
+  g_autoptr(JsonParser) parser = NULL;
+
+  if (text == NULL)
+    {
+      json_object_set_null_member (object, member);
+      return;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
+    {
+      g_warning ("Invalid JSON in column %s: %s", PQfname (result, column), text);
+      json_object_set_null_member (object, member);
+      return;
+    }
+
+  json_object_set_member (object, member, json_node_copy (json_parser_get_root (parser)));
+}
+
+static JsonObject *
+ticket_json_from_result (const PGresult *result)
+{
+  JsonObject *o = json_object_new ();
+
+  set_int (o, "id", result, 0);
+  set_text (o, "subject", result, 1);
+  set_text (o, "body", result, 2);
+  set_text (o, "channel", result, 3);
+  set_text (o, "business_type", result, 4);
+  set_text (o, "priority", result, 5);
+  set_text (o, "status", result, 6);
+  set_int (o, "team_id", result, 7);
+  set_int (o, "assignee_id", result, 8);
+  set_int (o, "customer_id", result, 9);
+  set_text (o, "order_number", result, 10);
+  set_json (o, "tags", result, 11);
+  set_time (o, "created_at", result, 12);
+  set_time (o, "updated_at", result, 13);
+  set_time (o, "first_response_at", result, 14);
+  set_time (o, "solved_at", result, 15);
+  set_int (o, "version", result, 16);
+  set_int (o, "escalation_level", result, 17);
+  set_int (o, "sla_policy_id", result, 18);
+  set_text (o, "sla_state", result, 19);
+  set_time (o, "next_sla_at", result, 20);
+  set_json (o, "sla", result, 21);
+  set_int (o, "csat", result, 22);
+  set_text (o, "csat_comment", result, 23);
+  set_text (o, "breach", result, 24);
+  return o;
+}
+
+static JsonObject *
+comment_json_from_result (const PGresult *result)
+{
+  JsonObject *o = json_object_new ();
+
+  set_int (o, "id", result, 0);
+  set_int (o, "ticket_id", result, 1);
+  set_text (o, "author_kind", result, 2);
+  set_int (o, "author_id", result, 3);
+  json_object_set_boolean_member (o, "public", dw_pg_get_int (result, 0, 4) != 0);
+  set_text (o, "body", result, 5);
+  set_time (o, "created_at", result, 6);
+  return o;
+}
+
+/* The one row of @sql ($1 = @id), or NULL with @error (_NOT_FOUND when there is none). */
+static PGresult *
+query_by_id (DwStore     *store,
+             const char  *sql,
+             gint64       id,
+             const char  *what,
+             GError     **error)
+{
+  DwPgInt id_text;
+  const char *params[] = { dw_pg_int (&id_text, id) };
+  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, 1, params, error);
+
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    {
+      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
+                   "no %s %" G_GINT64_FORMAT, what, id);
+      return NULL;
+    }
+  return g_steal_pointer (&result);
+}
+
+static gboolean
+ticket_load (DwStore           *store,
+             gint64             ticket_id,
+             DwStoreTicketRow  *row,
+             GError           **error)
+{
+  g_autoptr(PGresult) result = NULL;
+
+  result = query_by_id (store,
+    "SELECT subject, business_type, priority, status, coalesce (team_id, 0), "
+    "coalesce (assignee_id, 0), coalesce (customer_id, 0), order_number, tags, "
+    "coalesce (first_response_at, 0), coalesce (solved_at, 0), coalesce (csat, 0), "
+    "csat_comment, version FROM tickets WHERE id = $1", ticket_id, "ticket", error);
+  if (result == NULL)
+    return FALSE;
+
+  row->subject = dw_pg_get_strdup (result, 0, 0);
+  row->business_type = dw_pg_get_strdup (result, 0, 1);
+  row->priority = DW_PRIORITY_NORMAL;
+  dw_enum_from_string (DW_TYPE_PRIORITY, PQgetvalue (result, 0, 2), &row->priority);
+  row->status = DW_STATUS_NEW;
+  dw_enum_from_string (DW_TYPE_STATUS, PQgetvalue (result, 0, 3), &row->status);
+  row->team_id = dw_pg_get_int (result, 0, 4);
+  row->assignee_id = dw_pg_get_int (result, 0, 5);
+  row->customer_id = dw_pg_get_int (result, 0, 6);
+  row->order_number = dw_pg_get_strdup (result, 0, 7);
+  row->tags = dw_pg_get_strdup (result, 0, 8);
+  row->first_response_at = dw_pg_get_int (result, 0, 9);
+  row->solved_at = dw_pg_get_int (result, 0, 10);
+  row->csat = dw_pg_get_int (result, 0, 11);
+  row->csat_comment = dw_pg_get_strdup (result, 0, 12);
+  row->version = dw_pg_get_int (result, 0, 13);
+  return TRUE;
+}
+
+static JsonObject *
+ticket_load_json (DwStore  *store,
+                  gint64    ticket_id,
+                  GError  **error)
+{
+  g_autoptr(PGresult) result = NULL;
+
+  result = query_by_id (store, "SELECT " DW_PG_TICKET_COLUMNS " FROM tickets t WHERE t.id = $1",
+                        ticket_id, "ticket", error);
+  if (result == NULL)
+    return NULL;
+  return ticket_json_from_result (result);
+}
+
+static gint64
+ticket_insert (DwStore                 *store,
+               const DwStoreTicketNew  *ticket,
+               GError                 **error)
+{
+  DwPgInt team, customer, created;
+  const char *params[] = {
+    ticket->subject,
+    ticket->body != NULL ? ticket->body : "",
+    dw_channel_to_string (ticket->channel),
+    ticket->business_type,
+    dw_priority_to_string (ticket->priority),
+    dw_pg_id_or_null (&team, ticket->team_id),
+    dw_pg_id_or_null (&customer, ticket->customer_id),
+    ticket->order_number,
+    ticket->tags != NULL ? ticket->tags : "[]",
+    dw_pg_int (&created, ticket->created_at),
+  };
+  g_autoptr(PGresult) result = NULL;
+
+  result = dw_pg_store_query (store,
+    "INSERT INTO tickets (subject, body, channel, business_type, priority, status, team_id, "
+    "customer_id, order_number, tags, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, 'new', $6, $7, $8, $9, $10, $10) RETURNING id",
+    G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return 0;
+
+  return dw_pg_get_int (result, 0, 0);
+}
+
+static gboolean
+ticket_update (DwStore                 *store,
+               gint64                   ticket_id,
+               const DwStoreTicketRow  *row,
+               gint64                   updated_at,
+               GError                 **error)
+{
+  DwPgInt team, assignee, customer, first_response, solved, csat, updated, id, version;
+  const char *params[] = {
+    row->subject,
+    row->business_type,
+    dw_priority_to_string (row->priority),
+    dw_status_to_string (row->status),
+    dw_pg_id_or_null (&team, row->team_id),
+    dw_pg_id_or_null (&assignee, row->assignee_id),
+    dw_pg_id_or_null (&customer, row->customer_id),
+    row->order_number,
+    row->tags != NULL ? row->tags : "[]",
+    dw_pg_id_or_null (&first_response, row->first_response_at),
+    dw_pg_id_or_null (&solved, row->solved_at),
+    dw_pg_id_or_null (&csat, row->csat),
+    row->csat_comment,
+    dw_pg_int (&updated, updated_at),
+    dw_pg_int (&id, ticket_id),
+    dw_pg_int (&version, row->version),
+  };
+  g_autoptr(PGresult) result = NULL;
+
+  result = dw_pg_store_query (store,
+    "UPDATE tickets SET subject = $1, business_type = $2, priority = $3, status = $4, "
+    "team_id = $5, assignee_id = $6, customer_id = $7, order_number = $8, tags = $9, "
+    "first_response_at = $10, solved_at = $11, csat = $12, csat_comment = $13, "
+    "updated_at = $14, version = version + 1 WHERE id = $15 AND version = $16",
+    G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return FALSE;
+
+  if (!dw_pg_changed (result, 1))
+    {
+      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT,
+                   "ticket %" G_GINT64_FORMAT " is no longer at version %" G_GINT64_FORMAT,
+                   ticket_id, row->version);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+ticket_set_escalation_level (DwStore  *store,
+                             gint64    ticket_id,
+                             gint64    level,
+                             GError  **error)
+{
+  DwPgInt level_text, id;
+  const char *params[] = { dw_pg_int (&level_text, level), dw_pg_int (&id, ticket_id) };
+  g_autoptr(PGresult) result = NULL;
+
+  result = dw_pg_store_query (store, "UPDATE tickets SET escalation_level = $1 WHERE id = $2",
+                              G_N_ELEMENTS (params), params, error);
+  return result != NULL;
+}
+
+static gboolean
+ticket_get_assignee (DwStore  *store,
+                     gint64    ticket_id,
+                     gint64   *assignee_id,
+                     GError  **error)
+{
+  g_autoptr(PGresult) result = NULL;
+
+  result = query_by_id (store, "SELECT assignee_id FROM tickets WHERE id = $1", ticket_id,
+                        "ticket", error);
+  if (result == NULL)
+    return FALSE;
+
+  *assignee_id = dw_pg_get_int (result, 0, 0);  /* NULL reads as 0 */
+  return TRUE;
+}
+
+static gint64
+comment_insert (DwStore                  *store,
+                const DwStoreCommentNew  *comment,
+                GError                  **error)
+{
+  DwPgInt ticket, author, created;
+  const char *params[] = {
+    dw_pg_int (&ticket, comment->ticket_id),
+    dw_author_kind_to_string (comment->author_kind),
+    dw_pg_id_or_null (&author, comment->author_id),
+    comment->is_public ? "1" : "0",
+    comment->body,
+    dw_pg_int (&created, comment->created_at),
+  };
+  g_autoptr(PGresult) result = NULL;
+
+  result = dw_pg_store_query (store,
+                              "INSERT INTO comments (ticket_id, author_kind, author_id, public, "
+                              "body, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                              G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return 0;
+
+  return dw_pg_get_int (result, 0, 0);
+}
+
+static JsonObject *
+comment_load_json (DwStore  *store,
+                   gint64    comment_id,
+                   GError  **error)
+{
+  g_autoptr(PGresult) result = NULL;
+
+  result = query_by_id (store, "SELECT " DW_PG_COMMENT_COLUMNS " FROM comments c WHERE c.id = $1",
+                        comment_id, "comment", error);
+  if (result == NULL)
+    return NULL;
+  return comment_json_from_result (result);
+}
+
+const DwStoreTicketOps dw_pg_ticket_ops = {
+  .load = ticket_load,
+  .load_json = ticket_load_json,
+  .insert = ticket_insert,
+  .update = ticket_update,
+  .set_escalation_level = ticket_set_escalation_level,
+  .get_assignee = ticket_get_assignee,
+  .comment_insert = comment_insert,
+  .comment_load_json = comment_load_json,
+};
