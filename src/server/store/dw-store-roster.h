@@ -1,0 +1,243 @@
+/* dw-store-roster.h: the named operations of rosters and staffing — so far a team's staffing
+ * settings, its shift templates and the agents' absences (the rest of the domain still runs its SQL in the desk:
+ * docs/design.md "The store layer").
+ *
+ * Rows in and out are plain C: minutes of the local day, JSON columns (breaks) as their text.
+ * Inside the caller's transaction.
+ */
+#pragma once
+
+#include "store/dw-store-backend.h"
+
+G_BEGIN_DECLS
+
+/* A team's roster limits and staffing targets (the columns of teams migration 005 added). */
+typedef struct
+{
+  gint64 min_rest_minutes;
+  gint64 max_day_minutes;
+  gint64 max_week_minutes;
+  double target_service_level;
+  gint64 target_answer_seconds;
+  double max_occupancy;
+  double ticket_occupancy;
+  double shrinkage;
+} DwStoreStaffingSettings;
+
+/* A shift template: 08:00–16:00 is start_minute 480, end_minute 960; a night shift's end is
+ * past 1440.  On insert, id is ignored. */
+typedef struct
+{
+  gint64  id;
+  gint64  team_id;
+  char   *name;
+  gint64  start_minute;
+  gint64  end_minute;
+  char   *breaks;        /* JSON [{"start_minute": m, "minutes": n}] */
+} DwStoreShiftTemplate;
+
+static inline void
+dw_store_shift_template_clear (DwStoreShiftTemplate *row)
+{
+  g_clear_pointer (&row->name, g_free);
+  g_clear_pointer (&row->breaks, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DwStoreShiftTemplate, dw_store_shift_template_clear)
+
+/* An absence (请假); on insert, id is ignored.  Times are Unix seconds. */
+typedef struct
+{
+  gint64  id;
+  gint64  user_id;
+  char   *kind;          /* "leave", "sick" or "training" */
+  gint64  starts_at;
+  gint64  ends_at;
+  char   *note;          /* NULL stored as "" */
+  gint64  created_at;    /* written by an insert; not read back */
+} DwStoreAbsence;
+
+static inline void
+dw_store_absence_clear (DwStoreAbsence *row)
+{
+  g_clear_pointer (&row->kind, g_free);
+  g_clear_pointer (&row->note, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DwStoreAbsence, dw_store_absence_clear)
+
+struct _DwStoreRosterOps
+{
+  gboolean (*staffing_settings_load)   (DwStore                       *store,
+                                        gint64                         team_id,
+                                        DwStoreStaffingSettings       *settings,
+                                        GError                       **error);
+  gboolean (*staffing_settings_update) (DwStore                       *store,
+                                        gint64                         team_id,
+                                        const DwStoreStaffingSettings *settings,
+                                        GError                       **error);
+  GArray  *(*shift_template_list)      (DwStore                       *store,
+                                        gint64                         team_id,
+                                        GError                       **error);
+  gboolean (*shift_template_load)      (DwStore                       *store,
+                                        gint64                         template_id,
+                                        DwStoreShiftTemplate          *row,
+                                        GError                       **error);
+  gint64   (*shift_template_insert)    (DwStore                       *store,
+                                        const DwStoreShiftTemplate    *row,
+                                        GError                       **error);
+  gboolean (*shift_template_delete)    (DwStore                       *store,
+                                        gint64                         template_id,
+                                        GError                       **error);
+  gint64   (*absence_insert)           (DwStore                       *store,
+                                        const DwStoreAbsence          *row,
+                                        GError                       **error);
+  gboolean (*absence_load)             (DwStore                       *store,
+                                        gint64                         absence_id,
+                                        DwStoreAbsence                *row,
+                                        GError                       **error);
+  gboolean (*absence_delete)           (DwStore                       *store,
+                                        gint64                         absence_id,
+                                        GError                       **error);
+  GArray  *(*absence_list)             (DwStore                       *store,
+                                        gint64                         from,
+                                        gint64                         to,
+                                        gint64                         user_id,
+                                        gint64                         team_id,
+                                        GError                       **error);
+  GArray  *(*shift_ids_overlapping)    (DwStore                       *store,
+                                        gint64                         user_id,
+                                        gint64                         from,
+                                        gint64                         to,
+                                        GError                       **error);
+  gint64   (*user_first_team)          (DwStore                       *store,
+                                        gint64                         user_id,
+                                        GError                       **error);
+};
+
+/* Fills @settings; DW_STORE_ERROR_NOT_FOUND for an unknown team. */
+static inline gboolean
+dw_store_staffing_settings_load (DwStore                  *store,
+                                 gint64                    team_id,
+                                 DwStoreStaffingSettings  *settings,
+                                 GError                  **error)
+{
+  return store->backend->roster->staffing_settings_load (store, team_id, settings, error);
+}
+
+/* Writes every column of @settings (the desk checked the ranges; the table's CHECKs are the
+ * last word: DW_STORE_ERROR_CONSTRAINT); an unknown team is no error (no row changes). */
+static inline gboolean
+dw_store_staffing_settings_update (DwStore                        *store,
+                                   gint64                          team_id,
+                                   const DwStoreStaffingSettings  *settings,
+                                   GError                        **error)
+{
+  return store->backend->roster->staffing_settings_update (store, team_id, settings, error);
+}
+
+/* The team's templates (DwStoreShiftTemplate, with g_array_set_clear_func) by start_minute
+ * then id; empty for a team without any (or an unknown team); NULL with @error on failure. */
+static inline GArray *
+dw_store_shift_template_list (DwStore  *store,
+                              gint64    team_id,
+                              GError  **error)
+{
+  return store->backend->roster->shift_template_list (store, team_id, error);
+}
+
+/* Fills @row (cleared by the caller); DW_STORE_ERROR_NOT_FOUND for an unknown id. */
+static inline gboolean
+dw_store_shift_template_load (DwStore               *store,
+                              gint64                 template_id,
+                              DwStoreShiftTemplate  *row,
+                              GError               **error)
+{
+  return store->backend->roster->shift_template_load (store, template_id, row, error);
+}
+
+/* The new template's id, or 0 with @error: DW_STORE_ERROR_CONSTRAINT when the team already
+ * has a template of that name (or the team is unknown, or a CHECK fails). */
+static inline gint64
+dw_store_shift_template_insert (DwStore                     *store,
+                                const DwStoreShiftTemplate  *row,
+                                GError                     **error)
+{
+  return store->backend->roster->shift_template_insert (store, row, error);
+}
+
+/* Deletes the template; the shifts made from it keep their times and lose the link
+ * (template_id NULL).  An unknown id is no error. */
+static inline gboolean
+dw_store_shift_template_delete (DwStore  *store,
+                                gint64    template_id,
+                                GError  **error)
+{
+  return store->backend->roster->shift_template_delete (store, template_id, error);
+}
+
+/* The new absence's id, or 0 with @error (DW_STORE_ERROR_CONSTRAINT for an unknown user, a
+ * kind not of the three, or ends_at not after starts_at). */
+static inline gint64
+dw_store_absence_insert (DwStore               *store,
+                         const DwStoreAbsence  *row,
+                         GError               **error)
+{
+  return store->backend->roster->absence_insert (store, row, error);
+}
+
+/* Fills @row (cleared by the caller; created_at left 0); DW_STORE_ERROR_NOT_FOUND for an
+ * unknown id. */
+static inline gboolean
+dw_store_absence_load (DwStore         *store,
+                       gint64           absence_id,
+                       DwStoreAbsence  *row,
+                       GError         **error)
+{
+  return store->backend->roster->absence_load (store, absence_id, row, error);
+}
+
+/* An unknown id is no error. */
+static inline gboolean
+dw_store_absence_delete (DwStore  *store,
+                         gint64    absence_id,
+                         GError  **error)
+{
+  return store->backend->roster->absence_delete (store, absence_id, error);
+}
+
+/* The absences overlapping [@from, @to) (DwStoreAbsence, with g_array_set_clear_func) by
+ * starts_at then id; of @user_id only unless 0, of members of @team_id only unless 0.
+ * Empty when none; NULL with @error on failure. */
+static inline GArray *
+dw_store_absence_list (DwStore  *store,
+                       gint64    from,
+                       gint64    to,
+                       gint64    user_id,
+                       gint64    team_id,
+                       GError  **error)
+{
+  return store->backend->roster->absence_list (store, from, to, user_id, team_id, error);
+}
+
+/* The ids (gint64) of @user_id's shifts overlapping [@from, @to), by starts_at then id. */
+static inline GArray *
+dw_store_shift_ids_overlapping (DwStore  *store,
+                                gint64    user_id,
+                                gint64    from,
+                                gint64    to,
+                                GError  **error)
+{
+  return store->backend->roster->shift_ids_overlapping (store, user_id, from, to, error);
+}
+
+/* The smallest id of @user_id's teams; 0 for none (or with @error on failure). */
+static inline gint64
+dw_store_user_first_team (DwStore  *store,
+                          gint64    user_id,
+                          GError  **error)
+{
+  return store->backend->roster->user_first_team (store, user_id, error);
+}
+
+G_END_DECLS
