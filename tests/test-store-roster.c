@@ -432,6 +432,33 @@ test_absence_helpers (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+static void
+test_name_of (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *team = NULL;
+  g_autofree char *template = NULL;
+  char *none;
+
+  user = dw_store_roster_name_of (fixture->store, DW_STORE_NAME_USER, 11, &error);
+  team = dw_store_roster_name_of (fixture->store, DW_STORE_NAME_TEAM, 8, &error);
+  template = dw_store_roster_name_of (fixture->store, DW_STORE_NAME_SHIFT_TEMPLATE, 31, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (user, ==, "Li");
+  g_assert_cmpstr (team, ==, "Billing");
+  g_assert_cmpstr (template, ==, "晚班");
+
+  /* Unknown ids: NULL, no error. */
+  for (DwStoreNameOf what = DW_STORE_NAME_USER; what <= DW_STORE_NAME_SHIFT_TEMPLATE; what++)
+    {
+      none = dw_store_roster_name_of (fixture->store, what, 4242, &error);
+      g_assert_no_error (error);
+      g_assert_null (none);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -452,6 +479,7 @@ main (int   argc,
     { "roster/absence-constraint", test_absence_constraint },
     { "roster/absence-list", test_absence_list },
     { "roster/absence-helpers", test_absence_helpers },
+    { "roster/name-of", test_name_of },
   };
 
   g_test_init (&argc, &argv, NULL);

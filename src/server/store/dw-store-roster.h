@@ -66,6 +66,14 @@ dw_store_absence_clear (DwStoreAbsence *row)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DwStoreAbsence, dw_store_absence_clear)
 
+/* What dw_store_roster_name_of names. */
+typedef enum
+{
+  DW_STORE_NAME_USER,            /* users.display_name */
+  DW_STORE_NAME_TEAM,            /* teams.name */
+  DW_STORE_NAME_SHIFT_TEMPLATE,  /* shift_templates.name */
+} DwStoreNameOf;
+
 struct _DwStoreRosterOps
 {
   gboolean (*staffing_settings_load)   (DwStore                       *store,
@@ -112,6 +120,10 @@ struct _DwStoreRosterOps
                                         GError                       **error);
   gint64   (*user_first_team)          (DwStore                       *store,
                                         gint64                         user_id,
+                                        GError                       **error);
+  char    *(*name_of)                  (DwStore                       *store,
+                                        DwStoreNameOf                  what,
+                                        gint64                         id,
                                         GError                       **error);
 };
 
@@ -238,6 +250,17 @@ dw_store_user_first_team (DwStore  *store,
                           GError  **error)
 {
   return store->backend->roster->user_first_team (store, user_id, error);
+}
+
+/* The display name of a user, or the name of a team or a template, for the exports; NULL
+ * for an unknown id (no error: the export writes nothing for it) or with @error. */
+static inline char *
+dw_store_roster_name_of (DwStore        *store,
+                         DwStoreNameOf   what,
+                         gint64          id,
+                         GError        **error)
+{
+  return store->backend->roster->name_of (store, what, id, error);
 }
 
 G_END_DECLS

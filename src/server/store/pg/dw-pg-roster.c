@@ -386,6 +386,31 @@ user_first_team (DwStore  *store,
   return int_value (result, 0, 0);
 }
 
+/* Exports */
+
+static char *
+name_of (DwStore        *store,
+         DwStoreNameOf   what,
+         gint64          id,
+         GError        **error)
+{
+  static const char * const sql[] = {
+    [DW_STORE_NAME_USER] = "SELECT display_name FROM users WHERE id = $1",
+    [DW_STORE_NAME_TEAM] = "SELECT name FROM teams WHERE id = $1",
+    [DW_STORE_NAME_SHIFT_TEMPLATE] = "SELECT name FROM shift_templates WHERE id = $1",
+  };
+  g_autofree char *id_text = NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  g_return_val_if_fail ((guint) what < G_N_ELEMENTS (sql), NULL);
+
+  id_text = int_text (id);
+  result = query (store, sql[what], 1, (const char * const[]) { id_text }, error);
+  if (result == NULL || PQntuples (result) == 0)
+    return NULL;
+  return g_strdup (PQgetvalue (result, 0, 0));
+}
+
 const DwStoreRosterOps dw_pg_roster_ops = {
   .staffing_settings_load = staffing_settings_load,
   .staffing_settings_update = staffing_settings_update,
@@ -399,4 +424,5 @@ const DwStoreRosterOps dw_pg_roster_ops = {
   .absence_list = absence_list,
   .shift_ids_overlapping = shift_ids_overlapping,
   .user_first_team = user_first_team,
+  .name_of = name_of,
 };

@@ -379,6 +379,37 @@ user_first_team (DwStore  *store,
   return 0;
 }
 
+/* Exports */
+
+static char *
+name_of (DwStore        *store,
+         DwStoreNameOf   what,
+         gint64          id,
+         GError        **error)
+{
+  static const char * const sql[] = {
+    [DW_STORE_NAME_USER] = "SELECT display_name FROM users WHERE id = ?",
+    [DW_STORE_NAME_TEAM] = "SELECT name FROM teams WHERE id = ?",
+    [DW_STORE_NAME_SHIFT_TEMPLATE] = "SELECT name FROM shift_templates WHERE id = ?",
+  };
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail ((guint) what < G_N_ELEMENTS (sql), NULL);
+
+  stmt = dw_store_prepare (db, sql[what], error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    dw_store_set_error (error, db, rc);
+  return NULL;
+}
+
 const DwStoreRosterOps dw_sqlite_roster_ops = {
   .staffing_settings_load = staffing_settings_load,
   .staffing_settings_update = staffing_settings_update,
@@ -392,4 +423,5 @@ const DwStoreRosterOps dw_sqlite_roster_ops = {
   .absence_list = absence_list,
   .shift_ids_overlapping = shift_ids_overlapping,
   .user_first_team = user_first_team,
+  .name_of = name_of,
 };
