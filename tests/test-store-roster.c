@@ -3,8 +3,8 @@
  *
  * Written against the op table, not against SQLite: every test runs once per backend
  * (tests/dw-test-store.h: a fresh desk seeded with two teams, agents in teams, a template and
- * shifts, one made from it), under /store/<backend>/.  Outside a transaction: on PostgreSQL a failed
- * statement would abort the rest of one.
+ * shifts, one made from it), under /store/<backend>/.  Outside a transaction: on PostgreSQL a
+ * failed statement would abort the rest of one.
  */
 #include "config.h"
 
@@ -459,6 +459,81 @@ test_name_of (Fixture       *fixture,
     }
 }
 
+static void
+test_shift_write (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  DwStoreShiftWrite shift = { .user_id = 12, .team_id = 8, .starts_at = 1700200000,
+                              .ends_at = 1700228800, .template_id = 31,
+                              .breaks = "[[1700210000,1700211800]]", .break_seconds = 1800 };
+  gint64 id;
+
+  id = dw_store_shift_insert (fixture->store, &shift, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 44);   /* past the seed's ids */
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+    "SELECT count (*) FROM shifts WHERE user_id = 12 AND team_id = 8 AND starts_at = 1700200000 "
+    "AND ends_at = 1700228800 AND template_id = 31 AND breaks = '[[1700210000,1700211800]]' "
+    "AND break_seconds = 1800"), ==, 1);
+
+  /* Another agent, the same times: the template stays; the team is not the update's. */
+  shift.user_id = 11;
+  shift.team_id = 7;
+  shift.breaks = "[]";
+  shift.break_seconds = 0;
+  g_assert_true (dw_store_shift_update (fixture->store, id, &shift, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+    "SELECT count (*) FROM shifts WHERE user_id = 11 AND team_id = 8 AND template_id = 31 "
+    "AND breaks = '[]' AND break_seconds = 0"), ==, 1);
+
+  /* Moved: a shift of its own. */
+  shift.starts_at += 3600;
+  shift.ends_at += 3600;
+  g_assert_true (dw_store_shift_update (fixture->store, id, &shift, &error));
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+    "SELECT count (*) FROM shifts WHERE starts_at = 1700203600 AND ends_at = 1700232400 "
+    "AND template_id IS NULL"), ==, 1);
+
+  /* No template: NULL; an unknown id for update and delete: no error, nothing changes. */
+  shift.template_id = 0;
+  g_assert_cmpint (dw_store_shift_insert (fixture->store, &shift, &error), >, id);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+    "SELECT count (*) FROM shifts WHERE template_id IS NULL"), ==, 5);
+  g_assert_true (dw_store_shift_update (fixture->store, 4242, &shift, &error));
+  g_assert_true (dw_store_shift_delete (fixture->store, 4242, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (dw_test_store_int (fixture->desk, "SELECT count (*) FROM shifts"), ==, 6);
+
+  g_assert_true (dw_store_shift_delete (fixture->store, id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (dw_test_store_int (fixture->desk, "SELECT count (*) FROM shifts"), ==, 5);
+}
+
+static void
+test_shift_constraint (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  DwStoreShiftWrite no_user = { .user_id = 999, .team_id = 7, .starts_at = 1, .ends_at = 2 };
+  DwStoreShiftWrite no_template = { .user_id = 11, .team_id = 7, .starts_at = 1, .ends_at = 2,
+                                    .template_id = 999 };
+  DwStoreShiftWrite backwards = { .user_id = 11, .team_id = 7, .starts_at = 2, .ends_at = 1 };
+
+  g_assert_cmpint (dw_store_shift_insert (fixture->store, &no_user, &error), ==, 0);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_cmpint (dw_store_shift_insert (fixture->store, &no_template, &error), ==, 0);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_cmpint (dw_store_shift_insert (fixture->store, &backwards, &error), ==, 0);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_false (dw_store_shift_update (fixture->store, 41, &backwards, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -480,6 +555,8 @@ main (int   argc,
     { "roster/absence-list", test_absence_list },
     { "roster/absence-helpers", test_absence_helpers },
     { "roster/name-of", test_name_of },
+    { "roster/shift-write", test_shift_write },
+    { "roster/shift-constraint", test_shift_constraint },
   };
 
   g_test_init (&argc, &argv, NULL);

@@ -1,6 +1,7 @@
 /* dw-store-roster.h: the named operations of rosters and staffing — so far a team's staffing
- * settings, its shift templates and the agents' absences (the rest of the domain still runs its SQL in the desk:
- * docs/design.md "The store layer").
+ * settings, its shift templates, the shifts' writes, the agents' absences and the exports'
+ * names (the rest of the domain still runs its SQL in the desk: docs/design.md "The store
+ * layer").
  *
  * Rows in and out are plain C: minutes of the local day, JSON columns (breaks) as their text.
  * Inside the caller's transaction.
@@ -66,6 +67,18 @@ dw_store_absence_clear (DwStoreAbsence *row)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DwStoreAbsence, dw_store_absence_clear)
 
+/* A shift as a write gives it (borrowed).  Times are Unix seconds. */
+typedef struct
+{
+  gint64      user_id;
+  gint64      team_id;       /* an update leaves the team as it is */
+  gint64      starts_at;
+  gint64      ends_at;
+  gint64      template_id;   /* 0: none; an update keeps the row's own (see below) */
+  const char *breaks;        /* JSON [[starts_at, ends_at], …] */
+  gint64      break_seconds;
+} DwStoreShiftWrite;
+
 /* What dw_store_roster_name_of names. */
 typedef enum
 {
@@ -120,6 +133,16 @@ struct _DwStoreRosterOps
                                         GError                       **error);
   gint64   (*user_first_team)          (DwStore                       *store,
                                         gint64                         user_id,
+                                        GError                       **error);
+  gint64   (*shift_insert)             (DwStore                       *store,
+                                        const DwStoreShiftWrite       *shift,
+                                        GError                       **error);
+  gboolean (*shift_update)             (DwStore                       *store,
+                                        gint64                         shift_id,
+                                        const DwStoreShiftWrite       *shift,
+                                        GError                       **error);
+  gboolean (*shift_delete)             (DwStore                       *store,
+                                        gint64                         shift_id,
                                         GError                       **error);
   char    *(*name_of)                  (DwStore                       *store,
                                         DwStoreNameOf                  what,
@@ -250,6 +273,37 @@ dw_store_user_first_team (DwStore  *store,
                           GError  **error)
 {
   return store->backend->roster->user_first_team (store, user_id, error);
+}
+
+/* The new shift's id, or 0 with @error (DW_STORE_ERROR_CONSTRAINT for an unknown user, team
+ * or template, or ends_at not after starts_at).  The desk checked the roster's rules. */
+static inline gint64
+dw_store_shift_insert (DwStore                  *store,
+                       const DwStoreShiftWrite  *shift,
+                       GError                  **error)
+{
+  return store->backend->roster->shift_insert (store, shift, error);
+}
+
+/* Writes @shift's user, times and breaks over shift @shift_id (its team stays).  The link to
+ * its template stays only while the times are still the template's (both unchanged); moved,
+ * it is a shift of its own.  An unknown id is no error (no row changes). */
+static inline gboolean
+dw_store_shift_update (DwStore                  *store,
+                       gint64                    shift_id,
+                       const DwStoreShiftWrite  *shift,
+                       GError                  **error)
+{
+  return store->backend->roster->shift_update (store, shift_id, shift, error);
+}
+
+/* An unknown id is no error. */
+static inline gboolean
+dw_store_shift_delete (DwStore  *store,
+                       gint64    shift_id,
+                       GError  **error)
+{
+  return store->backend->roster->shift_delete (store, shift_id, error);
 }
 
 /* The display name of a user, or the name of a team or a template, for the exports; NULL

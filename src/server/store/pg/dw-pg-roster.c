@@ -386,6 +386,70 @@ user_first_team (DwStore  *store,
   return int_value (result, 0, 0);
 }
 
+/* Shifts */
+
+static gint64
+shift_insert (DwStore                  *store,
+              const DwStoreShiftWrite  *shift,
+              GError                  **error)
+{
+  g_autofree char *user = int_text (shift->user_id);
+  g_autofree char *team = int_text (shift->team_id);
+  g_autofree char *starts = int_text (shift->starts_at);
+  g_autofree char *ends = int_text (shift->ends_at);
+  g_autofree char *template = shift->template_id > 0 ? int_text (shift->template_id) : NULL;
+  g_autofree char *break_seconds = int_text (shift->break_seconds);
+  const char *params[] = { user, team, starts, ends, template,
+                           shift->breaks != NULL ? shift->breaks : "[]", break_seconds };
+  g_autoptr(PGresult) result = NULL;
+
+  result = query (store,
+                  "INSERT INTO shifts (user_id, team_id, starts_at, ends_at, template_id, breaks, "
+                  "break_seconds) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                  G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return 0;
+  return int_value (result, 0, 0);
+}
+
+static gboolean
+shift_update (DwStore                  *store,
+              gint64                    shift_id,
+              const DwStoreShiftWrite  *shift,
+              GError                  **error)
+{
+  g_autofree char *user = int_text (shift->user_id);
+  g_autofree char *starts = int_text (shift->starts_at);
+  g_autofree char *ends = int_text (shift->ends_at);
+  g_autofree char *break_seconds = int_text (shift->break_seconds);
+  g_autofree char *id = int_text (shift_id);
+  const char *params[] = { user, starts, ends, shift->breaks != NULL ? shift->breaks : "[]",
+                           break_seconds, id };
+  g_autoptr(PGresult) result = NULL;
+
+  /* The right-hand sides read the row as it was: the CASE compares the old times. */
+  result = query (store,
+                  "UPDATE shifts SET user_id = $1, starts_at = $2, ends_at = $3, breaks = $4, "
+                  "break_seconds = $5, template_id = CASE WHEN $2 = starts_at "
+                  "AND $3 = ends_at THEN template_id END WHERE id = $6",
+                  G_N_ELEMENTS (params), params, error);
+  return result != NULL;
+}
+
+static gboolean
+shift_delete (DwStore  *store,
+              gint64    shift_id,
+              GError  **error)
+{
+  g_autofree char *id = int_text (shift_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) result = NULL;
+
+  result = query (store, "DELETE FROM shifts WHERE id = $1", G_N_ELEMENTS (params), params,
+                  error);
+  return result != NULL;
+}
+
 /* Exports */
 
 static char *
@@ -425,4 +489,7 @@ const DwStoreRosterOps dw_pg_roster_ops = {
   .shift_ids_overlapping = shift_ids_overlapping,
   .user_first_team = user_first_team,
   .name_of = name_of,
+  .shift_insert = shift_insert,
+  .shift_update = shift_update,
+  .shift_delete = shift_delete,
 };

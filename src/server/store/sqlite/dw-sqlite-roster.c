@@ -379,6 +379,72 @@ user_first_team (DwStore  *store,
   return 0;
 }
 
+/* Shifts */
+
+static gint64
+shift_insert (DwStore                  *store,
+              const DwStoreShiftWrite  *shift,
+              GError                  **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = dw_store_prepare (db,
+                           "INSERT INTO shifts (user_id, team_id, starts_at, ends_at, "
+                           "template_id, breaks, break_seconds) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, shift->user_id);
+  sqlite3_bind_int64 (stmt, 2, shift->team_id);
+  sqlite3_bind_int64 (stmt, 3, shift->starts_at);
+  sqlite3_bind_int64 (stmt, 4, shift->ends_at);
+  dw_store_bind_id_or_null (stmt, 5, shift->template_id);
+  sqlite3_bind_text (stmt, 6, shift->breaks != NULL ? shift->breaks : "[]", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, shift->break_seconds);
+  if (!dw_store_step_done (stmt, error))
+    return 0;
+  return sqlite3_last_insert_rowid (db);
+}
+
+static gboolean
+shift_update (DwStore                  *store,
+              gint64                    shift_id,
+              const DwStoreShiftWrite  *shift,
+              GError                  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = dw_store_prepare (dw_sqlite_store_db (store),
+                           "UPDATE shifts SET user_id = ?1, starts_at = ?3, ends_at = ?4, "
+                           "breaks = ?6, break_seconds = ?7, "
+                           "template_id = CASE WHEN ?3 = starts_at AND ?4 = ends_at "
+                           "THEN template_id END WHERE id = ?8", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, shift->user_id);
+  sqlite3_bind_int64 (stmt, 3, shift->starts_at);
+  sqlite3_bind_int64 (stmt, 4, shift->ends_at);
+  sqlite3_bind_text (stmt, 6, shift->breaks != NULL ? shift->breaks : "[]", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 7, shift->break_seconds);
+  sqlite3_bind_int64 (stmt, 8, shift_id);
+  return dw_store_step_done (stmt, error);
+}
+
+static gboolean
+shift_delete (DwStore  *store,
+              gint64    shift_id,
+              GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = dw_store_prepare (dw_sqlite_store_db (store), "DELETE FROM shifts WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, shift_id);
+  return dw_store_step_done (stmt, error);
+}
+
 /* Exports */
 
 static char *
@@ -424,4 +490,7 @@ const DwStoreRosterOps dw_sqlite_roster_ops = {
   .shift_ids_overlapping = shift_ids_overlapping,
   .user_first_team = user_first_team,
   .name_of = name_of,
+  .shift_insert = shift_insert,
+  .shift_update = shift_update,
+  .shift_delete = shift_delete,
 };
