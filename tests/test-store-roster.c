@@ -534,6 +534,93 @@ test_shift_constraint (Fixture       *fixture,
   g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
 }
 
+static void
+test_week (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) needs = NULL;
+  g_autoptr(GArray) agents = NULL;
+  g_auto(GStrv) skills = NULL;
+  g_auto(GStrv) none = NULL;
+
+  /* Upper case sorts before lower case by bytes (it would not in most locales). */
+  dw_test_store_exec (fixture->desk,
+    "INSERT INTO business_types (key, name, team_id, skill) VALUES ('returns', 'R', 8, 'zh');"
+    "INSERT INTO business_types (key, name, team_id) VALUES ('Presales', 'P', 8);"
+    "INSERT INTO business_types (key, name, team_id, skill) VALUES ('billing', 'B', 7, 'x');"
+    "INSERT INTO user_skills (user_id, skill, level) VALUES (11, 'zh', 3);"
+    "INSERT INTO user_skills (user_id, skill, level) VALUES (11, 'EN', 2);"
+    "INSERT INTO user_skills (user_id, skill, level) VALUES (11, 'en-gb', 2);"
+    "INSERT INTO users (id, username, display_name, role, presence_since, created_at) "
+    "VALUES (14, 'lead', 'Aa lead', 'lead', 0, 0);"
+    "INSERT INTO users (id, username, display_name, role, presence_since, disabled, created_at) "
+    "VALUES (15, 'gone', 'Aa gone', 'agent', 0, 1, 0);"
+    "INSERT INTO users (id, username, display_name, role, presence_since, created_at) "
+    "VALUES (16, 'li2', 'Li', 'agent', 0, 0);"
+    "INSERT INTO users (id, username, display_name, role, presence_since, created_at) "
+    "VALUES (17, 'bo', 'bo', 'agent', 0, 0);"
+    "INSERT INTO team_members (team_id, user_id) VALUES (8, 14);"
+    "INSERT INTO team_members (team_id, user_id) VALUES (8, 15);"
+    "INSERT INTO team_members (team_id, user_id) VALUES (8, 16);"
+    "INSERT INTO team_members (team_id, user_id) VALUES (8, 17);");
+
+  needs = dw_store_team_needs (fixture->store, 8, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (needs->len, ==, 2);
+  g_assert_cmpstr (g_array_index (needs, DwStoreTeamNeed, 0).key, ==, "Presales");
+  g_assert_cmpstr (g_array_index (needs, DwStoreTeamNeed, 0).skill, ==, "");
+  g_assert_cmpstr (g_array_index (needs, DwStoreTeamNeed, 1).key, ==, "returns");
+  g_assert_cmpstr (g_array_index (needs, DwStoreTeamNeed, 1).skill, ==, "zh");
+  g_clear_pointer (&needs, g_array_unref);
+  needs = dw_store_team_needs (fixture->store, 4242, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (needs->len, ==, 0);
+
+  skills = dw_store_user_skills (fixture->store, 11, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (skills, ((const char * const[]) { "EN", "en-gb", "zh", NULL }));
+  none = dw_store_user_skills (fixture->store, 12, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (none);
+  g_assert_cmpuint (g_strv_length (none), ==, 0);
+
+  /* Enabled agents only (not the lead, not the disabled one), by name then id. */
+  agents = dw_store_team_agents (fixture->store, 8, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (agents->len, ==, 4);
+  g_assert_cmpint (g_array_index (agents, DwStoreTeamAgent, 0).user_id, ==, 11);
+  g_assert_cmpstr (g_array_index (agents, DwStoreTeamAgent, 0).display_name, ==, "Li");
+  g_assert_cmpint (g_array_index (agents, DwStoreTeamAgent, 1).user_id, ==, 16);
+  g_assert_cmpint (g_array_index (agents, DwStoreTeamAgent, 2).user_id, ==, 12);
+  g_assert_cmpint (g_array_index (agents, DwStoreTeamAgent, 3).user_id, ==, 17);
+  g_clear_pointer (&agents, g_array_unref);
+  agents = dw_store_team_agents (fixture->store, 4242, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (agents->len, ==, 0);
+
+  /* Publishing: a new row, then the same week again (by the service: no one). */
+  g_assert_true (dw_store_roster_week_publish (fixture->store, 7, 1699833600, 1700000000, 11,
+                                               &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+    "SELECT count (*) FROM roster_weeks WHERE team_id = 7 AND week_start = 1699833600 "
+    "AND state = 'published' AND published_at = 1700000000 AND published_by = 11"), ==, 1);
+  dw_test_store_exec (fixture->desk, "UPDATE roster_weeks SET state = 'draft'");
+  g_assert_true (dw_store_roster_week_publish (fixture->store, 7, 1699833600, 1700000100, 0,
+                                               &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+    "SELECT count (*) FROM roster_weeks WHERE team_id = 7 AND week_start = 1699833600 "
+    "AND state = 'published' AND published_at = 1700000100 AND published_by IS NULL"), ==, 1);
+  g_assert_cmpint (dw_test_store_int (fixture->desk, "SELECT count (*) FROM roster_weeks"), ==, 1);
+
+  /* An unknown team: the foreign key. */
+  g_assert_false (dw_store_roster_week_publish (fixture->store, 999, 1699833600, 1700000000, 0,
+                                                &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -557,6 +644,7 @@ main (int   argc,
     { "roster/name-of", test_name_of },
     { "roster/shift-write", test_shift_write },
     { "roster/shift-constraint", test_shift_constraint },
+    { "roster/week", test_week },
   };
 
   g_test_init (&argc, &argv, NULL);

@@ -79,6 +79,33 @@ typedef struct
   gint64      break_seconds;
 } DwStoreShiftWrite;
 
+/* A business type a team serves and the skill it needs ("" for none). */
+typedef struct
+{
+  char *key;
+  char *skill;
+} DwStoreTeamNeed;
+
+static inline void
+dw_store_team_need_clear (DwStoreTeamNeed *row)
+{
+  g_clear_pointer (&row->key, g_free);
+  g_clear_pointer (&row->skill, g_free);
+}
+
+/* An agent a team rosters. */
+typedef struct
+{
+  gint64  user_id;
+  char   *display_name;
+} DwStoreTeamAgent;
+
+static inline void
+dw_store_team_agent_clear (DwStoreTeamAgent *row)
+{
+  g_clear_pointer (&row->display_name, g_free);
+}
+
 /* What dw_store_roster_name_of names. */
 typedef enum
 {
@@ -143,6 +170,21 @@ struct _DwStoreRosterOps
                                         GError                       **error);
   gboolean (*shift_delete)             (DwStore                       *store,
                                         gint64                         shift_id,
+                                        GError                       **error);
+  GArray  *(*team_needs)               (DwStore                       *store,
+                                        gint64                         team_id,
+                                        GError                       **error);
+  GStrv    (*user_skills)              (DwStore                       *store,
+                                        gint64                         user_id,
+                                        GError                       **error);
+  GArray  *(*team_agents)              (DwStore                       *store,
+                                        gint64                         team_id,
+                                        GError                       **error);
+  gboolean (*roster_week_publish)      (DwStore                       *store,
+                                        gint64                         team_id,
+                                        gint64                         week_start,
+                                        gint64                         published_at,
+                                        gint64                         published_by,
                                         GError                       **error);
   char    *(*name_of)                  (DwStore                       *store,
                                         DwStoreNameOf                  what,
@@ -304,6 +346,49 @@ dw_store_shift_delete (DwStore  *store,
                        GError  **error)
 {
   return store->backend->roster->shift_delete (store, shift_id, error);
+}
+
+/* The business types of @team_id with their skills (DwStoreTeamNeed, with
+ * g_array_set_clear_func) by key (byte order); empty for none. */
+static inline GArray *
+dw_store_team_needs (DwStore  *store,
+                     gint64    team_id,
+                     GError  **error)
+{
+  return store->backend->roster->team_needs (store, team_id, error);
+}
+
+/* @user_id's skills by name (byte order): an empty vector for none, NULL with @error. */
+static inline GStrv
+dw_store_user_skills (DwStore  *store,
+                      gint64   user_id,
+                      GError **error)
+{
+  return store->backend->roster->user_skills (store, user_id, error);
+}
+
+/* The enabled agents of @team_id (DwStoreTeamAgent, with g_array_set_clear_func) by display
+ * name (byte order) then id; empty for none. */
+static inline GArray *
+dw_store_team_agents (DwStore  *store,
+                      gint64    team_id,
+                      GError  **error)
+{
+  return store->backend->roster->team_agents (store, team_id, error);
+}
+
+/* Marks the week published at @published_at by @published_by (0: the service), whether or
+ * not it had a row. */
+static inline gboolean
+dw_store_roster_week_publish (DwStore  *store,
+                              gint64    team_id,
+                              gint64    week_start,
+                              gint64    published_at,
+                              gint64    published_by,
+                              GError  **error)
+{
+  return store->backend->roster->roster_week_publish (store, team_id, week_start, published_at,
+                                                      published_by, error);
 }
 
 /* The display name of a user, or the name of a team or a template, for the exports; NULL

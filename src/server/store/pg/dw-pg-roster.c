@@ -450,6 +450,116 @@ shift_delete (DwStore  *store,
   return result != NULL;
 }
 
+/* Roster weeks.  Text is ordered by its bytes (COLLATE "C"), as SQLite's BINARY does,
+ * whatever the database's locale. */
+
+static GArray *
+team_needs (DwStore  *store,
+            gint64    team_id,
+            GError  **error)
+{
+  g_autofree char *id = int_text (team_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) result = NULL;
+  GArray *rows;
+  int n;
+
+  result = query (store,
+                  "SELECT key, coalesce (skill, '') FROM business_types WHERE team_id = $1 "
+                  "ORDER BY key COLLATE \"C\"", G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return NULL;
+
+  n = PQntuples (result);
+  rows = g_array_sized_new (FALSE, TRUE, sizeof (DwStoreTeamNeed), n);
+  g_array_set_clear_func (rows, (GDestroyNotify) dw_store_team_need_clear);
+  for (int i = 0; i < n; i++)
+    {
+      DwStoreTeamNeed need = { g_strdup (PQgetvalue (result, i, 0)),
+                               g_strdup (PQgetvalue (result, i, 1)) };
+
+      g_array_append_val (rows, need);
+    }
+  return rows;
+}
+
+static GStrv
+user_skills (DwStore  *store,
+             gint64    user_id,
+             GError  **error)
+{
+  g_autofree char *id = int_text (user_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) result = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+
+  result = query (store,
+                  "SELECT skill FROM user_skills WHERE user_id = $1 ORDER BY skill COLLATE \"C\"",
+                  G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return NULL;
+
+  builder = g_strv_builder_new ();
+  for (int i = 0; i < PQntuples (result); i++)
+    g_strv_builder_add (builder, PQgetvalue (result, i, 0));
+  return g_strv_builder_end (builder);
+}
+
+static GArray *
+team_agents (DwStore  *store,
+             gint64    team_id,
+             GError  **error)
+{
+  g_autofree char *id = int_text (team_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) result = NULL;
+  GArray *rows;
+  int n;
+
+  result = query (store,
+                  "SELECT u.id, u.display_name FROM team_members m "
+                  "JOIN users u ON u.id = m.user_id WHERE m.team_id = $1 "
+                  "AND u.disabled = 0 AND u.role = 'agent' "
+                  "ORDER BY u.display_name COLLATE \"C\", u.id", G_N_ELEMENTS (params), params,
+                  error);
+  if (result == NULL)
+    return NULL;
+
+  n = PQntuples (result);
+  rows = g_array_sized_new (FALSE, TRUE, sizeof (DwStoreTeamAgent), n);
+  g_array_set_clear_func (rows, (GDestroyNotify) dw_store_team_agent_clear);
+  for (int i = 0; i < n; i++)
+    {
+      DwStoreTeamAgent agent = { int_value (result, i, 0), g_strdup (PQgetvalue (result, i, 1)) };
+
+      g_array_append_val (rows, agent);
+    }
+  return rows;
+}
+
+static gboolean
+roster_week_publish (DwStore  *store,
+                     gint64    team_id,
+                     gint64    week_start,
+                     gint64    published_at,
+                     gint64    published_by,
+                     GError  **error)
+{
+  g_autofree char *team = int_text (team_id);
+  g_autofree char *week = int_text (week_start);
+  g_autofree char *at = int_text (published_at);
+  g_autofree char *by = published_by > 0 ? int_text (published_by) : NULL;
+  const char *params[] = { team, week, at, by };
+  g_autoptr(PGresult) result = NULL;
+
+  result = query (store,
+                  "INSERT INTO roster_weeks (team_id, week_start, state, published_at, "
+                  "published_by) VALUES ($1, $2, 'published', $3, $4) "
+                  "ON CONFLICT (team_id, week_start) DO UPDATE SET state = 'published', "
+                  "published_at = $3, published_by = $4", G_N_ELEMENTS (params), params, error);
+  return result != NULL;
+}
+
 /* Exports */
 
 static char *
@@ -492,4 +602,8 @@ const DwStoreRosterOps dw_pg_roster_ops = {
   .shift_insert = shift_insert,
   .shift_update = shift_update,
   .shift_delete = shift_delete,
+  .team_needs = team_needs,
+  .user_skills = user_skills,
+  .team_agents = team_agents,
+  .roster_week_publish = roster_week_publish,
 };

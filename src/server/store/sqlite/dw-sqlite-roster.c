@@ -445,6 +445,128 @@ shift_delete (DwStore  *store,
   return dw_store_step_done (stmt, error);
 }
 
+/* Roster weeks */
+
+static GArray *
+team_needs (DwStore  *store,
+            gint64    team_id,
+            GError  **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) rows = NULL;
+  int rc;
+
+  stmt = dw_store_prepare (db,
+    "SELECT key, coalesce (skill, '') FROM business_types WHERE team_id = ? ORDER BY key", error);
+  if (stmt == NULL)
+    return NULL;
+
+  rows = g_array_new (FALSE, TRUE, sizeof (DwStoreTeamNeed));
+  g_array_set_clear_func (rows, (GDestroyNotify) dw_store_team_need_clear);
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DwStoreTeamNeed need = { g_strdup ((const char *) sqlite3_column_text (stmt, 0)),
+                               g_strdup ((const char *) sqlite3_column_text (stmt, 1)) };
+
+      g_array_append_val (rows, need);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, db, rc);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+static GStrv
+user_skills (DwStore  *store,
+             gint64    user_id,
+             GError  **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  int rc;
+
+  stmt = dw_store_prepare (db, "SELECT skill FROM user_skills WHERE user_id = ? ORDER BY skill",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+
+  builder = g_strv_builder_new ();
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, db, rc);
+      return NULL;
+    }
+  return g_strv_builder_end (builder);
+}
+
+static GArray *
+team_agents (DwStore  *store,
+             gint64    team_id,
+             GError  **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) rows = NULL;
+  int rc;
+
+  stmt = dw_store_prepare (db,
+                           "SELECT u.id, u.display_name FROM team_members m "
+                           "JOIN users u ON u.id = m.user_id WHERE m.team_id = ? "
+                           "AND u.disabled = 0 AND u.role = 'agent' "
+                           "ORDER BY u.display_name, u.id", error);
+  if (stmt == NULL)
+    return NULL;
+
+  rows = g_array_new (FALSE, TRUE, sizeof (DwStoreTeamAgent));
+  g_array_set_clear_func (rows, (GDestroyNotify) dw_store_team_agent_clear);
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DwStoreTeamAgent agent = { sqlite3_column_int64 (stmt, 0),
+                                 g_strdup ((const char *) sqlite3_column_text (stmt, 1)) };
+
+      g_array_append_val (rows, agent);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, db, rc);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+static gboolean
+roster_week_publish (DwStore  *store,
+                     gint64    team_id,
+                     gint64    week_start,
+                     gint64    published_at,
+                     gint64    published_by,
+                     GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = dw_store_prepare (dw_sqlite_store_db (store),
+                           "INSERT INTO roster_weeks (team_id, week_start, state, published_at, "
+                           "published_by) VALUES (?1, ?2, 'published', ?3, ?4) "
+                           "ON CONFLICT (team_id, week_start) DO UPDATE SET state = 'published', "
+                           "published_at = ?3, published_by = ?4", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  sqlite3_bind_int64 (stmt, 2, week_start);
+  sqlite3_bind_int64 (stmt, 3, published_at);
+  dw_store_bind_id_or_null (stmt, 4, published_by);
+  return dw_store_step_done (stmt, error);
+}
+
 /* Exports */
 
 static char *
@@ -493,4 +615,8 @@ const DwStoreRosterOps dw_sqlite_roster_ops = {
   .shift_insert = shift_insert,
   .shift_update = shift_update,
   .shift_delete = shift_delete,
+  .team_needs = team_needs,
+  .user_skills = user_skills,
+  .team_agents = team_agents,
+  .roster_week_publish = roster_week_publish,
 };
