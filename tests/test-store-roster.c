@@ -621,6 +621,172 @@ test_week (Fixture       *fixture,
   g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
 }
 
+static void
+test_team_and_weeks (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  DwStoreRosterTeam team = { 0 };
+  DwStoreWeekState state = DW_STORE_WEEK_PUBLISHED;
+  gint64 published_at = -1;
+  gboolean any = TRUE;
+
+  g_assert_true (dw_store_roster_team_load (fixture->store, 7, &team, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (team.calendar_id, ==,
+                   dw_test_store_int (fixture->desk, "SELECT min (id) FROM calendars"));
+  g_assert_cmpint (team.min_rest_minutes, ==, 660);
+  g_assert_cmpint (team.max_day_minutes, ==, 600);
+  g_assert_cmpint (team.max_week_minutes, ==, 2640);
+  g_assert_false (dw_store_roster_team_load (fixture->store, 4242, &team, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* No row: none. */
+  g_assert_true (dw_store_roster_week_load (fixture->store, 7, 1699833600, &state,
+                                            &published_at, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (state, ==, DW_STORE_WEEK_NONE);
+  g_assert_cmpint (published_at, ==, 0);
+
+  /* Touched as draft; touched again as published: the first stays. */
+  g_assert_true (dw_store_roster_week_touch (fixture->store, 7, 1699833600, DW_STORE_WEEK_DRAFT,
+                                             &error));
+  g_assert_true (dw_store_roster_week_touch (fixture->store, 7, 1699833600,
+                                             DW_STORE_WEEK_PUBLISHED, &error));
+  g_assert_no_error (error);
+  g_assert_true (dw_store_roster_week_load (fixture->store, 7, 1699833600, &state,
+                                            &published_at, &error));
+  g_assert_cmpint (state, ==, DW_STORE_WEEK_DRAFT);
+  g_assert_cmpint (published_at, ==, 0);
+
+  g_assert_true (dw_store_roster_week_publish (fixture->store, 7, 1699833600, 1700000000, 11,
+                                               &error));
+  g_assert_true (dw_store_roster_week_load (fixture->store, 7, 1699833600, &state,
+                                            &published_at, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (state, ==, DW_STORE_WEEK_PUBLISHED);
+  g_assert_cmpint (published_at, ==, 1700000000);
+
+  /* Shift 41 starts at 1700000000: in [from, to), not at to. */
+  g_assert_true (dw_store_team_has_shifts (fixture->store, 7, 1700000000, 1700000001, &any,
+                                           &error));
+  g_assert_true (any);
+  g_assert_true (dw_store_team_has_shifts (fixture->store, 7, 1699990000, 1700000000, &any,
+                                           &error));
+  g_assert_false (any);
+  g_assert_true (dw_store_team_has_shifts (fixture->store, 4242, 0, G_MAXINT64, &any, &error));
+  g_assert_false (any);
+  g_assert_no_error (error);
+}
+
+static gboolean
+collect_shift (DwStoreShift *row,
+               gpointer      data)
+{
+  GArray *ids = data;
+
+  g_array_append_val (ids, row->id);
+  /* taking the breaks is allowed */
+  g_free (g_steal_pointer (&row->breaks));
+  return ids->len < 100;
+}
+
+static gboolean
+first_shift_only (DwStoreShift *row,
+                  gpointer      data)
+{
+  *(gint64 *) data = row->id;
+  return FALSE;
+}
+
+static void
+test_shift_read (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(DwStoreShift) row = { 0 };
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (DwShiftSpan));
+  g_autoptr(GArray) absences = g_array_new (FALSE, FALSE, sizeof (DwAbsenceSpan));
+  gint64 first = 0, a1, a2;
+
+  dw_test_store_exec (fixture->desk,
+    "UPDATE shifts SET breaks = '[[1700010000,1700011800]]', break_seconds = 1800 WHERE id = 41;"
+    "INSERT INTO shifts (id, user_id, team_id, starts_at, ends_at) "
+    "VALUES (45, 11, 7, 1699900000, 1699910000);");
+
+  g_assert_true (dw_store_shift_load (fixture->store, 41, &row, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (row.id, ==, 41);
+  g_assert_cmpint (row.team_id, ==, 7);
+  g_assert_cmpint (row.user_id, ==, 11);
+  g_assert_cmpint (row.starts_at, ==, 1700000000);
+  g_assert_cmpint (row.ends_at, ==, 1700028800);
+  g_assert_cmpint (row.template_id, ==, 31);
+  g_assert_cmpint (row.break_seconds, ==, 1800);
+  g_assert_cmpstr (row.breaks, ==, "[[1700010000,1700011800]]");
+  dw_store_shift_clear (&row);
+  g_assert_true (dw_store_shift_load (fixture->store, 42, &row, &error));
+  g_assert_cmpint (row.template_id, ==, 0);
+  g_assert_cmpstr (row.breaks, ==, "[]");
+  dw_store_shift_clear (&row);
+  g_assert_false (dw_store_shift_load (fixture->store, 4242, &row, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Every shift meeting the span, by user, start, id: 11's 41, 42, 43, then 12's 44. */
+  g_assert_true (dw_store_shift_select (fixture->store, 1700000000, 1700200000, 0, 0,
+                                        collect_shift, ids, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 4);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, 41);
+  g_assert_cmpint (g_array_index (ids, gint64, 1), ==, 42);
+  g_assert_cmpint (g_array_index (ids, gint64, 2), ==, 43);
+  g_assert_cmpint (g_array_index (ids, gint64, 3), ==, 44);
+  g_array_set_size (ids, 0);
+  /* one team's; one user's; a shift ending at from does not meet it */
+  g_assert_true (dw_store_shift_select (fixture->store, 1700000000, 1700200000, 8, 0,
+                                        collect_shift, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, 43);
+  g_array_set_size (ids, 0);
+  g_assert_true (dw_store_shift_select (fixture->store, 1700028800, 1700200000, 7, 11,
+                                        collect_shift, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, 42);
+  g_array_set_size (ids, 0);
+  g_assert_true (dw_store_shift_select (fixture->store, 1, 2, 0, 0, collect_shift, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 0);
+  /* the stream stops when asked */
+  g_assert_true (dw_store_shift_select (fixture->store, 1700000000, 1700200000, 0, 0,
+                                        first_shift_only, &first, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (first, ==, 41);
+
+  /* The spans around: 45 ended before from; 41, 42, 43 meet it, by start then id; absences
+   * likewise, the user's own only. */
+  a2 = insert_absence (fixture, 11, "sick", 1700090000, 1700095000, "");
+  a1 = insert_absence (fixture, 11, "leave", 1700050000, 1700060000, "");
+  insert_absence (fixture, 12, "leave", 1700050000, 1700060000, "");
+  g_assert_true (dw_store_user_spans (fixture->store, 11, 1699990000, 1700100000, spans,
+                                      absences, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (spans->len, ==, 3);
+  g_assert_cmpint (g_array_index (spans, DwShiftSpan, 0).id, ==, 41);
+  g_assert_cmpint (g_array_index (spans, DwShiftSpan, 0).user_id, ==, 11);
+  g_assert_cmpint (g_array_index (spans, DwShiftSpan, 0).starts_at, ==, 1700000000);
+  g_assert_cmpint (g_array_index (spans, DwShiftSpan, 0).ends_at, ==, 1700028800);
+  g_assert_cmpint (g_array_index (spans, DwShiftSpan, 0).break_seconds, ==, 1800);
+  g_assert_cmpint (g_array_index (spans, DwShiftSpan, 1).id, ==, 42);
+  g_assert_cmpint (g_array_index (spans, DwShiftSpan, 2).id, ==, 43);
+  g_assert_cmpuint (absences->len, ==, 2);
+  g_assert_cmpint (g_array_index (absences, DwAbsenceSpan, 0).id, ==, a1);
+  g_assert_cmpint (g_array_index (absences, DwAbsenceSpan, 0).starts_at, ==, 1700050000);
+  g_assert_cmpint (g_array_index (absences, DwAbsenceSpan, 0).ends_at, ==, 1700060000);
+  g_assert_cmpint (g_array_index (absences, DwAbsenceSpan, 1).id, ==, a2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -645,6 +811,8 @@ main (int   argc,
     { "roster/shift-write", test_shift_write },
     { "roster/shift-constraint", test_shift_constraint },
     { "roster/week", test_week },
+    { "roster/team-and-weeks", test_team_and_weeks },
+    { "roster/shift-read", test_shift_read },
   };
 
   g_test_init (&argc, &argv, NULL);

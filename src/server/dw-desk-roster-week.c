@@ -193,7 +193,7 @@ roster_week_json (DwDesk        *self,
       json_array_add_object_element (agents, agent);
     }
 
-  state = dw_roster_week_state (self->db, team->team_id, week_start, &published_at);
+  state = dw_desk_roster_week_state (self, team->team_id, week_start, &published_at);
   json_object_set_int_member (week, "team_id", team->team_id);
   json_object_set_string_member (week, "week", week_text);
   json_object_set_string_member (week, "state", state);

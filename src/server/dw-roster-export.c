@@ -98,10 +98,10 @@ dw_desk_shifts_ics (DwDesk       *self,
           return NULL;
         }
       /* an agent adds what it will work: drafts may still change */
-      if (!g_str_equal (dw_roster_week_state (self->db, row->team_id,
-                                              dw_roster_week_start (team.limits.time_zone,
-                                                                    row->starts_at),
-                                              &published_at), "published"))
+      if (!g_str_equal (dw_desk_roster_week_state (self, row->team_id,
+                                                   dw_roster_week_start (team.limits.time_zone,
+                                                                         row->starts_at),
+                                                   &published_at), "published"))
         continue;
 
       uid = g_strdup_printf ("shift-%" G_GINT64_FORMAT "@deskwatch", row->id);

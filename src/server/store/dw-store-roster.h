@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include "dw-roster-rules.h"
 #include "store/dw-store-backend.h"
 
 G_BEGIN_DECLS
@@ -106,6 +107,47 @@ dw_store_team_agent_clear (DwStoreTeamAgent *row)
   g_clear_pointer (&row->display_name, g_free);
 }
 
+/* No shift is longer (the desk refuses longer ones); the reads of a time span rely on it. */
+#define DW_STORE_MAX_SHIFT_SECONDS 57600
+
+/* What the roster reads of a team. */
+typedef struct
+{
+  gint64 calendar_id;
+  gint64 min_rest_minutes;
+  gint64 max_day_minutes;
+  gint64 max_week_minutes;
+} DwStoreRosterTeam;
+
+/* A stored shift. */
+typedef struct
+{
+  gint64  id;
+  gint64  team_id;
+  gint64  user_id;
+  gint64  starts_at;
+  gint64  ends_at;
+  gint64  template_id;    /* 0: none */
+  gint64  break_seconds;
+  char   *breaks;         /* JSON [[starts_at, ends_at], …] */
+} DwStoreShift;
+
+static inline void
+dw_store_shift_clear (DwStoreShift *row)
+{
+  g_clear_pointer (&row->breaks, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DwStoreShift, dw_store_shift_clear)
+
+/* A roster week's row: none (a week no one wrote to since weeks had states), or its state. */
+typedef enum
+{
+  DW_STORE_WEEK_NONE,
+  DW_STORE_WEEK_DRAFT,
+  DW_STORE_WEEK_PUBLISHED,
+} DwStoreWeekState;
+
 /* What dw_store_roster_name_of names. */
 typedef enum
 {
@@ -185,6 +227,47 @@ struct _DwStoreRosterOps
                                         gint64                         week_start,
                                         gint64                         published_at,
                                         gint64                         published_by,
+                                        GError                       **error);
+  gboolean (*roster_team_load)         (DwStore                       *store,
+                                        gint64                         team_id,
+                                        DwStoreRosterTeam             *team,
+                                        GError                       **error);
+  gboolean (*roster_week_load)         (DwStore                       *store,
+                                        gint64                         team_id,
+                                        gint64                         week_start,
+                                        DwStoreWeekState              *state,
+                                        gint64                        *published_at,
+                                        GError                       **error);
+  gboolean (*roster_week_touch)        (DwStore                       *store,
+                                        gint64                         team_id,
+                                        gint64                         week_start,
+                                        DwStoreWeekState               state,
+                                        GError                       **error);
+  gboolean (*team_has_shifts)          (DwStore                       *store,
+                                        gint64                         team_id,
+                                        gint64                         from,
+                                        gint64                         to,
+                                        gboolean                      *any,
+                                        GError                       **error);
+  gboolean (*shift_load)               (DwStore                       *store,
+                                        gint64                         shift_id,
+                                        DwStoreShift                  *row,
+                                        GError                       **error);
+  gboolean (*shift_select)             (DwStore                       *store,
+                                        gint64                         from,
+                                        gint64                         to,
+                                        gint64                         team_id,
+                                        gint64                         user_id,
+                                        gboolean                     (*func) (DwStoreShift *row,
+                                                                              gpointer      data),
+                                        gpointer                       data,
+                                        GError                       **error);
+  gboolean (*user_spans)               (DwStore                       *store,
+                                        gint64                         user_id,
+                                        gint64                         from,
+                                        gint64                         to,
+                                        GArray                        *shifts,
+                                        GArray                        *absences,
                                         GError                       **error);
   char    *(*name_of)                  (DwStore                       *store,
                                         DwStoreNameOf                  what,
@@ -389,6 +472,97 @@ dw_store_roster_week_publish (DwStore  *store,
 {
   return store->backend->roster->roster_week_publish (store, team_id, week_start, published_at,
                                                       published_by, error);
+}
+
+/* Fills @team; DW_STORE_ERROR_NOT_FOUND for an unknown team. */
+static inline gboolean
+dw_store_roster_team_load (DwStore            *store,
+                           gint64              team_id,
+                           DwStoreRosterTeam  *team,
+                           GError            **error)
+{
+  return store->backend->roster->roster_team_load (store, team_id, team, error);
+}
+
+/* The week's row: @state DW_STORE_WEEK_NONE when there is none (@published_at 0 then, and for
+ * a week never published). */
+static inline gboolean
+dw_store_roster_week_load (DwStore           *store,
+                           gint64             team_id,
+                           gint64             week_start,
+                           DwStoreWeekState  *state,
+                           gint64            *published_at,
+                           GError           **error)
+{
+  return store->backend->roster->roster_week_load (store, team_id, week_start, state,
+                                                   published_at, error);
+}
+
+/* Gives the week a row in @state (draft or published) unless it has one. */
+static inline gboolean
+dw_store_roster_week_touch (DwStore           *store,
+                            gint64             team_id,
+                            gint64             week_start,
+                            DwStoreWeekState   state,
+                            GError           **error)
+{
+  return store->backend->roster->roster_week_touch (store, team_id, week_start, state, error);
+}
+
+/* Whether a shift of @team_id starts in [@from, @to). */
+static inline gboolean
+dw_store_team_has_shifts (DwStore   *store,
+                          gint64     team_id,
+                          gint64     from,
+                          gint64     to,
+                          gboolean  *any,
+                          GError   **error)
+{
+  return store->backend->roster->team_has_shifts (store, team_id, from, to, any, error);
+}
+
+/* Fills @row (cleared by the caller); DW_STORE_ERROR_NOT_FOUND for an unknown id. */
+static inline gboolean
+dw_store_shift_load (DwStore        *store,
+                     gint64          shift_id,
+                     DwStoreShift   *row,
+                     GError        **error)
+{
+  return store->backend->roster->shift_load (store, shift_id, row, error);
+}
+
+/* Calls @func with each shift overlapping [@from, @to) (of @team_id unless 0, of @user_id
+ * unless 0) by user, start and id; @func may take row->breaks (set it NULL), and stops the
+ * stream by returning FALSE.  Shifts are at most DW_STORE_MAX_SHIFT_SECONDS long: the bound
+ * lets the indexes on starts_at serve. */
+static inline gboolean
+dw_store_shift_select (DwStore   *store,
+                       gint64     from,
+                       gint64     to,
+                       gint64     team_id,
+                       gint64     user_id,
+                       gboolean (*func) (DwStoreShift *row,
+                                         gpointer      data),
+                       gpointer   data,
+                       GError   **error)
+{
+  return store->backend->roster->shift_select (store, from, to, team_id, user_id, func, data,
+                                               error);
+}
+
+/* Appends to @shifts (DwShiftSpan) @user_id's shifts overlapping [@from, @to) that started
+ * less than the longest shift before @from, and to @absences (DwAbsenceSpan) its absences
+ * overlapping it, each by start then id: what the roster's rules weigh a shift against. */
+static inline gboolean
+dw_store_user_spans (DwStore  *store,
+                     gint64    user_id,
+                     gint64    from,
+                     gint64    to,
+                     GArray   *shifts,
+                     GArray   *absences,
+                     GError  **error)
+{
+  return store->backend->roster->user_spans (store, user_id, from, to, shifts, absences, error);
 }
 
 /* The display name of a user, or the name of a team or a template, for the exports; NULL

@@ -560,6 +560,234 @@ roster_week_publish (DwStore  *store,
   return result != NULL;
 }
 
+/* Teams, weeks and stored shifts */
+
+static gboolean
+roster_team_load (DwStore            *store,
+                  gint64              team_id,
+                  DwStoreRosterTeam  *team,
+                  GError            **error)
+{
+  g_autofree char *id = int_text (team_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) result = NULL;
+
+  result = query (store,
+                  "SELECT calendar_id, min_rest_minutes, max_day_minutes, max_week_minutes "
+                  "FROM teams WHERE id = $1", G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    {
+      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
+                   "no team %" G_GINT64_FORMAT, team_id);
+      return FALSE;
+    }
+  team->calendar_id = int_value (result, 0, 0);
+  team->min_rest_minutes = int_value (result, 0, 1);
+  team->max_day_minutes = int_value (result, 0, 2);
+  team->max_week_minutes = int_value (result, 0, 3);
+  return TRUE;
+}
+
+static gboolean
+roster_week_load (DwStore           *store,
+                  gint64             team_id,
+                  gint64             week_start,
+                  DwStoreWeekState  *state,
+                  gint64            *published_at,
+                  GError           **error)
+{
+  g_autofree char *team = int_text (team_id);
+  g_autofree char *week = int_text (week_start);
+  const char *params[] = { team, week };
+  g_autoptr(PGresult) result = NULL;
+
+  *state = DW_STORE_WEEK_NONE;
+  *published_at = 0;
+  result = query (store,
+                  "SELECT state, coalesce (published_at, 0) FROM roster_weeks "
+                  "WHERE team_id = $1 AND week_start = $2", G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) > 0)
+    {
+      *state = g_str_equal (PQgetvalue (result, 0, 0), "published")
+               ? DW_STORE_WEEK_PUBLISHED : DW_STORE_WEEK_DRAFT;
+      *published_at = int_value (result, 0, 1);
+    }
+  return TRUE;
+}
+
+static gboolean
+roster_week_touch (DwStore           *store,
+                   gint64             team_id,
+                   gint64             week_start,
+                   DwStoreWeekState   state,
+                   GError           **error)
+{
+  g_autofree char *team = int_text (team_id);
+  g_autofree char *week = int_text (week_start);
+  const char *params[] = { team, week,
+                           state == DW_STORE_WEEK_PUBLISHED ? "published" : "draft" };
+  g_autoptr(PGresult) result = NULL;
+
+  result = query (store,
+                  "INSERT INTO roster_weeks (team_id, week_start, state) VALUES ($1, $2, $3) "
+                  "ON CONFLICT (team_id, week_start) DO NOTHING", G_N_ELEMENTS (params), params,
+                  error);
+  return result != NULL;
+}
+
+static gboolean
+team_has_shifts (DwStore   *store,
+                 gint64     team_id,
+                 gint64     from,
+                 gint64     to,
+                 gboolean  *any,
+                 GError   **error)
+{
+  g_autofree char *team = int_text (team_id);
+  g_autofree char *from_text = int_text (from);
+  g_autofree char *to_text = int_text (to);
+  const char *params[] = { team, from_text, to_text };
+  g_autoptr(PGresult) result = NULL;
+
+  result = query (store,
+                  "SELECT 1 FROM shifts WHERE team_id = $1 AND starts_at >= $2 "
+                  "AND starts_at < $3 LIMIT 1", G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return FALSE;
+  *any = PQntuples (result) > 0;
+  return TRUE;
+}
+
+#define SHIFT_COLUMNS "id, team_id, user_id, starts_at, ends_at, coalesce (template_id, 0), " \
+                      "break_seconds, breaks"
+
+static void
+shift_from_result (PGresult     *result,
+                   int           i,
+                   DwStoreShift *row)
+{
+  row->id = int_value (result, i, 0);
+  row->team_id = int_value (result, i, 1);
+  row->user_id = int_value (result, i, 2);
+  row->starts_at = int_value (result, i, 3);
+  row->ends_at = int_value (result, i, 4);
+  row->template_id = int_value (result, i, 5);
+  row->break_seconds = int_value (result, i, 6);
+  row->breaks = g_strdup (PQgetvalue (result, i, 7));
+}
+
+static gboolean
+shift_load (DwStore       *store,
+            gint64         shift_id,
+            DwStoreShift  *row,
+            GError       **error)
+{
+  g_autofree char *id = int_text (shift_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) result = NULL;
+
+  result = query (store, "SELECT " SHIFT_COLUMNS " FROM shifts WHERE id = $1",
+                  G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) == 0)
+    {
+      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
+                   "no shift %" G_GINT64_FORMAT, shift_id);
+      return FALSE;
+    }
+  shift_from_result (result, 0, row);
+  return TRUE;
+}
+
+static gboolean
+shift_select (DwStore   *store,
+              gint64     from,
+              gint64     to,
+              gint64     team_id,
+              gint64     user_id,
+              gboolean (*func) (DwStoreShift *row,
+                                gpointer      data),
+              gpointer   data,
+              GError   **error)
+{
+  g_autofree char *from_text = int_text (from);
+  g_autofree char *to_text = int_text (to);
+  g_autofree char *team = int_text (team_id);
+  g_autofree char *user = int_text (user_id);
+  const char *params[] = { from_text, to_text, team, user };
+  g_autoptr(PGresult) result = NULL;
+
+  result = query (store,
+    "SELECT " SHIFT_COLUMNS " FROM shifts WHERE ends_at > $1::bigint AND starts_at < $2::bigint "
+    "AND starts_at > $1::bigint - " G_STRINGIFY (DW_STORE_MAX_SHIFT_SECONDS) " "
+    "AND ($3::bigint = 0 OR team_id = $3::bigint) AND ($4::bigint = 0 OR user_id = $4::bigint) "
+    "ORDER BY user_id, starts_at, id", G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      g_auto(DwStoreShift) row = { 0 };
+
+      shift_from_result (result, i, &row);
+      if (!func (&row, data))
+        break;
+    }
+  return TRUE;
+}
+
+static gboolean
+user_spans (DwStore  *store,
+            gint64    user_id,
+            gint64    from,
+            gint64    to,
+            GArray   *shifts,
+            GArray   *absences,
+            GError  **error)
+{
+  g_autofree char *user = int_text (user_id);
+  g_autofree char *from_text = int_text (from);
+  g_autofree char *to_text = int_text (to);
+  const char *params[] = { user, from_text, to_text };
+  g_autoptr(PGresult) shift_rows = NULL;
+  g_autoptr(PGresult) absence_rows = NULL;
+
+  shift_rows = query (store,
+    "SELECT id, user_id, starts_at, ends_at, break_seconds FROM shifts "
+    "WHERE user_id = $1 AND ends_at > $2::bigint AND starts_at < $3 AND starts_at > $2::bigint - "
+    G_STRINGIFY (DW_STORE_MAX_SHIFT_SECONDS) " ORDER BY starts_at, id",
+    G_N_ELEMENTS (params), params, error);
+  if (shift_rows == NULL)
+    return FALSE;
+  absence_rows = query (store,
+    "SELECT id, user_id, starts_at, ends_at FROM absences "
+    "WHERE user_id = $1 AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at, id",
+    G_N_ELEMENTS (params), params, error);
+  if (absence_rows == NULL)
+    return FALSE;
+
+  for (int i = 0; i < PQntuples (shift_rows); i++)
+    {
+      DwShiftSpan span = { int_value (shift_rows, i, 0), int_value (shift_rows, i, 1),
+                           int_value (shift_rows, i, 2), int_value (shift_rows, i, 3),
+                           int_value (shift_rows, i, 4) };
+
+      g_array_append_val (shifts, span);
+    }
+  for (int i = 0; i < PQntuples (absence_rows); i++)
+    {
+      DwAbsenceSpan span = { int_value (absence_rows, i, 0), int_value (absence_rows, i, 1),
+                             int_value (absence_rows, i, 2), int_value (absence_rows, i, 3) };
+
+      g_array_append_val (absences, span);
+    }
+  return TRUE;
+}
+
 /* Exports */
 
 static char *
@@ -606,4 +834,11 @@ const DwStoreRosterOps dw_pg_roster_ops = {
   .user_skills = user_skills,
   .team_agents = team_agents,
   .roster_week_publish = roster_week_publish,
+  .roster_team_load = roster_team_load,
+  .roster_week_load = roster_week_load,
+  .roster_week_touch = roster_week_touch,
+  .team_has_shifts = team_has_shifts,
+  .shift_load = shift_load,
+  .shift_select = shift_select,
+  .user_spans = user_spans,
 };

@@ -567,6 +567,283 @@ roster_week_publish (DwStore  *store,
   return dw_store_step_done (stmt, error);
 }
 
+/* Teams, weeks and stored shifts */
+
+static gboolean
+roster_team_load (DwStore            *store,
+                  gint64              team_id,
+                  DwStoreRosterTeam  *team,
+                  GError            **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = dw_store_prepare (db,
+                           "SELECT calendar_id, min_rest_minutes, max_day_minutes, "
+                           "max_week_minutes FROM teams WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
+                     "no team %" G_GINT64_FORMAT, team_id);
+      else
+        dw_store_set_error (error, db, rc);
+      return FALSE;
+    }
+  team->calendar_id = sqlite3_column_int64 (stmt, 0);
+  team->min_rest_minutes = sqlite3_column_int64 (stmt, 1);
+  team->max_day_minutes = sqlite3_column_int64 (stmt, 2);
+  team->max_week_minutes = sqlite3_column_int64 (stmt, 3);
+  return TRUE;
+}
+
+static gboolean
+roster_week_load (DwStore           *store,
+                  gint64             team_id,
+                  gint64             week_start,
+                  DwStoreWeekState  *state,
+                  gint64            *published_at,
+                  GError           **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  *state = DW_STORE_WEEK_NONE;
+  *published_at = 0;
+  stmt = dw_store_prepare (db,
+                           "SELECT state, coalesce (published_at, 0) FROM roster_weeks "
+                           "WHERE team_id = ? AND week_start = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  sqlite3_bind_int64 (stmt, 2, week_start);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *state = g_str_equal ((const char *) sqlite3_column_text (stmt, 0), "published")
+               ? DW_STORE_WEEK_PUBLISHED : DW_STORE_WEEK_DRAFT;
+      *published_at = sqlite3_column_int64 (stmt, 1);
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, db, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+roster_week_touch (DwStore           *store,
+                   gint64             team_id,
+                   gint64             week_start,
+                   DwStoreWeekState   state,
+                   GError           **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = dw_store_prepare (dw_sqlite_store_db (store),
+                           "INSERT INTO roster_weeks (team_id, week_start, state) VALUES (?, ?, ?) "
+                           "ON CONFLICT (team_id, week_start) DO NOTHING", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  sqlite3_bind_int64 (stmt, 2, week_start);
+  sqlite3_bind_text (stmt, 3, state == DW_STORE_WEEK_PUBLISHED ? "published" : "draft", -1,
+                     SQLITE_STATIC);
+  return dw_store_step_done (stmt, error);
+}
+
+static gboolean
+team_has_shifts (DwStore   *store,
+                 gint64     team_id,
+                 gint64     from,
+                 gint64     to,
+                 gboolean  *any,
+                 GError   **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = dw_store_prepare (db,
+                           "SELECT 1 FROM shifts WHERE team_id = ? AND starts_at >= ? "
+                           "AND starts_at < ? LIMIT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  sqlite3_bind_int64 (stmt, 2, from);
+  sqlite3_bind_int64 (stmt, 3, to);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, db, rc);
+      return FALSE;
+    }
+  *any = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+#define SHIFT_COLUMNS "id, team_id, user_id, starts_at, ends_at, coalesce (template_id, 0), " \
+                      "break_seconds, breaks"
+
+static void
+shift_from_stmt (sqlite3_stmt *stmt,
+                 DwStoreShift *row)
+{
+  row->id = sqlite3_column_int64 (stmt, 0);
+  row->team_id = sqlite3_column_int64 (stmt, 1);
+  row->user_id = sqlite3_column_int64 (stmt, 2);
+  row->starts_at = sqlite3_column_int64 (stmt, 3);
+  row->ends_at = sqlite3_column_int64 (stmt, 4);
+  row->template_id = sqlite3_column_int64 (stmt, 5);
+  row->break_seconds = sqlite3_column_int64 (stmt, 6);
+  row->breaks = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+}
+
+static gboolean
+shift_load (DwStore       *store,
+            gint64         shift_id,
+            DwStoreShift  *row,
+            GError       **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = dw_store_prepare (db, "SELECT " SHIFT_COLUMNS " FROM shifts WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, shift_id);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
+                     "no shift %" G_GINT64_FORMAT, shift_id);
+      else
+        dw_store_set_error (error, db, rc);
+      return FALSE;
+    }
+  shift_from_stmt (stmt, row);
+  return TRUE;
+}
+
+static gboolean
+shift_select (DwStore   *store,
+              gint64     from,
+              gint64     to,
+              gint64     team_id,
+              gint64     user_id,
+              gboolean (*func) (DwStoreShift *row,
+                                gpointer      data),
+              gpointer   data,
+              GError   **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = dw_store_prepare (db,
+    "SELECT " SHIFT_COLUMNS " FROM shifts WHERE ends_at > ?1 AND starts_at < ?2 "
+    /* a bound the indexes on starts_at can use: no shift is longer */
+    "AND starts_at > ?1 - " G_STRINGIFY (DW_STORE_MAX_SHIFT_SECONDS) " "
+    "AND (?3 = 0 OR team_id = ?3) AND (?4 = 0 OR user_id = ?4) "
+    "ORDER BY user_id, starts_at, id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  sqlite3_bind_int64 (stmt, 3, team_id);
+  sqlite3_bind_int64 (stmt, 4, user_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_auto(DwStoreShift) row = { 0 };
+
+      shift_from_stmt (stmt, &row);
+      if (!func (&row, data))
+        return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, db, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+user_spans (DwStore  *store,
+            gint64    user_id,
+            gint64    from,
+            gint64    to,
+            GArray   *shifts,
+            GArray   *absences,
+            GError  **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) shift_stmt = NULL;
+  g_autoptr(sqlite3_stmt) absence_stmt = NULL;
+  int rc;
+
+  /* By start then id: the order of the indexes shifts_user and absences_user, no sort. */
+  shift_stmt = dw_store_prepare (db,
+    "SELECT id, user_id, starts_at, ends_at, break_seconds FROM shifts "
+    "WHERE user_id = ?1 AND ends_at > ?2 AND starts_at < ?3 AND starts_at > ?2 - "
+    G_STRINGIFY (DW_STORE_MAX_SHIFT_SECONDS) " ORDER BY starts_at, id", error);
+  if (shift_stmt == NULL)
+    return FALSE;
+  absence_stmt = dw_store_prepare (db,
+    "SELECT id, user_id, starts_at, ends_at FROM absences "
+    "WHERE user_id = ? AND ends_at > ? AND starts_at < ? ORDER BY starts_at, id", error);
+  if (absence_stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (shift_stmt, 1, user_id);
+  sqlite3_bind_int64 (shift_stmt, 2, from);
+  sqlite3_bind_int64 (shift_stmt, 3, to);
+  while ((rc = sqlite3_step (shift_stmt)) == SQLITE_ROW)
+    {
+      DwShiftSpan span = { sqlite3_column_int64 (shift_stmt, 0),
+                           sqlite3_column_int64 (shift_stmt, 1),
+                           sqlite3_column_int64 (shift_stmt, 2),
+                           sqlite3_column_int64 (shift_stmt, 3),
+                           sqlite3_column_int64 (shift_stmt, 4) };
+
+      g_array_append_val (shifts, span);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, db, rc);
+      return FALSE;
+    }
+
+  sqlite3_bind_int64 (absence_stmt, 1, user_id);
+  sqlite3_bind_int64 (absence_stmt, 2, from);
+  sqlite3_bind_int64 (absence_stmt, 3, to);
+  while ((rc = sqlite3_step (absence_stmt)) == SQLITE_ROW)
+    {
+      DwAbsenceSpan span = { sqlite3_column_int64 (absence_stmt, 0),
+                             sqlite3_column_int64 (absence_stmt, 1),
+                             sqlite3_column_int64 (absence_stmt, 2),
+                             sqlite3_column_int64 (absence_stmt, 3) };
+
+      g_array_append_val (absences, span);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, db, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Exports */
 
 static char *
@@ -619,4 +896,11 @@ const DwStoreRosterOps dw_sqlite_roster_ops = {
   .user_skills = user_skills,
   .team_agents = team_agents,
   .roster_week_publish = roster_week_publish,
+  .roster_team_load = roster_team_load,
+  .roster_week_load = roster_week_load,
+  .roster_week_touch = roster_week_touch,
+  .team_has_shifts = team_has_shifts,
+  .shift_load = shift_load,
+  .shift_select = shift_select,
+  .user_spans = user_spans,
 };
