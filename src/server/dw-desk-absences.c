@@ -5,23 +5,23 @@
 
 #include "dw-desk-roster-private.h"
 
+#include "store/dw-store-roster.h"
+
 /* Absences */
 
 static const char * const absence_kinds[] = { "leave", "sick", "training", NULL };
 
-#define ABSENCE_COLUMNS "id, user_id, kind, starts_at, ends_at, note"
-
 static JsonObject *
-absence_json (sqlite3_stmt *stmt)
+absence_json (const DwStoreAbsence *row)
 {
   JsonObject *object = json_object_new ();
 
-  json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
-  json_object_set_int_member (object, "user_id", sqlite3_column_int64 (stmt, 1));
-  json_object_set_string_member (object, "kind", (const char *) sqlite3_column_text (stmt, 2));
-  dw_json_set_time_or_null (object, "starts_at", sqlite3_column_int64 (stmt, 3));
-  dw_json_set_time_or_null (object, "ends_at", sqlite3_column_int64 (stmt, 4));
-  json_object_set_string_member (object, "note", (const char *) sqlite3_column_text (stmt, 5));
+  json_object_set_int_member (object, "id", row->id);
+  json_object_set_int_member (object, "user_id", row->user_id);
+  json_object_set_string_member (object, "kind", row->kind);
+  dw_json_set_time_or_null (object, "starts_at", row->starts_at);
+  dw_json_set_time_or_null (object, "ends_at", row->ends_at);
+  json_object_set_string_member (object, "note", row->note);
   return object;
 }
 
@@ -42,17 +42,12 @@ leads_user (DwDesk      *self,
   return FALSE;
 }
 
+/* The team an absence's event goes to; none (0) if that cannot be read. */
 static gint64
 first_team_of (DwDesk *self,
                gint64  user_id)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-    "SELECT team_id FROM team_members WHERE user_id = ? ORDER BY team_id LIMIT 1", NULL);
-
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  return dw_store_user_first_team (self->store, user_id, NULL);
 }
 
 static JsonObject *
@@ -66,9 +61,8 @@ create_absence_locked (DwDesk       *self,
   };
   g_autofree char *kind = NULL;
   g_autofree char *note = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) read = NULL;
-  g_autoptr(sqlite3_stmt) clashes = NULL;
+  g_auto(DwStoreAbsence) stored = { 0 };
+  g_autoptr(GArray) clashes = NULL;
   g_autoptr(JsonObject) result = NULL;
   g_autoptr(JsonArray) clashing = json_array_new ();
   gint64 user_id = 0, starts_at = 0, ends_at = 0, id;
@@ -109,41 +103,23 @@ create_absence_locked (DwDesk       *self,
       return NULL;
     }
 
-  insert = dw_store_prepare (self->db,
-                             "INSERT INTO absences (user_id, kind, starts_at, ends_at, note, "
-                             "created_at) VALUES (?, ?, ?, ?, ?, ?)", error);
-  read = dw_store_prepare (self->db, "SELECT " ABSENCE_COLUMNS " FROM absences WHERE id = ?",
-                           error);
-  clashes = dw_store_prepare (self->db,
-                              "SELECT id FROM shifts WHERE user_id = ? AND ends_at > ? "
-                              "AND starts_at < ? ORDER BY starts_at", error);
-  if (insert == NULL || read == NULL || clashes == NULL)
-    return NULL;
+  {
+    DwStoreAbsence row = { .user_id = user_id, .kind = kind, .starts_at = starts_at,
+                           .ends_at = ends_at, .note = note,
+                           .created_at = dw_clock_now (self->clock) };
 
-  sqlite3_bind_int64 (insert, 1, user_id);
-  sqlite3_bind_text (insert, 2, kind, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (insert, 3, starts_at);
-  sqlite3_bind_int64 (insert, 4, ends_at);
-  sqlite3_bind_text (insert, 5, note != NULL ? note : "", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (insert, 6, dw_clock_now (self->clock));
-  if (!dw_store_step_done (insert, error))
+    id = dw_store_absence_insert (self->store, &row, error);
+  }
+  if (id == 0 || !dw_store_absence_load (self->store, id, &stored, error))
     return NULL;
-  id = sqlite3_last_insert_rowid (self->db);
-
-  sqlite3_bind_int64 (read, 1, id);
-  if (sqlite3_step (read) != SQLITE_ROW)
-    {
-      dw_store_set_error (error, self->db, SQLITE_ERROR);
-      return NULL;
-    }
-  result = absence_json (read);
+  result = absence_json (&stored);
 
   /* Shifts already rostered in the absence stay, flagged: the planner moves them. */
-  sqlite3_bind_int64 (clashes, 1, user_id);
-  sqlite3_bind_int64 (clashes, 2, starts_at);
-  sqlite3_bind_int64 (clashes, 3, ends_at);
-  while (sqlite3_step (clashes) == SQLITE_ROW)
-    json_array_add_int_element (clashing, sqlite3_column_int64 (clashes, 0));
+  clashes = dw_store_shift_ids_overlapping (self->store, user_id, starts_at, ends_at, error);
+  if (clashes == NULL)
+    return NULL;
+  for (guint i = 0; i < clashes->len; i++)
+    json_array_add_int_element (clashing, g_array_index (clashes, gint64, i));
   json_object_set_array_member (result, "clashing_shift_ids", g_steal_pointer (&clashing));
 
   if (!dw_desk_audit (self, actor, "absence", id, "created", NULL, NULL, NULL, NULL, error)
@@ -173,28 +149,31 @@ delete_absence_locked (DwDesk       *self,
                        gint64        absence_id,
                        GError      **error)
 {
-  g_autoptr(sqlite3_stmt) read = dw_store_prepare (self->db,
-    "SELECT " ABSENCE_COLUMNS " FROM absences WHERE id = ?", error);
-  g_autoptr(sqlite3_stmt) drop = dw_store_prepare (self->db,
-    "DELETE FROM absences WHERE id = ?", error);
+  g_auto(DwStoreAbsence) row = { 0 };
   g_autoptr(JsonObject) result = NULL;
   g_autoptr(JsonNode) node = NULL;
+  GError *local_error = NULL;
   gint64 user_id;
 
-  if (read == NULL || drop == NULL)
-    return NULL;
-
-  sqlite3_bind_int64 (read, 1, absence_id);
-  if (sqlite3_step (read) != SQLITE_ROW
-      || !(leads_user (self, actor, sqlite3_column_int64 (read, 1))
-           || (actor != NULL && actor->user_id == sqlite3_column_int64 (read, 1))))
+  if (!dw_store_absence_load (self->store, absence_id, &row, &local_error))
+    {
+      if (!g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, local_error);
+          return NULL;
+        }
+      g_clear_error (&local_error);
+    }
+  if (row.id == 0
+      || !(leads_user (self, actor, row.user_id)
+           || (actor != NULL && actor->user_id == row.user_id)))
     {
       g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
                    "no absence %" G_GINT64_FORMAT, absence_id);
       return NULL;
     }
-  user_id = sqlite3_column_int64 (read, 1);
-  result = absence_json (read);
+  user_id = row.user_id;
+  result = absence_json (&row);
 
   if (!leads_user (self, actor, user_id))
     {
@@ -203,8 +182,7 @@ delete_absence_locked (DwDesk       *self,
       return NULL;
     }
 
-  sqlite3_bind_int64 (drop, 1, absence_id);
-  if (!dw_store_step_done (drop, error))
+  if (!dw_store_absence_delete (self->store, absence_id, error))
     return NULL;
 
   node = json_node_init_object (json_node_alloc (), result);
@@ -237,7 +215,7 @@ dw_desk_list_absences (DwDesk       *self,
                        gint64        to,
                        GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) rows = NULL;
   g_autoptr(JsonArray) items = json_array_new ();
 
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
@@ -249,24 +227,16 @@ dw_desk_list_absences (DwDesk       *self,
       return NULL;
     }
 
-  stmt = dw_store_prepare (self->db,
-                           "SELECT " ABSENCE_COLUMNS " FROM absences a "
-                           "WHERE ends_at > ?1 AND starts_at < ?2 AND (?3 = 0 OR user_id = ?3) "
-                           "AND (?4 = 0 OR EXISTS (SELECT 1 FROM team_members m "
-                           "WHERE m.user_id = a.user_id AND m.team_id = ?4)) "
-                           "ORDER BY starts_at, id", error);
-  if (stmt == NULL)
+  rows = dw_store_absence_list (self->store, from, to, user_id, team_id, error);
+  if (rows == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, from);
-  sqlite3_bind_int64 (stmt, 2, to);
-  sqlite3_bind_int64 (stmt, 3, user_id);
-  sqlite3_bind_int64 (stmt, 4, team_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; i < rows->len; i++)
     {
-      gint64 owner = sqlite3_column_int64 (stmt, 1);
+      const DwStoreAbsence *row = &g_array_index (rows, DwStoreAbsence, i);
 
-      if ((actor != NULL && actor->user_id == owner) || leads_user (self, actor, owner))
-        json_array_add_object_element (items, absence_json (stmt));
+      if ((actor != NULL && actor->user_id == row->user_id)
+          || leads_user (self, actor, row->user_id))
+        json_array_add_object_element (items, absence_json (row));
     }
   return g_steal_pointer (&items);
 }

@@ -15,8 +15,6 @@ G_BEGIN_DECLS
 #define DW_MAX_ABSENCE_SECONDS (366 * DW_DAY)
 #define DW_MAX_LIST_SECONDS (62 * DW_DAY)
 
-#define DW_SHIFT_COLUMNS "id, team_id, user_id, starts_at, ends_at, coalesce (template_id, 0), " \
-                         "break_seconds, breaks"
 
 typedef struct
 {
@@ -111,5 +109,10 @@ gboolean    dw_desk_roster_check_span     (const char     *what,
                                            gint64          ends_at,
                                            gint64          max_seconds,
                                            GError        **error);
+/* dw_roster_week_state through the desk's store. */
+const char *dw_desk_roster_week_state     (DwDesk         *self,
+                                           gint64          team_id,
+                                           gint64          week_start,
+                                           gint64         *published_at);
 
 G_END_DECLS

@@ -6,6 +6,8 @@
 
 #include "dw-desk-roster-private.h"
 
+#include "store/dw-store-roster.h"
+
 #define COVERAGE_STEP 1800
 
 /* Weeks */
@@ -42,47 +44,39 @@ coverage_gaps (DwDesk        *self,
                JsonArray     *warnings,
                GError       **error)
 {
-  g_autoptr(sqlite3_stmt) types = dw_store_prepare (self->db,
-    "SELECT key, coalesce (skill, '') FROM business_types WHERE team_id = ? ORDER BY key", error);
-  g_autoptr(sqlite3_stmt) skills = dw_store_prepare (self->db,
-    "SELECT skill FROM user_skills WHERE user_id = ? ORDER BY skill", error);
-  g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) vectors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(GArray) types = NULL;
+  /* user id → its skills: an agent with five shifts in the week is read once */
+  g_autoptr(GHashTable) skills = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                        (GDestroyNotify) g_strfreev);
   g_autoptr(GArray) needs = g_array_new (FALSE, FALSE, sizeof (DwRosterNeed));
   g_autoptr(GArray) covers = g_array_new (FALSE, FALSE, sizeof (DwRosterCover));
   g_autoptr(GArray) gaps = NULL;
 
-  if (types == NULL || skills == NULL)
+  types = dw_store_team_needs (self->store, team->team_id, error);
+  if (types == NULL)
     return FALSE;
-
-  sqlite3_bind_int64 (types, 1, team->team_id);
-  while (sqlite3_step (types) == SQLITE_ROW)
+  for (guint i = 0; i < types->len; i++)
     {
-      DwRosterNeed need;
-      char *key = g_strdup ((const char *) sqlite3_column_text (types, 0));
-      char *skill = g_strdup ((const char *) sqlite3_column_text (types, 1));
+      const DwStoreTeamNeed *type = &g_array_index (types, DwStoreTeamNeed, i);
+      DwRosterNeed need = { .business_type = type->key, .skill = type->skill };
 
-      g_ptr_array_add (strings, key);
-      g_ptr_array_add (strings, skill);
-      need.business_type = key;
-      need.skill = skill;
       g_array_append_val (needs, need);
     }
 
   for (guint i = 0; i < rows->len; i++)
     {
       DwShiftRow *row = &g_array_index (rows, DwShiftRow, i);
-      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
       g_autoptr(JsonNode) stored = json_from_string (row->breaks, NULL);
-      GStrv owned;
+      GStrv owned = g_hash_table_lookup (skills, &row->user_id);
       gint64 start = row->starts_at;
 
-      sqlite3_reset (skills);
-      sqlite3_bind_int64 (skills, 1, row->user_id);
-      while (sqlite3_step (skills) == SQLITE_ROW)
-        g_strv_builder_add (builder, (const char *) sqlite3_column_text (skills, 0));
-      owned = g_strv_builder_end (builder);
-      g_ptr_array_add (vectors, owned);
+      if (owned == NULL)
+        {
+          owned = dw_store_user_skills (self->store, row->user_id, error);
+          if (owned == NULL)
+            return FALSE;
+          g_hash_table_insert (skills, g_memdup2 (&row->user_id, sizeof row->user_id), owned);
+        }
 
       for (guint b = 0; stored != NULL && b <= json_array_get_length (json_node_get_array (stored)); b++)
         {
@@ -125,7 +119,7 @@ roster_week_json (DwDesk        *self,
   g_autoptr(GArray) rows = NULL;
   g_autoptr(GHashTable) worked = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                                         g_free);
-  g_autoptr(sqlite3_stmt) members = NULL;
+  g_autoptr(GArray) members = NULL;
   g_autofree char *week_text = dw_desk_roster_format_date (team, week_start);
   gint64 published_at = 0;
   gint64 holiday_minutes = 0;
@@ -184,28 +178,22 @@ roster_week_json (DwDesk        *self,
   if (absences == NULL)
     return NULL;
 
-  members = dw_store_prepare (self->db,
-                              "SELECT u.id, u.display_name FROM team_members m "
-                              "JOIN users u ON u.id = m.user_id WHERE m.team_id = ? "
-                              "AND u.disabled = 0 AND u.role = 'agent' ORDER BY u.display_name, u.id",
-                              error);
+  members = dw_store_team_agents (self->store, team->team_id, error);
   if (members == NULL)
     return NULL;
-  sqlite3_bind_int64 (members, 1, team->team_id);
-  while (sqlite3_step (members) == SQLITE_ROW)
+  for (guint i = 0; i < members->len; i++)
     {
-      gint64 id = sqlite3_column_int64 (members, 0);
-      gint64 *minutes = g_hash_table_lookup (worked, &id);
+      const DwStoreTeamAgent *member = &g_array_index (members, DwStoreTeamAgent, i);
+      gint64 *minutes = g_hash_table_lookup (worked, &member->user_id);
       JsonObject *agent = json_object_new ();
 
-      json_object_set_int_member (agent, "user_id", id);
-      json_object_set_string_member (agent, "display_name",
-                                     (const char *) sqlite3_column_text (members, 1));
+      json_object_set_int_member (agent, "user_id", member->user_id);
+      json_object_set_string_member (agent, "display_name", member->display_name);
       json_object_set_int_member (agent, "worked_minutes", minutes != NULL ? *minutes : 0);
       json_array_add_object_element (agents, agent);
     }
 
-  state = dw_roster_week_state (self->db, team->team_id, week_start, &published_at);
+  state = dw_desk_roster_week_state (self, team->team_id, week_start, &published_at);
   json_object_set_int_member (week, "team_id", team->team_id);
   json_object_set_string_member (week, "week", week_text);
   json_object_set_string_member (week, "state", state);
@@ -257,7 +245,6 @@ publish_locked (DwDesk       *self,
   g_auto(DwRosterTeam) team = { 0 };
   g_autoptr(JsonObject) result = NULL;
   g_autoptr(JsonObject) event = json_object_new ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(JsonNode) week_node = NULL;
   JsonArray *warnings;
   gint64 week_start;
@@ -286,18 +273,8 @@ publish_locked (DwDesk       *self,
         }
     }
 
-  stmt = dw_store_prepare (self->db,
-                           "INSERT INTO roster_weeks (team_id, week_start, state, published_at, "
-                           "published_by) VALUES (?1, ?2, 'published', ?3, ?4) "
-                           "ON CONFLICT (team_id, week_start) DO UPDATE SET state = 'published', "
-                           "published_at = ?3, published_by = ?4", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  sqlite3_bind_int64 (stmt, 2, week_start);
-  sqlite3_bind_int64 (stmt, 3, now);
-  dw_store_bind_id_or_null (stmt, 4, dw_desk_actor_id (actor));
-  if (!dw_store_step_done (stmt, error))
+  if (!dw_store_roster_week_publish (self->store, team_id, week_start, now,
+                                     dw_desk_actor_id (actor), error))
     return NULL;
 
   json_object_set_string_member (result, "state", "published");

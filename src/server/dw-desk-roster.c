@@ -10,6 +10,28 @@
 #include <string.h>
 
 #include "dw-calendar.h"
+#include "store/dw-store-roster.h"
+#include "store/sqlite/dw-sqlite-store.h"
+
+G_STATIC_ASSERT (DW_MAX_SHIFT_SECONDS == DW_STORE_MAX_SHIFT_SECONDS);
+
+/* The store's NOT_FOUND as the desk's, with @what in the message; other errors as they are. */
+static gboolean
+not_found_as_desk (GError     **error,
+                   GError      *local_error,
+                   const char  *what,
+                   gint64       id)
+{
+  if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND))
+    {
+      g_error_free (local_error);
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
+                   "no %s %" G_GINT64_FORMAT, what, id);
+    }
+  else
+    g_propagate_error (error, local_error);
+  return FALSE;
+}
 
 void
 dw_roster_team_clear (DwRosterTeam *team)
@@ -61,31 +83,20 @@ dw_desk_roster_load_team (DwDesk        *self,
                           DwRosterTeam  *team,
                           GError       **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(JsonObject) calendar = NULL;
-  gint64 calendar_id;
+  DwStoreRosterTeam row;
+  GError *local_error = NULL;
 
-  stmt = dw_store_prepare (self->db,
-                           "SELECT calendar_id, min_rest_minutes, max_day_minutes, "
-                           "max_week_minutes FROM teams WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
+  if (!dw_store_roster_team_load (self->store, team_id, &row, &local_error))
+    return not_found_as_desk (error, local_error, "team", team_id);
 
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
-                   "no team %" G_GINT64_FORMAT, team_id);
-      return FALSE;
-    }
-
-  calendar_id = sqlite3_column_int64 (stmt, 0);
   team->team_id = team_id;
-  team->limits.min_rest = sqlite3_column_int64 (stmt, 1) * 60;
-  team->limits.max_day = sqlite3_column_int64 (stmt, 2) * 60;
-  team->limits.max_week = sqlite3_column_int64 (stmt, 3) * 60;
+  team->limits.min_rest = row.min_rest_minutes * 60;
+  team->limits.max_day = row.max_day_minutes * 60;
+  team->limits.max_week = row.max_week_minutes * 60;
 
-  calendar = dw_store_calendar_json (self->db, calendar_id, error);
+  /* the calendars' domain: still on the SQLite connection */
+  calendar = dw_store_calendar_json (self->db, row.calendar_id, error);
   if (calendar == NULL)
     return FALSE;
   team->calendar = dw_calendar_new_from_json (calendar, error);
@@ -157,39 +168,46 @@ dw_desk_roster_day_kind (DwRosterTeam *team,
 
 /* Weeks */
 
+/* A week's state: its row's, or for a week without one (written before weeks had states)
+ * "published" if it has shifts.  A read that fails counts as "draft", as before. */
+static const char *
+week_state (DwStore *store,
+            gint64   team_id,
+            gint64   week_start,
+            gint64  *published_at)
+{
+  DwStoreWeekState state;
+  gboolean any = FALSE;
+
+  if (!dw_store_roster_week_load (store, team_id, week_start, &state, published_at, NULL))
+    return "draft";
+  if (state != DW_STORE_WEEK_NONE)
+    return state == DW_STORE_WEEK_PUBLISHED ? "published" : "draft";
+  if (!dw_store_team_has_shifts (store, team_id, week_start,
+                                 week_start + 7 * DW_DAY + 2 * 3600, &any, NULL))
+    return "draft";
+  return any ? "published" : "draft";
+}
+
+const char *
+dw_desk_roster_week_state (DwDesk  *self,
+                           gint64   team_id,
+                           gint64   week_start,
+                           gint64  *published_at)
+{
+  return week_state (self->store, team_id, week_start, published_at);
+}
+
+/* For dw-staffing.c, which still reads on the SQLite connection (moves with it). */
 const char *
 dw_roster_week_state (sqlite3 *db,
                       gint64   team_id,
                       gint64   week_start,
                       gint64  *published_at)
 {
-  g_autoptr(sqlite3_stmt) row = dw_store_prepare (db,
-    "SELECT state, coalesce (published_at, 0) FROM roster_weeks "
-    "WHERE team_id = ? AND week_start = ?", NULL);
-  g_autoptr(sqlite3_stmt) any = NULL;
+  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
 
-  if (row == NULL)
-    return "draft";
-
-  *published_at = 0;
-  sqlite3_bind_int64 (row, 1, team_id);
-  sqlite3_bind_int64 (row, 2, week_start);
-  if (sqlite3_step (row) == SQLITE_ROW)
-    {
-      *published_at = sqlite3_column_int64 (row, 1);
-      return g_str_equal ((const char *) sqlite3_column_text (row, 0), "published")
-             ? "published" : "draft";
-    }
-
-  any = dw_store_prepare (db,
-                          "SELECT 1 FROM shifts WHERE team_id = ? AND starts_at >= ? "
-                          "AND starts_at < ? LIMIT 1", NULL);
-  if (any == NULL)
-    return "draft";
-  sqlite3_bind_int64 (any, 1, team_id);
-  sqlite3_bind_int64 (any, 2, week_start);
-  sqlite3_bind_int64 (any, 3, week_start + 7 * DW_DAY + 2 * 3600);
-  return sqlite3_step (any) == SQLITE_ROW ? "published" : "draft";
+  return week_state (store, team_id, week_start, published_at);
 }
 
 /* The first write to a week records the state it had (a roster from before weeks had states
@@ -201,33 +219,29 @@ dw_desk_roster_touch_week (DwDesk  *self,
                            GError **error)
 {
   gint64 published_at = 0;
-  const char *state = dw_roster_week_state (self->db, team_id, week_start, &published_at);
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-    "INSERT INTO roster_weeks (team_id, week_start, state) VALUES (?, ?, ?) "
-    "ON CONFLICT (team_id, week_start) DO NOTHING", error);
+  const char *state = week_state (self->store, team_id, week_start, &published_at);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  sqlite3_bind_int64 (stmt, 2, week_start);
-  sqlite3_bind_text (stmt, 3, state, -1, SQLITE_STATIC);
-  return dw_store_step_done (stmt, error);
+  return dw_store_roster_week_touch (self->store, team_id, week_start,
+                                     g_str_equal (state, "published") ? DW_STORE_WEEK_PUBLISHED
+                                                                      : DW_STORE_WEEK_DRAFT,
+                                     error);
 }
 
 /* Shifts: reading */
 
+/* Takes @stored's breaks. */
 static void
-shift_from_row (sqlite3_stmt *stmt,
-                DwShiftRow   *row)
+shift_from_store (DwStoreShift *stored,
+                  DwShiftRow   *row)
 {
-  row->id = sqlite3_column_int64 (stmt, 0);
-  row->team_id = sqlite3_column_int64 (stmt, 1);
-  row->user_id = sqlite3_column_int64 (stmt, 2);
-  row->starts_at = sqlite3_column_int64 (stmt, 3);
-  row->ends_at = sqlite3_column_int64 (stmt, 4);
-  row->template_id = sqlite3_column_int64 (stmt, 5);
-  row->break_seconds = sqlite3_column_int64 (stmt, 6);
-  row->breaks = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+  row->id = stored->id;
+  row->team_id = stored->team_id;
+  row->user_id = stored->user_id;
+  row->starts_at = stored->starts_at;
+  row->ends_at = stored->ends_at;
+  row->template_id = stored->template_id;
+  row->break_seconds = stored->break_seconds;
+  row->breaks = g_steal_pointer (&stored->breaks);
 }
 
 gboolean
@@ -236,19 +250,12 @@ dw_desk_roster_load_shift (DwDesk      *self,
                            DwShiftRow  *row,
                            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-    "SELECT " DW_SHIFT_COLUMNS " FROM shifts WHERE id = ?", error);
+  g_auto(DwStoreShift) stored = { 0 };
+  GError *local_error = NULL;
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, shift_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
-                   "no shift %" G_GINT64_FORMAT, shift_id);
-      return FALSE;
-    }
-  shift_from_row (stmt, row);
+  if (!dw_store_shift_load (self->store, shift_id, &stored, &local_error))
+    return not_found_as_desk (error, local_error, "shift", shift_id);
+  shift_from_store (&stored, row);
   return TRUE;
 }
 
@@ -265,43 +272,11 @@ load_neighbours (DwDesk        *self,
 {
   gint64 from = dw_roster_week_start (team->limits.time_zone, at) - 2 * DW_DAY;
   gint64 to = from + 11 * DW_DAY;
-  g_autoptr(sqlite3_stmt) shifts = dw_store_prepare (self->db,
-    "SELECT id, user_id, starts_at, ends_at, break_seconds FROM shifts "
-    "WHERE user_id = ?1 AND ends_at > ?2 AND starts_at < ?3 AND starts_at > ?2 - "
-    G_STRINGIFY (DW_MAX_SHIFT_SECONDS), error);
-  g_autoptr(sqlite3_stmt) absences = dw_store_prepare (self->db,
-    "SELECT id, user_id, starts_at, ends_at FROM absences "
-    "WHERE user_id = ? AND ends_at > ? AND starts_at < ?", error);
   g_autoptr(GArray) s = g_array_new (FALSE, FALSE, sizeof (DwShiftSpan));
   g_autoptr(GArray) a = g_array_new (FALSE, FALSE, sizeof (DwAbsenceSpan));
 
-  if (shifts == NULL || absences == NULL)
+  if (!dw_store_user_spans (self->store, user_id, from, to, s, a, error))
     return FALSE;
-
-  sqlite3_bind_int64 (shifts, 1, user_id);
-  sqlite3_bind_int64 (shifts, 2, from);
-  sqlite3_bind_int64 (shifts, 3, to);
-  while (sqlite3_step (shifts) == SQLITE_ROW)
-    {
-      DwShiftSpan span = { sqlite3_column_int64 (shifts, 0), sqlite3_column_int64 (shifts, 1),
-                           sqlite3_column_int64 (shifts, 2), sqlite3_column_int64 (shifts, 3),
-                           sqlite3_column_int64 (shifts, 4) };
-
-      g_array_append_val (s, span);
-    }
-
-  sqlite3_bind_int64 (absences, 1, user_id);
-  sqlite3_bind_int64 (absences, 2, from);
-  sqlite3_bind_int64 (absences, 3, to);
-  while (sqlite3_step (absences) == SQLITE_ROW)
-    {
-      DwAbsenceSpan span = { sqlite3_column_int64 (absences, 0),
-                             sqlite3_column_int64 (absences, 1),
-                             sqlite3_column_int64 (absences, 2),
-                             sqlite3_column_int64 (absences, 3) };
-
-      g_array_append_val (a, span);
-    }
 
   *shifts_out = g_steal_pointer (&s);
   *absences_out = g_steal_pointer (&a);
@@ -418,7 +393,8 @@ dw_desk_roster_shift_json (DwDesk            *self,
     json_object_set_null_member (object, "template_id");
   json_object_set_string_member (object, "week", week);
   json_object_set_string_member (object, "state",
-                                 dw_roster_week_state (self->db, row->team_id, week_start, &published_at));
+                                 dw_desk_roster_week_state (self, row->team_id, week_start,
+                                                            &published_at));
   json_object_set_boolean_member (object, "holiday", g_str_equal (dw_desk_roster_day_kind (team, day), "holiday"));
   json_object_set_array_member (object, "warnings", g_steal_pointer (&warnings));
   return g_steal_pointer (&object);
@@ -439,6 +415,28 @@ dw_desk_roster_check_window (gint64   from,
   return TRUE;
 }
 
+typedef struct
+{
+  DwPrincipal *actor;
+  GArray      *rows;
+} SelectShifts;
+
+static gboolean
+select_shift (DwStoreShift *stored,
+              gpointer      data)
+{
+  SelectShifts *select = data;
+
+  if (dw_desk_roster_can_read (select->actor, stored->team_id, stored->user_id))
+    {
+      DwShiftRow row = { 0 };
+
+      shift_from_store (stored, &row);
+      g_array_append_val (select->rows, row);
+    }
+  return TRUE;
+}
+
 /* Rows of shifts overlapping [from, to) that @actor may read, by team and/or user. */
 GArray *
 dw_desk_roster_select_shifts (DwDesk       *self,
@@ -449,31 +447,12 @@ dw_desk_roster_select_shifts (DwDesk       *self,
                               gint64        to,
                               GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-    "SELECT " DW_SHIFT_COLUMNS " FROM shifts WHERE ends_at > ?1 AND starts_at < ?2 "
-    /* a bound the indexes on starts_at can use: no shift is longer */
-    "AND starts_at > ?1 - " G_STRINGIFY (DW_MAX_SHIFT_SECONDS) " "
-    "AND (?3 = 0 OR team_id = ?3) AND (?4 = 0 OR user_id = ?4) "
-    "ORDER BY user_id, starts_at", error);
   g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (DwShiftRow));
+  SelectShifts select = { actor, rows };
 
   g_array_set_clear_func (rows, dw_shift_row_clear);
-  if (stmt == NULL)
+  if (!dw_store_shift_select (self->store, from, to, team_id, user_id, select_shift, &select,
+                              error))
     return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, from);
-  sqlite3_bind_int64 (stmt, 2, to);
-  sqlite3_bind_int64 (stmt, 3, team_id);
-  sqlite3_bind_int64 (stmt, 4, user_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      DwShiftRow row = { 0 };
-
-      shift_from_row (stmt, &row);
-      if (dw_desk_roster_can_read (actor, row.team_id, row.user_id))
-        g_array_append_val (rows, row);
-      else
-        dw_shift_row_clear (&row);
-    }
   return g_steal_pointer (&rows);
 }

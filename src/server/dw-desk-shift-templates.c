@@ -5,6 +5,8 @@
 
 #include "dw-desk-roster-private.h"
 
+#include "store/dw-store-roster.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -37,13 +39,12 @@ parse_minute (const char  *member,
 }
 
 static JsonObject *
-template_json (sqlite3_stmt *stmt)
+template_json (const DwStoreShiftTemplate *row)
 {
   JsonObject *object = json_object_new ();
-  g_autofree char *start = format_minute (sqlite3_column_int64 (stmt, 3));
-  g_autofree char *end = format_minute (sqlite3_column_int64 (stmt, 4));
-  g_autoptr(JsonNode) stored = json_from_string ((const char *) sqlite3_column_text (stmt, 5),
-                                                 NULL);
+  g_autofree char *start = format_minute (row->start_minute);
+  g_autofree char *end = format_minute (row->end_minute);
+  g_autoptr(JsonNode) stored = json_from_string (row->breaks, NULL);
   JsonArray *breaks = json_array_new ();
 
   for (guint i = 0; stored != NULL && i < json_array_get_length (json_node_get_array (stored)); i++)
@@ -57,16 +58,41 @@ template_json (sqlite3_stmt *stmt)
       json_array_add_object_element (breaks, out);
     }
 
-  json_object_set_int_member (object, "id", sqlite3_column_int64 (stmt, 0));
-  json_object_set_int_member (object, "team_id", sqlite3_column_int64 (stmt, 1));
-  json_object_set_string_member (object, "name", (const char *) sqlite3_column_text (stmt, 2));
+  json_object_set_int_member (object, "id", row->id);
+  json_object_set_int_member (object, "team_id", row->team_id);
+  json_object_set_string_member (object, "name", row->name);
   json_object_set_string_member (object, "start", start);
   json_object_set_string_member (object, "end", end);
   json_object_set_array_member (object, "breaks", breaks);
   return object;
 }
 
-#define TEMPLATE_COLUMNS "id, team_id, name, start_minute, end_minute, breaks"
+/* The template as the object of docs/api.md; DW_DESK_ERROR_NOT_FOUND for an unknown id. */
+static JsonObject *
+template_load_json (DwDesk  *self,
+                    gint64   template_id,
+                    gint64  *team_id,
+                    GError **error)
+{
+  g_auto(DwStoreShiftTemplate) row = { 0 };
+  GError *local_error = NULL;
+
+  if (!dw_store_shift_template_load (self->store, template_id, &row, &local_error))
+    {
+      if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND))
+        {
+          g_clear_error (&local_error);
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
+                       "no shift template %" G_GINT64_FORMAT, template_id);
+        }
+      else
+        g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (team_id != NULL)
+    *team_id = row.team_id;
+  return template_json (&row);
+}
 
 JsonArray *
 dw_desk_list_shift_templates (DwDesk       *self,
@@ -74,7 +100,7 @@ dw_desk_list_shift_templates (DwDesk       *self,
                               gint64        team_id,
                               GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) rows = NULL;
   g_autoptr(JsonArray) items = json_array_new ();
 
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
@@ -87,14 +113,12 @@ dw_desk_list_shift_templates (DwDesk       *self,
       return NULL;
     }
 
-  stmt = dw_store_prepare (self->db,
-                           "SELECT " TEMPLATE_COLUMNS " FROM shift_templates WHERE team_id = ? "
-                           "ORDER BY start_minute, id", error);
-  if (stmt == NULL)
+  rows = dw_store_shift_template_list (self->store, team_id, error);
+  if (rows == NULL)
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    json_array_add_object_element (items, template_json (stmt));
+  for (guint i = 0; i < rows->len; i++)
+    json_array_add_object_element (items,
+                                   template_json (&g_array_index (rows, DwStoreShiftTemplate, i)));
   return g_steal_pointer (&items);
 }
 
@@ -113,12 +137,10 @@ create_template_locked (DwDesk       *self,
   g_autofree char *breaks_json = NULL;
   g_autoptr(JsonArray) stored = json_array_new ();
   g_autoptr(JsonNode) stored_node = json_node_new (JSON_NODE_ARRAY);
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) read = NULL;
   g_autoptr(JsonObject) result = NULL;
+  g_autoptr(GError) local_error = NULL;
   JsonArray *breaks = NULL;
-  gint64 start, end, last = -1;
-  int rc;
+  gint64 start, end, last = -1, id;
 
   if (!dw_desk_row_exists (self, "teams", team_id))
     {
@@ -194,39 +216,28 @@ create_template_locked (DwDesk       *self,
   json_node_set_array (stored_node, stored);
   breaks_json = dw_store_json_to_string (stored_node);
 
-  insert = dw_store_prepare (self->db,
-                             "INSERT INTO shift_templates (team_id, name, start_minute, "
-                             "end_minute, breaks) VALUES (?, ?, ?, ?, ?)", error);
-  read = dw_store_prepare (self->db,
-                           "SELECT " TEMPLATE_COLUMNS " FROM shift_templates WHERE id = ?", error);
-  if (insert == NULL || read == NULL)
-    return NULL;
-  sqlite3_bind_int64 (insert, 1, team_id);
-  sqlite3_bind_text (insert, 2, name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (insert, 3, start);
-  sqlite3_bind_int64 (insert, 4, end);
-  sqlite3_bind_text (insert, 5, breaks_json, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (insert);
-  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+  {
+    DwStoreShiftTemplate row = { .team_id = team_id, .name = name, .start_minute = start,
+                                 .end_minute = end, .breaks = breaks_json };
+
+    id = dw_store_shift_template_insert (self->store, &row, &local_error);
+  }
+  if (id == 0)
     {
-      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT,
-                   "name: team %" G_GINT64_FORMAT " already has a template \"%s\"", team_id,
-                   name);
-      return NULL;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, self->db, SQLITE_ERROR);
+      /* The team exists (checked above) and the desk checked the minutes: the one constraint
+       * left is the name, unique in the team. */
+      if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT))
+        g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT,
+                     "name: team %" G_GINT64_FORMAT " already has a template \"%s\"", team_id,
+                     name);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
 
-  sqlite3_bind_int64 (read, 1, sqlite3_last_insert_rowid (self->db));
-  if (sqlite3_step (read) != SQLITE_ROW)
-    {
-      dw_store_set_error (error, self->db, SQLITE_ERROR);
-      return NULL;
-    }
-  result = template_json (read);
+  result = template_load_json (self, id, NULL, error);
+  if (result == NULL)
+    return NULL;
   if (!dw_desk_audit (self, actor, "shift_template", json_object_get_int_member (result, "id"),
                       "created", NULL, NULL, NULL, NULL, error)
       || !dw_desk_emit (self, "shift_template.created", team_id, 0, result, error))
@@ -255,32 +266,16 @@ delete_template_locked (DwDesk       *self,
                         gint64        template_id,
                         GError      **error)
 {
-  g_autoptr(sqlite3_stmt) read = dw_store_prepare (self->db,
-    "SELECT " TEMPLATE_COLUMNS " FROM shift_templates WHERE id = ?", error);
-  g_autoptr(sqlite3_stmt) unlink = dw_store_prepare (self->db,
-    "UPDATE shifts SET template_id = NULL WHERE template_id = ?", error);
-  g_autoptr(sqlite3_stmt) drop = dw_store_prepare (self->db,
-    "DELETE FROM shift_templates WHERE id = ?", error);
   g_autoptr(JsonObject) result = NULL;
-  gint64 team_id;
+  gint64 team_id = 0;
 
-  if (read == NULL || unlink == NULL || drop == NULL)
+  result = template_load_json (self, template_id, &team_id, error);
+  if (result == NULL)
     return NULL;
-  sqlite3_bind_int64 (read, 1, template_id);
-  if (sqlite3_step (read) != SQLITE_ROW)
-    {
-      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
-                   "no shift template %" G_GINT64_FORMAT, template_id);
-      return NULL;
-    }
-  team_id = sqlite3_column_int64 (read, 1);
-  result = template_json (read);
   if (!dw_desk_roster_can_edit (actor, team_id, error))
     return NULL;
 
-  sqlite3_bind_int64 (unlink, 1, template_id);
-  sqlite3_bind_int64 (drop, 1, template_id);
-  if (!dw_store_step_done (unlink, error) || !dw_store_step_done (drop, error))
+  if (!dw_store_shift_template_delete (self->store, template_id, error))
     return NULL;
 
   if (!dw_desk_audit (self, actor, "shift_template", template_id, "deleted", NULL, NULL, NULL,

@@ -6,6 +6,8 @@
 
 #include "dw-desk-roster-private.h"
 
+#include "store/dw-store-roster.h"
+
 #include <string.h>
 
 /* Shifts: writing */
@@ -167,22 +169,25 @@ load_template (DwDesk    *self,
                Template  *out,
                GError   **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-    "SELECT team_id, start_minute, end_minute, breaks FROM shift_templates WHERE id = ?", error);
+  g_auto(DwStoreShiftTemplate) row = { 0 };
+  GError *local_error = NULL;
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, template_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (!dw_store_shift_template_load (self->store, template_id, &row, &local_error))
     {
-      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
-                   "template_id: there is no shift template %" G_GINT64_FORMAT, template_id);
+      if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND))
+        {
+          g_clear_error (&local_error);
+          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                       "template_id: there is no shift template %" G_GINT64_FORMAT, template_id);
+        }
+      else
+        g_propagate_error (error, local_error);
       return FALSE;
     }
-  out->team_id = sqlite3_column_int64 (stmt, 0);
-  out->start_minute = sqlite3_column_int64 (stmt, 1);
-  out->end_minute = sqlite3_column_int64 (stmt, 2);
-  out->breaks = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  out->team_id = row.team_id;
+  out->start_minute = row.start_minute;
+  out->end_minute = row.end_minute;
+  out->breaks = g_steal_pointer (&row.breaks);
   return TRUE;
 }
 
@@ -269,7 +274,6 @@ write_shift_locked (DwDesk       *self,
   g_autoptr(GArray) violations = NULL;
   g_autoptr(JsonObject) result = NULL;
   g_autoptr(JsonArray) template_breaks = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *date = NULL;
   DwShiftRow before = { 0 };
   DwShiftRow row = { 0 };
@@ -390,32 +394,22 @@ write_shift_locked (DwDesk       *self,
                           dw_roster_week_start (team.limits.time_zone, before.starts_at), error)))
     goto out;
 
-  if (creating)
-    stmt = dw_store_prepare (self->db,
-                             "INSERT INTO shifts (user_id, team_id, starts_at, ends_at, "
-                             "template_id, breaks, break_seconds) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                             error);
-  else
-    stmt = dw_store_prepare (self->db,
-                             "UPDATE shifts SET user_id = ?1, starts_at = ?3, ends_at = ?4, "
-                             "breaks = ?6, break_seconds = ?7, "
-                             "template_id = CASE WHEN ?3 = starts_at AND ?4 = ends_at "
-                             "THEN template_id END WHERE id = ?8", error);
-  if (stmt == NULL)
-    goto out;
-  sqlite3_bind_int64 (stmt, 1, row.user_id);
-  sqlite3_bind_int64 (stmt, 2, row.team_id);
-  sqlite3_bind_int64 (stmt, 3, row.starts_at);
-  sqlite3_bind_int64 (stmt, 4, row.ends_at);
-  dw_store_bind_id_or_null (stmt, 5, row.template_id);
-  sqlite3_bind_text (stmt, 6, row.breaks, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 7, row.break_seconds);
-  sqlite3_bind_int64 (stmt, 8, shift_id);
-  if (!dw_store_step_done (stmt, error))
-    goto out;
+  {
+    DwStoreShiftWrite write = { .user_id = row.user_id, .team_id = row.team_id,
+                                .starts_at = row.starts_at, .ends_at = row.ends_at,
+                                .template_id = row.template_id, .breaks = row.breaks,
+                                .break_seconds = row.break_seconds };
 
-  if (creating)
-    row.id = sqlite3_last_insert_rowid (self->db);
+    if (creating)
+      {
+        row.id = dw_store_shift_insert (self->store, &write, error);
+        if (row.id == 0)
+          goto out;
+      }
+    else if (!dw_store_shift_update (self->store, shift_id, &write, error))
+      goto out;
+  }
+
   g_clear_pointer (&row.breaks, g_free);
   if (!dw_desk_roster_load_shift (self, creating ? row.id : shift_id, &row, error))
     goto out;
@@ -501,7 +495,6 @@ delete_shift_locked (DwDesk       *self,
 {
   g_auto(DwRosterTeam) team = { 0 };
   g_autoptr(JsonObject) result = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   DwShiftRow row = { 0 };
   gboolean ok = FALSE;
 
@@ -521,11 +514,7 @@ delete_shift_locked (DwDesk       *self,
                       dw_roster_week_start (team.limits.time_zone, row.starts_at), error))
     goto out;
 
-  stmt = dw_store_prepare (self->db, "DELETE FROM shifts WHERE id = ?", error);
-  if (stmt == NULL)
-    goto out;
-  sqlite3_bind_int64 (stmt, 1, shift_id);
-  if (!dw_store_step_done (stmt, error))
+  if (!dw_store_shift_delete (self->store, shift_id, error))
     goto out;
 
   result = json_object_new ();

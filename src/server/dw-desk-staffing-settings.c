@@ -5,11 +5,14 @@
 
 #include "dw-desk-roster-private.h"
 
+#include "store/dw-store-roster.h"
+
 /* Staffing settings */
 
 typedef struct
 {
   const char *member;
+  gsize       offset;      /* in DwStoreStaffingSettings: a gint64, or a double if is_double */
   gboolean    is_double;
   double      low;
   double      high;
@@ -19,45 +22,72 @@ typedef struct
 
 /* The team's columns, with the ranges migration 005 checks. */
 static const Setting settings[] = {
-  { "min_rest_minutes", FALSE, 0, 2880, FALSE, FALSE },
-  { "max_day_minutes", FALSE, 60, 1440, FALSE, FALSE },
-  { "max_week_minutes", FALSE, 60, 10080, FALSE, FALSE },
-  { "target_service_level", TRUE, 0, 1, TRUE, TRUE },
-  { "target_answer_seconds", FALSE, 0, 86400, FALSE, FALSE },
-  { "max_occupancy", TRUE, 0, 1, TRUE, FALSE },
-  { "ticket_occupancy", TRUE, 0, 1, TRUE, FALSE },
-  { "shrinkage", TRUE, 0, 1, FALSE, TRUE },
+  { "min_rest_minutes", G_STRUCT_OFFSET (DwStoreStaffingSettings, min_rest_minutes),
+    FALSE, 0, 2880, FALSE, FALSE },
+  { "max_day_minutes", G_STRUCT_OFFSET (DwStoreStaffingSettings, max_day_minutes),
+    FALSE, 60, 1440, FALSE, FALSE },
+  { "max_week_minutes", G_STRUCT_OFFSET (DwStoreStaffingSettings, max_week_minutes),
+    FALSE, 60, 10080, FALSE, FALSE },
+  { "target_service_level", G_STRUCT_OFFSET (DwStoreStaffingSettings, target_service_level),
+    TRUE, 0, 1, TRUE, TRUE },
+  { "target_answer_seconds", G_STRUCT_OFFSET (DwStoreStaffingSettings, target_answer_seconds),
+    FALSE, 0, 86400, FALSE, FALSE },
+  { "max_occupancy", G_STRUCT_OFFSET (DwStoreStaffingSettings, max_occupancy),
+    TRUE, 0, 1, TRUE, FALSE },
+  { "ticket_occupancy", G_STRUCT_OFFSET (DwStoreStaffingSettings, ticket_occupancy),
+    TRUE, 0, 1, TRUE, FALSE },
+  { "shrinkage", G_STRUCT_OFFSET (DwStoreStaffingSettings, shrinkage),
+    TRUE, 0, 1, FALSE, TRUE },
 };
+
+static JsonObject *
+settings_to_json (gint64                          team_id,
+                  const DwStoreStaffingSettings  *row)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_int_member (object, "team_id", team_id);
+  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
+    if (settings[i].is_double)
+      json_object_set_double_member (object, settings[i].member,
+                                     G_STRUCT_MEMBER (double, row, settings[i].offset));
+    else
+      json_object_set_int_member (object, settings[i].member,
+                                  G_STRUCT_MEMBER (gint64, row, settings[i].offset));
+  return object;
+}
+
+static gboolean
+settings_load (DwDesk                   *self,
+               gint64                    team_id,
+               DwStoreStaffingSettings  *row,
+               GError                  **error)
+{
+  GError *local_error = NULL;
+
+  if (dw_store_staffing_settings_load (self->store, team_id, row, &local_error))
+    return TRUE;
+  if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND))
+    {
+      g_clear_error (&local_error);
+      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND, "no team %" G_GINT64_FORMAT,
+                   team_id);
+      return FALSE;
+    }
+  g_propagate_error (error, local_error);
+  return FALSE;
+}
 
 static JsonObject *
 settings_json (DwDesk  *self,
                gint64   team_id,
                GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-    "SELECT min_rest_minutes, max_day_minutes, max_week_minutes, target_service_level, "
-    "target_answer_seconds, max_occupancy, ticket_occupancy, shrinkage FROM teams WHERE id = ?",
-    error);
-  JsonObject *object;
+  DwStoreStaffingSettings row;
 
-  if (stmt == NULL)
+  if (!settings_load (self, team_id, &row, error))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND, "no team %" G_GINT64_FORMAT,
-                   team_id);
-      return NULL;
-    }
-
-  object = json_object_new ();
-  json_object_set_int_member (object, "team_id", team_id);
-  for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
-    if (settings[i].is_double)
-      json_object_set_double_member (object, settings[i].member, sqlite3_column_double (stmt, i));
-    else
-      json_object_set_int_member (object, settings[i].member, sqlite3_column_int64 (stmt, i));
-  return object;
+  return settings_to_json (team_id, &row);
 }
 
 JsonObject *
@@ -90,17 +120,19 @@ update_settings_locked (DwDesk       *self,
   };
   g_autoptr(JsonObject) before = NULL;
   g_autoptr(JsonObject) after = NULL;
+  DwStoreStaffingSettings row;
+  gboolean changed = FALSE;
 
-  before = settings_json (self, team_id, error);
-  if (before == NULL || !dw_desk_roster_can_edit (actor, team_id, error)
+  if (!settings_load (self, team_id, &row, error))
+    return NULL;
+  before = settings_to_json (team_id, &row);
+  if (!dw_desk_roster_can_edit (actor, team_id, error)
       || !dw_json_check_members (changes, members, error))
     return NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (settings); i++)
     {
       const Setting *s = &settings[i];
-      g_autoptr(sqlite3_stmt) stmt = NULL;
-      g_autofree char *sql = NULL;
       double value = 0;
       gboolean ok;
 
@@ -126,20 +158,15 @@ update_settings_locked (DwDesk       *self,
           return NULL;
         }
 
-      /* the member names are this table's own, never the request's */
-      sql = g_strdup_printf ("UPDATE teams SET %s = ? WHERE id = ?", s->member);
-      stmt = dw_store_prepare (self->db, sql, error);
-      if (stmt == NULL)
-        return NULL;
       if (s->is_double)
-        sqlite3_bind_double (stmt, 1, value);
+        G_STRUCT_MEMBER (double, &row, s->offset) = value;
       else
-        sqlite3_bind_int64 (stmt, 1, (gint64) value);
-      sqlite3_bind_int64 (stmt, 2, team_id);
-      if (!dw_store_step_done (stmt, error))
-        return NULL;
+        G_STRUCT_MEMBER (gint64, &row, s->offset) = (gint64) value;
+      changed = TRUE;
     }
 
+  if (changed && !dw_store_staffing_settings_update (self->store, team_id, &row, error))
+    return NULL;
   after = settings_json (self, team_id, error);
   if (after == NULL
       || !dw_desk_audit_diff (self, actor, "team", team_id, before, after, members, NULL, error)

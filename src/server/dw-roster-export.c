@@ -9,50 +9,43 @@
 
 #include <libical/ical.h>
 
+#include "store/dw-store-roster.h"
+
 /* Exports */
+
+/* A name the export writes, "" for none (a row gone, or a read that failed: the export is
+ * still worth having). */
+static char *
+name_or_empty (DwDesk        *self,
+               DwStoreNameOf  what,
+               gint64         id)
+{
+  char *name = dw_store_roster_name_of (self->store, what, id, NULL);
+
+  return name != NULL ? name : g_strdup ("");
+}
 
 static char *
 user_name (DwDesk *self,
            gint64  user_id)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-    "SELECT display_name FROM users WHERE id = ?", NULL);
-
-  if (stmt == NULL)
-    return g_strdup ("");
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  return g_strdup (sqlite3_step (stmt) == SQLITE_ROW
-                   ? (const char *) sqlite3_column_text (stmt, 0) : "");
+  return name_or_empty (self, DW_STORE_NAME_USER, user_id);
 }
 
 static char *
 team_name (DwDesk *self,
            gint64  team_id)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-    "SELECT name FROM teams WHERE id = ?", NULL);
-
-  if (stmt == NULL)
-    return g_strdup ("");
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  return g_strdup (sqlite3_step (stmt) == SQLITE_ROW
-                   ? (const char *) sqlite3_column_text (stmt, 0) : "");
+  return name_or_empty (self, DW_STORE_NAME_TEAM, team_id);
 }
 
 static char *
 template_name (DwDesk *self,
                gint64  template_id)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
   if (template_id <= 0)
     return g_strdup ("");
-  stmt = dw_store_prepare (self->db, "SELECT name FROM shift_templates WHERE id = ?", NULL);
-  if (stmt == NULL)
-    return g_strdup ("");
-  sqlite3_bind_int64 (stmt, 1, template_id);
-  return g_strdup (sqlite3_step (stmt) == SQLITE_ROW
-                   ? (const char *) sqlite3_column_text (stmt, 0) : "");
+  return name_or_empty (self, DW_STORE_NAME_SHIFT_TEMPLATE, template_id);
 }
 
 static struct icaltimetype
@@ -105,10 +98,10 @@ dw_desk_shifts_ics (DwDesk       *self,
           return NULL;
         }
       /* an agent adds what it will work: drafts may still change */
-      if (!g_str_equal (dw_roster_week_state (self->db, row->team_id,
-                                              dw_roster_week_start (team.limits.time_zone,
-                                                                    row->starts_at),
-                                              &published_at), "published"))
+      if (!g_str_equal (dw_desk_roster_week_state (self, row->team_id,
+                                                   dw_roster_week_start (team.limits.time_zone,
+                                                                         row->starts_at),
+                                                   &published_at), "published"))
         continue;
 
       uid = g_strdup_printf ("shift-%" G_GINT64_FORMAT "@deskwatch", row->id);

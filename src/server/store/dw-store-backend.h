@@ -19,6 +19,7 @@ typedef struct _DwStoreTicketOps    DwStoreTicketOps;
 typedef struct _DwStoreRoutingOps   DwStoreRoutingOps;
 typedef struct _DwStoreDirectoryOps DwStoreDirectoryOps;
 typedef struct _DwStoreEventOps     DwStoreEventOps;
+typedef struct _DwStoreRosterOps    DwStoreRosterOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -32,6 +33,7 @@ typedef struct
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);
   const struct _DwStoreDispatchOps *dispatch;  /* dw-store-dispatch.h */
+  const DwStoreRosterOps    *roster;     /* dw-store-roster.h */
 } DwStoreBackend;
 
 struct _DwStore

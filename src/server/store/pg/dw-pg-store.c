@@ -13,6 +13,7 @@
 #include "store/pg/dw-pg-connection.h"
 #include "store/pg/dw-pg-store.h"
 #include "store/pg/dw-pg-ops.h"
+#include "store/dw-store-roster.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -28,6 +29,7 @@ static const DwStoreBackend pg_backend = {
   .events = &dw_pg_event_ops,
   .in_transaction = in_transaction,
   .dispatch = &dw_pg_dispatch_ops,
+  .roster = &dw_pg_roster_ops,
 };
 
 DwStore *

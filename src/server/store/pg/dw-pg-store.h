@@ -33,4 +33,7 @@ dw_pg_store_conn (DwStore *store)
   return store->conn;
 }
 
+/* The op tables written so far (dw-pg-<domain>.c). */
+extern const DwStoreRosterOps dw_pg_roster_ops;
+
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "store/dw-store-routing.h"
 #include "store/dw-store-tickets.h"
 #include "store/dw-store-dispatch.h"
+#include "store/dw-store-roster.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -22,6 +23,7 @@ static const DwStoreBackend sqlite_backend = {
   .events = &dw_sqlite_event_ops,
   .in_transaction = in_transaction,
   .dispatch = &dw_sqlite_dispatch_ops,
+  .roster = &dw_sqlite_roster_ops,
 };
 
 DwStore *

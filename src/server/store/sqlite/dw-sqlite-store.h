@@ -18,6 +18,7 @@ extern const DwStoreRoutingOps   dw_sqlite_routing_ops;
 extern const DwStoreDirectoryOps dw_sqlite_directory_ops;
 extern const DwStoreEventOps     dw_sqlite_event_ops;
 extern const struct _DwStoreDispatchOps dw_sqlite_dispatch_ops;
+extern const DwStoreRosterOps    dw_sqlite_roster_ops;
 
 static inline sqlite3 *
 dw_sqlite_store_db (DwStore *store)
