@@ -20,6 +20,7 @@ typedef struct _DwStoreRoutingOps   DwStoreRoutingOps;
 typedef struct _DwStoreDirectoryOps DwStoreDirectoryOps;
 typedef struct _DwStoreEventOps     DwStoreEventOps;
 typedef struct _DwStoreSlaOps       DwStoreSlaOps;
+typedef struct _DwStoreSurveyOps    DwStoreSurveyOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -33,6 +34,7 @@ typedef struct
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);
   const DwStoreSlaOps       *sla;        /* dw-store-sla.h */
+  const DwStoreSurveyOps    *surveys;    /* dw-store-surveys.h */
 } DwStoreBackend;
 
 struct _DwStore

@@ -13,6 +13,7 @@
 #include "store/pg/dw-pg-connection.h"
 #include "store/pg/dw-pg-store.h"
 #include "store/dw-store-sla.h"
+#include "store/dw-store-surveys.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -24,6 +25,7 @@ static const DwStoreBackend pg_backend = {
   .name = "postgresql",
   .in_transaction = in_transaction,
   .sla = &dw_pg_sla_ops,
+  .surveys = &dw_pg_survey_ops,
 };
 
 DwStore *

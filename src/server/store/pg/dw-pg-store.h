@@ -38,6 +38,7 @@ dw_pg_store_conn (DwStore *store)
 }
 
 /* The backend's op tables (dw-pg-<domain>.c). */
-extern const DwStoreSlaOps dw_pg_sla_ops;
+extern const DwStoreSlaOps    dw_pg_sla_ops;
+extern const DwStoreSurveyOps dw_pg_survey_ops;
 
 G_END_DECLS

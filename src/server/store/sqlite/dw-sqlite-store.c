@@ -7,6 +7,7 @@
 #include "store/dw-store-routing.h"
 #include "store/dw-store-tickets.h"
 #include "store/dw-store-sla.h"
+#include "store/dw-store-surveys.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -22,6 +23,7 @@ static const DwStoreBackend sqlite_backend = {
   .events = &dw_sqlite_event_ops,
   .in_transaction = in_transaction,
   .sla = &dw_sqlite_sla_ops,
+  .surveys = &dw_sqlite_survey_ops,
 };
 
 DwStore *

@@ -18,6 +18,7 @@ extern const DwStoreRoutingOps   dw_sqlite_routing_ops;
 extern const DwStoreDirectoryOps dw_sqlite_directory_ops;
 extern const DwStoreEventOps     dw_sqlite_event_ops;
 extern const DwStoreSlaOps       dw_sqlite_sla_ops;
+extern const DwStoreSurveyOps    dw_sqlite_survey_ops;
 
 static inline sqlite3 *
 dw_sqlite_store_db (DwStore *store)
