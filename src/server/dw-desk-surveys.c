@@ -129,7 +129,7 @@ dw_desk_issue_survey_locked (DwDesk  *self,
 
 static JsonObject *
 survey_json (const DwStoreSurvey *survey,
-             const char   *token)
+             const char          *token)
 {
   JsonObject *object = json_object_new ();
 
@@ -151,10 +151,10 @@ survey_json (const DwStoreSurvey *survey,
 }
 
 static gboolean
-latest_survey (DwDesk  *self,
-               gint64   ticket_id,
+latest_survey (DwDesk         *self,
+               gint64          ticket_id,
                DwStoreSurvey  *survey,
-               GError **error)
+               GError        **error)
 {
   gboolean found;
 
