@@ -6,6 +6,7 @@
 
 #include "dw-desk-surveys.h"
 #include "dw-desk-private.h"
+#include "store/dw-store-surveys.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -21,39 +22,34 @@ load_secret (DwDesk  *self,
              guchar   key[crypto_generichash_KEYBYTES],
              GError **error)
 {
-  g_autoptr(sqlite3_stmt) read = dw_store_prepare (self->db,
-    "SELECT value FROM settings WHERE key = 'survey_secret'", error);
-  const char *hex;
+  g_autofree char *hex = NULL;
   gsize length = 0;
 
-  if (read == NULL)
+  if (!dw_store_survey_secret_get (self->store, &hex, error))
     return FALSE;
 
-  if (sqlite3_step (read) != SQLITE_ROW)
+  if (hex == NULL)
     {
-      g_autoptr(sqlite3_stmt) write = dw_store_prepare (self->db,
-        "INSERT INTO settings (key, value) VALUES ('survey_secret', ?)", error);
       char text[crypto_generichash_KEYBYTES * 2 + 1];
+      gboolean stored;
 
-      if (write == NULL)
-        return FALSE;
       randombytes_buf (key, crypto_generichash_KEYBYTES);
       sodium_bin2hex (text, sizeof text, key, crypto_generichash_KEYBYTES);
-      sqlite3_bind_text (write, 1, text, -1, SQLITE_TRANSIENT);
+      stored = dw_store_survey_secret_insert (self->store, text, error);
       sodium_memzero (text, sizeof text);
-      return dw_store_step_done (write, error);
+      return stored;
     }
 
-  hex = (const char *) sqlite3_column_text (read, 0);
-  if (hex == NULL
-      || sodium_hex2bin (key, crypto_generichash_KEYBYTES, hex, strlen (hex), NULL, &length,
-                         NULL) != 0
+  if (sodium_hex2bin (key, crypto_generichash_KEYBYTES, hex, strlen (hex), NULL, &length,
+                      NULL) != 0
       || length != crypto_generichash_KEYBYTES)
     {
+      sodium_memzero (hex, strlen (hex));
       g_set_error_literal (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED,
                            "the survey secret in settings is damaged");
       return FALSE;
     }
+  sodium_memzero (hex, strlen (hex));
   return TRUE;
 }
 
@@ -110,27 +106,15 @@ dw_desk_issue_survey_locked (DwDesk  *self,
                              gint64   ticket_id,
                              GError **error)
 {
-  g_autoptr(sqlite3_stmt) expire = dw_store_prepare (self->db,
-    "UPDATE surveys SET expires_at = min (expires_at, ?1) WHERE ticket_id = ?2 "
-    "AND answered_at IS NULL", error);
-  g_autoptr(sqlite3_stmt) insert = dw_store_prepare (self->db,
-    "INSERT INTO surveys (ticket_id, issued_at, expires_at) VALUES (?, ?, ?)", error);
   g_autoptr(JsonObject) event = json_object_new ();
   g_autofree char *expires = NULL;
   gint64 now = dw_clock_now (self->clock);
   gint64 survey_id;
 
-  if (expire == NULL || insert == NULL)
+  survey_id = dw_store_survey_issue (self->store, ticket_id, now, now + DW_SURVEY_LIFETIME,
+                                     error);
+  if (survey_id == 0)
     return FALSE;
-
-  sqlite3_bind_int64 (expire, 1, now);
-  sqlite3_bind_int64 (expire, 2, ticket_id);
-  sqlite3_bind_int64 (insert, 1, ticket_id);
-  sqlite3_bind_int64 (insert, 2, now);
-  sqlite3_bind_int64 (insert, 3, now + DW_SURVEY_LIFETIME);
-  if (!dw_store_step_done (expire, error) || !dw_store_step_done (insert, error))
-    return FALSE;
-  survey_id = sqlite3_last_insert_rowid (self->db);
 
   /* The link itself is fetched by the intake (GET /tickets/{id}/survey); the stream only says
    * there is one to send, to admins. */
@@ -143,52 +127,9 @@ dw_desk_issue_survey_locked (DwDesk  *self,
          && dw_desk_emit (self, "survey.issued", 0, 0, event, error);
 }
 
-typedef struct
-{
-  gint64 id;
-  gint64 ticket_id;
-  gint64 issued_at;
-  gint64 expires_at;
-  gint64 answered_at;
-  int    rating;
-  char  *comment;
-  gint64 voided_at;
-  char  *void_reason;
-} Survey;
-
-static void
-survey_clear (Survey *survey)
-{
-  g_clear_pointer (&survey->comment, g_free);
-  g_clear_pointer (&survey->void_reason, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Survey, survey_clear)
-
-#define SURVEY_COLUMNS "id, ticket_id, issued_at, expires_at, coalesce (answered_at, 0), " \
-                       "coalesce (rating, 0), comment, coalesce (voided_at, 0), void_reason"
-
-static gboolean
-survey_from (sqlite3_stmt *stmt,
-             Survey       *survey)
-{
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return FALSE;
-  survey->id = sqlite3_column_int64 (stmt, 0);
-  survey->ticket_id = sqlite3_column_int64 (stmt, 1);
-  survey->issued_at = sqlite3_column_int64 (stmt, 2);
-  survey->expires_at = sqlite3_column_int64 (stmt, 3);
-  survey->answered_at = sqlite3_column_int64 (stmt, 4);
-  survey->rating = sqlite3_column_int (stmt, 5);
-  survey->comment = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
-  survey->voided_at = sqlite3_column_int64 (stmt, 7);
-  survey->void_reason = g_strdup ((const char *) sqlite3_column_text (stmt, 8));
-  return TRUE;
-}
-
 static JsonObject *
-survey_json (const Survey *survey,
-             const char   *token)
+survey_json (const DwStoreSurvey *survey,
+             const char          *token)
 {
   JsonObject *object = json_object_new ();
 
@@ -210,18 +151,16 @@ survey_json (const Survey *survey,
 }
 
 static gboolean
-latest_survey (DwDesk  *self,
-               gint64   ticket_id,
-               Survey  *survey,
-               GError **error)
+latest_survey (DwDesk         *self,
+               gint64          ticket_id,
+               DwStoreSurvey  *survey,
+               GError        **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-    "SELECT " SURVEY_COLUMNS " FROM surveys WHERE ticket_id = ? ORDER BY id DESC LIMIT 1", error);
+  gboolean found;
 
-  if (stmt == NULL)
+  if (!dw_store_survey_latest (self->store, ticket_id, survey, &found, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, ticket_id);
-  if (!survey_from (stmt, survey))
+  if (!found)
     {
       g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
                    "ticket %" G_GINT64_FORMAT " has no survey (it has not been solved)", ticket_id);
@@ -248,7 +187,7 @@ dw_desk_get_survey (DwDesk       *self,
                     gint64        ticket_id,
                     GError      **error)
 {
-  g_auto(Survey) survey = { 0 };
+  g_auto(DwStoreSurvey) survey = { 0 };
   guchar key[crypto_generichash_KEYBYTES];
   g_autofree char *token = NULL;
   JsonObject *result = NULL;
@@ -280,44 +219,31 @@ set_ticket_rating (DwDesk       *self,
                    const char   *reason,
                    GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-    "UPDATE tickets SET csat = ?, csat_comment = ?, version = version + 1, updated_at = ? "
-    "WHERE id = ?", error);
-  g_autoptr(sqlite3_stmt) ticket = dw_store_prepare (self->db,
-    "SELECT coalesce (team_id, 0), coalesce (assignee_id, 0), status FROM tickets WHERE id = ?",
-    error);
   g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
   g_autoptr(JsonNode) after = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *status_text = NULL;
+  gint64 team_id = 0, assignee_id = 0;
   int status = DW_STATUS_SOLVED;
 
-  if (stmt == NULL || ticket == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (ticket, 1, ticket_id);
-  if (sqlite3_step (ticket) != SQLITE_ROW)
+  if (!dw_store_survey_rate_ticket (self->store, ticket_id, rating, comment,
+                                    dw_clock_now (self->clock), &team_id, &assignee_id,
+                                    &status_text, &local_error))
     {
-      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND, "no ticket %" G_GINT64_FORMAT,
-                   ticket_id);
+      if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND))
+        g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
+                     "no ticket %" G_GINT64_FORMAT, ticket_id);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  dw_enum_from_string (DW_TYPE_STATUS, (const char *) sqlite3_column_text (ticket, 2), &status);
-
-  if (rating > 0)
-    sqlite3_bind_int (stmt, 1, rating);
-  else
-    sqlite3_bind_null (stmt, 1);
-  dw_store_bind_text_or_null (stmt, 2, comment);
-  sqlite3_bind_int64 (stmt, 3, dw_clock_now (self->clock));
-  sqlite3_bind_int64 (stmt, 4, ticket_id);
-  if (!dw_store_step_done (stmt, error))
-    return FALSE;
+  dw_enum_from_string (DW_TYPE_STATUS, status_text, &status);
 
   if (rating > 0)
     json_node_set_int (after, rating);
   else
     json_node_init_null (after);
-  dw_desk_touch (touched, ticket_id, sqlite3_column_int64 (ticket, 0),
-                 sqlite3_column_int64 (ticket, 1), dw_status_is_active (status));
+  dw_desk_touch (touched, ticket_id, team_id, assignee_id, dw_status_is_active (status));
   return dw_desk_audit (self, actor, "ticket", ticket_id, action, "csat", NULL, after, reason,
                         error)
          && dw_desk_flush_touched (self, touched, 0, error);
@@ -330,10 +256,9 @@ answer_locked (DwDesk      *self,
                GError     **error)
 {
   static const char * const members[] = { "rating", "comment", NULL };
-  g_auto(Survey) survey = { 0 };
-  g_autoptr(sqlite3_stmt) read = NULL;
-  g_autoptr(sqlite3_stmt) write = NULL;
+  g_auto(DwStoreSurvey) survey = { 0 };
   g_autofree char *comment = NULL;
+  gboolean found = FALSE, done = FALSE;
   guchar key[crypto_generichash_KEYBYTES];
   gint64 rating = 0, survey_id, now = dw_clock_now (self->clock);
 
@@ -342,12 +267,9 @@ answer_locked (DwDesk      *self,
   survey_id = read_token (key, token);
   sodium_memzero (key, sizeof key);
 
-  read = dw_store_prepare (self->db, "SELECT " SURVEY_COLUMNS " FROM surveys WHERE id = ?",
-                           error);
-  if (read == NULL)
+  if (survey_id != 0 && !dw_store_survey_load (self->store, survey_id, &survey, &found, error))
     return NULL;
-  sqlite3_bind_int64 (read, 1, survey_id);
-  if (survey_id == 0 || !survey_from (read, &survey))
+  if (!found)
     {
       g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
                            "there is no such survey");
@@ -384,17 +306,17 @@ answer_locked (DwDesk      *self,
       return NULL;
     }
 
-  write = dw_store_prepare (self->db, "UPDATE surveys SET answered_at = ?, rating = ?, "
-                                      "comment = ? WHERE id = ? AND answered_at IS NULL", error);
-  if (write == NULL)
+  if (!dw_store_survey_answer (self->store, survey.id, now, (int) rating, comment, &done, error))
     return NULL;
-  sqlite3_bind_int64 (write, 1, now);
-  sqlite3_bind_int64 (write, 2, rating);
-  dw_store_bind_text_or_null (write, 3, comment);
-  sqlite3_bind_int64 (write, 4, survey.id);
-  if (!dw_store_step_done (write, error)
-      || !set_ticket_rating (self, NULL, survey.ticket_id, (int) rating, comment, "rated",
-                             "the customer answered the survey", error))
+  /* Answered by another request since it was read (another instance, issue 14). */
+  if (!done)
+    {
+      g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT,
+                           "this survey has been answered already");
+      return NULL;
+    }
+  if (!set_ticket_rating (self, NULL, survey.ticket_id, (int) rating, comment, "rated",
+                          "the customer answered the survey", error))
     return NULL;
 
   survey.answered_at = now;
@@ -425,8 +347,7 @@ void_locked (DwDesk       *self,
              GError      **error)
 {
   static const char * const members[] = { "reason", NULL };
-  g_auto(Survey) survey = { 0 };
-  g_autoptr(sqlite3_stmt) write = NULL;
+  g_auto(DwStoreSurvey) survey = { 0 };
   g_autofree char *reason = NULL;
   gint64 now = dw_clock_now (self->clock);
 
@@ -452,15 +373,7 @@ void_locked (DwDesk       *self,
       return NULL;
     }
 
-  write = dw_store_prepare (self->db, "UPDATE surveys SET voided_at = ?, voided_by = ?, "
-                                      "void_reason = ? WHERE id = ?", error);
-  if (write == NULL)
-    return NULL;
-  sqlite3_bind_int64 (write, 1, now);
-  dw_store_bind_id_or_null (write, 2, dw_desk_actor_id (actor));
-  sqlite3_bind_text (write, 3, reason, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (write, 4, survey.id);
-  if (!dw_store_step_done (write, error)
+  if (!dw_store_survey_void (self->store, survey.id, now, dw_desk_actor_id (actor), reason, error)
       || !set_ticket_rating (self, actor, ticket_id, 0, NULL, "rating-voided", reason, error))
     return NULL;
 

@@ -5,6 +5,10 @@
 #include "dw-json.h"
 #include "dw-sla.h"
 #include "dw-store.h"
+#include "store/dw-store-events.h"
+#include "store/dw-store-sla.h"
+#include "store/dw-store-tickets.h"
+#include "store/sqlite/dw-sqlite-store.h"
 
 /* Tickets refreshed per alarm transaction; more due ones re-arm the alarm at once. */
 #define DUE_BATCH 200
@@ -19,7 +23,8 @@ struct _DwSlaEngine
 {
   GObject     parent_instance;
 
-  sqlite3    *db;
+  sqlite3    *db;         /* for the alarm's own transactions */
+  DwStore    *store;
   DwClock    *clock;
   DwEventLog *events;
   gulong      published_id;
@@ -57,6 +62,7 @@ typedef struct
   gint64      policy_id;
   char       *sla;
   gint64      next_sla_at;
+  gint64      escalation_level;
 } TicketRow;
 
 static void
@@ -79,14 +85,13 @@ cached_calendar_free (gpointer data)
 }
 
 static int
-column_enum (sqlite3_stmt *stmt,
-             int           column,
-             GType         type,
-             int           fallback)
+parse_enum (GType       type,
+            const char *text,
+            int         fallback)
 {
   int value = fallback;
 
-  dw_enum_from_string (type, (const char *) sqlite3_column_text (stmt, column), &value);
+  dw_enum_from_string (type, text, &value);
   return value;
 }
 
@@ -96,44 +101,70 @@ load_ticket (DwSlaEngine  *self,
              TicketRow    *row,
              GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
+  g_auto(DwStoreSlaTicket) stored = { 0 };
 
-  stmt = dw_store_prepare (self->db,
-                           "SELECT id, priority, status, channel, business_type, team_id, "
-                           "       assignee_id, customer_id, created_at, sla_policy_id, sla, "
-                           "       next_sla_at "
-                           "FROM tickets WHERE id = ?", error);
-  if (stmt == NULL)
+  if (!dw_store_sla_ticket_load (self->store, ticket_id, &stored, error))
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, ticket_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  row->id = stored.id;
+  row->priority = parse_enum (DW_TYPE_PRIORITY, stored.priority, DW_PRIORITY_NORMAL);
+  row->status = parse_enum (DW_TYPE_STATUS, stored.status, DW_STATUS_NEW);
+  row->channel = parse_enum (DW_TYPE_CHANNEL, stored.channel, DW_CHANNEL_WEB);
+  row->business_type = g_steal_pointer (&stored.business_type);
+  row->team_id = stored.team_id;
+  row->assignee_id = stored.assignee_id;
+  row->customer_id = stored.customer_id;
+  row->created_at = stored.created_at;
+  row->policy_id = stored.policy_id;
+  row->sla = g_steal_pointer (&stored.sla);
+  row->next_sla_at = stored.next_sla_at;
+  row->escalation_level = stored.escalation_level;
+  return TRUE;
+}
+
+/* A JSON column's text as a node: null when absent or not JSON (as dw_store_column_json). */
+static void
+set_json_text (JsonObject *object,
+               const char *member,
+               const char *text)
+{
+  g_autoptr(JsonParser) parser = NULL;
+
+  if (text != NULL)
     {
-      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                   "No ticket %" G_GINT64_FORMAT, ticket_id);
-      return FALSE;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      dw_store_set_error (error, self->db, rc);
-      return FALSE;
+      parser = json_parser_new_immutable ();
+      if (json_parser_load_from_data (parser, text, -1, NULL)
+          && json_parser_get_root (parser) != NULL)
+        {
+          json_object_set_member (object, member, json_node_copy (json_parser_get_root (parser)));
+          return;
+        }
+      g_warning ("Invalid JSON in column %s: %s", member, text);
     }
 
-  row->id = sqlite3_column_int64 (stmt, 0);
-  row->priority = column_enum (stmt, 1, DW_TYPE_PRIORITY, DW_PRIORITY_NORMAL);
-  row->status = column_enum (stmt, 2, DW_TYPE_STATUS, DW_STATUS_NEW);
-  row->channel = column_enum (stmt, 3, DW_TYPE_CHANNEL, DW_CHANNEL_WEB);
-  row->business_type = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-  row->team_id = sqlite3_column_int64 (stmt, 5);
-  row->assignee_id = sqlite3_column_int64 (stmt, 6);
-  row->customer_id = sqlite3_column_int64 (stmt, 7);
-  row->created_at = sqlite3_column_int64 (stmt, 8);
-  row->policy_id = sqlite3_column_int64 (stmt, 9);
-  row->sla = g_strdup ((const char *) sqlite3_column_text (stmt, 10));
-  row->next_sla_at = sqlite3_column_int64 (stmt, 11);
-  return TRUE;
+  json_object_set_null_member (object, member);
+}
+
+static void
+set_text (JsonObject *object,
+          const char *member,
+          const char *text)
+{
+  if (text == NULL)
+    json_object_set_null_member (object, member);
+  else
+    json_object_set_string_member (object, member, text);
+}
+
+static void
+set_minutes (JsonObject *object,
+             const char *member,
+             gint64      minutes)
+{
+  if (minutes < 0)
+    json_object_set_null_member (object, member);
+  else
+    json_object_set_int_member (object, member, minutes);
 }
 
 /* The team's calendar, or the first calendar for a ticket without team; NULL (no error) when
@@ -143,50 +174,38 @@ load_calendar (DwSlaEngine  *self,
                gint64        team_id,
                GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(DwStoreSlaCalendar) row = { 0 };
   g_autoptr(JsonObject) object = NULL;
   g_autofree char *key = NULL;
   CachedCalendar *cached;
-  gint64 id;
-  int rc;
+  gboolean found;
 
-  stmt = dw_store_prepare (self->db,
-                           "SELECT " DW_STORE_CALENDAR_COLUMNS ", "
-                           "       k.timezone || '|' || k.week || '|' || k.holidays || '|' "
-                           "       || k.workdays "
-                           "FROM calendars k LEFT JOIN teams m ON m.calendar_id = k.id AND m.id = ? "
-                           "ORDER BY m.id IS NULL, k.id LIMIT 1", error);
-  if (stmt == NULL)
+  if (!dw_store_sla_calendar_for_team (self->store, team_id, &row, &found, error) || !found)
     return NULL;
 
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    return NULL;
-  if (rc != SQLITE_ROW)
-    {
-      dw_store_set_error (error, self->db, rc);
-      return NULL;
-    }
-
-  id = sqlite3_column_int64 (stmt, 0);
-  key = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
-  cached = g_hash_table_lookup (self->calendars, &id);
+  key = g_strjoin ("|", row.timezone, row.week, row.holidays, row.workdays, NULL);
+  cached = g_hash_table_lookup (self->calendars, &row.id);
   if (cached != NULL && g_strcmp0 (cached->key, key) == 0)
     return g_object_ref (cached->calendar);
 
-  object = dw_store_calendar_json_from_row (stmt);
+  object = json_object_new ();
+  json_object_set_int_member (object, "id", row.id);
+  set_text (object, "name", row.name);
+  set_text (object, "timezone", row.timezone);
+  set_json_text (object, "week", row.week);
+  set_json_text (object, "holidays", row.holidays);
+  set_json_text (object, "workdays", row.workdays);
   cached = g_new0 (CachedCalendar, 1);
   cached->calendar = dw_calendar_new_from_json (object, error);
   if (cached->calendar == NULL)
     {
-      g_prefix_error (error, "calendar %" G_GINT64_FORMAT ": ", id);
+      g_prefix_error (error, "calendar %" G_GINT64_FORMAT ": ", row.id);
       cached_calendar_free (cached);
       return NULL;
     }
 
   cached->key = g_steal_pointer (&key);
-  g_hash_table_insert (self->calendars, g_memdup2 (&id, sizeof id), cached);
+  g_hash_table_insert (self->calendars, g_memdup2 (&row.id, sizeof row.id), cached);
   return g_object_ref (cached->calendar);
 }
 
@@ -195,54 +214,50 @@ static GPtrArray *
 load_rules (DwSlaEngine  *self,
             GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) policies = NULL;
   g_autoptr(GPtrArray) rules = NULL;
   g_autofree char *key = NULL;
-  int rc;
 
-  stmt = dw_store_prepare (self->db,
-                           "SELECT json_group_array (json_array (" DW_STORE_SLA_POLICY_COLUMNS "))"
-                           " FROM (SELECT * FROM sla_policies ORDER BY position, id) p", error);
-  if (stmt == NULL)
+  key = dw_store_sla_policies_key (self->store, error);
+  if (key == NULL)
     return NULL;
 
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      dw_store_set_error (error, self->db, rc);
-      return NULL;
-    }
-
-  key = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   if (self->rules != NULL && g_strcmp0 (key, self->rules_key) == 0)
     return self->rules;
 
-  g_clear_pointer (&stmt, dw_store_release);
-  stmt = dw_store_prepare (self->db,
-                           "SELECT " DW_STORE_SLA_POLICY_COLUMNS
-                           " FROM sla_policies p ORDER BY p.position, p.id", error);
-  if (stmt == NULL)
+  policies = dw_store_sla_policies_list (self->store, error);
+  if (policies == NULL)
     return NULL;
 
   rules = g_ptr_array_new_with_free_func ((GDestroyNotify) dw_sla_rule_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < policies->len; i++)
     {
-      g_autoptr(JsonObject) object = dw_store_sla_policy_json_from_row (stmt);
+      const DwStoreSlaPolicy *policy = &g_array_index (policies, DwStoreSlaPolicy, i);
+      g_autoptr(JsonObject) object = json_object_new ();
       g_autoptr(GError) local_error = NULL;
-      DwSlaRule *rule = dw_sla_rule_new_from_json (object, &local_error);
+      DwSlaRule *rule;
+
+      /* The object of GET /api/v1/sla/policies, which the rule parses. */
+      json_object_set_int_member (object, "id", policy->id);
+      set_text (object, "name", policy->name);
+      json_object_set_int_member (object, "position", policy->position);
+      set_json_text (object, "match_priorities", policy->match_priorities);
+      set_json_text (object, "match_tags", policy->match_tags);
+      set_json_text (object, "match_channels", policy->match_channels);
+      set_json_text (object, "match_business_types", policy->match_business_types);
+      set_minutes (object, "first_response_minutes", policy->first_response_minutes);
+      set_minutes (object, "next_response_minutes", policy->next_response_minutes);
+      set_minutes (object, "resolution_minutes", policy->resolution_minutes);
+      json_object_set_double_member (object, "at_risk_ratio", policy->at_risk_ratio);
+      set_json_text (object, "escalation", policy->escalation);
 
       /* The API validated it on the way in; a bad row must not stop every other ticket. */
+      rule = dw_sla_rule_new_from_json (object, &local_error);
       if (rule == NULL)
-        g_warning ("Ignoring SLA policy %" G_GINT64_FORMAT ": %s",
-                   (gint64) sqlite3_column_int64 (stmt, 0), local_error->message);
+        g_warning ("Ignoring SLA policy %" G_GINT64_FORMAT ": %s", policy->id,
+                   local_error->message);
       else
         g_ptr_array_add (rules, rule);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, self->db, rc);
-      return NULL;
     }
 
   g_clear_pointer (&self->rules, g_ptr_array_unref);
@@ -256,20 +271,11 @@ static GStrv
 load_customer_tags (DwSlaEngine *self,
                     gint64       customer_id)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  GStrv tags;
 
-  stmt = dw_store_prepare (self->db,
-                           "SELECT j.value FROM customers c, json_each (c.tags) j "
-                           "WHERE c.id = ? AND j.type = 'text'", NULL);
-  if (stmt != NULL && customer_id > 0)
-    {
-      sqlite3_bind_int64 (stmt, 1, customer_id);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-    }
-
-  return g_strv_builder_end (builder);
+  /* As before the store layer: a customer whose tags cannot be read matches no tag. */
+  tags = dw_store_sla_customer_tags (self->store, customer_id, NULL);
+  return tags != NULL ? tags : g_new0 (char *, 1);
 }
 
 static int
@@ -289,46 +295,29 @@ load_marks (DwSlaEngine  *self,
             GError      **error)
 {
   g_autoptr(GArray) marks = g_array_new (FALSE, FALSE, sizeof (DwSlaMark));
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) stored = NULL;
   DwSlaMark created = { row->created_at, DW_SLA_MARK_CREATED, DW_STATUS_NEW };
-  int rc;
 
   /* Comments before status changes of the same second: the reply that opens a ticket comes
    * with the status change it causes.  The sort is stable after this order. */
-  stmt = dw_store_prepare (self->db,
-                           "SELECT created_at, author_kind, NULL, 0 FROM comments "
-                           "WHERE ticket_id = ?1 AND (author_kind = 'customer' "
-                           "                          OR (author_kind = 'agent' AND public)) "
-                           "UNION ALL "
-                           "SELECT at, NULL, json_extract (after, '$'), 1 FROM audit "
-                           "WHERE entity = 'ticket' AND entity_id = ?1 AND field = 'status' "
-                           "ORDER BY 1, 4", error);
-  if (stmt == NULL)
+  stored = dw_store_sla_marks_list (self->store, row->id, error);
+  if (stored == NULL)
     return NULL;
 
   g_array_append_val (marks, created);
-  sqlite3_bind_int64 (stmt, 1, row->id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < stored->len; i++)
     {
-      DwSlaMark mark = { sqlite3_column_int64 (stmt, 0), DW_SLA_MARK_STATUS, DW_STATUS_NEW };
-      const char *kind = (const char *) sqlite3_column_text (stmt, 1);
+      const DwStoreSlaMark *entry = &g_array_index (stored, DwStoreSlaMark, i);
+      DwSlaMark mark = { entry->at, DW_SLA_MARK_STATUS, DW_STATUS_NEW };
 
-      if (g_strcmp0 (kind, "customer") == 0)
+      if (g_strcmp0 (entry->author_kind, "customer") == 0)
         mark.kind = DW_SLA_MARK_CUSTOMER_MESSAGE;
-      else if (g_strcmp0 (kind, "agent") == 0)
+      else if (g_strcmp0 (entry->author_kind, "agent") == 0)
         mark.kind = DW_SLA_MARK_AGENT_REPLY;
-      else if (!dw_enum_from_string (DW_TYPE_STATUS,
-                                     (const char *) sqlite3_column_text (stmt, 2),
-                                     (int *) &mark.status))
+      else if (!dw_enum_from_string (DW_TYPE_STATUS, entry->status, (int *) &mark.status))
         continue;
 
       g_array_append_val (marks, mark);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, self->db, rc);
-      return NULL;
     }
 
   /* A ticket created in a status other than new has no audit row saying so. */
@@ -407,25 +396,21 @@ audit (DwSlaEngine  *self,
        const char   *reason,
        GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *before_text = before != NULL ? dw_store_json_to_string (before) : NULL;
   g_autofree char *after_text = after != NULL ? dw_store_json_to_string (after) : NULL;
+  DwStoreAuditNew row = {
+    .at = dw_clock_now (self->clock),
+    .actor_id = 0,
+    .entity = "ticket",
+    .entity_id = ticket_id,
+    .action = action,
+    .field = field,
+    .before = before_text,
+    .after = after_text,
+    .reason = reason,
+  };
 
-  stmt = dw_store_prepare (self->db,
-                           "INSERT INTO audit (at, actor_id, entity, entity_id, action, field, "
-                           "                   before, after, reason) "
-                           "VALUES (?, NULL, 'ticket', ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, dw_clock_now (self->clock));
-  sqlite3_bind_int64 (stmt, 2, ticket_id);
-  sqlite3_bind_text (stmt, 3, action, -1, SQLITE_STATIC);
-  dw_store_bind_text_or_null (stmt, 4, field);
-  dw_store_bind_text_or_null (stmt, 5, before_text);
-  dw_store_bind_text_or_null (stmt, 6, after_text);
-  dw_store_bind_text_or_null (stmt, 7, reason);
-  return dw_store_step_done (stmt, error);
+  return dw_store_audit_insert (self->store, &row, error);
 }
 
 static JsonNode *
@@ -442,28 +427,17 @@ load_lead_ids (DwSlaEngine  *self,
                gint64        team_id,
                GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonArray) ids = json_array_new ();
-  int rc;
+  g_autoptr(GArray) stored = NULL;
+  JsonArray *ids;
 
-  stmt = dw_store_prepare (self->db,
-                           "SELECT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id "
-                           "WHERE m.team_id = ? AND m.is_lead AND NOT u.disabled "
-                           "ORDER BY m.user_id", error);
-  if (stmt == NULL)
+  stored = dw_store_sla_lead_ids (self->store, team_id, error);
+  if (stored == NULL)
     return NULL;
 
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    json_array_add_int_element (ids, sqlite3_column_int64 (stmt, 0));
-
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, self->db, rc);
-      return NULL;
-    }
-
-  return g_steal_pointer (&ids);
+  ids = json_array_new ();
+  for (guint i = 0; i < stored->len; i++)
+    json_array_add_int_element (ids, g_array_index (stored, gint64, i));
+  return ids;
 }
 
 /* The policy's escalation for a target that just breached, in the open transaction.  The
@@ -481,6 +455,7 @@ escalate (DwSlaEngine      *self,
   g_autofree char *reason = g_strdup_printf ("sla: %s breached (policy %s)",
                                              dw_sla_target_to_string (target), rule->name);
   DwPriority raised = row->priority;
+  gboolean done;
 
   if (!rule->escalate_raise_priority && !rule->escalate_notify_lead && !rule->escalate_reassign)
     return TRUE;
@@ -488,21 +463,15 @@ escalate (DwSlaEngine      *self,
   if (rule->escalate_raise_priority && row->priority < DW_PRIORITY_URGENT)
     raised = row->priority + 1;
 
-  {
-    g_autoptr(sqlite3_stmt) stmt = NULL;
-
-    stmt = dw_store_prepare (self->db,
-                             "UPDATE tickets SET priority = ?, escalation_level = escalation_level + 1, "
-                             "       version = version + 1, updated_at = ? WHERE id = ?", error);
-    if (stmt == NULL)
-      return FALSE;
-
-    sqlite3_bind_text (stmt, 1, dw_priority_to_string (raised), -1, SQLITE_STATIC);
-    sqlite3_bind_int64 (stmt, 2, dw_clock_now (self->clock));
-    sqlite3_bind_int64 (stmt, 3, row->id);
-    if (!dw_store_step_done (stmt, error))
-      return FALSE;
-  }
+  /* Conditional on the level this run read: when another run (another instance, issue 14)
+   * escalated this breach already, nothing is written or announced twice. */
+  if (!dw_store_sla_escalate (self->store, row->id, row->escalation_level,
+                              dw_priority_to_string (raised), dw_clock_now (self->clock),
+                              &done, error))
+    return FALSE;
+  if (!done)
+    return TRUE;
+  row->escalation_level++;
 
   if (raised != row->priority)
     {
@@ -515,18 +484,11 @@ escalate (DwSlaEngine      *self,
     }
 
   {
-    g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-      "SELECT escalation_level FROM tickets WHERE id = ?", error);
     g_autoptr(JsonNode) before = json_node_new (JSON_NODE_VALUE);
     g_autoptr(JsonNode) after = json_node_new (JSON_NODE_VALUE);
-    gint64 level;
 
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, row->id);
-    level = sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 1;
-    json_node_set_int (before, level - 1);
-    json_node_set_int (after, level);
+    json_node_set_int (before, row->escalation_level - 1);
+    json_node_set_int (after, row->escalation_level);
 
     if (!audit (self, row->id, "escalated", "escalation_level", before, after, reason, error))
       return FALSE;
@@ -568,7 +530,6 @@ refresh_locked (DwSlaEngine  *self,
   g_autoptr(GArray) marks = NULL;
   g_autoptr(JsonArray) sla_array = NULL;
   g_autoptr(JsonNode) sla_node = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *sla_text = NULL;
   const DwSlaRule *rule = NULL;
   DwSlaState old_states[DW_SLA_N_TARGETS];
@@ -577,6 +538,7 @@ refresh_locked (DwSlaEngine  *self,
   gint64 now = dw_clock_now (self->clock);
   gint64 next;
   gboolean changed = FALSE;
+  gboolean done;
 
   if (!load_ticket (self, ticket_id, &row, error))
     return FALSE;
@@ -637,19 +599,23 @@ refresh_locked (DwSlaEngine  *self,
   if (!changed)
     return TRUE;
 
-  stmt = dw_store_prepare (self->db,
-                           "UPDATE tickets SET sla = ?, sla_state = ?, sla_policy_id = ?, "
-                           "       next_sla_at = ? WHERE id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
+  {
+    DwStoreSlaUpdate update = {
+      .ticket_id = row.id,
+      .old_sla = row.sla,
+      .sla = sla_text,
+      .sla_state = dw_sla_state_to_string (result.worst),
+      .policy_id = rule != NULL ? rule->id : 0,
+      .next_sla_at = next,
+    };
 
-  sqlite3_bind_text (stmt, 1, sla_text, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, dw_sla_state_to_string (result.worst), -1, SQLITE_STATIC);
-  dw_store_bind_id_or_null (stmt, 3, rule != NULL ? rule->id : 0);
-  dw_store_bind_id_or_null (stmt, 4, next);
-  sqlite3_bind_int64 (stmt, 5, row.id);
-  if (!dw_store_step_done (stmt, error))
-    return FALSE;
+    /* Conditional on the "sla" read above: a breach is audited, announced and escalated by
+     * the one run that wrote it, however many instances check the same ticket (issue 14). */
+    if (!dw_store_sla_update (self->store, &update, &done, error))
+      return FALSE;
+    if (!done)
+      return TRUE;
+  }
 
   for (guint t = 0; t < DW_SLA_N_TARGETS; t++)
     {
@@ -695,7 +661,7 @@ refresh_locked (DwSlaEngine  *self,
 
   if (announce)
     {
-      g_autoptr(JsonObject) ticket = dw_store_ticket_json (self->db, row.id, error);
+      g_autoptr(JsonObject) ticket = dw_store_ticket_load_json (self->store, row.id, error);
 
       if (ticket == NULL
           || dw_event_log_append (self->events, "ticket.updated", row.team_id, row.assignee_id,
@@ -713,19 +679,16 @@ static gboolean alarm_cb (gpointer data);
 static gint64
 earliest_due (DwSlaEngine *self)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GError) error = NULL;
+  gint64 at;
 
-  /* Served by the partial index tickets_next_sla: no scan. */
-  stmt = dw_store_prepare (self->db, "SELECT MIN (next_sla_at) FROM tickets "
-                                     "WHERE next_sla_at IS NOT NULL", &error);
-  if (stmt == NULL)
+  if (!dw_store_sla_earliest_due (self->store, &at, &error))
     {
       g_warning ("Cannot schedule SLA checks: %s", error->message);
       return 0;
     }
 
-  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  return at;
 }
 
 static void
@@ -750,30 +713,11 @@ static gboolean
 refresh_due (DwSlaEngine  *self,
              GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GArray) due = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
+  g_autoptr(GArray) due = NULL;
 
-  stmt = dw_store_prepare (self->db,
-                           "SELECT id FROM tickets WHERE next_sla_at IS NOT NULL "
-                           "AND next_sla_at <= ? ORDER BY next_sla_at, id LIMIT ?", error);
-  if (stmt == NULL)
+  due = dw_store_sla_due_list (self->store, dw_clock_now (self->clock), DUE_BATCH, error);
+  if (due == NULL)
     return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, dw_clock_now (self->clock));
-  sqlite3_bind_int (stmt, 2, DUE_BATCH);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (due, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, self->db, rc);
-      return FALSE;
-    }
-  g_clear_pointer (&stmt, dw_store_release);
 
   for (guint i = 0; i < due->len; i++)
     if (!refresh_locked (self, g_array_index (due, gint64, i), TRUE, error))
@@ -861,6 +805,7 @@ dw_sla_engine_finalize (GObject *object)
   g_clear_pointer (&self->calendars, g_hash_table_unref);
   g_clear_pointer (&self->rules, g_ptr_array_unref);
   g_clear_pointer (&self->rules_key, g_free);
+  g_clear_pointer (&self->store, dw_store_free);
   g_clear_object (&self->events);
   g_clear_object (&self->clock);
 
@@ -911,6 +856,7 @@ dw_sla_engine_new (sqlite3    *db,
 
   self = g_object_new (DW_TYPE_SLA_ENGINE, NULL);
   self->db = db;
+  self->store = dw_sqlite_store_new (db);
   self->clock = g_object_ref (clock);
   self->events = g_object_ref (events);
   self->published_id = g_signal_connect (events, "published", G_CALLBACK (published_cb), self);

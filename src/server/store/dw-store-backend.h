@@ -20,6 +20,8 @@ typedef struct _DwStoreRoutingOps   DwStoreRoutingOps;
 typedef struct _DwStoreDirectoryOps DwStoreDirectoryOps;
 typedef struct _DwStoreEventOps     DwStoreEventOps;
 typedef struct _DwStoreRosterOps    DwStoreRosterOps;
+typedef struct _DwStoreSlaOps       DwStoreSlaOps;
+typedef struct _DwStoreSurveyOps    DwStoreSurveyOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -34,6 +36,8 @@ typedef struct
   gboolean (*in_transaction) (DwStore *store);
   const struct _DwStoreDispatchOps *dispatch;  /* dw-store-dispatch.h */
   const DwStoreRosterOps    *roster;     /* dw-store-roster.h */
+  const DwStoreSlaOps       *sla;        /* dw-store-sla.h */
+  const DwStoreSurveyOps    *surveys;    /* dw-store-surveys.h */
 } DwStoreBackend;
 
 struct _DwStore

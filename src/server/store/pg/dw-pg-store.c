@@ -14,6 +14,8 @@
 #include "store/pg/dw-pg-store.h"
 #include "store/pg/dw-pg-ops.h"
 #include "store/dw-store-roster.h"
+#include "store/dw-store-sla.h"
+#include "store/dw-store-surveys.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -30,6 +32,8 @@ static const DwStoreBackend pg_backend = {
   .in_transaction = in_transaction,
   .dispatch = &dw_pg_dispatch_ops,
   .roster = &dw_pg_roster_ops,
+  .sla = &dw_pg_sla_ops,
+  .surveys = &dw_pg_survey_ops,
 };
 
 DwStore *

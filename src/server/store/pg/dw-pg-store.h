@@ -35,5 +35,8 @@ dw_pg_store_conn (DwStore *store)
 
 /* The op tables written so far (dw-pg-<domain>.c). */
 extern const DwStoreRosterOps dw_pg_roster_ops;
+/* The backend's op tables (dw-pg-<domain>.c). */
+extern const DwStoreSlaOps    dw_pg_sla_ops;
+extern const DwStoreSurveyOps dw_pg_survey_ops;
 
 G_END_DECLS

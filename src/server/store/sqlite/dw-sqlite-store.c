@@ -8,6 +8,8 @@
 #include "store/dw-store-tickets.h"
 #include "store/dw-store-dispatch.h"
 #include "store/dw-store-roster.h"
+#include "store/dw-store-sla.h"
+#include "store/dw-store-surveys.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -24,6 +26,8 @@ static const DwStoreBackend sqlite_backend = {
   .in_transaction = in_transaction,
   .dispatch = &dw_sqlite_dispatch_ops,
   .roster = &dw_sqlite_roster_ops,
+  .sla = &dw_sqlite_sla_ops,
+  .surveys = &dw_sqlite_survey_ops,
 };
 
 DwStore *
