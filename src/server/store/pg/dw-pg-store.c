@@ -12,6 +12,9 @@
 #include "dw-store.h"
 #include "store/pg/dw-pg-connection.h"
 #include "store/pg/dw-pg-store.h"
+#include "store/dw-store-snapshot.h"
+
+extern const DwStoreSnapshotOps dw_pg_snapshot_ops;  /* dw-pg-snapshot.c */
 
 static gboolean
 in_transaction (DwStore *store)
@@ -22,6 +25,7 @@ in_transaction (DwStore *store)
 static const DwStoreBackend pg_backend = {
   .name = "postgresql",
   .in_transaction = in_transaction,
+  .snapshot = &dw_pg_snapshot_ops,
 };
 
 DwStore *
