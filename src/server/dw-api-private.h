@@ -6,6 +6,7 @@
 #include "dw-problem.h"
 #include "dw-sign-in-limit.h"
 #include "dw-store.h"
+#include "store/dw-store-snapshot.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,7 @@ struct _DwApi
   DwDesk     *desk;
   DwEventLog *events;
   DwSignInLimit *sign_in_limit;
+  DwStore    *store;   /* on db: the reads of store/dw-store-snapshot.h */
 };
 
 typedef struct
@@ -99,5 +101,9 @@ char       *dw_api_make_cursor   (gint64        last_id);
  * on table alias t. */
 void        dw_api_ticket_visibility (DwPrincipal *principal,
                                       GString     *where);
+
+/* What @principal sees of the tickets, for the store's reads. */
+void dw_api_visibility (DwPrincipal       *principal,
+                        DwStoreVisibility *visibility);
 
 G_END_DECLS

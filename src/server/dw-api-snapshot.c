@@ -20,85 +20,6 @@
 
 #define DEFAULT_HEARTBEAT_MS 15000
 
-static gboolean
-add_rows (DwApiRequest  *req,
-          JsonObject    *snapshot,
-          const char    *member,
-          const char    *sql,
-          int            kind,
-          GError       **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (req->api->db, sql, error);
-  JsonArray *items = json_array_new ();
-  int rc;
-
-  json_object_set_array_member (snapshot, member, items);
-  if (stmt == NULL)
-    return FALSE;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      JsonObject *o;
-
-      switch (kind)
-        {
-        case 0: o = dw_store_team_json_from_row (req->api->db, stmt); break;
-        case 1: o = dw_store_user_json_from_row (req->api->db, stmt); break;
-        default: o = dw_store_sla_policy_json_from_row (stmt); break;
-        }
-      json_array_add_object_element (items, o);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, req->api->db, rc);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* Appends the rows of one column of JSON text to @out, joined with commas. */
-static gboolean
-add_json_rows (DwApiRequest  *req,
-               GString       *out,
-               const char    *sql,
-               GError       **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (req->api->db, sql, error);
-  gboolean first = TRUE;
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      if (!first)
-        g_string_append_c (out, ',');
-      first = FALSE;
-      g_string_append_len (out, (const char *) sqlite3_column_text (stmt, 0),
-                           sqlite3_column_bytes (stmt, 0));
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, req->api->db, rc);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static void
-append_ids (GString      *s,
-            const GArray *ids)
-{
-  for (guint i = 0; i < ids->len; i++)
-    g_string_append_printf (s, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
-                            g_array_index (ids, gint64, i));
-}
-
 static guint
 heartbeat_seconds (void)
 {
@@ -128,6 +49,7 @@ typedef struct
   GByteArray *columns[4];
   GArray    *tags;      /* of guint32 */
   GArray    *sla;       /* of DwCompactSlaTarget */
+  GArray    *ticket_tags;  /* of guint32: the tags of the ticket being read */
 } Compact;
 
 static void
@@ -140,6 +62,7 @@ compact_clear (Compact *c)
     g_clear_pointer (&c->columns[i], g_byte_array_unref);
   g_clear_pointer (&c->tags, g_array_unref);
   g_clear_pointer (&c->sla, g_array_unref);
+  g_clear_pointer (&c->ticket_tags, g_array_unref);
 }
 
 static guint32
@@ -178,12 +101,10 @@ intern_text (Interner   *in,
 }
 
 static guint32
-intern (Interner     *in,
-        sqlite3_stmt *stmt,
-        int           column)
+intern (Interner    *in,
+        DwStoreText  text)
 {
-  return intern_text (in, (const char *) sqlite3_column_text (stmt, column),
-                      sqlite3_column_bytes (stmt, column));
+  return intern_text (in, text.text, text.length);
 }
 
 static void
@@ -197,18 +118,18 @@ compact_init (Compact *c)
     c->columns[i] = g_byte_array_new ();
   c->tags = g_array_new (FALSE, FALSE, sizeof (guint32));
   c->sla = g_array_new (FALSE, TRUE, sizeof (DwCompactSlaTarget));
+  c->ticket_tags = g_array_new (FALSE, TRUE, sizeof (guint32));
 }
 
 /* Appends @column's text to @array ("" for null, saying so in @nulls). */
 static void
-add_text (GByteArray   *array,
-          sqlite3_stmt *stmt,
-          int           column,
-          guint32      *nulls,
-          guint32       null_flag)
+add_text (GByteArray  *array,
+          DwStoreText  column,
+          guint32     *nulls,
+          guint32      null_flag)
 {
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-  gsize length = sqlite3_column_bytes (stmt, column);
+  const char *text = column.text;
+  gsize length = column.length;
   g_autofree char *valid = NULL;
 
   if (text == NULL)
@@ -231,22 +152,15 @@ add_text (GByteArray   *array,
   g_byte_array_append (array, (const guint8 *) "", 1);
 }
 
-#define COMPACT_TICKET_COLUMNS \
-  "t.id, t.subject, t.body, t.channel, t.business_type, t.priority, t.status, t.team_id, " \
-  "t.assignee_id, t.customer_id, t.order_number, t.created_at, t.updated_at, " \
-  "t.first_response_at, t.solved_at, t.version, t.escalation_level, t.sla_policy_id, " \
-  "t.sla_state, t.next_sla_at, t.csat, t.csat_comment, " DW_STORE_TICKET_BREACH ", t.tags, t.sla"
-
 /* Whether the console would refuse @column (JSON text: tags or SLA targets) in the JSON form
  * (dw_json_check_text(), after the repair every JSON answer gets): such a ticket is left out of
  * the compact form too.  Only text with an escape can be refused once repaired, and a service's
  * own rows have none: one memchr () for nearly all. */
 static gboolean
-json_column_refused (sqlite3_stmt *stmt,
-                     int           column)
+json_column_refused (DwStoreText column)
 {
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-  gsize length = sqlite3_column_bytes (stmt, column);
+  const char *text = column.text;
+  gsize length = column.length;
   g_autofree char *valid = NULL;
 
   if (text == NULL || memchr (text, '\\', length) == NULL)
@@ -255,12 +169,6 @@ json_column_refused (sqlite3_stmt *stmt,
     text = valid;
   return !dw_json_check_text (text, length, NULL);
 }
-
-/* Each tag is one row; a ticket's rows come together (ORDER BY t.id, which the scan of t gives
- * without sorting) and are merged with the tickets as they are read. */
-#define COMPACT_TAG_SQL \
-  "SELECT t.id, j.key, j.value " \
-  "FROM tickets t, json_each (replace (t.tags, char (31), '\\u001f')) j WHERE "
 
 /* SLA targets: read from the ticket's "sla" text here.  The service writes that text itself in
  * one shape (an array of flat objects of strings, integers and nulls), which a scanner of that
@@ -533,14 +441,13 @@ parse_sla (Interner   *in,
 /* Appends the targets of the "sla" text in @column to @out; FALSE when the ticket cannot be
  * sent (nothing appended then). */
 static gboolean
-add_sla (Interner     *in,
-         sqlite3_stmt *stmt,
-         int           column,
-         GArray       *out,
-         guint32      *n_sla)
+add_sla (Interner    *in,
+         DwStoreText  column,
+         GArray      *out,
+         guint32     *n_sla)
 {
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-  gsize length = sqlite3_column_bytes (stmt, column);
+  const char *text = column.text;
+  gsize length = column.length;
   guint before = out->len;
 
   *n_sla = 0;
@@ -559,21 +466,6 @@ add_sla (Interner     *in,
   return TRUE;
 }
 
-static gboolean
-step (sqlite3      *db,
-      sqlite3_stmt *stmt,
-      gboolean     *row,
-      GError      **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  *row = rc == SQLITE_ROW;
-  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-    return TRUE;
-  dw_store_set_error (error, db, rc);
-  return FALSE;
-}
-
 /* Where entry @index goes in @array (of @size-byte entries), growing it: rows are placed by
  * their index in the ticket's array, whatever order they come in. */
 static gpointer
@@ -587,79 +479,62 @@ slot (GArray *array,
   return &g_array_index (array, guint8, (gsize) index * g_array_get_element_size (array));
 }
 
-static gboolean
-add_compact_tickets (DwApiRequest  *req,
-                     Compact       *c,
-                     const char    *where,
-                     GError       **error)
+/* A ticket's tags come first (dw_store_active_tickets_compact ()), gathered here by their
+ * index in its array, whatever order they come in. */
+static void
+compact_tag (gint64      ticket_id,
+             gint64      index,
+             DwStoreText value,
+             gpointer    user_data)
 {
-  sqlite3 *db = req->api->db;
-  g_autofree char *ticket_sql = g_strconcat ("SELECT " COMPACT_TICKET_COLUMNS " FROM tickets t "
-                                             "WHERE ", where, " ORDER BY t.id", NULL);
-  g_autofree char *tag_sql = g_strconcat (COMPACT_TAG_SQL, where, " ORDER BY t.id", NULL);
-  g_autoptr(sqlite3_stmt) tickets = NULL;
-  g_autoptr(sqlite3_stmt) tags = NULL;
-  g_autoptr(GArray) ticket_tags = g_array_new (FALSE, TRUE, sizeof (guint32));
-  gboolean ticket_row, tag_row;
+  Compact *c = user_data;
+  guint32 *tag = slot (c->ticket_tags, index);
 
-  if ((tickets = dw_store_prepare (db, ticket_sql, error)) == NULL ||
-      (tags = dw_store_prepare (db, tag_sql, error)) == NULL)
-    return FALSE;
+  if (tag != NULL)
+    *tag = intern (&c->interner, value);
+}
 
-  if (!step (db, tags, &tag_row, error))
-    return FALSE;
+static void
+compact_ticket (const DwStoreCompactTicket *t,
+                gpointer                    user_data)
+{
+  Compact *c = user_data;
+  DwCompactTicket r = { 0 };
 
-  while (step (db, tickets, &ticket_row, error) && ticket_row)
-    {
-      DwCompactTicket r = { 0 };
+  r.id = t->id;
+  add_text (c->columns[0], t->subject, &r.nulls, 0);
+  add_text (c->columns[1], t->body, &r.nulls, DW_COMPACT_NULL_BODY);
+  r.channel = intern (&c->interner, t->channel);
+  r.business_type = intern (&c->interner, t->business_type);
+  r.priority = intern (&c->interner, t->priority);
+  r.status = intern (&c->interner, t->status);
+  r.team_id = t->team_id;
+  r.assignee_id = t->assignee_id;
+  r.customer_id = t->customer_id;
+  add_text (c->columns[2], t->order_number, &r.nulls, DW_COMPACT_NULL_ORDER_NUMBER);
+  r.created_at = t->created_at;
+  r.updated_at = t->updated_at;
+  r.first_response_at = t->first_response_at;
+  r.solved_at = t->solved_at;
+  r.version = t->version;
+  r.escalation_level = t->escalation_level;
+  r.sla_policy_id = t->sla_policy_id;
+  r.sla_state = intern (&c->interner, t->sla_state);
+  r.next_sla_at = t->next_sla_at;
+  r.csat = t->csat;
+  add_text (c->columns[3], t->csat_comment, &r.nulls, DW_COMPACT_NULL_CSAT_COMMENT);
+  r.breach = intern (&c->interner, t->breach);
+  if (json_column_refused (t->tags) || json_column_refused (t->sla))
+    r.nulls |= DW_COMPACT_UNREADABLE;
 
-      r.id = sqlite3_column_int64 (tickets, 0);
-      add_text (c->columns[0], tickets, 1, &r.nulls, 0);
-      add_text (c->columns[1], tickets, 2, &r.nulls, DW_COMPACT_NULL_BODY);
-      r.channel = intern (&c->interner, tickets, 3);
-      r.business_type = intern (&c->interner, tickets, 4);
-      r.priority = intern (&c->interner, tickets, 5);
-      r.status = intern (&c->interner, tickets, 6);
-      r.team_id = sqlite3_column_int64 (tickets, 7);
-      r.assignee_id = sqlite3_column_int64 (tickets, 8);
-      r.customer_id = sqlite3_column_int64 (tickets, 9);
-      add_text (c->columns[2], tickets, 10, &r.nulls, DW_COMPACT_NULL_ORDER_NUMBER);
-      r.created_at = sqlite3_column_int64 (tickets, 11);
-      r.updated_at = sqlite3_column_int64 (tickets, 12);
-      r.first_response_at = sqlite3_column_int64 (tickets, 13);
-      r.solved_at = sqlite3_column_int64 (tickets, 14);
-      r.version = sqlite3_column_int64 (tickets, 15);
-      r.escalation_level = sqlite3_column_int (tickets, 16);
-      r.sla_policy_id = sqlite3_column_int64 (tickets, 17);
-      r.sla_state = intern (&c->interner, tickets, 18);
-      r.next_sla_at = sqlite3_column_int64 (tickets, 19);
-      r.csat = sqlite3_column_int (tickets, 20);
-      add_text (c->columns[3], tickets, 21, &r.nulls, DW_COMPACT_NULL_CSAT_COMMENT);
-      r.breach = intern (&c->interner, tickets, 22);
-      if (json_column_refused (tickets, 23) || json_column_refused (tickets, 24))
-        r.nulls |= DW_COMPACT_UNREADABLE;
+  g_array_append_vals (c->tags, c->ticket_tags->data, c->ticket_tags->len);
+  r.n_tags = c->ticket_tags->len;
+  g_array_set_size (c->ticket_tags, 0);
 
-      /* The same WHERE and order: this ticket's rows come next, or none. */
-      g_array_set_size (ticket_tags, 0);
-      while (tag_row && sqlite3_column_int64 (tags, 0) == r.id)
-        {
-          guint32 *tag = slot (ticket_tags, sqlite3_column_int64 (tags, 1));
+  if (!add_sla (&c->interner, t->sla, c->sla, &r.n_sla))
+    r.nulls |= DW_COMPACT_UNREADABLE;
 
-          if (tag != NULL)
-            *tag = intern (&c->interner, tags, 2);
-          if (!step (db, tags, &tag_row, error))
-            return FALSE;
-        }
-      g_array_append_vals (c->tags, ticket_tags->data, ticket_tags->len);
-      r.n_tags = ticket_tags->len;
-
-      if (!add_sla (&c->interner, tickets, 24, c->sla, &r.n_sla))
-        r.nulls |= DW_COMPACT_UNREADABLE;
-
-      g_array_append_val (c->records, r);
-    }
-
-  return error == NULL || *error == NULL;
+  g_array_append_val (c->records, r);
 }
 
 static GVariant *
@@ -764,16 +639,25 @@ wants_compact (DwApiRequest *req)
   return header_lists (req, "Accept", DW_SNAPSHOT_COMPACT_CONTENT_TYPE);
 }
 
+static gboolean
+add_array (JsonObject  *snapshot,
+           const char  *member,
+           JsonArray   *items)
+{
+  if (items == NULL)
+    return FALSE;
+  json_object_set_array_member (snapshot, member, items);
+  return TRUE;
+}
+
 static void
 snapshot_cb (DwApiRequest *req)
 {
   DwPrincipal *p = req->principal;
+  DwStore *store = req->api->store;
+  DwStoreVisibility visibility;
   g_autoptr(JsonObject) snapshot = json_object_new ();
   g_autoptr(JsonObject) me = NULL;
-  g_autoptr(GString) users = g_string_new ("SELECT " DW_STORE_USER_COLUMNS " FROM users u "
-                                           "WHERE u.disabled = 0");
-  g_autoptr(GString) where = g_string_new ("t.status IN ('new', 'open', 'pending', 'on-hold')");
-  g_autoptr(GString) tickets = NULL;
   g_autoptr(GBytes) compact_bytes = NULL;
   gboolean compact = wants_compact (req);
   g_autoptr(GString) body = NULL;
@@ -782,24 +666,7 @@ snapshot_cb (DwApiRequest *req)
   g_autofree char *head_text = NULL;
   gboolean ok;
 
-  if (p->role != DW_ROLE_ADMIN)
-    {
-      g_string_append_printf (users, " AND (u.id = %" G_GINT64_FORMAT, p->user_id);
-      if (p->role == DW_ROLE_LEAD && p->team_ids->len > 0)
-        {
-          g_string_append (users, " OR u.id IN (SELECT user_id FROM team_members "
-                                  "WHERE team_id IN (");
-          append_ids (users, p->team_ids);
-          g_string_append (users, "))");
-        }
-      g_string_append (users, ")");
-    }
-  g_string_append (users, " ORDER BY u.id");
-
-  dw_api_ticket_visibility (p, where);
-  tickets = g_string_new ("SELECT " DW_STORE_TICKET_JSON " FROM tickets t WHERE ");
-  g_string_append (tickets, where->str);
-  g_string_append (tickets, " ORDER BY t.id");
+  dw_api_visibility (p, &visibility);
 
   if (!dw_store_begin_read (req->api->db, &error))
     {
@@ -810,20 +677,17 @@ snapshot_cb (DwApiRequest *req)
   json_object_set_int_member (snapshot, "seq", dw_event_log_get_seq (req->api->events));
   json_object_set_int_member (snapshot, "heartbeat_interval", heartbeat_seconds ());
 
-  me = dw_store_user_json (req->api->db, p->user_id, &error);
+  me = dw_store_user_load_json (store, p->user_id, &error);
   ok = me != NULL;
   if (ok)
     json_object_set_object_member (snapshot, "me", g_steal_pointer (&me));
 
   ok = ok
-       && add_rows (req, snapshot, "teams",
-                    "SELECT " DW_STORE_TEAM_COLUMNS " FROM teams m ORDER BY m.id", 0, &error)
-       && add_rows (req, snapshot, "users", users->str, 1, &error)
-       && add_rows (req, snapshot, "sla_policies",
-                    "SELECT " DW_STORE_SLA_POLICY_COLUMNS " FROM sla_policies p "
-                    "ORDER BY p.position, p.id", 2, &error);
+       && add_array (snapshot, "teams", dw_store_teams_json (store, &error))
+       && add_array (snapshot, "users", dw_store_users_json (store, &visibility, &error))
+       && add_array (snapshot, "sla_policies", dw_store_sla_policies_json (store, &error));
 
-  /* The tickets, already JSON text from SQLite, go in last: the rest "{…" then
+  /* The tickets, already JSON text from the store, go in last: the rest "{…" then
    * ",\"tickets\":[…]}". */
   if (ok && compact)
     {
@@ -837,7 +701,8 @@ snapshot_cb (DwApiRequest *req)
       if ((valid = dw_json_make_valid (rest, length, &length)) != NULL)
         g_free (g_steal_pointer (&rest));
       compact_init (&c);
-      ok = add_compact_tickets (req, &c, where->str, &error);
+      ok = dw_store_active_tickets_compact (store, &visibility, compact_ticket, compact_tag, &c,
+                                            &error);
       if (ok)
         compact_bytes = compact_to_bytes (&c, valid != NULL ? valid : rest);
       else
@@ -852,7 +717,7 @@ snapshot_cb (DwApiRequest *req)
       g_assert (body->len > 2 && body->str[body->len - 1] == '}');
       g_string_truncate (body, body->len - 1);
       g_string_append (body, ",\"tickets\":[");
-      ok = add_json_rows (req, body, tickets->str, &error);
+      ok = dw_store_active_tickets_json (store, &visibility, body, &error);
       g_string_append (body, "]}");
     }
 

@@ -3,60 +3,26 @@
 
 #include "dw-api-private.h"
 
+#include "store/dw-store-tickets.h"
+
 #include <string.h>
 
-typedef struct
-{
-  gboolean  is_text;
-  gint64    number;
-  char     *text;
-} Param;
-
-static void
-param_clear (gpointer data)
-{
-  Param *p = data;
-
-  g_clear_pointer (&p->text, g_free);
-}
-
-/* Adds a bound parameter and returns its "?N". */
-static char *
-add_text (GArray     *params,
-          const char *text)
-{
-  Param p = { TRUE, 0, g_strdup (text) };
-
-  g_array_append_val (params, p);
-  return g_strdup_printf ("?%u", params->len);
-}
-
-static char *
-add_number (GArray *params,
-            gint64  number)
-{
-  Param p = { FALSE, number, NULL };
-
-  g_array_append_val (params, p);
-  return g_strdup_printf ("?%u", params->len);
-}
-
-/* "t.status IN ('new', 'open')" from "new,open"; FALSE (reply sent) on an unknown value. */
+/* The nicks of "new,open" in @values (NULL when @param is absent); FALSE (reply sent) on an
+ * unknown value. */
 static gboolean
-append_enum_list (DwApiRequest *req,
-                  GString      *where,
-                  const char   *param,
-                  const char   *column,
-                  GType         enum_type)
+read_enum_list (DwApiRequest  *req,
+                const char    *param,
+                GType          enum_type,
+                GStrv         *values)
 {
   const char *value = dw_api_query (req, param);
   g_auto(GStrv) parts = NULL;
 
+  *values = NULL;
   if (value == NULL)
     return TRUE;
 
   parts = g_strsplit (value, ",", -1);
-  g_string_append_printf (where, " AND %s IN (", column);
   for (guint i = 0; parts[i] != NULL; i++)
     {
       int v;
@@ -74,11 +40,11 @@ append_enum_list (DwApiRequest *req,
           return FALSE;
         }
 
-      /* Safe to inline: the nick comes from the enum table, not from the request. */
-      g_string_append_printf (where, "%s'%s'", i > 0 ? ", " : "",
-                              dw_enum_to_string (enum_type, v));
+      /* The nick from the enum table, not the request's text. */
+      g_free (parts[i]);
+      parts[i] = g_strdup (dw_enum_to_string (enum_type, v));
     }
-  g_string_append (where, ")");
+  *values = g_steal_pointer (&parts);
   return TRUE;
 }
 
@@ -95,49 +61,43 @@ query_either (DwApiRequest *req,
 static void
 list_tickets_cb (DwApiRequest *req)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT " DW_STORE_TICKET_COLUMNS " FROM tickets t");
-  g_autoptr(GString) where = g_string_new (" WHERE 1");
-  g_autoptr(GArray) params = g_array_new (FALSE, TRUE, sizeof (Param));
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  DwStoreTicketFilter filter = { { 0 } };
   g_autoptr(JsonArray) items = json_array_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *next = NULL;
+  g_auto(GStrv) statuses = NULL;
+  g_auto(GStrv) priorities = NULL;
+  g_auto(GStrv) channels = NULL;
+  g_auto(GStrv) sla_states = NULL;
+  g_auto(GStrv) breaches = NULL;
+  g_auto(GStrv) business_types = NULL;
   const char *team = query_either (req, "team_id", "team");
   const char *assignee = query_either (req, "assignee_id", "assignee");
   const char *unassigned = dw_api_query (req, "unassigned");
   const char *business_type = dw_api_query (req, "business_type");
   const char *q = dw_api_query (req, "q");
   const char *updated_since = dw_api_query (req, "updated_since");
-  gint64 after_id, last_id = 0;
-  guint limit, n = 0;
-  int rc;
-
-  g_array_set_clear_func (params, param_clear);
+  gint64 after_id;
+  guint limit;
+  gboolean more;
 
   if (!dw_api_read_paging (req, &limit, &after_id))
     return;
 
-  dw_api_ticket_visibility (req->principal, where);
-
-  if (after_id > 0)
-    {
-      g_autofree char *p = add_number (params, after_id);
-
-      g_string_append_printf (where, " AND t.id < %s", p);
-    }
+  dw_api_visibility (req->principal, &filter.visibility);
+  filter.before_id = after_id;
+  filter.limit = limit;
 
   if (team != NULL)
     {
       guint64 id;
-      g_autofree char *p = NULL;
 
       if (!g_ascii_string_to_unsigned (team, 10, 1, G_MAXINT64, &id, NULL))
         {
           dw_api_reply_invalid (req, "team: \"%s\" is not a team id", team);
           return;
         }
-      p = add_number (params, (gint64) id);
-      g_string_append_printf (where, " AND t.team_id = %s", p);
+      filter.team_id = (gint64) id;
     }
 
   if (assignee != NULL)
@@ -145,21 +105,11 @@ list_tickets_cb (DwApiRequest *req)
       guint64 id;
 
       if (g_str_equal (assignee, "none"))
-        {
-          g_string_append (where, " AND t.assignee_id IS NULL");
-        }
+        filter.unassigned = TRUE;
       else if (g_str_equal (assignee, "me"))
-        {
-          g_autofree char *p = add_number (params, req->principal->user_id);
-
-          g_string_append_printf (where, " AND t.assignee_id = %s", p);
-        }
+        filter.assignee_id = req->principal->user_id;
       else if (g_ascii_string_to_unsigned (assignee, 10, 1, G_MAXINT64, &id, NULL))
-        {
-          g_autofree char *p = add_number (params, (gint64) id);
-
-          g_string_append_printf (where, " AND t.assignee_id = %s", p);
-        }
+        filter.assignee_id = (gint64) id;
       else
         {
           dw_api_reply_invalid (req, "assignee: \"%s\" is not a user id, \"me\" or \"none\"",
@@ -171,7 +121,7 @@ list_tickets_cb (DwApiRequest *req)
   if (unassigned != NULL)
     {
       if (g_str_equal (unassigned, "true"))
-        g_string_append (where, " AND t.assignee_id IS NULL");
+        filter.unassigned = TRUE;
       else if (!g_str_equal (unassigned, "false"))
         {
           dw_api_reply_invalid (req, "unassigned: must be true or false");
@@ -179,100 +129,51 @@ list_tickets_cb (DwApiRequest *req)
         }
     }
 
-  if (!append_enum_list (req, where, "status", "t.status", DW_TYPE_STATUS)
-      || !append_enum_list (req, where, "priority", "t.priority", DW_TYPE_PRIORITY)
-      || !append_enum_list (req, where, "channel", "t.channel", DW_TYPE_CHANNEL)
-      || !append_enum_list (req, where, "sla_state", "t.sla_state", DW_TYPE_SLA_STATE)
-      || !append_enum_list (req, where, "breach", DW_STORE_TICKET_BREACH, DW_TYPE_BREACH))
+  if (!read_enum_list (req, "status", DW_TYPE_STATUS, &statuses)
+      || !read_enum_list (req, "priority", DW_TYPE_PRIORITY, &priorities)
+      || !read_enum_list (req, "channel", DW_TYPE_CHANNEL, &channels)
+      || !read_enum_list (req, "sla_state", DW_TYPE_SLA_STATE, &sla_states)
+      || !read_enum_list (req, "breach", DW_TYPE_BREACH, &breaches))
     return;
+  filter.statuses = (const char * const *) statuses;
+  filter.priorities = (const char * const *) priorities;
+  filter.channels = (const char * const *) channels;
+  filter.sla_states = (const char * const *) sla_states;
+  filter.breaches = (const char * const *) breaches;
 
   if (business_type != NULL)
     {
-      g_auto(GStrv) parts = g_strsplit (business_type, ",", -1);
-
-      g_string_append (where, " AND t.business_type IN (");
-      for (guint i = 0; parts[i] != NULL; i++)
-        {
-          g_autofree char *p = add_text (params, g_strstrip (parts[i]));
-
-          g_string_append_printf (where, "%s%s", i > 0 ? ", " : "", p);
-        }
-      g_string_append (where, ")");
+      business_types = g_strsplit (business_type, ",", -1);
+      for (guint i = 0; business_types[i] != NULL; i++)
+        g_strstrip (business_types[i]);
+      filter.business_types = (const char * const *) business_types;
     }
 
-  if (q != NULL && *q != '\0')
-    {
-      GString *pattern = g_string_new ("%");
-      g_autofree char *p = NULL;
-
-      for (const char *c = q; *c != '\0'; c++)
-        {
-          if (*c == '%' || *c == '_' || *c == '\\')
-            g_string_append_c (pattern, '\\');
-          g_string_append_c (pattern, *c);
-        }
-      g_string_append_c (pattern, '%');
-      p = add_text (params, pattern->str);
-      g_string_free (pattern, TRUE);
-
-      g_string_append_printf (where, " AND (t.subject LIKE %s ESCAPE '\\' OR t.body LIKE %s "
-                              "ESCAPE '\\' OR t.order_number LIKE %s ESCAPE '\\')", p, p, p);
-    }
+  filter.q = q;
 
   if (updated_since != NULL)
     {
-      gint64 since;
-      g_autofree char *p = NULL;
-
-      if (!dw_time_from_iso8601 (updated_since, &since))
+      if (!dw_time_from_iso8601 (updated_since, &filter.updated_since))
         {
           dw_api_reply_invalid (req, "updated_since: expected an ISO 8601 time, got \"%s\"",
                                 updated_since);
           return;
         }
-      p = add_number (params, since);
-      g_string_append_printf (where, " AND t.updated_at >= %s", p);
+      filter.has_updated_since = TRUE;
     }
 
-  {
-    g_autofree char *p = add_number (params, limit + 1);
-
-    g_string_append_printf (sql, "%s ORDER BY t.id DESC LIMIT %s", where->str, p);
-  }
-
-  stmt = dw_store_prepare (req->api->db, sql->str, &error);
-  if (stmt == NULL)
+  if (!dw_store_ticket_list (req->api->store, &filter, items, &more, &error))
     {
       dw_api_reply_error (req, error);
       return;
     }
 
-  for (guint i = 0; i < params->len; i++)
+  if (more && json_array_get_length (items) > 0)
     {
-      Param *p = &g_array_index (params, Param, i);
+      JsonObject *last = json_array_get_object_element (items, json_array_get_length (items) - 1);
 
-      if (p->is_text)
-        sqlite3_bind_text (stmt, i + 1, p->text, -1, SQLITE_TRANSIENT);
-      else
-        sqlite3_bind_int64 (stmt, i + 1, p->number);
+      next = dw_api_make_cursor (json_object_get_int_member (last, "id"));
     }
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && n < limit)
-    {
-      last_id = sqlite3_column_int64 (stmt, 0);
-      json_array_add_object_element (items, dw_store_ticket_json_from_row (stmt));
-      n++;
-    }
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      dw_store_set_error (&error, req->api->db, rc);
-      dw_api_reply_error (req, error);
-      return;
-    }
-
-  if (rc == SQLITE_ROW)
-    next = dw_api_make_cursor (last_id);
 
   dw_api_reply_items (req, items, TRUE, next);
 }
@@ -282,7 +183,7 @@ static JsonObject *
 visible_ticket (DwApiRequest *req,
                 gint64        ticket_id)
 {
-  g_autoptr(JsonObject) ticket = dw_store_ticket_json (req->api->db, ticket_id, NULL);
+  g_autoptr(JsonObject) ticket = dw_store_ticket_load_json (req->api->store, ticket_id, NULL);
   JsonNode *team, *assignee;
 
   if (ticket == NULL)
@@ -352,24 +253,18 @@ static void
 list_comments_cb (DwApiRequest *req)
 {
   g_autoptr(JsonObject) ticket = visible_ticket (req, req->ids[0]);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonArray) items = json_array_new ();
+  g_autoptr(JsonArray) items = NULL;
   g_autoptr(GError) error = NULL;
 
   if (ticket == NULL)
     return;
 
-  stmt = dw_store_prepare (req->api->db, "SELECT " DW_STORE_COMMENT_COLUMNS " FROM comments c "
-                                         "WHERE c.ticket_id = ? ORDER BY c.id", &error);
-  if (stmt == NULL)
+  items = dw_store_ticket_comments_json (req->api->store, req->ids[0], &error);
+  if (items == NULL)
     {
       dw_api_reply_error (req, error);
       return;
     }
-
-  sqlite3_bind_int64 (stmt, 1, req->ids[0]);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    json_array_add_object_element (items, dw_store_comment_json_from_row (stmt));
 
   dw_api_reply_items (req, items, FALSE, NULL);
 }
@@ -393,25 +288,18 @@ static void
 list_audit_cb (DwApiRequest *req)
 {
   g_autoptr(JsonObject) ticket = visible_ticket (req, req->ids[0]);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonArray) items = json_array_new ();
+  g_autoptr(JsonArray) items = NULL;
   g_autoptr(GError) error = NULL;
 
   if (ticket == NULL)
     return;
 
-  stmt = dw_store_prepare (req->api->db, "SELECT " DW_STORE_AUDIT_COLUMNS " FROM audit a "
-                                         "WHERE a.entity = 'ticket' AND a.entity_id = ? "
-                                         "ORDER BY a.id", &error);
-  if (stmt == NULL)
+  items = dw_store_ticket_audit_json (req->api->store, req->ids[0], &error);
+  if (items == NULL)
     {
       dw_api_reply_error (req, error);
       return;
     }
-
-  sqlite3_bind_int64 (stmt, 1, req->ids[0]);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    json_array_add_object_element (items, dw_store_audit_json_from_row (stmt));
 
   dw_api_reply_items (req, items, FALSE, NULL);
 }

@@ -8,6 +8,7 @@
 
 #include "dw-auth.h"
 #include "dw-limits.h"
+#include "store/sqlite/dw-sqlite-store.h"
 
 #define API_PREFIX "/api/v1"
 
@@ -344,6 +345,20 @@ dw_api_ticket_visibility (DwPrincipal *principal,
       g_string_append (where, ")");
     }
   g_string_append (where, ")");
+}
+
+void
+dw_api_visibility (DwPrincipal       *principal,
+                   DwStoreVisibility *visibility)
+{
+  *visibility = (DwStoreVisibility) { TRUE, 0, NULL };
+  if (principal == NULL || principal->role == DW_ROLE_ADMIN)
+    return;
+
+  visibility->all = FALSE;
+  visibility->user_id = principal->user_id;
+  if (principal->role == DW_ROLE_LEAD)
+    visibility->team_ids = principal->team_ids;
 }
 
 /* Routing */
@@ -702,8 +717,7 @@ static void
 health_cb (DwApiRequest *req)
 {
   g_autoptr(JsonObject) object = json_object_new ();
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (req->api->db, "SELECT 1", NULL);
-  gboolean ok = stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW;
+  gboolean ok = dw_store_ping (req->api->store);
   g_autofree char *now = dw_time_to_iso8601 (dw_clock_now (req->api->clock));
 
   json_object_set_string_member (object, "status", ok ? "ok" : "failing");
@@ -733,15 +747,14 @@ health_cb (DwApiRequest *req)
   /* A demo desk writes its past days after it starts listening (dw-demo.h): clients that need
    * them (tests, benchmarks) wait for "ready". */
   {
-    g_autoptr(sqlite3_stmt) history = dw_store_prepare (req->api->db,
-      "SELECT value FROM settings WHERE key = 'demo_history'", NULL);
+    g_autofree char *history = NULL;
 
-    if (history != NULL && sqlite3_step (history) == SQLITE_ROW)
+    if (dw_store_get_setting (req->api->store, "demo_history", &history, NULL) &&
+        history != NULL)
       {
         JsonObject *demo = json_object_new ();
 
-        json_object_set_string_member (demo, "history",
-                                       (const char *) sqlite3_column_text (history, 0));
+        json_object_set_string_member (demo, "history", history);
         json_object_set_object_member (object, "demo", demo);
       }
   }
@@ -790,7 +803,7 @@ sign_in_reply (SignIn  *sign_in,
 
   token = dw_auth_create_token (self->db, self->clock, user_id, sign_in->label,
                                 DW_AUTH_TOKEN_LIFETIME, &token_id, error);
-  user = token != NULL ? dw_store_user_json (self->db, user_id, error) : NULL;
+  user = token != NULL ? dw_store_user_load_json (self->store, user_id, error) : NULL;
   if (user == NULL)
     {
       dw_problem_reply_error (sign_in->msg, *error);
@@ -925,7 +938,8 @@ static void
 me_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) user = dw_store_user_json (req->api->db, req->principal->user_id, &error);
+  g_autoptr(JsonObject) user = dw_store_user_load_json (req->api->store, req->principal->user_id,
+                                                       &error);
 
   if (user == NULL)
     dw_api_reply_error (req, error);
@@ -952,6 +966,7 @@ dw_api_dispose (GObject *object)
   g_clear_object (&self->events);
   g_clear_object (&self->clock);
   g_clear_object (&self->sign_in_limit);
+  g_clear_pointer (&self->store, dw_store_free);
 
   G_OBJECT_CLASS (dw_api_parent_class)->dispose (object);
 }
@@ -980,6 +995,7 @@ dw_api_new (sqlite3    *db,
   self->desk = g_object_ref (desk);
   self->events = g_object_ref (events);
   self->sign_in_limit = dw_sign_in_limit_new ();
+  self->store = dw_sqlite_store_new (db);
   return self;
 }
 

@@ -22,6 +22,7 @@ typedef struct _DwStoreEventOps     DwStoreEventOps;
 typedef struct _DwStoreRosterOps    DwStoreRosterOps;
 typedef struct _DwStoreSlaOps       DwStoreSlaOps;
 typedef struct _DwStoreSurveyOps    DwStoreSurveyOps;
+typedef struct _DwStoreSnapshotOps  DwStoreSnapshotOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -38,6 +39,7 @@ typedef struct
   const DwStoreRosterOps    *roster;     /* dw-store-roster.h */
   const DwStoreSlaOps       *sla;        /* dw-store-sla.h */
   const DwStoreSurveyOps    *surveys;    /* dw-store-surveys.h */
+  const DwStoreSnapshotOps  *snapshot;   /* dw-store-snapshot.h */
 } DwStoreBackend;
 
 struct _DwStore

@@ -68,9 +68,6 @@ struct _DwStoreDispatchOps
   gboolean    (*user_in_team)         (DwStore     *store,
                                        gint64       user_id,
                                        gint64       team_id);
-  JsonObject *(*user_load_json)       (DwStore     *store,
-                                       gint64       user_id,
-                                       GError     **error);
 };
 
 /* The enabled members of @team_id, by id, with their skills and load; NULL with @error. */
@@ -165,15 +162,6 @@ dw_store_user_in_team (DwStore *store,
                        gint64   team_id)
 {
   return store->backend->dispatch->user_in_team (store, user_id, team_id);
-}
-
-/* The user as the object of docs/api.md (teams, skills, open_tickets); _NOT_FOUND. */
-static inline JsonObject *
-dw_store_user_load_json (DwStore  *store,
-                         gint64    user_id,
-                         GError  **error)
-{
-  return store->backend->dispatch->user_load_json (store, user_id, error);
 }
 
 G_END_DECLS

@@ -270,81 +270,6 @@ user_in_team (DwStore *store,
   return result != NULL && PQntuples (result) > 0;
 }
 
-/* The object of dw-store.c's dw_store_user_json_from_row (test-store-dispatch compares them). */
-static JsonObject *
-user_load_json (DwStore  *store,
-                gint64    user_id,
-                GError  **error)
-{
-  DwPgInt id;
-  const char *params[] = { dw_pg_int (&id, user_id) };
-  g_autoptr(PGresult) user = NULL;
-  g_autoptr(PGresult) teams = NULL;
-  g_autoptr(PGresult) skills = NULL;
-  JsonObject *o;
-  JsonArray *array;
-  g_autofree char *since = NULL;
-
-  user = dw_pg_store_query (store,
-    "SELECT u.id, u.username, u.display_name, u.role, u.capacity, u.presence, u.presence_since, "
-    "u.disabled, (SELECT count(*) FROM tickets t WHERE t.assignee_id = u.id "
-    "AND t.status IN ('new', 'open', 'pending', 'on-hold')) FROM users u WHERE u.id = $1",
-    1, params, error);
-  if (user == NULL)
-    return NULL;
-  if (PQntuples (user) == 0)
-    {
-      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                   "no user with id %" G_GINT64_FORMAT, user_id);
-      return NULL;
-    }
-
-  teams = dw_pg_store_query (store, "SELECT team_id, is_lead FROM team_members "
-                             "WHERE user_id = $1 ORDER BY team_id", 1, params, error);
-  if (teams == NULL)
-    return NULL;
-  skills = dw_pg_store_query (store, "SELECT skill, level FROM user_skills WHERE user_id = $1 "
-                              "ORDER BY skill COLLATE \"C\"", 1, params, error);
-  if (skills == NULL)
-    return NULL;
-
-  o = json_object_new ();
-  json_object_set_int_member (o, "id", dw_pg_get_int (user, 0, 0));
-  json_object_set_string_member (o, "username", PQgetvalue (user, 0, 1));
-  json_object_set_string_member (o, "display_name", PQgetvalue (user, 0, 2));
-  json_object_set_string_member (o, "role", PQgetvalue (user, 0, 3));
-  json_object_set_int_member (o, "capacity", dw_pg_get_int (user, 0, 4));
-  json_object_set_string_member (o, "presence", PQgetvalue (user, 0, 5));
-  since = dw_time_to_iso8601 (dw_pg_get_int (user, 0, 6));
-  json_object_set_string_member (o, "presence_since", since);
-
-  array = json_array_new ();
-  for (int i = 0; i < PQntuples (teams); i++)
-    {
-      JsonObject *t = json_object_new ();
-
-      json_object_set_int_member (t, "id", dw_pg_get_int (teams, i, 0));
-      json_object_set_boolean_member (t, "is_lead", dw_pg_get_int (teams, i, 1) != 0);
-      json_array_add_object_element (array, t);
-    }
-  json_object_set_array_member (o, "teams", array);
-
-  array = json_array_new ();
-  for (int i = 0; i < PQntuples (skills); i++)
-    {
-      JsonObject *s = json_object_new ();
-
-      json_object_set_string_member (s, "skill", PQgetvalue (skills, i, 0));
-      json_object_set_int_member (s, "level", dw_pg_get_int (skills, i, 1));
-      json_array_add_object_element (array, s);
-    }
-  json_object_set_array_member (o, "skills", array);
-
-  json_object_set_int_member (o, "open_tickets", dw_pg_get_int (user, 0, 8));
-  json_object_set_boolean_member (o, "disabled", dw_pg_get_int (user, 0, 7) != 0);
-  return o;
-}
-
 const DwStoreDispatchOps dw_pg_dispatch_ops = {
   .agents_list = agents_list,
   .business_type_skill = business_type_skill,
@@ -355,5 +280,4 @@ const DwStoreDispatchOps dw_pg_dispatch_ops = {
   .user_team_ids = user_team_ids,
   .team_ids = team_ids,
   .user_in_team = user_in_team,
-  .user_load_json = user_load_json,
 };

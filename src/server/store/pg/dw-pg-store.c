@@ -16,6 +16,9 @@
 #include "store/dw-store-roster.h"
 #include "store/dw-store-sla.h"
 #include "store/dw-store-surveys.h"
+#include "store/dw-store-snapshot.h"
+
+extern const DwStoreSnapshotOps dw_pg_snapshot_ops;  /* dw-pg-snapshot.c */
 
 static gboolean
 in_transaction (DwStore *store)
@@ -34,6 +37,7 @@ static const DwStoreBackend pg_backend = {
   .roster = &dw_pg_roster_ops,
   .sla = &dw_pg_sla_ops,
   .surveys = &dw_pg_survey_ops,
+  .snapshot = &dw_pg_snapshot_ops,
 };
 
 DwStore *

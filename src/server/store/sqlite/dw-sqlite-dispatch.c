@@ -284,14 +284,6 @@ user_in_team (DwStore *store,
   return sqlite3_step (stmt) == SQLITE_ROW;
 }
 
-static JsonObject *
-user_load_json (DwStore  *store,
-                gint64    user_id,
-                GError  **error)
-{
-  return dw_store_user_json (dw_sqlite_store_db (store), user_id, error);
-}
-
 const DwStoreDispatchOps dw_sqlite_dispatch_ops = {
   .agents_list = agents_list,
   .business_type_skill = business_type_skill,
@@ -302,5 +294,4 @@ const DwStoreDispatchOps dw_sqlite_dispatch_ops = {
   .user_team_ids = user_team_ids,
   .team_ids = team_ids,
   .user_in_team = user_in_team,
-  .user_load_json = user_load_json,
 };

@@ -10,6 +10,7 @@
 #include "store/dw-store-roster.h"
 #include "store/dw-store-sla.h"
 #include "store/dw-store-surveys.h"
+#include "store/dw-store-snapshot.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -28,6 +29,7 @@ static const DwStoreBackend sqlite_backend = {
   .roster = &dw_sqlite_roster_ops,
   .sla = &dw_sqlite_sla_ops,
   .surveys = &dw_sqlite_survey_ops,
+  .snapshot = &dw_sqlite_snapshot_ops,
 };
 
 DwStore *

@@ -21,6 +21,7 @@ extern const struct _DwStoreDispatchOps dw_sqlite_dispatch_ops;
 extern const DwStoreRosterOps    dw_sqlite_roster_ops;
 extern const DwStoreSlaOps       dw_sqlite_sla_ops;
 extern const DwStoreSurveyOps    dw_sqlite_survey_ops;
+extern const DwStoreSnapshotOps  dw_sqlite_snapshot_ops;
 
 static inline sqlite3 *
 dw_sqlite_store_db (DwStore *store)
