@@ -6,6 +6,7 @@
 #include "dw-problem.h"
 #include "dw-sign-in-limit.h"
 #include "dw-store.h"
+#include "store/dw-store-backend.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,7 @@ struct _DwApi
   DwDesk     *desk;
   DwEventLog *events;
   DwSignInLimit *sign_in_limit;
+  DwStore    *store;    /* the named operations on db (dw-auth.c's token checks) */
 };
 
 typedef struct

@@ -8,6 +8,7 @@
 
 #include "dw-auth.h"
 #include "dw-limits.h"
+#include "store/sqlite/dw-sqlite-store.h"
 
 #define API_PREFIX "/api/v1"
 
@@ -398,7 +399,7 @@ dw_api_authenticate (SoupServerMessage  *msg,
 {
   DwApi *self = DW_API (api);
 
-  return dw_auth_authenticate_message (self->db, self->clock, msg, TRUE, error);
+  return dw_auth_authenticate_message (self->store, self->clock, msg, TRUE, error);
 }
 
 DwPrincipal *
@@ -408,7 +409,7 @@ dw_api_recheck (DwPrincipal  *principal,
 {
   DwApi *self = DW_API (api);
 
-  return dw_auth_recheck_token (self->db, self->clock, principal->token_id, error);
+  return dw_auth_recheck_token (self->store, self->clock, principal->token_id, error);
 }
 
 static void
@@ -586,7 +587,7 @@ api_cb (SoupServer        *server,
     {
       g_autoptr(GError) error = NULL;
 
-      principal = dw_auth_authenticate_message (self->db, self->clock, msg, FALSE, &error);
+      principal = dw_auth_authenticate_message (self->store, self->clock, msg, FALSE, &error);
       if (principal == NULL)
         {
           if (error->domain == DW_AUTH_ERROR)
@@ -684,7 +685,7 @@ dw_api_check_headers (SoupServerMessage *msg,
     return TRUE;
 
   /* Who may send a body is known from the headers: nobody else's body is read. */
-  principal = dw_auth_authenticate_message (self->db, self->clock, msg, FALSE, &error);
+  principal = dw_auth_authenticate_message (self->store, self->clock, msg, FALSE, &error);
   if (principal == NULL && error->domain == DW_AUTH_ERROR)
     {
       dw_limits_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized", "Unauthorized",
@@ -788,7 +789,7 @@ sign_in_reply (SignIn  *sign_in,
   /* Answered at once: the token must not sit in an open group. */
   dw_desk_group_flush (self->desk);
 
-  token = dw_auth_create_token (self->db, self->clock, user_id, sign_in->label,
+  token = dw_auth_create_token (self->store, self->clock, user_id, sign_in->label,
                                 DW_AUTH_TOKEN_LIFETIME, &token_id, error);
   user = token != NULL ? dw_store_user_json (self->db, user_id, error) : NULL;
   if (user == NULL)
@@ -900,7 +901,7 @@ create_token_cb (DwApiRequest *req)
 
   /* The reply is sent once the password hash was verified off the main loop. */
   soup_server_message_pause (req->msg);
-  dw_auth_check_password_async (req->api->db, sign_in->username, password, NULL,
+  dw_auth_check_password_async (req->api->store, sign_in->username, password, NULL,
                                 password_checked_cb, sign_in);
 }
 
@@ -909,7 +910,7 @@ delete_token_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!dw_auth_revoke_token (req->api->db, req->api->clock, req->principal->token_id, &error))
+  if (!dw_auth_revoke_token (req->api->store, req->api->clock, req->principal->token_id, &error))
     {
       dw_api_reply_error (req, error);
       return;
@@ -952,6 +953,7 @@ dw_api_dispose (GObject *object)
   g_clear_object (&self->events);
   g_clear_object (&self->clock);
   g_clear_object (&self->sign_in_limit);
+  g_clear_pointer (&self->store, dw_store_free);
 
   G_OBJECT_CLASS (dw_api_parent_class)->dispose (object);
 }
@@ -980,6 +982,7 @@ dw_api_new (sqlite3    *db,
   self->desk = g_object_ref (desk);
   self->events = g_object_ref (events);
   self->sign_in_limit = dw_sign_in_limit_new ();
+  self->store = dw_sqlite_store_new (db);
   return self;
 }
 

@@ -19,6 +19,7 @@ typedef struct _DwStoreTicketOps    DwStoreTicketOps;
 typedef struct _DwStoreRoutingOps   DwStoreRoutingOps;
 typedef struct _DwStoreDirectoryOps DwStoreDirectoryOps;
 typedef struct _DwStoreEventOps     DwStoreEventOps;
+typedef struct _DwStoreAuthOps      DwStoreAuthOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -31,6 +32,7 @@ typedef struct
 
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);
+  const DwStoreAuthOps      *auth;       /* dw-store-auth.h */
 } DwStoreBackend;
 
 struct _DwStore

@@ -12,6 +12,7 @@
 #include "dw-store.h"
 #include "store/pg/dw-pg-connection.h"
 #include "store/pg/dw-pg-store.h"
+#include "store/dw-store-auth.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -22,6 +23,7 @@ in_transaction (DwStore *store)
 static const DwStoreBackend pg_backend = {
   .name = "postgresql",
   .in_transaction = in_transaction,
+  .auth = &dw_pg_auth_ops,
 };
 
 DwStore *
