@@ -7,8 +7,10 @@
 #include "config.h"
 
 #include "dw-enums.h"
+#include "dw-json.h"
 #include "dw-store.h"
 #include "store/dw-store-auth.h"
+#include "store/dw-store-people.h"
 #include "dw-test-store.h"
 
 typedef struct
@@ -276,6 +278,315 @@ test_lists (Fixture       *fixture,
   g_assert_cmpstr (tokens->str, ==, "");
 }
 
+/* Users, memberships, skills */
+
+static void
+test_user_json (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) li = NULL;
+  g_autoptr(JsonObject) chen = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *nobody;
+
+  dw_test_store_exec (fixture->desk,
+                      "INSERT INTO user_skills (user_id, skill, level) VALUES (11, 'zh', 5);"
+                      "INSERT INTO user_skills (user_id, skill, level) VALUES (11, 'Returns', 3);"
+                      "INSERT INTO tickets (id, subject, channel, status, team_id, assignee_id, "
+                      "created_at, updated_at) VALUES (31, 'a', 'web', 'open', 7, 11, 0, 0);"
+                      "INSERT INTO tickets (id, subject, channel, status, team_id, assignee_id, "
+                      "created_at, updated_at) VALUES (32, 'b', 'web', 'solved', 7, 11, 0, 0);");
+
+  li = dw_store_user_load_json (fixture->store, 11, &error);
+  g_assert_no_error (error);
+  node = json_node_init_object (json_node_alloc (), li);
+  text = dw_json_to_string (node, FALSE);
+  /* Members, their order, NULLs and sorting as the API has always given them. */
+  g_assert_cmpstr (text, ==,
+                   "{\"id\":11,\"username\":\"li\",\"display_name\":\"Li\",\"role\":\"lead\","
+                   "\"capacity\":5,\"presence\":\"online\",\"presence_since\":\"1970-01-01T00:00:00Z\","
+                   "\"teams\":[{\"id\":7,\"is_lead\":true},{\"id\":8,\"is_lead\":false}],"
+                   "\"skills\":[{\"skill\":\"Returns\",\"level\":3},{\"skill\":\"zh\",\"level\":5}],"
+                   "\"open_tickets\":1,\"disabled\":false}");
+
+  chen = dw_store_user_load_json (fixture->store, 13, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (chen, "teams")), ==, 0);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (chen, "skills")), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (chen, "open_tickets"), ==, 0);
+
+  nobody = dw_store_user_load_json (fixture->store, 4242, &error);
+  g_assert_null (nobody);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_user_write (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) json = NULL;
+  g_autofree char *hash = NULL;
+  DwStoreUserNew zhao = { "zhao", "赵", DW_ROLE_AGENT, NULL, 3, 1700000000 };
+  DwStoreUserChange change = { .role = DW_ROLE_LEAD, .capacity = 9, .disabled = TRUE,
+                               .set_password = TRUE, .password_hash = "$argon2id$new" };
+  gboolean disabled;
+  gint64 id, same;
+
+  id = dw_store_user_insert (fixture->store, &zhao, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 13);
+
+  json = dw_store_user_load_json (fixture->store, id, &error);
+  g_assert_cmpstr (json_object_get_string_member (json, "display_name"), ==, "赵");
+  g_assert_cmpstr (json_object_get_string_member (json, "presence"), ==, "offline");
+  g_assert_cmpstr (json_object_get_string_member (json, "presence_since"), ==,
+                   "2023-11-14T22:13:20Z");
+  g_assert_cmpint (json_object_get_int_member (json, "capacity"), ==, 3);
+  g_clear_pointer (&json, json_object_unref);
+  g_assert_true (dw_store_user_credentials (fixture->store, "zhao", &same, &hash, &disabled,
+                                            &error));
+  g_assert_null (hash);
+
+  /* Taken: a conflict, not any constraint. */
+  g_assert_cmpint (dw_store_user_insert (fixture->store, &zhao, &error), ==, 0);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  zhao.username = "zhao2";
+  zhao.capacity = -1;
+  g_assert_cmpint (dw_store_user_insert (fixture->store, &zhao, &error), ==, 0);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  /* NULL display_name: kept. */
+  g_assert_true (dw_store_user_update (fixture->store, id, &change, &error));
+  g_assert_no_error (error);
+  json = dw_store_user_load_json (fixture->store, id, &error);
+  g_assert_cmpstr (json_object_get_string_member (json, "display_name"), ==, "赵");
+  g_assert_cmpstr (json_object_get_string_member (json, "role"), ==, "lead");
+  g_assert_cmpint (json_object_get_int_member (json, "capacity"), ==, 9);
+  g_assert_true (json_object_get_boolean_member (json, "disabled"));
+  g_clear_pointer (&json, json_object_unref);
+  g_assert_true (dw_store_user_credentials (fixture->store, "zhao", &same, &hash, &disabled,
+                                            &error));
+  g_assert_cmpstr (hash, ==, "$argon2id$new");
+  g_clear_pointer (&hash, g_free);
+
+  /* Without set_password the hash stays; with it and NULL it goes. */
+  change.display_name = "Zhao";
+  change.password_hash = NULL;
+  change.set_password = FALSE;
+  g_assert_true (dw_store_user_update (fixture->store, id, &change, &error));
+  g_assert_true (dw_store_user_credentials (fixture->store, "zhao", &same, &hash, &disabled,
+                                            &error));
+  g_assert_cmpstr (hash, ==, "$argon2id$new");
+  g_clear_pointer (&hash, g_free);
+  change.set_password = TRUE;
+  g_assert_true (dw_store_user_update (fixture->store, id, &change, &error));
+  g_assert_true (dw_store_user_credentials (fixture->store, "zhao", &same, &hash, &disabled,
+                                            &error));
+  g_assert_null (hash);
+  g_assert_no_error (error);
+}
+
+static void
+test_memberships_skills (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) json = NULL;
+  g_autofree char *teams = NULL;
+  g_autofree char *skills = NULL;
+
+  g_assert_true (dw_store_memberships_clear (fixture->store, 11, &error));
+  g_assert_true (dw_store_membership_insert (fixture->store, 8, 11, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_false (dw_store_membership_insert (fixture->store, 8, 11, FALSE, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_false (dw_store_membership_insert (fixture->store, 99, 11, FALSE, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  g_assert_true (dw_store_skills_clear (fixture->store, 11, &error));
+  g_assert_true (dw_store_skill_insert (fixture->store, 11, "退货", 4, &error));
+  g_assert_no_error (error);
+  g_assert_false (dw_store_skill_insert (fixture->store, 11, "退货", 2, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_false (dw_store_skill_insert (fixture->store, 11, "zh", 6, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  json = dw_store_user_load_json (fixture->store, 11, &error);
+  g_assert_no_error (error);
+  teams = dw_json_to_string (json_object_get_member (json, "teams"), FALSE);
+  skills = dw_json_to_string (json_object_get_member (json, "skills"), FALSE);
+  g_assert_cmpstr (teams, ==, "[{\"id\":8,\"is_lead\":true}]");
+  g_assert_cmpstr (skills, ==, "[{\"skill\":\"退货\",\"level\":4}]");
+
+  /* Cleared: the empty case. */
+  g_assert_true (dw_store_memberships_clear (fixture->store, 11, &error));
+  g_assert_true (dw_store_skills_clear (fixture->store, 11, &error));
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM team_members WHERE user_id = 11"),
+                   ==, 0);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM user_skills WHERE user_id = 11"),
+                   ==, 0);
+}
+
+/* Presence and the tickets offline agents leave */
+
+static void
+test_presence_stranded (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) due = NULL;
+  g_autoptr(JsonObject) json = NULL;
+  const DwStoreStrandedRow *row;
+
+  /* Nothing stranded yet: Li is online. */
+  dw_test_store_exec (fixture->desk,
+                      "UPDATE teams SET offline_grace_minutes = 10 WHERE id = 7;"
+                      "UPDATE teams SET offline_grace_minutes = 0 WHERE id = 8;"
+                      "INSERT INTO tickets (id, subject, channel, status, team_id, assignee_id, "
+                      "created_at, updated_at) VALUES (41, 'a', 'web', 'open', 7, 11, 0, 0);"
+                      "INSERT INTO tickets (id, subject, channel, status, team_id, assignee_id, "
+                      "created_at, updated_at) VALUES (42, 'b', 'web', 'pending', 7, 11, 0, 0);"
+                      "INSERT INTO tickets (id, subject, channel, status, team_id, assignee_id, "
+                      "created_at, updated_at) VALUES (40, 'c', 'web', 'new', 8, 11, 0, 0);");
+  g_assert_cmpint (dw_store_stranded_next_at (fixture->store, &error), ==, 0);
+  g_assert_no_error (error);
+  due = dw_store_stranded_due (fixture->store, 5000, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (due->len, ==, 0);
+  g_clear_pointer (&due, g_array_unref);
+
+  g_assert_true (dw_store_presence_set (fixture->store, 11, DW_PRESENCE_OFFLINE, 1000, &error));
+  g_assert_no_error (error);
+  json = dw_store_user_load_json (fixture->store, 11, &error);
+  g_assert_cmpstr (json_object_get_string_member (json, "presence"), ==, "offline");
+  g_assert_cmpint (dw_test_store_int (fixture->desk, "SELECT count (*) FROM presence_log "
+                                      "WHERE user_id = 11 AND presence = 'offline' AND at = 1000"),
+                   ==, 1);
+
+  /* Team 8 has no grace: due at once; team 7's ten minutes later. */
+  g_assert_cmpint (dw_store_stranded_next_at (fixture->store, &error), ==, 1000);
+  due = dw_store_stranded_due (fixture->store, 1599, &error);
+  g_assert_cmpint (due->len, ==, 1);
+  row = &g_array_index (due, DwStoreStrandedRow, 0);
+  g_assert_cmpint (row->ticket_id, ==, 40);
+  g_assert_cmpint (row->team_id, ==, 8);
+  g_assert_cmpint (row->assignee_id, ==, 11);
+  g_assert_cmpint (row->presence_since, ==, 1000);
+  g_assert_cmpint (row->grace_minutes, ==, 0);
+  g_clear_pointer (&due, g_array_unref);
+
+  /* Ordered by ticket; pending tickets stay with their agent. */
+  due = dw_store_stranded_due (fixture->store, 1600, &error);
+  g_assert_cmpint (due->len, ==, 2);
+  g_assert_cmpint (g_array_index (due, DwStoreStrandedRow, 0).ticket_id, ==, 40);
+  g_assert_cmpint (g_array_index (due, DwStoreStrandedRow, 1).ticket_id, ==, 41);
+  g_assert_cmpint (g_array_index (due, DwStoreStrandedRow, 1).grace_minutes, ==, 10);
+
+  g_assert_true (dw_store_ticket_hand_back (fixture->store, 40, 1600, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (dw_test_store_int (fixture->desk, "SELECT count (*) FROM tickets WHERE id = 40 "
+                                      "AND assignee_id IS NULL AND version = 2 "
+                                      "AND updated_at = 1600"), ==, 1);
+  g_assert_cmpint (dw_store_stranded_next_at (fixture->store, &error), ==, 1600);
+}
+
+/* Teams and business types */
+
+static void
+test_teams (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  gint64 calendar = dw_store_calendar_first (fixture->store, &error);
+  DwStoreTeamWrite team = { "Presales", NULL, calendar, 1700000000 };
+  DwStoreTeamWrite rename = { "Pre-sales", "Before the order", 0, 0 };
+  DwStoreTeamWrite taken = { "Returns", NULL, 0, 0 };
+  DwStoreTeamWrite no_calendar = { "Nowhere", NULL, 0, 1 };
+  JsonObject *nobody;
+  gint64 id;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (calendar, ==, dw_test_store_int (fixture->desk,
+                                                    "SELECT min (id) FROM calendars"));
+
+  id = dw_store_team_insert (fixture->store, &team, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 8);
+
+  /* Keys by byte order; a new key is named after itself unless named. */
+  g_assert_true (dw_store_business_type_put (fixture->store, "presales", NULL, id, FALSE, NULL,
+                                             &error));
+  g_assert_true (dw_store_business_type_put (fixture->store, "Demo", "演示", id, TRUE, "zh",
+                                             &error));
+  g_assert_no_error (error);
+  json = dw_store_team_load_json (fixture->store, id, &error);
+  g_assert_no_error (error);
+  node = json_node_init_object (json_node_alloc (), json);
+  text = dw_json_to_string (node, FALSE);
+  expected = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"name\":\"Presales\","
+                              "\"description\":\"\",\"calendar_id\":%" G_GINT64_FORMAT ","
+                              "\"offline_grace_minutes\":10,"
+                              "\"business_types\":[\"Demo\",\"presales\"]}", id, calendar);
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_cmpint (dw_test_store_int (fixture->desk, "SELECT count (*) FROM business_types "
+                                      "WHERE key = 'presales' AND name = 'presales' "
+                                      "AND skill IS NULL"), ==, 1);
+
+  /* Moved to team 7; the name and skill stay unless given. */
+  g_assert_true (dw_store_business_type_put (fixture->store, "Demo", NULL, 7, FALSE, NULL,
+                                             &error));
+  g_assert_cmpint (dw_test_store_int (fixture->desk, "SELECT count (*) FROM business_types "
+                                      "WHERE key = 'Demo' AND name = '演示' AND skill = 'zh' "
+                                      "AND team_id = 7"), ==, 1);
+  g_assert_true (dw_store_business_type_put (fixture->store, "Demo", NULL, 7, TRUE, NULL,
+                                             &error));
+  g_assert_cmpint (dw_test_store_int (fixture->desk, "SELECT count (*) FROM business_types "
+                                      "WHERE key = 'Demo' AND skill IS NULL"), ==, 1);
+
+  /* NULLs leave the columns as they are. */
+  g_assert_true (dw_store_team_update (fixture->store, id, &rename, &error));
+  g_assert_true (dw_store_team_set_grace (fixture->store, id, 0, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&json, json_object_unref);
+  json = dw_store_team_load_json (fixture->store, id, &error);
+  g_assert_cmpstr (json_object_get_string_member (json, "name"), ==, "Pre-sales");
+  g_assert_cmpstr (json_object_get_string_member (json, "description"), ==, "Before the order");
+  g_assert_cmpint (json_object_get_int_member (json, "calendar_id"), ==, calendar);
+  g_assert_cmpint (json_object_get_int_member (json, "offline_grace_minutes"), ==, 0);
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (json, "business_types")),
+                   ==, 1);
+
+  g_assert_false (dw_store_team_update (fixture->store, id, &taken, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  taken.calendar_id = calendar;
+  g_assert_cmpint (dw_store_team_insert (fixture->store, &taken, &error), ==, 0);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+  g_assert_cmpint (dw_store_team_insert (fixture->store, &no_calendar, &error), ==, 0);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+  g_clear_error (&error);
+
+  nobody = dw_store_team_load_json (fixture->store, 4242, &error);
+  g_assert_null (nobody);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
+}
+
 /* Inside the caller's transaction: a rollback takes the token back. */
 static void
 test_in_callers_transaction (Fixture       *fixture,
@@ -308,6 +619,11 @@ main (int   argc,
     { "people/token-constraint", test_token_constraint },
     { "people/lists", test_lists },
     { "people/in-callers-transaction", test_in_callers_transaction },
+    { "people/user-json", test_user_json },
+    { "people/user-write", test_user_write },
+    { "people/memberships-skills", test_memberships_skills },
+    { "people/presence-stranded", test_presence_stranded },
+    { "people/teams", test_teams },
   };
 
   g_test_init (&argc, &argv, NULL);

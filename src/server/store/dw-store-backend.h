@@ -20,6 +20,7 @@ typedef struct _DwStoreRoutingOps   DwStoreRoutingOps;
 typedef struct _DwStoreDirectoryOps DwStoreDirectoryOps;
 typedef struct _DwStoreEventOps     DwStoreEventOps;
 typedef struct _DwStoreAuthOps      DwStoreAuthOps;
+typedef struct _DwStorePeopleOps    DwStorePeopleOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -33,6 +34,7 @@ typedef struct
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);
   const DwStoreAuthOps      *auth;       /* dw-store-auth.h */
+  const DwStorePeopleOps    *people;     /* dw-store-people.h */
 } DwStoreBackend;
 
 struct _DwStore

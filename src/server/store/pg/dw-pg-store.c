@@ -13,6 +13,7 @@
 #include "store/pg/dw-pg-connection.h"
 #include "store/pg/dw-pg-store.h"
 #include "store/dw-store-auth.h"
+#include "store/dw-store-people.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -24,6 +25,7 @@ static const DwStoreBackend pg_backend = {
   .name = "postgresql",
   .in_transaction = in_transaction,
   .auth = &dw_pg_auth_ops,
+  .people = &dw_pg_people_ops,
 };
 
 DwStore *

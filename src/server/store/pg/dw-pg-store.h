@@ -33,6 +33,7 @@ void      dw_pg_store_propagate_error   (GError  **dest,
 
 /* The backend's op tables (dw-pg-<domain>.c). */
 extern const DwStoreAuthOps dw_pg_auth_ops;
+extern const DwStorePeopleOps dw_pg_people_ops;
 
 static inline PGconn *
 dw_pg_store_conn (DwStore *store)

@@ -7,6 +7,7 @@
 #include "store/dw-store-routing.h"
 #include "store/dw-store-tickets.h"
 #include "store/dw-store-auth.h"
+#include "store/dw-store-people.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -22,6 +23,7 @@ static const DwStoreBackend sqlite_backend = {
   .events = &dw_sqlite_event_ops,
   .in_transaction = in_transaction,
   .auth = &dw_sqlite_auth_ops,
+  .people = &dw_sqlite_people_ops,
 };
 
 DwStore *

@@ -18,6 +18,7 @@ extern const DwStoreRoutingOps   dw_sqlite_routing_ops;
 extern const DwStoreDirectoryOps dw_sqlite_directory_ops;
 extern const DwStoreEventOps     dw_sqlite_event_ops;
 extern const DwStoreAuthOps      dw_sqlite_auth_ops;
+extern const DwStorePeopleOps    dw_sqlite_people_ops;
 
 static inline sqlite3 *
 dw_sqlite_store_db (DwStore *store)
