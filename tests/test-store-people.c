@@ -587,6 +587,323 @@ test_teams (Fixture       *fixture,
   g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
 }
 
+/* Customers */
+
+static gint64
+add_customer (Fixture    *fixture,
+              const char *name,
+              const char *email)
+{
+  g_autoptr(GError) error = NULL;
+  DwStoreCustomerWrite row = { .name = name, .email = email, .tags = "[\"vip\"]",
+                               .created_at = 1700000000 };
+  gint64 id = dw_store_customer_insert (fixture->store, &row, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+static char *
+list_names (Fixture                    *fixture,
+            const DwStoreCustomerScope *scope,
+            gint64                      after_id,
+            const char                 *pattern,
+            guint                       limit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = dw_store_customer_list (fixture->store, scope, after_id, pattern,
+                                                      limit, &error);
+  GString *names = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    g_string_append_printf (names, "%s%s", i > 0 ? "," : "",
+                            json_object_get_string_member (g_ptr_array_index (rows, i), "name"));
+  return g_string_free (names, FALSE);
+}
+
+static void
+test_customers (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) json = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GArray) lead_teams = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  DwStoreCustomerScope all = { .all = TRUE };
+  DwStoreCustomerScope agent = { .user_id = 13 };
+  DwStoreCustomerScope lead = { .user_id = 11, .team_ids = lead_teams };
+  DwStoreCustomerWrite change = { .phone = "+86 10 1234", .set_phone = TRUE, .set_email = FALSE,
+                                  .tags = "[]", .set_tags = TRUE };
+  gint64 zhao, qian, sun, li;
+  JsonObject *nobody;
+  char *names;
+
+  /* The empty case. */
+  names = list_names (fixture, &all, 0, NULL, 10);
+  g_assert_cmpstr (names, ==, "");
+  g_free (names);
+
+  zhao = add_customer (fixture, "Zhao", "zhao@example.com");
+  qian = add_customer (fixture, "钱", NULL);
+  sun = add_customer (fixture, "Sun_1", "SUN@example.com");
+  li = add_customer (fixture, "Li", "li%x@example.com");
+
+  json = dw_store_customer_load_json (fixture->store, qian, &error);
+  g_assert_no_error (error);
+  node = json_node_init_object (json_node_alloc (), json);
+  text = dw_json_to_string (node, FALSE);
+  expected = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"name\":\"钱\",\"email\":null,"
+                              "\"phone\":null,\"tags\":[\"vip\"],"
+                              "\"created_at\":\"2023-11-14T22:13:20Z\"}", qian);
+  g_assert_cmpstr (text, ==, expected);
+  g_clear_pointer (&json, json_object_unref);
+
+  /* Only what is set changes; NULL name keeps it. */
+  g_assert_true (dw_store_customer_update (fixture->store, zhao, &change, &error));
+  g_assert_no_error (error);
+  json = dw_store_customer_load_json (fixture->store, zhao, &error);
+  g_assert_cmpstr (json_object_get_string_member (json, "name"), ==, "Zhao");
+  g_assert_cmpstr (json_object_get_string_member (json, "email"), ==, "zhao@example.com");
+  g_assert_cmpstr (json_object_get_string_member (json, "phone"), ==, "+86 10 1234");
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (json, "tags")), ==, 0);
+  change = (DwStoreCustomerWrite) { .name = "Zhao Yun", .set_email = TRUE };
+  g_assert_true (dw_store_customer_update (fixture->store, zhao, &change, &error));
+  g_clear_pointer (&json, json_object_unref);
+  json = dw_store_customer_load_json (fixture->store, zhao, &error);
+  g_assert_cmpstr (json_object_get_string_member (json, "name"), ==, "Zhao Yun");
+  g_assert_true (json_object_get_null_member (json, "email"));
+  g_assert_cmpstr (json_object_get_string_member (json, "phone"), ==, "+86 10 1234");
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (json, "tags")), ==, 0);
+
+  nobody = dw_store_customer_load_json (fixture->store, 4242, &error);
+  g_assert_null (nobody);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* Ordered by id, paged. */
+  names = list_names (fixture, &all, 0, NULL, 10);
+  g_assert_cmpstr (names, ==, "Zhao Yun,钱,Sun_1,Li");
+  g_free (names);
+  names = list_names (fixture, &all, qian, NULL, 1);
+  g_assert_cmpstr (names, ==, "Sun_1");
+  g_free (names);
+
+  /* ASCII letters in either case; \ escapes % and _. */
+  names = list_names (fixture, &all, 0, "%sun%", 10);
+  g_assert_cmpstr (names, ==, "Sun_1");
+  g_free (names);
+  names = list_names (fixture, &all, 0, "%\\_%", 10);
+  g_assert_cmpstr (names, ==, "Sun_1");
+  g_free (names);
+  names = list_names (fixture, &all, 0, "%\\%%", 10);
+  g_assert_cmpstr (names, ==, "Li");
+  g_free (names);
+  names = list_names (fixture, &all, 0, "%钱%", 10);
+  g_assert_cmpstr (names, ==, "钱");
+  g_free (names);
+
+  /* Scopes: the customers of one's tickets, of one's teams' (a lead), and those one recorded. */
+  g_assert_false (dw_store_customer_visible (fixture->store, &agent, qian));
+  g_assert_true (dw_store_customer_visible (fixture->store, &all, qian));
+  g_assert_false (dw_store_customer_visible (fixture->store, &all, 4242));
+  dw_test_store_exec (fixture->desk,
+                      "INSERT INTO tickets (id, subject, channel, team_id, assignee_id, "
+                      "customer_id, created_at, updated_at) VALUES (51, 'a', 'web', 7, 13, "
+                      "(SELECT max (id) FROM customers WHERE name = '钱'), 0, 0);"
+                      "INSERT INTO tickets (id, subject, channel, team_id, customer_id, "
+                      "created_at, updated_at) VALUES (52, 'b', 'web', 8, "
+                      "(SELECT max (id) FROM customers WHERE name = 'Sun_1'), 0, 0);"
+                      "INSERT INTO audit (at, actor_id, entity, entity_id, action) "
+                      "VALUES (0, 13, 'customer', (SELECT max (id) FROM customers "
+                      "WHERE name = 'Li'), 'created');");
+  g_assert_true (dw_store_customer_visible (fixture->store, &agent, qian));
+  g_assert_true (dw_store_customer_visible (fixture->store, &agent, li));
+  g_assert_false (dw_store_customer_visible (fixture->store, &agent, sun));
+  names = list_names (fixture, &agent, 0, NULL, 10);
+  g_assert_cmpstr (names, ==, "钱,Li");
+  g_free (names);
+
+  names = list_names (fixture, &lead, 0, NULL, 10);
+  g_assert_cmpstr (names, ==, "");
+  g_free (names);
+  g_array_append_val (lead_teams, (gint64) { 8 });
+  names = list_names (fixture, &lead, 0, NULL, 10);
+  g_assert_cmpstr (names, ==, "Sun_1");
+  g_free (names);
+  g_assert_true (dw_store_customer_visible (fixture->store, &lead, sun));
+}
+
+/* The directory's lists */
+
+static char *
+ids_of (JsonArray *items)
+{
+  GString *ids = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "",
+                            json_object_get_int_member (json_array_get_object_element (items, i),
+                                                        "id"));
+  return g_string_free (ids, FALSE);
+}
+
+static void
+test_directory_lists (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) lead_teams = g_array_new (FALSE, FALSE, sizeof (gint64));
+  DwStoreUserScope all = { .all = TRUE };
+  DwStoreUserScope self_only = { .user_id = 13 };
+  DwStoreUserScope lead = { .user_id = 11, .team_ids = lead_teams };
+  static const struct
+  {
+    gint64            team_id;
+    int               presence;
+    const char       *ids;
+  } cases[] = {
+    { 0, -1, "11,12,13" },
+    { 7, -1, "11,12" },
+    { 8, -1, "11" },
+    { 0, DW_PRESENCE_OFFLINE, "12,13" },
+    { 7, DW_PRESENCE_ONLINE, "11" },
+    { 99, -1, "" },
+  };
+  JsonArray *items;
+  char *ids;
+
+  items = dw_store_team_list_json (fixture->store, &error);
+  g_assert_no_error (error);
+  ids = ids_of (items);
+  g_assert_cmpstr (ids, ==, "7,8");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 0),
+                                                  "name"), ==, "Returns");
+  g_free (ids);
+  json_array_unref (items);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      items = dw_store_user_list_json (fixture->store, &all, cases[i].team_id, cases[i].presence,
+                                       &error);
+      g_assert_no_error (error);
+      ids = ids_of (items);
+      g_assert_cmpstr (ids, ==, cases[i].ids);
+      g_free (ids);
+      json_array_unref (items);
+    }
+
+  /* The objects are the single user's. */
+  {
+    g_autoptr(JsonObject) li = dw_store_user_load_json (fixture->store, 11, &error);
+
+    items = dw_store_user_list_json (fixture->store, &all, 8, -1, &error);
+    g_assert_true (json_object_equal (li, json_array_get_object_element (items, 0)));
+    json_array_unref (items);
+  }
+
+  /* Itself only; a lead, its teams' members too. */
+  items = dw_store_user_list_json (fixture->store, &self_only, 0, -1, &error);
+  ids = ids_of (items);
+  g_assert_cmpstr (ids, ==, "13");
+  g_free (ids);
+  json_array_unref (items);
+  g_assert_true (dw_store_user_visible (fixture->store, &self_only, 13));
+  g_assert_false (dw_store_user_visible (fixture->store, &self_only, 11));
+  g_assert_true (dw_store_user_visible (fixture->store, &all, 11));
+  g_assert_false (dw_store_user_visible (fixture->store, &all, 4242));
+
+  g_assert_false (dw_store_user_visible (fixture->store, &lead, 12));
+  g_array_append_val (lead_teams, (gint64) { 7 });
+  g_assert_true (dw_store_user_visible (fixture->store, &lead, 12));
+  items = dw_store_user_list_json (fixture->store, &lead, 0, DW_PRESENCE_OFFLINE, &error);
+  g_assert_no_error (error);
+  ids = ids_of (items);
+  g_assert_cmpstr (ids, ==, "12");
+  g_free (ids);
+  json_array_unref (items);
+}
+
+/* SLA policies and calendars as the directory reads them */
+
+static void
+test_policies_calendars (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonArray) policies = NULL;
+  g_autoptr(JsonArray) calendars = NULL;
+  g_autoptr(JsonObject) policy = NULL;
+  g_autoptr(JsonObject) calendar = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  gint64 first;
+  JsonObject *nobody;
+
+  dw_test_store_exec (fixture->desk,
+                      "DELETE FROM sla_policies;"
+                      "INSERT INTO sla_policies (id, name, position, match_tags, "
+                      "first_response_minutes, at_risk_ratio) VALUES (61, 'VIP', 2, '[\"vip\"]', "
+                      "30, 0.5);"
+                      "INSERT INTO sla_policies (id, name, position, resolution_minutes) "
+                      "VALUES (62, 'Default', 1, 480);"
+                      "INSERT INTO sla_policies (id, name, position) VALUES (60, 'Tie', 2);");
+
+  policies = dw_store_policy_list_json (fixture->store, &error);
+  g_assert_no_error (error);
+  text = ids_of (policies);
+  g_assert_cmpstr (text, ==, "62,60,61");
+  g_clear_pointer (&text, g_free);
+
+  policy = dw_store_policy_load_json (fixture->store, 61, &error);
+  g_assert_no_error (error);
+  node = json_node_init_object (json_node_alloc (), policy);
+  text = dw_json_to_string (node, FALSE);
+  g_assert_cmpstr (text, ==, "{\"id\":61,\"name\":\"VIP\",\"position\":2,"
+                   "\"match_priorities\":[],\"match_tags\":[\"vip\"],\"match_channels\":[],"
+                   "\"match_business_types\":[],\"first_response_minutes\":30,"
+                   "\"next_response_minutes\":null,\"resolution_minutes\":null,"
+                   "\"at_risk_ratio\":0.5,\"escalation\":{\"raise_priority\":true,"
+                   "\"notify_lead\":true,\"reassign\":false}}");
+  g_assert_true (json_object_equal (policy, json_array_get_object_element (policies, 2)));
+
+  calendars = dw_store_calendar_list_json (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_array_get_length (calendars), >=, 1);
+  first = json_object_get_int_member (json_array_get_object_element (calendars, 0), "id");
+  g_assert_cmpint (first, ==, dw_test_store_int (fixture->desk, "SELECT min (id) FROM calendars"));
+  calendar = dw_store_calendar_load_json (fixture->store, first, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_object_equal (calendar, json_array_get_object_element (calendars, 0)));
+  g_assert_cmpint (json_array_get_length (json_object_get_array_member (calendar, "week")), ==, 7);
+  g_clear_pointer (&node, json_node_unref);
+  g_clear_pointer (&text, g_free);
+  node = json_node_init_object (json_node_alloc (), calendar);
+  text = dw_json_to_string (node, FALSE);
+  expected = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"name\":", first);
+  g_assert_true (g_str_has_prefix (text, expected));
+
+  nobody = dw_store_policy_load_json (fixture->store, 4242, &error);
+  g_assert_null (nobody);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  nobody = dw_store_calendar_load_json (fixture->store, 4242, &error);
+  g_assert_null (nobody);
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The empty case. */
+  dw_test_store_exec (fixture->desk, "DELETE FROM sla_policies;");
+  g_clear_pointer (&policies, json_array_unref);
+  policies = dw_store_policy_list_json (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_array_get_length (policies), ==, 0);
+}
+
 /* Inside the caller's transaction: a rollback takes the token back. */
 static void
 test_in_callers_transaction (Fixture       *fixture,
@@ -624,6 +941,9 @@ main (int   argc,
     { "people/memberships-skills", test_memberships_skills },
     { "people/presence-stranded", test_presence_stranded },
     { "people/teams", test_teams },
+    { "people/customers", test_customers },
+    { "people/directory-lists", test_directory_lists },
+    { "people/policies-calendars", test_policies_calendars },
   };
 
   g_test_init (&argc, &argv, NULL);

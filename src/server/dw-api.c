@@ -8,6 +8,7 @@
 
 #include "dw-auth.h"
 #include "dw-limits.h"
+#include "store/dw-store-people.h"
 #include "store/sqlite/dw-sqlite-store.h"
 
 #define API_PREFIX "/api/v1"
@@ -791,7 +792,7 @@ sign_in_reply (SignIn  *sign_in,
 
   token = dw_auth_create_token (self->store, self->clock, user_id, sign_in->label,
                                 DW_AUTH_TOKEN_LIFETIME, &token_id, error);
-  user = token != NULL ? dw_store_user_json (self->db, user_id, error) : NULL;
+  user = token != NULL ? dw_store_user_load_json (self->store, user_id, error) : NULL;
   if (user == NULL)
     {
       dw_problem_reply_error (sign_in->msg, *error);
@@ -926,7 +927,8 @@ static void
 me_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonObject) user = dw_store_user_json (req->api->db, req->principal->user_id, &error);
+  g_autoptr(JsonObject) user = dw_store_user_load_json (req->api->store, req->principal->user_id,
+                                                        &error);
 
   if (user == NULL)
     dw_api_reply_error (req, error);

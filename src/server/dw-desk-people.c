@@ -863,31 +863,16 @@ dw_desk_update_team (DwDesk       *self,
 /* Customers */
 
 void
-dw_desk_customer_visibility (DwPrincipal *actor,
-                             GString     *where)
+dw_desk_customer_scope (DwPrincipal           *actor,
+                        DwStoreCustomerScope  *scope)
 {
-  if (actor == NULL || actor->role == DW_ROLE_ADMIN)
+  *scope = (DwStoreCustomerScope) { .all = actor == NULL || actor->role == DW_ROLE_ADMIN };
+  if (scope->all)
     return;
 
-  /* The ticket rule of docs/api.md "Tickets" (its own; a lead also its teams'), plus the
-   * customers it recorded itself, so that a lead can open a ticket for the caller it just
-   * recorded. */
-  g_string_append_printf (where,
-                          " AND (c.id IN (SELECT t.customer_id FROM tickets t"
-                          " WHERE t.customer_id IS NOT NULL AND (t.assignee_id = %" G_GINT64_FORMAT,
-                          actor->user_id);
-  if (actor->role == DW_ROLE_LEAD && actor->team_ids->len > 0)
-    {
-      g_string_append (where, " OR t.team_id IN (");
-      for (guint i = 0; i < actor->team_ids->len; i++)
-        g_string_append_printf (where, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
-                                g_array_index (actor->team_ids, gint64, i));
-      g_string_append (where, ")");
-    }
-  g_string_append_printf (where,
-                          ")) OR c.id IN (SELECT a.entity_id FROM audit a WHERE a.entity = "
-                          "'customer' AND a.action = 'created' AND a.actor_id = %" G_GINT64_FORMAT
-                          "))", actor->user_id);
+  scope->user_id = actor->user_id;
+  if (actor->role == DW_ROLE_LEAD)
+    scope->team_ids = actor->team_ids;
 }
 
 gboolean
@@ -895,18 +880,12 @@ dw_desk_customer_visible (DwDesk      *self,
                           DwPrincipal *actor,
                           gint64       customer_id)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT 1 FROM customers c WHERE c.id = ?");
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  DwStoreCustomerScope scope;
 
   g_return_val_if_fail (DW_IS_DESK (self), FALSE);
 
-  dw_desk_customer_visibility (actor, sql);
-  stmt = dw_store_prepare (self->db, sql->str, NULL);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  return sqlite3_step (stmt) == SQLITE_ROW;
+  dw_desk_customer_scope (actor, &scope);
+  return dw_store_customer_visible (self->store, &scope, customer_id);
 }
 
 gboolean
@@ -959,7 +938,7 @@ dw_desk_read_customer (DwDesk       *self,
       return NULL;
     }
 
-  customer = dw_store_customer_json (self->db, customer_id, error);
+  customer = dw_store_customer_load_json (self->store, customer_id, error);
   g_array_append_val (ids, customer_id);
   if (customer == NULL || !dw_desk_note_customer_reads (self, actor, ids, "viewed", error))
     return NULL;
@@ -983,7 +962,6 @@ write_customer_locked (DwDesk       *self,
   g_auto(GStrv) tags = NULL;
   g_autoptr(JsonObject) before = NULL;
   g_autoptr(JsonObject) after = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(JsonArray) tag_array = json_array_new ();
   g_autoptr(JsonNode) tag_node = json_node_new (JSON_NODE_ARRAY);
   g_autofree char *tags_json = NULL;
@@ -1000,7 +978,7 @@ write_customer_locked (DwDesk       *self,
   if (!creating)
     {
       before = dw_desk_customer_visible (self, actor, customer_id)
-               ? dw_store_customer_json (self->db, customer_id, NULL) : NULL;
+               ? dw_store_customer_load_json (self->store, customer_id, NULL) : NULL;
       if (before == NULL)
         {
           g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
@@ -1029,35 +1007,27 @@ write_customer_locked (DwDesk       *self,
   json_node_set_array (tag_node, tag_array);
   tags_json = dw_store_json_to_string (tag_node);
 
-  if (creating)
-    stmt = dw_store_prepare (self->db,
-                             "INSERT INTO customers (name, email, phone, tags, created_at) "
-                             "VALUES (?1, ?2, ?3, ?4, ?8)", error);
-  else
-    stmt = dw_store_prepare (self->db,
-                             "UPDATE customers SET name = coalesce (?1, name), "
-                             "email = CASE WHEN ?5 THEN ?2 ELSE email END, "
-                             "phone = CASE WHEN ?6 THEN ?3 ELSE phone END, "
-                             "tags = CASE WHEN ?7 THEN ?4 ELSE tags END WHERE id = ?9", error);
-  if (stmt == NULL)
+  {
+    DwStoreCustomerWrite row = {
+      .name = name,
+      .email = email,
+      .phone = phone,
+      .tags = tags_json,
+      .set_email = json_object_has_member (fields, "email"),
+      .set_phone = json_object_has_member (fields, "phone"),
+      .set_tags = json_object_has_member (fields, "tags"),
+      .created_at = dw_clock_now (self->clock),
+    };
+
+    if (creating)
+      customer_id = dw_store_customer_insert (self->store, &row, error);
+    else if (!dw_store_customer_update (self->store, customer_id, &row, error))
+      return NULL;
+  }
+  if (customer_id == 0)
     return NULL;
 
-  dw_store_bind_text_or_null (stmt, 1, name);
-  dw_store_bind_text_or_null (stmt, 2, email);
-  dw_store_bind_text_or_null (stmt, 3, phone);
-  sqlite3_bind_text (stmt, 4, tags_json, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 5, json_object_has_member (fields, "email"));
-  sqlite3_bind_int (stmt, 6, json_object_has_member (fields, "phone"));
-  sqlite3_bind_int (stmt, 7, json_object_has_member (fields, "tags"));
-  sqlite3_bind_int64 (stmt, 8, dw_clock_now (self->clock));
-  sqlite3_bind_int64 (stmt, 9, customer_id);
-  if (!dw_store_step_done (stmt, error))
-    return NULL;
-
-  if (creating)
-    customer_id = sqlite3_last_insert_rowid (self->db);
-
-  after = dw_store_customer_json (self->db, customer_id, error);
+  after = dw_store_customer_load_json (self->store, customer_id, error);
   if (after == NULL)
     return NULL;
 

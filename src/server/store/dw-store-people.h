@@ -53,6 +53,38 @@ typedef struct
   gint64      created_at;      /* create only */
 } DwStoreTeamWrite;
 
+/* Whose customers a reader sees (docs/api.md "Customers"): every one (@all), or those of
+ * the tickets assigned to @user_id or, for a lead, of its @team_ids, and those @user_id
+ * recorded itself. */
+typedef struct
+{
+  gboolean      all;
+  gint64        user_id;
+  const GArray *team_ids;      /* gint64; NULL or empty: none */
+} DwStoreCustomerScope;
+
+/* A customer's columns as a create or an update writes them.  Borrowed. */
+typedef struct
+{
+  const char *name;            /* update: NULL leaves it */
+  const char *email;
+  const char *phone;
+  const char *tags;            /* JSON array */
+  gboolean    set_email;       /* update: whether to write each of these three */
+  gboolean    set_phone;
+  gboolean    set_tags;
+  gint64      created_at;      /* create only */
+} DwStoreCustomerWrite;
+
+/* Which users a reader sees (docs/api.md "Users"): every one (@all), or itself and, for a
+ * lead, the members of its @team_ids. */
+typedef struct
+{
+  gboolean      all;
+  gint64        user_id;
+  const GArray *team_ids;      /* gint64; NULL or empty: none */
+} DwStoreUserScope;
+
 struct _DwStorePeopleOps
 {
   JsonObject *(*user_load_json)     (DwStore                  *store,
@@ -118,6 +150,45 @@ struct _DwStorePeopleOps
                                      gboolean                  set_skill,
                                      const char               *skill,
                                      GError                  **error);
+  JsonObject *(*customer_load_json) (DwStore                      *store,
+                                     gint64                        customer_id,
+                                     GError                      **error);
+  gboolean    (*customer_visible)   (DwStore                      *store,
+                                     const DwStoreCustomerScope   *scope,
+                                     gint64                        customer_id);
+  gint64      (*customer_insert)    (DwStore                      *store,
+                                     const DwStoreCustomerWrite   *customer,
+                                     GError                      **error);
+  gboolean    (*customer_update)    (DwStore                      *store,
+                                     gint64                        customer_id,
+                                     const DwStoreCustomerWrite   *customer,
+                                     GError                      **error);
+  GPtrArray  *(*customer_list)      (DwStore                      *store,
+                                     const DwStoreCustomerScope   *scope,
+                                     gint64                        after_id,
+                                     const char                   *pattern,
+                                     guint                         limit,
+                                     GError                      **error);
+  JsonArray  *(*team_list_json)     (DwStore                      *store,
+                                     GError                      **error);
+  JsonArray  *(*user_list_json)     (DwStore                      *store,
+                                     const DwStoreUserScope       *scope,
+                                     gint64                        team_id,
+                                     int                           presence,
+                                     GError                      **error);
+  gboolean    (*user_visible)       (DwStore                      *store,
+                                     const DwStoreUserScope       *scope,
+                                     gint64                        user_id);
+  JsonArray  *(*policy_list_json)   (DwStore                      *store,
+                                     GError                      **error);
+  JsonObject *(*policy_load_json)   (DwStore                      *store,
+                                     gint64                        policy_id,
+                                     GError                      **error);
+  JsonArray  *(*calendar_list_json) (DwStore                      *store,
+                                     GError                      **error);
+  JsonObject *(*calendar_load_json) (DwStore                      *store,
+                                     gint64                        calendar_id,
+                                     GError                      **error);
 };
 
 /* The user as the object of docs/api.md (teams, skills, open_tickets);
@@ -288,6 +359,116 @@ dw_store_business_type_put (DwStore     *store,
 {
   return store->backend->people->business_type_put (store, key, name, team_id, set_skill, skill,
                                                     error);
+}
+
+/* The customer as the object of docs/api.md; DW_STORE_ERROR_NOT_FOUND for an unknown id. */
+static inline JsonObject *
+dw_store_customer_load_json (DwStore  *store,
+                             gint64    customer_id,
+                             GError  **error)
+{
+  return store->backend->people->customer_load_json (store, customer_id, error);
+}
+
+/* Whether customer @customer_id exists and @scope sees it (FALSE on an error too). */
+static inline gboolean
+dw_store_customer_visible (DwStore                     *store,
+                           const DwStoreCustomerScope  *scope,
+                           gint64                       customer_id)
+{
+  return store->backend->people->customer_visible (store, scope, customer_id);
+}
+
+static inline gint64
+dw_store_customer_insert (DwStore                     *store,
+                          const DwStoreCustomerWrite  *customer,
+                          GError                     **error)
+{
+  return store->backend->people->customer_insert (store, customer, error);
+}
+
+static inline gboolean
+dw_store_customer_update (DwStore                     *store,
+                          gint64                       customer_id,
+                          const DwStoreCustomerWrite  *customer,
+                          GError                     **error)
+{
+  return store->backend->people->customer_update (store, customer_id, customer, error);
+}
+
+/* The customers @scope sees with ids above @after_id, by id, at most @limit (JsonObject, the
+ * objects of docs/api.md).  @pattern: a LIKE pattern with \ as its escape, matched against
+ * name, email and phone, ASCII letters in either case (SQLite's LIKE); NULL for all. */
+static inline GPtrArray *
+dw_store_customer_list (DwStore                     *store,
+                        const DwStoreCustomerScope  *scope,
+                        gint64                       after_id,
+                        const char                  *pattern,
+                        guint                        limit,
+                        GError                     **error)
+{
+  return store->backend->people->customer_list (store, scope, after_id, pattern, limit, error);
+}
+
+/* Every team as the objects of docs/api.md, by id. */
+static inline JsonArray *
+dw_store_team_list_json (DwStore  *store,
+                         GError  **error)
+{
+  return store->backend->people->team_list_json (store, error);
+}
+
+/* The users @scope sees as the objects of docs/api.md, by id: only the members of @team_id
+ * unless 0, only those of @presence (DwPresence) unless -1. */
+static inline JsonArray *
+dw_store_user_list_json (DwStore                 *store,
+                         const DwStoreUserScope  *scope,
+                         gint64                   team_id,
+                         int                      presence,
+                         GError                 **error)
+{
+  return store->backend->people->user_list_json (store, scope, team_id, presence, error);
+}
+
+/* Whether user @user_id exists and @scope sees it (FALSE on an error too). */
+static inline gboolean
+dw_store_user_visible (DwStore                 *store,
+                       const DwStoreUserScope  *scope,
+                       gint64                   user_id)
+{
+  return store->backend->people->user_visible (store, scope, user_id);
+}
+
+/* The SLA policies and calendars as the directory's API reads them (docs/api.md): every one
+ * (policies by position, then id; calendars by id), or one (DW_STORE_ERROR_NOT_FOUND). */
+static inline JsonArray *
+dw_store_policy_list_json (DwStore  *store,
+                           GError  **error)
+{
+  return store->backend->people->policy_list_json (store, error);
+}
+
+static inline JsonObject *
+dw_store_policy_load_json (DwStore  *store,
+                           gint64    policy_id,
+                           GError  **error)
+{
+  return store->backend->people->policy_load_json (store, policy_id, error);
+}
+
+static inline JsonArray *
+dw_store_calendar_list_json (DwStore  *store,
+                             GError  **error)
+{
+  return store->backend->people->calendar_list_json (store, error);
+}
+
+static inline JsonObject *
+dw_store_calendar_load_json (DwStore  *store,
+                             gint64    calendar_id,
+                             GError  **error)
+{
+  return store->backend->people->calendar_load_json (store, calendar_id, error);
 }
 
 G_END_DECLS

@@ -64,7 +64,7 @@ user_load_json (DwStore  *store,
   if (PQntuples (user) == 0)
     {
       g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                   "no user %" G_GINT64_FORMAT, user_id);
+                   "no user with id %" G_GINT64_FORMAT, user_id);
       return NULL;
     }
 
@@ -342,7 +342,7 @@ team_load_json (DwStore  *store,
   if (PQntuples (team) == 0)
     {
       g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                   "no team %" G_GINT64_FORMAT, team_id);
+                   "no team with id %" G_GINT64_FORMAT, team_id);
       return NULL;
     }
 
@@ -476,6 +476,422 @@ business_type_put (DwStore     *store,
   return result != NULL;
 }
 
+/* As dw-sqlite-people.c's: ids only, as numbers. */
+static void
+append_customer_scope (const DwStoreCustomerScope *scope,
+                       GString                    *where)
+{
+  if (scope->all)
+    return;
+
+  g_string_append_printf (where,
+                          " AND (c.id IN (SELECT t.customer_id FROM tickets t"
+                          " WHERE t.customer_id IS NOT NULL AND (t.assignee_id = %" G_GINT64_FORMAT,
+                          scope->user_id);
+  if (scope->team_ids != NULL && scope->team_ids->len > 0)
+    {
+      g_string_append (where, " OR t.team_id IN (");
+      for (guint i = 0; i < scope->team_ids->len; i++)
+        g_string_append_printf (where, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
+                                g_array_index (scope->team_ids, gint64, i));
+      g_string_append (where, ")");
+    }
+  g_string_append_printf (where,
+                          ")) OR c.id IN (SELECT a.entity_id FROM audit a WHERE a.entity = "
+                          "'customer' AND a.action = 'created' AND a.actor_id = %" G_GINT64_FORMAT
+                          "))", scope->user_id);
+}
+
+#define CUSTOMER_COLUMNS "c.id, c.name, c.email, c.phone, c.tags, c.created_at"
+
+static void
+set_text_or_null (JsonObject *o,
+                  const char *member,
+                  PGresult   *result,
+                  int         row,
+                  int         column)
+{
+  if (PQgetisnull (result, row, column))
+    json_object_set_null_member (o, member);
+  else
+    json_object_set_string_member (o, member, PQgetvalue (result, row, column));
+}
+
+/* The object dw_store_customer_json_from_row makes of the same row. */
+static JsonObject *
+customer_json (PGresult *result,
+               int       row)
+{
+  JsonObject *o = json_object_new ();
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autofree char *created = dw_time_to_iso8601 (get_int (result, row, 5));
+  const char *tags = PQgetvalue (result, row, 4);
+
+  json_object_set_int_member (o, "id", get_int (result, row, 0));
+  set_text_or_null (o, "name", result, row, 1);
+  set_text_or_null (o, "email", result, row, 2);
+  set_text_or_null (o, "phone", result, row, 3);
+  if (json_parser_load_from_data (parser, tags, -1, NULL) && json_parser_get_root (parser) != NULL)
+    json_object_set_member (o, "tags", json_node_copy (json_parser_get_root (parser)));
+  else
+    {
+      g_warning ("Invalid JSON in column tags: %s", tags);
+      json_object_set_null_member (o, "tags");
+    }
+  json_object_set_string_member (o, "created_at", created);
+  return o;
+}
+
+static JsonObject *
+customer_load_json (DwStore  *store,
+                    gint64    customer_id,
+                    GError  **error)
+{
+  INT_PARAM (id, customer_id);
+  g_autoptr(PGresult) result = NULL;
+
+  result = query (store, "SELECT " CUSTOMER_COLUMNS " FROM customers c WHERE c.id = $1", 1,
+                  (const char *[]) { id }, error);
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    {
+      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
+                   "no customer with id %" G_GINT64_FORMAT, customer_id);
+      return NULL;
+    }
+
+  return customer_json (result, 0);
+}
+
+static gboolean
+customer_visible (DwStore                     *store,
+                  const DwStoreCustomerScope  *scope,
+                  gint64                       customer_id)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT 1 FROM customers c WHERE c.id = $1");
+  g_autoptr(PGresult) result = NULL;
+  INT_PARAM (id, customer_id);
+
+  append_customer_scope (scope, sql);
+  result = query (store, sql->str, 1, (const char *[]) { id }, NULL);
+  return result != NULL && PQntuples (result) > 0;
+}
+
+static gint64
+customer_insert (DwStore                     *store,
+                 const DwStoreCustomerWrite  *customer,
+                 GError                     **error)
+{
+  INT_PARAM (at, customer->created_at);
+  const char *params[] = { customer->name, customer->email, customer->phone,
+                           customer->tags != NULL ? customer->tags : "[]", at };
+  g_autoptr(PGresult) result = NULL;
+
+  result = query (store, "INSERT INTO customers (name, email, phone, tags, created_at) "
+                  "VALUES ($1, $2, $3, $4, $5) RETURNING id", G_N_ELEMENTS (params), params,
+                  error);
+  return result != NULL ? get_int (result, 0, 0) : 0;
+}
+
+static gboolean
+customer_update (DwStore                     *store,
+                 gint64                       customer_id,
+                 const DwStoreCustomerWrite  *customer,
+                 GError                     **error)
+{
+  INT_PARAM (id, customer_id);
+  const char *params[] = { customer->name, customer->email, customer->phone,
+                           customer->tags != NULL ? customer->tags : "[]",
+                           customer->set_email ? "t" : "f", customer->set_phone ? "t" : "f",
+                           customer->set_tags ? "t" : "f", id };
+  g_autoptr(PGresult) result = NULL;
+
+  result = query (store, "UPDATE customers SET name = coalesce ($1, name), "
+                  "email = CASE WHEN $5::boolean THEN $2 ELSE email END, "
+                  "phone = CASE WHEN $6::boolean THEN $3 ELSE phone END, "
+                  "tags = CASE WHEN $7::boolean THEN $4 ELSE tags END WHERE id = $8",
+                  G_N_ELEMENTS (params), params, error);
+  return result != NULL;
+}
+
+/* SQLite's LIKE: ASCII letters match in either case, nothing else does. */
+#define ASCII_FOLD(x) \
+  "translate (" x ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+
+static GPtrArray *
+customer_list (DwStore                     *store,
+               const DwStoreCustomerScope  *scope,
+               gint64                       after_id,
+               const char                  *pattern,
+               guint                        limit,
+               GError                     **error)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT " CUSTOMER_COLUMNS
+                                         " FROM customers c WHERE c.id > $1");
+  g_autoptr(PGresult) result = NULL;
+  INT_PARAM (after, after_id);
+  INT_PARAM (n, limit);
+  const char *params[] = { after, n, pattern };
+  GPtrArray *items;
+
+  append_customer_scope (scope, sql);
+  if (pattern != NULL)
+    g_string_append (sql, " AND (" ASCII_FOLD ("c.name") " LIKE " ASCII_FOLD ("$3") " ESCAPE '\\'"
+                          " OR " ASCII_FOLD ("c.email") " LIKE " ASCII_FOLD ("$3") " ESCAPE '\\'"
+                          " OR " ASCII_FOLD ("c.phone") " LIKE " ASCII_FOLD ("$3") " ESCAPE '\\')");
+  g_string_append (sql, " ORDER BY c.id LIMIT $2");
+
+  result = query (store, sql->str, pattern != NULL ? 3 : 2, params, error);
+  if (result == NULL)
+    return NULL;
+
+  items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (int i = 0; i < PQntuples (result); i++)
+    g_ptr_array_add (items, customer_json (result, i));
+  return items;
+}
+
+/* Appends " AND (...)" restricting users (alias u) to those @scope sees; ids as numbers. */
+static void
+append_user_scope (const DwStoreUserScope *scope,
+                   GString                *where)
+{
+  if (scope->all)
+    return;
+
+  g_string_append_printf (where, " AND (u.id = %" G_GINT64_FORMAT, scope->user_id);
+  if (scope->team_ids != NULL && scope->team_ids->len > 0)
+    {
+      g_string_append (where, " OR u.id IN (SELECT user_id FROM team_members WHERE team_id IN (");
+      for (guint i = 0; i < scope->team_ids->len; i++)
+        g_string_append_printf (where, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
+                                g_array_index (scope->team_ids, gint64, i));
+      g_string_append (where, "))");
+    }
+  g_string_append (where, ")");
+}
+
+/* The objects of the ids in column 0 of @result, by @load. */
+static JsonArray *
+objects_of_ids (DwStore     *store,
+                PGresult    *result,
+                JsonObject *(*load) (DwStore *, gint64, GError **),
+                GError     **error)
+{
+  g_autoptr(JsonArray) items = json_array_new ();
+
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      JsonObject *o = load (store, get_int (result, i, 0), error);
+
+      if (o == NULL)
+        return NULL;
+      json_array_add_object_element (items, o);
+    }
+
+  return g_steal_pointer (&items);
+}
+
+static JsonArray *
+team_list_json (DwStore  *store,
+                GError  **error)
+{
+  g_autoptr(PGresult) ids = query (store, "SELECT id FROM teams ORDER BY id", 0, NULL, error);
+
+  return ids != NULL ? objects_of_ids (store, ids, team_load_json, error) : NULL;
+}
+
+static JsonArray *
+user_list_json (DwStore                 *store,
+                const DwStoreUserScope  *scope,
+                gint64                   team_id,
+                int                      presence,
+                GError                 **error)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT u.id FROM users u WHERE TRUE");
+  g_autoptr(PGresult) ids = NULL;
+  INT_PARAM (team, team_id);
+  const char *params[2];
+  int n_params = 0;
+
+  append_user_scope (scope, sql);
+  if (team_id > 0)
+    {
+      params[n_params++] = team;
+      g_string_append_printf (sql, " AND u.id IN (SELECT user_id FROM team_members "
+                              "WHERE team_id = $%d)", n_params);
+    }
+  if (presence >= 0)
+    {
+      params[n_params++] = dw_presence_to_string (presence);
+      g_string_append_printf (sql, " AND u.presence = $%d", n_params);
+    }
+  g_string_append (sql, " ORDER BY u.id");
+
+  ids = query (store, sql->str, n_params, params, error);
+  return ids != NULL ? objects_of_ids (store, ids, user_load_json, error) : NULL;
+}
+
+static gboolean
+user_visible (DwStore                 *store,
+              const DwStoreUserScope  *scope,
+              gint64                   user_id)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT 1 FROM users u WHERE u.id = $1");
+  g_autoptr(PGresult) result = NULL;
+  INT_PARAM (id, user_id);
+
+  append_user_scope (scope, sql);
+  result = query (store, sql->str, 1, (const char *[]) { id }, NULL);
+  return result != NULL && PQntuples (result) > 0;
+}
+
+/* Row @row of @result as an object: @spec has a letter per column — i integer, t text,
+ * j JSON text, d double — and @members its names; NULL reads as null, as dw-store.c's. */
+static JsonObject *
+row_json (PGresult           *result,
+          int                 row,
+          const char         *spec,
+          const char * const *members)
+{
+  JsonObject *o = json_object_new ();
+
+  for (int c = 0; spec[c] != '\0'; c++)
+    {
+      const char *value = PQgetvalue (result, row, c);
+
+      if (PQgetisnull (result, row, c))
+        {
+          json_object_set_null_member (o, members[c]);
+          continue;
+        }
+
+      switch (spec[c])
+        {
+        case 'i':
+          json_object_set_int_member (o, members[c], g_ascii_strtoll (value, NULL, 10));
+          break;
+        case 'd':
+          json_object_set_double_member (o, members[c], g_ascii_strtod (value, NULL));
+          break;
+        case 'j':
+          {
+            g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+            if (json_parser_load_from_data (parser, value, -1, NULL)
+                && json_parser_get_root (parser) != NULL)
+              json_object_set_member (o, members[c], json_node_copy (json_parser_get_root (parser)));
+            else
+              {
+                g_warning ("Invalid JSON in column %s: %s", members[c], value);
+                json_object_set_null_member (o, members[c]);
+              }
+          }
+          break;
+        default:
+          json_object_set_string_member (o, members[c], value);
+          break;
+        }
+    }
+
+  return o;
+}
+
+#define POLICY_COLUMNS \
+  "p.id, p.name, p.position, p.match_priorities, p.match_tags, p.match_channels, " \
+  "p.match_business_types, p.first_response_minutes, p.next_response_minutes, " \
+  "p.resolution_minutes, p.at_risk_ratio, p.escalation"
+#define POLICY_SPEC "itijjjjiiidj"
+static const char * const policy_members[] = {
+  "id", "name", "position", "match_priorities", "match_tags", "match_channels",
+  "match_business_types", "first_response_minutes", "next_response_minutes",
+  "resolution_minutes", "at_risk_ratio", "escalation",
+};
+
+#define CALENDAR_COLUMNS "k.id, k.name, k.timezone, k.week, k.holidays, k.workdays"
+#define CALENDAR_SPEC "ittjjj"
+static const char * const calendar_members[] = {
+  "id", "name", "timezone", "week", "holidays", "workdays",
+};
+
+static JsonArray *
+list_json (DwStore             *store,
+           const char          *sql,
+           const char          *spec,
+           const char * const  *members,
+           GError             **error)
+{
+  g_autoptr(PGresult) result = query (store, sql, 0, NULL, error);
+  JsonArray *items;
+
+  if (result == NULL)
+    return NULL;
+
+  items = json_array_new ();
+  for (int i = 0; i < PQntuples (result); i++)
+    json_array_add_object_element (items, row_json (result, i, spec, members));
+  return items;
+}
+
+static JsonObject *
+load_json (DwStore             *store,
+           const char          *sql,
+           gint64               id,
+           const char          *what,
+           const char          *spec,
+           const char * const  *members,
+           GError             **error)
+{
+  INT_PARAM (text, id);
+  g_autoptr(PGresult) result = query (store, sql, 1, (const char *[]) { text }, error);
+
+  if (result == NULL)
+    return NULL;
+  if (PQntuples (result) == 0)
+    {
+      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
+                   "no %s with id %" G_GINT64_FORMAT, what, id);
+      return NULL;
+    }
+
+  return row_json (result, 0, spec, members);
+}
+
+static JsonArray *
+policy_list_json (DwStore  *store,
+                  GError  **error)
+{
+  return list_json (store, "SELECT " POLICY_COLUMNS " FROM sla_policies p "
+                    "ORDER BY p.position, p.id", POLICY_SPEC, policy_members, error);
+}
+
+static JsonObject *
+policy_load_json (DwStore  *store,
+                  gint64    policy_id,
+                  GError  **error)
+{
+  return load_json (store, "SELECT " POLICY_COLUMNS " FROM sla_policies p WHERE p.id = $1",
+                    policy_id, "SLA policy", POLICY_SPEC, policy_members, error);
+}
+
+static JsonArray *
+calendar_list_json (DwStore  *store,
+                    GError  **error)
+{
+  return list_json (store, "SELECT " CALENDAR_COLUMNS " FROM calendars k ORDER BY k.id",
+                    CALENDAR_SPEC, calendar_members, error);
+}
+
+static JsonObject *
+calendar_load_json (DwStore  *store,
+                    gint64    calendar_id,
+                    GError  **error)
+{
+  return load_json (store, "SELECT " CALENDAR_COLUMNS " FROM calendars k WHERE k.id = $1",
+                    calendar_id, "calendar", CALENDAR_SPEC, calendar_members, error);
+}
+
 const DwStorePeopleOps dw_pg_people_ops = {
   .user_load_json = user_load_json,
   .user_insert = user_insert,
@@ -494,4 +910,16 @@ const DwStorePeopleOps dw_pg_people_ops = {
   .team_set_grace = team_set_grace,
   .calendar_first = calendar_first,
   .business_type_put = business_type_put,
+  .customer_load_json = customer_load_json,
+  .customer_visible = customer_visible,
+  .customer_insert = customer_insert,
+  .customer_update = customer_update,
+  .customer_list = customer_list,
+  .team_list_json = team_list_json,
+  .user_list_json = user_list_json,
+  .user_visible = user_visible,
+  .policy_list_json = policy_list_json,
+  .policy_load_json = policy_load_json,
+  .calendar_list_json = calendar_list_json,
+  .calendar_load_json = calendar_load_json,
 };

@@ -408,6 +408,301 @@ business_type_put (DwStore     *store,
   return dw_store_step_done (stmt, error);
 }
 
+/* Appends " AND (...)" restricting customers (alias c) to those @scope sees: the ticket rule of
+ * docs/api.md "Tickets" (a lead also its teams'), plus the customers the reader recorded
+ * itself.  Ids only, as numbers: the text stays one cached statement per reader. */
+static void
+append_customer_scope (const DwStoreCustomerScope *scope,
+                       GString                    *where)
+{
+  if (scope->all)
+    return;
+
+  g_string_append_printf (where,
+                          " AND (c.id IN (SELECT t.customer_id FROM tickets t"
+                          " WHERE t.customer_id IS NOT NULL AND (t.assignee_id = %" G_GINT64_FORMAT,
+                          scope->user_id);
+  if (scope->team_ids != NULL && scope->team_ids->len > 0)
+    {
+      g_string_append (where, " OR t.team_id IN (");
+      for (guint i = 0; i < scope->team_ids->len; i++)
+        g_string_append_printf (where, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
+                                g_array_index (scope->team_ids, gint64, i));
+      g_string_append (where, ")");
+    }
+  g_string_append_printf (where,
+                          ")) OR c.id IN (SELECT a.entity_id FROM audit a WHERE a.entity = "
+                          "'customer' AND a.action = 'created' AND a.actor_id = %" G_GINT64_FORMAT
+                          "))", scope->user_id);
+}
+
+static JsonObject *
+customer_load_json (DwStore  *store,
+                    gint64    customer_id,
+                    GError  **error)
+{
+  return dw_store_customer_json (dw_sqlite_store_db (store), customer_id, error);
+}
+
+static gboolean
+customer_visible (DwStore                     *store,
+                  const DwStoreCustomerScope  *scope,
+                  gint64                       customer_id)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT 1 FROM customers c WHERE c.id = ?");
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  append_customer_scope (scope, sql);
+  stmt = dw_store_prepare (dw_sqlite_store_db (store), sql->str, NULL);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+static void
+bind_customer (sqlite3_stmt                *stmt,
+               const DwStoreCustomerWrite  *customer)
+{
+  dw_store_bind_text_or_null (stmt, 1, customer->name);
+  dw_store_bind_text_or_null (stmt, 2, customer->email);
+  dw_store_bind_text_or_null (stmt, 3, customer->phone);
+  sqlite3_bind_text (stmt, 4, customer->tags != NULL ? customer->tags : "[]", -1,
+                     SQLITE_TRANSIENT);
+}
+
+static gint64
+customer_insert (DwStore                     *store,
+                 const DwStoreCustomerWrite  *customer,
+                 GError                     **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = dw_store_prepare (db,
+                           "INSERT INTO customers (name, email, phone, tags, created_at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5)", error);
+  if (stmt == NULL)
+    return 0;
+
+  bind_customer (stmt, customer);
+  sqlite3_bind_int64 (stmt, 5, customer->created_at);
+  if (!dw_store_step_done (stmt, error))
+    return 0;
+
+  return sqlite3_last_insert_rowid (db);
+}
+
+static gboolean
+customer_update (DwStore                     *store,
+                 gint64                       customer_id,
+                 const DwStoreCustomerWrite  *customer,
+                 GError                     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = dw_store_prepare (dw_sqlite_store_db (store),
+                           "UPDATE customers SET name = coalesce (?1, name), "
+                           "email = CASE WHEN ?5 THEN ?2 ELSE email END, "
+                           "phone = CASE WHEN ?6 THEN ?3 ELSE phone END, "
+                           "tags = CASE WHEN ?7 THEN ?4 ELSE tags END WHERE id = ?8", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_customer (stmt, customer);
+  sqlite3_bind_int (stmt, 5, customer->set_email ? 1 : 0);
+  sqlite3_bind_int (stmt, 6, customer->set_phone ? 1 : 0);
+  sqlite3_bind_int (stmt, 7, customer->set_tags ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 8, customer_id);
+  return dw_store_step_done (stmt, error);
+}
+
+static GPtrArray *
+customer_list (DwStore                     *store,
+               const DwStoreCustomerScope  *scope,
+               gint64                       after_id,
+               const char                  *pattern,
+               guint                        limit,
+               GError                     **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(GString) sql = g_string_new ("SELECT " DW_STORE_CUSTOMER_COLUMNS
+                                         " FROM customers c WHERE c.id > ?1");
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  int rc;
+
+  append_customer_scope (scope, sql);
+  if (pattern != NULL)
+    g_string_append (sql, " AND (c.name LIKE ?2 ESCAPE '\\' OR c.email LIKE ?2 ESCAPE '\\' "
+                          "OR c.phone LIKE ?2 ESCAPE '\\')");
+  g_string_append (sql, " ORDER BY c.id LIMIT ?3");
+
+  stmt = dw_store_prepare (db, sql->str, error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, after_id);
+  if (pattern != NULL)
+    sqlite3_bind_text (stmt, 2, pattern, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 3, limit);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (items, dw_store_customer_json_from_row (stmt));
+
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, db, rc);
+      return NULL;
+    }
+
+  return g_steal_pointer (&items);
+}
+
+/* Appends " AND (...)" restricting users (alias u) to those @scope sees; ids as numbers. */
+static void
+append_user_scope (const DwStoreUserScope *scope,
+                   GString                *where)
+{
+  if (scope->all)
+    return;
+
+  g_string_append_printf (where, " AND (u.id = %" G_GINT64_FORMAT, scope->user_id);
+  if (scope->team_ids != NULL && scope->team_ids->len > 0)
+    {
+      g_string_append (where, " OR u.id IN (SELECT user_id FROM team_members WHERE team_id IN (");
+      for (guint i = 0; i < scope->team_ids->len; i++)
+        g_string_append_printf (where, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
+                                g_array_index (scope->team_ids, gint64, i));
+      g_string_append (where, "))");
+    }
+  g_string_append (where, ")");
+}
+
+typedef JsonObject *(*RowToJson) (sqlite3 *db, sqlite3_stmt *stmt);
+
+/* Runs @sql (with ?1 bound to @bind1 when > 0): its rows as objects. */
+static JsonArray *
+rows_json (sqlite3     *db,
+           const char  *sql,
+           gint64       bind1,
+           RowToJson    func,
+           GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db, sql, error);
+  g_autoptr(JsonArray) items = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  if (bind1 > 0)
+    sqlite3_bind_int64 (stmt, 1, bind1);
+
+  items = json_array_new ();
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    json_array_add_object_element (items, func (db, stmt));
+
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, db, rc);
+      return NULL;
+    }
+
+  return g_steal_pointer (&items);
+}
+
+static JsonArray *
+team_list_json (DwStore  *store,
+                GError  **error)
+{
+  return rows_json (dw_sqlite_store_db (store),
+                    "SELECT " DW_STORE_TEAM_COLUMNS " FROM teams m ORDER BY m.id", 0,
+                    dw_store_team_json_from_row, error);
+}
+
+static JsonArray *
+user_list_json (DwStore                 *store,
+                const DwStoreUserScope  *scope,
+                gint64                   team_id,
+                int                      presence,
+                GError                 **error)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT " DW_STORE_USER_COLUMNS " FROM users u WHERE 1");
+
+  append_user_scope (scope, sql);
+  if (team_id > 0)
+    g_string_append (sql, " AND u.id IN (SELECT user_id FROM team_members WHERE team_id = ?1)");
+  if (presence >= 0)
+    g_string_append_printf (sql, " AND u.presence = '%s'", dw_presence_to_string (presence));
+  g_string_append (sql, " ORDER BY u.id");
+
+  return rows_json (dw_sqlite_store_db (store), sql->str, team_id, dw_store_user_json_from_row,
+                    error);
+}
+
+static gboolean
+user_visible (DwStore                 *store,
+              const DwStoreUserScope  *scope,
+              gint64                   user_id)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT 1 FROM users u WHERE u.id = ?1");
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  append_user_scope (scope, sql);
+  stmt = dw_store_prepare (dw_sqlite_store_db (store), sql->str, NULL);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+static JsonObject *
+policy_row (sqlite3 *db, sqlite3_stmt *stmt)
+{
+  return dw_store_sla_policy_json_from_row (stmt);
+}
+
+static JsonObject *
+calendar_row (sqlite3 *db, sqlite3_stmt *stmt)
+{
+  return dw_store_calendar_json_from_row (stmt);
+}
+
+static JsonArray *
+policy_list_json (DwStore  *store,
+                  GError  **error)
+{
+  return rows_json (dw_sqlite_store_db (store), "SELECT " DW_STORE_SLA_POLICY_COLUMNS
+                    " FROM sla_policies p ORDER BY p.position, p.id", 0, policy_row, error);
+}
+
+static JsonObject *
+policy_load_json (DwStore  *store,
+                  gint64    policy_id,
+                  GError  **error)
+{
+  return dw_store_sla_policy_json (dw_sqlite_store_db (store), policy_id, error);
+}
+
+static JsonArray *
+calendar_list_json (DwStore  *store,
+                    GError  **error)
+{
+  return rows_json (dw_sqlite_store_db (store), "SELECT " DW_STORE_CALENDAR_COLUMNS
+                    " FROM calendars k ORDER BY k.id", 0, calendar_row, error);
+}
+
+static JsonObject *
+calendar_load_json (DwStore  *store,
+                    gint64    calendar_id,
+                    GError  **error)
+{
+  return dw_store_calendar_json (dw_sqlite_store_db (store), calendar_id, error);
+}
+
 const DwStorePeopleOps dw_sqlite_people_ops = {
   .user_load_json = user_load_json,
   .user_insert = user_insert,
@@ -426,4 +721,16 @@ const DwStorePeopleOps dw_sqlite_people_ops = {
   .team_set_grace = team_set_grace,
   .calendar_first = calendar_first,
   .business_type_put = business_type_put,
+  .customer_load_json = customer_load_json,
+  .customer_visible = customer_visible,
+  .customer_insert = customer_insert,
+  .customer_update = customer_update,
+  .customer_list = customer_list,
+  .team_list_json = team_list_json,
+  .user_list_json = user_list_json,
+  .user_visible = user_visible,
+  .policy_list_json = policy_list_json,
+  .policy_load_json = policy_load_json,
+  .calendar_list_json = calendar_list_json,
+  .calendar_load_json = calendar_load_json,
 };
