@@ -781,7 +781,8 @@ row_json (PGresult           *result,
 
             if (json_parser_load_from_data (parser, value, -1, NULL)
                 && json_parser_get_root (parser) != NULL)
-              json_object_set_member (o, members[c], json_node_copy (json_parser_get_root (parser)));
+              json_object_set_member (o, members[c],
+                                      json_node_copy (json_parser_get_root (parser)));
             else
               {
                 g_warning ("Invalid JSON in column %s: %s", members[c], value);

@@ -314,7 +314,8 @@ token_list (DwStore               *store,
 
   stmt = dw_store_prepare (db,
                            "SELECT k.id, u.username, k.label, k.created_at, k.expires_at, "
-                           "k.revoked_at, k.last_used_at FROM tokens k JOIN users u ON u.id = k.user_id "
+                           "k.revoked_at, k.last_used_at FROM tokens k "
+                           "JOIN users u ON u.id = k.user_id "
                            "WHERE ?1 IS NULL OR u.username = ?1 ORDER BY k.id", error);
   if (stmt == NULL)
     return FALSE;
