@@ -10,7 +10,7 @@
 #include "dw-store.h"
 #include "store/dw-store-directory.h"
 #include "store/dw-store-dispatch.h"
-#include "store/dw-store-snapshot.h"
+#include "store/dw-store-people.h"
 #include "store/dw-store-tickets.h"
 #include "dw-test-store.h"
 

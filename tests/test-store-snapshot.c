@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "dw-store.h"
+#include "store/dw-store-people.h"
 #include "store/dw-store-snapshot.h"
 #include "dw-test-store.h"
 

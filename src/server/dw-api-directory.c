@@ -3,41 +3,7 @@
 
 #include "dw-api-private.h"
 
-typedef JsonObject *(*RowToJson) (sqlite3 *db, sqlite3_stmt *stmt);
-
-/* Runs @sql (with ?1 bound to @bind1 when > 0) and replies the rows as items. */
-static void
-reply_rows (DwApiRequest *req,
-            const char   *sql,
-            gint64        bind1,
-            RowToJson     func)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (req->api->db, sql, &error);
-  g_autoptr(JsonArray) items = json_array_new ();
-  int rc;
-
-  if (stmt == NULL)
-    {
-      dw_api_reply_error (req, error);
-      return;
-    }
-
-  if (bind1 > 0)
-    sqlite3_bind_int64 (stmt, 1, bind1);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    json_array_add_object_element (items, func (req->api->db, stmt));
-
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (&error, req->api->db, rc);
-      dw_api_reply_error (req, error);
-      return;
-    }
-
-  dw_api_reply_items (req, items, FALSE, NULL);
-}
+#include "store/dw-store-people.h"
 
 static gboolean
 require_admin (DwApiRequest *req,
@@ -55,16 +21,30 @@ require_admin (DwApiRequest *req,
 
 /* Teams: everyone may read them (the console names queues); admins change them. */
 
-static JsonObject *
-team_row (sqlite3 *db, sqlite3_stmt *stmt)
+/* Replies @items, or the error if there are none. */
+static void
+reply_list (DwApiRequest *req,
+            JsonArray    *items,
+            GError       *error)
 {
-  return dw_store_team_json_from_row (db, stmt);
+  g_autoptr(JsonArray) owned = items;
+
+  if (owned == NULL)
+    {
+      dw_api_reply_error (req, error);
+      return;
+    }
+
+  dw_api_reply_items (req, owned, FALSE, NULL);
 }
 
 static void
 list_teams_cb (DwApiRequest *req)
 {
-  reply_rows (req, "SELECT " DW_STORE_TEAM_COLUMNS " FROM teams m ORDER BY m.id", 0, team_row);
+  g_autoptr(GError) error = NULL;
+  JsonArray *items = dw_store_team_list_json (req->api->store, &error);
+
+  reply_list (req, items, error);
 }
 
 static void
@@ -72,7 +52,8 @@ get_team_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  dw_api_reply_result (req, 200, dw_store_team_json (req->api->db, req->ids[0], &error), &error);
+  dw_api_reply_result (req, 200, dw_store_team_load_json (req->api->store, req->ids[0], &error),
+                       &error);
 }
 
 static void
@@ -105,28 +86,21 @@ update_team_cb (DwApiRequest *req)
 /* Users: admins see everyone, leads their teams' members, agents themselves. */
 
 static void
-append_user_visibility (DwPrincipal *principal,
-                        GString     *where)
+user_scope (DwPrincipal      *principal,
+            DwStoreUserScope *scope)
 {
-  if (principal->role == DW_ROLE_ADMIN)
-    return;
-
-  g_string_append_printf (where, " AND (u.id = %" G_GINT64_FORMAT, principal->user_id);
-  if (principal->role == DW_ROLE_LEAD && principal->team_ids->len > 0)
-    {
-      g_string_append (where, " OR u.id IN (SELECT user_id FROM team_members WHERE team_id IN (");
-      for (guint i = 0; i < principal->team_ids->len; i++)
-        g_string_append_printf (where, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
-                                g_array_index (principal->team_ids, gint64, i));
-      g_string_append (where, "))");
-    }
-  g_string_append (where, ")");
+  *scope = (DwStoreUserScope) { .all = principal->role == DW_ROLE_ADMIN,
+                                .user_id = principal->user_id };
+  if (principal->role == DW_ROLE_LEAD)
+    scope->team_ids = principal->team_ids;
 }
 
 static void
 list_users_cb (DwApiRequest *req)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT " DW_STORE_USER_COLUMNS " FROM users u WHERE 1");
+  g_autoptr(GError) error = NULL;
+  DwStoreUserScope scope;
+  JsonArray *items;
   const char *team = dw_api_query (req, "team_id");
   const char *presence = dw_api_query (req, "presence");
   guint64 team_id = 0;
@@ -147,30 +121,20 @@ list_users_cb (DwApiRequest *req)
       return;
     }
 
-  append_user_visibility (req->principal, sql);
-  if (team_id > 0)
-    g_string_append (sql, " AND u.id IN (SELECT user_id FROM team_members WHERE team_id = ?1)");
-  if (presence != NULL)
-    g_string_append_printf (sql, " AND u.presence = '%s'", dw_presence_to_string (value));
-  g_string_append (sql, " ORDER BY u.id");
-
-  reply_rows (req, sql->str, (gint64) team_id, dw_store_user_json_from_row);
+  user_scope (req->principal, &scope);
+  items = dw_store_user_list_json (req->api->store, &scope, (gint64) team_id,
+                                   presence != NULL ? value : -1, &error);
+  reply_list (req, items, error);
 }
 
 static gboolean
 user_visible (DwApiRequest *req,
               gint64        user_id)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT 1 FROM users u WHERE u.id = ?1");
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  DwStoreUserScope scope;
 
-  append_user_visibility (req->principal, sql);
-  stmt = dw_store_prepare (req->api->db, sql->str, NULL);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  return sqlite3_step (stmt) == SQLITE_ROW;
+  user_scope (req->principal, &scope);
+  return dw_store_user_visible (req->api->store, &scope, user_id);
 }
 
 static void
@@ -184,7 +148,8 @@ get_user_cb (DwApiRequest *req)
       return;
     }
 
-  dw_api_reply_result (req, 200, dw_store_user_json (req->api->db, req->ids[0], &error), &error);
+  dw_api_reply_result (req, 200, dw_store_user_load_json (req->api->store, req->ids[0], &error),
+                       &error);
 }
 
 static void
@@ -261,59 +226,40 @@ like_pattern (const char *q)
 static void
 list_customers_cb (DwApiRequest *req)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT " DW_STORE_CUSTOMER_COLUMNS
-                                         " FROM customers c WHERE c.id > ?1");
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(JsonArray) items = json_array_new ();
   g_autoptr(GArray) read_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GError) error = NULL;
   g_autofree char *pattern = NULL;
   g_autofree char *next = NULL;
   const char *q = dw_api_query (req, "q");
+  DwStoreCustomerScope scope;
   gint64 after_id, last_id = 0;
-  guint limit, n = 0;
-  int rc;
+  guint limit;
 
   if (!dw_api_read_paging (req, &limit, &after_id))
     return;
 
-  dw_desk_customer_visibility (req->principal, sql);
-
+  dw_desk_customer_scope (req->principal, &scope);
   if (q != NULL && *q != '\0')
-    {
-      pattern = like_pattern (q);
-      g_string_append (sql, " AND (c.name LIKE ?2 ESCAPE '\\' OR c.email LIKE ?2 ESCAPE '\\' "
-                            "OR c.phone LIKE ?2 ESCAPE '\\')");
-    }
-  g_string_append (sql, " ORDER BY c.id LIMIT ?3");
+    pattern = like_pattern (q);
 
-  stmt = dw_store_prepare (req->api->db, sql->str, &error);
-  if (stmt == NULL)
+  /* One more than a page: whether there is a next one. */
+  rows = dw_store_customer_list (req->api->store, &scope, after_id, pattern, limit + 1, &error);
+  if (rows == NULL)
     {
       dw_api_reply_error (req, error);
       return;
     }
 
-  sqlite3_bind_int64 (stmt, 1, after_id);
-  if (pattern != NULL)
-    sqlite3_bind_text (stmt, 2, pattern, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 3, limit + 1);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && n < limit)
+  for (guint i = 0; i < rows->len && i < limit; i++)
     {
-      last_id = sqlite3_column_int64 (stmt, 0);
+      JsonObject *customer = g_ptr_array_index (rows, i);
+
+      last_id = json_object_get_int_member (customer, "id");
       g_array_append_val (read_ids, last_id);
-      json_array_add_object_element (items, dw_store_customer_json_from_row (stmt));
-      n++;
+      json_array_add_object_element (items, json_object_ref (customer));
     }
-
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      dw_store_set_error (&error, req->api->db, rc);
-      dw_api_reply_error (req, error);
-      return;
-    }
-  g_clear_pointer (&stmt, dw_store_release);
 
   /* Personal data handed out: who saw which customers is in the audit trail. */
   if (!dw_desk_note_customer_reads (req->api->desk, req->principal, read_ids,
@@ -323,7 +269,7 @@ list_customers_cb (DwApiRequest *req)
       return;
     }
 
-  if (rc == SQLITE_ROW)
+  if (rows->len > limit)
     next = dw_api_make_cursor (last_id);
 
   dw_api_reply_items (req, items, TRUE, next);
@@ -369,17 +315,13 @@ update_customer_cb (DwApiRequest *req)
 
 /* SLA policies and calendars: read-only, for everyone. */
 
-static JsonObject *
-policy_row (sqlite3 *db, sqlite3_stmt *stmt)
-{
-  return dw_store_sla_policy_json_from_row (stmt);
-}
-
 static void
 list_policies_cb (DwApiRequest *req)
 {
-  reply_rows (req, "SELECT " DW_STORE_SLA_POLICY_COLUMNS " FROM sla_policies p "
-                   "ORDER BY p.position, p.id", 0, policy_row);
+  g_autoptr(GError) error = NULL;
+  JsonArray *items = dw_store_policy_list_json (req->api->store, &error);
+
+  reply_list (req, items, error);
 }
 
 static void
@@ -388,20 +330,16 @@ get_policy_cb (DwApiRequest *req)
   g_autoptr(GError) error = NULL;
 
   dw_api_reply_result (req, 200,
-                       dw_store_sla_policy_json (req->api->db, req->ids[0], &error), &error);
-}
-
-static JsonObject *
-calendar_row (sqlite3 *db, sqlite3_stmt *stmt)
-{
-  return dw_store_calendar_json_from_row (stmt);
+                       dw_store_policy_load_json (req->api->store, req->ids[0], &error), &error);
 }
 
 static void
 list_calendars_cb (DwApiRequest *req)
 {
-  reply_rows (req, "SELECT " DW_STORE_CALENDAR_COLUMNS " FROM calendars k ORDER BY k.id", 0,
-              calendar_row);
+  g_autoptr(GError) error = NULL;
+  JsonArray *items = dw_store_calendar_list_json (req->api->store, &error);
+
+  reply_list (req, items, error);
 }
 
 static void
@@ -410,7 +348,7 @@ get_calendar_cb (DwApiRequest *req)
   g_autoptr(GError) error = NULL;
 
   dw_api_reply_result (req, 200,
-                       dw_store_calendar_json (req->api->db, req->ids[0], &error), &error);
+                       dw_store_calendar_load_json (req->api->store, req->ids[0], &error), &error);
 }
 
 const DwApiRoute dw_api_directory_routes[] = {

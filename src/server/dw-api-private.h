@@ -6,6 +6,8 @@
 #include "dw-problem.h"
 #include "dw-sign-in-limit.h"
 #include "dw-store.h"
+#include "store/dw-store-backend.h"
+#include "store/dw-store-people.h"
 #include "store/dw-store-snapshot.h"
 
 G_BEGIN_DECLS
@@ -19,7 +21,7 @@ struct _DwApi
   DwDesk     *desk;
   DwEventLog *events;
   DwSignInLimit *sign_in_limit;
-  DwStore    *store;   /* on db: the reads of store/dw-store-snapshot.h */
+  DwStore    *store;   /* the named operations on db: the snapshot's reads, dw-auth.c's checks */
 };
 
 typedef struct

@@ -8,6 +8,7 @@
 
 #include "dw-auth.h"
 #include "dw-limits.h"
+#include "store/dw-store-people.h"
 #include "store/sqlite/dw-sqlite-store.h"
 
 #define API_PREFIX "/api/v1"
@@ -413,7 +414,7 @@ dw_api_authenticate (SoupServerMessage  *msg,
 {
   DwApi *self = DW_API (api);
 
-  return dw_auth_authenticate_message (self->db, self->clock, msg, TRUE, error);
+  return dw_auth_authenticate_message (self->store, self->clock, msg, TRUE, error);
 }
 
 DwPrincipal *
@@ -423,7 +424,7 @@ dw_api_recheck (DwPrincipal  *principal,
 {
   DwApi *self = DW_API (api);
 
-  return dw_auth_recheck_token (self->db, self->clock, principal->token_id, error);
+  return dw_auth_recheck_token (self->store, self->clock, principal->token_id, error);
 }
 
 static void
@@ -601,7 +602,7 @@ api_cb (SoupServer        *server,
     {
       g_autoptr(GError) error = NULL;
 
-      principal = dw_auth_authenticate_message (self->db, self->clock, msg, FALSE, &error);
+      principal = dw_auth_authenticate_message (self->store, self->clock, msg, FALSE, &error);
       if (principal == NULL)
         {
           if (error->domain == DW_AUTH_ERROR)
@@ -699,7 +700,7 @@ dw_api_check_headers (SoupServerMessage *msg,
     return TRUE;
 
   /* Who may send a body is known from the headers: nobody else's body is read. */
-  principal = dw_auth_authenticate_message (self->db, self->clock, msg, FALSE, &error);
+  principal = dw_auth_authenticate_message (self->store, self->clock, msg, FALSE, &error);
   if (principal == NULL && error->domain == DW_AUTH_ERROR)
     {
       dw_limits_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized", "Unauthorized",
@@ -801,7 +802,7 @@ sign_in_reply (SignIn  *sign_in,
   /* Answered at once: the token must not sit in an open group. */
   dw_desk_group_flush (self->desk);
 
-  token = dw_auth_create_token (self->db, self->clock, user_id, sign_in->label,
+  token = dw_auth_create_token (self->store, self->clock, user_id, sign_in->label,
                                 DW_AUTH_TOKEN_LIFETIME, &token_id, error);
   user = token != NULL ? dw_store_user_load_json (self->store, user_id, error) : NULL;
   if (user == NULL)
@@ -913,7 +914,7 @@ create_token_cb (DwApiRequest *req)
 
   /* The reply is sent once the password hash was verified off the main loop. */
   soup_server_message_pause (req->msg);
-  dw_auth_check_password_async (req->api->db, sign_in->username, password, NULL,
+  dw_auth_check_password_async (req->api->store, sign_in->username, password, NULL,
                                 password_checked_cb, sign_in);
 }
 
@@ -922,7 +923,7 @@ delete_token_cb (DwApiRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!dw_auth_revoke_token (req->api->db, req->api->clock, req->principal->token_id, &error))
+  if (!dw_auth_revoke_token (req->api->store, req->api->clock, req->principal->token_id, &error))
     {
       dw_api_reply_error (req, error);
       return;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dw-store.h"
+#include "store/dw-store-auth.h"
 
 #define TOKEN_BYTES 32
 
@@ -166,7 +167,7 @@ dw_auth_set_max_password_checks (guint n)
 }
 
 void
-dw_auth_check_password_async (sqlite3             *db,
+dw_auth_check_password_async (DwStore             *store,
                               const char          *username,
                               const char          *password,
                               GCancellable        *cancellable,
@@ -174,39 +175,27 @@ dw_auth_check_password_async (sqlite3             *db,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   GError *error = NULL;
   PasswordCheck *check;
-  int rc;
 
   g_task_set_source_tag (task, dw_auth_check_password_async);
-
-  stmt = dw_store_prepare (db,
-                           "SELECT id, password_hash, disabled FROM users WHERE username = ?",
-                           &error);
-  if (stmt == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
 
   check = g_new0 (PasswordCheck, 1);
   check->password = g_strdup (password);
   g_task_set_task_data (task, check, (GDestroyNotify) password_check_free);
 
-  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
+  /* An unknown user leaves the hash NULL: checked against the dummy all the same. */
+  if (!dw_store_user_credentials (store, username, &check->user_id, &check->hash,
+                                  &check->disabled, &error))
     {
-      check->user_id = sqlite3_column_int64 (stmt, 0);
-      check->hash = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      check->disabled = sqlite3_column_int (stmt, 2) != 0;
-    }
-  else if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (&error, db, rc);
-      g_task_return_error (task, error);
-      return;
+      if (!g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      g_clear_error (&error);
+      check->user_id = 0;
+      g_clear_pointer (&check->hash, g_free);
     }
 
   if (running_checks < max_checks)
@@ -239,7 +228,7 @@ dw_auth_check_password_finish (GAsyncResult  *result,
 }
 
 char *
-dw_auth_create_token (sqlite3     *db,
+dw_auth_create_token (DwStore     *store,
                       DwClock     *clock,
                       gint64       user_id,
                       const char  *label,
@@ -251,8 +240,8 @@ dw_auth_create_token (sqlite3     *db,
   char encoded[sodium_base64_ENCODED_LEN (TOKEN_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
   g_autofree char *token = NULL;
   g_autofree char *hash = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 now = dw_clock_now (clock);
+  gint64 token_id;
 
   randombytes_buf (bytes, sizeof bytes);
   sodium_bin2base64 (encoded, sizeof encoded, bytes, sizeof bytes,
@@ -262,123 +251,107 @@ dw_auth_create_token (sqlite3     *db,
   sodium_memzero (encoded, sizeof encoded);
   hash = dw_auth_token_hash (token);
 
-  stmt = dw_store_prepare (db,
-                           "INSERT INTO tokens (user_id, token_hash, label, created_at, "
-                           "expires_at) VALUES (?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_text (stmt, 2, hash, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, label != NULL ? label : "", -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, now);
-  if (lifetime > 0)
-    sqlite3_bind_int64 (stmt, 5, now + lifetime);
-  else
-    sqlite3_bind_null (stmt, 5);
-
-  if (!dw_store_step_done (stmt, error))
+  token_id = dw_store_token_insert (store, user_id, hash, label, now,
+                                    lifetime > 0 ? now + lifetime : 0, error);
+  if (token_id == 0)
     return NULL;
 
   if (out_token_id != NULL)
-    *out_token_id = sqlite3_last_insert_rowid (db);
+    *out_token_id = token_id;
 
   return g_steal_pointer (&token);
 }
 
 gboolean
-dw_auth_revoke_token (sqlite3  *db,
+dw_auth_revoke_token (DwStore  *store,
                       DwClock  *clock,
                       gint64    token_id,
                       GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
-    "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, dw_clock_now (clock));
-  sqlite3_bind_int64 (stmt, 2, token_id);
-  return dw_store_step_done (stmt, error);
+  return dw_store_token_revoke (store, token_id, dw_clock_now (clock), error);
 }
 
 DwPrincipal *
-dw_auth_load_principal (sqlite3  *db,
+dw_auth_load_principal (DwStore  *store,
                         gint64    user_id,
                         GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(sqlite3_stmt) teams = NULL;
-  g_autoptr(DwPrincipal) principal = NULL;
-  int role = DW_ROLE_AGENT;
-  int rc;
+  g_auto(DwStorePrincipalRow) row = { 0 };
+  g_autoptr(GError) local_error = NULL;
+  DwPrincipal *principal;
 
-  stmt = dw_store_prepare (db, "SELECT username, role, disabled FROM users WHERE id = ?", error);
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
+  if (!dw_store_principal_load (store, user_id, &row, &local_error))
     {
-      if (rc == SQLITE_DONE)
+      if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND))
         g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "unknown user");
       else
-        dw_store_set_error (error, db, rc);
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
 
-  if (sqlite3_column_int (stmt, 2) != 0)
+  if (row.disabled)
     {
       g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "the user is disabled");
       return NULL;
     }
 
-  dw_enum_from_string (DW_TYPE_ROLE, (const char *) sqlite3_column_text (stmt, 1), &role);
-  principal = dw_principal_new (user_id, (const char *) sqlite3_column_text (stmt, 0), role);
+  principal = dw_principal_new (user_id, row.username, row.role);
+  g_array_append_vals (principal->team_ids, row.team_ids->data, row.team_ids->len);
+  g_array_append_vals (principal->lead_team_ids, row.lead_team_ids->data,
+                       row.lead_team_ids->len);
+  return principal;
+}
 
-  teams = dw_store_prepare (db, "SELECT team_id, is_lead FROM team_members WHERE user_id = ?",
-                            error);
-  if (teams == NULL)
-    return NULL;
+/* Reads token @token_id or the one hashed @hash; DW_AUTH_ERROR_INVALID if it is unknown,
+ * revoked or expired at @now. */
+static gboolean
+check_token (DwStore          *store,
+             const char       *hash,
+             gint64            token_id,
+             gint64            now,
+             DwStoreTokenRow  *row,
+             GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gboolean found = hash != NULL ? dw_store_token_find (store, hash, row, &local_error)
+                                : dw_store_token_get (store, token_id, row, &local_error);
 
-  sqlite3_bind_int64 (teams, 1, user_id);
-  while ((rc = sqlite3_step (teams)) == SQLITE_ROW)
+  if (!found)
     {
-      gint64 team_id = sqlite3_column_int64 (teams, 0);
-
-      g_array_append_val (principal->team_ids, team_id);
-      if (sqlite3_column_int (teams, 1) != 0)
-        g_array_append_val (principal->lead_team_ids, team_id);
+      if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND))
+        g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "unknown token");
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
 
-  if (rc != SQLITE_DONE)
+  if (row->revoked_at != 0)
     {
-      dw_store_set_error (error, db, rc);
-      return NULL;
+      g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "the token was revoked");
+      return FALSE;
     }
 
-  return g_steal_pointer (&principal);
+  if (row->expires_at != 0 && row->expires_at <= now)
+    {
+      g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "the token has expired");
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 #define LAST_USED_RESOLUTION 60  /* seconds */
 
 DwPrincipal *
-dw_auth_authenticate_token (sqlite3     *db,
+dw_auth_authenticate_token (DwStore     *store,
                             DwClock     *clock,
                             const char  *token,
                             GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *hash = NULL;
+  DwStoreTokenRow row = { 0 };
   DwPrincipal *principal;
-  gint64 token_id;
-  gint64 user_id;
-  gint64 expires_at;
   gint64 now = dw_clock_now (clock);
-  gboolean stale;
-  int rc;
 
   if (token == NULL || !g_str_has_prefix (token, DW_AUTH_TOKEN_PREFIX))
     {
@@ -387,124 +360,54 @@ dw_auth_authenticate_token (sqlite3     *db,
     }
 
   hash = dw_auth_token_hash (token);
-  stmt = dw_store_prepare (db,
-                           "SELECT id, user_id, expires_at, revoked_at, last_used_at FROM tokens "
-                           "WHERE token_hash = ?", error);
-  if (stmt == NULL)
+  if (!check_token (store, hash, 0, now, &row, error))
     return NULL;
-
-  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "unknown token");
-      else
-        dw_store_set_error (error, db, rc);
-      return NULL;
-    }
-
-  if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
-    {
-      g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "the token was revoked");
-      return NULL;
-    }
-
-  if (sqlite3_column_type (stmt, 2) != SQLITE_NULL && sqlite3_column_int64 (stmt, 2) <= now)
-    {
-      g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "the token has expired");
-      return NULL;
-    }
-
-  token_id = sqlite3_column_int64 (stmt, 0);
-  user_id = sqlite3_column_int64 (stmt, 1);
-  expires_at = sqlite3_column_type (stmt, 2) != SQLITE_NULL ? sqlite3_column_int64 (stmt, 2) : 0;
-  stale = sqlite3_column_type (stmt, 4) == SQLITE_NULL
-          || now - sqlite3_column_int64 (stmt, 4) >= LAST_USED_RESOLUTION;
-  g_clear_pointer (&stmt, dw_store_release);
 
   /* So that an operator can tell a token in use from a forgotten one (`token list`).  At most
    * one write a minute per token: every request authenticates. */
-  if (stale)
+  if (row.last_used_at == 0 || now - row.last_used_at >= LAST_USED_RESOLUTION)
     {
       g_autoptr(GError) local_error = NULL;
 
-      stmt = dw_store_prepare (db, "UPDATE tokens SET last_used_at = ? WHERE id = ?",
-                               &local_error);
-      if (stmt != NULL)
-        {
-          sqlite3_bind_int64 (stmt, 1, now);
-          sqlite3_bind_int64 (stmt, 2, token_id);
-          dw_store_step_done (stmt, &local_error);
-        }
-      if (local_error != NULL)
-        g_debug ("Cannot note the use of token %" G_GINT64_FORMAT ": %s", token_id,
+      if (!dw_store_token_touch (store, row.id, now, &local_error))
+        g_debug ("Cannot note the use of token %" G_GINT64_FORMAT ": %s", row.id,
                  local_error->message);
     }
 
-  principal = dw_auth_load_principal (db, user_id, error);
+  principal = dw_auth_load_principal (store, row.user_id, error);
   if (principal != NULL)
     {
-      principal->token_id = token_id;
-      principal->expires_at = expires_at;
+      principal->token_id = row.id;
+      principal->expires_at = row.expires_at;
     }
 
   return principal;
 }
 
 DwPrincipal *
-dw_auth_recheck_token (sqlite3  *db,
+dw_auth_recheck_token (DwStore  *store,
                        DwClock  *clock,
                        gint64    token_id,
                        GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  DwStoreTokenRow row = { 0 };
   DwPrincipal *principal;
-  gint64 user_id, expires_at;
-  int rc;
 
-  stmt = dw_store_prepare (db, "SELECT user_id, expires_at, revoked_at FROM tokens WHERE id = ?",
-                           error);
-  if (stmt == NULL)
+  if (!check_token (store, NULL, token_id, dw_clock_now (clock), &row, error))
     return NULL;
 
-  sqlite3_bind_int64 (stmt, 1, token_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "unknown token");
-      else
-        dw_store_set_error (error, db, rc);
-      return NULL;
-    }
-
-  if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
-    {
-      g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "the token was revoked");
-      return NULL;
-    }
-
-  user_id = sqlite3_column_int64 (stmt, 0);
-  expires_at = sqlite3_column_type (stmt, 1) != SQLITE_NULL ? sqlite3_column_int64 (stmt, 1) : 0;
-  if (expires_at > 0 && expires_at <= dw_clock_now (clock))
-    {
-      g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "the token has expired");
-      return NULL;
-    }
-
-  principal = dw_auth_load_principal (db, user_id, error);
+  principal = dw_auth_load_principal (store, row.user_id, error);
   if (principal != NULL)
     {
       principal->token_id = token_id;
-      principal->expires_at = expires_at;
+      principal->expires_at = row.expires_at;
     }
 
   return principal;
 }
 
 DwPrincipal *
-dw_auth_authenticate_message (sqlite3            *db,
+dw_auth_authenticate_message (DwStore            *store,
                               DwClock            *clock,
                               SoupServerMessage  *msg,
                               gboolean            allow_query_token,
@@ -559,5 +462,5 @@ dw_auth_authenticate_message (sqlite3            *db,
       return NULL;
     }
 
-  return dw_auth_authenticate_token (db, clock, token, error);
+  return dw_auth_authenticate_token (store, clock, token, error);
 }

@@ -7,10 +7,10 @@
 #pragma once
 
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 
 #include "dw-clock.h"
 #include "dw-principal.h"
+#include "store/dw-store-backend.h"
 
 G_BEGIN_DECLS
 
@@ -49,7 +49,7 @@ void         dw_auth_set_max_password_checks (guint n);
  * is verified in a worker thread.  _finish returns the user's id, or 0 with
  * DW_AUTH_ERROR_BAD_CREDENTIALS (same error for an unknown user, a wrong password, a disabled
  * user or one without password). */
-void         dw_auth_check_password_async (sqlite3             *db,
+void         dw_auth_check_password_async (DwStore             *store,
                                            const char          *username,
                                            const char          *password,
                                            GCancellable        *cancellable,
@@ -61,7 +61,7 @@ gint64       dw_auth_check_password_finish (GAsyncResult       *result,
 /* Makes a new token for @user_id and stores its hash; @lifetime in seconds, 0 for no expiry.
  * Returns the token (shown once), and its tokens.id in @out_token_id.  Writes in the caller's
  * transaction if one is open (sqlite autocommit otherwise). */
-char        *dw_auth_create_token         (sqlite3     *db,
+char        *dw_auth_create_token         (DwStore     *store,
                                            DwClock     *clock,
                                            gint64       user_id,
                                            const char  *label,
@@ -69,18 +69,18 @@ char        *dw_auth_create_token         (sqlite3     *db,
                                            gint64      *out_token_id,
                                            GError     **error);
 
-gboolean     dw_auth_revoke_token         (sqlite3     *db,
+gboolean     dw_auth_revoke_token         (DwStore     *store,
                                            DwClock     *clock,
                                            gint64       token_id,
                                            GError     **error);
 
 /* The user's principal with its teams; NULL with DW_AUTH_ERROR_INVALID for an unknown or
  * disabled user. */
-DwPrincipal *dw_auth_load_principal       (sqlite3     *db,
+DwPrincipal *dw_auth_load_principal       (DwStore     *store,
                                            gint64       user_id,
                                            GError     **error);
 
-DwPrincipal *dw_auth_authenticate_token   (sqlite3     *db,
+DwPrincipal *dw_auth_authenticate_token   (DwStore     *store,
                                            DwClock     *clock,
                                            const char  *token,
                                            GError     **error);
@@ -88,7 +88,7 @@ DwPrincipal *dw_auth_authenticate_token   (sqlite3     *db,
 /* The principal of token @token_id as it is now, for a connection authenticated earlier (an
  * open stream): NULL with DW_AUTH_ERROR_INVALID when the token was revoked or has expired, or
  * its user is disabled or gone.  Does not count as a use of the token. */
-DwPrincipal *dw_auth_recheck_token        (sqlite3     *db,
+DwPrincipal *dw_auth_recheck_token        (DwStore     *store,
                                            DwClock     *clock,
                                            gint64       token_id,
                                            GError     **error);
@@ -97,7 +97,7 @@ DwPrincipal *dw_auth_recheck_token        (sqlite3     *db,
  * handshake, where browsers cannot set headers) may the token come as the `access_token` query
  * parameter instead; elsewhere a token in the URL is refused (DW_AUTH_ERROR_INVALID), since
  * URLs end up in proxy logs and browser history. */
-DwPrincipal *dw_auth_authenticate_message (sqlite3            *db,
+DwPrincipal *dw_auth_authenticate_message (DwStore            *store,
                                            DwClock            *clock,
                                            SoupServerMessage  *msg,
                                            gboolean            allow_query_token,

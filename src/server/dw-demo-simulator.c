@@ -15,6 +15,7 @@
 #include "dw-desk-surveys.h"
 #include "dw-routing.h"
 #include "dw-store.h"
+#include "store/sqlite/dw-sqlite-store.h"
 
 #define TICK_SECONDS 60
 #define SHIFT_PERIOD (21 * (gint64) DW_DEMO_DAY)  /* the shift rotation repeats every 3 weeks */
@@ -88,8 +89,9 @@ principal_for (Simulator *self,
   if (principal == NULL)
     {
       g_autoptr(GError) error = NULL;
+      g_autoptr(DwStore) store = dw_sqlite_store_new (self->db);
 
-      principal = dw_auth_load_principal (self->db, user_id, &error);
+      principal = dw_auth_load_principal (store, user_id, &error);
       if (principal == NULL)
         {
           report (self, "loading an agent", error);

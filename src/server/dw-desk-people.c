@@ -3,6 +3,7 @@
 #include "dw-desk-private.h"
 
 #include "dw-auth.h"
+#include "store/dw-store-people.h"
 
 static gboolean
 require_admin (DwPrincipal  *actor,
@@ -14,13 +15,6 @@ require_admin (DwPrincipal  *actor,
 
   g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_FORBIDDEN, "only an admin may %s", what);
   return FALSE;
-}
-
-static gboolean
-is_unique_violation (const GError *error)
-{
-  return g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT)
-         && strstr (error->message, "UNIQUE") != NULL;
 }
 
 static gboolean
@@ -97,8 +91,6 @@ set_presence_locked (DwDesk       *self,
 {
   g_autoptr(JsonObject) before = NULL;
   g_autoptr(JsonObject) after = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(sqlite3_stmt) log = NULL;
   g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
   static const char * const fields[] = { "presence", NULL };
   gint64 now = dw_clock_now (self->clock);
@@ -111,7 +103,7 @@ set_presence_locked (DwDesk       *self,
       return NULL;
     }
 
-  before = dw_store_user_json (self->db, user_id, NULL);
+  before = dw_store_user_load_json (self->store, user_id, NULL);
   if (before == NULL)
     {
       g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
@@ -137,24 +129,10 @@ set_presence_locked (DwDesk       *self,
                  dw_presence_to_string (presence)) == 0)
     return g_steal_pointer (&before);
 
-  stmt = dw_store_prepare (self->db,
-                           "UPDATE users SET presence = ?, presence_since = ? WHERE id = ?", error);
-  log = dw_store_prepare (self->db,
-                          "INSERT INTO presence_log (user_id, presence, at) VALUES (?, ?, ?)",
-                          error);
-  if (stmt == NULL || log == NULL)
+  if (!dw_store_presence_set (self->store, user_id, presence, now, error))
     return NULL;
 
-  sqlite3_bind_text (stmt, 1, dw_presence_to_string (presence), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, now);
-  sqlite3_bind_int64 (stmt, 3, user_id);
-  sqlite3_bind_int64 (log, 1, user_id);
-  sqlite3_bind_text (log, 2, dw_presence_to_string (presence), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (log, 3, now);
-  if (!dw_store_step_done (stmt, error) || !dw_store_step_done (log, error))
-    return NULL;
-
-  after = dw_store_user_json (self->db, user_id, error);
+  after = dw_store_user_load_json (self->store, user_id, error);
   if (after == NULL
       || !dw_desk_audit_diff (self, actor, "user", user_id, before, after, fields, NULL, error))
     return NULL;
@@ -196,69 +174,44 @@ dw_desk_set_presence (DwDesk       *self,
 
 /* Stranded tickets */
 
-/* The tickets of offline agents whose team's grace is over at @now (or, with @next_out, the
- * earliest moment one will be). */
-#define STRANDED_SQL \
-  "FROM tickets t JOIN users u ON u.id = t.assignee_id JOIN teams m ON m.id = t.team_id " \
-  "WHERE u.presence = 'offline' AND t.status IN ('new', 'open') "
-
 gboolean
 dw_desk_hand_back_locked (DwDesk  *self,
                           GArray  *touched,
                           GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) stranded = NULL;
   g_autoptr(GArray) teams = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 now = dw_clock_now (self->clock);
-  int rc;
 
-  stmt = dw_store_prepare (self->db,
-    "SELECT t.id, t.team_id, t.assignee_id, u.presence_since, m.offline_grace_minutes "
-    STRANDED_SQL "AND u.presence_since + 60 * m.offline_grace_minutes <= ? ORDER BY t.id", error);
-  if (stmt == NULL)
+  /* The tickets of offline agents whose team's grace is over now. */
+  stranded = dw_store_stranded_due (self->store, now, error);
+  if (stranded == NULL)
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, now);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint s = 0; s < stranded->len; s++)
     {
-      g_autoptr(sqlite3_stmt) update = NULL;
+      const DwStoreStrandedRow *row = &g_array_index (stranded, DwStoreStrandedRow, s);
       g_autoptr(JsonNode) before = json_node_new (JSON_NODE_VALUE);
       g_autoptr(JsonNode) after = json_node_new (JSON_NODE_NULL);
-      g_autofree char *since = dw_time_to_iso8601 (sqlite3_column_int64 (stmt, 3));
+      g_autofree char *since = dw_time_to_iso8601 (row->presence_since);
       g_autofree char *reason = NULL;
-      gint64 ticket_id = sqlite3_column_int64 (stmt, 0);
-      gint64 team_id = sqlite3_column_int64 (stmt, 1);
-      gint64 assignee_id = sqlite3_column_int64 (stmt, 2);
       guint i;
 
-      update = dw_store_prepare (self->db,
-                                 "UPDATE tickets SET assignee_id = NULL, updated_at = ?, "
-                                 "version = version + 1 WHERE id = ?", error);
-      if (update == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (update, 1, now);
-      sqlite3_bind_int64 (update, 2, ticket_id);
-      if (!dw_store_step_done (update, error))
+      if (!dw_store_ticket_hand_back (self->store, row->ticket_id, now, error))
         return FALSE;
 
-      json_node_set_int (before, assignee_id);
+      json_node_set_int (before, row->assignee_id);
       reason = g_strdup_printf ("assignee offline since %s, past the team's grace of %d minutes: "
-                                "back to the team queue", since, sqlite3_column_int (stmt, 4));
-      if (!dw_desk_audit (self, NULL, "ticket", ticket_id, "handed-back", "assignee_id", before,
-                          after, reason, error))
+                                "back to the team queue", since, row->grace_minutes);
+      if (!dw_desk_audit (self, NULL, "ticket", row->ticket_id, "handed-back", "assignee_id",
+                          before, after, reason, error))
         return FALSE;
 
-      dw_desk_touch (touched, ticket_id, team_id, assignee_id, TRUE);
-      for (i = 0; i < teams->len && g_array_index (teams, gint64, i) != team_id; i++)
+      dw_desk_touch (touched, row->ticket_id, row->team_id, row->assignee_id, TRUE);
+      for (i = 0; i < teams->len && g_array_index (teams, gint64, i) != row->team_id; i++)
         ;
       if (i == teams->len)
-        g_array_append_val (teams, team_id);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, self->db, rc);
-      return FALSE;
+        g_array_append_val (teams, row->team_id);
     }
 
   /* Handed to the online agents with room, or left waiting in the queue. */
@@ -300,15 +253,7 @@ hand_back_alarm_cb (gpointer data)
 void
 dw_desk_hand_back_rearm (DwDesk *self)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 at = 0;
-
-  stmt = dw_store_prepare (self->db,
-                           "SELECT min (u.presence_since + 60 * m.offline_grace_minutes) "
-                           STRANDED_SQL, NULL);
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW
-      && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
-    at = sqlite3_column_int64 (stmt, 0);
+  gint64 at = dw_store_stranded_next_at (self->store, NULL);
 
   if (at == self->hand_back_at && (at == 0 || self->hand_back_alarm != 0))
     return;
@@ -339,19 +284,9 @@ write_teams (DwDesk     *self,
              JsonArray  *teams,
              GError    **error)
 {
-  g_autoptr(sqlite3_stmt) clear = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
   static const char * const members[] = { "id", "is_lead", NULL };
 
-  clear = dw_store_prepare (self->db, "DELETE FROM team_members WHERE user_id = ?", error);
-  insert = dw_store_prepare (self->db,
-                             "INSERT INTO team_members (team_id, user_id, is_lead) "
-                             "VALUES (?, ?, ?)", error);
-  if (clear == NULL || insert == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (clear, 1, user_id);
-  if (!dw_store_step_done (clear, error))
+  if (!dw_store_memberships_clear (self->store, user_id, error))
     return FALSE;
 
   for (guint i = 0; i < json_array_get_length (teams); i++)
@@ -360,7 +295,7 @@ write_teams (DwDesk     *self,
       JsonObject *team;
       gint64 team_id = 0;
       gboolean is_lead = FALSE;
-      int rc;
+      g_autoptr(GError) local_error = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
@@ -385,20 +320,13 @@ write_teams (DwDesk     *self,
           return FALSE;
         }
 
-      sqlite3_reset (insert);
-      sqlite3_bind_int64 (insert, 1, team_id);
-      sqlite3_bind_int64 (insert, 2, user_id);
-      sqlite3_bind_int (insert, 3, is_lead ? 1 : 0);
-      rc = sqlite3_step (insert);
-      if ((rc & 0xff) == SQLITE_CONSTRAINT)
+      if (!dw_store_membership_insert (self->store, team_id, user_id, is_lead, &local_error))
         {
-          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
-                       "teams[%u].id: team %" G_GINT64_FORMAT " is listed twice", i, team_id);
-          return FALSE;
-        }
-      if (rc != SQLITE_DONE)
-        {
-          dw_store_set_error (error, self->db, rc);
+          if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT))
+            g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                         "teams[%u].id: team %" G_GINT64_FORMAT " is listed twice", i, team_id);
+          else
+            g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
     }
@@ -412,19 +340,9 @@ write_skills (DwDesk     *self,
               JsonArray  *skills,
               GError    **error)
 {
-  g_autoptr(sqlite3_stmt) clear = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
   static const char * const members[] = { "skill", "level", NULL };
 
-  clear = dw_store_prepare (self->db, "DELETE FROM user_skills WHERE user_id = ?", error);
-  insert = dw_store_prepare (self->db,
-                             "INSERT INTO user_skills (user_id, skill, level) VALUES (?, ?, ?)",
-                             error);
-  if (clear == NULL || insert == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (clear, 1, user_id);
-  if (!dw_store_step_done (clear, error))
+  if (!dw_store_skills_clear (self->store, user_id, error))
     return FALSE;
 
   for (guint i = 0; i < json_array_get_length (skills); i++)
@@ -433,7 +351,7 @@ write_skills (DwDesk     *self,
       JsonObject *skill;
       g_autofree char *name = NULL;
       gint64 level = 0;
-      int rc;
+      g_autoptr(GError) local_error = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
@@ -464,20 +382,13 @@ write_skills (DwDesk     *self,
           return FALSE;
         }
 
-      sqlite3_reset (insert);
-      sqlite3_bind_int64 (insert, 1, user_id);
-      sqlite3_bind_text (insert, 2, name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (insert, 3, level);
-      rc = sqlite3_step (insert);
-      if ((rc & 0xff) == SQLITE_CONSTRAINT)
+      if (!dw_store_skill_insert (self->store, user_id, name, level, &local_error))
         {
-          g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
-                       "skills[%u].skill: \"%s\" is listed twice", i, name);
-          return FALSE;
-        }
-      if (rc != SQLITE_DONE)
-        {
-          dw_store_set_error (error, self->db, rc);
+          if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT))
+            g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
+                         "skills[%u].skill: \"%s\" is listed twice", i, name);
+          else
+            g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
     }
@@ -509,7 +420,6 @@ create_user_locked (DwDesk       *self,
   g_autofree char *display_name = NULL;
   g_autofree char *password = NULL;
   g_autofree char *hash = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonObject) user = NULL;
   JsonArray *teams = NULL;
@@ -539,23 +449,14 @@ create_user_locked (DwDesk       *self,
   if (password != NULL && (hash = dw_auth_hash_password (password, error)) == NULL)
     return NULL;
 
-  stmt = dw_store_prepare (self->db,
-                           "INSERT INTO users (username, display_name, role, password_hash, "
-                           "capacity, presence, presence_since, created_at) "
-                           "VALUES (?, ?, ?, ?, ?, 'offline', ?, ?)", error);
-  if (stmt == NULL)
-    return NULL;
+  {
+    DwStoreUserNew row = { username, display_name, role, hash, capacity, now };
 
-  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 2, display_name, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, dw_role_to_string (role), -1, SQLITE_STATIC);
-  dw_store_bind_text_or_null (stmt, 4, hash);
-  sqlite3_bind_int64 (stmt, 5, capacity);
-  sqlite3_bind_int64 (stmt, 6, now);
-  sqlite3_bind_int64 (stmt, 7, now);
-  if (!dw_store_step_done (stmt, &local_error))
+    user_id = dw_store_user_insert (self->store, &row, &local_error);
+  }
+  if (user_id == 0)
     {
-      if (is_unique_violation (local_error))
+      if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT))
         g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT,
                      "username: \"%s\" is taken", username);
       else
@@ -563,7 +464,6 @@ create_user_locked (DwDesk       *self,
       return NULL;
     }
 
-  user_id = sqlite3_last_insert_rowid (self->db);
   if ((teams != NULL && !write_teams (self, user_id, teams, error))
       || (skills != NULL && !write_skills (self, user_id, skills, error)))
     return NULL;
@@ -601,7 +501,6 @@ update_user_locked (DwDesk       *self,
   g_autofree char *hash = NULL;
   g_autoptr(JsonObject) before = NULL;
   g_autoptr(JsonObject) after = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
   JsonArray *teams = NULL;
   JsonArray *skills = NULL;
@@ -629,7 +528,7 @@ update_user_locked (DwDesk       *self,
   else if (!require_admin (actor, "change users", error))
     return NULL;
 
-  before = dw_store_user_json (self->db, user_id, NULL);
+  before = dw_store_user_load_json (self->store, user_id, NULL);
   if (before == NULL)
     {
       g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
@@ -665,29 +564,25 @@ update_user_locked (DwDesk       *self,
   if (password != NULL && (hash = dw_auth_hash_password (password, error)) == NULL)
     return NULL;
 
-  stmt = dw_store_prepare (self->db,
-                           "UPDATE users SET display_name = coalesce (?, display_name), role = ?, "
-                           "capacity = ?, disabled = ?, "
-                           "password_hash = CASE WHEN ? THEN ? ELSE password_hash END "
-                           "WHERE id = ?", error);
-  if (stmt == NULL)
-    return NULL;
+  {
+    DwStoreUserChange change = {
+      .display_name = display_name,
+      .role = role,
+      .capacity = capacity,
+      .disabled = disabled,
+      .set_password = json_object_has_member (changes, "password"),
+      .password_hash = hash,
+    };
 
-  dw_store_bind_text_or_null (stmt, 1, display_name);
-  sqlite3_bind_text (stmt, 2, dw_role_to_string (role), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, capacity);
-  sqlite3_bind_int (stmt, 4, disabled ? 1 : 0);
-  sqlite3_bind_int (stmt, 5, json_object_has_member (changes, "password") ? 1 : 0);
-  dw_store_bind_text_or_null (stmt, 6, hash);
-  sqlite3_bind_int64 (stmt, 7, user_id);
-  if (!dw_store_step_done (stmt, error))
-    return NULL;
+    if (!dw_store_user_update (self->store, user_id, &change, error))
+      return NULL;
+  }
 
   if ((teams != NULL && !write_teams (self, user_id, teams, error))
       || (skills != NULL && !write_skills (self, user_id, skills, error)))
     return NULL;
 
-  after = dw_store_user_json (self->db, user_id, error);
+  after = dw_store_user_load_json (self->store, user_id, error);
   if (after == NULL
       || !dw_desk_audit_diff (self, actor, "user", user_id, before, after, user_audited, NULL,
                               error))
@@ -759,17 +654,7 @@ write_business_types (DwDesk     *self,
                       JsonArray  *types,
                       GError    **error)
 {
-  g_autoptr(sqlite3_stmt) upsert = NULL;
   static const char * const members[] = { "key", "name", "skill", NULL };
-
-  upsert = dw_store_prepare (self->db,
-                             "INSERT INTO business_types (key, name, team_id, skill) "
-                             "VALUES (?1, coalesce (?2, ?1), ?3, ?4) "
-                             "ON CONFLICT (key) DO UPDATE SET team_id = ?3, "
-                             "name = coalesce (?2, name), "
-                             "skill = CASE WHEN ?5 THEN ?4 ELSE skill END", error);
-  if (upsert == NULL)
-    return FALSE;
 
   for (guint i = 0; i < json_array_get_length (types); i++)
     {
@@ -812,29 +697,11 @@ write_business_types (DwDesk     *self,
           return FALSE;
         }
 
-      sqlite3_reset (upsert);
-      sqlite3_bind_text (upsert, 1, key, -1, SQLITE_TRANSIENT);
-      dw_store_bind_text_or_null (upsert, 2, name);
-      sqlite3_bind_int64 (upsert, 3, team_id);
-      dw_store_bind_text_or_null (upsert, 4, skill);
-      sqlite3_bind_int (upsert, 5, has_skill ? 1 : 0);
-      if (!dw_store_step_done (upsert, error))
+      if (!dw_store_business_type_put (self->store, key, name, team_id, has_skill, skill, error))
         return FALSE;
     }
 
   return TRUE;
-}
-
-static gint64
-first_calendar (DwDesk *self)
-{
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-                                                   "SELECT min (id) FROM calendars", NULL);
-
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    return sqlite3_column_int64 (stmt, 0);
-
-  return 0;
 }
 
 static JsonObject *
@@ -848,7 +715,6 @@ write_team_locked (DwDesk       *self,
   g_autofree char *description = NULL;
   g_autoptr(JsonObject) before = NULL;
   g_autoptr(JsonObject) after = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonArray *types = NULL;
   gint64 calendar_id = 0;
@@ -860,7 +726,7 @@ write_team_locked (DwDesk       *self,
 
   if (!creating)
     {
-      before = dw_store_team_json (self->db, team_id, NULL);
+      before = dw_store_team_load_json (self->store, team_id, NULL);
       if (before == NULL)
         {
           g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
@@ -895,7 +761,7 @@ write_team_locked (DwDesk       *self,
     }
 
   if (creating && calendar_id == 0)
-    calendar_id = first_calendar (self);
+    calendar_id = dw_store_calendar_first (self->store, NULL);
 
   if (calendar_id > 0 && !dw_desk_row_exists (self, "calendars", calendar_id))
     {
@@ -904,26 +770,17 @@ write_team_locked (DwDesk       *self,
       return NULL;
     }
 
-  if (creating)
-    stmt = dw_store_prepare (self->db,
-                             "INSERT INTO teams (name, description, calendar_id, created_at) "
-                             "VALUES (?1, coalesce (?2, ''), ?3, ?5)", error);
-  else
-    stmt = dw_store_prepare (self->db,
-                             "UPDATE teams SET name = coalesce (?1, name), "
-                             "description = coalesce (?2, description), "
-                             "calendar_id = coalesce (?3, calendar_id) WHERE id = ?4", error);
-  if (stmt == NULL)
-    return NULL;
+  {
+    DwStoreTeamWrite row = { name, description, calendar_id, dw_clock_now (self->clock) };
 
-  dw_store_bind_text_or_null (stmt, 1, name);
-  dw_store_bind_text_or_null (stmt, 2, description);
-  dw_store_bind_id_or_null (stmt, 3, calendar_id);
-  sqlite3_bind_int64 (stmt, 4, team_id);
-  sqlite3_bind_int64 (stmt, 5, dw_clock_now (self->clock));
-  if (!dw_store_step_done (stmt, &local_error))
+    if (creating)
+      team_id = dw_store_team_insert (self->store, &row, &local_error);
+    else
+      dw_store_team_update (self->store, team_id, &row, &local_error);
+  }
+  if (local_error != NULL)
     {
-      if (is_unique_violation (local_error))
+      if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT))
         g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT, "name: \"%s\" is taken", name);
       else if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT))
         g_set_error_literal (error, DW_DESK_ERROR, DW_DESK_ERROR_VALIDATION,
@@ -933,26 +790,14 @@ write_team_locked (DwDesk       *self,
       return NULL;
     }
 
-  if (creating)
-    team_id = sqlite3_last_insert_rowid (self->db);
-
   if (types != NULL && !write_business_types (self, team_id, types, error))
     return NULL;
 
-  if (json_object_has_member (fields, "offline_grace_minutes"))
-    {
-      g_autoptr(sqlite3_stmt) set = dw_store_prepare (self->db,
-        "UPDATE teams SET offline_grace_minutes = ? WHERE id = ?", error);
+  if (json_object_has_member (fields, "offline_grace_minutes")
+      && !dw_store_team_set_grace (self->store, team_id, grace, error))
+    return NULL;
 
-      if (set == NULL)
-        return NULL;
-      sqlite3_bind_int64 (set, 1, grace);
-      sqlite3_bind_int64 (set, 2, team_id);
-      if (!dw_store_step_done (set, error))
-        return NULL;
-    }
-
-  after = dw_store_team_json (self->db, team_id, error);
+  after = dw_store_team_load_json (self->store, team_id, error);
   if (after == NULL)
     return NULL;
 
@@ -1018,31 +863,16 @@ dw_desk_update_team (DwDesk       *self,
 /* Customers */
 
 void
-dw_desk_customer_visibility (DwPrincipal *actor,
-                             GString     *where)
+dw_desk_customer_scope (DwPrincipal           *actor,
+                        DwStoreCustomerScope  *scope)
 {
-  if (actor == NULL || actor->role == DW_ROLE_ADMIN)
+  *scope = (DwStoreCustomerScope) { .all = actor == NULL || actor->role == DW_ROLE_ADMIN };
+  if (scope->all)
     return;
 
-  /* The ticket rule of docs/api.md "Tickets" (its own; a lead also its teams'), plus the
-   * customers it recorded itself, so that a lead can open a ticket for the caller it just
-   * recorded. */
-  g_string_append_printf (where,
-                          " AND (c.id IN (SELECT t.customer_id FROM tickets t"
-                          " WHERE t.customer_id IS NOT NULL AND (t.assignee_id = %" G_GINT64_FORMAT,
-                          actor->user_id);
-  if (actor->role == DW_ROLE_LEAD && actor->team_ids->len > 0)
-    {
-      g_string_append (where, " OR t.team_id IN (");
-      for (guint i = 0; i < actor->team_ids->len; i++)
-        g_string_append_printf (where, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
-                                g_array_index (actor->team_ids, gint64, i));
-      g_string_append (where, ")");
-    }
-  g_string_append_printf (where,
-                          ")) OR c.id IN (SELECT a.entity_id FROM audit a WHERE a.entity = "
-                          "'customer' AND a.action = 'created' AND a.actor_id = %" G_GINT64_FORMAT
-                          "))", actor->user_id);
+  scope->user_id = actor->user_id;
+  if (actor->role == DW_ROLE_LEAD)
+    scope->team_ids = actor->team_ids;
 }
 
 gboolean
@@ -1050,18 +880,12 @@ dw_desk_customer_visible (DwDesk      *self,
                           DwPrincipal *actor,
                           gint64       customer_id)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT 1 FROM customers c WHERE c.id = ?");
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  DwStoreCustomerScope scope;
 
   g_return_val_if_fail (DW_IS_DESK (self), FALSE);
 
-  dw_desk_customer_visibility (actor, sql);
-  stmt = dw_store_prepare (self->db, sql->str, NULL);
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  return sqlite3_step (stmt) == SQLITE_ROW;
+  dw_desk_customer_scope (actor, &scope);
+  return dw_store_customer_visible (self->store, &scope, customer_id);
 }
 
 gboolean
@@ -1114,7 +938,7 @@ dw_desk_read_customer (DwDesk       *self,
       return NULL;
     }
 
-  customer = dw_store_customer_json (self->db, customer_id, error);
+  customer = dw_store_customer_load_json (self->store, customer_id, error);
   g_array_append_val (ids, customer_id);
   if (customer == NULL || !dw_desk_note_customer_reads (self, actor, ids, "viewed", error))
     return NULL;
@@ -1138,7 +962,6 @@ write_customer_locked (DwDesk       *self,
   g_auto(GStrv) tags = NULL;
   g_autoptr(JsonObject) before = NULL;
   g_autoptr(JsonObject) after = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(JsonArray) tag_array = json_array_new ();
   g_autoptr(JsonNode) tag_node = json_node_new (JSON_NODE_ARRAY);
   g_autofree char *tags_json = NULL;
@@ -1155,7 +978,7 @@ write_customer_locked (DwDesk       *self,
   if (!creating)
     {
       before = dw_desk_customer_visible (self, actor, customer_id)
-               ? dw_store_customer_json (self->db, customer_id, NULL) : NULL;
+               ? dw_store_customer_load_json (self->store, customer_id, NULL) : NULL;
       if (before == NULL)
         {
           g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND,
@@ -1184,35 +1007,27 @@ write_customer_locked (DwDesk       *self,
   json_node_set_array (tag_node, tag_array);
   tags_json = dw_store_json_to_string (tag_node);
 
-  if (creating)
-    stmt = dw_store_prepare (self->db,
-                             "INSERT INTO customers (name, email, phone, tags, created_at) "
-                             "VALUES (?1, ?2, ?3, ?4, ?8)", error);
-  else
-    stmt = dw_store_prepare (self->db,
-                             "UPDATE customers SET name = coalesce (?1, name), "
-                             "email = CASE WHEN ?5 THEN ?2 ELSE email END, "
-                             "phone = CASE WHEN ?6 THEN ?3 ELSE phone END, "
-                             "tags = CASE WHEN ?7 THEN ?4 ELSE tags END WHERE id = ?9", error);
-  if (stmt == NULL)
+  {
+    DwStoreCustomerWrite row = {
+      .name = name,
+      .email = email,
+      .phone = phone,
+      .tags = tags_json,
+      .set_email = json_object_has_member (fields, "email"),
+      .set_phone = json_object_has_member (fields, "phone"),
+      .set_tags = json_object_has_member (fields, "tags"),
+      .created_at = dw_clock_now (self->clock),
+    };
+
+    if (creating)
+      customer_id = dw_store_customer_insert (self->store, &row, error);
+    else if (!dw_store_customer_update (self->store, customer_id, &row, error))
+      return NULL;
+  }
+  if (customer_id == 0)
     return NULL;
 
-  dw_store_bind_text_or_null (stmt, 1, name);
-  dw_store_bind_text_or_null (stmt, 2, email);
-  dw_store_bind_text_or_null (stmt, 3, phone);
-  sqlite3_bind_text (stmt, 4, tags_json, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int (stmt, 5, json_object_has_member (fields, "email"));
-  sqlite3_bind_int (stmt, 6, json_object_has_member (fields, "phone"));
-  sqlite3_bind_int (stmt, 7, json_object_has_member (fields, "tags"));
-  sqlite3_bind_int64 (stmt, 8, dw_clock_now (self->clock));
-  sqlite3_bind_int64 (stmt, 9, customer_id);
-  if (!dw_store_step_done (stmt, error))
-    return NULL;
-
-  if (creating)
-    customer_id = sqlite3_last_insert_rowid (self->db);
-
-  after = dw_store_customer_json (self->db, customer_id, error);
+  after = dw_store_customer_load_json (self->store, customer_id, error);
   if (after == NULL)
     return NULL;
 

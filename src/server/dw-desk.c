@@ -3,7 +3,7 @@
 #include "dw-desk-private.h"
 #include "store/dw-store-directory.h"
 #include "store/dw-store-dispatch.h"
-#include "store/dw-store-snapshot.h"
+#include "store/dw-store-people.h"
 #include "store/sqlite/dw-sqlite-store.h"
 
 #include "dw-routing.h"

@@ -29,6 +29,7 @@
 #include "dw-event-log.h"
 #include "dw-principal.h"
 #include "dw-sla-engine.h"
+#include "store/dw-store-people.h"
 
 G_BEGIN_DECLS
 
@@ -157,10 +158,10 @@ JsonObject *dw_desk_update_team        (DwDesk       *self,
  * read through the API is an audit row (entity customer, action read). {name*, email, phone,
  * tags} */
 
-/* Appends " AND (...)" restricting customers (alias c) to those @actor sees; nothing for an
- * admin or the system. */
-void        dw_desk_customer_visibility (DwPrincipal  *actor,
-                                         GString      *where);
+/* Fills @scope with the customers @actor sees (the rule above; @scope borrows @actor's team
+ * ids). */
+void        dw_desk_customer_scope     (DwPrincipal           *actor,
+                                        DwStoreCustomerScope  *scope);
 gboolean    dw_desk_customer_visible   (DwDesk       *self,
                                         DwPrincipal  *actor,
                                         gint64        customer_id);

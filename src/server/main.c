@@ -17,6 +17,8 @@
 #include "dw-service.h"
 #include "dw-json.h"
 #include "dw-store.h"
+#include "store/dw-store-auth.h"
+#include "store/sqlite/dw-sqlite-store.h"
 
 #define DEFAULT_DB "deskwatch.db"
 
@@ -256,19 +258,21 @@ open_service (void)
   return service;
 }
 
+/* The named operations on the service's database (docs/design.md "The store layer"). */
+static DwStore *
+service_store (DwService *service)
+{
+  return dw_sqlite_store_new (dw_service_get_db (service));
+}
+
 static gint64
-user_id_by_name (sqlite3    *db,
+user_id_by_name (DwStore    *store,
                  const char *username)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db, "SELECT id FROM users WHERE username = ?",
-                                                   NULL);
+  gint64 user_id = 0;
 
-  if (stmt == NULL)
-    return 0;
-
-  sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    return sqlite3_column_int64 (stmt, 0);
+  if (dw_store_user_find (store, username, &user_id, NULL))
+    return user_id;
 
   g_printerr ("deskwatchd: no user %s\n", username);
   return 0;
@@ -320,12 +324,14 @@ user_passwd (const char *username)
   g_autoptr(JsonObject) changes = json_object_new ();
   g_autoptr(JsonObject) user = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(DwStore) store = NULL;
   g_autofree char *password = NULL;
   gint64 user_id;
 
   if ((service = open_service ()) == NULL)
     return 1;
-  if ((user_id = user_id_by_name (dw_service_get_db (service), username)) == 0)
+  store = service_store (service);
+  if ((user_id = user_id_by_name (store, username)) == 0)
     return 1;
   if ((password = read_password ("New password: ")) == NULL)
     return 1;
@@ -341,25 +347,26 @@ user_passwd (const char *username)
   return 0;
 }
 
+static void
+print_user (const DwStoreUserListRow *row,
+            gpointer                  user_data)
+{
+  g_print ("%-6" G_GINT64_FORMAT " %-20s %-6s %-8s %s%s\n", row->id, row->username, row->role,
+           row->presence, row->display_name, row->disabled ? " (disabled)" : "");
+}
+
 static int
 user_list (void)
 {
   g_autoptr(DwService) service = open_service ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DwStore) store = NULL;
 
   if (service == NULL)
     return 1;
 
-  stmt = dw_store_prepare (dw_service_get_db (service),
-                           "SELECT id, username, role, presence, disabled, display_name "
-                           "FROM users ORDER BY id", NULL);
+  store = service_store (service);
   g_print ("%-6s %-20s %-6s %-8s %s\n", "ID", "USERNAME", "ROLE", "PRESENCE", "NAME");
-  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    g_print ("%-6" G_GINT64_FORMAT " %-20s %-6s %-8s %s%s\n",
-             (gint64) sqlite3_column_int64 (stmt, 0),
-             sqlite3_column_text (stmt, 1), sqlite3_column_text (stmt, 2),
-             sqlite3_column_text (stmt, 3), sqlite3_column_text (stmt, 5),
-             sqlite3_column_int (stmt, 4) ? " (disabled)" : "");
+  dw_store_user_list (store, print_user, NULL, NULL);
   return 0;
 }
 
@@ -367,16 +374,18 @@ static int
 token_create (const char *username)
 {
   g_autoptr(DwService) service = open_service ();
+  g_autoptr(DwStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
   gint64 user_id;
 
   if (service == NULL)
     return 1;
-  if ((user_id = user_id_by_name (dw_service_get_db (service), username)) == 0)
+  store = service_store (service);
+  if ((user_id = user_id_by_name (store, username)) == 0)
     return 1;
 
-  token = dw_auth_create_token (dw_service_get_db (service), dw_service_get_clock (service),
+  token = dw_auth_create_token (store, dw_service_get_clock (service),
                                 user_id, opt_label != NULL ? opt_label : "command line",
                                 (gint64) MAX (opt_days, 0) * 24 * 3600, NULL, &error);
   if (token == NULL)
@@ -394,8 +403,9 @@ static int
 token_revoke (const char *id_text)
 {
   g_autoptr(DwService) service = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DwStore) store = NULL;
   g_autoptr(GError) error = NULL;
+  DwStoreTokenRow token = { 0 };
   guint64 id;
 
   if (!g_ascii_string_to_unsigned (id_text, 10, 1, G_MAXINT64, &id, NULL))
@@ -407,16 +417,14 @@ token_revoke (const char *id_text)
   if ((service = open_service ()) == NULL)
     return 1;
 
-  stmt = dw_store_prepare (dw_service_get_db (service), "SELECT 1 FROM tokens WHERE id = ?", NULL);
-  if (stmt != NULL)
-    sqlite3_bind_int64 (stmt, 1, (gint64) id);
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+  store = service_store (service);
+  if (!dw_store_token_get (store, (gint64) id, &token, NULL))
     {
       g_printerr ("deskwatchd: no token %" G_GUINT64_FORMAT "\n", id);
       return 1;
     }
 
-  if (!dw_auth_revoke_token (dw_service_get_db (service), dw_service_get_clock (service),
+  if (!dw_auth_revoke_token (store, dw_service_get_clock (service),
                              (gint64) id, &error))
     {
       g_printerr ("deskwatchd: %s\n", error->message);
@@ -426,44 +434,36 @@ token_revoke (const char *id_text)
   return 0;
 }
 
+static void
+print_token (const DwStoreTokenListRow *row,
+             gpointer                   user_data)
+{
+  g_autofree char *created = dw_time_to_iso8601 (row->created_at);
+  g_autofree char *expires = row->expires_at != 0 ? dw_time_to_iso8601 (row->expires_at)
+                                                  : g_strdup ("never");
+  g_autofree char *revoked = row->revoked_at != 0 ? dw_time_to_iso8601 (row->revoked_at)
+                                                  : g_strdup ("-");
+  g_autofree char *used = row->last_used_at != 0 ? dw_time_to_iso8601 (row->last_used_at)
+                                                 : g_strdup ("never");
+
+  g_print ("%-6" G_GINT64_FORMAT " %-20s %-20s %-20s %-20s %-20s %s\n", row->id, row->username,
+           created, expires, used, revoked, row->label);
+}
+
 static int
 token_list (const char *username)
 {
   g_autoptr(DwService) service = open_service ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DwStore) store = NULL;
 
   if (service == NULL)
     return 1;
 
-  stmt = dw_store_prepare (dw_service_get_db (service),
-                           "SELECT k.id, u.username, k.label, k.created_at, k.expires_at, "
-                           "k.revoked_at, k.last_used_at FROM tokens k JOIN users u ON u.id = k.user_id "
-                           "WHERE ?1 IS NULL OR u.username = ?1 ORDER BY k.id", NULL);
-  if (stmt == NULL)
-    return 1;
-
-  if (username != NULL)
-    sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
-
+  store = service_store (service);
   g_print ("%-6s %-20s %-20s %-20s %-20s %-20s %s\n", "ID", "USER", "CREATED", "EXPIRES",
            "LAST USED", "REVOKED", "LABEL");
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      g_autofree char *created = dw_time_to_iso8601 (sqlite3_column_int64 (stmt, 3));
-      g_autofree char *expires = sqlite3_column_type (stmt, 4) != SQLITE_NULL
-                                 ? dw_time_to_iso8601 (sqlite3_column_int64 (stmt, 4))
-                                 : g_strdup ("never");
-      g_autofree char *revoked = sqlite3_column_type (stmt, 5) != SQLITE_NULL
-                                 ? dw_time_to_iso8601 (sqlite3_column_int64 (stmt, 5))
-                                 : g_strdup ("-");
-      g_autofree char *used = sqlite3_column_type (stmt, 6) != SQLITE_NULL
-                              ? dw_time_to_iso8601 (sqlite3_column_int64 (stmt, 6))
-                              : g_strdup ("never");
-
-      g_print ("%-6" G_GINT64_FORMAT " %-20s %-20s %-20s %-20s %-20s %s\n",
-               (gint64) sqlite3_column_int64 (stmt, 0), sqlite3_column_text (stmt, 1), created,
-               expires, used, revoked, sqlite3_column_text (stmt, 2));
-    }
+  if (!dw_store_token_list (store, username, print_token, NULL, NULL))
+    return 1;
 
   return 0;
 }
@@ -592,11 +592,12 @@ serve (void)
    * nothing more. */
   if (opt_demo && opt_demo_token)
     {
+      g_autoptr(DwStore) store = service_store (service);
       g_autofree char *token = NULL;
-      gint64 lead_id = user_id_by_name (dw_service_get_db (service), DW_DEMO_LEAD_USERNAME);
+      gint64 lead_id = user_id_by_name (store, DW_DEMO_LEAD_USERNAME);
 
       token = lead_id != 0
-              ? dw_auth_create_token (dw_service_get_db (service), dw_service_get_clock (service),
+              ? dw_auth_create_token (store, dw_service_get_clock (service),
                                       lead_id, "demo console", 0, NULL, &error)
               : NULL;
       if (token == NULL)

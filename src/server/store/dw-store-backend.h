@@ -23,6 +23,8 @@ typedef struct _DwStoreRosterOps    DwStoreRosterOps;
 typedef struct _DwStoreSlaOps       DwStoreSlaOps;
 typedef struct _DwStoreSurveyOps    DwStoreSurveyOps;
 typedef struct _DwStoreSnapshotOps  DwStoreSnapshotOps;
+typedef struct _DwStoreAuthOps      DwStoreAuthOps;
+typedef struct _DwStorePeopleOps    DwStorePeopleOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -40,6 +42,8 @@ typedef struct
   const DwStoreSlaOps       *sla;        /* dw-store-sla.h */
   const DwStoreSurveyOps    *surveys;    /* dw-store-surveys.h */
   const DwStoreSnapshotOps  *snapshot;   /* dw-store-snapshot.h */
+  const DwStoreAuthOps      *auth;       /* dw-store-auth.h */
+  const DwStorePeopleOps    *people;     /* dw-store-people.h */
 } DwStoreBackend;
 
 struct _DwStore

@@ -127,9 +127,6 @@ struct _DwStoreSnapshotOps
   JsonArray  *(*audit_json)             (DwStore                   *store,
                                          gint64                     ticket_id,
                                          GError                   **error);
-  JsonObject *(*user_json)              (DwStore                   *store,
-                                         gint64                     user_id,
-                                         GError                   **error);
 };
 
 /* Whether the database answers a trivial query (the health check). */
@@ -147,16 +144,6 @@ dw_store_get_setting (DwStore     *store,
                       GError     **error)
 {
   return store->backend->snapshot->get_setting (store, key, value, error);
-}
-
-/* User @user_id as docs/api.md's object (with teams, skills, open_tickets);
- * DW_STORE_ERROR_NOT_FOUND for an unknown id. */
-static inline JsonObject *
-dw_store_user_load_json (DwStore  *store,
-                         gint64    user_id,
-                         GError  **error)
-{
-  return store->backend->snapshot->user_json (store, user_id, error);
 }
 
 /* Every team as docs/api.md's object, by id. */

@@ -130,26 +130,6 @@ snapshot_get_setting (DwStore     *store,
   return TRUE;
 }
 
-static JsonObject *
-snapshot_user_json (DwStore  *store,
-                    gint64    user_id,
-                    GError  **error)
-{
-  g_autoptr(JsonArray) users = rows_json (store, "SELECT " DW_PG_JSON_USER_COLUMNS
-                                          " FROM users u WHERE u.id = $1", user_id,
-                                          dw_pg_json_user, error);
-
-  if (users == NULL)
-    return NULL;
-  if (json_array_get_length (users) == 0)
-    {
-      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                   "no user %" G_GINT64_FORMAT, user_id);
-      return NULL;
-    }
-  return json_object_ref (json_array_get_object_element (users, 0));
-}
-
 static JsonArray *
 snapshot_teams_json (DwStore  *store,
                      GError  **error)
@@ -465,5 +445,4 @@ const DwStoreSnapshotOps dw_pg_snapshot_ops = {
   .ticket_list = snapshot_ticket_list,
   .comments_json = snapshot_comments_json,
   .audit_json = snapshot_audit_json,
-  .user_json = snapshot_user_json,
 };

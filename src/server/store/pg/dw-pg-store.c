@@ -19,6 +19,8 @@
 #include "store/dw-store-snapshot.h"
 
 extern const DwStoreSnapshotOps dw_pg_snapshot_ops;  /* dw-pg-snapshot.c */
+#include "store/dw-store-auth.h"
+#include "store/dw-store-people.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -38,6 +40,8 @@ static const DwStoreBackend pg_backend = {
   .sla = &dw_pg_sla_ops,
   .surveys = &dw_pg_survey_ops,
   .snapshot = &dw_pg_snapshot_ops,
+  .auth = &dw_pg_auth_ops,
+  .people = &dw_pg_people_ops,
 };
 
 DwStore *

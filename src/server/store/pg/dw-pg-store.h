@@ -27,6 +27,10 @@ gboolean  dw_pg_store_reset_identities  (PGconn   *conn,
 void      dw_pg_store_propagate_error   (GError  **dest,
                                          GError   *src);
 
+/* The backend's op tables (dw-pg-<domain>.c). */
+extern const DwStoreAuthOps dw_pg_auth_ops;
+extern const DwStorePeopleOps dw_pg_people_ops;
+
 static inline PGconn *
 dw_pg_store_conn (DwStore *store)
 {

@@ -504,14 +504,6 @@ snapshot_audit_json (DwStore  *store,
                     "ORDER BY a.id", ticket_id, audit_row, error);
 }
 
-static JsonObject *
-snapshot_user_json (DwStore  *store,
-                    gint64    user_id,
-                    GError  **error)
-{
-  return dw_store_user_json (dw_sqlite_store_db (store), user_id, error);
-}
-
 const DwStoreSnapshotOps dw_sqlite_snapshot_ops = {
   .ping = snapshot_ping,
   .get_setting = snapshot_get_setting,
@@ -523,5 +515,4 @@ const DwStoreSnapshotOps dw_sqlite_snapshot_ops = {
   .ticket_list = snapshot_ticket_list,
   .comments_json = snapshot_comments_json,
   .audit_json = snapshot_audit_json,
-  .user_json = snapshot_user_json,
 };

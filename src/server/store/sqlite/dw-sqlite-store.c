@@ -11,6 +11,8 @@
 #include "store/dw-store-sla.h"
 #include "store/dw-store-surveys.h"
 #include "store/dw-store-snapshot.h"
+#include "store/dw-store-auth.h"
+#include "store/dw-store-people.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -30,6 +32,8 @@ static const DwStoreBackend sqlite_backend = {
   .sla = &dw_sqlite_sla_ops,
   .surveys = &dw_sqlite_survey_ops,
   .snapshot = &dw_sqlite_snapshot_ops,
+  .auth = &dw_sqlite_auth_ops,
+  .people = &dw_sqlite_people_ops,
 };
 
 DwStore *

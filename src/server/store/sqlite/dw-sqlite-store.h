@@ -22,6 +22,8 @@ extern const DwStoreRosterOps    dw_sqlite_roster_ops;
 extern const DwStoreSlaOps       dw_sqlite_sla_ops;
 extern const DwStoreSurveyOps    dw_sqlite_survey_ops;
 extern const DwStoreSnapshotOps  dw_sqlite_snapshot_ops;
+extern const DwStoreAuthOps      dw_sqlite_auth_ops;
+extern const DwStorePeopleOps    dw_sqlite_people_ops;
 
 static inline sqlite3 *
 dw_sqlite_store_db (DwStore *store)
