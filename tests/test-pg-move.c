@@ -506,6 +506,41 @@ test_move_other_version (void)
     }
 }
 
+/* A table of the desk that PostgreSQL's schema lacks stops the move (the tables come from
+ * SQLite's catalogue, not from a list): nothing is copied. */
+static void
+test_move_unknown_table (void)
+{
+  g_autofree char *conninfo = dw_test_pg_new_database (dw_test_pg_get_shared ());
+  g_autofree char *path = g_build_filename (demo_dir, "extra.db", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *users = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  gsize length;
+  sqlite3 *db;
+
+  g_file_get_contents (demo_desk (), &contents, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+  db = open_desk (path);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE ticket_tags (ticket_id INTEGER NOT NULL "
+                                 "REFERENCES tickets (id), tag TEXT NOT NULL); "
+                                 "INSERT INTO ticket_tags VALUES (1, 'vip')", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_cmpint (run (&out, &err, "migrate", "--from", path, "--to", conninfo, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "table ticket_tags of the SQLite desk has no PostgreSQL "
+                                 "counterpart"));
+  conn = connect (conninfo);
+  users = pg_value (conn, "SELECT count (*) FROM users");
+  g_assert_cmpstr (users, ==, "0");
+  g_unlink (path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -517,6 +552,7 @@ main (int   argc,
   g_test_add_func ("/pg-move/demo", test_move_demo);
   g_test_add_func ("/pg-move/fails-midway", test_move_fails_midway);
   g_test_add_func ("/pg-move/other-version", test_move_other_version);
+  g_test_add_func ("/pg-move/unknown-table", test_move_unknown_table);
 
   status = g_test_run ();
   if (demo_path != NULL)
