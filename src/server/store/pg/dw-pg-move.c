@@ -401,14 +401,19 @@ copy_table (sqlite3           *db,
       if (copied % COPY_BATCH_ROWS == 0)
         {
           if (PQputCopyData (conn, batch->str, batch->len) != 1)
-            break;
+            {
+              dw_pg_set_error (error, conn, NULL);
+              while ((ended = PQgetResult (conn)) != NULL)
+                PQclear (ended);
+              return FALSE;
+            }
           g_string_truncate (batch, 0);
         }
       if (progress != NULL && copied % PROGRESS_ROWS == 0)
         progress (table->name, copied, total, FALSE, user_data);
     }
 
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+  if (rc != SQLITE_DONE)
     {
       g_autofree char *message = g_strdup_printf ("SQLite: %s", sqlite3_errmsg (db));
 
