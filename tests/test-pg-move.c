@@ -48,6 +48,21 @@ demo_desk (void)
         g_file_set_contents (demo_path, contents, length, &error);
         g_assert_no_error (error);
       }
+      /* How many events the demo's live traffic has written depends on the moment (none, at
+       * times): a few more, the oldest then pruned, so that the stream's counter
+       * (sqlite_sequence) always has a seq to carry over. */
+      {
+        sqlite3 *db = NULL;
+
+        g_assert_cmpint (sqlite3_open (demo_path, &db), ==, SQLITE_OK);
+        g_assert_cmpint (sqlite3_exec (db, "INSERT INTO events (at, type, data) VALUES "
+                                       "(1, 'ticket.updated', '{}'), (2, 'ticket.updated', '{}'), "
+                                       "(3, 'ticket.updated', '{}'); "
+                                       "DELETE FROM events "
+                                       "WHERE seq = (SELECT min (seq) FROM events)",
+                                       NULL, NULL, NULL), ==, SQLITE_OK);
+        sqlite3_close (db);
+      }
       dw_test_server_free (server);
     }
   return demo_path;
