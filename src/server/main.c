@@ -14,6 +14,7 @@
 #include "dw-db-uri.h"
 #include "dw-demo.h"
 #include "dw-pg-migrations.h"
+#include "dw-pg-move.h"
 #include "dw-service.h"
 #include "dw-json.h"
 #include "dw-store.h"
@@ -41,6 +42,8 @@ static int opt_header_timeout;
 static int opt_body_timeout;
 static int opt_idle_timeout;
 static int opt_password_checks;
+static char *opt_from;
+static char *opt_to;
 
 static const GOptionEntry common_entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db,
@@ -92,6 +95,9 @@ static const GOptionEntry admin_entries[] = {
   { "label", 0, 0, G_OPTION_ARG_STRING, &opt_label, "token create: what the token is for", "TEXT" },
   { "days", 0, 0, G_OPTION_ARG_INT, &opt_days,
     "token create: lifetime in days (0: never expires; default 30)", "N" },
+  { "from", 0, 0, G_OPTION_ARG_FILENAME, &opt_from, "migrate: the SQLite desk to copy", "FILE" },
+  { "to", 0, 0, G_OPTION_ARG_STRING, &opt_to,
+    "migrate: the empty PostgreSQL database to copy it into", "postgresql://…" },
   { NULL }
 };
 
@@ -107,6 +113,8 @@ static const char summary[] =
   "  deskwatchd token revoke TOKEN-ID [--db FILE]\n"
   "  deskwatchd token list [USERNAME] [--db FILE]\n"
   "  deskwatchd schema [--db DB]     apply the schema's migrations, print its version\n"
+  "  deskwatchd migrate --from FILE --to postgresql://…\n"
+  "                                  copy a SQLite desk into an empty PostgreSQL database\n"
   "\n"
   "--db postgresql://… (or postgres://…, or a libpq key=value string) is PostgreSQL, which for\n"
   "now only `deskwatchd schema` uses; the password comes from PGPASSFILE or PGPASSWORD.";
@@ -511,6 +519,88 @@ schema_show (void)
     }
 }
 
+/* Moving a desk to PostgreSQL */
+
+static void
+migrate_progress (const char *table,
+                  gint64      rows_copied,
+                  gint64      rows_total,
+                  gboolean    done,
+                  gpointer    user_data)
+{
+  if (done)
+    g_printerr ("Copied %s: %" G_GINT64_FORMAT " rows\n", table, rows_copied);
+  else
+    g_printerr ("Copying %s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " rows\n", table,
+                rows_copied, rows_total);
+}
+
+/* `deskwatchd migrate`: the desk of a SQLite file into an empty PostgreSQL database, in one
+ * transaction, verified table by table (store/pg/dw-pg-move.h). */
+static int
+migrate_desk (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *shown = NULL;
+  DwDbKind from_kind, to_kind;
+  gint64 total = 0, start;
+  double seconds;
+
+  if (opt_from == NULL || opt_to == NULL)
+    {
+      g_printerr ("deskwatchd: migrate needs --from FILE and --to postgresql://…\n");
+      return 2;
+    }
+  if (!dw_db_uri_parse (opt_from, &from_kind, &from, &error)
+      || !dw_db_uri_parse (opt_to, &to_kind, &to, &error))
+    {
+      g_printerr ("deskwatchd: %s\n", error->message);
+      return 2;
+    }
+  if (from_kind != DW_DB_SQLITE || to_kind != DW_DB_POSTGRESQL)
+    {
+      g_printerr ("deskwatchd: migrate copies a SQLite --from FILE into a PostgreSQL "
+                  "--to postgresql://…\n");
+      return 2;
+    }
+  if (!g_file_test (from, G_FILE_TEST_IS_REGULAR))
+    {
+      g_printerr ("deskwatchd: %s: no such SQLite desk\n", from);
+      return 1;
+    }
+
+  /* The string as given may hold a password: only the redacted one is printed. */
+  shown = dw_db_uri_redact (to);
+  g_printerr ("Moving the desk of %s to PostgreSQL %s\n", from, shown);
+  start = g_get_monotonic_time ();
+  tables = dw_pg_move_desk (from, to, migrate_progress, NULL, &error);
+  if (tables == NULL)
+    {
+      g_printerr ("deskwatchd: migrate to PostgreSQL %s failed, nothing was moved: %s\n", shown,
+                  error->message);
+      return 1;
+    }
+  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+
+  for (guint i = 0; i < tables->len; i++)
+    {
+      DwPgMoveTable *table = g_ptr_array_index (tables, i);
+
+      g_print ("%-24s %10" G_GINT64_FORMAT " rows", table->name, table->pg_rows);
+      if (table->pg_max_id >= 0)
+        g_print ("  largest id %" G_GINT64_FORMAT, table->pg_max_id);
+      g_print ("  ok\n");
+      total += table->pg_rows;
+    }
+  g_print ("Total %" G_GINT64_FORMAT " rows in %u tables, the same on both sides, "
+           "in %.2f s (%.0f rows/s)\n", total, tables->len, seconds,
+           seconds > 0 ? total / seconds : 0.0);
+  return 0;
+}
+
 /* Serving */
 
 static gboolean
@@ -669,6 +759,8 @@ main (int   argc,
   n = g_strv_length (args);
   if (n == 2 && g_str_equal (args[1], "schema"))
     return schema_show ();
+  if (n == 2 && g_str_equal (args[1], "migrate"))
+    return migrate_desk ();
 
   /* Until the store layer has a PostgreSQL implementation (issue 14), say so rather than serve
    * or change a SQLite file named like the connection string. */
