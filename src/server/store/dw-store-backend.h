@@ -19,6 +19,7 @@ typedef struct _DwStoreTicketOps    DwStoreTicketOps;
 typedef struct _DwStoreRoutingOps   DwStoreRoutingOps;
 typedef struct _DwStoreDirectoryOps DwStoreDirectoryOps;
 typedef struct _DwStoreEventOps     DwStoreEventOps;
+typedef struct _DwStoreAgentOps     DwStoreAgentOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -31,6 +32,7 @@ typedef struct
 
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);
+  const DwStoreAgentOps     *agents;     /* dw-store-agents.h */
 } DwStoreBackend;
 
 struct _DwStore

@@ -6,6 +6,7 @@
 #include "store/dw-store-events.h"
 #include "store/dw-store-routing.h"
 #include "store/dw-store-tickets.h"
+#include "store/dw-store-agents.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -20,6 +21,7 @@ static const DwStoreBackend sqlite_backend = {
   .directory = &dw_sqlite_directory_ops,
   .events = &dw_sqlite_event_ops,
   .in_transaction = in_transaction,
+  .agents = &dw_sqlite_agent_ops,
 };
 
 DwStore *

@@ -17,6 +17,7 @@ extern const DwStoreTicketOps    dw_sqlite_ticket_ops;
 extern const DwStoreRoutingOps   dw_sqlite_routing_ops;
 extern const DwStoreDirectoryOps dw_sqlite_directory_ops;
 extern const DwStoreEventOps     dw_sqlite_event_ops;
+extern const DwStoreAgentOps     dw_sqlite_agent_ops;
 
 static inline sqlite3 *
 dw_sqlite_store_db (DwStore *store)
