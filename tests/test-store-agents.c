@@ -608,6 +608,12 @@ test_drill (Fixture       *fixture,
 
   if (!ported (fixture))
     return;
+  /* the tickets' objects come from the tickets' operations */
+  if (fixture->store->backend->tickets == NULL)
+    {
+      g_test_skip ("this backend has no tickets' operations yet");
+      return;
+    }
 
   for (gint64 id = 31; id <= 35; id++)
     {

@@ -22,6 +22,7 @@ in_transaction (DwStore *store)
 static const DwStoreBackend pg_backend = {
   .name = "postgresql",
   .in_transaction = in_transaction,
+  .agents = &dw_pg_agent_ops,
 };
 
 DwStore *

@@ -37,4 +37,7 @@ dw_pg_store_conn (DwStore *store)
   return store->conn;
 }
 
+/* The backend's op tables (dw-pg-<domain>.c). */
+extern const DwStoreAgentOps dw_pg_agent_ops;
+
 G_END_DECLS
