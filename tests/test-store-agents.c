@@ -528,6 +528,18 @@ test_status (Fixture       *fixture,
   g_string_truncate (rows, 0);
   g_assert_true (dw_store_agent_status (fixture->store, 8, 0, append_status, rows, &error));
   g_assert_cmpstr (rows->str, ==, "");
+
+  /* a breach still running (a breached target not met) counts; one met late does not */
+  dw_test_store_exec (fixture->desk,
+    "UPDATE tickets SET sla_state = 'breached', sla = '[{\"target\":\"first-response\","
+    "\"state\":\"met\",\"met_at\":\"2026-01-01T00:00:00Z\"},{\"target\":\"resolution\","
+    "\"state\":\"breached\",\"met_at\":null}]' WHERE id = 33;"
+    "UPDATE tickets SET sla_state = 'breached', sla = '[{\"target\":\"resolution\","
+    "\"state\":\"breached\",\"met_at\":\"2026-01-01T00:00:00Z\"}]' WHERE id = 32;");
+  g_string_truncate (rows, 0);
+  g_assert_true (dw_store_agent_status (fixture->store, 7, 11, append_status, rows, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (rows->str, ==, "11:Li:online:100:3:3:40:32:1:1;");
 }
 
 static char *
@@ -563,6 +575,16 @@ test_tickets_move (Fixture       *fixture,
   at_risk = dw_store_agent_tickets (fixture->store, 11, DW_STORE_AGENT_TICKETS_AT_RISK, 0, &error);
   text = pairs_text (at_risk);
   g_assert_cmpstr (text, ==, "31:3;");
+  g_clear_pointer (&text, g_free);
+  /* with a running breach too */
+  dw_test_store_exec (fixture->desk,
+    "UPDATE tickets SET sla_state = 'breached', sla = '[{\"target\":\"resolution\","
+    "\"state\":\"breached\"}]' WHERE id = 33");
+  g_clear_pointer (&at_risk, g_array_unref);
+  at_risk = dw_store_agent_tickets (fixture->store, 11, DW_STORE_AGENT_TICKETS_AT_RISK, 0, &error);
+  g_assert_no_error (error);
+  text = pairs_text (at_risk);
+  g_assert_cmpstr (text, ==, "31:3;33:1;");
   g_clear_pointer (&text, g_free);
   team = dw_store_agent_tickets (fixture->store, 11, DW_STORE_AGENT_TICKETS_TEAM_WAITING, 8,
                                  &error);
