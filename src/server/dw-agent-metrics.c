@@ -41,6 +41,7 @@ typedef struct
   gint64        deadline;   /* monotonic microseconds, 0: none */
   guint         n;          /* rows read */
   gboolean      stopped;    /* at the deadline, before the end */
+  gboolean      failed;     /* a row could not be read (even if the caller wants no error) */
 } Reader;
 
 static void
@@ -311,7 +312,10 @@ read_audit_row (const DwStoreAuditRow  *row,
   reader->last = row->id;
   if (row->is_capacity ? !read_capacity_row (reader, row, error)
                        : !read_row (reader, row, error))
-    return FALSE;
+    {
+      reader->failed = TRUE;
+      return FALSE;
+    }
   if (reader->deadline > 0 && ++reader->n % ROWS_PER_CLOCK_LOOK == 0
       && g_get_monotonic_time () >= reader->deadline)
     {
@@ -344,7 +348,8 @@ catch_up_locked (sqlite3   *db,
   reader.calendars = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   reader.deadline = deadline;
   reader.last = after;
-  if (!dw_store_agent_audit_read (store, after, read_audit_row, &reader, error))
+  if (!dw_store_agent_audit_read (store, after, read_audit_row, &reader, error)
+      || reader.failed)
     return FALSE;
   if (done != NULL)
     *done = !reader.stopped;

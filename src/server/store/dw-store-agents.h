@@ -31,7 +31,8 @@ typedef struct
   gboolean    is_capacity;   /* a user's capacity, not a ticket's row */
 } DwStoreAuditRow;
 
-/* FALSE stops the read: with @error set the read fails, without it the read just ends there. */
+/* FALSE stops the read: with @error set the read fails, without it the read just ends there
+ * (so a reader that may fail passes an @error, or keeps its own note of the failure). */
 typedef gboolean (*DwStoreAuditRowFunc) (const DwStoreAuditRow  *row,
                                          gpointer                data,
                                          GError                **error);
