@@ -37,6 +37,7 @@ typedef struct
   sqlite3      *db;         /* for the calendars (dw_store_calendar_json) */
   GHashTable   *tickets;    /* ticket id → TicketState */
   GHashTable   *calendars;  /* team id → DwCalendar */
+  GArray       *facts;      /* DwStoreAgentFact not written yet, in their order */
   gint64        last;       /* the last audit id read */
   gint64        deadline;   /* monotonic microseconds, 0: none */
   guint         n;          /* rows read */
@@ -49,6 +50,7 @@ reader_clear (Reader *reader)
 {
   g_clear_pointer (&reader->tickets, g_hash_table_unref);
   g_clear_pointer (&reader->calendars, g_hash_table_unref);
+  g_clear_pointer (&reader->facts, g_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reader, reader_clear)
@@ -111,6 +113,31 @@ team_calendar (Reader *reader,
   return calendar;
 }
 
+/* Facts written in batches (dw_store_agent_facts_insert): one statement for many. */
+#define FACTS_PER_BATCH 512
+
+static gboolean
+write_facts (Reader  *reader,
+             GError **error)
+{
+  gboolean ok = dw_store_agent_facts_insert (reader->store,
+                                             (const DwStoreAgentFact *) reader->facts->data,
+                                             reader->facts->len, error);
+
+  g_array_set_size (reader->facts, 0);
+  return ok;
+}
+
+/* @fact's strings are the reader's own or interned: the audit row's go with its callback. */
+static gboolean
+append_fact (Reader                  *reader,
+             const DwStoreAgentFact  *fact,
+             GError                 **error)
+{
+  g_array_append_vals (reader->facts, fact, 1);
+  return reader->facts->len < FACTS_PER_BATCH || write_facts (reader, error);
+}
+
 static gboolean
 add_fact (Reader       *reader,
           gint64        audit_id,
@@ -149,7 +176,7 @@ add_fact (Reader       *reader,
                                                                       at)
                               : fact.calendar_seconds;
     }
-  return dw_store_agent_fact_insert (reader->store, &fact, error);
+  return append_fact (reader, &fact, error);
 }
 
 /* The agent's load moves by @delta: an active ticket became or stopped being its. */
@@ -163,10 +190,13 @@ add_load (Reader      *reader,
           int          delta,
           GError     **error)
 {
+  DwStoreAgentFact fact = { .audit_id = audit_id, .at = at, .user_id = user_id,
+                            .team_id = state->team_id, .ticket_id = ticket_id, .kind = "load",
+                            .delta = delta, .replies = -1 };
+
   if (user_id <= 0)
     return TRUE;
-  return dw_store_agent_load_insert (reader->store, audit_id, at, user_id, state->team_id,
-                                     ticket_id, delta, error);
+  return append_fact (reader, &fact, error);
 }
 
 static gboolean
@@ -265,7 +295,8 @@ read_row (Reader                 *reader,
 
   if (g_str_equal (action, "sla") && (value_is (after, "met") || value_is (after, "breached")))
     return add_fact (reader, audit_id, at, state->assignee_id, state, ticket_id,
-                     value_is (after, "met") ? "sla-met" : "sla-breached", field, FALSE, -1,
+                     value_is (after, "met") ? "sla-met" : "sla-breached",
+                     g_intern_string (field), FALSE, -1,
                      error);
 
   return TRUE;
@@ -275,6 +306,8 @@ static gboolean
 flush_states (Reader  *reader,
               GError **error)
 {
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (DwStoreFactTicket));
   GHashTableIter iter;
   gpointer key, value;
 
@@ -293,10 +326,12 @@ flush_states (Reader  *reader,
         .solver_id = state->solver_id,
         .active = state->active,
       };
-      if (!dw_store_agent_fact_ticket_put (reader->store, *(gint64 *) key, &stored, error))
-        return FALSE;
+      g_array_append_vals (ids, key, 1);
+      g_array_append_val (states, stored);
     }
-  return TRUE;
+  return dw_store_agent_fact_tickets_put (reader->store, (const gint64 *) ids->data,
+                                          (const DwStoreFactTicket *) states->data, ids->len,
+                                          error);
 }
 
 /* Rows read between two looks at the clock: a look is cheap, a row takes microseconds. */
@@ -346,6 +381,7 @@ catch_up_locked (sqlite3   *db,
   reader.db = db;
   reader.tickets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   reader.calendars = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  reader.facts = g_array_sized_new (FALSE, FALSE, sizeof (DwStoreAgentFact), FACTS_PER_BATCH);
   reader.deadline = deadline;
   reader.last = after;
   if (!dw_store_agent_audit_read (store, after, read_audit_row, &reader, error)
@@ -357,7 +393,7 @@ catch_up_locked (sqlite3   *db,
   if (reader.last == after)
     return TRUE;
 
-  return flush_states (&reader, error)
+  return write_facts (&reader, error) && flush_states (&reader, error)
          && dw_store_agent_facts_set_watermark (store, reader.last, error);
 }
 

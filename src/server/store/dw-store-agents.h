@@ -55,8 +55,9 @@ typedef struct
   gint64      user_id;
   gint64      team_id;            /* 0: none */
   gint64      ticket_id;
-  const char *kind;               /* assigned, first-response, solved, reopened, sla-* */
+  const char *kind;               /* assigned, first-response, solved, reopened, sla-*, load */
   const char *target;             /* an SLA target, or NULL */
+  int         delta;              /* load: the load's move */
   gboolean    timed;              /* calendar and business seconds known */
   gint64      calendar_seconds;
   gint64      business_seconds;
@@ -165,11 +166,11 @@ struct _DwStoreAgentOps
                                    gpointer data, GError **error);
   gboolean (*fact_ticket_get)     (DwStore *store, gint64 ticket_id, DwStoreFactTicket *ticket,
                                    GError **error);
-  gboolean (*fact_ticket_put)     (DwStore *store, gint64 ticket_id,
-                                   const DwStoreFactTicket *ticket, GError **error);
-  gboolean (*fact_insert)         (DwStore *store, const DwStoreAgentFact *fact, GError **error);
-  gboolean (*load_insert)         (DwStore *store, gint64 audit_id, gint64 at, gint64 user_id,
-                                   gint64 team_id, gint64 ticket_id, int delta, GError **error);
+  gboolean (*fact_tickets_put)    (DwStore *store, const gint64 *ticket_ids,
+                                   const DwStoreFactTicket *tickets, guint n_tickets,
+                                   GError **error);
+  gboolean (*facts_insert)        (DwStore *store, const DwStoreAgentFact *facts, guint n_facts,
+                                   GError **error);
   gboolean (*capacity_put)        (DwStore *store, gint64 audit_id, gint64 user_id, gint64 at,
                                    gint64 before, gint64 after, GError **error);
   gint64   (*replies_count)       (DwStore *store, gint64 ticket_id, gint64 user_id,
@@ -244,14 +245,36 @@ dw_store_agent_fact_ticket_get (DwStore            *store,
   return store->backend->agents->fact_ticket_get (store, ticket_id, ticket, error);
 }
 
-/* Inserts or overwrites the ticket's state. */
+/* Inserts or overwrites the states of @n_tickets tickets, in that order.  In batches: the
+ * reader writes a state per ticket it read, a fact per few audit rows (a million of those in a
+ * long trail), and one statement for a batch keeps SQLite's reader as fast as it was. */
+static inline gboolean
+dw_store_agent_fact_tickets_put (DwStore                  *store,
+                                 const gint64             *ticket_ids,
+                                 const DwStoreFactTicket  *tickets,
+                                 guint                     n_tickets,
+                                 GError                  **error)
+{
+  return store->backend->agents->fact_tickets_put (store, ticket_ids, tickets, n_tickets, error);
+}
+
 static inline gboolean
 dw_store_agent_fact_ticket_put (DwStore                  *store,
                                 gint64                    ticket_id,
                                 const DwStoreFactTicket  *ticket,
                                 GError                  **error)
 {
-  return store->backend->agents->fact_ticket_put (store, ticket_id, ticket, error);
+  return dw_store_agent_fact_tickets_put (store, &ticket_id, ticket, 1, error);
+}
+
+/* Inserts @n_facts facts in that order (their ids follow it). */
+static inline gboolean
+dw_store_agent_facts_insert (DwStore                 *store,
+                             const DwStoreAgentFact  *facts,
+                             guint                    n_facts,
+                             GError                 **error)
+{
+  return store->backend->agents->facts_insert (store, facts, n_facts, error);
 }
 
 static inline gboolean
@@ -259,7 +282,7 @@ dw_store_agent_fact_insert (DwStore                 *store,
                             const DwStoreAgentFact  *fact,
                             GError                 **error)
 {
-  return store->backend->agents->fact_insert (store, fact, error);
+  return dw_store_agent_facts_insert (store, fact, 1, error);
 }
 
 /* A "load" fact: the agent's load moved by @delta. */
@@ -273,8 +296,11 @@ dw_store_agent_load_insert (DwStore  *store,
                             int       delta,
                             GError  **error)
 {
-  return store->backend->agents->load_insert (store, audit_id, at, user_id, team_id, ticket_id,
-                                              delta, error);
+  DwStoreAgentFact fact = { .audit_id = audit_id, .at = at, .user_id = user_id,
+                            .team_id = team_id, .ticket_id = ticket_id, .kind = "load",
+                            .delta = delta, .replies = -1 };
+
+  return dw_store_agent_facts_insert (store, &fact, 1, error);
 }
 
 /* A change of a user's capacity, replacing the one of the same audit row (a reader that starts

@@ -201,7 +201,7 @@ fact_ticket_get (DwStore            *store,
 }
 
 static gboolean
-fact_ticket_put (DwStore                  *store,
+fact_ticket_put_one (DwStore                  *store,
                  gint64                    ticket_id,
                  const DwStoreFactTicket  *ticket,
                  GError                  **error)
@@ -222,7 +222,7 @@ fact_ticket_put (DwStore                  *store,
 }
 
 static gboolean
-fact_insert (DwStore                 *store,
+fact_insert_one (DwStore                 *store,
              const DwStoreAgentFact  *fact,
              GError                 **error)
 {
@@ -244,7 +244,7 @@ fact_insert (DwStore                 *store,
 }
 
 static gboolean
-load_insert (DwStore  *store,
+load_insert_one (DwStore  *store,
              gint64    audit_id,
              gint64    at,
              gint64    user_id,
@@ -264,6 +264,38 @@ load_insert (DwStore  *store,
     6, params, error);
 
   return result != NULL;
+}
+
+static gboolean
+fact_tickets_put (DwStore                  *store,
+                  const gint64             *ticket_ids,
+                  const DwStoreFactTicket  *tickets,
+                  guint                     n_tickets,
+                  GError                  **error)
+{
+  for (guint i = 0; i < n_tickets; i++)
+    if (!fact_ticket_put_one (store, ticket_ids[i], &tickets[i], error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+facts_insert (DwStore                 *store,
+              const DwStoreAgentFact  *facts,
+              guint                    n_facts,
+              GError                 **error)
+{
+  for (guint i = 0; i < n_facts; i++)
+    {
+      const DwStoreAgentFact *fact = &facts[i];
+
+      if (g_str_equal (fact->kind, "load")
+          ? !load_insert_one (store, fact->audit_id, fact->at, fact->user_id, fact->team_id,
+                              fact->ticket_id, fact->delta, error)
+          : !fact_insert_one (store, fact, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -659,9 +691,8 @@ const DwStoreAgentOps dw_pg_agent_ops = {
   .facts_clear = facts_clear,
   .audit_read = audit_read,
   .fact_ticket_get = fact_ticket_get,
-  .fact_ticket_put = fact_ticket_put,
-  .fact_insert = fact_insert,
-  .load_insert = load_insert,
+  .fact_tickets_put = fact_tickets_put,
+  .facts_insert = facts_insert,
   .capacity_put = capacity_put,
   .replies_count = replies_count,
   .team_calendar = team_calendar,

@@ -125,10 +125,11 @@ fact_ticket_get (DwStore            *store,
 }
 
 static gboolean
-fact_ticket_put (DwStore                  *store,
-                 gint64                    ticket_id,
-                 const DwStoreFactTicket  *ticket,
-                 GError                  **error)
+fact_tickets_put (DwStore                  *store,
+                  const gint64             *ticket_ids,
+                  const DwStoreFactTicket  *tickets,
+                  guint                     n_tickets,
+                  GError                  **error)
 {
   g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
     "INSERT INTO agent_fact_tickets (ticket_id, created_at, team_id, assignee_id, solver_id, "
@@ -137,66 +138,81 @@ fact_ticket_put (DwStore                  *store,
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, ticket_id);
-  sqlite3_bind_int64 (stmt, 2, ticket->created_at);
-  dw_store_bind_id_or_null (stmt, 3, ticket->team_id);
-  dw_store_bind_id_or_null (stmt, 4, ticket->assignee_id);
-  dw_store_bind_id_or_null (stmt, 5, ticket->solver_id);
-  sqlite3_bind_int (stmt, 6, ticket->active);
-  return dw_store_step_done (stmt, error);
+  for (guint i = 0; i < n_tickets; i++)
+    {
+      const DwStoreFactTicket *ticket = &tickets[i];
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, ticket_ids[i]);
+      sqlite3_bind_int64 (stmt, 2, ticket->created_at);
+      dw_store_bind_id_or_null (stmt, 3, ticket->team_id);
+      dw_store_bind_id_or_null (stmt, 4, ticket->assignee_id);
+      dw_store_bind_id_or_null (stmt, 5, ticket->solver_id);
+      sqlite3_bind_int (stmt, 6, ticket->active);
+      if (!dw_store_step_done (stmt, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
-fact_insert (DwStore                 *store,
-             const DwStoreAgentFact  *fact,
-             GError                 **error)
+facts_insert (DwStore                 *store,
+              const DwStoreAgentFact  *facts,
+              guint                    n_facts,
+              GError                 **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) insert = dw_store_prepare (db,
     "INSERT INTO agent_facts (audit_id, at, user_id, team_id, ticket_id, kind, target, "
     "calendar_seconds, business_seconds, replies) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  g_autoptr(sqlite3_stmt) load = NULL;
 
-  if (stmt == NULL)
+  if (insert == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, fact->audit_id);
-  sqlite3_bind_int64 (stmt, 2, fact->at);
-  sqlite3_bind_int64 (stmt, 3, fact->user_id);
-  dw_store_bind_id_or_null (stmt, 4, fact->team_id);
-  sqlite3_bind_int64 (stmt, 5, fact->ticket_id);
-  sqlite3_bind_text (stmt, 6, fact->kind, -1, SQLITE_STATIC);
-  dw_store_bind_text_or_null (stmt, 7, fact->target);
-  if (fact->timed)
+  for (guint i = 0; i < n_facts; i++)
     {
-      sqlite3_bind_int64 (stmt, 8, fact->calendar_seconds);
-      sqlite3_bind_int64 (stmt, 9, fact->business_seconds);
+      const DwStoreAgentFact *fact = &facts[i];
+
+      if (g_str_equal (fact->kind, "load"))
+        {
+          if (load == NULL)
+            load = dw_store_prepare (db,
+              "INSERT INTO agent_facts (audit_id, at, user_id, team_id, ticket_id, kind, delta) "
+              "VALUES (?, ?, ?, ?, ?, 'load', ?)", error);
+          if (load == NULL)
+            return FALSE;
+          sqlite3_reset (load);
+          sqlite3_bind_int64 (load, 1, fact->audit_id);
+          sqlite3_bind_int64 (load, 2, fact->at);
+          sqlite3_bind_int64 (load, 3, fact->user_id);
+          dw_store_bind_id_or_null (load, 4, fact->team_id);
+          sqlite3_bind_int64 (load, 5, fact->ticket_id);
+          sqlite3_bind_int (load, 6, fact->delta);
+          if (!dw_store_step_done (load, error))
+            return FALSE;
+          continue;
+        }
+
+      sqlite3_reset (insert);
+      sqlite3_clear_bindings (insert);
+      sqlite3_bind_int64 (insert, 1, fact->audit_id);
+      sqlite3_bind_int64 (insert, 2, fact->at);
+      sqlite3_bind_int64 (insert, 3, fact->user_id);
+      dw_store_bind_id_or_null (insert, 4, fact->team_id);
+      sqlite3_bind_int64 (insert, 5, fact->ticket_id);
+      sqlite3_bind_text (insert, 6, fact->kind, -1, SQLITE_STATIC);
+      dw_store_bind_text_or_null (insert, 7, fact->target);
+      if (fact->timed)
+        {
+          sqlite3_bind_int64 (insert, 8, fact->calendar_seconds);
+          sqlite3_bind_int64 (insert, 9, fact->business_seconds);
+        }
+      if (fact->replies >= 0)
+        sqlite3_bind_int64 (insert, 10, fact->replies);
+      if (!dw_store_step_done (insert, error))
+        return FALSE;
     }
-  if (fact->replies >= 0)
-    sqlite3_bind_int64 (stmt, 10, fact->replies);
-  return dw_store_step_done (stmt, error);
-}
-
-static gboolean
-load_insert (DwStore  *store,
-             gint64    audit_id,
-             gint64    at,
-             gint64    user_id,
-             gint64    team_id,
-             gint64    ticket_id,
-             int       delta,
-             GError  **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
-    "INSERT INTO agent_facts (audit_id, at, user_id, team_id, ticket_id, kind, delta) "
-    "VALUES (?, ?, ?, ?, ?, 'load', ?)", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, audit_id);
-  sqlite3_bind_int64 (stmt, 2, at);
-  sqlite3_bind_int64 (stmt, 3, user_id);
-  dw_store_bind_id_or_null (stmt, 4, team_id);
-  sqlite3_bind_int64 (stmt, 5, ticket_id);
-  sqlite3_bind_int (stmt, 6, delta);
-  return dw_store_step_done (stmt, error);
+  return TRUE;
 }
 
 static gboolean
@@ -619,9 +635,8 @@ const DwStoreAgentOps dw_sqlite_agent_ops = {
   .facts_clear = facts_clear,
   .audit_read = audit_read,
   .fact_ticket_get = fact_ticket_get,
-  .fact_ticket_put = fact_ticket_put,
-  .fact_insert = fact_insert,
-  .load_insert = load_insert,
+  .fact_tickets_put = fact_tickets_put,
+  .facts_insert = facts_insert,
   .capacity_put = capacity_put,
   .replies_count = replies_count,
   .team_calendar = team_calendar,
