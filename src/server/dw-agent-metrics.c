@@ -16,8 +16,8 @@
 #include "dw-roster-rules.h"
 #include "dw-staffing.h"
 #include "dw-store.h"
-
-#define WATERMARK_KEY "agent_facts_audit_id"
+#include "store/dw-store-agents.h"
+#include "store/sqlite/dw-sqlite-store.h"
 
 /* Reading the trail */
 
@@ -33,12 +33,16 @@ typedef struct
 
 typedef struct
 {
-  sqlite3      *db;
+  DwStore      *store;
+  sqlite3      *db;         /* for the calendars (dw_store_calendar_json) */
   GHashTable   *tickets;    /* ticket id → TicketState */
   GHashTable   *calendars;  /* team id → DwCalendar */
-  sqlite3_stmt *insert;
-  sqlite3_stmt *replies;
-  sqlite3_stmt *capacity;
+  GArray       *facts;      /* DwStoreAgentFact not written yet, in their order */
+  gint64        last;       /* the last audit id read */
+  gint64        deadline;   /* monotonic microseconds, 0: none */
+  guint         n;          /* rows read */
+  gboolean      stopped;    /* at the deadline, before the end */
+  gboolean      failed;     /* a row could not be read (even if the caller wants no error) */
 } Reader;
 
 static void
@@ -46,9 +50,7 @@ reader_clear (Reader *reader)
 {
   g_clear_pointer (&reader->tickets, g_hash_table_unref);
   g_clear_pointer (&reader->calendars, g_hash_table_unref);
-  g_clear_pointer (&reader->insert, dw_store_release);
-  g_clear_pointer (&reader->replies, dw_store_release);
-  g_clear_pointer (&reader->capacity, dw_store_release);
+  g_clear_pointer (&reader->facts, g_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reader, reader_clear)
@@ -75,28 +77,19 @@ ticket_state (Reader *reader,
               gint64  ticket_id)
 {
   TicketState *state = g_hash_table_lookup (reader->tickets, &ticket_id);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  DwStoreFactTicket stored = { .active = TRUE };
 
   if (state != NULL)
     return state;
 
   state = g_new0 (TicketState, 1);
-  state->active = TRUE;
-  stmt = dw_store_prepare (reader->db, "SELECT created_at, coalesce (team_id, 0), "
-                                       "coalesce (assignee_id, 0), coalesce (solver_id, 0), active "
-                                       "FROM agent_fact_tickets WHERE ticket_id = ?", NULL);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, ticket_id);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          state->created_at = sqlite3_column_int64 (stmt, 0);
-          state->team_id = sqlite3_column_int64 (stmt, 1);
-          state->assignee_id = sqlite3_column_int64 (stmt, 2);
-          state->solver_id = sqlite3_column_int64 (stmt, 3);
-          state->active = sqlite3_column_int (stmt, 4);
-        }
-    }
+  /* a ticket not read before starts active with nothing known */
+  dw_store_agent_fact_ticket_get (reader->store, ticket_id, &stored, NULL);
+  state->created_at = stored.created_at;
+  state->team_id = stored.team_id;
+  state->assignee_id = stored.assignee_id;
+  state->solver_id = stored.solver_id;
+  state->active = stored.active;
   g_hash_table_insert (reader->tickets, g_memdup2 (&ticket_id, sizeof ticket_id), state);
   return state;
 }
@@ -106,22 +99,43 @@ team_calendar (Reader *reader,
                gint64  team_id)
 {
   DwCalendar *calendar = g_hash_table_lookup (reader->calendars, &team_id);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(JsonObject) object = NULL;
+  gint64 calendar_id;
 
   if (calendar != NULL || team_id <= 0)
     return calendar;
 
-  stmt = dw_store_prepare (reader->db, "SELECT calendar_id FROM teams WHERE id = ?", NULL);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW
-      || (object = dw_store_calendar_json (reader->db, sqlite3_column_int64 (stmt, 0), NULL)) == NULL
+  if (!dw_store_agent_team_calendar (reader->store, team_id, &calendar_id, NULL)
+      || (object = dw_store_calendar_json (reader->db, calendar_id, NULL)) == NULL
       || (calendar = dw_calendar_new_from_json (object, NULL)) == NULL)
     return NULL;
   g_hash_table_insert (reader->calendars, g_memdup2 (&team_id, sizeof team_id), calendar);
   return calendar;
+}
+
+/* Facts written in batches (dw_store_agent_facts_insert): one statement for many. */
+#define FACTS_PER_BATCH 512
+
+static gboolean
+write_facts (Reader  *reader,
+             GError **error)
+{
+  gboolean ok = dw_store_agent_facts_insert (reader->store,
+                                             (const DwStoreAgentFact *) reader->facts->data,
+                                             reader->facts->len, error);
+
+  g_array_set_size (reader->facts, 0);
+  return ok;
+}
+
+/* @fact's strings are the reader's own or interned: the audit row's go with its callback. */
+static gboolean
+append_fact (Reader                  *reader,
+             const DwStoreAgentFact  *fact,
+             GError                 **error)
+{
+  g_array_append_vals (reader->facts, fact, 1);
+  return reader->facts->len < FACTS_PER_BATCH || write_facts (reader, error);
 }
 
 static gboolean
@@ -137,33 +151,32 @@ add_fact (Reader       *reader,
           gint64        replies,
           GError      **error)
 {
-  sqlite3_stmt *stmt = reader->insert;
+  DwStoreAgentFact fact = {
+    .audit_id = audit_id,
+    .at = at,
+    .user_id = user_id,
+    .team_id = state->team_id,
+    .ticket_id = ticket_id,
+    .kind = kind,
+    .target = target,
+    .replies = replies,
+  };
 
   if (user_id <= 0)
     return TRUE;
 
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  sqlite3_bind_int64 (stmt, 1, audit_id);
-  sqlite3_bind_int64 (stmt, 2, at);
-  sqlite3_bind_int64 (stmt, 3, user_id);
-  dw_store_bind_id_or_null (stmt, 4, state->team_id);
-  sqlite3_bind_int64 (stmt, 5, ticket_id);
-  sqlite3_bind_text (stmt, 6, kind, -1, SQLITE_STATIC);
-  dw_store_bind_text_or_null (stmt, 7, target);
   if (timed && state->created_at > 0)
     {
       DwCalendar *calendar = team_calendar (reader, state->team_id);
-      gint64 calendar_seconds = MAX (0, at - state->created_at);
 
-      sqlite3_bind_int64 (stmt, 8, calendar_seconds);
-      sqlite3_bind_int64 (stmt, 9, calendar != NULL
-                          ? dw_calendar_business_seconds_between (calendar, state->created_at, at)
-                          : calendar_seconds);
+      fact.timed = TRUE;
+      fact.calendar_seconds = MAX (0, at - state->created_at);
+      fact.business_seconds = calendar != NULL
+                              ? dw_calendar_business_seconds_between (calendar, state->created_at,
+                                                                      at)
+                              : fact.calendar_seconds;
     }
-  if (replies >= 0)
-    sqlite3_bind_int64 (stmt, 10, replies);
-  return dw_store_step_done (stmt, error);
+  return append_fact (reader, &fact, error);
 }
 
 /* The agent's load moves by @delta: an active ticket became or stopped being its. */
@@ -177,22 +190,13 @@ add_load (Reader      *reader,
           int          delta,
           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  DwStoreAgentFact fact = { .audit_id = audit_id, .at = at, .user_id = user_id,
+                            .team_id = state->team_id, .ticket_id = ticket_id, .kind = "load",
+                            .delta = delta, .replies = -1 };
 
   if (user_id <= 0)
     return TRUE;
-  stmt = dw_store_prepare (reader->db,
-    "INSERT INTO agent_facts (audit_id, at, user_id, team_id, ticket_id, kind, delta) "
-    "VALUES (?, ?, ?, ?, ?, 'load', ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, audit_id);
-  sqlite3_bind_int64 (stmt, 2, at);
-  sqlite3_bind_int64 (stmt, 3, user_id);
-  dw_store_bind_id_or_null (stmt, 4, state->team_id);
-  sqlite3_bind_int64 (stmt, 5, ticket_id);
-  sqlite3_bind_int (stmt, 6, delta);
-  return dw_store_step_done (stmt, error);
+  return append_fact (reader, &fact, error);
 }
 
 static gboolean
@@ -202,52 +206,31 @@ is_active_value (const char *json)
          || value_is (json, "on-hold");
 }
 
-static gint64
-count_replies (Reader *reader,
-               gint64  ticket_id,
-               gint64  user_id,
-               gint64  until)
-{
-  sqlite3_reset (reader->replies);
-  sqlite3_bind_int64 (reader->replies, 1, ticket_id);
-  sqlite3_bind_int64 (reader->replies, 2, user_id);
-  sqlite3_bind_int64 (reader->replies, 3, until);
-  return sqlite3_step (reader->replies) == SQLITE_ROW ? sqlite3_column_int64 (reader->replies, 0) : 0;
-}
-
 /* A change of a user's capacity (migration 008).  OR REPLACE: a reader that starts again from
  * an older watermark meets the same rows again. */
 static gboolean
-read_capacity_row (Reader       *reader,
-                   sqlite3_stmt *row,
-                   GError      **error)
+read_capacity_row (Reader                 *reader,
+                   const DwStoreAuditRow  *row,
+                   GError                **error)
 {
-  const char *before = (const char *) sqlite3_column_text (row, 6);
-  const char *after = (const char *) sqlite3_column_text (row, 7);
-
-  sqlite3_reset (reader->capacity);
-  sqlite3_bind_int64 (reader->capacity, 1, sqlite3_column_int64 (row, 0));
-  sqlite3_bind_int64 (reader->capacity, 2, sqlite3_column_int64 (row, 3));
-  sqlite3_bind_int64 (reader->capacity, 3, sqlite3_column_int64 (row, 1));
-  sqlite3_bind_int64 (reader->capacity, 4, value_id (before));
-  sqlite3_bind_int64 (reader->capacity, 5, value_id (after));
-  return dw_store_step_done (reader->capacity, error);
+  return dw_store_agent_capacity_put (reader->store, row->id, row->entity_id, row->at,
+                                      value_id (row->before), value_id (row->after), error);
 }
 
 /* One audit row of a ticket: what it changes of the ticket's state, and the fact it makes. */
 static gboolean
-read_row (Reader       *reader,
-          sqlite3_stmt *row,
-          GError      **error)
+read_row (Reader                 *reader,
+          const DwStoreAuditRow  *row,
+          GError                **error)
 {
-  gint64 audit_id = sqlite3_column_int64 (row, 0);
-  gint64 at = sqlite3_column_int64 (row, 1);
-  gint64 actor = sqlite3_column_int64 (row, 2);
-  gint64 ticket_id = sqlite3_column_int64 (row, 3);
-  const char *action = (const char *) sqlite3_column_text (row, 4);
-  const char *field = (const char *) sqlite3_column_text (row, 5);
-  const char *before = (const char *) sqlite3_column_text (row, 6);
-  const char *after = (const char *) sqlite3_column_text (row, 7);
+  gint64 audit_id = row->id;
+  gint64 at = row->at;
+  gint64 actor = row->actor_id;
+  gint64 ticket_id = row->entity_id;
+  const char *action = row->action;
+  const char *field = row->field;
+  const char *before = row->before;
+  const char *after = row->after;
   TicketState *state = ticket_state (reader, ticket_id);
 
   state->dirty = TRUE;
@@ -301,7 +284,8 @@ read_row (Reader       *reader,
 
           state->solver_id = solver;
           return add_fact (reader, audit_id, at, solver, state, ticket_id, "solved", NULL, TRUE,
-                           count_replies (reader, ticket_id, solver, at), error);
+                           dw_store_agent_replies_count (reader->store, ticket_id, solver, at),
+                           error);
         }
       if (value_is (before, "solved") && !value_is (after, "closed"))
         return add_fact (reader, audit_id, at, state->solver_id, state, ticket_id, "reopened",
@@ -311,7 +295,8 @@ read_row (Reader       *reader,
 
   if (g_str_equal (action, "sla") && (value_is (after, "met") || value_is (after, "breached")))
     return add_fact (reader, audit_id, at, state->assignee_id, state, ticket_id,
-                     value_is (after, "met") ? "sla-met" : "sla-breached", field, FALSE, -1,
+                     value_is (after, "met") ? "sla-met" : "sla-breached",
+                     g_intern_string (field), FALSE, -1,
                      error);
 
   return TRUE;
@@ -321,38 +306,59 @@ static gboolean
 flush_states (Reader  *reader,
               GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (reader->db,
-    "INSERT INTO agent_fact_tickets (ticket_id, created_at, team_id, assignee_id, solver_id, "
-    "active) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (ticket_id) DO UPDATE SET "
-    "created_at = ?2, team_id = ?3, assignee_id = ?4, solver_id = ?5, active = ?6", error);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (DwStoreFactTicket));
   GHashTableIter iter;
   gpointer key, value;
-
-  if (stmt == NULL)
-    return FALSE;
 
   g_hash_table_iter_init (&iter, reader->tickets);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       TicketState *state = value;
+      DwStoreFactTicket stored;
 
       if (!state->dirty)
         continue;
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, *(gint64 *) key);
-      sqlite3_bind_int64 (stmt, 2, state->created_at);
-      dw_store_bind_id_or_null (stmt, 3, state->team_id);
-      dw_store_bind_id_or_null (stmt, 4, state->assignee_id);
-      dw_store_bind_id_or_null (stmt, 5, state->solver_id);
-      sqlite3_bind_int (stmt, 6, state->active);
-      if (!dw_store_step_done (stmt, error))
-        return FALSE;
+      stored = (DwStoreFactTicket) {
+        .created_at = state->created_at,
+        .team_id = state->team_id,
+        .assignee_id = state->assignee_id,
+        .solver_id = state->solver_id,
+        .active = state->active,
+      };
+      g_array_append_vals (ids, key, 1);
+      g_array_append_val (states, stored);
     }
-  return TRUE;
+  return dw_store_agent_fact_tickets_put (reader->store, (const gint64 *) ids->data,
+                                          (const DwStoreFactTicket *) states->data, ids->len,
+                                          error);
 }
 
 /* Rows read between two looks at the clock: a look is cheap, a row takes microseconds. */
 #define ROWS_PER_CLOCK_LOOK 256
+
+static gboolean
+read_audit_row (const DwStoreAuditRow  *row,
+                gpointer                data,
+                GError                **error)
+{
+  Reader *reader = data;
+
+  reader->last = row->id;
+  if (row->is_capacity ? !read_capacity_row (reader, row, error)
+                       : !read_row (reader, row, error))
+    {
+      reader->failed = TRUE;
+      return FALSE;
+    }
+  if (reader->deadline > 0 && ++reader->n % ROWS_PER_CLOCK_LOOK == 0
+      && g_get_monotonic_time () >= reader->deadline)
+    {
+      reader->stopped = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
 
 /* Reads the trail after the watermark and moves the watermark to the last row read.  With a
  * @deadline (monotonic microseconds, 0: none) it stops at the first look at the clock past it
@@ -364,69 +370,31 @@ catch_up_locked (sqlite3   *db,
                  gboolean  *done,
                  GError   **error)
 {
+  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
   g_auto(Reader) reader = { 0 };
-  g_autoptr(sqlite3_stmt) mark = dw_store_prepare (db,
-    "SELECT CAST (value AS INTEGER) FROM settings WHERE key = '" WATERMARK_KEY "'", error);
-  g_autoptr(sqlite3_stmt) rows = NULL;
-  g_autoptr(sqlite3_stmt) store = NULL;
-  gint64 after = 0, last = 0;
+  gint64 after = 0;
 
-  if (mark == NULL)
+  if (!dw_store_agent_facts_watermark (store, &after, error))
     return FALSE;
-  if (sqlite3_step (mark) == SQLITE_ROW)
-    after = sqlite3_column_int64 (mark, 0);
 
+  reader.store = store;
   reader.db = db;
   reader.tickets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   reader.calendars = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  reader.insert = dw_store_prepare (db,
-    "INSERT INTO agent_facts (audit_id, at, user_id, team_id, ticket_id, kind, target, "
-    "calendar_seconds, business_seconds, replies) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  reader.replies = dw_store_prepare (db,
-    "SELECT count (*) FROM comments WHERE ticket_id = ? AND author_kind = 'agent' "
-    "AND author_id = ? AND public = 1 AND created_at <= ?", error);
-  reader.capacity = dw_store_prepare (db,
-    "INSERT OR REPLACE INTO agent_capacity (audit_id, user_id, at, before, after) "
-    "VALUES (?, ?, ?, ?, ?)", error);
-  /* "+entity": the rows after the watermark, by the primary key.  Given the choice, SQLite took
-   * the audit_entity index, which holds every ticket row, and sorted them all by id on every
-   * call: 30 ms a call on the demo's trail however few rows were new, and the whole of a slice
-   * when the trail is read in slices. */
-  rows = dw_store_prepare (db,
-    "SELECT id, at, coalesce (actor_id, 0), entity_id, action, coalesce (field, ''), before, "
-    "after, +entity = 'user' FROM audit WHERE id > ? AND (+entity = 'ticket' OR "
-    "(+entity = 'user' AND field = 'capacity')) ORDER BY id", error);
-  if (reader.insert == NULL || reader.replies == NULL || reader.capacity == NULL || rows == NULL)
+  reader.facts = g_array_sized_new (FALSE, FALSE, sizeof (DwStoreAgentFact), FACTS_PER_BATCH);
+  reader.deadline = deadline;
+  reader.last = after;
+  if (!dw_store_agent_audit_read (store, after, read_audit_row, &reader, error)
+      || reader.failed)
     return FALSE;
-
-  last = after;
   if (done != NULL)
-    *done = TRUE;
-  sqlite3_bind_int64 (rows, 1, after);
-  for (guint n = 1; sqlite3_step (rows) == SQLITE_ROW; n++)
-    {
-      last = sqlite3_column_int64 (rows, 0);
-      if (sqlite3_column_int (rows, 8) ? !read_capacity_row (&reader, rows, error)
-                                        : !read_row (&reader, rows, error))
-        return FALSE;
-      if (deadline > 0 && n % ROWS_PER_CLOCK_LOOK == 0 && g_get_monotonic_time () >= deadline)
-        {
-          if (done != NULL)
-            *done = FALSE;
-          break;
-        }
-    }
+    *done = !reader.stopped;
 
-  if (last == after)
+  if (reader.last == after)
     return TRUE;
 
-  store = dw_store_prepare (db,
-    "INSERT INTO settings (key, value) VALUES ('" WATERMARK_KEY "', ?1) "
-    "ON CONFLICT (key) DO UPDATE SET value = ?1", error);
-  if (store == NULL || !flush_states (&reader, error))
-    return FALSE;
-  sqlite3_bind_int64 (store, 1, last);
-  return dw_store_step_done (store, error);
+  return write_facts (&reader, error) && flush_states (&reader, error)
+         && dw_store_agent_facts_set_watermark (store, reader.last, error);
 }
 
 gboolean
@@ -458,11 +426,11 @@ gboolean
 dw_agent_facts_rebuild (sqlite3  *db,
                         GError  **error)
 {
+  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
+
   if (!dw_store_begin (db, error))
     return FALSE;
-  if (!dw_store_exec (db, "DELETE FROM agent_facts; DELETE FROM agent_fact_tickets; "
-                          "DELETE FROM agent_capacity; "
-                          "DELETE FROM settings WHERE key = '" WATERMARK_KEY "'", error)
+  if (!dw_store_agent_facts_clear (store, error)
       || !catch_up_locked (db, 0, NULL, error) || !dw_store_commit (db, error))
     {
       dw_store_rollback (db);
@@ -493,6 +461,35 @@ period_window (DwCalendar *calendar,
   *to = dw_roster_day_start (tz, today + 36 * 3600);
 }
 
+/* The team's calendar id; DW_DESK_ERROR_NOT_FOUND for an unknown team. */
+static gboolean
+team_calendar_id (DwStore  *store,
+                  gint64    team_id,
+                  gint64   *calendar_id,
+                  GError  **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (dw_store_agent_team_calendar (store, team_id, calendar_id, &local))
+    return TRUE;
+  if (g_error_matches (local, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND))
+    g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND, "no team %" G_GINT64_FORMAT,
+                 team_id);
+  else
+    g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
+static DwCalendar *
+calendar_new (sqlite3  *db,
+              gint64    calendar_id,
+              GError  **error)
+{
+  g_autoptr(JsonObject) calendar_json = dw_store_calendar_json (db, calendar_id, error);
+
+  return calendar_json != NULL ? dw_calendar_new_from_json (calendar_json, error) : NULL;
+}
+
 gboolean
 dw_agent_metrics_window (sqlite3     *db,
                          gint64       team_id,
@@ -502,22 +499,12 @@ dw_agent_metrics_window (sqlite3     *db,
                          gint64      *to,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) team = dw_store_prepare (db, "SELECT calendar_id FROM teams WHERE id = ?",
-                                                   error);
-  g_autoptr(JsonObject) calendar_json = NULL;
+  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
   g_autoptr(DwCalendar) calendar = NULL;
+  gint64 calendar_id;
 
-  if (team == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (team, 1, team_id);
-  if (sqlite3_step (team) != SQLITE_ROW)
-    {
-      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND, "no team %" G_GINT64_FORMAT,
-                   team_id);
-      return FALSE;
-    }
-  calendar_json = dw_store_calendar_json (db, sqlite3_column_int64 (team, 0), error);
-  if (calendar_json == NULL || (calendar = dw_calendar_new_from_json (calendar_json, error)) == NULL)
+  if (!team_calendar_id (store, team_id, &calendar_id, error)
+      || (calendar = calendar_new (db, calendar_id, error)) == NULL)
     return FALSE;
   if (*from == 0 && *to == 0)
     period_window (calendar, period, now, from, to);
@@ -780,41 +767,31 @@ add_fact_row (Figures    *f,
         }
 }
 
+static void
+count_fact_row (const DwStoreAgentFactRow *row,
+                gpointer                   data)
+{
+  Figures *day;
+  Figures *f = figures_for (data, row->user_id, row->at, &day);
+
+  if (f == NULL)
+    return;
+  add_fact_row (f, row->kind, row->target, row->calendar_seconds, row->business_seconds,
+                row->replies);
+  if (day != NULL)
+    add_fact_row (day, row->kind, row->target, row->calendar_seconds, row->business_seconds,
+                  row->replies);
+}
+
 static gboolean
-count_facts (sqlite3  *db,
+count_facts (DwStore  *store,
              gint64    team_id,
              gint64    from,
              gint64    to,
              Counts   *counts,
              GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
-    "SELECT user_id, kind, coalesce (target, ''), calendar_seconds, business_seconds, "
-    "coalesce (replies, 0), at FROM agent_facts WHERE team_id = ? AND at >= ? AND at < ?", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  sqlite3_bind_int64 (stmt, 2, from);
-  sqlite3_bind_int64 (stmt, 3, to);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      Figures *day;
-      Figures *f = figures_for (counts, sqlite3_column_int64 (stmt, 0),
-                                sqlite3_column_int64 (stmt, 6), &day);
-      const char *kind = (const char *) sqlite3_column_text (stmt, 1);
-      const char *target = (const char *) sqlite3_column_text (stmt, 2);
-      gint64 calendar = sqlite3_column_int64 (stmt, 3);
-      gint64 business = sqlite3_column_int64 (stmt, 4);
-      gint64 replies = sqlite3_column_int64 (stmt, 5);
-
-      if (f == NULL)
-        continue;
-      add_fact_row (f, kind, target, calendar, business, replies);
-      if (day != NULL)
-        add_fact_row (day, kind, target, calendar, business, replies);
-    }
-  return TRUE;
+  return dw_store_agent_facts_in_window (store, team_id, from, to, count_fact_row, counts, error);
 }
 
 static void
@@ -836,60 +813,48 @@ add_issued (Figures  *f,
 
 /* CSAT of the tickets each agent solved: answers given in the period (not voided), and the
  * surveys issued in the period with how many of them were answered. */
+static void
+count_answer (gint64   solver_id,
+              int      rating,
+              gint64   at,
+              gpointer data)
+{
+  Figures *day;
+  Figures *f = figures_for (data, solver_id, at, &day);
+
+  if (f == NULL)
+    return;
+  add_answer (f, rating);
+  if (day != NULL)
+    add_answer (day, rating);
+}
+
+static void
+count_issued (gint64   solver_id,
+              int      answered,
+              gint64   at,
+              gpointer data)
+{
+  Figures *day;
+  Figures *f = figures_for (data, solver_id, at, &day);
+
+  if (f == NULL)
+    return;
+  add_issued (f, answered);
+  if (day != NULL)
+    add_issued (day, answered);
+}
+
 static gboolean
-count_csat (sqlite3  *db,
+count_csat (DwStore  *store,
             gint64    team_id,
             gint64    from,
             gint64    to,
             Counts   *counts,
             GError  **error)
 {
-  g_autoptr(sqlite3_stmt) answers = dw_store_prepare (db,
-    "SELECT t.solver_id, s.rating, s.answered_at FROM surveys s JOIN agent_fact_tickets t "
-    "ON t.ticket_id = s.ticket_id WHERE t.team_id = ? AND s.answered_at >= ? "
-    "AND s.answered_at < ? AND s.voided_at IS NULL AND s.rating IS NOT NULL", error);
-  g_autoptr(sqlite3_stmt) issued = dw_store_prepare (db,
-    "SELECT t.solver_id, s.answered_at IS NOT NULL, s.issued_at FROM surveys s JOIN agent_fact_tickets t "
-    "ON t.ticket_id = s.ticket_id WHERE t.team_id = ? AND s.issued_at >= ? AND s.issued_at < ?",
-    error);
-
-  if (answers == NULL || issued == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (answers, 1, team_id);
-  sqlite3_bind_int64 (answers, 2, from);
-  sqlite3_bind_int64 (answers, 3, to);
-  while (sqlite3_step (answers) == SQLITE_ROW)
-    {
-      Figures *day;
-      Figures *f = figures_for (counts, sqlite3_column_int64 (answers, 0),
-                                sqlite3_column_int64 (answers, 2), &day);
-      int rating = sqlite3_column_int (answers, 1);
-
-      if (f == NULL)
-        continue;
-      add_answer (f, rating);
-      if (day != NULL)
-        add_answer (day, rating);
-    }
-
-  sqlite3_bind_int64 (issued, 1, team_id);
-  sqlite3_bind_int64 (issued, 2, from);
-  sqlite3_bind_int64 (issued, 3, to);
-  while (sqlite3_step (issued) == SQLITE_ROW)
-    {
-      Figures *day;
-      Figures *f = figures_for (counts, sqlite3_column_int64 (issued, 0),
-                                sqlite3_column_int64 (issued, 2), &day);
-      gboolean answered = sqlite3_column_int (issued, 1);
-
-      if (f == NULL)
-        continue;
-      add_issued (f, answered);
-      if (day != NULL)
-        add_issued (day, answered);
-    }
-  return TRUE;
+  return dw_store_agent_survey_answers (store, team_id, from, to, count_answer, counts, error)
+         && dw_store_agent_surveys_issued (store, team_id, from, to, count_issued, counts, error);
 }
 
 typedef struct
@@ -911,86 +876,38 @@ compare_marks (gconstpointer a,
 /* Over [from, until): seconds online, and of those the seconds with at least one active ticket
  * (occupancy), the load carried and the capacity offered (utilization: the load at each moment
  * against the capacity the agent had then). */
+static void
+add_mark (gint64                at,
+          DwStoreAgentMarkKind  kind,
+          int                   value,
+          gpointer              data)
+{
+  Mark m = { at, kind, value };
+
+  g_array_append_val ((GArray *) data, m);
+}
+
 static gboolean
-count_time (sqlite3  *db,
+count_time (DwStore  *store,
             gint64    from,
             gint64    until,
             Figures  *f,
             GError  **error)
 {
-  g_autoptr(sqlite3_stmt) before = dw_store_prepare (db,
-    "SELECT presence FROM presence_log WHERE user_id = ? AND at < ? ORDER BY at DESC, id DESC "
-    "LIMIT 1", error);
-  g_autoptr(sqlite3_stmt) presence = dw_store_prepare (db,
-    "SELECT at, presence = 'online' FROM presence_log WHERE user_id = ? AND at >= ? AND at < ? "
-    "ORDER BY at, id", error);
-  g_autoptr(sqlite3_stmt) load_before = dw_store_prepare (db,
-    "SELECT coalesce (sum (delta), 0) FROM agent_facts WHERE user_id = ? AND kind = 'load' "
-    "AND at < ?", error);
-  g_autoptr(sqlite3_stmt) loads = dw_store_prepare (db,
-    "SELECT at, delta FROM agent_facts WHERE user_id = ? AND kind = 'load' AND at >= ? "
-    "AND at < ? ORDER BY at, id", error);
-  /* the capacity at @from: the last change before it says, else the first change after it
-   * says what it was before, else it never changed */
-  g_autoptr(sqlite3_stmt) capacity = dw_store_prepare (db,
-    "SELECT coalesce ((SELECT after FROM agent_capacity WHERE user_id = ?1 AND at < ?2 "
-    "                  ORDER BY at DESC, audit_id DESC LIMIT 1), "
-    "                 (SELECT before FROM agent_capacity WHERE user_id = ?1 AND at >= ?2 "
-    "                  ORDER BY at, audit_id LIMIT 1), "
-    "                 (SELECT capacity FROM users WHERE id = ?1), 0)", error);
-  g_autoptr(sqlite3_stmt) capacities = dw_store_prepare (db,
-    "SELECT at, after FROM agent_capacity WHERE user_id = ? AND at >= ? AND at < ? "
-    "ORDER BY at, audit_id", error);
   g_autoptr(GArray) marks = g_array_new (FALSE, FALSE, sizeof (Mark));
+  DwStoreAgentTimeStart start;
   gboolean online = FALSE;
   gint64 load = 0, since = from, capacity_now = 0;
 
-  if (before == NULL || presence == NULL || load_before == NULL || loads == NULL
-      || capacity == NULL || capacities == NULL)
-    return FALSE;
   if (until <= from)
     return TRUE;
+  if (!dw_store_agent_time_marks (store, f->user_id, from, until, &start, add_mark, marks,
+                                  error))
+    return FALSE;
+  online = start.online;
+  load = start.load;
+  capacity_now = start.capacity;
 
-  sqlite3_bind_int64 (before, 1, f->user_id);
-  sqlite3_bind_int64 (before, 2, from);
-  if (sqlite3_step (before) == SQLITE_ROW)
-    online = g_str_equal ((const char *) sqlite3_column_text (before, 0), "online");
-  sqlite3_bind_int64 (load_before, 1, f->user_id);
-  sqlite3_bind_int64 (load_before, 2, from);
-  if (sqlite3_step (load_before) == SQLITE_ROW)
-    load = sqlite3_column_int64 (load_before, 0);
-  sqlite3_bind_int64 (capacity, 1, f->user_id);
-  sqlite3_bind_int64 (capacity, 2, from);
-  if (sqlite3_step (capacity) == SQLITE_ROW)
-    capacity_now = sqlite3_column_int64 (capacity, 0);
-
-  sqlite3_bind_int64 (presence, 1, f->user_id);
-  sqlite3_bind_int64 (presence, 2, from);
-  sqlite3_bind_int64 (presence, 3, until);
-  while (sqlite3_step (presence) == SQLITE_ROW)
-    {
-      Mark m = { sqlite3_column_int64 (presence, 0), 0, sqlite3_column_int (presence, 1) };
-
-      g_array_append_val (marks, m);
-    }
-  sqlite3_bind_int64 (loads, 1, f->user_id);
-  sqlite3_bind_int64 (loads, 2, from);
-  sqlite3_bind_int64 (loads, 3, until);
-  while (sqlite3_step (loads) == SQLITE_ROW)
-    {
-      Mark m = { sqlite3_column_int64 (loads, 0), 1, sqlite3_column_int (loads, 1) };
-
-      g_array_append_val (marks, m);
-    }
-  sqlite3_bind_int64 (capacities, 1, f->user_id);
-  sqlite3_bind_int64 (capacities, 2, from);
-  sqlite3_bind_int64 (capacities, 3, until);
-  while (sqlite3_step (capacities) == SQLITE_ROW)
-    {
-      Mark m = { sqlite3_column_int64 (capacities, 0), 2, sqlite3_column_int (capacities, 1) };
-
-      g_array_append_val (marks, m);
-    }
   /* stable: presence before load before capacity at the same second, as they were read */
   g_array_sort (marks, compare_marks);
 
@@ -1183,6 +1100,16 @@ add_daily (sqlite3     *db,
   return TRUE;
 }
 
+static void
+add_member (gint64      user_id,
+            const char *display_name,
+            gpointer    data)
+{
+  Figures f = figures_new (user_id, display_name);
+
+  g_array_append_val ((GArray *) data, f);
+}
+
 JsonObject *
 dw_agent_metrics (sqlite3      *db,
                   DwPrincipal  *actor,
@@ -1194,10 +1121,9 @@ dw_agent_metrics (sqlite3      *db,
                   gboolean      daily,
                   GError      **error)
 {
-  g_autoptr(sqlite3_stmt) team = NULL;
-  g_autoptr(sqlite3_stmt) members = NULL;
-  g_autoptr(JsonObject) calendar_json = NULL;
+  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
   g_autoptr(DwCalendar) calendar = NULL;
+  gint64 calendar_id;
   g_autoptr(GArray) agents = g_array_new (FALSE, TRUE, sizeof (Figures));
   g_autoptr(JsonObject) result = json_object_new ();
   g_autoptr(JsonArray) items = json_array_new ();
@@ -1210,16 +1136,8 @@ dw_agent_metrics (sqlite3      *db,
 
   g_array_set_clear_func (agents, figures_clear);
 
-  team = dw_store_prepare (db, "SELECT calendar_id FROM teams WHERE id = ?", error);
-  if (team == NULL)
+  if (!team_calendar_id (store, team_id, &calendar_id, error))
     return NULL;
-  sqlite3_bind_int64 (team, 1, team_id);
-  if (sqlite3_step (team) != SQLITE_ROW)
-    {
-      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND, "no team %" G_GINT64_FORMAT,
-                   team_id);
-      return NULL;
-    }
 
   lead = actor == NULL || actor->role == DW_ROLE_ADMIN
          || (actor->role == DW_ROLE_LEAD && dw_principal_leads_team (actor, team_id));
@@ -1235,8 +1153,8 @@ dw_agent_metrics (sqlite3      *db,
       only = actor->user_id;
     }
 
-  calendar_json = dw_store_calendar_json (db, sqlite3_column_int64 (team, 0), error);
-  if (calendar_json == NULL || (calendar = dw_calendar_new_from_json (calendar_json, error)) == NULL)
+  calendar = calendar_new (db, calendar_id, error);
+  if (calendar == NULL)
     return NULL;
 
   if (from == 0 && to == 0)
@@ -1245,21 +1163,8 @@ dw_agent_metrics (sqlite3      *db,
   if (!dw_agent_facts_catch_up (db, error))
     return NULL;
 
-  members = dw_store_prepare (db,
-    "SELECT u.id, u.display_name FROM team_members m JOIN users u ON u.id = m.user_id "
-    "WHERE m.team_id = ?1 AND u.role = 'agent' AND (?2 = 0 OR u.id = ?2) "
-    "ORDER BY u.display_name, u.id", error);
-  if (members == NULL)
+  if (!dw_store_agent_members (store, team_id, only, add_member, agents, error))
     return NULL;
-  sqlite3_bind_int64 (members, 1, team_id);
-  sqlite3_bind_int64 (members, 2, only);
-  while (sqlite3_step (members) == SQLITE_ROW)
-    {
-      Figures f = figures_new (sqlite3_column_int64 (members, 0),
-                               (const char *) sqlite3_column_text (members, 1));
-
-      g_array_append_val (agents, f);
-    }
 
   index = agents_index_new (agents);
   counts.agents = agents;
@@ -1281,8 +1186,8 @@ dw_agent_metrics (sqlite3      *db,
       counts.days = days;
     }
   /* one pass over the window's facts and surveys, for the window and each of its days */
-  if (!count_facts (db, team_id, from, to, &counts, error)
-      || !count_csat (db, team_id, from, to, &counts, error))
+  if (!count_facts (store, team_id, from, to, &counts, error)
+      || !count_csat (store, team_id, from, to, &counts, error))
     return NULL;
   /* adherence: the team's roster and presence read once for all its agents */
   {
@@ -1306,7 +1211,7 @@ dw_agent_metrics (sqlite3      *db,
     {
       Figures *f = &g_array_index (agents, Figures, i);
 
-      if (!count_time (db, from, MIN (to, now), f, error))
+      if (!count_time (store, from, MIN (to, now), f, error))
         return NULL;
       json_array_add_object_element (items, figures_json (f));
     }

@@ -5,6 +5,8 @@
 
 #include "dw-agent-metrics.h"
 #include "dw-desk-agents.h"
+#include "store/dw-store-agents.h"
+#include "store/sqlite/dw-sqlite-store.h"
 
 /* ?period=today|7d|30d or ?from=&to= (at most 92 days); neither: today. */
 static gboolean
@@ -87,6 +89,13 @@ metrics_cb (DwApiRequest *req)
 /* The tickets behind one agent's figure, as the tickets list pages them, and only those the
  * caller may see anyway: a drill-down never shows another team's ticket. */
 static void
+add_ticket (JsonObject *ticket,
+            gpointer    data)
+{
+  g_ptr_array_add (data, ticket);
+}
+
+static void
 tickets_cb (DwApiRequest *req)
 {
   static const char * const figures[] = {
@@ -96,9 +105,7 @@ tickets_cb (DwApiRequest *req)
     "first-response", "next-response", "resolution", NULL
   };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) where = g_string_new (NULL);
-  g_autoptr(GString) sql = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(DwStore) store = NULL;
   g_autoptr(JsonArray) items = json_array_new ();
   g_autofree char *cursor = NULL;
   const char *figure = dw_api_query (req, "figure");
@@ -108,6 +115,8 @@ tickets_cb (DwApiRequest *req)
   guint limit, n = 0;
   gint64 user_id = req->ids[0];
   DwPrincipal *actor = req->principal;
+  DwStoreAgentDrill drill;
+  g_autoptr(GPtrArray) page = NULL;
 
   if (!read_team (req, &team_id) || !read_window (req, &period, &from, &to)
       || !dw_api_read_paging (req, &limit, &after_id))
@@ -139,36 +148,38 @@ tickets_cb (DwApiRequest *req)
       return;
     }
 
-  dw_api_ticket_visibility (actor, where);
-  sql = g_string_new ("SELECT " DW_STORE_TICKET_COLUMNS " FROM tickets t WHERE t.id IN "
-                      "(SELECT f.ticket_id FROM agent_facts f WHERE f.user_id = ?1 AND "
-                      "f.team_id = ?2 AND f.kind = ?3 AND (?4 IS NULL OR f.target = ?4) "
-                      "AND f.at >= ?5 AND f.at < ?6) AND (?7 = 0 OR t.id < ?7)");
-  g_string_append (sql, where->str);
-  g_string_append (sql, " ORDER BY t.id DESC LIMIT ?8");
-  stmt = dw_store_prepare (req->api->db, sql->str, &error);
-  if (stmt == NULL)
+  /* the tickets list's visibility (dw_api_ticket_visibility) */
+  drill = (DwStoreAgentDrill) {
+    .user_id = user_id,
+    .team_id = team_id,
+    .kind = figure,
+    .target = target,
+    .from = from,
+    .to = to,
+    .before_id = after_id,
+    .limit = limit + 1,
+    .viewer_all = actor->role == DW_ROLE_ADMIN,
+    .viewer_id = actor->user_id,
+    .viewer_team_ids = actor->role == DW_ROLE_LEAD ? actor->team_ids : NULL,
+  };
+  store = dw_sqlite_store_new (req->api->db);
+  page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  if (!dw_store_agent_drill (store, &drill, add_ticket, page, &error))
     {
       dw_api_reply_error (req, error);
       return;
     }
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, team_id);
-  sqlite3_bind_text (stmt, 3, figure, -1, SQLITE_TRANSIENT);
-  dw_store_bind_text_or_null (stmt, 4, target);
-  sqlite3_bind_int64 (stmt, 5, from);
-  sqlite3_bind_int64 (stmt, 6, to);
-  sqlite3_bind_int64 (stmt, 7, after_id);
-  sqlite3_bind_int64 (stmt, 8, limit + 1);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
+  for (guint i = 0; i < page->len; i++)
     {
+      JsonObject *ticket = g_ptr_array_index (page, i);
+
       if (++n > limit)
         {
           cursor = dw_api_make_cursor (last_id);
           break;
         }
-      last_id = sqlite3_column_int64 (stmt, 0);
-      json_array_add_object_element (items, dw_store_ticket_json_from_row (stmt));
+      last_id = json_object_get_int_member (ticket, "id");
+      json_array_add_object_element (items, json_object_ref (ticket));
     }
   dw_api_reply_items (req, items, TRUE, cursor);
 }

@@ -6,6 +6,7 @@
 
 #include "dw-desk-agents.h"
 #include "dw-desk-private.h"
+#include "store/dw-store-agents.h"
 
 static gboolean
 leads_agent (DwDesk       *self,
@@ -31,13 +32,43 @@ leads_agent (DwDesk       *self,
   return FALSE;
 }
 
+static void
+add_status (const DwStoreAgentStatus *row,
+            gpointer                  data)
+{
+  JsonObject *item = json_object_new ();
+  g_autofree char *since = dw_time_to_iso8601 (row->presence_since);
+
+  json_object_set_int_member (item, "user_id", row->user_id);
+  json_object_set_string_member (item, "display_name", row->display_name);
+  json_object_set_string_member (item, "presence", row->presence);
+  json_object_set_string_member (item, "presence_since", since);
+  json_object_set_int_member (item, "capacity", row->capacity);
+  json_object_set_int_member (item, "load", row->load);
+  if (row->oldest_waiting_ticket_id > 0)
+    {
+      g_autofree char *waiting = dw_time_to_iso8601 (row->oldest_waiting_since);
+
+      json_object_set_string_member (item, "oldest_waiting_since", waiting);
+      json_object_set_int_member (item, "oldest_waiting_ticket_id",
+                                  row->oldest_waiting_ticket_id);
+    }
+  else
+    {
+      json_object_set_null_member (item, "oldest_waiting_since");
+      json_object_set_null_member (item, "oldest_waiting_ticket_id");
+    }
+  json_object_set_int_member (item, "at_risk", row->at_risk);
+  json_object_set_int_member (item, "breached", row->breached);
+  json_array_add_object_element (data, item);
+}
+
 JsonArray *
 dw_desk_agents_status (DwDesk       *self,
                        DwPrincipal  *actor,
                        gint64        team_id,
                        GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(JsonArray) items = json_array_new ();
   gboolean lead;
 
@@ -59,54 +90,9 @@ dw_desk_agents_status (DwDesk       *self,
       return NULL;
     }
 
-  stmt = dw_store_prepare (self->db,
-    "SELECT u.id, u.display_name, u.presence, u.presence_since, u.capacity, "
-    "  (SELECT count (*) FROM tickets t WHERE t.assignee_id = u.id "
-    "     AND t.status IN ('new', 'open', 'pending', 'on-hold')), "
-    "  (SELECT min (t.updated_at) FROM tickets t WHERE t.assignee_id = u.id "
-    "     AND t.status IN ('new', 'open')), "
-    "  (SELECT t.id FROM tickets t WHERE t.assignee_id = u.id AND t.status IN ('new', 'open') "
-    "     ORDER BY t.updated_at, t.id LIMIT 1), "
-    "  (SELECT count (*) FROM tickets t WHERE t.assignee_id = u.id "
-    "     AND t.status IN ('new', 'open', 'pending', 'on-hold') AND t.sla_state = 'at-risk'), "
-    "  (SELECT count (*) FROM tickets t WHERE t.assignee_id = u.id AND "
-    DW_STORE_TICKET_BREACH " = 'running') "
-    "FROM team_members m JOIN users u ON u.id = m.user_id "
-    "WHERE m.team_id = ?1 AND u.role = 'agent' AND u.disabled = 0 AND (?2 = 0 OR u.id = ?2) "
-    "ORDER BY u.display_name, u.id", error);
-  if (stmt == NULL)
+  if (!dw_store_agent_status (self->store, team_id, lead ? 0 : actor->user_id, add_status,
+                              items, error))
     return NULL;
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  sqlite3_bind_int64 (stmt, 2, lead ? 0 : actor->user_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      JsonObject *item = json_object_new ();
-      g_autofree char *since = dw_time_to_iso8601 (sqlite3_column_int64 (stmt, 3));
-
-      json_object_set_int_member (item, "user_id", sqlite3_column_int64 (stmt, 0));
-      json_object_set_string_member (item, "display_name",
-                                     (const char *) sqlite3_column_text (stmt, 1));
-      json_object_set_string_member (item, "presence", (const char *) sqlite3_column_text (stmt, 2));
-      json_object_set_string_member (item, "presence_since", since);
-      json_object_set_int_member (item, "capacity", sqlite3_column_int64 (stmt, 4));
-      json_object_set_int_member (item, "load", sqlite3_column_int64 (stmt, 5));
-      if (sqlite3_column_type (stmt, 6) != SQLITE_NULL)
-        {
-          g_autofree char *waiting = dw_time_to_iso8601 (sqlite3_column_int64 (stmt, 6));
-
-          json_object_set_string_member (item, "oldest_waiting_since", waiting);
-          json_object_set_int_member (item, "oldest_waiting_ticket_id",
-                                      sqlite3_column_int64 (stmt, 7));
-        }
-      else
-        {
-          json_object_set_null_member (item, "oldest_waiting_since");
-          json_object_set_null_member (item, "oldest_waiting_ticket_id");
-        }
-      json_object_set_int_member (item, "at_risk", sqlite3_column_int64 (stmt, 8));
-      json_object_set_int_member (item, "breached", sqlite3_column_int64 (stmt, 9));
-      json_array_add_object_element (items, item);
-    }
   return g_steal_pointer (&items);
 }
 
@@ -131,30 +117,6 @@ dw_desk_set_capacity (DwDesk       *self,
     }
   /* the user update checks the value, audits it as the lead's and hands out waiting tickets */
   return dw_desk_update_user (self, actor, user_id, fields, error);
-}
-
-/* The agent's tickets of @statuses (an SQL list), oldest first, with their versions. */
-static GArray *
-agent_tickets (DwDesk      *self,
-               gint64       user_id,
-               const char  *where,
-               GError     **error)
-{
-  g_autofree char *sql = g_strdup_printf ("SELECT t.id, t.version FROM tickets t "
-                                          "WHERE t.assignee_id = ? AND %s ORDER BY t.id", where);
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db, sql, error);
-  g_autoptr(GArray) tickets = g_array_new (FALSE, FALSE, sizeof (gint64) * 2);
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      gint64 pair[2] = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
-
-      g_array_append_vals (tickets, pair, 1);
-    }
-  return g_steal_pointer (&tickets);
 }
 
 JsonObject *
@@ -229,7 +191,8 @@ dw_desk_release_tickets (DwDesk       *self,
         }
     }
 
-  tickets = agent_tickets (self, user_id, "t.status IN ('new', 'open')", error);
+  tickets = dw_store_agent_tickets (self->store, user_id, DW_STORE_AGENT_TICKETS_WAITING, 0,
+                                    error);
   if (tickets == NULL)
     return NULL;
 
@@ -297,9 +260,8 @@ dw_desk_note_at_risk (DwDesk       *self,
       || !dw_json_get_string (fields, "body", DW_JSON_REQUIRED, &body, error))
     return NULL;
 
-  tickets = agent_tickets (self, user_id,
-                           "t.status IN ('new', 'open', 'pending', 'on-hold') AND (t.sla_state = "
-                           "'at-risk' OR " DW_STORE_TICKET_BREACH " = 'running')", error);
+  tickets = dw_store_agent_tickets (self->store, user_id, DW_STORE_AGENT_TICKETS_AT_RISK, 0,
+                                    error);
   if (tickets == NULL)
     return NULL;
 
@@ -360,9 +322,6 @@ move_agent_locked (DwDesk       *self,
   g_autoptr(JsonArray) released = json_array_new ();
   g_autoptr(GArray) tickets = NULL;
   g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
-  g_autoptr(sqlite3_stmt) leave = NULL;
-  g_autoptr(sqlite3_stmt) join = NULL;
-  g_autofree char *where = NULL;
   g_autofree char *reason = NULL;
   g_autofree char *move_reason = NULL;
   before = dw_store_user_json (self->db, user_id, NULL);
@@ -412,18 +371,7 @@ move_agent_locked (DwDesk       *self,
       return NULL;
     }
 
-  leave = dw_store_prepare (self->db,
-                            "DELETE FROM team_members WHERE user_id = ? AND team_id = ?", error);
-  join = dw_store_prepare (self->db,
-                           "INSERT INTO team_members (team_id, user_id, is_lead) VALUES (?, ?, 0)",
-                           error);
-  if (leave == NULL || join == NULL)
-    return NULL;
-  sqlite3_bind_int64 (leave, 1, user_id);
-  sqlite3_bind_int64 (leave, 2, from_team_id);
-  sqlite3_bind_int64 (join, 1, to_team_id);
-  sqlite3_bind_int64 (join, 2, user_id);
-  if (!dw_store_step_done (leave, error) || !dw_store_step_done (join, error))
+  if (!dw_store_agent_move (self->store, user_id, from_team_id, to_team_id, error))
     return NULL;
 
   move_reason = g_strdup_printf ("moved from team %" G_GINT64_FORMAT " to team %" G_GINT64_FORMAT,
@@ -440,9 +388,8 @@ move_agent_locked (DwDesk       *self,
   /* The work it was doing for the team it left goes back to that team's queue, where routing
    * hands it to the team's agents (no longer this one).  Pending and on-hold tickets stay: the
    * agent holds the conversation the customer is to answer. */
-  where = g_strdup_printf ("t.team_id = %" G_GINT64_FORMAT " AND t.status IN ('new', 'open')",
-                           from_team_id);
-  tickets = agent_tickets (self, user_id, where, error);
+  tickets = dw_store_agent_tickets (self->store, user_id, DW_STORE_AGENT_TICKETS_TEAM_WAITING,
+                                    from_team_id, error);
   if (tickets == NULL)
     return NULL;
   reason = g_strdup_printf ("released to the queue: the agent moved to team %" G_GINT64_FORMAT,

@@ -25,6 +25,7 @@ typedef struct _DwStoreSurveyOps    DwStoreSurveyOps;
 typedef struct _DwStoreSnapshotOps  DwStoreSnapshotOps;
 typedef struct _DwStoreAuthOps      DwStoreAuthOps;
 typedef struct _DwStorePeopleOps    DwStorePeopleOps;
+typedef struct _DwStoreAgentOps     DwStoreAgentOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -44,6 +45,7 @@ typedef struct
   const DwStoreSnapshotOps  *snapshot;   /* dw-store-snapshot.h */
   const DwStoreAuthOps      *auth;       /* dw-store-auth.h */
   const DwStorePeopleOps    *people;     /* dw-store-people.h */
+  const DwStoreAgentOps     *agents;     /* dw-store-agents.h */
 } DwStoreBackend;
 
 struct _DwStore

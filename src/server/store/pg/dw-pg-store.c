@@ -42,6 +42,7 @@ static const DwStoreBackend pg_backend = {
   .snapshot = &dw_pg_snapshot_ops,
   .auth = &dw_pg_auth_ops,
   .people = &dw_pg_people_ops,
+  .agents = &dw_pg_agent_ops,
 };
 
 DwStore *

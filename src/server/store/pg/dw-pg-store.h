@@ -42,5 +42,7 @@ extern const DwStoreRosterOps dw_pg_roster_ops;
 /* The backend's op tables (dw-pg-<domain>.c). */
 extern const DwStoreSlaOps    dw_pg_sla_ops;
 extern const DwStoreSurveyOps dw_pg_survey_ops;
+/* The backend's op tables (dw-pg-<domain>.c). */
+extern const DwStoreAgentOps dw_pg_agent_ops;
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "store/dw-store-snapshot.h"
 #include "store/dw-store-auth.h"
 #include "store/dw-store-people.h"
+#include "store/dw-store-agents.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -34,6 +35,7 @@ static const DwStoreBackend sqlite_backend = {
   .snapshot = &dw_sqlite_snapshot_ops,
   .auth = &dw_sqlite_auth_ops,
   .people = &dw_sqlite_people_ops,
+  .agents = &dw_sqlite_agent_ops,
 };
 
 DwStore *
