@@ -19,6 +19,7 @@ typedef struct _DwStoreTicketOps    DwStoreTicketOps;
 typedef struct _DwStoreRoutingOps   DwStoreRoutingOps;
 typedef struct _DwStoreDirectoryOps DwStoreDirectoryOps;
 typedef struct _DwStoreEventOps     DwStoreEventOps;
+typedef struct _DwStoreDispatchOps  DwStoreDispatchOps;
 typedef struct _DwStoreRosterOps    DwStoreRosterOps;
 typedef struct _DwStoreSlaOps       DwStoreSlaOps;
 typedef struct _DwStoreSurveyOps    DwStoreSurveyOps;
@@ -30,15 +31,12 @@ typedef struct _DwStoreAgentOps     DwStoreAgentOps;
 /* One per backend, static: an op table per domain. */
 typedef struct
 {
-  const char                *name;       /* "sqlite" */
+  const char                *name;       /* "sqlite", "postgresql" */
   const DwStoreTicketOps    *tickets;    /* dw-store-tickets.h */
   const DwStoreRoutingOps   *routing;    /* dw-store-routing.h */
   const DwStoreDirectoryOps *directory;  /* dw-store-directory.h */
   const DwStoreEventOps     *events;     /* dw-store-events.h */
-
-  /* TRUE while a transaction is open on the connection. */
-  gboolean (*in_transaction) (DwStore *store);
-  const struct _DwStoreDispatchOps *dispatch;  /* dw-store-dispatch.h */
+  const DwStoreDispatchOps  *dispatch;   /* dw-store-dispatch.h */
   const DwStoreRosterOps    *roster;     /* dw-store-roster.h */
   const DwStoreSlaOps       *sla;        /* dw-store-sla.h */
   const DwStoreSurveyOps    *surveys;    /* dw-store-surveys.h */
@@ -46,12 +44,15 @@ typedef struct
   const DwStoreAuthOps      *auth;       /* dw-store-auth.h */
   const DwStorePeopleOps    *people;     /* dw-store-people.h */
   const DwStoreAgentOps     *agents;     /* dw-store-agents.h */
+
+  /* TRUE while a transaction is open on the connection. */
+  gboolean (*in_transaction) (DwStore *store);
 } DwStoreBackend;
 
 struct _DwStore
 {
   const DwStoreBackend *backend;
-  gpointer              conn;     /* the backend's connection (a sqlite3 *), not owned */
+  gpointer              conn;     /* the backend's connection (sqlite3 *, PGconn *), not owned */
 };
 
 static inline gboolean

@@ -30,8 +30,6 @@ typedef struct
   char   *customer_tags;         /* the customer's tags, JSON text; "[]" without a customer */
 } DwStoreQueuedRow;
 
-typedef struct _DwStoreDispatchOps DwStoreDispatchOps;
-
 struct _DwStoreDispatchOps
 {
   GArray     *(*agents_list)          (DwStore     *store,

@@ -13,18 +13,11 @@
 #include "store/dw-store-agents.h"
 #include "store/dw-store-tickets.h"
 #include "store/pg/dw-pg-connection.h"
+#include "store/pg/dw-pg-json.h"
+#include "store/pg/dw-pg-ops.h"
 #include "store/pg/dw-pg-store.h"
 
 #define WATERMARK_KEY "agent_facts_audit_id"
-
-/* docs/api.md "breach" of a ticket, as DW_STORE_TICKET_BREACH says it for SQLite. */
-#define PG_TICKET_BREACH \
-  "(CASE WHEN t.sla_state IS DISTINCT FROM 'breached' THEN 'none' " \
-  "WHEN t.status IN ('new', 'open', 'pending', 'on-hold') AND EXISTS (SELECT 1 FROM " \
-  "json_array_elements (t.sla::json) e WHERE e->>'state' = 'breached' " \
-  "AND e->>'met_at' IS NULL) THEN 'running' " \
-  "WHEN EXISTS (SELECT 1 FROM json_array_elements (t.sla::json) e WHERE e->>'state' = " \
-  "'breached') THEN 'settled' ELSE 'none' END)"
 
 typedef struct
 {
@@ -48,49 +41,17 @@ id_or_null (Numbers *numbers,
   return value > 0 ? num (numbers, i, value) : NULL;
 }
 
-static PGresult *
-query (DwStore             *store,
-       const char          *sql,
-       int                  n_params,
-       const char * const  *params,
-       GError             **error)
-{
-  GError *local = NULL;
-  PGresult *result = dw_pg_query (dw_pg_store_conn (store), sql, n_params, params, &local);
-
-  if (result == NULL)
-    dw_pg_store_propagate_error (error, local);
-  return result;
-}
-
-static gint64
-int_at (const PGresult *result,
-        int             row,
-        int             column)
-{
-  return PQgetisnull (result, row, column) ? 0
-         : g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
-}
-
-static const char *
-text_at (const PGresult *result,
-         int             row,
-         int             column)
-{
-  return PQgetisnull (result, row, column) ? NULL : PQgetvalue (result, row, column);
-}
-
 static gboolean
 facts_watermark (DwStore  *store,
                  gint64   *audit_id,
                  GError  **error)
 {
-  g_autoptr(PGresult) result = query (store,
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
     "SELECT CAST (value AS BIGINT) FROM settings WHERE key = '" WATERMARK_KEY "'", 0, NULL, error);
 
   if (result == NULL)
     return FALSE;
-  *audit_id = PQntuples (result) > 0 ? int_at (result, 0, 0) : 0;
+  *audit_id = PQntuples (result) > 0 ? dw_pg_get_int (result, 0, 0) : 0;
   return TRUE;
 }
 
@@ -101,7 +62,7 @@ facts_set_watermark (DwStore  *store,
 {
   Numbers n;
   const char *params[] = { num (&n, 0, audit_id) };
-  g_autoptr(PGresult) result = query (store,
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
     "INSERT INTO settings (key, value) VALUES ('" WATERMARK_KEY "', $1::text) "
     "ON CONFLICT (key) DO UPDATE SET value = $1::text", 1, params, error);
 
@@ -119,7 +80,7 @@ facts_clear (DwStore  *store,
 
   for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
     {
-      g_autoptr(PGresult) result = query (store, statements[i], 0, NULL, error);
+      g_autoptr(PGresult) result = dw_pg_store_query (store, statements[i], 0, NULL, error);
 
       if (result == NULL)
         return FALSE;
@@ -144,7 +105,7 @@ audit_read (DwStore              *store,
     {
       Numbers n;
       const char *params[] = { num (&n, 0, after), num (&n, 1, AUDIT_PAGE) };
-      g_autoptr(PGresult) result = query (store,
+      g_autoptr(PGresult) result = dw_pg_store_query (store,
         "SELECT id, at, coalesce (actor_id, 0), entity_id, action, coalesce (field, ''), before, "
         "after, CASE WHEN entity = 'user' THEN 1 ELSE 0 END FROM audit WHERE id > $1::bigint "
         "AND (entity = 'ticket' OR (entity = 'user' AND field = 'capacity')) ORDER BY id "
@@ -157,15 +118,15 @@ audit_read (DwStore              *store,
       for (int i = 0; i < rows; i++)
         {
           DwStoreAuditRow row = {
-            .id = int_at (result, i, 0),
-            .at = int_at (result, i, 1),
-            .actor_id = int_at (result, i, 2),
-            .entity_id = int_at (result, i, 3),
-            .action = text_at (result, i, 4),
-            .field = text_at (result, i, 5),
-            .before = text_at (result, i, 6),
-            .after = text_at (result, i, 7),
-            .is_capacity = int_at (result, i, 8),
+            .id = dw_pg_get_int (result, i, 0),
+            .at = dw_pg_get_int (result, i, 1),
+            .actor_id = dw_pg_get_int (result, i, 2),
+            .entity_id = dw_pg_get_int (result, i, 3),
+            .action = dw_pg_get_text (result, i, 4),
+            .field = dw_pg_get_text (result, i, 5),
+            .before = dw_pg_get_text (result, i, 6),
+            .after = dw_pg_get_text (result, i, 7),
+            .is_capacity = dw_pg_get_int (result, i, 8),
           };
 
           after = row.id;
@@ -185,18 +146,18 @@ fact_ticket_get (DwStore            *store,
 {
   Numbers n;
   const char *params[] = { num (&n, 0, ticket_id) };
-  g_autoptr(PGresult) result = query (store,
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
     "SELECT created_at, coalesce (team_id, 0), coalesce (assignee_id, 0), "
     "coalesce (solver_id, 0), active FROM agent_fact_tickets WHERE ticket_id = $1::bigint",
     1, params, error);
 
   if (result == NULL || PQntuples (result) == 0)
     return FALSE;
-  ticket->created_at = int_at (result, 0, 0);
-  ticket->team_id = int_at (result, 0, 1);
-  ticket->assignee_id = int_at (result, 0, 2);
-  ticket->solver_id = int_at (result, 0, 3);
-  ticket->active = int_at (result, 0, 4);
+  ticket->created_at = dw_pg_get_int (result, 0, 0);
+  ticket->team_id = dw_pg_get_int (result, 0, 1);
+  ticket->assignee_id = dw_pg_get_int (result, 0, 2);
+  ticket->solver_id = dw_pg_get_int (result, 0, 3);
+  ticket->active = dw_pg_get_int (result, 0, 4);
   return TRUE;
 }
 
@@ -212,7 +173,7 @@ fact_ticket_put_one (DwStore                  *store,
     id_or_null (&n, 3, ticket->assignee_id), id_or_null (&n, 4, ticket->solver_id),
     num (&n, 5, ticket->active ? 1 : 0),
   };
-  g_autoptr(PGresult) result = query (store,
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
     "INSERT INTO agent_fact_tickets (ticket_id, created_at, team_id, assignee_id, solver_id, "
     "active) VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint, $5::bigint, $6::bigint) "
     "ON CONFLICT (ticket_id) DO UPDATE SET created_at = $2::bigint, team_id = $3::bigint, "
@@ -234,7 +195,7 @@ fact_insert_one (DwStore                 *store,
     fact->timed ? num (&n, 6, fact->business_seconds) : NULL,
     fact->replies >= 0 ? num (&n, 7, fact->replies) : NULL,
   };
-  g_autoptr(PGresult) result = query (store,
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
     "INSERT INTO agent_facts (audit_id, at, user_id, team_id, ticket_id, kind, target, "
     "calendar_seconds, business_seconds, replies) VALUES ($1::bigint, $2::bigint, $3::bigint, "
     "$4::bigint, $5::bigint, $6::text, $7::text, $8::bigint, $9::bigint, $10::bigint)",
@@ -258,7 +219,7 @@ load_insert_one (DwStore  *store,
     num (&n, 0, audit_id), num (&n, 1, at), num (&n, 2, user_id), id_or_null (&n, 3, team_id),
     num (&n, 4, ticket_id), num (&n, 5, delta),
   };
-  g_autoptr(PGresult) result = query (store,
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
     "INSERT INTO agent_facts (audit_id, at, user_id, team_id, ticket_id, kind, delta) "
     "VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint, $5::bigint, 'load', $6::bigint)",
     6, params, error);
@@ -312,7 +273,7 @@ capacity_put (DwStore  *store,
     num (&n, 0, audit_id), num (&n, 1, user_id), num (&n, 2, at), num (&n, 3, before),
     num (&n, 4, after),
   };
-  g_autoptr(PGresult) result = query (store,
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
     "INSERT INTO agent_capacity (audit_id, user_id, at, before, after) "
     "VALUES ($1::bigint, $2::bigint, $3::bigint, $4::bigint, $5::bigint) "
     "ON CONFLICT (audit_id) DO UPDATE SET user_id = EXCLUDED.user_id, at = EXCLUDED.at, "
@@ -329,11 +290,11 @@ replies_count (DwStore *store,
 {
   Numbers n;
   const char *params[] = { num (&n, 0, ticket_id), num (&n, 1, user_id), num (&n, 2, until) };
-  g_autoptr(PGresult) result = query (store,
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
     "SELECT count (*) FROM comments WHERE ticket_id = $1::bigint AND author_kind = 'agent' "
     "AND author_id = $2::bigint AND public = 1 AND created_at <= $3::bigint", 3, params, NULL);
 
-  return result != NULL && PQntuples (result) > 0 ? int_at (result, 0, 0) : 0;
+  return result != NULL && PQntuples (result) > 0 ? dw_pg_get_int (result, 0, 0) : 0;
 }
 
 static gboolean
@@ -344,8 +305,8 @@ team_calendar (DwStore  *store,
 {
   Numbers n;
   const char *params[] = { num (&n, 0, team_id) };
-  g_autoptr(PGresult) result = query (store, "SELECT calendar_id FROM teams WHERE id = $1::bigint",
-                                      1, params, error);
+  g_autoptr(PGresult) result = dw_pg_store_query (store, "SELECT calendar_id FROM teams WHERE id = $1::bigint",
+                                                  1, params, error);
 
   if (result == NULL)
     return FALSE;
@@ -355,7 +316,7 @@ team_calendar (DwStore  *store,
                    team_id);
       return FALSE;
     }
-  *calendar_id = int_at (result, 0, 0);
+  *calendar_id = dw_pg_get_int (result, 0, 0);
   return TRUE;
 }
 
@@ -370,7 +331,7 @@ members (DwStore                 *store,
   Numbers n;
   const char *params[] = { num (&n, 0, team_id), num (&n, 1, only_user_id) };
   /* COLLATE "C": SQLite's BINARY order of the names */
-  g_autoptr(PGresult) result = query (store,
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
     "SELECT u.id, u.display_name FROM team_members m JOIN users u ON u.id = m.user_id "
     "WHERE m.team_id = $1::bigint AND u.role = 'agent' AND ($2::bigint = 0 OR u.id = $2::bigint) "
     "ORDER BY u.display_name COLLATE \"C\", u.id", 2, params, error);
@@ -378,7 +339,7 @@ members (DwStore                 *store,
   if (result == NULL)
     return FALSE;
   for (int i = 0; i < PQntuples (result); i++)
-    func (int_at (result, i, 0), text_at (result, i, 1), data);
+    func (dw_pg_get_int (result, i, 0), dw_pg_get_text (result, i, 1), data);
   return TRUE;
 }
 
@@ -393,7 +354,7 @@ facts_in_window (DwStore               *store,
 {
   Numbers n;
   const char *params[] = { num (&n, 0, team_id), num (&n, 1, from), num (&n, 2, to) };
-  g_autoptr(PGresult) result = query (store,
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
     "SELECT user_id, kind, coalesce (target, ''), calendar_seconds, business_seconds, "
     "coalesce (replies, 0), at FROM agent_facts WHERE team_id = $1::bigint AND at >= $2::bigint "
     "AND at < $3::bigint", 3, params, error);
@@ -403,13 +364,13 @@ facts_in_window (DwStore               *store,
   for (int i = 0; i < PQntuples (result); i++)
     {
       DwStoreAgentFactRow row = {
-        .user_id = int_at (result, i, 0),
-        .kind = text_at (result, i, 1),
-        .target = text_at (result, i, 2),
-        .calendar_seconds = int_at (result, i, 3),
-        .business_seconds = int_at (result, i, 4),
-        .replies = int_at (result, i, 5),
-        .at = int_at (result, i, 6),
+        .user_id = dw_pg_get_int (result, i, 0),
+        .kind = dw_pg_get_text (result, i, 1),
+        .target = dw_pg_get_text (result, i, 2),
+        .calendar_seconds = dw_pg_get_int (result, i, 3),
+        .business_seconds = dw_pg_get_int (result, i, 4),
+        .replies = dw_pg_get_int (result, i, 5),
+        .at = dw_pg_get_int (result, i, 6),
       };
 
       func (&row, data);
@@ -429,12 +390,12 @@ survey_rows (DwStore                 *store,
 {
   Numbers n;
   const char *params[] = { num (&n, 0, team_id), num (&n, 1, from), num (&n, 2, to) };
-  g_autoptr(PGresult) result = query (store, sql, 3, params, error);
+  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, 3, params, error);
 
   if (result == NULL)
     return FALSE;
   for (int i = 0; i < PQntuples (result); i++)
-    func (int_at (result, i, 0), (int) int_at (result, i, 1), int_at (result, i, 2), data);
+    func (dw_pg_get_int (result, i, 0), (int) dw_pg_get_int (result, i, 1), dw_pg_get_int (result, i, 2), data);
   return TRUE;
 }
 
@@ -495,7 +456,7 @@ time_marks (DwStore                *store,
   const char *params[] = { num (&n, 0, user_id), num (&n, 1, from), num (&n, 2, until) };
   /* the three starting values in one row: presence, load, capacity as dw-sqlite-agents.c
    * reads them in three */
-  g_autoptr(PGresult) result = query (store,
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
     "SELECT coalesce ((SELECT presence = 'online' FROM presence_log WHERE user_id = $1::bigint "
     "                  AND at < $2::bigint ORDER BY at DESC, id DESC LIMIT 1), false), "
     "       (SELECT coalesce (sum (delta), 0) FROM agent_facts WHERE user_id = $1::bigint "
@@ -510,17 +471,17 @@ time_marks (DwStore                *store,
   if (result == NULL)
     return FALSE;
   start->online = g_str_equal (PQgetvalue (result, 0, 0), "t");
-  start->load = int_at (result, 0, 1);
-  start->capacity = int_at (result, 0, 2);
+  start->load = dw_pg_get_int (result, 0, 1);
+  start->capacity = dw_pg_get_int (result, 0, 2);
 
   for (int kind = 0; kind < 3; kind++)
     {
-      g_autoptr(PGresult) marks = query (store, marks_sql[kind], 3, params, error);
+      g_autoptr(PGresult) marks = dw_pg_store_query (store, marks_sql[kind], 3, params, error);
 
       if (marks == NULL)
         return FALSE;
       for (int i = 0; i < PQntuples (marks); i++)
-        func (int_at (marks, i, 0), kind, (int) int_at (marks, i, 1), data);
+        func (dw_pg_get_int (marks, i, 0), kind, (int) dw_pg_get_int (marks, i, 1), data);
     }
   return TRUE;
 }
@@ -535,7 +496,7 @@ status (DwStore                 *store,
 {
   Numbers n;
   const char *params[] = { num (&n, 0, team_id), num (&n, 1, only_user_id) };
-  g_autoptr(PGresult) result = query (store,
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
     "SELECT u.id, u.display_name, u.presence, u.presence_since, u.capacity, "
     "  (SELECT count (*) FROM tickets t WHERE t.assignee_id = u.id "
     "     AND t.status IN ('new', 'open', 'pending', 'on-hold')), "
@@ -546,7 +507,7 @@ status (DwStore                 *store,
     "  (SELECT count (*) FROM tickets t WHERE t.assignee_id = u.id "
     "     AND t.status IN ('new', 'open', 'pending', 'on-hold') AND t.sla_state = 'at-risk'), "
     "  (SELECT count (*) FROM tickets t WHERE t.assignee_id = u.id AND "
-    PG_TICKET_BREACH " = 'running') "
+    DW_PG_JSON_TICKET_BREACH " = 'running') "
     "FROM team_members m JOIN users u ON u.id = m.user_id "
     "WHERE m.team_id = $1::bigint AND u.role = 'agent' AND u.disabled = 0 "
     "AND ($2::bigint = 0 OR u.id = $2::bigint) "
@@ -557,16 +518,16 @@ status (DwStore                 *store,
   for (int i = 0; i < PQntuples (result); i++)
     {
       DwStoreAgentStatus row = {
-        .user_id = int_at (result, i, 0),
-        .display_name = text_at (result, i, 1),
-        .presence = text_at (result, i, 2),
-        .presence_since = int_at (result, i, 3),
-        .capacity = int_at (result, i, 4),
-        .load = int_at (result, i, 5),
-        .oldest_waiting_since = int_at (result, i, 6),
-        .oldest_waiting_ticket_id = int_at (result, i, 7),
-        .at_risk = int_at (result, i, 8),
-        .breached = int_at (result, i, 9),
+        .user_id = dw_pg_get_int (result, i, 0),
+        .display_name = dw_pg_get_text (result, i, 1),
+        .presence = dw_pg_get_text (result, i, 2),
+        .presence_since = dw_pg_get_int (result, i, 3),
+        .capacity = dw_pg_get_int (result, i, 4),
+        .load = dw_pg_get_int (result, i, 5),
+        .oldest_waiting_since = dw_pg_get_int (result, i, 6),
+        .oldest_waiting_ticket_id = dw_pg_get_int (result, i, 7),
+        .at_risk = dw_pg_get_int (result, i, 8),
+        .breached = dw_pg_get_int (result, i, 9),
       };
 
       func (&row, data);
@@ -588,7 +549,7 @@ tickets (DwStore              *store,
     [DW_STORE_AGENT_TICKETS_AT_RISK] =
       "SELECT t.id, t.version FROM tickets t WHERE t.assignee_id = $1::bigint "
       "AND t.status IN ('new', 'open', 'pending', 'on-hold') AND (t.sla_state = "
-      "'at-risk' OR " PG_TICKET_BREACH " = 'running') ORDER BY t.id",
+      "'at-risk' OR " DW_PG_JSON_TICKET_BREACH " = 'running') ORDER BY t.id",
     [DW_STORE_AGENT_TICKETS_TEAM_WAITING] =
       "SELECT t.id, t.version FROM tickets t WHERE t.assignee_id = $1::bigint "
       "AND t.team_id = $2::bigint AND t.status IN ('new', 'open') ORDER BY t.id",
@@ -600,14 +561,14 @@ tickets (DwStore              *store,
 
   g_return_val_if_fail (which < G_N_ELEMENTS (sql), NULL);
 
-  result = query (store, sql[which], which == DW_STORE_AGENT_TICKETS_TEAM_WAITING ? 2 : 1,
-                  params, error);
+  result = dw_pg_store_query (store, sql[which], which == DW_STORE_AGENT_TICKETS_TEAM_WAITING ? 2 : 1,
+                              params, error);
   if (result == NULL)
     return NULL;
   pairs = g_array_new (FALSE, FALSE, sizeof (gint64) * 2);
   for (int i = 0; i < PQntuples (result); i++)
     {
-      gint64 pair[2] = { int_at (result, i, 0), int_at (result, i, 1) };
+      gint64 pair[2] = { dw_pg_get_int (result, i, 0), dw_pg_get_int (result, i, 1) };
 
       g_array_append_vals (pairs, pair, 1);
     }
@@ -624,14 +585,14 @@ move (DwStore  *store,
   Numbers n;
   const char *leave_params[] = { num (&n, 0, user_id), num (&n, 1, from_team_id) };
   const char *join_params[] = { num (&n, 2, to_team_id), num (&n, 3, user_id) };
-  g_autoptr(PGresult) leave = query (store,
+  g_autoptr(PGresult) leave = dw_pg_store_query (store,
     "DELETE FROM team_members WHERE user_id = $1::bigint AND team_id = $2::bigint",
     2, leave_params, error);
   g_autoptr(PGresult) join = NULL;
 
   if (leave == NULL)
     return FALSE;
-  join = query (store, "INSERT INTO team_members (team_id, user_id, is_lead) "
+  join = dw_pg_store_query (store, "INSERT INTO team_members (team_id, user_id, is_lead) "
                        "VALUES ($1::bigint, $2::bigint, 0)", 2, join_params, error);
   return join != NULL;
 }
@@ -671,12 +632,12 @@ drill (DwStore                  *store,
       g_string_append (sql, ")");
     }
   g_string_append (sql, " ORDER BY t.id DESC LIMIT $8::bigint");
-  result = query (store, sql->str, 8, params, error);
+  result = dw_pg_store_query (store, sql->str, 8, params, error);
   if (result == NULL)
     return FALSE;
   for (int i = 0; i < PQntuples (result); i++)
     {
-      JsonObject *ticket = dw_store_ticket_load_json (store, int_at (result, i, 0), error);
+      JsonObject *ticket = dw_store_ticket_load_json (store, dw_pg_get_int (result, i, 0), error);
 
       if (ticket == NULL)
         return FALSE;

@@ -10,25 +10,11 @@
 #include "dw-store.h"
 #include "store/dw-store-auth.h"
 #include "store/pg/dw-pg-connection.h"
+#include "store/pg/dw-pg-ops.h"
 #include "store/pg/dw-pg-store.h"
 
 #define INT_PARAM(name, value) \
   g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) (value))
-
-static PGresult *
-query (DwStore             *store,
-       const char          *sql,
-       int                  n_params,
-       const char * const  *params,
-       GError             **error)
-{
-  GError *local_error = NULL;
-  PGresult *result = dw_pg_query (dw_pg_store_conn (store), sql, n_params, params, &local_error);
-
-  if (result == NULL)
-    dw_pg_store_propagate_error (error, local_error);
-  return result;
-}
 
 /* The result's one row; FALSE with DW_STORE_ERROR_NOT_FOUND (@what) if it has none. */
 static gboolean
@@ -42,24 +28,6 @@ has_row (PGresult    *result,
   return FALSE;
 }
 
-static gint64
-get_int (PGresult *result,
-         int       row,
-         int       column)
-{
-  if (PQgetisnull (result, row, column))
-    return 0;
-  return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
-}
-
-static const char *
-get_text (PGresult *result,
-          int       row,
-          int       column)
-{
-  return PQgetisnull (result, row, column) ? NULL : PQgetvalue (result, row, column);
-}
-
 static gboolean
 user_find (DwStore     *store,
            const char  *username,
@@ -68,12 +36,12 @@ user_find (DwStore     *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "SELECT id FROM users WHERE username = $1", 1,
-                  (const char *[]) { username }, error);
+  result = dw_pg_store_query (store, "SELECT id FROM users WHERE username = $1", 1,
+                              (const char *[]) { username }, error);
   if (result == NULL || !has_row (result, "such user", error))
     return FALSE;
 
-  *user_id = get_int (result, 0, 0);
+  *user_id = dw_pg_get_int (result, 0, 0);
   return TRUE;
 }
 
@@ -87,14 +55,14 @@ user_credentials (DwStore     *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "SELECT id, password_hash, disabled FROM users WHERE username = $1", 1,
-                  (const char *[]) { username }, error);
+  result = dw_pg_store_query (store, "SELECT id, password_hash, disabled FROM users WHERE username = $1", 1,
+                              (const char *[]) { username }, error);
   if (result == NULL || !has_row (result, "such user", error))
     return FALSE;
 
-  *user_id = get_int (result, 0, 0);
-  *password_hash = g_strdup (get_text (result, 0, 1));
-  *disabled = get_int (result, 0, 2) != 0;
+  *user_id = dw_pg_get_int (result, 0, 0);
+  *password_hash = g_strdup (dw_pg_get_text (result, 0, 1));
+  *disabled = dw_pg_get_int (result, 0, 2) != 0;
   return TRUE;
 }
 
@@ -109,32 +77,32 @@ principal_load (DwStore              *store,
   g_autoptr(PGresult) user = NULL;
   g_autoptr(PGresult) teams = NULL;
 
-  user = query (store, "SELECT username, role, disabled FROM users WHERE id = $1", 1, params,
-                error);
+  user = dw_pg_store_query (store, "SELECT username, role, disabled FROM users WHERE id = $1", 1, params,
+                            error);
   if (user == NULL || !has_row (user, "such user", error))
     return FALSE;
 
-  row->username = g_strdup (get_text (user, 0, 0));
+  row->username = g_strdup (dw_pg_get_text (user, 0, 0));
   row->role = DW_ROLE_AGENT;
-  dw_enum_from_string (DW_TYPE_ROLE, get_text (user, 0, 1), &row->role);
-  row->disabled = get_int (user, 0, 2) != 0;
+  dw_enum_from_string (DW_TYPE_ROLE, dw_pg_get_text (user, 0, 1), &row->role);
+  row->disabled = dw_pg_get_int (user, 0, 2) != 0;
   row->team_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   row->lead_team_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   if (row->disabled)
     return TRUE;
 
   /* A set to the callers (DwPrincipal); ordered so that each call reads the same. */
-  teams = query (store, "SELECT team_id, is_lead FROM team_members WHERE user_id = $1 "
-                 "ORDER BY team_id", 1, params, error);
+  teams = dw_pg_store_query (store, "SELECT team_id, is_lead FROM team_members WHERE user_id = $1 "
+                             "ORDER BY team_id", 1, params, error);
   if (teams == NULL)
     return FALSE;
 
   for (int i = 0; i < PQntuples (teams); i++)
     {
-      gint64 team_id = get_int (teams, i, 0);
+      gint64 team_id = dw_pg_get_int (teams, i, 0);
 
       g_array_append_val (row->team_ids, team_id);
-      if (get_int (teams, i, 1) != 0)
+      if (dw_pg_get_int (teams, i, 1) != 0)
         g_array_append_val (row->lead_team_ids, team_id);
     }
 
@@ -157,24 +125,24 @@ token_insert (DwStore     *store,
   const char *params[] = { user, token_hash, label != NULL ? label : "", created, expires };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "INSERT INTO tokens (user_id, token_hash, label, created_at, expires_at) "
-                  "VALUES ($1, $2, $3, $4, $5) RETURNING id", G_N_ELEMENTS (params), params,
-                  error);
+  result = dw_pg_store_query (store, "INSERT INTO tokens (user_id, token_hash, label, created_at, expires_at) "
+                              "VALUES ($1, $2, $3, $4, $5) RETURNING id", G_N_ELEMENTS (params), params,
+                              error);
   if (result == NULL)
     return 0;
 
-  return get_int (result, 0, 0);
+  return dw_pg_get_int (result, 0, 0);
 }
 
 static void
 read_token (PGresult        *result,
             DwStoreTokenRow *row)
 {
-  row->id = get_int (result, 0, 0);
-  row->user_id = get_int (result, 0, 1);
-  row->expires_at = get_int (result, 0, 2);
-  row->revoked_at = get_int (result, 0, 3);
-  row->last_used_at = get_int (result, 0, 4);
+  row->id = dw_pg_get_int (result, 0, 0);
+  row->user_id = dw_pg_get_int (result, 0, 1);
+  row->expires_at = dw_pg_get_int (result, 0, 2);
+  row->revoked_at = dw_pg_get_int (result, 0, 3);
+  row->last_used_at = dw_pg_get_int (result, 0, 4);
 }
 
 static gboolean
@@ -185,8 +153,8 @@ token_find (DwStore          *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "SELECT id, user_id, expires_at, revoked_at, last_used_at FROM tokens "
-                  "WHERE token_hash = $1", 1, (const char *[]) { token_hash }, error);
+  result = dw_pg_store_query (store, "SELECT id, user_id, expires_at, revoked_at, last_used_at FROM tokens "
+                              "WHERE token_hash = $1", 1, (const char *[]) { token_hash }, error);
   if (result == NULL || !has_row (result, "such token", error))
     return FALSE;
 
@@ -203,8 +171,8 @@ token_get (DwStore          *store,
   INT_PARAM (id, token_id);
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "SELECT id, user_id, expires_at, revoked_at, last_used_at FROM tokens "
-                  "WHERE id = $1", 1, (const char *[]) { id }, error);
+  result = dw_pg_store_query (store, "SELECT id, user_id, expires_at, revoked_at, last_used_at FROM tokens "
+                              "WHERE id = $1", 1, (const char *[]) { id }, error);
   if (result == NULL || !has_row (result, "such token", error))
     return FALSE;
 
@@ -222,8 +190,8 @@ token_touch (DwStore  *store,
   INT_PARAM (id, token_id);
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "UPDATE tokens SET last_used_at = $1 WHERE id = $2", 2,
-                  (const char *[]) { when, id }, error);
+  result = dw_pg_store_query (store, "UPDATE tokens SET last_used_at = $1 WHERE id = $2", 2,
+                              (const char *[]) { when, id }, error);
   return result != NULL;
 }
 
@@ -237,8 +205,8 @@ token_revoke (DwStore  *store,
   INT_PARAM (id, token_id);
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-                  2, (const char *[]) { when, id }, error);
+  result = dw_pg_store_query (store, "UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+                              2, (const char *[]) { when, id }, error);
   return result != NULL;
 }
 
@@ -250,20 +218,20 @@ user_list (DwStore              *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "SELECT id, username, role, presence, disabled, display_name "
-                  "FROM users ORDER BY id", 0, NULL, error);
+  result = dw_pg_store_query (store, "SELECT id, username, role, presence, disabled, display_name "
+                              "FROM users ORDER BY id", 0, NULL, error);
   if (result == NULL)
     return FALSE;
 
   for (int i = 0; i < PQntuples (result); i++)
     {
       DwStoreUserListRow row = {
-        .id = get_int (result, i, 0),
-        .username = get_text (result, i, 1),
-        .role = get_text (result, i, 2),
-        .presence = get_text (result, i, 3),
-        .disabled = get_int (result, i, 4) != 0,
-        .display_name = get_text (result, i, 5),
+        .id = dw_pg_get_int (result, i, 0),
+        .username = dw_pg_get_text (result, i, 1),
+        .role = dw_pg_get_text (result, i, 2),
+        .presence = dw_pg_get_text (result, i, 3),
+        .disabled = dw_pg_get_int (result, i, 4) != 0,
+        .display_name = dw_pg_get_text (result, i, 5),
       };
 
       func (&row, user_data);
@@ -280,23 +248,23 @@ token_list (DwStore               *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "SELECT k.id, u.username, k.label, k.created_at, k.expires_at, "
-                  "k.revoked_at, k.last_used_at FROM tokens k JOIN users u ON u.id = k.user_id "
-                  "WHERE $1::text IS NULL OR u.username = $1 ORDER BY k.id", 1,
-                  (const char *[]) { username }, error);
+  result = dw_pg_store_query (store, "SELECT k.id, u.username, k.label, k.created_at, k.expires_at, "
+                              "k.revoked_at, k.last_used_at FROM tokens k JOIN users u ON u.id = k.user_id "
+                              "WHERE $1::text IS NULL OR u.username = $1 ORDER BY k.id", 1,
+                              (const char *[]) { username }, error);
   if (result == NULL)
     return FALSE;
 
   for (int i = 0; i < PQntuples (result); i++)
     {
       DwStoreTokenListRow row = {
-        .id = get_int (result, i, 0),
-        .username = get_text (result, i, 1),
-        .label = get_text (result, i, 2),
-        .created_at = get_int (result, i, 3),
-        .expires_at = get_int (result, i, 4),
-        .revoked_at = get_int (result, i, 5),
-        .last_used_at = get_int (result, i, 6),
+        .id = dw_pg_get_int (result, i, 0),
+        .username = dw_pg_get_text (result, i, 1),
+        .label = dw_pg_get_text (result, i, 2),
+        .created_at = dw_pg_get_int (result, i, 3),
+        .expires_at = dw_pg_get_int (result, i, 4),
+        .revoked_at = dw_pg_get_int (result, i, 5),
+        .last_used_at = dw_pg_get_int (result, i, 6),
       };
 
       func (&row, user_data);

@@ -18,7 +18,14 @@ extern const DwStoreTicketOps    dw_pg_ticket_ops;
 extern const DwStoreRoutingOps   dw_pg_routing_ops;
 extern const DwStoreDirectoryOps dw_pg_directory_ops;
 extern const DwStoreEventOps     dw_pg_event_ops;
-extern const struct _DwStoreDispatchOps dw_pg_dispatch_ops;
+extern const DwStoreDispatchOps  dw_pg_dispatch_ops;
+extern const DwStoreRosterOps    dw_pg_roster_ops;
+extern const DwStoreSlaOps       dw_pg_sla_ops;
+extern const DwStoreSurveyOps    dw_pg_survey_ops;
+extern const DwStoreSnapshotOps  dw_pg_snapshot_ops;
+extern const DwStoreAuthOps      dw_pg_auth_ops;
+extern const DwStorePeopleOps    dw_pg_people_ops;
+extern const DwStoreAgentOps     dw_pg_agent_ops;
 
 typedef struct
 {
@@ -88,6 +95,40 @@ dw_pg_get_text (const PGresult *result,
   if (PQgetisnull (result, row, column))
     return NULL;
   return PQgetvalue (result, row, column);
+}
+
+/* Column @column of row @row as a double, 0 for NULL. */
+static inline double
+dw_pg_get_double (const PGresult *result,
+                  int             row,
+                  int             column)
+{
+  if (PQgetisnull (result, row, column))
+    return 0;
+  return g_ascii_strtod (PQgetvalue (result, row, column), NULL);
+}
+
+/* A parameter the caller frees (g_autofree), for arrays of parameters built in a loop. */
+static inline char *
+dw_pg_int_new (gint64 value)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+/* NULL (SQL NULL) for an id ≤ 0. */
+static inline char *
+dw_pg_id_new (gint64 value)
+{
+  return value > 0 ? dw_pg_int_new (value) : NULL;
+}
+
+/* Every digit, and a point whatever the locale: the value read back is the one written. */
+static inline char *
+dw_pg_double_new (double value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.17g", value));
 }
 
 /* Whether a DELETE/UPDATE changed exactly @n rows. */

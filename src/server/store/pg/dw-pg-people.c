@@ -12,35 +12,11 @@
 #include "dw-store.h"
 #include "store/dw-store-people.h"
 #include "store/pg/dw-pg-connection.h"
+#include "store/pg/dw-pg-ops.h"
 #include "store/pg/dw-pg-store.h"
 
 #define INT_PARAM(name, value) \
   g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) (value))
-
-static PGresult *
-query (DwStore             *store,
-       const char          *sql,
-       int                  n_params,
-       const char * const  *params,
-       GError             **error)
-{
-  GError *local_error = NULL;
-  PGresult *result = dw_pg_query (dw_pg_store_conn (store), sql, n_params, params, &local_error);
-
-  if (result == NULL)
-    dw_pg_store_propagate_error (error, local_error);
-  return result;
-}
-
-static gint64
-get_int (PGresult *result,
-         int       row,
-         int       column)
-{
-  if (PQgetisnull (result, row, column))
-    return 0;
-  return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
-}
 
 static JsonObject *
 user_load_json (DwStore  *store,
@@ -57,8 +33,8 @@ user_load_json (DwStore  *store,
   JsonArray *team_array, *skill_array;
   JsonObject *o;
 
-  user = query (store, "SELECT id, username, display_name, role, capacity, presence, "
-                "presence_since, disabled FROM users WHERE id = $1", 1, params, error);
+  user = dw_pg_store_query (store, "SELECT id, username, display_name, role, capacity, presence, "
+                            "presence_since, disabled FROM users WHERE id = $1", 1, params, error);
   if (user == NULL)
     return NULL;
   if (PQntuples (user) == 0)
@@ -68,27 +44,27 @@ user_load_json (DwStore  *store,
       return NULL;
     }
 
-  teams = query (store, "SELECT team_id, is_lead FROM team_members WHERE user_id = $1 "
-                 "ORDER BY team_id", 1, params, error);
+  teams = dw_pg_store_query (store, "SELECT team_id, is_lead FROM team_members WHERE user_id = $1 "
+                             "ORDER BY team_id", 1, params, error);
   skills = teams != NULL
-           ? query (store, "SELECT skill, level FROM user_skills WHERE user_id = $1 "
-                    "ORDER BY skill COLLATE \"C\"", 1, params, error)
+           ? dw_pg_store_query (store, "SELECT skill, level FROM user_skills WHERE user_id = $1 "
+                                "ORDER BY skill COLLATE \"C\"", 1, params, error)
            : NULL;
   open = skills != NULL
-         ? query (store, "SELECT count (*) FROM tickets WHERE assignee_id = $1 "
-                  "AND status IN ('new', 'open', 'pending', 'on-hold')", 1, params, error)
+         ? dw_pg_store_query (store, "SELECT count (*) FROM tickets WHERE assignee_id = $1 "
+                              "AND status IN ('new', 'open', 'pending', 'on-hold')", 1, params, error)
          : NULL;
   if (open == NULL)
     return NULL;
 
   o = json_object_new ();
-  json_object_set_int_member (o, "id", get_int (user, 0, 0));
+  json_object_set_int_member (o, "id", dw_pg_get_int (user, 0, 0));
   json_object_set_string_member (o, "username", PQgetvalue (user, 0, 1));
   json_object_set_string_member (o, "display_name", PQgetvalue (user, 0, 2));
   json_object_set_string_member (o, "role", PQgetvalue (user, 0, 3));
-  json_object_set_int_member (o, "capacity", get_int (user, 0, 4));
+  json_object_set_int_member (o, "capacity", dw_pg_get_int (user, 0, 4));
   json_object_set_string_member (o, "presence", PQgetvalue (user, 0, 5));
-  since = dw_time_to_iso8601 (get_int (user, 0, 6));
+  since = dw_time_to_iso8601 (dw_pg_get_int (user, 0, 6));
   json_object_set_string_member (o, "presence_since", since);
 
   team_array = json_array_new ();
@@ -96,8 +72,8 @@ user_load_json (DwStore  *store,
     {
       JsonObject *t = json_object_new ();
 
-      json_object_set_int_member (t, "id", get_int (teams, i, 0));
-      json_object_set_boolean_member (t, "is_lead", get_int (teams, i, 1) != 0);
+      json_object_set_int_member (t, "id", dw_pg_get_int (teams, i, 0));
+      json_object_set_boolean_member (t, "is_lead", dw_pg_get_int (teams, i, 1) != 0);
       json_array_add_object_element (team_array, t);
     }
   json_object_set_array_member (o, "teams", team_array);
@@ -108,13 +84,13 @@ user_load_json (DwStore  *store,
       JsonObject *s = json_object_new ();
 
       json_object_set_string_member (s, "skill", PQgetvalue (skills, i, 0));
-      json_object_set_int_member (s, "level", get_int (skills, i, 1));
+      json_object_set_int_member (s, "level", dw_pg_get_int (skills, i, 1));
       json_array_add_object_element (skill_array, s);
     }
   json_object_set_array_member (o, "skills", skill_array);
 
-  json_object_set_int_member (o, "open_tickets", get_int (open, 0, 0));
-  json_object_set_boolean_member (o, "disabled", get_int (user, 0, 7) != 0);
+  json_object_set_int_member (o, "open_tickets", dw_pg_get_int (open, 0, 0));
+  json_object_set_boolean_member (o, "disabled", dw_pg_get_int (user, 0, 7) != 0);
   return o;
 }
 
@@ -149,7 +125,7 @@ user_insert (DwStore               *store,
       return 0;
     }
 
-  return get_int (result, 0, 0);
+  return dw_pg_get_int (result, 0, 0);
 }
 
 static gboolean
@@ -165,10 +141,10 @@ user_update (DwStore                  *store,
                            change->password_hash, id };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "UPDATE users SET display_name = coalesce ($1, display_name), "
-                  "role = $2, capacity = $3, disabled = $4, "
-                  "password_hash = CASE WHEN $5::boolean THEN $6 ELSE password_hash END "
-                  "WHERE id = $7", G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store, "UPDATE users SET display_name = coalesce ($1, display_name), "
+                              "role = $2, capacity = $3, disabled = $4, "
+                              "password_hash = CASE WHEN $5::boolean THEN $6 ELSE password_hash END "
+                              "WHERE id = $7", G_N_ELEMENTS (params), params, error);
   return result != NULL;
 }
 
@@ -179,7 +155,7 @@ run_with_id (DwStore     *store,
              GError     **error)
 {
   INT_PARAM (text, id);
-  g_autoptr(PGresult) result = query (store, sql, 1, (const char *[]) { text }, error);
+  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, 1, (const char *[]) { text }, error);
 
   return result != NULL;
 }
@@ -204,8 +180,8 @@ membership_insert (DwStore   *store,
   const char *params[] = { team, user, is_lead ? "1" : "0" };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "INSERT INTO team_members (team_id, user_id, is_lead) "
-                  "VALUES ($1, $2, $3)", G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store, "INSERT INTO team_members (team_id, user_id, is_lead) "
+                              "VALUES ($1, $2, $3)", G_N_ELEMENTS (params), params, error);
   return result != NULL;
 }
 
@@ -229,8 +205,8 @@ skill_insert (DwStore     *store,
   const char *params[] = { user, skill, lvl };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "INSERT INTO user_skills (user_id, skill, level) VALUES ($1, $2, $3)",
-                  G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store, "INSERT INTO user_skills (user_id, skill, level) VALUES ($1, $2, $3)",
+                              G_N_ELEMENTS (params), params, error);
   return result != NULL;
 }
 
@@ -247,12 +223,12 @@ presence_set (DwStore  *store,
   g_autoptr(PGresult) updated = NULL;
   g_autoptr(PGresult) logged = NULL;
 
-  updated = query (store, "UPDATE users SET presence = $1, presence_since = $2 WHERE id = $3",
-                   G_N_ELEMENTS (params), params, error);
+  updated = dw_pg_store_query (store, "UPDATE users SET presence = $1, presence_since = $2 WHERE id = $3",
+                               G_N_ELEMENTS (params), params, error);
   if (updated == NULL)
     return FALSE;
-  logged = query (store, "INSERT INTO presence_log (user_id, presence, at) VALUES ($3, $1, $2)",
-                  G_N_ELEMENTS (params), params, error);
+  logged = dw_pg_store_query (store, "INSERT INTO presence_log (user_id, presence, at) VALUES ($3, $1, $2)",
+                              G_N_ELEMENTS (params), params, error);
   return logged != NULL;
 }
 
@@ -269,10 +245,10 @@ stranded_due (DwStore  *store,
   g_autoptr(PGresult) result = NULL;
   GArray *rows;
 
-  result = query (store, "SELECT t.id, t.team_id, t.assignee_id, u.presence_since, "
-                  "m.offline_grace_minutes " STRANDED_SQL
-                  "AND u.presence_since + 60 * m.offline_grace_minutes <= $1 ORDER BY t.id", 1,
-                  (const char *[]) { at }, error);
+  result = dw_pg_store_query (store, "SELECT t.id, t.team_id, t.assignee_id, u.presence_since, "
+                              "m.offline_grace_minutes " STRANDED_SQL
+                              "AND u.presence_since + 60 * m.offline_grace_minutes <= $1 ORDER BY t.id", 1,
+                              (const char *[]) { at }, error);
   if (result == NULL)
     return NULL;
 
@@ -280,11 +256,11 @@ stranded_due (DwStore  *store,
   for (int i = 0; i < PQntuples (result); i++)
     {
       DwStoreStrandedRow row = {
-        .ticket_id = get_int (result, i, 0),
-        .team_id = get_int (result, i, 1),
-        .assignee_id = get_int (result, i, 2),
-        .presence_since = get_int (result, i, 3),
-        .grace_minutes = (int) get_int (result, i, 4),
+        .ticket_id = dw_pg_get_int (result, i, 0),
+        .team_id = dw_pg_get_int (result, i, 1),
+        .assignee_id = dw_pg_get_int (result, i, 2),
+        .presence_since = dw_pg_get_int (result, i, 3),
+        .grace_minutes = (int) dw_pg_get_int (result, i, 4),
       };
 
       g_array_append_val (rows, row);
@@ -299,12 +275,12 @@ stranded_next_at (DwStore  *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "SELECT min (u.presence_since + 60 * m.offline_grace_minutes) "
-                  STRANDED_SQL, 0, NULL, error);
+  result = dw_pg_store_query (store, "SELECT min (u.presence_since + 60 * m.offline_grace_minutes) "
+                              STRANDED_SQL, 0, NULL, error);
   if (result == NULL)
     return 0;
 
-  return get_int (result, 0, 0);
+  return dw_pg_get_int (result, 0, 0);
 }
 
 static gboolean
@@ -317,9 +293,9 @@ ticket_hand_back (DwStore  *store,
   INT_PARAM (id, ticket_id);
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "UPDATE tickets SET assignee_id = NULL, updated_at = $1, "
-                  "version = version + 1 WHERE id = $2", 2, (const char *[]) { when, id },
-                  error);
+  result = dw_pg_store_query (store, "UPDATE tickets SET assignee_id = NULL, updated_at = $1, "
+                              "version = version + 1 WHERE id = $2", 2, (const char *[]) { when, id },
+                              error);
   return result != NULL;
 }
 
@@ -335,8 +311,8 @@ team_load_json (DwStore  *store,
   JsonArray *keys;
   JsonObject *o;
 
-  team = query (store, "SELECT id, name, description, calendar_id, offline_grace_minutes "
-                "FROM teams WHERE id = $1", 1, params, error);
+  team = dw_pg_store_query (store, "SELECT id, name, description, calendar_id, offline_grace_minutes "
+                            "FROM teams WHERE id = $1", 1, params, error);
   if (team == NULL)
     return NULL;
   if (PQntuples (team) == 0)
@@ -347,17 +323,17 @@ team_load_json (DwStore  *store,
     }
 
   /* Byte order, as SQLite's BINARY collation sorts. */
-  types = query (store, "SELECT key FROM business_types WHERE team_id = $1 "
-                 "ORDER BY key COLLATE \"C\"", 1, params, error);
+  types = dw_pg_store_query (store, "SELECT key FROM business_types WHERE team_id = $1 "
+                             "ORDER BY key COLLATE \"C\"", 1, params, error);
   if (types == NULL)
     return NULL;
 
   o = json_object_new ();
-  json_object_set_int_member (o, "id", get_int (team, 0, 0));
+  json_object_set_int_member (o, "id", dw_pg_get_int (team, 0, 0));
   json_object_set_string_member (o, "name", PQgetvalue (team, 0, 1));
   json_object_set_string_member (o, "description", PQgetvalue (team, 0, 2));
-  json_object_set_int_member (o, "calendar_id", get_int (team, 0, 3));
-  json_object_set_int_member (o, "offline_grace_minutes", get_int (team, 0, 4));
+  json_object_set_int_member (o, "calendar_id", dw_pg_get_int (team, 0, 3));
+  json_object_set_int_member (o, "offline_grace_minutes", dw_pg_get_int (team, 0, 4));
   keys = json_array_new ();
   for (int i = 0; i < PQntuples (types); i++)
     json_array_add_string_element (keys, PQgetvalue (types, i, 0));
@@ -409,7 +385,7 @@ team_insert (DwStore                 *store,
   if (result == NULL)
     return 0;
 
-  return get_int (result, 0, 0);
+  return dw_pg_get_int (result, 0, 0);
 }
 
 static gboolean
@@ -441,8 +417,8 @@ team_set_grace (DwStore  *store,
   INT_PARAM (id, team_id);
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "UPDATE teams SET offline_grace_minutes = $1 WHERE id = $2", 2,
-                  (const char *[]) { grace, id }, error);
+  result = dw_pg_store_query (store, "UPDATE teams SET offline_grace_minutes = $1 WHERE id = $2", 2,
+                              (const char *[]) { grace, id }, error);
   return result != NULL;
 }
 
@@ -450,9 +426,9 @@ static gint64
 calendar_first (DwStore  *store,
                 GError  **error)
 {
-  g_autoptr(PGresult) result = query (store, "SELECT min (id) FROM calendars", 0, NULL, error);
+  g_autoptr(PGresult) result = dw_pg_store_query (store, "SELECT min (id) FROM calendars", 0, NULL, error);
 
-  return result != NULL ? get_int (result, 0, 0) : 0;
+  return result != NULL ? dw_pg_get_int (result, 0, 0) : 0;
 }
 
 static gboolean
@@ -468,11 +444,11 @@ business_type_put (DwStore     *store,
   const char *params[] = { key, name, team, skill, set_skill ? "t" : "f" };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "INSERT INTO business_types AS b (key, name, team_id, skill) "
-                  "VALUES ($1, coalesce ($2, $1), $3, $4) "
-                  "ON CONFLICT (key) DO UPDATE SET team_id = $3, name = coalesce ($2, b.name), "
-                  "skill = CASE WHEN $5::boolean THEN $4 ELSE b.skill END",
-                  G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store, "INSERT INTO business_types AS b (key, name, team_id, skill) "
+                              "VALUES ($1, coalesce ($2, $1), $3, $4) "
+                              "ON CONFLICT (key) DO UPDATE SET team_id = $3, name = coalesce ($2, b.name), "
+                              "skill = CASE WHEN $5::boolean THEN $4 ELSE b.skill END",
+                              G_N_ELEMENTS (params), params, error);
   return result != NULL;
 }
 
@@ -524,10 +500,10 @@ customer_json (PGresult *result,
 {
   JsonObject *o = json_object_new ();
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autofree char *created = dw_time_to_iso8601 (get_int (result, row, 5));
+  g_autofree char *created = dw_time_to_iso8601 (dw_pg_get_int (result, row, 5));
   const char *tags = PQgetvalue (result, row, 4);
 
-  json_object_set_int_member (o, "id", get_int (result, row, 0));
+  json_object_set_int_member (o, "id", dw_pg_get_int (result, row, 0));
   set_text_or_null (o, "name", result, row, 1);
   set_text_or_null (o, "email", result, row, 2);
   set_text_or_null (o, "phone", result, row, 3);
@@ -550,8 +526,8 @@ customer_load_json (DwStore  *store,
   INT_PARAM (id, customer_id);
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "SELECT " CUSTOMER_COLUMNS " FROM customers c WHERE c.id = $1", 1,
-                  (const char *[]) { id }, error);
+  result = dw_pg_store_query (store, "SELECT " CUSTOMER_COLUMNS " FROM customers c WHERE c.id = $1", 1,
+                              (const char *[]) { id }, error);
   if (result == NULL)
     return NULL;
   if (PQntuples (result) == 0)
@@ -574,7 +550,7 @@ customer_visible (DwStore                     *store,
   INT_PARAM (id, customer_id);
 
   append_customer_scope (scope, sql);
-  result = query (store, sql->str, 1, (const char *[]) { id }, NULL);
+  result = dw_pg_store_query (store, sql->str, 1, (const char *[]) { id }, NULL);
   return result != NULL && PQntuples (result) > 0;
 }
 
@@ -588,10 +564,10 @@ customer_insert (DwStore                     *store,
                            customer->tags != NULL ? customer->tags : "[]", at };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "INSERT INTO customers (name, email, phone, tags, created_at) "
-                  "VALUES ($1, $2, $3, $4, $5) RETURNING id", G_N_ELEMENTS (params), params,
-                  error);
-  return result != NULL ? get_int (result, 0, 0) : 0;
+  result = dw_pg_store_query (store, "INSERT INTO customers (name, email, phone, tags, created_at) "
+                              "VALUES ($1, $2, $3, $4, $5) RETURNING id", G_N_ELEMENTS (params), params,
+                              error);
+  return result != NULL ? dw_pg_get_int (result, 0, 0) : 0;
 }
 
 static gboolean
@@ -607,11 +583,11 @@ customer_update (DwStore                     *store,
                            customer->set_tags ? "t" : "f", id };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "UPDATE customers SET name = coalesce ($1, name), "
-                  "email = CASE WHEN $5::boolean THEN $2 ELSE email END, "
-                  "phone = CASE WHEN $6::boolean THEN $3 ELSE phone END, "
-                  "tags = CASE WHEN $7::boolean THEN $4 ELSE tags END WHERE id = $8",
-                  G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store, "UPDATE customers SET name = coalesce ($1, name), "
+                              "email = CASE WHEN $5::boolean THEN $2 ELSE email END, "
+                              "phone = CASE WHEN $6::boolean THEN $3 ELSE phone END, "
+                              "tags = CASE WHEN $7::boolean THEN $4 ELSE tags END WHERE id = $8",
+                              G_N_ELEMENTS (params), params, error);
   return result != NULL;
 }
 
@@ -642,7 +618,7 @@ customer_list (DwStore                     *store,
                           " OR " ASCII_FOLD ("c.phone") " LIKE " ASCII_FOLD ("$3") " ESCAPE '\\')");
   g_string_append (sql, " ORDER BY c.id LIMIT $2");
 
-  result = query (store, sql->str, pattern != NULL ? 3 : 2, params, error);
+  result = dw_pg_store_query (store, sql->str, pattern != NULL ? 3 : 2, params, error);
   if (result == NULL)
     return NULL;
 
@@ -683,7 +659,7 @@ objects_of_ids (DwStore     *store,
 
   for (int i = 0; i < PQntuples (result); i++)
     {
-      JsonObject *o = load (store, get_int (result, i, 0), error);
+      JsonObject *o = load (store, dw_pg_get_int (result, i, 0), error);
 
       if (o == NULL)
         return NULL;
@@ -697,7 +673,7 @@ static JsonArray *
 team_list_json (DwStore  *store,
                 GError  **error)
 {
-  g_autoptr(PGresult) ids = query (store, "SELECT id FROM teams ORDER BY id", 0, NULL, error);
+  g_autoptr(PGresult) ids = dw_pg_store_query (store, "SELECT id FROM teams ORDER BY id", 0, NULL, error);
 
   return ids != NULL ? objects_of_ids (store, ids, team_load_json, error) : NULL;
 }
@@ -729,7 +705,7 @@ user_list_json (DwStore                 *store,
     }
   g_string_append (sql, " ORDER BY u.id");
 
-  ids = query (store, sql->str, n_params, params, error);
+  ids = dw_pg_store_query (store, sql->str, n_params, params, error);
   return ids != NULL ? objects_of_ids (store, ids, user_load_json, error) : NULL;
 }
 
@@ -743,7 +719,7 @@ user_visible (DwStore                 *store,
   INT_PARAM (id, user_id);
 
   append_user_scope (scope, sql);
-  result = query (store, sql->str, 1, (const char *[]) { id }, NULL);
+  result = dw_pg_store_query (store, sql->str, 1, (const char *[]) { id }, NULL);
   return result != NULL && PQntuples (result) > 0;
 }
 
@@ -823,7 +799,7 @@ list_json (DwStore             *store,
            const char * const  *members,
            GError             **error)
 {
-  g_autoptr(PGresult) result = query (store, sql, 0, NULL, error);
+  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, 0, NULL, error);
   JsonArray *items;
 
   if (result == NULL)
@@ -845,7 +821,7 @@ load_json (DwStore             *store,
            GError             **error)
 {
   INT_PARAM (text, id);
-  g_autoptr(PGresult) result = query (store, sql, 1, (const char *[]) { text }, error);
+  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, 1, (const char *[]) { text }, error);
 
   if (result == NULL)
     return NULL;

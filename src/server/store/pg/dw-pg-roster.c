@@ -6,51 +6,8 @@
 #include "dw-store.h"
 #include "store/dw-store-roster.h"
 #include "store/pg/dw-pg-connection.h"
+#include "store/pg/dw-pg-ops.h"
 #include "store/pg/dw-pg-store.h"
-
-static PGresult *
-query (DwStore             *store,
-       const char          *sql,
-       int                  n_params,
-       const char * const  *params,
-       GError             **error)
-{
-  GError *local_error = NULL;
-  PGresult *result = dw_pg_query (dw_pg_store_conn (store), sql, n_params, params, &local_error);
-
-  if (result == NULL)
-    dw_pg_store_propagate_error (error, local_error);
-  return result;
-}
-
-static gint64
-int_value (PGresult *result,
-           int       row,
-           int       column)
-{
-  return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
-}
-
-static double
-double_value (PGresult *result,
-              int       row,
-              int       column)
-{
-  return g_ascii_strtod (PQgetvalue (result, row, column), NULL);
-}
-
-static char *
-int_text (gint64 value)
-{
-  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
-}
-
-/* Every digit: the value read back is the one written. */
-static char *
-double_text (double value)
-{
-  return g_strdup_printf ("%.17g", value);
-}
 
 /* Staffing settings */
 
@@ -60,11 +17,11 @@ staffing_settings_load (DwStore                  *store,
                         DwStoreStaffingSettings  *settings,
                         GError                  **error)
 {
-  g_autofree char *id = int_text (team_id);
+  g_autofree char *id = dw_pg_int_new (team_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
+  result = dw_pg_store_query (store,
     "SELECT min_rest_minutes, max_day_minutes, max_week_minutes, target_service_level, "
     "target_answer_seconds, max_occupancy, ticket_occupancy, shrinkage FROM teams WHERE id = $1",
     G_N_ELEMENTS (params), params, error);
@@ -77,14 +34,14 @@ staffing_settings_load (DwStore                  *store,
       return FALSE;
     }
 
-  settings->min_rest_minutes = int_value (result, 0, 0);
-  settings->max_day_minutes = int_value (result, 0, 1);
-  settings->max_week_minutes = int_value (result, 0, 2);
-  settings->target_service_level = double_value (result, 0, 3);
-  settings->target_answer_seconds = int_value (result, 0, 4);
-  settings->max_occupancy = double_value (result, 0, 5);
-  settings->ticket_occupancy = double_value (result, 0, 6);
-  settings->shrinkage = double_value (result, 0, 7);
+  settings->min_rest_minutes = dw_pg_get_int (result, 0, 0);
+  settings->max_day_minutes = dw_pg_get_int (result, 0, 1);
+  settings->max_week_minutes = dw_pg_get_int (result, 0, 2);
+  settings->target_service_level = dw_pg_get_double (result, 0, 3);
+  settings->target_answer_seconds = dw_pg_get_int (result, 0, 4);
+  settings->max_occupancy = dw_pg_get_double (result, 0, 5);
+  settings->ticket_occupancy = dw_pg_get_double (result, 0, 6);
+  settings->shrinkage = dw_pg_get_double (result, 0, 7);
   return TRUE;
 }
 
@@ -94,20 +51,20 @@ staffing_settings_update (DwStore                        *store,
                           const DwStoreStaffingSettings  *settings,
                           GError                        **error)
 {
-  g_autofree char *rest = int_text (settings->min_rest_minutes);
-  g_autofree char *day = int_text (settings->max_day_minutes);
-  g_autofree char *week = int_text (settings->max_week_minutes);
-  g_autofree char *level = double_text (settings->target_service_level);
-  g_autofree char *answer = int_text (settings->target_answer_seconds);
-  g_autofree char *occupancy = double_text (settings->max_occupancy);
-  g_autofree char *ticket_occupancy = double_text (settings->ticket_occupancy);
-  g_autofree char *shrinkage = double_text (settings->shrinkage);
-  g_autofree char *id = int_text (team_id);
+  g_autofree char *rest = dw_pg_int_new (settings->min_rest_minutes);
+  g_autofree char *day = dw_pg_int_new (settings->max_day_minutes);
+  g_autofree char *week = dw_pg_int_new (settings->max_week_minutes);
+  g_autofree char *level = dw_pg_double_new (settings->target_service_level);
+  g_autofree char *answer = dw_pg_int_new (settings->target_answer_seconds);
+  g_autofree char *occupancy = dw_pg_double_new (settings->max_occupancy);
+  g_autofree char *ticket_occupancy = dw_pg_double_new (settings->ticket_occupancy);
+  g_autofree char *shrinkage = dw_pg_double_new (settings->shrinkage);
+  g_autofree char *id = dw_pg_int_new (team_id);
   const char *params[] = { rest, day, week, level, answer, occupancy, ticket_occupancy,
                            shrinkage, id };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
+  result = dw_pg_store_query (store,
     "UPDATE teams SET min_rest_minutes = $1, max_day_minutes = $2, max_week_minutes = $3, "
     "target_service_level = $4, target_answer_seconds = $5, max_occupancy = $6, "
     "ticket_occupancy = $7, shrinkage = $8 WHERE id = $9",
@@ -124,11 +81,11 @@ template_from_result (PGresult             *result,
                       int                   i,
                       DwStoreShiftTemplate *row)
 {
-  row->id = int_value (result, i, 0);
-  row->team_id = int_value (result, i, 1);
+  row->id = dw_pg_get_int (result, i, 0);
+  row->team_id = dw_pg_get_int (result, i, 1);
   row->name = g_strdup (PQgetvalue (result, i, 2));
-  row->start_minute = int_value (result, i, 3);
-  row->end_minute = int_value (result, i, 4);
+  row->start_minute = dw_pg_get_int (result, i, 3);
+  row->end_minute = dw_pg_get_int (result, i, 4);
   row->breaks = g_strdup (PQgetvalue (result, i, 5));
 }
 
@@ -137,15 +94,15 @@ shift_template_list (DwStore  *store,
                      gint64    team_id,
                      GError  **error)
 {
-  g_autofree char *id = int_text (team_id);
+  g_autofree char *id = dw_pg_int_new (team_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
   GArray *rows;
   int n;
 
-  result = query (store,
-                  "SELECT " TEMPLATE_COLUMNS " FROM shift_templates WHERE team_id = $1 "
-                  "ORDER BY start_minute, id", G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+                              "SELECT " TEMPLATE_COLUMNS " FROM shift_templates WHERE team_id = $1 "
+                              "ORDER BY start_minute, id", G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return NULL;
 
@@ -164,12 +121,12 @@ shift_template_load (DwStore               *store,
                      DwStoreShiftTemplate  *row,
                      GError               **error)
 {
-  g_autofree char *id = int_text (template_id);
+  g_autofree char *id = dw_pg_int_new (template_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "SELECT " TEMPLATE_COLUMNS " FROM shift_templates WHERE id = $1",
-                  G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store, "SELECT " TEMPLATE_COLUMNS " FROM shift_templates WHERE id = $1",
+                              G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return FALSE;
   if (PQntuples (result) == 0)
@@ -187,20 +144,20 @@ shift_template_insert (DwStore                     *store,
                        const DwStoreShiftTemplate  *row,
                        GError                     **error)
 {
-  g_autofree char *team = int_text (row->team_id);
-  g_autofree char *start = int_text (row->start_minute);
-  g_autofree char *end = int_text (row->end_minute);
+  g_autofree char *team = dw_pg_int_new (row->team_id);
+  g_autofree char *start = dw_pg_int_new (row->start_minute);
+  g_autofree char *end = dw_pg_int_new (row->end_minute);
   const char *params[] = { team, row->name, start, end,
                            row->breaks != NULL ? row->breaks : "[]" };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
-                  "INSERT INTO shift_templates (team_id, name, start_minute, end_minute, breaks) "
-                  "VALUES ($1, $2, $3, $4, $5) RETURNING id", G_N_ELEMENTS (params), params,
-                  error);
+  result = dw_pg_store_query (store,
+                              "INSERT INTO shift_templates (team_id, name, start_minute, end_minute, breaks) "
+                              "VALUES ($1, $2, $3, $4, $5) RETURNING id", G_N_ELEMENTS (params), params,
+                              error);
   if (result == NULL)
     return 0;
-  return int_value (result, 0, 0);
+  return dw_pg_get_int (result, 0, 0);
 }
 
 static gboolean
@@ -208,17 +165,17 @@ shift_template_delete (DwStore  *store,
                        gint64    template_id,
                        GError  **error)
 {
-  g_autofree char *id = int_text (template_id);
+  g_autofree char *id = dw_pg_int_new (template_id);
   const char *params[] = { id };
   g_autoptr(PGresult) unlinked = NULL;
   g_autoptr(PGresult) dropped = NULL;
 
-  unlinked = query (store, "UPDATE shifts SET template_id = NULL WHERE template_id = $1",
-                    G_N_ELEMENTS (params), params, error);
+  unlinked = dw_pg_store_query (store, "UPDATE shifts SET template_id = NULL WHERE template_id = $1",
+                                G_N_ELEMENTS (params), params, error);
   if (unlinked == NULL)
     return FALSE;
-  dropped = query (store, "DELETE FROM shift_templates WHERE id = $1",
-                   G_N_ELEMENTS (params), params, error);
+  dropped = dw_pg_store_query (store, "DELETE FROM shift_templates WHERE id = $1",
+                               G_N_ELEMENTS (params), params, error);
   return dropped != NULL;
 }
 
@@ -231,11 +188,11 @@ absence_from_result (PGresult       *result,
                      int             i,
                      DwStoreAbsence *row)
 {
-  row->id = int_value (result, i, 0);
-  row->user_id = int_value (result, i, 1);
+  row->id = dw_pg_get_int (result, i, 0);
+  row->user_id = dw_pg_get_int (result, i, 1);
   row->kind = g_strdup (PQgetvalue (result, i, 2));
-  row->starts_at = int_value (result, i, 3);
-  row->ends_at = int_value (result, i, 4);
+  row->starts_at = dw_pg_get_int (result, i, 3);
+  row->ends_at = dw_pg_get_int (result, i, 4);
   row->note = g_strdup (PQgetvalue (result, i, 5));
 }
 
@@ -244,21 +201,21 @@ absence_insert (DwStore               *store,
                 const DwStoreAbsence  *row,
                 GError               **error)
 {
-  g_autofree char *user = int_text (row->user_id);
-  g_autofree char *starts = int_text (row->starts_at);
-  g_autofree char *ends = int_text (row->ends_at);
-  g_autofree char *created = int_text (row->created_at);
+  g_autofree char *user = dw_pg_int_new (row->user_id);
+  g_autofree char *starts = dw_pg_int_new (row->starts_at);
+  g_autofree char *ends = dw_pg_int_new (row->ends_at);
+  g_autofree char *created = dw_pg_int_new (row->created_at);
   const char *params[] = { user, row->kind, starts, ends, row->note != NULL ? row->note : "",
                            created };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
-                  "INSERT INTO absences (user_id, kind, starts_at, ends_at, note, created_at) "
-                  "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", G_N_ELEMENTS (params), params,
-                  error);
+  result = dw_pg_store_query (store,
+                              "INSERT INTO absences (user_id, kind, starts_at, ends_at, note, created_at) "
+                              "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", G_N_ELEMENTS (params), params,
+                              error);
   if (result == NULL)
     return 0;
-  return int_value (result, 0, 0);
+  return dw_pg_get_int (result, 0, 0);
 }
 
 static gboolean
@@ -267,12 +224,12 @@ absence_load (DwStore         *store,
               DwStoreAbsence  *row,
               GError         **error)
 {
-  g_autofree char *id = int_text (absence_id);
+  g_autofree char *id = dw_pg_int_new (absence_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "SELECT " ABSENCE_COLUMNS " FROM absences WHERE id = $1",
-                  G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store, "SELECT " ABSENCE_COLUMNS " FROM absences WHERE id = $1",
+                              G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return FALSE;
   if (PQntuples (result) == 0)
@@ -290,12 +247,12 @@ absence_delete (DwStore  *store,
                 gint64    absence_id,
                 GError  **error)
 {
-  g_autofree char *id = int_text (absence_id);
+  g_autofree char *id = dw_pg_int_new (absence_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "DELETE FROM absences WHERE id = $1", G_N_ELEMENTS (params), params,
-                  error);
+  result = dw_pg_store_query (store, "DELETE FROM absences WHERE id = $1", G_N_ELEMENTS (params), params,
+                              error);
   return result != NULL;
 }
 
@@ -307,23 +264,23 @@ absence_list (DwStore  *store,
               gint64    team_id,
               GError  **error)
 {
-  g_autofree char *from_text = int_text (from);
-  g_autofree char *to_text = int_text (to);
-  g_autofree char *user = int_text (user_id);
-  g_autofree char *team = int_text (team_id);
+  g_autofree char *from_text = dw_pg_int_new (from);
+  g_autofree char *to_text = dw_pg_int_new (to);
+  g_autofree char *user = dw_pg_int_new (user_id);
+  g_autofree char *team = dw_pg_int_new (team_id);
   const char *params[] = { from_text, to_text, user, team };
   g_autoptr(PGresult) result = NULL;
   GArray *rows;
   int n;
 
   /* The casts: "$3 = 0" alone would make $3 an integer, too small for an id. */
-  result = query (store,
-                  "SELECT " ABSENCE_COLUMNS " FROM absences a "
-                  "WHERE ends_at > $1::bigint AND starts_at < $2::bigint "
-                  "AND ($3::bigint = 0 OR user_id = $3::bigint) "
-                  "AND ($4::bigint = 0 OR EXISTS (SELECT 1 FROM team_members m "
-                  "WHERE m.user_id = a.user_id AND m.team_id = $4::bigint)) "
-                  "ORDER BY starts_at, id", G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+                              "SELECT " ABSENCE_COLUMNS " FROM absences a "
+                              "WHERE ends_at > $1::bigint AND starts_at < $2::bigint "
+                              "AND ($3::bigint = 0 OR user_id = $3::bigint) "
+                              "AND ($4::bigint = 0 OR EXISTS (SELECT 1 FROM team_members m "
+                              "WHERE m.user_id = a.user_id AND m.team_id = $4::bigint)) "
+                              "ORDER BY starts_at, id", G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return NULL;
 
@@ -343,18 +300,18 @@ shift_ids_overlapping (DwStore  *store,
                        gint64    to,
                        GError  **error)
 {
-  g_autofree char *user = int_text (user_id);
-  g_autofree char *from_text = int_text (from);
-  g_autofree char *to_text = int_text (to);
+  g_autofree char *user = dw_pg_int_new (user_id);
+  g_autofree char *from_text = dw_pg_int_new (from);
+  g_autofree char *to_text = dw_pg_int_new (to);
   const char *params[] = { user, from_text, to_text };
   g_autoptr(PGresult) result = NULL;
   GArray *ids;
   int n;
 
-  result = query (store,
-                  "SELECT id FROM shifts WHERE user_id = $1 AND ends_at > $2 "
-                  "AND starts_at < $3 ORDER BY starts_at, id", G_N_ELEMENTS (params), params,
-                  error);
+  result = dw_pg_store_query (store,
+                              "SELECT id FROM shifts WHERE user_id = $1 AND ends_at > $2 "
+                              "AND starts_at < $3 ORDER BY starts_at, id", G_N_ELEMENTS (params), params,
+                              error);
   if (result == NULL)
     return NULL;
 
@@ -362,7 +319,7 @@ shift_ids_overlapping (DwStore  *store,
   ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
   for (int i = 0; i < n; i++)
     {
-      gint64 id = int_value (result, i, 0);
+      gint64 id = dw_pg_get_int (result, i, 0);
 
       g_array_append_val (ids, id);
     }
@@ -374,16 +331,16 @@ user_first_team (DwStore  *store,
                  gint64    user_id,
                  GError  **error)
 {
-  g_autofree char *user = int_text (user_id);
+  g_autofree char *user = dw_pg_int_new (user_id);
   const char *params[] = { user };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
-                  "SELECT team_id FROM team_members WHERE user_id = $1 ORDER BY team_id LIMIT 1",
-                  G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+                              "SELECT team_id FROM team_members WHERE user_id = $1 ORDER BY team_id LIMIT 1",
+                              G_N_ELEMENTS (params), params, error);
   if (result == NULL || PQntuples (result) == 0)
     return 0;
-  return int_value (result, 0, 0);
+  return dw_pg_get_int (result, 0, 0);
 }
 
 /* Shifts */
@@ -393,23 +350,23 @@ shift_insert (DwStore                  *store,
               const DwStoreShiftWrite  *shift,
               GError                  **error)
 {
-  g_autofree char *user = int_text (shift->user_id);
-  g_autofree char *team = int_text (shift->team_id);
-  g_autofree char *starts = int_text (shift->starts_at);
-  g_autofree char *ends = int_text (shift->ends_at);
-  g_autofree char *template = shift->template_id > 0 ? int_text (shift->template_id) : NULL;
-  g_autofree char *break_seconds = int_text (shift->break_seconds);
+  g_autofree char *user = dw_pg_int_new (shift->user_id);
+  g_autofree char *team = dw_pg_int_new (shift->team_id);
+  g_autofree char *starts = dw_pg_int_new (shift->starts_at);
+  g_autofree char *ends = dw_pg_int_new (shift->ends_at);
+  g_autofree char *template = shift->template_id > 0 ? dw_pg_int_new (shift->template_id) : NULL;
+  g_autofree char *break_seconds = dw_pg_int_new (shift->break_seconds);
   const char *params[] = { user, team, starts, ends, template,
                            shift->breaks != NULL ? shift->breaks : "[]", break_seconds };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
-                  "INSERT INTO shifts (user_id, team_id, starts_at, ends_at, template_id, breaks, "
-                  "break_seconds) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                  G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+                              "INSERT INTO shifts (user_id, team_id, starts_at, ends_at, template_id, breaks, "
+                              "break_seconds) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                              G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return 0;
-  return int_value (result, 0, 0);
+  return dw_pg_get_int (result, 0, 0);
 }
 
 static gboolean
@@ -418,21 +375,21 @@ shift_update (DwStore                  *store,
               const DwStoreShiftWrite  *shift,
               GError                  **error)
 {
-  g_autofree char *user = int_text (shift->user_id);
-  g_autofree char *starts = int_text (shift->starts_at);
-  g_autofree char *ends = int_text (shift->ends_at);
-  g_autofree char *break_seconds = int_text (shift->break_seconds);
-  g_autofree char *id = int_text (shift_id);
+  g_autofree char *user = dw_pg_int_new (shift->user_id);
+  g_autofree char *starts = dw_pg_int_new (shift->starts_at);
+  g_autofree char *ends = dw_pg_int_new (shift->ends_at);
+  g_autofree char *break_seconds = dw_pg_int_new (shift->break_seconds);
+  g_autofree char *id = dw_pg_int_new (shift_id);
   const char *params[] = { user, starts, ends, shift->breaks != NULL ? shift->breaks : "[]",
                            break_seconds, id };
   g_autoptr(PGresult) result = NULL;
 
   /* The right-hand sides read the row as it was: the CASE compares the old times. */
-  result = query (store,
-                  "UPDATE shifts SET user_id = $1, starts_at = $2, ends_at = $3, breaks = $4, "
-                  "break_seconds = $5, template_id = CASE WHEN $2 = starts_at "
-                  "AND $3 = ends_at THEN template_id END WHERE id = $6",
-                  G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+                              "UPDATE shifts SET user_id = $1, starts_at = $2, ends_at = $3, breaks = $4, "
+                              "break_seconds = $5, template_id = CASE WHEN $2 = starts_at "
+                              "AND $3 = ends_at THEN template_id END WHERE id = $6",
+                              G_N_ELEMENTS (params), params, error);
   return result != NULL;
 }
 
@@ -441,12 +398,12 @@ shift_delete (DwStore  *store,
               gint64    shift_id,
               GError  **error)
 {
-  g_autofree char *id = int_text (shift_id);
+  g_autofree char *id = dw_pg_int_new (shift_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "DELETE FROM shifts WHERE id = $1", G_N_ELEMENTS (params), params,
-                  error);
+  result = dw_pg_store_query (store, "DELETE FROM shifts WHERE id = $1", G_N_ELEMENTS (params), params,
+                              error);
   return result != NULL;
 }
 
@@ -458,15 +415,15 @@ team_needs (DwStore  *store,
             gint64    team_id,
             GError  **error)
 {
-  g_autofree char *id = int_text (team_id);
+  g_autofree char *id = dw_pg_int_new (team_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
   GArray *rows;
   int n;
 
-  result = query (store,
-                  "SELECT key, coalesce (skill, '') FROM business_types WHERE team_id = $1 "
-                  "ORDER BY key COLLATE \"C\"", G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+                              "SELECT key, coalesce (skill, '') FROM business_types WHERE team_id = $1 "
+                              "ORDER BY key COLLATE \"C\"", G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return NULL;
 
@@ -488,14 +445,14 @@ user_skills (DwStore  *store,
              gint64    user_id,
              GError  **error)
 {
-  g_autofree char *id = int_text (user_id);
+  g_autofree char *id = dw_pg_int_new (user_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
   g_autoptr(GStrvBuilder) builder = NULL;
 
-  result = query (store,
-                  "SELECT skill FROM user_skills WHERE user_id = $1 ORDER BY skill COLLATE \"C\"",
-                  G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+                              "SELECT skill FROM user_skills WHERE user_id = $1 ORDER BY skill COLLATE \"C\"",
+                              G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return NULL;
 
@@ -510,18 +467,18 @@ team_agents (DwStore  *store,
              gint64    team_id,
              GError  **error)
 {
-  g_autofree char *id = int_text (team_id);
+  g_autofree char *id = dw_pg_int_new (team_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
   GArray *rows;
   int n;
 
-  result = query (store,
-                  "SELECT u.id, u.display_name FROM team_members m "
-                  "JOIN users u ON u.id = m.user_id WHERE m.team_id = $1 "
-                  "AND u.disabled = 0 AND u.role = 'agent' "
-                  "ORDER BY u.display_name COLLATE \"C\", u.id", G_N_ELEMENTS (params), params,
-                  error);
+  result = dw_pg_store_query (store,
+                              "SELECT u.id, u.display_name FROM team_members m "
+                              "JOIN users u ON u.id = m.user_id WHERE m.team_id = $1 "
+                              "AND u.disabled = 0 AND u.role = 'agent' "
+                              "ORDER BY u.display_name COLLATE \"C\", u.id", G_N_ELEMENTS (params), params,
+                              error);
   if (result == NULL)
     return NULL;
 
@@ -530,7 +487,7 @@ team_agents (DwStore  *store,
   g_array_set_clear_func (rows, (GDestroyNotify) dw_store_team_agent_clear);
   for (int i = 0; i < n; i++)
     {
-      DwStoreTeamAgent agent = { int_value (result, i, 0), g_strdup (PQgetvalue (result, i, 1)) };
+      DwStoreTeamAgent agent = { dw_pg_get_int (result, i, 0), g_strdup (PQgetvalue (result, i, 1)) };
 
       g_array_append_val (rows, agent);
     }
@@ -545,18 +502,18 @@ roster_week_publish (DwStore  *store,
                      gint64    published_by,
                      GError  **error)
 {
-  g_autofree char *team = int_text (team_id);
-  g_autofree char *week = int_text (week_start);
-  g_autofree char *at = int_text (published_at);
-  g_autofree char *by = published_by > 0 ? int_text (published_by) : NULL;
+  g_autofree char *team = dw_pg_int_new (team_id);
+  g_autofree char *week = dw_pg_int_new (week_start);
+  g_autofree char *at = dw_pg_int_new (published_at);
+  g_autofree char *by = published_by > 0 ? dw_pg_int_new (published_by) : NULL;
   const char *params[] = { team, week, at, by };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
-                  "INSERT INTO roster_weeks (team_id, week_start, state, published_at, "
-                  "published_by) VALUES ($1, $2, 'published', $3, $4) "
-                  "ON CONFLICT (team_id, week_start) DO UPDATE SET state = 'published', "
-                  "published_at = $3, published_by = $4", G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+                              "INSERT INTO roster_weeks (team_id, week_start, state, published_at, "
+                              "published_by) VALUES ($1, $2, 'published', $3, $4) "
+                              "ON CONFLICT (team_id, week_start) DO UPDATE SET state = 'published', "
+                              "published_at = $3, published_by = $4", G_N_ELEMENTS (params), params, error);
   return result != NULL;
 }
 
@@ -568,13 +525,13 @@ roster_team_load (DwStore            *store,
                   DwStoreRosterTeam  *team,
                   GError            **error)
 {
-  g_autofree char *id = int_text (team_id);
+  g_autofree char *id = dw_pg_int_new (team_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
-                  "SELECT calendar_id, min_rest_minutes, max_day_minutes, max_week_minutes "
-                  "FROM teams WHERE id = $1", G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+                              "SELECT calendar_id, min_rest_minutes, max_day_minutes, max_week_minutes "
+                              "FROM teams WHERE id = $1", G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return FALSE;
   if (PQntuples (result) == 0)
@@ -583,10 +540,10 @@ roster_team_load (DwStore            *store,
                    "no team %" G_GINT64_FORMAT, team_id);
       return FALSE;
     }
-  team->calendar_id = int_value (result, 0, 0);
-  team->min_rest_minutes = int_value (result, 0, 1);
-  team->max_day_minutes = int_value (result, 0, 2);
-  team->max_week_minutes = int_value (result, 0, 3);
+  team->calendar_id = dw_pg_get_int (result, 0, 0);
+  team->min_rest_minutes = dw_pg_get_int (result, 0, 1);
+  team->max_day_minutes = dw_pg_get_int (result, 0, 2);
+  team->max_week_minutes = dw_pg_get_int (result, 0, 3);
   return TRUE;
 }
 
@@ -598,23 +555,23 @@ roster_week_load (DwStore           *store,
                   gint64            *published_at,
                   GError           **error)
 {
-  g_autofree char *team = int_text (team_id);
-  g_autofree char *week = int_text (week_start);
+  g_autofree char *team = dw_pg_int_new (team_id);
+  g_autofree char *week = dw_pg_int_new (week_start);
   const char *params[] = { team, week };
   g_autoptr(PGresult) result = NULL;
 
   *state = DW_STORE_WEEK_NONE;
   *published_at = 0;
-  result = query (store,
-                  "SELECT state, coalesce (published_at, 0) FROM roster_weeks "
-                  "WHERE team_id = $1 AND week_start = $2", G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+                              "SELECT state, coalesce (published_at, 0) FROM roster_weeks "
+                              "WHERE team_id = $1 AND week_start = $2", G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return FALSE;
   if (PQntuples (result) > 0)
     {
       *state = g_str_equal (PQgetvalue (result, 0, 0), "published")
                ? DW_STORE_WEEK_PUBLISHED : DW_STORE_WEEK_DRAFT;
-      *published_at = int_value (result, 0, 1);
+      *published_at = dw_pg_get_int (result, 0, 1);
     }
   return TRUE;
 }
@@ -626,16 +583,16 @@ roster_week_touch (DwStore           *store,
                    DwStoreWeekState   state,
                    GError           **error)
 {
-  g_autofree char *team = int_text (team_id);
-  g_autofree char *week = int_text (week_start);
+  g_autofree char *team = dw_pg_int_new (team_id);
+  g_autofree char *week = dw_pg_int_new (week_start);
   const char *params[] = { team, week,
                            state == DW_STORE_WEEK_PUBLISHED ? "published" : "draft" };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
-                  "INSERT INTO roster_weeks (team_id, week_start, state) VALUES ($1, $2, $3) "
-                  "ON CONFLICT (team_id, week_start) DO NOTHING", G_N_ELEMENTS (params), params,
-                  error);
+  result = dw_pg_store_query (store,
+                              "INSERT INTO roster_weeks (team_id, week_start, state) VALUES ($1, $2, $3) "
+                              "ON CONFLICT (team_id, week_start) DO NOTHING", G_N_ELEMENTS (params), params,
+                              error);
   return result != NULL;
 }
 
@@ -647,15 +604,15 @@ team_has_shifts (DwStore   *store,
                  gboolean  *any,
                  GError   **error)
 {
-  g_autofree char *team = int_text (team_id);
-  g_autofree char *from_text = int_text (from);
-  g_autofree char *to_text = int_text (to);
+  g_autofree char *team = dw_pg_int_new (team_id);
+  g_autofree char *from_text = dw_pg_int_new (from);
+  g_autofree char *to_text = dw_pg_int_new (to);
   const char *params[] = { team, from_text, to_text };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
-                  "SELECT 1 FROM shifts WHERE team_id = $1 AND starts_at >= $2 "
-                  "AND starts_at < $3 LIMIT 1", G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+                              "SELECT 1 FROM shifts WHERE team_id = $1 AND starts_at >= $2 "
+                              "AND starts_at < $3 LIMIT 1", G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return FALSE;
   *any = PQntuples (result) > 0;
@@ -670,13 +627,13 @@ shift_from_result (PGresult     *result,
                    int           i,
                    DwStoreShift *row)
 {
-  row->id = int_value (result, i, 0);
-  row->team_id = int_value (result, i, 1);
-  row->user_id = int_value (result, i, 2);
-  row->starts_at = int_value (result, i, 3);
-  row->ends_at = int_value (result, i, 4);
-  row->template_id = int_value (result, i, 5);
-  row->break_seconds = int_value (result, i, 6);
+  row->id = dw_pg_get_int (result, i, 0);
+  row->team_id = dw_pg_get_int (result, i, 1);
+  row->user_id = dw_pg_get_int (result, i, 2);
+  row->starts_at = dw_pg_get_int (result, i, 3);
+  row->ends_at = dw_pg_get_int (result, i, 4);
+  row->template_id = dw_pg_get_int (result, i, 5);
+  row->break_seconds = dw_pg_get_int (result, i, 6);
   row->breaks = g_strdup (PQgetvalue (result, i, 7));
 }
 
@@ -686,12 +643,12 @@ shift_load (DwStore       *store,
             DwStoreShift  *row,
             GError       **error)
 {
-  g_autofree char *id = int_text (shift_id);
+  g_autofree char *id = dw_pg_int_new (shift_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "SELECT " SHIFT_COLUMNS " FROM shifts WHERE id = $1",
-                  G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store, "SELECT " SHIFT_COLUMNS " FROM shifts WHERE id = $1",
+                              G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return FALSE;
   if (PQntuples (result) == 0)
@@ -715,14 +672,14 @@ shift_select (DwStore   *store,
               gpointer   data,
               GError   **error)
 {
-  g_autofree char *from_text = int_text (from);
-  g_autofree char *to_text = int_text (to);
-  g_autofree char *team = int_text (team_id);
-  g_autofree char *user = int_text (user_id);
+  g_autofree char *from_text = dw_pg_int_new (from);
+  g_autofree char *to_text = dw_pg_int_new (to);
+  g_autofree char *team = dw_pg_int_new (team_id);
+  g_autofree char *user = dw_pg_int_new (user_id);
   const char *params[] = { from_text, to_text, team, user };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
+  result = dw_pg_store_query (store,
     "SELECT " SHIFT_COLUMNS " FROM shifts WHERE ends_at > $1::bigint AND starts_at < $2::bigint "
     "AND starts_at > $1::bigint - " G_STRINGIFY (DW_STORE_MAX_SHIFT_SECONDS) " "
     "AND ($3::bigint = 0 OR team_id = $3::bigint) AND ($4::bigint = 0 OR user_id = $4::bigint) "
@@ -749,21 +706,21 @@ user_spans (DwStore  *store,
             GArray   *absences,
             GError  **error)
 {
-  g_autofree char *user = int_text (user_id);
-  g_autofree char *from_text = int_text (from);
-  g_autofree char *to_text = int_text (to);
+  g_autofree char *user = dw_pg_int_new (user_id);
+  g_autofree char *from_text = dw_pg_int_new (from);
+  g_autofree char *to_text = dw_pg_int_new (to);
   const char *params[] = { user, from_text, to_text };
   g_autoptr(PGresult) shift_rows = NULL;
   g_autoptr(PGresult) absence_rows = NULL;
 
-  shift_rows = query (store,
+  shift_rows = dw_pg_store_query (store,
     "SELECT id, user_id, starts_at, ends_at, break_seconds FROM shifts "
     "WHERE user_id = $1 AND ends_at > $2::bigint AND starts_at < $3 AND starts_at > $2::bigint - "
     G_STRINGIFY (DW_STORE_MAX_SHIFT_SECONDS) " ORDER BY starts_at, id",
     G_N_ELEMENTS (params), params, error);
   if (shift_rows == NULL)
     return FALSE;
-  absence_rows = query (store,
+  absence_rows = dw_pg_store_query (store,
     "SELECT id, user_id, starts_at, ends_at FROM absences "
     "WHERE user_id = $1 AND ends_at > $2 AND starts_at < $3 ORDER BY starts_at, id",
     G_N_ELEMENTS (params), params, error);
@@ -772,16 +729,16 @@ user_spans (DwStore  *store,
 
   for (int i = 0; i < PQntuples (shift_rows); i++)
     {
-      DwShiftSpan span = { int_value (shift_rows, i, 0), int_value (shift_rows, i, 1),
-                           int_value (shift_rows, i, 2), int_value (shift_rows, i, 3),
-                           int_value (shift_rows, i, 4) };
+      DwShiftSpan span = { dw_pg_get_int (shift_rows, i, 0), dw_pg_get_int (shift_rows, i, 1),
+                           dw_pg_get_int (shift_rows, i, 2), dw_pg_get_int (shift_rows, i, 3),
+                           dw_pg_get_int (shift_rows, i, 4) };
 
       g_array_append_val (shifts, span);
     }
   for (int i = 0; i < PQntuples (absence_rows); i++)
     {
-      DwAbsenceSpan span = { int_value (absence_rows, i, 0), int_value (absence_rows, i, 1),
-                             int_value (absence_rows, i, 2), int_value (absence_rows, i, 3) };
+      DwAbsenceSpan span = { dw_pg_get_int (absence_rows, i, 0), dw_pg_get_int (absence_rows, i, 1),
+                             dw_pg_get_int (absence_rows, i, 2), dw_pg_get_int (absence_rows, i, 3) };
 
       g_array_append_val (absences, span);
     }
@@ -806,8 +763,8 @@ name_of (DwStore        *store,
 
   g_return_val_if_fail ((guint) what < G_N_ELEMENTS (sql), NULL);
 
-  id_text = int_text (id);
-  result = query (store, sql[what], 1, (const char * const[]) { id_text }, error);
+  id_text = dw_pg_int_new (id);
+  result = dw_pg_store_query (store, sql[what], 1, (const char * const[]) { id_text }, error);
   if (result == NULL || PQntuples (result) == 0)
     return NULL;
   return g_strdup (PQgetvalue (result, 0, 0));

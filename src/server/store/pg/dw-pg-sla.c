@@ -11,56 +11,8 @@
 #include "dw-store.h"
 #include "store/dw-store-sla.h"
 #include "store/pg/dw-pg-connection.h"
+#include "store/pg/dw-pg-ops.h"
 #include "store/pg/dw-pg-store.h"
-
-/* dw_pg_query with the error in the store's domain. */
-static PGresult *
-query (DwStore             *store,
-       const char          *sql,
-       int                  n_params,
-       const char * const  *params,
-       GError             **error)
-{
-  GError *local_error = NULL;
-  PGresult *result;
-
-  result = dw_pg_query (dw_pg_store_conn (store), sql, n_params, params, &local_error);
-  if (result == NULL)
-    dw_pg_store_propagate_error (error, local_error);
-  return result;
-}
-
-static char *
-value_dup (const PGresult *result,
-           int             row,
-           int             column)
-{
-  return PQgetisnull (result, row, column) ? NULL
-                                           : g_strdup (PQgetvalue (result, row, column));
-}
-
-/* 0 for NULL, as sqlite3_column_int64. */
-static gint64
-value_int (const PGresult *result,
-           int             row,
-           int             column)
-{
-  return PQgetisnull (result, row, column) ? 0
-                                           : g_ascii_strtoll (PQgetvalue (result, row, column),
-                                                              NULL, 10);
-}
-
-static char *
-int_param (gint64 value)
-{
-  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
-}
-
-static char *
-id_param (gint64 value)
-{
-  return value > 0 ? int_param (value) : NULL;
-}
 
 static void
 policy_clear (gpointer data)
@@ -91,7 +43,7 @@ ids_from (const PGresult *result)
 
   for (int i = 0; i < PQntuples (result); i++)
     {
-      gint64 id = value_int (result, i, 0);
+      gint64 id = dw_pg_get_int (result, i, 0);
 
       g_array_append_val (ids, id);
     }
@@ -105,15 +57,15 @@ ticket_load (DwStore           *store,
              DwStoreSlaTicket  *row,
              GError           **error)
 {
-  g_autofree char *id = int_param (ticket_id);
+  g_autofree char *id = dw_pg_int_new (ticket_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
-                  "SELECT id, priority, status, channel, business_type, team_id, "
-                  "       assignee_id, customer_id, created_at, sla_policy_id, sla, "
-                  "       next_sla_at, escalation_level "
-                  "FROM tickets WHERE id = $1", 1, params, error);
+  result = dw_pg_store_query (store,
+                              "SELECT id, priority, status, channel, business_type, team_id, "
+                              "       assignee_id, customer_id, created_at, sla_policy_id, sla, "
+                              "       next_sla_at, escalation_level "
+                              "FROM tickets WHERE id = $1", 1, params, error);
   if (result == NULL)
     return FALSE;
 
@@ -124,19 +76,19 @@ ticket_load (DwStore           *store,
       return FALSE;
     }
 
-  row->id = value_int (result, 0, 0);
-  row->priority = value_dup (result, 0, 1);
-  row->status = value_dup (result, 0, 2);
-  row->channel = value_dup (result, 0, 3);
-  row->business_type = value_dup (result, 0, 4);
-  row->team_id = value_int (result, 0, 5);
-  row->assignee_id = value_int (result, 0, 6);
-  row->customer_id = value_int (result, 0, 7);
-  row->created_at = value_int (result, 0, 8);
-  row->policy_id = value_int (result, 0, 9);
-  row->sla = value_dup (result, 0, 10);
-  row->next_sla_at = value_int (result, 0, 11);
-  row->escalation_level = value_int (result, 0, 12);
+  row->id = dw_pg_get_int (result, 0, 0);
+  row->priority = dw_pg_get_strdup (result, 0, 1);
+  row->status = dw_pg_get_strdup (result, 0, 2);
+  row->channel = dw_pg_get_strdup (result, 0, 3);
+  row->business_type = dw_pg_get_strdup (result, 0, 4);
+  row->team_id = dw_pg_get_int (result, 0, 5);
+  row->assignee_id = dw_pg_get_int (result, 0, 6);
+  row->customer_id = dw_pg_get_int (result, 0, 7);
+  row->created_at = dw_pg_get_int (result, 0, 8);
+  row->policy_id = dw_pg_get_int (result, 0, 9);
+  row->sla = dw_pg_get_strdup (result, 0, 10);
+  row->next_sla_at = dw_pg_get_int (result, 0, 11);
+  row->escalation_level = dw_pg_get_int (result, 0, 12);
   return TRUE;
 }
 
@@ -147,27 +99,27 @@ calendar_for_team (DwStore             *store,
                    gboolean            *found,
                    GError             **error)
 {
-  g_autofree char *team = int_param (team_id);
+  g_autofree char *team = dw_pg_int_new (team_id);
   const char *params[] = { team };
   g_autoptr(PGresult) result = NULL;
 
   *found = FALSE;
-  result = query (store,
-                  "SELECT k.id, k.name, k.timezone, k.week, k.holidays, k.workdays "
-                  "FROM calendars k LEFT JOIN teams m ON m.calendar_id = k.id AND m.id = $1 "
-                  "ORDER BY m.id IS NULL, k.id LIMIT 1", 1, params, error);
+  result = dw_pg_store_query (store,
+                              "SELECT k.id, k.name, k.timezone, k.week, k.holidays, k.workdays "
+                              "FROM calendars k LEFT JOIN teams m ON m.calendar_id = k.id AND m.id = $1 "
+                              "ORDER BY m.id IS NULL, k.id LIMIT 1", 1, params, error);
   if (result == NULL)
     return FALSE;
   if (PQntuples (result) == 0)
     return TRUE;
 
   *found = TRUE;
-  row->id = value_int (result, 0, 0);
-  row->name = value_dup (result, 0, 1);
-  row->timezone = value_dup (result, 0, 2);
-  row->week = value_dup (result, 0, 3);
-  row->holidays = value_dup (result, 0, 4);
-  row->workdays = value_dup (result, 0, 5);
+  row->id = dw_pg_get_int (result, 0, 0);
+  row->name = dw_pg_get_strdup (result, 0, 1);
+  row->timezone = dw_pg_get_strdup (result, 0, 2);
+  row->week = dw_pg_get_strdup (result, 0, 3);
+  row->holidays = dw_pg_get_strdup (result, 0, 4);
+  row->workdays = dw_pg_get_strdup (result, 0, 5);
   return TRUE;
 }
 
@@ -177,14 +129,14 @@ policies_key (DwStore  *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
-                  "SELECT coalesce (json_agg (json_build_array (" DW_STORE_SLA_POLICY_COLUMNS ")"
-                  "                           ORDER BY p.position, p.id)::text, '[]') "
-                  "FROM sla_policies p", 0, NULL, error);
+  result = dw_pg_store_query (store,
+                              "SELECT coalesce (json_agg (json_build_array (" DW_STORE_SLA_POLICY_COLUMNS ")"
+                              "                           ORDER BY p.position, p.id)::text, '[]') "
+                              "FROM sla_policies p", 0, NULL, error);
   if (result == NULL)
     return NULL;
 
-  return value_dup (result, 0, 0);
+  return dw_pg_get_strdup (result, 0, 0);
 }
 
 static GArray *
@@ -194,9 +146,9 @@ policies_list (DwStore  *store,
   g_autoptr(PGresult) result = NULL;
   GArray *policies;
 
-  result = query (store,
-                  "SELECT " DW_STORE_SLA_POLICY_COLUMNS
-                  " FROM sla_policies p ORDER BY p.position, p.id", 0, NULL, error);
+  result = dw_pg_store_query (store,
+                              "SELECT " DW_STORE_SLA_POLICY_COLUMNS
+                              " FROM sla_policies p ORDER BY p.position, p.id", 0, NULL, error);
   if (result == NULL)
     return NULL;
 
@@ -205,18 +157,18 @@ policies_list (DwStore  *store,
   for (int i = 0; i < PQntuples (result); i++)
     {
       DwStoreSlaPolicy policy = {
-        .id = value_int (result, i, 0),
-        .name = value_dup (result, i, 1),
-        .position = value_int (result, i, 2),
-        .match_priorities = value_dup (result, i, 3),
-        .match_tags = value_dup (result, i, 4),
-        .match_channels = value_dup (result, i, 5),
-        .match_business_types = value_dup (result, i, 6),
-        .first_response_minutes = PQgetisnull (result, i, 7) ? -1 : value_int (result, i, 7),
-        .next_response_minutes = PQgetisnull (result, i, 8) ? -1 : value_int (result, i, 8),
-        .resolution_minutes = PQgetisnull (result, i, 9) ? -1 : value_int (result, i, 9),
+        .id = dw_pg_get_int (result, i, 0),
+        .name = dw_pg_get_strdup (result, i, 1),
+        .position = dw_pg_get_int (result, i, 2),
+        .match_priorities = dw_pg_get_strdup (result, i, 3),
+        .match_tags = dw_pg_get_strdup (result, i, 4),
+        .match_channels = dw_pg_get_strdup (result, i, 5),
+        .match_business_types = dw_pg_get_strdup (result, i, 6),
+        .first_response_minutes = PQgetisnull (result, i, 7) ? -1 : dw_pg_get_int (result, i, 7),
+        .next_response_minutes = PQgetisnull (result, i, 8) ? -1 : dw_pg_get_int (result, i, 8),
+        .resolution_minutes = PQgetisnull (result, i, 9) ? -1 : dw_pg_get_int (result, i, 9),
         .at_risk_ratio = g_ascii_strtod (PQgetvalue (result, i, 10), NULL),
-        .escalation = value_dup (result, i, 11),
+        .escalation = dw_pg_get_strdup (result, i, 11),
       };
 
       g_array_append_val (policies, policy);
@@ -230,18 +182,18 @@ customer_tags (DwStore  *store,
                gint64    customer_id,
                GError  **error)
 {
-  g_autofree char *id = int_param (customer_id);
+  g_autofree char *id = dw_pg_int_new (customer_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
   if (customer_id > 0)
     {
-      result = query (store,
-                      "SELECT e.value #>> '{}' FROM customers c, "
-                      "       json_array_elements (c.tags::json) WITH ORDINALITY e (value, n) "
-                      "WHERE c.id = $1 AND json_typeof (e.value) = 'string' ORDER BY e.n",
-                      1, params, error);
+      result = dw_pg_store_query (store,
+                                  "SELECT e.value #>> '{}' FROM customers c, "
+                                  "       json_array_elements (c.tags::json) WITH ORDINALITY e (value, n) "
+                                  "WHERE c.id = $1 AND json_typeof (e.value) = 'string' ORDER BY e.n",
+                                  1, params, error);
       if (result == NULL)
         return NULL;
 
@@ -257,19 +209,19 @@ marks_list (DwStore  *store,
             gint64    ticket_id,
             GError  **error)
 {
-  g_autofree char *id = int_param (ticket_id);
+  g_autofree char *id = dw_pg_int_new (ticket_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
   GArray *marks;
 
-  result = query (store,
-                  "SELECT created_at, author_kind, NULL, 0, id FROM comments "
-                  "WHERE ticket_id = $1 AND (author_kind = 'customer' "
-                  "                          OR (author_kind = 'agent' AND public <> 0)) "
-                  "UNION ALL "
-                  "SELECT at, NULL, after::json #>> '{}', 1, id FROM audit "
-                  "WHERE entity = 'ticket' AND entity_id = $1 AND field = 'status' "
-                  "ORDER BY 1, 4, 5", 1, params, error);
+  result = dw_pg_store_query (store,
+                              "SELECT created_at, author_kind, NULL, 0, id FROM comments "
+                              "WHERE ticket_id = $1 AND (author_kind = 'customer' "
+                              "                          OR (author_kind = 'agent' AND public <> 0)) "
+                              "UNION ALL "
+                              "SELECT at, NULL, after::json #>> '{}', 1, id FROM audit "
+                              "WHERE entity = 'ticket' AND entity_id = $1 AND field = 'status' "
+                              "ORDER BY 1, 4, 5", 1, params, error);
   if (result == NULL)
     return NULL;
 
@@ -278,9 +230,9 @@ marks_list (DwStore  *store,
   for (int i = 0; i < PQntuples (result); i++)
     {
       DwStoreSlaMark mark = {
-        value_int (result, i, 0),
-        value_dup (result, i, 1),
-        value_dup (result, i, 2),
+        dw_pg_get_int (result, i, 0),
+        dw_pg_get_strdup (result, i, 1),
+        dw_pg_get_strdup (result, i, 2),
       };
 
       g_array_append_val (marks, mark);
@@ -294,14 +246,14 @@ lead_ids (DwStore  *store,
           gint64    team_id,
           GError  **error)
 {
-  g_autofree char *team = int_param (team_id);
+  g_autofree char *team = dw_pg_int_new (team_id);
   const char *params[] = { team };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
-                  "SELECT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id "
-                  "WHERE m.team_id = $1 AND m.is_lead <> 0 AND u.disabled = 0 "
-                  "ORDER BY m.user_id", 1, params, error);
+  result = dw_pg_store_query (store,
+                              "SELECT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id "
+                              "WHERE m.team_id = $1 AND m.is_lead <> 0 AND u.disabled = 0 "
+                              "ORDER BY m.user_id", 1, params, error);
   if (result == NULL)
     return NULL;
 
@@ -314,17 +266,17 @@ update (DwStore                 *store,
         gboolean                *done,
         GError                 **error)
 {
-  g_autofree char *policy = id_param (update->policy_id);
-  g_autofree char *next = id_param (update->next_sla_at);
-  g_autofree char *id = int_param (update->ticket_id);
+  g_autofree char *policy = dw_pg_id_new (update->policy_id);
+  g_autofree char *next = dw_pg_id_new (update->next_sla_at);
+  g_autofree char *id = dw_pg_int_new (update->ticket_id);
   const char *params[] = { update->sla, update->sla_state, policy, next, id, update->old_sla };
   g_autoptr(PGresult) result = NULL;
 
   *done = FALSE;
-  result = query (store,
-                  "UPDATE tickets SET sla = $1, sla_state = $2, sla_policy_id = $3, "
-                  "       next_sla_at = $4 WHERE id = $5 AND sla IS NOT DISTINCT FROM $6",
-                  G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+                              "UPDATE tickets SET sla = $1, sla_state = $2, sla_policy_id = $3, "
+                              "       next_sla_at = $4 WHERE id = $5 AND sla IS NOT DISTINCT FROM $6",
+                              G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return FALSE;
 
@@ -341,18 +293,18 @@ escalate (DwStore     *store,
           gboolean    *done,
           GError     **error)
 {
-  g_autofree char *at = int_param (now);
-  g_autofree char *id = int_param (ticket_id);
-  g_autofree char *level = int_param (from_level);
+  g_autofree char *at = dw_pg_int_new (now);
+  g_autofree char *id = dw_pg_int_new (ticket_id);
+  g_autofree char *level = dw_pg_int_new (from_level);
   const char *params[] = { priority, at, id, level };
   g_autoptr(PGresult) result = NULL;
 
   *done = FALSE;
-  result = query (store,
-                  "UPDATE tickets SET priority = $1, escalation_level = escalation_level + 1, "
-                  "       version = version + 1, updated_at = $2 "
-                  "WHERE id = $3 AND escalation_level = $4",
-                  G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+                              "UPDATE tickets SET priority = $1, escalation_level = escalation_level + 1, "
+                              "       version = version + 1, updated_at = $2 "
+                              "WHERE id = $3 AND escalation_level = $4",
+                              G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return FALSE;
 
@@ -368,12 +320,12 @@ earliest_due (DwStore  *store,
   g_autoptr(PGresult) result = NULL;
 
   *at = 0;
-  result = query (store, "SELECT min (next_sla_at) FROM tickets WHERE next_sla_at IS NOT NULL",
-                  0, NULL, error);
+  result = dw_pg_store_query (store, "SELECT min (next_sla_at) FROM tickets WHERE next_sla_at IS NOT NULL",
+                              0, NULL, error);
   if (result == NULL)
     return FALSE;
 
-  *at = value_int (result, 0, 0);
+  *at = dw_pg_get_int (result, 0, 0);
   return TRUE;
 }
 
@@ -383,15 +335,15 @@ due_list (DwStore  *store,
           guint     limit,
           GError  **error)
 {
-  g_autofree char *by = int_param (now);
-  g_autofree char *n = int_param (limit);
+  g_autofree char *by = dw_pg_int_new (now);
+  g_autofree char *n = dw_pg_int_new (limit);
   const char *params[] = { by, n };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
-                  "SELECT id FROM tickets WHERE next_sla_at IS NOT NULL "
-                  "AND next_sla_at <= $1 ORDER BY next_sla_at, id LIMIT $2",
-                  G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+                              "SELECT id FROM tickets WHERE next_sla_at IS NOT NULL "
+                              "AND next_sla_at <= $1 ORDER BY next_sla_at, id LIMIT $2",
+                              G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return NULL;
 

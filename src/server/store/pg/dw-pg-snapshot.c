@@ -13,35 +13,11 @@
 #include "dw-store.h"
 #include "store/dw-store-snapshot.h"
 #include "store/pg/dw-pg-connection.h"
+#include "store/pg/dw-pg-ops.h"
 #include "store/pg/dw-pg-json.h"
 #include "store/pg/dw-pg-store.h"
 
 #define ACTIVE "t.status IN ('new', 'open', 'pending', 'on-hold')"
-
-static PGresult *
-query (DwStore             *store,
-       const char          *sql,
-       int                  n_params,
-       const char * const  *params,
-       GError             **error)
-{
-  GError *local_error = NULL;
-  PGresult *result = dw_pg_query (dw_pg_store_conn (store), sql, n_params, params, &local_error);
-
-  if (result == NULL)
-    dw_pg_store_propagate_error (error, local_error);
-  return result;
-}
-
-static gint64
-get_int (const PGresult *result,
-         int             row,
-         int             column)
-{
-  if (PQgetisnull (result, row, column))
-    return 0;
-  return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
-}
 
 static DwStoreText
 get_text (const PGresult *result,
@@ -92,7 +68,7 @@ rows_json (DwStore     *store,
 {
   g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   const char *params[] = { id_text };
-  g_autoptr(PGresult) result = query (store, sql, id != 0 ? 1 : 0, params, error);
+  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, id != 0 ? 1 : 0, params, error);
   JsonArray *items;
 
   if (result == NULL)
@@ -107,7 +83,7 @@ rows_json (DwStore     *store,
 static gboolean
 snapshot_ping (DwStore *store)
 {
-  g_autoptr(PGresult) result = query (store, "SELECT 1", 0, NULL, NULL);
+  g_autoptr(PGresult) result = dw_pg_store_query (store, "SELECT 1", 0, NULL, NULL);
 
   return result != NULL && PQntuples (result) == 1;
 }
@@ -119,8 +95,8 @@ snapshot_get_setting (DwStore     *store,
                       GError     **error)
 {
   const char *params[] = { key };
-  g_autoptr(PGresult) result = query (store, "SELECT value FROM settings WHERE key = $1", 1,
-                                      params, error);
+  g_autoptr(PGresult) result = dw_pg_store_query (store, "SELECT value FROM settings WHERE key = $1", 1,
+                                                  params, error);
 
   *value = NULL;
   if (result == NULL)
@@ -189,7 +165,7 @@ snapshot_active_tickets_json (DwStore                  *store,
   g_autofree char *where = active_where (visibility);
   g_autofree char *sql = g_strconcat ("SELECT " DW_PG_JSON_TICKET_COLUMNS " FROM tickets t "
                                       "WHERE ", where, " ORDER BY t.id", NULL);
-  g_autoptr(PGresult) result = query (store, sql, 0, NULL, error);
+  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, 0, NULL, error);
 
   if (result == NULL)
     return FALSE;
@@ -237,8 +213,8 @@ snapshot_active_tickets_compact (DwStore                   *store,
   g_autoptr(PGresult) tags = NULL;
   int n_tags, tag = 0;
 
-  if ((tickets = query (store, ticket_sql, 0, NULL, error)) == NULL ||
-      (tags = query (store, tag_sql, 0, NULL, error)) == NULL)
+  if ((tickets = dw_pg_store_query (store, ticket_sql, 0, NULL, error)) == NULL ||
+      (tags = dw_pg_store_query (store, tag_sql, 0, NULL, error)) == NULL)
     return FALSE;
 
   n_tags = PQntuples (tags);
@@ -246,12 +222,12 @@ snapshot_active_tickets_compact (DwStore                   *store,
     {
       DwStoreCompactTicket r;
 
-      r.id = get_int (tickets, i, 0);
+      r.id = dw_pg_get_int (tickets, i, 0);
       /* Both by id: this ticket's tags come next, or none. */
-      while (tag < n_tags && get_int (tags, tag, 0) < r.id)
+      while (tag < n_tags && dw_pg_get_int (tags, tag, 0) < r.id)
         tag++;
-      for (; tag < n_tags && get_int (tags, tag, 0) == r.id; tag++)
-        tag_func (r.id, get_int (tags, tag, 1), get_text (tags, tag, 2), user_data);
+      for (; tag < n_tags && dw_pg_get_int (tags, tag, 0) == r.id; tag++)
+        tag_func (r.id, dw_pg_get_int (tags, tag, 1), get_text (tags, tag, 2), user_data);
 
       r.subject = get_text (tickets, i, 1);
       r.body = get_text (tickets, i, 2);
@@ -259,20 +235,20 @@ snapshot_active_tickets_compact (DwStore                   *store,
       r.business_type = get_text (tickets, i, 4);
       r.priority = get_text (tickets, i, 5);
       r.status = get_text (tickets, i, 6);
-      r.team_id = get_int (tickets, i, 7);
-      r.assignee_id = get_int (tickets, i, 8);
-      r.customer_id = get_int (tickets, i, 9);
+      r.team_id = dw_pg_get_int (tickets, i, 7);
+      r.assignee_id = dw_pg_get_int (tickets, i, 8);
+      r.customer_id = dw_pg_get_int (tickets, i, 9);
       r.order_number = get_text (tickets, i, 10);
-      r.created_at = get_int (tickets, i, 11);
-      r.updated_at = get_int (tickets, i, 12);
-      r.first_response_at = get_int (tickets, i, 13);
-      r.solved_at = get_int (tickets, i, 14);
-      r.version = get_int (tickets, i, 15);
-      r.escalation_level = (int) get_int (tickets, i, 16);
-      r.sla_policy_id = get_int (tickets, i, 17);
+      r.created_at = dw_pg_get_int (tickets, i, 11);
+      r.updated_at = dw_pg_get_int (tickets, i, 12);
+      r.first_response_at = dw_pg_get_int (tickets, i, 13);
+      r.solved_at = dw_pg_get_int (tickets, i, 14);
+      r.version = dw_pg_get_int (tickets, i, 15);
+      r.escalation_level = (int) dw_pg_get_int (tickets, i, 16);
+      r.sla_policy_id = dw_pg_get_int (tickets, i, 17);
       r.sla_state = get_text (tickets, i, 18);
-      r.next_sla_at = get_int (tickets, i, 19);
-      r.csat = (int) get_int (tickets, i, 20);
+      r.next_sla_at = dw_pg_get_int (tickets, i, 19);
+      r.csat = (int) dw_pg_get_int (tickets, i, 20);
       r.csat_comment = get_text (tickets, i, 21);
       r.breach = get_text (tickets, i, 22);
       r.tags = get_text (tickets, i, 23);
@@ -403,7 +379,7 @@ snapshot_ticket_list (DwStore                    *store,
     g_string_append_printf (sql, "%s ORDER BY t.id DESC LIMIT %s", where->str, p);
   }
 
-  result = query (store, sql->str, params->len, (const char * const *) params->pdata, error);
+  result = dw_pg_store_query (store, sql->str, params->len, (const char * const *) params->pdata, error);
   if (result == NULL)
     return FALSE;
 

@@ -1,7 +1,7 @@
 /* dw-pg-store.c
  *
- * The backend table names each domain's op table as the domain is ported (one line each, in
- * the order of dw-store-backend.h).
+ * The backend table names each domain's op table (one line each, in the order of
+ * dw-store-backend.h).
  */
 #define G_LOG_DOMAIN "dw-store"
 
@@ -11,16 +11,8 @@
 
 #include "dw-store.h"
 #include "store/pg/dw-pg-connection.h"
-#include "store/pg/dw-pg-store.h"
 #include "store/pg/dw-pg-ops.h"
-#include "store/dw-store-roster.h"
-#include "store/dw-store-sla.h"
-#include "store/dw-store-surveys.h"
-#include "store/dw-store-snapshot.h"
-
-extern const DwStoreSnapshotOps dw_pg_snapshot_ops;  /* dw-pg-snapshot.c */
-#include "store/dw-store-auth.h"
-#include "store/dw-store-people.h"
+#include "store/pg/dw-pg-store.h"
 
 static gboolean
 in_transaction (DwStore *store)

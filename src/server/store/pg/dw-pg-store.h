@@ -27,22 +27,10 @@ gboolean  dw_pg_store_reset_identities  (PGconn   *conn,
 void      dw_pg_store_propagate_error   (GError  **dest,
                                          GError   *src);
 
-/* The backend's op tables (dw-pg-<domain>.c). */
-extern const DwStoreAuthOps dw_pg_auth_ops;
-extern const DwStorePeopleOps dw_pg_people_ops;
-
 static inline PGconn *
 dw_pg_store_conn (DwStore *store)
 {
   return store->conn;
 }
-
-/* The op tables written so far (dw-pg-<domain>.c). */
-extern const DwStoreRosterOps dw_pg_roster_ops;
-/* The backend's op tables (dw-pg-<domain>.c). */
-extern const DwStoreSlaOps    dw_pg_sla_ops;
-extern const DwStoreSurveyOps dw_pg_survey_ops;
-/* The backend's op tables (dw-pg-<domain>.c). */
-extern const DwStoreAgentOps dw_pg_agent_ops;
 
 G_END_DECLS

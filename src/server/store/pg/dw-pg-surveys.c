@@ -9,51 +9,11 @@
 #include "dw-store.h"
 #include "store/dw-store-surveys.h"
 #include "store/pg/dw-pg-connection.h"
+#include "store/pg/dw-pg-ops.h"
 #include "store/pg/dw-pg-store.h"
 
 #define SURVEY_COLUMNS "id, ticket_id, issued_at, expires_at, coalesce (answered_at, 0), " \
                        "coalesce (rating, 0), comment, coalesce (voided_at, 0), void_reason"
-
-static PGresult *
-query (DwStore             *store,
-       const char          *sql,
-       int                  n_params,
-       const char * const  *params,
-       GError             **error)
-{
-  GError *local_error = NULL;
-  PGresult *result;
-
-  result = dw_pg_query (dw_pg_store_conn (store), sql, n_params, params, &local_error);
-  if (result == NULL)
-    dw_pg_store_propagate_error (error, local_error);
-  return result;
-}
-
-static char *
-value_dup (const PGresult *result,
-           int             row,
-           int             column)
-{
-  return PQgetisnull (result, row, column) ? NULL
-                                           : g_strdup (PQgetvalue (result, row, column));
-}
-
-static gint64
-value_int (const PGresult *result,
-           int             row,
-           int             column)
-{
-  return PQgetisnull (result, row, column) ? 0
-                                           : g_ascii_strtoll (PQgetvalue (result, row, column),
-                                                              NULL, 10);
-}
-
-static char *
-int_param (gint64 value)
-{
-  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
-}
 
 static gboolean
 secret_get (DwStore  *store,
@@ -63,13 +23,13 @@ secret_get (DwStore  *store,
   g_autoptr(PGresult) result = NULL;
 
   *hex = NULL;
-  result = query (store, "SELECT value FROM settings WHERE key = 'survey_secret'", 0, NULL,
-                  error);
+  result = dw_pg_store_query (store, "SELECT value FROM settings WHERE key = 'survey_secret'", 0, NULL,
+                              error);
   if (result == NULL)
     return FALSE;
 
   if (PQntuples (result) > 0)
-    *hex = value_dup (result, 0, 0);
+    *hex = dw_pg_get_strdup (result, 0, 0);
   return TRUE;
 }
 
@@ -81,8 +41,8 @@ secret_insert (DwStore     *store,
   const char *params[] = { hex };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store, "INSERT INTO settings (key, value) VALUES ('survey_secret', $1)", 1,
-                  params, error);
+  result = dw_pg_store_query (store, "INSERT INTO settings (key, value) VALUES ('survey_secret', $1)", 1,
+                              params, error);
   return result != NULL;
 }
 
@@ -93,27 +53,27 @@ issue (DwStore  *store,
        gint64    expires_at,
        GError  **error)
 {
-  g_autofree char *at = int_param (now);
-  g_autofree char *ticket = int_param (ticket_id);
-  g_autofree char *expires = int_param (expires_at);
+  g_autofree char *at = dw_pg_int_new (now);
+  g_autofree char *ticket = dw_pg_int_new (ticket_id);
+  g_autofree char *expires = dw_pg_int_new (expires_at);
   const char *expire_params[] = { at, ticket };
   const char *insert_params[] = { ticket, at, expires };
   g_autoptr(PGresult) expired = NULL;
   g_autoptr(PGresult) inserted = NULL;
 
-  expired = query (store,
-                   "UPDATE surveys SET expires_at = least (expires_at, $1::bigint) "
-                   "WHERE ticket_id = $2 AND answered_at IS NULL", 2, expire_params, error);
+  expired = dw_pg_store_query (store,
+                               "UPDATE surveys SET expires_at = least (expires_at, $1::bigint) "
+                               "WHERE ticket_id = $2 AND answered_at IS NULL", 2, expire_params, error);
   if (expired == NULL)
     return 0;
 
-  inserted = query (store,
-                    "INSERT INTO surveys (ticket_id, issued_at, expires_at) "
-                    "VALUES ($1, $2, $3) RETURNING id", 3, insert_params, error);
+  inserted = dw_pg_store_query (store,
+                                "INSERT INTO surveys (ticket_id, issued_at, expires_at) "
+                                "VALUES ($1, $2, $3) RETURNING id", 3, insert_params, error);
   if (inserted == NULL)
     return 0;
 
-  return value_int (inserted, 0, 0);
+  return dw_pg_get_int (inserted, 0, 0);
 }
 
 static gboolean
@@ -125,15 +85,15 @@ survey_from (const PGresult *result,
   if (!*found)
     return TRUE;
 
-  survey->id = value_int (result, 0, 0);
-  survey->ticket_id = value_int (result, 0, 1);
-  survey->issued_at = value_int (result, 0, 2);
-  survey->expires_at = value_int (result, 0, 3);
-  survey->answered_at = value_int (result, 0, 4);
-  survey->rating = (int) value_int (result, 0, 5);
-  survey->comment = value_dup (result, 0, 6);
-  survey->voided_at = value_int (result, 0, 7);
-  survey->void_reason = value_dup (result, 0, 8);
+  survey->id = dw_pg_get_int (result, 0, 0);
+  survey->ticket_id = dw_pg_get_int (result, 0, 1);
+  survey->issued_at = dw_pg_get_int (result, 0, 2);
+  survey->expires_at = dw_pg_get_int (result, 0, 3);
+  survey->answered_at = dw_pg_get_int (result, 0, 4);
+  survey->rating = (int) dw_pg_get_int (result, 0, 5);
+  survey->comment = dw_pg_get_strdup (result, 0, 6);
+  survey->voided_at = dw_pg_get_int (result, 0, 7);
+  survey->void_reason = dw_pg_get_strdup (result, 0, 8);
   return TRUE;
 }
 
@@ -144,14 +104,14 @@ latest (DwStore        *store,
         gboolean       *found,
         GError        **error)
 {
-  g_autofree char *ticket = int_param (ticket_id);
+  g_autofree char *ticket = dw_pg_int_new (ticket_id);
   const char *params[] = { ticket };
   g_autoptr(PGresult) result = NULL;
 
   *found = FALSE;
-  result = query (store,
-                  "SELECT " SURVEY_COLUMNS " FROM surveys WHERE ticket_id = $1 "
-                  "ORDER BY id DESC LIMIT 1", 1, params, error);
+  result = dw_pg_store_query (store,
+                              "SELECT " SURVEY_COLUMNS " FROM surveys WHERE ticket_id = $1 "
+                              "ORDER BY id DESC LIMIT 1", 1, params, error);
   return result != NULL && survey_from (result, survey, found);
 }
 
@@ -162,13 +122,13 @@ load (DwStore        *store,
       gboolean       *found,
       GError        **error)
 {
-  g_autofree char *id = int_param (survey_id);
+  g_autofree char *id = dw_pg_int_new (survey_id);
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
   *found = FALSE;
-  result = query (store, "SELECT " SURVEY_COLUMNS " FROM surveys WHERE id = $1", 1, params,
-                  error);
+  result = dw_pg_store_query (store, "SELECT " SURVEY_COLUMNS " FROM surveys WHERE id = $1", 1, params,
+                              error);
   return result != NULL && survey_from (result, survey, found);
 }
 
@@ -181,16 +141,16 @@ answer (DwStore     *store,
         gboolean    *done,
         GError     **error)
 {
-  g_autofree char *at = int_param (now);
-  g_autofree char *stars = int_param (rating);
-  g_autofree char *id = int_param (survey_id);
+  g_autofree char *at = dw_pg_int_new (now);
+  g_autofree char *stars = dw_pg_int_new (rating);
+  g_autofree char *id = dw_pg_int_new (survey_id);
   const char *params[] = { at, stars, comment, id };
   g_autoptr(PGresult) result = NULL;
 
   *done = FALSE;
-  result = query (store,
-                  "UPDATE surveys SET answered_at = $1, rating = $2, comment = $3 "
-                  "WHERE id = $4 AND answered_at IS NULL", 4, params, error);
+  result = dw_pg_store_query (store,
+                              "UPDATE surveys SET answered_at = $1, rating = $2, comment = $3 "
+                              "WHERE id = $4 AND answered_at IS NULL", 4, params, error);
   if (result == NULL)
     return FALSE;
 
@@ -206,15 +166,15 @@ void_answer (DwStore     *store,
              const char  *reason,
              GError     **error)
 {
-  g_autofree char *at = int_param (now);
-  g_autofree char *by = voided_by > 0 ? int_param (voided_by) : NULL;
-  g_autofree char *id = int_param (survey_id);
+  g_autofree char *at = dw_pg_int_new (now);
+  g_autofree char *by = voided_by > 0 ? dw_pg_int_new (voided_by) : NULL;
+  g_autofree char *id = dw_pg_int_new (survey_id);
   const char *params[] = { at, by, reason, id };
   g_autoptr(PGresult) result = NULL;
 
-  result = query (store,
-                  "UPDATE surveys SET voided_at = $1, voided_by = $2, void_reason = $3 "
-                  "WHERE id = $4", 4, params, error);
+  result = dw_pg_store_query (store,
+                              "UPDATE surveys SET voided_at = $1, voided_by = $2, void_reason = $3 "
+                              "WHERE id = $4", 4, params, error);
   return result != NULL;
 }
 
@@ -229,17 +189,17 @@ rate_ticket (DwStore     *store,
              char       **status,
              GError     **error)
 {
-  g_autofree char *id = int_param (ticket_id);
-  g_autofree char *stars = rating > 0 ? int_param (rating) : NULL;
-  g_autofree char *at = int_param (now);
+  g_autofree char *id = dw_pg_int_new (ticket_id);
+  g_autofree char *stars = rating > 0 ? dw_pg_int_new (rating) : NULL;
+  g_autofree char *at = dw_pg_int_new (now);
   const char *read_params[] = { id };
   const char *write_params[] = { stars, comment, at, id };
   g_autoptr(PGresult) ticket = NULL;
   g_autoptr(PGresult) updated = NULL;
 
-  ticket = query (store,
-                  "SELECT coalesce (team_id, 0), coalesce (assignee_id, 0), status "
-                  "FROM tickets WHERE id = $1", 1, read_params, error);
+  ticket = dw_pg_store_query (store,
+                              "SELECT coalesce (team_id, 0), coalesce (assignee_id, 0), status "
+                              "FROM tickets WHERE id = $1", 1, read_params, error);
   if (ticket == NULL)
     return FALSE;
   if (PQntuples (ticket) == 0)
@@ -248,13 +208,13 @@ rate_ticket (DwStore     *store,
                    "no ticket %" G_GINT64_FORMAT, ticket_id);
       return FALSE;
     }
-  *team_id = value_int (ticket, 0, 0);
-  *assignee_id = value_int (ticket, 0, 1);
-  *status = value_dup (ticket, 0, 2);
+  *team_id = dw_pg_get_int (ticket, 0, 0);
+  *assignee_id = dw_pg_get_int (ticket, 0, 1);
+  *status = dw_pg_get_strdup (ticket, 0, 2);
 
-  updated = query (store,
-                   "UPDATE tickets SET csat = $1, csat_comment = $2, version = version + 1, "
-                   "updated_at = $3 WHERE id = $4", 4, write_params, error);
+  updated = dw_pg_store_query (store,
+                               "UPDATE tickets SET csat = $1, csat_comment = $2, version = version + 1, "
+                               "updated_at = $3 WHERE id = $4", 4, write_params, error);
   return updated != NULL;
 }
 

@@ -1,8 +1,7 @@
 /* dw-pg-tickets.c: the operations of store/dw-store-tickets.h on PostgreSQL.
  *
- * Same SQL as dw-sqlite-tickets.c where the dialects agree; the JSON objects are built here
- * member for member as dw_store_ticket_json_from_row() / dw_store_comment_json_from_row() build
- * them from a SQLite row (test-store-tickets compares the two backends' objects).
+ * Same SQL as dw-sqlite-tickets.c where the dialects agree; the JSON objects are dw-pg-json.c's
+ * (test-store-tickets compares the two backends' objects).
  */
 #define G_LOG_DOMAIN "dw-store"
 
@@ -11,148 +10,8 @@
 #include "dw-clock.h"
 #include "dw-enums.h"
 #include "store/dw-store-tickets.h"
+#include "store/pg/dw-pg-json.h"
 #include "store/pg/dw-pg-ops.h"
-
-/* DW_STORE_TICKET_BREACH in PostgreSQL's words: json_each → jsonb_array_elements, and
- * json_extract (…) IS NULL (a member missing or null) → ->> IS NULL.  The targets are read
- * only when the worst state is breached, as on SQLite. */
-#define DW_PG_TICKET_BREACH \
-  "(CASE WHEN t.sla_state IS DISTINCT FROM 'breached' THEN 'none' " \
-  "WHEN t.status IN ('new', 'open', 'pending', 'on-hold') AND EXISTS (SELECT 1 FROM " \
-  "jsonb_array_elements (t.sla::jsonb) e WHERE e->>'state' = 'breached' " \
-  "AND e->>'met_at' IS NULL) THEN 'running' " \
-  "WHEN EXISTS (SELECT 1 FROM jsonb_array_elements (t.sla::jsonb) e " \
-  "WHERE e->>'state' = 'breached') THEN 'settled' ELSE 'none' END)"
-
-/* The columns of DW_STORE_TICKET_COLUMNS, in its order. */
-#define DW_PG_TICKET_COLUMNS \
-  "t.id, t.subject, t.body, t.channel, t.business_type, t.priority, t.status, t.team_id, " \
-  "t.assignee_id, t.customer_id, t.order_number, t.tags, t.created_at, t.updated_at, " \
-  "t.first_response_at, t.solved_at, t.version, t.escalation_level, t.sla_policy_id, " \
-  "t.sla_state, t.next_sla_at, t.sla, t.csat, t.csat_comment, " DW_PG_TICKET_BREACH
-
-#define DW_PG_COMMENT_COLUMNS \
-  "c.id, c.ticket_id, c.author_kind, c.author_id, c.public, c.body, c.created_at"
-
-/* Row → JSON, as dw-store.c's set_int / set_text / set_time / set_json. */
-
-static void
-set_int (JsonObject     *object,
-         const char     *member,
-         const PGresult *result,
-         int             column)
-{
-  if (PQgetisnull (result, 0, column))
-    json_object_set_null_member (object, member);
-  else
-    json_object_set_int_member (object, member, dw_pg_get_int (result, 0, column));
-}
-
-static void
-set_text (JsonObject     *object,
-          const char     *member,
-          const PGresult *result,
-          int             column)
-{
-  const char *text = dw_pg_get_text (result, 0, column);
-
-  if (text == NULL)
-    json_object_set_null_member (object, member);
-  else
-    json_object_set_string_member (object, member, text);
-}
-
-static void
-set_time (JsonObject     *object,
-          const char     *member,
-          const PGresult *result,
-          int             column)
-{
-  g_autofree char *iso = NULL;
-
-  if (PQgetisnull (result, 0, column))
-    {
-      json_object_set_null_member (object, member);
-      return;
-    }
-
-  iso = dw_time_to_iso8601 (dw_pg_get_int (result, 0, column));
-  json_object_set_string_member (object, member, iso);
-}
-
-static void
-set_json (JsonObject     *object,
-          const char     *member,
-          const PGresult *result,
-          int             column)
-{
-  const char *text = dw_pg_get_text (result, 0, column);
-  g_autoptr(JsonParser) parser = NULL;
-
-  if (text == NULL)
-    {
-      json_object_set_null_member (object, member);
-      return;
-    }
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
-    {
-      g_warning ("Invalid JSON in column %s: %s", PQfname (result, column), text);
-      json_object_set_null_member (object, member);
-      return;
-    }
-
-  json_object_set_member (object, member, json_node_copy (json_parser_get_root (parser)));
-}
-
-static JsonObject *
-ticket_json_from_result (const PGresult *result)
-{
-  JsonObject *o = json_object_new ();
-
-  set_int (o, "id", result, 0);
-  set_text (o, "subject", result, 1);
-  set_text (o, "body", result, 2);
-  set_text (o, "channel", result, 3);
-  set_text (o, "business_type", result, 4);
-  set_text (o, "priority", result, 5);
-  set_text (o, "status", result, 6);
-  set_int (o, "team_id", result, 7);
-  set_int (o, "assignee_id", result, 8);
-  set_int (o, "customer_id", result, 9);
-  set_text (o, "order_number", result, 10);
-  set_json (o, "tags", result, 11);
-  set_time (o, "created_at", result, 12);
-  set_time (o, "updated_at", result, 13);
-  set_time (o, "first_response_at", result, 14);
-  set_time (o, "solved_at", result, 15);
-  set_int (o, "version", result, 16);
-  set_int (o, "escalation_level", result, 17);
-  set_int (o, "sla_policy_id", result, 18);
-  set_text (o, "sla_state", result, 19);
-  set_time (o, "next_sla_at", result, 20);
-  set_json (o, "sla", result, 21);
-  set_int (o, "csat", result, 22);
-  set_text (o, "csat_comment", result, 23);
-  set_text (o, "breach", result, 24);
-  return o;
-}
-
-static JsonObject *
-comment_json_from_result (const PGresult *result)
-{
-  JsonObject *o = json_object_new ();
-
-  set_int (o, "id", result, 0);
-  set_int (o, "ticket_id", result, 1);
-  set_text (o, "author_kind", result, 2);
-  set_int (o, "author_id", result, 3);
-  json_object_set_boolean_member (o, "public", dw_pg_get_int (result, 0, 4) != 0);
-  set_text (o, "body", result, 5);
-  set_time (o, "created_at", result, 6);
-  return o;
-}
 
 /* The one row of @sql ($1 = @id), or NULL with @error (_NOT_FOUND when there is none). */
 static PGresult *
@@ -219,11 +78,11 @@ ticket_load_json (DwStore  *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = query_by_id (store, "SELECT " DW_PG_TICKET_COLUMNS " FROM tickets t WHERE t.id = $1",
+  result = query_by_id (store, "SELECT " DW_PG_JSON_TICKET_COLUMNS " FROM tickets t WHERE t.id = $1",
                         ticket_id, "ticket", error);
   if (result == NULL)
     return NULL;
-  return ticket_json_from_result (result);
+  return dw_pg_json_ticket (result, 0);
 }
 
 static gint64
@@ -370,11 +229,11 @@ comment_load_json (DwStore  *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = query_by_id (store, "SELECT " DW_PG_COMMENT_COLUMNS " FROM comments c WHERE c.id = $1",
+  result = query_by_id (store, "SELECT " DW_PG_JSON_COMMENT_COLUMNS " FROM comments c WHERE c.id = $1",
                         comment_id, "comment", error);
   if (result == NULL)
     return NULL;
-  return comment_json_from_result (result);
+  return dw_pg_json_comment (result, 0);
 }
 
 const DwStoreTicketOps dw_pg_ticket_ops = {

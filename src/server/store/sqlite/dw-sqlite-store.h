@@ -17,7 +17,7 @@ extern const DwStoreTicketOps    dw_sqlite_ticket_ops;
 extern const DwStoreRoutingOps   dw_sqlite_routing_ops;
 extern const DwStoreDirectoryOps dw_sqlite_directory_ops;
 extern const DwStoreEventOps     dw_sqlite_event_ops;
-extern const struct _DwStoreDispatchOps dw_sqlite_dispatch_ops;
+extern const DwStoreDispatchOps  dw_sqlite_dispatch_ops;
 extern const DwStoreRosterOps    dw_sqlite_roster_ops;
 extern const DwStoreSlaOps       dw_sqlite_sla_ops;
 extern const DwStoreSurveyOps    dw_sqlite_survey_ops;
