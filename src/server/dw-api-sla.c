@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "dw-calendar.h"
+#include "store/dw-store-sla.h"
+#include "store/dw-store-tickets.h"
 
 #define MAX_PERIODS 3
 #define MAX_SEGMENT_PIECES 4000
@@ -260,8 +262,7 @@ load_teams (Scope   *scope,
   DwApiRequest *req = scope->req;
   DwPrincipal *principal = req->principal;
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
+  g_autoptr(GArray) rows = NULL;
 
   if (team_filter > 0 && principal->role != DW_ROLE_ADMIN
       && !dw_principal_in_team (principal, team_filter))
@@ -270,35 +271,25 @@ load_teams (Scope   *scope,
       return FALSE;
     }
 
-  stmt = dw_store_prepare (req->api->db,
-                           "SELECT m.id, m.name, k.timezone FROM teams m "
-                           "LEFT JOIN calendars k ON k.id = m.calendar_id "
-                           "WHERE ?1 = 0 OR m.id = ?1 ORDER BY m.id", &error);
-  if (stmt == NULL)
+  rows = dw_store_sla_compliance_teams (req->api->store, team_filter, &error);
+  if (rows == NULL)
     {
       dw_api_reply_error (req, error);
       return FALSE;
     }
 
-  sqlite3_bind_int64 (stmt, 1, team_filter);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < rows->len; i++)
     {
+      DwStoreSlaTeam *row = &g_array_index (rows, DwStoreSlaTeam, i);
       TeamInfo team = { 0 };
 
-      team.id = sqlite3_column_int64 (stmt, 0);
-      if (principal->role != DW_ROLE_ADMIN && !dw_principal_in_team (principal, team.id))
+      if (principal->role != DW_ROLE_ADMIN && !dw_principal_in_team (principal, row->id))
         continue;
 
-      team.name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      team.timezone = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      team.id = row->id;
+      team.name = g_steal_pointer (&row->name);
+      team.timezone = g_steal_pointer (&row->timezone);
       g_array_append_val (scope->teams, team);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (&error, req->api->db, rc);
-      dw_api_reply_error (req, error);
-      return FALSE;
     }
 
   if (team_filter > 0 && scope->teams->len == 0)
@@ -315,32 +306,21 @@ load_policies (Scope *scope)
 {
   DwApiRequest *req = scope->req;
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
+  g_autoptr(GArray) rows = NULL;
 
-  stmt = dw_store_prepare (req->api->db,
-                           "SELECT p.id, p.name FROM sla_policies p "
-                           "WHERE ?1 = 0 OR p.id = ?1 ORDER BY p.position, p.id", &error);
-  if (stmt == NULL)
+  rows = dw_store_sla_compliance_policies (req->api->store, scope->policy_filter, &error);
+  if (rows == NULL)
     {
       dw_api_reply_error (req, error);
       return FALSE;
     }
 
-  sqlite3_bind_int64 (stmt, 1, scope->policy_filter);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < rows->len; i++)
     {
-      PolicyInfo policy = { sqlite3_column_int64 (stmt, 0),
-                            g_strdup ((const char *) sqlite3_column_text (stmt, 1)) };
+      DwStoreSlaPolicyName *row = &g_array_index (rows, DwStoreSlaPolicyName, i);
+      PolicyInfo policy = { row->id, g_steal_pointer (&row->name) };
 
       g_array_append_val (scope->policies, policy);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (&error, req->api->db, rc);
-      dw_api_reply_error (req, error);
-      return FALSE;
     }
 
   if (scope->policy_filter > 0 && scope->policies->len == 0)
@@ -394,20 +374,29 @@ scope_name (Scope *scope)
     }
 }
 
-/* The SQL condition selecting outcome rows of the scope's teams inside their windows of
- * period @p (-1: any period), on audit a joined with tickets t. */
+/* The filter selecting outcome rows of the scope's teams inside their windows of period @p
+ * (-1: any period); @windows (of DwStoreSlaWindow) holds the teams for the filter's life. */
 static void
-append_scope_where (Scope   *scope,
-                    int      p,
-                    GString *where)
+scope_filter (Scope                   *scope,
+              int                      p,
+              GArray                  *windows,
+              DwStoreSlaOutcomeFilter *filter)
 {
   gint64 min_from = G_MAXINT64, max_to = G_MININT64;
 
-  g_string_append (where, " AND t.team_id IN (0");
+  memset (filter, 0, sizeof *filter);
   for (guint i = 0; i < scope->teams->len; i++)
-    g_string_append_printf (where, ", %" G_GINT64_FORMAT,
-                            g_array_index (scope->teams, TeamInfo, i).id);
-  g_string_append (where, ")");
+    {
+      TeamInfo *team = &g_array_index (scope->teams, TeamInfo, i);
+      DwStoreSlaWindow window = { team->id, 0, 0 };
+
+      if (p >= 0)
+        {
+          window.from = team->windows[p].from;
+          window.to = team->windows[p].to;
+        }
+      g_array_append_val (windows, window);
+    }
 
   /* The overall bounds let the partial index audit_sla_at narrow the scan. */
   for (guint i = 0; i < scope->teams->len; i++)
@@ -423,38 +412,15 @@ append_scope_where (Scope   *scope,
   if (scope->teams->len == 0)
     min_from = max_to = 0;
 
-  g_string_append_printf (where, " AND a.at >= %" G_GINT64_FORMAT " AND a.at < %" G_GINT64_FORMAT,
-                          min_from, max_to);
-
-  if (p >= 0)
-    {
-      g_string_append (where, " AND (0");
-      for (guint i = 0; i < scope->teams->len; i++)
-        {
-          TeamInfo *team = &g_array_index (scope->teams, TeamInfo, i);
-
-          g_string_append_printf (where, " OR (t.team_id = %" G_GINT64_FORMAT " AND a.at >= %"
-                                  G_GINT64_FORMAT " AND a.at < %" G_GINT64_FORMAT ")",
-                                  team->id, team->windows[p].from, team->windows[p].to);
-        }
-      g_string_append (where, ")");
-    }
-
-  if (scope->policy_filter > 0)
-    g_string_append_printf (where, " AND t.sla_policy_id = %" G_GINT64_FORMAT,
-                            scope->policy_filter);
-
+  filter->teams = (const DwStoreSlaWindow *) windows->data;
+  filter->n_teams = windows->len;
+  filter->per_team = p >= 0;
+  filter->from = min_from;
+  filter->to = max_to;
+  filter->policy_id = scope->policy_filter;
   if (scope->own_only)
-    g_string_append_printf (where, " AND t.assignee_id = %" G_GINT64_FORMAT,
-                            scope->req->principal->user_id);
+    filter->assignee_id = scope->req->principal->user_id;
 }
-
-/* The outcome rows: an SLA state change into met or breached.  "+a.entity" keeps the planner
- * off audit_entity, whose leading column every SLA row shares. */
-#define OUTCOME_FROM \
-  " FROM audit a JOIN tickets t ON t.id = a.entity_id" \
-  " WHERE a.action = 'sla' AND +a.entity = 'ticket'" \
-  " AND json_extract (a.after, '$') IN ('met', 'breached')"
 
 /* Compliance */
 
@@ -542,12 +508,62 @@ policy_figures_json (Scope            *scope,
   return object;
 }
 
+typedef struct
+{
+  Scope      *scope;
+  GHashTable *cells;
+} Count;
+
+/* Counts one outcome row into its team's cell and its (team, policy) cell. */
+static void
+count_outcome (const DwStoreSlaOutcome *row,
+               gpointer                 user_data)
+{
+  Count *count = user_data;
+  Scope *scope = count->scope;
+  gboolean met = g_strcmp0 (row->outcome, "met") == 0;
+  TeamInfo *team = NULL;
+  Cell *team_cell, *policy_cell;
+  int target;
+
+  if (!dw_enum_from_string (DW_TYPE_SLA_TARGET, row->target, &target))
+    return;
+
+  for (guint i = 0; i < scope->teams->len && team == NULL; i++)
+    if (g_array_index (scope->teams, TeamInfo, i).id == row->team_id)
+      team = &g_array_index (scope->teams, TeamInfo, i);
+  if (team == NULL)
+    return;
+
+  team_cell = lookup_cell (count->cells, row->team_id, 0);
+  policy_cell = row->policy_id > 0 ? lookup_cell (count->cells, row->team_id, row->policy_id)
+                                   : NULL;
+
+  for (guint p = 0; p < scope->periods.n; p++)
+    {
+      if (row->at < team->windows[p].from || row->at >= team->windows[p].to)
+        continue;
+
+      if (met)
+        {
+          team_cell->met[p][target]++;
+          if (policy_cell != NULL)
+            policy_cell->met[p][target]++;
+        }
+      else
+        {
+          team_cell->breached[p][target]++;
+          if (policy_cell != NULL)
+            policy_cell->breached[p][target]++;
+        }
+    }
+}
+
 static void
 compliance_cb (DwApiRequest *req)
 {
   g_auto(Scope) scope = { 0 };
-  g_autoptr(GString) sql = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) filter_teams = g_array_new (FALSE, FALSE, sizeof (DwStoreSlaWindow));
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) cells = NULL;
   g_autoptr(JsonObject) reply = NULL;
@@ -555,72 +571,21 @@ compliance_cb (DwApiRequest *req)
   g_autoptr(JsonArray) teams = json_array_new ();
   g_autoptr(JsonArray) policies = json_array_new ();
   g_autofree char *now_text = NULL;
+  DwStoreSlaOutcomeFilter filter;
   Cell total = { { { 0 } } };
-  int rc;
+  Count count;
 
   if (!scope_init (&scope, req))
     return;
 
   cells = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  count.scope = &scope;
+  count.cells = cells;
 
-  sql = g_string_new ("SELECT t.team_id, IFNULL (t.sla_policy_id, 0), a.field, "
-                      "json_extract (a.after, '$'), a.at" OUTCOME_FROM);
-  append_scope_where (&scope, -1, sql);
-
-  stmt = dw_store_prepare (req->api->db, sql->str, &error);
-  if (stmt == NULL)
+  scope_filter (&scope, -1, filter_teams, &filter);
+  if (!dw_store_sla_compliance_outcomes_scan (req->api->store, &filter, count_outcome, &count,
+                                              &error))
     {
-      dw_api_reply_error (req, error);
-      return;
-    }
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 team_id = sqlite3_column_int64 (stmt, 0);
-      gint64 policy_id = sqlite3_column_int64 (stmt, 1);
-      const char *state = (const char *) sqlite3_column_text (stmt, 3);
-      gint64 at = sqlite3_column_int64 (stmt, 4);
-      gboolean met = g_strcmp0 (state, "met") == 0;
-      TeamInfo *team = NULL;
-      Cell *team_cell, *policy_cell;
-      int target;
-
-      if (!dw_enum_from_string (DW_TYPE_SLA_TARGET, (const char *) sqlite3_column_text (stmt, 2),
-                                &target))
-        continue;
-
-      for (guint i = 0; i < scope.teams->len && team == NULL; i++)
-        if (g_array_index (scope.teams, TeamInfo, i).id == team_id)
-          team = &g_array_index (scope.teams, TeamInfo, i);
-      if (team == NULL)
-        continue;
-
-      team_cell = lookup_cell (cells, team_id, 0);
-      policy_cell = policy_id > 0 ? lookup_cell (cells, team_id, policy_id) : NULL;
-
-      for (guint p = 0; p < scope.periods.n; p++)
-        {
-          if (at < team->windows[p].from || at >= team->windows[p].to)
-            continue;
-
-          if (met)
-            {
-              team_cell->met[p][target]++;
-              if (policy_cell != NULL)
-                policy_cell->met[p][target]++;
-            }
-          else
-            {
-              team_cell->breached[p][target]++;
-              if (policy_cell != NULL)
-                policy_cell->breached[p][target]++;
-            }
-        }
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (&error, req->api->db, rc);
       dw_api_reply_error (req, error);
       return;
     }
@@ -700,18 +665,18 @@ static void
 compliance_tickets_cb (DwApiRequest *req)
 {
   g_auto(Scope) scope = { 0 };
-  g_autoptr(GString) sql = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(sqlite3_stmt) ticket_stmt = NULL;
+  g_autoptr(GArray) windows = g_array_new (FALSE, FALSE, sizeof (DwStoreSlaWindow));
+  g_autoptr(GArray) rows = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonArray) items = json_array_new ();
   g_autofree char *next = NULL;
+  DwStoreSlaOutcomeFilter filter;
+  gboolean more;
   const char *target_text = dw_api_query (req, "target");
   const char *outcome = dw_api_query (req, "outcome");
-  gint64 after_id, last_id = 0;
-  guint limit, n = 0;
+  gint64 after_id;
+  guint limit;
   int target = -1;
-  int rc;
 
   if (target_text != NULL && !dw_enum_from_string (DW_TYPE_SLA_TARGET, target_text, &target))
     {
@@ -737,67 +702,45 @@ compliance_tickets_cb (DwApiRequest *req)
       compute_windows (&scope);
     }
 
-  sql = g_string_new ("SELECT a.id, a.at, a.field, json_extract (a.after, '$'), a.entity_id"
-                      OUTCOME_FROM);
-  append_scope_where (&scope, 0, sql);
+  scope_filter (&scope, 0, windows, &filter);
   if (target >= 0)
-    g_string_append_printf (sql, " AND a.field = '%s'", dw_sla_target_to_string (target));
+    filter.target = dw_sla_target_to_string (target);
   if (outcome != NULL)
-    g_string_append_printf (sql, " AND json_extract (a.after, '$') = '%s'",
-                            g_str_equal (outcome, "met") ? "met" : "breached");
-  if (after_id > 0)
-    g_string_append_printf (sql, " AND a.id < %" G_GINT64_FORMAT, after_id);
-  g_string_append_printf (sql, " ORDER BY a.id DESC LIMIT %u", limit + 1);
+    filter.outcome = g_str_equal (outcome, "met") ? "met" : "breached";
+  filter.before_id = after_id;
+  filter.limit = limit;
 
-  stmt = dw_store_prepare (req->api->db, sql->str, &error);
-  ticket_stmt = stmt != NULL
-                ? dw_store_prepare (req->api->db, "SELECT " DW_STORE_TICKET_COLUMNS
-                                    " FROM tickets t WHERE t.id = ?", &error)
-                : NULL;
-  if (ticket_stmt == NULL)
+  rows = dw_store_sla_compliance_outcomes_page (req->api->store, &filter, &more, &error);
+  if (rows == NULL)
     {
       dw_api_reply_error (req, error);
       return;
     }
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && n < limit)
+  for (guint i = 0; i < rows->len; i++)
     {
+      DwStoreSlaOutcome *row = &g_array_index (rows, DwStoreSlaOutcome, i);
       JsonObject *item = json_object_new ();
-      JsonObject *ticket;
+      JsonObject *ticket = g_steal_pointer (&row->ticket);
       JsonNode *node;
 
-      last_id = sqlite3_column_int64 (stmt, 0);
-
-      sqlite3_reset (ticket_stmt);
-      sqlite3_bind_int64 (ticket_stmt, 1, sqlite3_column_int64 (stmt, 4));
-      ticket = sqlite3_step (ticket_stmt) == SQLITE_ROW
-               ? dw_store_ticket_json_from_row (ticket_stmt) : json_object_new ();
-
-      json_object_set_int_member (item, "audit_id", last_id);
-      dw_json_set_time_or_null (item, "at", sqlite3_column_int64 (stmt, 1));
-      json_object_set_int_member (item, "ticket_id", sqlite3_column_int64 (stmt, 4));
+      json_object_set_int_member (item, "audit_id", row->audit_id);
+      dw_json_set_time_or_null (item, "at", row->at);
+      json_object_set_int_member (item, "ticket_id", row->ticket_id);
       node = json_object_get_member (ticket, "team_id");
       json_object_set_member (item, "team_id", node != NULL ? json_node_copy (node)
                                                             : json_node_new (JSON_NODE_NULL));
       node = json_object_get_member (ticket, "sla_policy_id");
       json_object_set_member (item, "sla_policy_id", node != NULL ? json_node_copy (node)
                                                                   : json_node_new (JSON_NODE_NULL));
-      json_object_set_string_member (item, "target", (const char *) sqlite3_column_text (stmt, 2));
-      json_object_set_string_member (item, "outcome", (const char *) sqlite3_column_text (stmt, 3));
+      json_object_set_string_member (item, "target", row->target);
+      json_object_set_string_member (item, "outcome", row->outcome);
       json_object_set_object_member (item, "ticket", ticket);
       json_array_add_object_element (items, item);
-      n++;
     }
 
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      dw_store_set_error (&error, req->api->db, rc);
-      dw_api_reply_error (req, error);
-      return;
-    }
-
-  if (rc == SQLITE_ROW)
-    next = dw_api_make_cursor (last_id);
+  if (more && rows->len > 0)
+    next = dw_api_make_cursor (g_array_index (rows, DwStoreSlaOutcome, rows->len - 1).audit_id);
 
   dw_api_reply_items (req, items, TRUE, next);
 }
@@ -837,25 +780,39 @@ typedef struct
   gboolean open;
 } TargetTrack;
 
+static void
+set_json_text (JsonObject *object,
+               const char *member,
+               const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+
+  if (text != NULL && json_parser_load_from_data (parser, text, -1, NULL)
+      && json_parser_get_root (parser) != NULL)
+    json_object_set_member (object, member, json_node_copy (json_parser_get_root (parser)));
+  else
+    json_object_set_null_member (object, member);
+}
+
+/* The team's calendar, or the first calendar; NULL when the desk has none. */
 static DwCalendar *
-load_team_calendar (sqlite3 *db,
+load_team_calendar (DwStore *store,
                     gint64   team_id)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_auto(DwStoreSlaCalendar) row = { 0 };
   g_autoptr(JsonObject) object = NULL;
+  gboolean found;
 
-  stmt = dw_store_prepare (db,
-                           "SELECT " DW_STORE_CALENDAR_COLUMNS " FROM calendars k "
-                           "LEFT JOIN teams m ON m.calendar_id = k.id AND m.id = ? "
-                           "ORDER BY m.id IS NULL, k.id LIMIT 1", NULL);
-  if (stmt == NULL)
+  if (!dw_store_sla_calendar_for_team (store, team_id, &row, &found, NULL) || !found)
     return NULL;
 
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
-
-  object = dw_store_calendar_json_from_row (stmt);
+  object = json_object_new ();
+  json_object_set_int_member (object, "id", row.id);
+  dw_json_set_string_or_null (object, "name", row.name);
+  dw_json_set_string_or_null (object, "timezone", row.timezone);
+  set_json_text (object, "week", row.week);
+  set_json_text (object, "holidays", row.holidays);
+  set_json_text (object, "workdays", row.workdays);
   return dw_calendar_new_from_json (object, NULL);
 }
 
@@ -968,9 +925,9 @@ compare_marks (gconstpointer a,
 static void
 sla_timeline_cb (DwApiRequest *req)
 {
-  sqlite3 *db = req->api->db;
-  g_autoptr(JsonObject) ticket = dw_store_ticket_json (db, req->ids[0], NULL);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  DwStore *store = req->api->store;
+  g_autoptr(JsonObject) ticket = dw_store_ticket_load_json (store, req->ids[0], NULL);
+  g_autoptr(GArray) rows = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) marks = g_array_new (FALSE, FALSE, sizeof (TimelineMark));
   g_autoptr(DwCalendar) calendar = NULL;
@@ -982,7 +939,6 @@ sla_timeline_cb (DwApiRequest *req)
   gboolean seen[DW_SLA_N_TARGETS] = { FALSE };
   JsonArray *sla;
   gint64 team_id, assignee_id, now = dw_clock_now (req->api->clock);
-  int rc;
 
   if (ticket == NULL)
     {
@@ -1002,45 +958,26 @@ sla_timeline_cb (DwApiRequest *req)
 
   /* Audit rows are in id order, which is commit order; comments are merged in by time
    * (a stable insertion keeps an audit row before a reply of the same second). */
-  stmt = dw_store_prepare (db,
-                           "SELECT a.at, 0, a.field, json_extract (a.after, '$') FROM audit a "
-                           "WHERE a.entity = 'ticket' AND a.entity_id = ?1 AND a.action = 'sla' "
-                           "UNION ALL "
-                           "SELECT a.at, 1, a.field, json_extract (a.after, '$') FROM audit a "
-                           "WHERE a.entity = 'ticket' AND a.entity_id = ?1 AND a.field = 'status' "
-                           "  AND a.action <> 'sla' "
-                           "UNION ALL "
-                           "SELECT c.created_at, 2, NULL, NULL FROM comments c "
-                           "WHERE c.ticket_id = ?1 AND c.author_kind = 'agent' AND c.public "
-                           "ORDER BY 1", &error);
-  if (stmt == NULL)
+  rows = dw_store_sla_compliance_timeline_marks (store, req->ids[0], &error);
+  if (rows == NULL)
     {
       dw_api_reply_error (req, error);
       return;
     }
 
-  sqlite3_bind_int64 (stmt, 1, req->ids[0]);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  for (guint i = 0; i < rows->len; i++)
     {
-      TimelineMark mark = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int (stmt, 1), -1, 0 };
-      const char *field = (const char *) sqlite3_column_text (stmt, 2);
-      const char *value = (const char *) sqlite3_column_text (stmt, 3);
+      DwStoreSlaTimelineMark *row = &g_array_index (rows, DwStoreSlaTimelineMark, i);
+      TimelineMark mark = { row->at, row->kind, -1, 0 };
 
       if (mark.kind == 0
-          && (!dw_enum_from_string (DW_TYPE_SLA_TARGET, field, &mark.target)
-              || !dw_enum_from_string (DW_TYPE_SLA_STATE, value, &mark.value)))
+          && (!dw_enum_from_string (DW_TYPE_SLA_TARGET, row->field, &mark.target)
+              || !dw_enum_from_string (DW_TYPE_SLA_STATE, row->value, &mark.value)))
         continue;
-      if (mark.kind == 1 && !dw_enum_from_string (DW_TYPE_STATUS, value, &mark.value))
+      if (mark.kind == 1 && !dw_enum_from_string (DW_TYPE_STATUS, row->value, &mark.value))
         continue;
 
       g_array_append_val (marks, mark);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (&error, db, rc);
-      dw_api_reply_error (req, error);
-      return;
     }
 
   /* The query's ORDER BY 1 is not stable across the UNION; keep same-second marks in kind
@@ -1138,7 +1075,7 @@ sla_timeline_cb (DwApiRequest *req)
         }
     }
 
-  calendar = load_team_calendar (db, team_id);
+  calendar = load_team_calendar (store, team_id);
 
   for (guint t = 0; t < DW_SLA_N_TARGETS; t++)
     {

@@ -44,6 +44,7 @@ typedef struct
   const DwStoreAuthOps      *auth;       /* dw-store-auth.h */
   const DwStorePeopleOps    *people;     /* dw-store-people.h */
   const DwStoreAgentOps     *agents;     /* dw-store-agents.h */
+  const struct _DwStoreSlaComplianceOps *sla_compliance;  /* dw-store-sla.h, compliance */
 
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);

@@ -4,6 +4,8 @@
  * leader may lose its lease mid-check), which therefore report whether this call made them. */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "store/dw-store-backend.h"
 
 G_BEGIN_DECLS
@@ -255,6 +257,193 @@ dw_store_sla_due_list (DwStore  *store,
                        GError  **error)
 {
   return store->backend->sla->due_list (store, now, limit, error);
+}
+
+/* Compliance (dw-api-sla.c): the figures, their drill-down and a ticket's SLA timeline, read
+ * from the audit rows the engine writes (action "sla", field = target, after = new state). */
+
+typedef struct _DwStoreSlaComplianceOps DwStoreSlaComplianceOps;
+
+/* A team as the compliance figures name it; @timezone NULL when it has no calendar. */
+typedef struct
+{
+  gint64  id;
+  char   *name;
+  char   *timezone;
+} DwStoreSlaTeam;
+
+/* A policy as the compliance figures name it. */
+typedef struct
+{
+  gint64  id;
+  char   *name;
+} DwStoreSlaPolicyName;
+
+/* One team of a filter and its window [@from, @to). */
+typedef struct
+{
+  gint64  team_id;
+  gint64  from;
+  gint64  to;
+} DwStoreSlaWindow;
+
+/* Which outcome rows (an SLA state change into met or breached) to read: of the tickets now
+ * in one of @teams, at in [@from, @to); with @per_team, also inside the window of the ticket's
+ * team.  0 / NULL members filter nothing. */
+typedef struct
+{
+  const DwStoreSlaWindow *teams;
+  guint                   n_teams;
+  gboolean                per_team;
+  gint64                  from;
+  gint64                  to;
+  gint64                  policy_id;
+  gint64                  assignee_id;
+  const char             *target;    /* a DwSlaTarget nick */
+  const char             *outcome;   /* "met" or "breached" */
+  gint64                  before_id; /* the cursor: audit ids below it */
+  guint                   limit;     /* a page: at most this many, newest audit id first */
+} DwStoreSlaOutcomeFilter;
+
+/* An outcome row; @ticket (the ticket as docs/api.md's object, an empty object if it is gone)
+ * only on a page. */
+typedef struct
+{
+  gint64      audit_id;
+  gint64      at;
+  gint64      team_id;     /* 0: NULL */
+  gint64      policy_id;   /* 0: NULL */
+  gint64      ticket_id;
+  char       *target;
+  char       *outcome;
+  JsonObject *ticket;
+} DwStoreSlaOutcome;
+
+typedef void (*DwStoreSlaOutcomeFunc) (const DwStoreSlaOutcome *row,
+                                       gpointer                 user_data);
+
+/* A mark of a ticket's SLA timeline: @kind 0 an SLA state change (@field the target, @value the
+ * state), 1 a status change (@value the new status), 2 a public agent reply. */
+typedef struct
+{
+  gint64  at;
+  int     kind;
+  char   *field;
+  char   *value;
+} DwStoreSlaTimelineMark;
+
+struct _DwStoreSlaComplianceOps
+{
+  GArray  *(*teams)         (DwStore                        *store,
+                             gint64                          team_id,
+                             GError                        **error);
+  GArray  *(*policies)      (DwStore                        *store,
+                             gint64                          policy_id,
+                             GError                        **error);
+  gboolean (*outcomes_scan) (DwStore                        *store,
+                             const DwStoreSlaOutcomeFilter  *filter,
+                             DwStoreSlaOutcomeFunc           func,
+                             gpointer                        user_data,
+                             GError                        **error);
+  GArray  *(*outcomes_page) (DwStore                        *store,
+                             const DwStoreSlaOutcomeFilter  *filter,
+                             gboolean                       *more,
+                             GError                        **error);
+  GArray  *(*timeline_marks) (DwStore                       *store,
+                              gint64                         ticket_id,
+                              GError                       **error);
+};
+
+/* Every team (@team_id 0) or that one, by id: a GArray of DwStoreSlaTeam that frees its
+ * strings. */
+static inline GArray *
+dw_store_sla_compliance_teams (DwStore  *store,
+                               gint64    team_id,
+                               GError  **error)
+{
+  return store->backend->sla_compliance->teams (store, team_id, error);
+}
+
+/* Every policy (@policy_id 0) or that one, by position then id: a GArray of
+ * DwStoreSlaPolicyName that frees its strings. */
+static inline GArray *
+dw_store_sla_compliance_policies (DwStore  *store,
+                                  gint64    policy_id,
+                                  GError  **error)
+{
+  return store->backend->sla_compliance->policies (store, policy_id, error);
+}
+
+/* Calls @func for each outcome row of @filter (no @ticket, in no particular order; @limit and
+ * @before_id are not read). */
+static inline gboolean
+dw_store_sla_compliance_outcomes_scan (DwStore                        *store,
+                                       const DwStoreSlaOutcomeFilter  *filter,
+                                       DwStoreSlaOutcomeFunc           func,
+                                       gpointer                        user_data,
+                                       GError                        **error)
+{
+  return store->backend->sla_compliance->outcomes_scan (store, filter, func, user_data, error);
+}
+
+/* At most @filter->limit outcome rows below @filter->before_id, newest audit id first, each
+ * with its ticket: a GArray of DwStoreSlaOutcome that frees its members; @more says whether
+ * another page follows. */
+static inline GArray *
+dw_store_sla_compliance_outcomes_page (DwStore                        *store,
+                                       const DwStoreSlaOutcomeFilter  *filter,
+                                       gboolean                       *more,
+                                       GError                        **error)
+{
+  return store->backend->sla_compliance->outcomes_page (store, filter, more, error);
+}
+
+/* The ticket's SLA state changes, status changes and public agent replies, by time (of the
+ * same second in no given order: the caller sorts by kind): a GArray of DwStoreSlaTimelineMark
+ * that frees its strings. */
+static inline GArray *
+dw_store_sla_compliance_timeline_marks (DwStore  *store,
+                                        gint64    ticket_id,
+                                        GError  **error)
+{
+  return store->backend->sla_compliance->timeline_marks (store, ticket_id, error);
+}
+
+/* The clear functions the backends give their arrays. */
+static inline void
+dw_store_sla_team_clear (gpointer data)
+{
+  DwStoreSlaTeam *row = data;
+
+  g_clear_pointer (&row->name, g_free);
+  g_clear_pointer (&row->timezone, g_free);
+}
+
+static inline void
+dw_store_sla_policy_name_clear (gpointer data)
+{
+  DwStoreSlaPolicyName *row = data;
+
+  g_clear_pointer (&row->name, g_free);
+}
+
+static inline void
+dw_store_sla_outcome_clear (gpointer data)
+{
+  DwStoreSlaOutcome *row = data;
+
+  g_clear_pointer (&row->target, g_free);
+  g_clear_pointer (&row->outcome, g_free);
+  g_clear_pointer (&row->ticket, json_object_unref);
+}
+
+static inline void
+dw_store_sla_timeline_mark_clear (gpointer data)
+{
+  DwStoreSlaTimelineMark *row = data;
+
+  g_clear_pointer (&row->field, g_free);
+  g_clear_pointer (&row->value, g_free);
 }
 
 G_END_DECLS

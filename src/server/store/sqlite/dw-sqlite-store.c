@@ -36,6 +36,7 @@ static const DwStoreBackend sqlite_backend = {
   .auth = &dw_sqlite_auth_ops,
   .people = &dw_sqlite_people_ops,
   .agents = &dw_sqlite_agent_ops,
+  .sla_compliance = &dw_sqlite_sla_compliance_ops,
 };
 
 DwStore *
