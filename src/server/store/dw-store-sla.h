@@ -305,8 +305,8 @@ typedef struct
   guint                   limit;     /* a page: at most this many, newest audit id first */
 } DwStoreSlaOutcomeFilter;
 
-/* An outcome row; @ticket (the ticket as docs/api.md's object, an empty object if it is gone)
- * only on a page. */
+/* An outcome row.  A scan fills @team_id and @policy_id (the ticket's now); a page fills
+ * @audit_id, @ticket_id and @ticket (docs/api.md's object) instead. */
 typedef struct
 {
   gint64      audit_id;
