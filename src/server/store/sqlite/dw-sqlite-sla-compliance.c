@@ -31,7 +31,8 @@ column_dup (sqlite3_stmt *stmt,
 static const char *
 nick_or_none (const char *text)
 {
-  if (text == NULL || *text == '\0' || strspn (text, "abcdefghijklmnopqrstuvwxyz-") != strlen (text))
+  if (text == NULL || *text == '\0'
+      || strspn (text, "abcdefghijklmnopqrstuvwxyz-") != strlen (text))
     return "-";
   return text;
 }
