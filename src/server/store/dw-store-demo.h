@@ -1,0 +1,261 @@
+/* dw-store-demo.h: the named operations of the demo desk's seed (dw-demo.c): the single inserts
+ * of the calendar, teams, business types, routing rules, SLA policies, people and their
+ * memberships, skills, shifts and presence, the customers in bulk, the settings the demo writes,
+ * the hand-back of tickets held beyond an agent's capacity, and the seed's relaxed durability
+ * and large page cache (SQLite pragmas; no-ops on PostgreSQL).
+ *
+ * Ids are returned as the backend made them (0 on error).  Inside the caller's transaction,
+ * like every operation, except fast_writes and seed_cache, which SQLite only takes between
+ * transactions.
+ */
+#pragma once
+
+#include "store/dw-store-backend.h"
+
+G_BEGIN_DECLS
+
+typedef struct _DwStoreDemoOps DwStoreDemoOps;
+
+typedef struct
+{
+  const char *name;
+  const char *priorities;        /* JSON arrays */
+  const char *tags;
+  const char *business_types;
+  gint64      first_response_minutes;
+  gint64      next_response_minutes;
+  gint64      resolution_minutes;
+  const char *escalation;        /* JSON object */
+  gint64      position;
+} DwStoreDemoPolicy;
+
+typedef struct
+{
+  const char *username;
+  const char *display_name;
+  const char *role;
+  const char *password_hash;
+  gint64      capacity;
+  const char *presence;
+  gint64      presence_since;
+  gint64      created_at;
+} DwStoreDemoUser;
+
+typedef struct
+{
+  const char *name;
+  const char *email;             /* NULL for none */
+  const char *phone;
+  const char *tags;              /* JSON array */
+  gint64      created_at;
+} DwStoreDemoCustomer;
+
+/* A ticket an agent holds beyond its capacity. */
+typedef struct
+{
+  gint64 ticket_id;
+  gint64 agent_id;
+} DwStoreDemoHeld;
+
+struct _DwStoreDemoOps
+{
+  gboolean (*fast_writes)       (DwStore *store, gboolean fast, GError **error);
+  gboolean (*seed_cache)        (DwStore *store, gboolean large, GError **error);
+  gint64   (*insert_calendar)   (DwStore *store, const char *name, const char *timezone,
+                                 const char *week, const char *holidays, const char *workdays,
+                                 GError **error);
+  gint64   (*insert_team)       (DwStore *store, const char *name, const char *description,
+                                 gint64 calendar_id, gint64 created_at, GError **error);
+  gboolean (*insert_business_type) (DwStore *store, const char *key, const char *name,
+                                    gint64 team_id, const char *skill, GError **error);
+  gboolean (*insert_routing_rule) (DwStore *store, gint64 position, const char *keyword,
+                                   const char *business_type, GError **error);
+  gboolean (*put_setting)       (DwStore *store, const char *key, const char *value,
+                                 GError **error);
+  gboolean (*insert_policy)     (DwStore *store, const DwStoreDemoPolicy *policy,
+                                 GError **error);
+  gint64   (*insert_user)       (DwStore *store, const DwStoreDemoUser *user, GError **error);
+  gboolean (*insert_member)     (DwStore *store, gint64 team_id, gint64 user_id,
+                                 gboolean is_lead, GError **error);
+  gboolean (*insert_skill)      (DwStore *store, gint64 user_id, const char *skill, gint64 level,
+                                 GError **error);
+  gboolean (*insert_presence)   (DwStore *store, gint64 user_id, const char *presence, gint64 at,
+                                 GError **error);
+  gboolean (*insert_shift)      (DwStore *store, gint64 user_id, gint64 team_id,
+                                 gint64 starts_at, gint64 ends_at, GError **error);
+  gboolean (*insert_customers)  (DwStore *store, const DwStoreDemoCustomer *rows, guint n,
+                                 GError **error);
+  gboolean (*held_over_capacity) (DwStore *store, GArray *held, GError **error);
+  gboolean (*requeue)           (DwStore *store, gint64 ticket_id, gint64 agent_id, gint64 now,
+                                 GError **error);
+};
+
+/* SQLite: synchronous=OFF (@fast) or FULL, between transactions: a seed nobody has been told of
+ * yet need not sync its COMMIT.  PostgreSQL: nothing (see dw-pg-demo.c). */
+static inline gboolean
+dw_store_demo_fast_writes (DwStore  *store,
+                           gboolean  fast,
+                           GError  **error)
+{
+  return store->backend->demo->fast_writes (store, fast, error);
+}
+
+/* SQLite: a page cache of 64 MB while seeding (@large), the default 2 MB after.  PostgreSQL:
+ * nothing (its cache is the server's). */
+static inline gboolean
+dw_store_demo_seed_cache (DwStore  *store,
+                          gboolean  large,
+                          GError  **error)
+{
+  return store->backend->demo->seed_cache (store, large, error);
+}
+
+static inline gint64
+dw_store_demo_insert_calendar (DwStore     *store,
+                               const char  *name,
+                               const char  *timezone,
+                               const char  *week,
+                               const char  *holidays,
+                               const char  *workdays,
+                               GError     **error)
+{
+  return store->backend->demo->insert_calendar (store, name, timezone, week, holidays, workdays,
+                                                error);
+}
+
+static inline gint64
+dw_store_demo_insert_team (DwStore     *store,
+                           const char  *name,
+                           const char  *description,
+                           gint64       calendar_id,
+                           gint64       created_at,
+                           GError     **error)
+{
+  return store->backend->demo->insert_team (store, name, description, calendar_id, created_at,
+                                            error);
+}
+
+static inline gboolean
+dw_store_demo_insert_business_type (DwStore     *store,
+                                    const char  *key,
+                                    const char  *name,
+                                    gint64       team_id,
+                                    const char  *skill,
+                                    GError     **error)
+{
+  return store->backend->demo->insert_business_type (store, key, name, team_id, skill, error);
+}
+
+static inline gboolean
+dw_store_demo_insert_routing_rule (DwStore     *store,
+                                   gint64       position,
+                                   const char  *keyword,
+                                   const char  *business_type,
+                                   GError     **error)
+{
+  return store->backend->demo->insert_routing_rule (store, position, keyword, business_type,
+                                                    error);
+}
+
+/* Sets settings.@key to @value, whether it was there or not. */
+static inline gboolean
+dw_store_demo_put_setting (DwStore     *store,
+                           const char  *key,
+                           const char  *value,
+                           GError     **error)
+{
+  return store->backend->demo->put_setting (store, key, value, error);
+}
+
+/* An SLA policy that matches no channel in particular, at-risk at 0.75. */
+static inline gboolean
+dw_store_demo_insert_policy (DwStore                  *store,
+                             const DwStoreDemoPolicy  *policy,
+                             GError                  **error)
+{
+  return store->backend->demo->insert_policy (store, policy, error);
+}
+
+static inline gint64
+dw_store_demo_insert_user (DwStore                *store,
+                           const DwStoreDemoUser  *user,
+                           GError                **error)
+{
+  return store->backend->demo->insert_user (store, user, error);
+}
+
+static inline gboolean
+dw_store_demo_insert_member (DwStore   *store,
+                             gint64     team_id,
+                             gint64     user_id,
+                             gboolean   is_lead,
+                             GError   **error)
+{
+  return store->backend->demo->insert_member (store, team_id, user_id, is_lead, error);
+}
+
+static inline gboolean
+dw_store_demo_insert_skill (DwStore     *store,
+                            gint64       user_id,
+                            const char  *skill,
+                            gint64       level,
+                            GError     **error)
+{
+  return store->backend->demo->insert_skill (store, user_id, skill, level, error);
+}
+
+static inline gboolean
+dw_store_demo_insert_presence (DwStore     *store,
+                               gint64       user_id,
+                               const char  *presence,
+                               gint64       at,
+                               GError     **error)
+{
+  return store->backend->demo->insert_presence (store, user_id, presence, at, error);
+}
+
+static inline gboolean
+dw_store_demo_insert_shift (DwStore  *store,
+                            gint64    user_id,
+                            gint64    team_id,
+                            gint64    starts_at,
+                            gint64    ends_at,
+                            GError  **error)
+{
+  return store->backend->demo->insert_shift (store, user_id, team_id, starts_at, ends_at, error);
+}
+
+/* @n customers, ids in order as the backend makes them. */
+static inline gboolean
+dw_store_demo_insert_customers (DwStore                    *store,
+                                const DwStoreDemoCustomer  *rows,
+                                guint                       n,
+                                GError                    **error)
+{
+  return store->backend->demo->insert_customers (store, rows, n, error);
+}
+
+/* Appends to @held (DwStoreDemoHeld) the open tickets (new, open, pending, on-hold) each agent
+ * holds beyond its capacity: its newest, those waiting on the customer after the others; agents
+ * by id, tickets by (status waits, created_at, id). */
+static inline gboolean
+dw_store_demo_held_over_capacity (DwStore  *store,
+                                  GArray   *held,
+                                  GError  **error)
+{
+  return store->backend->demo->held_over_capacity (store, held, error);
+}
+
+/* Ticket @ticket_id back to its team's queue (unassigned, version + 1), with its audit row at
+ * @now naming @agent_id as the assignee before. */
+static inline gboolean
+dw_store_demo_requeue (DwStore  *store,
+                       gint64    ticket_id,
+                       gint64    agent_id,
+                       gint64    now,
+                       GError  **error)
+{
+  return store->backend->demo->requeue (store, ticket_id, agent_id, now, error);
+}
+
+G_END_DECLS

@@ -1,0 +1,336 @@
+/* dw-pg-demo.c: the demo seed's operations (store/dw-store-demo.h) on PostgreSQL: the same rows
+ * as dw-sqlite-demo.c; RETURNING id for the ids; the customers in multi-row INSERTs. */
+#define G_LOG_DOMAIN "dw-store"
+
+#include "config.h"
+
+#include "dw-store.h"
+#include "store/dw-store-demo.h"
+#include "store/pg/dw-pg-connection.h"
+#include "store/pg/dw-pg-ops.h"
+#include "store/pg/dw-pg-store.h"
+
+/* Customers per INSERT: 5 parameters each, well below libpq's 65535. */
+#define CUSTOMERS_PER_INSERT 500
+
+/* Nothing to relax: synchronous=OFF is SQLite's, for a seed written before anyone is told of it.
+ * The PostgreSQL seed runs on the leader of a desk that other instances may already read, in
+ * one transaction whose COMMIT syncs once: turning synchronous_commit off would risk a
+ * leader's acknowledged writes for a single fsync saved. */
+static gboolean
+fast_writes (DwStore  *store,
+             gboolean  fast,
+             GError  **error)
+{
+  return TRUE;
+}
+
+/* The server's shared buffers are its cache: there is no per-connection page cache to grow. */
+static gboolean
+seed_cache (DwStore  *store,
+            gboolean  large,
+            GError  **error)
+{
+  return TRUE;
+}
+
+/* The id of a "… RETURNING id", 0 on error. */
+static gint64
+insert_returning (DwStore             *store,
+                  const char          *sql,
+                  int                  n_params,
+                  const char * const  *params,
+                  GError             **error)
+{
+  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, n_params, params, error);
+
+  if (result == NULL)
+    return 0;
+  return dw_pg_get_int (result, 0, 0);
+}
+
+static gboolean
+run (DwStore             *store,
+     const char          *sql,
+     int                  n_params,
+     const char * const  *params,
+     GError             **error)
+{
+  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, n_params, params, error);
+
+  return result != NULL;
+}
+
+static gint64
+insert_calendar (DwStore     *store,
+                 const char  *name,
+                 const char  *timezone,
+                 const char  *week,
+                 const char  *holidays,
+                 const char  *workdays,
+                 GError     **error)
+{
+  const char *params[] = { name, timezone, week, holidays, workdays };
+
+  return insert_returning (store,
+                           "INSERT INTO calendars (name, timezone, week, holidays, workdays) "
+                           "VALUES ($1, $2, $3, $4, $5) RETURNING id", 5, params, error);
+}
+
+static gint64
+insert_team (DwStore     *store,
+             const char  *name,
+             const char  *description,
+             gint64       calendar_id,
+             gint64       created_at,
+             GError     **error)
+{
+  DwPgInt calendar, created;
+  const char *params[] = { name, description, dw_pg_int (&calendar, calendar_id),
+                           dw_pg_int (&created, created_at) };
+
+  return insert_returning (store,
+                           "INSERT INTO teams (name, description, calendar_id, created_at) "
+                           "VALUES ($1, $2, $3, $4) RETURNING id", 4, params, error);
+}
+
+static gboolean
+insert_business_type (DwStore     *store,
+                      const char  *key,
+                      const char  *name,
+                      gint64       team_id,
+                      const char  *skill,
+                      GError     **error)
+{
+  DwPgInt team;
+  const char *params[] = { key, name, dw_pg_int (&team, team_id), skill };
+
+  return run (store, "INSERT INTO business_types (key, name, team_id, skill) "
+                     "VALUES ($1, $2, $3, $4)", 4, params, error);
+}
+
+static gboolean
+insert_routing_rule (DwStore     *store,
+                     gint64       position,
+                     const char  *keyword,
+                     const char  *business_type,
+                     GError     **error)
+{
+  DwPgInt pos;
+  const char *params[] = { dw_pg_int (&pos, position), keyword, business_type };
+
+  return run (store, "INSERT INTO routing_rules (position, keyword, business_type) "
+                     "VALUES ($1, $2, $3)", 3, params, error);
+}
+
+static gboolean
+put_setting (DwStore     *store,
+             const char  *key,
+             const char  *value,
+             GError     **error)
+{
+  const char *params[] = { key, value };
+
+  return run (store, "INSERT INTO settings (key, value) VALUES ($1, $2) "
+                     "ON CONFLICT (key) DO UPDATE SET value = $2", 2, params, error);
+}
+
+static gboolean
+insert_policy (DwStore                  *store,
+               const DwStoreDemoPolicy  *policy,
+               GError                  **error)
+{
+  DwPgInt position, first, next, resolution;
+  const char *params[] = {
+    policy->name, dw_pg_int (&position, policy->position), policy->priorities, policy->tags,
+    policy->business_types, dw_pg_int (&first, policy->first_response_minutes),
+    dw_pg_int (&next, policy->next_response_minutes),
+    dw_pg_int (&resolution, policy->resolution_minutes), policy->escalation,
+  };
+
+  return run (store,
+              "INSERT INTO sla_policies (name, position, match_priorities, match_tags, "
+              "match_channels, match_business_types, first_response_minutes, "
+              "next_response_minutes, resolution_minutes, at_risk_ratio, escalation) "
+              "VALUES ($1, $2, $3, $4, '[]', $5, $6, $7, $8, 0.75, $9)", 9, params, error);
+}
+
+static gint64
+insert_user (DwStore                *store,
+             const DwStoreDemoUser  *user,
+             GError                **error)
+{
+  DwPgInt capacity, since, created;
+  const char *params[] = {
+    user->username, user->display_name, user->role, user->password_hash,
+    dw_pg_int (&capacity, user->capacity), user->presence,
+    dw_pg_int (&since, user->presence_since), dw_pg_int (&created, user->created_at),
+  };
+
+  return insert_returning (store,
+                           "INSERT INTO users (username, display_name, role, password_hash, "
+                           "capacity, presence, presence_since, created_at) "
+                           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id", 8, params,
+                           error);
+}
+
+static gboolean
+insert_member (DwStore   *store,
+               gint64     team_id,
+               gint64     user_id,
+               gboolean   is_lead,
+               GError   **error)
+{
+  DwPgInt team, user;
+  const char *params[] = { dw_pg_int (&team, team_id), dw_pg_int (&user, user_id),
+                           is_lead ? "1" : "0" };
+
+  return run (store, "INSERT INTO team_members (team_id, user_id, is_lead) VALUES ($1, $2, $3)",
+              3, params, error);
+}
+
+static gboolean
+insert_skill (DwStore     *store,
+              gint64       user_id,
+              const char  *skill,
+              gint64       level,
+              GError     **error)
+{
+  DwPgInt user, lvl;
+  const char *params[] = { dw_pg_int (&user, user_id), skill, dw_pg_int (&lvl, level) };
+
+  return run (store, "INSERT INTO user_skills (user_id, skill, level) VALUES ($1, $2, $3)",
+              3, params, error);
+}
+
+static gboolean
+insert_presence (DwStore     *store,
+                 gint64       user_id,
+                 const char  *presence,
+                 gint64       at,
+                 GError     **error)
+{
+  DwPgInt user, when;
+  const char *params[] = { dw_pg_int (&user, user_id), presence, dw_pg_int (&when, at) };
+
+  return run (store, "INSERT INTO presence_log (user_id, presence, at) VALUES ($1, $2, $3)",
+              3, params, error);
+}
+
+static gboolean
+insert_shift (DwStore  *store,
+              gint64    user_id,
+              gint64    team_id,
+              gint64    starts_at,
+              gint64    ends_at,
+              GError  **error)
+{
+  DwPgInt user, team, starts, ends;
+  const char *params[] = { dw_pg_int (&user, user_id), dw_pg_int (&team, team_id),
+                           dw_pg_int (&starts, starts_at), dw_pg_int (&ends, ends_at) };
+
+  return run (store, "INSERT INTO shifts (user_id, team_id, starts_at, ends_at) "
+                     "VALUES ($1, $2, $3, $4)", 4, params, error);
+}
+
+/* In multi-row INSERTs of CUSTOMERS_PER_INSERT: one round trip each rather than one a row.
+ * The VALUES rows are inserted in order, so the ids follow @rows as on SQLite. */
+static gboolean
+insert_customers (DwStore                    *store,
+                  const DwStoreDemoCustomer  *rows,
+                  guint                       n,
+                  GError                    **error)
+{
+  for (guint first = 0; first < n; first += CUSTOMERS_PER_INSERT)
+    {
+      guint count = MIN (CUSTOMERS_PER_INSERT, n - first);
+      g_autoptr(GString) sql = g_string_new ("INSERT INTO customers "
+                                             "(name, email, phone, tags, created_at) VALUES ");
+      g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+      g_autofree const char **params = g_new0 (const char *, count * 5);
+
+      for (guint i = 0; i < count; i++)
+        {
+          const DwStoreDemoCustomer *row = &rows[first + i];
+          char *created = dw_pg_int_new (row->created_at);
+
+          g_ptr_array_add (owned, created);
+          g_string_append_printf (sql, "%s($%u, $%u, $%u, $%u, $%u)", i > 0 ? ", " : "",
+                                  5 * i + 1, 5 * i + 2, 5 * i + 3, 5 * i + 4, 5 * i + 5);
+          params[5 * i] = row->name;
+          params[5 * i + 1] = row->email;
+          params[5 * i + 2] = row->phone;
+          params[5 * i + 3] = row->tags;
+          params[5 * i + 4] = created;
+        }
+      if (!run (store, sql->str, (int) count * 5, params, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* One query where SQLite steps per agent: each agent's open tickets numbered in the order of
+ * dw-sqlite-demo.c, those past its capacity. */
+static gboolean
+held_over_capacity (DwStore  *store,
+                    GArray   *held,
+                    GError  **error)
+{
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+    "SELECT id, assignee_id FROM ("
+    "  SELECT t.id, t.assignee_id, u.capacity, row_number () OVER ("
+    "    PARTITION BY t.assignee_id ORDER BY t.status IN ('pending', 'on-hold'), t.created_at, "
+    "    t.id) AS n "
+    "  FROM tickets t JOIN users u ON u.id = t.assignee_id "
+    "  WHERE u.role = 'agent' AND t.status IN ('new', 'open', 'pending', 'on-hold')) held "
+    "WHERE n > capacity "
+    "ORDER BY assignee_id, n", 0, NULL, error);
+
+  if (result == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      DwStoreDemoHeld row = { dw_pg_get_int (result, i, 0), dw_pg_get_int (result, i, 1) };
+
+      g_array_append_val (held, row);
+    }
+  return TRUE;
+}
+
+static gboolean
+requeue (DwStore  *store,
+         gint64    ticket_id,
+         gint64    agent_id,
+         gint64    now,
+         GError  **error)
+{
+  DwPgInt ticket, agent, at;
+  const char *update[] = { dw_pg_int (&ticket, ticket_id) };
+  const char *audit[] = { dw_pg_int (&at, now), ticket.text, dw_pg_int (&agent, agent_id) };
+
+  return run (store, "UPDATE tickets SET assignee_id = NULL, version = version + 1 WHERE id = $1",
+              1, update, error)
+         && run (store, "INSERT INTO audit (at, entity, entity_id, action, field, before, after, "
+                        "reason) VALUES ($1, 'ticket', $2, 'queued', 'assignee_id', $3, 'null', "
+                        "'back to the team queue: its agent already held its capacity')",
+                 3, audit, error);
+}
+
+const DwStoreDemoOps dw_pg_demo_ops = {
+  .fast_writes = fast_writes,
+  .seed_cache = seed_cache,
+  .insert_calendar = insert_calendar,
+  .insert_team = insert_team,
+  .insert_business_type = insert_business_type,
+  .insert_routing_rule = insert_routing_rule,
+  .put_setting = put_setting,
+  .insert_policy = insert_policy,
+  .insert_user = insert_user,
+  .insert_member = insert_member,
+  .insert_skill = insert_skill,
+  .insert_presence = insert_presence,
+  .insert_shift = insert_shift,
+  .insert_customers = insert_customers,
+  .held_over_capacity = held_over_capacity,
+  .requeue = requeue,
+};

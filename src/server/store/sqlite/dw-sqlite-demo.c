@@ -1,0 +1,324 @@
+/* dw-sqlite-demo.c: the demo seed's operations (store/dw-store-demo.h) on SQLite: the SQL
+ * dw-demo.c ran itself, through the statement cache. */
+#define G_LOG_DOMAIN "dw-store"
+
+#include "store/sqlite/dw-sqlite-store.h"
+
+#include <stdarg.h>
+
+#include "dw-store.h"
+#include "store/dw-store-demo.h"
+
+/* The page cache while seeding: more than the new desk's 26 MB. */
+#define SEED_CACHE_KIB 65536
+
+/* Binds the arguments in order; "i" gint64 (0 → NULL), "I" gint64 as is, "s" string (NULL →
+ * NULL).  Then steps to the end. */
+static gboolean
+run (DwStore     *store,
+     const char  *sql,
+     GError     **error,
+     const char  *types,
+     ...)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store), sql, error);
+  va_list args;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  va_start (args, types);
+  for (int i = 0; types[i] != '\0'; i++)
+    {
+      switch (types[i])
+        {
+        case 'i':
+          dw_store_bind_id_or_null (stmt, i + 1, va_arg (args, gint64));
+          break;
+        case 'I':
+          sqlite3_bind_int64 (stmt, i + 1, va_arg (args, gint64));
+          break;
+        case 's':
+          dw_store_bind_text_or_null (stmt, i + 1, va_arg (args, const char *));
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  va_end (args);
+
+  return dw_store_step_done (stmt, error);
+}
+
+static gint64
+last_id (DwStore *store)
+{
+  return sqlite3_last_insert_rowid (dw_sqlite_store_db (store));
+}
+
+static gboolean
+fast_writes (DwStore  *store,
+             gboolean  fast,
+             GError  **error)
+{
+  return dw_store_exec (dw_sqlite_store_db (store),
+                        fast ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = FULL", error);
+}
+
+static gboolean
+seed_cache (DwStore  *store,
+            gboolean  large,
+            GError  **error)
+{
+  return dw_store_exec (dw_sqlite_store_db (store),
+                        large ? "PRAGMA cache_size = -" G_STRINGIFY (SEED_CACHE_KIB)
+                              : "PRAGMA cache_size = -2000", error);
+}
+
+static gint64
+insert_calendar (DwStore     *store,
+                 const char  *name,
+                 const char  *timezone,
+                 const char  *week,
+                 const char  *holidays,
+                 const char  *workdays,
+                 GError     **error)
+{
+  if (!run (store, "INSERT INTO calendars (name, timezone, week, holidays, workdays) "
+                   "VALUES (?, ?, ?, ?, ?)", error, "sssss",
+            name, timezone, week, holidays, workdays))
+    return 0;
+  return last_id (store);
+}
+
+static gint64
+insert_team (DwStore     *store,
+             const char  *name,
+             const char  *description,
+             gint64       calendar_id,
+             gint64       created_at,
+             GError     **error)
+{
+  if (!run (store, "INSERT INTO teams (name, description, calendar_id, created_at) "
+                   "VALUES (?, ?, ?, ?)", error, "ssII",
+            name, description, calendar_id, created_at))
+    return 0;
+  return last_id (store);
+}
+
+static gboolean
+insert_business_type (DwStore     *store,
+                      const char  *key,
+                      const char  *name,
+                      gint64       team_id,
+                      const char  *skill,
+                      GError     **error)
+{
+  return run (store, "INSERT INTO business_types (key, name, team_id, skill) VALUES (?, ?, ?, ?)",
+              error, "ssIs", key, name, team_id, skill);
+}
+
+static gboolean
+insert_routing_rule (DwStore     *store,
+                     gint64       position,
+                     const char  *keyword,
+                     const char  *business_type,
+                     GError     **error)
+{
+  return run (store,
+              "INSERT INTO routing_rules (position, keyword, business_type) VALUES (?, ?, ?)",
+              error, "Iss", position, keyword, business_type);
+}
+
+static gboolean
+put_setting (DwStore     *store,
+             const char  *key,
+             const char  *value,
+             GError     **error)
+{
+  return run (store, "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+                     "ON CONFLICT (key) DO UPDATE SET value = ?2", error, "ss", key, value);
+}
+
+static gboolean
+insert_policy (DwStore                  *store,
+               const DwStoreDemoPolicy  *policy,
+               GError                  **error)
+{
+  return run (store,
+              "INSERT INTO sla_policies (name, position, match_priorities, match_tags, "
+              "match_channels, match_business_types, first_response_minutes, "
+              "next_response_minutes, resolution_minutes, at_risk_ratio, escalation) "
+              "VALUES (?, ?, ?, ?, '[]', ?, ?, ?, ?, 0.75, ?)", error, "sIsssIIIs",
+              policy->name, policy->position, policy->priorities, policy->tags,
+              policy->business_types, policy->first_response_minutes,
+              policy->next_response_minutes, policy->resolution_minutes, policy->escalation);
+}
+
+static gint64
+insert_user (DwStore                *store,
+             const DwStoreDemoUser  *user,
+             GError                **error)
+{
+  if (!run (store,
+            "INSERT INTO users (username, display_name, role, password_hash, capacity, "
+            "presence, presence_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error,
+            "ssssIsII", user->username, user->display_name, user->role, user->password_hash,
+            user->capacity, user->presence, user->presence_since, user->created_at))
+    return 0;
+  return last_id (store);
+}
+
+static gboolean
+insert_member (DwStore   *store,
+               gint64     team_id,
+               gint64     user_id,
+               gboolean   is_lead,
+               GError   **error)
+{
+  return run (store, "INSERT INTO team_members (team_id, user_id, is_lead) VALUES (?, ?, ?)",
+              error, "III", team_id, user_id, (gint64) (is_lead ? 1 : 0));
+}
+
+static gboolean
+insert_skill (DwStore     *store,
+              gint64       user_id,
+              const char  *skill,
+              gint64       level,
+              GError     **error)
+{
+  return run (store, "INSERT INTO user_skills (user_id, skill, level) VALUES (?, ?, ?)",
+              error, "IsI", user_id, skill, level);
+}
+
+static gboolean
+insert_presence (DwStore     *store,
+                 gint64       user_id,
+                 const char  *presence,
+                 gint64       at,
+                 GError     **error)
+{
+  return run (store, "INSERT INTO presence_log (user_id, presence, at) VALUES (?, ?, ?)",
+              error, "IsI", user_id, presence, at);
+}
+
+static gboolean
+insert_shift (DwStore  *store,
+              gint64    user_id,
+              gint64    team_id,
+              gint64    starts_at,
+              gint64    ends_at,
+              GError  **error)
+{
+  return run (store,
+              "INSERT INTO shifts (user_id, team_id, starts_at, ends_at) VALUES (?, ?, ?, ?)",
+              error, "IIII", user_id, team_id, starts_at, ends_at);
+}
+
+static gboolean
+insert_customers (DwStore                    *store,
+                  const DwStoreDemoCustomer  *rows,
+                  guint                       n,
+                  GError                    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+    "INSERT INTO customers (name, email, phone, tags, created_at) VALUES (?, ?, ?, ?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, rows[i].name, -1, SQLITE_STATIC);
+      dw_store_bind_text_or_null (stmt, 2, rows[i].email);
+      sqlite3_bind_text (stmt, 3, rows[i].phone, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, rows[i].tags, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 5, rows[i].created_at);
+      if (!dw_store_step_done (stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+held_over_capacity (DwStore  *store,
+                    GArray   *held,
+                    GError  **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) agents = dw_store_prepare (db,
+    "SELECT id, capacity FROM users WHERE role = 'agent' ORDER BY id", error);
+  g_autoptr(sqlite3_stmt) tickets = NULL;
+  int rc;
+
+  if (agents == NULL)
+    return FALSE;
+  tickets = dw_store_prepare (db,
+    "SELECT id FROM tickets WHERE assignee_id = ? AND status IN ('new', 'open', 'pending', "
+    "'on-hold') ORDER BY status IN ('pending', 'on-hold'), created_at, id", error);
+  if (tickets == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (agents)) == SQLITE_ROW)
+    {
+      gint64 agent = sqlite3_column_int64 (agents, 0);
+      gint64 capacity = sqlite3_column_int64 (agents, 1);
+      gint64 n = 0;
+
+      sqlite3_reset (tickets);
+      sqlite3_bind_int64 (tickets, 1, agent);
+      while ((rc = sqlite3_step (tickets)) == SQLITE_ROW)
+        if (++n > capacity)
+          {
+            DwStoreDemoHeld row = { sqlite3_column_int64 (tickets, 0), agent };
+
+            g_array_append_val (held, row);
+          }
+      if (rc != SQLITE_DONE)
+        break;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, db, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+requeue (DwStore  *store,
+         gint64    ticket_id,
+         gint64    agent_id,
+         gint64    now,
+         GError  **error)
+{
+  g_autofree char *agent = g_strdup_printf ("%" G_GINT64_FORMAT, agent_id);
+
+  return run (store, "UPDATE tickets SET assignee_id = NULL, version = version + 1 WHERE id = ?",
+              error, "I", ticket_id)
+         && run (store, "INSERT INTO audit (at, entity, entity_id, action, field, before, after, "
+                        "reason) VALUES (?, 'ticket', ?, 'queued', 'assignee_id', ?, 'null', "
+                        "'back to the team queue: its agent already held its capacity')",
+                 error, "IIs", now, ticket_id, agent);
+}
+
+const DwStoreDemoOps dw_sqlite_demo_ops = {
+  .fast_writes = fast_writes,
+  .seed_cache = seed_cache,
+  .insert_calendar = insert_calendar,
+  .insert_team = insert_team,
+  .insert_business_type = insert_business_type,
+  .insert_routing_rule = insert_routing_rule,
+  .put_setting = put_setting,
+  .insert_policy = insert_policy,
+  .insert_user = insert_user,
+  .insert_member = insert_member,
+  .insert_skill = insert_skill,
+  .insert_presence = insert_presence,
+  .insert_shift = insert_shift,
+  .insert_customers = insert_customers,
+  .held_over_capacity = held_over_capacity,
+  .requeue = requeue,
+};
