@@ -251,6 +251,111 @@ test_held_requeue (Fixture       *fixture,
                                       "'null'"), ==, 1);
 }
 
+/* Local time is UTC+8: day 1's 08:00 is 86400, its 12:00 100800; day 2's 10:00 is 180000. */
+static const char roster_sql[] =
+  "INSERT INTO teams (id, name, calendar_id, created_at) "
+  "VALUES (7, 'Logistics', (SELECT min (id) FROM calendars), 0);"
+  "INSERT INTO users (id, username, display_name, role, presence_since, created_at) "
+  "VALUES (31, 'a', 'A', 'agent', 0, 0), (32, 'b', 'B', 'agent', 0, 0);"
+  "INSERT INTO shift_templates (id, team_id, name, start_minute, end_minute) "
+  "VALUES (50, 7, 'early', 480, 960), (51, 7, 'middle', 720, 1200);"
+  "INSERT INTO shifts (id, user_id, team_id, starts_at, ends_at) "
+  "VALUES (60, 31, 7, 86400, 115200), (61, 32, 7, 100800, 129600), "
+  "       (62, 32, 7, 180000, 183600);"
+  "INSERT INTO presence_log (user_id, presence, at) "
+  "VALUES (31, 'online', 86000), (31, 'online', 86900), (31, 'away', 86500), "
+  "       (31, 'online', 90000), (32, 'online', 99000), (32, 'online', 100000), "
+  "       (32, 'away', 100500);";
+
+static void
+test_roster (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 user = -1;
+  gboolean found = TRUE;
+
+  dw_test_store_exec (fixture->desk, roster_sql);
+  dw_test_store_seeded (fixture->desk);
+
+  g_assert_true (dw_store_demo_shifts_tie_templates (fixture->store, 8 * 3600, 4 * 3600, 1800,
+                                                     &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM shifts WHERE id = 60 AND "
+                                      "template_id = 50 AND breaks = '[[100800,102600]]' AND "
+                                      "break_seconds = 1800"), ==, 1);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM shifts WHERE id = 61 AND "
+                                      "template_id = 51 AND breaks = '[[115200,117000]]'"), ==, 1);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM shifts WHERE id = 62 AND "
+                                      "template_id IS NULL AND breaks = '[[194400,196200]]'"),
+                   ==, 1);
+
+  /* The latest first; none when the window is empty. */
+  g_assert_true (dw_store_demo_latest_shifts (fixture->store, 7, 0, 90000, 1000000, 3, ids,
+                                              &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, 62);
+  g_assert_cmpint (g_array_index (ids, gint64, 1), ==, 61);
+  g_array_set_size (ids, 0);
+  g_assert_true (dw_store_demo_latest_shifts (fixture->store, 7, 0, 0, 1000000, 1, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, 62);
+  g_array_set_size (ids, 0);
+  g_assert_true (dw_store_demo_latest_shifts (fixture->store, 7, 200000, 0, 1000000, 3, ids,
+                                              &error));
+  g_assert_cmpuint (ids->len, ==, 0);
+
+  /* Started 45 minutes before @before, or not. */
+  g_assert_true (dw_store_demo_first_shift_at (fixture->store, 7, 86400, 86400 + 2700, &user,
+                                               &found, &error));
+  g_assert_no_error (error);
+  g_assert_false (found);
+  g_assert_cmpint (user, ==, 0);
+  g_assert_true (dw_store_demo_first_shift_at (fixture->store, 7, 86400, 86400 + 2701, &user,
+                                               &found, &error));
+  g_assert_true (found);
+  g_assert_cmpint (user, ==, 31);
+
+  g_assert_true (dw_test_store_begin (fixture->desk, &error));
+  g_assert_true (dw_store_demo_move_online (fixture->store, 31, 85800, 87000, 89100, &error));
+  g_assert_true (dw_store_demo_take_offline (fixture->store, 32, 100000, &error));
+  g_assert_true (dw_store_demo_delete_user_shifts (fixture->store, 31, 86500, 86600, &error));
+  g_assert_true (dw_store_demo_delete_user_shifts (fixture->store, 32, 0, 100800, &error));
+  g_assert_true (dw_store_demo_insert_draft_week (fixture->store, 7, 604800, &error));
+  g_assert_no_error (error);
+  g_assert_true (dw_test_store_commit (fixture->desk, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM presence_log WHERE user_id = 31 "
+                                      "AND at = 89100 AND presence = 'online'"), ==, 2);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM presence_log WHERE user_id = 31"),
+                   ==, 4);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM presence_log WHERE user_id = 32"),
+                   ==, 1);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT presence_since FROM users WHERE id = 32 AND "
+                                      "presence = 'offline'"), ==, 100000);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM shifts WHERE user_id = 31"), ==, 0);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM shifts WHERE user_id = 32"), ==, 2);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM roster_weeks WHERE team_id = 7 AND "
+                                      "state = 'draft' AND published_at IS NULL"), ==, 1);
+
+  /* A week is drafted once. */
+  g_assert_false (dw_store_demo_insert_draft_week (fixture->store, 7, 604800, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -265,6 +370,7 @@ main (int   argc,
     { "demo/constraints", test_constraints },
     { "demo/customers", test_customers },
     { "demo/held-requeue", test_held_requeue },
+    { "demo/roster", test_roster },
   };
 
   g_test_init (&argc, &argv, NULL);

@@ -7,6 +7,7 @@
 #include "dw-calendar.h"
 #include "dw-clock.h"
 #include "dw-enums.h"
+#include "store/dw-store-backend.h"
 
 G_BEGIN_DECLS
 
@@ -98,7 +99,7 @@ double      dw_demo_max_arrival_rate  (void);
 
 /* The roster on top of the seeded shifts (dw-demo-roster.c): templates and breaks, published
  * weeks and a draft one, absences, a short afternoon in logistics, an agent who logs in late. */
-gboolean    dw_demo_seed_roster       (sqlite3       *db,
+gboolean    dw_demo_seed_roster       (DwStore       *store,
                                        const gint64  *team_ids,
                                        guint          n_teams,
                                        gint64         now,

@@ -651,7 +651,7 @@ dw_demo_populate (DwService  *service,
       || !seed_teams (&seed, error)
       || !seed_policies (&seed, error)
       || !seed_people (&seed, error)
-      || !dw_demo_seed_roster (seed.db, seed.team_ids, DW_DEMO_N_TEAMS, seed.now, error)
+      || !dw_demo_seed_roster (store, seed.team_ids, DW_DEMO_N_TEAMS, seed.now, error)
       || !seed_customers (&seed, error)
       || !dw_demo_backfill (seed.db, calendar, seed.now, &backlog, error)
       || !seed_within_capacity (&seed, error)

@@ -2,7 +2,9 @@
  * of the calendar, teams, business types, routing rules, SLA policies, people and their
  * memberships, skills, shifts and presence, the customers in bulk, the settings the demo writes,
  * the hand-back of tickets held beyond an agent's capacity, and the seed's relaxed durability
- * and large page cache (SQLite pragmas; no-ops on PostgreSQL).
+ * and large page cache (SQLite pragmas; no-ops on PostgreSQL); the roster's story on top of the
+ * seeded shifts (dw-demo-roster.c), which otherwise uses dw-store-roster.h's and
+ * dw-store-auth.h's operations.
  *
  * Ids are returned as the backend made them (0 on error).  Inside the caller's transaction,
  * like every operation, except fast_writes and seed_cache, which SQLite only takes between
@@ -88,6 +90,20 @@ struct _DwStoreDemoOps
   gboolean (*held_over_capacity) (DwStore *store, GArray *held, GError **error);
   gboolean (*requeue)           (DwStore *store, gint64 ticket_id, gint64 agent_id, gint64 now,
                                  GError **error);
+  gboolean (*shifts_tie_templates) (DwStore *store, gint64 utc_offset, gint64 break_after,
+                                    gint64 break_length, GError **error);
+  gboolean (*insert_draft_week) (DwStore *store, gint64 team_id, gint64 week_start,
+                                 GError **error);
+  gboolean (*take_offline)      (DwStore *store, gint64 user_id, gint64 since, GError **error);
+  gboolean (*delete_user_shifts) (DwStore *store, gint64 user_id, gint64 from, gint64 to,
+                                  GError **error);
+  gboolean (*latest_shifts)     (DwStore *store, gint64 team_id, gint64 after, gint64 from,
+                                 gint64 to, guint limit, GArray *ids, GError **error);
+  gboolean (*first_shift_at)    (DwStore *store, gint64 team_id, gint64 starts_at,
+                                 gint64 before, gint64 *user_id, gboolean *found,
+                                 GError **error);
+  gboolean (*move_online)       (DwStore *store, gint64 user_id, gint64 from, gint64 to,
+                                 gint64 at, GError **error);
 };
 
 /* SQLite: synchronous=OFF (@fast) or FULL, between transactions: a seed nobody has been told of
@@ -256,6 +272,93 @@ dw_store_demo_requeue (DwStore  *store,
                        GError  **error)
 {
   return store->backend->demo->requeue (store, ticket_id, agent_id, now, error);
+}
+
+/* Every shift tied to its team's template that starts at its local start (@utc_offset seconds
+ * ahead of UTC), or to none, with one break of @break_length seconds @break_after its start
+ * (breaks "[[from,to]]", break_seconds). */
+static inline gboolean
+dw_store_demo_shifts_tie_templates (DwStore  *store,
+                                    gint64    utc_offset,
+                                    gint64    break_after,
+                                    gint64    break_length,
+                                    GError  **error)
+{
+  return store->backend->demo->shifts_tie_templates (store, utc_offset, break_after, break_length,
+                                                     error);
+}
+
+/* A roster week in the planner's draft. */
+static inline gboolean
+dw_store_demo_insert_draft_week (DwStore  *store,
+                                 gint64    team_id,
+                                 gint64    week_start,
+                                 GError  **error)
+{
+  return store->backend->demo->insert_draft_week (store, team_id, week_start, error);
+}
+
+/* The user offline since @since, its presence log from then on forgotten. */
+static inline gboolean
+dw_store_demo_take_offline (DwStore  *store,
+                            gint64    user_id,
+                            gint64    since,
+                            GError  **error)
+{
+  return store->backend->demo->take_offline (store, user_id, since, error);
+}
+
+/* Deletes the user's shifts that overlap [@from, @to). */
+static inline gboolean
+dw_store_demo_delete_user_shifts (DwStore  *store,
+                                  gint64    user_id,
+                                  gint64    from,
+                                  gint64    to,
+                                  GError  **error)
+{
+  return store->backend->demo->delete_user_shifts (store, user_id, from, to, error);
+}
+
+/* Appends to @ids (gint64) the ids of the team's last @limit shifts that start after @after
+ * and in [@from, @to), the latest first. */
+static inline gboolean
+dw_store_demo_latest_shifts (DwStore  *store,
+                             gint64    team_id,
+                             gint64    after,
+                             gint64    from,
+                             gint64    to,
+                             guint     limit,
+                             GArray   *ids,
+                             GError  **error)
+{
+  return store->backend->demo->latest_shifts (store, team_id, after, from, to, limit, ids, error);
+}
+
+/* The user (lowest id) of a team's shift starting at @starts_at, if it started 45 minutes before
+ * @before. */
+static inline gboolean
+dw_store_demo_first_shift_at (DwStore   *store,
+                              gint64     team_id,
+                              gint64     starts_at,
+                              gint64     before,
+                              gint64    *user_id,
+                              gboolean  *found,
+                              GError   **error)
+{
+  return store->backend->demo->first_shift_at (store, team_id, starts_at, before, user_id, found,
+                                               error);
+}
+
+/* The user's "online" presence rows in [@from, @to] moved to @at. */
+static inline gboolean
+dw_store_demo_move_online (DwStore  *store,
+                           gint64    user_id,
+                           gint64    from,
+                           gint64    to,
+                           gint64    at,
+                           GError  **error)
+{
+  return store->backend->demo->move_online (store, user_id, from, to, at, error);
 }
 
 G_END_DECLS

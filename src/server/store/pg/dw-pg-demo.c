@@ -316,6 +316,145 @@ requeue (DwStore  *store,
                  3, audit, error);
 }
 
+/* One UPDATE where SQLite steps the shifts: the same template (the team's, starting at the
+ * shift's local minute, or none) and the same break. */
+static gboolean
+shifts_tie_templates (DwStore  *store,
+                      gint64    utc_offset,
+                      gint64    break_after,
+                      gint64    break_length,
+                      GError  **error)
+{
+  DwPgInt offset, after, length;
+  const char *params[] = { dw_pg_int (&offset, utc_offset), dw_pg_int (&after, break_after),
+                           dw_pg_int (&length, break_length) };
+
+  return run (store,
+              "UPDATE shifts s SET template_id = (SELECT t.id FROM shift_templates t "
+              "  WHERE t.team_id = s.team_id AND t.start_minute = ((s.starts_at + $1) % 86400) / 60 "
+              "  ORDER BY t.id DESC LIMIT 1), "
+              "breaks = '[[' || (s.starts_at + $2::bigint) || ',' "
+              "  || (s.starts_at + $2::bigint + $3::bigint) || ']]', "
+              "break_seconds = $3::bigint", 3, params, error);
+}
+
+static gboolean
+insert_draft_week (DwStore  *store,
+                   gint64    team_id,
+                   gint64    week_start,
+                   GError  **error)
+{
+  DwPgInt team, week;
+  const char *params[] = { dw_pg_int (&team, team_id), dw_pg_int (&week, week_start) };
+
+  return run (store, "INSERT INTO roster_weeks (team_id, week_start, state) "
+                     "VALUES ($1, $2, 'draft')", 2, params, error);
+}
+
+static gboolean
+take_offline (DwStore  *store,
+              gint64    user_id,
+              gint64    since,
+              GError  **error)
+{
+  DwPgInt user, at;
+  const char *params[] = { dw_pg_int (&at, since), dw_pg_int (&user, user_id) };
+
+  return run (store, "UPDATE users SET presence = 'offline', presence_since = $1 WHERE id = $2",
+              2, params, error)
+         && run (store, "DELETE FROM presence_log WHERE user_id = $2 AND at >= $1", 2, params,
+                 error);
+}
+
+static gboolean
+delete_user_shifts (DwStore  *store,
+                    gint64    user_id,
+                    gint64    from,
+                    gint64    to,
+                    GError  **error)
+{
+  DwPgInt user, start, end;
+  const char *params[] = { dw_pg_int (&user, user_id), dw_pg_int (&end, to),
+                           dw_pg_int (&start, from) };
+
+  return run (store, "DELETE FROM shifts WHERE user_id = $1 AND starts_at < $2 AND ends_at > $3",
+              3, params, error);
+}
+
+static gboolean
+latest_shifts (DwStore  *store,
+               gint64    team_id,
+               gint64    after,
+               gint64    from,
+               gint64    to,
+               guint     limit,
+               GArray   *ids,
+               GError  **error)
+{
+  DwPgInt team, later, start, end, n;
+  const char *params[] = { dw_pg_int (&team, team_id), dw_pg_int (&later, after),
+                           dw_pg_int (&start, from), dw_pg_int (&end, to),
+                           dw_pg_int (&n, limit) };
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+    "SELECT id FROM shifts WHERE team_id = $1 AND starts_at > $2 AND starts_at >= $3 "
+    "AND starts_at < $4 ORDER BY starts_at DESC, id LIMIT $5", 5, params, error);
+
+  if (result == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      gint64 id = dw_pg_get_int (result, i, 0);
+
+      g_array_append_val (ids, id);
+    }
+  return TRUE;
+}
+
+static gboolean
+first_shift_at (DwStore   *store,
+                gint64     team_id,
+                gint64     starts_at,
+                gint64     before,
+                gint64    *user_id,
+                gboolean  *found,
+                GError   **error)
+{
+  DwPgInt team, start, until;
+  const char *params[] = { dw_pg_int (&team, team_id), dw_pg_int (&start, starts_at),
+                           dw_pg_int (&until, before) };
+  g_autoptr(PGresult) result = NULL;
+
+  *found = FALSE;
+  *user_id = 0;
+  result = dw_pg_store_query (store,
+    "SELECT user_id FROM shifts WHERE team_id = $1 AND starts_at = $2 AND starts_at + 2700 < $3 "
+    "ORDER BY user_id LIMIT 1", 3, params, error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) > 0)
+    {
+      *found = TRUE;
+      *user_id = dw_pg_get_int (result, 0, 0);
+    }
+  return TRUE;
+}
+
+static gboolean
+move_online (DwStore  *store,
+             gint64    user_id,
+             gint64    from,
+             gint64    to,
+             gint64    at,
+             GError  **error)
+{
+  DwPgInt when, user, start, end;
+  const char *params[] = { dw_pg_int (&when, at), dw_pg_int (&user, user_id),
+                           dw_pg_int (&start, from), dw_pg_int (&end, to) };
+
+  return run (store, "UPDATE presence_log SET at = $1 WHERE user_id = $2 AND presence = 'online' "
+                     "AND at BETWEEN $3 AND $4", 4, params, error);
+}
+
 const DwStoreDemoOps dw_pg_demo_ops = {
   .fast_writes = fast_writes,
   .seed_cache = seed_cache,
@@ -333,4 +472,11 @@ const DwStoreDemoOps dw_pg_demo_ops = {
   .insert_customers = insert_customers,
   .held_over_capacity = held_over_capacity,
   .requeue = requeue,
+  .shifts_tie_templates = shifts_tie_templates,
+  .insert_draft_week = insert_draft_week,
+  .take_offline = take_offline,
+  .delete_user_shifts = delete_user_shifts,
+  .latest_shifts = latest_shifts,
+  .first_shift_at = first_shift_at,
+  .move_online = move_online,
 };

@@ -304,6 +304,170 @@ requeue (DwStore  *store,
                  error, "IIs", now, ticket_id, agent);
 }
 
+static gboolean
+shifts_tie_templates (DwStore  *store,
+                      gint64    utc_offset,
+                      gint64    break_after,
+                      gint64    break_length,
+                      GError  **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) shifts = NULL;
+  g_autoptr(sqlite3_stmt) update = NULL;
+  int rc;
+
+  shifts = dw_store_prepare (db, "SELECT s.id, s.starts_at, t.id FROM shifts s "
+                                 "LEFT JOIN shift_templates t ON t.team_id = s.team_id "
+                                 "AND t.start_minute = ((s.starts_at + ?) % 86400) / 60", error);
+  if (shifts == NULL)
+    return FALSE;
+  update = dw_store_prepare (db, "UPDATE shifts SET template_id = ?, breaks = ?, "
+                                 "break_seconds = ? WHERE id = ?", error);
+  if (update == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (shifts, 1, utc_offset);
+  while ((rc = sqlite3_step (shifts)) == SQLITE_ROW)
+    {
+      gint64 start = sqlite3_column_int64 (shifts, 1) + break_after;
+      g_autofree char *breaks = g_strdup_printf ("[[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT "]]",
+                                                 start, start + break_length);
+
+      sqlite3_reset (update);
+      dw_store_bind_id_or_null (update, 1, sqlite3_column_int64 (shifts, 2));
+      sqlite3_bind_text (update, 2, breaks, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (update, 3, break_length);
+      sqlite3_bind_int64 (update, 4, sqlite3_column_int64 (shifts, 0));
+      if (!dw_store_step_done (update, error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, db, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+insert_draft_week (DwStore  *store,
+                   gint64    team_id,
+                   gint64    week_start,
+                   GError  **error)
+{
+  return run (store, "INSERT INTO roster_weeks (team_id, week_start, state) "
+                     "VALUES (?, ?, 'draft')", error, "II", team_id, week_start);
+}
+
+static gboolean
+take_offline (DwStore  *store,
+              gint64    user_id,
+              gint64    since,
+              GError  **error)
+{
+  return run (store, "UPDATE users SET presence = 'offline', presence_since = ? WHERE id = ?",
+              error, "II", since, user_id)
+         && run (store, "DELETE FROM presence_log WHERE user_id = ? AND at >= ?", error, "II",
+                 user_id, since);
+}
+
+static gboolean
+delete_user_shifts (DwStore  *store,
+                    gint64    user_id,
+                    gint64    from,
+                    gint64    to,
+                    GError  **error)
+{
+  return run (store, "DELETE FROM shifts WHERE user_id = ? AND starts_at < ? AND ends_at > ?",
+              error, "III", user_id, to, from);
+}
+
+static gboolean
+latest_shifts (DwStore  *store,
+               gint64    team_id,
+               gint64    after,
+               gint64    from,
+               gint64    to,
+               guint     limit,
+               GArray   *ids,
+               GError  **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
+    "SELECT id FROM shifts WHERE team_id = ? AND starts_at > ? AND starts_at >= ? "
+    "AND starts_at < ? ORDER BY starts_at DESC LIMIT ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  sqlite3_bind_int64 (stmt, 2, after);
+  sqlite3_bind_int64 (stmt, 3, from);
+  sqlite3_bind_int64 (stmt, 4, to);
+  sqlite3_bind_int64 (stmt, 5, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, db, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+first_shift_at (DwStore   *store,
+                gint64     team_id,
+                gint64     starts_at,
+                gint64     before,
+                gint64    *user_id,
+                gboolean  *found,
+                GError   **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
+    "SELECT user_id FROM shifts WHERE team_id = ? AND starts_at = ? AND starts_at + 2700 < ? "
+    "ORDER BY user_id LIMIT 1", error);
+  int rc;
+
+  *found = FALSE;
+  *user_id = 0;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, team_id);
+  sqlite3_bind_int64 (stmt, 2, starts_at);
+  sqlite3_bind_int64 (stmt, 3, before);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *found = TRUE;
+      *user_id = sqlite3_column_int64 (stmt, 0);
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, db, rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+move_online (DwStore  *store,
+             gint64    user_id,
+             gint64    from,
+             gint64    to,
+             gint64    at,
+             GError  **error)
+{
+  return run (store, "UPDATE presence_log SET at = ? WHERE user_id = ? AND presence = 'online' "
+                     "AND at BETWEEN ? AND ?", error, "IIII", at, user_id, from, to);
+}
+
 const DwStoreDemoOps dw_sqlite_demo_ops = {
   .fast_writes = fast_writes,
   .seed_cache = seed_cache,
@@ -321,4 +485,11 @@ const DwStoreDemoOps dw_sqlite_demo_ops = {
   .insert_customers = insert_customers,
   .held_over_capacity = held_over_capacity,
   .requeue = requeue,
+  .shifts_tie_templates = shifts_tie_templates,
+  .insert_draft_week = insert_draft_week,
+  .take_offline = take_offline,
+  .delete_user_shifts = delete_user_shifts,
+  .latest_shifts = latest_shifts,
+  .first_shift_at = first_shift_at,
+  .move_online = move_online,
 };
