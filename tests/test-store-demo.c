@@ -356,6 +356,118 @@ test_roster (Fixture       *fixture,
   g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
 }
 
+static const char simulator_sql[] =
+  "INSERT INTO customers (id, name, phone, tags, created_at) "
+  "VALUES (5, 'x', '1', '[\"vip\"]', 0), (9, 'y', '2', '[]', 0);"
+  "INSERT INTO users (id, username, display_name, role, presence, disabled, presence_since, "
+  "                   created_at) "
+  "VALUES (41, 'a', 'A', 'agent', 'online', 0, 0, 0), (42, 'b', 'B', 'agent', 'offline', 0, 0, 0), "
+  "       (43, 'c', 'C', 'agent', 'online', 1, 0, 0), (44, 'd', 'D', 'lead', 'online', 0, 0, 0);"
+  "INSERT INTO tickets (id, subject, channel, status, assignee_id, business_type, solved_at, "
+  "                     created_at, updated_at) "
+  "VALUES (200, 's', 'web', 'open', 41, 'returns', NULL, 1, 1), "
+  "       (201, 's', 'web', 'pending', 42, NULL, NULL, 1, 1), "
+  "       (202, 's', 'web', 'new', NULL, NULL, NULL, 1, 1), "
+  "       (203, 's', 'web', 'solved', 41, NULL, 100, 1, 1), "
+  "       (204, 's', 'web', 'solved', 41, NULL, 50, 1, 1), "
+  "       (205, 's', 'web', 'solved', 41, NULL, 500, 1, 1);"
+  "INSERT INTO teams (id, name, calendar_id, created_at) "
+  "VALUES (7, 'T', (SELECT min (id) FROM calendars), 0);"
+  "INSERT INTO shifts (id, user_id, team_id, starts_at, ends_at) "
+  "VALUES (70, 41, 7, 300, 400), (71, 41, 7, 100, 200);";
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+static void
+collect_active (const DwStoreDemoActive *row,
+                gpointer                 data)
+{
+  g_ptr_array_add (data, g_strdup_printf ("%" G_GINT64_FORMAT " %s %" G_GINT64_FORMAT " %s %d",
+                                          row->id, row->status, row->assignee_id,
+                                          row->business_type != NULL ? row->business_type : "-",
+                                          row->assignee_online));
+}
+
+static void
+test_simulator (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) active = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *tags = NULL;
+  g_autofree char *none = NULL;
+  g_autofree char *presence = NULL;
+  g_autofree char *nobody = NULL;
+  gboolean found = TRUE;
+  gint64 max_id = -1;
+
+  /* The empty desk. */
+  g_assert_true (dw_store_demo_customer_max_id (fixture->store, &max_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (max_id, ==, 0);
+  g_assert_true (dw_store_demo_active_assigned (fixture->store, collect_active, active, &error));
+  g_assert_cmpuint (active->len, ==, 0);
+
+  dw_test_store_exec (fixture->desk, simulator_sql);
+  dw_test_store_seeded (fixture->desk);
+
+  g_assert_true (dw_store_demo_customer_max_id (fixture->store, &max_id, &error));
+  g_assert_cmpint (max_id, ==, 9);
+  g_assert_true (dw_store_demo_customer_tags (fixture->store, 5, &tags, &found, &error));
+  g_assert_true (found);
+  g_assert_cmpstr (tags, ==, "[\"vip\"]");
+  g_assert_true (dw_store_demo_customer_tags (fixture->store, 6, &none, &found, &error));
+  g_assert_false (found);
+  g_assert_null (none);
+
+  g_assert_true (dw_store_demo_user_presence (fixture->store, 42, &presence, &error));
+  g_assert_cmpstr (presence, ==, "offline");
+  g_assert_true (dw_store_demo_user_presence (fixture->store, 99, &nobody, &error));
+  g_assert_null (nobody);
+  g_assert_no_error (error);
+
+  g_assert_true (dw_store_demo_active_assigned (fixture->store, collect_active, active, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (active->len, ==, 2);
+  g_ptr_array_sort (active, compare_strings);
+  g_assert_cmpstr (active->pdata[0], ==, "200 open 41 returns 1");
+  g_assert_cmpstr (active->pdata[1], ==, "201 pending 42 - 0");
+
+  g_assert_true (dw_store_demo_solved_before (fixture->store, 500, 10, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, 204);
+  g_assert_cmpint (g_array_index (ids, gint64, 1), ==, 203);
+  g_array_set_size (ids, 0);
+  g_assert_true (dw_store_demo_solved_before (fixture->store, 1000, 1, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, 204);
+
+  /* Agents not disabled, leads not, by id. */
+  g_array_set_size (ids, 0);
+  g_assert_true (dw_store_demo_agent_ids (fixture->store, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, 41);
+  g_assert_cmpint (g_array_index (ids, gint64, 1), ==, 42);
+
+  g_array_set_size (ids, 0);
+  g_assert_true (dw_store_demo_user_shifts (fixture->store, 41, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 4);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, 100);
+  g_assert_cmpint (g_array_index (ids, gint64, 1), ==, 200);
+  g_assert_cmpint (g_array_index (ids, gint64, 2), ==, 300);
+  g_assert_cmpint (g_array_index (ids, gint64, 3), ==, 400);
+  g_array_set_size (ids, 0);
+  g_assert_true (dw_store_demo_user_shifts (fixture->store, 42, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 0);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -371,6 +483,7 @@ main (int   argc,
     { "demo/customers", test_customers },
     { "demo/held-requeue", test_held_requeue },
     { "demo/roster", test_roster },
+    { "demo/simulator", test_simulator },
   };
 
   g_test_init (&argc, &argv, NULL);

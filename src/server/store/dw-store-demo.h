@@ -4,7 +4,8 @@
  * the hand-back of tickets held beyond an agent's capacity, and the seed's relaxed durability
  * and large page cache (SQLite pragmas; no-ops on PostgreSQL); the roster's story on top of the
  * seeded shifts (dw-demo-roster.c), which otherwise uses dw-store-roster.h's and
- * dw-store-auth.h's operations.
+ * dw-store-auth.h's operations; and what the simulator reads (dw-demo-simulator.c: it writes
+ * through the desk).
  *
  * Ids are returned as the backend made them (0 on error).  Inside the caller's transaction,
  * like every operation, except fast_writes and seed_cache, which SQLite only takes between
@@ -59,6 +60,20 @@ typedef struct
   gint64 agent_id;
 } DwStoreDemoHeld;
 
+/* An assigned ticket the simulator may act on (new, open or pending). */
+typedef struct
+{
+  gint64      id;
+  const char *status;
+  gint64      assignee_id;
+  const char *business_type;     /* NULL for none */
+  gboolean    assignee_online;
+} DwStoreDemoActive;
+
+/* Borrowed @row, for the length of the call. */
+typedef void (*DwStoreDemoActiveFunc) (const DwStoreDemoActive *row,
+                                       gpointer                 data);
+
 struct _DwStoreDemoOps
 {
   gboolean (*fast_writes)       (DwStore *store, gboolean fast, GError **error);
@@ -104,6 +119,18 @@ struct _DwStoreDemoOps
                                  GError **error);
   gboolean (*move_online)       (DwStore *store, gint64 user_id, gint64 from, gint64 to,
                                  gint64 at, GError **error);
+  gboolean (*customer_max_id)   (DwStore *store, gint64 *max_id, GError **error);
+  gboolean (*customer_tags)     (DwStore *store, gint64 customer_id, char **tags,
+                                 gboolean *found, GError **error);
+  gboolean (*user_presence)     (DwStore *store, gint64 user_id, char **presence,
+                                 GError **error);
+  gboolean (*active_assigned)   (DwStore *store, DwStoreDemoActiveFunc func, gpointer data,
+                                 GError **error);
+  gboolean (*solved_before)     (DwStore *store, gint64 before, guint limit, GArray *ids,
+                                 GError **error);
+  gboolean (*agent_ids)         (DwStore *store, GArray *ids, GError **error);
+  gboolean (*user_shifts)       (DwStore *store, gint64 user_id, GArray *times,
+                                 GError **error);
 };
 
 /* SQLite: synchronous=OFF (@fast) or FULL, between transactions: a seed nobody has been told of
@@ -359,6 +386,76 @@ dw_store_demo_move_online (DwStore  *store,
                            GError  **error)
 {
   return store->backend->demo->move_online (store, user_id, from, to, at, error);
+}
+
+/* The largest customer id, 0 with none. */
+static inline gboolean
+dw_store_demo_customer_max_id (DwStore  *store,
+                               gint64   *max_id,
+                               GError  **error)
+{
+  return store->backend->demo->customer_max_id (store, max_id, error);
+}
+
+/* The customer's tags (JSON, new string), if there is such a customer (@found). */
+static inline gboolean
+dw_store_demo_customer_tags (DwStore   *store,
+                             gint64     customer_id,
+                             char     **tags,
+                             gboolean  *found,
+                             GError   **error)
+{
+  return store->backend->demo->customer_tags (store, customer_id, tags, found, error);
+}
+
+/* The user's presence (new string), NULL if there is no such user. */
+static inline gboolean
+dw_store_demo_user_presence (DwStore  *store,
+                             gint64    user_id,
+                             char    **presence,
+                             GError  **error)
+{
+  return store->backend->demo->user_presence (store, user_id, presence, error);
+}
+
+/* Each assigned ticket that is new, open or pending, with whether its assignee is online. */
+static inline gboolean
+dw_store_demo_active_assigned (DwStore                *store,
+                               DwStoreDemoActiveFunc   func,
+                               gpointer                data,
+                               GError                **error)
+{
+  return store->backend->demo->active_assigned (store, func, data, error);
+}
+
+/* Appends to @ids (gint64) up to @limit solved tickets solved before @before, the oldest first. */
+static inline gboolean
+dw_store_demo_solved_before (DwStore  *store,
+                             gint64    before,
+                             guint     limit,
+                             GArray   *ids,
+                             GError  **error)
+{
+  return store->backend->demo->solved_before (store, before, limit, ids, error);
+}
+
+/* Appends to @ids (gint64) the agents not disabled, by id. */
+static inline gboolean
+dw_store_demo_agent_ids (DwStore  *store,
+                         GArray   *ids,
+                         GError  **error)
+{
+  return store->backend->demo->agent_ids (store, ids, error);
+}
+
+/* Appends to @times (gint64) starts_at, ends_at of each of the user's shifts, by start. */
+static inline gboolean
+dw_store_demo_user_shifts (DwStore  *store,
+                           gint64    user_id,
+                           GArray   *times,
+                           GError  **error)
+{
+  return store->backend->demo->user_shifts (store, user_id, times, error);
 }
 
 G_END_DECLS

@@ -455,6 +455,163 @@ move_online (DwStore  *store,
                      "AND at BETWEEN $3 AND $4", 4, params, error);
 }
 
+/* Appends every column of every row of @result as an integer to @out. */
+static void
+append_ints (const PGresult *result,
+             GArray         *out)
+{
+  for (int i = 0; i < PQntuples (result); i++)
+    for (int c = 0; c < PQnfields (result); c++)
+      {
+        gint64 value = dw_pg_get_int (result, i, c);
+
+        g_array_append_val (out, value);
+      }
+}
+
+static gboolean
+customer_max_id (DwStore  *store,
+                 gint64   *max_id,
+                 GError  **error)
+{
+  g_autoptr(PGresult) result = dw_pg_store_query (store, "SELECT max (id) FROM customers", 0,
+                                                  NULL, error);
+
+  *max_id = 0;
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) > 0)
+    *max_id = dw_pg_get_int (result, 0, 0);
+  return TRUE;
+}
+
+static gboolean
+customer_tags (DwStore   *store,
+               gint64     customer_id,
+               char     **tags,
+               gboolean  *found,
+               GError   **error)
+{
+  DwPgInt id;
+  const char *params[] = { dw_pg_int (&id, customer_id) };
+  g_autoptr(PGresult) result = NULL;
+
+  *tags = NULL;
+  *found = FALSE;
+  result = dw_pg_store_query (store, "SELECT tags FROM customers WHERE id = $1", 1, params,
+                              error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) > 0)
+    {
+      *found = TRUE;
+      *tags = dw_pg_get_strdup (result, 0, 0);
+    }
+  return TRUE;
+}
+
+static gboolean
+user_presence (DwStore  *store,
+               gint64    user_id,
+               char    **presence,
+               GError  **error)
+{
+  DwPgInt id;
+  const char *params[] = { dw_pg_int (&id, user_id) };
+  g_autoptr(PGresult) result = NULL;
+
+  *presence = NULL;
+  result = dw_pg_store_query (store, "SELECT presence FROM users WHERE id = $1", 1, params,
+                              error);
+  if (result == NULL)
+    return FALSE;
+  if (PQntuples (result) > 0)
+    *presence = dw_pg_get_strdup (result, 0, 0);
+  return TRUE;
+}
+
+/* By ticket id: SQLite's order was the table's. */
+static gboolean
+active_assigned (DwStore                *store,
+                 DwStoreDemoActiveFunc   func,
+                 gpointer                data,
+                 GError                **error)
+{
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+    "SELECT t.id, t.status, coalesce (t.assignee_id, 0), t.business_type, "
+    "  coalesce (u.presence = 'online', false) "
+    "FROM tickets t LEFT JOIN users u ON u.id = t.assignee_id "
+    "WHERE t.status IN ('new', 'open', 'pending') AND t.assignee_id IS NOT NULL "
+    "ORDER BY t.id", 0, NULL, error);
+
+  if (result == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      DwStoreDemoActive row = {
+        .id = dw_pg_get_int (result, i, 0),
+        .status = dw_pg_get_text (result, i, 1),
+        .assignee_id = dw_pg_get_int (result, i, 2),
+        .business_type = dw_pg_get_text (result, i, 3),
+        .assignee_online = g_str_equal (PQgetvalue (result, i, 4), "t"),
+      };
+
+      func (&row, data);
+    }
+  return TRUE;
+}
+
+static gboolean
+solved_before (DwStore  *store,
+               gint64    before,
+               guint     limit,
+               GArray   *ids,
+               GError  **error)
+{
+  DwPgInt at, n;
+  const char *params[] = { dw_pg_int (&at, before), dw_pg_int (&n, limit) };
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+    "SELECT id FROM tickets WHERE status = 'solved' AND solved_at < $1 ORDER BY solved_at, id "
+    "LIMIT $2", 2, params, error);
+
+  if (result == NULL)
+    return FALSE;
+  append_ints (result, ids);
+  return TRUE;
+}
+
+static gboolean
+agent_ids (DwStore  *store,
+           GArray   *ids,
+           GError  **error)
+{
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+    "SELECT id FROM users WHERE role = 'agent' AND disabled = 0 ORDER BY id", 0, NULL, error);
+
+  if (result == NULL)
+    return FALSE;
+  append_ints (result, ids);
+  return TRUE;
+}
+
+static gboolean
+user_shifts (DwStore  *store,
+             gint64    user_id,
+             GArray   *times,
+             GError  **error)
+{
+  DwPgInt id;
+  const char *params[] = { dw_pg_int (&id, user_id) };
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+    "SELECT starts_at, ends_at FROM shifts WHERE user_id = $1 ORDER BY starts_at, id", 1, params,
+    error);
+
+  if (result == NULL)
+    return FALSE;
+  append_ints (result, times);
+  return TRUE;
+}
+
 const DwStoreDemoOps dw_pg_demo_ops = {
   .fast_writes = fast_writes,
   .seed_cache = seed_cache,
@@ -479,4 +636,11 @@ const DwStoreDemoOps dw_pg_demo_ops = {
   .latest_shifts = latest_shifts,
   .first_shift_at = first_shift_at,
   .move_online = move_online,
+  .customer_max_id = customer_max_id,
+  .customer_tags = customer_tags,
+  .user_presence = user_presence,
+  .active_assigned = active_assigned,
+  .solved_before = solved_before,
+  .agent_ids = agent_ids,
+  .user_shifts = user_shifts,
 };

@@ -468,6 +468,190 @@ move_online (DwStore  *store,
                      "AND at BETWEEN ? AND ?", error, "IIII", at, user_id, from, to);
 }
 
+/* Steps @stmt, appending its first @n_columns columns of each row, as integers, to @out. */
+static gboolean
+read_ints (DwStore       *store,
+           sqlite3_stmt  *stmt,
+           int            n_columns,
+           GArray        *out,
+           GError       **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    for (int c = 0; c < n_columns; c++)
+      {
+        gint64 value = sqlite3_column_int64 (stmt, c);
+
+        g_array_append_val (out, value);
+      }
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The one row of @stmt: TRUE in @found, or none. */
+static gboolean
+step_one (DwStore       *store,
+          sqlite3_stmt  *stmt,
+          gboolean      *found,
+          GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  *found = rc == SQLITE_ROW;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+customer_max_id (DwStore  *store,
+                 gint64   *max_id,
+                 GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+                                                   "SELECT max (id) FROM customers", error);
+  gboolean found;
+
+  *max_id = 0;
+  if (stmt == NULL || !step_one (store, stmt, &found, error))
+    return FALSE;
+  if (found)
+    *max_id = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+static gboolean
+customer_tags (DwStore   *store,
+               gint64     customer_id,
+               char     **tags,
+               gboolean  *found,
+               GError   **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+                                                   "SELECT tags FROM customers WHERE id = ?",
+                                                   error);
+
+  *tags = NULL;
+  *found = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, customer_id);
+  if (!step_one (store, stmt, found, error))
+    return FALSE;
+  if (*found)
+    *tags = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return TRUE;
+}
+
+static gboolean
+user_presence (DwStore  *store,
+               gint64    user_id,
+               char    **presence,
+               GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+                                                   "SELECT presence FROM users WHERE id = ?",
+                                                   error);
+  gboolean found;
+
+  *presence = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (!step_one (store, stmt, &found, error))
+    return FALSE;
+  if (found)
+    *presence = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return TRUE;
+}
+
+static gboolean
+active_assigned (DwStore                *store,
+                 DwStoreDemoActiveFunc   func,
+                 gpointer                data,
+                 GError                **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+    "SELECT t.id, t.status, coalesce (t.assignee_id, 0), t.business_type, "
+    "  coalesce (u.presence = 'online', 0) "
+    "FROM tickets t LEFT JOIN users u ON u.id = t.assignee_id "
+    "WHERE t.status IN ('new', 'open', 'pending') AND t.assignee_id IS NOT NULL", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DwStoreDemoActive row = {
+        .id = sqlite3_column_int64 (stmt, 0),
+        .status = (const char *) sqlite3_column_text (stmt, 1),
+        .assignee_id = sqlite3_column_int64 (stmt, 2),
+        .business_type = (const char *) sqlite3_column_text (stmt, 3),
+        .assignee_online = sqlite3_column_int (stmt, 4) != 0,
+      };
+
+      func (&row, data);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+solved_before (DwStore  *store,
+               gint64    before,
+               guint     limit,
+               GArray   *ids,
+               GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+    "SELECT id FROM tickets WHERE status = 'solved' AND solved_at < ? ORDER BY solved_at LIMIT ?",
+    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, before);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  return read_ints (store, stmt, 1, ids, error);
+}
+
+static gboolean
+agent_ids (DwStore  *store,
+           GArray   *ids,
+           GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+    "SELECT id FROM users WHERE role = 'agent' AND disabled = 0 ORDER BY id", error);
+
+  return stmt != NULL && read_ints (store, stmt, 1, ids, error);
+}
+
+static gboolean
+user_shifts (DwStore  *store,
+             gint64    user_id,
+             GArray   *times,
+             GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+    "SELECT starts_at, ends_at FROM shifts WHERE user_id = ? ORDER BY starts_at", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return read_ints (store, stmt, 2, times, error);
+}
+
 const DwStoreDemoOps dw_sqlite_demo_ops = {
   .fast_writes = fast_writes,
   .seed_cache = seed_cache,
@@ -492,4 +676,11 @@ const DwStoreDemoOps dw_sqlite_demo_ops = {
   .latest_shifts = latest_shifts,
   .first_shift_at = first_shift_at,
   .move_online = move_online,
+  .customer_max_id = customer_max_id,
+  .customer_tags = customer_tags,
+  .user_presence = user_presence,
+  .active_assigned = active_assigned,
+  .solved_before = solved_before,
+  .agent_ids = agent_ids,
+  .user_shifts = user_shifts,
 };
