@@ -468,6 +468,213 @@ test_simulator (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+static const char history_sql[] =
+  "INSERT INTO teams (id, name, calendar_id, created_at) "
+  "VALUES (7, 'T', (SELECT min (id) FROM calendars), 0), (8, 'U', (SELECT min (id) FROM calendars), 0);"
+  "INSERT INTO users (id, username, display_name, role, capacity, presence, presence_since, "
+  "                   created_at) "
+  "VALUES (52, 'b', 'B', 'agent', 4, 'away', 0, 0), (51, 'a', 'A', 'agent', 3, 'offline', 0, 0), "
+  "       (53, 'c', 'C', 'lead', 0, 'online', 0, 0);"
+  "INSERT INTO user_skills (user_id, skill, level) VALUES (51, 'returns', 4), (51, 'quality', 2);"
+  "INSERT INTO team_members (team_id, user_id, is_lead) VALUES (8, 51, 0), (7, 51, 0);"
+  "INSERT INTO presence_log (id, user_id, presence, at) "
+  "VALUES (1, 51, 'online', 20), (2, 51, 'away', 10), (3, 51, 'offline', 20);"
+  "INSERT INTO customers (id, name, phone, tags, created_at) "
+  "VALUES (5, 'x', '1', '[\"vip\"]', 0), (9, 'y', '2', '[]', 0);"
+  "INSERT INTO business_types (key, name, team_id, skill) VALUES ('returns', 'R', 8, 'returns');";
+
+static void
+collect_key (gint64      id,
+             const char *text,
+             gpointer    data)
+{
+  g_ptr_array_add (data, g_strdup_printf ("%" G_GINT64_FORMAT " %s", id, text));
+}
+
+static void
+test_history_reads (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) agents = g_array_new (FALSE, FALSE, sizeof (DwStoreDemoAgent));
+  g_autoptr(GArray) log = g_array_new (FALSE, FALSE, sizeof (DwStoreDemoPresence));
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  gint64 policies;
+
+  dw_test_store_exec (fixture->desk, history_sql);
+  dw_test_store_seeded (fixture->desk);
+
+  g_assert_true (dw_store_demo_history_agents (fixture->store, agents, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (agents->len, ==, 2);
+  g_assert_cmpint (g_array_index (agents, DwStoreDemoAgent, 0).id, ==, 51);
+  g_assert_cmpint (g_array_index (agents, DwStoreDemoAgent, 0).capacity, ==, 3);
+  g_assert_true (g_array_index (agents, DwStoreDemoAgent, 0).offline);
+  g_assert_cmpint (g_array_index (agents, DwStoreDemoAgent, 1).id, ==, 52);
+  g_assert_false (g_array_index (agents, DwStoreDemoAgent, 1).offline);
+
+  g_assert_true (dw_store_demo_agent_skills (fixture->store, 51, collect_key, keys, &error));
+  g_assert_cmpuint (keys->len, ==, 2);
+  g_ptr_array_sort (keys, compare_strings);
+  g_assert_cmpstr (keys->pdata[0], ==, "2 quality");
+  g_assert_cmpstr (keys->pdata[1], ==, "4 returns");
+  g_ptr_array_set_size (keys, 0);
+  g_assert_true (dw_store_demo_agent_skills (fixture->store, 52, collect_key, keys, &error));
+  g_assert_cmpuint (keys->len, ==, 0);
+
+  /* By time, then id. */
+  g_assert_true (dw_store_demo_agent_presence_log (fixture->store, 51, log, &error));
+  g_assert_cmpuint (log->len, ==, 3);
+  g_assert_cmpint (g_array_index (log, DwStoreDemoPresence, 0).at, ==, 10);
+  g_assert_false (g_array_index (log, DwStoreDemoPresence, 0).online);
+  g_assert_true (g_array_index (log, DwStoreDemoPresence, 1).online);
+  g_assert_false (g_array_index (log, DwStoreDemoPresence, 2).online);
+
+  g_assert_true (dw_store_demo_agent_teams (fixture->store, 51, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (ids, gint64, 0) + g_array_index (ids, gint64, 1), ==, 15);
+
+  g_ptr_array_set_size (keys, 0);
+  g_assert_true (dw_store_demo_customers_tags (fixture->store, collect_key, keys, &error));
+  g_ptr_array_sort (keys, compare_strings);
+  g_assert_cmpuint (keys->len, ==, 2);
+  g_assert_cmpstr (keys->pdata[0], ==, "5 [\"vip\"]");
+  g_assert_cmpstr (keys->pdata[1], ==, "9 []");
+
+  g_ptr_array_set_size (keys, 0);
+  g_assert_true (dw_store_demo_business_type_teams (fixture->store, collect_key, keys, &error));
+  g_assert_cmpuint (keys->len, ==, 1);
+  g_assert_cmpstr (keys->pdata[0], ==, "8 returns");
+
+  policies = dw_test_store_int (fixture->desk, "SELECT count (*) FROM sla_policies");
+  g_array_set_size (ids, 0);
+  g_assert_true (dw_store_demo_policy_ids (fixture->store, ids, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ids->len, ==, policies);
+}
+
+static void
+test_history_writes (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) audits = g_array_new (FALSE, FALSE, sizeof (DwStoreDemoAudit));
+  gint64 ticket_id = -1, comment_id = -1, audit_id = -1;
+  DwStoreDemoTicket tickets[] = {
+    { .id = 300, .subject = "坏了", .body = "b", .channel = "web", .business_type = "returns",
+      .priority = "normal", .status = "solved", .team_id = 8, .assignee_id = 51,
+      .customer_id = 5, .order_number = "E1", .tags = "[]", .created_at = 10, .updated_at = 90,
+      .first_response_at = 20, .solved_at = 80, .version = 4, .escalation_level = 1,
+      .sla_policy_id = 0, .sla_state = "ok", .sla = "{}", .next_sla_at = 0, .csat = 5,
+      .csat_comment = "好" },
+    { .id = 301, .subject = "s", .body = "b", .channel = "email", .business_type = "returns",
+      .priority = "high", .status = "open", .team_id = 7, .customer_id = 9, .tags = "[\"vip\"]",
+      .created_at = 30, .updated_at = 30, .version = 1, .sla_state = "at-risk", .sla = "{}",
+      .next_sla_at = 99 },
+  };
+  DwStoreDemoComment comments[] = {
+    { .id = 400, .ticket_id = 300, .author_kind = "customer", .is_public = TRUE, .body = "c1",
+      .created_at = 10 },
+    { .id = 401, .ticket_id = 300, .author_kind = "agent", .author_id = 51, .is_public = FALSE,
+      .body = "c2", .created_at = 20 },
+  };
+
+  dw_test_store_exec (fixture->desk, history_sql);
+  dw_test_store_seeded (fixture->desk);
+
+  g_assert_true (dw_store_demo_max_ids (fixture->store, &ticket_id, &comment_id, &audit_id,
+                                        &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ticket_id, ==, 0);
+  g_assert_cmpint (comment_id, ==, 0);
+  g_assert_cmpint (audit_id, ==, 0);
+
+  /* Two whole batches of 32 and six more; the csat row of ticket 300 is at 85. */
+  for (guint i = 0; i < 70; i++)
+    {
+      DwStoreDemoAudit a = {
+        .id = 1000 + i, .at = 50 + i % 10, .actor_id = i % 2 ? 51 : 0,
+        .ticket_id = i < 35 ? 300 : 301, .action = "updated", .field = i % 3 ? "status" : NULL,
+        .before = i % 5 ? "\"open\"" : NULL, .after = "\"solved\"", .reason = NULL,
+      };
+
+      if (i == 7)
+        {
+          a.field = "csat";
+          a.at = 85;
+        }
+      g_array_append_val (audits, a);
+    }
+
+  g_assert_true (dw_test_store_begin (fixture->desk, &error));
+  g_assert_true (dw_store_demo_insert_tickets (fixture->store, tickets, 0, &error));
+  g_assert_true (dw_store_demo_insert_tickets (fixture->store, tickets, 2, &error));
+  g_assert_no_error (error);
+  g_assert_true (dw_store_demo_insert_comments (fixture->store, comments, 2, &error));
+  g_assert_no_error (error);
+  g_assert_true (dw_store_demo_insert_audit (fixture->store, (DwStoreDemoAudit *) audits->data,
+                                             audits->len, &error));
+  g_assert_no_error (error);
+  g_assert_true (dw_store_demo_seed_surveys (fixture->store, 300, G_MAXINT64, &error));
+  g_assert_no_error (error);
+  g_assert_true (dw_test_store_commit (fixture->desk, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (dw_store_demo_max_ids (fixture->store, &ticket_id, &comment_id, &audit_id,
+                                        &error));
+  g_assert_cmpint (ticket_id, ==, 301);
+  g_assert_cmpint (comment_id, ==, 401);
+  g_assert_cmpint (audit_id, ==, 1069);
+
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM tickets WHERE id = 300 AND "
+                                      "subject = '坏了' AND assignee_id = 51 AND "
+                                      "order_number = 'E1' AND first_response_at = 20 AND "
+                                      "solved_at = 80 AND version = 4 AND escalation_level = 1 "
+                                      "AND sla_policy_id IS NULL AND next_sla_at IS NULL AND "
+                                      "csat = 5 AND csat_comment = '好' AND sla_state = 'ok'"),
+                   ==, 1);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM tickets WHERE id = 301 AND "
+                                      "assignee_id IS NULL AND order_number IS NULL AND "
+                                      "first_response_at IS NULL AND solved_at IS NULL AND "
+                                      "csat IS NULL AND csat_comment IS NULL AND "
+                                      "next_sla_at = 99 AND priority = 'high' AND "
+                                      "tags = '[\"vip\"]'"), ==, 1);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM comments WHERE id = 400 AND "
+                                      "author_id IS NULL AND public = 1"), ==, 1);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM comments WHERE id = 401 AND "
+                                      "author_id = 51 AND public = 0 AND body = 'c2'"), ==, 1);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM audit WHERE entity = 'ticket'"), ==,
+                   70);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM audit WHERE actor_id IS NULL"), ==,
+                   35);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM audit WHERE field IS NULL"), ==,
+                   24);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM audit WHERE before IS NULL AND "
+                                      "reason IS NULL"), ==, 14);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT entity_id FROM audit WHERE id = 1069"), ==, 301);
+  /* The solved ticket's survey, answered at its csat row; none for the open one. */
+  g_assert_cmpint (dw_test_store_int (fixture->desk, "SELECT count (*) FROM surveys"), ==, 1);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM surveys WHERE ticket_id = 300 AND "
+                                      "issued_at = 80 AND expires_at = 80 + 604800 AND "
+                                      "answered_at = 85 AND rating = 5 AND comment = '好'"),
+                   ==, 1);
+
+  /* Ids as given: a second time is refused. */
+  g_assert_false (dw_store_demo_insert_tickets (fixture->store, tickets, 1, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -484,6 +691,8 @@ main (int   argc,
     { "demo/held-requeue", test_held_requeue },
     { "demo/roster", test_roster },
     { "demo/simulator", test_simulator },
+    { "demo/history-reads", test_history_reads },
+    { "demo/history-writes", test_history_writes },
   };
 
   g_test_init (&argc, &argv, NULL);

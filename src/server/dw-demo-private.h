@@ -135,7 +135,7 @@ char       *dw_demo_phone_number      (void);
  * dw_demo_backlog_write() to write later. */
 typedef struct _DwDemoBacklog DwDemoBacklog;
 
-gboolean    dw_demo_backfill          (sqlite3         *db,
+gboolean    dw_demo_backfill          (DwStore         *store,
                                        DwCalendar      *calendar,
                                        gint64           now,
                                        DwDemoBacklog  **backlog,
@@ -144,15 +144,9 @@ gboolean    dw_demo_backfill          (sqlite3         *db,
  * caller's transaction, until @deadline (monotonic microseconds; 0: to the end).  *@done is set
  * once all are written. */
 gboolean    dw_demo_backlog_write     (DwDemoBacklog  *backlog,
-                                       sqlite3        *db,
+                                       DwStore        *store,
                                        gint64          deadline,
                                        gboolean       *done,
                                        GError        **error);
 void        dw_demo_backlog_free      (DwDemoBacklog  *backlog);
-/* The surveys of the solved tickets with ids in [@from, @to]. */
-gboolean    dw_demo_seed_surveys      (sqlite3        *db,
-                                       gint64          from,
-                                       gint64          to,
-                                       GError        **error);
-
 G_END_DECLS

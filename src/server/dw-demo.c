@@ -517,7 +517,7 @@ history_slice_cb (gpointer data)
 
   if (!dw_store_begin (db, &error))
     goto failed;
-  if (!dw_demo_backlog_write (writer->backlog, db, deadline, &done, &error)
+  if (!dw_demo_backlog_write (writer->backlog, store, deadline, &done, &error)
       || !dw_store_commit (db, &error))
     {
       dw_store_rollback (db);
@@ -653,7 +653,7 @@ dw_demo_populate (DwService  *service,
       || !seed_people (&seed, error)
       || !dw_demo_seed_roster (store, seed.team_ids, DW_DEMO_N_TEAMS, seed.now, error)
       || !seed_customers (&seed, error)
-      || !dw_demo_backfill (seed.db, calendar, seed.now, &backlog, error)
+      || !dw_demo_backfill (store, calendar, seed.now, &backlog, error)
       || !seed_within_capacity (&seed, error)
       || !set_history_state (store, "seeding", error)
       || !dw_store_commit (seed.db, error))

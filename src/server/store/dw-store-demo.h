@@ -4,8 +4,9 @@
  * the hand-back of tickets held beyond an agent's capacity, and the seed's relaxed durability
  * and large page cache (SQLite pragmas; no-ops on PostgreSQL); the roster's story on top of the
  * seeded shifts (dw-demo-roster.c), which otherwise uses dw-store-roster.h's and
- * dw-store-auth.h's operations; and what the simulator reads (dw-demo-simulator.c: it writes
- * through the desk).
+ * dw-store-auth.h's operations; what the simulator reads (dw-demo-simulator.c: it writes
+ * through the desk); and the history's reads and bulk writes (dw-demo-history.c): tickets,
+ * comments and audit rows with the ids the history numbered, and their surveys.
  *
  * Ids are returned as the backend made them (0 on error).  Inside the caller's transaction,
  * like every operation, except fast_writes and seed_cache, which SQLite only takes between
@@ -74,6 +75,82 @@ typedef struct
 typedef void (*DwStoreDemoActiveFunc) (const DwStoreDemoActive *row,
                                        gpointer                 data);
 
+/* An agent the history hands tickets to. */
+typedef struct
+{
+  gint64   id;
+  gint64   capacity;
+  gboolean offline;
+} DwStoreDemoAgent;
+
+/* A presence_log row. */
+typedef struct
+{
+  gint64   at;
+  gboolean online;
+} DwStoreDemoPresence;
+
+/* Rows with their ids as given; strings borrowed.  0 for a NULL id or time. */
+typedef struct
+{
+  gint64      id;
+  const char *subject;
+  const char *body;
+  const char *channel;
+  const char *business_type;
+  const char *priority;
+  const char *status;
+  gint64      team_id;
+  gint64      assignee_id;
+  gint64      customer_id;
+  const char *order_number;      /* NULL for none */
+  const char *tags;
+  gint64      created_at;
+  gint64      updated_at;
+  gint64      first_response_at;
+  gint64      solved_at;
+  gint64      version;
+  gint64      escalation_level;
+  gint64      sla_policy_id;
+  const char *sla_state;
+  const char *sla;
+  gint64      next_sla_at;
+  gint64      csat;
+  const char *csat_comment;      /* NULL for none */
+} DwStoreDemoTicket;
+
+typedef struct
+{
+  gint64      id;
+  gint64      ticket_id;
+  const char *author_kind;
+  gint64      author_id;
+  gboolean    is_public;
+  const char *body;
+  gint64      created_at;
+} DwStoreDemoComment;
+
+/* A ticket's audit row (entity 'ticket'); NULL strings are SQL NULL. */
+typedef struct
+{
+  gint64      id;
+  gint64      at;
+  gint64      actor_id;
+  gint64      ticket_id;
+  const char *action;
+  const char *field;
+  const char *before;
+  const char *after;
+  const char *reason;
+} DwStoreDemoAudit;
+
+typedef void (*DwStoreDemoKeyFunc) (gint64      id,
+                                    const char *text,
+                                    gpointer    data);
+
+/* Audit rows to an INSERT on SQLite (dw_store_demo_insert_audit). */
+#define DW_STORE_DEMO_AUDIT_BATCH 32
+
 struct _DwStoreDemoOps
 {
   gboolean (*fast_writes)       (DwStore *store, gboolean fast, GError **error);
@@ -130,6 +207,27 @@ struct _DwStoreDemoOps
                                  GError **error);
   gboolean (*agent_ids)         (DwStore *store, GArray *ids, GError **error);
   gboolean (*user_shifts)       (DwStore *store, gint64 user_id, GArray *times,
+                                 GError **error);
+  gboolean (*history_agents)    (DwStore *store, GArray *agents, GError **error);
+  gboolean (*agent_skills)      (DwStore *store, gint64 user_id, DwStoreDemoKeyFunc func,
+                                 gpointer data, GError **error);
+  gboolean (*agent_presence_log) (DwStore *store, gint64 user_id, GArray *rows,
+                                  GError **error);
+  gboolean (*agent_teams)       (DwStore *store, gint64 user_id, GArray *ids, GError **error);
+  gboolean (*customers_tags)    (DwStore *store, DwStoreDemoKeyFunc func, gpointer data,
+                                 GError **error);
+  gboolean (*policy_ids)        (DwStore *store, GArray *ids, GError **error);
+  gboolean (*business_type_teams) (DwStore *store, DwStoreDemoKeyFunc func, gpointer data,
+                                   GError **error);
+  gboolean (*max_ids)           (DwStore *store, gint64 *ticket_id, gint64 *comment_id,
+                                 gint64 *audit_id, GError **error);
+  gboolean (*insert_tickets)    (DwStore *store, const DwStoreDemoTicket *rows, guint n,
+                                 GError **error);
+  gboolean (*insert_comments)   (DwStore *store, const DwStoreDemoComment *rows, guint n,
+                                 GError **error);
+  gboolean (*insert_audit)      (DwStore *store, const DwStoreDemoAudit *rows, guint n,
+                                 GError **error);
+  gboolean (*seed_surveys)      (DwStore *store, gint64 from_ticket, gint64 to_ticket,
                                  GError **error);
 };
 
@@ -456,6 +554,126 @@ dw_store_demo_user_shifts (DwStore  *store,
                            GError  **error)
 {
   return store->backend->demo->user_shifts (store, user_id, times, error);
+}
+
+/* Appends to @agents (DwStoreDemoAgent) every agent, by id. */
+static inline gboolean
+dw_store_demo_history_agents (DwStore  *store,
+                              GArray   *agents,
+                              GError  **error)
+{
+  return store->backend->demo->history_agents (store, agents, error);
+}
+
+/* @func (level, skill, @data) for each of the user's skills. */
+static inline gboolean
+dw_store_demo_agent_skills (DwStore             *store,
+                            gint64               user_id,
+                            DwStoreDemoKeyFunc   func,
+                            gpointer             data,
+                            GError             **error)
+{
+  return store->backend->demo->agent_skills (store, user_id, func, data, error);
+}
+
+/* Appends to @rows (DwStoreDemoPresence) the user's presence log by (at, id). */
+static inline gboolean
+dw_store_demo_agent_presence_log (DwStore  *store,
+                                  gint64    user_id,
+                                  GArray   *rows,
+                                  GError  **error)
+{
+  return store->backend->demo->agent_presence_log (store, user_id, rows, error);
+}
+
+/* Appends to @ids (gint64) the user's teams. */
+static inline gboolean
+dw_store_demo_agent_teams (DwStore  *store,
+                           gint64    user_id,
+                           GArray   *ids,
+                           GError  **error)
+{
+  return store->backend->demo->agent_teams (store, user_id, ids, error);
+}
+
+/* @func (id, tags JSON, @data) for every customer. */
+static inline gboolean
+dw_store_demo_customers_tags (DwStore             *store,
+                              DwStoreDemoKeyFunc   func,
+                              gpointer             data,
+                              GError             **error)
+{
+  return store->backend->demo->customers_tags (store, func, data, error);
+}
+
+/* Appends to @ids (gint64) every SLA policy's id. */
+static inline gboolean
+dw_store_demo_policy_ids (DwStore  *store,
+                          GArray   *ids,
+                          GError  **error)
+{
+  return store->backend->demo->policy_ids (store, ids, error);
+}
+
+/* @func (team id, business type key, @data) for every business type. */
+static inline gboolean
+dw_store_demo_business_type_teams (DwStore             *store,
+                                   DwStoreDemoKeyFunc   func,
+                                   gpointer             data,
+                                   GError             **error)
+{
+  return store->backend->demo->business_type_teams (store, func, data, error);
+}
+
+/* The largest ticket, comment and audit ids, 0 for none. */
+static inline gboolean
+dw_store_demo_max_ids (DwStore  *store,
+                       gint64   *ticket_id,
+                       gint64   *comment_id,
+                       gint64   *audit_id,
+                       GError  **error)
+{
+  return store->backend->demo->max_ids (store, ticket_id, comment_id, audit_id, error);
+}
+
+static inline gboolean
+dw_store_demo_insert_tickets (DwStore                  *store,
+                              const DwStoreDemoTicket  *rows,
+                              guint                     n,
+                              GError                  **error)
+{
+  return store->backend->demo->insert_tickets (store, rows, n, error);
+}
+
+static inline gboolean
+dw_store_demo_insert_comments (DwStore                   *store,
+                               const DwStoreDemoComment  *rows,
+                               guint                      n,
+                               GError                   **error)
+{
+  return store->backend->demo->insert_comments (store, rows, n, error);
+}
+
+/* On SQLite DW_STORE_DEMO_AUDIT_BATCH rows to an INSERT, the rest one an INSERT: callers that
+ * write many pass multiples of it until the last call.  PostgreSQL: multi-row INSERTs. */
+static inline gboolean
+dw_store_demo_insert_audit (DwStore                 *store,
+                            const DwStoreDemoAudit  *rows,
+                            guint                    n,
+                            GError                 **error)
+{
+  return store->backend->demo->insert_audit (store, rows, n, error);
+}
+
+/* The surveys of the solved tickets with ids in [@from_ticket, @to_ticket]: issued when solved,
+ * for a week, answered (at the ticket's last csat audit row, or when solved) if rated. */
+static inline gboolean
+dw_store_demo_seed_surveys (DwStore  *store,
+                            gint64    from_ticket,
+                            gint64    to_ticket,
+                            GError  **error)
+{
+  return store->backend->demo->seed_surveys (store, from_ticket, to_ticket, error);
 }
 
 G_END_DECLS

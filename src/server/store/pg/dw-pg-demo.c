@@ -612,6 +612,343 @@ user_shifts (DwStore  *store,
   return TRUE;
 }
 
+static gboolean
+history_agents (DwStore  *store,
+                GArray   *agents,
+                GError  **error)
+{
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+    "SELECT id, capacity, presence = 'offline' FROM users WHERE role = 'agent' ORDER BY id",
+    0, NULL, error);
+
+  if (result == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      DwStoreDemoAgent agent = {
+        .id = dw_pg_get_int (result, i, 0),
+        .capacity = dw_pg_get_int (result, i, 1),
+        .offline = g_str_equal (PQgetvalue (result, i, 2), "t"),
+      };
+
+      g_array_append_val (agents, agent);
+    }
+  return TRUE;
+}
+
+/* @func (column 0 as an integer, column 1 as text, @data) for each row of @sql. */
+static gboolean
+each_key (DwStore             *store,
+          const char          *sql,
+          int                  n_params,
+          const char * const  *params,
+          DwStoreDemoKeyFunc   func,
+          gpointer             data,
+          GError             **error)
+{
+  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, n_params, params, error);
+
+  if (result == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    func (dw_pg_get_int (result, i, 0), dw_pg_get_text (result, i, 1), data);
+  return TRUE;
+}
+
+static gboolean
+agent_skills (DwStore             *store,
+              gint64               user_id,
+              DwStoreDemoKeyFunc   func,
+              gpointer             data,
+              GError             **error)
+{
+  DwPgInt id;
+  const char *params[] = { dw_pg_int (&id, user_id) };
+
+  return each_key (store, "SELECT level, skill FROM user_skills WHERE user_id = $1 ORDER BY skill",
+                   1, params, func, data, error);
+}
+
+static gboolean
+agent_presence_log (DwStore  *store,
+                    gint64    user_id,
+                    GArray   *rows,
+                    GError  **error)
+{
+  DwPgInt id;
+  const char *params[] = { dw_pg_int (&id, user_id) };
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+    "SELECT presence = 'online', at FROM presence_log WHERE user_id = $1 ORDER BY at, id", 1,
+    params, error);
+
+  if (result == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (result); i++)
+    {
+      DwStoreDemoPresence row = {
+        .online = g_str_equal (PQgetvalue (result, i, 0), "t"),
+        .at = dw_pg_get_int (result, i, 1),
+      };
+
+      g_array_append_val (rows, row);
+    }
+  return TRUE;
+}
+
+static gboolean
+agent_teams (DwStore  *store,
+             gint64    user_id,
+             GArray   *ids,
+             GError  **error)
+{
+  DwPgInt id;
+  const char *params[] = { dw_pg_int (&id, user_id) };
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+    "SELECT team_id FROM team_members WHERE user_id = $1 ORDER BY team_id", 1, params, error);
+
+  if (result == NULL)
+    return FALSE;
+  append_ints (result, ids);
+  return TRUE;
+}
+
+static gboolean
+customers_tags (DwStore             *store,
+                DwStoreDemoKeyFunc   func,
+                gpointer             data,
+                GError             **error)
+{
+  return each_key (store, "SELECT id, tags FROM customers ORDER BY id", 0, NULL, func, data,
+                   error);
+}
+
+static gboolean
+policy_ids (DwStore  *store,
+            GArray   *ids,
+            GError  **error)
+{
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+    "SELECT id FROM sla_policies ORDER BY id", 0, NULL, error);
+
+  if (result == NULL)
+    return FALSE;
+  append_ints (result, ids);
+  return TRUE;
+}
+
+static gboolean
+business_type_teams (DwStore             *store,
+                     DwStoreDemoKeyFunc   func,
+                     gpointer             data,
+                     GError             **error)
+{
+  return each_key (store, "SELECT team_id, key FROM business_types ORDER BY key", 0, NULL, func,
+                   data, error);
+}
+
+static gboolean
+max_ids (DwStore  *store,
+         gint64   *ticket_id,
+         gint64   *comment_id,
+         gint64   *audit_id,
+         GError  **error)
+{
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+    "SELECT (SELECT coalesce (max (id), 0) FROM tickets), "
+    "(SELECT coalesce (max (id), 0) FROM comments), (SELECT coalesce (max (id), 0) FROM audit)",
+    0, NULL, error);
+
+  *ticket_id = *comment_id = *audit_id = 0;
+  if (result == NULL)
+    return FALSE;
+  *ticket_id = dw_pg_get_int (result, 0, 0);
+  *comment_id = dw_pg_get_int (result, 0, 1);
+  *audit_id = dw_pg_get_int (result, 0, 2);
+  return TRUE;
+}
+
+/* Rows to a multi-row INSERT: well below libpq's 65535 parameters for every table here. */
+#define ROWS_PER_INSERT 1000
+
+/* INSERTs @n_rows rows of @n_columns parameters each (@params, row after row, owned by the
+ * caller) as "@prefix (@row), (@row), …", @row with "?" for each parameter in order. */
+static gboolean
+insert_rows (DwStore             *store,
+             const char          *prefix,
+             const char          *row,
+             int                  n_columns,
+             guint                n_rows,
+             const char * const  *params,
+             GError             **error)
+{
+  for (guint first = 0; first < n_rows; first += ROWS_PER_INSERT)
+    {
+      guint count = MIN (ROWS_PER_INSERT, n_rows - first);
+      g_autoptr(GString) sql = g_string_new (prefix);
+      int n = 0;
+
+      for (guint i = 0; i < count; i++)
+        {
+          if (i > 0)
+            g_string_append (sql, ", ");
+          for (const char *c = row; *c != '\0'; c++)
+            if (*c == '?')
+              g_string_append_printf (sql, "$%d", ++n);
+            else
+              g_string_append_c (sql, *c);
+        }
+      if (!run (store, sql->str, (int) count * n_columns, params + (gsize) first * n_columns,
+                error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+insert_tickets (DwStore                  *store,
+                const DwStoreDemoTicket  *rows,
+                guint                     n,
+                GError                  **error)
+{
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  g_autofree const char **params = g_new0 (const char *, (gsize) n * 24);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const DwStoreDemoTicket *p = &rows[i];
+      const char **q = params + (gsize) i * 24;
+      char *ints[] = {
+        dw_pg_int_new (p->id), dw_pg_int_new (p->team_id), dw_pg_id_new (p->assignee_id),
+        dw_pg_int_new (p->customer_id), dw_pg_int_new (p->created_at),
+        dw_pg_int_new (p->updated_at), dw_pg_id_new (p->first_response_at),
+        dw_pg_id_new (p->solved_at), dw_pg_int_new (p->version),
+        dw_pg_int_new (p->escalation_level), dw_pg_id_new (p->sla_policy_id),
+        dw_pg_id_new (p->next_sla_at), dw_pg_id_new (p->csat),
+      };
+
+      for (guint k = 0; k < G_N_ELEMENTS (ints); k++)
+        g_ptr_array_add (owned, ints[k]);
+      q[0] = ints[0];
+      q[1] = p->subject;
+      q[2] = p->body;
+      q[3] = p->channel;
+      q[4] = p->business_type;
+      q[5] = p->priority;
+      q[6] = p->status;
+      q[7] = ints[1];
+      q[8] = ints[2];
+      q[9] = ints[3];
+      q[10] = p->order_number;
+      q[11] = p->tags;
+      q[12] = ints[4];
+      q[13] = ints[5];
+      q[14] = ints[6];
+      q[15] = ints[7];
+      q[16] = ints[8];
+      q[17] = ints[9];
+      q[18] = ints[10];
+      q[19] = p->sla_state;
+      q[20] = p->sla;
+      q[21] = ints[11];
+      q[22] = ints[12];
+      q[23] = p->csat_comment;
+    }
+
+  return insert_rows (store,
+    "INSERT INTO tickets (id, subject, body, channel, business_type, priority, status, team_id, "
+    "assignee_id, customer_id, order_number, tags, created_at, updated_at, first_response_at, "
+    "solved_at, version, escalation_level, sla_policy_id, sla_state, sla, next_sla_at, csat, "
+    "csat_comment) VALUES ",
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 24, n, params,
+    error);
+}
+
+static gboolean
+insert_comments (DwStore                   *store,
+                 const DwStoreDemoComment  *rows,
+                 guint                      n,
+                 GError                   **error)
+{
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  g_autofree const char **params = g_new0 (const char *, (gsize) n * 7);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const DwStoreDemoComment *c = &rows[i];
+      const char **q = params + (gsize) i * 7;
+      char *ints[] = { dw_pg_int_new (c->id), dw_pg_int_new (c->ticket_id),
+                       dw_pg_id_new (c->author_id), dw_pg_int_new (c->created_at) };
+
+      for (guint k = 0; k < G_N_ELEMENTS (ints); k++)
+        g_ptr_array_add (owned, ints[k]);
+      q[0] = ints[0];
+      q[1] = ints[1];
+      q[2] = c->author_kind;
+      q[3] = ints[2];
+      q[4] = c->is_public ? "1" : "0";
+      q[5] = c->body;
+      q[6] = ints[3];
+    }
+
+  return insert_rows (store,
+                      "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, "
+                      "created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?)", 7, n, params, error);
+}
+
+static gboolean
+insert_audit (DwStore                 *store,
+              const DwStoreDemoAudit  *rows,
+              guint                    n,
+              GError                 **error)
+{
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  g_autofree const char **params = g_new0 (const char *, (gsize) n * 9);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const DwStoreDemoAudit *a = &rows[i];
+      const char **q = params + (gsize) i * 9;
+      char *ints[] = { dw_pg_int_new (a->id), dw_pg_int_new (a->at), dw_pg_id_new (a->actor_id),
+                       dw_pg_int_new (a->ticket_id) };
+
+      for (guint k = 0; k < G_N_ELEMENTS (ints); k++)
+        g_ptr_array_add (owned, ints[k]);
+      q[0] = ints[0];
+      q[1] = ints[1];
+      q[2] = ints[2];
+      q[3] = ints[3];
+      q[4] = a->action;
+      q[5] = a->field;
+      q[6] = a->before;
+      q[7] = a->after;
+      q[8] = a->reason;
+    }
+
+  return insert_rows (store,
+                      "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, "
+                      "before, after, reason) VALUES ",
+                      "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)", 9, n, params, error);
+}
+
+static gboolean
+seed_surveys (DwStore  *store,
+              gint64    from_ticket,
+              gint64    to_ticket,
+              GError  **error)
+{
+  DwPgInt from, to;
+  const char *params[] = { dw_pg_int (&from, from_ticket), dw_pg_int (&to, to_ticket) };
+
+  return run (store,
+    "INSERT INTO surveys (ticket_id, issued_at, expires_at, answered_at, rating, comment) "
+    "SELECT t.id, t.solved_at, t.solved_at + 604800, "
+    "  CASE WHEN t.csat IS NOT NULL THEN coalesce ((SELECT max (a.at) FROM audit a "
+    "    WHERE a.entity = 'ticket' AND a.entity_id = t.id AND a.field = 'csat'), t.solved_at) END, "
+    "  t.csat, t.csat_comment "
+    "FROM tickets t WHERE t.id BETWEEN $1 AND $2 AND t.solved_at IS NOT NULL ORDER BY t.id", 2,
+    params, error);
+}
+
 const DwStoreDemoOps dw_pg_demo_ops = {
   .fast_writes = fast_writes,
   .seed_cache = seed_cache,
@@ -643,4 +980,16 @@ const DwStoreDemoOps dw_pg_demo_ops = {
   .solved_before = solved_before,
   .agent_ids = agent_ids,
   .user_shifts = user_shifts,
+  .history_agents = history_agents,
+  .agent_skills = agent_skills,
+  .agent_presence_log = agent_presence_log,
+  .agent_teams = agent_teams,
+  .customers_tags = customers_tags,
+  .policy_ids = policy_ids,
+  .business_type_teams = business_type_teams,
+  .max_ids = max_ids,
+  .insert_tickets = insert_tickets,
+  .insert_comments = insert_comments,
+  .insert_audit = insert_audit,
+  .seed_surveys = seed_surveys,
 };

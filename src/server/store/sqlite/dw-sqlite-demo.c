@@ -652,6 +652,370 @@ user_shifts (DwStore  *store,
   return read_ints (store, stmt, 2, times, error);
 }
 
+static gboolean
+history_agents (DwStore  *store,
+                GArray   *agents,
+                GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+    "SELECT id, capacity, presence FROM users WHERE role = 'agent' ORDER BY id", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DwStoreDemoAgent agent = {
+        .id = sqlite3_column_int64 (stmt, 0),
+        .capacity = sqlite3_column_int64 (stmt, 1),
+        .offline = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "offline") == 0,
+      };
+
+      g_array_append_val (agents, agent);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Steps @stmt: @func (column 0 as an integer, column 1 as text, @data) for each row. */
+static gboolean
+each_key (DwStore             *store,
+          sqlite3_stmt        *stmt,
+          DwStoreDemoKeyFunc   func,
+          gpointer             data,
+          GError             **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    func (sqlite3_column_int64 (stmt, 0), (const char *) sqlite3_column_text (stmt, 1), data);
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+agent_skills (DwStore             *store,
+              gint64               user_id,
+              DwStoreDemoKeyFunc   func,
+              gpointer             data,
+              GError             **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+    "SELECT level, skill FROM user_skills WHERE user_id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return each_key (store, stmt, func, data, error);
+}
+
+static gboolean
+agent_presence_log (DwStore  *store,
+                    gint64    user_id,
+                    GArray   *rows,
+                    GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+    "SELECT presence, at FROM presence_log WHERE user_id = ? ORDER BY at, id", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      DwStoreDemoPresence row = {
+        .online = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "online") == 0,
+        .at = sqlite3_column_int64 (stmt, 1),
+      };
+
+      g_array_append_val (rows, row);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+agent_teams (DwStore  *store,
+             gint64    user_id,
+             GArray   *ids,
+             GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+    "SELECT team_id FROM team_members WHERE user_id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  return read_ints (store, stmt, 1, ids, error);
+}
+
+static gboolean
+customers_tags (DwStore             *store,
+                DwStoreDemoKeyFunc   func,
+                gpointer             data,
+                GError             **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+                                                   "SELECT id, tags FROM customers", error);
+
+  return stmt != NULL && each_key (store, stmt, func, data, error);
+}
+
+static gboolean
+policy_ids (DwStore  *store,
+            GArray   *ids,
+            GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+                                                   "SELECT id FROM sla_policies", error);
+
+  return stmt != NULL && read_ints (store, stmt, 1, ids, error);
+}
+
+static gboolean
+business_type_teams (DwStore             *store,
+                     DwStoreDemoKeyFunc   func,
+                     gpointer             data,
+                     GError             **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+                                                   "SELECT team_id, key FROM business_types",
+                                                   error);
+
+  return stmt != NULL && each_key (store, stmt, func, data, error);
+}
+
+static gboolean
+max_id (DwStore     *store,
+        const char  *sql,
+        gint64      *id,
+        GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store), sql, error);
+  gboolean found;
+
+  *id = 0;
+  if (stmt == NULL || !step_one (store, stmt, &found, error))
+    return FALSE;
+  if (found)
+    *id = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+static gboolean
+max_ids (DwStore  *store,
+         gint64   *ticket_id,
+         gint64   *comment_id,
+         gint64   *audit_id,
+         GError  **error)
+{
+  return max_id (store, "SELECT coalesce (max (id), 0) FROM tickets", ticket_id, error)
+         && max_id (store, "SELECT coalesce (max (id), 0) FROM comments", comment_id, error)
+         && max_id (store, "SELECT coalesce (max (id), 0) FROM audit", audit_id, error);
+}
+
+static gboolean
+insert_tickets (DwStore                  *store,
+                const DwStoreDemoTicket  *rows,
+                guint                     n,
+                GError                  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (n == 0)
+    return TRUE;
+  stmt = dw_store_prepare (dw_sqlite_store_db (store),
+    "INSERT INTO tickets (id, subject, body, channel, business_type, priority, status, team_id, "
+    "assignee_id, customer_id, order_number, tags, created_at, updated_at, first_response_at, "
+    "solved_at, version, escalation_level, sla_policy_id, sla_state, sla, next_sla_at, csat, "
+    "csat_comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const DwStoreDemoTicket *p = &rows[i];
+
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      sqlite3_bind_int64 (stmt, 1, p->id);
+      sqlite3_bind_text (stmt, 2, p->subject, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, p->body, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, p->channel, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, p->business_type, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, p->priority, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 7, p->status, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 8, p->team_id);
+      dw_store_bind_id_or_null (stmt, 9, p->assignee_id);
+      sqlite3_bind_int64 (stmt, 10, p->customer_id);
+      dw_store_bind_text_or_null (stmt, 11, p->order_number);
+      sqlite3_bind_text (stmt, 12, p->tags, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 13, p->created_at);
+      sqlite3_bind_int64 (stmt, 14, p->updated_at);
+      dw_store_bind_id_or_null (stmt, 15, p->first_response_at);
+      dw_store_bind_id_or_null (stmt, 16, p->solved_at);
+      sqlite3_bind_int64 (stmt, 17, p->version);
+      sqlite3_bind_int64 (stmt, 18, p->escalation_level);
+      dw_store_bind_id_or_null (stmt, 19, p->sla_policy_id);
+      sqlite3_bind_text (stmt, 20, p->sla_state, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 21, p->sla, -1, SQLITE_STATIC);
+      dw_store_bind_id_or_null (stmt, 22, p->next_sla_at);
+      dw_store_bind_id_or_null (stmt, 23, p->csat);
+      dw_store_bind_text_or_null (stmt, 24, p->csat_comment);
+      if (!dw_store_step_done (stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+insert_comments (DwStore                   *store,
+                 const DwStoreDemoComment  *rows,
+                 guint                      n,
+                 GError                   **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (n == 0)
+    return TRUE;
+  stmt = dw_store_prepare (dw_sqlite_store_db (store),
+    "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const DwStoreDemoComment *c = &rows[i];
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, c->id);
+      sqlite3_bind_int64 (stmt, 2, c->ticket_id);
+      sqlite3_bind_text (stmt, 3, c->author_kind, -1, SQLITE_STATIC);
+      dw_store_bind_id_or_null (stmt, 4, c->author_id);
+      sqlite3_bind_int (stmt, 5, c->is_public ? 1 : 0);
+      sqlite3_bind_text (stmt, 6, c->body, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 7, c->created_at);
+      if (!dw_store_step_done (stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+#define AUDIT_COLUMNS 9
+#define AUDIT_INSERT \
+  "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, before, after, reason) " \
+  "VALUES "
+#define AUDIT_VALUES "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)"
+
+static void
+bind_audit (sqlite3_stmt           *stmt,
+            int                     first,
+            const DwStoreDemoAudit *a)
+{
+  sqlite3_bind_int64 (stmt, first, a->id);
+  sqlite3_bind_int64 (stmt, first + 1, a->at);
+  dw_store_bind_id_or_null (stmt, first + 2, a->actor_id);
+  sqlite3_bind_int64 (stmt, first + 3, a->ticket_id);
+  sqlite3_bind_text (stmt, first + 4, a->action, -1, SQLITE_STATIC);
+  dw_store_bind_text_or_null (stmt, first + 5, a->field);
+  dw_store_bind_text_or_null (stmt, first + 6, a->before);
+  dw_store_bind_text_or_null (stmt, first + 7, a->after);
+  dw_store_bind_text_or_null (stmt, first + 8, a->reason);
+}
+
+/* Audit rows are written DW_STORE_DEMO_AUDIT_BATCH to an INSERT: they are 85 % of the demo
+ * history's rows, and one statement a row opened the table and both its indexes and sought each
+ * from the root, row after row. */
+static gboolean
+insert_audit (DwStore                 *store,
+              const DwStoreDemoAudit  *rows,
+              guint                    n,
+              GError                 **error)
+{
+  sqlite3 *db = dw_sqlite_store_db (store);
+  guint full = n - n % DW_STORE_DEMO_AUDIT_BATCH;
+
+  if (full > 0)
+    {
+      static gsize made;
+      static char *batch_sql;
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+
+      if (g_once_init_enter (&made))
+        {
+          GString *sql = g_string_new (AUDIT_INSERT AUDIT_VALUES);
+
+          for (guint i = 1; i < DW_STORE_DEMO_AUDIT_BATCH; i++)
+            g_string_append (sql, ", " AUDIT_VALUES);
+          batch_sql = g_string_free (sql, FALSE);
+          g_once_init_leave (&made, 1);
+        }
+      stmt = dw_store_prepare (db, batch_sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      for (guint first = 0; first < full; first += DW_STORE_DEMO_AUDIT_BATCH)
+        {
+          sqlite3_reset (stmt);
+          for (guint i = 0; i < DW_STORE_DEMO_AUDIT_BATCH; i++)
+            bind_audit (stmt, 1 + (int) i * AUDIT_COLUMNS, &rows[first + i]);
+          if (!dw_store_step_done (stmt, error))
+            return FALSE;
+        }
+    }
+
+  if (full < n)
+    {
+      g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db, AUDIT_INSERT AUDIT_VALUES, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      for (guint i = full; i < n; i++)
+        {
+          sqlite3_reset (stmt);
+          bind_audit (stmt, 1, &rows[i]);
+          if (!dw_store_step_done (stmt, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+seed_surveys (DwStore  *store,
+              gint64    from_ticket,
+              gint64    to_ticket,
+              GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+    "INSERT INTO surveys (ticket_id, issued_at, expires_at, answered_at, rating, comment) "
+    "SELECT t.id, t.solved_at, t.solved_at + 604800, "
+    "  CASE WHEN t.csat IS NOT NULL THEN coalesce ((SELECT max (a.at) FROM audit a "
+    "    WHERE a.entity = 'ticket' AND a.entity_id = t.id AND a.field = 'csat'), t.solved_at) END, "
+    "  t.csat, t.csat_comment "
+    "FROM tickets t WHERE t.id BETWEEN ? AND ? AND t.solved_at IS NOT NULL", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, from_ticket);
+  sqlite3_bind_int64 (stmt, 2, to_ticket);
+  return dw_store_step_done (stmt, error);
+}
+
 const DwStoreDemoOps dw_sqlite_demo_ops = {
   .fast_writes = fast_writes,
   .seed_cache = seed_cache,
@@ -683,4 +1047,16 @@ const DwStoreDemoOps dw_sqlite_demo_ops = {
   .solved_before = solved_before,
   .agent_ids = agent_ids,
   .user_shifts = user_shifts,
+  .history_agents = history_agents,
+  .agent_skills = agent_skills,
+  .agent_presence_log = agent_presence_log,
+  .agent_teams = agent_teams,
+  .customers_tags = customers_tags,
+  .policy_ids = policy_ids,
+  .business_type_teams = business_type_teams,
+  .max_ids = max_ids,
+  .insert_tickets = insert_tickets,
+  .insert_comments = insert_comments,
+  .insert_audit = insert_audit,
+  .seed_surveys = seed_surveys,
 };
