@@ -1,4 +1,4 @@
-/* dw-demo-history.c: two weeks of back-filled tickets, written with direct SQL.
+/* dw-demo-history.c: two weeks of back-filled tickets, written in bulk (store/dw-store-demo.h).
  *
  * Each ticket gets a whole life drawn up front (first reply, questions and answers, solving,
  * CSAT, closing) on the desk's business calendar; only the part before "now" is written, so the
@@ -21,6 +21,8 @@
 #include "dw-sla.h"
 #include "dw-json.h"
 #include "dw-store.h"
+#include "store/dw-store-demo.h"
+#include "store/dw-store-people.h"
 
 #define SURGE_SECONDS (3 * 3600)       /* logistics pile-up in the last hours */
 #define SURGE_BOOST 1.3                 /* arrivals during the pile-up */
@@ -80,7 +82,7 @@ typedef struct
 
 typedef struct
 {
-  sqlite3          *db;
+  DwStore          *store;
   DwCalendar       *calendar;
   gint64            now;
   GPtrArray        *agents;     /* of Agent* */
@@ -221,131 +223,115 @@ json_time_literal (gint64 t)
 
 /* Loading */
 
+static void
+add_skill (gint64      level,
+           const char *skill,
+           gpointer    data)
+{
+  g_hash_table_insert (data, g_strdup (skill), GINT_TO_POINTER ((int) level));
+}
+
 static gboolean
 load_agents (History  *history,
              GError  **error)
 {
-  g_autoptr(sqlite3_stmt) users = NULL;
-  g_autoptr(sqlite3_stmt) skills = NULL;
-  g_autoptr(sqlite3_stmt) log = NULL;
-  g_autoptr(sqlite3_stmt) teams = NULL;
+  g_autoptr(GArray) users = g_array_new (FALSE, FALSE, sizeof (DwStoreDemoAgent));
+  g_autoptr(GArray) log = g_array_new (FALSE, FALSE, sizeof (DwStoreDemoPresence));
 
-  users = dw_store_prepare (history->db,
-                            "SELECT id, capacity, presence FROM users WHERE role = 'agent' "
-                            "ORDER BY id", error);
-  skills = dw_store_prepare (history->db, "SELECT skill, level FROM user_skills WHERE user_id = ?",
-                             error);
-  /* The presence the demo logged (shifts, lunch breaks, sick days): the history has an agent
-   * act only while online, as the live desk routes only to online agents. */
-  log = dw_store_prepare (history->db,
-                          "SELECT presence, at FROM presence_log WHERE user_id = ? "
-                          "ORDER BY at, id", error);
-  teams = dw_store_prepare (history->db, "SELECT team_id FROM team_members WHERE user_id = ?",
-                            error);
-  if (users == NULL || skills == NULL || log == NULL || teams == NULL)
+  if (!dw_store_demo_history_agents (history->store, users, error))
     return FALSE;
 
-  while (sqlite3_step (users) == SQLITE_ROW)
+  for (guint u = 0; u < users->len; u++)
     {
+      const DwStoreDemoAgent *user = &g_array_index (users, DwStoreDemoAgent, u);
       Agent *agent = g_new0 (Agent, 1);
-      const char *presence = (const char *) sqlite3_column_text (users, 2);
 
-      agent->user_id = sqlite3_column_int64 (users, 0);
-      agent->capacity = sqlite3_column_int (users, 1);
-      agent->online_now = g_strcmp0 (presence, "offline") != 0;
+      agent->user_id = user->id;
+      agent->capacity = (int) user->capacity;
+      agent->online_now = !user->offline;
       agent->skills = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       agent->online = g_array_new (FALSE, FALSE, sizeof (Span));
       agent->holds = g_array_new (FALSE, FALSE, sizeof (Span));
       agent->teams = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_ptr_array_add (history->agents, agent);
 
-      sqlite3_reset (skills);
-      sqlite3_bind_int64 (skills, 1, agent->user_id);
-      while (sqlite3_step (skills) == SQLITE_ROW)
-        g_hash_table_insert (agent->skills,
-                             g_strdup ((const char *) sqlite3_column_text (skills, 0)),
-                             GINT_TO_POINTER (sqlite3_column_int (skills, 1)));
+      /* The presence the demo logged (shifts, lunch breaks, sick days): the history has an
+       * agent act only while online, as the live desk routes only to online agents. */
+      g_array_set_size (log, 0);
+      if (!dw_store_demo_agent_skills (history->store, agent->user_id, add_skill, agent->skills,
+                                       error)
+          || !dw_store_demo_agent_presence_log (history->store, agent->user_id, log, error)
+          || !dw_store_demo_agent_teams (history->store, agent->user_id, agent->teams, error))
+        return FALSE;
 
-      sqlite3_reset (log);
-      sqlite3_bind_int64 (log, 1, agent->user_id);
-      while (sqlite3_step (log) == SQLITE_ROW)
+      for (guint i = 0; i < log->len; i++)
         {
-          gboolean online = g_strcmp0 ((const char *) sqlite3_column_text (log, 0),
-                                       "online") == 0;
-          gint64 at = sqlite3_column_int64 (log, 1);
+          const DwStoreDemoPresence *row = &g_array_index (log, DwStoreDemoPresence, i);
           Span *last = agent->online->len > 0
                        ? &g_array_index (agent->online, Span, agent->online->len - 1) : NULL;
 
-          if (online && (last == NULL || last->to != G_MAXINT64))
-            g_array_append_val (agent->online, ((Span) { at, G_MAXINT64 }));
-          else if (!online && last != NULL && last->to == G_MAXINT64)
-            last->to = at;
+          if (row->online && (last == NULL || last->to != G_MAXINT64))
+            g_array_append_val (agent->online, ((Span) { row->at, G_MAXINT64 }));
+          else if (!row->online && last != NULL && last->to == G_MAXINT64)
+            last->to = row->at;
         }
-
-      sqlite3_reset (teams);
-      sqlite3_bind_int64 (teams, 1, agent->user_id);
-      while (sqlite3_step (teams) == SQLITE_ROW)
-        {
-          gint64 team_id = sqlite3_column_int64 (teams, 0);
-
-          g_array_append_val (agent->teams, team_id);
-        }
-
-      g_ptr_array_add (history->agents, agent);
     }
 
   return TRUE;
+}
+
+static void
+add_customer (gint64      id,
+              const char *text,
+              gpointer    data)
+{
+  History *history = data;
+  Customer customer = { id, FALSE, NULL };
+  g_autoptr(JsonNode) tags = text != NULL ? json_from_string (text, NULL) : NULL;
+  g_autoptr(GPtrArray) strv = g_ptr_array_new ();
+
+  if (tags != NULL && JSON_NODE_HOLDS_ARRAY (tags))
+    {
+      JsonArray *array = json_node_get_array (tags);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        g_ptr_array_add (strv, g_strdup (json_array_get_string_element (array, i)));
+    }
+  g_ptr_array_add (strv, NULL);
+  customer.tags = (char **) g_ptr_array_steal (strv, NULL);
+  customer.vip = dw_routing_tags_are_vip ((const char * const *) customer.tags);
+  g_array_append_val (history->customers, customer);
 }
 
 static gboolean
 load_customers (History  *history,
                 GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (history->db, "SELECT id, tags FROM customers",
-                                                   error);
+  return dw_store_demo_customers_tags (history->store, add_customer, history, error);
+}
 
-  if (stmt == NULL)
-    return FALSE;
-
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      Customer customer = { sqlite3_column_int64 (stmt, 0), FALSE, NULL };
-      g_autoptr(JsonNode) tags = dw_store_column_json (stmt, 1);
-      g_autoptr(GPtrArray) strv = g_ptr_array_new ();
-
-      if (JSON_NODE_HOLDS_ARRAY (tags))
-        {
-          JsonArray *array = json_node_get_array (tags);
-
-          for (guint i = 0; i < json_array_get_length (array); i++)
-            g_ptr_array_add (strv, g_strdup (json_array_get_string_element (array, i)));
-        }
-      g_ptr_array_add (strv, NULL);
-      customer.tags = (char **) g_ptr_array_steal (strv, NULL);
-      customer.vip = dw_routing_tags_are_vip ((const char * const *) customer.tags);
-      g_array_append_val (history->customers, customer);
-    }
-
-  return TRUE;
+static void
+add_type (gint64      team_id,
+          const char *key,
+          gpointer    data)
+{
+  g_hash_table_insert (data, g_strdup (key), g_memdup2 (&team_id, sizeof team_id));
 }
 
 static gboolean
 load_rules_and_types (History  *history,
                       GError  **error)
 {
-  g_autoptr(sqlite3_stmt) policies = dw_store_prepare (history->db,
-                                                       "SELECT id FROM sla_policies", error);
-  g_autoptr(sqlite3_stmt) types = dw_store_prepare (history->db,
-                                                    "SELECT key, team_id FROM business_types",
-                                                    error);
+  g_autoptr(GArray) policies = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  if (policies == NULL || types == NULL)
+  if (!dw_store_demo_policy_ids (history->store, policies, error))
     return FALSE;
 
-  while (sqlite3_step (policies) == SQLITE_ROW)
+  for (guint i = 0; i < policies->len; i++)
     {
-      g_autoptr(JsonObject) json = dw_store_sla_policy_json (history->db,
-                                                             sqlite3_column_int64 (policies, 0),
-                                                             error);
+      g_autoptr(JsonObject) json = dw_store_policy_load_json (history->store,
+                                                              g_array_index (policies, gint64, i),
+                                                              error);
       DwSlaRule *rule;
 
       if (json == NULL)
@@ -356,12 +342,8 @@ load_rules_and_types (History  *history,
       g_ptr_array_add (history->rules, rule);
     }
 
-  while (sqlite3_step (types) == SQLITE_ROW)
-    g_hash_table_insert (history->team_of_type,
-                         g_strdup ((const char *) sqlite3_column_text (types, 0)),
-                         g_memdup2 (&(gint64) { sqlite3_column_int64 (types, 1) }, sizeof (gint64)));
-
-  return TRUE;
+  return dw_store_demo_business_type_teams (history->store, add_type, history->team_of_type,
+                                            error);
 }
 
 /* Agents */
@@ -756,136 +738,67 @@ number_pending (GPtrArray *pending,
     }
 }
 
-static gint64
-next_id (sqlite3     *db,
-         const char  *sql,
-         GError     **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db, sql, error);
-
-  if (stmt == NULL)
-    return 0;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED, "%s", sqlite3_errmsg (db));
-      return 0;
-    }
-  return sqlite3_column_int64 (stmt, 0) + 1;
-}
-
-/* Audit rows are written AUDIT_BATCH to an INSERT: they are 85 % of the rows, and one
- * statement a row opened the table and both its indexes and sought each from the root, row
- * after row. */
-#define AUDIT_BATCH 32
-#define AUDIT_COLUMNS 9
+/* The rows of the pending tickets, written WRITER_GROUP tickets at a time; the audit rows that do
+ * not fill a DW_STORE_DEMO_AUDIT_BATCH wait for the next group, so that they go 32 to an INSERT
+ * as they always did, the last ones alone at the end. */
+#define WRITER_GROUP 16
 
 typedef struct
 {
-  gint64      id;
-  gint64      ticket_id;
-  const Audit *audit;
-  char        after[24];        /* a comment's id, for "commented" rows */
-} BatchRow;
-
-typedef struct
-{
-  sqlite3_stmt *ticket;
-  sqlite3_stmt *comment;
-  sqlite3_stmt *audit;
-  sqlite3_stmt *audits;         /* AUDIT_BATCH rows */
-  BatchRow      batch[AUDIT_BATCH];
-  guint         n_batch;
+  DwStore      *store;
+  GArray       *tickets;        /* of DwStoreDemoTicket */
+  GArray       *comments;       /* of DwStoreDemoComment */
+  GArray       *audits;         /* of DwStoreDemoAudit */
+  GStringChunk *texts;          /* comment ids in "commented" rows */
 } Writer;
 
 static void
 writer_clear (Writer *w)
 {
-  g_clear_pointer (&w->ticket, dw_store_release);
-  g_clear_pointer (&w->comment, dw_store_release);
-  g_clear_pointer (&w->audit, dw_store_release);
-  g_clear_pointer (&w->audits, dw_store_release);
+  g_clear_pointer (&w->tickets, g_array_unref);
+  g_clear_pointer (&w->comments, g_array_unref);
+  g_clear_pointer (&w->audits, g_array_unref);
+  g_clear_pointer (&w->texts, g_string_chunk_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Writer, writer_clear)
 
-static gboolean
-writer_init (Writer   *w,
-             sqlite3  *db,
-             GError  **error)
-{
-  w->ticket = dw_store_prepare (db,
-    "INSERT INTO tickets (id, subject, body, channel, business_type, priority, status, team_id, "
-    "assignee_id, customer_id, order_number, tags, created_at, updated_at, first_response_at, "
-    "solved_at, version, escalation_level, sla_policy_id, sla_state, sla, next_sla_at, csat, "
-    "csat_comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    error);
-  if (w->ticket == NULL)
-    return FALSE;
-  w->comment = dw_store_prepare (db,
-    "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)", error);
-  if (w->comment == NULL)
-    return FALSE;
-#define AUDIT_INSERT \
-  "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, before, after, reason) " \
-  "VALUES "
-#define AUDIT_VALUES "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)"
-
-  w->audit = dw_store_prepare (db, AUDIT_INSERT AUDIT_VALUES, error);
-  if (w->audit == NULL)
-    return FALSE;
-  {
-    g_autoptr(GString) sql = g_string_new (AUDIT_INSERT AUDIT_VALUES);
-
-    for (guint i = 1; i < AUDIT_BATCH; i++)
-      g_string_append (sql, ", " AUDIT_VALUES);
-    w->audits = dw_store_prepare (db, sql->str, error);
-  }
-  return w->audits != NULL;
-}
-
 static void
-bind_audit (sqlite3_stmt   *stmt,
-            int             first,
-            const BatchRow *row)
+writer_init (Writer  *w,
+             DwStore *store)
 {
-  const Audit *a = row->audit;
-
-  sqlite3_bind_int64 (stmt, first, row->id);
-  sqlite3_bind_int64 (stmt, first + 1, a->at);
-  dw_store_bind_id_or_null (stmt, first + 2, a->actor_id);
-  sqlite3_bind_int64 (stmt, first + 3, row->ticket_id);
-  sqlite3_bind_text (stmt, first + 4, a->action, -1, SQLITE_STATIC);
-  dw_store_bind_text_or_null (stmt, first + 5, a->field);
-  dw_store_bind_text_or_null (stmt, first + 6, a->before);
-  dw_store_bind_text_or_null (stmt, first + 7, a->comment_index >= 0 ? row->after : a->after);
-  dw_store_bind_text_or_null (stmt, first + 8, a->reason);
+  w->store = store;
+  w->tickets = g_array_sized_new (FALSE, FALSE, sizeof (DwStoreDemoTicket), WRITER_GROUP);
+  w->comments = g_array_new (FALSE, FALSE, sizeof (DwStoreDemoComment));
+  w->audits = g_array_new (FALSE, FALSE, sizeof (DwStoreDemoAudit));
+  w->texts = g_string_chunk_new (4096);
 }
 
-/* Writes the audit rows waiting in the batch: all in one statement when it is full. */
+/* The tickets and comments waiting, and the audit rows that fill whole batches (@all: every
+ * one). */
 static gboolean
-writer_flush (Writer  *w,
-              GError **error)
+writer_flush (Writer    *w,
+              gboolean   all,
+              GError   **error)
 {
-  if (w->n_batch == AUDIT_BATCH)
+  guint n_audits = all ? w->audits->len
+                       : w->audits->len - w->audits->len % DW_STORE_DEMO_AUDIT_BATCH;
+
+  if (!dw_store_demo_insert_tickets (w->store, (DwStoreDemoTicket *) w->tickets->data,
+                                     w->tickets->len, error)
+      || !dw_store_demo_insert_comments (w->store, (DwStoreDemoComment *) w->comments->data,
+                                         w->comments->len, error))
+    return FALSE;
+  g_array_set_size (w->tickets, 0);
+  g_array_set_size (w->comments, 0);
+
+  if (n_audits > 0)
     {
-      sqlite3_reset (w->audits);
-      for (guint i = 0; i < AUDIT_BATCH; i++)
-        bind_audit (w->audits, 1 + (int) i * AUDIT_COLUMNS, &w->batch[i]);
-      if (!dw_store_step_done (w->audits, error))
+      if (!dw_store_demo_insert_audit (w->store, (DwStoreDemoAudit *) w->audits->data, n_audits,
+                                       error))
         return FALSE;
+      g_array_remove_range (w->audits, 0, n_audits);
     }
-  else
-    {
-      for (guint i = 0; i < w->n_batch; i++)
-        {
-          sqlite3_reset (w->audit);
-          bind_audit (w->audit, 1, &w->batch[i]);
-          if (!dw_store_step_done (w->audit, error))
-            return FALSE;
-        }
-    }
-  w->n_batch = 0;
   return TRUE;
 }
 
@@ -894,70 +807,77 @@ write_pending (Writer   *w,
                Pending  *p,
                GError  **error)
 {
-  sqlite3_stmt *stmt = w->ticket;
+  DwStoreDemoTicket ticket = {
+    .id = p->ticket_id,
+    .subject = p->subject,
+    .body = p->body,
+    .channel = dw_channel_to_string (p->channel),
+    .business_type = dw_demo_types[p->type].key,
+    .priority = dw_priority_to_string (p->priority),
+    .status = dw_status_to_string (p->status),
+    .team_id = p->team_id,
+    .assignee_id = p->assignee_id,
+    .customer_id = p->customer_id,
+    .order_number = p->order_number,
+    .tags = p->tags,
+    .created_at = p->created_at,
+    .updated_at = p->updated_at,
+    .first_response_at = p->first_response_at,
+    .solved_at = p->solved_at,
+    .version = p->version,
+    .escalation_level = p->escalation_level,
+    .sla_policy_id = p->policy_id,
+    .sla_state = dw_sla_state_to_string (p->sla_state),
+    .sla = p->sla_text,
+    .next_sla_at = p->next_sla_at,
+    .csat = p->csat,
+    .csat_comment = p->csat_comment,
+  };
 
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-  sqlite3_bind_int64 (stmt, 1, p->ticket_id);
-  sqlite3_bind_text (stmt, 2, p->subject, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, p->body, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, dw_channel_to_string (p->channel), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, dw_demo_types[p->type].key, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 6, dw_priority_to_string (p->priority), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 7, dw_status_to_string (p->status), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 8, p->team_id);
-  dw_store_bind_id_or_null (stmt, 9, p->assignee_id);
-  sqlite3_bind_int64 (stmt, 10, p->customer_id);
-  dw_store_bind_text_or_null (stmt, 11, p->order_number);
-  sqlite3_bind_text (stmt, 12, p->tags, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 13, p->created_at);
-  sqlite3_bind_int64 (stmt, 14, p->updated_at);
-  dw_store_bind_id_or_null (stmt, 15, p->first_response_at);
-  dw_store_bind_id_or_null (stmt, 16, p->solved_at);
-  sqlite3_bind_int64 (stmt, 17, p->version);
-  sqlite3_bind_int64 (stmt, 18, p->escalation_level);
-  dw_store_bind_id_or_null (stmt, 19, p->policy_id);
-  sqlite3_bind_text (stmt, 20, dw_sla_state_to_string (p->sla_state), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 21, p->sla_text, -1, SQLITE_STATIC);
-  dw_store_bind_id_or_null (stmt, 22, p->next_sla_at);
-  dw_store_bind_id_or_null (stmt, 23, p->csat);
-  dw_store_bind_text_or_null (stmt, 24, p->csat_comment);
-  if (!dw_store_step_done (stmt, error))
-    return FALSE;
+  g_array_append_val (w->tickets, ticket);
 
   for (guint i = 0; i < p->comments->len; i++)
     {
       Comment *c = &g_array_index (p->comments, Comment, i);
+      DwStoreDemoComment row = {
+        .id = p->first_comment_id + i,
+        .ticket_id = p->ticket_id,
+        .author_kind = c->author_kind,
+        .author_id = c->author_id,
+        .is_public = c->is_public,
+        .body = c->body,
+        .created_at = c->at,
+      };
 
-      stmt = w->comment;
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, p->first_comment_id + i);
-      sqlite3_bind_int64 (stmt, 2, p->ticket_id);
-      sqlite3_bind_text (stmt, 3, c->author_kind, -1, SQLITE_STATIC);
-      dw_store_bind_id_or_null (stmt, 4, c->author_id);
-      sqlite3_bind_int (stmt, 5, c->is_public ? 1 : 0);
-      sqlite3_bind_text (stmt, 6, c->body, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 7, c->at);
-      if (!dw_store_step_done (stmt, error))
-        return FALSE;
+      g_array_append_val (w->comments, row);
     }
 
   for (guint i = 0; i < p->audits->len; i++)
     {
       const Audit *a = &g_array_index (p->audits, Audit, i);
-      BatchRow *row = &w->batch[w->n_batch++];
+      DwStoreDemoAudit row = {
+        .id = p->first_audit_id + i,
+        .at = a->at,
+        .actor_id = a->actor_id,
+        .ticket_id = p->ticket_id,
+        .action = a->action,
+        .field = a->field,
+        .before = a->before,
+        .after = a->after,
+        .reason = a->reason,
+      };
 
-      row->id = p->first_audit_id + i;
-      row->ticket_id = p->ticket_id;
-      row->audit = a;
       if (a->comment_index >= 0)
-        g_snprintf (row->after, sizeof row->after, "%" G_GINT64_FORMAT,
-                    p->first_comment_id + a->comment_index);
-      if (w->n_batch == AUDIT_BATCH && !writer_flush (w, error))
-        return FALSE;
+        {
+          char id[24];
+
+          g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, p->first_comment_id + a->comment_index);
+          row.after = g_string_chunk_insert (w->texts, id);
+        }
+      g_array_append_val (w->audits, row);
     }
 
-  return TRUE;
+  return w->tickets->len < WRITER_GROUP || writer_flush (w, FALSE, error);
 }
 
 /* The shape of a ticket's life, drawn once before its agent is chosen, so that every agent
@@ -1486,34 +1406,13 @@ business_seconds_before (DwCalendar *calendar,
 /* The surveys of the tickets with ids in [@from, @to] that were solved: every ticket the history
  * solved had its survey, and the customers who rated it answered it. */
 gboolean
-dw_demo_seed_surveys (sqlite3  *db,
-                      gint64    from,
-                      gint64    to,
-                      GError  **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
-    "INSERT INTO surveys (ticket_id, issued_at, expires_at, answered_at, rating, comment) "
-    "SELECT t.id, t.solved_at, t.solved_at + 604800, "
-    "  CASE WHEN t.csat IS NOT NULL THEN coalesce ((SELECT max (a.at) FROM audit a "
-    "    WHERE a.entity = 'ticket' AND a.entity_id = t.id AND a.field = 'csat'), t.solved_at) END, "
-    "  t.csat, t.csat_comment "
-    "FROM tickets t WHERE t.id BETWEEN ? AND ? AND t.solved_at IS NOT NULL", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, from);
-  sqlite3_bind_int64 (stmt, 2, to);
-  return dw_store_step_done (stmt, error);
-}
-
-gboolean
-dw_demo_backfill (sqlite3         *db,
+dw_demo_backfill (DwStore         *store,
                   DwCalendar      *calendar,
                   gint64           now,
                   DwDemoBacklog  **backlog,
                   GError         **error)
 {
-  History history = { db, calendar, now };
+  History history = { store, calendar, now };
   g_auto(Writer) writer = { 0 };
   gboolean ok = FALSE;
   double max_rate = dw_demo_max_arrival_rate ();
@@ -1557,21 +1456,21 @@ dw_demo_backfill (sqlite3         *db,
     }
 
   /* The past first, each part in the order of creation; only the active part is written now. */
-  if ((ticket_id = next_id (db, "SELECT coalesce (max (id), 0) FROM tickets", error)) == 0
-      || (comment_id = next_id (db, "SELECT coalesce (max (id), 0) FROM comments", error)) == 0
-      || (audit_id = next_id (db, "SELECT coalesce (max (id), 0) FROM audit", error)) == 0)
+  if (!dw_store_demo_max_ids (store, &ticket_id, &comment_id, &audit_id, error))
     goto out;
+  ticket_id++;
+  comment_id++;
+  audit_id++;
   number_pending (history.past, &ticket_id, &comment_id, &audit_id);
   first_active = ticket_id;
   number_pending (history.active, &ticket_id, &comment_id, &audit_id);
 
-  if (!writer_init (&writer, db, error))
-    goto out;
+  writer_init (&writer, store);
   for (guint i = 0; i < history.active->len; i++)
     if (!write_pending (&writer, g_ptr_array_index (history.active, i), error))
       goto out;
-  if (!writer_flush (&writer, error)
-      || !dw_demo_seed_surveys (db, first_active, G_MAXINT64, error))
+  if (!writer_flush (&writer, TRUE, error)
+      || !dw_store_demo_seed_surveys (store, first_active, G_MAXINT64, error))
     goto out;
 
   *backlog = g_new0 (DwDemoBacklog, 1);
@@ -1593,7 +1492,7 @@ out:
 
 gboolean
 dw_demo_backlog_write (DwDemoBacklog  *backlog,
-                       sqlite3        *db,
+                       DwStore        *store,
                        gint64          deadline,
                        gboolean       *done,
                        GError        **error)
@@ -1603,8 +1502,7 @@ dw_demo_backlog_write (DwDemoBacklog  *backlog,
   Pending *p;
 
   *done = FALSE;
-  if (!writer_init (&writer, db, error))
-    return FALSE;
+  writer_init (&writer, store);
 
   while (backlog->next < backlog->past->len)
     {
@@ -1614,7 +1512,7 @@ dw_demo_backlog_write (DwDemoBacklog  *backlog,
       if (deadline > 0 && backlog->next % 16 == 0 && g_get_monotonic_time () >= deadline)
         break;
     }
-  if (!writer_flush (&writer, error))
+  if (!writer_flush (&writer, TRUE, error))
     return FALSE;
 
   if (backlog->next > first)
@@ -1622,7 +1520,7 @@ dw_demo_backlog_write (DwDemoBacklog  *backlog,
       gint64 from = ((Pending *) g_ptr_array_index (backlog->past, first))->ticket_id;
 
       p = g_ptr_array_index (backlog->past, backlog->next - 1);
-      if (!dw_demo_seed_surveys (db, from, p->ticket_id, error))
+      if (!dw_store_demo_seed_surveys (store, from, p->ticket_id, error))
         return FALSE;
     }
 

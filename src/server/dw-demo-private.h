@@ -7,6 +7,7 @@
 #include "dw-calendar.h"
 #include "dw-clock.h"
 #include "dw-enums.h"
+#include "store/dw-store-backend.h"
 
 G_BEGIN_DECLS
 
@@ -98,7 +99,7 @@ double      dw_demo_max_arrival_rate  (void);
 
 /* The roster on top of the seeded shifts (dw-demo-roster.c): templates and breaks, published
  * weeks and a draft one, absences, a short afternoon in logistics, an agent who logs in late. */
-gboolean    dw_demo_seed_roster       (sqlite3       *db,
+gboolean    dw_demo_seed_roster       (DwStore       *store,
                                        const gint64  *team_ids,
                                        guint          n_teams,
                                        gint64         now,
@@ -134,7 +135,7 @@ char       *dw_demo_phone_number      (void);
  * dw_demo_backlog_write() to write later. */
 typedef struct _DwDemoBacklog DwDemoBacklog;
 
-gboolean    dw_demo_backfill          (sqlite3         *db,
+gboolean    dw_demo_backfill          (DwStore         *store,
                                        DwCalendar      *calendar,
                                        gint64           now,
                                        DwDemoBacklog  **backlog,
@@ -143,15 +144,9 @@ gboolean    dw_demo_backfill          (sqlite3         *db,
  * caller's transaction, until @deadline (monotonic microseconds; 0: to the end).  *@done is set
  * once all are written. */
 gboolean    dw_demo_backlog_write     (DwDemoBacklog  *backlog,
-                                       sqlite3        *db,
+                                       DwStore        *store,
                                        gint64          deadline,
                                        gboolean       *done,
                                        GError        **error);
 void        dw_demo_backlog_free      (DwDemoBacklog  *backlog);
-/* The surveys of the solved tickets with ids in [@from, @to]. */
-gboolean    dw_demo_seed_surveys      (sqlite3        *db,
-                                       gint64          from,
-                                       gint64          to,
-                                       GError        **error);
-
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "dw-desk-surveys.h"
 #include "dw-routing.h"
 #include "dw-store.h"
+#include "store/dw-store-demo.h"
 #include "store/sqlite/dw-sqlite-store.h"
 
 #define TICK_SECONDS 60
@@ -49,7 +50,7 @@ typedef struct
   DwService    *service;
   DwDesk       *desk;
   DwClock      *clock;
-  sqlite3      *db;
+  DwStore      *store;       /* on the service's connection */
   DwClassifier *classifier;
   GHashTable   *plans;       /* ticket id → Plan */
   GHashTable   *principals;  /* user id → DwPrincipal */
@@ -89,9 +90,8 @@ principal_for (Simulator *self,
   if (principal == NULL)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(DwStore) store = dw_sqlite_store_new (self->db);
 
-      principal = dw_auth_load_principal (store, user_id, &error);
+      principal = dw_auth_load_principal (self->store, user_id, &error);
       if (principal == NULL)
         {
           report (self, "loading an agent", error);
@@ -175,8 +175,9 @@ static gint64
 pick_customer (Simulator *self,
                gboolean  *vip)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 id = 0;
+  g_autofree char *tags = NULL;
+  gint64 id = 0, max_id = 0;
+  gboolean found = FALSE;
 
   /* One in ten writes in for the first time. */
   if (dw_demo_uniform () < 0.1)
@@ -200,25 +201,15 @@ pick_customer (Simulator *self,
 
   /* Customers are never deleted, so any id up to the largest is one (and GRand keeps a seeded
    * run repeatable). */
-  stmt = dw_store_prepare (self->db, "SELECT max (id) FROM customers", NULL);
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW && sqlite3_column_int64 (stmt, 0) > 0)
-    id = 1 + (gint64) (dw_demo_uniform () * (double) sqlite3_column_int64 (stmt, 0));
-  g_clear_pointer (&stmt, dw_store_release);
+  if (dw_store_demo_customer_max_id (self->store, &max_id, NULL) && max_id > 0)
+    id = 1 + (gint64) (dw_demo_uniform () * (double) max_id);
 
-  stmt = dw_store_prepare (self->db, "SELECT tags FROM customers WHERE id = ?", NULL);
-  if (stmt != NULL)
+  if (dw_store_demo_customer_tags (self->store, id, &tags, &found, NULL))
     {
-      sqlite3_bind_int64 (stmt, 1, id);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          const char *tags = (const char *) sqlite3_column_text (stmt, 0);
-
-          *vip = tags != NULL && strstr (tags, "\"vip\"") != NULL;
-        }
+      if (found)
+        *vip = tags != NULL && strstr (tags, "\"vip\"") != NULL;
       else
-        {
-          id = 0;
-        }
+        id = 0;
     }
 
   return id;
@@ -301,17 +292,11 @@ static DwPresence
 current_presence (Simulator *self,
                   gint64     user_id)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-                                                   "SELECT presence FROM users WHERE id = ?", NULL);
+  g_autofree char *text = NULL;
   int presence = DW_PRESENCE_OFFLINE;
 
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, user_id);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        dw_enum_from_string (DW_TYPE_PRESENCE, (const char *) sqlite3_column_text (stmt, 0),
-                             &presence);
-    }
+  if (dw_store_demo_user_presence (self->store, user_id, &text, NULL) && text != NULL)
+    dw_enum_from_string (DW_TYPE_PRESENCE, text, &presence);
 
   return presence;
 }
@@ -537,35 +522,29 @@ row_clear (gpointer data)
   g_free (((Row *) data)->business_type);
 }
 
+static void
+add_row (const DwStoreDemoActive *active,
+         gpointer                 data)
+{
+  GArray *rows = data;
+  Row row = { 0 };
+
+  row.id = active->id;
+  row.status = DW_STATUS_OPEN;
+  dw_enum_from_string (DW_TYPE_STATUS, active->status, &row.status);
+  row.assignee_id = active->assignee_id;
+  row.business_type = g_strdup (active->business_type);
+  row.assignee_online = active->assignee_online;
+  g_array_append_val (rows, row);
+}
+
 static GArray *
 load_rows (Simulator *self)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   GArray *rows = g_array_new (FALSE, TRUE, sizeof (Row));
 
   g_array_set_clear_func (rows, row_clear);
-  stmt = dw_store_prepare (self->db,
-    "SELECT t.id, t.status, coalesce (t.assignee_id, 0), t.business_type, "
-    "  coalesce (u.presence = 'online', 0) "
-    "FROM tickets t LEFT JOIN users u ON u.id = t.assignee_id "
-    "WHERE t.status IN ('new', 'open', 'pending') AND t.assignee_id IS NOT NULL", NULL);
-  if (stmt == NULL)
-    return rows;
-
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      Row row = { 0 };
-
-      row.id = sqlite3_column_int64 (stmt, 0);
-      row.status = DW_STATUS_OPEN;
-      dw_enum_from_string (DW_TYPE_STATUS, (const char *) sqlite3_column_text (stmt, 1),
-                           &row.status);
-      row.assignee_id = sqlite3_column_int64 (stmt, 2);
-      row.business_type = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      row.assignee_online = sqlite3_column_int (stmt, 4) != 0;
-      g_array_append_val (rows, row);
-    }
-
+  dw_store_demo_active_assigned (self->store, add_row, rows, NULL);
   return rows;
 }
 
@@ -681,22 +660,10 @@ static void
 close_old (Simulator *self,
            gint64     now)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (self->db,
-    "SELECT id FROM tickets WHERE status = 'solved' AND solved_at < ? ORDER BY solved_at LIMIT 10",
-    NULL);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  if (stmt == NULL)
+  if (!dw_store_demo_solved_before (self->store, now - 3 * (gint64) DW_DEMO_DAY, 10, ids, NULL))
     return;
-
-  sqlite3_bind_int64 (stmt, 1, now - 3 * (gint64) DW_DEMO_DAY);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  g_clear_pointer (&stmt, dw_store_release);
 
   for (guint i = 0; i < ids->len; i++)
     {
@@ -734,28 +701,18 @@ tick_cb (gpointer data)
 static void
 load_agents (Simulator *self)
 {
-  g_autoptr(sqlite3_stmt) users = dw_store_prepare (self->db,
-    "SELECT id FROM users WHERE role = 'agent' AND disabled = 0 ORDER BY id", NULL);
-  g_autoptr(sqlite3_stmt) shifts = dw_store_prepare (self->db,
-    "SELECT starts_at, ends_at FROM shifts WHERE user_id = ? ORDER BY starts_at", NULL);
+  g_autoptr(GArray) users = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  if (users == NULL || shifts == NULL)
+  if (!dw_store_demo_agent_ids (self->store, users, NULL))
     return;
 
-  while (sqlite3_step (users) == SQLITE_ROW)
+  for (guint i = 0; i < users->len; i++)
     {
-      SimAgent agent = { sqlite3_column_int64 (users, 0), g_array_new (FALSE, FALSE, sizeof (gint64)), 0 };
+      SimAgent agent = { g_array_index (users, gint64, i), g_array_new (FALSE, FALSE, sizeof (gint64)), 0 };
 
-      sqlite3_reset (shifts);
-      sqlite3_bind_int64 (shifts, 1, agent.user_id);
-      while (sqlite3_step (shifts) == SQLITE_ROW)
-        {
-          gint64 starts_at = sqlite3_column_int64 (shifts, 0);
-          gint64 ends_at = sqlite3_column_int64 (shifts, 1);
-
-          g_array_append_val (agent.shifts, starts_at);
-          g_array_append_val (agent.shifts, ends_at);
-        }
+      /* Pairs (starts_at, ends_at), by start. */
+      if (!dw_store_demo_user_shifts (self->store, agent.user_id, agent.shifts, NULL))
+        g_array_set_size (agent.shifts, 0);
 
       /* Agents without shifts (added by hand) are left to their own devices. */
       if (agent.shifts->len == 0)
@@ -780,6 +737,7 @@ service_finalized_cb (gpointer  data,
   g_clear_pointer (&self->plans, g_hash_table_unref);
   g_clear_pointer (&self->principals, g_hash_table_unref);
   g_clear_pointer (&self->agents, g_array_unref);
+  g_clear_pointer (&self->store, dw_store_free);
   if (simulator == self)
     simulator = NULL;
   g_free (self);
@@ -799,7 +757,7 @@ dw_demo_start_simulator (DwService *service)
   g_object_weak_ref (G_OBJECT (service), service_finalized_cb, self);
   self->desk = dw_service_get_desk (service);
   self->clock = dw_service_get_clock (service);
-  self->db = dw_service_get_db (service);
+  self->store = dw_sqlite_store_new (dw_service_get_db (service));
   self->classifier = dw_classifier_new_default ();
   self->plans = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->principals = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,

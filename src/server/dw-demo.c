@@ -6,12 +6,13 @@
 
 #include "dw-routing.h"
 #include "dw-store.h"
+#include "store/dw-store-agents.h"
+#include "store/dw-store-demo.h"
+#include "store/sqlite/dw-sqlite-store.h"
 
 #include <time.h>
 
 #define N_CUSTOMERS 2000
-/* The page cache while seeding: more than the new desk's 26 MB. */
-#define SEED_CACHE_KIB 65536
 
 /* DW_DEMO_LEAD_PASSWORD hashed once (crypto_pwhash_str, interactive limits) rather than at every
  * start, where it took 80 ms of CPU before the desk could open.  The password is printed for
@@ -23,51 +24,11 @@
 typedef struct
 {
   sqlite3 *db;
+  DwStore *store;
   gint64   now;
   gint64   calendar_id;
   gint64   team_ids[DW_DEMO_N_TEAMS];
 } Seed;
-
-/* Binds the arguments in order; "i" gint64 (0 → NULL), "I" gint64 as is, "s" string (NULL →
- * NULL), "d" double.  Then steps to the end. */
-static gboolean
-insert (sqlite3     *db,
-        const char  *sql,
-        GError     **error,
-        const char  *types,
-        ...)
-{
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db, sql, error);
-  va_list args;
-
-  if (stmt == NULL)
-    return FALSE;
-
-  va_start (args, types);
-  for (int i = 0; types[i] != '\0'; i++)
-    {
-      switch (types[i])
-        {
-        case 'i':
-          dw_store_bind_id_or_null (stmt, i + 1, va_arg (args, gint64));
-          break;
-        case 'I':
-          sqlite3_bind_int64 (stmt, i + 1, va_arg (args, gint64));
-          break;
-        case 's':
-          dw_store_bind_text_or_null (stmt, i + 1, va_arg (args, const char *));
-          break;
-        case 'd':
-          sqlite3_bind_double (stmt, i + 1, va_arg (args, double));
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-    }
-  va_end (args);
-
-  return dw_store_step_done (stmt, error);
-}
 
 static char *
 member_to_string (JsonObject *object,
@@ -94,15 +55,10 @@ seed_calendar (Seed    *seed,
   holidays = member_to_string (json, "holidays");
   workdays = member_to_string (json, "workdays");
 
-  if (!insert (seed->db,
-               "INSERT INTO calendars (name, timezone, week, holidays, workdays) "
-               "VALUES (?, ?, ?, ?, ?)", error, "sssss",
-               dw_calendar_get_name (calendar), dw_calendar_get_timezone (calendar), week,
-               holidays, workdays))
-    return FALSE;
-
-  seed->calendar_id = sqlite3_last_insert_rowid (seed->db);
-  return TRUE;
+  seed->calendar_id = dw_store_demo_insert_calendar (seed->store, dw_calendar_get_name (calendar),
+                                                     dw_calendar_get_timezone (calendar), week,
+                                                     holidays, workdays, error);
+  return seed->calendar_id != 0;
 }
 
 static gboolean
@@ -114,20 +70,20 @@ seed_teams (Seed    *seed,
 
   for (guint i = 0; i < DW_DEMO_N_TEAMS; i++)
     {
-      if (!insert (seed->db,
-                   "INSERT INTO teams (name, description, calendar_id, created_at) "
-                   "VALUES (?, ?, ?, ?)", error, "ssII",
-                   dw_demo_teams[i].name, dw_demo_teams[i].description, seed->calendar_id,
-                   seed->now - 180 * (gint64) DW_DEMO_DAY))
+      seed->team_ids[i] = dw_store_demo_insert_team (seed->store, dw_demo_teams[i].name,
+                                                     dw_demo_teams[i].description,
+                                                     seed->calendar_id,
+                                                     seed->now - 180 * (gint64) DW_DEMO_DAY,
+                                                     error);
+      if (seed->team_ids[i] == 0)
         return FALSE;
-      seed->team_ids[i] = sqlite3_last_insert_rowid (seed->db);
     }
 
   for (guint i = 0; i < DW_DEMO_N_TYPES; i++)
-    if (!insert (seed->db,
-                 "INSERT INTO business_types (key, name, team_id, skill) VALUES (?, ?, ?, ?)",
-                 error, "ssIs", dw_demo_types[i].key, dw_demo_types[i].name,
-                 seed->team_ids[dw_demo_types[i].team], dw_demo_types[i].key))
+    if (!dw_store_demo_insert_business_type (seed->store, dw_demo_types[i].key,
+                                             dw_demo_types[i].name,
+                                             seed->team_ids[dw_demo_types[i].team],
+                                             dw_demo_types[i].key, error))
       return FALSE;
 
   /* The classifier's defaults, written out so a lead can see and edit them. */
@@ -136,16 +92,14 @@ seed_teams (Seed    *seed,
       const char *keyword, *type;
 
       dw_classifier_get_rule (classifier, i, &keyword, &type);
-      if (!insert (seed->db,
-                   "INSERT INTO routing_rules (position, keyword, business_type) VALUES (?, ?, ?)",
-                   error, "Iss", (gint64) (i + 1) * 10, keyword, type))
+      if (!dw_store_demo_insert_routing_rule (seed->store, (gint64) (i + 1) * 10, keyword, type,
+                                              error))
         return FALSE;
     }
 
   /* Tickets nobody could classify are pre-sales questions more often than not. */
   default_team = g_strdup_printf ("%" G_GINT64_FORMAT, seed->team_ids[0]);
-  return insert (seed->db, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", error,
-                 "ss", "intake.default_team_id", default_team);
+  return dw_store_demo_put_setting (seed->store, "intake.default_team_id", default_team, error);
 }
 
 static gboolean
@@ -172,16 +126,22 @@ seed_policies (Seed    *seed,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
-    if (!insert (seed->db,
-                 "INSERT INTO sla_policies (name, position, match_priorities, match_tags, "
-                 "match_channels, match_business_types, first_response_minutes, "
-                 "next_response_minutes, resolution_minutes, at_risk_ratio, escalation) "
-                 "VALUES (?, ?, ?, ?, '[]', ?, ?, ?, ?, 0.75, ?)", error, "sIsssIIIs",
-                 policies[i].name, (gint64) (i + 1) * 10, policies[i].priorities,
-                 policies[i].tags, policies[i].types, (gint64) policies[i].first,
-                 (gint64) policies[i].next, (gint64) policies[i].resolution,
-                 policies[i].escalation))
-      return FALSE;
+    {
+      DwStoreDemoPolicy policy = {
+        .name = policies[i].name,
+        .priorities = policies[i].priorities,
+        .tags = policies[i].tags,
+        .business_types = policies[i].types,
+        .first_response_minutes = policies[i].first,
+        .next_response_minutes = policies[i].next,
+        .resolution_minutes = policies[i].resolution,
+        .escalation = policies[i].escalation,
+        .position = (gint64) (i + 1) * 10,
+      };
+
+      if (!dw_store_demo_insert_policy (seed->store, &policy, error))
+        return FALSE;
+    }
 
   return TRUE;
 }
@@ -196,14 +156,18 @@ add_user (Seed        *seed,
           gint64       presence_since,
           GError     **error)
 {
-  if (!insert (seed->db,
-               "INSERT INTO users (username, display_name, role, password_hash, capacity, "
-               "presence, presence_since, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error,
-               "ssssIsII", username, display_name, role, DEMO_PASSWORD_HASH, (gint64) capacity,
-               presence, presence_since, seed->now - 90 * (gint64) DW_DEMO_DAY))
-    return 0;
+  DwStoreDemoUser user = {
+    .username = username,
+    .display_name = display_name,
+    .role = role,
+    .password_hash = DEMO_PASSWORD_HASH,
+    .capacity = capacity,
+    .presence = presence,
+    .presence_since = presence_since,
+    .created_at = seed->now - 90 * (gint64) DW_DEMO_DAY,
+  };
 
-  return sqlite3_last_insert_rowid (seed->db);
+  return dw_store_demo_insert_user (seed->store, &user, error);
 }
 
 static gboolean
@@ -213,8 +177,7 @@ add_member (Seed     *seed,
             gboolean  is_lead,
             GError  **error)
 {
-  return insert (seed->db, "INSERT INTO team_members (team_id, user_id, is_lead) VALUES (?, ?, ?)",
-                 error, "III", team_id, user_id, (gint64) (is_lead ? 1 : 0));
+  return dw_store_demo_insert_member (seed->store, team_id, user_id, is_lead, error);
 }
 
 static gboolean
@@ -224,8 +187,7 @@ add_skill (Seed        *seed,
            int          level,
            GError     **error)
 {
-  return insert (seed->db, "INSERT INTO user_skills (user_id, skill, level) VALUES (?, ?, ?)",
-                 error, "IsI", user_id, skill, (gint64) CLAMP (level, 1, 5));
+  return dw_store_demo_insert_skill (seed->store, user_id, skill, CLAMP (level, 1, 5), error);
 }
 
 static gboolean
@@ -235,8 +197,7 @@ log_presence (Seed        *seed,
               gint64       at,
               GError     **error)
 {
-  return insert (seed->db, "INSERT INTO presence_log (user_id, presence, at) VALUES (?, ?, ?)",
-                 error, "IsI", user_id, presence, at);
+  return dw_store_demo_insert_presence (seed->store, user_id, presence, at, error);
 }
 
 /* Agent @index's team: 12 pre-sales, 12 returns, 10 logistics, 6 complaints. */
@@ -367,9 +328,8 @@ seed_people (Seed    *seed,
           dw_demo_shift_hours (shift, &start, &end);
           starts_at = midnight + start * 60;
           ends_at = midnight + end * 60;
-          if (!insert (seed->db,
-                       "INSERT INTO shifts (user_id, team_id, starts_at, ends_at) VALUES (?, ?, ?, ?)",
-                       error, "IIII", user_id, seed->team_ids[team], starts_at, ends_at))
+          if (!dw_store_demo_insert_shift (seed->store, user_id, seed->team_ids[team], starts_at,
+                                           ends_at, error))
             return FALSE;
 
           if (starts_at <= seed->now
@@ -401,17 +361,14 @@ static gboolean
 seed_customers (Seed    *seed,
                 GError **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (seed->db,
-    "INSERT INTO customers (name, email, phone, tags, created_at) VALUES (?, ?, ?, ?, ?)", error);
-
-  if (stmt == NULL)
-    return FALSE;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree DwStoreDemoCustomer *rows = g_new0 (DwStoreDemoCustomer, N_CUSTOMERS);
 
   for (guint i = 0; i < N_CUSTOMERS; i++)
     {
-      g_autofree char *name = dw_demo_customer_name ();
-      g_autofree char *phone = dw_demo_phone_number ();
-      g_autofree char *email = NULL;
+      char *name = dw_demo_customer_name ();
+      char *phone = dw_demo_phone_number ();
+      char *email = NULL;
       double x = dw_demo_uniform ();
       const char *tags = "[]";
 
@@ -428,17 +385,20 @@ seed_customers (Seed    *seed,
         email = g_strdup_printf ("%s@%s", phone + 3,
                                  dw_demo_uniform () < 0.6 ? "qq.com" : "163.com");
 
-      sqlite3_reset (stmt);
-      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-      dw_store_bind_text_or_null (stmt, 2, email);
-      sqlite3_bind_text (stmt, 3, phone, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 4, tags, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 5, seed->now - dw_demo_int_range (15, 720) * (gint64) DW_DEMO_DAY);
-      if (!dw_store_step_done (stmt, error))
-        return FALSE;
+      g_ptr_array_add (texts, name);
+      g_ptr_array_add (texts, phone);
+      if (email != NULL)
+        g_ptr_array_add (texts, email);
+      rows[i] = (DwStoreDemoCustomer) {
+        .name = name,
+        .email = email,
+        .phone = phone,
+        .tags = tags,
+        .created_at = seed->now - dw_demo_int_range (15, 720) * (gint64) DW_DEMO_DAY,
+      };
     }
 
-  return TRUE;
+  return dw_store_demo_insert_customers (seed->store, rows, N_CUSTOMERS, error);
 }
 
 /* The generated history hands tickets out without looking at loads; a desk that routes within
@@ -449,44 +409,16 @@ static gboolean
 seed_within_capacity (Seed    *seed,
                       GError **error)
 {
-  g_autoptr(sqlite3_stmt) agents = dw_store_prepare (seed->db,
-    "SELECT id, capacity FROM users WHERE role = 'agent'", error);
-  g_autoptr(sqlite3_stmt) held = dw_store_prepare (seed->db,
-    "SELECT id FROM tickets WHERE assignee_id = ? AND status IN ('new', 'open', 'pending', "
-    "'on-hold') ORDER BY status IN ('pending', 'on-hold'), created_at, id", error);
-  g_autoptr(GArray) over = g_array_new (FALSE, FALSE, sizeof (gint64) * 2);
+  g_autoptr(GArray) held = g_array_new (FALSE, FALSE, sizeof (DwStoreDemoHeld));
 
-  if (agents == NULL || held == NULL)
+  if (!dw_store_demo_held_over_capacity (seed->store, held, error))
     return FALSE;
 
-  while (sqlite3_step (agents) == SQLITE_ROW)
+  for (guint i = 0; i < held->len; i++)
     {
-      gint64 agent = sqlite3_column_int64 (agents, 0);
-      gint64 capacity = sqlite3_column_int64 (agents, 1);
-      gint64 n = 0;
+      const DwStoreDemoHeld *row = &g_array_index (held, DwStoreDemoHeld, i);
 
-      sqlite3_reset (held);
-      sqlite3_bind_int64 (held, 1, agent);
-      while (sqlite3_step (held) == SQLITE_ROW)
-        if (++n > capacity)
-          {
-            gint64 pair[2] = { sqlite3_column_int64 (held, 0), agent };
-
-            g_array_append_vals (over, pair, 1);
-          }
-    }
-
-  for (guint i = 0; i < over->len; i++)
-    {
-      gint64 ticket = ((gint64 *) over->data)[2 * i];
-      g_autofree char *agent = g_strdup_printf ("%" G_GINT64_FORMAT, ((gint64 *) over->data)[2 * i + 1]);
-
-      if (!insert (seed->db, "UPDATE tickets SET assignee_id = NULL, version = version + 1 "
-                             "WHERE id = ?", error, "I", ticket)
-          || !insert (seed->db, "INSERT INTO audit (at, entity, entity_id, action, field, before, "
-                                "after, reason) VALUES (?, 'ticket', ?, 'queued', 'assignee_id', "
-                                "?, 'null', 'back to the team queue: its agent already held its "
-                                "capacity')", error, "IIs", seed->now, ticket, agent))
+      if (!dw_store_demo_requeue (seed->store, row->ticket_id, row->agent_id, seed->now, error))
         return FALSE;
     }
   return TRUE;
@@ -537,33 +469,25 @@ thread_cpu_us (void)
 }
 
 static gboolean
-set_history_state (sqlite3     *db,
+set_history_state (DwStore     *store,
                    const char  *state,
                    GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
-    "INSERT INTO settings (key, value) VALUES ('" HISTORY_KEY "', ?1) "
-    "ON CONFLICT (key) DO UPDATE SET value = ?1", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, state, -1, SQLITE_STATIC);
-  return dw_store_step_done (stmt, error);
+  return dw_store_demo_put_setting (store, HISTORY_KEY, state, error);
 }
 
 /* The end: the history is there, durably (synchronous=FULL again, this COMMIT syncs the WAL with
  * every slice before it), and the agent facts read the whole trail again from the start. */
 static gboolean
 finish_history (sqlite3  *db,
+                DwStore  *store,
                 GError  **error)
 {
   if (!dw_store_begin (db, error))
     return FALSE;
-  if (!dw_store_exec (db, "PRAGMA cache_size = -2000", error)
-      || !set_history_state (db, "ready", error)
-      || !dw_store_exec (db, "DELETE FROM agent_facts; DELETE FROM agent_fact_tickets; "
-                             "DELETE FROM agent_capacity; "
-                             "DELETE FROM settings WHERE key = 'agent_facts_audit_id'", error)
+  if (!dw_store_demo_seed_cache (store, FALSE, error)
+      || !set_history_state (store, "ready", error)
+      || !dw_store_agent_facts_clear (store, error)
       || !dw_store_commit (db, error))
     {
       dw_store_rollback (db);
@@ -578,6 +502,7 @@ history_slice_cb (gpointer data)
   HistoryWriter *writer = data;
   DwService *service = writer->service;
   sqlite3 *db = dw_service_get_db (service);
+  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
   g_autoptr(GError) error = NULL;
   gint64 started = g_get_monotonic_time ();
   gint64 cpu = thread_cpu_us ();
@@ -588,18 +513,17 @@ history_slice_cb (gpointer data)
    * needs no sync (see dw_demo_populate), and synchronous can only change between
    * transactions. */
   dw_desk_group_flush (dw_service_get_desk (service));
-  relaxed = sqlite3_get_autocommit (db)
-            && dw_store_exec (db, "PRAGMA synchronous = OFF", NULL);
+  relaxed = !dw_store_in_transaction (store) && dw_store_demo_fast_writes (store, TRUE, NULL);
 
   if (!dw_store_begin (db, &error))
     goto failed;
-  if (!dw_demo_backlog_write (writer->backlog, db, deadline, &done, &error)
+  if (!dw_demo_backlog_write (writer->backlog, store, deadline, &done, &error)
       || !dw_store_commit (db, &error))
     {
       dw_store_rollback (db);
       goto failed;
     }
-  if (relaxed && !dw_store_exec (db, "PRAGMA synchronous = FULL", &error))
+  if (relaxed && !dw_store_demo_fast_writes (store, FALSE, &error))
     goto failed;
   writer->slices++;
   writer->busy_us += g_get_monotonic_time () - started;
@@ -607,7 +531,7 @@ history_slice_cb (gpointer data)
   if (!done)
     return G_SOURCE_CONTINUE;
 
-  if (!finish_history (db, &error))
+  if (!finish_history (db, store, &error))
     goto failed;
   g_debug ("demo history written in %u slices, %.0f ms in all, %.0f ms of processor",
            writer->slices, (g_get_monotonic_time () - started + writer->busy_us) / 1000.0,
@@ -619,11 +543,11 @@ history_slice_cb (gpointer data)
 
 failed:
   if (relaxed)
-    dw_store_exec (db, "PRAGMA synchronous = FULL", NULL);
-  if (sqlite3_get_autocommit (db))
+    dw_store_demo_fast_writes (store, FALSE, NULL);
+  if (!dw_store_in_transaction (store))
     {
-      dw_store_exec (db, "PRAGMA cache_size = -2000", NULL);
-      set_history_state (db, "failed", NULL);
+      dw_store_demo_seed_cache (store, FALSE, NULL);
+      set_history_state (store, "failed", NULL);
     }
   g_message ("The demo's history could not be written: %s", error->message);
   writer->idle_id = 0;
@@ -691,10 +615,13 @@ dw_demo_populate (DwService  *service,
   g_autoptr(DwCalendar) calendar = NULL;
   DwDemoBacklog *backlog = NULL;
   gint64 started = g_get_monotonic_time ();
+  g_autoptr(DwStore) store = NULL;
 
   g_return_val_if_fail (DW_IS_SERVICE (service), FALSE);
 
   seed.db = dw_service_get_db (service);
+  store = dw_sqlite_store_new (seed.db);
+  seed.store = store;
   seed.now = dw_clock_now (dw_service_get_clock (service));
 
   if (!dw_store_is_empty (seed.db))
@@ -711,11 +638,11 @@ dw_demo_populate (DwService  *service,
    * the service listens: the seed's COMMIT need not sync (synchronous=OFF).  FULL is back before
    * this returns, so the first write the service acknowledges syncs the WAL with the seed in
    * it, and a --db that outlives the demo is as durable as any desk from then on. */
-  if (!dw_store_exec (seed.db, "PRAGMA cache_size = -" G_STRINGIFY (SEED_CACHE_KIB), error)
-      || !dw_store_exec (seed.db, "PRAGMA synchronous = OFF", error)
+  if (!dw_store_demo_seed_cache (store, TRUE, error)
+      || !dw_store_demo_fast_writes (store, TRUE, error)
       || !dw_store_begin (seed.db, error))
     {
-      dw_store_exec (seed.db, "PRAGMA synchronous = FULL", NULL);
+      dw_store_demo_fast_writes (store, FALSE, NULL);
       return FALSE;
     }
 
@@ -724,21 +651,21 @@ dw_demo_populate (DwService  *service,
       || !seed_teams (&seed, error)
       || !seed_policies (&seed, error)
       || !seed_people (&seed, error)
-      || !dw_demo_seed_roster (seed.db, seed.team_ids, DW_DEMO_N_TEAMS, seed.now, error)
+      || !dw_demo_seed_roster (store, seed.team_ids, DW_DEMO_N_TEAMS, seed.now, error)
       || !seed_customers (&seed, error)
-      || !dw_demo_backfill (seed.db, calendar, seed.now, &backlog, error)
+      || !dw_demo_backfill (store, calendar, seed.now, &backlog, error)
       || !seed_within_capacity (&seed, error)
-      || !set_history_state (seed.db, "seeding", error)
+      || !set_history_state (store, "seeding", error)
       || !dw_store_commit (seed.db, error))
     {
       dw_store_rollback (seed.db);
       g_clear_pointer (&backlog, dw_demo_backlog_free);
-      dw_store_exec (seed.db, "PRAGMA cache_size = -2000", NULL);
-      dw_store_exec (seed.db, "PRAGMA synchronous = FULL", NULL);
+      dw_store_demo_seed_cache (store, FALSE, NULL);
+      dw_store_demo_fast_writes (store, FALSE, NULL);
       return FALSE;
     }
   /* Back to durable commits; the page cache stays large until the history is written. */
-  if (!dw_store_exec (seed.db, "PRAGMA synchronous = FULL", error))
+  if (!dw_store_demo_fast_writes (store, FALSE, error))
     {
       dw_demo_backlog_free (backlog);
       return FALSE;

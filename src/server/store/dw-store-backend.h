@@ -27,6 +27,7 @@ typedef struct _DwStoreSnapshotOps  DwStoreSnapshotOps;
 typedef struct _DwStoreAuthOps      DwStoreAuthOps;
 typedef struct _DwStorePeopleOps    DwStorePeopleOps;
 typedef struct _DwStoreAgentOps     DwStoreAgentOps;
+typedef struct _DwStoreDemoOps      DwStoreDemoOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -48,6 +49,7 @@ typedef struct
 
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);
+  const DwStoreDemoOps      *demo;       /* dw-store-demo.h */
 } DwStoreBackend;
 
 struct _DwStore

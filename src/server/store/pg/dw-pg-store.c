@@ -36,6 +36,7 @@ static const DwStoreBackend pg_backend = {
   .people = &dw_pg_people_ops,
   .agents = &dw_pg_agent_ops,
   .sla_compliance = &dw_pg_sla_compliance_ops,
+  .demo = &dw_pg_demo_ops,
 };
 
 DwStore *

@@ -14,6 +14,7 @@
 #include "store/dw-store-auth.h"
 #include "store/dw-store-people.h"
 #include "store/dw-store-agents.h"
+#include "store/dw-store-demo.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -37,6 +38,7 @@ static const DwStoreBackend sqlite_backend = {
   .people = &dw_sqlite_people_ops,
   .agents = &dw_sqlite_agent_ops,
   .sla_compliance = &dw_sqlite_sla_compliance_ops,
+  .demo = &dw_sqlite_demo_ops,
 };
 
 DwStore *
