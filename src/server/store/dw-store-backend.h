@@ -27,6 +27,7 @@ typedef struct _DwStoreSnapshotOps  DwStoreSnapshotOps;
 typedef struct _DwStoreAuthOps      DwStoreAuthOps;
 typedef struct _DwStorePeopleOps    DwStorePeopleOps;
 typedef struct _DwStoreAgentOps     DwStoreAgentOps;
+typedef struct _DwStoreSlaComplianceOps DwStoreSlaComplianceOps;
 typedef struct _DwStoreDemoOps      DwStoreDemoOps;
 
 /* One per backend, static: an op table per domain. */
@@ -45,11 +46,11 @@ typedef struct
   const DwStoreAuthOps      *auth;       /* dw-store-auth.h */
   const DwStorePeopleOps    *people;     /* dw-store-people.h */
   const DwStoreAgentOps     *agents;     /* dw-store-agents.h */
-  const struct _DwStoreSlaComplianceOps *sla_compliance;  /* dw-store-sla.h, compliance */
+  const DwStoreSlaComplianceOps *sla_compliance;  /* dw-store-sla.h, compliance */
+  const DwStoreDemoOps      *demo;       /* dw-store-demo.h */
 
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);
-  const DwStoreDemoOps      *demo;       /* dw-store-demo.h */
 } DwStoreBackend;
 
 struct _DwStore

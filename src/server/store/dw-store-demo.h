@@ -18,7 +18,6 @@
 
 G_BEGIN_DECLS
 
-typedef struct _DwStoreDemoOps DwStoreDemoOps;
 
 typedef struct
 {

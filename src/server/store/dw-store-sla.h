@@ -262,8 +262,6 @@ dw_store_sla_due_list (DwStore  *store,
 /* Compliance (dw-api-sla.c): the figures, their drill-down and a ticket's SLA timeline, read
  * from the audit rows the engine writes (action "sla", field = target, after = new state). */
 
-typedef struct _DwStoreSlaComplianceOps DwStoreSlaComplianceOps;
-
 /* A team as the compliance figures name it; @timezone NULL when it has no calendar. */
 typedef struct
 {

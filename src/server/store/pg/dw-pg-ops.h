@@ -26,7 +26,7 @@ extern const DwStoreSnapshotOps  dw_pg_snapshot_ops;
 extern const DwStoreAuthOps      dw_pg_auth_ops;
 extern const DwStorePeopleOps    dw_pg_people_ops;
 extern const DwStoreAgentOps     dw_pg_agent_ops;
-extern const struct _DwStoreSlaComplianceOps dw_pg_sla_compliance_ops;
+extern const DwStoreSlaComplianceOps dw_pg_sla_compliance_ops;
 extern const DwStoreDemoOps      dw_pg_demo_ops;
 
 typedef struct

@@ -25,7 +25,7 @@ extern const DwStoreSnapshotOps  dw_sqlite_snapshot_ops;
 extern const DwStoreAuthOps      dw_sqlite_auth_ops;
 extern const DwStorePeopleOps    dw_sqlite_people_ops;
 extern const DwStoreAgentOps     dw_sqlite_agent_ops;
-extern const struct _DwStoreSlaComplianceOps dw_sqlite_sla_compliance_ops;
+extern const DwStoreSlaComplianceOps dw_sqlite_sla_compliance_ops;
 extern const DwStoreDemoOps      dw_sqlite_demo_ops;
 
 static inline sqlite3 *
