@@ -4,8 +4,9 @@
  * own the transaction; the domains' operations run inside it and never begin or commit.
  *
  * begin: a write transaction.  SQLite: BEGIN IMMEDIATE (the write lock now, so no writer fails
- * half way with SQLITE_BUSY).  PostgreSQL: READ COMMITTED, enough because every read-then-write
- * of the desk is guarded by a conditional UPDATE (`version`, status, assignee in its WHERE).
+ * half way with SQLITE_BUSY).  PostgreSQL: READ COMMITTED, with the desk's conditional updates
+ * (expected `version`, SLA text, escalation level); dispatch is not yet safe across instances
+ * (docs/design.md "PostgreSQL backend", "Transactions").
  * begin_read: one consistent snapshot for several reads.  SQLite: deferred BEGIN.  PostgreSQL:
  * REPEATABLE READ READ ONLY.
  * Both refuse, with DW_STORE_ERROR_FAILED, to begin while a transaction is open on the

@@ -1,10 +1,10 @@
 /* dw-pg-tx.c: transactions of the PostgreSQL backend (store/dw-store-tx.h).
  *
- * Writes run at READ COMMITTED: every decision of the desk that reads a row and then writes it
- * is a conditional UPDATE (the expected `version`, status or assignee in its WHERE, checked by
- * the affected row count: DW_STORE_ERROR_CONFLICT), which PostgreSQL re-evaluates on the
- * row's newest version after waiting for a concurrent writer, so no stronger level is needed
- * (docs/design.md "PostgreSQL backend", "Transactions").  Snapshots for several reads run at
+ * Writes run at READ COMMITTED: the ticket's and the SLA's read-then-writes are conditional
+ * UPDATEs (the expected `version`, SLA text or escalation level in the WHERE, checked by the
+ * affected row count), which PostgreSQL re-evaluates on the row's newest version after waiting
+ * for a concurrent writer.  Dispatch is not yet guarded that way: safe while one connection
+ * serves, not across instances (docs/design.md "PostgreSQL backend", "Transactions").  Snapshots for several reads run at
  * REPEATABLE READ READ ONLY: one snapshot for all their statements.
  */
 #define G_LOG_DOMAIN "dw-store"
