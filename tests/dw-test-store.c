@@ -48,10 +48,9 @@ dw_test_store_open (const char *backend)
   else if (g_str_equal (backend, "postgresql"))
     {
       DwTestPg *cluster = dw_test_pg_get_shared ();
-      g_autofree char *conninfo = dw_test_pg_new_database (cluster);
-
       self->backend = "postgresql";
-      self->conn = dw_pg_connect (conninfo, &error);
+      self->conninfo = dw_test_pg_new_database (cluster);
+      self->conn = dw_pg_connect (self->conninfo, &error);
       g_assert_no_error (error);
       dw_pg_migrate (self->conn, NULL, &error);
       g_assert_no_error (error);
@@ -73,6 +72,12 @@ dw_test_store_close (DwTestStore *self)
   if (is_pg (self))
     {
       PQfinish (self->conn);
+      g_free (self->conninfo);
+    }
+  else if (self->second)
+    {
+      dw_store_close (self->conn);
+      g_free (self->dir);
     }
   else
     {
@@ -170,4 +175,31 @@ dw_test_store_rollback (DwTestStore *self)
     {
       dw_store_rollback (self->conn);
     }
+}
+
+DwTestStore *
+dw_test_store_open_second (DwTestStore *self)
+{
+  g_autoptr(GError) error = NULL;
+  DwTestStore *second = g_new0 (DwTestStore, 1);
+
+  second->backend = self->backend;
+  second->second = TRUE;
+  if (is_pg (self))
+    {
+      second->conninfo = g_strdup (self->conninfo);
+      second->conn = dw_pg_connect (second->conninfo, &error);
+      g_assert_no_error (error);
+      second->store = dw_pg_store_new (second->conn);
+    }
+  else
+    {
+      g_autofree char *path = g_build_filename (self->dir, "desk.db", NULL);
+
+      second->dir = g_strdup (self->dir);
+      second->conn = dw_store_open (path, &error);
+      g_assert_no_error (error);
+      second->store = dw_sqlite_store_new (second->conn);
+    }
+  return second;
 }

@@ -21,6 +21,8 @@ typedef struct
   gpointer    conn;      /* sqlite3 * or PGconn * */
   DwStore    *store;
   char       *dir;       /* SQLite: the temporary directory */
+  char       *conninfo;  /* PostgreSQL: the desk's database */
+  gboolean    second;    /* a second connection (dw_test_store_open_second): closes only that */
 } DwTestStore;
 
 /* The backends every store test runs on, NULL-terminated. */
@@ -41,6 +43,9 @@ gboolean     dw_test_store_begin   (DwTestStore *self,
 gboolean     dw_test_store_commit  (DwTestStore *self,
                                     GError     **error);
 void         dw_test_store_rollback (DwTestStore *self);
+/* Another connection to the same desk (SQLite: the same file; PostgreSQL: the same database),
+ * to see what a transaction of @self shows the others.  Close it before @self. */
+DwTestStore *dw_test_store_open_second (DwTestStore *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestStore, dw_test_store_close)
 

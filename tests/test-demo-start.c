@@ -125,6 +125,7 @@ test_facts_in_slices (void)
   g_autofree char *whole = NULL;
   DwService *service;
   sqlite3 *db;
+  DwStore *store;
   gint64 first_slice, trail;
 
   g_assert_no_error (error);
@@ -157,12 +158,13 @@ test_facts_in_slices (void)
   /* The slices go on by themselves until the facts are up to date (the SLA engine may add
    * rows of its own meanwhile: they are read too). */
   WAIT_UNTIL (watermark (db) >= last_ticket_audit (db));
-  g_assert_true (dw_agent_facts_catch_up (db, &error));
+  store = dw_service_get_store (service);
+  g_assert_true (dw_agent_facts_catch_up (store, &error));
   g_assert_no_error (error);
 
   /* Read in slices, the facts are exactly what reading the whole trail at once makes. */
   sliced = dump_facts (db);
-  g_assert_true (dw_agent_facts_rebuild (db, &error));
+  g_assert_true (dw_agent_facts_rebuild (store, &error));
   g_assert_no_error (error);
   whole = dump_facts (db);
   g_assert_cmpuint (strlen (sliced), >, 1000);

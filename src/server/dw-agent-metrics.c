@@ -17,6 +17,7 @@
 #include "dw-staffing.h"
 #include "dw-store.h"
 #include "store/dw-store-agents.h"
+#include "store/dw-store-tx.h"
 #include "store/sqlite/dw-sqlite-store.h"
 
 /* Reading the trail */
@@ -365,12 +366,11 @@ read_audit_row (const DwStoreAuditRow  *row,
  * and clears *@done; whatever state a ticket is left in is stored (agent_fact_tickets), so the
  * next call goes on exactly where this one stopped. */
 static gboolean
-catch_up_locked (sqlite3   *db,
+catch_up_locked (DwStore   *store,
                  gint64     deadline,
                  gboolean  *done,
                  GError   **error)
 {
-  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
   g_auto(Reader) reader = { 0 };
   gint64 after = 0;
 
@@ -378,7 +378,7 @@ catch_up_locked (sqlite3   *db,
     return FALSE;
 
   reader.store = store;
-  reader.db = db;
+  reader.db = dw_sqlite_store_db (store);
   reader.tickets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   reader.calendars = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   reader.facts = g_array_sized_new (FALSE, FALSE, sizeof (DwStoreAgentFact), FACTS_PER_BATCH);
@@ -398,42 +398,40 @@ catch_up_locked (sqlite3   *db,
 }
 
 gboolean
-dw_agent_facts_catch_up (sqlite3  *db,
+dw_agent_facts_catch_up (DwStore  *store,
                          GError  **error)
 {
-  return dw_agent_facts_catch_up_for (db, 0, NULL, error);
+  return dw_agent_facts_catch_up_for (store, 0, NULL, error);
 }
 
 gboolean
-dw_agent_facts_catch_up_for (sqlite3   *db,
+dw_agent_facts_catch_up_for (DwStore   *store,
                              guint      budget_ms,
                              gboolean  *done,
                              GError   **error)
 {
   gint64 deadline = budget_ms > 0 ? g_get_monotonic_time () + budget_ms * (gint64) 1000 : 0;
 
-  if (!dw_store_begin (db, error))
+  if (!dw_store_tx_begin (store, error))
     return FALSE;
-  if (!catch_up_locked (db, deadline, done, error) || !dw_store_commit (db, error))
+  if (!catch_up_locked (store, deadline, done, error) || !dw_store_tx_commit (store, error))
     {
-      dw_store_rollback (db);
+      dw_store_tx_rollback (store);
       return FALSE;
     }
   return TRUE;
 }
 
 gboolean
-dw_agent_facts_rebuild (sqlite3  *db,
+dw_agent_facts_rebuild (DwStore  *store,
                         GError  **error)
 {
-  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
-
-  if (!dw_store_begin (db, error))
+  if (!dw_store_tx_begin (store, error))
     return FALSE;
   if (!dw_store_agent_facts_clear (store, error)
-      || !catch_up_locked (db, 0, NULL, error) || !dw_store_commit (db, error))
+      || !catch_up_locked (store, 0, NULL, error) || !dw_store_tx_commit (store, error))
     {
-      dw_store_rollback (db);
+      dw_store_tx_rollback (store);
       return FALSE;
     }
   return TRUE;
@@ -481,17 +479,19 @@ team_calendar_id (DwStore  *store,
 }
 
 static DwCalendar *
-calendar_new (sqlite3  *db,
+calendar_new (DwStore  *store,
               gint64    calendar_id,
               GError  **error)
 {
-  g_autoptr(JsonObject) calendar_json = dw_store_calendar_json (db, calendar_id, error);
+  /* dw-store.c's calendar reader is SQLite's still (docs/design.md "PostgreSQL backend"). */
+  g_autoptr(JsonObject) calendar_json = dw_store_calendar_json (dw_sqlite_store_db (store),
+                                                                calendar_id, error);
 
   return calendar_json != NULL ? dw_calendar_new_from_json (calendar_json, error) : NULL;
 }
 
 gboolean
-dw_agent_metrics_window (sqlite3     *db,
+dw_agent_metrics_window (DwStore     *store,
                          gint64       team_id,
                          const char  *period,
                          gint64       now,
@@ -499,16 +499,15 @@ dw_agent_metrics_window (sqlite3     *db,
                          gint64      *to,
                          GError     **error)
 {
-  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
   g_autoptr(DwCalendar) calendar = NULL;
   gint64 calendar_id;
 
   if (!team_calendar_id (store, team_id, &calendar_id, error)
-      || (calendar = calendar_new (db, calendar_id, error)) == NULL)
+      || (calendar = calendar_new (store, calendar_id, error)) == NULL)
     return FALSE;
   if (*from == 0 && *to == 0)
     period_window (calendar, period, now, from, to);
-  return dw_agent_facts_catch_up (db, error);
+  return dw_agent_facts_catch_up (store, error);
 }
 
 typedef struct
@@ -1111,7 +1110,7 @@ add_member (gint64      user_id,
 }
 
 JsonObject *
-dw_agent_metrics (sqlite3      *db,
+dw_agent_metrics (DwStore      *store,
                   DwPrincipal  *actor,
                   gint64        team_id,
                   const char   *period,
@@ -1121,7 +1120,8 @@ dw_agent_metrics (sqlite3      *db,
                   gboolean      daily,
                   GError      **error)
 {
-  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
+  /* Adherence (dw-staffing.c) reads SQLite still. */
+  sqlite3 *db = dw_sqlite_store_db (store);
   g_autoptr(DwCalendar) calendar = NULL;
   gint64 calendar_id;
   g_autoptr(GArray) agents = g_array_new (FALSE, TRUE, sizeof (Figures));
@@ -1153,14 +1153,14 @@ dw_agent_metrics (sqlite3      *db,
       only = actor->user_id;
     }
 
-  calendar = calendar_new (db, calendar_id, error);
+  calendar = calendar_new (store, calendar_id, error);
   if (calendar == NULL)
     return NULL;
 
   if (from == 0 && to == 0)
     period_window (calendar, period, now, &from, &to);
 
-  if (!dw_agent_facts_catch_up (db, error))
+  if (!dw_agent_facts_catch_up (store, error))
     return NULL;
 
   if (!dw_store_agent_members (store, team_id, only, add_member, agents, error))

@@ -18,28 +18,29 @@
 #include <sqlite3.h>
 
 #include "dw-principal.h"
+#include "store/dw-store-backend.h"
 
 G_BEGIN_DECLS
 
 /* Brings the facts up to the last audit row, in its own transaction. */
-gboolean    dw_agent_facts_catch_up (sqlite3      *db,
+gboolean    dw_agent_facts_catch_up (DwStore      *store,
                                      GError      **error);
 /* The same for about @budget_ms (0: until done), in its own transaction; *@done (may be NULL)
  * says whether the facts are now up to date.  Calls one after another read the trail exactly as
  * one call does: the service reads a long trail this way from idle (dw-service.c), so requests
  * are answered between two slices. */
-gboolean    dw_agent_facts_catch_up_for (sqlite3   *db,
+gboolean    dw_agent_facts_catch_up_for (DwStore   *store,
                                          guint      budget_ms,
                                          gboolean  *done,
                                          GError   **error);
 /* Forgets every fact and reads the whole trail again. */
-gboolean    dw_agent_facts_rebuild  (sqlite3      *db,
+gboolean    dw_agent_facts_rebuild  (DwStore      *store,
                                      GError      **error);
 
 /* The figures of @team_id's agents over [@from, @to) (0 and 0: the team calendar's today), with
  * the team's median of each; a lead of the team or an admin sees every agent, an agent of the
  * team only itself.  @daily adds each agent's "daily" series of the main figures. */
-JsonObject *dw_agent_metrics        (sqlite3      *db,
+JsonObject *dw_agent_metrics        (DwStore      *store,
                                      DwPrincipal  *actor,
                                      gint64        team_id,
                                      const char   *period,   /* today, 7d, 30d, or NULL */
@@ -51,7 +52,7 @@ JsonObject *dw_agent_metrics        (sqlite3      *db,
 
 /* The window of @period (or *@from, *@to when given) in @team_id's calendar, with the facts
  * brought up to date: for the drill-down behind a figure. */
-gboolean    dw_agent_metrics_window (sqlite3      *db,
+gboolean    dw_agent_metrics_window (DwStore      *store,
                                      gint64        team_id,
                                      const char   *period,
                                      gint64        now,

@@ -6,7 +6,6 @@
 #include "dw-agent-metrics.h"
 #include "dw-desk-agents.h"
 #include "store/dw-store-agents.h"
-#include "store/sqlite/dw-sqlite-store.h"
 
 /* ?period=today|7d|30d or ?from=&to= (at most 92 days); neither: today. */
 static gboolean
@@ -76,7 +75,7 @@ metrics_cb (DwApiRequest *req)
       dw_api_reply_invalid (req, "series: \"%s\" is not daily", series);
       return;
     }
-  result = dw_agent_metrics (req->api->db, req->principal, team_id, period, from, to,
+  result = dw_agent_metrics (req->api->store, req->principal, team_id, period, from, to,
                              dw_clock_now (req->api->clock), series != NULL, &error);
   if (result == NULL)
     {
@@ -105,7 +104,7 @@ tickets_cb (DwApiRequest *req)
     "first-response", "next-response", "resolution", NULL
   };
   g_autoptr(GError) error = NULL;
-  g_autoptr(DwStore) store = NULL;
+  DwStore *store = req->api->store;
   g_autoptr(JsonArray) items = json_array_new ();
   g_autofree char *cursor = NULL;
   const char *figure = dw_api_query (req, "figure");
@@ -141,7 +140,7 @@ tickets_cb (DwApiRequest *req)
                                    "an agent's figures");
       return;
     }
-  if (!dw_agent_metrics_window (req->api->db, team_id, period, dw_clock_now (req->api->clock),
+  if (!dw_agent_metrics_window (req->api->store, team_id, period, dw_clock_now (req->api->clock),
                                 &from, &to, &error))
     {
       dw_api_reply_error (req, error);
@@ -162,7 +161,6 @@ tickets_cb (DwApiRequest *req)
     .viewer_id = actor->user_id,
     .viewer_team_ids = actor->role == DW_ROLE_LEAD ? actor->team_ids : NULL,
   };
-  store = dw_sqlite_store_new (req->api->db);
   page = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   if (!dw_store_agent_drill (store, &drill, add_ticket, page, &error))
     {

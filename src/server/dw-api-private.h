@@ -21,7 +21,7 @@ struct _DwApi
   DwDesk     *desk;
   DwEventLog *events;
   DwSignInLimit *sign_in_limit;
-  DwStore    *store;   /* the named operations on db: the snapshot's reads, dw-auth.c's checks */
+  DwStore    *store;   /* the service's (not owned): its transactions and named operations */
 };
 
 typedef struct

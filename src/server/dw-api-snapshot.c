@@ -15,6 +15,7 @@
 #include "dw-api-private.h"
 
 #include "dw-snapshot-compact.h"
+#include "store/dw-store-tx.h"
 
 #include <string.h>
 
@@ -668,7 +669,7 @@ snapshot_cb (DwApiRequest *req)
 
   dw_api_visibility (p, &visibility);
 
-  if (!dw_store_begin_read (req->api->db, &error))
+  if (!dw_store_tx_begin_read (req->api->store, &error))
     {
       dw_api_reply_error (req, error);
       return;
@@ -722,7 +723,7 @@ snapshot_cb (DwApiRequest *req)
     }
 
   /* Read-only: ending it can only fail if the database is gone. */
-  dw_store_rollback (req->api->db);
+  dw_store_tx_rollback (req->api->store);
 
   if (!ok)
     {

@@ -22,7 +22,8 @@ G_BEGIN_DECLS
 #define DW_TYPE_API (dw_api_get_type ())
 G_DECLARE_FINAL_TYPE (DwApi, dw_api, DW, API, GObject)
 
-DwApi       *dw_api_new          (sqlite3            *db,
+/* @store is the service's, which outlives the API. */
+DwApi       *dw_api_new          (DwStore            *store,
                                   DwClock            *clock,
                                   DwDesk             *desk,
                                   DwEventLog         *events);

@@ -900,20 +900,20 @@ dw_desk_note_customer_reads (DwDesk       *self,
   if (customer_ids->len == 0)
     return TRUE;
 
-  if (!dw_store_begin (self->db, error))
+  if (!dw_store_tx_begin (self->store, error))
     return FALSE;
 
   for (guint i = 0; i < customer_ids->len; i++)
     if (!dw_desk_audit (self, actor, "customer", g_array_index (customer_ids, gint64, i), "read",
                         NULL, NULL, NULL, reason, error))
       {
-        dw_store_rollback (self->db);
+        dw_store_tx_rollback (self->store);
         return FALSE;
       }
 
-  if (!dw_store_commit (self->db, error))
+  if (!dw_store_tx_commit (self->store, error))
     {
-      dw_store_rollback (self->db);
+      dw_store_tx_rollback (self->store);
       return FALSE;
     }
 

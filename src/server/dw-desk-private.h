@@ -9,6 +9,7 @@
 #include "store/dw-store-events.h"
 #include "store/dw-store-routing.h"
 #include "store/dw-store-tickets.h"
+#include "store/dw-store-tx.h"
 
 G_BEGIN_DECLS
 

@@ -51,7 +51,8 @@ GQuark dw_desk_error_quark (void);
 #define DW_TYPE_DESK (dw_desk_get_type ())
 G_DECLARE_FINAL_TYPE (DwDesk, dw_desk, DW, DESK, GObject)
 
-DwDesk     *dw_desk_new                (sqlite3      *db,
+/* @store is the service's, which outlives the desk. */
+DwDesk     *dw_desk_new                (DwStore      *store,
                                         DwClock      *clock,
                                         DwEventLog   *events,
                                         DwSlaEngine  *sla);

@@ -6,7 +6,6 @@
 
 #include "dw-json.h"
 #include "store/dw-store-events.h"
-#include "store/sqlite/dw-sqlite-store.h"
 
 #define DEFAULT_MAX_EVENTS 100000
 #define DEFAULT_MAX_AGE (7 * 24 * 3600)
@@ -22,7 +21,8 @@ struct _DwEventLog
 {
   GObject       parent_instance;
 
-  DwStore      *store;  /* the named operations on the log (store/dw-store-events.h) */
+  DwStore      *store;  /* the named operations on the log (store/dw-store-events.h); the
+                         * service's, not owned */
   DwClock      *clock;
 
   /* Appended in the open transaction, published after COMMIT. */
@@ -232,7 +232,6 @@ dw_event_log_finalize (GObject *object)
 {
   DwEventLog *self = DW_EVENT_LOG (object);
 
-  g_clear_pointer (&self->store, dw_store_free);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->pending_access, g_array_unref);
   g_clear_object (&self->clock);
@@ -273,17 +272,17 @@ dw_event_log_init (DwEventLog *self)
 /* Public API */
 
 DwEventLog *
-dw_event_log_new (sqlite3 *db,
+dw_event_log_new (DwStore *store,
                   DwClock *clock)
 {
   DwEventLog *self;
   g_autoptr(GError) error = NULL;
 
-  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (store != NULL, NULL);
   g_return_val_if_fail (DW_IS_CLOCK (clock), NULL);
 
   self = g_object_new (DW_TYPE_EVENT_LOG, NULL);
-  self->store = dw_sqlite_store_new (db);
+  self->store = store;
   self->clock = g_object_ref (clock);
 
   if (!load_bounds (self, TRUE, &error))

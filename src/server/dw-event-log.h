@@ -11,13 +11,15 @@
 #include <sqlite3.h>
 
 #include "dw-clock.h"
+#include "store/dw-store-backend.h"
 
 G_BEGIN_DECLS
 
 #define DW_TYPE_EVENT_LOG (dw_event_log_get_type ())
 G_DECLARE_FINAL_TYPE (DwEventLog, dw_event_log, DW, EVENT_LOG, GObject)
 
-DwEventLog *dw_event_log_new        (sqlite3     *db,
+/* @store is the service's, which outlives the log. */
+DwEventLog *dw_event_log_new        (DwStore     *store,
                                      DwClock     *clock);
 
 /* Appends one event in the caller's open transaction and returns its sequence number.

@@ -15,6 +15,7 @@
 #include "dw-auth.h"
 #include "dw-limits.h"
 #include "dw-store.h"
+#include "store/sqlite/dw-sqlite-store.h"
 
 #include "dw-stream.h"
 
@@ -23,6 +24,7 @@ struct _DwService
   GObject      parent_instance;
 
   sqlite3     *db;
+  DwStore     *store;           /* the one store on db, lent to everything below */
   DwClock     *clock;
   DwEventLog  *events;
   DwSlaEngine *sla;
@@ -64,6 +66,8 @@ dw_service_finalize (GObject *object)
 {
   DwService *self = DW_SERVICE (object);
 
+  /* After the objects it was lent to (dispose), before the connection under it. */
+  g_clear_pointer (&self->store, dw_store_free);
   g_clear_pointer (&self->db, dw_store_close);
 
   G_OBJECT_CLASS (dw_service_parent_class)->finalize (object);
@@ -99,12 +103,13 @@ dw_service_new (const char  *db_path,
   self->db = dw_store_open (db_path, error);
   if (self->db == NULL)
     return NULL;
+  self->store = dw_sqlite_store_new (self->db);
 
   self->clock = clock != NULL ? g_object_ref (clock) : dw_clock_new (1.0);
-  self->events = dw_event_log_new (self->db, self->clock);
-  self->sla = dw_sla_engine_new (self->db, self->clock, self->events);
-  self->desk = dw_desk_new (self->db, self->clock, self->events, self->sla);
-  self->api = dw_api_new (self->db, self->clock, self->desk, self->events);
+  self->events = dw_event_log_new (self->store, self->clock);
+  self->sla = dw_sla_engine_new (self->store, self->clock, self->events);
+  self->desk = dw_desk_new (self->store, self->clock, self->events, self->sla);
+  self->api = dw_api_new (self->store, self->clock, self->desk, self->events);
   self->limits = dw_limits_new ();
   dw_limits_set_max_body (self->limits, DW_API_MAX_BODY);
   dw_limits_set_header_check (self->limits, dw_api_check_headers, self->api);
@@ -204,7 +209,7 @@ facts_idle_cb (gpointer data)
       self->facts_due = TRUE;
       return G_SOURCE_REMOVE;
     }
-  if (!dw_agent_facts_catch_up_for (self->db, FACTS_SLICE_MS, &done, &error))
+  if (!dw_agent_facts_catch_up_for (self->store, FACTS_SLICE_MS, &done, &error))
     {
       g_message ("Agent figures not brought up to date yet: %s", error->message);
       done = TRUE;
@@ -379,6 +384,13 @@ dw_service_get_db (DwService *self)
 {
   g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
   return self->db;
+}
+
+DwStore *
+dw_service_get_store (DwService *self)
+{
+  g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
+  return self->store;
 }
 
 DwDesk *

@@ -35,6 +35,8 @@ void         dw_service_stop          (DwService   *self);
 /* The URL clients use, e.g. "http://127.0.0.1:41234/"; NULL before listening. */
 char        *dw_service_get_url       (DwService   *self);
 sqlite3     *dw_service_get_db        (DwService   *self);
+/* The one store on the database, the service's (it outlives the service's objects). */
+DwStore     *dw_service_get_store     (DwService   *self);
 DwDesk      *dw_service_get_desk      (DwService   *self);
 DwClock     *dw_service_get_clock     (DwService   *self);
 DwEventLog  *dw_service_get_event_log (DwService   *self);

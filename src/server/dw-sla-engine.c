@@ -8,7 +8,7 @@
 #include "store/dw-store-events.h"
 #include "store/dw-store-sla.h"
 #include "store/dw-store-tickets.h"
-#include "store/sqlite/dw-sqlite-store.h"
+#include "store/dw-store-tx.h"
 
 /* Tickets refreshed per alarm transaction; more due ones re-arm the alarm at once. */
 #define DUE_BATCH 200
@@ -23,8 +23,7 @@ struct _DwSlaEngine
 {
   GObject     parent_instance;
 
-  sqlite3    *db;         /* for the alarm's own transactions */
-  DwStore    *store;
+  DwStore    *store;      /* the service's, not owned; also the alarm's own transactions */
   DwClock    *clock;
   DwEventLog *events;
   gulong      published_id;
@@ -735,14 +734,14 @@ alarm_cb (gpointer data)
   self->alarm_id = 0;
   self->alarm_at = 0;
 
-  if (!dw_store_begin (self->db, &error))
+  if (!dw_store_tx_begin (self->store, &error))
     {
       g_warning ("SLA check failed: %s", error->message);
     }
-  else if (!refresh_due (self, &error) || !dw_store_commit (self->db, &error))
+  else if (!refresh_due (self, &error) || !dw_store_tx_commit (self->store, &error))
     {
       g_warning ("SLA check failed: %s", error->message);
-      dw_store_rollback (self->db);
+      dw_store_tx_rollback (self->store);
       dw_event_log_discard (self->events);
     }
   else
@@ -805,7 +804,6 @@ dw_sla_engine_finalize (GObject *object)
   g_clear_pointer (&self->calendars, g_hash_table_unref);
   g_clear_pointer (&self->rules, g_ptr_array_unref);
   g_clear_pointer (&self->rules_key, g_free);
-  g_clear_pointer (&self->store, dw_store_free);
   g_clear_object (&self->events);
   g_clear_object (&self->clock);
 
@@ -844,19 +842,18 @@ dw_sla_engine_init (DwSlaEngine *self)
 /* Public API */
 
 DwSlaEngine *
-dw_sla_engine_new (sqlite3    *db,
+dw_sla_engine_new (DwStore    *store,
                    DwClock    *clock,
                    DwEventLog *events)
 {
   DwSlaEngine *self;
 
-  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (store != NULL, NULL);
   g_return_val_if_fail (DW_IS_CLOCK (clock), NULL);
   g_return_val_if_fail (DW_IS_EVENT_LOG (events), NULL);
 
   self = g_object_new (DW_TYPE_SLA_ENGINE, NULL);
-  self->db = db;
-  self->store = dw_sqlite_store_new (db);
+  self->store = store;
   self->clock = g_object_ref (clock);
   self->events = g_object_ref (events);
   self->published_id = g_signal_connect (events, "published", G_CALLBACK (published_cb), self);

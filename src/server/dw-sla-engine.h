@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 #define DW_TYPE_SLA_ENGINE (dw_sla_engine_get_type ())
 G_DECLARE_FINAL_TYPE (DwSlaEngine, dw_sla_engine, DW, SLA_ENGINE, GObject)
 
-DwSlaEngine *dw_sla_engine_new        (sqlite3     *db,
+/* @store is the service's, which outlives the engine. */
+DwSlaEngine *dw_sla_engine_new        (DwStore     *store,
                                        DwClock     *clock,
                                        DwEventLog  *events);
 

@@ -248,11 +248,26 @@ run_begin_hook (sqlite3 *db)
     h.hook (db, h.data);
 }
 
+/* What the hook left open is a caller's own transaction: say so rather than SQLite's "cannot
+ * start a transaction within a transaction", in the words the PostgreSQL backend uses. */
+static gboolean
+refuse_nested (sqlite3  *db,
+               GError  **error)
+{
+  if (sqlite3_get_autocommit (db))
+    return TRUE;
+  g_set_error_literal (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED,
+                       "A transaction is already open on this connection");
+  return FALSE;
+}
+
 gboolean
 dw_store_begin (sqlite3  *db,
                 GError  **error)
 {
   run_begin_hook (db);
+  if (!refuse_nested (db, error))
+    return FALSE;
   return exec_cached (db, "BEGIN IMMEDIATE", error);
 }
 
@@ -261,6 +276,8 @@ dw_store_begin_read (sqlite3  *db,
                      GError  **error)
 {
   run_begin_hook (db);
+  if (!refuse_nested (db, error))
+    return FALSE;
   return exec_cached (db, "BEGIN", error);
 }
 

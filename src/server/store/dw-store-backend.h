@@ -5,7 +5,7 @@
  * domain's op table in the backend, so that the desk's logic does not know which database it
  * talks to: store/sqlite/ implements the tables for SQLite, store/pg/ will for PostgreSQL.
  *
- * Operations run inside the caller's transaction (dw_store_begin and the desk's group commit):
+ * Operations run inside the caller's transaction (dw-store-tx.h and the desk's group commit):
  * none begins, commits or rolls back.  Errors are DW_STORE_ERROR (dw-store.h).
  */
 #pragma once
@@ -29,6 +29,7 @@ typedef struct _DwStorePeopleOps    DwStorePeopleOps;
 typedef struct _DwStoreAgentOps     DwStoreAgentOps;
 typedef struct _DwStoreSlaComplianceOps DwStoreSlaComplianceOps;
 typedef struct _DwStoreDemoOps      DwStoreDemoOps;
+typedef struct _DwStoreTxOps        DwStoreTxOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -48,6 +49,7 @@ typedef struct
   const DwStoreAgentOps     *agents;     /* dw-store-agents.h */
   const DwStoreSlaComplianceOps *sla_compliance;  /* dw-store-sla.h, compliance */
   const DwStoreDemoOps      *demo;       /* dw-store-demo.h */
+  const DwStoreTxOps        *tx;         /* dw-store-tx.h */
 
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);

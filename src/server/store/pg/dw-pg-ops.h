@@ -28,6 +28,7 @@ extern const DwStorePeopleOps    dw_pg_people_ops;
 extern const DwStoreAgentOps     dw_pg_agent_ops;
 extern const DwStoreSlaComplianceOps dw_pg_sla_compliance_ops;
 extern const DwStoreDemoOps      dw_pg_demo_ops;
+extern const DwStoreTxOps        dw_pg_tx_ops;
 
 typedef struct
 {

@@ -37,6 +37,7 @@ static const DwStoreBackend pg_backend = {
   .agents = &dw_pg_agent_ops,
   .sla_compliance = &dw_pg_sla_compliance_ops,
   .demo = &dw_pg_demo_ops,
+  .tx = &dw_pg_tx_ops,
 };
 
 DwStore *

@@ -15,6 +15,7 @@
 #include "store/dw-store-people.h"
 #include "store/dw-store-agents.h"
 #include "store/dw-store-demo.h"
+#include "store/dw-store-tx.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -39,6 +40,7 @@ static const DwStoreBackend sqlite_backend = {
   .agents = &dw_sqlite_agent_ops,
   .sla_compliance = &dw_sqlite_sla_compliance_ops,
   .demo = &dw_sqlite_demo_ops,
+  .tx = &dw_sqlite_tx_ops,
 };
 
 DwStore *

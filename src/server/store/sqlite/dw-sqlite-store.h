@@ -27,6 +27,7 @@ extern const DwStorePeopleOps    dw_sqlite_people_ops;
 extern const DwStoreAgentOps     dw_sqlite_agent_ops;
 extern const DwStoreSlaComplianceOps dw_sqlite_sla_compliance_ops;
 extern const DwStoreDemoOps      dw_sqlite_demo_ops;
+extern const DwStoreTxOps        dw_sqlite_tx_ops;
 
 static inline sqlite3 *
 dw_sqlite_store_db (DwStore *store)

@@ -1,0 +1,135 @@
+/* dw-pg-tx.c: transactions of the PostgreSQL backend (store/dw-store-tx.h).
+ *
+ * Writes run at READ COMMITTED: the ticket's and the SLA's read-then-writes are conditional
+ * UPDATEs (the expected `version`, SLA text or escalation level in the WHERE, checked by the
+ * affected row count), which PostgreSQL re-evaluates on the row's newest version after waiting
+ * for a concurrent writer.  Dispatch is not yet guarded that way: safe while one connection
+ * serves, not across instances (docs/design.md "PostgreSQL backend", "Transactions").  Snapshots for several reads run at
+ * REPEATABLE READ READ ONLY: one snapshot for all their statements.
+ */
+#define G_LOG_DOMAIN "dw-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "dw-store.h"
+#include "store/dw-store-tx.h"
+#include "store/pg/dw-pg-connection.h"
+#include "store/pg/dw-pg-ops.h"
+#include "store/pg/dw-pg-store.h"
+
+static gboolean
+open_or_failed (PGconn *conn)
+{
+  PGTransactionStatusType status = PQtransactionStatus (conn);
+
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
+static gboolean
+run (DwStore     *store,
+     const char  *sql,
+     GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (dw_pg_exec (dw_pg_store_conn (store), sql, &local))
+    return TRUE;
+  dw_pg_store_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
+/* Unlike SQLite, PostgreSQL only warns about a BEGIN inside a transaction and goes on in the
+ * outer one: refuse it here, in the words of dw-store.c. */
+static gboolean
+begin_with (DwStore     *store,
+            const char  *sql,
+            GError     **error)
+{
+  if (PQtransactionStatus (dw_pg_store_conn (store)) != PQTRANS_IDLE)
+    {
+      g_set_error_literal (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED,
+                           "A transaction is already open on this connection");
+      return FALSE;
+    }
+  return run (store, sql, error);
+}
+
+static gboolean
+tx_begin (DwStore  *store,
+          GError  **error)
+{
+  return begin_with (store, "BEGIN ISOLATION LEVEL READ COMMITTED", error);
+}
+
+static gboolean
+tx_begin_read (DwStore  *store,
+               GError  **error)
+{
+  return begin_with (store, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error);
+}
+
+static void
+tx_rollback (DwStore *store)
+{
+  if (open_or_failed (dw_pg_store_conn (store)))
+    dw_pg_exec (dw_pg_store_conn (store), "ROLLBACK", NULL);
+}
+
+static gboolean
+tx_commit (DwStore  *store,
+           GError  **error)
+{
+  PGconn *conn = dw_pg_store_conn (store);
+  g_autoptr(GError) local = NULL;
+  g_autoptr(PGresult) result = dw_pg_query (conn, "COMMIT", 0, NULL, &local);
+
+  if (result == NULL)
+    {
+      dw_pg_store_propagate_error (error, g_steal_pointer (&local));
+      tx_rollback (store);
+      return FALSE;
+    }
+  /* COMMIT of a transaction in which a statement failed succeeds as a ROLLBACK. */
+  if (strcmp (PQcmdStatus (result), "ROLLBACK") == 0)
+    {
+      g_set_error_literal (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED,
+                           "The transaction was rolled back: a statement in it failed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+tx_savepoint (DwStore  *store,
+              GError  **error)
+{
+  return run (store, "SAVEPOINT dw_write", error);
+}
+
+static gboolean
+tx_release_savepoint (DwStore  *store,
+                      GError  **error)
+{
+  return run (store, "RELEASE SAVEPOINT dw_write", error);
+}
+
+static void
+tx_rollback_savepoint (DwStore *store)
+{
+  /* A lost connection leaves no savepoint to go back to. */
+  if (open_or_failed (dw_pg_store_conn (store)))
+    dw_pg_exec (dw_pg_store_conn (store),
+                "ROLLBACK TO SAVEPOINT dw_write; RELEASE SAVEPOINT dw_write", NULL);
+}
+
+const DwStoreTxOps dw_pg_tx_ops = {
+  .begin = tx_begin,
+  .begin_read = tx_begin_read,
+  .commit = tx_commit,
+  .rollback = tx_rollback,
+  .savepoint = tx_savepoint,
+  .release_savepoint = tx_release_savepoint,
+  .rollback_savepoint = tx_rollback_savepoint,
+};

@@ -1,0 +1,269 @@
+/* test-store-tx.c: the store's transactions (store/dw-store-tx.h) on both backends: what a
+ * commit, a rollback and a savepoint leave, what a read snapshot sees while another connection
+ * commits, and a nested begin refused. */
+#include "config.h"
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include "dw-store.h"
+#include "dw-test-store.h"
+#include "store/dw-store-tx.h"
+#include "store/pg/dw-pg-connection.h"
+
+typedef struct
+{
+  DwTestStore *desk;
+  DwStore     *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->desk = dw_test_store_open (data);
+  fixture->store = fixture->desk->store;
+  g_assert_cmpstr (fixture->store->backend->name, ==, data);
+  /* A table of the test's own: what it checks is the transactions, not a domain's rows. */
+  dw_test_store_exec (fixture->desk, "CREATE TABLE tx_probe (id BIGINT PRIMARY KEY, note TEXT)");
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&fixture->desk, dw_test_store_close);
+}
+
+/* Runs @sql on @desk's connection; FALSE with @error when it fails (no assertion). */
+static gboolean
+try_exec (DwTestStore  *desk,
+          const char   *sql,
+          GError      **error)
+{
+  if (g_str_equal (desk->backend, "postgresql"))
+    return dw_pg_exec (desk->conn, sql, error);
+  return dw_store_exec (desk->conn, sql, error);
+}
+
+static gint64
+count (DwTestStore *desk)
+{
+  return dw_test_store_int (desk, "SELECT count (*) FROM tx_probe");
+}
+
+static void
+test_commit (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DwTestStore) other = dw_test_store_open_second (fixture->desk);
+
+  g_assert_false (dw_store_in_transaction (fixture->store));
+  g_assert_true (dw_store_tx_begin (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_true (dw_store_in_transaction (fixture->store));
+  dw_test_store_exec (fixture->desk, "INSERT INTO tx_probe (id, note) VALUES (1, 'one')");
+  /* Not committed: the other connection does not see it yet. */
+  g_assert_cmpint (count (other), ==, 0);
+  g_assert_true (dw_store_tx_commit (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_false (dw_store_in_transaction (fixture->store));
+  g_assert_cmpint (count (fixture->desk), ==, 1);
+  g_assert_cmpint (count (other), ==, 1);
+}
+
+static void
+test_rollback (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dw_store_tx_begin (fixture->store, &error));
+  g_assert_no_error (error);
+  dw_test_store_exec (fixture->desk, "INSERT INTO tx_probe (id, note) VALUES (1, 'one')");
+  g_assert_cmpint (count (fixture->desk), ==, 1);
+  dw_store_tx_rollback (fixture->store);
+  g_assert_false (dw_store_in_transaction (fixture->store));
+  g_assert_cmpint (count (fixture->desk), ==, 0);
+
+  /* With nothing open it does nothing. */
+  dw_store_tx_rollback (fixture->store);
+  dw_store_tx_rollback_savepoint (fixture->store);
+  g_assert_false (dw_store_in_transaction (fixture->store));
+}
+
+/* The group commit's way: each write in a savepoint, a failed one undone alone. */
+static void
+test_savepoint (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DwTestStore) other = dw_test_store_open_second (fixture->desk);
+
+  g_assert_true (dw_store_tx_begin (fixture->store, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (dw_store_tx_savepoint (fixture->store, &error));
+  g_assert_no_error (error);
+  dw_test_store_exec (fixture->desk, "INSERT INTO tx_probe (id, note) VALUES (1, 'kept')");
+  g_assert_true (dw_store_tx_release_savepoint (fixture->store, &error));
+  g_assert_no_error (error);
+
+  /* A write that wrote a row, then was given up. */
+  g_assert_true (dw_store_tx_savepoint (fixture->store, &error));
+  g_assert_no_error (error);
+  dw_test_store_exec (fixture->desk, "INSERT INTO tx_probe (id, note) VALUES (2, 'undone')");
+  dw_store_tx_rollback_savepoint (fixture->store);
+  g_assert_true (dw_store_in_transaction (fixture->store));
+
+  /* A write whose statement failed (on PostgreSQL that aborts the transaction up to the
+   * savepoint). */
+  g_assert_true (dw_store_tx_savepoint (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_false (try_exec (fixture->desk, "INSERT INTO tx_probe (id, note) VALUES (1, 'dup')",
+                            &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  dw_store_tx_rollback_savepoint (fixture->store);
+  g_assert_true (dw_store_in_transaction (fixture->store));
+
+  g_assert_true (dw_store_tx_savepoint (fixture->store, &error));
+  g_assert_no_error (error);
+  dw_test_store_exec (fixture->desk, "INSERT INTO tx_probe (id, note) VALUES (3, 'kept too')");
+  g_assert_true (dw_store_tx_release_savepoint (fixture->store, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (dw_store_tx_commit (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (other), ==, 2);
+  g_assert_cmpint (dw_test_store_int (other, "SELECT sum (id) FROM tx_probe"), ==, 4);
+  g_assert_cmpint (dw_test_store_int (other,
+                                      "SELECT count (*) FROM tx_probe WHERE note = 'undone'"),
+                   ==, 0);
+}
+
+/* A commit after a failed statement that no savepoint undid must not pass for a commit. */
+static void
+test_commit_after_failure (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  dw_test_store_exec (fixture->desk, "INSERT INTO tx_probe (id, note) VALUES (1, 'one')");
+  g_assert_true (dw_store_tx_begin (fixture->store, &error));
+  g_assert_no_error (error);
+  dw_test_store_exec (fixture->desk, "INSERT INTO tx_probe (id, note) VALUES (2, 'two')");
+  g_assert_false (try_exec (fixture->desk, "INSERT INTO tx_probe (id, note) VALUES (1, 'dup')",
+                            &error));
+  g_clear_error (&error);
+
+  if (g_str_equal (data, "postgresql"))
+    {
+      /* The transaction is aborted: the commit says so, and row 2 is gone. */
+      g_assert_false (dw_store_tx_commit (fixture->store, &error));
+      g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED);
+      g_assert_cmpint (count (fixture->desk), ==, 1);
+    }
+  else
+    {
+      /* SQLite undoes the failed statement alone and the transaction goes on. */
+      g_assert_true (dw_store_tx_commit (fixture->store, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (count (fixture->desk), ==, 2);
+    }
+  g_assert_false (dw_store_in_transaction (fixture->store));
+}
+
+static void
+test_read_snapshot (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DwTestStore) other = dw_test_store_open_second (fixture->desk);
+
+  dw_test_store_exec (fixture->desk, "INSERT INTO tx_probe (id, note) VALUES (1, 'before')");
+
+  g_assert_true (dw_store_tx_begin_read (fixture->store, &error));
+  g_assert_no_error (error);
+  /* The snapshot starts with the first read. */
+  g_assert_cmpint (count (fixture->desk), ==, 1);
+
+  /* Another connection writes and commits meanwhile. */
+  g_assert_true (dw_store_tx_begin (other->store, &error));
+  g_assert_no_error (error);
+  dw_test_store_exec (other, "INSERT INTO tx_probe (id, note) VALUES (2, 'during')");
+  dw_test_store_exec (other, "UPDATE tx_probe SET note = 'changed' WHERE id = 1");
+  g_assert_true (dw_store_tx_commit (other->store, &error));
+  g_assert_no_error (error);
+
+  /* The snapshot does not see it, in any of its reads. */
+  g_assert_cmpint (count (fixture->desk), ==, 1);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM tx_probe WHERE note = 'before'"),
+                   ==, 1);
+  g_assert_true (dw_store_tx_commit (fixture->store, &error));
+  g_assert_no_error (error);
+
+  /* Once it is over, the commit is there. */
+  g_assert_cmpint (count (fixture->desk), ==, 2);
+  g_assert_cmpint (dw_test_store_int (fixture->desk,
+                                      "SELECT count (*) FROM tx_probe WHERE note = 'changed'"),
+                   ==, 1);
+}
+
+static void
+test_nested (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (dw_store_tx_begin (fixture->store, &error));
+  g_assert_no_error (error);
+  dw_test_store_exec (fixture->desk, "INSERT INTO tx_probe (id, note) VALUES (1, 'outer')");
+
+  g_assert_false (dw_store_tx_begin (fixture->store, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED);
+  g_assert_cmpstr (error->message, ==, "A transaction is already open on this connection");
+  g_clear_error (&error);
+  g_assert_false (dw_store_tx_begin_read (fixture->store, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+
+  /* The outer transaction is untouched: still open, still undoable. */
+  g_assert_true (dw_store_in_transaction (fixture->store));
+  g_assert_cmpint (count (fixture->desk), ==, 1);
+  dw_store_tx_rollback (fixture->store);
+  g_assert_cmpint (count (fixture->desk), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const struct
+  {
+    const char *name;
+    void (*func) (Fixture *, gconstpointer);
+  } tests[] = {
+    { "commit", test_commit },
+    { "rollback", test_rollback },
+    { "savepoint", test_savepoint },
+    { "commit-after-failure", test_commit_after_failure },
+    { "read-snapshot", test_read_snapshot },
+    { "nested", test_nested },
+  };
+
+  g_test_init (&argc, &argv, NULL);
+
+  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
+    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
+      {
+        g_autofree char *path = g_strdup_printf ("/store-tx/%s/%s", *backend, tests[t].name);
+
+        g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
+                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
+      }
+
+  return g_test_run ();
+}
