@@ -27,6 +27,7 @@ typedef struct _DwStoreSnapshotOps  DwStoreSnapshotOps;
 typedef struct _DwStoreAuthOps      DwStoreAuthOps;
 typedef struct _DwStorePeopleOps    DwStorePeopleOps;
 typedef struct _DwStoreAgentOps     DwStoreAgentOps;
+typedef struct _DwStoreStaffingOps  DwStoreStaffingOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -44,6 +45,7 @@ typedef struct
   const DwStoreAuthOps      *auth;       /* dw-store-auth.h */
   const DwStorePeopleOps    *people;     /* dw-store-people.h */
   const DwStoreAgentOps     *agents;     /* dw-store-agents.h */
+  const DwStoreStaffingOps  *staffing;   /* dw-store-staffing.h */
 
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);

@@ -26,6 +26,7 @@ extern const DwStoreSnapshotOps  dw_pg_snapshot_ops;
 extern const DwStoreAuthOps      dw_pg_auth_ops;
 extern const DwStorePeopleOps    dw_pg_people_ops;
 extern const DwStoreAgentOps     dw_pg_agent_ops;
+extern const DwStoreStaffingOps  dw_pg_staffing_ops;
 
 typedef struct
 {

@@ -35,6 +35,7 @@ static const DwStoreBackend pg_backend = {
   .auth = &dw_pg_auth_ops,
   .people = &dw_pg_people_ops,
   .agents = &dw_pg_agent_ops,
+  .staffing = &dw_pg_staffing_ops,
 };
 
 DwStore *

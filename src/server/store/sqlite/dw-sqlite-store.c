@@ -14,6 +14,7 @@
 #include "store/dw-store-auth.h"
 #include "store/dw-store-people.h"
 #include "store/dw-store-agents.h"
+#include "store/dw-store-staffing.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -36,6 +37,7 @@ static const DwStoreBackend sqlite_backend = {
   .auth = &dw_sqlite_auth_ops,
   .people = &dw_sqlite_people_ops,
   .agents = &dw_sqlite_agent_ops,
+  .staffing = &dw_sqlite_staffing_ops,
 };
 
 DwStore *

@@ -25,6 +25,7 @@ extern const DwStoreSnapshotOps  dw_sqlite_snapshot_ops;
 extern const DwStoreAuthOps      dw_sqlite_auth_ops;
 extern const DwStorePeopleOps    dw_sqlite_people_ops;
 extern const DwStoreAgentOps     dw_sqlite_agent_ops;
+extern const DwStoreStaffingOps  dw_sqlite_staffing_ops;
 
 static inline sqlite3 *
 dw_sqlite_store_db (DwStore *store)
