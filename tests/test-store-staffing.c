@@ -302,11 +302,16 @@ test_agents (Fixture       *fixture,
 }
 
 static void
-collect_mark (gint64      at,
+collect_mark (guint       index,
+              gboolean    before,
+              gint64      at,
               const char *presence,
               gpointer    data)
 {
-  g_string_append_printf (data, "%" G_GINT64_FORMAT " %s;", at, presence);
+  if (before)
+    g_string_append_printf (data, "%u before %s;", index, presence);
+  else
+    g_string_append_printf (data, "%u %" G_GINT64_FORMAT " %s;", index, at, presence);
 }
 
 static void
@@ -315,36 +320,34 @@ test_presence (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) rows = g_string_new (NULL);
-  char *presence = NULL;
+  const gint64 users[] = { 11, 12, 11 };
 
-  g_assert_true (dw_store_staffing_presence_before (fixture->store, 11, 150, &presence, &error));
+  /* the last before the window: at 50; in it, by time then id */
+  g_assert_true (dw_store_staffing_presence (fixture->store, users, 2, 100, 300, collect_mark,
+                                             rows, &error));
   g_assert_no_error (error);
-  g_assert_cmpstr (presence, ==, "online");
-  g_clear_pointer (&presence, g_free);
-  /* the last at a time: the highest id */
-  g_assert_true (dw_store_staffing_presence_before (fixture->store, 11, 200, &presence, &error));
-  g_assert_cmpstr (presence, ==, "online");
-  g_clear_pointer (&presence, g_free);
-  g_assert_true (dw_store_staffing_presence_before (fixture->store, 11, 1000, &presence, &error));
-  g_assert_cmpstr (presence, ==, "offline");
-  g_clear_pointer (&presence, g_free);
-  g_assert_true (dw_store_staffing_presence_before (fixture->store, 11, 50, &presence, &error));
-  g_assert_null (presence);
-  g_assert_true (dw_store_staffing_presence_before (fixture->store, 12, 1000, &presence, &error));
-  g_assert_no_error (error);
-  g_assert_null (presence);
+  g_assert_cmpstr (rows->str, ==, "0 before online;0 150 away;0 150 online;");
 
-  g_assert_true (dw_store_staffing_presence_marks (fixture->store, 11, 100, 300, collect_mark,
-                                                   rows, &error));
-  g_assert_no_error (error);
-  g_assert_cmpstr (rows->str, ==, "150 away;150 online;");
+  /* of two marks at one time the last is the higher id; none before 50 */
   g_string_truncate (rows, 0);
-  g_assert_true (dw_store_staffing_presence_marks (fixture->store, 11, 0, 1000, collect_mark,
-                                                   rows, &error));
-  g_assert_cmpstr (rows->str, ==, "50 online;150 away;150 online;300 offline;");
+  g_assert_true (dw_store_staffing_presence (fixture->store, users, 3, 200, 1000, collect_mark,
+                                             rows, &error));
+  g_assert_cmpstr (rows->str, ==, "0 before online;0 300 offline;2 before online;2 300 offline;");
   g_string_truncate (rows, 0);
-  g_assert_true (dw_store_staffing_presence_marks (fixture->store, 12, 0, 1000, collect_mark,
-                                                   rows, &error));
+  g_assert_true (dw_store_staffing_presence (fixture->store, users, 1, 0, 1000, collect_mark,
+                                             rows, &error));
+  g_assert_cmpstr (rows->str, ==, "0 50 online;0 150 away;0 150 online;0 300 offline;");
+  g_string_truncate (rows, 0);
+  g_assert_true (dw_store_staffing_presence (fixture->store, users, 1, 1000, 2000, collect_mark,
+                                             rows, &error));
+  g_assert_cmpstr (rows->str, ==, "0 before offline;");
+
+  /* the empty cases */
+  g_string_truncate (rows, 0);
+  g_assert_true (dw_store_staffing_presence (fixture->store, users + 1, 1, 0, 1000, collect_mark,
+                                             rows, &error));
+  g_assert_true (dw_store_staffing_presence (fixture->store, users, 0, 0, 1000, collect_mark,
+                                             rows, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (rows->str, ==, "");
 }

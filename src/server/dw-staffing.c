@@ -391,13 +391,22 @@ add_agent (const DwStoreStaffingAgent *row,
 }
 
 static void
-add_mark (gint64      at,
+add_mark (guint       index,
+          gboolean    before,
+          gint64      at,
           const char *presence,
           gpointer    data)
 {
-  DwPresenceMark mark = { at, parse_presence (presence) };
+  Agent *agent = &g_array_index ((GArray *) data, Agent, index);
 
-  g_array_append_val ((GArray *) data, mark);
+  if (before)
+    agent->initial = parse_presence (presence);
+  else
+    {
+      DwPresenceMark mark = { at, parse_presence (presence) };
+
+      g_array_append_val (agent->marks, mark);
+    }
 }
 
 /* The team's agents (or one) with their presence timeline over [from, to). */
@@ -410,23 +419,16 @@ team_agents (DwStore  *store,
              GError  **error)
 {
   g_autoptr(GArray) agents = g_array_new (FALSE, TRUE, sizeof (Agent));
+  g_autofree gint64 *ids = NULL;
 
   g_array_set_clear_func (agents, agent_clear);
   if (!dw_store_staffing_agents (store, team_id, user_id, add_agent, agents, error))
     return NULL;
+  ids = g_new (gint64, MAX (agents->len, 1));
   for (guint a = 0; a < agents->len; a++)
-    {
-      Agent *agent = &g_array_index (agents, Agent, a);
-      g_autofree char *before = NULL;
-
-      if (!dw_store_staffing_presence_before (store, agent->user_id, from, &before, error))
-        return NULL;
-      if (before != NULL)
-        agent->initial = parse_presence (before);
-      if (!dw_store_staffing_presence_marks (store, agent->user_id, from, to, add_mark,
-                                             agent->marks, error))
-        return NULL;
-    }
+    ids[a] = g_array_index (agents, Agent, a).user_id;
+  if (!dw_store_staffing_presence (store, ids, agents->len, from, to, add_mark, agents, error))
+    return NULL;
   return g_steal_pointer (&agents);
 }
 

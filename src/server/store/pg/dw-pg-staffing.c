@@ -195,48 +195,42 @@ agents (DwStore                   *store,
 }
 
 static gboolean
-presence_before (DwStore  *store,
-                 gint64    user_id,
-                 gint64    at,
-                 char    **presence,
-                 GError  **error)
+presence (DwStore                  *store,
+          const gint64             *user_ids,
+          guint                     n_users,
+          gint64                    from,
+          gint64                    to,
+          DwStorePresenceMarkFunc   func,
+          gpointer                  data,
+          GError                  **error)
 {
-  DwPgInt user, at_text;
-  const char *params[] = { dw_pg_int (&user, user_id), dw_pg_int (&at_text, at) };
-  g_autoptr(PGresult) result = NULL;
+  DwPgInt from_text, to_text;
 
-  *presence = NULL;
-  result = dw_pg_store_query (store,
-    "SELECT presence FROM presence_log WHERE user_id = $1::bigint AND at < $2::bigint "
-    "ORDER BY at DESC, id DESC LIMIT 1", G_N_ELEMENTS (params), params, error);
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) > 0)
-    *presence = dw_pg_get_strdup (result, 0, 0);
-  return TRUE;
-}
+  dw_pg_int (&from_text, from);
+  dw_pg_int (&to_text, to);
+  for (guint u = 0; u < n_users; u++)
+    {
+      DwPgInt user;
+      const char *params[] = { dw_pg_int (&user, user_ids[u]), from_text.text, to_text.text };
+      g_autoptr(PGresult) before = NULL;
+      g_autoptr(PGresult) marks = NULL;
 
-static gboolean
-presence_marks (DwStore                  *store,
-                gint64                    user_id,
-                gint64                    from,
-                gint64                    to,
-                DwStorePresenceMarkFunc   func,
-                gpointer                  data,
-                GError                  **error)
-{
-  DwPgInt user, from_text, to_text;
-  const char *params[] = { dw_pg_int (&user, user_id), dw_pg_int (&from_text, from),
-                           dw_pg_int (&to_text, to) };
-  g_autoptr(PGresult) result = NULL;
+      before = dw_pg_store_query (store,
+        "SELECT presence FROM presence_log WHERE user_id = $1::bigint AND at < $2::bigint "
+        "ORDER BY at DESC, id DESC LIMIT 1", 2, params, error);
+      if (before == NULL)
+        return FALSE;
+      if (PQntuples (before) > 0)
+        func (u, TRUE, 0, dw_pg_get_text (before, 0, 0), data);
 
-  result = dw_pg_store_query (store,
-    "SELECT at, presence FROM presence_log WHERE user_id = $1::bigint AND at >= $2::bigint "
-    "AND at < $3::bigint ORDER BY at, id", G_N_ELEMENTS (params), params, error);
-  if (result == NULL)
-    return FALSE;
-  for (int i = 0; i < PQntuples (result); i++)
-    func (dw_pg_get_int (result, i, 0), dw_pg_get_text (result, i, 1), data);
+      marks = dw_pg_store_query (store,
+        "SELECT at, presence FROM presence_log WHERE user_id = $1::bigint AND at >= $2::bigint "
+        "AND at < $3::bigint ORDER BY at, id", G_N_ELEMENTS (params), params, error);
+      if (marks == NULL)
+        return FALSE;
+      for (int i = 0; i < PQntuples (marks); i++)
+        func (u, FALSE, dw_pg_get_int (marks, i, 0), dw_pg_get_text (marks, i, 1), data);
+    }
   return TRUE;
 }
 
@@ -247,6 +241,5 @@ const DwStoreStaffingOps dw_pg_staffing_ops = {
   .first_ticket_at = first_ticket_at,
   .shifts = shifts,
   .agents = agents,
-  .presence_before = presence_before,
-  .presence_marks = presence_marks,
+  .presence = presence,
 };

@@ -206,56 +206,50 @@ agents (DwStore                   *store,
   return finish (db, rc, error);
 }
 
+/* Both statements prepared once for all the users, as the staffing day always did. */
 static gboolean
-presence_before (DwStore  *store,
-                 gint64    user_id,
-                 gint64    at,
-                 char    **presence,
-                 GError  **error)
+presence (DwStore                  *store,
+          const gint64             *user_ids,
+          guint                     n_users,
+          gint64                    from,
+          gint64                    to,
+          DwStorePresenceMarkFunc   func,
+          gpointer                  data,
+          GError                  **error)
 {
   sqlite3 *db = dw_sqlite_store_db (store);
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
+  g_autoptr(sqlite3_stmt) before = dw_store_prepare (db,
     "SELECT presence FROM presence_log WHERE user_id = ? AND at < ? ORDER BY at DESC, id DESC "
     "LIMIT 1", error);
-  int rc;
-
-  *presence = NULL;
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, at);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      *presence = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-      return TRUE;
-    }
-  return finish (db, rc, error);
-}
-
-static gboolean
-presence_marks (DwStore                  *store,
-                gint64                    user_id,
-                gint64                    from,
-                gint64                    to,
-                DwStorePresenceMarkFunc   func,
-                gpointer                  data,
-                GError                  **error)
-{
-  sqlite3 *db = dw_sqlite_store_db (store);
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
+  g_autoptr(sqlite3_stmt) marks = dw_store_prepare (db,
     "SELECT at, presence FROM presence_log WHERE user_id = ? AND at >= ? AND at < ? "
     "ORDER BY at, id", error);
   int rc;
 
-  if (stmt == NULL)
+  if (before == NULL || marks == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  sqlite3_bind_int64 (stmt, 2, from);
-  sqlite3_bind_int64 (stmt, 3, to);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    func (sqlite3_column_int64 (stmt, 0), (const char *) sqlite3_column_text (stmt, 1), data);
-  return finish (db, rc, error);
+  for (guint u = 0; u < n_users; u++)
+    {
+      sqlite3_reset (before);
+      sqlite3_bind_int64 (before, 1, user_ids[u]);
+      sqlite3_bind_int64 (before, 2, from);
+      rc = sqlite3_step (before);
+      if (rc == SQLITE_ROW)
+        func (u, TRUE, 0, (const char *) sqlite3_column_text (before, 0), data);
+      else if (!finish (db, rc, error))
+        return FALSE;
+
+      sqlite3_reset (marks);
+      sqlite3_bind_int64 (marks, 1, user_ids[u]);
+      sqlite3_bind_int64 (marks, 2, from);
+      sqlite3_bind_int64 (marks, 3, to);
+      while ((rc = sqlite3_step (marks)) == SQLITE_ROW)
+        func (u, FALSE, sqlite3_column_int64 (marks, 0), (const char *) sqlite3_column_text (marks, 1),
+              data);
+      if (!finish (db, rc, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 const DwStoreStaffingOps dw_sqlite_staffing_ops = {
@@ -265,6 +259,5 @@ const DwStoreStaffingOps dw_sqlite_staffing_ops = {
   .first_ticket_at = first_ticket_at,
   .shifts = shifts,
   .agents = agents,
-  .presence_before = presence_before,
-  .presence_marks = presence_marks,
+  .presence = presence,
 };
