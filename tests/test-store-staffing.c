@@ -108,7 +108,8 @@ test_team (Fixture       *fixture,
 
   dw_test_store_exec (fixture->desk,
                       "UPDATE teams SET target_service_level = 0.9, target_answer_seconds = 30, "
-                      "max_occupancy = 0.85, ticket_occupancy = 0.7, shrinkage = 0.25 WHERE id = 7");
+                      "max_occupancy = 0.85, ticket_occupancy = 0.7, shrinkage = 0.25 "
+                      "WHERE id = 7");
   g_assert_true (dw_store_staffing_team_load (fixture->store, 7, &team, &error));
   g_assert_no_error (error);
   g_assert_cmpint (team.calendar_id, ==,
@@ -127,7 +128,8 @@ static void
 collect_message (const DwStoreHandleTimeRow *row,
                  gpointer                    data)
 {
-  g_string_append_printf (data, "%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " %s %d %" G_GINT64_FORMAT ";",
+  g_string_append_printf (data,
+                          "%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " %s %d %" G_GINT64_FORMAT ";",
                           row->ticket_id, row->ticket_created_at, row->author_kind, row->public,
                           row->created_at);
 }
@@ -234,7 +236,8 @@ static void
 collect_shift (const DwStoreStaffingShift *row,
                gpointer                    data)
 {
-  g_string_append_printf (data, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT " %s;",
+  g_string_append_printf (data,
+                          "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "-%" G_GINT64_FORMAT " %s;",
                           row->user_id, row->starts_at, row->ends_at, row->breaks);
 }
 

@@ -143,7 +143,8 @@ handle_time_cached (DwStore  *store,
   CachedHandleTime *slot = &aht_cache[team_id % AHT_CACHE_SIZE];
   gint64 clock = g_get_monotonic_time ();
 
-  if (slot->db == store->conn && slot->team_id == team_id && clock - slot->computed < AHT_CACHE_USEC)
+  if (slot->db == store->conn && slot->team_id == team_id
+      && clock - slot->computed < AHT_CACHE_USEC)
     return slot->seconds;
 
   slot->seconds = handle_time (store, team_id, now, error);

@@ -244,8 +244,8 @@ presence (DwStore                  *store,
       sqlite3_bind_int64 (marks, 2, from);
       sqlite3_bind_int64 (marks, 3, to);
       while ((rc = sqlite3_step (marks)) == SQLITE_ROW)
-        func (u, FALSE, sqlite3_column_int64 (marks, 0), (const char *) sqlite3_column_text (marks, 1),
-              data);
+        func (u, FALSE, sqlite3_column_int64 (marks, 0),
+              (const char *) sqlite3_column_text (marks, 1), data);
       if (!finish (db, rc, error))
         return FALSE;
     }
