@@ -194,6 +194,8 @@ agents (DwStore                   *store,
   return TRUE;
 }
 
+/* One round trip for all the users (an array parameter; WITH ORDINALITY keeps their order and
+ * a user asked for twice), rather than two per user. */
 static gboolean
 presence (DwStore                  *store,
           const gint64             *user_ids,
@@ -204,33 +206,32 @@ presence (DwStore                  *store,
           gpointer                  data,
           GError                  **error)
 {
+  g_autoptr(GString) ids = g_string_new ("{");
   DwPgInt from_text, to_text;
+  const char *params[] = { NULL, dw_pg_int (&from_text, from), dw_pg_int (&to_text, to) };
+  g_autoptr(PGresult) result = NULL;
 
-  dw_pg_int (&from_text, from);
-  dw_pg_int (&to_text, to);
+  if (n_users == 0)
+    return TRUE;
   for (guint u = 0; u < n_users; u++)
-    {
-      DwPgInt user;
-      const char *params[] = { dw_pg_int (&user, user_ids[u]), from_text.text, to_text.text };
-      g_autoptr(PGresult) before = NULL;
-      g_autoptr(PGresult) marks = NULL;
+    g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, u > 0 ? "," : "", user_ids[u]);
+  g_string_append_c (ids, '}');
+  params[0] = ids->str;
 
-      before = dw_pg_store_query (store,
-        "SELECT presence FROM presence_log WHERE user_id = $1::bigint AND at < $2::bigint "
-        "ORDER BY at DESC, id DESC LIMIT 1", 2, params, error);
-      if (before == NULL)
-        return FALSE;
-      if (PQntuples (before) > 0)
-        func (u, TRUE, 0, dw_pg_get_text (before, 0, 0), data);
-
-      marks = dw_pg_store_query (store,
-        "SELECT at, presence FROM presence_log WHERE user_id = $1::bigint AND at >= $2::bigint "
-        "AND at < $3::bigint ORDER BY at, id", G_N_ELEMENTS (params), params, error);
-      if (marks == NULL)
-        return FALSE;
-      for (int i = 0; i < PQntuples (marks); i++)
-        func (u, FALSE, dw_pg_get_int (marks, i, 0), dw_pg_get_text (marks, i, 1), data);
-    }
+  result = dw_pg_store_query (store,
+    "WITH u (id, i) AS (SELECT * FROM unnest ($1::bigint[]) WITH ORDINALITY) "
+    "SELECT u.i, 1, 0, b.presence, 0 FROM u CROSS JOIN LATERAL "
+    "(SELECT presence FROM presence_log WHERE user_id = u.id AND at < $2::bigint "
+    "ORDER BY at DESC, id DESC LIMIT 1) b "
+    "UNION ALL "
+    "SELECT u.i, 0, p.at, p.presence, p.id FROM u JOIN presence_log p ON p.user_id = u.id "
+    "AND p.at >= $2::bigint AND p.at < $3::bigint "
+    "ORDER BY 1, 2 DESC, 3, 5", G_N_ELEMENTS (params), params, error);
+  if (result == NULL)
+    return FALSE;
+  for (int r = 0; r < PQntuples (result); r++)
+    func ((guint) dw_pg_get_int (result, r, 0) - 1, dw_pg_get_int (result, r, 1) != 0,
+          dw_pg_get_int (result, r, 2), dw_pg_get_text (result, r, 3), data);
   return TRUE;
 }
 
