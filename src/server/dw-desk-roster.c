@@ -11,7 +11,6 @@
 
 #include "dw-calendar.h"
 #include "store/dw-store-roster.h"
-#include "store/sqlite/dw-sqlite-store.h"
 
 G_STATIC_ASSERT (DW_MAX_SHIFT_SECONDS == DW_STORE_MAX_SHIFT_SECONDS);
 
@@ -198,15 +197,13 @@ dw_desk_roster_week_state (DwDesk  *self,
   return week_state (self->store, team_id, week_start, published_at);
 }
 
-/* For dw-staffing.c, which still reads on the SQLite connection (moves with it). */
+/* For dw-staffing.c, which reads through a store of its own. */
 const char *
-dw_roster_week_state (sqlite3 *db,
+dw_roster_week_state (DwStore *store,
                       gint64   team_id,
                       gint64   week_start,
                       gint64  *published_at)
 {
-  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
-
   return week_state (store, team_id, week_start, published_at);
 }
 

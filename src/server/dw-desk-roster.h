@@ -124,7 +124,7 @@ char       *dw_desk_roster_csv            (DwDesk       *self,
 
 /* "draft" or "published": the state of @team_id's week starting at @week_start (local Monday
  * midnight); *published_at is 0 when not published. */
-const char *dw_roster_week_state          (sqlite3      *db,
+const char *dw_roster_week_state          (DwStore      *store,
                                            gint64        team_id,
                                            gint64        week_start,
                                            gint64       *published_at);

@@ -18,6 +18,8 @@
 #include "dw-json.h"
 #include "dw-roster-rules.h"
 #include "dw-store.h"
+#include "store/dw-store-staffing.h"
+#include "store/sqlite/dw-sqlite-store.h"
 
 #define N_INTERVALS 48
 #define FORECAST_DAYS 6
@@ -50,35 +52,37 @@ team_clear (Team *team)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Team, team_clear)
 
+/* The calendars are read on the SQLite connection (dw_store_calendar_json) until they have
+ * named operations: @db is @store's. */
 static gboolean
-load_team (sqlite3  *db,
+load_team (DwStore  *store,
+           sqlite3  *db,
            gint64    team_id,
            Team     *team,
            GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
-    "SELECT calendar_id, target_service_level, target_answer_seconds, max_occupancy, "
-    "ticket_occupancy, shrinkage FROM teams WHERE id = ?", error);
+  DwStoreStaffingTeam row = { 0 };
+  g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonObject) calendar = NULL;
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  if (!dw_store_staffing_team_load (store, team_id, &row, &local_error))
     {
-      g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND, "no team %" G_GINT64_FORMAT,
-                   team_id);
+      if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND))
+        g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND, "no team %" G_GINT64_FORMAT,
+                     team_id);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
   team->id = team_id;
-  team->target_sl = sqlite3_column_double (stmt, 1);
-  team->target_time = sqlite3_column_int64 (stmt, 2);
-  team->max_occupancy = sqlite3_column_double (stmt, 3);
-  team->ticket_occupancy = sqlite3_column_double (stmt, 4);
-  team->shrinkage = sqlite3_column_double (stmt, 5);
+  team->target_sl = row.target_service_level;
+  team->target_time = row.target_answer_seconds;
+  team->max_occupancy = row.max_occupancy;
+  team->ticket_occupancy = row.ticket_occupancy;
+  team->shrinkage = row.shrinkage;
 
-  calendar = dw_store_calendar_json (db, sqlite3_column_int64 (stmt, 0), error);
+  calendar = dw_store_calendar_json (db, row.calendar_id, error);
   if (calendar == NULL || (team->calendar = dw_calendar_new_from_json (calendar, error)) == NULL)
     return FALSE;
   team->tz = dw_calendar_get_time_zone (team->calendar);
@@ -117,7 +121,7 @@ read_day (Team        *team,
 
 typedef struct
 {
-  sqlite3 *db;
+  gpointer db;         /* the store's connection */
   gint64   team_id;
   gint64   computed;   /* monotonic */
   double   seconds;
@@ -125,8 +129,13 @@ typedef struct
 
 static CachedHandleTime aht_cache[AHT_CACHE_SIZE];
 
+static double handle_time (DwStore  *store,
+                           gint64    team_id,
+                           gint64    now,
+                           GError  **error);
+
 static double
-handle_time_cached (sqlite3  *db,
+handle_time_cached (DwStore  *store,
                     gint64    team_id,
                     gint64    now,
                     GError  **error)
@@ -134,19 +143,66 @@ handle_time_cached (sqlite3  *db,
   CachedHandleTime *slot = &aht_cache[team_id % AHT_CACHE_SIZE];
   gint64 clock = g_get_monotonic_time ();
 
-  if (slot->db == db && slot->team_id == team_id && clock - slot->computed < AHT_CACHE_USEC)
+  if (slot->db == store->conn && slot->team_id == team_id
+      && clock - slot->computed < AHT_CACHE_USEC)
     return slot->seconds;
 
-  slot->seconds = dw_staffing_handle_time (db, team_id, now, error);
+  slot->seconds = handle_time (store, team_id, now, error);
   if (slot->seconds < 0)
     {
       slot->db = NULL;
       return -1;
     }
-  slot->db = db;
+  slot->db = store->conn;
   slot->team_id = team_id;
   slot->computed = clock;
   return slot->seconds;
+}
+
+typedef struct
+{
+  gint64   ticket;
+  gint64   previous;
+  gint64   total;
+  guint    tickets;
+  gboolean counted;
+} HandleTime;
+
+static void
+handle_time_row (const DwStoreHandleTimeRow *row,
+                 gpointer                    data)
+{
+  HandleTime *h = data;
+
+  if (row->ticket_id != h->ticket)
+    {
+      h->ticket = row->ticket_id;
+      h->previous = row->ticket_created_at;
+      h->counted = FALSE;
+    }
+  if (g_str_equal (row->author_kind, "agent") && row->public)
+    {
+      h->total += CLAMP (row->created_at - h->previous, 0, AHT_REPLY_CAP);
+      if (!h->counted)
+        h->tickets++;
+      h->counted = TRUE;
+    }
+  if (row->public)
+    h->previous = row->created_at;
+}
+
+static double
+handle_time (DwStore  *store,
+             gint64    team_id,
+             gint64    now,
+             GError  **error)
+{
+  HandleTime h = { 0 };
+
+  if (!dw_store_staffing_handle_time_rows (store, team_id, now - AHT_WINDOW, now,
+                                           handle_time_row, &h, error))
+    return -1;
+  return h.tickets > 0 ? (double) h.total / h.tickets : AHT_DEFAULT;
 }
 
 double
@@ -155,95 +211,51 @@ dw_staffing_handle_time (sqlite3  *db,
                          gint64    now,
                          GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
-    "SELECT t.id, t.created_at, c.author_kind, c.public, c.created_at FROM tickets t "
-    "JOIN comments c ON c.ticket_id = t.id "
-    "WHERE t.team_id = ? AND t.solved_at >= ? AND t.solved_at < ? "
-    "ORDER BY t.id, c.created_at, c.id", error);
-  gint64 ticket = 0, previous = 0, total = 0;
-  guint tickets = 0;
-  gboolean counted = FALSE;
+  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
 
-  if (stmt == NULL)
-    return -1;
-
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  sqlite3_bind_int64 (stmt, 2, now - AHT_WINDOW);
-  sqlite3_bind_int64 (stmt, 3, now);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      const char *kind = (const char *) sqlite3_column_text (stmt, 2);
-      gboolean public = sqlite3_column_int (stmt, 3);
-      gint64 at = sqlite3_column_int64 (stmt, 4);
-
-      if (id != ticket)
-        {
-          ticket = id;
-          previous = sqlite3_column_int64 (stmt, 1);
-          counted = FALSE;
-        }
-      if (g_str_equal (kind, "agent") && public)
-        {
-          total += CLAMP (at - previous, 0, AHT_REPLY_CAP);
-          if (!counted)
-            tickets++;
-          counted = TRUE;
-        }
-      if (public)
-        previous = at;
-    }
-
-  return tickets > 0 ? (double) total / tickets : AHT_DEFAULT;
+  return handle_time (store, team_id, now, error);
 }
 
 /* Arrivals */
 
+typedef struct
+{
+  double *live;
+  double *other;
+} Arrivals;
+
+static void
+count_arrival (guint       interval,
+               const char *channel,
+               gint64      count,
+               gpointer    data)
+{
+  Arrivals *arrivals = data;
+
+  if (interval >= N_INTERVALS)
+    return;
+  if (g_strv_contains (live_channels, channel))
+    arrivals->live[interval] += count;
+  else
+    arrivals->other[interval] += count;
+}
+
 /* Tickets created in [from, from + N_INTERVALS · interval), per interval, live and ticket
  * channels apart. */
 static gboolean
-count_arrivals (sqlite3  *db,
+count_arrivals (DwStore  *store,
                 gint64    team_id,
                 gint64    from,
                 double   *live,
                 double   *other,
                 GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
-    "SELECT created_at, channel FROM tickets WHERE team_id = ? AND created_at >= ? "
-    "AND created_at < ?", error);
+  Arrivals arrivals = { live, other };
 
-  if (stmt == NULL)
-    return FALSE;
   memset (live, 0, N_INTERVALS * sizeof (double));
   memset (other, 0, N_INTERVALS * sizeof (double));
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  sqlite3_bind_int64 (stmt, 2, from);
-  sqlite3_bind_int64 (stmt, 3, from + N_INTERVALS * DW_STAFFING_INTERVAL);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      guint i = (sqlite3_column_int64 (stmt, 0) - from) / DW_STAFFING_INTERVAL;
-      const char *channel = (const char *) sqlite3_column_text (stmt, 1);
-
-      if (g_strv_contains (live_channels, channel))
-        live[i]++;
-      else
-        other[i]++;
-    }
-  return TRUE;
-}
-
-static gint64
-first_ticket_at (sqlite3 *db,
-                 gint64   team_id)
-{
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
-    "SELECT coalesce (min (created_at), 0) FROM tickets WHERE team_id = ?", NULL);
-
-  if (stmt == NULL)
-    return 0;
-  sqlite3_bind_int64 (stmt, 1, team_id);
-  return sqlite3_step (stmt) == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  return dw_store_staffing_arrivals (store, team_id, from, DW_STAFFING_INTERVAL, N_INTERVALS,
+                                     count_arrival, &arrivals, error);
 }
 
 /* Roster and presence */
@@ -262,67 +274,66 @@ shift_clear (gpointer data)
   g_clear_pointer (&((Shift *) data)->breaks, g_array_unref);
 }
 
+typedef struct
+{
+  DwStore    *store;
+  Team       *team;
+  GArray     *shifts;
+  GHashTable *weeks;   /* week start → published: many shifts share a week */
+} PublishedShifts;
+
+static void
+published_shift (const DwStoreStaffingShift *row,
+                 gpointer                    data)
+{
+  PublishedShifts *p = data;
+  Shift shift = { row->user_id, row->starts_at, row->ends_at,
+                  g_array_new (FALSE, FALSE, sizeof (gint64)) };
+  g_autoptr(JsonNode) breaks = json_from_string (row->breaks, NULL);
+  gint64 week = dw_roster_week_start (p->team->tz, shift.starts_at);
+  gpointer known;
+
+  if (!g_hash_table_lookup_extended (p->weeks, &week, NULL, &known))
+    {
+      gint64 published_at;
+
+      known = GINT_TO_POINTER (g_str_equal (dw_roster_week_state (p->store, p->team->id, week,
+                                                                  &published_at),
+                                            "published"));
+      g_hash_table_insert (p->weeks, g_memdup2 (&week, sizeof week), known);
+    }
+  if (!GPOINTER_TO_INT (known))
+    {
+      shift_clear (&shift);
+      return;
+    }
+  for (guint b = 0; breaks != NULL && b < json_array_get_length (json_node_get_array (breaks)); b++)
+    {
+      JsonArray *pair = json_array_get_array_element (json_node_get_array (breaks), b);
+      gint64 s = json_array_get_int_element (pair, 0), e = json_array_get_int_element (pair, 1);
+
+      g_array_append_val (shift.breaks, s);
+      g_array_append_val (shift.breaks, e);
+    }
+  g_array_append_val (p->shifts, shift);
+}
+
 /* Published shifts of the team overlapping [from, to), less what absences take away. */
 static GArray *
-published_shifts (sqlite3  *db,
+published_shifts (DwStore  *store,
                   Team     *team,
                   gint64    user_id,   /* 0: all */
                   gint64    from,
                   gint64    to,
                   GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
-    "SELECT s.user_id, s.starts_at, s.ends_at, s.breaks FROM shifts s "
-    "WHERE s.team_id = ?1 AND s.ends_at > ?2 AND s.starts_at < ?3 AND (?4 = 0 OR s.user_id = ?4) "
-    "AND s.starts_at > ?2 - 57600 "   /* no shift is longer than 16 hours: a bound for the index */
-    "AND NOT EXISTS (SELECT 1 FROM absences a WHERE a.user_id = s.user_id "
-    "AND a.starts_at < s.ends_at AND a.ends_at > s.starts_at) "
-    "ORDER BY s.user_id, s.starts_at", error);
   g_autoptr(GArray) shifts = g_array_new (FALSE, TRUE, sizeof (Shift));
-  /* week start → published: many shifts share a week, over many days many agents' do */
   g_autoptr(GHashTable) weeks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  PublishedShifts p = { store, team, shifts, weeks };
 
   g_array_set_clear_func (shifts, shift_clear);
-  if (stmt == NULL)
+  if (!dw_store_staffing_shifts (store, team->id, user_id, from, to, published_shift, &p, error))
     return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, team->id);
-  sqlite3_bind_int64 (stmt, 2, from);
-  sqlite3_bind_int64 (stmt, 3, to);
-  sqlite3_bind_int64 (stmt, 4, user_id);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      Shift shift = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
-                      sqlite3_column_int64 (stmt, 2), g_array_new (FALSE, FALSE, sizeof (gint64)) };
-      g_autoptr(JsonNode) breaks = json_from_string ((const char *) sqlite3_column_text (stmt, 3),
-                                                     NULL);
-      gint64 week = dw_roster_week_start (team->tz, shift.starts_at);
-      gpointer known;
-
-      if (!g_hash_table_lookup_extended (weeks, &week, NULL, &known))
-        {
-          gint64 published_at;
-
-          known = GINT_TO_POINTER (g_str_equal (dw_roster_week_state (db, team->id, week,
-                                                                      &published_at),
-                                                "published"));
-          g_hash_table_insert (weeks, g_memdup2 (&week, sizeof week), known);
-        }
-      if (!GPOINTER_TO_INT (known))
-        {
-          shift_clear (&shift);
-          continue;
-        }
-      for (guint b = 0; breaks != NULL && b < json_array_get_length (json_node_get_array (breaks)); b++)
-        {
-          JsonArray *pair = json_array_get_array_element (json_node_get_array (breaks), b);
-          gint64 s = json_array_get_int_element (pair, 0), e = json_array_get_int_element (pair, 1);
-
-          g_array_append_val (shift.breaks, s);
-          g_array_append_val (shift.breaks, e);
-        }
-      g_array_append_val (shifts, shift);
-    }
   return g_steal_pointer (&shifts);
 }
 
@@ -365,62 +376,60 @@ parse_presence (const char *text)
   return value;
 }
 
+static void
+add_agent (const DwStoreStaffingAgent *row,
+           gpointer                    data)
+{
+  Agent agent = {
+    .user_id = row->user_id,
+    .name = g_strdup (row->display_name),
+    .initial = DW_PRESENCE_OFFLINE,
+    .marks = g_array_new (FALSE, FALSE, sizeof (DwPresenceMark)),
+    .now = parse_presence (row->presence),
+  };
+
+  g_array_append_val ((GArray *) data, agent);
+}
+
+static void
+add_mark (guint       index,
+          gboolean    before,
+          gint64      at,
+          const char *presence,
+          gpointer    data)
+{
+  Agent *agent = &g_array_index ((GArray *) data, Agent, index);
+
+  if (before)
+    agent->initial = parse_presence (presence);
+  else
+    {
+      DwPresenceMark mark = { at, parse_presence (presence) };
+
+      g_array_append_val (agent->marks, mark);
+    }
+}
+
 /* The team's agents (or one) with their presence timeline over [from, to). */
 static GArray *
-team_agents (sqlite3  *db,
+team_agents (DwStore  *store,
              gint64    team_id,
              gint64    user_id,
              gint64    from,
              gint64    to,
              GError  **error)
 {
-  g_autoptr(sqlite3_stmt) users = dw_store_prepare (db,
-    "SELECT u.id, u.display_name, u.presence FROM team_members m JOIN users u ON u.id = m.user_id "
-    "WHERE m.team_id = ?1 AND u.role = 'agent' AND u.disabled = 0 AND (?2 = 0 OR u.id = ?2) "
-    "ORDER BY u.display_name, u.id", error);
-  g_autoptr(sqlite3_stmt) before = dw_store_prepare (db,
-    "SELECT presence FROM presence_log WHERE user_id = ? AND at < ? ORDER BY at DESC, id DESC "
-    "LIMIT 1", error);
-  g_autoptr(sqlite3_stmt) marks = dw_store_prepare (db,
-    "SELECT at, presence FROM presence_log WHERE user_id = ? AND at >= ? AND at < ? "
-    "ORDER BY at, id", error);
   g_autoptr(GArray) agents = g_array_new (FALSE, TRUE, sizeof (Agent));
+  g_autofree gint64 *ids = NULL;
 
   g_array_set_clear_func (agents, agent_clear);
-  if (users == NULL || before == NULL || marks == NULL)
+  if (!dw_store_staffing_agents (store, team_id, user_id, add_agent, agents, error))
     return NULL;
-
-  sqlite3_bind_int64 (users, 1, team_id);
-  sqlite3_bind_int64 (users, 2, user_id);
-  while (sqlite3_step (users) == SQLITE_ROW)
-    {
-      Agent agent = {
-        .user_id = sqlite3_column_int64 (users, 0),
-        .name = g_strdup ((const char *) sqlite3_column_text (users, 1)),
-        .initial = DW_PRESENCE_OFFLINE,
-        .marks = g_array_new (FALSE, FALSE, sizeof (DwPresenceMark)),
-        .now = parse_presence ((const char *) sqlite3_column_text (users, 2)),
-      };
-
-      sqlite3_reset (before);
-      sqlite3_bind_int64 (before, 1, agent.user_id);
-      sqlite3_bind_int64 (before, 2, from);
-      if (sqlite3_step (before) == SQLITE_ROW)
-        agent.initial = parse_presence ((const char *) sqlite3_column_text (before, 0));
-
-      sqlite3_reset (marks);
-      sqlite3_bind_int64 (marks, 1, agent.user_id);
-      sqlite3_bind_int64 (marks, 2, from);
-      sqlite3_bind_int64 (marks, 3, to);
-      while (sqlite3_step (marks) == SQLITE_ROW)
-        {
-          DwPresenceMark mark = { sqlite3_column_int64 (marks, 0),
-                                  parse_presence ((const char *) sqlite3_column_text (marks, 1)) };
-
-          g_array_append_val (agent.marks, mark);
-        }
-      g_array_append_val (agents, agent);
-    }
+  ids = g_new (gint64, MAX (agents->len, 1));
+  for (guint a = 0; a < agents->len; a++)
+    ids[a] = g_array_index (agents, Agent, a).user_id;
+  if (!dw_store_staffing_presence (store, ids, agents->len, from, to, add_mark, agents, error))
+    return NULL;
   return g_steal_pointer (&agents);
 }
 
@@ -474,6 +483,7 @@ dw_staffing_day (sqlite3                   *db,
                  const DwStaffingOverrides *overrides,
                  GError                   **error)
 {
+  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
   g_auto(Team) team = { 0 };
   g_autoptr(GArray) days = NULL;
   g_autoptr(GArray) shifts = NULL;
@@ -489,7 +499,7 @@ dw_staffing_day (sqlite3                   *db,
   gint64 midnight, day_end;
   g_autofree char *date_text = NULL;
 
-  if (!load_team (db, team_id, &team, error) || !read_day (&team, date, &midnight, error))
+  if (!load_team (store, db, team_id, &team, error) || !read_day (&team, date, &midnight, error))
     return NULL;
   if (!leads (actor, team_id))
     {
@@ -501,7 +511,7 @@ dw_staffing_day (sqlite3                   *db,
   day_end = midnight + N_INTERVALS * DW_STAFFING_INTERVAL;
 
   aht = overrides != NULL && overrides->aht > 0 ? overrides->aht
-                                                 : handle_time_cached (db, team_id, now, error);
+                                                 : handle_time_cached (store, team_id, now, error);
   if (aht < 0)
     return NULL;
   target_sl = overrides != NULL && overrides->target_sl > 0 ? overrides->target_sl : team.target_sl;
@@ -511,22 +521,22 @@ dw_staffing_day (sqlite3                   *db,
 
   /* forecast from the days like this one, never from the day itself or later */
   days = dw_forecast_pick_days (team.calendar, midnight, FORECAST_DAYS,
-                                first_ticket_at (db, team_id));
+                                dw_store_staffing_first_ticket_at (store, team_id));
   history = g_new0 (double, MAX (days->len, 1) * N_INTERVALS);
   history_other = g_new0 (double, MAX (days->len, 1) * N_INTERVALS);
   for (guint d = 0; d < days->len; d++)
-    if (!count_arrivals (db, team_id, g_array_index (days, DwForecastDay, d).midnight,
+    if (!count_arrivals (store, team_id, g_array_index (days, DwForecastDay, d).midnight,
                          history + d * N_INTERVALS, history_other + d * N_INTERVALS, error))
       return NULL;
   dw_forecast_combine ((DwForecastDay *) days->data, days->len, history, N_INTERVALS,
                        forecast_live);
   dw_forecast_combine ((DwForecastDay *) days->data, days->len, history_other, N_INTERVALS,
                        forecast_other);
-  if (!count_arrivals (db, team_id, midnight, actual_live, actual_other, error))
+  if (!count_arrivals (store, team_id, midnight, actual_live, actual_other, error))
     return NULL;
 
-  shifts = published_shifts (db, &team, 0, midnight, day_end, error);
-  agents = team_agents (db, team_id, 0, midnight, day_end, error);
+  shifts = published_shifts (store, &team, 0, midnight, day_end, error);
+  agents = team_agents (store, team_id, 0, midnight, day_end, error);
   if (shifts == NULL || agents == NULL)
     return NULL;
 
@@ -610,6 +620,7 @@ dw_staffing_adherence (sqlite3      *db,
                        gint64        now,
                        GError      **error)
 {
+  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
   g_auto(Team) team = { 0 };
   g_autoptr(GArray) agents = NULL;
   g_autoptr(JsonObject) result = json_object_new ();
@@ -617,7 +628,7 @@ dw_staffing_adherence (sqlite3      *db,
   g_autofree char *date_text = NULL;
   gint64 midnight, day_end, until, only = 0;
 
-  if (!load_team (db, team_id, &team, error) || !read_day (&team, date, &midnight, error))
+  if (!load_team (store, db, team_id, &team, error) || !read_day (&team, date, &midnight, error))
     return NULL;
   if (!leads (actor, team_id))
     {
@@ -633,14 +644,14 @@ dw_staffing_adherence (sqlite3      *db,
 
   day_end = midnight + N_INTERVALS * DW_STAFFING_INTERVAL;
   until = CLAMP (now, midnight, day_end);
-  agents = team_agents (db, team_id, only, midnight, day_end, error);
+  agents = team_agents (store, team_id, only, midnight, day_end, error);
   if (agents == NULL)
     return NULL;
 
   for (guint a = 0; a < agents->len; a++)
     {
       Agent *agent = &g_array_index (agents, Agent, a);
-      g_autoptr(GArray) shifts = published_shifts (db, &team, agent->user_id, midnight, day_end,
+      g_autoptr(GArray) shifts = published_shifts (store, &team, agent->user_id, midnight, day_end,
                                                    error);
       g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (DwAdherenceShift));
       JsonObject *item = json_object_new ();
@@ -719,6 +730,7 @@ dw_staffing_adherence_seconds (sqlite3      *db,
                                gint64       *adherent,
                                GError      **error)
 {
+  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
   g_auto(Team) team = { 0 };
   g_autoptr(GArray) agents = NULL;
   g_autoptr(GArray) shifts = NULL;
@@ -730,15 +742,15 @@ dw_staffing_adherence_seconds (sqlite3      *db,
   memset (adherent, 0, sizeof (gint64) * n_users * n_windows);
   if (n_users == 0)
     return TRUE;
-  if (!load_team (db, team_id, &team, error))
+  if (!load_team (store, db, team_id, &team, error))
     return FALSE;
   /* the whole team's roster at once; no roster, no presence to read */
-  shifts = published_shifts (db, &team, 0, bounds[0], bounds[n_windows], error);
+  shifts = published_shifts (store, &team, 0, bounds[0], bounds[n_windows], error);
   if (shifts == NULL)
     return FALSE;
   if (shifts->len == 0)
     return TRUE;
-  agents = team_agents (db, team_id, 0, bounds[0], bounds[n_windows], error);
+  agents = team_agents (store, team_id, 0, bounds[0], bounds[n_windows], error);
   if (agents == NULL)
     return FALSE;
 

@@ -30,6 +30,7 @@ typedef struct _DwStoreAgentOps     DwStoreAgentOps;
 typedef struct _DwStoreSlaComplianceOps DwStoreSlaComplianceOps;
 typedef struct _DwStoreDemoOps      DwStoreDemoOps;
 typedef struct _DwStoreTxOps        DwStoreTxOps;
+typedef struct _DwStoreStaffingOps  DwStoreStaffingOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -50,6 +51,7 @@ typedef struct
   const DwStoreSlaComplianceOps *sla_compliance;  /* dw-store-sla.h, compliance */
   const DwStoreDemoOps      *demo;       /* dw-store-demo.h */
   const DwStoreTxOps        *tx;         /* dw-store-tx.h */
+  const DwStoreStaffingOps  *staffing;   /* dw-store-staffing.h */
 
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);

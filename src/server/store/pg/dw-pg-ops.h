@@ -29,6 +29,7 @@ extern const DwStoreAgentOps     dw_pg_agent_ops;
 extern const DwStoreSlaComplianceOps dw_pg_sla_compliance_ops;
 extern const DwStoreDemoOps      dw_pg_demo_ops;
 extern const DwStoreTxOps        dw_pg_tx_ops;
+extern const DwStoreStaffingOps  dw_pg_staffing_ops;
 
 typedef struct
 {

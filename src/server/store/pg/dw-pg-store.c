@@ -38,6 +38,7 @@ static const DwStoreBackend pg_backend = {
   .sla_compliance = &dw_pg_sla_compliance_ops,
   .demo = &dw_pg_demo_ops,
   .tx = &dw_pg_tx_ops,
+  .staffing = &dw_pg_staffing_ops,
 };
 
 DwStore *

@@ -16,6 +16,7 @@
 #include "store/dw-store-agents.h"
 #include "store/dw-store-demo.h"
 #include "store/dw-store-tx.h"
+#include "store/dw-store-staffing.h"
 
 static gboolean
 in_transaction (DwStore *store)
@@ -41,6 +42,7 @@ static const DwStoreBackend sqlite_backend = {
   .sla_compliance = &dw_sqlite_sla_compliance_ops,
   .demo = &dw_sqlite_demo_ops,
   .tx = &dw_sqlite_tx_ops,
+  .staffing = &dw_sqlite_staffing_ops,
 };
 
 DwStore *

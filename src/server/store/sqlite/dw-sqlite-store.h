@@ -28,6 +28,7 @@ extern const DwStoreAgentOps     dw_sqlite_agent_ops;
 extern const DwStoreSlaComplianceOps dw_sqlite_sla_compliance_ops;
 extern const DwStoreDemoOps      dw_sqlite_demo_ops;
 extern const DwStoreTxOps        dw_sqlite_tx_ops;
+extern const DwStoreStaffingOps  dw_sqlite_staffing_ops;
 
 static inline sqlite3 *
 dw_sqlite_store_db (DwStore *store)
