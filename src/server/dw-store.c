@@ -189,6 +189,24 @@ dw_store_step_done (sqlite3_stmt  *stmt,
   return TRUE;
 }
 
+gboolean
+dw_store_step_row (sqlite3_stmt  *stmt,
+                   const char    *what,
+                   gint64         id,
+                   GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc == SQLITE_DONE)
+    g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND, "no %s %" G_GINT64_FORMAT, what,
+                 id);
+  else
+    dw_store_set_error (error, sqlite3_db_handle (stmt), rc);
+  return FALSE;
+}
+
 /* Transaction control through the statement cache: sqlite3_exec() would parse "BEGIN" and
  * "COMMIT" again for every write. */
 static gboolean

@@ -58,6 +58,12 @@ sqlite3_stmt *dw_store_prepare        (sqlite3       *db,
 /* Steps @stmt to the end; FALSE with @error unless it finished with SQLITE_DONE. */
 gboolean    dw_store_step_done        (sqlite3_stmt  *stmt,
                                        GError       **error);
+/* Steps @stmt to its row: TRUE there; FALSE with DW_STORE_ERROR_NOT_FOUND ("no @what @id") when
+ * there is none, or with SQLite's error. */
+gboolean    dw_store_step_row         (sqlite3_stmt  *stmt,
+                                       const char    *what,
+                                       gint64         id,
+                                       GError       **error);
 
 /* Called by dw_store_begin() and dw_store_begin_read() before they begin: the owner of a
  * group transaction left open on @db (DwDesk's group commit) commits it there, so that another

@@ -40,23 +40,14 @@ user_get_disabled (DwStore   *store,
 {
   sqlite3 *db = dw_sqlite_store_db (store);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = dw_store_prepare (db, "SELECT disabled FROM users WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, user_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                     "no user %" G_GINT64_FORMAT, user_id);
-      else
-        dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
+  if (!dw_store_step_row (stmt, "user", user_id, error))
+    return FALSE;
 
   *disabled = sqlite3_column_int (stmt, 0) != 0;
   return TRUE;

@@ -16,7 +16,6 @@ staffing_settings_load (DwStore                  *store,
 {
   sqlite3 *db = dw_sqlite_store_db (store);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = dw_store_prepare (db,
     "SELECT min_rest_minutes, max_day_minutes, max_week_minutes, target_service_level, "
@@ -25,16 +24,8 @@ staffing_settings_load (DwStore                  *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, team_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                     "no team %" G_GINT64_FORMAT, team_id);
-      else
-        dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
+  if (!dw_store_step_row (stmt, "team", team_id, error))
+    return FALSE;
 
   settings->min_rest_minutes = sqlite3_column_int64 (stmt, 0);
   settings->max_day_minutes = sqlite3_column_int64 (stmt, 1);
@@ -130,23 +121,14 @@ shift_template_load (DwStore               *store,
 {
   sqlite3 *db = dw_sqlite_store_db (store);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = dw_store_prepare (db, "SELECT " TEMPLATE_COLUMNS " FROM shift_templates WHERE id = ?",
                            error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, template_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                     "no shift template %" G_GINT64_FORMAT, template_id);
-      else
-        dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
+  if (!dw_store_step_row (stmt, "shift template", template_id, error))
+    return FALSE;
   template_from_stmt (stmt, row);
   return TRUE;
 }
@@ -244,22 +226,13 @@ absence_load (DwStore         *store,
 {
   sqlite3 *db = dw_sqlite_store_db (store);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = dw_store_prepare (db, "SELECT " ABSENCE_COLUMNS " FROM absences WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, absence_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                     "no absence %" G_GINT64_FORMAT, absence_id);
-      else
-        dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
+  if (!dw_store_step_row (stmt, "absence", absence_id, error))
+    return FALSE;
   absence_from_stmt (stmt, row);
   return TRUE;
 }
@@ -577,7 +550,6 @@ roster_team_load (DwStore            *store,
 {
   sqlite3 *db = dw_sqlite_store_db (store);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = dw_store_prepare (db,
                            "SELECT calendar_id, min_rest_minutes, max_day_minutes, "
@@ -585,16 +557,8 @@ roster_team_load (DwStore            *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, team_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                     "no team %" G_GINT64_FORMAT, team_id);
-      else
-        dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
+  if (!dw_store_step_row (stmt, "team", team_id, error))
+    return FALSE;
   team->calendar_id = sqlite3_column_int64 (stmt, 0);
   team->min_rest_minutes = sqlite3_column_int64 (stmt, 1);
   team->max_day_minutes = sqlite3_column_int64 (stmt, 2);
@@ -715,22 +679,13 @@ shift_load (DwStore       *store,
 {
   sqlite3 *db = dw_sqlite_store_db (store);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = dw_store_prepare (db, "SELECT " SHIFT_COLUMNS " FROM shifts WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, shift_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                     "no shift %" G_GINT64_FORMAT, shift_id);
-      else
-        dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
+  if (!dw_store_step_row (stmt, "shift", shift_id, error))
+    return FALSE;
   shift_from_stmt (stmt, row);
   return TRUE;
 }

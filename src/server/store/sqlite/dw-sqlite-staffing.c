@@ -31,21 +31,12 @@ team_load (DwStore              *store,
   g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
     "SELECT calendar_id, target_service_level, target_answer_seconds, max_occupancy, "
     "ticket_occupancy, shrinkage FROM teams WHERE id = ?", error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, team_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                     "no team %" G_GINT64_FORMAT, team_id);
-      else
-        dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
+  if (!dw_store_step_row (stmt, "team", team_id, error))
+    return FALSE;
   team->calendar_id = sqlite3_column_int64 (stmt, 0);
   team->target_service_level = sqlite3_column_double (stmt, 1);
   team->target_answer_seconds = sqlite3_column_int64 (stmt, 2);

@@ -32,7 +32,6 @@ ticket_load (DwStore           *store,
 {
   sqlite3 *db = dw_sqlite_store_db (store);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = dw_store_prepare (db,
     "SELECT subject, business_type, priority, status, coalesce (team_id, 0), "
@@ -43,16 +42,8 @@ ticket_load (DwStore           *store,
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, ticket_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                     "no ticket %" G_GINT64_FORMAT, ticket_id);
-      else
-        dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
+  if (!dw_store_step_row (stmt, "ticket", ticket_id, error))
+    return FALSE;
 
   row->subject = column_strdup (stmt, 0);
   row->business_type = column_strdup (stmt, 1);
@@ -190,23 +181,14 @@ ticket_get_assignee (DwStore  *store,
 {
   sqlite3 *db = dw_sqlite_store_db (store);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = dw_store_prepare (db, "SELECT assignee_id FROM tickets WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, ticket_id);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                     "no ticket %" G_GINT64_FORMAT, ticket_id);
-      else
-        dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
+  if (!dw_store_step_row (stmt, "ticket", ticket_id, error))
+    return FALSE;
 
   *assignee_id = sqlite3_column_int64 (stmt, 0);  /* NULL reads as 0 */
   return TRUE;
