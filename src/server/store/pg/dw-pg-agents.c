@@ -305,8 +305,9 @@ team_calendar (DwStore  *store,
 {
   Numbers n;
   const char *params[] = { num (&n, 0, team_id) };
-  g_autoptr(PGresult) result = dw_pg_store_query (store, "SELECT calendar_id FROM teams WHERE id = $1::bigint",
-                                                  1, params, error);
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+    "SELECT calendar_id FROM teams WHERE id = $1::bigint",
+    1, params, error);
 
   if (result == NULL)
     return FALSE;
@@ -395,7 +396,8 @@ survey_rows (DwStore                 *store,
   if (result == NULL)
     return FALSE;
   for (int i = 0; i < PQntuples (result); i++)
-    func (dw_pg_get_int (result, i, 0), (int) dw_pg_get_int (result, i, 1), dw_pg_get_int (result, i, 2), data);
+    func (dw_pg_get_int (result, i, 0), (int) dw_pg_get_int (result, i, 1),
+          dw_pg_get_int (result, i, 2), data);
   return TRUE;
 }
 
@@ -561,8 +563,9 @@ tickets (DwStore              *store,
 
   g_return_val_if_fail (which < G_N_ELEMENTS (sql), NULL);
 
-  result = dw_pg_store_query (store, sql[which], which == DW_STORE_AGENT_TICKETS_TEAM_WAITING ? 2 : 1,
-                              params, error);
+  result = dw_pg_store_query (store,
+    sql[which], which == DW_STORE_AGENT_TICKETS_TEAM_WAITING ? 2 : 1,
+    params, error);
   if (result == NULL)
     return NULL;
   pairs = g_array_new (FALSE, FALSE, sizeof (gint64) * 2);

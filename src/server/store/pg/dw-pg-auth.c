@@ -55,8 +55,9 @@ user_credentials (DwStore     *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "SELECT id, password_hash, disabled FROM users WHERE username = $1", 1,
-                              (const char *[]) { username }, error);
+  result = dw_pg_store_query (store,
+    "SELECT id, password_hash, disabled FROM users WHERE username = $1", 1,
+    (const char *[]) { username }, error);
   if (result == NULL || !has_row (result, "such user", error))
     return FALSE;
 
@@ -77,8 +78,9 @@ principal_load (DwStore              *store,
   g_autoptr(PGresult) user = NULL;
   g_autoptr(PGresult) teams = NULL;
 
-  user = dw_pg_store_query (store, "SELECT username, role, disabled FROM users WHERE id = $1", 1, params,
-                            error);
+  user = dw_pg_store_query (store,
+    "SELECT username, role, disabled FROM users WHERE id = $1", 1, params,
+    error);
   if (user == NULL || !has_row (user, "such user", error))
     return FALSE;
 
@@ -125,9 +127,10 @@ token_insert (DwStore     *store,
   const char *params[] = { user, token_hash, label != NULL ? label : "", created, expires };
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "INSERT INTO tokens (user_id, token_hash, label, created_at, expires_at) "
-                              "VALUES ($1, $2, $3, $4, $5) RETURNING id", G_N_ELEMENTS (params), params,
-                              error);
+  result = dw_pg_store_query (store,
+    "INSERT INTO tokens (user_id, token_hash, label, created_at, expires_at) "
+    "VALUES ($1, $2, $3, $4, $5) RETURNING id", G_N_ELEMENTS (params), params,
+    error);
   if (result == NULL)
     return 0;
 
@@ -153,8 +156,9 @@ token_find (DwStore          *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "SELECT id, user_id, expires_at, revoked_at, last_used_at FROM tokens "
-                              "WHERE token_hash = $1", 1, (const char *[]) { token_hash }, error);
+  result = dw_pg_store_query (store,
+    "SELECT id, user_id, expires_at, revoked_at, last_used_at FROM tokens "
+    "WHERE token_hash = $1", 1, (const char *[]) { token_hash }, error);
   if (result == NULL || !has_row (result, "such token", error))
     return FALSE;
 
@@ -171,8 +175,9 @@ token_get (DwStore          *store,
   INT_PARAM (id, token_id);
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "SELECT id, user_id, expires_at, revoked_at, last_used_at FROM tokens "
-                              "WHERE id = $1", 1, (const char *[]) { id }, error);
+  result = dw_pg_store_query (store,
+    "SELECT id, user_id, expires_at, revoked_at, last_used_at FROM tokens "
+    "WHERE id = $1", 1, (const char *[]) { id }, error);
   if (result == NULL || !has_row (result, "such token", error))
     return FALSE;
 
@@ -205,8 +210,9 @@ token_revoke (DwStore  *store,
   INT_PARAM (id, token_id);
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-                              2, (const char *[]) { when, id }, error);
+  result = dw_pg_store_query (store,
+    "UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+    2, (const char *[]) { when, id }, error);
   return result != NULL;
 }
 
@@ -248,10 +254,11 @@ token_list (DwStore               *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "SELECT k.id, u.username, k.label, k.created_at, k.expires_at, "
-                              "k.revoked_at, k.last_used_at FROM tokens k JOIN users u ON u.id = k.user_id "
-                              "WHERE $1::text IS NULL OR u.username = $1 ORDER BY k.id", 1,
-                              (const char *[]) { username }, error);
+  result = dw_pg_store_query (store,
+    "SELECT k.id, u.username, k.label, k.created_at, k.expires_at, "
+    "k.revoked_at, k.last_used_at FROM tokens k JOIN users u ON u.id = k.user_id "
+    "WHERE $1::text IS NULL OR u.username = $1 ORDER BY k.id", 1,
+    (const char *[]) { username }, error);
   if (result == NULL)
     return FALSE;
 

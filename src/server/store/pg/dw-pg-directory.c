@@ -37,20 +37,12 @@ user_get_disabled (DwStore   *store,
                    gboolean  *disabled,
                    GError   **error)
 {
-  DwPgInt id;
-  const char *params[] = { dw_pg_int (&id, user_id) };
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "SELECT disabled FROM users WHERE id = $1", 1, params,
-                              error);
+  result = dw_pg_store_query_row (store, "SELECT disabled FROM users WHERE id = $1", user_id,
+                                  "user", error);
   if (result == NULL)
     return FALSE;
-  if (PQntuples (result) == 0)
-    {
-      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                   "no user %" G_GINT64_FORMAT, user_id);
-      return FALSE;
-    }
 
   *disabled = dw_pg_get_int (result, 0, 0) != 0;
   return TRUE;

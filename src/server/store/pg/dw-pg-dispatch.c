@@ -252,7 +252,8 @@ team_ids (DwStore  *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "SELECT id FROM teams ORDER BY name COLLATE \"C\"", 0, NULL, error);
+  result = dw_pg_store_query (store,
+    "SELECT id FROM teams ORDER BY name COLLATE \"C\"", 0, NULL, error);
   return result != NULL ? ids_of (result) : NULL;
 }
 

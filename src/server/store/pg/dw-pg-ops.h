@@ -68,6 +68,28 @@ dw_pg_store_query (DwStore             *store,
   return result;
 }
 
+/* The rows of @sql ($1 = @id), at least one, or NULL with @error: DW_STORE_ERROR_NOT_FOUND
+ * ("no @what @id") when there is none; the twin of SQLite's dw_store_step_row. */
+static inline PGresult *
+dw_pg_store_query_row (DwStore     *store,
+                       const char  *sql,
+                       gint64       id,
+                       const char  *what,
+                       GError     **error)
+{
+  DwPgInt id_text;
+  const char *params[] = { dw_pg_int (&id_text, id) };
+  PGresult *result = dw_pg_store_query (store, sql, 1, params, error);
+
+  if (result != NULL && PQntuples (result) == 0)
+    {
+      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
+                   "no %s %" G_GINT64_FORMAT, what, id);
+      g_clear_pointer (&result, PQclear);
+    }
+  return result;
+}
+
 /* Column @column of row @row as an integer, 0 for NULL. */
 static inline gint64
 dw_pg_get_int (const PGresult *result,

@@ -51,8 +51,9 @@ user_load_json (DwStore  *store,
                                 "ORDER BY skill COLLATE \"C\"", 1, params, error)
            : NULL;
   open = skills != NULL
-         ? dw_pg_store_query (store, "SELECT count (*) FROM tickets WHERE assignee_id = $1 "
-                              "AND status IN ('new', 'open', 'pending', 'on-hold')", 1, params, error)
+         ? dw_pg_store_query (store,
+           "SELECT count (*) FROM tickets WHERE assignee_id = $1 "
+           "AND status IN ('new', 'open', 'pending', 'on-hold')", 1, params, error)
          : NULL;
   if (open == NULL)
     return NULL;
@@ -141,10 +142,11 @@ user_update (DwStore                  *store,
                            change->password_hash, id };
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "UPDATE users SET display_name = coalesce ($1, display_name), "
-                              "role = $2, capacity = $3, disabled = $4, "
-                              "password_hash = CASE WHEN $5::boolean THEN $6 ELSE password_hash END "
-                              "WHERE id = $7", G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+    "UPDATE users SET display_name = coalesce ($1, display_name), "
+    "role = $2, capacity = $3, disabled = $4, "
+    "password_hash = CASE WHEN $5::boolean THEN $6 ELSE password_hash END "
+    "WHERE id = $7", G_N_ELEMENTS (params), params, error);
   return result != NULL;
 }
 
@@ -205,8 +207,9 @@ skill_insert (DwStore     *store,
   const char *params[] = { user, skill, lvl };
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "INSERT INTO user_skills (user_id, skill, level) VALUES ($1, $2, $3)",
-                              G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+    "INSERT INTO user_skills (user_id, skill, level) VALUES ($1, $2, $3)",
+    G_N_ELEMENTS (params), params, error);
   return result != NULL;
 }
 
@@ -223,12 +226,14 @@ presence_set (DwStore  *store,
   g_autoptr(PGresult) updated = NULL;
   g_autoptr(PGresult) logged = NULL;
 
-  updated = dw_pg_store_query (store, "UPDATE users SET presence = $1, presence_since = $2 WHERE id = $3",
-                               G_N_ELEMENTS (params), params, error);
+  updated = dw_pg_store_query (store,
+    "UPDATE users SET presence = $1, presence_since = $2 WHERE id = $3",
+    G_N_ELEMENTS (params), params, error);
   if (updated == NULL)
     return FALSE;
-  logged = dw_pg_store_query (store, "INSERT INTO presence_log (user_id, presence, at) VALUES ($3, $1, $2)",
-                              G_N_ELEMENTS (params), params, error);
+  logged = dw_pg_store_query (store,
+    "INSERT INTO presence_log (user_id, presence, at) VALUES ($3, $1, $2)",
+    G_N_ELEMENTS (params), params, error);
   return logged != NULL;
 }
 
@@ -245,10 +250,11 @@ stranded_due (DwStore  *store,
   g_autoptr(PGresult) result = NULL;
   GArray *rows;
 
-  result = dw_pg_store_query (store, "SELECT t.id, t.team_id, t.assignee_id, u.presence_since, "
-                              "m.offline_grace_minutes " STRANDED_SQL
-                              "AND u.presence_since + 60 * m.offline_grace_minutes <= $1 ORDER BY t.id", 1,
-                              (const char *[]) { at }, error);
+  result = dw_pg_store_query (store,
+    "SELECT t.id, t.team_id, t.assignee_id, u.presence_since, "
+    "m.offline_grace_minutes " STRANDED_SQL
+    "AND u.presence_since + 60 * m.offline_grace_minutes <= $1 ORDER BY t.id", 1,
+    (const char *[]) { at }, error);
   if (result == NULL)
     return NULL;
 
@@ -293,9 +299,10 @@ ticket_hand_back (DwStore  *store,
   INT_PARAM (id, ticket_id);
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "UPDATE tickets SET assignee_id = NULL, updated_at = $1, "
-                              "version = version + 1 WHERE id = $2", 2, (const char *[]) { when, id },
-                              error);
+  result = dw_pg_store_query (store,
+    "UPDATE tickets SET assignee_id = NULL, updated_at = $1, "
+    "version = version + 1 WHERE id = $2", 2, (const char *[]) { when, id },
+    error);
   return result != NULL;
 }
 
@@ -311,8 +318,9 @@ team_load_json (DwStore  *store,
   JsonArray *keys;
   JsonObject *o;
 
-  team = dw_pg_store_query (store, "SELECT id, name, description, calendar_id, offline_grace_minutes "
-                            "FROM teams WHERE id = $1", 1, params, error);
+  team = dw_pg_store_query (store,
+    "SELECT id, name, description, calendar_id, offline_grace_minutes "
+    "FROM teams WHERE id = $1", 1, params, error);
   if (team == NULL)
     return NULL;
   if (PQntuples (team) == 0)
@@ -426,7 +434,8 @@ static gint64
 calendar_first (DwStore  *store,
                 GError  **error)
 {
-  g_autoptr(PGresult) result = dw_pg_store_query (store, "SELECT min (id) FROM calendars", 0, NULL, error);
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+    "SELECT min (id) FROM calendars", 0, NULL, error);
 
   return result != NULL ? dw_pg_get_int (result, 0, 0) : 0;
 }
@@ -444,11 +453,12 @@ business_type_put (DwStore     *store,
   const char *params[] = { key, name, team, skill, set_skill ? "t" : "f" };
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "INSERT INTO business_types AS b (key, name, team_id, skill) "
-                              "VALUES ($1, coalesce ($2, $1), $3, $4) "
-                              "ON CONFLICT (key) DO UPDATE SET team_id = $3, name = coalesce ($2, b.name), "
-                              "skill = CASE WHEN $5::boolean THEN $4 ELSE b.skill END",
-                              G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query (store,
+    "INSERT INTO business_types AS b (key, name, team_id, skill) "
+    "VALUES ($1, coalesce ($2, $1), $3, $4) "
+    "ON CONFLICT (key) DO UPDATE SET team_id = $3, name = coalesce ($2, b.name), "
+    "skill = CASE WHEN $5::boolean THEN $4 ELSE b.skill END",
+    G_N_ELEMENTS (params), params, error);
   return result != NULL;
 }
 
@@ -526,8 +536,9 @@ customer_load_json (DwStore  *store,
   INT_PARAM (id, customer_id);
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "SELECT " CUSTOMER_COLUMNS " FROM customers c WHERE c.id = $1", 1,
-                              (const char *[]) { id }, error);
+  result = dw_pg_store_query (store,
+    "SELECT " CUSTOMER_COLUMNS " FROM customers c WHERE c.id = $1", 1,
+    (const char *[]) { id }, error);
   if (result == NULL)
     return NULL;
   if (PQntuples (result) == 0)
@@ -564,9 +575,10 @@ customer_insert (DwStore                     *store,
                            customer->tags != NULL ? customer->tags : "[]", at };
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "INSERT INTO customers (name, email, phone, tags, created_at) "
-                              "VALUES ($1, $2, $3, $4, $5) RETURNING id", G_N_ELEMENTS (params), params,
-                              error);
+  result = dw_pg_store_query (store,
+    "INSERT INTO customers (name, email, phone, tags, created_at) "
+    "VALUES ($1, $2, $3, $4, $5) RETURNING id", G_N_ELEMENTS (params), params,
+    error);
   return result != NULL ? dw_pg_get_int (result, 0, 0) : 0;
 }
 
@@ -673,7 +685,8 @@ static JsonArray *
 team_list_json (DwStore  *store,
                 GError  **error)
 {
-  g_autoptr(PGresult) ids = dw_pg_store_query (store, "SELECT id FROM teams ORDER BY id", 0, NULL, error);
+  g_autoptr(PGresult) ids = dw_pg_store_query (store,
+    "SELECT id FROM teams ORDER BY id", 0, NULL, error);
 
   return ids != NULL ? objects_of_ids (store, ids, team_load_json, error) : NULL;
 }

@@ -17,22 +17,14 @@ staffing_settings_load (DwStore                  *store,
                         DwStoreStaffingSettings  *settings,
                         GError                  **error)
 {
-  g_autofree char *id = dw_pg_int_new (team_id);
-  const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store,
+  result = dw_pg_store_query_row (store,
     "SELECT min_rest_minutes, max_day_minutes, max_week_minutes, target_service_level, "
     "target_answer_seconds, max_occupancy, ticket_occupancy, shrinkage FROM teams WHERE id = $1",
-    G_N_ELEMENTS (params), params, error);
+    team_id, "team", error);
   if (result == NULL)
     return FALSE;
-  if (PQntuples (result) == 0)
-    {
-      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                   "no team %" G_GINT64_FORMAT, team_id);
-      return FALSE;
-    }
 
   settings->min_rest_minutes = dw_pg_get_int (result, 0, 0);
   settings->max_day_minutes = dw_pg_get_int (result, 0, 1);
@@ -121,20 +113,13 @@ shift_template_load (DwStore               *store,
                      DwStoreShiftTemplate  *row,
                      GError               **error)
 {
-  g_autofree char *id = dw_pg_int_new (template_id);
-  const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "SELECT " TEMPLATE_COLUMNS " FROM shift_templates WHERE id = $1",
-                              G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query_row (store,
+    "SELECT " TEMPLATE_COLUMNS " FROM shift_templates WHERE id = $1",
+    template_id, "shift template", error);
   if (result == NULL)
     return FALSE;
-  if (PQntuples (result) == 0)
-    {
-      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                   "no shift template %" G_GINT64_FORMAT, template_id);
-      return FALSE;
-    }
   template_from_result (result, 0, row);
   return TRUE;
 }
@@ -152,9 +137,9 @@ shift_template_insert (DwStore                     *store,
   g_autoptr(PGresult) result = NULL;
 
   result = dw_pg_store_query (store,
-                              "INSERT INTO shift_templates (team_id, name, start_minute, end_minute, breaks) "
-                              "VALUES ($1, $2, $3, $4, $5) RETURNING id", G_N_ELEMENTS (params), params,
-                              error);
+    "INSERT INTO shift_templates (team_id, name, start_minute, end_minute, breaks) "
+    "VALUES ($1, $2, $3, $4, $5) RETURNING id", G_N_ELEMENTS (params), params,
+    error);
   if (result == NULL)
     return 0;
   return dw_pg_get_int (result, 0, 0);
@@ -170,8 +155,9 @@ shift_template_delete (DwStore  *store,
   g_autoptr(PGresult) unlinked = NULL;
   g_autoptr(PGresult) dropped = NULL;
 
-  unlinked = dw_pg_store_query (store, "UPDATE shifts SET template_id = NULL WHERE template_id = $1",
-                                G_N_ELEMENTS (params), params, error);
+  unlinked = dw_pg_store_query (store,
+    "UPDATE shifts SET template_id = NULL WHERE template_id = $1",
+    G_N_ELEMENTS (params), params, error);
   if (unlinked == NULL)
     return FALSE;
   dropped = dw_pg_store_query (store, "DELETE FROM shift_templates WHERE id = $1",
@@ -210,9 +196,9 @@ absence_insert (DwStore               *store,
   g_autoptr(PGresult) result = NULL;
 
   result = dw_pg_store_query (store,
-                              "INSERT INTO absences (user_id, kind, starts_at, ends_at, note, created_at) "
-                              "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", G_N_ELEMENTS (params), params,
-                              error);
+    "INSERT INTO absences (user_id, kind, starts_at, ends_at, note, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", G_N_ELEMENTS (params), params,
+    error);
   if (result == NULL)
     return 0;
   return dw_pg_get_int (result, 0, 0);
@@ -224,20 +210,13 @@ absence_load (DwStore         *store,
               DwStoreAbsence  *row,
               GError         **error)
 {
-  g_autofree char *id = dw_pg_int_new (absence_id);
-  const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "SELECT " ABSENCE_COLUMNS " FROM absences WHERE id = $1",
-                              G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query_row (store,
+    "SELECT " ABSENCE_COLUMNS " FROM absences WHERE id = $1",
+    absence_id, "absence", error);
   if (result == NULL)
     return FALSE;
-  if (PQntuples (result) == 0)
-    {
-      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                   "no absence %" G_GINT64_FORMAT, absence_id);
-      return FALSE;
-    }
   absence_from_result (result, 0, row);
   return TRUE;
 }
@@ -251,8 +230,9 @@ absence_delete (DwStore  *store,
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "DELETE FROM absences WHERE id = $1", G_N_ELEMENTS (params), params,
-                              error);
+  result = dw_pg_store_query (store,
+    "DELETE FROM absences WHERE id = $1", G_N_ELEMENTS (params), params,
+    error);
   return result != NULL;
 }
 
@@ -309,9 +289,9 @@ shift_ids_overlapping (DwStore  *store,
   int n;
 
   result = dw_pg_store_query (store,
-                              "SELECT id FROM shifts WHERE user_id = $1 AND ends_at > $2 "
-                              "AND starts_at < $3 ORDER BY starts_at, id", G_N_ELEMENTS (params), params,
-                              error);
+    "SELECT id FROM shifts WHERE user_id = $1 AND ends_at > $2 "
+    "AND starts_at < $3 ORDER BY starts_at, id", G_N_ELEMENTS (params), params,
+    error);
   if (result == NULL)
     return NULL;
 
@@ -336,8 +316,8 @@ user_first_team (DwStore  *store,
   g_autoptr(PGresult) result = NULL;
 
   result = dw_pg_store_query (store,
-                              "SELECT team_id FROM team_members WHERE user_id = $1 ORDER BY team_id LIMIT 1",
-                              G_N_ELEMENTS (params), params, error);
+    "SELECT team_id FROM team_members WHERE user_id = $1 ORDER BY team_id LIMIT 1",
+    G_N_ELEMENTS (params), params, error);
   if (result == NULL || PQntuples (result) == 0)
     return 0;
   return dw_pg_get_int (result, 0, 0);
@@ -361,9 +341,9 @@ shift_insert (DwStore                  *store,
   g_autoptr(PGresult) result = NULL;
 
   result = dw_pg_store_query (store,
-                              "INSERT INTO shifts (user_id, team_id, starts_at, ends_at, template_id, breaks, "
-                              "break_seconds) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                              G_N_ELEMENTS (params), params, error);
+    "INSERT INTO shifts (user_id, team_id, starts_at, ends_at, template_id, breaks, "
+    "break_seconds) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return 0;
   return dw_pg_get_int (result, 0, 0);
@@ -386,10 +366,10 @@ shift_update (DwStore                  *store,
 
   /* The right-hand sides read the row as it was: the CASE compares the old times. */
   result = dw_pg_store_query (store,
-                              "UPDATE shifts SET user_id = $1, starts_at = $2, ends_at = $3, breaks = $4, "
-                              "break_seconds = $5, template_id = CASE WHEN $2 = starts_at "
-                              "AND $3 = ends_at THEN template_id END WHERE id = $6",
-                              G_N_ELEMENTS (params), params, error);
+    "UPDATE shifts SET user_id = $1, starts_at = $2, ends_at = $3, breaks = $4, "
+    "break_seconds = $5, template_id = CASE WHEN $2 = starts_at "
+    "AND $3 = ends_at THEN template_id END WHERE id = $6",
+    G_N_ELEMENTS (params), params, error);
   return result != NULL;
 }
 
@@ -402,8 +382,9 @@ shift_delete (DwStore  *store,
   const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "DELETE FROM shifts WHERE id = $1", G_N_ELEMENTS (params), params,
-                              error);
+  result = dw_pg_store_query (store,
+    "DELETE FROM shifts WHERE id = $1", G_N_ELEMENTS (params), params,
+    error);
   return result != NULL;
 }
 
@@ -422,8 +403,8 @@ team_needs (DwStore  *store,
   int n;
 
   result = dw_pg_store_query (store,
-                              "SELECT key, coalesce (skill, '') FROM business_types WHERE team_id = $1 "
-                              "ORDER BY key COLLATE \"C\"", G_N_ELEMENTS (params), params, error);
+    "SELECT key, coalesce (skill, '') FROM business_types WHERE team_id = $1 "
+    "ORDER BY key COLLATE \"C\"", G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return NULL;
 
@@ -451,8 +432,8 @@ user_skills (DwStore  *store,
   g_autoptr(GStrvBuilder) builder = NULL;
 
   result = dw_pg_store_query (store,
-                              "SELECT skill FROM user_skills WHERE user_id = $1 ORDER BY skill COLLATE \"C\"",
-                              G_N_ELEMENTS (params), params, error);
+    "SELECT skill FROM user_skills WHERE user_id = $1 ORDER BY skill COLLATE \"C\"",
+    G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return NULL;
 
@@ -474,11 +455,11 @@ team_agents (DwStore  *store,
   int n;
 
   result = dw_pg_store_query (store,
-                              "SELECT u.id, u.display_name FROM team_members m "
-                              "JOIN users u ON u.id = m.user_id WHERE m.team_id = $1 "
-                              "AND u.disabled = 0 AND u.role = 'agent' "
-                              "ORDER BY u.display_name COLLATE \"C\", u.id", G_N_ELEMENTS (params), params,
-                              error);
+    "SELECT u.id, u.display_name FROM team_members m "
+    "JOIN users u ON u.id = m.user_id WHERE m.team_id = $1 "
+    "AND u.disabled = 0 AND u.role = 'agent' "
+    "ORDER BY u.display_name COLLATE \"C\", u.id", G_N_ELEMENTS (params), params,
+    error);
   if (result == NULL)
     return NULL;
 
@@ -487,7 +468,8 @@ team_agents (DwStore  *store,
   g_array_set_clear_func (rows, (GDestroyNotify) dw_store_team_agent_clear);
   for (int i = 0; i < n; i++)
     {
-      DwStoreTeamAgent agent = { dw_pg_get_int (result, i, 0), g_strdup (PQgetvalue (result, i, 1)) };
+      DwStoreTeamAgent agent = { dw_pg_get_int (result, i, 0),
+                                 g_strdup (PQgetvalue (result, i, 1)) };
 
       g_array_append_val (rows, agent);
     }
@@ -510,10 +492,10 @@ roster_week_publish (DwStore  *store,
   g_autoptr(PGresult) result = NULL;
 
   result = dw_pg_store_query (store,
-                              "INSERT INTO roster_weeks (team_id, week_start, state, published_at, "
-                              "published_by) VALUES ($1, $2, 'published', $3, $4) "
-                              "ON CONFLICT (team_id, week_start) DO UPDATE SET state = 'published', "
-                              "published_at = $3, published_by = $4", G_N_ELEMENTS (params), params, error);
+    "INSERT INTO roster_weeks (team_id, week_start, state, published_at, "
+    "published_by) VALUES ($1, $2, 'published', $3, $4) "
+    "ON CONFLICT (team_id, week_start) DO UPDATE SET state = 'published', "
+    "published_at = $3, published_by = $4", G_N_ELEMENTS (params), params, error);
   return result != NULL;
 }
 
@@ -525,21 +507,14 @@ roster_team_load (DwStore            *store,
                   DwStoreRosterTeam  *team,
                   GError            **error)
 {
-  g_autofree char *id = dw_pg_int_new (team_id);
-  const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store,
-                              "SELECT calendar_id, min_rest_minutes, max_day_minutes, max_week_minutes "
-                              "FROM teams WHERE id = $1", G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query_row (store,
+    "SELECT calendar_id, min_rest_minutes, max_day_minutes, max_week_minutes "
+    "FROM teams WHERE id = $1",
+    team_id, "team", error);
   if (result == NULL)
     return FALSE;
-  if (PQntuples (result) == 0)
-    {
-      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                   "no team %" G_GINT64_FORMAT, team_id);
-      return FALSE;
-    }
   team->calendar_id = dw_pg_get_int (result, 0, 0);
   team->min_rest_minutes = dw_pg_get_int (result, 0, 1);
   team->max_day_minutes = dw_pg_get_int (result, 0, 2);
@@ -563,8 +538,8 @@ roster_week_load (DwStore           *store,
   *state = DW_STORE_WEEK_NONE;
   *published_at = 0;
   result = dw_pg_store_query (store,
-                              "SELECT state, coalesce (published_at, 0) FROM roster_weeks "
-                              "WHERE team_id = $1 AND week_start = $2", G_N_ELEMENTS (params), params, error);
+    "SELECT state, coalesce (published_at, 0) FROM roster_weeks "
+    "WHERE team_id = $1 AND week_start = $2", G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return FALSE;
   if (PQntuples (result) > 0)
@@ -590,9 +565,9 @@ roster_week_touch (DwStore           *store,
   g_autoptr(PGresult) result = NULL;
 
   result = dw_pg_store_query (store,
-                              "INSERT INTO roster_weeks (team_id, week_start, state) VALUES ($1, $2, $3) "
-                              "ON CONFLICT (team_id, week_start) DO NOTHING", G_N_ELEMENTS (params), params,
-                              error);
+    "INSERT INTO roster_weeks (team_id, week_start, state) VALUES ($1, $2, $3) "
+    "ON CONFLICT (team_id, week_start) DO NOTHING", G_N_ELEMENTS (params), params,
+    error);
   return result != NULL;
 }
 
@@ -643,20 +618,13 @@ shift_load (DwStore       *store,
             DwStoreShift  *row,
             GError       **error)
 {
-  g_autofree char *id = dw_pg_int_new (shift_id);
-  const char *params[] = { id };
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "SELECT " SHIFT_COLUMNS " FROM shifts WHERE id = $1",
-                              G_N_ELEMENTS (params), params, error);
+  result = dw_pg_store_query_row (store,
+    "SELECT " SHIFT_COLUMNS " FROM shifts WHERE id = $1",
+    shift_id, "shift", error);
   if (result == NULL)
     return FALSE;
-  if (PQntuples (result) == 0)
-    {
-      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                   "no shift %" G_GINT64_FORMAT, shift_id);
-      return FALSE;
-    }
   shift_from_result (result, 0, row);
   return TRUE;
 }
@@ -737,8 +705,10 @@ user_spans (DwStore  *store,
     }
   for (int i = 0; i < PQntuples (absence_rows); i++)
     {
-      DwAbsenceSpan span = { dw_pg_get_int (absence_rows, i, 0), dw_pg_get_int (absence_rows, i, 1),
-                             dw_pg_get_int (absence_rows, i, 2), dw_pg_get_int (absence_rows, i, 3) };
+      DwAbsenceSpan span = { dw_pg_get_int (absence_rows, i, 0),
+                             dw_pg_get_int (absence_rows, i, 1),
+                             dw_pg_get_int (absence_rows, i, 2),
+                             dw_pg_get_int (absence_rows, i, 3) };
 
       g_array_append_val (absences, span);
     }

@@ -105,9 +105,9 @@ calendar_for_team (DwStore             *store,
 
   *found = FALSE;
   result = dw_pg_store_query (store,
-                              "SELECT k.id, k.name, k.timezone, k.week, k.holidays, k.workdays "
-                              "FROM calendars k LEFT JOIN teams m ON m.calendar_id = k.id AND m.id = $1 "
-                              "ORDER BY m.id IS NULL, k.id LIMIT 1", 1, params, error);
+    "SELECT k.id, k.name, k.timezone, k.week, k.holidays, k.workdays "
+    "FROM calendars k LEFT JOIN teams m ON m.calendar_id = k.id AND m.id = $1 "
+    "ORDER BY m.id IS NULL, k.id LIMIT 1", 1, params, error);
   if (result == NULL)
     return FALSE;
   if (PQntuples (result) == 0)
@@ -130,9 +130,9 @@ policies_key (DwStore  *store,
   g_autoptr(PGresult) result = NULL;
 
   result = dw_pg_store_query (store,
-                              "SELECT coalesce (json_agg (json_build_array (" DW_STORE_SLA_POLICY_COLUMNS ")"
-                              "                           ORDER BY p.position, p.id)::text, '[]') "
-                              "FROM sla_policies p", 0, NULL, error);
+    "SELECT coalesce (json_agg (json_build_array (" DW_STORE_SLA_POLICY_COLUMNS ")"
+    "                           ORDER BY p.position, p.id)::text, '[]') "
+    "FROM sla_policies p", 0, NULL, error);
   if (result == NULL)
     return NULL;
 
@@ -190,10 +190,10 @@ customer_tags (DwStore  *store,
   if (customer_id > 0)
     {
       result = dw_pg_store_query (store,
-                                  "SELECT e.value #>> '{}' FROM customers c, "
-                                  "       json_array_elements (c.tags::json) WITH ORDINALITY e (value, n) "
-                                  "WHERE c.id = $1 AND json_typeof (e.value) = 'string' ORDER BY e.n",
-                                  1, params, error);
+        "SELECT e.value #>> '{}' FROM customers c, "
+        "       json_array_elements (c.tags::json) WITH ORDINALITY e (value, n) "
+        "WHERE c.id = $1 AND json_typeof (e.value) = 'string' ORDER BY e.n",
+        1, params, error);
       if (result == NULL)
         return NULL;
 
@@ -215,13 +215,13 @@ marks_list (DwStore  *store,
   GArray *marks;
 
   result = dw_pg_store_query (store,
-                              "SELECT created_at, author_kind, NULL, 0, id FROM comments "
-                              "WHERE ticket_id = $1 AND (author_kind = 'customer' "
-                              "                          OR (author_kind = 'agent' AND public <> 0)) "
-                              "UNION ALL "
-                              "SELECT at, NULL, after::json #>> '{}', 1, id FROM audit "
-                              "WHERE entity = 'ticket' AND entity_id = $1 AND field = 'status' "
-                              "ORDER BY 1, 4, 5", 1, params, error);
+    "SELECT created_at, author_kind, NULL, 0, id FROM comments "
+    "WHERE ticket_id = $1 AND (author_kind = 'customer' "
+    "                          OR (author_kind = 'agent' AND public <> 0)) "
+    "UNION ALL "
+    "SELECT at, NULL, after::json #>> '{}', 1, id FROM audit "
+    "WHERE entity = 'ticket' AND entity_id = $1 AND field = 'status' "
+    "ORDER BY 1, 4, 5", 1, params, error);
   if (result == NULL)
     return NULL;
 
@@ -251,9 +251,9 @@ lead_ids (DwStore  *store,
   g_autoptr(PGresult) result = NULL;
 
   result = dw_pg_store_query (store,
-                              "SELECT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id "
-                              "WHERE m.team_id = $1 AND m.is_lead <> 0 AND u.disabled = 0 "
-                              "ORDER BY m.user_id", 1, params, error);
+    "SELECT m.user_id FROM team_members m JOIN users u ON u.id = m.user_id "
+    "WHERE m.team_id = $1 AND m.is_lead <> 0 AND u.disabled = 0 "
+    "ORDER BY m.user_id", 1, params, error);
   if (result == NULL)
     return NULL;
 
@@ -274,9 +274,9 @@ update (DwStore                 *store,
 
   *done = FALSE;
   result = dw_pg_store_query (store,
-                              "UPDATE tickets SET sla = $1, sla_state = $2, sla_policy_id = $3, "
-                              "       next_sla_at = $4 WHERE id = $5 AND sla IS NOT DISTINCT FROM $6",
-                              G_N_ELEMENTS (params), params, error);
+    "UPDATE tickets SET sla = $1, sla_state = $2, sla_policy_id = $3, "
+    "       next_sla_at = $4 WHERE id = $5 AND sla IS NOT DISTINCT FROM $6",
+    G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return FALSE;
 
@@ -301,10 +301,10 @@ escalate (DwStore     *store,
 
   *done = FALSE;
   result = dw_pg_store_query (store,
-                              "UPDATE tickets SET priority = $1, escalation_level = escalation_level + 1, "
-                              "       version = version + 1, updated_at = $2 "
-                              "WHERE id = $3 AND escalation_level = $4",
-                              G_N_ELEMENTS (params), params, error);
+    "UPDATE tickets SET priority = $1, escalation_level = escalation_level + 1, "
+    "       version = version + 1, updated_at = $2 "
+    "WHERE id = $3 AND escalation_level = $4",
+    G_N_ELEMENTS (params), params, error);
   if (result == NULL)
     return FALSE;
 
@@ -320,8 +320,9 @@ earliest_due (DwStore  *store,
   g_autoptr(PGresult) result = NULL;
 
   *at = 0;
-  result = dw_pg_store_query (store, "SELECT min (next_sla_at) FROM tickets WHERE next_sla_at IS NOT NULL",
-                              0, NULL, error);
+  result = dw_pg_store_query (store,
+    "SELECT min (next_sla_at) FROM tickets WHERE next_sla_at IS NOT NULL",
+    0, NULL, error);
   if (result == NULL)
     return FALSE;
 

@@ -95,8 +95,9 @@ snapshot_get_setting (DwStore     *store,
                       GError     **error)
 {
   const char *params[] = { key };
-  g_autoptr(PGresult) result = dw_pg_store_query (store, "SELECT value FROM settings WHERE key = $1", 1,
-                                                  params, error);
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+    "SELECT value FROM settings WHERE key = $1", 1,
+    params, error);
 
   *value = NULL;
   if (result == NULL)
@@ -379,7 +380,8 @@ snapshot_ticket_list (DwStore                    *store,
     g_string_append_printf (sql, "%s ORDER BY t.id DESC LIMIT %s", where->str, p);
   }
 
-  result = dw_pg_store_query (store, sql->str, params->len, (const char * const *) params->pdata, error);
+  result = dw_pg_store_query (store,
+    sql->str, params->len, (const char * const *) params->pdata, error);
   if (result == NULL)
     return FALSE;
 

@@ -18,22 +18,14 @@ team_load (DwStore              *store,
            DwStoreStaffingTeam  *team,
            GError              **error)
 {
-  DwPgInt id;
-  const char *params[] = { dw_pg_int (&id, team_id) };
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store,
+  result = dw_pg_store_query_row (store,
     "SELECT calendar_id, target_service_level, target_answer_seconds, max_occupancy, "
     "ticket_occupancy, shrinkage FROM teams WHERE id = $1::bigint",
-    G_N_ELEMENTS (params), params, error);
+    team_id, "team", error);
   if (result == NULL)
     return FALSE;
-  if (PQntuples (result) == 0)
-    {
-      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                   "no team %" G_GINT64_FORMAT, team_id);
-      return FALSE;
-    }
   team->calendar_id = dw_pg_get_int (result, 0, 0);
   team->target_service_level = dw_pg_get_double (result, 0, 1);
   team->target_answer_seconds = dw_pg_get_int (result, 0, 2);

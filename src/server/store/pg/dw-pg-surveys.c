@@ -23,8 +23,9 @@ secret_get (DwStore  *store,
   g_autoptr(PGresult) result = NULL;
 
   *hex = NULL;
-  result = dw_pg_store_query (store, "SELECT value FROM settings WHERE key = 'survey_secret'", 0, NULL,
-                              error);
+  result = dw_pg_store_query (store,
+    "SELECT value FROM settings WHERE key = 'survey_secret'", 0, NULL,
+    error);
   if (result == NULL)
     return FALSE;
 
@@ -41,8 +42,9 @@ secret_insert (DwStore     *store,
   const char *params[] = { hex };
   g_autoptr(PGresult) result = NULL;
 
-  result = dw_pg_store_query (store, "INSERT INTO settings (key, value) VALUES ('survey_secret', $1)", 1,
-                              params, error);
+  result = dw_pg_store_query (store,
+    "INSERT INTO settings (key, value) VALUES ('survey_secret', $1)", 1,
+    params, error);
   return result != NULL;
 }
 
@@ -62,8 +64,8 @@ issue (DwStore  *store,
   g_autoptr(PGresult) inserted = NULL;
 
   expired = dw_pg_store_query (store,
-                               "UPDATE surveys SET expires_at = least (expires_at, $1::bigint) "
-                               "WHERE ticket_id = $2 AND answered_at IS NULL", 2, expire_params, error);
+    "UPDATE surveys SET expires_at = least (expires_at, $1::bigint) "
+    "WHERE ticket_id = $2 AND answered_at IS NULL", 2, expire_params, error);
   if (expired == NULL)
     return 0;
 
@@ -127,8 +129,9 @@ load (DwStore        *store,
   g_autoptr(PGresult) result = NULL;
 
   *found = FALSE;
-  result = dw_pg_store_query (store, "SELECT " SURVEY_COLUMNS " FROM surveys WHERE id = $1", 1, params,
-                              error);
+  result = dw_pg_store_query (store,
+    "SELECT " SURVEY_COLUMNS " FROM surveys WHERE id = $1", 1, params,
+    error);
   return result != NULL && survey_from (result, survey, found);
 }
 
@@ -213,8 +216,8 @@ rate_ticket (DwStore     *store,
   *status = dw_pg_get_strdup (ticket, 0, 2);
 
   updated = dw_pg_store_query (store,
-                               "UPDATE tickets SET csat = $1, csat_comment = $2, version = version + 1, "
-                               "updated_at = $3 WHERE id = $4", 4, write_params, error);
+    "UPDATE tickets SET csat = $1, csat_comment = $2, version = version + 1, "
+    "updated_at = $3 WHERE id = $4", 4, write_params, error);
   return updated != NULL;
 }
 

@@ -13,29 +13,6 @@
 #include "store/pg/dw-pg-json.h"
 #include "store/pg/dw-pg-ops.h"
 
-/* The one row of @sql ($1 = @id), or NULL with @error (_NOT_FOUND when there is none). */
-static PGresult *
-query_by_id (DwStore     *store,
-             const char  *sql,
-             gint64       id,
-             const char  *what,
-             GError     **error)
-{
-  DwPgInt id_text;
-  const char *params[] = { dw_pg_int (&id_text, id) };
-  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, 1, params, error);
-
-  if (result == NULL)
-    return NULL;
-  if (PQntuples (result) == 0)
-    {
-      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND,
-                   "no %s %" G_GINT64_FORMAT, what, id);
-      return NULL;
-    }
-  return g_steal_pointer (&result);
-}
-
 static gboolean
 ticket_load (DwStore           *store,
              gint64             ticket_id,
@@ -44,7 +21,7 @@ ticket_load (DwStore           *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = query_by_id (store,
+  result = dw_pg_store_query_row (store,
     "SELECT subject, business_type, priority, status, coalesce (team_id, 0), "
     "coalesce (assignee_id, 0), coalesce (customer_id, 0), order_number, tags, "
     "coalesce (first_response_at, 0), coalesce (solved_at, 0), coalesce (csat, 0), "
@@ -78,8 +55,9 @@ ticket_load_json (DwStore  *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = query_by_id (store, "SELECT " DW_PG_JSON_TICKET_COLUMNS " FROM tickets t WHERE t.id = $1",
-                        ticket_id, "ticket", error);
+  result = dw_pg_store_query_row (store,
+    "SELECT " DW_PG_JSON_TICKET_COLUMNS " FROM tickets t WHERE t.id = $1",
+    ticket_id, "ticket", error);
   if (result == NULL)
     return NULL;
   return dw_pg_json_ticket (result, 0);
@@ -187,7 +165,7 @@ ticket_get_assignee (DwStore  *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = query_by_id (store, "SELECT assignee_id FROM tickets WHERE id = $1", ticket_id,
+  result = dw_pg_store_query_row (store, "SELECT assignee_id FROM tickets WHERE id = $1", ticket_id,
                         "ticket", error);
   if (result == NULL)
     return FALSE;
@@ -229,8 +207,9 @@ comment_load_json (DwStore  *store,
 {
   g_autoptr(PGresult) result = NULL;
 
-  result = query_by_id (store, "SELECT " DW_PG_JSON_COMMENT_COLUMNS " FROM comments c WHERE c.id = $1",
-                        comment_id, "comment", error);
+  result = dw_pg_store_query_row (store,
+    "SELECT " DW_PG_JSON_COMMENT_COLUMNS " FROM comments c WHERE c.id = $1",
+    comment_id, "comment", error);
   if (result == NULL)
     return NULL;
   return dw_pg_json_comment (result, 0);
