@@ -92,6 +92,19 @@ wait_for_state (gint64      id,
     }
 }
 
+/* Waits until the service's clock has left the second in which ticket @id was made. */
+static void
+wait_past_creation (gint64 id)
+{
+  g_autoptr(JsonObject) ticket = get_ticket (id);
+  gint64 created = 0;
+
+  g_assert_true (dw_time_from_iso8601 (json_object_get_string_member (ticket, "created_at"),
+                                       &created));
+  while (dw_test_server_now (server) <= created)
+    g_usleep (10 * 1000);
+}
+
 static gint64
 create_ticket (gint64      team_id,
                gint64      assignee_id,
@@ -201,6 +214,9 @@ set_up_desk (void)
   ticket_breached = create_ticket (server->team_id, server->agent_id, "urgent");
   ticket_other = create_ticket (server->other_team_id, server->agent2_id, "urgent");
   ticket_pending = create_ticket (server->team_id, server->agent_id, "normal");
+  /* Times are whole seconds: paused in the second it was made, the ticket would have no
+   * running stretch before the pause to show. */
+  wait_past_creation (ticket_pending);
   set_status (ticket_pending, "pending");
 
   wait_for_state (ticket_breached, "first-response", "breached");
