@@ -43,6 +43,7 @@ static const DwStoreBackend sqlite_backend = {
   .demo = &dw_sqlite_demo_ops,
   .tx = &dw_sqlite_tx_ops,
   .staffing = &dw_sqlite_staffing_ops,
+  .health = &dw_sqlite_health_ops,
 };
 
 DwStore *
