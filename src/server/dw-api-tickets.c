@@ -218,14 +218,21 @@ static void
 create_ticket_cb (DwApiRequest *req)
 {
   g_autoptr(JsonObject) body = dw_api_read_object (req);
+  g_autoptr(JsonObject) ticket = NULL;
   g_autoptr(GError) error = NULL;
+  char *text = NULL;
 
   if (body == NULL)
     return;
 
-  dw_api_reply_result (req, 201,
-                       dw_desk_create_ticket (req->api->desk, req->principal, body, &error),
-                       &error);
+  /* The body is the text the ticket.created event carries: the same object, serialised once. */
+  ticket = dw_desk_create_ticket_full (req->api->desk, req->principal, body, &text, &error);
+  if (ticket == NULL)
+    dw_api_reply_error (req, error);
+  else if (text != NULL)
+    dw_json_reply_text (req->msg, 201, text);
+  else
+    dw_api_reply_object (req, 201, ticket);
 }
 
 static void

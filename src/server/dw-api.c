@@ -364,22 +364,32 @@ dw_api_visibility (DwPrincipal       *principal,
 
 /* Routing */
 
+/* Walks @pattern's segments in place: every request tries it against each route (twice for a
+ * write: the header check and the handler), and splitting the pattern into a fresh vector each
+ * time was 3 % of a create's instructions (issue 13). */
 static gboolean
 match_route (const char    *pattern,
              char         **segments,
              gint64        *ids,
              const char   **key)
 {
-  g_auto(GStrv) parts = g_strsplit (pattern, "/", -1);
+  const char *part = pattern;
   guint n_ids = 0;
-  guint i;
+  guint i = 0;
 
-  for (i = 0; parts[i] != NULL; i++)
+  /* g_strsplit ("") is the empty vector: the empty pattern matches no segments. */
+  if (*pattern == '\0')
+    return segments[0] == NULL;
+
+  for (;; i++)
     {
+      const char *end = strchr (part, '/');
+      gsize part_len = end != NULL ? (gsize) (end - part) : strlen (part);
+
       if (segments[i] == NULL)
         return FALSE;
 
-      if (g_str_equal (parts[i], ":id"))
+      if (part_len == 3 && strncmp (part, ":id", 3) == 0)
         {
           guint64 value;
 
@@ -388,7 +398,7 @@ match_route (const char    *pattern,
             return FALSE;
           ids[n_ids++] = (gint64) value;
         }
-      else if (g_str_equal (parts[i], ":key"))
+      else if (part_len == 4 && strncmp (part, ":key", 4) == 0)
         {
           /* an opaque key (a survey's token): letters, digits, '-' and '_' */
           gsize length = strspn (segments[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -398,13 +408,17 @@ match_route (const char    *pattern,
             return FALSE;
           *key = segments[i];
         }
-      else if (!g_str_equal (parts[i], segments[i]))
+      else if (strncmp (part, segments[i], part_len) != 0 || segments[i][part_len] != '\0')
         {
           return FALSE;
         }
+
+      if (end == NULL)
+        break;
+      part = end + 1;
     }
 
-  return segments[i] == NULL;
+  return segments[i + 1] == NULL;
 }
 
 DwPrincipal *

@@ -127,11 +127,13 @@ gboolean    dw_desk_flush_touched        (DwDesk       *self,
                                           gint64        created_id,
                                           GError      **error);
 /* The same, handing back the JSON of @created_id as its event carries it (the object the
- * reply sends too: built once). */
+ * reply sends too: built once) and, with @created_text, its event's serialised text (so the
+ * reply need not serialise it again). */
 gboolean    dw_desk_flush_touched_full   (DwDesk       *self,
                                           GArray       *touched,
                                           gint64        created_id,
                                           JsonObject  **created,
+                                          char        **created_text,
                                           GError      **error);
 
 /* Routing, inside the caller's transaction.  Assigns waiting tickets of @team_id to free

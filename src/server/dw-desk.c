@@ -503,7 +503,7 @@ dw_desk_flush_touched (DwDesk  *self,
                        gint64   created_id,
                        GError **error)
 {
-  return dw_desk_flush_touched_full (self, touched, created_id, NULL, error);
+  return dw_desk_flush_touched_full (self, touched, created_id, NULL, NULL, error);
 }
 
 gboolean
@@ -511,6 +511,7 @@ dw_desk_flush_touched_full (DwDesk      *self,
                             GArray      *touched,
                             gint64       created_id,
                             JsonObject **created,
+                            char       **created_text,
                             GError     **error)
 {
   g_autoptr(GArray) loaded = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -546,8 +547,16 @@ dw_desk_flush_touched_full (DwDesk      *self,
 
       if (t->ticket_id == created_id)
         {
-          if (!dw_desk_emit (self, "ticket.created", team_id, assignee_id, ticket, error))
+          gint64 seq = dw_event_log_append (self->events, "ticket.created", team_id, assignee_id,
+                                            ticket, error);
+
+          if (seq <= 0)
             return FALSE;
+          if (created_text != NULL)
+            {
+              g_free (*created_text);
+              *created_text = dw_event_log_dup_pending_data (self->events, seq);
+            }
           if (created != NULL)
             {
               g_clear_pointer (created, json_object_unref);

@@ -103,6 +103,13 @@ JsonObject *dw_desk_create_ticket      (DwDesk       *self,
                                         DwPrincipal  *actor,
                                         JsonObject   *fields,
                                         GError      **error);
+/* The same, with the created ticket's JSON text in @text as its event carries it (the reply's
+ * body: serialised once), or NULL there when there was no event to take it from. */
+JsonObject *dw_desk_create_ticket_full (DwDesk       *self,
+                                        DwPrincipal  *actor,
+                                        JsonObject   *fields,
+                                        char        **text,
+                                        GError      **error);
 JsonObject *dw_desk_update_ticket      (DwDesk       *self,
                                         DwPrincipal  *actor,
                                         gint64        ticket_id,

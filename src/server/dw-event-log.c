@@ -519,3 +519,23 @@ dw_event_log_poll_access (DwEventLog *self)
   dw_event_log_access_changed (self, 0);
   return TRUE;
 }
+
+/* A copy of the data of the pending event @seq (appended in the open transaction), or NULL:
+ * a create answers with the very text its event carries instead of serialising the ticket a
+ * second time (issue 13). */
+char *
+dw_event_log_dup_pending_data (DwEventLog *self,
+                               gint64      seq)
+{
+  g_return_val_if_fail (DW_IS_EVENT_LOG (self), NULL);
+
+  for (guint i = self->pending->len; i > 0; i--)
+    {
+      DwEvent *event = g_ptr_array_index (self->pending, i - 1);
+
+      if (event->seq == seq)
+        return g_strdup (event->data);
+    }
+
+  return NULL;
+}

@@ -106,4 +106,7 @@ void        dw_event_log_append_access_change (DwEventLog *self,
  * emitted. */
 gboolean    dw_event_log_poll_access    (DwEventLog *self);
 
+char       *dw_event_log_dup_pending_data (DwEventLog *self,
+                                          gint64      seq);
+
 G_END_DECLS

@@ -4,6 +4,7 @@
 
 #include <gio/gio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dw-clock.h"
 #include "dw-json.h"
@@ -72,6 +73,31 @@ free_parked (gpointer data)
   g_ptr_array_unref (parked);
 }
 
+/* The cache's key hash: eight bytes a step.  A create takes and parks some fifty statements of a
+ * few hundred bytes each, and g_str_hash's byte-at-a-time loop over their texts was 7 % of its
+ * instructions (issue 13).  Equal texts still compare with g_str_equal. */
+static guint
+sql_hash (gconstpointer key)
+{
+  const char *sql = key;
+  gsize len = strlen (sql);
+  guint64 h = 0xcbf29ce484222325ull ^ len;
+  gsize i;
+
+  for (i = 0; i + 8 <= len; i += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, sql + i, 8);
+      h = (h ^ word) * 0x100000001b3ull;
+      h ^= h >> 29;
+    }
+  for (; i < len; i++)
+    h = (h ^ (guchar) sql[i]) * 0x100000001b3ull;
+
+  return (guint) (h ^ (h >> 32));
+}
+
 static void
 stmt_cache_register (sqlite3 *db)
 {
@@ -80,7 +106,7 @@ stmt_cache_register (sqlite3 *db)
     stmt_caches = g_hash_table_new_full (NULL, NULL, NULL,
                                          (GDestroyNotify) g_hash_table_unref);
   g_hash_table_insert (stmt_caches, db,
-                       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, free_parked));
+                       g_hash_table_new_full (sql_hash, g_str_equal, g_free, free_parked));
   g_mutex_unlock (&stmt_cache_lock);
 }
 
@@ -538,6 +564,14 @@ dw_store_column_json (sqlite3_stmt *stmt,
 
   if (text == NULL)
     return json_node_new (JSON_NODE_NULL);
+  /* Most tickets' tags: no parser for them (a parser and its tree on every ticket read). */
+  if (strcmp (text, "[]") == 0)
+    {
+      JsonNode *empty = json_node_new (JSON_NODE_ARRAY);
+
+      json_node_take_array (empty, json_array_new ());
+      return empty;
+    }
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)

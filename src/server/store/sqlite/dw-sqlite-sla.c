@@ -126,10 +126,14 @@ calendar_for_team (DwStore             *store,
   int rc;
 
   *found = FALSE;
+  /* The team's calendar, else the first one: found by key, where the ORDER BY over a join
+   * sorted every calendar's row, long holiday lists and all, on each SLA refresh (4 % of a
+   * create's instructions, issue 13).  The same row as that form (PostgreSQL's keeps it). */
   stmt = dw_store_prepare (db,
                            "SELECT k.id, k.name, k.timezone, k.week, k.holidays, k.workdays "
-                           "FROM calendars k LEFT JOIN teams m ON m.calendar_id = k.id AND m.id = ? "
-                           "ORDER BY m.id IS NULL, k.id LIMIT 1", error);
+                           "FROM calendars k WHERE k.id = coalesce ("
+                           "(SELECT c.id FROM teams m JOIN calendars c ON c.id = m.calendar_id "
+                           "WHERE m.id = ?), (SELECT min (id) FROM calendars))", error);
   if (stmt == NULL)
     return FALSE;
 
