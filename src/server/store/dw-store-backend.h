@@ -31,6 +31,7 @@ typedef struct _DwStoreSlaComplianceOps DwStoreSlaComplianceOps;
 typedef struct _DwStoreDemoOps      DwStoreDemoOps;
 typedef struct _DwStoreTxOps        DwStoreTxOps;
 typedef struct _DwStoreStaffingOps  DwStoreStaffingOps;
+typedef struct _DwStoreInstanceOps  DwStoreInstanceOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -55,6 +56,9 @@ typedef struct
 
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);
+
+  /* dw-store-instances.h; NULL for a backend with one instance only (SQLite). */
+  const DwStoreInstanceOps  *instances;
 } DwStoreBackend;
 
 struct _DwStore

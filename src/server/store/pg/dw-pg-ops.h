@@ -30,6 +30,7 @@ extern const DwStoreSlaComplianceOps dw_pg_sla_compliance_ops;
 extern const DwStoreDemoOps      dw_pg_demo_ops;
 extern const DwStoreTxOps        dw_pg_tx_ops;
 extern const DwStoreStaffingOps  dw_pg_staffing_ops;
+extern const DwStoreInstanceOps  dw_pg_instance_ops;
 
 typedef struct
 {
