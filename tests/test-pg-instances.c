@@ -319,6 +319,85 @@ test_events_concurrent (void)
   instance_clear (&instances[1]);
 }
 
+
+/* What a stream does before it decides on since=: B, not having heard A's commits yet, publishes
+ * them at once, so a since= that A gave out is never ahead of B. */
+static void
+test_events_sync (void)
+{
+  g_autofree char *conninfo = new_desk ();
+  g_autoptr(DwClock) clock = dw_clock_new (1.0);
+  Instance instances[2] = { { 0 } };
+
+  instance_init (&instances[0], conninfo, clock);
+  instance_init (&instances[1], conninfo, clock);
+
+  write_events (&instances[0], 3, TRUE);
+  g_assert_cmpint (dw_event_log_get_seq (instances[1].log), ==, 0);
+  g_assert_true (dw_event_log_sync (instances[1].log));
+  assert_one_to_n (&instances[1], 3);
+  g_assert_cmpint (dw_event_log_get_first_seq (instances[1].log), ==, 1);
+
+  /* Its notifications, heard later, publish nothing again. */
+  write_events (&instances[0], 1, TRUE);
+  {
+    UpTo up_to = { instances, 2, 4 };
+
+    wait_until (all_published, &up_to);
+  }
+  assert_one_to_n (&instances[1], 4);
+
+  instance_clear (&instances[0]);
+  instance_clear (&instances[1]);
+}
+
+static void
+terminate_listeners (const char *conninfo)
+{
+  g_autoptr(PGconn) conn = connect_or_die (conninfo);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  /* The event logs' sessions (dw-pg-instances.c names them). */
+  result = dw_pg_query (conn, "SELECT pg_terminate_backend (pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database () "
+                        "AND application_name = 'deskwatchd events'",
+                        0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (result), >=, 1);
+}
+
+/* B's listening session dies (PostgreSQL restarted, the session killed): B listens again on a
+ * new one within seconds and publishes what was committed meanwhile, nothing lost. */
+static void
+test_events_relisten (void)
+{
+  g_autofree char *conninfo = new_desk ();
+  g_autoptr(DwClock) clock = dw_clock_new (1.0);
+  Instance instances[2] = { { 0 } };
+  UpTo up_to = { instances, 2, 0 };
+
+  instance_init (&instances[0], conninfo, clock);
+  instance_init (&instances[1], conninfo, clock);
+
+  write_events (&instances[0], 2, TRUE);
+  up_to.seq = 2;
+  wait_until (all_published, &up_to);
+
+  terminate_listeners (conninfo);
+  write_events (&instances[0], 3, TRUE);
+  up_to.seq = 5;
+  wait_until (all_published, &up_to);
+  write_events (&instances[0], 1, TRUE);
+  up_to.seq = 6;
+  wait_until (all_published, &up_to);
+  assert_one_to_n (&instances[0], 6);
+  assert_one_to_n (&instances[1], 6);
+
+  instance_clear (&instances[0]);
+  instance_clear (&instances[1]);
+}
+
 static gboolean
 has_access_change (gpointer data)
 {
@@ -498,6 +577,8 @@ main (int   argc,
 
   g_test_add_func ("/pg/instances/events/other-instance", test_events_other_instance);
   g_test_add_func ("/pg/instances/events/concurrent", test_events_concurrent);
+  g_test_add_func ("/pg/instances/events/sync", test_events_sync);
+  g_test_add_func ("/pg/instances/events/relisten", test_events_relisten);
   g_test_add_func ("/pg/instances/events/access-change", test_access_change);
   g_test_add_func ("/pg/instances/leader", test_leader);
 

@@ -300,7 +300,7 @@ catch_up (DwEventLog  *self,
       /* Nothing more to read below @up_to (pruned before we got to it): take the position. */
       if (self->last_seq == before)
         {
-          g_warning ("Events %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " are gone (pruned)",
+          g_message ("Events %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " are gone (pruned)",
                      before + 1, up_to);
           self->last_seq = up_to;
         }
@@ -333,34 +333,48 @@ listener_lost (DwEventLog *self)
     self->relisten_id = g_timeout_add_seconds (RELISTEN_INTERVAL_S, relisten_cb, self);
 }
 
+/* Takes what the listening session was told and publishes it; FALSE when the session is lost.
+ * Loops because libpq also collects notifications while our reads run on the session, and
+ * those no longer make its socket readable. */
+static gboolean
+hear (DwEventLog *self)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean access = FALSE;
+      gint64 seq = 0;
+
+      if (!dw_store_session_take_notified (self->listener, self->store, &seq, &access, &error))
+        {
+          g_message ("Stopped hearing other instances' events: %s", error->message);
+          listener_lost (self);
+          return FALSE;
+        }
+
+      /* A token revoked or a user disabled on another instance reaches our streams before any
+       * event committed after it (the notifications come in commit order; taking the batch's
+       * access change first only re-checks earlier). */
+      if (access)
+        dw_event_log_access_changed (self, 0);
+
+      if (seq <= self->last_seq)
+        return TRUE;
+
+      if (!catch_up (self, seq, &error))
+        {
+          g_message ("Cannot read other instances' events: %s", error->message);
+          return TRUE;
+        }
+    }
+}
+
 static gboolean
 listener_cb (int           fd,
              GIOCondition  condition,
              gpointer      data)
 {
-  DwEventLog *self = data;
-  g_autoptr(GError) error = NULL;
-  gboolean access = FALSE;
-  gint64 seq = 0;
-
-  if (!dw_store_session_take_notified (self->listener, self->store, &seq, &access, &error))
-    {
-      g_warning ("Stopped hearing other instances' events: %s", error->message);
-      self->listen_id = 0;
-      listener_lost (self);
-      return G_SOURCE_REMOVE;
-    }
-
-  /* A token revoked or a user disabled on another instance reaches our streams before any
-   * event committed after it (the notifications come in commit order; taking the batch's
-   * access change first only re-checks earlier). */
-  if (access)
-    dw_event_log_access_changed (self, 0);
-
-  if (seq > self->last_seq && !catch_up (self, seq, &error))
-    g_warning ("Cannot read other instances' events: %s", error->message);
-
-  return G_SOURCE_CONTINUE;
+  return hear (data) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 /* LISTENs on a new session, then publishes what was committed while nobody listened (anything
@@ -371,10 +385,10 @@ listener_open (DwEventLog *self)
   g_autoptr(GError) error = NULL;
   GSource *source;
 
-  self->listener = dw_store_session_open (self->store, &error);
+  self->listener = dw_store_session_open (self->store, "events", &error);
   if (self->listener == NULL || !dw_store_session_listen (self->listener, &error))
     {
-      g_warning ("Cannot listen for other instances' events: %s", error->message);
+      g_message ("Cannot listen for other instances' events: %s", error->message);
       g_clear_pointer (&self->listener, dw_store_session_close);
       return FALSE;
     }
@@ -386,9 +400,9 @@ listener_open (DwEventLog *self)
   self->listen_id = g_source_attach (source, NULL);
   g_source_unref (source);
 
-  if (!dw_event_log_sync (self))
-    g_warning ("Cannot read the events committed meanwhile");
-  return TRUE;
+  /* It may have been lost again meanwhile (then a retry is due already). */
+  dw_event_log_sync (self);
+  return self->listener != NULL;
 }
 
 static void
@@ -474,7 +488,7 @@ dw_event_log_new (DwStore *store,
       /* Other instances write to the same log: listen for their commits from now on.  Pruning
        * waits for the leadership (dw_event_log_set_leader). */
       self->prunes = FALSE;
-      if (!listener_open (self))
+      if (!listener_open (self) && self->relisten_id == 0)
         self->relisten_id = g_timeout_add_seconds (RELISTEN_INTERVAL_S, relisten_cb, self);
     }
   else if (error == NULL && needs_pruning (self) && !dw_store_in_transaction (self->store)
@@ -557,13 +571,17 @@ dw_event_log_publish (DwEventLog *self)
        * in the table too: the next notification or sync reads them all in order. */
       if (first->seq > self->last_seq + 1 && !catch_up (self, first->seq - 1, &error))
         {
-          g_warning ("Cannot read other instances' events: %s", error->message);
+          g_message ("Cannot read other instances' events: %s", error->message);
           return;
         }
     }
 
   for (guint i = 0; i < events->len; i++)
     emit_event (self, g_ptr_array_index (events, i), !dw_store_has_instances (self->store));
+
+  /* What the listening session was told while the gap was read on it. */
+  if (self->listener != NULL)
+    hear (self);
 
   if (self->prunes && needs_pruning (self) && !dw_store_in_transaction (self->store)
       && !dw_event_log_prune (self, &error))
@@ -684,7 +702,7 @@ dw_event_log_append_access_change (DwEventLog *self,
 
   /* The other instances hear it at COMMIT (their streams re-check their principals). */
   if (!dw_store_notify_access (self->store, user_id, &error))
-    g_warning ("Cannot tell other instances of an access change: %s", error->message);
+    g_message ("Cannot tell other instances of an access change: %s", error->message);
 }
 
 gboolean
@@ -729,7 +747,7 @@ dw_event_log_sync (DwEventLog *self)
   if (!dw_store_events_bounds (reader, &last_seq, &first_seq, &first_at, &error)
       || !catch_up (self, last_seq, &error))
     {
-      g_warning ("Cannot read other instances' events: %s", error->message);
+      g_message ("Cannot read other instances' events: %s", error->message);
       return FALSE;
     }
 
@@ -743,7 +761,9 @@ dw_event_log_sync (DwEventLog *self)
       self->first_seq = first_seq;
       self->first_at = first_at;
     }
-  return TRUE;
+
+  /* What the listening session was told while we read on it. */
+  return self->listener == NULL || hear (self);
 }
 
 void

@@ -61,7 +61,7 @@ ask (DwLeader *self)
 
   if (self->session == NULL)
     {
-      self->session = dw_store_session_open (self->store, &error);
+      self->session = dw_store_session_open (self->store, "leader", &error);
       if (self->session == NULL)
         {
           g_debug ("Cannot ask for the leadership: %s", error->message);

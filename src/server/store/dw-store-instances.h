@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 struct _DwStoreInstanceOps
 {
   DwStore *(*session_open)  (DwStore   *store,
+                             const char *purpose,
                              GError   **error);
   void     (*session_close) (DwStore   *session);
   /* The session's socket, to watch for readability (-1: none). */
@@ -44,13 +45,15 @@ dw_store_has_instances (DwStore *store)
   return store->backend->instances != NULL;
 }
 
-/* A new store on a connection of its own to @store's database; close it with
- * dw_store_session_close(). */
+/* A new store on a connection of its own to @store's database, named for its @purpose where
+ * the database shows its sessions (PostgreSQL: application_name "deskwatchd @purpose"); close it
+ * with dw_store_session_close(). */
 static inline DwStore *
-dw_store_session_open (DwStore  *store,
-                       GError  **error)
+dw_store_session_open (DwStore     *store,
+                       const char  *purpose,
+                       GError     **error)
 {
-  return store->backend->instances->session_open (store, error);
+  return store->backend->instances->session_open (store, purpose, error);
 }
 
 static inline void

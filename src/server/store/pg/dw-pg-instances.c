@@ -13,9 +13,11 @@
 #include "store/pg/dw-pg-store.h"
 
 static DwStore *
-session_open (DwStore  *store,
-              GError  **error)
+session_open (DwStore     *store,
+              const char  *purpose,
+              GError     **error)
 {
+  g_autofree char *name = g_strdup_printf ("deskwatchd %s", purpose);
   PQconninfoOption *options;
   g_autoptr(GPtrArray) keywords = g_ptr_array_new ();
   g_autoptr(GPtrArray) values = g_ptr_array_new ();
@@ -30,11 +32,14 @@ session_open (DwStore  *store,
       return NULL;
     }
   for (PQconninfoOption *o = options; o->keyword != NULL; o++)
-    if (o->val != NULL && *o->val != '\0')
+    if (o->val != NULL && *o->val != '\0' && !g_str_equal (o->keyword, "application_name"))
       {
         g_ptr_array_add (keywords, o->keyword);
         g_ptr_array_add (values, o->val);
       }
+  /* pg_stat_activity tells the sessions apart (and a test finds the one to kill). */
+  g_ptr_array_add (keywords, (char *) "application_name");
+  g_ptr_array_add (values, name);
   g_ptr_array_add (keywords, NULL);
   g_ptr_array_add (values, NULL);
 
