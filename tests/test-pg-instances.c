@@ -151,27 +151,35 @@ assert_one_to_n (Instance *instance,
 }
 
 static void
-write_events (Instance *instance,
-              guint     n,
-              gboolean  publish)
+write_events_on (DwStore    *store,
+                 DwEventLog *log,
+                 guint       n,
+                 gboolean    publish)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (dw_store_tx_begin (instance->store, &error));
+  g_assert_true (dw_store_tx_begin (store, &error));
   g_assert_no_error (error);
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(JsonObject) data = json_object_new ();
 
       json_object_set_int_member (data, "i", i);
-      g_assert_cmpint (dw_event_log_append (instance->log, "ticket.updated", 1, 0, data, &error),
-                       >, 0);
+      g_assert_cmpint (dw_event_log_append (log, "ticket.updated", 1, 0, data, &error), >, 0);
       g_assert_no_error (error);
     }
-  g_assert_true (dw_store_tx_commit (instance->store, &error));
+  g_assert_true (dw_store_tx_commit (store, &error));
   g_assert_no_error (error);
   if (publish)
-    dw_event_log_publish (instance->log);
+    dw_event_log_publish (log);
+}
+
+static void
+write_events (Instance *instance,
+              guint     n,
+              gboolean  publish)
+{
+  write_events_on (instance->store, instance->log, n, publish);
 }
 
 /* Events committed on A are published by B's log in order, once; A's own once by A. */
@@ -569,6 +577,50 @@ test_leader (void)
   candidate_clear (&candidates[1 - leading]);
 }
 
+
+static gint64
+count_events (const char *conninfo)
+{
+  g_autoptr(PGconn) conn = connect_or_die (conninfo);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  result = dw_pg_query (conn, "SELECT count (*) FROM events", 0, NULL, &error);
+  g_assert_no_error (error);
+  return g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+}
+
+/* Retention is singleton work: a follower's publish never prunes, the leader's does, and the
+ * follower's window follows what the leader left (so it never offers a since= it cannot serve). */
+static void
+test_prune_on_leader (void)
+{
+  g_autofree char *conninfo = new_desk ();
+  g_autoptr(DwClock) clock = dw_clock_new (1.0);
+  Candidate candidates[2] = { { 0 } };
+
+  candidate_init (&candidates[0], conninfo, clock);
+  candidate_init (&candidates[1], conninfo, clock);
+  g_assert_true (dw_leader_get_is_leader (candidates[0].leader));
+  for (guint i = 0; i < 2; i++)
+    dw_event_log_set_retention (candidates[i].log, 5, 0);
+
+  write_events_on (candidates[1].store, candidates[1].log, 20, TRUE);
+  g_assert_cmpint (count_events (conninfo), ==, 20);
+  g_assert_cmpint (dw_event_log_get_first_seq (candidates[1].log), ==, 1);
+
+  write_events_on (candidates[0].store, candidates[0].log, 1, TRUE);
+  g_assert_cmpint (count_events (conninfo), ==, 5);
+  g_assert_cmpint (dw_event_log_get_first_seq (candidates[0].log), ==, 17);
+
+  g_assert_true (dw_event_log_sync (candidates[1].log));
+  g_assert_cmpint (dw_event_log_get_seq (candidates[1].log), ==, 21);
+  g_assert_cmpint (dw_event_log_get_first_seq (candidates[1].log), ==, 17);
+
+  candidate_clear (&candidates[0]);
+  candidate_clear (&candidates[1]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -581,6 +633,7 @@ main (int   argc,
   g_test_add_func ("/pg/instances/events/relisten", test_events_relisten);
   g_test_add_func ("/pg/instances/events/access-change", test_access_change);
   g_test_add_func ("/pg/instances/leader", test_leader);
+  g_test_add_func ("/pg/instances/prune-on-leader", test_prune_on_leader);
 
   return g_test_run ();
 }
