@@ -12,6 +12,7 @@
 #include "dw-pg-store.h"
 #include "dw-sla-engine.h"
 #include "dw-test-pg.h"
+#include "store/dw-store-auth.h"
 #include "store/dw-store-tx.h"
 
 #define N_BACKGROUND 2
@@ -412,6 +413,12 @@ has_access_change (gpointer data)
   return ((Instance *) data)->access_changes > 0;
 }
 
+static gboolean
+has_second_access_change (gpointer data)
+{
+  return ((Instance *) data)->access_changes > 1;
+}
+
 /* A user disabled on A: B's streams re-check their principals; A announced it itself and does
  * not hear its own again. */
 static void
@@ -439,6 +446,17 @@ test_access_change (void)
   wait_until (all_published, &up_to);
   g_assert_cmpuint (instances[0].access_changes, ==, 1);
   g_assert_cmpuint (instances[1].access_changes, ==, 1);
+
+  /* `deskwatchd token revoke` is another process, on a connection of its own: both hear it. */
+  {
+    g_autoptr(PGconn) conn = connect_or_die (conninfo);
+    g_autoptr(DwStore) store = dw_pg_store_new (conn);
+
+    g_assert_true (dw_store_token_revoke (store, 1, 1000, &error));
+    g_assert_no_error (error);
+  }
+  wait_until (has_second_access_change, &instances[0]);
+  wait_until (has_second_access_change, &instances[1]);
 
   instance_clear (&instances[0]);
   instance_clear (&instances[1]);

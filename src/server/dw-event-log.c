@@ -60,6 +60,7 @@ struct _DwEventLog
   DwStore      *listener;
   guint         listen_id;
   guint         relisten_id;
+  guint         hear_id;    /* idle: take what libpq collected during a stream's read */
 
   /* Only the leader prunes (dw_event_log_set_leader); TRUE without one. */
   gboolean      prunes;
@@ -370,6 +371,17 @@ hear (DwEventLog *self)
 }
 
 static gboolean
+hear_idle_cb (gpointer data)
+{
+  DwEventLog *self = data;
+
+  self->hear_id = 0;
+  if (self->listener != NULL)
+    hear (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 listener_cb (int           fd,
              GIOCondition  condition,
              gpointer      data)
@@ -422,6 +434,7 @@ dw_event_log_finalize (GObject *object)
 
   g_clear_handle_id (&self->listen_id, g_source_remove);
   g_clear_handle_id (&self->relisten_id, g_source_remove);
+  g_clear_handle_id (&self->hear_id, g_source_remove);
   g_clear_pointer (&self->listener, dw_store_session_close);
   if (self->leader != NULL)
     g_clear_signal_handler (&self->leader_id, self->leader);
@@ -644,11 +657,18 @@ dw_event_log_read (DwEventLog  *self,
   g_return_val_if_fail (DW_IS_EVENT_LOG (self), NULL);
 
   /* Bounded by the last published seq, so rows of an open transaction on our own connection
-   * (visible to it) never go out before they are committed. */
+   * (visible to it) never go out before they are committed.  With several instances, on the
+   * listening session: it is never inside a transaction, so a read snapshot open on the
+   * store's connection cannot hide another instance's rows that were published already. */
   events = g_ptr_array_new_with_free_func ((GDestroyNotify) dw_event_unref);
-  if (!dw_store_events_read (self->store, after, self->last_seq, limit, add_event_cb, events,
-                             error))
+  if (!dw_store_events_read (self->listener != NULL ? self->listener : self->store, after,
+                             self->last_seq, limit, add_event_cb, events, error))
     return NULL;
+
+  /* Notifications libpq collected meanwhile no longer make the socket readable; not now
+   * (the caller is in the middle of its catch-up), but soon. */
+  if (self->listener != NULL && self->hear_id == 0)
+    self->hear_id = g_idle_add (hear_idle_cb, self);
 
   return g_steal_pointer (&events);
 }
