@@ -248,6 +248,18 @@ needs_pruning (DwEventLog *self)
 
 /* Publishing */
 
+/* Retention, after publishing: only the leader's log (or the single instance's) prunes, outside
+ * any transaction. */
+static void
+maybe_prune (DwEventLog *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->prunes && needs_pruning (self) && !dw_store_in_transaction (self->store)
+      && !dw_event_log_prune (self, &error))
+    g_warning ("Cannot prune the event log: %s", error->message);
+}
+
 /* Hands one committed event to the subscribers, unless it is at or below what was published
  * (read back after it went out live, or published already by a catch-up). */
 static void
@@ -367,6 +379,9 @@ hear (DwEventLog *self)
           g_message ("Cannot read other instances' events: %s", error->message);
           return TRUE;
         }
+
+      /* The leader prunes also when every write happens on the other instances. */
+      maybe_prune (self);
     }
 }
 
@@ -423,6 +438,7 @@ leader_notify_cb (DwLeader   *leader,
                   DwEventLog *self)
 {
   self->prunes = dw_leader_get_is_leader (leader);
+  maybe_prune (self);
 }
 
 /* Overrides */
@@ -596,9 +612,7 @@ dw_event_log_publish (DwEventLog *self)
   if (self->listener != NULL)
     hear (self);
 
-  if (self->prunes && needs_pruning (self) && !dw_store_in_transaction (self->store)
-      && !dw_event_log_prune (self, &error))
-    g_warning ("Cannot prune the event log: %s", error->message);
+  maybe_prune (self);
 }
 
 void
