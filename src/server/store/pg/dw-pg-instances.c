@@ -19,6 +19,7 @@ session_open (DwStore     *store,
 {
   g_autofree char *name = g_strdup_printf ("deskwatchd %s", purpose);
   PQconninfoOption *options;
+  gboolean has_timeout = FALSE;
   g_autoptr(GPtrArray) keywords = g_ptr_array_new ();
   g_autoptr(GPtrArray) values = g_ptr_array_new ();
   PGconn *conn;
@@ -36,7 +37,15 @@ session_open (DwStore     *store,
       {
         g_ptr_array_add (keywords, o->keyword);
         g_ptr_array_add (values, o->val);
+        has_timeout |= g_str_equal (o->keyword, "connect_timeout");
       }
+  /* Sessions are (re)opened from the main loop, every second while the server is away: a host
+   * that does not answer must not hold the loop for TCP's minutes. */
+  if (!has_timeout)
+    {
+      g_ptr_array_add (keywords, (char *) "connect_timeout");
+      g_ptr_array_add (values, (char *) "2");
+    }
   /* pg_stat_activity tells the sessions apart (and a test finds the one to kill). */
   g_ptr_array_add (keywords, (char *) "application_name");
   g_ptr_array_add (values, name);
