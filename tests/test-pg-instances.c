@@ -8,6 +8,7 @@
 #include "dw-event-log.h"
 #include "dw-leader.h"
 #include "dw-pg-events.h"
+#include "dw-pg-leader.h"
 #include "dw-pg-migrations.h"
 #include "dw-pg-store.h"
 #include "dw-sla-engine.h"
@@ -608,6 +609,86 @@ count_events (const char *conninfo)
   return g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
 }
 
+
+static gint64
+next_sla_at (const char *conninfo)
+{
+  g_autoptr(PGconn) conn = connect_or_die (conninfo);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) result = NULL;
+
+  result = dw_pg_query (conn, "SELECT coalesce (next_sla_at, 0) FROM tickets WHERE id = 102",
+                        0, NULL, &error);
+  g_assert_no_error (error);
+  return g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  const char *conninfo;
+  Candidate  *candidates;
+} Takeover;
+
+static gboolean
+due_ticket_refreshed (gpointer data)
+{
+  Takeover *takeover = data;
+
+  /* Only ever where the leadership is (n_leaders asserts it). */
+  n_leaders (takeover->candidates, 2);
+  return next_sla_at (takeover->conninfo) != 1;
+}
+
+/* A ticket falls due while another instance (here a bare session) holds the leadership: the
+ * followers' SLA engines leave it alone; when the leader goes, one of them takes over and its
+ * first alarm refreshes what fell due meanwhile. */
+static void
+test_sla_takeover (void)
+{
+  g_autofree char *conninfo = new_desk ();
+  g_autoptr(DwClock) clock = dw_clock_new (1.0);
+  g_autoptr(PGconn) blocker = connect_or_die (conninfo);
+  g_autoptr(GError) error = NULL;
+  Candidate candidates[2] = { { 0 } };
+  Takeover takeover = { conninfo, candidates };
+  gboolean is_leader = FALSE;
+  gboolean waited = FALSE;
+
+  g_assert_true (dw_pg_leader_try_acquire (blocker, DW_PG_LOCK_SLA_LEADER, &is_leader, &error));
+  g_assert_no_error (error);
+  g_assert_true (is_leader);
+  g_assert_true (dw_pg_exec (blocker, "INSERT INTO tickets (id, subject, channel, created_at, "
+                             "updated_at, next_sla_at) VALUES (102, 'Due', 'web', 1, 1, 1)",
+                             &error));
+  g_assert_no_error (error);
+
+  candidate_init (&candidates[0], conninfo, clock);
+  candidate_init (&candidates[1], conninfo, clock);
+  g_assert_cmpuint (n_leaders (candidates, 2), ==, 0);
+
+  /* A few of their rounds: nobody acts on the due ticket (not a timing assertion: the wait
+   * only gives a wrong follower the chance to act). */
+  g_timeout_add (2500, quit_cb, &waited);
+  while (!waited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (n_leaders (candidates, 2), ==, 0);
+  g_assert_cmpint (next_sla_at (conninfo), ==, 1);
+
+  g_clear_pointer (&blocker, PQfinish);
+  wait_until (due_ticket_refreshed, &takeover);
+  g_assert_cmpuint (n_leaders (candidates, 2), ==, 1);
+
+  candidate_clear (&candidates[0]);
+  candidate_clear (&candidates[1]);
+}
+
 static gboolean
 leader_pruned (gpointer data)
 {
@@ -661,6 +742,7 @@ main (int   argc,
   g_test_add_func ("/pg/instances/events/access-change", test_access_change);
   g_test_add_func ("/pg/instances/leader", test_leader);
   g_test_add_func ("/pg/instances/prune-on-leader", test_prune_on_leader);
+  g_test_add_func ("/pg/instances/sla-takeover", test_sla_takeover);
 
   return g_test_run ();
 }
