@@ -16,6 +16,9 @@
 #define LEADER_LOCK_HIGH "1147499371"  /* 0x4465736b */
 #define LEADER_LOCK_LOW  "2003924993"  /* 0x77617401 */
 
+/* Instance I connects as the role INSTANCE_ROLE "I" (see dw_test_cluster_new). */
+#define INSTANCE_ROLE "deskwatchd_"
+
 static PGresult *
 sql_run (DwTestCluster *self,
          const char    *sql)
@@ -78,7 +81,7 @@ int
 dw_test_cluster_leader (DwTestCluster *self)
 {
   PGresult *result = sql_run (self,
-                              "SELECT a.application_name FROM pg_locks l "
+                              "SELECT a.usename FROM pg_locks l "
                               "JOIN pg_stat_activity a ON a.pid = l.pid "
                               "WHERE l.locktype = 'advisory' AND l.granted "
                               "AND l.classid = " LEADER_LOCK_HIGH " "
@@ -92,8 +95,8 @@ dw_test_cluster_leader (DwTestCluster *self)
       const char *name = PQgetvalue (result, 0, 0);
       guint64 i;
 
-      if (!g_str_has_prefix (name, "deskwatchd-")
-          || !g_ascii_string_to_unsigned (name + strlen ("deskwatchd-"), 10, 0,
+      if (!g_str_has_prefix (name, INSTANCE_ROLE)
+          || !g_ascii_string_to_unsigned (name + strlen (INSTANCE_ROLE), 10, 0,
                                           self->instances->len - 1, &i, NULL))
         g_error ("the leader's lock is held by %s", name);
       leader = (int) i;
@@ -328,11 +331,20 @@ dw_test_cluster_new (guint               n_instances,
     g_error ("%s", PQerrorMessage (self->sql));
 
   self->instances = g_ptr_array_new_with_free_func ((GDestroyNotify) dw_test_server_free);
+  /* Each instance connects as a role of its own, so that every session it opens (serving,
+   * listening, the leader's lock), whatever application_name it gives it, shows in
+   * pg_stat_activity as that instance's.  Superusers: the first instance's migrations make it
+   * the tables' owner, the others must reach them all the same (a test cluster, trust auth).
+   * libpq takes the last user= of the URI. */
   for (guint i = 0; i < n_instances; i++)
     {
-      g_autofree char *conninfo = g_strdup_printf ("%s&application_name=deskwatchd-%u",
-                                                   self->conninfo, i);
+      g_autofree char *role = g_strdup_printf (INSTANCE_ROLE "%u", i);
+      g_autofree char *create = g_strdup_printf ("DO $$ BEGIN CREATE ROLE %s SUPERUSER LOGIN; "
+                                                 "EXCEPTION WHEN duplicate_object THEN NULL; "
+                                                 "END $$", role);
+      g_autofree char *conninfo = g_strdup_printf ("%s&user=%s", self->conninfo, role);
 
+      dw_test_cluster_sql_exec (self, create);
       g_ptr_array_add (self->instances, instance_new (conninfo));
     }
 

@@ -8,8 +8,9 @@
  * is handed a socket the test bound on 127.0.0.1:0, `bind fd@3`: no port to guess) and its
  * `server` lines (one per instance).
  *
- * Each instance's connection string names it (`application_name=deskwatchd-I`), so the test can
- * ask PostgreSQL which one holds the SLA leader's advisory lock.
+ * Instance I connects as the role deskwatchd_I, so the test can ask PostgreSQL (pg_locks,
+ * pg_stat_activity.usename) which one holds the SLA leader's advisory lock: the instances name
+ * their sessions by purpose (application_name "deskwatchd leader"), not by instance.
  */
 #pragma once
 
