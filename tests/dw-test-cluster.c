@@ -84,6 +84,8 @@ dw_test_cluster_leader (DwTestCluster *self)
                               "SELECT a.usename FROM pg_locks l "
                               "JOIN pg_stat_activity a ON a.pid = l.pid "
                               "WHERE l.locktype = 'advisory' AND l.granted "
+                              "AND l.database = (SELECT oid FROM pg_database "
+                              "                  WHERE datname = current_database ()) "
                               "AND l.classid = " LEADER_LOCK_HIGH " "
                               "AND l.objid = " LEADER_LOCK_LOW " AND l.objsubid = 1");
   int leader = -1;
