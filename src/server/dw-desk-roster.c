@@ -95,7 +95,7 @@ dw_desk_roster_load_team (DwDesk        *self,
   team->limits.max_week = row.max_week_minutes * 60;
 
   /* the calendars' domain: still on the SQLite connection */
-  calendar = dw_store_calendar_json (self->db, row.calendar_id, error);
+  calendar = dw_store_calendar_json (dw_desk_get_db (self), row.calendar_id, error);
   if (calendar == NULL)
     return FALSE;
   team->calendar = dw_calendar_new_from_json (calendar, error);

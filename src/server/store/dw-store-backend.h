@@ -55,6 +55,9 @@ typedef struct
 
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);
+
+  /* TRUE when the desk has no user yet (a new database: the demo seeds it then). */
+  gboolean (*is_empty) (DwStore *store);
 } DwStoreBackend;
 
 struct _DwStore
@@ -67,6 +70,12 @@ static inline gboolean
 dw_store_in_transaction (DwStore *store)
 {
   return store->backend->in_transaction (store);
+}
+
+static inline gboolean
+dw_store_desk_is_empty (DwStore *store)
+{
+  return store->backend->is_empty (store);
 }
 
 static inline void

@@ -47,6 +47,8 @@ begin_with (DwStore     *store,
             const char  *sql,
             GError     **error)
 {
+  /* The desk's group commit, as on SQLite (dw_store_set_begin_hook). */
+  dw_store_run_begin_hook (store->conn);
   if (PQtransactionStatus (dw_pg_store_conn (store)) != PQTRANS_IDLE)
     {
       g_set_error_literal (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED,
