@@ -677,7 +677,7 @@ serve (void)
 
   if (opt_demo)
     {
-      if (dw_store_desk_is_empty (dw_service_get_store (service))
+      if (dw_store_is_empty (dw_service_get_db (service))
           && !dw_demo_populate (service, &error))
         {
           g_printerr ("deskwatchd: cannot set up the demo desk: %s\n", error->message);

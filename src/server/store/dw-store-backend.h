@@ -56,8 +56,7 @@ typedef struct
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);
 
-  /* TRUE when the desk has no user yet (a new database: the demo seeds it then). */
-  gboolean (*is_empty) (DwStore *store);
+  const struct _DwStoreHealthOps *health;  /* dw-store-health.h */
 } DwStoreBackend;
 
 struct _DwStore
@@ -70,12 +69,6 @@ static inline gboolean
 dw_store_in_transaction (DwStore *store)
 {
   return store->backend->in_transaction (store);
-}
-
-static inline gboolean
-dw_store_desk_is_empty (DwStore *store)
-{
-  return store->backend->is_empty (store);
 }
 
 static inline void

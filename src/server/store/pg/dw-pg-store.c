@@ -20,17 +20,6 @@ in_transaction (DwStore *store)
   return PQtransactionStatus (dw_pg_store_conn (store)) != PQTRANS_IDLE;
 }
 
-/* As dw_store_is_empty() on SQLite: an error counts as empty, so the caller's seed fails on it
- * with its own words. */
-static gboolean
-is_empty (DwStore *store)
-{
-  g_autoptr(PGresult) result = dw_pg_query (dw_pg_store_conn (store),
-                                            "SELECT 1 FROM users LIMIT 1", 0, NULL, NULL);
-
-  return result == NULL || PQntuples (result) == 0;
-}
-
 static const DwStoreBackend pg_backend = {
   .name = "postgresql",
   .tickets = &dw_pg_ticket_ops,
@@ -50,7 +39,7 @@ static const DwStoreBackend pg_backend = {
   .demo = &dw_pg_demo_ops,
   .tx = &dw_pg_tx_ops,
   .staffing = &dw_pg_staffing_ops,
-  .is_empty = is_empty,
+  .health = &dw_pg_health_ops,
 };
 
 DwStore *

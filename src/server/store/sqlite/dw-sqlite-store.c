@@ -26,12 +26,6 @@ in_transaction (DwStore *store)
   return !sqlite3_get_autocommit (dw_sqlite_store_db (store));
 }
 
-static gboolean
-is_empty (DwStore *store)
-{
-  return dw_store_is_empty (dw_sqlite_store_db (store));
-}
-
 static const DwStoreBackend sqlite_backend = {
   .name = "sqlite",
   .tickets = &dw_sqlite_ticket_ops,
@@ -51,7 +45,7 @@ static const DwStoreBackend sqlite_backend = {
   .demo = &dw_sqlite_demo_ops,
   .tx = &dw_sqlite_tx_ops,
   .staffing = &dw_sqlite_staffing_ops,
-  .is_empty = is_empty,
+  .health = &dw_sqlite_health_ops,
 };
 
 DwStore *
