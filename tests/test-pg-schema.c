@@ -530,7 +530,7 @@ run_deskwatchd (const char * const *args,
 
 /* `deskwatchd schema --db postgresql://…` migrates and says the version, never showing the
  * password it was given; the user commands work there, a failed connection is said without the
- * password, --demo is refused. */
+ * password. */
 static void
 test_command (void)
 {
@@ -548,7 +548,6 @@ test_command (void)
   g_autofree char *missing_with_password = NULL;
   const char *list[] = { "user", "list", "--db", with_password, NULL };
   const char *serve_missing[] = { "--listen", "127.0.0.1:0", "--db", NULL, NULL };
-  const char *demo[] = { "--listen", "127.0.0.1:0", "--demo", "--db", conninfo, NULL };
   g_auto(GStrv) parts = g_strsplit (conninfo, "test_", 2);
 
   missing = g_strjoinv ("missing_", parts);
@@ -586,10 +585,6 @@ test_command (void)
   g_assert_null (strstr (err, "s3cret"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-
-  /* The demo still needs SQLite. */
-  run_deskwatchd (demo, 2, &out, &err);
-  g_assert_nonnull (strstr (err, "--demo needs a SQLite --db"));
 }
 
 /* Three `deskwatchd schema` processes started together on an empty database, as three

@@ -13,6 +13,7 @@
 #include "dw-auth.h"
 #include "dw-db-uri.h"
 #include "dw-demo.h"
+#include "store/dw-store-demo.h"
 #include "dw-pg-migrations.h"
 #include "dw-pg-move.h"
 #include "dw-service.h"
@@ -667,18 +668,12 @@ serve (void)
   if ((service = open_service ()) == NULL)
     return 1;
 
-  /* The demo's seed and simulator still write through the SQLite handle (docs/design.md
-   * "PostgreSQL backend", "What comes next", (2)): refuse rather than crash. */
-  if (opt_demo && dw_service_get_db (service) == NULL)
-    {
-      g_printerr ("deskwatchd: --demo needs a SQLite --db for now\n");
-      return 2;
-    }
-
   if (opt_demo)
     {
-      if (dw_store_is_empty (dw_service_get_db (service))
-          && !dw_demo_populate (service, &error))
+      gboolean empty = FALSE;
+
+      if (!dw_store_demo_is_empty (dw_service_get_store (service), &empty, &error)
+          || (empty && !dw_demo_populate (service, &error)))
         {
           g_printerr ("deskwatchd: cannot set up the demo desk: %s\n", error->message);
           return 1;
