@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include "dw-test-server.h"
+#include "dw-test-pg.h"
 
 #include "dw-clock.h"
 #include "dw-json.h"
@@ -11,6 +12,29 @@
 #include <sys/resource.h>
 #include <unistd.h>
 #include <string.h>
+
+gboolean
+dw_test_backend_is_postgresql (void)
+{
+  return g_strcmp0 (g_getenv ("DW_TEST_BACKEND"), "postgresql") == 0;
+}
+
+gboolean
+dw_test_skip_unless_sqlite (const char *reason)
+{
+  if (!dw_test_backend_is_postgresql ())
+    return FALSE;
+  g_test_skip (reason);
+  return TRUE;
+}
+
+/* What --db the service is given: the PostgreSQL database, else the SQLite file (a test may
+ * fill in db_path alone, as test-demo.c does). */
+static const char *
+db_arg (DwTestServer *self)
+{
+  return self->db != NULL ? self->db : self->db_path;
+}
 
 static const char *
 deskwatchd_path (void)
@@ -117,7 +141,7 @@ dw_test_server_start (DwTestServer       *self,
 
   g_ptr_array_add (argv, (gpointer) deskwatchd_path ());
   g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, self->db_path);
+  g_ptr_array_add (argv, (gpointer) db_arg (self));
   g_ptr_array_add (argv, (gpointer) "--listen");
   g_ptr_array_add (argv, (gpointer) "127.0.0.1:0");
   for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
@@ -140,7 +164,7 @@ dw_test_server_start (DwTestServer       *self,
 
   g_free (self->url);
   self->url = g_strdup (line + strlen ("Listening on "));
-  g_test_message ("deskwatchd %s on %s", self->db_path, self->url);
+  g_test_message ("deskwatchd %s on %s", db_arg (self), self->url);
 }
 
 static void
@@ -196,7 +220,7 @@ dw_test_server_cli (DwTestServer *self,
     g_ptr_array_add (argv, (gpointer) arg);
   va_end (args);
   g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, self->db_path);
+  g_ptr_array_add (argv, (gpointer) db_arg (self));
   g_ptr_array_add (argv, NULL);
 
   launcher = dw_test_server_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
@@ -436,6 +460,10 @@ dw_test_server_new (void)
   self->dir = g_dir_make_tmp ("deskwatch-test-XXXXXX", &error);
   g_assert_no_error (error);
   self->db_path = g_build_filename (self->dir, "deskwatch.db", NULL);
+  /* One cluster for the test program, a new database for each server (CREATE DATABASE copies
+   * template1: milliseconds). */
+  if (dw_test_backend_is_postgresql ())
+    self->db = dw_test_pg_new_database (dw_test_pg_get_shared ());
   self->session = soup_session_new_with_options ("timeout", 60, NULL);
 
   out = dw_test_server_cli (self, DW_TEST_ADMIN_PASSWORD "\n", &status, "user", "add", "admin",
@@ -513,6 +541,7 @@ dw_test_server_free (DwTestServer *self)
 
   g_free (self->dir);
   g_free (self->db_path);
+  g_free (self->db);
   g_free (self->url);
   g_free (self->admin_token);
   g_free (self->lead_token);

@@ -1,6 +1,8 @@
 /* dw-test-server.h: the real deskwatchd for tests.
  *
- * Spawns $DESKWATCHD on 127.0.0.1:0 with a fresh SQLite file in a temporary directory, reads the
+ * Spawns $DESKWATCHD on 127.0.0.1:0 with a fresh SQLite file in a temporary directory (or, with
+ * DW_TEST_BACKEND=postgresql — `meson test --setup postgresql` —, a fresh database of the test
+ * program's own PostgreSQL cluster, tests/dw-test-pg.h), reads the
  * "Listening on URL" line it prints, and talks to it over real HTTP.  The server is another
  * process, so the blocking soup_session_send_and_read() used here cannot deadlock against it.
  *
@@ -41,7 +43,15 @@ typedef struct
   /* RLIMIT_NOFILE the service starts with (0: inherited); see dw_test_server_set_nofile(). */
   guint64      nofile_soft;
   guint64      nofile_hard;
+  /* The PostgreSQL connection string given as --db (NULL: SQLite, db_path). */
+  char        *db;
 } DwTestServer;
+
+/* DW_TEST_BACKEND=postgresql: dw_test_server_new() serves from PostgreSQL. */
+gboolean      dw_test_backend_is_postgresql (void);
+/* On PostgreSQL, g_test_skip (@reason) and TRUE (the caller returns): for a case that is
+ * inherently SQLite (the file killed, read or written directly). */
+gboolean      dw_test_skip_unless_sqlite   (const char    *reason);
 
 /* A running service on an empty database with one admin (admin_id, admin_token). */
 DwTestServer *dw_test_server_new           (void);

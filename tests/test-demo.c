@@ -687,11 +687,25 @@ test_demo_no_token (Fixture       *fixture,
   g_assert_null (fixture->printed_token);
 }
 
+/* Until the demo's seed and simulator write through the store (docs/design.md "PostgreSQL
+ * backend", "What comes next", (2)), deskwatchd refuses --demo on PostgreSQL. */
+static void
+skip_on_postgresql (void)
+{
+  dw_test_skip_unless_sqlite ("the demo runs on SQLite only for now");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+
+  if (dw_test_backend_is_postgresql ())
+    {
+      g_test_add_func ("/demo/postgresql", skip_on_postgresql);
+      return g_test_run ();
+    }
 
   g_test_add ("/demo/desk", Fixture, NULL, fixture_set_up, test_demo_desk, fixture_tear_down);
   g_test_add ("/demo/history", Fixture, NULL, fixture_set_up, test_demo_history,

@@ -13,16 +13,26 @@
 /* Customers per INSERT: 5 parameters each, well below libpq's 65535. */
 #define CUSTOMERS_PER_INSERT 500
 
-/* Nothing to relax: synchronous=OFF is SQLite's, for a seed written before anyone is told of it.
- * The PostgreSQL seed runs on the leader of a desk that other instances may already read, in
- * one transaction whose COMMIT syncs once: turning synchronous_commit off would risk a
- * leader's acknowledged writes for a single fsync saved. */
+/* SQLite's synchronous=OFF, for the same reason (docs/design.md "Starting"): the demo seeds only
+ * an empty desk, and nothing is acknowledged to anyone before the service listens, so the seed's
+ * COMMIT, and each of the history's slices after it, need not wait for the WAL flush.  Losing
+ * them in a crash loses no acknowledged write: the seed is one transaction (a crash leaves the
+ * empty desk, seeded again at the next start), and a history cut short stays "seeding", as on
+ * SQLite.  Only this session's commits are asynchronous, and only between the two calls; the
+ * WAL is one sequence, so the first synchronous commit after them flushes it with every
+ * asynchronous commit before it.  RESET rather than "on": the session's own setting comes back
+ * (the connection string's, the role's or the server's, say remote_apply for a standby). */
 static gboolean
 fast_writes (DwStore  *store,
              gboolean  fast,
              GError  **error)
 {
-  return TRUE;
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+                                                  fast ? "SET synchronous_commit = off"
+                                                       : "RESET synchronous_commit",
+                                                  0, NULL, error);
+
+  return result != NULL;
 }
 
 /* The server's shared buffers are its cache: there is no per-connection page cache to grow. */
@@ -395,9 +405,10 @@ latest_shifts (DwStore  *store,
   const char *params[] = { dw_pg_int (&team, team_id), dw_pg_int (&later, after),
                            dw_pg_int (&start, from), dw_pg_int (&end, to),
                            dw_pg_int (&n, limit) };
+  /* Ties as SQLite's index gives them (dw-sqlite-demo.c): the same shifts on both. */
   g_autoptr(PGresult) result = dw_pg_store_query (store,
     "SELECT id FROM shifts WHERE team_id = $1 AND starts_at > $2 AND starts_at >= $3 "
-    "AND starts_at < $4 ORDER BY starts_at DESC, id LIMIT $5", 5, params, error);
+    "AND starts_at < $4 ORDER BY starts_at DESC, id DESC LIMIT $5", 5, params, error);
 
   if (result == NULL)
     return FALSE;
@@ -949,6 +960,21 @@ seed_surveys (DwStore  *store,
     params, error);
 }
 
+static gboolean
+is_empty (DwStore   *store,
+          gboolean  *empty,
+          GError   **error)
+{
+  g_autoptr(PGresult) result = dw_pg_store_query (store, "SELECT 1 FROM users LIMIT 1", 0, NULL,
+                                                  error);
+
+  *empty = FALSE;
+  if (result == NULL)
+    return FALSE;
+  *empty = PQntuples (result) == 0;
+  return TRUE;
+}
+
 const DwStoreDemoOps dw_pg_demo_ops = {
   .fast_writes = fast_writes,
   .seed_cache = seed_cache,
@@ -992,4 +1018,5 @@ const DwStoreDemoOps dw_pg_demo_ops = {
   .insert_comments = insert_comments,
   .insert_audit = insert_audit,
   .seed_surveys = seed_surveys,
+  .is_empty = is_empty,
 };
