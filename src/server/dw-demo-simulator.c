@@ -57,6 +57,8 @@ typedef struct
   guint         tick_id;
   guint         arrival_id;
   guint         n_errors;
+  DwLeader     *leader;      /* runs only while this instance leads */
+  gulong        leader_id;
 } Simulator;
 
 static Simulator *simulator;
@@ -723,6 +725,26 @@ load_agents (Simulator *self)
     }
 }
 
+static void
+leader_notify_cb (DwLeader   *leader,
+                  GParamSpec *pspec,
+                  Simulator  *self)
+{
+  if (!dw_leader_get_is_leader (leader))
+    {
+      g_clear_handle_id (&self->tick_id, g_source_remove);
+      g_clear_handle_id (&self->arrival_id, g_source_remove);
+      return;
+    }
+
+  if (self->tick_id != 0)
+    return;
+
+  /* Start at once: presence catches up with the shifts, then the traffic begins. */
+  tick_cb (self);
+  schedule_arrival (self);
+}
+
 /* The service is going away (its database with it): stop and forget everything. */
 static void
 service_finalized_cb (gpointer  data,
@@ -732,6 +754,8 @@ service_finalized_cb (gpointer  data,
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->arrival_id, g_source_remove);
+  g_clear_signal_handler (&self->leader_id, self->leader);
+  g_clear_object (&self->leader);
   g_clear_pointer (&self->classifier, dw_classifier_unref);
   g_clear_pointer (&self->plans, g_hash_table_unref);
   g_clear_pointer (&self->principals, g_hash_table_unref);
@@ -765,7 +789,10 @@ dw_demo_start_simulator (DwService *service)
 
   load_agents (self);
 
-  /* Start at once: presence catches up with the shifts, then the traffic begins. */
-  tick_cb (self);
-  schedule_arrival (self);
+  /* Singleton work: with several instances only the leader's simulator runs, and another
+   * instance's takes over when it dies. */
+  self->leader = g_object_ref (dw_service_get_leader (service));
+  self->leader_id = g_signal_connect (self->leader, "notify::is-leader",
+                                      G_CALLBACK (leader_notify_cb), self);
+  leader_notify_cb (self->leader, NULL, self);
 }

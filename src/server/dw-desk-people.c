@@ -253,7 +253,18 @@ hand_back_alarm_cb (gpointer data)
 void
 dw_desk_hand_back_rearm (DwDesk *self)
 {
-  gint64 at = dw_store_stranded_next_at (self->store, NULL);
+  gint64 at;
+
+  /* Singleton work: with several instances, the leader's hands back (its rearm on taking over
+   * finds what fell due meanwhile). */
+  if (self->leader != NULL && !dw_leader_get_is_leader (self->leader))
+    {
+      g_clear_handle_id (&self->hand_back_alarm, g_source_remove);
+      self->hand_back_at = 0;
+      return;
+    }
+
+  at = dw_store_stranded_next_at (self->store, NULL);
 
   if (at == self->hand_back_at && (at == 0 || self->hand_back_alarm != 0))
     return;
@@ -262,6 +273,29 @@ dw_desk_hand_back_rearm (DwDesk *self)
   self->hand_back_at = at;
   if (at != 0)
     self->hand_back_alarm = dw_clock_add_alarm (self->clock, at, hand_back_alarm_cb, self, NULL);
+}
+
+static void
+leader_notify_cb (DwLeader   *leader,
+                  GParamSpec *pspec,
+                  DwDesk     *self)
+{
+  dw_desk_hand_back_rearm (self);
+}
+
+void
+dw_desk_set_leader (DwDesk   *self,
+                    DwLeader *leader)
+{
+  g_return_if_fail (DW_IS_DESK (self));
+  g_return_if_fail (DW_IS_LEADER (leader));
+
+  if (self->leader != NULL)
+    g_clear_signal_handler (&self->leader_id, self->leader);
+  g_set_object (&self->leader, leader);
+  self->leader_id = g_signal_connect (leader, "notify::is-leader",
+                                      G_CALLBACK (leader_notify_cb), self);
+  dw_desk_hand_back_rearm (self);
 }
 
 /* Users */

@@ -44,6 +44,10 @@ struct _DwDesk
   DwClassifier *classifier;
   char         *classifier_key;
   guint         classifier_builds;
+
+  /* The hand-back alarm runs only on the leader's instance (dw_desk_set_leader). */
+  DwLeader     *leader;
+  gulong        leader_id;
 };
 
 /* Tickets changed in the current transaction, with where they were before it (for the

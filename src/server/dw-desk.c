@@ -971,6 +971,9 @@ dw_desk_dispose (GObject *object)
   g_clear_handle_id (&self->group_deadline_id, g_source_remove);
   g_clear_pointer (&self->group_waiters, g_array_unref);
   g_clear_handle_id (&self->hand_back_alarm, g_source_remove);
+  if (self->leader != NULL)
+    g_clear_signal_handler (&self->leader_id, self->leader);
+  g_clear_object (&self->leader);
   if (self->sla != NULL)
     g_clear_signal_handler (&self->reassign_handler, self->sla);
   g_clear_object (&self->sla);

@@ -56,6 +56,10 @@ DwDesk     *dw_desk_new                (DwStore      *store,
                                         DwClock      *clock,
                                         DwEventLog   *events,
                                         DwSlaEngine  *sla);
+/* The offline agents' hand-back alarm runs only while @leader's instance leads (several
+ * instances on one database); without a leader, always. */
+void        dw_desk_set_leader         (DwDesk       *self,
+                                        DwLeader     *leader);
 
 /* Group commit.  Writes that arrive together share one transaction and one WAL sync: while
  * the API runs a write between group_enter and group_leave, dw_desk's transactions become

@@ -4,11 +4,18 @@
 
 #include <string.h>
 
+#include <glib-unix.h>
+
 #include "dw-json.h"
 #include "store/dw-store-events.h"
+#include "store/dw-store-instances.h"
 
 #define DEFAULT_MAX_EVENTS 100000
 #define DEFAULT_MAX_AGE (7 * 24 * 3600)
+/* Other instances' events are read from the table in batches of this many. */
+#define CATCH_UP_BATCH 256
+/* After the listening session was lost, a new one is tried this often. */
+#define RELISTEN_INTERVAL_S 1
 
 typedef struct
 {
@@ -45,6 +52,20 @@ struct _DwEventLog
   /* Lengths of pending and pending_access when the current write of a group began. */
   guint         mark_events;
   guint         mark_access;
+
+  /* Several instances on one database (dw_store_has_instances): a session of our own that
+   * LISTENs for every instance's commits, watched by listen_id; NULL while lost, when
+   * relisten_id tries again.  Other instances' events are read through it (never through the
+   * store's connection, whose transaction may be open) and published as ours are. */
+  DwStore      *listener;
+  guint         listen_id;
+  guint         relisten_id;
+  guint         hear_id;    /* idle: take what libpq collected during a stream's read */
+
+  /* Only the leader prunes (dw_event_log_set_leader); TRUE without one. */
+  gboolean      prunes;
+  DwLeader     *leader;
+  gulong        leader_id;
 };
 
 G_DEFINE_FINAL_TYPE (DwEventLog, dw_event_log, G_TYPE_OBJECT)
@@ -225,6 +246,201 @@ needs_pruning (DwEventLog *self)
   return now - self->first_at > self->max_age + MAX (self->max_age / 10, 1);
 }
 
+/* Publishing */
+
+/* Retention, after publishing: only the leader's log (or the single instance's) prunes, outside
+ * any transaction. */
+static void
+maybe_prune (DwEventLog *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->prunes && needs_pruning (self) && !dw_store_in_transaction (self->store)
+      && !dw_event_log_prune (self, &error))
+    g_warning ("Cannot prune the event log: %s", error->message);
+}
+
+/* Hands one committed event to the subscribers, unless it is at or below what was published
+ * (read back after it went out live, or published already by a catch-up). */
+static void
+emit_event (DwEventLog *self,
+            DwEvent    *event,
+            gboolean    warn_if_old)
+{
+  if (event->seq <= self->last_seq)
+    {
+      if (warn_if_old)
+        g_warning ("Event %" G_GINT64_FORMAT " published out of order", event->seq);
+      return;
+    }
+
+  /* Advance first: a subscriber reading the log while handling this event sees it too,
+   * and skips the live copy by its seq. */
+  self->last_seq = event->seq;
+  if (self->first_at == 0)
+    {
+      self->first_seq = MIN (self->first_seq, event->seq);
+      self->first_at = event->at;
+    }
+
+  g_signal_emit (self, signals[PUBLISHED], 0, event);
+}
+
+/* Publishes the committed events after the last published one up to @up_to, read from the
+ * table in seq order (other instances' commits, and what was committed while nobody
+ * listened).  The seqs are gap-free in commit order (dw-pg-events.h): whoever sees N committed
+ * sees every event below it, so reading `seq > published` never skips one that commits later. */
+static gboolean
+catch_up (DwEventLog  *self,
+          gint64       up_to,
+          GError     **error)
+{
+  /* Our own session when we have one: it is never inside a transaction. */
+  DwStore *reader = self->listener != NULL ? self->listener : self->store;
+
+  while (self->last_seq < up_to)
+    {
+      g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) dw_event_unref);
+      gint64 before = self->last_seq;
+
+      if (!dw_store_events_read (reader, self->last_seq, up_to, CATCH_UP_BATCH, add_event_cb,
+                                 events, error))
+        return FALSE;
+
+      for (guint i = 0; i < events->len; i++)
+        emit_event (self, g_ptr_array_index (events, i), FALSE);
+
+      /* Nothing more to read below @up_to (pruned before we got to it): take the position. */
+      if (self->last_seq == before)
+        {
+          g_message ("Events %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " are gone (pruned)",
+                     before + 1, up_to);
+          self->last_seq = up_to;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean listener_open (DwEventLog *self);
+
+static gboolean
+relisten_cb (gpointer data)
+{
+  DwEventLog *self = data;
+
+  if (listener_open (self))
+    {
+      self->relisten_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+listener_lost (DwEventLog *self)
+{
+  g_clear_handle_id (&self->listen_id, g_source_remove);
+  g_clear_pointer (&self->listener, dw_store_session_close);
+  if (self->relisten_id == 0)
+    self->relisten_id = g_timeout_add_seconds (RELISTEN_INTERVAL_S, relisten_cb, self);
+}
+
+/* Takes what the listening session was told and publishes it; FALSE when the session is lost.
+ * Loops because libpq also collects notifications while our reads run on the session, and
+ * those no longer make its socket readable. */
+static gboolean
+hear (DwEventLog *self)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean access = FALSE;
+      gint64 seq = 0;
+
+      if (!dw_store_session_take_notified (self->listener, self->store, &seq, &access, &error))
+        {
+          g_message ("Stopped hearing other instances' events: %s", error->message);
+          listener_lost (self);
+          return FALSE;
+        }
+
+      /* A token revoked or a user disabled on another instance reaches our streams before any
+       * event committed after it (the notifications come in commit order; taking the batch's
+       * access change first only re-checks earlier). */
+      if (access)
+        dw_event_log_access_changed (self, 0);
+
+      if (seq <= self->last_seq)
+        return TRUE;
+
+      if (!catch_up (self, seq, &error))
+        {
+          g_message ("Cannot read other instances' events: %s", error->message);
+          return TRUE;
+        }
+
+      /* The leader prunes also when every write happens on the other instances. */
+      maybe_prune (self);
+    }
+}
+
+static gboolean
+hear_idle_cb (gpointer data)
+{
+  DwEventLog *self = data;
+
+  self->hear_id = 0;
+  if (self->listener != NULL)
+    hear (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+listener_cb (int           fd,
+             GIOCondition  condition,
+             gpointer      data)
+{
+  return hear (data) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* LISTENs on a new session, then publishes what was committed while nobody listened (anything
+ * committed later is announced to the session). */
+static gboolean
+listener_open (DwEventLog *self)
+{
+  g_autoptr(GError) error = NULL;
+  GSource *source;
+
+  self->listener = dw_store_session_open (self->store, "events", &error);
+  if (self->listener == NULL || !dw_store_session_listen (self->listener, &error))
+    {
+      g_message ("Cannot listen for other instances' events: %s", error->message);
+      g_clear_pointer (&self->listener, dw_store_session_close);
+      return FALSE;
+    }
+
+  source = g_unix_fd_source_new (dw_store_session_fd (self->listener),
+                                 G_IO_IN | G_IO_HUP | G_IO_ERR);
+  g_source_set_callback (source, G_SOURCE_FUNC (listener_cb), self, NULL);
+  g_source_set_static_name (source, "[deskwatchd] other instances' events");
+  self->listen_id = g_source_attach (source, NULL);
+  g_source_unref (source);
+
+  /* It may have been lost again meanwhile (then a retry is due already). */
+  dw_event_log_sync (self);
+  return self->listener != NULL;
+}
+
+static void
+leader_notify_cb (DwLeader   *leader,
+                  GParamSpec *pspec,
+                  DwEventLog *self)
+{
+  self->prunes = dw_leader_get_is_leader (leader);
+  maybe_prune (self);
+}
+
 /* Overrides */
 
 static void
@@ -232,6 +448,13 @@ dw_event_log_finalize (GObject *object)
 {
   DwEventLog *self = DW_EVENT_LOG (object);
 
+  g_clear_handle_id (&self->listen_id, g_source_remove);
+  g_clear_handle_id (&self->relisten_id, g_source_remove);
+  g_clear_handle_id (&self->hear_id, g_source_remove);
+  g_clear_pointer (&self->listener, dw_store_session_close);
+  if (self->leader != NULL)
+    g_clear_signal_handler (&self->leader_id, self->leader);
+  g_clear_object (&self->leader);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   g_clear_pointer (&self->pending_access, g_array_unref);
   g_clear_object (&self->clock);
@@ -267,6 +490,7 @@ dw_event_log_init (DwEventLog *self)
   self->pending_access = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->max_events = env_int64 ("DESKWATCH_EVENTS_KEEP", DEFAULT_MAX_EVENTS);
   self->max_age = env_int64 ("DESKWATCH_EVENTS_MAX_AGE", DEFAULT_MAX_AGE);
+  self->prunes = TRUE;
 }
 
 /* Public API */
@@ -287,7 +511,16 @@ dw_event_log_new (DwStore *store,
 
   if (!load_bounds (self, TRUE, &error))
     g_warning ("Cannot read the event log: %s", error->message);
-  else if (needs_pruning (self) && !dw_store_in_transaction (self->store)
+
+  if (dw_store_has_instances (store))
+    {
+      /* Other instances write to the same log: listen for their commits from now on.  Pruning
+       * waits for the leadership (dw_event_log_set_leader). */
+      self->prunes = FALSE;
+      if (!listener_open (self) && self->relisten_id == 0)
+        self->relisten_id = g_timeout_add_seconds (RELISTEN_INTERVAL_S, relisten_cb, self);
+    }
+  else if (error == NULL && needs_pruning (self) && !dw_store_in_transaction (self->store)
            && !dw_event_log_prune (self, &error))
     g_warning ("Cannot prune the event log: %s", error->message);
 
@@ -357,31 +590,29 @@ dw_event_log_publish (DwEventLog *self)
   events = g_steal_pointer (&self->pending);
   self->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) dw_event_unref);
 
-  for (guint i = 0; i < events->len; i++)
+  if (dw_store_has_instances (self->store))
     {
-      DwEvent *event = g_ptr_array_index (events, i);
+      DwEvent *first = g_ptr_array_index (events, 0);
 
-      if (event->seq <= self->last_seq)
+      /* Other instances committed the seqs between what we published and ours (they came
+       * before ours: our seqs were taken after their commits), and their notifications may
+       * not have been read yet: publish them first, from the table.  If that fails, ours wait
+       * in the table too: the next notification or sync reads them all in order. */
+      if (first->seq > self->last_seq + 1 && !catch_up (self, first->seq - 1, &error))
         {
-          g_warning ("Event %" G_GINT64_FORMAT " published out of order", event->seq);
-          continue;
+          g_message ("Cannot read other instances' events: %s", error->message);
+          return;
         }
-
-      /* Advance first: a subscriber reading the log while handling this event sees it too,
-       * and skips the live copy by its seq. */
-      self->last_seq = event->seq;
-      if (self->first_at == 0)
-        {
-          self->first_seq = MIN (self->first_seq, event->seq);
-          self->first_at = event->at;
-        }
-
-      g_signal_emit (self, signals[PUBLISHED], 0, event);
     }
 
-  if (needs_pruning (self) && !dw_store_in_transaction (self->store)
-      && !dw_event_log_prune (self, &error))
-    g_warning ("Cannot prune the event log: %s", error->message);
+  for (guint i = 0; i < events->len; i++)
+    emit_event (self, g_ptr_array_index (events, i), !dw_store_has_instances (self->store));
+
+  /* What the listening session was told while the gap was read on it. */
+  if (self->listener != NULL)
+    hear (self);
+
+  maybe_prune (self);
 }
 
 void
@@ -440,11 +671,18 @@ dw_event_log_read (DwEventLog  *self,
   g_return_val_if_fail (DW_IS_EVENT_LOG (self), NULL);
 
   /* Bounded by the last published seq, so rows of an open transaction on our own connection
-   * (visible to it) never go out before they are committed. */
+   * (visible to it) never go out before they are committed.  With several instances, on the
+   * listening session: it is never inside a transaction, so a read snapshot open on the
+   * store's connection cannot hide another instance's rows that were published already. */
   events = g_ptr_array_new_with_free_func ((GDestroyNotify) dw_event_unref);
-  if (!dw_store_events_read (self->store, after, self->last_seq, limit, add_event_cb, events,
-                             error))
+  if (!dw_store_events_read (self->listener != NULL ? self->listener : self->store, after,
+                             self->last_seq, limit, add_event_cb, events, error))
     return NULL;
+
+  /* Notifications libpq collected meanwhile no longer make the socket readable; not now
+   * (the caller is in the middle of its catch-up), but soon. */
+  if (self->listener != NULL && self->hear_id == 0)
+    self->hear_id = g_idle_add (hear_idle_cb, self);
 
   return g_steal_pointer (&events);
 }
@@ -489,10 +727,16 @@ void
 dw_event_log_append_access_change (DwEventLog *self,
                                    gint64      user_id)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (DW_IS_EVENT_LOG (self));
 
   user_id = MAX (user_id, 0);
   g_array_append_val (self->pending_access, user_id);
+
+  /* The other instances hear it at COMMIT (their streams re-check their principals). */
+  if (!dw_store_notify_access (self->store, user_id, &error))
+    g_message ("Cannot tell other instances of an access change: %s", error->message);
 }
 
 gboolean
@@ -518,4 +762,55 @@ dw_event_log_poll_access (DwEventLog *self)
   self->data_version = version;
   dw_event_log_access_changed (self, 0);
   return TRUE;
+}
+
+gboolean
+dw_event_log_sync (DwEventLog *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 last_seq, first_seq, first_at;
+  DwStore *reader;
+
+  g_return_val_if_fail (DW_IS_EVENT_LOG (self), FALSE);
+
+  if (!dw_store_has_instances (self->store))
+    return TRUE;
+
+  /* The counter as committed, and the oldest row the leader's pruning left. */
+  reader = self->listener != NULL ? self->listener : self->store;
+  if (!dw_store_events_bounds (reader, &last_seq, &first_seq, &first_at, &error)
+      || !catch_up (self, last_seq, &error))
+    {
+      g_message ("Cannot read other instances' events: %s", error->message);
+      return FALSE;
+    }
+
+  if (first_seq == 0)
+    {
+      self->first_seq = self->last_seq + 1;
+      self->first_at = 0;
+    }
+  else if (first_seq > self->first_seq)
+    {
+      self->first_seq = first_seq;
+      self->first_at = first_at;
+    }
+
+  /* What the listening session was told while we read on it. */
+  return self->listener == NULL || hear (self);
+}
+
+void
+dw_event_log_set_leader (DwEventLog *self,
+                         DwLeader   *leader)
+{
+  g_return_if_fail (DW_IS_EVENT_LOG (self));
+  g_return_if_fail (DW_IS_LEADER (leader));
+
+  if (self->leader != NULL)
+    g_clear_signal_handler (&self->leader_id, self->leader);
+  g_set_object (&self->leader, leader);
+  self->leader_id = g_signal_connect (leader, "notify::is-leader",
+                                      G_CALLBACK (leader_notify_cb), self);
+  self->prunes = dw_leader_get_is_leader (leader);
 }

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "dw-clock.h"
+#include "dw-leader.h"
 #include "store/dw-store-backend.h"
 
 G_BEGIN_DECLS
@@ -105,5 +106,19 @@ void        dw_event_log_append_access_change (DwEventLog *self,
  * data_version).  Called by a timer of the service and before every publish.  TRUE when it
  * emitted. */
 gboolean    dw_event_log_poll_access    (DwEventLog *self);
+
+/* Several instances on one database (PostgreSQL): each log LISTENs for every instance's commits
+ * on a session of its own and publishes the other instances' events, read from the table in
+ * seq order, exactly as it publishes its own, so every instance's stream serves every event
+ * (docs/design.md "The event stream (sync)").  This publishes now whatever is committed and not
+ * yet published, and moves the oldest kept seq up to what the leader's pruning left; the stream
+ * calls it before it decides whether a since= can be served.  Nothing to do (TRUE) on a store
+ * with one instance; FALSE when the table cannot be read. */
+gboolean    dw_event_log_sync       (DwEventLog  *self);
+
+/* Only @leader's instance prunes (retention is singleton work).  Without a leader the log
+ * prunes on a store with one instance and never on one with several. */
+void        dw_event_log_set_leader (DwEventLog  *self,
+                                     DwLeader    *leader);
 
 G_END_DECLS

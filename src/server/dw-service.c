@@ -33,6 +33,7 @@ struct _DwService
   DwClock     *clock;
   DwEventLog  *events;
   DwSlaEngine *sla;
+  DwLeader    *leader;          /* whether this instance does the singleton work */
   DwDesk      *desk;
   DwApi       *api;
   DwLimits    *limits;
@@ -61,6 +62,7 @@ dw_service_dispose (GObject *object)
   g_clear_object (&self->desk);
   g_clear_object (&self->sla);
   g_clear_object (&self->events);
+  g_clear_object (&self->leader);
   g_clear_object (&self->clock);
 
   G_OBJECT_CLASS (dw_service_parent_class)->dispose (object);
@@ -150,7 +152,11 @@ dw_service_new (const char  *db,
   self->clock = clock != NULL ? g_object_ref (clock) : dw_clock_new (1.0);
   self->events = dw_event_log_new (self->store, self->clock);
   self->sla = dw_sla_engine_new (self->store, self->clock, self->events);
+  self->leader = dw_leader_new (self->store);
+  dw_event_log_set_leader (self->events, self->leader);
+  dw_sla_engine_set_leader (self->sla, self->leader);
   self->desk = dw_desk_new (self->store, self->clock, self->events, self->sla);
+  dw_desk_set_leader (self->desk, self->leader);
   self->api = dw_api_new (self->store, self->clock, self->desk, self->events);
   self->limits = dw_limits_new ();
   dw_limits_set_max_body (self->limits, DW_API_MAX_BODY);
@@ -461,6 +467,14 @@ dw_service_get_limits (DwService *self)
 {
   g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
   return self->limits;
+}
+
+DwLeader *
+dw_service_get_leader (DwService *self)
+{
+  g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
+
+  return self->leader;
 }
 
 DwSlaEngine *

@@ -43,6 +43,8 @@ DwDesk      *dw_service_get_desk      (DwService   *self);
 DwClock     *dw_service_get_clock     (DwService   *self);
 DwEventLog  *dw_service_get_event_log (DwService   *self);
 DwSlaEngine *dw_service_get_sla_engine (DwService  *self);
+/* Whether this instance does the singleton work (dw-leader.h). */
+DwLeader    *dw_service_get_leader    (DwService   *self);
 /* Holds the reading of the agent facts from idle back (while the demo writes its history below
  * the audit ids they have read: they read it all again afterwards), and lets it go on. */
 void         dw_service_hold_agent_facts (DwService *self,

@@ -32,7 +32,13 @@ struct _DwSlaEngine
   char       *rules_key;
   GPtrArray  *rules;       /* of DwSlaRule, by position */
 
+  /* Alarms run while started and leading: with several instances only the leader's engine
+   * breaches and escalates (dw-leader.h); the others still refresh what their own writes touch. */
   gboolean    running;
+  gboolean    started;
+  gboolean    leading;
+  DwLeader   *leader;
+  gulong      leader_id;
   guint       alarm_id;
   gint64      alarm_at;
 };
@@ -772,6 +778,10 @@ published_cb (DwEventLog  *log,
   if (g_strcmp0 (event->type, "sla.escalated") != 0)
     return;
 
+  /* Every instance publishes every escalation; one reassigns it, the leader. */
+  if (!self->leading)
+    return;
+
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, event->data, -1, NULL))
     return;
@@ -792,6 +802,9 @@ dw_sla_engine_dispose (GObject *object)
   g_clear_handle_id (&self->alarm_id, g_source_remove);
   if (self->events != NULL)
     g_clear_signal_handler (&self->published_id, self->events);
+  if (self->leader != NULL)
+    g_clear_signal_handler (&self->leader_id, self->leader);
+  g_clear_object (&self->leader);
 
   G_OBJECT_CLASS (dw_sla_engine_parent_class)->dispose (object);
 }
@@ -837,6 +850,7 @@ dw_sla_engine_init (DwSlaEngine *self)
 {
   self->calendars = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                            cached_calendar_free);
+  self->leading = TRUE;
 }
 
 /* Public API */
@@ -878,13 +892,35 @@ dw_sla_engine_reschedule (DwSlaEngine *self)
   arm (self);
 }
 
+static void
+update_running (DwSlaEngine *self)
+{
+  gboolean running = self->started && self->leading;
+
+  if (running == self->running)
+    return;
+
+  self->running = running;
+  if (!running)
+    {
+      g_clear_handle_id (&self->alarm_id, g_source_remove);
+      self->alarm_at = 0;
+      return;
+    }
+
+  /* Taking over (or starting): whatever fell due meanwhile, while another leader died or
+   * nobody led, is due now and the first alarm refreshes it.  The breach and escalation writes
+   * are conditional, so what the previous leader did already is not done again. */
+  arm (self);
+}
+
 void
 dw_sla_engine_start (DwSlaEngine *self)
 {
   g_return_if_fail (DW_IS_SLA_ENGINE (self));
 
-  self->running = TRUE;
-  arm (self);
+  self->started = TRUE;
+  update_running (self);
 }
 
 void
@@ -892,7 +928,38 @@ dw_sla_engine_stop (DwSlaEngine *self)
 {
   g_return_if_fail (DW_IS_SLA_ENGINE (self));
 
-  self->running = FALSE;
-  g_clear_handle_id (&self->alarm_id, g_source_remove);
-  self->alarm_at = 0;
+  self->started = FALSE;
+  update_running (self);
+}
+
+static void
+leader_notify_cb (DwLeader    *leader,
+                  GParamSpec  *pspec,
+                  DwSlaEngine *self)
+{
+  self->leading = dw_leader_get_is_leader (leader);
+  update_running (self);
+}
+
+void
+dw_sla_engine_set_leader (DwSlaEngine *self,
+                          DwLeader    *leader)
+{
+  g_return_if_fail (DW_IS_SLA_ENGINE (self));
+  g_return_if_fail (DW_IS_LEADER (leader));
+
+  if (self->leader != NULL)
+    g_clear_signal_handler (&self->leader_id, self->leader);
+  g_set_object (&self->leader, leader);
+  self->leader_id = g_signal_connect (leader, "notify::is-leader",
+                                      G_CALLBACK (leader_notify_cb), self);
+  leader_notify_cb (leader, NULL, self);
+}
+
+gboolean
+dw_sla_engine_get_running (DwSlaEngine *self)
+{
+  g_return_val_if_fail (DW_IS_SLA_ENGINE (self), FALSE);
+
+  return self->running;
 }

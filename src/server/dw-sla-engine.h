@@ -34,4 +34,12 @@ void         dw_sla_engine_reschedule (DwSlaEngine *self);
 void         dw_sla_engine_start      (DwSlaEngine *self);
 void         dw_sla_engine_stop       (DwSlaEngine *self);
 
+/* Alarms and escalations (and the reassignment an escalation asks for) run only while
+ * @leader's instance leads; taking over rescans what is due.  Without a leader the engine
+ * runs whenever started (one instance). */
+void         dw_sla_engine_set_leader (DwSlaEngine *self,
+                                       DwLeader    *leader);
+/* TRUE while started and leading: the alarm is armed. */
+gboolean     dw_sla_engine_get_running (DwSlaEngine *self);
+
 G_END_DECLS

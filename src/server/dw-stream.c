@@ -710,11 +710,17 @@ stream_websocket_cb (SoupServer              *server,
   Hub *hub = data;
   DwPrincipal *principal = g_object_get_data (G_OBJECT (msg), "dw-stream-principal");
   gint64 *since = g_object_get_data (G_OBJECT (msg), "dw-stream-since");
-  gint64 last = dw_event_log_get_seq (hub->log);
-  gint64 first = dw_event_log_get_first_seq (hub->log);
+  gint64 last, first;
   Client *client;
 
   g_return_if_fail (principal != NULL);
+
+  /* With several instances, one that resumes a console from another may be a little behind
+   * it: what is committed is published first, so a since= that instance gave is never ahead
+   * of ours (and the window's oldest end is what the leader's pruning left). */
+  dw_event_log_sync (hub->log);
+  last = dw_event_log_get_seq (hub->log);
+  first = dw_event_log_get_first_seq (hub->log);
 
   client = g_new0 (Client, 1);
   g_atomic_ref_count_init (&client->ref_count);

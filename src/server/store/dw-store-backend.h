@@ -31,6 +31,7 @@ typedef struct _DwStoreSlaComplianceOps DwStoreSlaComplianceOps;
 typedef struct _DwStoreDemoOps      DwStoreDemoOps;
 typedef struct _DwStoreTxOps        DwStoreTxOps;
 typedef struct _DwStoreStaffingOps  DwStoreStaffingOps;
+typedef struct _DwStoreInstanceOps  DwStoreInstanceOps;
 
 /* One per backend, static: an op table per domain. */
 typedef struct
@@ -57,6 +58,8 @@ typedef struct
   gboolean (*in_transaction) (DwStore *store);
 
   const struct _DwStoreHealthOps *health;  /* dw-store-health.h */
+  /* dw-store-instances.h; NULL for a backend with one instance only (SQLite). */
+  const DwStoreInstanceOps  *instances;
 } DwStoreBackend;
 
 struct _DwStore

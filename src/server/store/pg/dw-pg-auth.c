@@ -9,6 +9,7 @@
 #include "dw-enums.h"
 #include "dw-store.h"
 #include "store/dw-store-auth.h"
+#include "store/dw-store-instances.h"
 #include "store/pg/dw-pg-connection.h"
 #include "store/pg/dw-pg-ops.h"
 #include "store/pg/dw-pg-store.h"
@@ -213,7 +214,9 @@ token_revoke (DwStore  *store,
   result = dw_pg_store_query (store,
     "UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
     2, (const char *[]) { when, id }, error);
-  return result != NULL;
+  /* Every instance's streams re-check their principals when this commits (`deskwatchd token
+   * revoke` is another process: PostgreSQL has no data_version to notice it by). */
+  return result != NULL && dw_store_notify_access (store, 0, error);
 }
 
 static gboolean

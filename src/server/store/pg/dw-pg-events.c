@@ -211,9 +211,13 @@ events_prune (DwStore  *store,
 }
 
 /* SQLite's PRAGMA data_version has no PostgreSQL counterpart that ignores the connection's own
- * commits: unknown (FALSE), and dw_event_log_poll_access() never fires on this backend.  A
- * revoke by another process reaches a PostgreSQL instance another way once the token commands
- * take PostgreSQL (docs/design.md "PostgreSQL backend"). */
+ * commits: unknown (FALSE), and dw_event_log_poll_access() never fires on this backend.  What
+ * it is for there — an access change committed by another connection — arrives by LISTEN
+ * instead: every access change (dw_event_log_append_access_change, a token revoked) notifies
+ * DW_PG_ACCESS_CHANNEL in its transaction, and each instance's event log hears the others'
+ * (dw-pg-instances.c).  The other caches (the routing classifier, SLA policies and calendars)
+ * are keyed on the rows' text read again each time, so other instances' writes reach them
+ * without a version. */
 static gboolean
 data_version (DwStore *store,
               gint64  *version)

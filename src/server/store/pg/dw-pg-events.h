@@ -18,6 +18,8 @@
 G_BEGIN_DECLS
 
 #define DW_PG_EVENTS_CHANNEL "deskwatch_events"
+/* Access changes (a token revoked, a user disabled): the user id, 0 for anyone. */
+#define DW_PG_ACCESS_CHANNEL "deskwatch_access"
 
 typedef struct
 {

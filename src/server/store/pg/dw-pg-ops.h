@@ -35,6 +35,8 @@ extern const struct _DwStoreHealthOps dw_pg_health_ops;
 /* Successful COMMITs of this process on PostgreSQL (dw-pg-tx.c), for /health. */
 gint64 dw_pg_tx_get_commits (void);
 
+extern const DwStoreInstanceOps  dw_pg_instance_ops;
+
 typedef struct
 {
   char text[24];

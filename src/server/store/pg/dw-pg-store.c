@@ -40,6 +40,7 @@ static const DwStoreBackend pg_backend = {
   .tx = &dw_pg_tx_ops,
   .staffing = &dw_pg_staffing_ops,
   .health = &dw_pg_health_ops,
+  .instances = &dw_pg_instance_ops,
 };
 
 DwStore *
