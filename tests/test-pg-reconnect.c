@@ -6,10 +6,13 @@
  * transaction the connection was lost in is never committed; what was committed is there after. */
 #include "config.h"
 
+#include <json-glib/json-glib.h>
 #include <libpq-fe.h>
+#include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
 
+#include "dw-problem.h"
 #include "dw-store.h"
 #include "dw-test-pg.h"
 #include "dw-test-store.h"
@@ -342,6 +345,131 @@ test_postmaster_killed (Fixture       *fixture,
   g_assert_true (stored (fixture, "after"));
 }
 
+/* A read of the store answered the way the API answers (dw_problem_reply_error): the mapping
+ * of a real DW_STORE_ERROR_UNAVAILABLE, until deskwatchd itself serves from PostgreSQL. */
+static void
+setting_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           data)
+{
+  Fixture *fixture = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *value = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  if (!dw_store_get_setting (fixture->store, "before", &value, &error))
+    {
+      dw_problem_reply_error (msg, error);
+      return;
+    }
+  json_object_set_string_member (object, "value", value);
+  dw_json_reply_object (msg, 200, object);
+}
+
+typedef struct
+{
+  guint     status;
+  char     *retry_after;
+  char     *content_type;
+  JsonNode *body;
+} Reply;
+
+static void
+reply_clear (Reply *reply)
+{
+  g_clear_pointer (&reply->retry_after, g_free);
+  g_clear_pointer (&reply->content_type, g_free);
+  g_clear_pointer (&reply->body, json_node_unref);
+}
+
+static void
+sent_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  GBytes **bytes = data;
+  g_autoptr(GError) error = NULL;
+
+  *bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+get (SoupSession *session,
+     const char  *url,
+     Reply       *reply)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+
+  /* The server runs on this thread's main context: iterate it until the answer is in. */
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, sent_cb, &bytes);
+  while (bytes == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  reply_clear (reply);
+  reply->status = soup_message_get_status (msg);
+  reply->retry_after = g_strdup (soup_message_headers_get_one (headers, "Retry-After"));
+  reply->content_type = g_strdup (soup_message_headers_get_content_type (headers, NULL));
+  reply->body = json_from_string (g_bytes_get_data (bytes, NULL), &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_api_unavailable (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  DwTestPg *cluster = dw_test_pg_get_shared ();
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSList) uris = NULL;
+  g_autofree char *url = NULL;
+  Reply reply = { 0 };
+  JsonObject *problem;
+
+  put_committed (fixture, "before");
+  soup_server_add_handler (server, "/setting", setting_cb, fixture, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("http://127.0.0.1:%d/setting", g_uri_get_port (uris->data));
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+
+  get (session, url, &reply);
+  g_assert_cmpuint (reply.status, ==, 200);
+
+  dw_test_pg_server_stop_immediate (cluster);
+  for (guint i = 0; i < 2; i++)
+    {
+      get (session, url, &reply);
+      g_assert_cmpuint (reply.status, ==, 503);
+      g_assert_cmpstr (reply.retry_after, ==, DW_PROBLEM_RETRY_AFTER_UNAVAILABLE);
+      g_assert_cmpstr (reply.content_type, ==, "application/problem+json");
+      problem = json_node_get_object (reply.body);
+      g_assert_cmpstr (json_object_get_string_member (problem, "type"), ==,
+                       DW_PROBLEM_TYPE_BASE "unavailable");
+      g_assert_cmpstr (json_object_get_string_member (problem, "title"), ==,
+                       "Service unavailable");
+      g_assert_cmpint (json_object_get_int_member (problem, "status"), ==, 503);
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (problem, "detail"),
+                                       "the database is unavailable: "));
+    }
+
+  dw_test_pg_server_start (cluster);
+  get (session, url, &reply);
+  g_assert_cmpuint (reply.status, ==, 200);
+  g_assert_null (reply.retry_after);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (reply.body), "value"),
+                   ==, "written");
+  reply_clear (&reply);
+  soup_server_disconnect (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -356,6 +484,8 @@ main (int   argc,
               test_terminated_before_commit, fixture_tear_down);
   g_test_add ("/pg-reconnect/reconnect-interval", Fixture, NULL, fixture_set_up,
               test_reconnect_interval, fixture_tear_down);
+  g_test_add ("/pg-reconnect/api-unavailable", Fixture, NULL, fixture_set_up,
+              test_api_unavailable, fixture_tear_down);
   g_test_add ("/pg-reconnect/postmaster-killed", Fixture, NULL, fixture_set_up,
               test_postmaster_killed, fixture_tear_down);
 
