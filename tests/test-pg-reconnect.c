@@ -47,6 +47,14 @@ reconnected_cb (DwStore  *store,
       return FALSE;
     }
 
+  /* A hook may read with the store's operations (the event log reads from its last seq). */
+  {
+    g_autofree char *value = NULL;
+
+    if (!dw_store_get_setting (store, "before", &value, error))
+      return FALSE;
+  }
+
   /* What a session holds is the hook's to restore (the event log's LISTEN, in the service). */
   return dw_pg_exec (store->conn, "SET application_name = 'dw-reconnected'", error);
 }

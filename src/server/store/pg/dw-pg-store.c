@@ -27,6 +27,7 @@ typedef struct
   gboolean tx_open;         /* between the tx ops' begin and their commit or rollback */
   guint    tx_generation;   /* n_reconnects when that transaction began */
   gboolean hooks_pending;   /* reconnected, but a hook failed: run them again before any use */
+  gboolean in_hooks;        /* the hooks are running (and may use the store's operations) */
   struct
   {
     DwPgStoreReconnectedFunc func;
@@ -129,8 +130,12 @@ run_hooks (DwPgStore  *self,
   for (guint i = 0; i < self->n_hooks; i++)
     {
       g_autoptr(GError) local = NULL;
+      gboolean ok;
 
-      if (!self->hooks[i].func (&self->parent, self->hooks[i].data, &local))
+      self->in_hooks = TRUE;
+      ok = self->hooks[i].func (&self->parent, self->hooks[i].data, &local);
+      self->in_hooks = FALSE;
+      if (!ok)
         {
           /* Whatever the hook's domain: the connection is not fit for use yet. */
           g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE,
@@ -152,11 +157,12 @@ dw_pg_store_check_connection (DwStore  *store,
   gint64 now;
 
   if (PQstatus (conn) == CONNECTION_OK && !self->lost)
-    return !self->hooks_pending || run_hooks (self, error);
+    return !self->hooks_pending || self->in_hooks || run_hooks (self, error);
 
   /* Reconnecting now would run the transaction's next statements outside it, each committed
-   * on its own: the transaction is lost, and stays so until the caller rolls it back. */
-  if (self->tx_open)
+   * on its own: the transaction is lost, and stays so until the caller rolls it back.  Lost
+   * again while the hooks run: their caller's attempt has failed. */
+  if (self->tx_open || self->in_hooks)
     {
       g_set_error_literal (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE,
                            "the connection to PostgreSQL was lost: the transaction was rolled "
