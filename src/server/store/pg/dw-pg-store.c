@@ -165,8 +165,9 @@ dw_pg_store_check_connection (DwStore  *store,
   if (self->tx_open || self->in_hooks)
     {
       g_set_error_literal (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE,
-                           "the connection to PostgreSQL was lost: the transaction was rolled "
-                           "back");
+                           self->tx_open ? "the connection to PostgreSQL was lost: the "
+                                           "transaction was rolled back"
+                                         : "the connection to PostgreSQL was lost again");
       return FALSE;
     }
 
