@@ -26,6 +26,8 @@ typedef enum
   DW_STORE_ERROR_CONSTRAINT,  /* UNIQUE / CHECK / FOREIGN KEY violated */
   DW_STORE_ERROR_MIGRATION,   /* a migration failed or the database is newer than we are */
   DW_STORE_ERROR_CONFLICT,    /* an update expected a version the row is no longer at */
+  DW_STORE_ERROR_UNAVAILABLE, /* the database cannot be reached now (PostgreSQL restarting or
+                               * away): nothing of the operation was done; try again later */
 } DwStoreError;
 
 GQuark      dw_store_error_quark      (void);
