@@ -2,6 +2,8 @@
 
 #include "dw-test-cluster.h"
 
+#include "dw-pg-migrations.h"
+
 #include <gio/gunixfdlist.h>
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -11,10 +13,6 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
-/* DW_PG_LOCK_SLA_LEADER (src/server/store/pg/dw-pg-migrations.h): a bigint advisory lock shows in
- * pg_locks as classid = its high 32 bits, objid = its low 32 bits, objsubid = 1. */
-#define LEADER_LOCK_HIGH "1147499371"  /* 0x4465736b */
-#define LEADER_LOCK_LOW  "2003924993"  /* 0x77617401 */
 
 /* Instance I connects as the role INSTANCE_ROLE "I" (see dw_test_cluster_new). */
 #define INSTANCE_ROLE "deskwatchd_"
@@ -80,14 +78,17 @@ dw_test_cluster_kill (DwTestCluster *self,
 int
 dw_test_cluster_leader (DwTestCluster *self)
 {
-  PGresult *result = sql_run (self,
-                              "SELECT a.usename FROM pg_locks l "
-                              "JOIN pg_stat_activity a ON a.pid = l.pid "
-                              "WHERE l.locktype = 'advisory' AND l.granted "
-                              "AND l.database = (SELECT oid FROM pg_database "
-                              "                  WHERE datname = current_database ()) "
-                              "AND l.classid = " LEADER_LOCK_HIGH " "
-                              "AND l.objid = " LEADER_LOCK_LOW " AND l.objsubid = 1");
+  /* A bigint advisory lock shows in pg_locks as classid (its high 32 bits), objid (its low 32
+   * bits) and objsubid 1. */
+  g_autofree char *sql = g_strdup_printf ("SELECT a.usename FROM pg_locks l "
+                                          "JOIN pg_stat_activity a ON a.pid = l.pid "
+                                          "WHERE l.locktype = 'advisory' AND l.granted "
+                                          "AND l.database = (SELECT oid FROM pg_database "
+                                          "                  WHERE datname = current_database ()) "
+                                          "AND l.objsubid = 1 "
+                                          "AND ((l.classid::bigint << 32) | l.objid::bigint) = %"
+                                          G_GINT64_FORMAT, DW_PG_LOCK_SLA_LEADER);
+  PGresult *result = sql_run (self, sql);
   int leader = -1;
 
   if (PQntuples (result) > 1)
