@@ -7,6 +7,8 @@
 #include "dw-json.h"
 
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -607,5 +609,35 @@ dw_test_server_wait_demo_history (DwTestServer *self)
       if (g_get_monotonic_time () > deadline)
         g_error ("Gave up waiting for the demo's history");
       g_usleep (50 * 1000);
+    }
+}
+
+void
+dw_test_server_exec (DwTestServer *self,
+                     const char   *sql)
+{
+  if (self->db != NULL)
+    {
+      PGconn *conn = PQconnectdb (self->db);
+      PGresult *result;
+
+      if (PQstatus (conn) != CONNECTION_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      result = PQexec (conn, sql);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      PQclear (result);
+      PQfinish (conn);
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      char *message = NULL;
+
+      g_assert_cmpint (sqlite3_open (self->db_path, &db), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 10000);
+      if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+        g_error ("%s: %s", sql, message);
+      sqlite3_close (db);
     }
 }
