@@ -641,3 +641,40 @@ dw_test_server_exec (DwTestServer *self,
       sqlite3_close (db);
     }
 }
+
+gint64
+dw_test_server_query_int (DwTestServer *self,
+                          const char   *sql)
+{
+  gint64 value = 0;
+
+  if (self->db != NULL)
+    {
+      PGconn *conn = PQconnectdb (self->db);
+      PGresult *result;
+
+      if (PQstatus (conn) != CONNECTION_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      result = PQexec (conn, sql);
+      if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) < 1)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      PQclear (result);
+      PQfinish (conn);
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_open (self->db_path, &db), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 10000);
+      if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK
+          || sqlite3_step (stmt) != SQLITE_ROW)
+        g_error ("%s: %s", sql, sqlite3_errmsg (db));
+      value = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+  return value;
+}
