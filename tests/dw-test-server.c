@@ -7,6 +7,8 @@
 #include "dw-json.h"
 
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -608,4 +610,71 @@ dw_test_server_wait_demo_history (DwTestServer *self)
         g_error ("Gave up waiting for the demo's history");
       g_usleep (50 * 1000);
     }
+}
+
+void
+dw_test_server_exec (DwTestServer *self,
+                     const char   *sql)
+{
+  if (self->db != NULL)
+    {
+      PGconn *conn = PQconnectdb (self->db);
+      PGresult *result;
+
+      if (PQstatus (conn) != CONNECTION_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      result = PQexec (conn, sql);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      PQclear (result);
+      PQfinish (conn);
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      char *message = NULL;
+
+      g_assert_cmpint (sqlite3_open (self->db_path, &db), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 10000);
+      if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+        g_error ("%s: %s", sql, message);
+      sqlite3_close (db);
+    }
+}
+
+gint64
+dw_test_server_query_int (DwTestServer *self,
+                          const char   *sql)
+{
+  gint64 value = 0;
+
+  if (self->db != NULL)
+    {
+      PGconn *conn = PQconnectdb (self->db);
+      PGresult *result;
+
+      if (PQstatus (conn) != CONNECTION_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      result = PQexec (conn, sql);
+      if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) < 1)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      PQclear (result);
+      PQfinish (conn);
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_open (self->db_path, &db), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 10000);
+      if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK
+          || sqlite3_step (stmt) != SQLITE_ROW)
+        g_error ("%s: %s", sql, sqlite3_errmsg (db));
+      value = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+  return value;
 }

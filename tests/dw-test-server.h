@@ -146,6 +146,15 @@ void            dw_test_assert_problem_impl (DwTestResponse *response,
  * written: they follow after it starts listening (docs/api.md "Health"). */
 void          dw_test_server_wait_demo_history (DwTestServer *self);
 
+/* Runs @sql (one or more statements, in the dialect both backends share) on the server's
+ * database, SQLite or PostgreSQL, on a connection of its own; g_error when it fails. */
+void          dw_test_server_exec          (DwTestServer       *self,
+                                            const char         *sql);
+/* The first column of the first row of @sql (one statement: a SELECT, or an INSERT …
+ * RETURNING id), on either backend. */
+gint64        dw_test_server_query_int     (DwTestServer       *self,
+                                            const char         *sql);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestServer, dw_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestResponse, dw_test_response_free)
 
