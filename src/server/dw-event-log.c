@@ -594,6 +594,12 @@ dw_event_log_publish (DwEventLog *self)
     {
       DwEvent *first = g_ptr_array_index (events, 0);
 
+      /* What the listening session was told already, first: another instance's access change
+       * reaches the streams before the events committed after it (PostgreSQL has no
+       * data_version for dw_event_log_poll_access to look at). */
+      if (self->listener != NULL)
+        hear (self);
+
       /* Other instances committed the seqs between what we published and ours (they came
        * before ours: our seqs were taken after their commits), and their notifications may
        * not have been read yet: publish them first, from the table.  If that fails, ours wait
