@@ -3,11 +3,16 @@
  * Every test runs once per backend (tests/dw-test-store.h), under /store/<backend>/demo/, and
  * checks the same answers: the rows written as given, the ids made in order, a customer batch
  * larger than one PostgreSQL INSERT, the tickets held beyond capacity and their hand-back.
+ * /store/demo/populate-alike seeds the whole demo desk (dw_demo_seed, the history, its end) on
+ * every backend with the same seed and compares them.
  */
 #include "config.h"
 
+#include "dw-demo.h"
+#include "dw-demo-private.h"
 #include "dw-store.h"
 #include "store/dw-store-demo.h"
+#include "store/dw-store-tx.h"
 #include "dw-test-store.h"
 
 typedef struct
@@ -44,6 +49,17 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_pointer (&fixture->desk, dw_test_store_close);
 }
 
+/* 0 while commits do not wait for the disk, 1 when they do: SQLite's synchronous (OFF or FULL),
+ * PostgreSQL's synchronous_commit (off, or the session's setting, "on" here). */
+static gint64
+synchronous (DwTestStore *desk)
+{
+  if (g_str_equal (desk->backend, "postgresql"))
+    return dw_test_store_int (desk, "SELECT CASE current_setting ('synchronous_commit') "
+                                    "WHEN 'off' THEN 0 WHEN 'on' THEN 1 ELSE 2 END");
+  return dw_test_store_int (desk, "PRAGMA synchronous") == 2 ? 1 : 0;
+}
+
 static void
 test_fast_writes (Fixture       *fixture,
                   gconstpointer  data)
@@ -55,10 +71,41 @@ test_fast_writes (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (dw_store_demo_fast_writes (fixture->store, TRUE, &error));
   g_assert_no_error (error);
+  g_assert_cmpint (synchronous (fixture->desk), ==, 0);
   g_assert_true (dw_store_demo_fast_writes (fixture->store, FALSE, &error));
   g_assert_no_error (error);
+  g_assert_cmpint (synchronous (fixture->desk), ==, 1);
   g_assert_true (dw_store_demo_seed_cache (fixture->store, FALSE, &error));
   g_assert_no_error (error);
+}
+
+static void
+test_is_empty (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  DwDemoBacklog *backlog = NULL;
+  gboolean empty = FALSE;
+
+  /* A migrated desk has its calendar and settings, and nobody. */
+  g_assert_true (dw_store_demo_is_empty (fixture->store, &empty, &error));
+  g_assert_no_error (error);
+  g_assert_true (empty);
+
+  dw_test_store_exec (fixture->desk,
+                      "INSERT INTO users (id, username, display_name, role, presence_since, "
+                      "created_at) VALUES (5, 'a', 'A', 'agent', 0, 0)");
+  g_assert_true (dw_store_demo_is_empty (fixture->store, &empty, &error));
+  g_assert_no_error (error);
+  g_assert_false (empty);
+
+  /* The demo refuses a desk with anybody in it, and writes nothing. */
+  g_assert_false (dw_demo_seed (fixture->store, 1773111600, &backlog, &error));
+  g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED);
+  g_assert_null (backlog);
+  g_assert_false (dw_store_in_transaction (fixture->store));
+  g_assert_cmpint (dw_test_store_int (fixture->desk, "SELECT count (*) FROM users"), ==, 1);
+  g_assert_cmpint (dw_test_store_int (fixture->desk, "SELECT count (*) FROM teams"), ==, 0);
 }
 
 static void
@@ -675,6 +722,170 @@ test_history_writes (Fixture       *fixture,
   g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
 }
 
+/* Figures of the whole desk, in both dialects: each table's rows, and sums over their columns
+ * (texts by their length in characters), so that a row that differs in any counted column
+ * changes one. */
+static const char * const desk_figures[] = {
+  "SELECT count (*) FROM calendars",
+  "SELECT count (*) FROM teams",
+  "SELECT count (*) FROM business_types",
+  "SELECT count (*) FROM routing_rules",
+  "SELECT count (*) FROM sla_policies",
+  "SELECT count (*) FROM settings",
+  "SELECT count (*) FROM users",
+  "SELECT sum (id + capacity + presence_since + created_at + length (username) "
+  "+ length (display_name) + length (role) + length (presence)) FROM users",
+  "SELECT count (*) FROM team_members",
+  "SELECT sum (team_id * 100 + user_id + is_lead) FROM team_members",
+  "SELECT count (*) FROM user_skills",
+  "SELECT sum (user_id * 10 + level + length (skill)) FROM user_skills",
+  "SELECT count (*) FROM presence_log",
+  "SELECT sum (id + user_id + at + length (presence)) FROM presence_log",
+  "SELECT count (*) FROM shifts",
+  "SELECT sum (id + user_id + team_id + starts_at + ends_at + coalesce (template_id, 0) "
+  "+ length (breaks) + break_seconds) FROM shifts",
+  "SELECT count (*) FROM shift_templates",
+  "SELECT count (*) FROM absences",
+  "SELECT sum (id + user_id + starts_at + ends_at + length (kind)) FROM absences",
+  "SELECT count (*) FROM roster_weeks",
+  "SELECT sum (team_id + week_start + length (state)) FROM roster_weeks",
+  "SELECT count (*) FROM customers",
+  "SELECT sum (id + created_at + length (name) + coalesce (length (email), 0) "
+  "+ length (phone) + length (tags)) FROM customers",
+  "SELECT count (*) FROM tickets",
+  "SELECT count (*) FROM tickets WHERE status IN ('solved', 'closed')",
+  "SELECT count (*) FROM tickets WHERE assignee_id IS NULL",
+  "SELECT sum (id + version + escalation_level + coalesce (team_id, 0) "
+  "+ coalesce (assignee_id, 0) + coalesce (customer_id, 0) + coalesce (sla_policy_id, 0) "
+  "+ coalesce (csat, 0)) FROM tickets",
+  "SELECT sum (created_at - updated_at + coalesce (first_response_at, 0) "
+  "+ coalesce (solved_at, 0) + coalesce (next_sla_at, 0)) FROM tickets",
+  "SELECT sum (length (subject) + length (body) + length (channel) + length (priority) "
+  "+ length (status) + length (tags) + length (sla) + length (sla_state) "
+  "+ coalesce (length (business_type), 0) + coalesce (length (order_number), 0) "
+  "+ coalesce (length (csat_comment), 0)) FROM tickets",
+  "SELECT count (*) FROM comments",
+  "SELECT sum (id + ticket_id + coalesce (author_id, 0) + public + created_at "
+  "+ length (author_kind) + length (body)) FROM comments",
+  "SELECT count (*) FROM audit",
+  "SELECT sum (id + at + coalesce (actor_id, 0) + entity_id) FROM audit",
+  "SELECT sum (length (entity) + length (action) + coalesce (length (field), 0) "
+  "+ coalesce (length (before), 0) + coalesce (length (after), 0) "
+  "+ coalesce (length (reason), 0)) FROM audit",
+  "SELECT count (*) FROM surveys",
+  "SELECT sum (id + ticket_id + issued_at + expires_at + coalesce (answered_at, 0) "
+  "+ coalesce (rating, 0) + coalesce (length (comment), 0)) FROM surveys",
+  "SELECT count (*) FROM events",
+  "SELECT count (*) FROM settings WHERE key = 'demo_history' AND value = 'ready'",
+};
+
+/* 2026-03-10 11:00 Beijing time, a Tuesday: the desk open, shifts running. */
+#define POPULATE_NOW G_GINT64_CONSTANT (1773111600)
+
+/* The whole demo desk on @backend, as deskwatchd --demo makes it but without the service: the
+ * live desk in one transaction, then the past in slices of 5 ms, each its own transaction, then
+ * the end of the history.  Returns the figures of desk_figures. */
+static GArray *
+populate (const char *backend,
+          guint      *n_slices)
+{
+  g_autoptr(DwTestStore) desk = dw_test_store_open (backend);
+  g_autoptr(GError) error = NULL;
+  DwDemoBacklog *backlog = NULL;
+  gboolean done = FALSE;
+  GArray *figures = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 started = g_get_monotonic_time (), seeded;
+
+  dw_demo_set_seed (13);
+  g_assert_true (dw_demo_seed (desk->store, POPULATE_NOW, &backlog, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (backlog);
+  g_assert_false (dw_store_in_transaction (desk->store));
+  /* Commits wait for the disk again once the live desk is there. */
+  g_assert_cmpint (synchronous (desk), ==, 1);
+  g_assert_cmpint (dw_test_store_int (desk, "SELECT count (*) FROM settings WHERE key = "
+                                            "'demo_history' AND value = 'seeding'"), ==, 1);
+  seeded = g_get_monotonic_time ();
+
+  for (*n_slices = 0; !done; (*n_slices)++)
+    {
+      g_assert_true (dw_store_demo_fast_writes (desk->store, TRUE, &error));
+      g_assert_true (dw_store_tx_begin (desk->store, &error));
+      g_assert_no_error (error);
+      g_assert_true (dw_demo_backlog_write (backlog, desk->store,
+                                            g_get_monotonic_time () + 5000, &done, &error));
+      g_assert_no_error (error);
+      g_assert_true (dw_store_tx_commit (desk->store, &error));
+      g_assert_no_error (error);
+      g_assert_true (dw_store_demo_fast_writes (desk->store, FALSE, &error));
+      g_assert_no_error (error);
+    }
+  dw_demo_backlog_free (backlog);
+  g_assert_true (dw_demo_finish_history (desk->store, &error));
+  g_assert_no_error (error);
+  /* For the reader of the log, never asserted. */
+  g_test_message ("%s: live desk seeded in %.2f s, history in %u slices in %.2f s", backend,
+                  (seeded - started) / (double) G_USEC_PER_SEC, *n_slices,
+                  (g_get_monotonic_time () - seeded) / (double) G_USEC_PER_SEC);
+
+  for (guint i = 0; i < G_N_ELEMENTS (desk_figures); i++)
+    {
+      gint64 value = dw_test_store_int (desk, desk_figures[i]);
+
+      g_array_append_val (figures, value);
+    }
+  return figures;
+}
+
+static gint64
+figure (GArray     *figures,
+        const char *sql)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (desk_figures); i++)
+    if (g_str_equal (desk_figures[i], sql))
+      return g_array_index (figures, gint64, i);
+  g_assert_not_reached ();
+}
+
+static void
+test_populate_alike (void)
+{
+  const char * const *backends = dw_test_store_backends ();
+  g_autoptr(GArray) first = NULL;
+  guint n_slices;
+
+  first = populate (backends[0], &n_slices);
+  /* The demo desk (docs/design.md "Starting"): thousands of tickets, most of them past. */
+  g_assert_cmpint (figure (first, "SELECT count (*) FROM users"), >=, 40);
+  g_assert_cmpint (figure (first, "SELECT count (*) FROM customers"), ==, 2000);
+  g_assert_cmpint (figure (first, "SELECT count (*) FROM tickets"), >=, 3000);
+  g_assert_cmpint (figure (first, "SELECT count (*) FROM tickets WHERE status IN ('solved', "
+                                  "'closed')"), >,
+                   figure (first, "SELECT count (*) FROM tickets") / 2);
+  g_assert_cmpint (figure (first, "SELECT count (*) FROM comments"), >=, 10000);
+  g_assert_cmpint (figure (first, "SELECT count (*) FROM audit"), >=, 50000);
+  g_assert_cmpint (figure (first, "SELECT count (*) FROM surveys"), >, 0);
+  g_assert_cmpint (figure (first, "SELECT count (*) FROM shifts"), >, 0);
+  g_assert_cmpint (figure (first, "SELECT count (*) FROM absences"), >, 0);
+  g_assert_cmpint (figure (first, "SELECT count (*) FROM settings WHERE key = 'demo_history' "
+                                  "AND value = 'ready'"), ==, 1);
+
+  for (guint b = 1; backends[b] != NULL; b++)
+    {
+      g_autoptr(GArray) other = populate (backends[b], &n_slices);
+
+      for (guint i = 0; i < G_N_ELEMENTS (desk_figures); i++)
+        {
+          if (g_array_index (first, gint64, i) != g_array_index (other, gint64, i))
+            g_test_message ("%s: %" G_GINT64_FORMAT " on %s, %" G_GINT64_FORMAT " on %s",
+                            desk_figures[i], g_array_index (first, gint64, i), backends[0],
+                            g_array_index (other, gint64, i), backends[b]);
+          g_assert_cmpint (g_array_index (first, gint64, i), ==,
+                           g_array_index (other, gint64, i));
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -685,6 +896,7 @@ main (int   argc,
     void      (*func) (Fixture *, gconstpointer);
   } tests[] = {
     { "demo/fast-writes", test_fast_writes },
+    { "demo/is-empty", test_is_empty },
     { "demo/seed", test_seed },
     { "demo/constraints", test_constraints },
     { "demo/customers", test_customers },
@@ -705,6 +917,8 @@ main (int   argc,
         g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
                            (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
       }
+
+  g_test_add_func ("/store/demo/populate-alike", test_populate_alike);
 
   return g_test_run ();
 }

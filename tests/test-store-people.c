@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include "dw-calendar.h"
 #include "dw-enums.h"
 #include "dw-json.h"
 #include "dw-store.h"
@@ -921,6 +922,89 @@ test_in_callers_transaction (Fixture       *fixture,
   g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
 }
 
+/* The calendar object, as the roster, the staffing day and the agents' figures read a team's
+ * calendar (dw_calendar_new_from_json), of both backends member by member, JSON types
+ * included: the default calendar and one with holidays and adjusted workdays. */
+static void
+test_calendar_json_alike (void)
+{
+  static const char calendar_sql[] =
+    "INSERT INTO calendars (id, name, timezone, week, holidays, workdays) VALUES (40, 'Spring', "
+    "'Asia/Shanghai', '[[[540,720],[780,1080]],[[540,1080]],[[540,1080]],[[540,1080]],"
+    "[[540,1020]],[],[]]', '[\"2027-02-10\",\"2027-02-11\"]', "
+    "'[{\"date\":\"2027-02-07\",\"as\":1}]');";
+  g_autoptr(DwTestStore) sqlite = dw_test_store_open ("sqlite");
+  g_autoptr(DwTestStore) pg = dw_test_store_open ("postgresql");
+  gint64 first;
+
+  for (DwTestStore **desk = (DwTestStore *[]) { sqlite, pg, NULL }; *desk != NULL; desk++)
+    {
+      dw_test_store_exec (*desk, calendar_sql);
+      dw_test_store_seeded (*desk);
+    }
+  first = dw_test_store_int (sqlite, "SELECT min (id) FROM calendars");
+  g_assert_cmpint (dw_test_store_int (pg, "SELECT min (id) FROM calendars"), ==, first);
+
+  for (const gint64 *id = (gint64[]) { first, 40, 0 }; *id != 0; id++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) a = dw_store_calendar_load_json (sqlite->store, *id, &error);
+      g_autoptr(JsonObject) b = NULL;
+      g_autoptr(JsonNode) a_node = NULL;
+      g_autoptr(JsonNode) b_node = NULL;
+      g_autofree char *a_text = NULL;
+      g_autofree char *b_text = NULL;
+      g_autoptr(GList) members = NULL;
+      g_autoptr(DwCalendar) a_calendar = NULL;
+      g_autoptr(DwCalendar) b_calendar = NULL;
+
+      g_assert_no_error (error);
+      b = dw_store_calendar_load_json (pg->store, *id, &error);
+      g_assert_no_error (error);
+      a_node = json_node_init_object (json_node_alloc (), a);
+      b_node = json_node_init_object (json_node_alloc (), b);
+      a_text = json_to_string (a_node, FALSE);
+      b_text = json_to_string (b_node, FALSE);
+      g_test_message ("%s / %s", a_text, b_text);
+
+      members = json_object_get_members (a);
+      g_assert_cmpuint (json_object_get_size (a), ==, 6);
+      g_assert_cmpuint (json_object_get_size (b), ==, json_object_get_size (a));
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          JsonNode *x = json_object_get_member (a, l->data);
+          JsonNode *y = json_object_get_member (b, l->data);
+
+          g_assert_nonnull (y);
+          g_assert_cmpint (json_node_get_node_type (y), ==, json_node_get_node_type (x));
+          if (JSON_NODE_HOLDS_VALUE (x))
+            g_assert_true (json_node_get_value_type (y) == json_node_get_value_type (x));
+          g_assert_true (json_node_equal (x, y));
+        }
+      g_assert_cmpstr (b_text, ==, a_text);
+
+      a_calendar = dw_calendar_new_from_json (a, &error);
+      g_assert_no_error (error);
+      b_calendar = dw_calendar_new_from_json (b, &error);
+      g_assert_no_error (error);
+      {
+        g_autoptr(JsonObject) a_again = dw_calendar_to_json (a_calendar);
+        g_autoptr(JsonObject) b_again = dw_calendar_to_json (b_calendar);
+
+        g_assert_true (json_object_equal (b_again, a_again));
+      }
+    }
+
+  /* what the readers turn into a 404 */
+  for (DwTestStore **desk = (DwTestStore *[]) { sqlite, pg, NULL }; *desk != NULL; desk++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_null (dw_store_calendar_load_json ((*desk)->store, 4242, &error));
+      g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -956,6 +1040,8 @@ main (int   argc,
         g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
                            (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
       }
+
+  g_test_add_func ("/store/people/calendar-json-alike", test_calendar_json_alike);
 
   return g_test_run ();
 }

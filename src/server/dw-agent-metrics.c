@@ -17,8 +17,8 @@
 #include "dw-staffing.h"
 #include "dw-store.h"
 #include "store/dw-store-agents.h"
+#include "store/dw-store-people.h"
 #include "store/dw-store-tx.h"
-#include "store/sqlite/dw-sqlite-store.h"
 
 /* Reading the trail */
 
@@ -35,7 +35,6 @@ typedef struct
 typedef struct
 {
   DwStore      *store;
-  sqlite3      *db;         /* for the calendars (dw_store_calendar_json) */
   GHashTable   *tickets;    /* ticket id → TicketState */
   GHashTable   *calendars;  /* team id → DwCalendar */
   GArray       *facts;      /* DwStoreAgentFact not written yet, in their order */
@@ -107,7 +106,7 @@ team_calendar (Reader *reader,
     return calendar;
 
   if (!dw_store_agent_team_calendar (reader->store, team_id, &calendar_id, NULL)
-      || (object = dw_store_calendar_json (reader->db, calendar_id, NULL)) == NULL
+      || (object = dw_store_calendar_load_json (reader->store, calendar_id, NULL)) == NULL
       || (calendar = dw_calendar_new_from_json (object, NULL)) == NULL)
     return NULL;
   g_hash_table_insert (reader->calendars, g_memdup2 (&team_id, sizeof team_id), calendar);
@@ -378,7 +377,6 @@ catch_up_locked (DwStore   *store,
     return FALSE;
 
   reader.store = store;
-  reader.db = dw_sqlite_store_db (store);
   reader.tickets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   reader.calendars = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   reader.facts = g_array_sized_new (FALSE, FALSE, sizeof (DwStoreAgentFact), FACTS_PER_BATCH);
@@ -483,9 +481,7 @@ calendar_new (DwStore  *store,
               gint64    calendar_id,
               GError  **error)
 {
-  /* dw-store.c's calendar reader is SQLite's still (docs/design.md "PostgreSQL backend"). */
-  g_autoptr(JsonObject) calendar_json = dw_store_calendar_json (dw_sqlite_store_db (store),
-                                                                calendar_id, error);
+  g_autoptr(JsonObject) calendar_json = dw_store_calendar_load_json (store, calendar_id, error);
 
   return calendar_json != NULL ? dw_calendar_new_from_json (calendar_json, error) : NULL;
 }
@@ -1028,7 +1024,7 @@ day_bounds_new (GTimeZone *tz,
 /* Day by day (local days of the team calendar): a trend line per agent of the main figures,
  * from @days, counted in the same pass over the window's facts as the window's figures. */
 static gboolean
-add_daily (sqlite3     *db,
+add_daily (DwStore     *store,
            GTimeZone   *tz,
            gint64       team_id,
            GArray      *bounds,
@@ -1055,7 +1051,7 @@ add_daily (sqlite3     *db,
 
       for (guint i = 0; i < agents->len; i++)
         ids[i] = g_array_index (agents, Figures, i).user_id;
-      if (!dw_staffing_adherence_seconds (db, team_id, ids, agents->len,
+      if (!dw_staffing_adherence_seconds (store, team_id, ids, agents->len,
                                           (const gint64 *) bounds->data, n_days, now, scheduled,
                                           adherent, error))
         return FALSE;
@@ -1120,8 +1116,6 @@ dw_agent_metrics (DwStore      *store,
                   gboolean      daily,
                   GError      **error)
 {
-  /* Adherence (dw-staffing.c) reads SQLite still. */
-  sqlite3 *db = dw_sqlite_store_db (store);
   g_autoptr(DwCalendar) calendar = NULL;
   gint64 calendar_id;
   g_autoptr(GArray) agents = g_array_new (FALSE, TRUE, sizeof (Figures));
@@ -1198,8 +1192,8 @@ dw_agent_metrics (DwStore      *store,
 
     for (guint i = 0; i < agents->len; i++)
       ids[i] = g_array_index (agents, Figures, i).user_id;
-    if (!dw_staffing_adherence_seconds (db, team_id, ids, agents->len, window, 1, now, scheduled,
-                                        adherent, error))
+    if (!dw_staffing_adherence_seconds (store, team_id, ids, agents->len, window, 1, now,
+                                        scheduled, adherent, error))
       return NULL;
     for (guint i = 0; i < agents->len; i++)
       {
@@ -1215,7 +1209,7 @@ dw_agent_metrics (DwStore      *store,
         return NULL;
       json_array_add_object_element (items, figures_json (f));
     }
-  if (daily && !add_daily (db, dw_calendar_get_time_zone (calendar), team_id, bounds, days, now,
+  if (daily && !add_daily (store, dw_calendar_get_time_zone (calendar), team_id, bounds, days, now,
                            agents, items, error))
     return NULL;
 

@@ -15,7 +15,6 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
 #include "dw-principal.h"
 #include "store/dw-store-backend.h"

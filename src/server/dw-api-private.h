@@ -16,7 +16,6 @@ struct _DwApi
 {
   GObject     parent_instance;
 
-  sqlite3    *db;
   DwClock    *clock;
   DwDesk     *desk;
   DwEventLog *events;

@@ -129,7 +129,7 @@ handle_day (DwApiRequest *req)
     }
 
   dw_api_reply_result (req, SOUP_STATUS_OK,
-                       dw_staffing_day (req->api->db, req->principal, team_id,
+                       dw_staffing_day (req->api->store, req->principal, team_id,
                                         dw_api_query (req, "date"), dw_clock_now (req->api->clock),
                                         &overrides, &error), &error);
 }
@@ -143,7 +143,7 @@ handle_adherence (DwApiRequest *req)
   if (!query_team (req, &team_id))
     return;
   dw_api_reply_result (req, SOUP_STATUS_OK,
-                       dw_staffing_adherence (req->api->db, req->principal, team_id,
+                       dw_staffing_adherence (req->api->store, req->principal, team_id,
                                               dw_api_query (req, "date"),
                                               dw_clock_now (req->api->clock), &error), &error);
 }

@@ -8,8 +8,8 @@
 
 #include "dw-auth.h"
 #include "dw-limits.h"
+#include "store/dw-store-health.h"
 #include "store/dw-store-people.h"
-#include "store/sqlite/dw-sqlite-store.h"
 
 #define API_PREFIX "/api/v1"
 
@@ -728,7 +728,7 @@ health_cb (DwApiRequest *req)
   json_object_set_string_member (object, "status", ok ? "ok" : "failing");
   json_object_set_string_member (object, "version", PACKAGE_VERSION);
   json_object_set_int_member (object, "schema_version",
-                              dw_store_get_schema_version (req->api->db));
+                              dw_store_schema_version (req->api->store));
   json_object_set_string_member (object, "time", now);
   json_object_set_double_member (object, "clock_speed", dw_clock_get_speed (req->api->clock));
 
@@ -736,12 +736,16 @@ health_cb (DwApiRequest *req)
    * one commit per write where writes arriving together could share one. */
   {
     JsonObject *stats = json_object_new ();
-    DwStoreStats store;
+    DwStoreHealthStats store;
     DwDeskStats desk;
 
-    dw_store_get_stats (&store);
+    dw_store_health_stats (req->api->store, &store);
     dw_desk_get_stats (req->api->desk, &desk);
-    json_object_set_int_member (stats, "statements_prepared", store.statements_prepared);
+    /* PostgreSQL has no statement cache whose misses could be counted (dw-pg-health.c) */
+    if (store.statements_prepared >= 0)
+      json_object_set_int_member (stats, "statements_prepared", store.statements_prepared);
+    else
+      json_object_set_null_member (stats, "statements_prepared");
     json_object_set_int_member (stats, "commits", store.commits);
     json_object_set_int_member (stats, "writes_grouped", desk.writes_grouped);
     json_object_set_int_member (stats, "group_commits", desk.group_commits);
@@ -994,9 +998,6 @@ dw_api_new (DwStore    *store,
 {
   DwApi *self = g_object_new (DW_TYPE_API, NULL);
 
-  /* The handlers not yet on the store layer (dw-api-sla.c, dw-api-staffing.c) still read
-   * SQLite through db: docs/design.md "PostgreSQL backend", "What comes next". */
-  self->db = dw_sqlite_store_db (store);
   self->clock = g_object_ref (clock);
   self->desk = g_object_ref (desk);
   self->events = g_object_ref (events);

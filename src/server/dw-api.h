@@ -1,13 +1,13 @@
 /* dw-api.h: the HTTP API of docs/api.md on a SoupServer.
  *
  * One handler under /api/v1 routes to small per-resource files (dw-api-*.c); every answer is
- * JSON, every failure a problem document (dw-problem.h).  Reads go straight to SQLite; writes
+ * JSON, every failure a problem document (dw-problem.h).  Reads go through the store's named
+ * operations (the DwStore the service lends, either backend); writes
  * go through DwDesk, which owns transactions, audit and events.
  */
 #pragma once
 
 #include <libsoup/soup.h>
-#include <sqlite3.h>
 
 #include "dw-clock.h"
 #include "dw-desk.h"

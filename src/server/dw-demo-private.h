@@ -2,7 +2,6 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
 #include "dw-calendar.h"
 #include "dw-clock.h"
@@ -149,4 +148,17 @@ gboolean    dw_demo_backlog_write     (DwDemoBacklog  *backlog,
                                        gboolean       *done,
                                        GError        **error);
 void        dw_demo_backlog_free      (DwDemoBacklog  *backlog);
+
+/* dw_demo_populate() without the service: the live desk seeded on @store at @now in one
+ * transaction (the store must hold no desk yet: dw_store_demo_is_empty), the past left in
+ * *@backlog for dw_demo_backlog_write(), each call in its own transaction, then
+ * dw_demo_finish_history().  On error nothing is written and *@backlog stays NULL. */
+gboolean    dw_demo_seed              (DwStore         *store,
+                                       gint64           now,
+                                       DwDemoBacklog  **backlog,
+                                       GError         **error);
+/* The history is all there: "demo_history" says "ready", the page cache is back to its size and
+ * the agent facts start again from the whole trail.  Its own transaction. */
+gboolean    dw_demo_finish_history    (DwStore         *store,
+                                       GError         **error);
 G_END_DECLS

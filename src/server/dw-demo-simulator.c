@@ -16,7 +16,6 @@
 #include "dw-routing.h"
 #include "dw-store.h"
 #include "store/dw-store-demo.h"
-#include "store/sqlite/dw-sqlite-store.h"
 
 #define TICK_SECONDS 60
 #define SHIFT_PERIOD (21 * (gint64) DW_DEMO_DAY)  /* the shift rotation repeats every 3 weeks */
@@ -50,7 +49,7 @@ typedef struct
   DwService    *service;
   DwDesk       *desk;
   DwClock      *clock;
-  DwStore      *store;       /* on the service's connection */
+  DwStore      *store;       /* the service's (dw_service_get_store), not owned */
   DwClassifier *classifier;
   GHashTable   *plans;       /* ticket id → Plan */
   GHashTable   *principals;  /* user id → DwPrincipal */
@@ -737,7 +736,6 @@ service_finalized_cb (gpointer  data,
   g_clear_pointer (&self->plans, g_hash_table_unref);
   g_clear_pointer (&self->principals, g_hash_table_unref);
   g_clear_pointer (&self->agents, g_array_unref);
-  g_clear_pointer (&self->store, dw_store_free);
   if (simulator == self)
     simulator = NULL;
   g_free (self);
@@ -757,7 +755,7 @@ dw_demo_start_simulator (DwService *service)
   g_object_weak_ref (G_OBJECT (service), service_finalized_cb, self);
   self->desk = dw_service_get_desk (service);
   self->clock = dw_service_get_clock (service);
-  self->store = dw_sqlite_store_new (dw_service_get_db (service));
+  self->store = dw_service_get_store (service);
   self->classifier = dw_classifier_new_default ();
   self->plans = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->principals = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,

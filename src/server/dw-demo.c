@@ -8,7 +8,7 @@
 #include "dw-store.h"
 #include "store/dw-store-agents.h"
 #include "store/dw-store-demo.h"
-#include "store/sqlite/dw-sqlite-store.h"
+#include "store/dw-store-tx.h"
 
 #include <time.h>
 
@@ -23,7 +23,6 @@
 
 typedef struct
 {
-  sqlite3 *db;
   DwStore *store;
   gint64   now;
   gint64   calendar_id;
@@ -478,19 +477,18 @@ set_history_state (DwStore     *store,
 
 /* The end: the history is there, durably (synchronous=FULL again, this COMMIT syncs the WAL with
  * every slice before it), and the agent facts read the whole trail again from the start. */
-static gboolean
-finish_history (sqlite3  *db,
-                DwStore  *store,
-                GError  **error)
+gboolean
+dw_demo_finish_history (DwStore  *store,
+                        GError  **error)
 {
-  if (!dw_store_begin (db, error))
+  if (!dw_store_tx_begin (store, error))
     return FALSE;
   if (!dw_store_demo_seed_cache (store, FALSE, error)
       || !set_history_state (store, "ready", error)
       || !dw_store_agent_facts_clear (store, error)
-      || !dw_store_commit (db, error))
+      || !dw_store_tx_commit (store, error))
     {
-      dw_store_rollback (db);
+      dw_store_tx_rollback (store);
       return FALSE;
     }
   return TRUE;
@@ -501,8 +499,7 @@ history_slice_cb (gpointer data)
 {
   HistoryWriter *writer = data;
   DwService *service = writer->service;
-  sqlite3 *db = dw_service_get_db (service);
-  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
+  DwStore *store = dw_service_get_store (service);
   g_autoptr(GError) error = NULL;
   gint64 started = g_get_monotonic_time ();
   gint64 cpu = thread_cpu_us ();
@@ -515,12 +512,12 @@ history_slice_cb (gpointer data)
   dw_desk_group_flush (dw_service_get_desk (service));
   relaxed = !dw_store_in_transaction (store) && dw_store_demo_fast_writes (store, TRUE, NULL);
 
-  if (!dw_store_begin (db, &error))
+  if (!dw_store_tx_begin (store, &error))
     goto failed;
   if (!dw_demo_backlog_write (writer->backlog, store, deadline, &done, &error)
-      || !dw_store_commit (db, &error))
+      || !dw_store_tx_commit (store, &error))
     {
-      dw_store_rollback (db);
+      dw_store_tx_rollback (store);
       goto failed;
     }
   if (relaxed && !dw_store_demo_fast_writes (store, FALSE, &error))
@@ -531,7 +528,7 @@ history_slice_cb (gpointer data)
   if (!done)
     return G_SOURCE_CONTINUE;
 
-  if (!finish_history (db, store, &error))
+  if (!dw_demo_finish_history (store, &error))
     goto failed;
   g_debug ("demo history written in %u slices, %.0f ms in all, %.0f ms of processor",
            writer->slices, (g_get_monotonic_time () - started + writer->busy_us) / 1000.0,
@@ -608,23 +605,21 @@ start_history (DwService     *service,
 }
 
 gboolean
-dw_demo_populate (DwService  *service,
-                  GError    **error)
+dw_demo_seed (DwStore         *store,
+              gint64           now,
+              DwDemoBacklog  **backlog,
+              GError         **error)
 {
-  Seed seed = { 0 };
+  Seed seed = { .store = store, .now = now };
   g_autoptr(DwCalendar) calendar = NULL;
-  DwDemoBacklog *backlog = NULL;
-  gint64 started = g_get_monotonic_time ();
-  g_autoptr(DwStore) store = NULL;
+  gboolean empty;
 
-  g_return_val_if_fail (DW_IS_SERVICE (service), FALSE);
+  g_return_val_if_fail (store != NULL, FALSE);
+  g_return_val_if_fail (backlog != NULL && *backlog == NULL, FALSE);
 
-  seed.db = dw_service_get_db (service);
-  store = dw_sqlite_store_new (seed.db);
-  seed.store = store;
-  seed.now = dw_clock_now (dw_service_get_clock (service));
-
-  if (!dw_store_is_empty (seed.db))
+  if (!dw_store_demo_is_empty (store, &empty, error))
+    return FALSE;
+  if (!empty)
     {
       g_set_error_literal (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED,
                            "the demo needs an empty database");
@@ -640,7 +635,7 @@ dw_demo_populate (DwService  *service,
    * it, and a --db that outlives the demo is as durable as any desk from then on. */
   if (!dw_store_demo_seed_cache (store, TRUE, error)
       || !dw_store_demo_fast_writes (store, TRUE, error)
-      || !dw_store_begin (seed.db, error))
+      || !dw_store_tx_begin (store, error))
     {
       dw_store_demo_fast_writes (store, FALSE, NULL);
       return FALSE;
@@ -653,13 +648,13 @@ dw_demo_populate (DwService  *service,
       || !seed_people (&seed, error)
       || !dw_demo_seed_roster (store, seed.team_ids, DW_DEMO_N_TEAMS, seed.now, error)
       || !seed_customers (&seed, error)
-      || !dw_demo_backfill (store, calendar, seed.now, &backlog, error)
+      || !dw_demo_backfill (store, calendar, seed.now, backlog, error)
       || !seed_within_capacity (&seed, error)
       || !set_history_state (store, "seeding", error)
-      || !dw_store_commit (seed.db, error))
+      || !dw_store_tx_commit (store, error))
     {
-      dw_store_rollback (seed.db);
-      g_clear_pointer (&backlog, dw_demo_backlog_free);
+      dw_store_tx_rollback (store);
+      g_clear_pointer (backlog, dw_demo_backlog_free);
       dw_store_demo_seed_cache (store, FALSE, NULL);
       dw_store_demo_fast_writes (store, FALSE, NULL);
       return FALSE;
@@ -667,9 +662,24 @@ dw_demo_populate (DwService  *service,
   /* Back to durable commits; the page cache stays large until the history is written. */
   if (!dw_store_demo_fast_writes (store, FALSE, error))
     {
-      dw_demo_backlog_free (backlog);
+      g_clear_pointer (backlog, dw_demo_backlog_free);
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+dw_demo_populate (DwService  *service,
+                  GError    **error)
+{
+  DwDemoBacklog *backlog = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  g_return_val_if_fail (DW_IS_SERVICE (service), FALSE);
+
+  if (!dw_demo_seed (dw_service_get_store (service),
+                     dw_clock_now (dw_service_get_clock (service)), &backlog, error))
+    return FALSE;
 
   start_history (service, backlog);
   g_debug ("demo desk populated in %.2f s (its history follows)",

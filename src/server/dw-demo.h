@@ -24,11 +24,12 @@ G_BEGIN_DECLS
 #define DW_DEMO_LEAD_PASSWORD "deskwatch-demo"
 
 /* Seeds the desk (see above) in one transaction: everything the console's first frame shows —
- * teams, people, the roster, the tickets active now.  The database must be empty
- * (dw_store_is_empty()); on error nothing is written.  The two weeks of past tickets (solved and
- * closed, with their trail and surveys) follow from idle once the main loop runs, in slices;
- * the setting "demo_history" says "seeding" until they are all there, then "ready" (GET
- * /api/v1/health shows it). */
+ * teams, people, the roster, the tickets active now, on the service's store (SQLite or
+ * PostgreSQL).  The database must be empty (dw_store_demo_is_empty()); on error nothing is
+ * written.  The two weeks of past tickets (solved and closed, with their trail and surveys)
+ * follow from idle once the main loop runs, in slices, each its own transaction; the setting
+ * "demo_history" says "seeding" until they are all there, then "ready" (GET /api/v1/health
+ * shows it). */
 gboolean dw_demo_populate                (DwService  *service,
                                           GError    **error);
 

@@ -7,6 +7,7 @@
 #include "dw-desk-agents.h"
 #include "dw-desk-private.h"
 #include "store/dw-store-agents.h"
+#include "store/dw-store-people.h"
 
 static gboolean
 leads_agent (DwDesk       *self,
@@ -177,7 +178,7 @@ dw_desk_release_tickets (DwDesk       *self,
   /* an agent still online would be routed its tickets straight back: set it away first */
   if (targets->len == 0)
     {
-      g_autoptr(JsonObject) user = dw_store_user_json (self->db, user_id, error);
+      g_autoptr(JsonObject) user = dw_store_user_load_json (self->store, user_id, error);
 
       if (user == NULL)
         return NULL;
@@ -324,7 +325,7 @@ move_agent_locked (DwDesk       *self,
   g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
   g_autofree char *reason = NULL;
   g_autofree char *move_reason = NULL;
-  before = dw_store_user_json (self->db, user_id, NULL);
+  before = dw_store_user_load_json (self->store, user_id, NULL);
   if (before == NULL)
     {
       g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND, "no user %" G_GINT64_FORMAT,
@@ -376,7 +377,7 @@ move_agent_locked (DwDesk       *self,
 
   move_reason = g_strdup_printf ("moved from team %" G_GINT64_FORMAT " to team %" G_GINT64_FORMAT,
                                  from_team_id, to_team_id);
-  after = dw_store_user_json (self->db, user_id, error);
+  after = dw_store_user_load_json (self->store, user_id, error);
   if (after == NULL
       || !dw_desk_audit_diff (self, actor, "user", user_id, before, after, audited, move_reason,
                               error))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dw-calendar.h"
+#include "store/dw-store-people.h"
 #include "store/dw-store-roster.h"
 
 G_STATIC_ASSERT (DW_MAX_SHIFT_SECONDS == DW_STORE_MAX_SHIFT_SECONDS);
@@ -94,8 +95,7 @@ dw_desk_roster_load_team (DwDesk        *self,
   team->limits.max_day = row.max_day_minutes * 60;
   team->limits.max_week = row.max_week_minutes * 60;
 
-  /* the calendars' domain: still on the SQLite connection */
-  calendar = dw_store_calendar_json (self->db, row.calendar_id, error);
+  calendar = dw_store_calendar_load_json (self->store, row.calendar_id, error);
   if (calendar == NULL)
     return FALSE;
   team->calendar = dw_calendar_new_from_json (calendar, error);

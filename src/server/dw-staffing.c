@@ -18,8 +18,8 @@
 #include "dw-json.h"
 #include "dw-roster-rules.h"
 #include "dw-store.h"
+#include "store/dw-store-people.h"
 #include "store/dw-store-staffing.h"
-#include "store/sqlite/dw-sqlite-store.h"
 
 #define N_INTERVALS 48
 #define FORECAST_DAYS 6
@@ -52,11 +52,8 @@ team_clear (Team *team)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Team, team_clear)
 
-/* The calendars are read on the SQLite connection (dw_store_calendar_json) until they have
- * named operations: @db is @store's. */
 static gboolean
 load_team (DwStore  *store,
-           sqlite3  *db,
            gint64    team_id,
            Team     *team,
            GError  **error)
@@ -82,7 +79,7 @@ load_team (DwStore  *store,
   team->ticket_occupancy = row.ticket_occupancy;
   team->shrinkage = row.shrinkage;
 
-  calendar = dw_store_calendar_json (db, row.calendar_id, error);
+  calendar = dw_store_calendar_load_json (store, row.calendar_id, error);
   if (calendar == NULL || (team->calendar = dw_calendar_new_from_json (calendar, error)) == NULL)
     return FALSE;
   team->tz = dw_calendar_get_time_zone (team->calendar);
@@ -121,7 +118,7 @@ read_day (Team        *team,
 
 typedef struct
 {
-  gpointer db;         /* the store's connection */
+  gpointer conn;       /* the store's connection */
   gint64   team_id;
   gint64   computed;   /* monotonic */
   double   seconds;
@@ -143,17 +140,17 @@ handle_time_cached (DwStore  *store,
   CachedHandleTime *slot = &aht_cache[team_id % AHT_CACHE_SIZE];
   gint64 clock = g_get_monotonic_time ();
 
-  if (slot->db == store->conn && slot->team_id == team_id
+  if (slot->conn == store->conn && slot->team_id == team_id
       && clock - slot->computed < AHT_CACHE_USEC)
     return slot->seconds;
 
   slot->seconds = handle_time (store, team_id, now, error);
   if (slot->seconds < 0)
     {
-      slot->db = NULL;
+      slot->conn = NULL;
       return -1;
     }
-  slot->db = store->conn;
+  slot->conn = store->conn;
   slot->team_id = team_id;
   slot->computed = clock;
   return slot->seconds;
@@ -206,13 +203,11 @@ handle_time (DwStore  *store,
 }
 
 double
-dw_staffing_handle_time (sqlite3  *db,
+dw_staffing_handle_time (DwStore  *store,
                          gint64    team_id,
                          gint64    now,
                          GError  **error)
 {
-  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
-
   return handle_time (store, team_id, now, error);
 }
 
@@ -475,7 +470,7 @@ required_agents (Team   *team,
 }
 
 JsonObject *
-dw_staffing_day (sqlite3                   *db,
+dw_staffing_day (DwStore                   *store,
                  DwPrincipal               *actor,
                  gint64                     team_id,
                  const char                *date,
@@ -483,7 +478,6 @@ dw_staffing_day (sqlite3                   *db,
                  const DwStaffingOverrides *overrides,
                  GError                   **error)
 {
-  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
   g_auto(Team) team = { 0 };
   g_autoptr(GArray) days = NULL;
   g_autoptr(GArray) shifts = NULL;
@@ -499,7 +493,7 @@ dw_staffing_day (sqlite3                   *db,
   gint64 midnight, day_end;
   g_autofree char *date_text = NULL;
 
-  if (!load_team (store, db, team_id, &team, error) || !read_day (&team, date, &midnight, error))
+  if (!load_team (store, team_id, &team, error) || !read_day (&team, date, &midnight, error))
     return NULL;
   if (!leads (actor, team_id))
     {
@@ -613,14 +607,13 @@ dw_staffing_day (sqlite3                   *db,
 /* Adherence */
 
 JsonObject *
-dw_staffing_adherence (sqlite3      *db,
+dw_staffing_adherence (DwStore      *store,
                        DwPrincipal  *actor,
                        gint64        team_id,
                        const char   *date,
                        gint64        now,
                        GError      **error)
 {
-  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
   g_auto(Team) team = { 0 };
   g_autoptr(GArray) agents = NULL;
   g_autoptr(JsonObject) result = json_object_new ();
@@ -628,7 +621,7 @@ dw_staffing_adherence (sqlite3      *db,
   g_autofree char *date_text = NULL;
   gint64 midnight, day_end, until, only = 0;
 
-  if (!load_team (store, db, team_id, &team, error) || !read_day (&team, date, &midnight, error))
+  if (!load_team (store, team_id, &team, error) || !read_day (&team, date, &midnight, error))
     return NULL;
   if (!leads (actor, team_id))
     {
@@ -719,7 +712,7 @@ dw_staffing_adherence (sqlite3      *db,
 }
 
 gboolean
-dw_staffing_adherence_seconds (sqlite3      *db,
+dw_staffing_adherence_seconds (DwStore      *store,
                                gint64        team_id,
                                const gint64 *user_ids,
                                guint         n_users,
@@ -730,7 +723,6 @@ dw_staffing_adherence_seconds (sqlite3      *db,
                                gint64       *adherent,
                                GError      **error)
 {
-  g_autoptr(DwStore) store = dw_sqlite_store_new (db);
   g_auto(Team) team = { 0 };
   g_autoptr(GArray) agents = NULL;
   g_autoptr(GArray) shifts = NULL;
@@ -742,7 +734,7 @@ dw_staffing_adherence_seconds (sqlite3      *db,
   memset (adherent, 0, sizeof (gint64) * n_users * n_windows);
   if (n_users == 0)
     return TRUE;
-  if (!load_team (store, db, team_id, &team, error))
+  if (!load_team (store, team_id, &team, error))
     return FALSE;
   /* the whole team's roster at once; no roster, no presence to read */
   shifts = published_shifts (store, &team, 0, bounds[0], bounds[n_windows], error);

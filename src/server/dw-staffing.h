@@ -7,14 +7,16 @@
  * a break, not absent, at the interval's middle); the agents online then (presence); and the gap.
  * docs/api.md "Staffing" defines each figure.
  *
- * Reads only; no transaction of its own beyond SQLite's statement snapshot.
+ * Reads only, through the store's named operations (store/dw-store-staffing.h, the calendar of
+ * store/dw-store-people.h) on either backend; no transaction of its own: inside the caller's,
+ * or each read its own snapshot.
  */
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
 #include "dw-principal.h"
+#include "store/dw-store-backend.h"
 
 G_BEGIN_DECLS
 
@@ -29,7 +31,7 @@ typedef struct
   double target_time;
 } DwStaffingOverrides;
 
-JsonObject *dw_staffing_day         (sqlite3                   *db,
+JsonObject *dw_staffing_day         (DwStore                   *store,
                                      DwPrincipal               *actor,
                                      gint64                     team_id,
                                      const char                *date,
@@ -37,7 +39,7 @@ JsonObject *dw_staffing_day         (sqlite3                   *db,
                                      const DwStaffingOverrides *overrides,
                                      GError                   **error);
 
-JsonObject *dw_staffing_adherence   (sqlite3                   *db,
+JsonObject *dw_staffing_adherence   (DwStore                   *store,
                                      DwPrincipal               *actor,
                                      gint64                     team_id,
                                      const char                *date,
@@ -50,7 +52,7 @@ JsonObject *dw_staffing_adherence   (sqlite3                   *db,
  * ones of those, spent online, in @scheduled and @adherent (@n_users × @n_windows, user by user).
  * One read of the team's roster and presence for all of them (dw-adherence.c does the sums, as
  * for GET /staffing/adherence). */
-gboolean    dw_staffing_adherence_seconds (sqlite3      *db,
+gboolean    dw_staffing_adherence_seconds (DwStore      *store,
                                            gint64        team_id,
                                            const gint64 *user_ids,
                                            guint         n_users,
@@ -64,7 +66,7 @@ gboolean    dw_staffing_adherence_seconds (sqlite3      *db,
 /* The average handle time of @team_id's tickets solved in the 28 days before @now, seconds
  * (600 when there are none): per ticket, each public agent reply counts the time since the
  * ticket's previous message (or its creation), at most 20 minutes. */
-double      dw_staffing_handle_time (sqlite3                   *db,
+double      dw_staffing_handle_time (DwStore                   *store,
                                      gint64                     team_id,
                                      gint64                     now,
                                      GError                   **error);

@@ -55,6 +55,8 @@ typedef struct
 
   /* TRUE while a transaction is open on the connection. */
   gboolean (*in_transaction) (DwStore *store);
+
+  const struct _DwStoreHealthOps *health;  /* dw-store-health.h */
 } DwStoreBackend;
 
 struct _DwStore

@@ -228,10 +228,12 @@ struct _DwStoreDemoOps
                                  GError **error);
   gboolean (*seed_surveys)      (DwStore *store, gint64 from_ticket, gint64 to_ticket,
                                  GError **error);
+  gboolean (*is_empty)          (DwStore *store, gboolean *empty, GError **error);
 };
 
-/* SQLite: synchronous=OFF (@fast) or FULL, between transactions: a seed nobody has been told of
- * yet need not sync its COMMIT.  PostgreSQL: nothing (see dw-pg-demo.c). */
+/* Between transactions, for a seed nobody has been told of yet, whose COMMITs need not wait for
+ * the disk: SQLite synchronous=OFF (@fast) or FULL; PostgreSQL synchronous_commit off or the
+ * session's own setting again (RESET; see dw-pg-demo.c). */
 static inline gboolean
 dw_store_demo_fast_writes (DwStore  *store,
                            gboolean  fast,
@@ -673,6 +675,16 @@ dw_store_demo_seed_surveys (DwStore  *store,
                             GError  **error)
 {
   return store->backend->demo->seed_surveys (store, from_ticket, to_ticket, error);
+}
+
+/* *@empty: the database holds no desk yet (no user: a migrated schema has its calendar and
+ * settings but nobody to sign in), so the demo may seed it. */
+static inline gboolean
+dw_store_demo_is_empty (DwStore   *store,
+                        gboolean  *empty,
+                        GError   **error)
+{
+  return store->backend->demo->is_empty (store, empty, error);
 }
 
 G_END_DECLS

@@ -13,16 +13,26 @@
 /* Customers per INSERT: 5 parameters each, well below libpq's 65535. */
 #define CUSTOMERS_PER_INSERT 500
 
-/* Nothing to relax: synchronous=OFF is SQLite's, for a seed written before anyone is told of it.
- * The PostgreSQL seed runs on the leader of a desk that other instances may already read, in
- * one transaction whose COMMIT syncs once: turning synchronous_commit off would risk a
- * leader's acknowledged writes for a single fsync saved. */
+/* SQLite's synchronous=OFF, for the same reason (docs/design.md "Starting"): the demo seeds only
+ * an empty desk, and nothing is acknowledged to anyone before the service listens, so the seed's
+ * COMMIT, and each of the history's slices after it, need not wait for the WAL flush.  Losing
+ * them in a crash loses no acknowledged write: the seed is one transaction (a crash leaves the
+ * empty desk, seeded again at the next start), and a history cut short stays "seeding", as on
+ * SQLite.  Only this session's commits are asynchronous, and only between the two calls; the
+ * WAL is one sequence, so the first synchronous commit after them flushes it with every
+ * asynchronous commit before it.  RESET rather than "on": the session's own setting comes back
+ * (the connection string's, the role's or the server's, say remote_apply for a standby). */
 static gboolean
 fast_writes (DwStore  *store,
              gboolean  fast,
              GError  **error)
 {
-  return TRUE;
+  g_autoptr(PGresult) result = dw_pg_store_query (store,
+                                                  fast ? "SET synchronous_commit = off"
+                                                       : "RESET synchronous_commit",
+                                                  0, NULL, error);
+
+  return result != NULL;
 }
 
 /* The server's shared buffers are its cache: there is no per-connection page cache to grow. */
@@ -395,9 +405,10 @@ latest_shifts (DwStore  *store,
   const char *params[] = { dw_pg_int (&team, team_id), dw_pg_int (&later, after),
                            dw_pg_int (&start, from), dw_pg_int (&end, to),
                            dw_pg_int (&n, limit) };
+  /* Ties as SQLite's index gives them (dw-sqlite-demo.c): the same shifts on both. */
   g_autoptr(PGresult) result = dw_pg_store_query (store,
     "SELECT id FROM shifts WHERE team_id = $1 AND starts_at > $2 AND starts_at >= $3 "
-    "AND starts_at < $4 ORDER BY starts_at DESC, id LIMIT $5", 5, params, error);
+    "AND starts_at < $4 ORDER BY starts_at DESC, id DESC LIMIT $5", 5, params, error);
 
   if (result == NULL)
     return FALSE;
@@ -804,6 +815,21 @@ insert_rows (DwStore             *store,
   return TRUE;
 }
 
+/* The history writes rows with the ids it numbered (dw-demo-history.c: past ones below the
+ * active ones) while the desk inserts live ones through the identity: move the identity past
+ * the largest id, as SQLite's rowid is always max + 1, or a live ticket, comment or audit row
+ * takes an id the history has written or will write (23505 on tickets_pkey). */
+static gboolean
+identity_past_max (DwStore     *store,
+                   const char  *table,
+                   GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT setval (pg_get_serial_sequence ('%s', 'id'), "
+                                          "(SELECT max (id) FROM %s))", table, table);
+
+  return run (store, sql, 0, NULL, error);
+}
+
 static gboolean
 insert_tickets (DwStore                  *store,
                 const DwStoreDemoTicket  *rows,
@@ -860,7 +886,8 @@ insert_tickets (DwStore                  *store,
     "solved_at, version, escalation_level, sla_policy_id, sla_state, sla, next_sla_at, csat, "
     "csat_comment) VALUES ",
     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 24, n, params,
-    error);
+    error)
+    && identity_past_max (store, "tickets", error);
 }
 
 static gboolean
@@ -892,7 +919,8 @@ insert_comments (DwStore                   *store,
 
   return insert_rows (store,
                       "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, "
-                      "created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?)", 7, n, params, error);
+                      "created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?)", 7, n, params, error)
+         && identity_past_max (store, "comments", error);
 }
 
 static gboolean
@@ -927,7 +955,8 @@ insert_audit (DwStore                 *store,
   return insert_rows (store,
                       "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, "
                       "before, after, reason) VALUES ",
-                      "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)", 9, n, params, error);
+                      "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)", 9, n, params, error)
+         && identity_past_max (store, "audit", error);
 }
 
 static gboolean
@@ -947,6 +976,21 @@ seed_surveys (DwStore  *store,
     "  t.csat, t.csat_comment "
     "FROM tickets t WHERE t.id BETWEEN $1 AND $2 AND t.solved_at IS NOT NULL ORDER BY t.id", 2,
     params, error);
+}
+
+static gboolean
+is_empty (DwStore   *store,
+          gboolean  *empty,
+          GError   **error)
+{
+  g_autoptr(PGresult) result = dw_pg_store_query (store, "SELECT 1 FROM users LIMIT 1", 0, NULL,
+                                                  error);
+
+  *empty = FALSE;
+  if (result == NULL)
+    return FALSE;
+  *empty = PQntuples (result) == 0;
+  return TRUE;
 }
 
 const DwStoreDemoOps dw_pg_demo_ops = {
@@ -992,4 +1036,5 @@ const DwStoreDemoOps dw_pg_demo_ops = {
   .insert_comments = insert_comments,
   .insert_audit = insert_audit,
   .seed_surveys = seed_surveys,
+  .is_empty = is_empty,
 };

@@ -30,6 +30,10 @@ extern const DwStoreSlaComplianceOps dw_pg_sla_compliance_ops;
 extern const DwStoreDemoOps      dw_pg_demo_ops;
 extern const DwStoreTxOps        dw_pg_tx_ops;
 extern const DwStoreStaffingOps  dw_pg_staffing_ops;
+extern const struct _DwStoreHealthOps dw_pg_health_ops;
+
+/* Successful COMMITs of this process on PostgreSQL (dw-pg-tx.c), for /health. */
+gint64 dw_pg_tx_get_commits (void);
 
 typedef struct
 {

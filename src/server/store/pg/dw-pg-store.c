@@ -73,6 +73,7 @@ static const DwStoreBackend pg_backend = {
   .demo = &dw_pg_demo_ops,
   .tx = &dw_pg_tx_ops,
   .staffing = &dw_pg_staffing_ops,
+  .health = &dw_pg_health_ops,
 };
 
 DwStore *

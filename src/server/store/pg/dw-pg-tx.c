@@ -19,6 +19,15 @@
 #include "store/pg/dw-pg-ops.h"
 #include "store/pg/dw-pg-store.h"
 
+/* Process-wide, as dw-store.c counts SQLite's (GET /api/v1/health). */
+static gint n_commits;
+
+gint64
+dw_pg_tx_get_commits (void)
+{
+  return g_atomic_int_get (&n_commits);
+}
+
 static gboolean
 open_or_failed (PGconn *conn)
 {
@@ -59,6 +68,8 @@ begin_with (DwStore     *store,
 {
   g_autoptr(GError) local = NULL;
 
+  /* The desk's group commit, as on SQLite (dw_store_set_begin_hook). */
+  dw_store_run_begin_hook (store->conn);
   if (in_transaction_or_lost (store))
     {
       g_set_error_literal (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED,
@@ -153,6 +164,7 @@ tx_commit (DwStore  *store,
                            "The transaction was rolled back: a statement in it failed");
       return FALSE;
     }
+  g_atomic_int_inc (&n_commits);
   return TRUE;
 }
 

@@ -393,9 +393,11 @@ latest_shifts (DwStore  *store,
                GError  **error)
 {
   sqlite3 *db = dw_sqlite_store_db (store);
+  /* ", id DESC" says the order shifts_team scanned backwards gave the ties already (the same
+   * plan), so that PostgreSQL takes the same shifts. */
   g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
     "SELECT id FROM shifts WHERE team_id = ? AND starts_at > ? AND starts_at >= ? "
-    "AND starts_at < ? ORDER BY starts_at DESC LIMIT ?", error);
+    "AND starts_at < ? ORDER BY starts_at DESC, id DESC LIMIT ?", error);
   int rc;
 
   if (stmt == NULL)
@@ -1016,6 +1018,23 @@ seed_surveys (DwStore  *store,
   return dw_store_step_done (stmt, error);
 }
 
+/* The query dw_store_is_empty () asked on the handle. */
+static gboolean
+is_empty (DwStore   *store,
+          gboolean  *empty,
+          GError   **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
+                                                   "SELECT 1 FROM users LIMIT 1", error);
+  gboolean found;
+
+  *empty = FALSE;
+  if (stmt == NULL || !step_one (store, stmt, &found, error))
+    return FALSE;
+  *empty = !found;
+  return TRUE;
+}
+
 const DwStoreDemoOps dw_sqlite_demo_ops = {
   .fast_writes = fast_writes,
   .seed_cache = seed_cache,
@@ -1059,4 +1078,5 @@ const DwStoreDemoOps dw_sqlite_demo_ops = {
   .insert_comments = insert_comments,
   .insert_audit = insert_audit,
   .seed_surveys = seed_surveys,
+  .is_empty = is_empty,
 };

@@ -2,6 +2,8 @@
 
 #include "store/sqlite/dw-sqlite-store.h"
 
+#include "dw-store.h"
+
 #include "store/dw-store-directory.h"
 #include "store/dw-store-events.h"
 #include "store/dw-store-routing.h"
@@ -43,6 +45,7 @@ static const DwStoreBackend sqlite_backend = {
   .demo = &dw_sqlite_demo_ops,
   .tx = &dw_sqlite_tx_ops,
   .staffing = &dw_sqlite_staffing_ops,
+  .health = &dw_sqlite_health_ops,
 };
 
 DwStore *

@@ -29,6 +29,7 @@ extern const DwStoreSlaComplianceOps dw_sqlite_sla_compliance_ops;
 extern const DwStoreDemoOps      dw_sqlite_demo_ops;
 extern const DwStoreTxOps        dw_sqlite_tx_ops;
 extern const DwStoreStaffingOps  dw_sqlite_staffing_ops;
+extern const struct _DwStoreHealthOps dw_sqlite_health_ops;
 
 static inline sqlite3 *
 dw_sqlite_store_db (DwStore *store)

@@ -1,0 +1,37 @@
+/* dw-pg-health.c: /health's reads (store/dw-store-health.h) on PostgreSQL.  The schema version
+ * is the migrations' (dw_pg_get_schema_version: the newest schema_version row); the commits are
+ * counted by dw-pg-tx.c.  Statements are not: the backend keeps no statement cache (each query
+ * goes with its text, PQexecParams, and the server parses it every time), so there is no miss
+ * to count. */
+#define G_LOG_DOMAIN "dw-store"
+
+#include "config.h"
+
+#include "store/dw-store-health.h"
+#include "store/pg/dw-pg-migrations.h"
+#include "store/pg/dw-pg-ops.h"
+#include "store/pg/dw-pg-store.h"
+
+static int
+schema_version (DwStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  int version = dw_pg_get_schema_version (dw_pg_store_conn (store), &error);
+
+  if (version < 0)
+    g_debug ("Cannot read the schema version: %s", error->message);
+  return version;
+}
+
+static void
+stats (DwStore            *store,
+       DwStoreHealthStats *stats)
+{
+  stats->statements_prepared = -1;
+  stats->commits = dw_pg_tx_get_commits ();
+}
+
+const DwStoreHealthOps dw_pg_health_ops = {
+  .schema_version = schema_version,
+  .stats = stats,
+};
