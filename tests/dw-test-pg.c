@@ -132,15 +132,100 @@ start_guardian (DwTestPg *self)
     g_error ("cannot start the guardian of the PostgreSQL cluster: %s", error->message);
 }
 
+void
+dw_test_pg_server_start (DwTestPg *self)
+{
+  g_autoptr(GPtrArray) pg_ctl = command_new (self, "pg_ctl");
+  g_autofree char *data = g_build_filename (self->dir, "data", NULL);
+  g_autofree char *log = g_build_filename (self->dir, "server.log", NULL);
+  g_autofree char *options = NULL;
+
+  options = g_strdup_printf ("-c listen_addresses='' -c unix_socket_directories='%s' "
+                             "-c fsync=on -c max_connections=50 -c track_commit_timestamp=on", self->dir);
+  g_ptr_array_add (pg_ctl, g_strdup ("start"));
+  g_ptr_array_add (pg_ctl, g_strdup ("--wait"));
+  g_ptr_array_add (pg_ctl, g_strdup ("--silent"));
+  g_ptr_array_add (pg_ctl, g_strdup ("--pgdata"));
+  g_ptr_array_add (pg_ctl, g_strdup (data));
+  g_ptr_array_add (pg_ctl, g_strdup ("--log"));
+  g_ptr_array_add (pg_ctl, g_strdup (log));
+  g_ptr_array_add (pg_ctl, g_strdup ("--options"));
+  g_ptr_array_add (pg_ctl, g_strdup (options));
+  run (self, pg_ctl);
+}
+
+void
+dw_test_pg_server_restart_after_crash (DwTestPg *self)
+{
+  g_autofree char *data = g_build_filename (self->dir, "data", NULL);
+  g_autofree char *log = g_build_filename (self->dir, "server.log", NULL);
+  g_autofree char *options = g_strdup_printf ("-c listen_addresses='' "
+                                              "-c unix_socket_directories='%s' -c fsync=on "
+                                              "-c max_connections=50 "
+                                              "-c track_commit_timestamp=on", self->dir);
+
+  /* The killed postmaster's backends may hold its shared memory a moment longer ("pre-existing
+   * shared memory block is still in use"): try again until they are gone. */
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr(GPtrArray) pg_ctl = command_new (self, "pg_ctl");
+      int status;
+
+      g_ptr_array_add (pg_ctl, g_strdup ("start"));
+      g_ptr_array_add (pg_ctl, g_strdup ("--wait"));
+      g_ptr_array_add (pg_ctl, g_strdup ("--silent"));
+      g_ptr_array_add (pg_ctl, g_strdup ("--pgdata"));
+      g_ptr_array_add (pg_ctl, g_strdup (data));
+      g_ptr_array_add (pg_ctl, g_strdup ("--log"));
+      g_ptr_array_add (pg_ctl, g_strdup (log));
+      g_ptr_array_add (pg_ctl, g_strdup ("--options"));
+      g_ptr_array_add (pg_ctl, g_strdup (options));
+      g_ptr_array_add (pg_ctl, NULL);
+      if (g_spawn_sync (self->dir, (char **) pg_ctl->pdata, NULL,
+                        G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL
+                        | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL)
+          && g_spawn_check_wait_status (status, NULL))
+        return;
+      if (attempt == 300)
+        g_error ("PostgreSQL did not start again after its postmaster was killed; see %s", log);
+      g_usleep (100 * 1000);
+    }
+}
+
+void
+dw_test_pg_server_stop_immediate (DwTestPg *self)
+{
+  g_autoptr(GPtrArray) pg_ctl = command_new (self, "pg_ctl");
+  g_autofree char *data = g_build_filename (self->dir, "data", NULL);
+
+  g_ptr_array_add (pg_ctl, g_strdup ("stop"));
+  g_ptr_array_add (pg_ctl, g_strdup ("--wait"));
+  g_ptr_array_add (pg_ctl, g_strdup ("--silent"));
+  g_ptr_array_add (pg_ctl, g_strdup ("--mode=immediate"));
+  g_ptr_array_add (pg_ctl, g_strdup ("--pgdata"));
+  g_ptr_array_add (pg_ctl, g_strdup (data));
+  run (self, pg_ctl);
+}
+
+GPid
+dw_test_pg_server_pid (DwTestPg *self)
+{
+  g_autofree char *path = g_build_filename (self->dir, "data", "postmaster.pid", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Its first line is the postmaster's pid. */
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return (GPid) g_ascii_strtoll (contents, NULL, 10);
+}
+
 DwTestPg *
 dw_test_pg_start (void)
 {
   DwTestPg *self = g_new0 (DwTestPg, 1);
   g_autoptr(GPtrArray) initdb = NULL;
-  g_autoptr(GPtrArray) pg_ctl = NULL;
   g_autofree char *data = NULL;
-  g_autofree char *log = NULL;
-  g_autofree char *options = NULL;
   gint64 start = g_get_monotonic_time ();
 
   /* /tmp, not $TMPDIR: nobody must be able to reach it, and a socket's path must stay within
@@ -161,7 +246,6 @@ dw_test_pg_start (void)
   start_guardian (self);
 
   data = g_build_filename (self->dir, "data", NULL);
-  log = g_build_filename (self->dir, "server.log", NULL);
 
   /* --no-sync: a throwaway cluster's files need not reach the disk before it starts; the server
    * itself runs with fsync on, as in production. */
@@ -176,19 +260,7 @@ dw_test_pg_start (void)
   g_ptr_array_add (initdb, g_strdup ("--no-instructions"));
   run (self, initdb);
 
-  options = g_strdup_printf ("-c listen_addresses='' -c unix_socket_directories='%s' "
-                             "-c fsync=on -c max_connections=50 -c track_commit_timestamp=on", self->dir);
-  pg_ctl = command_new (self, "pg_ctl");
-  g_ptr_array_add (pg_ctl, g_strdup ("start"));
-  g_ptr_array_add (pg_ctl, g_strdup ("--wait"));
-  g_ptr_array_add (pg_ctl, g_strdup ("--silent"));
-  g_ptr_array_add (pg_ctl, g_strdup ("--pgdata"));
-  g_ptr_array_add (pg_ctl, g_strdup (data));
-  g_ptr_array_add (pg_ctl, g_strdup ("--log"));
-  g_ptr_array_add (pg_ctl, g_strdup (log));
-  g_ptr_array_add (pg_ctl, g_strdup ("--options"));
-  g_ptr_array_add (pg_ctl, g_strdup (options));
-  run (self, pg_ctl);
+  dw_test_pg_server_start (self);
 
   self->start_usec = g_get_monotonic_time () - start;
   g_test_message ("PostgreSQL cluster in %s started in %.2f s", self->dir,

@@ -34,6 +34,15 @@ DwTestPg *dw_test_pg_start         (void);
 /* Stops it, removes its directory, frees @self. */
 void      dw_test_pg_stop          (DwTestPg    *self);
 
+/* The server of the cluster, for tests of what happens when PostgreSQL restarts: started again
+ * (pg_ctl start --wait), stopped at once without a checkpoint (pg_ctl stop -m immediate: what
+ * a crash leaves, recovered at the next start), and the postmaster's pid (to kill -9 it). */
+void      dw_test_pg_server_start  (DwTestPg    *self);
+void      dw_test_pg_server_stop_immediate (DwTestPg *self);
+GPid      dw_test_pg_server_pid    (DwTestPg    *self);
+/* Starts it again after a kill -9 of the postmaster (waits for its orphans to let go). */
+void      dw_test_pg_server_restart_after_crash (DwTestPg *self);
+
 /* The test program's one cluster, started on first use and stopped at exit. */
 DwTestPg *dw_test_pg_get_shared    (void);
 

@@ -1,16 +1,42 @@
 #include "config.h"
 
 #include "dw-test-server.h"
+#include "dw-test-pg.h"
 
 #include "dw-clock.h"
 #include "dw-json.h"
 
 #include <glib/gstdio.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <string.h>
+
+gboolean
+dw_test_backend_is_postgresql (void)
+{
+  return g_strcmp0 (g_getenv ("DW_TEST_BACKEND"), "postgresql") == 0;
+}
+
+gboolean
+dw_test_skip_unless_sqlite (const char *reason)
+{
+  if (!dw_test_backend_is_postgresql ())
+    return FALSE;
+  g_test_skip (reason);
+  return TRUE;
+}
+
+/* What --db the service is given: the PostgreSQL database, else the SQLite file (a test may
+ * fill in db_path alone, as test-demo.c does). */
+static const char *
+db_arg (DwTestServer *self)
+{
+  return self->db != NULL ? self->db : self->db_path;
+}
 
 static const char *
 deskwatchd_path (void)
@@ -117,7 +143,7 @@ dw_test_server_start (DwTestServer       *self,
 
   g_ptr_array_add (argv, (gpointer) deskwatchd_path ());
   g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, self->db_path);
+  g_ptr_array_add (argv, (gpointer) db_arg (self));
   g_ptr_array_add (argv, (gpointer) "--listen");
   g_ptr_array_add (argv, (gpointer) "127.0.0.1:0");
   for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
@@ -140,7 +166,7 @@ dw_test_server_start (DwTestServer       *self,
 
   g_free (self->url);
   self->url = g_strdup (line + strlen ("Listening on "));
-  g_test_message ("deskwatchd %s on %s", self->db_path, self->url);
+  g_test_message ("deskwatchd %s on %s", db_arg (self), self->url);
 }
 
 static void
@@ -196,7 +222,7 @@ dw_test_server_cli (DwTestServer *self,
     g_ptr_array_add (argv, (gpointer) arg);
   va_end (args);
   g_ptr_array_add (argv, (gpointer) "--db");
-  g_ptr_array_add (argv, self->db_path);
+  g_ptr_array_add (argv, (gpointer) db_arg (self));
   g_ptr_array_add (argv, NULL);
 
   launcher = dw_test_server_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
@@ -436,6 +462,10 @@ dw_test_server_new (void)
   self->dir = g_dir_make_tmp ("deskwatch-test-XXXXXX", &error);
   g_assert_no_error (error);
   self->db_path = g_build_filename (self->dir, "deskwatch.db", NULL);
+  /* One cluster for the test program, a new database for each server (CREATE DATABASE copies
+   * template1: milliseconds). */
+  if (dw_test_backend_is_postgresql ())
+    self->db = dw_test_pg_new_database (dw_test_pg_get_shared ());
   self->session = soup_session_new_with_options ("timeout", 60, NULL);
 
   out = dw_test_server_cli (self, DW_TEST_ADMIN_PASSWORD "\n", &status, "user", "add", "admin",
@@ -513,6 +543,7 @@ dw_test_server_free (DwTestServer *self)
 
   g_free (self->dir);
   g_free (self->db_path);
+  g_free (self->db);
   g_free (self->url);
   g_free (self->admin_token);
   g_free (self->lead_token);
@@ -579,4 +610,71 @@ dw_test_server_wait_demo_history (DwTestServer *self)
         g_error ("Gave up waiting for the demo's history");
       g_usleep (50 * 1000);
     }
+}
+
+void
+dw_test_server_exec (DwTestServer *self,
+                     const char   *sql)
+{
+  if (self->db != NULL)
+    {
+      PGconn *conn = PQconnectdb (self->db);
+      PGresult *result;
+
+      if (PQstatus (conn) != CONNECTION_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      result = PQexec (conn, sql);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      PQclear (result);
+      PQfinish (conn);
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      char *message = NULL;
+
+      g_assert_cmpint (sqlite3_open (self->db_path, &db), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 10000);
+      if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+        g_error ("%s: %s", sql, message);
+      sqlite3_close (db);
+    }
+}
+
+gint64
+dw_test_server_query_int (DwTestServer *self,
+                          const char   *sql)
+{
+  gint64 value = 0;
+
+  if (self->db != NULL)
+    {
+      PGconn *conn = PQconnectdb (self->db);
+      PGresult *result;
+
+      if (PQstatus (conn) != CONNECTION_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      result = PQexec (conn, sql);
+      if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) < 1)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+      PQclear (result);
+      PQfinish (conn);
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_open (self->db_path, &db), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 10000);
+      if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK
+          || sqlite3_step (stmt) != SQLITE_ROW)
+        g_error ("%s: %s", sql, sqlite3_errmsg (db));
+      value = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+  return value;
 }

@@ -1,6 +1,8 @@
 /* dw-test-server.h: the real deskwatchd for tests.
  *
- * Spawns $DESKWATCHD on 127.0.0.1:0 with a fresh SQLite file in a temporary directory, reads the
+ * Spawns $DESKWATCHD on 127.0.0.1:0 with a fresh SQLite file in a temporary directory (or, with
+ * DW_TEST_BACKEND=postgresql — `meson test --setup postgresql` —, a fresh database of the test
+ * program's own PostgreSQL cluster, tests/dw-test-pg.h), reads the
  * "Listening on URL" line it prints, and talks to it over real HTTP.  The server is another
  * process, so the blocking soup_session_send_and_read() used here cannot deadlock against it.
  *
@@ -41,7 +43,15 @@ typedef struct
   /* RLIMIT_NOFILE the service starts with (0: inherited); see dw_test_server_set_nofile(). */
   guint64      nofile_soft;
   guint64      nofile_hard;
+  /* The PostgreSQL connection string given as --db (NULL: SQLite, db_path). */
+  char        *db;
 } DwTestServer;
+
+/* DW_TEST_BACKEND=postgresql: dw_test_server_new() serves from PostgreSQL. */
+gboolean      dw_test_backend_is_postgresql (void);
+/* On PostgreSQL, g_test_skip (@reason) and TRUE (the caller returns): for a case that is
+ * inherently SQLite (the file killed, read or written directly). */
+gboolean      dw_test_skip_unless_sqlite   (const char    *reason);
 
 /* A running service on an empty database with one admin (admin_id, admin_token). */
 DwTestServer *dw_test_server_new           (void);
@@ -135,6 +145,15 @@ void            dw_test_assert_problem_impl (DwTestResponse *response,
 /* Waits until a demo service says (GET /api/v1/health, "demo") that its past days are all
  * written: they follow after it starts listening (docs/api.md "Health"). */
 void          dw_test_server_wait_demo_history (DwTestServer *self);
+
+/* Runs @sql (one or more statements, in the dialect both backends share) on the server's
+ * database, SQLite or PostgreSQL, on a connection of its own; g_error when it fails. */
+void          dw_test_server_exec          (DwTestServer       *self,
+                                            const char         *sql);
+/* The first column of the first row of @sql (one statement: a SELECT, or an INSERT …
+ * RETURNING id), on either backend. */
+gint64        dw_test_server_query_int     (DwTestServer       *self,
+                                            const char         *sql);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestServer, dw_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestResponse, dw_test_response_free)

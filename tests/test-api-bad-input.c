@@ -20,35 +20,22 @@ fingerprint (void)
                                   "team_members", "user_skills", "customers", "presence_log",
                                   "business_types", "tokens" };
   g_autoptr(GString) s = g_string_new (NULL);
-  sqlite3 *db = NULL;
 
-  g_assert_cmpint (sqlite3_open_v2 (server->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
+  /* On either backend (dw_test_server_query_int).  Every ticket's version summed; each user's
+   * presence weighed by its id (the words' lengths differ: online 6, away 4, offline 7), so
+   * any one user's change shows. */
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", tables[i]);
-      sqlite3_stmt *stmt = NULL;
 
-      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-      g_string_append_printf (s, "%s=%d ", tables[i], sqlite3_column_int (stmt, 0));
-      sqlite3_finalize (stmt);
+      g_string_append_printf (s, "%s=%" G_GINT64_FORMAT " ", tables[i],
+                              dw_test_server_query_int (server, sql));
     }
-
-  {
-    sqlite3_stmt *stmt = NULL;
-
-    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT total (version), group_concat (presence) "
-                                             "FROM tickets, (SELECT group_concat (presence) "
-                                             "AS presence FROM users)", -1, &stmt, NULL),
-                     ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_string_append_printf (s, "versions=%g presence=%s", sqlite3_column_double (stmt, 0),
-                            sqlite3_column_text (stmt, 1));
-    sqlite3_finalize (stmt);
-  }
-
-  sqlite3_close (db);
+  g_string_append_printf (s, "versions=%" G_GINT64_FORMAT " presence=%" G_GINT64_FORMAT,
+                          dw_test_server_query_int (server, "SELECT coalesce (sum (version), 0) "
+                                                    "FROM tickets"),
+                          dw_test_server_query_int (server, "SELECT coalesce (sum (id * length "
+                                                    "(presence)), 0) FROM users"));
   return g_strdup (s->str);
 }
 
@@ -395,6 +382,10 @@ test_old_rows_repaired (void)
   g_autofree char *path = NULL;
   sqlite3 *db = NULL;
   gint64 id;
+
+  /* PostgreSQL refuses invalid UTF-8 in text (22021): such rows exist only in SQLite files. */
+  if (dw_test_skip_unless_sqlite ("rows with invalid UTF-8 written into the SQLite file"))
+    return;
 
   created = dw_test_server_json (server, "POST", "/api/v1/tickets", server->admin_token,
                                  "{\"subject\": \"to be damaged\", \"channel\": \"web\"}");

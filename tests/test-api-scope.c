@@ -3,7 +3,6 @@
  * who speaks as a customer, and open streams losing their authority. */
 #include "config.h"
 
-#include <sqlite3.h>
 #include <string.h>
 
 #include "dw-test-stream.h"
@@ -313,21 +312,13 @@ n_reads (DwTestServer *s,
          gint64        customer_id,
          gint64        actor_id)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int n = -1;
+  /* On either backend (dw_test_server_query_int). */
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM audit WHERE entity = 'customer' "
+                                          "AND action = 'read' AND entity_id = %" G_GINT64_FORMAT
+                                          " AND actor_id = %" G_GINT64_FORMAT, customer_id,
+                                          actor_id);
 
-  g_assert_cmpint (sqlite3_open_v2 (s->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM audit WHERE entity = 'customer' "
-                                       "AND action = 'read' AND entity_id = ? AND actor_id = ?",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  sqlite3_bind_int64 (stmt, 2, actor_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return n;
+  return (int) dw_test_server_query_int (s, sql);
 }
 
 static void

@@ -8,8 +8,6 @@
  */
 #include "config.h"
 
-#include <sqlite3.h>
-
 #include "dw-clock.h"
 #include "dw-test-server.h"
 
@@ -150,49 +148,26 @@ set_status (gint64      id,
   dw_test_assert_status (r, 200);
 }
 
-static void
-exec_sql (sqlite3    *db,
-          const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
-
-static sqlite3 *
-open_db (void)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  return db;
-}
-
 /* The desk: two policies, the calendars, then the tickets, run until they have breached. */
 static void
 set_up_desk (void)
 {
   const char * const speed[] = { "--speed", SPEED, NULL };
-  sqlite3 *db;
   g_autofree char *week = NULL;
   g_autofree char *sql = NULL;
 
+  /* On either backend (dw_test_server_exec). */
   dw_test_server_stop (server);
-  db = open_db ();
-  exec_sql (db, "UPDATE calendars SET timezone = 'UTC', week = '[[[0,1440]],[[0,1440]],"
-                "[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]]]'");
+  dw_test_server_exec (server, "UPDATE calendars SET timezone = 'UTC', week = '[[[0,1440]],"
+                       "[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]]]'");
   /* Position 0 wins over 1: urgent tickets get "VIP". */
-  exec_sql (db, "INSERT INTO sla_policies (name, position, match_priorities, "
-                "first_response_minutes, next_response_minutes, resolution_minutes, "
-                "at_risk_ratio) VALUES ('VIP', 0, '[\"urgent\"]', 5, 5, 20, 0.5)");
-  vip_policy_id = sqlite3_last_insert_rowid (db);
-  exec_sql (db, "INSERT INTO sla_policies (name, position, first_response_minutes, "
-                "next_response_minutes, resolution_minutes, at_risk_ratio) "
-                "VALUES ('Fast', 1, 10, 10, 60, 0.5)");
-  fast_policy_id = sqlite3_last_insert_rowid (db);
-  sqlite3_close (db);
+  vip_policy_id = dw_test_server_query_int (server,
+    "INSERT INTO sla_policies (name, position, match_priorities, first_response_minutes, "
+    "next_response_minutes, resolution_minutes, at_risk_ratio) "
+    "VALUES ('VIP', 0, '[\"urgent\"]', 5, 5, 20, 0.5) RETURNING id");
+  fast_policy_id = dw_test_server_query_int (server,
+    "INSERT INTO sla_policies (name, position, first_response_minutes, next_response_minutes, "
+    "resolution_minutes, at_risk_ratio) VALUES ('Fast', 1, 10, 10, 60, 0.5) RETURNING id");
 
   dw_test_server_start (server, speed);
 
@@ -201,11 +176,10 @@ set_up_desk (void)
   week = dw_test_week_with_daily_gap (dw_test_server_now (server), 40, 30, &gap_start);
   sql = g_strdup_printf ("INSERT INTO calendars (name, timezone, week) VALUES ('Gap', 'UTC', "
                          "'%s'); "
-                         "UPDATE teams SET calendar_id = last_insert_rowid () "
-                         "WHERE id = %" G_GINT64_FORMAT, week, server->other_team_id);
-  db = open_db ();
-  exec_sql (db, sql);
-  sqlite3_close (db);
+                         "UPDATE teams SET calendar_id = (SELECT id FROM calendars "
+                         "WHERE name = 'Gap') WHERE id = %" G_GINT64_FORMAT, week,
+                         server->other_team_id);
+  dw_test_server_exec (server, sql);
 
   ticket_gap = create_ticket (server->other_team_id, server->agent2_id, "normal");
   ticket_met = create_ticket (server->team_id, server->agent_id, "normal");

@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <sqlite3.h>
 
 #include "dw-erlang.h"
 #include "dw-test-server.h"
@@ -126,16 +125,6 @@ iso (gint64 t)
   return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-static void
-exec_sql (sqlite3    *db,
-          const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
-
 /* History written straight into the stopped service's database (the API only creates tickets
  * now): the same weekday 1, 2 and 3 weeks ago, 4, 8 and 12 web tickets at 10:00 and 2 WeChat
  * chats at 10:30 each time; and a calendar open around the clock, so no interval's demand waits
@@ -143,14 +132,13 @@ exec_sql (sqlite3    *db,
 static void
 write_history (gint64 today)
 {
-  sqlite3 *db = NULL;
+  /* One transaction of statements, on either backend (dw_test_server_exec). */
+  g_autoptr(GString) sql = g_string_new ("BEGIN; UPDATE calendars SET week = '[[[0,1440]],"
+                                         "[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
+                                         "[[0,1440]]]'; ");
   const int web[] = { 4, 8, 12 };
 
   dw_test_server_stop (server);
-  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
-  exec_sql (db, "BEGIN");
-  exec_sql (db, "UPDATE calendars SET week = '[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
-                "[[0,1440]],[[0,1440]],[[0,1440]]]'");
   for (int week = 1; week <= 3; week++)
     {
       gint64 day = today - week * 7 * 86400;
@@ -159,17 +147,15 @@ write_history (gint64 today)
         {
           gboolean chat = n >= web[week - 1];
           gint64 at = day + (chat ? 10 * 3600 + 1800 : 10 * 3600) + 60 * n;
-          g_autofree char *sql = g_strdup_printf ("INSERT INTO tickets (subject, channel, team_id, "
-                                                  "status, created_at, updated_at) VALUES ('h', "
-                                                  "'%s', %" G_GINT64_FORMAT ", 'closed', %"
-                                                  G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")",
-                                                  chat ? "wechat" : "web", server->team_id, at, at);
 
-          exec_sql (db, sql);
+          g_string_append_printf (sql, "INSERT INTO tickets (subject, channel, team_id, status, "
+                                  "created_at, updated_at) VALUES ('h', '%s', %" G_GINT64_FORMAT
+                                  ", 'closed', %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "); ",
+                                  chat ? "wechat" : "web", server->team_id, at, at);
         }
     }
-  exec_sql (db, "COMMIT");
-  sqlite3_close (db);
+  g_string_append (sql, "COMMIT");
+  dw_test_server_exec (server, sql->str);
   dw_test_server_start (server, NULL);
 }
 

@@ -797,21 +797,16 @@ static gint64
 last_load_event (DwTestServer *s,
                  gint64        user_id)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 load = -1;
+  /* On either backend (dw_test_server_query_int), each with its JSON function. */
+  g_autofree char *sql = g_strdup_printf ("SELECT coalesce ((SELECT %s FROM events "
+                                          "WHERE type = 'user.updated' AND user_id = %"
+                                          G_GINT64_FORMAT " ORDER BY seq DESC LIMIT 1), -1)",
+                                          s->db != NULL
+                                          ? "(data::jsonb ->> 'open_tickets')::bigint"
+                                          : "json_extract (data, '$.open_tickets')",
+                                          user_id);
 
-  g_assert_cmpint (sqlite3_open_v2 (s->db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT json_extract (data, '$.open_tickets') "
-                                           "FROM events WHERE type = 'user.updated' "
-                                           "AND user_id = ? ORDER BY seq DESC LIMIT 1",
-                                       -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    load = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return load;
+  return dw_test_server_query_int (s, sql);
 }
 
 static void

@@ -529,7 +529,8 @@ run_deskwatchd (const char * const *args,
 }
 
 /* `deskwatchd schema --db postgresql://…` migrates and says the version, never showing the
- * password it was given; serving from PostgreSQL is refused with a clear word. */
+ * password it was given; the user commands work there, a failed connection is said without the
+ * password. */
 static void
 test_command (void)
 {
@@ -543,7 +544,15 @@ test_command (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   const char *schema[] = { "schema", "--db", with_password, NULL };
-  const char *serve[] = { "--listen", "127.0.0.1:0", "--db", conninfo, NULL };
+  g_autofree char *missing = NULL;
+  g_autofree char *missing_with_password = NULL;
+  const char *list[] = { "user", "list", "--db", with_password, NULL };
+  const char *serve_missing[] = { "--listen", "127.0.0.1:0", "--db", NULL, NULL };
+  g_auto(GStrv) parts = g_strsplit (conninfo, "test_", 2);
+
+  missing = g_strjoinv ("missing_", parts);
+  missing_with_password = g_strconcat (missing, "&password=s3cret", NULL);
+  serve_missing[3] = missing_with_password;
 
   /* GLib's writer puts the info lines on stdout, before the result. */
   run_deskwatchd (schema, 0, &out, &err);
@@ -560,9 +569,22 @@ test_command (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  run_deskwatchd (serve, 2, &out, &err);
-  g_assert_nonnull (strstr (err, "PostgreSQL backend does not serve yet"));
-  g_assert_nonnull (strstr (err, "deskwatchd schema"));
+  /* The user and token commands work on it (through the service's store). */
+  run_deskwatchd (list, 0, &out, &err);
+  /* After the info lines, on stdout too. */
+  g_assert_nonnull (strstr (out, "\nID     USERNAME"));
+  g_assert_null (strstr (out, "s3cret"));
+  g_assert_null (strstr (err, "s3cret"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Serving: a database that cannot be reached is said, without the password. */
+  run_deskwatchd (serve_missing, 1, &out, &err);
+  g_assert_nonnull (strstr (err, "deskwatchd: PostgreSQL postgresql:///missing_"));
+  g_assert_null (strstr (out, "s3cret"));
+  g_assert_null (strstr (err, "s3cret"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
 }
 
 /* Three `deskwatchd schema` processes started together on an empty database, as three

@@ -6,22 +6,11 @@
  */
 #include "config.h"
 
-#include <sqlite3.h>
 #include <string.h>
 
 #include "dw-test-stream.h"
 
 #define SPEED "600"
-
-static void
-exec_sql (sqlite3    *db,
-          const char *sql)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-}
 
 /* The desk of dw_test_server_new_with_desk(), every team on an always-open calendar, and one
  * policy for everything: first response 20 min, resolution 60 min, at risk at half. */
@@ -31,20 +20,19 @@ sla_server_new (const char *escalation)
   DwTestServer *server = dw_test_server_new_with_desk ();
   const char * const args[] = { "--speed", SPEED, NULL };
   g_autofree char *policy = NULL;
-  sqlite3 *db = NULL;
 
   /* Written while the service is down, as an operator's migration would be: the tests do not
-   * depend on the policy and calendar endpoints. */
+   * depend on the policy and calendar endpoints.  On either backend (dw_test_server_exec). */
   dw_test_server_stop (server);
-  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
-  exec_sql (db, "INSERT INTO calendars (name, timezone, week) VALUES ('Always', 'UTC', "
-                "'[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]]]')");
-  exec_sql (db, "UPDATE teams SET calendar_id = (SELECT id FROM calendars WHERE name = 'Always')");
+  dw_test_server_exec (server, "INSERT INTO calendars (name, timezone, week) VALUES ('Always', "
+                       "'UTC', '[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
+                       "[[0,1440]],[[0,1440]]]')");
+  dw_test_server_exec (server, "UPDATE teams SET calendar_id = "
+                       "(SELECT id FROM calendars WHERE name = 'Always')");
   policy = g_strdup_printf ("INSERT INTO sla_policies (name, position, first_response_minutes, "
                             "  resolution_minutes, at_risk_ratio, escalation) "
                             "VALUES ('Fast', 1, 20, 60, 0.5, '%s')", escalation);
-  exec_sql (db, policy);
-  sqlite3_close (db);
+  dw_test_server_exec (server, policy);
 
   dw_test_server_start (server, args);
   return server;

@@ -10,6 +10,8 @@
 #include "dw-test-store.h"
 #include "store/dw-store-tx.h"
 #include "store/pg/dw-pg-connection.h"
+#include "store/pg/dw-pg-store.h"
+#include "store/sqlite/dw-sqlite-store.h"
 
 typedef struct
 {
@@ -237,6 +239,64 @@ test_nested (Fixture       *fixture,
   g_assert_cmpint (count (fixture->desk), ==, 0);
 }
 
+typedef struct
+{
+  DwStore *store;
+  guint    calls;
+} HookData;
+
+/* What the desk's group commit does in its hook: commit the transaction it left open. */
+static void
+commit_open_group (DwStore  *store,
+                   gpointer  data)
+{
+  HookData *hook = data;
+
+  g_assert_true (store == hook->store);
+  hook->calls++;
+  if (dw_store_in_transaction (store))
+    g_assert_true (dw_store_tx_commit (store, NULL));
+}
+
+/* The group commit's begin hook is the store's, on both backends: a begin or a read snapshot
+ * first lets the hook commit the group left open on the connection, whichever store on that
+ * connection begins; removed, it is called no more. */
+static void
+test_begin_hook (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DwTestStore) other = dw_test_store_open_second (fixture->desk);
+  g_autoptr(DwStore) wrapper = NULL;
+  HookData hook = { fixture->store, 0 };
+
+  wrapper = g_str_equal (data, "postgresql") ? dw_pg_store_new (fixture->store->conn)
+                                             : dw_sqlite_store_new (fixture->store->conn);
+  dw_store_set_begin_hook (fixture->store, commit_open_group, &hook);
+
+  /* A group left open: the next begin commits it first, then begins. */
+  g_assert_true (dw_store_tx_begin (fixture->store, &error));
+  g_assert_no_error (error);
+  dw_test_store_exec (fixture->desk, "INSERT INTO tx_probe (id, note) VALUES (1, 'group')");
+  g_assert_true (dw_store_tx_begin (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hook.calls, ==, 2);
+  g_assert_cmpint (count (other), ==, 1);
+  dw_test_store_exec (fixture->desk, "INSERT INTO tx_probe (id, note) VALUES (2, 'group')");
+
+  /* A read snapshot through another store on the same connection does the same. */
+  g_assert_true (dw_store_tx_begin_read (wrapper, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (hook.calls, ==, 3);
+  g_assert_cmpint (count (other), ==, 2);
+  dw_store_tx_rollback (wrapper);
+
+  dw_store_set_begin_hook (fixture->store, NULL, NULL);
+  g_assert_true (dw_store_tx_begin (fixture->store, &error));
+  g_assert_cmpuint (hook.calls, ==, 3);
+  dw_store_tx_rollback (fixture->store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -252,6 +312,7 @@ main (int   argc,
     { "commit-after-failure", test_commit_after_failure },
     { "read-snapshot", test_read_snapshot },
     { "nested", test_nested },
+    { "begin-hook", test_begin_hook },
   };
 
   g_test_init (&argc, &argv, NULL);

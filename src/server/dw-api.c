@@ -533,6 +533,10 @@ group_done_cb (gboolean      committed,
     {
       soup_message_headers_remove (soup_server_message_get_response_headers (held->msg),
                                    "Location");
+      /* The database away (PostgreSQL restarting): try again once the store has reconnected. */
+      if (error != NULL && g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
+        soup_message_headers_replace (soup_server_message_get_response_headers (held->msg),
+                                      "Retry-After", DW_PROBLEM_RETRY_AFTER_UNAVAILABLE);
       dw_problem_reply (held->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable",
                         "Service unavailable", "the change could not be stored: %s",
                         error != NULL ? error->message : "commit failed");

@@ -20,8 +20,7 @@ struct _DwDesk
 {
   GObject      parent_instance;
 
-  sqlite3     *db;
-  DwStore     *store;            /* the named operations on db (docs/design.md "The store layer") */
+  DwStore     *store;            /* the service's, either backend (docs/design.md "The store layer") */
   DwClock     *clock;
   DwEventLog  *events;
   DwSlaEngine *sla;

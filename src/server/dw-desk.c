@@ -187,7 +187,7 @@ group_check_lost (DwDesk *self)
 }
 
 static void
-store_begin_hook (sqlite3  *db,
+store_begin_hook (DwStore  *store,
                   gpointer  data)
 {
   dw_desk_group_flush (DW_DESK (data));
@@ -974,8 +974,8 @@ dw_desk_dispose (GObject *object)
                    error != NULL ? error->message : "COMMIT failed");
       self->group_open = FALSE;
     }
-  if (self->db != NULL)
-    dw_store_set_begin_hook (self->db, NULL, NULL);
+  if (self->store != NULL)
+    dw_store_set_begin_hook (self->store, NULL, NULL);
   g_clear_handle_id (&self->group_flush_id, g_source_remove);
   g_clear_handle_id (&self->group_deadline_id, g_source_remove);
   g_clear_pointer (&self->group_waiters, g_array_unref);
@@ -1024,15 +1024,10 @@ dw_desk_new (DwStore     *store,
 
   self = g_object_new (DW_TYPE_DESK, NULL);
   self->store = store;
-  /* SQLite-only still: the group commit's begin hook (dw_store_set_begin_hook) sits on the
-   * handle; dw_store_user_json (dw-desk-agents.c), dw_store_calendar_json (dw-desk-roster.c)
-   * and dw_desk_get_db's callers (staffing, demo) read it (docs/design.md "PostgreSQL
-   * backend", "What comes next"). */
-  self->db = dw_sqlite_store_db (store);
   self->clock = g_object_ref (clock);
   self->events = g_object_ref (events);
   self->sla = g_object_ref (sla);
-  dw_store_set_begin_hook (self->db, store_begin_hook, self);
+  dw_store_set_begin_hook (self->store, store_begin_hook, self);
   dw_desk_tickets_init (self);
   /* Agents who went offline before a restart still have their grace counted. */
   dw_desk_hand_back_rearm (self);
@@ -1051,11 +1046,16 @@ dw_desk_get_stats (DwDesk      *self,
   stats->group_commits = self->group_commits;
 }
 
+/* The SQLite handle under the store, NULL on PostgreSQL: for the readers still on a
+ * sqlite3 * until they move to the store (docs/design.md "PostgreSQL backend", "What comes
+ * next"); then it goes. */
 sqlite3 *
 dw_desk_get_db (DwDesk *self)
 {
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
-  return self->db;
+  if (g_strcmp0 (self->store->backend->name, "sqlite") != 0)
+    return NULL;
+  return dw_sqlite_store_db (self->store);
 }
 
 DwClock *

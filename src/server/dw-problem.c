@@ -124,6 +124,16 @@ dw_problem_reply_error (SoupServerMessage *msg,
       dw_problem_reply (msg, 404, "not-found", "Not found", "%s", error->message);
       return;
     }
+  else if (error->domain == DW_STORE_ERROR && error->code == DW_STORE_ERROR_UNAVAILABLE)
+    {
+      /* PostgreSQL restarting or away: nothing of the request was done, and the store
+       * reconnects by itself; a balancer or client tries again shortly. */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", DW_PROBLEM_RETRY_AFTER_UNAVAILABLE);
+      dw_problem_reply (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable",
+                        "Service unavailable", "the database is unavailable: %s", error->message);
+      return;
+    }
 
   g_warning ("Internal error answering %s %s: %s",
              soup_server_message_get_method (msg),

@@ -27,8 +27,13 @@ char *dw_problem_to_string  (guint              status,
                              const char        *title,
                              const char        *detail);
 
+/* Seconds a client waits before trying again when the database is unavailable: about what
+ * PostgreSQL takes to restart, and more than the store's reconnect interval. */
+#define DW_PROBLEM_RETRY_AFTER_UNAVAILABLE "2"
+
 /* Maps @error (DW_DESK_ERROR, DW_AUTH_ERROR, DW_STORE_ERROR, anything else) onto the right
- * status and problem type; unexpected errors become a 500 "internal" problem and are logged. */
+ * status and problem type; unexpected errors become a 500 "internal" problem and are logged.
+ * DW_STORE_ERROR_UNAVAILABLE is 503 "unavailable" with a Retry-After header. */
 void dw_problem_reply_error (SoupServerMessage *msg,
                              const GError      *error);
 

@@ -14,7 +14,11 @@
 #include "dw-api.h"
 #include "dw-auth.h"
 #include "dw-limits.h"
+#include "dw-db-uri.h"
 #include "dw-store.h"
+#include "store/pg/dw-pg-connection.h"
+#include "store/pg/dw-pg-migrations.h"
+#include "store/pg/dw-pg-store.h"
 #include "store/sqlite/dw-sqlite-store.h"
 
 #include "dw-stream.h"
@@ -23,8 +27,9 @@ struct _DwService
 {
   GObject      parent_instance;
 
-  sqlite3     *db;
-  DwStore     *store;           /* the one store on db, lent to everything below */
+  sqlite3     *db;              /* the SQLite connection, or */
+  PGconn      *pg;              /* the PostgreSQL one: one per instance for now */
+  DwStore     *store;           /* the one store on it, lent to everything below */
   DwClock     *clock;
   DwEventLog  *events;
   DwSlaEngine *sla;
@@ -71,6 +76,7 @@ dw_service_finalize (GObject *object)
   /* After the objects it was lent to (dispose), before the connection under it. */
   g_clear_pointer (&self->store, dw_store_free);
   g_clear_pointer (&self->db, dw_store_close);
+  g_clear_pointer (&self->pg, PQfinish);
 
   G_OBJECT_CLASS (dw_service_parent_class)->finalize (object);
 }
@@ -89,23 +95,59 @@ dw_service_init (DwService *self)
 {
 }
 
+/* One connection, migrated: the schema is brought up to date by whichever instance starts
+ * first, under the migration lock (dw_pg_migrate).  Only the redacted connection string is ever
+ * logged or put into an error. */
+static PGconn *
+open_pg (const char  *conninfo,
+         GError     **error)
+{
+  g_autofree char *shown = dw_db_uri_redact (conninfo);
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GError) local = NULL;
+
+  g_info ("Connecting to PostgreSQL %s", shown);
+  if ((conn = dw_pg_connect (conninfo, &local)) == NULL
+      || !dw_pg_migrate (conn, NULL, &local))
+    {
+      g_set_error (error, local->domain, local->code, "PostgreSQL %s: %s", shown,
+                   local->message);
+      return NULL;
+    }
+  return g_steal_pointer (&conn);
+}
+
 DwService *
-dw_service_new (const char  *db_path,
+dw_service_new (const char  *db,
                 DwClock     *clock,
                 GError     **error)
 {
   g_autoptr(DwService) self = NULL;
+  g_autofree char *target = NULL;
+  DwDbKind kind;
 
-  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (db != NULL, NULL);
 
+  if (!dw_db_uri_parse (db, &kind, &target, error))
+    return NULL;
   if (!dw_auth_init (error))
     return NULL;
 
   self = g_object_new (DW_TYPE_SERVICE, NULL);
-  self->db = dw_store_open (db_path, error);
-  if (self->db == NULL)
-    return NULL;
-  self->store = dw_sqlite_store_new (self->db);
+  if (kind == DW_DB_POSTGRESQL)
+    {
+      self->pg = open_pg (target, error);
+      if (self->pg == NULL)
+        return NULL;
+      self->store = dw_pg_store_new (self->pg);
+    }
+  else
+    {
+      self->db = dw_store_open (target, error);
+      if (self->db == NULL)
+        return NULL;
+      self->store = dw_sqlite_store_new (self->db);
+    }
 
   self->clock = clock != NULL ? g_object_ref (clock) : dw_clock_new (1.0);
   self->events = dw_event_log_new (self->store, self->clock);

@@ -17,9 +17,10 @@ G_BEGIN_DECLS
 #define DW_TYPE_SERVICE (dw_service_get_type ())
 G_DECLARE_FINAL_TYPE (DwService, dw_service, DW, SERVICE, GObject)
 
-/* Opens (creating and migrating) the database at @db_path; @clock is not taken (a new
- * real-time clock when NULL). */
-DwService   *dw_service_new           (const char  *db_path,
+/* Opens (creating and migrating) the database @db names (dw_db_uri_parse: a SQLite file,
+ * sqlite:FILE, or a PostgreSQL postgresql://… URI or libpq key=value string: one connection);
+ * @clock is not taken (a new real-time clock when NULL). */
+DwService   *dw_service_new           (const char  *db,
                                        DwClock     *clock,
                                        GError     **error);
 
@@ -34,6 +35,7 @@ void         dw_service_stop          (DwService   *self);
 
 /* The URL clients use, e.g. "http://127.0.0.1:41234/"; NULL before listening. */
 char        *dw_service_get_url       (DwService   *self);
+/* The SQLite handle, NULL on PostgreSQL (for the readers not yet on the store). */
 sqlite3     *dw_service_get_db        (DwService   *self);
 /* The one store on the database, the service's (it outlives the service's objects). */
 DwStore     *dw_service_get_store     (DwService   *self);

@@ -247,14 +247,17 @@ exec_cached (sqlite3     *db,
 
 typedef struct
 {
-  DwStoreBeginHook hook;
-  gpointer         data;
+  DwStore          *store;
+  DwStoreBeginHook  hook;
+  gpointer          data;
 } BeginHook;
 
-static GHashTable *begin_hooks;  /* sqlite3 * → BeginHook */
+/* Keyed by the connection (sqlite3 *, PGconn *), not by the DwStore: every store made on the
+ * same connection (the readers still wrap the handle in one of their own) runs the hook. */
+static GHashTable *begin_hooks;  /* connection → BeginHook */
 
 void
-dw_store_set_begin_hook (sqlite3          *db,
+dw_store_set_begin_hook (DwStore          *store,
                          DwStoreBeginHook  hook,
                          gpointer          data)
 {
@@ -263,33 +266,34 @@ dw_store_set_begin_hook (sqlite3          *db,
     begin_hooks = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   if (hook == NULL)
     {
-      g_hash_table_remove (begin_hooks, db);
+      g_hash_table_remove (begin_hooks, store->conn);
     }
   else
     {
       BeginHook *h = g_new0 (BeginHook, 1);
 
+      h->store = store;
       h->hook = hook;
       h->data = data;
-      g_hash_table_insert (begin_hooks, db, h);
+      g_hash_table_insert (begin_hooks, store->conn, h);
     }
   g_mutex_unlock (&stmt_cache_lock);
 }
 
-static void
-run_begin_hook (sqlite3 *db)
+void
+dw_store_run_begin_hook (gpointer conn)
 {
-  BeginHook h = { NULL, NULL };
+  BeginHook h = { NULL, NULL, NULL };
   BeginHook *found;
 
   g_mutex_lock (&stmt_cache_lock);
-  found = begin_hooks != NULL ? g_hash_table_lookup (begin_hooks, db) : NULL;
+  found = begin_hooks != NULL ? g_hash_table_lookup (begin_hooks, conn) : NULL;
   if (found != NULL)
     h = *found;
   g_mutex_unlock (&stmt_cache_lock);
 
   if (h.hook != NULL)
-    h.hook (db, h.data);
+    h.hook (h.store, h.data);
 }
 
 /* What the hook left open is a caller's own transaction: say so rather than SQLite's "cannot
@@ -309,7 +313,7 @@ gboolean
 dw_store_begin (sqlite3  *db,
                 GError  **error)
 {
-  run_begin_hook (db);
+  dw_store_run_begin_hook (db);
   if (!refuse_nested (db, error))
     return FALSE;
   return exec_cached (db, "BEGIN IMMEDIATE", error);
@@ -319,7 +323,7 @@ gboolean
 dw_store_begin_read (sqlite3  *db,
                      GError  **error)
 {
-  run_begin_hook (db);
+  dw_store_run_begin_hook (db);
   if (!refuse_nested (db, error))
     return FALSE;
   return exec_cached (db, "BEGIN", error);
@@ -519,7 +523,10 @@ dw_store_close (sqlite3 *db)
     return;
 
   stmt_cache_unregister (db);
-  dw_store_set_begin_hook (db, NULL, NULL);
+  g_mutex_lock (&stmt_cache_lock);
+  if (begin_hooks != NULL)
+    g_hash_table_remove (begin_hooks, db);
+  g_mutex_unlock (&stmt_cache_lock);
   sqlite3_close_v2 (db);
 }
 

@@ -13,6 +13,8 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "store/dw-store-backend.h"
+
 G_BEGIN_DECLS
 
 #define DW_STORE_ERROR (dw_store_error_quark ())
@@ -24,6 +26,8 @@ typedef enum
   DW_STORE_ERROR_CONSTRAINT,  /* UNIQUE / CHECK / FOREIGN KEY violated */
   DW_STORE_ERROR_MIGRATION,   /* a migration failed or the database is newer than we are */
   DW_STORE_ERROR_CONFLICT,    /* an update expected a version the row is no longer at */
+  DW_STORE_ERROR_UNAVAILABLE, /* the database cannot be reached now (PostgreSQL restarting or
+                               * away): nothing of the operation was done; try again later */
 } DwStoreError;
 
 GQuark      dw_store_error_quark      (void);
@@ -65,14 +69,19 @@ gboolean    dw_store_step_row         (sqlite3_stmt  *stmt,
                                        gint64         id,
                                        GError       **error);
 
-/* Called by dw_store_begin() and dw_store_begin_read() before they begin: the owner of a
- * group transaction left open on @db (DwDesk's group commit) commits it there, so that another
- * writer or a reader of a consistent snapshot starts on committed data. */
-typedef void (*DwStoreBeginHook) (sqlite3  *db,
+/* Called before every begin of a transaction on the store's connection, on either backend
+ * (dw_store_tx_begin / _begin_read, and SQLite's dw_store_begin / _begin_read on the handle):
+ * the owner of a group transaction left open there (DwDesk's group commit) commits it, so that
+ * another writer or a reader of a consistent snapshot starts on committed data.  One hook per
+ * connection, whichever DwStore on it begins; @hook NULL removes it.  @store is the one given
+ * to dw_store_set_begin_hook(). */
+typedef void (*DwStoreBeginHook) (DwStore  *store,
                                   gpointer  data);
-void        dw_store_set_begin_hook   (sqlite3          *db,
+void        dw_store_set_begin_hook   (DwStore          *store,
                                        DwStoreBeginHook  hook,
                                        gpointer          data);
+/* For the backends' begin: runs the hook set for @conn, if any. */
+void        dw_store_run_begin_hook   (gpointer          conn);
 
 /* BEGIN IMMEDIATE (take the write lock now, so no writer fails half way with SQLITE_BUSY). */
 gboolean    dw_store_begin            (sqlite3       *db,

@@ -13,6 +13,7 @@
 #include "dw-auth.h"
 #include "dw-db-uri.h"
 #include "dw-demo.h"
+#include "store/dw-store-demo.h"
 #include "dw-pg-migrations.h"
 #include "dw-pg-move.h"
 #include "dw-service.h"
@@ -116,8 +117,9 @@ static const char summary[] =
   "  deskwatchd migrate --from FILE --to postgresql://…\n"
   "                                  copy a SQLite desk into an empty PostgreSQL database\n"
   "\n"
-  "--db postgresql://… (or postgres://…, or a libpq key=value string) is PostgreSQL, which for\n"
-  "now only `deskwatchd schema` uses; the password comes from PGPASSFILE or PGPASSWORD.";
+  "--db postgresql://… (or postgres://…, or a libpq key=value string) is PostgreSQL: serving\n"
+  "and every command above work on it (one connection per instance); the password comes from\n"
+  "PGPASSFILE or PGPASSWORD.";
 
 /* Logging */
 
@@ -248,6 +250,21 @@ db_path (void)
   return path;
 }
 
+/* What dw_service_new opens: --db as given (it parses it again), or the default file. */
+static const char *
+db_spec (void)
+{
+  return opt_db != NULL ? opt_db : db_path ();
+}
+
+/* db_path() as it may be logged or printed: a PostgreSQL connection string without its
+ * password (dw_db_uri_redact). */
+static char *
+db_shown (void)
+{
+  return db_kind == DW_DB_POSTGRESQL ? dw_db_uri_redact (db_target) : g_strdup (db_path ());
+}
+
 static DwService *
 open_service (void)
 {
@@ -258,7 +275,7 @@ open_service (void)
   g_autoptr(DwClock) clock = opt_demo
     ? dw_clock_new_at (dw_demo_pick_start_time (g_get_real_time () / G_USEC_PER_SEC), speed)
     : dw_clock_new (speed);
-  DwService *service = dw_service_new (db_path (), clock, &error);
+  DwService *service = dw_service_new (db_spec (), clock, &error);
 
   if (service == NULL)
     g_printerr ("deskwatchd: %s\n", error->message);
@@ -266,11 +283,12 @@ open_service (void)
   return service;
 }
 
-/* The named operations on the service's database (docs/design.md "The store layer"). */
+/* The named operations on the service's database (docs/design.md "The store layer"), either
+ * backend: the service's own store, which it keeps. */
 static DwStore *
 service_store (DwService *service)
 {
-  return dw_sqlite_store_new (dw_service_get_db (service));
+  return dw_service_get_store (service);
 }
 
 static gint64
@@ -332,7 +350,7 @@ user_passwd (const char *username)
   g_autoptr(JsonObject) changes = json_object_new ();
   g_autoptr(JsonObject) user = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(DwStore) store = NULL;
+  DwStore *store = NULL;
   g_autofree char *password = NULL;
   gint64 user_id;
 
@@ -367,7 +385,7 @@ static int
 user_list (void)
 {
   g_autoptr(DwService) service = open_service ();
-  g_autoptr(DwStore) store = NULL;
+  DwStore *store = NULL;
 
   if (service == NULL)
     return 1;
@@ -382,7 +400,7 @@ static int
 token_create (const char *username)
 {
   g_autoptr(DwService) service = open_service ();
-  g_autoptr(DwStore) store = NULL;
+  DwStore *store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
   gint64 user_id;
@@ -411,7 +429,7 @@ static int
 token_revoke (const char *id_text)
 {
   g_autoptr(DwService) service = NULL;
-  g_autoptr(DwStore) store = NULL;
+  DwStore *store = NULL;
   g_autoptr(GError) error = NULL;
   DwStoreTokenRow token = { 0 };
   guint64 id;
@@ -462,7 +480,7 @@ static int
 token_list (const char *username)
 {
   g_autoptr(DwService) service = open_service ();
-  g_autoptr(DwStore) store = NULL;
+  DwStore *store = NULL;
 
   if (service == NULL)
     return 1;
@@ -476,9 +494,8 @@ token_list (const char *username)
   return 0;
 }
 
-/* Applies the migrations a database lacks and prints its schema version: for PostgreSQL, the one
- * command that works today (docs/design.md "PostgreSQL backend"); any number of instances may
- * run it at once, the migration lock lets one apply. */
+/* Applies the migrations a database lacks and prints its schema version, on either backend;
+ * any number of instances may run it at once, the migration lock lets one apply. */
 static int
 schema_show (void)
 {
@@ -621,6 +638,7 @@ serve (void)
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *shown = NULL;
   DwLimits *limits;
   guint term_id, int_id;
 
@@ -652,8 +670,10 @@ serve (void)
 
   if (opt_demo)
     {
-      if (dw_store_is_empty (dw_service_get_db (service))
-          && !dw_demo_populate (service, &error))
+      gboolean empty = FALSE;
+
+      if (!dw_store_demo_is_empty (dw_service_get_store (service), &empty, &error)
+          || (empty && !dw_demo_populate (service, &error)))
         {
           g_printerr ("deskwatchd: cannot set up the demo desk: %s\n", error->message);
           return 1;
@@ -682,7 +702,7 @@ serve (void)
    * nothing more. */
   if (opt_demo && opt_demo_token)
     {
-      g_autoptr(DwStore) store = service_store (service);
+      DwStore *store = service_store (service);
       g_autofree char *token = NULL;
       gint64 lead_id = user_id_by_name (store, DW_DEMO_LEAD_USERNAME);
 
@@ -700,9 +720,10 @@ serve (void)
     }
 
   url = dw_service_get_url (service);
+  shown = db_shown ();
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
                     "DW_URL", url,
-                    "MESSAGE", "Serving %s on %s", db_path (), url);
+                    "MESSAGE", "Serving %s on %s", shown, url);
   g_print ("Listening on %s\n", url);
   if (opt_demo)
     g_print ("Demo lead: %s / %s\n", DW_DEMO_LEAD_USERNAME, DW_DEMO_LEAD_PASSWORD);
@@ -761,16 +782,6 @@ main (int   argc,
     return schema_show ();
   if (n == 2 && g_str_equal (args[1], "migrate"))
     return migrate_desk ();
-
-  /* Until the store layer has a PostgreSQL implementation (issue 14), say so rather than serve
-   * or change a SQLite file named like the connection string. */
-  if (db_kind == DW_DB_POSTGRESQL)
-    {
-      g_printerr ("deskwatchd: the PostgreSQL backend does not serve yet: with a PostgreSQL --db, "
-                  "only `deskwatchd schema --db …` works (it applies the migrations and prints "
-                  "the schema version); serve from a SQLite --db FILE for now\n");
-      return 2;
-    }
 
   if (n == 1)
     return serve ();

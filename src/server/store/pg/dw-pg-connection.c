@@ -85,14 +85,18 @@ dw_pg_connect (const char  *conninfo,
 {
   /* Text is UTF-8 whatever the server's or the environment's default (times are Unix seconds
    * in BIGINTs: the server's time zone does not matter). */
-  const char *keywords[] = { "dbname", "fallback_application_name", "client_encoding", NULL };
-  const char *values[] = { conninfo, "deskwatchd", "UTF8", NULL };
+  const char *keywords[] = { "connect_timeout", "dbname", "fallback_application_name",
+                             "client_encoding", NULL };
+  const char *values[] = { G_STRINGIFY (DW_PG_CONNECT_TIMEOUT), conninfo, "deskwatchd", "UTF8",
+                           NULL };
   PGconn *conn;
 
   g_return_val_if_fail (conninfo != NULL, NULL);
 
   /* expand_dbname: @conninfo may be a URI or key=value string; keywords after dbname override
-   * what it says (client_encoding), fallback_application_name only fills a gap. */
+   * what it says (client_encoding), fallback_application_name only fills a gap, and
+   * connect_timeout, before it, is a default @conninfo may change.  A bounded wait matters: the
+   * store reconnects (PQreset, with these parameters) on the main loop's thread. */
   conn = PQconnectdbParams (keywords, values, 1);
   if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
     {

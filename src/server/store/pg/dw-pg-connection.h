@@ -27,6 +27,10 @@ typedef enum
 
 GQuark      dw_pg_error_quark        (void);
 
+/* Seconds a connection attempt may take (libpq's connect_timeout) unless the connection string
+ * says otherwise: the store's reconnection blocks its thread that long at most. */
+#define DW_PG_CONNECT_TIMEOUT 3
+
 /* Connects to @conninfo (URI or key=value).  The connection is in UTF-8 and says
  * application_name=deskwatchd unless @conninfo names another. */
 PGconn     *dw_pg_connect            (const char    *conninfo,

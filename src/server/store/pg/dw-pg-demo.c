@@ -815,6 +815,21 @@ insert_rows (DwStore             *store,
   return TRUE;
 }
 
+/* The history writes rows with the ids it numbered (dw-demo-history.c: past ones below the
+ * active ones) while the desk inserts live ones through the identity: move the identity past
+ * the largest id, as SQLite's rowid is always max + 1, or a live ticket, comment or audit row
+ * takes an id the history has written or will write (23505 on tickets_pkey). */
+static gboolean
+identity_past_max (DwStore     *store,
+                   const char  *table,
+                   GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT setval (pg_get_serial_sequence ('%s', 'id'), "
+                                          "(SELECT max (id) FROM %s))", table, table);
+
+  return run (store, sql, 0, NULL, error);
+}
+
 static gboolean
 insert_tickets (DwStore                  *store,
                 const DwStoreDemoTicket  *rows,
@@ -871,7 +886,8 @@ insert_tickets (DwStore                  *store,
     "solved_at, version, escalation_level, sla_policy_id, sla_state, sla, next_sla_at, csat, "
     "csat_comment) VALUES ",
     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 24, n, params,
-    error);
+    error)
+    && identity_past_max (store, "tickets", error);
 }
 
 static gboolean
@@ -903,7 +919,8 @@ insert_comments (DwStore                   *store,
 
   return insert_rows (store,
                       "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, "
-                      "created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?)", 7, n, params, error);
+                      "created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?)", 7, n, params, error)
+         && identity_past_max (store, "comments", error);
 }
 
 static gboolean
@@ -938,7 +955,8 @@ insert_audit (DwStore                 *store,
   return insert_rows (store,
                       "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, "
                       "before, after, reason) VALUES ",
-                      "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)", 9, n, params, error);
+                      "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)", 9, n, params, error)
+         && identity_past_max (store, "audit", error);
 }
 
 static gboolean

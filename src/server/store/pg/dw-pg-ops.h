@@ -34,6 +34,7 @@ extern const struct _DwStoreHealthOps dw_pg_health_ops;
 
 /* Successful COMMITs of this process on PostgreSQL (dw-pg-tx.c), for /health. */
 gint64 dw_pg_tx_get_commits (void);
+
 extern const DwStoreInstanceOps  dw_pg_instance_ops;
 
 typedef struct
@@ -57,6 +58,22 @@ dw_pg_id_or_null (DwPgInt *buf,
   return value > 0 ? dw_pg_int (buf, value) : NULL;
 }
 
+/* Reconnection (dw-pg-store.c): TRUE when the connection is usable, after reconnecting it if it
+ * was lost outside a transaction and the reconnect interval allows; else
+ * DW_STORE_ERROR_UNAVAILABLE. */
+gboolean dw_pg_store_check_connection (DwStore  *store,
+                                       GError  **error);
+/* Whether the connection is lost (a statement failed for it, or libpq knows). */
+gboolean dw_pg_store_connection_lost  (DwStore  *store);
+/* Called with the DW_PG_ERROR of every statement that failed on the store's connection. */
+void     dw_pg_store_note_error       (DwStore      *store,
+                                       const GError *error);
+/* The tx ops say when their transaction begins and ends; closed: whether the connection is the
+ * one it began on (FALSE: it was reconnected meanwhile, the transaction is gone). */
+void     dw_pg_store_tx_opened        (DwStore  *store);
+gboolean dw_pg_store_tx_closed        (DwStore  *store);
+gboolean dw_pg_store_tx_is_open       (DwStore  *store);
+
 /* dw_pg_query with its error in DW_STORE_ERROR (dw_pg_store_propagate_error). */
 static inline PGresult *
 dw_pg_store_query (DwStore             *store,
@@ -66,10 +83,17 @@ dw_pg_store_query (DwStore             *store,
                    GError             **error)
 {
   GError *local_error = NULL;
-  PGresult *result = dw_pg_query (dw_pg_store_conn (store), sql, n_params, params, &local_error);
+  PGresult *result;
+
+  if (!dw_pg_store_check_connection (store, error))
+    return NULL;
+  result = dw_pg_query (dw_pg_store_conn (store), sql, n_params, params, &local_error);
 
   if (result == NULL)
-    dw_pg_store_propagate_error (error, local_error);
+    {
+      dw_pg_store_note_error (store, local_error);
+      dw_pg_store_propagate_error (error, local_error);
+    }
   return result;
 }
 

@@ -85,6 +85,11 @@ snapshot_ping (DwStore *store)
 {
   g_autoptr(PGresult) result = dw_pg_store_query (store, "SELECT 1", 0, NULL, NULL);
 
+  /* The first use of a connection that died while idle (PostgreSQL restarted) fails; the
+   * second reconnects: the server is back, and the balancer need not hear otherwise. */
+  if (result == NULL && dw_pg_store_connection_lost (store))
+    result = dw_pg_store_query (store, "SELECT 1", 0, NULL, NULL);
+
   return result != NULL && PQntuples (result) == 1;
 }
 

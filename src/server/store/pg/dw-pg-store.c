@@ -14,10 +14,44 @@
 #include "store/pg/dw-pg-ops.h"
 #include "store/pg/dw-pg-store.h"
 
+/* A PostgreSQL store: the DwStore the layer sees, and what it needs to get its connection back
+ * after PostgreSQL restarted (docs/design.md "PostgreSQL backend", "When PostgreSQL restarts").
+ * One block, so dw_store_free's g_free frees it all. */
+typedef struct
+{
+  DwStore  parent;
+  gint64   interval_usec;   /* the least time between two reconnection attempts */
+  gint64   last_attempt;    /* monotonic µs of the last one, 0: none yet */
+  guint    n_reconnects;
+  gboolean lost;            /* a statement failed for the connection (libpq may not know yet) */
+  gboolean tx_open;         /* between the tx ops' begin and their commit or rollback */
+  guint    tx_generation;   /* n_reconnects when that transaction began */
+  gboolean hooks_pending;   /* reconnected, but a hook failed: run them again before any use */
+  gboolean in_hooks;        /* the hooks are running (and may use the store's operations) */
+  struct
+  {
+    DwPgStoreReconnectedFunc func;
+    gpointer                 data;
+  } hooks[DW_PG_STORE_MAX_RECONNECTED_HOOKS];
+  guint    n_hooks;
+} DwPgStore;
+
+static inline DwPgStore *
+pg_store (DwStore *store)
+{
+  return (DwPgStore *) store;
+}
+
+/* What the server holds for this connection: a transaction, or none (also when the connection
+ * is lost, so that the desk sees its group transaction gone, dw-desk.c group_check_lost). */
 static gboolean
 in_transaction (DwStore *store)
 {
-  return PQtransactionStatus (dw_pg_store_conn (store)) != PQTRANS_IDLE;
+  PGTransactionStatusType status = PQtransactionStatus (dw_pg_store_conn (store));
+
+  if (pg_store (store)->lost)
+    return FALSE;
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
 }
 
 static const DwStoreBackend pg_backend = {
@@ -46,14 +80,170 @@ static const DwStoreBackend pg_backend = {
 DwStore *
 dw_pg_store_new (PGconn *conn)
 {
-  DwStore *store;
+  DwPgStore *self;
 
   g_return_val_if_fail (conn != NULL, NULL);
 
-  store = g_new0 (DwStore, 1);
-  store->backend = &pg_backend;
-  store->conn = conn;
-  return store;
+  self = g_new0 (DwPgStore, 1);
+  self->parent.backend = &pg_backend;
+  self->parent.conn = conn;
+  self->interval_usec = DW_PG_STORE_RECONNECT_INTERVAL_MS * G_TIME_SPAN_MILLISECOND;
+  return &self->parent;
+}
+
+void
+dw_pg_store_set_reconnect_interval (DwStore *store,
+                                    guint    interval_ms)
+{
+  g_return_if_fail (store != NULL && store->backend == &pg_backend);
+
+  pg_store (store)->interval_usec = interval_ms * G_TIME_SPAN_MILLISECOND;
+}
+
+guint
+dw_pg_store_get_n_reconnects (DwStore *store)
+{
+  g_return_val_if_fail (store != NULL && store->backend == &pg_backend, 0);
+
+  return pg_store (store)->n_reconnects;
+}
+
+void
+dw_pg_store_add_reconnected_hook (DwStore                  *store,
+                                  DwPgStoreReconnectedFunc  func,
+                                  gpointer                  data)
+{
+  DwPgStore *self;
+
+  g_return_if_fail (store != NULL && store->backend == &pg_backend);
+  g_return_if_fail (func != NULL);
+  self = pg_store (store);
+  g_return_if_fail (self->n_hooks < G_N_ELEMENTS (self->hooks));
+
+  self->hooks[self->n_hooks].func = func;
+  self->hooks[self->n_hooks].data = data;
+  self->n_hooks++;
+}
+
+static gboolean
+run_hooks (DwPgStore  *self,
+           GError    **error)
+{
+  for (guint i = 0; i < self->n_hooks; i++)
+    {
+      g_autoptr(GError) local = NULL;
+      gboolean ok;
+
+      self->in_hooks = TRUE;
+      ok = self->hooks[i].func (&self->parent, self->hooks[i].data, &local);
+      self->in_hooks = FALSE;
+      if (!ok)
+        {
+          /* Whatever the hook's domain: the connection is not fit for use yet. */
+          g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE,
+                       "reconnected to PostgreSQL, but could not restore the session: %s",
+                       local != NULL ? local->message : "unknown error");
+          return FALSE;
+        }
+    }
+  self->hooks_pending = FALSE;
+  return TRUE;
+}
+
+gboolean
+dw_pg_store_check_connection (DwStore  *store,
+                              GError  **error)
+{
+  DwPgStore *self = pg_store (store);
+  PGconn *conn = dw_pg_store_conn (store);
+  gint64 now;
+
+  if (PQstatus (conn) == CONNECTION_OK && !self->lost)
+    return !self->hooks_pending || self->in_hooks || run_hooks (self, error);
+
+  /* Reconnecting now would run the transaction's next statements outside it, each committed
+   * on its own: the transaction is lost, and stays so until the caller rolls it back.  Lost
+   * again while the hooks run: their caller's attempt has failed. */
+  if (self->tx_open || self->in_hooks)
+    {
+      g_set_error_literal (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE,
+                           self->tx_open ? "the connection to PostgreSQL was lost: the "
+                                           "transaction was rolled back"
+                                         : "the connection to PostgreSQL was lost again");
+      return FALSE;
+    }
+
+  /* Not more often than every interval: while the server is away, the requests in between fail
+   * at once instead of each waiting for a connection attempt. */
+  now = g_get_monotonic_time ();
+  if (self->last_attempt != 0 && now - self->last_attempt < self->interval_usec)
+    {
+      g_autofree char *message = g_strstrip (g_strdup (PQerrorMessage (conn)));
+
+      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE,
+                   "PostgreSQL is unavailable: %s (next attempt to reconnect in %" G_GINT64_FORMAT
+                   " ms)", message,
+                   (self->interval_usec - (now - self->last_attempt)) / G_TIME_SPAN_MILLISECOND);
+      return FALSE;
+    }
+  self->last_attempt = now;
+
+  /* The same parameters as the first connect (dw_pg_connect: connect_timeout bounds the wait);
+   * the notice processor stays.  What the session held besides (LISTEN) is the hooks'. */
+  PQreset (conn);
+  if (PQstatus (conn) != CONNECTION_OK)
+    {
+      g_autofree char *message = g_strstrip (g_strdup (PQerrorMessage (conn)));
+
+      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE,
+                   "PostgreSQL is unavailable: %s", message);
+      return FALSE;
+    }
+
+  self->lost = FALSE;
+  self->n_reconnects++;
+  g_message ("Reconnected to PostgreSQL (%u reconnections since the start)", self->n_reconnects);
+  self->hooks_pending = TRUE;
+  return run_hooks (self, error);
+}
+
+gboolean
+dw_pg_store_connection_lost (DwStore *store)
+{
+  return pg_store (store)->lost || PQstatus (dw_pg_store_conn (store)) != CONNECTION_OK;
+}
+
+void
+dw_pg_store_note_error (DwStore      *store,
+                        const GError *error)
+{
+  /* libpq may still say CONNECTION_OK after a statement failed on a closed socket: the error
+   * is what tells (class 08, 57P…, or libpq's own). */
+  if (g_error_matches (error, DW_PG_ERROR, DW_PG_ERROR_UNAVAILABLE))
+    pg_store (store)->lost = TRUE;
+}
+
+void
+dw_pg_store_tx_opened (DwStore *store)
+{
+  pg_store (store)->tx_open = TRUE;
+  pg_store (store)->tx_generation = pg_store (store)->n_reconnects;
+}
+
+gboolean
+dw_pg_store_tx_is_open (DwStore *store)
+{
+  return pg_store (store)->tx_open;
+}
+
+gboolean
+dw_pg_store_tx_closed (DwStore *store)
+{
+  DwPgStore *self = pg_store (store);
+  gboolean same = self->tx_open && self->tx_generation == self->n_reconnects;
+
+  self->tx_open = FALSE;
+  return same;
 }
 
 gboolean
@@ -112,6 +302,8 @@ dw_pg_store_propagate_error (GError **dest,
     code = DW_STORE_ERROR_CONSTRAINT;
   else if (g_error_matches (src, DW_PG_ERROR, DW_PG_ERROR_CONFLICT))
     code = DW_STORE_ERROR_CONFLICT;
+  else if (g_error_matches (src, DW_PG_ERROR, DW_PG_ERROR_UNAVAILABLE))
+    code = DW_STORE_ERROR_UNAVAILABLE;
   g_set_error_literal (dest, DW_STORE_ERROR, code, src->message);
   g_error_free (src);
 }

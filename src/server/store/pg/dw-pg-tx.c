@@ -36,6 +36,15 @@ open_or_failed (PGconn *conn)
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
 }
 
+/* Open on the server, or unknown because the connection is lost (libpq: PQTRANS_UNKNOWN) while
+ * the tx ops had begun one: a new BEGIN must not pretend the old one is over. */
+static gboolean
+in_transaction_or_lost (DwStore *store)
+{
+  return PQtransactionStatus (dw_pg_store_conn (store)) != PQTRANS_IDLE
+         && !(dw_pg_store_connection_lost (store) && !dw_pg_store_tx_is_open (store));
+}
+
 static gboolean
 run (DwStore     *store,
      const char  *sql,
@@ -45,6 +54,7 @@ run (DwStore     *store,
 
   if (dw_pg_exec (dw_pg_store_conn (store), sql, &local))
     return TRUE;
+  dw_pg_store_note_error (store, local);
   dw_pg_store_propagate_error (error, g_steal_pointer (&local));
   return FALSE;
 }
@@ -56,13 +66,36 @@ begin_with (DwStore     *store,
             const char  *sql,
             GError     **error)
 {
-  if (PQtransactionStatus (dw_pg_store_conn (store)) != PQTRANS_IDLE)
+  g_autoptr(GError) local = NULL;
+
+  /* The desk's group commit, as on SQLite (dw_store_set_begin_hook). */
+  dw_store_run_begin_hook (store->conn);
+  if (in_transaction_or_lost (store))
     {
       g_set_error_literal (error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED,
                            "A transaction is already open on this connection");
       return FALSE;
     }
-  return run (store, sql, error);
+
+  if (!dw_pg_store_check_connection (store, error))
+    return FALSE;
+
+  /* A connection that looked fine may have died while idle (PostgreSQL restarted since the last
+   * transaction): BEGIN did nothing then, so reconnecting and beginning again is safe. */
+  if (!run (store, sql, &local))
+    {
+      if (!g_error_matches (local, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE)
+          || !dw_pg_store_connection_lost (store)
+          || !dw_pg_store_check_connection (store, NULL)
+          || !run (store, sql, NULL))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
+
+  dw_pg_store_tx_opened (store);
+  return TRUE;
 }
 
 static gboolean
@@ -82,6 +115,7 @@ tx_begin_read (DwStore  *store,
 static void
 tx_rollback (DwStore *store)
 {
+  dw_pg_store_tx_closed (store);
   if (open_or_failed (dw_pg_store_conn (store)))
     dw_pg_exec (dw_pg_store_conn (store), "ROLLBACK", NULL);
 }
@@ -92,12 +126,35 @@ tx_commit (DwStore  *store,
 {
   PGconn *conn = dw_pg_store_conn (store);
   g_autoptr(GError) local = NULL;
-  g_autoptr(PGresult) result = dw_pg_query (conn, "COMMIT", 0, NULL, &local);
+  g_autoptr(PGresult) result = NULL;
 
+  /* The server holds no transaction for us (the connection was lost, or reconnected since the
+   * begin): a COMMIT now would only warn and succeed, and the writes are gone. */
+  if (!dw_pg_store_tx_closed (store) || dw_pg_store_connection_lost (store)
+      || !open_or_failed (conn))
+    {
+      g_set_error_literal (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE,
+                           "the connection to PostgreSQL was lost: the transaction was rolled "
+                           "back");
+      return FALSE;
+    }
+
+  result = dw_pg_query (conn, "COMMIT", 0, NULL, &local);
   if (result == NULL)
     {
+      dw_pg_store_note_error (store, local);
+      /* Lost during COMMIT: the server may or may not have committed; either way the caller
+       * must not answer success (it says 503, and the client retries or looks). */
+      if (g_error_matches (local, DW_PG_ERROR, DW_PG_ERROR_UNAVAILABLE))
+        {
+          g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE,
+                       "the connection to PostgreSQL was lost during COMMIT: the outcome is "
+                       "unknown (%s)", local->message);
+          return FALSE;
+        }
       dw_pg_store_propagate_error (error, g_steal_pointer (&local));
-      tx_rollback (store);
+      if (open_or_failed (conn))
+        dw_pg_exec (conn, "ROLLBACK", NULL);
       return FALSE;
     }
   /* COMMIT of a transaction in which a statement failed succeeds as a ROLLBACK. */
