@@ -2,8 +2,6 @@
 
 #include "store/sqlite/dw-sqlite-store.h"
 
-#include "dw-store.h"
-
 #include "store/dw-store-directory.h"
 #include "store/dw-store-events.h"
 #include "store/dw-store-routing.h"
