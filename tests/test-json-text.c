@@ -247,7 +247,7 @@ static void
 test_to_string_scalars (void)
 {
   static const char * const strings[] = {
-    "logistics", "", "a b ~ / ' {}", "quo\"te", "back\\slash", "tab\there", "del\x7f",
+    "logistics", "", "a b ~ / ' {} <a&b> =+%", "quo\"te", "back\\slash", "tab\there", "del\x7f",
     "物流", "é", NULL
   };
   static const gint64 ints[] = { 0, 1, -1, 42, G_MAXINT64, G_MININT64 };
