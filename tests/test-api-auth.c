@@ -3,6 +3,8 @@
 
 #include "dw-test-server.h"
 
+#include <string.h>
+
 static DwTestServer *server;
 
 static void
@@ -176,6 +178,129 @@ test_cli_tokens (void)
   dw_test_assert_problem (gone, 401, "unauthorized");
 }
 
+/* Reads from @stream up to the end of a response's head; its status code. */
+static guint
+read_status (GInputStream *stream)
+{
+  g_autoptr(GString) head = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  while (strstr (head->str, "\r\n\r\n") == NULL)
+    {
+      char c;
+      gssize n = g_input_stream_read (stream, &c, 1, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (n, ==, 1);
+      g_string_append_c (head, c);
+    }
+
+  g_assert_true (g_str_has_prefix (head->str, "HTTP/1.1 "));
+  return (guint) g_ascii_strtoull (head->str + 9, NULL, 10);
+}
+
+/* A CLI token for the agent, labelled @label; its id in @id. */
+static char *
+cli_token (const char  *label,
+           char       **id)
+{
+  g_autofree char *list = NULL;
+  g_auto(GStrv) lines = NULL;
+  char *token;
+  int status = -1;
+
+  token = dw_test_server_cli (server, NULL, &status, "token", "create", "agent", "--label", label,
+                              NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_strstrip (token);
+
+  list = dw_test_server_cli (server, NULL, &status, "token", "list", "agent", NULL);
+  g_assert_cmpint (status, ==, 0);
+  lines = g_strsplit (list, "\n", -1);
+  *id = NULL;
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_suffix (lines[i], label))
+      *id = g_strndup (lines[i], strcspn (lines[i], " "));
+  g_assert_nonnull (*id);
+  return token;
+}
+
+typedef enum
+{
+  MEANWHILE_NOTHING,
+  MEANWHILE_OTHER_WRITE,
+  MEANWHILE_REVOKE_API,
+  MEANWHILE_REVOKE_CLI,
+} Meanwhile;
+
+/* A token revoked while the request's body uploads — after its headers were accepted — is
+ * refused when the body is in, whether revoked through the API or by another process (the
+ * command line); other writes meanwhile change nothing (the header check's principal is
+ * reused only when checking again would find the same). */
+static void
+test_revoked_during_body (void)
+{
+  static const char body[] = "{\"subject\":\"uploaded slowly\",\"channel\":\"web\"}";
+
+  for (Meanwhile meanwhile = MEANWHILE_NOTHING; meanwhile <= MEANWHILE_REVOKE_CLI; meanwhile++)
+    {
+      g_autofree char *label = g_strdup_printf ("upload-%d", meanwhile);
+      g_autofree char *id = NULL;
+      g_autofree char *token = cli_token (label, &id);
+      g_autofree char *head = NULL;
+      g_autoptr(GSocketClient) client = g_socket_client_new ();
+      g_autoptr(GSocketConnection) connection = NULL;
+      g_autoptr(GError) error = NULL;
+      GOutputStream *out;
+      GInputStream *in;
+      guint expected = meanwhile <= MEANWHILE_OTHER_WRITE ? 201 : 401;
+
+      connection = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                                    dw_test_server_get_port (server), NULL,
+                                                    &error);
+      g_assert_no_error (error);
+      out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+      in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+
+      /* The headers alone; "100 Continue" says they were authenticated. */
+      head = g_strdup_printf ("POST /api/v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                              "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                              "Content-Length: %zu\r\nExpect: 100-continue\r\n\r\n",
+                              token, strlen (body));
+      g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (read_status (in), ==, 100);
+
+      if (meanwhile == MEANWHILE_OTHER_WRITE)
+        {
+          g_autoptr(DwTestResponse) other = NULL;
+
+          other = dw_test_server_json (server, "POST", "/api/v1/tickets", server->agent_token,
+                                       "{\"subject\":\"meanwhile\",\"channel\":\"web\"}");
+          dw_test_assert_status (other, 201);
+        }
+      else if (meanwhile == MEANWHILE_REVOKE_API)
+        {
+          g_autoptr(DwTestResponse) revoke = NULL;
+
+          revoke = dw_test_server_json (server, "DELETE", "/api/v1/auth/token", token, NULL);
+          dw_test_assert_status (revoke, 204);
+        }
+      else if (meanwhile == MEANWHILE_REVOKE_CLI)
+        {
+          g_autofree char *revoked = NULL;
+          int status = -1;
+
+          revoked = dw_test_server_cli (server, NULL, &status, "token", "revoke", id, NULL);
+          g_assert_cmpint (status, ==, 0);
+        }
+
+      g_output_stream_write_all (out, body, strlen (body), NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (read_status (in), ==, expected);
+    }
+}
+
 static void
 test_cli_users (void)
 {
@@ -291,6 +416,7 @@ main (int   argc,
   g_test_add_func ("/api/auth/revoke", test_revoke);
   g_test_add_func ("/api/auth/cli-tokens", test_cli_tokens);
   g_test_add_func ("/api/auth/cli-users", test_cli_users);
+  g_test_add_func ("/api/auth/revoked-during-body", test_revoked_during_body);
   g_test_add_func ("/api/auth/help", test_help);
   g_test_add_func ("/api/auth/disabled-user", test_disabled_user);
   g_test_add_func ("/api/auth/expiry", test_expiry);

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "dw-clock.h"
 #include "dw-json.h"
 
 typedef struct
@@ -232,6 +233,93 @@ test_to_string (void)
                    "a\x1f" "b\x01" "c\td\x1f");
 }
 
+static char *
+generated (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
+}
+
+/* A lone scalar is written without a generator: the same text json-glib writes. */
+static void
+test_to_string_scalars (void)
+{
+  static const char * const strings[] = {
+    "logistics", "", "a b ~ / ' {} <a&b> =+%", "quo\"te", "back\\slash", "tab\there", "del\x7f",
+    "物流", "é", NULL
+  };
+  static const gint64 ints[] = { 0, 1, -1, 42, G_MAXINT64, G_MININT64 };
+
+  for (guint i = 0; strings[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), strings[i]);
+      g_autofree char *expected = generated (node);
+      g_autofree char *text = NULL;
+      gsize length = 0;
+
+      text = dw_json_to_string (node, &length);
+      g_assert_cmpstr (text, ==, expected);
+      g_assert_cmpuint (length, ==, strlen (text));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (ints); i++)
+    {
+      g_autoptr(JsonNode) node = json_node_init_int (json_node_alloc (), ints[i]);
+      g_autofree char *expected = generated (node);
+      g_autofree char *text = dw_json_to_string (node, NULL);
+
+      g_assert_cmpstr (text, ==, expected);
+    }
+
+  {
+    g_autoptr(JsonNode) node = json_node_new (JSON_NODE_NULL);
+    g_autofree char *expected = generated (node);
+    g_autofree char *text = dw_json_to_string (node, NULL);
+
+    g_assert_cmpstr (text, ==, expected);
+  }
+}
+
+/* Times as every JSON document carries them: the arithmetic from 1970 to 9999 writes what
+ * GDateTime writes, and outside it GDateTime still does. */
+static void
+test_time_text (void)
+{
+  static const gint64 times[] = {
+    0, 1, 59, 60, 3599, 86399, 86400, 951782400 /* 2000-02-29 */, 951868800, 1709164800,
+    1735689599, 1798761600, 4107542400 /* 2100-03-01 */, 253402300799, 253402300800, -1,
+    -86400, -62135596800 /* 0001-01-01 */,
+  };
+  guint64 seed = 0x9e3779b97f4a7c15;
+
+  for (guint i = 0; i < G_N_ELEMENTS (times) + 20000; i++)
+    {
+      gint64 t;
+      g_autoptr(GDateTime) dt = NULL;
+      g_autofree char *expected = NULL;
+      g_autofree char *text = NULL;
+
+      if (i < G_N_ELEMENTS (times))
+        {
+          t = times[i];
+        }
+      else
+        {
+          seed ^= seed << 13;
+          seed ^= seed >> 7;
+          seed ^= seed << 17;
+          t = (gint64) (seed % G_GUINT64_CONSTANT (253402300800));
+        }
+
+      dt = g_date_time_new_from_unix_utc (t);
+      expected = dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+      text = dw_time_to_iso8601 (t);
+      g_assert_cmpstr (text, ==, expected);
+    }
+}
+
 /* Rows from before the check go out repaired: U+FFFD for what is not UTF-8, escapes for raw
  * control characters in strings; valid text is left alone (NULL). */
 static void
@@ -271,6 +359,8 @@ main (int   argc,
   g_test_add_func ("/json-text/tolerant/event", test_tolerant_event);
   g_test_add_func ("/json-text/tolerant/whole", test_tolerant_whole);
   g_test_add_func ("/json-text/to-string", test_to_string);
+  g_test_add_func ("/json-text/to-string/scalars", test_to_string_scalars);
+  g_test_add_func ("/json-text/time", test_time_text);
   g_test_add_func ("/json-text/make-valid", test_make_valid);
 
   return g_test_run ();

@@ -173,6 +173,65 @@ test_classifier_json (void)
 #define AWAY DW_PRESENCE_AWAY
 #define OFFLINE DW_PRESENCE_OFFLINE
 
+/* The classifier folds text as NFKC and case folding do, also where it takes a short cut
+ * (ASCII, Chinese, CJK punctuation, full-width ASCII) and around its edges. */
+static void
+test_fold_text (void)
+{
+  static const char * const texts[] = {
+    "", "Refund please", "ＲＥＦＵＮＤ", "快递三天没更新 #12",
+    "订单PDD20261121-000123，物流信息三天没更新了，麻烦帮查一下。",
+    "【投诉】《质量》「坏了」", "Ｒｅｆｕｎｄ！～", "ｅ\xcc\x81", "e\xcc\x81", "Ａ\xcc\x8a", "ﬁle",
+    "Straße", "ǅ", "\xe3\x80\x80space", "\xe3\x80\x82\xe3\x80\x81", "\xef\xbd\xa1", "\xef\xbd\x9e",
+    "\xef\xbc\x80", "\xe4\xb8\x80\xe9\xbf\xbf", "\xe3\x90\x80", "\xea\xb0\x80",
+    "\xef\xa4\x80", "𠀀", "😀 ok", "KELVIN \xe2\x84\xaa", "\xe2\x91\xa0", "ABC\x7f", NULL
+  };
+  static const char * const not_utf8[] = {
+    "AB\xe4\xb8", "\xed\xa0\x80X", "\xe0\x80\x80Q", "\xc0\xafZ", NULL
+  };
+  g_autofree char *empty = dw_routing_fold_text (NULL);
+
+  g_assert_cmpstr (empty, ==, "");
+  for (guint k = 0; k < 2; k++)
+    for (const char * const *text = k == 0 ? texts : not_utf8; *text != NULL; text++)
+      {
+        /* What the classifier did before it took short cuts. */
+        g_autofree char *normalized = g_utf8_normalize (*text, -1, G_NORMALIZE_ALL);
+        g_autofree char *expected = normalized != NULL ? g_utf8_casefold (normalized, -1)
+                                                       : g_ascii_strdown (*text, -1);
+        g_autofree char *folded = dw_routing_fold_text (*text);
+
+        g_assert_cmpstr (folded, ==, expected);
+      }
+
+  /* Every character at the edges of the short cut, between Latin letters and before a
+   * combining accent. */
+  for (gunichar c = 0x2ff0; c < 0xa010; c += c >= 0x3050 && c < 0x9ff0 ? 37 : 1)
+    {
+      gunichar cs[2] = { c, c + 0xcf10 };  /* U+FF00… alongside U+3000… */
+
+      for (guint j = 0; j < 2; j++)
+        {
+          char utf8[8] = { 0 };
+          g_autofree char *a = NULL;
+          g_autofree char *b = NULL;
+
+          g_unichar_to_utf8 (cs[j], utf8);
+          a = g_strconcat ("xK", utf8, "Y", NULL);
+          b = g_strconcat (utf8, "\xcc\x81", NULL);
+          for (guint m = 0; m < 2; m++)
+            {
+              const char *text = m == 0 ? a : b;
+              g_autofree char *normalized = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
+              g_autofree char *expected = g_utf8_casefold (normalized, -1);
+              g_autofree char *folded = dw_routing_fold_text (text);
+
+              g_assert_cmpstr (folded, ==, expected);
+            }
+        }
+    }
+}
+
 static void
 test_pick_most_free (void)
 {
@@ -335,6 +394,7 @@ main (int   argc,
   g_test_add_func ("/routing/classify/order", test_classify_order);
   g_test_add_func ("/routing/classify/rules", test_classifier_rules);
   g_test_add_func ("/routing/classify/json", test_classifier_json);
+  g_test_add_func ("/routing/classify/fold", test_fold_text);
   g_test_add_func ("/routing/pick/most-free", test_pick_most_free);
   g_test_add_func ("/routing/pick/unavailable", test_pick_skips_unavailable);
   g_test_add_func ("/routing/pick/skill", test_pick_skill);

@@ -69,6 +69,10 @@ gboolean      dw_classifier_load_json    (DwClassifier *self,
                                           GError      **error);
 JsonArray    *dw_classifier_to_json      (DwClassifier *self);
 
+/* @text as keywords are searched for in it: NFKC-normalised and case-folded (a NULL @text is
+ * ""; text that is not UTF-8 only lowered in ASCII).  Free with g_free(). */
+char         *dw_routing_fold_text       (const char   *text);
+
 /* The business type of the first rule whose keyword occurs in @subject or @body (either may
  * be NULL), or NULL when none matches.  The string belongs to the classifier. */
 const char   *dw_classifier_classify     (DwClassifier *self,

@@ -282,6 +282,15 @@ token_list (DwStore               *store,
   return TRUE;
 }
 
+/* Another instance's commit is known only by asking the server: no cheaper than the check
+ * itself, so there is no serial and a request is authenticated again. */
+static gboolean
+data_serial (DwStore           *store,
+             DwStoreDataSerial *serial)
+{
+  return FALSE;
+}
+
 const DwStoreAuthOps dw_pg_auth_ops = {
   .user_find = user_find,
   .user_credentials = user_credentials,
@@ -293,4 +302,5 @@ const DwStoreAuthOps dw_pg_auth_ops = {
   .token_revoke = token_revoke,
   .user_list = user_list,
   .token_list = token_list,
+  .data_serial = data_serial,
 };
