@@ -380,8 +380,9 @@ test_postmaster_killed (void)
         }
     }
 
-  g_test_message ("%u tickets acknowledged by %u writers, %u refused; all there after the "
-                  "restart", total, N_WRITERS, refused);
+  g_test_message ("%u tickets acknowledged by %u writers, %u refused (%" G_GINT64_FORMAT
+                  " tickets stored); all there after the restart", total, N_WRITERS, refused,
+                  n_tickets);
   create_ticket (s, "after the crash", 201);
   for (guint i = 0; i < N_WRITERS; i++)
     g_array_unref (writers[i].acknowledged);
