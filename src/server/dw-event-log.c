@@ -65,14 +65,14 @@ struct _DwEventLog
 
   /* Only the leader prunes (dw_event_log_set_leader); TRUE without one. */
   gboolean      prunes;
+  DwLeader     *leader;
+  gulong        leader_id;
 
   /* What failed and was said already (once per outage of the database, not at every round):
    * reading other instances' events, opening the listening session, pruning. */
   gboolean      read_failing;
   gboolean      listen_failing;
   gboolean      prune_failing;
-  DwLeader     *leader;
-  gulong        leader_id;
 };
 
 G_DEFINE_FINAL_TYPE (DwEventLog, dw_event_log, G_TYPE_OBJECT)
