@@ -12,7 +12,11 @@
 #include <signal.h>
 #include <string.h>
 
+#include "dw-clock.h"
+#include "dw-desk-private.h"
+#include "dw-event-log.h"
 #include "dw-problem.h"
+#include "dw-sla-engine.h"
 #include "dw-store.h"
 #include "dw-test-pg.h"
 #include "dw-test-store.h"
@@ -478,6 +482,65 @@ test_api_unavailable (Fixture       *fixture,
   soup_server_disconnect (server);
 }
 
+static void
+group_done_cb (gboolean      committed,
+               const GError *error,
+               gpointer      data)
+{
+  GError **lost = data;
+
+  g_assert_false (committed);
+  g_assert_nonnull (error);
+  *lost = g_error_copy (error);
+}
+
+/* The desk's group commit: the connection is lost while a group is open (one write in it, its
+ * answer held back), and the next write's SAVEPOINT fails.  The group is gone, and its held
+ * writes are told why: unavailable, as the failing write is (the API answers both 503 with
+ * Retry-After), not a generic failure. */
+static void
+test_group_lost (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(DwTestStore) other = dw_test_store_open_second (fixture->desk);
+  g_autoptr(DwClock) clock = dw_clock_new (1.0);
+  g_autoptr(DwEventLog) events = dw_event_log_new (fixture->store, clock);
+  g_autoptr(DwSlaEngine) sla = dw_sla_engine_new (fixture->store, clock, events);
+  g_autoptr(DwDesk) desk = dw_desk_new (fixture->store, clock, events, sla);
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) lost = NULL;
+  g_autoptr(PGresult) killed = NULL;
+  g_autofree char *sql = NULL;
+
+  dw_desk_group_enter (desk);
+  g_assert_true (dw_desk_begin (desk, &error));
+  g_assert_no_error (error);
+  g_assert_true (put (fixture, "grouped", &error));
+  g_assert_no_error (error);
+  result = dw_desk_finish (desk, json_object_new (), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_assert_true (dw_desk_group_is_open (desk));
+  dw_desk_group_wait (desk, group_done_cb, &lost, NULL);
+
+  sql = g_strdup_printf ("SELECT pg_terminate_backend (%d, 5000)",
+                         PQbackendPID (fixture->desk->conn));
+  killed = dw_pg_query (other->conn, sql, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (PQgetvalue (killed, 0, 0), ==, "t");
+
+  /* The next write of the group. */
+  assert_unavailable (dw_desk_begin (desk, &error), &error);
+  g_clear_error (&error);
+  dw_desk_group_leave (desk);
+
+  g_assert_false (dw_desk_group_is_open (desk));
+  g_assert_error (lost, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE);
+  g_assert_false (stored (fixture, "grouped"));
+  g_clear_pointer (&other, dw_test_store_close);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -496,6 +559,8 @@ main (int   argc,
               test_api_unavailable, fixture_tear_down);
   g_test_add ("/pg-reconnect/postmaster-killed", Fixture, NULL, fixture_set_up,
               test_postmaster_killed, fixture_tear_down);
+  g_test_add ("/pg-reconnect/group-lost", Fixture, NULL, fixture_set_up, test_group_lost,
+              fixture_tear_down);
 
   return g_test_run ();
 }

@@ -222,6 +222,38 @@ dw_desk_hand_back_locked (DwDesk  *self,
   return TRUE;
 }
 
+/* While the database is away, the next moment is read again this often (real seconds). */
+#define HAND_BACK_RETRY_S 1
+
+/* The database away (DW_STORE_ERROR_UNAVAILABLE: PostgreSQL restarting) is expected: said once
+ * per outage, and the hand-back tried again once it is back; anything else is a warning. */
+static gboolean
+hand_back_failed (DwDesk       *self,
+                  const GError *error)
+{
+  if (!g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
+    {
+      g_warning ("Cannot hand back stranded tickets: %s", error->message);
+      return FALSE;
+    }
+
+  if (!self->hand_back_unavailable)
+    g_message ("Cannot hand back stranded tickets, will try again when the database is back: "
+               "%s", error->message);
+  self->hand_back_unavailable = TRUE;
+  return TRUE;
+}
+
+static gboolean
+hand_back_retry_cb (gpointer data)
+{
+  DwDesk *self = data;
+
+  self->hand_back_retry = 0;
+  dw_desk_hand_back_rearm (self);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 hand_back_alarm_cb (gpointer data)
 {
@@ -236,15 +268,19 @@ hand_back_alarm_cb (gpointer data)
 
   if (!dw_desk_begin (self, &error))
     {
-      g_warning ("Cannot hand back stranded tickets: %s", error->message);
-      return G_SOURCE_REMOVE;
+      /* Away: the rearm below reads the moment again (or retries that read) and the tickets,
+       * still stranded, are handed back then. */
+      if (!hand_back_failed (self, error))
+        return G_SOURCE_REMOVE;
     }
-
-  ok = dw_desk_hand_back_locked (self, touched, &error)
-       && dw_desk_flush_touched (self, touched, 0, &error);
-  result = dw_desk_finish (self, ok ? json_object_new () : NULL, &error);
-  if (result == NULL)
-    g_warning ("Cannot hand back stranded tickets: %s", error->message);
+  else
+    {
+      ok = dw_desk_hand_back_locked (self, touched, &error)
+           && dw_desk_flush_touched (self, touched, 0, &error);
+      result = dw_desk_finish (self, ok ? json_object_new () : NULL, &error);
+      if (result == NULL)
+        hand_back_failed (self, error);
+    }
 
   dw_desk_hand_back_rearm (self);
   return G_SOURCE_REMOVE;
@@ -253,6 +289,7 @@ hand_back_alarm_cb (gpointer data)
 void
 dw_desk_hand_back_rearm (DwDesk *self)
 {
+  g_autoptr(GError) error = NULL;
   gint64 at;
 
   /* Singleton work: with several instances, the leader's hands back (its rearm on taking over
@@ -260,11 +297,28 @@ dw_desk_hand_back_rearm (DwDesk *self)
   if (self->leader != NULL && !dw_leader_get_is_leader (self->leader))
     {
       g_clear_handle_id (&self->hand_back_alarm, g_source_remove);
+      g_clear_handle_id (&self->hand_back_retry, g_source_remove);
       self->hand_back_at = 0;
       return;
     }
 
-  at = dw_store_stranded_next_at (self->store, NULL);
+  /* Any other failure leaves no alarm, as it always did (the next change of an agent's
+   * status arms it again). */
+  at = dw_store_stranded_next_at (self->store, &error);
+  if (g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
+    {
+      hand_back_failed (self, error);
+      /* The alarm set stays; the moment is read again soon. */
+      if (self->hand_back_retry == 0)
+        self->hand_back_retry = g_timeout_add_seconds (HAND_BACK_RETRY_S, hand_back_retry_cb,
+                                                       self);
+      return;
+    }
+  if (error == NULL && self->hand_back_unavailable)
+    {
+      g_message ("Stranded tickets are handed back again: the database is back");
+      self->hand_back_unavailable = FALSE;
+    }
 
   if (at == self->hand_back_at && (at == 0 || self->hand_back_alarm != 0))
     return;

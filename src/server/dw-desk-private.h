@@ -27,6 +27,8 @@ struct _DwDesk
   gulong       reassign_handler;
   guint        hand_back_alarm;  /* the next moment an offline agent's tickets go back */
   gint64       hand_back_at;
+  guint        hand_back_retry;  /* the database away: read the next moment again soon */
+  gboolean     hand_back_unavailable;  /* that was said (once per outage) */
 
   /* Group commit (dw-desk.c "Transactions"). */
   guint        grouping;         /* > 0 while an API write that may join a group runs */

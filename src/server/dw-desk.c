@@ -171,18 +171,25 @@ group_schedule (DwDesk *self)
     }
 }
 
-/* An error may have rolled the whole transaction back by itself (SQLITE_FULL, SQLITE_IOERR):
- * then the group is lost, and none of its writes may be acknowledged. */
+/* An error may have rolled the whole transaction back by itself (SQLITE_FULL, SQLITE_IOERR; on
+ * PostgreSQL a lost connection): then the group is lost, and none of its writes may be
+ * acknowledged.  Its waiters are told @cause, the error that lost it: the database away
+ * (DW_STORE_ERROR_UNAVAILABLE) is answered 503 with Retry-After, as the write itself is. */
 static void
-group_check_lost (DwDesk *self)
+group_check_lost (DwDesk       *self,
+                  const GError *cause)
 {
   g_autoptr(GError) error = NULL;
 
   if (!self->group_open || dw_store_in_transaction (self->store))
     return;
 
-  g_set_error_literal (&error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED,
-                       "the database rolled the transaction back");
+  if (g_error_matches (cause, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
+    error = g_error_copy (cause);
+  else
+    g_set_error (&error, DW_STORE_ERROR, DW_STORE_ERROR_FAILED,
+                 "the database rolled the transaction back%s%s", cause != NULL ? ": " : "",
+                 cause != NULL ? cause->message : "");
   group_end (self, error);
 }
 
@@ -246,7 +253,7 @@ dw_desk_begin (DwDesk  *self,
 
   if (!dw_store_tx_savepoint (self->store, error))
     {
-      group_check_lost (self);
+      group_check_lost (self, error != NULL ? *error : NULL);
       return FALSE;
     }
 
@@ -273,7 +280,7 @@ dw_desk_finish (DwDesk      *self,
       g_clear_pointer (&result, json_object_unref);
       dw_store_tx_rollback_savepoint (self->store);
       dw_event_log_discard_to_mark (self->events);
-      group_check_lost (self);
+      group_check_lost (self, error != NULL ? *error : NULL);
       return NULL;
     }
 
@@ -980,6 +987,7 @@ dw_desk_dispose (GObject *object)
   g_clear_handle_id (&self->group_deadline_id, g_source_remove);
   g_clear_pointer (&self->group_waiters, g_array_unref);
   g_clear_handle_id (&self->hand_back_alarm, g_source_remove);
+  g_clear_handle_id (&self->hand_back_retry, g_source_remove);
   if (self->leader != NULL)
     g_clear_signal_handler (&self->leader_id, self->leader);
   g_clear_object (&self->leader);

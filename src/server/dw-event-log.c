@@ -7,6 +7,7 @@
 #include <glib-unix.h>
 
 #include "dw-json.h"
+#include "dw-store.h"
 #include "store/dw-store-events.h"
 #include "store/dw-store-instances.h"
 
@@ -66,6 +67,12 @@ struct _DwEventLog
   gboolean      prunes;
   DwLeader     *leader;
   gulong        leader_id;
+
+  /* What failed and was said already (once per outage of the database, not at every round):
+   * reading other instances' events, opening the listening session, pruning. */
+  gboolean      read_failing;
+  gboolean      listen_failing;
+  gboolean      prune_failing;
 };
 
 G_DEFINE_FINAL_TYPE (DwEventLog, dw_event_log, G_TYPE_OBJECT)
@@ -78,6 +85,27 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+/* Says @what failed, unless it was said since it last worked (*@failing).  The database away
+ * (DW_STORE_ERROR_UNAVAILABLE, PostgreSQL restarting) is expected: a message, and the next
+ * round (a notification, the listening session opened again, the next publish) does it; any
+ * other error of @warn_others is a warning. */
+static void
+note_failure (gboolean     *failing,
+              gboolean      warn_others,
+              const char   *what,
+              const GError *error)
+{
+  if (warn_others && !g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
+    {
+      g_warning ("%s: %s", what, error->message);
+      return;
+    }
+
+  if (!*failing)
+    g_message ("%s (will try again): %s", what, error->message);
+  *failing = TRUE;
+}
 
 /* Events */
 
@@ -255,9 +283,13 @@ maybe_prune (DwEventLog *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (self->prunes && needs_pruning (self) && !dw_store_in_transaction (self->store)
-      && !dw_event_log_prune (self, &error))
-    g_warning ("Cannot prune the event log: %s", error->message);
+  if (!self->prunes || !needs_pruning (self) || dw_store_in_transaction (self->store))
+    return;
+
+  if (!dw_event_log_prune (self, &error))
+    note_failure (&self->prune_failing, TRUE, "Cannot prune the event log", error);
+  else
+    self->prune_failing = FALSE;
 }
 
 /* Hands one committed event to the subscribers, unless it is at or below what was published
@@ -360,7 +392,9 @@ hear (DwEventLog *self)
 
       if (!dw_store_session_take_notified (self->listener, self->store, &seq, &access, &error))
         {
+          /* Once per loss: opening it again says nothing until it works. */
           g_message ("Stopped hearing other instances' events: %s", error->message);
+          self->listen_failing = TRUE;
           listener_lost (self);
           return FALSE;
         }
@@ -376,9 +410,11 @@ hear (DwEventLog *self)
 
       if (!catch_up (self, seq, &error))
         {
-          g_message ("Cannot read other instances' events: %s", error->message);
+          note_failure (&self->read_failing, FALSE, "Cannot read other instances' events",
+                        error);
           return TRUE;
         }
+      self->read_failing = FALSE;
 
       /* The leader prunes also when every write happens on the other instances. */
       maybe_prune (self);
@@ -415,10 +451,14 @@ listener_open (DwEventLog *self)
   self->listener = dw_store_session_open (self->store, "events", &error);
   if (self->listener == NULL || !dw_store_session_listen (self->listener, &error))
     {
-      g_message ("Cannot listen for other instances' events: %s", error->message);
+      note_failure (&self->listen_failing, FALSE, "Cannot listen for other instances' events",
+                    error);
       g_clear_pointer (&self->listener, dw_store_session_close);
       return FALSE;
     }
+  if (self->listen_failing)
+    g_message ("Listening for other instances' events again");
+  self->listen_failing = FALSE;
 
   source = g_unix_fd_source_new (dw_store_session_fd (self->listener),
                                  G_IO_IN | G_IO_HUP | G_IO_ERR);
@@ -606,7 +646,8 @@ dw_event_log_publish (DwEventLog *self)
        * in the table too: the next notification or sync reads them all in order. */
       if (first->seq > self->last_seq + 1 && !catch_up (self, first->seq - 1, &error))
         {
-          g_message ("Cannot read other instances' events: %s", error->message);
+          note_failure (&self->read_failing, FALSE, "Cannot read other instances' events",
+                        error);
           return;
         }
     }
@@ -807,9 +848,10 @@ dw_event_log_sync (DwEventLog *self)
   if (!dw_store_events_bounds (reader, &last_seq, &first_seq, &first_at, &error)
       || !catch_up (self, last_seq, &error))
     {
-      g_message ("Cannot read other instances' events: %s", error->message);
+      note_failure (&self->read_failing, FALSE, "Cannot read other instances' events", error);
       return FALSE;
     }
+  self->read_failing = FALSE;
 
   if (first_seq == 0)
     {

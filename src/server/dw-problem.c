@@ -23,6 +23,9 @@ reply_bytes (SoupServerMessage *msg,
   if (valid != NULL)
     g_free (g_steal_pointer (&body));
   soup_server_message_set_status (msg, status, NULL);
+  /* set_response appends: a write held for its group commit has its answer set already, and a
+   * group that failed replaces it with the problem (not the ticket followed by the problem). */
+  soup_message_body_truncate (soup_server_message_get_response_body (msg));
   soup_server_message_set_response (msg, content_type, SOUP_MEMORY_TAKE,
                                     valid != NULL ? valid : body, length);
 }

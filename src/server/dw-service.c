@@ -42,6 +42,7 @@ struct _DwService
   guint        facts_id;
   gboolean     facts_held;      /* dw_service_hold_agent_facts() */
   gboolean     facts_due;       /* their time came while held */
+  gboolean     facts_unavailable;  /* the database was away at the last attempt (said once) */
 };
 
 /* How often the service looks for tokens revoked and users changed by another process on the
@@ -243,6 +244,10 @@ listen_on_address (SoupServer               *server,
  * reads the rest itself (dw_agent_metrics). */
 #define FACTS_SLICE_MS 20
 #define FACTS_DELAY_S 3
+/* While the database is away, the catch-up is tried again this often. */
+#define FACTS_RETRY_S 1
+
+static gboolean facts_start_cb (gpointer data);
 
 static gboolean
 facts_idle_cb (gpointer data)
@@ -259,9 +264,22 @@ facts_idle_cb (gpointer data)
     }
   if (!dw_agent_facts_catch_up_for (self->store, FACTS_SLICE_MS, &done, &error))
     {
+      /* The database away (PostgreSQL restarting): the rest is read once it is back, said
+       * once, not at every attempt. */
+      if (g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
+        {
+          if (!self->facts_unavailable)
+            g_message ("Agent figures not brought up to date yet, will try again when the "
+                       "database is back: %s", error->message);
+          self->facts_unavailable = TRUE;
+          self->facts_id = g_timeout_add_seconds_full (G_PRIORITY_LOW, FACTS_RETRY_S,
+                                                       facts_start_cb, self, NULL);
+          return G_SOURCE_REMOVE;
+        }
       g_message ("Agent figures not brought up to date yet: %s", error->message);
       done = TRUE;
     }
+  self->facts_unavailable = FALSE;
   if (done)
     {
       self->facts_id = 0;

@@ -12,6 +12,8 @@
 
 /* Tickets refreshed per alarm transaction; more due ones re-arm the alarm at once. */
 #define DUE_BATCH 200
+/* While the database is away, the schedule is read again this often (real seconds). */
+#define RETRY_UNAVAILABLE_S 1
 
 typedef struct
 {
@@ -41,6 +43,11 @@ struct _DwSlaEngine
   gulong      leader_id;
   guint       alarm_id;
   gint64      alarm_at;
+
+  /* The database away (DW_STORE_ERROR_UNAVAILABLE: PostgreSQL restarting): said once, and the
+   * schedule is read again every RETRY_UNAVAILABLE_S until it is back. */
+  gboolean    unavailable;
+  guint       retry_id;
 };
 
 G_DEFINE_FINAL_TYPE (DwSlaEngine, dw_sla_engine, G_TYPE_OBJECT)
@@ -681,30 +688,78 @@ refresh_locked (DwSlaEngine  *self,
 
 static gboolean alarm_cb (gpointer data);
 
-static gint64
-earliest_due (DwSlaEngine *self)
+/* What a failure to read or write the schedule says: the database away is expected (it comes
+ * back, and the checks with it), once per outage; anything else is a warning. */
+static void
+note_failure (DwSlaEngine  *self,
+              const char   *what,
+              const GError *error)
 {
-  g_autoptr(GError) error = NULL;
-  gint64 at;
-
-  if (!dw_store_sla_earliest_due (self->store, &at, &error))
+  if (!g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
     {
-      g_warning ("Cannot schedule SLA checks: %s", error->message);
-      return 0;
+      g_warning ("%s: %s", what, error->message);
+      return;
     }
 
-  return at;
+  if (!self->unavailable)
+    g_message ("%s, will try again when the database is back: %s", what, error->message);
+  self->unavailable = TRUE;
+}
+
+static void
+note_back (DwSlaEngine *self)
+{
+  if (self->unavailable)
+    g_message ("SLA checks resume: the database is back");
+  self->unavailable = FALSE;
+}
+
+static void arm (DwSlaEngine *self);
+
+static gboolean
+retry_cb (gpointer data)
+{
+  DwSlaEngine *self = data;
+
+  self->retry_id = 0;
+  arm (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* In real seconds, not the clock's (a demo's fast clock would spin on a database away). */
+static void
+retry_soon (DwSlaEngine *self)
+{
+  if (self->retry_id == 0)
+    self->retry_id = g_timeout_add_seconds (RETRY_UNAVAILABLE_S, retry_cb, self);
 }
 
 static void
 arm (DwSlaEngine *self)
 {
+  g_autoptr(GError) error = NULL;
   gint64 at;
 
   if (!self->running)
     return;
 
-  at = earliest_due (self);
+  if (!dw_store_sla_earliest_due (self->store, &at, &error))
+    {
+      note_failure (self, "Cannot schedule SLA checks", error);
+      /* The database away: the alarm set stays (it fails and asks for a retry too), and the
+       * schedule is read again soon; what fell due meanwhile is due at once then. */
+      if (g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
+        {
+          retry_soon (self);
+          return;
+        }
+      at = 0;
+    }
+  else
+    {
+      note_back (self);
+    }
+
   if (self->alarm_id != 0 && at == self->alarm_at)
     return;
 
@@ -742,17 +797,25 @@ alarm_cb (gpointer data)
 
   if (!dw_store_tx_begin (self->store, &error))
     {
-      g_warning ("SLA check failed: %s", error->message);
+      note_failure (self, "SLA check failed", error);
     }
   else if (!refresh_due (self, &error) || !dw_store_tx_commit (self->store, &error))
     {
-      g_warning ("SLA check failed: %s", error->message);
+      note_failure (self, "SLA check failed", error);
       dw_store_tx_rollback (self->store);
       dw_event_log_discard (self->events);
     }
   else
     {
       dw_event_log_publish (self->events);
+    }
+
+  if (g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
+    {
+      /* Nothing of the round was written (the conditional writes make a second run harmless):
+       * the targets are still due, and the retry reads them again once the store is back. */
+      retry_soon (self);
+      return G_SOURCE_REMOVE;
     }
 
   if (error != NULL)
@@ -763,6 +826,7 @@ alarm_cb (gpointer data)
       return G_SOURCE_REMOVE;
     }
 
+  note_back (self);
   arm (self);
   return G_SOURCE_REMOVE;
 }
@@ -800,6 +864,7 @@ dw_sla_engine_dispose (GObject *object)
   DwSlaEngine *self = DW_SLA_ENGINE (object);
 
   g_clear_handle_id (&self->alarm_id, g_source_remove);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
   if (self->events != NULL)
     g_clear_signal_handler (&self->published_id, self->events);
   if (self->leader != NULL)
@@ -904,6 +969,7 @@ update_running (DwSlaEngine *self)
   if (!running)
     {
       g_clear_handle_id (&self->alarm_id, g_source_remove);
+      g_clear_handle_id (&self->retry_id, g_source_remove);
       self->alarm_at = 0;
       return;
     }

@@ -9,6 +9,7 @@
 
 #include "dw-auth.h"
 #include "dw-problem.h"
+#include "dw-store.h"
 
 /* Defaults; the environment can lower them for tests (docs/api.md "Stream", "Limits"). */
 #define DEFAULT_HEARTBEAT_MS 15000
@@ -251,7 +252,11 @@ client_catch_up (Client *client)
   events = dw_event_log_read (log, client->cursor, CATCH_UP_BATCH, &error);
   if (events == NULL)
     {
-      g_warning ("Cannot replay events: %s", error->message);
+      /* The database away (PostgreSQL restarting) is expected: the client resyncs. */
+      if (g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
+        g_message ("Cannot replay events: %s", error->message);
+      else
+        g_warning ("Cannot replay events: %s", error->message);
       return FALSE;
     }
 
