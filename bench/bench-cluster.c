@@ -20,7 +20,11 @@
  *
  * Goal (issue 14): "3 instances carry at least 2.5× the stream clients of one at the same p99".
  * Measured as: pg.3 with 2.5 × N clients against pg.1 with N clients, same rate; the figure is
- * p99(pg.3, 2.5 N) / p99(pg.1, N), goal ≤ 1 (the median over the rounds).
+ * p99(pg.3, 2.5 N) / p99(pg.1, N), goal ≤ 1 (the median over the rounds).  "Same rate" is
+ * checked, not assumed: the rate achieved (events per second that reached the clients, and
+ * POSTs sent per second) of each level is a figure, and so is the pg.3 level's achieved rate
+ * over pg.1's (goal ≥ 0.95: below it pg.3 was spared load and its p99 says nothing), and each
+ * level's achieved over the nominal rate.
  *
  * Knobs: BENCH_CLUSTER_CLIENTS (300), BENCH_CLUSTER_EVENTS (500 per level), BENCH_CLUSTER_RATE
  * (100/s), BENCH_CLUSTER_TICKETS (500 creates per measurement), BENCH_CLUSTER_ROUNDS (3).
@@ -43,7 +47,10 @@
 #include "dw-test-cluster.h"
 
 #define SUBJECT_PREFIX "cluster-"
-#define SENDER_IN_FLIGHT 16
+/* As many POSTs in flight as the sender's session opens connections: with 16 (bench-fanout's),
+ * a service whose POST → 201 took 200 ms was offered 80/s, not the nominal rate, and its
+ * stream latency was measured under less load than the level it was compared to. */
+#define SENDER_IN_FLIGHT 64
 #define CREATE_CLIENTS 32
 #define CLIENTS_FACTOR 2.5
 
@@ -476,7 +483,7 @@ creates_per_second (DwTestServer *server,
 
 typedef struct
 {
-  double p50, p99, achieved, lost, duplicates;
+  double p50, p99, achieved, delivered, lost, duplicates;
 } FanoutResult;
 
 /* bench-fanout's level, with the clients spread over the setup's instances. */
@@ -539,15 +546,21 @@ fanout_level (Setup      *setup,
     g_error ("The sender said: %s", out != NULL ? out : "(nothing)");
 
   result.achieved = sent > 1 && send_seconds > 0 ? (sent - 1) / send_seconds : 0;
+  /* What the clients were fed: events at client 0 from its first to its last. */
+  result.delivered = fanout.events_at_0 > 1 && fanout.last_event_at > fanout.first_event_at
+                     ? (fanout.events_at_0 - 1) * (double) G_USEC_PER_SEC
+                       / (fanout.last_event_at - fanout.first_event_at)
+                     : 0;
   result.p50 = bench_samples_percentile_ms (fanout.latency, 50);
   result.p99 = bench_samples_percentile_ms (fanout.latency, 99);
   result.lost = (double) n_clients * n_events - fanout.received;
   result.duplicates = fanout.duplicates;
 
-  g_print ("  %-9s %4u clients: event → frame p50 %7.1f ms  p99 %7.1f ms;  %6.1f/s of %u/s;  "
+  g_print ("  %-9s %4u clients: event → frame p50 %7.1f ms  p99 %7.1f ms;  sent %6.1f/s, "
+           "delivered %6.1f/s of %u/s;  "
            "POST → 201 p99 %6.1f ms;  lost %.0f  dup %.0f;  CPU clients %.2f s  sender %.2f s  "
            "service %.2f s\n", setup->name, n_clients, result.p50, result.p99, result.achieved,
-           rate, post_p99, result.lost, result.duplicates, cpu, sender_cpu, scpu);
+           result.delivered, rate, post_p99, result.lost, result.duplicates, cpu, sender_cpu, scpu);
 
   for (guint i = 0; i < n_clients; i++)
     {
@@ -601,7 +614,10 @@ main (int   argc,
     { "sqlite.1", 0 }, { "pg.1", 1 }, { "pg.3", 3 },
   };
   g_autofree char *self_path = NULL;
-  GArray *creates[N_SETUPS], *p99[N_SETUPS], *p50[N_SETUPS];
+  GArray *creates[N_SETUPS], *p99[N_SETUPS], *p50[N_SETUPS], *achieved[N_SETUPS];
+  g_autoptr(GArray) achieved_many = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) achieved_of_nominal = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) rate_ratio = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) creates_direct = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) p99_many = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) ratio = g_array_new (FALSE, FALSE, sizeof (double));
@@ -625,6 +641,7 @@ main (int   argc,
       creates[s] = g_array_new (FALSE, FALSE, sizeof (double));
       p99[s] = g_array_new (FALSE, FALSE, sizeof (double));
       p50[s] = g_array_new (FALSE, FALSE, sizeof (double));
+      achieved[s] = g_array_new (FALSE, FALSE, sizeof (double));
     }
 
   g_print ("# Several instances on PostgreSQL against one on SQLite: %u rounds, each setup once a\n"
@@ -659,6 +676,11 @@ main (int   argc,
           result = fanout_level (setup, self_path, n_clients, n_events, rate);
           g_array_append_val (p99[s], result.p99);
           g_array_append_val (p50[s], result.p50);
+          /* The lower of the two: the rate the sender kept up and the one the clients saw. */
+          value = MIN (result.achieved, result.delivered);
+          g_array_append_val (achieved[s], value);
+          value /= rate;
+          g_array_append_val (achieved_of_nominal, value);
           value = result.lost + result.duplicates;
           g_array_append_val (lost, value);
 
@@ -666,6 +688,10 @@ main (int   argc,
             {
               result = fanout_level (setup, self_path, many, n_events, rate);
               g_array_append_val (p99_many, result.p99);
+              value = MIN (result.achieved, result.delivered);
+              g_array_append_val (achieved_many, value);
+              value /= rate;
+              g_array_append_val (achieved_of_nominal, value);
               value = result.lost + result.duplicates;
               g_array_append_val (lost, value);
             }
@@ -680,6 +706,10 @@ main (int   argc,
                          / MAX (g_array_index (p99[PG_1], double, r), 0.001);
 
           g_array_append_val (ratio, value);
+          /* Same load for both, or the ratio compares unlike things. */
+          value = g_array_index (achieved_many, double, r)
+                  / MAX (g_array_index (achieved[PG_1], double, r), 0.001);
+          g_array_append_val (rate_ratio, value);
         }
     }
 
@@ -695,13 +725,26 @@ main (int   argc,
       g_free (name);
       name = g_strdup_printf ("cluster.%s.%uc.latency_p99", setups[s].name, n_clients);
       figure (name, p99[s], "ms", NULL, 0);
+      g_free (name);
+      name = g_strdup_printf ("cluster.%s.%uc.rate_achieved", setups[s].name, n_clients);
+      figure (name, achieved[s], "per s", NULL, 0);
     }
   figure ("cluster.pg.1.creates_per_s_direct", creates_direct, "per s", NULL, 0);
   {
     g_autofree char *name = g_strdup_printf ("cluster.pg.3.%uc.latency_p99", many);
 
     figure (name, p99_many, "ms", NULL, 0);
+    g_free (name);
+    name = g_strdup_printf ("cluster.pg.3.%uc.rate_achieved", many);
+    figure (name, achieved_many, "per s", NULL, 0);
   }
+  /* Every level, not a median: the worst says whether any latency was measured under less load
+   * than it names. */
+  g_array_sort (achieved_of_nominal, compare_double);
+  g_print ("%-44s %10.2f (lowest of %u levels)   (goal >= 0.95)\n", "cluster.rate_achieved_ratio",
+           g_array_index (achieved_of_nominal, double, 0), achieved_of_nominal->len);
+  bench_figure ("cluster.rate_achieved_ratio", g_array_index (achieved_of_nominal, double, 0),
+                "ratio", ">=", 0.95);
   {
     double total = 0;
 
@@ -713,12 +756,15 @@ main (int   argc,
   }
   /* 3 instances with 2.5× the clients at no worse a p99 than one instance: ≤ 1 meets it. */
   figure ("cluster.p99_3x2.5_over_1", ratio, "ratio", "<=", 1.0);
+  /* The goal's two levels at the same rate: pg.3's achieved over pg.1's, in the same round. */
+  figure ("cluster.rate_3x2.5_over_1", rate_ratio, "ratio", ">=", 0.95);
 
   for (guint s = 0; s < N_SETUPS; s++)
     {
       g_array_unref (creates[s]);
       g_array_unref (p99[s]);
       g_array_unref (p50[s]);
+      g_array_unref (achieved[s]);
     }
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 #include <libsoup/soup.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dw-clock.h"
@@ -541,6 +542,48 @@ test_group_lost (Fixture       *fixture,
   g_clear_pointer (&other, dw_test_store_close);
 }
 
+/* Statements prepared on the server for the store's session (PQexec: not prepared itself). */
+static int
+server_prepared (Fixture *fixture)
+{
+  g_autoptr(PGresult) result = PQexec (fixture->desk->conn,
+                                       "SELECT count(*) FROM pg_prepared_statements");
+
+  g_assert_cmpint (PQresultStatus (result), ==, PGRES_TUPLES_OK);
+  return atoi (PQgetvalue (result, 0, 0));
+}
+
+/* The store prepares each statement once per session (dw_pg_query), and prepares them again on
+ * the new session after PostgreSQL restarted: the old names are gone with the old session. */
+static void
+test_prepared_statements (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  DwTestPg *cluster = dw_test_pg_get_shared ();
+  guint n;
+
+  put_committed (fixture, "before");
+  g_assert_true (stored (fixture, "before"));
+  n = dw_pg_get_n_prepared (fixture->desk->conn);
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpint (server_prepared (fixture), ==, n);
+  /* The same texts again: run by name, none prepared anew. */
+  g_assert_true (stored (fixture, "before"));
+  put_committed (fixture, "again");
+  g_assert_cmpuint (dw_pg_get_n_prepared (fixture->desk->conn), ==, n);
+
+  dw_test_pg_server_stop_immediate (cluster);
+  dw_test_pg_server_start (cluster);
+
+  g_assert_true (dw_store_ping (fixture->store));
+  g_assert_cmpuint (dw_pg_store_get_n_reconnects (fixture->store), ==, 1);
+  g_assert_true (stored (fixture, "before"));
+  put_committed (fixture, "after");
+  g_assert_true (stored (fixture, "after"));
+  g_assert_cmpint (server_prepared (fixture), ==, dw_pg_get_n_prepared (fixture->desk->conn));
+  g_assert_cmpint (server_prepared (fixture), >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -561,6 +604,8 @@ main (int   argc,
               test_postmaster_killed, fixture_tear_down);
   g_test_add ("/pg-reconnect/group-lost", Fixture, NULL, fixture_set_up, test_group_lost,
               fixture_tear_down);
+  g_test_add ("/pg-reconnect/prepared-statements", Fixture, NULL, fixture_set_up,
+              test_prepared_statements, fixture_tear_down);
 
   return g_test_run ();
 }

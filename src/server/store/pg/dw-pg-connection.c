@@ -5,6 +5,7 @@
 
 #include "dw-pg-connection.h"
 
+#include <libpq-events.h>
 #include <string.h>
 
 G_DEFINE_QUARK (dw-pg-error-quark, dw_pg_error)
@@ -71,6 +72,81 @@ dw_pg_error_get_sqlstate (const GError *error)
   return g_intern_string (code);
 }
 
+/* Prepared statements, per connection (the twin of the SQLite store's statement cache).
+ *
+ * PQexecParams makes the server parse, analyse and plan the text on every call; a create runs
+ * some 57 statements, most of them the same texts every time.  Each text is prepared once per
+ * session (PQprepare, named "dw1", "dw2", …) and run with PQexecPrepared after.  The cache lives
+ * in libpq's instance data of the connection (libpq-events.h): PGEVT_CONNRESET (PQreset after
+ * PostgreSQL restarted: a new session, which knows no prepared statement) empties it, and
+ * PGEVT_CONNDESTROY (PQfinish) frees it, whoever reconnects or closes the connection.
+ * Connections not opened by dw_pg_connect have none and run their texts unprepared. */
+
+/* Texts built at run time (an IN list of so many ids) could fill the cache without end: past
+ * this many, a text not yet prepared runs unprepared. */
+#define PREPARED_MAX 512
+
+typedef struct
+{
+  GHashTable *names;   /* SQL text → statement name, both owned */
+  guint       next;
+} Prepared;
+
+static void
+prepared_free (Prepared *self)
+{
+  g_hash_table_unref (self->names);
+  g_free (self);
+}
+
+static int
+prepared_event_cb (PGEventId  id,
+                   void      *info,
+                   void      *pass_through)
+{
+  switch (id)
+    {
+    case PGEVT_REGISTER:
+      {
+        PGEventRegister *event = info;
+        Prepared *self = g_new0 (Prepared, 1);
+
+        self->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+        PQsetInstanceData (event->conn, prepared_event_cb, self);
+        break;
+      }
+    case PGEVT_CONNRESET:
+      {
+        PGEventConnReset *event = info;
+        Prepared *self = PQinstanceData (event->conn, prepared_event_cb);
+
+        if (self != NULL)
+          g_hash_table_remove_all (self->names);
+        break;
+      }
+    case PGEVT_CONNDESTROY:
+      {
+        PGEventConnDestroy *event = info;
+        Prepared *self = PQinstanceData (event->conn, prepared_event_cb);
+
+        if (self != NULL)
+          prepared_free (self);
+        break;
+      }
+    default:
+      break;
+    }
+  return TRUE;
+}
+
+guint
+dw_pg_get_n_prepared (PGconn *conn)
+{
+  Prepared *self = PQinstanceData (conn, prepared_event_cb);
+
+  return self != NULL ? g_hash_table_size (self->names) : 0;
+}
+
 static void
 notice_cb (void       *data,
            const char *message)
@@ -107,6 +183,8 @@ dw_pg_connect (const char  *conninfo,
     }
 
   PQsetNoticeProcessor (conn, notice_cb, NULL);
+  /* Fails only for want of memory: the connection then runs its statements unprepared. */
+  PQregisterEventProc (conn, prepared_event_cb, "deskwatchd prepared statements", NULL);
   return conn;
 }
 
@@ -155,8 +233,37 @@ dw_pg_query (PGconn              *conn,
              const char * const  *params,
              GError             **error)
 {
-  PGresult *result = PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 0);
-  ExecStatusType status = PQresultStatus (result);
+  Prepared *prepared = PQinstanceData (conn, prepared_event_cb);
+  const char *name = prepared != NULL ? g_hash_table_lookup (prepared->names, sql) : NULL;
+  PGresult *result;
+  ExecStatusType status;
+
+  if (name == NULL && prepared != NULL && g_hash_table_size (prepared->names) < PREPARED_MAX)
+    {
+      g_autofree char *new_name = g_strdup_printf ("dw%u", ++prepared->next);
+      g_autoptr(PGresult) prepare = PQprepare (conn, new_name, sql, n_params, NULL);
+
+      /* A text that does not prepare (a syntax error, a table not there yet) is run unprepared
+       * below, where its error is the statement's.  Inside a transaction that failure has
+       * aborted it: report the prepare's error, as running it would have. */
+      if (PQresultStatus (prepare) == PGRES_COMMAND_OK)
+        {
+          name = new_name;
+          g_hash_table_insert (prepared->names, g_strdup (sql), g_steal_pointer (&new_name));
+        }
+      else if (PQtransactionStatus (conn) == PQTRANS_INERROR || prepare == NULL
+               || PQstatus (conn) != CONNECTION_OK)
+        {
+          dw_pg_set_error (error, conn, prepare);
+          return NULL;
+        }
+    }
+
+  if (name != NULL)
+    result = PQexecPrepared (conn, name, n_params, params, NULL, NULL, 0);
+  else
+    result = PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 0);
+  status = PQresultStatus (result);
 
   if (result == NULL || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK))
     {

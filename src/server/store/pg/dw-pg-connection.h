@@ -56,6 +56,9 @@ PGresult   *dw_pg_query              (PGconn        *conn,
                                       const char * const *params,
                                       GError       **error);
 
+/* Statements prepared on @conn's session by dw_pg_query (each text once per session). */
+guint       dw_pg_get_n_prepared     (PGconn        *conn);
+
 /* A pool of at most @size connections to one database, opened on first use and kept for the
  * next (the serving instances will take one per request; `--db-pool-size` later).  Not
  * thread-safe: for one thread, or under the caller's lock. */

@@ -24,6 +24,35 @@ dw_pg_events_append (PGconn           *conn,
 
   g_return_val_if_fail (n_events > 0, -1);
 
+  /* One event (a create's ticket.created, most writes): the counter, the row and the NOTIFY in
+   * one statement, one round trip instead of three (each a wait for the server's process to be
+   * scheduled, which is what a create on PostgreSQL spent its time on).  The same effects as
+   * below, in the same order: the counter's row lock first, then the row, then the NOTIFY. */
+  if (n_events == 1)
+    {
+      DwPgInt at, team, user;
+      const char *params[] = {
+        dw_pg_int (&at, events[0].at),
+        dw_pg_id_or_null (&team, events[0].team_id),
+        dw_pg_id_or_null (&user, events[0].user_id),
+        events[0].type,
+        events[0].data,
+      };
+      g_autoptr(PGresult) appended = NULL;
+
+      appended = dw_pg_query (conn,
+                              "WITH c AS (UPDATE event_counter SET last_seq = last_seq + 1 "
+                              "RETURNING last_seq), "
+                              "i AS (INSERT INTO events (seq, at, type, team_id, user_id, data) "
+                              "SELECT last_seq, $1::bigint, $4::text, $2::bigint, $3::bigint, "
+                              "$5::text FROM c RETURNING seq) "
+                              "SELECT seq, pg_notify ('" DW_PG_EVENTS_CHANNEL "', seq::text) "
+                              "FROM i", G_N_ELEMENTS (params), params, error);
+      if (appended == NULL)
+        return -1;
+      return g_ascii_strtoll (PQgetvalue (appended, 0, 0), NULL, 10);
+    }
+
   /* The row lock that orders the commits; held until this transaction ends. */
   counter = dw_pg_query (conn, "UPDATE event_counter SET last_seq = last_seq + $1::bigint "
                          "RETURNING last_seq", 1, counter_params, error);

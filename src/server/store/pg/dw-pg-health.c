@@ -1,8 +1,7 @@
 /* dw-pg-health.c: /health's reads (store/dw-store-health.h) on PostgreSQL.  The schema version
  * is the migrations' (dw_pg_get_schema_version: the newest schema_version row); the commits are
- * counted by dw-pg-tx.c.  Statements are not: the backend keeps no statement cache (each query
- * goes with its text, PQexecParams, and the server parses it every time), so there is no miss
- * to count. */
+ * counted by dw-pg-tx.c.  Statements prepared are not reported (null): each connection prepares
+ * a text once per session (dw-pg-connection.c), a count /health does not show yet. */
 #define G_LOG_DOMAIN "dw-store"
 
 #include "config.h"
