@@ -876,6 +876,7 @@ dw_desk_dispatch_locked (DwDesk  *self,
       g_autofree char *business_type = NULL;
       g_autofree char *reason = NULL;
       g_autofree char *why = NULL;
+      g_autoptr(GError) local_error = NULL;
       const char *skill = NULL;
       gint64 user_id;
       Agent *agent;
@@ -889,11 +890,21 @@ dw_desk_dispatch_locked (DwDesk  *self,
       if (user_id <= 0)
         continue;
 
-      dw_desk_touch (touched, q->ticket_id, team_id, 0, TRUE);
       why = g_strdup_printf ("routing: %s", reason);
       if (!dw_desk_assign_locked (self, NULL, q->ticket_id, user_id, q->ticket_id != fresh_id, why,
-                                  error))
-        return FALSE;
+                                  &local_error))
+        {
+          /* Another instance took this one from the queue since it was read: its assignment
+           * stands, and nothing was written here for it. */
+          if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT))
+            {
+              g_clear_error (&local_error);
+              continue;
+            }
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      dw_desk_touch (touched, q->ticket_id, team_id, 0, TRUE);
 
       agent = find_agent (agents, user_id);
       if (agent != NULL)
