@@ -303,6 +303,59 @@ test_dispatch_capacity (void)
   g_assert_cmpint (dw_test_cluster_sql_int (cluster, sql), ==, 0);
 }
 
+/* The same with two teams at once, the creates of each instance alternating between them:
+ * one instance's transaction (a group commit holds several creates) weighs team A's agents
+ * then team B's while another's weighs B's then A's.  Agents in both teams too. */
+#define TWO_TEAMS_TICKETS 90
+
+static void
+test_dispatch_two_teams (void)
+{
+  gint64 teams[2] = { make_team ("east", DISPATCH_AGENTS, DISPATCH_CAPACITY),
+                      make_team ("west", DISPATCH_AGENTS, DISPATCH_CAPACITY) };
+  g_autofree Request *requests = g_new0 (Request, TWO_TEAMS_TICKETS);
+  g_autofree char *sql = NULL;
+
+  /* east-0 joins west as well: its load counts in both teams' routing. */
+  sql = g_strdup_printf ("INSERT INTO team_members (team_id, user_id, is_lead) "
+                         "SELECT %" G_GINT64_FORMAT ", id, 0 FROM users WHERE username = 'east-0'",
+                         teams[1]);
+  dw_test_cluster_sql_exec (cluster, sql);
+  g_free (sql);
+
+  for (guint i = 0; i < TWO_TEAMS_TICKETS; i++)
+    requests[i] = (Request) {
+      .url = instance (i)->url, .method = "POST", .path = "/api/v1/tickets",
+      .token = instance (0)->admin_token,
+      .body = g_strdup_printf ("{\"subject\": \"both %u\", \"channel\": \"email\", "
+                               "\"team_id\": %" G_GINT64_FORMAT "}", i,
+                               teams[(i / 3 + i) % 2]),
+    };
+  run_at_once (requests, TWO_TEAMS_TICKETS, 3 * dw_test_cluster_size (cluster));
+
+  for (guint i = 0; i < TWO_TEAMS_TICKETS; i++)
+    {
+      if (requests[i].status != 201)
+        g_error ("POST /api/v1/tickets: %u %s", requests[i].status, requests[i].reply);
+      request_clear (&requests[i]);
+    }
+
+  sql = g_strdup_printf ("SELECT count(*) FROM (SELECT t.assignee_id FROM tickets t "
+                         "JOIN users u ON u.id = t.assignee_id "
+                         "WHERE t.status IN ('new', 'open', 'pending', 'on-hold') "
+                         "GROUP BY t.assignee_id, u.capacity "
+                         "HAVING count(*) > u.capacity) over");
+  g_assert_cmpint (dw_test_cluster_sql_int (cluster, sql), ==, 0);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM tickets t WHERE t.team_id IN (%" G_GINT64_FORMAT
+                         ", %" G_GINT64_FORMAT ") "
+                         "AND (SELECT count(*) FROM audit a WHERE a.entity = 'ticket' "
+                         "      AND a.entity_id = t.id AND a.action = 'assigned') "
+                         "    != CASE WHEN t.assignee_id IS NULL THEN 0 ELSE 1 END",
+                         teams[0], teams[1]);
+  g_assert_cmpint (dw_test_cluster_sql_int (cluster, sql), ==, 0);
+}
+
 /* The agents' figures asked of every instance at once, with new audit rows between the
  * rounds: each request catches the facts up itself.  Every answer is 200 (no deadlock between
  * the catch-ups: 40P01) and no audit row gives its facts twice. */
@@ -485,6 +538,7 @@ main (int    argc,
   g_test_add_func ("/pg-concurrency/stale-version", test_stale_version);
   g_test_add_func ("/pg-concurrency/same-version", test_same_version);
   g_test_add_func ("/pg-concurrency/dispatch-capacity", test_dispatch_capacity);
+  g_test_add_func ("/pg-concurrency/dispatch-two-teams", test_dispatch_two_teams);
   g_test_add_func ("/pg-concurrency/agent-facts", test_agent_facts);
   g_test_add_func ("/pg-concurrency/cli-no-leader", test_cli_no_leader);
 
