@@ -290,6 +290,30 @@ dw_desk_finish (DwDesk      *self,
   return NULL;
 }
 
+/* Several instances write at once; whatever order their locks are taken in (docs/design.md
+ * "Several instances deciding at once"), one that locks an agent first for its own reasons
+ * (a presence change, an assignment by hand) and then dispatches a team can meet another
+ * dispatching that team in a cycle, which PostgreSQL breaks by failing one of the two with
+ * 40P01.  The loser has written nothing (its transaction, or its savepoint of a group, was
+ * rolled back) and the winner has gone on: running it again decides on what the winner
+ * committed.  Bounded, since a write that keeps losing is better answered than retried for
+ * ever. */
+gboolean
+dw_desk_retry_write (DwDesk   *self,
+                     guint     attempt,
+                     GError  **error)
+{
+  if (error == NULL || *error == NULL
+      || !g_error_matches (*error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT)
+      || attempt >= DW_DESK_WRITE_ATTEMPTS)
+    return FALSE;
+
+  g_message ("A write lost to another instance's (attempt %u of %u), running it again: %s",
+             attempt, DW_DESK_WRITE_ATTEMPTS, (*error)->message);
+  g_clear_error (error);
+  return TRUE;
+}
+
 gint64
 dw_desk_actor_id (DwPrincipal *actor)
 {
