@@ -162,13 +162,24 @@ dw_desk_set_presence (DwDesk       *self,
 
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
+  for (guint attempt = 1; result == NULL; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
 
-  result = dw_desk_finish (self, set_presence_locked (self, actor, user_id, presence, error),
-                           error);
-  if (result != NULL)
-    dw_desk_hand_back_rearm (self);
+      if (!dw_desk_begin (self, error))
+        return NULL;
+
+      result = dw_desk_finish (self, set_presence_locked (self, actor, user_id, presence,
+                                                          &local_error),
+                               &local_error);
+      if (result == NULL && !dw_desk_retry_write (self, attempt, &local_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+
+  dw_desk_hand_back_rearm (self);
   return g_steal_pointer (&result);
 }
 

@@ -69,6 +69,14 @@ gboolean    dw_desk_begin                (DwDesk       *self,
 JsonObject *dw_desk_finish               (DwDesk       *self,
                                           JsonObject   *result,
                                           GError      **error);
+/* After a write that failed with @error (rolled back by dw_desk_finish): TRUE, with *@error
+ * cleared, when it is worth running again — a deadlock or serialization failure between two
+ * instances (DW_STORE_ERROR_CONFLICT from the store: 40P01, 40001) and @attempt (1, 2, …) is
+ * below DW_DESK_WRITE_ATTEMPTS. */
+#define DW_DESK_WRITE_ATTEMPTS 4
+gboolean    dw_desk_retry_write          (DwDesk       *self,
+                                          guint         attempt,
+                                          GError      **error);
 
 /* The integer member @member of @object, 0 when absent or null. */
 gint64      dw_desk_member_id            (JsonObject   *object,

@@ -595,13 +595,24 @@ dw_desk_create_ticket_full (DwDesk       *self,
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
   g_return_val_if_fail (fields != NULL, NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
+  for (guint attempt = 1; created == NULL; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
 
-  created = dw_desk_finish (self, create_ticket_locked (self, actor, fields,
-                                                        text != NULL ? &created_text : NULL,
-                                                        error),
-                            error);
+      g_clear_pointer (&created_text, g_free);
+      if (!dw_desk_begin (self, error))
+        return NULL;
+
+      created = dw_desk_finish (self, create_ticket_locked (self, actor, fields,
+                                                            text != NULL ? &created_text : NULL,
+                                                            &local_error),
+                                &local_error);
+      if (created == NULL && !dw_desk_retry_write (self, attempt, &local_error))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
 
   /* Only an assigned ticket can wait on an offline agent's grace: a new ticket without an
    * assignee leaves the stranded tickets (and so the alarm) as they were, and asking the store
@@ -931,14 +942,26 @@ dw_desk_update_ticket (DwDesk       *self,
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
   g_return_val_if_fail (changes != NULL, NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
+  for (guint attempt = 1; ; attempt++)
+    {
+      if (!dw_desk_begin (self, error))
+        return NULL;
 
-  result = update_ticket_locked (self, actor, ticket_id, changes, &local_error);
-  if (result != NULL)
-    return rearm_after (self, dw_desk_finish (self, result, error));
+      result = update_ticket_locked (self, actor, ticket_id, changes, &local_error);
+      if (result != NULL)
+        {
+          result = dw_desk_finish (self, result, &local_error);
+          if (result != NULL)
+            return rearm_after (self, result);
+        }
+      else
+        {
+          dw_desk_finish (self, NULL, NULL);
+        }
+      if (!dw_desk_retry_write (self, attempt, &local_error))
+        break;
+    }
 
-  dw_desk_finish (self, NULL, NULL);
   if (g_error_matches (local_error, DW_DESK_ERROR, DW_DESK_ERROR_UNCHANGED))
     return dw_store_ticket_load_json (self->store, ticket_id, error);
 

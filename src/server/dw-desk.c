@@ -297,6 +297,30 @@ dw_desk_finish (DwDesk      *self,
   return NULL;
 }
 
+/* Several instances write at once; whatever order their locks are taken in (docs/design.md
+ * "Several instances deciding at once"), one that locks an agent first for its own reasons
+ * (a presence change, an assignment by hand) and then dispatches a team can meet another
+ * dispatching that team in a cycle, which PostgreSQL breaks by failing one of the two with
+ * 40P01.  The loser has written nothing (its transaction, or its savepoint of a group, was
+ * rolled back) and the winner has gone on: running it again decides on what the winner
+ * committed.  Bounded, since a write that keeps losing is better answered than retried for
+ * ever. */
+gboolean
+dw_desk_retry_write (DwDesk   *self,
+                     guint     attempt,
+                     GError  **error)
+{
+  if (error == NULL || *error == NULL
+      || !g_error_matches (*error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT)
+      || attempt >= DW_DESK_WRITE_ATTEMPTS)
+    return FALSE;
+
+  g_message ("A write lost to another instance's (attempt %u of %u), running it again: %s",
+             attempt, DW_DESK_WRITE_ATTEMPTS, (*error)->message);
+  g_clear_error (error);
+  return TRUE;
+}
+
 gint64
 dw_desk_actor_id (DwPrincipal *actor)
 {
@@ -883,6 +907,7 @@ dw_desk_dispatch_locked (DwDesk  *self,
       g_autofree char *business_type = NULL;
       g_autofree char *reason = NULL;
       g_autofree char *why = NULL;
+      g_autoptr(GError) local_error = NULL;
       const char *skill = NULL;
       gint64 user_id;
       Agent *agent;
@@ -896,11 +921,21 @@ dw_desk_dispatch_locked (DwDesk  *self,
       if (user_id <= 0)
         continue;
 
-      dw_desk_touch (touched, q->ticket_id, team_id, 0, TRUE);
       why = g_strdup_printf ("routing: %s", reason);
       if (!dw_desk_assign_locked (self, NULL, q->ticket_id, user_id, q->ticket_id != fresh_id, why,
-                                  error))
-        return FALSE;
+                                  &local_error))
+        {
+          /* Another instance took this one from the queue since it was read: its assignment
+           * stands, and nothing was written here for it. */
+          if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT))
+            {
+              g_clear_error (&local_error);
+              continue;
+            }
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      dw_desk_touch (touched, q->ticket_id, team_id, 0, TRUE);
 
       agent = find_agent (agents, user_id);
       if (agent != NULL)

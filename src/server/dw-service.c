@@ -118,10 +118,11 @@ open_pg (const char  *conninfo,
   return g_steal_pointer (&conn);
 }
 
-DwService *
-dw_service_new (const char  *db,
-                DwClock     *clock,
-                GError     **error)
+static DwService *
+service_new (const char  *db,
+             DwClock     *clock,
+             gboolean     lead,
+             GError     **error)
 {
   g_autoptr(DwService) self = NULL;
   g_autofree char *target = NULL;
@@ -153,16 +154,36 @@ dw_service_new (const char  *db,
   self->clock = clock != NULL ? g_object_ref (clock) : dw_clock_new (1.0);
   self->events = dw_event_log_new (self->store, self->clock);
   self->sla = dw_sla_engine_new (self->store, self->clock, self->events);
-  self->leader = dw_leader_new (self->store);
-  dw_event_log_set_leader (self->events, self->leader);
-  dw_sla_engine_set_leader (self->sla, self->leader);
+  if (lead)
+    {
+      self->leader = dw_leader_new (self->store);
+      dw_event_log_set_leader (self->events, self->leader);
+      dw_sla_engine_set_leader (self->sla, self->leader);
+    }
   self->desk = dw_desk_new (self->store, self->clock, self->events, self->sla);
-  dw_desk_set_leader (self->desk, self->leader);
+  if (lead)
+    dw_desk_set_leader (self->desk, self->leader);
   self->api = dw_api_new (self->store, self->clock, self->desk, self->events);
   self->limits = dw_limits_new ();
   dw_limits_set_max_body (self->limits, DW_API_MAX_BODY);
   dw_limits_set_header_check (self->limits, dw_api_check_headers, self->api);
   return g_steal_pointer (&self);
+}
+
+DwService *
+dw_service_new (const char  *db,
+                DwClock     *clock,
+                GError     **error)
+{
+  return service_new (db, clock, TRUE, error);
+}
+
+DwService *
+dw_service_new_for_command (const char  *db,
+                            DwClock     *clock,
+                            GError     **error)
+{
+  return service_new (db, clock, FALSE, error);
 }
 
 static guint

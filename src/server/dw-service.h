@@ -23,6 +23,11 @@ G_DECLARE_FINAL_TYPE (DwService, dw_service, DW, SERVICE, GObject)
 DwService   *dw_service_new           (const char  *db,
                                        DwClock     *clock,
                                        GError     **error);
+/* The same for a command (`deskwatchd user …`, `token …`): no DwLeader, so it never takes
+ * the leadership from the instances that serve (dw_service_get_leader is NULL). */
+DwService   *dw_service_new_for_command (const char  *db,
+                                         DwClock     *clock,
+                                         GError     **error);
 
 /* Starts serving on @addr_port ("127.0.0.1:8080", "[::1]:0", ":8080" for every address;
  * port 0 picks a free one), with TLS when @tls_cert and @tls_key (PEM files) are given. */

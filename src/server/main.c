@@ -265,8 +265,11 @@ db_shown (void)
   return db_kind == DW_DB_POSTGRESQL ? dw_db_uri_redact (db_target) : g_strdup (db_path ());
 }
 
+/* @serve: the service that listens; a command (user, token, …) passes FALSE and makes no
+ * DwLeader: it does none of the singleton work, and its taking the leadership for a moment
+ * (and logging "now leads") would only hold it from the instances that serve. */
 static DwService *
-open_service (void)
+open_service (gboolean serve)
 {
   g_autoptr(GError) error = NULL;
   double speed = opt_speed > 0 ? opt_speed : 1.0;
@@ -275,7 +278,8 @@ open_service (void)
   g_autoptr(DwClock) clock = opt_demo
     ? dw_clock_new_at (dw_demo_pick_start_time (g_get_real_time () / G_USEC_PER_SEC), speed)
     : dw_clock_new (speed);
-  DwService *service = dw_service_new (db_spec (), clock, &error);
+  DwService *service = serve ? dw_service_new (db_spec (), clock, &error)
+                              : dw_service_new_for_command (db_spec (), clock, &error);
 
   if (service == NULL)
     g_printerr ("deskwatchd: %s\n", error->message);
@@ -322,7 +326,7 @@ user_add (const char *username)
   if ((password = read_password ("Password: ")) == NULL)
     return 1;
 
-  if ((service = open_service ()) == NULL)
+  if ((service = open_service (FALSE)) == NULL)
     return 1;
 
   json_object_set_string_member (fields, "username", username);
@@ -354,7 +358,7 @@ user_passwd (const char *username)
   g_autofree char *password = NULL;
   gint64 user_id;
 
-  if ((service = open_service ()) == NULL)
+  if ((service = open_service (FALSE)) == NULL)
     return 1;
   store = service_store (service);
   if ((user_id = user_id_by_name (store, username)) == 0)
@@ -384,7 +388,7 @@ print_user (const DwStoreUserListRow *row,
 static int
 user_list (void)
 {
-  g_autoptr(DwService) service = open_service ();
+  g_autoptr(DwService) service = open_service (FALSE);
   DwStore *store = NULL;
 
   if (service == NULL)
@@ -399,7 +403,7 @@ user_list (void)
 static int
 token_create (const char *username)
 {
-  g_autoptr(DwService) service = open_service ();
+  g_autoptr(DwService) service = open_service (FALSE);
   DwStore *store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *token = NULL;
@@ -440,7 +444,7 @@ token_revoke (const char *id_text)
       return 2;
     }
 
-  if ((service = open_service ()) == NULL)
+  if ((service = open_service (FALSE)) == NULL)
     return 1;
 
   store = service_store (service);
@@ -479,7 +483,7 @@ print_token (const DwStoreTokenListRow *row,
 static int
 token_list (const char *username)
 {
-  g_autoptr(DwService) service = open_service ();
+  g_autoptr(DwService) service = open_service (FALSE);
   DwStore *store = NULL;
 
   if (service == NULL)
@@ -665,15 +669,20 @@ serve (void)
   dw_limits_raise_fd_limit ();
   dw_auth_set_max_password_checks ((guint) opt_password_checks);
 
-  if ((service = open_service ()) == NULL)
+  if ((service = open_service (TRUE)) == NULL)
     return 1;
 
   if (opt_demo)
     {
+      DwStore *store = dw_service_get_store (service);
       gboolean empty = FALSE;
 
-      if (!dw_store_demo_is_empty (dw_service_get_store (service), &empty, &error)
-          || (empty && !dw_demo_populate (service, &error)))
+      /* Several instances may start `--demo` on one empty PostgreSQL desk: one seeds, under
+       * the seed's lock; the others wait for it there and then serve the desk it seeded. */
+      if (!dw_store_demo_seed_lock (store, TRUE, &error)
+          || !dw_store_demo_is_empty (store, &empty, &error)
+          || (empty && !dw_demo_populate (service, &error))
+          || !dw_store_demo_seed_lock (store, FALSE, &error))
         {
           g_printerr ("deskwatchd: cannot set up the demo desk: %s\n", error->message);
           return 1;

@@ -229,6 +229,7 @@ struct _DwStoreDemoOps
   gboolean (*seed_surveys)      (DwStore *store, gint64 from_ticket, gint64 to_ticket,
                                  GError **error);
   gboolean (*is_empty)          (DwStore *store, gboolean *empty, GError **error);
+  gboolean (*seed_lock)         (DwStore *store, gboolean lock, GError **error);
 };
 
 /* Between transactions, for a seed nobody has been told of yet, whose COMMITs need not wait for
@@ -685,6 +686,19 @@ dw_store_demo_is_empty (DwStore   *store,
                         GError   **error)
 {
   return store->backend->demo->is_empty (store, empty, error);
+}
+
+/* Takes (@lock) or gives back the seed's lock: between the two, this instance alone asks
+ * dw_store_demo_is_empty and seeds, across the seed's transactions; another instance starting
+ * `--demo` on the same desk waits in its own take, then finds the desk seeded.  PostgreSQL: a
+ * session advisory lock (DW_PG_LOCK_DEMO_SEED; released by the server if the instance dies);
+ * SQLite: nothing to do (one service per file). */
+static inline gboolean
+dw_store_demo_seed_lock (DwStore   *store,
+                         gboolean   lock,
+                         GError   **error)
+{
+  return store->backend->demo->seed_lock (store, lock, error);
 }
 
 G_END_DECLS

@@ -107,7 +107,9 @@ dw_store_ticket_get_business_type (DwStore  *store,
   return store->backend->dispatch->ticket_business_type (store, ticket_id, business_type, error);
 }
 
-/* Sets the ticket's assignee and updated_at, one version up if @bump_version. */
+/* Sets the ticket's assignee and updated_at, one version up if @bump_version.  Only while the
+ * ticket has no assignee: DW_STORE_ERROR_CONFLICT, nothing changed, when another instance
+ * assigned it meanwhile (PostgreSQL; SQLite's one writer cannot be overtaken). */
 static inline gboolean
 dw_store_ticket_assign (DwStore   *store,
                         gint64     ticket_id,

@@ -14,6 +14,7 @@
 #include "store/dw-store-tickets.h"
 #include "store/pg/dw-pg-connection.h"
 #include "store/pg/dw-pg-json.h"
+#include "store/pg/dw-pg-migrations.h"
 #include "store/pg/dw-pg-ops.h"
 #include "store/pg/dw-pg-store.h"
 
@@ -41,14 +42,39 @@ id_or_null (Numbers *numbers,
   return value > 0 ? num (numbers, i, value) : NULL;
 }
 
+/* The catch-up is one transaction that reads the trail past the watermark, writes facts and
+ * upserts agent_fact_tickets (in the reader's hash order), then moves the watermark.  Run by
+ * several instances at once, two such transactions started from the same watermark: both
+ * wrote the same facts (counted twice once both committed) and upserted the same tickets'
+ * rows in different orders, which PostgreSQL ended as a deadlock (40P01).  So the catch-up
+ * takes one transaction-level advisory lock before anything else (before reading the watermark,
+ * and before rebuild's deletes): one lock, always first, so no cycle of waits, and whoever
+ * waited reads the watermark its predecessor committed (READ COMMITTED: a snapshot per
+ * statement) and goes on from there.  Not leader-only: every instance's figures requests need
+ * the facts caught up at once, and each catch-up is short (slices of FACTS_SLICE_MS). */
+static gboolean
+facts_lock (DwStore  *store,
+            GError  **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT pg_advisory_xact_lock (%" G_GINT64_FORMAT ")",
+                                          DW_PG_LOCK_AGENT_FACTS);
+  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, 0, NULL, error);
+
+  return result != NULL;
+}
+
 static gboolean
 facts_watermark (DwStore  *store,
                  gint64   *audit_id,
                  GError  **error)
 {
-  g_autoptr(PGresult) result = dw_pg_store_query (store,
-    "SELECT CAST (value AS BIGINT) FROM settings WHERE key = '" WATERMARK_KEY "'", 0, NULL, error);
+  g_autoptr(PGresult) result = NULL;
 
+  if (!facts_lock (store, error))
+    return FALSE;
+
+  result = dw_pg_store_query (store,
+    "SELECT CAST (value AS BIGINT) FROM settings WHERE key = '" WATERMARK_KEY "'", 0, NULL, error);
   if (result == NULL)
     return FALSE;
   *audit_id = PQntuples (result) > 0 ? dw_pg_get_int (result, 0, 0) : 0;
@@ -77,6 +103,9 @@ facts_clear (DwStore  *store,
     "DELETE FROM agent_facts", "DELETE FROM agent_fact_tickets", "DELETE FROM agent_capacity",
     "DELETE FROM settings WHERE key = '" WATERMARK_KEY "'",
   };
+
+  if (!facts_lock (store, error))
+    return FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (statements); i++)
     {

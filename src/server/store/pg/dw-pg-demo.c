@@ -7,6 +7,7 @@
 #include "dw-store.h"
 #include "store/dw-store-demo.h"
 #include "store/pg/dw-pg-connection.h"
+#include "store/pg/dw-pg-migrations.h"
 #include "store/pg/dw-pg-ops.h"
 #include "store/pg/dw-pg-store.h"
 
@@ -993,6 +994,21 @@ is_empty (DwStore   *store,
   return TRUE;
 }
 
+/* A session lock, not a transaction's: the seed commits in several transactions, and the
+ * check for emptiness before them must not let a second instance in between. */
+static gboolean
+seed_lock (DwStore   *store,
+           gboolean   lock,
+           GError   **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s (%" G_GINT64_FORMAT ")",
+                                          lock ? "pg_advisory_lock" : "pg_advisory_unlock",
+                                          DW_PG_LOCK_DEMO_SEED);
+  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, 0, NULL, error);
+
+  return result != NULL;
+}
+
 const DwStoreDemoOps dw_pg_demo_ops = {
   .fast_writes = fast_writes,
   .seed_cache = seed_cache,
@@ -1037,4 +1053,5 @@ const DwStoreDemoOps dw_pg_demo_ops = {
   .insert_audit = insert_audit,
   .seed_surveys = seed_surveys,
   .is_empty = is_empty,
+  .seed_lock = seed_lock,
 };

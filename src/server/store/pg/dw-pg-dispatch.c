@@ -35,6 +35,22 @@ agents_list (DwStore  *store,
 
   g_array_set_clear_func (agents, agent_row_clear);
 
+  /* Several instances dispatch at once, each under READ COMMITTED: whoever weighs these agents'
+   * loads must hold their rows until it commits what it assigned, or two instances both see
+   * the last free slot and both fill it.  So the members are locked first, in id order (one
+   * order for every dispatcher, so two never wait on each other), and their loads are counted
+   * by the next statement: under READ COMMITTED it takes a snapshot after the locks were
+   * granted, so it sees the assignments of whoever held them (counted in the same statement as
+   * the lock, the count would come from the snapshot taken before the wait).  NO KEY UPDATE:
+   * a ticket insert's foreign key check (KEY SHARE) on the user is not held up. */
+  result = dw_pg_store_query (store,
+    "SELECT u.id FROM users u JOIN team_members m ON m.user_id = u.id "
+    "WHERE m.team_id = $1 AND u.disabled = 0 ORDER BY u.id FOR NO KEY UPDATE OF u", 1, params,
+    error);
+  if (result == NULL)
+    return NULL;
+  g_clear_pointer (&result, PQclear);
+
   result = dw_pg_store_query (store,
     "SELECT u.id, u.presence, u.capacity, coalesce (u.last_assigned_at, 0), "
     "  (SELECT count(*) FROM tickets t WHERE t.assignee_id = u.id "
@@ -182,10 +198,23 @@ ticket_assign (DwStore   *store,
   };
   g_autoptr(PGresult) result = NULL;
 
+  /* Only an unassigned ticket is assigned (a fresh one, or one of the queue): if another
+   * instance assigned it since it was read, READ COMMITTED re-checks the WHERE on the row's
+   * newest version after waiting for that writer, and nothing changes here. */
   result = dw_pg_store_query (store, "UPDATE tickets SET assignee_id = $1, updated_at = $2, "
-                              "version = version + $3::bigint WHERE id = $4",
+                              "version = version + $3::bigint WHERE id = $4 "
+                              "AND assignee_id IS NULL",
                               G_N_ELEMENTS (params), params, error);
-  return result != NULL;
+  if (result == NULL)
+    return FALSE;
+
+  if (!dw_pg_changed (result, 1))
+    {
+      g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT,
+                   "ticket %" G_GINT64_FORMAT " was assigned meanwhile", ticket_id);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -202,6 +231,15 @@ user_load (DwStore  *store,
 
   *load = 0;
   *capacity = G_MAXINT64;
+
+  /* The agent's row is locked until the transaction ends before its load is counted (by the
+   * next statement, whose snapshot follows the lock): an assignment by hand on another
+   * instance waits, then counts this one's (see agents_list). */
+  result = dw_pg_store_query (store, "SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE", 1,
+                              &params[1], error);
+  if (result == NULL)
+    return FALSE;
+  g_clear_pointer (&result, PQclear);
 
   result = dw_pg_store_query (store,
     "SELECT u.capacity, (SELECT count(*) FROM tickets t WHERE t.assignee_id = u.id "

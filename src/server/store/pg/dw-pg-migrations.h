@@ -18,6 +18,12 @@ G_BEGIN_DECLS
 #define DW_PG_LOCK_MIGRATIONS  G_GINT64_CONSTANT (0x4465736b77617400)
 /* Reserved for the SLA engine's leader (docs/design.md "PostgreSQL backend"). */
 #define DW_PG_LOCK_SLA_LEADER  G_GINT64_CONSTANT (0x4465736b77617401)
+/* The agent facts' catch-up (a transaction lock: one instance at a time reads the trail past
+ * the watermark and moves it; dw-pg-agents.c). */
+#define DW_PG_LOCK_AGENT_FACTS G_GINT64_CONSTANT (0x4465736b77617402)
+/* `--demo` on an empty desk: whoever holds it checks for emptiness and seeds; the others wait,
+ * then find the desk seeded (a session lock: the seed is several transactions). */
+#define DW_PG_LOCK_DEMO_SEED   G_GINT64_CONSTANT (0x4465736b77617403)
 
 /* The number of the newest migration this deskwatchd has. */
 int         dw_pg_migrations_get_latest (void);

@@ -1035,6 +1035,15 @@ is_empty (DwStore   *store,
   return TRUE;
 }
 
+/* One service per SQLite file: nobody else seeds it meanwhile. */
+static gboolean
+seed_lock (DwStore   *store,
+           gboolean   lock,
+           GError   **error)
+{
+  return TRUE;
+}
+
 const DwStoreDemoOps dw_sqlite_demo_ops = {
   .fast_writes = fast_writes,
   .seed_cache = seed_cache,
@@ -1079,4 +1088,5 @@ const DwStoreDemoOps dw_sqlite_demo_ops = {
   .insert_audit = insert_audit,
   .seed_surveys = seed_surveys,
   .is_empty = is_empty,
+  .seed_lock = seed_lock,
 };
