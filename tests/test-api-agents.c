@@ -991,7 +991,12 @@ count_time_from_trail (DwTestServer *desk,
                          G_GINT64_FORMAT " AND field = 'capacity' ORDER BY id LIMIT 1", user_id);
   first = dw_test_server_query_rows (desk, sql);
   if (first->len > 0)
-    capacity = g_ascii_strtoll (((char **) first->pdata[0])[0], NULL, 10);
+    {
+      const char *before = ((char **) first->pdata[0])[0];
+
+      /* as CAST (before AS INTEGER) read it: NULL is 0 */
+      capacity = before != NULL ? g_ascii_strtoll (before, NULL, 10) : 0;
+    }
 
   g_free (sql);
   sql = g_strdup_printf ("SELECT at, entity, entity_id, action, coalesce (field, ''), after FROM "
