@@ -678,3 +678,79 @@ dw_test_server_query_int (DwTestServer *self,
     }
   return value;
 }
+
+/* A row's columns as text: an array that may hold NULLs (SQL NULL), so it is freed column by
+ * column up to its width (kept in the slot before the first column), not by g_strfreev. */
+static void
+query_row_free (gpointer data)
+{
+  char **columns = data;
+  int n = GPOINTER_TO_INT (columns[-1]);
+
+  for (int i = 0; i < n; i++)
+    g_free (columns[i]);
+  g_free (columns - 1);
+}
+
+static char **
+query_row_new (int n_columns)
+{
+  char **row = g_new0 (char *, n_columns + 2);
+
+  row[0] = GINT_TO_POINTER (n_columns);
+  return row + 1;
+}
+
+GPtrArray *
+dw_test_server_query_rows (DwTestServer *self,
+                           const char   *sql)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func (query_row_free);
+
+  if (self->db != NULL)
+    {
+      PGconn *conn = PQconnectdb (self->db);
+      PGresult *result;
+
+      if (PQstatus (conn) != CONNECTION_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      result = PQexec (conn, sql);
+      if (PQresultStatus (result) != PGRES_TUPLES_OK)
+        g_error ("%s: %s", sql, PQerrorMessage (conn));
+      for (int r = 0; r < PQntuples (result); r++)
+        {
+          char **row = query_row_new (PQnfields (result));
+
+          for (int c = 0; c < PQnfields (result); c++)
+            row[c] = PQgetisnull (result, r, c) ? NULL : g_strdup (PQgetvalue (result, r, c));
+          g_ptr_array_add (rows, row);
+        }
+      PQclear (result);
+      PQfinish (conn);
+    }
+  else
+    {
+      sqlite3 *db = NULL;
+      sqlite3_stmt *stmt = NULL;
+      int status;
+
+      g_assert_cmpint (sqlite3_open (self->db_path, &db), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 10000);
+      if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+        g_error ("%s: %s", sql, sqlite3_errmsg (db));
+      while ((status = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          int n = sqlite3_column_count (stmt);
+          char **row = query_row_new (n);
+
+          for (int c = 0; c < n; c++)
+            row[c] = g_strdup ((const char *) sqlite3_column_text (stmt, c));
+          g_ptr_array_add (rows, row);
+        }
+      if (status != SQLITE_DONE)
+        g_error ("%s: %s", sql, sqlite3_errmsg (db));
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+    }
+  return rows;
+}

@@ -154,6 +154,10 @@ void          dw_test_server_exec          (DwTestServer       *self,
  * RETURNING id), on either backend. */
 gint64        dw_test_server_query_int     (DwTestServer       *self,
                                             const char         *sql);
+/* Every row of @sql (one statement), on either backend: a GPtrArray of rows, each a char **
+ * of its columns as text (NULL for SQL NULL), in the order the query gives. */
+GPtrArray    *dw_test_server_query_rows    (DwTestServer       *self,
+                                            const char         *sql);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestServer, dw_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestResponse, dw_test_response_free)

@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "dw-clock.h"
@@ -12,6 +11,19 @@
 #include "dw-test-stream.h"
 
 static DwTestServer *server;
+
+/* @value as an SQL literal for dw_test_server_exec (both dialects): NULL, or quoted. */
+static char *
+sql_text (const char *value)
+{
+  g_autoptr(GString) quoted = NULL;
+
+  if (value == NULL)
+    return g_strdup ("NULL");
+  quoted = g_string_new (value);
+  g_string_replace (quoted, "'", "''", 0);
+  return g_strdup_printf ("'%s'", quoted->str);
+}
 
 static JsonObject *
 request (const char      *method,
@@ -271,7 +283,6 @@ test_figures (void)
     g_autoptr(DwTestResponse) lead = NULL;
     g_autofree char *to_text = NULL;
     g_autofree char *fixed = NULL;
-    sqlite3 *db = NULL;
 
     g_usleep (1100 * 1000);
     to_text = dw_time_to_iso8601 (dw_test_server_now (server));
@@ -282,12 +293,9 @@ test_figures (void)
     g_assert_true (json_object_has_member (dw_test_response_object (lead), "team_median"));
     incremental = json_to_string (lead->json, FALSE);
     dw_test_server_stop (server);
-    g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, "DELETE FROM agent_facts; DELETE FROM agent_fact_tickets; "
-                                       "DELETE FROM agent_capacity; "
-                                       "DELETE FROM settings WHERE key = 'agent_facts_audit_id'",
-                                   NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close (db);
+    dw_test_server_exec (server, "DELETE FROM agent_facts; DELETE FROM agent_fact_tickets; "
+                                 "DELETE FROM agent_capacity; "
+                                 "DELETE FROM settings WHERE key = 'agent_facts_audit_id'");
     dw_test_server_start (server, NULL);
     request ("GET", fixed, server->lead_token, NULL, 200, &again);
     {
@@ -429,14 +437,8 @@ test_status_and_actions (void)
 
   /* a note on each ticket at risk (ticket a, at risk as the stopped service's database says) */
   dw_test_server_stop (server);
-  {
-    sqlite3 *db = NULL;
-
-    sql = g_strdup_printf ("UPDATE tickets SET sla_state = 'at-risk' WHERE id = %" G_GINT64_FORMAT, a);
-    g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close (db);
-  }
+  sql = g_strdup_printf ("UPDATE tickets SET sla_state = 'at-risk' WHERE id = %" G_GINT64_FORMAT, a);
+  dw_test_server_exec (server, sql);
   dw_test_server_start (server, NULL);
   result = request ("POST", note, server->lead_token, "{\"body\": \"先处理这单，客户在催\"}",
                     200, &r4);
@@ -488,17 +490,8 @@ user_audit_actor (DwTestServer *desk,
   g_autofree char *sql = g_strdup_printf ("SELECT coalesce (actor_id, 0) FROM audit WHERE entity = "
                                           "'user' AND entity_id = %" G_GINT64_FORMAT " AND field = "
                                           "'%s' ORDER BY id DESC LIMIT 1", user_id, field);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 actor;
 
-  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  actor = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return actor;
+  return dw_test_server_query_int (desk, sql);
 }
 
 static gint64
@@ -600,19 +593,12 @@ test_lead_sets_presence (void)
   dw_test_server_stop (desk);
   g_assert_cmpint (user_audit_actor (desk, desk->agent_id, "presence"), ==, desk->admin_id);
   {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *stmt = NULL;
     g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM audit WHERE entity = 'user' AND "
                                             "entity_id = %" G_GINT64_FORMAT " AND field = 'presence' "
                                             "AND actor_id = %" G_GINT64_FORMAT, desk->agent_id,
                                             desk->lead_id);
 
-    g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 2);   /* away, online */
-    sqlite3_finalize (stmt);
-    sqlite3_close (db);
+    g_assert_cmpint (dw_test_server_query_int (desk, sql), ==, 2);   /* away, online */
   }
 }
 
@@ -851,23 +837,17 @@ test_move_agent (void)
   dw_test_server_stop (desk);
   g_assert_cmpint (user_audit_actor (desk, desk->agent_id, "teams"), ==, desk->admin_id);
   {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *stmt = NULL;
-    g_autofree char *sql = g_strdup_printf ("SELECT (SELECT count (*) FROM audit WHERE entity = 'user' "
-                                            "AND entity_id = %1$" G_GINT64_FORMAT " AND field = "
-                                            "'teams' AND actor_id = %2$" G_GINT64_FORMAT "), "
-                                            "(SELECT actor_id FROM audit WHERE entity = 'ticket' AND "
-                                            "entity_id = %3$" G_GINT64_FORMAT " AND field = "
-                                            "'assignee_id' AND coalesce (after, 'null') = 'null')", desk->agent_id,
-                                            desk->lead_id, open_id);
+    g_autofree char *teams = g_strdup_printf ("SELECT count (*) FROM audit WHERE entity = 'user' "
+                                              "AND entity_id = %" G_GINT64_FORMAT " AND field = "
+                                              "'teams' AND actor_id = %" G_GINT64_FORMAT,
+                                              desk->agent_id, desk->lead_id);
+    g_autofree char *unassigned = g_strdup_printf ("SELECT actor_id FROM audit WHERE entity = "
+                                                   "'ticket' AND entity_id = %" G_GINT64_FORMAT
+                                                   " AND field = 'assignee_id' AND coalesce "
+                                                   "(after, 'null') = 'null'", open_id);
 
-    g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-    g_assert_cmpint (sqlite3_column_int64 (stmt, 0), ==, 1);
-    g_assert_cmpint (sqlite3_column_int64 (stmt, 1), ==, desk->lead_id);
-    sqlite3_finalize (stmt);
-    sqlite3_close (db);
+    g_assert_cmpint (dw_test_server_query_int (desk, teams), ==, 1);
+    g_assert_cmpint (dw_test_server_query_int (desk, unassigned), ==, desk->lead_id);
   }
 }
 
@@ -999,34 +979,36 @@ count_time_from_trail (DwTestServer *desk,
 {
   g_autoptr(GHashTable) assignee = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   g_autoptr(GHashTable) active = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) trail = NULL;
+  g_autofree char *sql = NULL;
   gboolean online = FALSE;
   gint64 capacity = capacity_now, since = from, load = 0;
 
   memset (out, 0, sizeof *out);
-  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
   /* the capacity it started with */
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT CAST (before AS INTEGER) FROM audit WHERE "
-                                           "entity = 'user' AND entity_id = ? AND field = "
-                                           "'capacity' ORDER BY id LIMIT 1", -1, &stmt, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    capacity = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT at, entity, entity_id, action, coalesce (field, ''), "
-                                           "after FROM audit WHERE (entity = 'user' AND entity_id = ?1 "
-                                           "AND field IN ('presence', 'capacity')) OR (entity = "
-                                           "'ticket' AND (action = 'created' OR field IN "
-                                           "('assignee_id', 'status'))) ORDER BY id", -1, &stmt,
-                                       NULL), ==, SQLITE_OK);
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  for (;;)
+  sql = g_strdup_printf ("SELECT before FROM audit WHERE entity = 'user' AND entity_id = %"
+                         G_GINT64_FORMAT " AND field = 'capacity' ORDER BY id LIMIT 1", user_id);
+  first = dw_test_server_query_rows (desk, sql);
+  if (first->len > 0)
     {
-      gboolean row = sqlite3_step (stmt) == SQLITE_ROW;
-      gint64 at = row ? MIN (sqlite3_column_int64 (stmt, 0), to) : to;
+      const char *before = ((char **) first->pdata[0])[0];
+
+      /* as CAST (before AS INTEGER) read it: NULL is 0 */
+      capacity = before != NULL ? g_ascii_strtoll (before, NULL, 10) : 0;
+    }
+
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT at, entity, entity_id, action, coalesce (field, ''), after FROM "
+                         "audit WHERE (entity = 'user' AND entity_id = %" G_GINT64_FORMAT " AND "
+                         "field IN ('presence', 'capacity')) OR (entity = 'ticket' AND (action = "
+                         "'created' OR field IN ('assignee_id', 'status'))) ORDER BY id", user_id);
+  trail = dw_test_server_query_rows (desk, sql);
+  for (guint i = 0; ; i++)
+    {
+      gboolean row = i < trail->len;
+      char **columns = row ? trail->pdata[i] : NULL;
+      gint64 at = row ? MIN (g_ascii_strtoll (columns[0], NULL, 10), to) : to;
       const char *entity, *action, *field, *after;
       gint64 id;
 
@@ -1041,11 +1023,11 @@ count_time_from_trail (DwTestServer *desk,
       if (!row)
         break;
 
-      entity = (const char *) sqlite3_column_text (stmt, 1);
-      id = sqlite3_column_int64 (stmt, 2);
-      action = (const char *) sqlite3_column_text (stmt, 3);
-      field = (const char *) sqlite3_column_text (stmt, 4);
-      after = (const char *) sqlite3_column_text (stmt, 5);
+      entity = columns[1];
+      id = g_ascii_strtoll (columns[2], NULL, 10);
+      action = columns[3];
+      field = columns[4];
+      after = columns[5];
       if (g_str_equal (entity, "user") && g_str_equal (field, "presence"))
         online = g_strcmp0 (after, "\"online\"") == 0;
       else if (g_str_equal (entity, "user"))
@@ -1077,8 +1059,6 @@ count_time_from_trail (DwTestServer *desk,
           load += (is ? 1 : 0) - (was ? 1 : 0);
         }
     }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
 }
 
 /* Utilization weighs the load at each moment against the capacity the agent had then: a lead
@@ -1145,15 +1125,9 @@ test_utilization_over_capacity_changes (void)
                      round (1000.0 * c.load / c.online) / 1000);
 
   /* the whole trail read again gives the same figures, capacity changes and all */
-  {
-    sqlite3 *db = NULL;
-
-    g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, "DELETE FROM agent_facts; DELETE FROM agent_fact_tickets; "
-                                       "DELETE FROM agent_capacity; DELETE FROM settings WHERE key "
-                                       "= 'agent_facts_audit_id'", NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close (db);
-  }
+  dw_test_server_exec (desk, "DELETE FROM agent_facts; DELETE FROM agent_fact_tickets; "
+                             "DELETE FROM agent_capacity; DELETE FROM settings WHERE key "
+                             "= 'agent_facts_audit_id'");
   dw_test_server_start (desk, NULL);
   again = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);
   dw_test_assert_status (again, 200);
@@ -1161,16 +1135,12 @@ test_utilization_over_capacity_changes (void)
   g_assert_cmpstr (rebuilt, ==, incremental);
 
   /* a desk of schema 7, whose reader went past these capacity changes before there was a table
-   * for them: migration 008 takes them from the trail */
+   * for them: migration 008 takes them from the trail (each backend keeps its schema version
+   * its own way: SQLite's user_version, PostgreSQL's schema_version table) */
   dw_test_server_stop (desk);
-  {
-    sqlite3 *db = NULL;
-
-    g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, "DROP TABLE agent_capacity; PRAGMA user_version = 7",
-                                   NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close (db);
-  }
+  dw_test_server_exec (desk, dw_test_backend_is_postgresql ()
+                             ? "DROP TABLE agent_capacity; DELETE FROM schema_version WHERE version = 8"
+                             : "DROP TABLE agent_capacity; PRAGMA user_version = 7");
   dw_test_server_start (desk, NULL);
   {
     g_autoptr(DwTestResponse) migrated = dw_test_server_json (desk, "GET", path, desk->lead_token,
@@ -1413,28 +1383,25 @@ test_sla_and_business_time (void)
   gint64 t0, gap_start, gap_end, t1, t2, t3, ids[3];
   SlaCount c = { 0 };
   JsonObject *me, *sla, *frt, *res;
-  sqlite3 *db = NULL;
+  gint64 calendar_id;
 
   dw_test_server_stop (desk);
-  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO sla_policies (name, position, "
-                                     "first_response_minutes, next_response_minutes, "
-                                     "resolution_minutes, at_risk_ratio) VALUES ('Fast', 0, 10, "
-                                     "10, 60, 0.5)", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  dw_test_server_exec (desk, "INSERT INTO sla_policies (name, position, first_response_minutes, "
+                             "next_response_minutes, resolution_minutes, at_risk_ratio) VALUES "
+                             "('Fast', 0, 10, 10, 60, 0.5)");
   dw_test_server_start (desk, speed);
 
   /* the team's calendar closes 20 minutes from now for half an hour, every day (UTC) */
   t0 = dw_test_server_now (desk);
   week = dw_test_week_with_daily_gap (t0, 20, 30, &gap_start);
   gap_end = gap_start + 30 * 60;
-  sql = g_strdup_printf ("INSERT INTO calendars (name, timezone, week) VALUES ('Gap', 'UTC', '%s'); "
-                         "UPDATE teams SET calendar_id = last_insert_rowid () WHERE id = %"
-                         G_GINT64_FORMAT, week, desk->team_id);
-  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  sql = g_strdup_printf ("INSERT INTO calendars (name, timezone, week) VALUES ('Gap', 'UTC', '%s') "
+                         "RETURNING id", week);
+  calendar_id = dw_test_server_query_int (desk, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("UPDATE teams SET calendar_id = %" G_GINT64_FORMAT " WHERE id = %"
+                         G_GINT64_FORMAT, calendar_id, desk->team_id);
+  dw_test_server_exec (desk, sql);
 
   /* t1: answered and solved at once (met, met) */
   t1 = fast_ticket (desk);
@@ -1725,23 +1692,20 @@ test_fixed_history (void)
   };
   gint64 ids[3] = { 0 };
   JsonObject *me, *frt, *res;
-  sqlite3 *db = NULL;
 
+  /* written while the service is stopped: it reads them as a history it finds at start */
   dw_test_server_stop (desk);
-  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN; UPDATE calendars SET holidays = '[\"2026-11-23\"]'",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  dw_test_server_exec (desk, "UPDATE calendars SET holidays = '[\"2026-11-23\"]'");
   for (int t = 1; t <= 2; t++)
     {
       g_autofree char *sql = g_strdup_printf ("INSERT INTO tickets (subject, channel, status, team_id, "
                                               "assignee_id, created_at, updated_at) VALUES "
                                               "('t', 'web', 'solved', %" G_GINT64_FORMAT ", %"
                                               G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %"
-                                              G_GINT64_FORMAT ")", desk->team_id, desk->agent_id,
+                                              G_GINT64_FORMAT ") RETURNING id", desk->team_id, desk->agent_id,
                                               t == 1 ? fri17 : tue11, tue14);
 
-      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-      ids[t] = sqlite3_last_insert_rowid (db);
+      ids[t] = dw_test_server_query_int (desk, sql);
     }
   for (guint i = 0; i < G_N_ELEMENTS (replies); i++)
     {
@@ -1751,30 +1715,26 @@ test_fixed_history (void)
                                               G_GINT64_FORMAT ")", ids[replies[i].ticket],
                                               desk->agent_id, replies[i].at);
 
-      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      dw_test_server_exec (desk, sql);
     }
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
-      sqlite3_stmt *stmt = NULL;
       g_autofree char *team = g_strdup_printf ("%" G_GINT64_FORMAT, desk->team_id);
       const char *after = rows[i].after == NULL ? NULL
                           : g_str_equal (rows[i].after, "@TEAM") ? team
                           : g_str_equal (rows[i].after, "@AGENT") ? agent : rows[i].after;
+      g_autofree char *actor = rows[i].actor ? g_strdup_printf ("%" G_GINT64_FORMAT, desk->agent_id)
+                                             : g_strdup ("NULL");
+      g_autofree char *action = sql_text (rows[i].action), *field = sql_text (rows[i].field);
+      g_autofree char *before = sql_text (rows[i].before), *after_text = sql_text (after);
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO audit (at, actor_id, entity, entity_id, "
+                                              "action, field, before, after) VALUES (%"
+                                              G_GINT64_FORMAT ", %s, 'ticket', %" G_GINT64_FORMAT
+                                              ", %s, %s, %s, %s)", rows[i].at, actor,
+                                              ids[rows[i].ticket], action, field, before,
+                                              after_text);
 
-      g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO audit (at, actor_id, entity, entity_id, "
-                                               "action, field, before, after) VALUES "
-                                               "(?, ?, 'ticket', ?, ?, ?, ?, ?)", -1, &stmt, NULL),
-                       ==, SQLITE_OK);
-      sqlite3_bind_int64 (stmt, 1, rows[i].at);
-      if (rows[i].actor)
-        sqlite3_bind_int64 (stmt, 2, desk->agent_id);
-      sqlite3_bind_int64 (stmt, 3, ids[rows[i].ticket]);
-      sqlite3_bind_text (stmt, 4, rows[i].action, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, rows[i].field, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, rows[i].before, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 7, after, -1, SQLITE_TRANSIENT);
-      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-      sqlite3_finalize (stmt);
+      dw_test_server_exec (desk, sql);
     }
   /* online Tuesday 09:00–15:00 China time */
   {
@@ -1784,10 +1744,8 @@ test_fixed_history (void)
                                             G_GINT64_FORMAT ")", desk->agent_id, tue0930 - 1800,
                                             tue0930 - 1800 + 6 * 3600);
 
-    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    dw_test_server_exec (desk, sql);
   }
-  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
   dw_test_server_start (desk, NULL);
 
   r = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);
@@ -1910,41 +1868,35 @@ test_fixed_overlap (void)
   };
   gint64 ids[3] = { 0 };
   JsonObject *me;
-  sqlite3 *db = NULL;
 
+  /* written while the service is stopped: it reads them as a history it finds at start */
   dw_test_server_stop (desk);
-  g_assert_cmpint (sqlite3_open (desk->db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), ==, SQLITE_OK);
   for (int t = 1; t <= 2; t++)
     {
       g_autofree char *sql = g_strdup_printf ("INSERT INTO tickets (subject, channel, status, team_id, "
                                               "assignee_id, created_at, updated_at) VALUES "
                                               "('t', 'web', 'solved', %" G_GINT64_FORMAT ", %"
                                               G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %"
-                                              G_GINT64_FORMAT ")", desk->team_id, desk->agent_id,
+                                              G_GINT64_FORMAT ") RETURNING id", desk->team_id, desk->agent_id,
                                               tue09 + t * h, tue09 + (t + 2) * h);
 
-      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-      ids[t] = sqlite3_last_insert_rowid (db);
+      ids[t] = dw_test_server_query_int (desk, sql);
     }
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     {
-      sqlite3_stmt *stmt = NULL;
       const char *after = g_strcmp0 (rows[i].after, "@AGENT") == 0 ? agent
                           : g_strcmp0 (rows[i].after, "@TEAM") == 0 ? team : rows[i].after;
+      g_autofree char *action = sql_text (rows[i].action), *field = sql_text (rows[i].field);
+      g_autofree char *before = sql_text (rows[i].before), *after_text = sql_text (after);
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO audit (at, entity, entity_id, action, "
+                                              "field, before, after) VALUES (%" G_GINT64_FORMAT
+                                              ", '%s', %" G_GINT64_FORMAT ", %s, %s, %s, %s)",
+                                              rows[i].at, rows[i].ticket > 0 ? "ticket" : "user",
+                                              rows[i].ticket > 0 ? ids[rows[i].ticket]
+                                                                 : desk->agent_id,
+                                              action, field, before, after_text);
 
-      g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO audit (at, entity, entity_id, action, "
-                                               "field, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                           -1, &stmt, NULL), ==, SQLITE_OK);
-      sqlite3_bind_int64 (stmt, 1, rows[i].at);
-      sqlite3_bind_text (stmt, 2, rows[i].ticket > 0 ? "ticket" : "user", -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 3, rows[i].ticket > 0 ? ids[rows[i].ticket] : desk->agent_id);
-      sqlite3_bind_text (stmt, 4, rows[i].action, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, rows[i].field, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, rows[i].before, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 7, after, -1, SQLITE_TRANSIENT);
-      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
-      sqlite3_finalize (stmt);
+      dw_test_server_exec (desk, sql);
     }
   {
     g_autofree char *sql = g_strdup_printf ("UPDATE users SET capacity = 4 WHERE id = %1$" G_GINT64_FORMAT
@@ -1953,10 +1905,8 @@ test_fixed_overlap (void)
                                             "), (%1$" G_GINT64_FORMAT ", 'offline', %3$"
                                             G_GINT64_FORMAT ")", desk->agent_id, tue09, tue09 + 6 * h);
 
-    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    dw_test_server_exec (desk, sql);
   }
-  g_assert_cmpint (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
   dw_test_server_start (desk, NULL);
 
   r = dw_test_server_json (desk, "GET", path, desk->lead_token, NULL);

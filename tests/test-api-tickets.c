@@ -2,7 +2,6 @@
  * the role rules on each. */
 #include "config.h"
 
-#include <sqlite3.h>
 
 #include "dw-test-server.h"
 
@@ -851,14 +850,19 @@ business_type_of (JsonObject *ticket)
   return json_object_get_string_member_with_default (ticket, "business_type", NULL);
 }
 
-static void
-exec_sql (sqlite3    *db,
-          const char *sql)
+/* Whether /health's stat @name is null: a count the backend does not keep. */
+static gboolean
+health_stat_is_null (DwTestServer *s,
+                     const char   *name)
 {
-  char *message = NULL;
+  g_autoptr(DwTestResponse) r = dw_test_server_json (s, "GET", "/api/v1/health", NULL, NULL);
+  JsonObject *stats;
 
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
+  dw_test_assert_status (r, 200);
+  stats = json_object_get_object_member (dw_test_response_object (r), "stats");
+  g_assert_nonnull (stats);
+  g_assert_true (json_object_has_member (stats, name));
+  return json_object_get_null_member (stats, name);
 }
 
 /* After the first requests every statement comes from the cache, not from the parser again
@@ -868,8 +872,7 @@ static void
 test_request_costs (void)
 {
   g_autoptr(DwTestServer) s = dw_test_server_new_with_desk ();
-  sqlite3 *db = NULL;
-  gint64 prepared, builds;
+  gint64 prepared = 0, builds;
 
   for (guint i = 0; i < 3; i++)
     {
@@ -878,7 +881,11 @@ test_request_costs (void)
       g_autoptr(JsonObject) u = get_ticket (s, s->lead_token, id_of (t));
     }
 
-  prepared = health_stat (s, "statements_prepared");
+  /* SQLite's statement cache is the service's own, and /health counts its misses; PostgreSQL
+   * parses (or prepares, per connection) on the server, and /health says null for that count
+   * (docs/api.md "Health"): there the statements' half of this test is that null. */
+  if (!dw_test_backend_is_postgresql ())
+    prepared = health_stat (s, "statements_prepared");
   builds = health_stat (s, "classifier_builds");
   g_assert_cmpint (builds, >=, 1);
 
@@ -892,13 +899,18 @@ test_request_costs (void)
     }
 
   /* Not one statement per request (a timer of the service may prepare one of its own). */
-  g_assert_cmpint (health_stat (s, "statements_prepared") - prepared, <, 10);
+  if (dw_test_backend_is_postgresql ())
+    {
+      g_test_message ("PostgreSQL: no statement cache of the service's to count; "
+                      "statements_prepared is null");
+      g_assert_true (health_stat_is_null (s, "statements_prepared"));
+    }
+  else
+    g_assert_cmpint (health_stat (s, "statements_prepared") - prepared, <, 10);
   g_assert_cmpint (health_stat (s, "classifier_builds"), ==, builds);
 
-  /* Rules written by another process on the same file are used by the next ticket. */
-  g_assert_cmpint (sqlite3_open (s->db_path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  exec_sql (db, "INSERT INTO routing_rules (position, keyword, business_type) "
+  /* Rules written by another process on the same database are used by the next ticket. */
+  dw_test_server_exec (s, "INSERT INTO routing_rules (position, keyword, business_type) "
                 "VALUES (0, 'zebra', 'returns')");
   {
     g_autoptr(JsonObject) zebra = create_ticket (s, s->admin_token,
@@ -914,7 +926,7 @@ test_request_costs (void)
   g_assert_cmpint (health_stat (s, "classifier_builds"), ==, builds + 1);
 
   /* An edit that keeps the number of rules. */
-  exec_sql (db, "UPDATE routing_rules SET keyword = 'giraffe'");
+  dw_test_server_exec (s, "UPDATE routing_rules SET keyword = 'giraffe'");
   {
     g_autoptr(JsonObject) zebra = create_ticket (s, s->admin_token,
                                                  "{\"subject\": \"A zebra\", \"channel\": \"web\"}");
@@ -926,7 +938,7 @@ test_request_costs (void)
   }
 
   /* The same rule under another type (the key covers the type too). */
-  exec_sql (db, "UPDATE routing_rules SET business_type = 'logistics'");
+  dw_test_server_exec (s, "UPDATE routing_rules SET business_type = 'logistics'");
   {
     g_autoptr(JsonObject) giraffe = create_ticket (s, s->admin_token,
                                                    "{\"subject\": \"A giraffe\", \"channel\": \"web\"}");
@@ -935,7 +947,7 @@ test_request_costs (void)
   }
 
   /* No rules left: the built-in ones again. */
-  exec_sql (db, "DELETE FROM routing_rules");
+  dw_test_server_exec (s, "DELETE FROM routing_rules");
   {
     g_autoptr(JsonObject) giraffe = create_ticket (s, s->admin_token,
                                                    "{\"subject\": \"A giraffe\", \"channel\": \"web\"}");
@@ -947,7 +959,6 @@ test_request_costs (void)
     /* An explicit business type known only from a rule is refused once the rule is gone. */
   }
   g_assert_cmpint (health_stat (s, "classifier_builds"), ==, builds + 4);
-  sqlite3_close (db);
 }
 
 /* The reply of a create is the ticket as GET shows it and as its event carried it. */

@@ -4,7 +4,6 @@
 #include "store/dw-store-directory.h"
 #include "store/dw-store-dispatch.h"
 #include "store/dw-store-people.h"
-#include "store/sqlite/dw-sqlite-store.h"
 
 #include "dw-routing.h"
 
@@ -1087,18 +1086,6 @@ dw_desk_get_stats (DwDesk      *self,
   stats->classifier_builds = self->classifier_builds;
   stats->writes_grouped = self->writes_grouped;
   stats->group_commits = self->group_commits;
-}
-
-/* The SQLite handle under the store, NULL on PostgreSQL: for the readers still on a
- * sqlite3 * until they move to the store (docs/design.md "PostgreSQL backend", "What comes
- * next"); then it goes. */
-sqlite3 *
-dw_desk_get_db (DwDesk *self)
-{
-  g_return_val_if_fail (DW_IS_DESK (self), NULL);
-  if (g_strcmp0 (self->store->backend->name, "sqlite") != 0)
-    return NULL;
-  return dw_sqlite_store_db (self->store);
 }
 
 DwClock *

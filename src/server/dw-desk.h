@@ -22,7 +22,6 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
 #include "dw-clock.h"
 #include "dw-enums.h"
@@ -94,7 +93,6 @@ typedef struct
 void        dw_desk_get_stats          (DwDesk       *self,
                                         DwDeskStats  *stats);
 
-sqlite3    *dw_desk_get_db             (DwDesk       *self);
 DwClock    *dw_desk_get_clock          (DwDesk       *self);
 
 /* Tickets.

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
-#include <sqlite3.h>
 
 #include "dw-clock.h"
 #include "dw-leader.h"

@@ -466,13 +466,6 @@ dw_service_get_url (DwService *self)
   return url;
 }
 
-sqlite3 *
-dw_service_get_db (DwService *self)
-{
-  g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
-  return self->db;
-}
-
 DwStore *
 dw_service_get_store (DwService *self)
 {

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <sqlite3.h>
 
 #include "dw-clock.h"
 #include "dw-desk.h"
@@ -41,7 +40,6 @@ void         dw_service_stop          (DwService   *self);
 /* The URL clients use, e.g. "http://127.0.0.1:41234/"; NULL before listening. */
 char        *dw_service_get_url       (DwService   *self);
 /* The SQLite handle, NULL on PostgreSQL (for the readers not yet on the store). */
-sqlite3     *dw_service_get_db        (DwService   *self);
 /* The one store on the database, the service's (it outlives the service's objects). */
 DwStore     *dw_service_get_store     (DwService   *self);
 DwDesk      *dw_service_get_desk      (DwService   *self);

@@ -5,7 +5,6 @@
  */
 #pragma once
 
-#include <sqlite3.h>
 
 #include "dw-clock.h"
 #include "dw-event-log.h"
