@@ -342,6 +342,46 @@ test_make_valid (void)
   g_assert_no_error (error);
 }
 
+/* dw_json_append_string writes a string as json-glib's generator does (dw_json_to_string): every
+ * ASCII character, unicode of each UTF-8 length, the escapes. */
+static void
+test_append_string (void)
+{
+  static const char * const odd[] = {
+    "", "plain", "a \"quoted\" \\ back\\slash", "tab\tnew\nline\rcr\bbs\fff", "\x01\x1f\x7f",
+    "é ü ß", "退款 请尽快处理，谢谢！", "ＡＢＣ１２３", "emoji 😀 and 𝄞", "\u2028\u2029", "</script>",
+    "null", "\"", "\\", "\u00a0nbsp", NULL
+  };
+
+  for (guint c = 1; c < 0x80; c++)
+    {
+      char text[4] = { 'a', (char) c, 'b', '\0' };
+      g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), text);
+      g_autofree char *expected = dw_json_to_string (node, NULL);
+      g_autoptr(GString) out = g_string_new (NULL);
+
+      dw_json_append_string (out, text);
+      g_assert_cmpstr (out->str, ==, expected);
+    }
+
+  for (guint i = 0; odd[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), odd[i]);
+      g_autofree char *expected = dw_json_to_string (node, NULL);
+      g_autoptr(GString) out = g_string_new (NULL);
+
+      dw_json_append_string (out, odd[i]);
+      g_assert_cmpstr (out->str, ==, expected);
+    }
+
+  {
+    g_autoptr(GString) out = g_string_new (NULL);
+
+    dw_json_append_string (out, NULL);
+    g_assert_cmpstr (out->str, ==, "null");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -360,6 +400,7 @@ main (int   argc,
   g_test_add_func ("/json-text/tolerant/whole", test_tolerant_whole);
   g_test_add_func ("/json-text/to-string", test_to_string);
   g_test_add_func ("/json-text/to-string/scalars", test_to_string_scalars);
+  g_test_add_func ("/json-text/append-string", test_append_string);
   g_test_add_func ("/json-text/time", test_time_text);
   g_test_add_func ("/json-text/make-valid", test_make_valid);
 

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "dw-enums.h"
+#include "dw-json.h"
 #include "dw-store.h"
 #include "store/dw-store-directory.h"
 #include "store/dw-store-events.h"
@@ -661,6 +662,97 @@ test_json_alike (void)
     }
 }
 
+/* load_json_text is load_json's object as dw_json_to_string() writes it, byte for byte, with
+ * its keys: over many tickets with odd strings, NULLs, unicode, SLA targets and times (on
+ * SQLite the text is written straight from the row, without the object). */
+static void
+test_json_text (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static const char * const subjects[] = {
+    "plain", "退货：箱子湿了", "a \"quoted\" \\ back\\slash", "tab\tnew\nline\rcr\bbs\fff",
+    "\x01\x02\x1f\x7f", "ＡＢＣ１２３ emoji 😀 𝄞", "\u2028\u2029 </script>", "null", "", "{}[],:",
+  };
+  static const char * const tags[] = {
+    NULL, "[]", "[\"vip\"]", "[\"a\\\"b\",\"\\u001f\",\"é\",\"退货\"]", "[ \"spaced\" , \"x\" ]",
+    "[\"\\u00e9\\/\"]",
+  };
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  dw_test_store_exec (fixture->desk, json_seed_sql);
+  dw_test_store_seeded (fixture->desk);
+  for (gint64 id = 31; id <= 33; id++)
+    g_array_append_val (ids, id);
+
+  for (guint i = 0; i < G_N_ELEMENTS (subjects); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (tags); j++)
+      {
+        g_autoptr(GError) error = NULL;
+        DwStoreTicketNew ticket = {
+          .subject = subjects[i],
+          .body = subjects[(i + j) % G_N_ELEMENTS (subjects)],
+          .channel = (int) ((i + j) % 3),
+          .business_type = j % 2 == 0 ? "returns" : NULL,
+          .priority = (int) (j % 4),
+          .team_id = i % 2 == 0 ? fixture->seed.team_id : 0,
+          .customer_id = j % 3 == 0 ? fixture->seed.customer_id : 0,
+          .order_number = j % 2 == 1 ? subjects[(i + 1) % G_N_ELEMENTS (subjects)] : NULL,
+          .tags = tags[j],
+          .created_at = 1700000000 + (gint64) (i * 86400 * 37 + j * 3607),
+        };
+        gint64 id = dw_store_ticket_insert (fixture->store, &ticket, &error);
+
+        g_assert_no_error (error);
+        g_array_append_val (ids, id);
+      }
+
+  /* The rest of a ticket's columns set on some of them. */
+  dw_test_store_exec (fixture->desk,
+    "UPDATE tickets SET assignee_id = 11, status = 'open', first_response_at = 1700000100, "
+    "escalation_level = 2, sla_state = 'at-risk', next_sla_at = 1700003600, "
+    "sla = '[{\"target\":\"resolution\",\"state\":\"at-risk\",\"met_at\":null,"
+    "\"target_minutes\":60,\"note\":\"\\u00e9 \\\"q\\\" \\n\"}]' "
+    "WHERE id % 3 = 0 AND id > 33;"
+    "UPDATE tickets SET status = 'solved', solved_at = 1800000000, csat = 4, "
+    "csat_comment = 'très bien \"ok\"' WHERE id % 5 = 0 AND id > 33;");
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonObject) object = dw_store_ticket_load_json (fixture->store, id, &error);
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *expected = NULL;
+      g_autofree char *text = NULL;
+      DwStoreTicketKeys keys = { -1, -1, -1 };
+      int status = -1;
+
+      g_assert_no_error (error);
+      node = json_node_init_object (json_node_alloc (), object);
+      expected = dw_json_to_string (node, NULL);
+      text = dw_store_ticket_load_json_text (fixture->store, id, &keys, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (text, ==, expected);
+
+      dw_enum_from_string (DW_TYPE_STATUS, json_object_get_string_member (object, "status"),
+                           &status);
+      g_assert_cmpint (keys.status, ==, status);
+      g_assert_cmpint (keys.team_id, ==, json_object_get_null_member (object, "team_id")
+                                         ? 0 : json_object_get_int_member (object, "team_id"));
+      g_assert_cmpint (keys.assignee_id, ==,
+                       json_object_get_null_member (object, "assignee_id")
+                       ? 0 : json_object_get_int_member (object, "assignee_id"));
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    DwStoreTicketKeys keys = { 0, };
+
+    g_assert_null (dw_store_ticket_load_json_text (fixture->store, 4242, &keys, &error));
+    g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_NOT_FOUND);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -674,6 +766,7 @@ main (int   argc,
     { "tickets/update", test_update },
     { "tickets/update-conflict", test_update_conflict },
     { "tickets/not-found", test_not_found },
+    { "tickets/json-text", test_json_text },
     { "tickets/constraint", test_constraint },
     { "tickets/comment", test_comment },
     { "tickets/in-callers-transaction", test_in_callers_transaction },

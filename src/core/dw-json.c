@@ -1444,6 +1444,50 @@ dw_json_parse_tolerant (const char  *data,
 
 /* JSON-GLib writes control characters in strings escaped, but for U+001F (1.6 compares with
  * < 0x1f); outside strings its compact output has none, so every one left is in a string. */
+void
+dw_json_append_string (GString    *out,
+                       const char *str)
+{
+  const char *run;
+
+  if (str == NULL)
+    {
+      g_string_append_len (out, "null", 4);
+      return;
+    }
+
+  g_string_append_c (out, '"');
+  run = str;
+  for (const char *p = str; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+      const char *escape = NULL;
+
+      if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\')
+        continue;
+
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
+      switch (c)
+        {
+        case '"': escape = "\\\""; break;
+        case '\\': escape = "\\\\"; break;
+        case '\b': escape = "\\b"; break;
+        case '\f': escape = "\\f"; break;
+        case '\n': escape = "\\n"; break;
+        case '\r': escape = "\\r"; break;
+        case '\t': escape = "\\t"; break;
+        default: break;
+        }
+      if (escape != NULL)
+        g_string_append (out, escape);
+      else
+        g_string_append_printf (out, "\\u%04x", (guint) c);
+    }
+  g_string_append_len (out, run, strlen (run));
+  g_string_append_c (out, '"');
+}
+
 char *
 dw_json_to_string (JsonNode *node,
                    gsize    *length)

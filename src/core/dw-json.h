@@ -186,6 +186,12 @@ JsonNode   *dw_json_parse_tolerant     (const char  *data,
 char       *dw_json_to_string          (JsonNode    *node,
                                         gsize       *length);
 
+/* Appends @str to @out as a JSON string, quoted and escaped exactly as dw_json_to_string()
+ * writes a string member (test-json-text "/json-text/append-string"): for JSON text written
+ * straight from a row, without a JsonNode tree and a generator.  NULL appends null. */
+void        dw_json_append_string      (GString     *out,
+                                        const char  *str);
+
 /* A time as members of the wire hold it (ISO 8601 with a zone), as the dw_json_get_time()
  * reads it: FALSE on anything else. */
 gboolean    dw_json_parse_time         (const char  *str,

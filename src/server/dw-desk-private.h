@@ -140,8 +140,8 @@ gboolean    dw_desk_flush_touched        (DwDesk       *self,
                                           gint64        created_id,
                                           GError      **error);
 /* The same, handing back the JSON of @created_id as its event carries it (the object the
- * reply sends too: built once) and, with @created_text, its event's serialised text (so the
- * reply need not serialise it again). */
+ * reply sends too: built once) or, with @created_text, its event's text, written straight
+ * from the row, and in @created only the ticket's id and assignee_id (no tree is built). */
 gboolean    dw_desk_flush_touched_full   (DwDesk       *self,
                                           GArray       *touched,
                                           gint64        created_id,

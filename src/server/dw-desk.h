@@ -106,7 +106,8 @@ JsonObject *dw_desk_create_ticket      (DwDesk       *self,
                                         JsonObject   *fields,
                                         GError      **error);
 /* The same, with the created ticket's JSON text in @text as its event carries it (the reply's
- * body: serialised once), or NULL there when there was no event to take it from. */
+ * body, written once straight from the row); the object returned then holds only the ticket's
+ * id and assignee_id. */
 JsonObject *dw_desk_create_ticket_full (DwDesk       *self,
                                         DwPrincipal  *actor,
                                         JsonObject   *fields,

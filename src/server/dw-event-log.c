@@ -577,7 +577,6 @@ dw_event_log_append (DwEventLog  *self,
 {
   g_autoptr(JsonNode) node = NULL;
   char *text;
-  gint64 at, seq;
 
   g_return_val_if_fail (DW_IS_EVENT_LOG (self), -1);
   g_return_val_if_fail (type_is_valid (type), -1);
@@ -585,6 +584,23 @@ dw_event_log_append (DwEventLog  *self,
 
   node = json_node_init_object (json_node_alloc (), data);
   text = dw_json_to_string (node, NULL);
+  return dw_event_log_append_text (self, type, team_id, user_id, text, error);
+}
+
+gint64
+dw_event_log_append_text (DwEventLog  *self,
+                          const char  *type,
+                          gint64       team_id,
+                          gint64       user_id,
+                          char        *text,
+                          GError     **error)
+{
+  gint64 at, seq;
+
+  g_return_val_if_fail (DW_IS_EVENT_LOG (self), -1);
+  g_return_val_if_fail (type_is_valid (type), -1);
+  g_return_val_if_fail (text != NULL, -1);
+
   at = dw_clock_now (self->clock);
 
   seq = dw_store_event_insert (self->store, at, type, team_id, user_id, text, error);

@@ -31,6 +31,14 @@ gint64      dw_event_log_append     (DwEventLog  *self,
                                      gint64       user_id,
                                      JsonObject  *data,
                                      GError     **error);
+/* The same with the payload as its JSON text (dw_json_to_string()'s form), taken: for a
+ * payload written without a JsonNode tree (a create's ticket). */
+gint64      dw_event_log_append_text (DwEventLog  *self,
+                                      const char  *type,
+                                      gint64       team_id,
+                                      gint64       user_id,
+                                      char        *text,
+                                      GError     **error);
 
 void        dw_event_log_publish    (DwEventLog  *self);
 void        dw_event_log_discard    (DwEventLog  *self);

@@ -686,6 +686,129 @@ dw_store_ticket_json_from_row (sqlite3_stmt *stmt)
   return o;
 }
 
+/* Row → JSON text, without a JsonNode tree and a generator: the ticket's JSON was built member
+ * by member (json-glib's setters, 1.6k each) and then serialised, 90k of a create's
+ * instructions (issue 13).  The same bytes as dw_json_to_string() of
+ * dw_store_ticket_json_from_row()'s object (test-store-tickets "/store/tickets/json-text"). */
+
+static void
+text_member (GString    *out,
+             const char *member)
+{
+  /* Member names are ours: plain ASCII, nothing to escape.  @out starts with the "{". */
+  if (out->len > 1)
+    g_string_append_c (out, ',');
+  g_string_append_c (out, '"');
+  g_string_append (out, member);
+  g_string_append_len (out, "\":", 2);
+}
+
+static void
+text_text (GString      *out,
+           const char   *member,
+           sqlite3_stmt *stmt,
+           int           column)
+{
+  text_member (out, member);
+  dw_json_append_string (out, (const char *) sqlite3_column_text (stmt, column));
+}
+
+static void
+text_int (GString      *out,
+          const char   *member,
+          sqlite3_stmt *stmt,
+          int           column)
+{
+  text_member (out, member);
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    g_string_append_len (out, "null", 4);
+  else
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, column));
+}
+
+static void
+text_time (GString      *out,
+           const char   *member,
+           sqlite3_stmt *stmt,
+           int           column)
+{
+  g_autofree char *iso = NULL;
+
+  text_member (out, member);
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    {
+      g_string_append_len (out, "null", 4);
+      return;
+    }
+
+  iso = dw_time_to_iso8601 (sqlite3_column_int64 (stmt, column));
+  dw_json_append_string (out, iso);
+}
+
+static void
+text_json (GString      *out,
+           const char   *member,
+           sqlite3_stmt *stmt,
+           int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *json = NULL;
+
+  text_member (out, member);
+  if (text == NULL)
+    {
+      g_string_append_len (out, "null", 4);
+      return;
+    }
+  if (strcmp (text, "[]") == 0)
+    {
+      g_string_append_len (out, "[]", 2);
+      return;
+    }
+
+  /* Anything else as the object's member would be written: stored text need not be in the
+   * generator's form (tags written before dw_json_to_string may hold a raw U+001F). */
+  node = dw_store_column_json (stmt, column);
+  json = dw_json_to_string (node, NULL);
+  g_string_append (out, json);
+}
+
+char *
+dw_store_ticket_json_text_from_row (sqlite3_stmt *stmt)
+{
+  GString *out = g_string_sized_new (1024);
+
+  g_string_append_c (out, '{');
+  text_int (out, "id", stmt, 0);
+  text_text (out, "subject", stmt, 1);
+  text_text (out, "body", stmt, 2);
+  text_text (out, "channel", stmt, 3);
+  text_text (out, "business_type", stmt, 4);
+  text_text (out, "priority", stmt, 5);
+  text_text (out, "status", stmt, 6);
+  text_int (out, "team_id", stmt, 7);
+  text_int (out, "assignee_id", stmt, 8);
+  text_int (out, "customer_id", stmt, 9);
+  text_text (out, "order_number", stmt, 10);
+  text_json (out, "tags", stmt, 11);
+  text_time (out, "created_at", stmt, 12);
+  text_time (out, "updated_at", stmt, 13);
+  text_time (out, "first_response_at", stmt, 14);
+  text_time (out, "solved_at", stmt, 15);
+  text_int (out, "version", stmt, 16);
+  text_int (out, "escalation_level", stmt, 17);
+  text_int (out, "sla_policy_id", stmt, 18);
+  text_text (out, "sla_state", stmt, 19);
+  text_time (out, "next_sla_at", stmt, 20);
+  text_json (out, "sla", stmt, 21);
+  text_int (out, "csat", stmt, 22);
+  text_text (out, "csat_comment", stmt, 23);
+  text_text (out, "breach", stmt, 24);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
 static JsonArray *
 user_teams (sqlite3 *db,
             gint64   user_id)

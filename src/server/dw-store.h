@@ -169,6 +169,8 @@ JsonObject *dw_store_sla_policy_json  (sqlite3       *db,
   "t.first_response_at, t.solved_at, t.version, t.escalation_level, t.sla_policy_id, " \
   "t.sla_state, t.next_sla_at, t.sla, t.csat, t.csat_comment, " DW_STORE_TICKET_BREACH
 JsonObject *dw_store_ticket_json_from_row   (sqlite3_stmt *stmt);
+/* The same object's text, byte for byte dw_json_to_string() of it, written without a tree. */
+char       *dw_store_ticket_json_text_from_row (sqlite3_stmt *stmt);
 /* The same object as text, made by SQLite itself ("SELECT " DW_STORE_TICKET_JSON " FROM
  * tickets t ..."): for the snapshot, where building a JsonNode tree of every ticket and
  * serialising it again cost seconds at 100k tickets.  Keep the two in step (test-api-tickets

@@ -57,6 +57,14 @@ typedef struct
   gint64      created_at;     /* also its updated_at */
 } DwStoreTicketNew;
 
+/* What the desk reads off a ticket whose JSON it has as text only (load_json_text). */
+typedef struct
+{
+  gint64 team_id;             /* 0: none */
+  gint64 assignee_id;         /* 0: none */
+  int    status;              /* DwStatus */
+} DwStoreTicketKeys;
+
 typedef struct
 {
   gint64      ticket_id;
@@ -98,6 +106,10 @@ struct _DwStoreTicketOps
   JsonObject *(*comment_load_json)    (DwStore                 *store,
                                        gint64                   comment_id,
                                        GError                 **error);
+  char       *(*load_json_text)       (DwStore                 *store,
+                                       gint64                   ticket_id,
+                                       DwStoreTicketKeys       *keys,
+                                       GError                 **error);
 };
 
 /* Fills @row (cleared by the caller); DW_STORE_ERROR_NOT_FOUND for an unknown id. */
@@ -118,6 +130,19 @@ dw_store_ticket_load_json (DwStore  *store,
                            GError  **error)
 {
   return store->backend->tickets->load_json (store, ticket_id, error);
+}
+
+/* load_json's object as the text dw_json_to_string() makes of it, byte for byte, with its
+ * team, assignee and status in @keys: a create's event and reply need only the text, and the
+ * tree and its serialisation were 90k of a create's instructions (issue 13).
+ * DW_STORE_ERROR_NOT_FOUND for an unknown id. */
+static inline char *
+dw_store_ticket_load_json_text (DwStore            *store,
+                                gint64              ticket_id,
+                                DwStoreTicketKeys  *keys,
+                                GError            **error)
+{
+  return store->backend->tickets->load_json_text (store, ticket_id, keys, error);
 }
 
 /* The new ticket's id, or 0 with @error (DW_STORE_ERROR_CONSTRAINT for an unknown team or

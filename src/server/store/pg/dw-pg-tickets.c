@@ -9,6 +9,7 @@
 
 #include "dw-clock.h"
 #include "dw-enums.h"
+#include "dw-json.h"
 #include "store/dw-store-tickets.h"
 #include "store/pg/dw-pg-json.h"
 #include "store/pg/dw-pg-ops.h"
@@ -61,6 +62,32 @@ ticket_load_json (DwStore  *store,
   if (result == NULL)
     return NULL;
   return dw_pg_json_ticket (result, 0);
+}
+
+/* The object serialised: the text is the object's by construction. */
+static char *
+ticket_load_json_text (DwStore            *store,
+                       gint64              ticket_id,
+                       DwStoreTicketKeys  *keys,
+                       GError            **error)
+{
+  g_autoptr(JsonObject) ticket = ticket_load_json (store, ticket_id, error);
+  g_autoptr(JsonNode) node = NULL;
+  JsonNode *member;
+
+  if (ticket == NULL)
+    return NULL;
+
+  member = json_object_get_member (ticket, "team_id");
+  keys->team_id = member != NULL && !JSON_NODE_HOLDS_NULL (member) ? json_node_get_int (member) : 0;
+  member = json_object_get_member (ticket, "assignee_id");
+  keys->assignee_id = member != NULL && !JSON_NODE_HOLDS_NULL (member)
+                      ? json_node_get_int (member) : 0;
+  keys->status = DW_STATUS_NEW;
+  dw_enum_from_string (DW_TYPE_STATUS, json_object_get_string_member (ticket, "status"),
+                       &keys->status);
+  node = json_node_init_object (json_node_alloc (), ticket);
+  return dw_json_to_string (node, NULL);
 }
 
 static gint64
@@ -224,4 +251,5 @@ const DwStoreTicketOps dw_pg_ticket_ops = {
   .get_assignee = ticket_get_assignee,
   .comment_insert = comment_insert,
   .comment_load_json = comment_load_json,
+  .load_json_text = ticket_load_json_text,
 };
