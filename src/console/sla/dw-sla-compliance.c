@@ -39,6 +39,9 @@ struct _DwSlaCompliance
 
 G_DEFINE_FINAL_TYPE (DwSlaCompliance, dw_sla_compliance, GTK_TYPE_WIDGET)
 
+/* More than the connection banner's height, by which the page may be pushed down at once. */
+#define PUSH_SLACK 96
+
 static const char * const targets[] = { "first-response", "next-response", "resolution" };
 static const char * const periods[] = { "today", "7d", "30d" };
 
@@ -112,6 +115,21 @@ compute_pointing (DwSlaCompliance *self,
   rect.width = MAX (1, MIN (rect.width, gtk_widget_get_width (GTK_WIDGET (self)) - rect.x));
   rect.y = CLAMP (rect.y, 0, MAX (gtk_widget_get_height (GTK_WIDGET (self)) - 1, 0));
   rect.height = MAX (1, MIN (rect.height, gtk_widget_get_height (GTK_WIDGET (self)) - rect.y));
+
+  /* GTK presents an open popover again by itself as soon as its parent moves (the connection
+   * banner pushing the page down on a restart of the service), with the rectangle it was last
+   * given, before repoint_cb () points it anew: a strip at the bottom of the view is then below
+   * the screen, on no monitor (Gdk-CRITICAL in gdk_monitor_get_geometry, console-random under
+   * load).  Near the bottom, reaching up into the view keeps part of it on the screen through
+   * such a push; the popover still opens at the figure's column, above it. */
+  if (rect.height < PUSH_SLACK
+      && rect.y + rect.height > gtk_widget_get_height (GTK_WIDGET (self)) - PUSH_SLACK)
+    {
+      int bottom = rect.y + rect.height;
+
+      rect.y = MAX (0, bottom - PUSH_SLACK);
+      rect.height = bottom - rect.y;
+    }
   *out = rect;
 }
 
