@@ -211,10 +211,12 @@ dw_pg_events_flush_pending (DwStore  *store,
   GError *local_error = NULL;
   gint64 first;
 
+  /* A commit without events keeps the last one's numbers: its events may not be published
+   * yet (a transaction of audit rows only may run in between). */
   pending->mark = 0;
-  pending->committed_n = 0;
   if (kept == NULL || kept->len == 0)
     return TRUE;
+  pending->committed_n = 0;
 
   events = g_new0 (DwPgEvent, kept->len);
   for (guint i = 0; i < kept->len; i++)
