@@ -17,6 +17,7 @@
 #include "store/dw-store-events.h"
 #include "store/dw-store-routing.h"
 #include "store/dw-store-tickets.h"
+#include "store/dw-store-tx.h"
 #include "store/pg/dw-pg-events.h"
 #include "dw-test-store.h"
 
@@ -516,6 +517,76 @@ test_events_pg_sequence (void)
   g_assert_no_error (error);
 }
 
+/* Through the tx ops, a transaction's events are numbered at its COMMIT: the event counter's
+ * row is not locked while the transaction runs, so another connection (instance) appends and
+ * commits meanwhile without waiting (its statement_timeout turns a wait into a failure), and
+ * the seqs follow the commit order, not the append order.  A savepoint rolled back takes its
+ * event with it. */
+static void
+test_events_pg_numbered_at_commit (void)
+{
+  g_autoptr(DwTestStore) a = dw_test_store_open ("postgresql");
+  g_autoptr(GError) error = NULL;
+  gint64 a_first, a_dropped, a_second, b_key, b_seq;
+
+  {
+    g_autoptr(DwTestStore) b = dw_test_store_open_second (a);
+
+    g_assert_true (dw_store_tx_begin (a->store, &error));
+    g_assert_no_error (error);
+    a_first = dw_store_event_insert (a->store, 100, "ticket.created", 0, 0, "{\"a\":1}",
+                                     &error);
+    g_assert_no_error (error);
+    g_assert_true (dw_store_tx_savepoint (a->store, &error));
+    a_dropped = dw_store_event_insert (a->store, 101, "ticket.updated", 0, 0, "{\"a\":0}",
+                                       &error);
+    g_assert_no_error (error);
+    dw_store_tx_rollback_savepoint (a->store);
+    a_second = dw_store_event_insert (a->store, 102, "ticket.updated", 0, 0, "{\"a\":2}",
+                                      &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (a_first, >, 0);
+    g_assert_cmpint (a_dropped, >, a_first);
+    g_assert_cmpint (a_second, >, a_first);
+
+    /* A's transaction is open: B neither waits for it nor sees its events. */
+    dw_test_store_exec (b, "SET statement_timeout = '5s'");
+    g_assert_true (dw_store_tx_begin (b->store, &error));
+    g_assert_no_error (error);
+    b_key = dw_store_event_insert (b->store, 200, "ticket.created", 0, 0, "{\"b\":1}", &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (b_key, >, 0);
+    g_assert_true (dw_store_tx_commit (b->store, &error));
+    g_assert_no_error (error);
+    b_seq = dw_store_event_committed_seq (b->store, b_key);
+    g_assert_cmpint (b_seq, ==, 1);
+    g_assert_cmpint (dw_test_store_int (b, "SELECT last_seq FROM event_counter"), ==, 1);
+  }
+
+  g_assert_true (dw_store_tx_commit (a->store, &error));
+  g_assert_no_error (error);
+
+  /* Committed second: A's two events come after B's, in A's append order. */
+  g_assert_cmpint (dw_store_event_committed_seq (a->store, a_first), ==, 2);
+  g_assert_cmpint (dw_store_event_committed_seq (a->store, a_second), ==, 3);
+  g_assert_cmpint (dw_test_store_int (a, "SELECT last_seq FROM event_counter"), ==, 3);
+  g_assert_cmpint (dw_test_store_int (a, "SELECT count (*) FROM events"), ==, 3);
+  g_assert_cmpint (dw_test_store_int (a, "SELECT seq FROM events WHERE data = '{\"b\":1}'"),
+                   ==, 1);
+  g_assert_cmpint (dw_test_store_int (a, "SELECT seq FROM events WHERE data = '{\"a\":1}'"),
+                   ==, 2);
+  g_assert_cmpint (dw_test_store_int (a, "SELECT seq FROM events WHERE data = '{\"a\":2}'"),
+                   ==, 3);
+
+  /* A rollback writes nothing and takes no number. */
+  g_assert_true (dw_store_tx_begin (a->store, &error));
+  dw_store_event_insert (a->store, 300, "ticket.created", 0, 0, "{}", &error);
+  g_assert_no_error (error);
+  dw_store_tx_rollback (a->store);
+  g_assert_cmpint (dw_test_store_int (a, "SELECT last_seq FROM event_counter"), ==, 3);
+  g_assert_cmpint (dw_test_store_int (a, "SELECT count (*) FROM events"), ==, 3);
+}
+
 static void
 test_audit (Fixture       *fixture,
             gconstpointer  data)
@@ -796,6 +867,8 @@ main (int   argc,
 
   g_test_add_func ("/store/json-alike", test_json_alike);
   g_test_add_func ("/store/postgresql/events-sequence", test_events_pg_sequence);
+  g_test_add_func ("/store/postgresql/events-numbered-at-commit",
+                   test_events_pg_numbered_at_commit);
 
   status = g_test_run ();
 

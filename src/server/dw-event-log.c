@@ -637,6 +637,15 @@ dw_event_log_publish (DwEventLog *self)
   if (self->pending->len == 0)
     return;
 
+  /* PostgreSQL numbers a transaction's events at its COMMIT (dw-pg-events.c): what was appended
+   * under a provisional key gets its seq now, before anyone sees it. */
+  for (guint i = 0; i < self->pending->len; i++)
+    {
+      DwEvent *event = g_ptr_array_index (self->pending, i);
+
+      event->seq = dw_store_event_committed_seq (self->store, event->seq);
+    }
+
   /* A token revoked or a user disabled by another process reaches the streams before any
    * event committed after it does. */
   dw_event_log_poll_access (self);
@@ -827,7 +836,8 @@ dw_event_log_poll_access (DwEventLog *self)
   return TRUE;
 }
 
-/* A copy of the data of the pending event @seq (appended in the open transaction), or NULL:
+/* A copy of the data of the pending event @seq (appended in the open transaction: what
+ * dw_event_log_append returned, a provisional key on PostgreSQL), or NULL:
  * a create answers with the very text its event carries instead of serialising the ticket a
  * second time (issue 13). */
 char *

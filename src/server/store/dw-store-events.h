@@ -66,9 +66,19 @@ struct _DwStoreEventOps
   gboolean (*audit_insert)  (DwStore                *store,
                              const DwStoreAuditNew  *audit,
                              GError                **error);
+  /* NULL: insert returns the final seq (SQLite).  Else insert returns a provisional key inside
+   * a transaction, and this gives the seq the event got at the last COMMIT (PostgreSQL). */
+  gint64   (*committed_seq) (DwStore                *store,
+                             gint64                  key);
 };
 
-/* Appends an event; its seq, or 0 with @error. */
+/* Keys at or above this are provisional (dw_store_event_committed_seq). */
+#define DW_STORE_EVENT_PROVISIONAL G_GINT64_CONSTANT (0x4000000000000000)
+
+/* Appends an event; its seq, or 0 with @error.  Inside a transaction on a backend that numbers
+ * the events at COMMIT (PostgreSQL: docs/design.md "PostgreSQL backend"), a provisional key
+ * (≥ DW_STORE_EVENT_PROVISIONAL, in append order) that dw_store_event_committed_seq() turns into
+ * the seq after the COMMIT. */
 static inline gint64
 dw_store_event_insert (DwStore     *store,
                        gint64       at,
@@ -79,6 +89,17 @@ dw_store_event_insert (DwStore     *store,
                        GError     **error)
 {
   return store->backend->events->insert (store, at, type, team_id, user_id, data, error);
+}
+
+/* The seq of the event appended as @key, once its transaction committed (the last COMMIT on
+ * @store); @key itself when it is a final seq already. */
+static inline gint64
+dw_store_event_committed_seq (DwStore *store,
+                              gint64   key)
+{
+  if (key < DW_STORE_EVENT_PROVISIONAL || store->backend->events->committed_seq == NULL)
+    return key;
+  return store->backend->events->committed_seq (store, key);
 }
 
 /* Calls @func on each event with @after < seq ≤ @up_to, oldest first, at most @limit. */

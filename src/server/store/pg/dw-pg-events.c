@@ -125,8 +125,30 @@ dw_pg_events_take_notified (PGconn  *conn,
 
 /* The operations of store/dw-store-events.h. */
 
-/* One event through dw_pg_events_append: its seq from the locked counter row and its NOTIFY at
- * commit, as every event of this backend gets them (no second way to write one). */
+/* A pending event: its own copies of the texts. */
+typedef struct
+{
+  gint64  at;
+  char   *type;
+  gint64  team_id;
+  gint64  user_id;
+  char   *data;
+} PendingEvent;
+
+static void
+pending_event_free (PendingEvent *event)
+{
+  g_free (event->type);
+  g_free (event->data);
+  g_free (event);
+}
+
+/* Inside a transaction the event is only kept (its key is its place in the transaction) and
+ * written with its seq by dw_pg_events_flush_pending() just before the COMMIT: taking the
+ * counter's row lock at the first event would hold it until the COMMIT, and with several
+ * instances every other instance's writes would wait that long (with their main loop stopped,
+ * libpq being synchronous there).  Outside a transaction it is written at once, through the
+ * same dw_pg_events_append (no second way to write one). */
 static gint64
 event_insert (DwStore     *store,
               gint64       at,
@@ -136,17 +158,113 @@ event_insert (DwStore     *store,
               const char  *data,
               GError     **error)
 {
+  DwPgPendingEvents *pending = dw_pg_store_pending_events (store);
   DwPgEvent event = { at, type, team_id, user_id, data };
   GError *local_error = NULL;
+  PendingEvent *kept;
   gint64 seq;
 
+  if (dw_pg_store_tx_is_open (store))
+    {
+      if (pending->events == NULL)
+        pending->events = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_event_free);
+      kept = g_new0 (PendingEvent, 1);
+      kept->at = at;
+      kept->type = g_strdup (type);
+      kept->team_id = team_id;
+      kept->user_id = user_id;
+      kept->data = g_strdup (data);
+      g_ptr_array_add (pending->events, kept);
+      return DW_STORE_EVENT_PROVISIONAL + pending->events->len - 1;
+    }
+
+  if (!dw_pg_store_check_connection (store, error))
+    return 0;
   seq = dw_pg_events_append (dw_pg_store_conn (store), &event, 1, &local_error);
   if (seq < 0)
     {
+      dw_pg_store_note_error (store, local_error);
       dw_pg_store_propagate_error (error, local_error);
       return 0;
     }
   return seq;
+}
+
+static gint64
+event_committed_seq (DwStore *store,
+                     gint64   key)
+{
+  DwPgPendingEvents *pending = dw_pg_store_pending_events (store);
+  gint64 index = key - DW_STORE_EVENT_PROVISIONAL;
+
+  g_return_val_if_fail (index >= 0 && index < pending->committed_n, key);
+  return pending->committed_first + index;
+}
+
+gboolean
+dw_pg_events_flush_pending (DwStore  *store,
+                            GError  **error)
+{
+  DwPgPendingEvents *pending = dw_pg_store_pending_events (store);
+  g_autoptr(GPtrArray) kept = g_steal_pointer (&pending->events);
+  g_autofree DwPgEvent *events = NULL;
+  GError *local_error = NULL;
+  gint64 first;
+
+  /* A commit without events keeps the last one's numbers: its events may not be published
+   * yet (a transaction of audit rows only may run in between). */
+  pending->mark = 0;
+  if (kept == NULL || kept->len == 0)
+    return TRUE;
+  pending->committed_n = 0;
+
+  events = g_new0 (DwPgEvent, kept->len);
+  for (guint i = 0; i < kept->len; i++)
+    {
+      PendingEvent *event = g_ptr_array_index (kept, i);
+
+      events[i] = (DwPgEvent) { event->at, event->type, event->team_id, event->user_id,
+                                event->data };
+    }
+
+  /* In append order: the seqs follow the keys (first + index). */
+  first = dw_pg_events_append (dw_pg_store_conn (store), events, kept->len, &local_error);
+  if (first < 0)
+    {
+      dw_pg_store_note_error (store, local_error);
+      dw_pg_store_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  pending->committed_first = first;
+  pending->committed_n = kept->len;
+  return TRUE;
+}
+
+void
+dw_pg_events_clear_pending (DwStore *store)
+{
+  DwPgPendingEvents *pending = dw_pg_store_pending_events (store);
+
+  g_clear_pointer (&pending->events, g_ptr_array_unref);
+  pending->mark = 0;
+}
+
+void
+dw_pg_events_mark_pending (DwStore *store)
+{
+  DwPgPendingEvents *pending = dw_pg_store_pending_events (store);
+
+  pending->mark = pending->events != NULL ? pending->events->len : 0;
+}
+
+void
+dw_pg_events_rollback_to_mark (DwStore *store)
+{
+  DwPgPendingEvents *pending = dw_pg_store_pending_events (store);
+
+  if (pending->events != NULL && pending->events->len > pending->mark)
+    g_ptr_array_set_size (pending->events, pending->mark);
 }
 
 static gboolean
@@ -287,4 +405,5 @@ const DwStoreEventOps dw_pg_event_ops = {
   .prune = events_prune,
   .data_version = data_version,
   .audit_insert = audit_insert,
+  .committed_seq = event_committed_seq,
 };

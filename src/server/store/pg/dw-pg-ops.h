@@ -74,6 +74,27 @@ void     dw_pg_store_tx_opened        (DwStore  *store);
 gboolean dw_pg_store_tx_closed        (DwStore  *store);
 gboolean dw_pg_store_tx_is_open       (DwStore  *store);
 
+/* A transaction's events, kept until just before its COMMIT (dw-pg-events.c): the event
+ * counter's row lock is taken then, not at the first event, so it is held from just before the
+ * COMMIT to the COMMIT instead of across the whole (group) transaction. */
+typedef struct
+{
+  GPtrArray *events;           /* of the pending events, NULL when none */
+  guint      mark;             /* their number at the last savepoint */
+  gint64     committed_first;  /* the seq of the first event of the last COMMIT */
+  guint      committed_n;      /* and how many it wrote */
+} DwPgPendingEvents;
+
+DwPgPendingEvents *dw_pg_store_pending_events (DwStore *store);
+
+/* Called by the tx ops (dw-pg-tx.c): write the pending events with their seqs as the last
+ * statement before COMMIT; forget them at a rollback; the savepoint's mark. */
+gboolean dw_pg_events_flush_pending       (DwStore  *store,
+                                           GError  **error);
+void     dw_pg_events_clear_pending       (DwStore  *store);
+void     dw_pg_events_mark_pending        (DwStore  *store);
+void     dw_pg_events_rollback_to_mark    (DwStore  *store);
+
 /* dw_pg_query with its error in DW_STORE_ERROR (dw_pg_store_propagate_error). */
 static inline PGresult *
 dw_pg_store_query (DwStore             *store,

@@ -34,6 +34,7 @@ typedef struct
     gpointer                 data;
   } hooks[DW_PG_STORE_MAX_RECONNECTED_HOOKS];
   guint    n_hooks;
+  DwPgPendingEvents pending_events;  /* dw-pg-events.c */
 } DwPgStore;
 
 static inline DwPgStore *
@@ -306,4 +307,10 @@ dw_pg_store_propagate_error (GError **dest,
     code = DW_STORE_ERROR_UNAVAILABLE;
   g_set_error_literal (dest, DW_STORE_ERROR, code, src->message);
   g_error_free (src);
+}
+
+DwPgPendingEvents *
+dw_pg_store_pending_events (DwStore *store)
+{
+  return &pg_store (store)->pending_events;
 }

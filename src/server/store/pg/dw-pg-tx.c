@@ -95,6 +95,7 @@ begin_with (DwStore     *store,
     }
 
   dw_pg_store_tx_opened (store);
+  dw_pg_events_clear_pending (store);
   return TRUE;
 }
 
@@ -115,6 +116,7 @@ tx_begin_read (DwStore  *store,
 static void
 tx_rollback (DwStore *store)
 {
+  dw_pg_events_clear_pending (store);
   dw_pg_store_tx_closed (store);
   if (open_or_failed (dw_pg_store_conn (store)))
     dw_pg_exec (dw_pg_store_conn (store), "ROLLBACK", NULL);
@@ -133,9 +135,21 @@ tx_commit (DwStore  *store,
   if (!dw_pg_store_tx_closed (store) || dw_pg_store_connection_lost (store)
       || !open_or_failed (conn))
     {
+      dw_pg_events_clear_pending (store);
       g_set_error_literal (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE,
                            "the connection to PostgreSQL was lost: the transaction was rolled "
                            "back");
+      return FALSE;
+    }
+
+  /* The transaction's events, with their seqs, as its last statement: the event counter's row
+   * is locked from here to the COMMIT only (dw-pg-events.c event_insert).  Failed: nothing was
+   * committed (lost connection: the server rolls back). */
+  if (!dw_pg_events_flush_pending (store, &local))
+    {
+      if (open_or_failed (conn) && !dw_pg_store_connection_lost (store))
+        dw_pg_exec (conn, "ROLLBACK", NULL);
+      g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
 
@@ -172,6 +186,7 @@ static gboolean
 tx_savepoint (DwStore  *store,
               GError  **error)
 {
+  dw_pg_events_mark_pending (store);
   return run (store, "SAVEPOINT dw_write", error);
 }
 
@@ -185,6 +200,7 @@ tx_release_savepoint (DwStore  *store,
 static void
 tx_rollback_savepoint (DwStore *store)
 {
+  dw_pg_events_rollback_to_mark (store);
   /* A lost connection leaves no savepoint to go back to. */
   if (open_or_failed (dw_pg_store_conn (store)))
     dw_pg_exec (dw_pg_store_conn (store),
