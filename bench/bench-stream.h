@@ -1,0 +1,75 @@
+/* bench-stream.h: what bench-fanout and bench-cluster share — the sender process that creates
+ * tickets at a nominal rate, and the WebSocket stream clients that time each ticket.created
+ * frame from the sender's POST (the time is carried in the ticket's subject).
+ */
+#pragma once
+
+#include "bench-util.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  int         fd;
+  guint       index;
+  gboolean    upgraded;
+  gboolean    closed;
+  GByteArray *in;
+} BenchStreamClient;
+
+typedef struct
+{
+  char              *quoted_prefix;  /* "\"" and the subjects' prefix */
+  guint              n_clients;
+  guint              n_events;
+  guint              received;
+  guint              duplicates;
+  guint              closed;
+  guint8            *seen;           /* per client × event */
+  gint64             first_event_at; /* at client 0 */
+  gint64             last_event_at;
+  guint              events_at_0;
+  BenchSamples      *latency;
+  BenchStreamClient *clients;
+  int                epoll_fd;
+} BenchStream;
+
+/* What the sender printed: POSTs sent, seconds from the first to the last, its CPU time, the
+ * POST → 201 latency in ms. */
+typedef struct
+{
+  guint  sent;
+  double seconds;
+  double cpu;
+  double post_p50;
+  double post_p99;
+  double post_max;
+} BenchStreamSent;
+
+int          bench_stream_sender_main    (char            **argv,
+                                          const char       *subject_prefix,
+                                          guint             max_in_flight);
+
+BenchStream *bench_stream_new            (const char       *subject_prefix,
+                                          guint             n_clients,
+                                          guint             n_events);
+void         bench_stream_free           (BenchStream      *stream);
+void         bench_stream_connect        (BenchStream      *stream,
+                                          guint             i,
+                                          guint16           port,
+                                          const char       *path_and_query);
+gboolean     bench_stream_wait_upgraded  (BenchStream      *stream,
+                                          gint64            until);
+void         bench_stream_drain          (BenchStream      *stream,
+                                          gint64            until);
+void         bench_stream_wait_received  (BenchStream      *stream,
+                                          gint64            until);
+
+GSubprocess *bench_stream_start_sender   (const char       *self_path,
+                                          DwTestServer     *front,
+                                          guint             n_events,
+                                          guint             rate);
+void         bench_stream_finish_sender  (GSubprocess      *sender,
+                                          BenchStreamSent  *sent);
+
+G_END_DECLS
