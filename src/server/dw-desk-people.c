@@ -355,11 +355,7 @@ dw_desk_set_leader (DwDesk   *self,
   g_return_if_fail (DW_IS_DESK (self));
   g_return_if_fail (DW_IS_LEADER (leader));
 
-  if (self->leader != NULL)
-    g_clear_signal_handler (&self->leader_id, self->leader);
-  g_set_object (&self->leader, leader);
-  self->leader_id = g_signal_connect (leader, "notify::is-leader",
-                                      G_CALLBACK (leader_notify_cb), self);
+  dw_leader_watch (&self->leader, &self->leader_id, leader, G_CALLBACK (leader_notify_cb), self);
   dw_desk_hand_back_rearm (self);
 }
 

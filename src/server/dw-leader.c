@@ -170,3 +170,20 @@ dw_leader_get_is_leader (DwLeader *self)
 
   return self->is_leader;
 }
+
+void
+dw_leader_watch (DwLeader **leader_ptr,
+                 gulong    *handler_id,
+                 DwLeader  *leader,
+                 GCallback  callback,
+                 gpointer   data)
+{
+  g_return_if_fail (leader_ptr != NULL);
+  g_return_if_fail (handler_id != NULL);
+  g_return_if_fail (DW_IS_LEADER (leader));
+
+  if (*leader_ptr != NULL)
+    g_clear_signal_handler (handler_id, *leader_ptr);
+  g_set_object (leader_ptr, leader);
+  *handler_id = g_signal_connect (leader, "notify::is-leader", callback, data);
+}

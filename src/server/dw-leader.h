@@ -23,4 +23,13 @@ G_DECLARE_FINAL_TYPE (DwLeader, dw_leader, DW, LEADER, GObject)
 DwLeader *dw_leader_new            (DwStore  *store);
 gboolean  dw_leader_get_is_leader  (DwLeader *self);
 
+/* For a component that follows the leadership: makes *@leader_ptr hold a reference to @leader
+ * and *@handler_id its notify::is-leader handler (@callback with @data), dropping the handler
+ * on the leader it held before. */
+void      dw_leader_watch          (DwLeader **leader_ptr,
+                                    gulong    *handler_id,
+                                    DwLeader  *leader,
+                                    GCallback  callback,
+                                    gpointer   data);
+
 G_END_DECLS
