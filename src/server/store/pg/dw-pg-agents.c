@@ -198,7 +198,7 @@ audit_read (DwStore              *store,
  *
  * Three settings keep the position (all in the transaction of the read):
  *   agent_facts_audit_id  the largest audit id read.  Alone (no snapshot yet: a desk from before
- *                         migration 009, or moved from SQLite, whose rows have no txid), the
+ *                         migration 009, whose rows have no txid, or moved from SQLite), the
  *                         rows up to it are read, as on SQLite.  Without it the other two mean
  *                         nothing: the facts are read from the start (whoever forgets the facts
  *                         forgets that key).
@@ -356,14 +356,19 @@ audit_read_unread (DwStore              *store,
                                num (&n, 1, AUDIT_PAGE), position.snapshot };
       /* The first batch reads by id, as SQLite's reader: the rows without a txid are older
        * than any with one (migration 009 waited for their writers).  The others find the
-       * transactions not read yet by txid: each is at or above the last snapshot's xmin. */
+       * transactions not read yet by txid: each is at or above the last snapshot's xmin and
+       * below the batch's xmax.  Both bounds, though the visibility says as much: the statement
+       * is prepared, and its generic plan, not knowing the parameters, took the primary key
+       * and filtered the whole trail with one bound (121 ms for 300k rows), the audit_txid
+       * index with the range (0.1 ms for a million). */
       g_autoptr(PGresult) result = position.snapshot == NULL
         ? dw_pg_store_query (store,
             AUDIT_COLUMNS "WHERE id > $1::bigint "
             "AND (txid IS NULL OR pg_visible_in_snapshot (txid, $2::pg_snapshot)) "
             "AND " AUDIT_FACT_ROWS " ORDER BY id LIMIT $3::bigint", 3, params, error)
         : dw_pg_store_query (store,
-            AUDIT_COLUMNS "WHERE txid >= pg_snapshot_xmin ($4::pg_snapshot) AND id > $1::bigint "
+            AUDIT_COLUMNS "WHERE txid >= pg_snapshot_xmin ($4::pg_snapshot) "
+            "AND txid < pg_snapshot_xmax ($2::pg_snapshot) AND id > $1::bigint "
             "AND pg_visible_in_snapshot (txid, $2::pg_snapshot) "
             "AND NOT pg_visible_in_snapshot (txid, $4::pg_snapshot) "
             "AND " AUDIT_FACT_ROWS " ORDER BY id LIMIT $3::bigint", 4, params, error);

@@ -11,5 +11,6 @@
 -- migrates it again.
 ALTER TABLE audit ADD COLUMN IF NOT EXISTS txid xid8;
 ALTER TABLE audit ALTER COLUMN txid SET DEFAULT pg_current_xact_id ();
--- The rows not read yet are the transactions at or above the last snapshot's xmin.
+-- The rows not read yet: transactions at or above the last snapshot's xmin and below the new
+-- one's xmax (the older rows, without a txid, are read by id).
 CREATE INDEX IF NOT EXISTS audit_txid ON audit (txid) WHERE txid IS NOT NULL;
