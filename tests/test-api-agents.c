@@ -1139,7 +1139,7 @@ test_utilization_over_capacity_changes (void)
    * its own way: SQLite's user_version, PostgreSQL's schema_version table) */
   dw_test_server_stop (desk);
   dw_test_server_exec (desk, dw_test_backend_is_postgresql ()
-                             ? "DROP TABLE agent_capacity; DELETE FROM schema_version WHERE version = 8"
+                             ? "DROP TABLE agent_capacity; DELETE FROM schema_version WHERE version >= 8"
                              : "DROP TABLE agent_capacity; PRAGMA user_version = 7");
   dw_test_server_start (desk, NULL);
   {

@@ -38,7 +38,6 @@ typedef struct
   GHashTable   *tickets;    /* ticket id → TicketState */
   GHashTable   *calendars;  /* team id → DwCalendar */
   GArray       *facts;      /* DwStoreAgentFact not written yet, in their order */
-  gint64        last;       /* the last audit id read */
   gint64        deadline;   /* monotonic microseconds, 0: none */
   guint         n;          /* rows read */
   gboolean      stopped;    /* at the deadline, before the end */
@@ -344,14 +343,14 @@ read_audit_row (const DwStoreAuditRow  *row,
 {
   Reader *reader = data;
 
-  reader->last = row->id;
+  reader->n++;
   if (row->is_capacity ? !read_capacity_row (reader, row, error)
                        : !read_row (reader, row, error))
     {
       reader->failed = TRUE;
       return FALSE;
     }
-  if (reader->deadline > 0 && ++reader->n % ROWS_PER_CLOCK_LOOK == 0
+  if (reader->deadline > 0 && reader->n % ROWS_PER_CLOCK_LOOK == 0
       && g_get_monotonic_time () >= reader->deadline)
     {
       reader->stopped = TRUE;
@@ -360,10 +359,11 @@ read_audit_row (const DwStoreAuditRow  *row,
   return TRUE;
 }
 
-/* Reads the trail after the watermark and moves the watermark to the last row read.  With a
- * @deadline (monotonic microseconds, 0: none) it stops at the first look at the clock past it
- * and clears *@done; whatever state a ticket is left in is stored (agent_fact_tickets), so the
- * next call goes on exactly where this one stopped. */
+/* Reads the trail the facts have not read yet (dw_store_agent_audit_read_unread, which moves
+ * the facts' position past each row it gives).  With a @deadline (monotonic microseconds, 0:
+ * none) it stops at the first look at the clock past it and clears *@done; whatever state a
+ * ticket is left in is stored (agent_fact_tickets), so the next call goes on exactly where this
+ * one stopped. */
 static gboolean
 catch_up_locked (DwStore   *store,
                  gint64     deadline,
@@ -371,28 +371,21 @@ catch_up_locked (DwStore   *store,
                  GError   **error)
 {
   g_auto(Reader) reader = { 0 };
-  gint64 after = 0;
-
-  if (!dw_store_agent_facts_watermark (store, &after, error))
-    return FALSE;
 
   reader.store = store;
   reader.tickets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   reader.calendars = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   reader.facts = g_array_sized_new (FALSE, FALSE, sizeof (DwStoreAgentFact), FACTS_PER_BATCH);
   reader.deadline = deadline;
-  reader.last = after;
-  if (!dw_store_agent_audit_read (store, after, read_audit_row, &reader, error)
-      || reader.failed)
+  if (!dw_store_agent_audit_read_unread (store, read_audit_row, &reader, error) || reader.failed)
     return FALSE;
   if (done != NULL)
     *done = !reader.stopped;
 
-  if (reader.last == after)
+  if (reader.n == 0)
     return TRUE;
 
-  return write_facts (&reader, error) && flush_states (&reader, error)
-         && dw_store_agent_facts_set_watermark (store, reader.last, error);
+  return write_facts (&reader, error) && flush_states (&reader, error);
 }
 
 gboolean

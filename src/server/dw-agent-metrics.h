@@ -21,7 +21,8 @@
 
 G_BEGIN_DECLS
 
-/* Brings the facts up to the last audit row, in its own transaction. */
+/* Brings the facts up to every audit row committed, in its own transaction (each row read once
+ * whatever order the writers committed their audit ids in: dw_store_agent_audit_read_unread). */
 gboolean    dw_agent_facts_catch_up (DwStore      *store,
                                      GError      **error);
 /* The same for about @budget_ms (0: until done), in its own transaction; *@done (may be NULL)

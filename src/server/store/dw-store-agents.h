@@ -164,6 +164,8 @@ struct _DwStoreAgentOps
   gboolean (*facts_clear)         (DwStore *store, GError **error);
   gboolean (*audit_read)          (DwStore *store, gint64 after_id, DwStoreAuditRowFunc func,
                                    gpointer data, GError **error);
+  gboolean (*audit_read_unread)   (DwStore *store, DwStoreAuditRowFunc func, gpointer data,
+                                   GError **error);
   gboolean (*fact_ticket_get)     (DwStore *store, gint64 ticket_id, DwStoreFactTicket *ticket,
                                    GError **error);
   gboolean (*fact_tickets_put)    (DwStore *store, const gint64 *ticket_ids,
@@ -198,7 +200,9 @@ struct _DwStoreAgentOps
                                    DwStoreAgentTicketFunc func, gpointer data, GError **error);
 };
 
-/* The audit id the facts have been read up to (0: none yet). */
+/* The largest audit id the facts have read (0: none yet).  On SQLite, whose one writer commits
+ * the ids in order, the facts have read exactly the rows up to it; on PostgreSQL a row below it
+ * may still commit (see dw_store_agent_audit_read_unread). */
 static inline gboolean
 dw_store_agent_facts_watermark (DwStore  *store,
                                 gint64   *audit_id,
@@ -215,7 +219,7 @@ dw_store_agent_facts_set_watermark (DwStore  *store,
   return store->backend->agents->facts_set_watermark (store, audit_id, error);
 }
 
-/* Forgets every fact, ticket state, capacity change and the watermark. */
+/* Forgets every fact, ticket state, capacity change and the facts' position in the trail. */
 static inline gboolean
 dw_store_agent_facts_clear (DwStore  *store,
                             GError  **error)
@@ -223,8 +227,9 @@ dw_store_agent_facts_clear (DwStore  *store,
   return store->backend->agents->facts_clear (store, error);
 }
 
-/* The audit rows after @after_id that make facts (tickets' rows, users' capacity), by id.
- * @func may run other operations meanwhile (on SQLite the read steps as @func asks). */
+/* The audit rows after @after_id that make facts (tickets' rows, users' capacity), by id,
+ * whenever they committed.  @func may run other operations meanwhile (on SQLite the read steps as
+ * @func asks).  What the facts read is dw_store_agent_audit_read_unread(). */
 static inline gboolean
 dw_store_agent_audit_read (DwStore              *store,
                            gint64                after_id,
@@ -233,6 +238,22 @@ dw_store_agent_audit_read (DwStore              *store,
                            GError              **error)
 {
   return store->backend->agents->audit_read (store, after_id, func, data, error);
+}
+
+/* The audit rows that make facts and that the facts have not read yet, each exactly once over
+ * the calls, and each ticket's in the order they were committed; marks as read, in the caller's
+ * transaction, every row given to @func (a rollback forgets that too).  SQLite: the rows after
+ * the watermark, by id.  PostgreSQL: audit ids are taken at INSERT, not at COMMIT, so the rows of
+ * the transactions that committed since the last read, by id (dw-pg-agents.c).  @func returning
+ * FALSE stops the read after its row; a call after that goes on from there.  Takes the facts'
+ * lock first (PostgreSQL: DW_PG_LOCK_AGENT_FACTS), as dw_store_agent_facts_watermark does. */
+static inline gboolean
+dw_store_agent_audit_read_unread (DwStore              *store,
+                                  DwStoreAuditRowFunc   func,
+                                  gpointer              data,
+                                  GError              **error)
+{
+  return store->backend->agents->audit_read_unread (store, func, data, error);
 }
 
 /* Fills @ticket (left as it is when FALSE); FALSE without @error for a ticket not read yet. */

@@ -100,6 +100,42 @@ audit_read (DwStore              *store,
   return step_rows_done (rows, rc, error);
 }
 
+/* One writer: the ids are in commit order, and the watermark is the last id read. */
+typedef struct
+{
+  DwStoreAuditRowFunc  func;
+  gpointer             data;
+  gint64               last;
+} Unread;
+
+static gboolean
+unread_row (const DwStoreAuditRow  *row,
+            gpointer                data,
+            GError                **error)
+{
+  Unread *unread = data;
+
+  unread->last = row->id;
+  return unread->func (row, unread->data, error);
+}
+
+static gboolean
+audit_read_unread (DwStore              *store,
+                   DwStoreAuditRowFunc   func,
+                   gpointer              data,
+                   GError              **error)
+{
+  Unread unread = { func, data, 0 };
+  gint64 after;
+
+  if (!facts_watermark (store, &after, error))
+    return FALSE;
+  unread.last = after;
+  if (!audit_read (store, after, unread_row, &unread, error))
+    return FALSE;
+  return unread.last == after || facts_set_watermark (store, unread.last, error);
+}
+
 static gboolean
 fact_ticket_get (DwStore            *store,
                  gint64              ticket_id,
@@ -625,6 +661,7 @@ const DwStoreAgentOps dw_sqlite_agent_ops = {
   .facts_set_watermark = facts_set_watermark,
   .facts_clear = facts_clear,
   .audit_read = audit_read,
+  .audit_read_unread = audit_read_unread,
   .fact_ticket_get = fact_ticket_get,
   .fact_tickets_put = fact_tickets_put,
   .facts_insert = facts_insert,

@@ -1,0 +1,6 @@
+-- Deskwatch schema, version 9 (audit rows in commit order).  Nothing changes here: SQLite's one
+-- writer commits the audit ids in order, so the agent facts' reader goes on from the last id it
+-- read (settings 'agent_facts_audit_id').  PostgreSQL's 009 gives each audit row the transaction
+-- that wrote it (several instances take ids at INSERT and commit them in any order); this file
+-- keeps one numbering of the schema for both, so that a desk moved from SQLite
+-- (deskwatchd migrate) arrives at the version it left.
