@@ -1,4 +1,4 @@
-/* test-pg-retry.c: a write that loses a deadlock to another transaction is run again, once
+/* test-pg-retry.c: a write that loses a deadlock to another transaction is run again
  * (issue 14; docs/design.md "Several instances deciding at once"; src/server/dw-desk.c
  * dw_desk_write).  PostgreSQL only.
  *
@@ -9,7 +9,8 @@
  * The comment has waited longer, so its deadlock_timeout (the server's default, 1 s) runs out
  * first and PostgreSQL fails it with 40P01; the session's own timeout is set far above.  If the
  * session should lose instead (its wait only began after the comment's check found no cycle),
- * the round proved nothing and is run again on a new ticket.  No assertion is about time.
+ * the round proved nothing and is run again on a new ticket.  The SLA alarm's case closes its
+ * cycle on the event counter (sla-alarm-retried).  No assertion is about time.
  */
 #include "config.h"
 
@@ -115,11 +116,11 @@ typedef struct
   gint64        ticket_id;
 } Race;
 
-/* Waits (a safety net, not a measurement) until the comment waits for the other session's
- * transaction itself: its UPDATE on the row held FOR SHARE.  FALSE when the request has been
- * answered. */
+/* Waits (a safety net, not a measurement) until the service waits for the other session's
+ * transaction itself (the comment's UPDATE on the row held FOR SHARE, the alarm's COMMIT on the
+ * event counter).  FALSE when @request has been answered meanwhile. */
 static gboolean
-wait_for_comment_waiting (Race    *race,
+wait_for_waiter (Race    *race,
                           Request *request)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM pg_locks WHERE NOT granted "
@@ -140,8 +141,9 @@ wait_for_comment_waiting (Race    *race,
   return FALSE;
 }
 
-/* The other session closes the cycle.  TRUE when PostgreSQL failed the comment's attempt
- * (the session got its lock), FALSE when it failed the session's instead. */
+/* The other session closes the cycle, asking for the ticket's row FOR UPDATE.  TRUE when
+ * PostgreSQL failed the service's attempt (the session got its lock), FALSE when it failed the
+ * session's instead. */
 static gboolean
 close_cycle (Race *race)
 {
@@ -209,7 +211,7 @@ comment_losing (DwTestServer *server,
   /* One cycle may fail the comment more than once: its next attempt can take its KEY SHARE
    * before the session, woken, has taken the row FOR UPDATE, and the two meet again.  So the
    * comment may be answered before @losses cycles. */
-  for (guint i = 0; forced && i < losses && wait_for_comment_waiting (&race, request); i++)
+  for (guint i = 0; forced && i < losses && wait_for_waiter (&race, request); i++)
     forced = close_cycle (&race);
 
   /* The other instance commits (nothing): the comment's attempt in progress, if any, goes on. */
@@ -329,6 +331,86 @@ test_comment_keeps_losing (void)
                                   G_GINT64_FORMAT, ticket_id), ==, 1);
 }
 
+/* The SLA engine's alarm, a background writer: its round marks a ticket at risk (the ticket's
+ * row updated) and at COMMIT takes the event counter's row (dw-pg-tx.c), which the other
+ * session holds already; the session then asks for the ticket's row: a cycle, which fails the
+ * alarm's round, waiting longer.  The round runs again and marks the ticket once: one audit
+ * row, one event.  On the old code the alarm logged a warning (fatal here) and tried again only
+ * a simulated minute later. */
+#define SPEED "600"
+
+static void
+test_sla_alarm_retried (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  const char * const args[] = { "--speed", SPEED, NULL };
+  gboolean forced = FALSE;
+  gint64 ticket_id = 0;
+
+  /* A 24/7 calendar and one policy: first response 60 minutes, at risk at half, which the
+   * sped-up clock reaches 3 s after a ticket is created (as in test-sla-engine.c). */
+  dw_test_server_stop (server);
+  dw_test_server_exec (server, "INSERT INTO calendars (name, timezone, week) VALUES ('Always', "
+                       "'UTC', '[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
+                       "[[0,1440]],[[0,1440]]]')");
+  dw_test_server_exec (server, "UPDATE teams SET calendar_id = "
+                       "(SELECT id FROM calendars WHERE name = 'Always')");
+  dw_test_server_exec (server, "INSERT INTO sla_policies (name, position, "
+                       "first_response_minutes, resolution_minutes, at_risk_ratio, escalation) "
+                       "VALUES ('Slow', 1, 60, 6000, 0.5, '{}')");
+  dw_test_server_start (server, args);
+
+  for (guint round = 0; !forced && round < MAX_ROUNDS; round++)
+    {
+      g_autofree char *marked = NULL;
+      g_autofree char *audited = NULL;
+      g_autofree char *lock = NULL;
+      Request done = { 0, };
+      Race race = { server, NULL, NULL, NULL, 0 };
+
+      race.ticket_id = ticket_id = create_ticket (server);
+      race.other = session_open (server);
+      race.watch = session_open (server);
+      session_exec (race.other, "SET deadlock_timeout = '10min'");
+      session_exec (race.other, "BEGIN");
+      session_exec (race.other, "UPDATE event_counter SET last_seq = last_seq");
+      race.other_xid = session_value (race.other, "SELECT pg_current_xact_id ()::text");
+
+      /* The alarm cannot commit past the counter now: marked already means it came first. */
+      audited = g_strdup_printf ("SELECT count(*) FROM audit WHERE entity = 'ticket' AND "
+                                 "entity_id = %" G_GINT64_FORMAT " AND action = 'sla' AND "
+                                 "after = '\"at-risk\"'", ticket_id);
+      marked = session_value (race.other, audited);
+      if (g_strcmp0 (marked, "0") == 0 && wait_for_waiter (&race, &done))
+        forced = close_cycle (&race);
+      session_exec (race.other, "ROLLBACK");
+      PQfinish (race.other);
+      PQfinish (race.watch);
+      g_free (race.other_xid);
+      if (!forced)
+        g_test_message ("round on ticket %" G_GINT64_FORMAT " did not force the race; again",
+                        ticket_id);
+    }
+  g_assert_true (forced);
+
+  /* The round that ran again is committed; then (a write's answer comes after it) one of
+   * each.  A health request waits for the main loop, so for the retried round. */
+  {
+    g_autoptr(DwTestResponse) health = dw_test_server_json (server, "GET", "/api/v1/health",
+                                                            NULL, NULL);
+
+    dw_test_assert_status (health, 200);
+  }
+  g_assert_cmpint (count (server, "SELECT count(*) FROM audit WHERE entity = 'ticket' AND "
+                                  "entity_id = %" G_GINT64_FORMAT " AND action = 'sla' AND "
+                                  "field = 'first-response' AND after = '\"at-risk\"'",
+                          ticket_id), ==, 1);
+  g_assert_cmpint (count (server, "SELECT count(*) FROM events WHERE type = 'sla.changed' AND "
+                                  "(data::jsonb ->> 'ticket_id')::bigint = %" G_GINT64_FORMAT
+                                  " AND data::jsonb ->> 'target' = 'first-response' AND "
+                                  "data::jsonb ->> 'after' = 'at-risk'", ticket_id), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -338,6 +420,7 @@ main (int    argc,
 
   g_test_add_func ("/pg-retry/comment-retried", test_comment_retried);
   g_test_add_func ("/pg-retry/comment-keeps-losing", test_comment_keeps_losing);
+  g_test_add_func ("/pg-retry/sla-alarm-retried", test_sla_alarm_retried);
 
   return g_test_run ();
 }
