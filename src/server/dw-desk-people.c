@@ -1032,24 +1032,32 @@ dw_desk_note_customer_reads (DwDesk       *self,
   if (customer_ids->len == 0)
     return TRUE;
 
-  if (!dw_store_tx_begin (self->store, error))
-    return FALSE;
-
-  for (guint i = 0; i < customer_ids->len; i++)
-    if (!dw_desk_audit (self, actor, "customer", g_array_index (customer_ids, gint64, i), "read",
-                        NULL, NULL, NULL, reason, error))
-      {
-        dw_store_tx_rollback (self->store);
-        return FALSE;
-      }
-
-  if (!dw_store_tx_commit (self->store, error))
+  /* Audit rows only, no events: a transaction of the store's own rather than dw_desk_write
+   * (which would also publish and reschedule the SLA alarm for nothing), with the same
+   * retry of a lost race. */
+  for (guint attempt = 1; ; attempt++)
     {
-      dw_store_tx_rollback (self->store);
-      return FALSE;
-    }
+      g_autoptr(GError) local_error = NULL;
+      gboolean ok;
 
-  return TRUE;
+      if (!dw_store_tx_begin (self->store, error))
+        return FALSE;
+
+      ok = TRUE;
+      for (guint i = 0; ok && i < customer_ids->len; i++)
+        ok = dw_desk_audit (self, actor, "customer", g_array_index (customer_ids, gint64, i),
+                            "read", NULL, NULL, NULL, reason, &local_error);
+      if (ok && dw_store_tx_commit (self->store, &local_error))
+        return TRUE;
+
+      dw_store_tx_rollback (self->store);
+      if (!dw_store_tx_retry (attempt, &local_error))
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
 }
 
 JsonObject *

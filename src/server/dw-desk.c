@@ -20,7 +20,8 @@ G_DEFINE_FINAL_TYPE (DwDesk, dw_desk, G_TYPE_OBJECT)
  * they answered and their events published.  The single connection and the single thread make
  * this safe: nothing else can write between a group's writes, and anything that would read or
  * write outside it flushes it first (the store's begin hook, and the API before any request
- * that is not a grouped write). */
+ * that is not a grouped write).  Every write comes through dw_desk_write, which frames it so and
+ * runs it again when it lost a race to another instance's write. */
 
 /* A group's COMMIT is due once this many writes wait, or its BEGIN is this old, even if the
  * main loop is still busy (with requests, or with stream clients' output, which would
