@@ -495,6 +495,24 @@ group_done_cb (gboolean      committed,
   *lost = g_error_copy (error);
 }
 
+/* A grouped write of the desk (dw_desk_write): the setting "grouped", counting its runs. */
+typedef struct
+{
+  Fixture *fixture;
+  guint    runs;
+} GroupedPut;
+
+static JsonObject *
+grouped_put_write (DwDesk   *desk,
+                   gpointer  data,
+                   GError  **error)
+{
+  GroupedPut *grouped = data;
+
+  grouped->runs++;
+  return put (grouped->fixture, "grouped", error) ? json_object_new () : NULL;
+}
+
 /* The desk's group commit: the connection is lost while a group is open (one write in it, its
  * answer held back), and the next write's SAVEPOINT fails.  The group is gone, and its held
  * writes are told why: unavailable, as the failing write is (the API answers both 503 with
@@ -509,19 +527,18 @@ test_group_lost (Fixture       *fixture,
   g_autoptr(DwSlaEngine) sla = dw_sla_engine_new (fixture->store, clock, events);
   g_autoptr(DwDesk) desk = dw_desk_new (fixture->store, clock, events, sla);
   g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonObject) next = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) lost = NULL;
   g_autoptr(PGresult) killed = NULL;
   g_autofree char *sql = NULL;
+  GroupedPut grouped = { fixture, 0 };
 
   dw_desk_group_enter (desk);
-  g_assert_true (dw_desk_begin (desk, &error));
-  g_assert_no_error (error);
-  g_assert_true (put (fixture, "grouped", &error));
-  g_assert_no_error (error);
-  result = dw_desk_finish (desk, json_object_new (), &error);
+  result = dw_desk_write (desk, grouped_put_write, &grouped, &error);
   g_assert_no_error (error);
   g_assert_nonnull (result);
+  g_assert_cmpuint (grouped.runs, ==, 1);
   g_assert_true (dw_desk_group_is_open (desk));
   dw_desk_group_wait (desk, group_done_cb, &lost, NULL);
 
@@ -531,8 +548,10 @@ test_group_lost (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (PQgetvalue (killed, 0, 0), ==, "t");
 
-  /* The next write of the group. */
-  assert_unavailable (dw_desk_begin (desk, &error), &error);
+  /* The next write of the group: its SAVEPOINT fails, and the write never runs. */
+  next = dw_desk_write (desk, grouped_put_write, &grouped, &error);
+  assert_unavailable (next != NULL, &error);
+  g_assert_cmpuint (grouped.runs, ==, 1);
   g_clear_error (&error);
   dw_desk_group_leave (desk);
 

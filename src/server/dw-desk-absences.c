@@ -130,6 +130,16 @@ create_absence_locked (DwDesk       *self,
   return g_steal_pointer (&result);
 }
 
+static JsonObject *
+create_absence_write (DwDesk   *self,
+                      gpointer  data,
+                      GError  **error)
+{
+  DwDeskWriteArgs *args = data;
+
+  return create_absence_locked (self, args->actor, args->fields, error);
+}
+
 JsonObject *
 dw_desk_create_absence (DwDesk       *self,
                         DwPrincipal  *actor,
@@ -138,9 +148,8 @@ dw_desk_create_absence (DwDesk       *self,
 {
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-  return dw_desk_finish (self, create_absence_locked (self, actor, fields, error), error);
+  return dw_desk_write (self, create_absence_write, &(DwDeskWriteArgs) { actor, 0, fields },
+                        error);
 }
 
 static JsonObject *
@@ -193,6 +202,16 @@ delete_absence_locked (DwDesk       *self,
   return g_steal_pointer (&result);
 }
 
+static JsonObject *
+delete_absence_write (DwDesk   *self,
+                      gpointer  data,
+                      GError  **error)
+{
+  DwDeskWriteArgs *args = data;
+
+  return delete_absence_locked (self, args->actor, args->id, error);
+}
+
 JsonObject *
 dw_desk_delete_absence (DwDesk       *self,
                         DwPrincipal  *actor,
@@ -201,9 +220,8 @@ dw_desk_delete_absence (DwDesk       *self,
 {
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-  return dw_desk_finish (self, delete_absence_locked (self, actor, absence_id, error), error);
+  return dw_desk_write (self, delete_absence_write,
+                        &(DwDeskWriteArgs) { actor, absence_id, NULL }, error);
 }
 
 JsonArray *

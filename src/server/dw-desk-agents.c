@@ -432,6 +432,25 @@ move_agent_locked (DwDesk       *self,
   return g_steal_pointer (&result);
 }
 
+typedef struct
+{
+  DwPrincipal *actor;
+  gint64       user_id;
+  gint64       from_team_id;
+  gint64       to_team_id;
+} Move;
+
+static JsonObject *
+move_agent_write (DwDesk   *self,
+                  gpointer  data,
+                  GError  **error)
+{
+  Move *move = data;
+
+  return move_agent_locked (self, move->actor, move->user_id, move->from_team_id,
+                            move->to_team_id, error);
+}
+
 JsonObject *
 dw_desk_move_agent (DwDesk       *self,
                     DwPrincipal  *actor,
@@ -458,10 +477,8 @@ dw_desk_move_agent (DwDesk       *self,
       return NULL;
     }
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-  result = dw_desk_finish (self, move_agent_locked (self, actor, user_id, from_team_id,
-                                                    to_team_id, error), error);
+  result = dw_desk_write (self, move_agent_write,
+                          &(Move) { actor, user_id, from_team_id, to_team_id }, error);
   if (result != NULL)
     dw_desk_hand_back_rearm (self);
   return result;

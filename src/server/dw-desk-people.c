@@ -151,6 +151,23 @@ set_presence_locked (DwDesk       *self,
   return dw_desk_emit_user (self, "user.updated", user_id, error);
 }
 
+typedef struct
+{
+  DwPrincipal *actor;
+  gint64       user_id;
+  DwPresence   presence;
+} SetPresence;
+
+static JsonObject *
+set_presence_write (DwDesk   *self,
+                    gpointer  data,
+                    GError  **error)
+{
+  SetPresence *set = data;
+
+  return set_presence_locked (self, set->actor, set->user_id, set->presence, error);
+}
+
 JsonObject *
 dw_desk_set_presence (DwDesk       *self,
                       DwPrincipal  *actor,
@@ -162,22 +179,10 @@ dw_desk_set_presence (DwDesk       *self,
 
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  for (guint attempt = 1; result == NULL; attempt++)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!dw_desk_begin (self, error))
-        return NULL;
-
-      result = dw_desk_finish (self, set_presence_locked (self, actor, user_id, presence,
-                                                          &local_error),
-                               &local_error);
-      if (result == NULL && !dw_desk_retry_write (self, attempt, &local_error))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-    }
+  result = dw_desk_write (self, set_presence_write,
+                          &(SetPresence) { actor, user_id, presence }, error);
+  if (result == NULL)
+    return NULL;
 
   dw_desk_hand_back_rearm (self);
   return g_steal_pointer (&result);
@@ -265,33 +270,45 @@ hand_back_retry_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static JsonObject *
+hand_back_write (DwDesk   *self,
+                 gpointer  data,
+                 GError  **error)
+{
+  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
+
+  if (!dw_desk_hand_back_locked (self, touched, error)
+      || !dw_desk_flush_touched (self, touched, 0, error))
+    return NULL;
+  return json_object_new ();
+}
+
 static gboolean
 hand_back_alarm_cb (gpointer data)
 {
   DwDesk *self = data;
-  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
   g_autoptr(JsonObject) result = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean ok;
 
   self->hand_back_alarm = 0;
   self->hand_back_at = 0;
 
-  if (!dw_desk_begin (self, &error))
+  /* Lost to another instance's write: run again there (dw_desk_write).  Away: the rearm below
+   * reads the moment again (or retries that read) and the tickets, still stranded, are handed
+   * back then. */
+  result = dw_desk_write (self, hand_back_write, NULL, &error);
+  if (g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT))
     {
-      /* Away: the rearm below reads the moment again (or retries that read) and the tickets,
-       * still stranded, are handed back then. */
-      if (!hand_back_failed (self, error))
-        return G_SOURCE_REMOVE;
+      /* Lost every attempt: the tickets are still stranded; the moment is read again shortly. */
+      g_message ("Handing back stranded tickets lost %u times to other writes, trying again "
+                 "shortly: %s", DW_DESK_WRITE_ATTEMPTS, error->message);
+      if (self->hand_back_retry == 0)
+        self->hand_back_retry = g_timeout_add_seconds (HAND_BACK_RETRY_S, hand_back_retry_cb,
+                                                       self);
+      return G_SOURCE_REMOVE;
     }
-  else
-    {
-      ok = dw_desk_hand_back_locked (self, touched, &error)
-           && dw_desk_flush_touched (self, touched, 0, &error);
-      result = dw_desk_finish (self, ok ? json_object_new () : NULL, &error);
-      if (result == NULL)
-        hand_back_failed (self, error);
-    }
+  if (result == NULL && !hand_back_failed (self, error))
+    return G_SOURCE_REMOVE;
 
   dw_desk_hand_back_rearm (self);
   return G_SOURCE_REMOVE;
@@ -570,6 +587,16 @@ create_user_locked (DwDesk       *self,
   return g_steal_pointer (&user);
 }
 
+static JsonObject *
+create_user_write (DwDesk   *self,
+                   gpointer  data,
+                   GError  **error)
+{
+  DwDeskWriteArgs *args = data;
+
+  return create_user_locked (self, args->actor, args->fields, error);
+}
+
 JsonObject *
 dw_desk_create_user (DwDesk       *self,
                      DwPrincipal  *actor,
@@ -578,10 +605,7 @@ dw_desk_create_user (DwDesk       *self,
 {
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-
-  return dw_desk_finish (self, create_user_locked (self, actor, fields, error), error);
+  return dw_desk_write (self, create_user_write, &(DwDeskWriteArgs) { actor, 0, fields }, error);
 }
 
 static JsonObject *
@@ -713,6 +737,16 @@ update_user_locked (DwDesk       *self,
   return dw_desk_emit_user (self, "user.updated", user_id, error);
 }
 
+static JsonObject *
+update_user_write (DwDesk   *self,
+                   gpointer  data,
+                   GError  **error)
+{
+  DwDeskWriteArgs *args = data;
+
+  return update_user_locked (self, args->actor, args->id, args->fields, error);
+}
+
 JsonObject *
 dw_desk_update_user (DwDesk       *self,
                      DwPrincipal  *actor,
@@ -722,10 +756,8 @@ dw_desk_update_user (DwDesk       *self,
 {
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-
-  return dw_desk_finish (self, update_user_locked (self, actor, user_id, changes, error), error);
+  return dw_desk_write (self, update_user_write, &(DwDeskWriteArgs) { actor, user_id, changes },
+                        error);
 }
 
 /* Teams */
@@ -913,6 +945,16 @@ write_team_locked (DwDesk       *self,
   return g_steal_pointer (&after);
 }
 
+static JsonObject *
+write_team_write (DwDesk   *self,
+                  gpointer  data,
+                  GError  **error)
+{
+  DwDeskWriteArgs *args = data;
+
+  return write_team_locked (self, args->actor, args->id, args->fields, error);
+}
+
 JsonObject *
 dw_desk_create_team (DwDesk       *self,
                      DwPrincipal  *actor,
@@ -921,10 +963,7 @@ dw_desk_create_team (DwDesk       *self,
 {
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-
-  return dw_desk_finish (self, write_team_locked (self, actor, 0, fields, error), error);
+  return dw_desk_write (self, write_team_write, &(DwDeskWriteArgs) { actor, 0, fields }, error);
 }
 
 JsonObject *
@@ -945,11 +984,9 @@ dw_desk_update_team (DwDesk       *self,
       return NULL;
     }
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-
   /* A new grace moves the moment stranded tickets go back. */
-  result = dw_desk_finish (self, write_team_locked (self, actor, team_id, changes, error), error);
+  result = dw_desk_write (self, write_team_write, &(DwDeskWriteArgs) { actor, team_id, changes },
+                          error);
   if (result != NULL)
     dw_desk_hand_back_rearm (self);
   return g_steal_pointer (&result);
@@ -995,24 +1032,32 @@ dw_desk_note_customer_reads (DwDesk       *self,
   if (customer_ids->len == 0)
     return TRUE;
 
-  if (!dw_store_tx_begin (self->store, error))
-    return FALSE;
-
-  for (guint i = 0; i < customer_ids->len; i++)
-    if (!dw_desk_audit (self, actor, "customer", g_array_index (customer_ids, gint64, i), "read",
-                        NULL, NULL, NULL, reason, error))
-      {
-        dw_store_tx_rollback (self->store);
-        return FALSE;
-      }
-
-  if (!dw_store_tx_commit (self->store, error))
+  /* Audit rows only, no events: a transaction of the store's own rather than dw_desk_write
+   * (which would also publish and reschedule the SLA alarm for nothing), with the same
+   * retry of a lost race. */
+  for (guint attempt = 1; ; attempt++)
     {
-      dw_store_tx_rollback (self->store);
-      return FALSE;
-    }
+      g_autoptr(GError) local_error = NULL;
+      gboolean ok;
 
-  return TRUE;
+      if (!dw_store_tx_begin (self->store, error))
+        return FALSE;
+
+      ok = TRUE;
+      for (guint i = 0; ok && i < customer_ids->len; i++)
+        ok = dw_desk_audit (self, actor, "customer", g_array_index (customer_ids, gint64, i),
+                            "read", NULL, NULL, NULL, reason, &local_error);
+      if (ok && dw_store_tx_commit (self->store, &local_error))
+        return TRUE;
+
+      dw_store_tx_rollback (self->store);
+      if (!dw_store_tx_retry (attempt, &local_error))
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
 }
 
 JsonObject *
@@ -1144,6 +1189,16 @@ write_customer_locked (DwDesk       *self,
   return g_steal_pointer (&after);
 }
 
+static JsonObject *
+write_customer_write (DwDesk   *self,
+                      gpointer  data,
+                      GError  **error)
+{
+  DwDeskWriteArgs *args = data;
+
+  return write_customer_locked (self, args->actor, args->id, args->fields, error);
+}
+
 JsonObject *
 dw_desk_create_customer (DwDesk       *self,
                          DwPrincipal  *actor,
@@ -1152,10 +1207,8 @@ dw_desk_create_customer (DwDesk       *self,
 {
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-
-  return dw_desk_finish (self, write_customer_locked (self, actor, 0, fields, error), error);
+  return dw_desk_write (self, write_customer_write, &(DwDeskWriteArgs) { actor, 0, fields },
+                        error);
 }
 
 JsonObject *
@@ -1174,9 +1227,6 @@ dw_desk_update_customer (DwDesk       *self,
       return NULL;
     }
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-
-  return dw_desk_finish (self, write_customer_locked (self, actor, customer_id, changes, error),
-                         error);
+  return dw_desk_write (self, write_customer_write,
+                        &(DwDeskWriteArgs) { actor, customer_id, changes }, error);
 }

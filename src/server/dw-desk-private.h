@@ -62,21 +62,32 @@ typedef struct
   gboolean old_active;      /* counted in its assignee's load before */
 } DwTouched;
 
-/* Transaction frame: begin, then finish with the result (or NULL and the error set) —
- * commits and publishes, or rolls back and discards the appended events. */
-gboolean    dw_desk_begin                (DwDesk       *self,
-                                          GError      **error);
-JsonObject *dw_desk_finish               (DwDesk       *self,
-                                          JsonObject   *result,
-                                          GError      **error);
-/* After a write that failed with @error (rolled back by dw_desk_finish): TRUE, with *@error
- * cleared, when it is worth running again — a deadlock or serialization failure between two
- * instances (DW_STORE_ERROR_CONFLICT from the store: 40P01, 40001) and @attempt (1, 2, …) is
- * below DW_DESK_WRITE_ATTEMPTS. */
-#define DW_DESK_WRITE_ATTEMPTS 4
-gboolean    dw_desk_retry_write          (DwDesk       *self,
-                                          guint         attempt,
-                                          GError      **error);
+/* A write of the desk: runs inside the transaction (alone) or the savepoint (in a group,
+ * dw-desk.c "Transactions") that dw_desk_write opened, and returns its result, or NULL with
+ * @error set.  It may run more than once: whatever it hands out through @data besides the
+ * result must be set afresh on every run. */
+typedef JsonObject *(*DwDeskWriteFunc) (DwDesk    *self,
+                                        gpointer   data,
+                                        GError   **error);
+/* Runs @func in a transaction of its own (or a savepoint of the open group) and commits
+ * (or releases) it, publishing its events; on failure rolls it back with its events.  A write
+ * that lost a deadlock or serialization failure to another instance (DW_STORE_ERROR_CONFLICT:
+ * PostgreSQL's 40P01, 40001) is run again, DW_DESK_WRITE_ATTEMPTS times in all; after that its
+ * DW_STORE_ERROR_CONFLICT is returned (the API answers 503 "contended").  Returns @func's
+ * result (owned by the caller). */
+#define DW_DESK_WRITE_ATTEMPTS DW_STORE_TX_ATTEMPTS
+
+/* What most writes are made of, for their DwDeskWriteFunc's @data. */
+typedef struct
+{
+  DwPrincipal *actor;
+  gint64       id;       /* the resource written; 0 when creating one */
+  JsonObject  *fields;   /* the request's members (or changes) */
+} DwDeskWriteArgs;
+JsonObject *dw_desk_write                (DwDesk           *self,
+                                          DwDeskWriteFunc   func,
+                                          gpointer          data,
+                                          GError          **error);
 
 /* The integer member @member of @object, 0 when absent or null. */
 gint64      dw_desk_member_id            (JsonObject   *object,

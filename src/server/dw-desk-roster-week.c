@@ -298,6 +298,23 @@ publish_locked (DwDesk       *self,
   return g_steal_pointer (&result);
 }
 
+typedef struct
+{
+  DwPrincipal *actor;
+  gint64       team_id;
+  const char  *week;
+} Publish;
+
+static JsonObject *
+publish_write (DwDesk   *self,
+               gpointer  data,
+               GError  **error)
+{
+  Publish *publish = data;
+
+  return publish_locked (self, publish->actor, publish->team_id, publish->week, error);
+}
+
 JsonObject *
 dw_desk_publish_roster_week (DwDesk       *self,
                              DwPrincipal  *actor,
@@ -307,7 +324,5 @@ dw_desk_publish_roster_week (DwDesk       *self,
 {
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-  return dw_desk_finish (self, publish_locked (self, actor, team_id, week, error), error);
+  return dw_desk_write (self, publish_write, &(Publish) { actor, team_id, week }, error);
 }

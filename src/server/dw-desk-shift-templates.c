@@ -245,6 +245,16 @@ create_template_locked (DwDesk       *self,
   return g_steal_pointer (&result);
 }
 
+static JsonObject *
+create_template_write (DwDesk   *self,
+                       gpointer  data,
+                       GError  **error)
+{
+  DwDeskWriteArgs *args = data;
+
+  return create_template_locked (self, args->actor, args->id, args->fields, error);
+}
+
 JsonObject *
 dw_desk_create_shift_template (DwDesk       *self,
                                DwPrincipal  *actor,
@@ -254,10 +264,8 @@ dw_desk_create_shift_template (DwDesk       *self,
 {
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-  return dw_desk_finish (self, create_template_locked (self, actor, team_id, fields, error),
-                         error);
+  return dw_desk_write (self, create_template_write,
+                        &(DwDeskWriteArgs) { actor, team_id, fields }, error);
 }
 
 static JsonObject *
@@ -285,6 +293,16 @@ delete_template_locked (DwDesk       *self,
   return g_steal_pointer (&result);
 }
 
+static JsonObject *
+delete_template_write (DwDesk   *self,
+                       gpointer  data,
+                       GError  **error)
+{
+  DwDeskWriteArgs *args = data;
+
+  return delete_template_locked (self, args->actor, args->id, error);
+}
+
 JsonObject *
 dw_desk_delete_shift_template (DwDesk       *self,
                                DwPrincipal  *actor,
@@ -293,7 +311,6 @@ dw_desk_delete_shift_template (DwDesk       *self,
 {
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-  return dw_desk_finish (self, delete_template_locked (self, actor, template_id, error), error);
+  return dw_desk_write (self, delete_template_write,
+                        &(DwDeskWriteArgs) { actor, template_id, NULL }, error);
 }

@@ -454,6 +454,16 @@ out:
   return ok ? g_steal_pointer (&result) : NULL;
 }
 
+static JsonObject *
+write_shift_write (DwDesk   *self,
+                   gpointer  data,
+                   GError  **error)
+{
+  DwDeskWriteArgs *args = data;
+
+  return write_shift_locked (self, args->actor, args->id, args->fields, error);
+}
+
 JsonObject *
 dw_desk_create_shift (DwDesk       *self,
                       DwPrincipal  *actor,
@@ -462,9 +472,7 @@ dw_desk_create_shift (DwDesk       *self,
 {
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-  return dw_desk_finish (self, write_shift_locked (self, actor, 0, fields, error), error);
+  return dw_desk_write (self, write_shift_write, &(DwDeskWriteArgs) { actor, 0, fields }, error);
 }
 
 JsonObject *
@@ -482,9 +490,8 @@ dw_desk_update_shift (DwDesk       *self,
                    "no shift %" G_GINT64_FORMAT, shift_id);
       return NULL;
     }
-  if (!dw_desk_begin (self, error))
-    return NULL;
-  return dw_desk_finish (self, write_shift_locked (self, actor, shift_id, changes, error), error);
+  return dw_desk_write (self, write_shift_write, &(DwDeskWriteArgs) { actor, shift_id, changes },
+                        error);
 }
 
 static JsonObject *
@@ -539,6 +546,16 @@ out:
   return ok ? g_steal_pointer (&result) : NULL;
 }
 
+static JsonObject *
+delete_shift_write (DwDesk   *self,
+                    gpointer  data,
+                    GError  **error)
+{
+  DwDeskWriteArgs *args = data;
+
+  return delete_shift_locked (self, args->actor, args->id, error);
+}
+
 JsonObject *
 dw_desk_delete_shift (DwDesk       *self,
                       DwPrincipal  *actor,
@@ -547,9 +564,8 @@ dw_desk_delete_shift (DwDesk       *self,
 {
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-  return dw_desk_finish (self, delete_shift_locked (self, actor, shift_id, error), error);
+  return dw_desk_write (self, delete_shift_write, &(DwDeskWriteArgs) { actor, shift_id, NULL },
+                        error);
 }
 
 JsonObject *

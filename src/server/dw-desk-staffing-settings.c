@@ -175,6 +175,16 @@ update_settings_locked (DwDesk       *self,
   return g_steal_pointer (&after);
 }
 
+static JsonObject *
+update_settings_write (DwDesk   *self,
+                       gpointer  data,
+                       GError  **error)
+{
+  DwDeskWriteArgs *args = data;
+
+  return update_settings_locked (self, args->actor, args->id, args->fields, error);
+}
+
 JsonObject *
 dw_desk_update_staffing_settings (DwDesk       *self,
                                   DwPrincipal  *actor,
@@ -184,8 +194,6 @@ dw_desk_update_staffing_settings (DwDesk       *self,
 {
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-  return dw_desk_finish (self, update_settings_locked (self, actor, team_id, changes, error),
-                         error);
+  return dw_desk_write (self, update_settings_write,
+                        &(DwDeskWriteArgs) { actor, team_id, changes }, error);
 }

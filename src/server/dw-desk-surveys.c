@@ -181,31 +181,38 @@ admin_only (DwPrincipal  *actor,
   return FALSE;
 }
 
-JsonObject *
-dw_desk_get_survey (DwDesk       *self,
-                    DwPrincipal  *actor,
-                    gint64        ticket_id,
-                    GError      **error)
+static JsonObject *
+get_survey_write (DwDesk   *self,
+                  gpointer  data,
+                  GError  **error)
 {
   g_auto(DwStoreSurvey) survey = { 0 };
   guchar key[crypto_generichash_KEYBYTES];
   g_autofree char *token = NULL;
   JsonObject *result = NULL;
+  gint64 ticket_id = *(gint64 *) data;
 
-  g_return_val_if_fail (DW_IS_DESK (self), NULL);
-
-  if (!admin_only (actor, "read a survey's link", error))
-    return NULL;
-  /* the secret may be made now: a write */
-  if (!dw_desk_begin (self, error))
-    return NULL;
   if (latest_survey (self, ticket_id, &survey, error) && load_secret (self, key, error))
     {
       token = make_token (key, survey.id);
       result = survey_json (&survey, token);
     }
   sodium_memzero (key, sizeof key);
-  return dw_desk_finish (self, result, error);
+  return result;
+}
+
+JsonObject *
+dw_desk_get_survey (DwDesk       *self,
+                    DwPrincipal  *actor,
+                    gint64        ticket_id,
+                    GError      **error)
+{
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+
+  if (!admin_only (actor, "read a survey's link", error))
+    return NULL;
+  /* the secret may be made now: a write */
+  return dw_desk_write (self, get_survey_write, &ticket_id, error);
 }
 
 /* The ticket's rating follows its answered survey: a new version, audited, on the stream. */
@@ -326,6 +333,22 @@ answer_locked (DwDesk      *self,
   return survey_json (&survey, NULL);
 }
 
+typedef struct
+{
+  const char *token;
+  JsonObject *fields;
+} Answer;
+
+static JsonObject *
+answer_write (DwDesk   *self,
+              gpointer  data,
+              GError  **error)
+{
+  Answer *answer = data;
+
+  return answer_locked (self, answer->token, answer->fields, error);
+}
+
 JsonObject *
 dw_desk_answer_survey (DwDesk       *self,
                        const char   *token,
@@ -334,9 +357,7 @@ dw_desk_answer_survey (DwDesk       *self,
 {
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-  return dw_desk_finish (self, answer_locked (self, token, fields, error), error);
+  return dw_desk_write (self, answer_write, &(Answer) { token, fields }, error);
 }
 
 static JsonObject *
@@ -382,6 +403,16 @@ void_locked (DwDesk       *self,
   return survey_json (&survey, NULL);
 }
 
+static JsonObject *
+void_write (DwDesk   *self,
+            gpointer  data,
+            GError  **error)
+{
+  DwDeskWriteArgs *args = data;
+
+  return void_locked (self, args->actor, args->id, args->fields, error);
+}
+
 JsonObject *
 dw_desk_void_survey (DwDesk       *self,
                      DwPrincipal  *actor,
@@ -391,7 +422,6 @@ dw_desk_void_survey (DwDesk       *self,
 {
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-  return dw_desk_finish (self, void_locked (self, actor, ticket_id, fields, error), error);
+  return dw_desk_write (self, void_write, &(DwDeskWriteArgs) { actor, ticket_id, fields },
+                        error);
 }

@@ -30,26 +30,18 @@ ticket_row_load (DwDesk            *self,
   return FALSE;
 }
 
-/* Writes @row over ticket @ticket_id, one version up; a version that moved meanwhile is
- * DW_DESK_ERROR_CONFLICT. */
+/* Writes @row over ticket @ticket_id, one version up.  A version that moved since @row was read
+ * in this transaction (another instance's write committed in between: READ COMMITTED re-checks
+ * the row and changes nothing), like a deadlock on the row, is the store's
+ * DW_STORE_ERROR_CONFLICT, left as it is: dw_desk_write runs the write again, which reads the
+ * ticket afresh (and refuses a client's stale "version" then, 409). */
 static gboolean
 ticket_row_store (DwDesk            *self,
                   gint64             ticket_id,
                   DwStoreTicketRow  *row,
                   GError           **error)
 {
-  g_autoptr(GError) local_error = NULL;
-
-  if (dw_store_ticket_update (self->store, ticket_id, row, dw_clock_now (self->clock),
-                              &local_error))
-    return TRUE;
-
-  if (g_error_matches (local_error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT))
-    g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_CONFLICT,
-                 "ticket %" G_GINT64_FORMAT " changed meanwhile", ticket_id);
-  else
-    g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
+  return dw_store_ticket_update (self->store, ticket_id, row, dw_clock_now (self->clock), error);
 }
 
 static void
@@ -573,6 +565,26 @@ create_ticket_locked (DwDesk       *self,
   return g_steal_pointer (&created);
 }
 
+typedef struct
+{
+  DwPrincipal  *actor;
+  JsonObject   *fields;
+  char        **text;   /* NULL: the object is wanted, not the text */
+} Create;
+
+static JsonObject *
+create_ticket_write (DwDesk   *self,
+                     gpointer  data,
+                     GError  **error)
+{
+  Create *create = data;
+
+  /* A retried attempt's text is its own. */
+  if (create->text != NULL)
+    g_clear_pointer (create->text, g_free);
+  return create_ticket_locked (self, create->actor, create->fields, create->text, error);
+}
+
 JsonObject *
 dw_desk_create_ticket (DwDesk       *self,
                        DwPrincipal  *actor,
@@ -595,24 +607,11 @@ dw_desk_create_ticket_full (DwDesk       *self,
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
   g_return_val_if_fail (fields != NULL, NULL);
 
-  for (guint attempt = 1; created == NULL; attempt++)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      g_clear_pointer (&created_text, g_free);
-      if (!dw_desk_begin (self, error))
-        return NULL;
-
-      created = dw_desk_finish (self, create_ticket_locked (self, actor, fields,
-                                                            text != NULL ? &created_text : NULL,
-                                                            &local_error),
-                                &local_error);
-      if (created == NULL && !dw_desk_retry_write (self, attempt, &local_error))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-    }
+  created = dw_desk_write (self, create_ticket_write,
+                           &(Create) { actor, fields, text != NULL ? &created_text : NULL },
+                           error);
+  if (created == NULL)
+    return NULL;
 
   /* Only an assigned ticket can wait on an offline agent's grace: a new ticket without an
    * assignee leaves the stranded tickets (and so the alarm) as they were, and asking the store
@@ -929,6 +928,16 @@ dw_desk_update_ticket_locked (DwDesk       *self,
   return update_ticket_locked (self, actor, ticket_id, changes, error);
 }
 
+static JsonObject *
+update_ticket_write (DwDesk   *self,
+                     gpointer  data,
+                     GError  **error)
+{
+  DwDeskWriteArgs *args = data;
+
+  return update_ticket_locked (self, args->actor, args->id, args->fields, error);
+}
+
 JsonObject *
 dw_desk_update_ticket (DwDesk       *self,
                        DwPrincipal  *actor,
@@ -942,25 +951,10 @@ dw_desk_update_ticket (DwDesk       *self,
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
   g_return_val_if_fail (changes != NULL, NULL);
 
-  for (guint attempt = 1; ; attempt++)
-    {
-      if (!dw_desk_begin (self, error))
-        return NULL;
-
-      result = update_ticket_locked (self, actor, ticket_id, changes, &local_error);
-      if (result != NULL)
-        {
-          result = dw_desk_finish (self, result, &local_error);
-          if (result != NULL)
-            return rearm_after (self, result);
-        }
-      else
-        {
-          dw_desk_finish (self, NULL, NULL);
-        }
-      if (!dw_desk_retry_write (self, attempt, &local_error))
-        break;
-    }
+  result = dw_desk_write (self, update_ticket_write,
+                          &(DwDeskWriteArgs) { actor, ticket_id, changes }, &local_error);
+  if (result != NULL)
+    return rearm_after (self, result);
 
   if (g_error_matches (local_error, DW_DESK_ERROR, DW_DESK_ERROR_UNCHANGED))
     return dw_store_ticket_load_json (self->store, ticket_id, error);
@@ -1163,6 +1157,16 @@ add_comment_locked (DwDesk       *self,
   return g_steal_pointer (&comment);
 }
 
+static JsonObject *
+add_comment_write (DwDesk   *self,
+                   gpointer  data,
+                   GError  **error)
+{
+  DwDeskWriteArgs *args = data;
+
+  return add_comment_locked (self, args->actor, args->id, args->fields, error);
+}
+
 JsonObject *
 dw_desk_add_comment (DwDesk       *self,
                      DwPrincipal  *actor,
@@ -1173,11 +1177,9 @@ dw_desk_add_comment (DwDesk       *self,
   g_return_val_if_fail (DW_IS_DESK (self), NULL);
   g_return_val_if_fail (fields != NULL, NULL);
 
-  if (!dw_desk_begin (self, error))
-    return NULL;
-
-  return rearm_after (self, dw_desk_finish (self, add_comment_locked (self, actor, ticket_id, fields,
-                                                                     error), error));
+  return rearm_after (self, dw_desk_write (self, add_comment_write,
+                                           &(DwDeskWriteArgs) { actor, ticket_id, fields },
+                                           error));
 }
 
 /* SLA escalation: reassign */
@@ -1241,6 +1243,18 @@ reassign_locked (DwDesk  *self,
   return json_object_new ();
 }
 
+static JsonObject *
+reassign_write (DwDesk   *self,
+                gpointer  data,
+                GError  **error)
+{
+  return reassign_locked (self, *(gint64 *) data, error);
+}
+
+static void reassign_later (DwDesk *self,
+                            gint64  ticket_id,
+                            guint   seconds);
+
 static gboolean
 reassign_idle_cb (gpointer data)
 {
@@ -1250,14 +1264,16 @@ reassign_idle_cb (gpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) result = NULL;
 
-  if (!dw_desk_begin (self, &error))
+  /* Lost to another instance's write: run again (dw_desk_write); lost every attempt: the
+   * breach still wants it, so once more a moment later. */
+  result = dw_desk_write (self, reassign_write, &ticket_id, &error);
+  if (g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT))
     {
-      g_warning ("Cannot reassign ticket %" G_GINT64_FORMAT ": %s", ticket_id, error->message);
-      return G_SOURCE_REMOVE;
+      g_message ("Reassigning ticket %" G_GINT64_FORMAT " lost %u times to other writes, "
+                 "trying again shortly: %s", ticket_id, DW_DESK_WRITE_ATTEMPTS, error->message);
+      reassign_later (self, ticket_id, 1);
     }
-
-  result = dw_desk_finish (self, reassign_locked (self, ticket_id, &error), &error);
-  if (result == NULL)
+  else if (result == NULL)
     g_warning ("Cannot reassign ticket %" G_GINT64_FORMAT ": %s", ticket_id, error->message);
 
   return G_SOURCE_REMOVE;
@@ -1274,17 +1290,29 @@ reassign_pair_free (gpointer data)
 }
 
 static void
-sla_reassign_requested_cb (DwSlaEngine *engine,
-                           gint64       ticket_id,
-                           DwDesk      *self)
+reassign_later (DwDesk *self,
+                gint64  ticket_id,
+                guint   seconds)
 {
   gpointer *pair = g_new0 (gpointer, 2);
 
   pair[0] = g_object_ref (self);
   pair[1] = g_memdup2 (&ticket_id, sizeof ticket_id);
 
+  if (seconds == 0)
+    g_idle_add_full (G_PRIORITY_DEFAULT, reassign_idle_cb, pair, reassign_pair_free);
+  else
+    g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, seconds, reassign_idle_cb, pair,
+                                reassign_pair_free);
+}
+
+static void
+sla_reassign_requested_cb (DwSlaEngine *engine,
+                           gint64       ticket_id,
+                           DwDesk      *self)
+{
   /* Our own transaction, never nested in whatever the engine is finishing. */
-  g_idle_add_full (G_PRIORITY_DEFAULT, reassign_idle_cb, pair, reassign_pair_free);
+  reassign_later (self, ticket_id, 0);
 }
 
 void

@@ -20,7 +20,8 @@ G_DEFINE_FINAL_TYPE (DwDesk, dw_desk, G_TYPE_OBJECT)
  * they answered and their events published.  The single connection and the single thread make
  * this safe: nothing else can write between a group's writes, and anything that would read or
  * write outside it flushes it first (the store's begin hook, and the API before any request
- * that is not a grouped write). */
+ * that is not a grouped write).  Every write comes through dw_desk_write, which frames it so and
+ * runs it again when it lost a race to another instance's write. */
 
 /* A group's COMMIT is due once this many writes wait, or its BEGIN is this old, even if the
  * main loop is still busy (with requests, or with stream clients' output, which would
@@ -235,7 +236,7 @@ dw_desk_group_wait (DwDesk          *self,
   g_array_append_val (self->group_waiters, waiter);
 }
 
-gboolean
+static gboolean
 dw_desk_begin (DwDesk  *self,
                GError **error)
 {
@@ -261,7 +262,7 @@ dw_desk_begin (DwDesk  *self,
   return TRUE;
 }
 
-JsonObject *
+static JsonObject *
 dw_desk_finish (DwDesk      *self,
                 JsonObject  *result,
                 GError     **error)
@@ -300,24 +301,40 @@ dw_desk_finish (DwDesk      *self,
  * "Several instances deciding at once"), one that locks an agent first for its own reasons
  * (a presence change, an assignment by hand) and then dispatches a team can meet another
  * dispatching that team in a cycle, which PostgreSQL breaks by failing one of the two with
- * 40P01.  The loser has written nothing (its transaction, or its savepoint of a group, was
- * rolled back) and the winner has gone on: running it again decides on what the winner
- * committed.  Bounded, since a write that keeps losing is better answered than retried for
+ * 40P01 (or, at a stricter isolation, 40001).  The loser has written nothing (dw_desk_finish
+ * rolled its transaction, or its savepoint of a group, back, with the events it appended) and
+ * the winner has gone on: running it again decides on what the winner committed.  Every write
+ * of the desk comes through here, so that none of them answers a lost race with a 500.  Bounded
+ * (dw_store_tx_retry), since a write that keeps losing is better answered than retried for
  * ever. */
-gboolean
-dw_desk_retry_write (DwDesk   *self,
-                     guint     attempt,
-                     GError  **error)
+JsonObject *
+dw_desk_write (DwDesk           *self,
+               DwDeskWriteFunc   func,
+               gpointer          data,
+               GError          **error)
 {
-  if (error == NULL || *error == NULL
-      || !g_error_matches (*error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT)
-      || attempt >= DW_DESK_WRITE_ATTEMPTS)
-    return FALSE;
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+  g_return_val_if_fail (func != NULL, NULL);
 
-  g_message ("A write lost to another instance's (attempt %u of %u), running it again: %s",
-             attempt, DW_DESK_WRITE_ATTEMPTS, (*error)->message);
-  g_clear_error (error);
-  return TRUE;
+  for (guint attempt = 1; ; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      JsonObject *result;
+
+      if (!dw_desk_begin (self, error))
+        return NULL;
+
+      result = dw_desk_finish (self, func (self, data, &local_error), &local_error);
+      if (result != NULL)
+        return result;
+
+      if (!dw_store_tx_retry (attempt, &local_error))
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
 }
 
 gint64
@@ -1001,23 +1018,25 @@ dw_desk_dispatch_user_locked (DwDesk  *self,
   return TRUE;
 }
 
-int
-dw_desk_dispatch (DwDesk  *self,
-                  gint64   team_id,
-                  GError **error)
+typedef struct
 {
-  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
-  g_autoptr(JsonObject) result = NULL;
+  gint64  team_id;
+  GArray *touched;
+} Dispatch;
+
+static JsonObject *
+dispatch_write (DwDesk   *self,
+                gpointer  data,
+                GError  **error)
+{
+  Dispatch *dispatch = data;
   gboolean ok = TRUE;
 
-  g_return_val_if_fail (DW_IS_DESK (self), -1);
-
-  if (!dw_desk_begin (self, error))
-    return -1;
-
-  if (team_id > 0)
+  /* A retried attempt starts from nothing touched. */
+  g_array_set_size (dispatch->touched, 0);
+  if (dispatch->team_id > 0)
     {
-      ok = dw_desk_dispatch_locked (self, team_id, 0, touched, error);
+      ok = dw_desk_dispatch_locked (self, dispatch->team_id, 0, dispatch->touched, error);
     }
   else
     {
@@ -1025,11 +1044,26 @@ dw_desk_dispatch (DwDesk  *self,
 
       ok = teams != NULL;
       for (guint i = 0; ok && i < teams->len; i++)
-        ok = dw_desk_dispatch_locked (self, g_array_index (teams, gint64, i), 0, touched, error);
+        ok = dw_desk_dispatch_locked (self, g_array_index (teams, gint64, i), 0,
+                                      dispatch->touched, error);
     }
 
-  ok = ok && dw_desk_flush_touched (self, touched, 0, error);
-  result = dw_desk_finish (self, ok ? json_object_new () : NULL, error);
+  ok = ok && dw_desk_flush_touched (self, dispatch->touched, 0, error);
+  return ok ? json_object_new () : NULL;
+}
+
+int
+dw_desk_dispatch (DwDesk  *self,
+                  gint64   team_id,
+                  GError **error)
+{
+  g_autoptr(GArray) touched = g_array_new (FALSE, FALSE, sizeof (DwTouched));
+  g_autoptr(JsonObject) result = NULL;
+  Dispatch dispatch = { team_id, touched };
+
+  g_return_val_if_fail (DW_IS_DESK (self), -1);
+
+  result = dw_desk_write (self, dispatch_write, &dispatch, error);
   return result != NULL ? (int) touched->len : -1;
 }
 

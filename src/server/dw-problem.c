@@ -138,6 +138,19 @@ dw_problem_reply_error (SoupServerMessage *msg,
       return;
     }
 
+  else if (error->domain == DW_STORE_ERROR && error->code == DW_STORE_ERROR_CONFLICT)
+    {
+      /* A write that lost a deadlock or serialization failure to other instances' writes every
+       * time it ran (DW_DESK_WRITE_ATTEMPTS): nothing of it was done, and the request itself is
+       * fine, so sent again a moment later it will most likely go through. */
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", DW_PROBLEM_RETRY_AFTER_CONTENDED);
+      dw_problem_reply (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "contended", "Service contended",
+                        "the change lost to other writes every time it was tried and was not "
+                        "made: %s", error->message);
+      return;
+    }
+
   g_warning ("Internal error answering %s %s: %s",
              soup_server_message_get_method (msg),
              g_uri_get_path (soup_server_message_get_uri (msg)), error->message);

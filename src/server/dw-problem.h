@@ -30,10 +30,15 @@ char *dw_problem_to_string  (guint              status,
 /* Seconds a client waits before trying again when the database is unavailable: about what
  * PostgreSQL takes to restart, and more than the store's reconnect interval. */
 #define DW_PROBLEM_RETRY_AFTER_UNAVAILABLE "2"
+/* Retry-After of a write that kept losing to other instances' writes (503 contended): the
+ * contention is usually over within a second. */
+#define DW_PROBLEM_RETRY_AFTER_CONTENDED "1"
 
 /* Maps @error (DW_DESK_ERROR, DW_AUTH_ERROR, DW_STORE_ERROR, anything else) onto the right
  * status and problem type; unexpected errors become a 500 "internal" problem and are logged.
- * DW_STORE_ERROR_UNAVAILABLE is 503 "unavailable" with a Retry-After header. */
+ * DW_STORE_ERROR_UNAVAILABLE is 503 "unavailable" with a Retry-After header;
+ * DW_STORE_ERROR_CONFLICT (a write that lost to other writes every time it ran, dw_desk_write)
+ * is 503 "contended", with one too. */
 void dw_problem_reply_error (SoupServerMessage *msg,
                              const GError      *error);
 

@@ -795,19 +795,39 @@ alarm_cb (gpointer data)
   self->alarm_id = 0;
   self->alarm_at = 0;
 
-  if (!dw_store_tx_begin (self->store, &error))
+  /* A round that lost a deadlock to another instance's write (a desk write that changed one of
+   * the due tickets, say) wrote nothing once rolled back, its events discarded with it: it is
+   * run again on what the winner committed, as the desk's writes are (dw_store_tx_retry). */
+  for (guint attempt = 1; ; attempt++)
     {
-      note_failure (self, "SLA check failed", error);
-    }
-  else if (!refresh_due (self, &error) || !dw_store_tx_commit (self->store, &error))
-    {
-      note_failure (self, "SLA check failed", error);
+      if (!dw_store_tx_begin (self->store, &error))
+        {
+          note_failure (self, "SLA check failed", error);
+          break;
+        }
+      if (refresh_due (self, &error) && dw_store_tx_commit (self->store, &error))
+        {
+          dw_event_log_publish (self->events);
+          break;
+        }
+
       dw_store_tx_rollback (self->store);
       dw_event_log_discard (self->events);
+      if (!dw_store_tx_retry (attempt, &error))
+        {
+          if (!g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT))
+            note_failure (self, "SLA check failed", error);
+          break;
+        }
     }
-  else
+
+  if (g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT))
     {
-      dw_event_log_publish (self->events);
+      /* Lost every attempt: the targets are still due; another round shortly. */
+      g_message ("SLA check lost %u times to other writes, trying again shortly: %s",
+                 DW_STORE_TX_ATTEMPTS, error->message);
+      retry_soon (self);
+      return G_SOURCE_REMOVE;
     }
 
   if (g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))

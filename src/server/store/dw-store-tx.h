@@ -18,6 +18,7 @@
  */
 #pragma once
 
+#include "dw-store.h"
 #include "store/dw-store-backend.h"
 
 G_BEGIN_DECLS
@@ -78,6 +79,29 @@ static inline void
 dw_store_tx_rollback_savepoint (DwStore *store)
 {
   store->backend->tx->rollback_savepoint (store);
+}
+
+/* A write that failed with @error because it lost a race to another transaction: a deadlock
+ * or a serialization failure (DW_STORE_ERROR_CONFLICT: PostgreSQL's 40P01, 40001; never on
+ * SQLite, whose one writer cannot be overtaken).  It wrote nothing once rolled back, and running
+ * it again decides on what the winner committed: TRUE, with *@error cleared and the loss
+ * logged, while @attempt (1, 2, …) is below DW_STORE_TX_ATTEMPTS.  Every writer's loop asks
+ * this (dw_desk_write, the SLA engine's alarm), so the bound is one. */
+#define DW_STORE_TX_ATTEMPTS 4
+
+static inline gboolean
+dw_store_tx_retry (guint    attempt,
+                   GError **error)
+{
+  if (error == NULL || *error == NULL
+      || !g_error_matches (*error, DW_STORE_ERROR, DW_STORE_ERROR_CONFLICT)
+      || attempt >= DW_STORE_TX_ATTEMPTS)
+    return FALSE;
+
+  g_message ("A write lost to another transaction (attempt %u of %u), running it again: %s",
+             attempt, DW_STORE_TX_ATTEMPTS, (*error)->message);
+  g_clear_error (error);
+  return TRUE;
 }
 
 G_END_DECLS
