@@ -392,6 +392,20 @@ delete_user_shifts (DwStore  *store,
               3, params, error);
 }
 
+/* Appends every column of every row of @result as an integer to @out. */
+static void
+append_ints (const PGresult *result,
+             GArray         *out)
+{
+  for (int i = 0; i < PQntuples (result); i++)
+    for (int c = 0; c < PQnfields (result); c++)
+      {
+        gint64 value = dw_pg_get_int (result, i, c);
+
+        g_array_append_val (out, value);
+      }
+}
+
 static gboolean
 latest_shifts (DwStore  *store,
                gint64    team_id,
@@ -413,12 +427,7 @@ latest_shifts (DwStore  *store,
 
   if (result == NULL)
     return FALSE;
-  for (int i = 0; i < PQntuples (result); i++)
-    {
-      gint64 id = dw_pg_get_int (result, i, 0);
-
-      g_array_append_val (ids, id);
-    }
+  append_ints (result, ids);
   return TRUE;
 }
 
@@ -434,21 +443,10 @@ first_shift_at (DwStore   *store,
   DwPgInt team, start, until;
   const char *params[] = { dw_pg_int (&team, team_id), dw_pg_int (&start, starts_at),
                            dw_pg_int (&until, before) };
-  g_autoptr(PGresult) result = NULL;
 
-  *found = FALSE;
-  *user_id = 0;
-  result = dw_pg_store_query (store,
+  return dw_pg_store_query_int (store,
     "SELECT user_id FROM shifts WHERE team_id = $1 AND starts_at = $2 AND starts_at + 2700 < $3 "
-    "ORDER BY user_id LIMIT 1", 3, params, error);
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) > 0)
-    {
-      *found = TRUE;
-      *user_id = dw_pg_get_int (result, 0, 0);
-    }
-  return TRUE;
+    "ORDER BY user_id LIMIT 1", 3, params, user_id, found, error);
 }
 
 static gboolean
@@ -467,34 +465,13 @@ move_online (DwStore  *store,
                      "AND at BETWEEN $3 AND $4", 4, params, error);
 }
 
-/* Appends every column of every row of @result as an integer to @out. */
-static void
-append_ints (const PGresult *result,
-             GArray         *out)
-{
-  for (int i = 0; i < PQntuples (result); i++)
-    for (int c = 0; c < PQnfields (result); c++)
-      {
-        gint64 value = dw_pg_get_int (result, i, c);
-
-        g_array_append_val (out, value);
-      }
-}
-
 static gboolean
 customer_max_id (DwStore  *store,
                  gint64   *max_id,
                  GError  **error)
 {
-  g_autoptr(PGresult) result = dw_pg_store_query (store, "SELECT max (id) FROM customers", 0,
-                                                  NULL, error);
-
-  *max_id = 0;
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) > 0)
-    *max_id = dw_pg_get_int (result, 0, 0);
-  return TRUE;
+  return dw_pg_store_query_int (store, "SELECT max (id) FROM customers", 0, NULL, max_id, NULL,
+                                error);
 }
 
 static gboolean
@@ -504,22 +481,8 @@ customer_tags (DwStore   *store,
                gboolean  *found,
                GError   **error)
 {
-  DwPgInt id;
-  const char *params[] = { dw_pg_int (&id, customer_id) };
-  g_autoptr(PGresult) result = NULL;
-
-  *tags = NULL;
-  *found = FALSE;
-  result = dw_pg_store_query (store, "SELECT tags FROM customers WHERE id = $1", 1, params,
-                              error);
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) > 0)
-    {
-      *found = TRUE;
-      *tags = dw_pg_get_strdup (result, 0, 0);
-    }
-  return TRUE;
+  return dw_pg_store_query_text_by_id (store, "SELECT tags FROM customers WHERE id = $1",
+                                       customer_id, tags, found, error);
 }
 
 static gboolean
@@ -528,18 +491,8 @@ user_presence (DwStore  *store,
                char    **presence,
                GError  **error)
 {
-  DwPgInt id;
-  const char *params[] = { dw_pg_int (&id, user_id) };
-  g_autoptr(PGresult) result = NULL;
-
-  *presence = NULL;
-  result = dw_pg_store_query (store, "SELECT presence FROM users WHERE id = $1", 1, params,
-                              error);
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) > 0)
-    *presence = dw_pg_get_strdup (result, 0, 0);
-  return TRUE;
+  return dw_pg_store_query_text_by_id (store, "SELECT presence FROM users WHERE id = $1",
+                                       user_id, presence, NULL, error);
 }
 
 /* By ticket id: SQLite's order was the table's. */
@@ -984,13 +937,13 @@ is_empty (DwStore   *store,
           gboolean  *empty,
           GError   **error)
 {
-  g_autoptr(PGresult) result = dw_pg_store_query (store, "SELECT 1 FROM users LIMIT 1", 0, NULL,
-                                                  error);
+  gint64 one;
+  gboolean found;
 
   *empty = FALSE;
-  if (result == NULL)
+  if (!dw_pg_store_query_int (store, "SELECT 1 FROM users LIMIT 1", 0, NULL, &one, &found, error))
     return FALSE;
-  *empty = PQntuples (result) == 0;
+  *empty = !found;
   return TRUE;
 }
 
