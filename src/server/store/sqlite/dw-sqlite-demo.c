@@ -279,12 +279,7 @@ held_over_capacity (DwStore  *store,
       if (rc != SQLITE_DONE)
         break;
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (tickets, rc, error);
 }
 
 static gboolean
@@ -341,12 +336,7 @@ shifts_tie_templates (DwStore  *store,
       if (!dw_store_step_done (update, error))
         return FALSE;
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (shifts, rc, error);
 }
 
 static gboolean
@@ -398,7 +388,6 @@ latest_shifts (DwStore  *store,
   g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
     "SELECT id FROM shifts WHERE team_id = ? AND starts_at > ? AND starts_at >= ? "
     "AND starts_at < ? ORDER BY starts_at DESC, id DESC LIMIT ?", error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
@@ -407,18 +396,7 @@ latest_shifts (DwStore  *store,
   sqlite3_bind_int64 (stmt, 3, from);
   sqlite3_bind_int64 (stmt, 4, to);
   sqlite3_bind_int64 (stmt, 5, limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_ints (stmt, 1, ids, error);
 }
 
 static gboolean
@@ -468,31 +446,6 @@ move_online (DwStore  *store,
 {
   return run (store, "UPDATE presence_log SET at = ? WHERE user_id = ? AND presence = 'online' "
                      "AND at BETWEEN ? AND ?", error, "IIII", at, user_id, from, to);
-}
-
-/* Steps @stmt, appending its first @n_columns columns of each row, as integers, to @out. */
-static gboolean
-read_ints (DwStore       *store,
-           sqlite3_stmt  *stmt,
-           int            n_columns,
-           GArray        *out,
-           GError       **error)
-{
-  int rc;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    for (int c = 0; c < n_columns; c++)
-      {
-        gint64 value = sqlite3_column_int64 (stmt, c);
-
-        g_array_append_val (out, value);
-      }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* The one row of @stmt: TRUE in @found, or none. */
@@ -602,12 +555,7 @@ active_assigned (DwStore                *store,
 
       func (&row, data);
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 static gboolean
@@ -625,7 +573,7 @@ solved_before (DwStore  *store,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, before);
   sqlite3_bind_int64 (stmt, 2, limit);
-  return read_ints (store, stmt, 1, ids, error);
+  return dw_store_step_ints (stmt, 1, ids, error);
 }
 
 static gboolean
@@ -636,7 +584,7 @@ agent_ids (DwStore  *store,
   g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
     "SELECT id FROM users WHERE role = 'agent' AND disabled = 0 ORDER BY id", error);
 
-  return stmt != NULL && read_ints (store, stmt, 1, ids, error);
+  return stmt != NULL && dw_store_step_ints (stmt, 1, ids, error);
 }
 
 static gboolean
@@ -651,7 +599,7 @@ user_shifts (DwStore  *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, user_id);
-  return read_ints (store, stmt, 2, times, error);
+  return dw_store_step_ints (stmt, 2, times, error);
 }
 
 static gboolean
@@ -675,12 +623,7 @@ history_agents (DwStore  *store,
 
       g_array_append_val (agents, agent);
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 /* Steps @stmt: @func (column 0 as an integer, column 1 as text, @data) for each row. */
@@ -695,12 +638,7 @@ each_key (DwStore             *store,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     func (sqlite3_column_int64 (stmt, 0), (const char *) sqlite3_column_text (stmt, 1), data);
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 static gboolean
@@ -741,12 +679,7 @@ agent_presence_log (DwStore  *store,
 
       g_array_append_val (rows, row);
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 static gboolean
@@ -761,7 +694,7 @@ agent_teams (DwStore  *store,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, user_id);
-  return read_ints (store, stmt, 1, ids, error);
+  return dw_store_step_ints (stmt, 1, ids, error);
 }
 
 static gboolean
@@ -784,7 +717,7 @@ policy_ids (DwStore  *store,
   g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
                                                    "SELECT id FROM sla_policies", error);
 
-  return stmt != NULL && read_ints (store, stmt, 1, ids, error);
+  return stmt != NULL && dw_store_step_ints (stmt, 1, ids, error);
 }
 
 static gboolean
