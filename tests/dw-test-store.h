@@ -47,6 +47,44 @@ void         dw_test_store_rollback (DwTestStore *self);
  * to see what a transaction of @self shows the others.  Close it before @self. */
 DwTestStore *dw_test_store_open_second (DwTestStore *self);
 
+/* dw_test_store_open, then @seed_sql (when not NULL) and dw_test_store_seeded. */
+DwTestStore *dw_test_store_open_seeded (const char *backend,
+                                        const char *seed_sql);
+
+/* The fixture of the store tests, opened on the backend its case was registered for (the
+ * case's data is the backend's name).  A test program may `typedef DwTestStoreFixture Fixture`. */
+typedef struct
+{
+  DwTestStore *desk;
+  DwStore     *store;    /* desk->store */
+} DwTestStoreFixture;
+
+typedef void (*DwTestStoreFunc) (DwTestStoreFixture *fixture,
+                                 gconstpointer       backend);
+
+typedef struct
+{
+  const char      *name;
+  DwTestStoreFunc  func;
+} DwTestStoreCase;
+
+/* Adds each of @cases once per backend (dw_test_store_backends) as
+ * "@root/<backend>[/@area]/<name>", on a fresh desk seeded with @seed_sql (may be NULL; one
+ * seed per test program). */
+void         dw_test_store_add_cases (const char            *root,
+                                      const char            *area,
+                                      const char            *seed_sql,
+                                      const DwTestStoreCase *cases,
+                                      guint                  n_cases);
+
+/* @ids (of gint64) is exactly @expected, in that order. */
+void         dw_test_store_assert_ids (GArray       *ids,
+                                       const gint64 *expected,
+                                       guint         n_expected);
+/* A GCompareFunc for gint64s, to sort ids before dw_test_store_assert_ids. */
+int          dw_test_store_compare_ids (gconstpointer a,
+                                        gconstpointer b);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestStore, dw_test_store_close)
 
 G_END_DECLS

@@ -15,11 +15,7 @@
 #include "store/dw-store-tx.h"
 #include "dw-test-store.h"
 
-typedef struct
-{
-  DwTestStore *desk;
-  DwStore     *store;
-} Fixture;
+typedef DwTestStoreFixture Fixture;
 
 /* Two agents of capacity 1 and 2 and a lead; tickets of agent 21: two open, one pending, one
  * solved; of agent 22: two open; of the lead: three open (leads are never handed back). */
@@ -32,22 +28,6 @@ static const char held_sql[] =
   "       (102, 'o2', 'web', 'new', 21, 20, 20), (103, 's', 'web', 'solved', 21, 5, 5), "
   "       (104, 'b1', 'web', 'open', 22, 1, 1), (105, 'b2', 'web', 'open', 22, 2, 2), "
   "       (106, 'l1', 'web', 'open', 23, 1, 1), (107, 'l2', 'web', 'open', 23, 2, 2);";
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->desk = dw_test_store_open (data);
-  fixture->store = fixture->desk->store;
-  g_assert_cmpstr (fixture->store->backend->name, ==, data);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->desk, dw_test_store_close);
-}
 
 /* 0 while commits do not wait for the disk, 1 when they do: SQLite's synchronous (OFF or FULL),
  * PostgreSQL's synchronous_commit (off, or the session's setting, "on" here). */
@@ -890,11 +870,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    void      (*func) (Fixture *, gconstpointer);
-  } tests[] = {
+  static const DwTestStoreCase tests[] = {
     { "demo/fast-writes", test_fast_writes },
     { "demo/is-empty", test_is_empty },
     { "demo/seed", test_seed },
@@ -909,14 +885,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
-    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
-      {
-        g_autofree char *path = g_strdup_printf ("/store/%s/%s", *backend, tests[t].name);
-
-        g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
-                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
-      }
+  dw_test_store_add_cases ("/store", NULL, NULL, tests, G_N_ELEMENTS (tests));
 
   g_test_add_func ("/store/demo/populate-alike", test_populate_alike);
 

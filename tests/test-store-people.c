@@ -14,11 +14,7 @@
 #include "store/dw-store-people.h"
 #include "dw-test-store.h"
 
-typedef struct
-{
-  DwTestStore *desk;
-  DwStore     *store;
-} Fixture;
+typedef DwTestStoreFixture Fixture;
 
 /* Plain INSERTs with their ids, read alike by both backends.  Li is in two teams and leads
  * one; Wang is disabled; Chen has no password (cannot sign in) and no team. */
@@ -36,33 +32,6 @@ static const char seed_sql[] =
   "INSERT INTO team_members (team_id, user_id, is_lead) VALUES (8, 11, 0);"
   "INSERT INTO team_members (team_id, user_id, is_lead) VALUES (7, 11, 1);"
   "INSERT INTO team_members (team_id, user_id, is_lead) VALUES (7, 12, 0);";
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->desk = dw_test_store_open (data);
-  dw_test_store_exec (fixture->desk, seed_sql);
-  dw_test_store_seeded (fixture->desk);
-  fixture->store = fixture->desk->store;
-  g_assert_cmpstr (fixture->store->backend->name, ==, data);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->desk, dw_test_store_close);
-}
-
-static int
-compare_ids (gconstpointer a,
-             gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
 
 /* Tests */
 
@@ -124,7 +93,7 @@ test_principal (Fixture       *fixture,
   g_assert_cmpint (li.role, ==, DW_ROLE_LEAD);
   g_assert_false (li.disabled);
   /* A set: its order is the backend's. */
-  g_array_sort (li.team_ids, compare_ids);
+  g_array_sort (li.team_ids, dw_test_store_compare_ids);
   g_assert_cmpint (li.team_ids->len, ==, 2);
   g_assert_cmpint (g_array_index (li.team_ids, gint64, 0), ==, 7);
   g_assert_cmpint (g_array_index (li.team_ids, gint64, 1), ==, 8);
@@ -933,15 +902,10 @@ test_calendar_json_alike (void)
     "'Asia/Shanghai', '[[[540,720],[780,1080]],[[540,1080]],[[540,1080]],[[540,1080]],"
     "[[540,1020]],[],[]]', '[\"2027-02-10\",\"2027-02-11\"]', "
     "'[{\"date\":\"2027-02-07\",\"as\":1}]');";
-  g_autoptr(DwTestStore) sqlite = dw_test_store_open ("sqlite");
-  g_autoptr(DwTestStore) pg = dw_test_store_open ("postgresql");
+  g_autoptr(DwTestStore) sqlite = dw_test_store_open_seeded ("sqlite", calendar_sql);
+  g_autoptr(DwTestStore) pg = dw_test_store_open_seeded ("postgresql", calendar_sql);
   gint64 first;
 
-  for (DwTestStore **desk = (DwTestStore *[]) { sqlite, pg, NULL }; *desk != NULL; desk++)
-    {
-      dw_test_store_exec (*desk, calendar_sql);
-      dw_test_store_seeded (*desk);
-    }
   first = dw_test_store_int (sqlite, "SELECT min (id) FROM calendars");
   g_assert_cmpint (dw_test_store_int (pg, "SELECT min (id) FROM calendars"), ==, first);
 
@@ -1050,11 +1014,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    void      (*func) (Fixture *, gconstpointer);
-  } tests[] = {
+  static const DwTestStoreCase tests[] = {
     { "people/users", test_users },
     { "people/principal", test_principal },
     { "people/tokens", test_tokens },
@@ -1074,14 +1034,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
-    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
-      {
-        g_autofree char *path = g_strdup_printf ("/store/%s/%s", *backend, tests[t].name);
-
-        g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
-                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
-      }
+  dw_test_store_add_cases ("/store", NULL, seed_sql, tests, G_N_ELEMENTS (tests));
 
   g_test_add_func ("/store/people/calendar-json-alike", test_calendar_json_alike);
 
