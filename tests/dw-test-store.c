@@ -279,3 +279,27 @@ dw_test_store_compare_ids (gconstpointer a,
 
   return (x > y) - (x < y);
 }
+
+void
+dw_test_store_assert_json_alike (JsonObject *sqlite,
+                                 JsonObject *pg)
+{
+  g_autoptr(GList) members = json_object_get_members (sqlite);
+
+  g_assert_cmpuint (json_object_get_size (pg), ==, json_object_get_size (sqlite));
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *a = json_object_get_member (sqlite, l->data);
+      JsonNode *b = json_object_get_member (pg, l->data);
+      g_autofree char *a_text = json_to_string (a, FALSE);
+      g_autofree char *b_text = b != NULL ? json_to_string (b, FALSE) : NULL;
+
+      g_test_message ("%s: %s / %s", (const char *) l->data, a_text, b_text);
+      g_assert_nonnull (b);
+      g_assert_cmpint (json_node_get_node_type (b), ==, json_node_get_node_type (a));
+      if (JSON_NODE_HOLDS_VALUE (a))
+        g_assert_true (json_node_get_value_type (b) == json_node_get_value_type (a));
+      g_assert_true (json_node_equal (a, b));
+      g_assert_cmpstr (b_text, ==, a_text);
+    }
+}

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "store/dw-store-backend.h"
 
@@ -84,6 +85,11 @@ void         dw_test_store_assert_ids (GArray       *ids,
 /* A GCompareFunc for gint64s, to sort ids before dw_test_store_assert_ids. */
 int          dw_test_store_compare_ids (gconstpointer a,
                                         gconstpointer b);
+
+/* The same object from both backends (@sqlite's, @pg's), member by member: the same members,
+ * of the same JSON and value types, equal and written alike. */
+void         dw_test_store_assert_json_alike (JsonObject *sqlite,
+                                              JsonObject *pg);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestStore, dw_test_store_close)
 

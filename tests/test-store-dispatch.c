@@ -329,7 +329,6 @@ test_user_json_alike (void)
       g_autoptr(JsonNode) b_node = NULL;
       g_autofree char *a_text = NULL;
       g_autofree char *b_text = NULL;
-      g_autoptr(GList) members = NULL;
 
       g_assert_no_error (error);
       b = dw_store_user_load_json (pg->store, id, &error);
@@ -339,19 +338,7 @@ test_user_json_alike (void)
       b_text = json_to_string (b_node, FALSE);
       g_test_message ("%s / %s", a_text, b_text);
 
-      members = json_object_get_members (a);
-      g_assert_cmpuint (json_object_get_size (b), ==, json_object_get_size (a));
-      for (GList *l = members; l != NULL; l = l->next)
-        {
-          JsonNode *x = json_object_get_member (a, l->data);
-          JsonNode *y = json_object_get_member (b, l->data);
-
-          g_assert_nonnull (y);
-          g_assert_cmpint (json_node_get_node_type (y), ==, json_node_get_node_type (x));
-          if (JSON_NODE_HOLDS_VALUE (x))
-            g_assert_true (json_node_get_value_type (y) == json_node_get_value_type (x));
-          g_assert_true (json_node_equal (x, y));
-        }
+      dw_test_store_assert_json_alike (a, b);
       g_assert_cmpstr (b_text, ==, a_text);
     }
 }

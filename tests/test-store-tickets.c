@@ -643,30 +643,6 @@ static const char json_seed_sql[] =
   "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, created_at) "
   "VALUES (42, 31, 'system', NULL, 1, 'hello', 1700000060);";
 
-static void
-assert_json_alike (JsonObject *sqlite,
-                   JsonObject *pg)
-{
-  g_autoptr(GList) members = json_object_get_members (sqlite);
-
-  g_assert_cmpuint (json_object_get_size (pg), ==, json_object_get_size (sqlite));
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      JsonNode *a = json_object_get_member (sqlite, l->data);
-      JsonNode *b = json_object_get_member (pg, l->data);
-      g_autofree char *a_text = json_to_string (a, FALSE);
-      g_autofree char *b_text = b != NULL ? json_to_string (b, FALSE) : NULL;
-
-      g_test_message ("%s: %s / %s", (const char *) l->data, a_text, b_text);
-      g_assert_nonnull (b);
-      g_assert_cmpint (json_node_get_node_type (b), ==, json_node_get_node_type (a));
-      if (JSON_NODE_HOLDS_VALUE (a))
-        g_assert_true (json_node_get_value_type (b) == json_node_get_value_type (a));
-      g_assert_true (json_node_equal (a, b));
-      g_assert_cmpstr (b_text, ==, a_text);
-    }
-}
-
 /* dw_store_ticket_load_json and dw_store_comment_load_json give the same object on both
  * backends, member by member, types included (SQLite's is the API's, dw-store.c's builder). */
 static void
@@ -693,7 +669,7 @@ test_json_alike (void)
       b = dw_store_ticket_load_json (pg->store, id, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (json_object_get_string_member (a, "breach"), ==, breach[id - 31]);
-      assert_json_alike (a, b);
+      dw_test_store_assert_json_alike (a, b);
     }
 
   for (gint64 id = 41; id <= 42; id++)
@@ -705,7 +681,7 @@ test_json_alike (void)
       g_assert_no_error (error);
       b = dw_store_comment_load_json (pg->store, id, &error);
       g_assert_no_error (error);
-      assert_json_alike (a, b);
+      dw_test_store_assert_json_alike (a, b);
     }
 }
 
