@@ -784,64 +784,82 @@ identity_past_max (DwStore     *store,
   return run (store, sql, 0, NULL, error);
 }
 
+/* @row's values (dw_store_demo_*_values) as text parameters in @q, the numbers' text kept in
+ * @owned. */
+static void
+row_params (const DwStoreDemoValue  *values,
+            guint                    n_values,
+            gconstpointer            row,
+            const char             **q,
+            GPtrArray               *owned)
+{
+  for (guint i = 0; i < n_values; i++)
+    {
+      const DwStoreDemoValue *value = &values[i];
+      char *number = NULL;
+
+      switch (value->kind)
+        {
+        case DW_STORE_DEMO_VALUE_INT:
+          q[i] = number = dw_pg_int_new (dw_store_demo_value_int (value, row));
+          break;
+        case DW_STORE_DEMO_VALUE_ID:
+          q[i] = number = dw_pg_id_new (dw_store_demo_value_int (value, row));
+          break;
+        case DW_STORE_DEMO_VALUE_TEXT:
+        case DW_STORE_DEMO_VALUE_TEXT_OR_NULL:
+          q[i] = dw_store_demo_value_text (value, row);
+          break;
+        case DW_STORE_DEMO_VALUE_BOOL:
+          q[i] = dw_store_demo_value_bool (value, row) ? "1" : "0";
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      if (number != NULL)
+        g_ptr_array_add (owned, number);
+    }
+}
+
+/* @rows (@n of @row_size bytes) in the multi-row INSERTs of insert_rows, then the identity of
+ * @table past them. */
+static gboolean
+insert_values (DwStore                 *store,
+               const char              *table,
+               const char              *prefix,
+               const char              *row_sql,
+               const DwStoreDemoValue  *values,
+               guint                    n_values,
+               gconstpointer            rows,
+               gsize                    row_size,
+               guint                    n,
+               GError                 **error)
+{
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  g_autofree const char **params = g_new0 (const char *, (gsize) n * n_values);
+
+  for (guint i = 0; i < n; i++)
+    row_params (values, n_values, (const guint8 *) rows + i * row_size,
+                params + (gsize) i * n_values, owned);
+
+  return insert_rows (store, prefix, row_sql, (int) n_values, n, params, error)
+         && identity_past_max (store, table, error);
+}
+
 static gboolean
 insert_tickets (DwStore                  *store,
                 const DwStoreDemoTicket  *rows,
                 guint                     n,
                 GError                  **error)
 {
-  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
-  g_autofree const char **params = g_new0 (const char *, (gsize) n * 24);
-
-  for (guint i = 0; i < n; i++)
-    {
-      const DwStoreDemoTicket *p = &rows[i];
-      const char **q = params + (gsize) i * 24;
-      char *ints[] = {
-        dw_pg_int_new (p->id), dw_pg_int_new (p->team_id), dw_pg_id_new (p->assignee_id),
-        dw_pg_int_new (p->customer_id), dw_pg_int_new (p->created_at),
-        dw_pg_int_new (p->updated_at), dw_pg_id_new (p->first_response_at),
-        dw_pg_id_new (p->solved_at), dw_pg_int_new (p->version),
-        dw_pg_int_new (p->escalation_level), dw_pg_id_new (p->sla_policy_id),
-        dw_pg_id_new (p->next_sla_at), dw_pg_id_new (p->csat),
-      };
-
-      for (guint k = 0; k < G_N_ELEMENTS (ints); k++)
-        g_ptr_array_add (owned, ints[k]);
-      q[0] = ints[0];
-      q[1] = p->subject;
-      q[2] = p->body;
-      q[3] = p->channel;
-      q[4] = p->business_type;
-      q[5] = p->priority;
-      q[6] = p->status;
-      q[7] = ints[1];
-      q[8] = ints[2];
-      q[9] = ints[3];
-      q[10] = p->order_number;
-      q[11] = p->tags;
-      q[12] = ints[4];
-      q[13] = ints[5];
-      q[14] = ints[6];
-      q[15] = ints[7];
-      q[16] = ints[8];
-      q[17] = ints[9];
-      q[18] = ints[10];
-      q[19] = p->sla_state;
-      q[20] = p->sla;
-      q[21] = ints[11];
-      q[22] = ints[12];
-      q[23] = p->csat_comment;
-    }
-
-  return insert_rows (store,
+  return insert_values (store, "tickets",
     "INSERT INTO tickets (id, subject, body, channel, business_type, priority, status, team_id, "
     "assignee_id, customer_id, order_number, tags, created_at, updated_at, first_response_at, "
     "solved_at, version, escalation_level, sla_policy_id, sla_state, sla, next_sla_at, csat, "
     "csat_comment) VALUES ",
-    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 24, n, params,
-    error)
-    && identity_past_max (store, "tickets", error);
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    dw_store_demo_ticket_values, G_N_ELEMENTS (dw_store_demo_ticket_values), rows, sizeof *rows,
+    n, error);
 }
 
 static gboolean
@@ -850,31 +868,11 @@ insert_comments (DwStore                   *store,
                  guint                      n,
                  GError                   **error)
 {
-  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
-  g_autofree const char **params = g_new0 (const char *, (gsize) n * 7);
-
-  for (guint i = 0; i < n; i++)
-    {
-      const DwStoreDemoComment *c = &rows[i];
-      const char **q = params + (gsize) i * 7;
-      char *ints[] = { dw_pg_int_new (c->id), dw_pg_int_new (c->ticket_id),
-                       dw_pg_id_new (c->author_id), dw_pg_int_new (c->created_at) };
-
-      for (guint k = 0; k < G_N_ELEMENTS (ints); k++)
-        g_ptr_array_add (owned, ints[k]);
-      q[0] = ints[0];
-      q[1] = ints[1];
-      q[2] = c->author_kind;
-      q[3] = ints[2];
-      q[4] = c->is_public ? "1" : "0";
-      q[5] = c->body;
-      q[6] = ints[3];
-    }
-
-  return insert_rows (store,
-                      "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, "
-                      "created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?)", 7, n, params, error)
-         && identity_past_max (store, "comments", error);
+  return insert_values (store, "comments",
+                        "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, "
+                        "created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?)",
+                        dw_store_demo_comment_values, G_N_ELEMENTS (dw_store_demo_comment_values),
+                        rows, sizeof *rows, n, error);
 }
 
 static gboolean
@@ -883,34 +881,12 @@ insert_audit (DwStore                 *store,
               guint                    n,
               GError                 **error)
 {
-  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
-  g_autofree const char **params = g_new0 (const char *, (gsize) n * 9);
-
-  for (guint i = 0; i < n; i++)
-    {
-      const DwStoreDemoAudit *a = &rows[i];
-      const char **q = params + (gsize) i * 9;
-      char *ints[] = { dw_pg_int_new (a->id), dw_pg_int_new (a->at), dw_pg_id_new (a->actor_id),
-                       dw_pg_int_new (a->ticket_id) };
-
-      for (guint k = 0; k < G_N_ELEMENTS (ints); k++)
-        g_ptr_array_add (owned, ints[k]);
-      q[0] = ints[0];
-      q[1] = ints[1];
-      q[2] = ints[2];
-      q[3] = ints[3];
-      q[4] = a->action;
-      q[5] = a->field;
-      q[6] = a->before;
-      q[7] = a->after;
-      q[8] = a->reason;
-    }
-
-  return insert_rows (store,
-                      "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, "
-                      "before, after, reason) VALUES ",
-                      "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)", 9, n, params, error)
-         && identity_past_max (store, "audit", error);
+  return insert_values (store, "audit",
+                        "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, "
+                        "before, after, reason) VALUES ",
+                        "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)",
+                        dw_store_demo_audit_values, G_N_ELEMENTS (dw_store_demo_audit_values),
+                        rows, sizeof *rows, n, error);
 }
 
 static gboolean

@@ -762,59 +762,86 @@ max_ids (DwStore  *store,
          && max_id (store, "SELECT coalesce (max (id), 0) FROM audit", audit_id, error);
 }
 
+/* Binds @row's values (dw_store_demo_*_values) to the parameters from @first on. */
+static void
+bind_values (sqlite3_stmt            *stmt,
+             int                      first,
+             const DwStoreDemoValue  *values,
+             guint                    n_values,
+             gconstpointer            row)
+{
+  for (guint i = 0; i < n_values; i++)
+    {
+      const DwStoreDemoValue *value = &values[i];
+      int index = first + (int) i;
+
+      switch (value->kind)
+        {
+        case DW_STORE_DEMO_VALUE_INT:
+          sqlite3_bind_int64 (stmt, index, dw_store_demo_value_int (value, row));
+          break;
+        case DW_STORE_DEMO_VALUE_ID:
+          dw_store_bind_id_or_null (stmt, index, dw_store_demo_value_int (value, row));
+          break;
+        case DW_STORE_DEMO_VALUE_TEXT:
+          sqlite3_bind_text (stmt, index, dw_store_demo_value_text (value, row), -1,
+                             SQLITE_STATIC);
+          break;
+        case DW_STORE_DEMO_VALUE_TEXT_OR_NULL:
+          dw_store_bind_text_or_null (stmt, index, dw_store_demo_value_text (value, row));
+          break;
+        case DW_STORE_DEMO_VALUE_BOOL:
+          sqlite3_bind_int (stmt, index, dw_store_demo_value_bool (value, row) ? 1 : 0);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+/* @sql once per row of @rows (@n of @row_size bytes), with the row's values. */
+static gboolean
+insert_each (DwStore                 *store,
+             const char              *sql,
+             const DwStoreDemoValue  *values,
+             guint                    n_values,
+             gconstpointer            rows,
+             gsize                    row_size,
+             guint                    n,
+             GError                 **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (n == 0)
+    return TRUE;
+  stmt = dw_store_prepare (dw_sqlite_store_db (store), sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      bind_values (stmt, 1, values, n_values, (const guint8 *) rows + i * row_size);
+      if (!dw_store_step_done (stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 insert_tickets (DwStore                  *store,
                 const DwStoreDemoTicket  *rows,
                 guint                     n,
                 GError                  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (n == 0)
-    return TRUE;
-  stmt = dw_store_prepare (dw_sqlite_store_db (store),
+  return insert_each (store,
     "INSERT INTO tickets (id, subject, body, channel, business_type, priority, status, team_id, "
     "assignee_id, customer_id, order_number, tags, created_at, updated_at, first_response_at, "
     "solved_at, version, escalation_level, sla_policy_id, sla_state, sla, next_sla_at, csat, "
     "csat_comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    error);
-  if (stmt == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      const DwStoreDemoTicket *p = &rows[i];
-
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      sqlite3_bind_int64 (stmt, 1, p->id);
-      sqlite3_bind_text (stmt, 2, p->subject, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, p->body, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, p->channel, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, p->business_type, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, p->priority, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 7, p->status, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 8, p->team_id);
-      dw_store_bind_id_or_null (stmt, 9, p->assignee_id);
-      sqlite3_bind_int64 (stmt, 10, p->customer_id);
-      dw_store_bind_text_or_null (stmt, 11, p->order_number);
-      sqlite3_bind_text (stmt, 12, p->tags, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 13, p->created_at);
-      sqlite3_bind_int64 (stmt, 14, p->updated_at);
-      dw_store_bind_id_or_null (stmt, 15, p->first_response_at);
-      dw_store_bind_id_or_null (stmt, 16, p->solved_at);
-      sqlite3_bind_int64 (stmt, 17, p->version);
-      sqlite3_bind_int64 (stmt, 18, p->escalation_level);
-      dw_store_bind_id_or_null (stmt, 19, p->sla_policy_id);
-      sqlite3_bind_text (stmt, 20, p->sla_state, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 21, p->sla, -1, SQLITE_STATIC);
-      dw_store_bind_id_or_null (stmt, 22, p->next_sla_at);
-      dw_store_bind_id_or_null (stmt, 23, p->csat);
-      dw_store_bind_text_or_null (stmt, 24, p->csat_comment);
-      if (!dw_store_step_done (stmt, error))
-        return FALSE;
-    }
-  return TRUE;
+    dw_store_demo_ticket_values, G_N_ELEMENTS (dw_store_demo_ticket_values), rows, sizeof *rows,
+    n, error);
 }
 
 static gboolean
@@ -823,35 +850,14 @@ insert_comments (DwStore                   *store,
                  guint                      n,
                  GError                   **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (n == 0)
-    return TRUE;
-  stmt = dw_store_prepare (dw_sqlite_store_db (store),
+  return insert_each (store,
     "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      const DwStoreDemoComment *c = &rows[i];
-
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, c->id);
-      sqlite3_bind_int64 (stmt, 2, c->ticket_id);
-      sqlite3_bind_text (stmt, 3, c->author_kind, -1, SQLITE_STATIC);
-      dw_store_bind_id_or_null (stmt, 4, c->author_id);
-      sqlite3_bind_int (stmt, 5, c->is_public ? 1 : 0);
-      sqlite3_bind_text (stmt, 6, c->body, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 7, c->created_at);
-      if (!dw_store_step_done (stmt, error))
-        return FALSE;
-    }
-  return TRUE;
+    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+    dw_store_demo_comment_values, G_N_ELEMENTS (dw_store_demo_comment_values), rows,
+    sizeof *rows, n, error);
 }
 
-#define AUDIT_COLUMNS 9
+#define AUDIT_COLUMNS ((int) G_N_ELEMENTS (dw_store_demo_audit_values))
 #define AUDIT_INSERT \
   "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, before, after, reason) " \
   "VALUES "
@@ -862,15 +868,7 @@ bind_audit (sqlite3_stmt           *stmt,
             int                     first,
             const DwStoreDemoAudit *a)
 {
-  sqlite3_bind_int64 (stmt, first, a->id);
-  sqlite3_bind_int64 (stmt, first + 1, a->at);
-  dw_store_bind_id_or_null (stmt, first + 2, a->actor_id);
-  sqlite3_bind_int64 (stmt, first + 3, a->ticket_id);
-  sqlite3_bind_text (stmt, first + 4, a->action, -1, SQLITE_STATIC);
-  dw_store_bind_text_or_null (stmt, first + 5, a->field);
-  dw_store_bind_text_or_null (stmt, first + 6, a->before);
-  dw_store_bind_text_or_null (stmt, first + 7, a->after);
-  dw_store_bind_text_or_null (stmt, first + 8, a->reason);
+  bind_values (stmt, first, dw_store_demo_audit_values, AUDIT_COLUMNS, a);
 }
 
 /* Audit rows are written DW_STORE_DEMO_AUDIT_BATCH to an INSERT: they are 85 % of the demo
