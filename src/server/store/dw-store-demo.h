@@ -218,25 +218,40 @@ static const DwStoreDemoValue dw_store_demo_audit_values[] = {
   DW_STORE_DEMO_VALUE (TEXT_OR_NULL, DwStoreDemoAudit, reason),
 };
 
-static inline gint64
-dw_store_demo_value_int (const DwStoreDemoValue *value,
-                         gconstpointer           row)
+/* The rows of one table: their values, and the size of one (the stride of an array of them). */
+typedef struct
 {
-  return G_STRUCT_MEMBER (gint64, row, value->offset);
+  const DwStoreDemoValue *values;
+  guint                   n_values;
+  gsize                   row_size;
+} DwStoreDemoRows;
+
+static const DwStoreDemoRows dw_store_demo_ticket_rows = {
+  dw_store_demo_ticket_values, G_N_ELEMENTS (dw_store_demo_ticket_values), sizeof (DwStoreDemoTicket)
+};
+static const DwStoreDemoRows dw_store_demo_comment_rows = {
+  dw_store_demo_comment_values, G_N_ELEMENTS (dw_store_demo_comment_values),
+  sizeof (DwStoreDemoComment)
+};
+static const DwStoreDemoRows dw_store_demo_audit_rows = {
+  dw_store_demo_audit_values, G_N_ELEMENTS (dw_store_demo_audit_values), sizeof (DwStoreDemoAudit)
+};
+
+/* Row @i of @rows, an array of @layout's rows. */
+static inline gconstpointer
+dw_store_demo_row (const DwStoreDemoRows *layout,
+                   gconstpointer          rows,
+                   guint                  i)
+{
+  return (const guint8 *) rows + (gsize) i * layout->row_size;
 }
 
-static inline const char *
-dw_store_demo_value_text (const DwStoreDemoValue *value,
-                          gconstpointer           row)
+/* Where @value is in @row: a gint64, a const char * or a gboolean, as its kind says. */
+static inline gconstpointer
+dw_store_demo_value_at (const DwStoreDemoValue *value,
+                        gconstpointer           row)
 {
-  return G_STRUCT_MEMBER (const char *, row, value->offset);
-}
-
-static inline gboolean
-dw_store_demo_value_bool (const DwStoreDemoValue *value,
-                          gconstpointer           row)
-{
-  return G_STRUCT_MEMBER (gboolean, row, value->offset);
+  return G_STRUCT_MEMBER_P (row, value->offset);
 }
 
 /* Audit rows to an INSERT on SQLite (dw_store_demo_insert_audit). */

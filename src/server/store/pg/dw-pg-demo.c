@@ -784,34 +784,33 @@ identity_past_max (DwStore     *store,
   return run (store, sql, 0, NULL, error);
 }
 
-/* @row's values (dw_store_demo_*_values) as text parameters in @q, the numbers' text kept in
- * @owned. */
+/* @row's values (@layout's) as text parameters in @q, the numbers' text kept in @owned. */
 static void
-row_params (const DwStoreDemoValue  *values,
-            guint                    n_values,
-            gconstpointer            row,
-            const char             **q,
-            GPtrArray               *owned)
+row_params (const DwStoreDemoRows  *layout,
+            gconstpointer           row,
+            const char            **q,
+            GPtrArray              *owned)
 {
-  for (guint i = 0; i < n_values; i++)
+  for (guint i = 0; i < layout->n_values; i++)
     {
-      const DwStoreDemoValue *value = &values[i];
+      const DwStoreDemoValue *value = &layout->values[i];
+      gconstpointer at = dw_store_demo_value_at (value, row);
       char *number = NULL;
 
       switch (value->kind)
         {
         case DW_STORE_DEMO_VALUE_INT:
-          q[i] = number = dw_pg_int_new (dw_store_demo_value_int (value, row));
+          q[i] = number = dw_pg_int_new (*(const gint64 *) at);
           break;
         case DW_STORE_DEMO_VALUE_ID:
-          q[i] = number = dw_pg_id_new (dw_store_demo_value_int (value, row));
+          q[i] = number = dw_pg_id_new (*(const gint64 *) at);
           break;
         case DW_STORE_DEMO_VALUE_TEXT:
         case DW_STORE_DEMO_VALUE_TEXT_OR_NULL:
-          q[i] = dw_store_demo_value_text (value, row);
+          q[i] = *(const char * const *) at;
           break;
         case DW_STORE_DEMO_VALUE_BOOL:
-          q[i] = dw_store_demo_value_bool (value, row) ? "1" : "0";
+          q[i] = *(const gboolean *) at ? "1" : "0";
           break;
         default:
           g_assert_not_reached ();
@@ -821,28 +820,26 @@ row_params (const DwStoreDemoValue  *values,
     }
 }
 
-/* @rows (@n of @row_size bytes) in the multi-row INSERTs of insert_rows, then the identity of
- * @table past them. */
+/* @rows (@n of @layout's) in the multi-row INSERTs of insert_rows ("@prefix (@row_sql), …"),
+ * then @table's identity past them. */
 static gboolean
-insert_values (DwStore                 *store,
-               const char              *table,
-               const char              *prefix,
-               const char              *row_sql,
-               const DwStoreDemoValue  *values,
-               guint                    n_values,
-               gconstpointer            rows,
-               gsize                    row_size,
-               guint                    n,
-               GError                 **error)
+insert_values (DwStore                *store,
+               const char             *table,
+               const char             *prefix,
+               const char             *row_sql,
+               const DwStoreDemoRows  *layout,
+               gconstpointer           rows,
+               guint                   n,
+               GError                **error)
 {
   g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
-  g_autofree const char **params = g_new0 (const char *, (gsize) n * n_values);
+  g_autofree const char **params = g_new0 (const char *, (gsize) n * layout->n_values);
 
   for (guint i = 0; i < n; i++)
-    row_params (values, n_values, (const guint8 *) rows + i * row_size,
-                params + (gsize) i * n_values, owned);
+    row_params (layout, dw_store_demo_row (layout, rows, i),
+                params + (gsize) i * layout->n_values, owned);
 
-  return insert_rows (store, prefix, row_sql, (int) n_values, n, params, error)
+  return insert_rows (store, prefix, row_sql, (int) layout->n_values, n, params, error)
          && identity_past_max (store, table, error);
 }
 
@@ -858,8 +855,7 @@ insert_tickets (DwStore                  *store,
     "solved_at, version, escalation_level, sla_policy_id, sla_state, sla, next_sla_at, csat, "
     "csat_comment) VALUES ",
     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    dw_store_demo_ticket_values, G_N_ELEMENTS (dw_store_demo_ticket_values), rows, sizeof *rows,
-    n, error);
+    &dw_store_demo_ticket_rows, rows, n, error);
 }
 
 static gboolean
@@ -871,8 +867,7 @@ insert_comments (DwStore                   *store,
   return insert_values (store, "comments",
                         "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, "
                         "created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?)",
-                        dw_store_demo_comment_values, G_N_ELEMENTS (dw_store_demo_comment_values),
-                        rows, sizeof *rows, n, error);
+                        &dw_store_demo_comment_rows, rows, n, error);
 }
 
 static gboolean
@@ -885,8 +880,7 @@ insert_audit (DwStore                 *store,
                         "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, "
                         "before, after, reason) VALUES ",
                         "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)",
-                        dw_store_demo_audit_values, G_N_ELEMENTS (dw_store_demo_audit_values),
-                        rows, sizeof *rows, n, error);
+                        &dw_store_demo_audit_rows, rows, n, error);
 }
 
 static gboolean

@@ -206,7 +206,7 @@ dw_pg_store_query_text (DwStore             *store,
   return result != NULL;
 }
 
-/* dw_pg_store_query_text's twin for an integer (0 for SQL NULL or no row). */
+/* The same value as an integer (0 for SQL NULL or no row). */
 static inline gboolean
 dw_pg_store_query_int (DwStore             *store,
                        const char          *sql,
@@ -216,16 +216,14 @@ dw_pg_store_query_int (DwStore             *store,
                        gboolean            *found,
                        GError             **error)
 {
-  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, n_params, params, error);
-  gboolean any = result != NULL && PQntuples (result) > 0;
+  g_autofree char *text = NULL;
+  gboolean ok = dw_pg_store_query_text (store, sql, n_params, params, &text, found, error);
 
-  *value = any ? dw_pg_get_int (result, 0, 0) : 0;
-  if (found != NULL)
-    *found = any;
-  return result != NULL;
+  *value = text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+  return ok;
 }
 
-/* The same with one parameter, $1 = @id. */
+/* dw_pg_store_query_text with one parameter, $1 = @id. */
 static inline gboolean
 dw_pg_store_query_text_by_id (DwStore     *store,
                               const char  *sql,
@@ -238,20 +236,6 @@ dw_pg_store_query_text_by_id (DwStore     *store,
   const char *params[] = { dw_pg_int (&id_text, id) };
 
   return dw_pg_store_query_text (store, sql, 1, params, text, found, error);
-}
-
-static inline gboolean
-dw_pg_store_query_int_by_id (DwStore     *store,
-                             const char  *sql,
-                             gint64       id,
-                             gint64      *value,
-                             gboolean    *found,
-                             GError     **error)
-{
-  DwPgInt id_text;
-  const char *params[] = { dw_pg_int (&id_text, id) };
-
-  return dw_pg_store_query_int (store, sql, 1, params, value, found, error);
 }
 
 /* A parameter the caller frees (g_autofree), for arrays of parameters built in a loop. */

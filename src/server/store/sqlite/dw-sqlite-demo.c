@@ -762,36 +762,35 @@ max_ids (DwStore  *store,
          && max_id (store, "SELECT coalesce (max (id), 0) FROM audit", audit_id, error);
 }
 
-/* Binds @row's values (dw_store_demo_*_values) to the parameters from @first on. */
+/* Binds @row's values (@layout's) to the parameters from @first on. */
 static void
-bind_values (sqlite3_stmt            *stmt,
-             int                      first,
-             const DwStoreDemoValue  *values,
-             guint                    n_values,
-             gconstpointer            row)
+bind_values (sqlite3_stmt           *stmt,
+             int                     first,
+             const DwStoreDemoRows  *layout,
+             gconstpointer           row)
 {
-  for (guint i = 0; i < n_values; i++)
+  for (guint i = 0; i < layout->n_values; i++)
     {
-      const DwStoreDemoValue *value = &values[i];
+      const DwStoreDemoValue *value = &layout->values[i];
+      gconstpointer at = dw_store_demo_value_at (value, row);
       int index = first + (int) i;
 
       switch (value->kind)
         {
         case DW_STORE_DEMO_VALUE_INT:
-          sqlite3_bind_int64 (stmt, index, dw_store_demo_value_int (value, row));
+          sqlite3_bind_int64 (stmt, index, *(const gint64 *) at);
           break;
         case DW_STORE_DEMO_VALUE_ID:
-          dw_store_bind_id_or_null (stmt, index, dw_store_demo_value_int (value, row));
+          dw_store_bind_id_or_null (stmt, index, *(const gint64 *) at);
           break;
         case DW_STORE_DEMO_VALUE_TEXT:
-          sqlite3_bind_text (stmt, index, dw_store_demo_value_text (value, row), -1,
-                             SQLITE_STATIC);
+          sqlite3_bind_text (stmt, index, *(const char * const *) at, -1, SQLITE_STATIC);
           break;
         case DW_STORE_DEMO_VALUE_TEXT_OR_NULL:
-          dw_store_bind_text_or_null (stmt, index, dw_store_demo_value_text (value, row));
+          dw_store_bind_text_or_null (stmt, index, *(const char * const *) at);
           break;
         case DW_STORE_DEMO_VALUE_BOOL:
-          sqlite3_bind_int (stmt, index, dw_store_demo_value_bool (value, row) ? 1 : 0);
+          sqlite3_bind_int (stmt, index, *(const gboolean *) at ? 1 : 0);
           break;
         default:
           g_assert_not_reached ();
@@ -799,16 +798,14 @@ bind_values (sqlite3_stmt            *stmt,
     }
 }
 
-/* @sql once per row of @rows (@n of @row_size bytes), with the row's values. */
+/* @sql once per row of @rows (@n of @layout's), with the row's values. */
 static gboolean
-insert_each (DwStore                 *store,
-             const char              *sql,
-             const DwStoreDemoValue  *values,
-             guint                    n_values,
-             gconstpointer            rows,
-             gsize                    row_size,
-             guint                    n,
-             GError                 **error)
+insert_each (DwStore                *store,
+             const char             *sql,
+             const DwStoreDemoRows  *layout,
+             gconstpointer           rows,
+             guint                   n,
+             GError                **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
@@ -822,7 +819,7 @@ insert_each (DwStore                 *store,
     {
       sqlite3_reset (stmt);
       sqlite3_clear_bindings (stmt);
-      bind_values (stmt, 1, values, n_values, (const guint8 *) rows + i * row_size);
+      bind_values (stmt, 1, layout, dw_store_demo_row (layout, rows, i));
       if (!dw_store_step_done (stmt, error))
         return FALSE;
     }
@@ -840,8 +837,7 @@ insert_tickets (DwStore                  *store,
     "assignee_id, customer_id, order_number, tags, created_at, updated_at, first_response_at, "
     "solved_at, version, escalation_level, sla_policy_id, sla_state, sla, next_sla_at, csat, "
     "csat_comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    dw_store_demo_ticket_values, G_N_ELEMENTS (dw_store_demo_ticket_values), rows, sizeof *rows,
-    n, error);
+    &dw_store_demo_ticket_rows, rows, n, error);
 }
 
 static gboolean
@@ -852,9 +848,7 @@ insert_comments (DwStore                   *store,
 {
   return insert_each (store,
     "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-    dw_store_demo_comment_values, G_N_ELEMENTS (dw_store_demo_comment_values), rows,
-    sizeof *rows, n, error);
+    "VALUES (?, ?, ?, ?, ?, ?, ?)", &dw_store_demo_comment_rows, rows, n, error);
 }
 
 #define AUDIT_COLUMNS ((int) G_N_ELEMENTS (dw_store_demo_audit_values))
@@ -868,7 +862,7 @@ bind_audit (sqlite3_stmt           *stmt,
             int                     first,
             const DwStoreDemoAudit *a)
 {
-  bind_values (stmt, first, dw_store_demo_audit_values, AUDIT_COLUMNS, a);
+  bind_values (stmt, first, &dw_store_demo_audit_rows, a);
 }
 
 /* Audit rows are written DW_STORE_DEMO_AUDIT_BATCH to an INSERT: they are 85 % of the demo
