@@ -466,6 +466,41 @@ step_one (DwStore       *store,
   return TRUE;
 }
 
+/* @sql prepared, @id bound to its one parameter; NULL with @error. */
+static sqlite3_stmt *
+prepare_by_id (DwStore     *store,
+               const char  *sql,
+               gint64       id,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = dw_store_prepare (dw_sqlite_store_db (store), sql, error);
+
+  if (stmt != NULL)
+    sqlite3_bind_int64 (stmt, 1, id);
+  return stmt;
+}
+
+/* Column 0 of the row of @sql ($1 = @id) as a new string; NULL and @found FALSE when there is
+ * none, which is no error (dw_pg_store_query_text_by_id's twin). */
+static gboolean
+text_by_id (DwStore     *store,
+            const char  *sql,
+            gint64       id,
+            char       **text,
+            gboolean    *found,
+            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare_by_id (store, sql, id, error);
+
+  *text = NULL;
+  *found = FALSE;
+  if (stmt == NULL || !step_one (store, stmt, found, error))
+    return FALSE;
+  if (*found)
+    *text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  return TRUE;
+}
+
 static gboolean
 customer_max_id (DwStore  *store,
                  gint64   *max_id,
@@ -490,20 +525,8 @@ customer_tags (DwStore   *store,
                gboolean  *found,
                GError   **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
-                                                   "SELECT tags FROM customers WHERE id = ?",
-                                                   error);
-
-  *tags = NULL;
-  *found = FALSE;
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  if (!step_one (store, stmt, found, error))
-    return FALSE;
-  if (*found)
-    *tags = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  return TRUE;
+  return text_by_id (store, "SELECT tags FROM customers WHERE id = ?", customer_id, tags, found,
+                     error);
 }
 
 static gboolean
@@ -512,20 +535,10 @@ user_presence (DwStore  *store,
                char    **presence,
                GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
-                                                   "SELECT presence FROM users WHERE id = ?",
-                                                   error);
   gboolean found;
 
-  *presence = NULL;
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (!step_one (store, stmt, &found, error))
-    return FALSE;
-  if (found)
-    *presence = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  return TRUE;
+  return text_by_id (store, "SELECT presence FROM users WHERE id = ?", user_id, presence, &found,
+                     error);
 }
 
 static gboolean
@@ -593,13 +606,10 @@ user_shifts (DwStore  *store,
              GArray   *times,
              GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
-    "SELECT starts_at, ends_at FROM shifts WHERE user_id = ? ORDER BY starts_at", error);
+  g_autoptr(sqlite3_stmt) stmt = prepare_by_id (store,
+    "SELECT starts_at, ends_at FROM shifts WHERE user_id = ? ORDER BY starts_at", user_id, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  return dw_store_step_ints (stmt, 2, times, error);
+  return stmt != NULL && dw_store_step_ints (stmt, 2, times, error);
 }
 
 static gboolean
@@ -648,13 +658,10 @@ agent_skills (DwStore             *store,
               gpointer             data,
               GError             **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
-    "SELECT level, skill FROM user_skills WHERE user_id = ?", error);
+  g_autoptr(sqlite3_stmt) stmt = prepare_by_id (store,
+    "SELECT level, skill FROM user_skills WHERE user_id = ?", user_id, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  return each_key (store, stmt, func, data, error);
+  return stmt != NULL && each_key (store, stmt, func, data, error);
 }
 
 static gboolean
@@ -663,13 +670,12 @@ agent_presence_log (DwStore  *store,
                     GArray   *rows,
                     GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
-    "SELECT presence, at FROM presence_log WHERE user_id = ? ORDER BY at, id", error);
+  g_autoptr(sqlite3_stmt) stmt = prepare_by_id (store,
+    "SELECT presence, at FROM presence_log WHERE user_id = ? ORDER BY at, id", user_id, error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       DwStoreDemoPresence row = {
@@ -688,13 +694,10 @@ agent_teams (DwStore  *store,
              GArray   *ids,
              GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
-    "SELECT team_id FROM team_members WHERE user_id = ?", error);
+  g_autoptr(sqlite3_stmt) stmt = prepare_by_id (store,
+    "SELECT team_id FROM team_members WHERE user_id = ?", user_id, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  return dw_store_step_ints (stmt, 1, ids, error);
+  return stmt != NULL && dw_store_step_ints (stmt, 1, ids, error);
 }
 
 static gboolean
