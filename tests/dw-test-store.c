@@ -204,6 +204,14 @@ dw_test_store_open_second (DwTestStore *self)
   return second;
 }
 
+void
+dw_test_store_seed (DwTestStore *self,
+                    const char  *sql)
+{
+  dw_test_store_exec (self, sql);
+  dw_test_store_seeded (self);
+}
+
 DwTestStore *
 dw_test_store_open_seeded (const char *backend,
                            const char *seed_sql)
@@ -211,10 +219,7 @@ dw_test_store_open_seeded (const char *backend,
   DwTestStore *self = dw_test_store_open (backend);
 
   if (seed_sql != NULL)
-    {
-      dw_test_store_exec (self, seed_sql);
-      dw_test_store_seeded (self);
-    }
+    dw_test_store_seed (self, seed_sql);
   return self;
 }
 

@@ -48,7 +48,10 @@ void         dw_test_store_rollback (DwTestStore *self);
  * to see what a transaction of @self shows the others.  Close it before @self. */
 DwTestStore *dw_test_store_open_second (DwTestStore *self);
 
-/* dw_test_store_open, then @seed_sql (when not NULL) and dw_test_store_seeded. */
+/* Runs @sql (plain INSERTs with their ids), then dw_test_store_seeded. */
+void         dw_test_store_seed    (DwTestStore *self,
+                                    const char  *sql);
+/* dw_test_store_open, then dw_test_store_seed (@seed_sql) when it is not NULL. */
 DwTestStore *dw_test_store_open_seeded (const char *backend,
                                         const char *seed_sql);
 

@@ -247,8 +247,7 @@ test_held_requeue (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (held->len, ==, 0);
 
-  dw_test_store_exec (fixture->desk, held_sql);
-  dw_test_store_seeded (fixture->desk);
+  dw_test_store_seed (fixture->desk, held_sql);
 
   /* Agent 21 keeps its oldest waiting ticket (102); the newer open one, then the pending one,
    * go back.  Agent 22 is within capacity; the lead is not an agent. */
@@ -303,8 +302,7 @@ test_roster (Fixture       *fixture,
   gint64 user = -1;
   gboolean found = TRUE;
 
-  dw_test_store_exec (fixture->desk, roster_sql);
-  dw_test_store_seeded (fixture->desk);
+  dw_test_store_seed (fixture->desk, roster_sql);
 
   g_assert_true (dw_store_demo_shifts_tie_templates (fixture->store, 8 * 3600, 4 * 3600, 1800,
                                                      &error));
@@ -441,8 +439,7 @@ test_simulator (Fixture       *fixture,
   g_assert_true (dw_store_demo_active_assigned (fixture->store, collect_active, active, &error));
   g_assert_cmpuint (active->len, ==, 0);
 
-  dw_test_store_exec (fixture->desk, simulator_sql);
-  dw_test_store_seeded (fixture->desk);
+  dw_test_store_seed (fixture->desk, simulator_sql);
 
   g_assert_true (dw_store_demo_customer_max_id (fixture->store, &max_id, &error));
   g_assert_cmpint (max_id, ==, 9);
@@ -529,8 +526,7 @@ test_history_reads (Fixture       *fixture,
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   gint64 policies;
 
-  dw_test_store_exec (fixture->desk, history_sql);
-  dw_test_store_seeded (fixture->desk);
+  dw_test_store_seed (fixture->desk, history_sql);
 
   g_assert_true (dw_store_demo_history_agents (fixture->store, agents, &error));
   g_assert_no_error (error);
@@ -607,8 +603,7 @@ test_history_writes (Fixture       *fixture,
       .body = "c2", .created_at = 20 },
   };
 
-  dw_test_store_exec (fixture->desk, history_sql);
-  dw_test_store_seeded (fixture->desk);
+  dw_test_store_seed (fixture->desk, history_sql);
 
   g_assert_true (dw_store_demo_max_ids (fixture->store, &ticket_id, &comment_id, &audit_id,
                                         &error));

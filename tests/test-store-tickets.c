@@ -648,16 +648,12 @@ static const char json_seed_sql[] =
 static void
 test_json_alike (void)
 {
-  g_autoptr(DwTestStore) sqlite = dw_test_store_open ("sqlite");
-  g_autoptr(DwTestStore) pg = dw_test_store_open ("postgresql");
+  g_autoptr(DwTestStore) sqlite = dw_test_store_open_seeded ("sqlite", seed_sql);
+  g_autoptr(DwTestStore) pg = dw_test_store_open_seeded ("postgresql", seed_sql);
   const char *breach[] = { "running", "settled", "none" };
 
-  for (DwTestStore **desk = (DwTestStore *[]) { sqlite, pg, NULL }; *desk != NULL; desk++)
-    {
-      dw_test_store_exec (*desk, seed_sql);
-      dw_test_store_exec (*desk, json_seed_sql);
-      dw_test_store_seeded (*desk);
-    }
+  dw_test_store_seed (sqlite, json_seed_sql);
+  dw_test_store_seed (pg, json_seed_sql);
 
   for (gint64 id = 31; id <= 33; id++)
     {
@@ -702,8 +698,7 @@ test_json_text (Fixture       *fixture,
   };
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  dw_test_store_exec (fixture->desk, json_seed_sql);
-  dw_test_store_seeded (fixture->desk);
+  dw_test_store_seed (fixture->desk, json_seed_sql);
   for (gint64 id = 31; id <= 33; id++)
     g_array_append_val (ids, id);
 
