@@ -227,7 +227,8 @@ typedef struct
 } DwStoreDemoRows;
 
 static const DwStoreDemoRows dw_store_demo_ticket_rows = {
-  dw_store_demo_ticket_values, G_N_ELEMENTS (dw_store_demo_ticket_values), sizeof (DwStoreDemoTicket)
+  dw_store_demo_ticket_values, G_N_ELEMENTS (dw_store_demo_ticket_values),
+  sizeof (DwStoreDemoTicket)
 };
 static const DwStoreDemoRows dw_store_demo_comment_rows = {
   dw_store_demo_comment_values, G_N_ELEMENTS (dw_store_demo_comment_values),

@@ -865,9 +865,8 @@ insert_comments (DwStore                   *store,
                  GError                   **error)
 {
   return insert_values (store, "comments",
-                        "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, "
-                        "created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?)",
-                        &dw_store_demo_comment_rows, rows, n, error);
+    "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, "
+    "created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?)", &dw_store_demo_comment_rows, rows, n, error);
 }
 
 static gboolean
@@ -877,10 +876,9 @@ insert_audit (DwStore                 *store,
               GError                 **error)
 {
   return insert_values (store, "audit",
-                        "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, "
-                        "before, after, reason) VALUES ",
-                        "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)",
-                        &dw_store_demo_audit_rows, rows, n, error);
+    "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, "
+    "before, after, reason) VALUES ",
+    "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)", &dw_store_demo_audit_rows, rows, n, error);
 }
 
 static gboolean
