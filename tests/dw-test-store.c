@@ -203,3 +203,108 @@ dw_test_store_open_second (DwTestStore *self)
     }
   return second;
 }
+
+void
+dw_test_store_seed (DwTestStore *self,
+                    const char  *sql)
+{
+  dw_test_store_exec (self, sql);
+  dw_test_store_seeded (self);
+}
+
+DwTestStore *
+dw_test_store_open_seeded (const char *backend,
+                           const char *seed_sql)
+{
+  DwTestStore *self = dw_test_store_open (backend);
+
+  if (seed_sql != NULL)
+    dw_test_store_seed (self, seed_sql);
+  return self;
+}
+
+/* The seed of the cases dw_test_store_add_cases registered: one per test program. */
+static const char *fixture_seed_sql;
+
+static void
+fixture_set_up (DwTestStoreFixture *fixture,
+                gconstpointer       backend)
+{
+  fixture->desk = dw_test_store_open_seeded (backend, fixture_seed_sql);
+  fixture->store = fixture->desk->store;
+  g_assert_cmpstr (fixture->store->backend->name, ==, backend);
+}
+
+static void
+fixture_tear_down (DwTestStoreFixture *fixture,
+                   gconstpointer       backend)
+{
+  g_clear_pointer (&fixture->desk, dw_test_store_close);
+}
+
+void
+dw_test_store_add_cases (const char            *root,
+                         const char            *area,
+                         const char            *seed_sql,
+                         const DwTestStoreCase *cases,
+                         guint                  n_cases)
+{
+  g_assert_true (fixture_seed_sql == NULL || fixture_seed_sql == seed_sql);
+  fixture_seed_sql = seed_sql;
+
+  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
+    for (guint t = 0; t < n_cases; t++)
+      {
+        g_autofree char *path = area != NULL
+          ? g_strdup_printf ("%s/%s/%s/%s", root, *backend, area, cases[t].name)
+          : g_strdup_printf ("%s/%s/%s", root, *backend, cases[t].name);
+
+        g_test_add_vtable (path, sizeof (DwTestStoreFixture), *backend,
+                           (GTestFixtureFunc) fixture_set_up, (GTestFixtureFunc) cases[t].func,
+                           (GTestFixtureFunc) fixture_tear_down);
+      }
+}
+
+void
+dw_test_store_assert_ids (GArray       *ids,
+                          const gint64 *expected,
+                          guint         n_expected)
+{
+  g_assert_nonnull (ids);
+  g_assert_cmpuint (ids->len, ==, n_expected);
+  for (guint i = 0; i < n_expected; i++)
+    g_assert_cmpint (g_array_index (ids, gint64, i), ==, expected[i]);
+}
+
+int
+dw_test_store_compare_ids (gconstpointer a,
+                           gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+void
+dw_test_store_assert_json_alike (JsonObject *sqlite,
+                                 JsonObject *pg)
+{
+  g_autoptr(GList) members = json_object_get_members (sqlite);
+
+  g_assert_cmpuint (json_object_get_size (pg), ==, json_object_get_size (sqlite));
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *a = json_object_get_member (sqlite, l->data);
+      JsonNode *b = json_object_get_member (pg, l->data);
+      g_autofree char *a_text = json_to_string (a, FALSE);
+      g_autofree char *b_text = b != NULL ? json_to_string (b, FALSE) : NULL;
+
+      g_test_message ("%s: %s / %s", (const char *) l->data, a_text, b_text);
+      g_assert_nonnull (b);
+      g_assert_cmpint (json_node_get_node_type (b), ==, json_node_get_node_type (a));
+      if (JSON_NODE_HOLDS_VALUE (a))
+        g_assert_true (json_node_get_value_type (b) == json_node_get_value_type (a));
+      g_assert_true (json_node_equal (a, b));
+      g_assert_cmpstr (b_text, ==, a_text);
+    }
+}

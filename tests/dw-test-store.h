@@ -10,6 +10,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "store/dw-store-backend.h"
 
@@ -46,6 +47,52 @@ void         dw_test_store_rollback (DwTestStore *self);
 /* Another connection to the same desk (SQLite: the same file; PostgreSQL: the same database),
  * to see what a transaction of @self shows the others.  Close it before @self. */
 DwTestStore *dw_test_store_open_second (DwTestStore *self);
+
+/* Runs @sql (plain INSERTs with their ids), then dw_test_store_seeded. */
+void         dw_test_store_seed    (DwTestStore *self,
+                                    const char  *sql);
+/* dw_test_store_open, then dw_test_store_seed (@seed_sql) when it is not NULL. */
+DwTestStore *dw_test_store_open_seeded (const char *backend,
+                                        const char *seed_sql);
+
+/* The fixture of the store tests, opened on the backend its case was registered for (the
+ * case's data is the backend's name).  A test program may `typedef DwTestStoreFixture Fixture`. */
+typedef struct
+{
+  DwTestStore *desk;
+  DwStore     *store;    /* desk->store */
+} DwTestStoreFixture;
+
+typedef void (*DwTestStoreFunc) (DwTestStoreFixture *fixture,
+                                 gconstpointer       backend);
+
+typedef struct
+{
+  const char      *name;
+  DwTestStoreFunc  func;
+} DwTestStoreCase;
+
+/* Adds each of @cases once per backend (dw_test_store_backends) as
+ * "@root/<backend>[/@area]/<name>", on a fresh desk seeded with @seed_sql (may be NULL; one
+ * seed per test program). */
+void         dw_test_store_add_cases (const char            *root,
+                                      const char            *area,
+                                      const char            *seed_sql,
+                                      const DwTestStoreCase *cases,
+                                      guint                  n_cases);
+
+/* @ids (of gint64) is exactly @expected, in that order. */
+void         dw_test_store_assert_ids (GArray       *ids,
+                                       const gint64 *expected,
+                                       guint         n_expected);
+/* A GCompareFunc for gint64s, to sort ids before dw_test_store_assert_ids. */
+int          dw_test_store_compare_ids (gconstpointer a,
+                                        gconstpointer b);
+
+/* The same object from both backends (@sqlite's, @pg's), member by member: the same members,
+ * of the same JSON and value types, equal and written alike. */
+void         dw_test_store_assert_json_alike (JsonObject *sqlite,
+                                              JsonObject *pg);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestStore, dw_test_store_close)
 

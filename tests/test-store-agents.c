@@ -11,11 +11,7 @@
 #include "store/dw-store-agents.h"
 #include "dw-test-store.h"
 
-typedef struct
-{
-  DwTestStore *desk;
-  DwStore     *store;
-} Fixture;
+typedef DwTestStoreFixture Fixture;
 
 /* Team 7 (Returns) with agents Li (11, capacity 3, online since 100), Bai (13) and disabled
  * Wang (12), lead Zhou (14); team 8 (Billing) empty.  Tickets of Li: 31 open (team 7, at
@@ -67,24 +63,6 @@ static const char seed_sql[] =
   "INSERT INTO presence_log (id, user_id, presence, at) VALUES (2, 11, 'away', 150);"
   "INSERT INTO presence_log (id, user_id, presence, at) VALUES (3, 11, 'online', 150);"
   "INSERT INTO presence_log (id, user_id, presence, at) VALUES (4, 11, 'offline', 300);";
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->desk = dw_test_store_open (data);
-  dw_test_store_exec (fixture->desk, seed_sql);
-  dw_test_store_seeded (fixture->desk);
-  fixture->store = fixture->desk->store;
-  g_assert_cmpstr (fixture->store->backend->name, ==, data);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->desk, dw_test_store_close);
-}
 
 /* Facts: the reader's operations */
 
@@ -659,11 +637,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    void      (*func) (Fixture *, gconstpointer);
-  } tests[] = {
+  static const DwTestStoreCase tests[] = {
     { "audit-read", test_audit_read },
     { "watermark", test_watermark },
     { "fact-tickets", test_fact_tickets },
@@ -679,13 +653,6 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
-    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
-      {
-        g_autofree char *path = g_strdup_printf ("/store/%s/agents/%s", *backend, tests[t].name);
-
-        g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
-                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
-      }
+  dw_test_store_add_cases ("/store", "agents", seed_sql, tests, G_N_ELEMENTS (tests));
   return g_test_run ();
 }

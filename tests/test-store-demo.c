@@ -15,11 +15,7 @@
 #include "store/dw-store-tx.h"
 #include "dw-test-store.h"
 
-typedef struct
-{
-  DwTestStore *desk;
-  DwStore     *store;
-} Fixture;
+typedef DwTestStoreFixture Fixture;
 
 /* Two agents of capacity 1 and 2 and a lead; tickets of agent 21: two open, one pending, one
  * solved; of agent 22: two open; of the lead: three open (leads are never handed back). */
@@ -32,22 +28,6 @@ static const char held_sql[] =
   "       (102, 'o2', 'web', 'new', 21, 20, 20), (103, 's', 'web', 'solved', 21, 5, 5), "
   "       (104, 'b1', 'web', 'open', 22, 1, 1), (105, 'b2', 'web', 'open', 22, 2, 2), "
   "       (106, 'l1', 'web', 'open', 23, 1, 1), (107, 'l2', 'web', 'open', 23, 2, 2);";
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->desk = dw_test_store_open (data);
-  fixture->store = fixture->desk->store;
-  g_assert_cmpstr (fixture->store->backend->name, ==, data);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->desk, dw_test_store_close);
-}
 
 /* 0 while commits do not wait for the disk, 1 when they do: SQLite's synchronous (OFF or FULL),
  * PostgreSQL's synchronous_commit (off, or the session's setting, "on" here). */
@@ -267,8 +247,7 @@ test_held_requeue (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (held->len, ==, 0);
 
-  dw_test_store_exec (fixture->desk, held_sql);
-  dw_test_store_seeded (fixture->desk);
+  dw_test_store_seed (fixture->desk, held_sql);
 
   /* Agent 21 keeps its oldest waiting ticket (102); the newer open one, then the pending one,
    * go back.  Agent 22 is within capacity; the lead is not an agent. */
@@ -323,8 +302,7 @@ test_roster (Fixture       *fixture,
   gint64 user = -1;
   gboolean found = TRUE;
 
-  dw_test_store_exec (fixture->desk, roster_sql);
-  dw_test_store_seeded (fixture->desk);
+  dw_test_store_seed (fixture->desk, roster_sql);
 
   g_assert_true (dw_store_demo_shifts_tie_templates (fixture->store, 8 * 3600, 4 * 3600, 1800,
                                                      &error));
@@ -461,8 +439,7 @@ test_simulator (Fixture       *fixture,
   g_assert_true (dw_store_demo_active_assigned (fixture->store, collect_active, active, &error));
   g_assert_cmpuint (active->len, ==, 0);
 
-  dw_test_store_exec (fixture->desk, simulator_sql);
-  dw_test_store_seeded (fixture->desk);
+  dw_test_store_seed (fixture->desk, simulator_sql);
 
   g_assert_true (dw_store_demo_customer_max_id (fixture->store, &max_id, &error));
   g_assert_cmpint (max_id, ==, 9);
@@ -549,8 +526,7 @@ test_history_reads (Fixture       *fixture,
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   gint64 policies;
 
-  dw_test_store_exec (fixture->desk, history_sql);
-  dw_test_store_seeded (fixture->desk);
+  dw_test_store_seed (fixture->desk, history_sql);
 
   g_assert_true (dw_store_demo_history_agents (fixture->store, agents, &error));
   g_assert_no_error (error);
@@ -627,8 +603,7 @@ test_history_writes (Fixture       *fixture,
       .body = "c2", .created_at = 20 },
   };
 
-  dw_test_store_exec (fixture->desk, history_sql);
-  dw_test_store_seeded (fixture->desk);
+  dw_test_store_seed (fixture->desk, history_sql);
 
   g_assert_true (dw_store_demo_max_ids (fixture->store, &ticket_id, &comment_id, &audit_id,
                                         &error));
@@ -890,11 +865,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    void      (*func) (Fixture *, gconstpointer);
-  } tests[] = {
+  static const DwTestStoreCase tests[] = {
     { "demo/fast-writes", test_fast_writes },
     { "demo/is-empty", test_is_empty },
     { "demo/seed", test_seed },
@@ -909,14 +880,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
-    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
-      {
-        g_autofree char *path = g_strdup_printf ("/store/%s/%s", *backend, tests[t].name);
-
-        g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
-                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
-      }
+  dw_test_store_add_cases ("/store", NULL, NULL, tests, G_N_ELEMENTS (tests));
 
   g_test_add_func ("/store/demo/populate-alike", test_populate_alike);
 

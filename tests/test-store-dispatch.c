@@ -14,11 +14,7 @@
 #include "store/dw-store-tickets.h"
 #include "dw-test-store.h"
 
-typedef struct
-{
-  DwTestStore *desk;
-  DwStore     *store;
-} Fixture;
+typedef DwTestStoreFixture Fixture;
 
 /* Team 7: Li (lead, online, capacity 2, skills), Wang (disabled), Zhou (also in team 8);
  * team 9 has nobody.  Tickets 31–35 of team 7: two queued, one queued but pending, one
@@ -63,23 +59,6 @@ static const char seed_sql[] =
   "created_at, updated_at) VALUES (34, 'd', 'web', 'normal', 'open', 7, 11, 70, 70);"
   "INSERT INTO tickets (id, subject, channel, priority, status, team_id, assignee_id, "
   "created_at, updated_at) VALUES (35, 'e', 'web', 'normal', 'solved', 7, 11, 60, 60);";
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->desk = dw_test_store_open (data);
-  dw_test_store_exec (fixture->desk, seed_sql);
-  dw_test_store_seeded (fixture->desk);
-  fixture->store = fixture->desk->store;
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->desk, dw_test_store_close);
-}
 
 static int
 skill_level (const DwStoreAgentRow *agent,
@@ -271,26 +250,6 @@ test_user_load (Fixture       *fixture,
 }
 
 static void
-assert_ids (GArray       *ids,
-            const gint64 *expected,
-            guint         n)
-{
-  g_assert_nonnull (ids);
-  g_assert_cmpuint (ids->len, ==, n);
-  for (guint i = 0; i < n; i++)
-    g_assert_cmpint (g_array_index (ids, gint64, i), ==, expected[i]);
-}
-
-static int
-compare_ids (gconstpointer a,
-             gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
-static void
 test_membership (Fixture       *fixture,
                  gconstpointer  data)
 {
@@ -302,15 +261,15 @@ test_membership (Fixture       *fixture,
   teams = dw_store_team_ids (fixture->store, &error);
   g_assert_no_error (error);
   /* By name: Empty, Logistics, Returns. */
-  assert_ids (teams, (gint64[]) { 9, 8, 7 }, 3);
+  dw_test_store_assert_ids (teams, (gint64[]) { 9, 8, 7 }, 3);
 
   mine = dw_store_user_team_ids (fixture->store, 13, &error);
   g_assert_no_error (error);
-  g_array_sort (mine, compare_ids);
-  assert_ids (mine, (gint64[]) { 7, 8 }, 2);
+  g_array_sort (mine, dw_test_store_compare_ids);
+  dw_test_store_assert_ids (mine, (gint64[]) { 7, 8 }, 2);
   none = dw_store_user_team_ids (fixture->store, 14, &error);
   g_assert_no_error (error);
-  assert_ids (none, NULL, 0);
+  dw_test_store_assert_ids (none, NULL, 0);
 
   g_assert_true (dw_store_user_in_team (fixture->store, 13, 8));
   g_assert_true (dw_store_user_in_team (fixture->store, 12, 7));
@@ -358,14 +317,8 @@ test_user_json (Fixture       *fixture,
 static void
 test_user_json_alike (void)
 {
-  g_autoptr(DwTestStore) sqlite = dw_test_store_open ("sqlite");
-  g_autoptr(DwTestStore) pg = dw_test_store_open ("postgresql");
-
-  for (DwTestStore **desk = (DwTestStore *[]) { sqlite, pg, NULL }; *desk != NULL; desk++)
-    {
-      dw_test_store_exec (*desk, seed_sql);
-      dw_test_store_seeded (*desk);
-    }
+  g_autoptr(DwTestStore) sqlite = dw_test_store_open_seeded ("sqlite", seed_sql);
+  g_autoptr(DwTestStore) pg = dw_test_store_open_seeded ("postgresql", seed_sql);
 
   for (gint64 id = 11; id <= 14; id++)
     {
@@ -376,7 +329,6 @@ test_user_json_alike (void)
       g_autoptr(JsonNode) b_node = NULL;
       g_autofree char *a_text = NULL;
       g_autofree char *b_text = NULL;
-      g_autoptr(GList) members = NULL;
 
       g_assert_no_error (error);
       b = dw_store_user_load_json (pg->store, id, &error);
@@ -386,19 +338,7 @@ test_user_json_alike (void)
       b_text = json_to_string (b_node, FALSE);
       g_test_message ("%s / %s", a_text, b_text);
 
-      members = json_object_get_members (a);
-      g_assert_cmpuint (json_object_get_size (b), ==, json_object_get_size (a));
-      for (GList *l = members; l != NULL; l = l->next)
-        {
-          JsonNode *x = json_object_get_member (a, l->data);
-          JsonNode *y = json_object_get_member (b, l->data);
-
-          g_assert_nonnull (y);
-          g_assert_cmpint (json_node_get_node_type (y), ==, json_node_get_node_type (x));
-          if (JSON_NODE_HOLDS_VALUE (x))
-            g_assert_true (json_node_get_value_type (y) == json_node_get_value_type (x));
-          g_assert_true (json_node_equal (x, y));
-        }
+      dw_test_store_assert_json_alike (a, b);
       g_assert_cmpstr (b_text, ==, a_text);
     }
 }
@@ -407,11 +347,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    void      (*func) (Fixture *, gconstpointer);
-  } tests[] = {
+  static const DwTestStoreCase tests[] = {
     { "agents", test_agents },
     { "business-type-skill", test_business_type_skill },
     { "queue", test_queue },
@@ -424,15 +360,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
-    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
-      {
-        g_autofree char *path = g_strdup_printf ("/store/%s/dispatch/%s", *backend,
-                                                 tests[t].name);
-
-        g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
-                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
-      }
+  dw_test_store_add_cases ("/store", "dispatch", seed_sql, tests, G_N_ELEMENTS (tests));
   g_test_add_func ("/store/dispatch/user-json-alike", test_user_json_alike);
 
   return g_test_run ();

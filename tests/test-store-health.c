@@ -11,27 +11,7 @@
 #include "store/dw-store-tx.h"
 #include "dw-test-store.h"
 
-typedef struct
-{
-  DwTestStore *desk;
-  DwStore     *store;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->desk = dw_test_store_open (data);
-  fixture->store = fixture->desk->store;
-  g_assert_cmpstr (fixture->store->backend->name, ==, data);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->desk, dw_test_store_close);
-}
+typedef DwTestStoreFixture Fixture;
 
 /* One schema history: a fresh desk is at the newest migration on either backend (the same
  * numbers), and the version is read from the database each time, not remembered. */
@@ -106,11 +86,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    void      (*func) (Fixture *, gconstpointer);
-  } tests[] = {
+  static const DwTestStoreCase tests[] = {
     { "schema-version", test_schema_version },
     { "schema-version-in-transaction", test_schema_version_in_transaction },
     { "stats", test_stats },
@@ -118,15 +94,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
-    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
-      {
-        g_autofree char *path = g_strdup_printf ("/store/%s/health/%s", *backend,
-                                                 tests[t].name);
-
-        g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
-                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
-      }
+  dw_test_store_add_cases ("/store", "health", NULL, tests, G_N_ELEMENTS (tests));
 
   return g_test_run ();
 }

@@ -14,11 +14,7 @@
 #include "store/dw-store-people.h"
 #include "dw-test-store.h"
 
-typedef struct
-{
-  DwTestStore *desk;
-  DwStore     *store;
-} Fixture;
+typedef DwTestStoreFixture Fixture;
 
 /* Plain INSERTs with their ids, read alike by both backends.  Li is in two teams and leads
  * one; Wang is disabled; Chen has no password (cannot sign in) and no team. */
@@ -36,33 +32,6 @@ static const char seed_sql[] =
   "INSERT INTO team_members (team_id, user_id, is_lead) VALUES (8, 11, 0);"
   "INSERT INTO team_members (team_id, user_id, is_lead) VALUES (7, 11, 1);"
   "INSERT INTO team_members (team_id, user_id, is_lead) VALUES (7, 12, 0);";
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->desk = dw_test_store_open (data);
-  dw_test_store_exec (fixture->desk, seed_sql);
-  dw_test_store_seeded (fixture->desk);
-  fixture->store = fixture->desk->store;
-  g_assert_cmpstr (fixture->store->backend->name, ==, data);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->desk, dw_test_store_close);
-}
-
-static int
-compare_ids (gconstpointer a,
-             gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
 
 /* Tests */
 
@@ -124,7 +93,7 @@ test_principal (Fixture       *fixture,
   g_assert_cmpint (li.role, ==, DW_ROLE_LEAD);
   g_assert_false (li.disabled);
   /* A set: its order is the backend's. */
-  g_array_sort (li.team_ids, compare_ids);
+  g_array_sort (li.team_ids, dw_test_store_compare_ids);
   g_assert_cmpint (li.team_ids->len, ==, 2);
   g_assert_cmpint (g_array_index (li.team_ids, gint64, 0), ==, 7);
   g_assert_cmpint (g_array_index (li.team_ids, gint64, 1), ==, 8);
@@ -933,15 +902,10 @@ test_calendar_json_alike (void)
     "'Asia/Shanghai', '[[[540,720],[780,1080]],[[540,1080]],[[540,1080]],[[540,1080]],"
     "[[540,1020]],[],[]]', '[\"2027-02-10\",\"2027-02-11\"]', "
     "'[{\"date\":\"2027-02-07\",\"as\":1}]');";
-  g_autoptr(DwTestStore) sqlite = dw_test_store_open ("sqlite");
-  g_autoptr(DwTestStore) pg = dw_test_store_open ("postgresql");
+  g_autoptr(DwTestStore) sqlite = dw_test_store_open_seeded ("sqlite", calendar_sql);
+  g_autoptr(DwTestStore) pg = dw_test_store_open_seeded ("postgresql", calendar_sql);
   gint64 first;
 
-  for (DwTestStore **desk = (DwTestStore *[]) { sqlite, pg, NULL }; *desk != NULL; desk++)
-    {
-      dw_test_store_exec (*desk, calendar_sql);
-      dw_test_store_seeded (*desk);
-    }
   first = dw_test_store_int (sqlite, "SELECT min (id) FROM calendars");
   g_assert_cmpint (dw_test_store_int (pg, "SELECT min (id) FROM calendars"), ==, first);
 
@@ -954,7 +918,6 @@ test_calendar_json_alike (void)
       g_autoptr(JsonNode) b_node = NULL;
       g_autofree char *a_text = NULL;
       g_autofree char *b_text = NULL;
-      g_autoptr(GList) members = NULL;
       g_autoptr(DwCalendar) a_calendar = NULL;
       g_autoptr(DwCalendar) b_calendar = NULL;
 
@@ -967,20 +930,8 @@ test_calendar_json_alike (void)
       b_text = json_to_string (b_node, FALSE);
       g_test_message ("%s / %s", a_text, b_text);
 
-      members = json_object_get_members (a);
       g_assert_cmpuint (json_object_get_size (a), ==, 6);
-      g_assert_cmpuint (json_object_get_size (b), ==, json_object_get_size (a));
-      for (GList *l = members; l != NULL; l = l->next)
-        {
-          JsonNode *x = json_object_get_member (a, l->data);
-          JsonNode *y = json_object_get_member (b, l->data);
-
-          g_assert_nonnull (y);
-          g_assert_cmpint (json_node_get_node_type (y), ==, json_node_get_node_type (x));
-          if (JSON_NODE_HOLDS_VALUE (x))
-            g_assert_true (json_node_get_value_type (y) == json_node_get_value_type (x));
-          g_assert_true (json_node_equal (x, y));
-        }
+      dw_test_store_assert_json_alike (a, b);
       g_assert_cmpstr (b_text, ==, a_text);
 
       a_calendar = dw_calendar_new_from_json (a, &error);
@@ -1050,11 +1001,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    void      (*func) (Fixture *, gconstpointer);
-  } tests[] = {
+  static const DwTestStoreCase tests[] = {
     { "people/users", test_users },
     { "people/principal", test_principal },
     { "people/tokens", test_tokens },
@@ -1074,14 +1021,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
-    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
-      {
-        g_autofree char *path = g_strdup_printf ("/store/%s/%s", *backend, tests[t].name);
-
-        g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
-                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
-      }
+  dw_test_store_add_cases ("/store", NULL, seed_sql, tests, G_N_ELEMENTS (tests));
 
   g_test_add_func ("/store/people/calendar-json-alike", test_calendar_json_alike);
 

@@ -12,11 +12,7 @@
 #include "store/dw-store-roster.h"
 #include "dw-test-store.h"
 
-typedef struct
-{
-  DwTestStore *desk;
-  DwStore     *store;
-} Fixture;
+typedef DwTestStoreFixture Fixture;
 
 /* Plain INSERTs with their ids, read alike by both backends. */
 static const char seed_sql[] =
@@ -43,24 +39,6 @@ static const char seed_sql[] =
   "VALUES (43, 11, 8, 1700086400, 1700100000);"
   "INSERT INTO shifts (id, user_id, team_id, starts_at, ends_at) "
   "VALUES (44, 12, 8, 1700086400, 1700100000);";
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->desk = dw_test_store_open (data);
-  dw_test_store_exec (fixture->desk, seed_sql);
-  dw_test_store_seeded (fixture->desk);
-  fixture->store = fixture->desk->store;
-  g_assert_cmpstr (fixture->store->backend->name, ==, data);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->desk, dw_test_store_close);
-}
 
 static gint64
 insert_template (Fixture    *fixture,
@@ -791,11 +769,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    void      (*func) (Fixture *, gconstpointer);
-  } tests[] = {
+  static const DwTestStoreCase tests[] = {
     { "roster/staffing-settings", test_staffing_settings },
     { "roster/staffing-settings-not-found", test_staffing_settings_not_found },
     { "roster/template-round-trip", test_template_round_trip },
@@ -817,14 +791,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
-    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
-      {
-        g_autofree char *path = g_strdup_printf ("/store/%s/%s", *backend, tests[t].name);
-
-        g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
-                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
-      }
+  dw_test_store_add_cases ("/store", NULL, seed_sql, tests, G_N_ELEMENTS (tests));
 
   return g_test_run ();
 }

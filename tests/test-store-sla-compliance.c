@@ -12,11 +12,7 @@
 #include "store/dw-store-sla.h"
 #include "dw-test-store.h"
 
-typedef struct
-{
-  DwTestStore *desk;
-  DwStore     *store;
-} Fixture;
+typedef DwTestStoreFixture Fixture;
 
 /* Team 7 (calendar 50) and team 8 (calendar 51).  Tickets: 100 team 7 policy 31 assignee 11,
  * 101 team 8 policy 32 assignee 14, 102 team 7 no policy, 103 no team.  Audit: 401-407 SLA
@@ -73,24 +69,6 @@ static const char seed_sql[] =
   "VALUES (408, 1250, 'user', 100, 'sla', 'first-response', '\"ok\"', '\"met\"');"
   "INSERT INTO audit (id, at, entity, entity_id, action, field, before, after) "
   "VALUES (409, 1350, 'ticket', 100, 'updated', 'status', '\"open\"', '\"solved\"');";
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->desk = dw_test_store_open (data);
-  dw_test_store_exec (fixture->desk, seed_sql);
-  dw_test_store_seeded (fixture->desk);
-  fixture->store = fixture->desk->store;
-  g_assert_cmpstr (fixture->store->backend->name, ==, data);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->desk, dw_test_store_close);
-}
 
 static const DwStoreSlaWindow wide[] = { { 7, 0, 3000 }, { 8, 0, 3000 } };
 
@@ -395,11 +373,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    void (*func) (Fixture *, gconstpointer);
-  } tests[] = {
+  static const DwTestStoreCase tests[] = {
     { "sla-compliance/teams", test_teams },
     { "sla-compliance/policies", test_policies },
     { "sla-compliance/scan", test_scan },
@@ -409,14 +383,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
-    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
-      {
-        g_autofree char *path = g_strdup_printf ("/store/%s/%s", *backend, tests[t].name);
-
-        g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
-                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
-      }
+  dw_test_store_add_cases ("/store", NULL, seed_sql, tests, G_N_ELEMENTS (tests));
 
   return g_test_run ();
 }

@@ -11,11 +11,7 @@
 #include "store/dw-store-sla.h"
 #include "dw-test-store.h"
 
-typedef struct
-{
-  DwTestStore *desk;
-  DwStore     *store;
-} Fixture;
+typedef DwTestStoreFixture Fixture;
 
 /* Team 7 has a calendar of its own (50); the migrations' calendar is the first one. */
 static const char seed_sql[] =
@@ -77,35 +73,6 @@ static const char seed_sql[] =
   "VALUES (305, 300, 'ticket', 100, 'updated', 'status', '\"open\"', 'null');";
 
 /* Fixture */
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->desk = dw_test_store_open (data);
-  dw_test_store_exec (fixture->desk, seed_sql);
-  dw_test_store_seeded (fixture->desk);
-  fixture->store = fixture->desk->store;
-  g_assert_cmpstr (fixture->store->backend->name, ==, data);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->desk, dw_test_store_close);
-}
-
-static void
-assert_ids (GArray       *ids,
-            const gint64 *expected,
-            guint         n_expected)
-{
-  g_assert_nonnull (ids);
-  g_assert_cmpuint (ids->len, ==, n_expected);
-  for (guint i = 0; i < n_expected; i++)
-    g_assert_cmpint (g_array_index (ids, gint64, i), ==, expected[i]);
-}
 
 /* Tests */
 
@@ -352,11 +319,11 @@ test_lead_ids (Fixture       *fixture,
   /* Enabled leads only, by user id. */
   leads = dw_store_sla_lead_ids (fixture->store, 7, &error);
   g_assert_no_error (error);
-  assert_ids (leads, expected, G_N_ELEMENTS (expected));
+  dw_test_store_assert_ids (leads, expected, G_N_ELEMENTS (expected));
 
   none = dw_store_sla_lead_ids (fixture->store, 99, &error);
   g_assert_no_error (error);
-  assert_ids (none, NULL, 0);
+  dw_test_store_assert_ids (none, NULL, 0);
 }
 
 static void
@@ -489,16 +456,16 @@ test_due (Fixture       *fixture,
   /* By next_sla_at, then id; at most @limit. */
   due = dw_store_sla_due_list (fixture->store, 450, 10, &error);
   g_assert_no_error (error);
-  assert_ids (due, by_450, G_N_ELEMENTS (by_450));
+  dw_test_store_assert_ids (due, by_450, G_N_ELEMENTS (by_450));
   all = dw_store_sla_due_list (fixture->store, 1000, 10, &error);
   g_assert_no_error (error);
-  assert_ids (all, by_1000, G_N_ELEMENTS (by_1000));
+  dw_test_store_assert_ids (all, by_1000, G_N_ELEMENTS (by_1000));
   first = dw_store_sla_due_list (fixture->store, 1000, 1, &error);
   g_assert_no_error (error);
-  assert_ids (first, by_1000, 1);
+  dw_test_store_assert_ids (first, by_1000, 1);
   none = dw_store_sla_due_list (fixture->store, 399, 10, &error);
   g_assert_no_error (error);
-  assert_ids (none, NULL, 0);
+  dw_test_store_assert_ids (none, NULL, 0);
 
   /* Nothing scheduled. */
   dw_test_store_exec (fixture->desk, "UPDATE tickets SET next_sla_at = NULL");
@@ -511,11 +478,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    void      (*func) (Fixture *, gconstpointer);
-  } tests[] = {
+  static const DwTestStoreCase tests[] = {
     { "sla/ticket-load", test_ticket_load },
     { "sla/calendar", test_calendar },
     { "sla/policies", test_policies },
@@ -529,14 +492,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
-    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
-      {
-        g_autofree char *path = g_strdup_printf ("/store/%s/%s", *backend, tests[t].name);
-
-        g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
-                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
-      }
+  dw_test_store_add_cases ("/store", NULL, seed_sql, tests, G_N_ELEMENTS (tests));
 
   return g_test_run ();
 }

@@ -100,11 +100,7 @@ fixture_set_up (Fixture       *fixture,
 
   for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
     {
-      DwTestStore *desk = dw_test_store_open (*backend);
-
-      dw_test_store_exec (desk, seed_sql);
-      dw_test_store_seeded (desk);
-      fixture->desks[fixture->n_desks++] = desk;
+      fixture->desks[fixture->n_desks++] = dw_test_store_open_seeded (*backend, seed_sql);
     }
   g_assert_cmpuint (fixture->n_desks, ==, 2);
   fixture->lead_teams = g_array_new (FALSE, FALSE, sizeof (gint64));

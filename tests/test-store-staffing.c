@@ -12,11 +12,7 @@
 #include "store/dw-store-staffing.h"
 #include "dw-test-store.h"
 
-typedef struct
-{
-  DwTestStore *desk;
-  DwStore     *store;
-} Fixture;
+typedef DwTestStoreFixture Fixture;
 
 /* Plain INSERTs with their ids, read alike by both backends.  Display names sort by their
  * bytes: "Bai" < "Li" < "Wang" < "an". */
@@ -78,24 +74,6 @@ static const char seed_sql[] =
   "INSERT INTO presence_log (id, user_id, presence, at) VALUES (2, 11, 'away', 150);"
   "INSERT INTO presence_log (id, user_id, presence, at) VALUES (3, 11, 'online', 150);"
   "INSERT INTO presence_log (id, user_id, presence, at) VALUES (4, 11, 'offline', 300);";
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->desk = dw_test_store_open (data);
-  dw_test_store_exec (fixture->desk, seed_sql);
-  dw_test_store_seeded (fixture->desk);
-  fixture->store = fixture->desk->store;
-  g_assert_cmpstr (fixture->store->backend->name, ==, data);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->desk, dw_test_store_close);
-}
 
 /* Tests */
 
@@ -359,11 +337,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    void      (*func) (Fixture *, gconstpointer);
-  } tests[] = {
+  static const DwTestStoreCase tests[] = {
     { "staffing/team", test_team },
     { "staffing/handle-time-rows", test_handle_time_rows },
     { "staffing/arrivals", test_arrivals },
@@ -375,14 +349,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
-    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
-      {
-        g_autofree char *path = g_strdup_printf ("/store/%s/%s", *backend, tests[t].name);
-
-        g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
-                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
-      }
+  dw_test_store_add_cases ("/store", NULL, seed_sql, tests, G_N_ELEMENTS (tests));
 
   return g_test_run ();
 }

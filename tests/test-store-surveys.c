@@ -10,11 +10,7 @@
 #include "store/dw-store-surveys.h"
 #include "dw-test-store.h"
 
-typedef struct
-{
-  DwTestStore *desk;
-  DwStore     *store;
-} Fixture;
+typedef DwTestStoreFixture Fixture;
 
 static const char seed_sql[] =
   "INSERT INTO teams (id, name, calendar_id, created_at) "
@@ -26,24 +22,6 @@ static const char seed_sql[] =
   "VALUES (100, 'Karton nass', 'email', 'solved', 7, 11, 100, 100);"
   "INSERT INTO tickets (id, subject, channel, status, created_at, updated_at) "
   "VALUES (101, 'Unassigned', 'web', 'closed', 101, 101);";
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->desk = dw_test_store_open (data);
-  dw_test_store_exec (fixture->desk, seed_sql);
-  dw_test_store_seeded (fixture->desk);
-  fixture->store = fixture->desk->store;
-  g_assert_cmpstr (fixture->store->backend->name, ==, data);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->desk, dw_test_store_close);
-}
 
 static void
 test_secret (Fixture       *fixture,
@@ -264,11 +242,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    void      (*func) (Fixture *, gconstpointer);
-  } tests[] = {
+  static const DwTestStoreCase tests[] = {
     { "surveys/secret", test_secret },
     { "surveys/issue-latest", test_issue_latest },
     { "surveys/answer-once", test_answer_once },
@@ -278,14 +252,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
-    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
-      {
-        g_autofree char *path = g_strdup_printf ("/store/%s/%s", *backend, tests[t].name);
-
-        g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
-                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
-      }
+  dw_test_store_add_cases ("/store", NULL, seed_sql, tests, G_N_ELEMENTS (tests));
 
   return g_test_run ();
 }

@@ -30,12 +30,9 @@ typedef struct
   gint64 customer_id;
 } Seed;
 
-typedef struct
-{
-  DwTestStore *desk;
-  DwStore     *store;
-  Seed         seed;
-} Fixture;
+static const Seed seed = { 7, 11, 12, 21 };
+
+typedef DwTestStoreFixture Fixture;
 
 /* Plain INSERTs with their ids, read alike by both backends. */
 static const char seed_sql[] =
@@ -56,25 +53,6 @@ static const char seed_sql[] =
 
 /* Fixture */
 
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->desk = dw_test_store_open (data);
-  dw_test_store_exec (fixture->desk, seed_sql);
-  dw_test_store_seeded (fixture->desk);
-  fixture->seed = (Seed) { 7, 11, 12, 21 };
-  fixture->store = fixture->desk->store;
-  g_assert_cmpstr (fixture->store->backend->name, ==, data);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->desk, dw_test_store_close);
-}
-
 static gint64
 insert_ticket (Fixture    *fixture,
                const char *subject)
@@ -86,8 +64,8 @@ insert_ticket (Fixture    *fixture,
     .channel = DW_CHANNEL_EMAIL,
     .business_type = "returns",
     .priority = DW_PRIORITY_HIGH,
-    .team_id = fixture->seed.team_id,
-    .customer_id = fixture->seed.customer_id,
+    .team_id = seed.team_id,
+    .customer_id = seed.customer_id,
     .order_number = "SO-1001",
     .tags = "[\"vip\"]",
     .created_at = 1700000000,
@@ -118,9 +96,9 @@ test_insert_load (Fixture       *fixture,
   g_assert_cmpstr (row.business_type, ==, "returns");
   g_assert_cmpint (row.priority, ==, DW_PRIORITY_HIGH);
   g_assert_cmpint (row.status, ==, DW_STATUS_NEW);
-  g_assert_cmpint (row.team_id, ==, fixture->seed.team_id);
+  g_assert_cmpint (row.team_id, ==, seed.team_id);
   g_assert_cmpint (row.assignee_id, ==, 0);
-  g_assert_cmpint (row.customer_id, ==, fixture->seed.customer_id);
+  g_assert_cmpint (row.customer_id, ==, seed.customer_id);
   g_assert_cmpstr (row.order_number, ==, "SO-1001");
   g_assert_cmpstr (row.tags, ==, "[\"vip\"]");
   g_assert_cmpint (row.first_response_at, ==, 0);
@@ -175,7 +153,7 @@ test_update (Fixture       *fixture,
   g_free (row.subject);
   row.subject = g_strdup ("refund, please");
   row.status = DW_STATUS_SOLVED;
-  row.assignee_id = fixture->seed.user_id;
+  row.assignee_id = seed.user_id;
   row.first_response_at = 1700000100;
   row.solved_at = 1700000200;
   row.csat = 4;
@@ -187,7 +165,7 @@ test_update (Fixture       *fixture,
   g_assert_true (dw_store_ticket_load (fixture->store, id, &again, &error));
   g_assert_cmpstr (again.subject, ==, "refund, please");
   g_assert_cmpint (again.status, ==, DW_STATUS_SOLVED);
-  g_assert_cmpint (again.assignee_id, ==, fixture->seed.user_id);
+  g_assert_cmpint (again.assignee_id, ==, seed.user_id);
   g_assert_cmpint (again.first_response_at, ==, 1700000100);
   g_assert_cmpint (again.solved_at, ==, 1700000200);
   g_assert_cmpint (again.csat, ==, 4);
@@ -328,7 +306,7 @@ test_comment (Fixture       *fixture,
   DwStoreCommentNew comment = {
     .ticket_id = ticket_id,
     .author_kind = DW_AUTHOR_AGENT,
-    .author_id = fixture->seed.user_id,
+    .author_id = seed.user_id,
     .is_public = FALSE,
     .body = "内部备注",
     .created_at = 1700000050,
@@ -342,7 +320,7 @@ test_comment (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpint (json_object_get_int_member (json, "ticket_id"), ==, ticket_id);
   g_assert_cmpstr (json_object_get_string_member (json, "author_kind"), ==, "agent");
-  g_assert_cmpint (json_object_get_int_member (json, "author_id"), ==, fixture->seed.user_id);
+  g_assert_cmpint (json_object_get_int_member (json, "author_id"), ==, seed.user_id);
   g_assert_false (json_object_get_boolean_member (json, "public"));
   g_assert_cmpstr (json_object_get_string_member (json, "body"), ==, "内部备注");
 }
@@ -388,7 +366,7 @@ test_routing (Fixture       *fixture,
 
   g_assert_true (dw_store_business_type_team (fixture->store, "returns", &team_id, &team_name,
                                               &error));
-  g_assert_cmpint (team_id, ==, fixture->seed.team_id);
+  g_assert_cmpint (team_id, ==, seed.team_id);
   g_assert_cmpstr (team_name, ==, "Returns");
   g_assert_true (dw_store_business_type_team (fixture->store, "presales", &team_id, &team_name,
                                               &error));
@@ -397,7 +375,7 @@ test_routing (Fixture       *fixture,
 
   g_assert_true (dw_store_intake_default_team (fixture->store, &team_id, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (team_id, ==, fixture->seed.team_id);
+  g_assert_cmpint (team_id, ==, seed.team_id);
 }
 
 static void
@@ -408,24 +386,24 @@ test_directory (Fixture       *fixture,
   gboolean disabled = TRUE;
 
   g_assert_true (dw_store_entity_exists (fixture->store, DW_STORE_ENTITY_TEAM,
-                                         fixture->seed.team_id));
+                                         seed.team_id));
   g_assert_true (dw_store_entity_exists (fixture->store, DW_STORE_ENTITY_USER,
-                                         fixture->seed.user_id));
+                                         seed.user_id));
   g_assert_true (dw_store_entity_exists (fixture->store, DW_STORE_ENTITY_CUSTOMER,
-                                         fixture->seed.customer_id));
+                                         seed.customer_id));
   g_assert_false (dw_store_entity_exists (fixture->store, DW_STORE_ENTITY_TEAM, 999));
   g_assert_false (dw_store_entity_exists (fixture->store, DW_STORE_ENTITY_USER,
-                                          fixture->seed.customer_id + 1000));
+                                          seed.customer_id + 1000));
   g_assert_false (dw_store_entity_exists (fixture->store, DW_STORE_ENTITY_CUSTOMER, 0));
 
-  g_assert_true (dw_store_user_get_disabled (fixture->store, fixture->seed.user_id, &disabled,
+  g_assert_true (dw_store_user_get_disabled (fixture->store, seed.user_id, &disabled,
                                              &error));
   g_assert_false (disabled);
-  g_assert_true (dw_store_user_get_disabled (fixture->store, fixture->seed.disabled_user_id,
+  g_assert_true (dw_store_user_get_disabled (fixture->store, seed.disabled_user_id,
                                              &disabled, &error));
   g_assert_true (disabled);
 
-  g_assert_true (dw_store_user_set_last_assigned (fixture->store, fixture->seed.user_id,
+  g_assert_true (dw_store_user_set_last_assigned (fixture->store, seed.user_id,
                                                   1700000000, &error));
   g_assert_no_error (error);
 }
@@ -458,8 +436,8 @@ test_events (Fixture       *fixture,
   for (guint i = 0; i < G_N_ELEMENTS (seq); i++)
     {
       seq[i] = dw_store_event_insert (fixture->store, 100 + i, "ticket.created",
-                                      i % 2 ? fixture->seed.team_id : 0,
-                                      i % 2 ? 0 : fixture->seed.user_id, "{\"id\":1}", &error);
+                                      i % 2 ? seed.team_id : 0,
+                                      i % 2 ? 0 : seed.user_id, "{\"id\":1}", &error);
       g_assert_no_error (error);
       g_assert_cmpint (seq[i], >, i > 0 ? seq[i - 1] : 0);
     }
@@ -595,7 +573,7 @@ test_audit (Fixture       *fixture,
   gint64 ticket_id = insert_ticket (fixture, "audited");
   DwStoreAuditNew audit = {
     .at = 1700000000,
-    .actor_id = fixture->seed.user_id,
+    .actor_id = seed.user_id,
     .entity = "ticket",
     .entity_id = ticket_id,
     .action = "updated",
@@ -631,10 +609,8 @@ test_transaction_state (Fixture       *fixture,
 static void
 test_seed (gconstpointer data)
 {
-  g_autoptr(DwTestStore) desk = dw_test_store_open (data);
+  g_autoptr(DwTestStore) desk = dw_test_store_open_seeded (data, seed_sql);
 
-  dw_test_store_exec (desk, seed_sql);
-  dw_test_store_seeded (desk);
   g_assert_cmpint (dw_test_store_int (desk, "SELECT count (*) FROM users"), ==, 2);
   dw_test_store_exec (desk, "INSERT INTO users (username, display_name, role, presence_since, "
                             "created_at) VALUES ('zhou', 'Zhou', 'agent', 0, 0)");
@@ -667,45 +643,17 @@ static const char json_seed_sql[] =
   "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, created_at) "
   "VALUES (42, 31, 'system', NULL, 1, 'hello', 1700000060);";
 
-static void
-assert_json_alike (JsonObject *sqlite,
-                   JsonObject *pg)
-{
-  g_autoptr(GList) members = json_object_get_members (sqlite);
-
-  g_assert_cmpuint (json_object_get_size (pg), ==, json_object_get_size (sqlite));
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      JsonNode *a = json_object_get_member (sqlite, l->data);
-      JsonNode *b = json_object_get_member (pg, l->data);
-      g_autofree char *a_text = json_to_string (a, FALSE);
-      g_autofree char *b_text = b != NULL ? json_to_string (b, FALSE) : NULL;
-
-      g_test_message ("%s: %s / %s", (const char *) l->data, a_text, b_text);
-      g_assert_nonnull (b);
-      g_assert_cmpint (json_node_get_node_type (b), ==, json_node_get_node_type (a));
-      if (JSON_NODE_HOLDS_VALUE (a))
-        g_assert_true (json_node_get_value_type (b) == json_node_get_value_type (a));
-      g_assert_true (json_node_equal (a, b));
-      g_assert_cmpstr (b_text, ==, a_text);
-    }
-}
-
 /* dw_store_ticket_load_json and dw_store_comment_load_json give the same object on both
  * backends, member by member, types included (SQLite's is the API's, dw-store.c's builder). */
 static void
 test_json_alike (void)
 {
-  g_autoptr(DwTestStore) sqlite = dw_test_store_open ("sqlite");
-  g_autoptr(DwTestStore) pg = dw_test_store_open ("postgresql");
+  g_autoptr(DwTestStore) sqlite = dw_test_store_open_seeded ("sqlite", seed_sql);
+  g_autoptr(DwTestStore) pg = dw_test_store_open_seeded ("postgresql", seed_sql);
   const char *breach[] = { "running", "settled", "none" };
 
-  for (DwTestStore **desk = (DwTestStore *[]) { sqlite, pg, NULL }; *desk != NULL; desk++)
-    {
-      dw_test_store_exec (*desk, seed_sql);
-      dw_test_store_exec (*desk, json_seed_sql);
-      dw_test_store_seeded (*desk);
-    }
+  dw_test_store_seed (sqlite, json_seed_sql);
+  dw_test_store_seed (pg, json_seed_sql);
 
   for (gint64 id = 31; id <= 33; id++)
     {
@@ -717,7 +665,7 @@ test_json_alike (void)
       b = dw_store_ticket_load_json (pg->store, id, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (json_object_get_string_member (a, "breach"), ==, breach[id - 31]);
-      assert_json_alike (a, b);
+      dw_test_store_assert_json_alike (a, b);
     }
 
   for (gint64 id = 41; id <= 42; id++)
@@ -729,7 +677,7 @@ test_json_alike (void)
       g_assert_no_error (error);
       b = dw_store_comment_load_json (pg->store, id, &error);
       g_assert_no_error (error);
-      assert_json_alike (a, b);
+      dw_test_store_assert_json_alike (a, b);
     }
 }
 
@@ -750,8 +698,7 @@ test_json_text (Fixture       *fixture,
   };
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  dw_test_store_exec (fixture->desk, json_seed_sql);
-  dw_test_store_seeded (fixture->desk);
+  dw_test_store_seed (fixture->desk, json_seed_sql);
   for (gint64 id = 31; id <= 33; id++)
     g_array_append_val (ids, id);
 
@@ -765,8 +712,8 @@ test_json_text (Fixture       *fixture,
           .channel = (int) ((i + j) % 3),
           .business_type = j % 2 == 0 ? "returns" : NULL,
           .priority = (int) (j % 4),
-          .team_id = i % 2 == 0 ? fixture->seed.team_id : 0,
-          .customer_id = j % 3 == 0 ? fixture->seed.customer_id : 0,
+          .team_id = i % 2 == 0 ? seed.team_id : 0,
+          .customer_id = j % 3 == 0 ? seed.customer_id : 0,
           .order_number = j % 2 == 1 ? subjects[(i + 1) % G_N_ELEMENTS (subjects)] : NULL,
           .tags = tags[j],
           .created_at = 1700000000 + (gint64) (i * 86400 * 37 + j * 3607),
@@ -828,11 +775,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    void      (*func) (Fixture *, gconstpointer);
-  } tests[] = {
+  static const DwTestStoreCase tests[] = {
     { "tickets/insert-load", test_insert_load },
     { "tickets/update", test_update },
     { "tickets/update-conflict", test_update_conflict },
@@ -856,14 +799,8 @@ main (int   argc,
       g_autofree char *seed_path = g_strdup_printf ("/store/%s/seed", *backend);
 
       g_test_add_data_func (seed_path, *backend, test_seed);
-      for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
-        {
-          g_autofree char *path = g_strdup_printf ("/store/%s/%s", *backend, tests[t].name);
-
-          g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
-                             (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
-        }
     }
+  dw_test_store_add_cases ("/store", NULL, seed_sql, tests, G_N_ELEMENTS (tests));
 
   g_test_add_func ("/store/json-alike", test_json_alike);
   g_test_add_func ("/store/postgresql/events-sequence", test_events_pg_sequence);

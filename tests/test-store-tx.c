@@ -13,29 +13,10 @@
 #include "store/pg/dw-pg-store.h"
 #include "store/sqlite/dw-sqlite-store.h"
 
-typedef struct
-{
-  DwTestStore *desk;
-  DwStore     *store;
-} Fixture;
+typedef DwTestStoreFixture Fixture;
 
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->desk = dw_test_store_open (data);
-  fixture->store = fixture->desk->store;
-  g_assert_cmpstr (fixture->store->backend->name, ==, data);
-  /* A table of the test's own: what it checks is the transactions, not a domain's rows. */
-  dw_test_store_exec (fixture->desk, "CREATE TABLE tx_probe (id BIGINT PRIMARY KEY, note TEXT)");
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_clear_pointer (&fixture->desk, dw_test_store_close);
-}
+/* A table of the test's own: what it checks is the transactions, not a domain's rows. */
+static const char probe_sql[] = "CREATE TABLE tx_probe (id BIGINT PRIMARY KEY, note TEXT)";
 
 /* Runs @sql on @desk's connection; FALSE with @error when it fails (no assertion). */
 static gboolean
@@ -301,11 +282,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  static const struct
-  {
-    const char *name;
-    void (*func) (Fixture *, gconstpointer);
-  } tests[] = {
+  static const DwTestStoreCase tests[] = {
     { "commit", test_commit },
     { "rollback", test_rollback },
     { "savepoint", test_savepoint },
@@ -317,14 +294,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  for (const char * const *backend = dw_test_store_backends (); *backend != NULL; backend++)
-    for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
-      {
-        g_autofree char *path = g_strdup_printf ("/store-tx/%s/%s", *backend, tests[t].name);
-
-        g_test_add_vtable (path, sizeof (Fixture), *backend, (GTestFixtureFunc) fixture_set_up,
-                           (GTestFixtureFunc) tests[t].func, (GTestFixtureFunc) fixture_tear_down);
-      }
+  dw_test_store_add_cases ("/store-tx", NULL, probe_sql, tests, G_N_ELEMENTS (tests));
 
   return g_test_run ();
 }

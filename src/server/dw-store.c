@@ -233,6 +233,35 @@ dw_store_step_row (sqlite3_stmt  *stmt,
   return FALSE;
 }
 
+gboolean
+dw_store_step_rows_done (sqlite3_stmt  *stmt,
+                         int            rc,
+                         GError       **error)
+{
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  dw_store_set_error (error, sqlite3_db_handle (stmt), rc);
+  return FALSE;
+}
+
+gboolean
+dw_store_step_ints (sqlite3_stmt  *stmt,
+                    int            n_columns,
+                    GArray        *out,
+                    GError       **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    for (int c = 0; c < n_columns; c++)
+      {
+        gint64 value = sqlite3_column_int64 (stmt, c);
+
+        g_array_append_val (out, value);
+      }
+  return dw_store_step_rows_done (stmt, rc, error);
+}
+
 /* Transaction control through the statement cache: sqlite3_exec() would parse "BEGIN" and
  * "COMMIT" again for every write. */
 static gboolean

@@ -68,6 +68,17 @@ gboolean    dw_store_step_row         (sqlite3_stmt  *stmt,
                                        const char    *what,
                                        gint64         id,
                                        GError       **error);
+/* The many-row twin, after `while ((rc = sqlite3_step (stmt)) == SQLITE_ROW) { … }`: TRUE
+ * when the loop ended at SQLITE_DONE (@rc), else FALSE with SQLite's error for @rc. */
+gboolean    dw_store_step_rows_done   (sqlite3_stmt  *stmt,
+                                       int            rc,
+                                       GError       **error);
+/* Steps @stmt to the end, appending the first @n_columns columns of each row, as gint64, to
+ * @out (of gint64); FALSE with SQLite's error. */
+gboolean    dw_store_step_ints        (sqlite3_stmt  *stmt,
+                                       int            n_columns,
+                                       GArray        *out,
+                                       GError       **error);
 
 /* Called before every begin of a transaction on the store's connection, on either backend
  * (dw_store_tx_begin / _begin_read, and SQLite's dw_store_begin / _begin_read on the handle):

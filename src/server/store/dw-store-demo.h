@@ -147,6 +147,114 @@ typedef void (*DwStoreDemoKeyFunc) (gint64      id,
                                     const char *text,
                                     gpointer    data);
 
+/* The values of a history row (DwStoreDemoTicket, _Comment, _Audit) in the order of the
+ * parameters of its INSERT, the same on every backend, and how each is written: the backends
+ * bind or print a row from these tables and keep only their SQL. */
+typedef enum
+{
+  DW_STORE_DEMO_VALUE_INT,           /* gint64 */
+  DW_STORE_DEMO_VALUE_ID,            /* gint64, NULL when ≤ 0 */
+  DW_STORE_DEMO_VALUE_TEXT,          /* const char *, never NULL */
+  DW_STORE_DEMO_VALUE_TEXT_OR_NULL,  /* const char *, NULL for NULL */
+  DW_STORE_DEMO_VALUE_BOOL,          /* gboolean, as 1 or 0 */
+} DwStoreDemoValueKind;
+
+typedef struct
+{
+  DwStoreDemoValueKind kind;
+  glong                offset;       /* of the member in the row */
+} DwStoreDemoValue;
+
+#define DW_STORE_DEMO_VALUE(kind, type, member) \
+  { DW_STORE_DEMO_VALUE_ ## kind, G_STRUCT_OFFSET (type, member) }
+
+static const DwStoreDemoValue dw_store_demo_ticket_values[] = {
+  DW_STORE_DEMO_VALUE (INT, DwStoreDemoTicket, id),
+  DW_STORE_DEMO_VALUE (TEXT, DwStoreDemoTicket, subject),
+  DW_STORE_DEMO_VALUE (TEXT, DwStoreDemoTicket, body),
+  DW_STORE_DEMO_VALUE (TEXT, DwStoreDemoTicket, channel),
+  DW_STORE_DEMO_VALUE (TEXT, DwStoreDemoTicket, business_type),
+  DW_STORE_DEMO_VALUE (TEXT, DwStoreDemoTicket, priority),
+  DW_STORE_DEMO_VALUE (TEXT, DwStoreDemoTicket, status),
+  DW_STORE_DEMO_VALUE (INT, DwStoreDemoTicket, team_id),
+  DW_STORE_DEMO_VALUE (ID, DwStoreDemoTicket, assignee_id),
+  DW_STORE_DEMO_VALUE (INT, DwStoreDemoTicket, customer_id),
+  DW_STORE_DEMO_VALUE (TEXT_OR_NULL, DwStoreDemoTicket, order_number),
+  DW_STORE_DEMO_VALUE (TEXT, DwStoreDemoTicket, tags),
+  DW_STORE_DEMO_VALUE (INT, DwStoreDemoTicket, created_at),
+  DW_STORE_DEMO_VALUE (INT, DwStoreDemoTicket, updated_at),
+  DW_STORE_DEMO_VALUE (ID, DwStoreDemoTicket, first_response_at),
+  DW_STORE_DEMO_VALUE (ID, DwStoreDemoTicket, solved_at),
+  DW_STORE_DEMO_VALUE (INT, DwStoreDemoTicket, version),
+  DW_STORE_DEMO_VALUE (INT, DwStoreDemoTicket, escalation_level),
+  DW_STORE_DEMO_VALUE (ID, DwStoreDemoTicket, sla_policy_id),
+  DW_STORE_DEMO_VALUE (TEXT, DwStoreDemoTicket, sla_state),
+  DW_STORE_DEMO_VALUE (TEXT, DwStoreDemoTicket, sla),
+  DW_STORE_DEMO_VALUE (ID, DwStoreDemoTicket, next_sla_at),
+  DW_STORE_DEMO_VALUE (ID, DwStoreDemoTicket, csat),
+  DW_STORE_DEMO_VALUE (TEXT_OR_NULL, DwStoreDemoTicket, csat_comment),
+};
+
+static const DwStoreDemoValue dw_store_demo_comment_values[] = {
+  DW_STORE_DEMO_VALUE (INT, DwStoreDemoComment, id),
+  DW_STORE_DEMO_VALUE (INT, DwStoreDemoComment, ticket_id),
+  DW_STORE_DEMO_VALUE (TEXT, DwStoreDemoComment, author_kind),
+  DW_STORE_DEMO_VALUE (ID, DwStoreDemoComment, author_id),
+  DW_STORE_DEMO_VALUE (BOOL, DwStoreDemoComment, is_public),
+  DW_STORE_DEMO_VALUE (TEXT, DwStoreDemoComment, body),
+  DW_STORE_DEMO_VALUE (INT, DwStoreDemoComment, created_at),
+};
+
+/* entity is 'ticket' in the SQL, between actor_id and ticket_id (entity_id). */
+static const DwStoreDemoValue dw_store_demo_audit_values[] = {
+  DW_STORE_DEMO_VALUE (INT, DwStoreDemoAudit, id),
+  DW_STORE_DEMO_VALUE (INT, DwStoreDemoAudit, at),
+  DW_STORE_DEMO_VALUE (ID, DwStoreDemoAudit, actor_id),
+  DW_STORE_DEMO_VALUE (INT, DwStoreDemoAudit, ticket_id),
+  DW_STORE_DEMO_VALUE (TEXT, DwStoreDemoAudit, action),
+  DW_STORE_DEMO_VALUE (TEXT_OR_NULL, DwStoreDemoAudit, field),
+  DW_STORE_DEMO_VALUE (TEXT_OR_NULL, DwStoreDemoAudit, before),
+  DW_STORE_DEMO_VALUE (TEXT_OR_NULL, DwStoreDemoAudit, after),
+  DW_STORE_DEMO_VALUE (TEXT_OR_NULL, DwStoreDemoAudit, reason),
+};
+
+/* The rows of one table: their values, and the size of one (the stride of an array of them). */
+typedef struct
+{
+  const DwStoreDemoValue *values;
+  guint                   n_values;
+  gsize                   row_size;
+} DwStoreDemoRows;
+
+static const DwStoreDemoRows dw_store_demo_ticket_rows = {
+  dw_store_demo_ticket_values, G_N_ELEMENTS (dw_store_demo_ticket_values),
+  sizeof (DwStoreDemoTicket)
+};
+static const DwStoreDemoRows dw_store_demo_comment_rows = {
+  dw_store_demo_comment_values, G_N_ELEMENTS (dw_store_demo_comment_values),
+  sizeof (DwStoreDemoComment)
+};
+static const DwStoreDemoRows dw_store_demo_audit_rows = {
+  dw_store_demo_audit_values, G_N_ELEMENTS (dw_store_demo_audit_values), sizeof (DwStoreDemoAudit)
+};
+
+/* Row @i of @rows, an array of @layout's rows. */
+static inline gconstpointer
+dw_store_demo_row (const DwStoreDemoRows *layout,
+                   gconstpointer          rows,
+                   guint                  i)
+{
+  return (const guint8 *) rows + (gsize) i * layout->row_size;
+}
+
+/* Where @value is in @row: a gint64, a const char * or a gboolean, as its kind says. */
+static inline gconstpointer
+dw_store_demo_value_at (const DwStoreDemoValue *value,
+                        gconstpointer           row)
+{
+  return G_STRUCT_MEMBER_P (row, value->offset);
+}
+
 /* Audit rows to an INSERT on SQLite (dw_store_demo_insert_audit). */
 #define DW_STORE_DEMO_AUDIT_BATCH 32
 

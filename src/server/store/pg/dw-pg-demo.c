@@ -392,6 +392,20 @@ delete_user_shifts (DwStore  *store,
               3, params, error);
 }
 
+/* Appends every column of every row of @result as an integer to @out. */
+static void
+append_ints (const PGresult *result,
+             GArray         *out)
+{
+  for (int i = 0; i < PQntuples (result); i++)
+    for (int c = 0; c < PQnfields (result); c++)
+      {
+        gint64 value = dw_pg_get_int (result, i, c);
+
+        g_array_append_val (out, value);
+      }
+}
+
 static gboolean
 latest_shifts (DwStore  *store,
                gint64    team_id,
@@ -413,12 +427,7 @@ latest_shifts (DwStore  *store,
 
   if (result == NULL)
     return FALSE;
-  for (int i = 0; i < PQntuples (result); i++)
-    {
-      gint64 id = dw_pg_get_int (result, i, 0);
-
-      g_array_append_val (ids, id);
-    }
+  append_ints (result, ids);
   return TRUE;
 }
 
@@ -434,21 +443,10 @@ first_shift_at (DwStore   *store,
   DwPgInt team, start, until;
   const char *params[] = { dw_pg_int (&team, team_id), dw_pg_int (&start, starts_at),
                            dw_pg_int (&until, before) };
-  g_autoptr(PGresult) result = NULL;
 
-  *found = FALSE;
-  *user_id = 0;
-  result = dw_pg_store_query (store,
+  return dw_pg_store_query_int (store,
     "SELECT user_id FROM shifts WHERE team_id = $1 AND starts_at = $2 AND starts_at + 2700 < $3 "
-    "ORDER BY user_id LIMIT 1", 3, params, error);
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) > 0)
-    {
-      *found = TRUE;
-      *user_id = dw_pg_get_int (result, 0, 0);
-    }
-  return TRUE;
+    "ORDER BY user_id LIMIT 1", 3, params, user_id, found, error);
 }
 
 static gboolean
@@ -467,34 +465,13 @@ move_online (DwStore  *store,
                      "AND at BETWEEN $3 AND $4", 4, params, error);
 }
 
-/* Appends every column of every row of @result as an integer to @out. */
-static void
-append_ints (const PGresult *result,
-             GArray         *out)
-{
-  for (int i = 0; i < PQntuples (result); i++)
-    for (int c = 0; c < PQnfields (result); c++)
-      {
-        gint64 value = dw_pg_get_int (result, i, c);
-
-        g_array_append_val (out, value);
-      }
-}
-
 static gboolean
 customer_max_id (DwStore  *store,
                  gint64   *max_id,
                  GError  **error)
 {
-  g_autoptr(PGresult) result = dw_pg_store_query (store, "SELECT max (id) FROM customers", 0,
-                                                  NULL, error);
-
-  *max_id = 0;
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) > 0)
-    *max_id = dw_pg_get_int (result, 0, 0);
-  return TRUE;
+  return dw_pg_store_query_int (store, "SELECT max (id) FROM customers", 0, NULL, max_id, NULL,
+                                error);
 }
 
 static gboolean
@@ -504,22 +481,8 @@ customer_tags (DwStore   *store,
                gboolean  *found,
                GError   **error)
 {
-  DwPgInt id;
-  const char *params[] = { dw_pg_int (&id, customer_id) };
-  g_autoptr(PGresult) result = NULL;
-
-  *tags = NULL;
-  *found = FALSE;
-  result = dw_pg_store_query (store, "SELECT tags FROM customers WHERE id = $1", 1, params,
-                              error);
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) > 0)
-    {
-      *found = TRUE;
-      *tags = dw_pg_get_strdup (result, 0, 0);
-    }
-  return TRUE;
+  return dw_pg_store_query_text_by_id (store, "SELECT tags FROM customers WHERE id = $1",
+                                       customer_id, tags, found, error);
 }
 
 static gboolean
@@ -528,18 +491,8 @@ user_presence (DwStore  *store,
                char    **presence,
                GError  **error)
 {
-  DwPgInt id;
-  const char *params[] = { dw_pg_int (&id, user_id) };
-  g_autoptr(PGresult) result = NULL;
-
-  *presence = NULL;
-  result = dw_pg_store_query (store, "SELECT presence FROM users WHERE id = $1", 1, params,
-                              error);
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) > 0)
-    *presence = dw_pg_get_strdup (result, 0, 0);
-  return TRUE;
+  return dw_pg_store_query_text_by_id (store, "SELECT presence FROM users WHERE id = $1",
+                                       user_id, presence, NULL, error);
 }
 
 /* By ticket id: SQLite's order was the table's. */
@@ -831,64 +784,78 @@ identity_past_max (DwStore     *store,
   return run (store, sql, 0, NULL, error);
 }
 
+/* @row's values (@layout's) as text parameters in @q, the numbers' text kept in @owned. */
+static void
+row_params (const DwStoreDemoRows  *layout,
+            gconstpointer           row,
+            const char            **q,
+            GPtrArray              *owned)
+{
+  for (guint i = 0; i < layout->n_values; i++)
+    {
+      const DwStoreDemoValue *value = &layout->values[i];
+      gconstpointer at = dw_store_demo_value_at (value, row);
+      char *number = NULL;
+
+      switch (value->kind)
+        {
+        case DW_STORE_DEMO_VALUE_INT:
+          q[i] = number = dw_pg_int_new (*(const gint64 *) at);
+          break;
+        case DW_STORE_DEMO_VALUE_ID:
+          q[i] = number = dw_pg_id_new (*(const gint64 *) at);
+          break;
+        case DW_STORE_DEMO_VALUE_TEXT:
+        case DW_STORE_DEMO_VALUE_TEXT_OR_NULL:
+          q[i] = *(const char * const *) at;
+          break;
+        case DW_STORE_DEMO_VALUE_BOOL:
+          q[i] = *(const gboolean *) at ? "1" : "0";
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      if (number != NULL)
+        g_ptr_array_add (owned, number);
+    }
+}
+
+/* @rows (@n of @layout's) in the multi-row INSERTs of insert_rows ("@prefix (@row_sql), …"),
+ * then @table's identity past them. */
+static gboolean
+insert_values (DwStore                *store,
+               const char             *table,
+               const char             *prefix,
+               const char             *row_sql,
+               const DwStoreDemoRows  *layout,
+               gconstpointer           rows,
+               guint                   n,
+               GError                **error)
+{
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  g_autofree const char **params = g_new0 (const char *, (gsize) n * layout->n_values);
+
+  for (guint i = 0; i < n; i++)
+    row_params (layout, dw_store_demo_row (layout, rows, i),
+                params + (gsize) i * layout->n_values, owned);
+
+  return insert_rows (store, prefix, row_sql, (int) layout->n_values, n, params, error)
+         && identity_past_max (store, table, error);
+}
+
 static gboolean
 insert_tickets (DwStore                  *store,
                 const DwStoreDemoTicket  *rows,
                 guint                     n,
                 GError                  **error)
 {
-  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
-  g_autofree const char **params = g_new0 (const char *, (gsize) n * 24);
-
-  for (guint i = 0; i < n; i++)
-    {
-      const DwStoreDemoTicket *p = &rows[i];
-      const char **q = params + (gsize) i * 24;
-      char *ints[] = {
-        dw_pg_int_new (p->id), dw_pg_int_new (p->team_id), dw_pg_id_new (p->assignee_id),
-        dw_pg_int_new (p->customer_id), dw_pg_int_new (p->created_at),
-        dw_pg_int_new (p->updated_at), dw_pg_id_new (p->first_response_at),
-        dw_pg_id_new (p->solved_at), dw_pg_int_new (p->version),
-        dw_pg_int_new (p->escalation_level), dw_pg_id_new (p->sla_policy_id),
-        dw_pg_id_new (p->next_sla_at), dw_pg_id_new (p->csat),
-      };
-
-      for (guint k = 0; k < G_N_ELEMENTS (ints); k++)
-        g_ptr_array_add (owned, ints[k]);
-      q[0] = ints[0];
-      q[1] = p->subject;
-      q[2] = p->body;
-      q[3] = p->channel;
-      q[4] = p->business_type;
-      q[5] = p->priority;
-      q[6] = p->status;
-      q[7] = ints[1];
-      q[8] = ints[2];
-      q[9] = ints[3];
-      q[10] = p->order_number;
-      q[11] = p->tags;
-      q[12] = ints[4];
-      q[13] = ints[5];
-      q[14] = ints[6];
-      q[15] = ints[7];
-      q[16] = ints[8];
-      q[17] = ints[9];
-      q[18] = ints[10];
-      q[19] = p->sla_state;
-      q[20] = p->sla;
-      q[21] = ints[11];
-      q[22] = ints[12];
-      q[23] = p->csat_comment;
-    }
-
-  return insert_rows (store,
+  return insert_values (store, "tickets",
     "INSERT INTO tickets (id, subject, body, channel, business_type, priority, status, team_id, "
     "assignee_id, customer_id, order_number, tags, created_at, updated_at, first_response_at, "
     "solved_at, version, escalation_level, sla_policy_id, sla_state, sla, next_sla_at, csat, "
     "csat_comment) VALUES ",
-    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", 24, n, params,
-    error)
-    && identity_past_max (store, "tickets", error);
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    &dw_store_demo_ticket_rows, rows, n, error);
 }
 
 static gboolean
@@ -897,31 +864,9 @@ insert_comments (DwStore                   *store,
                  guint                      n,
                  GError                   **error)
 {
-  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
-  g_autofree const char **params = g_new0 (const char *, (gsize) n * 7);
-
-  for (guint i = 0; i < n; i++)
-    {
-      const DwStoreDemoComment *c = &rows[i];
-      const char **q = params + (gsize) i * 7;
-      char *ints[] = { dw_pg_int_new (c->id), dw_pg_int_new (c->ticket_id),
-                       dw_pg_id_new (c->author_id), dw_pg_int_new (c->created_at) };
-
-      for (guint k = 0; k < G_N_ELEMENTS (ints); k++)
-        g_ptr_array_add (owned, ints[k]);
-      q[0] = ints[0];
-      q[1] = ints[1];
-      q[2] = c->author_kind;
-      q[3] = ints[2];
-      q[4] = c->is_public ? "1" : "0";
-      q[5] = c->body;
-      q[6] = ints[3];
-    }
-
-  return insert_rows (store,
-                      "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, "
-                      "created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?)", 7, n, params, error)
-         && identity_past_max (store, "comments", error);
+  return insert_values (store, "comments",
+    "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, "
+    "created_at) VALUES ", "(?, ?, ?, ?, ?, ?, ?)", &dw_store_demo_comment_rows, rows, n, error);
 }
 
 static gboolean
@@ -930,34 +875,10 @@ insert_audit (DwStore                 *store,
               guint                    n,
               GError                 **error)
 {
-  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
-  g_autofree const char **params = g_new0 (const char *, (gsize) n * 9);
-
-  for (guint i = 0; i < n; i++)
-    {
-      const DwStoreDemoAudit *a = &rows[i];
-      const char **q = params + (gsize) i * 9;
-      char *ints[] = { dw_pg_int_new (a->id), dw_pg_int_new (a->at), dw_pg_id_new (a->actor_id),
-                       dw_pg_int_new (a->ticket_id) };
-
-      for (guint k = 0; k < G_N_ELEMENTS (ints); k++)
-        g_ptr_array_add (owned, ints[k]);
-      q[0] = ints[0];
-      q[1] = ints[1];
-      q[2] = ints[2];
-      q[3] = ints[3];
-      q[4] = a->action;
-      q[5] = a->field;
-      q[6] = a->before;
-      q[7] = a->after;
-      q[8] = a->reason;
-    }
-
-  return insert_rows (store,
-                      "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, "
-                      "before, after, reason) VALUES ",
-                      "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)", 9, n, params, error)
-         && identity_past_max (store, "audit", error);
+  return insert_values (store, "audit",
+    "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, "
+    "before, after, reason) VALUES ",
+    "(?, ?, ?, 'ticket', ?, ?, ?, ?, ?, ?)", &dw_store_demo_audit_rows, rows, n, error);
 }
 
 static gboolean
@@ -984,13 +905,13 @@ is_empty (DwStore   *store,
           gboolean  *empty,
           GError   **error)
 {
-  g_autoptr(PGresult) result = dw_pg_store_query (store, "SELECT 1 FROM users LIMIT 1", 0, NULL,
-                                                  error);
+  gint64 one;
+  gboolean found;
 
   *empty = FALSE;
-  if (result == NULL)
+  if (!dw_pg_store_query_int (store, "SELECT 1 FROM users LIMIT 1", 0, NULL, &one, &found, error))
     return FALSE;
-  *empty = PQntuples (result) == 0;
+  *empty = !found;
   return TRUE;
 }
 

@@ -101,17 +101,9 @@ business_type_skill (DwStore     *store,
                      GError     **error)
 {
   const char *params[] = { key };
-  g_autoptr(PGresult) result = NULL;
 
-  *skill = NULL;
-  result = dw_pg_store_query (store, "SELECT skill FROM business_types WHERE key = $1", 1, params,
-                              error);
-  if (result == NULL)
-    return FALSE;
-
-  if (PQntuples (result) > 0)
-    *skill = dw_pg_get_strdup (result, 0, 0);
-  return TRUE;
+  return dw_pg_store_query_text (store, "SELECT skill FROM business_types WHERE key = $1", 1,
+                                 params, skill, NULL, error);
 }
 
 static void
@@ -166,19 +158,8 @@ ticket_business_type (DwStore  *store,
                       char    **business_type,
                       GError  **error)
 {
-  DwPgInt id;
-  const char *params[] = { dw_pg_int (&id, ticket_id) };
-  g_autoptr(PGresult) result = NULL;
-
-  *business_type = NULL;
-  result = dw_pg_store_query (store, "SELECT business_type FROM tickets WHERE id = $1", 1, params,
-                              error);
-  if (result == NULL)
-    return FALSE;
-
-  if (PQntuples (result) > 0)
-    *business_type = dw_pg_get_strdup (result, 0, 0);
-  return TRUE;
+  return dw_pg_store_query_text_by_id (store, "SELECT business_type FROM tickets WHERE id = $1",
+                                       ticket_id, business_type, NULL, error);
 }
 
 static gboolean

@@ -184,6 +184,60 @@ dw_pg_get_double (const PGresult *result,
   return g_ascii_strtod (PQgetvalue (result, row, column), NULL);
 }
 
+/* One optional value: column 0 of the first row of @sql, when it has a row.  No row is no
+ * error here (unlike dw_pg_store_query_row above): @found (may be NULL) says FALSE and the value
+ * is NULL or 0, as for SQL NULL.  FALSE with @error when the query fails.  For the readers of a
+ * setting, a name or an id by id or key, which each wrote this out by hand. */
+static inline gboolean
+dw_pg_store_query_text (DwStore             *store,
+                        const char          *sql,
+                        int                  n_params,
+                        const char * const  *params,
+                        char               **text,
+                        gboolean            *found,
+                        GError             **error)
+{
+  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, n_params, params, error);
+  gboolean any = result != NULL && PQntuples (result) > 0;
+
+  *text = any ? dw_pg_get_strdup (result, 0, 0) : NULL;
+  if (found != NULL)
+    *found = any;
+  return result != NULL;
+}
+
+/* The same value as an integer (0 for SQL NULL or no row). */
+static inline gboolean
+dw_pg_store_query_int (DwStore             *store,
+                       const char          *sql,
+                       int                  n_params,
+                       const char * const  *params,
+                       gint64              *value,
+                       gboolean            *found,
+                       GError             **error)
+{
+  g_autofree char *text = NULL;
+  gboolean ok = dw_pg_store_query_text (store, sql, n_params, params, &text, found, error);
+
+  *value = text != NULL ? g_ascii_strtoll (text, NULL, 10) : 0;
+  return ok;
+}
+
+/* dw_pg_store_query_text with one parameter, $1 = @id. */
+static inline gboolean
+dw_pg_store_query_text_by_id (DwStore     *store,
+                              const char  *sql,
+                              gint64       id,
+                              char       **text,
+                              gboolean    *found,
+                              GError     **error)
+{
+  DwPgInt id_text;
+  const char *params[] = { dw_pg_int (&id_text, id) };
+
+  return dw_pg_store_query_text (store, sql, 1, params, text, found, error);
+}
+
 /* A parameter the caller frees (g_autofree), for arrays of parameters built in a loop. */
 static inline char *
 dw_pg_int_new (gint64 value)

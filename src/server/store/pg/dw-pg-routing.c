@@ -86,19 +86,11 @@ default_team (DwStore  *store,
               gint64   *team_id,
               GError  **error)
 {
-  g_autoptr(PGresult) result = NULL;
-
   /* Read as text and converted here: PostgreSQL's CAST refuses what SQLite's reads as its
    * leading digits (or 0). */
-  *team_id = 0;
-  result = dw_pg_store_query (store, "SELECT value FROM settings "
-                              "WHERE key = 'intake.default_team_id'", 0, NULL, error);
-  if (result == NULL)
-    return FALSE;
-
-  if (PQntuples (result) > 0)
-    *team_id = dw_pg_get_int (result, 0, 0);
-  return TRUE;
+  return dw_pg_store_query_int (store, "SELECT value FROM settings "
+                                "WHERE key = 'intake.default_team_id'", 0, NULL, team_id, NULL,
+                                error);
 }
 
 const DwStoreRoutingOps dw_pg_routing_ops = {

@@ -100,16 +100,10 @@ snapshot_get_setting (DwStore     *store,
                       GError     **error)
 {
   const char *params[] = { key };
-  g_autoptr(PGresult) result = dw_pg_store_query (store,
-    "SELECT value FROM settings WHERE key = $1", 1,
-    params, error);
 
-  *value = NULL;
-  if (result == NULL)
-    return FALSE;
-  if (PQntuples (result) > 0 && !PQgetisnull (result, 0, 0))
-    *value = g_strdup (PQgetvalue (result, 0, 0));
-  return TRUE;
+  return dw_pg_store_query_text (store,
+    "SELECT value FROM settings WHERE key = $1", 1,
+    params, value, NULL, error);
 }
 
 static JsonArray *

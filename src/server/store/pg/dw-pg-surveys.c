@@ -20,18 +20,9 @@ secret_get (DwStore  *store,
             char    **hex,
             GError  **error)
 {
-  g_autoptr(PGresult) result = NULL;
-
-  *hex = NULL;
-  result = dw_pg_store_query (store,
+  return dw_pg_store_query_text (store,
     "SELECT value FROM settings WHERE key = 'survey_secret'", 0, NULL,
-    error);
-  if (result == NULL)
-    return FALSE;
-
-  if (PQntuples (result) > 0)
-    *hex = dw_pg_get_strdup (result, 0, 0);
-  return TRUE;
+    hex, NULL, error);
 }
 
 static gboolean

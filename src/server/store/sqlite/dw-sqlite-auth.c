@@ -130,11 +130,8 @@ principal_load (DwStore              *store,
         g_array_append_val (row->lead_team_ids, team_id);
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
+  if (!dw_store_step_rows_done (teams, rc, error))
+    return FALSE;
 
   return TRUE;
 }
@@ -293,12 +290,7 @@ user_list (DwStore              *store,
       func (&row, user_data);
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 static gboolean
@@ -338,12 +330,7 @@ token_list (DwStore               *store,
       func (&row, user_data);
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 /* This connection's changes (INSERT, UPDATE, DELETE, in triggers too; rows a rollback put back

@@ -279,12 +279,7 @@ held_over_capacity (DwStore  *store,
       if (rc != SQLITE_DONE)
         break;
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (tickets, rc, error);
 }
 
 static gboolean
@@ -341,12 +336,7 @@ shifts_tie_templates (DwStore  *store,
       if (!dw_store_step_done (update, error))
         return FALSE;
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (shifts, rc, error);
 }
 
 static gboolean
@@ -398,7 +388,6 @@ latest_shifts (DwStore  *store,
   g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (db,
     "SELECT id FROM shifts WHERE team_id = ? AND starts_at > ? AND starts_at >= ? "
     "AND starts_at < ? ORDER BY starts_at DESC, id DESC LIMIT ?", error);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
@@ -407,18 +396,7 @@ latest_shifts (DwStore  *store,
   sqlite3_bind_int64 (stmt, 3, from);
   sqlite3_bind_int64 (stmt, 4, to);
   sqlite3_bind_int64 (stmt, 5, limit);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_ints (stmt, 1, ids, error);
 }
 
 static gboolean
@@ -470,31 +448,6 @@ move_online (DwStore  *store,
                      "AND at BETWEEN ? AND ?", error, "IIII", at, user_id, from, to);
 }
 
-/* Steps @stmt, appending its first @n_columns columns of each row, as integers, to @out. */
-static gboolean
-read_ints (DwStore       *store,
-           sqlite3_stmt  *stmt,
-           int            n_columns,
-           GArray        *out,
-           GError       **error)
-{
-  int rc;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    for (int c = 0; c < n_columns; c++)
-      {
-        gint64 value = sqlite3_column_int64 (stmt, c);
-
-        g_array_append_val (out, value);
-      }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* The one row of @stmt: TRUE in @found, or none. */
 static gboolean
 step_one (DwStore       *store,
@@ -510,6 +463,41 @@ step_one (DwStore       *store,
       dw_store_set_error (error, dw_sqlite_store_db (store), rc);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* @sql prepared, @id bound to its one parameter; NULL with @error. */
+static sqlite3_stmt *
+prepare_by_id (DwStore     *store,
+               const char  *sql,
+               gint64       id,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = dw_store_prepare (dw_sqlite_store_db (store), sql, error);
+
+  if (stmt != NULL)
+    sqlite3_bind_int64 (stmt, 1, id);
+  return stmt;
+}
+
+/* Column 0 of the row of @sql ($1 = @id) as a new string; NULL and @found FALSE when there is
+ * none, which is no error (dw_pg_store_query_text_by_id's twin). */
+static gboolean
+text_by_id (DwStore     *store,
+            const char  *sql,
+            gint64       id,
+            char       **text,
+            gboolean    *found,
+            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare_by_id (store, sql, id, error);
+
+  *text = NULL;
+  *found = FALSE;
+  if (stmt == NULL || !step_one (store, stmt, found, error))
+    return FALSE;
+  if (*found)
+    *text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   return TRUE;
 }
 
@@ -537,20 +525,8 @@ customer_tags (DwStore   *store,
                gboolean  *found,
                GError   **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
-                                                   "SELECT tags FROM customers WHERE id = ?",
-                                                   error);
-
-  *tags = NULL;
-  *found = FALSE;
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, customer_id);
-  if (!step_one (store, stmt, found, error))
-    return FALSE;
-  if (*found)
-    *tags = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  return TRUE;
+  return text_by_id (store, "SELECT tags FROM customers WHERE id = ?", customer_id, tags, found,
+                     error);
 }
 
 static gboolean
@@ -559,20 +535,10 @@ user_presence (DwStore  *store,
                char    **presence,
                GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
-                                                   "SELECT presence FROM users WHERE id = ?",
-                                                   error);
   gboolean found;
 
-  *presence = NULL;
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (!step_one (store, stmt, &found, error))
-    return FALSE;
-  if (found)
-    *presence = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  return TRUE;
+  return text_by_id (store, "SELECT presence FROM users WHERE id = ?", user_id, presence, &found,
+                     error);
 }
 
 static gboolean
@@ -602,12 +568,7 @@ active_assigned (DwStore                *store,
 
       func (&row, data);
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 static gboolean
@@ -625,7 +586,7 @@ solved_before (DwStore  *store,
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, before);
   sqlite3_bind_int64 (stmt, 2, limit);
-  return read_ints (store, stmt, 1, ids, error);
+  return dw_store_step_ints (stmt, 1, ids, error);
 }
 
 static gboolean
@@ -636,7 +597,7 @@ agent_ids (DwStore  *store,
   g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
     "SELECT id FROM users WHERE role = 'agent' AND disabled = 0 ORDER BY id", error);
 
-  return stmt != NULL && read_ints (store, stmt, 1, ids, error);
+  return stmt != NULL && dw_store_step_ints (stmt, 1, ids, error);
 }
 
 static gboolean
@@ -645,13 +606,10 @@ user_shifts (DwStore  *store,
              GArray   *times,
              GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
-    "SELECT starts_at, ends_at FROM shifts WHERE user_id = ? ORDER BY starts_at", error);
+  g_autoptr(sqlite3_stmt) stmt = prepare_by_id (store,
+    "SELECT starts_at, ends_at FROM shifts WHERE user_id = ? ORDER BY starts_at", user_id, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  return read_ints (store, stmt, 2, times, error);
+  return stmt != NULL && dw_store_step_ints (stmt, 2, times, error);
 }
 
 static gboolean
@@ -675,12 +633,7 @@ history_agents (DwStore  *store,
 
       g_array_append_val (agents, agent);
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 /* Steps @stmt: @func (column 0 as an integer, column 1 as text, @data) for each row. */
@@ -695,12 +648,7 @@ each_key (DwStore             *store,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     func (sqlite3_column_int64 (stmt, 0), (const char *) sqlite3_column_text (stmt, 1), data);
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 static gboolean
@@ -710,13 +658,10 @@ agent_skills (DwStore             *store,
               gpointer             data,
               GError             **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
-    "SELECT level, skill FROM user_skills WHERE user_id = ?", error);
+  g_autoptr(sqlite3_stmt) stmt = prepare_by_id (store,
+    "SELECT level, skill FROM user_skills WHERE user_id = ?", user_id, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  return each_key (store, stmt, func, data, error);
+  return stmt != NULL && each_key (store, stmt, func, data, error);
 }
 
 static gboolean
@@ -725,13 +670,12 @@ agent_presence_log (DwStore  *store,
                     GArray   *rows,
                     GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
-    "SELECT presence, at FROM presence_log WHERE user_id = ? ORDER BY at, id", error);
+  g_autoptr(sqlite3_stmt) stmt = prepare_by_id (store,
+    "SELECT presence, at FROM presence_log WHERE user_id = ? ORDER BY at, id", user_id, error);
   int rc;
 
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       DwStoreDemoPresence row = {
@@ -741,12 +685,7 @@ agent_presence_log (DwStore  *store,
 
       g_array_append_val (rows, row);
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, dw_sqlite_store_db (store), rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 static gboolean
@@ -755,13 +694,10 @@ agent_teams (DwStore  *store,
              GArray   *ids,
              GError  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
-    "SELECT team_id FROM team_members WHERE user_id = ?", error);
+  g_autoptr(sqlite3_stmt) stmt = prepare_by_id (store,
+    "SELECT team_id FROM team_members WHERE user_id = ?", user_id, error);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  return read_ints (store, stmt, 1, ids, error);
+  return stmt != NULL && dw_store_step_ints (stmt, 1, ids, error);
 }
 
 static gboolean
@@ -784,7 +720,7 @@ policy_ids (DwStore  *store,
   g_autoptr(sqlite3_stmt) stmt = dw_store_prepare (dw_sqlite_store_db (store),
                                                    "SELECT id FROM sla_policies", error);
 
-  return stmt != NULL && read_ints (store, stmt, 1, ids, error);
+  return stmt != NULL && dw_store_step_ints (stmt, 1, ids, error);
 }
 
 static gboolean
@@ -829,59 +765,82 @@ max_ids (DwStore  *store,
          && max_id (store, "SELECT coalesce (max (id), 0) FROM audit", audit_id, error);
 }
 
+/* Binds @row's values (@layout's) to the parameters from @first on. */
+static void
+bind_values (sqlite3_stmt           *stmt,
+             int                     first,
+             const DwStoreDemoRows  *layout,
+             gconstpointer           row)
+{
+  for (guint i = 0; i < layout->n_values; i++)
+    {
+      const DwStoreDemoValue *value = &layout->values[i];
+      gconstpointer at = dw_store_demo_value_at (value, row);
+      int index = first + (int) i;
+
+      switch (value->kind)
+        {
+        case DW_STORE_DEMO_VALUE_INT:
+          sqlite3_bind_int64 (stmt, index, *(const gint64 *) at);
+          break;
+        case DW_STORE_DEMO_VALUE_ID:
+          dw_store_bind_id_or_null (stmt, index, *(const gint64 *) at);
+          break;
+        case DW_STORE_DEMO_VALUE_TEXT:
+          sqlite3_bind_text (stmt, index, *(const char * const *) at, -1, SQLITE_STATIC);
+          break;
+        case DW_STORE_DEMO_VALUE_TEXT_OR_NULL:
+          dw_store_bind_text_or_null (stmt, index, *(const char * const *) at);
+          break;
+        case DW_STORE_DEMO_VALUE_BOOL:
+          sqlite3_bind_int (stmt, index, *(const gboolean *) at ? 1 : 0);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+/* @sql once per row of @rows (@n of @layout's), with the row's values. */
+static gboolean
+insert_each (DwStore                *store,
+             const char             *sql,
+             const DwStoreDemoRows  *layout,
+             gconstpointer           rows,
+             guint                   n,
+             GError                **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (n == 0)
+    return TRUE;
+  stmt = dw_store_prepare (dw_sqlite_store_db (store), sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      bind_values (stmt, 1, layout, dw_store_demo_row (layout, rows, i));
+      if (!dw_store_step_done (stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 insert_tickets (DwStore                  *store,
                 const DwStoreDemoTicket  *rows,
                 guint                     n,
                 GError                  **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (n == 0)
-    return TRUE;
-  stmt = dw_store_prepare (dw_sqlite_store_db (store),
+  return insert_each (store,
     "INSERT INTO tickets (id, subject, body, channel, business_type, priority, status, team_id, "
     "assignee_id, customer_id, order_number, tags, created_at, updated_at, first_response_at, "
     "solved_at, version, escalation_level, sla_policy_id, sla_state, sla, next_sla_at, csat, "
     "csat_comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    error);
-  if (stmt == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      const DwStoreDemoTicket *p = &rows[i];
-
-      sqlite3_reset (stmt);
-      sqlite3_clear_bindings (stmt);
-      sqlite3_bind_int64 (stmt, 1, p->id);
-      sqlite3_bind_text (stmt, 2, p->subject, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, p->body, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 4, p->channel, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 5, p->business_type, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, p->priority, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 7, p->status, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 8, p->team_id);
-      dw_store_bind_id_or_null (stmt, 9, p->assignee_id);
-      sqlite3_bind_int64 (stmt, 10, p->customer_id);
-      dw_store_bind_text_or_null (stmt, 11, p->order_number);
-      sqlite3_bind_text (stmt, 12, p->tags, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 13, p->created_at);
-      sqlite3_bind_int64 (stmt, 14, p->updated_at);
-      dw_store_bind_id_or_null (stmt, 15, p->first_response_at);
-      dw_store_bind_id_or_null (stmt, 16, p->solved_at);
-      sqlite3_bind_int64 (stmt, 17, p->version);
-      sqlite3_bind_int64 (stmt, 18, p->escalation_level);
-      dw_store_bind_id_or_null (stmt, 19, p->sla_policy_id);
-      sqlite3_bind_text (stmt, 20, p->sla_state, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 21, p->sla, -1, SQLITE_STATIC);
-      dw_store_bind_id_or_null (stmt, 22, p->next_sla_at);
-      dw_store_bind_id_or_null (stmt, 23, p->csat);
-      dw_store_bind_text_or_null (stmt, 24, p->csat_comment);
-      if (!dw_store_step_done (stmt, error))
-        return FALSE;
-    }
-  return TRUE;
+    &dw_store_demo_ticket_rows, rows, n, error);
 }
 
 static gboolean
@@ -890,35 +849,12 @@ insert_comments (DwStore                   *store,
                  guint                      n,
                  GError                   **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  if (n == 0)
-    return TRUE;
-  stmt = dw_store_prepare (dw_sqlite_store_db (store),
+  return insert_each (store,
     "INSERT INTO comments (id, ticket_id, author_kind, author_id, public, body, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      const DwStoreDemoComment *c = &rows[i];
-
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, c->id);
-      sqlite3_bind_int64 (stmt, 2, c->ticket_id);
-      sqlite3_bind_text (stmt, 3, c->author_kind, -1, SQLITE_STATIC);
-      dw_store_bind_id_or_null (stmt, 4, c->author_id);
-      sqlite3_bind_int (stmt, 5, c->is_public ? 1 : 0);
-      sqlite3_bind_text (stmt, 6, c->body, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 7, c->created_at);
-      if (!dw_store_step_done (stmt, error))
-        return FALSE;
-    }
-  return TRUE;
+    "VALUES (?, ?, ?, ?, ?, ?, ?)", &dw_store_demo_comment_rows, rows, n, error);
 }
 
-#define AUDIT_COLUMNS 9
+#define AUDIT_COLUMNS ((int) G_N_ELEMENTS (dw_store_demo_audit_values))
 #define AUDIT_INSERT \
   "INSERT INTO audit (id, at, actor_id, entity, entity_id, action, field, before, after, reason) " \
   "VALUES "
@@ -929,15 +865,7 @@ bind_audit (sqlite3_stmt           *stmt,
             int                     first,
             const DwStoreDemoAudit *a)
 {
-  sqlite3_bind_int64 (stmt, first, a->id);
-  sqlite3_bind_int64 (stmt, first + 1, a->at);
-  dw_store_bind_id_or_null (stmt, first + 2, a->actor_id);
-  sqlite3_bind_int64 (stmt, first + 3, a->ticket_id);
-  sqlite3_bind_text (stmt, first + 4, a->action, -1, SQLITE_STATIC);
-  dw_store_bind_text_or_null (stmt, first + 5, a->field);
-  dw_store_bind_text_or_null (stmt, first + 6, a->before);
-  dw_store_bind_text_or_null (stmt, first + 7, a->after);
-  dw_store_bind_text_or_null (stmt, first + 8, a->reason);
+  bind_values (stmt, first, &dw_store_demo_audit_rows, a);
 }
 
 /* Audit rows are written DW_STORE_DEMO_AUDIT_BATCH to an INSERT: they are 85 % of the demo

@@ -64,11 +64,8 @@ agents_list (DwStore  *store,
       g_array_append_val (agents, agent);
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&agents);
 }
@@ -137,11 +134,8 @@ queue_list (DwStore  *store,
       g_array_append_val (queue, row);
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&queue);
 }
@@ -228,7 +222,6 @@ ids_of (DwStore     *store,
   sqlite3 *db = dw_sqlite_store_db (store);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = dw_store_prepare (db, sql, error);
   if (stmt == NULL)
@@ -236,18 +229,8 @@ ids_of (DwStore     *store,
 
   if (id > 0)
     sqlite3_bind_int64 (stmt, 1, id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 value = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, value);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_ints (stmt, 1, ids, error))
+    return NULL;
 
   return g_steal_pointer (&ids);
 }

@@ -71,11 +71,8 @@ events_read (DwStore           *store,
       func (&row, user_data);
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return FALSE;
 
   return TRUE;
 }

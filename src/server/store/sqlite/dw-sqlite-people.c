@@ -218,11 +218,8 @@ stranded_due (DwStore  *store,
       g_array_append_val (rows, row);
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&rows);
 }
@@ -554,11 +551,8 @@ customer_list (DwStore                     *store,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_ptr_array_add (items, dw_store_customer_json_from_row (stmt));
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&items);
 }
@@ -607,11 +601,8 @@ rows_json (sqlite3     *db,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     json_array_add_object_element (items, func (db, stmt));
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&items);
 }

@@ -105,11 +105,8 @@ shift_template_list (DwStore  *store,
       g_array_set_size (rows, rows->len + 1);
       template_from_stmt (stmt, &g_array_index (rows, DwStoreShiftTemplate, rows->len - 1));
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&rows);
 }
 
@@ -285,11 +282,8 @@ absence_list (DwStore  *store,
       g_array_set_size (rows, rows->len + 1);
       absence_from_stmt (stmt, &g_array_index (rows, DwStoreAbsence, rows->len - 1));
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&rows);
 }
 
@@ -303,7 +297,6 @@ shift_ids_overlapping (DwStore  *store,
   sqlite3 *db = dw_sqlite_store_db (store);
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GArray) ids = NULL;
-  int rc;
 
   /* id breaks ties in the order the index shifts_user (user_id, starts_at) already gives. */
   stmt = dw_store_prepare (db,
@@ -316,17 +309,8 @@ shift_ids_overlapping (DwStore  *store,
   sqlite3_bind_int64 (stmt, 1, user_id);
   sqlite3_bind_int64 (stmt, 2, from);
   sqlite3_bind_int64 (stmt, 3, to);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_ints (stmt, 1, ids, error))
+    return NULL;
   return g_steal_pointer (&ids);
 }
 
@@ -445,11 +429,8 @@ team_needs (DwStore  *store,
 
       g_array_append_val (rows, need);
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&rows);
 }
 
@@ -472,11 +453,8 @@ user_skills (DwStore  *store,
   sqlite3_bind_int64 (stmt, 1, user_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
   return g_strv_builder_end (builder);
 }
 
@@ -508,11 +486,8 @@ team_agents (DwStore  *store,
 
       g_array_append_val (rows, agent);
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&rows);
 }
 
@@ -725,12 +700,7 @@ shift_select (DwStore   *store,
       if (!func (&row, data))
         return TRUE;
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 static gboolean
@@ -773,11 +743,8 @@ user_spans (DwStore  *store,
 
       g_array_append_val (shifts, span);
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
+  if (!dw_store_step_rows_done (shift_stmt, rc, error))
+    return FALSE;
 
   sqlite3_bind_int64 (absence_stmt, 1, user_id);
   sqlite3_bind_int64 (absence_stmt, 2, from);
@@ -791,12 +758,7 @@ user_spans (DwStore  *store,
 
       g_array_append_val (absences, span);
     }
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (absence_stmt, rc, error);
 }
 
 /* Exports */

@@ -41,11 +41,8 @@ rules_list (DwStore  *store,
       g_array_append_val (rules, rule);
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&rules);
 }

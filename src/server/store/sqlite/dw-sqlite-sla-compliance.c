@@ -97,11 +97,8 @@ teams (DwStore  *store,
       g_array_append_val (rows, row);
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&rows);
 }
@@ -132,11 +129,8 @@ policies (DwStore  *store,
       g_array_append_val (rows, row);
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&rows);
 }
@@ -173,11 +167,8 @@ outcomes_scan (DwStore                        *store,
       func (&row, user_data);
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return FALSE;
 
   return TRUE;
 }
@@ -280,11 +271,8 @@ timeline_marks (DwStore  *store,
       g_array_append_val (rows, row);
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&rows);
 }

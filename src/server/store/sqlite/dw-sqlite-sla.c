@@ -57,11 +57,8 @@ ids_from (sqlite3_stmt  *stmt,
       g_array_append_val (ids, id);
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, sqlite3_db_handle (stmt), rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&ids);
 }
@@ -218,11 +215,8 @@ policies_list (DwStore  *store,
       g_array_append_val (policies, policy);
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&policies);
 }
@@ -248,11 +242,8 @@ customer_tags (DwStore  *store,
       sqlite3_bind_int64 (stmt, 1, customer_id);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-      if (rc != SQLITE_DONE)
-        {
-          dw_store_set_error (error, db, rc);
-          return NULL;
-        }
+      if (!dw_store_step_rows_done (stmt, rc, error))
+        return NULL;
     }
 
   return g_strv_builder_end (builder);
@@ -293,11 +284,8 @@ marks_list (DwStore  *store,
       g_array_append_val (marks, mark);
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
 
   return g_steal_pointer (&marks);
 }

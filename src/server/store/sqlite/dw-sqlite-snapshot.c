@@ -98,11 +98,8 @@ rows_json (sqlite3     *db,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     json_array_add_object_element (items, func (db, stmt));
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return NULL;
-    }
+  if (!dw_store_step_rows_done (stmt, rc, error))
+    return NULL;
   return g_steal_pointer (&items);
 }
 
@@ -206,12 +203,7 @@ snapshot_active_tickets_json (DwStore                  *store,
                            sqlite3_column_bytes (stmt, 0));
     }
 
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 #define COMPACT_TICKET_COLUMNS \

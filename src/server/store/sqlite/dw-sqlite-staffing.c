@@ -9,19 +9,6 @@
 #include "store/dw-store-staffing.h"
 
 static gboolean
-finish (sqlite3  *db,
-        int       rc,
-        GError  **error)
-{
-  if (rc != SQLITE_DONE)
-    {
-      dw_store_set_error (error, db, rc);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 team_load (DwStore              *store,
            gint64                team_id,
            DwStoreStaffingTeam  *team,
@@ -80,7 +67,7 @@ handle_time_rows (DwStore                *store,
 
       func (&row, data);
     }
-  return finish (db, rc, error);
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 /* Each ticket counted on its own: the statement is the one the staffing day always ran. */
@@ -108,7 +95,7 @@ arrivals (DwStore             *store,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     func ((sqlite3_column_int64 (stmt, 0) - from) / interval,
           (const char *) sqlite3_column_text (stmt, 1), 1, data);
-  return finish (db, rc, error);
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 static gint64
@@ -162,7 +149,7 @@ shifts (DwStore                   *store,
 
       func (&row, data);
     }
-  return finish (db, rc, error);
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 static gboolean
@@ -194,7 +181,7 @@ agents (DwStore                   *store,
 
       func (&row, data);
     }
-  return finish (db, rc, error);
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 /* Both statements prepared once for all the users, as the staffing day always did. */
@@ -227,7 +214,7 @@ presence (DwStore                  *store,
       rc = sqlite3_step (before);
       if (rc == SQLITE_ROW)
         func (u, TRUE, 0, (const char *) sqlite3_column_text (before, 0), data);
-      else if (!finish (db, rc, error))
+      else if (!dw_store_step_rows_done (before, rc, error))
         return FALSE;
 
       sqlite3_reset (marks);
@@ -237,7 +224,7 @@ presence (DwStore                  *store,
       while ((rc = sqlite3_step (marks)) == SQLITE_ROW)
         func (u, FALSE, sqlite3_column_int64 (marks, 0),
               (const char *) sqlite3_column_text (marks, 1), data);
-      if (!finish (db, rc, error))
+      if (!dw_store_step_rows_done (marks, rc, error))
         return FALSE;
     }
   return TRUE;
