@@ -95,10 +95,14 @@ struct _DwQueuesPage
   GCancellable    *fetch_cancellable;  /* a ticket shown that the sync does not hold */
 };
 
-/* One change on its way to the service. */
+/* One change on its way to the service.  The page is held weakly: a window closed while the
+ * service has not answered takes its page with it, and the answer (applied to the sync by
+ * dw-queue-actions.c all the same) finds no page to tell, rather than keeping an unparented
+ * page alive to show toasts nobody sees and emit "action-failed" to whoever connected to it
+ * when it was on screen. */
 typedef struct
 {
-  DwQueuesPage *page;
+  GWeakRef      page;
   gint64        ticket_id;
   guint         delay_id;
 } Pending;
@@ -140,15 +144,30 @@ toast (DwQueuesPage *self,
   adw_toast_overlay_add_toast (self->toast_overlay, t);
 }
 
-static void
-action_done_cb (DwTicket     *ticket,
-                const GError *error,
-                const char   *message,
-                gpointer      user_data)
+static GWeakRef *
+page_ref_new (DwQueuesPage *self)
 {
-  g_autoptr(DwQueuesPage) self = user_data;
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
 
-  if (error == NULL)
+  g_weak_ref_init (ref, self);
+  return ref;
+}
+
+static void
+page_ref_free (GWeakRef *ref)
+{
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+static void
+action_finished (DwQueuesPage *self,
+                 DwTicket     *ticket,
+                 const GError *error,
+                 const char   *message)
+{
+  /* Disposed (held by someone else since): nothing to show it in. */
+  if (error == NULL || self->toast_overlay == NULL)
     return;
 
   /* Over capacity is a refusal a lead may overrule, explicitly (and audited by the service). */
@@ -167,6 +186,21 @@ action_done_cb (DwTicket     *ticket,
   else
     toast (self, message);
   g_signal_emit (self, signals[ACTION_FAILED], 0, dw_ticket_get_id (ticket), message);
+}
+
+/* @user_data: a page_ref_new() of the page that asked. */
+static void
+action_done_cb (DwTicket     *ticket,
+                const GError *error,
+                const char   *message,
+                gpointer      user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr(DwQueuesPage) self = g_weak_ref_get (ref);
+
+  page_ref_free (ref);
+  if (self != NULL)
+    action_finished (self, ticket, error, message);
 }
 
 static void
@@ -205,9 +239,11 @@ static gboolean
 pending_delay_cb (gpointer data)
 {
   Pending *pending = data;
+  g_autoptr(DwQueuesPage) self = g_weak_ref_get (&pending->page);
 
   pending->delay_id = 0;
-  show_pending (pending->page, pending->ticket_id);
+  if (self != NULL && self->toast_overlay != NULL)
+    show_pending (self, pending->ticket_id);
   return G_SOURCE_REMOVE;
 }
 
@@ -218,17 +254,21 @@ patch_done_cb (DwTicket     *ticket,
                gpointer      user_data)
 {
   Pending *pending = user_data;
-  DwQueuesPage *self = pending->page;
+  g_autoptr(DwQueuesPage) self = g_weak_ref_get (&pending->page);
 
   g_clear_handle_id (&pending->delay_id, g_source_remove);
+  g_weak_ref_clear (&pending->page);
+  g_free (pending);
+  if (self == NULL)
+    return;
+
   if (self->n_pending > 0 && --self->n_pending == 0)
     {
       g_clear_pointer (&self->pending_message, g_free);
       if (self->pending_toast != NULL)
         adw_toast_dismiss (self->pending_toast);
     }
-  action_done_cb (ticket, error, message, g_steal_pointer (&pending->page));
-  g_free (pending);
+  action_finished (self, ticket, error, message);
 }
 
 static void
@@ -245,7 +285,7 @@ patch_current (DwQueuesPage *self,
    * is not connected.  While connected, a second's grace keeps a quick answer from flashing a
    * toast at every change. */
   pending = g_new0 (Pending, 1);
-  pending->page = g_object_ref (self);
+  g_weak_ref_init (&pending->page, self);
   pending->ticket_id = dw_ticket_get_id (ticket);
   self->n_pending++;
   if (dw_sync_get_state (self->sync) == DW_SYNC_STATE_CONNECTED)
@@ -730,7 +770,7 @@ note_response_cb (AdwMessageDialog *dialog,
   if (*text == '\0')
     return;
 
-  dw_queue_actions_add_note (self->sync, ticket, text, action_done_cb, g_object_ref (self));
+  dw_queue_actions_add_note (self->sync, ticket, text, action_done_cb, page_ref_new (self));
 }
 
 /* Actions */
@@ -919,7 +959,7 @@ assign_over_capacity_action (GtkWidget  *widget,
   changes = dw_queue_actions_reassign (user_id);
   json_object_set_boolean_member (changes, "override_capacity", TRUE);
   json_object_set_string_member (changes, "reason", "assigned over capacity by the team lead");
-  dw_queue_actions_patch (self->sync, ticket, changes, action_done_cb, g_object_ref (self));
+  dw_queue_actions_patch (self->sync, ticket, changes, action_done_cb, page_ref_new (self));
 }
 
 static void

@@ -89,6 +89,7 @@ struct _DwTicketList
   GSettings          *settings;       /* hidden columns and widths, remembered */
   gboolean            applying_settings;
 
+  guint               sort_done_idle; /* ends the incremental sort once it is done */
   DwTicket           *kept;           /* the selected ticket, kept through re-sorting */
   gboolean            model_changing; /* inside the sort model's items-changed */
 
@@ -1283,6 +1284,22 @@ teams_changed_cb (GListModel   *model,
   rebuild_teams (self);
 }
 
+/* The Assignee column sorts the tickets by their assignees' names, which live in the users
+ * list, not in the tickets: the sort model compares what the names are now, and hears of a
+ * change only from the tickets list.  A renamed (or new, or gone) user left the sorted rows
+ * out of order for good; and a GtkSortListModel (GTK 4.8) whose rows are out of order can
+ * report its later moves for fewer rows than it moved, which leaves a list view a row showing
+ * a ticket that another row shows too.  So the sorter is told that it changed. */
+static void
+assignee_names_changed (DwTicketList *self)
+{
+  GtkColumnViewColumn *column = find_view_column (self, "assignee");
+  GtkSorter *sorter = column != NULL ? gtk_column_view_column_get_sorter (column) : NULL;
+
+  if (sorter != NULL)
+    gtk_sorter_changed (sorter, GTK_SORTER_CHANGE_DIFFERENT);
+}
+
 static void
 users_changed_cb (GListModel   *model,
                   guint         position,
@@ -1292,7 +1309,10 @@ users_changed_cb (GListModel   *model,
 {
   /* Presence and load changes are frequent and do not touch names: skip those. */
   if (removed != added)
-    rebuild_assignees (self);
+    {
+      rebuild_assignees (self);
+      assignee_names_changed (self);
+    }
   else
     {
       gboolean renamed = FALSE;
@@ -1309,7 +1329,10 @@ users_changed_cb (GListModel   *model,
         }
       /* A presence change still re-marks the (few) bound assignee cells. */
       if (renamed)
-        rebuild_assignees (self);
+        {
+          rebuild_assignees (self);
+          assignee_names_changed (self);
+        }
     }
   refresh_assignee_cells (self);
 }
@@ -1323,6 +1346,7 @@ dw_ticket_list_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->click_idle, g_source_remove);
+  g_clear_handle_id (&self->sort_done_idle, g_source_remove);
   if (self->rows_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->rows_tick);
   self->rows_tick = 0;
@@ -1471,11 +1495,29 @@ sorter_changed_cb (DwTicketList *self)
     gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
 }
 
+static gboolean
+sort_done_idle_cb (gpointer data)
+{
+  DwTicketList *self = data;
+
+  self->sort_done_idle = 0;
+  if (gtk_sort_list_model_get_pending (self->sort_model) == 0)
+    gtk_sort_list_model_set_incremental (self->sort_model, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* Not at once: GTK 4.8's sort model says "pending 0" also when a ticket changes while it is
+ * still sorting in steps, from inside its own items-changed handling, when it has only
+ * paused the sort to take the change in.  Told then that it is not incremental, it finishes
+ * the whole sort at once and reports the change for the rows up to the changed ticket only:
+ * the rows it moved further down stay on screen with the tickets they showed before, so the
+ * table shows a ticket twice ("Duplicate item detected in list" at a later change).  Left
+ * incremental, it takes the change in and sorts on in steps. */
 static void
 sort_pending_cb (DwTicketList *self)
 {
-  if (gtk_sort_list_model_get_pending (self->sort_model) == 0)
-    gtk_sort_list_model_set_incremental (self->sort_model, FALSE);
+  if (gtk_sort_list_model_get_pending (self->sort_model) == 0 && self->sort_done_idle == 0)
+    self->sort_done_idle = g_idle_add (sort_done_idle_cb, self);
 }
 
 static void
