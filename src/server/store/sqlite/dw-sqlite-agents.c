@@ -11,17 +11,6 @@
 #define WATERMARK_KEY "agent_facts_audit_id"
 
 static gboolean
-step_rows_done (sqlite3_stmt  *stmt,
-                int            rc,
-                GError       **error)
-{
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  dw_store_set_error (error, sqlite3_db_handle (stmt), rc);
-  return FALSE;
-}
-
-static gboolean
 facts_watermark (DwStore  *store,
                  gint64   *audit_id,
                  GError  **error)
@@ -97,7 +86,7 @@ audit_read (DwStore              *store,
       if (!func (&row, data, error))
         return error == NULL || *error == NULL;
     }
-  return step_rows_done (rows, rc, error);
+  return dw_store_step_rows_done (rows, rc, error);
 }
 
 /* One writer: the ids are in commit order, and the watermark is the last id read. */
@@ -331,7 +320,7 @@ members (DwStore                 *store,
   sqlite3_bind_int64 (stmt, 2, only_user_id);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     func (sqlite3_column_int64 (stmt, 0), (const char *) sqlite3_column_text (stmt, 1), data);
-  return step_rows_done (stmt, rc, error);
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 static gboolean
@@ -367,7 +356,7 @@ facts_in_window (DwStore               *store,
 
       func (&row, data);
     }
-  return step_rows_done (stmt, rc, error);
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 static gboolean
@@ -391,7 +380,7 @@ survey_rows (DwStore                 *store,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     func (sqlite3_column_int64 (stmt, 0), sqlite3_column_int (stmt, 1),
           sqlite3_column_int64 (stmt, 2), data);
-  return step_rows_done (stmt, rc, error);
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 static gboolean
@@ -541,7 +530,7 @@ status (DwStore                 *store,
 
       func (&row, data);
     }
-  return step_rows_done (stmt, rc, error);
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 static GArray *
@@ -581,7 +570,7 @@ tickets (DwStore              *store,
 
       g_array_append_vals (pairs, pair, 1);
     }
-  if (!step_rows_done (stmt, rc, error))
+  if (!dw_store_step_rows_done (stmt, rc, error))
     return NULL;
   return g_steal_pointer (&pairs);
 }
@@ -653,7 +642,7 @@ drill (DwStore                  *store,
   sqlite3_bind_int64 (stmt, 8, drill->limit);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     func (dw_store_ticket_json_from_row (stmt), data);
-  return step_rows_done (stmt, rc, error);
+  return dw_store_step_rows_done (stmt, rc, error);
 }
 
 const DwStoreAgentOps dw_sqlite_agent_ops = {
