@@ -357,3 +357,13 @@ dw_pg_pool_release (DwPgPool *self,
   else
     PQfinish (conn);
 }
+
+void
+dw_pg_pool_discard (DwPgPool *self,
+                    PGconn   *conn)
+{
+  g_return_if_fail (self->n_taken > 0);
+
+  self->n_taken--;
+  PQfinish (conn);
+}
