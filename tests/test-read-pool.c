@@ -15,6 +15,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
+#include "dw-test-pg.h"
 #include "dw-test-server.h"
 #include "dw-test-stream.h"
 
@@ -585,6 +586,79 @@ test_bad_size (void)
   g_rmdir (dir);
 }
 
+static DwTestResponse *
+request_snapshot (DwTestServer *server)
+{
+  return dw_test_server_request (server, "GET", "/api/v1/snapshot", server->admin_token, NULL,
+                                 NULL, 0);
+}
+
+/* Asks for the snapshot as Retry-After says until it is 200, a bounded number of times. */
+static GBytes *
+snapshot_once_back (DwTestServer *server)
+{
+  for (guint tries = 0;; tries++)
+    {
+      g_autoptr(DwTestResponse) r = request_snapshot (server);
+
+      if (r->status == 200)
+        return g_bytes_ref (r->body);
+      dw_test_assert_problem (r, 503, "unavailable");
+      g_assert_cmpuint (tries, <, 100);
+      g_usleep (100 * 1000);
+    }
+}
+
+/* PostgreSQL: a pooled session killed while idle is replaced; while PostgreSQL is away a
+ * snapshot is 503 unavailable with Retry-After, like every request; once it is back the broken
+ * connections are replaced and the snapshot is the one before. */
+static void
+test_pg_away (void)
+{
+  g_autoptr(DwTestServer) server = NULL;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after_kill = NULL;
+  g_autoptr(GBytes) after_restart = NULL;
+  g_autoptr(DwTestResponse) away = NULL;
+  g_autoptr(JsonObject) health = NULL;
+  JsonObject *pool;
+
+  if (!dw_test_backend_is_postgresql ())
+    {
+      g_test_skip ("PostgreSQL only (meson test --setup postgresql)");
+      return;
+    }
+
+  server = server_with_pool ("2");
+  for (guint i = 0; i < 20; i++)
+    create_ticket (server, i);
+  {
+    g_autoptr(SoupSession) session = soup_session_new ();
+
+    before = fetch_snapshot (session, server->url, server->admin_token, FALSE);
+  }
+
+  /* Its session ended under it while idle in the pool. */
+  dw_test_server_exec (server, "SELECT pg_terminate_backend (pid) FROM pg_stat_activity WHERE "
+                               "application_name = 'deskwatchd snapshot'");
+  after_kill = snapshot_once_back (server);
+  g_assert_true (g_bytes_equal (before, after_kill));
+
+  dw_test_pg_server_stop_immediate (dw_test_pg_get_shared ());
+  away = request_snapshot (server);
+  dw_test_assert_problem (away, 503, "unavailable");
+  g_assert_nonnull (soup_message_headers_get_one (away->headers, "Retry-After"));
+
+  dw_test_pg_server_start (dw_test_pg_get_shared ());
+  after_restart = snapshot_once_back (server);
+  g_assert_true (g_bytes_equal (before, after_restart));
+
+  health = get_health (server);
+  pool = health_pool (health);
+  g_assert_cmpint (json_object_get_int_member (pool, "open"), <=, 2);
+  g_assert_cmpint (json_object_get_int_member (pool, "busy"), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -597,6 +671,7 @@ main (int   argc,
   g_test_add_func ("/read-pool/client-gone", test_client_gone);
   g_test_add_func ("/read-pool/stop-while-reading", test_stop_while_reading);
   g_test_add_func ("/read-pool/bad-size", test_bad_size);
+  g_test_add_func ("/read-pool/pg-away", test_pg_away);
 
   return g_test_run ();
 }

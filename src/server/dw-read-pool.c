@@ -74,7 +74,10 @@ pool_new (gboolean    is_pg,
   g_cond_init (&self->returned);
   self->idle = g_ptr_array_new ();
   if (is_pg)
-    self->pg = dw_pg_pool_new (target, size);
+    {
+      self->pg = dw_pg_pool_new (target, size);
+      dw_pg_pool_set_application_name (self->pg, DW_READ_POOL_APPLICATION_NAME);
+    }
   self->closing = g_cancellable_new ();
   g_queue_init (&self->waiting);
   return self;
@@ -462,6 +465,7 @@ dw_read_pool_close (DwReadPool *self)
     {
       dw_pg_pool_free (self->pg);
       self->pg = dw_pg_pool_new (self->target, self->size);
+      dw_pg_pool_set_application_name (self->pg, DW_READ_POOL_APPLICATION_NAME);
     }
   g_atomic_int_set (&self->n_open, 0);
   g_mutex_unlock (&self->lock);

@@ -23,6 +23,8 @@ G_BEGIN_DECLS
 
 #define DW_READ_POOL_DEFAULT_SIZE 4
 #define DW_READ_POOL_MAX_SIZE 64
+/* PostgreSQL: the pooled sessions' name in pg_stat_activity. */
+#define DW_READ_POOL_APPLICATION_NAME "deskwatchd snapshot"
 
 typedef struct _DwReadPool DwReadPool;
 

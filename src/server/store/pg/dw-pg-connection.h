@@ -79,6 +79,10 @@ PGconn     *dw_pg_pool_acquire       (DwPgPool      *self,
 /* Gives @conn back; a broken one (or one left in a transaction) is closed instead of kept. */
 void        dw_pg_pool_release       (DwPgPool      *self,
                                       PGconn        *conn);
+/* The application_name of the connections opened from now on (pg_stat_activity tells them from
+ * the serving one), whatever the connection string says; NULL: what it says. */
+void        dw_pg_pool_set_application_name (DwPgPool   *self,
+                                             const char *name);
 /* Gives @conn back closed: the caller saw it fail (lost while libpq still says CONNECTION_OK). */
 void        dw_pg_pool_discard       (DwPgPool      *self,
                                       PGconn        *conn);
