@@ -2,9 +2,13 @@
  * sequence number it is consistent with.
  *
  * Everything is read in one read transaction, and the sequence number is taken inside it, so a
- * client that then follows the stream from "seq" misses nothing and applies nothing twice
- * (writes are single-threaded here: an event is published exactly when its transaction
- * commits).
+ * client that then follows the stream from "seq" misses nothing and applies nothing twice.
+ * The read runs on a worker thread, on a pooled connection of its own (dw-read-pool.h,
+ * `--db-pool-size`), so that the writes and streams of the main loop go on meanwhile; the seq
+ * then comes from the database in that same transaction (snapshot_job ()).  Without a pool
+ * (an in-memory SQLite desk) it is read on the main connection as before, where the event log's
+ * last published seq is the snapshot's (an event is published exactly when its transaction
+ * commits, on this loop).
  *
  * A console asks for the compact form (Accept: application/x-deskwatch-snapshot+gvariant,
  * docs/api.md "Compact snapshot"): the same read, the tickets written as columns of a GVariant
@@ -723,10 +727,11 @@ snapshot_new (DwApiRequest *req)
 /* Reads the snapshot inside the read transaction the caller opened on @store, with @seq the
  * stream's sequence number it is consistent with.  Uses nothing but @store and @s. */
 static gboolean
-snapshot_read (DwStore   *store,
-               gint64     seq,
-               Snapshot  *s,
-               GError   **error)
+snapshot_read (DwStore       *store,
+               gint64         seq,
+               Snapshot      *s,
+               GCancellable  *cancellable,
+               GError       **error)
 {
   g_autoptr(JsonObject) snapshot = json_object_new ();
   g_autoptr(JsonObject) me = NULL;
@@ -745,7 +750,9 @@ snapshot_read (DwStore   *store,
   ok = ok
        && add_array (snapshot, "teams", dw_store_teams_json (store, error))
        && add_array (snapshot, "users", dw_store_users_json (store, &s->visibility, error))
-       && add_array (snapshot, "sla_policies", dw_store_sla_policies_json (store, error));
+       && add_array (snapshot, "sla_policies", dw_store_sla_policies_json (store, error))
+       /* A client gone between statements (an interrupt reaches only a running one). */
+       && !g_cancellable_set_error_if_cancelled (cancellable, error);
 
   /* The tickets, already JSON text from the store, go in last: the rest "{…" then
    * ",\"tickets\":[…]}". */
@@ -836,7 +843,8 @@ snapshot_on_main (DwApiRequest *req,
     }
 
   /* The writes are this loop's: the last published seq is exactly what the snapshot sees. */
-  ok = snapshot_read (req->api->store, dw_event_log_get_seq (req->api->events), s, &error);
+  ok = snapshot_read (req->api->store, dw_event_log_get_seq (req->api->events), s, NULL,
+                      &error);
 
   /* Read-only: ending it can only fail if the database is gone. */
   dw_store_tx_rollback (req->api->store);
@@ -867,7 +875,7 @@ snapshot_job (DwStore       *store,
    * from it (since=) misses nothing and repeats nothing.  The in-memory seq of the event log
    * would not do here: a commit may land between reading it and the snapshot's first read. */
   ok = dw_store_events_bounds (store, &seq, &first_seq, &first_at, error)
-       && snapshot_read (store, seq, s, error);
+       && snapshot_read (store, seq, s, cancellable, error);
 
   dw_store_tx_rollback (store);
   return ok;
