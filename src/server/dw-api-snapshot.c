@@ -925,7 +925,7 @@ watch_hang_up (Snapshot *s)
   s->hang_up = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
   g_source_set_callback (s->hang_up, G_SOURCE_FUNC (snapshot_socket_cb), s, NULL);
   g_source_set_static_name (s->hang_up, "[deskwatchd] snapshot client");
-  g_source_attach (s->hang_up, NULL);
+  g_source_attach (s->hang_up, g_main_context_get_thread_default ());
 }
 
 static void

@@ -48,11 +48,11 @@ typedef struct
   gboolean             ran;       /* counted in n_running */
 } Job;
 
+/* The task's data: its last ref may go on the worker thread (GTask), so the job's own data is
+ * freed by job_done_cb (), on the main context; this only frees what any thread may. */
 static void
 job_free (Job *job)
 {
-  if (job->data_free != NULL)
-    job->data_free (job->data);
   dw_read_pool_unref (job->pool);
   g_free (job);
 }
@@ -389,6 +389,8 @@ job_done_cb (GObject      *source,
     self->n_running--;
   if (job->callback != NULL)
     job->callback (NULL, result, job->user_data);
+  if (job->data_free != NULL)
+    g_clear_pointer (&job->data, job->data_free);
   pump (self);
   dw_read_pool_unref (self);
 }
@@ -416,7 +418,7 @@ dw_read_pool_run_async (DwReadPool          *self,
   job->callback = callback;
   job->user_data = user_data;
 
-  /* The job (and its data) is freed with the task, once its callback has run. */
+  /* The job is freed with the task; its data once its callback has run (job_done_cb). */
   task = g_task_new (NULL, cancellable, job_done_cb, job);
   g_task_set_source_tag (task, dw_read_pool_run_async);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);

@@ -51,7 +51,8 @@ typedef gboolean (*DwReadPoolFunc) (DwStore       *store,
                                     GCancellable  *cancellable,
                                     GError       **error);
 
-/* Queues @func (with @data, freed by @data_free on the main context when the job is done);
+/* Queues @func (with @data, freed by @data_free on the main context after @callback; never on
+ * a worker thread, so @data may hold main-loop objects the job function does not touch);
  * @callback is called on the caller's main context when it returned, or failed to get a
  * connection (DW_STORE_ERROR_UNAVAILABLE when the database cannot be reached), or was
  * cancelled (G_IO_ERROR_CANCELLED: @cancellable, or the pool closed).  Cancelling a running job
