@@ -4,6 +4,7 @@
 #include "dw-api.h"
 #include "dw-json.h"
 #include "dw-problem.h"
+#include "dw-read-pool.h"
 #include "dw-sign-in-limit.h"
 #include "dw-store.h"
 #include "store/dw-store-backend.h"
@@ -21,6 +22,7 @@ struct _DwApi
   DwEventLog *events;
   DwSignInLimit *sign_in_limit;
   DwStore    *store;   /* the service's (not owned): its transactions and named operations */
+  DwReadPool *read_pool;  /* owned, NULL: snapshots on the main connection (dw-read-pool.h) */
 };
 
 typedef struct

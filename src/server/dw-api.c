@@ -841,6 +841,19 @@ health_cb (DwApiRequest *req)
     json_object_set_int_member (stats, "writes_grouped", desk.writes_grouped);
     json_object_set_int_member (stats, "group_commits", desk.group_commits);
     json_object_set_int_member (stats, "classifier_builds", desk.classifier_builds);
+    /* The connections that serve snapshots off the main loop (dw-read-pool.h). */
+    if (req->api->read_pool != NULL)
+      {
+        JsonObject *pool = json_object_new ();
+        guint size, n_open, n_busy, n_waiting;
+
+        dw_read_pool_get_stats (req->api->read_pool, &size, &n_open, &n_busy, &n_waiting);
+        json_object_set_int_member (pool, "size", size);
+        json_object_set_int_member (pool, "open", n_open);
+        json_object_set_int_member (pool, "busy", n_busy);
+        json_object_set_int_member (pool, "waiting", n_waiting);
+        json_object_set_object_member (stats, "db_pool", pool);
+      }
     json_object_set_object_member (object, "stats", stats);
   }
 
@@ -1066,6 +1079,7 @@ dw_api_dispose (GObject *object)
   g_clear_object (&self->events);
   g_clear_object (&self->clock);
   g_clear_object (&self->sign_in_limit);
+  g_clear_pointer (&self->read_pool, dw_read_pool_unref);
 
   G_OBJECT_CLASS (dw_api_parent_class)->dispose (object);
 }
@@ -1095,6 +1109,18 @@ dw_api_new (DwStore    *store,
   self->sign_in_limit = dw_sign_in_limit_new ();
   self->store = store;
   return self;
+}
+
+void
+dw_api_set_read_pool (DwApi      *self,
+                      DwReadPool *pool)
+{
+  g_return_if_fail (DW_IS_API (self));
+
+  if (pool != NULL)
+    dw_read_pool_ref (pool);
+  g_clear_pointer (&self->read_pool, dw_read_pool_unref);
+  self->read_pool = pool;
 }
 
 void

@@ -14,6 +14,8 @@
 #include "dw-event-log.h"
 #include "dw-principal.h"
 
+#include "dw-read-pool.h"
+
 G_BEGIN_DECLS
 
 /* Request bodies larger than this are refused with 413. */
@@ -29,6 +31,10 @@ DwApi       *dw_api_new          (DwStore            *store,
                                   DwEventLog         *events);
 void         dw_api_install      (DwApi              *self,
                                   SoupServer         *server);
+/* Serves GET /api/v1/snapshot on @pool's connections off the main loop (a ref is taken; NULL:
+ * on the main connection) and shows the pool in GET /api/v1/health. */
+void         dw_api_set_read_pool (DwApi             *self,
+                                   DwReadPool        *pool);
 
 /* The principal of @msg's token; a DwStreamAuthFunc with @api as its data (the only place
  * where the token may also come as ?access_token=). */

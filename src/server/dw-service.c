@@ -15,6 +15,7 @@
 #include "dw-auth.h"
 #include "dw-limits.h"
 #include "dw-db-uri.h"
+#include "dw-read-pool.h"
 #include "dw-store.h"
 #include "store/pg/dw-pg-connection.h"
 #include "store/pg/dw-pg-migrations.h"
@@ -30,6 +31,10 @@ struct _DwService
   sqlite3     *db;              /* the SQLite connection, or */
   PGconn      *pg;              /* the PostgreSQL one: one per instance for now */
   DwStore     *store;           /* the one store on it, lent to everything below */
+  DwDbKind     kind;
+  char        *target;          /* the SQLite file or the connection string, for the pool */
+  guint        pool_size;       /* --db-pool-size */
+  DwReadPool  *read_pool;       /* snapshots off the main loop (dw-read-pool.h), once serving */
   DwClock     *clock;
   DwEventLog  *events;
   DwSlaEngine *sla;
@@ -75,6 +80,8 @@ dw_service_finalize (GObject *object)
   DwService *self = DW_SERVICE (object);
 
   /* After the objects it was lent to (dispose), before the connection under it. */
+  g_clear_pointer (&self->read_pool, dw_read_pool_unref);
+  g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->store, dw_store_free);
   g_clear_pointer (&self->db, dw_store_close);
   g_clear_pointer (&self->pg, PQfinish);
@@ -94,6 +101,7 @@ dw_service_class_init (DwServiceClass *klass)
 static void
 dw_service_init (DwService *self)
 {
+  self->pool_size = DW_READ_POOL_DEFAULT_SIZE;
 }
 
 /* One connection, migrated: the schema is brought up to date by whichever instance starts
@@ -136,6 +144,8 @@ service_new (const char  *db,
     return NULL;
 
   self = g_object_new (DW_TYPE_SERVICE, NULL);
+  self->kind = kind;
+  self->target = g_strdup (target);
   if (kind == DW_DB_POSTGRESQL)
     {
       self->pg = open_pg (target, error);
@@ -419,6 +429,17 @@ dw_service_listen (DwService   *self,
         }
     }
 
+  /* The pool's connections are opened by the first snapshots.  An in-memory SQLite database
+   * cannot be opened a second time: it serves them on its one connection. */
+  if (self->read_pool == NULL && self->pool_size > 0)
+    {
+      if (self->kind == DW_DB_POSTGRESQL)
+        self->read_pool = dw_read_pool_new_pg (self->target, self->pool_size);
+      else if (*self->target != '\0' && g_strcmp0 (self->target, ":memory:") != 0)
+        self->read_pool = dw_read_pool_new_sqlite (self->target, self->pool_size);
+      dw_api_set_read_pool (self->api, self->read_pool);
+    }
+
   dw_limits_install (self->limits, self->server, options);
   dw_sla_engine_start (self->sla);
 
@@ -440,6 +461,14 @@ dw_service_stop (DwService *self)
   if (self->server == NULL)
     return;
 
+  /* Interrupts the snapshots being read and waits for their threads: after this, no thread
+   * reads the database (their replies are dropped, their messages go with the server). */
+  if (self->read_pool != NULL)
+    {
+      dw_read_pool_close (self->read_pool);
+      dw_api_set_read_pool (self->api, NULL);
+      g_clear_pointer (&self->read_pool, dw_read_pool_unref);
+    }
   dw_sla_engine_stop (self->sla);
   g_clear_handle_id (&self->access_poll_id, g_source_remove);
   g_clear_handle_id (&self->facts_id, g_source_remove);
@@ -492,6 +521,24 @@ dw_service_get_event_log (DwService *self)
 {
   g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
   return self->events;
+}
+
+void
+dw_service_set_db_pool_size (DwService *self,
+                             guint      size)
+{
+  g_return_if_fail (DW_IS_SERVICE (self));
+  g_return_if_fail (self->server == NULL);
+  g_return_if_fail (size <= DW_READ_POOL_MAX_SIZE);
+
+  self->pool_size = size;
+}
+
+DwReadPool *
+dw_service_get_read_pool (DwService *self)
+{
+  g_return_val_if_fail (DW_IS_SERVICE (self), NULL);
+  return self->read_pool;
 }
 
 DwLimits *

@@ -9,6 +9,7 @@
 #include "dw-desk.h"
 #include "dw-event-log.h"
 #include "dw-limits.h"
+#include "dw-read-pool.h"
 #include "dw-sla-engine.h"
 
 G_BEGIN_DECLS
@@ -52,6 +53,13 @@ DwLeader    *dw_service_get_leader    (DwService   *self);
  * the audit ids they have read: they read it all again afterwards), and lets it go on. */
 void         dw_service_hold_agent_facts (DwService *self,
                                           gboolean   hold);
+/* How many connections serve snapshots off the main loop (dw-read-pool.h): 1 …
+ * DW_READ_POOL_MAX_SIZE, default DW_READ_POOL_DEFAULT_SIZE; 0 serves them on the main
+ * connection as before (for tests and tools).  Set before dw_service_listen(). */
+void         dw_service_set_db_pool_size (DwService *self,
+                                          guint      size);
+/* The pool once listening, else NULL. */
+DwReadPool  *dw_service_get_read_pool (DwService   *self);
 /* Connection cap, timeouts and body size: set before dw_service_listen(). */
 DwLimits    *dw_service_get_limits    (DwService   *self);
 

@@ -43,6 +43,7 @@ static int opt_header_timeout;
 static int opt_body_timeout;
 static int opt_idle_timeout;
 static int opt_password_checks;
+static int opt_db_pool_size = DW_READ_POOL_DEFAULT_SIZE;
 static char *opt_from;
 static char *opt_to;
 
@@ -83,6 +84,10 @@ static const GOptionEntry serve_entries[] = {
   { "password-checks", 0, 0, G_OPTION_ARG_INT, &opt_password_checks,
     "Check at most N sign-in passwords at once, 64 MiB each (default "
     G_STRINGIFY (DW_AUTH_DEFAULT_PASSWORD_CHECKS) ")", "N" },
+  { "db-pool-size", 0, 0, G_OPTION_ARG_INT, &opt_db_pool_size,
+    "Read snapshots on up to N database connections of their own, off the main loop (1-"
+    G_STRINGIFY (DW_READ_POOL_MAX_SIZE) ", default " G_STRINGIFY (DW_READ_POOL_DEFAULT_SIZE) ")",
+    "N" },
   { NULL }
 };
 
@@ -106,7 +111,7 @@ static const char summary[] =
   "Commands:\n"
   "  deskwatchd --listen ADDR:PORT [--db FILE] [--tls-cert F --tls-key F] [--demo [--demo-token]]\n"
   "             [--speed N] [--max-connections N] [--header-timeout S] [--body-timeout S]\n"
-  "             [--idle-timeout S] [--password-checks N]\n"
+  "             [--idle-timeout S] [--password-checks N] [--db-pool-size N]\n"
   "  deskwatchd user add USERNAME --role ROLE --name NAME [--password-stdin] [--db FILE]\n"
   "  deskwatchd user passwd USERNAME [--password-stdin] [--db FILE]\n"
   "  deskwatchd user list [--db FILE]\n"
@@ -118,8 +123,8 @@ static const char summary[] =
   "                                  copy a SQLite desk into an empty PostgreSQL database\n"
   "\n"
   "--db postgresql://… (or postgres://…, or a libpq key=value string) is PostgreSQL: serving\n"
-  "and every command above work on it (one connection per instance); the password comes from\n"
-  "PGPASSFILE or PGPASSWORD.";
+  "and every command above work on it (one connection per instance, and up to --db-pool-size\n"
+  "more that read snapshots); the password comes from PGPASSFILE or PGPASSWORD.";
 
 /* Logging */
 
@@ -665,6 +670,13 @@ serve (void)
       return 2;
     }
 
+  if (opt_db_pool_size < 1 || opt_db_pool_size > DW_READ_POOL_MAX_SIZE)
+    {
+      g_printerr ("deskwatchd: --db-pool-size %d: expected 1 to %d connections (default %d)\n",
+                  opt_db_pool_size, DW_READ_POOL_MAX_SIZE, DW_READ_POOL_DEFAULT_SIZE);
+      return 2;
+    }
+
   /* Every client is a descriptor: take all the system allows before counting them. */
   dw_limits_raise_fd_limit ();
   dw_auth_set_max_password_checks ((guint) opt_password_checks);
@@ -690,6 +702,7 @@ serve (void)
       dw_demo_start_simulator (service);
     }
 
+  dw_service_set_db_pool_size (service, (guint) opt_db_pool_size);
   limits = dw_service_get_limits (service);
   dw_limits_set_max_connections (limits, (guint) opt_max_connections);
   dw_limits_set_timeouts (limits, (guint) opt_header_timeout, (guint) opt_body_timeout,

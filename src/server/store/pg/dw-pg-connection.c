@@ -16,6 +16,7 @@ struct _DwPgPool
   guint      size;
   guint      n_taken;
   GPtrArray *idle;   /* PGconn, each ready for a new transaction */
+  char      *application_name;  /* NULL: the connection string's, or "deskwatchd" */
 };
 
 /* The SQLSTATE goes after the message; this finds it again. */
@@ -155,16 +156,17 @@ notice_cb (void       *data,
   g_debug ("PostgreSQL: %s", message);
 }
 
-PGconn *
-dw_pg_connect (const char  *conninfo,
-               GError     **error)
+static PGconn *
+connect_as (const char  *conninfo,
+            const char  *application_name,
+            GError     **error)
 {
   /* Text is UTF-8 whatever the server's or the environment's default (times are Unix seconds
    * in BIGINTs: the server's time zone does not matter). */
   const char *keywords[] = { "connect_timeout", "dbname", "fallback_application_name",
-                             "client_encoding", NULL };
+                             "client_encoding", "application_name", NULL };
   const char *values[] = { G_STRINGIFY (DW_PG_CONNECT_TIMEOUT), conninfo, "deskwatchd", "UTF8",
-                           NULL };
+                           application_name, NULL };
   PGconn *conn;
 
   g_return_val_if_fail (conninfo != NULL, NULL);
@@ -172,7 +174,8 @@ dw_pg_connect (const char  *conninfo,
   /* expand_dbname: @conninfo may be a URI or key=value string; keywords after dbname override
    * what it says (client_encoding), fallback_application_name only fills a gap, and
    * connect_timeout, before it, is a default @conninfo may change.  A bounded wait matters: the
-   * store reconnects (PQreset, with these parameters) on the main loop's thread. */
+   * store reconnects (PQreset, with these parameters) on the main loop's thread.
+   * @application_name, last, overrides @conninfo's (NULL: libpq skips the keyword). */
   conn = PQconnectdbParams (keywords, values, 1);
   if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
     {
@@ -186,6 +189,13 @@ dw_pg_connect (const char  *conninfo,
   /* Fails only for want of memory: the connection then runs its statements unprepared. */
   PQregisterEventProc (conn, prepared_event_cb, "deskwatchd prepared statements", NULL);
   return conn;
+}
+
+PGconn *
+dw_pg_connect (const char  *conninfo,
+               GError     **error)
+{
+  return connect_as (conninfo, NULL, error);
 }
 
 gboolean
@@ -298,6 +308,7 @@ dw_pg_pool_free (DwPgPool *self)
   /* A connection still taken belongs to its taker, who PQfinishes it via release. */
   g_ptr_array_unref (self->idle);
   g_free (self->conninfo);
+  g_free (self->application_name);
   g_free (self);
 }
 
@@ -338,7 +349,7 @@ dw_pg_pool_acquire (DwPgPool  *self,
       return NULL;
     }
 
-  if ((conn = dw_pg_connect (self->conninfo, error)) == NULL)
+  if ((conn = connect_as (self->conninfo, self->application_name, error)) == NULL)
     return NULL;
 
   self->n_taken++;
@@ -356,4 +367,22 @@ dw_pg_pool_release (DwPgPool *self,
     g_ptr_array_add (self->idle, conn);
   else
     PQfinish (conn);
+}
+
+void
+dw_pg_pool_discard (DwPgPool *self,
+                    PGconn   *conn)
+{
+  g_return_if_fail (self->n_taken > 0);
+
+  self->n_taken--;
+  PQfinish (conn);
+}
+
+void
+dw_pg_pool_set_application_name (DwPgPool   *self,
+                                 const char *name)
+{
+  g_free (self->application_name);
+  self->application_name = g_strdup (name);
 }

@@ -60,8 +60,8 @@ PGresult   *dw_pg_query              (PGconn        *conn,
 guint       dw_pg_get_n_prepared     (PGconn        *conn);
 
 /* A pool of at most @size connections to one database, opened on first use and kept for the
- * next (the serving instances will take one per request; `--db-pool-size` later).  Not
- * thread-safe: for one thread, or under the caller's lock. */
+ * next (deskwatchd's read pool, dw-read-pool.h, sized by `--db-pool-size`).  Not thread-safe:
+ * for one thread, or under the caller's lock (the read pool's). */
 typedef struct _DwPgPool DwPgPool;
 
 #define DW_PG_POOL_DEFAULT_SIZE 8
@@ -78,6 +78,13 @@ PGconn     *dw_pg_pool_acquire       (DwPgPool      *self,
                                       GError       **error);
 /* Gives @conn back; a broken one (or one left in a transaction) is closed instead of kept. */
 void        dw_pg_pool_release       (DwPgPool      *self,
+                                      PGconn        *conn);
+/* The application_name of the connections opened from now on (pg_stat_activity tells them from
+ * the serving one), whatever the connection string says; NULL: what it says. */
+void        dw_pg_pool_set_application_name (DwPgPool   *self,
+                                             const char *name);
+/* Gives @conn back closed: the caller saw it fail (lost while libpq still says CONNECTION_OK). */
+void        dw_pg_pool_discard       (DwPgPool      *self,
                                       PGconn        *conn);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
