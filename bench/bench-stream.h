@@ -20,6 +20,7 @@ typedef struct
 typedef struct
 {
   char              *quoted_prefix;  /* "\"" and the subjects' prefix */
+  gsize              quoted_prefix_len;
   guint              n_clients;
   guint              n_events;
   guint              received;

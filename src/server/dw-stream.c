@@ -584,6 +584,14 @@ heartbeat_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+static void
+drop_log_cb (const char     *domain,
+             GLogLevelFlags  level,
+             const char     *message,
+             gpointer        data)
+{
+}
+
 static guint
 env_uint (const char *name,
           guint       fallback)
@@ -786,6 +794,8 @@ dw_stream_install (SoupServer          *server,
   hub->queue_bytes = env_uint ("DESKWATCH_STREAM_QUEUE_BYTES", DEFAULT_QUEUE_BYTES);
   hub->sndbuf = (int) MIN (env_uint ("DESKWATCH_STREAM_SNDBUF", DEFAULT_SNDBUF), G_MAXINT);
 
+  dw_stream_quiet_libsoup_debug ();
+
   hub->published_id = g_signal_connect (log, "published", G_CALLBACK (published_cb), hub);
   hub->access_changed_id = g_signal_connect (log, "access-changed",
                                              G_CALLBACK (access_changed_cb), hub);
@@ -798,4 +808,23 @@ dw_stream_install (SoupServer          *server,
 
   /* Freed with the server, which is the last thing to call into the hub. */
   g_object_set_data_full (G_OBJECT (server), "dw-stream-hub", hub, (GDestroyNotify) hub_free);
+}
+
+/* libsoup logs two debug messages for every WebSocket frame it sends ("queued … frame",
+ * "sent frame"), and GLib 2.74 formats each and runs it through the default handler before
+ * dropping it: 4,800 instructions per frame per client, a third of the fan-out's cost
+ * (bench/README.md, "The fan-out's instructions per frame").  Unless libsoup's debug output is
+ * asked for (G_MESSAGES_DEBUG), a handler of the domain's own drops them sooner.  GLib still
+ * formats them first: nothing ahead of g_logv() can stop that. */
+void
+dw_stream_quiet_libsoup_debug (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, "libsoup"))
+        g_log_set_handler ("libsoup", G_LOG_LEVEL_DEBUG, drop_log_cb, NULL);
+      g_once_init_leave (&done, 1);
+    }
 }

@@ -44,4 +44,8 @@ void dw_stream_install (SoupServer          *server,
                         DwStreamRecheckFunc  recheck,
                         gpointer             auth_data);
 
+/* Drops libsoup's debug messages (two per frame sent) early, unless G_MESSAGES_DEBUG asks for
+ * them.  dw_stream_install() calls it; once per process. */
+void dw_stream_quiet_libsoup_debug (void);
+
 G_END_DECLS
