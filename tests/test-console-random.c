@@ -543,7 +543,7 @@ static void
 close_from_menu_body (void)
 {
   DwWindow *window;
-  GtkWidget *menu_button, *close = NULL;
+  GtkWidget *menu_button = NULL, *close = NULL;
   GtkPopover *menu;
   g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
   GListModel *toplevels = gtk_window_get_toplevels ();
@@ -551,8 +551,13 @@ close_from_menu_body (void)
 
   sign_in ();
   window = main_window ();
-  menu_button = dw_widget_find_descendant (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
+  collect (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, TRUE, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    if (gtk_menu_button_get_menu_model (buttons->pdata[i]) == dw_window_get_primary_menu (window))
+      menu_button = buttons->pdata[i];
+  g_assert_nonnull (menu_button);
   menu = gtk_menu_button_get_popover (GTK_MENU_BUTTON (menu_button));
+  g_ptr_array_set_size (buttons, 0);
   collect (GTK_WIDGET (window), GTK_TYPE_BUTTON, TRUE, buttons);
   for (guint i = 0; i < buttons->len && close == NULL; i++)
     if (gtk_widget_get_ancestor (buttons->pdata[i], GTK_TYPE_WINDOW_CONTROLS) != NULL
