@@ -502,6 +502,10 @@ quit_action (GSimpleAction *action,
 
   self->quitting = TRUE;
   release_background_hold (self);
+  /* As a closed window does (dw_window_close_request), before its windows are destroyed. */
+  for (GList *l = list_windows (self); l != NULL; l = l->next)
+    if (DW_IS_WINDOW (l->data))
+      dw_window_let_popovers_go (l->data);
   for (GList *l = list_windows (self); l != NULL; l = list_windows (self))
     gtk_window_destroy (GTK_WINDOW (l->data));
   g_application_quit (G_APPLICATION (self));

@@ -171,11 +171,27 @@ show_section_action (GtkWidget  *widget,
   dw_window_show_section (DW_WINDOW (widget), g_variant_get_string (param, NULL));
 }
 
+/* The popovers open anywhere in the window (a menu, a figure's drill-down, a picker). */
+static void
+collect_open_popovers (GtkWidget *widget,
+                       GPtrArray *popovers)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_POPOVER (child) && gtk_widget_get_visible (child))
+        g_ptr_array_add (popovers, g_object_ref (child));
+      collect_open_popovers (child, popovers);
+    }
+}
+
 static gboolean
 dw_window_close_request (GtkWindow *window)
 {
   DwWindow *self = DW_WINDOW (window);
   GSettings *settings = dw_application_get_settings (get_application (self));
+
+  dw_window_let_popovers_go (self);
 
   if (!gtk_window_is_maximized (window))
     {
@@ -595,4 +611,26 @@ dw_window_add_toast (DwWindow   *self,
 {
   g_return_if_fail (DW_IS_WINDOW (self));
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+}
+
+/* The popovers go before the window, and GTK's tooltip with them.  The pointer on a popover
+ * (an open menu) gives the tooltip that popover's surface and starts its hover delay; GTK 4.8
+ * forgets the tooltip's surface when the window it is on is destroyed, not when a popover of
+ * the window goes with it, and a popover may outlive its window (GtkPopoverMenu does, after an
+ * autohide grab).  When the delay ran out after the close, GTK asked the pointer's position on
+ * a popover without a surface (Gdk-CRITICAL in gdk_surface_get_device_position; a tooltip laid
+ * out against a popover off every monitor is gdk_monitor_get_geometry's).  Asked again once
+ * the popovers are down, GTK puts the tooltip on the window under the pointer, which
+ * gtk_window_destroy then clears. */
+void
+dw_window_let_popovers_go (DwWindow *self)
+{
+  g_autoptr(GPtrArray) popovers = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_if_fail (DW_IS_WINDOW (self));
+
+  collect_open_popovers (GTK_WIDGET (self), popovers);
+  for (guint i = 0; i < popovers->len; i++)
+    gtk_popover_popdown (popovers->pdata[i]);
+  gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
 }

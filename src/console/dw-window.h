@@ -49,5 +49,6 @@ void           dw_window_show_section        (DwWindow      *self,
                                               const char    *name);
 void           dw_window_add_toast           (DwWindow      *self,
                                               const char    *title);
+void           dw_window_let_popovers_go     (DwWindow      *self);
 
 G_END_DECLS
