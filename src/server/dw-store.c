@@ -387,6 +387,8 @@ dw_store_release_savepoint (sqlite3  *db,
   return exec_cached (db, "RELEASE dw_write", error);
 }
 
+static guint64 *config_writes_lookup (sqlite3 *db);
+
 void
 dw_store_rollback_savepoint (sqlite3 *db)
 {
@@ -397,6 +399,14 @@ dw_store_rollback_savepoint (sqlite3 *db)
 
   exec_cached (db, "ROLLBACK TO dw_write", NULL);
   exec_cached (db, "RELEASE dw_write", NULL);
+
+  /* Like a whole rollback (config_rollback_hook), which SQLite's hook does not report. */
+  {
+    guint64 *writes = config_writes_lookup (db);
+
+    if (writes != NULL)
+      (*writes)++;
+  }
 }
 
 void
@@ -505,6 +515,112 @@ apply_migrations (sqlite3  *db,
   return TRUE;
 }
 
+/* The SLA engine's settings version (dw_store_sla_config_version): this connection's writes of
+ * sla_policies, calendars and a team's calendar, counted by temporary triggers (this
+ * connection's alone: another's commits move PRAGMA data_version), and its rollbacks, which
+ * may put back rows the engine read inside the transaction.  The count only grows. */
+static GMutex config_lock;
+static GHashTable *config_writes;  /* sqlite3 * → guint64 * */
+
+static const char *const config_triggers[] = {
+  "sla_policies AFTER INSERT", "sla_policies AFTER UPDATE", "sla_policies AFTER DELETE",
+  "calendars AFTER INSERT", "calendars AFTER UPDATE", "calendars AFTER DELETE",
+  "teams AFTER INSERT", "teams AFTER UPDATE OF calendar_id", "teams AFTER DELETE",
+};
+
+static void
+config_changed_fn (sqlite3_context  *context,
+                   int               argc,
+                   sqlite3_value   **argv)
+{
+  guint64 *writes = sqlite3_user_data (context);
+
+  (*writes)++;
+  sqlite3_result_null (context);
+}
+
+static void
+config_rollback_hook (gpointer data)
+{
+  guint64 *writes = data;
+
+  (*writes)++;
+}
+
+static guint64 *
+config_writes_lookup (sqlite3 *db)
+{
+  guint64 *writes;
+
+  g_mutex_lock (&config_lock);
+  writes = config_writes != NULL ? g_hash_table_lookup (config_writes, db) : NULL;
+  g_mutex_unlock (&config_lock);
+  return writes;
+}
+
+static void
+config_writes_unregister (sqlite3 *db)
+{
+  g_mutex_lock (&config_lock);
+  if (config_writes != NULL)
+    g_hash_table_remove (config_writes, db);
+  g_mutex_unlock (&config_lock);
+}
+
+static gboolean
+config_writes_register (sqlite3  *db,
+                        GError  **error)
+{
+  guint64 *writes = g_new0 (guint64, 1);
+
+  /* The table owns the counter, until dw_store_close (or a connection opened at the same
+   * address replaces it: the one that had it is closed then). */
+  g_mutex_lock (&config_lock);
+  if (config_writes == NULL)
+    config_writes = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_hash_table_insert (config_writes, db, writes);
+  g_mutex_unlock (&config_lock);
+
+  if (sqlite3_create_function_v2 (db, "dw_sla_config_changed", 0, SQLITE_UTF8, writes,
+                                  config_changed_fn, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      dw_store_set_error (error, db, sqlite3_errcode (db));
+      config_writes_unregister (db);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (config_triggers); i++)
+    {
+      g_autofree char *sql = NULL;
+      g_auto(GStrv) words = g_strsplit (config_triggers[i], " ", 2);
+
+      sql = g_strdup_printf ("CREATE TEMP TRIGGER dw_sla_config_%u %s ON main.%s "
+                             "BEGIN SELECT dw_sla_config_changed (); END",
+                             i, words[1], words[0]);
+      if (!dw_store_exec (db, sql, error))
+        {
+          config_writes_unregister (db);
+          return FALSE;
+        }
+    }
+
+  sqlite3_rollback_hook (db, config_rollback_hook, writes);
+  return TRUE;
+}
+
+gboolean
+dw_store_sla_config_writes (sqlite3 *db,
+                            guint64 *writes)
+{
+  guint64 *found = config_writes_lookup (db);
+
+  if (found == NULL)
+    return FALSE;
+
+  *writes = *found;
+  return TRUE;
+}
+
 sqlite3 *
 dw_store_open (const char  *path,
                GError     **error)
@@ -534,7 +650,8 @@ dw_store_open (const char  *path,
   if (!dw_store_exec (db, "PRAGMA journal_mode = WAL", error)
       || !dw_store_exec (db, "PRAGMA synchronous = FULL", error)
       || !dw_store_exec (db, "PRAGMA foreign_keys = ON", error)
-      || !apply_migrations (db, error))
+      || !apply_migrations (db, error)
+      || !config_writes_register (db, error))
     {
       g_prefix_error (error, "%s: ", path);
       sqlite3_close (db);
@@ -556,6 +673,7 @@ dw_store_close (sqlite3 *db)
   if (begin_hooks != NULL)
     g_hash_table_remove (begin_hooks, db);
   g_mutex_unlock (&stmt_cache_lock);
+  config_writes_unregister (db);
   sqlite3_close_v2 (db);
 }
 
