@@ -359,6 +359,30 @@ dw_store_begin_read (sqlite3  *db,
 }
 
 gboolean
+dw_store_read_scope_begin (sqlite3 *db)
+{
+  /* Not dw_store_begin_read: no begin hook (it would flush the desk's group commit, which is
+   * never open here anyway) and no error for a transaction already open: then the reads are
+   * inside it and there is nothing to do. */
+  if (!sqlite3_get_autocommit (db))
+    return FALSE;
+
+  return exec_cached (db, "BEGIN", NULL);
+}
+
+void
+dw_store_read_scope_end (sqlite3  *db,
+                         gboolean  began)
+{
+  if (!began || sqlite3_get_autocommit (db))
+    return;
+
+  /* It wrote nothing, or only what may be lost (the token's last use): no error to report. */
+  if (!exec_cached (db, "COMMIT", NULL))
+    dw_store_rollback (db);
+}
+
+gboolean
 dw_store_commit (sqlite3  *db,
                  GError  **error)
 {

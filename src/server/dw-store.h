@@ -109,6 +109,14 @@ gboolean    dw_store_commit           (sqlite3       *db,
 /* Rolls back if a transaction is open; safe to call at any time. */
 void        dw_store_rollback         (sqlite3       *db);
 
+/* Several reads in a row outside a transaction in one read transaction: each statement on its
+ * own takes and drops SQLite's WAL read lock (system calls on the -shm file).  TRUE when it
+ * began one, which dw_store_read_scope_end() (given that) ends; FALSE when a transaction was
+ * open already (the reads are in it) or BEGIN failed (each statement locks for itself). */
+gboolean    dw_store_read_scope_begin (sqlite3       *db);
+void        dw_store_read_scope_end   (sqlite3       *db,
+                                       gboolean       began);
+
 /* One write inside a group transaction (see DwDesk): SAVEPOINT, then RELEASE when it
  * succeeded or rollback_savepoint when it failed, which undoes that write alone. */
 gboolean    dw_store_savepoint        (sqlite3       *db,
