@@ -46,6 +46,10 @@ struct _DwDesk
   DwClassifier *classifier;
   char         *classifier_key;
   guint         classifier_builds;
+  /* dw_store_routing_rules_version when the classifier was last found current: while it
+   * stays, the rules are not even read (issue 13). */
+  gboolean      classifier_version_known;
+  guint64       classifier_version;
 
   /* The hand-back alarm runs only on the leader's instance (dw_desk_set_leader). */
   DwLeader     *leader;

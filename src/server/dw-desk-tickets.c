@@ -241,13 +241,25 @@ check_may_assign (DwDesk       *self,
 static DwClassifier *
 load_classifier (DwDesk *self)
 {
-  g_autoptr(GString) key = g_string_new (NULL);
+  g_autoptr(GString) key = NULL;
   g_autoptr(GArray) rules = NULL;
   DwClassifier *classifier;
+  guint64 version = 0;
+  gboolean known;
+
+  known = dw_store_routing_rules_version (self->store, &version);
+  if (known && self->classifier != NULL && self->classifier_version_known
+      && version == self->classifier_version)
+    return dw_classifier_ref (self->classifier);
 
   rules = dw_store_routing_rules_list (self->store, NULL);
   if (rules == NULL)
     return dw_classifier_new_default ();
+
+  /* What is built or found below is the rules as of @version. */
+  self->classifier_version_known = known;
+  self->classifier_version = version;
+  key = g_string_new (NULL);
 
   for (guint i = 0; i < rules->len; i++)
     {

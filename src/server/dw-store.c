@@ -539,8 +539,8 @@ apply_migrations (sqlite3  *db,
   return TRUE;
 }
 
-/* The SLA engine's settings version (dw_store_sla_config_version): this connection's writes of
- * sla_policies, calendars and a team's calendar, counted by temporary triggers (this
+/* The settings' version (dw_store_settings_version): this connection's writes of sla_policies,
+ * calendars, a team's calendar and routing_rules, counted by temporary triggers (this
  * connection's alone: another's commits move PRAGMA data_version), and its rollbacks, which
  * may put back rows the engine read inside the transaction.  The count only grows. */
 static GMutex config_lock;
@@ -550,6 +550,7 @@ static const char *const config_triggers[] = {
   "sla_policies AFTER INSERT", "sla_policies AFTER UPDATE", "sla_policies AFTER DELETE",
   "calendars AFTER INSERT", "calendars AFTER UPDATE", "calendars AFTER DELETE",
   "teams AFTER INSERT", "teams AFTER UPDATE OF calendar_id", "teams AFTER DELETE",
+  "routing_rules AFTER INSERT", "routing_rules AFTER UPDATE", "routing_rules AFTER DELETE",
 };
 
 static void
@@ -633,15 +634,21 @@ config_writes_register (sqlite3  *db,
 }
 
 gboolean
-dw_store_sla_config_writes (sqlite3 *db,
-                            guint64 *writes)
+dw_store_settings_version (sqlite3 *db,
+                           guint64 *version)
 {
   guint64 *found = config_writes_lookup (db);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
 
   if (found == NULL)
     return FALSE;
 
-  *writes = *found;
+  stmt = dw_store_prepare (db, "PRAGMA data_version", NULL);
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+
+  /* Others' commits in the high half: neither count wraps into the other's in practice. */
+  *version = ((guint64) sqlite3_column_int64 (stmt, 0) << 32) ^ *found;
   return TRUE;
 }
 

@@ -36,10 +36,13 @@ GQuark      dw_store_error_quark      (void);
 sqlite3    *dw_store_open             (const char    *path,
                                        GError       **error);
 void        dw_store_close            (sqlite3       *db);
-/* This connection's writes of the SLA settings and its rollbacks, a count that only grows
- * (dw_store_sla_config_version); FALSE for a connection dw_store_open did not open. */
-gboolean    dw_store_sla_config_writes (sqlite3      *db,
-                                        guint64      *writes);
+/* A number that moves with this connection's writes of the settings the service caches (SLA
+ * policies, calendars, a team's calendar, routing rules; counted by temporary triggers, and its
+ * rollbacks) and with every other connection's commits (PRAGMA data_version), but not with
+ * other writes of its own (dw_store_sla_config_version, dw_store_routing_rules_version).  FALSE
+ * for a connection dw_store_open did not open. */
+gboolean    dw_store_settings_version (sqlite3       *db,
+                                       guint64       *version);
 /* PRAGMA user_version: the number of the last applied migration. */
 int         dw_store_get_schema_version (sqlite3     *db);
 /* TRUE when no user exists yet (a fresh desk, e.g. for --demo). */

@@ -178,26 +178,12 @@ policies_key (DwStore  *store,
   return column_dup (stmt, 0);
 }
 
-/* This connection's writes of the settings the engine reads (counted by temporary triggers,
- * dw_store_open) and PRAGMA data_version (every other connection's commits). */
+/* dw-store.c's settings version: this connection's writes of them, others' commits. */
 static gboolean
 config_version (DwStore *store,
                 guint64 *version)
 {
-  sqlite3 *db = dw_sqlite_store_db (store);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  guint64 own;
-
-  if (!dw_store_sla_config_writes (db, &own))
-    return FALSE;
-
-  stmt = dw_store_prepare (db, "PRAGMA data_version", NULL);
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    return FALSE;
-
-  /* Others' commits in the high half: neither count wraps into the other's in practice. */
-  *version = ((guint64) sqlite3_column_int64 (stmt, 0) << 32) ^ own;
-  return TRUE;
+  return dw_store_settings_version (dw_sqlite_store_db (store), version);
 }
 
 static GArray *
