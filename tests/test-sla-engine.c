@@ -340,6 +340,124 @@ test_reply_meets (void)
                    ==, "met");
 }
 
+/* The due time of @target in a created ticket's reply, as seconds after its created_at. */
+static gint64
+due_after_created (JsonObject *ticket,
+                   const char *target)
+{
+  g_autoptr(GDateTime) created = NULL;
+  g_autoptr(GDateTime) due = NULL;
+
+  created = g_date_time_new_from_iso8601 (json_object_get_string_member (ticket, "created_at"),
+                                          NULL);
+  due = g_date_time_new_from_iso8601 (json_object_get_string_member (sla_target (ticket, target),
+                                                                     "due_at"), NULL);
+  g_assert_nonnull (created);
+  g_assert_nonnull (due);
+  return g_date_time_difference (due, created) / G_TIME_SPAN_SECOND;
+}
+
+static JsonObject *
+create_ticket_reply (DwTestServer *server,
+                     const char   *subject)
+{
+  g_autofree char *json = g_strdup_printf ("{\"subject\": \"%s\", \"channel\": \"web\", "
+                                           "\"business_type\": \"logistics\"}", subject);
+
+  return dw_test_api_request (server, "POST", "/api/v1/tickets", json, 201);
+}
+
+/* The engine keeps the parsed policies and each team's calendar between creates (issue 13):
+ * a change of either, by another connection or by the service itself (a team's calendar set
+ * through the API), applies to the very next create. */
+static void
+test_settings_apply_at_once (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autoptr(JsonObject) third = NULL;
+  g_autoptr(JsonObject) team = NULL;
+  g_autoptr(GDateTime) created = NULL;
+  g_autoptr(GDateTime) day = NULL;
+  g_autoptr(GDateTime) open_again = NULL;
+  g_autoptr(GDateTime) due = NULL;
+  g_autofree char *holidays = NULL;
+  g_autofree char *day1 = NULL;
+  g_autofree char *day2 = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+  gint64 closed_id;
+
+  dw_test_server_stop (server);
+  dw_test_server_exec (server, "INSERT INTO calendars (name, timezone, week) VALUES ('Always', "
+                       "'UTC', '[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
+                       "[[0,1440]],[[0,1440]]]')");
+  dw_test_server_exec (server, "UPDATE teams SET calendar_id = "
+                       "(SELECT id FROM calendars WHERE name = 'Always')");
+  dw_test_server_exec (server, "INSERT INTO sla_policies (name, position, "
+                       "first_response_minutes, resolution_minutes, at_risk_ratio, escalation) "
+                       "VALUES ('Fast', 1, 20, 60, 0.5, "
+                       "'{\"raise_priority\":false,\"notify_lead\":false,\"reassign\":false}')");
+  dw_test_server_start (server, NULL);
+
+  first = create_ticket_reply (server, "before any change");
+  g_assert_cmpint (due_after_created (first, "first-response"), ==, 20 * 60);
+  g_assert_cmpint (due_after_created (first, "resolution"), ==, 60 * 60);
+
+  /* Another connection changes the policy, and adds a calendar closed on the day of the first
+   * ticket and the next (UTC): whichever of them the next tickets are created on. */
+  created = g_date_time_new_from_iso8601 (json_object_get_string_member (first, "created_at"),
+                                          NULL);
+  day = g_date_time_new_utc (g_date_time_get_year (created), g_date_time_get_month (created),
+                             g_date_time_get_day_of_month (created), 0, 0, 0);
+  day1 = g_date_time_format (day, "%Y-%m-%d");
+  {
+    g_autoptr(GDateTime) next = g_date_time_add_days (day, 1);
+
+    day2 = g_date_time_format (next, "%Y-%m-%d");
+  }
+  open_again = g_date_time_add_days (day, 2);
+  dw_test_server_exec (server, "UPDATE sla_policies SET first_response_minutes = 30 "
+                       "WHERE name = 'Fast'");
+  holidays = g_strdup_printf ("INSERT INTO calendars (name, timezone, week, holidays) VALUES "
+                              "('Closed', 'UTC', '[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
+                              "[[0,1440]],[[0,1440]],[[0,1440]]]', '[\"%s\",\"%s\"]')",
+                              day1, day2);
+  dw_test_server_exec (server, holidays);
+
+  second = create_ticket_reply (server, "after the policy changed");
+  g_assert_cmpint (due_after_created (second, "first-response"), ==, 30 * 60);
+  g_assert_cmpint (due_after_created (second, "resolution"), ==, 60 * 60);
+
+  /* The service itself sets the team's calendar: the next ticket's clock waits for it. */
+  {
+    g_autoptr(JsonObject) page = dw_test_api_request (server, "GET", "/api/v1/calendars", NULL,
+                                                      200);
+    JsonArray *items = json_object_get_array_member (page, "items");
+
+    closed_id = 0;
+    for (guint i = 0; i < json_array_get_length (items); i++)
+      {
+        JsonObject *calendar = json_array_get_object_element (items, i);
+
+        if (g_strcmp0 (json_object_get_string_member (calendar, "name"), "Closed") == 0)
+          closed_id = json_object_get_int_member (calendar, "id");
+      }
+    g_assert_cmpint (closed_id, >, 0);
+  }
+  path = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT, server->team_id);
+  body = g_strdup_printf ("{\"calendar_id\": %" G_GINT64_FORMAT "}", closed_id);
+  team = dw_test_api_request (server, "PATCH", path, body, 200);
+
+  third = create_ticket_reply (server, "after the team's calendar changed");
+  due = g_date_time_new_from_iso8601 (json_object_get_string_member (sla_target (third,
+                                                                                 "first-response"),
+                                                                     "due_at"), NULL);
+  g_assert_nonnull (due);
+  g_assert_cmpint (g_date_time_to_unix (due), ==, g_date_time_to_unix (open_again) + 30 * 60);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -349,6 +467,7 @@ main (int   argc,
 
   g_test_add_func ("/sla-engine/breach", test_breach);
   g_test_add_func ("/sla-engine/reply-meets", test_reply_meets);
+  g_test_add_func ("/sla-engine/settings-apply-at-once", test_settings_apply_at_once);
 
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 #include "store/dw-store-auth.h"
 #include "store/dw-store-health.h"
 #include "store/dw-store-people.h"
+#include "store/dw-store-tx.h"
 
 #define API_PREFIX "/api/v1"
 
@@ -785,23 +786,28 @@ dw_api_check_headers (SoupServerMessage *msg,
   g_autoptr(DwPrincipal) principal = NULL;
   g_autoptr(GError) error = NULL;
   gboolean found_any;
+  gboolean read_scope;
 
   if (path == NULL || !g_str_has_prefix (path, API_PREFIX)
       || find_public_route (soup_server_message_get_method (msg), path, &found_any) != NULL
       || !found_any)
     return TRUE;
 
-  /* Who may send a body is known from the headers: nobody else's body is read. */
+  /* Who may send a body is known from the headers: nobody else's body is read.  The token,
+   * the principal's rows and the data serial in one read transaction (SQLite: one WAL read
+   * lock for them all, issue 13), ended before the main loop turns. */
+  read_scope = dw_store_tx_read_scope_begin (self->store);
   principal = dw_auth_authenticate_message (self->store, self->clock, msg, FALSE, &error);
+  if (principal != NULL)
+    remember_header_auth (self, msg, principal);
+  dw_store_tx_read_scope_end (self->store, read_scope);
+
   if (principal == NULL && error->domain == DW_AUTH_ERROR)
     {
       dw_limits_refuse (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized", "Unauthorized",
                         "WWW-Authenticate", "Bearer realm=\"deskwatch\"", "%s", error->message);
       return FALSE;
     }
-
-  if (principal != NULL)
-    remember_header_auth (self, msg, principal);
 
   /* Other errors (the database) are answered by the handler as usual. */
   return TRUE;

@@ -46,6 +46,10 @@ struct _DwDesk
   DwClassifier *classifier;
   char         *classifier_key;
   guint         classifier_builds;
+  /* dw_store_routing_rules_version when the classifier was last found current: while it
+   * stays, the rules are not even read (issue 13). */
+  gboolean      classifier_version_known;
+  guint64       classifier_version;
 
   /* The hand-back alarm runs only on the leader's instance (dw_desk_set_leader). */
   DwLeader     *leader;
@@ -168,6 +172,15 @@ gboolean    dw_desk_dispatch_locked      (DwDesk       *self,
                                           gint64        fresh_id,
                                           GArray       *touched,
                                           GError      **error);
+/* The same, also handing back in @agents_out the team's agents as read for it when the
+ * dispatch assigned nothing (so still what the database says; NULL otherwise), for
+ * dw_desk_pick_agent_among_locked: the create's queue reason listed them a second time. */
+gboolean    dw_desk_dispatch_locked_full (DwDesk       *self,
+                                          gint64        team_id,
+                                          gint64        fresh_id,
+                                          GArray       *touched,
+                                          GArray      **agents_out,
+                                          GError      **error);
 /* The same for every team @user_id belongs to (its capacity changed). */
 gboolean    dw_desk_dispatch_user_locked (DwDesk       *self,
                                           gint64        user_id,
@@ -181,6 +194,12 @@ gint64      dw_desk_pick_agent_locked    (DwDesk       *self,
                                           gint64        exclude_user_id,
                                           char        **reason_out,
                                           GError      **error);
+/* dw_desk_pick_agent_locked among @agents (from dw_desk_dispatch_locked_full). */
+gint64      dw_desk_pick_agent_among_locked (DwDesk     *self,
+                                             GArray     *agents,
+                                             const char *business_type,
+                                             gint64      exclude_user_id,
+                                             char      **reason_out);
 /* Sets the assignee of an unassigned ticket, audited as done by @actor (NULL: routing). */
 gboolean    dw_desk_assign_locked        (DwDesk       *self,
                                           DwPrincipal  *actor,

@@ -241,13 +241,25 @@ check_may_assign (DwDesk       *self,
 static DwClassifier *
 load_classifier (DwDesk *self)
 {
-  g_autoptr(GString) key = g_string_new (NULL);
+  g_autoptr(GString) key = NULL;
   g_autoptr(GArray) rules = NULL;
   DwClassifier *classifier;
+  guint64 version = 0;
+  gboolean known;
+
+  known = dw_store_routing_rules_version (self->store, &version);
+  if (known && self->classifier != NULL && self->classifier_version_known
+      && version == self->classifier_version)
+    return dw_classifier_ref (self->classifier);
 
   rules = dw_store_routing_rules_list (self->store, NULL);
   if (rules == NULL)
     return dw_classifier_new_default ();
+
+  /* What is built or found below is the rules as of @version. */
+  self->classifier_version_known = known;
+  self->classifier_version = version;
+  key = g_string_new (NULL);
 
   for (guint i = 0; i < rules->len; i++)
     {
@@ -534,10 +546,14 @@ create_ticket_locked (DwDesk       *self,
     }
   else if (team_id > 0)
     {
+      g_autoptr(GArray) agents = NULL;
       gint64 now_assignee = 0;
 
-      if (!dw_desk_dispatch_locked (self, team_id, ticket_id, touched, error)
-          || !dw_store_ticket_get_assignee (self->store, ticket_id, &now_assignee, error))
+      if (!dw_desk_dispatch_locked_full (self, team_id, ticket_id, touched, &agents, error))
+        return NULL;
+      /* Dispatch assigned nothing (it hands the agents back only then): not this ticket. */
+      if (agents == NULL
+          && !dw_store_ticket_get_assignee (self->store, ticket_id, &now_assignee, error))
         return NULL;
 
       if (now_assignee == 0)
@@ -545,7 +561,11 @@ create_ticket_locked (DwDesk       *self,
           g_autofree char *reason = NULL;
           g_autofree char *why = NULL;
 
-          if (dw_desk_pick_agent_locked (self, team_id, business_type, 0, &reason, error) < 0)
+          /* The reason from the agents dispatch read, when it changed none of them. */
+          if (agents != NULL)
+            dw_desk_pick_agent_among_locked (self, agents, business_type, 0, &reason);
+          else if (dw_desk_pick_agent_locked (self, team_id, business_type, 0, &reason,
+                                              error) < 0)
             return NULL;
 
           why = g_strdup_printf ("routing: %s; waiting in the team queue",

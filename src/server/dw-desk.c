@@ -803,6 +803,18 @@ dw_desk_pick_agent_locked (DwDesk      *self,
   return pick_from (agents, skill, exclude_user_id, reason_out);
 }
 
+gint64
+dw_desk_pick_agent_among_locked (DwDesk      *self,
+                                 GArray      *agents,
+                                 const char  *business_type,
+                                 gint64       exclude_user_id,
+                                 char       **reason_out)
+{
+  g_autofree char *skill = business_type_skill (self, business_type);
+
+  return pick_from (agents, skill, exclude_user_id, reason_out);
+}
+
 gboolean
 dw_desk_assign_locked (DwDesk      *self,
                        DwPrincipal *actor,
@@ -889,12 +901,26 @@ dw_desk_dispatch_locked (DwDesk  *self,
                          GArray  *touched,
                          GError **error)
 {
+  return dw_desk_dispatch_locked_full (self, team_id, fresh_id, touched, NULL, error);
+}
+
+gboolean
+dw_desk_dispatch_locked_full (DwDesk  *self,
+                              gint64   team_id,
+                              gint64   fresh_id,
+                              GArray  *touched,
+                              GArray **agents_out,
+                              GError **error)
+{
   g_autoptr(GArray) agents = NULL;
   g_autoptr(GArray) queue = g_array_new (FALSE, TRUE, sizeof (DwQueuedTicket));
   g_autoptr(GHashTable) skills = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GArray) rows = NULL;
   gboolean anyone_free = FALSE;
+  gboolean assigned = FALSE;
 
+  if (agents_out != NULL)
+    *agents_out = NULL;
   if (team_id <= 0)
     return TRUE;
 
@@ -912,7 +938,11 @@ dw_desk_dispatch_locked (DwDesk  *self,
 
   /* The common case on a busy desk: nobody free, nothing to do. */
   if (!anyone_free)
-    return TRUE;
+    {
+      if (agents_out != NULL)
+        *agents_out = g_steal_pointer (&agents);
+      return TRUE;
+    }
 
   rows = dw_store_dispatch_queue (self->store, team_id, error);
   if (rows == NULL)
@@ -989,6 +1019,7 @@ dw_desk_dispatch_locked (DwDesk  *self,
         }
       dw_desk_touch (touched, q->ticket_id, team_id, 0, TRUE);
 
+      assigned = TRUE;
       agent = find_agent (agents, user_id);
       if (agent != NULL)
         {
@@ -997,6 +1028,8 @@ dw_desk_dispatch_locked (DwDesk  *self,
         }
     }
 
+  if (agents_out != NULL && !assigned)
+    *agents_out = g_steal_pointer (&agents);
   return TRUE;
 }
 

@@ -34,6 +34,16 @@ struct _DwSlaEngine
   char       *rules_key;
   GPtrArray  *rules;       /* of DwSlaRule, by position */
 
+  /* While the store's settings version (dw_store_sla_config_version) stays what it was when
+   * they were read, the rules above and each team's calendar are reused without reading the
+   * rows at all: two queries and a comparison of every policy's and the calendar's text were
+   * a third of the refresh (issue 13).  Without a version (PostgreSQL) the rows are read on
+   * each refresh, as before. */
+  gboolean    config_known;    /* config_version is the version the caches were read at */
+  guint64     config_version;
+  gboolean    config_current;  /* this refresh found that version unchanged */
+  GHashTable *team_calendars;  /* team id → DwCalendar (a ref) or NULL: no calendar */
+
   /* Alarms run while started and leading: with several instances only the leader's engine
    * breaches and escalates (dw-leader.h); the others still refresh what their own writes touch. */
   gboolean    running;
@@ -94,6 +104,13 @@ cached_calendar_free (gpointer data)
   g_free (cached->key);
   g_clear_object (&cached->calendar);
   g_free (cached);
+}
+
+static void
+calendar_unref_or_null (gpointer data)
+{
+  if (data != NULL)
+    g_object_unref (data);
 }
 
 static int
@@ -182,7 +199,7 @@ set_minutes (JsonObject *object,
 /* The team's calendar, or the first calendar for a ticket without team; NULL (no error) when
  * the desk has no calendar at all. */
 static DwCalendar *
-load_calendar (DwSlaEngine  *self,
+read_calendar (DwSlaEngine  *self,
                gint64        team_id,
                GError      **error)
 {
@@ -221,9 +238,62 @@ load_calendar (DwSlaEngine  *self,
   return g_object_ref (cached->calendar);
 }
 
+/* Whether the rules and the teams' calendars read before still hold (config_current); when
+ * not, forgets the teams' calendars and notes the version the next reads are at. */
+static void
+check_config (DwSlaEngine *self)
+{
+  guint64 version = 0;
+  gboolean known = dw_store_sla_config_version (self->store, &version);
+
+  self->config_current = known && self->config_known && version == self->config_version;
+  if (self->config_current)
+    return;
+
+  g_hash_table_remove_all (self->team_calendars);
+  self->config_known = known;
+  self->config_version = version;
+}
+
+/* A read failed: nothing read at this version may be taken as current. */
+static void
+forget_config (DwSlaEngine *self)
+{
+  self->config_known = FALSE;
+  self->config_current = FALSE;
+  g_hash_table_remove_all (self->team_calendars);
+}
+
+static DwCalendar *
+load_calendar (DwSlaEngine  *self,
+               gint64        team_id,
+               GError      **error)
+{
+  GError *local_error = NULL;
+  DwCalendar *calendar;
+  gpointer found;
+
+  if (self->config_current
+      && g_hash_table_lookup_extended (self->team_calendars, &team_id, NULL, &found))
+    return found != NULL ? g_object_ref (found) : NULL;
+
+  calendar = read_calendar (self, team_id, &local_error);
+  if (local_error != NULL)
+    {
+      forget_config (self);
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+
+  if (self->config_known)
+    g_hash_table_insert (self->team_calendars, g_memdup2 (&team_id, sizeof team_id),
+                         calendar != NULL ? g_object_ref (calendar) : NULL);
+  return calendar;
+}
+
 /* Every policy, parsed again only when a row changed. */
 static GPtrArray *
-load_rules (DwSlaEngine  *self,
+read_rules (DwSlaEngine  *self,
             GError      **error)
 {
   g_autoptr(GArray) policies = NULL;
@@ -277,6 +347,21 @@ load_rules (DwSlaEngine  *self,
   self->rules = g_steal_pointer (&rules);
   self->rules_key = g_steal_pointer (&key);
   return self->rules;
+}
+
+static GPtrArray *
+load_rules (DwSlaEngine  *self,
+            GError      **error)
+{
+  GPtrArray *rules;
+
+  if (self->config_current && self->rules != NULL)
+    return self->rules;
+
+  rules = read_rules (self, error);
+  if (rules == NULL)
+    forget_config (self);
+  return rules;
 }
 
 static GStrv
@@ -367,14 +452,16 @@ static void
 parse_old_states (const char *sla,
                   DwSlaState  states[DW_SLA_N_TARGETS])
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   JsonNode *root;
   JsonArray *array;
 
   for (guint t = 0; t < DW_SLA_N_TARGETS; t++)
     states[t] = DW_SLA_STATE_NONE;
 
-  if (sla == NULL || !json_parser_load_from_data (parser, sla, -1, NULL))
+  /* A ticket without targets (every new one: the column's default) needs no parser. */
+  if (sla == NULL || strcmp (sla, "[]") == 0
+      || !json_parser_load_from_data (parser, sla, -1, NULL))
     return;
 
   root = json_parser_get_root (parser);
@@ -550,11 +637,13 @@ refresh_locked (DwSlaEngine  *self,
   gint64 now = dw_clock_now (self->clock);
   gint64 next;
   gboolean changed = FALSE;
+  gboolean any_defined = FALSE;
   gboolean done;
 
   if (!load_ticket (self, ticket_id, &row, error))
     return FALSE;
 
+  check_config (self);
   rules = load_rules (self, error);
   if (rules == NULL)
     return FALSE;
@@ -599,9 +688,17 @@ refresh_locked (DwSlaEngine  *self,
 
   parse_old_states (row.sla, old_states);
 
-  sla_array = dw_sla_result_to_json (&result);
-  sla_node = json_node_init_array (json_node_alloc (), sla_array);
-  sla_text = dw_store_json_to_string (sla_node);
+  /* No target defined (no policy or no calendar): the empty array, without a generator. */
+  for (guint t = 0; t < DW_SLA_N_TARGETS && !any_defined; t++)
+    any_defined = result.targets[t].defined;
+  if (any_defined)
+    {
+      sla_array = dw_sla_result_to_json (&result);
+      sla_node = json_node_init_array (json_node_alloc (), sla_array);
+      sla_text = dw_store_json_to_string (sla_node);
+    }
+  else
+    sla_text = g_strdup ("[]");
   next = result.next_transition;
   if (next != 0 && next <= now)
     next = now + 1;  /* never an alarm that keeps firing at the same moment */
@@ -900,6 +997,7 @@ dw_sla_engine_finalize (GObject *object)
   DwSlaEngine *self = DW_SLA_ENGINE (object);
 
   g_clear_pointer (&self->calendars, g_hash_table_unref);
+  g_clear_pointer (&self->team_calendars, g_hash_table_unref);
   g_clear_pointer (&self->rules, g_ptr_array_unref);
   g_clear_pointer (&self->rules_key, g_free);
   g_clear_object (&self->events);
@@ -935,6 +1033,8 @@ dw_sla_engine_init (DwSlaEngine *self)
 {
   self->calendars = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                            cached_calendar_free);
+  self->team_calendars = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                calendar_unref_or_null);
   self->leading = TRUE;
 }
 

@@ -359,6 +359,30 @@ dw_store_begin_read (sqlite3  *db,
 }
 
 gboolean
+dw_store_read_scope_begin (sqlite3 *db)
+{
+  /* Not dw_store_begin_read: no begin hook (it would flush the desk's group commit, which is
+   * never open here anyway) and no error for a transaction already open: then the reads are
+   * inside it and there is nothing to do. */
+  if (!sqlite3_get_autocommit (db))
+    return FALSE;
+
+  return exec_cached (db, "BEGIN", NULL);
+}
+
+void
+dw_store_read_scope_end (sqlite3  *db,
+                         gboolean  began)
+{
+  if (!began || sqlite3_get_autocommit (db))
+    return;
+
+  /* It wrote nothing, or only what may be lost (the token's last use): no error to report. */
+  if (!exec_cached (db, "COMMIT", NULL))
+    dw_store_rollback (db);
+}
+
+gboolean
 dw_store_commit (sqlite3  *db,
                  GError  **error)
 {
@@ -387,6 +411,8 @@ dw_store_release_savepoint (sqlite3  *db,
   return exec_cached (db, "RELEASE dw_write", error);
 }
 
+static guint64 *config_writes_lookup (sqlite3 *db);
+
 void
 dw_store_rollback_savepoint (sqlite3 *db)
 {
@@ -397,6 +423,14 @@ dw_store_rollback_savepoint (sqlite3 *db)
 
   exec_cached (db, "ROLLBACK TO dw_write", NULL);
   exec_cached (db, "RELEASE dw_write", NULL);
+
+  /* Like a whole rollback (config_rollback_hook), which SQLite's hook does not report. */
+  {
+    guint64 *writes = config_writes_lookup (db);
+
+    if (writes != NULL)
+      (*writes)++;
+  }
 }
 
 void
@@ -505,6 +539,119 @@ apply_migrations (sqlite3  *db,
   return TRUE;
 }
 
+/* The settings' version (dw_store_settings_version): this connection's writes of sla_policies,
+ * calendars, a team's calendar and routing_rules, counted by temporary triggers (this
+ * connection's alone: another's commits move PRAGMA data_version), and its rollbacks, which
+ * may put back rows the engine read inside the transaction.  The count only grows. */
+static GMutex config_lock;
+static GHashTable *config_writes;  /* sqlite3 * → guint64 * */
+
+static const char *const config_triggers[] = {
+  "sla_policies AFTER INSERT", "sla_policies AFTER UPDATE", "sla_policies AFTER DELETE",
+  "calendars AFTER INSERT", "calendars AFTER UPDATE", "calendars AFTER DELETE",
+  "teams AFTER INSERT", "teams AFTER UPDATE OF calendar_id", "teams AFTER DELETE",
+  "routing_rules AFTER INSERT", "routing_rules AFTER UPDATE", "routing_rules AFTER DELETE",
+};
+
+static void
+config_changed_fn (sqlite3_context  *context,
+                   int               argc,
+                   sqlite3_value   **argv)
+{
+  guint64 *writes = sqlite3_user_data (context);
+
+  (*writes)++;
+  sqlite3_result_null (context);
+}
+
+static void
+config_rollback_hook (gpointer data)
+{
+  guint64 *writes = data;
+
+  (*writes)++;
+}
+
+static guint64 *
+config_writes_lookup (sqlite3 *db)
+{
+  guint64 *writes;
+
+  g_mutex_lock (&config_lock);
+  writes = config_writes != NULL ? g_hash_table_lookup (config_writes, db) : NULL;
+  g_mutex_unlock (&config_lock);
+  return writes;
+}
+
+static void
+config_writes_unregister (sqlite3 *db)
+{
+  g_mutex_lock (&config_lock);
+  if (config_writes != NULL)
+    g_hash_table_remove (config_writes, db);
+  g_mutex_unlock (&config_lock);
+}
+
+static gboolean
+config_writes_register (sqlite3  *db,
+                        GError  **error)
+{
+  guint64 *writes = g_new0 (guint64, 1);
+
+  /* The table owns the counter, until dw_store_close (or a connection opened at the same
+   * address replaces it: the one that had it is closed then). */
+  g_mutex_lock (&config_lock);
+  if (config_writes == NULL)
+    config_writes = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_hash_table_insert (config_writes, db, writes);
+  g_mutex_unlock (&config_lock);
+
+  if (sqlite3_create_function_v2 (db, "dw_sla_config_changed", 0, SQLITE_UTF8, writes,
+                                  config_changed_fn, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      dw_store_set_error (error, db, sqlite3_errcode (db));
+      config_writes_unregister (db);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (config_triggers); i++)
+    {
+      g_autofree char *sql = NULL;
+      g_auto(GStrv) words = g_strsplit (config_triggers[i], " ", 2);
+
+      sql = g_strdup_printf ("CREATE TEMP TRIGGER dw_sla_config_%u %s ON main.%s "
+                             "BEGIN SELECT dw_sla_config_changed (); END",
+                             i, words[1], words[0]);
+      if (!dw_store_exec (db, sql, error))
+        {
+          config_writes_unregister (db);
+          return FALSE;
+        }
+    }
+
+  sqlite3_rollback_hook (db, config_rollback_hook, writes);
+  return TRUE;
+}
+
+gboolean
+dw_store_settings_version (sqlite3 *db,
+                           guint64 *version)
+{
+  guint64 *found = config_writes_lookup (db);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (found == NULL)
+    return FALSE;
+
+  stmt = dw_store_prepare (db, "PRAGMA data_version", NULL);
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+
+  /* Others' commits in the high half: neither count wraps into the other's in practice. */
+  *version = ((guint64) sqlite3_column_int64 (stmt, 0) << 32) ^ *found;
+  return TRUE;
+}
+
 sqlite3 *
 dw_store_open (const char  *path,
                GError     **error)
@@ -534,7 +681,8 @@ dw_store_open (const char  *path,
   if (!dw_store_exec (db, "PRAGMA journal_mode = WAL", error)
       || !dw_store_exec (db, "PRAGMA synchronous = FULL", error)
       || !dw_store_exec (db, "PRAGMA foreign_keys = ON", error)
-      || !apply_migrations (db, error))
+      || !apply_migrations (db, error)
+      || !config_writes_register (db, error))
     {
       g_prefix_error (error, "%s: ", path);
       sqlite3_close (db);
@@ -556,6 +704,7 @@ dw_store_close (sqlite3 *db)
   if (begin_hooks != NULL)
     g_hash_table_remove (begin_hooks, db);
   g_mutex_unlock (&stmt_cache_lock);
+  config_writes_unregister (db);
   sqlite3_close_v2 (db);
 }
 

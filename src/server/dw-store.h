@@ -36,6 +36,13 @@ GQuark      dw_store_error_quark      (void);
 sqlite3    *dw_store_open             (const char    *path,
                                        GError       **error);
 void        dw_store_close            (sqlite3       *db);
+/* A number that moves with this connection's writes of the settings the service caches (SLA
+ * policies, calendars, a team's calendar, routing rules; counted by temporary triggers, and its
+ * rollbacks) and with every other connection's commits (PRAGMA data_version), but not with
+ * other writes of its own (dw_store_sla_config_version, dw_store_routing_rules_version).  FALSE
+ * for a connection dw_store_open did not open. */
+gboolean    dw_store_settings_version (sqlite3       *db,
+                                       guint64       *version);
 /* PRAGMA user_version: the number of the last applied migration. */
 int         dw_store_get_schema_version (sqlite3     *db);
 /* TRUE when no user exists yet (a fresh desk, e.g. for --demo). */
@@ -104,6 +111,14 @@ gboolean    dw_store_commit           (sqlite3       *db,
                                        GError       **error);
 /* Rolls back if a transaction is open; safe to call at any time. */
 void        dw_store_rollback         (sqlite3       *db);
+
+/* Several reads in a row outside a transaction in one read transaction: each statement on its
+ * own takes and drops SQLite's WAL read lock (system calls on the -shm file).  TRUE when it
+ * began one, which dw_store_read_scope_end() (given that) ends; FALSE when a transaction was
+ * open already (the reads are in it) or BEGIN failed (each statement locks for itself). */
+gboolean    dw_store_read_scope_begin (sqlite3       *db);
+void        dw_store_read_scope_end   (sqlite3       *db,
+                                       gboolean       began);
 
 /* One write inside a group transaction (see DwDesk): SAVEPOINT, then RELEASE when it
  * succeeded or rollback_savepoint when it failed, which undoes that write alone. */

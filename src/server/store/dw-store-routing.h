@@ -16,6 +16,8 @@ struct _DwStoreRoutingOps
 {
   GArray  *(*rules_list)           (DwStore     *store,
                                     GError     **error);
+  gboolean (*rules_version)        (DwStore     *store,
+                                    guint64     *version);
   gboolean (*business_type_exists) (DwStore     *store,
                                     const char  *key,
                                     GError     **error);
@@ -36,6 +38,17 @@ dw_store_routing_rules_list (DwStore  *store,
                              GError  **error)
 {
   return store->backend->routing->rules_list (store, error);
+}
+
+/* A number that changes whenever the routing rules may have (written by this connection or
+ * committed by another), and not with other writes of this connection's: the classifier is
+ * kept while it stays.  FALSE when the backend has none (PostgreSQL: other instances write;
+ * the rules are read and compared each time). */
+static inline gboolean
+dw_store_routing_rules_version (DwStore *store,
+                                guint64 *version)
+{
+  return store->backend->routing->rules_version (store, version);
 }
 
 /* TRUE when business type @key is configured; FALSE when not, or with @error. */

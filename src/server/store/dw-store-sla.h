@@ -114,6 +114,8 @@ struct _DwStoreSlaOps
                                  GError                **error);
   char    *(*policies_key)     (DwStore                 *store,
                                 GError                 **error);
+  gboolean (*config_version)   (DwStore                 *store,
+                                guint64                 *version);
   GArray  *(*policies_list)    (DwStore                 *store,
                                 GError                 **error);
   GStrv    (*customer_tags)    (DwStore                 *store,
@@ -174,6 +176,19 @@ dw_store_sla_policies_key (DwStore  *store,
                            GError  **error)
 {
   return store->backend->sla->policies_key (store, error);
+}
+
+/* A number that changes whenever what the SLA engine reads of the desk's settings may have
+ * changed: a policy, a calendar, a team's calendar — written by this connection (a rolled-back
+ * write counts too) or committed by another.  It does not move with other writes (a ticket's),
+ * so the engine keeps its parsed policies and each team's calendar while it stays.  FALSE when
+ * the backend has none (PostgreSQL: other instances write, and the engine compares the rows'
+ * text instead). */
+static inline gboolean
+dw_store_sla_config_version (DwStore *store,
+                             guint64 *version)
+{
+  return store->backend->sla->config_version (store, version);
 }
 
 /* Every policy by position, then id: a GArray of DwStoreSlaPolicy that frees its strings. */

@@ -32,6 +32,8 @@ struct _DwStoreTxOps
   gboolean (*savepoint)          (DwStore *store, GError **error);
   gboolean (*release_savepoint)  (DwStore *store, GError **error);
   void     (*rollback_savepoint) (DwStore *store);
+  gboolean (*read_scope_begin)   (DwStore *store);
+  void     (*read_scope_end)     (DwStore *store, gboolean began);
 };
 
 static inline gboolean
@@ -87,6 +89,24 @@ dw_store_tx_rollback_savepoint (DwStore *store)
  * it again decides on what the winner committed: TRUE, with *@error cleared and the loss
  * logged, while @attempt (1, 2, …) is below DW_STORE_TX_ATTEMPTS.  Every writer's loop asks
  * this (dw_desk_write, the SLA engine's alarm), so the bound is one. */
+/* Reads that follow each other outside any write (a request's authentication) in one read
+ * transaction where that is cheaper than a lock per statement (SQLite's WAL read lock); never
+ * held across the main loop, which would keep the WAL from being checkpointed.  Returns what
+ * to hand to dw_store_tx_read_scope_end(); FALSE (nothing to end) inside a transaction already
+ * and on PostgreSQL, where a read transaction would be two round trips more. */
+static inline gboolean
+dw_store_tx_read_scope_begin (DwStore *store)
+{
+  return store->backend->tx->read_scope_begin (store);
+}
+
+static inline void
+dw_store_tx_read_scope_end (DwStore  *store,
+                            gboolean  began)
+{
+  store->backend->tx->read_scope_end (store, began);
+}
+
 #define DW_STORE_TX_ATTEMPTS 4
 
 static inline gboolean

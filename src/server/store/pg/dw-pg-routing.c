@@ -93,8 +93,17 @@ default_team (DwStore  *store,
                                 error);
 }
 
+/* Other instances write the rules too: no version, the rules are read on each use. */
+static gboolean
+rules_version (DwStore *store,
+               guint64 *version)
+{
+  return FALSE;
+}
+
 const DwStoreRoutingOps dw_pg_routing_ops = {
   .rules_list = rules_list,
+  .rules_version = rules_version,
   .business_type_exists = business_type_exists,
   .business_type_team = business_type_team,
   .default_team = default_team,

@@ -207,6 +207,20 @@ tx_rollback_savepoint (DwStore *store)
                 "ROLLBACK TO SAVEPOINT dw_write; RELEASE SAVEPOINT dw_write", NULL);
 }
 
+/* Each statement is its own snapshot there with no lock to take: a read transaction would only
+ * add BEGIN's and COMMIT's round trips. */
+static gboolean
+tx_read_scope_begin (DwStore *store)
+{
+  return FALSE;
+}
+
+static void
+tx_read_scope_end (DwStore  *store,
+                   gboolean  began)
+{
+}
+
 const DwStoreTxOps dw_pg_tx_ops = {
   .begin = tx_begin,
   .begin_read = tx_begin_read,
@@ -215,4 +229,6 @@ const DwStoreTxOps dw_pg_tx_ops = {
   .savepoint = tx_savepoint,
   .release_savepoint = tx_release_savepoint,
   .rollback_savepoint = tx_rollback_savepoint,
+  .read_scope_begin = tx_read_scope_begin,
+  .read_scope_end = tx_read_scope_end,
 };

@@ -108,8 +108,17 @@ default_team (DwStore  *store,
   return TRUE;
 }
 
+/* dw-store.c's settings version (routing_rules among the tables its triggers count). */
+static gboolean
+rules_version (DwStore *store,
+               guint64 *version)
+{
+  return dw_store_settings_version (dw_sqlite_store_db (store), version);
+}
+
 const DwStoreRoutingOps dw_sqlite_routing_ops = {
   .rules_list = rules_list,
+  .rules_version = rules_version,
   .business_type_exists = business_type_exists,
   .business_type_team = business_type_team,
   .default_team = default_team,

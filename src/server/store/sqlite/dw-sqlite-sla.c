@@ -178,6 +178,14 @@ policies_key (DwStore  *store,
   return column_dup (stmt, 0);
 }
 
+/* dw-store.c's settings version: this connection's writes of them, others' commits. */
+static gboolean
+config_version (DwStore *store,
+                guint64 *version)
+{
+  return dw_store_settings_version (dw_sqlite_store_db (store), version);
+}
+
 static GArray *
 policies_list (DwStore  *store,
                GError  **error)
@@ -419,6 +427,7 @@ const DwStoreSlaOps dw_sqlite_sla_ops = {
   .ticket_load = ticket_load,
   .calendar_for_team = calendar_for_team,
   .policies_key = policies_key,
+  .config_version = config_version,
   .policies_list = policies_list,
   .customer_tags = customer_tags,
   .marks_list = marks_list,

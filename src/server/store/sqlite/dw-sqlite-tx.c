@@ -55,6 +55,19 @@ tx_rollback_savepoint (DwStore *store)
   dw_store_rollback_savepoint (dw_sqlite_store_db (store));
 }
 
+static gboolean
+tx_read_scope_begin (DwStore *store)
+{
+  return dw_store_read_scope_begin (dw_sqlite_store_db (store));
+}
+
+static void
+tx_read_scope_end (DwStore  *store,
+                   gboolean  began)
+{
+  dw_store_read_scope_end (dw_sqlite_store_db (store), began);
+}
+
 const DwStoreTxOps dw_sqlite_tx_ops = {
   .begin = tx_begin,
   .begin_read = tx_begin_read,
@@ -63,4 +76,6 @@ const DwStoreTxOps dw_sqlite_tx_ops = {
   .savepoint = tx_savepoint,
   .release_savepoint = tx_release_savepoint,
   .rollback_savepoint = tx_rollback_savepoint,
+  .read_scope_begin = tx_read_scope_begin,
+  .read_scope_end = tx_read_scope_end,
 };
