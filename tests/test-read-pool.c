@@ -720,15 +720,22 @@ pooled_reads (DwTestServer *server,
   add_read (reads, server->lead_token, "generated_at", 200, "/api/v1/sla/compliance?" RANGE);
   add_read (reads, server->admin_token, NULL, 200,
             "/api/v1/sla/compliance/tickets?" RANGE "&team=%" G_GINT64_FORMAT, server->team_id);
-  add_read (reads, server->lead_token, NULL, 200,
+  add_read (reads, server->lead_token, "now", 200,
             "/api/v1/staffing/adherence?date=2030-01-07&team_id=%" G_GINT64_FORMAT,
             server->team_id);
+  add_read (reads, server->lead_token, NULL, 200,
+            "/api/v1/agents/status?team_id=%" G_GINT64_FORMAT, server->team_id);
+  add_read (reads, server->agent_token, NULL, 200,
+            "/api/v1/agents/status?team_id=%" G_GINT64_FORMAT, server->team_id);
   /* Refusals and problems come from the worker too. */
   add_read (reads, server->admin_token, NULL, 400, "/api/v1/tickets?status=bogus");
   add_read (reads, server->admin_token, NULL, 404, "/api/v1/tickets/99999999/audit");
   add_read (reads, server->agent2_token, NULL, 404,
             "/api/v1/tickets/%" G_GINT64_FORMAT "/audit", logistics_id);
   add_read (reads, server->admin_token, NULL, 400, "/api/v1/sla/compliance?team=x");
+  add_read (reads, server->agent2_token, NULL, 403,
+            "/api/v1/agents/status?team_id=%" G_GINT64_FORMAT, server->team_id);
+  add_read (reads, server->admin_token, NULL, 404, "/api/v1/agents/status?team_id=99999");
   add_read (reads, server->agent_token, NULL, 403,
             "/api/v1/staffing/adherence?date=2030-01-07&team_id=%" G_GINT64_FORMAT,
             server->other_team_id);
