@@ -714,6 +714,10 @@ pooled_reads (DwTestServer *server,
             "/api/v1/tickets/%" G_GINT64_FORMAT "/audit", logistics_id);
   add_read (reads, server->lead_token, NULL, 200,
             "/api/v1/tickets/%" G_GINT64_FORMAT "/audit", logistics_id);
+  /* Its running segment is cut at the calendar's transitions up to now: the same unless one
+   * falls within the seconds this case runs. */
+  add_read (reads, server->lead_token, "now", 200,
+            "/api/v1/tickets/%" G_GINT64_FORMAT "/sla-timeline", logistics_id);
   /* A fixed range: the default periods end now. */
   add_read (reads, server->admin_token, "generated_at", 200,
             "/api/v1/sla/compliance?" RANGE "&team=%" G_GINT64_FORMAT, server->team_id);
