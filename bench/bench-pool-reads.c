@@ -111,7 +111,8 @@ main (int   argc,
     NULL,  /* shifts.ics */
   };
   const char *loops[] = { NULL, "/api/v1/sla/compliance",
-                          "/api/v1/tickets?business_type=logistics&limit=500" };
+                          "/api/v1/tickets?business_type=logistics&limit=500",
+                          "/api/v1/agents/status?team_id=2" };
 
   bench_init (TRUE);
 
