@@ -551,6 +551,413 @@ test_stop_while_reading (void)
   g_assert_true (g_bytes_equal (before, after));
 }
 
+/* The other pooled routes (dw-api-private.h `pooled`, src/server/dw-api-pooled.c) */
+
+/* One read: a path below the server's URL, as whom, and a member whose value is the service's
+ * clock (blanked before comparing: the clock moves between two reads, nothing else may). */
+typedef struct
+{
+  char       *path;
+  const char *token;
+  const char *clock_member;
+  guint       status;
+} RouteRead;
+
+/* The answer's status and body: @path read with @session. */
+static GBytes *
+fetch_route (SoupSession *session,
+             const char  *url,
+             RouteRead   *read,
+             guint       *status)
+{
+  g_autofree char *uri = g_strconcat (url, read->path + 1, NULL);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", read->token);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr(GError) error = NULL;
+  GBytes *body;
+  const char *member = read->clock_member;
+  g_autofree char *key = NULL;
+  const char *data;
+  const char *at;
+  gsize size;
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  if (member == NULL)
+    return body;
+
+  /* "member":"2026-12-06T20:59:01Z": the value's characters blanked. */
+  data = g_bytes_get_data (body, &size);
+  key = g_strdup_printf ("\"%s\"", member);
+  at = g_strstr_len (data, size, key);
+  g_assert_nonnull (at);
+  {
+    g_autofree char *copy = g_memdup2 (data, size);
+    char *p = copy + (at - data) + strlen (key);
+
+    while (*p == ':' || *p == ' ')
+      p++;
+    g_assert_cmpint (*p, ==, '"');
+    for (p++; *p != '"'; p++)
+      *p = '-';
+    g_bytes_unref (body);
+    return g_bytes_new_take (g_steal_pointer (&copy), size);
+  }
+}
+
+typedef struct
+{
+  const char  *url;
+  RouteRead   *reads;
+  guint        n_reads;
+  gint        *stop;
+  guint        offset;     /* where this reader starts in @reads */
+  GPtrArray   *bodies;     /* of GBytes: what each read answered, */
+  GArray      *indices;    /* of guint: which read it was, */
+  GArray      *statuses;   /* of guint: with what status */
+  GThread     *thread;
+} RouteReader;
+
+static gpointer
+route_reader_thread (gpointer data)
+{
+  RouteReader *reader = data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(SoupSession) session = NULL;
+
+  g_main_context_push_thread_default (context);
+  session = soup_session_new ();
+  /* Each read at least once, then on until told to stop. */
+  for (guint i = 0; i < reader->n_reads || !g_atomic_int_get (reader->stop); i++)
+    {
+      guint index = (reader->offset + i) % reader->n_reads;
+      guint status;
+
+      g_ptr_array_add (reader->bodies, fetch_route (session, reader->url, &reader->reads[index],
+                                                    &status));
+      g_array_append_val (reader->indices, index);
+      g_array_append_val (reader->statuses, status);
+    }
+  g_clear_object (&session);
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+static void
+route_reads_free (GArray *reads)
+{
+  for (guint i = 0; i < reads->len; i++)
+    g_free (g_array_index (reads, RouteRead, i).path);
+  g_array_unref (reads);
+}
+
+static void
+add_read (GArray     *reads,
+          const char *token,
+          const char *clock_member,
+          guint       status,
+          const char *format,
+          ...) G_GNUC_PRINTF (5, 6);
+
+static void
+add_read (GArray     *reads,
+          const char *token,
+          const char *clock_member,
+          guint       status,
+          const char *format,
+          ...)
+{
+  RouteRead read = { NULL, token, clock_member, status };
+  va_list args;
+
+  va_start (args, format);
+  read.path = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_array_append_val (reads, read);
+}
+
+static gint64
+create_ticket_of (DwTestServer *server,
+                  const char   *business_type,
+                  guint         n)
+{
+  g_autoptr(DwTestResponse) r = NULL;
+
+  r = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/tickets",
+                            "{\"subject\": \"路由 %u\", \"channel\": \"web\", "
+                            "\"body\": \"订单 %u\", \"tags\": [\"t%u\"], "
+                            "\"business_type\": \"%s\"}", n, n, n % 3, business_type);
+  dw_test_assert_status (r, 201);
+  return json_object_get_int_member (dw_test_response_object (r), "id");
+}
+
+#define RANGE "from=2026-01-01T00:00:00Z&to=2040-01-01T00:00:00Z"
+
+/* The pooled reads of a desk whose logistics side (team_id) stays as it is while the returns
+ * side is written: every one's answer is the same whatever the writes do meanwhile. */
+static GArray *
+pooled_reads (DwTestServer *server,
+              gint64        logistics_id)
+{
+  GArray *reads = g_array_new (FALSE, FALSE, sizeof (RouteRead));
+
+  add_read (reads, server->admin_token, NULL, 200,
+            "/api/v1/tickets?business_type=logistics&limit=500");
+  add_read (reads, server->admin_token, NULL, 200,
+            "/api/v1/tickets?business_type=logistics&limit=7&status=new,open");
+  add_read (reads, server->lead_token, NULL, 200,
+            "/api/v1/tickets?team_id=%" G_GINT64_FORMAT "&limit=9", server->team_id);
+  add_read (reads, server->agent_token, NULL, 200, "/api/v1/tickets?assignee=me");
+  add_read (reads, server->admin_token, NULL, 200,
+            "/api/v1/tickets/%" G_GINT64_FORMAT "/audit", logistics_id);
+  add_read (reads, server->lead_token, NULL, 200,
+            "/api/v1/tickets/%" G_GINT64_FORMAT "/audit", logistics_id);
+  /* Its running segment is cut at the calendar's transitions up to now: the same unless one
+   * falls within the seconds this case runs. */
+  add_read (reads, server->lead_token, "now", 200,
+            "/api/v1/tickets/%" G_GINT64_FORMAT "/sla-timeline", logistics_id);
+  /* A fixed range: the default periods end now. */
+  add_read (reads, server->admin_token, "generated_at", 200,
+            "/api/v1/sla/compliance?" RANGE "&team=%" G_GINT64_FORMAT, server->team_id);
+  add_read (reads, server->lead_token, "generated_at", 200, "/api/v1/sla/compliance?" RANGE);
+  add_read (reads, server->admin_token, NULL, 200,
+            "/api/v1/sla/compliance/tickets?" RANGE "&team=%" G_GINT64_FORMAT, server->team_id);
+  add_read (reads, server->lead_token, "now", 200,
+            "/api/v1/staffing/adherence?date=2030-01-07&team_id=%" G_GINT64_FORMAT,
+            server->team_id);
+  add_read (reads, server->lead_token, NULL, 200,
+            "/api/v1/agents/status?team_id=%" G_GINT64_FORMAT, server->team_id);
+  add_read (reads, server->agent_token, NULL, 200,
+            "/api/v1/agents/status?team_id=%" G_GINT64_FORMAT, server->team_id);
+  /* Refusals and problems come from the worker too. */
+  add_read (reads, server->admin_token, NULL, 400, "/api/v1/tickets?status=bogus");
+  add_read (reads, server->admin_token, NULL, 404, "/api/v1/tickets/99999999/audit");
+  add_read (reads, server->agent2_token, NULL, 404,
+            "/api/v1/tickets/%" G_GINT64_FORMAT "/audit", logistics_id);
+  add_read (reads, server->admin_token, NULL, 400, "/api/v1/sla/compliance?team=x");
+  add_read (reads, server->agent2_token, NULL, 403,
+            "/api/v1/agents/status?team_id=%" G_GINT64_FORMAT, server->team_id);
+  add_read (reads, server->admin_token, NULL, 404, "/api/v1/agents/status?team_id=99999");
+  add_read (reads, server->agent_token, NULL, 403,
+            "/api/v1/staffing/adherence?date=2030-01-07&team_id=%" G_GINT64_FORMAT,
+            server->other_team_id);
+  return reads;
+}
+
+/* Pooled routes read by several clients while the returns side is written: each answer is byte
+ * for byte the same read done alone once the writes are over (the clock's member blanked). */
+static void
+check_routes_concurrent (const char *size)
+{
+  g_autoptr(DwTestServer) server = server_with_pool (size);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(GArray) returns = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(JsonObject) health = NULL;
+  GArray *reads;
+  RouteReader readers[3];
+  gint64 logistics_id = 0;
+  gint stop = 0;
+  guint n_compared = 0;
+  JsonObject *pool;
+
+  for (guint i = 0; i < 40; i++)
+    {
+      gint64 id = create_ticket_of (server, i % 2 == 0 ? "logistics" : "returns", i);
+
+      if (i % 2 == 0)
+        logistics_id = id;
+      else
+        g_array_append_val (returns, id);
+    }
+  touch_ticket (server, logistics_id, 1);
+  touch_ticket (server, logistics_id, 2);
+
+  reads = pooled_reads (server, logistics_id);
+  for (guint r = 0; r < G_N_ELEMENTS (readers); r++)
+    {
+      readers[r] = (RouteReader) { server->url, (RouteRead *) reads->data, reads->len, &stop,
+                                   r * 5 };
+      readers[r].bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+      readers[r].indices = g_array_new (FALSE, FALSE, sizeof (guint));
+      readers[r].statuses = g_array_new (FALSE, FALSE, sizeof (guint));
+      readers[r].thread = g_thread_new ("route-reader", route_reader_thread, &readers[r]);
+    }
+
+  /* The returns side written meanwhile, each write acknowledged before the next. */
+  for (guint i = 0; i < 45; i++)
+    {
+      if (i % 3 == 0)
+        {
+          gint64 id = create_ticket_of (server, "returns", 100 + i);
+
+          g_array_append_val (returns, id);
+        }
+      else
+        {
+          touch_ticket (server, g_array_index (returns, gint64, (i * 7) % returns->len), i);
+        }
+    }
+  g_atomic_int_set (&stop, 1);
+  for (guint r = 0; r < G_N_ELEMENTS (readers); r++)
+    g_thread_join (readers[r].thread);
+
+  /* Alone, after the writes. */
+  for (guint i = 0; i < reads->len; i++)
+    {
+      RouteRead *read = &g_array_index (reads, RouteRead, i);
+      guint status;
+      g_autoptr(GBytes) alone = fetch_route (session, server->url, read, &status);
+
+      if (status != read->status)
+        g_error ("%s: %u %.*s", read->path, status, (int) g_bytes_get_size (alone),
+                 (const char *) g_bytes_get_data (alone, NULL));
+      for (guint r = 0; r < G_N_ELEMENTS (readers); r++)
+        for (guint k = 0; k < readers[r].bodies->len; k++)
+          {
+            GBytes *during = readers[r].bodies->pdata[k];
+
+            if (g_array_index (readers[r].indices, guint, k) != i)
+              continue;
+            g_assert_cmpuint (g_array_index (readers[r].statuses, guint, k), ==, status);
+            if (!g_bytes_equal (during, alone))
+              g_error ("%s: during the writes\n%.*s\nalone\n%.*s", read->path,
+                       (int) g_bytes_get_size (during),
+                       (const char *) g_bytes_get_data (during, NULL),
+                       (int) g_bytes_get_size (alone),
+                       (const char *) g_bytes_get_data (alone, NULL));
+            n_compared++;
+          }
+    }
+  g_test_message ("%u pooled reads during the writes, each the read alone", n_compared);
+
+  for (guint r = 0; r < G_N_ELEMENTS (readers); r++)
+    {
+      g_ptr_array_unref (readers[r].bodies);
+      g_array_unref (readers[r].indices);
+      g_array_unref (readers[r].statuses);
+    }
+  route_reads_free (reads);
+
+  /* Read through the pool (no snapshot was asked for), and every connection given back. */
+  health = get_health (server);
+  pool = health_pool (health);
+  g_assert_cmpint (json_object_get_int_member (pool, "open"), >=, 1);
+  g_assert_cmpint (json_object_get_int_member (pool, "open"), <=, atoi (size));
+  g_assert_cmpint (json_object_get_int_member (pool, "busy"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (pool, "waiting"), ==, 0);
+}
+
+static void
+test_routes_concurrent_1 (void)
+{
+  check_routes_concurrent ("1");
+}
+
+static void
+test_routes_concurrent_3 (void)
+{
+  check_routes_concurrent ("3");
+}
+
+/* Requests for @paths (in turn) whose clients go away before the answer (@keep NULL), or left
+ * open in @keep. */
+static void
+send_paths (DwTestServer       *server,
+            const char         *token,
+            const char * const *paths,
+            guint               n,
+            GPtrArray          *keep)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocketConnection) conn = NULL;
+      g_autofree char *request = NULL;
+
+      conn = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                              dw_test_server_get_port (server), NULL, &error);
+      g_assert_no_error (error);
+      request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 "Authorization: Bearer %s\r\n\r\n",
+                                 paths[i % g_strv_length ((GStrv) paths)], token);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), request,
+                                 strlen (request), NULL, NULL, &error);
+      g_assert_no_error (error);
+      if (keep != NULL)
+        g_ptr_array_add (keep, g_steal_pointer (&conn));
+      else
+        g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+    }
+}
+
+static const char * const heavy_paths[] = {
+  "/api/v1/tickets?limit=500",
+  "/api/v1/sla/compliance",
+  "/api/v1/sla/compliance/tickets?limit=500",
+  "/api/v1/tickets?limit=500&q=%E5%BF%AB%E9%80%92",
+  NULL
+};
+
+static GBytes *
+fetch_list (DwTestServer *server)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  RouteRead read = { (char *) "/api/v1/tickets?limit=500", server->admin_token, NULL, 200 };
+  guint status;
+  GBytes *body = fetch_route (session, server->url, &read, &status);
+
+  g_assert_cmpuint (status, ==, 200);
+  return body;
+}
+
+/* Clients of pooled routes that go away while their reads run or wait: the connections are
+ * given back and the next read is the one before. */
+static void
+test_routes_client_gone (void)
+{
+  g_autoptr(DwTestServer) server = server_with_pool ("1");
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+
+  for (guint i = 0; i < 40; i++)
+    create_ticket (server, i);
+  before = fetch_list (server);
+
+  send_paths (server, server->admin_token, heavy_paths, 8, NULL);
+  dw_test_spin_until (pool_idle, server, "the pool to be idle again");
+
+  after = fetch_list (server);
+  g_assert_true (g_bytes_equal (before, after));
+}
+
+/* SIGTERM while pooled routes are read and wait: a clean exit without a warning, and the same
+ * answers after. */
+static void
+test_routes_stop_while_reading (void)
+{
+  g_autoptr(DwTestServer) server = server_with_pool ("2");
+  const char *args[] = { "--db-pool-size", "2", NULL };
+  g_autoptr(GPtrArray) conns = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
+
+  for (guint i = 0; i < 40; i++)
+    create_ticket (server, i);
+  before = fetch_list (server);
+
+  send_paths (server, server->admin_token, heavy_paths, 8, conns);
+  dw_test_server_stop (server);
+  g_ptr_array_set_size (conns, 0);
+
+  dw_test_server_start (server, args);
+  after = fetch_list (server);
+  g_assert_true (g_bytes_equal (before, after));
+}
+
 /* 0, a size past the bound and a word are refused before anything is opened, saying why. */
 static void
 test_bad_size (void)
@@ -644,6 +1051,32 @@ test_pg_away (void)
   after_kill = snapshot_once_back (server);
   g_assert_true (g_bytes_equal (before, after_kill));
 
+  /* The same for a pooled route (dw-api-pooled.c): its lost connection is 503 unavailable with
+   * Retry-After, replaced, and the list is the one before. */
+  {
+    g_autoptr(GBytes) list_before = fetch_list (server);
+
+    dw_test_server_exec (server, "SELECT pg_terminate_backend (pid) FROM pg_stat_activity "
+                                 "WHERE application_name = 'deskwatchd snapshot'");
+    for (guint tries = 0;; tries++)
+      {
+        g_autoptr(DwTestResponse) r = dw_test_server_request (server, "GET",
+                                                              "/api/v1/tickets?limit=500",
+                                                              server->admin_token, NULL, NULL,
+                                                              0);
+
+        if (r->status == 200)
+          {
+            g_assert_true (g_bytes_equal (r->body, list_before));
+            break;
+          }
+        dw_test_assert_problem (r, 503, "unavailable");
+        g_assert_nonnull (soup_message_headers_get_one (r->headers, "Retry-After"));
+        g_assert_cmpuint (tries, <, 100);
+        g_usleep (100 * 1000);
+      }
+  }
+
   dw_test_pg_server_stop_immediate (dw_test_pg_get_shared ());
   away = request_snapshot (server);
   dw_test_assert_problem (away, 503, "unavailable");
@@ -670,6 +1103,10 @@ main (int   argc,
   g_test_add_func ("/read-pool/writes-during-snapshots", test_writes_during_snapshots);
   g_test_add_func ("/read-pool/client-gone", test_client_gone);
   g_test_add_func ("/read-pool/stop-while-reading", test_stop_while_reading);
+  g_test_add_func ("/read-pool/routes/concurrent-equal/size-1", test_routes_concurrent_1);
+  g_test_add_func ("/read-pool/routes/concurrent-equal/size-3", test_routes_concurrent_3);
+  g_test_add_func ("/read-pool/routes/client-gone", test_routes_client_gone);
+  g_test_add_func ("/read-pool/routes/stop-while-reading", test_routes_stop_while_reading);
   g_test_add_func ("/read-pool/bad-size", test_bad_size);
   g_test_add_func ("/read-pool/pg-away", test_pg_away);
 

@@ -191,7 +191,7 @@ status_cb (DwApiRequest *req)
 
   if (!read_team (req, &team_id))
     return;
-  items = dw_desk_agents_status (req->api->desk, req->principal, team_id, &error);
+  items = dw_agents_status_read (req->store, req->principal, team_id, &error);
   if (items == NULL)
     {
       dw_api_reply_error (req, error);
@@ -256,8 +256,10 @@ move_cb (DwApiRequest *req)
 }
 
 const DwApiRoute dw_api_agent_routes[] = {
+  /* The metrics and the drill-down stay on the main loop: they catch the agent facts up first,
+   * a write (dw-agent-metrics.h). */
   { "GET", "agents/metrics", metrics_cb, FALSE },
-  { "GET", "agents/status", status_cb, FALSE },
+  { "GET", "agents/status", status_cb, FALSE, FALSE, TRUE },
   { "GET", "agents/:id/tickets", tickets_cb, FALSE },
   { "PUT", "agents/:id/capacity", capacity_cb, FALSE },
   { "POST", "agents/:id/release", release_cb, FALSE },

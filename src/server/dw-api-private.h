@@ -25,14 +25,24 @@ struct _DwApi
   DwReadPool *read_pool;  /* owned, NULL: snapshots on the main connection (dw-read-pool.h) */
 };
 
+/* A pooled read's answer, made on the worker thread and set on the message on the main context
+ * (dw-api-pooled.c). */
+typedef struct _DwApiDeferred DwApiDeferred;
+
 typedef struct
 {
+  /* NULL on a worker thread (a pooled route): nothing of the service's is touched there. */
   DwApi             *api;
   SoupServerMessage *msg;
-  DwPrincipal       *principal;  /* NULL on public routes */
+  DwPrincipal       *principal;  /* NULL on public routes; a copy of its own on a worker */
   GHashTable        *query;      /* decoded query parameters, may be NULL */
   gint64             ids[2];     /* the :id segments of the path, in order */
   const char        *key;        /* the :key segment, if the route has one */
+  /* What a read reads: the service's store on the main loop; on a worker thread, the pooled
+   * connection's, inside one read transaction. */
+  DwStore           *store;
+  gint64             now;        /* the service's clock, read on the main loop */
+  DwApiDeferred     *deferred;   /* on a worker thread: where the dw_api_reply_* () go */
 } DwApiRequest;
 
 typedef void (*DwApiHandler) (DwApiRequest *req);
@@ -47,7 +57,31 @@ typedef struct
    * (DwDesk's group commit): answered once that commit is done.  Every other request commits
    * an open group before it runs, so that it reads only what is durable. */
   gboolean      grouped;
+  /* A pure read, answered off the main loop when the service has a read pool
+   * (dw-read-pool.h): the handler runs on a worker thread, in one read transaction on a pooled
+   * connection, and may use only req->store, req->principal, req->query, req->ids, req->key,
+   * req->now and the dw_api_* helpers (req->api and req->msg are NULL there).  So no desk, no
+   * caches, no clock of the service's, and no write (dw-api-pooled.c). */
+  gboolean      pooled;
 } DwApiRoute;
+
+/* On a worker thread: the answer (@body taken, JSON or a problem document), or the error whose
+ * problem the main context answers (dw_problem_reply_error, which needs the message). */
+void dw_api_deferred_set       (DwApiDeferred *deferred,
+                                guint          status,
+                                const char    *content_type,
+                                char          *body);
+void dw_api_deferred_set_error (DwApiDeferred *deferred,
+                                const GError  *error);
+
+/* Runs @route's handler for @req (its principal, query and ids copied here) as a job of the
+ * service's read pool, and answers @req->msg when it is done (dw-api-pooled.c). */
+void dw_api_run_pooled (DwApiRequest     *req,
+                        const DwApiRoute *route);
+/* Watches @msg's socket while it is paused: a client that hangs up cancels @cancellable.  The
+ * source is attached to the thread-default context; destroy it before unpausing @msg. */
+GSource *dw_api_watch_hang_up (SoupServerMessage *msg,
+                               GCancellable      *cancellable);
 
 /* Route tables, each ending with { NULL }. */
 extern const DwApiRoute dw_api_auth_routes[];

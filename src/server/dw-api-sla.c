@@ -271,7 +271,7 @@ load_teams (Scope   *scope,
       return FALSE;
     }
 
-  rows = dw_store_sla_compliance_teams (req->api->store, team_filter, &error);
+  rows = dw_store_sla_compliance_teams (req->store, team_filter, &error);
   if (rows == NULL)
     {
       dw_api_reply_error (req, error);
@@ -308,7 +308,7 @@ load_policies (Scope *scope)
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) rows = NULL;
 
-  rows = dw_store_sla_compliance_policies (req->api->store, scope->policy_filter, &error);
+  rows = dw_store_sla_compliance_policies (req->store, scope->policy_filter, &error);
   if (rows == NULL)
     {
       dw_api_reply_error (req, error);
@@ -341,7 +341,7 @@ scope_init (Scope        *scope,
 
   memset (scope, 0, sizeof *scope);
   scope->req = req;
-  scope->now = dw_clock_now (req->api->clock);
+  scope->now = req->now;
   scope->teams = g_array_new (FALSE, TRUE, sizeof (TeamInfo));
   g_array_set_clear_func (scope->teams, team_info_clear);
   scope->policies = g_array_new (FALSE, TRUE, sizeof (PolicyInfo));
@@ -583,7 +583,7 @@ compliance_cb (DwApiRequest *req)
   count.cells = cells;
 
   scope_filter (&scope, -1, filter_teams, &filter);
-  if (!dw_store_sla_compliance_outcomes_scan (req->api->store, &filter, count_outcome, &count,
+  if (!dw_store_sla_compliance_outcomes_scan (req->store, &filter, count_outcome, &count,
                                               &error))
     {
       dw_api_reply_error (req, error);
@@ -710,7 +710,7 @@ compliance_tickets_cb (DwApiRequest *req)
   filter.before_id = after_id;
   filter.limit = limit;
 
-  rows = dw_store_sla_compliance_outcomes_page (req->api->store, &filter, &more, &error);
+  rows = dw_store_sla_compliance_outcomes_page (req->store, &filter, &more, &error);
   if (rows == NULL)
     {
       dw_api_reply_error (req, error);
@@ -925,7 +925,7 @@ compare_marks (gconstpointer a,
 static void
 sla_timeline_cb (DwApiRequest *req)
 {
-  DwStore *store = req->api->store;
+  DwStore *store = req->store;
   g_autoptr(JsonObject) ticket = dw_store_ticket_load_json (store, req->ids[0], NULL);
   g_autoptr(GArray) rows = NULL;
   g_autoptr(GError) error = NULL;
@@ -938,7 +938,7 @@ sla_timeline_cb (DwApiRequest *req)
   JsonObject *current[DW_SLA_N_TARGETS] = { NULL };
   gboolean seen[DW_SLA_N_TARGETS] = { FALSE };
   JsonArray *sla;
-  gint64 team_id, assignee_id, now = dw_clock_now (req->api->clock);
+  gint64 team_id, assignee_id, now = req->now;
 
   if (ticket == NULL)
     {
@@ -1151,8 +1151,8 @@ sla_timeline_cb (DwApiRequest *req)
 }
 
 const DwApiRoute dw_api_sla_routes[] = {
-  { "GET", "sla/compliance", compliance_cb, FALSE },
-  { "GET", "sla/compliance/tickets", compliance_tickets_cb, FALSE },
-  { "GET", "tickets/:id/sla-timeline", sla_timeline_cb, FALSE },
+  { "GET", "sla/compliance", compliance_cb, FALSE, FALSE, TRUE },
+  { "GET", "sla/compliance/tickets", compliance_tickets_cb, FALSE, FALSE, TRUE },
+  { "GET", "tickets/:id/sla-timeline", sla_timeline_cb, FALSE, FALSE, TRUE },
   { NULL }
 };

@@ -23,9 +23,7 @@
 #include "store/dw-store-events.h"
 #include "store/dw-store-tx.h"
 
-#include <errno.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #define DEFAULT_HEARTBEAT_MS 15000
 
@@ -890,44 +888,6 @@ snapshot_finished_cb (SoupServerMessage *msg,
   g_cancellable_cancel (s->cancellable);
 }
 
-/* libsoup reads nothing from a paused message's connection, so it would notice a client that
- * hung up only when the answer is written, after the whole read.  The socket is watched
- * meanwhile: readable with nothing to read is the client's end of the connection. */
-static gboolean
-snapshot_socket_cb (GSocket      *socket,
-                    GIOCondition  condition,
-                    gpointer      data)
-{
-  Snapshot *s = data;
-  char byte;
-  gssize n;
-
-  n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-    return G_SOURCE_CONTINUE;
-  if (n <= 0 || (condition & (G_IO_HUP | G_IO_ERR)) != 0)
-    {
-      g_debug ("The client of a snapshot hung up: its read is interrupted");
-      g_cancellable_cancel (s->cancellable);
-    }
-  /* Else the client's next request (pipelined): nothing more to learn here. */
-  g_clear_pointer (&s->hang_up, g_source_unref);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-watch_hang_up (Snapshot *s)
-{
-  GSocket *socket = soup_server_message_get_socket (s->msg);
-
-  if (socket == NULL)
-    return;
-  s->hang_up = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  g_source_set_callback (s->hang_up, G_SOURCE_FUNC (snapshot_socket_cb), s, NULL);
-  g_source_set_static_name (s->hang_up, "[deskwatchd] snapshot client");
-  g_source_attach (s->hang_up, g_main_context_get_thread_default ());
-}
-
 static void
 snapshot_done_cb (GObject      *source,
                   GAsyncResult *result,
@@ -978,7 +938,9 @@ snapshot_cb (DwApiRequest *req)
   s->pool = dw_read_pool_ref (req->api->read_pool);
   s->finished_id = g_signal_connect (req->msg, "finished", G_CALLBACK (snapshot_finished_cb), s);
   soup_server_message_pause (req->msg);
-  watch_hang_up (s);
+  /* A client that hangs up meanwhile cancels the read (libsoup would notice it only when the
+   * answer is written). */
+  s->hang_up = dw_api_watch_hang_up (req->msg, s->cancellable);
   dw_read_pool_run_async (req->api->read_pool, snapshot_job, s, (GDestroyNotify) snapshot_free,
                           s->cancellable, snapshot_done_cb, s);
 }

@@ -143,14 +143,16 @@ handle_adherence (DwApiRequest *req)
   if (!query_team (req, &team_id))
     return;
   dw_api_reply_result (req, SOUP_STATUS_OK,
-                       dw_staffing_adherence (req->api->store, req->principal, team_id,
-                                              dw_api_query (req, "date"),
-                                              dw_clock_now (req->api->clock), &error), &error);
+                       dw_staffing_adherence (req->store, req->principal, team_id,
+                                              dw_api_query (req, "date"), req->now, &error),
+                       &error);
 }
 
 const DwApiRoute dw_api_staffing_routes[] = {
   { "GET", "staffing/erlang-c", handle_erlang_c, FALSE },
+  /* The day stays on the main loop: its handle time is kept in a module-level cache
+   * (dw-staffing.c) that is not for threads. */
   { "GET", "staffing/day", handle_day, FALSE },
-  { "GET", "staffing/adherence", handle_adherence, FALSE },
+  { "GET", "staffing/adherence", handle_adherence, FALSE, FALSE, TRUE },
   { NULL },
 };

@@ -162,7 +162,7 @@ list_tickets_cb (DwApiRequest *req)
       filter.has_updated_since = TRUE;
     }
 
-  if (!dw_store_ticket_list (req->api->store, &filter, items, &more, &error))
+  if (!dw_store_ticket_list (req->store, &filter, items, &more, &error))
     {
       dw_api_reply_error (req, error);
       return;
@@ -183,7 +183,7 @@ static JsonObject *
 visible_ticket (DwApiRequest *req,
                 gint64        ticket_id)
 {
-  g_autoptr(JsonObject) ticket = dw_store_ticket_load_json (req->api->store, ticket_id, NULL);
+  g_autoptr(JsonObject) ticket = dw_store_ticket_load_json (req->store, ticket_id, NULL);
   JsonNode *team, *assignee;
 
   if (ticket == NULL)
@@ -266,7 +266,7 @@ list_comments_cb (DwApiRequest *req)
   if (ticket == NULL)
     return;
 
-  items = dw_store_ticket_comments_json (req->api->store, req->ids[0], &error);
+  items = dw_store_ticket_comments_json (req->store, req->ids[0], &error);
   if (items == NULL)
     {
       dw_api_reply_error (req, error);
@@ -301,7 +301,7 @@ list_audit_cb (DwApiRequest *req)
   if (ticket == NULL)
     return;
 
-  items = dw_store_ticket_audit_json (req->api->store, req->ids[0], &error);
+  items = dw_store_ticket_audit_json (req->store, req->ids[0], &error);
   if (items == NULL)
     {
       dw_api_reply_error (req, error);
@@ -312,12 +312,12 @@ list_audit_cb (DwApiRequest *req)
 }
 
 const DwApiRoute dw_api_ticket_routes[] = {
-  { "GET", "tickets", list_tickets_cb, FALSE },
+  { "GET", "tickets", list_tickets_cb, FALSE, FALSE, TRUE },
   { "POST", "tickets", create_ticket_cb, FALSE, TRUE },
   { "GET", "tickets/:id", get_ticket_cb, FALSE },
   { "PATCH", "tickets/:id", update_ticket_cb, FALSE, TRUE },
   { "GET", "tickets/:id/comments", list_comments_cb, FALSE },
   { "POST", "tickets/:id/comments", create_comment_cb, FALSE, TRUE },
-  { "GET", "tickets/:id/audit", list_audit_cb, FALSE },
+  { "GET", "tickets/:id/audit", list_audit_cb, FALSE, FALSE, TRUE },
   { NULL }
 };

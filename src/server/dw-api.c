@@ -29,14 +29,24 @@ static const DwApiRoute *route_tables[] = {
   dw_api_agent_routes,
 };
 
-/* Replies */
+/* Replies: on the main loop straight onto the message; on a worker thread (req->deferred) kept
+ * for the main context, which sets them on the message (dw-api-pooled.c). */
 
 void
 dw_api_reply_object (DwApiRequest *req,
                      guint         status,
                      JsonObject   *object)
 {
-  dw_json_reply_object (req->msg, status, object);
+  g_autoptr(JsonNode) node = NULL;
+
+  if (req->deferred == NULL)
+    {
+      dw_json_reply_object (req->msg, status, object);
+      return;
+    }
+  node = json_node_init_object (json_node_alloc (), object);
+  dw_api_deferred_set (req->deferred, status, "application/json",
+                       dw_json_to_string (node, NULL));
 }
 
 void
@@ -56,14 +66,17 @@ dw_api_reply_items (DwApiRequest *req,
         json_object_set_null_member (object, "next_cursor");
     }
 
-  dw_json_reply_object (req->msg, 200, object);
+  dw_api_reply_object (req, 200, object);
 }
 
 void
 dw_api_reply_error (DwApiRequest *req,
                     const GError *error)
 {
-  dw_problem_reply_error (req->msg, error);
+  if (req->deferred != NULL)
+    dw_api_deferred_set_error (req->deferred, error);
+  else
+    dw_problem_reply_error (req->msg, error);
 }
 
 void
@@ -82,11 +95,25 @@ dw_api_reply_result (DwApiRequest *req,
   json_object_unref (object);
 }
 
+static void
+reply_problem (DwApiRequest *req,
+               guint         status,
+               const char   *type_suffix,
+               const char   *title,
+               const char   *detail)
+{
+  if (req->deferred != NULL)
+    dw_api_deferred_set (req->deferred, status, "application/problem+json",
+                         dw_problem_to_string (status, type_suffix, title, detail));
+  else
+    dw_problem_reply (req->msg, status, type_suffix, title, "%s", detail);
+}
+
 void
 dw_api_reply_forbidden (DwApiRequest *req,
                         const char   *detail)
 {
-  dw_problem_reply (req->msg, 403, "forbidden", "Forbidden", "%s", detail);
+  reply_problem (req, 403, "forbidden", "Forbidden", detail);
 }
 
 void
@@ -94,7 +121,9 @@ dw_api_reply_not_found (DwApiRequest *req,
                         const char   *what,
                         gint64        id)
 {
-  dw_problem_reply (req->msg, 404, "not-found", "Not found", "no %s %" G_GINT64_FORMAT, what, id);
+  g_autofree char *detail = g_strdup_printf ("no %s %" G_GINT64_FORMAT, what, id);
+
+  reply_problem (req, 404, "not-found", "Not found", detail);
 }
 
 void
@@ -109,7 +138,7 @@ dw_api_reply_invalid (DwApiRequest *req,
   detail = g_strdup_vprintf (detail_format, args);
   va_end (args);
 
-  dw_problem_reply (req->msg, 400, "validation", "Invalid request", "%s", detail);
+  reply_problem (req, 400, "validation", "Invalid request", detail);
 }
 
 const char *
@@ -633,7 +662,7 @@ api_cb (SoupServer        *server,
   g_autoptr(GString) allow = g_string_new (NULL);
   g_autoptr(DwPrincipal) principal = NULL;
   const DwApiRoute *found = NULL;
-  DwApiRequest req = { self, msg, NULL, query, { 0, 0 } };
+  DwApiRequest req = { self, msg, NULL, query, { 0, 0 }, NULL, self->store, 0, NULL };
   gint64 start = g_get_monotonic_time ();
   AccessLog *access;
 
@@ -716,11 +745,16 @@ api_cb (SoupServer        *server,
   g_signal_connect_data (msg, "finished", G_CALLBACK (access_log_cb), access,
                          access_log_free, 0);
 
+  req.now = dw_clock_now (self->clock);
+
   if (!found->grouped)
     {
       /* Reads and other writes see only what is committed. */
       dw_desk_group_flush (self->desk);
-      found->handler (&req);
+      if (found->pooled && self->read_pool != NULL)
+        dw_api_run_pooled (&req, found);
+      else
+        found->handler (&req);
       return;
     }
 

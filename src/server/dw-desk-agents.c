@@ -7,6 +7,7 @@
 #include "dw-desk-agents.h"
 #include "dw-desk-private.h"
 #include "store/dw-store-agents.h"
+#include "store/dw-store-directory.h"
 #include "store/dw-store-people.h"
 
 static gboolean
@@ -70,12 +71,21 @@ dw_desk_agents_status (DwDesk       *self,
                        gint64        team_id,
                        GError      **error)
 {
+  g_return_val_if_fail (DW_IS_DESK (self), NULL);
+
+  return dw_agents_status_read (self->store, actor, team_id, error);
+}
+
+JsonArray *
+dw_agents_status_read (DwStore      *store,
+                       DwPrincipal  *actor,
+                       gint64        team_id,
+                       GError      **error)
+{
   g_autoptr(JsonArray) items = json_array_new ();
   gboolean lead;
 
-  g_return_val_if_fail (DW_IS_DESK (self), NULL);
-
-  if (!dw_desk_row_exists (self, "teams", team_id))
+  if (!dw_store_entity_exists (store, DW_STORE_ENTITY_TEAM, team_id))
     {
       g_set_error (error, DW_DESK_ERROR, DW_DESK_ERROR_NOT_FOUND, "no team %" G_GINT64_FORMAT,
                    team_id);
@@ -91,8 +101,8 @@ dw_desk_agents_status (DwDesk       *self,
       return NULL;
     }
 
-  if (!dw_store_agent_status (self->store, team_id, lead ? 0 : actor->user_id, add_status,
-                              items, error))
+  if (!dw_store_agent_status (store, team_id, lead ? 0 : actor->user_id, add_status, items,
+                              error))
     return NULL;
   return g_steal_pointer (&items);
 }

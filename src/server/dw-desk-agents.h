@@ -26,6 +26,12 @@ JsonArray  *dw_desk_agents_status    (DwDesk       *self,
                                       DwPrincipal  *actor,
                                       gint64        team_id,
                                       GError      **error);
+/* The same read on @store alone (no desk): for a read on a pooled connection
+ * (dw-api-pooled.c). */
+JsonArray  *dw_agents_status_read    (DwStore      *store,
+                                      DwPrincipal  *actor,
+                                      gint64        team_id,
+                                      GError      **error);
 
 /* {capacity*} */
 JsonObject *dw_desk_set_capacity     (DwDesk       *self,

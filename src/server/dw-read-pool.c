@@ -169,6 +169,9 @@ open_sqlite (const char  *path,
   sqlite3_extended_result_codes (db, 1);
   /* A checkpoint or recovery may hold the file's locks for a moment. */
   sqlite3_busy_timeout (db, 5000);
+  /* Its statements are parked for the next job as the service's are: a job no longer parses
+   * every text it runs again. */
+  dw_store_cache_statements (db);
   return db;
 }
 
@@ -246,6 +249,7 @@ release (DwReadPool *self,
     }
   else if (broken || self->closed)
     {
+      dw_store_forget_statements (conn);
       sqlite3_close_v2 (conn);
       g_atomic_int_dec_and_test (&self->n_open);
     }
@@ -461,7 +465,10 @@ dw_read_pool_close (DwReadPool *self)
   while (g_atomic_int_get (&self->n_busy) > 0)
     g_cond_wait (&self->returned, &self->lock);
   for (guint i = 0; i < self->idle->len; i++)
-    sqlite3_close_v2 (self->idle->pdata[i]);
+    {
+      dw_store_forget_statements (self->idle->pdata[i]);
+      sqlite3_close_v2 (self->idle->pdata[i]);
+    }
   g_ptr_array_set_size (self->idle, 0);
   if (self->pg != NULL)
     {

@@ -2,9 +2,11 @@
  *
  * The service's own connection (dw-service.c) serves every write and most reads on the main
  * loop; a read that takes long (GET /api/v1/snapshot: about a second at 100k tickets) held up
- * every write and stream meanwhile.  Such a read runs as a job here instead: on a worker thread,
- * on a connection of its own, in its own DwStore (the backend's store on that connection), at
- * most @size at once; later jobs wait in line on the main loop, not on a thread.
+ * every write and stream meanwhile, and so did a page of 500 tickets from GET /tickets (35-50 ms).
+ * Such a read (the snapshot, and the routes marked `pooled`: dw-api-pooled.c) runs as a job here
+ * instead: on a worker thread, on a connection of its own, in its own DwStore (the backend's
+ * store on that connection), at most @size at once; later jobs wait in line on the main loop,
+ * not on a thread.
  *
  * SQLite: read-only connections on the service's file (WAL lets them read beside the writer),
  * opened on first use.  PostgreSQL: a DwPgPool of the service's connection string; a connection
@@ -23,7 +25,8 @@ G_BEGIN_DECLS
 
 #define DW_READ_POOL_DEFAULT_SIZE 4
 #define DW_READ_POOL_MAX_SIZE 64
-/* PostgreSQL: the pooled sessions' name in pg_stat_activity. */
+/* PostgreSQL: the pooled sessions' name in pg_stat_activity (every pooled read, not only the
+ * snapshots; the name operators and tests already look for). */
 #define DW_READ_POOL_APPLICATION_NAME "deskwatchd snapshot"
 
 typedef struct _DwReadPool DwReadPool;

@@ -119,6 +119,18 @@ stmt_cache_unregister (sqlite3 *db)
   g_mutex_unlock (&stmt_cache_lock);
 }
 
+void
+dw_store_cache_statements (sqlite3 *db)
+{
+  stmt_cache_register (db);
+}
+
+void
+dw_store_forget_statements (sqlite3 *db)
+{
+  stmt_cache_unregister (db);
+}
+
 static sqlite3_stmt *
 stmt_cache_take (sqlite3    *db,
                  const char *sql)

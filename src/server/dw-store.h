@@ -60,6 +60,10 @@ gboolean    dw_store_exec             (sqlite3       *db,
  * one.  Hand it back with dw_store_release() (or hold it in g_autoptr(sqlite3_stmt)), never
  * sqlite3_finalize(), which would make the next request parse it again.  Each caller gets its
  * own statement, so operations may nest (a dispatch loop building ticket JSON). */
+/* A statement cache for a connection opened elsewhere (the read pool's, dw-read-pool.c): after
+ * opening it, and forgotten (its parked statements finalized) before closing it. */
+void          dw_store_cache_statements  (sqlite3 *db);
+void          dw_store_forget_statements (sqlite3 *db);
 /* Hands a statement back for reuse by dw_store_prepare() (or finalizes it); the sqlite3_stmt
  * autoptr cleanup. */
 void          dw_store_release        (sqlite3_stmt  *stmt);
