@@ -84,30 +84,13 @@ typedef struct
   GHashTable        *query;        /* a copy */
   char              *key;
   DwApiDeferred      reply;
-
-  SoupServerMessage *msg;
-  gulong             finished_id;
-  gboolean           finished;     /* the client went away meanwhile */
-  GCancellable      *cancellable;
-  DwReadPool        *pool;         /* a ref */
-  GSource           *hang_up;
+  DwApiPausedRead    paused;
 } Pooled;
 
 static void
 pooled_free (Pooled *p)
 {
-  if (p->hang_up != NULL)
-    {
-      g_source_destroy (p->hang_up);
-      g_clear_pointer (&p->hang_up, g_source_unref);
-    }
-  if (p->msg != NULL)
-    {
-      g_clear_signal_handler (&p->finished_id, p->msg);
-      g_object_unref (p->msg);
-    }
-  g_clear_object (&p->cancellable);
-  g_clear_pointer (&p->pool, dw_read_pool_unref);
+  dw_api_paused_read_clear (&p->paused);
   g_clear_pointer (&p->principal, dw_principal_unref);
   g_clear_pointer (&p->query, g_hash_table_unref);
   g_free (p->key);
@@ -192,12 +175,12 @@ pooled_job (DwStore       *store,
 }
 
 static void
-pooled_finished_cb (SoupServerMessage *msg,
-                    Pooled            *p)
+paused_finished_cb (SoupServerMessage *msg,
+                    DwApiPausedRead   *read)
 {
   /* The client went away (or the server is closing): stop reading for it. */
-  p->finished = TRUE;
-  g_cancellable_cancel (p->cancellable);
+  read->finished = TRUE;
+  g_cancellable_cancel (read->cancellable);
 }
 
 /* libsoup reads nothing from a paused message's connection, so it would notice a client that
@@ -224,9 +207,9 @@ hang_up_cb (GSocket      *socket,
   return G_SOURCE_REMOVE;
 }
 
-GSource *
-dw_api_watch_hang_up (SoupServerMessage *msg,
-                      GCancellable      *cancellable)
+static GSource *
+watch_hang_up (SoupServerMessage *msg,
+               GCancellable      *cancellable)
 {
   GSocket *socket = soup_server_message_get_socket (msg);
   GSource *source;
@@ -241,6 +224,53 @@ dw_api_watch_hang_up (SoupServerMessage *msg,
   return source;
 }
 
+void
+dw_api_paused_read_start (DwApiPausedRead   *read,
+                          SoupServerMessage *msg,
+                          DwReadPool        *pool)
+{
+  read->msg = g_object_ref (msg);
+  read->cancellable = g_cancellable_new ();
+  read->pool = dw_read_pool_ref (pool);
+  read->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (paused_finished_cb), read);
+  soup_server_message_pause (msg);
+  read->hang_up = watch_hang_up (msg, read->cancellable);
+}
+
+gboolean
+dw_api_paused_read_settle (DwApiPausedRead *read)
+{
+  /* Finished already, or the service stopped (its server and messages with it): the message
+   * must not be touched beyond the ref held. */
+  if (read->finished || dw_read_pool_is_closed (read->pool))
+    return FALSE;
+
+  /* libsoup reads the connection again from here. */
+  if (read->hang_up != NULL)
+    {
+      g_source_destroy (read->hang_up);
+      g_clear_pointer (&read->hang_up, g_source_unref);
+    }
+  return TRUE;
+}
+
+void
+dw_api_paused_read_clear (DwApiPausedRead *read)
+{
+  if (read->hang_up != NULL)
+    {
+      g_source_destroy (read->hang_up);
+      g_clear_pointer (&read->hang_up, g_source_unref);
+    }
+  if (read->msg != NULL)
+    {
+      g_clear_signal_handler (&read->finished_id, read->msg);
+      g_clear_object (&read->msg);
+    }
+  g_clear_object (&read->cancellable);
+  g_clear_pointer (&read->pool, dw_read_pool_unref);
+}
+
 static void
 pooled_done_cb (GObject      *source,
                 GAsyncResult *result,
@@ -248,45 +278,37 @@ pooled_done_cb (GObject      *source,
 {
   Pooled *p = data;
   g_autoptr(GError) error = NULL;
-  gboolean ok = dw_read_pool_run_finish (p->pool, result, &error);
+  gboolean ok = dw_read_pool_run_finish (p->paused.pool, result, &error);
+  SoupServerMessage *msg = p->paused.msg;
 
-  /* Finished already, or the service stopped (its server and messages with it): the message
-   * must not be touched beyond the ref held. */
-  if (p->finished || dw_read_pool_is_closed (p->pool))
+  if (!dw_api_paused_read_settle (&p->paused))
     return;
-
-  /* libsoup reads the connection again from here. */
-  if (p->hang_up != NULL)
-    {
-      g_source_destroy (p->hang_up);
-      g_clear_pointer (&p->hang_up, g_source_unref);
-    }
 
   /* A client that hung up gets an answer all the same: writing it is how libsoup learns that
    * the connection is gone, and closes it.  (An interrupted statement fails with the store's
    * error, not a cancellation: the cancellable tells.) */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-      || g_cancellable_is_cancelled (p->cancellable))
-    soup_server_message_set_status (p->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+      || g_cancellable_is_cancelled (p->paused.cancellable))
+    soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
   else if (!ok)
-    dw_problem_reply_error (p->msg, error);
+    dw_problem_reply_error (msg, error);
   else if (p->reply.error != NULL)
-    dw_problem_reply_error (p->msg, p->reply.error);
+    dw_problem_reply_error (msg, p->reply.error);
   else if (p->reply.status == 0)
     {
       g_warning ("A pooled read of %s answered nothing",
-                 g_uri_get_path (soup_server_message_get_uri (p->msg)));
-      dw_problem_reply (p->msg, 500, "internal", "Internal error",
+                 g_uri_get_path (soup_server_message_get_uri (msg)));
+      dw_problem_reply (msg, 500, "internal", "Internal error",
                         "the service could not complete the request; see its log");
     }
   else
     {
-      soup_server_message_set_status (p->msg, p->reply.status, NULL);
-      soup_message_body_truncate (soup_server_message_get_response_body (p->msg));
-      soup_server_message_set_response (p->msg, p->reply.content_type, SOUP_MEMORY_TAKE,
+      soup_server_message_set_status (msg, p->reply.status, NULL);
+      soup_message_body_truncate (soup_server_message_get_response_body (msg));
+      soup_server_message_set_response (msg, p->reply.content_type, SOUP_MEMORY_TAKE,
                                         g_steal_pointer (&p->reply.body), p->reply.length);
     }
-  soup_server_message_unpause (p->msg);
+  soup_server_message_unpause (msg);
 }
 
 void
@@ -316,12 +338,7 @@ dw_api_run_pooled (DwApiRequest     *req,
 
   /* Answered when a pooled connection has read it, while this loop serves the writes and
    * streams. */
-  p->msg = g_object_ref (req->msg);
-  p->cancellable = g_cancellable_new ();
-  p->pool = dw_read_pool_ref (pool);
-  p->finished_id = g_signal_connect (req->msg, "finished", G_CALLBACK (pooled_finished_cb), p);
-  soup_server_message_pause (req->msg);
-  p->hang_up = dw_api_watch_hang_up (req->msg, p->cancellable);
-  dw_read_pool_run_async (pool, pooled_job, p, (GDestroyNotify) pooled_free, p->cancellable,
-                          pooled_done_cb, p);
+  dw_api_paused_read_start (&p->paused, req->msg, pool);
+  dw_read_pool_run_async (pool, pooled_job, p, (GDestroyNotify) pooled_free,
+                          p->paused.cancellable, pooled_done_cb, p);
 }

@@ -78,10 +78,29 @@ void dw_api_deferred_set_error (DwApiDeferred *deferred,
  * service's read pool, and answers @req->msg when it is done (dw-api-pooled.c). */
 void dw_api_run_pooled (DwApiRequest     *req,
                         const DwApiRoute *route);
-/* Watches @msg's socket while it is paused: a client that hangs up cancels @cancellable.  The
- * source is attached to the thread-default context; destroy it before unpausing @msg. */
-GSource *dw_api_watch_hang_up (SoupServerMessage *msg,
-                               GCancellable      *cancellable);
+/* A request paused while a pooled connection reads for it (dw-read-pool.h): its message, the
+ * read's cancellable (cancelled when the message finishes or the client hangs up meanwhile:
+ * libsoup reads nothing from a paused message's connection, so its socket is watched) and the
+ * pool.  Shared by the snapshot and the pooled routes (dw-api-pooled.c). */
+typedef struct
+{
+  SoupServerMessage *msg;
+  gulong             finished_id;
+  gboolean           finished;      /* the client went away meanwhile */
+  GCancellable      *cancellable;
+  DwReadPool        *pool;          /* a ref */
+  GSource           *hang_up;
+} DwApiPausedRead;
+
+/* Pauses @msg and starts watching it; @read's cancellable is the one to give the pool's job. */
+void     dw_api_paused_read_start  (DwApiPausedRead   *read,
+                                    SoupServerMessage *msg,
+                                    DwReadPool        *pool);
+/* When the job is done: FALSE if nothing may be answered (the message finished, or the service
+ * stopped and its server with it); else TRUE, the socket no longer watched, and the caller
+ * sets the answer and unpauses @read->msg. */
+gboolean dw_api_paused_read_settle (DwApiPausedRead   *read);
+void     dw_api_paused_read_clear  (DwApiPausedRead   *read);
 
 /* Route tables, each ending with { NULL }. */
 extern const DwApiRoute dw_api_auth_routes[];

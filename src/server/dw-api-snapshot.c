@@ -672,29 +672,13 @@ typedef struct
   gboolean           gzipped;
   GString           *body;
   /* Pooled: the message answered when the read is done. */
-  SoupServerMessage *msg;
-  gulong             finished_id;
-  gboolean           finished;       /* the client went away meanwhile */
-  GCancellable      *cancellable;
-  DwReadPool        *pool;           /* a ref */
-  GSource           *hang_up;        /* watches the client's socket while the message is paused */
+  DwApiPausedRead    paused;
 } Snapshot;
 
 static void
 snapshot_free (Snapshot *s)
 {
-  if (s->hang_up != NULL)
-    {
-      g_source_destroy (s->hang_up);
-      g_clear_pointer (&s->hang_up, g_source_unref);
-    }
-  if (s->msg != NULL)
-    {
-      g_clear_signal_handler (&s->finished_id, s->msg);
-      g_object_unref (s->msg);
-    }
-  g_clear_object (&s->cancellable);
-  g_clear_pointer (&s->pool, dw_read_pool_unref);
+  dw_api_paused_read_clear (&s->paused);
   g_clear_pointer (&s->team_ids, g_array_unref);
   g_clear_pointer (&s->compact_bytes, g_bytes_unref);
   if (s->body != NULL)
@@ -880,43 +864,27 @@ snapshot_job (DwStore       *store,
 }
 
 static void
-snapshot_finished_cb (SoupServerMessage *msg,
-                      Snapshot          *s)
-{
-  /* The client went away (or the server is closing): stop reading for it. */
-  s->finished = TRUE;
-  g_cancellable_cancel (s->cancellable);
-}
-
-static void
 snapshot_done_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      data)
 {
   Snapshot *s = data;
   g_autoptr(GError) error = NULL;
-  gboolean ok = dw_read_pool_run_finish (s->pool, result, &error);
+  gboolean ok = dw_read_pool_run_finish (s->paused.pool, result, &error);
+  SoupServerMessage *msg = s->paused.msg;
 
-  /* Finished already, or the service stopped (its server and messages with it): the message
-   * must not be touched beyond the ref held. */
-  if (s->finished || dw_read_pool_is_closed (s->pool))
+  if (!dw_api_paused_read_settle (&s->paused))
     return;
 
-  /* libsoup reads the connection again from here. */
-  if (s->hang_up != NULL)
-    {
-      g_source_destroy (s->hang_up);
-      g_clear_pointer (&s->hang_up, g_source_unref);
-    }
   /* A client that hung up gets an answer all the same: writing it is how libsoup learns that
    * the connection is gone, and closes it. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    soup_server_message_set_status (s->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+    soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
   else if (!ok)
-    dw_problem_reply_error (s->msg, error);
+    dw_problem_reply_error (msg, error);
   else
-    snapshot_reply (s->msg, s);
-  soup_server_message_unpause (s->msg);
+    snapshot_reply (msg, s);
+  soup_server_message_unpause (msg);
 }
 
 static void
@@ -933,16 +901,9 @@ snapshot_cb (DwApiRequest *req)
 
   /* Answered when a pooled connection has read it (dw-read-pool.h), while this loop serves the
    * writes and streams. */
-  s->msg = g_object_ref (req->msg);
-  s->cancellable = g_cancellable_new ();
-  s->pool = dw_read_pool_ref (req->api->read_pool);
-  s->finished_id = g_signal_connect (req->msg, "finished", G_CALLBACK (snapshot_finished_cb), s);
-  soup_server_message_pause (req->msg);
-  /* A client that hangs up meanwhile cancels the read (libsoup would notice it only when the
-   * answer is written). */
-  s->hang_up = dw_api_watch_hang_up (req->msg, s->cancellable);
+  dw_api_paused_read_start (&s->paused, req->msg, req->api->read_pool);
   dw_read_pool_run_async (req->api->read_pool, snapshot_job, s, (GDestroyNotify) snapshot_free,
-                          s->cancellable, snapshot_done_cb, s);
+                          s->paused.cancellable, snapshot_done_cb, s);
 }
 
 const DwApiRoute dw_api_snapshot_routes[] = {
