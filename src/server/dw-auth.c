@@ -356,6 +356,7 @@ struct _DwAuthCache
 {
   GHashTable *entries;     /* token hash (owned) → CacheEntry */
   guint64     version;     /* the auth version the entries were read at */
+  gboolean    version_known;  /* the last check read it (before anything else it read) */
   guint64     hits;
 };
 
@@ -391,6 +392,17 @@ dw_auth_cache_free (DwAuthCache *cache)
 
   g_hash_table_unref (cache->entries);
   g_free (cache);
+}
+
+gboolean
+dw_auth_cache_last_version (DwAuthCache *cache,
+                            guint64     *version)
+{
+  if (cache == NULL || !cache->version_known)
+    return FALSE;
+
+  *version = cache->version;
+  return TRUE;
 }
 
 guint64
@@ -472,6 +484,8 @@ authenticate_token (DwAuthCache  *cache,
 
   hash = dw_auth_token_hash (token);
 
+  if (cache != NULL)
+    cache->version_known = FALSE;
   if (cache == NULL || !dw_store_auth_version (store, &version))
     {
       /* The token, the principal's rows in one read transaction (SQLite: one WAL read lock
@@ -487,6 +501,7 @@ authenticate_token (DwAuthCache  *cache,
       g_hash_table_remove_all (cache->entries);
       cache->version = version;
     }
+  cache->version_known = TRUE;
 
   entry = g_hash_table_lookup (cache->entries, hash);
   if (entry != NULL)

@@ -101,6 +101,11 @@ typedef struct _DwAuthCache DwAuthCache;
 
 DwAuthCache *dw_auth_cache_new            (void);
 void         dw_auth_cache_free           (DwAuthCache *cache);
+/* The auth version the last dw_auth_authenticate_message() with @cache read before anything
+ * else (so a change it may have missed moves it); FALSE when it read none (PostgreSQL, or a
+ * malformed token). */
+gboolean     dw_auth_cache_last_version   (DwAuthCache *cache,
+                                           guint64     *version);
 /* Requests authenticated from the cache, for /health. */
 guint64      dw_auth_cache_hits           (DwAuthCache *cache);
 
