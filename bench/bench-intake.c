@@ -15,11 +15,14 @@
  * client runs on the same CPUs as the service.
  *
  * BENCH_TICKETS: tickets per run (default 500); BENCH_PAIRS: raw/API pairs per level (5);
- * BENCH_CLIENTS: the numbers of parallel clients (default "1,32").
+ * BENCH_CLIENTS: the numbers of parallel clients (default "1,32"; "0": none).
+ * BENCH_ME_REQUESTS: first, that many authenticated GET /api/v1/me on one keep-alive connection
+ * (default 0), with the service's CPU per request: what authentication costs beside a create.
  */
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
@@ -40,6 +43,82 @@ ticket_body (guint j)
                           "物流信息三天没更新了，麻烦帮查一下。\",\"channel\":\"wechat\","
                           "\"priority\":\"normal\",\"order_number\":\"PDD20261121-%06u\","
                           "\"team_id\":%" G_GINT64_FORMAT "}", i, i, i, team_id);
+}
+
+/* Reads one response off @in (head, then Content-Length bytes of body); its status. */
+static guint
+read_response (GDataInputStream *in)
+{
+  g_autoptr(GError) error = NULL;
+  guint status = 0;
+  gsize length = 0;
+  gboolean first = TRUE;
+
+  for (;;)
+    {
+      g_autofree char *line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      g_strchomp (line);
+      if (*line == '\0')
+        break;
+      if (first)
+        status = (guint) g_ascii_strtoull (line + strlen ("HTTP/1.1 "), NULL, 10);
+      else if (g_ascii_strncasecmp (line, "Content-Length:", 15) == 0)
+        length = (gsize) g_ascii_strtoull (line + 15, NULL, 10);
+      first = FALSE;
+    }
+
+  if (length > 0)
+    {
+      g_autofree char *body = g_malloc (length);
+      gsize got = 0;
+
+      g_input_stream_read_all (G_INPUT_STREAM (in), body, length, &got, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (got, ==, length);
+    }
+
+  return status;
+}
+
+/* @n GET /api/v1/me one after another on one keep-alive connection. */
+static void
+me_requests (DwTestServer *server,
+             guint         n)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *request = NULL;
+  GOutputStream *out;
+  double scpu0 = bench_process_cpu_seconds (server->process);
+  gint64 started = g_get_monotonic_time ();
+  double seconds, scpu;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                                dw_test_server_get_port (server), NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  request = g_strdup_printf ("GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Authorization: Bearer %s\r\n\r\n", server->admin_token);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_output_stream_write_all (out, request, strlen (request), NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (read_response (in), ==, 200);
+    }
+
+  seconds = (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC;
+  scpu = bench_process_cpu_seconds (server->process) - scpu0;
+  g_print ("%-52s %.3f ms wall, service CPU %.3f ms\n", "GET /api/v1/me, 1 client, per request",
+           1000 * seconds / n, 1000 * scpu / n);
+  bench_figure ("intake.me_service_cpu", 1000 * scpu / n, "ms", NULL, 0);
 }
 
 /* @n inserts of the ticket row the API writes, one transaction each, into @db. */
@@ -142,6 +221,9 @@ main (int   argc,
   dw_test_assert_status (team, 201);
   team_id = json_object_get_int_member (dw_test_response_object (team), "id");
 
+  if (bench_env_uint ("BENCH_ME_REQUESTS", 0) > 0)
+    me_requests (server, bench_env_uint ("BENCH_ME_REQUESTS", 0));
+
   for (guint l = 0; levels[l] != NULL; l++)
     {
       g_autoptr(BenchSamples) samples = bench_samples_new ();
@@ -222,10 +304,13 @@ main (int   argc,
       bench_figure (key, bench_samples_percentile_ms (samples, 99), "ms", NULL, 0);
     }
 
-  median (raw_rates);
-  g_print ("%-52s %5.0f/s (min %.0f, max %.0f over %u runs)\n", "raw SQLite inserts",
-           median (raw_rates), min_of (raw_rates), max_of (raw_rates), raw_rates->len);
-  bench_figure ("intake.raw_rate", median (raw_rates), "1/s", NULL, 0);
+  if (raw_rates->len > 0)
+    {
+      median (raw_rates);
+      g_print ("%-52s %5.0f/s (min %.0f, max %.0f over %u runs)\n", "raw SQLite inserts",
+               median (raw_rates), min_of (raw_rates), max_of (raw_rates), raw_rates->len);
+      bench_figure ("intake.raw_rate", median (raw_rates), "1/s", NULL, 0);
+    }
 
   dw_store_close (raw_db);
   {

@@ -301,6 +301,140 @@ test_revoked_during_body (void)
     }
 }
 
+static gint64
+auth_cache_hits (void)
+{
+  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", "/api/v1/health", NULL, NULL);
+  JsonObject *stats;
+
+  dw_test_assert_status (r, 200);
+  stats = json_object_get_object_member (dw_test_response_object (r), "stats");
+  return json_object_get_int_member (stats, "auth_cache_hits");
+}
+
+/* How many users @token sees (GET /api/v1/users): itself alone as an agent, its teams' members
+ * as a lead, everyone as an admin; -1 when the token is refused. */
+static gint64
+users_seen (const char *token)
+{
+  g_autoptr(DwTestResponse) r = dw_test_server_json (server, "GET", "/api/v1/users", token, NULL);
+
+  if (r->status == 401)
+    return -1;
+  dw_test_assert_status (r, 200);
+  return json_array_get_length (dw_test_response_items (r));
+}
+
+/* A principal kept from an earlier request (the auth cache, SQLite) is given up on the very
+ * next request after a change of what it was made of: through the API (this connection's
+ * writes) and by another process (the test's own connection, the command line), each of a
+ * role, a team membership, the disabled flag, the token's expiry and revocation. */
+static void
+test_cache_follows_changes (void)
+{
+  g_autoptr(DwTestResponse) created = NULL;
+  g_autoptr(DwTestResponse) patched = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *revoked = NULL;
+  g_autofree char *id = NULL;
+  gint64 user_id, token_id, everyone, hits;
+  int status = -1;
+
+  created = dw_test_server_json (server, "POST", "/api/v1/users", server->admin_token,
+                                 "{\"username\": \"cache.user\", \"display_name\": \"Cache\", "
+                                 "\"role\": \"agent\", \"password\": \"" DW_TEST_PASSWORD "\"}");
+  dw_test_assert_status (created, 201);
+  user_id = json_object_get_int_member (dw_test_response_object (created), "id");
+  path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, user_id);
+  token = dw_test_server_sign_in (server, "cache.user", DW_TEST_PASSWORD);
+  everyone = users_seen (server->admin_token);
+
+  /* Checked once, then kept (on SQLite). */
+  g_assert_cmpint (users_seen (token), ==, 1);
+  hits = auth_cache_hits ();
+  g_assert_cmpint (users_seen (token), ==, 1);
+  if (!dw_test_backend_is_postgresql ())
+    g_assert_cmpint (auth_cache_hits (), >, hits);
+
+  /* Through the API: a lead of a team now, then an agent without it again. */
+  patched = dw_test_server_jsonf (server, "PATCH", server->admin_token, path,
+                                  "{\"role\": \"lead\", \"teams\": [{\"id\": %" G_GINT64_FORMAT
+                                  ", \"is_lead\": true}]}", server->team_id);
+  dw_test_assert_status (patched, 200);
+  g_assert_cmpint (users_seen (token), >, 1);
+  g_clear_pointer (&patched, dw_test_response_free);
+  patched = dw_test_server_json (server, "PATCH", path, server->admin_token, "{\"teams\": []}");
+  dw_test_assert_status (patched, 200);
+  g_assert_cmpint (users_seen (token), ==, 1);
+
+  /* By another connection: the team back, then away; an admin; disabled and enabled. */
+  sql = g_strdup_printf ("INSERT INTO team_members (team_id, user_id, is_lead) VALUES "
+                         "(%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", 1)",
+                         server->team_id, user_id);
+  dw_test_server_exec (server, sql);
+  g_assert_cmpint (users_seen (token), >, 1);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("DELETE FROM team_members WHERE user_id = %" G_GINT64_FORMAT, user_id);
+  dw_test_server_exec (server, sql);
+  g_assert_cmpint (users_seen (token), ==, 1);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("UPDATE users SET role = 'admin' WHERE id = %" G_GINT64_FORMAT, user_id);
+  dw_test_server_exec (server, sql);
+  g_assert_cmpint (users_seen (token), ==, everyone);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("UPDATE users SET disabled = 1 WHERE id = %" G_GINT64_FORMAT, user_id);
+  dw_test_server_exec (server, sql);
+  g_assert_cmpint (users_seen (token), ==, -1);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("UPDATE users SET disabled = 0 WHERE id = %" G_GINT64_FORMAT, user_id);
+  dw_test_server_exec (server, sql);
+  g_assert_cmpint (users_seen (token), ==, everyone);
+
+  /* Disabled through the API. */
+  g_clear_pointer (&patched, dw_test_response_free);
+  patched = dw_test_server_json (server, "PATCH", path, server->admin_token,
+                                 "{\"disabled\": true}");
+  dw_test_assert_status (patched, 200);
+  g_assert_cmpint (users_seen (token), ==, -1);
+  g_clear_pointer (&patched, dw_test_response_free);
+  patched = dw_test_server_json (server, "PATCH", path, server->admin_token,
+                                 "{\"disabled\": false}");
+  dw_test_assert_status (patched, 200);
+  g_assert_cmpint (users_seen (token), ==, everyone);
+
+  /* The token's expiry, moved by another connection to a moment already past. */
+  g_clear_pointer (&sql, g_free);
+  token_id = dw_test_server_query_int (server, "SELECT max(id) FROM tokens");
+  sql = g_strdup_printf ("UPDATE tokens SET expires_at = 1000 WHERE id = %" G_GINT64_FORMAT,
+                         token_id);
+  dw_test_server_exec (server, sql);
+  g_assert_cmpint (users_seen (token), ==, -1);
+
+  /* Revoked by the command line (another process) after being kept. */
+  g_clear_pointer (&token, g_free);
+  token = cli_token ("cache-revoke", &id);
+  g_assert_cmpint (users_seen (token), ==, 1);
+  g_assert_cmpint (users_seen (token), ==, 1);
+  revoked = dw_test_server_cli (server, NULL, &status, "token", "revoke", id, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpint (users_seen (token), ==, -1);
+
+  /* And through the API (DELETE /auth/token: this connection). */
+  g_clear_pointer (&token, g_free);
+  token = dw_test_server_sign_in (server, "cache.user", DW_TEST_PASSWORD);
+  g_assert_cmpint (users_seen (token), ==, everyone);
+  g_assert_cmpint (users_seen (token), ==, everyone);
+  {
+    g_autoptr(DwTestResponse) revoke = NULL;
+
+    revoke = dw_test_server_json (server, "DELETE", "/api/v1/auth/token", token, NULL);
+    dw_test_assert_status (revoke, 204);
+  }
+  g_assert_cmpint (users_seen (token), ==, -1);
+}
+
 static void
 test_cli_users (void)
 {
@@ -420,6 +554,7 @@ main (int   argc,
   g_test_add_func ("/api/auth/help", test_help);
   g_test_add_func ("/api/auth/disabled-user", test_disabled_user);
   g_test_add_func ("/api/auth/expiry", test_expiry);
+  g_test_add_func ("/api/auth/cache-follows-changes", test_cache_follows_changes);
 
   ret = g_test_run ();
   dw_test_server_free (server);

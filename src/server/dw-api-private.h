@@ -1,6 +1,7 @@
 /* dw-api-private.h: what the dw-api-*.c files share: the request context and routes. */
 #pragma once
 
+#include "dw-auth.h"
 #include "dw-api.h"
 #include "dw-json.h"
 #include "dw-problem.h"
@@ -23,6 +24,7 @@ struct _DwApi
   DwSignInLimit *sign_in_limit;
   DwStore    *store;   /* the service's (not owned): its transactions and named operations */
   DwReadPool *read_pool;  /* owned, NULL: snapshots on the main connection (dw-read-pool.h) */
+  DwAuthCache *auth_cache;  /* owned: principals of checked tokens (dw-auth.h) */
 };
 
 /* A pooled read's answer, made on the worker thread and set on the message on the main context

@@ -7,6 +7,7 @@
 
 #include "dw-store.h"
 #include "store/dw-store-auth.h"
+#include "store/dw-store-tx.h"
 
 #define TOKEN_BYTES 32
 
@@ -342,37 +343,113 @@ check_token (DwStore          *store,
 
 #define LAST_USED_RESOLUTION 60  /* seconds */
 
-DwPrincipal *
-dw_auth_authenticate_token (DwStore     *store,
-                            DwClock     *clock,
-                            const char  *token,
-                            GError     **error)
-{
-  g_autofree char *hash = NULL;
-  DwStoreTokenRow row = { 0 };
-  DwPrincipal *principal;
-  gint64 now = dw_clock_now (clock);
+/* At most this many tokens are kept; past it the cache starts again empty (a desk has a few
+ * hundred agents, each with a token or two: the bound is for a flood of distinct valid
+ * tokens, which only someone holding them all could send). */
+#define AUTH_CACHE_MAX 1024
 
-  if (token == NULL || !g_str_has_prefix (token, DW_AUTH_TOKEN_PREFIX))
+/* The principals of tokens checked since the store's auth version last moved
+ * (dw_store_auth_version): while it stays, the token's row, its user and the user's teams read
+ * now would be what they were, so only the clock (the expiry) and the token's last use are
+ * looked at.  On a backend without that version (PostgreSQL) nothing is kept. */
+struct _DwAuthCache
+{
+  GHashTable *entries;     /* token hash (owned) → CacheEntry */
+  guint64     version;     /* the auth version the entries were read at */
+  gboolean    version_known;  /* the last check read it (before anything else it read) */
+  guint64     hits;
+};
+
+typedef struct
+{
+  DwPrincipal *principal;     /* token_id and expires_at set; never changed once here */
+  gint64       last_used_at;  /* as the row has it (this connection is the only writer) */
+} CacheEntry;
+
+static void
+cache_entry_free (gpointer data)
+{
+  CacheEntry *entry = data;
+
+  dw_principal_unref (entry->principal);
+  g_free (entry);
+}
+
+DwAuthCache *
+dw_auth_cache_new (void)
+{
+  DwAuthCache *cache = g_new0 (DwAuthCache, 1);
+
+  cache->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cache_entry_free);
+  return cache;
+}
+
+void
+dw_auth_cache_free (DwAuthCache *cache)
+{
+  if (cache == NULL)
+    return;
+
+  g_hash_table_unref (cache->entries);
+  g_free (cache);
+}
+
+gboolean
+dw_auth_cache_last_version (DwAuthCache *cache,
+                            guint64     *version)
+{
+  if (cache == NULL || !cache->version_known)
+    return FALSE;
+
+  *version = cache->version;
+  return TRUE;
+}
+
+guint64
+dw_auth_cache_hits (DwAuthCache *cache)
+{
+  return cache != NULL ? cache->hits : 0;
+}
+
+/* Notes the token's use at @now, at most once a minute (`token list` shows it: an operator can
+ * tell a token in use from a forgotten one; every request authenticates).  Returns the token's
+ * last use as the row has it now. */
+static gint64
+touch_token (DwStore *store,
+             gint64   token_id,
+             gint64   last_used_at,
+             gint64   now)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (last_used_at != 0 && now - last_used_at < LAST_USED_RESOLUTION)
+    return last_used_at;
+
+  if (!dw_store_token_touch (store, token_id, now, &local_error))
     {
-      g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "invalid token");
-      return NULL;
+      g_debug ("Cannot note the use of token %" G_GINT64_FORMAT ": %s", token_id,
+               local_error->message);
+      return last_used_at;
     }
 
-  hash = dw_auth_token_hash (token);
+  return now;
+}
+
+/* Reads the token hashed @hash, notes its use, loads its principal. */
+static DwPrincipal *
+authenticate_hash (DwStore     *store,
+                   const char  *hash,
+                   gint64       now,
+                   gint64      *last_used_at,
+                   GError     **error)
+{
+  DwStoreTokenRow row = { 0 };
+  DwPrincipal *principal;
+
   if (!check_token (store, hash, 0, now, &row, error))
     return NULL;
 
-  /* So that an operator can tell a token in use from a forgotten one (`token list`).  At most
-   * one write a minute per token: every request authenticates. */
-  if (row.last_used_at == 0 || now - row.last_used_at >= LAST_USED_RESOLUTION)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!dw_store_token_touch (store, row.id, now, &local_error))
-        g_debug ("Cannot note the use of token %" G_GINT64_FORMAT ": %s", row.id,
-                 local_error->message);
-    }
+  *last_used_at = touch_token (store, row.id, row.last_used_at, now);
 
   principal = dw_auth_load_principal (store, row.user_id, error);
   if (principal != NULL)
@@ -382,6 +459,93 @@ dw_auth_authenticate_token (DwStore     *store,
     }
 
   return principal;
+}
+
+static DwPrincipal *
+authenticate_token (DwAuthCache  *cache,
+                    DwStore      *store,
+                    DwClock      *clock,
+                    const char   *token,
+                    GError      **error)
+{
+  g_autofree char *hash = NULL;
+  DwPrincipal *principal;
+  CacheEntry *entry;
+  gint64 now = dw_clock_now (clock);
+  gint64 last_used_at = 0;
+  guint64 version;
+  gboolean read_scope;
+
+  if (token == NULL || !g_str_has_prefix (token, DW_AUTH_TOKEN_PREFIX))
+    {
+      g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID, "invalid token");
+      return NULL;
+    }
+
+  hash = dw_auth_token_hash (token);
+
+  if (cache != NULL)
+    cache->version_known = FALSE;
+  if (cache == NULL || !dw_store_auth_version (store, &version))
+    {
+      /* The token, the principal's rows in one read transaction (SQLite: one WAL read lock
+       * for them all, issue 13) when none is open. */
+      read_scope = dw_store_tx_read_scope_begin (store);
+      principal = authenticate_hash (store, hash, now, &last_used_at, error);
+      dw_store_tx_read_scope_end (store, read_scope);
+      return principal;
+    }
+
+  if (version != cache->version)
+    {
+      g_hash_table_remove_all (cache->entries);
+      cache->version = version;
+    }
+  cache->version_known = TRUE;
+
+  entry = g_hash_table_lookup (cache->entries, hash);
+  if (entry != NULL)
+    {
+      if (entry->principal->expires_at != 0 && entry->principal->expires_at <= now)
+        {
+          g_hash_table_remove (cache->entries, hash);
+          g_set_error_literal (error, DW_AUTH_ERROR, DW_AUTH_ERROR_INVALID,
+                               "the token has expired");
+          return NULL;
+        }
+
+      entry->last_used_at = touch_token (store, entry->principal->token_id,
+                                         entry->last_used_at, now);
+
+      cache->hits++;
+      return dw_principal_ref (entry->principal);
+    }
+
+  read_scope = dw_store_tx_read_scope_begin (store);
+  principal = authenticate_hash (store, hash, now, &last_used_at, error);
+  dw_store_tx_read_scope_end (store, read_scope);
+  if (principal == NULL)
+    return NULL;
+
+  /* Kept under the version read before the rows: if anything moved it meanwhile, the next
+   * request finds the version changed and reads again. */
+  if (g_hash_table_size (cache->entries) >= AUTH_CACHE_MAX)
+    g_hash_table_remove_all (cache->entries);
+
+  entry = g_new0 (CacheEntry, 1);
+  entry->principal = dw_principal_ref (principal);
+  entry->last_used_at = last_used_at;
+  g_hash_table_replace (cache->entries, g_steal_pointer (&hash), entry);
+  return principal;
+}
+
+DwPrincipal *
+dw_auth_authenticate_token (DwStore     *store,
+                            DwClock     *clock,
+                            const char  *token,
+                            GError     **error)
+{
+  return authenticate_token (NULL, store, clock, token, error);
 }
 
 DwPrincipal *
@@ -407,7 +571,8 @@ dw_auth_recheck_token (DwStore  *store,
 }
 
 DwPrincipal *
-dw_auth_authenticate_message (DwStore            *store,
+dw_auth_authenticate_message (DwAuthCache        *cache,
+                              DwStore            *store,
                               DwClock            *clock,
                               SoupServerMessage  *msg,
                               gboolean            allow_query_token,
@@ -462,5 +627,5 @@ dw_auth_authenticate_message (DwStore            *store,
       return NULL;
     }
 
-  return dw_auth_authenticate_token (store, clock, token, error);
+  return authenticate_token (cache, store, clock, token, error);
 }

@@ -93,11 +93,28 @@ DwPrincipal *dw_auth_recheck_token        (DwStore     *store,
                                            gint64       token_id,
                                            GError     **error);
 
+/* Principals of tokens already checked, kept while the store's auth version stays
+ * (dw_store_auth_version; on a backend without one nothing is kept): a revoked token, a
+ * disabled user, a changed role or team take effect on the next request all the same, and the
+ * expiry is checked against the clock every time.  At most 1024 tokens. */
+typedef struct _DwAuthCache DwAuthCache;
+
+DwAuthCache *dw_auth_cache_new            (void);
+void         dw_auth_cache_free           (DwAuthCache *cache);
+/* The auth version the last dw_auth_authenticate_message() with @cache read before anything
+ * else (so a change it may have missed moves it); FALSE when it read none (PostgreSQL, or a
+ * malformed token). */
+gboolean     dw_auth_cache_last_version   (DwAuthCache *cache,
+                                           guint64     *version);
+/* Requests authenticated from the cache, for /health. */
+guint64      dw_auth_cache_hits           (DwAuthCache *cache);
+
 /* Reads "Authorization: Bearer T".  Only with @allow_query_token (the stream's WebSocket
  * handshake, where browsers cannot set headers) may the token come as the `access_token` query
  * parameter instead; elsewhere a token in the URL is refused (DW_AUTH_ERROR_INVALID), since
- * URLs end up in proxy logs and browser history. */
-DwPrincipal *dw_auth_authenticate_message (DwStore            *store,
+ * URLs end up in proxy logs and browser history.  @cache may be NULL (no cache). */
+DwPrincipal *dw_auth_authenticate_message (DwAuthCache        *cache,
+                                           DwStore            *store,
                                            DwClock            *clock,
                                            SoupServerMessage  *msg,
                                            gboolean            allow_query_token,

@@ -423,7 +423,9 @@ dw_store_release_savepoint (sqlite3  *db,
   return exec_cached (db, "RELEASE dw_write", error);
 }
 
-static guint64 *config_writes_lookup (sqlite3 *db);
+typedef struct _ChangeCounts ChangeCounts;
+static ChangeCounts *config_writes_lookup (sqlite3 *db);
+static void config_rollback_hook (gpointer data);
 
 void
 dw_store_rollback_savepoint (sqlite3 *db)
@@ -438,10 +440,10 @@ dw_store_rollback_savepoint (sqlite3 *db)
 
   /* Like a whole rollback (config_rollback_hook), which SQLite's hook does not report. */
   {
-    guint64 *writes = config_writes_lookup (db);
+    ChangeCounts *counts = config_writes_lookup (db);
 
-    if (writes != NULL)
-      (*writes)++;
+    if (counts != NULL)
+      config_rollback_hook (counts);
   }
 }
 
@@ -554,9 +556,20 @@ apply_migrations (sqlite3  *db,
 /* The settings' version (dw_store_settings_version): this connection's writes of sla_policies,
  * calendars, a team's calendar and routing_rules, counted by temporary triggers (this
  * connection's alone: another's commits move PRAGMA data_version), and its rollbacks, which
- * may put back rows the engine read inside the transaction.  The count only grows. */
+ * may put back rows the engine read inside the transaction.  The count only grows.
+ *
+ * The credentials' version (dw_store_credentials_version) is made the same way from the writes
+ * of what a request's authentication reads: a token's owner, hash, expiry and revocation (not
+ * its last use, written once a minute by the authentication itself), a user's name, role and
+ * disabled flag (not its presence, which agents change all day), and team membership. */
+struct _ChangeCounts
+{
+  guint64 settings;
+  guint64 auth;
+};
+
 static GMutex config_lock;
-static GHashTable *config_writes;  /* sqlite3 * → guint64 * */
+static GHashTable *config_writes;  /* sqlite3 * → ChangeCounts * */
 
 static const char *const config_triggers[] = {
   "sla_policies AFTER INSERT", "sla_policies AFTER UPDATE", "sla_policies AFTER DELETE",
@@ -565,34 +578,54 @@ static const char *const config_triggers[] = {
   "routing_rules AFTER INSERT", "routing_rules AFTER UPDATE", "routing_rules AFTER DELETE",
 };
 
+static const char *const auth_triggers[] = {
+  "tokens AFTER INSERT", "tokens AFTER DELETE",
+  "tokens AFTER UPDATE OF id, user_id, token_hash, expires_at, revoked_at",
+  "users AFTER INSERT", "users AFTER DELETE", "users AFTER UPDATE OF id, username, role, disabled",
+  "team_members AFTER INSERT", "team_members AFTER UPDATE", "team_members AFTER DELETE",
+};
+
 static void
 config_changed_fn (sqlite3_context  *context,
                    int               argc,
                    sqlite3_value   **argv)
 {
-  guint64 *writes = sqlite3_user_data (context);
+  ChangeCounts *counts = sqlite3_user_data (context);
 
-  (*writes)++;
+  counts->settings++;
   sqlite3_result_null (context);
 }
 
 static void
-config_rollback_hook (gpointer data)
+auth_changed_fn (sqlite3_context  *context,
+                 int               argc,
+                 sqlite3_value   **argv)
 {
-  guint64 *writes = data;
+  ChangeCounts *counts = sqlite3_user_data (context);
 
-  (*writes)++;
+  counts->auth++;
+  sqlite3_result_null (context);
 }
 
-static guint64 *
+/* A rollback may put back rows read inside the transaction: both versions move. */
+static void
+config_rollback_hook (gpointer data)
+{
+  ChangeCounts *counts = data;
+
+  counts->settings++;
+  counts->auth++;
+}
+
+static ChangeCounts *
 config_writes_lookup (sqlite3 *db)
 {
-  guint64 *writes;
+  ChangeCounts *counts;
 
   g_mutex_lock (&config_lock);
-  writes = config_writes != NULL ? g_hash_table_lookup (config_writes, db) : NULL;
+  counts = config_writes != NULL ? g_hash_table_lookup (config_writes, db) : NULL;
   g_mutex_unlock (&config_lock);
-  return writes;
+  return counts;
 }
 
 static void
@@ -605,43 +638,79 @@ config_writes_unregister (sqlite3 *db)
 }
 
 static gboolean
+create_counting_triggers (sqlite3            *db,
+                          const char         *prefix,
+                          const char         *function,
+                          const char *const  *triggers,
+                          guint               n_triggers,
+                          GError            **error)
+{
+  for (guint i = 0; i < n_triggers; i++)
+    {
+      g_autofree char *sql = NULL;
+      g_auto(GStrv) words = g_strsplit (triggers[i], " ", 2);
+
+      sql = g_strdup_printf ("CREATE TEMP TRIGGER %s_%u %s ON main.%s "
+                             "BEGIN SELECT %s (); END",
+                             prefix, i, words[1], words[0], function);
+      if (!dw_store_exec (db, sql, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
 config_writes_register (sqlite3  *db,
                         GError  **error)
 {
-  guint64 *writes = g_new0 (guint64, 1);
+  ChangeCounts *counts = g_new0 (ChangeCounts, 1);
 
-  /* The table owns the counter, until dw_store_close (or a connection opened at the same
+  /* The table owns the counters, until dw_store_close (or a connection opened at the same
    * address replaces it: the one that had it is closed then). */
   g_mutex_lock (&config_lock);
   if (config_writes == NULL)
     config_writes = g_hash_table_new_full (NULL, NULL, NULL, g_free);
-  g_hash_table_insert (config_writes, db, writes);
+  g_hash_table_insert (config_writes, db, counts);
   g_mutex_unlock (&config_lock);
 
-  if (sqlite3_create_function_v2 (db, "dw_sla_config_changed", 0, SQLITE_UTF8, writes,
-                                  config_changed_fn, NULL, NULL, NULL) != SQLITE_OK)
+  if (sqlite3_create_function_v2 (db, "dw_sla_config_changed", 0, SQLITE_UTF8, counts,
+                                  config_changed_fn, NULL, NULL, NULL) != SQLITE_OK
+      || sqlite3_create_function_v2 (db, "dw_auth_changed", 0, SQLITE_UTF8, counts,
+                                     auth_changed_fn, NULL, NULL, NULL) != SQLITE_OK)
     {
       dw_store_set_error (error, db, sqlite3_errcode (db));
       config_writes_unregister (db);
       return FALSE;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (config_triggers); i++)
+  if (!create_counting_triggers (db, "dw_sla_config", "dw_sla_config_changed", config_triggers,
+                                 G_N_ELEMENTS (config_triggers), error)
+      || !create_counting_triggers (db, "dw_auth", "dw_auth_changed", auth_triggers,
+                                    G_N_ELEMENTS (auth_triggers), error))
     {
-      g_autofree char *sql = NULL;
-      g_auto(GStrv) words = g_strsplit (config_triggers[i], " ", 2);
-
-      sql = g_strdup_printf ("CREATE TEMP TRIGGER dw_sla_config_%u %s ON main.%s "
-                             "BEGIN SELECT dw_sla_config_changed (); END",
-                             i, words[1], words[0]);
-      if (!dw_store_exec (db, sql, error))
-        {
-          config_writes_unregister (db);
-          return FALSE;
-        }
+      config_writes_unregister (db);
+      return FALSE;
     }
 
-  sqlite3_rollback_hook (db, config_rollback_hook, writes);
+  sqlite3_rollback_hook (db, config_rollback_hook, counts);
+  return TRUE;
+}
+
+/* @count (this connection's, see ChangeCounts) in the low half, PRAGMA data_version (others'
+ * commits) in the high half: neither wraps into the other's in practice. */
+static gboolean
+counted_version (sqlite3       *db,
+                 const guint64 *count,
+                 guint64       *version)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = dw_store_prepare (db, "PRAGMA data_version", NULL);
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+
+  *version = ((guint64) sqlite3_column_int64 (stmt, 0) << 32) ^ *count;
   return TRUE;
 }
 
@@ -649,19 +718,18 @@ gboolean
 dw_store_settings_version (sqlite3 *db,
                            guint64 *version)
 {
-  guint64 *found = config_writes_lookup (db);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  ChangeCounts *counts = config_writes_lookup (db);
 
-  if (found == NULL)
-    return FALSE;
+  return counts != NULL && counted_version (db, &counts->settings, version);
+}
 
-  stmt = dw_store_prepare (db, "PRAGMA data_version", NULL);
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    return FALSE;
+gboolean
+dw_store_credentials_version (sqlite3 *db,
+                              guint64 *version)
+{
+  ChangeCounts *counts = config_writes_lookup (db);
 
-  /* Others' commits in the high half: neither count wraps into the other's in practice. */
-  *version = ((guint64) sqlite3_column_int64 (stmt, 0) << 32) ^ *found;
-  return TRUE;
+  return counts != NULL && counted_version (db, &counts->auth, version);
 }
 
 sqlite3 *

@@ -43,6 +43,10 @@ void        dw_store_close            (sqlite3       *db);
  * for a connection dw_store_open did not open. */
 gboolean    dw_store_settings_version (sqlite3       *db,
                                        guint64       *version);
+/* Likewise for what a request's authentication reads (tokens but their last use, users' names,
+ * roles and disabled flags, team membership): dw_store_auth_version on SQLite. */
+gboolean    dw_store_credentials_version (sqlite3    *db,
+                                          guint64    *version);
 /* PRAGMA user_version: the number of the last applied migration. */
 int         dw_store_get_schema_version (sqlite3     *db);
 /* TRUE when no user exists yet (a fresh desk, e.g. for --demo). */

@@ -127,6 +127,8 @@ struct _DwStoreAuthOps
                                   GError              **error);
   gboolean (*data_serial)        (DwStore              *store,
                                   DwStoreDataSerial    *serial);
+  gboolean (*auth_version)       (DwStore              *store,
+                                  guint64              *version);
 };
 
 /* The id of the user called @username; DW_STORE_ERROR_NOT_FOUND if there is none. */
@@ -257,6 +259,20 @@ dw_store_data_serial_equal (const DwStoreDataSerial *a,
                             const DwStoreDataSerial *b)
 {
   return a->own == b->own && a->others == b->others;
+}
+
+/* A number that changes whenever what a token's check reads may have changed: a token's owner,
+ * hash, expiry or revocation, a user's name, role or disabled flag, a team membership —
+ * written by this connection (a rolled-back write counts too) or committed by any other
+ * connection, in any process (the command line's `token revoke`).  It does not move with a
+ * token's last use nor with other writes (a ticket's), so a principal checked once can be kept
+ * while it stays (dw-auth.c's cache; the expiry is checked against the clock every time).
+ * FALSE when the backend has none (PostgreSQL: other instances write): check every time. */
+static inline gboolean
+dw_store_auth_version (DwStore *store,
+                       guint64 *version)
+{
+  return store->backend->auth->auth_version (store, version);
 }
 
 G_END_DECLS

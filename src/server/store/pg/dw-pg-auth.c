@@ -291,6 +291,15 @@ data_serial (DwStore           *store,
   return FALSE;
 }
 
+/* Other instances revoke tokens and change users: a version would be a round trip to the
+ * server, which is what the check costs anyway.  None: every request is checked. */
+static gboolean
+auth_version (DwStore *store,
+              guint64 *version)
+{
+  return FALSE;
+}
+
 const DwStoreAuthOps dw_pg_auth_ops = {
   .user_find = user_find,
   .user_credentials = user_credentials,
@@ -303,4 +312,5 @@ const DwStoreAuthOps dw_pg_auth_ops = {
   .user_list = user_list,
   .token_list = token_list,
   .data_serial = data_serial,
+  .auth_version = auth_version,
 };

@@ -352,6 +352,15 @@ data_serial (DwStore           *store,
   return TRUE;
 }
 
+/* dw-store.c's count of this connection's writes of tokens, users and team_members (temporary
+ * triggers) and PRAGMA data_version. */
+static gboolean
+auth_version (DwStore *store,
+              guint64 *version)
+{
+  return dw_store_credentials_version (dw_sqlite_store_db (store), version);
+}
+
 const DwStoreAuthOps dw_sqlite_auth_ops = {
   .user_find = user_find,
   .user_credentials = user_credentials,
@@ -364,4 +373,5 @@ const DwStoreAuthOps dw_sqlite_auth_ops = {
   .user_list = user_list,
   .token_list = token_list,
   .data_serial = data_serial,
+  .auth_version = auth_version,
 };
