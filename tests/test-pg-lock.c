@@ -357,6 +357,82 @@ test_table_locked (void)
   g_assert_cmpint (count (server, "SELECT count(*) FROM tickets"), ==, 1);
 }
 
+/* The agent facts' catch-up (its own transaction, dw-agent-metrics.c) runs again when it loses
+ * a deadlock: a test session holds the facts' position (a settings row) FOR UPDATE, so the
+ * catch-up of a figures request waits on it; the session then asks for the facts' advisory lock,
+ * which the catch-up holds: a cycle, which fails the catch-up (it waited longer; the session's
+ * deadlock_timeout is far above), and the catch-up runs again once the session lets go.  The
+ * request is 200; on the old code it was 503 contended.  A round whose cycle was not found in
+ * time (the catch-up's lock_timeout ran out first) proved nothing and is run again. */
+#define MAX_ROUNDS 5
+
+static void
+test_facts_retried (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  g_autofree char *path = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT,
+                                           server->team_id);
+  g_autofree char *advisory = g_strdup_printf ("SELECT pg_advisory_xact_lock (%" G_GINT64_FORMAT
+                                               ")", G_GINT64_CONSTANT (0x4465736b77617402));
+  gboolean forced = FALSE;
+
+  /* The position is stored by a first catch-up. */
+  {
+    g_autoptr(DwTestResponse) first = dw_test_server_json (server, "GET", path,
+                                                           server->admin_token, NULL);
+
+    dw_test_assert_status (first, 200);
+  }
+
+  for (guint round = 0; !forced && round < MAX_ROUNDS; round++)
+    {
+      g_autoptr(Request) figures = request_new (server, "GET", path, NULL);
+      g_autofree char *pid = NULL;
+      PGconn *other = session_open (server);
+      PGconn *watch = session_open (server);
+      GThread *thread;
+
+      /* Something for the catch-up to read, so that it moves the position. */
+      {
+        g_autoptr(DwTestResponse) created = NULL;
+
+        created = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/tickets",
+                                        "{\"subject\": \"facts\", \"channel\": \"email\", "
+                                        "\"team_id\": %" G_GINT64_FORMAT "}", server->team_id);
+        dw_test_assert_status (created, 201);
+      }
+      pid = session_value (other, "SELECT pg_backend_pid ()::text");
+      session_exec (other, "SET deadlock_timeout = '10min'");
+      session_exec (other, "BEGIN");
+      g_free (session_value (other, "SELECT count(*) FROM (SELECT 1 FROM settings WHERE key = "
+                                    "'agent_facts_audit_id' FOR UPDATE) AS s"));
+      thread = g_thread_new ("figures", request_thread, figures);
+      if (wait_for_waiter (watch, pid, figures))
+        {
+          PGresult *result = PQexec (other, advisory);
+
+          forced = PQresultStatus (result) == PGRES_TUPLES_OK;
+          if (!forced)
+            g_test_message ("the session lost: %s", PQresultErrorMessage (result));
+          PQclear (result);
+        }
+      session_exec (other, "ROLLBACK");
+      g_thread_join (thread);
+      PQfinish (other);
+      PQfinish (watch);
+
+      if (figures->status == 503 && strstr (figures->reply, "held by another") != NULL)
+        {
+          g_test_message ("round %u: the catch-up's lock_timeout came first; again", round);
+          forced = FALSE;
+          continue;
+        }
+      if (figures->status != 200)
+        g_error ("the figures were answered %u: %s", figures->status, figures->reply);
+    }
+  g_assert_true (forced);
+}
+
 /* A negative bound, one past the largest and a word are refused before anything is opened,
  * with exit status 2 and a message naming the option. */
 static void
@@ -402,6 +478,7 @@ main (int    argc,
   g_test_add_func ("/pg-lock/row-locked", test_row_locked);
   g_test_add_func ("/pg-lock/row-locked-after-reconnect", test_row_locked_after_reconnect);
   g_test_add_func ("/pg-lock/table-locked", test_table_locked);
+  g_test_add_func ("/pg-lock/facts-retried", test_facts_retried);
   g_test_add_func ("/pg-lock/bad-option", test_bad_option);
 
   return g_test_run ();
