@@ -357,6 +357,49 @@ test_table_locked (void)
   g_assert_cmpint (count (server, "SELECT count(*) FROM tickets"), ==, 1);
 }
 
+/* The event counter's row held outside: a create's group gets as far as its COMMIT, whose
+ * events' numbering waits on the row (dw-pg-tx.c); the whole group is answered 503 contended
+ * with Retry-After (the held reply, dw-api.c), nothing stored; after the ROLLBACK, 201. */
+static void
+test_commit_locked (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  g_autoptr(DwTestResponse) created = NULL;
+  g_autoptr(Request) create = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *pid = NULL;
+  PGconn *other, *watch;
+  GThread *thread;
+  gint64 n_tickets, n_events;
+
+  n_tickets = count (server, "SELECT count(*) FROM tickets");
+  n_events = count (server, "SELECT count(*) FROM events");
+  other = session_open (server);
+  watch = session_open (server);
+  pid = session_value (other, "SELECT pg_backend_pid ()::text");
+  session_exec (other, "BEGIN");
+  session_exec (other, "UPDATE event_counter SET last_seq = last_seq");
+
+  body = g_strdup_printf ("{\"subject\": \"behind the counter\", \"channel\": \"email\", "
+                          "\"team_id\": %" G_GINT64_FORMAT "}", server->team_id);
+  create = request_new (server, "POST", "/api/v1/tickets", body);
+  thread = g_thread_new ("create", request_thread, create);
+  g_assert_true (wait_for_waiter (watch, pid, create));
+  assert_healthy (server);
+  g_thread_join (thread);
+  assert_locked (create);
+
+  session_exec (other, "ROLLBACK");
+  PQfinish (other);
+  PQfinish (watch);
+
+  g_assert_cmpint (count (server, "SELECT count(*) FROM tickets"), ==, n_tickets);
+  g_assert_cmpint (count (server, "SELECT count(*) FROM events"), ==, n_events);
+  created = dw_test_server_json (server, "POST", "/api/v1/tickets", server->admin_token, body);
+  dw_test_assert_status (created, 201);
+  g_assert_cmpint (count (server, "SELECT count(*) FROM tickets"), ==, n_tickets + 1);
+}
+
 /* The agent facts' catch-up (its own transaction, dw-agent-metrics.c) runs again when it loses
  * a deadlock: a test session holds the facts' position (a settings row) FOR UPDATE, so the
  * catch-up of a figures request waits on it; the session then asks for the facts' advisory lock,
@@ -478,6 +521,7 @@ main (int    argc,
   g_test_add_func ("/pg-lock/row-locked", test_row_locked);
   g_test_add_func ("/pg-lock/row-locked-after-reconnect", test_row_locked_after_reconnect);
   g_test_add_func ("/pg-lock/table-locked", test_table_locked);
+  g_test_add_func ("/pg-lock/commit-locked", test_commit_locked);
   g_test_add_func ("/pg-lock/facts-retried", test_facts_retried);
   g_test_add_func ("/pg-lock/bad-option", test_bad_option);
 
