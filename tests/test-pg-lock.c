@@ -400,6 +400,79 @@ test_commit_locked (void)
   g_assert_cmpint (count (server, "SELECT count(*) FROM tickets"), ==, n_tickets + 1);
 }
 
+/* The SLA engine's alarm, a background writer, meets a due ticket's row held outside: its round
+ * gives up after the lock_timeout with a message, no warning (fatal here), /health answers, and
+ * the round is run again a while later (DW_STORE_TX_LOCKED_RETRY_S), once the row is free: the
+ * ticket's first-response state is audited, each state once.  The policy and the sped-up clock are pg-retry's sla-alarm-retried's. */
+static void
+test_sla_alarm_locked (void)
+{
+  g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
+  const char * const args[] = { "--speed", "600", NULL };
+  g_autoptr(DwTestResponse) created = NULL;
+  g_autofree char *lock = NULL;
+  g_autofree char *at_risk = NULL;
+  g_autofree char *states = NULL;
+  g_autofree char *pid = NULL;
+  PGconn *other, *watch;
+  Request never = { 0, };
+  gint64 ticket_id, deadline, n_before;
+
+  dw_test_server_stop (server);
+  dw_test_server_exec (server, "INSERT INTO calendars (name, timezone, week) VALUES ('Always', "
+                       "'UTC', '[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
+                       "[[0,1440]],[[0,1440]]]')");
+  dw_test_server_exec (server, "UPDATE teams SET calendar_id = "
+                       "(SELECT id FROM calendars WHERE name = 'Always')");
+  dw_test_server_exec (server, "INSERT INTO sla_policies (name, position, "
+                       "first_response_minutes, resolution_minutes, at_risk_ratio, escalation) "
+                       "VALUES ('Slow', 1, 60, 6000, 0.5, '{}')");
+  dw_test_server_start (server, args);
+
+  /* At risk 3 s after it is created; the session holds it before. */
+  created = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/tickets",
+                                  "{\"subject\": \"due\", \"channel\": \"email\", "
+                                  "\"team_id\": %" G_GINT64_FORMAT "}", server->team_id);
+  dw_test_assert_status (created, 201);
+  ticket_id = json_object_get_int_member (dw_test_response_object (created), "id");
+  /* At risk, or breached already by the time the round runs again (100 simulated minutes
+   * later): either way each state once. */
+  at_risk = g_strdup_printf ("SELECT count(*) FROM audit WHERE entity = 'ticket' AND "
+                             "entity_id = %" G_GINT64_FORMAT " AND action = 'sla' AND "
+                             "field = 'first-response'", ticket_id);
+  states = g_strdup_printf ("SELECT count(DISTINCT after) FROM audit WHERE entity = 'ticket' "
+                            "AND entity_id = %" G_GINT64_FORMAT " AND action = 'sla' AND "
+                            "field = 'first-response'", ticket_id);
+
+  n_before = dw_test_server_query_int (server, at_risk);
+
+  other = session_open (server);
+  watch = session_open (server);
+  pid = session_value (other, "SELECT pg_backend_pid ()::text");
+  session_exec (other, "BEGIN");
+  lock = g_strdup_printf ("SELECT 1 FROM tickets WHERE id = %" G_GINT64_FORMAT " FOR UPDATE",
+                          ticket_id);
+  session_exec (other, lock);
+
+  g_assert_true (wait_for_waiter (watch, pid, &never));
+  assert_healthy (server);
+  g_assert_cmpint (dw_test_server_query_int (server, at_risk), ==, n_before);
+  session_exec (other, "ROLLBACK");
+  PQfinish (other);
+  PQfinish (watch);
+
+  /* A safety net, not a measurement: the retry comes DW_STORE_TX_LOCKED_RETRY_S (10 s) later. */
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (dw_test_server_query_int (server, at_risk) == n_before)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (200 * 1000);
+    }
+  assert_healthy (server);
+  g_assert_cmpint (dw_test_server_query_int (server, at_risk), ==,
+                   dw_test_server_query_int (server, states));
+}
+
 /* The agent facts' catch-up (its own transaction, dw-agent-metrics.c) runs again when it loses
  * a deadlock: a test session holds the facts' position (a settings row) FOR UPDATE, so the
  * catch-up of a figures request waits on it; the session then asks for the facts' advisory lock,
@@ -523,6 +596,7 @@ main (int    argc,
   g_test_add_func ("/pg-lock/table-locked", test_table_locked);
   g_test_add_func ("/pg-lock/commit-locked", test_commit_locked);
   g_test_add_func ("/pg-lock/facts-retried", test_facts_retried);
+  g_test_add_func ("/pg-lock/sla-alarm-locked", test_sla_alarm_locked);
   g_test_add_func ("/pg-lock/bad-option", test_bad_option);
 
   return g_test_run ();
