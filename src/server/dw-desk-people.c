@@ -242,13 +242,22 @@ dw_desk_hand_back_locked (DwDesk  *self,
 #define HAND_BACK_RETRY_S 1
 
 /* The database away (DW_STORE_ERROR_UNAVAILABLE: PostgreSQL restarting) is expected: said once
- * per outage, and the hand-back tried again once it is back; anything else is a warning. */
+ * per outage, and the hand-back tried again once it is back; so is a lock held elsewhere past
+ * lock_timeout (tried again later); anything else is a warning. */
 static gboolean
 hand_back_failed (DwDesk       *self,
                   const GError *error)
 {
-  if (!g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE)
-      && !dw_store_tx_locked (error))
+  if (dw_store_tx_locked (error))
+    {
+      if (!self->hand_back_locked)
+        g_message ("Cannot hand back stranded tickets, a lock is held elsewhere; will try again "
+                   "every %u s: %s", DW_STORE_TX_LOCKED_RETRY_S, error->message);
+      self->hand_back_locked = TRUE;
+      return TRUE;
+    }
+
+  if (!g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
     {
       g_warning ("Cannot hand back stranded tickets: %s", error->message);
       return FALSE;
@@ -312,10 +321,7 @@ hand_back_alarm_cb (gpointer data)
     {
       /* A lock held elsewhere (an operator's open transaction on a ticket or an agent): not
        * every second, each try waits the whole lock_timeout on the main loop. */
-      if (!self->hand_back_locked)
-        g_message ("Cannot hand back stranded tickets, a lock is held elsewhere; will try again "
-                   "every %u s: %s", DW_STORE_TX_LOCKED_RETRY_S, error->message);
-      self->hand_back_locked = TRUE;
+      hand_back_failed (self, error);
       g_clear_handle_id (&self->hand_back_retry, g_source_remove);
       self->hand_back_retry = g_timeout_add_seconds (DW_STORE_TX_LOCKED_RETRY_S,
                                                      hand_back_retry_cb, self);
