@@ -401,31 +401,52 @@ dw_agent_facts_catch_up_for (DwStore   *store,
                              gboolean  *done,
                              GError   **error)
 {
-  gint64 deadline = budget_ms > 0 ? g_get_monotonic_time () + budget_ms * (gint64) 1000 : 0;
-
-  if (!dw_store_tx_begin (store, error))
-    return FALSE;
-  if (!catch_up_locked (store, deadline, done, error) || !dw_store_tx_commit (store, error))
+  /* A deadlock or serialization failure (another instance's write on the same tickets'
+   * agent_fact_tickets rows, say) wrote nothing once rolled back; the reader's state is the
+   * call's own, so running it again reads from the position the winner left
+   * (dw_store_tx_retry).  A lock held elsewhere past lock_timeout is not run again here: the
+   * caller tries later. */
+  for (guint attempt = 1; ; attempt++)
     {
+      g_autoptr(GError) local = NULL;
+      gint64 deadline = budget_ms > 0 ? g_get_monotonic_time () + budget_ms * (gint64) 1000
+                                      : 0;
+
+      if (!dw_store_tx_begin (store, error))
+        return FALSE;
+      if (catch_up_locked (store, deadline, done, &local) && dw_store_tx_commit (store, &local))
+        return TRUE;
+
       dw_store_tx_rollback (store);
-      return FALSE;
+      if (!dw_store_tx_retry (attempt, &local))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
     }
-  return TRUE;
 }
 
 gboolean
 dw_agent_facts_rebuild (DwStore  *store,
                         GError  **error)
 {
-  if (!dw_store_tx_begin (store, error))
-    return FALSE;
-  if (!dw_store_agent_facts_clear (store, error)
-      || !catch_up_locked (store, 0, NULL, error) || !dw_store_tx_commit (store, error))
+  for (guint attempt = 1; ; attempt++)
     {
+      g_autoptr(GError) local = NULL;
+
+      if (!dw_store_tx_begin (store, error))
+        return FALSE;
+      if (dw_store_agent_facts_clear (store, &local)
+          && catch_up_locked (store, 0, NULL, &local) && dw_store_tx_commit (store, &local))
+        return TRUE;
+
       dw_store_tx_rollback (store);
-      return FALSE;
+      if (!dw_store_tx_retry (attempt, &local))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
     }
-  return TRUE;
 }
 
 /* The figures */

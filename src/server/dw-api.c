@@ -565,6 +565,13 @@ group_done_cb (gboolean      committed,
     {
       soup_message_headers_remove (soup_server_message_get_response_headers (held->msg),
                                    "Location");
+      /* The group's COMMIT waited lock_timeout (the event counter's row held elsewhere). */
+      if (error != NULL && g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_LOCK_TIMEOUT))
+        {
+          dw_problem_reply_locked (held->msg, error);
+          soup_server_message_unpause (held->msg);
+          return;
+        }
       /* The database away (PostgreSQL restarting): try again once the store has reconnected. */
       if (error != NULL && g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
         soup_message_headers_replace (soup_server_message_get_response_headers (held->msg),

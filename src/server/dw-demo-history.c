@@ -1504,16 +1504,18 @@ dw_demo_backlog_write (DwDemoBacklog  *backlog,
   *done = FALSE;
   writer_init (&writer, store);
 
+  /* Failed, the backlog stays where it was: the caller rolls the slice back and may run it
+   * again (a lost deadlock, dw_store_tx_retry) or later (a lock held elsewhere). */
   while (backlog->next < backlog->past->len)
     {
       if (!write_pending (&writer, g_ptr_array_index (backlog->past, backlog->next), error))
-        return FALSE;
+        goto failed;
       backlog->next++;
       if (deadline > 0 && backlog->next % 16 == 0 && g_get_monotonic_time () >= deadline)
         break;
     }
   if (!writer_flush (&writer, TRUE, error))
-    return FALSE;
+    goto failed;
 
   if (backlog->next > first)
     {
@@ -1521,11 +1523,15 @@ dw_demo_backlog_write (DwDemoBacklog  *backlog,
 
       p = g_ptr_array_index (backlog->past, backlog->next - 1);
       if (!dw_store_demo_seed_surveys (store, from, p->ticket_id, error))
-        return FALSE;
+        goto failed;
     }
 
   *done = backlog->next == backlog->past->len;
   return TRUE;
+
+failed:
+  backlog->next = first;
+  return FALSE;
 }
 
 void

@@ -15,6 +15,7 @@
 #include "dw-desk-surveys.h"
 #include "dw-routing.h"
 #include "dw-store.h"
+#include "store/dw-store-tx.h"
 #include "store/dw-store-demo.h"
 
 #define TICK_SECONDS 60
@@ -57,6 +58,7 @@ typedef struct
   guint         tick_id;
   guint         arrival_id;
   guint         n_errors;
+  gint64        paused_until;  /* monotonic µs: a write timed out on a lock held elsewhere */
   DwLeader     *leader;      /* runs only while this instance leads */
   gulong        leader_id;
 } Simulator;
@@ -77,9 +79,34 @@ report (Simulator  *self,
         const char *what,
         GError     *error)
 {
+  /* A lock held by another session past lock_timeout (an operator's open transaction): each
+   * write that meets it stops the main loop that long, so the simulation rests a while rather
+   * than meeting it at every tick; said once per pause. */
+  if (dw_store_tx_locked (error))
+    {
+      if (self->paused_until == 0)
+        g_message ("demo simulator: %s waited too long for a lock held elsewhere, resting %u s: "
+                   "%s", what, DW_STORE_TX_LOCKED_RETRY_S, error->message);
+      self->paused_until = g_get_monotonic_time ()
+                           + DW_STORE_TX_LOCKED_RETRY_S * G_TIME_SPAN_SECOND;
+      return;
+    }
+
   /* Losing a race with a lead acting on the same ticket is normal; say so only rarely. */
   if (error != NULL && self->n_errors++ < 20)
     g_message ("demo simulator: %s: %s", what, error->message);
+}
+
+/* Resting after a lock timeout (report): no writes this round. */
+static gboolean
+resting (Simulator *self)
+{
+  if (self->paused_until == 0)
+    return FALSE;
+  if (g_get_monotonic_time () < self->paused_until)
+    return TRUE;
+  self->paused_until = 0;
+  return FALSE;
 }
 
 static DwPrincipal *
@@ -264,7 +291,8 @@ arrival_cb (gpointer data)
   Simulator *self = data;
 
   self->arrival_id = 0;
-  create_ticket (self);
+  if (!resting (self))
+    create_ticket (self);
   schedule_arrival (self);
   return G_SOURCE_REMOVE;
 }
@@ -692,9 +720,12 @@ tick_cb (gpointer data)
   gint64 now = dw_clock_now (self->clock);
 
   self->tick_id = 0;
-  follow_shifts (self, now);
-  take_turns (self, now);
-  close_old (self, now);
+  if (!resting (self))
+    {
+      follow_shifts (self, now);
+      take_turns (self, now);
+      close_old (self, now);
+    }
   schedule_tick (self);
   return G_SOURCE_REMOVE;
 }

@@ -446,7 +446,10 @@ typedef struct
   guint          slices;
   gint64         busy_us;       /* in the slices, for the debug log */
   gint64         cpu_us;
+  gboolean       locked;        /* a slice waited for a lock held elsewhere (said once) */
 } HistoryWriter;
+
+static gboolean history_start_cb (gpointer data);
 
 static void
 history_writer_free (gpointer data)
@@ -481,17 +484,26 @@ gboolean
 dw_demo_finish_history (DwStore  *store,
                         GError  **error)
 {
-  if (!dw_store_tx_begin (store, error))
-    return FALSE;
-  if (!dw_store_demo_seed_cache (store, FALSE, error)
-      || !set_history_state (store, "ready", error)
-      || !dw_store_agent_facts_clear (store, error)
-      || !dw_store_tx_commit (store, error))
+  /* Lost to another instance's write (the settings' rows): nothing written, run again. */
+  for (guint attempt = 1; ; attempt++)
     {
+      g_autoptr(GError) local = NULL;
+
+      if (!dw_store_tx_begin (store, error))
+        return FALSE;
+      if (dw_store_demo_seed_cache (store, FALSE, &local)
+          && set_history_state (store, "ready", &local)
+          && dw_store_agent_facts_clear (store, &local)
+          && dw_store_tx_commit (store, &local))
+        return TRUE;
+
       dw_store_tx_rollback (store);
-      return FALSE;
+      if (!dw_store_tx_retry (attempt, &local))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
     }
-  return TRUE;
 }
 
 static gboolean
@@ -512,14 +524,36 @@ history_slice_cb (gpointer data)
   dw_desk_group_flush (dw_service_get_desk (service));
   relaxed = !dw_store_in_transaction (store) && dw_store_demo_fast_writes (store, TRUE, NULL);
 
-  if (!dw_store_tx_begin (store, &error))
-    goto failed;
-  if (!dw_demo_backlog_write (writer->backlog, store, deadline, &done, &error)
-      || !dw_store_tx_commit (store, &error))
+  /* A slice that lost a deadlock to the live desk's writes (the simulator's, other instances')
+   * wrote nothing and left the backlog where it was: run again (dw_store_tx_retry).  One that
+   * waited lock_timeout for a lock held by another session is tried again later, the history
+   * not given up: the whole wait was on the main loop, and the next try would wait as long. */
+  for (guint attempt = 1; ; attempt++)
     {
+      if (!dw_store_tx_begin (store, &error))
+        goto failed;
+      if (dw_demo_backlog_write (writer->backlog, store, deadline, &done, &error)
+          && dw_store_tx_commit (store, &error))
+        break;
+
       dw_store_tx_rollback (store);
-      goto failed;
+      if (dw_store_tx_locked (error))
+        {
+          if (relaxed)
+            dw_store_demo_fast_writes (store, FALSE, NULL);
+          if (!writer->locked)
+            g_message ("The demo's history waits for a lock held elsewhere, trying again in "
+                       "%u s: %s", DW_STORE_TX_LOCKED_RETRY_S, error->message);
+          writer->locked = TRUE;
+          writer->idle_id = g_timeout_add_seconds_full (G_PRIORITY_LOW,
+                                                        DW_STORE_TX_LOCKED_RETRY_S,
+                                                        history_start_cb, writer, NULL);
+          return G_SOURCE_REMOVE;
+        }
+      if (!dw_store_tx_retry (attempt, &error))
+        goto failed;
     }
+  writer->locked = FALSE;
   if (relaxed && !dw_store_demo_fast_writes (store, FALSE, &error))
     goto failed;
   writer->slices++;

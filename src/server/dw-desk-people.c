@@ -242,11 +242,21 @@ dw_desk_hand_back_locked (DwDesk  *self,
 #define HAND_BACK_RETRY_S 1
 
 /* The database away (DW_STORE_ERROR_UNAVAILABLE: PostgreSQL restarting) is expected: said once
- * per outage, and the hand-back tried again once it is back; anything else is a warning. */
+ * per outage, and the hand-back tried again once it is back; so is a lock held elsewhere past
+ * lock_timeout (tried again later); anything else is a warning. */
 static gboolean
 hand_back_failed (DwDesk       *self,
                   const GError *error)
 {
+  if (dw_store_tx_locked (error))
+    {
+      if (!self->hand_back_locked)
+        g_message ("Cannot hand back stranded tickets, a lock is held elsewhere; will try again "
+                   "every %u s: %s", DW_STORE_TX_LOCKED_RETRY_S, error->message);
+      self->hand_back_locked = TRUE;
+      return TRUE;
+    }
+
   if (!g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
     {
       g_warning ("Cannot hand back stranded tickets: %s", error->message);
@@ -307,6 +317,21 @@ hand_back_alarm_cb (gpointer data)
                                                        self);
       return G_SOURCE_REMOVE;
     }
+  if (dw_store_tx_locked (error))
+    {
+      /* A lock held elsewhere (an operator's open transaction on a ticket or an agent): not
+       * every second, each try waits the whole lock_timeout on the main loop. */
+      hand_back_failed (self, error);
+      g_clear_handle_id (&self->hand_back_retry, g_source_remove);
+      self->hand_back_retry = g_timeout_add_seconds (DW_STORE_TX_LOCKED_RETRY_S,
+                                                     hand_back_retry_cb, self);
+      return G_SOURCE_REMOVE;
+    }
+  if (result != NULL && self->hand_back_locked)
+    {
+      g_message ("Stranded tickets are handed back again: the lock is free");
+      self->hand_back_locked = FALSE;
+    }
   if (result == NULL && !hand_back_failed (self, error))
     return G_SOURCE_REMOVE;
 
@@ -330,16 +355,24 @@ dw_desk_hand_back_rearm (DwDesk *self)
       return;
     }
 
+  /* After a lock timeout the next try is the retry's, whatever changes meanwhile. */
+  if (self->hand_back_locked && self->hand_back_retry != 0)
+    return;
+
   /* Any other failure leaves no alarm, as it always did (the next change of an agent's
    * status arms it again). */
   at = dw_store_stranded_next_at (self->store, &error);
-  if (g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
+  if (g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE)
+      || dw_store_tx_locked (error))
     {
       hand_back_failed (self, error);
-      /* The alarm set stays; the moment is read again soon. */
+      /* The alarm set stays; the moment is read again soon (later behind a lock: each try
+       * waits lock_timeout on the main loop). */
       if (self->hand_back_retry == 0)
-        self->hand_back_retry = g_timeout_add_seconds (HAND_BACK_RETRY_S, hand_back_retry_cb,
-                                                       self);
+        self->hand_back_retry = g_timeout_add_seconds (dw_store_tx_locked (error)
+                                                       ? DW_STORE_TX_LOCKED_RETRY_S
+                                                       : HAND_BACK_RETRY_S,
+                                                       hand_back_retry_cb, self);
       return;
     }
   if (error == NULL && self->hand_back_unavailable)

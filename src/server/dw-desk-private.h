@@ -29,6 +29,7 @@ struct _DwDesk
   gint64       hand_back_at;
   guint        hand_back_retry;  /* the database away: read the next moment again soon */
   gboolean     hand_back_unavailable;  /* that was said (once per outage) */
+  gboolean     hand_back_locked;  /* timed out on a lock held elsewhere (said once) */
 
   /* Group commit (dw-desk.c "Transactions"). */
   guint        grouping;         /* > 0 while an API write that may join a group runs */

@@ -1293,6 +1293,15 @@ reassign_idle_cb (gpointer data)
                  "trying again shortly: %s", ticket_id, DW_DESK_WRITE_ATTEMPTS, error->message);
       reassign_later (self, ticket_id, 1);
     }
+  else if (dw_store_tx_locked (error))
+    {
+      /* The ticket (or an agent) locked by another session past lock_timeout: later, not at
+       * once, since each try waits that long on the main loop. */
+      g_message ("Reassigning ticket %" G_GINT64_FORMAT " waited too long for a lock held "
+                 "elsewhere, trying again in %u s: %s", ticket_id, DW_STORE_TX_LOCKED_RETRY_S,
+                 error->message);
+      reassign_later (self, ticket_id, DW_STORE_TX_LOCKED_RETRY_S);
+    }
   else if (result == NULL)
     g_warning ("Cannot reassign ticket %" G_GINT64_FORMAT ": %s", ticket_id, error->message);
 

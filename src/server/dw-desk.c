@@ -306,7 +306,11 @@ dw_desk_finish (DwDesk      *self,
  * the winner has gone on: running it again decides on what the winner committed.  Every write
  * of the desk comes through here, so that none of them answers a lost race with a 500.  Bounded
  * (dw_store_tx_retry), since a write that keeps losing is better answered than retried for
- * ever. */
+ * ever.  A write that waited the session's lock_timeout for a lock another session holds
+ * (DW_STORE_ERROR_LOCK_TIMEOUT: an operator's open transaction, a LOCK TABLE) is rolled back
+ * the same way but not run again: the wait was on the main loop, the next would be as long,
+ * and the holder is no instance that will let go in a moment; the API answers it 503
+ * "contended" with Retry-After (dw_problem_reply_error). */
 JsonObject *
 dw_desk_write (DwDesk           *self,
                DwDeskWriteFunc   func,

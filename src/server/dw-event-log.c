@@ -96,7 +96,9 @@ note_failure (gboolean     *failing,
               const char   *what,
               const GError *error)
 {
-  if (warn_others && !g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
+  /* A lock held elsewhere past lock_timeout (DW_STORE_ERROR_LOCK_TIMEOUT) is expected too. */
+  if (warn_others && !g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE)
+      && !g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_LOCK_TIMEOUT))
     {
       g_warning ("%s: %s", what, error->message);
       return;

@@ -151,11 +151,31 @@ dw_problem_reply_error (SoupServerMessage *msg,
       return;
     }
 
+  else if (error->domain == DW_STORE_ERROR && error->code == DW_STORE_ERROR_LOCK_TIMEOUT)
+    {
+      dw_problem_reply_locked (msg, error);
+      return;
+    }
+
   g_warning ("Internal error answering %s %s: %s",
              soup_server_message_get_method (msg),
              g_uri_get_path (soup_server_message_get_uri (msg)), error->message);
   dw_problem_reply (msg, 500, "internal", "Internal error",
                     "the service could not complete the request; see its log");
+}
+
+void
+dw_problem_reply_locked (SoupServerMessage *msg,
+                         const GError      *error)
+{
+  /* Another session (an operator's open transaction, a LOCK TABLE, a migration) held a lock
+   * this write needed for longer than the lock_timeout: nothing of it was done.  Not run again
+   * here (it would stop the main loop as long again); the client tries later. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Retry-After", DW_PROBLEM_RETRY_AFTER_LOCKED);
+  dw_problem_reply (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "contended", "Service contended",
+                    "a lock this request needed is held by another database session; nothing "
+                    "was changed: %s", error->message);
 }
 
 void

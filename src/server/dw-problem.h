@@ -33,14 +33,23 @@ char *dw_problem_to_string  (guint              status,
 /* Retry-After of a write that kept losing to other instances' writes (503 contended): the
  * contention is usually over within a second. */
 #define DW_PROBLEM_RETRY_AFTER_CONTENDED "1"
+/* Retry-After of a write that waited the PostgreSQL lock_timeout for a lock held by another
+ * session (503 contended): such a lock (an operator's open transaction, a migration) lasts
+ * longer, and every try stops the instance's main loop for the whole lock_timeout again. */
+#define DW_PROBLEM_RETRY_AFTER_LOCKED "5"
 
 /* Maps @error (DW_DESK_ERROR, DW_AUTH_ERROR, DW_STORE_ERROR, anything else) onto the right
  * status and problem type; unexpected errors become a 500 "internal" problem and are logged.
  * DW_STORE_ERROR_UNAVAILABLE is 503 "unavailable" with a Retry-After header;
  * DW_STORE_ERROR_CONFLICT (a write that lost to other writes every time it ran, dw_desk_write)
- * is 503 "contended", with one too. */
+ * is 503 "contended", with one too, as is DW_STORE_ERROR_LOCK_TIMEOUT (a lock held elsewhere
+ * for longer than the lock_timeout). */
 void dw_problem_reply_error (SoupServerMessage *msg,
                              const GError      *error);
+/* 503 "contended" with Retry-After DW_PROBLEM_RETRY_AFTER_LOCKED, for @error, a
+ * DW_STORE_ERROR_LOCK_TIMEOUT (also a group commit's). */
+void dw_problem_reply_locked (SoupServerMessage *msg,
+                              const GError      *error);
 
 /* Replies @status with @node serialised as application/json; @node is not taken. */
 void dw_json_reply          (SoupServerMessage *msg,

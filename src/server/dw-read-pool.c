@@ -19,6 +19,7 @@ struct _DwReadPool
   gboolean         is_pg;
   char            *target;        /* the SQLite file, or the libpq connection string */
   guint            size;
+  guint            lock_timeout_ms;  /* PostgreSQL's lock_timeout for its connections, 0: none */
 
   GMutex           lock;
   GCond            returned;      /* a connection came back (n_busy went down) */
@@ -97,6 +98,17 @@ dw_read_pool_new_pg (const char *conninfo,
 {
   g_return_val_if_fail (conninfo != NULL, NULL);
   return pool_new (TRUE, conninfo, size);
+}
+
+void
+dw_read_pool_set_lock_timeout (DwReadPool *self,
+                               guint       timeout_ms)
+{
+  g_mutex_lock (&self->lock);
+  self->lock_timeout_ms = timeout_ms;
+  if (self->pg != NULL)
+    dw_pg_pool_set_lock_timeout (self->pg, timeout_ms);
+  g_mutex_unlock (&self->lock);
 }
 
 DwReadPool *
@@ -475,6 +487,7 @@ dw_read_pool_close (DwReadPool *self)
       dw_pg_pool_free (self->pg);
       self->pg = dw_pg_pool_new (self->target, self->size);
       dw_pg_pool_set_application_name (self->pg, DW_READ_POOL_APPLICATION_NAME);
+      dw_pg_pool_set_lock_timeout (self->pg, self->lock_timeout_ms);
     }
   g_atomic_int_set (&self->n_open, 0);
   g_mutex_unlock (&self->lock);

@@ -36,6 +36,12 @@ DwReadPool *dw_read_pool_new_sqlite (const char *path,
                                      guint       size);
 DwReadPool *dw_read_pool_new_pg     (const char *conninfo,
                                      guint       size);
+/* PostgreSQL: the lock_timeout of the connections opened from now on (0: the server's).  Their
+ * READ ONLY transactions take only ACCESS SHARE locks, but an ACCESS EXCLUSIVE one held
+ * elsewhere (LOCK TABLE, a migration's ALTER TABLE) would hold every pooled read, and then every
+ * connection, for as long: bounded, the read is answered 503 + Retry-After instead. */
+void        dw_read_pool_set_lock_timeout (DwReadPool *self,
+                                           guint       timeout_ms);
 DwReadPool *dw_read_pool_ref        (DwReadPool *self);
 void        dw_read_pool_unref      (DwReadPool *self);
 

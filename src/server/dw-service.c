@@ -17,6 +17,7 @@
 #include "dw-db-uri.h"
 #include "dw-read-pool.h"
 #include "dw-store.h"
+#include "store/dw-store-tx.h"
 #include "store/pg/dw-pg-connection.h"
 #include "store/pg/dw-pg-migrations.h"
 #include "store/pg/dw-pg-store.h"
@@ -34,6 +35,7 @@ struct _DwService
   DwDbKind     kind;
   char        *target;          /* the SQLite file or the connection string, for the pool */
   guint        pool_size;       /* --db-pool-size */
+  guint        lock_timeout_ms; /* --db-lock-timeout on PostgreSQL, for the pool too; 0: none */
   DwReadPool  *read_pool;       /* snapshots off the main loop (dw-read-pool.h), once serving */
   DwClock     *clock;
   DwEventLog  *events;
@@ -48,6 +50,7 @@ struct _DwService
   gboolean     facts_held;      /* dw_service_hold_agent_facts() */
   gboolean     facts_due;       /* their time came while held */
   gboolean     facts_unavailable;  /* the database was away at the last attempt (said once) */
+  gboolean     facts_locked;    /* a lock held elsewhere timed the last attempt out (said once) */
 };
 
 /* How often the service looks for tokens revoked and users changed by another process on the
@@ -126,10 +129,12 @@ open_pg (const char  *conninfo,
   return g_steal_pointer (&conn);
 }
 
+/* @lock_timeout_ms: the serving sessions' lock_timeout on PostgreSQL (0: none, a command's). */
 static DwService *
 service_new (const char  *db,
              DwClock     *clock,
              gboolean     lead,
+             guint        lock_timeout_ms,
              GError     **error)
 {
   g_autoptr(DwService) self = NULL;
@@ -152,6 +157,12 @@ service_new (const char  *db,
       if (self->pg == NULL)
         return NULL;
       self->store = dw_pg_store_new (self->pg);
+      /* After the migrations (which wait for each other's lock as long as they take), before
+       * the event log and the leader open their sessions (they take the store's setting). */
+      if (lock_timeout_ms > 0
+          && !dw_pg_store_set_lock_timeout (self->store, lock_timeout_ms, error))
+        return NULL;
+      self->lock_timeout_ms = lock_timeout_ms;
     }
   else
     {
@@ -185,7 +196,18 @@ dw_service_new (const char  *db,
                 DwClock     *clock,
                 GError     **error)
 {
-  return service_new (db, clock, TRUE, error);
+  return service_new (db, clock, TRUE, DW_PG_LOCK_TIMEOUT_DEFAULT_MS, error);
+}
+
+DwService *
+dw_service_new_with_lock_timeout (const char  *db,
+                                  DwClock     *clock,
+                                  guint        lock_timeout_ms,
+                                  GError     **error)
+{
+  g_return_val_if_fail (lock_timeout_ms <= DW_PG_LOCK_TIMEOUT_MAX_MS, NULL);
+
+  return service_new (db, clock, TRUE, lock_timeout_ms, error);
 }
 
 DwService *
@@ -193,7 +215,8 @@ dw_service_new_for_command (const char  *db,
                             DwClock     *clock,
                             GError     **error)
 {
-  return service_new (db, clock, FALSE, error);
+  /* A command is run by hand and may be interrupted by hand: it waits as before. */
+  return service_new (db, clock, FALSE, 0, error);
 }
 
 static guint
@@ -307,10 +330,24 @@ facts_idle_cb (gpointer data)
                                                        facts_start_cb, self, NULL);
           return G_SOURCE_REMOVE;
         }
+      /* A lock held elsewhere past lock_timeout (the facts' advisory lock, a ticket's row):
+       * each try stops the main loop that long, so not every second; said once. */
+      if (g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_LOCK_TIMEOUT))
+        {
+          if (!self->facts_locked)
+            g_message ("Agent figures not brought up to date yet, a lock is held elsewhere; "
+                       "will try again in %u s: %s", DW_STORE_TX_LOCKED_RETRY_S, error->message);
+          self->facts_locked = TRUE;
+          self->facts_id = g_timeout_add_seconds_full (G_PRIORITY_LOW,
+                                                       DW_STORE_TX_LOCKED_RETRY_S,
+                                                       facts_start_cb, self, NULL);
+          return G_SOURCE_REMOVE;
+        }
       g_message ("Agent figures not brought up to date yet: %s", error->message);
       done = TRUE;
     }
   self->facts_unavailable = FALSE;
+  self->facts_locked = FALSE;
   if (done)
     {
       self->facts_id = 0;
@@ -434,7 +471,10 @@ dw_service_listen (DwService   *self,
   if (self->read_pool == NULL && self->pool_size > 0)
     {
       if (self->kind == DW_DB_POSTGRESQL)
-        self->read_pool = dw_read_pool_new_pg (self->target, self->pool_size);
+        {
+          self->read_pool = dw_read_pool_new_pg (self->target, self->pool_size);
+          dw_read_pool_set_lock_timeout (self->read_pool, self->lock_timeout_ms);
+        }
       else if (*self->target != '\0' && g_strcmp0 (self->target, ":memory:") != 0)
         self->read_pool = dw_read_pool_new_sqlite (self->target, self->pool_size);
       dw_api_set_read_pool (self->api, self->read_pool);

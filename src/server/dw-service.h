@@ -23,6 +23,14 @@ G_DECLARE_FINAL_TYPE (DwService, dw_service, DW, SERVICE, GObject)
 DwService   *dw_service_new           (const char  *db,
                                        DwClock     *clock,
                                        GError     **error);
+/* The same with the serving sessions' lock_timeout on PostgreSQL (`--db-lock-timeout`, 0 …
+ * DW_PG_LOCK_TIMEOUT_MAX_MS, 0: none); dw_service_new's is DW_PG_LOCK_TIMEOUT_DEFAULT_MS.  The
+ * main connection, the event log's and the leader's sessions and the read pool's connections
+ * all take it; SQLite ignores it. */
+DwService   *dw_service_new_with_lock_timeout (const char  *db,
+                                               DwClock     *clock,
+                                               guint        lock_timeout_ms,
+                                               GError     **error);
 /* The same for a command (`deskwatchd user …`, `token …`): no DwLeader, so it never takes
  * the leadership from the instances that serve (dw_service_get_leader is NULL). */
 DwService   *dw_service_new_for_command (const char  *db,

@@ -57,6 +57,7 @@ struct _DwSlaEngine
   /* The database away (DW_STORE_ERROR_UNAVAILABLE: PostgreSQL restarting): said once, and the
    * schedule is read again every RETRY_UNAVAILABLE_S until it is back. */
   gboolean    unavailable;
+  gboolean    locked;      /* the same for a lock held elsewhere (DW_STORE_ERROR_LOCK_TIMEOUT) */
   guint       retry_id;
 };
 
@@ -792,6 +793,17 @@ note_failure (DwSlaEngine  *self,
               const char   *what,
               const GError *error)
 {
+  /* A lock held by another session past lock_timeout: expected too (an operator's open
+   * transaction), and tried again after DW_STORE_TX_LOCKED_RETRY_S. */
+  if (dw_store_tx_locked (error))
+    {
+      if (!self->locked)
+        g_message ("%s, a lock is held elsewhere; will try again every %u s: %s", what,
+                   DW_STORE_TX_LOCKED_RETRY_S, error->message);
+      self->locked = TRUE;
+      return;
+    }
+
   if (!g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
     {
       g_warning ("%s: %s", what, error->message);
@@ -803,12 +815,19 @@ note_failure (DwSlaEngine  *self,
   self->unavailable = TRUE;
 }
 
+/* @wrote: a round went through, not only a read (which a lock held elsewhere may not stop). */
 static void
-note_back (DwSlaEngine *self)
+note_back (DwSlaEngine *self,
+           gboolean     wrote)
 {
   if (self->unavailable)
     g_message ("SLA checks resume: the database is back");
   self->unavailable = FALSE;
+  if (!wrote)
+    return;
+  if (self->locked)
+    g_message ("SLA checks resume: the lock is free");
+  self->locked = FALSE;
 }
 
 static void arm (DwSlaEngine *self);
@@ -831,6 +850,14 @@ retry_soon (DwSlaEngine *self)
     self->retry_id = g_timeout_add_seconds (RETRY_UNAVAILABLE_S, retry_cb, self);
 }
 
+/* After a lock timeout: each try waits lock_timeout on the main loop, so not every second. */
+static void
+retry_later (DwSlaEngine *self)
+{
+  if (self->retry_id == 0)
+    self->retry_id = g_timeout_add_seconds (DW_STORE_TX_LOCKED_RETRY_S, retry_cb, self);
+}
+
 static void
 arm (DwSlaEngine *self)
 {
@@ -838,6 +865,10 @@ arm (DwSlaEngine *self)
   gint64 at;
 
   if (!self->running)
+    return;
+  /* A round timed out on a lock held elsewhere: the next is retry_later's, however many writes
+   * reschedule meanwhile (each would otherwise run a due round, and wait, at once). */
+  if (self->locked && self->retry_id != 0)
     return;
 
   if (!dw_store_sla_earliest_due (self->store, &at, &error))
@@ -850,11 +881,16 @@ arm (DwSlaEngine *self)
           retry_soon (self);
           return;
         }
+      if (dw_store_tx_locked (error))
+        {
+          retry_later (self);
+          return;
+        }
       at = 0;
     }
   else
     {
-      note_back (self);
+      note_back (self, FALSE);
     }
 
   if (self->alarm_id != 0 && at == self->alarm_at)
@@ -927,6 +963,14 @@ alarm_cb (gpointer data)
       return G_SOURCE_REMOVE;
     }
 
+  if (dw_store_tx_locked (error))
+    {
+      /* Nothing of the round was written, and running it again at once would wait as long on
+       * the main loop: the targets stay due, read again after a while. */
+      retry_later (self);
+      return G_SOURCE_REMOVE;
+    }
+
   if (g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE))
     {
       /* Nothing of the round was written (the conditional writes make a second run harmless):
@@ -943,7 +987,7 @@ alarm_cb (gpointer data)
       return G_SOURCE_REMOVE;
     }
 
-  note_back (self);
+  note_back (self, TRUE);
   arm (self);
   return G_SOURCE_REMOVE;
 }

@@ -28,6 +28,9 @@ typedef enum
   DW_STORE_ERROR_CONFLICT,    /* an update expected a version the row is no longer at */
   DW_STORE_ERROR_UNAVAILABLE, /* the database cannot be reached now (PostgreSQL restarting or
                                * away): nothing of the operation was done; try again later */
+  DW_STORE_ERROR_LOCK_TIMEOUT, /* waited the session's lock_timeout for a lock another session
+                                * holds (PostgreSQL's 55P03): nothing done once rolled back; not
+                                * to be run again at once (it would wait as long again) */
 } DwStoreError;
 
 GQuark      dw_store_error_quark      (void);

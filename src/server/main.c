@@ -44,6 +44,7 @@ static int opt_body_timeout;
 static int opt_idle_timeout;
 static int opt_password_checks;
 static int opt_db_pool_size = DW_READ_POOL_DEFAULT_SIZE;
+static int opt_db_lock_timeout = DW_PG_LOCK_TIMEOUT_DEFAULT_MS;
 static char *opt_from;
 static char *opt_to;
 
@@ -88,6 +89,10 @@ static const GOptionEntry serve_entries[] = {
     "Read snapshots on up to N database connections of their own, off the main loop (1-"
     G_STRINGIFY (DW_READ_POOL_MAX_SIZE) ", default " G_STRINGIFY (DW_READ_POOL_DEFAULT_SIZE) ")",
     "N" },
+  { "db-lock-timeout", 0, 0, G_OPTION_ARG_INT, &opt_db_lock_timeout,
+    "PostgreSQL: wait at most MS milliseconds for a lock another session holds; a request that "
+    "waited longer is answered 503 with Retry-After (0-" G_STRINGIFY (DW_PG_LOCK_TIMEOUT_MAX_MS)
+    ", 0: no limit; default " G_STRINGIFY (DW_PG_LOCK_TIMEOUT_DEFAULT_MS) ")", "MS" },
   { NULL }
 };
 
@@ -112,6 +117,7 @@ static const char summary[] =
   "  deskwatchd --listen ADDR:PORT [--db FILE] [--tls-cert F --tls-key F] [--demo [--demo-token]]\n"
   "             [--speed N] [--max-connections N] [--header-timeout S] [--body-timeout S]\n"
   "             [--idle-timeout S] [--password-checks N] [--db-pool-size N]\n"
+  "             [--db-lock-timeout MS]\n"
   "  deskwatchd user add USERNAME --role ROLE --name NAME [--password-stdin] [--db FILE]\n"
   "  deskwatchd user passwd USERNAME [--password-stdin] [--db FILE]\n"
   "  deskwatchd user list [--db FILE]\n"
@@ -283,7 +289,9 @@ open_service (gboolean serve)
   g_autoptr(DwClock) clock = opt_demo
     ? dw_clock_new_at (dw_demo_pick_start_time (g_get_real_time () / G_USEC_PER_SEC), speed)
     : dw_clock_new (speed);
-  DwService *service = serve ? dw_service_new (db_spec (), clock, &error)
+  DwService *service = serve ? dw_service_new_with_lock_timeout (db_spec (), clock,
+                                                                 (guint) opt_db_lock_timeout,
+                                                                 &error)
                               : dw_service_new_for_command (db_spec (), clock, &error);
 
   if (service == NULL)
@@ -674,6 +682,14 @@ serve (void)
     {
       g_printerr ("deskwatchd: --db-pool-size %d: expected 1 to %d connections (default %d)\n",
                   opt_db_pool_size, DW_READ_POOL_MAX_SIZE, DW_READ_POOL_DEFAULT_SIZE);
+      return 2;
+    }
+
+  if (opt_db_lock_timeout < 0 || opt_db_lock_timeout > DW_PG_LOCK_TIMEOUT_MAX_MS)
+    {
+      g_printerr ("deskwatchd: --db-lock-timeout %d: expected 0 to %d milliseconds (0: no "
+                  "limit; default %d)\n", opt_db_lock_timeout, DW_PG_LOCK_TIMEOUT_MAX_MS,
+                  DW_PG_LOCK_TIMEOUT_DEFAULT_MS);
       return 2;
     }
 

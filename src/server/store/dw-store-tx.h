@@ -88,7 +88,9 @@ dw_store_tx_rollback_savepoint (DwStore *store)
  * SQLite, whose one writer cannot be overtaken).  It wrote nothing once rolled back, and running
  * it again decides on what the winner committed: TRUE, with *@error cleared and the loss
  * logged, while @attempt (1, 2, …) is below DW_STORE_TX_ATTEMPTS.  Every writer's loop asks
- * this (dw_desk_write, the SLA engine's alarm), so the bound is one. */
+ * this (dw_desk_write, the SLA engine's alarm, the agent facts' catch-up, the demo's writes),
+ * so the bound is one.  Never DW_STORE_ERROR_LOCK_TIMEOUT: that one waited the whole
+ * lock_timeout on the main loop, and would again. */
 /* Reads that follow each other outside any write (a request's authentication) in one read
  * transaction where that is cheaper than a lock per statement (SQLite's WAL read lock); never
  * held across the main loop, which would keep the WAL from being checkpointed.  Returns what
@@ -108,6 +110,19 @@ dw_store_tx_read_scope_end (DwStore  *store,
 }
 
 #define DW_STORE_TX_ATTEMPTS 4
+
+/* A background round (the SLA alarm, the agent facts, the hand-back, the demo simulator) that
+ * failed with DW_STORE_ERROR_LOCK_TIMEOUT — a lock another session holds, longer than the
+ * session's lock_timeout — is not run again at once, nor every second: each try stops the main
+ * loop for the whole lock_timeout again.  It tries again after this many seconds, saying so
+ * once until a round succeeds. */
+#define DW_STORE_TX_LOCKED_RETRY_S 10
+
+static inline gboolean
+dw_store_tx_locked (const GError *error)
+{
+  return g_error_matches (error, DW_STORE_ERROR, DW_STORE_ERROR_LOCK_TIMEOUT);
+}
 
 static inline gboolean
 dw_store_tx_retry (guint    attempt,

@@ -17,6 +17,7 @@ struct _DwPgPool
   guint      n_taken;
   GPtrArray *idle;   /* PGconn, each ready for a new transaction */
   char      *application_name;  /* NULL: the connection string's, or "deskwatchd" */
+  guint      lock_timeout_ms;    /* 0: the server's */
 };
 
 /* The SQLSTATE goes after the message; this finds it again. */
@@ -34,6 +35,9 @@ code_of_sqlstate (const char *sqlstate)
     return DW_PG_ERROR_CONSTRAINT;
   if (g_str_equal (sqlstate, "40001") || g_str_equal (sqlstate, "40P01"))
     return DW_PG_ERROR_CONFLICT;
+  /* lock_not_available: lock_timeout ran out (or a NOWAIT found the lock taken). */
+  if (g_str_equal (sqlstate, "55P03"))
+    return DW_PG_ERROR_LOCK_TIMEOUT;
   return DW_PG_ERROR_FAILED;
 }
 
@@ -199,6 +203,16 @@ dw_pg_connect (const char  *conninfo,
 }
 
 gboolean
+dw_pg_set_lock_timeout (PGconn   *conn,
+                        guint     timeout_ms,
+                        GError  **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SET lock_timeout = %u", timeout_ms);
+
+  return dw_pg_exec (conn, sql, error);
+}
+
+gboolean
 dw_pg_exec (PGconn      *conn,
             const char  *sql,
             GError     **error)
@@ -351,6 +365,11 @@ dw_pg_pool_acquire (DwPgPool  *self,
 
   if ((conn = connect_as (self->conninfo, self->application_name, error)) == NULL)
     return NULL;
+  if (self->lock_timeout_ms > 0 && !dw_pg_set_lock_timeout (conn, self->lock_timeout_ms, error))
+    {
+      PQfinish (conn);
+      return NULL;
+    }
 
   self->n_taken++;
   return conn;
@@ -385,4 +404,11 @@ dw_pg_pool_set_application_name (DwPgPool   *self,
 {
   g_free (self->application_name);
   self->application_name = g_strdup (name);
+}
+
+void
+dw_pg_pool_set_lock_timeout (DwPgPool *self,
+                             guint     timeout_ms)
+{
+  self->lock_timeout_ms = timeout_ms;
 }

@@ -23,6 +23,8 @@ typedef enum
   DW_PG_ERROR_CONSTRAINT,     /* integrity constraint violated (class 23) */
   DW_PG_ERROR_CONFLICT,       /* serialization failure or deadlock (40001, 40P01): retry */
   DW_PG_ERROR_MIGRATION,      /* a migration failed or the database is newer than we are */
+  DW_PG_ERROR_LOCK_TIMEOUT,   /* waited lock_timeout for a lock held elsewhere (55P03): do not
+                               * retry at once, try again later */
 } DwPgError;
 
 GQuark      dw_pg_error_quark        (void);
@@ -43,6 +45,17 @@ void        dw_pg_set_error          (GError       **error,
                                       const PGresult *result);
 /* The SQLSTATE of a DW_PG_ERROR set by dw_pg_set_error (NULL: none). */
 const char *dw_pg_error_get_sqlstate (const GError  *error);
+
+/* The longest a session of the service waits for a lock (`--db-lock-timeout`, PostgreSQL's
+ * lock_timeout), in milliseconds; 0 is PostgreSQL's own "no limit".  A wait on the main loop's
+ * connection stops the whole instance, its health check included (docs/design.md "A lock held
+ * elsewhere"). */
+#define DW_PG_LOCK_TIMEOUT_DEFAULT_MS 2000
+#define DW_PG_LOCK_TIMEOUT_MAX_MS 600000
+/* Sets the session's lock_timeout to @timeout_ms (outside a transaction: SET, not SET LOCAL). */
+gboolean    dw_pg_set_lock_timeout   (PGconn        *conn,
+                                      guint          timeout_ms,
+                                      GError       **error);
 
 /* Runs @sql (one or several statements, no parameters); FALSE with @error when any fails. */
 gboolean    dw_pg_exec               (PGconn        *conn,
@@ -83,6 +96,10 @@ void        dw_pg_pool_release       (DwPgPool      *self,
  * the serving one), whatever the connection string says; NULL: what it says. */
 void        dw_pg_pool_set_application_name (DwPgPool   *self,
                                              const char *name);
+/* The lock_timeout of the connections opened from now on (dw_pg_set_lock_timeout); 0, the
+ * default: the server's. */
+void        dw_pg_pool_set_lock_timeout (DwPgPool *self,
+                                         guint     timeout_ms);
 /* Gives @conn back closed: the caller saw it fail (lost while libpq still says CONNECTION_OK). */
 void        dw_pg_pool_discard       (DwPgPool      *self,
                                       PGconn        *conn);

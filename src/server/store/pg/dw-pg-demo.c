@@ -925,8 +925,23 @@ seed_lock (DwStore   *store,
   g_autofree char *sql = g_strdup_printf ("SELECT %s (%" G_GINT64_FORMAT ")",
                                           lock ? "pg_advisory_lock" : "pg_advisory_unlock",
                                           DW_PG_LOCK_DEMO_SEED);
-  g_autoptr(PGresult) result = dw_pg_store_query (store, sql, 0, NULL, error);
+  g_autoptr(PGresult) result = NULL;
+  guint lock_timeout = dw_pg_store_get_lock_timeout (store);
 
+  /* The instance waiting here serves nothing yet, and the seed takes as long as it takes:
+   * not bounded by the serving lock_timeout. */
+  if (lock && lock_timeout > 0 && !dw_pg_store_set_lock_timeout (store, 0, error))
+    return FALSE;
+  result = dw_pg_store_query (store, sql, 0, NULL, error);
+  if (lock && lock_timeout > 0)
+    {
+      if (result == NULL)
+        {
+          dw_pg_store_set_lock_timeout (store, lock_timeout, NULL);
+          return FALSE;
+        }
+      return dw_pg_store_set_lock_timeout (store, lock_timeout, error);
+    }
   return result != NULL;
 }
 

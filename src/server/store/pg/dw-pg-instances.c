@@ -23,6 +23,8 @@ session_open (DwStore     *store,
   g_autoptr(GPtrArray) keywords = g_ptr_array_new ();
   g_autoptr(GPtrArray) values = g_ptr_array_new ();
   PGconn *conn;
+  DwStore *session;
+  guint lock_timeout;
 
   /* The very parameters the serving connection was opened with (password included, if it was
    * given), so the session reaches the same database as the same user. */
@@ -63,7 +65,16 @@ session_open (DwStore     *store,
       return NULL;
     }
 
-  return dw_pg_store_new (conn);
+  /* The event log reads on its session from the main loop too: bounded as the serving one. */
+  session = dw_pg_store_new (conn);
+  lock_timeout = dw_pg_store_get_lock_timeout (store);
+  if (lock_timeout > 0 && !dw_pg_store_set_lock_timeout (session, lock_timeout, error))
+    {
+      PQfinish (conn);
+      dw_store_free (session);
+      return NULL;
+    }
+  return session;
 }
 
 static void

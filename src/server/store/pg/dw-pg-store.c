@@ -23,6 +23,7 @@ typedef struct
   gint64   interval_usec;   /* the least time between two reconnection attempts */
   gint64   last_attempt;    /* monotonic µs of the last one, 0: none yet */
   guint    n_reconnects;
+  guint    lock_timeout_ms; /* set on every session of this store, 0: the server's */
   gboolean lost;            /* a statement failed for the connection (libpq may not know yet) */
   gboolean tx_open;         /* between the tx ops' begin and their commit or rollback */
   guint    tx_generation;   /* n_reconnects when that transaction began */
@@ -201,11 +202,53 @@ dw_pg_store_check_connection (DwStore  *store,
       return FALSE;
     }
 
+  /* A new session has the server's settings: ours first, before any hook waits for a lock. */
+  if (self->lock_timeout_ms > 0)
+    {
+      g_autoptr(GError) local = NULL;
+
+      if (!dw_pg_set_lock_timeout (conn, self->lock_timeout_ms, &local))
+        {
+          self->lost = TRUE;
+          g_set_error (error, DW_STORE_ERROR, DW_STORE_ERROR_UNAVAILABLE,
+                       "reconnected to PostgreSQL, but could not set lock_timeout: %s",
+                       local->message);
+          return FALSE;
+        }
+    }
+
   self->lost = FALSE;
   self->n_reconnects++;
   g_message ("Reconnected to PostgreSQL (%u reconnections since the start)", self->n_reconnects);
   self->hooks_pending = TRUE;
   return run_hooks (self, error);
+}
+
+gboolean
+dw_pg_store_set_lock_timeout (DwStore  *store,
+                              guint     timeout_ms,
+                              GError  **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  g_return_val_if_fail (store != NULL && store->backend == &pg_backend, FALSE);
+
+  pg_store (store)->lock_timeout_ms = timeout_ms;
+  if (!dw_pg_set_lock_timeout (dw_pg_store_conn (store), timeout_ms, &local))
+    {
+      dw_pg_store_note_error (store, local);
+      dw_pg_store_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+guint
+dw_pg_store_get_lock_timeout (DwStore *store)
+{
+  g_return_val_if_fail (store != NULL && store->backend == &pg_backend, 0);
+
+  return pg_store (store)->lock_timeout_ms;
 }
 
 gboolean
@@ -305,6 +348,8 @@ dw_pg_store_propagate_error (GError **dest,
     code = DW_STORE_ERROR_CONFLICT;
   else if (g_error_matches (src, DW_PG_ERROR, DW_PG_ERROR_UNAVAILABLE))
     code = DW_STORE_ERROR_UNAVAILABLE;
+  else if (g_error_matches (src, DW_PG_ERROR, DW_PG_ERROR_LOCK_TIMEOUT))
+    code = DW_STORE_ERROR_LOCK_TIMEOUT;
   g_set_error_literal (dest, DW_STORE_ERROR, code, src->message);
   g_error_free (src);
 }

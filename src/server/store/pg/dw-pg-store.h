@@ -40,6 +40,14 @@ void      dw_pg_store_add_reconnected_hook (DwStore                  *store,
                                             DwPgStoreReconnectedFunc  func,
                                             gpointer                  data);
 
+/* Sets @store's session's lock_timeout (dw_pg_set_lock_timeout), now and again on every session
+ * it reconnects to; sessions opened from it (dw-store-instances.h) take the same.  A statement
+ * that waits longer for a lock fails with DW_STORE_ERROR_LOCK_TIMEOUT. */
+gboolean  dw_pg_store_set_lock_timeout  (DwStore  *store,
+                                         guint     timeout_ms,
+                                         GError  **error);
+guint     dw_pg_store_get_lock_timeout  (DwStore  *store);
+
 /* Sets every identity column's sequence past the largest id in its table: after rows were
  * written with their ids (a moved desk, a test's seed), the next insert must not collide. */
 gboolean  dw_pg_store_reset_identities  (PGconn   *conn,
@@ -47,7 +55,7 @@ gboolean  dw_pg_store_reset_identities  (PGconn   *conn,
 
 /* Turns a DW_PG_ERROR into the store's error domain: class 23 → DW_STORE_ERROR_CONSTRAINT,
  * serialization failure → _CONFLICT, connection lost or refused (08, 57P, 53300) →
- * _UNAVAILABLE, anything else → _FAILED (the message kept). */
+ * _UNAVAILABLE, lock_timeout (55P03) → _LOCK_TIMEOUT, anything else → _FAILED (the message kept). */
 void      dw_pg_store_propagate_error   (GError  **dest,
                                          GError   *src);
 
