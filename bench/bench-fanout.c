@@ -15,7 +15,9 @@
  * that cannot keep up shows as an achieved rate below the nominal one (printed).
  *
  * BENCH_FANOUT_CLIENTS ("200,500"), BENCH_FANOUT_EVENTS (1000 per level) and BENCH_FANOUT_RATE
- * (200 tickets per second) change the load.
+ * (200 tickets per second) change the load.  The clients offer permessage-deflate as the
+ * console does and inflate what comes compressed; BENCH_STREAM_DEFLATE=0 makes them offer no
+ * extension (bench-stream.h).
  */
 #include "config.h"
 
@@ -82,6 +84,12 @@ bench_level (const char *self_path,
            n_clients * n_events, fanout->duplicates, fanout->closed);
   g_print ("%-52s clients %.2f s   sender %.2f s   service %.2f s\n", "CPU time", cpu, sent.cpu,
            scpu);
+  g_print ("%-52s %.1f µs\n", "service CPU per delivered frame",
+           fanout->received > 0 ? scpu * G_USEC_PER_SEC / fanout->received : 0);
+  g_print ("%-52s %.1f bytes on the wire (header included), %.1f of text\n",
+           "a ticket.created frame, on average",
+           fanout->received > 0 ? fanout->wire_bytes / (double) fanout->received : 0,
+           fanout->received > 0 ? fanout->text_bytes / (double) fanout->received : 0);
 
   key = g_strdup_printf ("fanout.%uc.latency_p99", n_clients);
   bench_figure (key, p99, "ms", "<=", GOAL_P99_MS);
@@ -107,6 +115,14 @@ bench_level (const char *self_path,
   g_free (key);
   key = g_strdup_printf ("fanout.%uc.service_cpu", n_clients);
   bench_figure (key, scpu, "s", NULL, 0);
+  g_free (key);
+  key = g_strdup_printf ("fanout.%uc.service_cpu_per_frame", n_clients);
+  bench_figure (key, fanout->received > 0 ? scpu * G_USEC_PER_SEC / fanout->received : 0, "us",
+                NULL, 0);
+  g_free (key);
+  key = g_strdup_printf ("fanout.%uc.frame_wire_bytes", n_clients);
+  bench_figure (key, fanout->received > 0 ? fanout->wire_bytes / (double) fanout->received : 0,
+                "bytes", NULL, 0);
 
   bench_stream_free (fanout);
 }

@@ -1,6 +1,11 @@
 /* bench-stream.h: what bench-fanout and bench-cluster share — the sender process that creates
  * tickets at a nominal rate, and the WebSocket stream clients that time each ticket.created
  * frame from the sender's POST (the time is carried in the ticket's subject).
+ *
+ * The clients offer permessage-deflate as the console's SoupSession does (libsoup 3.2's
+ * default SoupWebsocketExtensionManager), and inflate what the service compressed before
+ * reading it: the service is measured doing what it does for a console.  BENCH_STREAM_DEFLATE=0
+ * makes them offer no extension (the raw clients of the earlier figures).
  */
 #pragma once
 
@@ -15,6 +20,8 @@ typedef struct
   gboolean    upgraded;
   gboolean    closed;
   GByteArray *in;
+  GConverter *inflater;          /* the service accepted permessage-deflate: raw inflate */
+  gboolean    no_takeover;       /* ... with server_no_context_takeover */
 } BenchStreamClient;
 
 typedef struct
@@ -33,6 +40,11 @@ typedef struct
   BenchSamples      *latency;
   BenchStreamClient *clients;
   int                epoll_fd;
+  gboolean           offer_deflate;  /* BENCH_STREAM_DEFLATE, 1 unless set to 0 */
+  guint              deflated;       /* clients whose handshake accepted the extension */
+  guint64            wire_bytes;     /* of the counted ticket.created frames, headers included */
+  guint64            text_bytes;     /* their text, inflated */
+  GByteArray        *scratch;        /* inflated text */
 } BenchStream;
 
 /* What the sender printed: POSTs sent, seconds from the first to the last, its CPU time, the
