@@ -15,17 +15,33 @@
  * that cannot keep up shows as an achieved rate below the nominal one (printed).
  *
  * BENCH_FANOUT_CLIENTS ("200,500"), BENCH_FANOUT_EVENTS (1000 per level) and BENCH_FANOUT_RATE
- * (200 tickets per second) change the load.  The clients offer permessage-deflate as the
- * console does and inflate what comes compressed; BENCH_STREAM_DEFLATE=0 makes them offer no
- * extension (bench-stream.h).
+ * (200 tickets per second) change the load.  The clients offer no WebSocket extension, as
+ * the console; BENCH_STREAM_DEFLATE=1 makes them offer permessage-deflate as a browser does and
+ * inflate what comes compressed (bench-stream.h).
  */
 #include "config.h"
+
+#include <string.h>
 
 #include "bench-stream.h"
 
 #define SUBJECT_PREFIX "fanout-"
 #define GOAL_P99_MS 50.0
 #define SENDER_IN_FLIGHT 16
+
+/* The service's resident memory in MiB (VmRSS), 0 when unknown. */
+static double
+process_rss_mib (GSubprocess *process)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (process));
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL)
+      || (line = strstr (status, "\nVmRSS:")) == NULL)
+    return 0;
+  return g_ascii_strtod (line + strlen ("\nVmRSS:"), NULL) / 1024;
+}
 
 static void
 bench_level (const char *self_path,
@@ -43,11 +59,13 @@ bench_level (const char *self_path,
   gint64 started;
   double cpu0, scpu0, cpu, scpu;
   double achieved, at_clients, p50, p99, max;
+  double rss0, rss;
 
   g_print ("# %u stream clients, %u tickets created at a nominal %u/s by another process\n",
            n_clients, n_events, rate);
   fanout = bench_stream_new (SUBJECT_PREFIX, n_clients, n_events);
 
+  rss0 = process_rss_mib (server->process);
   started = g_get_monotonic_time ();
   for (guint i = 0; i < n_clients; i++)
     bench_stream_connect (fanout, i, port, path);
@@ -56,6 +74,9 @@ bench_level (const char *self_path,
            (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
   /* Whatever the stream sends first, let it drain. */
   bench_stream_drain (fanout, g_get_monotonic_time () + G_USEC_PER_SEC / 2);
+  rss = process_rss_mib (server->process);
+  g_print ("%-52s %.1f MiB (+%.1f MiB for the clients)\n", "service RSS with the clients connected",
+           rss, rss - rss0);
 
   cpu0 = bench_self_cpu_seconds ();
   scpu0 = bench_process_cpu_seconds (server->process);
@@ -119,6 +140,9 @@ bench_level (const char *self_path,
   key = g_strdup_printf ("fanout.%uc.service_cpu_per_frame", n_clients);
   bench_figure (key, fanout->received > 0 ? scpu * G_USEC_PER_SEC / fanout->received : 0, "us",
                 NULL, 0);
+  g_free (key);
+  key = g_strdup_printf ("fanout.%uc.service_rss_clients", n_clients);
+  bench_figure (key, rss - rss0, "MiB", NULL, 0);
   g_free (key);
   key = g_strdup_printf ("fanout.%uc.frame_wire_bytes", n_clients);
   bench_figure (key, fanout->received > 0 ? fanout->wire_bytes / (double) fanout->received : 0,

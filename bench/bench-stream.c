@@ -390,9 +390,9 @@ client_parse (BenchStream       *stream,
   g_byte_array_remove_range (in, 0, used);
 }
 
-/* The offer libsoup 3.2's client makes (soup_websocket_extension_deflate_get_request_params):
- * what every console's SoupSession sends, its extension manager being a default feature. */
-#define CONSOLE_EXTENSIONS "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+/* The offer libsoup 3.2's client makes when its session has the extension manager
+ * (soup_websocket_extension_deflate_get_request_params), the same as Chromium's. */
+#define DEFLATE_OFFER "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
 
 static int
 client_connect (guint16     port,
@@ -405,7 +405,7 @@ client_connect (guint16     port,
   request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nUpgrade: websocket\r\n"
                              "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                              "Sec-WebSocket-Version: 13\r\n%s\r\n", path_and_query, port,
-                             offer_deflate ? CONSOLE_EXTENSIONS : "");
+                             offer_deflate ? DEFLATE_OFFER : "");
   bench_send_all (fd, request, strlen (request));
   return fd;
 }
@@ -504,7 +504,7 @@ bench_stream_new (const char *subject_prefix,
   stream->latency = bench_samples_new ();
   stream->clients = g_new0 (BenchStreamClient, n_clients);
   stream->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
-  stream->offer_deflate = g_strcmp0 (g_getenv ("BENCH_STREAM_DEFLATE"), "0") != 0;
+  stream->offer_deflate = g_strcmp0 (g_getenv ("BENCH_STREAM_DEFLATE"), "1") == 0;
   stream->scratch = g_byte_array_new ();
   return stream;
 }
@@ -558,10 +558,10 @@ bench_stream_wait_upgraded (BenchStream *stream,
     return FALSE;
 
   if (stream->offer_deflate)
-    g_print ("%-52s offer permessage-deflate; agreed on %u of %u\n",
-             "stream clients (console-like)", stream->deflated, stream->n_clients);
+    g_print ("%-52s offer permessage-deflate (BENCH_STREAM_DEFLATE=1); agreed on %u of %u\n",
+             "stream clients (as a browser)", stream->deflated, stream->n_clients);
   else
-    g_print ("%-52s offer no extension (BENCH_STREAM_DEFLATE=0)\n", "stream clients (raw)");
+    g_print ("%-52s offer no extension\n", "stream clients (as the console)");
   return TRUE;
 }
 

@@ -2,10 +2,11 @@
  * tickets at a nominal rate, and the WebSocket stream clients that time each ticket.created
  * frame from the sender's POST (the time is carried in the ticket's subject).
  *
- * The clients offer permessage-deflate as the console's SoupSession does (libsoup 3.2's
- * default SoupWebsocketExtensionManager), and inflate what the service compressed before
- * reading it: the service is measured doing what it does for a console.  BENCH_STREAM_DEFLATE=0
- * makes them offer no extension (the raw clients of the earlier figures).
+ * By default the clients offer no WebSocket extension, as the console: its SoupSession has no
+ * SoupWebsocketExtensionManager (libsoup 3 does not add one by default).  BENCH_STREAM_DEFLATE=1
+ * makes them offer permessage-deflate as a browser or a SoupSession with that manager does
+ * (libsoup 3.2's offer, which is also Chromium's), and inflate what the service compressed
+ * before reading it, so that latency and loss are those of what such a client receives.
  */
 #pragma once
 
@@ -40,7 +41,7 @@ typedef struct
   BenchSamples      *latency;
   BenchStreamClient *clients;
   int                epoll_fd;
-  gboolean           offer_deflate;  /* BENCH_STREAM_DEFLATE, 1 unless set to 0 */
+  gboolean           offer_deflate;  /* BENCH_STREAM_DEFLATE=1 */
   guint              deflated;       /* clients whose handshake accepted the extension */
   guint64            wire_bytes;     /* of the counted ticket.created frames, headers included */
   guint64            text_bytes;     /* their text, inflated */
