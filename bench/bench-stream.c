@@ -202,6 +202,8 @@ text_frame (BenchStream       *stream,
   stream->received++;
   stream->wire_bytes += wire_size;
   stream->text_bytes += size;
+  if (stream->sample == NULL)
+    stream->sample = g_bytes_new (text, size);
 }
 
 /* Appends to @out what @client's inflater makes of @size bytes at @in. */
@@ -525,6 +527,7 @@ bench_stream_free (BenchStream *stream)
     }
   close (stream->epoll_fd);
   g_byte_array_unref (stream->scratch);
+  g_clear_pointer (&stream->sample, g_bytes_unref);
   g_free (stream->seen);
   bench_samples_free (stream->latency);
   g_free (stream->clients);

@@ -46,6 +46,7 @@ typedef struct
   guint64            wire_bytes;     /* of the counted ticket.created frames, headers included */
   guint64            text_bytes;     /* their text, inflated */
   GByteArray        *scratch;        /* inflated text */
+  GBytes            *sample;         /* the first counted ticket.created frame's text */
 } BenchStream;
 
 /* What the sender printed: POSTs sent, seconds from the first to the last, its CPU time, the
