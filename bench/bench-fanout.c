@@ -15,15 +15,52 @@
  * that cannot keep up shows as an achieved rate below the nominal one (printed).
  *
  * BENCH_FANOUT_CLIENTS ("200,500"), BENCH_FANOUT_EVENTS (1000 per level) and BENCH_FANOUT_RATE
- * (200 tickets per second) change the load.
+ * (200 tickets per second) change the load.  The clients offer no WebSocket extension, as
+ * the console; BENCH_STREAM_DEFLATE=1 makes them offer permessage-deflate as a browser does and
+ * inflate what comes compressed (bench-stream.h).
  */
 #include "config.h"
+
+#include <string.h>
 
 #include "bench-stream.h"
 
 #define SUBJECT_PREFIX "fanout-"
 #define GOAL_P99_MS 50.0
 #define SENDER_IN_FLIGHT 16
+
+/* The service's resident memory in MiB (VmRSS), 0 when unknown. */
+static double
+process_rss_mib (GSubprocess *process)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (process));
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL)
+      || (line = strstr (status, "\nVmRSS:")) == NULL)
+    return 0;
+  return g_ascii_strtod (line + strlen ("\nVmRSS:"), NULL) / 1024;
+}
+
+/* What permessage-deflate makes of @text as a connection's first message (no earlier frames
+ * to refer to): raw deflate, sync-flushed, without the flush's last four bytes (RFC 7692). */
+static gsize
+deflated_alone (GBytes *text)
+{
+  g_autoptr(GConverter) deflater = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW,
+                                                                       -1));
+  gsize size = 0, read = 0, written = 0;
+  const guint8 *data = text != NULL ? g_bytes_get_data (text, &size) : NULL;
+  g_autofree guint8 *out = g_malloc (size + 64);
+
+  if (data == NULL
+      || g_converter_convert (deflater, data, size, out, size + 64, G_CONVERTER_FLUSH, &read,
+                              &written, NULL) == G_CONVERTER_ERROR
+      || read != size || written < 4)
+    return 0;
+  return written - 4;
+}
 
 static void
 bench_level (const char *self_path,
@@ -41,11 +78,16 @@ bench_level (const char *self_path,
   gint64 started;
   double cpu0, scpu0, cpu, scpu;
   double achieved, at_clients, p50, p99, max;
+  double rss0, rss;
+  /* The two kinds of clients are different measurements: their figures are kept apart. */
+  const char *figures = g_strcmp0 (g_getenv ("BENCH_STREAM_DEFLATE"), "1") == 0 ? "fanout.deflate"
+                                                                                  : "fanout";
 
   g_print ("# %u stream clients, %u tickets created at a nominal %u/s by another process\n",
            n_clients, n_events, rate);
   fanout = bench_stream_new (SUBJECT_PREFIX, n_clients, n_events);
 
+  rss0 = process_rss_mib (server->process);
   started = g_get_monotonic_time ();
   for (guint i = 0; i < n_clients; i++)
     bench_stream_connect (fanout, i, port, path);
@@ -54,6 +96,9 @@ bench_level (const char *self_path,
            (g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
   /* Whatever the stream sends first, let it drain. */
   bench_stream_drain (fanout, g_get_monotonic_time () + G_USEC_PER_SEC / 2);
+  rss = process_rss_mib (server->process);
+  g_print ("%-52s %.1f MiB (+%.1f MiB for the clients)\n", "service RSS with the clients connected",
+           rss, rss - rss0);
 
   cpu0 = bench_self_cpu_seconds ();
   scpu0 = bench_process_cpu_seconds (server->process);
@@ -82,31 +127,50 @@ bench_level (const char *self_path,
            n_clients * n_events, fanout->duplicates, fanout->closed);
   g_print ("%-52s clients %.2f s   sender %.2f s   service %.2f s\n", "CPU time", cpu, sent.cpu,
            scpu);
+  g_print ("%-52s %.1f µs\n", "service CPU per delivered frame",
+           fanout->received > 0 ? scpu * G_USEC_PER_SEC / fanout->received : 0);
+  g_print ("%-52s %.1f bytes on the wire (header included), %.1f of text;"
+           " deflated alone %" G_GSIZE_FORMAT "\n",
+           "a ticket.created frame, on average",
+           fanout->received > 0 ? fanout->wire_bytes / (double) fanout->received : 0,
+           fanout->received > 0 ? fanout->text_bytes / (double) fanout->received : 0,
+           deflated_alone (fanout->sample));
 
-  key = g_strdup_printf ("fanout.%uc.latency_p99", n_clients);
+  key = g_strdup_printf ("%s.%uc.latency_p99", figures, n_clients);
   bench_figure (key, p99, "ms", "<=", GOAL_P99_MS);
   g_free (key);
-  key = g_strdup_printf ("fanout.%uc.latency_p50", n_clients);
+  key = g_strdup_printf ("%s.%uc.latency_p50", figures, n_clients);
   bench_figure (key, p50, "ms", NULL, 0);
   g_free (key);
-  key = g_strdup_printf ("fanout.%uc.latency_max", n_clients);
+  key = g_strdup_printf ("%s.%uc.latency_max", figures, n_clients);
   bench_figure (key, max, "ms", NULL, 0);
   g_free (key);
   /* Below the nominal rate the latency was not measured under the load it names. */
-  key = g_strdup_printf ("fanout.%uc.rate_achieved_ratio", n_clients);
+  key = g_strdup_printf ("%s.%uc.rate_achieved_ratio", figures, n_clients);
   bench_figure (key, achieved / rate, "ratio", ">=", 0.95);
   g_free (key);
-  key = g_strdup_printf ("fanout.%uc.lost", n_clients);
+  key = g_strdup_printf ("%s.%uc.lost", figures, n_clients);
   bench_figure (key, n_clients * n_events - fanout->received, "deliveries", "<=", 0);
   g_free (key);
-  key = g_strdup_printf ("fanout.%uc.duplicates", n_clients);
+  key = g_strdup_printf ("%s.%uc.duplicates", figures, n_clients);
   bench_figure (key, fanout->duplicates, "deliveries", "<=", 0);
   g_free (key);
-  key = g_strdup_printf ("fanout.%uc.client_cpu", n_clients);
+  key = g_strdup_printf ("%s.%uc.client_cpu", figures, n_clients);
   bench_figure (key, cpu, "s", NULL, 0);
   g_free (key);
-  key = g_strdup_printf ("fanout.%uc.service_cpu", n_clients);
+  key = g_strdup_printf ("%s.%uc.service_cpu", figures, n_clients);
   bench_figure (key, scpu, "s", NULL, 0);
+  g_free (key);
+  key = g_strdup_printf ("%s.%uc.service_cpu_per_frame", figures, n_clients);
+  bench_figure (key, fanout->received > 0 ? scpu * G_USEC_PER_SEC / fanout->received : 0, "us",
+                NULL, 0);
+  g_free (key);
+  key = g_strdup_printf ("%s.%uc.service_rss_clients", figures, n_clients);
+  bench_figure (key, rss - rss0, "MiB", NULL, 0);
+  g_free (key);
+  key = g_strdup_printf ("%s.%uc.frame_wire_bytes", figures, n_clients);
+  bench_figure (key, fanout->received > 0 ? fanout->wire_bytes / (double) fanout->received : 0,
+                "bytes", NULL, 0);
 
   bench_stream_free (fanout);
 }

@@ -1,8 +1,8 @@
 /* bench-stream.c: what bench-fanout and bench-cluster share (see bench-stream.h).
  *
  * The clients are plain sockets read with epoll (a WebSocket frame from the service is a
- * two-to-ten-byte header and the text): reading 100 000 frames a second through libsoup cost
- * more CPU than the service itself.
+ * two-to-ten-byte header and the text, or its raw deflate when permessage-deflate was agreed):
+ * reading 100 000 frames a second through libsoup cost more CPU than the service itself.
  */
 #define _GNU_SOURCE /* memmem */
 
@@ -166,6 +166,7 @@ text_frame (BenchStream       *stream,
             BenchStreamClient *client,
             const char        *text,
             gsize              size,
+            gsize              wire_size,
             gint64             now)
 {
   const char *event;
@@ -199,6 +200,117 @@ text_frame (BenchStream       *stream,
     }
   bench_samples_add (stream->latency, now - sent_at);
   stream->received++;
+  stream->wire_bytes += wire_size;
+  stream->text_bytes += size;
+  if (stream->sample == NULL)
+    stream->sample = g_bytes_new (text, size);
+}
+
+/* Appends to @out what @client's inflater makes of @size bytes at @in. */
+static void
+inflate_into (BenchStreamClient *client,
+              const guint8      *in,
+              gsize              size,
+              GByteArray        *out)
+{
+  gsize room = MAX (4096, size * 8);
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      guint old = out->len;
+      gsize read = 0, written = 0;
+      GConverterResult result;
+
+      g_byte_array_set_size (out, old + (guint) room);
+      result = g_converter_convert (client->inflater, in, size, out->data + old, room,
+                                    G_CONVERTER_NO_FLAGS, &read, &written, &error);
+      g_byte_array_set_size (out, old + (guint) written);
+      if (result == G_CONVERTER_ERROR)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+            {
+              room *= 2;
+              continue;
+            }
+          /* Nothing more to give and nothing left inside zlib. */
+          if (size == 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT))
+            return;
+          g_error ("client %u: cannot inflate a frame: %s", client->index, error->message);
+        }
+      in += read;
+      size -= read;
+      /* A full output buffer may leave more inside zlib. */
+      if (size == 0 && written < room)
+        return;
+    }
+}
+
+/* A compressed message's text (RFC 7692 §7.2.2): its payload and the four bytes of the empty
+ * stored block that the sender removed, inflated with the window of the messages before it
+ * (context takeover), as libsoup's own client does. */
+static const char *
+inflate_message (BenchStream       *stream,
+                 BenchStreamClient *client,
+                 const guint8      *payload,
+                 gsize              size,
+                 gsize             *text_size)
+{
+  static const guint8 tail[4] = { 0x00, 0x00, 0xff, 0xff };
+
+  g_byte_array_set_size (stream->scratch, 0);
+  inflate_into (client, payload, size, stream->scratch);
+  inflate_into (client, tail, sizeof tail, stream->scratch);
+  if (client->no_takeover)
+    g_converter_reset (client->inflater);
+  *text_size = stream->scratch->len;
+  return (const char *) stream->scratch->data;
+}
+
+/* The value of header @name in the response head @head (up to its blank line), or NULL. */
+static char *
+header_value (const char *head,
+              const char *end,
+              const char *name)
+{
+  gsize name_len = strlen (name);
+  const char *line = strstr (head, "\r\n");
+
+  while (line != NULL && line < end)
+    {
+      const char *next;
+
+      line += 2;
+      next = strstr (line, "\r\n");
+      if (next == NULL || next > end)
+        next = end;
+      if ((gsize) (next - line) > name_len && line[name_len] == ':'
+          && g_ascii_strncasecmp (line, name, name_len) == 0)
+        return g_strstrip (g_strndup (line + name_len + 1, (gsize) (next - line) - name_len - 1));
+      line = next < end ? next : NULL;
+    }
+  return NULL;
+}
+
+/* The 101's answer to our offer: permessage-deflate agreed, and with which parameters. */
+static void
+client_upgraded (BenchStream       *stream,
+                 BenchStreamClient *client,
+                 const char        *head,
+                 const char        *end)
+{
+  g_autofree char *extensions = header_value (head, end, "Sec-WebSocket-Extensions");
+
+  client->upgraded = TRUE;
+  if (extensions == NULL)
+    return;
+  if (!stream->offer_deflate || !g_str_has_prefix (extensions, "permessage-deflate"))
+    g_error ("client %u: the stream agreed to an extension not offered: %s", client->index,
+             extensions);
+
+  client->inflater = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_RAW));
+  client->no_takeover = strstr (extensions, "server_no_context_takeover") != NULL;
+  stream->deflated++;
 }
 
 /* Takes what @client's buffer holds: the upgrade's answer, then whole frames. */
@@ -212,6 +324,8 @@ client_parse (BenchStream       *stream,
 
   if (!client->upgraded)
     {
+      /* A copy: the buffer has no terminating NUL. */
+      g_autofree char *head = NULL;
       const char *end = g_strstr_len ((const char *) in->data, in->len, "\r\n\r\n");
 
       if (end == NULL)
@@ -219,7 +333,8 @@ client_parse (BenchStream       *stream,
       if (!g_str_has_prefix ((const char *) in->data, "HTTP/1.1 101"))
         g_error ("client %u: the stream answered %.*s", client->index,
                  (int) MIN (in->len, 200), (const char *) in->data);
-      client->upgraded = TRUE;
+      head = g_strndup ((const char *) in->data, (gsize) (end + 2 - (const char *) in->data));
+      client_upgraded (stream, client, head, head + strlen (head));
       used = (gsize) (end + 4 - (const char *) in->data);
     }
 
@@ -249,8 +364,21 @@ client_parse (BenchStream       *stream,
       if (in->len - used - header < length)
         break;
 
-      if (opcode == 0x1)
-        text_frame (stream, client, (const char *) p + header, length, now);
+      /* libsoup sends every message in one frame (FIN set). */
+      if (opcode == 0x1 && (p[0] & 0x80) == 0)
+        g_error ("client %u: a fragmented message", client->index);
+      if (opcode == 0x1 && (p[0] & 0x40) != 0)
+        {
+          const char *text;
+          gsize text_size;
+
+          if (client->inflater == NULL)
+            g_error ("client %u: a compressed frame without permessage-deflate", client->index);
+          text = inflate_message (stream, client, p + header, length, &text_size);
+          text_frame (stream, client, text, text_size, header + length, now);
+        }
+      else if (opcode == 0x1)
+        text_frame (stream, client, (const char *) p + header, length, header + length, now);
       else if (opcode == 0x9)
         send_frame (client, 0xa, p + header, length);
       else if (opcode == 0x8 && !client->closed)
@@ -264,16 +392,22 @@ client_parse (BenchStream       *stream,
   g_byte_array_remove_range (in, 0, used);
 }
 
+/* The offer libsoup 3.2's client makes when its session has the extension manager
+ * (soup_websocket_extension_deflate_get_request_params), the same as Chromium's. */
+#define DEFLATE_OFFER "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+
 static int
 client_connect (guint16     port,
-                const char *path_and_query)
+                const char *path_and_query,
+                gboolean    offer_deflate)
 {
   g_autofree char *request = NULL;
   int fd = bench_connect_local (port);
 
   request = g_strdup_printf ("GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nUpgrade: websocket\r\n"
                              "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                             "Sec-WebSocket-Version: 13\r\n\r\n", path_and_query, port);
+                             "Sec-WebSocket-Version: 13\r\n%s\r\n", path_and_query, port,
+                             offer_deflate ? DEFLATE_OFFER : "");
   bench_send_all (fd, request, strlen (request));
   return fd;
 }
@@ -372,6 +506,8 @@ bench_stream_new (const char *subject_prefix,
   stream->latency = bench_samples_new ();
   stream->clients = g_new0 (BenchStreamClient, n_clients);
   stream->epoll_fd = epoll_create1 (EPOLL_CLOEXEC);
+  stream->offer_deflate = g_strcmp0 (g_getenv ("BENCH_STREAM_DEFLATE"), "1") == 0;
+  stream->scratch = g_byte_array_new ();
   return stream;
 }
 
@@ -387,8 +523,11 @@ bench_stream_free (BenchStream *stream)
         send_frame (client, 0x8, (const guint8 *) "\x03\xe8", 2);
       close (client->fd);
       g_byte_array_unref (client->in);
+      g_clear_object (&client->inflater);
     }
   close (stream->epoll_fd);
+  g_byte_array_unref (stream->scratch);
+  g_clear_pointer (&stream->sample, g_bytes_unref);
   g_free (stream->seen);
   bench_samples_free (stream->latency);
   g_free (stream->clients);
@@ -408,16 +547,25 @@ bench_stream_connect (BenchStream *stream,
 
   client->index = i;
   client->in = g_byte_array_new ();
-  client->fd = client_connect (port, path_and_query);
+  client->fd = client_connect (port, path_and_query, stream->offer_deflate);
   g_assert_cmpint (epoll_ctl (stream->epoll_fd, EPOLL_CTL_ADD, client->fd, &event), ==, 0);
 }
 
+/* Also says which clients ran: the figures of the two kinds are not comparable. */
 gboolean
 bench_stream_wait_upgraded (BenchStream *stream,
                             gint64       until)
 {
   clients_poll (stream, until, all_upgraded);
-  return all_upgraded (stream);
+  if (!all_upgraded (stream))
+    return FALSE;
+
+  if (stream->offer_deflate)
+    g_print ("%-52s offer permessage-deflate (BENCH_STREAM_DEFLATE=1); agreed on %u of %u\n",
+             "stream clients (as a browser)", stream->deflated, stream->n_clients);
+  else
+    g_print ("%-52s offer no extension\n", "stream clients (as the console)");
+  return TRUE;
 }
 
 /* Reads what the clients get until @until. */

@@ -1,6 +1,12 @@
 /* bench-stream.h: what bench-fanout and bench-cluster share — the sender process that creates
  * tickets at a nominal rate, and the WebSocket stream clients that time each ticket.created
  * frame from the sender's POST (the time is carried in the ticket's subject).
+ *
+ * By default the clients offer no WebSocket extension, as the console: its SoupSession has no
+ * SoupWebsocketExtensionManager (libsoup 3 does not add one by default).  BENCH_STREAM_DEFLATE=1
+ * makes them offer permessage-deflate as a browser or a SoupSession with that manager does
+ * (libsoup 3.2's offer, which is also Chromium's), and inflate what the service compressed
+ * before reading it, so that latency and loss are those of what such a client receives.
  */
 #pragma once
 
@@ -15,6 +21,8 @@ typedef struct
   gboolean    upgraded;
   gboolean    closed;
   GByteArray *in;
+  GConverter *inflater;          /* the service accepted permessage-deflate: raw inflate */
+  gboolean    no_takeover;       /* ... with server_no_context_takeover */
 } BenchStreamClient;
 
 typedef struct
@@ -33,6 +41,12 @@ typedef struct
   BenchSamples      *latency;
   BenchStreamClient *clients;
   int                epoll_fd;
+  gboolean           offer_deflate;  /* BENCH_STREAM_DEFLATE=1 */
+  guint              deflated;       /* clients whose handshake accepted the extension */
+  guint64            wire_bytes;     /* of the counted ticket.created frames, headers included */
+  guint64            text_bytes;     /* their text, inflated */
+  GByteArray        *scratch;        /* inflated text */
+  GBytes            *sample;         /* the first counted ticket.created frame's text */
 } BenchStream;
 
 /* What the sender printed: POSTs sent, seconds from the first to the last, its CPU time, the

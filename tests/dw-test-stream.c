@@ -109,7 +109,6 @@ dw_test_stream_open (DwTestServer *server,
   g_autofree char *uri = dw_test_stream_uri (server, since);
   g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
   DwTestConnect r = { 0 };
-  DwTestStream *stream;
 
   if (session == NULL)
     session = soup_session_new ();
@@ -121,8 +120,15 @@ dw_test_stream_open (DwTestServer *server,
   dw_test_spin_until (dw_test_connect_done, &r, "the stream to connect");
   g_assert_no_error (r.error);
 
-  stream = g_new0 (DwTestStream, 1);
-  stream->conn = r.conn;
+  return dw_test_stream_adopt (r.conn);
+}
+
+DwTestStream *
+dw_test_stream_adopt (SoupWebsocketConnection *conn)
+{
+  DwTestStream *stream = g_new0 (DwTestStream, 1);
+
+  stream->conn = conn;
   stream->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_signal_connect (stream->conn, "message", G_CALLBACK (message_cb), stream);
   g_signal_connect (stream->conn, "closed", G_CALLBACK (closed_cb), stream);

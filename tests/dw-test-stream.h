@@ -47,6 +47,8 @@ char         *dw_test_stream_uri     (DwTestServer    *server,
 DwTestStream *dw_test_stream_open    (DwTestServer    *server,
                                       const char      *token,
                                       gint64           since);
+/* Follows @conn (taking it), a stream connected by other means. */
+DwTestStream *dw_test_stream_adopt   (SoupWebsocketConnection *conn);
 void          dw_test_stream_free    (DwTestStream    *stream);
 /* A DwTestCondition: the stream is closed. */
 gboolean      dw_test_stream_closed  (gpointer         stream);

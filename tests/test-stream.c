@@ -1,7 +1,8 @@
 /* test-stream.c: GET /api/v1/stream against the real deskwatchd.
  *
  * Resume without gap or duplicate, resync when too old, 401 before the upgrade, role scoping,
- * heartbeats, and a client that never reads being told to resync without holding up others.
+ * heartbeats, a client that never reads being told to resync without holding up others, and
+ * permessage-deflate offered as the console offers it but not agreed to.
  */
 #include "config.h"
 
@@ -464,6 +465,65 @@ test_slow_client (void)
   g_socket_close (slow, NULL);
 }
 
+/* A client that offers permessage-deflate — a browser, or a SoupSession given libsoup's
+ * extension manager (the console's is not: libsoup 3 does not add it by default) — is answered
+ * without it, so every client gets the one frame formatted per event instead of a compression
+ * of it per connection (docs/design.md "The event stream"). */
+static void
+test_no_deflate (void)
+{
+  g_autoptr(DwTestServer) server = (unset_env (), dw_test_server_new_with_desk ());
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(DwTestStream) stream = NULL;
+  g_autofree char *uri = dw_test_stream_uri (server, -1);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", server->admin_token);
+  const char *offered;
+  DwTestConnect r = { 0 };
+  gint64 id;
+  guint n;
+
+  soup_session_add_feature_by_type (session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
+  msg = soup_message_new ("GET", uri);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        dw_test_connected_cb, &r);
+  dw_test_spin_until (dw_test_connect_done, &r, "the stream to connect");
+  g_assert_no_error (r.error);
+
+  /* Offered (as Chromium offers it too), and answered without it. */
+  offered = soup_message_headers_get_one (soup_message_get_request_headers (msg),
+                                          "Sec-WebSocket-Extensions");
+  g_assert_cmpstr (offered, ==, "permessage-deflate; client_max_window_bits");
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_SWITCHING_PROTOCOLS);
+  g_assert_null (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                               "Sec-WebSocket-Extensions"));
+  g_assert_null (soup_websocket_connection_get_extensions (r.conn));
+  soup_websocket_connection_close (r.conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_clear_object (&r.conn);
+
+  /* And the events still arrive, whole, to such a client. */
+  r = (DwTestConnect) { 0 };
+  g_clear_object (&msg);
+  msg = soup_message_new ("GET", uri);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        dw_test_connected_cb, &r);
+  dw_test_spin_until (dw_test_connect_done, &r, "the stream to connect again");
+  g_assert_no_error (r.error);
+  g_assert_null (soup_websocket_connection_get_extensions (r.conn));
+  stream = dw_test_stream_adopt (g_steal_pointer (&r.conn));
+  id = create_ticket (server, "uncompressed", 0, "logistics");
+  n = dw_test_stream_wait (stream, 0, "event", "ticket.created", id);
+  g_assert_cmpuint (dw_test_count_events (stream, 0, "ticket.created", id), ==, 1);
+  {
+    JsonObject *data = json_object_get_object_member (g_ptr_array_index (stream->messages, n),
+                                                      "data");
+
+    g_assert_cmpstr (json_object_get_string_member (data, "subject"), ==, "uncompressed");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -475,6 +535,7 @@ main (int   argc,
   g_test_add_func ("/stream/unauthenticated", test_unauthenticated);
   g_test_add_func ("/stream/scoping", test_scoping);
   g_test_add_func ("/stream/slow-client", test_slow_client);
+  g_test_add_func ("/stream/no-deflate", test_no_deflate);
 
   return g_test_run ();
 }

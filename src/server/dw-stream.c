@@ -802,6 +802,16 @@ dw_stream_install (SoupServer          *server,
   hub->heartbeat_ms = env_uint ("DESKWATCH_HEARTBEAT_MS", DEFAULT_HEARTBEAT_MS);
   hub->heartbeat_id = g_timeout_add (hub->heartbeat_ms, heartbeat_cb, hub);
 
+  /* Each event's frame is formatted once and the same bytes go to every client.  libsoup's
+   * server agrees to permessage-deflate by default, and browsers offer it (so does a SoupSession
+   * given libsoup's extension manager; the console's is not): agreed, every frame is compressed
+   * again for each connection with that connection's own deflate state, which zlib sizes at
+   * 256 KiB.  That doubled the service's CPU per delivered frame (bench/README.md, "The stream
+   * with console-like clients"), to save bandwidth on small JSON frames.  The stream is the
+   * service's only WebSocket endpoint, so the server agrees to no extension at all; a client
+   * that offers one gets a plain 101 and plain frames (RFC 7692 §5: the server may decline). */
+  soup_server_remove_websocket_extension (server, SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
+
   soup_server_add_handler (server, DW_STREAM_PATH, stream_request_cb, hub, NULL);
   soup_server_add_websocket_handler (server, DW_STREAM_PATH, NULL, NULL, stream_websocket_cb,
                                      hub, NULL);
