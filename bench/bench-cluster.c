@@ -30,9 +30,11 @@
  * start to the last frame read) the machine's CPUs busy (/proc/stat, all CPUs: everything but
  * idle and iowait, steal shown apart), and the CPU time of each process that takes part: the
  * clients (this process), the sender, the instances, PostgreSQL's server (the postmaster and
- * every process under it, the backends that exited meanwhile included) and haproxy; what is left
- * of the machine's busy time is "others" (interrupts, other work on the machine).  With the
- * frames delivered, the service's and the clients' CPU per frame.
+ * every process under it, the backends that exited meanwhile included) and haproxy, their sum
+ * over the window (the CPUs they kept busy); the machine's time in interrupts (irq, softirq: the
+ * loopback's packets, charged to no process) and what is left of its busy time, "others" (other
+ * work on the machine).  With the frames delivered, the service's and the clients' CPU per
+ * frame.
  *
  * Knobs: BENCH_CLUSTER_CLIENTS (300), BENCH_CLUSTER_EVENTS (500 per level), BENCH_CLUSTER_RATE
  * (100/s), BENCH_CLUSTER_TICKETS (500 creates per measurement), BENCH_CLUSTER_ROUNDS (3).
@@ -134,7 +136,8 @@ machine_cpu (void)
     cpu.total += f[i];
   cpu.idle = f[3];
   cpu.iowait = f[4];
-  cpu.softirq = f[6];
+  /* Interrupts: mostly the loopback's packets here, work no process is charged for. */
+  cpu.softirq = f[5] + f[6];
   cpu.steal = f[7];
   return cpu;
 }
@@ -267,6 +270,7 @@ enum
   CPU_SERVICE,
   CPU_POSTGRES,
   CPU_HAPROXY,
+  CPU_OURS,
   CPU_OTHERS,
   CPU_SERVICE_PER_FRAME,
   CPU_CLIENTS_PER_FRAME,
@@ -283,13 +287,16 @@ static const struct
   /* Of all the machine's CPUs: 1 is every CPU busy all the window. */
   { "machine_busy", "fraction", FALSE },
   { "machine_steal", "fraction", FALSE },
+  /* irq and softirq. */
   { "machine_softirq", "fraction", FALSE },
   { "cpu_clients", "s", FALSE },
   { "cpu_sender", "s", FALSE },
   { "cpu_service", "s", FALSE },
   { "cpu_postgres", "s", TRUE },
   { "cpu_haproxy", "s", TRUE },
-  /* The machine's busy time none of the above spent: interrupts, other work on the machine. */
+  /* All of the above over the window: the CPUs the level's processes kept busy. */
+  { "cpus_used", "CPUs", FALSE },
+  /* The machine's busy time that neither they nor the interrupts spent: other work. */
   { "cpu_others", "s", FALSE },
   { "cpu_service_per_frame", "us", FALSE },
   { "cpu_clients_per_frame", "us", FALSE },
@@ -375,7 +382,9 @@ fanout_level (Setup      *setup,
   result.cpu[CPU_HAPROXY] = hcpu;
   busy_seconds = (double) (ticks - (machine.idle - machine0.idle)
                            - (machine.iowait - machine0.iowait)) / sysconf (_SC_CLK_TCK);
-  result.cpu[CPU_OTHERS] = busy_seconds - ours;
+  result.cpu[CPU_OURS] = ours / window;
+  result.cpu[CPU_OTHERS] = busy_seconds - ours
+                           - (double) (machine.softirq - machine0.softirq) / sysconf (_SC_CLK_TCK);
   result.cpu[CPU_SERVICE_PER_FRAME] = scpu * G_USEC_PER_SEC / MAX (fanout->received, 1);
   result.cpu[CPU_CLIENTS_PER_FRAME] = cpu * G_USEC_PER_SEC / MAX (fanout->received, 1);
 
@@ -385,12 +394,13 @@ fanout_level (Setup      *setup,
            "service %.2f s\n", setup->name, n_clients, result.p50, result.p99, result.achieved,
            result.delivered, rate, sent.post_p99, result.lost, result.duplicates, cpu, sent.cpu, scpu);
   g_print ("  %-9s %4u clients: machine %3.0f %% busy of %u CPUs over %.1f s (steal %.0f %%, "
-           "softirq %.0f %%) = %.2f CPU s: clients %.2f  sender %.2f  service %.2f  postgres "
-           "%.2f  haproxy %.2f  others %.2f;  per frame (%u): service %.1f µs  clients %.1f µs\n",
+           "irq %.0f %%) = %.2f CPU s: clients %.2f  sender %.2f  service %.2f  postgres "
+           "%.2f  haproxy %.2f (%.2f CPUs)  others %.2f;  per frame (%u): service %.1f µs  "
+           "clients %.1f µs\n",
            setup->name, n_clients, 100 * busy, n_cpus, window, 100 * result.cpu[CPU_STEAL],
            100 * result.cpu[CPU_SOFTIRQ], busy_seconds, cpu, sent.cpu, scpu, pgcpu,
-           hcpu, result.cpu[CPU_OTHERS], fanout->received, result.cpu[CPU_SERVICE_PER_FRAME],
-           result.cpu[CPU_CLIENTS_PER_FRAME]);
+           hcpu, result.cpu[CPU_OURS], result.cpu[CPU_OTHERS], fanout->received,
+           result.cpu[CPU_SERVICE_PER_FRAME], result.cpu[CPU_CLIENTS_PER_FRAME]);
 
   bench_stream_free (fanout);
   return result;
