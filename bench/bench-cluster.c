@@ -216,11 +216,13 @@ tree_cpu_seconds (GPid root)
   return ticks / (double) sysconf (_SC_CLK_TCK);
 }
 
+/* 0 once it has exited (GSubprocess then forgets it). */
 static GPid
 pid_of (GSubprocess *process)
 {
-  return process != NULL ? (GPid) g_ascii_strtoll (g_subprocess_get_identifier (process), NULL, 10)
-                         : 0;
+  const char *id = process != NULL ? g_subprocess_get_identifier (process) : NULL;
+
+  return id != NULL ? (GPid) g_ascii_strtoll (id, NULL, 10) : 0;
 }
 
 /* PostgreSQL's server processes and haproxy: nothing for SQLite. */
