@@ -14,6 +14,7 @@
 #include <locale.h>
 
 #include "bench-util.h"
+#include "dw-test-thread.h"
 
 typedef struct
 {
@@ -25,17 +26,14 @@ typedef struct
   GThread    *thread;
 } Loop;
 
-static gpointer
-loop_thread (gpointer data)
+static void
+loop_run (SoupSession *session,
+          gpointer     data)
 {
   Loop *loop = data;
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(SoupSession) session = NULL;
   g_autofree char *uri = g_strconcat (loop->url, loop->path + 1, NULL);
   g_autofree char *auth = g_strdup_printf ("Bearer %s", loop->token);
 
-  g_main_context_push_thread_default (context);
-  session = soup_session_new ();
   while (!g_atomic_int_get (loop->stop))
     {
       g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
@@ -48,9 +46,6 @@ loop_thread (gpointer data)
         g_error ("%s: %u", loop->path, soup_message_get_status (msg));
       g_atomic_int_inc (&loop->n);
     }
-  g_clear_object (&session);
-  g_main_context_pop_thread_default (context);
-  return NULL;
 }
 
 static void
@@ -168,7 +163,7 @@ main (int   argc,
       for (guint r = 0; r < G_N_ELEMENTS (readers); r++)
         {
           readers[r] = (Loop) { server->url, loops[l], server->admin_token, &stop, 0, NULL };
-          readers[r].thread = g_thread_new ("loop", loop_thread, &readers[r]);
+          readers[r].thread = dw_test_thread_new ("loop", loop_run, &readers[r]);
         }
       /* The reads' pace alone first, then with the creates. */
       g_usleep (G_USEC_PER_SEC);

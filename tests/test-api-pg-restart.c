@@ -12,6 +12,7 @@
 #include "dw-test-pg.h"
 #include "dw-test-server.h"
 #include "dw-test-stream.h"
+#include "dw-test-thread.h"
 
 static gint64
 create_ticket (DwTestServer *s,
@@ -99,16 +100,13 @@ typedef struct
   gint         *phase;
 } Poller;
 
-static gpointer
-poller_thread (gpointer data)
+static void
+poller_run (SoupSession *session,
+            gpointer     data)
 {
   Poller *poller = data;
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(SoupSession) session = NULL;
   g_autofree char *url = g_strconcat (poller->server->url, "api/v1/health", NULL);
 
-  g_main_context_push_thread_default (context);
-  session = soup_session_new ();
   for (;;)
     {
       g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
@@ -127,8 +125,6 @@ poller_thread (gpointer data)
         g_assert_cmpuint (status, ==, 503);
       g_usleep (20 * 1000);
     }
-  g_main_context_pop_thread_default (context);
-  return NULL;
 }
 
 #define N_WRITERS 4
@@ -148,18 +144,14 @@ typedef struct
  * were refused.  Before the kill every write is acknowledged; after it, each is either
  * acknowledged (it committed before the server died) or refused 503 unavailable with
  * Retry-After: never another status, never a lost connection (deskwatchd stays up). */
-static gpointer
-writer_thread (gpointer data)
+static void
+writer_run (SoupSession *session,
+            gpointer     data)
 {
   Writer *writer = data;
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(SoupSession) session = NULL;
   g_autofree char *url = g_strconcat (writer->server->url, "api/v1/tickets", NULL);
   g_autofree char *authorization = g_strdup_printf ("Bearer %s", writer->server->admin_token);
   guint refused_in_a_row = 0;
-
-  g_main_context_push_thread_default (context);
-  session = soup_session_new ();
 
   for (guint i = 0; refused_in_a_row < 3; i++)
     {
@@ -206,9 +198,7 @@ writer_thread (gpointer data)
       refused_in_a_row++;
     }
 
-  g_main_context_pop_thread_default (context);
   g_atomic_int_inc (writer->n_done);
-  return NULL;
 }
 
 typedef struct
@@ -305,7 +295,7 @@ test_postmaster_killed (void)
     {
       writers[i] = (Writer) { s, i, g_array_new (FALSE, FALSE, sizeof (gint64)), 0,
                               &n_acknowledged, &killed, &n_done };
-      threads[i] = g_thread_new ("writer", writer_thread, &writers[i]);
+      threads[i] = dw_test_thread_new ("writer", writer_run, &writers[i]);
     }
 
   /* Let them write a while (the stream reading meanwhile), then kill the postmaster in the
@@ -319,7 +309,7 @@ test_postmaster_killed (void)
   dw_test_spin_until (count_reached, &count, "the writers to be refused");
   for (guint i = 0; i < N_WRITERS; i++)
     g_thread_join (threads[i]);
-  poller = g_thread_new ("health", poller_thread, &poll);
+  poller = dw_test_thread_new ("health", poller_run, &poll);
 
   /* The client goes away with what it has (the seqs it saw: each once, none skipped). */
   last_before = dw_test_check_events (before, 0, before->messages->len, 0, TRUE);
@@ -403,7 +393,7 @@ test_postmaster_killed (void)
 
 /* The SLA engine while PostgreSQL is away: a ticket's first response falls due during the
  * outage, and once PostgreSQL is back the engine (meeting the database away first, see
- * poller_thread) schedules its checks again and breaches it, once. */
+ * poller_run) schedules its checks again and breaches it, once. */
 static void
 test_sla_after_restart (void)
 {
@@ -434,7 +424,7 @@ test_sla_after_restart (void)
   g_assert_false (json_object_get_null_member (dw_test_response_object (r), "sla_policy_id"));
 
   dw_test_pg_server_stop_immediate (cluster);
-  poller = g_thread_new ("health", poller_thread, &poll);
+  poller = dw_test_thread_new ("health", poller_run, &poll);
   /* Away for longer than the 20 minutes (2 s) the first response had. */
   g_usleep (3 * G_USEC_PER_SEC);
   g_atomic_int_set (&phase, PHASE_STARTING);
@@ -460,7 +450,7 @@ main (int   argc,
       char *argv[])
 {
   g_setenv ("DW_TEST_BACKEND", "postgresql", TRUE);
-  /* The leader takes the lead again within 50 ms of PostgreSQL's return (see poller_thread). */
+  /* The leader takes the lead again within 50 ms of PostgreSQL's return (see poller_run). */
   g_setenv ("DESKWATCH_LEADER_INTERVAL_MS", "50", TRUE);
   g_test_init (&argc, &argv, NULL);
 

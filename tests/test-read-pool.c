@@ -18,6 +18,7 @@
 #include "dw-test-pg.h"
 #include "dw-test-server.h"
 #include "dw-test-stream.h"
+#include "dw-test-thread.h"
 
 #define COMPACT_TYPE "application/x-deskwatch-snapshot+gvariant"
 
@@ -126,23 +127,16 @@ typedef struct
   GThread    *thread;
 } Reader;
 
-static gpointer
-reader_thread (gpointer data)
+static void
+reader_run (SoupSession *session,
+            gpointer     data)
 {
   Reader *reader = data;
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(SoupSession) session = NULL;
 
-  /* libsoup's sync calls run on the thread's default context. */
-  g_main_context_push_thread_default (context);
-  session = soup_session_new ();
   for (guint i = 0; reader->rounds == 0 ? !g_atomic_int_get (reader->stop) : i < reader->rounds;
        i++)
     g_ptr_array_add (reader->results,
                      fetch_snapshot (session, reader->url, reader->token, reader->compact));
-  g_clear_object (&session);
-  g_main_context_pop_thread_default (context);
-  return NULL;
 }
 
 static void
@@ -159,7 +153,7 @@ reader_start (Reader     *reader,
   reader->rounds = rounds;
   reader->stop = stop;
   reader->results = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  reader->thread = g_thread_new ("reader", reader_thread, reader);
+  reader->thread = dw_test_thread_new ("reader", reader_run, reader);
 }
 
 static void
@@ -620,15 +614,12 @@ typedef struct
   GThread     *thread;
 } RouteReader;
 
-static gpointer
-route_reader_thread (gpointer data)
+static void
+route_reader_run (SoupSession *session,
+                  gpointer     data)
 {
   RouteReader *reader = data;
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(SoupSession) session = NULL;
 
-  g_main_context_push_thread_default (context);
-  session = soup_session_new ();
   /* Each read at least once, then on until told to stop. */
   for (guint i = 0; i < reader->n_reads || !g_atomic_int_get (reader->stop); i++)
     {
@@ -640,9 +631,6 @@ route_reader_thread (gpointer data)
       g_array_append_val (reader->indices, index);
       g_array_append_val (reader->statuses, status);
     }
-  g_clear_object (&session);
-  g_main_context_pop_thread_default (context);
-  return NULL;
 }
 
 static void
@@ -782,7 +770,7 @@ check_routes_concurrent (const char *size)
       readers[r].bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
       readers[r].indices = g_array_new (FALSE, FALSE, sizeof (guint));
       readers[r].statuses = g_array_new (FALSE, FALSE, sizeof (guint));
-      readers[r].thread = g_thread_new ("route-reader", route_reader_thread, &readers[r]);
+      readers[r].thread = dw_test_thread_new ("route-reader", route_reader_run, &readers[r]);
     }
 
   /* The returns side written meanwhile, each write acknowledged before the next. */
