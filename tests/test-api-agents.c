@@ -1835,6 +1835,35 @@ test_fixed_history (void)
                                desk->lead_token, NULL);
     dw_test_assert_problem (bad, 400, "validation");
   }
+
+  /* A window from an afternoon: Monday 14:00 to Wednesday 00:00 China time is two days, Monday's
+   * afternoon and the whole Tuesday (the next bound was taken 36 hours after the window's start,
+   * not after its day's midnight: past noon that skipped a day, and Tuesday's figures were
+   * Monday's). */
+  {
+    g_autofree char *afternoon = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT
+                                                  "&from=2026-11-23T06:00:00Z"
+                                                  "&to=2026-11-24T16:00:00Z&series=daily",
+                                                  desk->team_id);
+    g_autoptr(DwTestResponse) d = dw_test_server_json (desk, "GET", afternoon, desk->lead_token,
+                                                       NULL);
+    JsonArray *daily;
+    JsonObject *monday, *tuesday;
+
+    dw_test_assert_status (d, 200);
+    daily = json_object_get_array_member (json_array_get_object_element (
+                json_object_get_array_member (dw_test_response_object (d), "agents"), 0), "daily");
+    g_assert_cmpuint (json_array_get_length (daily), ==, 2);
+    monday = json_array_get_object_element (daily, 0);
+    tuesday = json_array_get_object_element (daily, 1);
+    g_assert_cmpstr (json_object_get_string_member (monday, "date"), ==, "2026-11-23");
+    g_assert_cmpstr (json_object_get_string_member (tuesday, "date"), ==, "2026-11-24");
+    g_assert_cmpint (json_object_get_int_member (monday, "solved"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (tuesday, "solved"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (tuesday, "reopened"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (tuesday, "first_response_median_seconds"), ==,
+                     600);
+  }
 }
 
 
