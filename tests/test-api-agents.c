@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "dw-clock.h"
@@ -863,6 +864,36 @@ presence_since (DwTestResponse *r)
   return t;
 }
 
+/* The length of [@a0, @a1) within [@b0, @b1). */
+static gint64
+overlap (gint64 a0,
+         gint64 a1,
+         gint64 b0,
+         gint64 b1)
+{
+  return MAX (0, MIN (a1, b1) - MAX (a0, b0));
+}
+
+/* The bounds of the day @date ("YYYY-MM-DD") in Asia/Shanghai, the desk's calendar. */
+static void
+local_day (const char *date,
+           gint64     *from,
+           gint64     *to)
+{
+  g_autoptr(GTimeZone) shanghai = g_time_zone_new_identifier ("Asia/Shanghai");
+  g_autoptr(GDateTime) midnight = NULL;
+  g_autoptr(GDateTime) next = NULL;
+  int y, m, d;
+
+  g_assert_nonnull (date);
+  g_assert_cmpint (sscanf (date, "%4d-%2d-%2d", &y, &m, &d), ==, 3);
+  midnight = g_date_time_new (shanghai, y, m, d, 0, 0, 0);
+  g_assert_nonnull (midnight);
+  next = g_date_time_add_days (midnight, 1);
+  *from = g_date_time_to_unix (midnight);
+  *to = g_date_time_to_unix (next);
+}
+
 /* Adherence: the share of the agent's published, scheduled time (less breaks) spent online,
  * against a sum made here from the shift the test rosters and the presence it sets. */
 static void
@@ -941,14 +972,32 @@ test_adherence (void)
   g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (result,
                                                                                    "team_median"),
                                                     "adherence"), ==, expected);
-  /* day by day: one day unless the window crossed a local midnight */
+  /* Day by day (the team's calendar is Asia/Shanghai): one day, or two when the window crossed
+   * a local midnight (16:00 UTC), each day's share summed here over the part of the window in it,
+   * so the check is as strong at any time of day. */
   daily = json_object_get_array_member (me, "daily");
-  if (json_array_get_length (daily) == 1)
-    g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (daily, 0),
-                                                      "adherence"), ==, expected);
-  else
-    for (guint i = 0; i < json_array_get_length (daily); i++)
-      g_assert_true (json_object_has_member (json_array_get_object_element (daily, i), "adherence"));
+  g_test_message ("adherence day by day: %u local days", json_array_get_length (daily));
+  g_assert_cmpuint (json_array_get_length (daily), >=, 1);
+  g_assert_cmpuint (json_array_get_length (daily), <=, 2);
+  for (guint i = 0; i < json_array_get_length (daily); i++)
+    {
+      JsonObject *point = json_array_get_object_element (daily, i);
+      gint64 day_from, day_to, day_scheduled, day_adherent;
+
+      local_day (json_object_get_string_member (point, "date"), &day_from, &day_to);
+      day_from = MAX (day_from, t0 - 120);
+      day_to = MIN (day_to, tq);
+      day_scheduled = overlap (t0 - 60, tq, day_from, day_to)
+                      - overlap (t0 - 40, t0 - 20, day_from, day_to);
+      day_adherent = overlap (t1, t2, day_from, day_to) + overlap (t3, tq, day_from, day_to);
+      if (json_array_get_length (daily) == 1)
+        g_assert_cmpint (day_scheduled, ==, scheduled);
+      if (day_scheduled == 0)
+        g_assert_true (json_object_get_null_member (point, "adherence"));
+      else
+        g_assert_cmpfloat (json_object_get_double_member (point, "adherence"), ==,
+                           round (1000.0 * day_adherent / day_scheduled) / 1000);
+    }
 
   /* no roster, no adherence */
   other_path = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT,
@@ -1834,6 +1883,35 @@ test_fixed_history (void)
     bad = dw_test_server_json (desk, "GET", "/api/v1/agents/metrics?team_id=1&series=hourly",
                                desk->lead_token, NULL);
     dw_test_assert_problem (bad, 400, "validation");
+  }
+
+  /* A window from an afternoon: Monday 14:00 to Wednesday 00:00 China time is two days, Monday's
+   * afternoon and the whole Tuesday (the next bound was taken 36 hours after the window's start,
+   * not after its day's midnight: past noon that skipped a day, and Tuesday's figures were
+   * Monday's). */
+  {
+    g_autofree char *afternoon = g_strdup_printf ("/api/v1/agents/metrics?team_id=%" G_GINT64_FORMAT
+                                                  "&from=2026-11-23T06:00:00Z"
+                                                  "&to=2026-11-24T16:00:00Z&series=daily",
+                                                  desk->team_id);
+    g_autoptr(DwTestResponse) d = dw_test_server_json (desk, "GET", afternoon, desk->lead_token,
+                                                       NULL);
+    JsonArray *daily;
+    JsonObject *monday, *tuesday;
+
+    dw_test_assert_status (d, 200);
+    daily = json_object_get_array_member (json_array_get_object_element (
+                json_object_get_array_member (dw_test_response_object (d), "agents"), 0), "daily");
+    g_assert_cmpuint (json_array_get_length (daily), ==, 2);
+    monday = json_array_get_object_element (daily, 0);
+    tuesday = json_array_get_object_element (daily, 1);
+    g_assert_cmpstr (json_object_get_string_member (monday, "date"), ==, "2026-11-23");
+    g_assert_cmpstr (json_object_get_string_member (tuesday, "date"), ==, "2026-11-24");
+    g_assert_cmpint (json_object_get_int_member (monday, "solved"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (tuesday, "solved"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (tuesday, "reopened"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (tuesday, "first_response_median_seconds"), ==,
+                     600);
   }
 }
 

@@ -381,6 +381,36 @@ test_roster (Fixture       *fixture,
   g_assert_error (error, DW_STORE_ERROR, DW_STORE_ERROR_CONSTRAINT);
 }
 
+/* Sunday 6 December 2026, 14:00 in Beijing: "next week" is the one that starts tomorrow, Monday
+ * 7 December, and not the week after (the demo started on a Sunday put its leave and training
+ * a week late: the Monday after today + 8 days). */
+#define SUNDAY_NOW G_GINT64_CONSTANT (1796536800)
+#define NEXT_MONDAY G_GINT64_CONSTANT (1796572800)   /* 2026-12-07 00:00 Beijing */
+
+static void
+test_next_week_on_sunday (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  DwDemoBacklog *backlog = NULL;
+  g_autofree char *leave = NULL, *training = NULL;
+
+  dw_demo_set_seed (13);
+  g_assert_true (dw_demo_seed (fixture->store, SUNDAY_NOW, &backlog, &error));
+  g_assert_no_error (error);
+  dw_demo_backlog_free (backlog);
+
+  /* annual leave Wednesday to Friday, training Tuesday 13:00–18:00, of the week from Monday */
+  leave = g_strdup_printf ("SELECT count (*) FROM absences WHERE kind = 'leave' AND starts_at = %"
+                           G_GINT64_FORMAT " AND ends_at = %" G_GINT64_FORMAT,
+                           NEXT_MONDAY + 2 * 86400, NEXT_MONDAY + 5 * 86400);
+  training = g_strdup_printf ("SELECT count (*) FROM absences WHERE kind = 'training' AND "
+                              "starts_at = %" G_GINT64_FORMAT " AND ends_at = %" G_GINT64_FORMAT,
+                              NEXT_MONDAY + 86400 + 13 * 3600, NEXT_MONDAY + 86400 + 18 * 3600);
+  g_assert_cmpint (dw_test_store_int (fixture->desk, leave), ==, 1);
+  g_assert_cmpint (dw_test_store_int (fixture->desk, training), ==, 1);
+}
+
 static const char simulator_sql[] =
   "INSERT INTO customers (id, name, phone, tags, created_at) "
   "VALUES (5, 'x', '1', '[\"vip\"]', 0), (9, 'y', '2', '[]', 0);"
@@ -873,6 +903,7 @@ main (int   argc,
     { "demo/customers", test_customers },
     { "demo/held-requeue", test_held_requeue },
     { "demo/roster", test_roster },
+    { "demo/next-week-on-sunday", test_next_week_on_sunday },
     { "demo/simulator", test_simulator },
     { "demo/history-reads", test_history_reads },
     { "demo/history-writes", test_history_writes },

@@ -1021,7 +1021,9 @@ team_medians (JsonArray *agents)
   return medians;
 }
 
-/* The starts of the local days of [@from, @to) (the first at @from), then @to. */
+/* The starts of the local days of [@from, @to) (the first at @from), then @to.  The next day is
+ * found 36 hours after this day's midnight, not after @from: from an afternoon that would be the
+ * day after next. */
 static GArray *
 day_bounds_new (GTimeZone *tz,
                 gint64     from,
@@ -1029,7 +1031,8 @@ day_bounds_new (GTimeZone *tz,
 {
   GArray *bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  for (gint64 day = from; day < to; day = dw_roster_day_start (tz, day + 36 * 3600))
+  for (gint64 day = from; day < to;
+       day = dw_roster_day_start (tz, dw_roster_day_start (tz, day) + 36 * 3600))
     g_array_append_val (bounds, day);
   g_array_append_val (bounds, to);
   return bounds;

@@ -131,7 +131,8 @@ dw_demo_seed_roster (DwStore       *store,
 {
   g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Asia/Shanghai");
   gint64 today = dw_demo_local_midnight (now);
-  gint64 next_monday = dw_roster_week_start (tz, today + 8 * DW_DEMO_DAY);
+  /* a week from today is in next week whatever today is (today + 8 days is not, on a Sunday) */
+  gint64 next_monday = dw_roster_week_start (tz, today + 7 * DW_DEMO_DAY + 12 * 3600);
   gint64 sick = user_id (store, dw_demo_agents[3].username);
   gint64 leave = user_id (store, dw_demo_agents[15].username);
   gint64 training = user_id (store, dw_demo_agents[27].username);
