@@ -335,3 +335,38 @@ dw_test_pg_new_database (DwTestPg *self)
   PQfinish (conn);
   return dw_test_pg_get_conninfo (self, name);
 }
+
+PGconn *
+dw_test_pg_session_open (const char *conninfo)
+{
+  PGconn *conn = PQconnectdb (conninfo);
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("cannot connect to %s: %s", conninfo, PQerrorMessage (conn));
+  return conn;
+}
+
+void
+dw_test_pg_session_exec (PGconn     *conn,
+                         const char *sql)
+{
+  PGresult *result = PQexec (conn, sql);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  PQclear (result);
+}
+
+char *
+dw_test_pg_session_value (PGconn     *conn,
+                          const char *sql)
+{
+  PGresult *result = PQexec (conn, sql);
+  char *value;
+
+  if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  value = g_strdup (PQgetvalue (result, 0, 0));
+  PQclear (result);
+  return value;
+}

@@ -2,6 +2,7 @@
 
 #include "dw-test-server.h"
 #include "dw-test-pg.h"
+#include "dw-test-thread.h"
 
 #include "dw-clock.h"
 #include "dw-json.h"
@@ -701,6 +702,20 @@ query_row_new (int n_columns)
   return row + 1;
 }
 
+gint64
+dw_test_server_query_intf (DwTestServer *self,
+                           const char   *format,
+                           ...)
+{
+  g_autofree char *sql = NULL;
+  va_list args;
+
+  va_start (args, format);
+  sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  return dw_test_server_query_int (self, sql);
+}
+
 GPtrArray *
 dw_test_server_query_rows (DwTestServer *self,
                            const char   *sql)
@@ -753,4 +768,67 @@ dw_test_server_query_rows (DwTestServer *self,
       sqlite3_close (db);
     }
   return rows;
+}
+
+DwTestRequest *
+dw_test_request_new (DwTestServer *server,
+                     const char   *method,
+                     const char   *path,
+                     const char   *body,
+                     guint         timeout_s)
+{
+  DwTestRequest *request = g_new0 (DwTestRequest, 1);
+
+  request->uri = g_strdup_printf ("%s%s", server->url, path + 1);
+  request->method = method;
+  request->token = server->admin_token;
+  request->body = g_strdup (body);
+  request->timeout_s = timeout_s;
+  return request;
+}
+
+static void
+request_run (SoupSession *session,
+             gpointer     data)
+{
+  DwTestRequest *request = data;
+  g_autoptr(SoupMessage) msg = soup_message_new (request->method, request->uri);
+  g_autofree char *authorization = g_strdup_printf ("Bearer %s", request->token);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (session, "timeout", request->timeout_s, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                authorization);
+  if (request->body != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (request->body, strlen (request->body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    }
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  /* On the old code of a hang: the client's timeout, the service still waiting. */
+  g_assert_no_error (error);
+  request->status = soup_message_get_status (msg);
+  request->reply = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+  request->retry_after = g_strdup (soup_message_headers_get_one (
+                                     soup_message_get_response_headers (msg), "Retry-After"));
+  g_atomic_int_set (&request->done, 1);
+}
+
+GThread *
+dw_test_request_start (DwTestRequest *request,
+                       const char    *name)
+{
+  return dw_test_thread_new (name, request_run, request);
+}
+
+void
+dw_test_request_free (DwTestRequest *request)
+{
+  g_free (request->uri);
+  g_free (request->body);
+  g_free (request->reply);
+  g_free (request->retry_after);
+  g_free (request);
 }

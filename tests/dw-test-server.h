@@ -154,13 +154,48 @@ void          dw_test_server_exec          (DwTestServer       *self,
  * RETURNING id), on either backend. */
 gint64        dw_test_server_query_int     (DwTestServer       *self,
                                             const char         *sql);
+/* dw_test_server_query_int of the SQL that @format makes. */
+gint64        dw_test_server_query_intf    (DwTestServer       *self,
+                                            const char         *format,
+                                            ...) G_GNUC_PRINTF (2, 3);
 /* Every row of @sql (one statement), on either backend: a GPtrArray of rows, each a char **
  * of its columns as text (NULL for SQL NULL), in the order the query gives. */
 GPtrArray    *dw_test_server_query_rows    (DwTestServer       *self,
                                             const char         *sql);
 
+/* A request sent from a thread of its own (dw_test_thread_new), while the test's main thread
+ * holds what it is to meet (a lock): its answer is read once the thread is joined, or once
+ * @done is set. */
+typedef struct
+{
+  char       *uri;
+  const char *method;
+  const char *token;        /* the server's admin token */
+  char       *body;         /* JSON, or NULL */
+  guint       timeout_s;    /* the client's HTTP timeout */
+  guint       status;
+  char       *reply;
+  char       *retry_after;  /* the Retry-After header, or NULL */
+  gint        done;         /* atomic: TRUE once answered */
+} DwTestRequest;
+
+/* @method @path (from "/") with @body (or NULL) as the admin, sent with an HTTP timeout of
+ * @timeout_s seconds (far above what the test waits for, so that a request that would hang on
+ * the old code fails instead). */
+DwTestRequest *dw_test_request_new         (DwTestServer       *server,
+                                            const char         *method,
+                                            const char         *path,
+                                            const char         *body,
+                                            guint               timeout_s);
+/* Sends @request on a new thread named @name; g_thread_join() waits for the answer (a
+ * transport error, such as the client's timeout, fails the test). */
+GThread       *dw_test_request_start       (DwTestRequest      *request,
+                                            const char         *name);
+void           dw_test_request_free        (DwTestRequest      *request);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestServer, dw_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestResponse, dw_test_response_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestRequest, dw_test_request_free)
 
 /* The service's "now" (GET /api/v1/health): simulated time when it runs with --speed. */
 gint64        dw_test_server_now           (DwTestServer  *self);

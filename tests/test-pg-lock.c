@@ -16,120 +16,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dw-test-pg.h"
 #include "dw-test-server.h"
 
 /* The HTTP client's timeout: far above any lock_timeout here (2 s by default). */
 #define CLIENT_TIMEOUT_S 60
 
-typedef struct
-{
-  char       *uri;
-  const char *method;
-  const char *token;
-  char       *body;
-  guint       status;
-  char       *reply;
-  char       *retry_after;
-  gint        done;
-} Request;
-
-static gpointer
-request_thread (gpointer data)
-{
-  Request *request = data;
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", CLIENT_TIMEOUT_S,
-                                                                   NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (request->method, request->uri);
-  g_autofree char *authorization = g_strdup_printf ("Bearer %s", request->token);
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                authorization);
-  if (request->body != NULL)
-    {
-      g_autoptr(GBytes) body = g_bytes_new (request->body, strlen (request->body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", body);
-    }
-  reply = soup_session_send_and_read (session, msg, NULL, &error);
-  /* On the old code: the client's timeout, the service still waiting for the lock. */
-  g_assert_no_error (error);
-  request->status = soup_message_get_status (msg);
-  request->reply = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
-  request->retry_after = g_strdup (soup_message_headers_get_one (
-                                     soup_message_get_response_headers (msg), "Retry-After"));
-  g_atomic_int_set (&request->done, 1);
-  return NULL;
-}
-
-static void
-request_free (Request *request)
-{
-  g_free (request->uri);
-  g_free (request->body);
-  g_free (request->reply);
-  g_free (request->retry_after);
-  g_free (request);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
-
-static Request *
-request_new (DwTestServer *server,
-             const char   *method,
-             const char   *path,
-             const char   *body)
-{
-  Request *request = g_new0 (Request, 1);
-
-  request->uri = g_strdup_printf ("%s%s", server->url, path + 1);
-  request->method = method;
-  request->token = server->admin_token;
-  request->body = g_strdup (body);
-  return request;
-}
-
-static PGconn *
-session_open (DwTestServer *server)
-{
-  PGconn *conn = PQconnectdb (server->db);
-
-  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-  return conn;
-}
-
-static void
-session_exec (PGconn     *conn,
-              const char *sql)
-{
-  PGresult *result = PQexec (conn, sql);
-
-  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
-    g_error ("%s: %s", sql, PQerrorMessage (conn));
-  PQclear (result);
-}
-
-static char *
-session_value (PGconn     *conn,
-               const char *sql)
-{
-  PGresult *result = PQexec (conn, sql);
-  char *value;
-
-  if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1)
-    g_error ("%s: %s", sql, PQerrorMessage (conn));
-  value = g_strdup (PQgetvalue (result, 0, 0));
-  PQclear (result);
-  return value;
-}
-
 /* Waits (a safety net, not a measurement) until a session of the service waits for a lock the
  * session with backend @pid holds; FALSE when @request was answered first. */
 static gboolean
-wait_for_waiter (PGconn     *watch,
-                 const char *pid,
-                 Request    *request)
+wait_for_waiter (PGconn        *watch,
+                 const char    *pid,
+                 DwTestRequest *request)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM pg_stat_activity WHERE "
                                           "%s = ANY (pg_blocking_pids (pid))", pid);
@@ -137,7 +35,7 @@ wait_for_waiter (PGconn     *watch,
 
   while (!g_atomic_int_get (&request->done))
     {
-      g_autofree char *waiting = session_value (watch, sql);
+      g_autofree char *waiting = dw_test_pg_session_value (watch, sql);
 
       if (g_strcmp0 (waiting, "0") != 0)
         return TRUE;
@@ -148,27 +46,9 @@ wait_for_waiter (PGconn     *watch,
   return FALSE;
 }
 
-static gint64 count (DwTestServer *server,
-                     const char   *format,
-                     ...) G_GNUC_PRINTF (2, 3);
-
-static gint64
-count (DwTestServer *server,
-       const char   *format,
-       ...)
-{
-  g_autofree char *sql = NULL;
-  va_list args;
-
-  va_start (args, format);
-  sql = g_strdup_vprintf (format, args);
-  va_end (args);
-  return dw_test_server_query_int (server, sql);
-}
-
 /* 503, type contended, Retry-After, a problem body. */
 static void
-assert_locked (Request *request)
+assert_locked (DwTestRequest *request)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
@@ -207,7 +87,7 @@ row_locked (DwTestServer *server)
 {
   g_autoptr(DwTestResponse) created = NULL;
   g_autoptr(DwTestResponse) again = NULL;
-  g_autoptr(Request) patch = NULL;
+  g_autoptr(DwTestRequest) patch = NULL;
   g_autofree char *path = NULL;
   g_autofree char *lock = NULL;
   g_autofree char *pid = NULL;
@@ -222,19 +102,20 @@ row_locked (DwTestServer *server)
   ticket_id = json_object_get_int_member (dw_test_response_object (created), "id");
   path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, ticket_id);
   /* A request waits for the group commit its answer belongs to: all of the create is in. */
-  n_audit = count (server, "SELECT count(*) FROM audit");
-  n_events = count (server, "SELECT count(*) FROM events");
+  n_audit = dw_test_server_query_intf (server, "SELECT count(*) FROM audit");
+  n_events = dw_test_server_query_intf (server, "SELECT count(*) FROM events");
 
-  other = session_open (server);
-  watch = session_open (server);
-  pid = session_value (other, "SELECT pg_backend_pid ()::text");
-  session_exec (other, "BEGIN");
+  other = dw_test_pg_session_open (server->db);
+  watch = dw_test_pg_session_open (server->db);
+  pid = dw_test_pg_session_value (other, "SELECT pg_backend_pid ()::text");
+  dw_test_pg_session_exec (other, "BEGIN");
   lock = g_strdup_printf ("SELECT 1 FROM tickets WHERE id = %" G_GINT64_FORMAT " FOR UPDATE",
                           ticket_id);
-  session_exec (other, lock);
+  dw_test_pg_session_exec (other, lock);
 
-  patch = request_new (server, "PATCH", path, "{\"version\": 1, \"priority\": \"urgent\"}");
-  thread = g_thread_new ("patch", request_thread, patch);
+  patch = dw_test_request_new (server, "PATCH", path, "{\"version\": 1, \"priority\": \"urgent\"}",
+                               CLIENT_TIMEOUT_S);
+  thread = dw_test_request_start (patch, "patch");
   g_assert_true (wait_for_waiter (watch, pid, patch));
   /* Meanwhile: answered once the write gives up (the main loop is the write's until then). */
   assert_healthy (server);
@@ -243,15 +124,15 @@ row_locked (DwTestServer *server)
   assert_healthy (server);
 
   /* Nothing of it: the ticket, its audit and the event log as before. */
-  g_assert_cmpint (count (server, "SELECT version FROM tickets WHERE id = %" G_GINT64_FORMAT,
-                          ticket_id), ==, 1);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM audit"), ==, n_audit);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM events"), ==, n_events);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM audit WHERE entity = 'ticket' AND "
-                                  "entity_id = %" G_GINT64_FORMAT " AND field = 'priority'",
-                          ticket_id), ==, 0);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT version FROM tickets WHERE id = %"
+                                              G_GINT64_FORMAT, ticket_id), ==, 1);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit"), ==, n_audit);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM events"), ==, n_events);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit WHERE entity = "
+                                              "'ticket' AND entity_id = %" G_GINT64_FORMAT " AND "
+                                              "field = 'priority'", ticket_id), ==, 0);
 
-  session_exec (other, "ROLLBACK");
+  dw_test_pg_session_exec (other, "ROLLBACK");
   PQfinish (other);
   PQfinish (watch);
 
@@ -260,10 +141,12 @@ row_locked (DwTestServer *server)
   dw_test_assert_status (again, 200);
   g_assert_cmpint (json_object_get_int_member (dw_test_response_object (again), "version"), ==,
                    2);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM audit"), ==, n_audit + 1);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM audit WHERE entity = 'ticket' AND "
-                                  "entity_id = %" G_GINT64_FORMAT " AND field = 'priority' "
-                                  "AND after = '\"urgent\"'", ticket_id), ==, 1);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit"), ==,
+                   n_audit + 1);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit WHERE entity = "
+                                              "'ticket' AND entity_id = %" G_GINT64_FORMAT " AND "
+                                              "field = 'priority' AND after = '\"urgent\"'",
+                                              ticket_id), ==, 1);
 }
 
 static void
@@ -280,12 +163,13 @@ static void
 test_row_locked_after_reconnect (void)
 {
   g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
-  PGconn *admin = session_open (server);
+  PGconn *admin = dw_test_pg_session_open (server->db);
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  g_free (session_value (admin, "SELECT count(pg_terminate_backend (pid)) FROM pg_stat_activity "
-                                "WHERE application_name = 'deskwatchd' "
-                                "AND datname = current_database ()"));
+  g_free (dw_test_pg_session_value (admin, "SELECT count(pg_terminate_backend (pid)) "
+                                           "FROM pg_stat_activity "
+                                           "WHERE application_name = 'deskwatchd' "
+                                           "AND datname = current_database ()"));
   PQfinish (admin);
   /* /health's ping reconnects (at most once a second); a safety net, not a measurement. */
   for (;;)
@@ -312,8 +196,8 @@ test_table_locked (void)
   g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
   const char * const args[] = { "--db-lock-timeout", "500", NULL };
   g_autoptr(DwTestResponse) created = NULL;
-  g_autoptr(Request) create = NULL;
-  g_autoptr(Request) list = NULL;
+  g_autoptr(DwTestRequest) create = NULL;
+  g_autoptr(DwTestRequest) list = NULL;
   g_autofree char *body = NULL;
   g_autofree char *pid = NULL;
   PGconn *other, *watch;
@@ -322,39 +206,40 @@ test_table_locked (void)
   dw_test_server_stop (server);
   dw_test_server_start (server, args);
 
-  other = session_open (server);
-  watch = session_open (server);
-  pid = session_value (other, "SELECT pg_backend_pid ()::text");
-  session_exec (other, "BEGIN");
-  session_exec (other, "LOCK TABLE tickets");
+  other = dw_test_pg_session_open (server->db);
+  watch = dw_test_pg_session_open (server->db);
+  pid = dw_test_pg_session_value (other, "SELECT pg_backend_pid ()::text");
+  dw_test_pg_session_exec (other, "BEGIN");
+  dw_test_pg_session_exec (other, "LOCK TABLE tickets");
 
   body = g_strdup_printf ("{\"subject\": \"behind the lock\", \"channel\": \"email\", "
                           "\"team_id\": %" G_GINT64_FORMAT "}", server->team_id);
-  create = request_new (server, "POST", "/api/v1/tickets", body);
-  thread = g_thread_new ("create", request_thread, create);
+  create = dw_test_request_new (server, "POST", "/api/v1/tickets", body, CLIENT_TIMEOUT_S);
+  thread = dw_test_request_start (create, "create");
   g_assert_true (wait_for_waiter (watch, pid, create));
   assert_healthy (server);
   g_thread_join (thread);
   assert_locked (create);
 
-  list = request_new (server, "GET", "/api/v1/tickets", NULL);
-  thread = g_thread_new ("list", request_thread, list);
+  list = dw_test_request_new (server, "GET", "/api/v1/tickets", NULL, CLIENT_TIMEOUT_S);
+  thread = dw_test_request_start (list, "list");
   g_thread_join (thread);
   assert_locked (list);
   assert_healthy (server);
 
-  session_exec (other, "ROLLBACK");
+  dw_test_pg_session_exec (other, "ROLLBACK");
   PQfinish (other);
   PQfinish (watch);
 
-  g_assert_cmpint (count (server, "SELECT count(*) FROM tickets"), ==, 0);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM audit WHERE entity = 'ticket'"), ==, 0);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM events WHERE type = 'ticket.created'"),
-                   ==, 0);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM tickets"), ==, 0);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit WHERE entity = "
+                                              "'ticket'"), ==, 0);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM events WHERE type = "
+                                              "'ticket.created'"), ==, 0);
 
   created = dw_test_server_json (server, "POST", "/api/v1/tickets", server->admin_token, body);
   dw_test_assert_status (created, 201);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM tickets"), ==, 1);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM tickets"), ==, 1);
 }
 
 /* The event counter's row held outside: a create's group gets as far as its COMMIT, whose
@@ -365,39 +250,41 @@ test_commit_locked (void)
 {
   g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
   g_autoptr(DwTestResponse) created = NULL;
-  g_autoptr(Request) create = NULL;
+  g_autoptr(DwTestRequest) create = NULL;
   g_autofree char *body = NULL;
   g_autofree char *pid = NULL;
   PGconn *other, *watch;
   GThread *thread;
   gint64 n_tickets, n_events;
 
-  n_tickets = count (server, "SELECT count(*) FROM tickets");
-  n_events = count (server, "SELECT count(*) FROM events");
-  other = session_open (server);
-  watch = session_open (server);
-  pid = session_value (other, "SELECT pg_backend_pid ()::text");
-  session_exec (other, "BEGIN");
-  session_exec (other, "UPDATE event_counter SET last_seq = last_seq");
+  n_tickets = dw_test_server_query_intf (server, "SELECT count(*) FROM tickets");
+  n_events = dw_test_server_query_intf (server, "SELECT count(*) FROM events");
+  other = dw_test_pg_session_open (server->db);
+  watch = dw_test_pg_session_open (server->db);
+  pid = dw_test_pg_session_value (other, "SELECT pg_backend_pid ()::text");
+  dw_test_pg_session_exec (other, "BEGIN");
+  dw_test_pg_session_exec (other, "UPDATE event_counter SET last_seq = last_seq");
 
   body = g_strdup_printf ("{\"subject\": \"behind the counter\", \"channel\": \"email\", "
                           "\"team_id\": %" G_GINT64_FORMAT "}", server->team_id);
-  create = request_new (server, "POST", "/api/v1/tickets", body);
-  thread = g_thread_new ("create", request_thread, create);
+  create = dw_test_request_new (server, "POST", "/api/v1/tickets", body, CLIENT_TIMEOUT_S);
+  thread = dw_test_request_start (create, "create");
   g_assert_true (wait_for_waiter (watch, pid, create));
   assert_healthy (server);
   g_thread_join (thread);
   assert_locked (create);
 
-  session_exec (other, "ROLLBACK");
+  dw_test_pg_session_exec (other, "ROLLBACK");
   PQfinish (other);
   PQfinish (watch);
 
-  g_assert_cmpint (count (server, "SELECT count(*) FROM tickets"), ==, n_tickets);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM events"), ==, n_events);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM tickets"), ==,
+                   n_tickets);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM events"), ==, n_events);
   created = dw_test_server_json (server, "POST", "/api/v1/tickets", server->admin_token, body);
   dw_test_assert_status (created, 201);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM tickets"), ==, n_tickets + 1);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM tickets"), ==,
+                   n_tickets + 1);
 }
 
 /* The SLA engine's alarm, a background writer, meets a due ticket's row held outside: its round
@@ -415,7 +302,7 @@ test_sla_alarm_locked (void)
   g_autofree char *states = NULL;
   g_autofree char *pid = NULL;
   PGconn *other, *watch;
-  Request never = { 0, };
+  DwTestRequest never = { 0, };
   gint64 ticket_id, deadline, n_before;
 
   dw_test_server_stop (server);
@@ -446,18 +333,18 @@ test_sla_alarm_locked (void)
 
   n_before = dw_test_server_query_int (server, at_risk);
 
-  other = session_open (server);
-  watch = session_open (server);
-  pid = session_value (other, "SELECT pg_backend_pid ()::text");
-  session_exec (other, "BEGIN");
+  other = dw_test_pg_session_open (server->db);
+  watch = dw_test_pg_session_open (server->db);
+  pid = dw_test_pg_session_value (other, "SELECT pg_backend_pid ()::text");
+  dw_test_pg_session_exec (other, "BEGIN");
   lock = g_strdup_printf ("SELECT 1 FROM tickets WHERE id = %" G_GINT64_FORMAT " FOR UPDATE",
                           ticket_id);
-  session_exec (other, lock);
+  dw_test_pg_session_exec (other, lock);
 
   g_assert_true (wait_for_waiter (watch, pid, &never));
   assert_healthy (server);
   g_assert_cmpint (dw_test_server_query_int (server, at_risk), ==, n_before);
-  session_exec (other, "ROLLBACK");
+  dw_test_pg_session_exec (other, "ROLLBACK");
   PQfinish (other);
   PQfinish (watch);
 
@@ -502,10 +389,11 @@ test_facts_retried (void)
 
   for (guint round = 0; !forced && round < MAX_ROUNDS; round++)
     {
-      g_autoptr(Request) figures = request_new (server, "GET", path, NULL);
+      g_autoptr(DwTestRequest) figures = dw_test_request_new (server, "GET", path, NULL,
+                                                              CLIENT_TIMEOUT_S);
       g_autofree char *pid = NULL;
-      PGconn *other = session_open (server);
-      PGconn *watch = session_open (server);
+      PGconn *other = dw_test_pg_session_open (server->db);
+      PGconn *watch = dw_test_pg_session_open (server->db);
       GThread *thread;
 
       /* Something for the catch-up to read, so that it moves the position. */
@@ -517,12 +405,13 @@ test_facts_retried (void)
                                         "\"team_id\": %" G_GINT64_FORMAT "}", server->team_id);
         dw_test_assert_status (created, 201);
       }
-      pid = session_value (other, "SELECT pg_backend_pid ()::text");
-      session_exec (other, "SET deadlock_timeout = '10min'");
-      session_exec (other, "BEGIN");
-      g_free (session_value (other, "SELECT count(*) FROM (SELECT 1 FROM settings WHERE key = "
-                                    "'agent_facts_audit_id' FOR UPDATE) AS s"));
-      thread = g_thread_new ("figures", request_thread, figures);
+      pid = dw_test_pg_session_value (other, "SELECT pg_backend_pid ()::text");
+      dw_test_pg_session_exec (other, "SET deadlock_timeout = '10min'");
+      dw_test_pg_session_exec (other, "BEGIN");
+      g_free (dw_test_pg_session_value (other, "SELECT count(*) FROM (SELECT 1 FROM settings "
+                                               "WHERE key = 'agent_facts_audit_id' FOR UPDATE) "
+                                               "AS s"));
+      thread = dw_test_request_start (figures, "figures");
       if (wait_for_waiter (watch, pid, figures))
         {
           PGresult *result = PQexec (other, advisory);
@@ -532,7 +421,7 @@ test_facts_retried (void)
             g_test_message ("the session lost: %s", PQresultErrorMessage (result));
           PQclear (result);
         }
-      session_exec (other, "ROLLBACK");
+      dw_test_pg_session_exec (other, "ROLLBACK");
       g_thread_join (thread);
       PQfinish (other);
       PQfinish (watch);
