@@ -619,15 +619,9 @@ dw_test_server_exec (DwTestServer *self,
 {
   if (self->db != NULL)
     {
-      PGconn *conn = PQconnectdb (self->db);
-      PGresult *result;
+      PGconn *conn = dw_test_pg_session_open (self->db);
 
-      if (PQstatus (conn) != CONNECTION_OK)
-        g_error ("%s: %s", sql, PQerrorMessage (conn));
-      result = PQexec (conn, sql);
-      if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
-        g_error ("%s: %s", sql, PQerrorMessage (conn));
-      PQclear (result);
+      dw_test_pg_session_exec (conn, sql);
       PQfinish (conn);
     }
   else
@@ -651,12 +645,9 @@ dw_test_server_query_int (DwTestServer *self,
 
   if (self->db != NULL)
     {
-      PGconn *conn = PQconnectdb (self->db);
-      PGresult *result;
+      PGconn *conn = dw_test_pg_session_open (self->db);
+      PGresult *result = PQexec (conn, sql);
 
-      if (PQstatus (conn) != CONNECTION_OK)
-        g_error ("%s: %s", sql, PQerrorMessage (conn));
-      result = PQexec (conn, sql);
       if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) < 1)
         g_error ("%s: %s", sql, PQerrorMessage (conn));
       value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
@@ -724,12 +715,9 @@ dw_test_server_query_rows (DwTestServer *self,
 
   if (self->db != NULL)
     {
-      PGconn *conn = PQconnectdb (self->db);
-      PGresult *result;
+      PGconn *conn = dw_test_pg_session_open (self->db);
+      PGresult *result = PQexec (conn, sql);
 
-      if (PQstatus (conn) != CONNECTION_OK)
-        g_error ("%s: %s", sql, PQerrorMessage (conn));
-      result = PQexec (conn, sql);
       if (PQresultStatus (result) != PGRES_TUPLES_OK)
         g_error ("%s: %s", sql, PQerrorMessage (conn));
       for (int r = 0; r < PQntuples (result); r++)

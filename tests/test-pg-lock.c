@@ -78,6 +78,74 @@ assert_healthy (DwTestServer *server)
   dw_test_assert_status (health, 200);
 }
 
+/* The operator: a session of the test's own (@other, its backend's @pid) and one that watches,
+ * in autocommit, who waits on it (@watch). */
+typedef struct
+{
+  PGconn *other;
+  PGconn *watch;
+  char   *pid;
+} Operator;
+
+static void
+operator_open (Operator     *op,
+               DwTestServer *server)
+{
+  op->other = dw_test_pg_session_open (server->db);
+  op->watch = dw_test_pg_session_open (server->db);
+  op->pid = dw_test_pg_session_value (op->other, "SELECT pg_backend_pid ()::text");
+}
+
+/* Opens the operator's sessions and holds what @sql takes, in a transaction left open. */
+static void
+operator_hold (Operator     *op,
+               DwTestServer *server,
+               const char   *sql)
+{
+  operator_open (op, server);
+  dw_test_pg_session_exec (op->other, "BEGIN");
+  dw_test_pg_session_exec (op->other, sql);
+}
+
+/* The same, holding ticket @ticket_id's row (SELECT … FOR UPDATE). */
+static void
+operator_hold_ticket (Operator     *op,
+                      DwTestServer *server,
+                      gint64        ticket_id)
+{
+  g_autofree char *lock = g_strdup_printf ("SELECT 1 FROM tickets WHERE id = %" G_GINT64_FORMAT
+                                           " FOR UPDATE", ticket_id);
+
+  operator_hold (op, server, lock);
+}
+
+/* Rolls the operator's transaction back and closes its sessions. */
+static void
+operator_release (Operator *op)
+{
+  dw_test_pg_session_exec (op->other, "ROLLBACK");
+  g_clear_pointer (&op->other, PQfinish);
+  g_clear_pointer (&op->watch, PQfinish);
+  g_clear_pointer (&op->pid, g_free);
+}
+
+/* Sends @request, on a thread named @name, into the operator's lock: /health answers while it
+ * waits there, and it is answered 503 contended. */
+static void
+assert_locked_out (Operator      *op,
+                   DwTestServer  *server,
+                   DwTestRequest *request,
+                   const char    *name)
+{
+  GThread *thread = dw_test_request_start (request, name);
+
+  g_assert_true (wait_for_waiter (op->watch, op->pid, request));
+  /* Meanwhile: answered once the write gives up (the main loop is the write's until then). */
+  assert_healthy (server);
+  g_thread_join (thread);
+  assert_locked (request);
+}
+
 /* An operator's open transaction holds a ticket's row (SELECT … FOR UPDATE): a PATCH of that
  * ticket is answered 503 contended with Retry-After once the lock_timeout (the default) is
  * over, /health answers meanwhile and after, and nothing of the PATCH is stored; once the
@@ -89,10 +157,7 @@ row_locked (DwTestServer *server)
   g_autoptr(DwTestResponse) again = NULL;
   g_autoptr(DwTestRequest) patch = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *lock = NULL;
-  g_autofree char *pid = NULL;
-  PGconn *other, *watch;
-  GThread *thread;
+  Operator op = { 0 };
   gint64 ticket_id, n_audit, n_events;
 
   created = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/tickets",
@@ -105,22 +170,11 @@ row_locked (DwTestServer *server)
   n_audit = dw_test_server_query_intf (server, "SELECT count(*) FROM audit");
   n_events = dw_test_server_query_intf (server, "SELECT count(*) FROM events");
 
-  other = dw_test_pg_session_open (server->db);
-  watch = dw_test_pg_session_open (server->db);
-  pid = dw_test_pg_session_value (other, "SELECT pg_backend_pid ()::text");
-  dw_test_pg_session_exec (other, "BEGIN");
-  lock = g_strdup_printf ("SELECT 1 FROM tickets WHERE id = %" G_GINT64_FORMAT " FOR UPDATE",
-                          ticket_id);
-  dw_test_pg_session_exec (other, lock);
+  operator_hold_ticket (&op, server, ticket_id);
 
   patch = dw_test_request_new (server, "PATCH", path, "{\"version\": 1, \"priority\": \"urgent\"}",
                                CLIENT_TIMEOUT_S);
-  thread = dw_test_request_start (patch, "patch");
-  g_assert_true (wait_for_waiter (watch, pid, patch));
-  /* Meanwhile: answered once the write gives up (the main loop is the write's until then). */
-  assert_healthy (server);
-  g_thread_join (thread);
-  assert_locked (patch);
+  assert_locked_out (&op, server, patch, "patch");
   assert_healthy (server);
 
   /* Nothing of it: the ticket, its audit and the event log as before. */
@@ -132,9 +186,7 @@ row_locked (DwTestServer *server)
                                               "'ticket' AND entity_id = %" G_GINT64_FORMAT " AND "
                                               "field = 'priority'", ticket_id), ==, 0);
 
-  dw_test_pg_session_exec (other, "ROLLBACK");
-  PQfinish (other);
-  PQfinish (watch);
+  operator_release (&op);
 
   again = dw_test_server_json (server, "PATCH", path, server->admin_token,
                                "{\"version\": 1, \"priority\": \"urgent\"}");
@@ -199,27 +251,18 @@ test_table_locked (void)
   g_autoptr(DwTestRequest) create = NULL;
   g_autoptr(DwTestRequest) list = NULL;
   g_autofree char *body = NULL;
-  g_autofree char *pid = NULL;
-  PGconn *other, *watch;
+  Operator op = { 0 };
   GThread *thread;
 
   dw_test_server_stop (server);
   dw_test_server_start (server, args);
 
-  other = dw_test_pg_session_open (server->db);
-  watch = dw_test_pg_session_open (server->db);
-  pid = dw_test_pg_session_value (other, "SELECT pg_backend_pid ()::text");
-  dw_test_pg_session_exec (other, "BEGIN");
-  dw_test_pg_session_exec (other, "LOCK TABLE tickets");
+  operator_hold (&op, server, "LOCK TABLE tickets");
 
   body = g_strdup_printf ("{\"subject\": \"behind the lock\", \"channel\": \"email\", "
                           "\"team_id\": %" G_GINT64_FORMAT "}", server->team_id);
   create = dw_test_request_new (server, "POST", "/api/v1/tickets", body, CLIENT_TIMEOUT_S);
-  thread = dw_test_request_start (create, "create");
-  g_assert_true (wait_for_waiter (watch, pid, create));
-  assert_healthy (server);
-  g_thread_join (thread);
-  assert_locked (create);
+  assert_locked_out (&op, server, create, "create");
 
   list = dw_test_request_new (server, "GET", "/api/v1/tickets", NULL, CLIENT_TIMEOUT_S);
   thread = dw_test_request_start (list, "list");
@@ -227,9 +270,7 @@ test_table_locked (void)
   assert_locked (list);
   assert_healthy (server);
 
-  dw_test_pg_session_exec (other, "ROLLBACK");
-  PQfinish (other);
-  PQfinish (watch);
+  operator_release (&op);
 
   g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM tickets"), ==, 0);
   g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit WHERE entity = "
@@ -252,31 +293,19 @@ test_commit_locked (void)
   g_autoptr(DwTestResponse) created = NULL;
   g_autoptr(DwTestRequest) create = NULL;
   g_autofree char *body = NULL;
-  g_autofree char *pid = NULL;
-  PGconn *other, *watch;
-  GThread *thread;
+  Operator op = { 0 };
   gint64 n_tickets, n_events;
 
   n_tickets = dw_test_server_query_intf (server, "SELECT count(*) FROM tickets");
   n_events = dw_test_server_query_intf (server, "SELECT count(*) FROM events");
-  other = dw_test_pg_session_open (server->db);
-  watch = dw_test_pg_session_open (server->db);
-  pid = dw_test_pg_session_value (other, "SELECT pg_backend_pid ()::text");
-  dw_test_pg_session_exec (other, "BEGIN");
-  dw_test_pg_session_exec (other, "UPDATE event_counter SET last_seq = last_seq");
+  operator_hold (&op, server, "UPDATE event_counter SET last_seq = last_seq");
 
   body = g_strdup_printf ("{\"subject\": \"behind the counter\", \"channel\": \"email\", "
                           "\"team_id\": %" G_GINT64_FORMAT "}", server->team_id);
   create = dw_test_request_new (server, "POST", "/api/v1/tickets", body, CLIENT_TIMEOUT_S);
-  thread = dw_test_request_start (create, "create");
-  g_assert_true (wait_for_waiter (watch, pid, create));
-  assert_healthy (server);
-  g_thread_join (thread);
-  assert_locked (create);
+  assert_locked_out (&op, server, create, "create");
 
-  dw_test_pg_session_exec (other, "ROLLBACK");
-  PQfinish (other);
-  PQfinish (watch);
+  operator_release (&op);
 
   g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM tickets"), ==,
                    n_tickets);
@@ -290,18 +319,17 @@ test_commit_locked (void)
 /* The SLA engine's alarm, a background writer, meets a due ticket's row held outside: its round
  * gives up after the lock_timeout with a message, no warning (fatal here), /health answers, and
  * the round is run again a while later (DW_STORE_TX_LOCKED_RETRY_S), once the row is free: the
- * ticket's first-response state is audited, each state once.  The policy and the sped-up clock are pg-retry's sla-alarm-retried's. */
+ * ticket's first-response state is audited, each state once.  The policy and the sped-up clock
+ * are pg-retry's sla-alarm-retried's. */
 static void
 test_sla_alarm_locked (void)
 {
   g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
   const char * const args[] = { "--speed", "600", NULL };
   g_autoptr(DwTestResponse) created = NULL;
-  g_autofree char *lock = NULL;
   g_autofree char *at_risk = NULL;
   g_autofree char *states = NULL;
-  g_autofree char *pid = NULL;
-  PGconn *other, *watch;
+  Operator op = { 0 };
   DwTestRequest never = { 0, };
   gint64 ticket_id, deadline, n_before;
 
@@ -333,20 +361,12 @@ test_sla_alarm_locked (void)
 
   n_before = dw_test_server_query_int (server, at_risk);
 
-  other = dw_test_pg_session_open (server->db);
-  watch = dw_test_pg_session_open (server->db);
-  pid = dw_test_pg_session_value (other, "SELECT pg_backend_pid ()::text");
-  dw_test_pg_session_exec (other, "BEGIN");
-  lock = g_strdup_printf ("SELECT 1 FROM tickets WHERE id = %" G_GINT64_FORMAT " FOR UPDATE",
-                          ticket_id);
-  dw_test_pg_session_exec (other, lock);
+  operator_hold_ticket (&op, server, ticket_id);
 
-  g_assert_true (wait_for_waiter (watch, pid, &never));
+  g_assert_true (wait_for_waiter (op.watch, op.pid, &never));
   assert_healthy (server);
   g_assert_cmpint (dw_test_server_query_int (server, at_risk), ==, n_before);
-  dw_test_pg_session_exec (other, "ROLLBACK");
-  PQfinish (other);
-  PQfinish (watch);
+  operator_release (&op);
 
   /* A safety net, not a measurement: the retry comes DW_STORE_TX_LOCKED_RETRY_S (10 s) later. */
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
@@ -391,10 +411,10 @@ test_facts_retried (void)
     {
       g_autoptr(DwTestRequest) figures = dw_test_request_new (server, "GET", path, NULL,
                                                               CLIENT_TIMEOUT_S);
-      g_autofree char *pid = NULL;
-      PGconn *other = dw_test_pg_session_open (server->db);
-      PGconn *watch = dw_test_pg_session_open (server->db);
+      Operator op = { 0 };
       GThread *thread;
+
+      operator_open (&op, server);
 
       /* Something for the catch-up to read, so that it moves the position. */
       {
@@ -405,26 +425,23 @@ test_facts_retried (void)
                                         "\"team_id\": %" G_GINT64_FORMAT "}", server->team_id);
         dw_test_assert_status (created, 201);
       }
-      pid = dw_test_pg_session_value (other, "SELECT pg_backend_pid ()::text");
-      dw_test_pg_session_exec (other, "SET deadlock_timeout = '10min'");
-      dw_test_pg_session_exec (other, "BEGIN");
-      g_free (dw_test_pg_session_value (other, "SELECT count(*) FROM (SELECT 1 FROM settings "
-                                               "WHERE key = 'agent_facts_audit_id' FOR UPDATE) "
-                                               "AS s"));
+      dw_test_pg_session_exec (op.other, "SET deadlock_timeout = '10min'");
+      dw_test_pg_session_exec (op.other, "BEGIN");
+      g_free (dw_test_pg_session_value (op.other, "SELECT count(*) FROM (SELECT 1 FROM settings "
+                                                  "WHERE key = 'agent_facts_audit_id' FOR "
+                                                  "UPDATE) AS s"));
       thread = dw_test_request_start (figures, "figures");
-      if (wait_for_waiter (watch, pid, figures))
+      if (wait_for_waiter (op.watch, op.pid, figures))
         {
-          PGresult *result = PQexec (other, advisory);
+          PGresult *result = PQexec (op.other, advisory);
 
           forced = PQresultStatus (result) == PGRES_TUPLES_OK;
           if (!forced)
             g_test_message ("the session lost: %s", PQresultErrorMessage (result));
           PQclear (result);
         }
-      dw_test_pg_session_exec (other, "ROLLBACK");
+      operator_release (&op);
       g_thread_join (thread);
-      PQfinish (other);
-      PQfinish (watch);
 
       if (figures->status == 503 && strstr (figures->reply, "held by another") != NULL)
         {
