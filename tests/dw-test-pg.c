@@ -370,3 +370,25 @@ dw_test_pg_session_value (PGconn     *conn,
   PQclear (result);
   return value;
 }
+
+gboolean
+dw_test_pg_wait_for_count (PGconn     *conn,
+                           const char *sql,
+                           gint       *done,
+                           guint       limit_s,
+                           const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + limit_s * G_USEC_PER_SEC;
+
+  while (!g_atomic_int_get (done))
+    {
+      g_autofree char *count = dw_test_pg_session_value (conn, sql);
+
+      if (g_strcmp0 (count, "0") != 0)
+        return TRUE;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s", what);
+      g_usleep (2000);
+    }
+  return FALSE;
+}

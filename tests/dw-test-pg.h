@@ -62,5 +62,13 @@ void      dw_test_pg_session_exec  (PGconn      *conn,
 /* The one value @sql (one row) gives on @conn, as text; g_error otherwise.  Free with g_free(). */
 char     *dw_test_pg_session_value (PGconn      *conn,
                                     const char  *sql);
+/* Runs @sql (a count) on @conn again and again until it gives something other than 0: TRUE;
+ * FALSE once *@done (atomic: a request answered meanwhile) is set first.  The @limit_s deadline
+ * is a safety net, not a measurement: past it, g_error that @what never happened. */
+gboolean  dw_test_pg_wait_for_count (PGconn     *conn,
+                                     const char *sql,
+                                     gint       *done,
+                                     guint       limit_s,
+                                     const char *what);
 
 G_END_DECLS

@@ -693,6 +693,71 @@ query_row_new (int n_columns)
   return row + 1;
 }
 
+void
+dw_test_assert_option_refused (const char         *option,
+                               const char * const *bad,
+                               guint               n_bad,
+                               int                 status,
+                               const char         *range)
+{
+  g_autofree char *dir = g_dir_make_tmp ("dw-option-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "deskwatch.db", NULL);
+  g_autofree char *flag = g_strdup_printf ("--%s", option);
+
+  for (guint i = 0; i < n_bad; i++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher = NULL;
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *err = NULL;
+
+      launcher = dw_test_server_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                              | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("DESKWATCHD"),
+                                             "--db", db, "--listen", "127.0.0.1:0",
+                                             flag, bad[i], NULL);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_exited (process));
+      if (status >= 0)
+        g_assert_cmpint (g_subprocess_get_exit_status (process), ==, status);
+      else
+        g_assert_cmpint (g_subprocess_get_exit_status (process), !=, 0);
+      g_assert_nonnull (strstr (err, option));
+      if (g_ascii_isdigit (bad[i][0]) || bad[i][0] == '-')
+        g_assert_nonnull (strstr (err, range));
+    }
+
+  /* Nothing was opened: no database made. */
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  g_rmdir (dir);
+}
+
+void
+dw_test_server_exec_always_calendar (DwTestServer *self)
+{
+  dw_test_server_exec (self, "INSERT INTO calendars (name, timezone, week) VALUES ('Always', "
+                       "'UTC', '[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
+                       "[[0,1440]],[[0,1440]]]')");
+  dw_test_server_exec (self, "UPDATE teams SET calendar_id = "
+                       "(SELECT id FROM calendars WHERE name = 'Always')");
+}
+
+void
+dw_test_server_restart_slow_sla (DwTestServer *self,
+                                 const char   *speed)
+{
+  const char * const args[] = { "--speed", speed, NULL };
+
+  dw_test_server_stop (self);
+  dw_test_server_exec_always_calendar (self);
+  dw_test_server_exec (self, "INSERT INTO sla_policies (name, position, "
+                       "first_response_minutes, resolution_minutes, at_risk_ratio, escalation) "
+                       "VALUES ('Slow', 1, 60, 6000, 0.5, '{}')");
+  dw_test_server_start (self, args);
+}
+
 gint64
 dw_test_server_query_intf (DwTestServer *self,
                            const char   *format,
@@ -819,4 +884,21 @@ dw_test_request_free (DwTestRequest *request)
   g_free (request->reply);
   g_free (request->retry_after);
   g_free (request);
+}
+
+JsonObject *
+dw_test_request_problem (DwTestRequest *request,
+                         guint          status,
+                         const char    *type_suffix)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *problem;
+
+  json_parser_load_from_data (parser, request->reply, -1, &error);
+  g_assert_no_error (error);
+  problem = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (problem, "type"), type_suffix));
+  g_assert_cmpint (json_object_get_int_member (problem, "status"), ==, status);
+  return json_object_ref (problem);
 }

@@ -154,6 +154,14 @@ void          dw_test_server_exec          (DwTestServer       *self,
  * RETURNING id), on either backend. */
 gint64        dw_test_server_query_int     (DwTestServer       *self,
                                             const char         *sql);
+/* Gives every team a calendar open all day every day ('Always', UTC), written on the database
+ * with dw_test_server_exec (the service stopped, as an operator's migration would be). */
+void          dw_test_server_exec_always_calendar (DwTestServer *self);
+/* Stops the service, puts every team on the 'Always' calendar with one SLA policy, 'Slow' (first
+ * response 60 minutes, at risk at half, resolution 6000, no escalation), and starts it again
+ * with --speed @speed: at "600" a ticket is at risk 3 s after it is created. */
+void          dw_test_server_restart_slow_sla (DwTestServer *self,
+                                               const char   *speed);
 /* dw_test_server_query_int of the SQL that @format makes. */
 gint64        dw_test_server_query_intf    (DwTestServer       *self,
                                             const char         *format,
@@ -192,6 +200,11 @@ DwTestRequest *dw_test_request_new         (DwTestServer       *server,
 GThread       *dw_test_request_start       (DwTestRequest      *request,
                                             const char         *name);
 void           dw_test_request_free        (DwTestRequest      *request);
+/* @request's reply, a problem document of @status and type …/@type_suffix; free with
+ * json_object_unref(). */
+JsonObject    *dw_test_request_problem     (DwTestRequest      *request,
+                                            guint               status,
+                                            const char         *type_suffix);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestServer, dw_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestResponse, dw_test_response_free)
@@ -211,6 +224,14 @@ char         *dw_test_week_with_daily_gap  (gint64         now,
 /* A GSubprocessLauncher child setup: the child dies with the test, even when a failed
  * assertion aborts it before its tear-down. */
 void          dw_test_die_with_parent      (gpointer       data);
+/* Starts deskwatchd with --@option set to each of @bad in turn, and each is refused before
+ * anything is opened: it exits with @status (-1: any but 0), its message names the option and,
+ * for a number, says @range ("expected 1 to 64"); no database file is made. */
+void          dw_test_assert_option_refused (const char        *option,
+                                             const char * const *bad,
+                                             guint              n_bad,
+                                             int                status,
+                                             const char        *range);
 /* A launcher for deskwatchd: dies with the test, and runs with $DW_TEST_DESKWATCHD_G_DEBUG as
  * its G_DEBUG (fatal-warnings, even under a console test's fatal-criticals). */
 GSubprocessLauncher *dw_test_server_launcher_new (GSubprocessFlags flags);

@@ -31,40 +31,23 @@ wait_for_waiter (PGconn        *watch,
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM pg_stat_activity WHERE "
                                           "%s = ANY (pg_blocking_pids (pid))", pid);
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  while (!g_atomic_int_get (&request->done))
-    {
-      g_autofree char *waiting = dw_test_pg_session_value (watch, sql);
-
-      if (g_strcmp0 (waiting, "0") != 0)
-        return TRUE;
-      if (g_get_monotonic_time () > deadline)
-        g_error ("the service never waited on the other session's lock");
-      g_usleep (2000);
-    }
-  return FALSE;
+  return dw_test_pg_wait_for_count (watch, sql, &request->done, 30,
+                                    "the service never waited on the other session's lock");
 }
 
 /* 503, type contended, Retry-After, a problem body. */
 static void
 assert_locked (DwTestRequest *request)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  JsonObject *problem;
+  g_autoptr(JsonObject) problem = NULL;
 
   if (request->status != 503)
     g_error ("%s %s was answered %u: %s", request->method, request->uri, request->status,
              request->reply);
   g_assert_nonnull (request->retry_after);
   g_assert_cmpint (atoi (request->retry_after), >=, 1);
-  json_parser_load_from_data (parser, request->reply, -1, &error);
-  g_assert_no_error (error);
-  problem = json_node_get_object (json_parser_get_root (parser));
-  g_assert_true (g_str_has_suffix (json_object_get_string_member (problem, "type"),
-                                   "/contended"));
-  g_assert_cmpint (json_object_get_int_member (problem, "status"), ==, 503);
+  problem = dw_test_request_problem (request, 503, "/contended");
   g_assert_nonnull (json_object_get_string_member (problem, "title"));
   g_assert_nonnull (strstr (json_object_get_string_member (problem, "detail"), "lock"));
 }
@@ -325,7 +308,6 @@ static void
 test_sla_alarm_locked (void)
 {
   g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
-  const char * const args[] = { "--speed", "600", NULL };
   g_autoptr(DwTestResponse) created = NULL;
   g_autofree char *at_risk = NULL;
   g_autofree char *states = NULL;
@@ -333,16 +315,7 @@ test_sla_alarm_locked (void)
   DwTestRequest never = { 0, };
   gint64 ticket_id, deadline, n_before;
 
-  dw_test_server_stop (server);
-  dw_test_server_exec (server, "INSERT INTO calendars (name, timezone, week) VALUES ('Always', "
-                       "'UTC', '[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
-                       "[[0,1440]],[[0,1440]]]')");
-  dw_test_server_exec (server, "UPDATE teams SET calendar_id = "
-                       "(SELECT id FROM calendars WHERE name = 'Always')");
-  dw_test_server_exec (server, "INSERT INTO sla_policies (name, position, "
-                       "first_response_minutes, resolution_minutes, at_risk_ratio, escalation) "
-                       "VALUES ('Slow', 1, 60, 6000, 0.5, '{}')");
-  dw_test_server_start (server, args);
+  dw_test_server_restart_slow_sla (server, "600");
 
   /* At risk 3 s after it is created; the session holds it before. */
   created = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/tickets",
@@ -460,34 +433,10 @@ test_facts_retried (void)
 static void
 test_bad_option (void)
 {
-  const char *bad[] = { "-1", "600001", "soon" };
-  g_autofree char *dir = g_dir_make_tmp ("dw-pg-lock-XXXXXX", NULL);
-  g_autofree char *db = g_build_filename (dir, "deskwatch.db", NULL);
+  const char * const bad[] = { "-1", "600001", "soon" };
 
-  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    {
-      g_autoptr(GSubprocessLauncher) launcher = NULL;
-      g_autoptr(GSubprocess) process = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *err = NULL;
-
-      launcher = dw_test_server_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                              | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-      process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("DESKWATCHD"),
-                                             "--db", db, "--listen", "127.0.0.1:0",
-                                             "--db-lock-timeout", bad[i], NULL);
-      g_assert_no_error (error);
-      g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
-      g_assert_no_error (error);
-      g_assert_true (g_subprocess_get_if_exited (process));
-      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
-      g_assert_nonnull (strstr (err, "db-lock-timeout"));
-      if (g_ascii_isdigit (bad[i][0]) || bad[i][0] == '-')
-        g_assert_nonnull (strstr (err, "expected 0 to 600000"));
-    }
-
-  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
-  g_rmdir (dir);
+  dw_test_assert_option_refused ("db-lock-timeout", bad, G_N_ELEMENTS (bad), 2,
+                                 "expected 0 to 600000");
 }
 
 int

@@ -47,19 +47,9 @@ wait_for_waiter (Race          *race,
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM pg_locks WHERE NOT granted "
                                           "AND locktype = 'transactionid' "
                                           "AND transactionid::text = '%s'", race->other_xid);
-  gint64 deadline = g_get_monotonic_time () + DW_TEST_WAIT_LIMIT * G_USEC_PER_SEC;
 
-  while (!g_atomic_int_get (&request->done))
-    {
-      g_autofree char *waiting = dw_test_pg_session_value (race->watch, sql);
-
-      if (g_strcmp0 (waiting, "0") != 0)
-        return TRUE;
-      if (g_get_monotonic_time () > deadline)
-        g_error ("the comment never waited on the other session's lock");
-      g_usleep (2000);
-    }
-  return FALSE;
+  return dw_test_pg_wait_for_count (race->watch, sql, &request->done, DW_TEST_WAIT_LIMIT,
+                                    "the comment never waited on the other session's lock");
 }
 
 /* The other session closes the cycle, asking for the ticket's row FOR UPDATE.  TRUE when
@@ -151,6 +141,19 @@ comment_losing (DwTestServer *server,
   return g_steal_pointer (&request);
 }
 
+/* @n comments on ticket @ticket_id, and @n audit rows of them. */
+static void
+assert_commented (DwTestServer *server,
+                  gint64        ticket_id,
+                  gint64        n)
+{
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM comments WHERE "
+                                              "ticket_id = %" G_GINT64_FORMAT, ticket_id), ==, n);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit WHERE entity = "
+                                              "'ticket' AND entity_id = %" G_GINT64_FORMAT " AND "
+                                              "action = 'commented'", ticket_id), ==, n);
+}
+
 /* A comment that lost a deadlock once is stored once: one comment, one audit row, one event
  * in the log and one on the stream.  On the old code it was a 500 (a warning, fatal here). */
 static void
@@ -169,11 +172,7 @@ test_comment_retried (void)
 
   if (request->status != 201)
     g_error ("the comment was answered %u: %s", request->status, request->reply);
-  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM comments WHERE "
-                                              "ticket_id = %" G_GINT64_FORMAT, ticket_id), ==, 1);
-  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit WHERE entity = "
-                                              "'ticket' AND entity_id = %" G_GINT64_FORMAT " AND "
-                                              "action = 'commented'", ticket_id), ==, 1);
+  assert_commented (server, ticket_id, 1);
   g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM events WHERE type = "
                                               "'comment.created' AND (data::jsonb ->> "
                                               "'ticket_id')::bigint = %" G_GINT64_FORMAT,
@@ -199,10 +198,8 @@ test_comment_keeps_losing (void)
   g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
   g_autoptr(DwTestRequest) request = NULL;
   g_autoptr(DwTestResponse) again = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) problem = NULL;
   g_autofree char *path = NULL;
-  JsonObject *problem;
   gint64 ticket_id = 0;
 
   for (guint round = 0; request == NULL && round < MAX_ROUNDS; round++)
@@ -212,18 +209,9 @@ test_comment_keeps_losing (void)
   if (request->status != 503)
     g_error ("the comment was answered %u: %s", request->status, request->reply);
   g_assert_cmpstr (request->retry_after, ==, "1");
-  json_parser_load_from_data (parser, request->reply, -1, &error);
-  g_assert_no_error (error);
-  problem = json_node_get_object (json_parser_get_root (parser));
-  g_assert_true (g_str_has_suffix (json_object_get_string_member (problem, "type"),
-                                   "/contended"));
-  g_assert_cmpint (json_object_get_int_member (problem, "status"), ==, 503);
+  problem = dw_test_request_problem (request, 503, "/contended");
 
-  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM comments WHERE "
-                                              "ticket_id = %" G_GINT64_FORMAT, ticket_id), ==, 0);
-  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit WHERE entity = "
-                                              "'ticket' AND entity_id = %" G_GINT64_FORMAT " AND "
-                                              "action = 'commented'", ticket_id), ==, 0);
+  assert_commented (server, ticket_id, 0);
   g_assert_cmpint (dw_test_server_query_int (server, "SELECT count(*) FROM events "
                                                      "WHERE type = 'comment.created'"), ==, 0);
 
@@ -247,22 +235,12 @@ static void
 test_sla_alarm_retried (void)
 {
   g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
-  const char * const args[] = { "--speed", SPEED, NULL };
   gboolean forced = FALSE;
   gint64 ticket_id = 0;
 
   /* A 24/7 calendar and one policy: first response 60 minutes, at risk at half, which the
    * sped-up clock reaches 3 s after a ticket is created (as in test-sla-engine.c). */
-  dw_test_server_stop (server);
-  dw_test_server_exec (server, "INSERT INTO calendars (name, timezone, week) VALUES ('Always', "
-                       "'UTC', '[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
-                       "[[0,1440]],[[0,1440]]]')");
-  dw_test_server_exec (server, "UPDATE teams SET calendar_id = "
-                       "(SELECT id FROM calendars WHERE name = 'Always')");
-  dw_test_server_exec (server, "INSERT INTO sla_policies (name, position, "
-                       "first_response_minutes, resolution_minutes, at_risk_ratio, escalation) "
-                       "VALUES ('Slow', 1, 60, 6000, 0.5, '{}')");
-  dw_test_server_start (server, args);
+  dw_test_server_restart_slow_sla (server, SPEED);
 
   for (guint round = 0; !forced && round < MAX_ROUNDS; round++)
     {
