@@ -227,11 +227,11 @@ void          dw_test_die_with_parent      (gpointer       data);
 /* Starts deskwatchd with --@option set to each of @bad in turn, and each is refused before
  * anything is opened: it exits with @status (-1: any but 0), its message names the option and,
  * for a number, says @range ("expected 1 to 64"); no database file is made. */
-void          dw_test_assert_option_refused (const char        *option,
+void          dw_test_assert_option_refused (const char         *option,
                                              const char * const *bad,
-                                             guint              n_bad,
-                                             int                status,
-                                             const char        *range);
+                                             guint               n_bad,
+                                             int                 status,
+                                             const char         *range);
 /* A launcher for deskwatchd: dies with the test, and runs with $DW_TEST_DESKWATCHD_G_DEBUG as
  * its G_DEBUG (fatal-warnings, even under a console test's fatal-criticals). */
 GSubprocessLauncher *dw_test_server_launcher_new (GSubprocessFlags flags);

@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,7 +302,7 @@ test_commit_locked (void)
  * gives up after the lock_timeout with a message, no warning (fatal here), /health answers, and
  * the round is run again a while later (DW_STORE_TX_LOCKED_RETRY_S), once the row is free: the
  * ticket's first-response state is audited, each state once.  The policy and the sped-up clock
- * are pg-retry's sla-alarm-retried's. */
+ * are pg-retry's sla-alarm-retried's (dw_test_server_restart_slow_sla). */
 static void
 test_sla_alarm_locked (void)
 {

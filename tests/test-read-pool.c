@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include <gio/gio.h>
-#include <glib/gstdio.h>
 
 #include "dw-test-pg.h"
 #include "dw-test-server.h"
