@@ -335,3 +335,60 @@ dw_test_pg_new_database (DwTestPg *self)
   PQfinish (conn);
   return dw_test_pg_get_conninfo (self, name);
 }
+
+PGconn *
+dw_test_pg_session_open (const char *conninfo)
+{
+  PGconn *conn = PQconnectdb (conninfo);
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("cannot connect to %s: %s", conninfo, PQerrorMessage (conn));
+  return conn;
+}
+
+void
+dw_test_pg_session_exec (PGconn     *conn,
+                         const char *sql)
+{
+  PGresult *result = PQexec (conn, sql);
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  PQclear (result);
+}
+
+char *
+dw_test_pg_session_value (PGconn     *conn,
+                          const char *sql)
+{
+  PGresult *result = PQexec (conn, sql);
+  char *value;
+
+  if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  value = g_strdup (PQgetvalue (result, 0, 0));
+  PQclear (result);
+  return value;
+}
+
+gboolean
+dw_test_pg_wait_for_count (PGconn     *conn,
+                           const char *sql,
+                           gint       *done,
+                           guint       limit_s,
+                           const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + limit_s * G_USEC_PER_SEC;
+
+  while (!g_atomic_int_get (done))
+    {
+      g_autofree char *count = dw_test_pg_session_value (conn, sql);
+
+      if (g_strcmp0 (count, "0") != 0)
+        return TRUE;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s", what);
+      g_usleep (2000);
+    }
+  return FALSE;
+}

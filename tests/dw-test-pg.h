@@ -16,6 +16,7 @@
 #pragma once
 
 #include <glib.h>
+#include <libpq-fe.h>
 
 G_BEGIN_DECLS
 
@@ -51,5 +52,23 @@ char     *dw_test_pg_new_database  (DwTestPg    *self);
 /* The connection string of database @name of the cluster. */
 char     *dw_test_pg_get_conninfo  (DwTestPg    *self,
                                     const char  *name);
+
+/* A libpq session of the test's own beside the service (an operator's, another instance's):
+ * connected to @conninfo (a DwTestServer's db), g_error when it cannot be; PQfinish() it. */
+PGconn   *dw_test_pg_session_open  (const char  *conninfo);
+/* Runs @sql on @conn; g_error when it fails. */
+void      dw_test_pg_session_exec  (PGconn      *conn,
+                                    const char  *sql);
+/* The one value @sql (one row) gives on @conn, as text; g_error otherwise.  Free with g_free(). */
+char     *dw_test_pg_session_value (PGconn      *conn,
+                                    const char  *sql);
+/* Runs @sql (a count) on @conn again and again until it gives something other than 0: TRUE;
+ * FALSE once *@done (atomic: a request answered meanwhile) is set first.  The @limit_s deadline
+ * is a safety net, not a measurement: past it, g_error that @what never happened. */
+gboolean  dw_test_pg_wait_for_count (PGconn     *conn,
+                                     const char *sql,
+                                     gint       *done,
+                                     guint       limit_s,
+                                     const char *what);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
 
 #include "dw-test-server.h"
 #include "dw-test-pg.h"
+#include "dw-test-thread.h"
 
 #include "dw-clock.h"
 #include "dw-json.h"
@@ -618,15 +619,9 @@ dw_test_server_exec (DwTestServer *self,
 {
   if (self->db != NULL)
     {
-      PGconn *conn = PQconnectdb (self->db);
-      PGresult *result;
+      PGconn *conn = dw_test_pg_session_open (self->db);
 
-      if (PQstatus (conn) != CONNECTION_OK)
-        g_error ("%s: %s", sql, PQerrorMessage (conn));
-      result = PQexec (conn, sql);
-      if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
-        g_error ("%s: %s", sql, PQerrorMessage (conn));
-      PQclear (result);
+      dw_test_pg_session_exec (conn, sql);
       PQfinish (conn);
     }
   else
@@ -650,12 +645,9 @@ dw_test_server_query_int (DwTestServer *self,
 
   if (self->db != NULL)
     {
-      PGconn *conn = PQconnectdb (self->db);
-      PGresult *result;
+      PGconn *conn = dw_test_pg_session_open (self->db);
+      PGresult *result = PQexec (conn, sql);
 
-      if (PQstatus (conn) != CONNECTION_OK)
-        g_error ("%s: %s", sql, PQerrorMessage (conn));
-      result = PQexec (conn, sql);
       if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) < 1)
         g_error ("%s: %s", sql, PQerrorMessage (conn));
       value = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
@@ -701,6 +693,85 @@ query_row_new (int n_columns)
   return row + 1;
 }
 
+void
+dw_test_assert_option_refused (const char         *option,
+                               const char * const *bad,
+                               guint               n_bad,
+                               int                 status,
+                               const char         *range)
+{
+  g_autofree char *dir = g_dir_make_tmp ("dw-option-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "deskwatch.db", NULL);
+  g_autofree char *flag = g_strdup_printf ("--%s", option);
+
+  for (guint i = 0; i < n_bad; i++)
+    {
+      g_autoptr(GSubprocessLauncher) launcher = NULL;
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *err = NULL;
+
+      launcher = dw_test_server_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                              | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("DESKWATCHD"),
+                                             "--db", db, "--listen", "127.0.0.1:0",
+                                             flag, bad[i], NULL);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_exited (process));
+      if (status >= 0)
+        g_assert_cmpint (g_subprocess_get_exit_status (process), ==, status);
+      else
+        g_assert_cmpint (g_subprocess_get_exit_status (process), !=, 0);
+      g_assert_nonnull (strstr (err, option));
+      if (g_ascii_isdigit (bad[i][0]) || bad[i][0] == '-')
+        g_assert_nonnull (strstr (err, range));
+    }
+
+  /* Nothing was opened: no database made. */
+  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  g_rmdir (dir);
+}
+
+void
+dw_test_server_exec_always_calendar (DwTestServer *self)
+{
+  dw_test_server_exec (self, "INSERT INTO calendars (name, timezone, week) VALUES ('Always', "
+                       "'UTC', '[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
+                       "[[0,1440]],[[0,1440]]]')");
+  dw_test_server_exec (self, "UPDATE teams SET calendar_id = "
+                       "(SELECT id FROM calendars WHERE name = 'Always')");
+}
+
+void
+dw_test_server_restart_slow_sla (DwTestServer *self,
+                                 const char   *speed)
+{
+  const char * const args[] = { "--speed", speed, NULL };
+
+  dw_test_server_stop (self);
+  dw_test_server_exec_always_calendar (self);
+  dw_test_server_exec (self, "INSERT INTO sla_policies (name, position, "
+                       "first_response_minutes, resolution_minutes, at_risk_ratio, escalation) "
+                       "VALUES ('Slow', 1, 60, 6000, 0.5, '{}')");
+  dw_test_server_start (self, args);
+}
+
+gint64
+dw_test_server_query_intf (DwTestServer *self,
+                           const char   *format,
+                           ...)
+{
+  g_autofree char *sql = NULL;
+  va_list args;
+
+  va_start (args, format);
+  sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  return dw_test_server_query_int (self, sql);
+}
+
 GPtrArray *
 dw_test_server_query_rows (DwTestServer *self,
                            const char   *sql)
@@ -709,12 +780,9 @@ dw_test_server_query_rows (DwTestServer *self,
 
   if (self->db != NULL)
     {
-      PGconn *conn = PQconnectdb (self->db);
-      PGresult *result;
+      PGconn *conn = dw_test_pg_session_open (self->db);
+      PGresult *result = PQexec (conn, sql);
 
-      if (PQstatus (conn) != CONNECTION_OK)
-        g_error ("%s: %s", sql, PQerrorMessage (conn));
-      result = PQexec (conn, sql);
       if (PQresultStatus (result) != PGRES_TUPLES_OK)
         g_error ("%s: %s", sql, PQerrorMessage (conn));
       for (int r = 0; r < PQntuples (result); r++)
@@ -753,4 +821,84 @@ dw_test_server_query_rows (DwTestServer *self,
       sqlite3_close (db);
     }
   return rows;
+}
+
+DwTestRequest *
+dw_test_request_new (DwTestServer *server,
+                     const char   *method,
+                     const char   *path,
+                     const char   *body,
+                     guint         timeout_s)
+{
+  DwTestRequest *request = g_new0 (DwTestRequest, 1);
+
+  request->uri = g_strdup_printf ("%s%s", server->url, path + 1);
+  request->method = method;
+  request->token = server->admin_token;
+  request->body = g_strdup (body);
+  request->timeout_s = timeout_s;
+  return request;
+}
+
+static void
+request_run (SoupSession *session,
+             gpointer     data)
+{
+  DwTestRequest *request = data;
+  g_autoptr(SoupMessage) msg = soup_message_new (request->method, request->uri);
+  g_autofree char *authorization = g_strdup_printf ("Bearer %s", request->token);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (session, "timeout", request->timeout_s, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                authorization);
+  if (request->body != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (request->body, strlen (request->body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    }
+  reply = soup_session_send_and_read (session, msg, NULL, &error);
+  /* On the old code of a hang: the client's timeout, the service still waiting. */
+  g_assert_no_error (error);
+  request->status = soup_message_get_status (msg);
+  request->reply = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
+  request->retry_after = g_strdup (soup_message_headers_get_one (
+                                     soup_message_get_response_headers (msg), "Retry-After"));
+  g_atomic_int_set (&request->done, 1);
+}
+
+GThread *
+dw_test_request_start (DwTestRequest *request,
+                       const char    *name)
+{
+  return dw_test_thread_new (name, request_run, request);
+}
+
+void
+dw_test_request_free (DwTestRequest *request)
+{
+  g_free (request->uri);
+  g_free (request->body);
+  g_free (request->reply);
+  g_free (request->retry_after);
+  g_free (request);
+}
+
+JsonObject *
+dw_test_request_problem (DwTestRequest *request,
+                         guint          status,
+                         const char    *type_suffix)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *problem;
+
+  json_parser_load_from_data (parser, request->reply, -1, &error);
+  g_assert_no_error (error);
+  problem = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (problem, "type"), type_suffix));
+  g_assert_cmpint (json_object_get_int_member (problem, "status"), ==, status);
+  return json_object_ref (problem);
 }

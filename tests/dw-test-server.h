@@ -154,13 +154,61 @@ void          dw_test_server_exec          (DwTestServer       *self,
  * RETURNING id), on either backend. */
 gint64        dw_test_server_query_int     (DwTestServer       *self,
                                             const char         *sql);
+/* Gives every team a calendar open all day every day ('Always', UTC), written on the database
+ * with dw_test_server_exec (the service stopped, as an operator's migration would be). */
+void          dw_test_server_exec_always_calendar (DwTestServer *self);
+/* Stops the service, puts every team on the 'Always' calendar with one SLA policy, 'Slow' (first
+ * response 60 minutes, at risk at half, resolution 6000, no escalation), and starts it again
+ * with --speed @speed: at "600" a ticket is at risk 3 s after it is created. */
+void          dw_test_server_restart_slow_sla (DwTestServer *self,
+                                               const char   *speed);
+/* dw_test_server_query_int of the SQL that @format makes. */
+gint64        dw_test_server_query_intf    (DwTestServer       *self,
+                                            const char         *format,
+                                            ...) G_GNUC_PRINTF (2, 3);
 /* Every row of @sql (one statement), on either backend: a GPtrArray of rows, each a char **
  * of its columns as text (NULL for SQL NULL), in the order the query gives. */
 GPtrArray    *dw_test_server_query_rows    (DwTestServer       *self,
                                             const char         *sql);
 
+/* A request sent from a thread of its own (dw_test_thread_new), while the test's main thread
+ * holds what it is to meet (a lock): its answer is read once the thread is joined, or once
+ * @done is set. */
+typedef struct
+{
+  char       *uri;
+  const char *method;
+  const char *token;        /* the server's admin token */
+  char       *body;         /* JSON, or NULL */
+  guint       timeout_s;    /* the client's HTTP timeout */
+  guint       status;
+  char       *reply;
+  char       *retry_after;  /* the Retry-After header, or NULL */
+  gint        done;         /* atomic: TRUE once answered */
+} DwTestRequest;
+
+/* @method @path (from "/") with @body (or NULL) as the admin, sent with an HTTP timeout of
+ * @timeout_s seconds (far above what the test waits for, so that a request that would hang on
+ * the old code fails instead). */
+DwTestRequest *dw_test_request_new         (DwTestServer       *server,
+                                            const char         *method,
+                                            const char         *path,
+                                            const char         *body,
+                                            guint               timeout_s);
+/* Sends @request on a new thread named @name; g_thread_join() waits for the answer (a
+ * transport error, such as the client's timeout, fails the test). */
+GThread       *dw_test_request_start       (DwTestRequest      *request,
+                                            const char         *name);
+void           dw_test_request_free        (DwTestRequest      *request);
+/* @request's reply, a problem document of @status and type …/@type_suffix; free with
+ * json_object_unref(). */
+JsonObject    *dw_test_request_problem     (DwTestRequest      *request,
+                                            guint               status,
+                                            const char         *type_suffix);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestServer, dw_test_server_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestResponse, dw_test_response_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DwTestRequest, dw_test_request_free)
 
 /* The service's "now" (GET /api/v1/health): simulated time when it runs with --speed. */
 gint64        dw_test_server_now           (DwTestServer  *self);
@@ -176,6 +224,14 @@ char         *dw_test_week_with_daily_gap  (gint64         now,
 /* A GSubprocessLauncher child setup: the child dies with the test, even when a failed
  * assertion aborts it before its tear-down. */
 void          dw_test_die_with_parent      (gpointer       data);
+/* Starts deskwatchd with --@option set to each of @bad in turn, and each is refused before
+ * anything is opened: it exits with @status (-1: any but 0), its message names the option and,
+ * for a number, says @range ("expected 1 to 64"); no database file is made. */
+void          dw_test_assert_option_refused (const char         *option,
+                                             const char * const *bad,
+                                             guint               n_bad,
+                                             int                 status,
+                                             const char         *range);
 /* A launcher for deskwatchd: dies with the test, and runs with $DW_TEST_DESKWATCHD_G_DEBUG as
  * its G_DEBUG (fatal-warnings, even under a console test's fatal-criticals). */
 GSubprocessLauncher *dw_test_server_launcher_new (GSubprocessFlags flags);

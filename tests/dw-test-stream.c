@@ -98,6 +98,28 @@ dw_test_stream_uri (DwTestServer *server,
   return g_strdup_printf ("%sapi/v1/stream?since=%" G_GINT64_FORMAT, server->url, since);
 }
 
+SoupWebsocketConnection *
+dw_test_stream_connect (SoupSession *session,
+                        SoupMessage *msg,
+                        const char  *token,
+                        const char  *what)
+{
+  DwTestConnect r = { 0 };
+
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    auth);
+    }
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        dw_test_connected_cb, &r);
+  dw_test_spin_until (dw_test_connect_done, &r, what);
+  g_assert_no_error (r.error);
+  return r.conn;
+}
+
 /* Connects with @token (Bearer) from @since (-1: none); asserts it upgrades. */
 DwTestStream *
 dw_test_stream_open (DwTestServer *server,
@@ -105,22 +127,14 @@ dw_test_stream_open (DwTestServer *server,
              gint64        since)
 {
   static SoupSession *session;
-  g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *uri = dw_test_stream_uri (server, since);
-  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
-  DwTestConnect r = { 0 };
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
 
   if (session == NULL)
     session = soup_session_new ();
 
-  msg = soup_message_new ("GET", uri);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        dw_test_connected_cb, &r);
-  dw_test_spin_until (dw_test_connect_done, &r, "the stream to connect");
-  g_assert_no_error (r.error);
-
-  return dw_test_stream_adopt (r.conn);
+  return dw_test_stream_adopt (dw_test_stream_connect (session, msg, token,
+                                                       "the stream to connect"));
 }
 
 DwTestStream *

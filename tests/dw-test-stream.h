@@ -43,6 +43,13 @@ gboolean      dw_test_connect_done   (gpointer         data);
 /* URL of the stream from @since (-1: no since). */
 char         *dw_test_stream_uri     (DwTestServer    *server,
                                       gint64           since);
+/* Sends @msg (a GET of the stream) on @session as a WebSocket handshake, with @token as Bearer
+ * (NULL: none), and waits for it (@what names the wait); asserts the upgrade and returns the
+ * connection. */
+SoupWebsocketConnection *dw_test_stream_connect (SoupSession *session,
+                                                 SoupMessage *msg,
+                                                 const char  *token,
+                                                 const char  *what);
 /* Connects with @token as Bearer from @since (-1: none); asserts the upgrade. */
 DwTestStream *dw_test_stream_open    (DwTestServer    *server,
                                       const char      *token,

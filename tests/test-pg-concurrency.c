@@ -543,11 +543,10 @@ test_demo_seed_once (void)
   g_autofree char *first_url = demo_url (first);
   g_autofree char *second_url = demo_url (second);
   g_autofree char *sql = NULL;
-  PGconn *conn = PQconnectdb (conninfo);
+  PGconn *conn = dw_test_pg_session_open (conninfo);
   PGresult *result;
 
   g_test_message ("demo instances on %s and %s", first_url, second_url);
-  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
   /* Everything the seed makes once: its teams and its people, under their unique names, and
    * the seed's audit of the desk's creation. */
   result = PQexec (conn, "SELECT (SELECT count(*) FROM teams), "

@@ -11,180 +11,42 @@
  */
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "dw-test-pg.h"
 #include "dw-test-server.h"
 
 /* The HTTP client's timeout: far above any lock_timeout here (2 s by default). */
 #define CLIENT_TIMEOUT_S 60
 
-typedef struct
-{
-  char       *uri;
-  const char *method;
-  const char *token;
-  char       *body;
-  guint       status;
-  char       *reply;
-  char       *retry_after;
-  gint        done;
-} Request;
-
-static gpointer
-request_thread (gpointer data)
-{
-  Request *request = data;
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", CLIENT_TIMEOUT_S,
-                                                                   NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (request->method, request->uri);
-  g_autofree char *authorization = g_strdup_printf ("Bearer %s", request->token);
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                authorization);
-  if (request->body != NULL)
-    {
-      g_autoptr(GBytes) body = g_bytes_new (request->body, strlen (request->body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", body);
-    }
-  reply = soup_session_send_and_read (session, msg, NULL, &error);
-  /* On the old code: the client's timeout, the service still waiting for the lock. */
-  g_assert_no_error (error);
-  request->status = soup_message_get_status (msg);
-  request->reply = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
-  request->retry_after = g_strdup (soup_message_headers_get_one (
-                                     soup_message_get_response_headers (msg), "Retry-After"));
-  g_atomic_int_set (&request->done, 1);
-  return NULL;
-}
-
-static void
-request_free (Request *request)
-{
-  g_free (request->uri);
-  g_free (request->body);
-  g_free (request->reply);
-  g_free (request->retry_after);
-  g_free (request);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
-
-static Request *
-request_new (DwTestServer *server,
-             const char   *method,
-             const char   *path,
-             const char   *body)
-{
-  Request *request = g_new0 (Request, 1);
-
-  request->uri = g_strdup_printf ("%s%s", server->url, path + 1);
-  request->method = method;
-  request->token = server->admin_token;
-  request->body = g_strdup (body);
-  return request;
-}
-
-static PGconn *
-session_open (DwTestServer *server)
-{
-  PGconn *conn = PQconnectdb (server->db);
-
-  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-  return conn;
-}
-
-static void
-session_exec (PGconn     *conn,
-              const char *sql)
-{
-  PGresult *result = PQexec (conn, sql);
-
-  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
-    g_error ("%s: %s", sql, PQerrorMessage (conn));
-  PQclear (result);
-}
-
-static char *
-session_value (PGconn     *conn,
-               const char *sql)
-{
-  PGresult *result = PQexec (conn, sql);
-  char *value;
-
-  if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1)
-    g_error ("%s: %s", sql, PQerrorMessage (conn));
-  value = g_strdup (PQgetvalue (result, 0, 0));
-  PQclear (result);
-  return value;
-}
-
 /* Waits (a safety net, not a measurement) until a session of the service waits for a lock the
  * session with backend @pid holds; FALSE when @request was answered first. */
 static gboolean
-wait_for_waiter (PGconn     *watch,
-                 const char *pid,
-                 Request    *request)
+wait_for_waiter (PGconn        *watch,
+                 const char    *pid,
+                 DwTestRequest *request)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM pg_stat_activity WHERE "
                                           "%s = ANY (pg_blocking_pids (pid))", pid);
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  while (!g_atomic_int_get (&request->done))
-    {
-      g_autofree char *waiting = session_value (watch, sql);
-
-      if (g_strcmp0 (waiting, "0") != 0)
-        return TRUE;
-      if (g_get_monotonic_time () > deadline)
-        g_error ("the service never waited on the other session's lock");
-      g_usleep (2000);
-    }
-  return FALSE;
-}
-
-static gint64 count (DwTestServer *server,
-                     const char   *format,
-                     ...) G_GNUC_PRINTF (2, 3);
-
-static gint64
-count (DwTestServer *server,
-       const char   *format,
-       ...)
-{
-  g_autofree char *sql = NULL;
-  va_list args;
-
-  va_start (args, format);
-  sql = g_strdup_vprintf (format, args);
-  va_end (args);
-  return dw_test_server_query_int (server, sql);
+  return dw_test_pg_wait_for_count (watch, sql, &request->done, 30,
+                                    "the service never waited on the other session's lock");
 }
 
 /* 503, type contended, Retry-After, a problem body. */
 static void
-assert_locked (Request *request)
+assert_locked (DwTestRequest *request)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-  JsonObject *problem;
+  g_autoptr(JsonObject) problem = NULL;
 
   if (request->status != 503)
     g_error ("%s %s was answered %u: %s", request->method, request->uri, request->status,
              request->reply);
   g_assert_nonnull (request->retry_after);
   g_assert_cmpint (atoi (request->retry_after), >=, 1);
-  json_parser_load_from_data (parser, request->reply, -1, &error);
-  g_assert_no_error (error);
-  problem = json_node_get_object (json_parser_get_root (parser));
-  g_assert_true (g_str_has_suffix (json_object_get_string_member (problem, "type"),
-                                   "/contended"));
-  g_assert_cmpint (json_object_get_int_member (problem, "status"), ==, 503);
+  problem = dw_test_request_problem (request, 503, "/contended");
   g_assert_nonnull (json_object_get_string_member (problem, "title"));
   g_assert_nonnull (strstr (json_object_get_string_member (problem, "detail"), "lock"));
 }
@@ -198,6 +60,74 @@ assert_healthy (DwTestServer *server)
   dw_test_assert_status (health, 200);
 }
 
+/* The operator: a session of the test's own (@other, its backend's @pid) and one that watches,
+ * in autocommit, who waits on it (@watch). */
+typedef struct
+{
+  PGconn *other;
+  PGconn *watch;
+  char   *pid;
+} Operator;
+
+static void
+operator_open (Operator     *op,
+               DwTestServer *server)
+{
+  op->other = dw_test_pg_session_open (server->db);
+  op->watch = dw_test_pg_session_open (server->db);
+  op->pid = dw_test_pg_session_value (op->other, "SELECT pg_backend_pid ()::text");
+}
+
+/* Opens the operator's sessions and holds what @sql takes, in a transaction left open. */
+static void
+operator_hold (Operator     *op,
+               DwTestServer *server,
+               const char   *sql)
+{
+  operator_open (op, server);
+  dw_test_pg_session_exec (op->other, "BEGIN");
+  dw_test_pg_session_exec (op->other, sql);
+}
+
+/* The same, holding ticket @ticket_id's row (SELECT … FOR UPDATE). */
+static void
+operator_hold_ticket (Operator     *op,
+                      DwTestServer *server,
+                      gint64        ticket_id)
+{
+  g_autofree char *lock = g_strdup_printf ("SELECT 1 FROM tickets WHERE id = %" G_GINT64_FORMAT
+                                           " FOR UPDATE", ticket_id);
+
+  operator_hold (op, server, lock);
+}
+
+/* Rolls the operator's transaction back and closes its sessions. */
+static void
+operator_release (Operator *op)
+{
+  dw_test_pg_session_exec (op->other, "ROLLBACK");
+  g_clear_pointer (&op->other, PQfinish);
+  g_clear_pointer (&op->watch, PQfinish);
+  g_clear_pointer (&op->pid, g_free);
+}
+
+/* Sends @request, on a thread named @name, into the operator's lock: /health answers while it
+ * waits there, and it is answered 503 contended. */
+static void
+assert_locked_out (Operator      *op,
+                   DwTestServer  *server,
+                   DwTestRequest *request,
+                   const char    *name)
+{
+  GThread *thread = dw_test_request_start (request, name);
+
+  g_assert_true (wait_for_waiter (op->watch, op->pid, request));
+  /* Meanwhile: answered once the write gives up (the main loop is the write's until then). */
+  assert_healthy (server);
+  g_thread_join (thread);
+  assert_locked (request);
+}
+
 /* An operator's open transaction holds a ticket's row (SELECT … FOR UPDATE): a PATCH of that
  * ticket is answered 503 contended with Retry-After once the lock_timeout (the default) is
  * over, /health answers meanwhile and after, and nothing of the PATCH is stored; once the
@@ -207,12 +137,9 @@ row_locked (DwTestServer *server)
 {
   g_autoptr(DwTestResponse) created = NULL;
   g_autoptr(DwTestResponse) again = NULL;
-  g_autoptr(Request) patch = NULL;
+  g_autoptr(DwTestRequest) patch = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *lock = NULL;
-  g_autofree char *pid = NULL;
-  PGconn *other, *watch;
-  GThread *thread;
+  Operator op = { 0 };
   gint64 ticket_id, n_audit, n_events;
 
   created = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/tickets",
@@ -222,48 +149,38 @@ row_locked (DwTestServer *server)
   ticket_id = json_object_get_int_member (dw_test_response_object (created), "id");
   path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT, ticket_id);
   /* A request waits for the group commit its answer belongs to: all of the create is in. */
-  n_audit = count (server, "SELECT count(*) FROM audit");
-  n_events = count (server, "SELECT count(*) FROM events");
+  n_audit = dw_test_server_query_intf (server, "SELECT count(*) FROM audit");
+  n_events = dw_test_server_query_intf (server, "SELECT count(*) FROM events");
 
-  other = session_open (server);
-  watch = session_open (server);
-  pid = session_value (other, "SELECT pg_backend_pid ()::text");
-  session_exec (other, "BEGIN");
-  lock = g_strdup_printf ("SELECT 1 FROM tickets WHERE id = %" G_GINT64_FORMAT " FOR UPDATE",
-                          ticket_id);
-  session_exec (other, lock);
+  operator_hold_ticket (&op, server, ticket_id);
 
-  patch = request_new (server, "PATCH", path, "{\"version\": 1, \"priority\": \"urgent\"}");
-  thread = g_thread_new ("patch", request_thread, patch);
-  g_assert_true (wait_for_waiter (watch, pid, patch));
-  /* Meanwhile: answered once the write gives up (the main loop is the write's until then). */
-  assert_healthy (server);
-  g_thread_join (thread);
-  assert_locked (patch);
+  patch = dw_test_request_new (server, "PATCH", path, "{\"version\": 1, \"priority\": \"urgent\"}",
+                               CLIENT_TIMEOUT_S);
+  assert_locked_out (&op, server, patch, "patch");
   assert_healthy (server);
 
   /* Nothing of it: the ticket, its audit and the event log as before. */
-  g_assert_cmpint (count (server, "SELECT version FROM tickets WHERE id = %" G_GINT64_FORMAT,
-                          ticket_id), ==, 1);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM audit"), ==, n_audit);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM events"), ==, n_events);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM audit WHERE entity = 'ticket' AND "
-                                  "entity_id = %" G_GINT64_FORMAT " AND field = 'priority'",
-                          ticket_id), ==, 0);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT version FROM tickets WHERE id = %"
+                                              G_GINT64_FORMAT, ticket_id), ==, 1);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit"), ==, n_audit);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM events"), ==, n_events);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit WHERE entity = "
+                                              "'ticket' AND entity_id = %" G_GINT64_FORMAT " AND "
+                                              "field = 'priority'", ticket_id), ==, 0);
 
-  session_exec (other, "ROLLBACK");
-  PQfinish (other);
-  PQfinish (watch);
+  operator_release (&op);
 
   again = dw_test_server_json (server, "PATCH", path, server->admin_token,
                                "{\"version\": 1, \"priority\": \"urgent\"}");
   dw_test_assert_status (again, 200);
   g_assert_cmpint (json_object_get_int_member (dw_test_response_object (again), "version"), ==,
                    2);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM audit"), ==, n_audit + 1);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM audit WHERE entity = 'ticket' AND "
-                                  "entity_id = %" G_GINT64_FORMAT " AND field = 'priority' "
-                                  "AND after = '\"urgent\"'", ticket_id), ==, 1);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit"), ==,
+                   n_audit + 1);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit WHERE entity = "
+                                              "'ticket' AND entity_id = %" G_GINT64_FORMAT " AND "
+                                              "field = 'priority' AND after = '\"urgent\"'",
+                                              ticket_id), ==, 1);
 }
 
 static void
@@ -280,12 +197,13 @@ static void
 test_row_locked_after_reconnect (void)
 {
   g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
-  PGconn *admin = session_open (server);
+  PGconn *admin = dw_test_pg_session_open (server->db);
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  g_free (session_value (admin, "SELECT count(pg_terminate_backend (pid)) FROM pg_stat_activity "
-                                "WHERE application_name = 'deskwatchd' "
-                                "AND datname = current_database ()"));
+  g_free (dw_test_pg_session_value (admin, "SELECT count(pg_terminate_backend (pid)) "
+                                           "FROM pg_stat_activity "
+                                           "WHERE application_name = 'deskwatchd' "
+                                           "AND datname = current_database ()"));
   PQfinish (admin);
   /* /health's ping reconnects (at most once a second); a safety net, not a measurement. */
   for (;;)
@@ -312,49 +230,39 @@ test_table_locked (void)
   g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
   const char * const args[] = { "--db-lock-timeout", "500", NULL };
   g_autoptr(DwTestResponse) created = NULL;
-  g_autoptr(Request) create = NULL;
-  g_autoptr(Request) list = NULL;
+  g_autoptr(DwTestRequest) create = NULL;
+  g_autoptr(DwTestRequest) list = NULL;
   g_autofree char *body = NULL;
-  g_autofree char *pid = NULL;
-  PGconn *other, *watch;
+  Operator op = { 0 };
   GThread *thread;
 
   dw_test_server_stop (server);
   dw_test_server_start (server, args);
 
-  other = session_open (server);
-  watch = session_open (server);
-  pid = session_value (other, "SELECT pg_backend_pid ()::text");
-  session_exec (other, "BEGIN");
-  session_exec (other, "LOCK TABLE tickets");
+  operator_hold (&op, server, "LOCK TABLE tickets");
 
   body = g_strdup_printf ("{\"subject\": \"behind the lock\", \"channel\": \"email\", "
                           "\"team_id\": %" G_GINT64_FORMAT "}", server->team_id);
-  create = request_new (server, "POST", "/api/v1/tickets", body);
-  thread = g_thread_new ("create", request_thread, create);
-  g_assert_true (wait_for_waiter (watch, pid, create));
-  assert_healthy (server);
-  g_thread_join (thread);
-  assert_locked (create);
+  create = dw_test_request_new (server, "POST", "/api/v1/tickets", body, CLIENT_TIMEOUT_S);
+  assert_locked_out (&op, server, create, "create");
 
-  list = request_new (server, "GET", "/api/v1/tickets", NULL);
-  thread = g_thread_new ("list", request_thread, list);
+  list = dw_test_request_new (server, "GET", "/api/v1/tickets", NULL, CLIENT_TIMEOUT_S);
+  thread = dw_test_request_start (list, "list");
   g_thread_join (thread);
   assert_locked (list);
   assert_healthy (server);
 
-  session_exec (other, "ROLLBACK");
-  PQfinish (other);
-  PQfinish (watch);
+  operator_release (&op);
 
-  g_assert_cmpint (count (server, "SELECT count(*) FROM tickets"), ==, 0);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM audit WHERE entity = 'ticket'"), ==, 0);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM events WHERE type = 'ticket.created'"),
-                   ==, 0);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM tickets"), ==, 0);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit WHERE entity = "
+                                              "'ticket'"), ==, 0);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM events WHERE type = "
+                                              "'ticket.created'"), ==, 0);
 
   created = dw_test_server_json (server, "POST", "/api/v1/tickets", server->admin_token, body);
   dw_test_assert_status (created, 201);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM tickets"), ==, 1);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM tickets"), ==, 1);
 }
 
 /* The event counter's row held outside: a create's group gets as far as its COMMIT, whose
@@ -365,69 +273,48 @@ test_commit_locked (void)
 {
   g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
   g_autoptr(DwTestResponse) created = NULL;
-  g_autoptr(Request) create = NULL;
+  g_autoptr(DwTestRequest) create = NULL;
   g_autofree char *body = NULL;
-  g_autofree char *pid = NULL;
-  PGconn *other, *watch;
-  GThread *thread;
+  Operator op = { 0 };
   gint64 n_tickets, n_events;
 
-  n_tickets = count (server, "SELECT count(*) FROM tickets");
-  n_events = count (server, "SELECT count(*) FROM events");
-  other = session_open (server);
-  watch = session_open (server);
-  pid = session_value (other, "SELECT pg_backend_pid ()::text");
-  session_exec (other, "BEGIN");
-  session_exec (other, "UPDATE event_counter SET last_seq = last_seq");
+  n_tickets = dw_test_server_query_intf (server, "SELECT count(*) FROM tickets");
+  n_events = dw_test_server_query_intf (server, "SELECT count(*) FROM events");
+  operator_hold (&op, server, "UPDATE event_counter SET last_seq = last_seq");
 
   body = g_strdup_printf ("{\"subject\": \"behind the counter\", \"channel\": \"email\", "
                           "\"team_id\": %" G_GINT64_FORMAT "}", server->team_id);
-  create = request_new (server, "POST", "/api/v1/tickets", body);
-  thread = g_thread_new ("create", request_thread, create);
-  g_assert_true (wait_for_waiter (watch, pid, create));
-  assert_healthy (server);
-  g_thread_join (thread);
-  assert_locked (create);
+  create = dw_test_request_new (server, "POST", "/api/v1/tickets", body, CLIENT_TIMEOUT_S);
+  assert_locked_out (&op, server, create, "create");
 
-  session_exec (other, "ROLLBACK");
-  PQfinish (other);
-  PQfinish (watch);
+  operator_release (&op);
 
-  g_assert_cmpint (count (server, "SELECT count(*) FROM tickets"), ==, n_tickets);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM events"), ==, n_events);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM tickets"), ==,
+                   n_tickets);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM events"), ==, n_events);
   created = dw_test_server_json (server, "POST", "/api/v1/tickets", server->admin_token, body);
   dw_test_assert_status (created, 201);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM tickets"), ==, n_tickets + 1);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM tickets"), ==,
+                   n_tickets + 1);
 }
 
 /* The SLA engine's alarm, a background writer, meets a due ticket's row held outside: its round
  * gives up after the lock_timeout with a message, no warning (fatal here), /health answers, and
  * the round is run again a while later (DW_STORE_TX_LOCKED_RETRY_S), once the row is free: the
- * ticket's first-response state is audited, each state once.  The policy and the sped-up clock are pg-retry's sla-alarm-retried's. */
+ * ticket's first-response state is audited, each state once.  The policy and the sped-up clock
+ * are pg-retry's sla-alarm-retried's (dw_test_server_restart_slow_sla). */
 static void
 test_sla_alarm_locked (void)
 {
   g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
-  const char * const args[] = { "--speed", "600", NULL };
   g_autoptr(DwTestResponse) created = NULL;
-  g_autofree char *lock = NULL;
   g_autofree char *at_risk = NULL;
   g_autofree char *states = NULL;
-  g_autofree char *pid = NULL;
-  PGconn *other, *watch;
-  Request never = { 0, };
+  Operator op = { 0 };
+  DwTestRequest never = { 0, };
   gint64 ticket_id, deadline, n_before;
 
-  dw_test_server_stop (server);
-  dw_test_server_exec (server, "INSERT INTO calendars (name, timezone, week) VALUES ('Always', "
-                       "'UTC', '[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
-                       "[[0,1440]],[[0,1440]]]')");
-  dw_test_server_exec (server, "UPDATE teams SET calendar_id = "
-                       "(SELECT id FROM calendars WHERE name = 'Always')");
-  dw_test_server_exec (server, "INSERT INTO sla_policies (name, position, "
-                       "first_response_minutes, resolution_minutes, at_risk_ratio, escalation) "
-                       "VALUES ('Slow', 1, 60, 6000, 0.5, '{}')");
-  dw_test_server_start (server, args);
+  dw_test_server_restart_slow_sla (server, "600");
 
   /* At risk 3 s after it is created; the session holds it before. */
   created = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/tickets",
@@ -446,20 +333,12 @@ test_sla_alarm_locked (void)
 
   n_before = dw_test_server_query_int (server, at_risk);
 
-  other = session_open (server);
-  watch = session_open (server);
-  pid = session_value (other, "SELECT pg_backend_pid ()::text");
-  session_exec (other, "BEGIN");
-  lock = g_strdup_printf ("SELECT 1 FROM tickets WHERE id = %" G_GINT64_FORMAT " FOR UPDATE",
-                          ticket_id);
-  session_exec (other, lock);
+  operator_hold_ticket (&op, server, ticket_id);
 
-  g_assert_true (wait_for_waiter (watch, pid, &never));
+  g_assert_true (wait_for_waiter (op.watch, op.pid, &never));
   assert_healthy (server);
   g_assert_cmpint (dw_test_server_query_int (server, at_risk), ==, n_before);
-  session_exec (other, "ROLLBACK");
-  PQfinish (other);
-  PQfinish (watch);
+  operator_release (&op);
 
   /* A safety net, not a measurement: the retry comes DW_STORE_TX_LOCKED_RETRY_S (10 s) later. */
   deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
@@ -502,11 +381,12 @@ test_facts_retried (void)
 
   for (guint round = 0; !forced && round < MAX_ROUNDS; round++)
     {
-      g_autoptr(Request) figures = request_new (server, "GET", path, NULL);
-      g_autofree char *pid = NULL;
-      PGconn *other = session_open (server);
-      PGconn *watch = session_open (server);
+      g_autoptr(DwTestRequest) figures = dw_test_request_new (server, "GET", path, NULL,
+                                                              CLIENT_TIMEOUT_S);
+      Operator op = { 0 };
       GThread *thread;
+
+      operator_open (&op, server);
 
       /* Something for the catch-up to read, so that it moves the position. */
       {
@@ -517,25 +397,23 @@ test_facts_retried (void)
                                         "\"team_id\": %" G_GINT64_FORMAT "}", server->team_id);
         dw_test_assert_status (created, 201);
       }
-      pid = session_value (other, "SELECT pg_backend_pid ()::text");
-      session_exec (other, "SET deadlock_timeout = '10min'");
-      session_exec (other, "BEGIN");
-      g_free (session_value (other, "SELECT count(*) FROM (SELECT 1 FROM settings WHERE key = "
-                                    "'agent_facts_audit_id' FOR UPDATE) AS s"));
-      thread = g_thread_new ("figures", request_thread, figures);
-      if (wait_for_waiter (watch, pid, figures))
+      dw_test_pg_session_exec (op.other, "SET deadlock_timeout = '10min'");
+      dw_test_pg_session_exec (op.other, "BEGIN");
+      g_free (dw_test_pg_session_value (op.other, "SELECT count(*) FROM (SELECT 1 FROM settings "
+                                                  "WHERE key = 'agent_facts_audit_id' FOR "
+                                                  "UPDATE) AS s"));
+      thread = dw_test_request_start (figures, "figures");
+      if (wait_for_waiter (op.watch, op.pid, figures))
         {
-          PGresult *result = PQexec (other, advisory);
+          PGresult *result = PQexec (op.other, advisory);
 
           forced = PQresultStatus (result) == PGRES_TUPLES_OK;
           if (!forced)
             g_test_message ("the session lost: %s", PQresultErrorMessage (result));
           PQclear (result);
         }
-      session_exec (other, "ROLLBACK");
+      operator_release (&op);
       g_thread_join (thread);
-      PQfinish (other);
-      PQfinish (watch);
 
       if (figures->status == 503 && strstr (figures->reply, "held by another") != NULL)
         {
@@ -554,34 +432,10 @@ test_facts_retried (void)
 static void
 test_bad_option (void)
 {
-  const char *bad[] = { "-1", "600001", "soon" };
-  g_autofree char *dir = g_dir_make_tmp ("dw-pg-lock-XXXXXX", NULL);
-  g_autofree char *db = g_build_filename (dir, "deskwatch.db", NULL);
+  const char * const bad[] = { "-1", "600001", "soon" };
 
-  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    {
-      g_autoptr(GSubprocessLauncher) launcher = NULL;
-      g_autoptr(GSubprocess) process = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *err = NULL;
-
-      launcher = dw_test_server_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                              | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-      process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("DESKWATCHD"),
-                                             "--db", db, "--listen", "127.0.0.1:0",
-                                             "--db-lock-timeout", bad[i], NULL);
-      g_assert_no_error (error);
-      g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error);
-      g_assert_no_error (error);
-      g_assert_true (g_subprocess_get_if_exited (process));
-      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
-      g_assert_nonnull (strstr (err, "db-lock-timeout"));
-      if (g_ascii_isdigit (bad[i][0]) || bad[i][0] == '-')
-        g_assert_nonnull (strstr (err, "expected 0 to 600000"));
-    }
-
-  g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
-  g_rmdir (dir);
+  dw_test_assert_option_refused ("db-lock-timeout", bad, G_N_ELEMENTS (bad), 2,
+                                 "expected 0 to 600000");
 }
 
 int

@@ -17,6 +17,7 @@
 #include <libpq-fe.h>
 #include <string.h>
 
+#include "dw-test-pg.h"
 #include "dw-test-server.h"
 #include "dw-test-stream.h"
 
@@ -24,88 +25,8 @@
 #define WRITE_ATTEMPTS 4
 /* Rounds tried before giving up on forcing the race (each normally forces it at once). */
 #define MAX_ROUNDS 5
-
-/* The comment, sent from a thread of its own: the test's main thread holds the locks. */
-typedef struct
-{
-  char       *uri;
-  const char *token;
-  char       *body;
-  guint       status;
-  char       *reply;
-  char       *retry_after;
-  gint        done;
-} Request;
-
-static gpointer
-request_thread (gpointer data)
-{
-  Request *request = data;
-  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 120, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new ("POST", request->uri);
-  g_autofree char *authorization = g_strdup_printf ("Bearer %s", request->token);
-  g_autoptr(GBytes) body = g_bytes_new (request->body, strlen (request->body));
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                authorization);
-  soup_message_set_request_body_from_bytes (msg, "application/json", body);
-  reply = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  request->status = soup_message_get_status (msg);
-  request->reply = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
-  request->retry_after = g_strdup (soup_message_headers_get_one (
-                                     soup_message_get_response_headers (msg), "Retry-After"));
-  g_atomic_int_set (&request->done, 1);
-  return NULL;
-}
-
-static void
-request_free (Request *request)
-{
-  g_free (request->uri);
-  g_free (request->body);
-  g_free (request->reply);
-  g_free (request->retry_after);
-  g_free (request);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Request, request_free)
-
-static PGconn *
-session_open (DwTestServer *server)
-{
-  PGconn *conn = PQconnectdb (server->db);
-
-  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-  return conn;
-}
-
-static void
-session_exec (PGconn     *conn,
-              const char *sql)
-{
-  PGresult *result = PQexec (conn, sql);
-
-  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
-    g_error ("%s: %s", sql, PQerrorMessage (conn));
-  PQclear (result);
-}
-
-static char *
-session_value (PGconn     *conn,
-               const char *sql)
-{
-  PGresult *result = PQexec (conn, sql);
-  char *value;
-
-  if (PQresultStatus (result) != PGRES_TUPLES_OK || PQntuples (result) != 1)
-    g_error ("%s: %s", sql, PQerrorMessage (conn));
-  value = g_strdup (PQgetvalue (result, 0, 0));
-  PQclear (result);
-  return value;
-}
+/* The comment's HTTP timeout: far above any wait here. */
+#define CLIENT_TIMEOUT_S 120
 
 typedef struct
 {
@@ -120,25 +41,15 @@ typedef struct
  * transaction itself (the comment's UPDATE on the row held FOR SHARE, the alarm's COMMIT on the
  * event counter).  FALSE when @request has been answered meanwhile. */
 static gboolean
-wait_for_waiter (Race    *race,
-                          Request *request)
+wait_for_waiter (Race          *race,
+                 DwTestRequest *request)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM pg_locks WHERE NOT granted "
                                           "AND locktype = 'transactionid' "
                                           "AND transactionid::text = '%s'", race->other_xid);
-  gint64 deadline = g_get_monotonic_time () + DW_TEST_WAIT_LIMIT * G_USEC_PER_SEC;
 
-  while (!g_atomic_int_get (&request->done))
-    {
-      g_autofree char *waiting = session_value (race->watch, sql);
-
-      if (g_strcmp0 (waiting, "0") != 0)
-        return TRUE;
-      if (g_get_monotonic_time () > deadline)
-        g_error ("the comment never waited on the other session's lock");
-      g_usleep (2000);
-    }
-  return FALSE;
+  return dw_test_pg_wait_for_count (race->watch, sql, &request->done, DW_TEST_WAIT_LIMIT,
+                                    "the comment never waited on the other session's lock");
 }
 
 /* The other session closes the cycle, asking for the ticket's row FOR UPDATE.  TRUE when
@@ -152,7 +63,7 @@ close_cycle (Race *race)
   PGresult *result;
   gboolean comment_lost;
 
-  session_exec (race->other, "SAVEPOINT cycle");
+  dw_test_pg_session_exec (race->other, "SAVEPOINT cycle");
   result = PQexec (race->other, sql);
   comment_lost = PQresultStatus (result) == PGRES_TUPLES_OK;
   if (!comment_lost)
@@ -162,7 +73,7 @@ close_cycle (Race *race)
     }
   PQclear (result);
   /* Back to holding the row FOR SHARE only: the comment's next attempt waits on it again. */
-  session_exec (race->other, "ROLLBACK TO SAVEPOINT cycle");
+  dw_test_pg_session_exec (race->other, "ROLLBACK TO SAVEPOINT cycle");
   return comment_lost;
 }
 
@@ -180,33 +91,33 @@ create_ticket (DwTestServer *server)
 
 /* Comments on a new ticket while the other session makes it lose @losses times; the reply.
  * NULL when a round did not force the race (the caller runs another). */
-static Request *
+static DwTestRequest *
 comment_losing (DwTestServer *server,
                 guint         losses,
                 gint64       *ticket_id)
 {
-  g_autoptr(Request) request = g_new0 (Request, 1);
+  g_autoptr(DwTestRequest) request = NULL;
+  g_autofree char *path = NULL;
   g_autofree char *lock = NULL;
   GThread *thread;
   Race race = { server, NULL, NULL, NULL, 0 };
   gboolean forced = TRUE;
 
   race.ticket_id = *ticket_id = create_ticket (server);
-  race.other = session_open (server);
-  race.watch = session_open (server);
+  race.other = dw_test_pg_session_open (server->db);
+  race.watch = dw_test_pg_session_open (server->db);
   /* Superuser (the cluster's owner): the comment, waiting first, is the one to give up. */
-  session_exec (race.other, "SET deadlock_timeout = '10min'");
-  session_exec (race.other, "BEGIN");
+  dw_test_pg_session_exec (race.other, "SET deadlock_timeout = '10min'");
+  dw_test_pg_session_exec (race.other, "BEGIN");
   lock = g_strdup_printf ("SELECT 1 FROM tickets WHERE id = %" G_GINT64_FORMAT " FOR SHARE",
                           race.ticket_id);
-  session_exec (race.other, lock);
-  race.other_xid = session_value (race.other, "SELECT pg_current_xact_id ()::text");
+  dw_test_pg_session_exec (race.other, lock);
+  race.other_xid = dw_test_pg_session_value (race.other, "SELECT pg_current_xact_id ()::text");
 
-  request->uri = g_strdup_printf ("%sapi/v1/tickets/%" G_GINT64_FORMAT "/comments", server->url,
-                                  race.ticket_id);
-  request->token = server->admin_token;
-  request->body = g_strdup ("{\"body\": \"We are on it.\"}");
-  thread = g_thread_new ("comment", request_thread, request);
+  path = g_strdup_printf ("/api/v1/tickets/%" G_GINT64_FORMAT "/comments", race.ticket_id);
+  request = dw_test_request_new (server, "POST", path, "{\"body\": \"We are on it.\"}",
+                                 CLIENT_TIMEOUT_S);
+  thread = dw_test_request_start (request, "comment");
 
   /* One cycle may fail the comment more than once: its next attempt can take its KEY SHARE
    * before the session, woken, has taken the row FOR UPDATE, and the two meet again.  So the
@@ -215,7 +126,7 @@ comment_losing (DwTestServer *server,
     forced = close_cycle (&race);
 
   /* The other instance commits (nothing): the comment's attempt in progress, if any, goes on. */
-  session_exec (race.other, "ROLLBACK");
+  dw_test_pg_session_exec (race.other, "ROLLBACK");
   g_thread_join (thread);
   PQfinish (race.other);
   PQfinish (race.watch);
@@ -230,22 +141,17 @@ comment_losing (DwTestServer *server,
   return g_steal_pointer (&request);
 }
 
-static gint64 count (DwTestServer *server,
-                     const char   *format,
-                     ...) G_GNUC_PRINTF (2, 3);
-
-static gint64
-count (DwTestServer *server,
-       const char   *format,
-       ...)
+/* @n comments on ticket @ticket_id, and @n audit rows of them. */
+static void
+assert_commented (DwTestServer *server,
+                  gint64        ticket_id,
+                  gint64        n)
 {
-  g_autofree char *sql = NULL;
-  va_list args;
-
-  va_start (args, format);
-  sql = g_strdup_vprintf (format, args);
-  va_end (args);
-  return dw_test_server_query_int (server, sql);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM comments WHERE "
+                                              "ticket_id = %" G_GINT64_FORMAT, ticket_id), ==, n);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit WHERE entity = "
+                                              "'ticket' AND entity_id = %" G_GINT64_FORMAT " AND "
+                                              "action = 'commented'", ticket_id), ==, n);
 }
 
 /* A comment that lost a deadlock once is stored once: one comment, one audit row, one event
@@ -254,7 +160,7 @@ static void
 test_comment_retried (void)
 {
   g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
-  g_autoptr(Request) request = NULL;
+  g_autoptr(DwTestRequest) request = NULL;
   g_autoptr(DwTestStream) stream = dw_test_stream_open (server, server->admin_token, -1);
   g_autoptr(DwTestResponse) marker = NULL;
   gint64 ticket_id = 0;
@@ -266,14 +172,11 @@ test_comment_retried (void)
 
   if (request->status != 201)
     g_error ("the comment was answered %u: %s", request->status, request->reply);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM comments WHERE ticket_id = %"
-                                  G_GINT64_FORMAT, ticket_id), ==, 1);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM audit WHERE entity = 'ticket' AND "
-                                  "entity_id = %" G_GINT64_FORMAT " AND action = 'commented'",
-                          ticket_id), ==, 1);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM events WHERE type = 'comment.created' "
-                                  "AND (data::jsonb ->> 'ticket_id')::bigint = %" G_GINT64_FORMAT,
-                          ticket_id), ==, 1);
+  assert_commented (server, ticket_id, 1);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM events WHERE type = "
+                                              "'comment.created' AND (data::jsonb ->> "
+                                              "'ticket_id')::bigint = %" G_GINT64_FORMAT,
+                                              ticket_id), ==, 1);
 
   /* Published once: a later write's event is behind any second copy. */
   first = dw_test_stream_wait (stream, 0, "event", "comment.created", ticket_id);
@@ -293,12 +196,10 @@ static void
 test_comment_keeps_losing (void)
 {
   g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
-  g_autoptr(Request) request = NULL;
+  g_autoptr(DwTestRequest) request = NULL;
   g_autoptr(DwTestResponse) again = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) problem = NULL;
   g_autofree char *path = NULL;
-  JsonObject *problem;
   gint64 ticket_id = 0;
 
   for (guint round = 0; request == NULL && round < MAX_ROUNDS; round++)
@@ -308,18 +209,9 @@ test_comment_keeps_losing (void)
   if (request->status != 503)
     g_error ("the comment was answered %u: %s", request->status, request->reply);
   g_assert_cmpstr (request->retry_after, ==, "1");
-  json_parser_load_from_data (parser, request->reply, -1, &error);
-  g_assert_no_error (error);
-  problem = json_node_get_object (json_parser_get_root (parser));
-  g_assert_true (g_str_has_suffix (json_object_get_string_member (problem, "type"),
-                                   "/contended"));
-  g_assert_cmpint (json_object_get_int_member (problem, "status"), ==, 503);
+  problem = dw_test_request_problem (request, 503, "/contended");
 
-  g_assert_cmpint (count (server, "SELECT count(*) FROM comments WHERE ticket_id = %"
-                                  G_GINT64_FORMAT, ticket_id), ==, 0);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM audit WHERE entity = 'ticket' AND "
-                                  "entity_id = %" G_GINT64_FORMAT " AND action = 'commented'",
-                          ticket_id), ==, 0);
+  assert_commented (server, ticket_id, 0);
   g_assert_cmpint (dw_test_server_query_int (server, "SELECT count(*) FROM events "
                                                      "WHERE type = 'comment.created'"), ==, 0);
 
@@ -327,8 +219,8 @@ test_comment_keeps_losing (void)
   again = dw_test_server_json (server, "POST", path, server->admin_token,
                                "{\"body\": \"We are on it.\"}");
   dw_test_assert_status (again, 201);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM comments WHERE ticket_id = %"
-                                  G_GINT64_FORMAT, ticket_id), ==, 1);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM comments WHERE "
+                                              "ticket_id = %" G_GINT64_FORMAT, ticket_id), ==, 1);
 }
 
 /* The SLA engine's alarm, a background writer: its round marks a ticket at risk (the ticket's
@@ -343,47 +235,37 @@ static void
 test_sla_alarm_retried (void)
 {
   g_autoptr(DwTestServer) server = dw_test_server_new_with_desk ();
-  const char * const args[] = { "--speed", SPEED, NULL };
   gboolean forced = FALSE;
   gint64 ticket_id = 0;
 
   /* A 24/7 calendar and one policy: first response 60 minutes, at risk at half, which the
    * sped-up clock reaches 3 s after a ticket is created (as in test-sla-engine.c). */
-  dw_test_server_stop (server);
-  dw_test_server_exec (server, "INSERT INTO calendars (name, timezone, week) VALUES ('Always', "
-                       "'UTC', '[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
-                       "[[0,1440]],[[0,1440]]]')");
-  dw_test_server_exec (server, "UPDATE teams SET calendar_id = "
-                       "(SELECT id FROM calendars WHERE name = 'Always')");
-  dw_test_server_exec (server, "INSERT INTO sla_policies (name, position, "
-                       "first_response_minutes, resolution_minutes, at_risk_ratio, escalation) "
-                       "VALUES ('Slow', 1, 60, 6000, 0.5, '{}')");
-  dw_test_server_start (server, args);
+  dw_test_server_restart_slow_sla (server, SPEED);
 
   for (guint round = 0; !forced && round < MAX_ROUNDS; round++)
     {
       g_autofree char *marked = NULL;
       g_autofree char *audited = NULL;
       g_autofree char *lock = NULL;
-      Request done = { 0, };
+      DwTestRequest done = { 0, };
       Race race = { server, NULL, NULL, NULL, 0 };
 
       race.ticket_id = ticket_id = create_ticket (server);
-      race.other = session_open (server);
-      race.watch = session_open (server);
-      session_exec (race.other, "SET deadlock_timeout = '10min'");
-      session_exec (race.other, "BEGIN");
-      session_exec (race.other, "UPDATE event_counter SET last_seq = last_seq");
-      race.other_xid = session_value (race.other, "SELECT pg_current_xact_id ()::text");
+      race.other = dw_test_pg_session_open (server->db);
+      race.watch = dw_test_pg_session_open (server->db);
+      dw_test_pg_session_exec (race.other, "SET deadlock_timeout = '10min'");
+      dw_test_pg_session_exec (race.other, "BEGIN");
+      dw_test_pg_session_exec (race.other, "UPDATE event_counter SET last_seq = last_seq");
+      race.other_xid = dw_test_pg_session_value (race.other, "SELECT pg_current_xact_id ()::text");
 
       /* The alarm cannot commit past the counter now: marked already means it came first. */
       audited = g_strdup_printf ("SELECT count(*) FROM audit WHERE entity = 'ticket' AND "
                                  "entity_id = %" G_GINT64_FORMAT " AND action = 'sla' AND "
                                  "after = '\"at-risk\"'", ticket_id);
-      marked = session_value (race.other, audited);
+      marked = dw_test_pg_session_value (race.other, audited);
       if (g_strcmp0 (marked, "0") == 0 && wait_for_waiter (&race, &done))
         forced = close_cycle (&race);
-      session_exec (race.other, "ROLLBACK");
+      dw_test_pg_session_exec (race.other, "ROLLBACK");
       PQfinish (race.other);
       PQfinish (race.watch);
       g_free (race.other_xid);
@@ -401,14 +283,16 @@ test_sla_alarm_retried (void)
 
     dw_test_assert_status (health, 200);
   }
-  g_assert_cmpint (count (server, "SELECT count(*) FROM audit WHERE entity = 'ticket' AND "
-                                  "entity_id = %" G_GINT64_FORMAT " AND action = 'sla' AND "
-                                  "field = 'first-response' AND after = '\"at-risk\"'",
-                          ticket_id), ==, 1);
-  g_assert_cmpint (count (server, "SELECT count(*) FROM events WHERE type = 'sla.changed' AND "
-                                  "(data::jsonb ->> 'ticket_id')::bigint = %" G_GINT64_FORMAT
-                                  " AND data::jsonb ->> 'target' = 'first-response' AND "
-                                  "data::jsonb ->> 'after' = 'at-risk'", ticket_id), ==, 1);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM audit WHERE entity = "
+                                              "'ticket' AND entity_id = %" G_GINT64_FORMAT " AND "
+                                              "action = 'sla' AND field = 'first-response' AND "
+                                              "after = '\"at-risk\"'", ticket_id), ==, 1);
+  g_assert_cmpint (dw_test_server_query_intf (server, "SELECT count(*) FROM events WHERE type = "
+                                              "'sla.changed' AND (data::jsonb ->> "
+                                              "'ticket_id')::bigint = %" G_GINT64_FORMAT " AND "
+                                              "data::jsonb ->> 'target' = 'first-response' AND "
+                                              "data::jsonb ->> 'after' = 'at-risk'",
+                                              ticket_id), ==, 1);
 }
 
 int

@@ -24,11 +24,7 @@ sla_server_new (const char *escalation)
   /* Written while the service is down, as an operator's migration would be: the tests do not
    * depend on the policy and calendar endpoints.  On either backend (dw_test_server_exec). */
   dw_test_server_stop (server);
-  dw_test_server_exec (server, "INSERT INTO calendars (name, timezone, week) VALUES ('Always', "
-                       "'UTC', '[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
-                       "[[0,1440]],[[0,1440]]]')");
-  dw_test_server_exec (server, "UPDATE teams SET calendar_id = "
-                       "(SELECT id FROM calendars WHERE name = 'Always')");
+  dw_test_server_exec_always_calendar (server);
   policy = g_strdup_printf ("INSERT INTO sla_policies (name, position, first_response_minutes, "
                             "  resolution_minutes, at_risk_ratio, escalation) "
                             "VALUES ('Fast', 1, 20, 60, 0.5, '%s')", escalation);
@@ -390,11 +386,7 @@ test_settings_apply_at_once (void)
   gint64 closed_id;
 
   dw_test_server_stop (server);
-  dw_test_server_exec (server, "INSERT INTO calendars (name, timezone, week) VALUES ('Always', "
-                       "'UTC', '[[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],"
-                       "[[0,1440]],[[0,1440]]]')");
-  dw_test_server_exec (server, "UPDATE teams SET calendar_id = "
-                       "(SELECT id FROM calendars WHERE name = 'Always')");
+  dw_test_server_exec_always_calendar (server);
   dw_test_server_exec (server, "INSERT INTO sla_policies (name, position, "
                        "first_response_minutes, resolution_minutes, at_risk_ratio, escalation) "
                        "VALUES ('Fast', 1, 20, 60, 0.5, "

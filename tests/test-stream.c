@@ -227,14 +227,10 @@ test_unauthenticated (void)
                                             server->url, server->admin_token);
     g_autoptr(SoupMessage) msg = soup_message_new ("GET", uri);
     g_autoptr(SoupSession) session = soup_session_new ();
-    DwTestConnect r = { 0 };
+    g_autoptr(SoupWebsocketConnection) conn = dw_test_stream_connect (session, msg, NULL,
+                                                                      "the stream to connect");
 
-    soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                          dw_test_connected_cb, &r);
-    dw_test_spin_until (dw_test_connect_done, &r, "the stream to connect");
-    g_assert_no_error (r.error);
-    soup_websocket_connection_close (r.conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-    g_object_unref (r.conn);
+    soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
   }
 }
 
@@ -477,19 +473,14 @@ test_no_deflate (void)
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(DwTestStream) stream = NULL;
   g_autofree char *uri = dw_test_stream_uri (server, -1);
-  g_autofree char *auth = g_strdup_printf ("Bearer %s", server->admin_token);
+  SoupWebsocketConnection *conn;
   const char *offered;
-  DwTestConnect r = { 0 };
   gint64 id;
   guint n;
 
   soup_session_add_feature_by_type (session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
   msg = soup_message_new ("GET", uri);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        dw_test_connected_cb, &r);
-  dw_test_spin_until (dw_test_connect_done, &r, "the stream to connect");
-  g_assert_no_error (r.error);
+  conn = dw_test_stream_connect (session, msg, server->admin_token, "the stream to connect");
 
   /* Offered (as Chromium offers it too), and answered without it. */
   offered = soup_message_headers_get_one (soup_message_get_request_headers (msg),
@@ -498,21 +489,17 @@ test_no_deflate (void)
   g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_SWITCHING_PROTOCOLS);
   g_assert_null (soup_message_headers_get_one (soup_message_get_response_headers (msg),
                                                "Sec-WebSocket-Extensions"));
-  g_assert_null (soup_websocket_connection_get_extensions (r.conn));
-  soup_websocket_connection_close (r.conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-  g_clear_object (&r.conn);
+  g_assert_null (soup_websocket_connection_get_extensions (conn));
+  soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_clear_object (&conn);
 
   /* And the events still arrive, whole, to such a client. */
-  r = (DwTestConnect) { 0 };
   g_clear_object (&msg);
   msg = soup_message_new ("GET", uri);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        dw_test_connected_cb, &r);
-  dw_test_spin_until (dw_test_connect_done, &r, "the stream to connect again");
-  g_assert_no_error (r.error);
-  g_assert_null (soup_websocket_connection_get_extensions (r.conn));
-  stream = dw_test_stream_adopt (g_steal_pointer (&r.conn));
+  conn = dw_test_stream_connect (session, msg, server->admin_token,
+                                 "the stream to connect again");
+  g_assert_null (soup_websocket_connection_get_extensions (conn));
+  stream = dw_test_stream_adopt (conn);
   id = create_ticket (server, "uncompressed", 0, "logistics");
   n = dw_test_stream_wait (stream, 0, "event", "ticket.created", id);
   g_assert_cmpuint (dw_test_count_events (stream, 0, "ticket.created", id), ==, 1);
