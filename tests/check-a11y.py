@@ -83,15 +83,23 @@ def exempt(node):
 def walk(node, parent, found, depth=0):
     if node is None or depth > 60:
         return
+    unnamed = None
+    # A node can go at any call, not only the first: the live desk replaces rows while the walk
+    # reads them ("The application no longer exists" is what AT-SPI says of a gone object).  A
+    # gone node is no control on screen; a console that is gone altogether has no tree for the
+    # next check, which then counts no controls and fails.
     try:
         role = node.get_role_name()
+        if role in CONTROLS and not named(node) and not exempt(node):
+            unnamed = '%s %r in %s' % (role, node.get_name(), where(node))
+        count = node.get_child_count()
     except Exception:  # gone while we looked
         return
     if role in CONTROLS:
         found['controls'] += 1
-        if not named(node) and not exempt(node):
-            found['unnamed'].append('%s %r in %s' % (role, node.get_name(), where(node)))
-    for i in range(node.get_child_count()):
+        if unnamed is not None:
+            found['unnamed'].append(unnamed)
+    for i in range(count):
         walk(node.get_child_at_index(i), node, found, depth + 1)
 
 
