@@ -956,47 +956,6 @@ test_calendar_json_alike (void)
     }
 }
 
-/* The data serial: the same while nothing is written, changed by a write on this connection
- * (a token revoked) and by another connection's commit; PostgreSQL has none. */
-static void
-test_data_serial (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  DwStoreDataSerial a, b, c, d;
-  DwStoreTokenRow row = { 0 };
-  gint64 token_id;
-
-  if (g_str_equal (data, "postgresql"))
-    {
-      g_assert_false (dw_store_data_serial (fixture->store, &a));
-      return;
-    }
-
-  token_id = dw_store_token_insert (fixture->store, 11, "cccc", "serial", 1000, 0, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (token_id, >, 0);
-
-  g_assert_true (dw_store_data_serial (fixture->store, &a));
-  g_assert_true (dw_store_token_find (fixture->store, "cccc", &row, &error));
-  g_assert_no_error (error);
-  g_assert_true (dw_store_data_serial (fixture->store, &b));
-  g_assert_true (dw_store_data_serial_equal (&a, &b));
-
-  g_assert_true (dw_store_token_revoke (fixture->store, token_id, 2000, &error));
-  g_assert_no_error (error);
-  g_assert_true (dw_store_data_serial (fixture->store, &c));
-  g_assert_false (dw_store_data_serial_equal (&b, &c));
-
-  {
-    g_autoptr(DwTestStore) second = dw_test_store_open_second (fixture->desk);
-
-    dw_test_store_exec (second, "UPDATE users SET disabled = 1 WHERE id = 11");
-  }
-  g_assert_true (dw_store_data_serial (fixture->store, &d));
-  g_assert_false (dw_store_data_serial_equal (&c, &d));
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1016,7 +975,6 @@ main (int   argc,
     { "people/customers", test_customers },
     { "people/directory-lists", test_directory_lists },
     { "people/policies-calendars", test_policies_calendars },
-    { "people/data-serial", test_data_serial },
   };
 
   g_test_init (&argc, &argv, NULL);

@@ -70,13 +70,6 @@ typedef void (*DwStoreUserListFunc)  (const DwStoreUserListRow  *row,
 typedef void (*DwStoreTokenListFunc) (const DwStoreTokenListRow *row,
                                       gpointer                   user_data);
 
-/* See dw_store_data_serial(). */
-typedef struct
-{
-  guint64 own;     /* this connection's writes */
-  guint64 others;  /* every other connection's commits */
-} DwStoreDataSerial;
-
 struct _DwStoreAuthOps
 {
   gboolean (*user_find)          (DwStore              *store,
@@ -125,8 +118,6 @@ struct _DwStoreAuthOps
                                   DwStoreTokenListFunc  func,
                                   gpointer              user_data,
                                   GError              **error);
-  gboolean (*data_serial)        (DwStore              *store,
-                                  DwStoreDataSerial    *serial);
   gboolean (*auth_version)       (DwStore              *store,
                                   guint64              *version);
 };
@@ -240,25 +231,6 @@ dw_store_token_list (DwStore               *store,
                      GError               **error)
 {
   return store->backend->auth->token_list (store, username, func, user_data, error);
-}
-
-/* A number that changes whenever anything in the database may have changed since it was last
- * read — a write on this connection or a commit on any other, in any process — so that a
- * request's second authentication can be skipped when nothing changed since its first (the
- * check reads nothing else but the clock).  FALSE when the backend cannot tell so cheaply
- * (PostgreSQL: another instance's commit is seen only by asking the server): check again. */
-static inline gboolean
-dw_store_data_serial (DwStore           *store,
-                      DwStoreDataSerial *serial)
-{
-  return store->backend->auth->data_serial (store, serial);
-}
-
-static inline gboolean
-dw_store_data_serial_equal (const DwStoreDataSerial *a,
-                            const DwStoreDataSerial *b)
-{
-  return a->own == b->own && a->others == b->others;
 }
 
 /* A number that changes whenever what a token's check reads may have changed: a token's owner,

@@ -282,15 +282,6 @@ token_list (DwStore               *store,
   return TRUE;
 }
 
-/* Another instance's commit is known only by asking the server: no cheaper than the check
- * itself, so there is no serial and a request is authenticated again. */
-static gboolean
-data_serial (DwStore           *store,
-             DwStoreDataSerial *serial)
-{
-  return FALSE;
-}
-
 /* Other instances revoke tokens and change users: a version would be a round trip to the
  * server, which is what the check costs anyway.  None: every request is checked. */
 static gboolean
@@ -311,6 +302,5 @@ const DwStoreAuthOps dw_pg_auth_ops = {
   .token_revoke = token_revoke,
   .user_list = user_list,
   .token_list = token_list,
-  .data_serial = data_serial,
   .auth_version = auth_version,
 };

@@ -333,25 +333,6 @@ token_list (DwStore               *store,
   return dw_store_step_rows_done (stmt, rc, error);
 }
 
-/* This connection's changes (INSERT, UPDATE, DELETE, in triggers too; rows a rollback put back
- * were counted when changed) and PRAGMA data_version (commits of every other connection, in
- * this process or another: the CLI's `token revoke`). */
-static gboolean
-data_serial (DwStore           *store,
-             DwStoreDataSerial *serial)
-{
-  sqlite3 *db = dw_sqlite_store_db (store);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  stmt = dw_store_prepare (db, "PRAGMA data_version", NULL);
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
-    return FALSE;
-
-  serial->others = (guint64) sqlite3_column_int64 (stmt, 0);
-  serial->own = (guint64) sqlite3_total_changes64 (db);
-  return TRUE;
-}
-
 /* dw-store.c's count of this connection's writes of tokens, users and team_members (temporary
  * triggers) and PRAGMA data_version. */
 static gboolean
@@ -372,6 +353,5 @@ const DwStoreAuthOps dw_sqlite_auth_ops = {
   .token_revoke = token_revoke,
   .user_list = user_list,
   .token_list = token_list,
-  .data_serial = data_serial,
   .auth_version = auth_version,
 };
