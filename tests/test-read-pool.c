@@ -113,6 +113,22 @@ health_pool (JsonObject *health)
   return json_object_get_object_member (stats, "db_pool");
 }
 
+/* Every pooled connection given back: at least one opened (the reads went through the pool),
+ * none over @size, none busy, nobody waiting. */
+static void
+assert_pool_idle (DwTestServer *server,
+                  const char   *size)
+{
+  g_autoptr(JsonObject) health = get_health (server);
+  JsonObject *pool = health_pool (health);
+
+  g_assert_cmpint (json_object_get_int_member (pool, "size"), ==, atoi (size));
+  g_assert_cmpint (json_object_get_int_member (pool, "open"), >=, 1);
+  g_assert_cmpint (json_object_get_int_member (pool, "open"), <=, atoi (size));
+  g_assert_cmpint (json_object_get_int_member (pool, "busy"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (pool, "waiting"), ==, 0);
+}
+
 /* Clients reading snapshots in a loop, each on its own thread and session, until told to stop
  * (or @rounds times). */
 typedef struct
@@ -190,8 +206,6 @@ check_concurrent_equal (const char *size)
   GBytes *alone[3][2];
   Reader readers[3][2];
   gint stop = 0;
-  g_autoptr(JsonObject) health = NULL;
-  JsonObject *pool;
 
   for (guint i = 0; i < 60; i++)
     create_ticket (server, i);
@@ -223,13 +237,7 @@ check_concurrent_equal (const char *size)
       g_bytes_unref (alone[t][c]);
 
   /* Every reply came after its connection was given back: none busy now. */
-  health = get_health (server);
-  pool = health_pool (health);
-  g_assert_cmpint (json_object_get_int_member (pool, "size"), ==, atoi (size));
-  g_assert_cmpint (json_object_get_int_member (pool, "open"), >=, 1);
-  g_assert_cmpint (json_object_get_int_member (pool, "open"), <=, atoi (size));
-  g_assert_cmpint (json_object_get_int_member (pool, "busy"), ==, 0);
-  g_assert_cmpint (json_object_get_int_member (pool, "waiting"), ==, 0);
+  assert_pool_idle (server, size);
 }
 
 static void
@@ -741,13 +749,11 @@ check_routes_concurrent (const char *size)
   g_autoptr(DwTestServer) server = server_with_pool (size);
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(GArray) returns = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(JsonObject) health = NULL;
   GArray *reads;
   RouteReader readers[3];
   gint64 logistics_id = 0;
   gint stop = 0;
   guint n_compared = 0;
-  JsonObject *pool;
 
   for (guint i = 0; i < 40; i++)
     {
@@ -828,12 +834,7 @@ check_routes_concurrent (const char *size)
   route_reads_free (reads);
 
   /* Read through the pool (no snapshot was asked for), and every connection given back. */
-  health = get_health (server);
-  pool = health_pool (health);
-  g_assert_cmpint (json_object_get_int_member (pool, "open"), >=, 1);
-  g_assert_cmpint (json_object_get_int_member (pool, "open"), <=, atoi (size));
-  g_assert_cmpint (json_object_get_int_member (pool, "busy"), ==, 0);
-  g_assert_cmpint (json_object_get_int_member (pool, "waiting"), ==, 0);
+  assert_pool_idle (server, size);
 }
 
 static void
