@@ -14,6 +14,14 @@
  * The client's own CPU time (this process) and the service's are printed per create: the
  * client runs on the same CPUs as the service.
  *
+ * The floor (bench-floor-service, $BENCH_FLOOR_SERVICE): the same client against a bare
+ * SoupServer that parses the body with json-glib, inserts the same row as the raw runs and
+ * answers it as JSON, with none of the desk's work.  Its runs are taken in the same rounds as
+ * raw and API (the three in turn, the order rotated each round), at one client only: there
+ * each create is its own commit in both, so the floor's ratio to raw is the most any create
+ * through libsoup and json-glib could reach here.  (With more clients the desk shares a commit
+ * among them and the floor does not, so the floor would say nothing there.)
+ *
  * BENCH_TICKETS: tickets per run (default 500); BENCH_PAIRS: raw/API pairs per level (5);
  * BENCH_CLIENTS: the numbers of parallel clients (default "1,32"; "0": none).
  * BENCH_ME_REQUESTS: first, that many authenticated GET /api/v1/me on one keep-alive connection
@@ -158,6 +166,31 @@ raw_insert_rate (sqlite3 *db,
   return n / ((g_get_monotonic_time () - started) / (double) G_USEC_PER_SEC);
 }
 
+/* bench-floor-service on a database of its own in @dir; its base URL into @url. */
+static GSubprocess *
+floor_service_new (const char  *dir,
+                   const char  *token,
+                   char       **url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *db_path = g_build_filename (dir, "floor.db", NULL);
+  const char *program = g_getenv ("BENCH_FLOOR_SERVICE");
+  GSubprocess *process;
+
+  if (program == NULL)
+    return NULL;
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, program, db_path, token,
+                              NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  *url = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*url);
+  g_strchomp (*url);
+  return process;
+}
+
 static int
 compare_double (gconstpointer a,
                 gconstpointer b)
@@ -195,6 +228,8 @@ main (int   argc,
   g_autoptr(DwTestServer) server = NULL;
   g_autoptr(DwTestResponse) team = NULL;
   g_autoptr(GArray) raw_rates = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GSubprocess) floor_service = NULL;
+  g_autofree char *floor_url = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *raw_path = NULL;
   guint n = bench_env_uint ("BENCH_TICKETS", 500);
@@ -220,6 +255,9 @@ main (int   argc,
                               "{\"name\":\"物流\",\"description\":\"Logistics\"}");
   dw_test_assert_status (team, 201);
   team_id = json_object_get_int_member (dw_test_response_object (team), "id");
+  floor_service = floor_service_new (dir, server->admin_token, &floor_url);
+  if (floor_service == NULL)
+    g_print ("# no floor: BENCH_FLOOR_SERVICE is not set\n");
 
   if (bench_env_uint ("BENCH_ME_REQUESTS", 0) > 0)
     me_requests (server, bench_env_uint ("BENCH_ME_REQUESTS", 0));
@@ -230,10 +268,13 @@ main (int   argc,
       g_autoptr(GArray) ratios = g_array_new (FALSE, FALSE, sizeof (double));
       g_autoptr(GArray) api_rates = g_array_new (FALSE, FALSE, sizeof (double));
       g_autoptr(GArray) level_raw = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) floor_rates = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) floor_ratios = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) api_over_floor = g_array_new (FALSE, FALSE, sizeof (double));
       g_autofree char *label = NULL;
       g_autofree char *key = NULL;
       guint clients = (guint) g_ascii_strtoull (levels[l], NULL, 10);
-      double client_cpu = 0, service_cpu = 0;
+      double client_cpu = 0, service_cpu = 0, floor_cpu = 0;
 
       if (clients == 0)
         continue;
@@ -241,30 +282,64 @@ main (int   argc,
       g_print ("# %u client%s\n", clients, clients > 1 ? "s" : "");
       for (guint p = 0; p < pairs; p++)
         {
-          double raw = 0, api, seconds, cpu0, scpu0, cpu, scpu;
+          double raw = 0, api = 0, floor_rate = 0, cpu = 0, scpu = 0, fcpu = 0;
 
-          /* Every other pair measures the API first, so a drift of the disk within a pair does
-           * not always favour the same side. */
-          if (p % 2 == 0)
-            raw = raw_insert_rate (raw_db, n);
-          cpu0 = bench_self_cpu_seconds ();
-          scpu0 = bench_process_cpu_seconds (server->process);
-          seconds = bench_post_keepalive (server->url, "/api/v1/tickets", server->admin_token,
-                                          n, clients, ticket_body, 201, samples);
-          cpu = bench_self_cpu_seconds () - cpu0;
-          scpu = bench_process_cpu_seconds (server->process) - scpu0;
-          if (p % 2 == 1)
-            raw = raw_insert_rate (raw_db, n);
-          api = n / seconds;
+          /* Raw, API and floor in turn, the order rotated each round, so that a drift of the
+           * disk within a round does not always favour the same one. */
+          for (guint k = 0; k < 3; k++)
+            switch ((p + k) % 3)
+              {
+              case 0:
+                raw = raw_insert_rate (raw_db, n);
+                break;
+
+              case 1:
+                {
+                  double cpu0 = bench_self_cpu_seconds ();
+                  double scpu0 = bench_process_cpu_seconds (server->process);
+                  double seconds = bench_post_keepalive (server->url, "/api/v1/tickets",
+                                                         server->admin_token, n, clients,
+                                                         ticket_body, 201, samples);
+
+                  cpu = bench_self_cpu_seconds () - cpu0;
+                  scpu = bench_process_cpu_seconds (server->process) - scpu0;
+                  api = n / seconds;
+                }
+                break;
+
+              default:
+                if (floor_service != NULL && clients == 1)
+                  {
+                    double fcpu0 = bench_process_cpu_seconds (floor_service);
+                    double seconds = bench_post_keepalive (floor_url, "/api/v1/tickets",
+                                                           server->admin_token, n, clients,
+                                                           ticket_body, 201, NULL);
+
+                    fcpu = bench_process_cpu_seconds (floor_service) - fcpu0;
+                    floor_rate = n / seconds;
+                  }
+                break;
+              }
+
           client_cpu += cpu;
           service_cpu += scpu;
           g_array_append_val (api_rates, api);
           g_array_append_val (level_raw, raw);
           g_array_append_val (raw_rates, raw);
           g_array_append_val (ratios, (double) { api / raw });
-          g_print ("  pair %u: raw %6.0f/s   API %6.0f/s   ratio %5.2f   CPU per create: client "
+          g_print ("  round %u: raw %6.0f/s   API %6.0f/s   ratio %5.2f   CPU per create: client "
                    "%.2f ms, service %.2f ms\n", p + 1, raw, api, api / raw, 1000 * cpu / n,
                    1000 * scpu / n);
+          if (floor_service != NULL && clients == 1)
+            {
+              floor_cpu += fcpu;
+              g_array_append_val (floor_rates, floor_rate);
+              g_array_append_val (floor_ratios, (double) { floor_rate / raw });
+              g_array_append_val (api_over_floor, (double) { api / floor_rate });
+              g_print ("           floor %6.0f/s   ratio %5.2f   API/floor %5.2f   service CPU "
+                       "per create %.2f ms\n", floor_rate, floor_rate / raw, api / floor_rate,
+                       1000 * fcpu / n);
+            }
         }
 
       median (ratios);
@@ -279,6 +354,34 @@ main (int   argc,
       g_print ("%-52s client %.2f ms   service %.2f ms\n", "  CPU per create", 1000 * client_cpu / (n * pairs),
                1000 * service_cpu / (n * pairs));
       bench_samples_print (samples, "  POST → 201");
+      if (floor_service != NULL && clients == 1)
+        {
+          g_autofree char *floor_label = g_strdup_printf ("ratio floor/raw, %u client%s", clients,
+                                                          clients > 1 ? "s" : "");
+
+          median (floor_ratios);
+          median (floor_rates);
+          median (api_over_floor);
+          g_print ("%-52s %5.2f   (min %.2f, max %.2f; the most a create through libsoup "
+                   "could reach)\n", floor_label, median (floor_ratios), min_of (floor_ratios),
+                   max_of (floor_ratios));
+          g_print ("%-52s %5.0f/s, service CPU per create %.2f ms; API/floor %.2f (min %.2f, "
+                   "max %.2f)\n", "  floor creates", median (floor_rates),
+                   1000 * floor_cpu / (n * pairs), median (api_over_floor),
+                   min_of (api_over_floor), max_of (api_over_floor));
+          key = g_strdup_printf ("intake.floor_ratio.%uc", clients);
+          bench_figure (key, median (floor_ratios), "ratio", NULL, 0);
+          g_free (key);
+          key = g_strdup_printf ("intake.floor_rate.%uc", clients);
+          bench_figure (key, median (floor_rates), "1/s", NULL, 0);
+          g_free (key);
+          key = g_strdup_printf ("intake.floor_service_cpu_per_create.%uc", clients);
+          bench_figure (key, 1000 * floor_cpu / (n * pairs), "ms", NULL, 0);
+          g_free (key);
+          key = g_strdup_printf ("intake.api_over_floor.%uc", clients);
+          bench_figure (key, median (api_over_floor), "ratio", NULL, 0);
+          g_clear_pointer (&key, g_free);
+        }
 
       key = g_strdup_printf ("intake.ratio.%uc", clients);
       /* The goals are for 1 and 32 clients; other levels are figures only. */
@@ -312,6 +415,18 @@ main (int   argc,
       bench_figure ("intake.raw_rate", median (raw_rates), "1/s", NULL, 0);
     }
 
+  if (floor_service != NULL)
+    {
+      g_autofree char *db = g_build_filename (dir, "floor.db", NULL);
+      g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+
+      g_subprocess_force_exit (floor_service);
+      g_subprocess_wait (floor_service, NULL, NULL);
+      g_unlink (wal);
+      g_unlink (shm);
+      g_unlink (db);
+    }
   dw_store_close (raw_db);
   {
     g_autofree char *wal = g_strconcat (raw_path, "-wal", NULL);

@@ -51,7 +51,8 @@ double        bench_post_concurrently (SoupSession  *session,
 
 /* The same on plain keep-alive HTTP/1.1 sockets (@concurrency of them, read with epoll): a
  * client that costs the CPUs it shares with the service as little as can be (libsoup spends
- * ~0.3 ms of CPU on a request, half of what the service spends on a create). */
+ * ~0.3 ms of CPU on a request, half of what the service spends on a create).  @samples may be
+ * %NULL. */
 double        bench_post_keepalive    (const char   *base_url,
                                        const char   *path,
                                        const char   *token,
@@ -77,22 +78,6 @@ void          bench_populate_desk     (const char   *path,
                                        gint64        now,
                                        gboolean      all_active);
 
-/* The same on plain keep-alive HTTP/1.1 sockets (@concurrency of them, read with epoll): a
- * client that costs the CPUs it shares with the service as little as can be (libsoup spends
- * ~0.3 ms of CPU on a request, half of what the service spends on a create). */
-double        bench_post_keepalive    (const char   *base_url,
-                                       const char   *path,
-                                       const char   *token,
-                                       guint         n,
-                                       guint         concurrency,
-                                       BenchBodyFunc body_func,
-                                       guint         expected_status,
-                                       BenchSamples *samples);
-
-/* Writes all of @size bytes to the socket @fd (blocking or not). */
-void          bench_send_all          (int           fd,
-                                       const void   *data,
-                                       gsize         size);
 /* A TCP connection to 127.0.0.1:@port, without Nagle's delay, non-blocking. */
 int           bench_connect_local     (guint16       port);
 
