@@ -727,7 +727,6 @@ api_cb (SoupServer        *server,
   const DwApiRoute *found = NULL;
   DwApiRequest req = { self, msg, NULL, query, { 0, 0 }, NULL, self->store, 0, NULL };
   gint64 start = g_get_monotonic_time ();
-  AccessLog *access;
 
   if (!g_str_has_prefix (path, API_PREFIX))
     {
@@ -800,14 +799,19 @@ api_cb (SoupServer        *server,
       req.principal = principal;
     }
 
-  access = g_new0 (AccessLog, 1);
-  access->method = g_strdup (method);
-  access->path = g_strdup (path);
-  access->user = g_strdup (principal != NULL ? principal->username : "-");
-  access->start = start;
-  /* Logged when the reply is sent, so that replies finished later (sign-in) show their status. */
-  g_signal_connect_data (msg, "finished", G_CALLBACK (access_log_cb), access,
-                         access_log_free, 0);
+  /* Logged when the reply is sent, so that replies finished later (sign-in) show their status;
+   * nothing is kept for it when the log drops debug messages, as it does unless asked. */
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      AccessLog *access = g_new0 (AccessLog, 1);
+
+      access->method = g_strdup (method);
+      access->path = g_strdup (path);
+      access->user = g_strdup (principal != NULL ? principal->username : "-");
+      access->start = start;
+      g_signal_connect_data (msg, "finished", G_CALLBACK (access_log_cb), access,
+                             access_log_free, 0);
+    }
 
   req.now = dw_clock_now (self->clock);
 

@@ -159,11 +159,12 @@ json_writer (GLogLevelFlags   log_level,
              gsize            n_fields,
              gpointer         user_data)
 {
-  g_autoptr(GString) line = g_string_new ("{");
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *time = g_date_time_format_iso8601 (now);
-  g_autofree char *time_json = json_escape (time, -1);
+  g_autoptr(GString) line = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *time = NULL;
+  g_autofree char *time_json = NULL;
 
+  /* Before anything is formatted: most debug messages (the access log's) are dropped. */
   if (g_log_writer_default_would_drop (log_level, NULL))
     {
       for (gsize i = 0; i < n_fields; i++)
@@ -174,6 +175,10 @@ json_writer (GLogLevelFlags   log_level,
     }
 
 keep:
+  line = g_string_new ("{");
+  now = g_date_time_new_now_utc ();
+  time = g_date_time_format_iso8601 (now);
+  time_json = json_escape (time, -1);
   g_string_append_printf (line, "\"time\":%s", time_json);
   for (gsize i = 0; i < n_fields; i++)
     {
