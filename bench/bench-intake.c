@@ -191,6 +191,20 @@ floor_service_new (const char  *dir,
   return process;
 }
 
+/* The figure intake.@name.<clients>c. */
+static void
+level_figure (const char *name,
+              guint       clients,
+              double      value,
+              const char *unit,
+              const char *comparison,
+              double      goal)
+{
+  g_autofree char *key = g_strdup_printf ("intake.%s.%uc", name, clients);
+
+  bench_figure (key, value, unit, comparison, goal);
+}
+
 static int
 compare_double (gconstpointer a,
                 gconstpointer b)
@@ -369,42 +383,28 @@ main (int   argc,
                    "max %.2f)\n", "  floor creates", median (floor_rates),
                    1000 * floor_cpu / (n * pairs), median (api_over_floor),
                    min_of (api_over_floor), max_of (api_over_floor));
-          key = g_strdup_printf ("intake.floor_ratio.%uc", clients);
-          bench_figure (key, median (floor_ratios), "ratio", NULL, 0);
-          g_free (key);
-          key = g_strdup_printf ("intake.floor_rate.%uc", clients);
-          bench_figure (key, median (floor_rates), "1/s", NULL, 0);
-          g_free (key);
-          key = g_strdup_printf ("intake.floor_service_cpu_per_create.%uc", clients);
-          bench_figure (key, 1000 * floor_cpu / (n * pairs), "ms", NULL, 0);
-          g_free (key);
-          key = g_strdup_printf ("intake.api_over_floor.%uc", clients);
-          bench_figure (key, median (api_over_floor), "ratio", NULL, 0);
-          g_clear_pointer (&key, g_free);
+          level_figure ("floor_ratio", clients, median (floor_ratios), "ratio", NULL, 0);
+          level_figure ("floor_rate", clients, median (floor_rates), "1/s", NULL, 0);
+          level_figure ("floor_service_cpu_per_create", clients, 1000 * floor_cpu / (n * pairs),
+                        "ms", NULL, 0);
+          level_figure ("api_over_floor", clients, median (api_over_floor), "ratio", NULL, 0);
         }
 
-      key = g_strdup_printf ("intake.ratio.%uc", clients);
       /* The goals are for 1 and 32 clients; other levels are figures only. */
-      bench_figure (key, median (ratios), "ratio", clients == 1 ? ">=" : clients == 32 ? ">=" : NULL,
-                    clients == 1 ? 0.5 : 1.0);
-      g_free (key);
+      level_figure ("ratio", clients, median (ratios), "ratio",
+                    clients == 1 || clients == 32 ? ">=" : NULL, clients == 1 ? 0.5 : 1.0);
       key = g_strdup_printf ("intake.ratio.%uc.min", clients);
       bench_figure (key, min_of (ratios), "ratio", NULL, 0);
       g_free (key);
       key = g_strdup_printf ("intake.ratio.%uc.max", clients);
       bench_figure (key, max_of (ratios), "ratio", NULL, 0);
-      g_free (key);
-      key = g_strdup_printf ("intake.api_rate.%uc", clients);
-      bench_figure (key, median (api_rates), "1/s", NULL, 0);
-      g_free (key);
-      key = g_strdup_printf ("intake.client_cpu_per_create.%uc", clients);
-      bench_figure (key, 1000 * client_cpu / (n * pairs), "ms", NULL, 0);
-      g_free (key);
-      key = g_strdup_printf ("intake.service_cpu_per_create.%uc", clients);
-      bench_figure (key, 1000 * service_cpu / (n * pairs), "ms", NULL, 0);
-      g_free (key);
-      key = g_strdup_printf ("intake.latency_p99.%uc", clients);
-      bench_figure (key, bench_samples_percentile_ms (samples, 99), "ms", NULL, 0);
+      level_figure ("api_rate", clients, median (api_rates), "1/s", NULL, 0);
+      level_figure ("client_cpu_per_create", clients, 1000 * client_cpu / (n * pairs), "ms",
+                    NULL, 0);
+      level_figure ("service_cpu_per_create", clients, 1000 * service_cpu / (n * pairs), "ms",
+                    NULL, 0);
+      level_figure ("latency_p99", clients, bench_samples_percentile_ms (samples, 99), "ms",
+                    NULL, 0);
     }
 
   if (raw_rates->len > 0)
