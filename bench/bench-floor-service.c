@@ -13,9 +13,11 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <glib-unix.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
@@ -117,6 +119,13 @@ tickets_cb (SoupServer        *server,
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, out, length);
 }
 
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -160,7 +169,9 @@ main (int   argc,
   g_print ("%s\n", url);
   fflush (stdout);
 
+  /* SIGTERM ends it cleanly, so that a profiler around it writes its figures. */
   loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_main_loop_run (loop);
 
   sqlite3_finalize (self.insert);

@@ -30,6 +30,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -421,7 +422,7 @@ main (int   argc,
       g_autofree char *wal = g_strconcat (db, "-wal", NULL);
       g_autofree char *shm = g_strconcat (db, "-shm", NULL);
 
-      g_subprocess_force_exit (floor_service);
+      g_subprocess_send_signal (floor_service, SIGTERM);
       g_subprocess_wait (floor_service, NULL, NULL);
       g_unlink (wal);
       g_unlink (shm);
