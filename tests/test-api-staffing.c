@@ -209,6 +209,7 @@ test_day (void)
                                                server->agent_id);
   g_autofree char *week_body = NULL;
   g_autoptr(DwTestResponse) before = NULL;
+  g_autoptr(DwTestResponse) next_day = NULL;
   g_autoptr(DwTestResponse) created = NULL;
   g_autoptr(DwTestResponse) draft = NULL;
   g_autoptr(DwTestResponse) published = NULL;
@@ -251,9 +252,20 @@ test_day (void)
   /* nothing was forecast for 03:00 */
   g_assert_cmpint (json_object_get_int_member (interval_at (day, 6), "required"), ==, 0);
 
-  /* intervals not begun have no actual nor online */
-  if (current + 1 < 48)
-    g_assert_true (json_object_get_null_member (interval_at (day, current + 1), "actual"));
+  /* intervals not begun have no actual nor online: the next one, which from 23:30 in Shanghai
+   * (15:30 UTC) is the first of the next day's (this was not checked then) */
+  {
+    gint64 next = today + (current + 1) * 1800;
+    g_autofree char *next_date = local_date (next);
+    g_autofree char *next_path = g_strdup_printf ("/api/v1/staffing/day?team_id=%" G_GINT64_FORMAT
+                                                  "&date=%s", server->team_id, next_date);
+
+    next_day = dw_test_server_json (server, "GET", next_path, server->lead_token, NULL);
+    dw_test_assert_status (next_day, 200);
+    g_assert_true (json_object_get_null_member (interval_at (dw_test_response_object (next_day),
+                                                             (next - local_midnight (next)) / 1800),
+                                                "actual"));
+  }
   g_assert_cmpint (json_object_get_int_member (interval_at (day, current), "scheduled"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (interval_at (day, current), "online"), ==, 0);
 
