@@ -209,6 +209,7 @@ test_day (void)
                                                server->agent_id);
   g_autofree char *week_body = NULL;
   g_autoptr(DwTestResponse) before = NULL;
+  g_autoptr(DwTestResponse) next_day = NULL;
   g_autoptr(DwTestResponse) created = NULL;
   g_autoptr(DwTestResponse) draft = NULL;
   g_autoptr(DwTestResponse) published = NULL;
@@ -251,9 +252,20 @@ test_day (void)
   /* nothing was forecast for 03:00 */
   g_assert_cmpint (json_object_get_int_member (interval_at (day, 6), "required"), ==, 0);
 
-  /* intervals not begun have no actual nor online */
-  if (current + 1 < 48)
-    g_assert_true (json_object_get_null_member (interval_at (day, current + 1), "actual"));
+  /* intervals not begun have no actual nor online: the next one, which from 23:30 in Shanghai
+   * (15:30 UTC) is the first of the next day's (this was not checked then) */
+  {
+    gint64 next = today + (current + 1) * 1800;
+    g_autofree char *next_date = local_date (next);
+    g_autofree char *next_path = g_strdup_printf ("/api/v1/staffing/day?team_id=%" G_GINT64_FORMAT
+                                                  "&date=%s", server->team_id, next_date);
+
+    next_day = dw_test_server_json (server, "GET", next_path, server->lead_token, NULL);
+    dw_test_assert_status (next_day, 200);
+    g_assert_true (json_object_get_null_member (interval_at (dw_test_response_object (next_day),
+                                                             (next - local_midnight (next)) / 1800),
+                                                "actual"));
+  }
   g_assert_cmpint (json_object_get_int_member (interval_at (day, current), "scheduled"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (interval_at (day, current), "online"), ==, 0);
 
@@ -317,19 +329,68 @@ test_day (void)
 }
 
 /* The agent's shift began two hours ago and it came online only now: a late start of two hours
- * (less the seconds the test took), judged up to now. */
+ * (less the seconds the test took), judged up to now.  Adherence judges a local day from its
+ * midnight, so two hours of late start need the service's now two hours past a Shanghai
+ * midnight: the test put the shift at the real now and skipped these checks from 00:00 to 02:00
+ * in Shanghai (16:00 to 18:00 UTC).  The service's clock starts instead (--clock-start) at 14:00
+ * in Shanghai two days after test_day's day, whatever the hour the test runs at: the shift and
+ * the presence test_day left are over by then, and the agent goes offline first so that the
+ * day begins with it offline. */
 static void
 test_adherence (void)
 {
   gint64 now = dw_test_server_now (server);
-  g_autofree char *date = local_date (now);
-  g_autofree char *path = g_strdup_printf ("/api/v1/staffing/adherence?team_id=%" G_GINT64_FORMAT
-                                           "&date=%s", server->team_id, date);
+  gint64 start = local_midnight (now) + 2 * 86400 + 14 * 3600;
+  g_autofree char *clock_start = iso (start);
+  g_autofree char *was = iso (now);
+  const char * const pinned[] = { "--clock-start", clock_start, NULL };
+  g_autofree char *presence = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
+                                               server->agent_id);
+  g_autofree char *publish = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/roster/publish",
+                                              server->team_id);
+  g_autofree char *date = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *shift_start = NULL;
+  g_autofree char *shift_end = NULL;
+  g_autofree char *shift = NULL;
+  g_autofree char *week_body = NULL;
+  g_autoptr(DwTestResponse) offline = NULL;
+  g_autoptr(DwTestResponse) created = NULL;
+  g_autoptr(DwTestResponse) published = NULL;
+  g_autoptr(DwTestResponse) online = NULL;
   g_autoptr(DwTestResponse) lead = NULL;
   g_autoptr(DwTestResponse) agent = NULL;
   g_autoptr(DwTestResponse) other = NULL;
   JsonArray *agents;
   JsonObject *row, *late;
+
+  offline = dw_test_server_json (server, "PUT", presence, server->agent_token,
+                                 "{\"presence\": \"offline\"}");
+  dw_test_assert_status (offline, 200);
+  dw_test_server_stop (server);
+  dw_test_server_start (server, pinned);
+
+  g_test_message ("the service's clock put from %s to %s", was, clock_start);
+  now = dw_test_server_now (server);
+  g_assert_cmpint (now, >=, start);
+  date = local_date (now);
+  path = g_strdup_printf ("/api/v1/staffing/adherence?team_id=%" G_GINT64_FORMAT "&date=%s",
+                          server->team_id, date);
+  shift_start = iso (now - 2 * 3600);
+  shift_end = iso (now + 2 * 3600);
+  shift = g_strdup_printf ("{\"team_id\": %" G_GINT64_FORMAT ", \"user_id\": %" G_GINT64_FORMAT
+                           ", \"starts_at\": \"%s\", \"ends_at\": \"%s\"}", server->team_id,
+                           server->agent_id, shift_start, shift_end);
+  created = dw_test_server_json (server, "POST", "/api/v1/shifts", server->lead_token, shift);
+  dw_test_assert_status (created, 201);
+  week_body = g_strdup_printf ("{\"week\": \"%s\"}",
+                               json_object_get_string_member (dw_test_response_object (created),
+                                                              "week"));
+  published = dw_test_server_json (server, "POST", publish, server->lead_token, week_body);
+  dw_test_assert_status (published, 200);
+  online = dw_test_server_json (server, "PUT", presence, server->agent_token,
+                                "{\"presence\": \"online\"}");
+  dw_test_assert_status (online, 200);
 
   lead = dw_test_server_json (server, "GET", path, server->lead_token, NULL);
   dw_test_assert_status (lead, 200);
@@ -340,15 +401,12 @@ test_adherence (void)
   g_assert_true (json_object_get_boolean_member (row, "on_shift"));
   g_assert_false (json_object_get_boolean_member (row, "off_schedule"));
   g_assert_cmpstr (json_object_get_string_member (row, "presence"), ==, "online");
-  if (now - local_midnight (now) >= 2 * 3600)
-    {
-      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (row, "exceptions")),
-                        ==, 1);
-      late = json_array_get_object_element (json_object_get_array_member (row, "exceptions"), 0);
-      g_assert_cmpstr (json_object_get_string_member (late, "kind"), ==, "late-start");
-      g_assert_cmpint (json_object_get_int_member (late, "minutes"), >=, 115);
-      g_assert_cmpfloat (json_object_get_double_member (row, "adherence"), <, 0.1);
-    }
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (row, "exceptions")),
+                    ==, 1);
+  late = json_array_get_object_element (json_object_get_array_member (row, "exceptions"), 0);
+  g_assert_cmpstr (json_object_get_string_member (late, "kind"), ==, "late-start");
+  g_assert_cmpint (json_object_get_int_member (late, "minutes"), >=, 115);
+  g_assert_cmpfloat (json_object_get_double_member (row, "adherence"), <, 0.1);
 
   /* an agent reads its own line; another team's agent nothing */
   agent = dw_test_server_json (server, "GET", path, server->agent_token, NULL);
@@ -420,6 +478,19 @@ test_settings (void)
   g_assert_cmpint (json_object_get_int_member (o, "answer_seconds"), ==, 30);
 }
 
+/* --clock-start takes an instant with its zone, nothing vaguer, and refuses the rest before
+ * opening anything. */
+static void
+test_clock_start_refused (void)
+{
+  const char * const bad[] = {
+    "tomorrow", "", "2026-12-09", "2026-12-09T06:00:00", "2026-13-09T06:00:00Z",
+    "2026-12-09T06:00:00Zjunk",
+  };
+
+  dw_test_assert_option_refused ("clock-start", bad, G_N_ELEMENTS (bad), 2, "ISO 8601");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -438,6 +509,7 @@ main (int   argc,
   g_test_add_func ("/api/staffing/day", test_day);
   g_test_add_func ("/api/staffing/adherence", test_adherence);
   g_test_add_func ("/api/staffing/settings", test_settings);
+  g_test_add_func ("/api/staffing/clock-start-refused", test_clock_start_refused);
 
   ret = g_test_run ();
   dw_test_server_free (server);

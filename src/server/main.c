@@ -31,6 +31,8 @@ static char *opt_tls_key;
 static gboolean opt_demo;
 static gboolean opt_demo_token;
 static double opt_speed = 1.0;
+static char *opt_clock_start;
+static gint64 clock_start;  /* opt_clock_start parsed by serve() */
 static gboolean opt_log_json;
 static char *opt_role;
 static char *opt_name;
@@ -69,6 +71,9 @@ static const GOptionEntry serve_entries[] = {
     NULL },
   { "speed", 0, 0, G_OPTION_ARG_DOUBLE, &opt_speed,
     "Run the clock FACTOR times faster than real time (demos, tests)", "FACTOR" },
+  { "clock-start", 0, 0, G_OPTION_ARG_STRING, &opt_clock_start,
+    "Start the clock at TIME (ISO 8601 with a zone, e.g. 2026-12-09T06:00:00Z) instead of the "
+    "real time (tests)", "TIME" },
   { "max-connections", 0, 0, G_OPTION_ARG_INT, &opt_max_connections,
     "Serve at most N connections at once; more are answered 503 (default "
     G_STRINGIFY (DW_LIMITS_DEFAULT_MAX_CONNECTIONS) ", fewer if the limit of open files is lower)",
@@ -115,8 +120,8 @@ static const GOptionEntry admin_entries[] = {
 static const char summary[] =
   "Commands:\n"
   "  deskwatchd --listen ADDR:PORT [--db FILE] [--tls-cert F --tls-key F] [--demo [--demo-token]]\n"
-  "             [--speed N] [--max-connections N] [--header-timeout S] [--body-timeout S]\n"
-  "             [--idle-timeout S] [--password-checks N] [--db-pool-size N]\n"
+  "             [--speed N] [--clock-start TIME] [--max-connections N] [--header-timeout S]\n"
+  "             [--body-timeout S] [--idle-timeout S] [--password-checks N] [--db-pool-size N]\n"
   "             [--db-lock-timeout MS]\n"
   "  deskwatchd user add USERNAME --role ROLE --name NAME [--password-stdin] [--db FILE]\n"
   "  deskwatchd user passwd USERNAME [--password-stdin] [--db FILE]\n"
@@ -289,15 +294,23 @@ open_service (gboolean serve)
 {
   g_autoptr(GError) error = NULL;
   double speed = opt_speed > 0 ? opt_speed : 1.0;
+  /* --clock-start is the serving service's (serve() parsed it); a command keeps real time. */
+  gboolean pinned = serve && opt_clock_start != NULL;
+  gint64 start = pinned ? clock_start : g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(DwClock) clock = NULL;
+  DwService *service;
+
   /* A demo started at night would open on a closed, empty desk: its clock starts at a lively
    * hour of the same day instead. */
-  g_autoptr(DwClock) clock = opt_demo
-    ? dw_clock_new_at (dw_demo_pick_start_time (g_get_real_time () / G_USEC_PER_SEC), speed)
-    : dw_clock_new (speed);
-  DwService *service = serve ? dw_service_new_with_lock_timeout (db_spec (), clock,
-                                                                 (guint) opt_db_lock_timeout,
-                                                                 &error)
-                              : dw_service_new_for_command (db_spec (), clock, &error);
+  if (opt_demo)
+    clock = dw_clock_new_at (dw_demo_pick_start_time (start), speed);
+  else if (pinned)
+    clock = dw_clock_new_at (start, speed);
+  else
+    clock = dw_clock_new (speed);
+  service = serve ? dw_service_new_with_lock_timeout (db_spec (), clock,
+                                                      (guint) opt_db_lock_timeout, &error)
+                  : dw_service_new_for_command (db_spec (), clock, &error);
 
   if (service == NULL)
     g_printerr ("deskwatchd: %s\n", error->message);
@@ -673,6 +686,15 @@ serve (void)
   if (opt_speed <= 0)
     {
       g_printerr ("deskwatchd: --speed must be positive\n");
+      return 2;
+    }
+
+  /* A test pins the hour of day it runs at (tests/test-api-staffing.c): an instant, with its
+   * zone, nothing vaguer. */
+  if (opt_clock_start != NULL && !dw_time_from_iso8601 (opt_clock_start, &clock_start))
+    {
+      g_printerr ("deskwatchd: --clock-start %s: expected an ISO 8601 time with a zone, such as "
+                  "2026-12-09T06:00:00Z\n", opt_clock_start);
       return 2;
     }
 
