@@ -183,26 +183,12 @@ load_text (DwAgentStatus *agent)
                           dw_agent_status_get_capacity (agent));
 }
 
-/* "1 breached · 2 at risk", or NULL without trouble. */
+/* "1 breached · 2 at risk", or NULL without trouble: the SLA board's words. */
 static char *
 sla_text (DwAgentStatus *agent)
 {
-  int breached = dw_agent_status_get_breached (agent);
-  int at_risk = dw_agent_status_get_at_risk (agent);
-  g_autofree char *b = NULL;
-  g_autofree char *r = NULL;
-
-  if (breached > 0)
-    /* Translators: tickets of an agent with an SLA breach running */
-    b = g_strdup_printf (g_dngettext (NULL, "%d breached", "%d breached", breached), breached);
-  if (at_risk > 0)
-    /* Translators: tickets of an agent whose SLA is at risk */
-    r = g_strdup_printf (g_dngettext (NULL, "%d at risk", "%d at risk", at_risk), at_risk);
-  if (b != NULL && r != NULL)
-    return g_strdup_printf ("%s · %s", b, r);
-  if (b != NULL)
-    return g_steal_pointer (&b);
-  return g_steal_pointer (&r);
+  return dw_format_sla_trouble ((guint) MAX (dw_agent_status_get_breached (agent), 0),
+                                (guint) MAX (dw_agent_status_get_at_risk (agent), 0));
 }
 
 static void
