@@ -13,6 +13,7 @@
 
 #include "dw-agent-picker.h"
 #include "dw-preferences-window.h"
+#include "dw-queue-format.h"
 #include "queues/dw-queues-page.h"
 #include "dw-test-server.h"
 #include "dw-test-wait.h"
@@ -1249,6 +1250,62 @@ test_answer_after_close (Fixture       *f,
   g_assert_null (f->failed_message);
 }
 
+static void
+collect_inscriptions_under (GtkWidget       *widget,
+                            GtkWidget       *target,
+                            graphene_rect_t *range,
+                            GPtrArray       *found)
+{
+  graphene_rect_t bounds;
+
+  if (GTK_IS_INSCRIPTION (widget) && gtk_widget_get_mapped (widget)
+      && gtk_widget_compute_bounds (widget, target, &bounds)
+      && bounds.origin.x >= range->origin.x
+      && bounds.origin.x + bounds.size.width <= range->origin.x + range->size.width)
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_inscriptions_under (child, target, range, found);
+}
+
+/* The deadline column, at its default width, shows a deadline a day overdue whole: it showed
+ * "17 h 37 min over…" on the demo desk, cutting off the word a lead reads it for. */
+static void
+test_deadline_fits (Fixture       *f,
+                    gconstpointer  data)
+{
+  DwTicketList *list = DW_TICKET_LIST (dw_queues_page_get_ticket_list (f->page));
+  GtkWidget *window = GTK_WIDGET (f->window);
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+  g_autofree char *longest = dw_format_deadline (1800000000 - (23 * 3600 + 59 * 60), 1800000000);
+  GtkWidget *header;
+  graphene_rect_t range;
+  gint64 id;
+
+  gtk_widget_set_size_request (window, 1366, 768);
+  id = create_ticket (f, "Deadline column");
+  WAIT_UNTIL (list_shows (f->page, id));
+  WAIT_UNTIL (gtk_widget_get_width (window) == 1366);
+  dw_test_spin (300);
+
+  header = dw_ticket_list_get_column_header (list, "deadline");
+  g_assert_nonnull (header);
+  g_assert_true (gtk_widget_compute_bounds (header, window, &range));
+  collect_inscriptions_under (window, window, &range, cells);
+  g_assert_cmpuint (cells->len, >, 0);
+  for (guint i = 0; i < cells->len; i++)
+    {
+      GtkWidget *cell = cells->pdata[i];
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (cell, longest);
+      int text_width = 0;
+
+      pango_layout_get_pixel_size (layout, &text_width, NULL);
+      g_test_message ("\"%s\" is %d px in a %d px cell of a %g px column", longest, text_width,
+                      gtk_widget_get_width (cell), range.size.width);
+      g_assert_cmpint (text_width, <=, gtk_widget_get_width (cell));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1296,6 +1353,8 @@ main (int   argc,
               fixture_set_up, test_changed_while_sorting, fixture_tear_down);
   g_test_add ("/console/queues/answer-after-close", Fixture, NULL,
               fixture_set_up, test_answer_after_close, fixture_tear_down);
+  g_test_add ("/console/queues/deadline-fits", Fixture, NULL,
+              fixture_set_up, test_deadline_fits, fixture_tear_down);
 
   return g_test_run ();
 }
