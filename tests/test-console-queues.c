@@ -1306,6 +1306,66 @@ test_deadline_fits (Fixture       *f,
     }
 }
 
+static void
+collect_panes (GtkWidget *widget,
+               GPtrArray *panes)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_is_drawable (child) && gtk_widget_has_css_class (child, "dw-pane"))
+      g_ptr_array_add (panes, child);
+    else
+      collect_panes (child, panes);
+}
+
+static int
+pane_with_focus (GtkWindow *window,
+                 GPtrArray *panes)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  for (guint i = 0; i < panes->len; i++)
+    if (focus != NULL && (focus == panes->pdata[i] || gtk_widget_is_ancestor (focus, panes->pdata[i])))
+      return (int) i;
+  return -1;
+}
+
+/* F6 (the window's win.focus-pane) goes from the team overview to the ticket table to the open
+ * ticket and round again, Shift+F6 back: each pane reached by keyboard in one key. */
+static void
+test_f6_panes (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) panes = g_ptr_array_new ();
+  GtkWidget *list = dw_queues_page_get_ticket_list (f->page);
+  gint64 id;
+
+  gtk_widget_set_size_request (GTK_WIDGET (f->window), 1366, 768);
+  id = create_ticket (f, "Panes by keyboard");
+  WAIT_UNTIL (list_shows (f->page, id));
+  dw_queues_page_show_ticket (f->page, id);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (f->window)) == 1366
+              && dw_queues_page_get_detail_shown (f->page));
+  dw_test_spin (300);
+
+  collect_panes (GTK_WIDGET (f->page), panes);
+  g_assert_cmpuint (panes->len, ==, 3);
+  g_assert_true (gtk_widget_is_ancestor (list, panes->pdata[1]));
+
+  gtk_widget_grab_focus (list);
+  g_assert_cmpint (pane_with_focus (f->window, panes), ==, 1);
+  for (int i = 1; i <= 3; i++)
+    {
+      g_assert_true (dw_widget_focus_pane (GTK_WIDGET (f->page), 1));
+      g_test_message ("F6: focus on %s", G_OBJECT_TYPE_NAME (gtk_root_get_focus (GTK_ROOT (f->window))));
+      g_assert_cmpint (pane_with_focus (f->window, panes), ==, (1 + i) % 3);
+    }
+  g_assert_true (dw_widget_focus_pane (GTK_WIDGET (f->page), -1));
+  g_assert_cmpint (pane_with_focus (f->window, panes), ==, 0);
+  g_assert_true (dw_widget_focus_pane (GTK_WIDGET (f->page), -1));
+  g_assert_cmpint (pane_with_focus (f->window, panes), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1355,6 +1415,8 @@ main (int   argc,
               fixture_set_up, test_answer_after_close, fixture_tear_down);
   g_test_add ("/console/queues/deadline-fits", Fixture, NULL,
               fixture_set_up, test_deadline_fits, fixture_tear_down);
+  g_test_add ("/console/queues/f6-panes", Fixture, NULL,
+              fixture_set_up, test_f6_panes, fixture_tear_down);
 
   return g_test_run ();
 }
