@@ -641,6 +641,29 @@ test_service_restart (void)
   WAIT_UNTIL (shown_presence_is (server->agent_id, DW_PRESENCE_OFFLINE));
 }
 
+/* A search or a presence that leaves no agent says so and how to get them back, instead of
+ * bare column headings; clearing the search brings the table back. */
+static void
+test_no_match_says_why (void)
+{
+  GListModel *shown = dw_agents_now_get_model (now_view);
+  AdwStatusPage *status = ADW_STATUS_PAGE (dw_widget_find_descendant (GTK_WIDGET (now_view),
+                                                                      ADW_TYPE_STATUS_PAGE));
+
+  g_assert_cmpuint (g_list_model_get_n_items (shown), >, 0);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (status)));
+  dw_agents_now_set_search (now_view, "no such agent anywhere");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+  WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (status)));
+  g_assert_cmpstr (adw_status_page_get_title (status), ==, "No Matching Agents");
+  g_assert_nonnull (strstr (adw_status_page_get_description (status), "Clear the search"));
+  shot ("agents-no-match");
+
+  dw_agents_now_set_search (now_view, NULL);
+  WAIT_UNTIL (!gtk_widget_get_mapped (GTK_WIDGET (status)));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -667,6 +690,7 @@ main (int   argc,
   g_test_add_func ("/console/agents/move-to-team", test_move_to_team);
   g_test_add_func ("/console/agents/agent-sees-itself", test_agent_sees_itself);
   g_test_add_func ("/console/agents/service-restart", test_service_restart);
+  g_test_add_func ("/console/agents/no-match-says-why", test_no_match_says_why);
 
   status = g_test_run ();
 

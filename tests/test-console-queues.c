@@ -13,6 +13,7 @@
 
 #include "dw-agent-picker.h"
 #include "dw-preferences-window.h"
+#include "dw-queue-format.h"
 #include "queues/dw-queues-page.h"
 #include "dw-test-server.h"
 #include "dw-test-wait.h"
@@ -1249,6 +1250,122 @@ test_answer_after_close (Fixture       *f,
   g_assert_null (f->failed_message);
 }
 
+static void
+collect_inscriptions_under (GtkWidget       *widget,
+                            GtkWidget       *target,
+                            graphene_rect_t *range,
+                            GPtrArray       *found)
+{
+  graphene_rect_t bounds;
+
+  if (GTK_IS_INSCRIPTION (widget) && gtk_widget_get_mapped (widget)
+      && gtk_widget_compute_bounds (widget, target, &bounds)
+      && bounds.origin.x >= range->origin.x
+      && bounds.origin.x + bounds.size.width <= range->origin.x + range->size.width)
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_inscriptions_under (child, target, range, found);
+}
+
+/* The deadline column, at its default width, shows a deadline a day overdue whole: it showed
+ * "17 h 37 min over…" on the demo desk, cutting off the word a lead reads it for. */
+static void
+test_deadline_fits (Fixture       *f,
+                    gconstpointer  data)
+{
+  DwTicketList *list = DW_TICKET_LIST (dw_queues_page_get_ticket_list (f->page));
+  GtkWidget *window = GTK_WIDGET (f->window);
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+  g_autofree char *longest = dw_format_deadline (1800000000 - (23 * 3600 + 59 * 60), 1800000000);
+  GtkWidget *header;
+  graphene_rect_t range;
+  gint64 id;
+
+  gtk_widget_set_size_request (window, 1366, 768);
+  id = create_ticket (f, "Deadline column");
+  WAIT_UNTIL (list_shows (f->page, id));
+  WAIT_UNTIL (gtk_widget_get_width (window) == 1366);
+  dw_test_spin (300);
+
+  header = dw_ticket_list_get_column_header (list, "deadline");
+  g_assert_nonnull (header);
+  g_assert_true (gtk_widget_compute_bounds (header, window, &range));
+  collect_inscriptions_under (window, window, &range, cells);
+  g_assert_cmpuint (cells->len, >, 0);
+  for (guint i = 0; i < cells->len; i++)
+    {
+      GtkWidget *cell = cells->pdata[i];
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (cell, longest);
+      int text_width = 0;
+
+      pango_layout_get_pixel_size (layout, &text_width, NULL);
+      g_test_message ("\"%s\" is %d px in a %d px cell of a %g px column", longest, text_width,
+                      gtk_widget_get_width (cell), range.size.width);
+      g_assert_cmpint (text_width, <=, gtk_widget_get_width (cell));
+    }
+}
+
+static void
+collect_panes (GtkWidget *widget,
+               GPtrArray *panes)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_is_drawable (child) && gtk_widget_has_css_class (child, "dw-pane"))
+      g_ptr_array_add (panes, child);
+    else
+      collect_panes (child, panes);
+}
+
+static int
+pane_with_focus (GtkWindow *window,
+                 GPtrArray *panes)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  for (guint i = 0; i < panes->len; i++)
+    if (focus != NULL && (focus == panes->pdata[i] || gtk_widget_is_ancestor (focus, panes->pdata[i])))
+      return (int) i;
+  return -1;
+}
+
+/* F6 (the window's win.focus-pane) goes from the team overview to the ticket table to the open
+ * ticket and round again, Shift+F6 back: each pane reached by keyboard in one key. */
+static void
+test_f6_panes (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GPtrArray) panes = g_ptr_array_new ();
+  GtkWidget *list = dw_queues_page_get_ticket_list (f->page);
+  gint64 id;
+
+  gtk_widget_set_size_request (GTK_WIDGET (f->window), 1366, 768);
+  id = create_ticket (f, "Panes by keyboard");
+  WAIT_UNTIL (list_shows (f->page, id));
+  dw_queues_page_show_ticket (f->page, id);
+  WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (f->window)) == 1366
+              && dw_queues_page_get_detail_shown (f->page));
+  dw_test_spin (300);
+
+  collect_panes (GTK_WIDGET (f->page), panes);
+  g_assert_cmpuint (panes->len, ==, 3);
+  g_assert_true (gtk_widget_is_ancestor (list, panes->pdata[1]));
+
+  gtk_widget_grab_focus (list);
+  g_assert_cmpint (pane_with_focus (f->window, panes), ==, 1);
+  for (int i = 1; i <= 3; i++)
+    {
+      g_assert_true (dw_widget_focus_pane (GTK_WIDGET (f->page), 1));
+      g_test_message ("F6: focus on %s", G_OBJECT_TYPE_NAME (gtk_root_get_focus (GTK_ROOT (f->window))));
+      g_assert_cmpint (pane_with_focus (f->window, panes), ==, (1 + i) % 3);
+    }
+  g_assert_true (dw_widget_focus_pane (GTK_WIDGET (f->page), -1));
+  g_assert_cmpint (pane_with_focus (f->window, panes), ==, 0);
+  g_assert_true (dw_widget_focus_pane (GTK_WIDGET (f->page), -1));
+  g_assert_cmpint (pane_with_focus (f->window, panes), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1296,6 +1413,10 @@ main (int   argc,
               fixture_set_up, test_changed_while_sorting, fixture_tear_down);
   g_test_add ("/console/queues/answer-after-close", Fixture, NULL,
               fixture_set_up, test_answer_after_close, fixture_tear_down);
+  g_test_add ("/console/queues/deadline-fits", Fixture, NULL,
+              fixture_set_up, test_deadline_fits, fixture_tear_down);
+  g_test_add ("/console/queues/f6-panes", Fixture, NULL,
+              fixture_set_up, test_f6_panes, fixture_tear_down);
 
   return g_test_run ();
 }

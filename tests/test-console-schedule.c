@@ -888,6 +888,62 @@ test_warning_words (void)
   g_assert_null (dw_schedule_day_kind_name ("workday"));
 }
 
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  g_autofree char *shown = widget_text (widget);
+
+  return strstr (shown, text) != NULL;
+}
+
+/* An agent with no scheduled time up to now (here: a shift on another day; as well, a shift
+ * later today) is not told "Not scheduled today": adherence is judged up to now, and a lead
+ * read that line beside the Week view's afternoon shift of the same agent. */
+static void
+test_adherence_not_yet (void)
+{
+  DwAdherenceView *adherence = DW_ADHERENCE_VIEW (dw_schedule_page_get_adherence (page));
+  gint64 now = dw_test_server_now (server);
+  int other_day = (dw_roster_week_day_of (shanghai, week, now) + 1) % 7;
+  g_autofree char *from = local_iso (other_day, 9 * 60);
+  g_autofree char *to = local_iso (other_day, 17 * 60);
+  g_autoptr(DwTestResponse) u = NULL;
+  g_autoptr(DwTestResponse) shift = NULL;
+  g_autofree char *text = NULL;
+  guint loads;
+
+  dw_schedule_page_show_view (page, "adherence");
+  /* Back on the lead's first team, which an earlier case may have left. */
+  if (dw_schedule_page_get_team (page) != server->team_id)
+    {
+      loads = dw_adherence_view_get_n_loads (adherence);
+      dw_schedule_page_set_team (page, server->team_id);
+      WAIT_UNTIL (dw_adherence_view_get_n_loads (adherence) > loads);
+    }
+  WAIT_UNTIL (dw_adherence_view_get_n_loads (adherence) > 0);
+  loads = dw_adherence_view_get_n_loads (adherence);
+  u = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/users",
+                            "{\"username\": \"notyet\", \"display_name\": \"Not Yet Agent\", "
+                            "\"role\": \"agent\", \"teams\": [{\"id\": %" G_GINT64_FORMAT "}]}",
+                            server->team_id);
+  dw_test_assert_status (u, 201);
+  shift = dw_test_server_jsonf (server, "POST", server->admin_token, "/api/v1/shifts",
+                                "{\"team_id\": %" G_GINT64_FORMAT ", \"user_id\": %" G_GINT64_FORMAT
+                                ", \"starts_at\": \"%s\", \"ends_at\": \"%s\"}",
+                                server->team_id,
+                                json_object_get_int_member (dw_test_response_object (u), "id"),
+                                from, to);
+  dw_test_assert_status (shift, 201);
+
+  WAIT_UNTIL (dw_adherence_view_get_n_loads (adherence) > loads
+              && shows_text (GTK_WIDGET (adherence), "Not Yet Agent"));
+  text = widget_text (GTK_WIDGET (adherence));
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Not Yet AgentNo shift time so far today"));
+  g_assert_null (strstr (text, "Not scheduled today"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -916,6 +972,7 @@ main (int   argc,
   g_test_add_func ("/console/schedule/day-kinds", test_day_kinds);
   g_test_add_func ("/console/schedule/warning-words", test_warning_words);
   g_test_add_func ("/console/schedule/team-picker", test_team_picker);
+  g_test_add_func ("/console/schedule/adherence-not-yet", test_adherence_not_yet);
 
   status = g_test_run ();
 

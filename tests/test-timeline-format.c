@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "dw-audit-event.h"
+#include "dw-queue-format.h"
 #include "dw-sla.h"
 #include "dw-timeline-format.h"
 
@@ -193,6 +194,37 @@ test_chinese (void)
   g_unsetenv ("LANGUAGE");
 }
 
+/* The Agents section counts an agent's SLA trouble in the SLA board's words: in Chinese it
+ * said 已违约 ("in breach of contract") where every other screen says 已超时. */
+static void
+test_sla_trouble_words (void)
+{
+  g_autofree char *locale_dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "locale", NULL);
+  g_autofree char *both = NULL;
+  g_autofree char *breached = NULL;
+  g_autofree char *at_risk = NULL;
+  g_autofree char *english = NULL;
+
+  english = dw_format_sla_trouble (2, 1);
+  g_assert_cmpstr (english, ==, "2 breached · 1 at risk");
+  g_assert_null (dw_format_sla_trouble (0, 0));
+
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  both = dw_format_sla_trouble (2, 1);
+  breached = dw_format_sla_trouble (3, 0);
+  at_risk = dw_format_sla_trouble (0, 4);
+  g_test_message ("%s / %s / %s", both, breached, at_risk);
+  g_assert_cmpstr (both, ==, "2 个已超时 · 1 个有风险");
+  g_assert_cmpstr (breached, ==, "3 个已超时");
+  g_assert_cmpstr (at_risk, ==, "4 个有风险");
+  g_unsetenv ("LANGUAGE");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -203,6 +235,7 @@ main (int   argc,
   g_test_add_func ("/timeline-format/reasons", test_reasons);
   g_test_add_func ("/timeline-format/sla-lines", test_sla_lines);
   g_test_add_func ("/timeline-format/chinese", test_chinese);
+  g_test_add_func ("/timeline-format/sla-trouble-words", test_sla_trouble_words);
 
   return g_test_run ();
 }

@@ -171,3 +171,24 @@ dw_format_time (gint64 t)
   /* Translators: a date and time in the ticket detail; see g_date_time_format() */
   return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
 }
+
+char *
+dw_format_sla_trouble (guint breached,
+                       guint at_risk)
+{
+  g_autofree char *b = NULL;
+  g_autofree char *r = NULL;
+
+  /* The very msgids of the SLA board's summary (dw-sla-board.c), so that a section does not
+   * name a breach in words of its own: Chinese had 已违约 here and 已超时 everywhere else. */
+  if (breached > 0)
+    b = g_strdup_printf (g_dngettext (NULL, "%u breached", "%u breached", breached), breached);
+  if (at_risk > 0)
+    r = g_strdup_printf (g_dngettext (NULL, "%u at risk", "%u at risk", at_risk), at_risk);
+  if (b != NULL && r != NULL)
+    /* Translators: the two counts, e.g. "3 breached · 5 at risk". */
+    return g_strdup_printf (_("%s · %s"), b, r);
+  if (b != NULL)
+    return g_steal_pointer (&b);
+  return g_steal_pointer (&r);
+}

@@ -30,5 +30,9 @@ char       *dw_format_deadline  (gint64      at,
                                  gint64      now);
 /* Local date and time of @t, "" for 0. */
 char       *dw_format_time      (gint64      t);
+/* An SLA trouble count in the SLA board's words: "2 breached · 1 at risk", "2 breached",
+ * "1 at risk"; NULL when both are 0. */
+char       *dw_format_sla_trouble (guint     breached,
+                                   guint     at_risk);
 
 G_END_DECLS

@@ -83,3 +83,55 @@ dw_widget_load_style (const char *resource)
   gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
+
+static void
+collect_panes (GtkWidget *widget,
+               GPtrArray *panes)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_is_drawable (child))
+        continue;
+      if (gtk_widget_has_css_class (child, "dw-pane"))
+        g_ptr_array_add (panes, child);
+      else
+        collect_panes (child, panes);
+    }
+}
+
+gboolean
+dw_widget_focus_pane (GtkWidget *root,
+                      int        direction)
+{
+  g_autoptr(GPtrArray) panes = g_ptr_array_new ();
+  GtkRoot *window = gtk_widget_get_root (root);
+  GtkWidget *focus = window != NULL ? gtk_root_get_focus (window) : NULL;
+  int current = -1;
+  int n;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (root), FALSE);
+  g_return_val_if_fail (direction == 1 || direction == -1, FALSE);
+
+  collect_panes (root, panes);
+  n = (int) panes->len;
+  if (n == 0)
+    return FALSE;
+  for (int i = 0; i < n && focus != NULL; i++)
+    if (focus == panes->pdata[i] || gtk_widget_is_ancestor (focus, panes->pdata[i]))
+      current = i;
+
+  /* From outside every pane, F6 goes to the first one and Shift+F6 to the last. */
+  if (current < 0)
+    current = direction > 0 ? n - 1 : 0;
+  for (int step = 1; step <= n; step++)
+    {
+      GtkWidget *pane = panes->pdata[((current + direction * step) % n + n) % n];
+
+      /* A pane without anything that takes the focus (a figure, an empty state) is passed. */
+      if (pane != panes->pdata[current] || n == 1)
+        if (gtk_widget_child_focus (pane, GTK_DIR_TAB_FORWARD) || gtk_widget_grab_focus (pane))
+          return TRUE;
+    }
+  return FALSE;
+}

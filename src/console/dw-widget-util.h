@@ -23,4 +23,11 @@ void dw_menu_button_quiet_tooltip (GtkMenuButton *button);
  * application's own: for a section's style, loaded when its first page is made. */
 void dw_widget_load_style (const char *resource);
 
+/* F6 and Shift+F6, as in GNOME's own applications: moves the keyboard focus to the first
+ * widget that takes it in the next (@direction 1) or previous (-1) pane of @root, a pane being
+ * a drawable descendant with the style class "dw-pane" (panes do not nest), in tree order, round
+ * and round.  Returns whether the focus moved. */
+gboolean dw_widget_focus_pane (GtkWidget *root,
+                               int        direction);
+
 G_END_DECLS

@@ -171,6 +171,19 @@ show_section_action (GtkWidget  *widget,
   dw_window_show_section (DW_WINDOW (widget), g_variant_get_string (param, NULL));
 }
 
+/* F6 / Shift+F6: the header bar, then the section's panes ("dw-pane", docs/hacking.md). */
+static void
+focus_pane_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  DwWindow *self = DW_WINDOW (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "desk") == 0)
+    dw_widget_focus_pane (gtk_stack_get_visible_child (self->main_stack),
+                          g_variant_get_int32 (param) < 0 ? -1 : 1);
+}
+
 /* The popovers open anywhere in the window (a menu, a figure's drill-down, a picker). */
 static void
 collect_open_popovers (GtkWidget *widget,
@@ -363,6 +376,7 @@ dw_window_class_init (DwWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.show-ticket", "x", show_ticket_action);
   gtk_widget_class_install_action (widget_class, "win.show-section", "s", show_section_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-pane", "i", focus_pane_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
                                        "win.show-section", "s", "queues");
@@ -372,6 +386,9 @@ dw_window_class_init (DwWindowClass *klass)
                                        "win.show-section", "s", "schedule");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK,
                                        "win.show-section", "s", "agents");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.focus-pane", "i", 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK,
+                                       "win.focus-pane", "i", -1);
 }
 
 static void

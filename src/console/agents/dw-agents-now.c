@@ -183,26 +183,12 @@ load_text (DwAgentStatus *agent)
                           dw_agent_status_get_capacity (agent));
 }
 
-/* "1 breached · 2 at risk", or NULL without trouble. */
+/* "1 breached · 2 at risk", or NULL without trouble: the SLA board's words. */
 static char *
 sla_text (DwAgentStatus *agent)
 {
-  int breached = dw_agent_status_get_breached (agent);
-  int at_risk = dw_agent_status_get_at_risk (agent);
-  g_autofree char *b = NULL;
-  g_autofree char *r = NULL;
-
-  if (breached > 0)
-    /* Translators: tickets of an agent with an SLA breach running */
-    b = g_strdup_printf (g_dngettext (NULL, "%d breached", "%d breached", breached), breached);
-  if (at_risk > 0)
-    /* Translators: tickets of an agent whose SLA is at risk */
-    r = g_strdup_printf (g_dngettext (NULL, "%d at risk", "%d at risk", at_risk), at_risk);
-  if (b != NULL && r != NULL)
-    return g_strdup_printf ("%s · %s", b, r);
-  if (b != NULL)
-    return g_steal_pointer (&b);
-  return g_steal_pointer (&r);
+  return dw_format_sla_trouble ((guint) MAX (dw_agent_status_get_breached (agent), 0),
+                                (guint) MAX (dw_agent_status_get_at_risk (agent), 0));
 }
 
 static void
@@ -652,6 +638,7 @@ show_status (DwAgentsNow *self,
              const char  *title,
              const char  *description)
 {
+  adw_status_page_set_icon_name (self->status_page, "system-users-symbolic");
   adw_status_page_set_title (self->status_page, title);
   adw_status_page_set_description (self->status_page, description);
   gtk_stack_set_visible_child_name (self->stack, "status");
@@ -664,8 +651,22 @@ show_agents (DwAgentsNow *self)
     return;
   if (g_list_model_get_n_items (G_LIST_MODEL (self->agents)) == 0)
     show_status (self, _("No Agents"), _("This team has no agents yet."));
+  /* A search or a presence that leaves no one showed the bare column headings: say why, and
+   * the way back. */
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->sorted)) == 0)
+    {
+      show_status (self, _("No Matching Agents"),
+                   _("No agent of the team matches the search and the presence chosen. Clear the search or choose All."));
+      adw_status_page_set_icon_name (self->status_page, "edit-find-symbolic");
+    }
   else
     gtk_stack_set_visible_child_name (self->stack, self->narrow ? "narrow" : "wide");
+}
+
+static void
+shown_changed_cb (DwAgentsNow *self)
+{
+  show_agents (self);
 }
 
 /* Figures kept from before the connection dropped are shown dimmed and said to be old, not
@@ -1584,6 +1585,8 @@ dw_agents_now_init (DwAgentsNow *self)
   set_column_sorter (self->sla_column, DW_AGENT_SORT_SLA);
   self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (filtered),
                                           g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (shown_changed_cb), self,
+                           G_CONNECT_SWAPPED);
 
   name = cell_factory (self, CELL_NAME);
   presence = cell_factory (self, CELL_PRESENCE);

@@ -98,8 +98,11 @@ agent_row (DwAdherenceView *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                  json_object_get_string_member (agent, "display_name"));
   if (adherence == NULL || JSON_NODE_HOLDS_NULL (adherence))
-    /* Translators: an agent not scheduled today. */
-    subtitle = g_strdup (_("Not scheduled today"));
+    /* Adherence is judged up to now: an agent whose shift begins this afternoon has none yet
+     * either, and "not scheduled today" contradicted the Week view's shift on the same day.
+     * Translators: an agent with no scheduled time today up to now (none at all, or a shift
+     * that has not begun). */
+    subtitle = g_strdup (_("No shift time so far today"));
   else
     /* Translators: adherence so far today, then the scheduled time, e.g. "92 % of 8 h". */
     subtitle = g_strdup_printf (_("%.0f %% adherent of %s scheduled"),
