@@ -192,6 +192,53 @@ now_early_in_interval (void)
 }
 
 static void
+set_presence (const char *presence)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
+                                           server->agent_id);
+  g_autofree char *body = g_strdup_printf ("{\"presence\": \"%s\"}", presence);
+  g_autoptr(DwTestResponse) answer = dw_test_server_json (server, "PUT", path,
+                                                          server->agent_token, body);
+
+  dw_test_assert_status (answer, 200);
+}
+
+/* A shift of the test's agent from @starts_at to @ends_at; the answer to its POST, 201. */
+static DwTestResponse *
+create_shift (gint64 starts_at,
+              gint64 ends_at)
+{
+  g_autofree char *start = iso (starts_at);
+  g_autofree char *end = iso (ends_at);
+  g_autofree char *body = g_strdup_printf ("{\"team_id\": %" G_GINT64_FORMAT ", \"user_id\": %"
+                                           G_GINT64_FORMAT ", \"starts_at\": \"%s\", "
+                                           "\"ends_at\": \"%s\"}", server->team_id,
+                                           server->agent_id, start, end);
+  DwTestResponse *created = dw_test_server_json (server, "POST", "/api/v1/shifts",
+                                                 server->lead_token, body);
+
+  dw_test_assert_status (created, 201);
+  return created;
+}
+
+/* Publishes the week of the shift @created answered and sets the agent @presence. */
+static void
+publish_and_set_presence (DwTestResponse *created,
+                          const char     *presence)
+{
+  g_autofree char *publish = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/roster/publish",
+                                              server->team_id);
+  g_autofree char *week = g_strdup_printf ("{\"week\": \"%s\"}",
+                                           json_object_get_string_member (
+                                             dw_test_response_object (created), "week"));
+  g_autoptr(DwTestResponse) published = dw_test_server_json (server, "POST", publish,
+                                                             server->lead_token, week);
+
+  dw_test_assert_status (published, 200);
+  set_presence (presence);
+}
+
+static void
 test_day (void)
 {
   gint64 now = now_early_in_interval ();
@@ -200,20 +247,10 @@ test_day (void)
   g_autofree char *date = local_date (now);
   g_autofree char *path = g_strdup_printf ("/api/v1/staffing/day?team_id=%" G_GINT64_FORMAT
                                            "&date=%s", server->team_id, date);
-  g_autofree char *shift_start = iso (now - 2 * 3600);
-  g_autofree char *shift_end = iso (now + 2 * 3600);
-  g_autofree char *shift = NULL;
-  g_autofree char *publish = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/roster/publish",
-                                              server->team_id);
-  g_autofree char *presence = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
-                                               server->agent_id);
-  g_autofree char *week_body = NULL;
   g_autoptr(DwTestResponse) before = NULL;
   g_autoptr(DwTestResponse) next_day = NULL;
   g_autoptr(DwTestResponse) created = NULL;
   g_autoptr(DwTestResponse) draft = NULL;
-  g_autoptr(DwTestResponse) published = NULL;
-  g_autoptr(DwTestResponse) online = NULL;
   g_autoptr(DwTestResponse) after = NULL;
   g_autoptr(DwTestResponse) what_if = NULL;
   g_autoptr(DwTestResponse) by_agent = NULL;
@@ -276,24 +313,13 @@ test_day (void)
   dw_test_assert_status (ticket, 201);
 
   /* a shift around now counts once its week is published; a draft does not disturb the day */
-  shift = g_strdup_printf ("{\"team_id\": %" G_GINT64_FORMAT ", \"user_id\": %" G_GINT64_FORMAT
-                           ", \"starts_at\": \"%s\", \"ends_at\": \"%s\"}", server->team_id,
-                           server->agent_id, shift_start, shift_end);
-  created = dw_test_server_json (server, "POST", "/api/v1/shifts", server->lead_token, shift);
-  dw_test_assert_status (created, 201);
+  created = create_shift (now - 2 * 3600, now + 2 * 3600);
   draft = dw_test_server_json (server, "GET", path, server->lead_token, NULL);
   dw_test_assert_status (draft, 200);
   g_assert_cmpint (json_object_get_int_member (interval_at (dw_test_response_object (draft),
                                                             current), "scheduled"), ==, 0);
 
-  week_body = g_strdup_printf ("{\"week\": \"%s\"}",
-                               json_object_get_string_member (dw_test_response_object (created),
-                                                              "week"));
-  published = dw_test_server_json (server, "POST", publish, server->lead_token, week_body);
-  dw_test_assert_status (published, 200);
-  online = dw_test_server_json (server, "PUT", presence, server->agent_token,
-                                "{\"presence\": \"online\"}");
-  dw_test_assert_status (online, 200);
+  publish_and_set_presence (created, "online");
 
   after = dw_test_server_json (server, "GET", path, server->lead_token, NULL);
   dw_test_assert_status (after, 200);
@@ -344,29 +370,16 @@ test_adherence (void)
   g_autofree char *clock_start = iso (start);
   g_autofree char *was = iso (now);
   const char * const pinned[] = { "--clock-start", clock_start, NULL };
-  g_autofree char *presence = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/presence",
-                                               server->agent_id);
-  g_autofree char *publish = g_strdup_printf ("/api/v1/teams/%" G_GINT64_FORMAT "/roster/publish",
-                                              server->team_id);
   g_autofree char *date = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *shift_start = NULL;
-  g_autofree char *shift_end = NULL;
-  g_autofree char *shift = NULL;
-  g_autofree char *week_body = NULL;
-  g_autoptr(DwTestResponse) offline = NULL;
   g_autoptr(DwTestResponse) created = NULL;
-  g_autoptr(DwTestResponse) published = NULL;
-  g_autoptr(DwTestResponse) online = NULL;
   g_autoptr(DwTestResponse) lead = NULL;
   g_autoptr(DwTestResponse) agent = NULL;
   g_autoptr(DwTestResponse) other = NULL;
   JsonArray *agents;
   JsonObject *row, *late;
 
-  offline = dw_test_server_json (server, "PUT", presence, server->agent_token,
-                                 "{\"presence\": \"offline\"}");
-  dw_test_assert_status (offline, 200);
+  set_presence ("offline");
   dw_test_server_stop (server);
   dw_test_server_start (server, pinned);
 
@@ -376,21 +389,8 @@ test_adherence (void)
   date = local_date (now);
   path = g_strdup_printf ("/api/v1/staffing/adherence?team_id=%" G_GINT64_FORMAT "&date=%s",
                           server->team_id, date);
-  shift_start = iso (now - 2 * 3600);
-  shift_end = iso (now + 2 * 3600);
-  shift = g_strdup_printf ("{\"team_id\": %" G_GINT64_FORMAT ", \"user_id\": %" G_GINT64_FORMAT
-                           ", \"starts_at\": \"%s\", \"ends_at\": \"%s\"}", server->team_id,
-                           server->agent_id, shift_start, shift_end);
-  created = dw_test_server_json (server, "POST", "/api/v1/shifts", server->lead_token, shift);
-  dw_test_assert_status (created, 201);
-  week_body = g_strdup_printf ("{\"week\": \"%s\"}",
-                               json_object_get_string_member (dw_test_response_object (created),
-                                                              "week"));
-  published = dw_test_server_json (server, "POST", publish, server->lead_token, week_body);
-  dw_test_assert_status (published, 200);
-  online = dw_test_server_json (server, "PUT", presence, server->agent_token,
-                                "{\"presence\": \"online\"}");
-  dw_test_assert_status (online, 200);
+  created = create_shift (now - 2 * 3600, now + 2 * 3600);
+  publish_and_set_presence (created, "online");
 
   lead = dw_test_server_json (server, "GET", path, server->lead_token, NULL);
   dw_test_assert_status (lead, 200);
