@@ -18,6 +18,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "agents/dw-agent-detail.h"
 #include "agents/dw-agent-format.h"
@@ -35,6 +36,7 @@ static GtkWindow *window;
 static DwAgentPerformance *view;
 static gint64 second_id;      /* 王芳, the team's second agent */
 static char *second_token;
+static GTimeZone *team_zone;  /* the team's calendar's, where it is about noon (set_up_desk) */
 
 /* Desk */
 
@@ -125,6 +127,44 @@ set_presence (gint64      user_id,
 }
 
 static void
+exec_sql (const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+/* The desk is made and read on one day of the team's calendar: the view's period is "today",
+ * and the calendar's midnight in between moved the first tickets to yesterday (so it went at
+ * 16:00 UTC, Shanghai's midnight, under faketime).  The calendar keeps its hours but takes the
+ * whole-hour offset where it is 12:00–12:59 now, twelve hours from either edge of the day. */
+static void
+set_noon_zone (void)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (dw_test_server_now (server));
+  int offset = 12 - g_date_time_get_hour (utc);  /* -11 … +12 */
+  /* POSIX signs in Etc/: Etc/GMT-8 is eight hours east of UTC. */
+  g_autofree char *name = offset == 0 ? g_strdup ("Etc/GMT")
+                          : g_strdup_printf ("Etc/GMT%+d", -offset);
+  g_autofree char *sql = g_strdup_printf ("UPDATE calendars SET timezone = '%s'", name);
+  g_autoptr(GDateTime) local = NULL;
+
+  team_zone = g_time_zone_new_identifier (name);
+  g_assert_nonnull (team_zone);
+  local = g_date_time_to_timezone (utc, team_zone);
+  g_assert_cmpint (g_date_time_get_hour (local), ==, 12);
+  g_test_message ("the team's calendar: %s", name);
+  dw_test_server_stop (server);
+  exec_sql (sql);
+  dw_test_server_start (server, NULL);
+}
+
+static void
 set_up_desk (void)
 {
   g_autoptr(DwTestResponse) u = NULL;
@@ -132,6 +172,7 @@ set_up_desk (void)
   gint64 t;
 
   server = dw_test_server_new_with_desk ();
+  set_noon_zone ();
   body = g_strdup_printf ("{\"username\": \"agent3\", \"display_name\": \"王芳\", \"role\": "
                           "\"agent\", \"password\": \"" DW_TEST_PASSWORD "\", \"capacity\": 5, "
                           "\"teams\": [{\"id\": %" G_GINT64_FORMAT "}]}", server->team_id);
@@ -483,10 +524,9 @@ test_period_change (void)
   /* the same through the picker: Custom Range, two days typed, Enter */
   {
     g_autoptr(GPtrArray) entries = g_ptr_array_new ();
-    g_autoptr(GTimeZone) shanghai = g_time_zone_new_identifier ("Asia/Shanghai");
-    g_autoptr(GDateTime) now = g_date_time_new_now (shanghai);
+    g_autoptr(GDateTime) now = g_date_time_new_now (team_zone);
     g_autoptr(GDateTime) yesterday = g_date_time_add_days (now, -1);
-    g_autoptr(GDateTime) first = g_date_time_new (shanghai, g_date_time_get_year (yesterday),
+    g_autoptr(GDateTime) first = g_date_time_new (team_zone, g_date_time_get_year (yesterday),
                                                   g_date_time_get_month (yesterday),
                                                   g_date_time_get_day_of_month (yesterday), 0, 0, 0);
     g_autoptr(GDateTime) end = g_date_time_add_days (first, 2);
@@ -843,6 +883,7 @@ main (int   argc,
   dw_session_stop (session);
   g_clear_object (&session);
   g_clear_pointer (&second_token, g_free);
+  g_clear_pointer (&team_zone, g_time_zone_unref);
   dw_test_server_free (server);
   return status;
 }

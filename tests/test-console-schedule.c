@@ -515,27 +515,54 @@ max_of (JsonArray  *intervals,
   return max;
 }
 
+/* The service's staffing day of today in Shanghai, by the service's clock, with @extra (a query's
+ * tail, or "") appended.  The console moves its chart to the new day at midnight (its tick), so
+ * a wait that may cross midnight asks this again each time rather than keeping a date. */
+static char *
+today_path (const char *extra)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (dw_test_server_now (server));
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, shanghai);
+  g_autofree char *date = g_date_time_format (local, "%Y-%m-%d");
+
+  return g_strdup_printf ("/api/v1/staffing/day?team_id=%" G_GINT64_FORMAT "&date=%s%s",
+                          server->team_id, date, extra);
+}
+
+/* The chart shows exactly the service's numbers for today (today_path). */
+static gboolean
+chart_matches_today (DwStaffingChart *chart,
+                     const char      *extra)
+{
+  g_autofree char *path = today_path (extra);
+  g_autoptr(JsonArray) intervals = get_intervals (path);
+
+  return chart_matches (chart, intervals);
+}
+
 static void
 test_today_chart (void)
 {
   DwStaffingDay *today = DW_STAFFING_DAY (dw_schedule_page_get_today (page));
   DwStaffingChart *chart = dw_staffing_day_get_chart (today);
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (dw_test_server_now (server));
-  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, shanghai);
-  g_autofree char *date = g_date_time_format (local, "%Y-%m-%d");
-  g_autofree char *path = NULL;
+  const char *what_if = "&forecast_factor=1.20&aht=300&target_sl=0.90";
 
   dw_schedule_page_show_view (page, "today");
-  path = g_strdup_printf ("/api/v1/staffing/day?team_id=%" G_GINT64_FORMAT "&date=%s",
-                          server->team_id, date);
-  assert_endpoint (path);
-  WAIT_UNTIL (dw_staffing_day_get_n_loads (today) > 0);
   {
+    g_autofree char *path = today_path ("");
+
+    assert_endpoint (path);
+  }
+  WAIT_UNTIL (dw_staffing_day_get_n_loads (today) > 0);
+  /* The first load may have come before the week was published: the event brings the next. */
+  WAIT_UNTIL (chart_matches_today (chart, ""));
+  {
+    g_autofree char *path = today_path ("");
     g_autoptr(JsonArray) intervals = get_intervals (path);
 
-    /* The first load may have come before the week was published: the event brings the next. */
-    WAIT_UNTIL (chart_matches (chart, intervals));
-    /* The published shift of the second agent counts; nobody is online yet. */
+    /* The published shift of the second agent counts; nobody is online yet.  (The shift runs
+     * from at most four hours before set-up's now for eight: it has a part in the next day too
+     * when set up before midnight.) */
     g_assert_cmpint (max_of (intervals, "scheduled"), >=, 1);
     g_assert_cmpint (max_of (intervals, "online"), ==, 0);
   }
@@ -546,12 +573,14 @@ test_today_chart (void)
                                                  today_agent_id);
     g_autoptr(DwTestResponse) p = dw_test_server_json (server, "PUT", presence, server->lead_token,
                                                        "{\"presence\": \"online\"}");
+    g_autofree char *path = NULL;
     g_autoptr(JsonArray) intervals = NULL;
 
     dw_test_assert_status (p, 200);
+    path = today_path ("");
     intervals = get_intervals (path);
     g_assert_cmpint (max_of (intervals, "online"), ==, 1);
-    WAIT_UNTIL (chart_matches (chart, intervals));
+    WAIT_UNTIL (chart_matches_today (chart, ""));
   }
 
   /* What-if: a higher forecast asks the service with the override. */
@@ -560,13 +589,10 @@ test_today_chart (void)
   g_assert_nonnull (strstr (dw_staffing_day_get_query (today), "aht=300"));
   g_assert_nonnull (strstr (dw_staffing_day_get_query (today), "target_sl=0.90"));
   {
-    g_autofree char *what_if = g_strdup_printf ("%s&forecast_factor=1.20&aht=300&target_sl=0.90",
-                                                path);
-    g_autoptr(JsonArray) intervals = get_intervals (what_if);
     guint loads = dw_staffing_day_get_n_loads (today);
 
     WAIT_UNTIL (dw_staffing_day_get_n_loads (today) > loads);
-    g_assert_true (chart_matches (chart, intervals));
+    g_assert_true (chart_matches_today (chart, what_if));
   }
 }
 
@@ -654,7 +680,13 @@ test_copy_last_week (void)
   loads = dw_roster_view_get_n_loads (roster);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roster), "roster.this-week", NULL));
   WAIT_UNTIL (dw_roster_view_get_n_loads (roster) > loads);
-  g_assert_cmpstr (dw_roster_view_get_week (roster), ==, week);
+  {
+    /* This week is now's, by the service's clock: past Sunday midnight in Shanghai it is the
+     * week after the one set up (so it went under faketime at 16:00 UTC on a Sunday). */
+    g_autofree char *this_week = dw_roster_week_of (shanghai, dw_test_server_now (server), 0);
+
+    g_assert_cmpstr (dw_roster_view_get_week (roster), ==, this_week);
+  }
 }
 
 static gboolean
@@ -688,9 +720,14 @@ test_draft_leaves_today (void)
 {
   DwStaffingDay *today = DW_STAFFING_DAY (dw_schedule_page_get_today (page));
   DwStaffingChart *chart = dw_staffing_day_get_chart (today);
-  g_autofree char *next = dw_roster_week_add (week, 1);
+  /* Next week and today's weekday by the service's clock now: past Sunday midnight in Shanghai
+   * the week set up is last week (so it went under faketime at 16:00 UTC on a Sunday). */
+  gint64 now = dw_test_server_now (server);
+  g_autofree char *this_week = dw_roster_week_of (shanghai, now, 0);
+  g_autofree char *next = dw_roster_week_add (this_week, 1);
   g_autoptr(GArray) before = g_array_new (FALSE, FALSE, sizeof (int));
-  int day = dw_roster_week_day_of (shanghai, week, dw_test_server_now (server));
+  g_autofree char *before_query = NULL;
+  int day = dw_roster_week_day_of (shanghai, this_week, now);
   guint loads, n = dw_staffing_chart_get_n_intervals (chart);
 
   g_assert_cmpuint (n, >, 0);
@@ -707,6 +744,7 @@ test_draft_leaves_today (void)
                                                      &online));
       g_array_append_val (before, scheduled);
     }
+  before_query = g_strdup (dw_staffing_day_get_query (today));
 
   dw_roster_view_set_week (roster, next);
   WAIT_UNTIL (g_strcmp0 (dw_roster_view_get_week (roster), next) == 0
@@ -716,13 +754,27 @@ test_draft_leaves_today (void)
   dw_roster_view_add_shift (roster, today_agent_id, day, 0, 0, 15 * 60);
   WAIT_UNTIL (n_shifts_of_week (next) == 1);
   WAIT_UNTIL (dw_staffing_day_get_n_loads (today) > loads);
-  for (guint i = 0; i < n; i++)
-    {
-      int scheduled;
+  {
+    /* The chart shows the service's answer for the day it asked: the day of `before`, or past
+     * midnight the next one (its tick moves it on).  The day of `before`, as the service
+     * answers it now, is as it was: the draft changed nothing there. */
+    g_autoptr(JsonArray) shown = get_intervals (dw_staffing_day_get_query (today));
+    g_autoptr(JsonArray) that_day = get_intervals (before_query);
 
-      g_assert_true (dw_staffing_chart_get_interval (chart, i, NULL, NULL, &scheduled, NULL));
-      g_assert_cmpint (scheduled, ==, g_array_index (before, int, i));
-    }
+    g_assert_cmpuint (json_array_get_length (shown), ==, n);
+    g_assert_cmpuint (json_array_get_length (that_day), ==, n);
+    for (guint i = 0; i < n; i++)
+      {
+        int scheduled;
+
+        g_assert_true (dw_staffing_chart_get_interval (chart, i, NULL, NULL, &scheduled, NULL));
+        g_assert_cmpint (scheduled, ==, json_object_get_int_member (
+                           json_array_get_object_element (shown, i), "scheduled"));
+        g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (that_day, i),
+                                                     "scheduled"),
+                         ==, g_array_index (before, int, i));
+      }
+  }
 
   WAIT_UNTIL (dw_roster_view_get_n_pending (roster) == 0);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (roster), "roster.undo", NULL));
@@ -944,6 +996,49 @@ test_adherence_not_yet (void)
   g_assert_null (strstr (text, "Not scheduled today"));
 }
 
+/* An interval that begins while the chart is up is asked again, with no event: the service
+ * leaves its "online" null until then, and a quiet desk sends nothing when it begins.  At a
+ * fixed time: the chart's own clock is put on a Monday to come, 2030-01-07 00:00:10 in
+ * Shanghai (every interval of which the service has not begun), then moved to 09:00 that day,
+ * past the starts of the intervals it loaded as not begun.  It went at :00 and :30 of every
+ * hour (an interval began between the chart's load and the test's look) and at midnight under
+ * faketime. */
+static void
+test_interval_begins (void)
+{
+  g_autoptr(GDateTime) monday = g_date_time_new (shanghai, 2030, 1, 7, 0, 0, 10);
+  g_autoptr(DwClock) clock = dw_clock_new_at (g_date_time_to_unix (monday), 1.0);
+  GtkWindow *own = GTK_WINDOW (gtk_window_new ());
+  DwStaffingDay *day = DW_STAFFING_DAY (dw_staffing_day_new ());
+  DwTeam *team = dw_sync_lookup_team (dw_session_get_sync (session), server->team_id);
+  int online = 0;
+  guint loads;
+
+  g_assert_nonnull (team);
+  gtk_window_set_default_size (own, 900, 700);
+  gtk_window_set_child (own, GTK_WIDGET (day));
+  dw_staffing_day_set_context (day, dw_session_get_sync (session), clock);
+  dw_staffing_day_set_team (day, server->team_id, dw_team_get_calendar_id (team));
+  gtk_window_present (own);
+  WAIT_UNTIL (dw_staffing_day_get_n_loads (day) > 0);
+  g_assert_nonnull (strstr (dw_staffing_day_get_query (day), "date=2030-01-07"));
+  g_assert_true (dw_staffing_chart_get_interval (dw_staffing_day_get_chart (day), 0, NULL, NULL,
+                                                 NULL, &online));
+  g_assert_cmpint (online, ==, -1);
+
+  /* Let any load still coming from the start go by, then move the clock on: the tick (at once
+   * when mapped again) asks again, the same day. */
+  dw_test_spin (500);
+  loads = dw_staffing_day_get_n_loads (day);
+  dw_clock_set_now (clock, (g_date_time_to_unix (monday) + 9 * 3600) * G_USEC_PER_SEC, 1.0);
+  gtk_widget_set_visible (GTK_WIDGET (day), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (day), TRUE);
+  WAIT_UNTIL (dw_staffing_day_get_n_loads (day) > loads);
+  g_assert_nonnull (strstr (dw_staffing_day_get_query (day), "date=2030-01-07"));
+
+  gtk_window_destroy (own);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -973,6 +1068,7 @@ main (int   argc,
   g_test_add_func ("/console/schedule/warning-words", test_warning_words);
   g_test_add_func ("/console/schedule/team-picker", test_team_picker);
   g_test_add_func ("/console/schedule/adherence-not-yet", test_adherence_not_yet);
+  g_test_add_func ("/console/schedule/interval-begins", test_interval_begins);
 
   status = g_test_run ();
 

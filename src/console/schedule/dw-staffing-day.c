@@ -45,6 +45,7 @@ struct _DwStaffingDay
 
   guint            reload_id;
   guint            tick_id;
+  gint64           next_begin;  /* the first interval not begun at the last load; 0: none */
   guint            n_loads;
   gboolean         unavailable;
 };
@@ -234,6 +235,23 @@ day_loaded_cb (GObject      *source,
 
   day = json_node_get_object (node);
   intervals = json_object_get_array_member (day, "intervals");
+  /* The service leaves "online" and "actual" null until an interval begins, and nothing is sent
+   * when one does: the tick asks again then, or the interval under way says "–" until the next
+   * event (none come on a quiet desk).  Our clock may lead the service's by up to a second, so
+   * an interval begun that little before the load may still be null: it counts too. */
+  self->next_begin = 0;
+  for (guint i = 0; i < json_array_get_length (intervals); i++)
+    {
+      JsonObject *v = json_array_get_object_element (intervals, i);
+      gint64 start = 0;
+
+      if (nullable_int (v, "online") >= 0
+          || !dw_time_from_iso8601 (json_object_get_string_member (v, "start"), &start)
+          || start < now (self) - 1)
+        continue;
+      self->next_begin = start;
+      break;
+    }
   dw_staffing_chart_set_day (self->chart, day);
   dw_staffing_chart_set_now (self->chart, now (self));
   fill_table (self, intervals);
@@ -369,6 +387,11 @@ tick_cb (gpointer data)
   DwStaffingDay *self = data;
 
   dw_staffing_chart_set_now (self->chart, now (self));
+  if (self->next_begin != 0 && now (self) >= self->next_begin)
+    {
+      self->next_begin = 0;
+      schedule_reload (self);
+    }
   /* Past midnight the chart is of a new day. */
   if (self->time_zone != NULL && self->date != NULL)
     {
