@@ -1306,18 +1306,6 @@ test_deadline_fits (Fixture       *f,
     }
 }
 
-static void
-collect_panes (GtkWidget *widget,
-               GPtrArray *panes)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_is_drawable (child) && gtk_widget_has_css_class (child, "dw-pane"))
-      g_ptr_array_add (panes, child);
-    else
-      collect_panes (child, panes);
-}
-
 static int
 pane_with_focus (GtkWindow *window,
                  GPtrArray *panes)
@@ -1336,7 +1324,7 @@ static void
 test_f6_panes (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GPtrArray) panes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) panes = NULL;
   GtkWidget *list = dw_queues_page_get_ticket_list (f->page);
   gint64 id;
 
@@ -1348,7 +1336,7 @@ test_f6_panes (Fixture       *f,
               && dw_queues_page_get_detail_shown (f->page));
   dw_test_spin (300);
 
-  collect_panes (GTK_WIDGET (f->page), panes);
+  panes = dw_widget_collect_panes (GTK_WIDGET (f->page));
   g_assert_cmpuint (panes->len, ==, 3);
   g_assert_true (gtk_widget_is_ancestor (list, panes->pdata[1]));
 

@@ -100,11 +100,22 @@ collect_panes (GtkWidget *widget,
     }
 }
 
+GPtrArray *
+dw_widget_collect_panes (GtkWidget *root)
+{
+  GPtrArray *panes = g_ptr_array_new ();
+
+  g_return_val_if_fail (GTK_IS_WIDGET (root), panes);
+
+  collect_panes (root, panes);
+  return panes;
+}
+
 gboolean
 dw_widget_focus_pane (GtkWidget *root,
                       int        direction)
 {
-  g_autoptr(GPtrArray) panes = g_ptr_array_new ();
+  g_autoptr(GPtrArray) panes = NULL;
   GtkRoot *window = gtk_widget_get_root (root);
   GtkWidget *focus = window != NULL ? gtk_root_get_focus (window) : NULL;
   int current = -1;
@@ -113,7 +124,7 @@ dw_widget_focus_pane (GtkWidget *root,
   g_return_val_if_fail (GTK_IS_WIDGET (root), FALSE);
   g_return_val_if_fail (direction == 1 || direction == -1, FALSE);
 
-  collect_panes (root, panes);
+  panes = dw_widget_collect_panes (root);
   n = (int) panes->len;
   if (n == 0)
     return FALSE;

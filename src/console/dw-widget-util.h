@@ -29,5 +29,8 @@ void dw_widget_load_style (const char *resource);
  * and round.  Returns whether the focus moved. */
 gboolean dw_widget_focus_pane (GtkWidget *root,
                                int        direction);
+/* The panes of @root in the order F6 visits them (drawable descendants with the style class
+ * "dw-pane"); a new array of borrowed widgets. */
+GPtrArray *dw_widget_collect_panes (GtkWidget *root);
 
 G_END_DECLS
