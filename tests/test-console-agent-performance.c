@@ -889,6 +889,7 @@ test_midnight_rollover (void)
   g_assert_cmpint (dw_agent_figures_get_from (dw_agent_performance_get_figures (view)), ==,
                    midnight);
   g_assert_true (table_equals_api ("period=today", TRUE));
+  shot ("table-past-midnight");
   /* once: over two ticks more, nothing loads again */
   dw_test_spin (21 * 1000);
   g_assert_cmpuint (dw_agent_performance_get_n_loads (view), ==, loads + 1);

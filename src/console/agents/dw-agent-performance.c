@@ -586,7 +586,8 @@ now (DwAgentPerformance *self)
  * days of the team calendar ending today (docs/api.md, dw-agent-metrics.c period_window): "today"
  * from its midnight, "7d" and "30d" from the midnight six and 29 days before, each up to the next
  * midnight.  So all three move by a day at that same midnight and at no other time: one reload
- * then, none by the hour (within the day the figures grow only with events, which reload anyway).
+ * then, none by the hour (within the day the window stays; its events reload the figures, and
+ * the "As of" of the title says how old what only the clock moves, time online, is).
  * The midnight after our own clock's now, not the window's end the service sent: were the two
  * clocks a day apart, that end would lie behind ours and every tick would load again.  A custom
  * range is fixed and never rolls over. */
