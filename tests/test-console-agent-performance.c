@@ -845,6 +845,73 @@ test_narrow (void)
   WAIT_UNTIL (!dw_agent_performance_get_narrow (view));
 }
 
+/* The local midnight that began the day holding @t in the team's calendar. */
+static gint64
+team_midnight (gint64 t)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, team_zone);
+  g_autoptr(GDateTime) start = g_date_time_new (team_zone, g_date_time_get_year (local),
+                                                g_date_time_get_month (local),
+                                                g_date_time_get_day_of_month (local), 0, 0, 0);
+
+  return g_date_time_to_unix (start);
+}
+
+/* Past the team calendar's midnight the period rolls over and the view loads it again by itself,
+ * with no event from the stream, and once (a team lead keeps the console open all night; "Today"
+ * showed yesterday until something happened).  The view runs on its own clock two minutes before
+ * the midnight that began the service's today, then that clock is moved past it: the service keeps
+ * its real now, so the day the view now stands in is the one the service answers for.  Then "7d"
+ * a day later still, our clock a day ahead of the service's: the window the service sends ends
+ * behind our now, and the view must not take that for another rollover. */
+static void
+test_midnight_rollover (void)
+{
+  gint64 midnight = team_midnight (dw_test_server_now (server));
+  g_autoptr(DwClock) clock = dw_clock_new_at (midnight - 120, 1.0);
+  guint loads;
+
+  dw_agent_performance_show_table (view);
+  dw_agent_performance_set_period (view, "today");
+  dw_agent_performance_set_context (view, dw_session_get_sync (session), clock);
+  loads = dw_agent_performance_get_n_loads (view);
+  dw_agent_performance_refresh (view);
+  WAIT_UNTIL (dw_agent_performance_get_n_loads (view) > loads);
+  loads = dw_agent_performance_get_n_loads (view);
+  g_assert_cmpint (dw_agent_performance_get_loaded_at (view), <, midnight);
+
+  /* past midnight: "today" loads again, of the day that began then */
+  dw_clock_set_now (clock, (midnight + 1) * G_USEC_PER_SEC, 1.0);
+  WAIT_UNTIL (dw_agent_performance_get_n_loads (view) > loads);
+  g_assert_cmpuint (dw_agent_performance_get_n_loads (view), ==, loads + 1);
+  g_assert_cmpint (dw_agent_performance_get_loaded_at (view), >=, midnight);
+  g_assert_cmpint (dw_agent_figures_get_from (dw_agent_performance_get_figures (view)), ==,
+                   midnight);
+  g_assert_true (table_equals_api ("period=today", TRUE));
+  shot ("table-past-midnight");
+  /* once: over two ticks more, nothing loads again */
+  dw_test_spin (21 * 1000);
+  g_assert_cmpuint (dw_agent_performance_get_n_loads (view), ==, loads + 1);
+
+  /* "7d" rolls over at the same midnight, the next one, and once too */
+  dw_agent_performance_set_period (view, "7d");
+  WAIT_UNTIL (dw_agent_performance_get_n_loads (view) > loads + 1);
+  loads = dw_agent_performance_get_n_loads (view);
+  dw_clock_set_now (clock, (midnight + 86400 + 1) * G_USEC_PER_SEC, 1.0);
+  WAIT_UNTIL (dw_agent_performance_get_n_loads (view) > loads);
+  g_assert_cmpint (dw_agent_performance_get_loaded_at (view), >=, midnight + 86400);
+  g_assert_true (table_equals_api ("period=7d", TRUE));
+  dw_test_spin (21 * 1000);
+  g_assert_cmpuint (dw_agent_performance_get_n_loads (view), ==, loads + 1);
+
+  /* back on the session's clock and "today" */
+  dw_agent_performance_set_context (view, dw_session_get_sync (session),
+                                    dw_session_get_clock (session));
+  dw_agent_performance_set_period (view, "today");
+  WAIT_UNTIL (table_equals_api ("period=today", FALSE));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -876,6 +943,7 @@ main (int   argc,
   g_test_add_func ("/console/agent-performance/export-chooser", test_export_chooser);
   g_test_add_func ("/console/agent-performance/drill-down", test_drill_down);
   g_test_add_func ("/console/agent-performance/narrow", test_narrow);
+  g_test_add_func ("/console/agent-performance/midnight-rollover", test_midnight_rollover);
 
   status = g_test_run ();
 

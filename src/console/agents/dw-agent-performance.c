@@ -20,6 +20,7 @@
 #include "dw-agent-format.h"
 #include "dw-agent-performance.h"
 #include "dw-queue-format.h"
+#include "dw-roster-rules.h"
 #include "dw-sparkline.h"
 #include "dw-widget-util.h"
 
@@ -27,6 +28,11 @@
 #define EVENT_REFRESH_SECONDS 5
 /* Narrower than this, the table folds to the list. */
 #define NARROW_WIDTH 720
+/* While shown, how often the view looks whether its period has rolled over.  A tick on the
+ * clock's now rather than one alarm at midnight, as in dw-staffing-day.c: the clock is re-based
+ * to follow the service's (dw_clock_set_now), and an alarm set before would fire at the old
+ * reckoning. */
+#define ROLLOVER_TICK_SECONDS 10
 
 struct _DwAgentPerformance
 {
@@ -57,9 +63,11 @@ struct _DwAgentPerformance
   GHashTable        *cell_texts;    /* "USER/FIGURE" → value shown */
   GHashTable        *cell_words;    /* "USER/FIGURE" → against the median, in words */
   gint64             loaded_at;     /* the clock's now when the figures came */
+  gint64             rollover;      /* the team calendar's midnight after loaded_at; 0: none */
   GCancellable      *cancellable;   /* the load in flight */
   guint              refresh_id;
   guint              layout_id;
+  guint              tick_id;
   guint              n_loads;
   gboolean           dirty;         /* something changed while not shown */
   gboolean           narrow;
@@ -568,6 +576,33 @@ apply_figures (DwAgentPerformance *self,
     }
 }
 
+static gint64
+now (DwAgentPerformance *self)
+{
+  return self->clock != NULL ? dw_clock_now (self->clock) : g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* When the figures just loaded stop being the period's.  The service's windows are whole local
+ * days of the team calendar ending today (docs/api.md, dw-agent-metrics.c period_window): "today"
+ * from its midnight, "7d" and "30d" from the midnight six and 29 days before, each up to the next
+ * midnight.  So all three move by a day at that same midnight and at no other time: one reload
+ * then, none by the hour (within the day the window stays; its events reload the figures, and
+ * the "As of" of the title says how old what only the clock moves, time online, is).
+ * The midnight after our own clock's now, not the window's end the service sent: were the two
+ * clocks a day apart, that end would lie behind ours and every tick would load again.  A custom
+ * range is fixed and never rolls over. */
+static gint64
+next_rollover (DwAgentPerformance *self)
+{
+  g_autoptr(GTimeZone) tz = NULL;
+
+  if (self->period == NULL || self->figures == NULL)
+    return 0;
+  tz = team_time_zone (self);
+  /* Noon of tomorrow and back to its midnight: right on a 23- or 25-hour day as well. */
+  return dw_roster_day_start (tz, dw_roster_day_start (tz, self->loaded_at) + 36 * 3600);
+}
+
 static void
 figures_cb (GObject      *source,
             GAsyncResult *result,
@@ -599,8 +634,9 @@ figures_cb (GObject      *source,
       return;
     }
   self->n_loads++;
-  self->loaded_at = self->clock != NULL ? dw_clock_now (self->clock) : g_get_real_time () / G_USEC_PER_SEC;
+  self->loaded_at = now (self);
   apply_figures (self, figures);
+  self->rollover = next_rollover (self);
 }
 
 void
@@ -672,6 +708,21 @@ sync_resynced_cb (DwSync             *sync,
                   DwAgentPerformance *self)
 {
   queue_refresh (self, FALSE);
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  DwAgentPerformance *self = user_data;
+
+  /* Once per rollover: a load that fails leaves it at 0, and the next event or resync asks
+   * again, rather than every tick. */
+  if (self->rollover != 0 && now (self) >= self->rollover)
+    {
+      self->rollover = 0;
+      queue_refresh (self, FALSE);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 /* Period */
@@ -908,8 +959,22 @@ dw_agent_performance_map (GtkWidget *widget)
   DwAgentPerformance *self = DW_AGENT_PERFORMANCE (widget);
 
   GTK_WIDGET_CLASS (dw_agent_performance_parent_class)->map (widget);
+  /* The period only rolls over while it can be seen; shown again past midnight, it loads now. */
+  if (self->tick_id == 0)
+    self->tick_id = g_timeout_add_seconds (ROLLOVER_TICK_SECONDS, tick_cb, self);
   if (self->dirty || (self->figures == NULL && self->cancellable == NULL))
     dw_agent_performance_refresh (self);
+  else
+    tick_cb (self);
+}
+
+static void
+dw_agent_performance_unmap (GtkWidget *widget)
+{
+  DwAgentPerformance *self = DW_AGENT_PERFORMANCE (widget);
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  GTK_WIDGET_CLASS (dw_agent_performance_parent_class)->unmap (widget);
 }
 
 static void
@@ -919,6 +984,7 @@ dw_agent_performance_dispose (GObject *object)
 
   dw_agent_performance_set_context (self, NULL, NULL);
   g_clear_handle_id (&self->layout_id, g_source_remove);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_object (&self->figures);
   dw_widget_dispose_template (GTK_WIDGET (self), DW_TYPE_AGENT_PERFORMANCE);
 
@@ -950,6 +1016,7 @@ dw_agent_performance_class_init (DwAgentPerformanceClass *klass)
   widget_class->measure = dw_agent_performance_measure;
   widget_class->size_allocate = dw_agent_performance_size_allocate;
   widget_class->map = dw_agent_performance_map;
+  widget_class->unmap = dw_agent_performance_unmap;
 
   g_type_ensure (DW_TYPE_AGENT_DETAIL);
 
@@ -1195,6 +1262,13 @@ dw_agent_performance_get_n_loads (DwAgentPerformance *self)
 {
   g_return_val_if_fail (DW_IS_AGENT_PERFORMANCE (self), 0);
   return self->n_loads;
+}
+
+gint64
+dw_agent_performance_get_loaded_at (DwAgentPerformance *self)
+{
+  g_return_val_if_fail (DW_IS_AGENT_PERFORMANCE (self), 0);
+  return self->loaded_at;
 }
 
 GtkWidget *

@@ -4,8 +4,9 @@
  * detail with trend charts and the tickets behind each count; the table as CSV.
  *
  * Self-contained: the section page hands it the sync, the clock and the team and embeds it.
- * It loads when shown, on a change of period or team, at once after a resync, and a few seconds
- * after stream events (many events in a row load once): no polling.  Narrower than a table can
+ * It loads when shown, on a change of period or team, at once after a resync, a few seconds
+ * after stream events (many events in a row load once), and when its period rolls over at the
+ * team calendar's midnight (by the clock it is given): no polling of the service.  Narrower than a table can
  * be read, the table folds to a list of agents with their main figures stacked.
  *
  * Actions: agents.export-csv (a file chooser, then the CSV), agents.refresh.
@@ -55,11 +56,13 @@ gboolean        dw_agent_performance_show_agent   (DwAgentPerformance *self,
 /* Back to the table (as the detail's back button and Escape do). */
 void            dw_agent_performance_show_table   (DwAgentPerformance *self);
 
-/* For tests: the figures last loaded (NULL before), how many loads finished, the detail, the
- * text a cell shows (its value) and says against the median (NULL when the agent is not
- * shown), whether the table is folded to the narrow list. */
+/* For tests: the figures last loaded (NULL before), how many loads finished and when the last
+ * did (the clock's now; 0 before), the detail, the text a cell shows (its value) and says
+ * against the median (NULL when the agent is not shown), whether the table is folded to the
+ * narrow list. */
 DwAgentFigures *dw_agent_performance_get_figures  (DwAgentPerformance *self);
 guint           dw_agent_performance_get_n_loads  (DwAgentPerformance *self);
+gint64          dw_agent_performance_get_loaded_at (DwAgentPerformance *self);
 GtkWidget      *dw_agent_performance_get_detail   (DwAgentPerformance *self);
 gboolean        dw_agent_performance_get_detail_shown (DwAgentPerformance *self);
 const char     *dw_agent_performance_get_cell_text (DwAgentPerformance *self,
