@@ -1271,6 +1271,13 @@ dw_agent_performance_get_loaded_at (DwAgentPerformance *self)
   return self->loaded_at;
 }
 
+gint64
+dw_agent_performance_get_rollover (DwAgentPerformance *self)
+{
+  g_return_val_if_fail (DW_IS_AGENT_PERFORMANCE (self), 0);
+  return self->rollover;
+}
+
 GtkWidget *
 dw_agent_performance_get_detail (DwAgentPerformance *self)
 {

@@ -63,6 +63,10 @@ void            dw_agent_performance_show_table   (DwAgentPerformance *self);
 DwAgentFigures *dw_agent_performance_get_figures  (DwAgentPerformance *self);
 guint           dw_agent_performance_get_n_loads  (DwAgentPerformance *self);
 gint64          dw_agent_performance_get_loaded_at (DwAgentPerformance *self);
+/* When the figures shown stop being their period's and the view loads again by itself (the team
+ * calendar's next midnight, on the view's clock); 0: never (a custom range, nothing loaded, or
+ * a rollover already asked for). */
+gint64          dw_agent_performance_get_rollover (DwAgentPerformance *self);
 GtkWidget      *dw_agent_performance_get_detail   (DwAgentPerformance *self);
 gboolean        dw_agent_performance_get_detail_shown (DwAgentPerformance *self);
 const char     *dw_agent_performance_get_cell_text (DwAgentPerformance *self,
