@@ -18,7 +18,6 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #include "agents/dw-agent-detail.h"
 #include "agents/dw-agent-format.h"
@@ -126,19 +125,6 @@ set_presence (gint64      user_id,
   request ("PUT", path, token, body, 200, &r);
 }
 
-static void
-exec_sql (const char *sql)
-{
-  sqlite3 *db = NULL;
-  char *message = NULL;
-
-  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-  sqlite3_close (db);
-}
-
 /* The desk is made and read on one day of the team's calendar: the view's period is "today",
  * and the calendar's midnight in between moved the first tickets to yesterday (so it went at
  * 16:00 UTC, Shanghai's midnight, under faketime).  The calendar keeps its hours but takes the
@@ -160,7 +146,7 @@ set_noon_zone (void)
   g_assert_cmpint (g_date_time_get_hour (local), ==, 12);
   g_test_message ("the team's calendar: %s", name);
   dw_test_server_stop (server);
-  exec_sql (sql);
+  dw_test_server_exec (server, sql);
   dw_test_server_start (server, NULL);
 }
 

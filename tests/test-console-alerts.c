@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include <gio/gio.h>
-#include <sqlite3.h>
 
 #include "dw-alerts.h"
 #include "dw-session.h"
@@ -26,19 +25,6 @@ static GPtrArray *notes;          /* of DwTestNote, in order */
 static gint64 shown_ticket;       /* what app.show-ticket was activated with */
 
 /* The desk */
-
-static void
-exec_sql (const char *sql)
-{
-  sqlite3 *db = NULL;
-  char *message = NULL;
-
-  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-  sqlite3_close (db);
-}
 
 static gint64
 create_ticket (gint64 team_id)
@@ -106,9 +92,9 @@ set_up (void)
 
   server = dw_test_server_new_with_desk ();
   dw_test_server_stop (server);
-  exec_sql ("UPDATE calendars SET timezone = 'UTC', week = '[[[0,1440]],[[0,1440]],"
+  dw_test_server_exec (server, "UPDATE calendars SET timezone = 'UTC', week = '[[[0,1440]],[[0,1440]],"
             "[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]],[[0,1440]]]'");
-  exec_sql ("INSERT INTO sla_policies (name, position, match_priorities, "
+  dw_test_server_exec (server, "INSERT INTO sla_policies (name, position, match_priorities, "
             "first_response_minutes, next_response_minutes, resolution_minutes, "
             "at_risk_ratio) VALUES ('VIP', 0, '[\"urgent\"]', 4, 4, 20, 0.5)");
   dw_test_server_start (server, speed);

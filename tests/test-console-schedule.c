@@ -11,7 +11,6 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #include "dw-roster-week.h"
 #include "dw-session.h"
@@ -114,19 +113,6 @@ service_state_is (const char *state)
 }
 
 static void
-exec_sql (const char *sql)
-{
-  sqlite3 *db = NULL;
-  char *message = NULL;
-
-  g_assert_cmpint (sqlite3_open (server->db_path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
-    g_error ("%s: %s", sql, message);
-  sqlite3_close (db);
-}
-
-static void
 set_up_desk (void)
 {
   g_autofree char *path = NULL;
@@ -136,7 +122,7 @@ set_up_desk (void)
   /* National Day 2026 as the State Council set it: 1–7 October off, Sunday 20 September and
    * Saturday 10 October worked (调休) with Monday's hours. */
   dw_test_server_stop (server);
-  exec_sql ("UPDATE calendars SET holidays = '[\"2026-10-01\",\"2026-10-02\",\"2026-10-03\","
+  dw_test_server_exec (server, "UPDATE calendars SET holidays = '[\"2026-10-01\",\"2026-10-02\",\"2026-10-03\","
             "\"2026-10-04\",\"2026-10-05\",\"2026-10-06\",\"2026-10-07\"]', "
             "workdays = '[{\"date\":\"2026-09-20\",\"as\":1},{\"date\":\"2026-10-10\",\"as\":1}]'");
   dw_test_server_start (server, NULL);
